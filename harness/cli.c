@@ -1,0 +1,375 @@
+/*
+ * cli.c - parse the command line and call the modules.
+ *
+ * Each subcommand is a function in the table below; each parses its own
+ * options with getopt_long, prints its own --help, and returns the exit
+ * code.  Nothing here decides verdicts or touches the device.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "datadir.h"
+#include "diag.h"
+#include "error.h"
+#include "forms.h"
+#include "json.h"
+
+struct subcommand {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*summary;
+};
+
+static int	cmd_init(int, char **);
+static int	cmd_check(int, char **);
+static int	cmd_list(int, char **);
+static int	cmd_run(int, char **);
+
+static const struct subcommand subcommands[] = {
+	{ "init",	cmd_init,	"write fresh ICS and IXIT templates for a new device" },
+	{ "check",	cmd_check,	"validate an ICS and an IXIT, print every problem" },
+	{ "list",	cmd_list,	"list the test-case catalogue" },
+	{ "run",	cmd_run,	"assess a device: run the catalogue, write the report" },
+};
+#define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
+
+enum format { FORMAT_TEXT, FORMAT_JSON };
+
+static void
+usage_main(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp,
+	    "usage: assay [--version] [--help] SUBCOMMAND [OPTIONS]\n"
+	    "\n"
+	    "Conformance test harness for consumer IoT security\n"
+	    "(ETSI EN 303 645 assessed as ETSI TS 103 701 describes).\n"
+	    "\n"
+	    "Subcommands:\n");
+	for (i = 0; i < NSUBCOMMANDS; i++)
+		fprintf(fp, "  %-8s %s\n", subcommands[i].name,
+		    subcommands[i].summary);
+	fprintf(fp,
+	    "\n"
+	    "Run 'assay SUBCOMMAND --help' for its options.\n"
+	    "\n"
+	    "Exit codes: 0 every applicable test case PASS; 1 a FAIL;\n"
+	    "2 usage or form error (nothing run); 3 no FAIL, but INCONCLUSIVE or ERROR.\n");
+}
+
+/* Reports a usage problem the same way for every subcommand. */
+static int usage_error(const char *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "assay %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'assay %s --help'.\n", cmd);
+	return ASSAY_EXIT_USAGE;
+}
+
+static int
+parse_format(const char *cmd, const char *s, enum format *f)
+{
+	if (strcmp(s, "text") == 0)
+		*f = FORMAT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*f = FORMAT_JSON;
+	else
+		return usage_error(cmd, "unknown format \"%s\" (text or json)", s);
+	return 0;
+}
+
+/* --- init ------------------------------------------------------------- */
+
+static int
+copy_file(const char *from, const char *to, int force)
+{
+	FILE *in = NULL, *out = NULL;
+	char buf[8192];
+	size_t n;
+	int r = ASSAY_ERR_IO;
+
+	if (!force && access(to, F_OK) == 0)
+		return ASSAY_ERR_EXISTS;
+	if ((in = fopen(from, "rb")) == NULL) {
+		r = ASSAY_ERR_DATADIR;
+		goto out;
+	}
+	if ((out = fopen(to, "wb")) == NULL)
+		goto out;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			goto out;
+	if (ferror(in))
+		goto out;
+	r = 0;
+ out:
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL && fclose(out) != 0 && r == 0)
+		r = ASSAY_ERR_IO;
+	return r;
+}
+
+static int
+cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force",	no_argument,	NULL, 'f' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const files[][2] = {
+		{ "ics/template.xml", "ics.xml" },
+		{ "ixit/template.xml", "ixit.xml" },
+	};
+	char from[4096], to[4096];
+	const char *dir;
+	int c, force = 0, r;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			printf("usage: assay init [--force] DIR\n"
+			    "\n"
+			    "Writes DIR/ics.xml and DIR/ixit.xml: commented templates of the\n"
+			    "two forms for a new device.  Fill them in, then run\n"
+			    "'assay check --ics DIR/ics.xml --ixit DIR/ixit.xml'.\n"
+			    "\n"
+			    "  -f, --force   overwrite existing files\n");
+			return 0;
+		default:
+			return usage_error("init", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("init", "expected one directory");
+	dir = argv[optind];
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "assay init: %s: %s\n", dir, strerror(errno));
+		return ASSAY_EXIT_USAGE;
+	}
+	for (i = 0; i < 2; i++) {
+		if ((r = assay_datadir_path(from, sizeof(from), files[i][0])) != 0) {
+			fprintf(stderr, "assay init: %s\n", assay_strerror(r));
+			return ASSAY_EXIT_USAGE;
+		}
+		snprintf(to, sizeof(to), "%s/%s", dir, files[i][1]);
+		if ((r = copy_file(from, to, force)) != 0) {
+			fprintf(stderr, "assay init: %s: %s%s\n", to,
+			    assay_strerror(r), r == ASSAY_ERR_EXISTS ?
+			    " (use --force to overwrite)" : "");
+			return ASSAY_EXIT_USAGE;
+		}
+		printf("wrote %s\n", to);
+	}
+	return 0;
+}
+
+/* --- check ------------------------------------------------------------ */
+
+static void
+print_diag_json(struct assay_json *j, const struct assay_diag *d)
+{
+	size_t i, n = assay_diag_count(d);
+
+	assay_json_key(j, "problems");
+	assay_json_begin_array(j);
+	for (i = 0; i < n; i++) {
+		if (*assay_diag_message(d, i) == '\0')
+			continue;
+		assay_json_begin_object(j);
+		assay_json_kv_string(j, "file", assay_diag_file(d, i));
+		assay_json_kv_int(j, "line", assay_diag_line(d, i));
+		assay_json_kv_string(j, "message", assay_diag_message(d, i));
+		assay_json_end_object(j);
+	}
+	assay_json_end_array(j);
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ics",	required_argument,	NULL, 'c' },
+		{ "ixit",	required_argument,	NULL, 'x' },
+		{ "format",	required_argument,	NULL, 'F' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	struct assay_json j;
+	const char *ics = NULL, *ixit = NULL, *dd;
+	enum format fmt = FORMAT_TEXT;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			ics = optarg;
+			break;
+		case 'x':
+			ixit = optarg;
+			break;
+		case 'F':
+			if ((r = parse_format("check", optarg, &fmt)) != 0)
+				return r;
+			break;
+		case 'h':
+			printf("usage: assay check --ics FILE --ixit FILE [--format text|json]\n"
+			    "\n"
+			    "Validates both forms: hostile-XML rules, the schemas\n"
+			    "(ics/ics.xsd, ixit/ixit.xsd), and the cross-checks the schemas\n"
+			    "cannot express.  Prints every problem as FILE:LINE: message.\n"
+			    "Exit 0 when both forms are valid, 2 when not.\n");
+			return 0;
+		default:
+			return usage_error("check", "bad option");
+		}
+	}
+	if (ics == NULL || ixit == NULL || optind != argc)
+		return usage_error("check", "need --ics FILE and --ixit FILE");
+	if ((dd = assay_datadir()) == NULL) {
+		fprintf(stderr, "assay check: %s (set ASSAY_DATADIR)\n",
+		    assay_strerror(ASSAY_ERR_DATADIR));
+		return ASSAY_EXIT_USAGE;
+	}
+	if ((d = assay_diag_new()) == NULL)
+		return ASSAY_EXIT_USAGE;
+	r = assay_forms_load(dd, ics, ixit, &f, d);
+	if (fmt == FORMAT_JSON) {
+		assay_json_init(&j, stdout, 1);
+		assay_json_begin_object(&j);
+		assay_json_kv_bool(&j, "valid", r == 0);
+		assay_json_kv_string(&j, "ics", ics);
+		assay_json_kv_string(&j, "ixit", ixit);
+		if (r != 0)
+			assay_json_kv_string(&j, "error", assay_strerror(r));
+		print_diag_json(&j, d);
+		assay_json_end_object(&j);
+	} else if (r == 0) {
+		printf("%s: valid ICS (%s V%s, %s %s)\n", ics,
+		    assay_forms_standard(f), assay_forms_standard_version(f),
+		    assay_forms_device(f, "manufacturer"),
+		    assay_forms_device(f, "model"));
+		printf("%s: valid IXIT (%zu services)\n", ixit,
+		    assay_forms_nservices(f));
+	} else {
+		assay_diag_print(d, stderr);
+		fprintf(stderr, "assay check: %zu problem%s: %s\n",
+		    assay_diag_count(d), assay_diag_count(d) == 1 ? "" : "s",
+		    assay_strerror(r));
+	}
+	assay_forms_free(f);
+	assay_diag_free(d);
+	return r == 0 ? 0 : ASSAY_EXIT_USAGE;
+}
+
+/* --- list ------------------------------------------------------------- */
+
+static int
+cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format",	required_argument,	NULL, 'F' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_json j;
+	enum format fmt = FORMAT_TEXT;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			if ((r = parse_format("list", optarg, &fmt)) != 0)
+				return r;
+			break;
+		case 'h':
+			printf("usage: assay list [--format text|json]\n"
+			    "\n"
+			    "Lists the test-case catalogue: id, test group, type, IXIT items.\n");
+			return 0;
+		default:
+			return usage_error("list", "bad option");
+		}
+	}
+	if (optind != argc)
+		return usage_error("list", "unexpected argument");
+	if (fmt == FORMAT_JSON) {
+		assay_json_init(&j, stdout, 1);
+		assay_json_begin_object(&j);
+		assay_json_key(&j, "test_cases");
+		assay_json_begin_array(&j);
+		assay_json_end_array(&j);
+		assay_json_end_object(&j);
+	} else
+		printf("(the catalogue is empty)\n");
+	return 0;
+}
+
+/* --- run -------------------------------------------------------------- */
+
+static int
+cmd_run(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: assay run --ics FILE --ixit FILE --out DIR\n"
+		    "\n(not available yet)\n");
+		return 0;
+	}
+	fprintf(stderr, "assay run: not available yet\n");
+	return ASSAY_EXIT_USAGE;
+}
+
+/* --- main ------------------------------------------------------------- */
+
+int
+assay_cli_main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage_main(stderr);
+		return ASSAY_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("assay %s\n", assay_version());
+		return 0;
+	}
+	for (i = 0; i < NSUBCOMMANDS; i++) {
+		if (strcmp(argv[1], subcommands[i].name) == 0) {
+			optind = 1;
+			opterr = 1;
+			return subcommands[i].fn(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "assay: unknown subcommand \"%s\"\n"
+	    "Try 'assay --help'.\n", argv[1]);
+	return ASSAY_EXIT_USAGE;
+}

@@ -1,0 +1,22 @@
+/*
+ * cli.h - the `assay` command line.
+ *
+ * One contract everywhere: `assay SUBCOMMAND [options]`, `--help` on each,
+ * `--format json` where a script may read the output.  Exit codes:
+ *	0  every applicable test case PASS (or the command succeeded)
+ *	1  at least one FAIL (verify: the report does not verify)
+ *	2  usage or form error: nothing was run
+ *	3  no FAIL, but an INCONCLUSIVE or ERROR verdict
+ */
+#ifndef ASSAY_CLI_H
+#define ASSAY_CLI_H
+
+#define ASSAY_EXIT_PASS		0
+#define ASSAY_EXIT_FAIL		1
+#define ASSAY_EXIT_USAGE	2
+#define ASSAY_EXIT_INCONCLUSIVE	3
+
+/* Runs the command line; returns the process exit code. */
+int	assay_cli_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * datadir.c - locate Assay's data files.
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "datadir.h"
+#include "error.h"
+
+#define PROBE_FILE	"spec/en303645_v2.1.1_provisions.csv"
+
+static char		 found[PATH_MAX];
+static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+
+static int
+usable(const char *dir)
+{
+	char p[PATH_MAX];
+
+	if (dir == NULL || *dir == '\0')
+		return 0;
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, PROBE_FILE) >= sizeof(p))
+		return 0;
+	return access(p, R_OK) == 0;
+}
+
+static void
+pick(const char *dir)
+{
+	if (found[0] == '\0' && usable(dir))
+		snprintf(found, sizeof(found), "%s", dir);
+}
+
+static void
+locate(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	pick(getenv("ASSAY_DATADIR"));
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if (strncmp(exe, ASSAY_BINARY_DIR "/",
+		    strlen(ASSAY_BINARY_DIR) + 1) == 0)
+			pick(ASSAY_SOURCE_DIR);
+	}
+	pick(ASSAY_INSTALL_DATADIR);
+	pick(ASSAY_SOURCE_DIR);
+}
+
+const char *
+assay_datadir(void)
+{
+	pthread_once(&once, locate);
+	return found[0] != '\0' ? found : NULL;
+}
+
+int
+assay_datadir_path(char *out, size_t outlen, const char *rel)
+{
+	const char *d;
+
+	if ((d = assay_datadir()) == NULL)
+		return ASSAY_ERR_DATADIR;
+	if ((size_t)snprintf(out, outlen, "%s/%s", d, rel) >= outlen)
+		return ASSAY_ERR_TOO_BIG;
+	return 0;
+}
+
+const char *
+assay_version(void)
+{
+	return ASSAY_VERSION;
+}

@@ -1,0 +1,155 @@
+/*
+ * forms.h - the two forms that describe a device under test.
+ *
+ * ICS (Implementation Conformance Statement, EN 303 645 Annex B): device
+ * identity, the standard and version, per provision its support (Y, N,
+ * N/A) with a detail, and the 13 conditions declared true or false.
+ * IXIT (TS 103 701): the 29 IXIT items as lists of entries with fields,
+ * plus how to reach the live device (addresses, services, lab credentials).
+ * The formats are described in ics/README.md and ixit/README.md and fixed
+ * by ics/ics.xsd and ixit/ixit.xsd.
+ *
+ * Loading is hostile-input safe: no network, no DTD, no entities, a size
+ * cap; then schema validation; then the cross-checks the schema cannot
+ * express.  Every problem goes to the diag list as "file:line: message".
+ *
+ * All strings returned are borrowed from the forms object and stay valid
+ * until assay_forms_free().  Secret values (passwords, fields marked
+ * secret="true") live in their own allocations, wiped on free.
+ */
+#ifndef ASSAY_FORMS_H
+#define ASSAY_FORMS_H
+
+#include <stddef.h>
+
+struct assay_forms;
+struct assay_spec;
+struct assay_diag;
+
+#define ASSAY_FORMS_MAX_BYTES	(4 * 1024 * 1024)	/* per form file */
+#define ASSAY_FORMS_MAX_DEPTH	64			/* element nesting */
+
+enum assay_support {
+	ASSAY_SUPPORT_YES = 0,		/* "Y" */
+	ASSAY_SUPPORT_NO,		/* "N" */
+	ASSAY_SUPPORT_NA		/* "N/A", conditional provisions only */
+};
+
+/*
+ * Loads and checks both forms.  datadir holds ics/ics.xsd, ixit/ixit.xsd
+ * and spec/; the spec for the standard version the ICS names is loaded
+ * and owned by the forms object.  Returns 0 with *out set, or an
+ * ASSAY_ERR_* code (ASSAY_ERR_HOSTILE_XML, _PARSE, _SCHEMA, _FORM,
+ * _TOO_BIG, _NOT_FOUND ...) with every problem in d and *out NULL.
+ */
+int		 assay_forms_load(const char *datadir, const char *ics_path,
+		    const char *ixit_path, struct assay_forms **out,
+		    struct assay_diag *d);
+void		 assay_forms_free(struct assay_forms *f);
+
+/*
+ * Reads one XML file with the hostile-input rules (size cap, no DOCTYPE,
+ * no entities, no network, depth cap, valid UTF-8) and validates it
+ * against the schema at xsd_path.  Used by the loader and by tests.
+ * Returns 0 or an ASSAY_ERR_* code with problems in d.
+ */
+int		 assay_forms_check_xml(const char *path, const char *xsd_path,
+		    struct assay_diag *d);
+
+const struct assay_spec *assay_forms_spec(const struct assay_forms *f);
+const char	*assay_forms_ics_path(const struct assay_forms *f);
+const char	*assay_forms_ixit_path(const struct assay_forms *f);
+/* SHA-256 (hex) of each form file as read. */
+const char	*assay_forms_ics_sha256(const struct assay_forms *f);
+const char	*assay_forms_ixit_sha256(const struct assay_forms *f);
+
+/* --- ICS ------------------------------------------------------------- */
+
+/*
+ * Device identity: key is one of "manufacturer", "model",
+ * "hardware-version", "firmware-version", "description".  NULL if absent.
+ */
+const char	*assay_forms_device(const struct assay_forms *f, const char *key);
+size_t		 assay_forms_nserials(const struct assay_forms *f);
+const char	*assay_forms_serial(const struct assay_forms *f, size_t i);
+/* "EN 303 645", "2.1.1", and the profile id or NULL. */
+const char	*assay_forms_standard(const struct assay_forms *f);
+const char	*assay_forms_standard_version(const struct assay_forms *f);
+const char	*assay_forms_profile(const struct assay_forms *f);
+/*
+ * Support declared for a provision.  Returns 0 and fills *support and
+ * *detail (may be "" for Y), or ASSAY_ERR_NOT_FOUND.
+ */
+int		 assay_forms_support(const struct assay_forms *f,
+		    const char *provision_id, enum assay_support *support,
+		    const char **detail);
+/* Condition number (1-based) as declared: 1 true, 0 false, -1 unknown. */
+int		 assay_forms_condition(const struct assay_forms *f, int number);
+const char	*assay_support_name(enum assay_support s);
+
+/* --- IXIT: items, entries, fields ------------------------------------ */
+
+/* Entries of an IXIT item ("1-AuthMech"); 0 for an unknown item. */
+size_t		 assay_forms_nentries(const struct assay_forms *f, const char *item);
+const char	*assay_forms_entry_id(const struct assay_forms *f, const char *item,
+		    size_t k);
+/* Fields of entry k, in document order. */
+size_t		 assay_forms_entry_nfields(const struct assay_forms *f,
+		    const char *item, size_t k);
+const char	*assay_forms_entry_field_name(const struct assay_forms *f,
+		    const char *item, size_t k, size_t j);
+const char	*assay_forms_entry_field_value(const struct assay_forms *f,
+		    const char *item, size_t k, size_t j);
+int		 assay_forms_entry_field_secret(const struct assay_forms *f,
+		    const char *item, size_t k, size_t j);
+/* Value of the field called name (case-insensitive) or NULL. */
+const char	*assay_forms_entry_field(const struct assay_forms *f,
+		    const char *item, size_t k, const char *name);
+/*
+ * References of entry k: each names either a service (ref_item NULL,
+ * ref_target = service id) or another entry (ref_item = item id,
+ * ref_target = entry id).
+ */
+size_t		 assay_forms_entry_nrefs(const struct assay_forms *f,
+		    const char *item, size_t k);
+const char	*assay_forms_entry_ref_item(const struct assay_forms *f,
+		    const char *item, size_t k, size_t j);
+const char	*assay_forms_entry_ref_target(const struct assay_forms *f,
+		    const char *item, size_t k, size_t j);
+
+/* --- IXIT: reaching the device --------------------------------------- */
+
+size_t		 assay_forms_naddresses(const struct assay_forms *f);
+const char	*assay_forms_address(const struct assay_forms *f, size_t i);
+/* Per-device budget; defaults apply when the IXIT says nothing. */
+int		 assay_forms_budget_max_connections(const struct assay_forms *f);
+int		 assay_forms_budget_max_rate(const struct assay_forms *f);
+
+size_t		 assay_forms_nservices(const struct assay_forms *f);
+long		 assay_forms_service_find(const struct assay_forms *f, const char *id);
+const char	*assay_forms_service_id(const struct assay_forms *f, size_t i);
+/* Application protocol: "http", "https", "telnet", "ssh", "mqtt", "coap", ... */
+const char	*assay_forms_service_protocol(const struct assay_forms *f, size_t i);
+/* "tcp" or "udp". */
+const char	*assay_forms_service_transport(const struct assay_forms *f, size_t i);
+int		 assay_forms_service_port(const struct assay_forms *f, size_t i);
+/* "none", "tls" or "dtls". */
+const char	*assay_forms_service_security(const struct assay_forms *f, size_t i);
+/* Address to use: the service's own or the first device address. */
+const char	*assay_forms_service_address(const struct assay_forms *f, size_t i);
+const char	*assay_forms_service_description(const struct assay_forms *f, size_t i);
+/* Request path for HTTP-like services ("/" when absent). */
+const char	*assay_forms_service_path(const struct assay_forms *f, size_t i);
+
+size_t		 assay_forms_ncredentials(const struct assay_forms *f);
+const char	*assay_forms_credential_id(const struct assay_forms *f, size_t i);
+const char	*assay_forms_credential_service(const struct assay_forms *f, size_t i);
+const char	*assay_forms_credential_username(const struct assay_forms *f, size_t i);
+/* The secret in clear: for probes only, never for reports or logs. */
+const char	*assay_forms_credential_password(const struct assay_forms *f, size_t i);
+
+/* Every secret value in both forms, for redaction (longest first). */
+size_t		 assay_forms_nsecrets(const struct assay_forms *f);
+const char	*assay_forms_secret(const struct assay_forms *f, size_t i);
+
+#endif /* ASSAY_FORMS_H */

@@ -1,0 +1,204 @@
+/*
+ * probe.c - per-device budget and evidence recording shared by probes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "error.h"
+#include "probe.h"
+
+struct assay_budget {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 max_conn;
+	int		 max_rate;
+	int		 in_use;
+	double		 tokens;	/* token bucket for the rate */
+	double		 last;		/* seconds, CLOCK_MONOTONIC */
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct assay_budget *
+assay_budget_new(int max_connections, int max_rate)
+{
+	struct assay_budget *b;
+	pthread_condattr_t ca;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->max_conn = max_connections > 0 ? max_connections :
+	    ASSAY_BUDGET_DEFAULT_CONNECTIONS;
+	b->max_rate = max_rate > 0 ? max_rate : ASSAY_BUDGET_DEFAULT_RATE;
+	b->tokens = b->max_rate < 16 ? b->max_rate : 16;	/* small burst */
+	b->last = now_s();
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&b->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	return b;
+}
+
+void
+assay_budget_free(struct assay_budget *b)
+{
+	if (b == NULL)
+		return;
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->cv);
+	free(b);
+}
+
+static void
+refill(struct assay_budget *b)
+{
+	double t = now_s(), cap = b->max_rate < 16 ? b->max_rate : 16;
+
+	b->tokens += (t - b->last) * b->max_rate;
+	if (b->tokens > cap)
+		b->tokens = cap;
+	b->last = t;
+}
+
+int
+assay_budget_acquire(struct assay_budget *b, int timeout_ms)
+{
+	struct timespec dl, ts;
+	double wait_s;
+	int r = 0;
+
+	if (b == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += timeout_ms / 1000;
+	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		refill(b);
+		if (b->in_use < b->max_conn && b->tokens >= 1.0) {
+			b->tokens -= 1.0;
+			b->in_use++;
+			break;
+		}
+		if (timeout_ms <= 0) {
+			r = ASSAY_ERR_BUDGET;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (ts.tv_sec > dl.tv_sec ||
+		    (ts.tv_sec == dl.tv_sec && ts.tv_nsec >= dl.tv_nsec)) {
+			r = ASSAY_ERR_BUDGET;
+			break;
+		}
+		if (b->in_use < b->max_conn) {
+			/* Only the rate is short: sleep until a token is due. */
+			wait_s = (1.0 - b->tokens) / b->max_rate;
+			ts.tv_nsec += (long)(wait_s * 1e9) + 1000;
+			while (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			if (ts.tv_sec > dl.tv_sec ||
+			    (ts.tv_sec == dl.tv_sec && ts.tv_nsec > dl.tv_nsec))
+				ts = dl;
+			pthread_cond_timedwait(&b->cv, &b->mu, &ts);
+		} else
+			pthread_cond_timedwait(&b->cv, &b->mu, &dl);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return r;
+}
+
+void
+assay_budget_release(struct assay_budget *b)
+{
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->mu);
+	if (b->in_use > 0)
+		b->in_use--;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
+int
+assay_budget_max_connections(const struct assay_budget *b)
+{
+	return b->max_conn;
+}
+
+int
+assay_budget_max_rate(const struct assay_budget *b)
+{
+	return b->max_rate;
+}
+
+void
+assay_probe_record(const struct assay_probe_env *env, const char *channel,
+    const char *dir, const void *data, size_t len)
+{
+	if (env == NULL || env->record == NULL)
+		return;
+	env->record(env->record_arg, channel, dir, data, len);
+}
+
+void
+assay_probe_note(const struct assay_probe_env *env, const char *channel,
+    const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int n;
+
+	if (env == NULL || env->record == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	env->record(env->record_arg, channel, "note", msg, (size_t)n);
+}
+
+static const char env_key = 'e';	/* its address is the registry key */
+
+void
+assay_probe_env_set(lua_State *L, const struct assay_probe_env *env)
+{
+	lua_pushlightuserdata(L, (void *)&env_key);
+	lua_pushlightuserdata(L, (void *)env);
+	lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+const struct assay_probe_env *
+assay_probe_env_get(lua_State *L)
+{
+	const struct assay_probe_env *env;
+
+	lua_pushlightuserdata(L, (void *)&env_key);
+	lua_rawget(L, LUA_REGISTRYINDEX);
+	env = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return env;
+}

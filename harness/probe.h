@@ -1,0 +1,80 @@
+/*
+ * probe.h - what every probe shares: the per-device budget, evidence
+ * recording, and how a probe module exposes itself to Lua.
+ *
+ * Budget: a lab must never flood a device.  One assay_budget exists per
+ * device and is shared by every thread of a run; each probe takes a slot
+ * before opening a connection (or sending a datagram burst) and gives it
+ * back after.  The budget bounds concurrent connections and the rate of
+ * new ones.
+ *
+ * Evidence: probes describe what they sent and received through
+ * assay_probe_record(); the engine routes that to the evidence store,
+ * which masks IXIT secrets before anything reaches disk.
+ *
+ * Expected network outcomes (refused, reset, timeout, garbage) are values,
+ * never ASSAY_ERR_* codes and never Lua errors: in Lua a probe returns
+ * nil, "connection reset after 212 bytes".
+ */
+#ifndef ASSAY_PROBE_H
+#define ASSAY_PROBE_H
+
+#include <stddef.h>
+
+struct lua_State;
+
+#define ASSAY_BUDGET_DEFAULT_CONNECTIONS	64
+#define ASSAY_BUDGET_DEFAULT_RATE		1000	/* new connections per second */
+#define ASSAY_PROBE_DEFAULT_TIMEOUT_MS		5000
+#define ASSAY_PROBE_DEFAULT_MAX_READ		(64 * 1024)
+
+struct assay_budget;
+
+/* New budget; values < 1 take the defaults above.  NULL on allocation failure. */
+struct assay_budget	*assay_budget_new(int max_connections, int max_rate);
+void			 assay_budget_free(struct assay_budget *b);
+/*
+ * Takes one connection slot, waiting for a free slot and for the rate
+ * limit, at most timeout_ms (0: don't wait).  Returns 0 or ASSAY_ERR_BUDGET.
+ * Thread-safe.
+ */
+int			 assay_budget_acquire(struct assay_budget *b, int timeout_ms);
+void			 assay_budget_release(struct assay_budget *b);
+int			 assay_budget_max_connections(const struct assay_budget *b);
+int			 assay_budget_max_rate(const struct assay_budget *b);
+
+/*
+ * Evidence sink: channel names the conversation ("tcp 127.0.0.1:23"),
+ * dir is "sent", "recv" or "note".  Data may be binary.
+ */
+typedef void (*assay_record_fn)(void *arg, const char *channel,
+    const char *dir, const void *data, size_t len);
+
+/* What a probe needs from the run: one per test case (per Lua state). */
+struct assay_probe_env {
+	struct assay_budget	*budget;	/* shared, never NULL in a run */
+	assay_record_fn		 record;	/* may be NULL: nothing recorded */
+	void			*record_arg;
+	int			 timeout_ms;	/* default per-operation timeout */
+	size_t			 max_read;	/* default cap on bytes read */
+};
+
+/* Records through env if it has a sink; safe with env NULL. */
+void	assay_probe_record(const struct assay_probe_env *env, const char *channel,
+	    const char *dir, const void *data, size_t len);
+void	assay_probe_note(const struct assay_probe_env *env, const char *channel,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Lua side.  The engine stores the env of a state with
+ * assay_probe_env_set() before any test case runs; probe modules fetch it
+ * with assay_probe_env_get().  Each probe module provides
+ *	void assay_probe_<name>_lua_register(struct lua_State *L);
+ * which adds its functions to the table on top of the stack (the
+ * `assay.net` table the scripts see) and leaves the stack as it was.
+ */
+void				 assay_probe_env_set(struct lua_State *L,
+				    const struct assay_probe_env *env);
+const struct assay_probe_env	*assay_probe_env_get(struct lua_State *L);
+
+#endif /* ASSAY_PROBE_H */

@@ -1,0 +1,80 @@
+/*
+ * spec.h - the facts of the standards, read from the CSV files in
+ * <datadir>/spec/: EN 303 645 provisions and conditions, TS 103 701 IXIT
+ * items and test cases.  These files are the one place the provision list
+ * lives; nothing else in Assay hard-codes it.
+ *
+ * Accessors take an index 0..n-1; string results are borrowed and valid
+ * while the spec lives.
+ */
+#ifndef ASSAY_SPEC_H
+#define ASSAY_SPEC_H
+
+#include <stddef.h>
+
+struct assay_spec;
+struct assay_diag;
+
+#define ASSAY_SPEC_MAX_CONDITIONS	4	/* a provision has at most this many */
+
+enum assay_tc_type {
+	ASSAY_TC_CONCEPTUAL = 0,
+	ASSAY_TC_FUNCTIONAL,
+	ASSAY_TC_CONCEPTUAL_FUNCTIONAL
+};
+
+/*
+ * Loads the spec for EN 303 645 `version` ("2.1.1" is the only version
+ * with TS 103 701 test cases).  Problems go to d.  Returns 0 or an
+ * ASSAY_ERR_* code; on success *out is the caller's to free.
+ */
+int		 assay_spec_load(const char *datadir, const char *version,
+		    struct assay_spec **out, struct assay_diag *d);
+void		 assay_spec_free(struct assay_spec *s);
+const char	*assay_spec_version(const struct assay_spec *s);
+/* SHA-256 (hex) over the spec files read, for the report's method line. */
+const char	*assay_spec_hash(const struct assay_spec *s);
+
+size_t		 assay_spec_nprovisions(const struct assay_spec *s);
+long		 assay_spec_provision_find(const struct assay_spec *s, const char *id);
+const char	*assay_spec_provision_id(const struct assay_spec *s, size_t i);
+const char	*assay_spec_provision_clause(const struct assay_spec *s, size_t i);
+const char	*assay_spec_provision_clause_title(const struct assay_spec *s, size_t i);
+/* Table B.1 notation: "M", "R", "M C (1)", "R C (11, 12)". */
+const char	*assay_spec_provision_status(const struct assay_spec *s, size_t i);
+int		 assay_spec_provision_mandatory(const struct assay_spec *s, size_t i);
+const char	*assay_spec_provision_summary(const struct assay_spec *s, size_t i);
+/* Number of conditions and the i-th condition number (1-based numbers). */
+size_t		 assay_spec_provision_nconditions(const struct assay_spec *s, size_t i);
+int		 assay_spec_provision_condition(const struct assay_spec *s, size_t i, size_t k);
+
+size_t		 assay_spec_nconditions(const struct assay_spec *s);
+/* Condition numbers run 1..n; text is the paraphrase. */
+const char	*assay_spec_condition_text(const struct assay_spec *s, int number);
+
+size_t		 assay_spec_nixit(const struct assay_spec *s);
+long		 assay_spec_ixit_find(const struct assay_spec *s, const char *id);
+const char	*assay_spec_ixit_id(const struct assay_spec *s, size_t i);
+const char	*assay_spec_ixit_name(const struct assay_spec *s, size_t i);
+size_t		 assay_spec_ixit_nfields(const struct assay_spec *s, size_t i);
+/* Field name as the test units quote it, e.g. "Authentication Factor". */
+const char	*assay_spec_ixit_field(const struct assay_spec *s, size_t i, size_t k);
+const char	*assay_spec_ixit_field_help(const struct assay_spec *s, size_t i, size_t k);
+long		 assay_spec_ixit_field_find(const struct assay_spec *s, size_t i, const char *name);
+
+size_t		 assay_spec_ntestcases(const struct assay_spec *s);
+long		 assay_spec_testcase_find(const struct assay_spec *s, const char *id);
+const char	*assay_spec_testcase_id(const struct assay_spec *s, size_t i);
+const char	*assay_spec_testcase_group(const struct assay_spec *s, size_t i);
+enum assay_tc_type assay_spec_testcase_type(const struct assay_spec *s, size_t i);
+const char	*assay_spec_testcase_purpose(const struct assay_spec *s, size_t i);
+/* Space-separated IXIT ids, possibly "". */
+const char	*assay_spec_testcase_ixit(const struct assay_spec *s, size_t i);
+int		 assay_spec_testcase_units(const struct assay_spec *s, size_t i);
+const char	*assay_spec_testcase_probe_hint(const struct assay_spec *s, size_t i);
+
+const char	*assay_tc_type_name(enum assay_tc_type t);
+/* Parses "conceptual" etc.  Returns 0 or ASSAY_ERR_PARSE. */
+int		 assay_tc_type_parse(const char *name, enum assay_tc_type *out);
+
+#endif /* ASSAY_SPEC_H */

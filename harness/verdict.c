@@ -1,0 +1,75 @@
+/*
+ * verdict.c - verdict names and the worst-wins algebra.
+ */
+#include <strings.h>
+
+#include "error.h"
+#include "verdict.h"
+
+static const struct {
+	const char *name, *key;
+} names[ASSAY_VERDICT_COUNT] = {
+	[ASSAY_VERDICT_NONE] =			{ "NONE", "none" },
+	[ASSAY_VERDICT_PASS] =			{ "PASS", "pass" },
+	[ASSAY_VERDICT_INCONCLUSIVE] =		{ "INCONCLUSIVE", "inconclusive" },
+	[ASSAY_VERDICT_FAIL] =			{ "FAIL", "fail" },
+	[ASSAY_VERDICT_ERROR] =			{ "ERROR", "error" },
+	[ASSAY_VERDICT_NOT_APPLICABLE] =	{ "NOT APPLICABLE", "not_applicable" },
+};
+
+const char *
+assay_verdict_name(enum assay_verdict v)
+{
+	return (unsigned)v < ASSAY_VERDICT_COUNT ? names[v].name : "?";
+}
+
+const char *
+assay_verdict_key(enum assay_verdict v)
+{
+	return (unsigned)v < ASSAY_VERDICT_COUNT ? names[v].key : "?";
+}
+
+int
+assay_verdict_parse(const char *s, enum assay_verdict *out)
+{
+	int i;
+
+	for (i = 0; i < ASSAY_VERDICT_COUNT; i++) {
+		if (strcasecmp(s, names[i].name) == 0 ||
+		    strcasecmp(s, names[i].key) == 0) {
+			*out = (enum assay_verdict)i;
+			return 0;
+		}
+	}
+	if (strcasecmp(s, "N/A") == 0 || strcasecmp(s, "NA") == 0) {
+		*out = ASSAY_VERDICT_NOT_APPLICABLE;
+		return 0;
+	}
+	return ASSAY_ERR_PARSE;
+}
+
+int
+assay_verdict_rank(enum assay_verdict v)
+{
+	return v == ASSAY_VERDICT_NOT_APPLICABLE ? -1 : (int)v;
+}
+
+enum assay_verdict
+assay_verdict_combine(enum assay_verdict acc, enum assay_verdict child)
+{
+	return assay_verdict_rank(child) > assay_verdict_rank(acc) ? child : acc;
+}
+
+int
+assay_verdict_exit_code(enum assay_verdict v)
+{
+	switch (v) {
+	case ASSAY_VERDICT_PASS:
+	case ASSAY_VERDICT_NOT_APPLICABLE:
+		return 0;
+	case ASSAY_VERDICT_FAIL:
+		return 1;
+	default:
+		return 3;
+	}
+}

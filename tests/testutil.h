@@ -1,0 +1,33 @@
+/*
+ * testutil.h - small helpers shared by the cmocka tests.
+ * Every test includes this after cmocka's headers.
+ */
+#ifndef ASSAY_TESTUTIL_H
+#define ASSAY_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Path of rel in the source tree (static buffer, overwritten next call). */
+const char	*tu_src(const char *rel);
+/* Makes a fresh temporary directory; caller frees the string. */
+char		*tu_mkdtemp(const char *tag);
+/* rm -rf dir (only under /tmp). */
+void		 tu_rmrf(const char *dir);
+/*
+ * Runs cmd with /bin/sh, returns its exit status (or -1), and when out is
+ * not NULL stores stdout+stderr (malloc'd, NUL-terminated).
+ */
+int		 tu_run(const char *cmd, char **out);
+/* Polls until a TCP connect to host:port succeeds or timeout_ms passes. 0 ok. */
+int		 tu_wait_tcp(const char *host, int port, int timeout_ms);
+/* A currently free TCP port on 127.0.0.1. */
+int		 tu_free_port(void);
+/* Reads a whole file (malloc'd, NUL-terminated) or NULL. */
+char		*tu_read_file(const char *path, size_t *lenp);
+int		 tu_write_file(const char *path, const void *data, size_t len);
+/* 1 if prog is on PATH (or an absolute executable path). */
+int		 tu_have(const char *prog);
+/* Milliseconds on a monotonic clock. */
+long long	 tu_now_ms(void);
+
+#endif
