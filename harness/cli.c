@@ -6,6 +6,7 @@
  * code.  Nothing here decides verdicts or touches the device.
  */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "diag.h"
+#include "engine.h"
 #include "error.h"
 #include "forms.h"
 #include "json.h"
@@ -330,16 +332,186 @@ cmd_list(int argc, char **argv)
 
 /* --- run -------------------------------------------------------------- */
 
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	assay_engine_interrupt();
+}
+
+static int
+parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi,
+    int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
+		return usage_error(cmd, "%s: \"%s\" is not a number in %d..%d",
+		    opt, s, lo, hi);
+	*out = (int)v;
+	return 0;
+}
+
+static int
+cat_file(const char *path)
+{
+	char buf[8192];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(fp);
+	return 0;
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: assay run --ics FILE --ixit FILE --out DIR\n"
-		    "\n(not available yet)\n");
-		return 0;
+	static const struct option opts[] = {
+		{ "ics",		required_argument,	NULL, 'c' },
+		{ "ixit",		required_argument,	NULL, 'x' },
+		{ "out",		required_argument,	NULL, 'o' },
+		{ "only",		required_argument,	NULL, 'O' },
+		{ "jobs",		required_argument,	NULL, 'j' },
+		{ "resume",		no_argument,		NULL, 'r' },
+		{ "catalogue",		required_argument,	NULL, 'C' },
+		{ "max-connections",	required_argument,	NULL, 'M' },
+		{ "max-rate",		required_argument,	NULL, 'R' },
+		{ "timeout",		required_argument,	NULL, 'T' },
+		{ "memory",		required_argument,	NULL, 'm' },
+		{ "quiet",		no_argument,		NULL, 'q' },
+		{ "format",		required_argument,	NULL, 'F' },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_engine_opts o;
+	struct assay_diag *d = NULL;
+	struct sigaction sa;
+	const char **only = NULL;
+	enum format fmt = FORMAT_TEXT;
+	char path[4200];
+	int c, r, v, code;
+
+	memset(&o, 0, sizeof(o));
+	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL)
+		return ASSAY_EXIT_USAGE;
+	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+		r = 0;
+		switch (c) {
+		case 'c':
+			o.ics_path = optarg;
+			break;
+		case 'x':
+			o.ixit_path = optarg;
+			break;
+		case 'o':
+			o.out_dir = optarg;
+			break;
+		case 'O':
+			only[o.nonly++] = optarg;
+			break;
+		case 'j':
+			r = parse_int("run", "--jobs", optarg, 1, 64, &o.jobs);
+			break;
+		case 'r':
+			o.resume = 1;
+			break;
+		case 'C':
+			o.catalogue_dir = optarg;
+			break;
+		case 'M':
+			r = parse_int("run", "--max-connections", optarg, 1,
+			    65535, &o.max_connections);
+			break;
+		case 'R':
+			r = parse_int("run", "--max-rate", optarg, 1, 1000000,
+			    &o.max_rate);
+			break;
+		case 'T':
+			r = parse_int("run", "--timeout", optarg, 1, 86400, &v);
+			o.limits.timeout_ms = v * 1000;
+			break;
+		case 'm':
+			r = parse_int("run", "--memory", optarg, 1, 4096, &v);
+			o.limits.max_bytes = (size_t)v * 1024 * 1024;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'F':
+			r = parse_format("run", optarg, &fmt);
+			break;
+		case 'h':
+			printf("usage: assay run --ics FILE --ixit FILE --out DIR [OPTIONS]\n"
+			    "\n"
+			    "Assesses the device the forms describe: checks the forms (exit 2\n"
+			    "on a problem, nothing run), decides applicability from the ICS,\n"
+			    "runs every applicable test case of the catalogue, each in its own\n"
+			    "sandbox, and writes DIR/report.json, DIR/report.xml and the\n"
+			    "evidence under DIR/evidence/.  Progress goes to stderr.\n"
+			    "\n"
+			    "  --only ID          run only this test case or test group (repeatable)\n"
+			    "  -j, --jobs N       test cases run concurrently (default: cores)\n"
+			    "  --resume           finish an interrupted run in DIR\n"
+			    "  --catalogue DIR    test cases from DIR instead of the bundled catalogue\n"
+			    "  --max-connections N  per-device limit on concurrent connections\n"
+			    "  --max-rate N       per-device limit on new connections per second\n"
+			    "  --timeout SECONDS  per-test-case time limit (default 60)\n"
+			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
+			    "  -q, --quiet        no progress or summary\n"
+			    "  --format json      print report.json on stdout at the end\n"
+			    "\n"
+			    "Exit: 0 every applicable test case PASS; 1 a FAIL; 2 usage or form\n"
+			    "error; 3 no FAIL but INCONCLUSIVE or ERROR (or an interrupted run).\n");
+			free(only);
+			return 0;
+		default:
+			r = usage_error("run", "bad option");
+			break;
+		}
+		if (r != 0) {
+			free(only);
+			return r;
+		}
 	}
-	fprintf(stderr, "assay run: not available yet\n");
-	return ASSAY_EXIT_USAGE;
+	if (o.ics_path == NULL || o.ixit_path == NULL || o.out_dir == NULL ||
+	    optind != argc) {
+		free(only);
+		return usage_error("run", "need --ics FILE, --ixit FILE and --out DIR");
+	}
+	o.only = only;
+	if (fmt == FORMAT_JSON)
+		o.quiet = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((d = assay_diag_new()) == NULL) {
+		free(only);
+		return ASSAY_EXIT_USAGE;
+	}
+	code = assay_engine_run(&o, d);
+	if (assay_diag_count(d) > 0)
+		assay_diag_print(d, stderr);
+	if (code == ASSAY_EXIT_USAGE)
+		fprintf(stderr, "assay run: nothing was run\n");
+	else if (fmt == FORMAT_JSON) {
+		snprintf(path, sizeof(path), "%s/report.json", o.out_dir);
+		cat_file(path);
+	} else if (!o.quiet)
+		printf("report: %s/report.json, %s/report.xml\n", o.out_dir,
+		    o.out_dir);
+	assay_diag_free(d);
+	free(only);
+	return code;
 }
 
 /* --- main ------------------------------------------------------------- */

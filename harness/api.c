@@ -1,0 +1,470 @@
+/*
+ * api.c - the `assay` Lua module: form data, verdict helpers, evidence.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "api.h"
+#include "catalogue.h"
+#include "error.h"
+#include "evidence.h"
+#include "forms.h"
+#include "probe.h"
+#include "sandbox.h"
+#include "spec.h"
+#include "verdict.h"
+
+#define DATA_MAX_BYTES	(1024 * 1024)
+
+/* Probe modules that add themselves to assay.net. */
+typedef void (*net_register_fn)(lua_State *);
+static const net_register_fn net_modules[] = {
+	NULL
+};
+
+static struct assay_api_ctx *
+ctx_of(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* pass(reason) -> "PASS", reason; likewise fail and inconclusive. */
+static int
+verdict_helper(lua_State *L, const char *v)
+{
+	const char *reason = luaL_optstring(L, 1, "");
+
+	lua_pushstring(L, v);
+	lua_pushstring(L, reason);
+	return 2;
+}
+
+static int
+l_pass(lua_State *L)
+{
+	return verdict_helper(L, "PASS");
+}
+
+static int
+l_fail(lua_State *L)
+{
+	return verdict_helper(L, "FAIL");
+}
+
+static int
+l_inconclusive(lua_State *L)
+{
+	return verdict_helper(L, "INCONCLUSIVE");
+}
+
+/* assay.unit(letter, verdict, reason): records one test unit's outcome. */
+static int
+l_unit(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	const char *unit = luaL_checkstring(L, 1);
+	const char *vs = luaL_checkstring(L, 2);
+	const char *reason = luaL_optstring(L, 3, "");
+	enum assay_verdict v;
+
+	if (strlen(unit) == 0 || strlen(unit) > 4)
+		return luaL_argerror(L, 1, "unit must be a letter such as \"a\"");
+	if (assay_verdict_parse(vs, &v) != 0 || (v != ASSAY_VERDICT_PASS &&
+	    v != ASSAY_VERDICT_FAIL && v != ASSAY_VERDICT_INCONCLUSIVE))
+		return luaL_argerror(L, 2,
+		    "verdict must be PASS, FAIL or INCONCLUSIVE");
+	if (v != ASSAY_VERDICT_PASS && *reason == '\0')
+		return luaL_argerror(L, 3, "a FAIL or INCONCLUSIVE unit needs a reason");
+	if (x->result != NULL &&
+	    assay_result_add_unit(x->result, unit, v, reason) != 0)
+		return luaL_error(L, "out of memory");
+	lua_pushstring(L, assay_verdict_name(v));
+	lua_pushstring(L, reason);
+	return 2;
+}
+
+/* assay.log(text): a note in the transcript. */
+static int
+l_log(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+
+	assay_evidence_tc_record(x->evidence, "log", "note", s, len);
+	return 0;
+}
+
+/* assay.evidence(name, data): saves an artefact file; true or nil, err. */
+static int
+l_evidence(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	const char *name = luaL_checkstring(L, 1);
+	size_t len;
+	const char *data = luaL_checklstring(L, 2, &len);
+	int r;
+
+	if (x->evidence == NULL) {
+		lua_pushboolean(L, 1);
+		return 1;
+	}
+	if ((r = assay_evidence_tc_artefact(x->evidence, name, data, len)) != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "cannot save evidence \"%s\": %s", name,
+		    assay_strerror(r));
+		return 2;
+	}
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* assay.sleep(ms): waits, at most max_sleep_ms per call. */
+static int
+l_sleep(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	lua_Integer ms = luaL_checkinteger(L, 1);
+	struct timespec ts;
+
+	if (ms < 0)
+		ms = 0;
+	if (ms > x->max_sleep_ms)
+		return luaL_error(L, "assay.sleep: %d ms is above the limit of %d ms",
+		    (int)ms, x->max_sleep_ms);
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0)
+		;
+	return 0;
+}
+
+static int
+l_now_ms(lua_State *L)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	lua_pushinteger(L, (lua_Integer)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return 1;
+}
+
+/* assay.data(name): contents of testcases/data/<name>, or nil, err. */
+static int
+l_data(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	const char *name = luaL_checkstring(L, 1);
+	char path[4200];
+	const char *p;
+	FILE *fp;
+	char *buf;
+	size_t n;
+
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' &&
+		    *p != '_')
+			break;
+	if (*p != '\0' || *name == '\0' || *name == '.') {
+		lua_pushnil(L);
+		lua_pushfstring(L, "bad data file name \"%s\"", name);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/testcases/data/%s",
+	    x->datadir ? x->datadir : ".", name);
+	if ((fp = fopen(path, "rb")) == NULL) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "no data file \"%s\"", name);
+		return 2;
+	}
+	if ((buf = malloc(DATA_MAX_BYTES + 1)) == NULL) {
+		fclose(fp);
+		return luaL_error(L, "out of memory");
+	}
+	n = fread(buf, 1, DATA_MAX_BYTES + 1, fp);
+	fclose(fp);
+	if (n > DATA_MAX_BYTES) {
+		free(buf);
+		lua_pushnil(L);
+		lua_pushfstring(L, "data file \"%s\" is larger than %d bytes",
+		    name, DATA_MAX_BYTES);
+		return 2;
+	}
+	lua_pushlstring(L, buf, n);
+	free(buf);
+	return 1;
+}
+
+/* assay.field(entry, name): case-insensitive field lookup in an IXIT entry. */
+static int
+l_field(lua_State *L)
+{
+	const char *want = luaL_checkstring(L, 2);
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "fields");
+	if (!lua_istable(L, -1))
+		return 0;
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (lua_type(L, -2) == LUA_TSTRING &&
+		    strcasecmp(lua_tostring(L, -2), want) == 0)
+			return 1;
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+static void
+set_str(lua_State *L, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void
+set_int(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void
+push_ics(lua_State *L, const struct assay_forms *f)
+{
+	static const char *const keys[][2] = {
+		{ "manufacturer", "manufacturer" },
+		{ "model", "model" },
+		{ "hardware-version", "hardware_version" },
+		{ "firmware-version", "firmware_version" },
+		{ "description", "description" },
+	};
+	const struct assay_spec *s = assay_forms_spec(f);
+	enum assay_support sup;
+	const char *detail;
+	size_t i, n;
+
+	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 6);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		set_str(L, keys[i][1], assay_forms_device(f, keys[i][0]));
+	n = assay_forms_nserials(f);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, assay_forms_serial(f, i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "serials");
+	lua_setfield(L, -2, "device");
+	set_str(L, "standard", assay_forms_standard(f));
+	set_str(L, "version", assay_forms_standard_version(f));
+	set_str(L, "profile", assay_forms_profile(f));
+
+	n = assay_spec_nprovisions(s);
+	lua_createtable(L, 0, (int)n);
+	for (i = 0; i < n; i++) {
+		const char *id = assay_spec_provision_id(s, i);
+
+		lua_createtable(L, 0, 5);
+		if (assay_forms_support(f, id, &sup, &detail) == 0) {
+			set_str(L, "support", assay_support_name(sup));
+			set_str(L, "detail", detail);
+		}
+		set_str(L, "status", assay_spec_provision_status(s, i));
+		lua_pushboolean(L, assay_spec_provision_mandatory(s, i));
+		lua_setfield(L, -2, "mandatory");
+		lua_setfield(L, -2, id);
+	}
+	lua_setfield(L, -2, "provisions");
+
+	n = assay_spec_nconditions(s);
+	lua_createtable(L, (int)n, 0);
+	for (i = 1; i <= n; i++) {
+		lua_pushboolean(L, assay_forms_condition(f, (int)i) == 1);
+		lua_rawseti(L, -2, (lua_Integer)i);
+	}
+	lua_setfield(L, -2, "conditions");
+}
+
+static void
+push_entry(lua_State *L, const struct assay_forms *f, const char *item,
+    size_t k)
+{
+	const struct assay_spec *s = assay_forms_spec(f);
+	long ii = assay_spec_ixit_find(s, item), fi;
+	size_t j, n;
+	const char *name;
+
+	lua_createtable(L, 0, 3);
+	set_str(L, "id", assay_forms_entry_id(f, item, k));
+	n = assay_forms_entry_nfields(f, item, k);
+	lua_createtable(L, 0, (int)n);
+	for (j = 0; j < n; j++) {
+		name = assay_forms_entry_field_name(f, item, k, j);
+		/* Keys use the spelling of TS 103 701, whatever the form's case. */
+		if (ii >= 0 && (fi = assay_spec_ixit_field_find(s, (size_t)ii,
+		    name)) >= 0)
+			name = assay_spec_ixit_field(s, (size_t)ii, (size_t)fi);
+		lua_pushstring(L, assay_forms_entry_field_value(f, item, k, j));
+		lua_setfield(L, -2, name);
+	}
+	lua_setfield(L, -2, "fields");
+	n = assay_forms_entry_nrefs(f, item, k);
+	lua_createtable(L, (int)n, 0);
+	for (j = 0; j < n; j++) {
+		const char *ri = assay_forms_entry_ref_item(f, item, k, j);
+
+		lua_createtable(L, 0, 2);
+		if (ri == NULL)
+			set_str(L, "service",
+			    assay_forms_entry_ref_target(f, item, k, j));
+		else {
+			set_str(L, "item", ri);
+			set_str(L, "entry",
+			    assay_forms_entry_ref_target(f, item, k, j));
+		}
+		lua_rawseti(L, -2, (lua_Integer)j + 1);
+	}
+	lua_setfield(L, -2, "refs");
+}
+
+static void
+push_service(lua_State *L, const struct assay_forms *f, size_t i)
+{
+	lua_createtable(L, 0, 8);
+	set_str(L, "id", assay_forms_service_id(f, i));
+	set_str(L, "protocol", assay_forms_service_protocol(f, i));
+	set_str(L, "transport", assay_forms_service_transport(f, i));
+	set_int(L, "port", assay_forms_service_port(f, i));
+	set_str(L, "security", assay_forms_service_security(f, i));
+	set_str(L, "address", assay_forms_service_address(f, i));
+	set_str(L, "description", assay_forms_service_description(f, i));
+	set_str(L, "path", assay_forms_service_path(f, i));
+}
+
+static void
+push_ixit(lua_State *L, const struct assay_forms *f)
+{
+	const struct assay_spec *s = assay_forms_spec(f);
+	size_t i, k, n;
+
+	lua_createtable(L, 0, 6);
+	n = assay_spec_nixit(s);
+	lua_createtable(L, 0, (int)n);
+	for (i = 0; i < n; i++) {
+		const char *item = assay_spec_ixit_id(s, i);
+		size_t ne = assay_forms_nentries(f, item);
+
+		lua_createtable(L, (int)ne, 0);
+		for (k = 0; k < ne; k++) {
+			push_entry(L, f, item, k);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		lua_setfield(L, -2, item);
+	}
+	lua_setfield(L, -2, "items");
+
+	n = assay_forms_naddresses(f);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, assay_forms_address(f, i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "addresses");
+
+	n = assay_forms_nservices(f);
+	lua_createtable(L, (int)n, 0);
+	lua_createtable(L, 0, (int)n);	/* by id */
+	for (i = 0; i < n; i++) {
+		push_service(L, f, i);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -3, assay_forms_service_id(f, i));
+		lua_rawseti(L, -3, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -3, "service_by_id");
+	lua_setfield(L, -2, "services");
+
+	n = assay_forms_ncredentials(f);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_createtable(L, 0, 4);
+		set_str(L, "id", assay_forms_credential_id(f, i));
+		set_str(L, "service", assay_forms_credential_service(f, i));
+		set_str(L, "username", assay_forms_credential_username(f, i));
+		set_str(L, "password", assay_forms_credential_password(f, i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "credentials");
+
+	lua_createtable(L, 0, 2);
+	set_int(L, "max_connections", assay_forms_budget_max_connections(f));
+	set_int(L, "max_rate", assay_forms_budget_max_rate(f));
+	lua_setfield(L, -2, "budget");
+}
+
+int
+assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
+{
+	static const luaL_Reg funcs[] = {
+		{ "pass",		l_pass },
+		{ "fail",		l_fail },
+		{ "inconclusive",	l_inconclusive },
+		{ "unit",		l_unit },
+		{ "log",		l_log },
+		{ "evidence",		l_evidence },
+		{ "sleep",		l_sleep },
+		{ "now_ms",		l_now_ms },
+		{ "data",		l_data },
+		{ "field",		l_field },
+		{ NULL, NULL }
+	};
+	lua_State *L = assay_sandbox_state(sb);
+	const struct assay_catalogue *c = ctx->catalogue;
+	size_t i;
+
+	if (ctx->max_sleep_ms <= 0)
+		ctx->max_sleep_ms = 60000;
+	if (ctx->probe_env != NULL)
+		assay_probe_env_set(L, ctx->probe_env);
+	lua_createtable(L, 0, 16);
+	lua_pushlightuserdata(L, ctx);
+	luaL_setfuncs(L, funcs, 1);
+	if (ctx->forms != NULL) {
+		push_ics(L, ctx->forms);
+		lua_setfield(L, -2, "ics");
+		push_ixit(L, ctx->forms);
+		lua_setfield(L, -2, "ixit");
+	}
+	if (c != NULL) {
+		lua_createtable(L, 0, 5);
+		set_str(L, "id", assay_catalogue_id(c, ctx->tc));
+		set_str(L, "group", assay_catalogue_group(c, ctx->tc));
+		set_str(L, "type", assay_tc_type_name(assay_catalogue_type(c,
+		    ctx->tc)));
+		set_str(L, "purpose", assay_catalogue_purpose(c, ctx->tc));
+		lua_setfield(L, -2, "testcase");
+	}
+	lua_createtable(L, 0, 16);
+	for (i = 0; net_modules[i] != NULL; i++)
+		net_modules[i](L);
+	lua_setfield(L, -2, "net");
+	set_str(L, "version", ASSAY_VERSION);
+	assay_sandbox_make_readonly(L, -1);
+	/* The short verdict helpers are globals too: `return pass("...")`. */
+	lua_getfield(L, -1, "pass");
+	lua_setglobal(L, "pass");
+	lua_getfield(L, -1, "fail");
+	lua_setglobal(L, "fail");
+	lua_getfield(L, -1, "inconclusive");
+	lua_setglobal(L, "inconclusive");
+	lua_setglobal(L, "assay");
+	return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * api.h - the `assay` module test cases see (documented for catalogue
+ * authors in testcases/README.md).
+ *
+ * Installed into a fresh sandbox before a test case's group file runs:
+ * the form data (assay.ics, assay.ixit), the test case's own metadata
+ * (assay.testcase), verdict helpers (pass, fail, inconclusive, assay.unit),
+ * evidence recording (assay.log, assay.evidence), a few utilities
+ * (assay.data, assay.sleep, assay.now_ms, assay.field) and the probes
+ * (assay.net).  Everything is read-only to the script.
+ */
+#ifndef ASSAY_API_H
+#define ASSAY_API_H
+
+#include <stddef.h>
+
+struct assay_sandbox;
+struct assay_forms;
+struct assay_catalogue;
+struct assay_evidence_tc;
+struct assay_result;
+struct assay_probe_env;
+
+/* What the API functions reach through their upvalue; owned by the caller
+ * and valid for the lifetime of the sandbox. */
+struct assay_api_ctx {
+	const struct assay_forms	*forms;		/* may be NULL (catalogue tools) */
+	const struct assay_catalogue	*catalogue;
+	size_t				 tc;		/* index in the catalogue */
+	struct assay_evidence_tc	*evidence;	/* may be NULL */
+	struct assay_result		*result;	/* units are added here */
+	const struct assay_probe_env	*probe_env;
+	const char			*datadir;	/* for assay.data() */
+	int				 max_sleep_ms;
+};
+
+/* Installs the `assay` global and the pass/fail/inconclusive helpers. */
+int	assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx);
+
+#endif

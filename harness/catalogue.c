@@ -1,0 +1,632 @@
+/*
+ * catalogue.c - load and check the Lua test-case catalogue.
+ *
+ * A group file is plain Lua run in a sandbox.  It calls
+ *	group "5.1-1"
+ *	testcase { id = "5.1-1-1", type = "conceptual", ixit = { "1-AuthMech" },
+ *	    purpose = "...", run = function (dut) ... end }
+ * `group` and `testcase` are C functions with one context upvalue; in
+ * load mode they check and record metadata, in run mode `testcase` keeps
+ * the run function of the wanted test case.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <openssl/evp.h>
+
+#include "catalogue.h"
+#include "diag.h"
+#include "error.h"
+#include "sandbox.h"
+#include "spec.h"
+
+#define PURPOSE_MAX	200
+#define LOAD_MAX_BYTES	(16u * 1024 * 1024)
+#define LOAD_TIMEOUT_MS	2000
+
+struct tc {
+	char			*id, *group, *purpose, *ixit;
+	enum assay_tc_type	 type;
+	size_t			 file;		/* index into files */
+	long			 line;
+	long			 spec_index;
+};
+
+struct gfile {
+	char	*path;
+	char	*group;
+	char	*src;
+	size_t	 len;
+};
+
+struct assay_catalogue {
+	char		*dir;
+	char		*lib;		/* lib/assay.lua, run before each file */
+	size_t		 liblen;
+	struct gfile	*files;
+	size_t		 nfiles;
+	struct tc	*tcs;
+	size_t		 ntcs;
+	char		 sha256[65];
+};
+
+/* What `group`/`testcase` see through their upvalue. */
+struct decl_ctx {
+	int				 run_mode;
+	const struct assay_spec		*spec;
+	struct assay_diag		*d;
+	struct assay_catalogue		*c;
+	size_t				 file;
+	int				 group_seen;
+	int				 errors;
+	const char			*want_id;	/* run mode */
+	int				 found;		/* run mode */
+};
+
+static const char run_key = 'r';	/* registry slot of the wanted run fn */
+static const char ctx_key = 'c';	/* registry slot of the decl_ctx */
+
+static int
+call_line(lua_State *L)
+{
+	lua_Debug ar;
+
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
+		return ar.currentline;
+	return 0;
+}
+
+static int
+l_group(lua_State *L)
+{
+	struct decl_ctx *x = lua_touserdata(L, lua_upvalueindex(1));
+	const char *g = luaL_checkstring(L, 1);
+	struct gfile *f = &x->c->files[x->file];
+
+	if (x->run_mode)
+		return 0;
+	if (x->group_seen) {
+		assay_diag_add(x->d, f->path, call_line(L),
+		    "group declared twice");
+		x->errors++;
+	} else if (strcmp(g, f->group) != 0) {
+		assay_diag_add(x->d, f->path, call_line(L),
+		    "group \"%s\" does not match the file name (expected \"%s\")",
+		    g, f->group);
+		x->errors++;
+	}
+	x->group_seen = 1;
+	return 0;
+}
+
+/* Returns a field of the table at 1 as a string, or NULL. */
+static const char *
+str_field(lua_State *L, const char *k)
+{
+	const char *s = NULL;
+
+	lua_getfield(L, 1, k);
+	if (lua_type(L, -1) == LUA_TSTRING)
+		s = lua_tostring(L, -1);
+	lua_pop(L, 1);	/* the string stays alive: it is in the table */
+	return s;
+}
+
+static int
+check_ixit(lua_State *L, struct decl_ctx *x, const char *path, long line,
+    const char *id, luaL_Buffer *out)
+{
+	lua_Integer k, n;
+	int bad = 0;
+
+	lua_getfield(L, 1, "ixit");
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!lua_istable(L, -1)) {
+		assay_diag_add(x->d, path, line,
+		    "test case %s: ixit must be a list of IXIT item ids", id);
+		lua_pop(L, 1);
+		return 1;
+	}
+	n = (lua_Integer)lua_rawlen(L, -1);
+	for (k = 1; k <= n; k++) {
+		lua_rawgeti(L, -1, k);
+		if (lua_type(L, -1) != LUA_TSTRING ||
+		    assay_spec_ixit_find(x->spec, lua_tostring(L, -1)) < 0) {
+			assay_diag_add(x->d, path, line,
+			    "test case %s: unknown IXIT item \"%s\"", id,
+			    lua_type(L, -1) == LUA_TSTRING ?
+			    lua_tostring(L, -1) : luaL_typename(L, -1));
+			bad = 1;
+		} else if (out != NULL) {
+			if (k > 1)
+				luaL_addchar(out, ' ');
+			luaL_addstring(out, lua_tostring(L, -1));
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return bad;
+}
+
+static int
+l_testcase(lua_State *L)
+{
+	static const char *const known[] = {
+		"id", "type", "ixit", "purpose", "run", "units", NULL
+	};
+	struct decl_ctx *x = lua_touserdata(L, lua_upvalueindex(1));
+	struct gfile *f = &x->c->files[x->file];
+	const char *id, *type, *purpose, *g;
+	enum assay_tc_type tt;
+	long line = call_line(L), si;
+	struct tc *t;
+	luaL_Buffer ixb;
+	int bad = 0, i;
+	size_t glen;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	id = str_field(L, "id");
+	if (x->run_mode) {
+		if (id != NULL && x->want_id != NULL &&
+		    strcmp(id, x->want_id) == 0) {
+			lua_pushlightuserdata(L, (void *)&run_key);
+			lua_getfield(L, 1, "run");
+			lua_rawset(L, LUA_REGISTRYINDEX);
+			x->found = 1;
+		}
+		return 0;
+	}
+	if (!x->group_seen) {
+		assay_diag_add(x->d, f->path, line,
+		    "testcase before the group declaration");
+		x->errors++;
+		x->group_seen = 1;
+	}
+	/* Unknown keys are typos until proven otherwise. */
+	lua_pushnil(L);
+	while (lua_next(L, 1) != 0) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			assay_diag_add(x->d, f->path, line,
+			    "test case table has a non-string key");
+			bad = 1;
+			continue;
+		}
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(lua_tostring(L, -1), known[i]) == 0)
+				break;
+		if (known[i] == NULL) {
+			assay_diag_add(x->d, f->path, line,
+			    "test case %s: unknown field \"%s\"",
+			    id ? id : "?", lua_tostring(L, -1));
+			bad = 1;
+		}
+	}
+	if (id == NULL) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case without an id (string field \"id\")");
+		x->errors++;
+		return 0;
+	}
+	/* Test case ids are <group>-<n>. */
+	glen = strlen(f->group);
+	if (strncmp(id, f->group, glen) != 0 || id[glen] != '-' ||
+	    id[glen + 1] < '1' || id[glen + 1] > '9') {
+		assay_diag_add(x->d, f->path, line,
+		    "test case id \"%s\" is not of the form %s-N", id, f->group);
+		bad = 1;
+	}
+	if ((si = assay_spec_testcase_find(x->spec, id)) < 0) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case %s does not exist in TS 103 701 V1.1.1", id);
+		bad = 1;
+	} else if (assay_spec_provision_find(x->spec,
+	    (g = assay_spec_testcase_group(x->spec, (size_t)si))) < 0) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case %s: provision %s does not exist", id, g);
+		bad = 1;
+	}
+	type = str_field(L, "type");
+	if (type == NULL || assay_tc_type_parse(type, &tt) != 0) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case %s: type must be \"conceptual\", \"functional\" "
+		    "or \"conceptual+functional\"", id);
+		bad = 1;
+	} else if (si >= 0 && tt != assay_spec_testcase_type(x->spec, (size_t)si)) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case %s: type \"%s\" but TS 103 701 says \"%s\"", id,
+		    type, assay_tc_type_name(
+		    assay_spec_testcase_type(x->spec, (size_t)si)));
+		bad = 1;
+	}
+	purpose = str_field(L, "purpose");
+	if (purpose == NULL || *purpose == '\0' ||
+	    strlen(purpose) > PURPOSE_MAX || strchr(purpose, '\n') != NULL) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case %s: purpose must be one line of 1..%d characters",
+		    id, PURPOSE_MAX);
+		bad = 1;
+	}
+	lua_getfield(L, 1, "run");
+	if (!lua_isfunction(L, -1)) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case %s: run must be a function", id);
+		bad = 1;
+	}
+	lua_pop(L, 1);
+	luaL_buffinit(L, &ixb);
+	bad |= check_ixit(L, x, f->path, line, id, &ixb);
+	luaL_pushresult(&ixb);
+	if (bad) {
+		x->errors++;
+		return 0;
+	}
+	t = realloc(x->c->tcs, (x->c->ntcs + 1) * sizeof(*t));
+	if (t == NULL)
+		return luaL_error(L, "out of memory");
+	x->c->tcs = t;
+	t = &x->c->tcs[x->c->ntcs];
+	memset(t, 0, sizeof(*t));
+	t->id = strdup(id);
+	t->group = strdup(f->group);
+	t->purpose = strdup(purpose);
+	t->ixit = strdup(lua_tostring(L, -1));
+	t->type = tt;
+	t->file = x->file;
+	t->line = line;
+	t->spec_index = si;
+	if (t->id == NULL || t->group == NULL || t->purpose == NULL ||
+	    t->ixit == NULL) {
+		free(t->id);
+		free(t->group);
+		free(t->purpose);
+		free(t->ixit);
+		return luaL_error(L, "out of memory");
+	}
+	x->c->ntcs++;
+	return 0;
+}
+
+/* Registers group/testcase, seals, loads and runs file fi in sb. */
+static int
+exec_file(struct assay_sandbox *sb, struct decl_ctx *x, size_t fi)
+{
+	lua_State *L = assay_sandbox_state(sb);
+	struct gfile *f = &x->c->files[fi];
+	struct decl_ctx *ux;
+	char chunk[4200];
+	int r;
+
+
+	/*
+	 * The context lives in the Lua state as a userdata, so a test case
+	 * that keeps `testcase` around and calls it later can't reach a
+	 * dead C stack frame.
+	 */
+	x->file = fi;
+	if ((ux = lua_newuserdatauv(L, sizeof(*ux), 0)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	*ux = *x;
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key);	/* keep it alive */
+	lua_pushvalue(L, -1);
+	lua_pushcclosure(L, l_group, 1);
+	lua_setglobal(L, "group");
+	lua_pushcclosure(L, l_testcase, 1);
+	lua_setglobal(L, "testcase");
+	if (x->c->lib != NULL) {
+		snprintf(chunk, sizeof(chunk), "@%s/lib/assay.lua", x->c->dir);
+		if ((r = assay_sandbox_load(sb, chunk, x->c->lib,
+		    x->c->liblen)) != 0 || (r = assay_sandbox_call(sb, 0, 0)) != 0)
+			return r;
+	}
+	assay_sandbox_seal(sb);
+	snprintf(chunk, sizeof(chunk), "@%s", f->path);
+	if ((r = assay_sandbox_load(sb, chunk, f->src, f->len)) == 0)
+		r = assay_sandbox_call(sb, 0, 0);
+	*x = *ux;
+	return r;
+}
+
+static int
+read_file(const char *path, char **out, size_t *lenp)
+{
+	FILE *fp;
+	char *p;
+	size_t n;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return ASSAY_ERR_IO;
+	if ((p = malloc(ASSAY_CATALOGUE_MAX_FILE + 1)) == NULL) {
+		fclose(fp);
+		return ASSAY_ERR_ALLOC;
+	}
+	n = fread(p, 1, ASSAY_CATALOGUE_MAX_FILE + 1, fp);
+	fclose(fp);
+	if (n > ASSAY_CATALOGUE_MAX_FILE) {
+		free(p);
+		return ASSAY_ERR_TOO_BIG;
+	}
+	p[n] = '\0';
+	*out = p;
+	*lenp = n;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+cmp_tc(const void *a, const void *b)
+{
+	const struct tc *x = a, *y = b;
+
+	return (x->spec_index > y->spec_index) - (x->spec_index < y->spec_index);
+}
+
+void
+assay_catalogue_free(struct assay_catalogue *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nfiles; i++) {
+		free(c->files[i].path);
+		free(c->files[i].group);
+		free(c->files[i].src);
+	}
+	free(c->files);
+	for (i = 0; i < c->ntcs; i++) {
+		free(c->tcs[i].id);
+		free(c->tcs[i].group);
+		free(c->tcs[i].purpose);
+		free(c->tcs[i].ixit);
+	}
+	free(c->tcs);
+	free(c->lib);
+	free(c->dir);
+	free(c);
+}
+
+int
+assay_catalogue_load(const char *dir, const struct assay_spec *spec,
+    struct assay_catalogue **out, struct assay_diag *d)
+{
+	struct assay_catalogue *c = NULL;
+	struct assay_sandbox_limits lim = { LOAD_MAX_BYTES, 0, LOAD_TIMEOUT_MS };
+	struct assay_sandbox *sb = NULL;
+	struct decl_ctx x;
+	struct dirent *de;
+	DIR *dp = NULL;
+	char **names = NULL, path[4200];
+	size_t nnames = 0, i, k, len;
+	EVP_MD_CTX *md = NULL;
+	unsigned char dg[EVP_MAX_MD_SIZE];
+	unsigned int dlen;
+	int r = ASSAY_ERR_ALLOC, errors = 0;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL || (c->dir = strdup(dir)) == NULL)
+		goto out;
+	if ((dp = opendir(dir)) == NULL) {
+		assay_diag_add(d, dir, 0, "cannot open the catalogue directory");
+		r = ASSAY_ERR_CATALOGUE;
+		goto out;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".lua") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		char **nn = realloc(names, (nnames + 1) * sizeof(*nn));
+		if (nn == NULL)
+			goto out;
+		names = nn;
+		if ((names[nnames] = strdup(de->d_name)) == NULL)
+			goto out;
+		nnames++;
+	}
+	qsort(names, nnames, sizeof(*names), cmp_str);
+	snprintf(path, sizeof(path), "%s/lib/assay.lua", dir);
+	if (access(path, F_OK) == 0 &&
+	    (r = read_file(path, &c->lib, &c->liblen)) != 0) {
+		assay_diag_add(d, path, 0, "cannot read: %s", assay_strerror(r));
+		r = ASSAY_ERR_CATALOGUE;
+		goto out;
+	}
+	if ((c->files = calloc(nnames ? nnames : 1, sizeof(*c->files))) == NULL ||
+	    (md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto out;
+	for (i = 0; i < nnames; i++) {
+		struct gfile *f = &c->files[c->nfiles];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if ((f->path = strdup(path)) == NULL ||
+		    (f->group = strndup(names[i], strlen(names[i]) - 4)) == NULL)
+			goto out;
+		c->nfiles++;
+		if ((r = read_file(path, &f->src, &f->len)) != 0) {
+			assay_diag_add(d, path, 0, "cannot read: %s",
+			    assay_strerror(r));
+			errors++;
+			continue;
+		}
+		if (i == 0 && c->lib != NULL) {
+			EVP_DigestUpdate(md, "lib/assay.lua", 14);
+			EVP_DigestUpdate(md, c->lib, c->liblen);
+		}
+		EVP_DigestUpdate(md, names[i], strlen(names[i]) + 1);
+		EVP_DigestUpdate(md, f->src, f->len);
+		EVP_DigestUpdate(md, "\n", 1);
+		if (assay_spec_provision_find(spec, f->group) < 0) {
+			assay_diag_add(d, path, 0, "file name must be a test "
+			    "group id (an EN 303 645 provision): no provision \"%s\"",
+			    f->group);
+			errors++;
+			continue;
+		}
+		memset(&x, 0, sizeof(x));
+		x.spec = spec;
+		x.d = d;
+		x.c = c;
+		if ((r = assay_sandbox_new(&lim, &sb)) != 0)
+			goto out;
+		if ((r = exec_file(sb, &x, c->nfiles - 1)) != 0) {
+			assay_diag_add(d, path, 0, "%s",
+			    assay_sandbox_error(sb));
+			errors++;
+		} else if (!x.group_seen) {
+			assay_diag_add(d, path, 1, "missing group declaration");
+			errors++;
+		}
+		errors += x.errors;
+		assay_sandbox_free(sb);
+		sb = NULL;
+	}
+	/* Duplicate ids, across all files. */
+	for (i = 0; i < c->ntcs; i++) {
+		for (k = 0; k < i; k++) {
+			if (strcmp(c->tcs[i].id, c->tcs[k].id) != 0)
+				continue;
+			assay_diag_add(d, c->files[c->tcs[i].file].path,
+			    c->tcs[i].line, "duplicate test case id %s "
+			    "(first declared at %s:%ld)", c->tcs[i].id,
+			    c->files[c->tcs[k].file].path, c->tcs[k].line);
+			errors++;
+			break;
+		}
+	}
+	if (errors > 0) {
+		r = ASSAY_ERR_CATALOGUE;
+		goto out;
+	}
+	qsort(c->tcs, c->ntcs, sizeof(*c->tcs), cmp_tc);
+	if (EVP_DigestFinal_ex(md, dg, &dlen) != 1) {
+		r = ASSAY_ERR_CRYPTO;
+		goto out;
+	}
+	for (i = 0; i < dlen && i < 32; i++)
+		snprintf(c->sha256 + 2 * i, 3, "%02x", dg[i]);
+	*out = c;
+	c = NULL;
+	r = 0;
+ out:
+	if (dp != NULL)
+		closedir(dp);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	EVP_MD_CTX_free(md);
+	assay_sandbox_free(sb);
+	assay_catalogue_free(c);
+	return r;
+}
+
+const char *
+assay_catalogue_sha256(const struct assay_catalogue *c)
+{
+	return c->sha256;
+}
+
+const char *
+assay_catalogue_dir(const struct assay_catalogue *c)
+{
+	return c->dir;
+}
+
+size_t
+assay_catalogue_count(const struct assay_catalogue *c)
+{
+	return c->ntcs;
+}
+
+long
+assay_catalogue_find(const struct assay_catalogue *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntcs; i++)
+		if (strcmp(c->tcs[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+const char *
+assay_catalogue_id(const struct assay_catalogue *c, size_t i)
+{
+	return c->tcs[i].id;
+}
+
+const char *
+assay_catalogue_group(const struct assay_catalogue *c, size_t i)
+{
+	return c->tcs[i].group;
+}
+
+enum assay_tc_type
+assay_catalogue_type(const struct assay_catalogue *c, size_t i)
+{
+	return c->tcs[i].type;
+}
+
+const char *
+assay_catalogue_purpose(const struct assay_catalogue *c, size_t i)
+{
+	return c->tcs[i].purpose;
+}
+
+const char *
+assay_catalogue_ixit(const struct assay_catalogue *c, size_t i)
+{
+	return c->tcs[i].ixit;
+}
+
+const char *
+assay_catalogue_file(const struct assay_catalogue *c, size_t i)
+{
+	return c->files[c->tcs[i].file].path;
+}
+
+long
+assay_catalogue_line(const struct assay_catalogue *c, size_t i)
+{
+	return c->tcs[i].line;
+}
+
+int
+assay_catalogue_push_run(const struct assay_catalogue *c, size_t i,
+    struct assay_sandbox *sb)
+{
+	lua_State *L = assay_sandbox_state(sb);
+	struct decl_ctx x;
+	int r;
+
+	memset(&x, 0, sizeof(x));
+	x.run_mode = 1;
+	x.c = (struct assay_catalogue *)c;
+	x.want_id = c->tcs[i].id;
+	if ((r = exec_file(sb, &x, c->tcs[i].file)) != 0)
+		return r;
+	if (!x.found)
+		return ASSAY_ERR_CATALOGUE;
+	lua_pushlightuserdata(L, (void *)&run_key);
+	lua_rawget(L, LUA_REGISTRYINDEX);
+	if (!lua_isfunction(L, -1)) {
+		lua_pop(L, 1);
+		return ASSAY_ERR_CATALOGUE;
+	}
+	return 0;
+}

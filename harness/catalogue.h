@@ -1,0 +1,57 @@
+/*
+ * catalogue.h - the Lua test-case catalogue: one file per test group,
+ * testcases/<group>.lua, each declaring its test cases (see
+ * testcases/README.md for the contract).
+ *
+ * Loading runs every file once in a sandbox where `group` and `testcase`
+ * only record metadata, and checks it against the spec before anything
+ * touches a device: id in TS 103 701 numbering and known to the spec, the
+ * group matching the file name and the id, the provision existing, the
+ * type matching TS 103 701, IXIT items known, a one-line purpose, a run
+ * function, no duplicate id.  Each problem names file and line.
+ */
+#ifndef ASSAY_CATALOGUE_H
+#define ASSAY_CATALOGUE_H
+
+#include <stddef.h>
+
+#include "spec.h"
+
+struct assay_catalogue;
+struct assay_diag;
+struct assay_sandbox;
+
+#define ASSAY_CATALOGUE_MAX_FILE	(1024 * 1024)
+
+/*
+ * Loads every *.lua file of dir (not recursive).  Returns 0 with *out
+ * set, or ASSAY_ERR_CATALOGUE with every problem in d.
+ */
+int		 assay_catalogue_load(const char *dir, const struct assay_spec *spec,
+		    struct assay_catalogue **out, struct assay_diag *d);
+void		 assay_catalogue_free(struct assay_catalogue *c);
+/* SHA-256 (hex) over the names and contents of the files loaded. */
+const char	*assay_catalogue_sha256(const struct assay_catalogue *c);
+const char	*assay_catalogue_dir(const struct assay_catalogue *c);
+
+/* Test cases in TS 103 701 order; strings borrowed from c. */
+size_t		 assay_catalogue_count(const struct assay_catalogue *c);
+long		 assay_catalogue_find(const struct assay_catalogue *c, const char *id);
+const char	*assay_catalogue_id(const struct assay_catalogue *c, size_t i);
+const char	*assay_catalogue_group(const struct assay_catalogue *c, size_t i);
+enum assay_tc_type assay_catalogue_type(const struct assay_catalogue *c, size_t i);
+const char	*assay_catalogue_purpose(const struct assay_catalogue *c, size_t i);
+/* IXIT items the test case reads, space separated ("" for none). */
+const char	*assay_catalogue_ixit(const struct assay_catalogue *c, size_t i);
+const char	*assay_catalogue_file(const struct assay_catalogue *c, size_t i);
+long		 assay_catalogue_line(const struct assay_catalogue *c, size_t i);
+
+/*
+ * Runs test case i's group file in the sandbox (whose `assay` API is
+ * already installed) and leaves test case i's run function on the stack.
+ * Returns 0, or an ASSAY_ERR_* code with the message in the sandbox.
+ */
+int		 assay_catalogue_push_run(const struct assay_catalogue *c, size_t i,
+		    struct assay_sandbox *sb);
+
+#endif

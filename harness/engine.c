@@ -1,0 +1,611 @@
+/*
+ * engine.c - run an assessment: applicability, scheduling, verdicts.
+ *
+ * Data flow: forms (ICS, IXIT) + spec -> applicability per provision ->
+ * queue of selected test cases -> worker threads, each test case in a
+ * fresh sandbox with the `assay` API -> assay_result per test case, saved
+ * by the evidence store as it completes -> aggregation -> report writers.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <openssl/rand.h>
+
+#include "api.h"
+#include "catalogue.h"
+#include "cli.h"
+#include "datadir.h"
+#include "diag.h"
+#include "engine.h"
+#include "error.h"
+#include "evidence.h"
+#include "forms.h"
+#include "probe.h"
+#include "report.h"
+#include "sandbox.h"
+#include "spec.h"
+#include "verdict.h"
+
+#define MAX_JOBS	64
+
+static volatile sig_atomic_t interrupted;
+
+void
+assay_engine_interrupt(void)
+{
+	interrupted = 1;
+}
+
+struct shared {
+	const struct assay_engine_opts	*o;
+	struct assay_run		*run;
+	struct assay_evidence		*ev;
+	struct assay_budget		*budget;
+	const char			*datadir;
+	size_t				*queue;
+	size_t				 nqueue;
+	size_t				 next;
+	size_t				 ndone;
+	pthread_mutex_t			 mu;
+};
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void
+set_reason(struct assay_result *res, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_reason(struct assay_result *res, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(res->reason);
+	res->reason = s;
+}
+
+/* Formats into a new string; NULL when out of memory. */
+static char *
+fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static void
+record_cb(void *arg, const char *channel, const char *dir, const void *data,
+    size_t len)
+{
+	assay_evidence_tc_record(arg, channel, dir, data, len);
+}
+
+/*
+ * Reads what run() returned (verdict, reason) and the units it recorded,
+ * and settles the test case's verdict.  Scripts may only say PASS, FAIL or
+ * INCONCLUSIVE, with a reason for the last two; anything else is ERROR.
+ */
+static void
+settle(lua_State *L, struct assay_result *res)
+{
+	enum assay_verdict v, units = ASSAY_VERDICT_NOT_APPLICABLE;
+	const char *vs, *reason;
+	size_t i, first_bad = (size_t)-1;
+
+	if (lua_type(L, -2) != LUA_TSTRING) {
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "test case returned no verdict (got %s): "
+		    "return pass(...), fail(...) or inconclusive(...)",
+		    luaL_typename(L, -2));
+		return;
+	}
+	vs = lua_tostring(L, -2);
+	reason = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+	if (assay_verdict_parse(vs, &v) != 0 || (v != ASSAY_VERDICT_PASS &&
+	    v != ASSAY_VERDICT_FAIL && v != ASSAY_VERDICT_INCONCLUSIVE)) {
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "test case returned \"%.40s\": only PASS, FAIL "
+		    "or INCONCLUSIVE may be returned", vs);
+		return;
+	}
+	if (v != ASSAY_VERDICT_PASS && *reason == '\0') {
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "test case returned %s without a reason",
+		    assay_verdict_name(v));
+		return;
+	}
+	for (i = 0; i < res->nunits; i++) {
+		enum assay_verdict u = res->units[i].verdict;
+
+		if (assay_verdict_rank(u) > assay_verdict_rank(units)) {
+			units = u;
+			first_bad = i;
+		}
+	}
+	if (assay_verdict_rank(units) > assay_verdict_rank(v)) {
+		/* A unit is worse than what run() said: the unit wins. */
+		res->verdict = units;
+		set_reason(res, "unit %s: %s%s%s", res->units[first_bad].unit,
+		    res->units[first_bad].reason, *reason ? "; " : "", reason);
+		return;
+	}
+	res->verdict = v;
+	set_reason(res, "%s", reason);
+}
+
+static void
+run_one(struct shared *sh, size_t i)
+{
+	const struct assay_catalogue *cat = sh->run->catalogue;
+	struct assay_result *res = &sh->run->results[i];
+	struct assay_evidence_tc *etc = NULL;
+	struct assay_sandbox *sb = NULL;
+	struct assay_probe_env penv;
+	struct assay_api_ctx ctx;
+	struct timespec t0;
+	lua_State *L;
+	int r;
+
+	assay_result_clear(res);
+	assay_time_iso(res->started, sizeof(res->started));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((r = assay_evidence_tc_begin(sh->ev, assay_catalogue_id(cat, i),
+	    &etc)) != 0) {
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "cannot open the evidence directory: %s",
+		    assay_strerror(r));
+		return;
+	}
+	memset(&penv, 0, sizeof(penv));
+	penv.budget = sh->budget;
+	penv.record = record_cb;
+	penv.record_arg = etc;
+	penv.timeout_ms = ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	penv.max_read = ASSAY_PROBE_DEFAULT_MAX_READ;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.forms = sh->run->forms;
+	ctx.catalogue = cat;
+	ctx.tc = i;
+	ctx.evidence = etc;
+	ctx.result = res;
+	ctx.probe_env = &penv;
+	ctx.datadir = sh->datadir;
+
+	if ((r = assay_sandbox_new(&sh->o->limits, &sb)) != 0) {
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "cannot create the sandbox: %s",
+		    assay_strerror(r));
+		goto done;
+	}
+	L = assay_sandbox_state(sb);
+	if ((r = assay_api_install(sb, &ctx)) != 0 ||
+	    (r = assay_catalogue_push_run(cat, i, sb)) != 0) {
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "loading the test case failed: %s%s%s",
+		    assay_strerror(r), *assay_sandbox_error(sb) ? ": " : "",
+		    assay_sandbox_error(sb));
+		goto done;
+	}
+	lua_getglobal(L, "assay");
+	r = assay_sandbox_call(sb, 1, 2);
+	switch (r) {
+	case 0:
+		settle(L, res);
+		lua_pop(L, 2);
+		break;
+	case ASSAY_ERR_LIMIT_MEMORY:
+	case ASSAY_ERR_LIMIT_TIME:
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "%s: %s", assay_strerror(r),
+		    assay_sandbox_error(sb));
+		break;
+	default:
+		res->verdict = ASSAY_VERDICT_ERROR;
+		set_reason(res, "test case raised an error: %s",
+		    assay_sandbox_error(sb));
+		break;
+	}
+ done:
+	assay_sandbox_free(sb);
+	res->duration_ms = ms_since(&t0);
+	if (res->reason == NULL)
+		set_reason(res, "%s", "");
+	if ((r = assay_evidence_tc_end(etc, res)) != 0) {
+		/* The verdict stands, but it is not on disk: say so. */
+		fprintf(stderr, "assay: %s: could not save the result: %s\n",
+		    assay_catalogue_id(cat, i), assay_strerror(r));
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct shared *sh = arg;
+	const struct assay_catalogue *cat = sh->run->catalogue;
+	size_t k, i, n;
+
+	for (;;) {
+		pthread_mutex_lock(&sh->mu);
+		if (interrupted || sh->next >= sh->nqueue) {
+			pthread_mutex_unlock(&sh->mu);
+			return NULL;
+		}
+		k = sh->next++;
+		pthread_mutex_unlock(&sh->mu);
+		i = sh->queue[k];
+		run_one(sh, i);
+		pthread_mutex_lock(&sh->mu);
+		n = ++sh->ndone;
+		if (!sh->o->quiet)
+			fprintf(stderr, "[%3zu/%zu] %-10s %-14s %5ld ms  %s\n", n,
+			    sh->nqueue, assay_catalogue_id(cat, i),
+			    assay_verdict_name(sh->run->results[i].verdict),
+			    sh->run->results[i].duration_ms,
+			    sh->run->results[i].verdict == ASSAY_VERDICT_PASS ?
+			    "" : sh->run->results[i].reason);
+		pthread_mutex_unlock(&sh->mu);
+	}
+}
+
+static int
+only_matches(const struct assay_engine_opts *o, const char *id,
+    const char *group)
+{
+	size_t k;
+
+	if (o->nonly == 0)
+		return 1;
+	for (k = 0; k < o->nonly; k++)
+		if (strcmp(o->only[k], id) == 0 || strcmp(o->only[k], group) == 0)
+			return 1;
+	return 0;
+}
+
+/* Decides applicability of every provision from the ICS. */
+static void
+decide_applicability(struct assay_run *run)
+{
+	const struct assay_spec *s = run->spec;
+	size_t i, k, n = assay_spec_nprovisions(s);
+
+	for (i = 0; i < n; i++) {
+		struct assay_prov_outcome *p = &run->prov[i];
+		const char *id = assay_spec_provision_id(s, i);
+		int falsecond = 0;
+
+		p->support_known = assay_forms_support(run->forms, id,
+		    &p->support, &p->detail) == 0;
+		p->applicable = 1;
+		p->verdict = ASSAY_VERDICT_NONE;
+		if (strcmp(id, "4-1") == 0)
+			continue;	/* always run (TS 103 701 test case 4-1-1) */
+		for (k = 0; k < assay_spec_provision_nconditions(s, i); k++) {
+			int c = assay_spec_provision_condition(s, i, k);
+
+			if (assay_forms_condition(run->forms, c) != 1) {
+				falsecond = c;
+				break;
+			}
+		}
+		if (falsecond) {
+			p->applicable = 0;
+			p->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
+			p->reason = fmt("ICS: condition %d does not hold "
+			    "(%s)", falsecond,
+			    assay_spec_condition_text(s, falsecond));
+		} else if (p->support_known && p->support == ASSAY_SUPPORT_NA) {
+			p->applicable = 0;
+			p->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
+			p->reason = fmt("ICS: not applicable: %s", p->detail);
+		} else if (p->support_known && p->support == ASSAY_SUPPORT_NO) {
+			p->applicable = 0;
+			if (assay_spec_provision_mandatory(s, i)) {
+				p->verdict = ASSAY_VERDICT_FAIL;
+				p->reason = fmt("ICS_DECLARED_NOT_SUPPORTED: "
+				    "the ICS declares this mandatory provision "
+				    "not supported: %s", p->detail);
+			} else {
+				p->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
+				p->reason = fmt(
+				    "ICS_RECOMMENDATION_NOT_FULFILLED: %s",
+				    p->detail);
+			}
+		}
+	}
+}
+
+/* Test cases, then provisions: worst wins; primary reason = first worst. */
+static void
+aggregate(struct assay_run *run, const struct assay_engine_opts *o)
+{
+	const struct assay_catalogue *cat = run->catalogue;
+	const struct assay_spec *s = run->spec;
+	size_t i, t, n = assay_spec_nprovisions(s), nt = assay_catalogue_count(cat);
+	int excluded;
+
+	memset(run->tc_counts, 0, sizeof(run->tc_counts));
+	memset(run->prov_counts, 0, sizeof(run->prov_counts));
+	run->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
+	for (t = 0; t < nt; t++) {
+		run->tc_counts[run->results[t].verdict]++;
+		excluded = !only_matches(o, assay_catalogue_id(cat, t),
+		    assay_catalogue_group(cat, t));
+		if (!excluded)
+			run->verdict = assay_verdict_combine(run->verdict,
+			    run->results[t].verdict);
+	}
+	for (i = 0; i < n; i++) {
+		struct assay_prov_outcome *p = &run->prov[i];
+		const char *id = assay_spec_provision_id(s, i);
+		enum assay_verdict v = ASSAY_VERDICT_NOT_APPLICABLE;
+		size_t worst = (size_t)-1;
+
+		p->ntc = 0;
+		for (t = 0; t < nt; t++) {
+			if (strcmp(assay_catalogue_group(cat, t), id) != 0)
+				continue;
+			p->ntc++;
+			if (assay_verdict_rank(run->results[t].verdict) >
+			    assay_verdict_rank(v)) {
+				v = run->results[t].verdict;
+				worst = t;
+			}
+		}
+		if (p->applicable) {
+			free(p->reason);
+			p->reason = NULL;
+			if (p->ntc == 0) {
+				p->verdict = ASSAY_VERDICT_NONE;
+				p->reason = strdup("not assessed: the catalogue "
+				    "has no test case for this provision yet");
+			} else {
+				p->verdict = v;
+				if (worst != (size_t)-1 &&
+				    v != ASSAY_VERDICT_PASS)
+					p->reason = fmt("%s: %s",
+					    assay_catalogue_id(cat, worst),
+					    run->results[worst].reason);
+			}
+		}
+		run->prov_counts[p->verdict]++;
+	}
+}
+
+static void
+make_report_id(char *buf, size_t len)
+{
+	unsigned char rnd[6];
+	char day[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y%m%d", &tm);
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		memset(rnd, 0, sizeof(rnd));
+	snprintf(buf, len, "ASSAY-%s-%02x%02x%02x%02x%02x%02x", day, rnd[0],
+	    rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+}
+
+static int
+default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
+}
+
+int
+assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
+{
+	struct assay_forms *forms = NULL;
+	struct assay_catalogue *cat = NULL;
+	struct assay_evidence *ev = NULL;
+	struct assay_budget *budget = NULL;
+	struct assay_run run;
+	struct assay_run_info info;
+	struct shared sh;
+	pthread_t th[MAX_JOBS];
+	const char **secrets = NULL;
+	char catdir[4200], path[4200], only[1024] = "";
+	const char *datadir, *v;
+	size_t i, n = 0, nt = 0, nsec, nth = 0;
+	int code = ASSAY_EXIT_USAGE, r, jobs;
+
+	memset(&run, 0, sizeof(run));
+	memset(&sh, 0, sizeof(sh));
+	pthread_mutex_init(&sh.mu, NULL);
+	if ((datadir = assay_datadir()) == NULL) {
+		assay_diag_add(d, "assay", 0, "%s (set ASSAY_DATADIR)",
+		    assay_strerror(ASSAY_ERR_DATADIR));
+		goto out;
+	}
+	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path, &forms,
+	    d)) != 0)
+		goto out;
+	snprintf(catdir, sizeof(catdir), "%s/testcases", datadir);
+	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
+	    catdir, assay_forms_spec(forms), &cat, d)) != 0)
+		goto out;
+	for (i = 0; i < o->nonly; i++) {
+		if (assay_catalogue_find(cat, o->only[i]) < 0 &&
+		    assay_spec_provision_find(assay_forms_spec(forms),
+		    o->only[i]) < 0) {
+			assay_diag_add(d, "--only", 0, "no test case or test "
+			    "group \"%s\"", o->only[i]);
+			goto out;
+		}
+		snprintf(only + strlen(only), sizeof(only) - strlen(only),
+		    "%s%s", i ? " " : "", o->only[i]);
+	}
+
+	run.forms = forms;
+	run.spec = assay_forms_spec(forms);
+	run.catalogue = cat;
+	n = assay_spec_nprovisions(run.spec);
+	nt = assay_catalogue_count(cat);
+	jobs = o->jobs > 0 ? (o->jobs > MAX_JOBS ? MAX_JOBS : o->jobs) :
+	    default_jobs();
+	run.jobs = jobs;
+	if ((run.prov = calloc(n, sizeof(*run.prov))) == NULL ||
+	    (run.results = calloc(nt ? nt : 1, sizeof(*run.results))) == NULL ||
+	    (run.selected = calloc(nt ? nt : 1, sizeof(int))) == NULL ||
+	    (sh.queue = calloc(nt ? nt : 1, sizeof(size_t))) == NULL) {
+		assay_diag_add(d, "assay", 0, "out of memory");
+		goto out;
+	}
+
+	/* The run directory; on resume it keeps the original id and start. */
+	make_report_id(run.report_id, sizeof(run.report_id));
+	assay_time_iso(run.started, sizeof(run.started));
+	memset(&info, 0, sizeof(info));
+#define INFO(k, val) do { info.keys[info.n] = (k); info.values[info.n++] = (val); } while (0)
+	INFO("assay_version", assay_version());
+	INFO("ics_sha256", assay_forms_ics_sha256(forms));
+	INFO("ixit_sha256", assay_forms_ixit_sha256(forms));
+	INFO("catalogue_sha256", assay_catalogue_sha256(cat));
+	INFO("only", only);
+	INFO("run_id", run.report_id);
+	INFO("run_started", run.started);
+#undef INFO
+	nsec = assay_forms_nsecrets(forms);
+	if (nsec > 0 && (secrets = calloc(nsec, sizeof(char *))) == NULL)
+		goto out;
+	for (i = 0; i < nsec; i++)
+		secrets[i] = assay_forms_secret(forms, i);
+	if ((r = assay_evidence_open(o->out_dir, o->resume, &info, secrets,
+	    nsec, &ev, d)) != 0)
+		goto out;
+	if ((v = assay_evidence_info(ev, "run_id")) != NULL)
+		snprintf(run.report_id, sizeof(run.report_id), "%s", v);
+	if ((v = assay_evidence_info(ev, "run_started")) != NULL)
+		snprintf(run.started, sizeof(run.started), "%s", v);
+	assay_evidence_journal(ev, "%s %s", o->resume ? "resume" : "begin",
+	    run.report_id);
+
+	/* Applicability, then the queue. */
+	decide_applicability(&run);
+	for (i = 0; i < nt; i++) {
+		long p = assay_spec_provision_find(run.spec,
+		    assay_catalogue_group(cat, i));
+		struct assay_prov_outcome *po = &run.prov[p];
+
+		if (!po->applicable) {
+			run.results[i].verdict = po->verdict;
+			run.results[i].reason = strdup(po->reason ? po->reason : "");
+			continue;
+		}
+		if (!only_matches(o, assay_catalogue_id(cat, i),
+		    assay_catalogue_group(cat, i))) {
+			run.results[i].verdict = ASSAY_VERDICT_NONE;
+			run.results[i].reason = strdup("not run: excluded by --only");
+			continue;
+		}
+		run.selected[i] = 1;
+		if (o->resume && assay_evidence_done(ev,
+		    assay_catalogue_id(cat, i), &run.results[i]))
+			continue;
+		assay_result_clear(&run.results[i]);
+		run.results[i].verdict = ASSAY_VERDICT_NONE;
+		run.results[i].reason = strdup("not run: the run was interrupted");
+		sh.queue[sh.nqueue++] = i;
+	}
+
+	budget = assay_budget_new(o->max_connections > 0 ? o->max_connections :
+	    assay_forms_budget_max_connections(forms), o->max_rate > 0 ?
+	    o->max_rate : assay_forms_budget_max_rate(forms));
+	if (budget == NULL)
+		goto out;
+	sh.o = o;
+	sh.run = &run;
+	sh.ev = ev;
+	sh.budget = budget;
+	sh.datadir = datadir;
+	if (!o->quiet)
+		fprintf(stderr, "assay: %s %s: %zu test case%s to run on %d "
+		    "job%s (%zu in the catalogue)\n", assay_forms_device(forms,
+		    "manufacturer"), assay_forms_device(forms, "model"),
+		    sh.nqueue, sh.nqueue == 1 ? "" : "s", jobs,
+		    jobs == 1 ? "" : "s", nt);
+	for (nth = 0; nth < (size_t)jobs && nth < sh.nqueue; nth++)
+		if (pthread_create(&th[nth], NULL, worker, &sh) != 0)
+			break;
+	if (nth == 0 && sh.nqueue > 0)
+		worker(&sh);	/* no thread could start: run here */
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+
+	run.complete = sh.ndone == sh.nqueue;
+	assay_time_iso(run.finished, sizeof(run.finished));
+	aggregate(&run, o);
+	assay_evidence_journal(ev, "%s %s", run.complete ? "end" : "interrupted",
+	    assay_verdict_key(run.verdict));
+
+	snprintf(path, sizeof(path), "%s/report.json", o->out_dir);
+	if ((r = assay_report_write_json(&run, path)) != 0)
+		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
+	snprintf(path, sizeof(path), "%s/report.xml", o->out_dir);
+	if ((r = assay_report_write_xml(&run, path)) != 0)
+		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
+	if (!o->quiet)
+		assay_report_print_summary(&run, stdout);
+
+	code = assay_verdict_exit_code(run.verdict);
+	if (run.verdict == ASSAY_VERDICT_NOT_APPLICABLE && sh.nqueue == 0 &&
+	    nt == 0)
+		code = ASSAY_EXIT_INCONCLUSIVE;	/* nothing assessed at all */
+	if (!run.complete && code == 0)
+		code = ASSAY_EXIT_INCONCLUSIVE;
+	if (!run.complete)
+		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
+		    "finish with: assay run --resume --out %s ...\n", sh.ndone,
+		    sh.nqueue, o->out_dir);
+ out:
+	if (run.results != NULL)
+		for (i = 0; i < nt; i++)
+			assay_result_clear(&run.results[i]);
+	if (run.prov != NULL)
+		for (i = 0; i < n; i++)
+			free(run.prov[i].reason);
+	free(run.results);
+	free(run.prov);
+	free(run.selected);
+	free(sh.queue);
+	free(secrets);
+	pthread_mutex_destroy(&sh.mu);
+	assay_budget_free(budget);
+	assay_evidence_free(ev);
+	assay_catalogue_free(cat);
+	assay_forms_free(forms);
+	return code;
+}

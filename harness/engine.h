@@ -1,0 +1,44 @@
+/*
+ * engine.h - an assessment run: forms in, verdicts, evidence and report out.
+ *
+ * assay_engine_run() decides applicability from the ICS (the core, never
+ * the scripts, says NOT APPLICABLE), runs every selected test case of the
+ * catalogue in its own sandbox, concurrently on `jobs` threads, records
+ * each verdict with its reason and evidence in the evidence store as it
+ * goes, aggregates worst-wins per test group and provision, and writes
+ * report.json and report.xml into the run directory.
+ */
+#ifndef ASSAY_ENGINE_H
+#define ASSAY_ENGINE_H
+
+#include <stddef.h>
+
+#include "sandbox.h"
+
+struct assay_diag;
+
+struct assay_engine_opts {
+	const char		*ics_path;
+	const char		*ixit_path;
+	const char		*out_dir;
+	const char		*catalogue_dir;	/* NULL: <datadir>/testcases */
+	const char *const	*only;		/* test case or group ids */
+	size_t			 nonly;
+	int			 jobs;		/* <= 0: number of cores */
+	int			 resume;
+	int			 max_connections;	/* <= 0: from the IXIT */
+	int			 max_rate;		/* <= 0: from the IXIT */
+	struct assay_sandbox_limits limits;
+	int			 quiet;		/* no progress lines */
+};
+
+/*
+ * Runs an assessment.  Returns the process exit code (cli.h): 2 when the
+ * forms, catalogue or output directory are unusable (nothing run; the
+ * problems are in d), else 0/1/3 from the verdicts.
+ */
+int	assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d);
+/* Set from a signal handler: stop starting new test cases. */
+void	assay_engine_interrupt(void);
+
+#endif

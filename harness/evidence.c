@@ -1,0 +1,870 @@
+/*
+ * evidence.c - run directory, journal, per-test-case evidence, masking.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "error.h"
+#include "evidence.h"
+
+#define RESULT_MAGIC	"assay-result 1"
+#define INFO_MAGIC	"assay-run 1"
+#define MAX_LINE	(256 * 1024)
+
+struct assay_evidence {
+	char		*dir;
+	int		 journal_fd;
+	pthread_mutex_t	 mu;
+	char		**secrets;	/* longest first */
+	size_t		 nsecrets;
+	char		*info_keys[16];
+	char		*info_values[16];
+	size_t		 ninfo;
+};
+
+struct assay_evidence_tc {
+	struct assay_evidence	*ev;
+	char			*id;
+	char			*tdir;		/* DIR/evidence/<id> */
+	FILE			*transcript;
+	size_t			 transcript_len;
+	int			 transcript_cut;
+	struct timespec		 t0;
+	pthread_mutex_t		 mu;
+	char			**files;	/* relative to DIR */
+	size_t			 nfiles;
+};
+
+void
+assay_time_iso(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+assay_result_clear(struct assay_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->reason);
+	for (i = 0; i < r->nunits; i++)
+		free(r->units[i].reason);
+	free(r->units);
+	for (i = 0; i < r->nevidence; i++)
+		free(r->evidence[i]);
+	free(r->evidence);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+assay_result_add_unit(struct assay_result *r, const char *unit,
+    enum assay_verdict v, const char *reason)
+{
+	struct assay_unit_result *u;
+
+	if ((u = realloc(r->units, (r->nunits + 1) * sizeof(*u))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	r->units = u;
+	u = &r->units[r->nunits];
+	memset(u, 0, sizeof(*u));
+	snprintf(u->unit, sizeof(u->unit), "%s", unit);
+	u->verdict = v;
+	if ((u->reason = strdup(reason ? reason : "")) == NULL)
+		return ASSAY_ERR_ALLOC;
+	r->nunits++;
+	return 0;
+}
+
+static int
+add_evidence(struct assay_result *r, const char *path)
+{
+	char **v;
+
+	if ((v = realloc(r->evidence, (r->nevidence + 1) * sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	r->evidence = v;
+	if ((v[r->nevidence] = strdup(path)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	r->nevidence++;
+	return 0;
+}
+
+/* --- masking ------------------------------------------------------------ */
+
+/* Masks data into b: every secret occurrence becomes the mark. */
+static int
+mask_into(const struct assay_evidence *ev, struct assay_buf *b,
+    const char *data, size_t len)
+{
+	size_t i = 0, k, sl;
+	int r;
+
+	while (i < len) {
+		for (k = 0; k < ev->nsecrets; k++) {
+			sl = strlen(ev->secrets[k]);
+			if (sl > 0 && sl <= len - i &&
+			    memcmp(data + i, ev->secrets[k], sl) == 0)
+				break;
+		}
+		if (k < ev->nsecrets) {
+			if ((r = assay_buf_puts(b, ASSAY_EVIDENCE_SECRET_MARK)) != 0)
+				return r;
+			i += strlen(ev->secrets[k]);
+		} else {
+			if ((r = assay_buf_put(b, data + i, 1)) != 0)
+				return r;
+			i++;
+		}
+	}
+	return 0;
+}
+
+char *
+assay_evidence_mask(const struct assay_evidence *ev, const char *s)
+{
+	struct assay_buf *b;
+	char *out;
+
+	if (s == NULL)
+		return NULL;
+	if (ev == NULL || ev->nsecrets == 0)
+		return strdup(s);
+	if ((b = assay_buf_new(strlen(s) * 8 + 64)) == NULL)
+		return NULL;
+	if (mask_into(ev, b, s, strlen(s)) != 0) {
+		assay_buf_free(b);
+		return NULL;
+	}
+	out = assay_buf_steal(b, NULL);
+	assay_buf_free(b);
+	return out;
+}
+
+/* --- small file helpers -------------------------------------------------- */
+
+static int
+write_all(int fd, const void *p, size_t len)
+{
+	const char *c = p;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, c, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return ASSAY_ERR_IO;
+		}
+		c += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+fsync_dir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Writes path atomically: tmp file, fsync, rename, fsync the directory. */
+static int
+write_atomic(const char *dir, const char *name, const void *data, size_t len)
+{
+	char tmp[4200], path[4200];
+	int fd, r;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return ASSAY_ERR_IO;
+	r = write_all(fd, data, len);
+	if (r == 0 && fsync(fd) != 0)
+		r = ASSAY_ERR_IO;
+	if (close(fd) != 0 && r == 0)
+		r = ASSAY_ERR_IO;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = ASSAY_ERR_IO;
+	if (r != 0)
+		unlink(tmp);
+	else
+		fsync_dir(dir);
+	return r;
+}
+
+static int
+rm_tree(const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	char sub[4200];
+	DIR *dp;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : ASSAY_ERR_IO;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0 ? 0 : ASSAY_ERR_IO;
+	if ((dp = opendir(path)) == NULL)
+		return ASSAY_ERR_IO;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		rm_tree(sub);
+	}
+	closedir(dp);
+	return rmdir(path) == 0 ? 0 : ASSAY_ERR_IO;
+}
+
+/* Percent-encodes s so it fits on one line of a key-value file. */
+static int
+put_encoded(struct assay_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int r = 0;
+
+	for (; *p && r == 0; p++) {
+		if (*p == '%' || *p < 0x20 || *p == 0x7f)
+			r = assay_buf_printf(b, "%%%02X", *p);
+		else
+			r = assay_buf_put(b, p, 1);
+	}
+	return r;
+}
+
+static char *
+decode(const char *s)
+{
+	char *out, *o;
+
+	if ((out = malloc(strlen(s) + 1)) == NULL)
+		return NULL;
+	for (o = out; *s; s++) {
+		if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2])) {
+			char hex[3] = { s[1], s[2], 0 };
+			*o++ = (char)strtol(hex, NULL, 16);
+			s += 2;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int
+valid_id(const char *id)
+{
+	const char *p;
+
+	if (id == NULL || *id == '\0' || *id == '.' || strlen(id) > 64)
+		return 0;
+	for (p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' &&
+		    *p != '_')
+			return 0;
+	return 1;
+}
+
+/* --- run.info -------------------------------------------------------------- */
+
+static int
+write_info(struct assay_evidence *ev, const struct assay_run_info *info)
+{
+	struct assay_buf *b;
+	size_t i;
+	int r;
+
+	if ((b = assay_buf_new(1024 * 1024)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	r = assay_buf_puts(b, INFO_MAGIC "\n");
+	for (i = 0; i < info->n && r == 0; i++) {
+		if ((r = assay_buf_printf(b, "%s ", info->keys[i])) == 0 &&
+		    (r = put_encoded(b, info->values[i])) == 0)
+			r = assay_buf_puts(b, "\n");
+	}
+	if (r == 0)
+		r = write_atomic(ev->dir, "run.info", assay_buf_data(b),
+		    assay_buf_len(b));
+	assay_buf_free(b);
+	return r;
+}
+
+static int
+read_info(struct assay_evidence *ev)
+{
+	char path[4200], *line = NULL, *sp;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+	int first = 1, r = 0;
+
+	snprintf(path, sizeof(path), "%s/run.info", ev->dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return ASSAY_ERR_NOT_FOUND;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (n > MAX_LINE) {
+			r = ASSAY_ERR_PARSE;
+			break;
+		}
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (first) {
+			first = 0;
+			if (strcmp(line, INFO_MAGIC) != 0) {
+				r = ASSAY_ERR_PARSE;
+				break;
+			}
+			continue;
+		}
+		if ((sp = strchr(line, ' ')) == NULL || ev->ninfo >= 16)
+			continue;
+		*sp = '\0';
+		ev->info_keys[ev->ninfo] = strdup(line);
+		ev->info_values[ev->ninfo] = decode(sp + 1);
+		ev->ninfo++;
+	}
+	free(line);
+	fclose(fp);
+	if (first)
+		r = ASSAY_ERR_PARSE;
+	return r;
+}
+
+const char *
+assay_evidence_info(const struct assay_evidence *ev, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ev->ninfo; i++)
+		if (ev->info_keys[i] != NULL && strcmp(ev->info_keys[i], key) == 0)
+			return ev->info_values[i];
+	return NULL;
+}
+
+/* --- open / free --------------------------------------------------------- */
+
+static int
+dir_empty(const char *dir)
+{
+	struct dirent *de;
+	DIR *dp;
+	int empty = 1;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(dp);
+	return empty;
+}
+
+static int
+cmp_len_desc(const void *a, const void *b)
+{
+	size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
+
+	return (x < y) - (x > y);
+}
+
+void
+assay_evidence_free(struct assay_evidence *ev)
+{
+	size_t i;
+
+	if (ev == NULL)
+		return;
+	if (ev->journal_fd >= 0)
+		close(ev->journal_fd);
+	for (i = 0; i < ev->nsecrets; i++) {
+		OPENSSL_cleanse(ev->secrets[i], strlen(ev->secrets[i]));
+		free(ev->secrets[i]);
+	}
+	free(ev->secrets);
+	for (i = 0; i < ev->ninfo; i++) {
+		free(ev->info_keys[i]);
+		free(ev->info_values[i]);
+	}
+	pthread_mutex_destroy(&ev->mu);
+	free(ev->dir);
+	free(ev);
+}
+
+int
+assay_evidence_open(const char *dir, int resume,
+    const struct assay_run_info *info, const char *const *secrets,
+    size_t nsecrets, struct assay_evidence **out, struct assay_diag *d)
+{
+	struct assay_evidence *ev = NULL;
+	char path[4200];
+	const char *have;
+	struct stat st;
+	size_t i;
+	int r = ASSAY_ERR_ALLOC;
+
+	*out = NULL;
+	if ((ev = calloc(1, sizeof(*ev))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	ev->journal_fd = -1;
+	pthread_mutex_init(&ev->mu, NULL);
+	if ((ev->dir = strdup(dir)) == NULL)
+		goto out;
+	if (nsecrets > 0 &&
+	    (ev->secrets = calloc(nsecrets, sizeof(char *))) == NULL)
+		goto out;
+	for (i = 0; i < nsecrets; i++) {
+		if (secrets[i] == NULL || secrets[i][0] == '\0')
+			continue;
+		if ((ev->secrets[ev->nsecrets] = strdup(secrets[i])) == NULL)
+			goto out;
+		ev->nsecrets++;
+	}
+	qsort(ev->secrets, ev->nsecrets, sizeof(char *), cmp_len_desc);
+
+	if (resume) {
+		if ((r = read_info(ev)) != 0) {
+			assay_diag_add(d, dir, 0, "cannot resume: no readable "
+			    "run.info (%s)", assay_strerror(r));
+			r = ASSAY_ERR_NOT_FOUND;
+			goto out;
+		}
+		for (i = 0; i < info->n; i++) {
+			/* run_* keys describe this run: kept from the original. */
+			if (strncmp(info->keys[i], "run_", 4) == 0)
+				continue;
+			have = assay_evidence_info(ev, info->keys[i]);
+			if (have == NULL || strcmp(have, info->values[i]) != 0) {
+				assay_diag_add(d, dir, 0, "cannot resume: %s "
+				    "differs (run has \"%s\", now \"%s\")",
+				    info->keys[i], have ? have : "-",
+				    info->values[i]);
+				r = ASSAY_ERR_EXISTS;
+			}
+		}
+		if (r != 0)
+			goto out;
+	} else {
+		if (stat(dir, &st) == 0) {
+			if (!S_ISDIR(st.st_mode) || !dir_empty(dir)) {
+				assay_diag_add(d, dir, 0, "output directory exists "
+				    "and is not empty (use --resume to finish an "
+				    "interrupted run, or another directory)");
+				r = ASSAY_ERR_EXISTS;
+				goto out;
+			}
+		} else if (mkdir(dir, 0755) != 0) {
+			assay_diag_add(d, dir, 0, "cannot create: %s",
+			    strerror(errno));
+			r = ASSAY_ERR_IO;
+			goto out;
+		}
+		for (i = 0; i < info->n && i < 16; i++) {
+			ev->info_keys[i] = strdup(info->keys[i]);
+			ev->info_values[i] = strdup(info->values[i]);
+			ev->ninfo++;
+			if (ev->info_keys[i] == NULL || ev->info_values[i] == NULL)
+				goto out;
+		}
+		if ((r = write_info(ev, info)) != 0) {
+			assay_diag_add(d, dir, 0, "cannot write run.info");
+			goto out;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/evidence", dir);
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	if ((ev->journal_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
+	    O_CLOEXEC, 0644)) < 0) {
+		assay_diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	*out = ev;
+	ev = NULL;
+	r = 0;
+ out:
+	assay_evidence_free(ev);
+	return r;
+}
+
+const char *
+assay_evidence_dir(const struct assay_evidence *ev)
+{
+	return ev->dir;
+}
+
+void
+assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
+{
+	char line[1024], ts[32];
+	va_list ap;
+	int n, m;
+
+	assay_time_iso(ts, sizeof(ts));
+	n = snprintf(line, sizeof(line), "%s ", ts);
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	n += m;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	pthread_mutex_lock(&ev->mu);
+	(void)write_all(ev->journal_fd, line, (size_t)n);
+	fdatasync(ev->journal_fd);
+	pthread_mutex_unlock(&ev->mu);
+}
+
+/* --- results ------------------------------------------------------------- */
+
+static int
+journal_has_done(struct assay_evidence *ev, const char *id)
+{
+	char path[4200], *line = NULL, needle[128];
+	size_t cap = 0;
+	FILE *fp;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/journal", ev->dir);
+	snprintf(needle, sizeof(needle), " done %s ", id);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	while (getline(&line, &cap, fp) > 0)
+		if (strstr(line, needle) != NULL)
+			found = 1;
+	free(line);
+	fclose(fp);
+	return found;
+}
+
+int
+assay_evidence_done(struct assay_evidence *ev, const char *id,
+    struct assay_result *res)
+{
+	char path[4200], *line = NULL, *p, *q;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+	int ok = 0, first = 1;
+
+	memset(res, 0, sizeof(*res));
+	if (!valid_id(id) || !journal_has_done(ev, id))
+		return 0;
+	snprintf(path, sizeof(path), "%s/evidence/%s/result.txt", ev->dir, id);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (first) {
+			first = 0;
+			if (strcmp(line, RESULT_MAGIC) != 0)
+				break;
+			continue;
+		}
+		if ((p = strchr(line, ' ')) == NULL)
+			continue;
+		*p++ = '\0';
+		if (strcmp(line, "verdict") == 0) {
+			if (assay_verdict_parse(p, &res->verdict) == 0)
+				ok = 1;
+		} else if (strcmp(line, "duration_ms") == 0)
+			res->duration_ms = strtol(p, NULL, 10);
+		else if (strcmp(line, "started") == 0)
+			snprintf(res->started, sizeof(res->started), "%s", p);
+		else if (strcmp(line, "reason") == 0) {
+			free(res->reason);
+			res->reason = decode(p);
+		} else if (strcmp(line, "evidence") == 0)
+			add_evidence(res, p);
+		else if (strcmp(line, "unit") == 0 &&
+		    (q = strchr(p, ' ')) != NULL) {
+			enum assay_verdict v;
+			char *sp2, *reason;
+
+			*q++ = '\0';
+			if ((sp2 = strchr(q, ' ')) != NULL)
+				*sp2++ = '\0';
+			if (assay_verdict_parse(q, &v) != 0)
+				continue;
+			reason = decode(sp2 ? sp2 : "");
+			assay_result_add_unit(res, p, v, reason);
+			free(reason);
+		}
+	}
+	free(line);
+	fclose(fp);
+	if (!ok) {
+		assay_result_clear(res);
+		return 0;
+	}
+	return 1;
+}
+
+/* --- per test case --------------------------------------------------------- */
+
+int
+assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
+    struct assay_evidence_tc **out)
+{
+	struct assay_evidence_tc *tc;
+	char path[4200];
+	int r = ASSAY_ERR_ALLOC;
+
+	*out = NULL;
+	if (!valid_id(id))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((tc = calloc(1, sizeof(*tc))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	pthread_mutex_init(&tc->mu, NULL);
+	tc->ev = ev;
+	clock_gettime(CLOCK_MONOTONIC, &tc->t0);
+	if ((tc->id = strdup(id)) == NULL ||
+	    asprintf(&tc->tdir, "%s/evidence/%s", ev->dir, id) < 0) {
+		tc->tdir = NULL;
+		goto fail;
+	}
+	/* A re-run (resume) starts from nothing. */
+	rm_tree(tc->tdir);
+	if (mkdir(tc->tdir, 0755) != 0) {
+		r = ASSAY_ERR_IO;
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/transcript.txt", tc->tdir);
+	if ((tc->transcript = fopen(path, "w")) == NULL) {
+		r = ASSAY_ERR_IO;
+		goto fail;
+	}
+	assay_evidence_journal(ev, "start %s", id);
+	*out = tc;
+	return 0;
+ fail:
+	free(tc->id);
+	free(tc->tdir);
+	pthread_mutex_destroy(&tc->mu);
+	free(tc);
+	return r;
+}
+
+static long
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Writes masked data escaped for reading: printable text as is, \xNN else. */
+static void
+write_escaped(FILE *fp, const char *p, size_t len)
+{
+	size_t i;
+	int bol = 1;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (bol) {
+			fputs("  | ", fp);
+			bol = 0;
+		}
+		if (c == '\n') {
+			fputs("\\n\n", fp);
+			bol = 1;
+		} else if (c == '\r')
+			fputs("\\r", fp);
+		else if (c == '\t')
+			fputs("\\t", fp);
+		else if (c == '\\')
+			fputs("\\\\", fp);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(fp, "\\x%02x", c);
+		else
+			fputc(c, fp);
+	}
+	if (!bol)
+		fputc('\n', fp);
+}
+
+void
+assay_evidence_tc_record(struct assay_evidence_tc *tc, const char *channel,
+    const char *dir, const void *data, size_t len)
+{
+	struct assay_buf *b;
+
+	if (tc == NULL)
+		return;
+	pthread_mutex_lock(&tc->mu);
+	if (tc->transcript == NULL || tc->transcript_cut)
+		goto out;
+	if (tc->transcript_len + len > ASSAY_EVIDENCE_MAX_TRANSCRIPT) {
+		fprintf(tc->transcript, "[transcript cut at %u bytes]\n",
+		    ASSAY_EVIDENCE_MAX_TRANSCRIPT);
+		tc->transcript_cut = 1;
+		goto out;
+	}
+	tc->transcript_len += len;
+	if ((b = assay_buf_new(len * 8 + 64)) == NULL)
+		goto out;
+	if (mask_into(tc->ev, b, data, len) == 0) {
+		char *ch = assay_evidence_mask(tc->ev, channel);
+
+		fprintf(tc->transcript, "[+%ldms] %s %s %zu byte%s\n",
+		    elapsed_ms(&tc->t0), ch ? ch : "?", dir, len,
+		    len == 1 ? "" : "s");
+		free(ch);
+		write_escaped(tc->transcript, assay_buf_data(b), assay_buf_len(b));
+		fflush(tc->transcript);
+	}
+	assay_buf_free(b);
+ out:
+	pthread_mutex_unlock(&tc->mu);
+}
+
+int
+assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
+    const void *data, size_t len)
+{
+	struct assay_buf *b;
+	char rel[4200];
+	char **v;
+	int r;
+
+	if (!valid_id(name) || strcmp(name, "result.txt") == 0 ||
+	    strcmp(name, "transcript.txt") == 0)
+		return ASSAY_ERR_INVALID_ARG;
+	if (len > ASSAY_EVIDENCE_MAX_ARTEFACT)
+		return ASSAY_ERR_TOO_BIG;
+	if ((b = assay_buf_new(len * 8 + 64)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((r = mask_into(tc->ev, b, data, len)) == 0)
+		r = write_atomic(tc->tdir, name, assay_buf_data(b),
+		    assay_buf_len(b));
+	assay_buf_free(b);
+	if (r != 0)
+		return r;
+	snprintf(rel, sizeof(rel), "evidence/%s/%s", tc->id, name);
+	pthread_mutex_lock(&tc->mu);
+	if ((v = realloc(tc->files, (tc->nfiles + 1) * sizeof(*v))) != NULL) {
+		tc->files = v;
+		if ((v[tc->nfiles] = strdup(rel)) != NULL)
+			tc->nfiles++;
+	}
+	pthread_mutex_unlock(&tc->mu);
+	return 0;
+}
+
+static void
+tc_free(struct assay_evidence_tc *tc)
+{
+	size_t i;
+
+	if (tc->transcript != NULL)
+		fclose(tc->transcript);
+	for (i = 0; i < tc->nfiles; i++)
+		free(tc->files[i]);
+	free(tc->files);
+	free(tc->id);
+	free(tc->tdir);
+	pthread_mutex_destroy(&tc->mu);
+	free(tc);
+}
+
+int
+assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
+{
+	struct assay_buf *b = NULL;
+	char rel[4200], *m;
+	size_t i;
+	int r = ASSAY_ERR_ALLOC;
+
+	if (tc->transcript != NULL) {
+		if (tc->transcript_len == 0)
+			fputs("(nothing was sent to or received from the device)\n",
+			    tc->transcript);
+		fflush(tc->transcript);
+		fsync(fileno(tc->transcript));
+	}
+	/* Mask what a script may have put into the reasons. */
+	if (res->reason != NULL) {
+		if ((m = assay_evidence_mask(tc->ev, res->reason)) == NULL)
+			goto out;
+		free(res->reason);
+		res->reason = m;
+	}
+	for (i = 0; i < res->nunits; i++) {
+		if ((m = assay_evidence_mask(tc->ev, res->units[i].reason)) == NULL)
+			goto out;
+		free(res->units[i].reason);
+		res->units[i].reason = m;
+	}
+	snprintf(rel, sizeof(rel), "evidence/%s/transcript.txt", tc->id);
+	if ((r = add_evidence(res, rel)) != 0)
+		goto out;
+	for (i = 0; i < tc->nfiles; i++)
+		if ((r = add_evidence(res, tc->files[i])) != 0)
+			goto out;
+	r = ASSAY_ERR_ALLOC;
+	if ((b = assay_buf_new(4u * 1024 * 1024)) == NULL)
+		goto out;
+	assay_buf_printf(b, "%s\nverdict %s\nduration_ms %ld\nstarted %s\n",
+	    RESULT_MAGIC, assay_verdict_key(res->verdict), res->duration_ms,
+	    res->started);
+	assay_buf_puts(b, "reason ");
+	put_encoded(b, res->reason ? res->reason : "");
+	assay_buf_puts(b, "\n");
+	for (i = 0; i < res->nunits; i++) {
+		assay_buf_printf(b, "unit %s %s ", res->units[i].unit,
+		    assay_verdict_key(res->units[i].verdict));
+		put_encoded(b, res->units[i].reason);
+		assay_buf_puts(b, "\n");
+	}
+	for (i = 0; i < res->nevidence; i++)
+		assay_buf_printf(b, "evidence %s\n", res->evidence[i]);
+	if (assay_buf_truncated(b)) {
+		r = ASSAY_ERR_TOO_BIG;
+		goto out;
+	}
+	if ((r = write_atomic(tc->tdir, "result.txt", assay_buf_data(b),
+	    assay_buf_len(b))) != 0)
+		goto out;
+	assay_evidence_journal(tc->ev, "done %s %s", tc->id,
+	    assay_verdict_key(res->verdict));
+ out:
+	assay_buf_free(b);
+	tc_free(tc);
+	return r;
+}

@@ -1,0 +1,113 @@
+/*
+ * evidence.h - the evidence store of one run directory.
+ *
+ * Layout of DIR:
+ *	run.info			what the run is (forms and catalogue hashes,
+ *					report id, start time); checked on --resume
+ *	journal				append-only: one line per test case start and
+ *					end, fsync'ed at each end
+ *	evidence/<tc>/transcript.txt	what probes sent and received, as it happens
+ *	evidence/<tc>/<artefact>	files a test case saved
+ *	evidence/<tc>/result.txt	its verdict, written atomically at its end
+ *
+ * A test case counts as done when its result.txt exists and the journal
+ * has its "done" line; an interrupted run (Ctrl-C, kill -9, power loss)
+ * keeps every done test case and `assay run --resume DIR` runs the rest.
+ * Every byte written passes through the secret mask: IXIT secrets never
+ * reach disk in clear; they become "[secret]".
+ */
+#ifndef ASSAY_EVIDENCE_H
+#define ASSAY_EVIDENCE_H
+
+#include <stddef.h>
+
+#include "verdict.h"
+
+struct assay_evidence;
+struct assay_evidence_tc;
+struct assay_diag;
+
+#define ASSAY_EVIDENCE_SECRET_MARK	"[secret]"
+#define ASSAY_EVIDENCE_MAX_TRANSCRIPT	(8u * 1024 * 1024)	/* per test case */
+#define ASSAY_EVIDENCE_MAX_ARTEFACT	(16u * 1024 * 1024)
+
+/* One test unit's outcome (a, b, c ...). */
+struct assay_unit_result {
+	char			 unit[8];
+	enum assay_verdict	 verdict;
+	char			*reason;
+};
+
+/* A test case's outcome: plain data, owned by whoever filled it. */
+struct assay_result {
+	enum assay_verdict		 verdict;
+	char				*reason;
+	long				 duration_ms;
+	char				 started[32];	/* ISO 8601 UTC */
+	struct assay_unit_result	*units;
+	size_t				 nunits;
+	char				**evidence;	/* paths relative to DIR */
+	size_t				 nevidence;
+};
+
+/* Frees the contents of r (not r itself) and zeroes it. */
+void	assay_result_clear(struct assay_result *r);
+/* Adds a unit result (reason copied). */
+int	assay_result_add_unit(struct assay_result *r, const char *unit,
+	    enum assay_verdict v, const char *reason);
+
+/* key=value pairs that identify a run, checked on resume. */
+struct assay_run_info {
+	const char	*keys[16];
+	const char	*values[16];
+	size_t		 n;
+};
+
+/*
+ * Opens the run directory.  Without resume, dir must not exist or be
+ * empty.  With resume, dir must hold a run.info whose entries equal info's
+ * for every key not starting with "run_" (else ASSAY_ERR_EXISTS with the
+ * difference in d); run_* values are kept from the original run.  secrets (n of them)
+ * are copied for masking.  Returns 0 or an ASSAY_ERR_* code.
+ */
+int	assay_evidence_open(const char *dir, int resume,
+	    const struct assay_run_info *info, const char *const *secrets,
+	    size_t nsecrets, struct assay_evidence **out, struct assay_diag *d);
+void	assay_evidence_free(struct assay_evidence *ev);
+const char *assay_evidence_dir(const struct assay_evidence *ev);
+/* Value of a run.info key as stored (after resume: the original). */
+const char *assay_evidence_info(const struct assay_evidence *ev, const char *key);
+/*
+ * If test case id is done, loads its result into *res (caller clears it)
+ * and returns 1; returns 0 when it must run.
+ */
+int	assay_evidence_done(struct assay_evidence *ev, const char *id,
+	    struct assay_result *res);
+/* Appends a free-form line to the journal. */
+void	assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Starts test case id: fresh evidence/<id>/, journal "start". */
+int	assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
+	    struct assay_evidence_tc **out);
+/* Appends to the transcript (masked; binary escaped).  Thread-safe per tc. */
+void	assay_evidence_tc_record(struct assay_evidence_tc *tc, const char *channel,
+	    const char *dir, const void *data, size_t len);
+/*
+ * Saves an artefact evidence/<id>/<name> (masked).  name: [A-Za-z0-9._-],
+ * no leading dot.  Returns 0 or an ASSAY_ERR_* code.
+ */
+int	assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
+	    const void *data, size_t len);
+/*
+ * Ends the test case: masks the reasons, fills res->evidence with the
+ * files written, writes result.txt atomically and the journal "done"
+ * line, frees tc.  Returns 0 or an ASSAY_ERR_* code.
+ */
+int	assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res);
+/* Masked copy of s (malloc'd), or NULL on allocation failure. */
+char	*assay_evidence_mask(const struct assay_evidence *ev, const char *s);
+/* ISO 8601 UTC time now, into buf (>= 21 bytes). */
+void	assay_time_iso(char *buf, size_t len);
+
+#endif

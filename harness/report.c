@@ -1,0 +1,483 @@
+/*
+ * report.c - write the run model as report.json and report.xml.
+ *
+ * Both writers walk the same struct assay_run.  JSON goes through
+ * json.c's escaping; XML through libxml2's xmlTextWriter after every
+ * string is made valid XML 1.0 text (invalid UTF-8 and control characters
+ * become U+FFFD), so device bytes can't break or inject into either.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "catalogue.h"
+#include "datadir.h"
+#include "error.h"
+#include "forms.h"
+#include "json.h"
+#include "report.h"
+#include "spec.h"
+
+static const char *const device_keys[][2] = {
+	{ "manufacturer", "manufacturer" },
+	{ "model", "model" },
+	{ "hardware-version", "hardware_version" },
+	{ "firmware-version", "firmware_version" },
+	{ "description", "description" },
+};
+#define NDEVICE_KEYS	(sizeof(device_keys) / sizeof(device_keys[0]))
+
+/* Opens path.tmp for writing; the caller renames it into place. */
+static FILE *
+open_tmp(const char *path, char *tmp, size_t tmplen)
+{
+	snprintf(tmp, tmplen, "%s.tmp", path);
+	return fopen(tmp, "w");
+}
+
+static int
+finish_tmp(FILE *fp, const char *tmp, const char *path)
+{
+	int r = 0;
+
+	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0)
+		r = ASSAY_ERR_IO;
+	if (fclose(fp) != 0)
+		r = ASSAY_ERR_IO;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = ASSAY_ERR_IO;
+	if (r != 0)
+		unlink(tmp);
+	return r;
+}
+
+static void
+json_counts(struct assay_json *j, const size_t *c)
+{
+	int v;
+
+	assay_json_begin_object(j);
+	for (v = 0; v < ASSAY_VERDICT_COUNT; v++)
+		assay_json_kv_int(j, assay_verdict_key((enum assay_verdict)v),
+		    (long long)c[v]);
+	assay_json_end_object(j);
+}
+
+int
+assay_report_write_json(const struct assay_run *r, const char *path)
+{
+	const struct assay_catalogue *cat = r->catalogue;
+	const struct assay_spec *s = r->spec;
+	struct assay_json j;
+	char tmp[4200];
+	size_t i, k, n;
+	FILE *fp;
+
+	if ((fp = open_tmp(path, tmp, sizeof(tmp))) == NULL)
+		return ASSAY_ERR_IO;
+	assay_json_init(&j, fp, 1);
+	assay_json_begin_object(&j);
+	assay_json_kv_int(&j, "assay_report", 1);
+	assay_json_kv_string(&j, "report_id", r->report_id);
+	assay_json_key(&j, "tool");
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "name", "assay");
+	assay_json_kv_string(&j, "version", assay_version());
+	assay_json_kv_string(&j, "catalogue_sha256",
+	    assay_catalogue_sha256(cat));
+	assay_json_kv_string(&j, "spec_sha256", assay_spec_hash(s));
+	assay_json_end_object(&j);
+	assay_json_key(&j, "standard");
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "name", assay_forms_standard(r->forms));
+	assay_json_kv_string(&j, "version",
+	    assay_forms_standard_version(r->forms));
+	assay_json_kv_string(&j, "profile", assay_forms_profile(r->forms));
+	assay_json_end_object(&j);
+	assay_json_kv_string(&j, "method", "ETSI TS 103 701 V1.1.1");
+	assay_json_key(&j, "device");
+	assay_json_begin_object(&j);
+	for (i = 0; i < NDEVICE_KEYS; i++)
+		assay_json_kv_string(&j, device_keys[i][1],
+		    assay_forms_device(r->forms, device_keys[i][0]));
+	assay_json_key(&j, "serial_numbers");
+	assay_json_begin_array(&j);
+	for (i = 0; i < assay_forms_nserials(r->forms); i++)
+		assay_json_string(&j, assay_forms_serial(r->forms, i));
+	assay_json_end_array(&j);
+	assay_json_end_object(&j);
+	assay_json_key(&j, "forms");
+	assay_json_begin_object(&j);
+	assay_json_key(&j, "ics");
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "path", assay_forms_ics_path(r->forms));
+	assay_json_kv_string(&j, "sha256", assay_forms_ics_sha256(r->forms));
+	assay_json_end_object(&j);
+	assay_json_key(&j, "ixit");
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "path", assay_forms_ixit_path(r->forms));
+	assay_json_kv_string(&j, "sha256", assay_forms_ixit_sha256(r->forms));
+	assay_json_end_object(&j);
+	assay_json_end_object(&j);
+	assay_json_kv_string(&j, "started", r->started);
+	assay_json_kv_string(&j, "finished", r->finished);
+	assay_json_kv_bool(&j, "complete", r->complete);
+	assay_json_kv_string(&j, "verdict", assay_verdict_name(r->verdict));
+	assay_json_key(&j, "summary");
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "verdict", assay_verdict_name(r->verdict));
+	assay_json_key(&j, "test_cases");
+	json_counts(&j, r->tc_counts);
+	assay_json_key(&j, "provisions");
+	json_counts(&j, r->prov_counts);
+	assay_json_end_object(&j);
+
+	assay_json_key(&j, "provisions");
+	assay_json_begin_array(&j);
+	n = assay_spec_nprovisions(s);
+	for (i = 0; i < n; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+		const char *id = assay_spec_provision_id(s, i);
+
+		assay_json_begin_object(&j);
+		assay_json_kv_string(&j, "id", id);
+		assay_json_kv_string(&j, "clause", assay_spec_provision_clause(s, i));
+		assay_json_kv_string(&j, "status", assay_spec_provision_status(s, i));
+		assay_json_kv_bool(&j, "mandatory",
+		    assay_spec_provision_mandatory(s, i));
+		assay_json_kv_string(&j, "support", p->support_known ?
+		    assay_support_name(p->support) : NULL);
+		assay_json_kv_string(&j, "detail", p->detail);
+		assay_json_kv_bool(&j, "applicable", p->applicable);
+		assay_json_kv_string(&j, "verdict", assay_verdict_name(p->verdict));
+		assay_json_kv_string(&j, "reason", p->reason);
+		assay_json_key(&j, "test_cases");
+		assay_json_begin_array(&j);
+		for (k = 0; k < assay_catalogue_count(cat); k++)
+			if (strcmp(assay_catalogue_group(cat, k), id) == 0)
+				assay_json_string(&j, assay_catalogue_id(cat, k));
+		assay_json_end_array(&j);
+		assay_json_end_object(&j);
+	}
+	assay_json_end_array(&j);
+
+	assay_json_key(&j, "test_cases");
+	assay_json_begin_array(&j);
+	for (i = 0; i < assay_catalogue_count(cat); i++) {
+		const struct assay_result *t = &r->results[i];
+
+		assay_json_begin_object(&j);
+		assay_json_kv_string(&j, "id", assay_catalogue_id(cat, i));
+		assay_json_kv_string(&j, "group", assay_catalogue_group(cat, i));
+		assay_json_kv_string(&j, "type",
+		    assay_tc_type_name(assay_catalogue_type(cat, i)));
+		assay_json_kv_string(&j, "purpose", assay_catalogue_purpose(cat, i));
+		assay_json_kv_string(&j, "ixit_items", assay_catalogue_ixit(cat, i));
+		assay_json_kv_bool(&j, "ran", r->selected[i] &&
+		    t->started[0] != '\0');
+		assay_json_kv_string(&j, "verdict", assay_verdict_name(t->verdict));
+		assay_json_kv_string(&j, "reason", t->reason ? t->reason : "");
+		assay_json_kv_string(&j, "started", t->started[0] ? t->started :
+		    NULL);
+		assay_json_kv_int(&j, "duration_ms", t->duration_ms);
+		assay_json_key(&j, "units");
+		assay_json_begin_array(&j);
+		for (k = 0; k < t->nunits; k++) {
+			assay_json_begin_object(&j);
+			assay_json_kv_string(&j, "unit", t->units[k].unit);
+			assay_json_kv_string(&j, "verdict",
+			    assay_verdict_name(t->units[k].verdict));
+			assay_json_kv_string(&j, "reason", t->units[k].reason);
+			assay_json_end_object(&j);
+		}
+		assay_json_end_array(&j);
+		assay_json_key(&j, "evidence");
+		assay_json_begin_array(&j);
+		for (k = 0; k < t->nevidence; k++)
+			assay_json_string(&j, t->evidence[k]);
+		assay_json_end_array(&j);
+		assay_json_end_object(&j);
+	}
+	assay_json_end_array(&j);
+	assay_json_end_object(&j);
+	return finish_tmp(fp, tmp, path);
+}
+
+/* --- XML ------------------------------------------------------------------ */
+
+/* Copy of s that is valid XML 1.0 character data. */
+static char *
+xml_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, o = 0, n, k;
+	unsigned int cp;
+	char *out;
+
+	if ((out = malloc(len * 3 + 1)) == NULL)
+		return NULL;
+	while (i < len) {
+		if (p[i] < 0x80) {
+			if (p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n' ||
+			    p[i] == '\r')
+				out[o++] = (char)p[i];
+			else
+				o += (size_t)sprintf(out + o, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		n = (p[i] & 0xe0) == 0xc0 ? 2 : (p[i] & 0xf0) == 0xe0 ? 3 :
+		    (p[i] & 0xf8) == 0xf0 ? 4 : 0;
+		cp = n == 2 ? p[i] & 0x1f : n == 3 ? p[i] & 0x0f : p[i] & 0x07;
+		for (k = 1; n != 0 && k < n; k++) {
+			if (i + k >= len || (p[i + k] & 0xc0) != 0x80) {
+				n = 0;
+				break;
+			}
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if (n == 0 || (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+		    cp == 0xffff) {
+			o += (size_t)sprintf(out + o, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+x_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	char *c;
+
+	if (value == NULL)
+		return;
+	if ((c = xml_clean(value)) == NULL)
+		return;
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST c);
+	free(c);
+}
+
+static void
+x_attr_int(xmlTextWriterPtr w, const char *name, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST buf);
+}
+
+static void
+x_elem(xmlTextWriterPtr w, const char *name, const char *text)
+{
+	char *c;
+
+	if (text == NULL)
+		return;
+	if ((c = xml_clean(text)) == NULL)
+		return;
+	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST c);
+	free(c);
+}
+
+static void
+x_counts(xmlTextWriterPtr w, const size_t *c)
+{
+	x_attr_int(w, "pass", (long long)c[ASSAY_VERDICT_PASS]);
+	x_attr_int(w, "fail", (long long)c[ASSAY_VERDICT_FAIL]);
+	x_attr_int(w, "inconclusive", (long long)c[ASSAY_VERDICT_INCONCLUSIVE]);
+	x_attr_int(w, "not-applicable",
+	    (long long)c[ASSAY_VERDICT_NOT_APPLICABLE]);
+	x_attr_int(w, "error", (long long)c[ASSAY_VERDICT_ERROR]);
+	x_attr_int(w, "none", (long long)c[ASSAY_VERDICT_NONE]);
+}
+
+int
+assay_report_write_xml(const struct assay_run *r, const char *path)
+{
+	const struct assay_catalogue *cat = r->catalogue;
+	const struct assay_spec *s = r->spec;
+	xmlTextWriterPtr w;
+	char tmp[4200];
+	size_t i, k;
+	int rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((w = xmlNewTextWriterFilename(tmp, 0)) == NULL)
+		return ASSAY_ERR_IO;
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	xmlTextWriterStartElement(w, BAD_CAST "report");
+	x_attr(w, "xmlns", "urn:assay:report:1");
+	x_attr(w, "version", "1");
+	x_attr(w, "id", r->report_id);
+
+	xmlTextWriterStartElement(w, BAD_CAST "tool");
+	x_attr(w, "name", "assay");
+	x_attr(w, "version", assay_version());
+	x_attr(w, "catalogue-sha256", assay_catalogue_sha256(cat));
+	x_attr(w, "spec-sha256", assay_spec_hash(s));
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "standard");
+	x_attr(w, "name", assay_forms_standard(r->forms));
+	x_attr(w, "version", assay_forms_standard_version(r->forms));
+	x_attr(w, "profile", assay_forms_profile(r->forms));
+	xmlTextWriterEndElement(w);
+	x_elem(w, "method", "ETSI TS 103 701 V1.1.1");
+	xmlTextWriterStartElement(w, BAD_CAST "device");
+	for (i = 0; i < NDEVICE_KEYS; i++)
+		x_elem(w, device_keys[i][0], assay_forms_device(r->forms,
+		    device_keys[i][0]));
+	for (i = 0; i < assay_forms_nserials(r->forms); i++)
+		x_elem(w, "serial-number", assay_forms_serial(r->forms, i));
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "forms");
+	xmlTextWriterStartElement(w, BAD_CAST "ics");
+	x_attr(w, "path", assay_forms_ics_path(r->forms));
+	x_attr(w, "sha256", assay_forms_ics_sha256(r->forms));
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "ixit");
+	x_attr(w, "path", assay_forms_ixit_path(r->forms));
+	x_attr(w, "sha256", assay_forms_ixit_sha256(r->forms));
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "run");
+	x_attr(w, "started", r->started);
+	x_attr(w, "finished", r->finished);
+	x_attr(w, "complete", r->complete ? "true" : "false");
+	x_attr_int(w, "jobs", r->jobs);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "summary");
+	x_attr(w, "verdict", assay_verdict_name(r->verdict));
+	x_counts(w, r->tc_counts);
+	xmlTextWriterStartElement(w, BAD_CAST "provisions");
+	x_counts(w, r->prov_counts);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndElement(w);
+
+	xmlTextWriterStartElement(w, BAD_CAST "provisions");
+	for (i = 0; i < assay_spec_nprovisions(s); i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+		const char *id = assay_spec_provision_id(s, i);
+
+		xmlTextWriterStartElement(w, BAD_CAST "provision");
+		x_attr(w, "id", id);
+		x_attr(w, "clause", assay_spec_provision_clause(s, i));
+		x_attr(w, "status", assay_spec_provision_status(s, i));
+		x_attr(w, "mandatory", assay_spec_provision_mandatory(s, i) ?
+		    "true" : "false");
+		if (p->support_known)
+			x_attr(w, "support", assay_support_name(p->support));
+		x_attr(w, "applicable", p->applicable ? "true" : "false");
+		x_attr(w, "verdict", assay_verdict_name(p->verdict));
+		if (p->detail != NULL && *p->detail != '\0')
+			x_elem(w, "detail", p->detail);
+		if (p->reason != NULL && *p->reason != '\0')
+			x_elem(w, "reason", p->reason);
+		for (k = 0; k < assay_catalogue_count(cat); k++) {
+			if (strcmp(assay_catalogue_group(cat, k), id) != 0)
+				continue;
+			xmlTextWriterStartElement(w, BAD_CAST "test-case-ref");
+			x_attr(w, "id", assay_catalogue_id(cat, k));
+			xmlTextWriterEndElement(w);
+		}
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+
+	xmlTextWriterStartElement(w, BAD_CAST "test-cases");
+	for (i = 0; i < assay_catalogue_count(cat); i++) {
+		const struct assay_result *t = &r->results[i];
+
+		xmlTextWriterStartElement(w, BAD_CAST "test-case");
+		x_attr(w, "id", assay_catalogue_id(cat, i));
+		x_attr(w, "group", assay_catalogue_group(cat, i));
+		x_attr(w, "type", assay_tc_type_name(assay_catalogue_type(cat, i)));
+		x_attr(w, "verdict", assay_verdict_name(t->verdict));
+		if (t->started[0] != '\0')
+			x_attr(w, "started", t->started);
+		x_attr_int(w, "duration-ms", t->duration_ms);
+		x_elem(w, "purpose", assay_catalogue_purpose(cat, i));
+		x_elem(w, "reason", t->reason ? t->reason : "");
+		for (k = 0; k < t->nunits; k++) {
+			xmlTextWriterStartElement(w, BAD_CAST "unit");
+			x_attr(w, "id", t->units[k].unit);
+			x_attr(w, "verdict", assay_verdict_name(t->units[k].verdict));
+			if (t->units[k].reason != NULL) {
+				char *c = xml_clean(t->units[k].reason);
+				if (c != NULL)
+					xmlTextWriterWriteString(w, BAD_CAST c);
+				free(c);
+			}
+			xmlTextWriterEndElement(w);
+		}
+		for (k = 0; k < t->nevidence; k++) {
+			xmlTextWriterStartElement(w, BAD_CAST "evidence");
+			x_attr(w, "href", t->evidence[k]);
+			xmlTextWriterEndElement(w);
+		}
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndElement(w);
+	if (xmlTextWriterEndDocument(w) < 0)
+		rc = ASSAY_ERR_IO;
+	xmlFreeTextWriter(w);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = ASSAY_ERR_IO;
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+void
+assay_report_print_summary(const struct assay_run *r, FILE *fp)
+{
+	const struct assay_catalogue *cat = r->catalogue;
+	size_t i;
+
+	fprintf(fp, "\n%s %s (firmware %s) against %s V%s: %s\n",
+	    assay_forms_device(r->forms, "manufacturer"),
+	    assay_forms_device(r->forms, "model"),
+	    assay_forms_device(r->forms, "firmware-version") ?
+	    assay_forms_device(r->forms, "firmware-version") : "?",
+	    assay_forms_standard(r->forms),
+	    assay_forms_standard_version(r->forms),
+	    assay_verdict_name(r->verdict));
+	fprintf(fp, "test cases:  %zu PASS, %zu FAIL, %zu INCONCLUSIVE, "
+	    "%zu ERROR, %zu NOT APPLICABLE, %zu not run\n",
+	    r->tc_counts[ASSAY_VERDICT_PASS], r->tc_counts[ASSAY_VERDICT_FAIL],
+	    r->tc_counts[ASSAY_VERDICT_INCONCLUSIVE],
+	    r->tc_counts[ASSAY_VERDICT_ERROR],
+	    r->tc_counts[ASSAY_VERDICT_NOT_APPLICABLE],
+	    r->tc_counts[ASSAY_VERDICT_NONE]);
+	fprintf(fp, "provisions:  %zu PASS, %zu FAIL, %zu INCONCLUSIVE, "
+	    "%zu ERROR, %zu NOT APPLICABLE, %zu not assessed\n",
+	    r->prov_counts[ASSAY_VERDICT_PASS],
+	    r->prov_counts[ASSAY_VERDICT_FAIL],
+	    r->prov_counts[ASSAY_VERDICT_INCONCLUSIVE],
+	    r->prov_counts[ASSAY_VERDICT_ERROR],
+	    r->prov_counts[ASSAY_VERDICT_NOT_APPLICABLE],
+	    r->prov_counts[ASSAY_VERDICT_NONE]);
+	for (i = 0; i < assay_catalogue_count(cat); i++) {
+		const struct assay_result *t = &r->results[i];
+
+		if (t->verdict != ASSAY_VERDICT_FAIL &&
+		    t->verdict != ASSAY_VERDICT_ERROR)
+			continue;
+		fprintf(fp, "  %-5s %-10s %s\n", t->verdict == ASSAY_VERDICT_FAIL ?
+		    "FAIL" : "ERROR", assay_catalogue_id(cat, i),
+		    t->reason ? t->reason : "");
+	}
+}

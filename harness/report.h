@@ -1,0 +1,55 @@
+/*
+ * report.h - the run model and the writers that turn it into files.
+ *
+ * One model (struct assay_run, filled by the engine), several writers:
+ * report.json, report.xml (schema reports/report.xsd) and, later,
+ * report.html and junit.xml.  Every string that came from the device or a
+ * form is escaped by the writer; secrets were masked before they got here.
+ */
+#ifndef ASSAY_REPORT_H
+#define ASSAY_REPORT_H
+
+#include <stddef.h>
+
+#include "evidence.h"
+#include "forms.h"
+#include "verdict.h"
+
+struct assay_spec;
+struct assay_catalogue;
+
+/* Per provision, as decided by the engine. */
+struct assay_prov_outcome {
+	int			 applicable;
+	enum assay_support	 support;
+	int			 support_known;
+	const char		*detail;	/* borrowed from the forms */
+	enum assay_verdict	 verdict;
+	char			*reason;
+	size_t			 ntc;		/* catalogue test cases for it */
+};
+
+struct assay_run {
+	const struct assay_forms	*forms;
+	const struct assay_spec		*spec;
+	const struct assay_catalogue	*catalogue;
+	char				 report_id[64];
+	char				 started[32];
+	char				 finished[32];
+	int				 complete;	/* every selected tc done */
+	int				 jobs;
+	struct assay_result		*results;	/* per catalogue tc */
+	int				*selected;	/* per catalogue tc: ran or would */
+	struct assay_prov_outcome	*prov;		/* per spec provision */
+	enum assay_verdict		 verdict;	/* overall, test cases */
+	size_t				 tc_counts[ASSAY_VERDICT_COUNT];
+	size_t				 prov_counts[ASSAY_VERDICT_COUNT];
+};
+
+/* Writes r as JSON / XML to path (atomically).  0 or ASSAY_ERR_*. */
+int	assay_report_write_json(const struct assay_run *r, const char *path);
+int	assay_report_write_xml(const struct assay_run *r, const char *path);
+/* Prints the human summary (counts, FAILs) to fp. */
+void	assay_report_print_summary(const struct assay_run *r, FILE *fp);
+
+#endif

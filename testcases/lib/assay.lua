@@ -1,0 +1,110 @@
+-- lib/assay.lua: helpers shared by the test cases, loaded into each
+-- test case's sandbox before its group file.  Only functions: nothing
+-- here may touch `assay` at load time (the catalogue loader runs it
+-- without the API).
+
+lib = {}
+
+-- Entries of an IXIT item ({} when the item has none).
+function lib.entries(item)
+  return assay.ixit.items[item] or {}
+end
+
+-- A field's value, trimmed; nil when absent or blank.
+function lib.field(entry, name)
+  local v = assay.field(entry, name)
+  if v == nil then return nil end
+  v = v:gsub("^%s+", ""):gsub("%s+$", "")
+  if v == "" then return nil end
+  return v
+end
+
+-- The first of `words` that occurs in text (case-insensitive, plain), or nil.
+function lib.mentions(text, words)
+  if text == nil then return nil end
+  local t = text:lower()
+  for _, w in ipairs(words) do
+    if t:find(w:lower(), 1, true) then return w end
+  end
+  return nil
+end
+
+-- A declaration that explicitly says "nothing": "none", "no", "n/a", "-".
+function lib.is_none(text)
+  if text == nil then return false end
+  local t = text:lower():gsub("^%s+", ""):gsub("[%s%.]+$", "")
+  return t == "none" or t == "no" or t == "n/a" or t == "-" or
+      t == "not implemented" or t == "not applicable" or t == "nothing"
+end
+
+-- Reason text for missing IXIT information (verdicts.md: IXIT_MISSING).
+function lib.missing(item, entry, field)
+  return string.format("IXIT_MISSING:%s/%s/%s", item,
+      entry and entry.id or "-", field)
+end
+
+local password_words = { "password", "passcode", "passphrase", "pin" }
+local user_defined_words = { "user-defined", "user defined", "chosen by the user",
+    "set by the user", "user-chosen", "user chosen", "user sets", "defined by the user" }
+local machine_words = { "machine-to-machine", "machine to machine", "m2m",
+    "device-to-cloud", "device to cloud", "machine authentication",
+    "not user authentication", "service-to-service" }
+
+-- Whether an authentication mechanism uses a password-like secret.
+function lib.is_password(entry)
+  return lib.mentions(lib.field(entry, "Authentication Factor"), password_words) ~= nil
+end
+
+-- Whether its password is user-defined (not pre-installed or generated).
+function lib.is_user_defined(entry)
+  return lib.mentions(lib.field(entry, "Authentication Factor"), user_defined_words) ~= nil
+end
+
+-- Whether the mechanism authenticates users (not machines).
+function lib.is_user_auth(entry)
+  return lib.mentions(lib.field(entry, "Description"), machine_words) == nil
+end
+
+-- Services an entry refers to, as service tables.
+function lib.services(entry)
+  local out = {}
+  for _, ref in ipairs(entry.refs or {}) do
+    if ref.service then
+      local s = assay.ixit.services.service_by_id[ref.service]
+      if s then out[#out + 1] = s end
+    end
+  end
+  return out
+end
+
+-- "a, b and c" from a list of strings.
+function lib.join(list)
+  if #list == 0 then return "" end
+  if #list == 1 then return list[1] end
+  return table.concat(list, ", ", 1, #list - 1) .. " and " .. list[#list]
+end
+
+-- Settles a test case from the units recorded so far: returns the verdict
+-- of the worst unit with its reason (FAIL > INCONCLUSIVE > PASS).
+function lib.settle(units, pass_reason)
+  local worst, why = "PASS", pass_reason
+  for _, u in ipairs(units) do
+    if u[2] == "FAIL" and worst ~= "FAIL" then
+      worst, why = "FAIL", "unit " .. u[1] .. ": " .. u[3]
+    elseif u[2] == "INCONCLUSIVE" and worst == "PASS" then
+      worst, why = "INCONCLUSIVE", "unit " .. u[1] .. ": " .. u[3]
+    end
+  end
+  return worst, why
+end
+
+-- Records a unit and keeps it in `units` for lib.settle.
+function lib.unit(units, letter, verdict, reason)
+  assay.unit(letter, verdict, reason)
+  units[#units + 1] = { letter, verdict, reason }
+end
+
+-- For functional test cases whose probes are not wired yet.
+function lib.no_probe(what)
+  return inconclusive("probe not yet available: " .. what)
+end

@@ -1,0 +1,108 @@
+/*
+ * test_verdict.c - the verdict algebra (docs/verdicts.md).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "verdict.h"
+#include "testutil.h"
+
+#define P	ASSAY_VERDICT_PASS
+#define F	ASSAY_VERDICT_FAIL
+#define I	ASSAY_VERDICT_INCONCLUSIVE
+#define E	ASSAY_VERDICT_ERROR
+#define N	ASSAY_VERDICT_NONE
+#define NA	ASSAY_VERDICT_NOT_APPLICABLE
+
+static enum assay_verdict
+fold(const enum assay_verdict *v, size_t n)
+{
+	enum assay_verdict acc = NA;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		acc = assay_verdict_combine(acc, v[i]);
+	return acc;
+}
+
+static void
+test_worst_wins(void **state)
+{
+	const enum assay_verdict order[] = { N, P, I, F, E };
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < 5; i++)
+		for (k = 0; k < 5; k++)
+			assert_int_equal(assay_verdict_combine(order[i], order[k]),
+			    order[i > k ? i : k]);
+}
+
+static void
+test_not_applicable_is_skipped(void **state)
+{
+	const enum assay_verdict all_na[] = { NA, NA, NA };
+	const enum assay_verdict pass_na[] = { NA, P, NA };
+	const enum assay_verdict mixed[] = { P, NA, I, NA };
+
+	(void)state;
+	assert_int_equal(fold(all_na, 3), NA);
+	assert_int_equal(fold(pass_na, 3), P);
+	assert_int_equal(fold(mixed, 4), I);
+	assert_int_equal(assay_verdict_combine(F, NA), F);
+}
+
+static void
+test_never_improves(void **state)
+{
+	const enum assay_verdict seq[] = { F, P, P, I };
+
+	(void)state;
+	assert_int_equal(fold(seq, 4), F);
+}
+
+static void
+test_names_round_trip(void **state)
+{
+	enum assay_verdict v;
+	int i;
+
+	(void)state;
+	for (i = 0; i < ASSAY_VERDICT_COUNT; i++) {
+		assert_int_equal(assay_verdict_parse(assay_verdict_name(i), &v), 0);
+		assert_int_equal(v, i);
+		assert_int_equal(assay_verdict_parse(assay_verdict_key(i), &v), 0);
+		assert_int_equal(v, i);
+	}
+	assert_int_equal(assay_verdict_parse("maybe", &v), ASSAY_ERR_PARSE);
+	assert_string_equal(assay_verdict_name(NA), "NOT APPLICABLE");
+}
+
+static void
+test_exit_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(assay_verdict_exit_code(P), 0);
+	assert_int_equal(assay_verdict_exit_code(NA), 0);
+	assert_int_equal(assay_verdict_exit_code(F), 1);
+	assert_int_equal(assay_verdict_exit_code(I), 3);
+	assert_int_equal(assay_verdict_exit_code(E), 3);
+	assert_int_equal(assay_verdict_exit_code(N), 3);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_worst_wins),
+		cmocka_unit_test(test_not_applicable_is_skipped),
+		cmocka_unit_test(test_never_improves),
+		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_exit_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
