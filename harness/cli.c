@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "cli.h"
 #include "datadir.h"
 #include "diag.h"
@@ -22,6 +23,7 @@
 #include "error.h"
 #include "forms.h"
 #include "json.h"
+#include "spec.h"
 
 struct subcommand {
 	const char	*name;
@@ -293,24 +295,35 @@ static int
 cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "catalogue",	required_argument,	NULL, 'C' },
 		{ "format",	required_argument,	NULL, 'F' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct assay_spec *spec = NULL;
+	struct assay_catalogue *cat = NULL;
+	struct assay_diag *d = NULL;
 	struct assay_json j;
 	enum format fmt = FORMAT_TEXT;
-	int c, r;
+	const char *catdir = NULL, *dd;
+	char defdir[4200];
+	size_t i;
+	int c, r, code = ASSAY_EXIT_USAGE;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'C':
+			catdir = optarg;
+			break;
 		case 'F':
 			if ((r = parse_format("list", optarg, &fmt)) != 0)
 				return r;
 			break;
 		case 'h':
-			printf("usage: assay list [--format text|json]\n"
+			printf("usage: assay list [--catalogue DIR] [--format text|json]\n"
 			    "\n"
-			    "Lists the test-case catalogue: id, test group, type, IXIT items.\n");
+			    "Lists the test-case catalogue, checked as `assay run` checks it:\n"
+			    "id, test group, type, IXIT items and purpose of each test case.\n");
 			return 0;
 		default:
 			return usage_error("list", "bad option");
@@ -318,16 +331,66 @@ cmd_list(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("list", "unexpected argument");
+	if ((dd = assay_datadir()) == NULL) {
+		fprintf(stderr, "assay list: %s (set ASSAY_DATADIR)\n",
+		    assay_strerror(ASSAY_ERR_DATADIR));
+		return ASSAY_EXIT_USAGE;
+	}
+	snprintf(defdir, sizeof(defdir), "%s/testcases", dd);
+	if ((d = assay_diag_new()) == NULL)
+		return ASSAY_EXIT_USAGE;
+	if ((r = assay_spec_load(dd, "2.1.1", &spec, d)) != 0 ||
+	    (r = assay_catalogue_load(catdir ? catdir : defdir, spec, &cat,
+	    d)) != 0) {
+		assay_diag_print(d, stderr);
+		fprintf(stderr, "assay list: %s\n", assay_strerror(r));
+		goto out;
+	}
 	if (fmt == FORMAT_JSON) {
 		assay_json_init(&j, stdout, 1);
 		assay_json_begin_object(&j);
+		assay_json_kv_string(&j, "catalogue_sha256",
+		    assay_catalogue_sha256(cat));
 		assay_json_key(&j, "test_cases");
 		assay_json_begin_array(&j);
+		for (i = 0; i < assay_catalogue_count(cat); i++) {
+			assay_json_begin_object(&j);
+			assay_json_kv_string(&j, "id", assay_catalogue_id(cat, i));
+			assay_json_kv_string(&j, "group",
+			    assay_catalogue_group(cat, i));
+			assay_json_kv_string(&j, "type", assay_tc_type_name(
+			    assay_catalogue_type(cat, i)));
+			assay_json_kv_string(&j, "ixit_items",
+			    assay_catalogue_ixit(cat, i));
+			assay_json_kv_string(&j, "purpose",
+			    assay_catalogue_purpose(cat, i));
+			assay_json_kv_string(&j, "file",
+			    assay_catalogue_file(cat, i));
+			assay_json_kv_int(&j, "line", assay_catalogue_line(cat, i));
+			assay_json_end_object(&j);
+		}
 		assay_json_end_array(&j);
 		assay_json_end_object(&j);
-	} else
-		printf("(the catalogue is empty)\n");
-	return 0;
+	} else {
+		printf("%-10s %-7s %-11s %-22s %s\n", "ID", "GROUP", "TYPE",
+		    "IXIT", "PURPOSE");
+		for (i = 0; i < assay_catalogue_count(cat); i++)
+			printf("%-10s %-7s %-11s %-22s %s\n",
+			    assay_catalogue_id(cat, i),
+			    assay_catalogue_group(cat, i),
+			    assay_tc_type_name(assay_catalogue_type(cat, i)),
+			    *assay_catalogue_ixit(cat, i) ?
+			    assay_catalogue_ixit(cat, i) : "-",
+			    assay_catalogue_purpose(cat, i));
+		printf("%zu test cases of %zu in TS 103 701 V1.1.1\n",
+		    assay_catalogue_count(cat), assay_spec_ntestcases(spec));
+	}
+	code = 0;
+ out:
+	assay_catalogue_free(cat);
+	assay_spec_free(spec);
+	assay_diag_free(d);
+	return code;
 }
 
 /* --- run -------------------------------------------------------------- */

@@ -1,0 +1,19 @@
+-- Hostile test cases: each must end as ERROR with its cause, within its
+-- budget, and the run must go on (tests/e2e_run.sh).
+group "5.1-1"
+
+testcase {
+  id = "5.1-1-1", type = "conceptual", purpose = "infinite loop, even inside pcall",
+  run = function(a) pcall(function() while true do end end) while true do end end,
+}
+
+testcase {
+  id = "5.1-1-2", type = "functional", purpose = "string.rep memory bomb caught by pcall",
+  run = function(a)
+    local t = {}
+    for i = 1, 100 do
+      pcall(function() t[#t + 1] = string.rep("x", 1 << 26) end)
+    end
+    return pass("survived")
+  end,
+}

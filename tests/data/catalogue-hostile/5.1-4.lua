@@ -1,0 +1,19 @@
+group "5.1-4"
+
+testcase {
+  id = "5.1-4-1", type = "conceptual", purpose = "deep recursion",
+  run = function(a) local function f(n) return 1 + f(n + 1) end return pass(tostring(f(1))) end,
+}
+
+testcase {
+  id = "5.1-4-2", type = "functional", purpose = "reaches for the sandbox's forbidden libraries",
+  run = function(a)
+    local found = {}
+    for _, n in ipairs({ "os", "io", "debug", "package", "require", "dofile", "loadfile",
+        "collectgarbage" }) do
+      if _G[n] ~= nil then found[#found + 1] = n end
+    end
+    if #found > 0 then return fail("available: " .. table.concat(found, ", ")) end
+    return pass("none of the forbidden libraries is reachable")
+  end,
+}

@@ -1,0 +1,141 @@
+#!/bin/bash
+# End-to-end runs of `assay run` on the example forms:
+#  1. the bundled catalogue: complete report, one verdict per test case,
+#     report.xml valid against reports/report.xsd, exit code matches;
+#  2. a hostile catalogue: every escape attempt ends as ERROR with its
+#     cause, within its budget, and the run goes on;
+#  3. kill -9 mid-run, --resume, and the finished report equals an
+#     uninterrupted one apart from times and ids;
+#  4. usage and form errors exit 2 and run nothing.
+set -u
+BIN=${ASSAY_BIN:?}
+SRC=${ASSAY_SOURCE_DIR:?}
+ICS=$SRC/ics/examples/smart-camera.xml
+IXIT=$SRC/ixit/examples/smart-camera.xml
+T=$(mktemp -d /tmp/assay-e2e-run-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+ok() { echo "ok - $*"; }
+bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+
+# --- 1. bundled catalogue ---------------------------------------------------
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r1" -j2 >"$T/r1.out" 2>"$T/r1.err"
+code=$?
+[ -s "$T/r1/report.json" ] && [ -s "$T/r1/report.xml" ] && ok "report written" || bad "no report (exit $code): $(cat "$T/r1.err")"
+xmllint --noout --schema "$SRC/reports/report.xsd" "$T/r1/report.xml" 2>"$T/xsd.err" &&
+	ok "report.xml validates" || bad "report.xml invalid: $(head -5 "$T/xsd.err")"
+python3 - "$T/r1/report.json" "$code" "$BIN" <<'PY' && ok "report.json complete, exit $code consistent" || bad "report.json check"
+import json, subprocess, sys
+r = json.load(open(sys.argv[1])); code = int(sys.argv[2])
+listed = json.loads(subprocess.run([sys.argv[3], "list", "--format", "json"],
+    capture_output=True, text=True, check=True).stdout)["test_cases"]
+ids = [t["id"] for t in r["test_cases"]]
+assert sorted(ids) == sorted(t["id"] for t in listed), "every catalogue test case, once"
+assert len(ids) == len(set(ids))
+for t in r["test_cases"]:
+    assert t["verdict"] in ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "NOT APPLICABLE"), t
+    assert t["verdict"] == "PASS" or t["reason"], t
+    for k in ("id", "group", "type", "verdict", "reason", "evidence"):
+        assert k in t, k
+for k in ("summary", "provisions", "test_cases", "device", "standard", "tool"):
+    assert k in r, k
+assert len(r["provisions"]) == 68
+for p in r["provisions"]:
+    for k in ("id", "status", "applicable", "verdict"):
+        assert k in p, k
+v = [t["verdict"] for t in r["test_cases"]]
+want = 1 if "FAIL" in v else 3 if ("INCONCLUSIVE" in v or "ERROR" in v) else 0
+assert code == want, (code, want)
+assert r["complete"] is True
+PY
+
+# --- 2. hostile catalogue ---------------------------------------------------
+start=$(date +%s)
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r2" --catalogue "$SRC/tests/data/catalogue-hostile" \
+	--timeout 2 --memory 32 -j2 >"$T/r2.out" 2>"$T/r2.err"
+code=$?
+elapsed=$(( $(date +%s) - start ))
+[ $code -eq 3 ] && ok "hostile catalogue exits 3" || bad "hostile catalogue exit $code: $(tail -5 "$T/r2.err")"
+[ $elapsed -lt 30 ] && ok "hostile catalogue bounded ($elapsed s)" || bad "hostile catalogue took $elapsed s"
+python3 - "$T/r2/report.json" <<'PY' && ok "each escape attempt is ERROR with its cause" || bad "hostile verdicts"
+import json, sys
+r = {t["id"]: t for t in json.load(open(sys.argv[1]))["test_cases"]}
+expect = {
+    "5.1-1-1": ("ERROR", "time limit"),
+    "5.1-1-2": ("ERROR", "memory limit"),
+    "5.1-2-1": ("ERROR", "boom from the script"),
+    "5.1-2-2": ("ERROR", "returned no verdict"),
+    "5.1-3-1": ("ERROR", "protected metatable"),
+    "5.1-3-2": ("ERROR", "only PASS, FAIL or INCONCLUSIVE"),
+    "5.1-4-1": ("ERROR", "stack overflow"),
+    "5.1-4-2": ("PASS", ""),
+    "5.1-5-1": ("ERROR", "time limit"),
+    "5.1-5-2": ("PASS", ""),
+}
+bad = []
+for k, (v, why) in expect.items():
+    t = r.get(k)
+    if t is None:
+        bad.append(k + " missing"); continue
+    if t["verdict"] == "NOT APPLICABLE":
+        continue  # the example ICS may rule the provision out
+    if t["verdict"] != v or why.lower() not in t["reason"].lower():
+        bad.append("%s: %s %r" % (k, t["verdict"], t["reason"][:200]))
+if bad:
+    print("\n".join(bad)); sys.exit(1)
+PY
+
+# --- 3. kill -9 and --resume --------------------------------------------------
+SLOW=$SRC/tests/data/catalogue-slow
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/full" --catalogue "$SLOW" -j1 -q >/dev/null 2>&1
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r3" --catalogue "$SLOW" -j1 -q >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+	n=$(grep -c ' done ' "$T/r3/journal" 2>/dev/null)
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.05
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+ndone=$(grep -c ' done ' "$T/r3/journal")
+[ ! -e "$T/r3/report.json" ] && [ "$ndone" -ge 2 ] && ok "killed after $ndone test cases, no report yet" ||
+	bad "kill -9 did not interrupt mid-run (done=$ndone)"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r3" --catalogue "$SLOW" -j1 --resume -q >/dev/null 2>"$T/r3.err"
+reran=$(grep -c ' start ' "$T/r3/journal")
+python3 - "$T/full/report.json" "$T/r3/report.json" "$ndone" "$reran" <<'PY' && ok "resumed report equals the uninterrupted one" || bad "resume differs"
+import json, sys
+def norm(p):
+    r = json.load(open(p))
+    for k in ("report_id", "started", "finished"):
+        r.pop(k, None)
+    for t in r["test_cases"]:
+        t.pop("started", None); t.pop("duration_ms", None)
+    return r
+a, b = norm(sys.argv[1]), norm(sys.argv[2])
+ndone, starts = int(sys.argv[3]), int(sys.argv[4])
+ran = sum(1 for t in a["test_cases"] if t["ran"])
+# done test cases were not run again: starts = first run's starts + the rest
+assert starts <= ran + 1, (starts, ran)
+if a != b:
+    import difflib
+    print("\n".join(difflib.unified_diff(json.dumps(a, indent=1).splitlines(),
+        json.dumps(b, indent=1).splitlines(), lineterm="")))
+    sys.exit(1)
+PY
+# Resume with other forms is refused.
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r3" --catalogue "$SRC/testcases" --resume -q >/dev/null 2>"$T/r4.err"
+[ $? -eq 2 ] && grep -q "catalogue_sha256 differs" "$T/r4.err" && ok "resume with another catalogue refused" ||
+	bad "resume with another catalogue: $(cat "$T/r4.err")"
+
+# --- 4. usage and form errors -------------------------------------------------
+"$BIN" run --ics "$ICS" --out "$T/r5" >/dev/null 2>&1; [ $? -eq 2 ] && [ ! -e "$T/r5" ] && ok "missing --ixit: exit 2" || bad "missing --ixit"
+"$BIN" run --ics /nonexistent.xml --ixit "$IXIT" --out "$T/r6" >/dev/null 2>&1; [ $? -eq 2 ] && [ ! -e "$T/r6" ] && ok "missing form: exit 2, nothing run" || bad "missing form"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r1" >/dev/null 2>&1; [ $? -eq 2 ] && ok "existing output dir: exit 2" || bad "existing output dir"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r7" --only 9.9-9 >/dev/null 2>&1; [ $? -eq 2 ] && ok "--only unknown id: exit 2" || bad "--only unknown"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r8" --only 4-1 -q >/dev/null 2>&1
+python3 -c "
+import json,sys; r=json.load(open('$T/r8/report.json'))
+ran=[t['id'] for t in r['test_cases'] if t['ran']]
+assert ran==['4-1-1'], ran" && ok "--only 4-1 runs just 4-1-1" || bad "--only 4-1"
+
+echo "$fails failure(s)"
+[ $fails -eq 0 ]
