@@ -577,6 +577,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	snprintf(path, sizeof(path), "%s/report.xml", o->out_dir);
 	if ((r = assay_report_write_xml(&run, path)) != 0)
 		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
+	snprintf(path, sizeof(path), "%s/report.html", o->out_dir);
+	if ((r = assay_report_write_html(&run, o->out_dir, path)) != 0)
+		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
+	snprintf(path, sizeof(path), "%s/junit.xml", o->out_dir);
+	if ((r = assay_report_write_junit(&run, path)) != 0)
+		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
 	if (!o->quiet)
 		assay_report_print_summary(&run, stdout);
 

@@ -2,8 +2,8 @@
  * report.h - the run model and the writers that turn it into files.
  *
  * One model (struct assay_run, filled by the engine), several writers:
- * report.json, report.xml (schema reports/report.xsd) and, later,
- * report.html and junit.xml.  Every string that came from the device or a
+ * report.json, report.xml (schema reports/report.xsd), report.html and
+ * junit.xml.  Every string that came from the device or a
  * form is escaped by the writer; secrets were masked before they got here.
  */
 #ifndef ASSAY_REPORT_H
@@ -49,6 +49,14 @@ struct assay_run {
 /* Writes r as JSON / XML to path (atomically).  0 or ASSAY_ERR_*. */
 int	assay_report_write_json(const struct assay_run *r, const char *path);
 int	assay_report_write_xml(const struct assay_run *r, const char *path);
+/*
+ * Writes report.html: self-contained, printable; dir is the run directory
+ * (evidence excerpts are read from it).  0 or ASSAY_ERR_*.
+ */
+int	assay_report_write_html(const struct assay_run *r, const char *dir,
+	    const char *path);
+/* Writes junit.xml (one testcase per test case).  0 or ASSAY_ERR_*. */
+int	assay_report_write_junit(const struct assay_run *r, const char *path);
 /* Prints the human summary (counts, FAILs) to fp. */
 void	assay_report_print_summary(const struct assay_run *r, FILE *fp);
 

@@ -1,0 +1,313 @@
+/*
+ * report_html.c - report.html: one self-contained, printable page.
+ *
+ * No external assets, no scripts.  Every string goes through html_text(),
+ * which escapes markup characters and replaces invalid UTF-8 and control
+ * bytes, so a device banner such as "<script>" is shown, never run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalogue.h"
+#include "datadir.h"
+#include "error.h"
+#include "forms.h"
+#include "report.h"
+#include "spec.h"
+
+#define EXCERPT_MAX_BYTES	2048
+
+static void
+html_text(FILE *fp, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n, k;
+
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c == '<')
+			fputs("&lt;", fp);
+		else if (c == '>')
+			fputs("&gt;", fp);
+		else if (c == '&')
+			fputs("&amp;", fp);
+		else if (c == '"')
+			fputs("&quot;", fp);
+		else if (c == '\'')
+			fputs("&#39;", fp);
+		else if (c == '\n' || c == '\t')
+			fputc(c, fp);
+		else if (c < 0x20 || c == 0x7f)
+			fputs("\xef\xbf\xbd", fp);
+		else if (c < 0x80)
+			fputc(c, fp);
+		else {
+			n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			    (c & 0xf8) == 0xf0 ? 4 : 0;
+			for (k = 1; n && k < n; k++)
+				if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
+					n = 0;
+			if (n == 0) {
+				fputs("\xef\xbf\xbd", fp);
+				i++;
+				continue;
+			}
+			fwrite(p + i, 1, n, fp);
+			i += n;
+			continue;
+		}
+		i++;
+	}
+}
+
+static void
+h(FILE *fp, const char *s)
+{
+	if (s != NULL)
+		html_text(fp, s, strlen(s));
+}
+
+static const char *
+vclass(enum assay_verdict v)
+{
+	switch (v) {
+	case ASSAY_VERDICT_PASS:		return "pass";
+	case ASSAY_VERDICT_FAIL:		return "fail";
+	case ASSAY_VERDICT_INCONCLUSIVE:	return "inc";
+	case ASSAY_VERDICT_ERROR:		return "err";
+	case ASSAY_VERDICT_NOT_APPLICABLE:	return "na";
+	default:				return "none";
+	}
+}
+
+/* The first EXCERPT_MAX_BYTES of an evidence file (already masked). */
+static void
+excerpt(FILE *fp, const char *dir, const char *rel)
+{
+	char path[4200], buf[EXCERPT_MAX_BYTES];
+	size_t n;
+	FILE *in;
+
+	if (strstr(rel, "..") != NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if ((in = fopen(path, "rb")) == NULL)
+		return;
+	n = fread(buf, 1, sizeof(buf), in);
+	fclose(in);
+	fputs("<pre class=\"ev\">", fp);
+	html_text(fp, buf, n);
+	if (n == sizeof(buf))
+		fputs("\n[… excerpt cut; the whole file is in the report directory]", fp);
+	fputs("</pre>\n", fp);
+}
+
+static void
+bar(FILE *fp, const size_t *c)
+{
+	static const enum assay_verdict order[] = { ASSAY_VERDICT_PASS,
+	    ASSAY_VERDICT_FAIL, ASSAY_VERDICT_INCONCLUSIVE, ASSAY_VERDICT_ERROR,
+	    ASSAY_VERDICT_NOT_APPLICABLE, ASSAY_VERDICT_NONE };
+	size_t total = 0, i;
+
+	for (i = 0; i < 6; i++)
+		total += c[order[i]];
+	fputs("<div class=\"bar\">", fp);
+	for (i = 0; i < 6 && total > 0; i++) {
+		if (c[order[i]] == 0)
+			continue;
+		fprintf(fp, "<span class=\"%s\" style=\"width:%.1f%%\" "
+		    "title=\"%s: %zu\">%zu</span>", vclass(order[i]),
+		    100.0 * (double)c[order[i]] / (double)total,
+		    assay_verdict_name(order[i]), c[order[i]], c[order[i]]);
+	}
+	fputs("</div>", fp);
+}
+
+int
+assay_report_write_html(const struct assay_run *r, const char *dir,
+    const char *path)
+{
+	const struct assay_catalogue *cat = r->catalogue;
+	const struct assay_spec *s = r->spec;
+	size_t i, k, np = assay_spec_nprovisions(s), pass, nclause;
+	size_t counts[ASSAY_VERDICT_COUNT];
+	char tmp[4200];
+	const char *clause;
+	FILE *fp;
+	int rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return ASSAY_ERR_IO;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	    "style-src 'unsafe-inline'\">\n<title>Assessment report ", fp);
+	h(fp, r->report_id);
+	fputs("</title>\n<style>\n"
+	    "body{font:14px/1.4 sans-serif;margin:2em;max-width:70em;color:#111}\n"
+	    "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #999;margin-top:2em}\n"
+	    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #bbb;padding:3px 6px;"
+	    "text-align:left;vertical-align:top}\n"
+	    ".pass{background:#cfeccf}.fail{background:#f4c7c3}.inc{background:#fce8b2}"
+	    ".err{background:#e4c7f4}.na{background:#e8e8e8}.none{background:#fff}\n"
+	    ".bar{display:flex;width:24em;border:1px solid #999}.bar span{text-align:center;"
+	    "font-size:11px;overflow:hidden}\n"
+	    "pre.ev{background:#f6f6f6;border:1px solid #ccc;padding:6px;white-space:pre-wrap;"
+	    "font-size:12px}\n@media print{body{margin:0}pre.ev{page-break-inside:avoid}}\n"
+	    "</style></head><body>\n", fp);
+
+	fputs("<h1>Test report: ETSI EN 303 645 V", fp);
+	h(fp, assay_forms_standard_version(r->forms));
+	fputs(" assessed per ETSI TS 103 701 V1.1.1</h1>\n<table>\n", fp);
+	fputs("<tr><th>Report</th><td>", fp);
+	h(fp, r->report_id);
+	fputs("</td></tr>\n<tr><th>Device</th><td>", fp);
+	h(fp, assay_forms_device(r->forms, "manufacturer"));
+	fputs(" ", fp);
+	h(fp, assay_forms_device(r->forms, "model"));
+	fputs(", hardware ", fp);
+	h(fp, assay_forms_device(r->forms, "hardware-version") ?
+	    assay_forms_device(r->forms, "hardware-version") : "-");
+	fputs(", firmware ", fp);
+	h(fp, assay_forms_device(r->forms, "firmware-version") ?
+	    assay_forms_device(r->forms, "firmware-version") : "-");
+	for (i = 0; i < assay_forms_nserials(r->forms); i++) {
+		fputs(i == 0 ? ", serial " : ", ", fp);
+		h(fp, assay_forms_serial(r->forms, i));
+	}
+	fputs("</td></tr>\n<tr><th>Testing</th><td>", fp);
+	h(fp, r->started);
+	fputs(" to ", fp);
+	h(fp, r->finished);
+	fputs(r->complete ? "" : " (interrupted: not every test case ran)", fp);
+	fputs("</td></tr>\n<tr><th>Method</th><td>ETSI TS 103 701 V1.1.1 test cases, "
+	    "Assay ", fp);
+	h(fp, assay_version());
+	fputs(", catalogue sha256 ", fp);
+	h(fp, assay_catalogue_sha256(cat));
+	fputs("</td></tr>\n<tr><th>Overall</th><td class=\"", fp);
+	fputs(vclass(r->verdict), fp);
+	fputs("\">", fp);
+	h(fp, assay_verdict_name(r->verdict));
+	fputs("</td></tr>\n<tr><th>Test cases</th><td>", fp);
+	bar(fp, r->tc_counts);
+	fputs("</td></tr>\n<tr><th>Provisions</th><td>", fp);
+	bar(fp, r->prov_counts);
+	fputs("</td></tr>\n</table>\n", fp);
+
+	/* Summary per clause. */
+	fputs("<h2>Summary per clause</h2>\n<table><tr><th>Clause</th><th>Title</th>"
+	    "<th>Provisions</th><th>Verdicts</th></tr>\n", fp);
+	for (i = 0; i < np; i = k) {
+		clause = assay_spec_provision_clause(s, i);
+		memset(counts, 0, sizeof(counts));
+		for (k = i; k < np && strcmp(assay_spec_provision_clause(s, k),
+		    clause) == 0; k++)
+			counts[r->prov[k].verdict]++;
+		nclause = k - i;
+		fputs("<tr><td>", fp);
+		h(fp, clause);
+		fputs("</td><td>", fp);
+		h(fp, assay_spec_provision_clause_title(s, i));
+		fprintf(fp, "</td><td>%zu</td><td>", nclause);
+		bar(fp, counts);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+
+	/* Provisions, mandatory first. */
+	fputs("<h2>Provisions</h2>\n<table><tr><th>Provision</th><th>Status</th>"
+	    "<th>ICS</th><th>Verdict</th><th>Reason</th></tr>\n", fp);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < np; i++) {
+			const struct assay_prov_outcome *p = &r->prov[i];
+
+			if (assay_spec_provision_mandatory(s, i) != (pass == 0))
+				continue;
+			fputs("<tr><td>", fp);
+			h(fp, assay_spec_provision_id(s, i));
+			fputs("</td><td>", fp);
+			h(fp, assay_spec_provision_status(s, i));
+			fputs("</td><td>", fp);
+			if (p->support_known)
+				h(fp, assay_support_name(p->support));
+			fprintf(fp, "</td><td class=\"%s\">", vclass(p->verdict));
+			h(fp, assay_verdict_name(p->verdict));
+			fputs("</td><td>", fp);
+			h(fp, p->reason);
+			fputs("</td></tr>\n", fp);
+		}
+	}
+	fputs("</table>\n", fp);
+
+	/* Findings: every FAIL (and ERROR) with its evidence. */
+	fputs("<h2>Findings</h2>\n", fp);
+	for (i = 0, nclause = 0; i < assay_catalogue_count(cat); i++) {
+		const struct assay_result *t = &r->results[i];
+
+		if (t->verdict != ASSAY_VERDICT_FAIL &&
+		    t->verdict != ASSAY_VERDICT_ERROR)
+			continue;
+		nclause++;
+		fprintf(fp, "<h3 class=\"%s\">", vclass(t->verdict));
+		h(fp, assay_verdict_name(t->verdict));
+		fputs(" ", fp);
+		h(fp, assay_catalogue_id(cat, i));
+		fputs(": ", fp);
+		h(fp, assay_catalogue_purpose(cat, i));
+		fputs("</h3>\n<p>", fp);
+		h(fp, t->reason);
+		fputs("</p>\n", fp);
+		for (k = 0; k < t->nunits; k++) {
+			if (t->units[k].verdict == ASSAY_VERDICT_PASS)
+				continue;
+			fputs("<p>unit ", fp);
+			h(fp, t->units[k].unit);
+			fputs(": ", fp);
+			h(fp, assay_verdict_name(t->units[k].verdict));
+			fputs(", ", fp);
+			h(fp, t->units[k].reason);
+			fputs("</p>\n", fp);
+		}
+		for (k = 0; k < t->nevidence; k++) {
+			fputs("<p>evidence: <code>", fp);
+			h(fp, t->evidence[k]);
+			fputs("</code></p>\n", fp);
+			excerpt(fp, dir, t->evidence[k]);
+		}
+	}
+	if (nclause == 0)
+		fputs("<p>No test case failed.</p>\n", fp);
+
+	/* Every test case. */
+	fputs("<h2>Test cases</h2>\n<table><tr><th>Test case</th><th>Type</th>"
+	    "<th>Verdict</th><th>Reason</th></tr>\n", fp);
+	for (i = 0; i < assay_catalogue_count(cat); i++) {
+		const struct assay_result *t = &r->results[i];
+
+		fputs("<tr><td>", fp);
+		h(fp, assay_catalogue_id(cat, i));
+		fputs("</td><td>", fp);
+		h(fp, assay_tc_type_name(assay_catalogue_type(cat, i)));
+		fprintf(fp, "</td><td class=\"%s\">", vclass(t->verdict));
+		h(fp, assay_verdict_name(t->verdict));
+		fputs("</td><td>", fp);
+		h(fp, t->reason);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n<p>The results relate only to the device tested.</p>\n"
+	    "</body></html>\n", fp);
+	if (fflush(fp) != 0 || ferror(fp))
+		rc = ASSAY_ERR_IO;
+	if (fclose(fp) != 0)
+		rc = ASSAY_ERR_IO;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = ASSAY_ERR_IO;
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
