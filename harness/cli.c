@@ -433,6 +433,65 @@ cat_file(const char *path)
 	return 0;
 }
 
+/*
+ * Reads KEY = VALUE lines (# comments) into meta; the values are
+ * allocated into store[0..6], which the caller frees.
+ */
+static int
+read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
+{
+	static const char *const keys[] = { "lab", "lab-address", "location",
+	    "customer", "customer-contact", "assessor", "authorised-by" };
+	const char **slots[] = { &meta->lab_name, &meta->lab_address,
+	    &meta->location, &meta->customer, &meta->customer_contact,
+	    &meta->assessor, &meta->authorised_by };
+	char line[1024], *eq, *k, *v, *e;
+	long lineno = 0;
+	FILE *fp;
+	size_t i;
+	int r = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "assay run: %s: %s\n", path, strerror(errno));
+		return ASSAY_EXIT_USAGE;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		for (k = line; *k == ' ' || *k == '\t'; k++)
+			;
+		if (*k == '#' || *k == '\n' || *k == '\0')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			fprintf(stderr, "%s:%ld: expected KEY = VALUE\n", path, lineno);
+			r = ASSAY_EXIT_USAGE;
+			continue;
+		}
+		for (e = eq; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		v[strcspn(v, "\r\n")] = '\0';
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(k, keys[i]) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0])) {
+			fprintf(stderr, "%s:%ld: unknown key \"%s\"\n", path,
+			    lineno, k);
+			r = ASSAY_EXIT_USAGE;
+			continue;
+		}
+		free(store[i]);
+		if ((store[i] = strdup(v)) == NULL) {
+			r = ASSAY_EXIT_USAGE;
+			break;
+		}
+		*slots[i] = store[i];
+	}
+	fclose(fp);
+	return r;
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -450,9 +509,18 @@ cmd_run(int argc, char **argv)
 		{ "memory",		required_argument,	NULL, 'm' },
 		{ "quiet",		no_argument,		NULL, 'q' },
 		{ "format",		required_argument,	NULL, 'F' },
+		{ "lab",		required_argument,	NULL, 1001 },
+		{ "lab-address",	required_argument,	NULL, 1002 },
+		{ "location",		required_argument,	NULL, 1003 },
+		{ "customer",		required_argument,	NULL, 1004 },
+		{ "customer-contact",	required_argument,	NULL, 1005 },
+		{ "assessor",		required_argument,	NULL, 1006 },
+		{ "authorised-by",	required_argument,	NULL, 1007 },
+		{ "lab-config",		required_argument,	NULL, 1008 },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char *cfg[8] = { NULL };
 	struct assay_engine_opts o;
 	struct assay_diag *d = NULL;
 	struct sigaction sa;
@@ -510,6 +578,16 @@ cmd_run(int argc, char **argv)
 		case 'F':
 			r = parse_format("run", optarg, &fmt);
 			break;
+		case 1001: o.meta.lab_name = optarg; break;
+		case 1002: o.meta.lab_address = optarg; break;
+		case 1003: o.meta.location = optarg; break;
+		case 1004: o.meta.customer = optarg; break;
+		case 1005: o.meta.customer_contact = optarg; break;
+		case 1006: o.meta.assessor = optarg; break;
+		case 1007: o.meta.authorised_by = optarg; break;
+		case 1008:
+			r = read_lab_config(optarg, &o.meta, cfg);
+			break;
 		case 'h':
 			printf("usage: assay run --ics FILE --ixit FILE --out DIR [OPTIONS]\n"
 			    "\n"
@@ -530,6 +608,12 @@ cmd_run(int argc, char **argv)
 			    "  -q, --quiet        no progress or summary\n"
 			    "  --format json      print report.json on stdout at the end\n"
 			    "\n"
+			    "Report details (ISO/IEC 17025 7.8), as options or KEY = VALUE lines\n"
+			    "in --lab-config FILE (keys: lab, lab-address, location, customer,\n"
+			    "customer-contact, assessor, authorised-by):\n"
+			    "  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n"
+			    "  --customer-contact TEXT --assessor NAME --authorised-by NAME\n"
+			    "\n"
 			    "Exit: 0 every applicable test case PASS; 1 a FAIL; 2 usage or form\n"
 			    "error; 3 no FAIL but INCONCLUSIVE or ERROR (or an interrupted run).\n");
 			free(only);
@@ -540,6 +624,8 @@ cmd_run(int argc, char **argv)
 		}
 		if (r != 0) {
 			free(only);
+			for (v = 0; v < 8; v++)
+				free(cfg[v]);
 			return r;
 		}
 	}
@@ -574,6 +660,8 @@ cmd_run(int argc, char **argv)
 		    o.out_dir);
 	assay_diag_free(d);
 	free(only);
+	for (v = 0; v < 8; v++)
+		free(cfg[v]);
 	return code;
 }
 

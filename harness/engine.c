@@ -469,6 +469,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    "%s%s", i ? " " : "", o->only[i]);
 	}
 
+	run.meta = o->meta;
 	run.forms = forms;
 	run.spec = assay_forms_spec(forms);
 	run.catalogue = cat;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "report.h"
 #include "sandbox.h"
 
 struct assay_diag;
@@ -30,6 +31,7 @@ struct assay_engine_opts {
 	int			 max_rate;		/* <= 0: from the IXIT */
 	struct assay_sandbox_limits limits;
 	int			 quiet;		/* no progress lines */
+	struct assay_report_meta meta;		/* lab, customer, authoriser */
 };
 
 /*

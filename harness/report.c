@@ -98,6 +98,19 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 	assay_json_kv_string(&j, "profile", assay_forms_profile(r->forms));
 	assay_json_end_object(&j);
 	assay_json_kv_string(&j, "method", "ETSI TS 103 701 V1.1.1");
+	assay_json_key(&j, "laboratory");
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "name", r->meta.lab_name);
+	assay_json_kv_string(&j, "address", r->meta.lab_address);
+	assay_json_kv_string(&j, "location", r->meta.location);
+	assay_json_kv_string(&j, "assessor", r->meta.assessor);
+	assay_json_kv_string(&j, "authorised_by", r->meta.authorised_by);
+	assay_json_end_object(&j);
+	assay_json_key(&j, "customer");
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "name", r->meta.customer);
+	assay_json_kv_string(&j, "contact", r->meta.customer_contact);
+	assay_json_end_object(&j);
 	assay_json_key(&j, "device");
 	assay_json_begin_object(&j);
 	for (i = 0; i < NDEVICE_KEYS; i++)
@@ -335,6 +348,17 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 	x_attr(w, "profile", assay_forms_profile(r->forms));
 	xmlTextWriterEndElement(w);
 	x_elem(w, "method", "ETSI TS 103 701 V1.1.1");
+	xmlTextWriterStartElement(w, BAD_CAST "laboratory");
+	x_elem(w, "name", r->meta.lab_name);
+	x_elem(w, "address", r->meta.lab_address);
+	x_elem(w, "location", r->meta.location);
+	x_elem(w, "assessor", r->meta.assessor);
+	x_elem(w, "authorised-by", r->meta.authorised_by);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "customer");
+	x_elem(w, "name", r->meta.customer);
+	x_elem(w, "contact", r->meta.customer_contact);
+	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "device");
 	for (i = 0; i < NDEVICE_KEYS; i++)
 		x_elem(w, device_keys[i][0], assay_forms_device(r->forms,

@@ -29,7 +29,22 @@ struct assay_prov_outcome {
 	size_t			 ntc;		/* catalogue test cases for it */
 };
 
+/*
+ * Who made the report, for whom (ISO/IEC 17025 7.8.2.1): from `assay run`
+ * options or a --lab-config file.  Any field may be NULL ("not stated").
+ */
+struct assay_report_meta {
+	const char	*lab_name;
+	const char	*lab_address;
+	const char	*location;	/* where testing took place */
+	const char	*customer;
+	const char	*customer_contact;
+	const char	*assessor;	/* who made the judgements */
+	const char	*authorised_by;	/* who authorises the report */
+};
+
 struct assay_run {
+	struct assay_report_meta	 meta;
 	const struct assay_forms	*forms;
 	const struct assay_spec		*spec;
 	const struct assay_catalogue	*catalogue;

@@ -165,6 +165,18 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	fputs(" assessed per ETSI TS 103 701 V1.1.1</h1>\n<table>\n", fp);
 	fputs("<tr><th>Report</th><td>", fp);
 	h(fp, r->report_id);
+	fputs("</td></tr>\n<tr><th>Laboratory</th><td>", fp);
+	h(fp, r->meta.lab_name ? r->meta.lab_name : "(not stated)");
+	if (r->meta.lab_address != NULL) {
+		fputs(", ", fp);
+		h(fp, r->meta.lab_address);
+	}
+	fputs("</td></tr>\n<tr><th>Customer</th><td>", fp);
+	h(fp, r->meta.customer ? r->meta.customer : "(not stated)");
+	if (r->meta.customer_contact != NULL) {
+		fputs(", ", fp);
+		h(fp, r->meta.customer_contact);
+	}
 	fputs("</td></tr>\n<tr><th>Device</th><td>", fp);
 	h(fp, assay_forms_device(r->forms, "manufacturer"));
 	fputs(" ", fp);
@@ -300,7 +312,11 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table>\n<p>The results relate only to the device tested.</p>\n"
-	    "</body></html>\n", fp);
+	    "<p>Assessor: ", fp);
+	h(fp, r->meta.assessor ? r->meta.assessor : "(not stated)");
+	fputs(". Authorised by: ", fp);
+	h(fp, r->meta.authorised_by ? r->meta.authorised_by : "(not stated)");
+	fputs(".</p>\n</body></html>\n", fp);
 	if (fflush(fp) != 0 || ferror(fp))
 		rc = ASSAY_ERR_IO;
 	if (fclose(fp) != 0)
