@@ -108,3 +108,65 @@ end
 function lib.no_probe(what)
   return inconclusive("probe not yet available: " .. what)
 end
+
+-- The probe function assay.net[name], or nil with an INCONCLUSIVE reason.
+function lib.probe(name)
+  local f = assay.net[name]
+  if f == nil then
+    return nil, "probe not yet available: assay.net." .. name
+  end
+  return f
+end
+
+-- The device's first address (IXIT device-under-test/address).
+function lib.host()
+  return assay.ixit.addresses[1]
+end
+
+-- Declared TCP/UDP ports: set[transport][port] = service.
+function lib.declared_ports()
+  local set = { tcp = {}, udp = {} }
+  for _, s in ipairs(assay.ixit.services) do
+    set[s.transport][s.port] = s
+  end
+  return set
+end
+
+-- Full TCP sweep of the device, cached per test case.
+local sweep_cache
+function lib.sweep()
+  if sweep_cache then return sweep_cache end
+  local f, why = lib.probe("tcp_sweep")
+  if not f then return nil, why end
+  local r, err = f(lib.host(), { ports = "1-65535" })
+  if not r then return nil, "TCP sweep failed: " .. tostring(err) end
+  sweep_cache = r
+  return r
+end
+
+-- Open TCP ports the IXIT does not declare (sorted).
+function lib.undeclared_tcp(sweep)
+  local declared, out = lib.declared_ports(), {}
+  for _, p in ipairs(sweep.open) do
+    if declared.tcp[p] == nil then out[#out + 1] = p end
+  end
+  table.sort(out)
+  return out
+end
+
+-- URL of the device's web service for a path, when the IXIT gives a
+-- relative location; absolute http(s) URLs are used as they are.
+function lib.url(text)
+  if text == nil then return nil end
+  local u = text:match("(https?://[%w%-%._~:/%?#%[%]@!%$&'%(%)%*%+,;=%%]+)")
+  if u then return u end
+  local path = text:match("^(/[%S]*)")
+  if path then
+    for _, s in ipairs(assay.ixit.services) do
+      if s.protocol == "https" or s.protocol == "http" then
+        return string.format("%s://%s:%d%s", s.protocol, s.address, s.port, path)
+      end
+    end
+  end
+  return nil
+end
