@@ -46,12 +46,105 @@ testcase {
   end,
 }
 
+-- Services that 1-AuthMech declares password mechanisms on.
+local function declared_mechanisms()
+  local by_service = {}
+  for _, e in ipairs(lib.entries("1-AuthMech")) do
+    for _, s in ipairs(lib.services(e)) do by_service[s.id] = e end
+  end
+  return by_service
+end
+
+-- The Mirai list as {user, password} pairs.
+local function mirai()
+  local text, err = assay.data("mirai.txt")
+  if not text then return nil, err end
+  local pairs_ = {}
+  for line in text:gmatch("[^\n]+") do
+    if not line:find("^%s*#") then
+      local u, p = line:match("^([^:]*):(.*)$")
+      if u then pairs_[#pairs_ + 1] = { u, p } end
+    end
+  end
+  return pairs_
+end
+
 testcase {
   id = "5.1-1-2",
   type = "functional",
   ixit = { "1-AuthMech" },
-  purpose = "On the device: no undeclared password interface, user passwords set before use, defaults match the scheme.",
+  purpose = "On the device: no undeclared password interface, no universal default accepted, defaults match the scheme.",
   run = function(a)
-    return lib.no_probe("port/service scan and credential probes (5.1-1-2 a-c)")
+    local sweep, why = lib.sweep()
+    if not sweep then return inconclusive(why) end
+    local banner = lib.probe("banner")
+    local mechs, units = declared_mechanisms(), {}
+    -- a) undeclared password-protected interfaces.
+    local undeclared = {}
+    for _, port in ipairs(lib.undeclared_tcp(sweep)) do
+      local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max = 4096 })
+      if b and lib.asks_password(b) then
+        undeclared[#undeclared + 1] = "tcp/" .. port .. " (undeclared port asking for a login)"
+      end
+    end
+    for _, s in ipairs(assay.ixit.services) do
+      if mechs[s.id] == nil and lib.password_protected(s) then
+        undeclared[#undeclared + 1] = s.id .. " (" .. s.protocol .. "/" .. s.port
+            .. ", no 1-AuthMech entry)"
+      end
+    end
+    if #undeclared > 0 then
+      lib.unit(units, "a", "FAIL", "password interfaces missing from 1-AuthMech: " .. lib.join(undeclared))
+    else
+      lib.unit(units, "a", "PASS", "every password-protected interface found is declared")
+    end
+    -- b) no universal default credential is accepted.
+    local list, err = mirai()
+    if not list then
+      lib.unit(units, "b", "INCONCLUSIVE", "no default-credential list: " .. err)
+    else
+      local accepted, tried, unreachable = {}, 0, {}
+      for id, e in pairs(mechs) do
+        local s = assay.ixit.services.service_by_id[id]
+        for _, pair in ipairs(list) do
+          local ok, detail = lib.login(s, pair[1], pair[2])
+          if ok == nil then
+            unreachable[#unreachable + 1] = id .. ": " .. tostring(detail)
+            break
+          end
+          tried = tried + 1
+          if ok then
+            accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s",
+                id, pair[1], pair[2])
+            break
+          end
+        end
+      end
+      if #accepted > 0 then
+        lib.unit(units, "b", "FAIL", table.concat(accepted, "; "))
+      elseif #unreachable > 0 then
+        lib.unit(units, "b", "INCONCLUSIVE", "could not try defaults on " .. table.concat(unreachable, "; "))
+      else
+        lib.unit(units, "b", "PASS", tried .. " universal default credentials (Mirai list) rejected")
+      end
+    end
+    -- c) observed pre-installed passwords against the declared scheme.
+    local checked = 0
+    for _, c in ipairs(assay.ixit.credentials) do
+      local e = mechs[c.service]
+      if e and lib.is_password(e) and not lib.is_user_defined(e) then
+        local gen = lib.field(e, "Password Generation Mechanism") or ""
+        local want = tonumber(gen:lower():match("(%d+)[%s%-]*char"))
+        checked = checked + 1
+        if want and #c.password ~= want then
+          lib.unit(units, "c", "FAIL", string.format("%s: the device password has %d characters, "
+              .. "the declared scheme %d", c.id, #c.password, want))
+        end
+      end
+    end
+    if checked == 0 then
+      lib.unit(units, "c", "PASS", "vacuous: no pre-installed password among the lab credentials")
+    end
+    return lib.settle(units, "no undeclared password interface, no universal default accepted")
   end,
 }

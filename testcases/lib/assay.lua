@@ -170,3 +170,53 @@ function lib.url(text)
   end
   return nil
 end
+
+-- Tries one user/password on a declared service.  Returns true (accepted),
+-- false, detail (rejected), or nil, err (no answer: refused, reset, timeout,
+-- or no probe for the protocol).
+function lib.login(s, user, password)
+  local p = s.protocol
+  if p == "telnet" then
+    local f, why = lib.probe("telnet_login")
+    if not f then return nil, why end
+    return f(s.address, s.port, user, password, {})
+  elseif p == "ssh" then
+    local f, why = lib.probe("ssh_login")
+    if not f then return nil, why end
+    return f(s.address, s.port, user, password)
+  elseif p == "http" or p == "https" then
+    local f, why = lib.probe("http_request")
+    if not f then return nil, why end
+    local r, err = f({ url = string.format("%s://%s:%d%s", p, s.address, s.port, s.path or "/"),
+        user = user, password = password, auth = "basic", max_body = 4096 })
+    if not r then return nil, err end
+    if r.status >= 200 and r.status < 300 then return true, "HTTP " .. r.status end
+    return false, "HTTP " .. r.status
+  elseif p == "mqtt" or p == "mqtts" then
+    local f, why = lib.probe("mqtt_connect")
+    if not f then return nil, why end
+    local r, err = f({ host = s.address, port = s.port, tls = s.security == "tls",
+        user = user, password = password })
+    if not r then return nil, err end
+    return r.accepted, r.reason
+  end
+  return nil, "no login probe for protocol " .. tostring(p)
+end
+
+-- Whether a service asks for a password before anything else.
+function lib.password_protected(s)
+  if s.protocol == "telnet" or s.protocol == "ssh" then return true end
+  if s.protocol == "http" or s.protocol == "https" then
+    local f = lib.probe("http_request")
+    if not f then return nil end
+    local r = f({ url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/"),
+        max_body = 4096 })
+    return r and r.status == 401
+  end
+  return false
+end
+
+-- Login prompts in a banner ("login:", "Password:", "Username").
+function lib.asks_password(text)
+  return lib.mentions(text, { "login:", "password", "username", "user name", "passcode" }) ~= nil
+end
