@@ -361,6 +361,32 @@ read_file(const char *path, char **out, size_t *lenp)
 	return 0;
 }
 
+/*
+ * Lua's messages start "path:line: "; report them as our file:line, and
+ * anything else (limits, bytecode) against the file.
+ */
+static void
+add_lua_error(struct assay_diag *d, const char *path, const char *msg)
+{
+	size_t n = strlen(path);
+	const char *p;
+	char *end;
+	long line;
+
+	if (strncmp(msg, path, n) == 0 && msg[n] == ':') {
+		line = strtol(msg + n + 1, &end, 10);
+		if (end != msg + n + 1 && *end == ':') {
+			for (p = end + 1; *p == ' '; p++)
+				;
+			assay_diag_add(d, path, line, "%s", p);
+			return;
+		}
+	}
+	if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		msg += n + 2;
+	assay_diag_add(d, path, 0, "%s", msg);
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -485,8 +511,7 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 		if ((r = assay_sandbox_new(&lim, &sb)) != 0)
 			goto out;
 		if ((r = exec_file(sb, &x, c->nfiles - 1)) != 0) {
-			assay_diag_add(d, path, 0, "%s",
-			    assay_sandbox_error(sb));
+			add_lua_error(d, path, assay_sandbox_error(sb));
 			errors++;
 		} else if (!x.group_seen) {
 			assay_diag_add(d, path, 1, "missing group declaration");
