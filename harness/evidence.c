@@ -445,7 +445,8 @@ assay_evidence_open(const char *dir, int resume,
 			goto out;
 		ev->nsecrets++;
 	}
-	qsort(ev->secrets, ev->nsecrets, sizeof(char *), cmp_len_desc);
+	if (ev->nsecrets > 1)
+		qsort(ev->secrets, ev->nsecrets, sizeof(char *), cmp_len_desc);
 
 	if (resume) {
 		if ((r = read_info(ev)) != 0) {
