@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "catalogue.h"
 #include "cli.h"
 #include "datadir.h"
+#include "demo.h"
 #include "diag.h"
 #include "engine.h"
 #include "error.h"
@@ -35,12 +37,14 @@ static int	cmd_init(int, char **);
 static int	cmd_check(int, char **);
 static int	cmd_list(int, char **);
 static int	cmd_run(int, char **);
+static int	cmd_demo(int, char **);
 
 static const struct subcommand subcommands[] = {
 	{ "init",	cmd_init,	"write fresh ICS and IXIT templates for a new device" },
 	{ "check",	cmd_check,	"validate an ICS and an IXIT, print every problem" },
 	{ "list",	cmd_list,	"list the test-case catalogue" },
 	{ "run",	cmd_run,	"assess a device: run the catalogue, write the report" },
+	{ "demo",	cmd_demo,	"start the reference device and assess it" },
 };
 #define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
 
@@ -662,6 +666,102 @@ cmd_run(int argc, char **argv)
 	free(only);
 	for (v = 0; v < 8; v++)
 		free(cfg[v]);
+	return code;
+}
+
+/* --- demo ------------------------------------------------------------- */
+
+static int
+cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "persona",	required_argument,	NULL, 'p' },
+		{ "out",	required_argument,	NULL, 'o' },
+		{ "jobs",	required_argument,	NULL, 'j' },
+		{ "refdevice",	required_argument,	NULL, 'R' },
+		{ "host-network", no_argument,		NULL, 'H' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_demo_opts o;
+	struct assay_diag *d;
+	struct sigaction sa;
+	char out[256];
+	time_t now = time(NULL);
+	struct tm tm;
+	int c, r, code;
+
+	memset(&o, 0, sizeof(o));
+	o.persona = "weak";
+	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o.persona = optarg;
+			break;
+		case 'o':
+			o.engine.out_dir = optarg;
+			break;
+		case 'j':
+			if ((r = parse_int("demo", "--jobs", optarg, 1, 64,
+			    &o.engine.jobs)) != 0)
+				return r;
+			break;
+		case 'R':
+			o.refdevice = optarg;
+			break;
+		case 'H':
+			o.host_network = 1;
+			break;
+		case 'q':
+			o.engine.quiet = 1;
+			break;
+		case 'h':
+			printf("usage: assay demo [--persona weak|conforming] [--out DIR]\n"
+			    "\n"
+			    "Starts the bundled reference device (real servers from Debian:\n"
+			    "lighttpd, busybox telnetd, dropbear, mosquitto, coap-server) in a\n"
+			    "private network namespace, assesses it with `assay run`, prints the\n"
+			    "summary, leaves the report in DIR (default assay-demo-PERSONA-TIME)\n"
+			    "and stops the device.  The weak persona has the flaws a lab should\n"
+			    "find; the conforming one should give no FAIL.\n"
+			    "\n"
+			    "  --persona P      weak (default) or conforming\n"
+			    "  --out DIR        report directory\n"
+			    "  -j, --jobs N     test cases run concurrently\n"
+			    "  --host-network   don't create a network namespace\n"
+			    "  --refdevice BIN  the reference device program to use\n"
+			    "\n"
+			    "Exit codes as for `assay run`.\n");
+			return 0;
+		default:
+			return usage_error("demo", "bad option");
+		}
+	}
+	if (optind != argc)
+		return usage_error("demo", "unexpected argument");
+	if (o.engine.out_dir == NULL) {
+		gmtime_r(&now, &tm);
+		snprintf(out, sizeof(out), "assay-demo-%s-", o.persona);
+		strftime(out + strlen(out), sizeof(out) - strlen(out),
+		    "%Y%m%dT%H%M%SZ", &tm);
+		o.engine.out_dir = out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((d = assay_diag_new()) == NULL)
+		return ASSAY_EXIT_USAGE;
+	code = assay_demo_run(&o, d);
+	if (assay_diag_count(d) > 0)
+		assay_diag_print(d, stderr);
+	if (code != ASSAY_EXIT_USAGE && !o.engine.quiet)
+		printf("report: %s/report.html (also report.json, report.xml, "
+		    "junit.xml)\n", o.engine.out_dir);
+	assay_diag_free(d);
 	return code;
 }
 
