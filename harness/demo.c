@@ -95,10 +95,11 @@ find_refdevice(char *out, size_t len)
 	if ((slash = strrchr(exe, '/')) == NULL)
 		return -1;
 	*slash = '\0';
-	snprintf(out, len, "%s/tests/refdevice/assay-refdevice", exe);
-	if (access(out, X_OK) == 0)
+	if ((size_t)snprintf(out, len, "%.3900s/tests/refdevice/assay-refdevice",
+	    exe) < len && access(out, X_OK) == 0)
 		return 0;
-	snprintf(out, len, "%s/assay-refdevice", exe);
+	if ((size_t)snprintf(out, len, "%.3900s/assay-refdevice", exe) >= len)
+		return -1;
 	return access(out, X_OK) == 0 ? 0 : -1;
 }
 
