@@ -513,6 +513,11 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		snprintf(run.started, sizeof(run.started), "%s", v);
 	assay_evidence_journal(ev, "%s %s", o->resume ? "resume" : "begin",
 	    run.report_id);
+	if ((r = assay_evidence_save_masked(ev, "forms", "ics.xml",
+	    o->ics_path)) != 0 || (r = assay_evidence_save_masked(ev, "forms",
+	    "ixit.xml", o->ixit_path)) != 0)
+		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
+		    "forms: %s", assay_strerror(r));
 
 	/* Applicability, then the queue. */
 	decide_applicability(&run);

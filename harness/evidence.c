@@ -110,6 +110,31 @@ add_evidence(struct assay_result *r, const char *path)
 	return 0;
 }
 
+/* s with & < > " ' written as XML entities (malloc'd), or NULL. */
+static char *
+xml_escaped(const char *s)
+{
+	struct assay_buf *b;
+	char *out;
+	int r = 0;
+
+	if ((b = assay_buf_new(strlen(s) * 6 + 1)) == NULL)
+		return NULL;
+	for (; *s && r == 0; s++) {
+		switch (*s) {
+		case '&': r = assay_buf_puts(b, "&amp;"); break;
+		case '<': r = assay_buf_puts(b, "&lt;"); break;
+		case '>': r = assay_buf_puts(b, "&gt;"); break;
+		case '"': r = assay_buf_puts(b, "&quot;"); break;
+		case '\'': r = assay_buf_puts(b, "&apos;"); break;
+		default: r = assay_buf_put(b, s, 1);
+		}
+	}
+	out = r == 0 ? assay_buf_steal(b, NULL) : NULL;
+	assay_buf_free(b);
+	return out;
+}
+
 /* --- masking ------------------------------------------------------------ */
 
 /* Masks data into b: every secret occurrence becomes the mark. */
@@ -436,14 +461,24 @@ assay_evidence_open(const char *dir, int resume,
 	if ((ev->dir = strdup(dir)) == NULL)
 		goto out;
 	if (nsecrets > 0 &&
-	    (ev->secrets = calloc(nsecrets, sizeof(char *))) == NULL)
+	    (ev->secrets = calloc(nsecrets * 2, sizeof(char *))) == NULL)
 		goto out;
 	for (i = 0; i < nsecrets; i++) {
+		char *esc;
+
 		if (secrets[i] == NULL || secrets[i][0] == '\0')
 			continue;
 		if ((ev->secrets[ev->nsecrets] = strdup(secrets[i])) == NULL)
 			goto out;
 		ev->nsecrets++;
+		/* Also its XML/HTML-escaped spelling, as a form or page has it. */
+		if ((esc = xml_escaped(secrets[i])) == NULL)
+			goto out;
+		if (strcmp(esc, secrets[i]) == 0) {
+			free(esc);
+			continue;
+		}
+		ev->secrets[ev->nsecrets++] = esc;
 	}
 	if (ev->nsecrets > 1)
 		qsort(ev->secrets, ev->nsecrets, sizeof(char *), cmp_len_desc);
@@ -545,6 +580,43 @@ assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 	(void)write_all(ev->journal_fd, line, (size_t)n);
 	fdatasync(ev->journal_fd);
 	pthread_mutex_unlock(&ev->mu);
+}
+
+int
+assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
+    const char *name, const char *src_path)
+{
+	struct assay_buf *in = NULL, *out = NULL;
+	char dir[4200], chunk[8192];
+	size_t n;
+	FILE *fp;
+	int r = ASSAY_ERR_ALLOC;
+
+	if (!valid_id(subdir) || !valid_id(name))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((fp = fopen(src_path, "rb")) == NULL)
+		return ASSAY_ERR_IO;
+	if ((in = assay_buf_new(ASSAY_EVIDENCE_MAX_ARTEFACT)) == NULL)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if ((r = assay_buf_put(in, chunk, n)) != 0)
+			goto out;
+	r = ASSAY_ERR_ALLOC;
+	if ((out = assay_buf_new(assay_buf_len(in) * 8 + 64)) == NULL)
+		goto out;
+	if ((r = mask_into(ev, out, assay_buf_data(in), assay_buf_len(in))) != 0)
+		goto out;
+	snprintf(dir, sizeof(dir), "%s/%s", ev->dir, subdir);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	r = write_atomic(dir, name, assay_buf_data(out), assay_buf_len(out));
+ out:
+	fclose(fp);
+	assay_buf_free(in);
+	assay_buf_free(out);
+	return r;
 }
 
 /* --- results ------------------------------------------------------------- */

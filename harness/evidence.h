@@ -2,6 +2,7 @@
  * evidence.h - the evidence store of one run directory.
  *
  * Layout of DIR:
+ *	forms/ics.xml, forms/ixit.xml	the forms, secrets masked
  *	run.info			what the run is (forms and catalogue hashes,
  *					report id, start time); checked on --resume
  *	journal				append-only: one line per test case start and
@@ -105,6 +106,13 @@ int	assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
  * line, frees tc.  Returns 0 or an ASSAY_ERR_* code.
  */
 int	assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res);
+/*
+ * Copies the file at src_path to DIR/<subdir>/<name> with every secret
+ * masked (the forms, so an auditor can re-run with the secrets supplied).
+ * Names: [A-Za-z0-9._-].  Returns 0 or an ASSAY_ERR_* code.
+ */
+int	assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
+	    const char *name, const char *src_path);
 /* Masked copy of s (malloc'd), or NULL on allocation failure. */
 char	*assay_evidence_mask(const struct assay_evidence *ev, const char *s);
 /* ISO 8601 UTC time now, into buf (>= 21 bytes). */
