@@ -23,6 +23,7 @@
 #include <openssl/bn.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -903,9 +904,15 @@ cms_sign_manifest(const struct assay_buf *man, X509 *cert, EVP_PKEY *k,
 	const EVP_MD *md;
 	char *p = NULL;
 	long plen;
-	int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
+	int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL |
+	    CMS_CADES;
 	int r = ASSAY_ERR_CRYPTO;
 
+	/*
+	 * CMS_CADES adds the ESS signingCertificateV2 attribute: the SHA-256
+	 * of the signer's certificate is signed too, so the certificate
+	 * carried in report.p7s can't be swapped or altered.
+	 */
 	*outp = NULL;
 	/* RFC 8419 fixes SHA-512 for Ed25519; SHA-256 otherwise. */
 	md = EVP_PKEY_is_a(k, "ED25519") ? EVP_sha512() : EVP_sha256();
@@ -1081,9 +1088,10 @@ note_signing_time(struct assay_verify *v, CMS_SignerInfo *si)
 }
 
 /* Records signer subject and algorithm from the embedded certificates. */
-static void
+static X509 *
 note_signer(struct assay_verify *v, CMS_ContentInfo *cms, CMS_SignerInfo *si)
 {
+	X509 *found = NULL;
 	STACK_OF(X509) *certs;
 	X509 *x;
 	X509_ALGOR *sigalg = NULL;
@@ -1098,16 +1106,57 @@ note_signer(struct assay_verify *v, CMS_ContentInfo *cms, CMS_SignerInfo *si)
 			set_str(&v->algorithm, name);
 	}
 	if ((certs = CMS_get1_certs(cms)) == NULL)
-		return;
+		return NULL;
 	for (i = 0; i < sk_X509_num(certs); i++) {
 		x = sk_X509_value(certs, i);
 		if (CMS_SignerInfo_cert_cmp(si, x) == 0) {
 			free(v->signer);
 			v->signer = name_oneline(X509_get_subject_name(x));
+			if (X509_up_ref(x) == 1)
+				found = x;
 			break;
 		}
 	}
 	sk_X509_pop_free(certs, X509_free);
+	return found;
+}
+
+/*
+ * The signed ESS signingCertificateV2 attribute must name cert (its hash):
+ * CMS_verify() only checks it together with a certificate chain, so a
+ * signature-only or pinned check does it here.
+ */
+static int
+check_signing_cert(CMS_SignerInfo *si, X509 *cert)
+{
+	X509_ATTRIBUTE *a;
+	ASN1_TYPE *t;
+	ESS_SIGNING_CERT_V2 *ss = NULL;
+	STACK_OF(X509) *chain = NULL;
+	const unsigned char *p;
+	int i, ok = 0;
+
+	if ((i = CMS_signed_get_attr_by_NID(si,
+	    NID_id_smime_aa_signingCertificateV2, -1)) < 0 ||
+	    CMS_signed_get_attr_by_NID(si,
+	    NID_id_smime_aa_signingCertificateV2, i) >= 0 ||
+	    (a = CMS_signed_get_attr(si, i)) == NULL ||
+	    X509_ATTRIBUTE_count(a) != 1 ||
+	    (t = X509_ATTRIBUTE_get0_type(a, 0)) == NULL ||
+	    t->type != V_ASN1_SEQUENCE)
+		goto out;
+	p = t->value.sequence->data;
+	if ((ss = d2i_ESS_SIGNING_CERT_V2(NULL, &p,
+	    t->value.sequence->length)) == NULL)
+		goto out;
+	if ((chain = sk_X509_new_null()) == NULL || sk_X509_push(chain, cert) <= 0)
+		goto out;
+	ok = OSSL_ESS_check_signing_certs(NULL, ss, chain, 1) > 0;
+ out:
+	ERR_clear_error();
+	sk_X509_free(chain);
+	ESS_SIGNING_CERT_V2_free(ss);
+	return ok;
 }
 
 static int
@@ -1117,6 +1166,7 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(CMS_SignerInfo) *sis;
 	STACK_OF(X509) *certs = NULL, *signers = NULL;
+	X509 *embedded = NULL;
 	BIO *content = NULL;
 	const unsigned char *p;
 	long plen;
@@ -1152,7 +1202,17 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 		    "expected exactly one signer");
 		goto out;
 	}
-	note_signer(v, cms, sk_CMS_SignerInfo_value(sis, 0));
+	embedded = note_signer(v, cms, sk_CMS_SignerInfo_value(sis, 0));
+	if (embedded == NULL) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "does not carry the signer's certificate");
+		goto out;
+	}
+	if (pin != NULL && X509_cmp(embedded, pin) != 0) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "signer's certificate is not the pinned certificate");
+		goto out;
+	}
 	note_signing_time(v, sk_CMS_SignerInfo_value(sis, 0));
 	if (pin != NULL) {
 		if ((certs = sk_X509_new_null()) == NULL ||
@@ -1179,6 +1239,12 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 			    "signature over MANIFEST does not verify");
 		goto out;
 	}
+	if (!check_signing_cert(sk_CMS_SignerInfo_value(sis, 0), embedded)) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "signed attributes do not bind the embedded signer "
+		    "certificate (ESS signingCertificateV2 missing or wrong)");
+		goto out;
+	}
 	/* CMS_NOINTERN already forces it; compare whole certificates anyway. */
 	if (pin != NULL && ((signers = CMS_get0_signers(cms)) == NULL ||
 	    sk_X509_num(signers) != 1 ||
@@ -1189,6 +1255,7 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 	}
 	r = 0;
  out:
+	X509_free(embedded);
 	sk_X509_free(signers);
 	sk_X509_free(certs);	/* pin itself belongs to the caller */
 	BIO_free(content);
