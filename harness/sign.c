@@ -318,6 +318,23 @@ name_ok(const char *name)
 	return 1;
 }
 
+/* Writes prefix/name to dst with control bytes as \xNN, cut to fit. */
+static void
+escape_name(char *dst, size_t size, const char *prefix, const char *name)
+{
+	const unsigned char *p;
+	size_t n;
+
+	n = (size_t)snprintf(dst, size, "%s%s", prefix, *prefix ? "/" : "");
+	for (p = (const unsigned char *)name; *p != '\0' && n + 5 < size; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			n += (size_t)snprintf(dst + n, size - n, "\\x%02x", *p);
+		else
+			dst[n++] = (char)*p;
+	}
+	dst[n < size ? n : size - 1] = '\0';
+}
+
 static int
 hash_fd(int fd, unsigned char *sha)
 {
@@ -387,6 +404,8 @@ walk(int dfd, const char *prefix, int depth, struct entries *es)
 		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix ? "/" : "", de->d_name) > ASSAY_SIGN_MAX_PATH_LEN ||
 		    !name_ok(de->d_name)) {
+			/* Named, escaped, so it can't forge lines of output. */
+			escape_name(path, sizeof(path), prefix, de->d_name);
 			if ((r = entries_add(es, path, ENT_BAD_NAME, NULL)) != 0)
 				break;
 			continue;
@@ -1267,13 +1286,19 @@ static char *
 xpath_string(xmlXPathContextPtr ctx, const char *expr)
 {
 	xmlXPathObjectPtr o;
+	unsigned char *p;
 	char *s = NULL;
 
 	if ((o = xmlXPathEvalExpression((const xmlChar *)expr, ctx)) == NULL)
 		return NULL;
 	if (o->type == XPATH_STRING && o->stringval != NULL &&
-	    o->stringval[0] != '\0')
-		s = strndup((const char *)o->stringval, 256);
+	    o->stringval[0] != '\0' &&
+	    (s = strndup((const char *)o->stringval, 256)) != NULL) {
+		/* Device text is printed: no control bytes reach a terminal. */
+		for (p = (unsigned char *)s; *p != '\0'; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				*p = '?';
+	}
 	xmlXPathFreeObject(o);
 	return s;
 }
@@ -1368,6 +1393,18 @@ compare_files(struct assay_verify *v, const struct entries *want,
 	}
 }
 
+/* Without a usable MANIFEST, still name what no report may contain. */
+static void
+note_unsafe(struct assay_verify *v, const struct entries *have)
+{
+	size_t i;
+
+	for (i = 0; i < have->n; i++)
+		if (have->v[i].kind != ENT_FILE)
+			assay_diag_add(v->problems, have->v[i].path, 0, "%s",
+			    kind_reason(have->v[i].kind));
+}
+
 int
 assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
     struct assay_verify **vp)
@@ -1442,10 +1479,15 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
 		qsort(have.v, have.n, sizeof(*have.v), entry_cmp);
 		if (manifest_ok)
 			compare_files(v, &want, &have);
+		else
+			note_unsafe(v, &have);
 	}
 	read_report_xml(v, dfd);
 
 	v->ok = v->sig_ok && manifest_ok && assay_diag_count(v->problems) == 0;
+	if (v->sig_ok && v->signing_time == NULL)
+		assay_diag_add(v->warnings, ASSAY_SIGN_SIGNATURE, 0,
+		    "no signing time in the signed attributes");
 	if (v->ok)
 		r = 0;
 	else

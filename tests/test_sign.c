@@ -684,6 +684,38 @@ test_hostile(void **state)
 	assert_true(rejected(rep, "MANIFEST", "first line", "CRLF"));
 	free(text);
 
+	/* A file name with a newline can't be listed: named, both ways. */
+	put(rep, "evidence/evil\nname", "x", 1);
+	d = assay_diag_new();
+	assert_int_equal(assay_sign_dir(rep, k, c, ASSAY_SIGN_FORCE, d),
+	    ASSAY_ERR_UNSAFE_PATH);
+	assert_true(assay_diag_find(d, "control characters") >= 0);
+	assay_diag_free(d);
+	assert_true(rejected(rep, "evidence/evil\\x0aname", "control characters",
+	    "newline in a name"));
+	p = xasprintf("%s/evidence/evil\nname", rep);
+	unlink(p);
+	free(p);
+
+	/* Directories nested deeper than the walk goes. */
+	p = xasprintf("%s/deep", rep);
+	assert_int_equal(mkdir(p, 0755), 0);
+	for (i = 0; i < ASSAY_SIGN_MAX_DEPTH + 2; i++) {
+		q = xasprintf("%s/d", p);
+		assert_int_equal(mkdir(q, 0755), 0);
+		free(p);
+		p = q;
+	}
+	free(p);
+	d = assay_diag_new();
+	assert_int_equal(assay_sign_dir(rep, k, c, ASSAY_SIGN_FORCE, d),
+	    ASSAY_ERR_UNSAFE_PATH);
+	assert_true(assay_diag_find(d, "nested too deep") >= 0);
+	assay_diag_free(d);
+	p = xasprintf("%s/deep", rep);
+	tu_rmrf(p);
+	free(p);
+
 	/* Re-signing still works after all that (the tree is intact). */
 	assert_int_equal(sign_with(rep, key, ASSAY_SIGN_FORCE), 0);
 	assert_verifies(rep, NULL, NULL);
