@@ -505,7 +505,7 @@ print_verify_json(const char *dir, const struct assay_verify *v)
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
 	struct assay_json j;
-	size_t i;
+	size_t i, nhidden = 0;
 
 	assay_json_init(&j, stdout, 1);
 	assay_json_begin_object(&j);
@@ -527,6 +527,10 @@ print_verify_json(const char *dir, const struct assay_verify *v)
 	assay_json_key(&j, "problems");
 	assay_json_begin_array(&j);
 	for (i = 0; i < assay_diag_count(p); i++) {
+		if (*assay_diag_message(p, i) == '\0') {
+			nhidden++;	/* over the diagnostics cap */
+			continue;
+		}
 		assay_json_begin_object(&j);
 		assay_json_kv_string(&j, "file", assay_diag_file(p, i));
 		if (assay_diag_line(p, i) > 0)
@@ -535,6 +539,7 @@ print_verify_json(const char *dir, const struct assay_verify *v)
 		assay_json_end_object(&j);
 	}
 	assay_json_end_array(&j);
+	assay_json_kv_int(&j, "problems_not_shown", (long long)nhidden);
 	assay_json_key(&j, "warnings");
 	assay_json_begin_array(&j);
 	for (i = 0; i < assay_diag_count(w); i++)
@@ -554,7 +559,7 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 {
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
-	size_t i;
+	size_t i, nhidden = 0;
 
 	for (i = 0; i < assay_diag_count(w); i++)
 		fprintf(stderr, "assay verify: warning: %s: %s\n",
@@ -592,13 +597,17 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 	printf("files:     %zu of %zu listed files match\n",
 	    assay_verify_nmatched(v), assay_verify_nlisted(v));
 	for (i = 0; i < assay_diag_count(p); i++) {
-		if (assay_diag_line(p, i) > 0)
+		if (*assay_diag_message(p, i) == '\0')
+			nhidden++;	/* over the diagnostics cap */
+		else if (assay_diag_line(p, i) > 0)
 			printf("  %s:%ld: %s\n", assay_diag_file(p, i),
 			    assay_diag_line(p, i), assay_diag_message(p, i));
 		else
 			printf("  %s: %s\n", assay_diag_file(p, i),
 			    assay_diag_message(p, i));
 	}
+	if (nhidden > 0)
+		printf("  ... and %zu more problems not shown\n", nhidden);
 	printf("%s\n", assay_verify_ok(v) ? "VERIFIED" : "NOT VERIFIED");
 }
 
