@@ -30,14 +30,11 @@ grep -q 'device:    Acme Hub (hardware B, firmware 4.0)' <<<"$out" || fail "devi
 # The auditor's recipe, verbatim from docs/sign.md (run in the report dir).
 auditor() {
 	(
-	cd "$1" &&
-	openssl cms -verify -binary -inform DER -in report.p7s -content MANIFEST \
-	    -CAfile "$2" -out /dev/null 2>/dev/null &&
-	head -n 2 MANIFEST | cmp -s - <(printf 'assay-report-manifest 1\nhash sha256\n') &&
-	tail -n +3 MANIFEST | sha256sum --check --strict --quiet >/dev/null 2>&1 &&
-	test -z "$(find . ! -type d ! -type f)" &&
-	find . -type f ! -path ./MANIFEST ! -path ./report.p7s | cut -c3- |
-	    LC_ALL=C sort | cmp -s - <(tail -n +3 MANIFEST | cut -c67-)
+	cd "$1" || exit 1
+	openssl cms -verify -binary -inform DER -in report.p7s -content MANIFEST -CAfile "$2" -out /dev/null 2>/dev/null || exit 1
+	find . ! -type d ! -path ./MANIFEST ! -path ./report.p7s -printf '%y %P\n' | LC_ALL=C sort | diff - <(tail -n +3 MANIFEST | cut -c67- | sed 's/^/f /') >/dev/null || exit 1
+	head -n 2 MANIFEST | cmp -s - <(printf 'assay-report-manifest 1\nhash sha256\n') || exit 1
+	tail -n +3 MANIFEST | sha256sum --check --strict --quiet >/dev/null 2>&1 || exit 1
 	)
 }
 auditor "$R" "$T/keys/cert.pem" || fail "auditor recipe rejects a good report"
@@ -57,6 +54,11 @@ check_bad "flipped evidence byte"; reset
 echo extra > "$R/evidence/tc-2/extra.txt";  check_bad "added file"; reset
 rm "$R/report.json";                         check_bad "deleted file"; reset
 ln -s /etc/passwd "$R/evidence/passwd";     check_bad "symlink"; reset
+mkfifo "$R/evidence/fifo";                   check_bad "fifo"; reset
+# A listed file replaced by a symlink to a copy of itself outside:
+# sha256sum would follow it, the find step must catch it.
+cp "$R/report.json" "$T/outside.json"; rm "$R/report.json"
+ln -s "$T/outside.json" "$R/report.json";   check_bad "listed file now a symlink"; reset
 sed -i 's/PASS/FAIL/' "$R/report.json"
 h=$(sha256sum "$R/report.json" | cut -c1-64)
 sed -i "s/^[0-9a-f]*  report.json\$/$h  report.json/" "$R/MANIFEST"
