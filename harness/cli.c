@@ -26,6 +26,7 @@
 #include "forms.h"
 #include "json.h"
 #include "spec.h"
+#include "sign.h"
 
 struct subcommand {
 	const char	*name;
@@ -38,6 +39,9 @@ static int	cmd_check(int, char **);
 static int	cmd_list(int, char **);
 static int	cmd_run(int, char **);
 static int	cmd_demo(int, char **);
+static int	cmd_keygen(int, char **);
+static int	cmd_sign(int, char **);
+static int	cmd_verify(int, char **);
 
 static const struct subcommand subcommands[] = {
 	{ "init",	cmd_init,	"write fresh ICS and IXIT templates for a new device" },
@@ -45,6 +49,9 @@ static const struct subcommand subcommands[] = {
 	{ "list",	cmd_list,	"list the test-case catalogue" },
 	{ "run",	cmd_run,	"assess a device: run the catalogue, write the report" },
 	{ "demo",	cmd_demo,	"start the reference device and assess it" },
+	{ "keygen",	cmd_keygen,	"make a report-signing key and self-signed certificate" },
+	{ "sign",	cmd_sign,	"sign a report directory (MANIFEST + report.p7s)" },
+	{ "verify",	cmd_verify,	"verify a signed report directory" },
 };
 #define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
 
@@ -763,6 +770,335 @@ cmd_demo(int argc, char **argv)
 		    "junit.xml)\n", o.engine.out_dir);
 	assay_diag_free(d);
 	return code;
+}
+
+/* --- keygen, sign, verify ------------------------------------------- */
+
+static int
+cmd_keygen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out",	required_argument,	NULL, 'o' },
+		{ "type",	required_argument,	NULL, 't' },
+		{ "subject",	required_argument,	NULL, 's' },
+		{ "days",	required_argument,	NULL, 'd' },
+		{ "force",	no_argument,		NULL, 'f' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum assay_sign_keytype type = ASSAY_SIGN_KEY_ECDSA_P256;
+	struct assay_diag *d = NULL;
+	const char *out = NULL, *subject = "/CN=Assay report signing";
+	char *end;
+	long days = 730;
+	int c, r, force = 0;
+
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 't':
+			if (assay_sign_keytype_parse(optarg, &type) != 0)
+				return usage_error("keygen", "unknown key type "
+				    "\"%s\" (ecdsa, rsa or ed25519)", optarg);
+			break;
+		case 's':
+			subject = optarg;
+			break;
+		case 'd':
+			errno = 0;
+			days = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || days < 1 || days > 36500)
+				return usage_error("keygen", "--days must be "
+				    "1..36500");
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			printf("usage: assay keygen --out DIR [--type ecdsa|rsa|ed25519]\n"
+			    "                    [--subject \"/CN=...\"] [--days N] [--force]\n"
+			    "\n"
+			    "Writes DIR/key.pem (private key, mode 0600) and DIR/cert.pem\n"
+			    "(self-signed X.509 certificate) for signing reports in-house.\n"
+			    "A lab with its own CA signs a certificate request instead.\n"
+			    "\n"
+			    "  --type      ecdsa (P-256, default), rsa (3072 bits), ed25519\n"
+			    "              (OpenSSL 3.0 cannot make CMS signatures with ed25519)\n"
+			    "  --subject   certificate subject (default \"/CN=Assay report signing\")\n"
+			    "  --days      validity in days (default 730)\n"
+			    "  -f, --force replace existing key.pem and cert.pem\n");
+			return 0;
+		default:
+			return usage_error("keygen", "bad option");
+		}
+	}
+	if (out == NULL || optind != argc)
+		return usage_error("keygen", "need --out DIR");
+	if ((d = assay_diag_new()) == NULL)
+		return ASSAY_EXIT_USAGE;
+	r = assay_sign_keygen(out, type, subject, (int)days,
+	    force ? ASSAY_SIGN_FORCE : 0, d);
+	if (r != 0) {
+		assay_diag_print(d, stderr);
+		fprintf(stderr, "assay keygen: %s\n", assay_strerror(r));
+	} else
+		printf("wrote %s/key.pem (private, 0600) and %s/cert.pem\n",
+		    out, out);
+	assay_diag_free(d);
+	return r == 0 ? 0 : (r == ASSAY_ERR_INVALID_ARG || r == ASSAY_ERR_EXISTS ?
+	    ASSAY_EXIT_USAGE : ASSAY_EXIT_FAIL);
+}
+
+static int
+cmd_sign(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key",	required_argument,	NULL, 'k' },
+		{ "cert",	required_argument,	NULL, 'c' },
+		{ "force",	no_argument,		NULL, 'f' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_diag *d = NULL;
+	const char *key = NULL, *cert = NULL;
+	int c, r, force = 0;
+
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			key = optarg;
+			break;
+		case 'c':
+			cert = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			printf("usage: assay sign DIR --key KEY.pem --cert CERT.pem [--force]\n"
+			    "\n"
+			    "Signs the report directory DIR: writes DIR/MANIFEST (SHA-256 of\n"
+			    "every file) and DIR/report.p7s (detached CMS signature, DER).\n"
+			    "Refuses symbolic links and special files in DIR.\n"
+			    "\n"
+			    "  -f, --force   re-sign a directory that is already signed\n");
+			return 0;
+		default:
+			return usage_error("sign", "bad option");
+		}
+	}
+	if (key == NULL || cert == NULL || optind != argc - 1)
+		return usage_error("sign", "need DIR, --key KEY and --cert CERT");
+	if ((d = assay_diag_new()) == NULL)
+		return ASSAY_EXIT_USAGE;
+	r = assay_sign_dir(argv[optind], key, cert,
+	    force ? ASSAY_SIGN_FORCE : 0, d);
+	if (r != 0) {
+		assay_diag_print(d, stderr);
+		fprintf(stderr, "assay sign: %s: %s\n", argv[optind],
+		    assay_strerror(r));
+	} else
+		printf("signed %s (MANIFEST, report.p7s)\n", argv[optind]);
+	assay_diag_free(d);
+	return r == 0 ? 0 : ASSAY_EXIT_FAIL;
+}
+
+static const char *
+trust_name(enum assay_verify_trust t)
+{
+	switch (t) {
+	case ASSAY_VERIFY_CA:
+		return "ca";
+	case ASSAY_VERIFY_PINNED:
+		return "pinned";
+	case ASSAY_VERIFY_SIGNATURE_ONLY:
+		break;
+	}
+	return "signature-only";
+}
+
+static void
+print_verify_json(const char *dir, const struct assay_verify *v)
+{
+	static const char *const fields[] = { "id", "manufacturer", "model",
+	    "hardware-version", "firmware-version", "verdict", "pass", "fail",
+	    "inconclusive", "not-applicable", "error" };
+	const struct assay_diag *p = assay_verify_problems(v);
+	const struct assay_diag *w = assay_verify_warnings(v);
+	struct assay_json j;
+	size_t i, nhidden = 0;
+
+	assay_json_init(&j, stdout, 1);
+	assay_json_begin_object(&j);
+	assay_json_kv_string(&j, "dir", dir);
+	assay_json_kv_bool(&j, "verified", assay_verify_ok(v));
+	assay_json_kv_bool(&j, "signature_valid", assay_verify_signature_ok(v));
+	assay_json_kv_string(&j, "trust", trust_name(assay_verify_trust(v)));
+	assay_json_kv_string(&j, "signer", assay_verify_signer(v));
+	assay_json_kv_string(&j, "signing_time", assay_verify_signing_time(v));
+	assay_json_kv_string(&j, "signature_algorithm", assay_verify_algorithm(v));
+	assay_json_kv_int(&j, "files_listed", (long long)assay_verify_nlisted(v));
+	assay_json_kv_int(&j, "files_matched", (long long)assay_verify_nmatched(v));
+	assay_json_key(&j, "report");
+	assay_json_begin_object(&j);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		assay_json_kv_string(&j, fields[i],
+		    assay_verify_report_field(v, fields[i]));
+	assay_json_end_object(&j);
+	assay_json_key(&j, "problems");
+	assay_json_begin_array(&j);
+	for (i = 0; i < assay_diag_count(p); i++) {
+		if (*assay_diag_message(p, i) == '\0') {
+			nhidden++;	/* over the diagnostics cap */
+			continue;
+		}
+		assay_json_begin_object(&j);
+		assay_json_kv_string(&j, "file", assay_diag_file(p, i));
+		if (assay_diag_line(p, i) > 0)
+			assay_json_kv_int(&j, "line", assay_diag_line(p, i));
+		assay_json_kv_string(&j, "message", assay_diag_message(p, i));
+		assay_json_end_object(&j);
+	}
+	assay_json_end_array(&j);
+	assay_json_kv_int(&j, "problems_not_shown", (long long)nhidden);
+	assay_json_key(&j, "warnings");
+	assay_json_begin_array(&j);
+	for (i = 0; i < assay_diag_count(w); i++)
+		assay_json_string(&j, assay_diag_message(w, i));
+	assay_json_end_array(&j);
+	assay_json_end_object(&j);
+}
+
+static const char *
+orq(const char *s)
+{
+	return s != NULL ? s : "?";
+}
+
+static void
+print_verify_text(const char *dir, const struct assay_verify *v)
+{
+	const struct assay_diag *p = assay_verify_problems(v);
+	const struct assay_diag *w = assay_verify_warnings(v);
+	size_t i, nhidden = 0;
+
+	for (i = 0; i < assay_diag_count(w); i++)
+		fprintf(stderr, "assay verify: warning: %s: %s\n",
+		    assay_diag_file(w, i), assay_diag_message(w, i));
+	printf("report:    %s\n", dir);
+	printf("signature: %s%s%s%s\n", assay_verify_signature_ok(v) ?
+	    "valid" : "INVALID", assay_verify_algorithm(v) ? " (" : "",
+	    assay_verify_algorithm(v) ? assay_verify_algorithm(v) : "",
+	    assay_verify_algorithm(v) ? ")" : "");
+	if (assay_verify_trust(v) == ASSAY_VERIFY_SIGNATURE_ONLY)
+		printf("trust:     NOT CHECKED (signature only: give --ca or --cert)\n");
+	else
+		printf("trust:     %s: %s\n", assay_verify_trust(v) ==
+		    ASSAY_VERIFY_CA ? "chain to the given CA" :
+		    "pinned certificate", assay_verify_signature_ok(v) ?
+		    "holds" : "NOT ESTABLISHED");
+	printf("signer:    %s\n", orq(assay_verify_signer(v)));
+	printf("signed at: %s\n", orq(assay_verify_signing_time(v)));
+	if (assay_verify_report_field(v, "manufacturer") != NULL ||
+	    assay_verify_report_field(v, "model") != NULL)
+		printf("device:    %s %s (hardware %s, firmware %s)\n",
+		    orq(assay_verify_report_field(v, "manufacturer")),
+		    orq(assay_verify_report_field(v, "model")),
+		    orq(assay_verify_report_field(v, "hardware-version")),
+		    orq(assay_verify_report_field(v, "firmware-version")));
+	if (assay_verify_report_field(v, "verdict") != NULL)
+		printf("summary:   %s (pass %s, fail %s, inconclusive %s, "
+		    "not applicable %s, error %s)\n",
+		    assay_verify_report_field(v, "verdict"),
+		    orq(assay_verify_report_field(v, "pass")),
+		    orq(assay_verify_report_field(v, "fail")),
+		    orq(assay_verify_report_field(v, "inconclusive")),
+		    orq(assay_verify_report_field(v, "not-applicable")),
+		    orq(assay_verify_report_field(v, "error")));
+	printf("files:     %zu of %zu listed files match\n",
+	    assay_verify_nmatched(v), assay_verify_nlisted(v));
+	for (i = 0; i < assay_diag_count(p); i++) {
+		if (*assay_diag_message(p, i) == '\0')
+			nhidden++;	/* over the diagnostics cap */
+		else if (assay_diag_line(p, i) > 0)
+			printf("  %s:%ld: %s\n", assay_diag_file(p, i),
+			    assay_diag_line(p, i), assay_diag_message(p, i));
+		else
+			printf("  %s: %s\n", assay_diag_file(p, i),
+			    assay_diag_message(p, i));
+	}
+	if (nhidden > 0)
+		printf("  ... and %zu more problems not shown\n", nhidden);
+	printf("%s\n", assay_verify_ok(v) ? "VERIFIED" : "NOT VERIFIED");
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ca",		required_argument,	NULL, 'a' },
+		{ "cert",	required_argument,	NULL, 'c' },
+		{ "format",	required_argument,	NULL, 'F' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_verify *v = NULL;
+	const char *ca = NULL, *pin = NULL, *dir;
+	enum format fmt = FORMAT_TEXT;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			ca = optarg;
+			break;
+		case 'c':
+			pin = optarg;
+			break;
+		case 'F':
+			if ((r = parse_format("verify", optarg, &fmt)) != 0)
+				return r;
+			break;
+		case 'h':
+			printf("usage: assay verify DIR [--ca CAFILE | --cert CERT] "
+			    "[--format text|json]\n"
+			    "\n"
+			    "Checks DIR/report.p7s over DIR/MANIFEST, the signer's certificate,\n"
+			    "and that every file in DIR is listed with its SHA-256 and no file\n"
+			    "is missing or added.  Prints signer, signing time, device and\n"
+			    "summary, and each file that differs and why.\n"
+			    "\n"
+			    "  --ca CAFILE   the signer's certificate must chain to these CAs\n"
+			    "  --cert CERT   the signer's certificate must be exactly CERT\n"
+			    "  (neither: only the signature is checked, with a warning)\n"
+			    "\n"
+			    "Exit 0 when the report verifies, 1 when not, 2 for usage errors.\n");
+			return 0;
+		default:
+			return usage_error("verify", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("verify", "expected one report directory");
+	if (ca != NULL && pin != NULL)
+		return usage_error("verify", "give --ca or --cert, not both");
+	dir = argv[optind];
+	r = assay_sign_verify(dir, ca, pin, &v);
+	if (r != 0 && r != ASSAY_ERR_SIGNATURE && r != ASSAY_ERR_MANIFEST) {
+		if (v != NULL)
+			assay_diag_print(assay_verify_problems(v), stderr);
+		fprintf(stderr, "assay verify: %s\n", assay_strerror(r));
+		assay_verify_free(v);
+		return ASSAY_EXIT_USAGE;
+	}
+	if (fmt == FORMAT_JSON)
+		print_verify_json(dir, v);
+	else
+		print_verify_text(dir, v);
+	assay_verify_free(v);
+	return r == 0 ? 0 : ASSAY_EXIT_FAIL;
 }
 
 /* --- main ------------------------------------------------------------- */

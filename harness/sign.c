@@ -1,0 +1,1595 @@
+/*
+ * sign.c - MANIFEST, CMS signature, keygen and verification of reports.
+ *
+ * What is signed says what it is (openssh PROTOCOL.sshsig, signify): the
+ * MANIFEST starts with a purpose and version line and names its hash, and
+ * the CMS SignedData over it carries the signer's certificate.  The
+ * directory is walked with openat()/fstatat(AT_SYMLINK_NOFOLLOW) and files
+ * are opened O_NOFOLLOW, so a hostile report can't make us read outside it.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "error.h"
+#include "sign.h"
+
+#define SHA256_LEN		32
+#define READ_CHUNK		65536
+#define MAX_PEM_LEN		(256 * 1024)
+#define MAX_REPORT_XML_LEN	(16 * 1024 * 1024)
+#define REPORT_NS		"urn:assay:report:1"
+
+enum entry_kind {
+	ENT_FILE,
+	ENT_SYMLINK,
+	ENT_SPECIAL,
+	ENT_TOO_DEEP,
+	ENT_BAD_NAME,
+	ENT_UNREADABLE,
+};
+
+struct entry {
+	char		*path;
+	enum entry_kind	 kind;
+	unsigned char	 sha[SHA256_LEN];
+};
+
+struct entries {
+	struct entry	*v;
+	size_t		 n, alloc;
+};
+
+static const char *const report_fields[] = {
+	"id", "manufacturer", "model", "hardware-version", "firmware-version",
+	"verdict", "pass", "fail", "inconclusive", "not-applicable", "error",
+};
+#define NREPORT_FIELDS	(sizeof(report_fields) / sizeof(report_fields[0]))
+
+struct assay_verify {
+	int			 ok;
+	int			 sig_ok;
+	enum assay_verify_trust	 trust;
+	char			*signer;
+	char			*signing_time;
+	char			*algorithm;
+	size_t			 nlisted, nmatched;
+	char			*report[NREPORT_FIELDS];
+	struct assay_diag	*problems;
+	struct assay_diag	*warnings;
+};
+
+/* --- small helpers ---------------------------------------------------- */
+
+static void
+entries_free(struct entries *es)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++)
+		free(es->v[i].path);
+	free(es->v);
+	es->v = NULL;
+	es->n = es->alloc = 0;
+}
+
+static int
+entries_add(struct entries *es, const char *path, enum entry_kind kind,
+    const unsigned char *sha)
+{
+	struct entry *nv;
+	size_t na;
+
+	if (es->n >= ASSAY_SIGN_MAX_FILES)
+		return ASSAY_ERR_TOO_BIG;
+	if (es->n == es->alloc) {
+		na = es->alloc ? es->alloc * 2 : 64;
+		if ((nv = reallocarray(es->v, na, sizeof(*nv))) == NULL)
+			return ASSAY_ERR_ALLOC;
+		es->v = nv;
+		es->alloc = na;
+	}
+	if ((es->v[es->n].path = strdup(path)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	es->v[es->n].kind = kind;
+	if (sha != NULL)
+		memcpy(es->v[es->n].sha, sha, SHA256_LEN);
+	else
+		memset(es->v[es->n].sha, 0, SHA256_LEN);
+	es->n++;
+	return 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path,
+	    ((const struct entry *)b)->path);
+}
+
+static void
+hex_encode(const unsigned char *p, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+static int
+hex_nibble(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Adds the first queued OpenSSL error to d under file; clears the queue. */
+static void
+diag_openssl(struct assay_diag *d, const char *file, const char *what)
+{
+	unsigned long e;
+	const char *data = NULL;
+	int flags = 0;
+	char msg[256];
+
+	e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
+	if (e == 0)
+		assay_diag_add(d, file, 0, "%s", what);
+	else {
+		ERR_error_string_n(e, msg, sizeof(msg));
+		assay_diag_add(d, file, 0, "%s: %s%s%s", what,
+		    ERR_reason_error_string(e) ? ERR_reason_error_string(e) : msg,
+		    (flags & ERR_TXT_STRING) && data && *data ? ": " : "",
+		    (flags & ERR_TXT_STRING) && data ? data : "");
+	}
+	ERR_clear_error();
+}
+
+/*
+ * Reads a regular file name relative to dfd (never through a symbolic
+ * link) into a new buffer capped at max_len.  A file over the cap is
+ * ASSAY_ERR_TOO_BIG.
+ */
+static int
+read_at(int dfd, const char *name, size_t max_len, struct assay_buf **bp)
+{
+	struct assay_buf *b = NULL;
+	struct stat st;
+	char chunk[READ_CHUNK];
+	ssize_t n;
+	int fd = -1, r;
+
+	*bp = NULL;
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC | O_NOCTTY)) == -1) {
+		r = (errno == ENOENT) ? ASSAY_ERR_NOT_FOUND :
+		    (errno == ELOOP) ? ASSAY_ERR_UNSAFE_PATH : ASSAY_ERR_IO;
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = ASSAY_ERR_UNSAFE_PATH;
+		goto out;
+	}
+	if ((uintmax_t)st.st_size > max_len) {
+		r = ASSAY_ERR_TOO_BIG;
+		goto out;
+	}
+	if ((b = assay_buf_new(max_len)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			r = ASSAY_ERR_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((r = assay_buf_put(b, chunk, (size_t)n)) != 0)
+			goto out;
+	}
+	*bp = b;
+	b = NULL;
+	r = 0;
+ out:
+	if (fd != -1)
+		close(fd);
+	assay_buf_free(b);
+	return r;
+}
+
+static const char *
+read_err_reason(int r)
+{
+	switch (r) {
+	case ASSAY_ERR_NOT_FOUND:
+		return "missing";
+	case ASSAY_ERR_UNSAFE_PATH:
+		return "not a regular file (symbolic links are not followed)";
+	case ASSAY_ERR_TOO_BIG:
+		return "larger than its size limit";
+	default:
+		return assay_strerror(r);
+	}
+}
+
+/* Reads a PEM file (a path the user gave) capped at MAX_PEM_LEN. */
+static int
+read_user_file(const char *path, struct assay_buf **bp)
+{
+	return read_at(AT_FDCWD, path, MAX_PEM_LEN, bp);
+}
+
+/*
+ * Writes data to dfd/name through a temporary file and rename, so a
+ * reader never sees a half-written file.
+ */
+static int
+write_at(int dfd, const char *name, const void *data, size_t len, mode_t mode)
+{
+	char tmp[256];
+	const unsigned char *p = data;
+	ssize_t n;
+	int fd = -1, r = ASSAY_ERR_IO;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= sizeof(tmp))
+		return ASSAY_ERR_INVALID_ARG;
+	(void)unlinkat(dfd, tmp, 0);
+	if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode)) == -1)
+		goto out;
+	if (fchmod(fd, mode) != 0)
+		goto out;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) != 0)
+		goto out;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (renameat(dfd, tmp, dfd, name) != 0)
+		goto out;
+	r = 0;
+ out:
+	if (fd != -1)
+		close(fd);
+	if (r != 0)
+		(void)unlinkat(dfd, tmp, 0);
+	return r;
+}
+
+/* --- directory walk --------------------------------------------------- */
+
+/* A file name we can put on a MANIFEST line: no control bytes. */
+static int
+name_ok(const char *name)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Writes prefix/name to dst with control bytes as \xNN, cut to fit. */
+static void
+escape_name(char *dst, size_t size, const char *prefix, const char *name)
+{
+	const unsigned char *p;
+	size_t n;
+
+	n = (size_t)snprintf(dst, size, "%s%s", prefix, *prefix ? "/" : "");
+	for (p = (const unsigned char *)name; *p != '\0' && n + 5 < size; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			n += (size_t)snprintf(dst + n, size - n, "\\x%02x", *p);
+		else
+			dst[n++] = (char)*p;
+	}
+	dst[n < size ? n : size - 1] = '\0';
+}
+
+static int
+hash_fd(int fd, unsigned char *sha)
+{
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char chunk[READ_CHUNK];
+	unsigned int mdlen = 0;
+	ssize_t n;
+	int r = ASSAY_ERR_CRYPTO;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto out;
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			r = ASSAY_ERR_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (EVP_DigestUpdate(ctx, chunk, (size_t)n) != 1)
+			goto out;
+	}
+	if (EVP_DigestFinal_ex(ctx, sha, &mdlen) != 1 || mdlen != SHA256_LEN)
+		goto out;
+	r = 0;
+ out:
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+/*
+ * Adds every entry below the directory dfd (borrowed) to es, with prefix
+ * ("" at the top) before each name.  Regular files get their SHA-256;
+ * anything else is recorded with its kind and never followed or read.
+ */
+static int
+walk(int dfd, const char *prefix, int depth, struct entries *es)
+{
+	DIR *dir = NULL;
+	struct dirent *de;
+	struct stat st, st2;
+	unsigned char sha[SHA256_LEN];
+	char path[ASSAY_SIGN_MAX_PATH_LEN + 2];
+	int fd = -1, sub = -1, r;
+
+	if ((fd = dup(dfd)) == -1)
+		return ASSAY_ERR_IO;
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return ASSAY_ERR_IO;
+	}
+	rewinddir(dir);
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(dir)) == NULL) {
+			r = errno ? ASSAY_ERR_IO : 0;
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (depth == 0 && (strcmp(de->d_name, ASSAY_SIGN_MANIFEST) == 0 ||
+		    strcmp(de->d_name, ASSAY_SIGN_SIGNATURE) == 0))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", prefix,
+		    *prefix ? "/" : "", de->d_name) > ASSAY_SIGN_MAX_PATH_LEN ||
+		    !name_ok(de->d_name)) {
+			/* Named, escaped, so it can't forge lines of output. */
+			escape_name(path, sizeof(path), prefix, de->d_name);
+			if ((r = entries_add(es, path, ENT_BAD_NAME, NULL)) != 0)
+				break;
+			continue;
+		}
+		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if ((r = entries_add(es, path, ENT_UNREADABLE, NULL)) != 0)
+				break;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (depth + 1 >= ASSAY_SIGN_MAX_DEPTH) {
+				r = entries_add(es, path, ENT_TOO_DEEP, NULL);
+			} else if ((sub = openat(dirfd(dir), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+				r = entries_add(es, path, ENT_UNREADABLE, NULL);
+			} else {
+				r = walk(sub, path, depth + 1, es);
+				close(sub);
+				sub = -1;
+			}
+		} else if (S_ISLNK(st.st_mode)) {
+			r = entries_add(es, path, ENT_SYMLINK, NULL);
+		} else if (!S_ISREG(st.st_mode)) {
+			r = entries_add(es, path, ENT_SPECIAL, NULL);
+		} else if ((sub = openat(dirfd(dir), de->d_name, O_RDONLY |
+		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1 ||
+		    fstat(sub, &st2) != 0 || !S_ISREG(st2.st_mode) ||
+		    st2.st_ino != st.st_ino || hash_fd(sub, sha) != 0) {
+			/* Replaced under us, or unreadable. */
+			r = entries_add(es, path, ENT_UNREADABLE, NULL);
+		} else {
+			r = entries_add(es, path, ENT_FILE, sha);
+		}
+		if (sub != -1) {
+			close(sub);
+			sub = -1;
+		}
+		if (r != 0)
+			break;
+	}
+	closedir(dir);
+	return r;
+}
+
+static const char *
+kind_reason(enum entry_kind k)
+{
+	switch (k) {
+	case ENT_SYMLINK:
+		return "symbolic link (not followed)";
+	case ENT_SPECIAL:
+		return "special file (not a regular file)";
+	case ENT_TOO_DEEP:
+		return "directory nested too deep";
+	case ENT_BAD_NAME:
+		return "name too long or with control characters";
+	case ENT_UNREADABLE:
+		return "cannot be read";
+	case ENT_FILE:
+		break;
+	}
+	return "regular file";
+}
+
+static int
+open_dir(const char *dir, int *dfdp)
+{
+	if ((*dfdp = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? ASSAY_ERR_NOT_FOUND : ASSAY_ERR_IO;
+	return 0;
+}
+
+/* --- manifest --------------------------------------------------------- */
+
+static int
+build_manifest(const struct entries *es, struct assay_buf **bp)
+{
+	struct assay_buf *b = NULL;
+	char hex[2 * SHA256_LEN + 1];
+	size_t i;
+	int r;
+
+	*bp = NULL;
+	if ((b = assay_buf_new(ASSAY_SIGN_MAX_MANIFEST_LEN)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((r = assay_buf_puts(b, ASSAY_SIGN_PURPOSE "\n"
+	    ASSAY_SIGN_HASH_LINE "\n")) != 0)
+		goto out;
+	for (i = 0; i < es->n; i++) {
+		hex_encode(es->v[i].sha, SHA256_LEN, hex);
+		if ((r = assay_buf_printf(b, "%s  %s\n", hex, es->v[i].path)) != 0)
+			goto out;
+	}
+	*bp = b;
+	b = NULL;
+	r = 0;
+ out:
+	assay_buf_free(b);
+	return r;
+}
+
+/* 1 when p is a normalised relative path: no "/" at the ends, no empty, "." or ".." part. */
+static int
+relpath_ok(const char *p)
+{
+	const char *s, *e;
+	size_t n;
+
+	if (*p == '\0' || !name_ok(p) || strlen(p) > ASSAY_SIGN_MAX_PATH_LEN)
+		return 0;
+	for (s = p;; s = e + 1) {
+		e = strchr(s, '/');
+		n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		if (e == NULL)
+			break;
+	}
+	if (strcmp(p, ASSAY_SIGN_MANIFEST) == 0 ||
+	    strcmp(p, ASSAY_SIGN_SIGNATURE) == 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Parses MANIFEST text into es (sorted, as the format requires).  The first
+ * problem is added to d as MANIFEST:line and ends the parse.
+ */
+static int
+parse_manifest(const char *data, size_t len, struct entries *es,
+    struct assay_diag *d)
+{
+	unsigned char sha[SHA256_LEN];
+	const char *line, *nl, *path;
+	char *copy = NULL;
+	size_t llen, i;
+	long lineno = 0;
+	int r = ASSAY_ERR_PARSE, hi, lo;
+
+	if (memchr(data, '\0', len) != NULL) {
+		assay_diag_add(d, ASSAY_SIGN_MANIFEST, 0,
+		    "contains NUL bytes: not a manifest");
+		return ASSAY_ERR_PARSE;
+	}
+	if (len == 0 || data[len - 1] != '\n') {
+		assay_diag_add(d, ASSAY_SIGN_MANIFEST, 0,
+		    "empty or does not end with a newline");
+		return ASSAY_ERR_PARSE;
+	}
+	for (line = data; line < data + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(data + len - line));
+		llen = (size_t)(nl - line);
+		lineno++;
+		if (lineno == 1) {
+			if (llen != strlen(ASSAY_SIGN_PURPOSE) ||
+			    memcmp(line, ASSAY_SIGN_PURPOSE, llen) != 0) {
+				assay_diag_add(d, ASSAY_SIGN_MANIFEST, 1,
+				    "first line is not \"%s\": not an Assay "
+				    "report manifest", ASSAY_SIGN_PURPOSE);
+				goto out;
+			}
+			continue;
+		}
+		if (lineno == 2) {
+			if (llen != strlen(ASSAY_SIGN_HASH_LINE) ||
+			    memcmp(line, ASSAY_SIGN_HASH_LINE, llen) != 0) {
+				assay_diag_add(d, ASSAY_SIGN_MANIFEST, 2,
+				    "expected \"%s\" (no other hash is supported)",
+				    ASSAY_SIGN_HASH_LINE);
+				goto out;
+			}
+			continue;
+		}
+		if (lineno - 2 > ASSAY_SIGN_MAX_FILES) {
+			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
+			    "more than %d files", ASSAY_SIGN_MAX_FILES);
+			r = ASSAY_ERR_TOO_BIG;
+			goto out;
+		}
+		if (llen < 2 * SHA256_LEN + 3 || line[2 * SHA256_LEN] != ' ' ||
+		    line[2 * SHA256_LEN + 1] != ' ') {
+			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
+			    "expected \"<64 hex digits>  <path>\"");
+			goto out;
+		}
+		for (i = 0; i < SHA256_LEN; i++) {
+			hi = hex_nibble((unsigned char)line[2 * i]);
+			lo = hex_nibble((unsigned char)line[2 * i + 1]);
+			if (hi < 0 || lo < 0) {
+				assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
+				    "hash is not 64 lowercase hex digits");
+				goto out;
+			}
+			sha[i] = (unsigned char)(hi << 4 | lo);
+		}
+		path = line + 2 * SHA256_LEN + 2;
+		free(copy);
+		if ((copy = strndup(path, (size_t)(nl - path))) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (!relpath_ok(copy)) {
+			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
+			    "unsafe or malformed path (absolute, \"..\", \".\", "
+			    "empty part, control character, or reserved name)");
+			r = ASSAY_ERR_UNSAFE_PATH;
+			goto out;
+		}
+		if (es->n > 0 && strcmp(es->v[es->n - 1].path, copy) >= 0) {
+			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
+			    "paths not in strictly increasing byte order "
+			    "(unsorted or duplicate)");
+			goto out;
+		}
+		if ((r = entries_add(es, copy, ENT_FILE, sha)) != 0)
+			goto out;
+		r = ASSAY_ERR_PARSE;
+	}
+	if (lineno < 2) {
+		assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
+		    "truncated: no \"%s\" line", ASSAY_SIGN_HASH_LINE);
+		goto out;
+	}
+	r = 0;
+ out:
+	free(copy);
+	return r;
+}
+
+/* --- keys and certificates ------------------------------------------- */
+
+static int
+load_key(const char *path, EVP_PKEY **kp, struct assay_diag *d)
+{
+	struct assay_buf *b = NULL;
+	BIO *bio = NULL;
+	int r;
+
+	*kp = NULL;
+	if ((r = read_user_file(path, &b)) != 0) {
+		assay_diag_add(d, path, 0, "private key: %s", read_err_reason(r));
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(assay_buf_data(b),
+	    (int)assay_buf_len(b))) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	/* No passphrase callback: an encrypted key fails here, by name. */
+	if ((*kp = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"")) == NULL) {
+		diag_openssl(d, path, "not an unencrypted PEM private key");
+		r = ASSAY_ERR_CRYPTO;
+		goto out;
+	}
+	r = 0;
+ out:
+	BIO_free(bio);
+	assay_buf_free(b);	/* wipes the key bytes */
+	return r;
+}
+
+static int
+load_cert(const char *path, X509 **xp, struct assay_diag *d)
+{
+	struct assay_buf *b = NULL;
+	BIO *bio = NULL;
+	int r;
+
+	*xp = NULL;
+	if ((r = read_user_file(path, &b)) != 0) {
+		assay_diag_add(d, path, 0, "certificate: %s", read_err_reason(r));
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(assay_buf_data(b),
+	    (int)assay_buf_len(b))) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if ((*xp = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL) {
+		diag_openssl(d, path, "not a PEM X.509 certificate");
+		r = ASSAY_ERR_CRYPTO;
+		goto out;
+	}
+	r = 0;
+ out:
+	BIO_free(bio);
+	assay_buf_free(b);
+	return r;
+}
+
+/* Which key types we sign with; returns 0 or ASSAY_ERR_CRYPTO with a reason. */
+static int
+check_key_type(EVP_PKEY *k, const char *path, struct assay_diag *d)
+{
+	char group[64];
+	size_t glen = 0;
+
+	if (EVP_PKEY_is_a(k, "ED25519"))
+		return 0;
+	if (EVP_PKEY_is_a(k, "RSA")) {
+		if (EVP_PKEY_get_bits(k) < 2048) {
+			assay_diag_add(d, path, 0, "RSA key of %d bits: need "
+			    "at least 2048 (keygen makes 3072)",
+			    EVP_PKEY_get_bits(k));
+			return ASSAY_ERR_CRYPTO;
+		}
+		return 0;
+	}
+	if (EVP_PKEY_is_a(k, "EC")) {
+		if (EVP_PKEY_get_utf8_string_param(k, "group", group,
+		    sizeof(group), &glen) == 1 && (strcmp(group, "prime256v1") == 0 ||
+		    strcmp(group, "P-256") == 0 || strcmp(group, "secp384r1") == 0 ||
+		    strcmp(group, "P-384") == 0))
+			return 0;
+		assay_diag_add(d, path, 0, "EC key on curve %s: need P-256 "
+		    "or P-384", glen ? group : "(unknown)");
+		return ASSAY_ERR_CRYPTO;
+	}
+	assay_diag_add(d, path, 0, "key type %s not supported (ECDSA P-256, "
+	    "RSA >= 2048 or Ed25519)", EVP_PKEY_get0_type_name(k));
+	return ASSAY_ERR_CRYPTO;
+}
+
+/* Parses "/CN=x/O=y" into a new X509_NAME. */
+static int
+parse_subject(const char *s, X509_NAME **np, struct assay_diag *d)
+{
+	X509_NAME *n = NULL;
+	char *copy = NULL, *p, *next, *eq;
+	int r = ASSAY_ERR_INVALID_ARG;
+
+	*np = NULL;
+	if (s == NULL || s[0] != '/' || strlen(s) > 1024) {
+		assay_diag_add(d, "subject", 0, "expected \"/CN=name[/O=org...]\"");
+		return ASSAY_ERR_INVALID_ARG;
+	}
+	if ((copy = strdup(s + 1)) == NULL || (n = X509_NAME_new()) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	for (p = copy; p != NULL; p = next) {
+		if ((next = strchr(p, '/')) != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(p, '=')) == NULL || eq == p || eq[1] == '\0') {
+			assay_diag_add(d, "subject", 0, "\"%s\": expected "
+			    "TYPE=value", p);
+			goto out;
+		}
+		*eq = '\0';
+		if (X509_NAME_add_entry_by_txt(n, p, MBSTRING_UTF8,
+		    (const unsigned char *)eq + 1, -1, -1, 0) != 1) {
+			ERR_clear_error();
+			assay_diag_add(d, "subject", 0, "unknown attribute "
+			    "type \"%s\"", p);
+			goto out;
+		}
+	}
+	*np = n;
+	n = NULL;
+	r = 0;
+ out:
+	X509_NAME_free(n);
+	free(copy);
+	return r;
+}
+
+static int
+add_ext(X509 *x, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+	int ok;
+
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value)) == NULL)
+		return ASSAY_ERR_CRYPTO;
+	ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok == 1 ? 0 : ASSAY_ERR_CRYPTO;
+}
+
+int
+assay_sign_keytype_parse(const char *s, enum assay_sign_keytype *type)
+{
+	if (strcmp(s, "ecdsa") == 0 || strcmp(s, "ecdsa-p256") == 0)
+		*type = ASSAY_SIGN_KEY_ECDSA_P256;
+	else if (strcmp(s, "rsa") == 0 || strcmp(s, "rsa3072") == 0)
+		*type = ASSAY_SIGN_KEY_RSA3072;
+	else if (strcmp(s, "ed25519") == 0)
+		*type = ASSAY_SIGN_KEY_ED25519;
+	else
+		return ASSAY_ERR_INVALID_ARG;
+	return 0;
+}
+
+int
+assay_sign_keygen(const char *out_dir, enum assay_sign_keytype type,
+    const char *subject, int days, int flags, struct assay_diag *d)
+{
+	EVP_PKEY *k = NULL;
+	X509 *x = NULL;
+	X509_NAME *name = NULL;
+	BIGNUM *serial = NULL;
+	BIO *kb = NULL, *cb = NULL;
+	char *p = NULL;
+	long plen;
+	int dfd = -1, r;
+
+	if (out_dir == NULL || days < 1 || days > 36500) {
+		assay_diag_add(d, "keygen", 0, "days must be 1..36500");
+		return ASSAY_ERR_INVALID_ARG;
+	}
+	if ((r = parse_subject(subject, &name, d)) != 0)
+		goto out;
+	if (mkdir(out_dir, 0700) != 0 && errno != EEXIST) {
+		assay_diag_add(d, out_dir, 0, "mkdir: %s", strerror(errno));
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	if ((r = open_dir(out_dir, &dfd)) != 0) {
+		assay_diag_add(d, out_dir, 0, "%s", strerror(errno));
+		goto out;
+	}
+	if (!(flags & ASSAY_SIGN_FORCE) &&
+	    (faccessat(dfd, "key.pem", F_OK, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    faccessat(dfd, "cert.pem", F_OK, AT_SYMLINK_NOFOLLOW) == 0)) {
+		assay_diag_add(d, out_dir, 0, "key.pem or cert.pem exists "
+		    "(use --force to replace)");
+		r = ASSAY_ERR_EXISTS;
+		goto out;
+	}
+	r = ASSAY_ERR_CRYPTO;
+	switch (type) {
+	case ASSAY_SIGN_KEY_ECDSA_P256:
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+		break;
+	case ASSAY_SIGN_KEY_RSA3072:
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
+		break;
+	case ASSAY_SIGN_KEY_ED25519:
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+		break;
+	}
+	if (k == NULL) {
+		diag_openssl(d, "keygen", "key generation failed");
+		goto out;
+	}
+	if ((x = X509_new()) == NULL || (serial = BN_new()) == NULL)
+		goto out;
+	/* 159 random bits: positive, at most 20 octets (RFC 5280 4.1.2.2). */
+	if (X509_set_version(x, X509_VERSION_3) != 1 ||
+	    BN_rand(serial, 159, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
+	    BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(x)) == NULL ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(x), days, 0, NULL) == NULL ||
+	    X509_set_subject_name(x, name) != 1 ||
+	    X509_set_issuer_name(x, name) != 1 ||
+	    X509_set_pubkey(x, k) != 1)
+		goto out;
+	if ((r = add_ext(x, NID_basic_constraints, "critical,CA:FALSE")) != 0 ||
+	    (r = add_ext(x, NID_key_usage,
+	    "critical,digitalSignature,nonRepudiation")) != 0 ||
+	    (r = add_ext(x, NID_subject_key_identifier, "hash")) != 0)
+		goto out;
+	r = ASSAY_ERR_CRYPTO;
+	if (X509_sign(x, k, type == ASSAY_SIGN_KEY_ED25519 ? NULL :
+	    EVP_sha256()) == 0) {
+		diag_openssl(d, "keygen", "self-signing the certificate failed");
+		goto out;
+	}
+	/* The key's PEM lives only in secure-heap memory and is wiped. */
+	if ((kb = BIO_new(BIO_s_secmem())) == NULL ||
+	    (cb = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PrivateKey(kb, k, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    PEM_write_bio_X509(cb, x) != 1)
+		goto out;
+	if ((plen = BIO_get_mem_data(kb, &p)) <= 0 ||
+	    (r = write_at(dfd, "key.pem", p, (size_t)plen, 0600)) != 0) {
+		assay_diag_add(d, out_dir, 0, "writing key.pem: %s",
+		    strerror(errno));
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	if ((plen = BIO_get_mem_data(cb, &p)) <= 0 ||
+	    (r = write_at(dfd, "cert.pem", p, (size_t)plen, 0644)) != 0) {
+		assay_diag_add(d, out_dir, 0, "writing cert.pem: %s",
+		    strerror(errno));
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	r = 0;
+ out:
+	if (r == ASSAY_ERR_CRYPTO && d != NULL && assay_diag_count(d) == 0)
+		diag_openssl(d, "keygen", "certificate creation failed");
+	if (dfd != -1)
+		close(dfd);
+	BIO_free(kb);
+	BIO_free(cb);
+	BN_free(serial);
+	X509_NAME_free(name);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	return r;
+}
+
+/* --- signing ---------------------------------------------------------- */
+
+static int
+cms_sign_manifest(const struct assay_buf *man, X509 *cert, EVP_PKEY *k,
+    struct assay_buf **outp, struct assay_diag *d)
+{
+	CMS_ContentInfo *cms = NULL;
+	BIO *in = NULL, *out = NULL;
+	const EVP_MD *md;
+	char *p = NULL;
+	long plen;
+	int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL |
+	    CMS_CADES;
+	int r = ASSAY_ERR_CRYPTO;
+
+	/*
+	 * CMS_CADES adds the ESS signingCertificateV2 attribute: the SHA-256
+	 * of the signer's certificate is signed too, so the certificate
+	 * carried in report.p7s can't be swapped or altered.
+	 */
+	*outp = NULL;
+	/* RFC 8419 fixes SHA-512 for Ed25519; SHA-256 otherwise. */
+	md = EVP_PKEY_is_a(k, "ED25519") ? EVP_sha512() : EVP_sha256();
+	if ((in = BIO_new_mem_buf(assay_buf_data(man),
+	    (int)assay_buf_len(man))) == NULL)
+		goto out;
+	if ((cms = CMS_sign(NULL, NULL, NULL, NULL, flags)) == NULL ||
+	    CMS_add1_signer(cms, cert, k, md, flags) == NULL) {
+		diag_openssl(d, ASSAY_SIGN_SIGNATURE, "CMS signer setup failed");
+		goto out;
+	}
+	if (CMS_final(cms, in, NULL, flags) != 1) {
+		if (EVP_PKEY_is_a(k, "ED25519"))
+			assay_diag_add(d, ASSAY_SIGN_SIGNATURE, 0,
+			    "this OpenSSL (%s) cannot make CMS signatures with "
+			    "Ed25519 keys (RFC 8419 is not implemented; "
+			    "openssl/openssl#11915): use an ECDSA P-256 or RSA "
+			    "key", OpenSSL_version(OPENSSL_VERSION_STRING));
+		else
+			diag_openssl(d, ASSAY_SIGN_SIGNATURE, "CMS signing failed");
+		ERR_clear_error();
+		goto out;
+	}
+	if ((out = BIO_new(BIO_s_mem())) == NULL ||
+	    i2d_CMS_bio(out, cms) != 1 ||
+	    (plen = BIO_get_mem_data(out, &p)) <= 0)
+		goto out;
+	if ((*outp = assay_buf_new(ASSAY_SIGN_MAX_P7S_LEN)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = assay_buf_put(*outp, p, (size_t)plen)) != 0) {
+		assay_buf_free(*outp);
+		*outp = NULL;
+		goto out;
+	}
+	r = 0;
+ out:
+	BIO_free(in);
+	BIO_free(out);
+	CMS_ContentInfo_free(cms);
+	return r;
+}
+
+int
+assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
+    int flags, struct assay_diag *d)
+{
+	struct entries es = { NULL, 0, 0 };
+	struct assay_buf *man = NULL, *sig = NULL;
+	EVP_PKEY *k = NULL;
+	X509 *cert = NULL;
+	size_t i, bad = 0;
+	int dfd = -1, r;
+
+	if (dir == NULL || key_path == NULL || cert_path == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	if ((r = open_dir(dir, &dfd)) != 0) {
+		assay_diag_add(d, dir, 0, "not a readable directory: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (!(flags & ASSAY_SIGN_FORCE) &&
+	    (faccessat(dfd, ASSAY_SIGN_MANIFEST, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    faccessat(dfd, ASSAY_SIGN_SIGNATURE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)) {
+		assay_diag_add(d, dir, 0, "already signed (MANIFEST or "
+		    "report.p7s exists; use --force to re-sign)");
+		r = ASSAY_ERR_EXISTS;
+		goto out;
+	}
+	if ((r = load_key(key_path, &k, d)) != 0 ||
+	    (r = load_cert(cert_path, &cert, d)) != 0 ||
+	    (r = check_key_type(k, key_path, d)) != 0)
+		goto out;
+	if (X509_check_private_key(cert, k) != 1) {
+		ERR_clear_error();
+		assay_diag_add(d, key_path, 0, "key does not match the "
+		    "certificate %s", cert_path);
+		r = ASSAY_ERR_CRYPTO;
+		goto out;
+	}
+	if ((r = walk(dfd, "", 0, &es)) != 0) {
+		assay_diag_add(d, dir, 0, "reading the directory: %s",
+		    assay_strerror(r));
+		goto out;
+	}
+	for (i = 0; i < es.n; i++) {
+		if (es.v[i].kind == ENT_FILE)
+			continue;
+		assay_diag_add(d, es.v[i].path, 0, "%s: refusing to sign",
+		    kind_reason(es.v[i].kind));
+		bad++;
+	}
+	if (bad > 0) {
+		r = ASSAY_ERR_UNSAFE_PATH;
+		goto out;
+	}
+	qsort(es.v, es.n, sizeof(*es.v), entry_cmp);
+	if ((r = build_manifest(&es, &man)) != 0) {
+		assay_diag_add(d, ASSAY_SIGN_MANIFEST, 0, "%s",
+		    assay_strerror(r));
+		goto out;
+	}
+	if ((r = cms_sign_manifest(man, cert, k, &sig, d)) != 0)
+		goto out;
+	/* report.p7s is removed first, so no old signature meets a new MANIFEST. */
+	if ((unlinkat(dfd, ASSAY_SIGN_SIGNATURE, 0) != 0 && errno != ENOENT) ||
+	    (r = write_at(dfd, ASSAY_SIGN_MANIFEST, assay_buf_data(man),
+	    assay_buf_len(man), 0644)) != 0 ||
+	    (r = write_at(dfd, ASSAY_SIGN_SIGNATURE, assay_buf_data(sig),
+	    assay_buf_len(sig), 0644)) != 0) {
+		assay_diag_add(d, dir, 0, "writing MANIFEST/report.p7s: %s",
+		    strerror(errno));
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	r = 0;
+ out:
+	if (dfd != -1)
+		close(dfd);
+	entries_free(&es);
+	assay_buf_free(man);
+	assay_buf_free(sig);
+	X509_free(cert);
+	EVP_PKEY_free(k);
+	return r;
+}
+
+/* --- verification ----------------------------------------------------- */
+
+static void
+set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? strdup(s) : NULL;
+}
+
+static char *
+name_oneline(const X509_NAME *n)
+{
+	BIO *b;
+	char *p = NULL, *s = NULL;
+	long len;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	    (len = BIO_get_mem_data(b, &p)) >= 0)
+		s = strndup(p, (size_t)len);
+	BIO_free(b);
+	return s;
+}
+
+static void
+note_signing_time(struct assay_verify *v, CMS_SignerInfo *si)
+{
+	X509_ATTRIBUTE *a;
+	ASN1_TYPE *t;
+	struct tm tm;
+	char s[32];
+	int i;
+
+	if ((i = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1)) < 0 ||
+	    (a = CMS_signed_get_attr(si, i)) == NULL ||
+	    (t = X509_ATTRIBUTE_get0_type(a, 0)) == NULL)
+		return;
+	if (t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME)
+		return;
+	if (ASN1_TIME_to_tm((ASN1_TIME *)t->value.asn1_string, &tm) != 1)
+		return;
+	if (strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+		set_str(&v->signing_time, s);
+}
+
+/* Records signer subject and algorithm from the embedded certificates. */
+static X509 *
+note_signer(struct assay_verify *v, CMS_ContentInfo *cms, CMS_SignerInfo *si)
+{
+	X509 *found = NULL;
+	STACK_OF(X509) *certs;
+	X509 *x;
+	X509_ALGOR *sigalg = NULL;
+	const ASN1_OBJECT *obj;
+	char name[80];
+	int i;
+
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &sigalg);
+	if (sigalg != NULL) {
+		X509_ALGOR_get0(&obj, NULL, NULL, sigalg);
+		if (OBJ_obj2txt(name, sizeof(name), obj, 0) > 0)
+			set_str(&v->algorithm, name);
+	}
+	if ((certs = CMS_get1_certs(cms)) == NULL)
+		return NULL;
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		x = sk_X509_value(certs, i);
+		if (CMS_SignerInfo_cert_cmp(si, x) == 0) {
+			free(v->signer);
+			v->signer = name_oneline(X509_get_subject_name(x));
+			if (X509_up_ref(x) == 1)
+				found = x;
+			break;
+		}
+	}
+	sk_X509_pop_free(certs, X509_free);
+	return found;
+}
+
+/*
+ * The signed ESS signingCertificateV2 attribute must name cert (its hash):
+ * CMS_verify() only checks it together with a certificate chain, so a
+ * signature-only or pinned check does it here.
+ */
+static int
+check_signing_cert(CMS_SignerInfo *si, X509 *cert)
+{
+	X509_ATTRIBUTE *a;
+	ASN1_TYPE *t;
+	ESS_SIGNING_CERT_V2 *ss = NULL;
+	STACK_OF(X509) *chain = NULL;
+	const unsigned char *p;
+	int i, ok = 0;
+
+	if ((i = CMS_signed_get_attr_by_NID(si,
+	    NID_id_smime_aa_signingCertificateV2, -1)) < 0 ||
+	    CMS_signed_get_attr_by_NID(si,
+	    NID_id_smime_aa_signingCertificateV2, i) >= 0 ||
+	    (a = CMS_signed_get_attr(si, i)) == NULL ||
+	    X509_ATTRIBUTE_count(a) != 1 ||
+	    (t = X509_ATTRIBUTE_get0_type(a, 0)) == NULL ||
+	    t->type != V_ASN1_SEQUENCE)
+		goto out;
+	p = t->value.sequence->data;
+	if ((ss = d2i_ESS_SIGNING_CERT_V2(NULL, &p,
+	    t->value.sequence->length)) == NULL)
+		goto out;
+	if ((chain = sk_X509_new_null()) == NULL || sk_X509_push(chain, cert) <= 0)
+		goto out;
+	ok = OSSL_ESS_check_signing_certs(NULL, ss, chain, 1) > 0;
+ out:
+	ERR_clear_error();
+	sk_X509_free(chain);
+	ESS_SIGNING_CERT_V2_free(ss);
+	return ok;
+}
+
+static int
+check_signature(struct assay_verify *v, const struct assay_buf *p7s,
+    const struct assay_buf *man, X509_STORE *store, X509 *pin)
+{
+	CMS_ContentInfo *cms = NULL;
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *certs = NULL, *signers = NULL;
+	X509 *embedded = NULL;
+	BIO *content = NULL;
+	const unsigned char *p;
+	long plen;
+	int flags = CMS_BINARY, r = ASSAY_ERR_SIGNATURE;
+
+	p = (const unsigned char *)assay_buf_data(p7s);
+	plen = (long)assay_buf_len(p7s);
+	if ((cms = d2i_CMS_ContentInfo(NULL, &p, plen)) == NULL) {
+		ERR_clear_error();
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "not a DER-encoded CMS structure");
+		goto out;
+	}
+	if (p != (const unsigned char *)assay_buf_data(p7s) + plen) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "trailing bytes after the CMS structure");
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "CMS content is not SignedData");
+		goto out;
+	}
+	if (CMS_is_detached(cms) != 1 ||
+	    OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "not a detached signature over data");
+		goto out;
+	}
+	if ((sis = CMS_get0_SignerInfos(cms)) == NULL ||
+	    sk_CMS_SignerInfo_num(sis) != 1) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "expected exactly one signer");
+		goto out;
+	}
+	embedded = note_signer(v, cms, sk_CMS_SignerInfo_value(sis, 0));
+	if (embedded == NULL) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "does not carry the signer's certificate");
+		goto out;
+	}
+	if (pin != NULL && X509_cmp(embedded, pin) != 0) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "signer's certificate is not the pinned certificate");
+		goto out;
+	}
+	note_signing_time(v, sk_CMS_SignerInfo_value(sis, 0));
+	if (pin != NULL) {
+		if ((certs = sk_X509_new_null()) == NULL ||
+		    sk_X509_push(certs, pin) <= 0) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		flags |= CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY;
+	} else if (store == NULL)
+		flags |= CMS_NO_SIGNER_CERT_VERIFY;
+	if ((content = BIO_new_mem_buf(assay_buf_data(man),
+	    (int)assay_buf_len(man))) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if (CMS_verify(cms, certs, store, content, NULL, flags) != 1) {
+		if (pin != NULL && ERR_GET_REASON(ERR_peek_error()) ==
+		    CMS_R_SIGNER_CERTIFICATE_NOT_FOUND) {
+			ERR_clear_error();
+			assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+			    "signer is not the pinned certificate");
+		} else
+			diag_openssl(v->problems, ASSAY_SIGN_SIGNATURE,
+			    "signature over MANIFEST does not verify");
+		goto out;
+	}
+	if (!check_signing_cert(sk_CMS_SignerInfo_value(sis, 0), embedded)) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "signed attributes do not bind the embedded signer "
+		    "certificate (ESS signingCertificateV2 missing or wrong)");
+		goto out;
+	}
+	/* CMS_NOINTERN already forces it; compare whole certificates anyway. */
+	if (pin != NULL && ((signers = CMS_get0_signers(cms)) == NULL ||
+	    sk_X509_num(signers) != 1 ||
+	    X509_cmp(sk_X509_value(signers, 0), pin) != 0)) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "signer is not the pinned certificate");
+		goto out;
+	}
+	r = 0;
+ out:
+	X509_free(embedded);
+	sk_X509_free(signers);
+	sk_X509_free(certs);	/* pin itself belongs to the caller */
+	BIO_free(content);
+	CMS_ContentInfo_free(cms);
+	return r;
+}
+
+static char *
+xpath_string(xmlXPathContextPtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr o;
+	unsigned char *p;
+	char *s = NULL;
+
+	if ((o = xmlXPathEvalExpression((const xmlChar *)expr, ctx)) == NULL)
+		return NULL;
+	if (o->type == XPATH_STRING && o->stringval != NULL &&
+	    o->stringval[0] != '\0' &&
+	    (s = strndup((const char *)o->stringval, 256)) != NULL) {
+		/* Device text is printed: no control bytes reach a terminal. */
+		for (p = (unsigned char *)s; *p != '\0'; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				*p = '?';
+	}
+	xmlXPathFreeObject(o);
+	return s;
+}
+
+/* Reads device and summary from report.xml when it is there and sane. */
+static void
+read_report_xml(struct assay_verify *v, int dfd)
+{
+	struct assay_buf *b = NULL;
+	xmlDocPtr doc = NULL;
+	xmlXPathContextPtr ctx = NULL;
+	char expr[128];
+	size_t i;
+
+	if (read_at(dfd, "report.xml", MAX_REPORT_XML_LEN, &b) != 0)
+		return;
+	doc = xmlReadMemory(assay_buf_data(b), (int)assay_buf_len(b),
+	    "report.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (doc == NULL || doc->intSubset != NULL) {
+		assay_diag_add(v->warnings, "report.xml", 0, "not read: %s",
+		    doc == NULL ? "malformed XML" : "has a DOCTYPE");
+		goto out;
+	}
+	if ((ctx = xmlXPathNewContext(doc)) == NULL ||
+	    xmlXPathRegisterNs(ctx, (const xmlChar *)"r",
+	    (const xmlChar *)REPORT_NS) != 0)
+		goto out;
+	for (i = 0; i < NREPORT_FIELDS; i++) {
+		if (i == 0)
+			snprintf(expr, sizeof(expr), "string(/r:report/@id)");
+		else if (i < 5)
+			snprintf(expr, sizeof(expr),
+			    "string(/r:report/r:device/r:%s)", report_fields[i]);
+		else
+			snprintf(expr, sizeof(expr),
+			    "string(/r:report/r:summary/@%s)", report_fields[i]);
+		v->report[i] = xpath_string(ctx, expr);
+	}
+ out:
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	assay_buf_free(b);
+}
+
+/* Compares the listed files (sorted) with what is on disk (sorted). */
+static void
+compare_files(struct assay_verify *v, const struct entries *want,
+    const struct entries *have)
+{
+	char hw[2 * SHA256_LEN + 1], hh[2 * SHA256_LEN + 1];
+	size_t i = 0, j = 0;
+	int c;
+
+	while (i < want->n || j < have->n) {
+		if (i == want->n)
+			c = 1;
+		else if (j == have->n)
+			c = -1;
+		else
+			c = strcmp(want->v[i].path, have->v[j].path);
+		if (c < 0) {
+			assay_diag_add(v->problems, want->v[i].path, 0,
+			    "listed in MANIFEST but missing");
+			i++;
+		} else if (c > 0) {
+			if (have->v[j].kind == ENT_FILE)
+				assay_diag_add(v->problems, have->v[j].path, 0,
+				    "not listed in MANIFEST (added)");
+			else
+				assay_diag_add(v->problems, have->v[j].path, 0,
+				    "%s, not listed in MANIFEST",
+				    kind_reason(have->v[j].kind));
+			j++;
+		} else {
+			if (have->v[j].kind != ENT_FILE)
+				assay_diag_add(v->problems, have->v[j].path, 0,
+				    "listed in MANIFEST but is a %s",
+				    kind_reason(have->v[j].kind));
+			else if (memcmp(want->v[i].sha, have->v[j].sha,
+			    SHA256_LEN) != 0) {
+				hex_encode(want->v[i].sha, SHA256_LEN, hw);
+				hex_encode(have->v[j].sha, SHA256_LEN, hh);
+				assay_diag_add(v->problems, have->v[j].path, 0,
+				    "content differs (SHA-256 listed %.16s..., "
+				    "found %.16s...)", hw, hh);
+			} else
+				v->nmatched++;
+			i++;
+			j++;
+		}
+	}
+}
+
+/* Without a usable MANIFEST, still name what no report may contain. */
+static void
+note_unsafe(struct assay_verify *v, const struct entries *have)
+{
+	size_t i;
+
+	for (i = 0; i < have->n; i++)
+		if (have->v[i].kind != ENT_FILE)
+			assay_diag_add(v->problems, have->v[i].path, 0, "%s",
+			    kind_reason(have->v[i].kind));
+}
+
+int
+assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
+    struct assay_verify **vp)
+{
+	struct assay_verify *v = NULL;
+	struct assay_buf *man = NULL, *p7s = NULL;
+	struct entries want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
+	X509_STORE *store = NULL;
+	X509 *pin = NULL;
+	int dfd = -1, r, rm, rs, manifest_ok = 0;
+
+	*vp = NULL;
+	if (dir == NULL || (ca_path != NULL && pin_path != NULL))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((v = calloc(1, sizeof(*v))) == NULL ||
+	    (v->problems = assay_diag_new()) == NULL ||
+	    (v->warnings = assay_diag_new()) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	/* Trust material comes from the user: failing to read it is a usage error. */
+	if (ca_path != NULL) {
+		v->trust = ASSAY_VERIFY_CA;
+		if ((store = X509_STORE_new()) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (X509_STORE_load_file(store, ca_path) != 1) {
+			diag_openssl(v->problems, ca_path,
+			    "cannot load CA certificates");
+			r = ASSAY_ERR_INVALID_ARG;
+			goto out;
+		}
+	} else if (pin_path != NULL) {
+		v->trust = ASSAY_VERIFY_PINNED;
+		if ((r = load_cert(pin_path, &pin, v->problems)) != 0) {
+			r = ASSAY_ERR_INVALID_ARG;
+			goto out;
+		}
+	} else {
+		v->trust = ASSAY_VERIFY_SIGNATURE_ONLY;
+		assay_diag_add(v->warnings, ASSAY_SIGN_SIGNATURE, 0,
+		    "no --ca or --cert given: only the signature was checked, "
+		    "not who made it; anyone with a key can produce this");
+	}
+	if ((r = open_dir(dir, &dfd)) != 0) {
+		assay_diag_add(v->problems, dir, 0, "not a readable directory: %s",
+		    strerror(errno));
+		r = ASSAY_ERR_INVALID_ARG;
+		goto out;
+	}
+
+	if ((rm = read_at(dfd, ASSAY_SIGN_MANIFEST, ASSAY_SIGN_MAX_MANIFEST_LEN,
+	    &man)) != 0)
+		assay_diag_add(v->problems, ASSAY_SIGN_MANIFEST, 0, "%s",
+		    read_err_reason(rm));
+	if ((rs = read_at(dfd, ASSAY_SIGN_SIGNATURE, ASSAY_SIGN_MAX_P7S_LEN,
+	    &p7s)) != 0)
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0, "%s",
+		    read_err_reason(rs));
+	if (rm == 0 && rs == 0)
+		v->sig_ok = check_signature(v, p7s, man, store, pin) == 0;
+	if (rm == 0 && parse_manifest(assay_buf_data(man), assay_buf_len(man),
+	    &want, v->problems) == 0)
+		manifest_ok = 1;
+	v->nlisted = want.n;
+
+	if ((r = walk(dfd, "", 0, &have)) != 0) {
+		assay_diag_add(v->problems, dir, 0, "reading the directory: %s",
+		    assay_strerror(r));
+	} else {
+		qsort(have.v, have.n, sizeof(*have.v), entry_cmp);
+		if (manifest_ok)
+			compare_files(v, &want, &have);
+		else
+			note_unsafe(v, &have);
+	}
+	read_report_xml(v, dfd);
+
+	v->ok = v->sig_ok && manifest_ok && assay_diag_count(v->problems) == 0;
+	if (v->sig_ok && v->signing_time == NULL)
+		assay_diag_add(v->warnings, ASSAY_SIGN_SIGNATURE, 0,
+		    "no signing time in the signed attributes");
+	if (v->ok)
+		r = 0;
+	else
+		r = v->sig_ok ? ASSAY_ERR_MANIFEST : ASSAY_ERR_SIGNATURE;
+ out:
+	if (dfd != -1)
+		close(dfd);
+	entries_free(&want);
+	entries_free(&have);
+	assay_buf_free(man);
+	assay_buf_free(p7s);
+	X509_STORE_free(store);
+	X509_free(pin);
+	ERR_clear_error();
+	*vp = v;
+	return r;
+}
+
+void
+assay_verify_free(struct assay_verify *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	free(v->signer);
+	free(v->signing_time);
+	free(v->algorithm);
+	for (i = 0; i < NREPORT_FIELDS; i++)
+		free(v->report[i]);
+	assay_diag_free(v->problems);
+	assay_diag_free(v->warnings);
+	free(v);
+}
+
+int
+assay_verify_ok(const struct assay_verify *v)
+{
+	return v != NULL && v->ok;
+}
+
+int
+assay_verify_signature_ok(const struct assay_verify *v)
+{
+	return v != NULL && v->sig_ok;
+}
+
+enum assay_verify_trust
+assay_verify_trust(const struct assay_verify *v)
+{
+	return v->trust;
+}
+
+const char *
+assay_verify_signer(const struct assay_verify *v)
+{
+	return v->signer;
+}
+
+const char *
+assay_verify_signing_time(const struct assay_verify *v)
+{
+	return v->signing_time;
+}
+
+const char *
+assay_verify_algorithm(const struct assay_verify *v)
+{
+	return v->algorithm;
+}
+
+size_t
+assay_verify_nlisted(const struct assay_verify *v)
+{
+	return v->nlisted;
+}
+
+size_t
+assay_verify_nmatched(const struct assay_verify *v)
+{
+	return v->nmatched;
+}
+
+const char *
+assay_verify_report_field(const struct assay_verify *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NREPORT_FIELDS; i++)
+		if (strcmp(name, report_fields[i]) == 0)
+			return v->report[i];
+	return NULL;
+}
+
+const struct assay_diag *
+assay_verify_problems(const struct assay_verify *v)
+{
+	return v->problems;
+}
+
+const struct assay_diag *
+assay_verify_warnings(const struct assay_verify *v)
+{
+	return v->warnings;
+}
