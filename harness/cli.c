@@ -528,6 +528,8 @@ cmd_run(int argc, char **argv)
 		{ "assessor",		required_argument,	NULL, 1006 },
 		{ "authorised-by",	required_argument,	NULL, 1007 },
 		{ "lab-config",		required_argument,	NULL, 1008 },
+		{ "sign-key",		required_argument,	NULL, 1009 },
+		{ "sign-cert",		required_argument,	NULL, 1010 },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -599,6 +601,8 @@ cmd_run(int argc, char **argv)
 		case 1008:
 			r = read_lab_config(optarg, &o.meta, cfg);
 			break;
+		case 1009: o.sign_key = optarg; break;
+		case 1010: o.sign_cert = optarg; break;
 		case 'h':
 			printf("usage: assay run --ics FILE --ixit FILE --out DIR [OPTIONS]\n"
 			    "\n"
@@ -618,6 +622,8 @@ cmd_run(int argc, char **argv)
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"
 			    "  --format json      print report.json on stdout at the end\n"
+			    "  --sign-key K --sign-cert C  sign the report directory at the end\n"
+			    "                     (MANIFEST + report.p7s; see `assay verify`)\n"
 			    "\n"
 			    "Report details (ISO/IEC 17025 7.8), as options or KEY = VALUE lines\n"
 			    "in --lab-config FILE (keys: lab, lab-address, location, customer,\n"

@@ -32,6 +32,7 @@
 #include "probe.h"
 #include "report.h"
 #include "sandbox.h"
+#include "sign.h"
 #include "spec.h"
 #include "verdict.h"
 
@@ -440,11 +441,22 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	char catdir[4200], path[4200], only[1024] = "";
 	const char *datadir, *v;
 	size_t i, n = 0, nt = 0, nsec, nth = 0;
-	int code = ASSAY_EXIT_USAGE, r, jobs;
+	int code = ASSAY_EXIT_USAGE, r, jobs, signfail = 0;
 
 	memset(&run, 0, sizeof(run));
 	memset(&sh, 0, sizeof(sh));
 	pthread_mutex_init(&sh.mu, NULL);
+	if ((o->sign_key == NULL) != (o->sign_cert == NULL)) {
+		assay_diag_add(d, "--sign-key", 0, "signing needs both "
+		    "--sign-key and --sign-cert");
+		goto out;
+	}
+	if (o->sign_key != NULL && (access(o->sign_key, R_OK) != 0 ||
+	    access(o->sign_cert, R_OK) != 0)) {
+		assay_diag_add(d, access(o->sign_key, R_OK) != 0 ? o->sign_key :
+		    o->sign_cert, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
 	if ((datadir = assay_datadir()) == NULL) {
 		assay_diag_add(d, "assay", 0, "%s (set ASSAY_DATADIR)",
 		    assay_strerror(ASSAY_ERR_DATADIR));
@@ -591,12 +603,24 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
 	if (!o->quiet)
 		assay_report_print_summary(&run, stdout);
+	if (o->sign_key != NULL && run.complete) {
+		if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert, 0,
+		    d)) != 0) {
+			assay_diag_add(d, o->out_dir, 0, "the report is not "
+			    "signed: %s", assay_strerror(r));
+			signfail = 1;
+		} else if (!o->quiet)
+			printf("signed: %s/MANIFEST, %s/report.p7s\n", o->out_dir,
+			    o->out_dir);
+	} else if (o->sign_key != NULL)
+		fprintf(stderr, "assay: the run is incomplete: not signing; "
+		    "sign after --resume finishes it\n");
 
 	code = assay_verdict_exit_code(run.verdict);
 	if (run.verdict == ASSAY_VERDICT_NOT_APPLICABLE && sh.nqueue == 0 &&
 	    nt == 0)
 		code = ASSAY_EXIT_INCONCLUSIVE;	/* nothing assessed at all */
-	if (!run.complete && code == 0)
+	if ((!run.complete || signfail) && code == 0)
 		code = ASSAY_EXIT_INCONCLUSIVE;
 	if (!run.complete)
 		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
