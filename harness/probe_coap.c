@@ -86,6 +86,7 @@ struct conn {
 	SSL_CTX				*ctx;
 	SSL				*ssl;
 	int				 rx_records;	/* DTLS records from the peer */
+	int				 sent_finished;	/* our Finished went out */
 	char				 channel[320];
 	size_t				 nread;
 	size_t				 max_read;
@@ -513,8 +514,13 @@ msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
 {
 	struct conn *c = SSL_get_app_data(ssl);
 
-	if (c != NULL && !write_p && content_type == SSL3_RT_HEADER)
+	if (c == NULL)
+		return;
+	if (!write_p && content_type == SSL3_RT_HEADER)
 		c->rx_records++;
+	if (write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+	    ((const unsigned char *)buf)[0] == SSL3_MT_FINISHED)
+		c->sent_finished = 1;
 }
 
 static void
@@ -570,7 +576,12 @@ dtls_start(struct conn *c, struct assay_probe_coap_result *res)
 		e = SSL_get_error(c->ssl, r);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 			if ((left = c->deadline - now_ms()) <= 0) {
-				if (c->rx_records)
+				if (c->sent_finished)
+					/* Bad records are dropped silently (RFC 6347 4.1.2.7). */
+					setwhy(c, "DTLS offered, handshake failed: no answer to "
+					    "our Finished within %d ms (key not accepted?)",
+					    c->timeout_ms);
+				else if (c->rx_records)
 					setwhy(c, "DTLS offered, handshake timed out after %d ms",
 					    c->timeout_ms);
 				else
@@ -811,6 +822,11 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 				acked = 1;	/* a separate response follows */
 				continue;
 			}
+			/* A late duplicate ACK for an earlier block: skip it. */
+			if (m.type == COAP_ACK && m.mid != mid && m.tkl == 4 &&
+			    memcmp(m.token, token, 4) == 0 &&
+			    (unsigned short)(mid - m.mid) <= (unsigned)block)
+				continue;
 			/*
 			 * The socket is connected: this came from the peer, on a
 			 * port it has never seen before, so it must answer us.
