@@ -650,8 +650,11 @@ read_connack(struct conn *c, int version, struct assay_probe_mqtt_result *res)
 	res->connack = 1;
 	res->session_present = body[0] & 1;
 	res->code = body[1];
+	/* A 3.1.1-only broker answers CONNECT v5 with a 3.1.1 CONNACK. */
+	if (version == 5 && res->code > 0 && res->code < 0x80)
+		res->version = 4;
 	assay_probe_note(c->env, c->channel, "CONNACK code %d (%s)", res->code,
-	    assay_probe_mqtt_code_name(version, res->code));
+	    assay_probe_mqtt_code_name(res->version, res->code));
 	return 0;
 }
 
@@ -661,6 +664,30 @@ sub_fail(struct assay_probe_mqtt_result *res, const char *why)
 	if ((res->sub_error = strdup(why)) == NULL)
 		return ASSAY_ERR_ALLOC;
 	return 0;
+}
+
+/*
+ * Skips an MQTT 5 property block (variable byte integer length, then the
+ * properties) starting at off.  Returns the offset after it, 0 if it does
+ * not fit in len.
+ */
+static size_t
+skip_props(const unsigned char *p, size_t len, size_t off)
+{
+	size_t mult = 1, v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (off >= len)
+			return 0;
+		v += (size_t)(p[off] & 0x7f) * mult;
+		mult *= 128;
+		if ((p[off++] & 0x80) == 0)
+			break;
+	}
+	if (i == 4 || v > len - off)
+		return 0;
+	return off + v;
 }
 
 static int
@@ -678,18 +705,8 @@ add_msg(struct assay_probe_mqtt_result *res, const unsigned char *p, size_t len,
 		return 1;
 	if (qos > 0)
 		off += 2;
-	if (version == 5 && off < len) {
-		size_t mult = 1, v = 0;
-		int i;
-
-		for (i = 0; i < 4 && off < len; i++) {
-			v += (size_t)(p[off] & 0x7f) * mult;
-			mult *= 128;
-			if ((p[off++] & 0x80) == 0)
-				break;
-		}
-		off += v;
-	}
+	if (version == 5 && (off = skip_props(p, len, off)) == 0)
+		return 1;
 	if (off > len)
 		return 1;
 	plen = len - off;
@@ -769,8 +786,10 @@ subscribe(struct conn *c, const struct assay_probe_mqtt_params *p, int version,
 		if ((type & 0xf0) == 0x90 && res->granted < 0) {
 			size_t off = 2;
 
-			if (version == 5 && rlen > 2)
-				off += 1 + (size_t)(data[2] & 0x7f);	/* short properties */
+			if (version == 5 && (off = skip_props(data, rlen, 2)) == 0) {
+				r = sub_fail(res, "not MQTT: malformed SUBACK properties");
+				goto out;
+			}
 			if (rlen < off + 1) {
 				r = sub_fail(res, "not MQTT: short SUBACK");
 				goto out;

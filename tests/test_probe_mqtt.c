@@ -313,6 +313,19 @@ test_subscribe_capped(void **state)
 	assert_true(tu_now_ms() - t0 < 2000);
 	assay_probe_mqtt_result_free(r);
 
+	/* MQTT 5: SUBACK and PUBLISH carry property blocks. */
+	p.version = 5;
+	assert_int_equal(assay_probe_mqtt_connect(NULL, &p, &r), 0);
+	assert_true(assay_probe_mqtt_subscription(r, &granted, &err, &trunc));
+	assert_int_equal(granted, 0);
+	assert_null(err);
+	assert_int_equal(assay_probe_mqtt_nmessages(r), 2);
+	assert_int_equal(assay_probe_mqtt_message(r, 1, &topic, &tl, &payload, &pl, &retain), 0);
+	assert_string_equal(topic, "assay/test/2");
+	assert_string_equal(payload, "world");
+	assay_probe_mqtt_result_free(r);
+	p.version = 0;
+
 	/* Message cap. */
 	p.max_messages = 1;
 	assert_int_equal(assay_probe_mqtt_connect(NULL, &p, &r), 0);
@@ -336,12 +349,14 @@ test_subscribe_capped(void **state)
 }
 
 /* Misbehaving peers. */
-enum fake_mode { FAKE_GARBAGE, FAKE_RESET, FAKE_SILENT, FAKE_HUGE };
+enum fake_mode { FAKE_GARBAGE, FAKE_RESET, FAKE_SILENT, FAKE_HUGE, FAKE_SCRIPT };
 
 struct fake {
 	int		 lfd;
 	int		 port;
 	enum fake_mode	 mode;
+	const unsigned char *reply;	/* FAKE_SCRIPT */
+	size_t		 reply_len;
 	pthread_t	 th;
 };
 
@@ -373,6 +388,9 @@ fake_main(void *arg)
 		break;
 	case FAKE_HUGE:
 		(void)!send(fd, huge, sizeof(huge), MSG_NOSIGNAL);
+		break;
+	case FAKE_SCRIPT:
+		(void)!send(fd, f->reply, f->reply_len, MSG_NOSIGNAL);
 		break;
 	case FAKE_SILENT:
 		/* Say nothing until the client gives up. */
@@ -488,6 +506,55 @@ test_hostile_length(void **state)
 	assert_string_equal(assay_probe_mqtt_failure(r),
 	    "read cap of 65536 bytes reached: packet of 268435455 bytes announced");
 	assay_probe_mqtt_result_free(r);
+}
+
+/*
+ * Hostile replies as data: a CONNACK header or a whole CONNACK followed
+ * by random bytes, read with and without a subscription, 3.1.1 and 5.
+ * Every run must end in a value; ASan/UBSan watch the parsers.
+ */
+static void
+test_random_replies(void **state)
+{
+	struct assay_probe_mqtt_params p;
+	struct assay_probe_mqtt_result *r;
+	unsigned char reply[64];
+	unsigned seed = 12345;
+	struct fake f;
+	size_t n, j;
+	int i, outcomes = 0;
+
+	for (i = 0; i < 100; i++) {
+		n = 0;
+		if (i % 2 == 0) {
+			memcpy(reply, "\x20\x02\x00\x00", 4);
+			n = 4;
+			if (i % 4 == 0)		/* something SUBACK- or PUBLISH-like */
+				reply[n++] = (rand_r(&seed) % 2) ? 0x90 : 0x30;
+		} else
+			reply[n++] = 0x20;
+		for (j = rand_r(&seed) % 40; j > 0 && n < sizeof(reply); j--)
+			reply[n++] = (unsigned char)(rand_r(&seed) % 4 == 0 ?
+			    rand_r(&seed) % 8 : rand_r(&seed));
+		memset(&p, 0, sizeof(p));
+		p.host = "127.0.0.1";
+		p.version = (i / 2) % 2 ? 5 : 4;
+		p.timeout_ms = 100;
+		p.subscribe = "#";
+		p.listen_ms = 20;
+		f.reply = reply;
+		f.reply_len = n;
+		fake_start(&f, FAKE_SCRIPT);
+		p.port = f.port;
+		r = NULL;
+		assert_int_equal(assay_probe_mqtt_connect(NULL, &p, &r), 0);
+		fake_stop(&f);
+		assert_true(assay_probe_mqtt_failure(r) != NULL ||
+		    assay_probe_mqtt_code(r) >= 0);
+		outcomes += assay_probe_mqtt_failure(r) == NULL;
+		assay_probe_mqtt_result_free(r);
+	}
+	assert_true(outcomes > 0);	/* some CONNACKs did parse */
 }
 
 static void
@@ -610,6 +677,7 @@ main(void)
 		cmocka_unit_test(test_reset_mid_connack),
 		cmocka_unit_test(test_silent_times_out),
 		cmocka_unit_test(test_hostile_length),
+		cmocka_unit_test(test_random_replies),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_bad_params),
 		cmocka_unit_test(test_lua_binding),
