@@ -359,8 +359,40 @@ struct fake {
 	int		 port;
 	const void	*reply;		/* NULL: stay silent */
 	size_t		 reply_len;
+	unsigned	 seed;		/* with random: answer with noise */
+	int		 random;
 	pthread_t	 th;
 };
+
+/*
+ * A reply that matches the request (ACK, same message id and token) and
+ * then goes wrong: random options, or a payload of link-format shards.
+ */
+static void
+random_reply(struct fake *f, const unsigned char *req, size_t len,
+    const struct sockaddr_storage *ss, socklen_t sl)
+{
+	static const char shards[] = "<>;=,\"\\/ rtif0123ab";
+	unsigned char out[256];
+	size_t n, tkl = req[0] & 0x0f, k;
+
+	if (4 + tkl > len)
+		return;
+	out[0] = (unsigned char)(0x60 | tkl);
+	out[1] = (unsigned char)(0x40 | rand_r(&f->seed) % 6);	/* 2.00-2.05 */
+	memcpy(out + 2, req + 2, 2 + tkl);
+	n = 4 + tkl;
+	if (rand_r(&f->seed) % 2) {
+		for (k = rand_r(&f->seed) % 12; k > 0; k--)
+			out[n++] = (unsigned char)rand_r(&f->seed);
+	}
+	if (rand_r(&f->seed) % 4 != 0) {
+		out[n++] = 0xff;
+		for (k = 1 + rand_r(&f->seed) % 120; k > 0; k--)
+			out[n++] = (unsigned char)shards[rand_r(&f->seed) % (sizeof(shards) - 1)];
+	}
+	sendto(f->fd, out, n, 0, (const struct sockaddr *)ss, sl);
+}
 
 static void *
 fake_main(void *arg)
@@ -370,10 +402,17 @@ fake_main(void *arg)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	char buf[2048];
+	ssize_t n;
 
 	/* Answer the first datagram (or drain them all when silent). */
 	while (poll(&pfd, 1, 4000) == 1) {
 		sl = sizeof(ss);
+		if (f->random) {
+			n = recvfrom(f->fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
+			if (n >= 4)
+				random_reply(f, (const unsigned char *)buf, (size_t)n, &ss, sl);
+			break;
+		}
 		if (recvfrom(f->fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl) <= 0)
 			break;
 		if (f->reply != NULL) {
@@ -414,7 +453,7 @@ static void
 test_silent_udp(void **state)
 {
 	struct assay_probe_coap_result *r;
-	struct fake f;
+	struct fake f = { 0 };
 	long long t0, dt;
 
 	fake_start(&f, NULL, 0);
@@ -443,7 +482,7 @@ test_garbage(void **state)
 	static const unsigned char v2[] = { 0x80, 0x45, 0x00, 0x01 };
 	static const unsigned char badopt[] = { 0x40, 0x45, 0x00, 0x01, 0xf0 };
 	struct assay_probe_coap_result *r;
-	struct fake f;
+	struct fake f = { 0 };
 
 	fake_start(&f, http, sizeof(http) - 1);
 	r = get(f.port, NULL, 0, NULL, 2000);
@@ -470,6 +509,33 @@ test_garbage(void **state)
 	fake_stop(&f);
 	assert_int_equal(strncmp(assay_probe_coap_failure(r), "not CoAP: bad option", 20), 0);
 	assay_probe_coap_result_free(r);
+}
+
+/* Hostile replies as data: every run ends in a value, sanitizers watch. */
+static void
+test_random_replies(void **state)
+{
+	struct assay_probe_coap_result *r;
+	struct fake f = { 0 };
+	int i, parsed = 0, links = 0;
+
+	for (i = 0; i < 300; i++) {
+		memset(&f, 0, sizeof(f));
+		f.seed = (unsigned)i;
+		f.random = 1;
+		fake_start(&f, NULL, 0);
+		r = get(f.port, NULL, 0, NULL, 300);
+		fake_stop(&f);
+		if (assay_probe_coap_failure(r) == NULL) {
+			parsed++;
+			assert_non_null(assay_probe_coap_code(r, NULL, NULL));
+			links += assay_probe_coap_nresources(r) > 0;
+		} else
+			assert_int_equal(strncmp(assay_probe_coap_failure(r), "not CoAP", 8), 0);
+		assay_probe_coap_result_free(r);
+	}
+	assert_true(parsed > 0);
+	assert_true(links > 0);
 }
 
 static void
@@ -608,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_dtls_probe_plain_port),
 		cmocka_unit_test(test_silent_udp),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_random_replies),
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_budget_and_args),
 		cmocka_unit_test(test_lua_binding),
