@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -833,6 +835,38 @@ subscribe(struct conn *c, const struct assay_probe_mqtt_params *p, int version,
 	return r;
 }
 
+/*
+ * OpenSSL writes to the socket with write(), which raises SIGPIPE on a
+ * peer that has gone.  A probe must not kill the harness, and the
+ * program's signal dispositions are not ours to change: block SIGPIPE in
+ * this thread while TLS runs and discard one raised meanwhile.
+ */
+static void
+sigpipe_block(sigset_t *old, int *was_pending)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+	sigpending(&pending);
+	*was_pending = sigismember(&pending, SIGPIPE);
+}
+
+static void
+sigpipe_restore(const sigset_t *old, int was_pending)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigpending(&pending);
+	if (!was_pending && sigismember(&pending, SIGPIPE))
+		(void)sigtimedwait(&set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 int
 assay_probe_mqtt_connect(const struct assay_probe_env *env,
     const struct assay_probe_mqtt_params *p, struct assay_probe_mqtt_result **resp)
@@ -840,8 +874,9 @@ assay_probe_mqtt_connect(const struct assay_probe_env *env,
 	struct assay_probe_mqtt_result *res = NULL;
 	struct assay_buf *pkt = NULL, *masked = NULL;
 	struct conn c;
-	int r, version, slot = 0;
+	int r, version, slot = 0, sigpending_before = 0, sigblocked = 0;
 	static const unsigned char disconnect[2] = { 0xe0, 0x00 };
+	sigset_t oldmask;
 
 	memset(&c, 0, sizeof(c));
 	c.fd = -1;
@@ -876,6 +911,10 @@ assay_probe_mqtt_connect(const struct assay_probe_env *env,
 		goto failed;
 	assay_probe_note(env, c.channel, "connected; MQTT %s CONNECT %s credentials",
 	    version == 5 ? "5" : "3.1.1", p->user ? "with" : "without");
+	if (p->tls) {
+		sigpipe_block(&oldmask, &sigpending_before);
+		sigblocked = 1;
+	}
 	if (p->tls && (r = tls_start(&c, p->host, res)) != 0) {
 		if (r < 0)
 			goto out;
@@ -907,6 +946,8 @@ assay_probe_mqtt_connect(const struct assay_probe_env *env,
 	res->nread = c.nread;
  out:
 	conn_close(&c);
+	if (sigblocked)
+		sigpipe_restore(&oldmask, sigpending_before);
 	if (slot)
 		assay_budget_release(env->budget);
 	assay_buf_free(pkt);	/* wipes the password copy */
