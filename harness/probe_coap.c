@@ -178,17 +178,41 @@ excerpt(const unsigned char *p, size_t len, char *dst, size_t dlen)
 }
 
 /*
+ * Reads an option delta or length whose 4-bit field is nib, with its
+ * extended bytes (RFC 7252 3.1).  Returns 0, or -1 when reserved (15) or
+ * cut short.
+ */
+static int
+opt_ext(const unsigned char *d, size_t len, size_t *off, unsigned nib, unsigned *v)
+{
+	if (nib < 13) {
+		*v = nib;
+		return 0;
+	}
+	if (nib == 13 && *off + 1 <= len) {
+		*v = 13u + d[*off];
+		*off += 1;
+		return 0;
+	}
+	if (nib == 14 && *off + 2 <= len) {
+		*v = 269u + (((unsigned)d[*off] << 8) | d[*off + 1]);
+		*off += 2;
+		return 0;
+	}
+	return -1;
+}
+
+/*
  * Parses a datagram.  Returns 0, or -1 with a "not CoAP: ..." reason in
  * why.  Option lengths are checked against the datagram.
  */
 static int
 parse_msg(const unsigned char *d, size_t len, struct msg *m, char *why, size_t wlen)
 {
-	size_t off, olen;
-	unsigned delta, onum = 0, ext;
+	size_t off, i;
+	unsigned delta, olen, nib, onum = 0;
 	unsigned long v;
 	char ex[96];
-	size_t i;
 
 	memset(m, 0, sizeof(*m));
 	m->content_format = -1;
@@ -213,38 +237,15 @@ parse_msg(const unsigned char *d, size_t len, struct msg *m, char *why, size_t w
 	m->token = d + 4;
 	off = 4 + (size_t)m->tkl;
 	while (off < len && d[off] != 0xff) {
-		delta = d[off] >> 4;
-		olen = d[off] & 0x0f;
-		off++;
-		for (i = 0; i < 2; i++) {
-			unsigned *f = i == 0 ? &delta : NULL;
-			size_t *g = i == 1 ? &olen : NULL;
-			unsigned nib = i == 0 ? delta : (unsigned)olen;
-
-			if (nib == 15)
-				goto bad;
-			if (nib == 13) {
-				if (off + 1 > len)
-					goto bad;
-				ext = 13u + d[off];
-				off += 1;
-			} else if (nib == 14) {
-				if (off + 2 > len)
-					goto bad;
-				ext = 269u + (((unsigned)d[off] << 8) | d[off + 1]);
-				off += 2;
-			} else
-				continue;
-			if (f != NULL)
-				*f = ext;
-			else
-				*g = ext;
-		}
+		nib = d[off++];
+		if (opt_ext(d, len, &off, nib >> 4, &delta) != 0 ||
+		    opt_ext(d, len, &off, nib & 0x0f, &olen) != 0)
+			goto bad;
 		if (olen > len - off)
 			goto bad;
 		onum += delta;
 		if (onum == OPT_CONTENT_FORMAT || onum == OPT_BLOCK2) {
-			if (olen > 4)
+			if (olen > (onum == OPT_BLOCK2 ? 3u : 2u))
 				goto bad;
 			for (v = 0, i = 0; i < olen; i++)
 				v = (v << 8) | d[off + i];
@@ -866,12 +867,13 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 		assay_probe_note(c->env, c->channel, "response %s %s, %zu payload bytes%s",
 		    res->code, assay_probe_coap_code_name(m.cls, m.detail),
 		    m.payload_len, m.has_block2 && (m.block2 & 8) ? " (more blocks)" : "");
-		if (!done && m.has_block2 && (m.block2 & 8) && m.cls == 2) {
+		/* Next block, under the same deadline: a slow drip can't stretch it. */
+		if (!done && m.has_block2 && (m.block2 & 8) && m.cls == 2 &&
+		    (m.block2 >> 4) < 0xfffff) {
 			block = (int)(m.block2 >> 4) + 1;
 			szx = (int)(m.block2 & 7);
 			if (szx == 7)
 				szx = 6;
-			c->deadline = now_ms() + c->timeout_ms;
 		} else
 			done = 1;
 	}

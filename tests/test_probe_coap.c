@@ -284,6 +284,59 @@ test_read_cap(void **state)
 	assay_probe_coap_result_free(r);
 }
 
+/* A 3000-byte resource comes back in Block2 pieces, joined. */
+static void
+test_blockwise(void **state)
+{
+	struct assay_probe_coap_params p;
+	struct assay_probe_coap_result *r = NULL;
+	char *dir, path[512], cmd[1024], big[3000];
+	const char *pl;
+	size_t len;
+
+	NEED(skip_plain, "coap-server-notls");
+	if (!tu_have("coap-client-notls")) {
+		fprintf(stderr, "skip: coap-client-notls not installed\n");
+		skip();
+	}
+	assert_non_null(dir = tu_mkdtemp("coap"));
+	memset(big, 'b', sizeof(big));
+	big[0] = '<';
+	big[sizeof(big) - 1] = '>';
+	snprintf(path, sizeof(path), "%s/big", dir);
+	assert_int_equal(tu_write_file(path, big, sizeof(big)), 0);
+	snprintf(cmd, sizeof(cmd), "coap-client-notls -m put -f %s "
+	    "coap://127.0.0.1:%d/example_data", path, S.plain_port);
+	assert_int_equal(tu_run(cmd, NULL), 0);
+	tu_rmrf(dir);
+	free(dir);
+
+	memset(&p, 0, sizeof(p));
+	p.host = "127.0.0.1";
+	p.port = S.plain_port;
+	p.path = "/example_data";
+	p.timeout_ms = 3000;
+	assert_int_equal(assay_probe_coap_get(NULL, &p, &r), 0);
+	assert_null(assay_probe_coap_failure(r));
+	assert_string_equal(assay_probe_coap_code(r, NULL, NULL), "2.05");
+	pl = assay_probe_coap_payload(r, &len);
+	assert_int_equal(len, sizeof(big));
+	assert_memory_equal(pl, big, sizeof(big));
+	assert_null(assay_probe_coap_truncated(r));
+	assert_true(assay_probe_coap_bytes_read(r) > sizeof(big));
+	assay_probe_coap_result_free(r);
+
+	/* The cap stops the follow-ups: at most 1500 bytes read. */
+	p.max_read = 1500;
+	assert_int_equal(assay_probe_coap_get(NULL, &p, &r), 0);
+	assert_null(assay_probe_coap_failure(r));
+	assert_non_null(assay_probe_coap_truncated(r));
+	assert_true(assay_probe_coap_bytes_read(r) <= 1500);
+	assay_probe_coap_payload(r, &len);
+	assert_true(len > 1024 && len < 1500);
+	assay_probe_coap_result_free(r);
+}
+
 static void
 test_dtls_psk(void **state)
 {
@@ -669,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_get_well_known),
 		cmocka_unit_test(test_get_other_paths),
 		cmocka_unit_test(test_read_cap),
+		cmocka_unit_test(test_blockwise),
 		cmocka_unit_test(test_dtls_psk),
 		cmocka_unit_test(test_dtls_refused_psk),
 		cmocka_unit_test(test_dtls_probe_plain_port),
