@@ -16,6 +16,8 @@
 #include "evidence.h"
 #include "forms.h"
 #include "probe.h"
+#include "probe_coap.h"
+#include "probe_mqtt.h"
 #include "sandbox.h"
 #include "spec.h"
 #include "verdict.h"
@@ -25,6 +27,8 @@
 /* Probe modules that add themselves to assay.net. */
 typedef void (*net_register_fn)(lua_State *);
 static const net_register_fn net_modules[] = {
+	assay_probe_mqtt_lua_register,
+	assay_probe_coap_lua_register,
 	NULL
 };
 
