@@ -1,5 +1,5 @@
 /*
- * test_spec.c - the standards' data as loaded from spec/*.csv.
+ * test_spec.c - the standards' data as loaded from the spec CSV files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
