@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <lauxlib.h>
@@ -205,24 +206,40 @@ l_data(lua_State *L)
 	return 1;
 }
 
-/* assay.field(entry, name): case-insensitive field lookup in an IXIT entry. */
+/*
+ * assay.field(entry, name): an IXIT entry's field, case-insensitive.  The
+ * tables are read-only proxies, so the lookup goes through __index and the
+ * scan through pairs(), never through raw access.
+ */
 static int
 l_field(lua_State *L)
 {
 	const char *want = luaL_checkstring(L, 2);
 
-	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_getfield(L, 1, "fields");
-	if (!lua_istable(L, -1))
+	luaL_checkany(L, 1);
+	lua_getfield(L, 1, "fields");		/* 3: fields */
+	if (lua_isnil(L, 3))
 		return 0;
-	lua_pushnil(L);
-	while (lua_next(L, -2) != 0) {
-		if (lua_type(L, -2) == LUA_TSTRING &&
-		    strcasecmp(lua_tostring(L, -2), want) == 0)
+	lua_getfield(L, 3, want);		/* exact spelling first */
+	if (!lua_isnil(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	lua_getglobal(L, "pairs");		/* 4: pairs(fields) */
+	lua_pushvalue(L, 3);
+	lua_call(L, 1, 3);			/* 4: next, 5: state, 6: key */
+	for (;;) {
+		lua_pushvalue(L, 4);
+		lua_pushvalue(L, 5);
+		lua_pushvalue(L, 6);
+		lua_call(L, 2, 2);		/* 7: key, 8: value */
+		if (lua_isnil(L, 7))
+			return 0;
+		if (lua_type(L, 7) == LUA_TSTRING &&
+		    strcasecmp(lua_tostring(L, 7), want) == 0)
 			return 1;
 		lua_pop(L, 1);
+		lua_replace(L, 6);
 	}
-	return 0;
 }
 
 static void

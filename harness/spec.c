@@ -284,6 +284,21 @@ split_fields(const char *s, struct ixit_item *it)
 		}
 		paren = memchr(p, '(', (size_t)(semi - p));
 		end = paren != NULL ? paren : semi;
+		if (paren == NULL) {
+			/* "process description covering X, Y": name, then help. */
+			const char *cov = strstr(p, " covering ");
+
+			if (cov != NULL && cov < semi) {
+				it->field[k] = strndup(p, (size_t)(cov - p));
+				it->help[k] = strndup(cov + 1,
+				    (size_t)(semi - (cov + 1)));
+				if (it->field[k] == NULL || it->help[k] == NULL)
+					return ASSAY_ERR_ALLOC;
+				k++;
+				p = *semi ? semi + 1 : semi;
+				continue;
+			}
+		}
 		while (end > p && end[-1] == ' ')
 			end--;
 		it->field[k] = strndup(p, (size_t)(end - p));

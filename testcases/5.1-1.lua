@@ -105,7 +105,7 @@ testcase {
     else
       local accepted, tried, unreachable = {}, 0, {}
       for id, e in pairs(mechs) do
-        local s = assay.ixit.services.service_by_id[id]
+        local s = assay.ixit.service_by_id[id]
         for _, pair in ipairs(list) do
           local ok, detail = lib.login(s, pair[1], pair[2])
           if ok == nil then

@@ -70,7 +70,7 @@ function lib.services(entry)
   local out = {}
   for _, ref in ipairs(entry.refs or {}) do
     if ref.service then
-      local s = assay.ixit.services.service_by_id[ref.service]
+      local s = assay.ixit.service_by_id[ref.service]
       if s then out[#out + 1] = s end
     end
   end
