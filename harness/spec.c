@@ -130,10 +130,12 @@ csv_parse(const char *file, const char *text, size_t len, struct csv *c,
 				return ASSAY_ERR_ALLOC;
 			fstart = i;
 			if (i < len && text[i] == '"') {
+				long qline = line;
+
 				i++;
 				for (;;) {
 					if (i >= len) {
-						assay_diag_add(d, file, line,
+						assay_diag_add(d, file, qline,
 						    "unterminated quoted field");
 						free(field);
 						return ASSAY_ERR_PARSE;
