@@ -874,6 +874,9 @@ test_cli(void **state)
 	assert_int_equal(run("%s verify %s --help", A, rep), 0);
 	assert_int_equal(run("%s verify %s --cert %s/k/cert.pem", A, rep, keys), 0);
 	assert_int_equal(run("%s verify %s --ca %s/k/cert.pem", A, rep, keys), 0);
+	/* The user's own files may be symlinks; only the report is hostile. */
+	assert_int_equal(run("ln -s %s/k/cert.pem %s/link.pem && %s verify %s "
+	    "--cert %s/link.pem", keys, keys, A, rep, keys), 0);
 
 	cmd = xasprintf("%s verify %s --format json --cert %s/k/cert.pem", A, rep, keys);
 	assert_int_equal(tu_run(cmd, &out), 0);
@@ -977,6 +980,15 @@ test_mutations(void **state)
 			if (assay_sign_verify(rep, NULL, it % 4 < 2 ? cert : NULL,
 			    &v) != 0 && !assay_verify_ok(v))
 				caught++;
+			else {
+				fprintf(stderr, "mutation %zu of %s verified "
+				    "(len %zu of %zu), differing offsets:", it,
+				    t->path, len, t->len);
+				for (j = 0; j < len; j++)
+					if (data[j] != t->data[j])
+						fprintf(stderr, " %zu", j);
+				fprintf(stderr, "\n");
+			}
 			assay_verify_free(v);
 			v = NULL;
 		}
@@ -997,6 +1009,59 @@ test_mutations(void **state)
 	free(cert);
 }
 
+/*
+ * Every byte of report.p7s, flipped two ways: none may still verify
+ * (CMS leaves versions and the signature algorithm unsigned; we check
+ * them), for ECDSA and RSA, pinned and signature-only.
+ */
+static void
+flip_every_byte(enum assay_sign_keytype type)
+{
+	char *rep = make_report(), *key = make_key(type, "Lab");
+	char *cert = xasprintf("%s/cert.pem", key);
+	static const unsigned char xors[] = { 0x01, 0x80 };
+	struct assay_verify *v = NULL;
+	struct saved s;
+	size_t off, x, cases = 0, caught = 0;
+
+	assert_int_equal(sign_with(rep, key, 0), 0);
+	save(&s, rep, "report.p7s");
+	for (off = 0; off < s.len; off++) {
+		for (x = 0; x < sizeof(xors); x++) {
+			s.data[off] ^= (char)xors[x];
+			assert_int_equal(tu_write_file(s.path, s.data, s.len), 0);
+			s.data[off] ^= (char)xors[x];
+			cases++;
+			if (assay_sign_verify(rep, NULL, (off & 1) ? cert : NULL,
+			    &v) != 0 && !assay_verify_ok(v))
+				caught++;
+			else
+				fprintf(stderr, "flip 0x%02x at %zu verified\n",
+				    xors[x], off);
+			assay_verify_free(v);
+			v = NULL;
+		}
+	}
+	restore(&s);
+	assert_verifies(rep, NULL, cert);
+	fprintf(stderr, "report.p7s byte flips (%s): %zu of %zu rejected\n",
+	    type == ASSAY_SIGN_KEY_RSA3072 ? "RSA" : "ECDSA", caught, cases);
+	assert_int_equal(caught, cases);
+	saved_free(&s);
+	tu_rmrf(rep);
+	tu_rmrf(key);
+	free(rep);
+	free(key);
+	free(cert);
+}
+
+static void
+test_flip_every_byte(void **state)
+{
+	flip_every_byte(ASSAY_SIGN_KEY_ECDSA_P256);
+	flip_every_byte(ASSAY_SIGN_KEY_RSA3072);
+}
+
 int
 main(void)
 {
@@ -1010,6 +1075,7 @@ main(void)
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_no_report_xml),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_flip_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
