@@ -176,6 +176,8 @@ diag_openssl(struct assay_diag *d, const char *file, const char *what)
 	ERR_clear_error();
 }
 
+static int	read_file_at(int, const char *, int, size_t, struct assay_buf **);
+
 /*
  * Reads a regular file name relative to dfd (never through a symbolic
  * link) into a new buffer capped at max_len.  A file over the cap is
@@ -184,6 +186,13 @@ diag_openssl(struct assay_diag *d, const char *file, const char *what)
 static int
 read_at(int dfd, const char *name, size_t max_len, struct assay_buf **bp)
 {
+	return read_file_at(dfd, name, O_NOFOLLOW, max_len, bp);
+}
+
+static int
+read_file_at(int dfd, const char *name, int oflags, size_t max_len,
+    struct assay_buf **bp)
+{
 	struct assay_buf *b = NULL;
 	struct stat st;
 	char chunk[READ_CHUNK];
@@ -191,7 +200,7 @@ read_at(int dfd, const char *name, size_t max_len, struct assay_buf **bp)
 	int fd = -1, r;
 
 	*bp = NULL;
-	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	if ((fd = openat(dfd, name, O_RDONLY | oflags | O_NONBLOCK |
 	    O_CLOEXEC | O_NOCTTY)) == -1) {
 		r = (errno == ENOENT) ? ASSAY_ERR_NOT_FOUND :
 		    (errno == ELOOP) ? ASSAY_ERR_UNSAFE_PATH : ASSAY_ERR_IO;
@@ -250,11 +259,14 @@ read_err_reason(int r)
 	}
 }
 
-/* Reads a PEM file (a path the user gave) capped at MAX_PEM_LEN. */
+/*
+ * Reads a PEM file the user named, capped at MAX_PEM_LEN.  Unlike report
+ * contents it may be a symbolic link (as /etc/ssl often has).
+ */
 static int
 read_user_file(const char *path, struct assay_buf **bp)
 {
-	return read_at(AT_FDCWD, path, MAX_PEM_LEN, bp);
+	return read_file_at(AT_FDCWD, path, 0, MAX_PEM_LEN, bp);
 }
 
 /*
@@ -507,7 +519,10 @@ build_manifest(const struct entries *es, struct assay_buf **bp)
 	return r;
 }
 
-/* 1 when p is a normalised relative path: no "/" at the ends, no empty, "." or ".." part. */
+/*
+ * 1 when p is a normalised relative path: no "/" at either end, no empty,
+ * "." or ".." part, no control byte, not a reserved top-level name.
+ */
 static int
 relpath_ok(const char *p)
 {
@@ -1078,7 +1093,9 @@ name_oneline(const X509_NAME *n)
 
 	if ((b = BIO_new(BIO_s_mem())) == NULL)
 		return NULL;
-	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	/* RFC 2253, escaping control bytes but keeping UTF-8 as it is. */
+	if (X509_NAME_print_ex(b, n, 0,
+	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
 	    (len = BIO_get_mem_data(b, &p)) >= 0)
 		s = strndup(p, (size_t)len);
 	BIO_free(b);
@@ -1178,6 +1195,121 @@ check_signing_cert(CMS_SignerInfo *si, X509 *cert)
 	return ok;
 }
 
+/*
+ * Reads the next DER header at *pp (before end): the element must have the
+ * class and tag given.  Leaves *pp at its contents and sets *lenp.
+ */
+static int
+der_expect(const unsigned char **pp, const unsigned char *end, int class,
+    int tag, long *lenp)
+{
+	int ret, t, c;
+
+	if (*pp >= end)
+		return 0;
+	ret = ASN1_get_object(pp, lenp, &t, &c, (long)(end - *pp));
+	if ((ret & 0x80) || ret == 0x21 || t != tag || c != class ||
+	    *lenp > (long)(end - *pp))
+		return 0;
+	return 1;
+}
+
+/* Skips the next element if it has the class and tag given. */
+static int
+der_skip_if(const unsigned char **pp, const unsigned char *end, int class,
+    int tag)
+{
+	const unsigned char *q = *pp;
+	long len;
+
+	if (!der_expect(&q, end, class, tag, &len))
+		return 0;
+	*pp = q + len;
+	return 1;
+}
+
+/*
+ * CMS leaves a few fields outside the signature that OpenSSL does not
+ * check.  Requires the version numbers RFC 5652 gives for what Assay
+ * writes: SignedData version 1, SignerInfo version 1 (issuerAndSerialNumber).
+ */
+static int
+check_versions(const unsigned char *p, long plen)
+{
+	const unsigned char *end = p + plen;
+	long len;
+
+	if (!der_expect(&p, end, V_ASN1_UNIVERSAL, V_ASN1_SEQUENCE, &len) ||
+	    !der_skip_if(&p, end, V_ASN1_UNIVERSAL, V_ASN1_OBJECT) ||
+	    !der_expect(&p, end, V_ASN1_CONTEXT_SPECIFIC, 0, &len) ||
+	    !der_expect(&p, end, V_ASN1_UNIVERSAL, V_ASN1_SEQUENCE, &len) ||
+	    !der_expect(&p, end, V_ASN1_UNIVERSAL, V_ASN1_INTEGER, &len) ||
+	    len != 1 || p[0] != 1)
+		return 0;
+	p += len;
+	if (!der_skip_if(&p, end, V_ASN1_UNIVERSAL, V_ASN1_SET) ||
+	    !der_skip_if(&p, end, V_ASN1_UNIVERSAL, V_ASN1_SEQUENCE))
+		return 0;
+	(void)der_skip_if(&p, end, V_ASN1_CONTEXT_SPECIFIC, 0);	/* certificates */
+	(void)der_skip_if(&p, end, V_ASN1_CONTEXT_SPECIFIC, 1);	/* crls */
+	if (!der_expect(&p, end, V_ASN1_UNIVERSAL, V_ASN1_SET, &len) ||
+	    !der_expect(&p, end, V_ASN1_UNIVERSAL, V_ASN1_SEQUENCE, &len) ||
+	    !der_expect(&p, end, V_ASN1_UNIVERSAL, V_ASN1_INTEGER, &len) ||
+	    len != 1 || p[0] != 1)
+		return 0;
+	return 1;
+}
+
+/* Parameters absent, or NULL when allow_null. */
+static int
+alg_params_ok(const X509_ALGOR *a, int allow_null)
+{
+	int ptype;
+	const void *pval;
+
+	X509_ALGOR_get0(NULL, &ptype, &pval, a);
+	return ptype == V_ASN1_UNDEF || (allow_null && ptype == V_ASN1_NULL);
+}
+
+/*
+ * The digest and signature algorithms must be ones we accept and agree
+ * with each other and the key: OpenSSL picks the verification by key type
+ * and would ignore a changed signatureAlgorithm.
+ */
+static int
+check_algorithms(CMS_SignerInfo *si, X509 *cert)
+{
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	const ASN1_OBJECT *o;
+	EVP_PKEY *k;
+	int dn, sn;
+
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
+	if (dig == NULL || sig == NULL || (k = X509_get0_pubkey(cert)) == NULL)
+		return 0;
+	X509_ALGOR_get0(&o, NULL, NULL, dig);
+	dn = OBJ_obj2nid(o);
+	X509_ALGOR_get0(&o, NULL, NULL, sig);
+	sn = OBJ_obj2nid(o);
+	if (!alg_params_ok(dig, 1))
+		return 0;
+	if (EVP_PKEY_is_a(k, "EC"))
+		return alg_params_ok(sig, 0) &&
+		    ((dn == NID_sha256 && sn == NID_ecdsa_with_SHA256) ||
+		    (dn == NID_sha384 && sn == NID_ecdsa_with_SHA384) ||
+		    (dn == NID_sha512 && sn == NID_ecdsa_with_SHA512));
+	if (EVP_PKEY_is_a(k, "RSA"))
+		return alg_params_ok(sig, 1) && (sn == NID_rsaEncryption ||
+		    (dn == NID_sha256 && sn == NID_sha256WithRSAEncryption) ||
+		    (dn == NID_sha384 && sn == NID_sha384WithRSAEncryption) ||
+		    (dn == NID_sha512 && sn == NID_sha512WithRSAEncryption)) &&
+		    (dn == NID_sha256 || dn == NID_sha384 || dn == NID_sha512);
+	if (EVP_PKEY_is_a(k, "ED25519"))
+		return alg_params_ok(sig, 0) && dn == NID_sha512 &&
+		    sn == NID_ED25519;
+	return 0;
+}
+
 static int
 check_signature(struct assay_verify *v, const struct assay_buf *p7s,
     const struct assay_buf *man, X509_STORE *store, X509 *pin)
@@ -1186,7 +1318,7 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 	STACK_OF(CMS_SignerInfo) *sis;
 	STACK_OF(X509) *certs = NULL, *signers = NULL;
 	X509 *embedded = NULL;
-	BIO *content = NULL;
+	BIO *content = NULL, *mem = NULL;
 	const unsigned char *p;
 	long plen;
 	int flags = CMS_BINARY, r = ASSAY_ERR_SIGNATURE;
@@ -1202,6 +1334,12 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 	if (p != (const unsigned char *)assay_buf_data(p7s) + plen) {
 		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
 		    "trailing bytes after the CMS structure");
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed &&
+	    !check_versions((const unsigned char *)assay_buf_data(p7s), plen)) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "SignedData or SignerInfo version is not 1");
 		goto out;
 	}
 	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
@@ -1227,6 +1365,12 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 		    "does not carry the signer's certificate");
 		goto out;
 	}
+	if (!check_algorithms(sk_CMS_SignerInfo_value(sis, 0), embedded)) {
+		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
+		    "digest or signature algorithm not accepted or not "
+		    "matching the signer's key");
+		goto out;
+	}
 	if (pin != NULL && X509_cmp(embedded, pin) != 0) {
 		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
 		    "signer's certificate is not the pinned certificate");
@@ -1242,11 +1386,19 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 		flags |= CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY;
 	} else if (store == NULL)
 		flags |= CMS_NO_SIGNER_CERT_VERIFY;
-	if ((content = BIO_new_mem_buf(assay_buf_data(man),
-	    (int)assay_buf_len(man))) == NULL) {
+	/*
+	 * Given a memory BIO, OpenSSL 3.0's CMS_verify() copies it and leaks
+	 * the copy on some malformed inputs; behind a buffer filter it reads
+	 * the content in place.
+	 */
+	if ((mem = BIO_new_mem_buf(assay_buf_data(man),
+	    (int)assay_buf_len(man))) == NULL ||
+	    (content = BIO_new(BIO_f_buffer())) == NULL) {
+		BIO_free(mem);
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
+	content = BIO_push(content, mem);
 	if (CMS_verify(cms, certs, store, content, NULL, flags) != 1) {
 		if (pin != NULL && ERR_GET_REASON(ERR_peek_error()) ==
 		    CMS_R_SIGNER_CERTIFICATE_NOT_FOUND) {
@@ -1277,7 +1429,7 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 	X509_free(embedded);
 	sk_X509_free(signers);
 	sk_X509_free(certs);	/* pin itself belongs to the caller */
-	BIO_free(content);
+	BIO_free_all(content);
 	CMS_ContentInfo_free(cms);
 	return r;
 }

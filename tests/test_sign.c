@@ -24,6 +24,8 @@
 #include "sign.h"
 #include "testutil.h"
 
+#define HDR	"assay-report-manifest 1\nhash sha256\n"
+
 static const char report_xml[] =
     "<?xml version=\"1.0\"?>\n"
     "<report xmlns=\"urn:assay:report:1\" version=\"1\" id=\"rpt-42\">"
@@ -74,7 +76,7 @@ mkdirs(const char *dir, const char *rel)
 	free(p);
 }
 
-/* A fresh, unsigned report directory under /tmp; caller tu_rmrf()s and frees. */
+/* A fresh unsigned report directory in /tmp; caller tu_rmrf()s, frees. */
 static char *
 make_report(void)
 {
@@ -121,7 +123,8 @@ static int
 sign_with(const char *rep, const char *keydir, int flags)
 {
 	struct assay_diag *d = assay_diag_new();
-	char *k = xasprintf("%s/key.pem", keydir), *c = xasprintf("%s/cert.pem", keydir);
+	char *k = xasprintf("%s/key.pem", keydir);
+	char *c = xasprintf("%s/cert.pem", keydir);
 	int r;
 
 	r = assay_sign_dir(rep, k, c, flags, d);
@@ -135,14 +138,16 @@ sign_with(const char *rep, const char *keydir, int flags)
 
 /* Verifies; returns the result code and leaves *vp for the caller. */
 static int
-verify(const char *rep, const char *ca, const char *pin, struct assay_verify **vp)
+verify(const char *rep, const char *ca, const char *pin,
+    struct assay_verify **vp)
 {
 	return assay_sign_verify(rep, ca, pin, vp);
 }
 
 /* 1 when some problem names file (exactly) and, if needle, says needle. */
 static int
-problem_names(const struct assay_verify *v, const char *file, const char *needle)
+problem_names(const struct assay_verify *v, const char *file,
+    const char *needle)
 {
 	const struct assay_diag *p = assay_verify_problems(v);
 	size_t i;
@@ -534,7 +539,8 @@ write_signed_manifest(const char *rep, const char *keydir, const char *text)
 }
 
 static int
-rejected(const char *rep, const char *file, const char *needle, const char *what)
+rejected(const char *rep, const char *file, const char *needle,
+    const char *what)
 {
 	struct assay_verify *v = NULL;
 	int r, ok;
@@ -568,7 +574,8 @@ test_hostile(void **state)
 	/* A symlink to a file outside: never followed, named. */
 	p = xasprintf("%s/evidence/passwd", rep);
 	assert_int_equal(symlink("/etc/passwd", p), 0);
-	assert_true(rejected(rep, "evidence/passwd", "symbolic link", "symlink outside"));
+	assert_true(rejected(rep, "evidence/passwd",
+	    "symbolic link", "symlink outside"));
 	/* ... and signing such a directory is refused by name. */
 	d = assay_diag_new();
 	k = xasprintf("%s/key.pem", key);
@@ -602,7 +609,8 @@ test_hostile(void **state)
 	unlink(p);
 	/* MANIFEST a symlink to a file outside. */
 	assert_int_equal(symlink("/etc/passwd", p), 0);
-	assert_true(rejected(rep, "MANIFEST", "not a regular file", "symlink MANIFEST"));
+	assert_true(rejected(rep, "MANIFEST",
+	    "not a regular file", "symlink MANIFEST"));
 	unlink(p);
 	assert_int_equal(rename(q, p), 0);
 	free(p);
@@ -623,7 +631,8 @@ test_hostile(void **state)
 	free(p);
 	put(rep, "MANIFEST", junk, sizeof(junk));
 	assert_true(rejected(rep, "MANIFEST", NULL, "garbage MANIFEST"));
-	assert_true(rejected(rep, "report.p7s", "does not verify", "garbage MANIFEST sig"));
+	assert_true(rejected(rep, "report.p7s",
+	    "does not verify", "garbage MANIFEST sig"));
 
 	/* Huge MANIFEST: over the cap, refused before reading it all. */
 	p = xasprintf("%s/MANIFEST", rep);
@@ -634,31 +643,31 @@ test_hostile(void **state)
 	assert_true(rejected(rep, "MANIFEST", "size limit", "17 MiB MANIFEST"));
 
 	/* Signed manifests that are hostile: the parser refuses them. */
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  ../../etc/passwd\n", zeros);
+	text = xasprintf(HDR "%s  ../../etc/passwd\n", zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "unsafe", "../ path"));
 	free(text);
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  /etc/passwd\n", zeros);
+	text = xasprintf(HDR "%s  /etc/passwd\n", zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "unsafe", "absolute path"));
 	free(text);
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  evidence/./x\n", zeros);
+	text = xasprintf(HDR "%s  evidence/./x\n", zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "unsafe", "./ path"));
 	free(text);
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  evidence//x\n", zeros);
+	text = xasprintf(HDR "%s  evidence//x\n", zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "unsafe", "// path"));
 	free(text);
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  report.p7s\n", zeros);
+	text = xasprintf(HDR "%s  report.p7s\n", zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "unsafe", "lists report.p7s"));
 	free(text);
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  b\n%s  a\n", zeros, zeros);
+	text = xasprintf(HDR "%s  b\n%s  a\n", zeros, zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "order", "unsorted"));
 	free(text);
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  a\n%s  a\n", zeros, zeros);
+	text = xasprintf(HDR "%s  a\n%s  a\n", zeros, zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "order", "duplicate"));
 	free(text);
@@ -675,7 +684,7 @@ test_hostile(void **state)
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "expected", "short hash"));
 	free(text);
-	text = xasprintf("assay-report-manifest 1\nhash sha256\n%s  a", zeros);
+	text = xasprintf(HDR "%s  a", zeros);
 	write_signed_manifest(rep, key, text);
 	assert_true(rejected(rep, "MANIFEST", "newline", "no final newline"));
 	free(text);
@@ -754,7 +763,8 @@ test_ca_and_pin(void **state)
 	    "printf 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,"
 	    "digitalSignature\\n' > '%s/ext.cnf'; "
 	    "openssl x509 -req -in '%s/lab.csr' -CA '%s/ca.pem' -CAkey '%s/key.pem' "
-	    "-set_serial 7 -days 30 -extfile '%s/ext.cnf' -out '%s/lab.pem' 2>/dev/null",
+	    "-set_serial 7 -days 30 -extfile '%s/ext.cnf' -out '%s/lab.pem' "
+	    "2>/dev/null",
 	    ca, ca2, lab, lab, lab, lab, ca, ca, lab, lab);
 	assert_int_equal(tu_run(cmd, NULL), 0);
 	free(cmd);
@@ -874,8 +884,12 @@ test_cli(void **state)
 	assert_int_equal(run("%s verify %s --help", A, rep), 0);
 	assert_int_equal(run("%s verify %s --cert %s/k/cert.pem", A, rep, keys), 0);
 	assert_int_equal(run("%s verify %s --ca %s/k/cert.pem", A, rep, keys), 0);
+	/* The user's own files may be symlinks; only the report is hostile. */
+	assert_int_equal(run("ln -s %s/k/cert.pem %s/link.pem && %s verify %s "
+	    "--cert %s/link.pem", keys, keys, A, rep, keys), 0);
 
-	cmd = xasprintf("%s verify %s --format json --cert %s/k/cert.pem", A, rep, keys);
+	cmd = xasprintf("%s verify %s --format json --cert %s/k/cert.pem", A,
+	    rep, keys);
 	assert_int_equal(tu_run(cmd, &out), 0);
 	assert_non_null(strstr(out, "\"verified\": true"));
 	assert_non_null(strstr(out, "CN=CLI Lab"));
@@ -977,6 +991,15 @@ test_mutations(void **state)
 			if (assay_sign_verify(rep, NULL, it % 4 < 2 ? cert : NULL,
 			    &v) != 0 && !assay_verify_ok(v))
 				caught++;
+			else {
+				fprintf(stderr, "mutation %zu of %s verified "
+				    "(len %zu of %zu), differing offsets:", it,
+				    t->path, len, t->len);
+				for (j = 0; j < len; j++)
+					if (data[j] != t->data[j])
+						fprintf(stderr, " %zu", j);
+				fprintf(stderr, "\n");
+			}
 			assay_verify_free(v);
 			v = NULL;
 		}
@@ -997,6 +1020,59 @@ test_mutations(void **state)
 	free(cert);
 }
 
+/*
+ * Every byte of report.p7s, flipped two ways: none may still verify
+ * (CMS leaves versions and the signature algorithm unsigned; we check
+ * them), for ECDSA and RSA, pinned and signature-only.
+ */
+static void
+flip_every_byte(enum assay_sign_keytype type)
+{
+	char *rep = make_report(), *key = make_key(type, "Lab");
+	char *cert = xasprintf("%s/cert.pem", key);
+	static const unsigned char xors[] = { 0x01, 0x80 };
+	struct assay_verify *v = NULL;
+	struct saved s;
+	size_t off, x, cases = 0, caught = 0;
+
+	assert_int_equal(sign_with(rep, key, 0), 0);
+	save(&s, rep, "report.p7s");
+	for (off = 0; off < s.len; off++) {
+		for (x = 0; x < sizeof(xors); x++) {
+			s.data[off] ^= (char)xors[x];
+			assert_int_equal(tu_write_file(s.path, s.data, s.len), 0);
+			s.data[off] ^= (char)xors[x];
+			cases++;
+			if (assay_sign_verify(rep, NULL, (off & 1) ? cert : NULL,
+			    &v) != 0 && !assay_verify_ok(v))
+				caught++;
+			else
+				fprintf(stderr, "flip 0x%02x at %zu verified\n",
+				    xors[x], off);
+			assay_verify_free(v);
+			v = NULL;
+		}
+	}
+	restore(&s);
+	assert_verifies(rep, NULL, cert);
+	fprintf(stderr, "report.p7s byte flips (%s): %zu of %zu rejected\n",
+	    type == ASSAY_SIGN_KEY_RSA3072 ? "RSA" : "ECDSA", caught, cases);
+	assert_int_equal(caught, cases);
+	saved_free(&s);
+	tu_rmrf(rep);
+	tu_rmrf(key);
+	free(rep);
+	free(key);
+	free(cert);
+}
+
+static void
+test_flip_every_byte(void **state)
+{
+	flip_every_byte(ASSAY_SIGN_KEY_ECDSA_P256);
+	flip_every_byte(ASSAY_SIGN_KEY_RSA3072);
+}
+
 int
 main(void)
 {
@@ -1010,6 +1086,7 @@ main(void)
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_no_report_xml),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_flip_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
