@@ -255,6 +255,35 @@ sb_setmetatable(lua_State *L)
 	return call_original(L);
 }
 
+/*
+ * An error raised from our hook calls the xpcall message handler while
+ * the hook is still active, that is with hooks off: a looping handler
+ * would then run forever.  So once a limit tripped, the script's handler
+ * is skipped and the error passes through unchanged.
+ */
+static int
+xpcall_guard(lua_State *L)
+{
+	if (sandbox_of(L)->tripped != TRIP_NONE) {
+		lua_settop(L, 1);
+		return 1;
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int
+sb_xpcall(lua_State *L)
+{
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_guard, 1);
+	lua_replace(L, 2);
+	return call_original(L);
+}
+
 static int
 is_guarded(lua_State *L, int idx, const void *key)
 {
@@ -383,6 +412,7 @@ setup(lua_State *L)
 	wrap_field(L, -1, "load", sb_load);
 	wrap_field(L, -1, "setmetatable", sb_setmetatable);
 	wrap_field(L, -1, "rawset", sb_rawset);
+	wrap_field(L, -1, "xpcall", sb_xpcall);
 	lua_getfield(L, -1, LUA_STRLIBNAME);
 	wrap_field(L, -1, "rep", sb_rep);
 	lua_pop(L, 1);
