@@ -284,6 +284,76 @@ sb_xpcall(lua_State *L)
 	return call_original(L);
 }
 
+/*
+ * A limit error raised from the hook inside a coroutine leaves that
+ * thread with hooks off (ldo.c restores them only in luaD_pcall), so its
+ * pending __close handlers must never run after a trip.  Both ways to
+ * run them, coroutine.close and the error path of coroutine.wrap, check
+ * the flag first.  Before a trip the hook never raises, so every dead
+ * coroutine still has hooks on.
+ */
+static int
+sb_coclose(lua_State *L)
+{
+	struct assay_sandbox *sb = sandbox_of(L);
+
+	if (sb->tripped != TRIP_NONE)
+		raise_trip(L, sb);
+	return call_original(L);
+}
+
+static int
+wrap_resume(lua_State *L)
+{
+	struct assay_sandbox *sb = sandbox_of(L);
+	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+	int nargs = lua_gettop(L), nres, status;
+
+	if (!lua_checkstack(co, nargs + 1))
+		return luaL_error(L, "too many arguments to resume");
+	if (lua_status(co) == LUA_OK && lua_gettop(co) == 0)
+		return luaL_error(L, "cannot resume dead coroutine");
+	lua_xmove(L, co, nargs);
+	status = lua_resume(co, L, nargs, &nres);
+	if (status == LUA_OK || status == LUA_YIELD) {
+		if (!lua_checkstack(L, nres + 1)) {
+			lua_pop(co, nres);
+			return luaL_error(L, "too many results to resume");
+		}
+		lua_xmove(co, L, nres);
+		return nres;
+	}
+	if (sb->tripped != TRIP_NONE)
+		raise_trip(L, sb);
+	if (lua_status(co) != LUA_OK && lua_status(co) != LUA_YIELD) {
+		status = lua_resetthread(co);	/* runs its __close handlers */
+		lua_xmove(co, L, 1);
+		if (sb->tripped != TRIP_NONE)
+			raise_trip(L, sb);
+	} else
+		lua_xmove(co, L, 1);		/* could not start */
+	if (status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+		luaL_where(L, 1);
+		lua_insert(L, -2);
+		lua_concat(L, 2);
+	}
+	return lua_error(L);
+}
+
+/* coroutine.wrap, ours for the __close check above. */
+static int
+sb_cowrap(lua_State *L)
+{
+	lua_State *co;
+
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	co = lua_newthread(L);
+	lua_pushvalue(L, 1);
+	lua_xmove(L, co, 1);
+	lua_pushcclosure(L, wrap_resume, 1);
+	return 1;
+}
+
 static int
 is_guarded(lua_State *L, int idx, const void *key)
 {
@@ -418,6 +488,11 @@ setup(lua_State *L)
 	lua_pop(L, 1);
 	lua_getfield(L, -1, LUA_TABLIBNAME);
 	wrap_field(L, -1, "move", sb_move);
+	lua_pop(L, 1);
+	lua_getfield(L, -1, LUA_COLIBNAME);
+	wrap_field(L, -1, "close", sb_coclose);
+	lua_pushcfunction(L, sb_cowrap);
+	lua_setfield(L, -2, "wrap");
 	lua_pop(L, 2);
 
 	/* Messages raised after a trip, made now so raising never allocates. */

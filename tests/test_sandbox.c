@@ -125,7 +125,20 @@ test_forbidden_absent(void **state)
 	    "assert(string.format('%d', 7) == '7' and ('ab'):upper() == 'AB')\n"
 	    "assert(utf8.len('\\u{e9}') == 1 and table.concat({1, 2}) == '12')\n"
 	    "assert(coroutine.wrap(function() coroutine.yield(5) end)() == 5)\n"
-	    "assert(load('return 1 + 1')() == 2)\n";
+	    "assert(load('return 1 + 1')() == 2)\n"
+	    "local g = coroutine.wrap(function(a)\n"
+	    "  local b = coroutine.yield(a + 1) return b * 2, 'x' end)\n"
+	    "assert(g(1) == 2 and select('#', g(5)) == 2)\n"
+	    "local ok, e = pcall(g)\n"
+	    "assert(not ok and e:find('dead coroutine'), e)\n"
+	    "ok, e = pcall(coroutine.wrap(function() error('boom') end))\n"
+	    "assert(not ok and e:find('tc.lua:%d+: boom'), e)\n"
+	    "local closed = false\n"
+	    "pcall(coroutine.wrap(function()\n"
+	    "  local x <close> = setmetatable({}, {__close = function()\n"
+	    "    closed = true end})\n"
+	    "  error('x') end))\n"
+	    "assert(closed, '__close did not run')\n";
 	char err[4096];
 
 	(void)state;
@@ -321,6 +334,27 @@ test_coroutines(void **state)
 	    "  while true do pcall(function() while true do end end)\n"
 	    "    coroutine.yield() end end)\n"
 	    "while true do pcall(co) end\n",
+	    ASSAY_ERR_LIMIT_TIME, "time limit of 200 ms exceeded");
+
+	/* __close handlers run while unwinding after a trip. */
+	expect(&short_time,
+	    "local x <close> = setmetatable({}, {__close = function()\n"
+	    "  while true do end end})\n"
+	    "while true do end\n",
+	    ASSAY_ERR_LIMIT_TIME, "time limit of 200 ms exceeded");
+	expect(&short_time,
+	    "coroutine.wrap(function()\n"
+	    "  local x <close> = setmetatable({}, {__close = function()\n"
+	    "    while true do end end})\n"
+	    "  while true do end end)()\n",
+	    ASSAY_ERR_LIMIT_TIME, "time limit of 200 ms exceeded");
+	expect(&short_time,
+	    "local co = coroutine.create(function()\n"
+	    "  local x <close> = setmetatable({}, {__close = function()\n"
+	    "    while true do end end})\n"
+	    "  while true do end end)\n"
+	    "coroutine.resume(co)\n"
+	    "coroutine.close(co)\n",
 	    ASSAY_ERR_LIMIT_TIME, "time limit of 200 ms exceeded");
 
 	/* lua_newthread copies the creator's hook: check it directly. */
