@@ -354,6 +354,21 @@ sb_cowrap(lua_State *L)
 	return 1;
 }
 
+/*
+ * Userdata (probe handles) keep their metatables to themselves: with it a
+ * script could set __gc, which runs with hooks off, or swap methods.
+ */
+static int
+sb_getmetatable(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (lua_type(L, 1) == LUA_TUSERDATA) {
+		lua_pushliteral(L, "locked");
+		return 1;
+	}
+	return call_original(L);
+}
+
 static int
 is_guarded(lua_State *L, int idx, const void *key)
 {
@@ -481,6 +496,7 @@ setup(lua_State *L)
 	keep_only(L, -1, base_allowed);
 	wrap_field(L, -1, "load", sb_load);
 	wrap_field(L, -1, "setmetatable", sb_setmetatable);
+	wrap_field(L, -1, "getmetatable", sb_getmetatable);
 	wrap_field(L, -1, "rawset", sb_rawset);
 	wrap_field(L, -1, "xpcall", sb_xpcall);
 	lua_getfield(L, -1, LUA_STRLIBNAME);

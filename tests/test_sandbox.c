@@ -126,6 +126,7 @@ test_forbidden_absent(void **state)
 	    "assert(utf8.len('\\u{e9}') == 1 and table.concat({1, 2}) == '12')\n"
 	    "assert(coroutine.wrap(function() coroutine.yield(5) end)() == 5)\n"
 	    "assert(load('return 1 + 1')() == 2)\n"
+	    "assert(load('return x', 'env', 'b', {x = 7})() == 7)\n"
 	    "local g = coroutine.wrap(function(a)\n"
 	    "  local b = coroutine.yield(a + 1) return b * 2, 'x' end)\n"
 	    "assert(g(1) == 2 and select('#', g(5)) == 2)\n"
@@ -382,6 +383,60 @@ test_gc_refused(void **state)
 	    ASSAY_ERR_LUA, "__gc metamethods are not allowed");
 }
 
+static int gc_calls;
+
+static int
+ud_gc(lua_State *L)
+{
+	(void)L;
+	gc_calls++;
+	return 0;
+}
+
+static int
+ud_hello(lua_State *L)
+{
+	lua_pushliteral(L, "hello");
+	return 1;
+}
+
+/* A probe-like handle: its metatable (and __gc) stays out of reach. */
+static void
+test_userdata_metatable(void **state)
+{
+	static const char tc[] =
+	    "assert(ud:hello() == 'hello')\n"
+	    "assert(getmetatable(ud) == 'locked')\n"
+	    "assert(getmetatable('').__index == string)\n"
+	    "local ok = pcall(function()\n"
+	    "  getmetatable(ud).__gc = function() while true do end end end)\n"
+	    "assert(not ok)\n"
+	    "return 'ok'\n";
+	struct assay_sandbox *sb = NULL;
+	lua_State *L;
+
+	(void)state;
+	gc_calls = 0;
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	L = assay_sandbox_state(sb);
+	(void)lua_newuserdatauv(L, 8, 0);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, ud_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, ud_hello);
+	lua_setfield(L, -2, "hello");
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	lua_setglobal(L, "ud");
+	assert_int_equal(assay_sandbox_load(sb, "@ud.lua", tc, strlen(tc)), 0);
+	if (assay_sandbox_call(sb, 0, 1) != 0)
+		fail_msg("%s", assay_sandbox_error(sb));
+	assert_string_equal(lua_tostring(L, -1), "ok");
+	assay_sandbox_free(sb);
+	assert_int_equal(gc_calls, 1);
+}
+
 static void
 test_error_objects(void **state)
 {
@@ -618,6 +673,7 @@ main(void)
 		cmocka_unit_test(test_deep_recursion),
 		cmocka_unit_test(test_coroutines),
 		cmocka_unit_test(test_gc_refused),
+		cmocka_unit_test(test_userdata_metatable),
 		cmocka_unit_test(test_error_objects),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_seal),
