@@ -526,12 +526,17 @@ setup(lua_State *L)
 	return 0;
 }
 
-/* Copies the message at the top of the stack into sb->err, capped. */
+/*
+ * Copies the message at the top of the stack into sb->err, capped, with
+ * control characters other than newline and tab shown as '?': the text
+ * comes from the script and ends up in logs and reports.
+ */
 static void
 keep_error(struct assay_sandbox *sb, lua_State *L, const char *prefix)
 {
 	const char *msg;
 	size_t len;
+	char *c;
 
 	if (lua_type(L, -1) == LUA_TSTRING)
 		msg = lua_tolstring(L, -1, &len);
@@ -544,6 +549,11 @@ keep_error(struct assay_sandbox *sb, lua_State *L, const char *prefix)
 		    prefix, ERR_MAX - 64, msg, ERR_MAX - 64);
 	else
 		snprintf(sb->err, sizeof(sb->err), "%s%s", prefix, msg);
+	for (c = sb->err; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t')
+			*c = '?';
+		else if (*c == 0x7f)
+			*c = '?';
 }
 
 int

@@ -460,6 +460,8 @@ test_error_objects(void **state)
 	    "tc.lua:1: attempt to index a nil value");
 	expect(&short_time, "error(string.rep('e', 100000))", ASSAY_ERR_LUA,
 	    "cut at");
+	expect(&short_time, "error('\\27[2Jspoof\\r', 0)", ASSAY_ERR_LUA,
+	    "?[2Jspoof?");
 }
 
 /* form = { name = "dev", ports = { 22, 80 }, deep = { a = { b = 1 } } } */
