@@ -662,6 +662,64 @@ test_small_limits(void **state)
 	assert_true(ok > 0);
 }
 
+static int
+build_readonly(lua_State *L)
+{
+	int i;
+
+	push_form(L);
+	for (i = 0; i < 200; i++) {
+		lua_createtable(L, 0, 1);
+		lua_pushinteger(L, i);
+		lua_setfield(L, -2, "i");
+		lua_newtable(L);		/* a table as key */
+		lua_insert(L, -2);
+		lua_settable(L, -3);
+	}
+	assay_sandbox_make_readonly(L, -1);
+	lua_setglobal(L, "form");
+	return 0;
+}
+
+/* make_readonly under every tight limit: a clean Lua error, no leak. */
+static void
+test_readonly_small_limits(void **state)
+{
+	static const char src[] =
+	    "local n = 0 for k, v in pairs(form) do n = n + 1\n"
+	    "  if type(k) == 'table' then assert(getmetatable(k) == 'locked')\n"
+	    "  end end return n";
+	struct assay_sandbox_limits lim = { 0 };
+	struct assay_sandbox *sb;
+	lua_State *L;
+	size_t max;
+	int st, ok = 0, oom = 0;
+
+	(void)state;
+	for (max = 32 * 1024; max < 640 * 1024; max += 8192) {
+		lim.max_bytes = max;
+		sb = NULL;
+		if (assay_sandbox_new(&lim, &sb) != 0)
+			continue;
+		L = assay_sandbox_state(sb);
+		lua_pushcfunction(L, build_readonly);
+		st = lua_pcall(L, 0, 0, 0);
+		if (st != LUA_OK) {
+			assert_int_equal(st, LUA_ERRMEM);
+			oom++;
+		} else {
+			assert_int_equal(assay_sandbox_load(sb, "@tc.lua", src,
+			    strlen(src)), 0);
+			assert_int_equal(assay_sandbox_call(sb, 0, 1), 0);
+			assert_int_equal(lua_tointeger(L, -1), 204);
+			ok++;
+		}
+		assay_sandbox_free(sb);
+	}
+	if (ok == 0 || oom == 0)
+		fail_msg("ok %d oom %d", ok, oom);
+}
+
 int
 main(void)
 {
@@ -678,6 +736,7 @@ main(void)
 		cmocka_unit_test(test_userdata_metatable),
 		cmocka_unit_test(test_error_objects),
 		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_readonly_small_limits),
 		cmocka_unit_test(test_seal),
 		cmocka_unit_test(test_budget_spans_calls),
 		cmocka_unit_test(test_accounting),
