@@ -255,6 +255,120 @@ sb_setmetatable(lua_State *L)
 	return call_original(L);
 }
 
+/*
+ * An error raised from our hook calls the xpcall message handler while
+ * the hook is still active, that is with hooks off: a looping handler
+ * would then run forever.  So once a limit tripped, the script's handler
+ * is skipped and the error passes through unchanged.
+ */
+static int
+xpcall_guard(lua_State *L)
+{
+	if (sandbox_of(L)->tripped != TRIP_NONE) {
+		lua_settop(L, 1);
+		return 1;
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int
+sb_xpcall(lua_State *L)
+{
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_guard, 1);
+	lua_replace(L, 2);
+	return call_original(L);
+}
+
+/*
+ * A limit error raised from the hook inside a coroutine leaves that
+ * thread with hooks off (ldo.c restores them only in luaD_pcall), so its
+ * pending __close handlers must never run after a trip.  Both ways to
+ * run them, coroutine.close and the error path of coroutine.wrap, check
+ * the flag first.  Before a trip the hook never raises, so every dead
+ * coroutine still has hooks on.
+ */
+static int
+sb_coclose(lua_State *L)
+{
+	struct assay_sandbox *sb = sandbox_of(L);
+
+	if (sb->tripped != TRIP_NONE)
+		raise_trip(L, sb);
+	return call_original(L);
+}
+
+static int
+wrap_resume(lua_State *L)
+{
+	struct assay_sandbox *sb = sandbox_of(L);
+	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+	int nargs = lua_gettop(L), nres, status;
+
+	if (!lua_checkstack(co, nargs + 1))
+		return luaL_error(L, "too many arguments to resume");
+	if (lua_status(co) == LUA_OK && lua_gettop(co) == 0)
+		return luaL_error(L, "cannot resume dead coroutine");
+	lua_xmove(L, co, nargs);
+	status = lua_resume(co, L, nargs, &nres);
+	if (status == LUA_OK || status == LUA_YIELD) {
+		if (!lua_checkstack(L, nres + 1)) {
+			lua_pop(co, nres);
+			return luaL_error(L, "too many results to resume");
+		}
+		lua_xmove(co, L, nres);
+		return nres;
+	}
+	if (sb->tripped != TRIP_NONE)
+		raise_trip(L, sb);
+	if (lua_status(co) != LUA_OK && lua_status(co) != LUA_YIELD) {
+		status = lua_resetthread(co);	/* runs its __close handlers */
+		lua_xmove(co, L, 1);
+		if (sb->tripped != TRIP_NONE)
+			raise_trip(L, sb);
+	} else
+		lua_xmove(co, L, 1);		/* could not start */
+	if (status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+		luaL_where(L, 1);
+		lua_insert(L, -2);
+		lua_concat(L, 2);
+	}
+	return lua_error(L);
+}
+
+/* coroutine.wrap, ours for the __close check above. */
+static int
+sb_cowrap(lua_State *L)
+{
+	lua_State *co;
+
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	co = lua_newthread(L);
+	lua_pushvalue(L, 1);
+	lua_xmove(L, co, 1);
+	lua_pushcclosure(L, wrap_resume, 1);
+	return 1;
+}
+
+/*
+ * Userdata (probe handles) keep their metatables to themselves: with it a
+ * script could set __gc, which runs with hooks off, or swap methods.
+ */
+static int
+sb_getmetatable(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (lua_type(L, 1) == LUA_TUSERDATA) {
+		lua_pushliteral(L, "locked");
+		return 1;
+	}
+	return call_original(L);
+}
+
 static int
 is_guarded(lua_State *L, int idx, const void *key)
 {
@@ -382,12 +496,19 @@ setup(lua_State *L)
 	keep_only(L, -1, base_allowed);
 	wrap_field(L, -1, "load", sb_load);
 	wrap_field(L, -1, "setmetatable", sb_setmetatable);
+	wrap_field(L, -1, "getmetatable", sb_getmetatable);
 	wrap_field(L, -1, "rawset", sb_rawset);
+	wrap_field(L, -1, "xpcall", sb_xpcall);
 	lua_getfield(L, -1, LUA_STRLIBNAME);
 	wrap_field(L, -1, "rep", sb_rep);
 	lua_pop(L, 1);
 	lua_getfield(L, -1, LUA_TABLIBNAME);
 	wrap_field(L, -1, "move", sb_move);
+	lua_pop(L, 1);
+	lua_getfield(L, -1, LUA_COLIBNAME);
+	wrap_field(L, -1, "close", sb_coclose);
+	lua_pushcfunction(L, sb_cowrap);
+	lua_setfield(L, -2, "wrap");
 	lua_pop(L, 2);
 
 	/* Messages raised after a trip, made now so raising never allocates. */
@@ -405,12 +526,17 @@ setup(lua_State *L)
 	return 0;
 }
 
-/* Copies the message at the top of the stack into sb->err, capped. */
+/*
+ * Copies the message at the top of the stack into sb->err, capped, with
+ * control characters other than newline and tab shown as '?': the text
+ * comes from the script and ends up in logs and reports.
+ */
 static void
 keep_error(struct assay_sandbox *sb, lua_State *L, const char *prefix)
 {
 	const char *msg;
 	size_t len;
+	char *c;
 
 	if (lua_type(L, -1) == LUA_TSTRING)
 		msg = lua_tolstring(L, -1, &len);
@@ -423,6 +549,11 @@ keep_error(struct assay_sandbox *sb, lua_State *L, const char *prefix)
 		    prefix, ERR_MAX - 64, msg, ERR_MAX - 64);
 	else
 		snprintf(sb->err, sizeof(sb->err), "%s%s", prefix, msg);
+	for (c = sb->err; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t')
+			*c = '?';
+		else if (*c == 0x7f)
+			*c = '?';
 }
 
 int

@@ -64,12 +64,16 @@ size_t		 assay_sandbox_peak_bytes(const struct assay_sandbox *sb);
  * metatable is locked (getmetatable returns "locked", setmetatable
  * fails), rawset on the proxy does not reach the data.  The proxy is left
  * at idx.  pairs()/ipairs()/# work through __pairs/__len/__index.
+ * The proxy is a snapshot of the data.  Raises a Lua error on memory
+ * exhaustion or nesting deeper than 100 levels.
  */
 void		 assay_sandbox_make_readonly(struct lua_State *L, int idx);
 /*
  * Registers a global after the allow-list is in place (for the Assay API
  * table); the global table itself is guarded against new globals only
- * after assay_sandbox_seal().
+ * after assay_sandbox_seal().  After it, assigning a new global raises;
+ * reading an undefined one gives nil (C code may lua_getglobal without a
+ * pcall).  Call it after running the chunk that defines run().
  */
 void		 assay_sandbox_seal(struct assay_sandbox *sb);
 
