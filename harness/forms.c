@@ -52,6 +52,7 @@ struct ref {
 
 struct entry {
 	char		*id;
+	long		 line;
 	struct field	*fields;
 	size_t		 nfields;
 	struct ref	*refs;
@@ -650,6 +651,7 @@ load_entry(struct assay_forms *f, long ii, xmlNode *en, struct entry *e,
 	int errors = 0;
 
 	e->id = attr(en, "id");
+	e->line = line_of(en);
 	for (c = en->children; c != NULL; c = c->next) {
 		if (is_el(c, "field")) {
 			struct field *fl = realloc(e->fields, (e->nfields + 1) *
@@ -957,8 +959,8 @@ load_ixit(struct assay_forms *f, xmlDoc *doc, struct assay_diag *d)
 						dup = 1;
 				}
 			if (dup) {
-				assay_diag_add(d, path, 0, "entry id \"%s\" is used "
-				    "twice", id);
+				assay_diag_add(d, path, f->items[i].entries[k].line,
+				    "entry id \"%s\" is used twice", id);
 				errors++;
 			}
 		}
