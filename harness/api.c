@@ -431,9 +431,11 @@ push_ixit(lua_State *L, const struct assay_forms *f)
 	lua_setfield(L, -2, "budget");
 }
 
-int
-assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
+/* Builds the API inside a protected call: it allocates and may raise. */
+static int
+install(lua_State *L)
 {
+	struct assay_api_ctx *ctx = lua_touserdata(L, 1);
 	static const luaL_Reg funcs[] = {
 		{ "pass",		l_pass },
 		{ "fail",		l_fail },
@@ -447,14 +449,9 @@ assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
 		{ "field",		l_field },
 		{ NULL, NULL }
 	};
-	lua_State *L = assay_sandbox_state(sb);
 	const struct assay_catalogue *c = ctx->catalogue;
 	size_t i;
 
-	if (ctx->max_sleep_ms <= 0)
-		ctx->max_sleep_ms = 60000;
-	if (ctx->probe_env != NULL)
-		assay_probe_env_set(L, ctx->probe_env);
 	lua_createtable(L, 0, 16);
 	lua_pushlightuserdata(L, ctx);
 	luaL_setfuncs(L, funcs, 1);
@@ -487,5 +484,23 @@ assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
 	lua_getfield(L, -1, "inconclusive");
 	lua_setglobal(L, "inconclusive");
 	lua_setglobal(L, "assay");
+	return 0;
+}
+
+int
+assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
+{
+	lua_State *L = assay_sandbox_state(sb);
+
+	if (ctx->max_sleep_ms <= 0)
+		ctx->max_sleep_ms = 60000;
+	if (ctx->probe_env != NULL)
+		assay_probe_env_set(L, ctx->probe_env);
+	lua_pushcfunction(L, install);
+	lua_pushlightuserdata(L, ctx);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		lua_pop(L, 1);
+		return ASSAY_ERR_LUA;
+	}
 	return 0;
 }
