@@ -82,7 +82,7 @@ testcase {
     -- a) undeclared password-protected interfaces.
     local undeclared = {}
     for _, port in ipairs(lib.undeclared_tcp(sweep)) do
-      local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max = 4096 })
+      local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
       if b and lib.asks_password(b) then
         undeclared[#undeclared + 1] = "tcp/" .. port .. " (undeclared port asking for a login)"
       end

@@ -49,7 +49,7 @@ testcase {
     -- a) undeclared network authentication endpoints.
     local extra = {}
     for _, port in ipairs(lib.undeclared_tcp(sweep)) do
-      local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max = 4096 })
+      local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
       if b and lib.asks_password(b) then extra[#extra + 1] = "tcp/" .. port end
     end
     if #extra > 0 then

@@ -99,8 +99,10 @@ testcase {
             end
           end
           local any_declared = next(declared) ~= nil
-          for _, v in ipairs(r.versions or {}) do
-            if bad_versions[v] then
+          for v, accepted in pairs(r.versions or {}) do
+            if not accepted then
+              -- refused: nothing to judge
+            elseif bad_versions[v] then
               findings[#findings + 1] = s.id .. " accepts " .. v
             elseif any_declared and not declared[v] then
               findings[#findings + 1] = s.id .. " accepts " .. v .. ", not declared in 11-ComMech"
@@ -114,8 +116,8 @@ testcase {
           end
           if hs then
             local h = hs(s.address, s.port, {})
-            if h and h.certs and h.certs[1] then
-              local c = h.certs[1]
+            if h and h.chain and h.chain[1] then
+              local c = h.chain[1]
               if (c.key_type == "RSA" and (c.key_bits or 0) < 2048) or
                   (c.key_type == "EC" and (c.key_bits or 0) < 256) then
                 findings[#findings + 1] = string.format("%s certificate key %s-%d is too short",

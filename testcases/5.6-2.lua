@@ -87,7 +87,7 @@ testcase {
           text = table.concat(hdrs, "\n") .. "\n" .. (r.body or "")
         end
       elseif not (svc and (svc.security == "tls")) then
-        text = banner(lib.host(), port, { timeout_ms = 1500, max = 4096 })
+        text = banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
       end
       if text and #text > 0 then
         probed = probed + 1

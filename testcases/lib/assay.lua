@@ -138,6 +138,20 @@ function lib.sweep()
   if sweep_cache then return sweep_cache end
   local f, why = lib.probe("tcp_sweep")
   if not f then return nil, why end
+  -- A device none of whose declared services answers is not there (or
+  -- not in the state the IXIT describes): say so instead of sweeping.
+  local declared = {}
+  for _, s in ipairs(assay.ixit.services) do
+    if s.transport == "tcp" then declared[#declared + 1] = s.port end
+  end
+  if #declared > 0 then
+    local d, err = f(lib.host(), { ports = declared })
+    if not d then return nil, "TCP probe failed: " .. tostring(err) end
+    if #d.open == 0 then
+      return nil, "DUT_UNREACHABLE: none of the declared TCP services ("
+          .. table.concat(declared, ", ") .. ") answers on " .. lib.host()
+    end
+  end
   local r, err = f(lib.host(), { ports = "1-65535" })
   if not r then return nil, "TCP sweep failed: " .. tostring(err) end
   sweep_cache = r
