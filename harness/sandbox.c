@@ -809,7 +809,12 @@ ro_build(lua_State *L, int seen, int depth)
 		luaL_error(L, "read-only table nested deeper than %d",
 		    RO_MAX_DEPTH);
 	luaL_checkstack(L, 8, "read-only proxy");
-	lua_newtable(L);
+	/*
+	 * The source table itself becomes the hidden data: no copy.  The
+	 * caller hands the table over (sandbox.h), so nothing else can reach
+	 * it once the proxy replaces it.
+	 */
+	lua_pushvalue(L, src);
 	data = lua_gettop(L);
 	lua_newtable(L);
 	proxy = lua_gettop(L);
@@ -835,17 +840,42 @@ ro_build(lua_State *L, int seen, int depth)
 	lua_rawsetp(L, mt, &ro_key);
 	lua_setmetatable(L, proxy);
 
+	/*
+	 * Replace nested tables by their proxies in place.  Assigning to an
+	 * existing field during lua_next is allowed; table keys (rare) are
+	 * collected first and re-keyed after the walk.
+	 */
+	lua_newtable(L);		/* table-valued keys to re-key */
 	lua_pushnil(L);
 	while (lua_next(L, src) != 0) {
 		/* key value */
+		if (lua_type(L, -2) == LUA_TTABLE) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, -4);	/* keys[key] = value */
+			continue;
+		}
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			ro_build(L, seen, depth + 1);
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, data);
+		} else
+			lua_pop(L, 1);
+	}
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		lua_pushvalue(L, -2);
+		lua_pushnil(L);
+		lua_rawset(L, data);		/* drop the old key */
 		if (lua_type(L, -1) == LUA_TTABLE)
 			ro_build(L, seen, depth + 1);
 		lua_pushvalue(L, -2);
-		if (lua_type(L, -1) == LUA_TTABLE)
-			ro_build(L, seen, depth + 1);
+		ro_build(L, seen, depth + 1);
 		lua_insert(L, -2);
 		lua_rawset(L, data);
 	}
+	lua_pop(L, 1);			/* keys */
 	lua_replace(L, src);		/* proxy replaces the original */
 	lua_pop(L, 1);			/* data */
 }

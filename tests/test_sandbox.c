@@ -708,11 +708,26 @@ test_readonly_small_limits(void **state)
 			assert_int_equal(st, LUA_ERRMEM);
 			oom++;
 		} else {
-			assert_int_equal(assay_sandbox_load(sb, "@tc.lua", src,
-			    strlen(src)), 0);
-			assert_int_equal(assay_sandbox_call(sb, 0, 1), 0);
-			assert_int_equal(lua_tointeger(L, -1), 204);
-			ok++;
+			st = assay_sandbox_load(sb, "@tc.lua", src, strlen(src));
+			if (st == ASSAY_ERR_LIMIT_MEMORY) {
+				oom++;
+				assay_sandbox_free(sb);
+				continue;
+			}
+			assert_int_equal(st, 0);
+			/*
+			 * A build that succeeded only after Lua's emergency
+			 * collection has still tripped the limit: the state is
+			 * over, and says so.
+			 */
+			st = assay_sandbox_call(sb, 0, 1);
+			if (st == ASSAY_ERR_LIMIT_MEMORY)
+				oom++;
+			else {
+				assert_int_equal(st, 0);
+				assert_int_equal(lua_tointeger(L, -1), 204);
+				ok++;
+			}
 		}
 		assay_sandbox_free(sb);
 	}
