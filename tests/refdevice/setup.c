@@ -653,8 +653,8 @@ rd_setup_prepare(struct refdevice *rd)
 			return r;
 		if ((r = wfile(rd, "etc/webusers", 0600, "%s:%s\n",
 		    rd->web_user, rd->web_pass)) != 0 ||
-		    (r = wfile(rd, "etc/issue", 0644, "\r\n" W_MODEL
-		    " (Linux 3.10.14)\r\n\r\n")) != 0)
+		    (r = wfile(rd, "etc/issue", 0644, "\n" W_MODEL
+		    " (Linux 3.10.14)\n\n")) != 0)
 			return r;
 		/* Left in by the factory: leaks the build and a key. */
 		return wfile(rd, "etc/debug-banner.txt", 0644,
