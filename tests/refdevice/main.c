@@ -166,42 +166,71 @@ write_proc_file(const char *path, const char *text)
 	return ok ? 0 : -1;
 }
 
+static int
+setgroups_allowed(void)
+{
+	char buf[16] = "";
+	int fd;
+	ssize_t n;
+
+	if ((fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC)) == -1)
+		return 1;	/* no user namespaces: initial namespace */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strncmp(buf, "allow", 5) == 0;
+}
+
 /*
  * In the child: a private mount namespace in which the bind mounts in
- * binds are made.  Without root a user namespace mapping our uid to 0
- * comes first.  Returns 0 or -1 with a message on stderr (the log).
+ * binds are made, inside a new user namespace mapping rd->ssh_uid to our
+ * uid when rd->ssh_userns is set.  Returns 0 or -1 with a message on
+ * stderr (the log).
  */
 static int
-enter_namespace(const char *const *binds)
+enter_namespace(const struct refdevice *rd, int port, const char *const *binds)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	char map[64];
 	size_t i;
 
-	if (geteuid() != 0) {
+	if (rd->ssh_userns) {
+		/* A non-root session uid may not bind a low port by itself. */
+		if (port > 0 && port < 1024 && geteuid() == 0) {
+			snprintf(map, sizeof(map), "%d\n", port);
+			if (write_proc_file("/proc/sys/net/ipv4/"
+			    "ip_unprivileged_port_start", map) == -1) {
+				fprintf(stderr, "cannot lower "
+				    "ip_unprivileged_port_start to %d: %s\n",
+				    port, strerror(errno));
+				return -1;
+			}
+		}
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) == -1) {
 			fprintf(stderr, "unshare(user+mount): %s\n",
 			    strerror(errno));
 			return -1;
 		}
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+		snprintf(map, sizeof(map), "%d %u 1\n", rd->ssh_uid,
+		    (unsigned)uid);
 		if (write_proc_file("/proc/self/uid_map", map) == -1 ||
 		    write_proc_file("/proc/self/setgroups", "deny") == -1)
 			return -1;
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+		snprintf(map, sizeof(map), "%d %u 1\n", rd->ssh_uid,
+		    (unsigned)gid);
 		if (write_proc_file("/proc/self/gid_map", map) == -1)
 			return -1;
 	} else if (unshare(CLONE_NEWNS) == -1) {
 		fprintf(stderr, "unshare(mount): %s\n", strerror(errno));
 		return -1;
 	}
+	if (binds == NULL)
+		return 0;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
 		fprintf(stderr, "mount private: %s\n", strerror(errno));
 		return -1;
 	}
-	for (i = 0; binds != NULL && binds[i] != NULL &&
-	    binds[i + 1] != NULL; i += 2) {
+	for (i = 0; binds[i] != NULL && binds[i + 1] != NULL; i += 2) {
 		if (mount(binds[i], binds[i + 1], NULL, MS_BIND, NULL) == -1) {
 			fprintf(stderr, "bind %s on %s: %s\n", binds[i],
 			    binds[i + 1], strerror(errno));
@@ -209,6 +238,31 @@ enter_namespace(const char *const *binds)
 		}
 	}
 	return 0;
+}
+
+int
+rd_ns_choose(struct refdevice *rd)
+{
+	pid_t pid;
+	int status;
+
+	rd->ssh_userns = geteuid() != 0 || !setgroups_allowed();
+	rd->ssh_uid = rd->ssh_userns ? (geteuid() == 0 ? 1000 :
+	    (int)getuid()) : 0;
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return 0;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd != -1)
+			dup2(fd, 2);
+		_exit(enter_namespace(rd, 0, NULL) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 int
@@ -252,7 +306,8 @@ rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
 		if (chdir(rd->dir) == -1)
 			_exit(127);
 		setenv("ASSAY_REFDEVICE_DIR", rd->dir, 1);
-		if (binds != NULL && enter_namespace(binds) == -1)
+		if (binds != NULL && enter_namespace(rd, rd->port_ssh,
+		    binds) == -1)
 			_exit(126);
 		execvp(argv[0], argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));

@@ -58,6 +58,8 @@ struct refdevice {
 	int		 port_http, port_https, port_ssh, port_telnet;
 	int		 port_mqtt, port_mqtts, port_coap, port_debug;
 	int		 ssh_skipped;
+	int		 ssh_uid;	/* session uid inside dropbear's namespace */
+	int		 ssh_userns;	/* 1: a user namespace maps ssh_uid to us */
 	char		 ssh_skip_reason[160];
 
 	/* lab credentials; per-device random for the conforming persona */
@@ -92,6 +94,14 @@ int	rd_forms_write(const struct refdevice *rd);
  */
 int	rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
 	    const char *const *binds);
+/*
+ * Chooses how the SSH account's namespace is made: plain mount namespace
+ * as real root (session uid 0), otherwise a user namespace mapping a
+ * non-root session uid to us, because a root that cannot call
+ * setgroups(2) (as under `unshare -r`) makes dropbear's initgroups fail.
+ * Returns 1 when such a namespace can be created.
+ */
+int	rd_ns_choose(struct refdevice *rd);
 /* Runs a setup tool to completion; 0 when it exits 0. */
 int	rd_run_tool(struct refdevice *rd, char *const argv[]);
 /* Writes a file with mode; 0 or ASSAY_ERR_IO. */

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,25 +510,6 @@ write_update(struct refdevice *rd)
 
 /* ---- SSH (conforming) ---------------------------------------------------- */
 
-/* 1 when a private mount namespace (user+mount if not root) can be made. */
-static int
-namespace_works(void)
-{
-	pid_t pid;
-	int status, flags = CLONE_NEWNS;
-
-	if (geteuid() != 0)
-		flags |= CLONE_NEWUSER;
-	if ((pid = fork()) == -1)
-		return 0;
-	if (pid == 0)
-		_exit(unshare(flags) == 0 ? 0 : 1);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 static int
 write_ssh(struct refdevice *rd)
 {
@@ -540,7 +520,7 @@ write_ssh(struct refdevice *rd)
 	    "-C", "assay-lab", "-f", "ssh/lab_ed25519", NULL };
 	int r;
 
-	if (!namespace_works()) {
+	if (!rd_ns_choose(rd)) {
 		rd->ssh_skipped = 1;
 		snprintf(rd->ssh_skip_reason, sizeof(rd->ssh_skip_reason),
 		    "cannot create a %smount namespace for the device's SSH "
@@ -556,8 +536,8 @@ write_ssh(struct refdevice *rd)
 		return r;
 	/* Seen as /etc/passwd and /etc/shadow by dropbear only. */
 	if ((r = wfile(rd, "ssh/passwd", 0644,
-	    "%s:x:0:0:device admin:%s/ssh/home:/bin/sh\n", rd->ssh_user,
-	    rd->dir)) != 0 ||
+	    "%s:x:%d:%d:device admin:%s/ssh/home:/bin/sh\n", rd->ssh_user,
+	    rd->ssh_uid, rd->ssh_uid, rd->dir)) != 0 ||
 	    (r = wfile(rd, "ssh/shadow", 0600, "%s:%s:20000:0:99999:7:::\n",
 	    rd->ssh_user, hash)) != 0)
 		goto out;
