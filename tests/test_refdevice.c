@@ -489,6 +489,24 @@ check_forms(const struct device *d)
 		free(out);
 		assert_int_equal(st, 0);
 	}
+	/* Against the schemas too, once they are in the tree. */
+	if (tu_have("xmllint") && access(tu_src("ics/ics.xsd"), R_OK) == 0 &&
+	    access(tu_src("ixit/ixit.xsd"), R_OK) == 0) {
+		snprintf(cmd, sizeof(cmd), "xmllint --noout --schema %s "
+		    "%s/ics.xml", tu_src("ics/ics.xsd"), d->dir);
+		st = tu_run(cmd, &out);
+		if (st != 0)
+			fprintf(stderr, "%s\n", out ? out : "");
+		free(out);
+		assert_int_equal(st, 0);
+		snprintf(cmd, sizeof(cmd), "xmllint --noout --schema %s "
+		    "%s/ixit.xml", tu_src("ixit/ixit.xsd"), d->dir);
+		st = tu_run(cmd, &out);
+		if (st != 0)
+			fprintf(stderr, "%s\n", out ? out : "");
+		free(out);
+		assert_int_equal(st, 0);
+	}
 	snprintf(cmd, sizeof(cmd), "%s/ics.xml", d->dir);
 	out = tu_read_file(cmd, NULL);
 	assert_non_null(out);
