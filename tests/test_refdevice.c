@@ -64,15 +64,22 @@ have_servers(const char *persona)
 	    NULL };
 	size_t i;
 
-	if (access(REFDEVICE, X_OK) != 0)
+	if (access(REFDEVICE, X_OK) != 0) {
+		fprintf(stderr, "skip: %s not built\n", REFDEVICE);
 		return 0;
+	}
 	for (i = 0; common[i] != NULL; i++)
-		if (!tu_have(common[i]))
+		if (!tu_have(common[i])) {
+			fprintf(stderr, "skip: %s not installed\n", common[i]);
 			return 0;
+		}
 	if (strcmp(persona, "weak") == 0)
 		for (i = 0; weak[i] != NULL; i++)
-			if (!tu_have(weak[i]))
+			if (!tu_have(weak[i])) {
+				fprintf(stderr, "skip: %s not installed\n",
+				    weak[i]);
 				return 0;
+			}
 	return 1;
 }
 
