@@ -633,9 +633,12 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 		    "network");
 		field(w, "Security Guarantees", "confidentiality, integrity, "
 		    "mutual authentication");
-		field(w, "Cryptographic Details", "Dropbear 2022.83, Ed25519 "
-		    "host key, curve25519-sha256, chacha20-poly1305 / aes-ctr, "
-		    "hmac-sha2-256");
+		field(w, "Cryptographic Details", "Dropbear 2022.83 (lists "
+		    "fixed at build time), Ed25519 host key. Key exchange: "
+		    "curve25519-sha256, ecdh-sha2-nistp256/384/521, "
+		    "diffie-hellman-group14-sha256, diffie-hellman-group14-sha1. "
+		    "Ciphers: chacha20-poly1305@openssh.com, aes128-ctr, "
+		    "aes256-ctr. MACs: hmac-sha2-256, hmac-sha1");
 		field(w, "Resilience Measures", "idle timeout 600 s");
 		ref_service(w, "ssh");
 		entry_end(w);
