@@ -777,6 +777,48 @@ test_parent_killed(void **state)
 	cleanup(&d);
 }
 
+/*
+ * The integrator's set-up: device and Assay in a fresh network namespace,
+ * well-known ports.  The conforming persona also exercises the SSH account
+ * under `unshare -r`, where setgroups(2) is denied.
+ */
+static void
+test_standard_ports_in_netns(void **state)
+{
+	static struct device d;
+	char cmd[2048], *out = NULL;
+	int st;
+
+	(void)state;
+	if (!have_servers("conforming"))
+		skip();
+	if (!tu_have("ip") || tu_run("unshare -rn true", NULL) != 0) {
+		fprintf(stderr, "skip: cannot create a network namespace\n");
+		skip();
+	}
+	memset(&d, 0, sizeof(d));
+	current = &d;
+	assert_non_null(d.dir = tu_mkdtemp("refdev"));
+	snprintf(cmd, sizeof(cmd), "unshare -rn sh -c '"
+	    "ip link set lo up || exit 3; "
+	    "%s --persona conforming --dir %s --ports=standard --foreground "
+	    ">/dev/null & p=$!; i=0; "
+	    "while [ ! -f %s/ixit.xml ] && [ $i -lt 200 ]; do "
+	    "kill -0 $p 2>/dev/null || exit 4; sleep 0.05; i=$((i+1)); done; "
+	    "grep -o \" port=.[0-9]*.\" %s/ixit.xml | tr \"\\n\" \" \"; "
+	    "kill $p; wait $p'", REFDEVICE, d.dir, d.dir, d.dir);
+	st = tu_run(cmd, &out);
+	fprintf(stderr, "%s\n", out ? out : "");
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "port=\"80\""));
+	assert_non_null(strstr(out, "port=\"443\""));
+	assert_non_null(strstr(out, "port=\"8883\""));
+	assert_non_null(strstr(out, "port=\"22\""));
+	free(out);
+	assert_true(no_leftovers(d.dir, 5000));
+	cleanup(&d);
+}
+
 int
 main(void)
 {
@@ -784,6 +826,8 @@ main(void)
 		cmocka_unit_test_teardown(test_weak, teardown),
 		cmocka_unit_test_teardown(test_conforming_detached, teardown),
 		cmocka_unit_test_teardown(test_parent_killed, teardown),
+		cmocka_unit_test_teardown(test_standard_ports_in_netns,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
