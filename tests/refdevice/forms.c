@@ -1,0 +1,1217 @@
+/*
+ * forms.c - the ICS and IXIT forms of the reference device, following
+ * ics/README.md and ixit/README.md.  Written after the servers answer, so
+ * the IXIT carries the ports really bound.
+ *
+ * The conforming persona declares what it does.  The weak persona's
+ * manufacturer overclaims in its ICS (see docs/refdevice.md for which
+ * claims are false) and leaves its debug port out of the IXIT.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "refdevice.h"
+
+#define FORM_MAX	(512 * 1024)
+
+/* An XML writer with a sticky error, so calls need not each be checked. */
+struct xw {
+	struct assay_buf	*b;
+	int			 err;
+};
+
+static void
+raw(struct xw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+raw(struct xw *w, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (w->err != 0)
+		return;
+	va_start(ap, fmt);
+	r = assay_buf_vprintf(w->b, fmt, ap);
+	va_end(ap);
+	if (r != 0)
+		w->err = r;
+}
+
+/* Appends s with &, <, >, " escaped. */
+static void
+esc(struct xw *w, const char *s)
+{
+	const char *rep;
+	size_t run = 0;
+	int r;
+
+	if (w->err != 0)
+		return;
+	for (; ; s++) {
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\0': rep = ""; break;
+		default: run++; continue;
+		}
+		if ((r = assay_buf_put(w->b, s - run, run)) != 0 ||
+		    (r = assay_buf_puts(w->b, rep)) != 0) {
+			w->err = r;
+			return;
+		}
+		run = 0;
+		if (*s == '\0')
+			return;
+	}
+}
+
+static int
+finish(struct xw *w, const struct refdevice *rd, const char *name)
+{
+	char path[RD_PATH_MAX];
+	int r;
+
+	if (w->err != 0) {
+		fprintf(stderr, "assay-refdevice: %s: %s\n", name,
+		    assay_strerror(w->err));
+		return w->err;
+	}
+	if ((r = rd_path(path, sizeof(path), "%s/%s", rd->dir, name)) != 0)
+		return r;
+	return rd_write_file(path, assay_buf_data(w->b), assay_buf_len(w->b),
+	    0600);
+}
+
+/* ---- ICS --------------------------------------------------------------- */
+
+/* Conditions 1..13 (EN 303 645 Table B.1): holds for conforming, weak. */
+static const int cond_holds[2][13] = {
+	/* 1  2  3  4  5  6  7  8  9 10 11 12 13 */
+	{  1, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0 },
+	{  1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0 },
+};
+
+struct provision {
+	const char	*id;
+	const char	*sup[2];
+	const char	*detail[2];
+};
+
+#define NOT_PUBLISHED	"Not implemented."
+
+static const struct provision provisions[] = {
+{ "4-1", { "Y", "Y" }, { "Every N and N/A in this ICS carries its justification.",
+    "Justifications are given below." } },
+{ "5.1-1", { "Y", "Y" }, { "Each device gets random per-device passwords (20 characters from /dev/urandom) for web, SSH and MQTT at first start.",
+    "The admin password can be changed in the web UI." } },
+{ "5.1-2", { "Y", "N/A" }, { "Passwords are drawn uniformly from a 56-symbol alphabet (about 116 bits); no link to serial, MAC or SSID.",
+    "No pre-installed per-device passwords: the device ships with a factory account." } },
+{ "5.1-3", { "Y", "Y" }, { "Web and MQTT logins only over TLS 1.2+; SSH-2 with public-key or password; passwords stored as SHA-512 crypt or PBKDF2 hashes.",
+    "HTTP basic authentication." } },
+{ "5.1-4", { "Y", "Y" }, { "Settings page of the web UI changes the admin password; documented in the setup guide.",
+    "Settings page of the web UI." } },
+{ "5.1-5", { "Y", "N" }, { "SSH allows 3 attempts per connection; password entropy (about 116 bits) makes network guessing impracticable.",
+    "No rate limiting or lockout." } },
+{ "5.2-1", { "Y", "N" }, { "Policy with contact and timelines published on the device and at /.well-known/security.txt.",
+    "No vulnerability disclosure policy is published." } },
+{ "5.2-2", { "Y", "N" }, { "Critical issues are fixed within 30 days, others within 90 days (IXIT 3-VulnTypes).",
+    "No process for acting on reports." } },
+{ "5.2-3", { "Y", "N" }, { "Component advisories are monitored continuously during the support period (IXIT 5-VulnMon).",
+    "No monitoring." } },
+{ "5.3-1", { "Y", "Y" }, { "All software is delivered as one signed firmware image.",
+    "Firmware can be replaced over HTTP." } },
+{ "5.3-2", { "Y", "Y" }, { "Signed over-the-air updates (IXIT 7-UpdMech upd-ota).",
+    "Firmware update over HTTP." } },
+{ "5.3-3", { "Y", "Y" }, { "Updates install automatically; one button in the web UI otherwise.",
+    "Upload in the web UI." } },
+{ "5.3-4", { "Y", "N" }, { "Automatic updates are on by default.",
+    "Updates are manual." } },
+{ "5.3-5", { "Y", "N" }, { "Checks the manifest at start and every 24 hours.",
+    "The device does not check for updates." } },
+{ "5.3-6", { "Y", "N/A" }, { "Automatic updates and notifications are on after initialization and can be disabled or postponed in Settings.",
+    "No automatic updates or notifications." } },
+{ "5.3-7", { "Y", "Y" }, { "Ed25519 signature over a statement naming the SHA-256 of the image; manifest fetched over TLS 1.2+.",
+    "MD5 checksum of the image." } },
+{ "5.3-8", { "Y", "N" }, { "Security updates ship within 30 days for critical issues (IXIT 8-UpdProc).",
+    "No defined timeline." } },
+{ "5.3-9", { "Y", "N" }, { "The device verifies the signature before installing.",
+    "No authenticity check." } },
+{ "5.3-10", { "Y", "Y" }, { "Updates over the network are verified with the Ed25519 update key before installation.",
+    "The MD5 in the manifest is checked." } },
+{ "5.3-11", { "Y", "N" }, { "The web UI shows a banner naming the update and the risks it fixes.",
+    "No notification." } },
+{ "5.3-12", { "Y", "N" }, { "The user is warned that the camera restarts during installation.",
+    "No warning." } },
+{ "5.3-13", { "Y", "N" }, { "Support period (until 2030-12-31) published at /support-period.html.",
+    "No support period is published." } },
+{ "5.3-14", { "N/A", "N/A" }, { "Condition 3/4 does not hold: the device is updatable and not constrained.",
+    "Condition 3/4 does not hold." } },
+{ "5.3-15", { "N/A", "N/A" }, { "Condition 3/4 does not hold: the device is updatable and not constrained.",
+    "Condition 3/4 does not hold." } },
+{ "5.3-16", { "Y", "Y" }, { "Model AL-CAM2 on the label and in the web UI title.",
+    "Model on the label and web page title." } },
+{ "5.4-1", { "Y", "N" }, { "Keys and password hashes are in files readable only by the device account.",
+    "Configuration stored in clear." } },
+{ "5.4-2", { "N/A", "N/A" }, { "Condition 10 does not hold: no hard-coded per-device identity.",
+    "Condition 10 does not hold." } },
+{ "5.4-3", { "Y", "N" }, { "All critical parameters are generated on the device at first start.",
+    "A debug key is compiled into the firmware." } },
+{ "5.4-4", { "Y", "N" }, { "TLS keys are per device; the update key is public and its private half never leaves the signing host.",
+    "Shared keys." } },
+{ "5.5-1", { "Y", "Y" }, { "TLS 1.2/1.3 with AEAD suites only on web and MQTT; SSH-2 for maintenance.",
+    "HTTPS on the web UI." } },
+{ "5.5-2", { "Y", "N" }, { "OpenSSL 3.0 and Dropbear from Debian 12 (IXIT 12-NetSecImpl).",
+    "No review." } },
+{ "5.5-3", { "Y", "N" }, { "Cryptographic libraries are updated with the firmware.",
+    "Not updatable separately." } },
+{ "5.5-4", { "Y", "N" }, { "Every function reachable over the network requires a login, except the public documentation pages.",
+    "MQTT and CoAP are open." } },
+{ "5.5-5", { "Y", "Y" }, { "Settings and data deletion require the admin login.",
+    "Settings require a login." } },
+{ "5.5-6", { "Y", "N" }, { "Credentials and keys travel only inside TLS or SSH.",
+    "Credentials may travel in clear." } },
+{ "5.5-7", { "Y", "N" }, { "Remote interfaces are TLS or SSH only; plain HTTP only redirects.",
+    "Telnet and HTTP carry credentials in clear." } },
+{ "5.5-8", { "Y", "N" }, { "Secure management process for keys (IXIT 14-SecMgmt).",
+    "No process." } },
+{ "5.6-1", { "Y", "Y" }, { "Only the services in the IXIT listen; CoAP and telnet are not built in.",
+    "All unused interfaces are disabled." } },
+{ "5.6-2", { "Y", "Y" }, { "Unauthenticated pages reveal model, policy and support period only.",
+    "No security-relevant information is disclosed." } },
+{ "5.6-3", { "Y", "N" }, { "UART pads are unpopulated and the case is sealed.",
+    "UART header populated." } },
+{ "5.6-4", { "N/A", "N/A" }, { "Condition 13 does not hold: no physically accessible debug interface.",
+    "Condition 13 does not hold." } },
+{ "5.6-5", { "Y", "N" }, { "Only web, SSH and MQTT are enabled; each is justified in IXIT 13-SoftServ.",
+    "Telnet is left enabled for support." } },
+{ "5.6-6", { "Y", "N" }, { "Minimal Debian build; unused lighttpd modules are not loaded.",
+    "Full BusyBox and vendor SDK." } },
+{ "5.6-7", { "Y", "N" }, { "Services run under separate accounts where the platform allows it.",
+    "Everything runs as root." } },
+{ "5.6-8", { "N", "N" }, { "Emulated on a general-purpose host: no hardware memory access control is claimed.",
+    "No hardware access control." } },
+{ "5.6-9", { "Y", "N" }, { "Secure development process (IXIT 19-SecDev).",
+    "No defined process." } },
+{ "5.7-1", { "N", "N" }, { "Emulated device: no secure boot; firmware signature checked at install time only.",
+    "No secure boot." } },
+{ "5.7-2", { "N", "N" }, { "Without secure boot there is no detection of unauthorised changes at boot.",
+    "No detection." } },
+{ "5.8-1", { "Y", "N" }, { "Personal data leaves the device only inside TLS.",
+    "Events are published over plain MQTT." } },
+{ "5.8-2", { "Y", "N" }, { "Account data is only sent over TLS 1.2+.",
+    "Not encrypted." } },
+{ "5.8-3", { "Y", "N" }, { "Camera, microphone and motion sensor are listed at /privacy.html.",
+    "Not documented." } },
+{ "5.9-1", { "Y", "N" }, { "Recording continues locally when the network is down (IXIT 23-ResMech).",
+    "No resilience measures." } },
+{ "5.9-2", { "Y", "Y" }, { "Local web UI keeps working offline; state restored after power loss.",
+    "Works offline." } },
+{ "5.9-3", { "Y", "N" }, { "Reconnects with randomised exponential back-off.",
+    "Reconnects immediately in a loop." } },
+{ "5.10-1", { "N/A", "N/A" }, { "Condition 6 does not hold: no telemetry is collected.",
+    "Condition 6 does not hold." } },
+{ "5.11-1", { "Y", "N" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
+    "Only a hardware reset button." } },
+{ "5.11-2", { "Y", "N" }, { "The same function deletes the cloud account (none exists in the lab).",
+    "Not provided." } },
+{ "5.11-3", { "Y", "N" }, { "Instructions at /privacy.html.",
+    "Not provided." } },
+{ "5.11-4", { "Y", "N" }, { "The deletion reply confirms what was erased.",
+    "Not provided." } },
+{ "5.12-1", { "Y", "N" }, { "Two setup decisions, secure defaults (IXIT 26-UserDec).",
+    "Not considered." } },
+{ "5.12-2", { "Y", "N" }, { "Secure setup guide at /setup-guide.html.",
+    "Not provided." } },
+{ "5.12-3", { "Y", "N" }, { "Setup check described at /setup-guide.html.",
+    "Not provided." } },
+{ "5.13-1", { "Y", "N" }, { "Input length and character checks on the web API and MQTT topics (IXIT 29-InpVal).",
+    "No input validation." } },
+{ "6-1", { "Y", "N" }, { "Personal data processing described at /privacy.html.",
+    "Not provided." } },
+{ "6-2", { "N/A", "N/A" }, { "Condition 7 does not hold: no processing based on consent.",
+    "Condition 7 does not hold." } },
+{ "6-3", { "Y", "N" }, { "Consent for optional features is withdrawn in Settings; deletion function erases the data.",
+    "Not provided." } },
+{ "6-4", { "N/A", "N/A" }, { "Condition 6 does not hold: no telemetry is collected.",
+    "Condition 6 does not hold." } },
+{ "6-5", { "N/A", "N/A" }, { "Condition 6 does not hold: no telemetry is collected.",
+    "Condition 6 does not hold." } },
+};
+
+static int
+write_ics(const struct refdevice *rd)
+{
+	struct xw w = { NULL, 0 };
+	int weak = rd->persona == RD_PERSONA_WEAK, r;
+	size_t i;
+
+	if ((w.b = assay_buf_new(FORM_MAX)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	raw(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<!-- written by assay-refdevice, %s persona -->\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">\n  <device>\n",
+	    weak ? "weak" : "conforming");
+	raw(&w, "    <manufacturer>%s</manufacturer>\n"
+	    "    <model>%s</model>\n"
+	    "    <hardware-version>rev A</hardware-version>\n"
+	    "    <firmware-version>%s</firmware-version>\n",
+	    weak ? "Generic IPCam" : "Assay Labs",
+	    weak ? "IPCam-W1 Network Camera" : "AL-CAM2 Smart Camera",
+	    weak ? "1.0.3" : "1.4.2");
+	raw(&w, "    <serial-number>");
+	esc(&w, rd->serial);
+	raw(&w, "</serial-number>\n    <description>Reference device of the "
+	    "Assay project (%s persona), real servers on %s</description>\n"
+	    "  </device>\n  <standard name=\"EN 303 645\" version=\"2.1.1\"/>\n"
+	    "  <conditions>\n", weak ? "weak" : "conforming", rd->address);
+	for (i = 0; i < 13; i++)
+		raw(&w, "    <condition number=\"%zu\" holds=\"%s\"/>\n", i + 1,
+		    cond_holds[weak][i] ? "true" : "false");
+	raw(&w, "  </conditions>\n  <provisions>\n");
+	for (i = 0; i < sizeof(provisions) / sizeof(provisions[0]); i++) {
+		raw(&w, "    <provision id=\"%s\" support=\"%s\"><detail>",
+		    provisions[i].id, provisions[i].sup[weak]);
+		esc(&w, provisions[i].detail[weak]);
+		raw(&w, "</detail></provision>\n");
+	}
+	raw(&w, "  </provisions>\n</ics>\n");
+	r = finish(&w, rd, "ics.xml");
+	assay_buf_free(w.b);
+	return r;
+}
+
+/* ---- IXIT -------------------------------------------------------------- */
+
+static void
+item(struct xw *w, const char *id)
+{
+	raw(w, "    <item id=\"%s\">\n", id);
+}
+
+static void
+item_end(struct xw *w)
+{
+	raw(w, "    </item>\n");
+}
+
+static void
+entry(struct xw *w, const char *id)
+{
+	raw(w, "      <entry id=\"%s\">\n", id);
+}
+
+static void
+entry_end(struct xw *w)
+{
+	raw(w, "      </entry>\n");
+}
+
+static void
+field(struct xw *w, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+field(struct xw *w, const char *name, const char *fmt, ...)
+{
+	char tmp[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		w->err = ASSAY_ERR_TOO_BIG;
+		return;
+	}
+	raw(w, "        <field name=\"%s\">", name);
+	esc(w, tmp);
+	raw(w, "</field>\n");
+}
+
+static void
+ref_service(struct xw *w, const char *service)
+{
+	raw(w, "        <ref service=\"%s\"/>\n", service);
+}
+
+static void
+ref_entry(struct xw *w, const char *itemid, const char *entryid)
+{
+	raw(w, "        <ref item=\"%s\" entry=\"%s\"/>\n", itemid, entryid);
+}
+
+/* Empty item: no entries. */
+static void
+none(struct xw *w, const char *id)
+{
+	raw(w, "    <item id=\"%s\"/>\n", id);
+}
+
+static const struct rd_service *
+service(const struct refdevice *rd, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nservices; i++)
+		if (strcmp(rd->services[i].id, id) == 0 &&
+		    rd->services[i].declared)
+			return &rd->services[i];
+	return NULL;
+}
+
+static void
+credential(struct xw *w, const char *id, const char *svc, const char *user,
+    const char *pass)
+{
+	raw(w, "    <credential id=\"%s\" service=\"%s\">\n"
+	    "      <username>", id, svc);
+	esc(w, user);
+	raw(w, "</username>\n      <password>");
+	esc(w, pass);
+	raw(w, "</password>\n    </credential>\n");
+}
+
+#define TLS_CONF_SUITES "TLS 1.2 and 1.3 only. TLS 1.3: " \
+	"TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, " \
+	"TLS_CHACHA20_POLY1305_SHA256. TLS 1.2: " \
+	"ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-ECDSA-AES256-GCM-SHA384, " \
+	"ECDHE-ECDSA-CHACHA20-POLY1305. Certificate: ECDSA P-256 with " \
+	"SHA-256, generated on the device at first start"
+
+static void
+ixit_conforming(struct xw *w, const struct refdevice *rd)
+{
+	char web[128];
+	int ssh = service(rd, "ssh") != NULL;
+
+	snprintf(web, sizeof(web), "https://%s:%d", rd->address,
+	    rd->port_https);
+
+	item(w, "1-AuthMech");
+	entry(w, "auth-web");
+	field(w, "Description", "Owner login to the web UI settings and the "
+	    "local API (/admin/, /api/); user authentication over the network "
+	    "interface; one admin role");
+	field(w, "Authentication Factor", "pre-installed per-device password "
+	    "(printed on the label), changeable by the user");
+	field(w, "Password Generation Mechanism", "20 characters drawn "
+	    "uniformly (rejection sampling) from a 56-symbol alphabet using "
+	    "/dev/urandom at first start; independent of serial number and MAC");
+	field(w, "Security Guarantees", "confidentiality and integrity of the "
+	    "password in transit (TLS); stored as SHA-512 crypt hash");
+	field(w, "Cryptographic Details", "HTTP basic authentication inside "
+	    "TLS 1.2+; plain HTTP only redirects to HTTPS");
+	field(w, "Brute Force Prevention", "about 116 bits of password entropy "
+	    "make online guessing impracticable");
+	ref_service(w, "web");
+	entry_end(w);
+	if (ssh) {
+		entry(w, "auth-ssh");
+		field(w, "Description", "Maintenance login over SSH to the "
+		    "restricted device shell; user authentication over the "
+		    "network interface");
+		field(w, "Authentication Factor", "Ed25519 public key or the "
+		    "pre-installed per-device SSH password");
+		field(w, "Password Generation Mechanism", "as auth-web, "
+		    "independent draw");
+		field(w, "Security Guarantees", "mutual authentication of the "
+		    "SSH-2 channel; password sent encrypted");
+		field(w, "Cryptographic Details", "SSH-2 (Dropbear 2022.83): "
+		    "curve25519-sha256 key exchange, Ed25519 host key, "
+		    "chacha20-poly1305 or AES-CTR with HMAC-SHA2");
+		field(w, "Brute Force Prevention", "3 authentication attempts per "
+		    "connection; password entropy about 116 bits");
+		ref_service(w, "ssh");
+		entry_end(w);
+	}
+	entry(w, "auth-mqtt");
+	field(w, "Description", "Machine authentication of MQTT clients (the "
+	    "companion app) to the broker");
+	field(w, "Authentication Factor", "pre-installed per-device password "
+	    "for user \"%s\"", rd->mqtt_user);
+	field(w, "Password Generation Mechanism", "as auth-web, independent "
+	    "draw");
+	field(w, "Security Guarantees", "password sent only inside TLS; "
+	    "anonymous access disabled");
+	field(w, "Cryptographic Details", "MQTT CONNECT username/password "
+	    "over TLS 1.2+; stored as salted PBKDF2-SHA512 hash "
+	    "(mosquitto_passwd)");
+	field(w, "Brute Force Prevention", "password entropy about 116 bits");
+	ref_service(w, "mqtts");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "2-UserInfo");
+	entry(w, "userinfo");
+	field(w, "Publication of Vulnerability Disclosure Policy",
+	    "%s/vulnerability-disclosure.html", web);
+	field(w, "Documentation of Change Mechanisms", "%s/setup-guide.html "
+	    "(Settings > Password)", web);
+	field(w, "Publication of Support Period", "%s/support-period.html", web);
+	field(w, "Support Period", "security updates until 2030-12-31 for all "
+	    "firmware components");
+	field(w, "Publication of Non-Updatable", "not applicable: all software "
+	    "is updatable");
+	field(w, "Documentation of Replacement", "not applicable: updatable "
+	    "device");
+	field(w, "Model Designation", "AL-CAM2 on the device label and in "
+	    "the web UI title (%s/)", web);
+	field(w, "Documentation of Sensors", "%s/privacy.html", web);
+	field(w, "Documentation of Deletion", "%s/privacy.html", web);
+	field(w, "Documentation of Secure Setup", "%s/setup-guide.html", web);
+	field(w, "Documentation of Setup Check", "%s/setup-guide.html", web);
+	field(w, "Documentation of Personal Data", "%s/privacy.html", web);
+	field(w, "Documentation of Telemetry Data", "%s/privacy.html (no "
+	    "telemetry is collected)", web);
+	entry_end(w);
+	item_end(w);
+
+	item(w, "3-VulnTypes");
+	entry(w, "vt-critical");
+	field(w, "vulnerability type/description", "remotely exploitable, "
+	    "critical or high severity (CVSS 7.0 or more)");
+	field(w, "Action", "fix or mitigation shipped as a security update; "
+	    "reporter kept informed every 14 days");
+	field(w, "Time Frame", "30 days");
+	entry_end(w);
+	entry(w, "vt-other");
+	field(w, "vulnerability type/description", "medium and low severity");
+	field(w, "Action", "fixed in the next scheduled update");
+	field(w, "Time Frame", "90 days");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "4-Conf");
+	entry(w, "confirmations");
+	field(w, "Confirmation of Vulnerability Actions", "confirmed");
+	field(w, "Confirmation of Vulnerability Monitoring", "confirmed");
+	field(w, "Confirmation of Update Procedures", "confirmed");
+	field(w, "Confirmation of Secure Management", "confirmed");
+	field(w, "Confirmation of Secure Development", "confirmed");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "5-VulnMon");
+	entry(w, "vulnmon");
+	field(w, "monitoring method", "Debian security advisories and the "
+	    "CVE feeds for every component of 6-SoftComp, checked daily");
+	field(w, "identification method", "component and version matched "
+	    "against the firmware bill of materials");
+	field(w, "rectification method", "patched package rebuilt into a "
+	    "signed firmware update");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "6-SoftComp");
+	entry(w, "sc-firmware");
+	field(w, "component name/description", "AL-CAM2 firmware %s (whole "
+	    "image: kernel, Debian user space, camera application)", "1.4.2");
+	field(w, "Update Mechanism", "upd-ota");
+	field(w, "Cryptographic Usage", "contains OpenSSL 3.0 (TLS, update "
+	    "signature verification); updated with the image");
+	ref_entry(w, "7-UpdMech", "upd-ota");
+	entry_end(w);
+	entry(w, "sc-openssl");
+	field(w, "component name/description", "OpenSSL 3.0 library");
+	field(w, "Update Mechanism", "upd-ota (part of the firmware image)");
+	field(w, "Cryptographic Usage", "provides TLS and signature "
+	    "primitives; an update can change protocol and cipher defaults");
+	ref_entry(w, "7-UpdMech", "upd-ota");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "7-UpdMech");
+	entry(w, "upd-ota");
+	field(w, "Description", "Network update: the device fetches "
+	    "%s/update/manifest.json, downloads the image it names and "
+	    "installs it after verification", web);
+	field(w, "Security Guarantees", "integrity and authenticity, verified "
+	    "by the device before installation");
+	field(w, "Cryptographic Details", "Ed25519 signature (public key "
+	    "%s/update/signing-key.pem) over a statement "
+	    "\"assay-refdevice-update 1\" naming model, version and the "
+	    "SHA-256 of the image; transport TLS 1.2+", web);
+	field(w, "Initiation and Interaction", "automatic; the user can also "
+	    "start it from Settings");
+	field(w, "Update Checking", "at start and every 24 hours");
+	field(w, "Configuration", "automatic updates on by default; can be "
+	    "disabled or postponed in Settings");
+	field(w, "User Notification", "web UI banner naming the update, the "
+	    "risks it fixes and that the camera restarts");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "8-UpdProc");
+	entry(w, "updproc");
+	field(w, "Description", "fixes are built by CI from reviewed changes, "
+	    "signed offline and published to the manifest");
+	field(w, "Time Frame", "30 days for critical issues");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "9-ReplSup");
+
+	item(w, "10-SecParam");
+	entry(w, "sp-tls-key");
+	field(w, "Description", "TLS server private key for web and MQTT");
+	field(w, "Type", "critical security parameter");
+	field(w, "Security Guarantees", "confidentiality and integrity");
+	field(w, "Protection Scheme", "file readable by the device account "
+	    "only (mode 0600)");
+	field(w, "Provisioning Mechanism", "generated on the device at first "
+	    "start");
+	field(w, "Generation Mechanism", "ECDSA P-256 key from the OpenSSL "
+	    "DRBG; unique per device");
+	field(w, "Communication Mechanisms", "never transmitted");
+	entry_end(w);
+	entry(w, "sp-update-key");
+	field(w, "Description", "Ed25519 public key that verifies firmware "
+	    "updates");
+	field(w, "Type", "public security parameter");
+	field(w, "Security Guarantees", "integrity");
+	field(w, "Protection Scheme", "part of the signed firmware image");
+	field(w, "Provisioning Mechanism", "installed with the firmware; "
+	    "published at %s/update/signing-key.pem", web);
+	field(w, "Generation Mechanism", "Ed25519 key pair generated by the "
+	    "manufacturer's signing host");
+	field(w, "Communication Mechanisms", "com-web");
+	ref_entry(w, "11-ComMech", "com-web");
+	entry_end(w);
+	entry(w, "sp-passwords");
+	field(w, "Description", "per-device passwords for web, SSH and MQTT");
+	field(w, "Type", "critical security parameter");
+	field(w, "Security Guarantees", "confidentiality");
+	field(w, "Protection Scheme", "stored only as SHA-512 crypt or "
+	    "PBKDF2 hashes");
+	field(w, "Provisioning Mechanism", "generated at first start and "
+	    "printed on the label");
+	field(w, "Generation Mechanism", "see auth-web");
+	field(w, "Communication Mechanisms", "com-web, com-mqtt");
+	ref_entry(w, "11-ComMech", "com-web");
+	ref_entry(w, "11-ComMech", "com-mqtt");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "11-ComMech");
+	entry(w, "com-web");
+	field(w, "Description", "HTTPS between the owner's browser or app and "
+	    "the device; local network");
+	field(w, "Security Guarantees", "confidentiality, integrity, server "
+	    "authentication");
+	field(w, "Cryptographic Details", "%s; HSTS", TLS_CONF_SUITES);
+	field(w, "Resilience Measures", "connection limits of lighttpd");
+	ref_service(w, "web");
+	entry_end(w);
+	entry(w, "com-http");
+	field(w, "Description", "plain HTTP: answers every request with a "
+	    "redirect to HTTPS, carries no data");
+	field(w, "Security Guarantees", "none (no data carried)");
+	field(w, "Cryptographic Details", "none");
+	field(w, "Resilience Measures", "none needed");
+	ref_service(w, "web-http");
+	entry_end(w);
+	entry(w, "com-mqtt");
+	field(w, "Description", "MQTT over TLS between the companion app and "
+	    "the device's broker; local network");
+	field(w, "Security Guarantees", "confidentiality, integrity, server "
+	    "authentication, client password");
+	field(w, "Cryptographic Details", "%s", TLS_CONF_SUITES);
+	field(w, "Resilience Measures", "clients reconnect with randomised "
+	    "exponential back-off");
+	ref_service(w, "mqtts");
+	entry_end(w);
+	if (ssh) {
+		entry(w, "com-ssh");
+		field(w, "Description", "SSH-2 maintenance channel; local "
+		    "network");
+		field(w, "Security Guarantees", "confidentiality, integrity, "
+		    "mutual authentication");
+		field(w, "Cryptographic Details", "Dropbear 2022.83 (lists "
+		    "fixed at build time), Ed25519 host key. Key exchange: "
+		    "curve25519-sha256, ecdh-sha2-nistp256/384/521, "
+		    "diffie-hellman-group14-sha256, diffie-hellman-group14-sha1. "
+		    "Ciphers: chacha20-poly1305@openssh.com, aes128-ctr, "
+		    "aes256-ctr. MACs: hmac-sha2-256, hmac-sha1");
+		field(w, "Resilience Measures", "idle timeout 600 s");
+		ref_service(w, "ssh");
+		entry_end(w);
+	}
+	item_end(w);
+
+	item(w, "12-NetSecImpl");
+	entry(w, "impl-openssl");
+	field(w, "Description", "OpenSSL 3.0 (Debian 12), all TLS and "
+	    "signature code");
+	field(w, "Review/Evaluation Method", "widely reviewed open-source "
+	    "implementation with public security advisories");
+	field(w, "Report", "https://www.openssl.org/news/vulnerabilities.html");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "13-SoftServ");
+	entry(w, "ss-web");
+	field(w, "Description", "web UI and local API; reachable over the "
+	    "network in the initialized state");
+	field(w, "Authentication Mechanism", "auth-web");
+	field(w, "Allows Configuration", "yes, after login");
+	field(w, "Status", "enabled by default");
+	field(w, "Justification", "the owner configures the camera here");
+	ref_entry(w, "1-AuthMech", "auth-web");
+	ref_service(w, "web");
+	ref_service(w, "web-http");
+	entry_end(w);
+	entry(w, "ss-mqtt");
+	field(w, "Description", "event broker for the companion app");
+	field(w, "Authentication Mechanism", "auth-mqtt");
+	field(w, "Allows Configuration", "no");
+	field(w, "Status", "enabled by default");
+	field(w, "Justification", "the app receives motion events");
+	ref_entry(w, "1-AuthMech", "auth-mqtt");
+	ref_service(w, "mqtts");
+	entry_end(w);
+	if (ssh) {
+		entry(w, "ss-ssh");
+		field(w, "Description", "maintenance shell");
+		field(w, "Authentication Mechanism", "auth-ssh");
+		field(w, "Allows Configuration", "no: read-only commands");
+		field(w, "Status", "enabled by default");
+		field(w, "Justification", "support diagnostics");
+		ref_entry(w, "1-AuthMech", "auth-ssh");
+		ref_service(w, "ssh");
+		entry_end(w);
+	}
+	item_end(w);
+
+	item(w, "14-SecMgmt");
+	entry(w, "secmgmt");
+	field(w, "process description covering generation, provisioning, "
+	    "storage, updates, decommissioning/archival/destruction, expiry "
+	    "and compromise handling", "keys generated on the device; update "
+	    "signing key in an offline host; rotation on compromise by "
+	    "firmware update; device keys wiped by the deletion function");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "15-Intf");
+	entry(w, "intf-web");
+	field(w, "Description", "network: HTTPS web UI, required");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "model, documentation pages; not "
+	    "security relevant");
+	field(w, "Protection", "TLS, login for settings");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "web");
+	entry_end(w);
+	entry(w, "intf-web-http");
+	field(w, "Description", "network: HTTP redirect to HTTPS, required for "
+	    "browsers typing the bare address");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "none");
+	field(w, "Protection", "serves no content");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "web-http");
+	entry_end(w);
+	entry(w, "intf-mqtt");
+	field(w, "Description", "network: MQTT over TLS, required");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "none without login");
+	field(w, "Protection", "TLS, password");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "mqtts");
+	entry_end(w);
+	if (ssh) {
+		entry(w, "intf-ssh");
+		field(w, "Description", "network: SSH maintenance, "
+		    "intermittently required");
+		field(w, "Status", "enabled");
+		field(w, "Disclosed Information", "SSH version banner");
+		field(w, "Protection", "public key or per-device password");
+		field(w, "Debug Interface", "no");
+		ref_service(w, "ssh");
+		entry_end(w);
+	}
+	entry(w, "intf-uart");
+	field(w, "Description", "physical: UART test pads on the board, not "
+	    "required");
+	field(w, "Status", "permanently disabled (no console in production "
+	    "firmware)");
+	field(w, "Disclosed Information", "none");
+	field(w, "Protection", "unpopulated pads inside a sealed case");
+	field(w, "Debug Interface", "yes");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "16-CodeMin");
+	entry(w, "codemin");
+	field(w, "code minimization techniques", "only needed servers and "
+	    "modules installed; no telnet, no CoAP");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "17-PrivlCtrl");
+	entry(w, "privctrl");
+	field(w, "privilege control mechanisms", "services confined to the "
+	    "device directory; SSH users get a restricted command shell");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "18-AccCtrl");
+
+	item(w, "19-SecDev");
+	entry(w, "secdev");
+	field(w, "process description covering developer training, "
+	    "requirements/design, secure coding, tooling, testing, review, "
+	    "archival, deployment and third-party suppliers", "secure coding "
+	    "guidelines, mandatory review, sanitizer builds in CI, "
+	    "conformance tests with Assay before each release");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "20-SecBoot");
+
+	item(w, "21-PersData");
+	entry(w, "pd-account");
+	field(w, "personal data item/description", "owner name and e-mail "
+	    "address");
+	field(w, "Sensitive", "no");
+	field(w, "Communication Mechanisms", "com-web");
+	field(w, "Processing Activities", "stored on the device to label the "
+	    "account");
+	field(w, "Obtaining Consent", "not consent based (contract)");
+	field(w, "Withdrawing Consent", "deletion function del-device");
+	ref_entry(w, "11-ComMech", "com-web");
+	entry_end(w);
+	entry(w, "pd-images");
+	field(w, "personal data item/description", "motion-event thumbnails");
+	field(w, "Sensitive", "may show people");
+	field(w, "Communication Mechanisms", "com-web, com-mqtt");
+	field(w, "Processing Activities", "kept on the device for 7 days");
+	field(w, "Obtaining Consent", "not consent based (contract)");
+	field(w, "Withdrawing Consent", "deletion function del-device");
+	ref_entry(w, "11-ComMech", "com-web");
+	ref_entry(w, "11-ComMech", "com-mqtt");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "22-ExtSens");
+	entry(w, "sens-camera");
+	field(w, "sensor/sensing capability", "colour camera 1080p, "
+	    "documented at %s/privacy.html", web);
+	entry_end(w);
+	entry(w, "sens-pir");
+	field(w, "sensor/sensing capability", "passive infrared motion "
+	    "sensor");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "23-ResMech");
+	entry(w, "res-local");
+	field(w, "Description", "local recording and web UI keep working "
+	    "without network; settings persist across power loss");
+	field(w, "Type", "network connectivity outage and power outage");
+	field(w, "Security Guarantees", "security settings unchanged after "
+	    "the outage");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "24-TelData");
+
+	item(w, "25-DelFunc");
+	entry(w, "del-device");
+	field(w, "Description", "erase all user data on the device: POST "
+	    "%s/api/delete-user-data.cgi (admin login)", web);
+	field(w, "Target Type", "user data on the device");
+	field(w, "Initiation and Interaction", "Settings > Delete all data, "
+	    "or the API call");
+	field(w, "Confirmation", "JSON reply {\"deleted\":true,...} and a "
+	    "message in the web UI");
+	ref_service(w, "web");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "26-UserDec");
+	entry(w, "ud-password");
+	field(w, "Description", "change the label password");
+	field(w, "Options", "keep or change (default: keep the unique "
+	    "password)");
+	field(w, "Triggered By", "first login");
+	entry_end(w);
+	entry(w, "ud-updates");
+	field(w, "Description", "automatic updates");
+	field(w, "Options", "on (default), notify only, off");
+	field(w, "Triggered By", "setup wizard");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "27-UserIntf");
+	entry(w, "ui-web");
+	field(w, "user interface", "web UI forms: password, network, "
+	    "update settings");
+	ref_service(w, "web");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "28-ExtAPI");
+	entry(w, "api-local");
+	field(w, "API", "local HTTPS API under /api/ (admin login), data "
+	    "deletion");
+	ref_service(w, "web");
+	entry_end(w);
+	entry(w, "api-mqtt");
+	field(w, "API", "MQTT topics cam/+/events (publish by device, "
+	    "subscribe by app)");
+	ref_service(w, "mqtts");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "29-InpVal");
+	entry(w, "inpval-web");
+	field(w, "validation method", "length caps and allow-listed "
+	    "characters on every form and API parameter; method checks");
+	field(w, "data input source covered", "user interface ui-web, API "
+	    "api-local");
+	entry_end(w);
+	entry(w, "inpval-mqtt");
+	field(w, "validation method", "topic allow-list, payload size cap");
+	field(w, "data input source covered", "API api-mqtt");
+	entry_end(w);
+	item_end(w);
+}
+
+static void
+ixit_weak(struct xw *w, const struct refdevice *rd)
+{
+	char http[128];
+
+	snprintf(http, sizeof(http), "http://%s:%d", rd->address,
+	    rd->port_http);
+
+	item(w, "1-AuthMech");
+	entry(w, "auth-web");
+	field(w, "Description", "Web UI login (/admin/) for the owner");
+	field(w, "Authentication Factor", "factory default password");
+	field(w, "Password Generation Mechanism", "same factory account on "
+	    "every unit");
+	field(w, "Security Guarantees", "password check");
+	field(w, "Cryptographic Details", "HTTP basic authentication over "
+	    "HTTP or HTTPS");
+	field(w, "Brute Force Prevention", "none");
+	ref_service(w, "web");
+	ref_service(w, "web-http");
+	entry_end(w);
+	entry(w, "auth-telnet");
+	field(w, "Description", "Telnet console login for support staff");
+	field(w, "Authentication Factor", "factory default password");
+	field(w, "Password Generation Mechanism", "fixed in firmware");
+	field(w, "Security Guarantees", "password check");
+	field(w, "Cryptographic Details", "none (telnet)");
+	field(w, "Brute Force Prevention", "3 attempts per connection");
+	ref_service(w, "telnet");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "2-UserInfo");
+	entry(w, "userinfo");
+	field(w, "Publication of Vulnerability Disclosure Policy",
+	    "not published");
+	field(w, "Documentation of Change Mechanisms", "user manual (PDF) "
+	    "page 12");
+	field(w, "Publication of Support Period", "not published");
+	field(w, "Support Period", "not defined");
+	field(w, "Model Designation", "IPCam-W1 on the label and at %s/", http);
+	field(w, "Documentation of Sensors", "not documented");
+	field(w, "Documentation of Deletion", "hold the reset button for 10 s");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "3-VulnTypes");
+	none(w, "4-Conf");
+	none(w, "5-VulnMon");
+
+	item(w, "6-SoftComp");
+	entry(w, "sc-firmware");
+	field(w, "component name/description", "IPCam-W1 firmware 1.0.3 "
+	    "(vendor SDK, BusyBox)");
+	field(w, "Update Mechanism", "upd-http");
+	field(w, "Cryptographic Usage", "OpenSSL in the web server");
+	ref_entry(w, "7-UpdMech", "upd-http");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "7-UpdMech");
+	entry(w, "upd-http");
+	field(w, "Description", "firmware download named by %s/update/"
+	    "manifest.json, installed from the web UI", http);
+	field(w, "Security Guarantees", "MD5 checksum");
+	field(w, "Cryptographic Details", "MD5 of the image in the manifest; "
+	    "no signature; plain HTTP");
+	field(w, "Initiation and Interaction", "user uploads or clicks "
+	    "\"upgrade\"");
+	field(w, "Update Checking", "none");
+	field(w, "Configuration", "none");
+	field(w, "User Notification", "none");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "8-UpdProc");
+	none(w, "9-ReplSup");
+
+	item(w, "10-SecParam");
+	entry(w, "sp-web-password");
+	field(w, "Description", "factory admin password");
+	field(w, "Type", "critical security parameter");
+	field(w, "Protection Scheme", "plain text configuration file");
+	field(w, "Provisioning Mechanism", "in the firmware image");
+	field(w, "Generation Mechanism", "fixed");
+	field(w, "Communication Mechanisms", "com-web-http");
+	ref_entry(w, "11-ComMech", "com-web-http");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "11-ComMech");
+	entry(w, "com-web-http");
+	field(w, "Description", "HTTP web UI; local network");
+	field(w, "Security Guarantees", "none");
+	field(w, "Cryptographic Details", "none");
+	ref_service(w, "web-http");
+	entry_end(w);
+	entry(w, "com-web");
+	field(w, "Description", "HTTPS web UI; local network");
+	field(w, "Security Guarantees", "confidentiality");
+	field(w, "Cryptographic Details", "TLS 1.0 to 1.3, OpenSSL cipher "
+	    "string ALL:@SECLEVEL=0 (includes CBC-SHA1 and static RSA key "
+	    "exchange); RSA 1024-bit certificate signed with SHA-1");
+	ref_service(w, "web");
+	entry_end(w);
+	entry(w, "com-telnet");
+	field(w, "Description", "telnet console; local network");
+	field(w, "Security Guarantees", "none");
+	field(w, "Cryptographic Details", "none");
+	ref_service(w, "telnet");
+	entry_end(w);
+	entry(w, "com-mqtt");
+	field(w, "Description", "MQTT event broker; local network");
+	field(w, "Security Guarantees", "none");
+	field(w, "Cryptographic Details", "none");
+	ref_service(w, "mqtt");
+	entry_end(w);
+	entry(w, "com-coap");
+	field(w, "Description", "CoAP resources for the app; UDP and TCP");
+	field(w, "Security Guarantees", "none");
+	field(w, "Cryptographic Details", "none (no DTLS)");
+	ref_service(w, "coap");
+	ref_service(w, "coap-tcp");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "12-NetSecImpl");
+
+	item(w, "13-SoftServ");
+	entry(w, "ss-web");
+	field(w, "Description", "web UI");
+	field(w, "Authentication Mechanism", "auth-web");
+	field(w, "Allows Configuration", "yes");
+	field(w, "Status", "enabled by default");
+	ref_entry(w, "1-AuthMech", "auth-web");
+	ref_service(w, "web");
+	ref_service(w, "web-http");
+	entry_end(w);
+	entry(w, "ss-telnet");
+	field(w, "Description", "support console");
+	field(w, "Authentication Mechanism", "auth-telnet");
+	field(w, "Allows Configuration", "yes");
+	field(w, "Status", "enabled by default");
+	field(w, "Justification", "remote support");
+	ref_entry(w, "1-AuthMech", "auth-telnet");
+	ref_service(w, "telnet");
+	entry_end(w);
+	entry(w, "ss-mqtt");
+	field(w, "Description", "event broker");
+	field(w, "Authentication Mechanism", "none");
+	field(w, "Allows Configuration", "no");
+	field(w, "Status", "enabled by default");
+	ref_service(w, "mqtt");
+	entry_end(w);
+	entry(w, "ss-coap");
+	field(w, "Description", "CoAP resources");
+	field(w, "Authentication Mechanism", "none");
+	field(w, "Allows Configuration", "no");
+	field(w, "Status", "enabled by default");
+	ref_service(w, "coap");
+	ref_service(w, "coap-tcp");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "14-SecMgmt");
+
+	item(w, "15-Intf");
+	entry(w, "intf-web-http");
+	field(w, "Description", "network: HTTP web UI");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "model and firmware version");
+	field(w, "Protection", "login for settings");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "web-http");
+	entry_end(w);
+	entry(w, "intf-web");
+	field(w, "Description", "network: HTTPS web UI");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "model and firmware version");
+	field(w, "Protection", "login for settings");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "web");
+	entry_end(w);
+	entry(w, "intf-telnet");
+	field(w, "Description", "network: telnet console");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "model and kernel version in the "
+	    "banner");
+	field(w, "Protection", "password");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "telnet");
+	entry_end(w);
+	entry(w, "intf-mqtt");
+	field(w, "Description", "network: MQTT broker");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "camera events");
+	field(w, "Protection", "none");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "mqtt");
+	entry_end(w);
+	entry(w, "intf-coap");
+	field(w, "Description", "network: CoAP over UDP and TCP");
+	field(w, "Status", "enabled");
+	field(w, "Disclosed Information", "resource list (/.well-known/core)");
+	field(w, "Protection", "none");
+	field(w, "Debug Interface", "no");
+	ref_service(w, "coap");
+	ref_service(w, "coap-tcp");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "16-CodeMin");
+	none(w, "17-PrivlCtrl");
+	none(w, "18-AccCtrl");
+	none(w, "19-SecDev");
+	none(w, "20-SecBoot");
+
+	item(w, "21-PersData");
+	entry(w, "pd-account");
+	field(w, "personal data item/description", "owner name, e-mail, "
+	    "Wi-Fi password");
+	field(w, "Sensitive", "no");
+	field(w, "Communication Mechanisms", "com-web-http, com-mqtt");
+	field(w, "Processing Activities", "stored on the device");
+	ref_entry(w, "11-ComMech", "com-web-http");
+	ref_entry(w, "11-ComMech", "com-mqtt");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "22-ExtSens");
+	entry(w, "sens-camera");
+	field(w, "sensor/sensing capability", "camera and microphone");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "23-ResMech");
+	none(w, "24-TelData");
+	none(w, "25-DelFunc");
+	none(w, "26-UserDec");
+
+	item(w, "27-UserIntf");
+	entry(w, "ui-web");
+	field(w, "user interface", "web UI settings forms");
+	ref_service(w, "web-http");
+	entry_end(w);
+	item_end(w);
+
+	item(w, "28-ExtAPI");
+	entry(w, "api-mqtt");
+	field(w, "API", "MQTT topics, anonymous");
+	ref_service(w, "mqtt");
+	entry_end(w);
+	entry(w, "api-coap");
+	field(w, "API", "CoAP resources, anonymous");
+	ref_service(w, "coap");
+	entry_end(w);
+	item_end(w);
+
+	none(w, "29-InpVal");
+}
+
+static int
+write_ixit(const struct refdevice *rd)
+{
+	struct xw w = { NULL, 0 };
+	const struct rd_service *s;
+	int weak = rd->persona == RD_PERSONA_WEAK, r;
+	size_t i;
+
+	if ((w.b = assay_buf_new(FORM_MAX)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	raw(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<!-- written by assay-refdevice, %s persona; passwords are lab "
+	    "secrets -->\n"
+	    "<ixit xmlns=\"urn:assay:ixit:1\" version=\"1\">\n"
+	    "  <device-under-test>\n    <address>%s</address>\n"
+	    "    <budget max-connections=\"8\" max-rate=\"50\"/>\n"
+	    "  </device-under-test>\n  <services>\n",
+	    weak ? "weak" : "conforming", rd->address);
+	for (i = 0; i < rd->nservices; i++) {
+		s = &rd->services[i];
+		if (!s->declared)
+			continue;
+		raw(&w, "    <service id=\"%s\" protocol=\"%s\" transport=\"%s\""
+		    " port=\"%d\" security=\"%s\">\n      <description>",
+		    s->id, s->protocol, s->transport, s->port, s->security);
+		esc(&w, s->description);
+		raw(&w, "</description>\n");
+		if (s->path != NULL) {
+			raw(&w, "      <path>");
+			esc(&w, s->path);
+			raw(&w, "</path>\n");
+		}
+		raw(&w, "    </service>\n");
+	}
+	raw(&w, "  </services>\n  <credentials>\n");
+	if (weak) {
+		credential(&w, "web-admin", "web", rd->web_user, rd->web_pass);
+		credential(&w, "web-admin-http", "web-http", rd->web_user,
+		    rd->web_pass);
+		credential(&w, "telnet-root", "telnet", rd->telnet_user,
+		    rd->telnet_pass);
+	} else {
+		credential(&w, "web-admin", "web", rd->web_user, rd->web_pass);
+		if (service(rd, "ssh") != NULL)
+			credential(&w, "ssh-admin", "ssh", rd->ssh_user,
+			    rd->ssh_pass);
+		credential(&w, "mqtt-device", "mqtts", rd->mqtt_user,
+		    rd->mqtt_pass);
+	}
+	raw(&w, "  </credentials>\n  <items>\n");
+	if (weak)
+		ixit_weak(&w, rd);
+	else
+		ixit_conforming(&w, rd);
+	raw(&w, "  </items>\n</ixit>\n");
+	r = finish(&w, rd, "ixit.xml");
+	assay_buf_free(w.b);
+	return r;
+}
+
+int
+rd_forms_write(const struct refdevice *rd)
+{
+	int r;
+
+	if ((r = write_ics(rd)) != 0)
+		return r;
+	return write_ixit(rd);
+}

@@ -1,0 +1,118 @@
+/*
+ * refdevice.h - the reference device: real Debian servers configured as a
+ * consumer-IoT device on loopback, plus the ICS and IXIT forms that
+ * describe it.  Internal to tests/refdevice; not part of assay_core.
+ */
+#ifndef ASSAY_REFDEVICE_H
+#define ASSAY_REFDEVICE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define RD_PERSONA_CONFORMING	0
+#define RD_PERSONA_WEAK		1
+
+#define RD_MAX_PROCS		16
+#define RD_MAX_SERVICES		12
+#define RD_PATH_MAX		512
+#define RD_PASS_LEN		20
+
+/* How readiness of a service is checked. */
+#define RD_READY_TCP		0	/* TCP connect */
+#define RD_READY_TLS		1	/* TCP connect + TLS handshake */
+#define RD_READY_COAP		2	/* CoAP GET /.well-known/core over UDP */
+#define RD_READY_BANNER		3	/* TCP connect + first bytes arrive */
+
+/* A network service the device exposes. */
+struct rd_service {
+	char		 id[24];
+	const char	*protocol;	/* ixit/README.md vocabulary */
+	const char	*transport;	/* tcp | udp */
+	const char	*security;	/* none | tls | dtls */
+	const char	*description;
+	const char	*path;		/* HTTP-like: base path, or NULL */
+	int		 port;
+	int		 declared;	/* written into the IXIT */
+	int		 ready_kind;
+	int		 proc;		/* index into procs[] of its server */
+};
+
+/* A server process started by the device. */
+struct rd_proc {
+	char		 name[24];
+	char		 log[RD_PATH_MAX];
+	pid_t		 pid;
+	int		 exited;
+	int		 status;
+};
+
+struct refdevice {
+	int		 persona;
+	int		 standard_ports;
+	int		 foreground;
+	char		 dir[RD_PATH_MAX];
+	char		 address[64];
+	char		 self[RD_PATH_MAX];	/* our own executable */
+
+	/* ports, 0 when the service is not offered */
+	int		 port_http, port_https, port_ssh, port_telnet;
+	int		 port_mqtt, port_mqtts, port_coap, port_debug;
+	int		 ssh_skipped;
+	int		 ssh_uid;	/* session uid inside dropbear's namespace */
+	int		 ssh_userns;	/* 1: a user namespace maps ssh_uid to us */
+	char		 ssh_skip_reason[160];
+
+	/* lab credentials; per-device random for the conforming persona */
+	char		 web_user[16], web_pass[RD_PASS_LEN + 1];
+	char		 ssh_user[16], ssh_pass[RD_PASS_LEN + 1];
+	char		 mqtt_user[16], mqtt_pass[RD_PASS_LEN + 1];
+	char		 telnet_user[16], telnet_pass[RD_PASS_LEN + 1];
+	char		 serial[32];
+	char		 fw_sha256[65];
+
+	struct rd_service services[RD_MAX_SERVICES];
+	size_t		 nservices;
+	struct rd_proc	 procs[RD_MAX_PROCS];
+	size_t		 nprocs;
+};
+
+/* setup.c: files, keys and server configurations under rd->dir. */
+int	rd_setup_prepare(struct refdevice *rd);
+/* Starts every server of the persona; fills services[] and procs[]. */
+int	rd_setup_start(struct refdevice *rd);
+
+/* forms.c: writes rd->dir/ics.xml and rd->dir/ixit.xml. */
+int	rd_forms_write(const struct refdevice *rd);
+
+/* main.c: process helpers shared with setup.c. */
+/*
+ * Starts argv[0] (PATH lookup) as a service process logging to
+ * dir/log/name.log.  nsmode 1 runs it in a private mount namespace (and a
+ * user namespace when not root) after binding the files listed in binds
+ * (pairs "source", "target", NULL-terminated).  Returns the proc index or
+ * a negative ASSAY_ERR_*.
+ */
+int	rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
+	    const char *const *binds);
+/*
+ * Chooses how the SSH account's namespace is made: plain mount namespace
+ * as real root (session uid 0), otherwise a user namespace mapping a
+ * non-root session uid to us, because a root that cannot call
+ * setgroups(2) (as under `unshare -r`) makes dropbear's initgroups fail.
+ * Returns 1 when such a namespace can be created.
+ */
+int	rd_ns_choose(struct refdevice *rd);
+/* Runs a setup tool to completion; 0 when it exits 0. */
+int	rd_run_tool(struct refdevice *rd, char *const argv[]);
+/* Writes a file with mode; 0 or ASSAY_ERR_IO. */
+int	rd_write_file(const char *path, const char *data, size_t len, mode_t mode);
+/* snprintf into a path buffer; ASSAY_ERR_TOO_BIG when it does not fit. */
+int	rd_path(char *out, size_t outlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Adds a service record; returns it or NULL when the table is full. */
+struct rd_service *rd_add_service(struct refdevice *rd, const char *id,
+	    const char *protocol, const char *transport, const char *security,
+	    int port, int declared, int ready_kind, int proc,
+	    const char *description, const char *path);
+
+#endif /* ASSAY_REFDEVICE_H */

@@ -1,0 +1,773 @@
+/*
+ * setup.c - the device's files (keys, certificates, web content, login
+ * program, update manifest) and its servers' configurations, then the
+ * servers themselves.
+ *
+ * Everything lives under rd->dir, which main.c checked to contain only
+ * [A-Za-z0-9/._+-], so paths can go into configuration files unquoted
+ * by shell or socat.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "error.h"
+#include "refdevice.h"
+
+#define FILE_MAX	(256 * 1024)
+#define FIRMWARE_LEN	(64 * 1024)
+
+/* Identity of each persona, shared with forms.c through the text. */
+#define C_MODEL		"AL-CAM2"
+#define C_FW		"1.4.2"
+#define W_MODEL		"IPCam-W1"
+#define W_FW		"1.0.3"
+
+/* Formats a file under rd->dir. */
+static int
+wfile(const struct refdevice *rd, const char *rel, mode_t mode,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+wfile(const struct refdevice *rd, const char *rel, mode_t mode,
+    const char *fmt, ...)
+{
+	struct assay_buf *b = NULL;
+	char path[RD_PATH_MAX];
+	va_list ap;
+	int r;
+
+	if ((r = rd_path(path, sizeof(path), "%s/%s", rd->dir, rel)) != 0)
+		return r;
+	if ((b = assay_buf_new(FILE_MAX)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	va_start(ap, fmt);
+	r = assay_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	if (r == 0)
+		r = rd_write_file(path, assay_buf_data(b), assay_buf_len(b),
+		    mode);
+	assay_buf_free(b);
+	return r;
+}
+
+static int
+mkdirs(const struct refdevice *rd, const char *const *rels)
+{
+	char path[RD_PATH_MAX];
+	size_t i;
+
+	for (i = 0; rels[i] != NULL; i++) {
+		if (rd_path(path, sizeof(path), "%s/%s", rd->dir, rels[i]) != 0)
+			return ASSAY_ERR_TOO_BIG;
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			fprintf(stderr, "assay-refdevice: mkdir %s: %s\n", path,
+			    strerror(errno));
+			return ASSAY_ERR_IO;
+		}
+	}
+	return 0;
+}
+
+static int
+web_port(const struct refdevice *rd)
+{
+	return rd->port_https;
+}
+
+/* ---- TLS certificate ---------------------------------------------------- */
+
+static int
+make_certificate(struct refdevice *rd)
+{
+	char san[128], subj[128];
+	char *conforming[] = { "openssl", "req", "-x509", "-newkey", "ec",
+	    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-sha256", "-nodes",
+	    "-days", "825", "-keyout", "tls/server.key", "-out",
+	    "tls/server.pem", "-subj", subj, "-addext", san, NULL };
+	/* 1024-bit RSA signed with SHA-1: what cheap firmware still ships. */
+	char *weak[] = { "openssl", "req", "-x509", "-newkey", "rsa:1024",
+	    "-sha1", "-nodes", "-days", "3650", "-keyout", "tls/server.key",
+	    "-out", "tls/server.pem", "-subj", subj, "-addext", san, NULL };
+
+	snprintf(san, sizeof(san), "subjectAltName=IP:%s,DNS:localhost",
+	    rd->address);
+	snprintf(subj, sizeof(subj), "/O=%s/CN=%s-%s",
+	    rd->persona == RD_PERSONA_WEAK ? "Generic IPCam" : "Assay Labs",
+	    rd->persona == RD_PERSONA_WEAK ? W_MODEL : C_MODEL, rd->serial);
+	return rd_run_tool(rd, rd->persona == RD_PERSONA_WEAK ? weak :
+	    conforming);
+}
+
+/* ---- shells ------------------------------------------------------------- */
+
+static int
+write_devsh(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK;
+
+	return wfile(rd, "bin/devsh", 0700,
+"#!/bin/sh\n"
+"# devsh - the device's restricted command shell (assay-refdevice).\n"
+"# Only a few read-only commands; nothing touches the host.\n"
+"MODEL=%s\nFW=%s\nUSERID='%s'\n"
+"run() {\n"
+"\tcase \"$1\" in\n"
+"\t\"\") ;;\n"
+"\thelp|'?') echo 'commands: help version id uname uptime reboot exit' ;;\n"
+"\tversion) echo \"$MODEL firmware $FW\" ;;\n"
+"\tid) echo \"$USERID\" ;;\n"
+"\tuname|'uname -a') echo \"Linux $MODEL 4.9.118 #1 SMP PREEMPT armv7l\" ;;\n"
+"\tuptime) read -r up _ < /proc/uptime; echo \"up $up s\" ;;\n"
+"\treboot) echo 'reboot: not permitted in lab mode' ;;\n"
+"\texit|quit|logout) exit 0 ;;\n"
+"\t*) echo \"sh: $1: not found\" ;;\n"
+"\tesac\n"
+"}\n"
+"if [ -n \"$SSH_ORIGINAL_COMMAND\" ]; then\n"
+"\trun \"$SSH_ORIGINAL_COMMAND\"\n\texit 0\nfi\n"
+"while printf '%%s' '%s'; IFS= read -r line; do\n"
+"\tline=$(printf '%%s' \"$line\" | tr -d '\\r\\000')\n"
+"\trun \"$line\"\n"
+"done\n",
+	    weak ? W_MODEL : C_MODEL, weak ? W_FW : C_FW,
+	    weak ? "uid=0(root) gid=0(root)" : "uid=1000(admin) gid=1000(admin)",
+	    weak ? "# " : "admin> ");
+}
+
+/*
+ * The weak persona's telnet login: one hard-coded factory account, as
+ * in the firmware Mirai was written for.
+ */
+static int
+write_login(struct refdevice *rd)
+{
+	return wfile(rd, "bin/login", 0700,
+"#!/bin/sh\n"
+"# login - IPCam-W1 telnet login (assay-refdevice weak persona).\n"
+"# Checks the hard-coded factory account, then runs the device shell.\n"
+"tries=0\n"
+"while [ \"$tries\" -lt 3 ]; do\n"
+"\tprintf '%s login: '\n"
+"\tIFS= read -r u || exit 1\n"
+"\tu=$(printf '%%s' \"$u\" | tr -d '\\r\\000')\n"
+"\tprintf 'Password: '\n"
+"\tstty -echo 2>/dev/null\n"
+"\tIFS= read -r p || exit 1\n"
+"\tstty echo 2>/dev/null\n"
+"\tp=$(printf '%%s' \"$p\" | tr -d '\\r\\000')\n"
+"\tprintf '\\r\\n'\n"
+"\tif [ \"$u\" = '%s' ] && [ \"$p\" = '%s' ]; then\n"
+"\t\techo\n\t\techo 'BusyBox v1.35.0 built-in shell (ash)'\n"
+"\t\texec %s/bin/devsh\n"
+"\tfi\n"
+"\techo 'Login incorrect'\n"
+"\ttries=$((tries + 1))\n"
+"done\n"
+"exit 1\n",
+	    W_MODEL, rd->telnet_user, rd->telnet_pass, rd->dir);
+}
+
+/* ---- web ----------------------------------------------------------------- */
+
+static int
+write_web_conforming(struct refdevice *rd)
+{
+	char base[128];
+	int r, p = web_port(rd);
+
+	snprintf(base, sizeof(base), "https://%s:%d", rd->address, p);
+	if ((r = wfile(rd, "www/index.html", 0644,
+"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+"<title>Assay Labs " C_MODEL "</title></head><body>\n"
+"<h1>Assay Labs " C_MODEL " Smart Camera</h1>\n"
+"<p>Model " C_MODEL ", firmware " C_FW ", serial %s.</p>\n<ul>\n"
+"<li><a href=\"/admin/\">Device settings</a> (login required)</li>\n"
+"<li><a href=\"/vulnerability-disclosure.html\">Vulnerability disclosure policy</a></li>\n"
+"<li><a href=\"/support-period.html\">Security update support period</a></li>\n"
+"<li><a href=\"/privacy.html\">Personal data and deletion</a></li>\n"
+"<li><a href=\"/setup-guide.html\">Secure setup guide</a></li>\n"
+"</ul>\n</body></html>\n", rd->serial)) != 0)
+		return r;
+	if ((r = wfile(rd, "www/security.txt", 0644,
+"Contact: mailto:security@assaylabs.example\n"
+"Contact: %s/vulnerability-disclosure.html\n"
+"Expires: 2030-12-31T23:59:59Z\n"
+"Policy: %s/vulnerability-disclosure.html\n"
+"Preferred-Languages: en\n"
+"Canonical: %s/.well-known/security.txt\n", base, base, base)) != 0)
+		return r;
+	if ((r = mkdirs(rd, (const char *const[]){ "www/.well-known",
+	    "www/admin", "www/api", "www/update", NULL })) != 0)
+		return r;
+	if ((r = wfile(rd, "www/.well-known/security.txt", 0644,
+"Contact: mailto:security@assaylabs.example\n"
+"Contact: %s/vulnerability-disclosure.html\n"
+"Expires: 2030-12-31T23:59:59Z\n"
+"Policy: %s/vulnerability-disclosure.html\n"
+"Preferred-Languages: en\n"
+"Canonical: %s/.well-known/security.txt\n", base, base, base)) != 0)
+		return r;
+	if ((r = wfile(rd, "www/vulnerability-disclosure.html", 0644,
+"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+"<title>Vulnerability disclosure policy</title></head><body>\n"
+"<h1>Vulnerability disclosure policy</h1>\n"
+"<p>Assay Labs welcomes reports of security issues in the " C_MODEL
+" and its services.</p>\n"
+"<h2>Contact</h2>\n<p>E-mail <a href=\"mailto:security@assaylabs.example\">"
+"security@assaylabs.example</a> (PGP key on request). No account or "
+"non-disclosure agreement is needed.</p>\n"
+"<h2>Timelines</h2>\n<ul>\n"
+"<li>Acknowledgement of receipt: within 5 working days.</li>\n"
+"<li>Status updates: at least every 14 days until the issue is resolved.</li>\n"
+"<li>Fix target: 90 days for critical and high severity issues.</li>\n"
+"</ul>\n<p>Machine-readable contact: <a href=\"/.well-known/security.txt\">"
+"security.txt</a>.</p>\n</body></html>\n")) != 0)
+		return r;
+	if ((r = wfile(rd, "www/support-period.html", 0644,
+"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+"<title>Support period</title></head><body>\n"
+"<h1>Defined support period</h1>\n"
+"<p>The " C_MODEL " receives security updates until "
+"<time datetime=\"2030-12-31\">31 December 2030</time>.</p>\n"
+"<p>End of support date: 2030-12-31. Updates are free of charge and "
+"delivered over the network.</p>\n</body></html>\n")) != 0)
+		return r;
+	if ((r = wfile(rd, "www/privacy.html", 0644,
+"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+"<title>Personal data</title></head><body>\n"
+"<h1>Personal data</h1>\n<p>The camera stores the Wi-Fi settings, the "
+"owner's account name and motion-event thumbnails on the device only. "
+"No telemetry is collected.</p>\n"
+"<h2>Deleting your data</h2>\n<p>Settings &rarr; Delete all data, or "
+"<code>POST /api/delete-user-data.cgi</code> with the admin login. The "
+"reply confirms what was erased.</p>\n</body></html>\n")) != 0)
+		return r;
+	if ((r = wfile(rd, "www/setup-guide.html", 0644,
+"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+"<title>Secure setup</title></head><body>\n"
+"<h1>Secure setup</h1>\n<ol><li>Log in with the per-device password on "
+"the label.</li><li>Change it under Settings.</li><li>Leave automatic "
+"updates on.</li></ol>\n<p>Check your setup: Settings &rarr; Security "
+"status lists open services and the update state.</p>\n"
+"</body></html>\n")) != 0)
+		return r;
+	if ((r = wfile(rd, "www/admin/index.html", 0644,
+"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+"<title>Settings</title></head><body>\n<h1>Settings</h1>\n"
+"<form method=\"post\" action=\"/api/delete-user-data.cgi\">"
+"<button>Delete all data</button></form>\n"
+"<p>Change password, network, updates (automatic: on).</p>\n"
+"</body></html>\n")) != 0)
+		return r;
+	if ((r = wfile(rd, "www/api/delete-user-data.cgi", 0700,
+"# delete-user-data.cgi - erases user data on the device (POST only).\n"
+"if [ \"$REQUEST_METHOD\" != POST ]; then\n"
+"\tprintf 'Status: 405 Method Not Allowed\\r\\nAllow: POST\\r\\n"
+"Content-Type: application/json\\r\\n\\r\\n{\"error\":\"use POST\"}\\n'\n"
+"\texit 0\nfi\n"
+"n=$(find %s/data -mindepth 1 -maxdepth 1 | wc -l)\n"
+"find %s/data -mindepth 1 -maxdepth 1 -exec rm -rf {} +\n"
+"printf 'Status: 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"
+"{\"deleted\":true,\"scope\":\"device\",\"items\":%%d,"
+"\"confirmation\":\"All user data on this device has been erased.\"}\\n' "
+"\"$n\"\n", rd->dir, rd->dir)) != 0)
+		return r;
+	return 0;
+}
+
+static int
+write_web_weak(struct refdevice *rd)
+{
+	int r;
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/admin", "www/update",
+	    NULL })) != 0)
+		return r;
+	if ((r = wfile(rd, "www/index.html", 0644,
+"<!DOCTYPE html>\n<html><head><title>" W_MODEL "</title></head><body>\n"
+"<h1>" W_MODEL " Network Camera</h1>\n<p>Firmware " W_FW "</p>\n"
+"<p><a href=\"/admin/\">Login</a></p>\n</body></html>\n")) != 0)
+		return r;
+	return wfile(rd, "www/admin/index.html", 0644,
+"<!DOCTYPE html>\n<html><head><title>Settings</title></head><body>\n"
+"<h1>" W_MODEL " settings</h1>\n<p>Telnet: enabled. Cloud: enabled.</p>\n"
+"</body></html>\n");
+}
+
+static int
+write_lighttpd_conf(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK;
+	const char *tls = weak ?
+	    "\"MinProtocol\" => \"TLSv1\", \"CipherString\" => \"ALL:@SECLEVEL=0\"" :
+	    "\"MinProtocol\" => \"TLSv1.2\", "
+	    "\"CipherString\" => \"ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL\", "
+	    "\"Ciphersuites\" => \"TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256\", "
+	    "\"Options\" => \"ServerPreference\"";
+	char extra[2048];
+	int r;
+
+	if (weak)
+		r = rd_path(extra, sizeof(extra),
+"auth.backend = \"plain\"\n"
+"auth.backend.plain.userfile = \"%s/etc/webusers\"\n"
+"auth.require = ( \"/admin/\" => ( \"method\" => \"basic\", "
+"\"realm\" => \"IPCam\", \"require\" => \"valid-user\" ) )\n", rd->dir);
+	else
+		r = rd_path(extra, sizeof(extra),
+"auth.backend = \"htpasswd\"\n"
+"auth.backend.htpasswd.userfile = \"%s/etc/htpasswd\"\n"
+"auth.require = ( \"/admin/\" => ( \"method\" => \"basic\", "
+"\"realm\" => \"" C_MODEL "\", \"require\" => \"valid-user\" ),\n"
+"                 \"/api/\" => ( \"method\" => \"basic\", "
+"\"realm\" => \"" C_MODEL "\", \"require\" => \"valid-user\" ) )\n"
+"cgi.assign = ( \".cgi\" => \"/bin/sh\" )\n"
+"$HTTP[\"scheme\"] == \"http\" {\n"
+"  url.redirect = ( \"^/(.*)\" => \"https://%s:%d/$1\" )\n"
+"}\n"
+"$HTTP[\"scheme\"] == \"https\" {\n"
+"  setenv.add-response-header = ( \"Strict-Transport-Security\" => "
+"\"max-age=31536000\" )\n"
+"}\n", rd->dir, rd->address, rd->port_https);
+	if (r != 0)
+		return r;
+	return wfile(rd, "etc/lighttpd.conf", 0600,
+"# lighttpd configuration written by assay-refdevice (%s persona)\n"
+"server.modules = ( \"mod_access\", \"mod_auth\", \"mod_authn_file\", "
+"\"mod_redirect\", \"mod_setenv\", \"mod_cgi\", \"mod_openssl\" )\n"
+"server.document-root = \"%s/www\"\n"
+"server.bind = \"%s\"\n"
+"server.port = %d\n"
+"server.errorlog = \"%s/log/lighttpd-error.log\"\n"
+"server.tag = \"%s\"\n"
+"index-file.names = ( \"index.html\" )\n"
+"mimetype.assign = ( \".html\" => \"text/html; charset=utf-8\", "
+"\".txt\" => \"text/plain; charset=utf-8\", \".json\" => \"application/json\", "
+"\".pem\" => \"application/x-pem-file\", \".bin\" => \"application/octet-stream\", "
+"\".sig\" => \"application/octet-stream\" )\n"
+"url.access-deny = ( \"~\", \".inc\" )\n"
+"$SERVER[\"socket\"] == \"%s:%d\" {\n"
+"  ssl.engine = \"enable\"\n"
+"  ssl.pemfile = \"%s/tls/server.pem\"\n"
+"  ssl.privkey = \"%s/tls/server.key\"\n"
+"  ssl.openssl.ssl-conf-cmd = ( %s )\n"
+"}\n%s",
+	    weak ? "weak" : "conforming", rd->dir, rd->address, rd->port_http,
+	    rd->dir, weak ? "GoAhead-Webs" : "lighttpd", rd->address,
+	    rd->port_https, rd->dir, rd->dir, tls, extra);
+}
+
+/* A SHA-512 crypt(3) hash for shadow and htpasswd files. */
+static int
+hash_password(const char *pass, char *out, size_t outlen)
+{
+	struct crypt_data *cd = NULL;
+	char *salt, *h;
+	int r = ASSAY_ERR_CRYPTO;
+
+	if ((salt = crypt_gensalt_ra("$6$", 0, NULL, 0)) == NULL)
+		return ASSAY_ERR_CRYPTO;
+	if ((cd = calloc(1, sizeof(*cd))) == NULL) {
+		free(salt);
+		return ASSAY_ERR_ALLOC;
+	}
+	if ((h = crypt_r(pass, salt, cd)) != NULL && h[0] == '$' &&
+	    strlen(h) < outlen) {
+		snprintf(out, outlen, "%s", h);
+		r = 0;
+	}
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+	free(salt);
+	return r;
+}
+
+/* ---- update manifest ----------------------------------------------------- */
+
+static void
+hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+read_small(const char *path, unsigned char *out, size_t cap, size_t *lenp)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return ASSAY_ERR_IO;
+	n = read(fd, out, cap);
+	close(fd);
+	if (n <= 0 || (size_t)n == cap)
+		return ASSAY_ERR_IO;
+	*lenp = (size_t)n;
+	return 0;
+}
+
+static int
+write_update(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK;
+	unsigned char *fw = NULL, md[EVP_MAX_MD_SIZE], sig[256];
+	char path[RD_PATH_MAX], hexd[2 * EVP_MAX_MD_SIZE + 1], b64[512];
+	char stmt[512], fwname[64];
+	char *keygen[] = { "openssl", "genpkey", "-algorithm", "ed25519",
+	    "-out", "etc/update-signing.key", NULL };
+	char *pub[] = { "openssl", "pkey", "-in", "etc/update-signing.key",
+	    "-pubout", "-out", "www/update/signing-key.pem", NULL };
+	char *sign[] = { "openssl", "pkeyutl", "-sign", "-rawin", "-inkey",
+	    "etc/update-signing.key", "-in", path, "-out",
+	    "www/update/firmware-" C_FW ".sig", NULL };
+	unsigned int mdlen = 0;
+	size_t siglen;
+	int fd = -1, r = ASSAY_ERR_IO;
+
+	snprintf(fwname, sizeof(fwname), "firmware-%s.bin",
+	    weak ? "1.0.4" : C_FW);
+	if ((fw = malloc(FIRMWARE_LEN)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1 ||
+	    read(fd, fw, FIRMWARE_LEN) != FIRMWARE_LEN)
+		goto out;
+	memcpy(fw, "RDFW", 4);
+	if ((r = rd_path(path, sizeof(path), "%s/www/update/%s", rd->dir,
+	    fwname)) != 0 ||
+	    (r = rd_write_file(path, (char *)fw, FIRMWARE_LEN, 0644)) != 0)
+		goto out;
+	r = ASSAY_ERR_CRYPTO;
+	if (EVP_Digest(fw, FIRMWARE_LEN, md, &mdlen, weak ? EVP_md5() :
+	    EVP_sha256(), NULL) != 1)
+		goto out;
+	hex(md, mdlen, hexd);
+	if (weak) {
+		/* Unsigned: an MD5 over the image is the only check. */
+		r = wfile(rd, "www/update/manifest.json", 0644,
+"{\n  \"model\": \"" W_MODEL "\",\n  \"version\": \"1.0.4\",\n"
+"  \"url\": \"http://%s:%d/update/%s\",\n  \"size\": %d,\n"
+"  \"md5\": \"%s\"\n}\n", rd->address, rd->port_http, fwname,
+		    FIRMWARE_LEN, hexd);
+		goto out;
+	}
+	memcpy(rd->fw_sha256, hexd, sizeof(rd->fw_sha256) - 1);
+	rd->fw_sha256[sizeof(rd->fw_sha256) - 1] = '\0';
+	/* The signed statement names its purpose, format and hash. */
+	if ((r = rd_path(stmt, sizeof(stmt), "assay-refdevice-update 1\nmodel "
+	    C_MODEL "\nversion " C_FW "\nfile %s\nsha256 %s\n", fwname,
+	    hexd)) != 0 ||
+	    (r = rd_path(path, sizeof(path), "%s/www/update/firmware-" C_FW
+	    ".statement", rd->dir)) != 0 ||
+	    (r = rd_write_file(path, stmt, strlen(stmt), 0644)) != 0 ||
+	    (r = rd_run_tool(rd, keygen)) != 0 ||
+	    (r = rd_run_tool(rd, pub)) != 0 ||
+	    (r = rd_run_tool(rd, sign)) != 0)
+		goto out;
+	if ((r = rd_path(path, sizeof(path), "%s/www/update/firmware-" C_FW
+	    ".sig", rd->dir)) != 0 ||
+	    (r = read_small(path, sig, sizeof(sig), &siglen)) != 0)
+		goto out;
+	EVP_EncodeBlock((unsigned char *)b64, sig, (int)siglen);
+	r = wfile(rd, "www/update/manifest.json", 0644,
+"{\n  \"format\": \"assay-refdevice-update 1\",\n"
+"  \"model\": \"" C_MODEL "\",\n  \"version\": \"" C_FW "\",\n"
+"  \"firmware\": {\n    \"url\": \"https://%s:%d/update/%s\",\n"
+"    \"size\": %d,\n    \"sha256\": \"%s\"\n  },\n"
+"  \"signature\": {\n    \"algorithm\": \"ed25519\",\n"
+"    \"public_key\": \"https://%s:%d/update/signing-key.pem\",\n"
+"    \"statement\": \"assay-refdevice-update 1\\nmodel " C_MODEL
+"\\nversion " C_FW "\\nfile %s\\nsha256 %s\\n\",\n"
+"    \"value\": \"%s\"\n  }\n}\n",
+	    rd->address, rd->port_https, fwname, FIRMWARE_LEN, hexd,
+	    rd->address, rd->port_https, fwname, hexd, b64);
+ out:
+	if (fd != -1)
+		close(fd);
+	free(fw);
+	return r;
+}
+
+/* ---- SSH (conforming) ---------------------------------------------------- */
+
+static int
+write_ssh(struct refdevice *rd)
+{
+	char hash[160], path[RD_PATH_MAX];
+	char *hostkey[] = { "dropbearkey", "-t", "ed25519", "-f",
+	    "ssh/host_ed25519", NULL };
+	char *labkey[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+	    "-C", "assay-lab", "-f", "ssh/lab_ed25519", NULL };
+	int r;
+
+	if (!rd_ns_choose(rd)) {
+		rd->ssh_skipped = 1;
+		snprintf(rd->ssh_skip_reason, sizeof(rd->ssh_skip_reason),
+		    "cannot create a %smount namespace for the device's SSH "
+		    "account", geteuid() != 0 ? "user+" : "");
+		fprintf(stderr, "assay-refdevice: ssh skipped: %s\n",
+		    rd->ssh_skip_reason);
+		return 0;
+	}
+	if ((r = mkdirs(rd, (const char *const[]){ "ssh", "ssh/home",
+	    "ssh/home/.ssh", NULL })) != 0)
+		return r;
+	if ((r = hash_password(rd->ssh_pass, hash, sizeof(hash))) != 0)
+		return r;
+	/* Seen as /etc/passwd and /etc/shadow by dropbear only. */
+	if ((r = wfile(rd, "ssh/passwd", 0644,
+	    "%s:x:%d:%d:device admin:%s/ssh/home:/bin/sh\n", rd->ssh_user,
+	    rd->ssh_uid, rd->ssh_uid, rd->dir)) != 0 ||
+	    (r = wfile(rd, "ssh/shadow", 0600, "%s:%s:20000:0:99999:7:::\n",
+	    rd->ssh_user, hash)) != 0)
+		goto out;
+	if ((r = rd_run_tool(rd, hostkey)) != 0)
+		goto out;
+	if (access("/usr/bin/ssh-keygen", X_OK) == 0) {
+		if ((r = rd_run_tool(rd, labkey)) != 0)
+			goto out;
+		r = ASSAY_ERR_IO;
+		if (rd_path(path, sizeof(path), "%s/ssh/lab_ed25519.pub",
+		    rd->dir) != 0)
+			goto out;
+		{
+			unsigned char pub[1024];
+			size_t n;
+			char ak[RD_PATH_MAX];
+
+			if (read_small(path, pub, sizeof(pub), &n) != 0 ||
+			    rd_path(ak, sizeof(ak),
+			    "%s/ssh/home/.ssh/authorized_keys", rd->dir) != 0 ||
+			    rd_write_file(ak, (char *)pub, n, 0600) != 0)
+				goto out;
+		}
+	}
+	r = 0;
+ out:
+	explicit_bzero(hash, sizeof(hash));
+	return r;
+}
+
+/* ---- MQTT ---------------------------------------------------------------- */
+
+static int
+write_mosquitto(struct refdevice *rd)
+{
+	struct passwd *pw;
+	char user[80] = "";
+	char *hashpw[] = { "mosquitto_passwd", "-U", "etc/mosquitto.passwd",
+	    NULL };
+	int r;
+
+	/* As root mosquitto drops to user "mosquitto", which can't read DIR. */
+	if (geteuid() == 0 && (pw = getpwuid(0)) != NULL)
+		snprintf(user, sizeof(user), "user %s\n", pw->pw_name);
+	if (rd->persona == RD_PERSONA_WEAK)
+		return wfile(rd, "etc/mosquitto.conf", 0600,
+"# mosquitto configuration written by assay-refdevice (weak persona)\n"
+"%spersistence false\nlog_dest stderr\n"
+"listener %d %s\nallow_anonymous true\n", user, rd->port_mqtt,
+		    rd->address);
+	if ((r = wfile(rd, "etc/mosquitto.passwd", 0600, "%s:%s\n",
+	    rd->mqtt_user, rd->mqtt_pass)) != 0 ||
+	    (r = rd_run_tool(rd, hashpw)) != 0)
+		return r;
+	return wfile(rd, "etc/mosquitto.conf", 0600,
+"# mosquitto configuration written by assay-refdevice (conforming persona)\n"
+"%sper_listener_settings false\nallow_anonymous false\n"
+"password_file %s/etc/mosquitto.passwd\n"
+"persistence false\nlog_dest stderr\n"
+"listener %d %s\n"
+"certfile %s/tls/server.pem\nkeyfile %s/tls/server.key\n"
+"tls_version tlsv1.2\n"
+"ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+"ECDHE-ECDSA-CHACHA20-POLY1305\n"
+"ciphers_tls1.3 TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:"
+"TLS_CHACHA20_POLY1305_SHA256\n", user, rd->dir, rd->port_mqtts,
+	    rd->address, rd->dir, rd->dir);
+}
+
+int
+rd_setup_prepare(struct refdevice *rd)
+{
+	char hash[160];
+	int r;
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/update", NULL })) != 0)
+		return r;
+	if ((r = make_certificate(rd)) != 0 ||
+	    (r = write_devsh(rd)) != 0 ||
+	    (r = write_lighttpd_conf(rd)) != 0 ||
+	    (r = write_mosquitto(rd)) != 0)
+		return r;
+	/* User data the deletion function erases. */
+	if ((r = wfile(rd, "data/wifi.conf", 0600,
+	    "ssid=HomeNet\npsk=correct-horse-battery\n")) != 0 ||
+	    (r = wfile(rd, "data/account.json", 0600,
+	    "{\"owner\":\"Alex Example\",\"email\":\"alex@example.org\"}\n")) != 0)
+		return r;
+	if (rd->persona == RD_PERSONA_WEAK) {
+		if ((r = write_web_weak(rd)) != 0 ||
+		    (r = write_login(rd)) != 0 ||
+		    (r = write_update(rd)) != 0)
+			return r;
+		if ((r = wfile(rd, "etc/webusers", 0600, "%s:%s\n",
+		    rd->web_user, rd->web_pass)) != 0 ||
+		    (r = wfile(rd, "etc/issue", 0644, "\n" W_MODEL
+		    " (Linux 3.10.14)\n\n")) != 0)
+			return r;
+		/* Left in by the factory: leaks the build and a key. */
+		return wfile(rd, "etc/debug-banner.txt", 0644,
+"IPCam-W1 factory debug console fw=" W_FW "-dbg build=2019-03-01 "
+"uboot_env=ok devkey=8f2c1a9b0e7d43f6a5b2c9e1d0f4a7b3 "
+"aes_key=3D9A71C2E48B05F6A1C3D7E9B2F40618\n");
+	}
+	if ((r = write_web_conforming(rd)) != 0 ||
+	    (r = write_update(rd)) != 0 ||
+	    (r = write_ssh(rd)) != 0)
+		return r;
+	if ((r = hash_password(rd->web_pass, hash, sizeof(hash))) != 0)
+		return r;
+	r = wfile(rd, "etc/htpasswd", 0600, "%s:%s\n", rd->web_user, hash);
+	explicit_bzero(hash, sizeof(hash));
+	return r;
+}
+
+/* ---- start --------------------------------------------------------------- */
+
+int
+rd_setup_start(struct refdevice *rd)
+{
+	char conf[RD_PATH_MAX], port[16], bind[96], login[RD_PATH_MAX];
+	char issue[RD_PATH_MAX], hostkey[RD_PATH_MAX], devsh[RD_PATH_MAX];
+	char pidf[RD_PATH_MAX], listen[160], exec[RD_PATH_MAX + 8];
+	char passwd[RD_PATH_MAX], shadow[RD_PATH_MAX], coapport[16];
+	int weak = rd->persona == RD_PERSONA_WEAK, p;
+
+	if (rd_path(conf, sizeof(conf), "%s/etc/lighttpd.conf", rd->dir) != 0)
+		return ASSAY_ERR_TOO_BIG;
+	{
+		char *argv[] = { "lighttpd", "-D", "-f", conf, NULL };
+
+		if ((p = rd_spawn(rd, "lighttpd", argv, NULL)) < 0)
+			return p;
+	}
+	rd_add_service(rd, "web-http", "http", "tcp", "none", rd->port_http,
+	    1, RD_READY_TCP, p, weak ? "Web UI over plain HTTP" :
+	    "Plain HTTP: redirects every request to HTTPS", "/");
+	rd_add_service(rd, "web", "https", "tcp", "tls", rd->port_https, 1,
+	    RD_READY_TLS, p, "Web UI, documentation pages and update "
+	    "manifest over HTTPS", "/");
+
+	if (rd_path(conf, sizeof(conf), "%s/etc/mosquitto.conf", rd->dir) != 0)
+		return ASSAY_ERR_TOO_BIG;
+	{
+		char *argv[] = { "mosquitto", "-c", conf, NULL };
+
+		if ((p = rd_spawn(rd, "mosquitto", argv, NULL)) < 0)
+			return p;
+	}
+	if (weak)
+		rd_add_service(rd, "mqtt", "mqtt", "tcp", "none",
+		    rd->port_mqtt, 1, RD_READY_TCP, p, "MQTT broker for the "
+		    "camera's events", NULL);
+	else
+		rd_add_service(rd, "mqtts", "mqtts", "tcp", "tls",
+		    rd->port_mqtts, 1, RD_READY_TLS, p, "MQTT broker for the "
+		    "camera's events, TLS and password login", NULL);
+
+	if (weak) {
+		snprintf(port, sizeof(port), "%d", rd->port_telnet);
+		if (rd_path(login, sizeof(login), "%s/bin/login", rd->dir) ||
+		    rd_path(issue, sizeof(issue), "%s/etc/issue", rd->dir))
+			return ASSAY_ERR_TOO_BIG;
+		{
+			char *argv[] = { "busybox", "telnetd", "-F", "-K",
+			    "-p", port, "-b", rd->address, "-l", login, "-f",
+			    issue, NULL };
+
+			if ((p = rd_spawn(rd, "telnetd", argv, NULL)) < 0)
+				return p;
+		}
+		rd_add_service(rd, "telnet", "telnet", "tcp", "none",
+		    rd->port_telnet, 1, RD_READY_BANNER, p, "Telnet "
+		    "maintenance console", NULL);
+
+		snprintf(coapport, sizeof(coapport), "%d", rd->port_coap);
+		{
+			char *argv[] = { "coap-server-notls", "-A",
+			    rd->address, "-p", coapport, "-v", "4", NULL };
+
+			if ((p = rd_spawn(rd, "coap-server", argv, NULL)) < 0)
+				return p;
+		}
+		rd_add_service(rd, "coap", "coap", "udp", "none",
+		    rd->port_coap, 1, RD_READY_COAP, p, "CoAP resources for "
+		    "the companion app (no DTLS)", "/.well-known/core");
+		rd_add_service(rd, "coap-tcp", "coap", "tcp", "none",
+		    rd->port_coap, 1, RD_READY_TCP, p, "CoAP over TCP, same "
+		    "resources", "/.well-known/core");
+
+		snprintf(listen, sizeof(listen),
+		    "TCP-LISTEN:%d,bind=%s,reuseaddr,fork", rd->port_debug,
+		    rd->address);
+		if (rd_path(exec, sizeof(exec), "EXEC:cat %s/etc/debug-banner.txt",
+		    rd->dir) != 0)
+			return ASSAY_ERR_TOO_BIG;
+		{
+			char *argv[] = { "socat", listen, exec, NULL };
+
+			if ((p = rd_spawn(rd, "debug", argv, NULL)) < 0)
+				return p;
+		}
+		/* Deliberately absent from the IXIT. */
+		rd_add_service(rd, "debug", "tcp", "tcp", "none",
+		    rd->port_debug, 0, RD_READY_BANNER, p, "factory debug "
+		    "console", NULL);
+		return 0;
+	}
+
+	if (rd->ssh_skipped)
+		return 0;
+	snprintf(bind, sizeof(bind), "%s:%d", rd->address, rd->port_ssh);
+	if (rd_path(hostkey, sizeof(hostkey), "%s/ssh/host_ed25519", rd->dir) ||
+	    rd_path(devsh, sizeof(devsh), "%s/bin/devsh", rd->dir) ||
+	    rd_path(pidf, sizeof(pidf), "%s/run/dropbear.pid", rd->dir) ||
+	    rd_path(passwd, sizeof(passwd), "%s/ssh/passwd", rd->dir) ||
+	    rd_path(shadow, sizeof(shadow), "%s/ssh/shadow", rd->dir))
+		return ASSAY_ERR_TOO_BIG;
+	{
+		char *argv[] = { "dropbear", "-F", "-E", "-m", "-j", "-k",
+		    "-T", "3", "-I", "600", "-p", bind, "-r", hostkey, "-P",
+		    pidf, "-c", devsh, NULL };
+		const char *binds[] = { passwd, "/etc/passwd", shadow,
+		    "/etc/shadow", NULL };
+
+		if ((p = rd_spawn(rd, "dropbear", argv, binds)) < 0)
+			return p;
+	}
+	rd_add_service(rd, "ssh", "ssh", "tcp", "none", rd->port_ssh, 1,
+	    RD_READY_BANNER, p, "SSH maintenance shell (public key or the "
+	    "per-device password)", NULL);
+	return 0;
+}

@@ -1,0 +1,834 @@
+/*
+ * test_refdevice.c - end-to-end test of assay-refdevice: each persona
+ * comes up, every declared service answers, nothing listens that the IXIT
+ * does not declare (except the weak persona's debug port, which must be
+ * undeclared), the weak telnet takes the Mirai pair, the forms are
+ * well-formed and complete, and no process survives SIGTERM or the death
+ * of the device's parent.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define REFDEVICE	ASSAY_BINARY_DIR "/assay-refdevice"
+#define START_MS	30000
+#define MAX_SVC		16
+#define MAX_PORTS	64
+
+struct svc {
+	char	id[32];
+	char	transport[8];
+	int	port;
+};
+
+struct device {
+	char		*dir;
+	pid_t		 pid;		/* refdevice, or the fake parent */
+	char		*ixit;
+	struct svc	 svc[MAX_SVC];
+	int		 nsvc;
+};
+
+/* The running test's device, for teardown after a failed assertion. */
+static struct device *current;
+
+static int
+have_servers(const char *persona)
+{
+	static const char *common[] = { "lighttpd", "mosquitto", "openssl",
+	    NULL };
+	static const char *weak[] = { "busybox", "coap-server-notls", "socat",
+	    NULL };
+	size_t i;
+
+	if (access(REFDEVICE, X_OK) != 0) {
+		fprintf(stderr, "skip: %s not built\n", REFDEVICE);
+		return 0;
+	}
+	for (i = 0; common[i] != NULL; i++)
+		if (!tu_have(common[i])) {
+			fprintf(stderr, "skip: %s not installed\n", common[i]);
+			return 0;
+		}
+	if (strcmp(persona, "weak") == 0)
+		for (i = 0; weak[i] != NULL; i++)
+			if (!tu_have(weak[i])) {
+				fprintf(stderr, "skip: %s not installed\n",
+				    weak[i]);
+				return 0;
+			}
+	return 1;
+}
+
+/* Reads fd until "ready\n" arrives; 0 on success. */
+static int
+wait_ready_line(int fd)
+{
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+	long long end = tu_now_ms() + START_MS;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+
+	while (tu_now_ms() < end && len < sizeof(buf) - 1) {
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, "\nready\n") != NULL ||
+		    strncmp(buf, "ready\n", 6) == 0)
+			return 0;
+	}
+	buf[len] = '\0';
+	fprintf(stderr, "refdevice output: %s\n", buf);
+	return -1;
+}
+
+/*
+ * Starts the device.  mode 0: --foreground child of the test; mode 1:
+ * detached (default mode); mode 2: --foreground under an intermediate
+ * parent process (d->pid is that parent).
+ */
+static int
+start(struct device *d, const char *persona, int mode)
+{
+	int pfd[2], st;
+	pid_t pid;
+
+	memset(d, 0, sizeof(*d));
+	current = d;
+	if ((d->dir = tu_mkdtemp("refdev")) == NULL || pipe(pfd) != 0)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		close(pfd[1]);
+		if (mode == 2 && fork() != 0) {
+			/* The fake parent: waits to be killed. */
+			close(1);
+			for (;;)
+				pause();
+		}
+		execl(REFDEVICE, REFDEVICE, "--persona", persona, "--dir",
+		    d->dir, mode == 1 ? "--ports=kernel" : "--foreground",
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	d->pid = pid;
+	st = wait_ready_line(pfd[0]);
+	close(pfd[0]);
+	if (mode == 1 && st == 0) {
+		/* The launcher exits 0 once the detached device is ready. */
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
+			return -1;
+		d->pid = 0;
+		st = 0;
+	}
+	return st;
+}
+
+static void
+parse_services(struct device *d)
+{
+	char path[512], *p;
+	struct svc *s;
+
+	snprintf(path, sizeof(path), "%s/ixit.xml", d->dir);
+	d->ixit = tu_read_file(path, NULL);
+	assert_non_null(d->ixit);
+	for (p = d->ixit; (p = strstr(p, "<service ")) != NULL; p++) {
+		assert_true(d->nsvc < MAX_SVC);
+		s = &d->svc[d->nsvc++];
+		assert_int_equal(sscanf(p, "<service id=\"%31[^\"]\" protocol=\"%*[^\"]\" "
+		    "transport=\"%7[^\"]\" port=\"%d\"", s->id, s->transport,
+		    &s->port), 3);
+	}
+	assert_true(d->nsvc > 0);
+}
+
+static const char *
+password_of(const struct device *d, const char *cred, char *out, size_t n)
+{
+	char key[96];
+	const char *p, *q;
+
+	snprintf(key, sizeof(key), "<credential id=\"%s\"", cred);
+	if ((p = strstr(d->ixit, key)) == NULL ||
+	    (p = strstr(p, "<password>")) == NULL)
+		return NULL;
+	p += strlen("<password>");
+	if ((q = strchr(p, '<')) == NULL || (size_t)(q - p) >= n)
+		return NULL;
+	memcpy(out, p, (size_t)(q - p));
+	out[q - p] = '\0';
+	return out;
+}
+
+static int
+declared_port(const struct device *d, const char *transport, int port)
+{
+	int i;
+
+	for (i = 0; i < d->nsvc; i++)
+		if (d->svc[i].port == port &&
+		    strcmp(d->svc[i].transport, transport) == 0)
+			return 1;
+	return 0;
+}
+
+/* Pids of processes whose environment names the device directory. */
+static int
+device_pids(const char *dir, pid_t *out, int max)
+{
+	static char env[65536];
+	char path[300], key[600];
+	struct dirent *de;
+	size_t len, klen, i;
+	DIR *pd;
+	FILE *f;
+	int n = 0;
+
+	snprintf(key, sizeof(key), "ASSAY_REFDEVICE_DIR=%s", dir);
+	klen = strlen(key) + 1;		/* with its NUL */
+	if ((pd = opendir("/proc")) == NULL)
+		return 0;
+	while ((de = readdir(pd)) != NULL && n < max) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		len = fread(env, 1, sizeof(env) - 1, f);
+		fclose(f);
+		env[len] = '\0';
+		for (i = 0; i < len; i += strlen(env + i) + 1) {
+			if (i + klen <= len + 1 &&
+			    memcmp(env + i, key, klen) == 0) {
+				out[n++] = (pid_t)atoi(de->d_name);
+				break;
+			}
+		}
+	}
+	closedir(pd);
+	return n;
+}
+
+/* Waits up to timeout_ms until no process of the device remains. */
+static int
+no_leftovers(const char *dir, int timeout_ms)
+{
+	pid_t pids[64];
+	long long end = tu_now_ms() + timeout_ms;
+	int n;
+
+	do {
+		if ((n = device_pids(dir, pids, 64)) == 0)
+			return 1;
+		usleep(50 * 1000);
+	} while (tu_now_ms() < end);
+	fprintf(stderr, "%d device process(es) left, first pid %ld\n", n,
+	    (long)pids[0]);
+	return 0;
+}
+
+/* Listening ports (tcp LISTEN, udp bound) owned by the device's processes. */
+static int
+listening_ports(const char *dir, const char *proto, int *ports, int max)
+{
+	char path[300], link[128], line[512], inodes[4096] = " ";
+	pid_t pids[64];
+	struct dirent *de;
+	DIR *fd;
+	FILE *f;
+	unsigned int lport, st;
+	unsigned long ino;
+	int np, i, n = 0, j, dup;
+
+	np = device_pids(dir, pids, 64);
+	for (i = 0; i < np; i++) {
+		snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pids[i]);
+		if ((fd = opendir(path)) == NULL)
+			continue;
+		while ((de = readdir(fd)) != NULL) {
+			char lp[600];
+			ssize_t l;
+
+			snprintf(lp, sizeof(lp), "%s/%s", path, de->d_name);
+			if ((l = readlink(lp, link, sizeof(link) - 1)) <= 0)
+				continue;
+			link[l] = '\0';
+			if (sscanf(link, "socket:[%lu]", &ino) == 1 &&
+			    strlen(inodes) + 24 < sizeof(inodes))
+				snprintf(inodes + strlen(inodes),
+				    sizeof(inodes) - strlen(inodes), "%lu ", ino);
+		}
+		closedir(fd);
+	}
+	snprintf(path, sizeof(path), "/proc/net/%s", proto);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char needle[32];
+
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %*x "
+		    "%*d %*d %lu", &lport, &st, &ino) != 3)
+			continue;
+		if (strcmp(proto, "tcp") == 0 && st != 0x0a)
+			continue;
+		if (strcmp(proto, "udp") == 0 && st != 0x07)
+			continue;
+		snprintf(needle, sizeof(needle), " %lu ", ino);
+		if (strstr(inodes, needle) == NULL)
+			continue;
+		for (dup = 0, j = 0; j < n; j++)
+			dup |= ports[j] == (int)lport;
+		if (!dup && n < max)
+			ports[n++] = (int)lport;
+	}
+	fclose(f);
+	return n;
+}
+
+static int
+tcp_connect(int port)
+{
+	struct sockaddr_in sa;
+	struct timeval tv = { 3, 0 };
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+coap_answers(int port)
+{
+	static const unsigned char req[] = { 0x40, 0x01, 0x12, 0x34, 0xbb,
+	    '.', 'w', 'e', 'l', 'l', '-', 'k', 'n', 'o', 'w', 'n', 0x04, 'c',
+	    'o', 'r', 'e' };
+	unsigned char rep[1024];
+	struct sockaddr_in sa;
+	struct timeval tv = { 2, 0 };
+	int fd, ok = 0;
+	ssize_t n;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    send(fd, req, sizeof(req), 0) == (ssize_t)sizeof(req) &&
+	    (n = recv(fd, rep, sizeof(rep) - 1, 0)) > 4) {
+		rep[n] = '\0';
+		/* 2.05 Content, our message id, a link to a resource */
+		ok = rep[1] == 0x45 && rep[2] == 0x12 && rep[3] == 0x34 &&
+		    memmem(rep, (size_t)n, "</", 2) != NULL;
+	}
+	close(fd);
+	return ok;
+}
+
+static void
+check_services_answer(const struct device *d)
+{
+	int i, fd;
+
+	for (i = 0; i < d->nsvc; i++) {
+		if (strcmp(d->svc[i].transport, "udp") == 0) {
+			assert_true(coap_answers(d->svc[i].port));
+			continue;
+		}
+		fd = tcp_connect(d->svc[i].port);
+		if (fd < 0)
+			fprintf(stderr, "service %s port %d does not answer\n",
+			    d->svc[i].id, d->svc[i].port);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+}
+
+/*
+ * Every listening socket of the device is declared, except exactly the
+ * ports returned in undeclared[].
+ */
+static int
+undeclared_ports(const struct device *d, int *undeclared, int max)
+{
+	int ports[MAX_PORTS], n, i, u = 0;
+
+	n = listening_ports(d->dir, "tcp", ports, MAX_PORTS);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++)
+		if (!declared_port(d, "tcp", ports[i]) && u < max)
+			undeclared[u++] = ports[i];
+	n = listening_ports(d->dir, "udp", ports, MAX_PORTS);
+	for (i = 0; i < n; i++)
+		if (!declared_port(d, "udp", ports[i]) && u < max)
+			undeclared[u++] = -ports[i];
+	return u;
+}
+
+/* Counts occurrences of needle in hay. */
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+/* Field names of an IXIT item per the csv: "; name (...)" pieces. */
+static int
+field_allowed(const char *csv, const char *item, const char *name)
+{
+	char key[64], piece[512];
+	const char *p, *q, *end;
+	size_t len;
+	int quoted, col;
+
+	snprintf(key, sizeof(key), "\n%s,", item);
+	if ((p = strstr(csv, key)) == NULL)
+		return 0;
+	p += strlen(key);
+	/* skip name and purpose columns to reach fields */
+	for (col = 0; col < 2; col++) {
+		quoted = *p == '"';
+		if (quoted) {
+			for (p++; *p != '\0' && !(*p == '"' && p[1] != '"'); p++)
+				if (*p == '"')
+					p++;
+			p++;
+		} else
+			while (*p != ',' && *p != '\0')
+				p++;
+		p++;
+	}
+	quoted = *p == '"';
+	if (quoted)
+		p++;
+	for (end = p; *end != '\0'; end++)
+		if (quoted ? *end == '"' : *end == ',')
+			break;
+	while (p < end) {
+		for (q = p; q < end && *q != ';'; q++)
+			;
+		len = (size_t)(q - p);
+		if (len >= sizeof(piece))
+			len = sizeof(piece) - 1;
+		memcpy(piece, p, len);
+		piece[len] = '\0';
+		if (strchr(piece, '(') != NULL)
+			*strchr(piece, '(') = '\0';
+		while (len > 0 && isspace((unsigned char)piece[strlen(piece) - 1]))
+			piece[strlen(piece) - 1] = '\0';
+		{
+			char *s = piece;
+
+			while (isspace((unsigned char)*s))
+				s++;
+			if (strcasecmp(s, name) == 0)
+				return 1;
+		}
+		p = q + 1;
+	}
+	return 0;
+}
+
+static void
+check_forms(const struct device *d)
+{
+	char cmd[1200], item[64], name[512], *out = NULL, *csv;
+	const char *p, *ie, *f;
+	int st;
+
+	if (tu_have("xmllint")) {
+		snprintf(cmd, sizeof(cmd), "xmllint --noout %s/ics.xml "
+		    "%s/ixit.xml", d->dir, d->dir);
+		st = tu_run(cmd, &out);
+		if (st != 0)
+			fprintf(stderr, "%s\n", out ? out : "");
+		free(out);
+		assert_int_equal(st, 0);
+	}
+	/* Against the schemas too, once they are in the tree. */
+	if (tu_have("xmllint") && access(tu_src("ics/ics.xsd"), R_OK) == 0 &&
+	    access(tu_src("ixit/ixit.xsd"), R_OK) == 0) {
+		snprintf(cmd, sizeof(cmd), "xmllint --noout --schema %s "
+		    "%s/ics.xml", tu_src("ics/ics.xsd"), d->dir);
+		st = tu_run(cmd, &out);
+		if (st != 0)
+			fprintf(stderr, "%s\n", out ? out : "");
+		free(out);
+		assert_int_equal(st, 0);
+		snprintf(cmd, sizeof(cmd), "xmllint --noout --schema %s "
+		    "%s/ixit.xml", tu_src("ixit/ixit.xsd"), d->dir);
+		st = tu_run(cmd, &out);
+		if (st != 0)
+			fprintf(stderr, "%s\n", out ? out : "");
+		free(out);
+		assert_int_equal(st, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "%s/ics.xml", d->dir);
+	out = tu_read_file(cmd, NULL);
+	assert_non_null(out);
+	assert_int_equal(count(out, "<provision "), 68);
+	assert_int_equal(count(out, "<condition "), 13);
+	free(out);
+
+	assert_int_equal(count(d->ixit, "<item id="), 29);
+	csv = tu_read_file(tu_src("spec/ts103701_v1.1.1_ixit.csv"), NULL);
+	assert_non_null(csv);
+	/* every field name belongs to its item */
+	for (p = d->ixit; (p = strstr(p, "<item id=\"")) != NULL; p = ie) {
+		assert_int_equal(sscanf(p, "<item id=\"%63[^\"]\"", item), 1);
+		if ((ie = strstr(p + 1, "<item id=\"")) == NULL)
+			ie = p + strlen(p);
+		for (f = p; (f = strstr(f, "<field name=\"")) != NULL &&
+		    f < ie; f++) {
+			assert_int_equal(sscanf(f, "<field name=\"%511[^\"]\"",
+			    name), 1);
+			if (!field_allowed(csv, item, name))
+				fprintf(stderr, "item %s: unknown field \"%s\"\n",
+				    item, name);
+			assert_true(field_allowed(csv, item, name));
+		}
+	}
+	free(csv);
+}
+
+static void
+stop(struct device *d, int sig)
+{
+	int st;
+
+	if (d->pid > 0) {
+		kill(d->pid, sig);
+		waitpid(d->pid, &st, 0);
+	}
+}
+
+static void
+cleanup(struct device *d)
+{
+	char path[512], *pidtxt;
+	pid_t pids[64];
+	int n, i;
+
+	current = NULL;
+	if (d->dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/refdevice.pid", d->dir);
+	if ((pidtxt = tu_read_file(path, NULL)) != NULL) {
+		if (atol(pidtxt) > 1)
+			kill((pid_t)atol(pidtxt), SIGKILL);
+		free(pidtxt);
+	}
+	if (d->pid > 0) {
+		kill(d->pid, SIGKILL);
+		waitpid(d->pid, NULL, 0);
+	}
+
+	/* Belt and braces: never leave servers behind a failed test. */
+	n = device_pids(d->dir, pids, 64);
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	tu_rmrf(d->dir);
+	free(d->dir);
+	free(d->ixit);
+	d->dir = NULL;
+	d->ixit = NULL;
+}
+
+/* Runs after each test, also after a failed assertion. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	if (current != NULL)
+		cleanup(current);
+	return 0;
+}
+
+/* Telnet: refuse every option, collect text until want appears. */
+static int
+telnet_expect(int fd, const char *want, char *text, size_t cap)
+{
+	unsigned char buf[512], reply[3];
+	size_t len = 0;
+	ssize_t n, i;
+	long long end = tu_now_ms() + 5000;
+
+	text[0] = '\0';
+	while (tu_now_ms() < end) {
+		if ((n = read(fd, buf, sizeof(buf))) <= 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (buf[i] == 255 && i + 2 < n && buf[i + 1] >= 251) {
+				reply[0] = 255;
+				reply[1] = buf[i + 1] == 253 || buf[i + 1] == 254 ?
+				    252 : 254;
+				reply[2] = buf[i + 2];
+				if (write(fd, reply, 3) != 3)
+					return -1;
+				i += 2;
+			} else if (len + 1 < cap)
+				text[len++] = (char)buf[i];
+		}
+		text[len] = '\0';
+		if (strstr(text, want) != NULL)
+			return 0;
+	}
+	return -1;
+}
+
+static void
+check_telnet_mirai(const struct device *d)
+{
+	char text[4096];
+	int fd, port = 0, i;
+
+	for (i = 0; i < d->nsvc; i++)
+		if (strcmp(d->svc[i].id, "telnet") == 0)
+			port = d->svc[i].port;
+	assert_true(port > 0);
+	/* a wrong password first, then the Mirai pair root/xc3511 */
+	assert_true((fd = tcp_connect(port)) >= 0);
+	assert_int_equal(telnet_expect(fd, "login: ", text, sizeof(text)), 0);
+	assert_int_equal(write(fd, "root\r\n", 6), 6);
+	assert_int_equal(telnet_expect(fd, "Password: ", text, sizeof(text)), 0);
+	assert_int_equal(write(fd, "vizxv\r\n", 7), 7);
+	assert_int_equal(telnet_expect(fd, "login: ", text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "Login incorrect"));
+	assert_int_equal(write(fd, "root\r\n", 6), 6);
+	assert_int_equal(telnet_expect(fd, "Password: ", text, sizeof(text)), 0);
+	assert_int_equal(write(fd, "xc3511\r\n", 8), 8);
+	assert_int_equal(telnet_expect(fd, "# ", text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "BusyBox"));
+	assert_int_equal(write(fd, "version\r\n", 9), 9);
+	assert_int_equal(telnet_expect(fd, "firmware", text, sizeof(text)), 0);
+	close(fd);
+}
+
+static void
+test_weak(void **state)
+{
+	static struct device d;
+	char text[512];
+	int und[8], n, fd;
+	ssize_t r;
+
+	(void)state;
+	if (!have_servers("weak"))
+		skip();
+	assert_int_equal(start(&d, "weak", 0), 0);
+	parse_services(&d);
+	check_forms(&d);
+	check_services_answer(&d);
+	check_telnet_mirai(&d);
+	assert_non_null(strstr(d.ixit, "<password>admin</password>"));
+	/* exactly one undeclared port: the debug banner leaking a key */
+	n = undeclared_ports(&d, und, 8);
+	assert_int_equal(n, 1);
+	assert_true(und[0] > 0);
+	assert_true((fd = tcp_connect(und[0])) >= 0);
+	r = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	assert_true(r > 0);
+	text[r] = '\0';
+	assert_non_null(strstr(text, "devkey="));
+	stop(&d, SIGTERM);
+	assert_true(no_leftovers(d.dir, 5000));
+	cleanup(&d);
+}
+
+static void
+test_conforming_detached(void **state)
+{
+	static struct device d;
+	char cmd[1400], pass[64], path[512], *out = NULL, *pidtxt;
+	int und[8], n, st;
+	long pid;
+
+	(void)state;
+	if (!have_servers("conforming"))
+		skip();
+	assert_int_equal(start(&d, "conforming", 1), 0);
+	parse_services(&d);
+	check_forms(&d);
+	check_services_answer(&d);
+	n = undeclared_ports(&d, und, 8);
+	if (n != 0)
+		fprintf(stderr, "undeclared port %d\n", und[0]);
+	assert_int_equal(n, 0);
+	assert_non_null(password_of(&d, "web-admin", pass, sizeof(pass)));
+	assert_int_equal(strlen(pass), 20);
+	assert_null(strstr(d.ixit, "protocol=\"telnet\""));
+	if (tu_have("curl")) {
+		int port = 0, i;
+
+		for (i = 0; i < d.nsvc; i++)
+			if (strcmp(d.svc[i].id, "web") == 0)
+				port = d.svc[i].port;
+		/* TLS 1.1 refused, TLS 1.2 accepted, login required */
+		snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -w '%%{http_code}' "
+		    "--cacert %s/tls/server.pem https://127.0.0.1:%d/admin/",
+		    d.dir, port);
+		assert_int_equal(tu_run(cmd, &out), 0);
+		assert_string_equal(out, "401");
+		free(out);
+		snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -w '%%{http_code}' "
+		    "--cacert %s/tls/server.pem -u admin:%s "
+		    "https://127.0.0.1:%d/admin/", d.dir, pass, port);
+		assert_int_equal(tu_run(cmd, &out), 0);
+		assert_string_equal(out, "200");
+		free(out);
+		snprintf(cmd, sizeof(cmd), "curl -s --tls-max 1.1 "
+		    "--cacert %s/tls/server.pem https://127.0.0.1:%d/",
+		    d.dir, port);
+		assert_int_not_equal(tu_run(cmd, &out), 0);
+		free(out);
+		snprintf(cmd, sizeof(cmd), "curl -sf --cacert %s/tls/server.pem "
+		    "https://127.0.0.1:%d/.well-known/security.txt", d.dir, port);
+		assert_int_equal(tu_run(cmd, &out), 0);
+		assert_non_null(strstr(out, "Contact:"));
+		free(out);
+		/* the published key verifies the published signature */
+		snprintf(cmd, sizeof(cmd), "cd %s/www/update && openssl pkeyutl "
+		    "-verify -rawin -pubin -inkey signing-key.pem -in "
+		    "firmware-1.4.2.statement -sigfile firmware-1.4.2.sig", d.dir);
+		st = tu_run(cmd, &out);
+		assert_int_equal(st, 0);
+		free(out);
+	}
+	snprintf(path, sizeof(path), "%s/refdevice.pid", d.dir);
+	assert_non_null(pidtxt = tu_read_file(path, NULL));
+	pid = atol(pidtxt);
+	free(pidtxt);
+	assert_true(pid > 1);
+	assert_int_equal(kill((pid_t)pid, SIGTERM), 0);
+	assert_true(no_leftovers(d.dir, 5000));
+	for (n = 0; n < 100 && kill((pid_t)pid, 0) == 0; n++)
+		usleep(50 * 1000);
+	assert_int_equal(kill((pid_t)pid, 0), -1);
+	assert_null(tu_read_file(path, NULL));	/* pid file removed */
+	cleanup(&d);
+}
+
+static void
+test_parent_killed(void **state)
+{
+	static struct device d;
+
+	(void)state;
+	if (!have_servers("weak"))
+		skip();
+	assert_int_equal(start(&d, "weak", 2), 0);
+	parse_services(&d);
+	assert_true(no_leftovers(d.dir, 10) == 0);
+	/* SIGKILL the device's parent: PR_SET_PDEATHSIG stops the device */
+	stop(&d, SIGKILL);
+	assert_true(no_leftovers(d.dir, 5000));
+	cleanup(&d);
+}
+
+/*
+ * The integrator's set-up: device and Assay in a fresh network namespace,
+ * well-known ports.  The conforming persona also exercises the SSH account
+ * under `unshare -r`, where setgroups(2) is denied.
+ */
+static void
+test_standard_ports_in_netns(void **state)
+{
+	static struct device d;
+	char cmd[2048], *out = NULL;
+	int st;
+
+	(void)state;
+	if (!have_servers("conforming"))
+		skip();
+	if (!tu_have("ip") || tu_run("unshare -rn true", NULL) != 0) {
+		fprintf(stderr, "skip: cannot create a network namespace\n");
+		skip();
+	}
+	memset(&d, 0, sizeof(d));
+	current = &d;
+	assert_non_null(d.dir = tu_mkdtemp("refdev"));
+	snprintf(cmd, sizeof(cmd), "unshare -rn sh -c '"
+	    "ip link set lo up || exit 3; "
+	    "%s --persona conforming --dir %s --ports=standard --foreground "
+	    ">/dev/null & p=$!; i=0; "
+	    "while [ ! -f %s/ixit.xml ] && [ $i -lt 200 ]; do "
+	    "kill -0 $p 2>/dev/null || exit 4; sleep 0.05; i=$((i+1)); done; "
+	    "grep -o \" port=.[0-9]*.\" %s/ixit.xml | tr \"\\n\" \" \"; "
+	    "kill $p; wait $p'", REFDEVICE, d.dir, d.dir, d.dir);
+	st = tu_run(cmd, &out);
+	fprintf(stderr, "%s\n", out ? out : "");
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "port=\"80\""));
+	assert_non_null(strstr(out, "port=\"443\""));
+	assert_non_null(strstr(out, "port=\"8883\""));
+	assert_non_null(strstr(out, "port=\"22\""));
+	free(out);
+	assert_true(no_leftovers(d.dir, 5000));
+	cleanup(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_weak, teardown),
+		cmocka_unit_test_teardown(test_conforming_detached, teardown),
+		cmocka_unit_test_teardown(test_parent_killed, teardown),
+		cmocka_unit_test_teardown(test_standard_ports_in_netns,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
