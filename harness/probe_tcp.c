@@ -1,0 +1,1060 @@
+/*
+ * probe_tcp.c - TCP port sweep, banner grab and UDP discovery probes.
+ *
+ * The sweep keeps up to min(budget connections, free descriptors)
+ * non-blocking connects in flight in one epoll set.  Connects start in
+ * port order, so their deadlines are in the same order: a FIFO of
+ * (fd, sequence) finds the expired ones without a timer heap.
+ */
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "error.h"
+#include "probe_tcp.h"
+
+struct assay_tcp_sweep {
+	uint8_t	 state[65536];
+	size_t	 count[4];
+	int	 max_in_flight;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+setreason(char *reason, size_t reasonlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+setreason(char *reason, size_t reasonlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (reason == NULL || reasonlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(reason, reasonlen, fmt, ap);
+	va_end(ap);
+}
+
+int
+assay_probe_tcp_resolve(const char *host, unsigned int port, int socktype,
+    struct sockaddr_storage *ss, socklen_t *sslen, char *reason,
+    size_t reasonlen)
+{
+	struct addrinfo hints, *res = NULL;
+	char serv[16];
+	int e;
+
+	setreason(reason, reasonlen, "%s", "");
+	if (host == NULL || port > 65535)
+		return ASSAY_ERR_INVALID_ARG;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = socktype;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(serv, sizeof(serv), "%u", port);
+	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0) {
+		setreason(reason, reasonlen, "cannot resolve host \"%s\": %s",
+		    host, gai_strerror(e));
+		return 0;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Closes a TCP socket with an RST so no TIME_WAIT state is left behind. */
+static void
+close_rst(int fd)
+{
+	struct linger lg = { 1, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
+int
+assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
+    int *fdp, char *reason, size_t reasonlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0, el;
+	struct pollfd pfd;
+	long long end;
+	int fd = -1, r, e = 0, left;
+
+	*fdp = -1;
+	if ((r = assay_probe_tcp_resolve(host, port, SOCK_STREAM, &ss, &sslen,
+	    reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return ASSAY_ERR_NETWORK;
+	end = now_ms() + timeout_ms;
+	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0)
+		goto done;
+	if (errno != EINPROGRESS) {
+		e = errno;
+		goto fail;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	for (;;) {
+		left = (int)(end - now_ms());
+		if (left <= 0) {
+			setreason(reason, reasonlen,
+			    "connect timeout after %d ms", timeout_ms);
+			close(fd);
+			return 0;
+		}
+		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			close(fd);
+			return ASSAY_ERR_NETWORK;
+		}
+		if (r == 1)
+			break;
+	}
+	el = sizeof(e);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
+		e = errno;
+	if (e != 0)
+		goto fail;
+ done:
+	*fdp = fd;
+	return 0;
+ fail:
+	close(fd);
+	if (e == ECONNREFUSED)
+		setreason(reason, reasonlen, "connection refused");
+	else
+		setreason(reason, reasonlen, "connect failed: %s", strerror(e));
+	return 0;
+}
+
+int
+assay_probe_tcp_parse_ports(const char *spec, uint16_t **portsp, size_t *np,
+    char *reason, size_t reasonlen)
+{
+	uint8_t *seen = NULL;
+	uint16_t *ports = NULL;
+	const char *p = spec;
+	char *end;
+	long lo, hi, i;
+	size_t n = 0;
+	int r = ASSAY_ERR_INVALID_ARG;
+
+	*portsp = NULL;
+	*np = 0;
+	if (spec == NULL)
+		goto out;
+	if ((seen = calloc(65536, 1)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		errno = 0;
+		lo = strtol(p, &end, 10);
+		if (end == p || errno != 0)
+			goto bad;
+		hi = lo;
+		p = end;
+		if (*p == '-') {
+			p++;
+			hi = strtol(p, &end, 10);
+			if (end == p || errno != 0)
+				goto bad;
+			p = end;
+		}
+		while (*p == ' ')
+			p++;
+		if (lo < 1 || hi > 65535 || lo > hi)
+			goto bad;
+		for (i = lo; i <= hi; i++)
+			seen[i] = 1;
+		if (*p == ',')
+			p++;
+		else if (*p != '\0')
+			goto bad;
+	}
+	for (i = 1; i < 65536; i++)
+		n += seen[i];
+	if (n == 0) {
+		setreason(reason, reasonlen, "port list \"%.64s\" is empty", spec);
+		goto out;
+	}
+	if ((ports = malloc(n * sizeof(*ports))) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	n = 0;
+	for (i = 1; i < 65536; i++)
+		if (seen[i])
+			ports[n++] = (uint16_t)i;
+	*portsp = ports;
+	*np = n;
+	ports = NULL;
+	r = 0;
+	goto out;
+ bad:
+	setreason(reason, reasonlen, "port list \"%.64s\": bad element at "
+	    "offset %zu (ports are 1-65535, ranges lo-hi)", spec,
+	    (size_t)(p - spec));
+ out:
+	free(seen);
+	free(ports);
+	return r;
+}
+
+void
+assay_tcp_sweep_free(struct assay_tcp_sweep *r)
+{
+	free(r);
+}
+
+int
+assay_tcp_sweep_state(const struct assay_tcp_sweep *r, unsigned int port)
+{
+	if (r == NULL || port > 65535)
+		return ASSAY_PORT_UNTESTED;
+	return r->state[port];
+}
+
+size_t
+assay_tcp_sweep_count(const struct assay_tcp_sweep *r, int state)
+{
+	if (r == NULL || state < 0 || state > 3)
+		return 0;
+	return r->count[state];
+}
+
+int
+assay_tcp_sweep_max_in_flight(const struct assay_tcp_sweep *r)
+{
+	return r == NULL ? 0 : r->max_in_flight;
+}
+
+/* One pending connect, in start order. */
+struct pending {
+	int		 fd;
+	unsigned int	 seq;
+	long long	 deadline;
+};
+
+struct sweep {
+	const struct assay_probe_env	*env;
+	struct assay_tcp_sweep		*res;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen;
+	int				 ep;
+	int				 nfd;		/* size of per-fd arrays */
+	uint16_t			*port_of;	/* by fd */
+	unsigned int			*seq_of;	/* by fd; 0: idle */
+	struct pending			*q;		/* ring of cap entries */
+	size_t				 qhead, qlen, cap;
+	unsigned int			 seq;
+	int				 in_flight;
+};
+
+/*
+ * A connect from an ephemeral port to the same port on the same address
+ * meets itself (TCP simultaneous open) and looks open although nothing
+ * listens there.
+ */
+static int
+self_connected(int fd)
+{
+	struct sockaddr_storage a, b;
+	socklen_t al = sizeof(a), bl = sizeof(b);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &al) == -1 ||
+	    getpeername(fd, (struct sockaddr *)&b, &bl) == -1)
+		return 0;
+	return al == bl && memcmp(&a, &b, al) == 0;
+}
+
+static void
+finish(struct sweep *s, int fd, int state)
+{
+	uint16_t port = s->port_of[fd];
+
+	if (state == ASSAY_PORT_OPEN && self_connected(fd))
+		state = ASSAY_PORT_CLOSED;
+
+	s->res->state[port] = (uint8_t)state;
+	s->res->count[state]++;
+	s->seq_of[fd] = 0;
+	if (state == ASSAY_PORT_OPEN)
+		close_rst(fd);
+	else
+		close(fd);
+	s->in_flight--;
+	assay_budget_release(s->env != NULL ? s->env->budget : NULL);
+}
+
+static int
+state_of_errno(int e)
+{
+	if (e == 0)
+		return ASSAY_PORT_OPEN;
+	if (e == ECONNREFUSED)
+		return ASSAY_PORT_CLOSED;
+	return ASSAY_PORT_FILTERED;
+}
+
+/*
+ * Starts a connect to port.  Returns 1 when started (or finished at
+ * once), 0 when the kernel is short of local ports or descriptors right
+ * now (retry later), negative on a harness error.
+ */
+static int
+start_one(struct sweep *s, uint16_t port, int timeout_ms)
+{
+	struct epoll_event ev;
+	struct sockaddr_in *sin;
+	struct sockaddr_in6 *sin6;
+	struct pending *pe;
+	int fd;
+
+	if ((fd = socket(s->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return (errno == EMFILE || errno == ENFILE) && s->in_flight > 0 ?
+		    0 : ASSAY_ERR_NETWORK;
+	if (fd >= s->nfd) {
+		close(fd);
+		return s->in_flight > 0 ? 0 : ASSAY_ERR_NETWORK;
+	}
+	if (s->ss.ss_family == AF_INET6) {
+		sin6 = (struct sockaddr_in6 *)&s->ss;
+		sin6->sin6_port = htons(port);
+	} else {
+		sin = (struct sockaddr_in *)&s->ss;
+		sin->sin_port = htons(port);
+	}
+	s->port_of[fd] = port;
+	s->seq_of[fd] = ++s->seq == 0 ? ++s->seq : s->seq;
+	s->in_flight++;
+	if (s->in_flight > s->res->max_in_flight)
+		s->res->max_in_flight = s->in_flight;
+	if (connect(fd, (struct sockaddr *)&s->ss, s->sslen) == 0) {
+		finish(s, fd, ASSAY_PORT_OPEN);
+		return 1;
+	}
+	if (errno == EADDRNOTAVAIL || errno == EAGAIN) {
+		s->seq_of[fd] = 0;
+		s->in_flight--;
+		close(fd);
+		return 0;
+	}
+	if (errno != EINPROGRESS) {
+		finish(s, fd, state_of_errno(errno));
+		return 1;
+	}
+	ev.events = EPOLLOUT;
+	ev.data.fd = fd;
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		s->seq_of[fd] = 0;
+		s->in_flight--;
+		close(fd);
+		return ASSAY_ERR_NETWORK;
+	}
+	pe = &s->q[(s->qhead + s->qlen) % s->cap];
+	pe->fd = fd;
+	pe->seq = s->seq_of[fd];
+	pe->deadline = now_ms() + timeout_ms;
+	s->qlen++;
+	return 1;
+}
+
+/* Drops finished entries from the head of the queue, expires due ones. */
+static void
+expire(struct sweep *s, long long t)
+{
+	struct pending *pe;
+
+	while (s->qlen > 0) {
+		pe = &s->q[s->qhead];
+		if (s->seq_of[pe->fd] == pe->seq) {
+			if (pe->deadline > t)
+				break;
+			finish(s, pe->fd, ASSAY_PORT_FILTERED);
+		}
+		s->qhead = (s->qhead + 1) % s->cap;
+		s->qlen--;
+	}
+}
+
+int
+assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
+    const uint16_t *ports, size_t nports, int timeout_ms,
+    struct assay_tcp_sweep **resp, char *reason, size_t reasonlen)
+{
+	struct epoll_event evs[256];
+	struct assay_budget *budget = env != NULL ? env->budget : NULL;
+	struct sweep s;
+	struct rlimit rl;
+	socklen_t el;
+	size_t next = 0;
+	long long t;
+	int r, i, n, e, fd, wait, maxc, starved;
+
+	*resp = NULL;
+	memset(&s, 0, sizeof(s));
+	s.env = env;
+	s.ep = -1;
+	if (timeout_ms <= 0)
+		timeout_ms = env != NULL && env->timeout_ms > 0 ?
+		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	if ((r = assay_probe_tcp_resolve(host, 0, SOCK_STREAM, &s.ss, &s.sslen,
+	    reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	r = ASSAY_ERR_ALLOC;
+	if ((s.res = calloc(1, sizeof(*s.res))) == NULL)
+		goto out;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur > 1 << 20)
+		rl.rlim_cur = 1024;
+	s.nfd = (int)rl.rlim_cur;
+	maxc = budget != NULL ? assay_budget_max_connections(budget) :
+	    ASSAY_BUDGET_DEFAULT_CONNECTIONS;
+	if (maxc > s.nfd - 64)
+		maxc = s.nfd - 64;
+	if (maxc < 1) {
+		r = ASSAY_ERR_NETWORK;
+		goto out;
+	}
+	s.cap = (size_t)maxc + 1;
+	if ((s.port_of = calloc((size_t)s.nfd, sizeof(*s.port_of))) == NULL ||
+	    (s.seq_of = calloc((size_t)s.nfd, sizeof(*s.seq_of))) == NULL ||
+	    (s.q = calloc(s.cap, sizeof(*s.q))) == NULL)
+		goto out;
+	if ((s.ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		r = ASSAY_ERR_NETWORK;
+		goto out;
+	}
+	while (next < nports || s.in_flight > 0) {
+		starved = 0;
+		while (next < nports && s.in_flight < maxc) {
+			/* Wait for a slot only when nothing else can progress. */
+			if (assay_budget_acquire(budget, s.in_flight == 0 ?
+			    timeout_ms + 60000 : 0) != 0) {
+				if (s.in_flight == 0) {
+					r = ASSAY_ERR_BUDGET;
+					goto out;
+				}
+				starved = 1;
+				break;
+			}
+			if ((r = start_one(&s, ports[next], timeout_ms)) < 0) {
+				assay_budget_release(budget);
+				goto out;
+			}
+			if (r == 0) {
+				assay_budget_release(budget);
+				starved = 1;
+				break;
+			}
+			next++;
+		}
+		t = now_ms();
+		expire(&s, t);
+		if (s.in_flight == 0)
+			continue;
+		wait = s.qlen > 0 ? (int)(s.q[s.qhead].deadline - t) : 1;
+		if (wait < 0)
+			wait = 0;
+		if (starved && wait > 1)
+			wait = 1;
+		if (!starved && next < nports && s.in_flight < maxc)
+			wait = 0;
+		if ((n = epoll_wait(s.ep, evs, 256, wait)) == -1) {
+			if (errno == EINTR)
+				continue;
+			r = ASSAY_ERR_NETWORK;
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			fd = evs[i].data.fd;
+			e = 0;
+			el = sizeof(e);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
+				e = errno;
+			finish(&s, fd, state_of_errno(e));
+		}
+	}
+	assay_probe_note(env, "tcp sweep", "%s: %zu ports, %zu open, %zu closed, "
+	    "%zu filtered (timeout %d ms, at most %d in flight)", host, nports,
+	    s.res->count[ASSAY_PORT_OPEN], s.res->count[ASSAY_PORT_CLOSED],
+	    s.res->count[ASSAY_PORT_FILTERED], timeout_ms, s.res->max_in_flight);
+	*resp = s.res;
+	s.res = NULL;
+	r = 0;
+ out:
+	/* On error, close whatever is still pending. */
+	if (s.seq_of != NULL)
+		for (fd = 0; fd < s.nfd; fd++)
+			if (s.seq_of[fd] != 0) {
+				close(fd);
+				assay_budget_release(budget);
+			}
+	if (s.ep != -1)
+		close(s.ep);
+	free(s.port_of);
+	free(s.seq_of);
+	free(s.q);
+	free(s.res);
+	return r;
+}
+
+/* Waits for fd to become readable until end; 1 ready, 0 timeout, -1 error. */
+static int
+wait_readable(int fd, long long end)
+{
+	struct pollfd pfd;
+	int r, left;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if ((left = (int)(end - now_ms())) <= 0)
+			return 0;
+		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
+			continue;
+		return r < 0 ? -1 : r > 0;
+	}
+}
+
+int
+assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
+    unsigned int port, const void *send, size_t sendlen, int timeout_ms,
+    int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen)
+{
+	struct assay_budget *budget = env != NULL ? env->budget : NULL;
+	char chan[300], chunk[4096];
+	long long start, end, idle_end;
+	size_t got = 0, want, off = 0;
+	ssize_t n;
+	int fd = -1, r, w;
+
+	setreason(reason, reasonlen, "%s", "");
+	if (out == NULL || host == NULL || port < 1 || port > 65535)
+		return ASSAY_ERR_INVALID_ARG;
+	if (timeout_ms <= 0)
+		timeout_ms = env != NULL && env->timeout_ms > 0 ?
+		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	snprintf(chan, sizeof(chan), "tcp %s:%u", host, port);
+	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
+		return r;
+	start = now_ms();
+	end = start + timeout_ms;
+	if ((r = assay_probe_tcp_connect(host, port, timeout_ms, &fd, reason,
+	    reasonlen)) != 0 || fd == -1)
+		goto out;
+	while (off < sendlen) {
+		n = write(fd, (const char *)send + off, sendlen - off);
+		if (n > 0) {
+			assay_probe_record(env, chan, "sent",
+			    (const char *)send + off, (size_t)n);
+			off += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			struct pollfd pfd = { fd, POLLOUT, 0 };
+			int left = (int)(end - now_ms());
+
+			if (left <= 0 || poll(&pfd, 1, left) <= 0) {
+				setreason(reason, reasonlen, "send timeout "
+				    "after %d ms", timeout_ms);
+				goto out;
+			}
+			continue;
+		}
+		setreason(reason, reasonlen, "send failed after %zu bytes: %s",
+		    off, strerror(errno));
+		goto out;
+	}
+	idle_end = end;
+	for (;;) {
+		if ((w = wait_readable(fd, idle_end < end ? idle_end : end)) < 0) {
+			r = ASSAY_ERR_NETWORK;
+			goto out;
+		}
+		if (w == 0) {
+			if (got == 0)
+				setreason(reason, reasonlen,
+				    "no data within %d ms", timeout_ms);
+			break;
+		}
+		want = assay_buf_max(out) - assay_buf_len(out);
+		if (want == 0 || want > sizeof(chunk))
+			want = sizeof(chunk);
+		n = read(fd, chunk, want);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n == -1) {
+			if (errno == ECONNRESET)
+				setreason(reason, reasonlen,
+				    "connection reset after %zu bytes", got);
+			else
+				setreason(reason, reasonlen, "read failed after "
+				    "%zu bytes: %s", got, strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			if (got == 0)
+				setreason(reason, reasonlen,
+				    "connection closed with no data");
+			break;
+		}
+		assay_probe_record(env, chan, "recv", chunk, (size_t)n);
+		got += (size_t)n;
+		if ((r = assay_buf_put(out, chunk, (size_t)n)) != 0) {
+			if (r != ASSAY_ERR_TOO_BIG)
+				goto out;
+			r = 0;
+			assay_probe_note(env, chan, "reply cut at %zu bytes",
+			    assay_buf_len(out));
+			break;
+		}
+		if (assay_buf_len(out) >= assay_buf_max(out)) {
+			assay_probe_note(env, chan, "reply cut at %zu bytes",
+			    assay_buf_len(out));
+			break;
+		}
+		if (idle_ms > 0)
+			idle_end = now_ms() + idle_ms;
+	}
+	r = 0;
+ out:
+	if (reason != NULL && reason[0] != '\0')
+		assay_probe_note(env, chan, "%s", reason);
+	if (fd != -1)
+		close_rst(fd);
+	assay_budget_release(budget);
+	return r;
+}
+
+/* The discovery requests. */
+static const char ssdp_msearch[] =
+    "M-SEARCH * HTTP/1.1\r\n"
+    "HOST: 239.255.255.250:1900\r\n"
+    "MAN: \"ssdp:discover\"\r\n"
+    "MX: 1\r\n"
+    "ST: ssdp:all\r\n"
+    "\r\n";
+
+/* DNS query, id 0, one question PTR _services._dns-sd._udp.local, QU bit. */
+static const unsigned char mdns_query[] = {
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	9, '_', 's', 'e', 'r', 'v', 'i', 'c', 'e', 's',
+	7, '_', 'd', 'n', 's', '-', 's', 'd',
+	4, '_', 'u', 'd', 'p',
+	5, 'l', 'o', 'c', 'a', 'l',
+	0,
+	0x00, 0x0c,		/* PTR */
+	0x80, 0x01		/* unicast response wanted, class IN */
+};
+
+/* CoAP: ver 1, CON, token length 2, GET, then Uri-Path options. */
+static const unsigned char coap_get_core[] = {
+	0x42, 0x01, 0x5a, 0x17, 0xa5, 0x5a,
+	0xbb, '.', 'w', 'e', 'l', 'l', '-', 'k', 'n', 'o', 'w', 'n',
+	0x04, 'c', 'o', 'r', 'e'
+};
+
+int
+assay_probe_udp(const struct assay_probe_env *env, const char *host,
+    unsigned int port, const char *kind, int timeout_ms,
+    struct assay_buf *out, char *reason, size_t reasonlen)
+{
+	struct assay_budget *budget = env != NULL ? env->budget : NULL;
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0;
+	const void *req;
+	size_t reqlen;
+	char chan[300], *dgram = NULL;
+	long long start, end, resend;
+	ssize_t n;
+	int fd = -1, r, w, sent = 0;
+
+	setreason(reason, reasonlen, "%s", "");
+	if (kind == NULL || out == NULL || port < 1 || port > 65535)
+		return ASSAY_ERR_INVALID_ARG;
+	if (strcmp(kind, "ssdp") == 0) {
+		req = ssdp_msearch;
+		reqlen = sizeof(ssdp_msearch) - 1;
+	} else if (strcmp(kind, "mdns") == 0) {
+		req = mdns_query;
+		reqlen = sizeof(mdns_query);
+	} else if (strcmp(kind, "coap") == 0) {
+		req = coap_get_core;
+		reqlen = sizeof(coap_get_core);
+	} else
+		return ASSAY_ERR_INVALID_ARG;
+	if (timeout_ms <= 0)
+		timeout_ms = env != NULL && env->timeout_ms > 0 ?
+		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	snprintf(chan, sizeof(chan), "udp %s:%u %s", host, port, kind);
+	if ((r = assay_probe_tcp_resolve(host, port, SOCK_DGRAM, &ss, &sslen,
+	    reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
+		return r;
+	r = ASSAY_ERR_ALLOC;
+	if ((dgram = malloc(65536)) == NULL)
+		goto out;
+	r = ASSAY_ERR_NETWORK;
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		goto out;
+	if (connect(fd, (struct sockaddr *)&ss, sslen) == -1) {
+		setreason(reason, reasonlen, "connect failed: %s",
+		    strerror(errno));
+		r = 0;
+		goto out;
+	}
+	start = now_ms();
+	end = start + timeout_ms;
+	resend = start;
+	for (;;) {
+		if (sent < 2 && now_ms() >= resend) {
+			if (send(fd, req, reqlen, 0) == -1) {
+				if (errno == ECONNREFUSED) {
+					setreason(reason, reasonlen,
+					    "closed: ICMP port unreachable");
+					break;
+				}
+				setreason(reason, reasonlen, "send failed: %s",
+				    strerror(errno));
+				break;
+			}
+			assay_probe_record(env, chan, "sent", req, reqlen);
+			sent++;
+			resend = start + timeout_ms / 2;
+		}
+		w = wait_readable(fd, sent < 2 && resend < end ? resend : end);
+		if (w < 0)
+			goto out;
+		if (w == 0) {
+			if (now_ms() < end)
+				continue;
+			setreason(reason, reasonlen, "no answer within %d ms",
+			    timeout_ms);
+			break;
+		}
+		n = recv(fd, dgram, 65536, MSG_TRUNC);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n == -1) {
+			if (errno == ECONNREFUSED)
+				setreason(reason, reasonlen,
+				    "closed: ICMP port unreachable");
+			else
+				setreason(reason, reasonlen, "receive failed: %s",
+				    strerror(errno));
+			break;
+		}
+		if (n > 65536)
+			n = 65536;
+		assay_probe_record(env, chan, "recv", dgram, (size_t)n);
+		if ((r = assay_buf_put(out, dgram, (size_t)n)) != 0) {
+			if (r != ASSAY_ERR_TOO_BIG)
+				goto out;
+			assay_probe_note(env, chan, "reply cut at %zu bytes",
+			    assay_buf_len(out));
+		}
+		break;
+	}
+	r = 0;
+ out:
+	if (reason != NULL && reason[0] != '\0')
+		assay_probe_note(env, chan, "%s", reason);
+	if (fd != -1)
+		close(fd);
+	free(dgram);
+	assay_budget_release(budget);
+	return r;
+}
+
+/* Lua binding. */
+
+static int
+opt_int(lua_State *L, int idx, const char *key, int def)
+{
+	lua_Integer v;
+	int isnum;
+
+	if (lua_type(L, idx) != LUA_TTABLE)
+		return def;
+	lua_getfield(L, idx, key);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return def;
+	}
+	v = lua_tointegerx(L, -1, &isnum);
+	lua_pop(L, 1);
+	if (!isnum || v < 0 || v > 0x7fffffff)
+		return luaL_error(L, "option %s must be a non-negative integer",
+		    key);
+	return (int)v;
+}
+
+/* Pushes nil, msg for a harness error; returns 2. */
+static int
+push_harness_error(lua_State *L, int r)
+{
+	lua_pushnil(L);
+	lua_pushfstring(L, "probe error: %s", assay_strerror(r));
+	return 2;
+}
+
+static const struct assay_probe_env *
+env_of(lua_State *L)
+{
+	return assay_probe_env_get(L);
+}
+
+static int
+default_timeout(const struct assay_probe_env *env)
+{
+	return env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
+	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+}
+
+static size_t
+default_max_read(const struct assay_probe_env *env)
+{
+	return env != NULL && env->max_read > 0 ? env->max_read :
+	    ASSAY_PROBE_DEFAULT_MAX_READ;
+}
+
+static int
+l_tcp_sweep(lua_State *L)
+{
+	const struct assay_probe_env *env = env_of(L);
+	struct assay_tcp_sweep *res = NULL, copy;
+	char reason[ASSAY_PROBE_REASON_MAX] = "";
+	uint16_t *ports = NULL;
+	const char *host = luaL_checkstring(L, 1);
+	const char *spec = "1-65535";
+	size_t n = 0, i, k;
+	lua_Integer v;
+	int r, timeout_ms, isnum, st;
+
+	if (!lua_isnoneornil(L, 2))
+		luaL_checktype(L, 2, LUA_TTABLE);
+	timeout_ms = opt_int(L, 2, "timeout_ms", default_timeout(env));
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_getfield(L, 2, "ports");
+		if (lua_type(L, -1) == LUA_TSTRING)
+			spec = lua_tostring(L, -1);
+		else if (lua_type(L, -1) == LUA_TTABLE) {
+			n = (size_t)luaL_len(L, -1);
+			if (n == 0 || n > 65535)
+				return luaL_error(L, "option ports: list of "
+				    "1 to 65535 ports expected");
+			if ((ports = malloc(n * sizeof(*ports))) == NULL)
+				return luaL_error(L, "out of memory");
+			for (i = 0; i < n; i++) {
+				lua_geti(L, -1, (lua_Integer)i + 1);
+				v = lua_tointegerx(L, -1, &isnum);
+				lua_pop(L, 1);
+				if (!isnum || v < 1 || v > 65535) {
+					free(ports);
+					return luaL_error(L, "option ports: "
+					    "element %d is not a port 1-65535",
+					    (int)i + 1);
+				}
+				ports[i] = (uint16_t)v;
+			}
+			spec = NULL;
+		} else if (!lua_isnil(L, -1))
+			return luaL_error(L, "option ports: string or list "
+			    "expected");
+	}
+	if (spec != NULL &&
+	    (r = assay_probe_tcp_parse_ports(spec, &ports, &n, reason,
+	    sizeof(reason))) != 0) {
+		if (r == ASSAY_ERR_INVALID_ARG)
+			return luaL_error(L, "%s", reason);
+		return push_harness_error(L, r);
+	}
+	r = assay_probe_tcp_sweep(env, host, ports, n, timeout_ms, &res,
+	    reason, sizeof(reason));
+	free(ports);
+	if (r != 0)
+		return push_harness_error(L, r);
+	if (res == NULL) {
+		lua_pushnil(L);
+		lua_pushstring(L, reason);
+		return 2;
+	}
+	/*
+	 * Move the result into Lua-owned memory first: building the table
+	 * may raise (memory limit) and must not leak it.
+	 */
+	memcpy(&copy, res, sizeof(copy));
+	assay_tcp_sweep_free(res);
+	res = lua_newuserdatauv(L, sizeof(*res), 0);
+	memcpy(res, &copy, sizeof(*res));
+	lua_createtable(L, 0, 6);
+	for (st = ASSAY_PORT_OPEN; st <= ASSAY_PORT_FILTERED;
+	    st += ASSAY_PORT_FILTERED - ASSAY_PORT_OPEN) {
+		lua_createtable(L, (int)(res->count[st] < 1024 ?
+		    res->count[st] : 1024), 0);
+		for (k = 1, i = 1; i < 65536; i++)
+			if (res->state[i] == st) {
+				lua_pushinteger(L, (lua_Integer)i);
+				lua_rawseti(L, -2, (lua_Integer)k++);
+			}
+		lua_setfield(L, -2, st == ASSAY_PORT_OPEN ? "open" : "filtered");
+	}
+	lua_pushinteger(L, (lua_Integer)res->count[ASSAY_PORT_OPEN]);
+	lua_setfield(L, -2, "open_count");
+	lua_pushinteger(L, (lua_Integer)res->count[ASSAY_PORT_CLOSED]);
+	lua_setfield(L, -2, "closed_count");
+	lua_pushinteger(L, (lua_Integer)res->count[ASSAY_PORT_FILTERED]);
+	lua_setfield(L, -2, "filtered_count");
+	lua_pushinteger(L, res->max_in_flight);
+	lua_setfield(L, -2, "max_in_flight");
+	return 1;
+}
+
+static int
+l_banner(lua_State *L)
+{
+	const struct assay_probe_env *env = env_of(L);
+	struct assay_buf *out;
+	char reason[ASSAY_PROBE_REASON_MAX] = "";
+	const char *host = luaL_checkstring(L, 1);
+	lua_Integer port = luaL_checkinteger(L, 2);
+	const char *send = NULL;
+	size_t sendlen = 0;
+	int r, timeout_ms, idle_ms, max_bytes;
+
+	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	timeout_ms = opt_int(L, 3, "timeout_ms", default_timeout(env));
+	idle_ms = opt_int(L, 3, "idle_ms", 500);
+	max_bytes = opt_int(L, 3, "max_bytes", (int)default_max_read(env));
+	if (max_bytes < 1)
+		return luaL_error(L, "option max_bytes must be at least 1");
+	if (lua_type(L, 3) == LUA_TTABLE) {
+		lua_getfield(L, 3, "send");
+		if (lua_type(L, -1) == LUA_TSTRING)
+			send = lua_tolstring(L, -1, &sendlen);
+		else if (!lua_isnil(L, -1))
+			return luaL_error(L, "option send: string expected");
+	}
+	if ((out = assay_buf_new((size_t)max_bytes)) == NULL)
+		return luaL_error(L, "out of memory");
+	r = assay_probe_tcp_banner(env, host, (unsigned int)port, send, sendlen,
+	    timeout_ms, idle_ms, out, reason, sizeof(reason));
+	if (r != 0) {
+		assay_buf_free(out);
+		return push_harness_error(L, r);
+	}
+	if (reason[0] != '\0') {
+		assay_buf_free(out);
+		lua_pushnil(L);
+		lua_pushstring(L, reason);
+		return 2;
+	}
+	lua_pushlstring(L, assay_buf_data(out), assay_buf_len(out));
+	if (assay_buf_len(out) >= assay_buf_max(out)) {
+		lua_pushfstring(L, "reply cut at %d bytes", max_bytes);
+		assay_buf_free(out);
+		return 2;
+	}
+	assay_buf_free(out);
+	return 1;
+}
+
+static int
+l_udp_probe(lua_State *L)
+{
+	static const char *const kinds[] = { "ssdp", "mdns", "coap", NULL };
+	const struct assay_probe_env *env = env_of(L);
+	struct assay_buf *out;
+	char reason[ASSAY_PROBE_REASON_MAX] = "";
+	const char *host = luaL_checkstring(L, 1);
+	lua_Integer port = luaL_checkinteger(L, 2);
+	int kind = luaL_checkoption(L, 3, NULL, kinds);
+	int r, timeout_ms, max_bytes;
+
+	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
+	if (!lua_isnoneornil(L, 4))
+		luaL_checktype(L, 4, LUA_TTABLE);
+	timeout_ms = opt_int(L, 4, "timeout_ms", default_timeout(env));
+	max_bytes = opt_int(L, 4, "max_bytes", (int)default_max_read(env));
+	if (max_bytes < 1)
+		return luaL_error(L, "option max_bytes must be at least 1");
+	if ((out = assay_buf_new((size_t)max_bytes)) == NULL)
+		return luaL_error(L, "out of memory");
+	r = assay_probe_udp(env, host, (unsigned int)port, kinds[kind],
+	    timeout_ms, out, reason, sizeof(reason));
+	if (r != 0) {
+		assay_buf_free(out);
+		return push_harness_error(L, r);
+	}
+	if (reason[0] != '\0') {
+		assay_buf_free(out);
+		lua_pushnil(L);
+		lua_pushstring(L, reason);
+		return 2;
+	}
+	lua_pushlstring(L, assay_buf_data(out), assay_buf_len(out));
+	if (assay_buf_truncated(out)) {
+		lua_pushfstring(L, "reply cut at %d bytes", max_bytes);
+		assay_buf_free(out);
+		return 2;
+	}
+	assay_buf_free(out);
+	return 1;
+}
+
+void
+assay_probe_tcp_lua_register(lua_State *L)
+{
+	static const luaL_Reg fns[] = {
+		{ "tcp_sweep", l_tcp_sweep },
+		{ "banner", l_banner },
+		{ "udp_probe", l_udp_probe },
+		{ NULL, NULL }
+	};
+
+	luaL_setfuncs(L, fns, 0);
+}

@@ -1,0 +1,105 @@
+/*
+ * probe_tcp.h - TCP port sweep, TCP banner grab and UDP discovery probes.
+ *
+ * Every function here takes one budget slot per connection (or per UDP
+ * exchange), bounds its time by a timeout and its reads by a cap, and
+ * records what it sent and received through the probe env.  An expected
+ * network outcome (refused, reset, timeout, no answer) is not an error:
+ * the function returns 0 and writes the outcome to `reason' (empty on
+ * success).  Negative ASSAY_ERR_* values mean the harness itself failed
+ * (allocation, no sockets left, budget exhausted).
+ */
+#ifndef ASSAY_PROBE_TCP_H
+#define ASSAY_PROBE_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "buf.h"
+#include "probe.h"
+
+#define ASSAY_PROBE_REASON_MAX	192
+
+/* Port states of a sweep. */
+#define ASSAY_PORT_UNTESTED	0
+#define ASSAY_PORT_OPEN		1	/* handshake completed */
+#define ASSAY_PORT_CLOSED	2	/* RST (ECONNREFUSED) */
+#define ASSAY_PORT_FILTERED	3	/* no answer in time, or ICMP unreachable */
+
+struct assay_tcp_sweep;
+
+/*
+ * Resolves host (name or address) and port for socktype into *ss.
+ * Returns 0, with reason empty on success or naming the failure.
+ */
+int	assay_probe_tcp_resolve(const char *host, unsigned int port, int socktype,
+	    struct sockaddr_storage *ss, socklen_t *sslen, char *reason,
+	    size_t reasonlen);
+
+/*
+ * Opens a non-blocking TCP connection to host:port within timeout_ms.
+ * Takes no budget slot (the caller holds one).  Returns 0; *fdp is the
+ * connected socket (caller closes it) or -1 with reason set.
+ */
+int	assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
+	    int *fdp, char *reason, size_t reasonlen);
+
+/*
+ * Parses a port list such as "22,80,8000-8100" into a sorted array
+ * without duplicates (caller frees).  Returns 0 or ASSAY_ERR_INVALID_ARG
+ * with reason naming the bad element.
+ */
+int	assay_probe_tcp_parse_ports(const char *spec, uint16_t **portsp,
+	    size_t *np, char *reason, size_t reasonlen);
+
+/*
+ * Sweeps the given TCP ports of host with non-blocking connects
+ * multiplexed by epoll.  In-flight connects are bounded by the budget's
+ * maximum connections (one slot each) and started at its rate.
+ * timeout_ms is per port; a port without an answer by then is filtered.
+ * On 0, *resp holds the result (free with assay_tcp_sweep_free()) or is
+ * NULL with reason set (host did not resolve).
+ */
+int	assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
+	    const uint16_t *ports, size_t nports, int timeout_ms,
+	    struct assay_tcp_sweep **resp, char *reason, size_t reasonlen);
+void	assay_tcp_sweep_free(struct assay_tcp_sweep *r);
+/* ASSAY_PORT_* of port (UNTESTED for ports outside the sweep). */
+int	assay_tcp_sweep_state(const struct assay_tcp_sweep *r, unsigned int port);
+/* Number of ports in state. */
+size_t	assay_tcp_sweep_count(const struct assay_tcp_sweep *r, int state);
+/* Largest number of connects that were in flight at once. */
+int	assay_tcp_sweep_max_in_flight(const struct assay_tcp_sweep *r);
+
+/*
+ * Connects to host:port, optionally sends `send' (sendlen bytes), then
+ * reads into out until the peer closes, out is full (assay_buf_max()),
+ * idle_ms pass without data after the first byte (0: no idle rule), or
+ * timeout_ms pass in total.  Returns 0; reason is empty when some data
+ * arrived (out may be truncated: the read was cut at its cap) and names
+ * the outcome otherwise ("connection refused", "connection reset after
+ * 212 bytes", "no data within 2000 ms").
+ */
+int	assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
+	    unsigned int port, const void *send, size_t sendlen, int timeout_ms,
+	    int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen);
+
+/*
+ * Sends one IoT discovery request over a connected UDP socket and waits
+ * for the reply: kind is "ssdp" (M-SEARCH), "mdns" (PTR query for
+ * _services._dns-sd._udp.local) or "coap" (confirmable GET
+ * /.well-known/core).  The request is sent again at half the timeout.
+ * Returns 0 (reply in out, reason empty; or reason "closed: ICMP port
+ * unreachable" / "no answer within N ms"), ASSAY_ERR_INVALID_ARG for an
+ * unknown kind.
+ */
+int	assay_probe_udp(const struct assay_probe_env *env, const char *host,
+	    unsigned int port, const char *kind, int timeout_ms,
+	    struct assay_buf *out, char *reason, size_t reasonlen);
+
+/* Adds tcp_sweep, banner and udp_probe to the table on top of L's stack. */
+struct lua_State;
+void	assay_probe_tcp_lua_register(struct lua_State *L);
+
+#endif /* ASSAY_PROBE_TCP_H */

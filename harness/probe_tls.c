@@ -1,0 +1,1538 @@
+/*
+ * probe_tls.c - TLS handshake details and version/cipher enumeration.
+ *
+ * Every handshake runs OpenSSL over a pair of memory BIOs and moves the
+ * bytes itself: that caps what is read, records it as evidence, spots a
+ * non-TLS peer from its first bytes, and lets one epoll loop drive many
+ * handshakes at once.  Enumeration stops each attempt at the ServerHello
+ * (seen through the message callback): the server's choice of version
+ * and suite is all it needs.
+ */
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "error.h"
+#include "probe_tcp.h"
+#include "probe_tls.h"
+
+#define REASON_MAX	ASSAY_PROBE_REASON_MAX
+#define MAX_PARALLEL	32
+
+struct cert {
+	char	*subject;
+	char	*issuer;
+	char	*key_type;
+	char	*sig_alg;
+	char	 not_before[32];
+	char	 not_after[32];
+	int	 key_bits;
+	int	 self_signed;
+};
+
+struct assay_tls_info {
+	char		 protocol[16];
+	char		 cipher[64];
+	char		 kx[64];
+	char		*match_name;
+	int		 match;
+	struct cert	*chain;
+	size_t		 nchain;
+};
+
+struct assay_tls_scan {
+	int		 version[ASSAY_TLS_NVERSIONS];
+	char		 note[ASSAY_TLS_NVERSIONS][REASON_MAX];
+	char		**cipher[ASSAY_TLS_NVERSIONS];
+	size_t		 ncipher[ASSAY_TLS_NVERSIONS];
+	size_t		 attempts;
+	int		 max_in_flight;
+};
+
+static const char *const version_names[ASSAY_TLS_NVERSIONS] = {
+	"SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
+};
+static const int version_codes[ASSAY_TLS_NVERSIONS] = {
+	SSL3_VERSION, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
+	TLS1_3_VERSION
+};
+static const char *const tls13_suites[] = {
+	"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+	"TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256",
+	"TLS_AES_128_CCM_8_SHA256"
+};
+#define NTLS13	(sizeof(tls13_suites) / sizeof(tls13_suites[0]))
+
+const char *
+assay_tls_version_name(int v)
+{
+	if (v < 0 || v >= ASSAY_TLS_NVERSIONS)
+		return NULL;
+	return version_names[v];
+}
+
+int
+assay_tls_version_from_name(const char *name)
+{
+	int v;
+
+	for (v = 0; name != NULL && v < ASSAY_TLS_NVERSIONS; v++)
+		if (strcmp(name, version_names[v]) == 0)
+			return v;
+	return -1;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One handshake attempt. */
+enum kind { K_TLS, K_SSL3 };
+enum phase { P_WAIT, P_CONNECT, P_HANDSHAKE, P_DONE };
+enum outcome { O_NONE, O_ACCEPTED, O_REJECTED, O_NOT_TLS, O_TIMEOUT,
+	O_NETFAIL };
+
+struct att {
+	enum kind	 kind;
+	int		 ver;		/* ASSAY_TLS_* or ASSAY_TLS_ANY */
+	const char	*cipher;	/* single suite offered, or NULL */
+	unsigned int	 cipher_id;	/* its two-byte code */
+	int		 full;		/* finish the handshake */
+	enum phase	 phase;
+	int		 fd;
+	SSL		*ssl;
+	BIO		*rb, *wb;
+	long long	 deadline;
+	size_t		 got;
+	unsigned char	 head[16];
+	size_t		 nhead;
+	int		 eof, reset;
+	int		 hello;		/* ServerHello seen */
+	unsigned int	 hello_ver, hello_cipher;
+	int		 alert;		/* received alert, or -1 */
+	enum outcome	 outcome;
+	char		 why[REASON_MAX];
+	struct assay_tls_info *info;	/* full handshakes */
+};
+
+struct batch {
+	const struct assay_probe_env	*env;
+	const char			*host;
+	unsigned int			 port;
+	const char			*sni;
+	const char			*match_name;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen;
+	SSL_CTX				*ctx[ASSAY_TLS_NVERSIONS + 1];	/* last: any */
+	int				 timeout_ms;
+	size_t				 max_read;
+	int				 ep;
+	int				 in_flight;
+	int				 max_in_flight;
+	char				 chan[300];
+};
+
+static void
+escape_head(char *dst, size_t dstlen, const unsigned char *p, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 5 < dstlen; i++) {
+		if (isprint(p[i]) && p[i] != '"' && p[i] != '\\')
+			dst[o++] = (char)p[i];
+		else
+			o += (size_t)snprintf(dst + o, dstlen - o, "\\x%02x", p[i]);
+	}
+	dst[o] = '\0';
+}
+
+static void
+msg_cb(int write_p, int version, int content_type, const void *buf,
+    size_t len, SSL *ssl, void *arg)
+{
+	struct att *a = arg;
+	const unsigned char *p = buf;
+	size_t off, end, elen;
+	unsigned int type;
+
+	if (a == NULL || write_p)
+		return;
+	if (content_type == SSL3_RT_ALERT && len >= 2) {
+		a->alert = p[1];
+		return;
+	}
+	if (content_type != SSL3_RT_HANDSHAKE || len < 4 + 2 + 32 + 1 ||
+	    p[0] != 2 || a->hello)
+		return;
+	/* ServerHello: version, random, session id, suite, compression. */
+	a->hello_ver = (unsigned int)p[4] << 8 | p[5];
+	off = 4 + 2 + 32;
+	off += 1 + (size_t)p[off];
+	if (off + 3 > len)
+		return;
+	a->hello_cipher = (unsigned int)p[off] << 8 | p[off + 1];
+	off += 3;
+	a->hello = 1;
+	/* TLS 1.3 names its version in the supported_versions extension. */
+	if (off + 2 > len)
+		return;
+	end = off + 2 + ((size_t)p[off] << 8 | p[off + 1]);
+	if (end > len)
+		end = len;
+	for (off += 2; off + 4 <= end; off += 4 + elen) {
+		type = (unsigned int)p[off] << 8 | p[off + 1];
+		elen = (size_t)p[off + 2] << 8 | p[off + 3];
+		if (type == 43 && elen == 2 && off + 6 <= end)
+			a->hello_ver = (unsigned int)p[off + 4] << 8 | p[off + 5];
+	}
+}
+
+static SSL_CTX *
+make_ctx(int v)
+{
+	SSL_CTX *ctx;
+	int code = v >= 0 ? version_codes[v] : 0;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return NULL;
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
+	    SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (!SSL_CTX_set_min_proto_version(ctx, v >= 0 ? code : TLS1_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(ctx, code) ||
+	    !SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0")) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_msg_callback(ctx, msg_cb);
+	return ctx;
+}
+
+static void
+cert_free(struct cert *c)
+{
+	free(c->subject);
+	free(c->issuer);
+	free(c->key_type);
+	free(c->sig_alg);
+}
+
+void
+assay_tls_info_free(struct assay_tls_info *info)
+{
+	size_t i;
+
+	if (info == NULL)
+		return;
+	for (i = 0; i < info->nchain; i++)
+		cert_free(&info->chain[i]);
+	free(info->chain);
+	free(info->match_name);
+	free(info);
+}
+
+static char *
+name_str(const X509_NAME *n)
+{
+	BIO *b;
+	char *s = NULL;
+	long len;
+	char *p;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0 &&
+	    (len = BIO_get_mem_data(b, &p)) >= 0 &&
+	    (s = malloc((size_t)len + 1)) != NULL) {
+		memcpy(s, p, (size_t)len);
+		s[len] = '\0';
+	}
+	BIO_free(b);
+	return s;
+}
+
+static void
+time_str(const ASN1_TIME *t, char *dst, size_t dstlen)
+{
+	struct tm tm;
+
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm) ||
+	    strftime(dst, dstlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(dst, dstlen, "invalid");
+}
+
+static int
+is_address(const char *s)
+{
+	unsigned char b[16];
+
+	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+/* Collects the details of a completed handshake.  NULL on allocation failure. */
+static struct assay_tls_info *
+info_from_ssl(SSL *ssl, const char *match_name)
+{
+	struct assay_tls_info *info;
+	STACK_OF(X509) *sk;
+	EVP_PKEY *pk = NULL;
+	const SSL_CIPHER *c;
+	const char *tn;
+	struct cert *ce;
+	X509 *x;
+	char g[64];
+	size_t gl, i, n;
+	int nid;
+
+	if ((info = calloc(1, sizeof(*info))) == NULL)
+		return NULL;
+	info->match = -1;
+	snprintf(info->protocol, sizeof(info->protocol), "%s",
+	    SSL_get_version(ssl));
+	c = SSL_get_current_cipher(ssl);
+	snprintf(info->cipher, sizeof(info->cipher), "%s",
+	    c != NULL ? SSL_CIPHER_get_name(c) : "");
+	if (SSL_get_peer_tmp_key(ssl, &pk) == 1 && pk != NULL) {
+		if (EVP_PKEY_get_group_name(pk, g, sizeof(g), &gl) == 1)
+			snprintf(info->kx, sizeof(info->kx), "%s", g);
+		else if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_DH)
+			snprintf(info->kx, sizeof(info->kx), "DH %d",
+			    EVP_PKEY_get_bits(pk));
+		else if ((tn = EVP_PKEY_get0_type_name(pk)) != NULL)
+			snprintf(info->kx, sizeof(info->kx), "%s", tn);
+		EVP_PKEY_free(pk);
+	} else if (c != NULL && SSL_CIPHER_get_kx_nid(c) == NID_kx_rsa)
+		snprintf(info->kx, sizeof(info->kx), "RSA");
+	else if ((nid = SSL_get_negotiated_group(ssl)) > 0 &&
+	    (tn = SSL_group_to_name(ssl, nid)) != NULL)
+		snprintf(info->kx, sizeof(info->kx), "%s", tn);
+	if (match_name != NULL &&
+	    (info->match_name = strdup(match_name)) == NULL)
+		goto fail;
+	if ((sk = SSL_get_peer_cert_chain(ssl)) == NULL)
+		return info;
+	n = (size_t)sk_X509_num(sk);
+	if (n > 0 && (info->chain = calloc(n, sizeof(*info->chain))) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		x = sk_X509_value(sk, (int)i);
+		ce = &info->chain[i];
+		info->nchain++;
+		if ((ce->subject = name_str(X509_get_subject_name(x))) == NULL ||
+		    (ce->issuer = name_str(X509_get_issuer_name(x))) == NULL)
+			goto fail;
+		pk = X509_get0_pubkey(x);
+		tn = pk != NULL ? EVP_PKEY_get0_type_name(pk) : NULL;
+		if ((ce->key_type = strdup(tn != NULL ? tn : "unknown")) == NULL)
+			goto fail;
+		ce->key_bits = pk != NULL ? EVP_PKEY_get_bits(pk) : 0;
+		nid = X509_get_signature_nid(x);
+		if ((ce->sig_alg = strdup(nid != NID_undef ? OBJ_nid2ln(nid) :
+		    "unknown")) == NULL)
+			goto fail;
+		time_str(X509_get0_notBefore(x), ce->not_before,
+		    sizeof(ce->not_before));
+		time_str(X509_get0_notAfter(x), ce->not_after,
+		    sizeof(ce->not_after));
+		ce->self_signed = X509_self_signed(x, 1) == 1;
+	}
+	if (n > 0 && match_name != NULL) {
+		x = sk_X509_value(sk, 0);
+		if (is_address(match_name))
+			info->match = X509_check_ip_asc(x, match_name, 0) == 1;
+		else
+			info->match = X509_check_host(x, match_name, 0, 0,
+			    NULL) == 1;
+	}
+	return info;
+ fail:
+	assay_tls_info_free(info);
+	return NULL;
+}
+
+static void
+att_close(struct batch *bt, struct att *a)
+{
+	if (a->ssl != NULL) {
+		SSL_free(a->ssl);	/* frees both BIOs */
+		a->ssl = NULL;
+	}
+	if (a->fd != -1) {
+		close(a->fd);
+		a->fd = -1;
+	}
+	if (a->phase == P_CONNECT || a->phase == P_HANDSHAKE) {
+		bt->in_flight--;
+		assay_budget_release(bt->env != NULL ? bt->env->budget : NULL);
+	}
+	a->phase = P_DONE;
+}
+
+static void
+att_end(struct batch *bt, struct att *a, enum outcome o, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+att_end(struct batch *bt, struct att *a, enum outcome o, const char *fmt, ...)
+{
+	va_list ap;
+
+	a->outcome = o;
+	va_start(ap, fmt);
+	vsnprintf(a->why, sizeof(a->why), fmt, ap);
+	va_end(ap);
+	if (a->why[0] != '\0')
+		assay_probe_note(bt->env, bt->chan, "%s%s%s: %s",
+		    a->ver >= 0 ? version_names[a->ver] : "any",
+		    a->cipher != NULL ? " " : "",
+		    a->cipher != NULL ? a->cipher : "", a->why);
+	att_close(bt, a);
+}
+
+/* Sends everything; small handshake flights, so a short blocking wait is fine. */
+static int
+send_all(struct batch *bt, struct att *a, const unsigned char *p, size_t n)
+{
+	ssize_t w;
+	size_t off = 0;
+
+	while (off < n) {
+		w = send(a->fd, p + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			assay_probe_record(bt->env, bt->chan, "sent", p + off,
+			    (size_t)w);
+			off += (size_t)w;
+			continue;
+		}
+		if (w == -1 && (errno == EINTR || errno == EAGAIN)) {
+			if (now_ms() > a->deadline)
+				return -1;
+			usleep(1000);
+			continue;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static int
+flush_out(struct batch *bt, struct att *a)
+{
+	unsigned char buf[4096];
+	int n;
+
+	while ((n = BIO_read(a->wb, buf, sizeof(buf))) > 0)
+		if (send_all(bt, a, buf, (size_t)n) != 0)
+			return -1;
+	return 0;
+}
+
+/* Hand-built SSLv3 ClientHello: RSA, DHE and weak suites, no extensions. */
+static const unsigned char sslv3_suites[] = {
+	0x00, 0x39, 0x00, 0x38, 0x00, 0x35, 0x00, 0x33, 0x00, 0x32, 0x00, 0x2f,
+	0x00, 0x16, 0x00, 0x13, 0x00, 0x0a, 0x00, 0x05, 0x00, 0x04, 0x00, 0x15,
+	0x00, 0x12, 0x00, 0x09, 0x00, 0x14, 0x00, 0x11, 0x00, 0x08, 0x00, 0x06,
+	0x00, 0x03, 0x00, 0xff
+};
+
+static size_t
+sslv3_hello(unsigned char *p)
+{
+	size_t n = 0, body, i;
+
+	body = 2 + 32 + 1 + 2 + sizeof(sslv3_suites) + 2;
+	p[n++] = 0x16;
+	p[n++] = 0x03;
+	p[n++] = 0x00;
+	p[n++] = (unsigned char)((body + 4) >> 8);
+	p[n++] = (unsigned char)(body + 4);
+	p[n++] = 0x01;
+	p[n++] = 0x00;
+	p[n++] = (unsigned char)(body >> 8);
+	p[n++] = (unsigned char)body;
+	p[n++] = 0x03;
+	p[n++] = 0x00;
+	for (i = 0; i < 32; i++)
+		p[n++] = (unsigned char)(0x5a ^ (i * 7));
+	p[n++] = 0;
+	p[n++] = 0;
+	p[n++] = sizeof(sslv3_suites);
+	memcpy(p + n, sslv3_suites, sizeof(sslv3_suites));
+	n += sizeof(sslv3_suites);
+	p[n++] = 1;
+	p[n++] = 0;
+	return n;
+}
+
+static int
+looks_like_tls(const unsigned char *h, size_t n)
+{
+	if (n >= 1 && (h[0] < 20 || h[0] > 23))
+		return 0;
+	if (n >= 2 && h[1] != 3)
+		return 0;
+	if (n >= 3 && h[2] > 4)
+		return 0;
+	return 1;
+}
+
+static void
+not_tls(struct batch *bt, struct att *a)
+{
+	char esc[REASON_MAX / 2];
+
+	escape_head(esc, sizeof(esc), a->head, a->nhead);
+	att_end(bt, a, O_NOT_TLS, "not TLS: reply starts with \"%s\"", esc);
+}
+
+/* Judges an SSLv3 attempt from what has arrived so far. */
+static void
+drive_ssl3(struct batch *bt, struct att *a)
+{
+	const unsigned char *h = a->head;
+	unsigned int v;
+
+	if (a->nhead >= 7 && h[0] == 21) {
+		att_end(bt, a, O_REJECTED, "alert: %s",
+		    SSL_alert_desc_string_long(h[6]));
+		return;
+	}
+	if (a->nhead >= 11 && h[0] == 22 && h[5] == 2) {
+		v = (unsigned int)h[9] << 8 | h[10];
+		if (v == 0x0300)
+			att_end(bt, a, O_ACCEPTED, "%s", "");
+		else
+			att_end(bt, a, O_REJECTED, "server answered version "
+			    "0x%04x", v);
+		return;
+	}
+	if (a->nhead >= 6 && h[0] == 22 && h[5] != 2) {
+		att_end(bt, a, O_REJECTED, "handshake message %u instead of "
+		    "ServerHello", h[5]);
+		return;
+	}
+	if (a->eof || a->reset)
+		att_end(bt, a, O_REJECTED, "connection %s after %zu bytes",
+		    a->reset ? "reset" : "closed", a->got);
+}
+
+static void
+ssl_error_reason(struct att *a, char *dst, size_t dstlen)
+{
+	unsigned long e;
+	const char *rs;
+
+	if (a->alert >= 0) {
+		snprintf(dst, dstlen, "handshake failed: alert %s",
+		    SSL_alert_desc_string_long(a->alert));
+		ERR_clear_error();
+		return;
+	}
+	e = ERR_peek_last_error();
+	rs = e != 0 ? ERR_reason_error_string(e) : NULL;
+	snprintf(dst, dstlen, "handshake failed: %s", rs != NULL ? rs :
+	    "unknown error");
+	ERR_clear_error();
+}
+
+static void
+drive_tls(struct batch *bt, struct att *a)
+{
+	char why[REASON_MAX];
+	int r, e;
+
+	ERR_clear_error();
+	r = SSL_do_handshake(a->ssl);
+	if (flush_out(bt, a) != 0 && !a->hello && r != 1 && !a->eof &&
+	    !a->reset) {
+		att_end(bt, a, O_REJECTED, "send failed during handshake");
+		return;
+	}
+	if (!a->full && a->hello) {
+		if (a->hello_ver != (unsigned int)version_codes[a->ver])
+			att_end(bt, a, O_REJECTED, "server chose version "
+			    "0x%04x", a->hello_ver);
+		else if (a->cipher != NULL && a->hello_cipher != a->cipher_id)
+			att_end(bt, a, O_REJECTED, "server chose suite 0x%04x",
+			    a->hello_cipher);
+		else
+			att_end(bt, a, O_ACCEPTED, "%s", "");
+		ERR_clear_error();
+		return;
+	}
+	if (r == 1) {
+		if ((a->info = info_from_ssl(a->ssl, bt->match_name)) == NULL)
+			att_end(bt, a, O_NETFAIL, "out of memory");
+		else
+			att_end(bt, a, O_ACCEPTED, "%s", "");
+		return;
+	}
+	e = SSL_get_error(a->ssl, r);
+	if (e == SSL_ERROR_WANT_READ && !a->eof && !a->reset) {
+		ERR_clear_error();
+		return;
+	}
+	if (a->alert < 0 && (a->eof || a->reset)) {
+		ERR_clear_error();
+		att_end(bt, a, O_REJECTED, "connection %s after %zu bytes "
+		    "during handshake", a->reset ? "reset" : "closed", a->got);
+		return;
+	}
+	if (a->alert >= 0 || e == SSL_ERROR_SSL) {
+		ssl_error_reason(a, why, sizeof(why));
+		att_end(bt, a, O_REJECTED, "%s", why);
+		return;
+	}
+	ERR_clear_error();
+	att_end(bt, a, O_REJECTED, "connection %s after %zu bytes during "
+	    "handshake", a->reset ? "reset" : "closed", a->got);
+}
+
+/* The socket is connected: start talking. */
+static void
+begin(struct batch *bt, struct att *a)
+{
+	unsigned char hello[128];
+	struct epoll_event ev;
+	SSL_CTX *ctx;
+	size_t n;
+
+	a->phase = P_HANDSHAKE;
+	ev.events = EPOLLIN;
+	ev.data.ptr = a;
+	if (epoll_ctl(bt->ep, EPOLL_CTL_MOD, a->fd, &ev) == -1) {
+		att_end(bt, a, O_NETFAIL, "epoll: %s", strerror(errno));
+		return;
+	}
+	if (a->kind == K_SSL3) {
+		n = sslv3_hello(hello);
+		if (send_all(bt, a, hello, n) != 0)
+			att_end(bt, a, O_REJECTED, "send failed");
+		return;
+	}
+	ctx = bt->ctx[a->ver >= 0 ? a->ver : ASSAY_TLS_NVERSIONS];
+	if ((a->ssl = SSL_new(ctx)) == NULL ||
+	    (a->rb = BIO_new(BIO_s_mem())) == NULL ||
+	    (a->wb = BIO_new(BIO_s_mem())) == NULL) {
+		BIO_free(a->rb);
+		a->rb = NULL;
+		att_end(bt, a, O_NETFAIL, "out of memory");
+		return;
+	}
+	BIO_set_mem_eof_return(a->rb, -1);
+	SSL_set_bio(a->ssl, a->rb, a->wb);
+	SSL_set_msg_callback_arg(a->ssl, a);
+	SSL_set_connect_state(a->ssl);
+	if (bt->sni != NULL)
+		SSL_set_tlsext_host_name(a->ssl, bt->sni);
+	if (a->cipher != NULL) {
+		if (a->ver == ASSAY_TLS_1_3) {
+			if (!SSL_set_ciphersuites(a->ssl, a->cipher)) {
+				att_end(bt, a, O_NETFAIL, "bad suite");
+				return;
+			}
+		} else if (!SSL_set_ciphersuites(a->ssl, "") ||
+		    !SSL_set_cipher_list(a->ssl, a->cipher)) {
+			att_end(bt, a, O_NETFAIL, "bad suite");
+			return;
+		}
+	}
+	drive_tls(bt, a);
+}
+
+static void
+on_readable(struct batch *bt, struct att *a)
+{
+	unsigned char buf[16384];
+	size_t room, take;
+	ssize_t n;
+
+	for (;;) {
+		room = bt->max_read - a->got;
+		if (room == 0) {
+			att_end(bt, a, O_REJECTED, "reply cut at %zu bytes "
+			    "during handshake", bt->max_read);
+			return;
+		}
+		n = recv(a->fd, buf, room < sizeof(buf) ? room : sizeof(buf), 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			break;
+		if (n == -1) {
+			a->reset = 1;
+			break;
+		}
+		if (n == 0) {
+			a->eof = 1;
+			break;
+		}
+		assay_probe_record(bt->env, bt->chan, "recv", buf, (size_t)n);
+		if (a->nhead < sizeof(a->head)) {
+			take = sizeof(a->head) - a->nhead;
+			if (take > (size_t)n)
+				take = (size_t)n;
+			memcpy(a->head + a->nhead, buf, take);
+			a->nhead += take;
+		}
+		a->got += (size_t)n;
+		if (!looks_like_tls(a->head, a->nhead)) {
+			not_tls(bt, a);
+			return;
+		}
+		if (a->kind == K_TLS && BIO_write(a->rb, buf, (int)n) != n) {
+			att_end(bt, a, O_NETFAIL, "out of memory");
+			return;
+		}
+	}
+	if ((a->eof || a->reset) && a->kind == K_TLS)
+		BIO_set_mem_eof_return(a->rb, 0);
+	if (a->kind == K_SSL3)
+		drive_ssl3(bt, a);
+	else
+		drive_tls(bt, a);
+}
+
+/* Starts a's connect.  Returns 0, or negative on a harness error. */
+static int
+start(struct batch *bt, struct att *a)
+{
+	struct epoll_event ev;
+
+	a->fd = -1;
+	a->alert = -1;
+	a->phase = P_CONNECT;
+	bt->in_flight++;
+	if (bt->in_flight > bt->max_in_flight)
+		bt->max_in_flight = bt->in_flight;
+	a->deadline = now_ms() + bt->timeout_ms;
+	if ((a->fd = socket(bt->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		att_close(bt, a);
+		return ASSAY_ERR_NETWORK;
+	}
+	ev.events = EPOLLOUT;
+	ev.data.ptr = a;
+	if (connect(a->fd, (struct sockaddr *)&bt->ss, bt->sslen) == -1 &&
+	    errno != EINPROGRESS) {
+		if (errno == ECONNREFUSED)
+			att_end(bt, a, O_NETFAIL, "connection refused");
+		else
+			att_end(bt, a, O_NETFAIL, "connect failed: %s",
+			    strerror(errno));
+		return 0;
+	}
+	if (epoll_ctl(bt->ep, EPOLL_CTL_ADD, a->fd, &ev) == -1) {
+		att_close(bt, a);
+		return ASSAY_ERR_NETWORK;
+	}
+	return 0;
+}
+
+static void
+on_event(struct batch *bt, struct att *a)
+{
+	socklen_t el;
+	int e = 0;
+
+	if (a->phase == P_CONNECT) {
+		el = sizeof(e);
+		if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
+			e = errno;
+		if (e == ECONNREFUSED)
+			att_end(bt, a, O_NETFAIL, "connection refused");
+		else if (e != 0)
+			att_end(bt, a, O_NETFAIL, "connect failed: %s",
+			    strerror(e));
+		else
+			begin(bt, a);
+		return;
+	}
+	if (a->phase == P_HANDSHAKE)
+		on_readable(bt, a);
+}
+
+/*
+ * Runs the n attempts with at most conc in flight.  Returns 0 (each
+ * attempt has its outcome) or a negative harness error.
+ */
+static int
+run_batch(struct batch *bt, struct att *atts, size_t n, int conc)
+{
+	struct epoll_event evs[64];
+	struct assay_budget *budget = bt->env != NULL ? bt->env->budget : NULL;
+	size_t next = 0, i, done;
+	long long t, first;
+	int r = 0, k, m, wait, starved;
+
+	for (i = 0; i < n; i++) {
+		atts[i].fd = -1;
+		atts[i].phase = P_WAIT;
+	}
+	if ((bt->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return ASSAY_ERR_NETWORK;
+	for (;;) {
+		starved = 0;
+		while (next < n && bt->in_flight < conc) {
+			if (assay_budget_acquire(budget, bt->in_flight == 0 ?
+			    bt->timeout_ms + 60000 : 0) != 0) {
+				if (bt->in_flight == 0) {
+					r = ASSAY_ERR_BUDGET;
+					goto out;
+				}
+				starved = 1;
+				break;
+			}
+			if ((r = start(bt, &atts[next++])) != 0)
+				goto out;
+		}
+		t = now_ms();
+		first = 0;
+		for (i = 0, done = 0; i < n; i++) {
+			if (atts[i].phase == P_DONE) {
+				done++;
+				continue;
+			}
+			if (atts[i].phase == P_WAIT)
+				continue;
+			if (atts[i].deadline <= t) {
+				if (atts[i].got == 0)
+					att_end(bt, &atts[i], O_TIMEOUT,
+					    "timeout: no TLS reply within %d ms",
+					    bt->timeout_ms);
+				else
+					att_end(bt, &atts[i], O_TIMEOUT,
+					    "timeout after %zu bytes during "
+					    "handshake", atts[i].got);
+				done++;
+			} else if (first == 0 || atts[i].deadline < first)
+				first = atts[i].deadline;
+		}
+		if (done == n)
+			break;
+		if (bt->in_flight == 0)
+			continue;
+		wait = first > 0 ? (int)(first - t) : 1;
+		if (starved && wait > 1)
+			wait = 1;
+		if ((m = epoll_wait(bt->ep, evs, 64, wait)) == -1) {
+			if (errno == EINTR)
+				continue;
+			r = ASSAY_ERR_NETWORK;
+			goto out;
+		}
+		for (k = 0; k < m; k++)
+			on_event(bt, evs[k].data.ptr);
+	}
+ out:
+	for (i = 0; i < n; i++)
+		if (atts[i].phase != P_DONE && atts[i].phase != P_WAIT)
+			att_close(bt, &atts[i]);
+	close(bt->ep);
+	bt->ep = -1;
+	return r;
+}
+
+static void
+batch_free(struct batch *bt)
+{
+	int i;
+
+	for (i = 0; i <= ASSAY_TLS_NVERSIONS; i++)
+		SSL_CTX_free(bt->ctx[i]);
+}
+
+static int
+batch_init(struct batch *bt, const struct assay_probe_env *env,
+    const char *host, unsigned int port, const char *servername,
+    int timeout_ms, size_t max_read, char *reason, size_t reasonlen)
+{
+	int r, v;
+
+	memset(bt, 0, sizeof(*bt));
+	bt->ep = -1;
+	bt->env = env;
+	bt->host = host;
+	bt->port = port;
+	bt->timeout_ms = timeout_ms > 0 ? timeout_ms : env != NULL &&
+	    env->timeout_ms > 0 ? env->timeout_ms :
+	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	bt->max_read = max_read > 0 ? max_read : env != NULL &&
+	    env->max_read > 0 ? env->max_read : ASSAY_PROBE_DEFAULT_MAX_READ;
+	bt->sni = servername != NULL ? servername :
+	    is_address(host) ? NULL : host;
+	snprintf(bt->chan, sizeof(bt->chan), "tls %s:%u", host, port);
+	if ((r = assay_probe_tcp_resolve(host, port, SOCK_STREAM, &bt->ss,
+	    &bt->sslen, reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_NVERSIONS; v++)
+		if ((bt->ctx[v] = make_ctx(v < ASSAY_TLS_NVERSIONS ? v :
+		    ASSAY_TLS_ANY)) == NULL) {
+			batch_free(bt);
+			return ASSAY_ERR_CRYPTO;
+		}
+	return 0;
+}
+
+int
+assay_probe_tls_handshake(const struct assay_probe_env *env,
+    const char *host, unsigned int port, const char *servername,
+    const char *match_name, int v, int timeout_ms, size_t max_read,
+    struct assay_tls_info **infop, char *reason, size_t reasonlen)
+{
+	struct batch bt;
+	struct att a;
+	int r;
+
+	*infop = NULL;
+	reason[0] = '\0';
+	if (host == NULL || port < 1 || port > 65535 ||
+	    (v != ASSAY_TLS_ANY && (v < ASSAY_TLS_1_0 ||
+	    v > ASSAY_TLS_1_3)))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((r = batch_init(&bt, env, host, port, servername, timeout_ms,
+	    max_read, reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	bt.match_name = match_name != NULL ? match_name :
+	    bt.sni != NULL ? bt.sni : host;
+	memset(&a, 0, sizeof(a));
+	a.kind = K_TLS;
+	a.ver = v;
+	a.full = 1;
+	if ((r = run_batch(&bt, &a, 1, 1)) == 0) {
+		if (a.outcome == O_ACCEPTED) {
+			*infop = a.info;
+			a.info = NULL;
+		} else if (a.outcome == O_NETFAIL &&
+		    strcmp(a.why, "out of memory") == 0)
+			r = ASSAY_ERR_ALLOC;
+		else
+			snprintf(reason, reasonlen, "%s", a.why);
+	}
+	assay_tls_info_free(a.info);
+	batch_free(&bt);
+	return r;
+}
+
+#define INFO_CERT(field)						\
+	(info == NULL || i >= info->nchain ? NULL : info->chain[i].field)
+
+const char *
+assay_tls_info_protocol(const struct assay_tls_info *info)
+{
+	return info->protocol;
+}
+
+const char *
+assay_tls_info_cipher(const struct assay_tls_info *info)
+{
+	return info->cipher;
+}
+
+const char *
+assay_tls_info_key_exchange(const struct assay_tls_info *info)
+{
+	return info->kx;
+}
+
+int
+assay_tls_info_hostname_match(const struct assay_tls_info *info)
+{
+	return info->match;
+}
+
+const char *
+assay_tls_info_match_name(const struct assay_tls_info *info)
+{
+	return info->match_name;
+}
+
+size_t
+assay_tls_info_chain_len(const struct assay_tls_info *info)
+{
+	return info == NULL ? 0 : info->nchain;
+}
+
+const char *
+assay_tls_info_cert_subject(const struct assay_tls_info *info, size_t i)
+{
+	return INFO_CERT(subject);
+}
+
+const char *
+assay_tls_info_cert_issuer(const struct assay_tls_info *info, size_t i)
+{
+	return INFO_CERT(issuer);
+}
+
+const char *
+assay_tls_info_cert_key_type(const struct assay_tls_info *info, size_t i)
+{
+	return INFO_CERT(key_type);
+}
+
+int
+assay_tls_info_cert_key_bits(const struct assay_tls_info *info, size_t i)
+{
+	return info == NULL || i >= info->nchain ? 0 : info->chain[i].key_bits;
+}
+
+const char *
+assay_tls_info_cert_sig_alg(const struct assay_tls_info *info, size_t i)
+{
+	return INFO_CERT(sig_alg);
+}
+
+const char *
+assay_tls_info_cert_not_before(const struct assay_tls_info *info, size_t i)
+{
+	return INFO_CERT(not_before);
+}
+
+const char *
+assay_tls_info_cert_not_after(const struct assay_tls_info *info, size_t i)
+{
+	return INFO_CERT(not_after);
+}
+
+int
+assay_tls_info_cert_self_signed(const struct assay_tls_info *info, size_t i)
+{
+	return info == NULL || i >= info->nchain ? 0 :
+	    info->chain[i].self_signed;
+}
+
+void
+assay_tls_scan_free(struct assay_tls_scan *scan)
+{
+	size_t i;
+	int v;
+
+	if (scan == NULL)
+		return;
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++) {
+		for (i = 0; i < scan->ncipher[v]; i++)
+			free(scan->cipher[v][i]);
+		free(scan->cipher[v]);
+	}
+	free(scan);
+}
+
+int
+assay_tls_scan_version(const struct assay_tls_scan *scan, int v)
+{
+	if (scan == NULL || v < 0 || v >= ASSAY_TLS_NVERSIONS)
+		return ASSAY_TLS_UNTESTED;
+	return scan->version[v];
+}
+
+const char *
+assay_tls_scan_version_note(const struct assay_tls_scan *scan, int v)
+{
+	if (scan == NULL || v < 0 || v >= ASSAY_TLS_NVERSIONS)
+		return "";
+	return scan->note[v];
+}
+
+size_t
+assay_tls_scan_ncipher(const struct assay_tls_scan *scan, int v)
+{
+	if (scan == NULL || v < 0 || v >= ASSAY_TLS_NVERSIONS)
+		return 0;
+	return scan->ncipher[v];
+}
+
+const char *
+assay_tls_scan_cipher(const struct assay_tls_scan *scan, int v, size_t i)
+{
+	if (scan == NULL || v < 0 || v >= ASSAY_TLS_NVERSIONS ||
+	    i >= scan->ncipher[v])
+		return NULL;
+	return scan->cipher[v][i];
+}
+
+size_t
+assay_tls_scan_attempts(const struct assay_tls_scan *scan)
+{
+	return scan == NULL ? 0 : scan->attempts;
+}
+
+int
+assay_tls_scan_max_in_flight(const struct assay_tls_scan *scan)
+{
+	return scan == NULL ? 0 : scan->max_in_flight;
+}
+
+/*
+ * Lists the suites OpenSSL would offer for version v (<= TLS 1.2) at
+ * security level 0.  Returns the count, -1 on failure; *out is
+ * malloc'd, its names static in libssl.
+ */
+static int
+suites_for(SSL_CTX *ctx, const char ***out, unsigned int **ids)
+{
+	STACK_OF(SSL_CIPHER) *sk = NULL;
+	const SSL_CIPHER *c;
+	SSL *ssl;
+	int i, n, k = 0;
+
+	*out = NULL;
+	*ids = NULL;
+	if ((ssl = SSL_new(ctx)) == NULL)
+		return -1;
+	SSL_set_ciphersuites(ssl, "");
+	if ((sk = SSL_get1_supported_ciphers(ssl)) == NULL) {
+		SSL_free(ssl);
+		return 0;
+	}
+	n = sk_SSL_CIPHER_num(sk);
+	if (n > 0 && ((*out = calloc((size_t)n, sizeof(**out))) == NULL ||
+	    (*ids = calloc((size_t)n, sizeof(**ids))) == NULL)) {
+		free(*out);
+		*out = NULL;
+		k = -1;
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		c = sk_SSL_CIPHER_value(sk, i);
+		if ((SSL_CIPHER_get_protocol_id(c) & 0xff00) == 0x1300)
+			continue;	/* a TLS 1.3 suite */
+		(*ids)[k] = SSL_CIPHER_get_protocol_id(c);
+		(*out)[k++] = SSL_CIPHER_get_name(c);
+	}
+ done:
+	sk_SSL_CIPHER_free(sk);
+	SSL_free(ssl);
+	return k;
+}
+
+static int
+add_cipher(struct assay_tls_scan *scan, int v, const char *name)
+{
+	char **p;
+
+	if ((p = realloc(scan->cipher[v], (scan->ncipher[v] + 1) *
+	    sizeof(*p))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	scan->cipher[v] = p;
+	if ((p[scan->ncipher[v]] = strdup(name)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	scan->ncipher[v]++;
+	return 0;
+}
+
+int
+assay_probe_tls_enumerate(const struct assay_probe_env *env,
+    const char *host, unsigned int port, const char *servername,
+    int timeout_ms, int with_ciphers, struct assay_tls_scan **scanp,
+    char *reason, size_t reasonlen)
+{
+	struct assay_tls_scan *scan = NULL;
+	struct batch bt;
+	struct att va[ASSAY_TLS_NVERSIONS], *ca = NULL;
+	const char **names[ASSAY_TLS_NVERSIONS] = { NULL };
+	unsigned int *ids[ASSAY_TLS_NVERSIONS] = { NULL };
+	int nnames[ASSAY_TLS_NVERSIONS] = { 0 };
+	size_t nca = 0, i;
+	int r, v, conc, n_ok = 0, n_timeout = 0, n_netfail = 0, have_bt = 0;
+	const char *last_fail = NULL;
+
+	*scanp = NULL;
+	reason[0] = '\0';
+	if (host == NULL || port < 1 || port > 65535)
+		return ASSAY_ERR_INVALID_ARG;
+	if ((r = batch_init(&bt, env, host, port, servername, timeout_ms, 0,
+	    reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	have_bt = 1;
+	conc = env != NULL && env->budget != NULL ?
+	    assay_budget_max_connections(env->budget) :
+	    ASSAY_BUDGET_DEFAULT_CONNECTIONS;
+	if (conc > MAX_PARALLEL)
+		conc = MAX_PARALLEL;
+	r = ASSAY_ERR_ALLOC;
+	if ((scan = calloc(1, sizeof(*scan))) == NULL)
+		goto out;
+
+	/* Versions first. */
+	memset(va, 0, sizeof(va));
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++) {
+		va[v].kind = v == ASSAY_TLS_SSL3 ? K_SSL3 : K_TLS;
+		va[v].ver = v;
+	}
+	if ((r = run_batch(&bt, va, ASSAY_TLS_NVERSIONS, conc)) != 0)
+		goto out;
+	scan->attempts += ASSAY_TLS_NVERSIONS;
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++) {
+		struct att *a = &va[v];
+
+		if (a->outcome == O_NOT_TLS) {
+			snprintf(reason, reasonlen, "%s", a->why);
+			r = 0;
+			goto out;
+		}
+		snprintf(scan->note[v], sizeof(scan->note[v]), "%s", a->why);
+		switch (a->outcome) {
+		case O_ACCEPTED:
+			scan->version[v] = ASSAY_TLS_ACCEPTED;
+			n_ok++;
+			break;
+		case O_REJECTED:
+			scan->version[v] = ASSAY_TLS_REJECTED;
+			n_ok++;
+			break;
+		case O_TIMEOUT:
+			n_timeout++;
+			last_fail = a->why;
+			scan->version[v] = ASSAY_TLS_NOT_TESTABLE;
+			break;
+		default:
+			n_netfail++;
+			last_fail = a->why;
+			scan->version[v] = ASSAY_TLS_NOT_TESTABLE;
+			break;
+		}
+		if (scan->version[v] == ASSAY_TLS_NOT_TESTABLE)
+			snprintf(scan->note[v], sizeof(scan->note[v]),
+			    "not testable: %.170s", a->why);
+	}
+	if (n_ok == 0) {
+		/* Nothing answered like TLS: the port is not usable. */
+		snprintf(reason, reasonlen, "%s", last_fail != NULL ?
+		    last_fail : "no answer");
+		r = 0;
+		goto out;
+	}
+	if (!with_ciphers)
+		goto done;
+
+	/* Then one suite at a time for each accepted TLS version. */
+	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_1_3; v++) {
+		if (scan->version[v] != ASSAY_TLS_ACCEPTED)
+			continue;
+		if (v == ASSAY_TLS_1_3) {
+			nnames[v] = (int)NTLS13;
+			continue;
+		}
+		if ((nnames[v] = suites_for(bt.ctx[v], &names[v], &ids[v])) < 0) {
+			r = ASSAY_ERR_CRYPTO;
+			goto out;
+		}
+	}
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++)
+		nca += (size_t)nnames[v];
+	if (nca == 0)
+		goto done;
+	r = ASSAY_ERR_ALLOC;
+	if ((ca = calloc(nca, sizeof(*ca))) == NULL)
+		goto out;
+	nca = 0;
+	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_1_3; v++) {
+		for (i = 0; i < (size_t)nnames[v]; i++) {
+			struct att *a = &ca[nca++];
+
+			a->kind = K_TLS;
+			a->ver = v;
+			if (v == ASSAY_TLS_1_3) {
+				a->cipher = tls13_suites[i];
+				a->cipher_id = 0x1301 + (unsigned int)i;
+			} else {
+				a->cipher = names[v][i];
+				a->cipher_id = ids[v][i];
+			}
+		}
+	}
+	if ((r = run_batch(&bt, ca, nca, conc)) != 0)
+		goto out;
+	scan->attempts += nca;
+	for (i = 0; i < nca; i++) {
+		if (ca[i].outcome == O_ACCEPTED &&
+		    (r = add_cipher(scan, ca[i].ver, ca[i].cipher)) != 0)
+			goto out;
+		if (ca[i].outcome == O_TIMEOUT || ca[i].outcome == O_NETFAIL)
+			assay_probe_note(env, bt.chan, "%s %s: not testable: %s",
+			    version_names[ca[i].ver], ca[i].cipher, ca[i].why);
+	}
+ done:
+	scan->max_in_flight = bt.max_in_flight;
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++)
+		assay_probe_note(env, bt.chan, "%s: %s, %zu suites accepted",
+		    version_names[v],
+		    scan->version[v] == ASSAY_TLS_ACCEPTED ? "accepted" :
+		    scan->version[v] == ASSAY_TLS_REJECTED ? "rejected" :
+		    scan->note[v], scan->ncipher[v]);
+	*scanp = scan;
+	scan = NULL;
+	r = 0;
+ out:
+	if (ca != NULL)
+		for (i = 0; i < nca; i++)
+			assay_tls_info_free(ca[i].info);
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++) {
+		assay_tls_info_free(va[v].info);
+		free(names[v]);
+		free(ids[v]);
+	}
+	free(ca);
+	assay_tls_scan_free(scan);
+	if (have_bt)
+		batch_free(&bt);
+	return r;
+}
+
+/* Lua binding. */
+
+static int
+opt_int(lua_State *L, int idx, const char *key, int def)
+{
+	lua_Integer x;
+	int isnum;
+
+	if (lua_type(L, idx) != LUA_TTABLE)
+		return def;
+	lua_getfield(L, idx, key);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return def;
+	}
+	x = lua_tointegerx(L, -1, &isnum);
+	lua_pop(L, 1);
+	if (!isnum || x < 0 || x > 0x7fffffff)
+		return luaL_error(L, "option %s must be a non-negative integer",
+		    key);
+	return (int)x;
+}
+
+/* String option or NULL; the string stays valid while the table is on the stack. */
+static const char *
+opt_str(lua_State *L, int idx, const char *key)
+{
+	const char *s = NULL;
+
+	if (lua_type(L, idx) != LUA_TTABLE)
+		return NULL;
+	lua_getfield(L, idx, key);
+	if (lua_type(L, -1) == LUA_TSTRING)
+		s = lua_tostring(L, -1);
+	else if (!lua_isnil(L, -1))
+		return luaL_error(L, "option %s: string expected", key), NULL;
+	lua_pop(L, 1);
+	return s;
+}
+
+static void
+setstr(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v != NULL ? v : "");
+	lua_setfield(L, -2, k);
+}
+
+static int
+push_fail(lua_State *L, int r, const char *reason)
+{
+	lua_pushnil(L);
+	if (r != 0)
+		lua_pushfstring(L, "probe error: %s", assay_strerror(r));
+	else
+		lua_pushstring(L, reason);
+	return 2;
+}
+
+/* Frees the info when the Lua value holding it is collected. */
+static int
+info_gc(lua_State *L)
+{
+	struct assay_tls_info **pp = lua_touserdata(L, 1);
+
+	if (pp != NULL && *pp != NULL) {
+		assay_tls_info_free(*pp);
+		*pp = NULL;
+	}
+	return 0;
+}
+
+static int
+l_tls_handshake(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	struct assay_tls_info **pp;
+	char reason[REASON_MAX] = "";
+	const char *host = luaL_checkstring(L, 1);
+	lua_Integer port = luaL_checkinteger(L, 2);
+	const char *sni, *vname, *match;
+	size_t i, n;
+	int v = ASSAY_TLS_ANY, r, timeout_ms, max_bytes, m;
+
+	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	lua_settop(L, 3);
+	sni = opt_str(L, 3, "servername");
+	match = opt_str(L, 3, "match");
+	vname = opt_str(L, 3, "version");
+	timeout_ms = opt_int(L, 3, "timeout_ms", 0);
+	max_bytes = opt_int(L, 3, "max_bytes", 0);
+	if (vname != NULL && ((v = assay_tls_version_from_name(vname)) < 0 ||
+	    v == ASSAY_TLS_SSL3))
+		return luaL_error(L, "option version: \"%s\" is not one of "
+		    "TLSv1, TLSv1.1, TLSv1.2, TLSv1.3", vname);
+	/* The info lives in a userdatum so a raised error can't leak it. */
+	pp = lua_newuserdatauv(L, sizeof(*pp), 0);
+	*pp = NULL;
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, info_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	r = assay_probe_tls_handshake(env, host, (unsigned int)port, sni, match,
+	    v, timeout_ms, (size_t)max_bytes, pp, reason, sizeof(reason));
+	if (r != 0 || *pp == NULL)
+		return push_fail(L, r, reason);
+	lua_createtable(L, 0, 6);
+	setstr(L, "protocol", assay_tls_info_protocol(*pp));
+	setstr(L, "cipher", assay_tls_info_cipher(*pp));
+	setstr(L, "key_exchange", assay_tls_info_key_exchange(*pp));
+	m = assay_tls_info_hostname_match(*pp);
+	if (m >= 0) {
+		lua_pushboolean(L, m);
+		lua_setfield(L, -2, "hostname_match");
+	}
+	setstr(L, "match_name", assay_tls_info_match_name(*pp));
+	n = assay_tls_info_chain_len(*pp);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_createtable(L, 0, 8);
+		setstr(L, "subject", assay_tls_info_cert_subject(*pp, i));
+		setstr(L, "issuer", assay_tls_info_cert_issuer(*pp, i));
+		setstr(L, "key_type", assay_tls_info_cert_key_type(*pp, i));
+		lua_pushinteger(L, assay_tls_info_cert_key_bits(*pp, i));
+		lua_setfield(L, -2, "key_bits");
+		setstr(L, "signature_algorithm",
+		    assay_tls_info_cert_sig_alg(*pp, i));
+		setstr(L, "not_before", assay_tls_info_cert_not_before(*pp, i));
+		setstr(L, "not_after", assay_tls_info_cert_not_after(*pp, i));
+		lua_pushboolean(L, assay_tls_info_cert_self_signed(*pp, i));
+		lua_setfield(L, -2, "self_signed");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "chain");
+	return 1;
+}
+
+static int
+scan_gc(lua_State *L)
+{
+	struct assay_tls_scan **pp = lua_touserdata(L, 1);
+
+	if (pp != NULL && *pp != NULL) {
+		assay_tls_scan_free(*pp);
+		*pp = NULL;
+	}
+	return 0;
+}
+
+static int
+l_tls_enumerate(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	struct assay_tls_scan **pp;
+	char reason[REASON_MAX] = "";
+	const char *host = luaL_checkstring(L, 1);
+	lua_Integer port = luaL_checkinteger(L, 2);
+	const char *sni;
+	size_t i, n;
+	int r, v, timeout_ms, with_ciphers = 1, st;
+
+	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	lua_settop(L, 3);
+	sni = opt_str(L, 3, "servername");
+	timeout_ms = opt_int(L, 3, "timeout_ms", 0);
+	if (lua_type(L, 3) == LUA_TTABLE) {
+		lua_getfield(L, 3, "ciphers");
+		if (!lua_isnil(L, -1))
+			with_ciphers = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	pp = lua_newuserdatauv(L, sizeof(*pp), 0);
+	*pp = NULL;
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, scan_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	r = assay_probe_tls_enumerate(env, host, (unsigned int)port, sni,
+	    timeout_ms, with_ciphers, pp, reason, sizeof(reason));
+	if (r != 0 || *pp == NULL)
+		return push_fail(L, r, reason);
+	lua_createtable(L, 0, 3);
+	lua_createtable(L, 0, ASSAY_TLS_NVERSIONS);	/* versions */
+	lua_createtable(L, 0, 1);			/* untested */
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++) {
+		st = assay_tls_scan_version(*pp, v);
+		if (st == ASSAY_TLS_ACCEPTED || st == ASSAY_TLS_REJECTED) {
+			lua_pushboolean(L, st == ASSAY_TLS_ACCEPTED);
+			lua_setfield(L, -3, version_names[v]);
+		} else if (st == ASSAY_TLS_NOT_TESTABLE) {
+			lua_pushstring(L, assay_tls_scan_version_note(*pp, v));
+			lua_setfield(L, -2, version_names[v]);
+		}
+	}
+	lua_setfield(L, -3, "untested");
+	lua_setfield(L, -2, "versions");
+	lua_createtable(L, 0, 4);
+	for (v = 0; v < ASSAY_TLS_NVERSIONS && with_ciphers; v++) {
+		if (assay_tls_scan_version(*pp, v) != ASSAY_TLS_ACCEPTED ||
+		    v == ASSAY_TLS_SSL3)
+			continue;
+		n = assay_tls_scan_ncipher(*pp, v);
+		lua_createtable(L, (int)n, 0);
+		for (i = 0; i < n; i++) {
+			lua_pushstring(L, assay_tls_scan_cipher(*pp, v, i));
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, version_names[v]);
+	}
+	lua_setfield(L, -2, "ciphers");
+	return 1;
+}
+
+void
+assay_probe_tls_lua_register(lua_State *L)
+{
+	static const luaL_Reg fns[] = {
+		{ "tls_handshake", l_tls_handshake },
+		{ "tls_enumerate", l_tls_enumerate },
+		{ NULL, NULL }
+	};
+
+	luaL_setfuncs(L, fns, 0);
+}

@@ -1,0 +1,124 @@
+/*
+ * probe_tls.h - TLS handshake details and enumeration of the protocol
+ * versions and cipher suites a device accepts.
+ *
+ * OpenSSL 3.0 is the client, at security level 0 with explicit minimum
+ * and maximum versions so legacy protocols and weak suites can be seen.
+ * SSLv3 is not compiled into Debian's OpenSSL: it is probed with a
+ * hand-built ClientHello, and reported "not testable" when that gets no
+ * usable answer, never "not supported".
+ *
+ * As in probe_tcp.h, expected outcomes (refused, reset, alert, timeout,
+ * a non-TLS peer) are values: functions return 0 and set `reason';
+ * negative ASSAY_ERR_* codes are failures of the harness.
+ */
+#ifndef ASSAY_PROBE_TLS_H
+#define ASSAY_PROBE_TLS_H
+
+#include <stddef.h>
+
+#include "probe.h"
+
+/* Protocol versions, in the order enumerated. */
+#define ASSAY_TLS_SSL3		0
+#define ASSAY_TLS_1_0		1
+#define ASSAY_TLS_1_1		2
+#define ASSAY_TLS_1_2		3
+#define ASSAY_TLS_1_3		4
+#define ASSAY_TLS_NVERSIONS	5
+#define ASSAY_TLS_ANY		(-1)
+
+/* Results of a version probe. */
+#define ASSAY_TLS_UNTESTED	0
+#define ASSAY_TLS_ACCEPTED	1
+#define ASSAY_TLS_REJECTED	2
+#define ASSAY_TLS_NOT_TESTABLE	3
+
+struct assay_tls_info;
+struct assay_tls_scan;
+
+/* OpenSSL's name of version v ("SSLv3", "TLSv1", ... "TLSv1.3") or NULL. */
+const char	*assay_tls_version_name(int v);
+/* ASSAY_TLS_* index of an OpenSSL version name, or -1. */
+int		 assay_tls_version_from_name(const char *name);
+
+/*
+ * Completes one handshake with host:port offering version v (or
+ * ASSAY_TLS_ANY: TLS 1.0 to 1.3) and every suite OpenSSL knows.
+ * servername goes into SNI (NULL: host, unless host is an address);
+ * match_name is checked against the leaf certificate (NULL: servername
+ * or host).  timeout_ms bounds the whole exchange, max_read the bytes
+ * read.  On 0, *infop holds the details (free with assay_tls_info_free())
+ * or is NULL with reason set, e.g. "not TLS: reply starts with
+ * \"SSH-2.0-\"" or "handshake failed: tlsv1 alert protocol version".
+ */
+int	assay_probe_tls_handshake(const struct assay_probe_env *env,
+	    const char *host, unsigned int port, const char *servername,
+	    const char *match_name, int v, int timeout_ms, size_t max_read,
+	    struct assay_tls_info **infop, char *reason, size_t reasonlen);
+void	assay_tls_info_free(struct assay_tls_info *info);
+
+/* Borrowed strings, valid until assay_tls_info_free(). */
+const char	*assay_tls_info_protocol(const struct assay_tls_info *info);
+const char	*assay_tls_info_cipher(const struct assay_tls_info *info);
+/* "X25519", "prime256v1", "DH 2048", "RSA" (no ephemeral key) ... */
+const char	*assay_tls_info_key_exchange(const struct assay_tls_info *info);
+/* 1 leaf matches the name, 0 it does not, -1 no certificate. */
+int		 assay_tls_info_hostname_match(const struct assay_tls_info *info);
+const char	*assay_tls_info_match_name(const struct assay_tls_info *info);
+/* Certificates as the server sent them, leaf first. */
+size_t		 assay_tls_info_chain_len(const struct assay_tls_info *info);
+const char	*assay_tls_info_cert_subject(const struct assay_tls_info *info,
+		    size_t i);
+const char	*assay_tls_info_cert_issuer(const struct assay_tls_info *info,
+		    size_t i);
+/* "RSA", "EC", "ED25519" ... and size in bits. */
+const char	*assay_tls_info_cert_key_type(const struct assay_tls_info *info,
+		    size_t i);
+int		 assay_tls_info_cert_key_bits(const struct assay_tls_info *info,
+		    size_t i);
+/* Long name, e.g. "sha256WithRSAEncryption". */
+const char	*assay_tls_info_cert_sig_alg(const struct assay_tls_info *info,
+		    size_t i);
+/* "2026-11-23T19:40:00Z" */
+const char	*assay_tls_info_cert_not_before(const struct assay_tls_info *info,
+		    size_t i);
+const char	*assay_tls_info_cert_not_after(const struct assay_tls_info *info,
+		    size_t i);
+int		 assay_tls_info_cert_self_signed(const struct assay_tls_info *info,
+		    size_t i);
+
+/*
+ * Enumerates accepted versions (SSLv3 by raw ClientHello, TLS 1.0-1.3
+ * with min = max version) and, for each accepted TLS version, accepted
+ * suites: for TLS <= 1.2 one suite at a time from every suite OpenSSL
+ * knows at security level 0, for TLS 1.3 each of its five.  A suite
+ * counts as accepted when the server's ServerHello selects it; the
+ * handshake is not finished.  Up to the budget's connections (at most
+ * 32) handshakes run at once.  On 0, *scanp holds the result (free with
+ * assay_tls_scan_free()) or is NULL with reason set ("not TLS: ...",
+ * "timeout: no TLS reply within 2000 ms", "connection refused").
+ */
+int	assay_probe_tls_enumerate(const struct assay_probe_env *env,
+	    const char *host, unsigned int port, const char *servername,
+	    int timeout_ms, int with_ciphers, struct assay_tls_scan **scanp,
+	    char *reason, size_t reasonlen);
+void	assay_tls_scan_free(struct assay_tls_scan *scan);
+/* ASSAY_TLS_ACCEPTED, _REJECTED, _NOT_TESTABLE or _UNTESTED for v. */
+int		 assay_tls_scan_version(const struct assay_tls_scan *scan, int v);
+/* Why v was rejected or not testable (borrowed; "" if accepted). */
+const char	*assay_tls_scan_version_note(const struct assay_tls_scan *scan,
+		    int v);
+size_t		 assay_tls_scan_ncipher(const struct assay_tls_scan *scan, int v);
+/* OpenSSL name of the i-th accepted suite of v (borrowed). */
+const char	*assay_tls_scan_cipher(const struct assay_tls_scan *scan, int v,
+		    size_t i);
+/* Handshakes attempted and the most in flight at once. */
+size_t		 assay_tls_scan_attempts(const struct assay_tls_scan *scan);
+int		 assay_tls_scan_max_in_flight(const struct assay_tls_scan *scan);
+
+/* Adds tls_handshake and tls_enumerate to the table on top of L's stack. */
+struct lua_State;
+void	assay_probe_tls_lua_register(struct lua_State *L);
+
+#endif /* ASSAY_PROBE_TLS_H */
