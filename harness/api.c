@@ -2,6 +2,7 @@
  * api.c - the `assay` Lua module: form data, verdict helpers, evidence.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "probe.h"
 #include "probe_coap.h"
 #include "probe_mqtt.h"
+#include "probe_tcp.h"
+#include "probe_tls.h"
 #include "sandbox.h"
 #include "spec.h"
 #include "verdict.h"
@@ -28,15 +31,201 @@
 /* Probe modules that add themselves to assay.net. */
 typedef void (*net_register_fn)(lua_State *);
 static const net_register_fn net_modules[] = {
+	assay_probe_tcp_lua_register,
+	assay_probe_tls_lua_register,
 	assay_probe_mqtt_lua_register,
 	assay_probe_coap_lua_register,
 	NULL
 };
 
+/* --- the shared sweep cache -------------------------------------------- */
+
+#define SWEEP_CACHE_MAX	16
+
+struct sweep_entry {
+	char		 key[300];	/* host + " " + ports */
+	int		 state;		/* 0 empty, 1 running, 2 done */
+	char		 by[32];	/* test case that ran it */
+	int		*open, *filtered;
+	size_t		 nopen, nfiltered;
+	long long	 closed;
+};
+
+struct assay_api_shared {
+	pthread_mutex_t		mu;
+	pthread_cond_t		cv;
+	struct sweep_entry	sweeps[SWEEP_CACHE_MAX];
+};
+
+struct assay_api_shared *
+assay_api_shared_new(void)
+{
+	struct assay_api_shared *sh;
+
+	if ((sh = calloc(1, sizeof(*sh))) == NULL)
+		return NULL;
+	pthread_mutex_init(&sh->mu, NULL);
+	pthread_cond_init(&sh->cv, NULL);
+	return sh;
+}
+
+void
+assay_api_shared_free(struct assay_api_shared *sh)
+{
+	size_t i;
+
+	if (sh == NULL)
+		return;
+	for (i = 0; i < SWEEP_CACHE_MAX; i++) {
+		free(sh->sweeps[i].open);
+		free(sh->sweeps[i].filtered);
+	}
+	pthread_mutex_destroy(&sh->mu);
+	pthread_cond_destroy(&sh->cv);
+	free(sh);
+}
+
 static struct assay_api_ctx *
 ctx_of(lua_State *L)
 {
 	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* Copies the integer list t[field] into a new array. */
+static int *
+int_list(lua_State *L, int t, const char *field, size_t *np)
+{
+	size_t n, i;
+	int *v;
+
+	lua_getfield(L, t, field);
+	n = lua_istable(L, -1) ? (size_t)lua_rawlen(L, -1) : 0;
+	if ((v = calloc(n ? n : 1, sizeof(int))) == NULL) {
+		lua_pop(L, 1);
+		*np = 0;
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		v[i] = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	*np = n;
+	return v;
+}
+
+static void
+push_int_list(lua_State *L, const int *v, size_t n)
+{
+	size_t i;
+
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushinteger(L, v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/*
+ * assay.net.tcp_sweep with a run-wide cache: the first test case to ask
+ * for (host, ports-as-string) runs the probe; the others wait for it and
+ * get the same result, noting in their transcript whose sweep it was.
+ * Lists of ports (small, targeted probes) are never cached.
+ */
+static int
+l_tcp_sweep_cached(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	struct assay_api_shared *sh = x->shared;
+	struct sweep_entry *e = NULL;
+	const char *host = luaL_checkstring(L, 1);
+	const char *ports = "1-65535";
+	char key[300], note[200];
+	size_t i;
+	int top = lua_gettop(L);
+
+	if (lua_istable(L, 2)) {
+		lua_getfield(L, 2, "ports");
+		if (lua_type(L, -1) == LUA_TSTRING)
+			ports = lua_tostring(L, -1);
+		else if (!lua_isnil(L, -1))
+			ports = NULL;		/* a list: not cached */
+		lua_pop(L, 1);
+	}
+	if (sh == NULL || ports == NULL ||
+	    (size_t)snprintf(key, sizeof(key), "%s %s", host, ports) >= sizeof(key))
+		goto direct;
+	pthread_mutex_lock(&sh->mu);
+	for (;;) {
+		for (i = 0, e = NULL; i < SWEEP_CACHE_MAX; i++)
+			if (sh->sweeps[i].state != 0 &&
+			    strcmp(sh->sweeps[i].key, key) == 0)
+				e = &sh->sweeps[i];
+		if (e == NULL || e->state == 2)
+			break;
+		pthread_cond_wait(&sh->cv, &sh->mu);	/* another case sweeps */
+	}
+	if (e != NULL) {
+		lua_createtable(L, 0, 6);
+		push_int_list(L, e->open, e->nopen);
+		lua_setfield(L, -2, "open");
+		push_int_list(L, e->filtered, e->nfiltered);
+		lua_setfield(L, -2, "filtered");
+		lua_pushinteger(L, (lua_Integer)e->nopen);
+		lua_setfield(L, -2, "open_count");
+		lua_pushinteger(L, e->closed);
+		lua_setfield(L, -2, "closed_count");
+		lua_pushinteger(L, (lua_Integer)e->nfiltered);
+		lua_setfield(L, -2, "filtered_count");
+		snprintf(note, sizeof(note), "TCP sweep of %s (%s) reused from "
+		    "test case %s of this run", host, ports, e->by);
+		pthread_mutex_unlock(&sh->mu);
+		assay_evidence_tc_record(x->evidence, "tcp sweep", "note", note,
+		    strlen(note));
+		return 1;
+	}
+	for (i = 0; i < SWEEP_CACHE_MAX && sh->sweeps[i].state != 0; i++)
+		;
+	if (i == SWEEP_CACHE_MAX) {
+		pthread_mutex_unlock(&sh->mu);
+		goto direct;
+	}
+	e = &sh->sweeps[i];
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	snprintf(e->by, sizeof(e->by), "%s", x->catalogue ?
+	    assay_catalogue_id(x->catalogue, x->tc) : "?");
+	e->state = 1;
+	pthread_mutex_unlock(&sh->mu);
+
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_insert(L, 1);
+	if (lua_pcall(L, top, LUA_MULTRET, 0) != LUA_OK) {
+		pthread_mutex_lock(&sh->mu);
+		e->state = 0;			/* let the next one try */
+		pthread_cond_broadcast(&sh->cv);
+		pthread_mutex_unlock(&sh->mu);
+		return lua_error(L);
+	}
+	pthread_mutex_lock(&sh->mu);
+	if (lua_istable(L, 1)) {
+		e->open = int_list(L, 1, "open", &e->nopen);
+		e->filtered = int_list(L, 1, "filtered", &e->nfiltered);
+		lua_getfield(L, 1, "closed_count");
+		e->closed = (long long)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		e->state = e->open != NULL && e->filtered != NULL ? 2 : 0;
+	} else
+		e->state = 0;			/* failed: not cached */
+	pthread_cond_broadcast(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
+	return lua_gettop(L);
+ direct:
+	lua_settop(L, top);
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_insert(L, 1);
+	lua_call(L, top, LUA_MULTRET);
+	return lua_gettop(L);
 }
 
 /* pass(reason) -> "PASS", reason; likewise fail and inconclusive. */
@@ -473,6 +662,14 @@ install(lua_State *L)
 	lua_createtable(L, 0, 16);
 	for (i = 0; net_modules[i] != NULL; i++)
 		net_modules[i](L);
+	lua_getfield(L, -1, "tcp_sweep");
+	if (lua_isfunction(L, -1)) {
+		lua_pushlightuserdata(L, ctx);
+		lua_insert(L, -2);
+		lua_pushcclosure(L, l_tcp_sweep_cached, 2);
+		lua_setfield(L, -2, "tcp_sweep");
+	} else
+		lua_pop(L, 1);
 	lua_setfield(L, -2, "net");
 	set_str(L, "version", ASSAY_VERSION);
 	assay_sandbox_make_readonly(L, -1);

@@ -21,6 +21,16 @@ struct assay_evidence_tc;
 struct assay_result;
 struct assay_probe_env;
 
+struct assay_api_shared;
+
+/*
+ * State shared by every test case of one run (thread-safe): today the
+ * cache of TCP sweeps, so that the test cases that need the device's open
+ * ports share one sweep instead of each flooding the device again.
+ */
+struct assay_api_shared	*assay_api_shared_new(void);
+void			 assay_api_shared_free(struct assay_api_shared *sh);
+
 /* What the API functions reach through their upvalue; owned by the caller
  * and valid for the lifetime of the sandbox. */
 struct assay_api_ctx {
@@ -31,6 +41,7 @@ struct assay_api_ctx {
 	struct assay_result		*result;	/* units are added here */
 	const struct assay_probe_env	*probe_env;
 	const char			*datadir;	/* for assay.data() */
+	struct assay_api_shared		*shared;	/* may be NULL */
 	int				 max_sleep_ms;
 };
 

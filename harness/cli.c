@@ -406,10 +406,24 @@ cmd_list(int argc, char **argv)
 
 /* --- run -------------------------------------------------------------- */
 
+/*
+ * First Ctrl-C: start no new test case, finish the running ones, write the
+ * report of what is done.  Second: leave at once; the journal and results
+ * already on disk stay, and --resume finishes the run.
+ */
 static void
 on_signal(int sig)
 {
+	static volatile sig_atomic_t seen;
+	static const char msg[] = "\nassay: stopping now; finish with --resume\n";
+
 	(void)sig;
+	if (seen) {
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+			_exit(ASSAY_EXIT_INCONCLUSIVE);
+		_exit(ASSAY_EXIT_INCONCLUSIVE);
+	}
+	seen = 1;
 	assay_engine_interrupt();
 }
 
@@ -618,7 +632,7 @@ cmd_run(int argc, char **argv)
 			    "  --catalogue DIR    test cases from DIR instead of the bundled catalogue\n"
 			    "  --max-connections N  per-device limit on concurrent connections\n"
 			    "  --max-rate N       per-device limit on new connections per second\n"
-			    "  --timeout SECONDS  per-test-case time limit (default 60)\n"
+			    "  --timeout SECONDS  per-test-case time limit (default 300)\n"
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"
 			    "  --format json      print report.json on stdout at the end\n"

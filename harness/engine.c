@@ -37,6 +37,8 @@
 #include "verdict.h"
 
 #define MAX_JOBS	64
+/* Functional test cases sweep ports and try credentials within the budget. */
+#define ASSAY_ENGINE_DEFAULT_TIMEOUT_MS	(300 * 1000)
 
 static volatile sig_atomic_t interrupted;
 
@@ -51,6 +53,8 @@ struct shared {
 	struct assay_run		*run;
 	struct assay_evidence		*ev;
 	struct assay_budget		*budget;
+	struct assay_api_shared		*api;
+	struct assay_sandbox_limits	 limits;
 	const char			*datadir;
 	size_t				*queue;
 	size_t				 nqueue;
@@ -201,8 +205,9 @@ run_one(struct shared *sh, size_t i)
 	ctx.result = res;
 	ctx.probe_env = &penv;
 	ctx.datadir = sh->datadir;
+	ctx.shared = sh->api;
 
-	if ((r = assay_sandbox_new(&sh->o->limits, &sb)) != 0) {
+	if ((r = assay_sandbox_new(&sh->limits, &sb)) != 0) {
 		res->verdict = ASSAY_VERDICT_ERROR;
 		set_reason(res, "cannot create the sandbox: %s",
 		    assay_strerror(r));
@@ -562,9 +567,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	budget = assay_budget_new(o->max_connections > 0 ? o->max_connections :
 	    assay_forms_budget_max_connections(forms), o->max_rate > 0 ?
 	    o->max_rate : assay_forms_budget_max_rate(forms));
-	if (budget == NULL)
+	if (budget == NULL || (sh.api = assay_api_shared_new()) == NULL)
 		goto out;
 	sh.o = o;
+	sh.limits = o->limits;
+	if (sh.limits.timeout_ms <= 0)
+		sh.limits.timeout_ms = ASSAY_ENGINE_DEFAULT_TIMEOUT_MS;
 	sh.run = &run;
 	sh.ev = ev;
 	sh.budget = budget;
@@ -640,6 +648,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	free(secrets);
 	pthread_mutex_destroy(&sh.mu);
 	assay_budget_free(budget);
+	assay_api_shared_free(sh.api);
 	assay_evidence_free(ev);
 	assay_catalogue_free(cat);
 	assay_forms_free(forms);

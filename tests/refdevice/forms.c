@@ -1161,7 +1161,7 @@ write_ixit(const struct refdevice *rd)
 	    "secrets -->\n"
 	    "<ixit xmlns=\"urn:assay:ixit:1\" version=\"1\">\n"
 	    "  <device-under-test>\n    <address>%s</address>\n"
-	    "    <budget max-connections=\"8\" max-rate=\"50\"/>\n"
+	    "    <budget max-connections=\"256\" max-rate=\"20000\"/>\n"
 	    "  </device-under-test>\n  <services>\n",
 	    weak ? "weak" : "conforming", rd->address);
 	for (i = 0; i < rd->nservices; i++) {
