@@ -50,7 +50,8 @@ struct field {
 };
 
 struct ref {
-	char	*item;		/* NULL: a service reference */
+	int	 service;	/* target is a service id */
+	char	*item;		/* NULL for a service, or until resolved */
 	char	*target;
 	long	 line;
 };
@@ -1017,8 +1018,10 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 			}
 			e->refs = nr;
 			rf = &nr[e->nrefs++];
+			memset(rf, 0, sizeof(*rf));
 			rf->line = line_of(n);
 			if (svc != NULL) {
+				rf->service = 1;
 				rf->item = NULL;
 				rf->target = svc;
 			} else {
@@ -1235,7 +1238,7 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 				struct ref *rf = &e->refs[j];
 				size_t tit = 0;
 
-				if (rf->item == NULL) {
+				if (rf->service) {
 					if (find_service(f, rf->target) < 0) {
 						assay_diag_add(d, file,
 						    rf->line, "entry \"%s\": "
@@ -1273,8 +1276,7 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			for (j = 0; j < e->nrefs; j++) {
 				size_t tit = 0;
 
-				if (e->refs[j].item != NULL ||
-				    find_service(f, e->refs[j].target) >= 0)
+				if (e->refs[j].service || e->refs[j].item != NULL)
 					continue;
 				if (find_entry(f, e->refs[j].target, &tit) != NULL &&
 				    (e->refs[j].item =

@@ -1,0 +1,622 @@
+/*
+ * test_forms.c - the ICS/IXIT loader: examples, every kind of mistake
+ * (with its line), and hostile XML.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "error.h"
+#include "forms.h"
+#include "probe.h"
+#include "spec.h"
+#include "testutil.h"
+
+#define ICS_EX		"ics/examples/smart-camera.xml"
+#define IXIT_EX		"ixit/examples/smart-camera.xml"
+#define FAST_MS		1000
+
+static char *tmpdir;
+
+static int
+setup(void **state)
+{
+	tmpdir = tu_mkdtemp("forms");
+	return tmpdir == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	tu_rmrf(tmpdir);
+	free(tmpdir);
+	return 0;
+}
+
+static const char *
+tmp_path(const char *name)
+{
+	static char p[4096];
+
+	snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+	return p;
+}
+
+static void
+write_tmp(const char *name, const char *text)
+{
+	assert_int_equal(tu_write_file(tmp_path(name), text, strlen(text)), 0);
+}
+
+/* Copies a source file to tmp with the first `from` replaced by `to`. */
+static const char *
+variant(const char *rel, const char *name, const char *from, const char *to)
+{
+	char *src, *hit, *out;
+	size_t len;
+
+	assert_non_null(src = tu_read_file(tu_src(rel), &len));
+	assert_non_null(hit = strstr(src, from));
+	assert_non_null(out = malloc(len - strlen(from) + strlen(to) + 1));
+	memcpy(out, src, (size_t)(hit - src));
+	strcpy(out + (hit - src), to);
+	strcat(out, hit + strlen(from));
+	write_tmp(name, out);
+	free(out);
+	free(src);
+	return tmp_path(name);
+}
+
+/* 1-based line of p in text. */
+static long
+line_at(const char *text, const char *p)
+{
+	long line = 1;
+
+	assert_non_null(p);
+	for (; text < p; text++)
+		line += *text == '\n';
+	return line;
+}
+
+/* Loads the pair; returns the code and leaves the diagnostics in *dp. */
+static int
+load(const char *ics, const char *ixit, struct assay_forms **fp,
+    struct assay_diag **dp)
+{
+	char ics_abs[4096], ixit_abs[4096];
+
+	snprintf(ics_abs, sizeof(ics_abs), "%s", ics[0] == '/' ? ics : tu_src(ics));
+	snprintf(ixit_abs, sizeof(ixit_abs), "%s", ixit[0] == '/' ? ixit :
+	    tu_src(ixit));
+	assert_non_null(*dp = assay_diag_new());
+	return assay_forms_load(ASSAY_SOURCE_DIR, ics_abs, ixit_abs, fp, *dp);
+}
+
+/* Asserts one diagnostic for file ending in `file` at line with msg. */
+static void
+assert_diag(const struct assay_diag *d, const char *file, long line,
+    const char *msg)
+{
+	size_t i, n = assay_diag_count(d);
+	size_t fl = strlen(file);
+
+	for (i = 0; i < n; i++) {
+		const char *f = assay_diag_file(d, i);
+		size_t l = strlen(f);
+
+		if (l >= fl && strcmp(f + l - fl, file) == 0 &&
+		    assay_diag_line(d, i) == line &&
+		    strstr(assay_diag_message(d, i), msg) != NULL)
+			return;
+	}
+	assay_diag_print(d, stderr);
+	fail_msg("expected %s:%ld: ...%s...", file, line, msg);
+}
+
+/* --- valid forms ------------------------------------------------------ */
+
+static void
+test_examples_valid(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const struct assay_spec *s;
+	enum assay_support su;
+	const char *detail;
+	size_t i, n;
+	int r;
+
+	r = load(ICS_EX, IXIT_EX, &f, &d);
+	if (r != 0)
+		assay_diag_print(d, stderr);
+	assert_int_equal(r, 0);
+	assert_int_equal(assay_diag_count(d), 0);
+	assert_non_null(s = assay_forms_spec(f));
+
+	/* ICS */
+	assert_string_equal(assay_forms_standard(f), "EN 303 645");
+	assert_string_equal(assay_forms_standard_version(f), "2.1.1");
+	assert_null(assay_forms_profile(f));
+	assert_string_equal(assay_forms_device(f, "manufacturer"),
+	    "Example Optics Ltd");
+	assert_string_equal(assay_forms_device(f, "model"), "SC-200 Smart Camera");
+	assert_null(assay_forms_device(f, "colour"));
+	assert_int_equal(assay_forms_nserials(f), 1);
+	assert_string_equal(assay_forms_serial(f, 0), "SC200-000123");
+	assert_int_equal(assay_spec_nprovisions(s), 68);
+	for (i = 0; i < assay_spec_nprovisions(s); i++)
+		assert_int_equal(assay_forms_support(f,
+		    assay_spec_provision_id(s, i), &su, &detail), 0);
+	assert_int_equal(assay_forms_support(f, "5.6-8", &su, &detail), 0);
+	assert_int_equal(su, ASSAY_SUPPORT_NO);
+	assert_true(strlen(detail) > 10);
+	assert_int_equal(assay_forms_support(f, "5.4-2", &su, NULL), 0);
+	assert_string_equal(assay_support_name(su), "N/A");
+	assert_int_equal(assay_forms_support(f, "9.9-9", &su, NULL),
+	    ASSAY_ERR_NOT_FOUND);
+	assert_int_equal(assay_forms_condition(f, 1), 1);
+	assert_int_equal(assay_forms_condition(f, 4), 0);
+	assert_int_equal(assay_forms_condition(f, 14), -1);
+	assert_true(strlen(assay_forms_ics_sha256(f)) == 64);
+
+	/* IXIT */
+	assert_int_equal(assay_forms_naddresses(f), 1);
+	assert_string_equal(assay_forms_address(f, 0), "127.0.0.1");
+	assert_int_equal(assay_forms_budget_max_connections(f), 8);
+	assert_int_equal(assay_forms_budget_max_rate(f), 50);
+	assert_int_equal(assay_forms_nservices(f), 3);
+	i = (size_t)assay_forms_service_find(f, "mqtt");
+	assert_int_equal(assay_forms_service_port(f, i), 8883);
+	assert_string_equal(assay_forms_service_security(f, i), "tls");
+	assert_string_equal(assay_forms_service_transport(f, i), "tcp");
+	assert_string_equal(assay_forms_service_address(f, i), "127.0.0.1");
+	assert_string_equal(assay_forms_service_path(f, i), "/");
+	i = (size_t)assay_forms_service_find(f, "rtsp");
+	assert_string_equal(assay_forms_service_protocol(f, i), "rtsp");
+	assert_string_equal(assay_forms_service_path(f, i), "/live/main");
+	assert_int_equal(assay_forms_service_find(f, "ftp"), -1);
+	assert_int_equal(assay_forms_ncredentials(f), 3);
+	assert_string_equal(assay_forms_credential_service(f, 0), "web");
+	assert_string_equal(assay_forms_credential_username(f, 0), "admin");
+	assert_string_equal(assay_forms_credential_password(f, 0),
+	    "Lab-Web-7f3K9q");
+
+	for (i = 0, n = 0; i < assay_spec_nixit(s); i++)
+		n += assay_forms_nentries(f, assay_spec_ixit_id(s, i)) > 0;
+	assert_int_equal(n, 29);
+	assert_int_equal(assay_forms_nentries(f, "1-AuthMech"), 3);
+	assert_int_equal(assay_forms_nentries(f, "99-Nope"), 0);
+	assert_string_equal(assay_forms_entry_id(f, "1-AuthMech", 0), "auth-web");
+	assert_non_null(assay_forms_entry_field(f, "1-AuthMech", 0,
+	    "brute force prevention"));
+	assert_int_equal(assay_forms_entry_nrefs(f, "1-AuthMech", 0), 1);
+	assert_null(assay_forms_entry_ref_item(f, "1-AuthMech", 0, 0));
+	assert_string_equal(assay_forms_entry_ref_target(f, "1-AuthMech", 0, 0),
+	    "web");
+	assert_string_equal(assay_forms_entry_ref_item(f, "6-SoftComp", 0, 0),
+	    "7-UpdMech");
+
+	/* Secrets: three passwords and one field, longest first. */
+	assert_int_equal(assay_forms_nsecrets(f), 4);
+	for (i = 1; i < assay_forms_nsecrets(f); i++)
+		assert_true(strlen(assay_forms_secret(f, i - 1)) >=
+		    strlen(assay_forms_secret(f, i)));
+	assert_string_equal(assay_forms_secret(f, 0), "tok-7Hq2vN9xLpR4sKd8");
+	n = assay_forms_entry_nfields(f, "10-SecParam", 1);
+	assert_true(n > 0);
+	assert_true(assay_forms_entry_field_secret(f, "10-SecParam", 1, n - 1));
+	assert_string_equal(assay_forms_entry_field_name(f, "10-SecParam", 1,
+	    n - 1), "Example Value");
+	assert_false(assay_forms_entry_field_secret(f, "10-SecParam", 1, 0));
+
+	assay_forms_free(f);
+	assay_diag_free(d);
+	assay_forms_free(NULL);
+}
+
+static void
+test_budget_defaults(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const char *ixit;
+
+	ixit = variant(IXIT_EX, "nobudget.xml",
+	    "<budget max-connections=\"8\" max-rate=\"50\"/>", "");
+	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
+	assert_int_equal(assay_forms_budget_max_connections(f),
+	    ASSAY_BUDGET_DEFAULT_CONNECTIONS);
+	assert_int_equal(assay_forms_budget_max_rate(f),
+	    ASSAY_BUDGET_DEFAULT_RATE);
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+/* A ref without item= gets its target's item. */
+static void
+test_ref_item_filled(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const char *ixit;
+
+	ixit = variant(IXIT_EX, "refnoitem.xml",
+	    "<ref item=\"7-UpdMech\" entry=\"ota\"/>", "<ref entry=\"ota\"/>");
+	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
+	assert_string_equal(assay_forms_entry_ref_item(f, "6-SoftComp", 0, 0),
+	    "7-UpdMech");
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+/* --- one broken form per kind of mistake ----------------------------- */
+
+static const struct broken {
+	const char	*kind;		/* which form is broken */
+	const char	*name;
+	long		 line;
+	const char	*msg;
+	int		 code;
+} broken[] = {
+	{ "ics", "unknown-provision", 124, "unknown provision \"5.14-1\"", ASSAY_ERR_FORM },
+	{ "ics", "duplicate-provision", 124, "provision 5.1-1 listed twice (first at line 44)", ASSAY_ERR_FORM },
+	{ "ics", "missing-provision", 40, "provision 5.6-8 missing", ASSAY_ERR_FORM },
+	{ "ics", "no-justification", 92, "provision 5.6-8: support N needs a justification", ASSAY_ERR_FORM },
+	{ "ics", "na-not-conditional", 50, "provision 5.2-1: N/A is only allowed for conditional provisions", ASSAY_ERR_FORM },
+	{ "ics", "condition-out-of-range", 39, "condition 14 out of range", ASSAY_ERR_FORM },
+	{ "ics", "condition-twice", 39, "condition 5 declared twice (first at line 22)", ASSAY_ERR_FORM },
+	{ "ics", "condition-missing", 12, "condition 13 not declared", ASSAY_ERR_FORM },
+	{ "ics", "bad-support", 46, "The value 'Yes' is not an element of the set", ASSAY_ERR_SCHEMA },
+	{ "ics", "unsupported-version", 11, "EN 303 645 version \"3.1.3\" is not supported", ASSAY_ERR_FORM },
+	{ "ics", "doctype", 2, "DOCTYPE is not allowed in a form", ASSAY_ERR_HOSTILE_XML },
+	{ "ixit", "port-out-of-range", 12, "service \"mqtt\": port 70000 out of range", ASSAY_ERR_FORM },
+	{ "ixit", "unknown-item", 414, "unknown IXIT item \"30-Extra\"", ASSAY_ERR_FORM },
+	{ "ixit", "missing-item", 35, "IXIT item 18-AccCtrl missing", ASSAY_ERR_FORM },
+	{ "ixit", "unknown-field", 68, "unknown field \"Colour\"", ASSAY_ERR_FORM },
+	{ "ixit", "duplicate-entry", 117, "duplicate entry id \"fw\" (first at line 111)", ASSAY_ERR_FORM },
+	{ "ixit", "ref-missing-service", 52, "ref to service \"ftp\", which does not exist", ASSAY_ERR_FORM },
+	{ "ixit", "ref-missing-entry", 115, "ref to entry \"ota2\", which does not exist", ASSAY_ERR_FORM },
+	{ "ixit", "ref-wrong-item", 115, "is in item 8-UpdProc, but it is in 7-UpdMech", ASSAY_ERR_FORM },
+	{ "ixit", "credential-unknown-service", 30, "credential \"rtsp-viewer\": service \"onvif\" does not exist", ASSAY_ERR_FORM },
+	{ "ixit", "duplicate-service", 15, "duplicate service id \"web\" (first at line 8)", ASSAY_ERR_FORM },
+	{ "ixit", "budget-zero", 5, "budget max-connections 0 out of range", ASSAY_ERR_FORM },
+};
+
+static void
+test_broken_examples(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		const struct broken *b = &broken[i];
+		struct assay_forms *f = (void *)1;
+		struct assay_diag *d = NULL;
+		char rel[256], file[256], *text, *end;
+		int is_ics = strcmp(b->kind, "ics") == 0, r;
+
+		snprintf(rel, sizeof(rel), "%s/examples/broken/%s.xml", b->kind,
+		    b->name);
+		snprintf(file, sizeof(file), "/%s.xml", b->name);
+		r = load(is_ics ? rel : ICS_EX, is_ics ? IXIT_EX : rel, &f, &d);
+		if (r != b->code)
+			assay_diag_print(d, stderr);
+		assert_int_equal(r, b->code);
+		assert_null(f);
+		assert_diag(d, file, b->line, b->msg);
+		/* The first line of the example names the same cause. */
+		assert_non_null(text = tu_read_file(tu_src(rel), NULL));
+		assert_true(strncmp(text, "<!-- expect: ", 13) == 0);
+		assert_non_null(end = strstr(text, " -->"));
+		*end = '\0';
+		assert_diag(d, file, b->line, text + 13);
+		free(text);
+		assay_diag_free(d);
+	}
+}
+
+/* Every problem is reported, in both forms, not only the first. */
+static void
+test_all_errors_reported(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char *src, *p;
+	size_t len;
+	long l1, l2, l3, l4;
+
+	assert_non_null(src = tu_read_file(tu_src(ICS_EX), &len));
+	assert_non_null(p = strstr(src, "id=\"5.2-1\""));
+	p[8] = '9';
+	l1 = line_at(src, p);
+	assert_non_null(p = strstr(src, "number=\"7\""));
+	p[8] = '0';
+	l2 = line_at(src, p);
+	l3 = line_at(src, strstr(src, "<conditions>"));
+	l4 = line_at(src, strstr(src, "<provisions>"));
+	write_tmp("two.xml", src);
+	free(src);
+	assert_int_equal(load(tmp_path("two.xml"),
+	    "ixit/examples/broken/port-out-of-range.xml", &f, &d),
+	    ASSAY_ERR_FORM);
+	assert_null(f);
+	assert_diag(d, "two.xml", l1, "unknown provision \"5.2-9\"");
+	assert_diag(d, "two.xml", l2, "condition 0 out of range");
+	assert_diag(d, "two.xml", l3, "condition 7 not declared");
+	assert_diag(d, "two.xml", l4, "provision 5.2-1 missing");
+	assert_diag(d, "port-out-of-range.xml", 12, "port 70000 out of range");
+	assert_int_equal(assay_diag_count(d), 5);
+	assay_diag_free(d);
+}
+
+/* Schema errors in one form do not hide cross-check errors in the other. */
+static void
+test_both_forms_checked(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+
+	assert_int_equal(load("ics/examples/broken/bad-support.xml",
+	    "ixit/examples/broken/unknown-field.xml", &f, &d),
+	    ASSAY_ERR_SCHEMA);
+	assert_diag(d, "bad-support.xml", 46, "'Yes'");
+	assert_diag(d, "unknown-field.xml", 68, "unknown field \"Colour\"");
+	assay_diag_free(d);
+}
+
+static void
+test_templates_do_not_validate(void **state)
+{
+	struct assay_diag *d;
+	char xsd[4096];
+
+	assert_non_null(d = assay_diag_new());
+	snprintf(xsd, sizeof(xsd), "%s", tu_src("ics/ics.xsd"));
+	assert_int_equal(assay_forms_check_xml(tu_src("ics/template.xml"), xsd,
+	    d), ASSAY_ERR_SCHEMA);
+	assert_true(assay_diag_find(d, "'TODO'") >= 0);
+	assay_diag_free(d);
+	assert_non_null(d = assay_diag_new());
+	snprintf(xsd, sizeof(xsd), "%s", tu_src("ixit/ixit.xsd"));
+	assert_int_equal(assay_forms_check_xml(tu_src("ixit/template.xml"), xsd,
+	    d), ASSAY_ERR_SCHEMA);
+	assert_true(assay_diag_find(d, "port") >= 0);
+	assay_diag_free(d);
+	assert_non_null(d = assay_diag_new());
+	assert_int_equal(assay_forms_check_xml(tu_src(IXIT_EX), xsd, d), 0);
+	assay_diag_free(d);
+}
+
+/* --- hostile XML ------------------------------------------------------ */
+
+/* Loads a hostile ICS, asserts the code, the message and that it was fast. */
+static struct assay_diag *
+hostile(const char *name, int code, const char *msg)
+{
+	struct assay_forms *f = (void *)1;
+	struct assay_diag *d = NULL;
+	long long t0, ms;
+	int r;
+
+	t0 = tu_now_ms();
+	r = load(tmp_path(name), IXIT_EX, &f, &d);
+	ms = tu_now_ms() - t0;
+	if (r != code || assay_diag_find(d, msg) < 0)
+		assay_diag_print(d, stderr);
+	assert_int_equal(r, code);
+	assert_null(f);
+	assert_true(assay_diag_find(d, msg) >= 0);
+	assert_true(ms < FAST_MS);
+	return d;
+}
+
+static void
+test_billion_laughs(void **state)
+{
+	struct assay_diag *d;
+
+	write_tmp("lol.xml",
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics [\n"
+	    " <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+	    " <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+	    " <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+	    " <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+	    " <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+	    " <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+	    " <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+	    "]>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">&g;&g;&g;&g;</ics>\n");
+	d = hostile("lol.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	assert_int_equal(assay_diag_count(d), 1);
+	assert_int_equal(assay_diag_line(d, 0), 2);
+	assay_diag_free(d);
+}
+
+static void
+test_external_entity_file(void **state)
+{
+	struct assay_diag *d;
+	char *passwd;
+	size_t i;
+
+	write_tmp("xxe.xml",
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics [ <!ENTITY x SYSTEM \"file:///etc/passwd\"> ]>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">&x;</ics>\n");
+	d = hostile("xxe.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	passwd = tu_read_file("/etc/passwd", NULL);
+	for (i = 0; i < assay_diag_count(d); i++) {
+		assert_null(strstr(assay_diag_message(d, i), "root:"));
+		if (passwd != NULL) {
+			char first[32];
+
+			snprintf(first, sizeof(first), "%.*s",
+			    (int)strcspn(passwd, "\n"), passwd);
+			assert_null(strstr(assay_diag_message(d, i), first));
+		}
+	}
+	free(passwd);
+	assay_diag_free(d);
+}
+
+/* An entity reference with no DTD at all is just an error. */
+static void
+test_undeclared_entity(void **state)
+{
+	struct assay_diag *d;
+
+	write_tmp("undef.xml",
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">\n&x;</ics>\n");
+	d = hostile("undef.xml", ASSAY_ERR_PARSE, "Entity 'x' not defined");
+	assert_int_equal(assay_diag_line(d, 0), 2);
+	assay_diag_free(d);
+}
+
+static void
+test_external_dtd_network(void **state)
+{
+	struct assay_diag *d;
+	char text[512];
+	int port = tu_free_port();
+
+	assert_true(port > 0);
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics SYSTEM \"http://127.0.0.1:%d/x.dtd\">\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\"/>\n", port);
+	write_tmp("dtd.xml", text);
+	d = hostile("dtd.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	assay_diag_free(d);
+}
+
+/* xsi:schemaLocation is never followed: the form still validates, fast. */
+static void
+test_schema_location_ignored(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char to[256];
+	const char *ics;
+	long long t0;
+
+	snprintf(to, sizeof(to), "<ics xmlns=\"urn:assay:ics:1\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+	    "xsi:schemaLocation=\"urn:assay:ics:1 http://127.0.0.1:%d/evil.xsd\"",
+	    tu_free_port());
+	ics = variant(ICS_EX, "loc.xml", "<ics xmlns=\"urn:assay:ics:1\"", to);
+	t0 = tu_now_ms();
+	assert_int_equal(load(ics, IXIT_EX, &f, &d), 0);
+	assert_true(tu_now_ms() - t0 < FAST_MS);
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+static void
+test_huge_file(void **state)
+{
+	struct assay_diag *d;
+	int fd;
+
+	fd = open(tmp_path("big.xml"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 100 * 1024 * 1024), 0);	/* sparse */
+	close(fd);
+	d = hostile("big.xml", ASSAY_ERR_TOO_BIG, "larger than the");
+	assert_true(assay_diag_find(d, "104857600 bytes") >= 0);
+	assay_diag_free(d);
+	unlink(tmp_path("big.xml"));
+}
+
+static void
+test_deep_nesting(void **state)
+{
+	struct assay_diag *d;
+	const size_t depth = 100000;
+	char *text, *p;
+	size_t i;
+
+	assert_non_null(text = malloc(depth * 7 + 64));
+	p = text + sprintf(text, "<?xml version=\"1.0\"?>\n");
+	for (i = 0; i < depth; i++)
+		p += sprintf(p, "<a>");
+	for (i = 0; i < depth; i++)
+		p += sprintf(p, "</a>");
+	*p = '\0';
+	write_tmp("deep.xml", text);
+	free(text);
+	d = hostile("deep.xml", ASSAY_ERR_HOSTILE_XML, "nested deeper than 64");
+	assert_int_equal(assay_diag_count(d), 1);
+	assay_diag_free(d);
+}
+
+static void
+test_invalid_utf8(void **state)
+{
+	struct assay_diag *d;
+
+	/* An overlong encoding of '/' on line 3. */
+	write_tmp("utf8.xml",
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">\n"
+	    "\xc0\xaf</ics>\n");
+	d = hostile("utf8.xml", ASSAY_ERR_PARSE, "invalid UTF-8");
+	assert_int_equal(assay_diag_line(d, 0), 3);
+	assay_diag_free(d);
+
+	/* A declared Latin-1 encoding does not make Latin-1 bytes acceptable. */
+	write_tmp("latin1.xml",
+	    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">caf\xe9</ics>\n");
+	d = hostile("latin1.xml", ASSAY_ERR_PARSE, "invalid UTF-8");
+	assay_diag_free(d);
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+
+	assert_int_equal(load(tmp_path("nope.xml"), IXIT_EX, &f, &d),
+	    ASSAY_ERR_NOT_FOUND);
+	assert_true(assay_diag_find(d, "cannot open") >= 0);
+	assay_diag_free(d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_examples_valid),
+		cmocka_unit_test(test_budget_defaults),
+		cmocka_unit_test(test_ref_item_filled),
+		cmocka_unit_test(test_broken_examples),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_both_forms_checked),
+		cmocka_unit_test(test_templates_do_not_validate),
+		cmocka_unit_test(test_billion_laughs),
+		cmocka_unit_test(test_external_entity_file),
+		cmocka_unit_test(test_undeclared_entity),
+		cmocka_unit_test(test_external_dtd_network),
+		cmocka_unit_test(test_schema_location_ignored),
+		cmocka_unit_test(test_huge_file),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
