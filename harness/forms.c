@@ -263,6 +263,8 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	ps->end(ctx, localname, prefix, uri);
 }
 
+static long	line_of(xmlNodePtr);
+
 /* --- reading a file ---------------------------------------------------- */
 
 /* Returns the 1-based line of the first byte that breaks UTF-8, or 0. */
@@ -428,10 +430,13 @@ free_doc(xmlDocPtr doc)
  * NULL.  sha256 (may be NULL) receives the hash of the bytes read.
  */
 static int
-load_xml(const char *path, const char *xsd_path, xmlDocPtr *docp,
-    char *sha256, struct assay_diag *d)
+load_xml(const char *path, const char *xsd_path, const char *root_name,
+    xmlDocPtr *docp, char *sha256, struct assay_diag *d)
 {
 	struct parse_state ps;
+	xmlStructuredErrorFunc old_handler;
+	void *old_ctx;
+	xmlNodePtr root;
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlSchemaParserCtxtPtr sp = NULL;
 	xmlSchemaPtr schema = NULL;
@@ -447,6 +452,13 @@ load_xml(const char *path, const char *xsd_path, xmlDocPtr *docp,
 	memset(&ps, 0, sizeof(ps));
 	ps.file = path;
 	ps.d = d;
+	/*
+	 * libxml2's error state is per thread: route anything that escapes
+	 * the context handlers into d, never to stderr, and restore after.
+	 */
+	old_handler = xmlStructuredError;
+	old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&ps, schema_error);
 
 	if ((r = read_capped(path, &text, &len, d)) != 0)
 		goto out;
@@ -511,7 +523,23 @@ load_xml(const char *path, const char *xsd_path, xmlDocPtr *docp,
 		goto out;
 	}
 
+	root = xmlDocGetRootElement(doc);
+	if (root_name != NULL && root != NULL &&
+	    xmlStrcmp(root->name, (const xmlChar *)root_name) != 0) {
+		assay_diag_add(d, path, line_of(root), "root element is <%s>, "
+		    "expected <%s>: is this the right form?", root->name,
+		    root_name);
+		r = ASSAY_ERR_SCHEMA;
+		goto out;
+	}
+
 	/* The schema is ours, from the data directory, never the form's. */
+	if (access(xsd_path, R_OK) != 0) {
+		assay_diag_add(d, xsd_path, 0, "cannot read the schema: %s",
+		    strerror(errno));
+		r = ASSAY_ERR_DATADIR;
+		goto out;
+	}
 	if ((sp = xmlSchemaNewParserCtxt(xsd_path)) == NULL)
 		goto out;
 	ps.file = xsd_path;
@@ -540,6 +568,7 @@ load_xml(const char *path, const char *xsd_path, xmlDocPtr *docp,
 	xmlSchemaFree(schema);
 	xmlSchemaFreeParserCtxt(sp);
 	free_doc(doc);
+	xmlSetStructuredErrorFunc(old_ctx, old_handler);
 	if (ctxt != NULL) {
 		ctxt->_private = NULL;
 		xmlFreeParserCtxt(ctxt);
@@ -560,7 +589,7 @@ assay_forms_check_xml(const char *path, const char *xsd_path,
 
 	if (path == NULL || xsd_path == NULL)
 		return ASSAY_ERR_INVALID_ARG;
-	r = load_xml(path, xsd_path, &doc, NULL, d);
+	r = load_xml(path, xsd_path, NULL, &doc, NULL, d);
 	free_doc(doc);
 	return r;
 }
@@ -1409,10 +1438,10 @@ assay_forms_load(const char *datadir, const char *ics_path,
 		r = ASSAY_ERR_TOO_BIG;
 		goto out;
 	}
-	if ((e = load_xml(ics_path, xsd, &ics, f->ics_sha256, d)) != 0)
+	if ((e = load_xml(ics_path, xsd, "ics", &ics, f->ics_sha256, d)) != 0)
 		keep(&r, e);
 	snprintf(xsd, sizeof(xsd), "%s/ixit/ixit.xsd", datadir);
-	if ((e = load_xml(ixit_path, xsd, &ixit, f->ixit_sha256, d)) != 0)
+	if ((e = load_xml(ixit_path, xsd, "ixit", &ixit, f->ixit_sha256, d)) != 0)
 		keep(&r, e);
 
 	if (ics != NULL) {

@@ -584,6 +584,22 @@ test_invalid_utf8(void **state)
 	assay_diag_free(d);
 }
 
+/* The IXIT given as ICS and vice versa: one clear message each. */
+static void
+test_forms_swapped(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+
+	assert_int_equal(load(IXIT_EX, ICS_EX, &f, &d), ASSAY_ERR_SCHEMA);
+	assert_diag(d, "ixit/examples/smart-camera.xml", 3,
+	    "root element is <ixit>, expected <ics>");
+	assert_diag(d, "ics/examples/smart-camera.xml", 3,
+	    "root element is <ics>, expected <ixit>");
+	assert_int_equal(assay_diag_count(d), 2);
+	assay_diag_free(d);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -615,6 +631,7 @@ main(void)
 		cmocka_unit_test(test_huge_file),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_forms_swapped),
 		cmocka_unit_test(test_missing_file),
 	};
 
