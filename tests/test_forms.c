@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,53 @@ test_ref_item_filled(void **state)
 	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
 	assert_string_equal(assay_forms_entry_ref_item(f, "6-SoftComp", 0, 0),
 	    "7-UpdMech");
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+/* Read-only accessors from several threads at once (run under TSan too). */
+static void *
+reader(void *arg)
+{
+	const struct assay_forms *f = arg;
+	const struct assay_spec *s = assay_forms_spec(f);
+	enum assay_support su;
+	size_t i, k, n = 0;
+	int round;
+
+	for (round = 0; round < 200; round++) {
+		for (i = 0; i < assay_spec_nprovisions(s); i++)
+			n += assay_forms_support(f, assay_spec_provision_id(s, i),
+			    &su, NULL) == 0;
+		for (i = 0; i < assay_spec_nixit(s); i++)
+			for (k = 0; k < assay_forms_nentries(f,
+			    assay_spec_ixit_id(s, i)); k++)
+				n += assay_forms_entry_nfields(f,
+				    assay_spec_ixit_id(s, i), k) > 0;
+		n += assay_forms_service_find(f, "rtsp") == 2;
+	}
+	return (void *)n;
+}
+
+static void
+test_threads_read(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	pthread_t t[4];
+	void *res;
+	size_t i, first = 0;
+
+	assert_int_equal(load(ICS_EX, IXIT_EX, &f, &d), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, reader, f), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &res), 0);
+		if (i == 0)
+			first = (size_t)res;
+		assert_int_equal((size_t)res, first);
+	}
+	assert_true(first > 200 * 68);
 	assay_forms_free(f);
 	assay_diag_free(d);
 }
@@ -619,6 +667,7 @@ main(void)
 		cmocka_unit_test(test_examples_valid),
 		cmocka_unit_test(test_budget_defaults),
 		cmocka_unit_test(test_ref_item_filled),
+		cmocka_unit_test(test_threads_read),
 		cmocka_unit_test(test_broken_examples),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_both_forms_checked),
