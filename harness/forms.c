@@ -40,6 +40,8 @@
 #define IXIT_NS		"urn:assay:ixit:1"
 #define EXTRA_FIELD	"Example Value"	/* accepted in every IXIT item */
 #define MAX_BUDGET	1000000
+#define MAX_SERVICES	256	/* each; keeps the id checks cheap */
+#define MAX_CREDENTIALS	256
 
 /* --- the loaded forms -------------------------------------------------- */
 
@@ -59,15 +61,15 @@ struct ref {
 struct entry {
 	char		*id;
 	struct field	*fields;
-	size_t		 nfields;
+	size_t		 nfields, afields;
 	struct ref	*refs;
-	size_t		 nrefs;
+	size_t		 nrefs, arefs;
 	long		 line;
 };
 
 struct item {
 	struct entry	*entries;
-	size_t		 nentries;
+	size_t		 nentries, aentries;
 	long		 line;		/* 0: not in the form */
 };
 
@@ -99,7 +101,7 @@ struct assay_forms {
 	char			*manufacturer, *model, *hw_version, *fw_version;
 	char			*description;
 	char			**serials;
-	size_t			 nserials;
+	size_t			 nserials, aserials;
 	char			*standard, *version, *profile;
 	struct prov_decl	*prov;		/* indexed like the spec */
 	int			*cond;		/* cond[n - 1]: 1, 0, -1 */
@@ -107,15 +109,15 @@ struct assay_forms {
 
 	/* IXIT */
 	char			**addresses;
-	size_t			 naddresses;
+	size_t			 naddresses, aaddresses;
 	int			 max_connections, max_rate;
 	struct service		*services;
-	size_t			 nservices;
+	size_t			 nservices, aservices;
 	struct credential	*creds;
-	size_t			 ncreds;
+	size_t			 ncreds, acreds;
 	struct item		*items;		/* indexed like the spec */
 	const char		**secrets;	/* borrowed, longest first */
-	size_t			 nsecrets;
+	size_t			 nsecrets, asecrets;
 };
 
 /* --- libxml2 set-up and error collection ------------------------------ */
@@ -670,6 +672,24 @@ free_secret(char *s)
 	free(s);
 }
 
+/*
+ * Makes room for element n of an array of size-byte elements, doubling its
+ * capacity *alloc when needed.  Returns the (possibly moved) array or NULL;
+ * the old array stays valid on failure.
+ */
+static void *
+grow(void *p, size_t *alloc, size_t n, size_t size)
+{
+	size_t na;
+
+	if (n < *alloc)
+		return p;
+	na = *alloc != 0 ? *alloc * 2 : 8;
+	if ((p = reallocarray(p, na, size)) != NULL)
+		*alloc = na;
+	return p;
+}
+
 /* --- ICS --------------------------------------------------------------- */
 
 static int
@@ -742,7 +762,7 @@ ics_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		else if (is_elem(n, "description"))
 			slot = &f->description;
 		else if (is_elem(n, "serial-number")) {
-			if ((sv = reallocarray(f->serials, f->nserials + 1,
+			if ((sv = grow(f->serials, &f->aserials, f->nserials,
 			    sizeof(*sv))) == NULL)
 				return ASSAY_ERR_ALLOC;
 			f->serials = sv;
@@ -901,20 +921,38 @@ find_service(const struct assay_forms *f, const char *id)
 	return -1;
 }
 
-/* Finds an entry by id in any item; *item receives the spec index. */
-static const struct entry *
-find_entry(const struct assay_forms *f, const char *id, size_t *item)
-{
-	size_t i, k, n = assay_spec_nixit(f->spec);
+/* One entry in the index of all entries, sorted by id then line. */
+struct entry_ref {
+	const char	*id;
+	size_t		 item;		/* spec index */
+	struct entry	*e;
+};
 
-	for (i = 0; i < n; i++)
-		for (k = 0; k < f->items[i].nentries; k++)
-			if (strcmp(f->items[i].entries[k].id, id) == 0) {
-				if (item != NULL)
-					*item = i;
-				return &f->items[i].entries[k];
-			}
-	return NULL;
+static int
+entry_ref_cmp(const void *a, const void *b)
+{
+	const struct entry_ref *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->id, y->id)) != 0)
+		return c;
+	return x->e->line < y->e->line ? -1 : x->e->line > y->e->line;
+}
+
+/* The first (earliest) entry called id, or NULL. */
+static const struct entry_ref *
+find_entry(const struct entry_ref *v, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(v[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(v[lo].id, id) == 0 ? &v[lo] : NULL;
 }
 
 static int
@@ -924,7 +962,7 @@ add_secret(struct assay_forms *f, const char *s)
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if ((v = reallocarray(f->secrets, f->nsecrets + 1, sizeof(*v))) == NULL)
+	if ((v = grow(f->secrets, &f->asecrets, f->nsecrets, sizeof(*v))) == NULL)
 		return ASSAY_ERR_ALLOC;
 	f->secrets = v;
 	v[f->nsecrets++] = s;
@@ -968,7 +1006,7 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 	char list[1024];
 	int ok = 1;
 
-	if ((ne = reallocarray(item->entries, item->nentries + 1,
+	if ((ne = grow(item->entries, &item->aentries, item->nentries,
 	    sizeof(*ne))) == NULL)
 		return ASSAY_ERR_ALLOC;
 	item->entries = ne;
@@ -984,7 +1022,7 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 			struct field *fl, *nf;
 			char *sec;
 
-			if ((nf = reallocarray(e->fields, e->nfields + 1,
+			if ((nf = grow(e->fields, &e->afields, e->nfields,
 			    sizeof(*nf))) == NULL)
 				return ASSAY_ERR_ALLOC;
 			e->fields = nf;
@@ -1038,7 +1076,7 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 				free(ent);
 				continue;
 			}
-			if ((nr = reallocarray(e->refs, e->nrefs + 1,
+			if ((nr = grow(e->refs, &e->arefs, e->nrefs,
 			    sizeof(*nr))) == NULL) {
 				free(svc);
 				free(itm);
@@ -1068,9 +1106,10 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 {
 	const struct assay_spec *s = f->spec;
 	xmlNodePtr root = xmlDocGetRootElement(doc), dut, n, sec, items;
-	size_t ni = assay_spec_nixit(s), i, k, j;
+	size_t ni = assay_spec_nixit(s), i, k, j, nidx;
+	struct entry_ref *idx = NULL;
 	long long v;
-	int ok = 1, bad = 0, r;
+	int ok = 1, bad = 0, r = 0;
 	char **av;
 
 	f->max_connections = ASSAY_BUDGET_DEFAULT_CONNECTIONS;
@@ -1082,7 +1121,7 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 	dut = child(root, "device-under-test");
 	for (n = dut->children; n != NULL; n = n->next) {
 		if (is_elem(n, "address")) {
-			if ((av = reallocarray(f->addresses, f->naddresses + 1,
+			if ((av = grow(f->addresses, &f->aaddresses, f->naddresses,
 			    sizeof(*av))) == NULL)
 				return ASSAY_ERR_ALLOC;
 			f->addresses = av;
@@ -1122,7 +1161,13 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 
 		if (!is_elem(n, "service"))
 			continue;
-		if ((ns = reallocarray(f->services, f->nservices + 1,
+		if (f->nservices == MAX_SERVICES) {
+			assay_diag_add(d, file, line_of(n), "more than %d "
+			    "services", MAX_SERVICES);
+			bad = 1;
+			break;
+		}
+		if ((ns = grow(f->services, &f->aservices, f->nservices,
 		    sizeof(*ns))) == NULL)
 			return ASSAY_ERR_ALLOC;
 		f->services = ns;
@@ -1169,7 +1214,13 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 
 			if (!is_elem(n, "credential"))
 				continue;
-			if ((nc = reallocarray(f->creds, f->ncreds + 1,
+			if (f->ncreds == MAX_CREDENTIALS) {
+				assay_diag_add(d, file, line_of(n), "more than "
+				    "%d credentials", MAX_CREDENTIALS);
+				bad = 1;
+				break;
+			}
+			if ((nc = grow(f->creds, &f->acreds, f->ncreds,
 			    sizeof(*nc))) == NULL)
 				return ASSAY_ERR_ALLOC;
 			f->creds = nc;
@@ -1249,23 +1300,37 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		}
 	}
 
-	/* Entry ids are unique across the form; references resolve. */
-	for (i = 0; i < ni; i++) {
-		for (k = 0; k < f->items[i].nentries; k++) {
+	/*
+	 * Entry ids are unique across the form; references resolve.  A
+	 * sorted index keeps this O(n log n) on a hostile 4 MiB form.
+	 */
+	for (i = 0, nidx = 0; i < ni; i++)
+		nidx += f->items[i].nentries;
+	if ((idx = calloc(nidx ? nidx : 1, sizeof(*idx))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (i = 0, j = 0; i < ni; i++) {
+		for (k = 0; k < f->items[i].nentries; k++, j++) {
+			idx[j].id = f->items[i].entries[k].id;
+			idx[j].item = i;
+			idx[j].e = &f->items[i].entries[k];
+		}
+	}
+	qsort(idx, nidx, sizeof(*idx), entry_ref_cmp);
+	for (j = 1; j < nidx; j++) {
+		if (strcmp(idx[j].id, idx[j - 1].id) == 0) {
+			assay_diag_add(d, file, idx[j].e->line, "duplicate "
+			    "entry id \"%s\" (first at line %ld)", idx[j].id,
+			    find_entry(idx, nidx, idx[j].id)->e->line);
+			bad = 1;
+		}
+	}
+	for (i = 0; i < ni && r == 0; i++) {
+		for (k = 0; k < f->items[i].nentries && r == 0; k++) {
 			struct entry *e = &f->items[i].entries[k];
-			const struct entry *first;
-			size_t fit = 0;
 
-			first = find_entry(f, e->id, &fit);
-			if (first != e) {
-				assay_diag_add(d, file, e->line, "duplicate "
-				    "entry id \"%s\" (first at line %ld)",
-				    e->id, first->line);
-				bad = 1;
-			}
 			for (j = 0; j < e->nrefs; j++) {
 				struct ref *rf = &e->refs[j];
-				size_t tit = 0;
+				const struct entry_ref *t;
 
 				if (rf->service) {
 					if (find_service(f, rf->target) < 0) {
@@ -1278,7 +1343,7 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 					}
 					continue;
 				}
-				if (find_entry(f, rf->target, &tit) == NULL) {
+				if ((t = find_entry(idx, nidx, rf->target)) == NULL) {
 					assay_diag_add(d, file, rf->line,
 					    "entry \"%s\": ref to entry \"%s\", "
 					    "which does not exist", e->id,
@@ -1286,34 +1351,26 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 					bad = 1;
 				} else if (rf->item != NULL &&
 				    strcmp(rf->item,
-				    assay_spec_ixit_id(s, tit)) != 0) {
+				    assay_spec_ixit_id(s, t->item)) != 0) {
 					assay_diag_add(d, file, rf->line,
 					    "entry \"%s\": ref says entry \"%s\" "
 					    "is in item %s, but it is in %s",
 					    e->id, rf->target, rf->item,
-					    assay_spec_ixit_id(s, tit));
+					    assay_spec_ixit_id(s, t->item));
 					bad = 1;
+				} else if (rf->item == NULL &&
+				    (rf->item = strdup(assay_spec_ixit_id(s,
+				    t->item))) == NULL) {
+					/* Without item=, name the target's item. */
+					r = ASSAY_ERR_ALLOC;
+					break;
 				}
 			}
 		}
 	}
-	/* A ref without item= names its target's item from now on. */
-	for (i = 0; i < ni; i++) {
-		for (k = 0; k < f->items[i].nentries; k++) {
-			struct entry *e = &f->items[i].entries[k];
-
-			for (j = 0; j < e->nrefs; j++) {
-				size_t tit = 0;
-
-				if (e->refs[j].service || e->refs[j].item != NULL)
-					continue;
-				if (find_entry(f, e->refs[j].target, &tit) != NULL &&
-				    (e->refs[j].item =
-				    strdup(assay_spec_ixit_id(s, tit))) == NULL)
-					return ASSAY_ERR_ALLOC;
-			}
-		}
-	}
+	free(idx);
+	if (r != 0)
+		return r;
 	if (f->nsecrets > 1)
 		qsort(f->secrets, f->nsecrets, sizeof(*f->secrets),
 		    by_length_desc);

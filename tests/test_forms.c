@@ -648,6 +648,57 @@ test_forms_swapped(void **state)
 	assay_diag_free(d);
 }
 
+/*
+ * A form just under the size cap made of as many entries, refs and fields
+ * as fit: the checks stay near-linear (a quadratic duplicate check took
+ * minutes here) and the diagnostics are capped.
+ */
+static void
+test_large_form(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char *src, *text, *p, *hit;
+	const char *anchor = "<item id=\"16-CodeMin\">";
+	size_t len, cap = ASSAY_FORMS_MAX_BYTES - 64 * 1024, i;
+	long long t0, ms;
+
+	assert_non_null(src = tu_read_file(tu_src(IXIT_EX), &len));
+	assert_non_null(hit = strstr(src, anchor));
+	hit += strlen(anchor);
+	assert_non_null(text = malloc(cap + len + 1));
+	memcpy(text, src, (size_t)(hit - src));
+	p = text + (hit - src);
+	/* Half: entries with dangling refs, every tenth id a duplicate. */
+	for (i = 0; (size_t)(p - text) < cap / 2; i++)
+		p += sprintf(p, "<entry id=\"e%zu\"><ref entry=\"x%zu\"/></entry>",
+		    i % 10 == 9 ? i - 1 : i, i);
+	/* Half: one entry with many fields. */
+	p += sprintf(p, "<entry id=\"big\">");
+	while ((size_t)(p - text) < cap)
+		p += sprintf(p, "<field name=\"Code Minimization "
+		    "Techniques\">y</field>");
+	p += sprintf(p, "</entry>");
+	strcpy(p, hit);
+	free(src);
+	assert_true(strlen(text) <= ASSAY_FORMS_MAX_BYTES);
+	write_tmp("large.xml", text);
+	free(text);
+
+	t0 = tu_now_ms();
+	assert_int_equal(load(ICS_EX, tmp_path("large.xml"), &f, &d),
+	    ASSAY_ERR_FORM);
+	ms = tu_now_ms() - t0;
+	print_message("large form: %lld ms, %zu problems\n", ms,
+	    assay_diag_count(d));
+	assert_true(ms < 10000);
+	assert_true(assay_diag_count(d) > 10000);
+	assert_int_equal(assay_diag_find(d, "unknown field"), -1);
+	assert_true(assay_diag_find(d, "duplicate entry id \"e8\"") >= 0);
+	assert_true(assay_diag_find(d, "ref to entry \"x0\"") >= 0);
+	assay_diag_free(d);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -681,6 +732,7 @@ main(void)
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_forms_swapped),
+		cmocka_unit_test(test_large_form),
 		cmocka_unit_test(test_missing_file),
 	};
 
