@@ -8,7 +8,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -550,6 +554,43 @@ test_external_dtd_network(void **state)
 	assay_diag_free(d);
 }
 
+/*
+ * The same with a listener on the DTD's port: nobody connects to it (a
+ * closed port alone could hide an attempt that failed fast).
+ */
+static void
+test_external_dtd_no_connect(void **state)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	struct assay_diag *d;
+	char text[512];
+	int ls, c;
+
+	assert_true((ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(ls, 8), 0);
+	assert_int_equal(getsockname(ls, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics PUBLIC \"-//X//Y\" \"http://127.0.0.1:%d/x.dtd\" [\n"
+	    " <!ENTITY %% p SYSTEM \"http://127.0.0.1:%d/p.ent\"> %%p;\n"
+	    "]>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\"/>\n",
+	    ntohs(sa.sin_port), ntohs(sa.sin_port));
+	write_tmp("dtd2.xml", text);
+	d = hostile("dtd2.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	assay_diag_free(d);
+	c = accept(ls, NULL, NULL);
+	assert_int_equal(c, -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	close(ls);
+}
+
 /* xsi:schemaLocation is never followed: the form still validates, fast. */
 static void
 test_schema_location_ignored(void **state)
@@ -727,6 +768,7 @@ main(void)
 		cmocka_unit_test(test_external_entity_file),
 		cmocka_unit_test(test_undeclared_entity),
 		cmocka_unit_test(test_external_dtd_network),
+		cmocka_unit_test(test_external_dtd_no_connect),
 		cmocka_unit_test(test_schema_location_ignored),
 		cmocka_unit_test(test_huge_file),
 		cmocka_unit_test(test_deep_nesting),
