@@ -1,35 +1,35 @@
 /*
- * forms.c - load, validate and cross-check the ICS and the IXIT.
+ * forms.c - load and check the ICS and IXIT forms.
  *
- * Steps for each file, every problem collected into the diag list:
- *  1. size cap (fstat before reading) and a read into a capped buffer;
- *  2. a byte scan that refuses any DOCTYPE/ENTITY declaration (no DTD, no
- *     entities, so no billion laughs and no external entities);
- *  3. libxml2 parse with XML_PARSE_NONET, no entity substitution, no DTD
- *     loading, errors routed to the diag list (never to stderr);
- *  4. a depth check, then XML Schema validation against <datadir>/ics/ics.xsd
- *     or <datadir>/ixit/ixit.xsd (never xsi:schemaLocation);
- *  5. the cross-checks the schema cannot express (ics/README.md,
- *     ixit/README.md);
- *  6. a copy of everything into plain C data; the xmlDoc is freed.
+ * Order of work for each file: open, fstat against the size cap, read at
+ * most the cap, check UTF-8, parse with libxml2 (no network, no entities,
+ * no DTD; the parser is stopped at the first DOCTYPE or at the depth cap),
+ * validate against the schema from the data directory, then copy what we
+ * need into plain C structures and run the cross-checks of ics/README.md
+ * and ixit/README.md.  The xmlDoc never outlives assay_forms_load().
+ * See docs/forms.md for the invariants.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "buf.h"
 #include "diag.h"
 #include "error.h"
 #include "forms.h"
@@ -38,80 +38,89 @@
 
 #define ICS_NS		"urn:assay:ics:1"
 #define IXIT_NS		"urn:assay:ixit:1"
+#define EXTRA_FIELD	"Example Value"	/* accepted in every IXIT item */
+#define MAX_BUDGET	1000000
+#define MAX_SERVICES	256	/* each; keeps the id checks cheap */
+#define MAX_CREDENTIALS	256
+
+/* --- the loaded forms -------------------------------------------------- */
 
 struct field {
 	char	*name;
-	char	*value;		/* secret values: own allocation, wiped */
+	char	*value;		/* own allocation; wiped if secret */
 	int	 secret;
 };
 
 struct ref {
-	char	*item;		/* NULL: a service reference */
+	int	 service;	/* target is a service id */
+	char	*item;		/* NULL for a service, or until resolved */
 	char	*target;
+	long	 line;
 };
 
 struct entry {
 	char		*id;
-	long		 line;
 	struct field	*fields;
-	size_t		 nfields;
+	size_t		 nfields, afields;
 	struct ref	*refs;
-	size_t		 nrefs;
+	size_t		 nrefs, arefs;
+	long		 line;
 };
 
 struct item {
-	char		*id;
 	struct entry	*entries;
-	size_t		 nentries;
+	size_t		 nentries, aentries;
+	long		 line;		/* 0: not in the form */
 };
 
 struct service {
-	char	*id, *protocol, *transport, *security, *address, *description,
-		*path;
+	char	*id, *protocol, *transport, *security, *address;
+	char	*description, *path;
 	int	 port;
+	long	 line;
 };
 
 struct credential {
-	char	*id, *service, *username, *password;
+	char	*id, *service, *username;
+	char	*password;		/* secret */
+	long	 line;
 };
 
-struct provision {
-	char			*id;
+struct prov_decl {
 	enum assay_support	 support;
 	char			*detail;
+	long			 line;	/* 0: not declared */
 };
 
 struct assay_forms {
 	struct assay_spec	*spec;
 	char			*ics_path, *ixit_path;
-	char			 ics_sha[65], ixit_sha[65];
+	char			 ics_sha256[65], ixit_sha256[65];
+
 	/* ICS */
-	char			*device[5];	/* see device_keys */
+	char			*manufacturer, *model, *hw_version, *fw_version;
+	char			*description;
 	char			**serials;
-	size_t			 nserials;
+	size_t			 nserials, aserials;
 	char			*standard, *version, *profile;
-	struct provision	*prov;
-	size_t			 nprov;
-	int			 cond[64];	/* -1 unknown, 0, 1 */
+	struct prov_decl	*prov;		/* indexed like the spec */
+	int			*cond;		/* cond[n - 1]: 1, 0, -1 */
+	long			*cond_line;
+
 	/* IXIT */
 	char			**addresses;
-	size_t			 naddresses;
-	int			 max_conn, max_rate;
-	struct service		*svc;
-	size_t			 nsvc;
-	struct credential	*cred;
-	size_t			 ncred;
-	struct item		*items;
-	size_t			 nitems;
-	const char		**secrets;	/* borrowed from fields/creds */
-	size_t			 nsecrets;
+	size_t			 naddresses, aaddresses;
+	int			 max_connections, max_rate;
+	struct service		*services;
+	size_t			 nservices, aservices;
+	struct credential	*creds;
+	size_t			 ncreds, acreds;
+	struct item		*items;		/* indexed like the spec */
+	const char		**secrets;	/* borrowed, longest first */
+	size_t			 nsecrets, asecrets;
 };
 
-static const char *const device_keys[] = {
-	"manufacturer", "model", "hardware-version", "firmware-version",
-	"description"
-};
-#define NDEVICE	(sizeof(device_keys) / sizeof(device_keys[0]))
+/* --- libxml2 set-up and error collection ------------------------------ */
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
@@ -121,313 +130,455 @@ xml_init(void)
 	xmlInitParser();
 }
 
-/* --- small helpers ----------------------------------------------------- */
+/* What the SAX hooks and error handlers of one parse share. */
+struct parse_state {
+	const char		*file;
+	struct assay_diag	*d;
+	int			 depth;
+	int			 stopped;	/* we stopped the parser */
+	int			 hostile;	/* DOCTYPE or depth */
+	int			 nerrors;
+	startElementNsSAX2Func	 start;
+	endElementNsSAX2Func	 end;
+};
+
+/* Copies a libxml2 message without its newline and namespace braces. */
+static void
+clean_message(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+	const char *close;
+
+	if (in == NULL)
+		in = "(no message)";
+	while (*in != '\0' && o + 1 < outlen) {
+		if (*in == '{' && (close = strchr(in, '}')) != NULL &&
+		    strncmp(in + 1, "urn:assay:", 10) == 0) {
+			in = close + 1;
+			continue;
+		}
+		out[o++] = *in == '\n' ? ' ' : *in;
+		in++;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
 
 static void
-wipe_free(char *s)
+parse_error(void *ctx, xmlErrorPtr e)
 {
-	if (s == NULL)
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *ps = ctxt != NULL ? ctxt->_private : NULL;
+	char msg[512];
+
+	if (ps == NULL || e == NULL || ps->stopped)
 		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
+	if (e->level == XML_ERR_WARNING)
+		return;
+	clean_message(e->message, msg, sizeof(msg));
+	assay_diag_add(ps->d, ps->file, e->line, "%s", msg);
+	ps->nerrors++;
 }
 
-/* Trimmed text content of a node (malloc'd), never NULL unless OOM. */
-static char *
-node_text(xmlNode *n)
+static void
+schema_error(void *ctx, xmlErrorPtr e)
 {
-	xmlChar *c = xmlNodeGetContent(n);
-	const char *s = (const char *)(c ? c : (const xmlChar *)"");
-	size_t len;
-	char *out;
+	struct parse_state *ps = ctx;
+	char msg[512];
 
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-	    s[len - 1] == '\n' || s[len - 1] == '\r'))
-		len--;
-	out = strndup(s, len);
-	if (c != NULL) {
-		OPENSSL_cleanse(c, strlen((char *)c));
-		xmlFree(c);
+	if (e == NULL || e->level == XML_ERR_WARNING)
+		return;
+	clean_message(e->message, msg, sizeof(msg));
+	assay_diag_add(ps->d, ps->file, e->line, "%s", msg);
+	ps->nerrors++;
+}
+
+static void
+stop(xmlParserCtxtPtr ctxt, struct parse_state *ps)
+{
+	ps->stopped = 1;
+	ps->hostile = 1;
+	xmlStopParser(ctxt);
+}
+
+/* SAX: any DOCTYPE ends the parse before its subset is read. */
+static void
+on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
+    const xmlChar *sys_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *ps = ctxt->_private;
+
+	if (ps->stopped)
+		return;
+	assay_diag_add(ps->d, ps->file, xmlSAX2GetLineNumber(ctx),
+	    "DOCTYPE is not allowed in a form");
+	stop(ctxt, ps);
+}
+
+static void
+on_entity_decl(void *ctx, const xmlChar *name, int type,
+    const xmlChar *public_id, const xmlChar *system_id, xmlChar *content)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *ps = ctxt->_private;
+
+	if (ps->stopped)
+		return;
+	assay_diag_add(ps->d, ps->file, xmlSAX2GetLineNumber(ctx),
+	    "entity declarations are not allowed in a form");
+	stop(ctxt, ps);
+}
+
+static void
+on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *ps = ctxt->_private;
+
+	if (ps->stopped)
+		return;
+	if (++ps->depth > ASSAY_FORMS_MAX_DEPTH) {
+		assay_diag_add(ps->d, ps->file, xmlSAX2GetLineNumber(ctx),
+		    "elements nested deeper than %d levels",
+		    ASSAY_FORMS_MAX_DEPTH);
+		stop(ctxt, ps);
+		return;
 	}
-	return out;
+	ps->start(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+	    nb_attributes, nb_defaulted, attributes);
 }
 
-static char *
-attr(xmlNode *n, const char *name)
+static void
+on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
 {
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s;
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *ps = ctxt->_private;
 
-	if (v == NULL)
-		return NULL;
-	s = strdup((char *)v);
-	xmlFree(v);
-	return s;
+	if (ps->stopped)
+		return;
+	ps->depth--;
+	ps->end(ctx, localname, prefix, uri);
 }
 
-static int
-is_el(xmlNode *n, const char *name)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
+static long	line_of(xmlNodePtr);
 
-static xmlNode *
-child(xmlNode *n, const char *name)
-{
-	xmlNode *c;
+/* --- reading a file ---------------------------------------------------- */
 
-	for (c = n ? n->children : NULL; c != NULL; c = c->next)
-		if (is_el(c, name))
-			return c;
-	return NULL;
-}
-
+/* Returns the 1-based line of the first byte that breaks UTF-8, or 0. */
 static long
-line_of(xmlNode *n)
+bad_utf8_line(const unsigned char *p, size_t len)
 {
-	return n ? xmlGetLineNo(n) : 0;
+	size_t i = 0, k, n;
+	long line = 1;
+	unsigned int cp, min;
+
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c < 0x80) {
+			if (c == '\n')
+				line++;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else
+			return line;
+		if (len - i <= n)
+			return line;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return line;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return line;
+		i += n + 1;
+	}
+	return 0;
 }
 
 static void
 sha256_hex(const void *p, size_t len, char out[65])
 {
-	unsigned char dg[32];
-	unsigned int dlen = 0;
-	size_t i;
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	unsigned int i;
 
-	if (EVP_Digest(p, len, dg, &dlen, EVP_sha256(), NULL) != 1 || dlen != 32) {
-		out[0] = '\0';
+	out[0] = '\0';
+	if (EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) != 1)
 		return;
-	}
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", dg[i]);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-/* --- hostile-input reading --------------------------------------------- */
-
-/* Reads path into *out (capped).  Problems go to d. */
+/*
+ * Reads path into a NUL-terminated buffer of at most ASSAY_FORMS_MAX_BYTES.
+ * The size is checked with fstat before a byte is read.
+ */
 static int
-read_capped(const char *path, struct assay_buf **out, struct assay_diag *d)
+read_capped(const char *path, char **out, size_t *lenp, struct assay_diag *d)
 {
-	struct assay_buf *b = NULL;
 	struct stat st;
-	char chunk[65536];
+	char *p = NULL;
+	size_t len = 0;
 	ssize_t n;
 	int fd, r;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		assay_diag_add(d, path, 0, "cannot open: %s", strerror(errno));
-		return ASSAY_ERR_NOT_FOUND;
+		return errno == ENOENT ? ASSAY_ERR_NOT_FOUND : ASSAY_ERR_IO;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		assay_diag_add(d, path, 0, "not a regular file");
-		close(fd);
-		return ASSAY_ERR_IO;
+	if (fstat(fd, &st) == -1) {
+		assay_diag_add(d, path, 0, "cannot stat: %s", strerror(errno));
+		r = ASSAY_ERR_IO;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		assay_diag_add(d, path, 0, "is a directory, not a form");
+		r = ASSAY_ERR_IO;
+		goto out;
 	}
 	if (st.st_size > ASSAY_FORMS_MAX_BYTES) {
-		assay_diag_add(d, path, 0, "form is %lld bytes, larger than the "
-		    "limit of %d bytes", (long long)st.st_size,
+		assay_diag_add(d, path, 0, "file is %lld bytes, larger than "
+		    "the %d-byte limit for a form", (long long)st.st_size,
 		    ASSAY_FORMS_MAX_BYTES);
-		close(fd);
-		return ASSAY_ERR_TOO_BIG;
+		r = ASSAY_ERR_TOO_BIG;
+		goto out;
 	}
-	if ((b = assay_buf_new(ASSAY_FORMS_MAX_BYTES)) == NULL) {
-		close(fd);
-		return ASSAY_ERR_ALLOC;
+	if ((p = malloc(ASSAY_FORMS_MAX_BYTES + 1)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		if ((r = assay_buf_put(b, chunk, (size_t)n)) != 0) {
-			assay_diag_add(d, path, 0, "form grew beyond %d bytes "
-			    "while being read", ASSAY_FORMS_MAX_BYTES);
-			close(fd);
-			assay_buf_free(b);
-			return r;
+	/* Not a regular file, or growing: still never read past the cap. */
+	while (len <= ASSAY_FORMS_MAX_BYTES) {
+		n = read(fd, p + len, ASSAY_FORMS_MAX_BYTES + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			assay_diag_add(d, path, 0, "read failed: %s",
+			    strerror(errno));
+			r = ASSAY_ERR_IO;
+			goto out;
 		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > ASSAY_FORMS_MAX_BYTES) {
+		assay_diag_add(d, path, 0, "file is larger than the %d-byte "
+		    "limit for a form", ASSAY_FORMS_MAX_BYTES);
+		r = ASSAY_ERR_TOO_BIG;
+		goto out;
+	}
+	p[len] = '\0';
+	*out = p;
+	*lenp = len;
+	p = NULL;
+	r = 0;
+ out:
+	if (p != NULL) {
+		OPENSSL_cleanse(p, len);
+		free(p);
 	}
 	close(fd);
-	if (n < 0) {
-		assay_diag_add(d, path, 0, "read error: %s", strerror(errno));
-		assay_buf_free(b);
-		return ASSAY_ERR_IO;
-	}
-	*out = b;
-	return 0;
+	return r;
 }
 
-/*
- * Refuses DOCTYPE and ENTITY declarations anywhere outside comments and
- * CDATA: a form needs neither, and they are the door to entity expansion
- * and external resources.
- */
-static int
-scan_hostile(const char *path, const char *p, size_t len, struct assay_diag *d)
+/* Wipes every text node before the document is freed: it held secrets. */
+static void
+wipe_doc(xmlNodePtr n)
 {
-	size_t i;
-	long line = 1;
+	xmlNodePtr c;
 
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\n')
-			line++;
-		if (p[i] != '<')
-			continue;
-		if (len - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
-			for (i += 4; i + 2 < len && memcmp(p + i, "-->", 3) != 0; i++)
-				if (p[i] == '\n')
-					line++;
-			continue;
-		}
-		if (len - i >= 9 && memcmp(p + i, "<![CDATA[", 9) == 0) {
-			for (i += 9; i + 2 < len && memcmp(p + i, "]]>", 3) != 0; i++)
-				if (p[i] == '\n')
-					line++;
-			continue;
-		}
-		if (len - i >= 9 && strncasecmp(p + i, "<!DOCTYPE", 9) == 0) {
-			assay_diag_add(d, path, line, "DOCTYPE is not allowed in a "
-			    "form (no DTDs, no entities)");
-			return ASSAY_ERR_HOSTILE_XML;
-		}
-		if (len - i >= 8 && strncasecmp(p + i, "<!ENTITY", 8) == 0) {
-			assay_diag_add(d, path, line, "ENTITY declarations are not "
-			    "allowed in a form");
-			return ASSAY_ERR_HOSTILE_XML;
-		}
+	for (c = n; c != NULL; c = c->next) {
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content != NULL && !xmlDictOwns(c->doc ? c->doc->dict :
+		    NULL, c->content))
+			OPENSSL_cleanse(c->content, strlen((char *)c->content));
+		if (c->type == XML_ELEMENT_NODE)
+			wipe_doc(c->children);
 	}
-	return 0;
 }
-
-struct err_ctx {
-	struct assay_diag	*d;
-	const char		*path;
-	int			 n;
-};
 
 static void
-structured_error(void *arg, xmlErrorPtr e)
+free_doc(xmlDocPtr doc)
 {
-	struct err_ctx *x = arg;
-	char msg[512];
-	size_t len;
-
-	if (e == NULL || x->n >= 1000)
+	if (doc == NULL)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "XML error");
-	len = strlen(msg);
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		msg[--len] = '\0';
-	assay_diag_add(x->d, x->path, e->line, "%s", msg);
-	x->n++;
-}
-
-static void
-parser_error(void *arg, xmlErrorPtr e)
-{
-	xmlParserCtxtPtr ctxt = arg;
-
-	if (ctxt != NULL && ctxt->_private != NULL)
-		structured_error(ctxt->_private, e);
-}
-
-static int
-depth_ok(xmlNode *n, int depth)
-{
-	xmlNode *c;
-
-	if (depth > ASSAY_FORMS_MAX_DEPTH)
-		return 0;
-	for (c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && !depth_ok(c, depth + 1))
-			return 0;
-	return 1;
+	wipe_doc(doc->children);
+	xmlFreeDoc(doc);
 }
 
 /*
- * Parses and schema-validates one form.  On success *docp is the caller's.
- * sha gets the SHA-256 of the bytes read.
+ * Parses and validates one form.  On success *docp is the caller's, else
+ * NULL.  sha256 (may be NULL) receives the hash of the bytes read.
  */
 static int
-parse_form(const char *path, const char *xsd_path, xmlDoc **docp,
-    char sha[65], struct assay_diag *d)
+load_xml(const char *path, const char *xsd_path, const char *root_name,
+    xmlDocPtr *docp, char *sha256, struct assay_diag *d)
 {
-	struct assay_buf *b = NULL;
+	struct parse_state ps;
+	xmlStructuredErrorFunc old_handler;
+	void *old_ctx;
+	xmlNodePtr root;
 	xmlParserCtxtPtr ctxt = NULL;
-	xmlSchemaParserCtxtPtr pctx = NULL;
+	xmlSchemaParserCtxtPtr sp = NULL;
 	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vctx = NULL;
-	xmlDoc *doc = NULL;
-	struct err_ctx ec = { d, path, 0 };
-	struct err_ctx sec = { d, xsd_path, 0 };
+	xmlSchemaValidCtxtPtr vc = NULL;
+	xmlDocPtr doc = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	long bad;
 	int r, opts;
 
 	*docp = NULL;
 	pthread_once(&xml_once, xml_init);
-	if ((r = read_capped(path, &b, d)) != 0)
-		return r;
-	if (sha != NULL)
-		sha256_hex(assay_buf_data(b), assay_buf_len(b), sha);
-	if ((r = scan_hostile(path, assay_buf_data(b), assay_buf_len(b), d)) != 0)
-		goto out;
-	r = ASSAY_ERR_ALLOC;
-	if ((ctxt = xmlNewParserCtxt()) == NULL)
-		goto out;
+	memset(&ps, 0, sizeof(ps));
+	ps.file = path;
+	ps.d = d;
 	/*
-	 * libxml2 2.9 has no per-context error setter: a SAX2 serror handler
-	 * gets the parser context, which carries our err_ctx in _private.
+	 * libxml2's error state is per thread: route anything that escapes
+	 * the context handlers into d, never to stderr, and restore after.
 	 */
-	ctxt->_private = &ec;
-	ctxt->sax->serror = parser_error;
-	/* Deliberately without NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE. */
-	opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS;
-	doc = xmlCtxtReadMemory(ctxt, assay_buf_data(b), (int)assay_buf_len(b),
-	    path, NULL, opts);
-	if (doc == NULL || !ctxt->wellFormed || ec.n > 0) {
-		if (ec.n == 0)
+	old_handler = xmlStructuredError;
+	old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&ps, schema_error);
+
+	if ((r = read_capped(path, &text, &len, d)) != 0)
+		goto out;
+	if (sha256 != NULL)
+		sha256_hex(text, len, sha256);
+	if ((bad = bad_utf8_line((unsigned char *)text, len)) != 0) {
+		assay_diag_add(d, path, bad, "invalid UTF-8 (forms must be "
+		    "UTF-8 encoded)");
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		assay_diag_add(d, path, 0, "NUL byte in a form");
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
+
+	/*
+	 * No NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE: entities are
+	 * never substituted, nothing is fetched.  IGNORE_ENC and UTF-8
+	 * because we checked the bytes as UTF-8 above.
+	 */
+	opts = XML_PARSE_NONET | XML_PARSE_NODICT | XML_PARSE_BIG_LINES |
+	    XML_PARSE_IGNORE_ENC | XML_PARSE_NOCDATA;
+	r = ASSAY_ERR_ALLOC;
+	if ((ctxt = xmlCreateMemoryParserCtxt(text, (int)len)) == NULL)
+		goto out;
+	(void)xmlCtxtUseOptions(ctxt, opts);
+	(void)xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+	ctxt->_private = &ps;
+	ctxt->sax->initialized = XML_SAX2_MAGIC;
+	ctxt->sax->serror = parse_error;
+	ctxt->sax->error = NULL;
+	ctxt->sax->warning = NULL;
+	ctxt->vctxt.error = NULL;
+	ctxt->vctxt.warning = NULL;
+	ctxt->sax->internalSubset = on_doctype;
+	ctxt->sax->externalSubset = NULL;
+	ctxt->sax->entityDecl = on_entity_decl;
+	ctxt->sax->resolveEntity = NULL;
+	ps.start = ctxt->sax->startElementNs;
+	ps.end = ctxt->sax->endElementNs;
+	ctxt->sax->startElementNs = on_start;
+	ctxt->sax->endElementNs = on_end;
+	(void)xmlParseDocument(ctxt);
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (ps.hostile) {
+		r = ASSAY_ERR_HOSTILE_XML;
+		goto out;
+	}
+	if (doc == NULL || !ctxt->wellFormed || ps.nerrors > 0) {
+		if (ps.nerrors == 0)
 			assay_diag_add(d, path, 0, "not well-formed XML");
 		r = ASSAY_ERR_PARSE;
 		goto out;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		/* on_doctype should have caught it; never trust one path. */
 		assay_diag_add(d, path, 1, "DOCTYPE is not allowed in a form");
 		r = ASSAY_ERR_HOSTILE_XML;
 		goto out;
 	}
-	if (!depth_ok(xmlDocGetRootElement(doc), 1)) {
-		assay_diag_add(d, path, 0, "elements nested deeper than %d levels",
-		    ASSAY_FORMS_MAX_DEPTH);
-		r = ASSAY_ERR_HOSTILE_XML;
+
+	root = xmlDocGetRootElement(doc);
+	if (root_name != NULL && root != NULL &&
+	    xmlStrcmp(root->name, (const xmlChar *)root_name) != 0) {
+		assay_diag_add(d, path, line_of(root), "root element is <%s>, "
+		    "expected <%s>: is this the right form?", root->name,
+		    root_name);
+		r = ASSAY_ERR_SCHEMA;
 		goto out;
 	}
-	r = ASSAY_ERR_SCHEMA;
-	if ((pctx = xmlSchemaNewParserCtxt(xsd_path)) == NULL)
+
+	/* The schema is ours, from the data directory, never the form's. */
+	if (access(xsd_path, R_OK) != 0) {
+		assay_diag_add(d, xsd_path, 0, "cannot read the schema: %s",
+		    strerror(errno));
+		r = ASSAY_ERR_DATADIR;
 		goto out;
-	xmlSchemaSetParserStructuredErrors(pctx, structured_error, &sec);
-	if ((schema = xmlSchemaParse(pctx)) == NULL) {
+	}
+	if ((sp = xmlSchemaNewParserCtxt(xsd_path)) == NULL)
+		goto out;
+	ps.file = xsd_path;
+	xmlSchemaSetParserStructuredErrors(sp, schema_error, &ps);
+	if ((schema = xmlSchemaParse(sp)) == NULL) {
 		assay_diag_add(d, xsd_path, 0, "cannot load the schema");
+		r = ASSAY_ERR_DATADIR;
 		goto out;
 	}
-	if ((vctx = xmlSchemaNewValidCtxt(schema)) == NULL)
+	ps.file = path;
+	r = ASSAY_ERR_ALLOC;
+	if ((vc = xmlSchemaNewValidCtxt(schema)) == NULL)
 		goto out;
-	xmlSchemaSetValidStructuredErrors(vctx, structured_error, &ec);
-	if (xmlSchemaValidateDoc(vctx, doc) != 0) {
-		if (ec.n == 0)
+	xmlSchemaSetValidStructuredErrors(vc, schema_error, &ps);
+	if (xmlSchemaValidateDoc(vc, doc) != 0) {
+		if (ps.nerrors == 0)
 			assay_diag_add(d, path, 0, "does not match its schema");
+		r = ASSAY_ERR_SCHEMA;
 		goto out;
 	}
 	*docp = doc;
 	doc = NULL;
 	r = 0;
  out:
-	xmlSchemaFreeValidCtxt(vctx);
+	xmlSchemaFreeValidCtxt(vc);
 	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pctx);
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	assay_buf_free(b);
+	xmlSchemaFreeParserCtxt(sp);
+	free_doc(doc);
+	xmlSetStructuredErrorFunc(old_ctx, old_handler);
+	if (ctxt != NULL) {
+		ctxt->_private = NULL;
+		xmlFreeParserCtxt(ctxt);
+	}
+	if (text != NULL) {
+		OPENSSL_cleanse(text, len);
+		free(text);
+	}
 	return r;
 }
 
@@ -435,21 +586,115 @@ int
 assay_forms_check_xml(const char *path, const char *xsd_path,
     struct assay_diag *d)
 {
-	xmlDoc *doc = NULL;
+	xmlDocPtr doc = NULL;
 	int r;
 
-	if ((r = parse_form(path, xsd_path, &doc, NULL, d)) == 0)
-		xmlFreeDoc(doc);
+	if (path == NULL || xsd_path == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	r = load_xml(path, xsd_path, NULL, &doc, NULL, d);
+	free_doc(doc);
 	return r;
 }
 
-/* --- ICS ----------------------------------------------------------------- */
+/* --- tree helpers ------------------------------------------------------ */
+
+static int
+is_elem(xmlNodePtr n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
+}
+
+static xmlNodePtr
+child(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr c;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (is_elem(c, name))
+			return c;
+	return NULL;
+}
+
+static long
+line_of(xmlNodePtr n)
+{
+	return n != NULL ? xmlGetLineNo(n) : 0;
+}
+
+/* Text of n, trimmed unless raw; malloc'd.  NULL only on failure. */
+static char *
+text_of(xmlNodePtr n, int raw)
+{
+	xmlChar *x;
+	char *s, *b, *e;
+
+	if (n == NULL)
+		return strdup("");
+	if ((x = xmlNodeGetContent(n)) == NULL)
+		return strdup("");
+	if (raw) {
+		s = strdup((char *)x);
+		OPENSSL_cleanse(x, strlen((char *)x));
+		xmlFree(x);
+		return s;
+	}
+	for (b = (char *)x; isspace((unsigned char)*b); b++)
+		;
+	for (e = b + strlen(b); e > b && isspace((unsigned char)e[-1]); e--)
+		;
+	s = strndup(b, (size_t)(e - b));
+	xmlFree(x);
+	return s;
+}
+
+/* Attribute value, malloc'd, or NULL if absent (or on failure: see ok). */
+static char *
+attr(xmlNodePtr n, const char *name, int *ok)
+{
+	xmlChar *x;
+	char *s;
+
+	if ((x = xmlGetNoNsProp(n, (const xmlChar *)name)) == NULL)
+		return NULL;
+	if ((s = strdup((char *)x)) == NULL)
+		*ok = 0;
+	xmlFree(x);
+	return s;
+}
+
+static void
+free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+/*
+ * Makes room for element n of an array of size-byte elements, doubling its
+ * capacity *alloc when needed.  Returns the (possibly moved) array or NULL;
+ * the old array stays valid on failure.
+ */
+static void *
+grow(void *p, size_t *alloc, size_t n, size_t size)
+{
+	size_t na;
+
+	if (n < *alloc)
+		return p;
+	na = *alloc != 0 ? *alloc * 2 : 8;
+	if ((p = reallocarray(p, na, size)) != NULL)
+		*alloc = na;
+	return p;
+}
+
+/* --- ICS --------------------------------------------------------------- */
 
 static int
 parse_support(const char *s, enum assay_support *out)
 {
-	if (s == NULL)
-		return -1;
 	if (strcmp(s, "Y") == 0)
 		*out = ASSAY_SUPPORT_YES;
 	else if (strcmp(s, "N") == 0)
@@ -457,166 +702,211 @@ parse_support(const char *s, enum assay_support *out)
 	else if (strcmp(s, "N/A") == 0)
 		*out = ASSAY_SUPPORT_NA;
 	else
-		return -1;
+		return ASSAY_ERR_PARSE;
 	return 0;
 }
 
-/* Reads the standard's name and version (before the spec is known). */
+/* Reads the standard element only, so the right spec can be loaded. */
 static int
-load_ics(struct assay_forms *f, xmlDoc *doc, const char *datadir,
-    struct assay_diag *d)
+ics_standard(struct assay_forms *f, xmlDocPtr doc)
 {
-	const char *path = f->ics_path;
-	xmlNode *root = xmlDocGetRootElement(doc), *n, *c;
-	size_t i, np;
-	int r, errors = 0;
-	long li;
-	char *v;
+	xmlNodePtr root = xmlDocGetRootElement(doc), st;
+	int ok = 1;
 
-	if ((n = child(root, "device")) != NULL) {
-		for (i = 0; i < NDEVICE; i++)
-			if ((c = child(n, device_keys[i])) != NULL)
-				f->device[i] = node_text(c);
-		for (c = n->children; c != NULL; c = c->next) {
-			if (!is_el(c, "serial-number"))
-				continue;
-			char **ns = realloc(f->serials, (f->nserials + 1) *
-			    sizeof(*ns));
-			if (ns == NULL)
-				return ASSAY_ERR_ALLOC;
-			f->serials = ns;
-			f->serials[f->nserials++] = node_text(c);
-		}
+	st = child(root, "standard");
+	if (st != NULL) {
+		f->standard = attr(st, "name", &ok);
+		f->version = attr(st, "version", &ok);
+		f->profile = attr(st, "profile", &ok);
 	}
-	n = child(root, "standard");
-	f->standard = n ? attr(n, "name") : strdup("EN 303 645");
-	f->version = n ? attr(n, "version") : NULL;
-	f->profile = n ? attr(n, "profile") : NULL;
-	if (f->version == NULL)
+	if (f->standard == NULL && ok)
+		f->standard = strdup("EN 303 645");
+	if (f->version == NULL && ok)
 		f->version = strdup("2.1.1");
-	if ((r = assay_spec_load(datadir, f->version, &f->spec, d)) != 0) {
-		assay_diag_add(d, path, line_of(n), "standard version \"%s\": "
-		    "Assay has no data for it", f->version);
-		return ASSAY_ERR_FORM;
-	}
-
-	/* Conditions: each of 1..n exactly once. */
-	for (i = 0; i < 64; i++)
-		f->cond[i] = -1;
-	for (c = child(child(root, "conditions"), "condition"); c != NULL;
-	    c = c->next) {
-		long num;
-
-		if (!is_el(c, "condition"))
-			continue;
-		v = attr(c, "number");
-		num = v ? strtol(v, NULL, 10) : 0;
-		free(v);
-		if (num < 1 || (size_t)num > assay_spec_nconditions(f->spec)) {
-			assay_diag_add(d, path, line_of(c), "condition %ld does not "
-			    "exist (EN 303 645 V%s has conditions 1..%zu)", num,
-			    f->version, assay_spec_nconditions(f->spec));
-			errors++;
-			continue;
-		}
-		if (f->cond[num] != -1) {
-			assay_diag_add(d, path, line_of(c), "condition %ld "
-			    "declared twice", num);
-			errors++;
-			continue;
-		}
-		v = attr(c, "holds");
-		f->cond[num] = v != NULL && (strcmp(v, "true") == 0 ||
-		    strcmp(v, "1") == 0);
-		free(v);
-	}
-	for (i = 1; i <= assay_spec_nconditions(f->spec); i++)
-		if (f->cond[i] == -1) {
-			assay_diag_add(d, path, line_of(child(root, "conditions")),
-			    "condition %zu (%s) is not declared", i,
-			    assay_spec_condition_text(f->spec, (int)i));
-			errors++;
-		}
-
-	/* Provisions: each of the spec's exactly once. */
-	np = assay_spec_nprovisions(f->spec);
-	if ((f->prov = calloc(np, sizeof(*f->prov))) == NULL)
+	if (!ok || f->standard == NULL || f->version == NULL)
 		return ASSAY_ERR_ALLOC;
-	for (c = child(child(root, "provisions"), "provision"); c != NULL;
-	    c = c->next) {
-		struct provision *p;
-		char *id, *sup;
-
-		if (!is_el(c, "provision"))
-			continue;
-		id = attr(c, "id");
-		sup = attr(c, "support");
-		if (id == NULL || (li = assay_spec_provision_find(f->spec, id)) < 0) {
-			assay_diag_add(d, path, line_of(c), "provision \"%s\" does "
-			    "not exist in EN 303 645 V%s", id ? id : "",
-			    f->version);
-			errors++;
-			free(id);
-			free(sup);
-			continue;
-		}
-		p = &f->prov[li];
-		if (p->id != NULL) {
-			assay_diag_add(d, path, line_of(c), "provision %s listed "
-			    "twice", id);
-			errors++;
-			free(id);
-			free(sup);
-			continue;
-		}
-		p->id = id;
-		if (parse_support(sup, &p->support) != 0) {
-			assay_diag_add(d, path, line_of(c), "provision %s: support "
-			    "must be Y, N or N/A", id);
-			errors++;
-		}
-		free(sup);
-		p->detail = (n = child(c, "detail")) ? node_text(n) : strdup("");
-		if (p->detail == NULL)
-			return ASSAY_ERR_ALLOC;
-		if (p->support != ASSAY_SUPPORT_YES && p->detail[0] == '\0') {
-			assay_diag_add(d, path, line_of(c), "provision %s: support "
-			    "%s needs a justification in <detail>", id,
-			    assay_support_name(p->support));
-			errors++;
-		}
-		if (p->support == ASSAY_SUPPORT_NA &&
-		    assay_spec_provision_nconditions(f->spec, (size_t)li) == 0) {
-			assay_diag_add(d, path, line_of(c), "provision %s: N/A is "
-			    "only for conditional provisions (status %s)", id,
-			    assay_spec_provision_status(f->spec, (size_t)li));
-			errors++;
-		}
-	}
-	for (i = 0; i < np; i++)
-		if (f->prov[i].id == NULL) {
-			assay_diag_add(d, path, line_of(child(root, "provisions")),
-			    "provision %s is missing",
-			    assay_spec_provision_id(f->spec, i));
-			errors++;
-		}
-	f->nprov = np;
-	return errors ? ASSAY_ERR_FORM : 0;
+	return 0;
 }
 
-/* --- IXIT ---------------------------------------------------------------- */
-
 static int
-add_secret(struct assay_forms *f, const char *s)
+ics_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
+    struct assay_diag *d)
 {
-	const char **v;
+	const struct assay_spec *s = f->spec;
+	xmlNodePtr root = xmlDocGetRootElement(doc), dev, n, conds, provs;
+	size_t np = assay_spec_nprovisions(s), nc = assay_spec_nconditions(s);
+	size_t i, k;
+	int ok = 1, bad = 0;
+	char **sv;
 
-	if (s == NULL || *s == '\0')
-		return 0;
-	if ((v = realloc(f->secrets, (f->nsecrets + 1) * sizeof(*v))) == NULL)
+	if ((f->prov = calloc(np ? np : 1, sizeof(*f->prov))) == NULL ||
+	    (f->cond = calloc(nc ? nc : 1, sizeof(int))) == NULL ||
+	    (f->cond_line = calloc(nc ? nc : 1, sizeof(long))) == NULL)
 		return ASSAY_ERR_ALLOC;
-	f->secrets = v;
-	v[f->nsecrets++] = s;
+	for (i = 0; i < nc; i++)
+		f->cond[i] = -1;
+
+	/* Identity. */
+	dev = child(root, "device");
+	for (n = dev->children; n != NULL; n = n->next) {
+		char **slot = NULL;
+
+		if (is_elem(n, "manufacturer"))
+			slot = &f->manufacturer;
+		else if (is_elem(n, "model"))
+			slot = &f->model;
+		else if (is_elem(n, "hardware-version"))
+			slot = &f->hw_version;
+		else if (is_elem(n, "firmware-version"))
+			slot = &f->fw_version;
+		else if (is_elem(n, "description"))
+			slot = &f->description;
+		else if (is_elem(n, "serial-number")) {
+			if ((sv = grow(f->serials, &f->aserials, f->nserials,
+			    sizeof(*sv))) == NULL)
+				return ASSAY_ERR_ALLOC;
+			f->serials = sv;
+			if ((sv[f->nserials] = text_of(n, 0)) == NULL)
+				return ASSAY_ERR_ALLOC;
+			f->nserials++;
+		}
+		if (slot != NULL && *slot == NULL &&
+		    (*slot = text_of(n, 0)) == NULL)
+			return ASSAY_ERR_ALLOC;
+	}
+
+	if (strcmp(f->standard, "EN 303 645") != 0) {
+		assay_diag_add(d, file, line_of(child(root, "standard")),
+		    "standard \"%s\" is not supported (only EN 303 645)",
+		    f->standard);
+		bad = 1;
+	}
+
+	/* Conditions: each 1..n exactly once. */
+	conds = child(root, "conditions");
+	for (n = conds->children; n != NULL; n = n->next) {
+		char *num, *holds, *end;
+		long v;
+
+		if (!is_elem(n, "condition"))
+			continue;
+		num = attr(n, "number", &ok);
+		holds = attr(n, "holds", &ok);
+		if (!ok || num == NULL || holds == NULL) {
+			free(num);
+			free(holds);
+			return ASSAY_ERR_ALLOC;
+		}
+		errno = 0;
+		v = strtol(num, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 1 || (size_t)v > nc) {
+			assay_diag_add(d, file, line_of(n), "condition %s out of "
+			    "range 1..%zu", num, nc);
+			bad = 1;
+		} else if (f->cond_line[v - 1] != 0) {
+			assay_diag_add(d, file, line_of(n), "condition %ld "
+			    "declared twice (first at line %ld)", v,
+			    f->cond_line[v - 1]);
+			bad = 1;
+		} else {
+			f->cond[v - 1] = strcmp(holds, "true") == 0 ||
+			    strcmp(holds, "1") == 0;
+			f->cond_line[v - 1] = line_of(n);
+		}
+		free(num);
+		free(holds);
+	}
+	for (i = 0; i < nc; i++) {
+		if (f->cond_line[i] == 0) {
+			assay_diag_add(d, file, line_of(conds), "condition %zu "
+			    "not declared (%s)", i + 1,
+			    assay_spec_condition_text(s, (int)i + 1));
+			bad = 1;
+		}
+	}
+
+	/* Provisions: each exactly once, detail where needed. */
+	provs = child(root, "provisions");
+	for (n = provs->children; n != NULL; n = n->next) {
+		char *id, *sup;
+		enum assay_support su = ASSAY_SUPPORT_YES;
+		struct prov_decl *pd;
+		long pi;
+
+		if (!is_elem(n, "provision"))
+			continue;
+		id = attr(n, "id", &ok);
+		sup = attr(n, "support", &ok);
+		if (!ok || id == NULL || sup == NULL) {
+			free(id);
+			free(sup);
+			return ASSAY_ERR_ALLOC;
+		}
+		(void)parse_support(sup, &su);	/* the schema checked it */
+		free(sup);
+		if ((pi = assay_spec_provision_find(s, id)) < 0) {
+			assay_diag_add(d, file, line_of(n), "unknown provision "
+			    "\"%s\" (not in EN 303 645 V%s)", id,
+			    assay_spec_version(s));
+			bad = 1;
+			free(id);
+			continue;
+		}
+		pd = &f->prov[pi];
+		if (pd->line != 0) {
+			assay_diag_add(d, file, line_of(n), "provision %s "
+			    "listed twice (first at line %ld)", id, pd->line);
+			bad = 1;
+			free(id);
+			continue;
+		}
+		pd->line = line_of(n);
+		pd->support = su;
+		if ((pd->detail = text_of(child(n, "detail"), 0)) == NULL) {
+			free(id);
+			return ASSAY_ERR_ALLOC;
+		}
+		if (su != ASSAY_SUPPORT_YES && pd->detail[0] == '\0') {
+			assay_diag_add(d, file, line_of(n), "provision %s: "
+			    "support %s needs a justification in <detail>", id,
+			    assay_support_name(su));
+			bad = 1;
+		}
+		if (su == ASSAY_SUPPORT_NA &&
+		    assay_spec_provision_nconditions(s, (size_t)pi) == 0) {
+			assay_diag_add(d, file, line_of(n), "provision %s: N/A "
+			    "is only allowed for conditional provisions (its "
+			    "status is %s)", id,
+			    assay_spec_provision_status(s, (size_t)pi));
+			bad = 1;
+		}
+		free(id);
+	}
+	for (k = 0; k < np; k++) {
+		if (f->prov[k].line == 0) {
+			assay_diag_add(d, file, line_of(provs), "provision %s "
+			    "missing (status %s)", assay_spec_provision_id(s, k),
+			    assay_spec_provision_status(s, k));
+			bad = 1;
+		}
+	}
+	return bad ? ASSAY_ERR_FORM : 0;
+}
+
+/* --- IXIT -------------------------------------------------------------- */
+
+/* Parses an xs:integer lexical value; returns 0 and *v, or -1 if huge. */
+static int
+parse_int(const char *s, long long lo, long long hi, long long *v)
+{
+	char *end;
+	long long x;
+
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || x < lo || x > hi)
+		return -1;
+	*v = x;
 	return 0;
 }
 
@@ -625,431 +915,557 @@ find_service(const struct assay_forms *f, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < f->nsvc; i++)
-		if (strcmp(f->svc[i].id, id) == 0)
+	for (i = 0; i < f->nservices; i++)
+		if (strcmp(f->services[i].id, id) == 0)
 			return (long)i;
 	return -1;
 }
 
-static struct item *
-find_item(const struct assay_forms *f, const char *id)
-{
-	size_t i;
+/* One entry in the index of all entries, sorted by id then line. */
+struct entry_ref {
+	const char	*id;
+	size_t		 item;		/* spec index */
+	struct entry	*e;
+};
 
-	for (i = 0; i < f->nitems; i++)
-		if (strcmp(f->items[i].id, id) == 0)
-			return &f->items[i];
-	return NULL;
+static int
+entry_ref_cmp(const void *a, const void *b)
+{
+	const struct entry_ref *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->id, y->id)) != 0)
+		return c;
+	return x->e->line < y->e->line ? -1 : x->e->line > y->e->line;
+}
+
+/* The first (earliest) entry called id, or NULL. */
+static const struct entry_ref *
+find_entry(const struct entry_ref *v, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(v[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(v[lo].id, id) == 0 ? &v[lo] : NULL;
 }
 
 static int
-load_entry(struct assay_forms *f, long ii, xmlNode *en, struct entry *e,
-    struct assay_diag *d)
+add_secret(struct assay_forms *f, const char *s)
 {
-	const char *path = f->ixit_path;
-	xmlNode *c;
-	int errors = 0;
+	const char **v;
 
-	e->id = attr(en, "id");
+	if (s == NULL || *s == '\0')
+		return 0;
+	if ((v = grow(f->secrets, &f->asecrets, f->nsecrets, sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	f->secrets = v;
+	v[f->nsecrets++] = s;
+	return 0;
+}
+
+static int
+by_length_desc(const void *a, const void *b)
+{
+	size_t la = strlen(*(const char *const *)a);
+	size_t lb = strlen(*(const char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* Lists the item's field names into buf for a helpful message. */
+static void
+field_list(const struct assay_spec *s, size_t it, char *buf, size_t len)
+{
+	size_t k, o = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (k = 0; k < assay_spec_ixit_nfields(s, it) && o < len; k++) {
+		n = snprintf(buf + o, len - o, "%s\"%s\"", k ? ", " : "",
+		    assay_spec_ixit_field(s, it, k));
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+}
+
+static int
+ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
+    struct assay_diag *d, int *bad)
+{
+	const struct assay_spec *s = f->spec;
+	struct item *item = &f->items[it];
+	struct entry *e, *ne;
+	xmlNodePtr n;
+	char list[1024];
+	int ok = 1;
+
+	if ((ne = grow(item->entries, &item->aentries, item->nentries,
+	    sizeof(*ne))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	item->entries = ne;
+	e = &ne[item->nentries];
+	memset(e, 0, sizeof(*e));
 	e->line = line_of(en);
-	for (c = en->children; c != NULL; c = c->next) {
-		if (is_el(c, "field")) {
-			struct field *fl = realloc(e->fields, (e->nfields + 1) *
-			    sizeof(*fl));
+	if ((e->id = attr(en, "id", &ok)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	item->nentries++;
+
+	for (n = en->children; n != NULL; n = n->next) {
+		if (is_elem(n, "field")) {
+			struct field *fl, *nf;
 			char *sec;
 
-			if (fl == NULL)
+			if ((nf = grow(e->fields, &e->afields, e->nfields,
+			    sizeof(*nf))) == NULL)
 				return ASSAY_ERR_ALLOC;
-			e->fields = fl;
-			fl = &e->fields[e->nfields++];
+			e->fields = nf;
+			fl = &nf[e->nfields];
 			memset(fl, 0, sizeof(*fl));
-			fl->name = attr(c, "name");
-			fl->value = node_text(c);
-			sec = attr(c, "secret");
+			sec = attr(n, "secret", &ok);
 			fl->secret = sec != NULL && (strcmp(sec, "true") == 0 ||
 			    strcmp(sec, "1") == 0);
 			free(sec);
-			if (fl->name == NULL || fl->value == NULL)
+			fl->name = attr(n, "name", &ok);
+			fl->value = text_of(n, fl->secret);
+			if (!ok || fl->name == NULL || fl->value == NULL) {
+				free(fl->name);
+				free_secret(fl->value);
 				return ASSAY_ERR_ALLOC;
+			}
+			e->nfields++;
 			if (fl->secret && add_secret(f, fl->value) != 0)
 				return ASSAY_ERR_ALLOC;
-			if (ii >= 0 && assay_spec_ixit_field_find(f->spec,
-			    (size_t)ii, fl->name) < 0) {
-				assay_diag_add(d, path, line_of(c), "entry \"%s\": "
-				    "IXIT item %s has no field \"%s\"",
-				    e->id ? e->id : "", assay_spec_ixit_id(f->spec,
-				    (size_t)ii), fl->name);
-				errors++;
+			if (assay_spec_ixit_field_find(s, it, fl->name) < 0 &&
+			    strcasecmp(fl->name, EXTRA_FIELD) != 0) {
+				field_list(s, it, list, sizeof(list));
+				assay_diag_add(d, file, line_of(n), "item %s, "
+				    "entry \"%s\": unknown field \"%s\" (%s has: "
+				    "%s)", assay_spec_ixit_id(s, it), e->id,
+				    fl->name, assay_spec_ixit_id(s, it), list);
+				*bad = 1;
 			}
-		} else if (is_el(c, "ref")) {
-			struct ref *rf = realloc(e->refs, (e->nrefs + 1) *
-			    sizeof(*rf));
+		} else if (is_elem(n, "ref")) {
+			struct ref *rf, *nr;
+			char *svc, *itm, *ent;
 
-			if (rf == NULL)
+			svc = attr(n, "service", &ok);
+			itm = attr(n, "item", &ok);
+			ent = attr(n, "entry", &ok);
+			if (!ok) {
+				free(svc);
+				free(itm);
+				free(ent);
 				return ASSAY_ERR_ALLOC;
-			e->refs = rf;
-			rf = &e->refs[e->nrefs++];
+			}
+			if ((svc == NULL) == (ent == NULL) ||
+			    (svc != NULL && itm != NULL)) {
+				assay_diag_add(d, file, line_of(n), "entry \"%s\": "
+				    "a <ref> needs either service=\"ID\" or "
+				    "entry=\"ID\" (with optional item=\"ID\")",
+				    e->id);
+				*bad = 1;
+				free(svc);
+				free(itm);
+				free(ent);
+				continue;
+			}
+			if ((nr = grow(e->refs, &e->arefs, e->nrefs,
+			    sizeof(*nr))) == NULL) {
+				free(svc);
+				free(itm);
+				free(ent);
+				return ASSAY_ERR_ALLOC;
+			}
+			e->refs = nr;
+			rf = &nr[e->nrefs++];
 			memset(rf, 0, sizeof(*rf));
-			rf->item = attr(c, "item");
-			if ((rf->target = attr(c, "service")) == NULL)
-				rf->target = attr(c, "entry");
-			if (rf->target == NULL) {
-				assay_diag_add(d, path, line_of(c), "entry \"%s\": "
-				    "ref needs service=\"...\" or item and entry",
-				    e->id ? e->id : "");
-				rf->target = strdup("");
-				errors++;
+			rf->line = line_of(n);
+			if (svc != NULL) {
+				rf->service = 1;
+				rf->item = NULL;
+				rf->target = svc;
+			} else {
+				rf->item = itm;
+				rf->target = ent;
 			}
 		}
 	}
-	return errors ? ASSAY_ERR_FORM : 0;
-}
-
-/* Checks the refs once every entry and service is known. */
-static int
-check_refs(struct assay_forms *f, xmlNode *items, struct assay_diag *d)
-{
-	const char *path = f->ixit_path;
-	size_t i, k, j, m;
-	xmlNode *in, *en, *rn;
-	int errors = 0;
-
-	in = items ? items->children : NULL;
-	for (i = 0; i < f->nitems; i++) {
-		while (in != NULL && !is_el(in, "item"))
-			in = in->next;
-		en = in ? in->children : NULL;
-		for (k = 0; k < f->items[i].nentries; k++) {
-			struct entry *e = &f->items[i].entries[k];
-
-			while (en != NULL && !is_el(en, "entry"))
-				en = en->next;
-			rn = en ? en->children : NULL;
-			for (j = 0; j < e->nrefs; j++) {
-				struct ref *rf = &e->refs[j];
-				struct item *ti;
-				int found = 0;
-
-				while (rn != NULL && !is_el(rn, "ref"))
-					rn = rn->next;
-				if (rf->item == NULL) {
-					if (find_service(f, rf->target) < 0) {
-						assay_diag_add(d, path, line_of(rn),
-						    "entry \"%s\": ref to service "
-						    "\"%s\", which is not declared",
-						    e->id, rf->target);
-						errors++;
-					}
-				} else if ((ti = find_item(f, rf->item)) == NULL) {
-					assay_diag_add(d, path, line_of(rn),
-					    "entry \"%s\": ref to unknown IXIT item "
-					    "\"%s\"", e->id, rf->item);
-					errors++;
-				} else {
-					for (m = 0; m < ti->nentries; m++)
-						if (ti->entries[m].id != NULL &&
-						    strcmp(ti->entries[m].id,
-						    rf->target) == 0)
-							found = 1;
-					if (!found) {
-						assay_diag_add(d, path, line_of(rn),
-						    "entry \"%s\": ref to entry \"%s\", "
-						    "which item %s does not have",
-						    e->id, rf->target, rf->item);
-						errors++;
-					}
-				}
-				if (rn != NULL)
-					rn = rn->next;
-			}
-			if (en != NULL)
-				en = en->next;
-		}
-		if (in != NULL)
-			in = in->next;
-	}
-	return errors;
+	return 0;
 }
 
 static int
-load_ixit(struct assay_forms *f, xmlDoc *doc, struct assay_diag *d)
+ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
+    struct assay_diag *d)
 {
-	const char *path = f->ixit_path;
-	xmlNode *root = xmlDocGetRootElement(doc), *n, *c, *e;
-	size_t i, k, ni = assay_spec_nixit(f->spec);
-	int errors = 0, r;
-	char *v;
-	long port;
+	const struct assay_spec *s = f->spec;
+	xmlNodePtr root = xmlDocGetRootElement(doc), dut, n, sec, items;
+	size_t ni = assay_spec_nixit(s), i, k, j, nidx;
+	struct entry_ref *idx = NULL;
+	long long v;
+	int ok = 1, bad = 0, r = 0;
+	char **av;
 
-	/* Device under test: addresses and budget. */
-	n = child(root, "device-under-test");
-	for (c = n ? n->children : NULL; c != NULL; c = c->next) {
-		if (!is_el(c, "address"))
-			continue;
-		char **na = realloc(f->addresses, (f->naddresses + 1) *
-		    sizeof(*na));
-		if (na == NULL)
-			return ASSAY_ERR_ALLOC;
-		f->addresses = na;
-		f->addresses[f->naddresses++] = node_text(c);
-	}
-	f->max_conn = ASSAY_BUDGET_DEFAULT_CONNECTIONS;
+	f->max_connections = ASSAY_BUDGET_DEFAULT_CONNECTIONS;
 	f->max_rate = ASSAY_BUDGET_DEFAULT_RATE;
-	if ((c = child(n, "budget")) != NULL) {
-		if ((v = attr(c, "max-connections")) != NULL) {
-			f->max_conn = (int)strtol(v, NULL, 10);
-			free(v);
-		}
-		if ((v = attr(c, "max-rate")) != NULL) {
-			f->max_rate = (int)strtol(v, NULL, 10);
-			free(v);
-		}
-		if (f->max_conn < 1 || f->max_rate < 1) {
-			assay_diag_add(d, path, line_of(c), "budget: "
-			    "max-connections and max-rate must be at least 1");
-			errors++;
+	if ((f->items = calloc(ni ? ni : 1, sizeof(*f->items))) == NULL)
+		return ASSAY_ERR_ALLOC;
+
+	/* Addresses and budget. */
+	dut = child(root, "device-under-test");
+	for (n = dut->children; n != NULL; n = n->next) {
+		if (is_elem(n, "address")) {
+			if ((av = grow(f->addresses, &f->aaddresses, f->naddresses,
+			    sizeof(*av))) == NULL)
+				return ASSAY_ERR_ALLOC;
+			f->addresses = av;
+			if ((av[f->naddresses] = text_of(n, 0)) == NULL)
+				return ASSAY_ERR_ALLOC;
+			f->naddresses++;
+		} else if (is_elem(n, "budget")) {
+			static const char *const names[] = {
+				"max-connections", "max-rate" };
+			int *slots[] = { &f->max_connections, &f->max_rate };
+
+			for (k = 0; k < 2; k++) {
+				char *a = attr(n, names[k], &ok);
+
+				if (!ok)
+					return ASSAY_ERR_ALLOC;
+				if (a == NULL)
+					continue;
+				if (parse_int(a, 1, MAX_BUDGET, &v) != 0) {
+					assay_diag_add(d, file, line_of(n),
+					    "budget %s %s out of range 1..%d",
+					    names[k], a, MAX_BUDGET);
+					bad = 1;
+				} else
+					*slots[k] = (int)v;
+				free(a);
+			}
 		}
 	}
 
 	/* Services. */
-	for (c = child(child(root, "services"), "service"); c != NULL; c = c->next) {
-		struct service *s;
+	sec = child(root, "services");
+	for (n = sec->children; n != NULL; n = n->next) {
+		struct service *sv, *ns;
+		char *port;
+		long prev;
 
-		if (!is_el(c, "service"))
+		if (!is_elem(n, "service"))
 			continue;
-		if ((s = realloc(f->svc, (f->nsvc + 1) * sizeof(*s))) == NULL)
+		if (f->nservices == MAX_SERVICES) {
+			assay_diag_add(d, file, line_of(n), "more than %d "
+			    "services", MAX_SERVICES);
+			bad = 1;
+			break;
+		}
+		if ((ns = grow(f->services, &f->aservices, f->nservices,
+		    sizeof(*ns))) == NULL)
 			return ASSAY_ERR_ALLOC;
-		f->svc = s;
-		s = &f->svc[f->nsvc];
-		memset(s, 0, sizeof(*s));
-		s->id = attr(c, "id");
-		s->protocol = attr(c, "protocol");
-		s->transport = attr(c, "transport");
-		s->security = attr(c, "security");
-		s->address = attr(c, "address");
-		if (s->id == NULL)
-			s->id = strdup("");
-		if (s->transport == NULL)
-			s->transport = strdup("tcp");
-		if (s->security == NULL)
-			s->security = strdup("none");
-		if (s->protocol == NULL)
-			s->protocol = strdup("other");
-		s->description = (e = child(c, "description")) ? node_text(e) : NULL;
-		s->path = (e = child(c, "path")) ? node_text(e) : strdup("/");
-		v = attr(c, "port");
-		port = v ? strtol(v, NULL, 10) : 0;
-		free(v);
-		if (port < 1 || port > 65535) {
-			assay_diag_add(d, path, line_of(c), "service \"%s\": port "
-			    "%ld out of range (1..65535)", s->id, port);
-			errors++;
+		f->services = ns;
+		sv = &ns[f->nservices];
+		memset(sv, 0, sizeof(*sv));
+		sv->line = line_of(n);
+		sv->id = attr(n, "id", &ok);
+		sv->protocol = attr(n, "protocol", &ok);
+		sv->transport = attr(n, "transport", &ok);
+		sv->security = attr(n, "security", &ok);
+		sv->address = attr(n, "address", &ok);
+		f->nservices++;
+		if (!ok || sv->id == NULL || sv->protocol == NULL ||
+		    sv->transport == NULL || sv->security == NULL)
+			return ASSAY_ERR_ALLOC;
+		if (child(n, "description") != NULL &&
+		    (sv->description = text_of(child(n, "description"), 0)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		if (child(n, "path") != NULL &&
+		    (sv->path = text_of(child(n, "path"), 0)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		if ((port = attr(n, "port", &ok)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		if (parse_int(port, 1, 65535, &v) != 0) {
+			assay_diag_add(d, file, sv->line, "service \"%s\": port "
+			    "%s out of range 1..65535", sv->id, port);
+			bad = 1;
+		} else
+			sv->port = (int)v;
+		free(port);
+		if ((prev = find_service(f, sv->id)) >= 0 &&
+		    (size_t)prev != f->nservices - 1) {
+			assay_diag_add(d, file, sv->line, "duplicate service id "
+			    "\"%s\" (first at line %ld)", sv->id,
+			    f->services[prev].line);
+			bad = 1;
 		}
-		s->port = (int)port;
-		if (find_service(f, s->id) >= 0) {
-			assay_diag_add(d, path, line_of(c), "service id \"%s\" is "
-			    "used twice", s->id);
-			errors++;
-		}
-		f->nsvc++;
 	}
 
 	/* Credentials. */
-	for (c = child(child(root, "credentials"), "credential"); c != NULL;
-	    c = c->next) {
-		struct credential *cr;
+	if ((sec = child(root, "credentials")) != NULL) {
+		for (n = sec->children; n != NULL; n = n->next) {
+			struct credential *c, *nc;
 
-		if (!is_el(c, "credential"))
-			continue;
-		if ((cr = realloc(f->cred, (f->ncred + 1) * sizeof(*cr))) == NULL)
-			return ASSAY_ERR_ALLOC;
-		f->cred = cr;
-		cr = &f->cred[f->ncred];
-		memset(cr, 0, sizeof(*cr));
-		cr->id = attr(c, "id");
-		cr->service = attr(c, "service");
-		cr->username = (e = child(c, "username")) ? node_text(e) : strdup("");
-		cr->password = (e = child(c, "password")) ? node_text(e) : strdup("");
-		f->ncred++;
-		if (cr->id == NULL || cr->service == NULL || cr->username == NULL ||
-		    cr->password == NULL)
-			return ASSAY_ERR_ALLOC;
-		if (add_secret(f, cr->password) != 0)
-			return ASSAY_ERR_ALLOC;
-		if (find_service(f, cr->service) < 0) {
-			assay_diag_add(d, path, line_of(c), "credential \"%s\": "
-			    "service \"%s\" is not declared", cr->id, cr->service);
-			errors++;
-		}
-		for (i = 0; i + 1 < f->ncred; i++)
-			if (strcmp(f->cred[i].id, cr->id) == 0) {
-				assay_diag_add(d, path, line_of(c), "credential id "
-				    "\"%s\" is used twice", cr->id);
-				errors++;
-			}
-	}
-
-	/* Items: each of the spec's exactly once, in any order. */
-	if ((f->items = calloc(ni, sizeof(*f->items))) == NULL)
-		return ASSAY_ERR_ALLOC;
-	for (c = child(child(root, "items"), "item"); c != NULL; c = c->next) {
-		struct item *it;
-		long ii;
-		char *id;
-
-		if (!is_el(c, "item"))
-			continue;
-		id = attr(c, "id");
-		if (id == NULL || (ii = assay_spec_ixit_find(f->spec, id)) < 0) {
-			assay_diag_add(d, path, line_of(c), "IXIT item \"%s\" is not "
-			    "defined by TS 103 701", id ? id : "");
-			errors++;
-			free(id);
-			continue;
-		}
-		if (find_item(f, id) != NULL) {
-			assay_diag_add(d, path, line_of(c), "IXIT item %s listed "
-			    "twice", id);
-			errors++;
-			free(id);
-			continue;
-		}
-		it = &f->items[f->nitems++];
-		it->id = id;
-		for (e = c->children; e != NULL; e = e->next) {
-			struct entry *en;
-
-			if (!is_el(e, "entry"))
+			if (!is_elem(n, "credential"))
 				continue;
-			if ((en = realloc(it->entries, (it->nentries + 1) *
-			    sizeof(*en))) == NULL)
+			if (f->ncreds == MAX_CREDENTIALS) {
+				assay_diag_add(d, file, line_of(n), "more than "
+				    "%d credentials", MAX_CREDENTIALS);
+				bad = 1;
+				break;
+			}
+			if ((nc = grow(f->creds, &f->acreds, f->ncreds,
+			    sizeof(*nc))) == NULL)
 				return ASSAY_ERR_ALLOC;
-			it->entries = en;
-			en = &it->entries[it->nentries++];
-			memset(en, 0, sizeof(*en));
-			r = load_entry(f, ii, e, en, d);
-			if (r == ASSAY_ERR_ALLOC)
+			f->creds = nc;
+			c = &nc[f->ncreds];
+			memset(c, 0, sizeof(*c));
+			c->line = line_of(n);
+			c->id = attr(n, "id", &ok);
+			c->service = attr(n, "service", &ok);
+			c->username = text_of(child(n, "username"), 1);
+			c->password = text_of(child(n, "password"), 1);
+			f->ncreds++;
+			if (!ok || c->id == NULL || c->service == NULL ||
+			    c->username == NULL || c->password == NULL)
+				return ASSAY_ERR_ALLOC;
+			if ((r = add_secret(f, c->password)) != 0)
 				return r;
-			if (r != 0)
-				errors++;
-			if (en->id == NULL)
-				en->id = strdup("");
-		}
-	}
-	for (i = 0; i < ni; i++)
-		if (find_item(f, assay_spec_ixit_id(f->spec, i)) == NULL) {
-			assay_diag_add(d, path, line_of(child(root, "items")),
-			    "IXIT item %s (%s) is missing", assay_spec_ixit_id(f->spec,
-			    i), assay_spec_ixit_name(f->spec, i));
-			errors++;
-		}
-	/* Entry ids are unique across the form. */
-	for (i = 0; i < f->nitems; i++) {
-		for (k = 0; k < f->items[i].nentries; k++) {
-			const char *id = f->items[i].entries[k].id;
-			size_t i2, k2;
-			int dup = 0;
-
-			for (i2 = 0; i2 <= i && !dup; i2++)
-				for (k2 = 0; k2 < f->items[i2].nentries; k2++) {
-					if (i2 == i && k2 >= k)
-						break;
-					if (strcmp(f->items[i2].entries[k2].id,
-					    id) == 0)
-						dup = 1;
+			for (k = 0; k + 1 < f->ncreds; k++) {
+				if (strcmp(f->creds[k].id, c->id) == 0) {
+					assay_diag_add(d, file, c->line,
+					    "duplicate credential id \"%s\" "
+					    "(first at line %ld)", c->id,
+					    f->creds[k].line);
+					bad = 1;
+					break;
 				}
-			if (dup) {
-				assay_diag_add(d, path, f->items[i].entries[k].line,
-				    "entry id \"%s\" is used twice", id);
-				errors++;
+			}
+			if (find_service(f, c->service) < 0) {
+				assay_diag_add(d, file, c->line, "credential "
+				    "\"%s\": service \"%s\" does not exist",
+				    c->id, c->service);
+				bad = 1;
 			}
 		}
 	}
-	errors += check_refs(f, child(root, "items"), d);
-	return errors ? ASSAY_ERR_FORM : 0;
+
+	/* Items and their entries. */
+	items = child(root, "items");
+	for (n = items->children; n != NULL; n = n->next) {
+		xmlNodePtr en;
+		char *id;
+		long it;
+
+		if (!is_elem(n, "item"))
+			continue;
+		if ((id = attr(n, "id", &ok)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		if ((it = assay_spec_ixit_find(s, id)) < 0) {
+			assay_diag_add(d, file, line_of(n), "unknown IXIT item "
+			    "\"%s\" (not in TS 103 701 V1.1.1)", id);
+			bad = 1;
+			free(id);
+			continue;
+		}
+		if (f->items[it].line != 0) {
+			assay_diag_add(d, file, line_of(n), "IXIT item %s listed "
+			    "twice (first at line %ld)", id, f->items[it].line);
+			bad = 1;
+			free(id);
+			continue;
+		}
+		free(id);
+		f->items[it].line = line_of(n);
+		for (en = n->children; en != NULL; en = en->next) {
+			if (!is_elem(en, "entry"))
+				continue;
+			if ((r = ixit_entry(f, (size_t)it, en, file, d,
+			    &bad)) != 0)
+				return r;
+		}
+	}
+	for (i = 0; i < ni; i++) {
+		if (f->items[i].line == 0) {
+			assay_diag_add(d, file, line_of(items), "IXIT item %s "
+			    "missing (%s)", assay_spec_ixit_id(s, i),
+			    assay_spec_ixit_name(s, i));
+			bad = 1;
+		}
+	}
+
+	/*
+	 * Entry ids are unique across the form; references resolve.  A
+	 * sorted index keeps this O(n log n) on a hostile 4 MiB form.
+	 */
+	for (i = 0, nidx = 0; i < ni; i++)
+		nidx += f->items[i].nentries;
+	if ((idx = calloc(nidx ? nidx : 1, sizeof(*idx))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (i = 0, j = 0; i < ni; i++) {
+		for (k = 0; k < f->items[i].nentries; k++, j++) {
+			idx[j].id = f->items[i].entries[k].id;
+			idx[j].item = i;
+			idx[j].e = &f->items[i].entries[k];
+		}
+	}
+	qsort(idx, nidx, sizeof(*idx), entry_ref_cmp);
+	for (j = 1; j < nidx; j++) {
+		if (strcmp(idx[j].id, idx[j - 1].id) == 0) {
+			assay_diag_add(d, file, idx[j].e->line, "duplicate "
+			    "entry id \"%s\" (first at line %ld)", idx[j].id,
+			    find_entry(idx, nidx, idx[j].id)->e->line);
+			bad = 1;
+		}
+	}
+	for (i = 0; i < ni && r == 0; i++) {
+		for (k = 0; k < f->items[i].nentries && r == 0; k++) {
+			struct entry *e = &f->items[i].entries[k];
+
+			for (j = 0; j < e->nrefs; j++) {
+				struct ref *rf = &e->refs[j];
+				const struct entry_ref *t;
+
+				if (rf->service) {
+					if (find_service(f, rf->target) < 0) {
+						assay_diag_add(d, file,
+						    rf->line, "entry \"%s\": "
+						    "ref to service \"%s\", "
+						    "which does not exist",
+						    e->id, rf->target);
+						bad = 1;
+					}
+					continue;
+				}
+				if ((t = find_entry(idx, nidx, rf->target)) == NULL) {
+					assay_diag_add(d, file, rf->line,
+					    "entry \"%s\": ref to entry \"%s\", "
+					    "which does not exist", e->id,
+					    rf->target);
+					bad = 1;
+				} else if (rf->item != NULL &&
+				    strcmp(rf->item,
+				    assay_spec_ixit_id(s, t->item)) != 0) {
+					assay_diag_add(d, file, rf->line,
+					    "entry \"%s\": ref says entry \"%s\" "
+					    "is in item %s, but it is in %s",
+					    e->id, rf->target, rf->item,
+					    assay_spec_ixit_id(s, t->item));
+					bad = 1;
+				} else if (rf->item == NULL &&
+				    (rf->item = strdup(assay_spec_ixit_id(s,
+				    t->item))) == NULL) {
+					/* Without item=, name the target's item. */
+					r = ASSAY_ERR_ALLOC;
+					break;
+				}
+			}
+		}
+	}
+	free(idx);
+	if (r != 0)
+		return r;
+	if (f->nsecrets > 1)
+		qsort(f->secrets, f->nsecrets, sizeof(*f->secrets),
+		    by_length_desc);
+	return bad ? ASSAY_ERR_FORM : 0;
 }
 
-/* --- load / free --------------------------------------------------------- */
+/* --- load / free ------------------------------------------------------- */
 
-static int
-cmp_len_desc(const void *a, const void *b)
+static void
+free_entry(struct entry *e)
 {
-	size_t x = strlen(*(const char *const *)a);
-	size_t y = strlen(*(const char *const *)b);
+	size_t j;
 
-	return (x < y) - (x > y);
+	free(e->id);
+	for (j = 0; j < e->nfields; j++) {
+		free(e->fields[j].name);
+		if (e->fields[j].secret)
+			free_secret(e->fields[j].value);
+		else
+			free(e->fields[j].value);
+	}
+	free(e->fields);
+	for (j = 0; j < e->nrefs; j++) {
+		free(e->refs[j].item);
+		free(e->refs[j].target);
+	}
+	free(e->refs);
 }
 
 void
 assay_forms_free(struct assay_forms *f)
 {
-	size_t i, k, j;
+	size_t i, k, ni;
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < NDEVICE; i++)
-		free(f->device[i]);
+	ni = f->spec != NULL ? assay_spec_nixit(f->spec) : 0;
+	if (f->prov != NULL && f->spec != NULL)
+		for (i = 0; i < assay_spec_nprovisions(f->spec); i++)
+			free(f->prov[i].detail);
+	free(f->prov);
+	free(f->cond);
+	free(f->cond_line);
+	free(f->ics_path);
+	free(f->ixit_path);
+	free(f->manufacturer);
+	free(f->model);
+	free(f->hw_version);
+	free(f->fw_version);
+	free(f->description);
 	for (i = 0; i < f->nserials; i++)
 		free(f->serials[i]);
 	free(f->serials);
 	free(f->standard);
 	free(f->version);
 	free(f->profile);
-	if (f->prov != NULL)
-		for (i = 0; i < f->nprov; i++) {
-			free(f->prov[i].id);
-			free(f->prov[i].detail);
-		}
-	free(f->prov);
 	for (i = 0; i < f->naddresses; i++)
 		free(f->addresses[i]);
 	free(f->addresses);
-	for (i = 0; i < f->nsvc; i++) {
-		free(f->svc[i].id);
-		free(f->svc[i].protocol);
-		free(f->svc[i].transport);
-		free(f->svc[i].security);
-		free(f->svc[i].address);
-		free(f->svc[i].description);
-		free(f->svc[i].path);
+	for (i = 0; i < f->nservices; i++) {
+		free(f->services[i].id);
+		free(f->services[i].protocol);
+		free(f->services[i].transport);
+		free(f->services[i].security);
+		free(f->services[i].address);
+		free(f->services[i].description);
+		free(f->services[i].path);
 	}
-	free(f->svc);
-	for (i = 0; i < f->ncred; i++) {
-		free(f->cred[i].id);
-		free(f->cred[i].service);
-		free(f->cred[i].username);
-		wipe_free(f->cred[i].password);
+	free(f->services);
+	for (i = 0; i < f->ncreds; i++) {
+		free(f->creds[i].id);
+		free(f->creds[i].service);
+		free(f->creds[i].username);
+		free_secret(f->creds[i].password);
 	}
-	free(f->cred);
-	if (f->items != NULL)
-		for (i = 0; i < f->nitems; i++) {
-			for (k = 0; k < f->items[i].nentries; k++) {
-				struct entry *e = &f->items[i].entries[k];
-
-				for (j = 0; j < e->nfields; j++) {
-					free(e->fields[j].name);
-					if (e->fields[j].secret)
-						wipe_free(e->fields[j].value);
-					else
-						free(e->fields[j].value);
-				}
-				free(e->fields);
-				for (j = 0; j < e->nrefs; j++) {
-					free(e->refs[j].item);
-					free(e->refs[j].target);
-				}
-				free(e->refs);
-				free(e->id);
-			}
+	free(f->creds);
+	if (f->items != NULL) {
+		for (i = 0; i < ni; i++) {
+			for (k = 0; k < f->items[i].nentries; k++)
+				free_entry(&f->items[i].entries[k]);
 			free(f->items[i].entries);
-			free(f->items[i].id);
 		}
+	}
 	free(f->items);
 	free(f->secrets);
-	free(f->ics_path);
-	free(f->ixit_path);
 	assay_spec_free(f->spec);
 	free(f);
+}
+
+/* Keeps the first (most telling) error of a load. */
+static void
+keep(int *r, int e)
+{
+	if (*r == 0)
+		*r = e;
 }
 
 int
@@ -1057,46 +1473,75 @@ assay_forms_load(const char *datadir, const char *ics_path,
     const char *ixit_path, struct assay_forms **out, struct assay_diag *d)
 {
 	struct assay_forms *f = NULL;
-	xmlDoc *ics = NULL, *ixit = NULL;
-	char xsd[4200];
-	int r, r2, ri = 0, rx = 0;
+	xmlDocPtr ics = NULL, ixit = NULL;
+	char xsd[PATH_MAX];
+	int r = 0, e;
 
-	*out = NULL;
+	if (out != NULL)
+		*out = NULL;
+	if (datadir == NULL || ics_path == NULL || ixit_path == NULL ||
+	    out == NULL)
+		return ASSAY_ERR_INVALID_ARG;
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
 	    (f->ics_path = strdup(ics_path)) == NULL ||
 	    (f->ixit_path = strdup(ixit_path)) == NULL) {
-		assay_forms_free(f);
-		return ASSAY_ERR_ALLOC;
+		r = ASSAY_ERR_ALLOC;
+		goto out;
 	}
-	/* Both forms are always checked, so both get their problems listed. */
-	snprintf(xsd, sizeof(xsd), "%s/ics/ics.xsd", datadir);
-	ri = parse_form(ics_path, xsd, &ics, f->ics_sha, d);
+
+	/* Both forms are always read, so both kinds of error are reported. */
+	if ((size_t)snprintf(xsd, sizeof(xsd), "%s/ics/ics.xsd", datadir) >=
+	    sizeof(xsd)) {
+		r = ASSAY_ERR_TOO_BIG;
+		goto out;
+	}
+	if ((e = load_xml(ics_path, xsd, "ics", &ics, f->ics_sha256, d)) != 0)
+		keep(&r, e);
 	snprintf(xsd, sizeof(xsd), "%s/ixit/ixit.xsd", datadir);
-	rx = parse_form(ixit_path, xsd, &ixit, f->ixit_sha, d);
-	r = ri != 0 ? ri : rx;
-	if (ri == 0) {
-		ri = load_ics(f, ics, datadir, d);
-		if (ri != 0 && r == 0)
-			r = ri;
+	if ((e = load_xml(ixit_path, xsd, "ixit", &ixit, f->ixit_sha256, d)) != 0)
+		keep(&r, e);
+
+	if (ics != NULL) {
+		if ((e = ics_standard(f, ics)) != 0) {
+			r = e;
+			goto out;
+		}
+		if (strcmp(f->version, "2.1.1") != 0) {
+			assay_diag_add(d, ics_path,
+			    line_of(child(xmlDocGetRootElement(ics), "standard")),
+			    "EN 303 645 version \"%s\" is not supported: Assay "
+			    "has data for V2.1.1 only", f->version);
+			keep(&r, ASSAY_ERR_FORM);
+			free_doc(ics);
+			ics = NULL;
+		}
 	}
-	if (rx == 0 && f->spec != NULL) {
-		r2 = load_ixit(f, ixit, d);
-		if (r2 != 0 && r == 0)
-			r = r2;
+	/* The IXIT is TS 103 701 V1.1.1 whatever the ICS says. */
+	if (ics != NULL || ixit != NULL) {
+		if ((e = assay_spec_load(datadir, "2.1.1", &f->spec, d)) != 0) {
+			keep(&r, e);
+			goto out;
+		}
 	}
-	xmlFreeDoc(ics);
-	xmlFreeDoc(ixit);
+	if (ics != NULL && (e = ics_load(f, ics, ics_path, d)) != 0) {
+		keep(&r, e);
+		if (e != ASSAY_ERR_FORM)
+			goto out;
+	}
+	if (ixit != NULL && (e = ixit_load(f, ixit, ixit_path, d)) != 0)
+		keep(&r, e);
+ out:
+	free_doc(ics);
+	free_doc(ixit);
 	if (r != 0) {
 		assay_forms_free(f);
 		return r;
 	}
-	if (f->nsecrets > 1)
-		qsort(f->secrets, f->nsecrets, sizeof(*f->secrets), cmp_len_desc);
 	*out = f;
 	return 0;
 }
 
-/* --- accessors ----------------------------------------------------------- */
+/* --- accessors --------------------------------------------------------- */
 
 const struct assay_spec *
 assay_forms_spec(const struct assay_forms *f)
@@ -1119,23 +1564,30 @@ assay_forms_ixit_path(const struct assay_forms *f)
 const char *
 assay_forms_ics_sha256(const struct assay_forms *f)
 {
-	return f->ics_sha;
+	return f->ics_sha256;
 }
 
 const char *
 assay_forms_ixit_sha256(const struct assay_forms *f)
 {
-	return f->ixit_sha;
+	return f->ixit_sha256;
 }
 
 const char *
 assay_forms_device(const struct assay_forms *f, const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < NDEVICE; i++)
-		if (strcmp(key, device_keys[i]) == 0)
-			return f->device[i];
+	if (f == NULL || key == NULL)
+		return NULL;
+	if (strcmp(key, "manufacturer") == 0)
+		return f->manufacturer;
+	if (strcmp(key, "model") == 0)
+		return f->model;
+	if (strcmp(key, "hardware-version") == 0)
+		return f->hw_version;
+	if (strcmp(key, "firmware-version") == 0)
+		return f->fw_version;
+	if (strcmp(key, "description") == 0)
+		return f->description;
 	return NULL;
 }
 
@@ -1173,21 +1625,26 @@ int
 assay_forms_support(const struct assay_forms *f, const char *provision_id,
     enum assay_support *support, const char **detail)
 {
-	long i = assay_spec_provision_find(f->spec, provision_id);
+	long pi;
 
-	if (i < 0 || f->prov[i].id == NULL)
+	if (f == NULL || provision_id == NULL ||
+	    (pi = assay_spec_provision_find(f->spec, provision_id)) < 0 ||
+	    f->prov[pi].line == 0)
 		return ASSAY_ERR_NOT_FOUND;
-	*support = f->prov[i].support;
-	*detail = f->prov[i].detail;
+	if (support != NULL)
+		*support = f->prov[pi].support;
+	if (detail != NULL)
+		*detail = f->prov[pi].detail;
 	return 0;
 }
 
 int
 assay_forms_condition(const struct assay_forms *f, int number)
 {
-	if (number < 1 || number >= 64)
+	if (f == NULL || number < 1 ||
+	    (size_t)number > assay_spec_nconditions(f->spec))
 		return -1;
-	return f->cond[number];
+	return f->cond[number - 1];
 }
 
 const char *
@@ -1201,76 +1658,87 @@ assay_support_name(enum assay_support s)
 	return "?";
 }
 
-static const struct entry *
-get_entry(const struct assay_forms *f, const char *item, size_t k)
+static const struct item *
+item_of(const struct assay_forms *f, const char *item)
 {
-	const struct item *it = find_item(f, item);
+	long it;
 
-	if (it == NULL || k >= it->nentries)
+	if (f == NULL || item == NULL ||
+	    (it = assay_spec_ixit_find(f->spec, item)) < 0)
 		return NULL;
-	return &it->entries[k];
+	return &f->items[it];
+}
+
+static const struct entry *
+entry_of(const struct assay_forms *f, const char *item, size_t k)
+{
+	const struct item *it = item_of(f, item);
+
+	return it != NULL && k < it->nentries ? &it->entries[k] : NULL;
 }
 
 size_t
 assay_forms_nentries(const struct assay_forms *f, const char *item)
 {
-	const struct item *it = find_item(f, item);
+	const struct item *it = item_of(f, item);
 
-	return it ? it->nentries : 0;
+	return it != NULL ? it->nentries : 0;
 }
 
 const char *
 assay_forms_entry_id(const struct assay_forms *f, const char *item, size_t k)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e ? e->id : NULL;
+	return e != NULL ? e->id : NULL;
 }
 
 size_t
 assay_forms_entry_nfields(const struct assay_forms *f, const char *item,
     size_t k)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e ? e->nfields : 0;
+	return e != NULL ? e->nfields : 0;
 }
 
 const char *
 assay_forms_entry_field_name(const struct assay_forms *f, const char *item,
     size_t k, size_t j)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e && j < e->nfields ? e->fields[j].name : NULL;
+	return e != NULL && j < e->nfields ? e->fields[j].name : NULL;
 }
 
 const char *
 assay_forms_entry_field_value(const struct assay_forms *f, const char *item,
     size_t k, size_t j)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e && j < e->nfields ? e->fields[j].value : NULL;
+	return e != NULL && j < e->nfields ? e->fields[j].value : NULL;
 }
 
 int
 assay_forms_entry_field_secret(const struct assay_forms *f, const char *item,
     size_t k, size_t j)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e && j < e->nfields ? e->fields[j].secret : 0;
+	return e != NULL && j < e->nfields ? e->fields[j].secret : 0;
 }
 
 const char *
 assay_forms_entry_field(const struct assay_forms *f, const char *item,
     size_t k, const char *name)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 	size_t j;
 
-	for (j = 0; e != NULL && j < e->nfields; j++)
+	if (e == NULL || name == NULL)
+		return NULL;
+	for (j = 0; j < e->nfields; j++)
 		if (strcasecmp(e->fields[j].name, name) == 0)
 			return e->fields[j].value;
 	return NULL;
@@ -1280,27 +1748,27 @@ size_t
 assay_forms_entry_nrefs(const struct assay_forms *f, const char *item,
     size_t k)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e ? e->nrefs : 0;
+	return e != NULL ? e->nrefs : 0;
 }
 
 const char *
 assay_forms_entry_ref_item(const struct assay_forms *f, const char *item,
     size_t k, size_t j)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e && j < e->nrefs ? e->refs[j].item : NULL;
+	return e != NULL && j < e->nrefs ? e->refs[j].item : NULL;
 }
 
 const char *
 assay_forms_entry_ref_target(const struct assay_forms *f, const char *item,
     size_t k, size_t j)
 {
-	const struct entry *e = get_entry(f, item, k);
+	const struct entry *e = entry_of(f, item, k);
 
-	return e && j < e->nrefs ? e->refs[j].target : NULL;
+	return e != NULL && j < e->nrefs ? e->refs[j].target : NULL;
 }
 
 size_t
@@ -1318,7 +1786,7 @@ assay_forms_address(const struct assay_forms *f, size_t i)
 int
 assay_forms_budget_max_connections(const struct assay_forms *f)
 {
-	return f->max_conn;
+	return f->max_connections;
 }
 
 int
@@ -1330,93 +1798,99 @@ assay_forms_budget_max_rate(const struct assay_forms *f)
 size_t
 assay_forms_nservices(const struct assay_forms *f)
 {
-	return f->nsvc;
+	return f->nservices;
 }
 
 long
 assay_forms_service_find(const struct assay_forms *f, const char *id)
 {
+	if (f == NULL || id == NULL)
+		return -1;
 	return find_service(f, id);
 }
 
 const char *
 assay_forms_service_id(const struct assay_forms *f, size_t i)
 {
-	return f->svc[i].id;
+	return i < f->nservices ? f->services[i].id : NULL;
 }
 
 const char *
 assay_forms_service_protocol(const struct assay_forms *f, size_t i)
 {
-	return f->svc[i].protocol;
+	return i < f->nservices ? f->services[i].protocol : NULL;
 }
 
 const char *
 assay_forms_service_transport(const struct assay_forms *f, size_t i)
 {
-	return f->svc[i].transport;
+	return i < f->nservices ? f->services[i].transport : NULL;
 }
 
 int
 assay_forms_service_port(const struct assay_forms *f, size_t i)
 {
-	return f->svc[i].port;
+	return i < f->nservices ? f->services[i].port : 0;
 }
 
 const char *
 assay_forms_service_security(const struct assay_forms *f, size_t i)
 {
-	return f->svc[i].security;
+	return i < f->nservices ? f->services[i].security : NULL;
 }
 
 const char *
 assay_forms_service_address(const struct assay_forms *f, size_t i)
 {
-	if (f->svc[i].address != NULL)
-		return f->svc[i].address;
-	return f->naddresses > 0 ? f->addresses[0] : "127.0.0.1";
+	if (i >= f->nservices)
+		return NULL;
+	if (f->services[i].address != NULL)
+		return f->services[i].address;
+	return f->naddresses > 0 ? f->addresses[0] : NULL;
 }
 
 const char *
 assay_forms_service_description(const struct assay_forms *f, size_t i)
 {
-	return f->svc[i].description;
+	return i < f->nservices ? f->services[i].description : NULL;
 }
 
 const char *
 assay_forms_service_path(const struct assay_forms *f, size_t i)
 {
-	return f->svc[i].path ? f->svc[i].path : "/";
+	if (i >= f->nservices)
+		return NULL;
+	return f->services[i].path != NULL ? f->services[i].path : "/";
 }
 
 size_t
 assay_forms_ncredentials(const struct assay_forms *f)
 {
-	return f->ncred;
+	return f->ncreds;
 }
 
 const char *
 assay_forms_credential_id(const struct assay_forms *f, size_t i)
 {
-	return f->cred[i].id;
+	return i < f->ncreds ? f->creds[i].id : NULL;
 }
 
 const char *
 assay_forms_credential_service(const struct assay_forms *f, size_t i)
 {
-	return f->cred[i].service;
+	return i < f->ncreds ? f->creds[i].service : NULL;
 }
 
 const char *
 assay_forms_credential_username(const struct assay_forms *f, size_t i)
 {
-	return f->cred[i].username;
+	return i < f->ncreds ? f->creds[i].username : NULL;
 }
 
 const char *
 assay_forms_credential_password(const struct assay_forms *f, size_t i)
 {
-	return f->cred[i].password;
+	return i < f->ncreds ? f->creds[i].password : NULL;
 }
 
 size_t

@@ -1,57 +1,79 @@
 #!/bin/bash
-# `assay check` and `assay init` from the command line: the examples are
-# valid (exit 0); each broken example exits 2 and names file:line and the
-# cause written in its "<!-- expect: ... -->" comment; --format json parses;
-# the templates written by `assay init` do not validate until filled in.
+# e2e_check.sh - `assay check` on the example forms, the broken examples
+# and the templates, as a user runs it.  Env: ASSAY_BIN, ASSAY_SOURCE_DIR.
 set -u
-BIN=${ASSAY_BIN:?}
-SRC=${ASSAY_SOURCE_DIR:?}
-T=$(mktemp -d /tmp/assay-e2e-check-XXXXXX)
-trap 'rm -rf "$T"' EXIT
+bin=${ASSAY_BIN:?set ASSAY_BIN}
+src=${ASSAY_SOURCE_DIR:?set ASSAY_SOURCE_DIR}
+ics_ok=$src/ics/examples/smart-camera.xml
+ixit_ok=$src/ixit/examples/smart-camera.xml
+tmp=$(mktemp -d /tmp/assay-e2e-check-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
 fails=0
-ok() { echo "ok - $*"; }
-bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
-ICS=$SRC/ics/examples/smart-camera.xml
-IXIT=$SRC/ixit/examples/smart-camera.xml
 
-"$BIN" check --ics "$ICS" --ixit "$IXIT" >"$T/out" 2>&1 && ok "examples valid" || bad "examples: $(cat "$T/out")"
-"$BIN" check --ics "$ICS" --ixit "$IXIT" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["valid"] is True and d["problems"] == []' &&
-	ok "json output for valid forms" || bad "json output for valid forms"
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
 
-for f in "$SRC"/ics/examples/broken/*.xml "$SRC"/ixit/examples/broken/*.xml; do
-	expect=$(sed -n 's/.*<!-- expect: \(.*\) -->.*/\1/p' "$f" | head -1)
-	case $f in
-	*/ics/*) args=(--ics "$f" --ixit "$IXIT") ;;
-	*) args=(--ics "$ICS" --ixit "$f") ;;
-	esac
-	"$BIN" check "${args[@]}" >"$T/out" 2>&1
-	code=$?
-	name=${f#"$SRC"/}
-	if [ $code -eq 2 ] && grep -qE "^$f:[0-9]+: .*$(printf '%s' "$expect" | sed 's/[][\.*^$()|+?{}]/\\&/g')" "$T/out"; then
-		ok "$name: exit 2, $(grep -m1 -oE "^$f:[0-9]+" "$T/out" | sed "s|$SRC/||")"
+# 1. The examples are valid: exit 0.
+if ! "$bin" check --ics "$ics_ok" --ixit "$ixit_ok" >"$tmp/out" 2>&1; then
+	cat "$tmp/out" >&2
+	fail "examples do not validate"
+fi
+grep -q "valid ICS" "$tmp/out" || fail "no 'valid ICS' line"
+
+# 2. Each broken example: exit 2, FILE:LINE: and the cause its first line names.
+check_broken() {
+	local kind=$1 f=$2 expect out rc
+	expect=$(sed -n '1s/^<!-- expect: \(.*\) -->$/\1/p' "$f")
+	[ -n "$expect" ] || { fail "$f: no '<!-- expect: ... -->' on line 1"; return; }
+	if [ "$kind" = ics ]; then
+		"$bin" check --ics "$f" --ixit "$ixit_ok" >"$tmp/out" 2>&1
 	else
-		bad "$name: exit $code, expected \"$expect\" at file:line; got: $(head -3 "$T/out")"
+		"$bin" check --ics "$ics_ok" --ixit "$f" >"$tmp/out" 2>&1
 	fi
-	"$BIN" check "${args[@]}" --format json >"$T/json" 2>/dev/null
-	python3 - "$T/json" "$expect" <<'PY' || bad "$name: json"
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "$f: exit $rc, expected 2"
+	if ! grep -F -- "$expect" "$tmp/out" | grep -Eq -- "^$f:[0-9]+: "; then
+		cat "$tmp/out" >&2
+		fail "$f: no '$f:LINE: ...$expect...'"
+	fi
+}
+n=0
+for kind in ics ixit; do
+	for f in "$src/$kind/examples/broken/"*.xml; do
+		check_broken "$kind" "$f"
+		n=$((n + 1))
+	done
+done
+[ "$n" -ge 10 ] || fail "only $n broken examples"
+
+# 3. JSON output parses, valid and invalid.
+"$bin" check --format json --ics "$ics_ok" --ixit "$ixit_ok" >"$tmp/ok.json" ||
+	fail "json check of the examples failed"
+python3 -m json.tool "$tmp/ok.json" >/dev/null || fail "json (valid) does not parse"
+"$bin" check --format json --ics "$src/ics/examples/broken/doctype.xml" \
+    --ixit "$src/ixit/examples/broken/port-out-of-range.xml" >"$tmp/bad.json"
+[ $? -eq 2 ] || fail "json check of broken forms: expected exit 2"
+python3 -m json.tool "$tmp/bad.json" >/dev/null || fail "json (invalid) does not parse"
+python3 - "$tmp/bad.json" <<'PY' || fail "json problems lack file/line/message"
 import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["valid"] is False
-assert any(sys.argv[2] in p["message"] and p["line"] > 0 for p in d["problems"]), d
+j = json.load(open(sys.argv[1]))
+assert j["valid"] is False
+msgs = [p["message"] for p in j["problems"]]
+assert any("DOCTYPE" in m for m in msgs), msgs
+assert any(p["line"] == 12 and "port 70000 out of range" in p["message"] for p in j["problems"]), msgs
 PY
-done
 
-"$BIN" init "$T/new" >/dev/null && [ -s "$T/new/ics.xml" ] && [ -s "$T/new/ixit.xml" ] && ok "init writes templates" || bad "init"
-"$BIN" init "$T/new" >/dev/null 2>&1; [ $? -eq 2 ] && ok "init refuses to overwrite" || bad "init overwrote"
-"$BIN" check --ics "$T/new/ics.xml" --ixit "$T/new/ixit.xml" >"$T/out" 2>&1
-[ $? -eq 2 ] && grep -q "TODO" "$T/out" && ok "unfilled templates do not validate, naming the TODOs" || bad "templates: $(head -3 "$T/out")"
-"$BIN" check --ics "$ICS" >/dev/null 2>&1; [ $? -eq 2 ] && ok "missing --ixit: exit 2" || bad "missing --ixit"
-"$BIN" check --help | grep -q "usage: assay check" && ok "check --help" || bad "check --help"
-for c in init check list run demo keygen sign verify; do
-	"$BIN" $c --help >/dev/null 2>&1 || bad "$c --help"
-done
-"$BIN" --version | grep -q "^assay " && ok "--version" || bad "--version"
-"$BIN" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok "unknown subcommand: exit 2" || bad "unknown subcommand"
+# 4. Fresh templates from `assay init` do not validate, and say why.
+"$bin" init "$tmp/new" >/dev/null || fail "assay init failed"
+"$bin" check --ics "$tmp/new/ics.xml" --ixit "$tmp/new/ixit.xml" >"$tmp/out" 2>&1
+[ $? -eq 2 ] || fail "templates validate, but must not until filled in"
+grep -q "ics.xml:[0-9]*: .*'TODO'" "$tmp/out" || fail "template ICS: no TODO message"
+grep -q "ixit.xml:[0-9]*: .*port" "$tmp/out" || fail "template IXIT: no port message"
 
-echo "$fails failure(s)"
-[ $fails -eq 0 ]
+if [ "$fails" -ne 0 ]; then
+	echo "$fails failure(s)" >&2
+	exit 1
+fi
+echo "e2e_check: ok ($n broken examples)"

@@ -1,342 +1,496 @@
 /*
- * test_forms.c - the ICS and IXIT loader: the examples validate; each kind
- * of mistake gives its named error at the right line; hostile XML is
- * refused quickly, without reading files or the network, in bounded memory.
+ * test_forms.c - the ICS/IXIT loader: examples, every kind of mistake
+ * (with its line), and hostile XML.
  */
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include "diag.h"
 #include "error.h"
 #include "forms.h"
+#include "probe.h"
+#include "spec.h"
 #include "testutil.h"
 
-#define ICS_EX	"ics/examples/smart-camera.xml"
-#define IXIT_EX	"ixit/examples/smart-camera.xml"
+#define ICS_EX		"ics/examples/smart-camera.xml"
+#define IXIT_EX		"ixit/examples/smart-camera.xml"
+#define FAST_MS		1000
 
-static char *ics_text, *ixit_text, *tmpdir;
+static char *tmpdir;
 
 static int
 setup(void **state)
 {
-	(void)state;
-	ics_text = tu_read_file(tu_src(ICS_EX), NULL);
-	ixit_text = tu_read_file(tu_src(IXIT_EX), NULL);
 	tmpdir = tu_mkdtemp("forms");
-	return ics_text && ixit_text && tmpdir ? 0 : -1;
+	return tmpdir == NULL ? -1 : 0;
 }
 
 static int
 teardown(void **state)
 {
-	(void)state;
-	free(ics_text);
-	free(ixit_text);
 	tu_rmrf(tmpdir);
 	free(tmpdir);
 	return 0;
 }
 
-/* Line (1-based) of the first occurrence of needle in text, or 0. */
-static long
-line_of(const char *text, const char *needle)
+static const char *
+tmp_path(const char *name)
 {
-	const char *p = strstr(text, needle), *q;
-	long line = 1;
+	static char p[4096];
 
-	if (p == NULL)
-		return 0;
-	for (q = text; q < p; q++)
-		if (*q == '\n')
-			line++;
-	return line;
-}
-
-/* text with the first occurrence of from replaced by to (malloc'd). */
-static char *
-replace(const char *text, const char *from, const char *to)
-{
-	const char *p = strstr(text, from);
-	char *out;
-
-	assert_non_null(p);
-	out = malloc(strlen(text) - strlen(from) + strlen(to) + 1);
-	assert_non_null(out);
-	memcpy(out, text, (size_t)(p - text));
-	strcpy(out + (p - text), to);
-	strcat(out, p + strlen(from));
-	return out;
-}
-
-static char *
-write_tmp(const char *name, const char *text, size_t len)
-{
-	char *path;
-
-	assert_true(asprintf(&path, "%s/%s", tmpdir, name) > 0);
-	assert_int_equal(tu_write_file(path, text, len), 0);
-	return path;
-}
-
-/* Loads the given texts; returns the code, diagnostics in *dp. */
-static int
-load(const char *ics, const char *ixit, struct assay_diag **dp)
-{
-	struct assay_forms *f = NULL;
-	char *ip = write_tmp("ics.xml", ics, strlen(ics));
-	char *xp = write_tmp("ixit.xml", ixit, strlen(ixit));
-	int r;
-
-	*dp = assay_diag_new();
-	r = assay_forms_load(ASSAY_SOURCE_DIR, ip, xp, &f, *dp);
-	if (r == 0)
-		assay_forms_free(f);
-	else
-		assert_null(f);
-	free(ip);
-	free(xp);
-	return r;
+	snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+	return p;
 }
 
 static void
-test_examples_validate(void **state)
+write_tmp(const char *name, const char *text)
 {
-	struct assay_diag *d = assay_diag_new();
-	struct assay_forms *f = NULL;
-	enum assay_support s;
-	const char *detail;
-	size_t i, nsec;
+	assert_int_equal(tu_write_file(tmp_path(name), text, strlen(text)), 0);
+}
 
-	char ics[4096];
+/* Copies a source file to tmp with the first `from` replaced by `to`. */
+static const char *
+variant(const char *rel, const char *name, const char *from, const char *to)
+{
+	char *src, *hit, *out;
+	size_t len;
 
-	(void)state;
-	snprintf(ics, sizeof(ics), "%s", tu_src(ICS_EX));	/* tu_src is static */
-	assert_int_equal(assay_forms_load(ASSAY_SOURCE_DIR, ics, tu_src(IXIT_EX),
-	    &f, d), 0);
+	assert_non_null(src = tu_read_file(tu_src(rel), &len));
+	assert_non_null(hit = strstr(src, from));
+	assert_non_null(out = malloc(len - strlen(from) + strlen(to) + 1));
+	memcpy(out, src, (size_t)(hit - src));
+	strcpy(out + (hit - src), to);
+	strcat(out, hit + strlen(from));
+	write_tmp(name, out);
+	free(out);
+	free(src);
+	return tmp_path(name);
+}
+
+/* 1-based line of p in text. */
+static long
+line_at(const char *text, const char *p)
+{
+	long line = 1;
+
+	assert_non_null(p);
+	for (; text < p; text++)
+		line += *text == '\n';
+	return line;
+}
+
+/* Loads the pair; returns the code and leaves the diagnostics in *dp. */
+static int
+load(const char *ics, const char *ixit, struct assay_forms **fp,
+    struct assay_diag **dp)
+{
+	char ics_abs[4096], ixit_abs[4096];
+
+	snprintf(ics_abs, sizeof(ics_abs), "%s", ics[0] == '/' ? ics : tu_src(ics));
+	snprintf(ixit_abs, sizeof(ixit_abs), "%s", ixit[0] == '/' ? ixit :
+	    tu_src(ixit));
+	assert_non_null(*dp = assay_diag_new());
+	return assay_forms_load(ASSAY_SOURCE_DIR, ics_abs, ixit_abs, fp, *dp);
+}
+
+/* Asserts one diagnostic for file ending in `file` at line with msg. */
+static void
+assert_diag(const struct assay_diag *d, const char *file, long line,
+    const char *msg)
+{
+	size_t i, n = assay_diag_count(d);
+	size_t fl = strlen(file);
+
+	for (i = 0; i < n; i++) {
+		const char *f = assay_diag_file(d, i);
+		size_t l = strlen(f);
+
+		if (l >= fl && strcmp(f + l - fl, file) == 0 &&
+		    assay_diag_line(d, i) == line &&
+		    strstr(assay_diag_message(d, i), msg) != NULL)
+			return;
+	}
 	assay_diag_print(d, stderr);
+	fail_msg("expected %s:%ld: ...%s...", file, line, msg);
+}
+
+/* --- valid forms ------------------------------------------------------ */
+
+static void
+test_examples_valid(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const struct assay_spec *s;
+	enum assay_support su;
+	const char *detail;
+	size_t i, n;
+	int r;
+
+	r = load(ICS_EX, IXIT_EX, &f, &d);
+	if (r != 0)
+		assay_diag_print(d, stderr);
+	assert_int_equal(r, 0);
 	assert_int_equal(assay_diag_count(d), 0);
-	assert_string_equal(assay_forms_device(f, "model"), "SC-200 Smart Camera");
-	assert_int_equal(assay_forms_nserials(f), 2);
+	assert_non_null(s = assay_forms_spec(f));
+
+	/* ICS */
+	assert_string_equal(assay_forms_standard(f), "EN 303 645");
 	assert_string_equal(assay_forms_standard_version(f), "2.1.1");
-	assert_int_equal(assay_forms_support(f, "5.3-14", &s, &detail), 0);
-	assert_int_equal(s, ASSAY_SUPPORT_NA);
-	assert_non_null(strstr(detail, "Condition 3"));
+	assert_null(assay_forms_profile(f));
+	assert_string_equal(assay_forms_device(f, "manufacturer"),
+	    "Example Optics Ltd");
+	assert_string_equal(assay_forms_device(f, "model"), "SC-200 Smart Camera");
+	assert_null(assay_forms_device(f, "colour"));
+	assert_int_equal(assay_forms_nserials(f), 1);
+	assert_string_equal(assay_forms_serial(f, 0), "SC200-000123");
+	assert_int_equal(assay_spec_nprovisions(s), 68);
+	for (i = 0; i < assay_spec_nprovisions(s); i++)
+		assert_int_equal(assay_forms_support(f,
+		    assay_spec_provision_id(s, i), &su, &detail), 0);
+	assert_int_equal(assay_forms_support(f, "5.6-8", &su, &detail), 0);
+	assert_int_equal(su, ASSAY_SUPPORT_NO);
+	assert_true(strlen(detail) > 10);
+	assert_int_equal(assay_forms_support(f, "5.4-2", &su, NULL), 0);
+	assert_string_equal(assay_support_name(su), "N/A");
+	assert_int_equal(assay_forms_support(f, "9.9-9", &su, NULL),
+	    ASSAY_ERR_NOT_FOUND);
 	assert_int_equal(assay_forms_condition(f, 1), 1);
-	assert_int_equal(assay_forms_condition(f, 13), 0);
+	assert_int_equal(assay_forms_condition(f, 4), 0);
 	assert_int_equal(assay_forms_condition(f, 14), -1);
+	assert_true(strlen(assay_forms_ics_sha256(f)) == 64);
+
+	/* IXIT */
+	assert_int_equal(assay_forms_naddresses(f), 1);
+	assert_string_equal(assay_forms_address(f, 0), "127.0.0.1");
+	assert_int_equal(assay_forms_budget_max_connections(f), 8);
+	assert_int_equal(assay_forms_budget_max_rate(f), 50);
 	assert_int_equal(assay_forms_nservices(f), 3);
 	i = (size_t)assay_forms_service_find(f, "mqtt");
 	assert_int_equal(assay_forms_service_port(f, i), 8883);
 	assert_string_equal(assay_forms_service_security(f, i), "tls");
+	assert_string_equal(assay_forms_service_transport(f, i), "tcp");
 	assert_string_equal(assay_forms_service_address(f, i), "127.0.0.1");
-	assert_int_equal(assay_forms_nentries(f, "1-AuthMech"), 2);
-	assert_non_null(strstr(assay_forms_entry_field(f, "1-AuthMech", 0,
-	    "brute force prevention"), "locked"));
-	assert_int_equal(assay_forms_entry_nrefs(f, "6-SoftComp", 0), 1);
-	assert_string_equal(assay_forms_entry_ref_item(f, "6-SoftComp", 0, 0),
-	    "7-UpdMech");
+	assert_string_equal(assay_forms_service_path(f, i), "/");
+	i = (size_t)assay_forms_service_find(f, "rtsp");
+	assert_string_equal(assay_forms_service_protocol(f, i), "rtsp");
+	assert_string_equal(assay_forms_service_path(f, i), "/live/main");
+	assert_int_equal(assay_forms_service_find(f, "ftp"), -1);
+	assert_int_equal(assay_forms_ncredentials(f), 3);
+	assert_string_equal(assay_forms_credential_service(f, 0), "web");
+	assert_string_equal(assay_forms_credential_username(f, 0), "admin");
+	assert_string_equal(assay_forms_credential_password(f, 0),
+	    "Lab-Web-7f3K9q");
+
+	for (i = 0, n = 0; i < assay_spec_nixit(s); i++)
+		n += assay_forms_nentries(f, assay_spec_ixit_id(s, i)) > 0;
+	assert_int_equal(n, 29);
+	assert_int_equal(assay_forms_nentries(f, "1-AuthMech"), 3);
+	assert_int_equal(assay_forms_nentries(f, "99-Nope"), 0);
+	assert_string_equal(assay_forms_entry_id(f, "1-AuthMech", 0), "auth-web");
+	assert_non_null(assay_forms_entry_field(f, "1-AuthMech", 0,
+	    "brute force prevention"));
+	assert_int_equal(assay_forms_entry_nrefs(f, "1-AuthMech", 0), 1);
 	assert_null(assay_forms_entry_ref_item(f, "1-AuthMech", 0, 0));
 	assert_string_equal(assay_forms_entry_ref_target(f, "1-AuthMech", 0, 0),
 	    "web");
-	assert_int_equal(assay_forms_nentries(f, "9-ReplSup"), 0);
-	assert_int_equal(assay_forms_budget_max_connections(f), 16);
-	nsec = assay_forms_nsecrets(f);
-	assert_int_equal(nsec, 1);
-	assert_string_equal(assay_forms_secret(f, 0), "Q7vR2kX9pL4m");
-	assert_string_equal(assay_forms_credential_password(f, 0), "Q7vR2kX9pL4m");
-	assert_int_equal(strlen(assay_forms_ics_sha256(f)), 64);
+	assert_string_equal(assay_forms_entry_ref_item(f, "6-SoftComp", 0, 0),
+	    "7-UpdMech");
+
+	/* Secrets: three passwords and one field, longest first. */
+	assert_int_equal(assay_forms_nsecrets(f), 4);
+	for (i = 1; i < assay_forms_nsecrets(f); i++)
+		assert_true(strlen(assay_forms_secret(f, i - 1)) >=
+		    strlen(assay_forms_secret(f, i)));
+	assert_string_equal(assay_forms_secret(f, 0), "tok-7Hq2vN9xLpR4sKd8");
+	n = assay_forms_entry_nfields(f, "10-SecParam", 1);
+	assert_true(n > 0);
+	assert_true(assay_forms_entry_field_secret(f, "10-SecParam", 1, n - 1));
+	assert_string_equal(assay_forms_entry_field_name(f, "10-SecParam", 1,
+	    n - 1), "Example Value");
+	assert_false(assay_forms_entry_field_secret(f, "10-SecParam", 1, 0));
+
+	assay_forms_free(f);
+	assay_diag_free(d);
+	assay_forms_free(NULL);
+}
+
+static void
+test_budget_defaults(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const char *ixit;
+
+	ixit = variant(IXIT_EX, "nobudget.xml",
+	    "<budget max-connections=\"8\" max-rate=\"50\"/>", "");
+	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
+	assert_int_equal(assay_forms_budget_max_connections(f),
+	    ASSAY_BUDGET_DEFAULT_CONNECTIONS);
+	assert_int_equal(assay_forms_budget_max_rate(f),
+	    ASSAY_BUDGET_DEFAULT_RATE);
 	assay_forms_free(f);
 	assay_diag_free(d);
 }
 
-/* One mistake: which form, what to change, the message, where. */
-struct mistake {
-	int		 ixit;		/* 0: in the ICS, 1: in the IXIT */
-	const char	*from;
-	const char	*to;
-	const char	*expect;
-	const char	*line_at;	/* the line is that of this text; NULL: any */
-	int		 code;
-};
+/* A ref without item= gets its target's item. */
+static void
+test_ref_item_filled(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const char *ixit;
 
-static const struct mistake mistakes[] = {
-	{ 0, "id=\"5.1-1\"", "id=\"5.1-99\"", "provision \"5.1-99\" does not exist",
-	    "id=\"5.1-1\"", ASSAY_ERR_FORM },
-	{ 0, "id=\"5.1-1\"", "id=\"5.1-99\"", "provision 5.1-1 is missing",
-	    "<provisions>", ASSAY_ERR_FORM },
-	{ 0, "id=\"5.1-2\"", "id=\"5.1-3\"", "provision 5.1-3 listed twice",
-	    "id=\"5.1-3\"", ASSAY_ERR_FORM },
-	{ 0, "<provision id=\"5.1-3\" support=\"Y\"><detail>Implemented; see the IXIT.</detail>",
-	    "<provision id=\"5.1-3\" support=\"N\"><detail> </detail>",
-	    "provision 5.1-3: support N needs a justification", "id=\"5.1-3\"",
-	    ASSAY_ERR_FORM },
-	{ 0, "<provision id=\"5.1-3\" support=\"Y\">", "<provision id=\"5.1-3\" support=\"N/A\">",
-	    "N/A is only for conditional provisions", "id=\"5.1-3\"", ASSAY_ERR_FORM },
-	{ 0, "number=\"13\"", "number=\"12\"", "condition 12 declared twice",
-	    "number=\"13\"", ASSAY_ERR_FORM },
-	{ 0, "number=\"13\"", "number=\"14\"", "condition 14 does not exist",
-	    "number=\"13\"", ASSAY_ERR_FORM },
-	{ 0, "number=\"13\"", "number=\"14\"", "condition 13 (A debug interface",
-	    "<conditions>", ASSAY_ERR_FORM },
-	{ 0, "version=\"2.1.1\"", "version=\"9.9.9\"", "Assay has no data",
-	    "version=\"2.1.1\"", ASSAY_ERR_FORM },
-	{ 0, "<provision id=\"5.1-3\" support=\"Y\">", "<provision id=\"5.1-3\" support=\"maybe\">",
-	    "'maybe' is not an element of the set", "id=\"5.1-3\"", ASSAY_ERR_SCHEMA },
-	{ 0, "<model>SC-200 Smart Camera</model>", "<modell>SC-200 Smart Camera</modell>",
-	    "modell", "<model>", ASSAY_ERR_SCHEMA },
-	{ 1, "port=\"8883\"", "port=\"70000\"", "service \"mqtt\": port 70000 out of range",
-	    "port=\"8883\"", ASSAY_ERR_FORM },
-	{ 1, "port=\"8883\"", "port=\"0\"", "port 0 out of range", "port=\"8883\"",
-	    ASSAY_ERR_FORM },
-	{ 1, "<item id=\"22-ExtSens\">", "<item id=\"22-Nope\">",
-	    "IXIT item \"22-Nope\" is not defined by TS 103 701",
-	    "<item id=\"22-ExtSens\">", ASSAY_ERR_FORM },
-	{ 1, "<item id=\"22-ExtSens\">", "<item id=\"22-Nope\">",
-	    "IXIT item 22-ExtSens (External Sensors) is missing", "<items>",
-	    ASSAY_ERR_FORM },
-	{ 1, "<item id=\"9-ReplSup\"/>", "", "IXIT item 9-ReplSup", "<items>",
-	    ASSAY_ERR_FORM },
-	{ 1, "<field name=\"Time Frame\">14 days</field>",
-	    "<field name=\"Time Framez\">14 days</field>",
-	    "IXIT item 3-VulnTypes has no field \"Time Framez\"",
-	    "<field name=\"Time Frame\">14 days", ASSAY_ERR_FORM },
-	{ 1, "<ref service=\"rtsp\"/>", "<ref service=\"nope\"/>",
-	    "ref to service \"nope\", which is not declared", "<ref service=\"rtsp\"/>",
-	    ASSAY_ERR_FORM },
-	{ 1, "entry=\"ota\"", "entry=\"ota2\"", "which item 7-UpdMech does not have",
-	    "entry=\"ota\"", ASSAY_ERR_FORM },
-	{ 1, "<ref item=\"7-UpdMech\"", "<ref item=\"77-Upd\"", "unknown IXIT item \"77-Upd\"",
-	    "<ref item=\"7-UpdMech\"", ASSAY_ERR_FORM },
-	{ 1, "<credential id=\"web-owner\" service=\"web\">",
-	    "<credential id=\"web-owner\" service=\"nope\">",
-	    "credential \"web-owner\": service \"nope\" is not declared",
-	    "<credential id=\"web-owner\"", ASSAY_ERR_FORM },
-	{ 1, "<service id=\"rtsp\"", "<service id=\"mqtt\"",
-	    "service id \"mqtt\" is used twice", "<service id=\"rtsp\"", ASSAY_ERR_FORM },
-	{ 1, "<entry id=\"vt-other\">", "<entry id=\"vt-critical\">",
-	    "entry id \"vt-critical\" is used twice", "<entry id=\"vt-other\">",
-	    ASSAY_ERR_FORM },
-	{ 1, "max-connections=\"16\"", "max-connections=\"0\"",
-	    "max-connections and max-rate must be at least 1", "max-connections=\"16\"",
-	    ASSAY_ERR_FORM },
-	{ 1, "security=\"tls\">", "security=\"ssl\">", "'ssl' is not an element of the set",
-	    "security=\"tls\">", ASSAY_ERR_SCHEMA },
-	{ 1, "</ixit>", "", "Premature end of data", NULL, ASSAY_ERR_PARSE },
+	ixit = variant(IXIT_EX, "refnoitem.xml",
+	    "<ref item=\"7-UpdMech\" entry=\"ota\"/>", "<ref entry=\"ota\"/>");
+	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
+	assert_string_equal(assay_forms_entry_ref_item(f, "6-SoftComp", 0, 0),
+	    "7-UpdMech");
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+/* Read-only accessors from several threads at once (run under TSan too). */
+static void *
+reader(void *arg)
+{
+	const struct assay_forms *f = arg;
+	const struct assay_spec *s = assay_forms_spec(f);
+	enum assay_support su;
+	size_t i, k, n = 0;
+	int round;
+
+	for (round = 0; round < 200; round++) {
+		for (i = 0; i < assay_spec_nprovisions(s); i++)
+			n += assay_forms_support(f, assay_spec_provision_id(s, i),
+			    &su, NULL) == 0;
+		for (i = 0; i < assay_spec_nixit(s); i++)
+			for (k = 0; k < assay_forms_nentries(f,
+			    assay_spec_ixit_id(s, i)); k++)
+				n += assay_forms_entry_nfields(f,
+				    assay_spec_ixit_id(s, i), k) > 0;
+		n += assay_forms_service_find(f, "rtsp") == 2;
+	}
+	return (void *)n;
+}
+
+static void
+test_threads_read(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	pthread_t t[4];
+	void *res;
+	size_t i, first = 0;
+
+	assert_int_equal(load(ICS_EX, IXIT_EX, &f, &d), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, reader, f), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &res), 0);
+		if (i == 0)
+			first = (size_t)res;
+		assert_int_equal((size_t)res, first);
+	}
+	assert_true(first > 200 * 68);
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+/* --- one broken form per kind of mistake ----------------------------- */
+
+static const struct broken {
+	const char	*kind;		/* which form is broken */
+	const char	*name;
+	long		 line;
+	const char	*msg;
+	int		 code;
+} broken[] = {
+	{ "ics", "unknown-provision", 124, "unknown provision \"5.14-1\"", ASSAY_ERR_FORM },
+	{ "ics", "duplicate-provision", 124, "provision 5.1-1 listed twice (first at line 44)", ASSAY_ERR_FORM },
+	{ "ics", "missing-provision", 40, "provision 5.6-8 missing", ASSAY_ERR_FORM },
+	{ "ics", "no-justification", 92, "provision 5.6-8: support N needs a justification", ASSAY_ERR_FORM },
+	{ "ics", "na-not-conditional", 50, "provision 5.2-1: N/A is only allowed for conditional provisions", ASSAY_ERR_FORM },
+	{ "ics", "condition-out-of-range", 39, "condition 14 out of range", ASSAY_ERR_FORM },
+	{ "ics", "condition-twice", 39, "condition 5 declared twice (first at line 22)", ASSAY_ERR_FORM },
+	{ "ics", "condition-missing", 12, "condition 13 not declared", ASSAY_ERR_FORM },
+	{ "ics", "bad-support", 46, "The value 'Yes' is not an element of the set", ASSAY_ERR_SCHEMA },
+	{ "ics", "unsupported-version", 11, "EN 303 645 version \"3.1.3\" is not supported", ASSAY_ERR_FORM },
+	{ "ics", "doctype", 2, "DOCTYPE is not allowed in a form", ASSAY_ERR_HOSTILE_XML },
+	{ "ixit", "port-out-of-range", 12, "service \"mqtt\": port 70000 out of range", ASSAY_ERR_FORM },
+	{ "ixit", "unknown-item", 414, "unknown IXIT item \"30-Extra\"", ASSAY_ERR_FORM },
+	{ "ixit", "missing-item", 35, "IXIT item 18-AccCtrl missing", ASSAY_ERR_FORM },
+	{ "ixit", "unknown-field", 68, "unknown field \"Colour\"", ASSAY_ERR_FORM },
+	{ "ixit", "duplicate-entry", 117, "duplicate entry id \"fw\" (first at line 111)", ASSAY_ERR_FORM },
+	{ "ixit", "ref-missing-service", 52, "ref to service \"ftp\", which does not exist", ASSAY_ERR_FORM },
+	{ "ixit", "ref-missing-entry", 115, "ref to entry \"ota2\", which does not exist", ASSAY_ERR_FORM },
+	{ "ixit", "ref-wrong-item", 115, "is in item 8-UpdProc, but it is in 7-UpdMech", ASSAY_ERR_FORM },
+	{ "ixit", "credential-unknown-service", 30, "credential \"rtsp-viewer\": service \"onvif\" does not exist", ASSAY_ERR_FORM },
+	{ "ixit", "duplicate-service", 15, "duplicate service id \"web\" (first at line 8)", ASSAY_ERR_FORM },
+	{ "ixit", "budget-zero", 5, "budget max-connections 0 out of range", ASSAY_ERR_FORM },
 };
 
 static void
-test_each_mistake(void **state)
+test_broken_examples(void **state)
 {
-	size_t i, n = sizeof(mistakes) / sizeof(mistakes[0]), ok = 0;
+	size_t i;
 
-	(void)state;
-	for (i = 0; i < n; i++) {
-		const struct mistake *m = &mistakes[i];
-		const char *orig = m->ixit ? ixit_text : ics_text;
-		char *bad = replace(orig, m->from, m->to);
-		struct assay_diag *d;
-		long k, want;
-		int r;
+	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		const struct broken *b = &broken[i];
+		struct assay_forms *f = (void *)1;
+		struct assay_diag *d = NULL;
+		char rel[256], file[256], *text, *end;
+		int is_ics = strcmp(b->kind, "ics") == 0, r;
 
-		r = m->ixit ? load(ics_text, bad, &d) : load(bad, ixit_text, &d);
-		k = assay_diag_find(d, m->expect);
-		want = m->line_at ? line_of(orig, m->line_at) : 0;
-		if (r != m->code || k < 0 || (want > 0 &&
-		    assay_diag_line(d, (size_t)k) != want) ||
-		    strstr(assay_diag_file(d, (size_t)k),
-		    m->ixit ? "ixit.xml" : "ics.xml") == NULL) {
-			fprintf(stderr, "mistake %zu (%s -> %s): code %d (want %d), "
-			    "want \"%s\" at line %ld; got:\n", i, m->from, m->to, r,
-			    m->code, m->expect, want);
+		snprintf(rel, sizeof(rel), "%s/examples/broken/%s.xml", b->kind,
+		    b->name);
+		snprintf(file, sizeof(file), "/%s.xml", b->name);
+		r = load(is_ics ? rel : ICS_EX, is_ics ? IXIT_EX : rel, &f, &d);
+		if (r != b->code)
 			assay_diag_print(d, stderr);
-		} else
-			ok++;
+		assert_int_equal(r, b->code);
+		assert_null(f);
+		assert_diag(d, file, b->line, b->msg);
+		/* The first line of the example names the same cause. */
+		assert_non_null(text = tu_read_file(tu_src(rel), NULL));
+		assert_true(strncmp(text, "<!-- expect: ", 13) == 0);
+		assert_non_null(end = strstr(text, " -->"));
+		*end = '\0';
+		assert_diag(d, file, b->line, text + 13);
+		free(text);
 		assay_diag_free(d);
-		free(bad);
 	}
-	assert_int_equal(ok, n);
 }
 
-/* Errors in both forms are all reported, not only the first. */
+/* Every problem is reported, in both forms, not only the first. */
 static void
 test_all_errors_reported(void **state)
 {
-	char *bad_ics = replace(ics_text, "id=\"5.1-2\"", "id=\"5.1-3\"");
-	char *b1 = replace(ixit_text, "port=\"8883\"", "port=\"70000\"");
-	char *b2 = replace(b1, "<ref service=\"rtsp\"/>", "<ref service=\"nope\"/>");
-	struct assay_diag *d;
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char *src, *p;
+	size_t len;
+	long l1, l2, l3, l4;
 
-	(void)state;
-	assert_int_equal(load(bad_ics, b2, &d), ASSAY_ERR_FORM);
-	assert_true(assay_diag_find(d, "listed twice") >= 0);
-	assert_true(assay_diag_find(d, "port 70000") >= 0);
-	assert_true(assay_diag_find(d, "\"nope\"") >= 0);
+	assert_non_null(src = tu_read_file(tu_src(ICS_EX), &len));
+	assert_non_null(p = strstr(src, "id=\"5.2-1\""));
+	p[8] = '9';
+	l1 = line_at(src, p);
+	assert_non_null(p = strstr(src, "number=\"7\""));
+	p[8] = '0';
+	l2 = line_at(src, p);
+	l3 = line_at(src, strstr(src, "<conditions>"));
+	l4 = line_at(src, strstr(src, "<provisions>"));
+	write_tmp("two.xml", src);
+	free(src);
+	assert_int_equal(load(tmp_path("two.xml"),
+	    "ixit/examples/broken/port-out-of-range.xml", &f, &d),
+	    ASSAY_ERR_FORM);
+	assert_null(f);
+	assert_diag(d, "two.xml", l1, "unknown provision \"5.2-9\"");
+	assert_diag(d, "two.xml", l2, "condition 0 out of range");
+	assert_diag(d, "two.xml", l3, "condition 7 not declared");
+	assert_diag(d, "two.xml", l4, "provision 5.2-1 missing");
+	assert_diag(d, "port-out-of-range.xml", 12, "port 70000 out of range");
+	assert_int_equal(assay_diag_count(d), 5);
 	assay_diag_free(d);
-	free(bad_ics);
-	free(b1);
-	free(b2);
 }
 
-/* --- hostile XML ---------------------------------------------------------- */
+/* Schema errors in one form do not hide cross-check errors in the other. */
+static void
+test_both_forms_checked(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
 
-static long long t0;
+	assert_int_equal(load("ics/examples/broken/bad-support.xml",
+	    "ixit/examples/broken/unknown-field.xml", &f, &d),
+	    ASSAY_ERR_SCHEMA);
+	assert_diag(d, "bad-support.xml", 46, "'Yes'");
+	assert_diag(d, "unknown-field.xml", 68, "unknown field \"Colour\"");
+	assay_diag_free(d);
+}
 
 static void
-start(void)
+test_templates_do_not_validate(void **state)
 {
-	t0 = tu_now_ms();
+	struct assay_diag *d;
+	char xsd[4096];
+
+	assert_non_null(d = assay_diag_new());
+	snprintf(xsd, sizeof(xsd), "%s", tu_src("ics/ics.xsd"));
+	assert_int_equal(assay_forms_check_xml(tu_src("ics/template.xml"), xsd,
+	    d), ASSAY_ERR_SCHEMA);
+	assert_true(assay_diag_find(d, "'TODO'") >= 0);
+	assay_diag_free(d);
+	assert_non_null(d = assay_diag_new());
+	snprintf(xsd, sizeof(xsd), "%s", tu_src("ixit/ixit.xsd"));
+	assert_int_equal(assay_forms_check_xml(tu_src("ixit/template.xml"), xsd,
+	    d), ASSAY_ERR_SCHEMA);
+	assert_true(assay_diag_find(d, "port") >= 0);
+	assay_diag_free(d);
+	assert_non_null(d = assay_diag_new());
+	assert_int_equal(assay_forms_check_xml(tu_src(IXIT_EX), xsd, d), 0);
+	assay_diag_free(d);
 }
 
-static void
-quick(void)
-{
-	assert_true(tu_now_ms() - t0 < 1000);
-}
+/* --- hostile XML ------------------------------------------------------ */
 
-static int
-check_text(const char *text, size_t len, struct assay_diag **dp)
+/* Loads a hostile ICS, asserts the code, the message and that it was fast. */
+static struct assay_diag *
+hostile(const char *name, int code, const char *msg)
 {
-	char *p = write_tmp("hostile.xml", text, len);
+	struct assay_forms *f = (void *)1;
+	struct assay_diag *d = NULL;
+	long long t0, ms;
 	int r;
 
-	*dp = assay_diag_new();
-	r = assay_forms_check_xml(p, tu_src("ics/ics.xsd"), *dp);
-	free(p);
-	return r;
+	t0 = tu_now_ms();
+	r = load(tmp_path(name), IXIT_EX, &f, &d);
+	ms = tu_now_ms() - t0;
+	if (r != code || assay_diag_find(d, msg) < 0)
+		assay_diag_print(d, stderr);
+	assert_int_equal(r, code);
+	assert_null(f);
+	assert_true(assay_diag_find(d, msg) >= 0);
+	assert_true(ms < FAST_MS);
+	return d;
 }
 
 static void
 test_billion_laughs(void **state)
 {
 	struct assay_diag *d;
-	char doc[4096];
-	int i, n = 0;
 
-	(void)state;
-	n += snprintf(doc + n, sizeof(doc) - (size_t)n,
-	    "<?xml version=\"1.0\"?>\n<!DOCTYPE ics [\n <!ENTITY l0 \"ha\">\n");
-	for (i = 1; i < 10; i++)
-		n += snprintf(doc + n, sizeof(doc) - (size_t)n,
-		    " <!ENTITY l%d \"&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;\">\n",
-		    i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
-	n += snprintf(doc + n, sizeof(doc) - (size_t)n,
-	    "]>\n<ics xmlns=\"urn:assay:ics:1\">&l9;</ics>\n");
-	start();
-	assert_int_equal(check_text(doc, (size_t)n, &d), ASSAY_ERR_HOSTILE_XML);
-	quick();
-	assert_true(assay_diag_find(d, "DOCTYPE is not allowed") >= 0);
+	write_tmp("lol.xml",
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics [\n"
+	    " <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+	    " <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+	    " <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+	    " <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+	    " <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+	    " <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+	    " <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+	    "]>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">&g;&g;&g;&g;</ics>\n");
+	d = hostile("lol.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	assert_int_equal(assay_diag_count(d), 1);
 	assert_int_equal(assay_diag_line(d, 0), 2);
 	assay_diag_free(d);
 }
@@ -344,149 +498,257 @@ test_billion_laughs(void **state)
 static void
 test_external_entity_file(void **state)
 {
-	static const char doc[] = "<?xml version=\"1.0\"?>\n"
-	    "<!DOCTYPE ics [ <!ENTITY x SYSTEM \"file:///etc/passwd\"> ]>\n"
-	    "<ics xmlns=\"urn:assay:ics:1\"><device><manufacturer>&x;"
-	    "</manufacturer></device></ics>\n";
 	struct assay_diag *d;
+	char *passwd;
 	size_t i;
 
-	(void)state;
-	start();
-	assert_int_equal(check_text(doc, sizeof(doc) - 1, &d), ASSAY_ERR_HOSTILE_XML);
-	quick();
-	for (i = 0; i < assay_diag_count(d); i++)
+	write_tmp("xxe.xml",
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics [ <!ENTITY x SYSTEM \"file:///etc/passwd\"> ]>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">&x;</ics>\n");
+	d = hostile("xxe.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	passwd = tu_read_file("/etc/passwd", NULL);
+	for (i = 0; i < assay_diag_count(d); i++) {
 		assert_null(strstr(assay_diag_message(d, i), "root:"));
+		if (passwd != NULL) {
+			char first[32];
+
+			snprintf(first, sizeof(first), "%.*s",
+			    (int)strcspn(passwd, "\n"), passwd);
+			assert_null(strstr(assay_diag_message(d, i), first));
+		}
+	}
+	free(passwd);
 	assay_diag_free(d);
 }
 
-/* A DTD "on the network" is a listening socket we own: nobody may connect. */
+/* An entity reference with no DTD at all is just an error. */
+static void
+test_undeclared_entity(void **state)
+{
+	struct assay_diag *d;
+
+	write_tmp("undef.xml",
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">\n&x;</ics>\n");
+	d = hostile("undef.xml", ASSAY_ERR_PARSE, "Entity 'x' not defined");
+	assert_int_equal(assay_diag_line(d, 0), 2);
+	assay_diag_free(d);
+}
+
 static void
 test_external_dtd_network(void **state)
+{
+	struct assay_diag *d;
+	char text[512];
+	int port = tu_free_port();
+
+	assert_true(port > 0);
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics SYSTEM \"http://127.0.0.1:%d/x.dtd\">\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\"/>\n", port);
+	write_tmp("dtd.xml", text);
+	d = hostile("dtd.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	assay_diag_free(d);
+}
+
+/*
+ * The same with a listener on the DTD's port: nobody connects to it (a
+ * closed port alone could hide an attempt that failed fast).
+ */
+static void
+test_external_dtd_no_connect(void **state)
 {
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof(sa);
 	struct assay_diag *d;
-	char doc[512];
-	int ls, c, n;
+	char text[512];
+	int ls, c;
 
-	(void)state;
-	ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true((ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) >= 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(ls, 8), 0);
-	getsockname(ls, (struct sockaddr *)&sa, &sl);
-	n = snprintf(doc, sizeof(doc), "<?xml version=\"1.0\"?>\n"
-	    "<!DOCTYPE ics SYSTEM \"http://127.0.0.1:%d/evil.dtd\">\n"
-	    "<ics xmlns=\"urn:assay:ics:1\"/>\n", ntohs(sa.sin_port));
-	start();
-	assert_int_equal(check_text(doc, (size_t)n, &d), ASSAY_ERR_HOSTILE_XML);
-	quick();
+	assert_int_equal(getsockname(ls, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE ics PUBLIC \"-//X//Y\" \"http://127.0.0.1:%d/x.dtd\" [\n"
+	    " <!ENTITY %% p SYSTEM \"http://127.0.0.1:%d/p.ent\"> %%p;\n"
+	    "]>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\"/>\n",
+	    ntohs(sa.sin_port), ntohs(sa.sin_port));
+	write_tmp("dtd2.xml", text);
+	d = hostile("dtd2.xml", ASSAY_ERR_HOSTILE_XML,
+	    "DOCTYPE is not allowed in a form");
+	assay_diag_free(d);
 	c = accept(ls, NULL, NULL);
 	assert_int_equal(c, -1);
 	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
 	close(ls);
+}
+
+/* xsi:schemaLocation is never followed: the form still validates, fast. */
+static void
+test_schema_location_ignored(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char to[256];
+	const char *ics;
+	long long t0;
+
+	snprintf(to, sizeof(to), "<ics xmlns=\"urn:assay:ics:1\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+	    "xsi:schemaLocation=\"urn:assay:ics:1 http://127.0.0.1:%d/evil.xsd\"",
+	    tu_free_port());
+	ics = variant(ICS_EX, "loc.xml", "<ics xmlns=\"urn:assay:ics:1\"", to);
+	t0 = tu_now_ms();
+	assert_int_equal(load(ics, IXIT_EX, &f, &d), 0);
+	assert_true(tu_now_ms() - t0 < FAST_MS);
+	assay_forms_free(f);
 	assay_diag_free(d);
 }
 
-/* A DOCTYPE in a comment is text, not a declaration; after one, it is. */
 static void
-test_doctype_in_comment(void **state)
-{
-	char *hidden = replace(ics_text, "<ics ", "<!-- <!DOCTYPE x> -->\n<ics ");
-	char *late = replace(ics_text, "<ics ", "<!-- c -->\n<!DOCTYPE ics>\n<ics ");
-	struct assay_diag *d;
-
-	(void)state;
-	assert_int_equal(check_text(hidden, strlen(hidden), &d), 0);
-	assay_diag_free(d);
-	assert_int_equal(check_text(late, strlen(late), &d), ASSAY_ERR_HOSTILE_XML);
-	assay_diag_free(d);
-	free(hidden);
-	free(late);
-}
-
-static void
-test_huge_document(void **state)
+test_huge_file(void **state)
 {
 	struct assay_diag *d;
-	char *p;
 	int fd;
 
-	(void)state;
-	assert_true(asprintf(&p, "%s/huge.xml", tmpdir) > 0);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = open(tmp_path("big.xml"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "<ics>", 5), 5);
-	assert_int_equal(ftruncate(fd, 100L * 1024 * 1024), 0);	/* sparse */
+	assert_int_equal(ftruncate(fd, 100 * 1024 * 1024), 0);	/* sparse */
 	close(fd);
-	d = assay_diag_new();
-	start();
-	assert_int_equal(assay_forms_check_xml(p, tu_src("ics/ics.xsd"), d),
-	    ASSAY_ERR_TOO_BIG);
-	quick();
-	assert_true(assay_diag_find(d, "larger than the limit") >= 0);
-	unlink(p);
-	free(p);
+	d = hostile("big.xml", ASSAY_ERR_TOO_BIG, "larger than the");
+	assert_true(assay_diag_find(d, "104857600 bytes") >= 0);
 	assay_diag_free(d);
+	unlink(tmp_path("big.xml"));
 }
 
 static void
 test_deep_nesting(void **state)
 {
 	struct assay_diag *d;
-	struct rusage before, after;
-	size_t i, n = 0, depth = 100000;
-	char *doc = malloc(depth * 7 + 100);
+	const size_t depth = 100000;
+	char *text, *p;
+	size_t i;
 
-	(void)state;
-	n += (size_t)sprintf(doc, "<ics xmlns=\"urn:assay:ics:1\">");
+	assert_non_null(text = malloc(depth * 7 + 64));
+	p = text + sprintf(text, "<?xml version=\"1.0\"?>\n");
 	for (i = 0; i < depth; i++)
-		n += (size_t)sprintf(doc + n, "<a>");
-	for (i = 0; i < 3; i++)
-		n += (size_t)sprintf(doc + n, "</a>");
-	getrusage(RUSAGE_SELF, &before);
-	start();
-	assert_int_not_equal(check_text(doc, n, &d), 0);
-	quick();
-	getrusage(RUSAGE_SELF, &after);
-	/* Bounded memory: well under 256 MiB more than before. */
-	assert_true(after.ru_maxrss - before.ru_maxrss < 256 * 1024);
-	assert_true(assay_diag_count(d) > 0);
+		p += sprintf(p, "<a>");
+	for (i = 0; i < depth; i++)
+		p += sprintf(p, "</a>");
+	*p = '\0';
+	write_tmp("deep.xml", text);
+	free(text);
+	d = hostile("deep.xml", ASSAY_ERR_HOSTILE_XML, "nested deeper than 64");
+	assert_int_equal(assay_diag_count(d), 1);
 	assay_diag_free(d);
-	free(doc);
 }
 
 static void
 test_invalid_utf8(void **state)
 {
-	char *bad = replace(ics_text, "Example Optics Ltd", "Example \xff\xfe Ltd");
 	struct assay_diag *d;
 
-	(void)state;
-	start();
-	assert_int_equal(check_text(bad, strlen(bad), &d), ASSAY_ERR_PARSE);
-	quick();
-	assert_true(assay_diag_find(d, "UTF-8") >= 0);
-	assert_int_equal(assay_diag_line(d, (size_t)assay_diag_find(d, "UTF-8")),
-	    line_of(ics_text, "Example Optics Ltd"));
+	/* An overlong encoding of '/' on line 3. */
+	write_tmp("utf8.xml",
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">\n"
+	    "\xc0\xaf</ics>\n");
+	d = hostile("utf8.xml", ASSAY_ERR_PARSE, "invalid UTF-8");
+	assert_int_equal(assay_diag_line(d, 0), 3);
 	assay_diag_free(d);
-	free(bad);
+
+	/* A declared Latin-1 encoding does not make Latin-1 bytes acceptable. */
+	write_tmp("latin1.xml",
+	    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+	    "<ics xmlns=\"urn:assay:ics:1\" version=\"1\">caf\xe9</ics>\n");
+	d = hostile("latin1.xml", ASSAY_ERR_PARSE, "invalid UTF-8");
+	assay_diag_free(d);
+}
+
+/* The IXIT given as ICS and vice versa: one clear message each. */
+static void
+test_forms_swapped(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+
+	assert_int_equal(load(IXIT_EX, ICS_EX, &f, &d), ASSAY_ERR_SCHEMA);
+	assert_diag(d, "ixit/examples/smart-camera.xml", 3,
+	    "root element is <ixit>, expected <ics>");
+	assert_diag(d, "ics/examples/smart-camera.xml", 3,
+	    "root element is <ics>, expected <ixit>");
+	assert_int_equal(assay_diag_count(d), 2);
+	assay_diag_free(d);
+}
+
+/*
+ * A form just under the size cap made of as many entries, refs and fields
+ * as fit: the checks stay near-linear (a quadratic duplicate check took
+ * minutes here) and the diagnostics are capped.
+ */
+static void
+test_large_form(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char *src, *text, *p, *hit;
+	const char *anchor = "<item id=\"16-CodeMin\">";
+	size_t len, cap = ASSAY_FORMS_MAX_BYTES - 64 * 1024, i;
+	long long t0, ms;
+
+	assert_non_null(src = tu_read_file(tu_src(IXIT_EX), &len));
+	assert_non_null(hit = strstr(src, anchor));
+	hit += strlen(anchor);
+	assert_non_null(text = malloc(cap + len + 1));
+	memcpy(text, src, (size_t)(hit - src));
+	p = text + (hit - src);
+	/* Half: entries with dangling refs, every tenth id a duplicate. */
+	for (i = 0; (size_t)(p - text) < cap / 2; i++)
+		p += sprintf(p, "<entry id=\"e%zu\"><ref entry=\"x%zu\"/></entry>",
+		    i % 10 == 9 ? i - 1 : i, i);
+	/* Half: one entry with many fields. */
+	p += sprintf(p, "<entry id=\"big\">");
+	while ((size_t)(p - text) < cap)
+		p += sprintf(p, "<field name=\"Code Minimization "
+		    "Techniques\">y</field>");
+	p += sprintf(p, "</entry>");
+	strcpy(p, hit);
+	free(src);
+	assert_true(strlen(text) <= ASSAY_FORMS_MAX_BYTES);
+	write_tmp("large.xml", text);
+	free(text);
+
+	t0 = tu_now_ms();
+	assert_int_equal(load(ICS_EX, tmp_path("large.xml"), &f, &d),
+	    ASSAY_ERR_FORM);
+	ms = tu_now_ms() - t0;
+	print_message("large form: %lld ms, %zu problems\n", ms,
+	    assay_diag_count(d));
+	assert_true(ms < 10000);
+	assert_true(assay_diag_count(d) > 10000);
+	assert_int_equal(assay_diag_find(d, "unknown field"), -1);
+	assert_true(assay_diag_find(d, "duplicate entry id \"e8\"") >= 0);
+	assert_true(assay_diag_find(d, "ref to entry \"x0\"") >= 0);
+	assay_diag_free(d);
 }
 
 static void
-test_not_a_file(void **state)
+test_missing_file(void **state)
 {
-	struct assay_diag *d = assay_diag_new();
 	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
 
-	(void)state;
-	assert_int_equal(assay_forms_load(ASSAY_SOURCE_DIR, "/nonexistent.xml",
-	    "/dev/zero", &f, d), ASSAY_ERR_NOT_FOUND);
+	assert_int_equal(load(tmp_path("nope.xml"), IXIT_EX, &f, &d),
+	    ASSAY_ERR_NOT_FOUND);
 	assert_true(assay_diag_find(d, "cannot open") >= 0);
-	assert_true(assay_diag_find(d, "not a regular file") >= 0);
 	assay_diag_free(d);
 }
 
@@ -494,17 +756,26 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_examples_validate),
-		cmocka_unit_test(test_each_mistake),
+		cmocka_unit_test(test_examples_valid),
+		cmocka_unit_test(test_budget_defaults),
+		cmocka_unit_test(test_ref_item_filled),
+		cmocka_unit_test(test_threads_read),
+		cmocka_unit_test(test_broken_examples),
 		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_both_forms_checked),
+		cmocka_unit_test(test_templates_do_not_validate),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_external_entity_file),
+		cmocka_unit_test(test_undeclared_entity),
 		cmocka_unit_test(test_external_dtd_network),
-		cmocka_unit_test(test_doctype_in_comment),
-		cmocka_unit_test(test_huge_document),
+		cmocka_unit_test(test_external_dtd_no_connect),
+		cmocka_unit_test(test_schema_location_ignored),
+		cmocka_unit_test(test_huge_file),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_not_a_file),
+		cmocka_unit_test(test_forms_swapped),
+		cmocka_unit_test(test_large_form),
+		cmocka_unit_test(test_missing_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
