@@ -639,9 +639,19 @@ assay_spec_ixit_field_find(const struct assay_spec *s, size_t i,
 {
 	size_t k;
 
-	for (k = 0; k < s->ixit[i].nfields; k++)
+	size_t n;
+
+	for (k = 0; k < s->ixit[i].nfields; k++) {
 		if (strcasecmp(s->ixit[i].field[k], name) == 0)
 			return (long)k;
+		/* "process description covering ..." spelled out in full. */
+		n = strlen(s->ixit[i].field[k]);
+		if (strncmp(s->ixit[i].help[k], "covering ", 9) == 0 &&
+		    strncasecmp(name, s->ixit[i].field[k], n) == 0 &&
+		    name[n] == ' ' && strcasecmp(name + n + 1,
+		    s->ixit[i].help[k]) == 0)
+			return (long)k;
+	}
 	return -1;
 }
 
