@@ -1,6 +1,7 @@
 #!/bin/sh
 # Login program for busybox telnetd in the tests: behaves like a device's
-# login, three tries per connection, and accepts only $TL_USER:$TL_PASS.
+# login, $TL_TRIES (default 3) tries per connection, and accepts only
+# $TL_USER:$TL_PASS.
 # TL_MODE=garbage first sends malformed IAC sequences; TL_MODE=endless
 # prints a banner that never ends.
 case "$TL_MODE" in
@@ -12,7 +13,7 @@ endless)
 	while :; do printf 'Welcome to the device of the endless banner\r\n'; done ;;
 esac
 n=0
-while [ $n -lt 3 ]; do
+while [ $n -lt "${TL_TRIES:-3}" ]; do
 	printf 'login: '
 	IFS= read -r u || exit 1
 	printf 'Password: '
