@@ -8,12 +8,15 @@
  * the response truncated, reaching the header cap is a network failure
  * ("response headers exceed 65536 bytes").
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <lua.h>
 #include <lauxlib.h>
 
@@ -41,6 +44,31 @@ struct xfer {
 	struct assay_http_response	*resp;
 	const char			*channel;
 };
+
+/*
+ * With verification off curl reports no verify result, so a verify
+ * callback that never fails keeps the first error for the report.  It
+ * runs in the thread doing the transfer: a thread-local slot carries it.
+ */
+static _Thread_local long *verify_slot;
+
+static int
+on_verify(int ok, X509_STORE_CTX *ctx)
+{
+	if (!ok && verify_slot != NULL && *verify_slot == 0)
+		*verify_slot = X509_STORE_CTX_get_error(ctx);
+	return 1;
+}
+
+static CURLcode
+on_ssl_ctx(CURL *h, void *sslctx, void *arg)
+{
+	const int *verify = arg;
+
+	if (!*verify)
+		SSL_CTX_set_verify(sslctx, SSL_VERIFY_PEER, on_verify);
+	return CURLE_OK;
+}
 
 static size_t
 on_body(char *p, size_t sz, size_t n, void *arg)
@@ -111,13 +139,17 @@ assay_http_response_free(struct assay_http_response *r)
 
 /* Turns a curl failure into the value a test case sees. */
 static void
-describe(CURLcode cc, const char *errbuf, struct assay_http_response *resp,
+describe(CURLcode cc, long os_errno, const char *errbuf, struct assay_http_response *resp,
     size_t max_body, char *err, size_t err_len)
 {
 	if (resp->header_overflow)
 		snprintf(err, err_len, "response headers exceed %d bytes",
 		    ASSAY_HTTP_MAX_HEADERS);
-	else if (cc == CURLE_COULDNT_CONNECT && strstr(errbuf, "refused"))
+	else if (cc == CURLE_OUT_OF_MEMORY)
+		/* curl refuses header lines over 100 KiB this way */
+		snprintf(err, err_len, "response headers exceed curl's 100 KiB "
+		    "limit");
+	else if (cc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED)
 		snprintf(err, err_len, "connection refused");
 	else if (cc == CURLE_OPERATION_TIMEDOUT)
 		snprintf(err, err_len, "timeout: %s", errbuf);
@@ -205,6 +237,8 @@ assay_probe_http_request(const struct assay_probe_env *env,
 		curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
 		if (hl != NULL)
 			curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+		curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &req->verify_tls);
 		if (env != NULL && env->record != NULL) {
 			curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
 			curl_easy_setopt(h, CURLOPT_DEBUGDATA, &x);
@@ -235,11 +269,17 @@ assay_probe_http_request(const struct assay_probe_env *env,
 			goto out;
 		}
 		held = 1;
+		resp->verify_result = 0;
+		verify_slot = &resp->verify_result;
 		cc = curl_easy_perform(h);
+		verify_slot = NULL;
 		assay_budget_release(b);
 		held = 0;
 		if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && resp->truncated)) {
-			describe(cc, errbuf, resp, max_body, err, err_len);
+			long oe = 0;
+
+			curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oe);
+			describe(cc, oe, errbuf, resp, max_body, err, err_len);
 			assay_probe_note(env, channel, "%s", err);
 			goto out;
 		}
@@ -247,8 +287,7 @@ assay_probe_http_request(const struct assay_probe_env *env,
 		scheme = NULL;
 		curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme);
 		resp->tls = scheme != NULL && strcasecmp(scheme, "https") == 0;
-		resp->verify_result = 0;
-		if (resp->tls)
+		if (resp->tls && req->verify_tls)
 			curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT,
 			    &resp->verify_result);
 		next = NULL;
