@@ -219,16 +219,17 @@ connect_session(struct assay_telnet *t, char *err, size_t err_len)
 	return 0;
 }
 
+/*
+ * Sends and records len bytes.  Passwords too go only through
+ * assay_probe_record(): the evidence store masks IXIT secrets.
+ */
 static int
-send_all(struct assay_telnet *t, const void *p, size_t len, int secret)
+send_all(struct assay_telnet *t, const void *p, size_t len)
 {
 	const char *c = p;
 	ssize_t n;
 
-	if (secret)
-		assay_probe_record(t->env, t->channel, "sent", p, len);
-	else
-		assay_probe_record(t->env, t->channel, "sent", p, len);
+	assay_probe_record(t->env, t->channel, "sent", p, len);
 	while (len > 0) {
 		n = send(t->fd, c, len, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
@@ -375,7 +376,7 @@ pump(struct assay_telnet *t, long long deadline)
 	t->nread += (size_t)n;
 	assay_probe_record(t->env, t->channel, "recv", in, (size_t)n);
 	feed(t, in, (size_t)n, reply, &rlen);
-	if (rlen > 0 && send_all(t, reply, rlen, 0) != 0) {
+	if (rlen > 0 && send_all(t, reply, rlen) != 0) {
 		t->closed = 1;
 		snprintf(t->why, sizeof(t->why), "connection reset after %zu bytes",
 		    t->nread);
@@ -524,8 +525,8 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 	}
 	if (w == W_LOGIN) {
 		screen_clear(t);
-		if (send_all(t, user, strlen(user), 0) != 0 ||
-		    send_all(t, "\r\n", 2, 0) != 0) {
+		if (send_all(t, user, strlen(user)) != 0 ||
+		    send_all(t, "\r\n", 2) != 0) {
 			snprintf(detail, detail_len, "send failed after %zu bytes",
 			    t->nread);
 			goto drop;
@@ -549,8 +550,8 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		}
 	}
 	screen_clear(t);
-	if (send_all(t, password, strlen(password), 1) != 0 ||
-	    send_all(t, "\r\n", 2, 0) != 0) {
+	if (send_all(t, password, strlen(password)) != 0 ||
+	    send_all(t, "\r\n", 2) != 0) {
 		snprintf(detail, detail_len, "send failed after %zu bytes", t->nread);
 		goto drop;
 	}
