@@ -195,14 +195,21 @@ test_lua_try_credentials(void **state)
 	assay_budget_free(b);
 }
 
+static int
+teardown(void **state)
+{
+	stop_telnetd();
+	return 0;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_list_parse),
-		cmocka_unit_test(test_mirai_list),
-		cmocka_unit_test(test_runner_telnet_mirai),
-		cmocka_unit_test(test_lua_try_credentials),
+		cmocka_unit_test_teardown(test_list_parse, teardown),
+		cmocka_unit_test_teardown(test_mirai_list, teardown),
+		cmocka_unit_test_teardown(test_runner_telnet_mirai, teardown),
+		cmocka_unit_test_teardown(test_lua_try_credentials, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -29,6 +29,35 @@ struct server {
 	int	port;
 };
 
+/* Servers still running, killed by the teardown when a test fails. */
+static pid_t live[8];
+
+static void
+track(pid_t pid, int add)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (add ? live[i] == 0 : live[i] == pid) {
+			live[i] = add ? pid : 0;
+			return;
+		}
+}
+
+static int
+teardown(void **state)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (live[i] > 0) {
+			kill(-live[i], SIGTERM);
+			waitpid(live[i], NULL, 0);
+			live[i] = 0;
+		}
+	return 0;
+}
+
 /* Starts argv in its own process group with the given env additions. */
 static int
 spawn(struct server *s, char *const argv[], const char *mode,
@@ -42,11 +71,13 @@ spawn(struct server *s, char *const argv[], const char *mode,
 		setenv("TL_USER", user, 1);
 		setenv("TL_PASS", pass, 1);
 		setenv("TL_MODE", mode, 1);
-		freopen("/dev/null", "w", stderr);
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(127);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
 	setpgid(s->pid, s->pid);
+	track(s->pid, 1);
 	if (tu_wait_tcp("127.0.0.1", s->port, 5000) != 0)
 		return -1;
 	return 0;
@@ -57,8 +88,8 @@ stop(struct server *s)
 {
 	if (s->pid > 0) {
 		kill(-s->pid, SIGTERM);
-		kill(s->pid, SIGTERM);
 		waitpid(s->pid, NULL, 0);
+		track(s->pid, 0);
 		s->pid = 0;
 	}
 }
@@ -295,11 +326,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_login_success_and_failure),
-		cmocka_unit_test(test_garbage_iac),
-		cmocka_unit_test(test_endless_banner),
-		cmocka_unit_test(test_refused_silent_reset),
-		cmocka_unit_test(test_lua),
+		cmocka_unit_test_teardown(test_login_success_and_failure, teardown),
+		cmocka_unit_test_teardown(test_garbage_iac, teardown),
+		cmocka_unit_test_teardown(test_endless_banner, teardown),
+		cmocka_unit_test_teardown(test_refused_silent_reset, teardown),
+		cmocka_unit_test_teardown(test_lua, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
