@@ -1,0 +1,597 @@
+/*
+ * probe_cred.c - credential lists and the concurrent credential runner.
+ *
+ * Workers are threads, as many as the target's concurrency allows within
+ * the budget's connection limit; each takes the next pair from a shared
+ * index.  Telnet workers keep their session across attempts so a device
+ * that prompts again after a rejection is not reconnected needlessly;
+ * every connection still goes through the budget.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "datadir.h"
+#include "error.h"
+#include "probe.h"
+#include "probe_cred.h"
+#include "probe_http.h"
+#include "probe_ssh.h"
+#include "probe_telnet.h"
+
+#define LIST_FILE_MAX	(1024 * 1024)
+
+struct pair {
+	char	*user;
+	char	*password;
+};
+
+struct assay_cred_list {
+	struct pair	*v;
+	size_t		 n;
+	size_t		 alloc;
+};
+
+struct assay_cred_result {
+	size_t		 attempts;
+	size_t		 unreached;
+	double		 seconds;
+	size_t		*accepted;
+	size_t		 naccepted;
+	char		 last_error[256];
+};
+
+struct assay_cred_list *
+assay_cred_list_new(void)
+{
+	return calloc(1, sizeof(struct assay_cred_list));
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+void
+assay_cred_list_free(struct assay_cred_list *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].user);
+		wipe_free(l->v[i].password);
+	}
+	free(l->v);
+	free(l);
+}
+
+int
+assay_cred_list_add(struct assay_cred_list *l, const char *user,
+    const char *password)
+{
+	struct pair *nv;
+	size_t na;
+
+	if (l == NULL || user == NULL || password == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	if (strlen(user) > ASSAY_CRED_MAX_FIELD ||
+	    strlen(password) > ASSAY_CRED_MAX_FIELD || l->n >= ASSAY_CRED_MAX_PAIRS)
+		return ASSAY_ERR_TOO_BIG;
+	if (l->n == l->alloc) {
+		na = l->alloc ? l->alloc * 2 : 64;
+		if ((nv = realloc(l->v, na * sizeof(*nv))) == NULL)
+			return ASSAY_ERR_ALLOC;
+		l->v = nv;
+		l->alloc = na;
+	}
+	if ((l->v[l->n].user = strdup(user)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((l->v[l->n].password = strdup(password)) == NULL) {
+		free(l->v[l->n].user);
+		return ASSAY_ERR_ALLOC;
+	}
+	l->n++;
+	return 0;
+}
+
+int
+assay_cred_list_parse(struct assay_cred_list *l, const char *text, size_t len,
+    int *lineno)
+{
+	char line[2 * ASSAY_CRED_MAX_FIELD + 4], *colon;
+	size_t i = 0, j, n;
+	int ln = 0, r = 0;
+
+	while (i < len) {
+		ln++;
+		for (j = i; j < len && text[j] != '\n'; j++)
+			;
+		n = j - i;
+		if (n > 0 && text[i + n - 1] == '\r')
+			n--;
+		if (n >= sizeof(line)) {
+			r = ASSAY_ERR_TOO_BIG;
+			goto out;
+		}
+		memcpy(line, text + i, n);
+		line[n] = '\0';
+		i = j + 1;
+		if (n == 0 || line[0] == '#')
+			continue;
+		if ((colon = strchr(line, ':')) == NULL) {
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		*colon = '\0';
+		if ((r = assay_cred_list_add(l, line, colon + 1)) != 0)
+			goto out;
+	}
+out:
+	explicit_bzero(line, sizeof(line));
+	if (lineno != NULL)
+		*lineno = r != 0 ? ln : 0;
+	return r;
+}
+
+int
+assay_cred_list_load(struct assay_cred_list *l, const char *name)
+{
+	char path[4096], rel[256], *text = NULL;
+	size_t len = 0;
+	FILE *fp = NULL;
+	const char *c;
+	int r, lineno;
+
+	if (name == NULL || *name == '\0')
+		return ASSAY_ERR_INVALID_ARG;
+	if (strchr(name, '/') == NULL) {
+		for (c = name; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			    *c == '_' || *c == '-'))
+				return ASSAY_ERR_INVALID_ARG;
+		snprintf(rel, sizeof(rel), "testcases/data/%s.txt", name);
+		if ((r = assay_datadir_path(path, sizeof(path), rel)) != 0)
+			return r;
+	} else if (snprintf(path, sizeof(path), "%s", name) >= (int)sizeof(path))
+		return ASSAY_ERR_TOO_BIG;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return ASSAY_ERR_NOT_FOUND;
+	if ((text = malloc(LIST_FILE_MAX + 1)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	len = fread(text, 1, LIST_FILE_MAX + 1, fp);
+	if (len > LIST_FILE_MAX) {
+		r = ASSAY_ERR_TOO_BIG;
+		goto out;
+	}
+	r = assay_cred_list_parse(l, text, len, &lineno);
+	if (r == ASSAY_ERR_PARSE)
+		fprintf(stderr, "%s:%d: expected user:password\n", path, lineno);
+out:
+	if (text != NULL) {
+		explicit_bzero(text, len);
+		free(text);
+	}
+	if (fp != NULL)
+		fclose(fp);
+	return r;
+}
+
+size_t
+assay_cred_list_count(const struct assay_cred_list *l)
+{
+	return l == NULL ? 0 : l->n;
+}
+
+const char *
+assay_cred_list_user(const struct assay_cred_list *l, size_t i)
+{
+	return i < l->n ? l->v[i].user : NULL;
+}
+
+const char *
+assay_cred_list_password(const struct assay_cred_list *l, size_t i)
+{
+	return i < l->n ? l->v[i].password : NULL;
+}
+
+/* ---- runner ---- */
+
+struct run {
+	const struct assay_probe_env	*env;
+	const struct assay_cred_target	*tg;
+	const struct assay_cred_list	*list;
+	pthread_mutex_t			 mu;
+	size_t				 next;
+	int				 stop;
+	int				 err;
+	struct assay_cred_result	*res;
+	int				 timeout_ms;
+};
+
+static void
+note_result(struct run *run, size_t idx, int r, int outcome, const char *detail)
+{
+	struct assay_cred_result *res = run->res;
+
+	pthread_mutex_lock(&run->mu);
+	if (r != 0) {
+		if (run->err == 0)
+			run->err = r;
+		run->stop = 1;
+	} else {
+		res->attempts++;
+		if (outcome == ASSAY_AUTH_ACCEPTED) {
+			res->accepted[res->naccepted++] = idx;
+			if (run->tg->stop_on_success)
+				run->stop = 1;
+		} else if (outcome == ASSAY_AUTH_UNREACHED) {
+			res->unreached++;
+			snprintf(res->last_error, sizeof(res->last_error), "%s", detail);
+		}
+	}
+	pthread_mutex_unlock(&run->mu);
+}
+
+static int
+take(struct run *run, size_t *idx)
+{
+	int ok;
+
+	pthread_mutex_lock(&run->mu);
+	ok = !run->stop && run->next < run->list->n;
+	if (ok)
+		*idx = run->next++;
+	pthread_mutex_unlock(&run->mu);
+	return ok;
+}
+
+static void *
+worker(void *arg)
+{
+	struct run *run = arg;
+	const struct assay_cred_target *tg = run->tg;
+	struct assay_telnet *tn = NULL;
+	char detail[256];
+	size_t idx;
+	int r, outcome;
+
+	if (tg->service == ASSAY_CRED_TELNET &&
+	    (tn = assay_probe_telnet_new(run->env, tg->host, tg->port,
+	    run->timeout_ms, 0)) == NULL) {
+		note_result(run, 0, ASSAY_ERR_ALLOC, 0, "");
+		return NULL;
+	}
+	while (take(run, &idx)) {
+		const char *u = run->list->v[idx].user;
+		const char *p = run->list->v[idx].password;
+
+		detail[0] = '\0';
+		outcome = ASSAY_AUTH_UNREACHED;
+		switch (tg->service) {
+		case ASSAY_CRED_TELNET:
+			r = assay_probe_telnet_try(tn, u, p, &outcome, detail,
+			    sizeof(detail));
+			break;
+		case ASSAY_CRED_SSH:
+			r = assay_probe_ssh_login(run->env, tg->host, tg->port, u, p,
+			    run->timeout_ms, &outcome, detail, sizeof(detail));
+			break;
+		default:
+			r = assay_probe_http_login(run->env, tg, u, p,
+			    run->timeout_ms, &outcome, detail, sizeof(detail));
+			break;
+		}
+		note_result(run, idx, r, outcome, detail);
+	}
+	assay_probe_telnet_free(tn);
+	return NULL;
+}
+
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+assay_cred_run(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, const struct assay_cred_list *list,
+    struct assay_cred_result **resp)
+{
+	struct assay_cred_result *res = NULL;
+	struct run run;
+	pthread_t *th = NULL;
+	int i, nth, started = 0, r = 0;
+	double t0;
+
+	*resp = NULL;
+	if (tg == NULL || list == NULL ||
+	    (tg->service <= ASSAY_CRED_SSH && tg->host == NULL) ||
+	    (tg->service > ASSAY_CRED_SSH && tg->url == NULL))
+		return ASSAY_ERR_INVALID_ARG;
+	memset(&run, 0, sizeof(run));
+	if ((res = calloc(1, sizeof(*res))) == NULL ||
+	    (res->accepted = calloc(list->n + 1, sizeof(size_t))) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	nth = tg->concurrency > 0 ? tg->concurrency : ASSAY_BUDGET_DEFAULT_CONNECTIONS;
+	if (env != NULL && env->budget != NULL &&
+	    nth > assay_budget_max_connections(env->budget))
+		nth = assay_budget_max_connections(env->budget);
+	if ((size_t)nth > list->n)
+		nth = (int)list->n;
+	run.env = env;
+	run.tg = tg;
+	run.list = list;
+	run.res = res;
+	run.timeout_ms = tg->timeout_ms > 0 ? tg->timeout_ms :
+	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
+	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
+	pthread_mutex_init(&run.mu, NULL);
+	t0 = mono_s();
+	if (nth > 0 && (th = calloc((size_t)nth, sizeof(*th))) == NULL)
+		r = ASSAY_ERR_ALLOC;
+	for (i = 0; r == 0 && i < nth; i++) {
+		if (pthread_create(&th[i], NULL, worker, &run) != 0) {
+			if (started == 0)
+				r = ASSAY_ERR_INTERNAL;
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	res->seconds = mono_s() - t0;
+	pthread_mutex_destroy(&run.mu);
+	if (r == 0)
+		r = run.err;
+	if (r == 0) {
+		*resp = res;
+		res = NULL;
+	}
+out:
+	free(th);
+	assay_cred_result_free(res);
+	return r;
+}
+
+void
+assay_cred_result_free(struct assay_cred_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->accepted);
+	free(r);
+}
+
+size_t
+assay_cred_result_attempts(const struct assay_cred_result *r)
+{
+	return r->attempts;
+}
+
+size_t
+assay_cred_result_unreached(const struct assay_cred_result *r)
+{
+	return r->unreached;
+}
+
+double
+assay_cred_result_seconds(const struct assay_cred_result *r)
+{
+	return r->seconds;
+}
+
+double
+assay_cred_result_rate(const struct assay_cred_result *r)
+{
+	return r->seconds > 0 ? (double)r->attempts / r->seconds : 0.0;
+}
+
+size_t
+assay_cred_result_accepted_count(const struct assay_cred_result *r)
+{
+	return r->naccepted;
+}
+
+size_t
+assay_cred_result_accepted(const struct assay_cred_result *r, size_t i)
+{
+	return i < r->naccepted ? r->accepted[i] : (size_t)-1;
+}
+
+const char *
+assay_cred_result_last_error(const struct assay_cred_result *r)
+{
+	return r->last_error;
+}
+
+/* ---- Lua ---- */
+
+static const char *
+field_str(lua_State *L, int idx, const char *key)
+{
+	const char *s = NULL;
+
+	lua_getfield(L, idx, key);
+	if (lua_type(L, -1) == LUA_TSTRING)
+		s = lua_tostring(L, -1);
+	lua_pop(L, 1);	/* the table still references the string */
+	return s;
+}
+
+static lua_Integer
+field_int(lua_State *L, int idx, const char *key, lua_Integer def)
+{
+	lua_Integer v = def;
+
+	lua_getfield(L, idx, key);
+	if (lua_isinteger(L, -1))
+		v = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+static int
+fail(lua_State *L, const char *fmt, const char *arg)
+{
+	lua_pushnil(L);
+	lua_pushfstring(L, fmt, arg);
+	return 2;
+}
+
+/* try_credentials{service=, host=, port=, url=, list= | pairs=, ...} */
+static int
+l_try_credentials(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	struct assay_cred_target tg;
+	struct assay_cred_list *list = NULL;
+	struct assay_cred_result *res = NULL;
+	const char *svc, *lname;
+	lua_Integer port, i, n;
+	size_t k;
+	int r, nret;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	memset(&tg, 0, sizeof(tg));
+	if ((svc = field_str(L, 1, "service")) == NULL)
+		return fail(L, "try_credentials: %s", "service missing");
+	if (strcmp(svc, "telnet") == 0)
+		tg.service = ASSAY_CRED_TELNET;
+	else if (strcmp(svc, "ssh") == 0)
+		tg.service = ASSAY_CRED_SSH;
+	else if (strcmp(svc, "http-basic") == 0)
+		tg.service = ASSAY_CRED_HTTP_BASIC;
+	else if (strcmp(svc, "http-digest") == 0)
+		tg.service = ASSAY_CRED_HTTP_DIGEST;
+	else if (strcmp(svc, "http-form") == 0)
+		tg.service = ASSAY_CRED_HTTP_FORM;
+	else
+		return fail(L, "try_credentials: unknown service \"%s\"", svc);
+	tg.host = field_str(L, 1, "host");
+	port = field_int(L, 1, "port", 0);
+	tg.url = field_str(L, 1, "url");
+	tg.form_body = field_str(L, 1, "form");
+	tg.success_marker = field_str(L, 1, "success_marker");
+	tg.failure_marker = field_str(L, 1, "failure_marker");
+	tg.success_status = (int)field_int(L, 1, "success_status", 0);
+	tg.concurrency = (int)field_int(L, 1, "concurrency", 0);
+	tg.timeout_ms = (int)field_int(L, 1, "timeout_ms", 0);
+	lua_getfield(L, 1, "stop_on_success");
+	tg.stop_on_success = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (tg.service <= ASSAY_CRED_SSH) {
+		if (tg.host == NULL)
+			return fail(L, "try_credentials: %s", "host missing");
+		if (port < 1 || port > 65535)
+			return fail(L, "try_credentials: %s", "port out of range");
+		tg.port = (int)port;
+	} else if (tg.url == NULL)
+		return fail(L, "try_credentials: %s", "url missing");
+	if (tg.service == ASSAY_CRED_HTTP_FORM && tg.form_body == NULL)
+		return fail(L, "try_credentials: %s", "form missing");
+	if ((list = assay_cred_list_new()) == NULL)
+		return luaL_error(L, "try_credentials: out of memory");
+	if ((lname = field_str(L, 1, "list")) != NULL) {
+		if (strchr(lname, '/') != NULL) {
+			assay_cred_list_free(list);
+			return fail(L, "try_credentials: list \"%s\" is not a list name",
+			    lname);
+		}
+		if ((r = assay_cred_list_load(list, lname)) != 0) {
+			assay_cred_list_free(list);
+			lua_pushnil(L);
+			lua_pushfstring(L, "try_credentials: list \"%s\": %s", lname,
+			    assay_strerror(r));
+			return 2;
+		}
+	}
+	lua_getfield(L, 1, "pairs");
+	if (lua_istable(L, -1)) {
+		n = (lua_Integer)lua_rawlen(L, -1);
+		for (i = 1; i <= n; i++) {
+			const char *u, *p;
+
+			lua_rawgeti(L, -1, i);
+			lua_rawgeti(L, -1, 1);
+			lua_rawgeti(L, -2, 2);
+			u = lua_tostring(L, -2);
+			p = lua_tostring(L, -1);
+			r = (u == NULL || p == NULL) ? ASSAY_ERR_INVALID_ARG :
+			    assay_cred_list_add(list, u, p);
+			lua_pop(L, 3);
+			if (r != 0) {
+				lua_pop(L, 1);
+				assay_cred_list_free(list);
+				lua_pushnil(L);
+				lua_pushfstring(L, "try_credentials: pairs[%d]: %s",
+				    (int)i, r == ASSAY_ERR_INVALID_ARG ?
+				    "expected {user, password}" : assay_strerror(r));
+				return 2;
+			}
+		}
+	}
+	lua_pop(L, 1);
+	if (assay_cred_list_count(list) == 0) {
+		assay_cred_list_free(list);
+		return fail(L, "try_credentials: %s", "no credentials (list or pairs)");
+	}
+	if ((r = assay_cred_run(env, &tg, list, &res)) != 0) {
+		assay_cred_list_free(list);
+		lua_pushnil(L);
+		lua_pushfstring(L, "try_credentials: %s", assay_strerror(r));
+		return 2;
+	}
+	lua_createtable(L, 0, 6);
+	lua_createtable(L, (int)res->naccepted, 0);
+	for (k = 0; k < res->naccepted; k++) {
+		lua_createtable(L, 2, 0);
+		lua_pushstring(L, list->v[res->accepted[k]].user);
+		lua_rawseti(L, -2, 1);
+		lua_pushstring(L, list->v[res->accepted[k]].password);
+		lua_rawseti(L, -2, 2);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_setfield(L, -2, "accepted");
+	lua_pushinteger(L, (lua_Integer)res->attempts);
+	lua_setfield(L, -2, "attempts");
+	lua_pushinteger(L, (lua_Integer)res->unreached);
+	lua_setfield(L, -2, "unreached");
+	lua_pushnumber(L, assay_cred_result_rate(res));
+	lua_setfield(L, -2, "rate");
+	lua_pushnumber(L, res->seconds);
+	lua_setfield(L, -2, "seconds");
+	if (res->last_error[0] != '\0') {
+		lua_pushstring(L, res->last_error);
+		lua_setfield(L, -2, "last_error");
+	}
+	nret = 1;
+	assay_cred_result_free(res);
+	assay_cred_list_free(list);
+	return nret;
+}
+
+void
+assay_probe_cred_lua_register(lua_State *L)
+{
+	lua_pushcfunction(L, l_try_credentials);
+	lua_setfield(L, -2, "try_credentials");
+}

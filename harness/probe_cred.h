@@ -1,0 +1,105 @@
+/*
+ * probe_cred.h - credential runner: tries user/password pairs against a
+ * telnet, SSH or HTTP login within the per-device budget.
+ *
+ * Each login probe (telnet, SSH, HTTP) reports one attempt as an outcome:
+ * ASSAY_AUTH_ACCEPTED, ASSAY_AUTH_REJECTED, or ASSAY_AUTH_UNREACHED when
+ * the network failed before the device judged the pair (refused, reset,
+ * timeout, garbage); a detail string says why.  Harness failures are the
+ * usual negative ASSAY_ERR_* return codes.
+ */
+#ifndef ASSAY_PROBE_CRED_H
+#define ASSAY_PROBE_CRED_H
+
+#include <stddef.h>
+
+#include "probe.h"
+
+#define ASSAY_AUTH_ACCEPTED	1
+#define ASSAY_AUTH_REJECTED	0
+#define ASSAY_AUTH_UNREACHED	(-1)
+
+#define ASSAY_CRED_MAX_PAIRS	4096
+#define ASSAY_CRED_MAX_FIELD	256	/* bytes per user or password */
+
+enum assay_cred_service {
+	ASSAY_CRED_TELNET,
+	ASSAY_CRED_SSH,
+	ASSAY_CRED_HTTP_BASIC,
+	ASSAY_CRED_HTTP_DIGEST,
+	ASSAY_CRED_HTTP_FORM
+};
+
+struct assay_cred_list;
+
+/* New empty list; NULL on allocation failure.  Free with assay_cred_list_free(). */
+struct assay_cred_list	*assay_cred_list_new(void);
+/* Frees the list, wiping every password; NULL is accepted. */
+void			 assay_cred_list_free(struct assay_cred_list *l);
+/* Appends a copy of the pair.  Returns 0, ASSAY_ERR_TOO_BIG or ASSAY_ERR_ALLOC. */
+int			 assay_cred_list_add(struct assay_cred_list *l,
+			    const char *user, const char *password);
+/*
+ * Parses "user:password" lines (split at the first ':'; '#' starts a
+ * comment line; blank lines skipped; CR stripped) and appends them.
+ * Returns 0 or ASSAY_ERR_PARSE (a line without ':'; *lineno set),
+ * ASSAY_ERR_TOO_BIG, ASSAY_ERR_ALLOC.
+ */
+int			 assay_cred_list_parse(struct assay_cred_list *l,
+			    const char *text, size_t len, int *lineno);
+/*
+ * Loads a named list from <datadir>/testcases/data/<name>.txt (name is
+ * [a-z0-9_-]+) or, when name contains '/', from that path.  Returns 0,
+ * ASSAY_ERR_INVALID_ARG, ASSAY_ERR_NOT_FOUND, ASSAY_ERR_PARSE, ...
+ */
+int			 assay_cred_list_load(struct assay_cred_list *l,
+			    const char *name);
+size_t			 assay_cred_list_count(const struct assay_cred_list *l);
+/* Borrowed strings, valid while the list lives.  i < count. */
+const char		*assay_cred_list_user(const struct assay_cred_list *l, size_t i);
+const char		*assay_cred_list_password(const struct assay_cred_list *l, size_t i);
+
+/* What to attack and how. */
+struct assay_cred_target {
+	enum assay_cred_service	 service;
+	const char		*host;
+	int			 port;
+	const char		*url;		/* http-*: full URL (host/port unused) */
+	/* http-form: fields with %u/%p placeholders, and success judges */
+	const char		*form_body;
+	const char		*success_marker;	/* body contains it: success */
+	const char		*failure_marker;	/* body contains it: rejection */
+	int			 success_status;	/* 0: 2xx/3xx counts */
+	int			 concurrency;	/* 0: up to the budget */
+	int			 timeout_ms;	/* 0: env default */
+	int			 stop_on_success;
+};
+
+struct assay_cred_result;
+
+/*
+ * Tries every pair of list against target, at most min(concurrency,
+ * budget connections) at a time, each connection through the budget.
+ * Stops early after the first accepted pair when stop_on_success is set.
+ * Returns 0 and *resp (free with assay_cred_result_free()) or a negative
+ * ASSAY_ERR_*; network failures are counted in the result, not errors.
+ */
+int	assay_cred_run(const struct assay_probe_env *env,
+	    const struct assay_cred_target *target,
+	    const struct assay_cred_list *list, struct assay_cred_result **resp);
+void	assay_cred_result_free(struct assay_cred_result *r);
+/* Accessors.  Pair strings are borrowed from the list given to the run. */
+size_t	assay_cred_result_attempts(const struct assay_cred_result *r);
+size_t	assay_cred_result_unreached(const struct assay_cred_result *r);
+double	assay_cred_result_seconds(const struct assay_cred_result *r);
+double	assay_cred_result_rate(const struct assay_cred_result *r);
+size_t	assay_cred_result_accepted_count(const struct assay_cred_result *r);
+/* Index into the list of the i-th accepted pair. */
+size_t	assay_cred_result_accepted(const struct assay_cred_result *r, size_t i);
+/* Last network failure seen, or "" (borrowed). */
+const char *assay_cred_result_last_error(const struct assay_cred_result *r);
+
+/* Adds try_credentials to the table on top of the stack. */
+void	assay_probe_cred_lua_register(struct lua_State *L);
+
+#endif /* ASSAY_PROBE_CRED_H */

@@ -1,0 +1,651 @@
+/*
+ * probe_http.c - HTTP(S) requests with libcurl.
+ *
+ * Redirects are followed by this code, not by curl, so every hop goes
+ * through the budget, the chain is reported hop by hop, and a loop ends
+ * at max_redirects with the last 3xx as the answer.  Body and headers go
+ * into capped buffers; reaching the body cap ends the transfer and marks
+ * the response truncated, reaching the header cap is a network failure
+ * ("response headers exceed 65536 bytes").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "buf.h"
+#include "error.h"
+#include "probe.h"
+#include "probe_cred.h"
+#include "probe_http.h"
+
+struct assay_http_response {
+	long		 status;
+	struct assay_buf *headers;
+	struct assay_buf *body;
+	int		 truncated;
+	int		 header_overflow;
+	char		*redirects[ASSAY_HTTP_MAX_REDIRECTS];
+	int		 nredirects;
+	int		 limited;
+	int		 tls;
+	long		 verify_result;
+};
+
+struct xfer {
+	const struct assay_probe_env	*env;
+	struct assay_http_response	*resp;
+	const char			*channel;
+};
+
+/*
+ * With verification off curl reports no verify result, so a verify
+ * callback that never fails keeps the first error for the report.  It
+ * runs in the thread doing the transfer: a thread-local slot carries it.
+ */
+static _Thread_local long *verify_slot;
+
+static int
+on_verify(int ok, X509_STORE_CTX *ctx)
+{
+	if (!ok && verify_slot != NULL && *verify_slot == 0)
+		*verify_slot = X509_STORE_CTX_get_error(ctx);
+	return 1;
+}
+
+static CURLcode
+on_ssl_ctx(CURL *h, void *sslctx, void *arg)
+{
+	const int *verify = arg;
+
+	if (!*verify)
+		SSL_CTX_set_verify(sslctx, SSL_VERIFY_PEER, on_verify);
+	return CURLE_OK;
+}
+
+static size_t
+on_body(char *p, size_t sz, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = sz * n;
+
+	if (assay_buf_put(x->resp->body, p, len) != 0) {
+		x->resp->truncated = 1;
+		return 0;	/* ends the transfer: CURLE_WRITE_ERROR */
+	}
+	return len;
+}
+
+static size_t
+on_header(char *p, size_t sz, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = sz * n;
+
+	/* A new status line (100 Continue, auth round) starts afresh. */
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		assay_buf_reset(x->resp->headers);
+	if (assay_buf_put(x->resp->headers, p, len) != 0) {
+		x->resp->header_overflow = 1;
+		return 0;
+	}
+	return len;
+}
+
+static int
+on_debug(CURL *h, curl_infotype type, char *p, size_t len, void *arg)
+{
+	struct xfer *x = arg;
+
+	switch (type) {
+	case CURLINFO_HEADER_OUT:
+	case CURLINFO_DATA_OUT:
+		assay_probe_record(x->env, x->channel, "sent", p, len);
+		break;
+	case CURLINFO_HEADER_IN:
+	case CURLINFO_DATA_IN:
+		assay_probe_record(x->env, x->channel, "recv", p, len);
+		break;
+	case CURLINFO_TEXT:
+		assay_probe_note(x->env, x->channel, "%.*s",
+		    (int)(len > 0 && p[len - 1] == '\n' ? len - 1 : len), p);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+void
+assay_http_response_free(struct assay_http_response *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	assay_buf_free(r->headers);
+	assay_buf_free(r->body);
+	for (i = 0; i < r->nredirects; i++)
+		free(r->redirects[i]);
+	free(r);
+}
+
+/* Turns a curl failure into the value a test case sees. */
+static void
+describe(CURLcode cc, long os_errno, const char *errbuf, struct assay_http_response *resp,
+    size_t max_body, char *err, size_t err_len)
+{
+	if (resp->header_overflow)
+		snprintf(err, err_len, "response headers exceed %d bytes",
+		    ASSAY_HTTP_MAX_HEADERS);
+	else if (cc == CURLE_OUT_OF_MEMORY)
+		/* curl refuses header lines over 100 KiB this way */
+		snprintf(err, err_len, "response headers exceed curl's 100 KiB "
+		    "limit");
+	else if (cc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED)
+		snprintf(err, err_len, "connection refused");
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, err_len, "timeout: %s", errbuf);
+	else if (cc == CURLE_RECV_ERROR && strstr(errbuf, "reset"))
+		snprintf(err, err_len, "connection reset: %s", errbuf);
+	else if (cc == CURLE_GOT_NOTHING)
+		snprintf(err, err_len, "connection closed without a reply");
+	else
+		snprintf(err, err_len, "%s: %s", curl_easy_strerror(cc),
+		    errbuf[0] != '\0' ? errbuf : "no detail");
+	(void)max_body;
+}
+
+int
+assay_probe_http_request(const struct assay_probe_env *env,
+    const struct assay_http_request *req, struct assay_http_response **respp,
+    char *err, size_t err_len)
+{
+	struct assay_budget *b = env != NULL ? env->budget : NULL;
+	struct assay_http_response *resp = NULL;
+	struct curl_slist *hl = NULL, *tmp;
+	char errbuf[CURL_ERROR_SIZE], channel[96], *url = NULL, *next = NULL;
+	const char *method, *scheme;
+	struct xfer x;
+	CURLcode cc;
+	CURL *h = NULL;
+	size_t max_body;
+	long timeout, hops = 0;
+	int i, r = 0, held = 0;
+
+	*respp = NULL;
+	err[0] = '\0';
+	if (req == NULL || req->url == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	if (strncasecmp(req->url, "http://", 7) != 0 &&
+	    strncasecmp(req->url, "https://", 8) != 0) {
+		snprintf(err, err_len, "not an http(s) URL: %.80s", req->url);
+		return ASSAY_ERR_INVALID_ARG;
+	}
+	timeout = req->timeout_ms > 0 ? req->timeout_ms :
+	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
+	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
+	max_body = req->max_body > 0 ? req->max_body :
+	    (env != NULL && env->max_read > 0 ? env->max_read :
+	    ASSAY_PROBE_DEFAULT_MAX_READ);
+	method = req->method != NULL ? req->method :
+	    (req->body != NULL ? "POST" : "GET");
+	if ((resp = calloc(1, sizeof(*resp))) == NULL ||
+	    (resp->headers = assay_buf_new(ASSAY_HTTP_MAX_HEADERS)) == NULL ||
+	    (resp->body = assay_buf_new(max_body)) == NULL ||
+	    (url = strdup(req->url)) == NULL || (h = curl_easy_init()) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	for (i = 0; req->headers != NULL && req->headers[i] != NULL; i++) {
+		if ((tmp = curl_slist_append(hl, req->headers[i])) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		hl = tmp;
+	}
+	x.env = env;
+	x.resp = resp;
+	x.channel = channel;
+	for (;;) {
+		snprintf(channel, sizeof(channel), "http %.80s", url);
+		curl_easy_reset(h);
+		errbuf[0] = '\0';
+		assay_buf_reset(resp->headers);
+		assay_buf_reset(resp->body);
+		resp->truncated = resp->header_overflow = 0;
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, req->verify_tls ? 1L : 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, req->verify_tls ? 2L : 0L);
+		curl_easy_setopt(h, CURLOPT_USERAGENT, "Assay-probe");
+		curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+		if (hl != NULL)
+			curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+		curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &req->verify_tls);
+		if (env != NULL && env->record != NULL) {
+			curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+			curl_easy_setopt(h, CURLOPT_DEBUGDATA, &x);
+			curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+		}
+		if (req->user != NULL && req->auth != ASSAY_HTTP_AUTH_NONE) {
+			curl_easy_setopt(h, CURLOPT_USERNAME, req->user);
+			curl_easy_setopt(h, CURLOPT_PASSWORD,
+			    req->password != NULL ? req->password : "");
+			curl_easy_setopt(h, CURLOPT_HTTPAUTH,
+			    req->auth == ASSAY_HTTP_AUTH_DIGEST ? CURLAUTH_DIGEST :
+			    CURLAUTH_BASIC);
+		}
+		/* The body goes to the first URL only, as browsers do on 303. */
+		if (hops == 0 && req->body != NULL) {
+			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)req->body_len);
+			curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
+			if (strcmp(method, "POST") != 0)
+				curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+		} else if (hops == 0 && strcmp(method, "HEAD") == 0)
+			curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+		else if (hops == 0 && strcmp(method, "GET") != 0)
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+
+		if (assay_budget_acquire(b, (int)timeout) != 0) {
+			r = ASSAY_ERR_BUDGET;
+			goto out;
+		}
+		held = 1;
+		resp->verify_result = 0;
+		verify_slot = &resp->verify_result;
+		cc = curl_easy_perform(h);
+		verify_slot = NULL;
+		assay_budget_release(b);
+		held = 0;
+		if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && resp->truncated)) {
+			long oe = 0;
+
+			curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oe);
+			describe(cc, oe, errbuf, resp, max_body, err, err_len);
+			assay_probe_note(env, channel, "%s", err);
+			goto out;
+		}
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+		scheme = NULL;
+		curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme);
+		resp->tls = scheme != NULL && strcasecmp(scheme, "https") == 0;
+		if (resp->tls && req->verify_tls)
+			curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT,
+			    &resp->verify_result);
+		next = NULL;
+		if (resp->status >= 300 && resp->status < 400)
+			curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &next);
+		if (next == NULL || req->max_redirects <= 0)
+			break;
+		if (hops >= req->max_redirects ||
+		    resp->nredirects >= ASSAY_HTTP_MAX_REDIRECTS) {
+			resp->limited = 1;
+			break;
+		}
+		if (strncasecmp(next, "http://", 7) != 0 &&
+		    strncasecmp(next, "https://", 8) != 0)
+			break;
+		free(url);
+		if ((url = strdup(next)) == NULL ||
+		    (resp->redirects[resp->nredirects] = strdup(next)) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		resp->nredirects++;
+		hops++;
+	}
+	*respp = resp;
+	resp = NULL;
+out:
+	if (held)
+		assay_budget_release(b);
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(h);
+	free(url);
+	assay_http_response_free(resp);
+	return r;
+}
+
+long
+assay_http_response_status(const struct assay_http_response *r)
+{
+	return r->status;
+}
+
+const char *
+assay_http_response_body(const struct assay_http_response *r, size_t *lenp)
+{
+	if (lenp != NULL)
+		*lenp = assay_buf_len(r->body);
+	return assay_buf_data(r->body);
+}
+
+int
+assay_http_response_truncated(const struct assay_http_response *r)
+{
+	return r->truncated;
+}
+
+const char *
+assay_http_response_headers(const struct assay_http_response *r)
+{
+	return assay_buf_data(r->headers);
+}
+
+int
+assay_http_response_redirects(const struct assay_http_response *r)
+{
+	return r->nredirects;
+}
+
+const char *
+assay_http_response_redirect(const struct assay_http_response *r, int i)
+{
+	return i >= 0 && i < r->nredirects ? r->redirects[i] : NULL;
+}
+
+int
+assay_http_response_redirect_limited(const struct assay_http_response *r)
+{
+	return r->limited;
+}
+
+int
+assay_http_response_tls(const struct assay_http_response *r)
+{
+	return r->tls;
+}
+
+long
+assay_http_response_tls_verify_result(const struct assay_http_response *r)
+{
+	return r->verify_result;
+}
+
+/* ---- login attempts ---- */
+
+/* Replaces %u and %p in tmpl with the URL-encoded user and password. */
+static int
+fill_form(CURL *h, const char *tmpl, const char *user, const char *password,
+    struct assay_buf *out)
+{
+	char *eu = NULL, *ep = NULL;
+	const char *c;
+	int r = 0;
+
+	if ((eu = curl_easy_escape(h, user, 0)) == NULL ||
+	    (ep = curl_easy_escape(h, password, 0)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	for (c = tmpl; *c != '\0' && r == 0; c++) {
+		if (c[0] == '%' && c[1] == 'u') {
+			r = assay_buf_puts(out, eu);
+			c++;
+		} else if (c[0] == '%' && c[1] == 'p') {
+			r = assay_buf_puts(out, ep);
+			c++;
+		} else
+			r = assay_buf_put(out, c, 1);
+	}
+out:
+	if (ep != NULL) {
+		explicit_bzero(ep, strlen(ep));
+		curl_free(ep);
+	}
+	curl_free(eu);
+	return r;
+}
+
+int
+assay_probe_http_login(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, const char *user, const char *password,
+    int timeout_ms, int *outcome, char *detail, size_t detail_len)
+{
+	static const char *form_hdr[] = {
+	    "Content-Type: application/x-www-form-urlencoded", NULL };
+	struct assay_http_request req;
+	struct assay_http_response *resp = NULL;
+	struct assay_buf *form = NULL;
+	const char *body;
+	CURL *h = NULL;
+	long st;
+	int r = 0;
+
+	*outcome = ASSAY_AUTH_UNREACHED;
+	detail[0] = '\0';
+	memset(&req, 0, sizeof(req));
+	req.url = tg->url;
+	req.timeout_ms = timeout_ms;
+	req.max_body = 64 * 1024;
+	if (tg->service == ASSAY_CRED_HTTP_FORM) {
+		if (tg->form_body == NULL)
+			return ASSAY_ERR_INVALID_ARG;
+		if ((h = curl_easy_init()) == NULL ||
+		    (form = assay_buf_new(8192)) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if ((r = fill_form(h, tg->form_body, user, password, form)) != 0)
+			goto out;
+		req.method = "POST";
+		req.body = assay_buf_data(form);
+		req.body_len = assay_buf_len(form);
+		req.headers = form_hdr;
+	} else {
+		req.user = user;
+		req.password = password;
+		req.auth = tg->service == ASSAY_CRED_HTTP_DIGEST ?
+		    ASSAY_HTTP_AUTH_DIGEST : ASSAY_HTTP_AUTH_BASIC;
+	}
+	if ((r = assay_probe_http_request(env, &req, &resp, detail,
+	    detail_len)) != 0 || resp == NULL)
+		goto out;
+	st = resp->status;
+	body = assay_buf_data(resp->body);
+	if (tg->failure_marker != NULL && strstr(body, tg->failure_marker)) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld, failure marker "
+		    "in body", st);
+	} else if (tg->success_marker != NULL) {
+		*outcome = strstr(body, tg->success_marker) != NULL ?
+		    ASSAY_AUTH_ACCEPTED : ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "status %ld, success marker %s", st,
+		    *outcome == ASSAY_AUTH_ACCEPTED ? "found" : "absent");
+	} else if (tg->success_status != 0) {
+		*outcome = st == tg->success_status ? ASSAY_AUTH_ACCEPTED :
+		    ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "status %ld (success is %d)", st,
+		    tg->success_status);
+	} else if (st == 401 || st == 403) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld", st);
+	} else if (st >= 200 && st < 400) {
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "accepted: status %ld", st);
+	} else {
+		*outcome = ASSAY_AUTH_UNREACHED;
+		snprintf(detail, detail_len, "unexpected status %ld", st);
+	}
+out:
+	assay_http_response_free(resp);
+	assay_buf_free(form);
+	curl_easy_cleanup(h);
+	return r;
+}
+
+/* ---- Lua ---- */
+
+/* http_request{url=, method=, headers=, body=, user=, password=, ...} */
+static int
+l_http_request(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	struct assay_http_request req;
+	struct assay_http_response *resp = NULL;
+	const char *auth, *hdrs[65], *body, *p, *e, *colon;
+	char err[512];
+	size_t blen, nh = 0;
+	int r, i, follow;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	memset(&req, 0, sizeof(req));
+	lua_settop(L, 1);
+	lua_getfield(L, 1, "url");			/* 2 */
+	req.url = lua_tostring(L, 2);
+	if (req.url == NULL) {
+		lua_pushnil(L);
+		lua_pushstring(L, "http_request: url missing");
+		return 2;
+	}
+	lua_getfield(L, 1, "method");			/* 3 */
+	req.method = lua_tostring(L, 3);
+	lua_getfield(L, 1, "body");			/* 4 */
+	if ((body = lua_tolstring(L, 4, &blen)) != NULL) {
+		req.body = body;
+		req.body_len = blen;
+	}
+	lua_getfield(L, 1, "user");			/* 5 */
+	req.user = lua_tostring(L, 5);
+	lua_getfield(L, 1, "password");			/* 6 */
+	req.password = lua_tostring(L, 6);
+	lua_getfield(L, 1, "auth");			/* 7 */
+	auth = lua_tostring(L, 7);
+	if (req.user != NULL)
+		req.auth = ASSAY_HTTP_AUTH_BASIC;
+	if (auth != NULL && strcmp(auth, "digest") == 0)
+		req.auth = ASSAY_HTTP_AUTH_DIGEST;
+	else if (auth != NULL && strcmp(auth, "basic") != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "http_request: unknown auth \"%s\"", auth);
+		return 2;
+	}
+	lua_getfield(L, 1, "max_body");			/* 8 */
+	if (lua_isinteger(L, 8) && lua_tointeger(L, 8) > 0)
+		req.max_body = (size_t)lua_tointeger(L, 8);
+	lua_getfield(L, 1, "follow");			/* 9 */
+	if (lua_isinteger(L, 9))
+		follow = (int)lua_tointeger(L, 9);
+	else
+		follow = lua_toboolean(L, 9) ? ASSAY_HTTP_DEFAULT_REDIRECTS : 0;
+	if (follow < 0)
+		follow = 0;
+	if (follow > ASSAY_HTTP_MAX_REDIRECTS)
+		follow = ASSAY_HTTP_MAX_REDIRECTS;
+	req.max_redirects = follow;
+	lua_getfield(L, 1, "timeout_ms");		/* 10 */
+	if (lua_isinteger(L, 10))
+		req.timeout_ms = (int)lua_tointeger(L, 10);
+	lua_getfield(L, 1, "verify");			/* 11 */
+	req.verify_tls = lua_toboolean(L, 11);
+	lua_getfield(L, 1, "headers");			/* 12 */
+	lua_newtable(L);				/* 13: keeps strings */
+	if (lua_istable(L, 12)) {
+		/* {["Name"]="value", ...} becomes "Name: value" lines. */
+		lua_pushnil(L);
+		while (lua_next(L, 12) != 0) {
+			if (nh >= 64 || lua_type(L, -2) != LUA_TSTRING ||
+			    lua_type(L, -1) != LUA_TSTRING) {
+				lua_pushnil(L);
+				lua_pushstring(L, "http_request: headers must map "
+				    "names to strings (at most 64)");
+				return 2;
+			}
+			lua_pushfstring(L, "%s: %s", lua_tostring(L, -2),
+			    lua_tostring(L, -1));
+			hdrs[nh] = lua_tostring(L, -1);
+			lua_rawseti(L, 13, (lua_Integer)++nh);
+			lua_pop(L, 1);
+		}
+	}
+	hdrs[nh] = NULL;
+	req.headers = nh > 0 ? hdrs : NULL;
+	r = assay_probe_http_request(env, &req, &resp, err, sizeof(err));
+	if (r != 0 || resp == NULL) {
+		lua_pushnil(L);
+		if (r != 0 && err[0] == '\0')
+			lua_pushfstring(L, "http_request: %s", assay_strerror(r));
+		else
+			lua_pushstring(L, err);
+		return 2;
+	}
+	lua_createtable(L, 0, 8);
+	lua_pushinteger(L, resp->status);
+	lua_setfield(L, -2, "status");
+	/* headers: lowercased names; a repeated name keeps the last value. */
+	lua_newtable(L);
+	p = assay_buf_data(resp->headers);
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		colon = memchr(p, ':', (size_t)(e - p));
+		if (colon != NULL && strncmp(p, "HTTP/", 5) != 0) {
+			const char *v = colon + 1, *ve = e;
+			luaL_Buffer lb;
+
+			while (v < ve && (*v == ' ' || *v == '\t'))
+				v++;
+			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
+				ve--;
+			luaL_buffinit(L, &lb);
+			for (i = 0; p + i < colon; i++)
+				luaL_addchar(&lb, (char)(p[i] >= 'A' && p[i] <= 'Z' ?
+				    p[i] + 32 : p[i]));
+			luaL_pushresult(&lb);
+			lua_pushlstring(L, v, (size_t)(ve - v));
+			lua_rawset(L, -3);
+		}
+		p = *e != '\0' ? e + 1 : e;
+	}
+	lua_setfield(L, -2, "headers");
+	lua_pushlstring(L, assay_buf_data(resp->body), assay_buf_len(resp->body));
+	lua_setfield(L, -2, "body");
+	lua_pushboolean(L, resp->truncated);
+	lua_setfield(L, -2, "truncated");
+	lua_createtable(L, resp->nredirects, 0);
+	for (i = 0; i < resp->nredirects; i++) {
+		lua_pushstring(L, resp->redirects[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, -2, "redirects");
+	lua_pushboolean(L, resp->limited);
+	lua_setfield(L, -2, "redirect_limit");
+	if (resp->tls) {
+		lua_createtable(L, 0, 3);
+		lua_pushboolean(L, req.verify_tls);
+		lua_setfield(L, -2, "verified");
+		lua_pushinteger(L, resp->verify_result);
+		lua_setfield(L, -2, "verify_result");
+		lua_pushboolean(L, resp->verify_result == 0);
+		lua_setfield(L, -2, "verify_ok");
+		lua_setfield(L, -2, "tls");
+	}
+	assay_http_response_free(resp);
+	return 1;
+}
+
+void
+assay_probe_http_lua_register(lua_State *L)
+{
+	lua_pushcfunction(L, l_http_request);
+	lua_setfield(L, -2, "http_request");
+}

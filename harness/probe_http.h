@@ -1,0 +1,77 @@
+/*
+ * probe_http.h - HTTP(S) probe on libcurl: one request with bounded
+ * redirects, capped headers and body, optional basic/digest credentials,
+ * and login attempts (basic, digest, form) for the credential runner.
+ *
+ * TLS certificates are not verified unless asked (devices are
+ * self-signed); the verification result is reported either way.
+ */
+#ifndef ASSAY_PROBE_HTTP_H
+#define ASSAY_PROBE_HTTP_H
+
+#include <stddef.h>
+
+#include "probe.h"
+
+#define ASSAY_HTTP_MAX_HEADERS		(64 * 1024)	/* bytes per response */
+#define ASSAY_HTTP_DEFAULT_REDIRECTS	5
+#define ASSAY_HTTP_MAX_REDIRECTS	20
+
+enum assay_http_auth { ASSAY_HTTP_AUTH_NONE, ASSAY_HTTP_AUTH_BASIC,
+	ASSAY_HTTP_AUTH_DIGEST };
+
+struct assay_http_request {
+	const char		*url;
+	const char		*method;	/* NULL: GET, or POST with a body */
+	const char * const	*headers;	/* "Name: value", NULL-terminated */
+	const void		*body;
+	size_t			 body_len;
+	const char		*user;
+	const char		*password;
+	enum assay_http_auth	 auth;
+	size_t			 max_body;	/* 0: env max_read */
+	int			 max_redirects;	/* followed; 0: none */
+	int			 timeout_ms;	/* 0: env default */
+	int			 verify_tls;
+};
+
+struct assay_http_response;
+
+/*
+ * Performs req through the budget.  On 0, either *respp (free with
+ * assay_http_response_free()) or NULL with the network failure in err
+ * ("connection refused", "timeout ...", "response headers exceed ...").
+ */
+int	assay_probe_http_request(const struct assay_probe_env *env,
+	    const struct assay_http_request *req,
+	    struct assay_http_response **respp, char *err, size_t err_len);
+void	assay_http_response_free(struct assay_http_response *r);
+long	assay_http_response_status(const struct assay_http_response *r);
+/* Body (borrowed, NUL-terminated), its length and whether it was cut. */
+const char *assay_http_response_body(const struct assay_http_response *r,
+	    size_t *lenp);
+int	assay_http_response_truncated(const struct assay_http_response *r);
+/* Raw header block of the final response (borrowed). */
+const char *assay_http_response_headers(const struct assay_http_response *r);
+/* Number of redirects followed and the i-th target URL (borrowed). */
+int	assay_http_response_redirects(const struct assay_http_response *r);
+const char *assay_http_response_redirect(const struct assay_http_response *r,
+	    int i);
+/* 1 when the redirect limit stopped the chain. */
+int	assay_http_response_redirect_limited(const struct assay_http_response *r);
+/* TLS: 1 if the final URL used TLS; X509 verify result (0 = ok). */
+int	assay_http_response_tls(const struct assay_http_response *r);
+long	assay_http_response_tls_verify_result(const struct assay_http_response *r);
+
+struct assay_cred_target;
+
+/* One login attempt for the credential runner; see probe_cred.h. */
+int	assay_probe_http_login(const struct assay_probe_env *env,
+	    const struct assay_cred_target *tg, const char *user,
+	    const char *password, int timeout_ms, int *outcome, char *detail,
+	    size_t detail_len);
+
+/* Adds http_request to the table on top of the stack. */
+void	assay_probe_http_lua_register(struct lua_State *L);
+
+#endif /* ASSAY_PROBE_HTTP_H */

@@ -1,0 +1,441 @@
+/*
+ * probe_ssh.c - SSH identification, KEXINIT lists, password logins.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "error.h"
+#include "probe.h"
+#include "probe_cred.h"
+#include "probe_ssh.h"
+#include "probe_telnet.h"
+
+#define BANNER_MAX	255	/* RFC 4253 4.2, including CR LF */
+#define PRE_LINES_MAX	32	/* lines a server may send before it */
+#define CLIENT_ID	"SSH-2.0-Assay_probe\r\n"
+
+struct assay_ssh_info {
+	char	 banner[BANNER_MAX + 1];
+	char	*lists[ASSAY_SSH_NLISTS];
+};
+
+struct assay_ssh_info *
+assay_ssh_info_new(void)
+{
+	return calloc(1, sizeof(struct assay_ssh_info));
+}
+
+void
+assay_ssh_info_free(struct assay_ssh_info *info)
+{
+	int i;
+
+	if (info == NULL)
+		return;
+	for (i = 0; i < ASSAY_SSH_NLISTS; i++)
+		free(info->lists[i]);
+	free(info);
+}
+
+const char *
+assay_ssh_info_banner(const struct assay_ssh_info *info)
+{
+	return info->banner;
+}
+
+const char *
+assay_ssh_info_list(const struct assay_ssh_info *info, enum assay_ssh_list w)
+{
+	if ((int)w < 0 || w >= ASSAY_SSH_NLISTS || info->lists[w] == NULL)
+		return "";
+	return info->lists[w];
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+int
+assay_ssh_kexinit_parse(struct assay_ssh_info *info, const unsigned char *p,
+    size_t len)
+{
+	size_t off = 17;	/* message number + 16-byte cookie */
+	uint32_t n;
+	int i;
+
+	if (len < off || p[0] != 20)
+		return ASSAY_ERR_PARSE;
+	for (i = 0; i < ASSAY_SSH_NLISTS; i++) {
+		if (len - off < 4)
+			return ASSAY_ERR_PARSE;
+		n = get32(p + off);
+		off += 4;
+		if (n > len - off)
+			return ASSAY_ERR_PARSE;
+		free(info->lists[i]);
+		if ((info->lists[i] = malloc((size_t)n + 1)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		memcpy(info->lists[i], p + off, n);
+		info->lists[i][n] = '\0';
+		if (memchr(info->lists[i], '\0', n) != NULL)
+			return ASSAY_ERR_PARSE;
+		off += n;
+	}
+	return 0;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads exactly len bytes by deadline.  0 ok, else err set. */
+static int
+read_exact(int fd, unsigned char *p, size_t len, long long end, size_t *total,
+    char *err, size_t err_len)
+{
+	struct pollfd pfd;
+	ssize_t n;
+	int left;
+
+	while (len > 0) {
+		left = (int)(end - now_ms());
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
+			snprintf(err, err_len, "timeout after %zu bytes", *total);
+			return -1;
+		}
+		n = recv(fd, p, len, 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				snprintf(err, err_len, "connection closed after %zu bytes",
+				    *total);
+			else
+				snprintf(err, err_len, "connection reset after %zu bytes",
+				    *total);
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		*total += (size_t)n;
+	}
+	return 0;
+}
+
+int
+assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
+    int port, int timeout_ms, struct assay_ssh_info **infop, char *err,
+    size_t err_len)
+{
+	struct assay_budget *b = env != NULL ? env->budget : NULL;
+	struct assay_ssh_info *info = NULL;
+	unsigned char *pkt = NULL, hdr[5], c;
+	char line[BANNER_MAX + 1], channel[96];
+	size_t total = 0, ll;
+	uint32_t plen;
+	long long end;
+	int fd = -1, held = 0, lines, r = 0;
+
+	*infop = NULL;
+	err[0] = '\0';
+	if (timeout_ms <= 0)
+		timeout_ms = env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
+		    ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	snprintf(channel, sizeof(channel), "ssh %s:%d", host, port);
+	if ((info = assay_ssh_info_new()) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (assay_budget_acquire(b, timeout_ms) != 0) {
+		r = ASSAY_ERR_BUDGET;
+		goto out;
+	}
+	held = 1;
+	if (assay_probe_dial(host, port, timeout_ms, &fd, err, err_len) != 0)
+		goto out;
+	end = now_ms() + timeout_ms;
+	/* Identification: lines before "SSH-" are allowed, each capped. */
+	for (lines = 0;; lines++) {
+		ll = 0;
+		for (;;) {
+			if (read_exact(fd, &c, 1, end, &total, err, err_len) != 0)
+				goto out;
+			if (c == '\n')
+				break;
+			if (ll >= BANNER_MAX) {
+				snprintf(err, err_len, "identification line longer than %d "
+				    "bytes", BANNER_MAX);
+				goto out;
+			}
+			line[ll++] = (char)c;
+		}
+		if (ll > 0 && line[ll - 1] == '\r')
+			ll--;
+		line[ll] = '\0';
+		assay_probe_record(env, channel, "recv", line, ll);
+		if (strncmp(line, "SSH-", 4) == 0)
+			break;
+		if (lines >= PRE_LINES_MAX) {
+			snprintf(err, err_len, "no SSH identification in %d lines",
+			    PRE_LINES_MAX);
+			goto out;
+		}
+	}
+	memcpy(info->banner, line, ll + 1);
+	assay_probe_record(env, channel, "sent", CLIENT_ID, strlen(CLIENT_ID));
+	if (send(fd, CLIENT_ID, strlen(CLIENT_ID), MSG_NOSIGNAL) < 0) {
+		snprintf(err, err_len, "connection reset after %zu bytes", total);
+		goto out;
+	}
+	if (read_exact(fd, hdr, 5, end, &total, err, err_len) != 0)
+		goto out;
+	plen = get32(hdr);
+	if (plen < 2 || plen > ASSAY_SSH_MAX_PACKET || hdr[4] >= plen) {
+		snprintf(err, err_len, "garbage: packet length %u after the "
+		    "identification", plen);
+		goto out;
+	}
+	if ((pkt = malloc(plen)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if (read_exact(fd, pkt, plen - 1, end, &total, err, err_len) != 0)
+		goto out;
+	assay_probe_record(env, channel, "recv", pkt, plen - 1);
+	if ((r = assay_ssh_kexinit_parse(info, pkt, plen - 1 - hdr[4])) != 0) {
+		if (r == ASSAY_ERR_ALLOC)
+			goto out;
+		r = 0;
+		snprintf(err, err_len, "garbage: malformed KEXINIT (%u bytes)", plen);
+		goto out;
+	}
+	*infop = info;
+	info = NULL;
+out:
+	if (err[0] != '\0')
+		assay_probe_note(env, channel, "%s", err);
+	free(pkt);
+	if (fd >= 0)
+		close(fd);
+	if (held)
+		assay_budget_release(b);
+	assay_ssh_info_free(info);
+	return r;
+}
+
+int
+assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
+    int port, const char *user, const char *password, int timeout_ms,
+    int *outcome, char *detail, size_t detail_len)
+{
+	struct assay_budget *b = env != NULL ? env->budget : NULL;
+	ssh_session s = NULL;
+	char channel[96];
+	long tmo_s;
+	int rc, verbosity = SSH_LOG_NOLOG, no = 0, r = 0;
+
+	if (host == NULL || user == NULL || password == NULL || outcome == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	*outcome = ASSAY_AUTH_UNREACHED;
+	detail[0] = '\0';
+	if (timeout_ms <= 0)
+		timeout_ms = env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
+		    ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	tmo_s = (timeout_ms + 999) / 1000;
+	snprintf(channel, sizeof(channel), "ssh %s:%d", host, port);
+	if (assay_budget_acquire(b, timeout_ms) != 0)
+		return ASSAY_ERR_BUDGET;
+	if ((s = ssh_new()) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if (ssh_options_set(s, SSH_OPTIONS_HOST, host) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PORT, &port) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_USER, user) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &tmo_s) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null") < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") < 0) {
+		r = ASSAY_ERR_INTERNAL;
+		goto out;
+	}
+	if (ssh_connect(s) != SSH_OK) {
+		snprintf(detail, detail_len, "ssh connect failed: %s",
+		    ssh_get_error(s));
+		goto out;
+	}
+	assay_probe_note(env, channel, "userauth password as \"%s\"", user);
+	assay_probe_record(env, channel, "sent", password, strlen(password));
+	rc = ssh_userauth_password(s, NULL, password);
+	switch (rc) {
+	case SSH_AUTH_SUCCESS:
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "password accepted");
+		break;
+	case SSH_AUTH_PARTIAL:
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "password accepted but another "
+		    "method is required");
+		break;
+	case SSH_AUTH_DENIED:
+		*outcome = ASSAY_AUTH_REJECTED;
+		if ((ssh_userauth_list(s, NULL) & SSH_AUTH_METHOD_PASSWORD) == 0)
+			snprintf(detail, detail_len, "rejected: password "
+			    "authentication not offered");
+		else
+			snprintf(detail, detail_len, "rejected: password denied");
+		break;
+	default:
+		snprintf(detail, detail_len, "ssh authentication failed: %s",
+		    ssh_get_error(s));
+		break;
+	}
+	ssh_disconnect(s);
+out:
+	if (detail[0] != '\0')
+		assay_probe_note(env, channel, "%s", detail);
+	ssh_free(s);
+	assay_budget_release(b);
+	return r;
+}
+
+/* ---- Lua ---- */
+
+static int
+check_port(lua_State *L, int idx)
+{
+	lua_Integer p = luaL_checkinteger(L, idx);
+
+	luaL_argcheck(L, p > 0 && p < 65536, idx, "port out of range");
+	return (int)p;
+}
+
+static int
+opt_timeout(lua_State *L, int idx)
+{
+	int v = 0;
+
+	if (lua_istable(L, idx)) {
+		lua_getfield(L, idx, "timeout_ms");
+		if (lua_isinteger(L, -1))
+			v = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+	}
+	return v;
+}
+
+/* Pushes a Lua array of the comma-separated names in s. */
+static void
+push_names(lua_State *L, const char *s)
+{
+	const char *c;
+	int i = 1;
+
+	lua_newtable(L);
+	while (*s != '\0') {
+		c = strchr(s, ',');
+		lua_pushlstring(L, s, c != NULL ? (size_t)(c - s) : strlen(s));
+		lua_rawseti(L, -2, i++);
+		if (c == NULL)
+			break;
+		s = c + 1;
+	}
+}
+
+/* ssh_info(host, port [, opts]) */
+static int
+l_ssh_info(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	const char *host = luaL_checkstring(L, 1);
+	int port = check_port(L, 2);
+	struct assay_ssh_info *info = NULL;
+	char err[256];
+	int r;
+
+	r = assay_probe_ssh_info(env, host, port, opt_timeout(L, 3), &info, err,
+	    sizeof(err));
+	if (r != 0 || info == NULL) {
+		lua_pushnil(L);
+		if (r != 0)
+			lua_pushfstring(L, "ssh_info: %s", assay_strerror(r));
+		else
+			lua_pushstring(L, err);
+		return 2;
+	}
+	lua_createtable(L, 0, 10);
+	lua_pushstring(L, info->banner);
+	lua_setfield(L, -2, "banner");
+	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_KEX));
+	lua_setfield(L, -2, "kex");
+	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_HOSTKEY));
+	lua_setfield(L, -2, "hostkey");
+	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_CIPHERS_S2C));
+	lua_setfield(L, -2, "ciphers");
+	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_MACS_S2C));
+	lua_setfield(L, -2, "macs");
+	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_CIPHERS_C2S));
+	lua_setfield(L, -2, "ciphers_c2s");
+	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_MACS_C2S));
+	lua_setfield(L, -2, "macs_c2s");
+	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_COMP_S2C));
+	lua_setfield(L, -2, "compression");
+	assay_ssh_info_free(info);
+	return 1;
+}
+
+/* ssh_login(host, port, user, password [, opts]) */
+static int
+l_ssh_login(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	const char *host = luaL_checkstring(L, 1);
+	int port = check_port(L, 2);
+	const char *user = luaL_checkstring(L, 3);
+	const char *pass = luaL_checkstring(L, 4);
+	char detail[256];
+	int outcome, r;
+
+	r = assay_probe_ssh_login(env, host, port, user, pass, opt_timeout(L, 5),
+	    &outcome, detail, sizeof(detail));
+	if (r != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "ssh_login: %s", assay_strerror(r));
+		return 2;
+	}
+	if (outcome == ASSAY_AUTH_UNREACHED)
+		lua_pushnil(L);
+	else
+		lua_pushboolean(L, outcome == ASSAY_AUTH_ACCEPTED);
+	lua_pushstring(L, detail);
+	return 2;
+}
+
+void
+assay_probe_ssh_lua_register(lua_State *L)
+{
+	lua_pushcfunction(L, l_ssh_info);
+	lua_setfield(L, -2, "ssh_info");
+	lua_pushcfunction(L, l_ssh_login);
+	lua_setfield(L, -2, "ssh_login");
+}

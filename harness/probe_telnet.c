@@ -1,0 +1,770 @@
+/*
+ * probe_telnet.c - telnet banner grab and login attempts.
+ *
+ * The connection is a plain TCP socket with non-blocking connect and
+ * poll() deadlines.  Received bytes go through a small IAC state machine
+ * that strips negotiation and answers it by refusing every option once
+ * (a refusal answered again would loop); the text left is kept in a
+ * sliding "screen" where prompts are recognised.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "error.h"
+#include "probe.h"
+#include "probe_cred.h"
+#include "probe_telnet.h"
+
+#define IAC	255
+#define DONT	254
+#define DO	253
+#define WONT	252
+#define WILL	251
+#define SB	250
+#define SE	240
+
+#define SCREEN_MAX	4096
+#define REPROMPT_MS	500	/* wait for "login:" after a rejection */
+
+enum iac_state { S_DATA, S_IAC, S_OPT, S_SB, S_SB_IAC };
+
+struct assay_telnet {
+	const struct assay_probe_env *env;
+	char		*host;
+	int		 port;
+	int		 timeout_ms;
+	size_t		 max_read;
+	int		 fd;
+	int		 held;		/* budget slot taken */
+	int		 conns;
+	int		 closed;	/* peer closed (EOF or reset) */
+	char		 why[128];	/* how it closed */
+	size_t		 nread;		/* bytes read on this connection */
+	int		 capped;
+	enum iac_state	 st;
+	unsigned char	 cmd;
+	unsigned char	 answered[2][32];	/* [DO/WILL] bitmaps */
+	char		 screen[SCREEN_MAX + 1];
+	size_t		 slen;
+	char		 channel[96];
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+assay_probe_dial(const char *host, int port, int timeout_ms, int *fdp,
+    char *err, size_t err_len)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct pollfd pfd;
+	char portstr[16];
+	socklen_t sl;
+	int fd = -1, e = 0, rc, left;
+	long long end;
+
+	*fdp = -1;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0) {
+		snprintf(err, err_len, "cannot resolve %s: %s", host,
+		    gai_strerror(rc));
+		return 1;
+	}
+	end = now_ms() + timeout_ms;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol)) < 0) {
+			e = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (errno == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			left = (int)(end - now_ms());
+			if (left < 0)
+				left = 0;
+			rc = poll(&pfd, 1, left);
+			if (rc == 1) {
+				sl = sizeof(e);
+				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &sl) == 0 &&
+				    e == 0)
+					break;
+			} else
+				e = ETIMEDOUT;
+		} else
+			e = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (e == ETIMEDOUT)
+			snprintf(err, err_len, "connect to %s:%d timed out after %d ms",
+			    host, port, timeout_ms);
+		else if (e == ECONNREFUSED)
+			snprintf(err, err_len, "connection refused by %s:%d", host, port);
+		else
+			snprintf(err, err_len, "connect to %s:%d failed: %s", host,
+			    port, strerror(e));
+		return 1;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+struct assay_telnet *
+assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
+    int port, int timeout_ms, size_t max_read)
+{
+	struct assay_telnet *t;
+
+	if (host == NULL || (t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->host = strdup(host)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->env = env;
+	t->port = port;
+	t->timeout_ms = timeout_ms > 0 ? timeout_ms :
+	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
+	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
+	t->max_read = max_read > 0 ? max_read :
+	    (env != NULL && env->max_read > 0 ? env->max_read :
+	    ASSAY_PROBE_DEFAULT_MAX_READ);
+	t->fd = -1;
+	snprintf(t->channel, sizeof(t->channel), "telnet %s:%d", host, port);
+	return t;
+}
+
+static void
+disconnect(struct assay_telnet *t)
+{
+	if (t->fd >= 0) {
+		close(t->fd);
+		t->fd = -1;
+	}
+	if (t->held) {
+		assay_budget_release(t->env != NULL ? t->env->budget : NULL);
+		t->held = 0;
+	}
+}
+
+void
+assay_probe_telnet_free(struct assay_telnet *t)
+{
+	if (t == NULL)
+		return;
+	disconnect(t);
+	free(t->host);
+	explicit_bzero(t->screen, sizeof(t->screen));
+	free(t);
+}
+
+int
+assay_probe_telnet_connections(const struct assay_telnet *t)
+{
+	return t == NULL ? 0 : t->conns;
+}
+
+/* Returns 0 connected, 1 network failure (err), or ASSAY_ERR_BUDGET. */
+static int
+connect_session(struct assay_telnet *t, char *err, size_t err_len)
+{
+	struct assay_budget *b = t->env != NULL ? t->env->budget : NULL;
+	int r;
+
+	if (assay_budget_acquire(b, t->timeout_ms) != 0)
+		return ASSAY_ERR_BUDGET;
+	t->held = 1;
+	if ((r = assay_probe_dial(t->host, t->port, t->timeout_ms, &t->fd, err,
+	    err_len)) != 0) {
+		assay_probe_note(t->env, t->channel, "%s", err);
+		disconnect(t);
+		return r;
+	}
+	t->conns++;
+	t->closed = 0;
+	t->why[0] = '\0';
+	t->nread = 0;
+	t->capped = 0;
+	t->st = S_DATA;
+	memset(t->answered, 0, sizeof(t->answered));
+	t->slen = 0;
+	t->screen[0] = '\0';
+	assay_probe_note(t->env, t->channel, "connected");
+	return 0;
+}
+
+/*
+ * Sends and records len bytes.  Passwords too go only through
+ * assay_probe_record(): the evidence store masks IXIT secrets.
+ */
+static int
+send_all(struct assay_telnet *t, const void *p, size_t len)
+{
+	const char *c = p;
+	ssize_t n;
+
+	assay_probe_record(t->env, t->channel, "sent", p, len);
+	while (len > 0) {
+		n = send(t->fd, c, len, MSG_NOSIGNAL);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			struct pollfd pfd = { t->fd, POLLOUT, 0 };
+
+			if (poll(&pfd, 1, t->timeout_ms) <= 0)
+				return -1;
+			continue;
+		}
+		if (n <= 0)
+			return -1;
+		c += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+screen_add(struct assay_telnet *t, unsigned char ch)
+{
+	if (ch == '\0')
+		return;
+	if (t->slen == SCREEN_MAX) {
+		/* Keep the newest 1 KiB: prompts are at the end. */
+		memmove(t->screen, t->screen + SCREEN_MAX - 1024, 1024);
+		t->slen = 1024;
+	}
+	t->screen[t->slen++] = (char)ch;
+	t->screen[t->slen] = '\0';
+}
+
+static void
+screen_clear(struct assay_telnet *t)
+{
+	t->slen = 0;
+	t->screen[0] = '\0';
+}
+
+/* Feeds received bytes through the IAC machine; answers go to reply. */
+static void
+feed(struct assay_telnet *t, const unsigned char *p, size_t n,
+    unsigned char *reply, size_t *rlen)
+{
+	size_t i;
+	int k;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = p[i];
+		switch (t->st) {
+		case S_DATA:
+			if (c == IAC)
+				t->st = S_IAC;
+			else
+				screen_add(t, c);
+			break;
+		case S_IAC:
+			if (c == IAC) {
+				screen_add(t, c);
+				t->st = S_DATA;
+			} else if (c >= WILL && c <= DONT) {
+				t->cmd = c;
+				t->st = S_OPT;
+			} else if (c == SB)
+				t->st = S_SB;
+			else
+				t->st = S_DATA;	/* NOP, GA, ... or garbage */
+			break;
+		case S_OPT:
+			t->st = S_DATA;
+			if (t->cmd != DO && t->cmd != WILL)
+				break;
+			k = t->cmd == DO ? 0 : 1;
+			if (t->answered[k][c / 8] & (1 << (c % 8)))
+				break;
+			t->answered[k][c / 8] |= (unsigned char)(1 << (c % 8));
+			reply[(*rlen)++] = IAC;
+			reply[(*rlen)++] = t->cmd == DO ? WONT : DONT;
+			reply[(*rlen)++] = c;
+			break;
+		case S_SB:
+			if (c == IAC)
+				t->st = S_SB_IAC;
+			break;
+		case S_SB_IAC:
+			t->st = c == SE ? S_DATA : S_SB;
+			break;
+		}
+	}
+}
+
+/*
+ * Reads once, waiting until deadline.  Returns 1 data, 0 timeout,
+ * -1 closed/reset/cap (t->why says which).
+ */
+static int
+pump(struct assay_telnet *t, long long deadline)
+{
+	unsigned char in[2048], reply[3 * 2048];
+	struct pollfd pfd;
+	size_t want, rlen = 0;
+	ssize_t n;
+	int left, rc;
+
+	if (t->fd < 0 || t->closed)
+		return -1;
+	left = (int)(deadline - now_ms());
+	if (left < 0)
+		left = 0;
+	pfd.fd = t->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if ((rc = poll(&pfd, 1, left)) == 0)
+		return 0;
+	if (rc < 0)
+		return errno == EINTR ? 1 : -1;
+	if (t->nread >= t->max_read) {
+		t->capped = 1;
+		t->closed = 1;
+		snprintf(t->why, sizeof(t->why), "read cap of %zu bytes reached",
+		    t->max_read);
+		return -1;
+	}
+	want = t->max_read - t->nread;
+	if (want > sizeof(in))
+		want = sizeof(in);
+	n = recv(t->fd, in, want, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 1;
+	if (n <= 0) {
+		t->closed = 1;
+		if (n == 0)
+			snprintf(t->why, sizeof(t->why),
+			    "connection closed after %zu bytes", t->nread);
+		else if (errno == ECONNRESET)
+			snprintf(t->why, sizeof(t->why),
+			    "connection reset after %zu bytes", t->nread);
+		else
+			snprintf(t->why, sizeof(t->why), "read failed after %zu bytes: %s",
+			    t->nread, strerror(errno));
+		assay_probe_note(t->env, t->channel, "%s", t->why);
+		return -1;
+	}
+	t->nread += (size_t)n;
+	assay_probe_record(t->env, t->channel, "recv", in, (size_t)n);
+	feed(t, in, (size_t)n, reply, &rlen);
+	if (rlen > 0 && send_all(t, reply, rlen) != 0) {
+		t->closed = 1;
+		snprintf(t->why, sizeof(t->why), "connection reset after %zu bytes",
+		    t->nread);
+		return -1;
+	}
+	return 1;
+}
+
+/* The last line of the screen, trailing blanks cut, lowercased into out. */
+static void
+last_line(const struct assay_telnet *t, char *out, size_t outlen)
+{
+	size_t end = t->slen, start, i, n;
+
+	while (end > 0 && (t->screen[end - 1] == ' ' || t->screen[end - 1] == '\t'))
+		end--;
+	start = end;
+	while (start > 0 && t->screen[start - 1] != '\n' && t->screen[start - 1] != '\r')
+		start--;
+	n = end - start;
+	if (n >= outlen)
+		n = outlen - 1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)t->screen[end - n + i];
+
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[n] = '\0';
+}
+
+static int
+ends_with(const char *s, char c)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && s[n - 1] == c;
+}
+
+static int
+is_login_prompt(const char *ll)
+{
+	return (ends_with(ll, ':') || ends_with(ll, '>')) &&
+	    (strstr(ll, "login") != NULL || strstr(ll, "user") != NULL ||
+	    strstr(ll, "name") != NULL);
+}
+
+static int
+is_password_prompt(const char *ll)
+{
+	return ends_with(ll, ':') && (strstr(ll, "pass") != NULL ||
+	    strstr(ll, "pin") != NULL);
+}
+
+static int
+is_rejection(const struct assay_telnet *t)
+{
+	static const char *words[] = { "incorrect", "invalid", "fail",
+	    "denied", "wrong", "bad password", "not allowed", NULL };
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcasestr(t->screen, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+is_shell_prompt(const char *ll, const char *password)
+{
+	size_t n = strlen(ll), pl = password != NULL ? strlen(password) : 0;
+
+	if (n == 0)
+		return 0;
+	/* An echoed password must not pass for a prompt. */
+	if (pl > 0 && n >= pl && strcasecmp(ll + n - pl, password) == 0)
+		return 0;
+	return strchr("#$>%", ll[n - 1]) != NULL;
+}
+
+static void
+snippet(const struct assay_telnet *t, char *out, size_t outlen)
+{
+	size_t i, j = 0, from = t->slen > 40 ? t->slen - 40 : 0;
+
+	for (i = from; i < t->slen && j + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)t->screen[i];
+
+		out[j++] = (char)(c >= 32 && c < 127 ? c : '.');
+	}
+	out[j] = '\0';
+}
+
+enum { W_LOGIN = 1, W_PASS = 2, W_SHELL = 4, W_REJECT = 8 };
+
+/*
+ * Pumps until one of the wanted screens shows.  Returns the W_* seen,
+ * 0 on timeout, -1 when the connection ended.
+ */
+static int
+wait_for(struct assay_telnet *t, int want, const char *password, int ms)
+{
+	long long end = now_ms() + ms;
+	char ll[256];
+	int rc;
+
+	for (;;) {
+		last_line(t, ll, sizeof(ll));
+		if ((want & W_REJECT) && is_rejection(t))
+			return W_REJECT;
+		if ((want & W_PASS) && is_password_prompt(ll))
+			return W_PASS;
+		if ((want & W_LOGIN) && is_login_prompt(ll))
+			return W_LOGIN;
+		if ((want & W_SHELL) && is_shell_prompt(ll, password))
+			return W_SHELL;
+		if ((rc = pump(t, end)) == 0)
+			return 0;
+		if (rc < 0)
+			return -1;
+	}
+}
+
+int
+assay_probe_telnet_try(struct assay_telnet *t, const char *user,
+    const char *password, int *outcome, char *detail, size_t detail_len)
+{
+	char snip[64];
+	int r, w;
+
+	if (t == NULL || user == NULL || password == NULL || outcome == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	*outcome = ASSAY_AUTH_UNREACHED;
+	if (t->fd < 0) {
+		if ((r = connect_session(t, detail, detail_len)) != 0)
+			return r < 0 ? r : 0;
+	}
+	w = wait_for(t, W_LOGIN | W_PASS, NULL, t->timeout_ms);
+	if (w <= 0) {
+		snippet(t, snip, sizeof(snip));
+		if (w == 0)
+			snprintf(detail, detail_len, "no login prompt within %d ms "
+			    "(last text \"%s\")", t->timeout_ms, snip);
+		else
+			snprintf(detail, detail_len, "%s before a login prompt", t->why);
+		goto drop;
+	}
+	if (w == W_LOGIN) {
+		screen_clear(t);
+		if (send_all(t, user, strlen(user)) != 0 ||
+		    send_all(t, "\r\n", 2) != 0) {
+			snprintf(detail, detail_len, "send failed after %zu bytes",
+			    t->nread);
+			goto drop;
+		}
+		w = wait_for(t, W_PASS | W_SHELL | W_REJECT, NULL, t->timeout_ms);
+		if (w == W_SHELL) {
+			*outcome = ASSAY_AUTH_ACCEPTED;
+			snprintf(detail, detail_len, "shell prompt without a password");
+			goto drop;
+		}
+		if (w == W_REJECT || w == -1) {
+			*outcome = ASSAY_AUTH_REJECTED;
+			snprintf(detail, detail_len, "user name rejected");
+			goto after_reject;
+		}
+		if (w == 0) {
+			snippet(t, snip, sizeof(snip));
+			snprintf(detail, detail_len, "no password prompt within %d ms "
+			    "(last text \"%s\")", t->timeout_ms, snip);
+			goto drop;
+		}
+	}
+	screen_clear(t);
+	if (send_all(t, password, strlen(password)) != 0 ||
+	    send_all(t, "\r\n", 2) != 0) {
+		snprintf(detail, detail_len, "send failed after %zu bytes", t->nread);
+		goto drop;
+	}
+	w = wait_for(t, W_REJECT | W_LOGIN | W_PASS | W_SHELL, password,
+	    t->timeout_ms);
+	switch (w) {
+	case W_SHELL:
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snippet(t, snip, sizeof(snip));
+		snprintf(detail, detail_len, "shell prompt \"%s\"", snip);
+		goto drop;
+	case W_REJECT:
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: login incorrect");
+		goto after_reject;
+	case W_LOGIN:
+	case W_PASS:
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: prompted again");
+		goto keep;
+	case -1:
+		if (t->capped)
+			break;
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: %s after the password",
+		    t->why);
+		goto drop;
+	}
+	snippet(t, snip, sizeof(snip));
+	if (t->capped)
+		snprintf(detail, detail_len, "%s after the password", t->why);
+	else
+		snprintf(detail, detail_len, "no answer to the password within %d ms "
+		    "(last text \"%s\")", t->timeout_ms, snip);
+	goto drop;
+
+after_reject:
+	/* Devices usually prompt again; reuse the line if they do soon. */
+	if (wait_for(t, W_LOGIN | W_PASS, NULL, REPROMPT_MS) > 0)
+		goto keep;
+drop:
+	disconnect(t);
+keep:
+	assay_probe_note(t->env, t->channel, "attempt: %s", detail);
+	return 0;
+}
+
+int
+assay_probe_telnet_banner(const struct assay_probe_env *env, const char *host,
+    int port, int timeout_ms, size_t max_read, int quiet_ms, char **bannerp,
+    size_t *lenp, int *truncated, char *err, size_t err_len)
+{
+	struct assay_telnet *t = NULL;
+	char *text = NULL, *p;
+	size_t len = 0, cap = 0;
+	long long end;
+	int r, rc;
+
+	*bannerp = NULL;
+	*truncated = 0;
+	err[0] = '\0';
+	if (quiet_ms <= 0)
+		quiet_ms = 500;
+	if ((t = assay_probe_telnet_new(env, host, port, timeout_ms, max_read)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((r = connect_session(t, err, err_len)) != 0) {
+		r = r < 0 ? r : 0;
+		goto out;
+	}
+	end = now_ms() + t->timeout_ms;
+	cap = t->max_read + 1;
+	if ((text = malloc(cap)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	for (;;) {
+		long long until = now_ms() + quiet_ms;
+		char ll[256];
+
+		if (until > end)
+			until = end;
+		rc = pump(t, until);
+		/* Move the new text out of the screen. */
+		if (len + t->slen > t->max_read)
+			t->slen = t->max_read - len;
+		memcpy(text + len, t->screen, t->slen);
+		len += t->slen;
+		last_line(t, ll, sizeof(ll));
+		screen_clear(t);
+		if (rc < 0) {
+			if (t->capped)
+				*truncated = 1;
+			else if (len == 0) {
+				snprintf(err, err_len, "%s without a banner", t->why);
+				goto out_ok;
+			}
+			break;
+		}
+		if (rc == 0 || is_login_prompt(ll) || is_password_prompt(ll) ||
+		    now_ms() >= end)
+			break;
+	}
+	text[len] = '\0';
+	if ((p = realloc(text, len + 1)) != NULL)
+		text = p;
+	*bannerp = text;
+	text = NULL;
+	if (lenp != NULL)
+		*lenp = len;
+out_ok:
+	r = 0;
+out:
+	free(text);
+	assay_probe_telnet_free(t);
+	return r;
+}
+
+/* ---- Lua ---- */
+
+static int
+opt_int(lua_State *L, int idx, const char *key, int def)
+{
+	int v = def;
+
+	if (lua_istable(L, idx)) {
+		lua_getfield(L, idx, key);
+		if (lua_isinteger(L, -1))
+			v = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+	}
+	return v;
+}
+
+static int
+check_port(lua_State *L, int idx)
+{
+	lua_Integer p = luaL_checkinteger(L, idx);
+
+	luaL_argcheck(L, p > 0 && p < 65536, idx, "port out of range");
+	return (int)p;
+}
+
+/* telnet_login(host, port, user, password [, opts]) */
+static int
+l_telnet_login(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	const char *host = luaL_checkstring(L, 1);
+	int port = check_port(L, 2);
+	const char *user = luaL_checkstring(L, 3);
+	const char *pass = luaL_checkstring(L, 4);
+	int timeout = opt_int(L, 5, "timeout_ms", 0);
+	int max_read = opt_int(L, 5, "max_read", 0);
+	struct assay_telnet *t;
+	char detail[256];
+	int outcome, r;
+
+	if ((t = assay_probe_telnet_new(env, host, port, timeout,
+	    max_read > 0 ? (size_t)max_read : 0)) == NULL)
+		return luaL_error(L, "telnet_login: out of memory");
+	r = assay_probe_telnet_try(t, user, pass, &outcome, detail, sizeof(detail));
+	assay_probe_telnet_free(t);
+	if (r != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "telnet_login: %s", assay_strerror(r));
+		return 2;
+	}
+	if (outcome == ASSAY_AUTH_UNREACHED) {
+		lua_pushnil(L);
+		lua_pushstring(L, detail);
+		return 2;
+	}
+	lua_pushboolean(L, outcome == ASSAY_AUTH_ACCEPTED);
+	lua_pushstring(L, detail);
+	return 2;
+}
+
+/* telnet_banner(host, port [, opts]) */
+static int
+l_telnet_banner(lua_State *L)
+{
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	const char *host = luaL_checkstring(L, 1);
+	int port = check_port(L, 2);
+	int timeout = opt_int(L, 3, "timeout_ms", 0);
+	int max_read = opt_int(L, 3, "max_read", 0);
+	int quiet = opt_int(L, 3, "quiet_ms", 0);
+	char err[256], *banner = NULL;
+	size_t len = 0;
+	int trunc = 0, r;
+
+	r = assay_probe_telnet_banner(env, host, port, timeout,
+	    max_read > 0 ? (size_t)max_read : 0, quiet, &banner, &len, &trunc,
+	    err, sizeof(err));
+	if (r != 0 || banner == NULL) {
+		lua_pushnil(L);
+		if (r != 0)
+			lua_pushfstring(L, "telnet_banner: %s", assay_strerror(r));
+		else
+			lua_pushstring(L, err);
+		return 2;
+	}
+	lua_pushlstring(L, banner, len);
+	lua_pushboolean(L, trunc);
+	free(banner);
+	return 2;
+}
+
+void
+assay_probe_telnet_lua_register(lua_State *L)
+{
+	lua_pushcfunction(L, l_telnet_login);
+	lua_setfield(L, -2, "telnet_login");
+	lua_pushcfunction(L, l_telnet_banner);
+	lua_setfield(L, -2, "telnet_banner");
+}

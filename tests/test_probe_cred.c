@@ -1,0 +1,217 @@
+/*
+ * test_probe_cred.c - credential lists and the runner against busybox
+ * telnetd running tests/data/telnet_login.sh with one Mirai pair valid.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "error.h"
+#include "probe.h"
+#include "probe_cred.h"
+#include "testutil.h"
+
+static pid_t telnetd_pid;
+static int telnetd_port;
+
+static int
+start_telnetd(const char *user, const char *pass)
+{
+	char port[16], prog[4096];
+	char *argv[] = { "busybox", "telnetd", "-F", "-K", "-b", "127.0.0.1",
+	    "-p", port, "-f", "/dev/null", "-l", prog, NULL };
+
+	if (!tu_have("busybox"))
+		return 1;
+	telnetd_port = tu_free_port();
+	snprintf(port, sizeof(port), "%d", telnetd_port);
+	snprintf(prog, sizeof(prog), "%s", tu_src("tests/data/telnet_login.sh"));
+	if ((telnetd_pid = fork()) < 0)
+		return -1;
+	if (telnetd_pid == 0) {
+		setpgid(0, 0);
+		setenv("TL_USER", user, 1);
+		setenv("TL_PASS", pass, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	setpgid(telnetd_pid, telnetd_pid);
+	return tu_wait_tcp("127.0.0.1", telnetd_port, 5000) == 0 ? 0 : -1;
+}
+
+static void
+stop_telnetd(void)
+{
+	if (telnetd_pid > 0) {
+		kill(-telnetd_pid, SIGTERM);
+		waitpid(telnetd_pid, NULL, 0);
+		telnetd_pid = 0;
+	}
+}
+
+static void
+test_list_parse(void **state)
+{
+	struct assay_cred_list *l = assay_cred_list_new();
+	const char txt[] = "# comment\r\nroot:xc3511\r\n\nadmin:\nu:p:q\n";
+	int line;
+
+	assert_int_equal(assay_cred_list_parse(l, txt, sizeof(txt) - 1, &line), 0);
+	assert_int_equal(assay_cred_list_count(l), 3);
+	assert_string_equal(assay_cred_list_user(l, 0), "root");
+	assert_string_equal(assay_cred_list_password(l, 0), "xc3511");
+	assert_string_equal(assay_cred_list_password(l, 1), "");
+	assert_string_equal(assay_cred_list_password(l, 2), "p:q");
+	assert_int_equal(assay_cred_list_parse(l, "a:b\nnocolon\n", 12, &line),
+	    ASSAY_ERR_PARSE);
+	assert_int_equal(line, 2);
+	assay_cred_list_free(l);
+}
+
+static void
+test_mirai_list(void **state)
+{
+	struct assay_cred_list *l = assay_cred_list_new();
+	size_t i, j, dup = 0;
+	int admin4321 = 0, meinsm = 0;
+
+	assert_int_equal(assay_cred_list_load(l, "mirai"), 0);
+	assert_int_equal(assay_cred_list_count(l), 62);
+	for (i = 0; i < 62; i++) {
+		const char *u = assay_cred_list_user(l, i);
+		const char *p = assay_cred_list_password(l, i);
+
+		for (j = i + 1; j < 62; j++)
+			if (strcmp(u, assay_cred_list_user(l, j)) == 0 &&
+			    strcmp(p, assay_cred_list_password(l, j)) == 0)
+				dup++;
+		admin4321 += strcmp(u, "admin") == 0 && strcmp(p, "4321") == 0;
+		meinsm += strcmp(u, "Administrator") == 0 && strcmp(p, "meinsm") == 0;
+	}
+	assert_int_equal(dup, 1);	/* guest:12345 twice: 61 distinct */
+	assert_int_equal(admin4321, 1);
+	assert_int_equal(meinsm, 1);
+	assert_int_equal(assay_cred_list_load(l, "Bad.Name"), ASSAY_ERR_INVALID_ARG);
+	assay_cred_list_free(l);
+}
+
+static void
+test_runner_telnet_mirai(void **state)
+{
+	struct assay_budget *b = assay_budget_new(8, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 3000, 65536 };
+	struct assay_cred_target tg;
+	struct assay_cred_list *l = assay_cred_list_new();
+	struct assay_cred_result *res = NULL;
+	size_t k;
+	int rc;
+
+	if ((rc = start_telnetd("admin", "4321")) == 1)
+		skip();
+	assert_int_equal(rc, 0);
+	assert_int_equal(assay_cred_list_load(l, "mirai"), 0);
+	memset(&tg, 0, sizeof(tg));
+	tg.service = ASSAY_CRED_TELNET;
+	tg.host = "127.0.0.1";
+	tg.port = telnetd_port;
+	tg.concurrency = 4;
+	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	assert_int_equal(assay_cred_result_attempts(res), 62);
+	assert_int_equal(assay_cred_result_unreached(res), 0);
+	assert_int_equal(assay_cred_result_accepted_count(res), 1);
+	k = assay_cred_result_accepted(res, 0);
+	assert_string_equal(assay_cred_list_user(l, k), "admin");
+	assert_string_equal(assay_cred_list_password(l, k), "4321");
+	assert_true(assay_cred_result_rate(res) > 0);
+	assay_cred_result_free(res);
+
+	/* Stop on success: fewer attempts, the same single finding. */
+	tg.stop_on_success = 1;
+	tg.concurrency = 1;
+	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	assert_int_equal(assay_cred_result_accepted_count(res), 1);
+	k = assay_cred_result_accepted(res, 0);
+	assert_int_equal(assay_cred_result_attempts(res), k + 1);
+	assay_cred_result_free(res);
+	assay_cred_list_free(l);
+	stop_telnetd();
+	assay_budget_free(b);
+}
+
+static void
+test_lua_try_credentials(void **state)
+{
+	struct assay_budget *b = assay_budget_new(4, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 3000, 65536 };
+	lua_State *L;
+	char code[2048];
+	int rc;
+
+	if ((rc = start_telnetd("ubnt", "ubnt")) == 1)
+		skip();
+	assert_int_equal(rc, 0);
+	L = luaL_newstate();
+	luaL_openlibs(L);
+	assay_probe_env_set(L, &env);
+	lua_newtable(L);
+	assay_probe_cred_lua_register(L);
+	lua_setglobal(L, "net");
+	snprintf(code, sizeof(code),
+	    "local r, e = net.try_credentials{service='telnet', host='127.0.0.1',"
+	    " port=%d, list='mirai'}\n"
+	    "assert(r, e)\n"
+	    "assert(#r.accepted == 1 and r.accepted[1][1] == 'ubnt' and"
+	    " r.accepted[1][2] == 'ubnt')\n"
+	    "assert(r.attempts == 62 and r.rate > 0)\n"
+	    "r, e = net.try_credentials{service='telnet', host='127.0.0.1',"
+	    " port=%d, pairs={{'root','x'},{'ubnt','ubnt'}}, stop_on_success=true}\n"
+	    "assert(r and #r.accepted == 1, e)\n"
+	    "r, e = net.try_credentials{service='telnet', host='127.0.0.1',"
+	    " port=%d, pairs={{'root','x'}}, timeout_ms=500}\n"
+	    "assert(r and #r.accepted == 0 and r.unreached == 1 and"
+	    " r.last_error:find('refused'), e)\n"
+	    "r, e = net.try_credentials{service='gopher', host='x', port=1}\n"
+	    "assert(r == nil and e:find('unknown service'))\n"
+	    "r, e = net.try_credentials{service='telnet', host='x', port=1,"
+	    " list='nosuch'}\n"
+	    "assert(r == nil and e:find('nosuch'), e)\n",
+	    telnetd_port, telnetd_port, tu_free_port());
+	if (luaL_dostring(L, code) != 0)
+		fail_msg("%s", lua_tostring(L, -1));
+	lua_close(L);
+	stop_telnetd();
+	assay_budget_free(b);
+}
+
+static int
+teardown(void **state)
+{
+	stop_telnetd();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_list_parse, teardown),
+		cmocka_unit_test_teardown(test_mirai_list, teardown),
+		cmocka_unit_test_teardown(test_runner_telnet_mirai, teardown),
+		cmocka_unit_test_teardown(test_lua_try_credentials, teardown),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,338 @@
+/*
+ * test_probe_telnet.c - telnet probe against busybox telnetd running
+ * tests/data/telnet_login.sh, plus hostile servers made with socat.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "error.h"
+#include "probe.h"
+#include "probe_cred.h"
+#include "probe_telnet.h"
+#include "testutil.h"
+
+struct server {
+	pid_t	pid;
+	int	port;
+};
+
+/* Servers still running, killed by the teardown when a test fails. */
+static pid_t live[8];
+
+static void
+track(pid_t pid, int add)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (add ? live[i] == 0 : live[i] == pid) {
+			live[i] = add ? pid : 0;
+			return;
+		}
+}
+
+static int
+teardown(void **state)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (live[i] > 0) {
+			kill(-live[i], SIGTERM);
+			waitpid(live[i], NULL, 0);
+			live[i] = 0;
+		}
+	return 0;
+}
+
+/* Starts argv in its own process group with the given env additions. */
+static int
+spawn(struct server *s, char *const argv[], const char *mode,
+    const char *user, const char *pass)
+{
+	s->pid = fork();
+	if (s->pid < 0)
+		return -1;
+	if (s->pid == 0) {
+		setpgid(0, 0);
+		setenv("TL_USER", user, 1);
+		setenv("TL_PASS", pass, 1);
+		setenv("TL_MODE", mode, 1);
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	setpgid(s->pid, s->pid);
+	track(s->pid, 1);
+	if (tu_wait_tcp("127.0.0.1", s->port, 5000) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+stop(struct server *s)
+{
+	if (s->pid > 0) {
+		kill(-s->pid, SIGTERM);
+		waitpid(s->pid, NULL, 0);
+		track(s->pid, 0);
+		s->pid = 0;
+	}
+}
+
+static int
+start_telnetd(struct server *s, const char *mode, const char *user,
+    const char *pass)
+{
+	char port[16], prog[4096];
+	char *argv[] = { "busybox", "telnetd", "-F", "-K", "-b", "127.0.0.1",
+	    "-p", port, "-f", "/dev/null", "-l", prog, NULL };
+
+	if (!tu_have("busybox"))
+		return 1;
+	s->port = tu_free_port();
+	snprintf(port, sizeof(port), "%d", s->port);
+	snprintf(prog, sizeof(prog), "%s", tu_src("tests/data/telnet_login.sh"));
+	return spawn(s, argv, mode, user, pass) == 0 ? 0 : -1;
+}
+
+/* Evidence sink that keeps what was sent. */
+struct rec {
+	unsigned char	sent[8192];
+	size_t		nsent;
+	int		nrecv;
+};
+
+static void
+record(void *arg, const char *channel, const char *dir, const void *data,
+    size_t len)
+{
+	struct rec *r = arg;
+
+	if (strcmp(dir, "sent") == 0 && r->nsent + len <= sizeof(r->sent)) {
+		memcpy(r->sent + r->nsent, data, len);
+		r->nsent += len;
+	} else if (strcmp(dir, "recv") == 0)
+		r->nrecv++;
+}
+
+static int
+contains(const unsigned char *h, size_t hl, const unsigned char *n, size_t nl)
+{
+	size_t i;
+
+	for (i = 0; i + nl <= hl; i++)
+		if (memcmp(h + i, n, nl) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_login_success_and_failure(void **state)
+{
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct rec rec = { .nsent = 0 };
+	struct assay_probe_env env = { b, record, &rec, 3000, 65536 };
+	struct assay_telnet *t;
+	struct server s = { 0, 0 };
+	char detail[256];
+	int outcome, rc;
+	const unsigned char dont_echo[] = { 255, 254, 1 };
+	const unsigned char wont_naws[] = { 255, 252, 31 };
+
+	if ((rc = start_telnetd(&s, "", "admin", "4321")) == 1)
+		skip();
+	assert_int_equal(rc, 0);
+	t = assay_probe_telnet_new(&env, "127.0.0.1", s.port, 3000, 0);
+	assert_non_null(t);
+	assert_int_equal(assay_probe_telnet_try(t, "root", "xc3511", &outcome,
+	    detail, sizeof(detail)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_REJECTED);
+	assert_non_null(strstr(detail, "incorrect"));
+	/* The device prompted again: the same connection is reused. */
+	assert_int_equal(assay_probe_telnet_try(t, "admin", "admin", &outcome,
+	    detail, sizeof(detail)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_REJECTED);
+	assert_int_equal(assay_probe_telnet_connections(t), 1);
+	assert_int_equal(assay_probe_telnet_try(t, "admin", "4321", &outcome,
+	    detail, sizeof(detail)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_ACCEPTED);
+	assert_non_null(strstr(detail, "#"));
+	/* Negotiation: WILL ECHO refused with DONT, DO NAWS with WONT. */
+	assert_true(contains(rec.sent, rec.nsent, dont_echo, 3));
+	assert_true(contains(rec.sent, rec.nsent, wont_naws, 3));
+	assay_probe_telnet_free(t);
+	stop(&s);
+	assay_budget_free(b);
+}
+
+static void
+test_garbage_iac(void **state)
+{
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct assay_probe_env env = { b, NULL, NULL, 3000, 65536 };
+	struct assay_telnet *t;
+	struct server s = { 0, 0 };
+	char detail[256];
+	int outcome, rc;
+
+	if ((rc = start_telnetd(&s, "garbage", "root", "")) == 1)
+		skip();
+	assert_int_equal(rc, 0);
+	t = assay_probe_telnet_new(&env, "127.0.0.1", s.port, 3000, 0);
+	assert_int_equal(assay_probe_telnet_try(t, "root", "", &outcome, detail,
+	    sizeof(detail)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_ACCEPTED);
+	assay_probe_telnet_free(t);
+	stop(&s);
+	assay_budget_free(b);
+}
+
+static void
+test_endless_banner(void **state)
+{
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct assay_probe_env env = { b, NULL, NULL, 3000, 65536 };
+	struct assay_telnet *t;
+	struct server s = { 0, 0 };
+	char detail[256], err[256], *banner = NULL;
+	size_t len = 0;
+	int outcome, trunc = 0, rc;
+
+	if ((rc = start_telnetd(&s, "endless", "root", "root")) == 1)
+		skip();
+	assert_int_equal(rc, 0);
+	assert_int_equal(assay_probe_telnet_banner(&env, "127.0.0.1", s.port,
+	    3000, 8192, 300, &banner, &len, &trunc, err, sizeof(err)), 0);
+	assert_non_null(banner);
+	assert_true(trunc);
+	assert_true(len <= 8192 && len > 4096);
+	assert_non_null(strstr(banner, "endless banner"));
+	free(banner);
+	t = assay_probe_telnet_new(&env, "127.0.0.1", s.port, 3000, 16384);
+	assert_int_equal(assay_probe_telnet_try(t, "root", "root", &outcome,
+	    detail, sizeof(detail)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_UNREACHED);
+	assert_non_null(strstr(detail, "read cap of 16384 bytes"));
+	assay_probe_telnet_free(t);
+	stop(&s);
+	assay_budget_free(b);
+}
+
+static void
+test_refused_silent_reset(void **state)
+{
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct assay_probe_env env = { b, NULL, NULL, 800, 65536 };
+	struct assay_telnet *t;
+	struct server s = { 0, 0 };
+	char detail[256], port[64];
+	char *silent[] = { "socat", port, "SYSTEM:sleep 30", NULL };
+	char *reset[] = { "socat", port, "SYSTEM:printf x", NULL };
+	long long t0;
+	int outcome;
+
+	if (!tu_have("socat"))
+		skip();
+	/* Refused: nothing listens on a fresh port. */
+	t = assay_probe_telnet_new(&env, "127.0.0.1", tu_free_port(), 800, 0);
+	assert_int_equal(assay_probe_telnet_try(t, "root", "root", &outcome,
+	    detail, sizeof(detail)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_UNREACHED);
+	assert_non_null(strstr(detail, "refused"));
+	assay_probe_telnet_free(t);
+
+	/* Silent: accepts and never speaks; the timeout ends it. */
+	s.port = tu_free_port();
+	snprintf(port, sizeof(port), "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork",
+	    s.port);
+	assert_int_equal(spawn(&s, silent, "", "", ""), 0);
+	t = assay_probe_telnet_new(&env, "127.0.0.1", s.port, 800, 0);
+	t0 = tu_now_ms();
+	assert_int_equal(assay_probe_telnet_try(t, "root", "root", &outcome,
+	    detail, sizeof(detail)), 0);
+	assert_true(tu_now_ms() - t0 < 3000);
+	assert_int_equal(outcome, ASSAY_AUTH_UNREACHED);
+	assert_non_null(strstr(detail, "no login prompt within 800 ms"));
+	assay_probe_telnet_free(t);
+	stop(&s);
+
+	/* Closes after one byte. */
+	s.port = tu_free_port();
+	snprintf(port, sizeof(port), "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork",
+	    s.port);
+	assert_int_equal(spawn(&s, reset, "", "", ""), 0);
+	t = assay_probe_telnet_new(&env, "127.0.0.1", s.port, 800, 0);
+	assert_int_equal(assay_probe_telnet_try(t, "root", "root", &outcome,
+	    detail, sizeof(detail)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_UNREACHED);
+	assert_non_null(strstr(detail, "connection closed after 1 bytes"));
+	assay_probe_telnet_free(t);
+	stop(&s);
+	assay_budget_free(b);
+}
+
+static void
+test_lua(void **state)
+{
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct assay_probe_env env = { b, NULL, NULL, 3000, 65536 };
+	struct server s = { 0, 0 };
+	lua_State *L;
+	char code[1024];
+	int rc;
+
+	if ((rc = start_telnetd(&s, "", "admin", "4321")) == 1)
+		skip();
+	assert_int_equal(rc, 0);
+	L = luaL_newstate();
+	luaL_openlibs(L);
+	assay_probe_env_set(L, &env);
+	lua_newtable(L);
+	assay_probe_telnet_lua_register(L);
+	lua_setglobal(L, "net");
+	snprintf(code, sizeof(code),
+	    "local ok, d = net.telnet_login('127.0.0.1', %d, 'admin', '4321')\n"
+	    "assert(ok == true, d)\n"
+	    "ok, d = net.telnet_login('127.0.0.1', %d, 'admin', 'nope')\n"
+	    "assert(ok == false and d:find('incorrect'), d)\n"
+	    "ok, d = net.telnet_login('127.0.0.1', %d, 'a', 'b', {timeout_ms=500})\n"
+	    "assert(ok == nil and d:find('refused'), d)\n"
+	    "local bn, tr = net.telnet_banner('127.0.0.1', %d)\n"
+	    "assert(bn:find('login:') and tr == false, bn)\n",
+	    s.port, s.port, tu_free_port(), s.port);
+	if (luaL_dostring(L, code) != 0)
+		fail_msg("%s", lua_tostring(L, -1));
+	lua_close(L);
+	stop(&s);
+	assay_budget_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_login_success_and_failure, teardown),
+		cmocka_unit_test_teardown(test_garbage_iac, teardown),
+		cmocka_unit_test_teardown(test_endless_banner, teardown),
+		cmocka_unit_test_teardown(test_refused_silent_reset, teardown),
+		cmocka_unit_test_teardown(test_lua, teardown),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
