@@ -19,8 +19,12 @@
 #include "forms.h"
 #include "probe.h"
 #include "probe_coap.h"
+#include "probe_cred.h"
+#include "probe_http.h"
 #include "probe_mqtt.h"
+#include "probe_ssh.h"
 #include "probe_tcp.h"
+#include "probe_telnet.h"
 #include "probe_tls.h"
 #include "sandbox.h"
 #include "spec.h"
@@ -33,6 +37,10 @@ typedef void (*net_register_fn)(lua_State *);
 static const net_register_fn net_modules[] = {
 	assay_probe_tcp_lua_register,
 	assay_probe_tls_lua_register,
+	assay_probe_http_lua_register,
+	assay_probe_telnet_lua_register,
+	assay_probe_ssh_lua_register,
+	assay_probe_cred_lua_register,
 	assay_probe_mqtt_lua_register,
 	assay_probe_coap_lua_register,
 	NULL

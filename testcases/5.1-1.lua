@@ -5,7 +5,8 @@ group "5.1-1"
 local universal = { "same for all", "same password", "universal", "common to all",
     "identical", "fixed", "hard-coded", "hardcoded", "static default", "shared default",
     "factory default password for all" }
-local unique = { "unique", "per device", "per-device", "random", "individual" }
+local unique = { "unique", "per device", "per-device", "random", "individual",
+    "independent draw", "/dev/urandom", "csprng" }
 
 testcase {
   id = "5.1-1-1",
@@ -99,34 +100,54 @@ testcase {
       lib.unit(units, "a", "PASS", "every password-protected interface found is declared")
     end
     -- b) no universal default credential is accepted.
-    local list, err = mirai()
-    if not list then
-      lib.unit(units, "b", "INCONCLUSIVE", "no default-credential list: " .. err)
-    else
-      local accepted, tried, unreachable = {}, 0, {}
-      for id, e in pairs(mechs) do
-        local s = assay.ixit.service_by_id[id]
-        for _, pair in ipairs(list) do
-          local ok, detail = lib.login(s, pair[1], pair[2])
-          if ok == nil then
-            unreachable[#unreachable + 1] = id .. ": " .. tostring(detail)
-            break
-          end
-          tried = tried + 1
-          if ok then
+    local accepted, tried, unreachable = {}, 0, {}
+    local try = lib.probe("try_credentials")
+    for id, e in pairs(mechs) do
+      local s = assay.ixit.service_by_id[id]
+      local kind = ({ telnet = "telnet", ssh = "ssh", http = "http-basic",
+          https = "http-basic" })[s.protocol]
+      if try and kind then
+        local r, err = try({ service = kind, host = s.address, port = s.port,
+            url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/"),
+            list = "mirai", stop_on_success = true })
+        if not r then
+          unreachable[#unreachable + 1] = id .. ": " .. err
+        elseif r.unreached == r.attempts then
+          unreachable[#unreachable + 1] = id .. ": " .. (r.last_error or "no answer")
+        else
+          tried = tried + r.attempts
+          for _, pair in ipairs(r.accepted) do
             accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s",
                 id, pair[1], pair[2])
-            break
+          end
+        end
+      elseif s.protocol == "mqtt" or s.protocol == "mqtts" then
+        local list, err = mirai()
+        if not list then
+          unreachable[#unreachable + 1] = id .. ": " .. err
+        else
+          for _, pair in ipairs(list) do
+            local ok, detail = lib.login(s, pair[1], pair[2])
+            if ok == nil then
+              unreachable[#unreachable + 1] = id .. ": " .. tostring(detail)
+              break
+            end
+            tried = tried + 1
+            if ok then
+              accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s",
+                  id, pair[1], pair[2])
+              break
+            end
           end
         end
       end
-      if #accepted > 0 then
-        lib.unit(units, "b", "FAIL", table.concat(accepted, "; "))
-      elseif #unreachable > 0 then
-        lib.unit(units, "b", "INCONCLUSIVE", "could not try defaults on " .. table.concat(unreachable, "; "))
-      else
-        lib.unit(units, "b", "PASS", tried .. " universal default credentials (Mirai list) rejected")
-      end
+    end
+    if #accepted > 0 then
+      lib.unit(units, "b", "FAIL", table.concat(accepted, "; "))
+    elseif #unreachable > 0 then
+      lib.unit(units, "b", "INCONCLUSIVE", "could not try defaults on " .. table.concat(unreachable, "; "))
+    else
+      lib.unit(units, "b", "PASS", tried .. " universal default credentials (Mirai list) rejected")
     end
     -- c) observed pre-installed passwords against the declared scheme.
     local checked = 0
