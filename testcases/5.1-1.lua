@@ -106,7 +106,11 @@ testcase {
       local s = assay.ixit.service_by_id[id]
       local kind = ({ telnet = "telnet", ssh = "ssh", http = "http-basic",
           https = "http-basic" })[s.protocol]
-      if try and kind then
+      local auth, no = true, nil
+      if s.protocol == "http" or s.protocol == "https" then auth, no = lib.http_auth(s) end
+      if not auth then
+        unreachable[#unreachable + 1] = id .. ": " .. tostring(no)
+      elseif try and kind then
         local r, err = try({ service = kind, host = s.address, port = s.port,
             url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/"),
             list = "mirai", stop_on_success = true })

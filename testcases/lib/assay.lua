@@ -201,6 +201,8 @@ function lib.login(s, user, password)
   elseif p == "http" or p == "https" then
     local f, why = lib.probe("http_request")
     if not f then return nil, why end
+    local auth, no = lib.http_auth(s)
+    if not auth then return nil, no end
     local r, err = f({ url = string.format("%s://%s:%d%s", p, s.address, s.port, s.path or "/"),
         user = user, password = password, auth = "basic", max_body = 4096 })
     if not r then return nil, err end
@@ -215,6 +217,20 @@ function lib.login(s, user, password)
     return r.accepted, r.reason
   end
   return nil, "no login probe for protocol " .. tostring(p)
+end
+
+-- For an HTTP(S) service: true when its path answers 401 without
+-- credentials (HTTP authentication that credentials can be tried on);
+-- false, why when it does not; nil, err when it does not answer.
+function lib.http_auth(s)
+  local f, why = lib.probe("http_request")
+  if not f then return nil, why end
+  local url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/")
+  local r, err = f({ url = url, max_body = 4096 })
+  if not r then return nil, err end
+  if r.status == 401 then return true end
+  return false, string.format("%s answers HTTP %d without credentials: not HTTP "
+      .. "authentication, so passwords cannot be tried there automatically", url, r.status)
 end
 
 -- Whether a service asks for a password before anything else.

@@ -116,10 +116,10 @@ static const struct provision provisions[] = {
     "HTTP basic authentication." } },
 { "5.1-4", { "Y", "Y" }, { "Settings page of the web UI changes the admin password; documented in the setup guide.",
     "Settings page of the web UI." } },
-{ "5.1-5", { "Y", "N" }, { "SSH allows 3 attempts per connection; password entropy (about 116 bits) makes network guessing impracticable.",
-    "No rate limiting or lockout." } },
-{ "5.2-1", { "Y", "N" }, { "Policy with contact and timelines published on the device and at /.well-known/security.txt.",
-    "No vulnerability disclosure policy is published." } },
+{ "5.1-5", { "Y", "Y" }, { "SSH allows 3 attempts per connection; password entropy (about 116 bits) makes network guessing impracticable.",
+    "The web login locks for 10 minutes after 5 failed attempts (claimed; the device does not: Assay's 5.1-5-2 must find out)." } },
+{ "5.2-1", { "Y", "Y" }, { "Policy with contact and timelines published on the device and at /.well-known/security.txt.",
+    "Policy published at /security-policy.html (claimed; the page does not exist: 5.2-1-2 must find out)." } },
 { "5.2-2", { "Y", "N" }, { "Critical issues are fixed within 30 days, others within 90 days (IXIT 3-VulnTypes).",
     "No process for acting on reports." } },
 { "5.2-3", { "Y", "N" }, { "Component advisories are monitored continuously during the support period (IXIT 5-VulnMon).",
@@ -148,8 +148,8 @@ static const struct provision provisions[] = {
     "No notification." } },
 { "5.3-12", { "Y", "N" }, { "The user is warned that the camera restarts during installation.",
     "No warning." } },
-{ "5.3-13", { "Y", "N" }, { "Support period (until 2030-12-31) published at /support-period.html.",
-    "No support period is published." } },
+{ "5.3-13", { "Y", "Y" }, { "Support period (until 2030-12-31) published at /support-period.html.",
+    "Support period published at /support.html (claimed; the page does not exist: 5.3-13-2 must find out)." } },
 { "5.3-14", { "N/A", "N/A" }, { "Condition 3/4 does not hold: the device is updatable and not constrained.",
     "Condition 3/4 does not hold." } },
 { "5.3-15", { "N/A", "N/A" }, { "Condition 3/4 does not hold: the device is updatable and not constrained.",
@@ -902,7 +902,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	field(w, "Security Guarantees", "password check");
 	field(w, "Cryptographic Details", "HTTP basic authentication over "
 	    "HTTP or HTTPS");
-	field(w, "Brute Force Prevention", "none");
+	field(w, "Brute Force Prevention", "the account is locked for 10 "
+	    "minutes after 5 failed attempts");
 	ref_service(w, "web");
 	ref_service(w, "web-http");
 	entry_end(w);
@@ -920,11 +921,11 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	item(w, "2-UserInfo");
 	entry(w, "userinfo");
 	field(w, "Publication of Vulnerability Disclosure Policy",
-	    "not published");
+	    "%s/security-policy.html", http);
 	field(w, "Documentation of Change Mechanisms", "user manual (PDF) "
 	    "page 12");
-	field(w, "Publication of Support Period", "not published");
-	field(w, "Support Period", "not defined");
+	field(w, "Publication of Support Period", "%s/support.html", http);
+	field(w, "Support Period", "5 years from the date of purchase");
 	field(w, "Model Designation", "IPCam-W1 on the label and at %s/", http);
 	field(w, "Documentation of Sensors", "not documented");
 	field(w, "Documentation of Deletion", "hold the reset button for 10 s");

@@ -674,10 +674,11 @@ rd_setup_start(struct refdevice *rd)
 	}
 	rd_add_service(rd, "web-http", "http", "tcp", "none", rd->port_http,
 	    1, RD_READY_TCP, p, weak ? "Web UI over plain HTTP" :
-	    "Plain HTTP: redirects every request to HTTPS", "/");
+	    "Plain HTTP: redirects every request to HTTPS", weak ? "/admin/" :
+	    "/");
 	rd_add_service(rd, "web", "https", "tcp", "tls", rd->port_https, 1,
-	    RD_READY_TLS, p, "Web UI, documentation pages and update "
-	    "manifest over HTTPS", "/");
+	    RD_READY_TLS, p, "Web UI (login at /admin/), documentation pages "
+	    "and update manifest over HTTPS", "/admin/");
 
 	if (rd_path(conf, sizeof(conf), "%s/etc/mosquitto.conf", rd->dir) != 0)
 		return ASSAY_ERR_TOO_BIG;
