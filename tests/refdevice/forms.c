@@ -703,8 +703,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry(w, "intf-web");
 	field(w, "Description", "network: HTTPS web UI, required");
 	field(w, "Status", "enabled");
-	field(w, "Disclosed Information", "model, documentation pages; not "
-	    "security relevant");
+	field(w, "Disclosed Information", "model and firmware version "
+	    "(security-relevant; shown so users can check for updates), "
+	    "documentation pages");
 	field(w, "Protection", "TLS, login for settings");
 	field(w, "Debug Interface", "no");
 	ref_service(w, "web");
