@@ -594,6 +594,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	run.complete = sh.ndone == sh.nqueue;
 	assay_time_iso(run.finished, sizeof(run.finished));
 	aggregate(&run, o);
+	run.mask = ev;
 	assay_evidence_journal(ev, "%s %s", run.complete ? "end" : "interrupted",
 	    assay_verdict_key(run.verdict));
 

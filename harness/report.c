@@ -30,6 +30,46 @@ static const char *const device_keys[][2] = {
 };
 #define NDEVICE_KEYS	(sizeof(device_keys) / sizeof(device_keys[0]))
 
+/*
+ * The secret mask of the report being written.  Every string a writer
+ * outputs passes through masked(): ICS details, device fields and paths
+ * come from the forms, and a secret may hide in any of them.
+ */
+static __thread const struct assay_evidence *cur_mask;
+
+/* Masked copy of s (malloc'd); NULL only for NULL input or no memory. */
+char *
+assay_report_masked(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return cur_mask ? assay_evidence_mask(cur_mask, s) : strdup(s);
+}
+
+void
+assay_report_set_mask(const struct assay_evidence *ev)
+{
+	cur_mask = ev;
+}
+
+static void
+jkv(struct assay_json *j, const char *key, const char *v)
+{
+	char *m = assay_report_masked(v);
+
+	assay_json_kv_string(j, key, m);
+	free(m);
+}
+
+static void
+jstr(struct assay_json *j, const char *v)
+{
+	char *m = assay_report_masked(v);
+
+	assay_json_string(j, m);
+	free(m);
+}
+
 /* Opens path.tmp for writing; the caller renames it into place. */
 static FILE *
 open_tmp(const char *path, char *tmp, size_t tmplen)
@@ -78,70 +118,71 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 
 	if ((fp = open_tmp(path, tmp, sizeof(tmp))) == NULL)
 		return ASSAY_ERR_IO;
+	assay_report_set_mask(r->mask);
 	assay_json_init(&j, fp, 1);
 	assay_json_begin_object(&j);
 	assay_json_kv_int(&j, "assay_report", 1);
-	assay_json_kv_string(&j, "report_id", r->report_id);
+	jkv(&j, "report_id", r->report_id);
 	assay_json_key(&j, "tool");
 	assay_json_begin_object(&j);
-	assay_json_kv_string(&j, "name", "assay");
-	assay_json_kv_string(&j, "version", assay_version());
-	assay_json_kv_string(&j, "catalogue_sha256",
+	jkv(&j, "name", "assay");
+	jkv(&j, "version", assay_version());
+	jkv(&j, "catalogue_sha256",
 	    assay_catalogue_sha256(cat));
-	assay_json_kv_string(&j, "spec_sha256", assay_spec_hash(s));
+	jkv(&j, "spec_sha256", assay_spec_hash(s));
 	assay_json_end_object(&j);
 	assay_json_key(&j, "standard");
 	assay_json_begin_object(&j);
-	assay_json_kv_string(&j, "name", assay_forms_standard(r->forms));
-	assay_json_kv_string(&j, "version",
+	jkv(&j, "name", assay_forms_standard(r->forms));
+	jkv(&j, "version",
 	    assay_forms_standard_version(r->forms));
-	assay_json_kv_string(&j, "profile", assay_forms_profile(r->forms));
+	jkv(&j, "profile", assay_forms_profile(r->forms));
 	assay_json_end_object(&j);
-	assay_json_kv_string(&j, "method", "ETSI TS 103 701 V1.1.1");
+	jkv(&j, "method", "ETSI TS 103 701 V1.1.1");
 	assay_json_key(&j, "laboratory");
 	assay_json_begin_object(&j);
-	assay_json_kv_string(&j, "name", r->meta.lab_name);
-	assay_json_kv_string(&j, "address", r->meta.lab_address);
-	assay_json_kv_string(&j, "location", r->meta.location);
-	assay_json_kv_string(&j, "assessor", r->meta.assessor);
-	assay_json_kv_string(&j, "authorised_by", r->meta.authorised_by);
+	jkv(&j, "name", r->meta.lab_name);
+	jkv(&j, "address", r->meta.lab_address);
+	jkv(&j, "location", r->meta.location);
+	jkv(&j, "assessor", r->meta.assessor);
+	jkv(&j, "authorised_by", r->meta.authorised_by);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "customer");
 	assay_json_begin_object(&j);
-	assay_json_kv_string(&j, "name", r->meta.customer);
-	assay_json_kv_string(&j, "contact", r->meta.customer_contact);
+	jkv(&j, "name", r->meta.customer);
+	jkv(&j, "contact", r->meta.customer_contact);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "device");
 	assay_json_begin_object(&j);
 	for (i = 0; i < NDEVICE_KEYS; i++)
-		assay_json_kv_string(&j, device_keys[i][1],
+		jkv(&j, device_keys[i][1],
 		    assay_forms_device(r->forms, device_keys[i][0]));
 	assay_json_key(&j, "serial_numbers");
 	assay_json_begin_array(&j);
 	for (i = 0; i < assay_forms_nserials(r->forms); i++)
-		assay_json_string(&j, assay_forms_serial(r->forms, i));
+		jstr(&j, assay_forms_serial(r->forms, i));
 	assay_json_end_array(&j);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "forms");
 	assay_json_begin_object(&j);
 	assay_json_key(&j, "ics");
 	assay_json_begin_object(&j);
-	assay_json_kv_string(&j, "path", assay_forms_ics_path(r->forms));
-	assay_json_kv_string(&j, "sha256", assay_forms_ics_sha256(r->forms));
+	jkv(&j, "path", assay_forms_ics_path(r->forms));
+	jkv(&j, "sha256", assay_forms_ics_sha256(r->forms));
 	assay_json_end_object(&j);
 	assay_json_key(&j, "ixit");
 	assay_json_begin_object(&j);
-	assay_json_kv_string(&j, "path", assay_forms_ixit_path(r->forms));
-	assay_json_kv_string(&j, "sha256", assay_forms_ixit_sha256(r->forms));
+	jkv(&j, "path", assay_forms_ixit_path(r->forms));
+	jkv(&j, "sha256", assay_forms_ixit_sha256(r->forms));
 	assay_json_end_object(&j);
 	assay_json_end_object(&j);
-	assay_json_kv_string(&j, "started", r->started);
-	assay_json_kv_string(&j, "finished", r->finished);
+	jkv(&j, "started", r->started);
+	jkv(&j, "finished", r->finished);
 	assay_json_kv_bool(&j, "complete", r->complete);
-	assay_json_kv_string(&j, "verdict", assay_verdict_name(r->verdict));
+	jkv(&j, "verdict", assay_verdict_name(r->verdict));
 	assay_json_key(&j, "summary");
 	assay_json_begin_object(&j);
-	assay_json_kv_string(&j, "verdict", assay_verdict_name(r->verdict));
+	jkv(&j, "verdict", assay_verdict_name(r->verdict));
 	assay_json_key(&j, "test_cases");
 	json_counts(&j, r->tc_counts);
 	assay_json_key(&j, "provisions");
@@ -156,22 +197,22 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 		const char *id = assay_spec_provision_id(s, i);
 
 		assay_json_begin_object(&j);
-		assay_json_kv_string(&j, "id", id);
-		assay_json_kv_string(&j, "clause", assay_spec_provision_clause(s, i));
-		assay_json_kv_string(&j, "status", assay_spec_provision_status(s, i));
+		jkv(&j, "id", id);
+		jkv(&j, "clause", assay_spec_provision_clause(s, i));
+		jkv(&j, "status", assay_spec_provision_status(s, i));
 		assay_json_kv_bool(&j, "mandatory",
 		    assay_spec_provision_mandatory(s, i));
-		assay_json_kv_string(&j, "support", p->support_known ?
+		jkv(&j, "support", p->support_known ?
 		    assay_support_name(p->support) : NULL);
-		assay_json_kv_string(&j, "detail", p->detail);
+		jkv(&j, "detail", p->detail);
 		assay_json_kv_bool(&j, "applicable", p->applicable);
-		assay_json_kv_string(&j, "verdict", assay_verdict_name(p->verdict));
-		assay_json_kv_string(&j, "reason", p->reason);
+		jkv(&j, "verdict", assay_verdict_name(p->verdict));
+		jkv(&j, "reason", p->reason);
 		assay_json_key(&j, "test_cases");
 		assay_json_begin_array(&j);
 		for (k = 0; k < assay_catalogue_count(cat); k++)
 			if (strcmp(assay_catalogue_group(cat, k), id) == 0)
-				assay_json_string(&j, assay_catalogue_id(cat, k));
+				jstr(&j, assay_catalogue_id(cat, k));
 		assay_json_end_array(&j);
 		assay_json_end_object(&j);
 	}
@@ -183,34 +224,34 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 		const struct assay_result *t = &r->results[i];
 
 		assay_json_begin_object(&j);
-		assay_json_kv_string(&j, "id", assay_catalogue_id(cat, i));
-		assay_json_kv_string(&j, "group", assay_catalogue_group(cat, i));
-		assay_json_kv_string(&j, "type",
+		jkv(&j, "id", assay_catalogue_id(cat, i));
+		jkv(&j, "group", assay_catalogue_group(cat, i));
+		jkv(&j, "type",
 		    assay_tc_type_name(assay_catalogue_type(cat, i)));
-		assay_json_kv_string(&j, "purpose", assay_catalogue_purpose(cat, i));
-		assay_json_kv_string(&j, "ixit_items", assay_catalogue_ixit(cat, i));
+		jkv(&j, "purpose", assay_catalogue_purpose(cat, i));
+		jkv(&j, "ixit_items", assay_catalogue_ixit(cat, i));
 		assay_json_kv_bool(&j, "ran", r->selected[i] &&
 		    t->started[0] != '\0');
-		assay_json_kv_string(&j, "verdict", assay_verdict_name(t->verdict));
-		assay_json_kv_string(&j, "reason", t->reason ? t->reason : "");
-		assay_json_kv_string(&j, "started", t->started[0] ? t->started :
+		jkv(&j, "verdict", assay_verdict_name(t->verdict));
+		jkv(&j, "reason", t->reason ? t->reason : "");
+		jkv(&j, "started", t->started[0] ? t->started :
 		    NULL);
 		assay_json_kv_int(&j, "duration_ms", t->duration_ms);
 		assay_json_key(&j, "units");
 		assay_json_begin_array(&j);
 		for (k = 0; k < t->nunits; k++) {
 			assay_json_begin_object(&j);
-			assay_json_kv_string(&j, "unit", t->units[k].unit);
-			assay_json_kv_string(&j, "verdict",
+			jkv(&j, "unit", t->units[k].unit);
+			jkv(&j, "verdict",
 			    assay_verdict_name(t->units[k].verdict));
-			assay_json_kv_string(&j, "reason", t->units[k].reason);
+			jkv(&j, "reason", t->units[k].reason);
 			assay_json_end_object(&j);
 		}
 		assay_json_end_array(&j);
 		assay_json_key(&j, "evidence");
 		assay_json_begin_array(&j);
 		for (k = 0; k < t->nevidence; k++)
-			assay_json_string(&j, t->evidence[k]);
+			jstr(&j, t->evidence[k]);
 		assay_json_end_array(&j);
 		assay_json_end_object(&j);
 	}
@@ -221,17 +262,23 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 
 /* --- XML ------------------------------------------------------------------ */
 
-/* Copy of s that is valid XML 1.0 character data. */
+/* Masked copy of s that is valid XML 1.0 character data. */
 static char *
-xml_clean(const char *s)
+xml_clean(const char *s0)
 {
+	char *s = assay_report_masked(s0);
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, o = 0, n, k;
+	size_t len, i = 0, o = 0, n, k;
 	unsigned int cp;
 	char *out;
 
-	if ((out = malloc(len * 3 + 1)) == NULL)
+	if (s == NULL)
 		return NULL;
+	len = strlen(s);
+	if ((out = malloc(len * 3 + 1)) == NULL) {
+		free(s);
+		return NULL;
+	}
 	while (i < len) {
 		if (p[i] < 0x80) {
 			if (p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n' ||
@@ -265,6 +312,7 @@ xml_clean(const char *s)
 		i += n;
 	}
 	out[o] = '\0';
+	free(s);
 	return out;
 }
 
@@ -328,6 +376,7 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((w = xmlNewTextWriterFilename(tmp, 0)) == NULL)
 		return ASSAY_ERR_IO;
+	assay_report_set_mask(r->mask);
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);

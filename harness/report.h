@@ -45,6 +45,8 @@ struct assay_report_meta {
 
 struct assay_run {
 	struct assay_report_meta	 meta;
+	/* Masks IXIT secrets in every string the writers output; may be NULL. */
+	const struct assay_evidence	*mask;
 	const struct assay_forms	*forms;
 	const struct assay_spec		*spec;
 	const struct assay_catalogue	*catalogue;
@@ -72,6 +74,12 @@ int	assay_report_write_html(const struct assay_run *r, const char *dir,
 	    const char *path);
 /* Writes junit.xml (one testcase per test case).  0 or ASSAY_ERR_*. */
 int	assay_report_write_junit(const struct assay_run *r, const char *path);
+/*
+ * The writers mask through the run's evidence store; these expose that to
+ * the writers in other files.  assay_report_masked returns a malloc'd copy.
+ */
+void	assay_report_set_mask(const struct assay_evidence *ev);
+char	*assay_report_masked(const char *s);
 /* Prints the human summary (counts, FAILs) to fp. */
 void	assay_report_print_summary(const struct assay_run *r, FILE *fp);
 

@@ -63,11 +63,15 @@ html_text(FILE *fp, const char *s, size_t len)
 	}
 }
 
+/* Writes s masked and escaped. */
 static void
 h(FILE *fp, const char *s)
 {
-	if (s != NULL)
-		html_text(fp, s, strlen(s));
+	char *m = assay_report_masked(s);
+
+	if (m != NULL)
+		html_text(fp, m, strlen(m));
+	free(m);
 }
 
 static const char *
@@ -143,6 +147,7 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((fp = fopen(tmp, "w")) == NULL)
 		return ASSAY_ERR_IO;
+	assay_report_set_mask(r->mask);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	    "style-src 'unsafe-inline'\">\n<title>Assessment report ", fp);

@@ -18,14 +18,17 @@
 /* xmlTextWriter escapes markup; the caller's strings were cleaned of
  * invalid UTF-8 by report.c's rules, repeated here for independence. */
 static char *
-clean(const char *s)
+clean(const char *s0)
 {
+	char *s = assay_report_masked(s0 ? s0 : "");
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t len = strlen((const char *)p), i, o = 0;
 	char *out;
 
-	if ((out = malloc(len * 3 + 1)) == NULL)
+	if (s == NULL || (out = malloc(len * 3 + 1)) == NULL) {
+		free(s);
 		return NULL;
+	}
 	for (i = 0; i < len; i++) {
 		if (p[i] >= 0x80 || p[i] == '\t' || p[i] == '\n' || p[i] == '\r' ||
 		    p[i] >= 0x20)
@@ -42,6 +45,7 @@ clean(const char *s)
 			if ((unsigned char)out[i] >= 0x80)
 				out[i] = '?';
 	}
+	free(s);
 	return out;
 }
 
@@ -68,6 +72,7 @@ assay_report_write_junit(const struct assay_run *r, const char *path)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((w = xmlNewTextWriterFilename(tmp, 0)) == NULL)
 		return ASSAY_ERR_IO;
+	assay_report_set_mask(r->mask);
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "testsuites");
