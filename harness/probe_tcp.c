@@ -1010,6 +1010,12 @@ default_max_read(const struct assay_probe_env *env)
 }
 
 static int
+cmp_port(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static int
 l_tcp_sweep(lua_State *L)
 {
 	const struct assay_probe_env *env = env_of(L);
@@ -1048,6 +1054,12 @@ l_tcp_sweep(lua_State *L)
 				}
 				ports[i] = (uint16_t)v;
 			}
+			/* Sorted and without duplicates, as a string list gives. */
+			qsort(ports, n, sizeof(*ports), cmp_port);
+			for (i = 1, k = 1; i < n; i++)
+				if (ports[i] != ports[k - 1])
+					ports[k++] = ports[i];
+			n = k;
 			spec = NULL;
 		} else if (!lua_isnil(L, -1))
 			return luaL_error(L, "option ports: string or list "

@@ -610,7 +610,7 @@ test_lua_binding(void **state)
 	assay_probe_tcp_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(script, sizeof(script),
-	    "local r = net.tcp_sweep('127.0.0.1', {ports={%d,%d}, "
+	    "local r = net.tcp_sweep('127.0.0.1', {ports={%d,%d,%d}, "
 	    "  timeout_ms=500})\n"
 	    "assert(#r.open == 1 and r.open[1] == %d, 'open')\n"
 	    "assert(r.closed_count == 1 and r.filtered_count == 0, 'counts')\n"
@@ -620,7 +620,7 @@ test_lua_binding(void **state)
 	    "assert(b == nil and err == 'connection refused', err)\n"
 	    "local ok, e = pcall(net.tcp_sweep, '127.0.0.1', {ports='0-3'})\n"
 	    "assert(not ok and e:find('bad element'), e)\n"
-	    "return 'ok'\n", lport, cport, lport, s->port, cport);
+	    "return 'ok'\n", lport, cport, lport, lport, s->port, cport);
 	if (luaL_dostring(L, script) != LUA_OK)
 		fail_msg("lua: %s", lua_tostring(L, -1));
 	assert_string_equal(lua_tostring(L, -1), "ok");
