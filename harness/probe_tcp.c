@@ -278,6 +278,7 @@ assay_tcp_sweep_max_in_flight(const struct assay_tcp_sweep *r)
 /* One pending connect, in start order. */
 struct pending {
 	int		 fd;
+	uint16_t	 port;
 	unsigned int	 seq;
 	long long	 deadline;
 };
@@ -292,7 +293,6 @@ struct sweep {
 	size_t				 nports;
 	int				 timeout_ms;
 	int				 nfd;		/* size of per-fd arrays */
-	uint16_t			*port_of;	/* by fd */
 	atomic_uint			*seq_of;	/* by fd; 0: idle */
 	atomic_size_t			 next;		/* next chunk of ports */
 	atomic_int			 in_flight;	/* all workers */
@@ -332,10 +332,9 @@ self_connected(int fd)
 }
 
 static void
-finish(struct worker *w, int fd, int state)
+finish(struct worker *w, int fd, uint16_t port, int state)
 {
 	struct sweep *s = w->s;
-	uint16_t port = s->port_of[fd];
 
 	if (state == ASSAY_PORT_OPEN && self_connected(fd))
 		state = ASSAY_PORT_CLOSED;
@@ -409,7 +408,6 @@ start_one(struct worker *w, uint16_t port)
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
 	else
 		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-	s->port_of[fd] = port;
 	/*
 	 * Descriptors are reused across workers as soon as they are
 	 * closed, so a queue entry is matched by a sequence number unique
@@ -419,7 +417,7 @@ start_one(struct worker *w, uint16_t port)
 	atomic_store_explicit(&s->seq_of[fd], w->seq, memory_order_relaxed);
 	count_in(w);
 	if (connect(fd, (struct sockaddr *)&ss, s->sslen) == 0) {
-		finish(w, fd, ASSAY_PORT_OPEN);
+		finish(w, fd, port, ASSAY_PORT_OPEN);
 		return 1;
 	}
 	if (errno == EADDRNOTAVAIL || errno == EAGAIN) {
@@ -429,7 +427,7 @@ start_one(struct worker *w, uint16_t port)
 		return 0;
 	}
 	if (errno != EINPROGRESS) {
-		finish(w, fd, state_of_errno(errno));
+		finish(w, fd, port, state_of_errno(errno));
 		return 1;
 	}
 	/*
@@ -440,11 +438,11 @@ start_one(struct worker *w, uint16_t port)
 	 */
 	el = sizeof(e);
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e != 0) {
-		finish(w, fd, state_of_errno(e));
+		finish(w, fd, port, state_of_errno(e));
 		return 1;
 	}
 	ev.events = EPOLLOUT;
-	ev.data.fd = fd;
+	ev.data.u64 = (uint64_t)(unsigned int)fd | (uint64_t)port << 32;
 	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
 		atomic_store_explicit(&s->seq_of[fd], 0, memory_order_relaxed);
 		count_out(w);
@@ -453,6 +451,7 @@ start_one(struct worker *w, uint16_t port)
 	}
 	pe = &w->q[(w->qhead + w->qlen) % w->qcap];
 	pe->fd = fd;
+	pe->port = port;
 	pe->seq = w->seq;
 	pe->deadline = now_ms() + s->timeout_ms;
 	w->qlen++;
@@ -471,7 +470,7 @@ expire(struct worker *w, long long t)
 		    memory_order_relaxed) == pe->seq) {
 			if (pe->deadline > t)
 				break;
-			finish(w, pe->fd, ASSAY_PORT_FILTERED);
+			finish(w, pe->fd, pe->port, ASSAY_PORT_FILTERED);
 		}
 		w->qhead = (w->qhead + 1) % w->qcap;
 		w->qlen--;
@@ -554,12 +553,13 @@ worker_run(void *arg)
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
-			fd = evs[i].data.fd;
+			fd = (int)(evs[i].data.u64 & 0xffffffffu);
 			e = 0;
 			el = sizeof(e);
 			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
 				e = errno;
-			finish(w, fd, state_of_errno(e));
+			finish(w, fd, (uint16_t)(evs[i].data.u64 >> 32),
+			    state_of_errno(e));
 		}
 	}
  out:
@@ -630,8 +630,7 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 		nw = SWEEP_MAX_WORKERS;
 	if (nports < 4096 || maxc < 2 * nw)
 		nw = 1;
-	if ((s.port_of = calloc((size_t)s.nfd, sizeof(*s.port_of))) == NULL ||
-	    (s.seq_of = calloc((size_t)s.nfd, sizeof(*s.seq_of))) == NULL)
+	if ((s.seq_of = calloc((size_t)s.nfd, sizeof(*s.seq_of))) == NULL)
 		goto out;
 	for (i = 0; i < nw; i++) {
 		w[i].s = &s;
@@ -679,7 +678,6 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 			close(w[i].ep);
 		free(w[i].q);
 	}
-	free(s.port_of);
 	free(s.seq_of);
 	free(s.res);
 	return r;
