@@ -1,8 +1,8 @@
 /*
  * bench_tls_scan.c - accepted TLS versions and cipher suites of a
  * lighttpd + mod_openssl port configured weak (TLS 1.0+, every suite at
- * security level 0), Assay against `sslscan --no-colour`, side by side
- * in one process.  Prints both times (median of the runs), the ratio,
+ * security level 0) and strong (TLS 1.2+, ECDHE AEAD suites), Assay
+ * against `sslscan --no-colour`, side by side in one process.  Prints both times (median of the runs), the ratio,
  * and whether the accepted sets are identical (the difference if not).
  */
 #include <sys/types.h>
@@ -207,19 +207,77 @@ diff(const char *label, struct set *a, struct set *b)
 	return n;
 }
 
-int
-main(void)
+/* One lighttpd configuration: start it, compare, stop it. 0 if identical. */
+static int
+bench_one(const char *tag, const char *sslconf)
 {
 	struct set sa = { { NULL }, 0 }, ss = { { NULL }, 0 };
-	char cmd[2048], conf[1024];
+	char conf[1024];
 	double ta[RUNS], tn[RUNS];
 	size_t nd;
 	FILE *fp;
 	pid_t pid;
-	int port, i, rc = 0;
+	int port, i, rc = 1;
 
-	printf("== bench_tls_scan: TLS versions + suites of a weak lighttpd, "
-	    "Assay vs sslscan ==\n");
+	printf("-- lighttpd %s: %s\n", tag, sslconf);
+	port = free_port();
+	snprintf(conf, sizeof(conf), "%s/%s.conf", tmpdir, tag);
+	if ((fp = fopen(conf, "w")) == NULL)
+		return 1;
+	fprintf(fp, "server.document-root = \"%s\"\n"
+	    "server.bind = \"127.0.0.1\"\nserver.port = %d\n"
+	    "server.errorlog = \"%s/%s.log\"\n"
+	    "server.modules += (\"mod_openssl\")\nssl.engine = \"enable\"\n"
+	    "ssl.pemfile = \"%s/cert.pem\"\nssl.privkey = \"%s/key.pem\"\n"
+	    "ssl.openssl.ssl-conf-cmd = (%s)\n",
+	    tmpdir, port, tmpdir, tag, tmpdir, tmpdir, sslconf);
+	fclose(fp);
+	if ((pid = fork()) == 0) {
+		execlp("lighttpd", "lighttpd", "-D", "-f", conf, (char *)NULL);
+		_exit(127);
+	}
+	if (wait_tcp(port, 10) != 0) {
+		printf("error: lighttpd did not start\n");
+		goto out;
+	}
+	for (i = 0; i < RUNS; i++) {
+		ta[i] = run_assay(port, &sa);
+		tn[i] = run_sslscan(port, &ss);
+		if (ta[i] < 0 || tn[i] < 0) {
+			printf("error: a scan failed\n");
+			goto out;
+		}
+		printf("run %d: assay %.3f s, sslscan %.3f s\n", i + 1, ta[i],
+		    tn[i]);
+	}
+	qsort(sa.item, sa.n, sizeof(char *), cmp_str);
+	qsort(ss.item, ss.n, sizeof(char *), cmp_str);
+	nd = diff("assay", &sa, &ss) + diff("sslscan", &ss, &sa);
+	qsort(ta, RUNS, sizeof(ta[0]), cmp_double);
+	qsort(tn, RUNS, sizeof(tn[0]), cmp_double);
+	printf("accepted: assay %zu items, sslscan %zu items (versions + "
+	    "suites)\n", sa.n, ss.n);
+	printf("median %s: assay %.3f s, sslscan %.3f s, ratio assay/sslscan "
+	    "%.2f (goal <= 0.50), accepted sets %s\n", tag, ta[RUNS / 2],
+	    tn[RUNS / 2], ta[RUNS / 2] / tn[RUNS / 2],
+	    nd == 0 ? "identical" : "DIFFER");
+	rc = nd == 0 ? 0 : 1;
+ out:
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	set_clear(&sa);
+	set_clear(&ss);
+	return rc;
+}
+
+int
+main(void)
+{
+	char cmd[2048];
+	int rc = 0;
+
+	printf("== bench_tls_scan: TLS versions + suites of lighttpd, "
+	    "Assay vs sslscan --no-colour ==\n");
 	if (!have("sslscan") || !have("lighttpd") || !have("openssl") ||
 	    access("/usr/lib/lighttpd/mod_openssl.so", F_OK) != 0) {
 		printf("skipped: needs sslscan, openssl, lighttpd + "
@@ -234,56 +292,10 @@ main(void)
 	    "-subj /CN=device.example >/dev/null 2>&1", tmpdir);
 	if (system(cmd) != 0)
 		return 1;
-	port = free_port();
-	snprintf(conf, sizeof(conf), "%s/lighttpd.conf", tmpdir);
-	if ((fp = fopen(conf, "w")) == NULL)
-		return 1;
-	fprintf(fp, "server.document-root = \"%s\"\n"
-	    "server.bind = \"127.0.0.1\"\nserver.port = %d\n"
-	    "server.errorlog = \"%s/error.log\"\n"
-	    "server.modules += (\"mod_openssl\")\nssl.engine = \"enable\"\n"
-	    "ssl.pemfile = \"%s/cert.pem\"\nssl.privkey = \"%s/key.pem\"\n"
-	    "ssl.openssl.ssl-conf-cmd = (\"MinProtocol\" => \"TLSv1\", "
-	    "\"CipherString\" => \"ALL:@SECLEVEL=0\")\n",
-	    tmpdir, port, tmpdir, tmpdir, tmpdir);
-	fclose(fp);
-	if ((pid = fork()) == 0) {
-		execlp("lighttpd", "lighttpd", "-D", "-f", conf, (char *)NULL);
-		_exit(127);
-	}
-	if (wait_tcp(port, 10) != 0) {
-		printf("error: lighttpd did not start\n");
-		rc = 1;
-		goto out;
-	}
-	for (i = 0; i < RUNS; i++) {
-		ta[i] = run_assay(port, &sa);
-		tn[i] = run_sslscan(port, &ss);
-		if (ta[i] < 0 || tn[i] < 0) {
-			printf("error: a scan failed\n");
-			rc = 1;
-			goto out;
-		}
-		printf("run %d: assay %.3f s, sslscan %.3f s\n", i + 1, ta[i],
-		    tn[i]);
-	}
-	qsort(sa.item, sa.n, sizeof(char *), cmp_str);
-	qsort(ss.item, ss.n, sizeof(char *), cmp_str);
-	nd = diff("assay", &sa, &ss) + diff("sslscan", &ss, &sa);
-	qsort(ta, RUNS, sizeof(ta[0]), cmp_double);
-	qsort(tn, RUNS, sizeof(tn[0]), cmp_double);
-	printf("accepted: assay %zu items, sslscan %zu items (versions + "
-	    "suites)\n", sa.n, ss.n);
-	printf("median: assay %.3f s, sslscan %.3f s, ratio assay/sslscan "
-	    "%.2f (goal <= 0.50), accepted sets %s\n", ta[RUNS / 2],
-	    tn[RUNS / 2], ta[RUNS / 2] / tn[RUNS / 2],
-	    nd == 0 ? "identical" : "DIFFER");
-	rc = nd == 0 ? 0 : 1;
- out:
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-	set_clear(&sa);
-	set_clear(&ss);
+	rc |= bench_one("weak", "\"MinProtocol\" => \"TLSv1\", "
+	    "\"CipherString\" => \"ALL:@SECLEVEL=0\"");
+	rc |= bench_one("strong", "\"MinProtocol\" => \"TLSv1.2\", "
+	    "\"CipherString\" => \"ECDHE+AESGCM:ECDHE+CHACHA20\"");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
 		rc = 1;
