@@ -703,7 +703,7 @@ wait_readable(int fd, long long end)
 
 int
 assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
-    unsigned int port, const void *send, size_t sendlen, int timeout_ms,
+    unsigned int port, const void *req, size_t reqlen, int timeout_ms,
     int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen)
 {
 	struct assay_budget *budget = env != NULL ? env->budget : NULL;
@@ -727,11 +727,12 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	if ((r = assay_probe_tcp_connect(host, port, timeout_ms, &fd, reason,
 	    reasonlen)) != 0 || fd == -1)
 		goto out;
-	while (off < sendlen) {
-		n = write(fd, (const char *)send + off, sendlen - off);
+	while (off < reqlen) {
+		n = send(fd, (const char *)req + off, reqlen - off,
+		    MSG_NOSIGNAL);
 		if (n > 0) {
 			assay_probe_record(env, chan, "sent",
-			    (const char *)send + off, (size_t)n);
+			    (const char *)req + off, (size_t)n);
 			off += (size_t)n;
 			continue;
 		}
