@@ -19,6 +19,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,26 +267,51 @@ assay_tcp_sweep_max_in_flight(const struct assay_tcp_sweep *r)
 	return r == NULL ? 0 : r->max_in_flight;
 }
 
+/*
+ * The sweep runs in up to SWEEP_MAX_WORKERS threads (one per CPU), each
+ * with its own epoll set, taking ports from a shared cursor in chunks.
+ * The budget bounds connections across all of them.
+ */
+#define SWEEP_MAX_WORKERS	4
+#define SWEEP_CHUNK		64
+
 /* One pending connect, in start order. */
 struct pending {
 	int		 fd;
+	uint16_t	 port;
 	unsigned int	 seq;
 	long long	 deadline;
 };
 
 struct sweep {
 	const struct assay_probe_env	*env;
+	struct assay_budget		*budget;
 	struct assay_tcp_sweep		*res;
 	struct sockaddr_storage		 ss;
 	socklen_t			 sslen;
-	int				 ep;
+	const uint16_t			*ports;
+	size_t				 nports;
+	int				 timeout_ms;
 	int				 nfd;		/* size of per-fd arrays */
-	uint16_t			*port_of;	/* by fd */
-	unsigned int			*seq_of;	/* by fd; 0: idle */
-	struct pending			*q;		/* ring of cap entries */
-	size_t				 qhead, qlen, cap;
-	unsigned int			 seq;
-	int				 in_flight;
+	atomic_uint			*seq_of;	/* by fd; 0: idle */
+	atomic_size_t			 next;		/* next chunk of ports */
+	atomic_int			 in_flight;	/* all workers */
+	atomic_int			 max_in_flight;
+	atomic_int			 failed;	/* a worker hit an error */
+};
+
+struct worker {
+	struct sweep	*s;
+	pthread_t	 th;
+	int		 ep;
+	int		 cap;		/* connects in flight at most */
+	int		 in_flight;
+	struct pending	*q;		/* ring of cap + 1 entries */
+	size_t		 qhead, qlen, qcap;
+	size_t		 pos, end;	/* current chunk */
+	unsigned int	 seq;
+	size_t		 count[4];
+	int		 r;
 };
 
 /*
@@ -305,22 +332,22 @@ self_connected(int fd)
 }
 
 static void
-finish(struct sweep *s, int fd, int state)
+finish(struct worker *w, int fd, uint16_t port, int state)
 {
-	uint16_t port = s->port_of[fd];
+	struct sweep *s = w->s;
 
 	if (state == ASSAY_PORT_OPEN && self_connected(fd))
 		state = ASSAY_PORT_CLOSED;
-
 	s->res->state[port] = (uint8_t)state;
-	s->res->count[state]++;
-	s->seq_of[fd] = 0;
+	w->count[state]++;
+	atomic_store_explicit(&s->seq_of[fd], 0, memory_order_relaxed);
 	if (state == ASSAY_PORT_OPEN)
 		close_rst(fd);
 	else
 		close(fd);
-	s->in_flight--;
-	assay_budget_release(s->env != NULL ? s->env->budget : NULL);
+	w->in_flight--;
+	atomic_fetch_sub(&s->in_flight, 1);
+	assay_budget_release(s->budget);
 }
 
 static int
@@ -333,86 +360,224 @@ state_of_errno(int e)
 	return ASSAY_PORT_FILTERED;
 }
 
+static void
+count_in(struct worker *w)
+{
+	struct sweep *s = w->s;
+	int n, m;
+
+	w->in_flight++;
+	n = atomic_fetch_add(&s->in_flight, 1) + 1;
+	m = atomic_load(&s->max_in_flight);
+	while (n > m && !atomic_compare_exchange_weak(&s->max_in_flight, &m,
+	    n))
+		;
+}
+
+static void
+count_out(struct worker *w)
+{
+	w->in_flight--;
+	atomic_fetch_sub(&w->s->in_flight, 1);
+}
+
 /*
  * Starts a connect to port.  Returns 1 when started (or finished at
  * once), 0 when the kernel is short of local ports or descriptors right
  * now (retry later), negative on a harness error.
  */
 static int
-start_one(struct sweep *s, uint16_t port, int timeout_ms)
+start_one(struct worker *w, uint16_t port)
 {
+	struct sweep *s = w->s;
+	struct sockaddr_storage ss = s->ss;
 	struct epoll_event ev;
-	struct sockaddr_in *sin;
-	struct sockaddr_in6 *sin6;
 	struct pending *pe;
-	int fd;
+	socklen_t el;
+	int fd, e = 0;
 
-	if ((fd = socket(s->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
-		return (errno == EMFILE || errno == ENFILE) && s->in_flight > 0 ?
+		return (errno == EMFILE || errno == ENFILE) && w->in_flight > 0 ?
 		    0 : ASSAY_ERR_NETWORK;
 	if (fd >= s->nfd) {
 		close(fd);
-		return s->in_flight > 0 ? 0 : ASSAY_ERR_NETWORK;
+		return w->in_flight > 0 ? 0 : ASSAY_ERR_NETWORK;
 	}
-	if (s->ss.ss_family == AF_INET6) {
-		sin6 = (struct sockaddr_in6 *)&s->ss;
-		sin6->sin6_port = htons(port);
-	} else {
-		sin = (struct sockaddr_in *)&s->ss;
-		sin->sin_port = htons(port);
-	}
-	s->port_of[fd] = port;
-	s->seq_of[fd] = ++s->seq == 0 ? ++s->seq : s->seq;
-	s->in_flight++;
-	if (s->in_flight > s->res->max_in_flight)
-		s->res->max_in_flight = s->in_flight;
-	if (connect(fd, (struct sockaddr *)&s->ss, s->sslen) == 0) {
-		finish(s, fd, ASSAY_PORT_OPEN);
+	if (ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
+	/*
+	 * Descriptors are reused across workers as soon as they are
+	 * closed, so a queue entry is matched by a sequence number unique
+	 * over all workers: worker i uses i+1, i+1+MAX, ... (never 0).
+	 */
+	w->seq += SWEEP_MAX_WORKERS;
+	atomic_store_explicit(&s->seq_of[fd], w->seq, memory_order_relaxed);
+	count_in(w);
+	if (connect(fd, (struct sockaddr *)&ss, s->sslen) == 0) {
+		finish(w, fd, port, ASSAY_PORT_OPEN);
 		return 1;
 	}
 	if (errno == EADDRNOTAVAIL || errno == EAGAIN) {
-		s->seq_of[fd] = 0;
-		s->in_flight--;
+		atomic_store_explicit(&s->seq_of[fd], 0, memory_order_relaxed);
+		count_out(w);
 		close(fd);
 		return 0;
 	}
 	if (errno != EINPROGRESS) {
-		finish(s, fd, state_of_errno(errno));
+		finish(w, fd, port, state_of_errno(errno));
+		return 1;
+	}
+	/*
+	 * On loopback and fast links the RST has often been processed
+	 * before connect() returns: collecting it now saves the epoll
+	 * round trip for most closed ports.  0 means connected or still
+	 * pending; epoll tells those apart.
+	 */
+	el = sizeof(e);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e != 0) {
+		finish(w, fd, port, state_of_errno(e));
 		return 1;
 	}
 	ev.events = EPOLLOUT;
-	ev.data.fd = fd;
-	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
-		s->seq_of[fd] = 0;
-		s->in_flight--;
+	ev.data.u64 = (uint64_t)(unsigned int)fd | (uint64_t)port << 32;
+	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		atomic_store_explicit(&s->seq_of[fd], 0, memory_order_relaxed);
+		count_out(w);
 		close(fd);
 		return ASSAY_ERR_NETWORK;
 	}
-	pe = &s->q[(s->qhead + s->qlen) % s->cap];
+	pe = &w->q[(w->qhead + w->qlen) % w->qcap];
 	pe->fd = fd;
-	pe->seq = s->seq_of[fd];
-	pe->deadline = now_ms() + timeout_ms;
-	s->qlen++;
+	pe->port = port;
+	pe->seq = w->seq;
+	pe->deadline = now_ms() + s->timeout_ms;
+	w->qlen++;
 	return 1;
 }
 
 /* Drops finished entries from the head of the queue, expires due ones. */
 static void
-expire(struct sweep *s, long long t)
+expire(struct worker *w, long long t)
 {
 	struct pending *pe;
 
-	while (s->qlen > 0) {
-		pe = &s->q[s->qhead];
-		if (s->seq_of[pe->fd] == pe->seq) {
+	while (w->qlen > 0) {
+		pe = &w->q[w->qhead];
+		if (atomic_load_explicit(&w->s->seq_of[pe->fd],
+		    memory_order_relaxed) == pe->seq) {
 			if (pe->deadline > t)
 				break;
-			finish(s, pe->fd, ASSAY_PORT_FILTERED);
+			finish(w, pe->fd, pe->port, ASSAY_PORT_FILTERED);
 		}
-		s->qhead = (s->qhead + 1) % s->cap;
-		s->qlen--;
+		w->qhead = (w->qhead + 1) % w->qcap;
+		w->qlen--;
 	}
+}
+
+/* Next port for w, or -1 when all are taken. */
+static int
+next_port(struct worker *w)
+{
+	struct sweep *s = w->s;
+	size_t at;
+
+	if (w->pos >= w->end) {
+		at = atomic_fetch_add(&s->next, SWEEP_CHUNK);
+		if (at >= s->nports) {
+			w->pos = w->end = s->nports;
+			return -1;
+		}
+		w->pos = at;
+		w->end = at + SWEEP_CHUNK < s->nports ? at + SWEEP_CHUNK :
+		    s->nports;
+	}
+	return s->ports[w->pos];
+}
+
+static void *
+worker_run(void *arg)
+{
+	struct epoll_event evs[256];
+	struct worker *w = arg;
+	struct sweep *s = w->s;
+	socklen_t el;
+	long long t;
+	int r = 0, i, n, e, fd, wait, starved, port;
+
+	while (!atomic_load(&s->failed)) {
+		starved = 0;
+		while (w->in_flight < w->cap && (port = next_port(w)) >= 0) {
+			/* Wait for a slot only when nothing else can progress. */
+			if (assay_budget_acquire(s->budget, w->in_flight == 0 ?
+			    s->timeout_ms + 60000 : 0) != 0) {
+				if (w->in_flight == 0) {
+					r = ASSAY_ERR_BUDGET;
+					goto out;
+				}
+				starved = 1;
+				break;
+			}
+			if ((r = start_one(w, (uint16_t)port)) < 0) {
+				assay_budget_release(s->budget);
+				goto out;
+			}
+			if (r == 0) {
+				assay_budget_release(s->budget);
+				starved = 1;
+				break;
+			}
+			w->pos++;
+		}
+		r = 0;
+		t = now_ms();
+		expire(w, t);
+		if (w->in_flight == 0) {
+			if (w->pos >= w->end && next_port(w) < 0)
+				break;
+			continue;
+		}
+		wait = w->qlen > 0 ? (int)(w->q[w->qhead].deadline - t) : 1;
+		if (wait < 0)
+			wait = 0;
+		if (starved && wait > 1)
+			wait = 1;
+		if (!starved && w->in_flight < w->cap && w->pos < w->end)
+			wait = 0;
+		if ((n = epoll_wait(w->ep, evs, 256, wait)) == -1) {
+			if (errno == EINTR)
+				continue;
+			r = ASSAY_ERR_NETWORK;
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			fd = (int)(evs[i].data.u64 & 0xffffffffu);
+			e = 0;
+			el = sizeof(e);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
+				e = errno;
+			finish(w, fd, (uint16_t)(evs[i].data.u64 >> 32),
+			    state_of_errno(e));
+		}
+	}
+ out:
+	if (r != 0) {
+		w->r = r;
+		atomic_store(&s->failed, 1);
+	}
+	/* Close whatever is still pending (only after an error). */
+	for (; w->qlen > 0; w->qhead = (w->qhead + 1) % w->qcap, w->qlen--)
+		if (atomic_load_explicit(&s->seq_of[w->q[w->qhead].fd],
+		    memory_order_relaxed) == w->q[w->qhead].seq) {
+			atomic_store_explicit(&s->seq_of[w->q[w->qhead].fd], 0,
+			    memory_order_relaxed);
+			close(w->q[w->qhead].fd);
+			count_out(w);
+			assay_budget_release(s->budget);
+		}
+	return NULL;
 }
 
 int
@@ -420,22 +585,27 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
     const uint16_t *ports, size_t nports, int timeout_ms,
     struct assay_tcp_sweep **resp, char *reason, size_t reasonlen)
 {
-	struct epoll_event evs[256];
-	struct assay_budget *budget = env != NULL ? env->budget : NULL;
+	struct worker w[SWEEP_MAX_WORKERS];
 	struct sweep s;
 	struct rlimit rl;
-	socklen_t el;
-	size_t next = 0;
-	long long t;
-	int r, i, n, e, fd, wait, maxc, starved;
+	long ncpu;
+	int r, i, nw = 0, started = 0, maxc;
 
 	*resp = NULL;
 	memset(&s, 0, sizeof(s));
+	memset(w, 0, sizeof(w));
 	s.env = env;
-	s.ep = -1;
+	s.budget = env != NULL ? env->budget : NULL;
+	s.ports = ports;
+	s.nports = nports;
+	atomic_init(&s.next, 0);
+	atomic_init(&s.in_flight, 0);
+	atomic_init(&s.max_in_flight, 0);
+	atomic_init(&s.failed, 0);
 	if (timeout_ms <= 0)
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+	s.timeout_ms = timeout_ms;
 	if ((r = assay_probe_tcp_resolve(host, 0, SOCK_STREAM, &s.ss, &s.sslen,
 	    reason, reasonlen)) != 0 || reason[0] != '\0')
 		return r;
@@ -445,7 +615,7 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur > 1 << 20)
 		rl.rlim_cur = 1024;
 	s.nfd = (int)rl.rlim_cur;
-	maxc = budget != NULL ? assay_budget_max_connections(budget) :
+	maxc = s.budget != NULL ? assay_budget_max_connections(s.budget) :
 	    ASSAY_BUDGET_DEFAULT_CONNECTIONS;
 	if (maxc > s.nfd - 64)
 		maxc = s.nfd - 64;
@@ -453,85 +623,62 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 		r = ASSAY_ERR_NETWORK;
 		goto out;
 	}
-	s.cap = (size_t)maxc + 1;
-	if ((s.port_of = calloc((size_t)s.nfd, sizeof(*s.port_of))) == NULL ||
-	    (s.seq_of = calloc((size_t)s.nfd, sizeof(*s.seq_of))) == NULL ||
-	    (s.q = calloc(s.cap, sizeof(*s.q))) == NULL)
+	/* Threads pay off only for big sweeps with room for parallel connects. */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	nw = ncpu > 1 ? (int)ncpu : 1;
+	if (nw > SWEEP_MAX_WORKERS)
+		nw = SWEEP_MAX_WORKERS;
+	if (nports < 4096 || maxc < 2 * nw)
+		nw = 1;
+	if ((s.seq_of = calloc((size_t)s.nfd, sizeof(*s.seq_of))) == NULL)
 		goto out;
-	if ((s.ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
-		r = ASSAY_ERR_NETWORK;
-		goto out;
-	}
-	while (next < nports || s.in_flight > 0) {
-		starved = 0;
-		while (next < nports && s.in_flight < maxc) {
-			/* Wait for a slot only when nothing else can progress. */
-			if (assay_budget_acquire(budget, s.in_flight == 0 ?
-			    timeout_ms + 60000 : 0) != 0) {
-				if (s.in_flight == 0) {
-					r = ASSAY_ERR_BUDGET;
-					goto out;
-				}
-				starved = 1;
-				break;
-			}
-			if ((r = start_one(&s, ports[next], timeout_ms)) < 0) {
-				assay_budget_release(budget);
-				goto out;
-			}
-			if (r == 0) {
-				assay_budget_release(budget);
-				starved = 1;
-				break;
-			}
-			next++;
-		}
-		t = now_ms();
-		expire(&s, t);
-		if (s.in_flight == 0)
-			continue;
-		wait = s.qlen > 0 ? (int)(s.q[s.qhead].deadline - t) : 1;
-		if (wait < 0)
-			wait = 0;
-		if (starved && wait > 1)
-			wait = 1;
-		if (!starved && next < nports && s.in_flight < maxc)
-			wait = 0;
-		if ((n = epoll_wait(s.ep, evs, 256, wait)) == -1) {
-			if (errno == EINTR)
-				continue;
+	for (i = 0; i < nw; i++) {
+		w[i].s = &s;
+		w[i].ep = -1;
+		w[i].seq = (unsigned int)i + 1 - SWEEP_MAX_WORKERS;
+		w[i].cap = maxc / nw;
+		w[i].qcap = (size_t)w[i].cap + 1;
+		if ((w[i].q = calloc(w[i].qcap, sizeof(*w[i].q))) == NULL)
+			goto out;
+		if ((w[i].ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
 			r = ASSAY_ERR_NETWORK;
 			goto out;
 		}
-		for (i = 0; i < n; i++) {
-			fd = evs[i].data.fd;
-			e = 0;
-			el = sizeof(e);
-			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
-				e = errno;
-			finish(&s, fd, state_of_errno(e));
-		}
 	}
+	for (started = 1; started < nw; started++)
+		if (pthread_create(&w[started].th, NULL, worker_run,
+		    &w[started]) != 0)
+			break;
+	worker_run(&w[0]);
+	for (i = 1; i < started; i++)
+		pthread_join(w[i].th, NULL);
+	/* Workers that never started leave their ports to the others. */
+	r = 0;
+	for (i = 0; i < nw; i++) {
+		if (w[i].r != 0 && r == 0)
+			r = w[i].r;
+		s.res->count[ASSAY_PORT_OPEN] += w[i].count[ASSAY_PORT_OPEN];
+		s.res->count[ASSAY_PORT_CLOSED] += w[i].count[ASSAY_PORT_CLOSED];
+		s.res->count[ASSAY_PORT_FILTERED] +=
+		    w[i].count[ASSAY_PORT_FILTERED];
+	}
+	if (r != 0)
+		goto out;
+	s.res->max_in_flight = atomic_load(&s.max_in_flight);
 	assay_probe_note(env, "tcp sweep", "%s: %zu ports, %zu open, %zu closed, "
-	    "%zu filtered (timeout %d ms, at most %d in flight)", host, nports,
-	    s.res->count[ASSAY_PORT_OPEN], s.res->count[ASSAY_PORT_CLOSED],
-	    s.res->count[ASSAY_PORT_FILTERED], timeout_ms, s.res->max_in_flight);
+	    "%zu filtered (timeout %d ms, at most %d in flight, %d threads)",
+	    host, nports, s.res->count[ASSAY_PORT_OPEN],
+	    s.res->count[ASSAY_PORT_CLOSED], s.res->count[ASSAY_PORT_FILTERED],
+	    timeout_ms, s.res->max_in_flight, started);
 	*resp = s.res;
 	s.res = NULL;
-	r = 0;
  out:
-	/* On error, close whatever is still pending. */
-	if (s.seq_of != NULL)
-		for (fd = 0; fd < s.nfd; fd++)
-			if (s.seq_of[fd] != 0) {
-				close(fd);
-				assay_budget_release(budget);
-			}
-	if (s.ep != -1)
-		close(s.ep);
-	free(s.port_of);
+	for (i = 0; i < nw && i < SWEEP_MAX_WORKERS; i++) {
+		if (w[i].ep != -1)
+			close(w[i].ep);
+		free(w[i].q);
+	}
 	free(s.seq_of);
-	free(s.q);
 	free(s.res);
 	return r;
 }
@@ -556,7 +703,7 @@ wait_readable(int fd, long long end)
 
 int
 assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
-    unsigned int port, const void *send, size_t sendlen, int timeout_ms,
+    unsigned int port, const void *req, size_t reqlen, int timeout_ms,
     int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen)
 {
 	struct assay_budget *budget = env != NULL ? env->budget : NULL;
@@ -580,11 +727,12 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	if ((r = assay_probe_tcp_connect(host, port, timeout_ms, &fd, reason,
 	    reasonlen)) != 0 || fd == -1)
 		goto out;
-	while (off < sendlen) {
-		n = write(fd, (const char *)send + off, sendlen - off);
+	while (off < reqlen) {
+		n = send(fd, (const char *)req + off, reqlen - off,
+		    MSG_NOSIGNAL);
 		if (n > 0) {
 			assay_probe_record(env, chan, "sent",
-			    (const char *)send + off, (size_t)n);
+			    (const char *)req + off, (size_t)n);
 			off += (size_t)n;
 			continue;
 		}
@@ -861,6 +1009,12 @@ default_max_read(const struct assay_probe_env *env)
 }
 
 static int
+cmp_port(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static int
 l_tcp_sweep(lua_State *L)
 {
 	const struct assay_probe_env *env = env_of(L);
@@ -899,6 +1053,12 @@ l_tcp_sweep(lua_State *L)
 				}
 				ports[i] = (uint16_t)v;
 			}
+			/* Sorted and without duplicates, as a string list gives. */
+			qsort(ports, n, sizeof(*ports), cmp_port);
+			for (i = 1, k = 1; i < n; i++)
+				if (ports[i] != ports[k - 1])
+					ports[k++] = ports[i];
+			n = k;
 			spec = NULL;
 		} else if (!lua_isnil(L, -1))
 			return luaL_error(L, "option ports: string or list "

@@ -73,7 +73,7 @@ size_t	assay_tcp_sweep_count(const struct assay_tcp_sweep *r, int state);
 int	assay_tcp_sweep_max_in_flight(const struct assay_tcp_sweep *r);
 
 /*
- * Connects to host:port, optionally sends `send' (sendlen bytes), then
+ * Connects to host:port, optionally sends `req' (reqlen bytes), then
  * reads into out until the peer closes, out is full (assay_buf_max()),
  * idle_ms pass without data after the first byte (0: no idle rule), or
  * timeout_ms pass in total.  Returns 0; reason is empty when some data
@@ -82,7 +82,7 @@ int	assay_tcp_sweep_max_in_flight(const struct assay_tcp_sweep *r);
  * 212 bytes", "no data within 2000 ms").
  */
 int	assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
-	    unsigned int port, const void *send, size_t sendlen, int timeout_ms,
+	    unsigned int port, const void *req, size_t reqlen, int timeout_ms,
 	    int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen);
 
 /*

@@ -293,6 +293,42 @@ test_banner_reset(void **state)
 	assay_buf_free(out);
 }
 
+/* Runs in a child with SIGPIPE at its default: a send to a reset peer must
+ * come back as a reason, not kill the process. */
+static int
+sigpipe_child(int wfd)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 3000, 4096 };
+	struct server *s = server_start(B_RESET);
+	char why[ASSAY_PROBE_REASON_MAX];
+	struct assay_buf *out = assay_buf_new(4096);
+	size_t big = 8 * 1024 * 1024;
+	char *req = calloc(1, big);
+
+	signal(SIGPIPE, SIG_DFL);
+	if (req == NULL || assay_probe_tcp_banner(&env, "127.0.0.1", s->port,
+	    req, big, 3000, 500, out, why, sizeof(why)) != 0)
+		return 3;
+	if (write(wfd, why, strlen(why)) < 0)
+		return 4;
+	server_stop(s);
+	assay_buf_free(out);
+	free(req);
+	return 0;
+}
+
+static int in_child(int (*)(int), char *, size_t);
+
+static void
+test_banner_send_to_reset_peer(void **state)
+{
+	char out[256];
+
+	assert_int_equal(in_child(sigpipe_child, out, sizeof(out)), 0);
+	assert_true(strncmp(out, "send failed after ", 18) == 0 ||
+	    strncmp(out, "connection reset after ", 23) == 0);
+}
+
 static void
 test_banner_silent(void **state)
 {
@@ -610,7 +646,7 @@ test_lua_binding(void **state)
 	assay_probe_tcp_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(script, sizeof(script),
-	    "local r = net.tcp_sweep('127.0.0.1', {ports={%d,%d}, "
+	    "local r = net.tcp_sweep('127.0.0.1', {ports={%d,%d,%d}, "
 	    "  timeout_ms=500})\n"
 	    "assert(#r.open == 1 and r.open[1] == %d, 'open')\n"
 	    "assert(r.closed_count == 1 and r.filtered_count == 0, 'counts')\n"
@@ -620,7 +656,7 @@ test_lua_binding(void **state)
 	    "assert(b == nil and err == 'connection refused', err)\n"
 	    "local ok, e = pcall(net.tcp_sweep, '127.0.0.1', {ports='0-3'})\n"
 	    "assert(not ok and e:find('bad element'), e)\n"
-	    "return 'ok'\n", lport, cport, lport, s->port, cport);
+	    "return 'ok'\n", lport, cport, lport, lport, s->port, cport);
 	if (luaL_dostring(L, script) != LUA_OK)
 		fail_msg("lua: %s", lua_tostring(L, -1));
 	assert_string_equal(lua_tostring(L, -1), "ok");
@@ -638,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_banner_socat),
 		cmocka_unit_test(test_banner_refused),
 		cmocka_unit_test(test_banner_reset),
+		cmocka_unit_test(test_banner_send_to_reset_peer),
 		cmocka_unit_test(test_banner_silent),
 		cmocka_unit_test(test_banner_endless),
 		cmocka_unit_test(test_udp),

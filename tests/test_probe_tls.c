@@ -201,10 +201,35 @@ has_cipher(const struct assay_tls_scan *sc, int v, const char *name)
 	return 0;
 }
 
+/* Evidence sink that counts what it sees. */
+struct rec {
+	size_t	sent, recv;
+	char	last_note[256];
+	char	channel[64];
+};
+
+static void
+record(void *arg, const char *channel, const char *way, const void *data,
+    size_t len)
+{
+	struct rec *r = arg;
+
+	snprintf(r->channel, sizeof(r->channel), "%s", channel);
+	if (strcmp(way, "sent") == 0)
+		r->sent += len;
+	else if (strcmp(way, "recv") == 0)
+		r->recv += len;
+	else
+		snprintf(r->last_note, sizeof(r->last_note), "%.*s", (int)len,
+		    (const char *)data);
+}
+
 static void
 test_handshake_s_server(void **state)
 {
 	struct assay_probe_env env = { NULL, NULL, NULL, 5000, 65536 };
+	struct rec rec = { 0 };
+	char chan[64];
 	struct assay_tls_info *info;
 	char why[ASSAY_PROBE_REASON_MAX];
 	int port;
@@ -243,12 +268,26 @@ test_handshake_s_server(void **state)
 	assert_int_equal(assay_tls_info_hostname_match(info), 0);
 	assay_tls_info_free(info);
 
-	/* s_server's default minimum is TLS 1.2 from openssl.cnf. */
+	/* Read cap: the certificate flight does not fit in 100 bytes. */
+	assert_int_equal(assay_probe_tls_handshake(&env, "127.0.0.1", port,
+	    NULL, NULL, ASSAY_TLS_ANY, 5000, 100, &info, why, sizeof(why)), 0);
+	assert_null(info);
+	assert_string_equal(why, "reply cut at 100 bytes during handshake");
+
+	/* Evidence: both directions recorded, the failure as a note. */
+	env.record = record;
+	env.record_arg = &rec;
 	assert_int_equal(assay_probe_tls_handshake(&env, "127.0.0.1", port,
 	    NULL, NULL, ASSAY_TLS_1_0, 5000, 0, &info, why, sizeof(why)), 0);
 	kill_wait(pid);
+	/* s_server's default minimum is TLS 1.2 from openssl.cnf. */
 	assert_null(info);
 	assert_non_null(strstr(why, "handshake failed"));
+	assert_true(rec.sent > 50);
+	assert_true(rec.recv > 0);
+	assert_non_null(strstr(rec.last_note, why));
+	snprintf(chan, sizeof(chan), "tls 127.0.0.1:%d", port);
+	assert_string_equal(rec.channel, chan);
 }
 
 static void
