@@ -193,7 +193,8 @@ main(int argc, char **argv)
 	char sport[16], script[1024];
 	char *tn[] = { "busybox", "telnetd", "-F", "-K", "-b", "127.0.0.1", "-p",
 	    port, "-f", "/dev/null", "-l", prog, NULL };
-	char *sh[] = { "sh", script, dir, sport, "support", "support", NULL };
+	char *sh[] = { "sh", script, dir, sport, "support", "support", "dropbear",
+	    NULL };
 	int conc = argc > 1 ? atoi(argv[1]) : 4, p, fd, rc = 0;
 	size_t i;
 	pid_t pid;
@@ -243,6 +244,21 @@ main(int argc, char **argv)
 		rc = 1;
 	} else	/* dropbear allows 5 unauthenticated connections per IP */
 		rc |= bench("ssh", p, l, lf, 4, "support", "support");
+	stop(pid);
+
+	/* OpenSSH: no limit of 5 per IP; same concurrency as hydra -t 4. */
+	p = free_port();
+	snprintf(sport, sizeof(sport), "%d", p);
+	sh[6] = "openssh";
+	pid = spawn(sh, "", "");
+	if (wait_tcp(p) != 0) {
+		fprintf(stderr, "sshd did not start\n");
+		rc = 1;
+	} else {
+		printf("(next: OpenSSH sshd)\n");
+		rc |= bench("ssh", p, l, lf, conc, "support",
+		    "support");
+	}
 	stop(pid);
 	snprintf(prog, sizeof(prog), "rm -rf %s", dir);
 	if (system(prog) != 0)

@@ -166,6 +166,7 @@ disconnect(struct assay_telnet *t)
 	if (t->fd >= 0) {
 		close(t->fd);
 		t->fd = -1;
+		assay_probe_note(t->env, t->channel, "closed");
 	}
 	if (t->held) {
 		assay_budget_release(t->env != NULL ? t->env->budget : NULL);

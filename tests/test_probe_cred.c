@@ -2,6 +2,7 @@
  * test_probe_cred.c - credential lists and the runner against busybox
  * telnetd running tests/data/telnet_login.sh with one Mirai pair valid.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -150,6 +151,63 @@ test_runner_telnet_mirai(void **state)
 	assay_budget_free(b);
 }
 
+/* Counts open telnet connections from the evidence notes. */
+struct conns {
+	pthread_mutex_t	mu;
+	int		cur, max, total;
+};
+
+static void
+count_conns(void *arg, const char *channel, const char *dir, const void *data,
+    size_t len)
+{
+	struct conns *c = arg;
+
+	if (strcmp(dir, "note") != 0)
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (len == 9 && memcmp(data, "connected", 9) == 0) {
+		c->total++;
+		if (++c->cur > c->max)
+			c->max = c->cur;
+	} else if (len == 6 && memcmp(data, "closed", 6) == 0)
+		c->cur--;
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void
+test_runner_respects_budget(void **state)
+{
+	struct conns c = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0 };
+	struct assay_budget *b = assay_budget_new(2, 1000);
+	struct assay_probe_env env = { b, count_conns, &c, 3000, 65536 };
+	struct assay_cred_target tg;
+	struct assay_cred_list *l = assay_cred_list_new();
+	struct assay_cred_result *res = NULL;
+	int rc;
+
+	if ((rc = start_telnetd("tech", "tech")) == 1)
+		skip();
+	assert_int_equal(rc, 0);
+	assert_int_equal(assay_cred_list_load(l, "mirai"), 0);
+	memset(&tg, 0, sizeof(tg));
+	tg.service = ASSAY_CRED_TELNET;
+	tg.host = "127.0.0.1";
+	tg.port = telnetd_port;
+	tg.concurrency = 16;	/* more than the budget allows */
+	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	assert_int_equal(assay_cred_result_accepted_count(res), 1);
+	assert_int_equal(assay_cred_result_attempts(res), 62);
+	assert_int_equal(c.cur, 0);
+	assert_int_equal(c.max, 2);
+	/* Three tries per connection: reuse keeps connections well below 62. */
+	assert_true(c.total >= 21 && c.total < 62);
+	assay_cred_result_free(res);
+	assay_cred_list_free(l);
+	stop_telnetd();
+	assay_budget_free(b);
+}
+
 static void
 test_lua_try_credentials(void **state)
 {
@@ -209,6 +267,7 @@ main(void)
 		cmocka_unit_test_teardown(test_list_parse, teardown),
 		cmocka_unit_test_teardown(test_mirai_list, teardown),
 		cmocka_unit_test_teardown(test_runner_telnet_mirai, teardown),
+		cmocka_unit_test_teardown(test_runner_respects_budget, teardown),
 		cmocka_unit_test_teardown(test_lua_try_credentials, teardown),
 	};
 
