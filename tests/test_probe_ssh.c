@@ -159,7 +159,11 @@ test_runner_mirai(void **state)
 	tg.service = ASSAY_CRED_SSH;
 	tg.host = "127.0.0.1";
 	tg.port = srv_port;
-	tg.concurrency = 4;	/* dropbear: 5 unauthenticated per IP */
+	/*
+	 * dropbear drops connections beyond 5 unauthenticated per IP, and a
+	 * finished one counts until its child is reaped: leave a margin.
+	 */
+	tg.concurrency = 3;
 	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
 	if (assay_cred_result_unreached(res) != 0)
 		fprintf(stderr, "last error: %s\n", assay_cred_result_last_error(res));
