@@ -1,0 +1,39 @@
+#!/bin/bash
+# The report writers and hostile device strings: markup from the device
+# (in reasons, units, transcripts and artefacts) is escaped in report.html,
+# which has no script and no external asset; report.xml validates against
+# reports/report.xsd; junit.xml validates against the common JUnit schema
+# and maps verdicts (FAIL -> failure, NOT APPLICABLE -> skipped).
+set -u
+BIN=${ASSAY_BIN:?}
+SRC=${ASSAY_SOURCE_DIR:?}
+T=$(mktemp -d /tmp/assay-e2e-report-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+ok() { echo "ok - $*"; }
+bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+
+"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$SRC/ixit/examples/smart-camera.xml" \
+	--out "$T/r" --catalogue "$SRC/tests/data/catalogue-report" -q
+[ $? -eq 1 ] && ok "run with a FAIL: exit 1" || bad "exit code"
+H=$T/r/report.html
+[ -s "$H" ] || bad "no report.html"
+if grep -qi '<script\|<img' "$H"; then bad "markup from the device is live in report.html"; else ok "no live markup in report.html"; fi
+grep -q '&lt;script&gt;alert(&#39;reason&#39;)&lt;/script&gt;' "$H" && ok "reason shown escaped" || bad "reason not shown escaped"
+grep -q "Server: &lt;script&gt;alert(&#39;evidence&#39;)" "$H" && ok "evidence excerpt shown escaped" || bad "evidence excerpt"
+grep -q '&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;' "$H" && ok "unit reason shown escaped" || bad "unit reason"
+if grep -Eqi '(src|href)="?(https?:)?//' "$H"; then bad "report.html loads something external"; else ok "report.html is self-contained"; fi
+python3 -c "import html.parser,sys; html.parser.HTMLParser().feed(open('$H').read())" && ok "report.html parses" || bad "report.html parse"
+xmllint --noout --schema "$SRC/reports/report.xsd" "$T/r/report.xml" 2>"$T/x" && ok "report.xml validates" || bad "report.xml: $(head -3 "$T/x")"
+xmllint --noout --schema "$SRC/tests/data/junit.xsd" "$T/r/junit.xml" 2>"$T/j" && ok "junit.xml validates against the JUnit schema" || bad "junit.xml: $(head -3 "$T/j")"
+python3 - "$T/r/junit.xml" <<'PY' && ok "junit.xml maps the verdicts" || bad "junit mapping"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = {c.get("name"): c for c in root.iter("testcase")}
+assert cases["5.1-1-1"].find("failure") is not None
+assert "alert('reason')" in cases["5.1-1-1"].find("failure").get("message")
+assert len(list(cases["5.1-1-2"])) == 0          # PASS: no child
+PY
+python3 -c "import json; json.load(open('$T/r/report.json'))" && ok "report.json parses despite invalid UTF-8 from the device" || bad "report.json"
+echo "$fails failure(s)"
+[ $fails -eq 0 ]
