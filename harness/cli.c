@@ -554,7 +554,7 @@ cmd_run(int argc, char **argv)
 	const char **only = NULL;
 	enum format fmt = FORMAT_TEXT;
 	char path[4200];
-	int c, r, v, code;
+	int c, r, v = 0, code;
 
 	memset(&o, 0, sizeof(o));
 	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL)
