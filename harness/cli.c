@@ -542,12 +542,14 @@ cmd_run(int argc, char **argv)
 		{ "assessor",		required_argument,	NULL, 1006 },
 		{ "authorised-by",	required_argument,	NULL, 1007 },
 		{ "lab-config",		required_argument,	NULL, 1008 },
+		{ "observation",	required_argument,	NULL, 1011 },
 		{ "sign-key",		required_argument,	NULL, 1009 },
 		{ "sign-cert",		required_argument,	NULL, 1010 },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char *cfg[8] = { NULL };
+	const char **obs = NULL;
 	struct assay_engine_opts o;
 	struct assay_diag *d = NULL;
 	struct sigaction sa;
@@ -557,8 +559,13 @@ cmd_run(int argc, char **argv)
 	int c, r, v = 0, code;
 
 	memset(&o, 0, sizeof(o));
-	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL)
+	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL ||
+	    (obs = calloc((size_t)argc, sizeof(char *))) == NULL) {
+		free(only);
+		free(obs);
 		return ASSAY_EXIT_USAGE;
+	}
+	o.observations = obs;
 	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
 		r = 0;
 		switch (c) {
@@ -616,6 +623,9 @@ cmd_run(int argc, char **argv)
 			r = read_lab_config(optarg, &o.meta, cfg);
 			break;
 		case 1009: o.sign_key = optarg; break;
+		case 1011:
+			obs[o.nobservations++] = optarg;
+			break;
 		case 1010: o.sign_cert = optarg; break;
 		case 'h':
 			printf("usage: assay run --ics FILE --ixit FILE --out DIR [OPTIONS]\n"
@@ -636,6 +646,9 @@ cmd_run(int argc, char **argv)
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"
 			    "  --format json      print report.json on stdout at the end\n"
+			    "  --observation [TESTCASE:]FILE  attach what the assessor recorded\n"
+			    "                     (a photo of a label, notes); repeatable; listed in\n"
+			    "                     the report with --assessor as who recorded it\n"
 			    "  --sign-key K --sign-cert C  sign the report directory at the end\n"
 			    "                     (MANIFEST + report.p7s; see `assay verify`)\n"
 			    "\n"
@@ -648,6 +661,7 @@ cmd_run(int argc, char **argv)
 			    "Exit: 0 every applicable test case PASS; 1 a FAIL; 2 usage or form\n"
 			    "error; 3 no FAIL but INCONCLUSIVE or ERROR (or an interrupted run).\n");
 			free(only);
+			free(obs);
 			return 0;
 		default:
 			r = usage_error("run", "bad option");
@@ -655,6 +669,7 @@ cmd_run(int argc, char **argv)
 		}
 		if (r != 0) {
 			free(only);
+			free(obs);
 			for (v = 0; v < 8; v++)
 				free(cfg[v]);
 			return r;
@@ -663,6 +678,7 @@ cmd_run(int argc, char **argv)
 	if (o.ics_path == NULL || o.ixit_path == NULL || o.out_dir == NULL ||
 	    optind != argc) {
 		free(only);
+		free(obs);
 		return usage_error("run", "need --ics FILE, --ixit FILE and --out DIR");
 	}
 	o.only = only;
@@ -676,6 +692,7 @@ cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((d = assay_diag_new()) == NULL) {
 		free(only);
+		free(obs);
 		return ASSAY_EXIT_USAGE;
 	}
 	code = assay_engine_run(&o, d);
@@ -691,6 +708,7 @@ cmd_run(int argc, char **argv)
 		    o.out_dir);
 	assay_diag_free(d);
 	free(only);
+	free(obs);
 	for (v = 0; v < 8; v++)
 		free(cfg[v]);
 	return code;

@@ -6,6 +6,7 @@
  * fresh sandbox with the `assay` API -> assay_result per test case, saved
  * by the evidence store as it completes -> aggregation -> report writers.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "api.h"
@@ -423,6 +425,102 @@ make_report_id(char *buf, size_t len)
 	    rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
 }
 
+/* SHA-256 (hex) of a file, into out[65]; 0 or ASSAY_ERR_*. */
+static int
+file_sha256(const char *path, char out[65])
+{
+	unsigned char buf[16384], dg[32];
+	unsigned int dlen = 0;
+	EVP_MD_CTX *md;
+	size_t n, i;
+	FILE *fp;
+	int r = ASSAY_ERR_CRYPTO;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return ASSAY_ERR_IO;
+	if ((md = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1) {
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			EVP_DigestUpdate(md, buf, n);
+		if (EVP_DigestFinal_ex(md, dg, &dlen) == 1 && dlen == 32) {
+			for (i = 0; i < 32; i++)
+				snprintf(out + 2 * i, 3, "%02x", dg[i]);
+			r = 0;
+		}
+	}
+	EVP_MD_CTX_free(md);
+	fclose(fp);
+	return r;
+}
+
+/*
+ * Copies each "[TESTCASE:]FILE" the assessor gave into observations/ of
+ * the run (secrets masked) and describes it for the report.
+ */
+static int
+attach_observations(const struct assay_engine_opts *o, struct assay_run *run,
+    struct assay_evidence *ev, struct assay_diag *d)
+{
+	const char *spec, *colon, *file, *base;
+	char name[128], path[4200], *tc;
+	size_t i, k;
+	int r;
+
+	if (o->nobservations == 0)
+		return 0;
+	if ((run->observations = calloc(o->nobservations,
+	    sizeof(*run->observations))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (i = 0; i < o->nobservations; i++) {
+		struct assay_observation *ob = &run->observations[i];
+
+		spec = o->observations[i];
+		tc = NULL;
+		file = spec;
+		if ((colon = strchr(spec, ':')) != NULL && colon > spec) {
+			tc = strndup(spec, (size_t)(colon - spec));
+			if (tc != NULL && assay_catalogue_find(run->catalogue, tc) >= 0)
+				file = colon + 1;
+			else {
+				free(tc);
+				tc = NULL;
+			}
+		}
+		base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		for (k = 0; base[k] != '\0' && k + 1 < sizeof(name) - 24; k++)
+			name[k] = (isalnum((unsigned char)base[k]) || base[k] == '.' ||
+			    base[k] == '-' || base[k] == '_') ? base[k] : '_';
+		name[k] = '\0';
+		if (k == 0 || name[0] == '.')
+			snprintf(name, sizeof(name), "observation-%zu", i + 1);
+		/* Keep names unique: prefix the position. */
+		{
+			char tmp[160];
+
+			snprintf(tmp, sizeof(tmp), "%02zu-%.100s", i + 1, name);
+			snprintf(name, sizeof(name), "%.120s", tmp);
+		}
+		if ((r = assay_evidence_save_masked(ev, "observations", name,
+		    file)) != 0) {
+			assay_diag_add(d, file, 0, "cannot attach the observation: %s",
+			    assay_strerror(r));
+			free(tc);
+			run->nobservations = i;
+			return r;
+		}
+		snprintf(path, sizeof(path), "%s/observations/%s", o->out_dir, name);
+		ob->test_case = tc;
+		if (asprintf(&ob->file, "observations/%s", name) < 0)
+			ob->file = NULL;
+		ob->recorded_by = o->meta.assessor ? strdup(o->meta.assessor) : NULL;
+		assay_time_iso(ob->recorded_at, sizeof(ob->recorded_at));
+		run->nobservations = i + 1;
+		if (ob->file == NULL || (r = file_sha256(path, ob->sha256)) != 0)
+			return ob->file == NULL ? ASSAY_ERR_ALLOC : r;
+	}
+	return 0;
+}
+
 static int
 default_jobs(void)
 {
@@ -536,6 +634,9 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
 		    "forms: %s", assay_strerror(r));
 
+	if ((r = attach_observations(o, &run, ev, d)) != 0)
+		goto out;
+
 	/* Applicability, then the queue. */
 	decide_applicability(&run);
 	for (i = 0; i < nt; i++) {
@@ -642,6 +743,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if (run.prov != NULL)
 		for (i = 0; i < n; i++)
 			free(run.prov[i].reason);
+	for (i = 0; i < run.nobservations; i++) {
+		free(run.observations[i].test_case);
+		free(run.observations[i].file);
+		free(run.observations[i].recorded_by);
+	}
+	free(run.observations);
 	free(run.results);
 	free(run.prov);
 	free(run.selected);

@@ -32,6 +32,8 @@ struct assay_engine_opts {
 	struct assay_sandbox_limits limits;
 	int			 quiet;		/* no progress lines */
 	struct assay_report_meta meta;		/* lab, customer, authoriser */
+	const char *const	*observations;	/* "[TESTCASE:]FILE" the assessor attaches */
+	size_t			 nobservations;
 	const char		*sign_key;	/* PEM key: sign the report dir */
 	const char		*sign_cert;	/* PEM certificate for sign_key */
 };

@@ -70,6 +70,59 @@ jstr(struct assay_json *j, const char *v)
 	free(m);
 }
 
+void
+assay_report_deviations(const struct assay_run *r,
+    void (*fn)(void *, const struct assay_deviation *), void *arg)
+{
+	const struct assay_catalogue *cat = r->catalogue;
+	struct assay_deviation dv;
+	size_t i;
+
+	if (!r->complete) {
+		dv.kind = "incomplete";
+		dv.ref = NULL;
+		dv.text = "the run was interrupted: test cases marked \"not run\" "
+		    "have no verdict (finish with --resume)";
+		fn(arg, &dv);
+	}
+	for (i = 0; i < assay_spec_nprovisions(r->spec); i++) {
+		if (r->prov[i].verdict != ASSAY_VERDICT_NONE ||
+		    !r->prov[i].applicable || r->prov[i].ntc > 0)
+			continue;
+		dv.kind = "not-assessed";
+		dv.ref = assay_spec_provision_id(r->spec, i);
+		dv.text = "applicable, but the catalogue has no test case for "
+		    "this provision yet";
+		fn(arg, &dv);
+	}
+	for (i = 0; i < assay_catalogue_count(cat); i++) {
+		const struct assay_result *t = &r->results[i];
+
+		dv.ref = assay_catalogue_id(cat, i);
+		dv.text = t->reason ? t->reason : "";
+		if (!r->selected[i] && t->verdict == ASSAY_VERDICT_NONE)
+			dv.kind = "excluded";
+		else if (t->verdict == ASSAY_VERDICT_INCONCLUSIVE && t->reason &&
+		    strstr(t->reason, "MANUAL_STEP_PENDING") != NULL)
+			dv.kind = "manual-step";
+		else
+			continue;
+		fn(arg, &dv);
+	}
+}
+
+static void
+json_deviation(void *arg, const struct assay_deviation *dv)
+{
+	struct assay_json *j = arg;
+
+	assay_json_begin_object(j);
+	jkv(j, "kind", dv->kind);
+	jkv(j, "ref", dv->ref);
+	jkv(j, "text", dv->text);
+	assay_json_end_object(j);
+}
+
 /* Opens path.tmp for writing; the caller renames it into place. */
 static FILE *
 open_tmp(const char *path, char *tmp, size_t tmplen)
@@ -188,6 +241,24 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 	assay_json_key(&j, "provisions");
 	json_counts(&j, r->prov_counts);
 	assay_json_end_object(&j);
+	assay_json_key(&j, "deviations");
+	assay_json_begin_array(&j);
+	assay_report_deviations(r, json_deviation, &j);
+	assay_json_end_array(&j);
+	assay_json_key(&j, "observations");
+	assay_json_begin_array(&j);
+	for (i = 0; i < r->nobservations; i++) {
+		const struct assay_observation *ob = &r->observations[i];
+
+		assay_json_begin_object(&j);
+		jkv(&j, "test_case", ob->test_case);
+		jkv(&j, "file", ob->file);
+		jkv(&j, "sha256", ob->sha256);
+		jkv(&j, "recorded_by", ob->recorded_by);
+		jkv(&j, "recorded_at", ob->recorded_at);
+		assay_json_end_object(&j);
+	}
+	assay_json_end_array(&j);
 
 	assay_json_key(&j, "provisions");
 	assay_json_begin_array(&j);
@@ -363,6 +434,21 @@ x_counts(xmlTextWriterPtr w, const size_t *c)
 	x_attr_int(w, "none", (long long)c[ASSAY_VERDICT_NONE]);
 }
 
+static void
+xml_deviation(void *arg, const struct assay_deviation *dv)
+{
+	xmlTextWriterPtr w = arg;
+	char *c;
+
+	xmlTextWriterStartElement(w, BAD_CAST "deviation");
+	x_attr(w, "kind", dv->kind);
+	x_attr(w, "ref", dv->ref);
+	if ((c = xml_clean(dv->text)) != NULL)
+		xmlTextWriterWriteString(w, BAD_CAST c);
+	free(c);
+	xmlTextWriterEndElement(w);
+}
+
 int
 assay_report_write_xml(const struct assay_run *r, const char *path)
 {
@@ -437,6 +523,23 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 	xmlTextWriterStartElement(w, BAD_CAST "provisions");
 	x_counts(w, r->prov_counts);
 	xmlTextWriterEndElement(w);
+	xmlTextWriterEndElement(w);
+
+	xmlTextWriterStartElement(w, BAD_CAST "deviations");
+	assay_report_deviations(r, xml_deviation, w);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "observations");
+	for (i = 0; i < r->nobservations; i++) {
+		const struct assay_observation *ob = &r->observations[i];
+
+		xmlTextWriterStartElement(w, BAD_CAST "observation");
+		x_attr(w, "test-case", ob->test_case);
+		x_attr(w, "file", ob->file);
+		x_attr(w, "sha256", ob->sha256);
+		x_attr(w, "recorded-by", ob->recorded_by);
+		x_attr(w, "recorded-at", ob->recorded_at);
+		xmlTextWriterEndElement(w);
+	}
 	xmlTextWriterEndElement(w);
 
 	xmlTextWriterStartElement(w, BAD_CAST "provisions");

@@ -43,8 +43,32 @@ struct assay_report_meta {
 	const char	*authorised_by;	/* who authorises the report */
 };
 
+struct assay_run;
+
+/* A file the assessor attached (a photo of a label, notes, a capture). */
+struct assay_observation {
+	char	*test_case;	/* the test case it documents, or NULL (general) */
+	char	*file;		/* path inside the run directory */
+	char	 sha256[65];
+	char	*recorded_by;	/* the assessor, or NULL */
+	char	 recorded_at[32];
+};
+
+/* A departure from the method, derived from the run (ISO/IEC 17025 7.8.2.1 n). */
+struct assay_deviation {
+	const char	*kind;	/* "excluded", "not-assessed", "manual-step", "incomplete" */
+	const char	*ref;	/* test case or provision id, or NULL */
+	const char	*text;	/* borrowed from the run */
+};
+
+/* Calls fn for each deviation of the run, in report order. */
+void	assay_report_deviations(const struct assay_run *r,
+	    void (*fn)(void *, const struct assay_deviation *), void *arg);
+
 struct assay_run {
 	struct assay_report_meta	 meta;
+	struct assay_observation	*observations;
+	size_t				 nobservations;
 	/* Masks IXIT secrets in every string the writers output; may be NULL. */
 	const struct assay_evidence	*mask;
 	const struct assay_forms	*forms;

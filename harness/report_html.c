@@ -131,6 +131,20 @@ bar(FILE *fp, const size_t *c)
 	fputs("</div>", fp);
 }
 
+static void
+html_deviation(void *arg, const struct assay_deviation *dv)
+{
+	FILE *fp = arg;
+
+	fputs("<tr><td>", fp);
+	h(fp, dv->kind);
+	fputs("</td><td>", fp);
+	h(fp, dv->ref ? dv->ref : "");
+	fputs("</td><td>", fp);
+	h(fp, dv->text);
+	fputs("</td></tr>\n", fp);
+}
+
 int
 assay_report_write_html(const struct assay_run *r, const char *dir,
     const char *path)
@@ -299,6 +313,34 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	}
 	if (nclause == 0)
 		fputs("<p>No test case failed.</p>\n", fp);
+
+	/* Deviations from the method, and what the assessor recorded. */
+	fputs("<h2>Deviations</h2>\n<table><tr><th>Kind</th><th>Ref</th><th>Detail</th>"
+	    "</tr>\n", fp);
+	assay_report_deviations(r, html_deviation, fp);
+	fputs("</table>\n<h2>Observations</h2>\n", fp);
+	if (r->nobservations == 0)
+		fputs("<p>No observation was attached.</p>\n", fp);
+	else {
+		fputs("<table><tr><th>File</th><th>Test case</th><th>Recorded by</th>"
+		    "<th>At</th><th>SHA-256</th></tr>\n", fp);
+		for (i = 0; i < r->nobservations; i++) {
+			const struct assay_observation *ob = &r->observations[i];
+
+			fputs("<tr><td>", fp);
+			h(fp, ob->file);
+			fputs("</td><td>", fp);
+			h(fp, ob->test_case ? ob->test_case : "(general)");
+			fputs("</td><td>", fp);
+			h(fp, ob->recorded_by ? ob->recorded_by : "(not stated)");
+			fputs("</td><td>", fp);
+			h(fp, ob->recorded_at);
+			fputs("</td><td><code>", fp);
+			h(fp, ob->sha256);
+			fputs("</code></td></tr>\n", fp);
+		}
+		fputs("</table>\n", fp);
+	}
 
 	/* Every test case. */
 	fputs("<h2>Test cases</h2>\n<table><tr><th>Test case</th><th>Type</th>"
