@@ -732,8 +732,13 @@ rd_setup_start(struct refdevice *rd)
 		snprintf(listen, sizeof(listen),
 		    "TCP-LISTEN:%d,bind=%s,reuseaddr,fork", rd->port_debug,
 		    rd->address);
-		if (rd_path(exec, sizeof(exec), "EXEC:cat %s/etc/debug-banner.txt",
-		    rd->dir) != 0)
+		/*
+		 * The child stays a moment after writing: with a bare
+		 * EXEC:cat, socat sometimes reaps the child and closes the
+		 * connection before the banner is copied out.
+		 */
+		if (rd_path(exec, sizeof(exec),
+		    "SYSTEM:cat %s/etc/debug-banner.txt; sleep 1", rd->dir) != 0)
 			return ASSAY_ERR_TOO_BIG;
 		{
 			char *argv[] = { "socat", listen, exec, NULL };
