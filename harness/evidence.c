@@ -319,6 +319,25 @@ valid_id(const char *id)
 	return 1;
 }
 
+/* Creates the missing parents of path (like mkdir -p of its dirname). */
+static int
+mkdir_parents(const char *path)
+{
+	char buf[4200], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -1;
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
 /* --- run.info -------------------------------------------------------------- */
 
 static int
@@ -517,7 +536,7 @@ assay_evidence_open(const char *dir, int resume,
 				r = ASSAY_ERR_EXISTS;
 				goto out;
 			}
-		} else if (mkdir(dir, 0755) != 0) {
+		} else if (mkdir_parents(dir) != 0 || mkdir(dir, 0755) != 0) {
 			assay_diag_add(d, dir, 0, "cannot create: %s",
 			    strerror(errno));
 			r = ASSAY_ERR_IO;

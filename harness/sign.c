@@ -826,7 +826,7 @@ assay_sign_keygen(const char *out_dir, enum assay_sign_keytype type,
 	X509_NAME *name = NULL;
 	BIGNUM *serial = NULL;
 	BIO *kb = NULL, *cb = NULL;
-	char *p = NULL;
+	char *p = NULL, parent[4096], *slash;
 	long plen;
 	int dfd = -1, r;
 
@@ -836,6 +836,15 @@ assay_sign_keygen(const char *out_dir, enum assay_sign_keytype type,
 	}
 	if ((r = parse_subject(subject, &name, d)) != 0)
 		goto out;
+	/* Create missing parents, like mkdir -p. */
+	snprintf(parent, sizeof(parent), "%s", out_dir);
+	for (slash = strchr(parent + 1, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) != 0 && errno != EEXIST)
+			break;
+		*slash = '/';
+	}
 	if (mkdir(out_dir, 0700) != 0 && errno != EEXIST) {
 		assay_diag_add(d, out_dir, 0, "mkdir: %s", strerror(errno));
 		r = ASSAY_ERR_IO;
