@@ -2,7 +2,9 @@
  * api.c - the `assay` Lua module: form data, verdict helpers, evidence.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,13 +50,20 @@ static const net_register_fn net_modules[] = {
 
 /* --- the shared sweep cache -------------------------------------------- */
 
-#define SWEEP_CACHE_MAX	16
+/*
+ * Test cases run in separate processes, so the cache lives in shared
+ * memory behind a process-shared robust mutex.  An entry being filled
+ * records its owner; if that process is killed, the engine frees the entry
+ * (assay_api_shared_reclaim) and a waiting test case sweeps itself.
+ */
+#define SWEEP_CACHE_MAX	8
 
 struct sweep_entry {
 	char		 key[300];	/* host + " " + ports */
 	int		 state;		/* 0 empty, 1 running, 2 done */
+	int		 owner;		/* holder index of the sweeping process */
 	char		 by[32];	/* test case that ran it */
-	int		*open, *filtered;
+	unsigned short	 open[65536], filtered[65536];
 	size_t		 nopen, nfiltered;
 	long long	 closed;
 };
@@ -65,32 +74,67 @@ struct assay_api_shared {
 	struct sweep_entry	sweeps[SWEEP_CACHE_MAX];
 };
 
+static int holder_idx;
+
+void
+assay_api_set_holder(int idx)
+{
+	holder_idx = idx;
+}
+
+static void
+sh_lock(struct assay_api_shared *sh)
+{
+	if (pthread_mutex_lock(&sh->mu) == EOWNERDEAD)
+		pthread_mutex_consistent(&sh->mu);
+}
+
 struct assay_api_shared *
 assay_api_shared_new(void)
 {
 	struct assay_api_shared *sh;
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
 
-	if ((sh = calloc(1, sizeof(*sh))) == NULL)
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
 		return NULL;
-	pthread_mutex_init(&sh->mu, NULL);
-	pthread_cond_init(&sh->cv, NULL);
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&sh->mu, &ma);
+	pthread_mutexattr_destroy(&ma);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
+	pthread_cond_init(&sh->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	return sh;
 }
 
 void
 assay_api_shared_free(struct assay_api_shared *sh)
 {
+	if (sh == NULL)
+		return;
+	pthread_mutex_destroy(&sh->mu);
+	pthread_cond_destroy(&sh->cv);
+	munmap(sh, sizeof(*sh));
+}
+
+void
+assay_api_shared_reclaim(struct assay_api_shared *sh, int idx)
+{
 	size_t i;
 
 	if (sh == NULL)
 		return;
-	for (i = 0; i < SWEEP_CACHE_MAX; i++) {
-		free(sh->sweeps[i].open);
-		free(sh->sweeps[i].filtered);
-	}
-	pthread_mutex_destroy(&sh->mu);
-	pthread_cond_destroy(&sh->cv);
-	free(sh);
+	sh_lock(sh);
+	for (i = 0; i < SWEEP_CACHE_MAX; i++)
+		if (sh->sweeps[i].state == 1 && sh->sweeps[i].owner == idx)
+			sh->sweeps[i].state = 0;
+	pthread_cond_broadcast(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
 }
 
 static struct assay_api_ctx *
@@ -99,32 +143,27 @@ ctx_of(lua_State *L)
 	return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-/* Copies the integer list t[field] into a new array. */
-static int *
-int_list(lua_State *L, int t, const char *field, size_t *np)
+/* Copies the port list t[field] into v (at most 65536). */
+static size_t
+port_list(lua_State *L, int t, const char *field, unsigned short *v)
 {
 	size_t n, i;
-	int *v;
 
 	lua_getfield(L, t, field);
 	n = lua_istable(L, -1) ? (size_t)lua_rawlen(L, -1) : 0;
-	if ((v = calloc(n ? n : 1, sizeof(int))) == NULL) {
-		lua_pop(L, 1);
-		*np = 0;
-		return NULL;
-	}
+	if (n > 65536)
+		n = 65536;
 	for (i = 0; i < n; i++) {
 		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		v[i] = (int)lua_tointeger(L, -1);
+		v[i] = (unsigned short)lua_tointeger(L, -1);
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
-	*np = n;
-	return v;
+	return n;
 }
 
 static void
-push_int_list(lua_State *L, const int *v, size_t n)
+push_port_list(lua_State *L, const unsigned short *v, size_t n)
 {
 	size_t i;
 
@@ -164,7 +203,7 @@ l_tcp_sweep_cached(lua_State *L)
 	if (sh == NULL || ports == NULL ||
 	    (size_t)snprintf(key, sizeof(key), "%s %s", host, ports) >= sizeof(key))
 		goto direct;
-	pthread_mutex_lock(&sh->mu);
+	sh_lock(sh);
 	for (;;) {
 		for (i = 0, e = NULL; i < SWEEP_CACHE_MAX; i++)
 			if (sh->sweeps[i].state != 0 &&
@@ -172,13 +211,14 @@ l_tcp_sweep_cached(lua_State *L)
 				e = &sh->sweeps[i];
 		if (e == NULL || e->state == 2)
 			break;
-		pthread_cond_wait(&sh->cv, &sh->mu);	/* another case sweeps */
+		if (pthread_cond_wait(&sh->cv, &sh->mu) == EOWNERDEAD)
+			pthread_mutex_consistent(&sh->mu);	/* another sweeps */
 	}
 	if (e != NULL) {
 		lua_createtable(L, 0, 6);
-		push_int_list(L, e->open, e->nopen);
+		push_port_list(L, e->open, e->nopen);
 		lua_setfield(L, -2, "open");
-		push_int_list(L, e->filtered, e->nfiltered);
+		push_port_list(L, e->filtered, e->nfiltered);
 		lua_setfield(L, -2, "filtered");
 		lua_pushinteger(L, (lua_Integer)e->nopen);
 		lua_setfield(L, -2, "open_count");
@@ -200,6 +240,7 @@ l_tcp_sweep_cached(lua_State *L)
 		goto direct;
 	}
 	e = &sh->sweeps[i];
+	e->owner = holder_idx;
 	snprintf(e->key, sizeof(e->key), "%s", key);
 	snprintf(e->by, sizeof(e->by), "%s", x->catalogue ?
 	    assay_catalogue_id(x->catalogue, x->tc) : "?");
@@ -209,20 +250,20 @@ l_tcp_sweep_cached(lua_State *L)
 	lua_pushvalue(L, lua_upvalueindex(2));
 	lua_insert(L, 1);
 	if (lua_pcall(L, top, LUA_MULTRET, 0) != LUA_OK) {
-		pthread_mutex_lock(&sh->mu);
+		sh_lock(sh);
 		e->state = 0;			/* let the next one try */
 		pthread_cond_broadcast(&sh->cv);
 		pthread_mutex_unlock(&sh->mu);
 		return lua_error(L);
 	}
-	pthread_mutex_lock(&sh->mu);
+	sh_lock(sh);
 	if (lua_istable(L, 1)) {
-		e->open = int_list(L, 1, "open", &e->nopen);
-		e->filtered = int_list(L, 1, "filtered", &e->nfiltered);
+		e->nopen = port_list(L, 1, "open", e->open);
+		e->nfiltered = port_list(L, 1, "filtered", e->filtered);
 		lua_getfield(L, 1, "closed_count");
 		e->closed = (long long)lua_tointeger(L, -1);
 		lua_pop(L, 1);
-		e->state = e->open != NULL && e->filtered != NULL ? 2 : 0;
+		e->state = 2;
 	} else
 		e->state = 0;			/* failed: not cached */
 	pthread_cond_broadcast(&sh->cv);

@@ -30,6 +30,10 @@ struct assay_api_shared;
  */
 struct assay_api_shared	*assay_api_shared_new(void);
 void			 assay_api_shared_free(struct assay_api_shared *sh);
+/* The holder index of this process (as for the budget). */
+void			 assay_api_set_holder(int idx);
+/* Frees the cache entries a killed process was filling. */
+void			 assay_api_shared_reclaim(struct assay_api_shared *sh, int idx);
 
 /* What the API functions reach through their upvalue; owned by the caller
  * and valid for the lifetime of the sandbox. */

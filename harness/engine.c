@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,33 +257,165 @@ run_one(struct shared *sh, size_t i)
 	}
 }
 
-static void *
-worker(void *arg)
+/* Grace after the test-case time limit before its process is killed:
+ * the limit itself, at most 10 s. */
+#define KILL_GRACE_MS(t)	((t) < 10000 ? (t) : 10000)
+#define REAP_POLL_NS	(10 * 1000 * 1000L)
+
+struct child {
+	pid_t		pid;
+	size_t		tc;
+	int		slot;		/* holder index, 1..jobs */
+	long long	deadline_ms;
+};
+
+static long long
+mono_ms(void)
 {
-	struct shared *sh = arg;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+progress(struct shared *sh, size_t i)
+{
+	const struct assay_result *r = &sh->run->results[i];
+
+	if (sh->o->quiet)
+		return;
+	fprintf(stderr, "[%3zu/%zu] %-10s %-14s %5ld ms  %s\n", sh->ndone,
+	    sh->nqueue, assay_catalogue_id(sh->run->catalogue, i),
+	    assay_verdict_name(r->verdict), r->duration_ms,
+	    r->verdict == ASSAY_VERDICT_PASS ? "" : r->reason);
+}
+
+/*
+ * A test-case process ended: take its result from the evidence store, or,
+ * when it left none (killed, crashed), record an ERROR saying why, keeping
+ * whatever transcript it wrote.  Gives back the budget slots and cache
+ * entries it held.
+ */
+static void
+reap(struct shared *sh, const struct child *c, int status, int killed,
+    long long started_ms)
+{
 	const struct assay_catalogue *cat = sh->run->catalogue;
-	size_t k, i, n;
+	struct assay_result *res = &sh->run->results[c->tc];
+	struct assay_evidence_tc *etc = NULL;
+	const char *id = assay_catalogue_id(cat, c->tc);
+
+	assay_budget_reclaim(sh->budget, c->slot);
+	assay_api_shared_reclaim(sh->api, c->slot);
+	assay_result_clear(res);
+	if (!killed && assay_evidence_done(sh->ev, id, res)) {
+		sh->ndone++;
+		progress(sh, c->tc);
+		return;
+	}
+	assay_result_clear(res);
+	res->verdict = ASSAY_VERDICT_ERROR;
+	res->duration_ms = (long)(mono_ms() - started_ms);
+	if (killed)
+		set_reason(res, "time limit exceeded: the test case did not end "
+		    "within %d s and its process was killed (C code the Lua time "
+		    "limit cannot interrupt, e.g. a pathological pattern, or a "
+		    "probe that ignored its timeout)",
+		    (sh->limits.timeout_ms + KILL_GRACE_MS(sh->limits.timeout_ms)) /
+		    1000);
+	else if (WIFSIGNALED(status))
+		set_reason(res, "the test case's process died: signal %d (%s)",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		set_reason(res, "the test case's process ended without a result "
+		    "(exit status %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	assay_time_iso(res->started, sizeof(res->started));
+	if (assay_evidence_tc_reopen(sh->ev, id, &etc) == 0)
+		assay_evidence_tc_end(etc, res);
+	sh->ndone++;
+	progress(sh, c->tc);
+}
+
+/* In the test case's own process: run it, record it, leave. */
+static void
+child_main(struct shared *sh, size_t i, int slot)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGINT, SIG_IGN);	/* Ctrl-C: the engine decides */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	assay_budget_set_holder(slot);
+	assay_api_set_holder(slot);
+	run_one(sh, i);
+	_exit(0);
+}
+
+/*
+ * Runs the queue: up to `jobs` test cases at a time, each in a process of
+ * its own, forked from this single-threaded supervisor.  A test case that
+ * crashes or hangs in C code cannot take the run down with it: its process
+ * is killed at its deadline and the run goes on.
+ */
+static void
+supervise(struct shared *sh, int jobs)
+{
+	struct child kids[MAX_JOBS];
+	long long started[MAX_JOBS];
+	int used[MAX_JOBS + 1] = { 0 };
+	size_t nkids = 0, k;
+	struct timespec pause = { 0, REAP_POLL_NS };
+	int slot, status;
+	pid_t pid;
 
 	for (;;) {
-		pthread_mutex_lock(&sh->mu);
-		if (interrupted || sh->next >= sh->nqueue) {
-			pthread_mutex_unlock(&sh->mu);
-			return NULL;
+		while (!interrupted && sh->next < sh->nqueue &&
+		    nkids < (size_t)jobs) {
+			for (slot = 1; slot <= jobs && used[slot]; slot++)
+				;
+			kids[nkids].tc = sh->queue[sh->next++];
+			kids[nkids].slot = slot;
+			kids[nkids].deadline_ms = mono_ms() +
+			    sh->limits.timeout_ms +
+			    KILL_GRACE_MS(sh->limits.timeout_ms);
+			started[nkids] = mono_ms();
+			fflush(stdout);
+			fflush(stderr);
+			if ((pid = fork()) == 0)
+				child_main(sh, kids[nkids].tc, slot);
+			if (pid < 0) {
+				/* No process: run it here, unprotected. */
+				assay_budget_set_holder(0);
+				run_one(sh, kids[nkids].tc);
+				sh->ndone++;
+				progress(sh, kids[nkids].tc);
+				continue;
+			}
+			kids[nkids].pid = pid;
+			used[slot] = 1;
+			nkids++;
 		}
-		k = sh->next++;
-		pthread_mutex_unlock(&sh->mu);
-		i = sh->queue[k];
-		run_one(sh, i);
-		pthread_mutex_lock(&sh->mu);
-		n = ++sh->ndone;
-		if (!sh->o->quiet)
-			fprintf(stderr, "[%3zu/%zu] %-10s %-14s %5ld ms  %s\n", n,
-			    sh->nqueue, assay_catalogue_id(cat, i),
-			    assay_verdict_name(sh->run->results[i].verdict),
-			    sh->run->results[i].duration_ms,
-			    sh->run->results[i].verdict == ASSAY_VERDICT_PASS ?
-			    "" : sh->run->results[i].reason);
-		pthread_mutex_unlock(&sh->mu);
+		if (nkids == 0)
+			break;
+		for (k = 0; k < nkids; k++) {
+			int killed = 0;
+
+			pid = waitpid(kids[k].pid, &status, WNOHANG);
+			if (pid == 0 && mono_ms() > kids[k].deadline_ms) {
+				kill(kids[k].pid, SIGKILL);
+				pid = waitpid(kids[k].pid, &status, 0);
+				killed = 1;
+			}
+			if (pid != kids[k].pid)
+				continue;
+			reap(sh, &kids[k], status, killed, started[k]);
+			used[kids[k].slot] = 0;
+			kids[k] = kids[nkids - 1];
+			started[k] = started[nkids - 1];
+			nkids--;
+			k--;
+		}
+		nanosleep(&pause, NULL);
 	}
 }
 
@@ -539,11 +673,10 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	struct assay_run run;
 	struct assay_run_info info;
 	struct shared sh;
-	pthread_t th[MAX_JOBS];
 	const char **secrets = NULL;
 	char catdir[4200], path[4200], only[1024] = "";
 	const char *datadir, *v;
-	size_t i, n = 0, nt = 0, nsec, nth = 0;
+	size_t i, n = 0, nt = 0, nsec;
 	int code = ASSAY_EXIT_USAGE, r, jobs, signfail = 0;
 
 	memset(&run, 0, sizeof(run));
@@ -684,13 +817,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    "manufacturer"), assay_forms_device(forms, "model"),
 		    sh.nqueue, sh.nqueue == 1 ? "" : "s", jobs,
 		    jobs == 1 ? "" : "s", nt);
-	for (nth = 0; nth < (size_t)jobs && nth < sh.nqueue; nth++)
-		if (pthread_create(&th[nth], NULL, worker, &sh) != 0)
-			break;
-	if (nth == 0 && sh.nqueue > 0)
-		worker(&sh);	/* no thread could start: run here */
-	for (i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
+	supervise(&sh, jobs);
 
 	run.complete = sh.ndone == sh.nqueue;
 	assay_time_iso(run.finished, sizeof(run.finished));

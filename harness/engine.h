@@ -3,7 +3,7 @@
  *
  * assay_engine_run() decides applicability from the ICS (the core, never
  * the scripts, says NOT APPLICABLE), runs every selected test case of the
- * catalogue in its own sandbox, concurrently on `jobs` threads, records
+ * catalogue in its own sandbox in its own process, `jobs` at a time, records
  * each verdict with its reason and evidence in the evidence store as it
  * goes, aggregates worst-wins per test group and provision, and writes
  * report.json and report.xml into the run directory.

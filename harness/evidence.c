@@ -772,6 +772,36 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 	return r;
 }
 
+int
+assay_evidence_tc_reopen(struct assay_evidence *ev, const char *id,
+    struct assay_evidence_tc **out)
+{
+	struct assay_evidence_tc *tc;
+	char path[4200];
+
+	*out = NULL;
+	if (!valid_id(id))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((tc = calloc(1, sizeof(*tc))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	pthread_mutex_init(&tc->mu, NULL);
+	tc->ev = ev;
+	clock_gettime(CLOCK_MONOTONIC, &tc->t0);
+	if ((tc->id = strdup(id)) == NULL ||
+	    asprintf(&tc->tdir, "%s/evidence/%s", ev->dir, id) < 0) {
+		free(tc->id);
+		pthread_mutex_destroy(&tc->mu);
+		free(tc);
+		return ASSAY_ERR_ALLOC;
+	}
+	mkdir(tc->tdir, 0755);
+	snprintf(path, sizeof(path), "%s/transcript.txt", tc->tdir);
+	if ((tc->transcript = fopen(path, "a")) != NULL)
+		tc->transcript_len = 1;	/* keep what is there */
+	*out = tc;
+	return 0;
+}
+
 static long
 elapsed_ms(const struct timespec *t0)
 {

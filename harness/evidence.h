@@ -91,6 +91,13 @@ void	assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 /* Starts test case id: fresh evidence/<id>/, journal "start". */
 int	assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 	    struct assay_evidence_tc **out);
+/*
+ * Reopens test case id after its process died, keeping its transcript
+ * (appended to), so the engine can record an ERROR result with
+ * assay_evidence_tc_end().
+ */
+int	assay_evidence_tc_reopen(struct assay_evidence *ev, const char *id,
+	    struct assay_evidence_tc **out);
 /* Appends to the transcript (masked; binary escaped).  Thread-safe per tc. */
 void	assay_evidence_tc_record(struct assay_evidence_tc *tc, const char *channel,
 	    const char *dir, const void *data, size_t len);

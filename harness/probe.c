@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <lua.h>
@@ -14,15 +16,39 @@
 #include "error.h"
 #include "probe.h"
 
+/*
+ * The budget lives in shared memory with process-shared, robust locks: the
+ * engine runs each test case in its own process, and all of them draw on
+ * the one per-device budget.  Slots are counted per holder (one per
+ * concurrent test-case process), so the engine can give back what a killed
+ * process held.
+ */
 struct assay_budget {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	int		 max_conn;
 	int		 max_rate;
 	int		 in_use;
+	int		 held[ASSAY_BUDGET_MAX_HOLDERS];
 	double		 tokens;	/* token bucket for the rate */
 	double		 last;		/* seconds, CLOCK_MONOTONIC */
 };
+
+/* This process's holder index (0 in the engine itself and in tests). */
+static int holder;
+
+void
+assay_budget_set_holder(int idx)
+{
+	holder = idx >= 0 && idx < ASSAY_BUDGET_MAX_HOLDERS ? idx : 0;
+}
+
+static void
+lock(struct assay_budget *b)
+{
+	if (pthread_mutex_lock(&b->mu) == EOWNERDEAD)
+		pthread_mutex_consistent(&b->mu);	/* holder was killed */
+}
 
 static double
 now_s(void)
@@ -37,17 +63,26 @@ struct assay_budget *
 assay_budget_new(int max_connections, int max_rate)
 {
 	struct assay_budget *b;
+	pthread_mutexattr_t ma;
 	pthread_condattr_t ca;
 
-	if ((b = calloc(1, sizeof(*b))) == NULL)
+	b = mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED)
 		return NULL;
+	memset(b, 0, sizeof(*b));
 	b->max_conn = max_connections > 0 ? max_connections :
 	    ASSAY_BUDGET_DEFAULT_CONNECTIONS;
 	b->max_rate = max_rate > 0 ? max_rate : ASSAY_BUDGET_DEFAULT_RATE;
 	b->tokens = b->max_rate < 16 ? b->max_rate : 16;	/* small burst */
 	b->last = now_s();
-	pthread_mutex_init(&b->mu, NULL);
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&b->mu, &ma);
+	pthread_mutexattr_destroy(&ma);
 	pthread_condattr_init(&ca);
+	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&b->cv, &ca);
 	pthread_condattr_destroy(&ca);
@@ -61,7 +96,21 @@ assay_budget_free(struct assay_budget *b)
 		return;
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->cv);
-	free(b);
+	munmap(b, sizeof(*b));
+}
+
+void
+assay_budget_reclaim(struct assay_budget *b, int idx)
+{
+	if (b == NULL || idx < 0 || idx >= ASSAY_BUDGET_MAX_HOLDERS)
+		return;
+	lock(b);
+	b->in_use -= b->held[idx];
+	if (b->in_use < 0)
+		b->in_use = 0;
+	b->held[idx] = 0;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
 }
 
 static void
@@ -91,12 +140,13 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 		dl.tv_sec++;
 		dl.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&b->mu);
+	lock(b);
 	for (;;) {
 		refill(b);
 		if (b->in_use < b->max_conn && b->tokens >= 1.0) {
 			b->tokens -= 1.0;
 			b->in_use++;
+			b->held[holder]++;
 			break;
 		}
 		if (timeout_ms <= 0) {
@@ -120,9 +170,12 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 			if (ts.tv_sec > dl.tv_sec ||
 			    (ts.tv_sec == dl.tv_sec && ts.tv_nsec > dl.tv_nsec))
 				ts = dl;
-			pthread_cond_timedwait(&b->cv, &b->mu, &ts);
-		} else
-			pthread_cond_timedwait(&b->cv, &b->mu, &dl);
+			if (pthread_cond_timedwait(&b->cv, &b->mu, &ts) ==
+			    EOWNERDEAD)
+				pthread_mutex_consistent(&b->mu);
+		} else if (pthread_cond_timedwait(&b->cv, &b->mu, &dl) ==
+		    EOWNERDEAD)
+			pthread_mutex_consistent(&b->mu);
 	}
 	pthread_mutex_unlock(&b->mu);
 	return r;
@@ -133,9 +186,11 @@ assay_budget_release(struct assay_budget *b)
 {
 	if (b == NULL)
 		return;
-	pthread_mutex_lock(&b->mu);
+	lock(b);
 	if (b->in_use > 0)
 		b->in_use--;
+	if (b->held[holder] > 0)
+		b->held[holder]--;
 	pthread_cond_signal(&b->cv);
 	pthread_mutex_unlock(&b->mu);
 }

@@ -30,6 +30,8 @@ struct lua_State;
 
 struct assay_budget;
 
+#define ASSAY_BUDGET_MAX_HOLDERS	65	/* engine + 64 test-case processes */
+
 /* New budget; values < 1 take the defaults above.  NULL on allocation failure. */
 struct assay_budget	*assay_budget_new(int max_connections, int max_rate);
 void			 assay_budget_free(struct assay_budget *b);
@@ -41,6 +43,13 @@ void			 assay_budget_free(struct assay_budget *b);
 int			 assay_budget_acquire(struct assay_budget *b, int timeout_ms);
 void			 assay_budget_release(struct assay_budget *b);
 int			 assay_budget_max_connections(const struct assay_budget *b);
+/*
+ * The budget is shared between processes (it lives in shared memory).
+ * Each test-case process sets its holder index; when one is killed, the
+ * engine gives back the slots it held with assay_budget_reclaim().
+ */
+void			 assay_budget_set_holder(int idx);
+void			 assay_budget_reclaim(struct assay_budget *b, int idx);
 int			 assay_budget_max_rate(const struct assay_budget *b);
 
 /*

@@ -1193,9 +1193,9 @@ l_common(lua_State *L, int get)
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_probe_coap_params p;
 	struct assay_probe_coap_result *res = NULL, **box;
-	const char *pl, *href, *name, *value, *s;
-	size_t i, j, n, na, len;
-	int r, cls, detail;
+	const char *pl, *href, *name = NULL, *value = NULL, *s;
+	size_t i, j, n, na = 0, len;
+	int r, cls = 0, detail = 0;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	memset(&p, 0, sizeof(p));

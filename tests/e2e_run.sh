@@ -71,6 +71,8 @@ expect = {
     "5.1-4-2": ("PASS", ""),
     "5.1-5-1": ("ERROR", "time limit"),
     "5.1-5-2": ("PASS", ""),
+    "5.2-1-1": ("ERROR", "process was killed"),
+    "5.2-1-2": ("PASS", ""),
 }
 bad = []
 for k, (v, why) in expect.items():
