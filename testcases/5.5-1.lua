@@ -1,11 +1,6 @@
 -- Test group 5.5-1: communication uses best-practice cryptography.
 group "5.5-1"
 
-local weak = { "md5", "sha-1", "sha1", "des ", "3des", "triple des", "rc4", "ssl 3", "sslv3",
-    "tls 1.0", "tlsv1.0", "tls1.0", "tls 1.1", "tlsv1.1", "tls1.1", "plaintext", "plain text",
-    "cleartext", "unencrypted", "export", "null cipher", "anonymous dh", "rsa-1024",
-    "rsa 1024", "1024-bit", "512-bit", "wep", "ecb" }
-
 testcase {
   id = "5.5-1-1",
   type = "conceptual",
@@ -15,26 +10,7 @@ testcase {
     local units, n = {}, 0
     for _, e in ipairs(lib.entries("11-ComMech")) do
       n = n + 1
-      local g = lib.field(e, "Security Guarantees")
-      lib.unit(units, "a", g and "PASS" or "INCONCLUSIVE", g and (e.id .. ": " .. g)
-          or lib.missing("11-ComMech", e, "Security Guarantees"))
-      local d = lib.field(e, "Description")
-      lib.unit(units, "b", d and "PASS" or "INCONCLUSIVE", d and (e.id .. ": design described")
-          or lib.missing("11-ComMech", e, "Description"))
-      local c = lib.field(e, "Cryptographic Details")
-      if c == nil then
-        lib.unit(units, "c", "INCONCLUSIVE", lib.missing("11-ComMech", e, "Cryptographic Details"))
-      else
-        -- HMAC-SHA1 is not broken (RFC 6194) and SSH's diffie-hellman-group14-sha1
-        -- stays a MAY in RFC 9142; SHA-1 signatures and plain hashes are out.
-        local w = lib.mentions(c:lower():gsub("hmac%-sha%-?1", "hmac"):gsub("group14%-sha1", "group14") .. " ", weak)
-        w = w and w:gsub("%s+$", "")
-        lib.unit(units, "c", w and "FAIL" or "PASS", w and
-            (e.id .. ": declares deprecated cryptography (\"" .. w .. "\")") or (e.id .. ": " .. c))
-        lib.unit(units, "d", w and "FAIL" or "PASS", w and
-            (e.id .. ": known practical attacks exist against \"" .. w .. "\"") or
-            (e.id .. ": no declared primitive has a known feasible attack"))
-      end
+      lib.review_crypto(units, "11-ComMech", e)
     end
     if n == 0 then
       return inconclusive("IXIT_MISSING:11-ComMech: no communication mechanism declared")

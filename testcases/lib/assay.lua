@@ -250,3 +250,44 @@ end
 function lib.asks_password(text)
   return lib.mentions(text, { "login:", "password", "username", "user name", "passcode" }) ~= nil
 end
+
+-- Deprecated or broken primitives and protocols (SOG-IS, BSI TR-02102 and
+-- NIST SP 800-131A agree on each of these).
+local weak_crypto = { "md5", "sha-1", "sha1", "des ", "3des", "triple des", "rc4", "ssl 3",
+    "sslv3", "tls 1.0", "tlsv1.0", "tls1.0", "tls 1.1", "tlsv1.1", "tls1.1", "plaintext",
+    "plain text", "cleartext", "clear text", "base64", "unencrypted", "export",
+    "null cipher", "anonymous dh", "http basic auth without tls", "ecb", "rsa-1024",
+    "rsa 1024", "1024-bit", "512-bit", "wep" }
+
+-- The first deprecated primitive a "Cryptographic Details" text declares,
+-- or nil.  HMAC-SHA1 is not broken (RFC 6194) and SSH's
+-- diffie-hellman-group14-sha1 stays a MAY in RFC 9142; SHA-1 signatures and
+-- plain hashes are out.
+function lib.weak_crypto(text)
+  local t = text:lower():gsub("hmac%-sha%-?1", "hmac"):gsub("group14%-sha1", "group14")
+  local w = lib.mentions(t .. " ", weak_crypto)
+  return w and w:gsub("%s+$", "")
+end
+
+-- Units a-d of a conceptual cryptography review (5.1-3-1, 5.5-1-1) for one
+-- IXIT entry: guarantees declared, design described, best-practice
+-- cryptography, no known feasible attack.
+function lib.review_crypto(units, item, e)
+  local g = lib.field(e, "Security Guarantees")
+  lib.unit(units, "a", g and "PASS" or "INCONCLUSIVE", g and (e.id .. ": guarantees " .. g)
+      or lib.missing(item, e, "Security Guarantees"))
+  local d = lib.field(e, "Description")
+  lib.unit(units, "b", d and "PASS" or "INCONCLUSIVE", d and (e.id .. ": design described")
+      or lib.missing(item, e, "Description"))
+  local c = lib.field(e, "Cryptographic Details")
+  if c == nil then
+    lib.unit(units, "c", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"))
+    return
+  end
+  local w = lib.weak_crypto(c)
+  lib.unit(units, "c", w and "FAIL" or "PASS", w and
+      (e.id .. ": declares deprecated cryptography (\"" .. w .. "\")") or (e.id .. ": " .. c))
+  lib.unit(units, "d", w and "FAIL" or "PASS", w and
+      (e.id .. ": known practical attacks exist against \"" .. w .. "\"") or
+      (e.id .. ": no declared primitive has a known feasible attack"))
+end
