@@ -708,6 +708,14 @@ install(lua_State *L)
 		set_str(L, "purpose", assay_catalogue_purpose(c, ctx->tc));
 		lua_setfield(L, -2, "testcase");
 	}
+	if (ctx->judgement_verdict != NULL) {
+		lua_createtable(L, 0, 3);
+		set_str(L, "verdict", ctx->judgement_verdict);
+		set_str(L, "text", ctx->judgement_text);
+		set_str(L, "by", ctx->judgement_by ? ctx->judgement_by :
+		    "(assessor not stated)");
+		lua_setfield(L, -2, "judgement");
+	}
 	lua_createtable(L, 0, 16);
 	for (i = 0; net_modules[i] != NULL; i++)
 		net_modules[i](L);

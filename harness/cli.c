@@ -543,13 +543,14 @@ cmd_run(int argc, char **argv)
 		{ "authorised-by",	required_argument,	NULL, 1007 },
 		{ "lab-config",		required_argument,	NULL, 1008 },
 		{ "observation",	required_argument,	NULL, 1011 },
+		{ "judgement",		required_argument,	NULL, 1012 },
 		{ "sign-key",		required_argument,	NULL, 1009 },
 		{ "sign-cert",		required_argument,	NULL, 1010 },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char *cfg[8] = { NULL };
-	const char **obs = NULL;
+	const char **obs = NULL, **jud = NULL;
 	struct assay_engine_opts o;
 	struct assay_diag *d = NULL;
 	struct sigaction sa;
@@ -560,12 +561,15 @@ cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL ||
-	    (obs = calloc((size_t)argc, sizeof(char *))) == NULL) {
+	    (obs = calloc((size_t)argc, sizeof(char *))) == NULL ||
+	    (jud = calloc((size_t)argc, sizeof(char *))) == NULL) {
 		free(only);
 		free(obs);
+		free(jud);
 		return ASSAY_EXIT_USAGE;
 	}
 	o.observations = obs;
+	o.judgements = jud;
 	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
 		r = 0;
 		switch (c) {
@@ -626,6 +630,9 @@ cmd_run(int argc, char **argv)
 		case 1011:
 			obs[o.nobservations++] = optarg;
 			break;
+		case 1012:
+			jud[o.njudgements++] = optarg;
+			break;
 		case 1010: o.sign_cert = optarg; break;
 		case 'h':
 			printf("usage: assay run --ics FILE --ixit FILE --out DIR [OPTIONS]\n"
@@ -646,6 +653,10 @@ cmd_run(int argc, char **argv)
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"
 			    "  --format json      print report.json on stdout at the end\n"
+			    "  --judgement TESTCASE=VERDICT:TEXT  the assessor's finding for a\n"
+			    "                     manual step (e.g. 5.1-4-2=PASS:old password\n"
+			    "                     rejected, new accepted); repeatable; recorded\n"
+			    "                     with --assessor as who judged\n"
 			    "  --observation [TESTCASE:]FILE  attach what the assessor recorded\n"
 			    "                     (a photo of a label, notes); repeatable; listed in\n"
 			    "                     the report with --assessor as who recorded it\n"
@@ -662,6 +673,7 @@ cmd_run(int argc, char **argv)
 			    "error; 3 no FAIL but INCONCLUSIVE or ERROR (or an interrupted run).\n");
 			free(only);
 			free(obs);
+			free(jud);
 			return 0;
 		default:
 			r = usage_error("run", "bad option");
@@ -670,6 +682,7 @@ cmd_run(int argc, char **argv)
 		if (r != 0) {
 			free(only);
 			free(obs);
+			free(jud);
 			for (v = 0; v < 8; v++)
 				free(cfg[v]);
 			return r;
@@ -679,6 +692,7 @@ cmd_run(int argc, char **argv)
 	    optind != argc) {
 		free(only);
 		free(obs);
+		free(jud);
 		return usage_error("run", "need --ics FILE, --ixit FILE and --out DIR");
 	}
 	o.only = only;
@@ -693,6 +707,7 @@ cmd_run(int argc, char **argv)
 	if ((d = assay_diag_new()) == NULL) {
 		free(only);
 		free(obs);
+		free(jud);
 		return ASSAY_EXIT_USAGE;
 	}
 	code = assay_engine_run(&o, d);
@@ -709,6 +724,7 @@ cmd_run(int argc, char **argv)
 	assay_diag_free(d);
 	free(only);
 	free(obs);
+	free(jud);
 	for (v = 0; v < 8; v++)
 		free(cfg[v]);
 	return code;

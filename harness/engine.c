@@ -172,6 +172,70 @@ settle(lua_State *L, struct assay_result *res)
 	set_reason(res, "%s", reason);
 }
 
+/*
+ * The assessor's judgement for test case id, from "ID=VERDICT:TEXT".
+ * The options were checked before the run (check_judgements).
+ */
+static void
+find_judgement(const struct assay_engine_opts *o, const char *id,
+    struct assay_api_ctx *ctx)
+{
+	static __thread char verdict[32];
+	const char *j, *eq, *colon;
+	size_t k, n = strlen(id);
+
+	for (k = 0; k < o->njudgements; k++) {
+		j = o->judgements[k];
+		if ((eq = strchr(j, '=')) == NULL || (size_t)(eq - j) != n ||
+		    strncmp(j, id, n) != 0 || (colon = strchr(eq, ':')) == NULL)
+			continue;
+		snprintf(verdict, sizeof(verdict), "%.*s", (int)(colon - eq - 1),
+		    eq + 1);
+		ctx->judgement_verdict = verdict;
+		ctx->judgement_text = colon + 1;
+		ctx->judgement_by = o->meta.assessor;
+	}
+}
+
+/* Each judgement names a catalogue test case, a verdict and a text. */
+static int
+check_judgements(const struct assay_engine_opts *o,
+    const struct assay_catalogue *cat, struct assay_diag *d)
+{
+	const char *j, *eq, *colon;
+	enum assay_verdict v;
+	char id[64], vs[32];
+	size_t k;
+	int bad = 0;
+
+	for (k = 0; k < o->njudgements; k++) {
+		j = o->judgements[k];
+		if ((eq = strchr(j, '=')) == NULL ||
+		    (colon = strchr(eq, ':')) == NULL || colon[1] == '\0' ||
+		    (size_t)(eq - j) >= sizeof(id) ||
+		    (size_t)(colon - eq - 1) >= sizeof(vs)) {
+			assay_diag_add(d, "--judgement", 0, "\"%s\": expected "
+			    "TESTCASE=VERDICT:TEXT", j);
+			bad++;
+			continue;
+		}
+		snprintf(id, sizeof(id), "%.*s", (int)(eq - j), j);
+		snprintf(vs, sizeof(vs), "%.*s", (int)(colon - eq - 1), eq + 1);
+		if (assay_catalogue_find(cat, id) < 0) {
+			assay_diag_add(d, "--judgement", 0, "no test case \"%s\"",
+			    id);
+			bad++;
+		}
+		if (assay_verdict_parse(vs, &v) != 0 || (v != ASSAY_VERDICT_PASS &&
+		    v != ASSAY_VERDICT_FAIL && v != ASSAY_VERDICT_INCONCLUSIVE)) {
+			assay_diag_add(d, "--judgement", 0, "\"%s\": the verdict "
+			    "must be PASS, FAIL or INCONCLUSIVE", vs);
+			bad++;
+		}
+	}
+	return bad ? ASSAY_ERR_USAGE : 0;
+}
+
 static void
 run_one(struct shared *sh, size_t i)
 {
@@ -210,6 +274,7 @@ run_one(struct shared *sh, size_t i)
 	ctx.probe_env = &penv;
 	ctx.datadir = sh->datadir;
 	ctx.shared = sh->api;
+	find_judgement(sh->o, assay_catalogue_id(cat, i), &ctx);
 
 	if ((r = assay_sandbox_new(&sh->limits, &sb)) != 0) {
 		res->verdict = ASSAY_VERDICT_ERROR;
@@ -674,7 +739,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	struct assay_run_info info;
 	struct shared sh;
 	const char **secrets = NULL;
-	char catdir[4200], path[4200], only[1024] = "";
+	char catdir[4200], path[4200], only[1024] = "", judg[4096] = "";
 	const char *datadir, *v;
 	size_t i, n = 0, nt = 0, nsec;
 	int code = ASSAY_EXIT_USAGE, r, jobs, signfail = 0;
@@ -705,6 +770,8 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
 	    catdir, assay_forms_spec(forms), &cat, d)) != 0)
 		goto out;
+	if (check_judgements(o, cat, d) != 0)
+		goto out;
 	for (i = 0; i < o->nonly; i++) {
 		if (assay_catalogue_find(cat, o->only[i]) < 0 &&
 		    assay_spec_provision_find(assay_forms_spec(forms),
@@ -717,6 +784,9 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    "%s%s", i ? " " : "", o->only[i]);
 	}
 
+	for (i = 0; i < o->njudgements; i++)
+		snprintf(judg + strlen(judg), sizeof(judg) - strlen(judg), "%s%s",
+		    i ? "\n" : "", o->judgements[i]);
 	run.meta = o->meta;
 	run.forms = forms;
 	run.spec = assay_forms_spec(forms);
@@ -744,6 +814,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	INFO("ixit_sha256", assay_forms_ixit_sha256(forms));
 	INFO("catalogue_sha256", assay_catalogue_sha256(cat));
 	INFO("only", only);
+	INFO("judgements", judg);
 	INFO("run_id", run.report_id);
 	INFO("run_started", run.started);
 #undef INFO

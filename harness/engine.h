@@ -33,6 +33,9 @@ struct assay_engine_opts {
 	int			 quiet;		/* no progress lines */
 	struct assay_report_meta meta;		/* lab, customer, authoriser */
 	const char *const	*observations;	/* "[TESTCASE:]FILE" the assessor attaches */
+	/* "TESTCASE=VERDICT:TEXT": the assessor's finding for a manual step */
+	const char *const	*judgements;
+	size_t			 njudgements;
 	size_t			 nobservations;
 	const char		*sign_key;	/* PEM key: sign the report dir */
 	const char		*sign_cert;	/* PEM certificate for sign_key */

@@ -78,7 +78,8 @@ testcase {
   ixit = { "1-AuthMech" },
   purpose = "Sample pre-installed passwords on the DUT plausibly follow the declared generation mechanism.",
   run = function(a)
-    return inconclusive("MANUAL_STEP_PENDING: read the pre-installed passwords of several "
-        .. "units (labels, packaging) and record them as an observation")
+    return lib.manual("read the pre-installed passwords of several units (labels, "
+        .. "packaging), compare them with the declared generation mechanism and record "
+        .. "the finding (--judgement 5.1-2-2=PASS|FAIL:..., --observation)", { "a" })
   end,
 }

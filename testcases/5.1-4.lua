@@ -36,7 +36,8 @@ testcase {
   ixit = { "1-AuthMech", "2-UserInfo" },
   purpose = "Changing each user authentication value as documented makes the old value fail and the new one work.",
   run = function(a)
-    return inconclusive("MANUAL_STEP_PENDING: change each user credential as documented and record "
-        .. "that the old value is rejected and the new one accepted (5.1-4-2 a, b)")
+    return lib.manual("change each user credential as documented and record that the old "
+        .. "value is rejected and the new one accepted (--judgement 5.1-4-2=PASS|FAIL:...)",
+        { "a", "b" })
   end,
 }

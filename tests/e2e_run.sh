@@ -140,5 +140,18 @@ import json,sys; r=json.load(open('$T/r8/report.json'))
 ran=[t['id'] for t in r['test_cases'] if t['ran']]
 assert ran==['4-1-1'], ran" && ok "--only 4-1 runs just 4-1-1" || bad "--only 4-1"
 
+# The assessor's judgement decides a manual test case, and says who judged.
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r9" --only 5.1-4 -q --assessor "A. Tester" \
+	--judgement "5.1-4-2=PASS:changed the web password; old one rejected, new one accepted" >/dev/null 2>&1
+python3 -c "
+import json,sys; r={t['id']: t for t in json.load(open('$T/r9/report.json'))['test_cases']}
+t=r['5.1-4-2']; assert t['verdict']=='PASS', t
+assert 'assessor A. Tester: changed the web password' in t['reason'], t
+assert [u['unit'] for u in t['units']]==['a','b'], t" && ok "--judgement decides a manual test case, naming the assessor" || bad "--judgement"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r10" --judgement "5.9-9-9=PASS:x" >/dev/null 2>&1
+[ $? -eq 2 ] && ok "--judgement for an unknown test case: exit 2" || bad "--judgement unknown id"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/r11" --judgement "5.1-4-2=ERROR:x" >/dev/null 2>&1
+[ $? -eq 2 ] && ok "--judgement cannot say ERROR: exit 2" || bad "--judgement ERROR"
+
 echo "$fails failure(s)"
 [ $fails -eq 0 ]

@@ -291,3 +291,18 @@ function lib.review_crypto(units, item, e)
       (e.id .. ": known practical attacks exist against \"" .. w .. "\"") or
       (e.id .. ": no declared primitive has a known feasible attack"))
 end
+
+-- A test case whose units need a person: the assessor's judgement
+-- (`assay run --judgement ID=VERDICT:TEXT`, with --assessor) decides the
+-- given units; without one the test case is INCONCLUSIVE naming the step.
+function lib.manual(what, units)
+  local j = assay.judgement
+  if j == nil then
+    return inconclusive("MANUAL_STEP_PENDING: " .. what)
+  end
+  local why = "assessor " .. j.by .. ": " .. j.text
+  for _, u in ipairs(units) do
+    assay.unit(u, j.verdict, why)
+  end
+  return j.verdict, why
+end
