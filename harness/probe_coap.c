@@ -118,6 +118,9 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void	setwhy(struct conn *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 setwhy(struct conn *c, const char *fmt, ...)
 {
