@@ -257,3 +257,36 @@ assay_probe_env_get(lua_State *L)
 	lua_pop(L, 1);
 	return env;
 }
+
+long long
+assay_probe_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+assay_probe_excerpt(const unsigned char *p, size_t len, size_t nhex,
+    size_t ntext, char *dst, size_t dlen)
+{
+	size_t i, o = 0;
+
+	if (dlen == 0)
+		return;
+	dst[0] = '\0';
+	for (i = 0; i < len && i < nhex && o + 4 < dlen; i++)
+		o += (size_t)snprintf(dst + o, dlen - o, "%s%02x", i ? " " : "",
+		    p[i]);
+	if (o + 4 < dlen)
+		o += (size_t)snprintf(dst + o, dlen - o, " \"");
+	for (i = 0; i < len && i < ntext && o + 3 < dlen; i++)
+		dst[o++] = (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"') ?
+		    (char)p[i] : '.';
+	if (o + 2 < dlen) {
+		dst[o++] = '"';
+		dst[o] = '\0';
+	} else
+		dst[dlen - 1] = '\0';
+}

@@ -74,6 +74,16 @@ void	assay_probe_record(const struct assay_probe_env *env, const char *channel,
 void	assay_probe_note(const struct assay_probe_env *env, const char *channel,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Milliseconds on a monotonic clock, for deadlines. */
+long long	assay_probe_now_ms(void);
+/*
+ * Describes the first bytes of an unexpected reply for a reason string:
+ * up to nhex bytes in hex, then up to ntext as printable text in quotes
+ * ("48 54 54 50 \"HTTP/1.1\"").  Always NUL-terminates dst (dlen > 0).
+ */
+void		assay_probe_excerpt(const unsigned char *p, size_t len, size_t nhex,
+		    size_t ntext, char *dst, size_t dlen);
+
 /*
  * Lua side.  The engine stores the env of a state with
  * assay_probe_env_set() before any test case runs; probe modules fetch it

@@ -109,15 +109,6 @@ struct msg {
 	size_t			 payload_len;
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void	setwhy(struct conn *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -160,26 +151,6 @@ assay_probe_coap_code_name(int cls, int detail)
 	return "unknown code";
 }
 
-/* "07 00 ..." plus printable text of a datagram's first bytes. */
-static void
-excerpt(const unsigned char *p, size_t len, char *dst, size_t dlen)
-{
-	size_t i, o = 0;
-
-	dst[0] = '\0';
-	for (i = 0; i < len && i < 8 && o + 4 < dlen; i++)
-		o += (size_t)snprintf(dst + o, dlen - o, "%s%02x", i ? " " : "", p[i]);
-	if (o + 4 < dlen)
-		o += (size_t)snprintf(dst + o, dlen - o, " \"");
-	for (i = 0; i < len && i < 16 && o + 3 < dlen; i++)
-		dst[o++] = (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"') ? (char)p[i] : '.';
-	if (o + 2 < dlen) {
-		dst[o++] = '"';
-		dst[o] = '\0';
-	} else
-		dst[dlen - 1] = '\0';
-}
-
 /*
  * Reads an option delta or length whose 4-bit field is nib, with its
  * extended bytes (RFC 7252 3.1).  Returns 0, or -1 when reserved (15) or
@@ -219,7 +190,7 @@ parse_msg(const unsigned char *d, size_t len, struct msg *m, char *why, size_t w
 
 	memset(m, 0, sizeof(*m));
 	m->content_format = -1;
-	excerpt(d, len, ex, sizeof(ex));
+	assay_probe_excerpt(d, len, 8, 16, ex, sizeof(ex));
 	if (len < 4) {
 		snprintf(why, wlen, "not CoAP: %zu-byte datagram %s", len, ex);
 		return -1;
@@ -468,7 +439,7 @@ xrecv(struct conn *c, unsigned char *buf, size_t cap, long long until_ms)
 				return -1;
 			}
 		}
-		if ((left = until_ms - now_ms()) <= 0)
+		if ((left = until_ms - assay_probe_now_ms()) <= 0)
 			return 0;
 		pfd.fd = c->fd;
 		pfd.events = POLLIN;
@@ -579,7 +550,7 @@ dtls_start(struct conn *c, struct assay_probe_coap_result *res)
 			break;
 		e = SSL_get_error(c->ssl, r);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			if ((left = c->deadline - now_ms()) <= 0) {
+			if ((left = c->deadline - assay_probe_now_ms()) <= 0) {
 				if (c->sent_finished)
 					/* Bad records are dropped silently (RFC 6347 4.1.2.7). */
 					setwhy(c, "DTLS offered, handshake failed: no answer to "
@@ -777,7 +748,7 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 			goto out;
 		}
 		retx_ms = ACK_TIMEOUT_MS;
-		retx_at = now_ms() + retx_ms;
+		retx_at = assay_probe_now_ms() + retx_ms;
 		acked = 0;
 		for (;;) {
 			n = xrecv(c, dg, DGRAM_MAX, acked || retx_at > c->deadline ?
@@ -787,7 +758,7 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 				goto out;
 			}
 			if (n == 0) {
-				if (now_ms() >= c->deadline) {
+				if (assay_probe_now_ms() >= c->deadline) {
 					setwhy(c, "no %sreply within %d ms (%d request%s sent)",
 					    acked ? "response after empty ACK, no " : "",
 					    c->timeout_ms, c->nsent, c->nsent == 1 ? "" : "s");
@@ -800,7 +771,7 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 					goto out;
 				}
 				retx_ms *= 2;
-				retx_at = now_ms() + retx_ms;
+				retx_at = assay_probe_now_ms() + retx_ms;
 				continue;
 			}
 			if (parse_msg(dg, (size_t)n, &m, c->why, sizeof(c->why)) != 0) {
@@ -811,7 +782,7 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 				goto out;
 			}
 			if (m.cls == 1 || m.cls >= 6) {
-				excerpt(dg, (size_t)n, ex, sizeof(ex));
+				assay_probe_excerpt(dg, (size_t)n, 8, 16, ex, sizeof(ex));
 				setwhy(c, "not CoAP: reserved code class %d in %s", m.cls, ex);
 				r = 1;
 				goto out;
@@ -837,7 +808,7 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 			 */
 			if (m.cls < 2 || m.tkl != 4 || memcmp(m.token, token, 4) != 0 ||
 			    (m.type == COAP_ACK && m.mid != mid) || m.type == COAP_RST) {
-				excerpt(dg, (size_t)n, ex, sizeof(ex));
+				assay_probe_excerpt(dg, (size_t)n, 8, 16, ex, sizeof(ex));
 				setwhy(c, "not CoAP: reply does not match the request "
 				    "(message id %u, token length %d): %s", m.mid, m.tkl, ex);
 				r = 1;
@@ -924,7 +895,7 @@ run(const struct assay_probe_env *env, const struct assay_probe_coap_params *p,
 	if (env != NULL && (r = assay_budget_acquire(env->budget, c.timeout_ms)) != 0)
 		goto out;
 	slot = env != NULL;
-	c.deadline = now_ms() + c.timeout_ms;
+	c.deadline = assay_probe_now_ms() + c.timeout_ms;
 	if (udp_connect(&c, p->host, p->port) != 0)
 		goto failed;
 	if (p->dtls || !get) {

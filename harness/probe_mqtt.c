@@ -85,15 +85,6 @@ struct conn {
 	char				 why[WHY_LEN];
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void	setwhy(struct conn *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -116,7 +107,7 @@ wait_fd(struct conn *c, short ev)
 	int n;
 
 	for (;;) {
-		if ((left = c->deadline - now_ms()) <= 0)
+		if ((left = c->deadline - assay_probe_now_ms()) <= 0)
 			return 0;
 		pfd.fd = c->fd;
 		pfd.events = ev;
@@ -421,26 +412,6 @@ conn_close(struct conn *c)
 	c->fd = -1;
 }
 
-/* "48 54 54 50 ..." and printable text of the first bytes, for diagnostics. */
-static void
-excerpt(const unsigned char *p, size_t len, char *dst, size_t dlen)
-{
-	size_t i, o = 0;
-
-	dst[0] = '\0';
-	for (i = 0; i < len && i < 12 && o + 4 < dlen; i++)
-		o += (size_t)snprintf(dst + o, dlen - o, "%s%02x", i ? " " : "", p[i]);
-	if (o + 4 < dlen)
-		o += (size_t)snprintf(dst + o, dlen - o, " \"");
-	for (i = 0; i < len && i < 24 && o + 3 < dlen; i++)
-		dst[o++] = (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"') ? (char)p[i] : '.';
-	if (o + 2 < dlen) {
-		dst[o++] = '"';
-		dst[o] = '\0';
-	} else
-		dst[dlen - 1] = '\0';
-}
-
 /* Packet builders. */
 static int
 put_u16(struct assay_buf *b, unsigned v)
@@ -630,7 +601,8 @@ read_connack(struct conn *c, int version, struct assay_probe_mqtt_result *res)
 	if (type != 0x20) {
 		/* Show the peer's first bytes: the byte we took plus read-ahead. */
 		peek = c->rd + c->rd_off - 1;
-		excerpt(peek, c->rd_len - c->rd_off + 1, ex, sizeof(ex));
+		assay_probe_excerpt(peek, c->rd_len - c->rd_off + 1, 12, 24, ex,
+		    sizeof(ex));
 		setwhy(c, "not MQTT: expected CONNACK (0x20), got %s", ex);
 		return 1;
 	}
@@ -763,7 +735,7 @@ subscribe(struct conn *c, const struct assay_probe_mqtt_params *p, int version,
 	    (r = assay_buf_put(body, &opt, 1)) != 0 ||
 	    (r = frame(pkt, 0x82, body)) != 0)
 		goto out;
-	c->deadline = now_ms() + c->timeout_ms;
+	c->deadline = assay_probe_now_ms() + c->timeout_ms;
 	if (conn_write(c, assay_buf_data(pkt), assay_buf_len(pkt),
 	    assay_buf_data(pkt)) != 0) {
 		r = sub_fail(res, c->why);
@@ -806,7 +778,7 @@ subscribe(struct conn *c, const struct assay_probe_mqtt_params *p, int version,
 				r = 0;
 				goto out;
 			}
-			c->deadline = now_ms() + listen_ms;
+			c->deadline = assay_probe_now_ms() + listen_ms;
 			c->timeout_ms = listen_ms;
 		} else if ((type & 0xf0) == 0x30) {
 			qos = (type >> 1) & 3;
@@ -909,7 +881,7 @@ assay_probe_mqtt_connect(const struct assay_probe_env *env,
 	if (env != NULL && (r = assay_budget_acquire(env->budget, c.timeout_ms)) != 0)
 		goto out;
 	slot = env != NULL;
-	c.deadline = now_ms() + c.timeout_ms;
+	c.deadline = assay_probe_now_ms() + c.timeout_ms;
 	if (tcp_connect(&c, p->host, p->port) != 0)
 		goto failed;
 	assay_probe_note(env, c.channel, "connected; MQTT %s CONNECT %s credentials",
@@ -934,7 +906,7 @@ assay_probe_mqtt_connect(const struct assay_probe_env *env,
 	if (res->code == 0 && p->subscribe != NULL &&
 	    (r = subscribe(&c, p, version, res)) != 0)
 		goto out;
-	c.deadline = now_ms() + 200;
+	c.deadline = assay_probe_now_ms() + 200;
 	if (res->code == 0)
 		(void)conn_write(&c, disconnect, sizeof(disconnect), disconnect);
 	r = 0;

@@ -98,15 +98,6 @@ assay_ssh_kexinit_parse(struct assay_ssh_info *info, const unsigned char *p,
 	return 0;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads exactly len bytes by deadline.  0 ok, else err set. */
 static int
 read_exact(int fd, unsigned char *p, size_t len, long long end, size_t *total,
@@ -117,7 +108,7 @@ read_exact(int fd, unsigned char *p, size_t len, long long end, size_t *total,
 	int left;
 
 	while (len > 0) {
-		left = (int)(end - now_ms());
+		left = (int)(end - assay_probe_now_ms());
 		pfd.fd = fd;
 		pfd.events = POLLIN;
 		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
@@ -172,7 +163,7 @@ assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
 	held = 1;
 	if (assay_probe_dial(host, port, timeout_ms, &fd, err, err_len) != 0)
 		goto out;
-	end = now_ms() + timeout_ms;
+	end = assay_probe_now_ms() + timeout_ms;
 	/* Identification: lines before "SSH-" are allowed, each capped. */
 	for (lines = 0;; lines++) {
 		ll = 0;

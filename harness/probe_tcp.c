@@ -40,15 +40,6 @@ struct assay_tcp_sweep {
 	int	 max_in_flight;
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 setreason(char *reason, size_t reasonlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -120,7 +111,7 @@ assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
 	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
 		return ASSAY_ERR_NETWORK;
-	end = now_ms() + timeout_ms;
+	end = assay_probe_now_ms() + timeout_ms;
 	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0)
 		goto done;
 	if (errno != EINPROGRESS) {
@@ -130,7 +121,7 @@ assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
 	for (;;) {
-		left = (int)(end - now_ms());
+		left = (int)(end - assay_probe_now_ms());
 		if (left <= 0) {
 			setreason(reason, reasonlen,
 			    "connect timeout after %d ms", timeout_ms);
@@ -453,7 +444,7 @@ start_one(struct worker *w, uint16_t port)
 	pe->fd = fd;
 	pe->port = port;
 	pe->seq = w->seq;
-	pe->deadline = now_ms() + s->timeout_ms;
+	pe->deadline = assay_probe_now_ms() + s->timeout_ms;
 	w->qlen++;
 	return 1;
 }
@@ -532,7 +523,7 @@ worker_run(void *arg)
 			w->pos++;
 		}
 		r = 0;
-		t = now_ms();
+		t = assay_probe_now_ms();
 		expire(w, t);
 		if (w->in_flight == 0) {
 			if (w->pos >= w->end && next_port(w) < 0)
@@ -693,7 +684,7 @@ wait_readable(int fd, long long end)
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	for (;;) {
-		if ((left = (int)(end - now_ms())) <= 0)
+		if ((left = (int)(end - assay_probe_now_ms())) <= 0)
 			return 0;
 		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
 			continue;
@@ -722,7 +713,7 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	snprintf(chan, sizeof(chan), "tcp %s:%u", host, port);
 	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
 		return r;
-	start = now_ms();
+	start = assay_probe_now_ms();
 	end = start + timeout_ms;
 	if ((r = assay_probe_tcp_connect(host, port, timeout_ms, &fd, reason,
 	    reasonlen)) != 0 || fd == -1)
@@ -740,7 +731,7 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 			continue;
 		if (n == -1 && errno == EAGAIN) {
 			struct pollfd pfd = { fd, POLLOUT, 0 };
-			int left = (int)(end - now_ms());
+			int left = (int)(end - assay_probe_now_ms());
 
 			if (left <= 0 || poll(&pfd, 1, left) <= 0) {
 				setreason(reason, reasonlen, "send timeout "
@@ -802,7 +793,7 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 			break;
 		}
 		if (idle_ms > 0)
-			idle_end = now_ms() + idle_ms;
+			idle_end = assay_probe_now_ms() + idle_ms;
 	}
 	r = 0;
  out:
@@ -893,11 +884,11 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		r = 0;
 		goto out;
 	}
-	start = now_ms();
+	start = assay_probe_now_ms();
 	end = start + timeout_ms;
 	resend = start;
 	for (;;) {
-		if (sent < 2 && now_ms() >= resend) {
+		if (sent < 2 && assay_probe_now_ms() >= resend) {
 			if (send(fd, req, reqlen, 0) == -1) {
 				if (errno == ECONNREFUSED) {
 					setreason(reason, reasonlen,
@@ -916,7 +907,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		if (w < 0)
 			goto out;
 		if (w == 0) {
-			if (now_ms() < end)
+			if (assay_probe_now_ms() < end)
 				continue;
 			setreason(reason, reasonlen, "no answer within %d ms",
 			    timeout_ms);

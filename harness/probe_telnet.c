@@ -61,15 +61,6 @@ struct assay_telnet {
 	char		 channel[96];
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 assay_probe_dial(const char *host, int port, int timeout_ms, int *fdp,
     char *err, size_t err_len)
@@ -91,7 +82,7 @@ assay_probe_dial(const char *host, int port, int timeout_ms, int *fdp,
 		    gai_strerror(rc));
 		return 1;
 	}
-	end = now_ms() + timeout_ms;
+	end = assay_probe_now_ms() + timeout_ms;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, ai->ai_protocol)) < 0) {
@@ -103,7 +94,7 @@ assay_probe_dial(const char *host, int port, int timeout_ms, int *fdp,
 		if (errno == EINPROGRESS) {
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
-			left = (int)(end - now_ms());
+			left = (int)(end - assay_probe_now_ms());
 			if (left < 0)
 				left = 0;
 			rc = poll(&pfd, 1, left);
@@ -337,7 +328,7 @@ pump(struct assay_telnet *t, long long deadline)
 
 	if (t->fd < 0 || t->closed)
 		return -1;
-	left = (int)(deadline - now_ms());
+	left = (int)(deadline - assay_probe_now_ms());
 	if (left < 0)
 		left = 0;
 	pfd.fd = t->fd;
@@ -479,7 +470,7 @@ enum { W_LOGIN = 1, W_PASS = 2, W_SHELL = 4, W_REJECT = 8 };
 static int
 wait_for(struct assay_telnet *t, int want, const char *password, int ms)
 {
-	long long end = now_ms() + ms;
+	long long end = assay_probe_now_ms() + ms;
 	char ll[256];
 	int rc;
 
@@ -622,14 +613,14 @@ assay_probe_telnet_banner(const struct assay_probe_env *env, const char *host,
 		r = r < 0 ? r : 0;
 		goto out;
 	}
-	end = now_ms() + t->timeout_ms;
+	end = assay_probe_now_ms() + t->timeout_ms;
 	cap = t->max_read + 1;
 	if ((text = malloc(cap)) == NULL) {
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
 	for (;;) {
-		long long until = now_ms() + quiet_ms;
+		long long until = assay_probe_now_ms() + quiet_ms;
 		char ll[256];
 
 		if (until > end)
@@ -652,7 +643,7 @@ assay_probe_telnet_banner(const struct assay_probe_env *env, const char *host,
 			break;
 		}
 		if (rc == 0 || is_login_prompt(ll) || is_password_prompt(ll) ||
-		    now_ms() >= end)
+		    assay_probe_now_ms() >= end)
 			break;
 	}
 	text[len] = '\0';

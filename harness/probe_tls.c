@@ -105,15 +105,6 @@ assay_tls_version_from_name(const char *name)
 	return -1;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One handshake attempt. */
 enum kind { K_TLS, K_SSL3 };
 enum phase { P_WAIT, P_CONNECT, P_HANDSHAKE, P_DONE };
@@ -434,7 +425,7 @@ send_all(struct batch *bt, struct att *a, const unsigned char *p, size_t n)
 			continue;
 		}
 		if (w == -1 && (errno == EINTR || errno == EAGAIN)) {
-			if (now_ms() > a->deadline)
+			if (assay_probe_now_ms() > a->deadline)
 				return -1;
 			usleep(1000);
 			continue;
@@ -734,7 +725,7 @@ start(struct batch *bt, struct att *a)
 	bt->in_flight++;
 	if (bt->in_flight > bt->max_in_flight)
 		bt->max_in_flight = bt->in_flight;
-	a->deadline = now_ms() + bt->timeout_ms;
+	a->deadline = assay_probe_now_ms() + bt->timeout_ms;
 	if ((a->fd = socket(bt->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1) {
 		att_close(bt, a);
@@ -815,7 +806,7 @@ run_batch(struct batch *bt, struct att *atts, size_t n, int conc)
 			if ((r = start(bt, &atts[next++])) != 0)
 				goto out;
 		}
-		t = now_ms();
+		t = assay_probe_now_ms();
 		first = 0;
 		for (i = 0, done = 0; i < n; i++) {
 			if (atts[i].phase == P_DONE) {
