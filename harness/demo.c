@@ -24,6 +24,7 @@
 #include "demo.h"
 #include "diag.h"
 #include "error.h"
+#include "probe.h"
 
 #define READY_TIMEOUT_MS	60000
 #define STOP_TIMEOUT_MS		5000
@@ -103,27 +104,18 @@ find_refdevice(char *out, size_t len)
 	return access(out, X_OK) == 0 ? 0 : -1;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads the device's stdout until a line "ready"; echoes it to stderr. */
 static int
 wait_ready(int fd, pid_t pid)
 {
 	char buf[4096];
 	size_t len = 0;
-	long long end = now_ms() + READY_TIMEOUT_MS;
+	long long end = assay_probe_now_ms() + READY_TIMEOUT_MS;
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	ssize_t n;
 	char *nl;
 
-	while (now_ms() < end) {
+	while (assay_probe_now_ms() < end) {
 		if (poll(&pfd, 1, 200) < 0 && errno != EINTR)
 			return -1;
 		if (pfd.revents & (POLLIN | POLLHUP)) {
@@ -155,8 +147,8 @@ stop_device(pid_t pid)
 	int st;
 
 	kill(pid, SIGTERM);
-	end = now_ms() + STOP_TIMEOUT_MS;
-	while (now_ms() < end) {
+	end = assay_probe_now_ms() + STOP_TIMEOUT_MS;
+	while (assay_probe_now_ms() < end) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return;
 		usleep(20000);

@@ -334,15 +334,6 @@ struct child {
 	long long	deadline_ms;
 };
 
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 progress(struct shared *sh, size_t i)
 {
@@ -381,7 +372,7 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	}
 	assay_result_clear(res);
 	res->verdict = ASSAY_VERDICT_ERROR;
-	res->duration_ms = (long)(mono_ms() - started_ms);
+	res->duration_ms = (long)(assay_probe_now_ms() - started_ms);
 	if (killed)
 		set_reason(res, "time limit exceeded: the test case did not end "
 		    "within %d s and its process was killed (C code the Lua time "
@@ -440,10 +431,10 @@ supervise(struct shared *sh, int jobs)
 				;
 			kids[nkids].tc = sh->queue[sh->next++];
 			kids[nkids].slot = slot;
-			kids[nkids].deadline_ms = mono_ms() +
+			kids[nkids].deadline_ms = assay_probe_now_ms() +
 			    sh->limits.timeout_ms +
 			    KILL_GRACE_MS(sh->limits.timeout_ms);
-			started[nkids] = mono_ms();
+			started[nkids] = assay_probe_now_ms();
 			fflush(stdout);
 			fflush(stderr);
 			if ((pid = fork()) == 0)
@@ -466,7 +457,7 @@ supervise(struct shared *sh, int jobs)
 			int killed = 0;
 
 			pid = waitpid(kids[k].pid, &status, WNOHANG);
-			if (pid == 0 && mono_ms() > kids[k].deadline_ms) {
+			if (pid == 0 && assay_probe_now_ms() > kids[k].deadline_ms) {
 				kill(kids[k].pid, SIGKILL);
 				pid = waitpid(kids[k].pid, &status, 0);
 				killed = 1;
