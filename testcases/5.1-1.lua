@@ -56,6 +56,9 @@ local function declared_mechanisms()
   return by_service
 end
 
+-- Lists of universal default credentials tried on every password service.
+local default_lists = { "mirai", "iot-defaults" }
+
 -- The Mirai list as {user, password} pairs.
 local function mirai()
   local text, err = assay.data("mirai.txt")
@@ -111,19 +114,23 @@ testcase {
       if not auth then
         unreachable[#unreachable + 1] = id .. ": " .. tostring(no)
       elseif try and kind then
-        local r, err = try({ service = kind, host = s.address, port = s.port,
-            url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/"),
-            list = "mirai", stop_on_success = true })
-        if not r then
-          unreachable[#unreachable + 1] = id .. ": " .. err
-        elseif r.unreached == r.attempts then
-          unreachable[#unreachable + 1] = id .. ": " .. (r.last_error or "no answer")
-        else
+        for _, list in ipairs(default_lists) do
+          local r, err = try({ service = kind, host = s.address, port = s.port,
+              url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/"),
+              list = list, stop_on_success = true })
+          if not r then
+            unreachable[#unreachable + 1] = id .. ": " .. err
+            break
+          elseif r.unreached == r.attempts then
+            unreachable[#unreachable + 1] = id .. ": " .. (r.last_error or "no answer")
+            break
+          end
           tried = tried + r.attempts
           for _, pair in ipairs(r.accepted) do
-            accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s",
-                id, pair[1], pair[2])
+            accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s "
+                .. "(%s list)", id, pair[1], pair[2], list)
           end
+          if #r.accepted > 0 then break end
         end
       elseif s.protocol == "mqtt" or s.protocol == "mqtts" then
         local list, err = mirai()
@@ -151,7 +158,8 @@ testcase {
     elseif #unreachable > 0 then
       lib.unit(units, "b", "INCONCLUSIVE", "could not try defaults on " .. table.concat(unreachable, "; "))
     else
-      lib.unit(units, "b", "PASS", tried .. " universal default credentials (Mirai list) rejected")
+      lib.unit(units, "b", "PASS", tried .. " universal default credentials (Mirai and "
+          .. "documented vendor defaults) rejected")
     end
     -- c) observed pre-installed passwords against the declared scheme.
     local checked = 0
