@@ -22,6 +22,7 @@
 #include "error.h"
 #include "probe.h"
 #include "probe_cred.h"
+#include "testutil.h"
 
 #define SRC	ASSAY_SOURCE_DIR
 
@@ -34,47 +35,7 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd, port = -1;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-static int
-wait_tcp(int port)
-{
-	struct sockaddr_in sa;
-	double end = now_s() + 5;
-	int fd, ok;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	do {
-		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-			return -1;
-		ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(fd);
-		if (ok)
-			return 0;
-		usleep(20000);
-	} while (now_s() < end);
-	return -1;
-}
 
 static pid_t
 spawn(char *const argv[], const char *user, const char *pass)
@@ -217,11 +178,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	p = free_port();
+	p = tu_free_port();
 	snprintf(port, sizeof(port), "%d", p);
 	snprintf(prog, sizeof(prog), "%s/tests/data/telnet_login.sh", SRC);
 	pid = spawn(tn, "admin", "4321");
-	if (wait_tcp(p) != 0) {
+	if (tu_wait_tcp("127.0.0.1", p, 5000) != 0) {
 		fprintf(stderr, "busybox telnetd did not start\n");
 		rc = 1;
 	} else
@@ -235,11 +196,11 @@ main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "/tmp/assay-bench-ssh-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		goto out;
-	p = free_port();
+	p = tu_free_port();
 	snprintf(sport, sizeof(sport), "%d", p);
 	snprintf(script, sizeof(script), "%s/tests/data/ssh_server.sh", SRC);
 	pid = spawn(sh, "", "");
-	if (wait_tcp(p) != 0) {
+	if (tu_wait_tcp("127.0.0.1", p, 5000) != 0) {
 		fprintf(stderr, "dropbear did not start\n");
 		rc = 1;
 	} else	/* dropbear allows 5 unauthenticated connections per IP */
@@ -247,11 +208,11 @@ main(int argc, char **argv)
 	stop(pid);
 
 	/* OpenSSH: no limit of 5 per IP; same concurrency as hydra -t 4. */
-	p = free_port();
+	p = tu_free_port();
 	snprintf(sport, sizeof(sport), "%d", p);
 	sh[6] = "openssh";
 	pid = spawn(sh, "", "");
-	if (wait_tcp(p) != 0) {
+	if (tu_wait_tcp("127.0.0.1", p, 5000) != 0) {
 		fprintf(stderr, "sshd did not start\n");
 		rc = 1;
 	} else {

@@ -26,6 +26,7 @@
 
 #include "probe.h"
 #include "probe_tcp.h"
+#include "testutil.h"
 
 #define RUNS	3
 
@@ -68,27 +69,6 @@ spawn(const char *cmd)
 		kids[nkids++] = pid;
 }
 
-static int
-wait_tcp(int port, double timeout_s)
-{
-	struct sockaddr_in sa;
-	double end = now_s() + timeout_s;
-	int fd, ok;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	do {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(fd);
-		if (ok)
-			return 0;
-		usleep(20000);
-	} while (now_s() < end);
-	return -1;
-}
 
 static void
 stop_all(void)
@@ -115,8 +95,8 @@ start_device(void)
 		    "SYSTEM:'echo login'");
 		spawn("exec socat TCP4-LISTEN:2323,bind=127.0.0.1,reuseaddr,fork "
 		    "SYSTEM:'echo BusyBox'");
-		up += wait_tcp(23, 5) == 0;
-		up += wait_tcp(2323, 5) == 0;
+		up += tu_wait_tcp("127.0.0.1", 23, 5000) == 0;
+		up += tu_wait_tcp("127.0.0.1", 2323, 5000) == 0;
 	}
 	if (have("mosquitto")) {
 		snprintf(path, sizeof(path), "%s/mosquitto.conf", tmpdir);
@@ -126,7 +106,7 @@ start_device(void)
 			fclose(fp);
 			snprintf(cmd, sizeof(cmd), "exec mosquitto -c %s", path);
 			spawn(cmd);
-			up += wait_tcp(1883, 5) == 0;
+			up += tu_wait_tcp("127.0.0.1", 1883, 5000) == 0;
 		}
 	}
 	if (have("lighttpd")) {
@@ -139,12 +119,12 @@ start_device(void)
 			fclose(fp);
 			snprintf(cmd, sizeof(cmd), "exec lighttpd -D -f %s", path);
 			spawn(cmd);
-			up += wait_tcp(8080, 5) == 0;
+			up += tu_wait_tcp("127.0.0.1", 8080, 5000) == 0;
 		}
 	}
 	if (have("coap-server-notls")) {
 		spawn("exec coap-server-notls -A 127.0.0.1 -p 5683");
-		up += wait_tcp(5683, 5) == 0;
+		up += tu_wait_tcp("127.0.0.1", 5683, 5000) == 0;
 	}
 	return up;
 }

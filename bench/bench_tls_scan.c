@@ -22,6 +22,7 @@
 #include "probe.h"
 #include "probe_tls.h"
 #include "probe_tcp.h"
+#include "testutil.h"
 
 #define RUNS		3
 #define MAX_ITEMS	512
@@ -78,44 +79,7 @@ set_clear(struct set *s)
 	s->n = 0;
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-static int
-wait_tcp(int port, double timeout_s)
-{
-	struct sockaddr_in sa;
-	double end = now_s() + timeout_s;
-	int fd, ok;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	do {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(fd);
-		if (ok)
-			return 0;
-		usleep(20000);
-	} while (now_s() < end);
-	return -1;
-}
 
 static double
 run_assay(int port, struct set *s)
@@ -220,7 +184,7 @@ bench_one(const char *tag, const char *sslconf)
 	int port, i, rc = 1;
 
 	printf("-- lighttpd %s: %s\n", tag, sslconf);
-	port = free_port();
+	port = tu_free_port();
 	snprintf(conf, sizeof(conf), "%s/%s.conf", tmpdir, tag);
 	if ((fp = fopen(conf, "w")) == NULL)
 		return 1;
@@ -236,7 +200,7 @@ bench_one(const char *tag, const char *sslconf)
 		execlp("lighttpd", "lighttpd", "-D", "-f", conf, (char *)NULL);
 		_exit(127);
 	}
-	if (wait_tcp(port, 10) != 0) {
+	if (tu_wait_tcp("127.0.0.1", port, 10000) != 0) {
 		printf("error: lighttpd did not start\n");
 		goto out;
 	}
