@@ -61,7 +61,7 @@ testcase {
   run = function(a)
     local units = lib.units()
     local pw = password_entries(units, "a")
-    if not completeness(units, "a", #pw) then return units:settle("") end
+    if not units:has("a") and not completeness(units, "a", #pw) then return units:settle("") end
     local inscope = 0
     for _, e in ipairs(pw) do
       local by = lib.require_fact(units, "a", ITEM, e, "password-set-by")
