@@ -612,3 +612,114 @@ function lib.manual(what, units)
   end
   return j.verdict, why
 end
+
+-- Published pages (5.2-1-2, 5.3-13-2) ------------------------------------
+
+-- Visible text of an HTML page (tags dropped), bounded to 1 MiB, in
+-- linear time (plain finds only: no pattern can backtrack over the body).
+function lib.visible_text(body)
+  body = (body or ""):sub(1, 1048576)
+  local out, i, n = {}, 1, #body
+  while i <= n do
+    local lt = body:find("<", i, true)
+    if lt == nil then out[#out + 1] = body:sub(i); break end
+    out[#out + 1] = body:sub(i, lt - 1)
+    local gt = body:find(">", lt + 1, true)
+    if gt == nil then break end
+    i = gt + 1
+  end
+  return table.concat(out, " ")
+end
+
+-- Whether a text holds nothing but blanks (plain scan).
+function lib.blank(text)
+  return text == nil or text:find("[^%s]") == nil
+end
+
+-- E-mail-like contacts in a text (at most 5, sorted): found by plain finds
+-- of "@", each examined in a 64-byte window (linear time).
+function lib.emails(text)
+  text = (text or ""):sub(1, 1048576)
+  local found, out, i = {}, {}, 1
+  while #out < 5 do
+    local at = text:find("@", i, true)
+    if at == nil then break end
+    local lo = math.max(1, at - 64)
+    local left = text:sub(lo, at - 1):match("([%w%._%-%+]+)$")
+    local right = text:sub(at + 1, at + 64):match("^([%w%-]+%.[%w%.%-]+)")
+    if left and right then
+      local m = left .. "@" .. right
+      if not found[m] then found[m] = true; out[#out + 1] = m end
+    end
+    i = at + 1
+  end
+  table.sort(out)
+  return out
+end
+
+-- Fetches a page that must be public and records unit `letter`: PASS when
+-- it answers 2xx, on the device, without a login form and not empty;
+-- FAIL by the strict rules (4xx incl. 401/403/404/410, 5xx, redirect off
+-- the device or to a login page, a redirect loop, a login form, an empty
+-- page); INCONCLUSIVE when it does not answer or is not on the device
+-- (Assay only talks to the device).  Returns the response when the page
+-- is public, else nil.
+function lib.fetch_public(units, letter, url, evidence_name)
+  if not lib.on_device(url) then
+    units:add(letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. url .. " is not on the "
+        .. "device (Assay only connects to the device): open it without an account and "
+        .. "record what it shows")
+    return nil
+  end
+  local http, why = lib.probe("http_request")
+  if not http then units:add(letter, "INCONCLUSIVE", why); return nil end
+  local r, err = http({ url = url, follow = 5, max_body = 256 * 1024 })
+  if not r then
+    if tostring(err):lower():find("redirect", 1, true) then
+      units:add(letter, "FAIL", url .. ": " .. tostring(err))
+    else
+      units:add(letter, "INCONCLUSIVE", "DUT_UNREACHABLE: fetching " .. url .. " failed: "
+          .. tostring(err))
+    end
+    return nil
+  end
+  if evidence_name then assay.evidence(evidence_name, r.body or "") end
+  for _, hop in ipairs(r.redirects or {}) do
+    if not lib.on_device(hop) then
+      units:add(letter, "FAIL", url .. " redirects off the device to " .. lib.clip(hop, 200))
+      return nil
+    end
+  end
+  local final = (r.redirects and #r.redirects > 0) and r.redirects[#r.redirects] or url
+  local path = final:sub(1, 2048):lower():match("^%a+://[^/]*(/[^%?#]*)") or "/"
+  if r.redirect_limit then
+    units:add(letter, "FAIL", url .. " redirects in a loop (HTTP " .. r.status .. ")")
+    return nil
+  end
+  if r.status == 401 or r.status == 403 then
+    units:add(letter, "FAIL", url .. " answered HTTP " .. r.status .. " without credentials: "
+        .. "behind authentication")
+    return nil
+  end
+  if r.status < 200 or r.status >= 300 then
+    units:add(letter, "FAIL", url .. " answered HTTP " .. r.status .. ": not published there")
+    return nil
+  end
+  if final ~= url and (path:find("login", 1, true) or path:find("signin", 1, true) or
+      path:find("sign-in", 1, true)) then
+    units:add(letter, "FAIL", url .. " redirects to a login page (" .. lib.clip(final, 200) .. ")")
+    return nil
+  end
+  if lib.has_login_form(r.body) then
+    units:add(letter, "FAIL", url .. " answers with a login form (a password field): not "
+        .. "readable without an account")
+    return nil
+  end
+  if lib.blank(lib.visible_text(r.body)) then
+    units:add(letter, "FAIL", url .. " answers HTTP " .. r.status .. " with an empty page")
+    return nil
+  end
+  units:add(letter, "PASS", "fetched " .. url .. " without credentials (HTTP " .. r.status
+      .. ", no login form, not empty)")
+  return r
+end
