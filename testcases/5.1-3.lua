@@ -211,11 +211,16 @@ testcase {
       end
     end
     -- Login services the IXIT does not tie to a user-auth mechanism.
+    local by_service = {}
+    for _, e in ipairs(lib.entries(ITEM)) do
+      for _, s in ipairs(lib.services(e)) do by_service[s.id] = by_service[s.id] or e.id end
+    end
     for _, s in ipairs(assay.ixit.services) do
       if not seen[s.id] and s.security == "none" and
           (s.protocol == "telnet" or ((s.protocol == "http") and lib.password_protected(s))) then
         units:add("a", "FAIL", s.id .. " (" .. s.protocol .. "/" .. s.port .. "): a clear-text "
-            .. "login that no user-auth mechanism declares")
+            .. "login" .. (by_service[s.id] and (" (1-AuthMech " .. by_service[s.id] .. ")")
+            or " that no 1-AuthMech entry declares") .. ": credentials travel in clear text")
       end
     end
     local sweep = lib.sweep()
