@@ -216,7 +216,30 @@ testcase {
         if lib.fact(e, "carries") == nil then unknown = true end
         for _, c in ipairs(sensitive_carried(e)) do sens[#sens + 1] = e.id .. ":" .. c end
       end
-      if s.security == "none" then
+      if s.protocol == "ssh" or s.security == "ssh" then
+        checked[#checked + 1] = s.id
+        local r, err
+        if ssh then r, err = ssh(lib.addr(s), s.port) end
+        if not r then
+          units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+        else
+          local weak = {}
+          for _, k in ipairs({ "kex", "hostkey", "ciphers", "macs" }) do
+            for _, x in ipairs(r[k] or {}) do
+              for _, w in ipairs({ "3des", "arcfour", "blowfish", "cast128", "hmac-md5",
+                  "hmac-sha1-96", "diffie-hellman-group1-sha1", "ssh-dss" }) do
+                if x:find(w, 1, true) then weak[#weak + 1] = x end
+              end
+              if x == "none" then weak[#weak + 1] = "none (" .. k .. ")" end
+            end
+          end
+          if #weak > 0 then
+            units:add("a", "FAIL", where .. " offers weak SSH algorithm(s) " .. lib.join(weak))
+          else
+            units:add("a", "PASS", where .. ": SSH algorithms offered are current")
+          end
+        end
+      elseif s.security == "none" then
         if #sens > 0 then
           units:add("a", "FAIL", where .. " is plaintext but carries " .. lib.join(sens))
         elseif #ents == 0 then
@@ -306,29 +329,6 @@ testcase {
               .. tostring(r.error) .. ")")
         else
           units:add("a", "PASS", where .. ": DTLS offered" .. (r.version and (" (" .. r.version .. ")") or ""))
-        end
-      elseif s.security == "ssh" or s.protocol == "ssh" then
-        checked[#checked + 1] = s.id
-        local r, err
-        if ssh then r, err = ssh(lib.addr(s), s.port) end
-        if not r then
-          units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
-        else
-          local weak = {}
-          for _, k in ipairs({ "kex", "hostkey", "ciphers", "macs" }) do
-            for _, x in ipairs(r[k] or {}) do
-              for _, w in ipairs({ "3des", "arcfour", "blowfish", "cast128", "hmac-md5",
-                  "hmac-sha1-96", "diffie-hellman-group1-sha1", "ssh-dss" }) do
-                if x:find(w, 1, true) then weak[#weak + 1] = x end
-              end
-              if x == "none" then weak[#weak + 1] = "none (" .. k .. ")" end
-            end
-          end
-          if #weak > 0 then
-            units:add("a", "FAIL", where .. " offers weak SSH algorithm(s) " .. lib.join(weak))
-          else
-            units:add("a", "PASS", where .. ": SSH algorithms offered are current")
-          end
         end
       else
         units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. where .. ": security "
