@@ -189,7 +189,7 @@ testcase {
           .. "(full TCP sweep; the user manual is the assessor's to read)")
     end
     -- b) no universal default credential is accepted.
-    local accepted, tried, unreachable = {}, 0, {}
+    local accepted, tried, unreachable, nopw = {}, 0, {}, {}
     local try = lib.probe("try_credentials")
     for _, id in ipairs(sids) do
       local s = assay.ixit.service_by_id[id]
@@ -221,13 +221,25 @@ testcase {
             unreachable[#unreachable + 1] = id .. ": " .. (r.last_error or "no answer")
             break
           end
+          if r.no_password then
+            nopw[#nopw + 1] = id .. ": " .. tostring(r.no_password_reason or "no password to guess")
+            break
+          end
+          if r.stopped_answering then
+            unreachable[#unreachable + 1] = string.format("%s: the device stopped answering after "
+                .. "%d judged attempts of the %s list", id, r.after or 0, list)
+            break
+          end
           tried = tried + r.attempts
           for _, pair in ipairs(r.accepted) do
             accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s "
                 .. "(%s list)", id, pair[1], pair[2], list)
           end
           if #r.accepted > 0 then break end
-          if r.unreached and r.unreached > 0 then
+          if (r.untried or 0) > 0 then
+            unreachable[#unreachable + 1] = string.format("%s: %d %s pairs untried (%s)", id,
+                r.untried, list, tostring(r.untried_reason))
+          elseif r.unreached and r.unreached > 0 then
             unreachable[#unreachable + 1] = string.format("%s: %d of %d %s pairs unreached (%s)",
                 id, r.unreached, r.attempts, list, tostring(r.last_error))
           end
@@ -261,7 +273,8 @@ testcase {
       units:add("b", "INCONCLUSIVE", "could not try every default on " .. table.concat(unreachable, "; "))
     else
       units:add("b", "PASS", tried .. " universal default credentials (Mirai and "
-          .. "documented vendor defaults) rejected")
+          .. "documented vendor defaults) rejected"
+          .. (#nopw > 0 and ("; no password to guess on " .. table.concat(nopw, "; ")) or ""))
       local user_defined = {}
       for _, id in ipairs(sids) do
         if lib.is_user_defined(mechs[id]) then user_defined[#user_defined + 1] = mechs[id].id end

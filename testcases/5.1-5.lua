@@ -304,10 +304,14 @@ testcase {
           local t_start = assay.now_ms()
           for i = 1, count do
             local t0 = assay.now_ms()
-            local ok, detail = lib.login(s, user, wrong(i))
+            local ok, detail, how = lib.login(s, user, wrong(i))
             times[i] = assay.now_ms() - t0
             details[i] = tostring(detail)
-            if ok == nil then
+            if how == "no_password" or (ok == nil and
+                tostring(detail):find("no password to guess", 1, true)) then
+              nopass = tostring(detail)
+              break
+            elseif ok == nil then
               outcome = { kind = "silent", at = i, detail = tostring(detail) }
               break
             elseif ok then
@@ -322,9 +326,12 @@ testcase {
           a.log(where .. ": attempt times (ms) " .. table.concat(times, " "))
           a.log(where .. ": answers " .. table.concat(details, " | "))
           if not (outcome == nil and not nopass) then known_fail() end
-          if nopass then
+          if nopass and s.protocol == "ssh" then
             units:add("b", "PASS", where .. ": the SSH server does not offer password "
                 .. "authentication (public key only): no password to guess")
+          elseif nopass then
+            units:add("b", "INCONCLUSIVE", where .. ": nothing to brute force: "
+                .. lib.clip(nopass, 200) .. " (check the service path in the IXIT)")
           elseif outcome and outcome.kind == "accepted" then
             units:add("b", "FAIL", where .. " accepted a random wrong password (attempt "
                 .. outcome.at .. ")")

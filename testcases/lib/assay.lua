@@ -414,8 +414,10 @@ function lib.on_device(url)
 end
 
 -- Tries one user/password on a declared service.  Returns true (accepted),
--- false, detail (rejected), or nil, err (no answer: refused, reset, timeout,
--- or no probe for the protocol).
+-- false, detail (rejected), or nil, err [, outcome] (no answer: refused,
+-- reset, timeout, no probe for the protocol; outcome "no_password" when
+-- there is no password to guess: SSH publickey only, an HTTP path open
+-- without credentials).
 function lib.login(s, user, password)
   local p, host = s.protocol, lib.addr(s)
   if p == "telnet" then
@@ -430,7 +432,8 @@ function lib.login(s, user, password)
     local f, why = lib.probe("http_request")
     if not f then return nil, why end
     local auth, no = lib.http_auth(s)
-    if not auth then return nil, no end
+    if auth == false then return nil, no, "no_password" end
+    if not auth then return nil, no, "unreached" end
     local r, err = f({ url = lib.service_url(s), user = user, password = password,
         auth = "basic", max_body = 4096 })
     if not r then return nil, err end
@@ -684,6 +687,11 @@ function lib.fetch_public(units, letter, url, evidence_name)
     return nil
   end
   if evidence_name then assay.evidence(evidence_name, r.body or "") end
+  if r.redirect_refused then
+    units:add(letter, "FAIL", url .. ": " .. lib.clip(r.redirect_refused, 200)
+        .. " (the page is not published on the device as declared)")
+    return nil
+  end
   for _, hop in ipairs(r.redirects or {}) do
     if not lib.on_device(hop) then
       units:add(letter, "FAIL", url .. " redirects off the device to " .. lib.clip(hop, 200))
