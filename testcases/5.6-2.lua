@@ -112,9 +112,9 @@ local function findings_in(text)
   return out
 end
 
--- The 15-Intf entries referring to a service.
+-- The 15-Intf entries that speak for a service.
 local function intf_for(sid)
-  return lib.entries_for_service(ITEM, sid)
+  return lib.interfaces_for(sid)
 end
 
 -- HTTP response as text (sorted headers, then the body).

@@ -332,6 +332,18 @@ function lib.entries_for_service(item, sid)
   return out
 end
 
+-- The 15-Intf entries that speak for a service: those referring to it,
+-- else the network interfaces (kind=network) that refer to no service at
+-- all (a Wi-Fi or Ethernet interface carries every service).
+function lib.interfaces_for(sid)
+  local out = lib.entries_for_service("15-Intf", sid)
+  if #out > 0 then return out end
+  for _, e in ipairs(lib.entries("15-Intf")) do
+    if lib.fact(e, "kind") == "network" and #lib.services(e) == 0 then out[#out + 1] = e end
+  end
+  return out
+end
+
 -- Declared TCP/UDP ports: set[transport][port] = service.
 function lib.declared_ports()
   local set = { tcp = {}, udp = {} }
