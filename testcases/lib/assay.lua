@@ -652,13 +652,14 @@ function lib.blank(text)
 end
 
 -- E-mail-like contacts in a text (at most 5, sorted): found by plain finds
--- of "@", each examined in a 64-byte window (linear time).
+-- of "@" (at most 500 examined), each in a 64-byte window (linear time).
 function lib.emails(text)
   text = (text or ""):sub(1, 1048576)
-  local found, out, i = {}, {}, 1
-  while #out < 5 do
+  local found, out, i, tries = {}, {}, 1, 0
+  while #out < 5 and tries < 500 do
     local at = text:find("@", i, true)
     if at == nil then break end
+    tries = tries + 1
     local lo = math.max(1, at - 64)
     local left = text:sub(lo, at - 1):match("([%w%._%-%+]+)$")
     local right = text:sub(at + 1, at + 64):match("^([%w%-]+%.[%w%.%-]+)")
