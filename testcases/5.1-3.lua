@@ -131,9 +131,15 @@ testcase {
       local declared_ch = lib.fact(e, "channel-security")
       for _, s in ipairs(lib.services(e)) do
         seen[s.id] = true
-        local ch = declared_ch or s.security
+        -- The service's own security attribute says what the port speaks;
+        -- the mechanism's channel-security fact is held against it.
+        local ch = s.security or declared_ch
         local where = e.id .. "@" .. s.id .. " (" .. s.protocol .. "/" .. s.port .. ")"
         checked[#checked + 1] = where
+        if declared_ch and declared_ch ~= "none" and ch == "none" then
+          units:add("a", "FAIL", where .. ": channel-security=" .. declared_ch .. " is declared, "
+              .. "but the service is plaintext (security none)")
+        end
         if ch == "tls" then
           local h, err
           if hs then h, err = hs(lib.addr(s), s.port, {}) else err = "no TLS probe" end

@@ -100,7 +100,10 @@ local function findings_in(text)
     if v then
       add("the firmware version (\"" .. v .. "\")")
     else
-      local sw = line:match("[%a%-_]+[/_ ]%d+%.%d+[%.%w%-]*")
+      -- "lighttpd/1.4.69", "dropbear_2022.83", "version 2.0.11": a name of
+      -- three letters or more joined by / or _, or the word version.
+      local sw = line:match("%a%a%a[%a%-]*[/_]v?%d+%.%d+[%.%w%-]*") or
+          l:match("version[%s:=]*v?%d+%.%d+[%.%w%-]*")
       if sw then add("a software version (\"" .. sw .. "\")") end
     end
     if l:find("password%s*[:=]") or l:find("passwd%s*[:=]") then add("a password") end
@@ -167,8 +170,8 @@ local function query(s, port, transport)
           for _, m in ipairs(msgs) do
             lines[#lines + 1] = tostring(m.topic) .. " " .. tostring(m.payload):sub(1, 512)
           end
-          out[#out + 1] = { table.concat(lines, "\n"), "anonymous MQTT subscription "
-              .. filter .. " (" .. #msgs .. " message(s))", anonymous = #msgs }
+          out[#out + 1] = { table.concat(lines, "\n"), "an anonymous MQTT subscription to "
+              .. filter, anonymous = #msgs }
         end
       end
     end
@@ -244,7 +247,7 @@ testcase {
         a.log(where .. ": " .. reply[2] .. ": " .. lib.clip(reply[1], 300))
         local found = findings_in(reply[1])
         if reply.anonymous and reply.anonymous > 0 then
-          found[#found + 1] = reply[2]
+          found[#found + 1] = "messages readable without authentication"
         end
         if #found > 0 then
           local what = where .. " discloses " .. lib.join(found) .. " via " .. reply[2]
