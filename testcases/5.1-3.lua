@@ -134,6 +134,8 @@ testcase {
         -- The service's own security attribute says what the port speaks;
         -- the mechanism's channel-security fact is held against it.
         local ch = s.security or declared_ch
+        -- SSH encrypts by itself (IXIT version 1 could only say "none").
+        if s.protocol == "ssh" then ch = "ssh" end
         local where = e.id .. "@" .. s.id .. " (" .. s.protocol .. "/" .. s.port .. ")"
         checked[#checked + 1] = where
         if declared_ch and declared_ch ~= "none" and ch == "none" then
