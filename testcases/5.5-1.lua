@@ -137,6 +137,8 @@ testcase {
 -- Accepted / refused / untestable for a version of a tls_enumerate scan
 -- (booleans in the first probe API, strings in the second).
 local function version_state(scan, v)
+  local st = scan.version_state and scan.version_state[v]
+  if st == "accepted" or st == "refused" or st == "untestable" then return st end
   local x = (scan.versions or {})[v]
   if x == true or x == "accepted" then return "accepted" end
   if x == false or x == "refused" or x == "rejected" then return "refused" end
@@ -157,13 +159,26 @@ local function declared_for(sid, fact)
   return any and set or nil
 end
 
--- Certificates a handshake reports (every one for a dual-certificate
--- server when the probe lists them, else the leaf).
+-- Leaf certificates a handshake reports: the default one and, when the
+-- probe lists them (`certificates`, one per signature-algorithm family),
+-- every distinct one of a multi-certificate server.  Each as the chain
+-- entry (subject, key_type, key_bits, signature_algorithm), labelled.
 local function certificates(h)
-  if h.certificates then return h.certificates end
-  if h.leaves then return h.leaves end
-  if h.chain and h.chain[1] then return { h.chain[1] } end
-  return {}
+  local out, seen = {}, {}
+  local function add(c, label)
+    if c == nil then return end
+    local key = tostring(c.sha256 or "") .. tostring(c.subject) .. tostring(c.key_type)
+        .. tostring(c.key_bits)
+    if seen[key] then return end
+    seen[key] = true
+    out[#out + 1] = { c = c, label = label }
+  end
+  if h.chain then add(h.chain[1], "") end
+  for _, c in ipairs(h.certificates or {}) do
+    local leaf = (c.chain and c.chain[1]) or c
+    add(leaf, c.family and (" " .. c.family) or "")
+  end
+  return out
 end
 
 local function judge_cert(where, c, out)
@@ -279,8 +294,8 @@ testcase {
                 findings[#findings + 1] = s.id .. " refuses " .. name .. ", declared in tls-versions"
               end
             else
-              untestable[#untestable + 1] = name .. " (" .. tostring((r.untested or {})[v]
-                  or "not testable") .. ")"
+              untestable[#untestable + 1] = name .. " (" .. lib.clip(tostring(
+                  (r.version_reason or {})[v] or (r.untested or {})[v] or "not testable"), 120) .. ")"
             end
           end
           local suites = declared_for(s.id, "tls-suites")
@@ -298,7 +313,7 @@ testcase {
           if hs then
             local h = hs(lib.addr(s), s.port, {})
             if h then
-              for _, c in ipairs(certificates(h)) do judge_cert(s.id, c, findings) end
+              for _, x in ipairs(certificates(h)) do judge_cert(s.id .. x.label, x.c, findings) end
             end
           end
           if #findings > 0 then
