@@ -167,8 +167,8 @@ local function certificates(h)
   local out, seen = {}, {}
   local function add(c, label)
     if c == nil then return end
-    local key = tostring(c.sha256 or "") .. tostring(c.subject) .. tostring(c.key_type)
-        .. tostring(c.key_bits)
+    local key = tostring(c.subject) .. "|" .. tostring(c.key_type) .. "|"
+        .. tostring(c.key_bits) .. "|" .. tostring(c.not_after)
     if seen[key] then return end
     seen[key] = true
     out[#out + 1] = { c = c, label = label }
