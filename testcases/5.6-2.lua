@@ -129,10 +129,10 @@ end
 
 -- What one declared or undeclared endpoint says without authentication:
 -- list of {text, source}.
-local function query(s, port, transport)
+local function query(s, port, transport, kind)
   local out = {}
   local host = s and lib.addr(s) or lib.host()
-  local proto = s and s.protocol or nil
+  local proto = s and s.protocol or kind
   if transport == "udp" then
     if proto == "coap" or proto == "coaps" or port == 5683 then
       local f = lib.probe("coap_get")
@@ -197,8 +197,10 @@ end
 -- Unit a (TS 103 701): for each network interface, no security-relevant
 -- information beyond "Disclosed Information" can be observed without
 -- authentication.  Assay queries every open TCP port (HTTP(S) GET /, the
--- TLS certificate of other TLS services, banners elsewhere), declared UDP
--- services (CoAP resource discovery, SSDP/mDNS answers) and MQTT brokers
+-- TLS certificate of other TLS services -- looser than the text: Assay
+-- reads no application banner inside TLS except HTTP and MQTT --, banners
+-- elsewhere), declared UDP services and undeclared discovery ports that
+-- answer (CoAP resource discovery, SSDP/mDNS answers) and MQTT brokers
 -- anonymously ("#" and "$SYS/#": retained and broker topics), and looks
 -- for keys, key-like hex strings, firmware/software versions, passwords
 -- and secrets (every reply, not only the first that leaks).  Judged
@@ -232,9 +234,17 @@ testcase {
     for _, s in ipairs(assay.ixit.services) do
       if s.transport == "udp" then targets[#targets + 1] = { "udp", s.port, s } end
     end
+    -- Discovery services that answer although no service declares them.
+    local udp = lib.probe("udp_probe")
+    for _, d in ipairs({ { 1900, "ssdp" }, { 5353, "mdns" }, { 5683, "coap" } }) do
+      if declared.udp[d[1]] == nil and udp and udp(lib.host(), d[1], d[2], { timeout_ms = 2000 }) then
+        targets[#targets + 1] = { "udp", d[1], nil, d[2] }
+      end
+    end
     local probed = 0
     for _, t in ipairs(targets) do
       local transport, port, s = t[1], t[2], t[3]
+      local kind = t[4]
       local where = transport .. "/" .. port .. (s and (" (" .. s.id .. ")") or " (undeclared)")
       local ents = s and intf_for(s.id) or {}
       local rel
@@ -242,7 +252,7 @@ testcase {
         local v = lib.fact(e, "discloses-security-relevant")
         if v == true then rel = true elseif v == false and rel == nil then rel = false end
       end
-      for _, reply in ipairs(query(s, port, transport)) do
+      for _, reply in ipairs(query(s, port, transport, kind)) do
         probed = probed + 1
         a.log(where .. ": " .. reply[2] .. ": " .. lib.clip(reply[1], 300))
         local found = findings_in(reply[1])
