@@ -977,8 +977,11 @@ static void
 print_verify_json(const char *dir, const struct assay_verify *v)
 {
 	static const char *const fields[] = { "id", "manufacturer", "model",
-	    "hardware-version", "firmware-version", "verdict", "pass", "fail",
-	    "inconclusive", "not-applicable", "error" };
+	    "hardware-version", "firmware-version", "result", "result-text",
+	    "scope", "scope-only", "applicable", "assessed", "failed",
+	    "not-in-scope", "not-fulfilled", "decision-rule",
+	    "test-case-verdict", "verdict", "pass", "fail", "inconclusive",
+	    "not-applicable", "error" };
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
 	struct assay_json j;
@@ -1062,8 +1065,35 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 		    orq(assay_verify_report_field(v, "model")),
 		    orq(assay_verify_report_field(v, "hardware-version")),
 		    orq(assay_verify_report_field(v, "firmware-version")));
-	if (assay_verify_report_field(v, "verdict") != NULL)
-		printf("summary:   %s (pass %s, fail %s, inconclusive %s, "
+	if (assay_verify_report_field(v, "result") != NULL) {
+		/* The signed overall result and its scope, as the report says. */
+		printf("result:    %s\n", orq(assay_verify_report_field(v,
+		    "result-text") ? assay_verify_report_field(v, "result-text") :
+		    assay_verify_report_field(v, "result")));
+		printf("scope:     %s%s%s\n",
+		    orq(assay_verify_report_field(v, "scope")),
+		    assay_verify_report_field(v, "scope-only") ? ": --only " : "",
+		    assay_verify_report_field(v, "scope-only") ?
+		    assay_verify_report_field(v, "scope-only") : "");
+		printf("provisions: %s applicable, %s assessed, %s failed, "
+		    "%s NOT FULFILLED, %s not in scope (rule %s)\n",
+		    orq(assay_verify_report_field(v, "applicable")),
+		    orq(assay_verify_report_field(v, "assessed")),
+		    orq(assay_verify_report_field(v, "failed")),
+		    orq(assay_verify_report_field(v, "not-fulfilled")),
+		    orq(assay_verify_report_field(v, "not-in-scope")),
+		    orq(assay_verify_report_field(v, "decision-rule")));
+		printf("test cases: worst %s (pass %s, fail %s, inconclusive %s, "
+		    "not applicable %s, error %s)\n",
+		    orq(assay_verify_report_field(v, "test-case-verdict")),
+		    orq(assay_verify_report_field(v, "pass")),
+		    orq(assay_verify_report_field(v, "fail")),
+		    orq(assay_verify_report_field(v, "inconclusive")),
+		    orq(assay_verify_report_field(v, "not-applicable")),
+		    orq(assay_verify_report_field(v, "error")));
+	} else if (assay_verify_report_field(v, "verdict") != NULL)
+		printf("summary:   %s, test cases only: the report states no "
+		    "overall result (pass %s, fail %s, inconclusive %s, "
 		    "not applicable %s, error %s)\n",
 		    assay_verify_report_field(v, "verdict"),
 		    orq(assay_verify_report_field(v, "pass")),
