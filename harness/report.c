@@ -187,8 +187,9 @@ assay_report_result_line(const struct assay_run *r, char *buf, size_t len)
 	else if (r->result == ASSAY_OVERALL_PASS)
 		n += snprintf(buf + n, len - (size_t)n, "; all passed");
 	else if (t->partial && t->pass == t->applicable)
-		n += snprintf(buf + n, len - (size_t)n, "; all %zu provisions "
-		    "in scope passed", t->applicable);
+		n += snprintf(buf + n, len - (size_t)n, "; all %zu provision%s "
+		    "in scope passed", t->applicable,
+		    t->applicable == 1 ? "" : "s");
 	if ((size_t)n < len && t->not_assessed > 0)
 		n += snprintf(buf + n, len - (size_t)n, "; %zu not assessed",
 		    t->not_assessed);

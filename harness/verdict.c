@@ -62,21 +62,6 @@ assay_verdict_combine(enum assay_verdict acc, enum assay_verdict child)
 	return assay_verdict_rank(child) > assay_verdict_rank(acc) ? child : acc;
 }
 
-int
-assay_verdict_exit_code(enum assay_verdict v)
-{
-	switch (v) {
-	case ASSAY_VERDICT_PASS:
-	case ASSAY_VERDICT_NOT_APPLICABLE:
-	case ASSAY_VERDICT_NOT_FULFILLED:
-		return 0;
-	case ASSAY_VERDICT_FAIL:
-		return 1;
-	default:
-		return 3;
-	}
-}
-
 enum assay_overall
 assay_overall_decide(const struct assay_tally *t)
 {

@@ -53,12 +53,6 @@ enum assay_verdict	 assay_verdict_combine(enum assay_verdict acc,
  * rank below NONE.
  */
 int			 assay_verdict_rank(enum assay_verdict v);
-/*
- * Process exit code for a run whose overall verdict is v:
- * 0 all applicable PASS (or nothing applicable), 1 FAIL, 3 INCONCLUSIVE,
- * ERROR or NONE.  (2 is for usage and form errors, decided before a run.)
- */
-int			 assay_verdict_exit_code(enum assay_verdict v);
 
 /* The overall result of a run; see docs/verdicts.md, "Decision rule". */
 enum assay_overall {
