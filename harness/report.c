@@ -228,7 +228,8 @@ assay_report_deviations(const struct assay_run *r,
 	}
 	for (i = 0; i < assay_spec_nprovisions(r->spec); i++) {
 		if (r->prov[i].verdict != ASSAY_VERDICT_NONE ||
-		    !r->prov[i].applicable || r->prov[i].ntc > 0)
+		    !r->prov[i].applicable || !r->prov[i].in_scope ||
+		    r->prov[i].ntc > 0)
 			continue;
 		dv.kind = "not-assessed";
 		dv.ref = assay_spec_provision_id(r->spec, i);

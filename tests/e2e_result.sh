@@ -89,6 +89,8 @@ assert len(list(jc["overall result"])) == 0
 assert "Overall: PASS — assessed 20 of 20 applicable provisions; all passed" in out, out
 assert "class=\"banner pass\"" in html and "assay-decision-rule-1" in html
 assert "No test case failed" not in html
+# docs/verdicts.md quotes the rule word for word.
+assert r["decision_rule"]["text"] in open("'"$SRC"'/docs/verdicts.md").read()
 '
 "$BIN" verify "$T/pass" --cert "$T/lab/cert.pem" >"$T/verify-pass" 2>&1 &&
 	grep -q '^result:    PASS — assessed 20 of 20' "$T/verify-pass" &&
