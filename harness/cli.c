@@ -643,7 +643,8 @@ cmd_run(int argc, char **argv)
 			    "sandbox, and writes DIR/report.json, DIR/report.xml and the\n"
 			    "evidence under DIR/evidence/.  Progress goes to stderr.\n"
 			    "\n"
-			    "  --only ID          run only this test case or test group (repeatable)\n"
+			    "  --only ID          run only this test case or test group (repeatable):\n"
+			    "                     a partial run, reported with its scope, never PASS\n"
 			    "  -j, --jobs N       test cases run concurrently (default: cores)\n"
 			    "  --resume           finish an interrupted run in DIR\n"
 			    "  --catalogue DIR    test cases from DIR instead of the bundled catalogue\n"
@@ -669,8 +670,12 @@ cmd_run(int argc, char **argv)
 			    "  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n"
 			    "  --customer-contact TEXT --assessor NAME --authorised-by NAME\n"
 			    "\n"
-			    "Exit: 0 every applicable test case PASS; 1 a FAIL; 2 usage or form\n"
-			    "error; 3 no FAIL but INCONCLUSIVE or ERROR (or an interrupted run).\n");
+			    "Exit, from the overall result over the applicable provisions\n"
+			    "(decision rule in the report): 0 PASS, every applicable provision\n"
+			    "assessed and PASS; 1 FAIL, a provision in scope failed (also with an\n"
+			    "ERROR); 2 usage or form error, nothing run; 3 INCOMPLETE: no FAIL,\n"
+			    "but a provision not assessed, INCONCLUSIVE or ERROR, or a partial\n"
+			    "(--only) or interrupted run.\n");
 			free(only);
 			free(obs);
 			free(jud);
