@@ -10,7 +10,7 @@
 #  4. FAIL and ERROR together: FAIL, exit 1;
 #  5. INCONCLUSIVE only: INCOMPLETE, exit 3;
 #  6. --only, all passing: INCOMPLETE, exit 3, scope stated, the rest
-#     "not in scope";
+#     "not in scope"; a partly selected provision is not assessed;
 #  7. NOT FULFILLED is its own value in json, xml, html, junit and verify;
 #  8. exclusive test cases never overlap, the others run in parallel;
 #     a bad exclusive tag is a catalogue error (exit 2).
@@ -164,6 +164,13 @@ assert xp["5.4-1"].get("verdict") == "NOT IN SCOPE" and xp["5.4-1"].get("in-scop
 assert j["scope"] == "partial" and j["result"] == "INCOMPLETE"
 assert jc["5.4-1"].find("skipped").get("type") == "NOT IN SCOPE"
 assert "NOT IN SCOPE" in html
+'
+# A provision only some of whose test cases were selected is not assessed.
+run partly 3 --ics "$SRC/ics/examples/smart-camera.xml" --catalogue "$SRC/tests/data/catalogue-exclusive" --only 5.1-5-1
+check partly "a partly selected provision is not assessed, never PASS" '
+assert p["5.1-5"]["verdict"] == "NONE" and "1 of its 2 test cases" in p["5.1-5"]["reason"], p["5.1-5"]
+assert p["5.1-1"]["verdict"] == "NOT IN SCOPE" and r["result"] == "INCOMPLETE"
+assert r["summary"]["assessed"] == 0 and r["summary"]["applicable"] == 1, r["summary"]
 '
 # A partial run with a FAIL in scope is FAIL.
 ics_with "$T/ics-of.xml" 5.1-3 Y "want:fail"
