@@ -11,6 +11,7 @@
 #  5. INCONCLUSIVE only: INCOMPLETE, exit 3;
 #  6. --only, all passing: INCOMPLETE, exit 3, scope stated, the rest
 #     "not in scope"; a partly selected provision is not assessed;
+#  6b. an interrupted run: INCOMPLETE, exit 3;
 #  7. NOT FULFILLED is its own value in json, xml, html, junit and verify;
 #  8. exclusive test cases never overlap, the others run in parallel;
 #     a bad exclusive tag is a catalogue error (exit 2).
@@ -176,6 +177,23 @@ assert r["summary"]["assessed"] == 0 and r["summary"]["applicable"] == 1, r["sum
 ics_with "$T/ics-of.xml" 5.1-3 Y "want:fail"
 run only-fail 1 --ics "$T/ics-of.xml" --catalogue "$CAT" --only 5.1-3
 check only-fail "a FAIL in scope is FAIL" 'assert r["result"] == "FAIL"'
+
+# --- 6b. an interrupted run (one Ctrl-C: finish the running, start no more)
+"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$IXIT" --out "$T/intr" --catalogue "$SRC/tests/data/catalogue-slow" -j1 >"$T/intr.out" 2>"$T/intr.err" &
+pid=$!
+for _ in $(seq 1 200); do
+	n=$(grep -c ' done ' "$T/intr/journal" 2>/dev/null)
+	[ "${n:-0}" -ge 1 ] && break
+	sleep 0.05
+done
+kill -INT $pid; wait $pid; code=$?
+python3 - "$T/intr/report.json" <<'PY' && [ $code -eq 3 ] && grep -q "the run was interrupted" "$T/intr.out" &&
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["complete"] is False and r["result"] == "INCOMPLETE", r["summary"]
+assert "the run was interrupted" in r["summary"]["result_text"]
+PY
+	ok "interrupted: INCOMPLETE, exit 3, said so" || bad "interrupted run: exit $code: $(tail -3 "$T/intr.err")"
 
 # --- 7. NOT FULFILLED, its own value everywhere -----------------------------
 check pass "NOT FULFILLED in json, xml, html, junit, console" '
