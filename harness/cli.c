@@ -643,7 +643,8 @@ cmd_run(int argc, char **argv)
 			    "sandbox, and writes DIR/report.json, DIR/report.xml and the\n"
 			    "evidence under DIR/evidence/.  Progress goes to stderr.\n"
 			    "\n"
-			    "  --only ID          run only this test case or test group (repeatable)\n"
+			    "  --only ID          run only this test case or test group (repeatable):\n"
+			    "                     a partial run, reported with its scope, never PASS\n"
 			    "  -j, --jobs N       test cases run concurrently (default: cores)\n"
 			    "  --resume           finish an interrupted run in DIR\n"
 			    "  --catalogue DIR    test cases from DIR instead of the bundled catalogue\n"
@@ -669,8 +670,12 @@ cmd_run(int argc, char **argv)
 			    "  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n"
 			    "  --customer-contact TEXT --assessor NAME --authorised-by NAME\n"
 			    "\n"
-			    "Exit: 0 every applicable test case PASS; 1 a FAIL; 2 usage or form\n"
-			    "error; 3 no FAIL but INCONCLUSIVE or ERROR (or an interrupted run).\n");
+			    "Exit, from the overall result over the applicable provisions\n"
+			    "(decision rule in the report): 0 PASS, every applicable provision\n"
+			    "assessed and PASS; 1 FAIL, a provision in scope failed (also with an\n"
+			    "ERROR); 2 usage or form error, nothing run; 3 INCOMPLETE: no FAIL,\n"
+			    "but a provision not assessed, INCONCLUSIVE or ERROR, or a partial\n"
+			    "(--only) or interrupted run.\n");
 			free(only);
 			free(obs);
 			free(jud);
@@ -977,8 +982,11 @@ static void
 print_verify_json(const char *dir, const struct assay_verify *v)
 {
 	static const char *const fields[] = { "id", "manufacturer", "model",
-	    "hardware-version", "firmware-version", "verdict", "pass", "fail",
-	    "inconclusive", "not-applicable", "error" };
+	    "hardware-version", "firmware-version", "result", "result-text",
+	    "scope", "scope-only", "applicable", "assessed", "failed",
+	    "not-in-scope", "not-fulfilled", "decision-rule",
+	    "test-case-verdict", "verdict", "pass", "fail", "inconclusive",
+	    "not-applicable", "error" };
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
 	struct assay_json j;
@@ -1062,8 +1070,35 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 		    orq(assay_verify_report_field(v, "model")),
 		    orq(assay_verify_report_field(v, "hardware-version")),
 		    orq(assay_verify_report_field(v, "firmware-version")));
-	if (assay_verify_report_field(v, "verdict") != NULL)
-		printf("summary:   %s (pass %s, fail %s, inconclusive %s, "
+	if (assay_verify_report_field(v, "result") != NULL) {
+		/* The signed overall result and its scope, as the report says. */
+		printf("result:    %s\n", orq(assay_verify_report_field(v,
+		    "result-text") ? assay_verify_report_field(v, "result-text") :
+		    assay_verify_report_field(v, "result")));
+		printf("scope:     %s%s%s\n",
+		    orq(assay_verify_report_field(v, "scope")),
+		    assay_verify_report_field(v, "scope-only") ? ": --only " : "",
+		    assay_verify_report_field(v, "scope-only") ?
+		    assay_verify_report_field(v, "scope-only") : "");
+		printf("provisions: %s applicable, %s assessed, %s failed, "
+		    "%s NOT FULFILLED, %s not in scope (rule %s)\n",
+		    orq(assay_verify_report_field(v, "applicable")),
+		    orq(assay_verify_report_field(v, "assessed")),
+		    orq(assay_verify_report_field(v, "failed")),
+		    orq(assay_verify_report_field(v, "not-fulfilled")),
+		    orq(assay_verify_report_field(v, "not-in-scope")),
+		    orq(assay_verify_report_field(v, "decision-rule")));
+		printf("test cases: worst %s (pass %s, fail %s, inconclusive %s, "
+		    "not applicable %s, error %s)\n",
+		    orq(assay_verify_report_field(v, "test-case-verdict")),
+		    orq(assay_verify_report_field(v, "pass")),
+		    orq(assay_verify_report_field(v, "fail")),
+		    orq(assay_verify_report_field(v, "inconclusive")),
+		    orq(assay_verify_report_field(v, "not-applicable")),
+		    orq(assay_verify_report_field(v, "error")));
+	} else if (assay_verify_report_field(v, "verdict") != NULL)
+		printf("summary:   %s, test cases only: the report states no "
+		    "overall result (pass %s, fail %s, inconclusive %s, "
 		    "not applicable %s, error %s)\n",
 		    assay_verify_report_field(v, "verdict"),
 		    orq(assay_verify_report_field(v, "pass")),
