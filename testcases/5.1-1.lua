@@ -164,7 +164,7 @@ testcase {
   id = "5.1-1-2",
   type = "functional",
   ixit = { "1-AuthMech" },
-  -- exclusive = "credentials",   -- counts login attempts (enable once the engine knows the field)
+  exclusive = "credentials",        -- counts login attempts: never beside another such test case
   purpose = "On the device: no undeclared password interface, no universal default accepted, defaults match the scheme.",
   run = function(a)
     local sweep, why = lib.sweep()

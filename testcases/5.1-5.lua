@@ -232,7 +232,7 @@ testcase {
   id = "5.1-5-2",
   type = "functional",
   ixit = { "1-AuthMech" },
-  -- exclusive = "credentials",   -- counts login attempts (enable once the engine knows the field)
+  exclusive = "credentials",        -- counts login attempts: never beside another such test case
   purpose = "No undeclared network authentication; brute-force attempts on each declared one are slowed, locked out or blocked.",
   run = function(a)
     local sweep, why = lib.sweep()
