@@ -69,6 +69,10 @@ end
 -- "Brute Force Prevention" text is quoted to the assessor, never keyed on.
 -- Completeness: ICS condition 1 (passwords) or 8 (user authentication)
 -- with no network mechanism declared -> FAIL.
+-- The text leaves "impracticable" to the lab; these thresholds are Assay's
+-- stated decision rule (looser than a person could be for a lockout of 100,
+-- stricter than the former keyword PASS, which passed "no brute force
+-- protection" because it contained "protection").
 testcase {
   id = "5.1-5-1",
   type = "conceptual",

@@ -13,7 +13,8 @@ local ITEM = "15-Intf"
 -- purpose given).  Whether a purpose *justifies* the interface is a
 -- person's judgement: REVIEW_PENDING, quoting it (debug=true is flagged
 -- in the question).  15-Intf empty -> FAIL: every device has at least the
--- interface it is assessed through.
+-- interface it is assessed through.  Stricter than the text on the empty
+-- item; the same otherwise (the judgement stays with the assessor).
 testcase {
   id = "5.6-1-1",
   type = "conceptual",
