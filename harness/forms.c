@@ -71,7 +71,7 @@ struct entry {
 	char		*id;
 	struct fact	*facts;
 	size_t		 nfacts, afacts;
-	long		 facts_line;	/* line of <facts>, else of <entry> */
+	long		 facts_line;	/* where fact problems are reported */
 	struct field	*fields;
 	size_t		 nfields, afields;
 	struct ref	*refs;
@@ -1231,7 +1231,11 @@ entry_facts(struct entry *e, const char *item, xmlNodePtr fn,
 	xmlChar *x;
 	char list[1024];
 
-	e->facts_line = line_of(fn);
+	/*
+	 * libxml2 gives an element the line where its start tag ends; a
+	 * <facts> spans lines, so problems point at its <entry> instead.
+	 */
+	e->facts_line = e->line;
 	for (a = fn->properties; a != NULL; a = a->next) {
 		const char *name = (const char *)a->name;
 
