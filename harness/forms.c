@@ -1029,6 +1029,7 @@ enum expect {
 	EX_ITEM,		/* at least one entry of the item */
 	EX_PASSWORD,		/* factor is password or pin */
 	EX_GENERATED,		/* password-set-by is pre-installed-* */
+	EX_DRAWN,		/* ... and password-generation is not fixed */
 	EX_NETWORK,		/* network="true" */
 	EX_BF_ATTEMPTS,		/* brute-force lists lockout or suspension */
 	EX_BF_DELAY,		/* ... delay */
@@ -1056,7 +1057,7 @@ static const struct fact_def fact_defs[] = {
 	{ "1-AuthMech", "password-set-by", S, EX_PASSWORD },
 	{ "1-AuthMech", "password-generation", S, EX_GENERATED },
 	{ "1-AuthMech", "password-length", I, EX_PASSWORD },
-	{ "1-AuthMech", "password-alphabet", I, EX_GENERATED },
+	{ "1-AuthMech", "password-alphabet", I, EX_DRAWN },
 	{ "1-AuthMech", "user-must-change", B, EX_PASSWORD },
 	{ "1-AuthMech", "change-supported", B, EX_ALWAYS },
 	{ "1-AuthMech", "password-storage", S, EX_PASSWORD },
@@ -1378,8 +1379,13 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 		return v != NULL && (strcmp(v, "password") == 0 ||
 		    strcmp(v, "pin") == 0);
 	case EX_GENERATED:
+	case EX_DRAWN:
 		v = entry_fact(e, "password-set-by");
-		return v != NULL && strncmp(v, "pre-installed", 13) == 0;
+		if (v == NULL || strncmp(v, "pre-installed", 13) != 0)
+			return 0;
+		v = entry_fact(e, "password-generation");
+		return fd->expect == EX_GENERATED || v == NULL ||
+		    strcmp(v, "fixed") != 0;
 	case EX_NETWORK:
 		return is_true(entry_fact(e, "network"));
 	case EX_BF_ATTEMPTS:
