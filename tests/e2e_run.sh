@@ -56,6 +56,15 @@ PY
 leak=$(grep -rlF -e Lab-Web-7f3K9q -e Lab-Mqtt-2vX8pL -e Lab-Rtsp-9nB4wZ "$T/r1" "$T/r1.out" "$T/r1.err" 2>/dev/null)
 [ -z "$leak" ] && ok "no set-up password in clear in the run" || bad "set-up password in clear: $leak"
 
+# The Lua shape of facts and of the set-up file (docs/facts.md).
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/rf" \
+	--catalogue "$SRC/tests/data/catalogue-facts" -q >/dev/null 2>"$T/rf.err"
+python3 -c "
+import json; r=json.load(open('$T/rf/report.json'))
+t=[t for t in r['test_cases'] if t['id']=='4-1-1'][0]
+assert t['verdict']=='PASS', t['reason']" 2>"$T/rf.py" &&
+	ok "entry.facts and assay.setup as documented" || bad "facts in Lua: $(cat "$T/rf.py" "$T/rf.err" | tail -3)"
+
 # --- 2. hostile catalogue ---------------------------------------------------
 start=$(date +%s)
 "$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/r2" --catalogue "$SRC/tests/data/catalogue-hostile" \
