@@ -44,8 +44,8 @@ static int	cmd_sign(int, char **);
 static int	cmd_verify(int, char **);
 
 static const struct subcommand subcommands[] = {
-	{ "init",	cmd_init,	"write fresh ICS and IXIT templates for a new device" },
-	{ "check",	cmd_check,	"validate an ICS and an IXIT, print every problem" },
+	{ "init",	cmd_init,	"write fresh ICS, IXIT and lab set-up templates" },
+	{ "check",	cmd_check,	"validate an ICS, an IXIT (and a set-up file), print every problem" },
 	{ "list",	cmd_list,	"list the test-case catalogue" },
 	{ "run",	cmd_run,	"assess a device: run the catalogue, write the report" },
 	{ "demo",	cmd_demo,	"start the reference device and assess it" },

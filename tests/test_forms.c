@@ -707,7 +707,7 @@ static void
 test_templates_do_not_validate(void **state)
 {
 	struct assay_diag *d;
-	char xsd[4096];
+	char xsd[4096], *text;
 
 	assert_non_null(d = assay_diag_new());
 	snprintf(xsd, sizeof(xsd), "%s", tu_src("ics/ics.xsd"));
@@ -724,6 +724,17 @@ test_templates_do_not_validate(void **state)
 	assert_non_null(d = assay_diag_new());
 	assert_int_equal(assay_forms_check_xml(tu_src(IXIT_EX), xsd, d), 0);
 	assay_diag_free(d);
+	/* The set-up template: TODO address, and the default budget. */
+	assert_non_null(d = assay_diag_new());
+	snprintf(xsd, sizeof(xsd), "%s", tu_src("setup/setup.xsd"));
+	assert_int_equal(assay_forms_check_xml(tu_src("setup/template.xml"),
+	    xsd, d), ASSAY_ERR_SCHEMA);
+	assert_true(assay_diag_find(d, "'TODO address'") >= 0);
+	assay_diag_free(d);
+	assert_non_null(text = tu_read_file(tu_src("setup/template.xml"), NULL));
+	assert_non_null(strstr(text, "<budget max-connections=\"64\" "
+	    "max-rate=\"1000\"/>"));
+	free(text);
 }
 
 /* --- hostile XML ------------------------------------------------------ */
