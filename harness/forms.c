@@ -1159,9 +1159,12 @@ canonical_fact(const char *v, enum assay_fact_type t)
 	const char *p;
 	char num[32];
 
-	if (t == ASSAY_FACT_BOOL)
-		return strdup(strcmp(v, "1") == 0 ||
-		    strstr(v, "true") != NULL ? "true" : "false");
+	if (t == ASSAY_FACT_BOOL) {
+		/* The schema allows "true", "false", "1", "0" with white space. */
+		while (isspace((unsigned char)*v))
+			v++;
+		return strdup(*v == '1' || *v == 't' ? "true" : "false");
+	}
 	if (t == ASSAY_FACT_INT) {
 		while (isspace((unsigned char)*v))
 			v++;

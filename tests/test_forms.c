@@ -65,14 +65,18 @@ write_tmp(const char *name, const char *text)
 	assert_int_equal(tu_write_file(tmp_path(name), text, strlen(text)), 0);
 }
 
-/* Copies a source file to tmp with the first `from` replaced by `to`. */
+/*
+ * Copies a source file (or an absolute path, such as an earlier variant)
+ * to tmp with the first `from` replaced by `to`.
+ */
 static const char *
 variant(const char *rel, const char *name, const char *from, const char *to)
 {
 	char *src, *hit, *out;
 	size_t len;
 
-	assert_non_null(src = tu_read_file(tu_src(rel), &len));
+	assert_non_null(src = tu_read_file(rel[0] == '/' ? rel : tu_src(rel),
+	    &len));
 	assert_non_null(hit = strstr(src, from));
 	assert_non_null(out = malloc(len - strlen(from) + strlen(to) + 1));
 	memcpy(out, src, (size_t)(hit - src));
@@ -593,12 +597,32 @@ test_fact_canonical(void **state)
 	const char *ixit;
 
 	ixit = variant(IXIT_EX, "canon.xml", "user-auth=\"true\" network=\"true\"",
-	    "user-auth=\"1\" network=\" true \"");
+	    "user-auth=\" 1 \" network=\" true \" password-length=\"+012\"");
+	ixit = variant(ixit, "canon2.xml", "password-length=\"12\" ", "");
+	ixit = variant(ixit, "canon3.xml", "brute-force=\"lockout\"",
+	    "brute-force=\" lockout\n\t delay  \" brute-force-delay-ms=\"0\"");
 	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
 	assert_string_equal(assay_forms_entry_fact(f, "1-AuthMech", 0,
 	    "user-auth"), "true");
 	assert_string_equal(assay_forms_entry_fact(f, "1-AuthMech", 0,
 	    "network"), "true");
+	assert_string_equal(assay_forms_entry_fact(f, "1-AuthMech", 0,
+	    "password-length"), "12");
+	assert_string_equal(assay_forms_entry_fact(f, "1-AuthMech", 0,
+	    "brute-force"), "lockout delay");
+	assert_string_equal(assay_forms_entry_fact(f, "1-AuthMech", 1,
+	    "user-auth"), "true");
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	/* "0" and " false" are false. */
+	ixit = variant(IXIT_EX, "canon4.xml", "user-auth=\"true\" network=\"true\"",
+	    "user-auth=\"0\" network=\" false\"");
+	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
+	assert_string_equal(assay_forms_entry_fact(f, "1-AuthMech", 0,
+	    "user-auth"), "false");
+	assert_string_equal(assay_forms_entry_fact(f, "1-AuthMech", 0,
+	    "network"), "false");
 	assay_forms_free(f);
 	assay_diag_free(d);
 }
