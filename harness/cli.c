@@ -44,8 +44,8 @@ static int	cmd_sign(int, char **);
 static int	cmd_verify(int, char **);
 
 static const struct subcommand subcommands[] = {
-	{ "init",	cmd_init,	"write fresh ICS and IXIT templates for a new device" },
-	{ "check",	cmd_check,	"validate an ICS and an IXIT, print every problem" },
+	{ "init",	cmd_init,	"write fresh ICS, IXIT and lab set-up templates" },
+	{ "check",	cmd_check,	"validate an ICS, an IXIT (and a set-up file), print every problem" },
 	{ "list",	cmd_list,	"list the test-case catalogue" },
 	{ "run",	cmd_run,	"assess a device: run the catalogue, write the report" },
 	{ "demo",	cmd_demo,	"start the reference device and assess it" },
@@ -152,6 +152,7 @@ cmd_init(int argc, char **argv)
 	static const char *const files[][2] = {
 		{ "ics/template.xml", "ics.xml" },
 		{ "ixit/template.xml", "ixit.xml" },
+		{ "setup/template.xml", "setup.xml" },
 	};
 	char from[4096], to[4096];
 	const char *dir;
@@ -166,9 +167,10 @@ cmd_init(int argc, char **argv)
 		case 'h':
 			printf("usage: assay init [--force] DIR\n"
 			    "\n"
-			    "Writes DIR/ics.xml and DIR/ixit.xml: commented templates of the\n"
-			    "two forms for a new device.  Fill them in, then run\n"
-			    "'assay check --ics DIR/ics.xml --ixit DIR/ixit.xml'.\n"
+			    "Writes DIR/ics.xml, DIR/ixit.xml and DIR/setup.xml: commented\n"
+			    "templates of the two forms for a new device and of the lab set-up\n"
+			    "file (address, budget, lab credentials).  Fill them in, then run\n"
+			    "'assay check --ics DIR/ics.xml --ixit DIR/ixit.xml --setup DIR/setup.xml'.\n"
 			    "\n"
 			    "  -f, --force   overwrite existing files\n");
 			return 0;
@@ -183,7 +185,7 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "assay init: %s: %s\n", dir, strerror(errno));
 		return ASSAY_EXIT_USAGE;
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if ((r = assay_datadir_path(from, sizeof(from), files[i][0])) != 0) {
 			fprintf(stderr, "assay init: %s\n", assay_strerror(r));
 			return ASSAY_EXIT_USAGE;
@@ -213,6 +215,8 @@ print_diag_json(struct assay_json *j, const struct assay_diag *d)
 		if (*assay_diag_message(d, i) == '\0')
 			continue;
 		assay_json_begin_object(j);
+		assay_json_kv_string(j, "severity",
+		    assay_diag_is_warning(d, i) ? "warning" : "error");
 		assay_json_kv_string(j, "file", assay_diag_file(d, i));
 		assay_json_kv_int(j, "line", assay_diag_line(d, i));
 		assay_json_kv_string(j, "message", assay_diag_message(d, i));
@@ -227,6 +231,7 @@ cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ics",	required_argument,	NULL, 'c' },
 		{ "ixit",	required_argument,	NULL, 'x' },
+		{ "setup",	required_argument,	NULL, 's' },
 		{ "format",	required_argument,	NULL, 'F' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -234,7 +239,8 @@ cmd_check(int argc, char **argv)
 	struct assay_forms *f = NULL;
 	struct assay_diag *d = NULL;
 	struct assay_json j;
-	const char *ics = NULL, *ixit = NULL, *dd;
+	const char *ics = NULL, *ixit = NULL, *setup = NULL, *dd;
+	size_t nerr;
 	enum format fmt = FORMAT_TEXT;
 	int c, r;
 
@@ -246,17 +252,24 @@ cmd_check(int argc, char **argv)
 		case 'x':
 			ixit = optarg;
 			break;
+		case 's':
+			setup = optarg;
+			break;
 		case 'F':
 			if ((r = parse_format("check", optarg, &fmt)) != 0)
 				return r;
 			break;
 		case 'h':
-			printf("usage: assay check --ics FILE --ixit FILE [--format text|json]\n"
+			printf("usage: assay check --ics FILE --ixit FILE [--setup FILE]\n"
+			    "                   [--format text|json]\n"
 			    "\n"
-			    "Validates both forms: hostile-XML rules, the schemas\n"
-			    "(ics/ics.xsd, ixit/ixit.xsd), and the cross-checks the schemas\n"
-			    "cannot express.  Prints every problem as FILE:LINE: message.\n"
-			    "Exit 0 when both forms are valid, 2 when not.\n");
+			    "Validates the forms and, if given, the lab set-up file: hostile-XML\n"
+			    "rules, the schemas (ics/ics.xsd, ixit/ixit.xsd, setup/setup.xsd),\n"
+			    "the cross-checks the schemas cannot express, and the consistency\n"
+			    "of the ICS with the IXIT facts.  Prints every problem as\n"
+			    "FILE:LINE: message, and warnings (facts left out, soft\n"
+			    "contradictions) as FILE:LINE: warning: message.\n"
+			    "Exit 0 when the files are valid (warnings or not), 2 when not.\n");
 			return 0;
 		default:
 			return usage_error("check", "bad option");
@@ -271,29 +284,41 @@ cmd_check(int argc, char **argv)
 	}
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
-	r = assay_forms_load(dd, ics, ixit, &f, d);
+	r = assay_forms_load(dd, ics, ixit, setup, &f, d);
 	if (fmt == FORMAT_JSON) {
 		assay_json_init(&j, stdout, 1);
 		assay_json_begin_object(&j);
 		assay_json_kv_bool(&j, "valid", r == 0);
 		assay_json_kv_string(&j, "ics", ics);
 		assay_json_kv_string(&j, "ixit", ixit);
+		if (setup != NULL)
+			assay_json_kv_string(&j, "setup", setup);
 		if (r != 0)
 			assay_json_kv_string(&j, "error", assay_strerror(r));
 		print_diag_json(&j, d);
 		assay_json_end_object(&j);
 	} else if (r == 0) {
+		assay_diag_print(d, stderr);
 		printf("%s: valid ICS (%s V%s, %s %s)\n", ics,
 		    assay_forms_standard(f), assay_forms_standard_version(f),
 		    assay_forms_device(f, "manufacturer"),
 		    assay_forms_device(f, "model"));
 		printf("%s: valid IXIT (%zu services)\n", ixit,
 		    assay_forms_nservices(f));
+		if (setup != NULL)
+			printf("%s: valid set-up (%zu address%s, %zu "
+			    "credential%s)\n", setup, assay_forms_naddresses(f),
+			    assay_forms_naddresses(f) == 1 ? "" : "es",
+			    assay_forms_ncredentials(f),
+			    assay_forms_ncredentials(f) == 1 ? "" : "s");
+		if (assay_diag_count(d) > 0)
+			printf("%zu warning%s\n", assay_diag_count(d),
+			    assay_diag_count(d) == 1 ? "" : "s");
 	} else {
 		assay_diag_print(d, stderr);
+		nerr = assay_diag_nerrors(d);
 		fprintf(stderr, "assay check: %zu problem%s: %s\n",
-		    assay_diag_count(d), assay_diag_count(d) == 1 ? "" : "s",
-		    assay_strerror(r));
+		    nerr, nerr == 1 ? "" : "s", assay_strerror(r));
 	}
 	assay_forms_free(f);
 	assay_diag_free(d);
@@ -523,6 +548,7 @@ cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ics",		required_argument,	NULL, 'c' },
 		{ "ixit",		required_argument,	NULL, 'x' },
+		{ "setup",		required_argument,	NULL, 's' },
 		{ "out",		required_argument,	NULL, 'o' },
 		{ "only",		required_argument,	NULL, 'O' },
 		{ "jobs",		required_argument,	NULL, 'j' },
@@ -578,6 +604,9 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'x':
 			o.ixit_path = optarg;
+			break;
+		case 's':
+			o.setup_path = optarg;
 			break;
 		case 'o':
 			o.out_dir = optarg;
@@ -635,10 +664,12 @@ cmd_run(int argc, char **argv)
 			break;
 		case 1010: o.sign_cert = optarg; break;
 		case 'h':
-			printf("usage: assay run --ics FILE --ixit FILE --out DIR [OPTIONS]\n"
+			printf("usage: assay run --ics FILE --ixit FILE --setup FILE --out DIR [OPTIONS]\n"
 			    "\n"
-			    "Assesses the device the forms describe: checks the forms (exit 2\n"
-			    "on a problem, nothing run), decides applicability from the ICS,\n"
+			    "Assesses the device the forms describe, reached as the lab set-up\n"
+			    "file says (addresses, budget, lab credentials; `assay init` writes a\n"
+			    "template): checks the three files (exit 2 on a problem, nothing\n"
+			    "run), decides applicability from the ICS,\n"
 			    "runs every applicable test case of the catalogue, each in its own\n"
 			    "sandbox, and writes DIR/report.json, DIR/report.xml and the\n"
 			    "evidence under DIR/evidence/.  Progress goes to stderr.\n"
@@ -649,6 +680,7 @@ cmd_run(int argc, char **argv)
 			    "  --resume           finish an interrupted run in DIR\n"
 			    "  --catalogue DIR    test cases from DIR instead of the bundled catalogue\n"
 			    "  --max-connections N  per-device limit on concurrent connections\n"
+			    "                     (overrides the set-up file's budget)\n"
 			    "  --max-rate N       per-device limit on new connections per second\n"
 			    "  --timeout SECONDS  per-test-case time limit (default 300)\n"
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
@@ -698,7 +730,19 @@ cmd_run(int argc, char **argv)
 		free(only);
 		free(obs);
 		free(jud);
-		return usage_error("run", "need --ics FILE, --ixit FILE and --out DIR");
+		return usage_error("run", "need --ics FILE, --ixit FILE, "
+		    "--setup FILE and --out DIR");
+	}
+	if (o.setup_path == NULL) {
+		free(only);
+		free(obs);
+		free(jud);
+		for (v = 0; v < 8; v++)
+			free(cfg[v]);
+		return usage_error("run", "need --setup FILE: the lab set-up "
+		    "file says which address to test and holds the lab "
+		    "credentials (IXIT version 2 no longer does; `assay init "
+		    "DIR` writes a template)");
 	}
 	o.only = only;
 	if (fmt == FORMAT_JSON)

@@ -845,8 +845,8 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    assay_strerror(ASSAY_ERR_DATADIR));
 		goto out;
 	}
-	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path, &forms,
-	    d)) != 0)
+	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path,
+	    o->setup_path, &forms, d)) != 0)
 		goto out;
 	snprintf(catdir, sizeof(catdir), "%s/testcases", datadir);
 	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
@@ -896,6 +896,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	INFO("assay_version", assay_version());
 	INFO("ics_sha256", assay_forms_ics_sha256(forms));
 	INFO("ixit_sha256", assay_forms_ixit_sha256(forms));
+	INFO("setup_sha256", assay_forms_setup_sha256(forms));
 	INFO("catalogue_sha256", assay_catalogue_sha256(cat));
 	INFO("only", only);
 	INFO("judgements", judg);
@@ -918,7 +919,9 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    run.report_id);
 	if ((r = assay_evidence_save_masked(ev, "forms", "ics.xml",
 	    o->ics_path)) != 0 || (r = assay_evidence_save_masked(ev, "forms",
-	    "ixit.xml", o->ixit_path)) != 0)
+	    "ixit.xml", o->ixit_path)) != 0 || (o->setup_path != NULL &&
+	    (r = assay_evidence_save_masked(ev, "forms", "setup.xml",
+	    o->setup_path)) != 0))
 		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
 		    "forms: %s", assay_strerror(r));
 

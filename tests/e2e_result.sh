@@ -19,7 +19,8 @@ set -u
 BIN=${ASSAY_BIN:?}
 SRC=${ASSAY_SOURCE_DIR:?}
 ICS=$SRC/tests/data/ics-result.xml
-IXIT=$SRC/ixit/examples/smart-camera.xml
+IXIT=$SRC/tests/data/ixit-result.xml
+SETUP=$SRC/tests/data/setup-result.xml
 CAT=$SRC/tests/data/catalogue-result
 T=$(mktemp -d /tmp/assay-e2e-result-XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -41,7 +42,7 @@ ics_with() {
 # schemas of report.xml and junit.xml.
 run() {
 	local name=$1 want=$2 code; shift 2
-	"$BIN" run --ixit "$IXIT" --out "$T/$name" -j2 "$@" >"$T/$name.out" 2>"$T/$name.err"
+	"$BIN" run --ixit "$IXIT" --setup "$SETUP" --out "$T/$name" -j2 "$@" >"$T/$name.out" 2>"$T/$name.err"
 	code=$?
 	[ $code -eq "$want" ] && ok "$name: exit $want" ||
 		bad "$name: exit $code, expected $want: $(tail -3 "$T/$name.err")"
@@ -179,7 +180,7 @@ run only-fail 1 --ics "$T/ics-of.xml" --catalogue "$CAT" --only 5.1-3
 check only-fail "a FAIL in scope is FAIL" 'assert r["result"] == "FAIL"'
 
 # --- 6b. an interrupted run (one Ctrl-C: finish the running, start no more)
-"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$IXIT" --out "$T/intr" --catalogue "$SRC/tests/data/catalogue-slow" -j1 >"$T/intr.out" 2>"$T/intr.err" &
+"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$IXIT" --setup "$SETUP" --out "$T/intr" --catalogue "$SRC/tests/data/catalogue-slow" -j1 >"$T/intr.out" 2>"$T/intr.err" &
 pid=$!
 for _ in $(seq 1 200); do
 	n=$(grep -c ' done ' "$T/intr/journal" 2>/dev/null)
@@ -228,7 +229,7 @@ group "5.1-1"
 testcase { id = "5.1-1-1", type = "conceptual", purpose = "bad tag", exclusive = "Bad Tag",
   run = function(a) return pass("x") end }
 EOF
-"$BIN" run --ics "$ICS" --ixit "$IXIT" --out "$T/badtag" --catalogue "$T/cat-badtag" >/dev/null 2>"$T/badtag.err"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/badtag" --catalogue "$T/cat-badtag" >/dev/null 2>"$T/badtag.err"
 [ $? -eq 2 ] && [ ! -e "$T/badtag" ] && grep -q "5.1-1.lua:[0-9]*: .*exclusive must be" "$T/badtag.err" &&
 	ok "a bad exclusive tag is a catalogue error: exit 2" || bad "bad exclusive tag: $(cat "$T/badtag.err")"
 
