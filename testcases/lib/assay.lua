@@ -114,6 +114,7 @@ function lib.show(v)
   if type(v) == "table" then
     local out = {}
     for _, x in ipairs(v) do out[#out + 1] = tostring(x) end
+    if #out == 0 then return "(none)" end
     return table.concat(out, "+")
   end
   return tostring(v)
