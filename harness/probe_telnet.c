@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,7 @@ struct assay_telnet {
 	int		 closed;	/* peer closed (EOF or reset) */
 	char		 why[128];	/* how it closed */
 	size_t		 nread;		/* bytes read on this connection */
+	int		 confirmed;	/* last login: command output seen */
 	int		 capped;
 	enum iac_state	 st;
 	unsigned char	 cmd;
@@ -435,17 +437,28 @@ is_rejection(const struct assay_telnet *t)
 	return 0;
 }
 
+/*
+ * A shell prompt: the last line ends in # $ > or %, and a line break
+ * came before it since the screen was cleared (when we sent the user
+ * name or password).  The line our input was echoed on never counts,
+ * whatever the device printed into it: a device that echoes "secret$"
+ * has not shown a prompt.
+ */
 static int
-is_shell_prompt(const char *ll, const char *password)
+is_shell_prompt(const struct assay_telnet *t, const char *ll)
 {
-	size_t n = strlen(ll), pl = password != NULL ? strlen(password) : 0;
+	size_t n = strlen(ll), end = t->slen, i;
 
-	if (n == 0)
+	if (n == 0 || strchr("#$>%", ll[n - 1]) == NULL)
 		return 0;
-	/* An echoed password must not pass for a prompt. */
-	if (pl > 0 && n >= pl && strcasecmp(ll + n - pl, password) == 0)
-		return 0;
-	return strchr("#$>%", ll[n - 1]) != NULL;
+	while (end > 0 && (t->screen[end - 1] == ' ' ||
+	    t->screen[end - 1] == '\t'))
+		end--;
+	for (i = 0; i < end; i++)
+		if (t->screen[i] == '\n' || t->screen[i] == '\r')
+			break;
+	/* The prompt's line must start after the first line break. */
+	return i < end && end - n > i;
 }
 
 static void
@@ -468,7 +481,7 @@ enum { W_LOGIN = 1, W_PASS = 2, W_SHELL = 4, W_REJECT = 8 };
  * 0 on timeout, -1 when the connection ended.
  */
 static int
-wait_for(struct assay_telnet *t, int want, const char *password, int ms)
+wait_for(struct assay_telnet *t, int want, int ms)
 {
 	long long end = assay_probe_now_ms() + ms;
 	char ll[256];
@@ -482,7 +495,7 @@ wait_for(struct assay_telnet *t, int want, const char *password, int ms)
 			return W_PASS;
 		if ((want & W_LOGIN) && is_login_prompt(ll))
 			return W_LOGIN;
-		if ((want & W_SHELL) && is_shell_prompt(ll, password))
+		if ((want & W_SHELL) && is_shell_prompt(t, ll))
 			return W_SHELL;
 		if ((rc = pump(t, end)) == 0)
 			return 0;
@@ -491,12 +504,55 @@ wait_for(struct assay_telnet *t, int want, const char *password, int ms)
 	}
 }
 
+/*
+ * A prompt showed: sends `echo "as""say<nonce>"`, whose output
+ * (assay<nonce>) differs from its echo, and waits for it.  Returns 1
+ * logged in (t->confirmed when the output came back; unconfirmed when
+ * the line stayed quiet or closed after the prompt without any
+ * rejection: a prompt after the password line is a login), 0 when a
+ * rejection or a login/password prompt followed instead.
+ */
+static int
+confirm(struct assay_telnet *t)
+{
+	unsigned char rnd[6];
+	char cmd[64], want[32], ll[256];
+	long long end;
+	size_t i;
+	int rc;
+
+	t->confirmed = 0;
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0x5a, sizeof(rnd));
+	snprintf(want, sizeof(want), "assay");
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(want + 5 + 2 * i, sizeof(want) - 5 - 2 * i, "%02x",
+		    rnd[i]);
+	snprintf(cmd, sizeof(cmd), "echo \"as\"\"say%s\"\r\n", want + 5);
+	screen_clear(t);
+	if (send_all(t, cmd, strlen(cmd)) != 0)
+		return 0;
+	end = assay_probe_now_ms() + t->timeout_ms;
+	for (;;) {
+		if (strstr(t->screen, want) != NULL) {
+			t->confirmed = 1;
+			return 1;
+		}
+		last_line(t, ll, sizeof(ll));
+		if (is_rejection(t) || is_login_prompt(ll) ||
+		    is_password_prompt(ll))
+			return 0;
+		if ((rc = pump(t, end)) <= 0)
+			return 1;	/* quiet, or closed, at a prompt */
+	}
+}
+
 int
 assay_probe_telnet_try(struct assay_telnet *t, const char *user,
     const char *password, int *outcome, char *detail, size_t detail_len)
 {
-	char snip[64];
-	int r, w;
+	char snip[64], ll[256];
+	int r, w, c, echoed;
 
 	if (t == NULL || user == NULL || password == NULL || outcome == NULL)
 		return ASSAY_ERR_INVALID_ARG;
@@ -505,7 +561,7 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		if ((r = connect_session(t, detail, detail_len)) != 0)
 			return r < 0 ? r : 0;
 	}
-	w = wait_for(t, W_LOGIN | W_PASS, NULL, t->timeout_ms);
+	w = wait_for(t, W_LOGIN | W_PASS, t->timeout_ms);
 	if (w <= 0) {
 		snippet(t, snip, sizeof(snip));
 		if (w == 0)
@@ -523,10 +579,17 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 			    t->nread);
 			goto drop;
 		}
-		w = wait_for(t, W_PASS | W_SHELL | W_REJECT, NULL, t->timeout_ms);
-		if (w == W_SHELL) {
+		w = wait_for(t, W_PASS | W_SHELL | W_REJECT, t->timeout_ms);
+		if (w == W_SHELL && confirm(t) != 0) {
 			*outcome = ASSAY_AUTH_ACCEPTED;
-			snprintf(detail, detail_len, "shell prompt without a password");
+			snprintf(detail, detail_len, "shell prompt without a "
+			    "password%s", t->confirmed ? ", command output "
+			    "confirmed" : "");
+			goto drop;
+		}
+		if (w == W_SHELL) {
+			*outcome = ASSAY_AUTH_REJECTED;
+			snprintf(detail, detail_len, "user name rejected");
 			goto drop;
 		}
 		if (w == W_REJECT || w == -1) {
@@ -547,13 +610,32 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		snprintf(detail, detail_len, "send failed after %zu bytes", t->nread);
 		goto drop;
 	}
-	w = wait_for(t, W_REJECT | W_LOGIN | W_PASS | W_SHELL, password,
-	    t->timeout_ms);
+	w = wait_for(t, W_REJECT | W_LOGIN | W_PASS | W_SHELL, t->timeout_ms);
 	switch (w) {
 	case W_SHELL:
-		*outcome = ASSAY_AUTH_ACCEPTED;
 		snippet(t, snip, sizeof(snip));
-		snprintf(detail, detail_len, "shell prompt \"%s\"", snip);
+		/*
+		 * A prompt-like line holding the password may be the device
+		 * echoing it (a pty's echo, then the device's own): only the
+		 * command's output makes it a login then.
+		 */
+		last_line(t, ll, sizeof(ll));
+		echoed = password[0] != '\0' && strcasestr(ll, password) != NULL;
+		if ((c = confirm(t)) == 0) {
+			*outcome = ASSAY_AUTH_REJECTED;
+			snprintf(detail, detail_len, "rejected after a prompt-like "
+			    "line \"%s\"", snip);
+			goto drop;
+		}
+		if (echoed && !t->confirmed) {
+			snprintf(detail, detail_len, "not judged: the prompt-like "
+			    "line \"%s\" holds the echoed password and no command "
+			    "output came back", snip);
+			goto drop;
+		}
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "shell prompt \"%s\"%s", snip,
+		    t->confirmed ? ", command output confirmed" : "");
 		goto drop;
 	case W_REJECT:
 		*outcome = ASSAY_AUTH_REJECTED;
@@ -582,7 +664,7 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 
 after_reject:
 	/* Devices usually prompt again; reuse the line if they do soon. */
-	if (wait_for(t, W_LOGIN | W_PASS, NULL, REPROMPT_MS) > 0)
+	if (wait_for(t, W_LOGIN | W_PASS, REPROMPT_MS) > 0)
 		goto keep;
 drop:
 	disconnect(t);

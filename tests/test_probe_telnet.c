@@ -286,6 +286,87 @@ test_refused_silent_reset(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * Echoing devices (tests/data/telnet_echo.sh): an echoed password with a
+ * "$" in its line is never a shell prompt, whether the device then waits
+ * or hangs up; a real prompt on its own line after the password counts,
+ * and the nonce command's output confirms it.  Each mode both behind
+ * socat (raw TCP) and behind busybox telnetd (a pty that echoes too).
+ */
+#define NOT_ACCEPTED	(-99)
+
+static void
+echo_case(const char *how, int port, const char *mode, const char *pass,
+    int want_outcome, const char *want_detail)
+{
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct assay_probe_env env = { b, NULL, NULL, 1500, 65536 };
+	struct assay_telnet *t;
+	char detail[256];
+	int outcome;
+
+	t = assay_probe_telnet_new(&env, "127.0.0.1", port, 1500, 0);
+	assert_int_equal(assay_probe_telnet_try(t, "admin", pass, &outcome,
+	    detail, sizeof(detail)), 0);
+	print_message("%s %s %s: %d \"%s\"\n", how, mode, pass, outcome,
+	    detail);
+	if ((want_outcome == NOT_ACCEPTED ? outcome == ASSAY_AUTH_ACCEPTED :
+	    outcome != want_outcome) || (want_detail != NULL &&
+	    strstr(detail, want_detail) == NULL))
+		fail_msg("%s %s: outcome %d \"%s\", want %d \"%s\"", how, mode,
+		    outcome, detail, want_outcome, want_detail);
+	assay_probe_telnet_free(t);
+	assay_budget_free(b);
+}
+
+static void
+test_echoed_password(void **state)
+{
+	static const struct {
+		const char	*mode, *pass;
+		int		 outcome;
+		const char	*detail;
+	} cases[] = {
+		{ "echo-dollar", "s3cret", NOT_ACCEPTED, NULL },
+		{ "echo-close", "s3cret", NOT_ACCEPTED, NULL },
+		{ "shell", "s3cret", ASSAY_AUTH_ACCEPTED,
+		    "command output confirmed" },
+		{ "shell", "wrong", ASSAY_AUTH_REJECTED, "incorrect" },
+	};
+	struct server s = { 0, 0 };
+	char listen[96], exec[4200], prog[4096], port[16];
+	char *socat[] = { "socat", listen, exec, NULL };
+	char *telnetd[] = { "busybox", "telnetd", "-F", "-K", "-b",
+	    "127.0.0.1", "-p", port, "-f", "/dev/null", "-l", prog, NULL };
+	size_t i;
+
+	if (!tu_have("socat"))
+		skip();
+	snprintf(prog, sizeof(prog), "%s", tu_src("tests/data/telnet_echo.sh"));
+	snprintf(exec, sizeof(exec), "EXEC:sh %s", prog);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.port = tu_free_port();
+		snprintf(listen, sizeof(listen),
+		    "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", s.port);
+		assert_int_equal(spawn(&s, socat, cases[i].mode, "admin",
+		    "s3cret"), 0);
+		echo_case("socat", s.port, cases[i].mode, cases[i].pass,
+		    cases[i].outcome, cases[i].detail);
+		stop(&s);
+	}
+	if (!tu_have("busybox"))
+		return;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.port = tu_free_port();
+		snprintf(port, sizeof(port), "%d", s.port);
+		assert_int_equal(spawn(&s, telnetd, cases[i].mode, "admin",
+		    "s3cret"), 0);
+		echo_case("telnetd", s.port, cases[i].mode, cases[i].pass,
+		    cases[i].outcome, cases[i].detail);
+		stop(&s);
+	}
+}
+
 static void
 test_lua(void **state)
 {
@@ -331,6 +412,7 @@ main(void)
 		cmocka_unit_test_teardown(test_endless_banner, teardown),
 		cmocka_unit_test_teardown(test_refused_silent_reset, teardown),
 		cmocka_unit_test_teardown(test_lua, teardown),
+		cmocka_unit_test_teardown(test_echoed_password, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
