@@ -59,6 +59,16 @@ const char *assay_http_response_redirect(const struct assay_http_response *r,
 	    int i);
 /* 1 when the redirect limit stopped the chain. */
 int	assay_http_response_redirect_limited(const struct assay_http_response *r);
+/*
+ * Requests stay on the device: the host of req->url and the addresses it
+ * resolved to once (every connection is pinned to them).  A redirect to
+ * another host or address, or to a scheme other than http/https, is not
+ * followed; the 3xx is the answer and this says why, e.g. "redirect to
+ * http://10.1.2.3/ refused: off the device" (borrowed; NULL when no
+ * redirect was refused).
+ */
+const char *assay_http_response_redirect_refused(
+	    const struct assay_http_response *r);
 /* TLS: 1 if the final URL used TLS; X509 verify result (0 = ok). */
 int	assay_http_response_tls(const struct assay_http_response *r);
 long	assay_http_response_tls_verify_result(const struct assay_http_response *r);

@@ -32,8 +32,16 @@ static pid_t pids[NSRV];
 static char *dir;
 static int port, tls_port;
 
+static int spawn_at(char *const argv[], const char *host, int p);
+
 static int
 spawn(char *const argv[], int p)
+{
+	return spawn_at(argv, "127.0.0.1", p);
+}
+
+static int
+spawn_at(char *const argv[], const char *host, int p)
 {
 	int i;
 
@@ -47,7 +55,7 @@ spawn(char *const argv[], int p)
 		_exit(127);
 	}
 	setpgid(pids[i], pids[i]);
-	return tu_wait_tcp("127.0.0.1", p, 5000);
+	return tu_wait_tcp(host, p, 5000);
 }
 
 static int
@@ -262,12 +270,74 @@ test_hostile(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * Requests stay on the device: a redirect to 127.0.0.2 (where a witness
+ * server counts every request) or to ftp:// is not followed and is named
+ * in redirect_refused; redirects to the same address or the same host
+ * name are followed.  The witness must never be hit.
+ */
+static void
+test_redirect_off_device(void **state)
+{
+	struct assay_budget *b = assay_budget_new(8, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 2000, 65536 };
+	char script[512], p1[16], p2[16], hits[600], code[2048], *seen;
+	char *redir[] = { "python3", script, "redirect", p1, p2, NULL };
+	char *witness[] = { "python3", script, "witness", p2, hits, NULL };
+	int q1 = tu_free_port(), q2 = tu_free_port();
+	size_t len = 0;
+
+	if (!tu_have("python3"))
+		skip();
+	dir = tu_mkdtemp("httpredir");
+	assert_non_null(dir);
+	snprintf(hits, sizeof(hits), "%s/hits", dir);
+	snprintf(script, sizeof(script), "%s", tu_src("tests/data/http_hostile.py"));
+	snprintf(p1, sizeof(p1), "%d", q1);
+	snprintf(p2, sizeof(p2), "%d", q2);
+	assert_int_equal(spawn(redir, q1), 0);
+	assert_int_equal(spawn_at(witness, "127.0.0.2", q2), 0);
+	snprintf(code, sizeof(code),
+	    "local base = 'http://127.0.0.1:%d'\n"
+	    "local r, e = net.http_request{url = base .. '/off', follow = true}\n"
+	    "assert(r, e)\n"
+	    "assert(r.status == 302 and #r.redirects == 0, r.status)\n"
+	    "assert(r.redirect_refused == 'redirect to http://127.0.0.2:%d/stolen"
+	    " refused: off the device', r.redirect_refused)\n"
+	    "r = assert(net.http_request{url = base .. '/ftp', follow = true})\n"
+	    "assert(r.status == 302 and r.redirect_refused =="
+	    " 'redirect to ftp://127.0.0.1/x refused: scheme ftp is not http or"
+	    " https', r.redirect_refused)\n"
+	    "r = assert(net.http_request{url = base .. '/same', follow = true})\n"
+	    "assert(r.status == 200 and r.body == 'end' and #r.redirects == 1"
+	    " and r.redirect_refused == nil)\n"
+	    /* by name: pinned to what localhost resolved to at the start */
+	    "r = assert(net.http_request{url = 'http://localhost:%d/name',"
+	    " follow = true})\n"
+	    "assert(r.status == 200 and r.body == 'end' and #r.redirects == 1,"
+	    " tostring(r.redirect_refused))\n"
+	    "r = assert(net.http_request{url = 'http://localhost:%d/off',"
+	    " follow = true})\n"
+	    "assert(r.status == 302 and r.redirect_refused:find('off the device'))\n"
+	    /* not following: nothing refused, nothing said */
+	    "r = assert(net.http_request{url = base .. '/off'})\n"
+	    "assert(r.status == 302 and r.redirect_refused == nil)\n",
+	    q1, q2, q1, q1);
+	run_lua(&env, code);
+	seen = tu_read_file(hits, &len);
+	if (seen != NULL && len > 0)
+		fail_msg("the off-device server was hit: %s", seen);
+	free(seen);
+	assay_budget_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_lighttpd, teardown),
 		cmocka_unit_test_teardown(test_hostile, teardown),
+		cmocka_unit_test_teardown(test_redirect_off_device, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
