@@ -255,6 +255,7 @@ struct run {
 	struct assay_cred_result	*res;
 	int				 timeout_ms;
 	size_t				 gone_after;
+	struct assay_http_baseline	 base;
 };
 
 static void
@@ -381,8 +382,9 @@ worker(void *arg)
 			    run->timeout_ms, &outcome, detail, sizeof(detail));
 			break;
 		default:
-			r = assay_probe_http_login(run->env, tg, u, p,
-			    run->timeout_ms, &outcome, detail, sizeof(detail));
+			r = assay_probe_http_login(run->env, tg, &run->base,
+			    u, p, run->timeout_ms, &outcome, detail,
+			    sizeof(detail));
 			break;
 		}
 		note_result(run, slot, r, outcome, detail,
@@ -444,6 +446,17 @@ assay_cred_run(const struct assay_probe_env *env,
 	run.gone_after = nth > GONE_AFTER ? (size_t)nth : GONE_AFTER;
 	pthread_mutex_init(&run.mu, NULL);
 	t0 = mono_s();
+	/* HTTP logins are judged against the answer to no valid login. */
+	if (tg->service > ASSAY_CRED_SSH && list->n > 0 &&
+	    (r = assay_probe_http_login_baseline(env, tg, run.timeout_ms,
+	    &run.base)) == 0 && !run.base.valid) {
+		snprintf(res->last_error, sizeof(res->last_error), "%s",
+		    run.base.why);
+		snprintf(res->untried_reason, sizeof(res->untried_reason),
+		    "device did not answer the request without credentials: "
+		    "%.180s", run.base.why);
+		nth = 0;
+	}
 	if (nth > 0 && (th = calloc((size_t)nth, sizeof(*th))) == NULL)
 		r = ASSAY_ERR_ALLOC;
 	for (i = 0; r == 0 && i < nth; i++) {

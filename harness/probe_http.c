@@ -8,6 +8,7 @@
  * the response truncated, reaching the header cap is a network failure
  * ("response headers exceed 65536 bytes").
  */
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -16,6 +17,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -633,23 +635,116 @@ out:
 	return r;
 }
 
-int
-assay_probe_http_login(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, const char *user, const char *password,
-    int timeout_ms, int *outcome, char *detail, size_t detail_len)
+/*
+ * The Location of a 3xx response resolved against url, as path?query
+ * (lowercased) into out; "" when there is none.
+ */
+static void
+location_of(const struct assay_http_response *resp, const char *url,
+    char *out, size_t outlen)
+{
+	const char *h = assay_buf_data(resp->headers), *p, *e;
+	char loc[1024], *path = NULL, *query = NULL, *c;
+	CURLU *u = NULL;
+	size_t n;
+
+	out[0] = '\0';
+	if (resp->status < 300 || resp->status > 399)
+		return;
+	for (p = h; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		if ((e = strchr(p, '\n')) == NULL)
+			e = p + strlen(p);
+		if (strncasecmp(p, "location:", 9) != 0)
+			continue;
+		p += 9;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+			n--;
+		if (n >= sizeof(loc))
+			n = sizeof(loc) - 1;
+		memcpy(loc, p, n);
+		loc[n] = '\0';
+		break;
+	}
+	if (*p == '\0')
+		return;
+	if ((u = curl_url()) == NULL ||
+	    curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, loc, CURLU_NON_SUPPORT_SCHEME) !=
+	    CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+		snprintf(out, outlen, "%s", loc);
+	else {
+		if (curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
+			query = NULL;
+		snprintf(out, outlen, "%s%s%s", path, query != NULL ? "?" : "",
+		    query != NULL ? query : "");
+	}
+	for (c = out; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	curl_free(path);
+	curl_free(query);
+	curl_url_cleanup(u);
+}
+
+/* Path of url, lowercased, into out. */
+static void
+path_of(const char *url, char *out, size_t outlen)
+{
+	CURLU *u;
+	char *path = NULL, *c;
+
+	out[0] = '\0';
+	if ((u = curl_url()) != NULL &&
+	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK)
+		snprintf(out, outlen, "%s", path);
+	for (c = out; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	curl_free(path);
+	curl_url_cleanup(u);
+}
+
+/*
+ * A redirect target that means "try again": a login, sign-in or error
+ * page, or the login URL itself.
+ */
+static int
+leads_to_login(const char *loc, const char *url)
+{
+	static const char *words[] = { "login", "logon", "signin", "sign-in",
+	    "sign_in", "error", "fail", "denied", "unauthori", "retry", NULL };
+	char self[512], path[512], *q;
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strstr(loc, words[i]) != NULL)
+			return 1;
+	path_of(url, self, sizeof(self));
+	snprintf(path, sizeof(path), "%s", loc);
+	if ((q = strchr(path, '?')) != NULL)
+		*q = '\0';
+	return self[0] != '\0' && strcmp(path, self) == 0;
+}
+
+/* Builds and performs the login request (user NULL: none for basic). */
+static int
+login_request(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, const char *user,
+    const char *password, int timeout_ms, struct assay_http_response **respp,
+    char *detail, size_t detail_len)
 {
 	static const char *form_hdr[] = {
 	    "Content-Type: application/x-www-form-urlencoded", NULL };
 	struct assay_http_request req;
-	struct assay_http_response *resp = NULL;
 	struct assay_buf *form = NULL;
-	const char *body;
 	CURL *h = NULL;
-	long st;
 	int r = 0;
 
-	*outcome = ASSAY_AUTH_UNREACHED;
-	detail[0] = '\0';
 	memset(&req, 0, sizeof(req));
 	req.url = tg->url;
 	req.timeout_ms = timeout_ms;
@@ -668,17 +763,76 @@ assay_probe_http_login(const struct assay_probe_env *env,
 		req.body = assay_buf_data(form);
 		req.body_len = assay_buf_len(form);
 		req.headers = form_hdr;
-	} else {
+	} else if (user != NULL) {
 		req.user = user;
 		req.password = password;
 		req.auth = tg->service == ASSAY_CRED_HTTP_DIGEST ?
 		    ASSAY_HTTP_AUTH_DIGEST : ASSAY_HTTP_AUTH_BASIC;
 	}
-	if ((r = assay_probe_http_request(env, &req, &resp, detail,
-	    detail_len)) != 0 || resp == NULL)
+	r = assay_probe_http_request(env, &req, respp, detail, detail_len);
+out:
+	if (form != NULL)	/* holds the password */
+		explicit_bzero((void *)(uintptr_t)assay_buf_data(form),
+		    assay_buf_len(form));
+	assay_buf_free(form);
+	curl_easy_cleanup(h);
+	return r;
+}
+
+int
+assay_probe_http_login_baseline(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, int timeout_ms,
+    struct assay_http_baseline *base)
+{
+	struct assay_http_response *resp = NULL;
+	unsigned char rnd[8];
+	char user[32], pass[32];
+	size_t i;
+	int r;
+
+	memset(base, 0, sizeof(*base));
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0x3c, sizeof(rnd));
+	snprintf(user, sizeof(user), "assay-");
+	for (i = 0; i < 4; i++)
+		snprintf(user + 6 + 2 * i, sizeof(user) - 6 - 2 * i, "%02x",
+		    rnd[i]);
+	for (i = 0; i < 4; i++)
+		snprintf(pass + 2 * i, sizeof(pass) - 2 * i, "%02x",
+		    rnd[4 + i]);
+	r = login_request(env, tg, tg->service == ASSAY_CRED_HTTP_FORM ?
+	    user : NULL, pass, timeout_ms, &resp, base->why, sizeof(base->why));
+	if (r == 0 && resp != NULL) {
+		base->valid = 1;
+		base->status = resp->status;
+		location_of(resp, tg->url, base->location,
+		    sizeof(base->location));
+	}
+	assay_http_response_free(resp);
+	return r;
+}
+
+int
+assay_probe_http_login(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, const struct assay_http_baseline *base,
+    const char *user, const char *password, int timeout_ms, int *outcome,
+    char *detail, size_t detail_len)
+{
+	struct assay_http_response *resp = NULL;
+	const char *body;
+	char loc[512];
+	long st, bst;
+	int r, form = tg->service == ASSAY_CRED_HTTP_FORM;
+
+	*outcome = ASSAY_AUTH_UNREACHED;
+	detail[0] = '\0';
+	if ((r = login_request(env, tg, user, password, timeout_ms, &resp,
+	    detail, detail_len)) != 0 || resp == NULL)
 		goto out;
 	st = resp->status;
+	bst = base != NULL && base->valid ? base->status : 0;
 	body = assay_buf_data(resp->body);
+	location_of(resp, tg->url, loc, sizeof(loc));
 	if (tg->failure_marker != NULL && strstr(body, tg->failure_marker)) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld, failure marker "
@@ -693,20 +847,55 @@ assay_probe_http_login(const struct assay_probe_env *env,
 		    ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld (success is %d)", st,
 		    tg->success_status);
-	} else if (st == 401 || st == 403) {
+	} else if (tg->failure_marker != NULL && st >= 200 && st < 300) {
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "accepted: status %ld, no failure "
+		    "marker in body", st);
+	} else if (!form && bst >= 200 && bst < 400) {
+		*outcome = ASSAY_AUTH_NO_PASSWORD;
+		snprintf(detail, detail_len, "no password to guess: %.200s "
+		    "answers %ld without credentials", tg->url, bst);
+	} else if (!form && bst != 401) {
+		snprintf(detail, detail_len, "not judged: without credentials "
+		    "the answer was %s%ld, not 401", bst == 0 ? "no answer " :
+		    "", bst);
+	} else if (st == 401) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status 401");
+	} else if (st == 403) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status 403 (the resource "
+		    "is forbidden, the password not accepted)");
+	} else if (st >= 400 && st < 500) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld", st);
-	} else if (st >= 200 && st < 400) {
+	} else if (st >= 300 && st < 400 && (loc[0] == '\0' ||
+	    leads_to_login(loc, tg->url))) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld to %.200s", st,
+		    loc[0] != '\0' ? loc : "nowhere");
+	} else if (st >= 300 && st < 400 && form && base != NULL &&
+	    base->valid && strcmp(loc, base->location) == 0) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld to %.200s, as "
+		    "for a wrong password", st, loc);
+	} else if (st >= 300 && st < 400) {
 		*outcome = ASSAY_AUTH_ACCEPTED;
-		snprintf(detail, detail_len, "accepted: status %ld", st);
-	} else {
-		*outcome = ASSAY_AUTH_UNREACHED;
+		snprintf(detail, detail_len, "accepted: status %ld to %.200s", st,
+		    loc);
+	} else if (st >= 200 && st < 300 && form && bst >= 200 && bst < 300) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld, as for a wrong "
+		    "password (give success_marker or failure_marker to judge "
+		    "this form)", st);
+	} else if (st >= 200 && st < 300) {
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "accepted: status %ld (%ld without "
+		    "valid credentials)", st, bst);
+	} else
 		snprintf(detail, detail_len, "unexpected status %ld", st);
-	}
 out:
 	assay_http_response_free(resp);
-	assay_buf_free(form);
-	curl_easy_cleanup(h);
 	return r;
 }
 

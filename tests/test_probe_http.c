@@ -331,6 +331,71 @@ test_redirect_off_device(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * Login judgement by the difference from the answer to no valid login:
+ * a 302 to /login?error is a rejection, credentials that turn 401 into
+ * 403 are not accepted, a resource that answers 200 to anyone has no
+ * password to guess, and a form that answers 200 whatever is sent is not
+ * "accepted" for every pair.  Before, every 2xx/3xx counted as accepted.
+ */
+static void
+test_login_judgement(void **state)
+{
+	struct assay_budget *b = assay_budget_new(8, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 2000, 65536 };
+	char script[512], p1[16], code[4096];
+	char *auth[] = { "python3", script, "auth", p1, NULL };
+	int q1 = tu_free_port();
+
+	if (!tu_have("python3"))
+		skip();
+	snprintf(script, sizeof(script), "%s", tu_src("tests/data/http_hostile.py"));
+	snprintf(p1, sizeof(p1), "%d", q1);
+	assert_int_equal(spawn(auth, q1), 0);
+	snprintf(code, sizeof(code),
+	    "local base = 'http://127.0.0.1:%d'\n"
+	    "local pairs = {{'root','x'},{'guest','guest'},{'admin','admin'},"
+	    " {'user','user'}}\n"
+	    "local function only_admin(r, e, what)\n"
+	    "  assert(r, e)\n"
+	    "  assert(#r.accepted == 1 and r.accepted[1][1] == 'admin', what ..':'"
+	    "   .. #r.accepted .. ' ' .. table.concat(r.outcomes, ','))\n"
+	    "  assert(r.rejected == 3 and r.unreached == 0, what)\n"
+	    "end\n"
+	    "local r, e = net.try_credentials{service = 'http-basic',"
+	    " url = base .. '/b302', pairs = pairs, concurrency = 1}\n"
+	    "only_admin(r, e, 'b302')\n"
+	    "r, e = net.try_credentials{service = 'http-basic',"
+	    " url = base .. '/b403', pairs = pairs, concurrency = 1}\n"
+	    "only_admin(r, e, 'b403')\n"
+	    "r, e = net.try_credentials{service = 'http-form',"
+	    " url = base .. '/f302', form = 'u=%%u&p=%%p', pairs = pairs,"
+	    " concurrency = 1}\n"
+	    "only_admin(r, e, 'f302')\n"
+	    /* open resource: nothing to guess, one attempt, rest untried */
+	    "r, e = net.try_credentials{service = 'http-basic',"
+	    " url = base .. '/open', pairs = pairs, concurrency = 1}\n"
+	    "assert(r, e)\n"
+	    "assert(#r.accepted == 0 and r.no_password == true and"
+	    " r.no_password_reason:find('answers 200 without credentials'),"
+	    " tostring(r.no_password_reason))\n"
+	    "assert(r.attempts == 1 and r.untried == 3)\n"
+	    /* a form that says 200 to everyone accepts no one */
+	    "r, e = net.try_credentials{service = 'http-form',"
+	    " url = base .. '/f200', form = 'u=%%u&p=%%p', pairs = pairs,"
+	    " concurrency = 1}\n"
+	    "assert(r and #r.accepted == 0 and r.rejected == 4, e)\n"
+	    /* the device never answers: nothing tried, said so */
+	    "r, e = net.try_credentials{service = 'http-basic',"
+	    " url = 'http://127.0.0.1:%d/', pairs = pairs}\n"
+	    "assert(r and r.attempts == 0 and r.untried == 4 and"
+	    " r.untried_reason:find('did not answer') and"
+	    " r.last_error == 'connection refused', e)\n",
+	    q1, tu_free_port());
+	run_lua(&env, code);
+	assay_budget_free(b);
+}
+
 int
 main(void)
 {
@@ -338,6 +403,7 @@ main(void)
 		cmocka_unit_test_teardown(test_lighttpd, teardown),
 		cmocka_unit_test_teardown(test_hostile, teardown),
 		cmocka_unit_test_teardown(test_redirect_off_device, teardown),
+		cmocka_unit_test_teardown(test_login_judgement, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
