@@ -6,7 +6,9 @@
  * and maximum versions so legacy protocols and weak suites can be seen.
  * SSLv3 is not compiled into Debian's OpenSSL: it is probed with a
  * hand-built ClientHello, and reported "not testable" when that gets no
- * usable answer, never "not supported".
+ * usable answer, never "not supported".  TLS 1.0-1.2 versions whose
+ * OpenSSL hello is refused are asked again with a hand-built hello that
+ * also offers the legacy suites OpenSSL 3 cannot (3DES, RC4 ...).
  *
  * As in probe_tcp.h, expected outcomes (refused, reset, alert, timeout,
  * a non-TLS peer) are values: functions return 0 and set `reason';
@@ -106,8 +108,20 @@ int	assay_probe_tls_enumerate(const struct assay_probe_env *env,
 void	assay_tls_scan_free(struct assay_tls_scan *scan);
 /* ASSAY_TLS_ACCEPTED, _REJECTED, _NOT_TESTABLE or _UNTESTED for v. */
 int		 assay_tls_scan_version(const struct assay_tls_scan *scan, int v);
-/* Why v was rejected or not testable (borrowed; "" if accepted). */
+/*
+ * Why v was refused or not testable, or how it was accepted when only a
+ * hand-built hello got a ServerHello ("accepted a hand-built hello (suite
+ * DES-CBC3-SHA); OpenSSL's hello: ..."); "" when OpenSSL's hello was
+ * accepted.  Borrowed.  A version is reported refused only when a hello
+ * offering every suite we know (OpenSSL's and the legacy ones OpenSSL 3
+ * lacks: 3DES, RC4, DES, IDEA, SEED, export, NULL) was refused by an
+ * alert, another version or a close; a timeout or connect failure is
+ * not testable.
+ */
 const char	*assay_tls_scan_version_note(const struct assay_tls_scan *scan,
+		    int v);
+/* 1 when v was accepted only by a hand-built hello (legacy suites). */
+int		 assay_tls_scan_version_legacy(const struct assay_tls_scan *scan,
 		    int v);
 size_t		 assay_tls_scan_ncipher(const struct assay_tls_scan *scan, int v);
 /* OpenSSL name of the i-th accepted suite of v (borrowed). */
