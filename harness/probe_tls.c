@@ -43,6 +43,7 @@
 #define MAX_PARALLEL	32
 
 struct cert {
+	char	 sha256[65];	/* of the DER, lowercase hex */
 	char	*subject;
 	char	*issuer;
 	char	*key_type;
@@ -117,6 +118,8 @@ struct att {
 	int		 ver;		/* ASSAY_TLS_* or ASSAY_TLS_ANY */
 	const char	*cipher;	/* single suite offered, or NULL */
 	unsigned int	 cipher_id;	/* its two-byte code */
+	const char	*sigalgs;	/* restrict signature algorithms */
+	const char	*auth_ciphers;	/* and TLS <= 1.2 suites to match */
 	const unsigned int *suites;	/* K_RAW: the suites offered */
 	size_t		 nsuites;
 	unsigned char	 raw[160];	/* K_RAW: start of the reply */
@@ -294,6 +297,19 @@ is_address(const char *s)
 	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
 }
 
+static void
+fingerprint(X509 *x, char *out, size_t outlen)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+
+	out[0] = '\0';
+	if (X509_digest(x, EVP_sha256(), md, &len) != 1)
+		return;
+	for (i = 0; i < len && 2 * i + 2 < outlen; i++)
+		snprintf(out + 2 * i, outlen - 2 * i, "%02x", md[i]);
+}
+
 /* Collects the details of a completed handshake.  NULL on allocation failure. */
 static struct assay_tls_info *
 info_from_ssl(SSL *ssl, const char *match_name)
@@ -360,6 +376,7 @@ info_from_ssl(SSL *ssl, const char *match_name)
 		time_str(X509_get0_notAfter(x), ce->not_after,
 		    sizeof(ce->not_after));
 		ce->self_signed = X509_self_signed(x, 1) == 1;
+		fingerprint(x, ce->sha256, sizeof(ce->sha256));
 	}
 	if (n > 0 && match_name != NULL) {
 		x = sk_X509_value(sk, 0);
@@ -798,6 +815,12 @@ begin(struct batch *bt, struct att *a)
 	SSL_set_connect_state(a->ssl);
 	if (bt->sni != NULL)
 		SSL_set_tlsext_host_name(a->ssl, bt->sni);
+	if (a->sigalgs != NULL && (!SSL_set1_sigalgs_list(a->ssl, a->sigalgs) ||
+	    !SSL_set_cipher_list(a->ssl, a->auth_ciphers))) {
+		att_end(bt, a, O_NETFAIL, "no suite for these signature "
+		    "algorithms");
+		return;
+	}
 	if (a->cipher != NULL) {
 		if (a->ver == ASSAY_TLS_1_3) {
 			if (!SSL_set_ciphersuites(a->ssl, a->cipher)) {
@@ -1094,6 +1117,169 @@ assay_probe_tls_handshake(const struct assay_probe_env *env,
 	return r;
 }
 
+/*
+ * Signature-algorithm families a server may hold a certificate for.  One
+ * handshake each, offering only that family's signature algorithms (and,
+ * up to TLS 1.2, only suites it can authenticate), makes a server with
+ * several certificates show each of them.
+ */
+static const struct family {
+	const char	*name;
+	const char	*sigalgs;
+	const char	*ciphers;
+} families[] = {
+	{ "RSA", "RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA+SHA224:RSA+SHA1:"
+	    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
+	    "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512",
+	    "aRSA:@SECLEVEL=0" },
+	{ "ECDSA", "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ECDSA+SHA224:"
+	    "ECDSA+SHA1", "aECDSA:@SECLEVEL=0" },
+	{ "EdDSA", "ed25519:ed448", "aECDSA:@SECLEVEL=0" },
+	{ "DSA", "DSA+SHA256:DSA+SHA384:DSA+SHA512:DSA+SHA224:DSA+SHA1",
+	    "aDSS:@SECLEVEL=0" },
+};
+#define NFAMILIES	(sizeof(families) / sizeof(families[0]))
+
+struct assay_tls_certs {
+	struct {
+		const char		*family;
+		struct assay_tls_info	*info;
+	}			 c[NFAMILIES];
+	size_t			 n;
+	struct {
+		const char	*family;
+		char		 why[REASON_MAX];
+	}			 failed[NFAMILIES];
+	size_t			 nfailed;
+};
+
+void
+assay_tls_certs_free(struct assay_tls_certs *certs)
+{
+	size_t i;
+
+	if (certs == NULL)
+		return;
+	for (i = 0; i < certs->n; i++)
+		assay_tls_info_free(certs->c[i].info);
+	free(certs);
+}
+
+int
+assay_probe_tls_certificates(const struct assay_probe_env *env,
+    const char *host, unsigned int port, const char *servername,
+    const char *match_name, int v, int timeout_ms, size_t max_read,
+    struct assay_tls_certs **certsp, char *reason, size_t reasonlen)
+{
+	struct assay_tls_certs *certs = NULL;
+	struct att a[NFAMILIES];
+	struct batch bt;
+	size_t i, k;
+	int r, conc, dup;
+
+	*certsp = NULL;
+	reason[0] = '\0';
+	memset(a, 0, sizeof(a));
+	if (host == NULL || port < 1 || port > 65535 ||
+	    (v != ASSAY_TLS_ANY && (v < ASSAY_TLS_1_0 || v > ASSAY_TLS_1_3)))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((r = batch_init(&bt, env, host, port, servername, timeout_ms,
+	    max_read, reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	bt.match_name = match_name != NULL ? match_name :
+	    bt.sni != NULL ? bt.sni : host;
+	r = ASSAY_ERR_ALLOC;
+	if ((certs = calloc(1, sizeof(*certs))) == NULL)
+		goto out;
+	for (i = 0; i < NFAMILIES; i++) {
+		a[i].kind = K_TLS;
+		a[i].ver = v;
+		a[i].full = 1;
+		a[i].sigalgs = families[i].sigalgs;
+		a[i].auth_ciphers = families[i].ciphers;
+	}
+	conc = env != NULL && env->budget != NULL ?
+	    assay_budget_max_connections(env->budget) : (int)NFAMILIES;
+	if ((r = run_batch(&bt, a, NFAMILIES, conc)) != 0)
+		goto out;
+	for (i = 0; i < NFAMILIES; i++) {
+		if (a[i].outcome == O_NETFAIL &&
+		    strcmp(a[i].why, "out of memory") == 0) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (a[i].outcome != O_ACCEPTED || a[i].info == NULL ||
+		    a[i].info->nchain == 0) {
+			certs->failed[certs->nfailed].family = families[i].name;
+			snprintf(certs->failed[certs->nfailed++].why,
+			    sizeof(certs->failed[0].why), "%s", a[i].outcome ==
+			    O_ACCEPTED ? "no certificate" : a[i].why);
+			continue;
+		}
+		/* The same leaf for two families is listed once. */
+		for (k = 0, dup = 0; k < certs->n; k++)
+			dup |= strcmp(certs->c[k].info->chain[0].sha256,
+			    a[i].info->chain[0].sha256) == 0;
+		if (dup)
+			continue;
+		certs->c[certs->n].family = families[i].name;
+		certs->c[certs->n++].info = a[i].info;
+		a[i].info = NULL;
+	}
+	if (certs->n == 0)
+		snprintf(reason, reasonlen, "%s", certs->nfailed > 0 ?
+		    certs->failed[0].why : "no certificate");
+	else {
+		*certsp = certs;
+		certs = NULL;
+	}
+	r = 0;
+ out:
+	for (i = 0; i < NFAMILIES; i++)
+		assay_tls_info_free(a[i].info);
+	assay_tls_certs_free(certs);
+	batch_free(&bt);
+	return r;
+}
+
+size_t
+assay_tls_certs_count(const struct assay_tls_certs *certs)
+{
+	return certs == NULL ? 0 : certs->n;
+}
+
+const char *
+assay_tls_certs_family(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->n ? NULL : certs->c[i].family;
+}
+
+const struct assay_tls_info *
+assay_tls_certs_info(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->n ? NULL : certs->c[i].info;
+}
+
+size_t
+assay_tls_certs_failed_count(const struct assay_tls_certs *certs)
+{
+	return certs == NULL ? 0 : certs->nfailed;
+}
+
+const char *
+assay_tls_certs_failed_family(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->nfailed ? NULL :
+	    certs->failed[i].family;
+}
+
+const char *
+assay_tls_certs_failed_reason(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->nfailed ? NULL :
+	    certs->failed[i].why;
+}
+
 #define INFO_CERT(field)						\
 	(info == NULL || i >= info->nchain ? NULL : info->chain[i].field)
 
@@ -1173,6 +1359,12 @@ const char *
 assay_tls_info_cert_not_after(const struct assay_tls_info *info, size_t i)
 {
 	return INFO_CERT(not_after);
+}
+
+const char *
+assay_tls_info_cert_sha256(const struct assay_tls_info *info, size_t i)
+{
+	return info == NULL || i >= info->nchain ? NULL : info->chain[i].sha256;
 }
 
 int
@@ -1627,6 +1819,106 @@ push_fail(lua_State *L, int r, const char *reason)
 	return 2;
 }
 
+/* Pushes the list of certificates of info, leaf first. */
+static void
+push_chain(lua_State *L, const struct assay_tls_info *info)
+{
+	size_t i, n = assay_tls_info_chain_len(info);
+
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_createtable(L, 0, 9);
+		setstr(L, "subject", assay_tls_info_cert_subject(info, i));
+		setstr(L, "issuer", assay_tls_info_cert_issuer(info, i));
+		setstr(L, "key_type", assay_tls_info_cert_key_type(info, i));
+		lua_pushinteger(L, assay_tls_info_cert_key_bits(info, i));
+		lua_setfield(L, -2, "key_bits");
+		setstr(L, "signature_algorithm",
+		    assay_tls_info_cert_sig_alg(info, i));
+		setstr(L, "not_before", assay_tls_info_cert_not_before(info, i));
+		setstr(L, "not_after", assay_tls_info_cert_not_after(info, i));
+		lua_pushboolean(L, assay_tls_info_cert_self_signed(info, i));
+		lua_setfield(L, -2, "self_signed");
+		setstr(L, "sha256", assay_tls_info_cert_sha256(info, i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static int
+certs_gc(lua_State *L)
+{
+	struct assay_tls_certs **pp = lua_touserdata(L, 1);
+
+	if (pp != NULL && *pp != NULL) {
+		assay_tls_certs_free(*pp);
+		*pp = NULL;
+	}
+	return 0;
+}
+
+/*
+ * Sets certificates (one entry per distinct leaf, with the family of
+ * signature algorithms that showed it) and certificates_failed (family ->
+ * why) in the table on top of the stack.
+ */
+static void
+push_certificates(lua_State *L, const struct assay_probe_env *env,
+    const char *host, unsigned int port, const char *sni, const char *match,
+    int v, int timeout_ms, size_t max_bytes)
+{
+	struct assay_tls_certs **cp;
+	const struct assay_tls_info *ci;
+	char reason[REASON_MAX] = "";
+	size_t i, n;
+	int r;
+
+	cp = lua_newuserdatauv(L, sizeof(*cp), 0);
+	*cp = NULL;
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, certs_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	r = assay_probe_tls_certificates(env, host, port, sni, match, v,
+	    timeout_ms, max_bytes, cp, reason, sizeof(reason));
+	n = assay_tls_certs_count(*cp);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		ci = assay_tls_certs_info(*cp, i);
+		lua_createtable(L, 0, 8);
+		setstr(L, "family", assay_tls_certs_family(*cp, i));
+		setstr(L, "protocol", assay_tls_info_protocol(ci));
+		setstr(L, "cipher", assay_tls_info_cipher(ci));
+		setstr(L, "subject", assay_tls_info_cert_subject(ci, 0));
+		setstr(L, "key_type", assay_tls_info_cert_key_type(ci, 0));
+		lua_pushinteger(L, assay_tls_info_cert_key_bits(ci, 0));
+		lua_setfield(L, -2, "key_bits");
+		setstr(L, "sha256", assay_tls_info_cert_sha256(ci, 0));
+		if (assay_tls_info_hostname_match(ci) >= 0) {
+			lua_pushboolean(L, assay_tls_info_hostname_match(ci));
+			lua_setfield(L, -2, "hostname_match");
+		}
+		push_chain(L, ci);
+		lua_setfield(L, -2, "chain");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -3, "certificates");
+	lua_createtable(L, 0, 4);
+	if (r != 0) {
+		lua_pushfstring(L, "probe error: %s", assay_strerror(r));
+		lua_setfield(L, -2, "all");
+	}
+	for (i = 0; i < assay_tls_certs_failed_count(*cp); i++) {
+		lua_pushstring(L, assay_tls_certs_failed_reason(*cp, i));
+		lua_setfield(L, -2, assay_tls_certs_failed_family(*cp, i));
+	}
+	if (*cp == NULL && r == 0 && reason[0] != '\0') {
+		lua_pushstring(L, reason);
+		lua_setfield(L, -2, "all");
+	}
+	lua_setfield(L, -3, "certificates_failed");
+	lua_pop(L, 1);	/* the userdatum; __gc frees the list */
+}
+
 /* Frees the info when the Lua value holding it is collected. */
 static int
 info_gc(lua_State *L)
@@ -1649,8 +1941,7 @@ l_tls_handshake(lua_State *L)
 	const char *host = luaL_checkstring(L, 1);
 	lua_Integer port = luaL_checkinteger(L, 2);
 	const char *sni, *vname, *match;
-	size_t i, n;
-	int v = ASSAY_TLS_ANY, r, timeout_ms, max_bytes, m;
+	int v = ASSAY_TLS_ANY, r, timeout_ms, max_bytes, m, with_certs = 1;
 
 	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
 	if (!lua_isnoneornil(L, 3))
@@ -1661,6 +1952,12 @@ l_tls_handshake(lua_State *L)
 	vname = opt_str(L, 3, "version");
 	timeout_ms = opt_int(L, 3, "timeout_ms", 0);
 	max_bytes = opt_int(L, 3, "max_bytes", 0);
+	if (lua_type(L, 3) == LUA_TTABLE) {
+		lua_getfield(L, 3, "certificates");
+		if (!lua_isnil(L, -1))
+			with_certs = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
 	if (vname != NULL && ((v = assay_tls_version_from_name(vname)) < 0 ||
 	    v == ASSAY_TLS_SSL3))
 		return luaL_error(L, "option version: \"%s\" is not one of "
@@ -1686,24 +1983,11 @@ l_tls_handshake(lua_State *L)
 		lua_setfield(L, -2, "hostname_match");
 	}
 	setstr(L, "match_name", assay_tls_info_match_name(*pp));
-	n = assay_tls_info_chain_len(*pp);
-	lua_createtable(L, (int)n, 0);
-	for (i = 0; i < n; i++) {
-		lua_createtable(L, 0, 8);
-		setstr(L, "subject", assay_tls_info_cert_subject(*pp, i));
-		setstr(L, "issuer", assay_tls_info_cert_issuer(*pp, i));
-		setstr(L, "key_type", assay_tls_info_cert_key_type(*pp, i));
-		lua_pushinteger(L, assay_tls_info_cert_key_bits(*pp, i));
-		lua_setfield(L, -2, "key_bits");
-		setstr(L, "signature_algorithm",
-		    assay_tls_info_cert_sig_alg(*pp, i));
-		setstr(L, "not_before", assay_tls_info_cert_not_before(*pp, i));
-		setstr(L, "not_after", assay_tls_info_cert_not_after(*pp, i));
-		lua_pushboolean(L, assay_tls_info_cert_self_signed(*pp, i));
-		lua_setfield(L, -2, "self_signed");
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
+	push_chain(L, *pp);
 	lua_setfield(L, -2, "chain");
+	if (with_certs)
+		push_certificates(L, env, host, (unsigned int)port, sni, match,
+		    v, timeout_ms, (size_t)max_bytes);
 	return 1;
 }
 

@@ -89,6 +89,39 @@ const char	*assay_tls_info_cert_not_after(const struct assay_tls_info *info,
 		    size_t i);
 int		 assay_tls_info_cert_self_signed(const struct assay_tls_info *info,
 		    size_t i);
+/* SHA-256 of the certificate's DER, lowercase hex (borrowed). */
+const char	*assay_tls_info_cert_sha256(const struct assay_tls_info *info,
+		    size_t i);
+
+/*
+ * Every certificate the server holds, as far as signature algorithms can
+ * make it show them: one full handshake per family (RSA incl. RSA-PSS,
+ * ECDSA, EdDSA, DSA) offering only that family's signature algorithms
+ * and, up to TLS 1.2, only suites it authenticates.  Distinct leaves are
+ * kept (by SHA-256), each with the family that showed it; families whose
+ * handshake failed are listed with the reason.  Arguments as for
+ * assay_probe_tls_handshake().  On 0, *certsp (free with
+ * assay_tls_certs_free()) or NULL with reason set when no family got a
+ * certificate.
+ */
+struct assay_tls_certs;
+int	assay_probe_tls_certificates(const struct assay_probe_env *env,
+	    const char *host, unsigned int port, const char *servername,
+	    const char *match_name, int v, int timeout_ms, size_t max_read,
+	    struct assay_tls_certs **certsp, char *reason, size_t reasonlen);
+void	assay_tls_certs_free(struct assay_tls_certs *certs);
+size_t	assay_tls_certs_count(const struct assay_tls_certs *certs);
+/* "RSA", "ECDSA", "EdDSA", "DSA" (static). */
+const char *assay_tls_certs_family(const struct assay_tls_certs *certs,
+	    size_t i);
+/* The handshake that showed the i-th leaf (borrowed, chain leaf first). */
+const struct assay_tls_info *assay_tls_certs_info(
+	    const struct assay_tls_certs *certs, size_t i);
+size_t	assay_tls_certs_failed_count(const struct assay_tls_certs *certs);
+const char *assay_tls_certs_failed_family(const struct assay_tls_certs *certs,
+	    size_t i);
+const char *assay_tls_certs_failed_reason(const struct assay_tls_certs *certs,
+	    size_t i);
 
 /*
  * Enumerates accepted versions (SSLv3 by raw ClientHello, TLS 1.0-1.3

@@ -647,6 +647,97 @@ test_enumerate_all_timeouts(void **state)
 	server_stop(s);
 }
 
+/*
+ * A server with both an RSA and an ECDSA certificate (openssl s_server
+ * -cert/-dcert) shows both: one handshake per signature-algorithm family.
+ * Before, only the certificate of the default handshake was reported.
+ */
+static void
+test_rsa_and_ecdsa_certificates(void **state)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 5000, 65536 };
+	struct assay_tls_certs *certs = NULL;
+	const struct assay_tls_info *ci;
+	char why[ASSAY_PROBE_REASON_MAX], acc[64], cert[512], key[512];
+	char dcert[512], dkey[512], cmd[1024], script[2048];
+	int port, rsa = 0, ec = 0;
+	size_t i;
+	lua_State *L;
+	pid_t pid;
+
+	if (dir == NULL)
+		skip();
+	snprintf(cmd, sizeof(cmd), "cd '%s' && openssl req -x509 -newkey ec "
+	    "-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout eckey.pem "
+	    "-out eccert.pem -days 30 -subj /CN=device.example >/dev/null 2>&1",
+	    dir);
+	assert_int_equal(tu_run(cmd, NULL), 0);
+	port = tu_free_port();
+	snprintf(acc, sizeof(acc), "127.0.0.1:%d", port);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(dcert, sizeof(dcert), "%s/eccert.pem", dir);
+	snprintf(dkey, sizeof(dkey), "%s/eckey.pem", dir);
+	if ((pid = fork()) == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(126);
+		execlp("openssl", "openssl", "s_server", "-quiet", "-www",
+		    "-accept", acc, "-cert", cert, "-key", key, "-dcert", dcert,
+		    "-dkey", dkey, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(tu_wait_tcp("127.0.0.1", port, 10000), 0);
+
+	assert_int_equal(assay_probe_tls_certificates(&env, "127.0.0.1", port,
+	    NULL, NULL, ASSAY_TLS_ANY, 3000, 0, &certs, why, sizeof(why)), 0);
+	assert_non_null(certs);
+	assert_int_equal(assay_tls_certs_count(certs), 2);
+	for (i = 0; i < assay_tls_certs_count(certs); i++) {
+		ci = assay_tls_certs_info(certs, i);
+		print_message("%s: %s %d %s\n", assay_tls_certs_family(certs, i),
+		    assay_tls_info_cert_key_type(ci, 0),
+		    assay_tls_info_cert_key_bits(ci, 0),
+		    assay_tls_info_cert_sha256(ci, 0));
+		if (strcmp(assay_tls_info_cert_key_type(ci, 0), "RSA") == 0 &&
+		    assay_tls_info_cert_key_bits(ci, 0) == 2048)
+			rsa++;
+		if (strcmp(assay_tls_info_cert_key_type(ci, 0), "EC") == 0 &&
+		    assay_tls_info_cert_key_bits(ci, 0) == 256)
+			ec++;
+	}
+	assert_int_equal(rsa, 1);
+	assert_int_equal(ec, 1);
+	assay_tls_certs_free(certs);
+
+	L = luaL_newstate();
+	luaL_openlibs(L);
+	assay_probe_env_set(L, &env);
+	lua_newtable(L);
+	assay_probe_tls_lua_register(L);
+	lua_setglobal(L, "net");
+	snprintf(script, sizeof(script),
+	    "local h = assert(net.tls_handshake('127.0.0.1', %d))\n"
+	    "assert(#h.certificates == 2, #h.certificates)\n"
+	    "local seen = {}\n"
+	    "for _, c in ipairs(h.certificates) do\n"
+	    "  seen[c.family .. ' ' .. c.key_type .. ' ' .. c.key_bits] = true\n"
+	    "  assert(#c.sha256 == 64 and c.chain[1].sha256 == c.sha256)\n"
+	    "end\n"
+	    "assert(seen['RSA RSA 2048'] and seen['ECDSA EC 256'])\n"
+	    "assert(h.certificates_failed.DSA)\n"
+	    "local h2 = assert(net.tls_handshake('127.0.0.1', %d, "
+	    "  {version = 'TLSv1.2'}))\n"
+	    "assert(#h2.certificates == 2)\n"
+	    "local h3 = assert(net.tls_handshake('127.0.0.1', %d, "
+	    "  {certificates = false}))\n"
+	    "assert(h3.certificates == nil)\n"
+	    "return 'ok'\n", port, port, port);
+	if (luaL_dostring(L, script) != LUA_OK)
+		fail_msg("lua: %s", lua_tostring(L, -1));
+	lua_close(L);
+	kill_wait(pid);
+}
+
 int
 main(void)
 {
@@ -657,6 +748,7 @@ main(void)
 		cmocka_unit_test(test_lua_binding),
 		cmocka_unit_test(test_enumerate_legacy_only),
 		cmocka_unit_test(test_enumerate_all_timeouts),
+		cmocka_unit_test(test_rsa_and_ecdsa_certificates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
