@@ -821,6 +821,7 @@ assay_probe_http_login(const struct assay_probe_env *env,
 	struct assay_http_response *resp = NULL;
 	const char *body;
 	char loc[512];
+	size_t blen;
 	long st, bst;
 	int r, form = tg->service == ASSAY_CRED_HTTP_FORM;
 
@@ -833,12 +834,15 @@ assay_probe_http_login(const struct assay_probe_env *env,
 	bst = base != NULL && base->valid ? base->status : 0;
 	body = assay_buf_data(resp->body);
 	location_of(resp, tg->url, loc, sizeof(loc));
-	if (tg->failure_marker != NULL && strstr(body, tg->failure_marker)) {
+	blen = assay_buf_len(resp->body);
+	if (tg->failure_marker != NULL && assay_probe_find(body, blen,
+	    tg->failure_marker, strlen(tg->failure_marker), 0) >= 0) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld, failure marker "
 		    "in body", st);
 	} else if (tg->success_marker != NULL) {
-		*outcome = strstr(body, tg->success_marker) != NULL ?
+		*outcome = assay_probe_find(body, blen, tg->success_marker,
+		    strlen(tg->success_marker), 0) >= 0 ?
 		    ASSAY_AUTH_ACCEPTED : ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld, success marker %s", st,
 		    *outcome == ASSAY_AUTH_ACCEPTED ? "found" : "absent");

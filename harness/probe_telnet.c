@@ -60,6 +60,16 @@ struct assay_telnet {
 	unsigned char	 answered[2][32];	/* [DO/WILL] bitmaps */
 	char		 screen[SCREEN_MAX + 1];
 	size_t		 slen;
+	/*
+	 * Kept as bytes arrive, so no check rescans the screen: whether a
+	 * line break came since the last clear, where the last line starts,
+	 * and how far the rejection and nonce searches have looked.
+	 */
+	int		 seen_break;
+	size_t		 line_start;
+	size_t		 rej_from;
+	int		 rejected;
+	size_t		 nonce_from;
 	char		 channel[96];
 };
 
@@ -241,18 +251,33 @@ send_all(struct assay_telnet *t, const void *p, size_t len)
 	return 0;
 }
 
+static size_t
+shifted(size_t off, size_t by)
+{
+	return off > by ? off - by : 0;
+}
+
 static void
 screen_add(struct assay_telnet *t, unsigned char ch)
 {
+	size_t by = SCREEN_MAX - 1024;
+
 	if (ch == '\0')
 		return;
 	if (t->slen == SCREEN_MAX) {
 		/* Keep the newest 1 KiB: prompts are at the end. */
-		memmove(t->screen, t->screen + SCREEN_MAX - 1024, 1024);
+		memmove(t->screen, t->screen + by, 1024);
 		t->slen = 1024;
+		t->line_start = shifted(t->line_start, by);
+		t->rej_from = shifted(t->rej_from, by);
+		t->nonce_from = shifted(t->nonce_from, by);
 	}
 	t->screen[t->slen++] = (char)ch;
 	t->screen[t->slen] = '\0';
+	if (ch == '\n' || ch == '\r') {
+		t->seen_break = 1;
+		t->line_start = t->slen;
+	}
 }
 
 static void
@@ -260,6 +285,28 @@ screen_clear(struct assay_telnet *t)
 {
 	t->slen = 0;
 	t->screen[0] = '\0';
+	t->seen_break = 0;
+	t->line_start = 0;
+	t->rej_from = 0;
+	t->rejected = 0;
+	t->nonce_from = 0;
+}
+
+/*
+ * Searches the text that arrived since the last call (plus an overlap
+ * for a match split across reads) for needle; *from remembers where the
+ * search got to.  Linear in the bytes received overall.
+ */
+static int
+screen_find(const struct assay_telnet *t, size_t *from, const char *needle,
+    int nocase)
+{
+	size_t n = strlen(needle), start;
+
+	start = *from > n - 1 ? *from - (n - 1) : 0;
+	*from = t->slen;
+	return assay_probe_find(t->screen + start, t->slen - start, needle, n,
+	    nocase) >= 0;
 }
 
 /* Feeds received bytes through the IAC machine; answers go to reply. */
@@ -379,17 +426,19 @@ pump(struct assay_telnet *t, long long deadline)
 	return 1;
 }
 
-/* The last line of the screen, trailing blanks cut, lowercased into out. */
+/*
+ * The last line of the screen (from the last line break), trailing
+ * blanks cut, lowercased into out; a longer line keeps its end.  Costs
+ * at most outlen steps, however long the screen.
+ */
 static void
 last_line(const struct assay_telnet *t, char *out, size_t outlen)
 {
-	size_t end = t->slen, start, i, n;
+	size_t end = t->slen, start = t->line_start, i, n;
 
-	while (end > 0 && (t->screen[end - 1] == ' ' || t->screen[end - 1] == '\t'))
+	while (end > start && (t->screen[end - 1] == ' ' ||
+	    t->screen[end - 1] == '\t'))
 		end--;
-	start = end;
-	while (start > 0 && t->screen[start - 1] != '\n' && t->screen[start - 1] != '\r')
-		start--;
 	n = end - start;
 	if (n >= outlen)
 		n = outlen - 1;
@@ -425,40 +474,37 @@ is_password_prompt(const char *ll)
 }
 
 static int
-is_rejection(const struct assay_telnet *t)
+is_rejection(struct assay_telnet *t)
 {
 	static const char *words[] = { "incorrect", "invalid", "fail",
 	    "denied", "wrong", "bad password", "not allowed", NULL };
+	size_t from;
 	int i;
 
-	for (i = 0; words[i] != NULL; i++)
-		if (strcasestr(t->screen, words[i]) != NULL)
-			return 1;
-	return 0;
+	if (t->rejected)
+		return 1;
+	for (i = 0; words[i] != NULL; i++) {
+		from = t->rej_from;
+		if (screen_find(t, &from, words[i], 1))
+			t->rejected = 1;
+	}
+	t->rej_from = t->slen;
+	return t->rejected;
 }
 
 /*
  * A shell prompt: the last line ends in # $ > or %, and a line break
- * came before it since the screen was cleared (when we sent the user
- * name or password).  The line our input was echoed on never counts,
- * whatever the device printed into it: a device that echoes "secret$"
- * has not shown a prompt.
+ * came since the screen was cleared (when we sent the user name or
+ * password), so the line starts after the one our input was echoed on:
+ * that line never counts, whatever the device printed into it (a device
+ * that echoes "secret$" has not shown a prompt).
  */
 static int
 is_shell_prompt(const struct assay_telnet *t, const char *ll)
 {
-	size_t n = strlen(ll), end = t->slen, i;
+	size_t n = strlen(ll);
 
-	if (n == 0 || strchr("#$>%", ll[n - 1]) == NULL)
-		return 0;
-	while (end > 0 && (t->screen[end - 1] == ' ' ||
-	    t->screen[end - 1] == '\t'))
-		end--;
-	for (i = 0; i < end; i++)
-		if (t->screen[i] == '\n' || t->screen[i] == '\r')
-			break;
-	/* The prompt's line must start after the first line break. */
-	return i < end && end - n > i;
+	return n > 0 && strchr("#$>%", ll[n - 1]) != NULL && t->seen_break;
 }
 
 static void
@@ -534,7 +580,7 @@ confirm(struct assay_telnet *t)
 		return 0;
 	end = assay_probe_now_ms() + t->timeout_ms;
 	for (;;) {
-		if (strstr(t->screen, want) != NULL) {
+		if (screen_find(t, &t->nonce_from, want, 0)) {
 			t->confirmed = 1;
 			return 1;
 		}
@@ -620,7 +666,8 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		 * command's output makes it a login then.
 		 */
 		last_line(t, ll, sizeof(ll));
-		echoed = password[0] != '\0' && strcasestr(ll, password) != NULL;
+		echoed = password[0] != '\0' && assay_probe_find(ll, strlen(ll),
+		    password, strlen(password), 1) >= 0;
 		if ((c = confirm(t)) == 0) {
 			*outcome = ASSAY_AUTH_REJECTED;
 			snprintf(detail, detail_len, "rejected after a prompt-like "

@@ -4,6 +4,12 @@
  */
 #include <setjmp.h>
 #include <signal.h>
+#include <pthread.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -367,6 +373,90 @@ test_echoed_password(void **state)
 	}
 }
 
+/* A device that answers the password with 1 MiB of near-rejections. */
+struct hostile {
+	int		lfd, port;
+	pthread_t	th;
+};
+
+static int
+read_line(int fd)
+{
+	char c;
+
+	do {
+		if (read(fd, &c, 1) != 1)
+			return -1;
+	} while (c != '\n');
+	return 0;
+}
+
+static void *
+hostile_serve(void *arg)
+{
+	struct hostile *h = arg;
+	char chunk[64];
+	size_t i, sent = 0;
+	int fd, one = 1;
+
+	if ((fd = accept(h->lfd, NULL, NULL)) < 0)
+		return NULL;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (i = 0; i < sizeof(chunk); i += 8)
+		memcpy(chunk + i, "InCorRec", 8);
+	if (write(fd, "login: ", 7) != 7 || read_line(fd) != 0 ||
+	    write(fd, "Password: ", 10) != 10 || read_line(fd) != 0)
+		goto out;
+	while (sent < 1024 * 1024 && write(fd, chunk, sizeof(chunk)) > 0)
+		sent += sizeof(chunk);
+out:
+	close(fd);
+	return NULL;
+}
+
+/*
+ * 1 MiB of repeated partial matches of the rejection words after the
+ * password, without a line break: the login check must scan each byte a
+ * bounded number of times (no rescans of the screen per read).  The
+ * probe's own CPU time is measured, not the server's.
+ */
+static void
+test_hostile_text_is_linear(void **state)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 5000, 4 << 20 };
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	struct hostile h;
+	struct assay_telnet *t;
+	struct timespec a, b;
+	char detail[256];
+	long long ms;
+	int outcome;
+
+	h.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(h.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(h.lfd, 4), 0);
+	getsockname(h.lfd, (struct sockaddr *)&sa, &sl);
+	h.port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&h.th, NULL, hostile_serve, &h), 0);
+	t = assay_probe_telnet_new(&env, "127.0.0.1", h.port, 5000, 4 << 20);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	assert_int_equal(assay_probe_telnet_try(t, "admin", "admin", &outcome,
+	    detail, sizeof(detail)), 0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	print_message("1 MiB of near-rejections: %lld ms CPU, %d \"%s\"\n", ms,
+	    outcome, detail);
+	assert_int_not_equal(outcome, ASSAY_AUTH_ACCEPTED);
+	assert_true(ms < 1000);
+	assay_probe_telnet_free(t);
+	pthread_join(h.th, NULL);
+	close(h.lfd);
+}
+
 static void
 test_lua(void **state)
 {
@@ -413,6 +503,7 @@ main(void)
 		cmocka_unit_test_teardown(test_refused_silent_reset, teardown),
 		cmocka_unit_test_teardown(test_lua, teardown),
 		cmocka_unit_test_teardown(test_echoed_password, teardown),
+		cmocka_unit_test_teardown(test_hostile_text_is_linear, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
