@@ -138,6 +138,8 @@ assay_probe_dial(const char *host, int port, int timeout_ms, int *fdp,
 	return 0;
 }
 
+static void	screen_clear(struct assay_telnet *);
+
 struct assay_telnet *
 assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
     int port, int timeout_ms, size_t max_read)
@@ -217,8 +219,7 @@ connect_session(struct assay_telnet *t, char *err, size_t err_len)
 	t->capped = 0;
 	t->st = S_DATA;
 	memset(t->answered, 0, sizeof(t->answered));
-	t->slen = 0;
-	t->screen[0] = '\0';
+	screen_clear(t);
 	assay_probe_note(t->env, t->channel, "connected");
 	return 0;
 }
@@ -435,6 +436,9 @@ static void
 last_line(const struct assay_telnet *t, char *out, size_t outlen)
 {
 	size_t end = t->slen, start = t->line_start, i, n;
+
+	if (start > end)
+		start = end;
 
 	while (end > start && (t->screen[end - 1] == ' ' ||
 	    t->screen[end - 1] == '\t'))
@@ -756,8 +760,11 @@ assay_probe_telnet_banner(const struct assay_probe_env *env, const char *host,
 			until = end;
 		rc = pump(t, until);
 		/* Move the new text out of the screen. */
-		if (len + t->slen > t->max_read)
+		if (len + t->slen > t->max_read) {
 			t->slen = t->max_read - len;
+			if (t->line_start > t->slen)
+				t->line_start = t->slen;
+		}
 		memcpy(text + len, t->screen, t->slen);
 		len += t->slen;
 		last_line(t, ll, sizeof(ll));

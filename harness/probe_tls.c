@@ -653,6 +653,32 @@ not_tls(struct batch *bt, struct att *a)
 	att_end(bt, a, O_NOT_TLS, "not TLS: reply starts with \"%s\"", esc);
 }
 
+int
+assay_tls_parse_reply(const unsigned char *h, size_t n, unsigned int *version,
+    unsigned int *suite, unsigned int *alert)
+{
+	size_t sid;
+
+	if (n >= 7 && h[0] == 21) {
+		*alert = h[6];
+		return ASSAY_TLS_REPLY_ALERT;
+	}
+	if (n >= 6 && h[0] == 22 && h[5] != 2)
+		return ASSAY_TLS_REPLY_OTHER;
+	if (n < 11 || h[0] != 22)
+		return ASSAY_TLS_REPLY_MORE;
+	*version = (unsigned int)h[9] << 8 | h[10];
+	if (n < 44)
+		return ASSAY_TLS_REPLY_MORE;
+	sid = h[43];
+	if (sid > 32)
+		return ASSAY_TLS_REPLY_OTHER;	/* not a ServerHello */
+	if (n < 44 + sid + 2)
+		return ASSAY_TLS_REPLY_MORE;
+	*suite = (unsigned int)h[44 + sid] << 8 | h[45 + sid];
+	return ASSAY_TLS_REPLY_HELLO;
+}
+
 /*
  * Judges a hand-built hello from what has arrived so far: a ServerHello
  * with the offered version accepts it (and names the suite), an alert,
@@ -661,42 +687,37 @@ not_tls(struct batch *bt, struct att *a)
 static void
 drive_raw(struct batch *bt, struct att *a)
 {
-	const unsigned char *h = a->raw;
-	size_t sid;
+	unsigned int ver = 0, suite = 0, alert = 0;
+	int k;
 
-	if (a->nraw >= 7 && h[0] == 21) {
+	k = assay_tls_parse_reply(a->raw, a->nraw, &ver, &suite, &alert);
+	if (k == ASSAY_TLS_REPLY_ALERT) {
 		att_end(bt, a, O_REJECTED, "alert %s",
-		    SSL_alert_desc_string_long(h[6]));
+		    SSL_alert_desc_string_long((int)alert));
 		return;
 	}
-	if (a->nraw >= 11 && h[0] == 22 && h[5] == 2) {
-		a->hello_ver = (unsigned int)h[9] << 8 | h[10];
-		if (a->hello_ver != (unsigned int)version_codes[a->ver]) {
-			att_end(bt, a, O_REJECTED, "server answered version "
-			    "0x%04x", a->hello_ver);
-			return;
-		}
-		if (a->nraw < 44)
-			goto wait;
-		sid = h[43];
-		if (a->nraw < 44 + sid + 2)
-			goto wait;
-		a->hello_cipher = (unsigned int)h[44 + sid] << 8 |
-		    h[45 + sid];
+	if (k == ASSAY_TLS_REPLY_OTHER) {
+		att_end(bt, a, O_REJECTED, "handshake message %u instead of "
+		    "ServerHello", a->nraw >= 6 ? a->raw[5] : 0);
+		return;
+	}
+	if (ver != 0 && ver != (unsigned int)version_codes[a->ver]) {
+		a->hello_ver = ver;
+		att_end(bt, a, O_REJECTED, "server answered version 0x%04x",
+		    ver);
+		return;
+	}
+	if (k == ASSAY_TLS_REPLY_HELLO) {
+		a->hello_ver = ver;
+		a->hello_cipher = suite;
 		a->hello = 1;
-		if (a->cipher_id != 0 && a->hello_cipher != a->cipher_id)
+		if (a->cipher_id != 0 && suite != a->cipher_id)
 			att_end(bt, a, O_REJECTED, "server chose suite 0x%04x",
-			    a->hello_cipher);
+			    suite);
 		else
 			att_end(bt, a, O_ACCEPTED, "%s", "");
 		return;
 	}
-	if (a->nraw >= 6 && h[0] == 22 && h[5] != 2) {
-		att_end(bt, a, O_REJECTED, "handshake message %u instead of "
-		    "ServerHello", h[5]);
-		return;
-	}
- wait:
 	if (a->eof || a->reset)
 		att_end(bt, a, O_REJECTED, "connection %s after %zu bytes",
 		    a->reset ? "reset" : "closed", a->got);

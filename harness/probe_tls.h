@@ -164,6 +164,21 @@ const char	*assay_tls_scan_cipher(const struct assay_tls_scan *scan, int v,
 size_t		 assay_tls_scan_attempts(const struct assay_tls_scan *scan);
 int		 assay_tls_scan_max_in_flight(const struct assay_tls_scan *scan);
 
+/*
+ * Reads the start of a server's reply to a hand-built ClientHello (the
+ * first record, as far as it has arrived): ASSAY_TLS_REPLY_HELLO with
+ * *version and *suite of the ServerHello, _ALERT with *alert, _OTHER for
+ * another handshake message or a malformed ServerHello, _MORE when more
+ * bytes are needed (*version may already be set).  Exposed for tests and
+ * fuzzing; reads at most n bytes of h.
+ */
+#define ASSAY_TLS_REPLY_MORE	0
+#define ASSAY_TLS_REPLY_HELLO	1
+#define ASSAY_TLS_REPLY_ALERT	2
+#define ASSAY_TLS_REPLY_OTHER	3
+int	assay_tls_parse_reply(const unsigned char *h, size_t n,
+	    unsigned int *version, unsigned int *suite, unsigned int *alert);
+
 /* Adds tls_handshake and tls_enumerate to the table on top of L's stack. */
 struct lua_State;
 void	assay_probe_tls_lua_register(struct lua_State *L);

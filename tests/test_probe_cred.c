@@ -129,6 +129,9 @@ test_runner_telnet_mirai(void **state)
 	tg.port = telnetd_port;
 	tg.concurrency = 4;
 	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	if (assay_cred_result_unreached(res) != 0)
+		print_message("last error: %s\n",
+		    assay_cred_result_last_error(res));
 	assert_int_equal(assay_cred_result_attempts(res), 62);
 	assert_int_equal(assay_cred_result_unreached(res), 0);
 	assert_int_equal(assay_cred_result_accepted_count(res), 1);
