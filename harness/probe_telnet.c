@@ -847,14 +847,13 @@ l_telnet_login(lua_State *L)
 		lua_pushfstring(L, "telnet_login: %s", assay_strerror(r));
 		return 2;
 	}
-	if (outcome == ASSAY_AUTH_UNREACHED) {
+	if (outcome == ASSAY_AUTH_UNREACHED)
 		lua_pushnil(L);
-		lua_pushstring(L, detail);
-		return 2;
-	}
-	lua_pushboolean(L, outcome == ASSAY_AUTH_ACCEPTED);
+	else
+		lua_pushboolean(L, outcome == ASSAY_AUTH_ACCEPTED);
 	lua_pushstring(L, detail);
-	return 2;
+	lua_pushstring(L, assay_auth_outcome_name(outcome));
+	return 3;
 }
 
 /* telnet_banner(host, port [, opts]) */

@@ -477,8 +477,8 @@ test_lua(void **state)
 	assay_probe_telnet_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(code, sizeof(code),
-	    "local ok, d = net.telnet_login('127.0.0.1', %d, 'admin', '4321')\n"
-	    "assert(ok == true, d)\n"
+	    "local ok, d, o = net.telnet_login('127.0.0.1', %d, 'admin', '4321')\n"
+	    "assert(ok == true and o == 'accepted', d)\n"
 	    "ok, d = net.telnet_login('127.0.0.1', %d, 'admin', 'nope')\n"
 	    "assert(ok == false and d:find('incorrect'), d)\n"
 	    "ok, d = net.telnet_login('127.0.0.1', %d, 'a', 'b', {timeout_ms=500})\n"
