@@ -570,10 +570,11 @@ raw_hello(unsigned char *p, size_t cap, int v, const unsigned int *suites,
 	static const unsigned int sigalgs[] = { 0x0403, 0x0503, 0x0603,
 	    0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201,
 	    0x0202 };
-	size_t n = 0, i, body_at, ext_at, snilen = sni != NULL ? strlen(sni) : 0;
+	size_t n = 0, i, body_at, ext_at, hs, pad;
+	size_t snilen = sni != NULL ? strlen(sni) : 0;
 	unsigned int code = (unsigned int)version_codes[v];
 
-	if (9 + 2 + 32 + 1 + 2 + 2 * (nsuites + 1) + 2 + 2 + 64 + snilen +
+	if (9 + 2 + 32 + 1 + 2 + 2 * (nsuites + 1) + 2 + 2 + 64 + 260 + snilen +
 	    2 * sizeof(sigalgs) / sizeof(sigalgs[0]) > cap || snilen > 255)
 		return 0;
 	p[n++] = 0x16;
@@ -623,6 +624,18 @@ raw_hello(unsigned char *p, size_t cap, int v, const unsigned int *suites,
 			    sizeof(sigalgs[0]))));
 			for (i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++)
 				n = put16(p, n, sigalgs[i]);
+		}
+		/*
+		 * Some TLS stacks hang on a ClientHello of 256-511 bytes
+		 * (RFC 7685): pad it to 512 with the padding extension.
+		 */
+		hs = n - 5;
+		if (hs >= 256 && hs < 512) {
+			pad = 512 - hs >= 4 ? 512 - hs - 4 : 0;
+			n = put16(p, n, 0x0015);
+			n = put16(p, n, (unsigned int)pad);
+			memset(p + n, 0, pad);
+			n += pad;
 		}
 		put16(p, ext_at, (unsigned int)(n - ext_at - 2));
 	}
@@ -1597,7 +1610,8 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 			for (i = 0; i < sizeof(sslv3_extra) /
 			    sizeof(sslv3_extra[0]); i++)
 				add_suite_id(all[v], &nall[v], sslv3_extra[i]);
-		for (k = 0; k < (size_t)nnames[v]; k++)
+		/* SSLv3 has no extensions to pad with: keep its hello small. */
+		for (k = 0; v != ASSAY_TLS_SSL3 && k < (size_t)nnames[v]; k++)
 			add_suite_id(all[v], &nall[v], ids[v][k]);
 	}
 
