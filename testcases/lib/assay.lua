@@ -497,12 +497,18 @@ end
 -- Login services the sweep finds beyond the declared ones: for each open
 -- undeclared TCP port, what it is when it asks for a login in clear text
 -- ({port=, kind="telnet-like"|"http-basic"|"ftp-like", detail=}).  One
--- banner read (and one HTTP request where the banner is silent) per port.
+-- banner read (and one HTTP request where the banner is silent) per port,
+-- for at most the first 32 undeclared ports (1.5 s each at worst); the
+-- second value is how many more were not examined.
+local MAX_EXAMINED = 32
 function lib.undeclared_logins(sweep)
   local out = {}
   local banner = lib.probe("banner")
   local http = lib.probe("http_request")
-  for _, port in ipairs(lib.undeclared_tcp(sweep)) do
+  local ports = lib.undeclared_tcp(sweep)
+  local skipped = math.max(0, #ports - MAX_EXAMINED)
+  for i, port in ipairs(ports) do
+    if i > MAX_EXAMINED then break end
     local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
     if b and b:sub(1, 4) == "220 " and lib.mentions(b, { "ftp" }) then
       out[#out + 1] = { port = port, kind = "ftp-like", detail = "FTP greeting" }
@@ -518,7 +524,7 @@ function lib.undeclared_logins(sweep)
       end
     end
   end
-  return out
+  return out, skipped
 end
 
 -- Whether an HTML page holds a login form (a password input).  Plain
