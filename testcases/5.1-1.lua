@@ -85,7 +85,8 @@ testcase {
         inscope = inscope + 1
         local gen = lib.require_fact(units, "a", ITEM, e, "password-generation")
         if gen == "csprng" then
-          units:add("a", "PASS", e.id .. ": " .. facts .. " (rule: unique per device iff "
+          lib.fact_pass(units, "a", e, { "Password Generation Mechanism", "Authentication Factor" },
+              e.id .. ": " .. facts .. " (rule: unique per device iff "
               .. "password-set-by=pre-installed-unique and password-generation=csprng)")
         elseif gen == "fixed" then
           units:add("a", "FAIL", e.id .. ": " .. facts .. ": a fixed password is the same "

@@ -96,7 +96,7 @@ testcase {
         if gen == "sequential" then
           units:add("a", "FAIL", facts .. ": sequential values are an obvious regularity")
         elseif gen == "csprng" then
-          units:add("a", "PASS", facts .. ": independent random draws" .. rule)
+          lib.fact_pass(units, "a", e, { "Password Generation Mechanism" }, facts .. ": independent random draws" .. rule)
         else
           lib.review(units, "a", facts .. ": judge whether the generation "
               .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
@@ -105,7 +105,7 @@ testcase {
         if gen == "fixed" then
           units:add("b", "FAIL", facts .. ": a fixed password is one string on every device")
         elseif gen == "csprng" then
-          units:add("b", "PASS", facts .. ": random draws, no common string" .. rule)
+          lib.fact_pass(units, "b", e, { "Password Generation Mechanism" }, facts .. ": random draws, no common string" .. rule)
         else
           lib.review(units, "b", facts .. ": judge whether the generation "
               .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
@@ -115,7 +115,7 @@ testcase {
           units:add("c", "FAIL", facts .. ": passwords derived from device data (MAC, serial, "
               .. "SSID ...) are related to information an attacker can read")
         elseif gen == "csprng" then
-          units:add("c", "PASS", facts .. ": independent of public information" .. rule)
+          lib.fact_pass(units, "c", e, { "Password Generation Mechanism" }, facts .. ": independent of public information" .. rule)
         else
           lib.review(units, "c", facts .. ": judge whether "
               .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
@@ -128,7 +128,7 @@ testcase {
             local bits = entropy(len, alpha)
             local txt = string.format("%s: about %d bits", facts, math.floor(bits))
             if bits >= STRONG_BITS then
-              units:add("d", "PASS", txt .. " (rule: >= " .. STRONG_BITS .. " bits from a CSPRNG)")
+              lib.fact_pass(units, "d", e, { "Password Generation Mechanism" }, txt .. " (rule: >= " .. STRONG_BITS .. " bits from a CSPRNG)")
             elseif bits < WEAK_BITS then
               units:add("d", "FAIL", txt .. " (rule: < " .. WEAK_BITS .. " bits is guessable online)")
             else

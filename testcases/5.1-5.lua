@@ -104,13 +104,13 @@ testcase {
       else
         local bits, decided = entropy_bits(e), false
         if lib.fact_has(e, "brute-force", "2fa") then
-          units:add("a", "PASS", facts .. " (rule: a second factor defeats password guessing)")
+          lib.fact_pass(units, "a", e, { "Brute Force Prevention" }, facts .. " (rule: a second factor defeats password guessing)")
           decided = true
         end
         if not decided and lib.fact_has(e, "brute-force", "lockout") then
           local n = lib.require_fact(units, "a", ITEM, e, "brute-force-attempts")
           if n and n <= NIST_LOCKOUT then
-            units:add("a", "PASS", facts .. " (rule: lockout after at most " .. NIST_LOCKOUT
+            lib.fact_pass(units, "a", e, { "Brute Force Prevention" }, facts .. " (rule: lockout after at most " .. NIST_LOCKOUT
                 .. " failed attempts, NIST SP 800-63B 5.2.2)")
             decided = true
           elseif n then
@@ -123,7 +123,7 @@ testcase {
         end
         if not decided and lib.fact_has(e, "brute-force", "entropy") then
           if bits and bits >= ENTROPY_BITS then
-            units:add("a", "PASS", facts .. " (rule: about " .. bits .. " bits >= "
+            lib.fact_pass(units, "a", e, { "Brute Force Prevention" }, facts .. " (rule: about " .. bits .. " bits >= "
                 .. ENTROPY_BITS .. " from a CSPRNG)")
             decided = true
           end
@@ -133,7 +133,7 @@ testcase {
           if g and bits then
             local days = 2 ^ (bits - 1) / g
             if days >= 3650 then
-              units:add("a", "PASS", string.format("%s: at most %d guesses a day against "
+              lib.fact_pass(units, "a", e, { "Brute Force Prevention" }, string.format("%s: at most %d guesses a day against "
                   .. "about %d bits (rule: expected time to guess >= 10 years)", facts,
                   math.floor(g), bits))
             elseif days < 1 then

@@ -58,7 +58,8 @@ testcase {
         lib.review(units, "a", e.id .. ": vdp-url=" .. url .. ", but the text mentions \"" .. w
             .. "\": judge whether access needs an account: " .. lib.quote(text, 200))
       else
-        units:add("a", "PASS", e.id .. ": vdp-url=" .. url .. " (rule: an http(s) URL anybody "
+        lib.fact_pass(units, "a", e, { "Publication of Vulnerability Disclosure Policy" },
+            e.id .. ": vdp-url=" .. url .. " (rule: an http(s) URL anybody "
             .. "can request; 5.2-1-2 fetches it)")
       end
     end

@@ -350,11 +350,39 @@ testcase {
             .. tostring(s.security) .. " cannot be observed by Assay: capture the traffic")
       end
     end
+    -- Undeclared open ports: a login in clear or an MQTT broker in clear is
+    -- a FAIL; any other undeclared port carries something the IXIT does
+    -- not describe, so its protection cannot be judged against a
+    -- declaration: INCONCLUSIVE naming it (5.6-1-2 FAILs it as undeclared).
     local sweep = lib.sweep()
     if sweep then
-      for _, l in ipairs(lib.undeclared_logins(sweep)) do
+      local logins, seen = lib.undeclared_logins(sweep), {}
+      for _, l in ipairs(logins) do
+        seen[l.port] = true
         units:add("a", "FAIL", "tcp/" .. l.port .. " (undeclared): " .. l.detail
             .. ": a plaintext channel carrying credentials")
+      end
+      local mqtt = lib.probe("mqtt_connect")
+      local other = {}
+      for i, port in ipairs(lib.undeclared_tcp(sweep)) do
+        if i > 64 then
+          other[#other + 1] = "and more"
+          break
+        end
+        if not seen[port] then
+          local r = mqtt and mqtt({ host = lib.host(), port = port, timeout_ms = 1500 })
+          if r then
+            units:add("a", "FAIL", string.format("tcp/%d (undeclared) speaks MQTT without TLS "
+                .. "(CONNACK: %s): a plaintext channel", port, tostring(r.reason)))
+          else
+            other[#other + 1] = "tcp/" .. port
+          end
+        end
+      end
+      if #other > 0 then
+        units:add("a", "INCONCLUSIVE", "undeclared open port(s) " .. lib.join(other)
+            .. ": the IXIT declares no communication mechanism there, so how it is "
+            .. "protected cannot be judged (declare it in 11-ComMech or close it)")
       end
     end
     if not units:has("a") then

@@ -127,17 +127,26 @@ local function http_text(r)
   return table.concat(hdrs, "\n") .. "\n" .. (r.body or "")
 end
 
+-- f(...) when the probe exists, else nil and why (keeps both results:
+-- `f and f(...)` would drop the error message).
+local function call(f, ...)
+  if f == nil then return nil, "probe not available" end
+  return f(...)
+end
+
 -- What one declared or undeclared endpoint says without authentication:
--- list of {text, source}.
+-- list of {text, source}, and, when the endpoint gave nothing that could
+-- be examined, why (an endpoint that was never examined cannot pass).
 local function query(s, port, transport, kind)
-  local out = {}
+  local out, why = {}, nil
   local host = s and lib.addr(s) or lib.host()
   local proto = s and s.protocol or kind
   if transport == "udp" then
     if proto == "coap" or proto == "coaps" or port == 5683 then
       local f = lib.probe("coap_get")
-      local r = f and f({ host = host, port = port, dtls = proto == "coaps" or (s and s.security == "dtls"),
+      local r, e = call(f, { host = host, port = port, dtls = proto == "coaps" or (s and s.security == "dtls"),
           timeout_ms = 3000 })
+      why = e and ("CoAP GET: " .. tostring(e))
       if r then
         local links = {}
         for _, l in ipairs(r.resources or {}) do links[#links + 1] = tostring(l.href) end
@@ -146,24 +155,31 @@ local function query(s, port, transport, kind)
       end
     elseif proto == "ssdp" or proto == "mdns" then
       local f = lib.probe("udp_probe")
-      local r = f and f(host, port, proto, { timeout_ms = 2000 })
+      local r, e = call(f, host, port, proto, { timeout_ms = 2000 })
+      why = e and (proto:upper() .. ": " .. tostring(e))
       if r then out[#out + 1] = { r, proto:upper() .. " answer" } end
     end
-    return out
+    return out, (#out == 0) and (why or "no answer") or nil
   end
   if proto == "http" or proto == "https" then
     local http = lib.probe("http_request")
-    local r = http and http({ url = string.format("%s://%s:%d/", proto, host, port),
+    local r, e = call(http, { url = string.format("%s://%s:%d/", proto, host, port),
         max_body = 64 * 1024 })
     if r then out[#out + 1] = { http_text(r), "HTTP GET /" } end
-    return out
+    return out, (not r) and ("HTTP GET / gave no HTTP answer: " .. tostring(e)) or nil
   end
   if proto == "mqtt" or proto == "mqtts" then
     local f = lib.probe("mqtt_connect")
     if f then
       for _, filter in ipairs({ "#", "$SYS/#" }) do
-        local r = f({ host = host, port = port, tls = proto == "mqtts" or (s and s.security == "tls"),
+        local r, mqerr = f({ host = host, port = port, tls = proto == "mqtts" or (s and s.security == "tls"),
             subscribe = filter, listen_ms = 1000, max_messages = 50 })
+        if r == nil then
+          why = "MQTT: " .. tostring(mqerr)
+        elseif not r.accepted then
+          -- Refused without credentials: examined, nothing readable.
+          out[#out + 1] = { "", "MQTT CONNACK (" .. tostring(r.reason) .. ")" }
+        end
         if r and r.accepted then
           local msgs = (r.subscription and r.subscription.messages) or {}
           local lines = {}
@@ -175,23 +191,24 @@ local function query(s, port, transport, kind)
         end
       end
     end
-    return out
+    return out, (#out == 0) and (why or "no MQTT answer") or nil
   end
   if s and s.security == "tls" then
     -- A TLS service of another protocol: what it says after the handshake
     -- is out of reach of the banner probe; the certificate subject is.
     local hs = lib.probe("tls_handshake")
-    local h = hs and hs(host, port, {})
+    local h, e = call(hs, host, port, {})
     if h and h.chain and h.chain[1] then
       out[#out + 1] = { tostring(h.chain[1].subject) .. "\n" .. tostring(h.chain[1].issuer),
           "TLS certificate" }
     end
-    return out
+    return out, (#out == 0) and ("TLS handshake: " .. tostring(e or "no certificate")) or nil
   end
   local banner = lib.probe("banner")
-  local b = banner and banner(host, port, { timeout_ms = 1500, max_bytes = 4096 })
+  local b, e = call(banner, host, port, { timeout_ms = 1500, max_bytes = 4096 })
   if b and #b > 0 then out[#out + 1] = { b, "banner" } end
-  return out
+  -- A port that says nothing when connected to was examined: silence.
+  return out, (b == nil) and ("banner: " .. tostring(e)) or nil
 end
 
 -- Unit a (TS 103 701): for each network interface, no security-relevant
@@ -241,7 +258,7 @@ testcase {
         targets[#targets + 1] = { "udp", d[1], nil, d[2] }
       end
     end
-    local probed = 0
+    local probed, unexamined = 0, {}
     for _, t in ipairs(targets) do
       local transport, port, s = t[1], t[2], t[3]
       local kind = t[4]
@@ -252,7 +269,9 @@ testcase {
         local v = lib.fact(e, "discloses-security-relevant")
         if v == true then rel = true elseif v == false and rel == nil then rel = false end
       end
-      for _, reply in ipairs(query(s, port, transport, kind)) do
+      local replies, why_not = query(s, port, transport, kind)
+      if why_not then unexamined[#unexamined + 1] = where .. ": " .. why_not end
+      for _, reply in ipairs(replies) do
         probed = probed + 1
         a.log(where .. ": " .. reply[2] .. ": " .. lib.clip(reply[1], 300))
         local found = findings_in(reply[1])
@@ -287,6 +306,10 @@ testcase {
           end
         end
       end
+    end
+    if #unexamined > 0 then
+      units:add("a", "INCONCLUSIVE", "not examined (nothing usable came back): "
+          .. table.concat(unexamined, "; "))
     end
     if not units:has("a") then
       units:add("a", "PASS", probed .. " unauthenticated repl(ies) from " .. #targets

@@ -67,6 +67,63 @@ function lib.is_placeholder(text)
   return t:sub(1, 11) == "lorem ipsum"
 end
 
+-- Facts against their explanation -------------------------------------
+--
+-- A conceptual PASS rests on facts, but the manufacturer's free text beside
+-- them is what the assessor reads.  When that text negates, hedges, is a
+-- placeholder or is not in English, the form contradicts itself (or cannot
+-- be checked against itself) and a person must resolve it: the PASS becomes
+-- REVIEW_PENDING.  The rule only ever withholds a PASS, so it may be broad.
+
+local doubt_words = { ["not"] = true, ["no"] = true, ["never"] = true, ["none"] = true,
+    ["without"] = true, ["cannot"] = true, ["unlimited"] = true, ["shared"] = true,
+    ["same"] = true, ["identical"] = true, ["universal"] = true, ["tbd"] = true,
+    ["tba"] = true, ["todo"] = true, ["fixme"] = true, ["lorem"] = true, ["ipsum"] = true,
+    ["unknown"] = true, ["maybe"] = true, ["planned"] = true, ["xxx"] = true,
+    ["nicht"] = true, ["kein"] = true, ["keine"] = true, ["ne"] = true, ["pas"] = true }
+local english_words = { ["the"] = true, ["a"] = true, ["an"] = true, ["of"] = true,
+    ["and"] = true, ["to"] = true, ["is"] = true, ["are"] = true, ["per"] = true,
+    ["from"] = true, ["with"] = true, ["for"] = true, ["by"] = true, ["in"] = true,
+    ["on"] = true, ["at"] = true, ["after"] = true, ["or"] = true, ["each"] = true,
+    ["every"] = true, ["be"] = true, ["as"] = true, ["until"] = true, ["then"] = true }
+
+-- nil when `text` gives no reason to doubt the facts beside it, else why.
+function lib.text_doubt(text)
+  if text == nil then return nil end
+  local t = text:sub(1, 4096)
+  if lib.is_placeholder(t) then return "is a placeholder" end
+  local lower = t:lower()
+  if lower:match("^%s*https?://[^%s]+%s*$") then return nil end
+  local n, english = 0, false
+  for w in lower:gmatch("[%a']+") do
+    n = n + 1
+    if doubt_words[w] or w:sub(-3) == "n't" then
+      return "contains \"" .. w .. "\""
+    end
+    if english_words[w] then english = true end
+  end
+  if n >= 3 and not english then return "is not recognisably English" end
+  return nil
+end
+
+-- Records `letter` PASS with `reason` (a rule over entry e's facts), unless
+-- one of e's free-text `fields` casts doubt on it: then REVIEW_PENDING
+-- naming the field, the text and what to resolve.
+function lib.fact_pass(units, letter, e, fields, reason)
+  for _, name in ipairs(fields) do
+    local text = lib.field(e, name)
+    local why = lib.text_doubt(text)
+    if why then
+      lib.review(units, letter, e.id .. ": the facts would pass by rule (" .. reason
+          .. "), but \"" .. name .. "\" " .. lib.quote(text, 200) .. " " .. why
+          .. ": resolve the contradiction with the manufacturer and record a judgement")
+      return false
+    end
+  end
+  units:add(letter, "PASS", reason)
+  return true
+end
+
 -- A declaration that explicitly says "nothing" (kept for FAIL rules).
 function lib.is_none(text)
   if text == nil then return false end
