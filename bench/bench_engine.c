@@ -78,7 +78,7 @@ main(int argc, char **argv)
 	struct assay_catalogue *c = NULL;
 	struct assay_evidence *ev = NULL;
 	struct assay_run_info info = { { "bench" }, { "1" }, 1 };
-	char ics[4200], ixit[4200], cat[4200], dir[64];
+	char ics[4200], ixit[4200], setup[4200], cat[4200], dir[64];
 	int n = argc > 1 ? atoi(argv[1]) : 2000, i;
 	double t0, t1, per_tc, per_proc;
 	long tc;
@@ -87,8 +87,10 @@ main(int argc, char **argv)
 	    getenv("BENCH_DIR") ? getenv("BENCH_DIR") : "/tmp");
 	snprintf(ics, sizeof(ics), "%s/ics/examples/smart-camera.xml", src);
 	snprintf(ixit, sizeof(ixit), "%s/ixit/examples/smart-camera.xml", src);
+	snprintf(setup, sizeof(setup), "%s/setup/examples/smart-camera.xml",
+	    src);
 	snprintf(cat, sizeof(cat), "%s/bench/catalogue", src);
-	if (assay_forms_load(src, ics, ixit, &f, d) != 0 ||
+	if (assay_forms_load(src, ics, ixit, setup, &f, d) != 0 ||
 	    assay_catalogue_load(cat, assay_forms_spec(f), &c, d) != 0 ||
 	    mkdtemp(dir) == NULL) {
 		assay_diag_print(d, stderr);

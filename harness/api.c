@@ -553,6 +553,38 @@ push_ics(lua_State *L, const struct assay_forms *f)
 	lua_setfield(L, -2, "conditions");
 }
 
+/*
+ * A fact as docs/facts.md promises: booleans and integers as such, lists
+ * as arrays in document order, everything else as a string.
+ */
+static void
+push_fact(lua_State *L, const char *name, const char *v)
+{
+	const char *p, *sp;
+	lua_Integer i = 0;
+
+	switch (assay_forms_fact_type(name)) {
+	case ASSAY_FACT_BOOL:
+		lua_pushboolean(L, strcmp(v, "true") == 0);
+		return;
+	case ASSAY_FACT_INT:
+		lua_pushinteger(L, (lua_Integer)strtoll(v, NULL, 10));
+		return;
+	case ASSAY_FACT_LIST:
+		lua_createtable(L, 4, 0);
+		for (p = v; *p != '\0'; p = *sp ? sp + 1 : sp) {
+			if ((sp = strchr(p, ' ')) == NULL)
+				sp = p + strlen(p);
+			lua_pushlstring(L, p, (size_t)(sp - p));
+			lua_rawseti(L, -2, ++i);
+		}
+		return;
+	default:
+		lua_pushstring(L, v);
+		return;
+	}
+}
+
 static void
 push_entry(lua_State *L, const struct assay_forms *f, const char *item,
     size_t k)
@@ -562,7 +594,7 @@ push_entry(lua_State *L, const struct assay_forms *f, const char *item,
 	size_t j, n;
 	const char *name;
 
-	lua_createtable(L, 0, 3);
+	lua_createtable(L, 0, 4);
 	set_str(L, "id", assay_forms_entry_id(f, item, k));
 	n = assay_forms_entry_nfields(f, item, k);
 	lua_createtable(L, 0, (int)n);
@@ -576,6 +608,14 @@ push_entry(lua_State *L, const struct assay_forms *f, const char *item,
 		lua_setfield(L, -2, name);
 	}
 	lua_setfield(L, -2, "fields");
+	n = assay_forms_entry_nfacts(f, item, k);
+	lua_createtable(L, 0, (int)n);
+	for (j = 0; j < n; j++) {
+		name = assay_forms_entry_fact_name(f, item, k, j);
+		push_fact(L, name, assay_forms_entry_fact_value(f, item, k, j));
+		lua_setfield(L, -2, name);
+	}
+	lua_setfield(L, -2, "facts");
 	n = assay_forms_entry_nrefs(f, item, k);
 	lua_createtable(L, (int)n, 0);
 	for (j = 0; j < n; j++) {
@@ -615,7 +655,7 @@ push_ixit(lua_State *L, const struct assay_forms *f)
 	const struct assay_spec *s = assay_forms_spec(f);
 	size_t i, k, n;
 
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 2);
 	n = assay_spec_nixit(s);
 	lua_createtable(L, 0, (int)n);
 	for (i = 0; i < n; i++) {
@@ -631,14 +671,6 @@ push_ixit(lua_State *L, const struct assay_forms *f)
 	}
 	lua_setfield(L, -2, "items");
 
-	n = assay_forms_naddresses(f);
-	lua_createtable(L, (int)n, 0);
-	for (i = 0; i < n; i++) {
-		lua_pushstring(L, assay_forms_address(f, i));
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_setfield(L, -2, "addresses");
-
 	n = assay_forms_nservices(f);
 	lua_createtable(L, (int)n, 0);
 	lua_createtable(L, 0, (int)n);	/* by id */
@@ -650,15 +682,32 @@ push_ixit(lua_State *L, const struct assay_forms *f)
 	}
 	lua_setfield(L, -3, "service_by_id");
 	lua_setfield(L, -2, "services");
+}
+
+/* assay.setup: how the lab reaches the device (docs/facts.md). */
+static void
+push_setup(lua_State *L, const struct assay_forms *f)
+{
+	size_t i, n;
+
+	lua_createtable(L, 0, 3);
+	n = assay_forms_naddresses(f);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, assay_forms_address(f, i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "addresses");
 
 	n = assay_forms_ncredentials(f);
 	lua_createtable(L, (int)n, 0);
 	for (i = 0; i < n; i++) {
-		lua_createtable(L, 0, 4);
+		lua_createtable(L, 0, 5);
 		set_str(L, "id", assay_forms_credential_id(f, i));
 		set_str(L, "service", assay_forms_credential_service(f, i));
 		set_str(L, "username", assay_forms_credential_username(f, i));
 		set_str(L, "password", assay_forms_credential_password(f, i));
+		set_str(L, "origin", assay_forms_credential_origin(f, i));
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "credentials");
@@ -698,6 +747,8 @@ install(lua_State *L)
 		lua_setfield(L, -2, "ics");
 		push_ixit(L, ctx->forms);
 		lua_setfield(L, -2, "ixit");
+		push_setup(L, ctx->forms);
+		lua_setfield(L, -2, "setup");
 	}
 	if (c != NULL) {
 		lua_createtable(L, 0, 5);

@@ -3,7 +3,8 @@
  * authors in testcases/README.md).
  *
  * Installed into a fresh sandbox before a test case's group file runs:
- * the form data (assay.ics, assay.ixit), the test case's own metadata
+ * the form data (assay.ics, assay.ixit with each entry's typed facts, and
+ * assay.setup, the lab set-up file: docs/facts.md), the test case's own metadata
  * (assay.testcase), verdict helpers (pass, fail, inconclusive, assay.unit),
  * evidence recording (assay.log, assay.evidence), a few utilities
  * (assay.data, assay.sleep, assay.now_ms, assay.field) and the probes

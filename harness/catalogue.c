@@ -26,11 +26,13 @@
 #include "spec.h"
 
 #define PURPOSE_MAX	200
+#define EXCLUSIVE_MAX	32
 #define LOAD_MAX_BYTES	(16u * 1024 * 1024)
 #define LOAD_TIMEOUT_MS	2000
 
 struct tc {
 	char			*id, *group, *purpose, *ixit;
+	char			*exclusive;	/* tag, or NULL */
 	enum assay_tc_type	 type;
 	size_t			 file;		/* index into files */
 	long			 line;
@@ -117,6 +119,21 @@ str_field(lua_State *L, const char *k)
 	return s;
 }
 
+/* An exclusive tag: 1..EXCLUSIVE_MAX of [a-z0-9-]. */
+static int
+valid_tag(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (n >= EXCLUSIVE_MAX || !((s[n] >= 'a' && s[n] <= 'z') ||
+		    (s[n] >= '0' && s[n] <= '9') || s[n] == '-'))
+			return 0;
+	return 1;
+}
+
 static int
 check_ixit(lua_State *L, struct decl_ctx *x, const char *path, long line,
     const char *id, luaL_Buffer *out)
@@ -160,11 +177,12 @@ static int
 l_testcase(lua_State *L)
 {
 	static const char *const known[] = {
-		"id", "type", "ixit", "purpose", "run", "units", NULL
+		"id", "type", "ixit", "purpose", "run", "units", "exclusive",
+		NULL
 	};
 	struct decl_ctx *x = lua_touserdata(L, lua_upvalueindex(1));
 	struct gfile *f = &x->c->files[x->file];
-	const char *id, *type, *purpose, *g;
+	const char *id, *type, *purpose, *g, *excl = NULL;
 	enum assay_tc_type tt;
 	long line = call_line(L), si;
 	struct tc *t;
@@ -255,6 +273,16 @@ l_testcase(lua_State *L)
 		    id, PURPOSE_MAX);
 		bad = 1;
 	}
+	lua_getfield(L, 1, "exclusive");
+	if (!lua_isnil(L, -1) && !valid_tag(lua_type(L, -1) == LUA_TSTRING ?
+	    lua_tostring(L, -1) : NULL)) {
+		assay_diag_add(x->d, f->path, line,
+		    "test case %s: exclusive must be a tag of 1..%d characters "
+		    "[a-z0-9-]", id, EXCLUSIVE_MAX);
+		bad = 1;
+	}
+	lua_pop(L, 1);
+	excl = str_field(L, "exclusive");
 	lua_getfield(L, 1, "run");
 	if (!lua_isfunction(L, -1)) {
 		assay_diag_add(x->d, f->path, line,
@@ -279,12 +307,14 @@ l_testcase(lua_State *L)
 	t->group = strdup(f->group);
 	t->purpose = strdup(purpose);
 	t->ixit = strdup(lua_tostring(L, -1));
+	t->exclusive = excl != NULL ? strdup(excl) : NULL;
 	t->type = tt;
 	t->file = x->file;
 	t->line = line;
 	t->spec_index = si;
 	if (t->id == NULL || t->group == NULL || t->purpose == NULL ||
-	    t->ixit == NULL) {
+	    t->ixit == NULL || (excl != NULL && t->exclusive == NULL)) {
+		free(t->exclusive);
 		free(t->id);
 		free(t->group);
 		free(t->purpose);
@@ -419,6 +449,7 @@ assay_catalogue_free(struct assay_catalogue *c)
 		free(c->tcs[i].group);
 		free(c->tcs[i].purpose);
 		free(c->tcs[i].ixit);
+		free(c->tcs[i].exclusive);
 	}
 	free(c->tcs);
 	free(c->lib);
@@ -611,6 +642,12 @@ const char *
 assay_catalogue_purpose(const struct assay_catalogue *c, size_t i)
 {
 	return c->tcs[i].purpose;
+}
+
+const char *
+assay_catalogue_exclusive(const struct assay_catalogue *c, size_t i)
+{
+	return c->tcs[i].exclusive;
 }
 
 const char *

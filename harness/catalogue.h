@@ -41,6 +41,12 @@ const char	*assay_catalogue_id(const struct assay_catalogue *c, size_t i);
 const char	*assay_catalogue_group(const struct assay_catalogue *c, size_t i);
 enum assay_tc_type assay_catalogue_type(const struct assay_catalogue *c, size_t i);
 const char	*assay_catalogue_purpose(const struct assay_catalogue *c, size_t i);
+/*
+ * The test case's `exclusive` tag, or NULL: test cases with the same tag
+ * never run at the same time.  Valid while c lives.
+ */
+const char	*assay_catalogue_exclusive(const struct assay_catalogue *c,
+		    size_t i);
 /* IXIT items the test case reads, space separated ("" for none). */
 const char	*assay_catalogue_ixit(const struct assay_catalogue *c, size_t i);
 const char	*assay_catalogue_file(const struct assay_catalogue *c, size_t i);

@@ -44,8 +44,8 @@ static int	cmd_sign(int, char **);
 static int	cmd_verify(int, char **);
 
 static const struct subcommand subcommands[] = {
-	{ "init",	cmd_init,	"write fresh ICS and IXIT templates for a new device" },
-	{ "check",	cmd_check,	"validate an ICS and an IXIT, print every problem" },
+	{ "init",	cmd_init,	"write fresh ICS, IXIT and lab set-up templates" },
+	{ "check",	cmd_check,	"validate an ICS, an IXIT (and a set-up file), print every problem" },
 	{ "list",	cmd_list,	"list the test-case catalogue" },
 	{ "run",	cmd_run,	"assess a device: run the catalogue, write the report" },
 	{ "demo",	cmd_demo,	"start the reference device and assess it" },
@@ -152,6 +152,7 @@ cmd_init(int argc, char **argv)
 	static const char *const files[][2] = {
 		{ "ics/template.xml", "ics.xml" },
 		{ "ixit/template.xml", "ixit.xml" },
+		{ "setup/template.xml", "setup.xml" },
 	};
 	char from[4096], to[4096];
 	const char *dir;
@@ -166,9 +167,10 @@ cmd_init(int argc, char **argv)
 		case 'h':
 			printf("usage: assay init [--force] DIR\n"
 			    "\n"
-			    "Writes DIR/ics.xml and DIR/ixit.xml: commented templates of the\n"
-			    "two forms for a new device.  Fill them in, then run\n"
-			    "'assay check --ics DIR/ics.xml --ixit DIR/ixit.xml'.\n"
+			    "Writes DIR/ics.xml, DIR/ixit.xml and DIR/setup.xml: commented\n"
+			    "templates of the two forms for a new device and of the lab set-up\n"
+			    "file (address, budget, lab credentials).  Fill them in, then run\n"
+			    "'assay check --ics DIR/ics.xml --ixit DIR/ixit.xml --setup DIR/setup.xml'.\n"
 			    "\n"
 			    "  -f, --force   overwrite existing files\n");
 			return 0;
@@ -183,7 +185,7 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "assay init: %s: %s\n", dir, strerror(errno));
 		return ASSAY_EXIT_USAGE;
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if ((r = assay_datadir_path(from, sizeof(from), files[i][0])) != 0) {
 			fprintf(stderr, "assay init: %s\n", assay_strerror(r));
 			return ASSAY_EXIT_USAGE;
@@ -213,6 +215,8 @@ print_diag_json(struct assay_json *j, const struct assay_diag *d)
 		if (*assay_diag_message(d, i) == '\0')
 			continue;
 		assay_json_begin_object(j);
+		assay_json_kv_string(j, "severity",
+		    assay_diag_is_warning(d, i) ? "warning" : "error");
 		assay_json_kv_string(j, "file", assay_diag_file(d, i));
 		assay_json_kv_int(j, "line", assay_diag_line(d, i));
 		assay_json_kv_string(j, "message", assay_diag_message(d, i));
@@ -227,6 +231,7 @@ cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ics",	required_argument,	NULL, 'c' },
 		{ "ixit",	required_argument,	NULL, 'x' },
+		{ "setup",	required_argument,	NULL, 's' },
 		{ "format",	required_argument,	NULL, 'F' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -234,7 +239,8 @@ cmd_check(int argc, char **argv)
 	struct assay_forms *f = NULL;
 	struct assay_diag *d = NULL;
 	struct assay_json j;
-	const char *ics = NULL, *ixit = NULL, *dd;
+	const char *ics = NULL, *ixit = NULL, *setup = NULL, *dd;
+	size_t nerr;
 	enum format fmt = FORMAT_TEXT;
 	int c, r;
 
@@ -246,17 +252,24 @@ cmd_check(int argc, char **argv)
 		case 'x':
 			ixit = optarg;
 			break;
+		case 's':
+			setup = optarg;
+			break;
 		case 'F':
 			if ((r = parse_format("check", optarg, &fmt)) != 0)
 				return r;
 			break;
 		case 'h':
-			printf("usage: assay check --ics FILE --ixit FILE [--format text|json]\n"
+			printf("usage: assay check --ics FILE --ixit FILE [--setup FILE]\n"
+			    "                   [--format text|json]\n"
 			    "\n"
-			    "Validates both forms: hostile-XML rules, the schemas\n"
-			    "(ics/ics.xsd, ixit/ixit.xsd), and the cross-checks the schemas\n"
-			    "cannot express.  Prints every problem as FILE:LINE: message.\n"
-			    "Exit 0 when both forms are valid, 2 when not.\n");
+			    "Validates the forms and, if given, the lab set-up file: hostile-XML\n"
+			    "rules, the schemas (ics/ics.xsd, ixit/ixit.xsd, setup/setup.xsd),\n"
+			    "the cross-checks the schemas cannot express, and the consistency\n"
+			    "of the ICS with the IXIT facts.  Prints every problem as\n"
+			    "FILE:LINE: message, and warnings (facts left out, soft\n"
+			    "contradictions) as FILE:LINE: warning: message.\n"
+			    "Exit 0 when the files are valid (warnings or not), 2 when not.\n");
 			return 0;
 		default:
 			return usage_error("check", "bad option");
@@ -271,29 +284,41 @@ cmd_check(int argc, char **argv)
 	}
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
-	r = assay_forms_load(dd, ics, ixit, &f, d);
+	r = assay_forms_load(dd, ics, ixit, setup, &f, d);
 	if (fmt == FORMAT_JSON) {
 		assay_json_init(&j, stdout, 1);
 		assay_json_begin_object(&j);
 		assay_json_kv_bool(&j, "valid", r == 0);
 		assay_json_kv_string(&j, "ics", ics);
 		assay_json_kv_string(&j, "ixit", ixit);
+		if (setup != NULL)
+			assay_json_kv_string(&j, "setup", setup);
 		if (r != 0)
 			assay_json_kv_string(&j, "error", assay_strerror(r));
 		print_diag_json(&j, d);
 		assay_json_end_object(&j);
 	} else if (r == 0) {
+		assay_diag_print(d, stderr);
 		printf("%s: valid ICS (%s V%s, %s %s)\n", ics,
 		    assay_forms_standard(f), assay_forms_standard_version(f),
 		    assay_forms_device(f, "manufacturer"),
 		    assay_forms_device(f, "model"));
 		printf("%s: valid IXIT (%zu services)\n", ixit,
 		    assay_forms_nservices(f));
+		if (setup != NULL)
+			printf("%s: valid set-up (%zu address%s, %zu "
+			    "credential%s)\n", setup, assay_forms_naddresses(f),
+			    assay_forms_naddresses(f) == 1 ? "" : "es",
+			    assay_forms_ncredentials(f),
+			    assay_forms_ncredentials(f) == 1 ? "" : "s");
+		if (assay_diag_count(d) > 0)
+			printf("%zu warning%s\n", assay_diag_count(d),
+			    assay_diag_count(d) == 1 ? "" : "s");
 	} else {
 		assay_diag_print(d, stderr);
+		nerr = assay_diag_nerrors(d);
 		fprintf(stderr, "assay check: %zu problem%s: %s\n",
-		    assay_diag_count(d), assay_diag_count(d) == 1 ? "" : "s",
-		    assay_strerror(r));
+		    nerr, nerr == 1 ? "" : "s", assay_strerror(r));
 	}
 	assay_forms_free(f);
 	assay_diag_free(d);
@@ -523,6 +548,7 @@ cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ics",		required_argument,	NULL, 'c' },
 		{ "ixit",		required_argument,	NULL, 'x' },
+		{ "setup",		required_argument,	NULL, 's' },
 		{ "out",		required_argument,	NULL, 'o' },
 		{ "only",		required_argument,	NULL, 'O' },
 		{ "jobs",		required_argument,	NULL, 'j' },
@@ -578,6 +604,9 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'x':
 			o.ixit_path = optarg;
+			break;
+		case 's':
+			o.setup_path = optarg;
 			break;
 		case 'o':
 			o.out_dir = optarg;
@@ -635,19 +664,23 @@ cmd_run(int argc, char **argv)
 			break;
 		case 1010: o.sign_cert = optarg; break;
 		case 'h':
-			printf("usage: assay run --ics FILE --ixit FILE --out DIR [OPTIONS]\n"
+			printf("usage: assay run --ics FILE --ixit FILE --setup FILE --out DIR [OPTIONS]\n"
 			    "\n"
-			    "Assesses the device the forms describe: checks the forms (exit 2\n"
-			    "on a problem, nothing run), decides applicability from the ICS,\n"
+			    "Assesses the device the forms describe, reached as the lab set-up\n"
+			    "file says (addresses, budget, lab credentials; `assay init` writes a\n"
+			    "template): checks the three files (exit 2 on a problem, nothing\n"
+			    "run), decides applicability from the ICS,\n"
 			    "runs every applicable test case of the catalogue, each in its own\n"
 			    "sandbox, and writes DIR/report.json, DIR/report.xml and the\n"
 			    "evidence under DIR/evidence/.  Progress goes to stderr.\n"
 			    "\n"
-			    "  --only ID          run only this test case or test group (repeatable)\n"
+			    "  --only ID          run only this test case or test group (repeatable):\n"
+			    "                     a partial run, reported with its scope, never PASS\n"
 			    "  -j, --jobs N       test cases run concurrently (default: cores)\n"
 			    "  --resume           finish an interrupted run in DIR\n"
 			    "  --catalogue DIR    test cases from DIR instead of the bundled catalogue\n"
 			    "  --max-connections N  per-device limit on concurrent connections\n"
+			    "                     (overrides the set-up file's budget)\n"
 			    "  --max-rate N       per-device limit on new connections per second\n"
 			    "  --timeout SECONDS  per-test-case time limit (default 300)\n"
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
@@ -669,8 +702,12 @@ cmd_run(int argc, char **argv)
 			    "  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n"
 			    "  --customer-contact TEXT --assessor NAME --authorised-by NAME\n"
 			    "\n"
-			    "Exit: 0 every applicable test case PASS; 1 a FAIL; 2 usage or form\n"
-			    "error; 3 no FAIL but INCONCLUSIVE or ERROR (or an interrupted run).\n");
+			    "Exit, from the overall result over the applicable provisions\n"
+			    "(decision rule in the report): 0 PASS, every applicable provision\n"
+			    "assessed and PASS; 1 FAIL, a provision in scope failed (also with an\n"
+			    "ERROR); 2 usage or form error, nothing run; 3 INCOMPLETE: no FAIL,\n"
+			    "but a provision not assessed, INCONCLUSIVE or ERROR, or a partial\n"
+			    "(--only) or interrupted run.\n");
 			free(only);
 			free(obs);
 			free(jud);
@@ -693,7 +730,19 @@ cmd_run(int argc, char **argv)
 		free(only);
 		free(obs);
 		free(jud);
-		return usage_error("run", "need --ics FILE, --ixit FILE and --out DIR");
+		return usage_error("run", "need --ics FILE, --ixit FILE, "
+		    "--setup FILE and --out DIR");
+	}
+	if (o.setup_path == NULL) {
+		free(only);
+		free(obs);
+		free(jud);
+		for (v = 0; v < 8; v++)
+			free(cfg[v]);
+		return usage_error("run", "need --setup FILE: the lab set-up "
+		    "file says which address to test and holds the lab "
+		    "credentials (IXIT version 2 no longer does; `assay init "
+		    "DIR` writes a template)");
 	}
 	o.only = only;
 	if (fmt == FORMAT_JSON)
@@ -977,8 +1026,11 @@ static void
 print_verify_json(const char *dir, const struct assay_verify *v)
 {
 	static const char *const fields[] = { "id", "manufacturer", "model",
-	    "hardware-version", "firmware-version", "verdict", "pass", "fail",
-	    "inconclusive", "not-applicable", "error" };
+	    "hardware-version", "firmware-version", "result", "result-text",
+	    "scope", "scope-only", "applicable", "assessed", "failed",
+	    "not-in-scope", "not-fulfilled", "decision-rule",
+	    "test-case-verdict", "verdict", "pass", "fail", "inconclusive",
+	    "not-applicable", "error" };
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
 	struct assay_json j;
@@ -1062,8 +1114,35 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 		    orq(assay_verify_report_field(v, "model")),
 		    orq(assay_verify_report_field(v, "hardware-version")),
 		    orq(assay_verify_report_field(v, "firmware-version")));
-	if (assay_verify_report_field(v, "verdict") != NULL)
-		printf("summary:   %s (pass %s, fail %s, inconclusive %s, "
+	if (assay_verify_report_field(v, "result") != NULL) {
+		/* The signed overall result and its scope, as the report says. */
+		printf("result:    %s\n", orq(assay_verify_report_field(v,
+		    "result-text") ? assay_verify_report_field(v, "result-text") :
+		    assay_verify_report_field(v, "result")));
+		printf("scope:     %s%s%s\n",
+		    orq(assay_verify_report_field(v, "scope")),
+		    assay_verify_report_field(v, "scope-only") ? ": --only " : "",
+		    assay_verify_report_field(v, "scope-only") ?
+		    assay_verify_report_field(v, "scope-only") : "");
+		printf("provisions: %s applicable, %s assessed, %s failed, "
+		    "%s NOT FULFILLED, %s not in scope (rule %s)\n",
+		    orq(assay_verify_report_field(v, "applicable")),
+		    orq(assay_verify_report_field(v, "assessed")),
+		    orq(assay_verify_report_field(v, "failed")),
+		    orq(assay_verify_report_field(v, "not-fulfilled")),
+		    orq(assay_verify_report_field(v, "not-in-scope")),
+		    orq(assay_verify_report_field(v, "decision-rule")));
+		printf("test cases: worst %s (pass %s, fail %s, inconclusive %s, "
+		    "not applicable %s, error %s)\n",
+		    orq(assay_verify_report_field(v, "test-case-verdict")),
+		    orq(assay_verify_report_field(v, "pass")),
+		    orq(assay_verify_report_field(v, "fail")),
+		    orq(assay_verify_report_field(v, "inconclusive")),
+		    orq(assay_verify_report_field(v, "not-applicable")),
+		    orq(assay_verify_report_field(v, "error")));
+	} else if (assay_verify_report_field(v, "verdict") != NULL)
+		printf("summary:   %s, test cases only: the report states no "
+		    "overall result (pass %s, fail %s, inconclusive %s, "
 		    "not applicable %s, error %s)\n",
 		    assay_verify_report_field(v, "verdict"),
 		    orq(assay_verify_report_field(v, "pass")),

@@ -11,7 +11,15 @@
 #include "datadir.h"
 #include "error.h"
 
-#define PROBE_FILE	"spec/en303645_v2.1.1_provisions.csv"
+/*
+ * A directory is Assay's data only if it has all of these: an older
+ * install without the lab set-up schema must not be picked.
+ */
+static const char *const probe_files[] = {
+	"spec/en303645_v2.1.1_provisions.csv",
+	"ixit/ixit.xsd",
+	"setup/setup.xsd",
+};
 
 static char		 found[PATH_MAX];
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
@@ -20,12 +28,15 @@ static int
 usable(const char *dir)
 {
 	char p[PATH_MAX];
+	size_t i;
 
 	if (dir == NULL || *dir == '\0')
 		return 0;
-	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, PROBE_FILE) >= sizeof(p))
-		return 0;
-	return access(p, R_OK) == 0;
+	for (i = 0; i < sizeof(probe_files) / sizeof(probe_files[0]); i++)
+		if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir,
+		    probe_files[i]) >= sizeof(p) || access(p, R_OK) != 0)
+			return 0;
+	return 1;
 }
 
 static void

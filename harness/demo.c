@@ -161,7 +161,8 @@ int
 assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 {
 	char bin[PATH_MAX], devdir[] = "/tmp/assay-refdevice-XXXXXX";
-	char ics[PATH_MAX + 16], ixit[PATH_MAX + 16], rm[PATH_MAX + 32];
+	char ics[PATH_MAX + 16], ixit[PATH_MAX + 16], setup[PATH_MAX + 16];
+	char rm[PATH_MAX + 32];
 	int pipefd[2], code = ASSAY_EXIT_USAGE, devnull;
 	pid_t pid;
 
@@ -218,8 +219,10 @@ assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 	}
 	snprintf(ics, sizeof(ics), "%s/ics.xml", devdir);
 	snprintf(ixit, sizeof(ixit), "%s/ixit.xml", devdir);
+	snprintf(setup, sizeof(setup), "%s/setup.xml", devdir);
 	o->engine.ics_path = ics;
 	o->engine.ixit_path = ixit;
+	o->engine.setup_path = setup;
 	code = assay_engine_run(&o->engine, d);
 	stop_device(pid);
 	close(pipefd[0]);

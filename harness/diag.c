@@ -13,12 +13,14 @@ struct diag_entry {
 	char	*file;
 	long	 line;
 	char	*msg;
+	int	 warning;
 };
 
 struct assay_diag {
 	struct diag_entry	*v;
 	size_t			 n, alloc;
 	size_t			 dropped;
+	size_t			 dropped_warnings;
 };
 
 struct assay_diag *
@@ -42,18 +44,19 @@ assay_diag_free(struct assay_diag *d)
 	free(d);
 }
 
-void
-assay_diag_add(struct assay_diag *d, const char *file, long line,
-    const char *fmt, ...)
+static void
+add(struct assay_diag *d, int warning, const char *file, long line,
+    const char *fmt, va_list ap)
 {
 	struct diag_entry *e;
-	va_list ap;
 	char *msg = NULL;
 
 	if (d == NULL)
 		return;
 	if (d->n >= DIAG_MAX) {
 		d->dropped++;
+		if (warning)
+			d->dropped_warnings++;
 		return;
 	}
 	if (d->n == d->alloc) {
@@ -63,21 +66,61 @@ assay_diag_add(struct assay_diag *d, const char *file, long line,
 		d->v = e;
 		d->alloc = na;
 	}
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	if (msg == NULL)
 		return;
 	e = &d->v[d->n];
 	e->file = strdup(file != NULL ? file : "-");
 	e->line = line;
 	e->msg = msg;
+	e->warning = warning;
 	if (e->file == NULL) {
 		free(msg);
 		return;
 	}
 	d->n++;
+}
+
+void
+assay_diag_add(struct assay_diag *d, const char *file, long line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add(d, 0, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+assay_diag_warn(struct assay_diag *d, const char *file, long line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add(d, 1, file, line, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+assay_diag_nerrors(const struct assay_diag *d)
+{
+	size_t i, n = 0;
+
+	if (d == NULL)
+		return 0;
+	for (i = 0; i < d->n; i++)
+		if (!d->v[i].warning)
+			n++;
+	return n + d->dropped - d->dropped_warnings;
+}
+
+int
+assay_diag_is_warning(const struct assay_diag *d, size_t i)
+{
+	return d != NULL && i < d->n && d->v[i].warning;
 }
 
 size_t
@@ -112,11 +155,14 @@ assay_diag_print(const struct assay_diag *d, FILE *fp)
 	if (d == NULL)
 		return;
 	for (i = 0; i < d->n; i++) {
+		const char *w = d->v[i].warning ? "warning: " : "";
+
 		if (d->v[i].line > 0)
-			fprintf(fp, "%s:%ld: %s\n", d->v[i].file, d->v[i].line,
-			    d->v[i].msg);
+			fprintf(fp, "%s:%ld: %s%s\n", d->v[i].file,
+			    d->v[i].line, w, d->v[i].msg);
 		else
-			fprintf(fp, "%s: %s\n", d->v[i].file, d->v[i].msg);
+			fprintf(fp, "%s: %s%s\n", d->v[i].file, w,
+			    d->v[i].msg);
 	}
 	if (d->dropped > 0)
 		fprintf(fp, "... and %zu more problems not shown\n", d->dropped);

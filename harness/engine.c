@@ -61,8 +61,9 @@ struct shared {
 	struct assay_sandbox_limits	 limits;
 	const char			*datadir;
 	size_t				*queue;
+	unsigned char			*taken;		/* per queue position */
 	size_t				 nqueue;
-	size_t				 next;
+	size_t				 next;		/* first not taken */
 	size_t				 ndone;
 	pthread_mutex_t			 mu;
 };
@@ -407,11 +408,54 @@ child_main(struct shared *sh, size_t i, int slot)
 	_exit(0);
 }
 
+/* Whether a running test case holds exclusive tag `tag`. */
+static int
+tag_busy(const struct assay_catalogue *cat, const struct child *kids,
+    size_t nkids, const char *tag)
+{
+	const char *t;
+	size_t k;
+
+	for (k = 0; k < nkids; k++)
+		if ((t = assay_catalogue_exclusive(cat, kids[k].tc)) != NULL &&
+		    strcmp(t, tag) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The next test case to start: the first in queue order whose exclusive
+ * tag (if any) no running test case holds.  Returns its queue position,
+ * or -1 when none may start now.
+ */
+static long
+pick(struct shared *sh, const struct child *kids, size_t nkids)
+{
+	const struct assay_catalogue *cat = sh->run->catalogue;
+	const char *tag;
+	size_t q;
+
+	for (q = sh->next; q < sh->nqueue; q++) {
+		if (sh->taken[q])
+			continue;
+		tag = assay_catalogue_exclusive(cat, sh->queue[q]);
+		if (tag != NULL && tag_busy(cat, kids, nkids, tag))
+			continue;
+		sh->taken[q] = 1;
+		while (sh->next < sh->nqueue && sh->taken[sh->next])
+			sh->next++;
+		return (long)q;
+	}
+	return -1;
+}
+
 /*
  * Runs the queue: up to `jobs` test cases at a time, each in a process of
  * its own, forked from this single-threaded supervisor.  A test case that
  * crashes or hangs in C code cannot take the run down with it: its process
- * is killed at its deadline and the run goes on.
+ * is killed at its deadline and the run goes on.  Test cases sharing an
+ * `exclusive` tag (attempt counters on the same device services) never
+ * overlap: one waits, the others keep going in queue order.
  */
 static void
 supervise(struct shared *sh, int jobs)
@@ -422,14 +466,15 @@ supervise(struct shared *sh, int jobs)
 	size_t nkids = 0, k;
 	struct timespec pause = { 0, REAP_POLL_NS };
 	int slot, status;
+	long q;
 	pid_t pid;
 
 	for (;;) {
-		while (!interrupted && sh->next < sh->nqueue &&
-		    nkids < (size_t)jobs) {
+		while (!interrupted && nkids < (size_t)jobs &&
+		    (q = pick(sh, kids, nkids)) >= 0) {
 			for (slot = 1; slot <= jobs && used[slot]; slot++)
 				;
-			kids[nkids].tc = sh->queue[sh->next++];
+			kids[nkids].tc = sh->queue[q];
 			kids[nkids].slot = slot;
 			kids[nkids].deadline_ms = assay_probe_now_ms() +
 			    sh->limits.timeout_ms +
@@ -504,6 +549,8 @@ decide_applicability(struct assay_run *run)
 		p->support_known = assay_forms_support(run->forms, id,
 		    &p->support, &p->detail) == 0;
 		p->applicable = 1;
+		p->ics_decided = 0;
+		p->in_scope = 1;
 		p->verdict = ASSAY_VERDICT_NONE;
 		if (strcmp(id, "4-1") == 0)
 			continue;	/* always run (TS 103 701 test case 4-1-1) */
@@ -517,23 +564,29 @@ decide_applicability(struct assay_run *run)
 		}
 		if (falsecond) {
 			p->applicable = 0;
+			p->ics_decided = 1;
 			p->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
 			p->reason = fmt("ICS: condition %d does not hold "
 			    "(%s)", falsecond,
 			    assay_spec_condition_text(s, falsecond));
 		} else if (p->support_known && p->support == ASSAY_SUPPORT_NA) {
 			p->applicable = 0;
+			p->ics_decided = 1;
 			p->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
 			p->reason = fmt("ICS: not applicable: %s", p->detail);
 		} else if (p->support_known && p->support == ASSAY_SUPPORT_NO) {
-			p->applicable = 0;
+			p->ics_decided = 1;
 			if (assay_spec_provision_mandatory(s, i)) {
+				/* Applies, and the ICS says it is not met. */
 				p->verdict = ASSAY_VERDICT_FAIL;
+				p->has_fail = 1;
 				p->reason = fmt("ICS_DECLARED_NOT_SUPPORTED: "
 				    "the ICS declares this mandatory provision "
 				    "not supported: %s", p->detail);
 			} else {
-				p->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
+				/* Its justification is assessed by 4-1-1. */
+				p->applicable = 0;
+				p->verdict = ASSAY_VERDICT_NOT_FULFILLED;
 				p->reason = fmt(
 				    "ICS_RECOMMENDATION_NOT_FULFILLED: %s",
 				    p->detail);
@@ -542,23 +595,41 @@ decide_applicability(struct assay_run *run)
 	}
 }
 
-/* Test cases, then provisions: worst wins; primary reason = first worst. */
+/* A test case that found a failure: FAIL, or a failed unit under ERROR. */
+static int
+tc_has_fail(const struct assay_result *t)
+{
+	size_t k;
+
+	if (t->verdict == ASSAY_VERDICT_FAIL)
+		return 1;
+	for (k = 0; k < t->nunits; k++)
+		if (t->units[k].verdict == ASSAY_VERDICT_FAIL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Test cases, then provisions: worst wins; primary reason = first worst.
+ * A provision the ICS decided keeps that verdict; one with test cases is
+ * in scope when any of them was selected, and is the worst of the
+ * selected ones (not PASS when some were left out); one without any test
+ * case is NONE, not assessed.  Then the decision rule.
+ */
 static void
 aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 {
 	const struct assay_catalogue *cat = run->catalogue;
 	const struct assay_spec *s = run->spec;
 	size_t i, t, n = assay_spec_nprovisions(s), nt = assay_catalogue_count(cat);
-	int excluded;
 
 	memset(run->tc_counts, 0, sizeof(run->tc_counts));
 	memset(run->prov_counts, 0, sizeof(run->prov_counts));
 	run->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
 	for (t = 0; t < nt; t++) {
 		run->tc_counts[run->results[t].verdict]++;
-		excluded = !only_matches(o, assay_catalogue_id(cat, t),
-		    assay_catalogue_group(cat, t));
-		if (!excluded)
+		if (only_matches(o, assay_catalogue_id(cat, t),
+		    assay_catalogue_group(cat, t)))
 			run->verdict = assay_verdict_combine(run->verdict,
 			    run->results[t].verdict);
 	}
@@ -569,34 +640,54 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 		size_t worst = (size_t)-1;
 
 		p->ntc = 0;
+		p->nselected = 0;
 		for (t = 0; t < nt; t++) {
 			if (strcmp(assay_catalogue_group(cat, t), id) != 0)
 				continue;
 			p->ntc++;
+			if (!run->selected[t])
+				continue;
+			p->nselected++;
+			if (tc_has_fail(&run->results[t]))
+				p->has_fail = 1;
 			if (assay_verdict_rank(run->results[t].verdict) >
 			    assay_verdict_rank(v)) {
 				v = run->results[t].verdict;
 				worst = t;
 			}
 		}
-		if (p->applicable) {
-			free(p->reason);
-			p->reason = NULL;
-			if (p->ntc == 0) {
-				p->verdict = ASSAY_VERDICT_NONE;
-				p->reason = strdup("not assessed: the catalogue "
-				    "has no test case for this provision yet");
-			} else {
-				p->verdict = v;
-				if (worst != (size_t)-1 &&
-				    v != ASSAY_VERDICT_PASS)
-					p->reason = fmt("%s: %s",
-					    assay_catalogue_id(cat, worst),
-					    run->results[worst].reason);
-			}
+		if (p->ics_decided) {
+			p->in_scope = 1;	/* decided by the ICS: always */
+			run->prov_counts[p->verdict]++;
+			continue;
+		}
+		free(p->reason);
+		p->reason = NULL;
+		p->in_scope = o->nonly == 0 || p->nselected > 0 ||
+		    (p->ntc == 0 && only_matches(o, "", id));
+		if (!p->in_scope) {
+			p->verdict = ASSAY_VERDICT_NONE;
+			p->reason = strdup("not in scope: not selected by --only");
+			continue;
+		}
+		if (p->ntc == 0) {
+			p->verdict = ASSAY_VERDICT_NONE;
+			p->reason = strdup("not assessed: the catalogue "
+			    "has no test case for this provision yet");
+		} else if (v == ASSAY_VERDICT_PASS && p->nselected < p->ntc) {
+			p->verdict = ASSAY_VERDICT_NONE;
+			p->reason = fmt("not assessed: %zu of its %zu test cases "
+			    "were selected (all passed)", p->nselected, p->ntc);
+		} else {
+			p->verdict = v;
+			if (worst != (size_t)-1 && v != ASSAY_VERDICT_PASS)
+				p->reason = fmt("%s: %s",
+				    assay_catalogue_id(cat, worst),
+				    run->results[worst].reason);
 		}
 		run->prov_counts[p->verdict]++;
 	}
+	assay_report_decide(run);
 }
 
 static void
@@ -754,8 +845,8 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    assay_strerror(ASSAY_ERR_DATADIR));
 		goto out;
 	}
-	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path, &forms,
-	    d)) != 0)
+	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path,
+	    o->setup_path, &forms, d)) != 0)
 		goto out;
 	snprintf(catdir, sizeof(catdir), "%s/testcases", datadir);
 	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
@@ -779,6 +870,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		snprintf(judg + strlen(judg), sizeof(judg) - strlen(judg), "%s%s",
 		    i ? "\n" : "", o->judgements[i]);
 	run.meta = o->meta;
+	snprintf(run.scope, sizeof(run.scope), "%s", only);
 	run.forms = forms;
 	run.spec = assay_forms_spec(forms);
 	run.catalogue = cat;
@@ -790,7 +882,8 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if ((run.prov = calloc(n, sizeof(*run.prov))) == NULL ||
 	    (run.results = calloc(nt ? nt : 1, sizeof(*run.results))) == NULL ||
 	    (run.selected = calloc(nt ? nt : 1, sizeof(int))) == NULL ||
-	    (sh.queue = calloc(nt ? nt : 1, sizeof(size_t))) == NULL) {
+	    (sh.queue = calloc(nt ? nt : 1, sizeof(size_t))) == NULL ||
+	    (sh.taken = calloc(nt ? nt : 1, 1)) == NULL) {
 		assay_diag_add(d, "assay", 0, "out of memory");
 		goto out;
 	}
@@ -803,6 +896,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	INFO("assay_version", assay_version());
 	INFO("ics_sha256", assay_forms_ics_sha256(forms));
 	INFO("ixit_sha256", assay_forms_ixit_sha256(forms));
+	INFO("setup_sha256", assay_forms_setup_sha256(forms));
 	INFO("catalogue_sha256", assay_catalogue_sha256(cat));
 	INFO("only", only);
 	INFO("judgements", judg);
@@ -825,7 +919,9 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    run.report_id);
 	if ((r = assay_evidence_save_masked(ev, "forms", "ics.xml",
 	    o->ics_path)) != 0 || (r = assay_evidence_save_masked(ev, "forms",
-	    "ixit.xml", o->ixit_path)) != 0)
+	    "ixit.xml", o->ixit_path)) != 0 || (o->setup_path != NULL &&
+	    (r = assay_evidence_save_masked(ev, "forms", "setup.xml",
+	    o->setup_path)) != 0))
 		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
 		    "forms: %s", assay_strerror(r));
 
@@ -839,7 +935,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    assay_catalogue_group(cat, i));
 		struct assay_prov_outcome *po = &run.prov[p];
 
-		if (!po->applicable) {
+		if (po->ics_decided) {
 			run.results[i].verdict = po->verdict;
 			run.results[i].reason = strdup(po->reason ? po->reason : "");
 			continue;
@@ -885,8 +981,9 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	assay_time_iso(run.finished, sizeof(run.finished));
 	aggregate(&run, o);
 	run.mask = ev;
-	assay_evidence_journal(ev, "%s %s", run.complete ? "end" : "interrupted",
-	    assay_verdict_key(run.verdict));
+	assay_evidence_journal(ev, "%s %s result %s", run.complete ? "end" :
+	    "interrupted", assay_verdict_key(run.verdict),
+	    assay_overall_name(run.result));
 
 	snprintf(path, sizeof(path), "%s/report.json", o->out_dir);
 	if ((r = assay_report_write_json(&run, path)) != 0)
@@ -915,11 +1012,9 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		fprintf(stderr, "assay: the run is incomplete: not signing; "
 		    "sign after --resume finishes it\n");
 
-	code = assay_verdict_exit_code(run.verdict);
-	if (run.verdict == ASSAY_VERDICT_NOT_APPLICABLE && sh.nqueue == 0 &&
-	    nt == 0)
-		code = ASSAY_EXIT_INCONCLUSIVE;	/* nothing assessed at all */
-	if ((!run.complete || signfail) && code == 0)
+	/* The overall result decides, never the test cases alone. */
+	code = assay_overall_exit_code(run.result);
+	if (signfail && code == 0)
 		code = ASSAY_EXIT_INCONCLUSIVE;
 	if (!run.complete)
 		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
@@ -942,6 +1037,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	free(run.prov);
 	free(run.selected);
 	free(sh.queue);
+	free(sh.taken);
 	free(secrets);
 	pthread_mutex_destroy(&sh.mu);
 	assay_budget_free(budget);

@@ -21,14 +21,15 @@ struct assay_diag;
 struct assay_engine_opts {
 	const char		*ics_path;
 	const char		*ixit_path;
+	const char		*setup_path;	/* lab set-up file (required) */
 	const char		*out_dir;
 	const char		*catalogue_dir;	/* NULL: <datadir>/testcases */
 	const char *const	*only;		/* test case or group ids */
 	size_t			 nonly;
 	int			 jobs;		/* <= 0: number of cores */
 	int			 resume;
-	int			 max_connections;	/* <= 0: from the IXIT */
-	int			 max_rate;		/* <= 0: from the IXIT */
+	int			 max_connections;	/* <= 0: from the set-up */
+	int			 max_rate;		/* <= 0: from the set-up */
 	struct assay_sandbox_limits limits;
 	int			 quiet;		/* no progress lines */
 	struct assay_report_meta meta;		/* lab, customer, authoriser */

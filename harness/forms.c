@@ -1,12 +1,14 @@
 /*
- * forms.c - load and check the ICS and IXIT forms.
+ * forms.c - load and check the ICS, the IXIT and the lab set-up file.
  *
  * Order of work for each file: open, fstat against the size cap, read at
  * most the cap, check UTF-8, parse with libxml2 (no network, no entities,
  * no DTD; the parser is stopped at the first DOCTYPE or at the depth cap),
  * validate against the schema from the data directory, then copy what we
- * need into plain C structures and run the cross-checks of ics/README.md
- * and ixit/README.md.  The xmlDoc never outlives assay_forms_load().
+ * need into plain C structures and run the cross-checks of ics/README.md,
+ * ixit/README.md and setup/README.md; last, the checks between the files
+ * (ICS conditions against IXIT facts).  The xmlDoc never outlives
+ * assay_forms_load().
  * See docs/forms.md for the invariants.
  */
 #include <ctype.h>
@@ -37,7 +39,9 @@
 #include "spec.h"
 
 #define ICS_NS		"urn:assay:ics:1"
-#define IXIT_NS		"urn:assay:ixit:1"
+#define IXIT_NS		"urn:assay:ixit:2"
+#define IXIT_NS_V1	"urn:assay:ixit:1"
+#define SETUP_NS	"urn:assay:setup:1"
 #define EXTRA_FIELD	"Example Value"	/* accepted in every IXIT item */
 #define MAX_BUDGET	1000000
 #define MAX_SERVICES	256	/* each; keeps the id checks cheap */
@@ -58,8 +62,16 @@ struct ref {
 	long	 line;
 };
 
+struct fact {
+	char	*name;
+	char	*value;		/* canonical form, see forms.h */
+};
+
 struct entry {
 	char		*id;
+	struct fact	*facts;
+	size_t		 nfacts, afacts;
+	long		 facts_line;	/* where fact problems are reported */
 	struct field	*fields;
 	size_t		 nfields, afields;
 	struct ref	*refs;
@@ -74,14 +86,15 @@ struct item {
 };
 
 struct service {
-	char	*id, *protocol, *transport, *security, *address;
+	char	*id, *protocol, *transport, *security;
+	char	*address;		/* override from the set-up file */
 	char	*description, *path;
 	int	 port;
 	long	 line;
 };
 
 struct credential {
-	char	*id, *service, *username;
+	char	*id, *service, *username, *origin;
 	char	*password;		/* secret */
 	long	 line;
 };
@@ -94,8 +107,9 @@ struct prov_decl {
 
 struct assay_forms {
 	struct assay_spec	*spec;
-	char			*ics_path, *ixit_path;
+	char			*ics_path, *ixit_path, *setup_path;
 	char			 ics_sha256[65], ixit_sha256[65];
+	char			 setup_sha256[65];
 
 	/* ICS */
 	char			*manufacturer, *model, *hw_version, *fw_version;
@@ -108,14 +122,17 @@ struct assay_forms {
 	long			*cond_line;
 
 	/* IXIT */
+	struct service		*services;
+	size_t			 nservices, aservices;
+	struct item		*items;		/* indexed like the spec */
+
+	/* Lab set-up */
 	char			**addresses;
 	size_t			 naddresses, aaddresses;
 	int			 max_connections, max_rate;
-	struct service		*services;
-	size_t			 nservices, aservices;
 	struct credential	*creds;
 	size_t			 ncreds, acreds;
-	struct item		*items;		/* indexed like the spec */
+
 	const char		**secrets;	/* borrowed, longest first */
 	size_t			 nsecrets, asecrets;
 };
@@ -428,12 +445,19 @@ free_doc(xmlDocPtr doc)
 }
 
 /*
+ * Looks at a parsed document before its schema does; returns 0 to go on
+ * or an ASSAY_ERR_* code (with the explanation in d) to stop.
+ */
+typedef int (*precheck_fn)(xmlDocPtr, const char *, struct assay_diag *);
+
+/*
  * Parses and validates one form.  On success *docp is the caller's, else
  * NULL.  sha256 (may be NULL) receives the hash of the bytes read.
+ * precheck (may be NULL) runs between the root check and the schema.
  */
 static int
 load_xml(const char *path, const char *xsd_path, const char *root_name,
-    xmlDocPtr *docp, char *sha256, struct assay_diag *d)
+    precheck_fn precheck, xmlDocPtr *docp, char *sha256, struct assay_diag *d)
 {
 	struct parse_state ps;
 	xmlStructuredErrorFunc old_handler;
@@ -534,6 +558,8 @@ load_xml(const char *path, const char *xsd_path, const char *root_name,
 		r = ASSAY_ERR_SCHEMA;
 		goto out;
 	}
+	if (precheck != NULL && (r = precheck(doc, path, d)) != 0)
+		goto out;
 
 	/* The schema is ours, from the data directory, never the form's. */
 	if (access(xsd_path, R_OK) != 0) {
@@ -591,7 +617,7 @@ assay_forms_check_xml(const char *path, const char *xsd_path,
 
 	if (path == NULL || xsd_path == NULL)
 		return ASSAY_ERR_INVALID_ARG;
-	r = load_xml(path, xsd_path, NULL, &doc, NULL, d);
+	r = load_xml(path, xsd_path, NULL, NULL, &doc, NULL, d);
 	free_doc(doc);
 	return r;
 }
@@ -995,6 +1021,511 @@ field_list(const struct assay_spec *s, size_t it, char *buf, size_t len)
 	}
 }
 
+/* --- IXIT facts (docs/facts.md) ---------------------------------------- */
+
+/* When `assay check` expects a fact the entry leaves out. */
+enum expect {
+	EX_ALWAYS,		/* every entry of the item */
+	EX_ITEM,		/* at least one entry of the item */
+	EX_PASSWORD,		/* factor is password or pin */
+	EX_GENERATED,		/* password-set-by is pre-installed-* */
+	EX_DRAWN,		/* ... and password-generation is not fixed */
+	EX_NETWORK,		/* network="true" */
+	EX_BF_ATTEMPTS,		/* brute-force lists lockout or suspension */
+	EX_BF_DELAY,		/* ... delay */
+	EX_BF_SUSPENSION,	/* ... suspension or lockout */
+	EX_BF_RATE,		/* ... rate-limit */
+	EX_AUTOMATIC,		/* automatic="true" */
+	EX_TLS			/* security is tls or dtls */
+};
+
+struct fact_def {
+	const char		*item;
+	const char		*name;
+	enum assay_fact_type	 type;
+	enum expect		 expect;
+};
+
+#define S	ASSAY_FACT_STRING
+#define B	ASSAY_FACT_BOOL
+#define I	ASSAY_FACT_INT
+#define L	ASSAY_FACT_LIST
+static const struct fact_def fact_defs[] = {
+	{ "1-AuthMech", "factor", S, EX_ALWAYS },
+	{ "1-AuthMech", "user-auth", B, EX_ALWAYS },
+	{ "1-AuthMech", "network", B, EX_ALWAYS },
+	{ "1-AuthMech", "password-set-by", S, EX_PASSWORD },
+	{ "1-AuthMech", "password-generation", S, EX_GENERATED },
+	{ "1-AuthMech", "password-length", I, EX_PASSWORD },
+	{ "1-AuthMech", "password-alphabet", I, EX_DRAWN },
+	{ "1-AuthMech", "user-must-change", B, EX_PASSWORD },
+	{ "1-AuthMech", "change-supported", B, EX_ALWAYS },
+	{ "1-AuthMech", "password-storage", S, EX_PASSWORD },
+	{ "1-AuthMech", "channel-security", S, EX_NETWORK },
+	{ "1-AuthMech", "brute-force", L, EX_ALWAYS },
+	{ "1-AuthMech", "brute-force-attempts", I, EX_BF_ATTEMPTS },
+	{ "1-AuthMech", "brute-force-delay-ms", I, EX_BF_DELAY },
+	{ "1-AuthMech", "brute-force-suspension-s", I, EX_BF_SUSPENSION },
+	{ "1-AuthMech", "brute-force-rate-per-min", I, EX_BF_RATE },
+	{ "2-UserInfo", "vdp-url", S, EX_ITEM },
+	{ "2-UserInfo", "support-period-url", S, EX_ITEM },
+	{ "2-UserInfo", "support-period-end", S, EX_ITEM },
+	{ "2-UserInfo", "change-doc-url", S, EX_ITEM },
+	{ "7-UpdMech", "network", B, EX_ALWAYS },
+	{ "7-UpdMech", "authenticity", S, EX_ALWAYS },
+	{ "7-UpdMech", "integrity", S, EX_ALWAYS },
+	{ "7-UpdMech", "automatic", B, EX_ALWAYS },
+	{ "7-UpdMech", "check-interval-h", I, EX_AUTOMATIC },
+	{ "10-SecParam", "type", S, EX_ALWAYS },
+	{ "10-SecParam", "hard-coded", B, EX_ALWAYS },
+	{ "10-SecParam", "unique-per-device", B, EX_ALWAYS },
+	{ "11-ComMech", "protocol", S, EX_ALWAYS },
+	{ "11-ComMech", "security", S, EX_ALWAYS },
+	{ "11-ComMech", "tls-versions", L, EX_TLS },
+	{ "11-ComMech", "tls-suites", L, EX_TLS },
+	{ "11-ComMech", "remote", B, EX_ALWAYS },
+	{ "11-ComMech", "guarantees", L, EX_ALWAYS },
+	{ "11-ComMech", "carries", L, EX_ALWAYS },
+	{ "13-SoftServ", "status", S, EX_ALWAYS },
+	{ "13-SoftServ", "network", B, EX_ALWAYS },
+	{ "13-SoftServ", "allows-configuration", B, EX_ALWAYS },
+	{ "15-Intf", "kind", S, EX_ALWAYS },
+	{ "15-Intf", "status", S, EX_ALWAYS },
+	{ "15-Intf", "exposure", S, EX_ALWAYS },
+	{ "15-Intf", "debug", B, EX_ALWAYS },
+	{ "15-Intf", "discloses-security-relevant", B, EX_ALWAYS },
+	{ "21-PersData", "sensitive", B, EX_ALWAYS },
+	{ "24-TelData", "personal-data", B, EX_ALWAYS },
+	{ "25-DelFunc", "target", S, EX_ALWAYS },
+};
+#undef S
+#undef B
+#undef I
+#undef L
+#define NFACT_DEFS	(sizeof(fact_defs) / sizeof(fact_defs[0]))
+
+static const struct fact_def *
+fact_def(const char *item, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFACT_DEFS; i++)
+		if ((item == NULL || strcmp(fact_defs[i].item, item) == 0) &&
+		    strcmp(fact_defs[i].name, name) == 0)
+			return &fact_defs[i];
+	return NULL;
+}
+
+enum assay_fact_type
+assay_forms_fact_type(const char *name)
+{
+	const struct fact_def *fd;
+
+	if (name == NULL || (fd = fact_def(NULL, name)) == NULL)
+		return ASSAY_FACT_UNKNOWN;
+	return fd->type;
+}
+
+/* Lists the facts item allows into buf for a helpful message. */
+static void
+fact_list(const char *item, char *buf, size_t len)
+{
+	size_t i, o = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < NFACT_DEFS && o < len; i++) {
+		if (strcmp(fact_defs[i].item, item) != 0)
+			continue;
+		n = snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+		    fact_defs[i].name);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	if (o == 0)
+		snprintf(buf, len, "none");
+}
+
+/*
+ * Canonical form of a schema-valid value: whitespace collapsed (lists),
+ * booleans as true/false, integers without sign or leading zeros.
+ */
+static char *
+canonical_fact(const char *v, enum assay_fact_type t)
+{
+	long long x;
+	char *s, *o;
+	const char *p;
+	char num[32];
+
+	if (t == ASSAY_FACT_BOOL) {
+		/* The schema allows "true", "false", "1", "0" with white space. */
+		while (isspace((unsigned char)*v))
+			v++;
+		return strdup(*v == '1' || *v == 't' ? "true" : "false");
+	}
+	if (t == ASSAY_FACT_INT) {
+		while (isspace((unsigned char)*v))
+			v++;
+		errno = 0;
+		x = strtoll(v, NULL, 10);
+		if (errno == 0) {
+			snprintf(num, sizeof(num), "%lld", x);
+			return strdup(num);
+		}
+	}
+	if ((s = malloc(strlen(v) + 1)) == NULL)
+		return NULL;
+	for (p = v, o = s; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (o > s && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		*o++ = *p;
+	}
+	if (o > s && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return s;
+}
+
+static const char *
+entry_fact(const struct entry *e, const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < e->nfacts; j++)
+		if (strcmp(e->facts[j].name, name) == 0)
+			return e->facts[j].value;
+	return NULL;
+}
+
+/* 1 if the space-separated list has the token. */
+static int
+list_has(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+	const char *p;
+
+	if (list == NULL)
+		return 0;
+	for (p = list; (p = strstr(p, tok)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+static int
+is_true(const char *v)
+{
+	return v != NULL && strcmp(v, "true") == 0;
+}
+
+/* Reads <facts>: each attribute must be a fact of this item. */
+static int
+entry_facts(struct entry *e, const char *item, xmlNodePtr fn,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	const struct fact_def *fd;
+	struct fact *nf;
+	xmlAttrPtr a;
+	xmlChar *x;
+	char list[1024];
+
+	/*
+	 * libxml2 gives an element the line where its start tag ends; a
+	 * <facts> spans lines, so problems point at its <entry> instead.
+	 */
+	e->facts_line = e->line;
+	for (a = fn->properties; a != NULL; a = a->next) {
+		const char *name = (const char *)a->name;
+
+		if (a->type != XML_ATTRIBUTE_NODE || a->ns != NULL)
+			continue;
+		if ((fd = fact_def(item, name)) == NULL) {
+			fact_list(item, list, sizeof(list));
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "fact %s is not one of item %s (%s allows: %s)",
+			    e->id, name, item, item, list);
+			*bad = 1;
+			continue;
+		}
+		if ((nf = grow(e->facts, &e->afacts, e->nfacts,
+		    sizeof(*nf))) == NULL)
+			return ASSAY_ERR_ALLOC;
+		e->facts = nf;
+		if ((x = xmlNodeListGetString(fn->doc, a->children, 1)) == NULL)
+			x = xmlStrdup((const xmlChar *)"");
+		if (x == NULL)
+			return ASSAY_ERR_ALLOC;
+		nf[e->nfacts].name = strdup(name);
+		nf[e->nfacts].value = canonical_fact((char *)x, fd->type);
+		xmlFree(x);
+		if (nf[e->nfacts].name == NULL || nf[e->nfacts].value == NULL) {
+			free(nf[e->nfacts].name);
+			free(nf[e->nfacts].value);
+			return ASSAY_ERR_ALLOC;
+		}
+		e->nfacts++;
+	}
+	return 0;
+}
+
+/* Facts of one entry that contradict each other (docs/facts.md). */
+static void
+check_facts(const struct entry *e, const char *item, const char *file,
+    struct assay_diag *d, int *bad)
+{
+	static const char *const pw_facts[] = { "password-set-by",
+	    "password-generation", "password-length", "password-alphabet" };
+	static const struct {
+		const char	*fact, *need1, *need2;
+	} bf[] = {
+		{ "brute-force-attempts", "lockout", "suspension" },
+		{ "brute-force-delay-ms", "delay", NULL },
+		{ "brute-force-suspension-s", "suspension", "lockout" },
+		{ "brute-force-rate-per-min", "rate-limit", NULL },
+	};
+	const char *factor = entry_fact(e, "factor");
+	const char *bfl = entry_fact(e, "brute-force");
+	const char *setby = entry_fact(e, "password-set-by");
+	const char *gen = entry_fact(e, "password-generation");
+	const char *sec;
+	long line = e->facts_line;
+	size_t i;
+
+	if (strcmp(item, "1-AuthMech") == 0) {
+		for (i = 0; i < sizeof(pw_facts) / sizeof(pw_facts[0]); i++) {
+			if (entry_fact(e, pw_facts[i]) == NULL ||
+			    (factor != NULL && (strcmp(factor, "password") == 0 ||
+			    strcmp(factor, "pin") == 0)))
+				continue;
+			if (factor == NULL)
+				assay_diag_add(d, file, line, "entry \"%s\": %s "
+				    "needs factor=\"password\" or \"pin\" (no "
+				    "factor declared)", e->id, pw_facts[i]);
+			else
+				assay_diag_add(d, file, line, "entry \"%s\": %s "
+				    "is only for factor=\"password\" or \"pin\", "
+				    "not \"%s\"", e->id, pw_facts[i], factor);
+			*bad = 1;
+		}
+		if (bfl != NULL && list_has(bfl, "none") &&
+		    strcmp(bfl, "none") != 0) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "brute-force=\"%s\": \"none\" cannot be combined "
+			    "with other measures", e->id, bfl);
+			*bad = 1;
+		}
+		for (i = 0; i < sizeof(bf) / sizeof(bf[0]); i++) {
+			if (entry_fact(e, bf[i].fact) == NULL ||
+			    list_has(bfl, bf[i].need1) ||
+			    (bf[i].need2 != NULL && list_has(bfl, bf[i].need2)))
+				continue;
+			assay_diag_add(d, file, line, "entry \"%s\": %s given, "
+			    "but brute-force does not list \"%s\"%s%s%s",
+			    e->id, bf[i].fact, bf[i].need1,
+			    bf[i].need2 ? " or \"" : "",
+			    bf[i].need2 ? bf[i].need2 : "",
+			    bf[i].need2 ? "\"" : "");
+			*bad = 1;
+		}
+		if (setby != NULL && gen != NULL &&
+		    (strcmp(setby, "user") == 0) !=
+		    (strcmp(gen, "user-chosen") == 0)) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "password-set-by=\"%s\" contradicts "
+			    "password-generation=\"%s\" (user-chosen goes with "
+			    "user, and only with it)", e->id, setby, gen);
+			*bad = 1;
+		}
+	}
+	if (strcmp(item, "13-SoftServ") == 0 &&
+	    (sec = entry_fact(e, "status")) != NULL &&
+	    strcmp(sec, "permanently-disabled") == 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": status "
+		    "\"permanently-disabled\" is for 15-Intf; a software "
+		    "service is \"enabled\" or \"disabled\"", e->id);
+		*bad = 1;
+	}
+	if (strcmp(item, "11-ComMech") == 0 &&
+	    (sec = entry_fact(e, "security")) != NULL &&
+	    strcmp(sec, "none") == 0) {
+		for (i = 0; i < 2; i++) {
+			const char *t = i ? "tls-suites" : "tls-versions";
+
+			if (entry_fact(e, t) == NULL)
+				continue;
+			assay_diag_add(d, file, line, "entry \"%s\": %s given, "
+			    "but security=\"none\"", e->id, t);
+			*bad = 1;
+		}
+	}
+}
+
+/* 1 if `assay check` expects fd's fact on entry e (table in docs/facts.md). */
+static int
+fact_expected(const struct fact_def *fd, const struct entry *e)
+{
+	const char *v;
+
+	switch (fd->expect) {
+	case EX_ALWAYS:
+		return 1;
+	case EX_ITEM:
+		return 0;
+	case EX_PASSWORD:
+		v = entry_fact(e, "factor");
+		return v != NULL && (strcmp(v, "password") == 0 ||
+		    strcmp(v, "pin") == 0);
+	case EX_GENERATED:
+	case EX_DRAWN:
+		v = entry_fact(e, "password-set-by");
+		if (v == NULL || strncmp(v, "pre-installed", 13) != 0)
+			return 0;
+		v = entry_fact(e, "password-generation");
+		return fd->expect == EX_GENERATED || v == NULL ||
+		    strcmp(v, "fixed") != 0;
+	case EX_NETWORK:
+		return is_true(entry_fact(e, "network"));
+	case EX_BF_ATTEMPTS:
+	case EX_BF_SUSPENSION:
+		v = entry_fact(e, "brute-force");
+		return list_has(v, "lockout") || list_has(v, "suspension");
+	case EX_BF_DELAY:
+		return list_has(entry_fact(e, "brute-force"), "delay");
+	case EX_BF_RATE:
+		return list_has(entry_fact(e, "brute-force"), "rate-limit");
+	case EX_AUTOMATIC:
+		return is_true(entry_fact(e, "automatic"));
+	case EX_TLS:
+		v = entry_fact(e, "security");
+		return v != NULL && (strcmp(v, "tls") == 0 ||
+		    strcmp(v, "dtls") == 0);
+	}
+	return 0;
+}
+
+/*
+ * Warns, once per entry, about facts the table lists for the item that
+ * the entry leaves out: test cases keying on them will be INCONCLUSIVE.
+ */
+static void
+warn_missing_facts(const struct assay_forms *f, const char *file,
+    struct assay_diag *d)
+{
+	const struct assay_spec *s = f->spec;
+	size_t i, k, j, ni = assay_spec_nixit(s), o;
+	char list[1024];
+	int n;
+
+	for (i = 0; i < ni; i++) {
+		const char *item = assay_spec_ixit_id(s, i);
+		const struct item *it = &f->items[i];
+
+		for (k = 0; k < it->nentries; k++) {
+			const struct entry *e = &it->entries[k];
+
+			list[0] = '\0';
+			for (j = 0, o = 0; j < NFACT_DEFS; j++) {
+				const struct fact_def *fd = &fact_defs[j];
+
+				if (strcmp(fd->item, item) != 0 ||
+				    entry_fact(e, fd->name) != NULL ||
+				    !fact_expected(fd, e) || o >= sizeof(list))
+					continue;
+				n = snprintf(list + o, sizeof(list) - o, "%s%s",
+				    o ? ", " : "", fd->name);
+				if (n > 0)
+					o += (size_t)n;
+			}
+			if (list[0] != '\0')
+				assay_diag_warn(d, file, e->facts_line, "entry "
+				    "\"%s\": no fact %s (test cases that key on "
+				    "it will be INCONCLUSIVE)", e->id, list);
+		}
+		/* Item-level facts: one entry of the item is enough. */
+		for (j = 0; j < NFACT_DEFS && it->nentries > 0; j++) {
+			const struct fact_def *fd = &fact_defs[j];
+
+			if (strcmp(fd->item, item) != 0 || fd->expect != EX_ITEM)
+				continue;
+			for (k = 0; k < it->nentries; k++)
+				if (entry_fact(&it->entries[k], fd->name) != NULL)
+					break;
+			if (k == it->nentries)
+				assay_diag_warn(d, file, it->line, "item %s: no "
+				    "entry declares fact %s (test cases that "
+				    "key on it will be INCONCLUSIVE)", item,
+				    fd->name);
+		}
+	}
+}
+
+/*
+ * An IXIT of version 1 is refused, with one message per thing that
+ * changed, so the lab can convert it by hand.
+ */
+static int
+ixit_v1(xmlDocPtr doc, const char *file, struct assay_diag *d)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n, sv;
+	xmlChar *ver = xmlGetNoNsProp(root, (const xmlChar *)"version");
+	int v1;
+
+	v1 = (root->ns != NULL && xmlStrcmp(root->ns->href,
+	    (const xmlChar *)IXIT_NS_V1) == 0) ||
+	    (ver != NULL && xmlStrcmp(ver, (const xmlChar *)"1") == 0);
+	xmlFree(ver);
+	if (!v1)
+		return 0;
+	assay_diag_add(d, file, line_of(root), "this is an IXIT of version 1, "
+	    "which Assay no longer reads: version 2 starts <ixit xmlns=\""
+	    IXIT_NS "\" version=\"2\"> (ixit/README.md, docs/facts.md)");
+	for (n = root->children; n != NULL; n = n->next) {
+		if (is_elem(n, "device-under-test"))
+			assay_diag_add(d, file, line_of(n), "version 2: "
+			    "<device-under-test> is gone from the IXIT: the "
+			    "addresses and the budget go into the lab set-up "
+			    "file (setup/template.xml, `assay run --setup "
+			    "FILE`)");
+		else if (is_elem(n, "credentials"))
+			assay_diag_add(d, file, line_of(n), "version 2: "
+			    "<credentials> are gone from the IXIT: lab "
+			    "credentials go into the lab set-up file, each with "
+			    "origin=\"pre-installed\", \"user-set\" or \"lab\"");
+		else if (is_elem(n, "services")) {
+			for (sv = n->children; sv != NULL; sv = sv->next) {
+				xmlChar *a, *id;
+
+				if (!is_elem(sv, "service") ||
+				    (a = xmlGetNoNsProp(sv,
+				    (const xmlChar *)"address")) == NULL)
+					continue;
+				id = xmlGetNoNsProp(sv, (const xmlChar *)"id");
+				assay_diag_add(d, file, line_of(sv), "version 2: "
+				    "service \"%s\": the address attribute is "
+				    "gone: write <service-address service=\"%s\">"
+				    "%s</service-address> in the lab set-up "
+				    "file", id ? (char *)id : "?",
+				    id ? (char *)id : "?", (char *)a);
+				xmlFree(a);
+				xmlFree(id);
+			}
+		} else if (is_elem(n, "items"))
+			assay_diag_add(d, file, line_of(n), "version 2: each "
+			    "<entry> may start with a <facts> element that "
+			    "declares typed facts (factor, password-set-by, "
+			    "security, status, ...: docs/facts.md); test cases "
+			    "key on those, the free-text <field>s stay as they "
+			    "are");
+	}
+	return ASSAY_ERR_FORM;
+}
+
 static int
 ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
     struct assay_diag *d, int *bad)
@@ -1004,7 +1535,7 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 	struct entry *e, *ne;
 	xmlNodePtr n;
 	char list[1024];
-	int ok = 1;
+	int ok = 1, r;
 
 	if ((ne = grow(item->entries, &item->aentries, item->nentries,
 	    sizeof(*ne))) == NULL)
@@ -1013,12 +1544,17 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 	e = &ne[item->nentries];
 	memset(e, 0, sizeof(*e));
 	e->line = line_of(en);
+	e->facts_line = e->line;
 	if ((e->id = attr(en, "id", &ok)) == NULL)
 		return ASSAY_ERR_ALLOC;
 	item->nentries++;
 
 	for (n = en->children; n != NULL; n = n->next) {
-		if (is_elem(n, "field")) {
+		if (is_elem(n, "facts")) {
+			if ((r = entry_facts(e, assay_spec_ixit_id(s, it), n,
+			    file, d, bad)) != 0)
+				return r;
+		} else if (is_elem(n, "field")) {
 			struct field *fl, *nf;
 			char *sec;
 
@@ -1097,6 +1633,7 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 			}
 		}
 	}
+	check_facts(e, assay_spec_ixit_id(s, it), file, d, bad);
 	return 0;
 }
 
@@ -1105,52 +1642,14 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
     struct assay_diag *d)
 {
 	const struct assay_spec *s = f->spec;
-	xmlNodePtr root = xmlDocGetRootElement(doc), dut, n, sec, items;
+	xmlNodePtr root = xmlDocGetRootElement(doc), n, sec, items;
 	size_t ni = assay_spec_nixit(s), i, k, j, nidx;
 	struct entry_ref *idx = NULL;
 	long long v;
 	int ok = 1, bad = 0, r = 0;
-	char **av;
 
-	f->max_connections = ASSAY_BUDGET_DEFAULT_CONNECTIONS;
-	f->max_rate = ASSAY_BUDGET_DEFAULT_RATE;
 	if ((f->items = calloc(ni ? ni : 1, sizeof(*f->items))) == NULL)
 		return ASSAY_ERR_ALLOC;
-
-	/* Addresses and budget. */
-	dut = child(root, "device-under-test");
-	for (n = dut->children; n != NULL; n = n->next) {
-		if (is_elem(n, "address")) {
-			if ((av = grow(f->addresses, &f->aaddresses, f->naddresses,
-			    sizeof(*av))) == NULL)
-				return ASSAY_ERR_ALLOC;
-			f->addresses = av;
-			if ((av[f->naddresses] = text_of(n, 0)) == NULL)
-				return ASSAY_ERR_ALLOC;
-			f->naddresses++;
-		} else if (is_elem(n, "budget")) {
-			static const char *const names[] = {
-				"max-connections", "max-rate" };
-			int *slots[] = { &f->max_connections, &f->max_rate };
-
-			for (k = 0; k < 2; k++) {
-				char *a = attr(n, names[k], &ok);
-
-				if (!ok)
-					return ASSAY_ERR_ALLOC;
-				if (a == NULL)
-					continue;
-				if (parse_int(a, 1, MAX_BUDGET, &v) != 0) {
-					assay_diag_add(d, file, line_of(n),
-					    "budget %s %s out of range 1..%d",
-					    names[k], a, MAX_BUDGET);
-					bad = 1;
-				} else
-					*slots[k] = (int)v;
-				free(a);
-			}
-		}
-	}
 
 	/* Services. */
 	sec = child(root, "services");
@@ -1178,7 +1677,6 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		sv->protocol = attr(n, "protocol", &ok);
 		sv->transport = attr(n, "transport", &ok);
 		sv->security = attr(n, "security", &ok);
-		sv->address = attr(n, "address", &ok);
 		f->nservices++;
 		if (!ok || sv->id == NULL || sv->protocol == NULL ||
 		    sv->transport == NULL || sv->security == NULL)
@@ -1204,55 +1702,6 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			    "\"%s\" (first at line %ld)", sv->id,
 			    f->services[prev].line);
 			bad = 1;
-		}
-	}
-
-	/* Credentials. */
-	if ((sec = child(root, "credentials")) != NULL) {
-		for (n = sec->children; n != NULL; n = n->next) {
-			struct credential *c, *nc;
-
-			if (!is_elem(n, "credential"))
-				continue;
-			if (f->ncreds == MAX_CREDENTIALS) {
-				assay_diag_add(d, file, line_of(n), "more than "
-				    "%d credentials", MAX_CREDENTIALS);
-				bad = 1;
-				break;
-			}
-			if ((nc = grow(f->creds, &f->acreds, f->ncreds,
-			    sizeof(*nc))) == NULL)
-				return ASSAY_ERR_ALLOC;
-			f->creds = nc;
-			c = &nc[f->ncreds];
-			memset(c, 0, sizeof(*c));
-			c->line = line_of(n);
-			c->id = attr(n, "id", &ok);
-			c->service = attr(n, "service", &ok);
-			c->username = text_of(child(n, "username"), 1);
-			c->password = text_of(child(n, "password"), 1);
-			f->ncreds++;
-			if (!ok || c->id == NULL || c->service == NULL ||
-			    c->username == NULL || c->password == NULL)
-				return ASSAY_ERR_ALLOC;
-			if ((r = add_secret(f, c->password)) != 0)
-				return r;
-			for (k = 0; k + 1 < f->ncreds; k++) {
-				if (strcmp(f->creds[k].id, c->id) == 0) {
-					assay_diag_add(d, file, c->line,
-					    "duplicate credential id \"%s\" "
-					    "(first at line %ld)", c->id,
-					    f->creds[k].line);
-					bad = 1;
-					break;
-				}
-			}
-			if (find_service(f, c->service) < 0) {
-				assay_diag_add(d, file, c->line, "credential "
-				    "\"%s\": service \"%s\" does not exist",
-				    c->id, c->service);
-				bad = 1;
-			}
 		}
 	}
 
@@ -1371,9 +1820,335 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 	free(idx);
 	if (r != 0)
 		return r;
-	if (f->nsecrets > 1)
-		qsort(f->secrets, f->nsecrets, sizeof(*f->secrets),
-		    by_length_desc);
+	if (!bad)
+		warn_missing_facts(f, file, d);
+	return bad ? ASSAY_ERR_FORM : 0;
+}
+
+/* --- lab set-up file --------------------------------------------------- */
+
+/*
+ * Reads the set-up file.  ixit_ok says the IXIT's services were read, so
+ * the services named here can be checked against them.
+ */
+static int
+setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
+    int ixit_ok, struct assay_diag *d)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n, sec;
+	long *seen = NULL;
+	long long v;
+	long si;
+	size_t k;
+	int ok = 1, bad = 0, r = 0;
+	char **av;
+
+	if (ixit_ok && (seen = calloc(f->nservices ? f->nservices : 1,
+	    sizeof(*seen))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (n = root->children; n != NULL; n = n->next) {
+		if (is_elem(n, "address")) {
+			if ((av = grow(f->addresses, &f->aaddresses, f->naddresses,
+			    sizeof(*av))) == NULL) {
+				r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
+			f->addresses = av;
+			if ((av[f->naddresses] = text_of(n, 0)) == NULL) {
+				r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
+			f->naddresses++;
+		} else if (is_elem(n, "service-address")) {
+			char *svc = attr(n, "service", &ok);
+
+			if (!ok || svc == NULL) {
+				r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
+			if (!ixit_ok) {
+				free(svc);
+				continue;
+			}
+			if ((si = find_service(f, svc)) < 0) {
+				assay_diag_add(d, file, line_of(n), "service-address "
+				    "for service \"%s\", which is not a service of "
+				    "the IXIT", svc);
+				bad = 1;
+			} else if (seen[si] != 0) {
+				assay_diag_add(d, file, line_of(n), "service "
+				    "\"%s\": second service-address (first at line "
+				    "%ld)", svc, seen[si]);
+				bad = 1;
+			} else {
+				seen[si] = line_of(n);
+				if ((f->services[si].address = text_of(n, 0)) ==
+				    NULL) {
+					free(svc);
+					r = ASSAY_ERR_ALLOC;
+					goto out;
+				}
+			}
+			free(svc);
+		} else if (is_elem(n, "budget")) {
+			static const char *const names[] = {
+				"max-connections", "max-rate" };
+			int *slots[] = { &f->max_connections, &f->max_rate };
+
+			for (k = 0; k < 2; k++) {
+				char *a = attr(n, names[k], &ok);
+
+				if (!ok) {
+					r = ASSAY_ERR_ALLOC;
+					goto out;
+				}
+				if (a == NULL)
+					continue;
+				if (parse_int(a, 1, MAX_BUDGET, &v) != 0) {
+					assay_diag_add(d, file, line_of(n),
+					    "budget %s %s out of range 1..%d",
+					    names[k], a, MAX_BUDGET);
+					bad = 1;
+				} else
+					*slots[k] = (int)v;
+				free(a);
+			}
+		}
+	}
+
+	if ((sec = child(root, "credentials")) == NULL)
+		goto out;
+	for (n = sec->children; n != NULL; n = n->next) {
+		struct credential *c, *nc;
+
+		if (!is_elem(n, "credential"))
+			continue;
+		if (f->ncreds == MAX_CREDENTIALS) {
+			assay_diag_add(d, file, line_of(n), "more than %d "
+			    "credentials", MAX_CREDENTIALS);
+			bad = 1;
+			break;
+		}
+		if ((nc = grow(f->creds, &f->acreds, f->ncreds,
+		    sizeof(*nc))) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		f->creds = nc;
+		c = &nc[f->ncreds];
+		memset(c, 0, sizeof(*c));
+		c->line = line_of(n);
+		c->id = attr(n, "id", &ok);
+		c->service = attr(n, "service", &ok);
+		c->origin = attr(n, "origin", &ok);
+		if (c->origin == NULL && ok)
+			c->origin = strdup("lab");
+		c->username = text_of(child(n, "username"), 1);
+		c->password = text_of(child(n, "password"), 1);
+		f->ncreds++;
+		if (!ok || c->id == NULL || c->service == NULL ||
+		    c->origin == NULL || c->username == NULL ||
+		    c->password == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if ((r = add_secret(f, c->password)) != 0)
+			goto out;
+		for (k = 0; k + 1 < f->ncreds; k++) {
+			if (strcmp(f->creds[k].id, c->id) == 0) {
+				assay_diag_add(d, file, c->line, "duplicate "
+				    "credential id \"%s\" (first at line %ld)",
+				    c->id, f->creds[k].line);
+				bad = 1;
+				break;
+			}
+		}
+		if (ixit_ok && find_service(f, c->service) < 0) {
+			assay_diag_add(d, file, c->line, "credential \"%s\": "
+			    "service \"%s\" is not a service of the IXIT",
+			    c->id, c->service);
+			bad = 1;
+		}
+	}
+ out:
+	free(seen);
+	if (r != 0)
+		return r;
+	return bad ? ASSAY_ERR_FORM : 0;
+}
+
+/* --- ICS against IXIT -------------------------------------------------- */
+
+/*
+ * N/A only where a condition of the provision is false; exactly one of
+ * conditions 4 (constrained) and 5 (not constrained) holds.
+ */
+static int
+ics_consistency(const struct assay_forms *f, const char *file,
+    struct assay_diag *d)
+{
+	const struct assay_spec *s = f->spec;
+	size_t np = assay_spec_nprovisions(s), i, k, nc;
+	int bad = 0, allhold;
+
+	for (i = 0; i < np; i++) {
+		const struct prov_decl *pd = &f->prov[i];
+
+		nc = assay_spec_provision_nconditions(s, i);
+		if (pd->line == 0 || pd->support != ASSAY_SUPPORT_NA || nc == 0)
+			continue;
+		for (k = 0, allhold = 1; k < nc; k++)
+			if (assay_forms_condition(f,
+			    assay_spec_provision_condition(s, i, k)) != 1)
+				allhold = 0;
+		if (!allhold)
+			continue;
+		assay_diag_add(d, file, pd->line, "provision %s: N/A, but its "
+		    "condition%s hold%s (status %s): declare Y or N",
+		    assay_spec_provision_id(s, i), nc > 1 ? "s" : "",
+		    nc > 1 ? "" : "s", assay_spec_provision_status(s, i));
+		bad = 1;
+	}
+	if (assay_spec_nconditions(s) >= 5 && f->cond_line[3] != 0 &&
+	    f->cond_line[4] != 0 && f->cond[3] == f->cond[4]) {
+		assay_diag_add(d, file, f->cond_line[4], "conditions 4 (%s) and "
+		    "5 (%s) are both %s: exactly one of them holds",
+		    assay_spec_condition_text(s, 4),
+		    assay_spec_condition_text(s, 5),
+		    f->cond[3] ? "true" : "false");
+		bad = 1;
+	}
+	return bad ? ASSAY_ERR_FORM : 0;
+}
+
+/* The first entry of item whose fact name has value (NULL: any value). */
+static const struct entry *
+entry_with(const struct assay_forms *f, const char *item, const char *name,
+    const char *value, size_t *from)
+{
+	long it = assay_spec_ixit_find(f->spec, item);
+	const struct item *t;
+	const char *v;
+	size_t k;
+
+	if (it < 0)
+		return NULL;
+	t = &f->items[it];
+	for (k = *from; k < t->nentries; k++) {
+		if ((v = entry_fact(&t->entries[k], name)) == NULL)
+			continue;
+		if (value == NULL || strcmp(v, value) == 0 ||
+		    (value[strlen(value) - 1] == '*' &&
+		    strncmp(v, value, strlen(value) - 1) == 0)) {
+			*from = k + 1;
+			return &t->entries[k];
+		}
+	}
+	*from = k;
+	return NULL;
+}
+
+/*
+ * ICS conditions that the IXIT contradicts (docs/forms.md says why each
+ * is an error or a warning): a false condition against a declared fact
+ * is an error; against the mere presence of entries (free text) or a
+ * fact that does not settle the condition, a warning.
+ */
+static int
+ics_ixit_consistency(const struct assay_forms *f, struct assay_diag *d)
+{
+	const struct assay_spec *s = f->spec;
+	const char *ixit = f->ixit_path, *ics = f->ics_path;
+	const struct entry *e;
+	size_t from;
+	long it;
+	int bad = 0;
+
+	/*
+	 * Each message is at the ICS condition, which is what the rule is
+	 * about, and names the IXIT entry with its file and line.
+	 */
+#define COND_FALSE(n)	(f->cond[(n) - 1] == 0)
+#define CTEXT(n)	assay_spec_condition_text(s, (n))
+#define CLINE(n)	f->cond_line[(n) - 1]
+	if (assay_spec_nconditions(s) < 13)
+		return 0;
+	if (COND_FALSE(1)) {
+		for (from = 0; (e = entry_with(f, "1-AuthMech", "factor",
+		    NULL, &from)) != NULL; ) {
+			const char *fa = entry_fact(e, "factor");
+
+			if (strcmp(fa, "password") != 0 && strcmp(fa, "pin") != 0)
+				continue;
+			assay_diag_add(d, ics, CLINE(1), "condition 1 (%s) is "
+			    "false, but IXIT entry \"%s\" declares factor=\"%s\" "
+			    "(%s:%ld)", CTEXT(1), e->id, fa, ixit, e->facts_line);
+			bad = 1;
+		}
+	}
+	if (COND_FALSE(2)) {
+		for (from = 0; (e = entry_with(f, "1-AuthMech",
+		    "password-set-by", "pre-installed-*", &from)) != NULL; ) {
+			assay_diag_add(d, ics, CLINE(2), "condition 2 (%s) is "
+			    "false, but IXIT entry \"%s\" declares "
+			    "password-set-by=\"%s\" (%s:%ld)", CTEXT(2), e->id,
+			    entry_fact(e, "password-set-by"), ixit,
+			    e->facts_line);
+			bad = 1;
+		}
+	}
+	if (COND_FALSE(8)) {
+		for (from = 0; (e = entry_with(f, "1-AuthMech", "user-auth",
+		    "true", &from)) != NULL; ) {
+			assay_diag_add(d, ics, CLINE(8), "condition 8 (%s) is "
+			    "false, but IXIT entry \"%s\" declares "
+			    "user-auth=\"true\" (%s:%ld)", CTEXT(8), e->id, ixit,
+			    e->facts_line);
+			bad = 1;
+		}
+	}
+	if (COND_FALSE(11)) {
+		for (from = 0; (e = entry_with(f, "7-UpdMech", "network",
+		    "true", &from)) != NULL; ) {
+			assay_diag_add(d, ics, CLINE(11), "condition 11 (%s) is "
+			    "false, but IXIT entry \"%s\" declares network=\"true\" "
+			    "(%s:%ld)", CTEXT(11), e->id, ixit, e->facts_line);
+			bad = 1;
+		}
+	}
+	if (COND_FALSE(12) && (it = assay_spec_ixit_find(s, "7-UpdMech")) >= 0 &&
+	    f->items[it].nentries > 0)
+		assay_diag_warn(d, ics, CLINE(12), "condition 12 (%s) is false, "
+		    "but IXIT item 7-UpdMech describes %zu update mechanism%s "
+		    "(%s:%ld)", CTEXT(12), f->items[it].nentries,
+		    f->items[it].nentries == 1 ? "" : "s", ixit,
+		    f->items[it].entries[0].line);
+	if (COND_FALSE(13)) {
+		for (from = 0; (e = entry_with(f, "15-Intf", "debug", "true",
+		    &from)) != NULL; ) {
+			const char *k = entry_fact(e, "kind");
+			const char *st = entry_fact(e, "status");
+
+			if (k == NULL || strcmp(k, "physical") != 0 ||
+			    st == NULL || strcmp(st, "enabled") != 0)
+				continue;
+			assay_diag_warn(d, ics, CLINE(13), "condition 13 (%s) is "
+			    "false, but IXIT entry \"%s\" is an enabled physical "
+			    "debug interface (%s:%ld): say why it is not "
+			    "physically accessible", CTEXT(13), e->id, ixit,
+			    e->facts_line);
+		}
+	}
+	if (COND_FALSE(6) && (it = assay_spec_ixit_find(s, "24-TelData")) >= 0 &&
+	    f->items[it].nentries > 0)
+		assay_diag_warn(d, ics, CLINE(6), "condition 6 (%s) is false, "
+		    "but IXIT item 24-TelData describes %zu kind%s of "
+		    "telemetry (%s:%ld)", CTEXT(6), f->items[it].nentries,
+		    f->items[it].nentries == 1 ? "" : "s", ixit,
+		    f->items[it].entries[0].line);
+#undef COND_FALSE
+#undef CTEXT
+#undef CLINE
 	return bad ? ASSAY_ERR_FORM : 0;
 }
 
@@ -1385,6 +2160,11 @@ free_entry(struct entry *e)
 	size_t j;
 
 	free(e->id);
+	for (j = 0; j < e->nfacts; j++) {
+		free(e->facts[j].name);
+		free(e->facts[j].value);
+	}
+	free(e->facts);
 	for (j = 0; j < e->nfields; j++) {
 		free(e->fields[j].name);
 		if (e->fields[j].secret)
@@ -1416,6 +2196,7 @@ assay_forms_free(struct assay_forms *f)
 	free(f->cond_line);
 	free(f->ics_path);
 	free(f->ixit_path);
+	free(f->setup_path);
 	free(f->manufacturer);
 	free(f->model);
 	free(f->hw_version);
@@ -1444,6 +2225,7 @@ assay_forms_free(struct assay_forms *f)
 		free(f->creds[i].id);
 		free(f->creds[i].service);
 		free(f->creds[i].username);
+		free(f->creds[i].origin);
 		free_secret(f->creds[i].password);
 	}
 	free(f->creds);
@@ -1470,12 +2252,13 @@ keep(int *r, int e)
 
 int
 assay_forms_load(const char *datadir, const char *ics_path,
-    const char *ixit_path, struct assay_forms **out, struct assay_diag *d)
+    const char *ixit_path, const char *setup_path, struct assay_forms **out,
+    struct assay_diag *d)
 {
 	struct assay_forms *f = NULL;
-	xmlDocPtr ics = NULL, ixit = NULL;
+	xmlDocPtr ics = NULL, ixit = NULL, setup = NULL;
 	char xsd[PATH_MAX];
-	int r = 0, e;
+	int r = 0, e, ics_ok = 0, ixit_ok = 0;
 
 	if (out != NULL)
 		*out = NULL;
@@ -1484,22 +2267,35 @@ assay_forms_load(const char *datadir, const char *ics_path,
 		return ASSAY_ERR_INVALID_ARG;
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
 	    (f->ics_path = strdup(ics_path)) == NULL ||
-	    (f->ixit_path = strdup(ixit_path)) == NULL) {
+	    (f->ixit_path = strdup(ixit_path)) == NULL ||
+	    (setup_path != NULL &&
+	    (f->setup_path = strdup(setup_path)) == NULL)) {
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
+	f->max_connections = ASSAY_BUDGET_DEFAULT_CONNECTIONS;
+	f->max_rate = ASSAY_BUDGET_DEFAULT_RATE;
 
-	/* Both forms are always read, so both kinds of error are reported. */
-	if ((size_t)snprintf(xsd, sizeof(xsd), "%s/ics/ics.xsd", datadir) >=
+	/* Every file is always read, so every kind of error is reported. */
+	if ((size_t)snprintf(xsd, sizeof(xsd), "%s/setup/setup.xsd", datadir) >=
 	    sizeof(xsd)) {
 		r = ASSAY_ERR_TOO_BIG;
 		goto out;
 	}
-	if ((e = load_xml(ics_path, xsd, "ics", &ics, f->ics_sha256, d)) != 0)
+	snprintf(xsd, sizeof(xsd), "%s/ics/ics.xsd", datadir);
+	if ((e = load_xml(ics_path, xsd, "ics", NULL, &ics, f->ics_sha256,
+	    d)) != 0)
 		keep(&r, e);
 	snprintf(xsd, sizeof(xsd), "%s/ixit/ixit.xsd", datadir);
-	if ((e = load_xml(ixit_path, xsd, "ixit", &ixit, f->ixit_sha256, d)) != 0)
+	if ((e = load_xml(ixit_path, xsd, "ixit", ixit_v1, &ixit,
+	    f->ixit_sha256, d)) != 0)
 		keep(&r, e);
+	if (setup_path != NULL) {
+		snprintf(xsd, sizeof(xsd), "%s/setup/setup.xsd", datadir);
+		if ((e = load_xml(setup_path, xsd, "setup", NULL, &setup,
+		    f->setup_sha256, d)) != 0)
+			keep(&r, e);
+	}
 
 	if (ics != NULL) {
 		if ((e = ics_standard(f, ics)) != 0) {
@@ -1523,16 +2319,38 @@ assay_forms_load(const char *datadir, const char *ics_path,
 			goto out;
 		}
 	}
-	if (ics != NULL && (e = ics_load(f, ics, ics_path, d)) != 0) {
-		keep(&r, e);
-		if (e != ASSAY_ERR_FORM)
-			goto out;
+	if (ics != NULL) {
+		if ((e = ics_load(f, ics, ics_path, d)) == 0)
+			ics_ok = 1;
+		else {
+			keep(&r, e);
+			if (e != ASSAY_ERR_FORM)
+				goto out;
+		}
+		if (ics_ok && (e = ics_consistency(f, ics_path, d)) != 0)
+			keep(&r, e);
 	}
-	if (ixit != NULL && (e = ixit_load(f, ixit, ixit_path, d)) != 0)
+	if (ixit != NULL) {
+		if ((e = ixit_load(f, ixit, ixit_path, d)) == 0)
+			ixit_ok = 1;
+		else {
+			keep(&r, e);
+			if (e != ASSAY_ERR_FORM)
+				goto out;
+		}
+	}
+	if (setup != NULL &&
+	    (e = setup_load(f, setup, setup_path, ixit_ok, d)) != 0)
 		keep(&r, e);
+	if (ics_ok && ixit_ok && (e = ics_ixit_consistency(f, d)) != 0)
+		keep(&r, e);
+	if (f->nsecrets > 1)
+		qsort(f->secrets, f->nsecrets, sizeof(*f->secrets),
+		    by_length_desc);
  out:
 	free_doc(ics);
 	free_doc(ixit);
+	free_doc(setup);
 	if (r != 0) {
 		assay_forms_free(f);
 		return r;
@@ -1559,6 +2377,18 @@ const char *
 assay_forms_ixit_path(const struct assay_forms *f)
 {
 	return f->ixit_path;
+}
+
+const char *
+assay_forms_setup_path(const struct assay_forms *f)
+{
+	return f->setup_path;
+}
+
+const char *
+assay_forms_setup_sha256(const struct assay_forms *f)
+{
+	return f->setup_sha256;
 }
 
 const char *
@@ -1772,6 +2602,42 @@ assay_forms_entry_ref_target(const struct assay_forms *f, const char *item,
 }
 
 size_t
+assay_forms_entry_nfacts(const struct assay_forms *f, const char *item,
+    size_t k)
+{
+	const struct entry *e = entry_of(f, item, k);
+
+	return e != NULL ? e->nfacts : 0;
+}
+
+const char *
+assay_forms_entry_fact_name(const struct assay_forms *f, const char *item,
+    size_t k, size_t j)
+{
+	const struct entry *e = entry_of(f, item, k);
+
+	return e != NULL && j < e->nfacts ? e->facts[j].name : NULL;
+}
+
+const char *
+assay_forms_entry_fact_value(const struct assay_forms *f, const char *item,
+    size_t k, size_t j)
+{
+	const struct entry *e = entry_of(f, item, k);
+
+	return e != NULL && j < e->nfacts ? e->facts[j].value : NULL;
+}
+
+const char *
+assay_forms_entry_fact(const struct assay_forms *f, const char *item,
+    size_t k, const char *name)
+{
+	const struct entry *e = entry_of(f, item, k);
+
+	return e != NULL && name != NULL ? entry_fact(e, name) : NULL;
+}
+
+size_t
 assay_forms_naddresses(const struct assay_forms *f)
 {
 	return f->naddresses;
@@ -1885,6 +2751,12 @@ const char *
 assay_forms_credential_username(const struct assay_forms *f, size_t i)
 {
 	return i < f->ncreds ? f->creds[i].username : NULL;
+}
+
+const char *
+assay_forms_credential_origin(const struct assay_forms *f, size_t i)
+{
+	return i < f->ncreds ? f->creds[i].origin : NULL;
 }
 
 const char *

@@ -1,13 +1,17 @@
 /*
- * forms.h - the two forms that describe a device under test.
+ * forms.h - the forms that describe a device under test, and the lab's
+ * set-up for testing it.
  *
  * ICS (Implementation Conformance Statement, EN 303 645 Annex B): device
  * identity, the standard and version, per provision its support (Y, N,
  * N/A) with a detail, and the 13 conditions declared true or false.
- * IXIT (TS 103 701): the 29 IXIT items as lists of entries with fields,
- * plus how to reach the live device (addresses, services, lab credentials).
- * The formats are described in ics/README.md and ixit/README.md and fixed
- * by ics/ics.xsd and ixit/ixit.xsd.
+ * IXIT version 2 (TS 103 701): the services, and the 29 IXIT items as
+ * lists of entries with free-text fields and typed facts (docs/facts.md).
+ * Lab set-up file: how the lab reaches the device (addresses, per-service
+ * overrides), the probe budget and the lab credentials.
+ * The formats are described in ics/README.md, ixit/README.md and
+ * setup/README.md and fixed by ics/ics.xsd, ixit/ixit.xsd and
+ * setup/setup.xsd.
  *
  * Loading is hostile-input safe: no network, no DTD, no entities, a size
  * cap; then schema validation; then the cross-checks the schema cannot
@@ -36,15 +40,19 @@ enum assay_support {
 };
 
 /*
- * Loads and checks both forms.  datadir holds ics/ics.xsd, ixit/ixit.xsd
- * and spec/; the spec for the standard version the ICS names is loaded
- * and owned by the forms object.  Returns 0 with *out set, or an
- * ASSAY_ERR_* code (ASSAY_ERR_HOSTILE_XML, _PARSE, _SCHEMA, _FORM,
- * _TOO_BIG, _NOT_FOUND ...) with every problem in d and *out NULL.
+ * Loads and checks the ICS, the IXIT and, unless setup_path is NULL, the
+ * lab set-up file; then the cross-checks between them (ICS conditions
+ * against IXIT facts, set-up services against IXIT services).  datadir
+ * holds ics/ics.xsd, ixit/ixit.xsd, setup/setup.xsd and spec/; the spec
+ * is loaded and owned by the forms object.  Without a set-up file there
+ * are no addresses and no credentials (enough for `assay check`).
+ * Returns 0 with *out set, or an ASSAY_ERR_* code (ASSAY_ERR_HOSTILE_XML,
+ * _PARSE, _SCHEMA, _FORM, _TOO_BIG, _NOT_FOUND ...) with every problem in
+ * d and *out NULL.  Warnings (assay_diag_warn) may be added on success.
  */
 int		 assay_forms_load(const char *datadir, const char *ics_path,
-		    const char *ixit_path, struct assay_forms **out,
-		    struct assay_diag *d);
+		    const char *ixit_path, const char *setup_path,
+		    struct assay_forms **out, struct assay_diag *d);
 void		 assay_forms_free(struct assay_forms *f);
 
 /*
@@ -59,9 +67,12 @@ int		 assay_forms_check_xml(const char *path, const char *xsd_path,
 const struct assay_spec *assay_forms_spec(const struct assay_forms *f);
 const char	*assay_forms_ics_path(const struct assay_forms *f);
 const char	*assay_forms_ixit_path(const struct assay_forms *f);
-/* SHA-256 (hex) of each form file as read. */
+/* NULL when loaded without a set-up file. */
+const char	*assay_forms_setup_path(const struct assay_forms *f);
+/* SHA-256 (hex) of each file as read ("" for a set-up file not given). */
 const char	*assay_forms_ics_sha256(const struct assay_forms *f);
 const char	*assay_forms_ixit_sha256(const struct assay_forms *f);
+const char	*assay_forms_setup_sha256(const struct assay_forms *f);
 
 /* --- ICS ------------------------------------------------------------- */
 
@@ -117,13 +128,32 @@ const char	*assay_forms_entry_ref_item(const struct assay_forms *f,
 const char	*assay_forms_entry_ref_target(const struct assay_forms *f,
 		    const char *item, size_t k, size_t j);
 
-/* --- IXIT: reaching the device --------------------------------------- */
+/*
+ * Facts of entry k (IXIT version 2, docs/facts.md), in document order.
+ * Values are in canonical form: booleans "true"/"false", integers in
+ * decimal, lists as space-separated tokens.
+ */
+size_t		 assay_forms_entry_nfacts(const struct assay_forms *f,
+		    const char *item, size_t k);
+const char	*assay_forms_entry_fact_name(const struct assay_forms *f,
+		    const char *item, size_t k, size_t j);
+const char	*assay_forms_entry_fact_value(const struct assay_forms *f,
+		    const char *item, size_t k, size_t j);
+/* Value of the fact called name, or NULL when the entry does not say. */
+const char	*assay_forms_entry_fact(const struct assay_forms *f,
+		    const char *item, size_t k, const char *name);
 
-size_t		 assay_forms_naddresses(const struct assay_forms *f);
-const char	*assay_forms_address(const struct assay_forms *f, size_t i);
-/* Per-device budget; defaults apply when the IXIT says nothing. */
-int		 assay_forms_budget_max_connections(const struct assay_forms *f);
-int		 assay_forms_budget_max_rate(const struct assay_forms *f);
+enum assay_fact_type {
+	ASSAY_FACT_UNKNOWN = 0,		/* not a fact name */
+	ASSAY_FACT_STRING,		/* enumerations, dates, URIs, tokens */
+	ASSAY_FACT_BOOL,
+	ASSAY_FACT_INT,
+	ASSAY_FACT_LIST			/* space-separated tokens */
+};
+/* Type of a fact, whichever item it is on. */
+enum assay_fact_type assay_forms_fact_type(const char *name);
+
+/* --- IXIT: services -------------------------------------------------- */
 
 size_t		 assay_forms_nservices(const struct assay_forms *f);
 long		 assay_forms_service_find(const struct assay_forms *f, const char *id);
@@ -133,22 +163,35 @@ const char	*assay_forms_service_protocol(const struct assay_forms *f, size_t i);
 /* "tcp" or "udp". */
 const char	*assay_forms_service_transport(const struct assay_forms *f, size_t i);
 int		 assay_forms_service_port(const struct assay_forms *f, size_t i);
-/* "none", "tls" or "dtls". */
+/* "none", "tls", "dtls", "ssh" or "other". */
 const char	*assay_forms_service_security(const struct assay_forms *f, size_t i);
-/* Address to use: the service's own or the first device address. */
+/*
+ * Address to use, from the set-up file: the service's override or the
+ * first address; NULL without a set-up file.
+ */
 const char	*assay_forms_service_address(const struct assay_forms *f, size_t i);
 const char	*assay_forms_service_description(const struct assay_forms *f, size_t i);
 /* Request path for HTTP-like services ("/" when absent). */
 const char	*assay_forms_service_path(const struct assay_forms *f, size_t i);
 
+/* --- lab set-up: reaching the device --------------------------------- */
+
+size_t		 assay_forms_naddresses(const struct assay_forms *f);
+const char	*assay_forms_address(const struct assay_forms *f, size_t i);
+/* Per-device budget; defaults (probe.h) when the set-up says nothing. */
+int		 assay_forms_budget_max_connections(const struct assay_forms *f);
+int		 assay_forms_budget_max_rate(const struct assay_forms *f);
+
 size_t		 assay_forms_ncredentials(const struct assay_forms *f);
 const char	*assay_forms_credential_id(const struct assay_forms *f, size_t i);
 const char	*assay_forms_credential_service(const struct assay_forms *f, size_t i);
 const char	*assay_forms_credential_username(const struct assay_forms *f, size_t i);
+/* "pre-installed", "user-set" or "lab". */
+const char	*assay_forms_credential_origin(const struct assay_forms *f, size_t i);
 /* The secret in clear: for probes only, never for reports or logs. */
 const char	*assay_forms_credential_password(const struct assay_forms *f, size_t i);
 
-/* Every secret value in both forms, for redaction (longest first). */
+/* Every secret value in the IXIT and set-up file, for redaction (longest first). */
 size_t		 assay_forms_nsecrets(const struct assay_forms *f);
 const char	*assay_forms_secret(const struct assay_forms *f, size_t i);
 

@@ -290,3 +290,39 @@ assay_probe_excerpt(const unsigned char *p, size_t len, size_t nhex,
 	} else
 		dst[dlen - 1] = '\0';
 }
+
+static unsigned char
+fold(unsigned char c, int nocase)
+{
+	return nocase && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+long
+assay_probe_find(const void *hay, size_t hlen, const void *needle,
+    size_t nlen, int nocase)
+{
+	const unsigned char *h = hay, *n = needle;
+	unsigned short fail[ASSAY_PROBE_FIND_MAX_NEEDLE];
+	size_t i, k;
+
+	if (nlen == 0 || nlen > ASSAY_PROBE_FIND_MAX_NEEDLE || hlen < nlen)
+		return -1;
+	/* fail[i]: length of the longest proper border of needle[0..i]. */
+	fail[0] = 0;
+	for (i = 1, k = 0; i < nlen; i++) {
+		while (k > 0 && fold(n[i], nocase) != fold(n[k], nocase))
+			k = fail[k - 1];
+		if (fold(n[i], nocase) == fold(n[k], nocase))
+			k++;
+		fail[i] = (unsigned short)k;
+	}
+	for (i = 0, k = 0; i < hlen; i++) {
+		while (k > 0 && fold(h[i], nocase) != fold(n[k], nocase))
+			k = fail[k - 1];
+		if (fold(h[i], nocase) == fold(n[k], nocase))
+			k++;
+		if (k == nlen)
+			return (long)(i + 1 - nlen);
+	}
+	return -1;
+}

@@ -84,6 +84,19 @@ long long	assay_probe_now_ms(void);
 void		assay_probe_excerpt(const unsigned char *p, size_t len, size_t nhex,
 		    size_t ntext, char *dst, size_t dlen);
 
+#define ASSAY_PROBE_FIND_MAX_NEEDLE	1024
+
+/*
+ * Finds needle (nlen bytes, at most ASSAY_PROBE_FIND_MAX_NEEDLE) in the
+ * hlen bytes of hay, ASCII case-insensitively when nocase is set.  The
+ * text search every probe uses on device bytes: Knuth-Morris-Pratt, so
+ * O(hlen + nlen) whatever the device sends (no backtracking, NUL bytes
+ * are ordinary).  Returns the offset of the first match, or -1 (also for
+ * an empty or too long needle).
+ */
+long		assay_probe_find(const void *hay, size_t hlen, const void *needle,
+		    size_t nlen, int nocase);
+
 /*
  * Lua side.  The engine stores the env of a state with
  * assay_probe_env_set() before any test case runs; probe modules fetch it

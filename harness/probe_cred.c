@@ -37,14 +37,34 @@ struct assay_cred_list {
 	size_t		 alloc;
 };
 
+/* One attempt, stored at the position its pair was taken. */
+struct attempt {
+	size_t		 idx;
+	long long	 ms;
+	int		 outcome;
+	int		 done;
+};
+
 struct assay_cred_result {
 	size_t		 attempts;
 	size_t		 unreached;
+	size_t		 rejected;
+	size_t		 judged;	/* accepted + rejected */
+	size_t		 streak;	/* unreached since the last judged */
+	size_t		 untried;
+	char		 untried_reason[256];
+	int		 no_password;
+	char		 no_password_why[256];
 	double		 seconds;
 	size_t		*accepted;
 	size_t		 naccepted;
+	struct attempt	*log;		/* by take order */
+	size_t		 nlog;
 	char		 last_error[256];
 };
+
+/* Consecutive unreached attempts after which a device counts as gone. */
+#define GONE_AFTER	3
 
 struct assay_cred_list *
 assay_cred_list_new(void)
@@ -209,6 +229,21 @@ assay_cred_list_password(const struct assay_cred_list *l, size_t i)
 
 /* ---- runner ---- */
 
+const char *
+assay_auth_outcome_name(int outcome)
+{
+	switch (outcome) {
+	case ASSAY_AUTH_ACCEPTED:
+		return "accepted";
+	case ASSAY_AUTH_REJECTED:
+		return "rejected";
+	case ASSAY_AUTH_NO_PASSWORD:
+		return "no_password";
+	default:
+		return "unreached";
+	}
+}
+
 struct run {
 	const struct assay_probe_env	*env;
 	const struct assay_cred_target	*tg;
@@ -219,41 +254,92 @@ struct run {
 	int				 err;
 	struct assay_cred_result	*res;
 	int				 timeout_ms;
+	size_t				 gone_after;
+	struct assay_http_baseline	 base;
 };
 
 static void
-note_result(struct run *run, size_t idx, int r, int outcome, const char *detail)
+stop_with(struct run *run, const char *why)
+{
+	run->stop = 1;
+	if (run->res->untried_reason[0] == '\0')
+		snprintf(run->res->untried_reason,
+		    sizeof(run->res->untried_reason), "%s", why);
+}
+
+static void
+note_result(struct run *run, size_t slot, int r, int outcome,
+    const char *detail, long long ms)
 {
 	struct assay_cred_result *res = run->res;
+	struct attempt *at = &res->log[slot];
+	char why[300];
 
 	pthread_mutex_lock(&run->mu);
 	if (r != 0) {
 		if (run->err == 0)
 			run->err = r;
 		run->stop = 1;
-	} else {
-		res->attempts++;
-		if (outcome == ASSAY_AUTH_ACCEPTED) {
-			res->accepted[res->naccepted++] = idx;
-			if (run->tg->stop_on_success)
-				run->stop = 1;
-		} else if (outcome == ASSAY_AUTH_UNREACHED) {
-			res->unreached++;
-			snprintf(res->last_error, sizeof(res->last_error), "%s", detail);
+		pthread_mutex_unlock(&run->mu);
+		return;
+	}
+	res->attempts++;
+	at->ms = ms;
+	at->outcome = outcome;
+	at->done = 1;
+	switch (outcome) {
+	case ASSAY_AUTH_ACCEPTED:
+	case ASSAY_AUTH_REJECTED:
+		res->judged++;
+		res->streak = 0;
+		if (outcome == ASSAY_AUTH_REJECTED) {
+			res->rejected++;
+			break;
 		}
+		res->accepted[res->naccepted++] = at->idx;
+		if (run->tg->stop_on_success)
+			stop_with(run, "stopped at the first accepted pair");
+		break;
+	case ASSAY_AUTH_NO_PASSWORD:
+		if (!res->no_password) {
+			res->no_password = 1;
+			snprintf(res->no_password_why,
+			    sizeof(res->no_password_why), "%s", detail);
+		}
+		stop_with(run, detail);
+		break;
+	default:
+		res->unreached++;
+		res->streak++;
+		snprintf(res->last_error, sizeof(res->last_error), "%s", detail);
+		if (res->streak >= run->gone_after) {
+			if (res->judged > 0)
+				snprintf(why, sizeof(why), "device stopped "
+				    "answering after %zu judged attempts: %.200s",
+				    res->judged, detail);
+			else
+				snprintf(why, sizeof(why), "device did not "
+				    "answer: %.200s", detail);
+			stop_with(run, why);
+		}
+		break;
 	}
 	pthread_mutex_unlock(&run->mu);
 }
 
+/* Takes the next pair: its list index and its slot in the log. */
 static int
-take(struct run *run, size_t *idx)
+take(struct run *run, size_t *idx, size_t *slot)
 {
 	int ok;
 
 	pthread_mutex_lock(&run->mu);
 	ok = !run->stop && run->next < run->list->n;
-	if (ok)
+	if (ok) {
 		*idx = run->next++;
+		*slot = run->res->nlog++;
+		run->res->log[*slot].idx = *idx;
+	}
 	pthread_mutex_unlock(&run->mu);
 	return ok;
 }
@@ -265,21 +351,27 @@ worker(void *arg)
 	const struct assay_cred_target *tg = run->tg;
 	struct assay_telnet *tn = NULL;
 	char detail[256];
-	size_t idx;
+	size_t idx, slot;
+	long long t0;
 	int r, outcome;
 
 	if (tg->service == ASSAY_CRED_TELNET &&
 	    (tn = assay_probe_telnet_new(run->env, tg->host, tg->port,
 	    run->timeout_ms, 0)) == NULL) {
-		note_result(run, 0, ASSAY_ERR_ALLOC, 0, "");
+		pthread_mutex_lock(&run->mu);
+		if (run->err == 0)
+			run->err = ASSAY_ERR_ALLOC;
+		run->stop = 1;
+		pthread_mutex_unlock(&run->mu);
 		return NULL;
 	}
-	while (take(run, &idx)) {
+	while (take(run, &idx, &slot)) {
 		const char *u = run->list->v[idx].user;
 		const char *p = run->list->v[idx].password;
 
 		detail[0] = '\0';
 		outcome = ASSAY_AUTH_UNREACHED;
+		t0 = assay_probe_now_ms();
 		switch (tg->service) {
 		case ASSAY_CRED_TELNET:
 			r = assay_probe_telnet_try(tn, u, p, &outcome, detail,
@@ -290,11 +382,13 @@ worker(void *arg)
 			    run->timeout_ms, &outcome, detail, sizeof(detail));
 			break;
 		default:
-			r = assay_probe_http_login(run->env, tg, u, p,
-			    run->timeout_ms, &outcome, detail, sizeof(detail));
+			r = assay_probe_http_login(run->env, tg, &run->base,
+			    u, p, run->timeout_ms, &outcome, detail,
+			    sizeof(detail));
 			break;
 		}
-		note_result(run, idx, r, outcome, detail);
+		note_result(run, slot, r, outcome, detail,
+		    assay_probe_now_ms() - t0);
 	}
 	assay_probe_telnet_free(tn);
 	return NULL;
@@ -327,7 +421,8 @@ assay_cred_run(const struct assay_probe_env *env,
 		return ASSAY_ERR_INVALID_ARG;
 	memset(&run, 0, sizeof(run));
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
-	    (res->accepted = calloc(list->n + 1, sizeof(size_t))) == NULL) {
+	    (res->accepted = calloc(list->n + 1, sizeof(size_t))) == NULL ||
+	    (res->log = calloc(list->n + 1, sizeof(*res->log))) == NULL) {
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
@@ -344,8 +439,24 @@ assay_cred_run(const struct assay_probe_env *env,
 	run.timeout_ms = tg->timeout_ms > 0 ? tg->timeout_ms :
 	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
 	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
+	/*
+	 * A device is gone after GONE_AFTER unreached attempts in a row, or
+	 * as many as run at once (they may all fail together).
+	 */
+	run.gone_after = nth > GONE_AFTER ? (size_t)nth : GONE_AFTER;
 	pthread_mutex_init(&run.mu, NULL);
 	t0 = mono_s();
+	/* HTTP logins are judged against the answer to no valid login. */
+	if (tg->service > ASSAY_CRED_SSH && list->n > 0 &&
+	    (r = assay_probe_http_login_baseline(env, tg, run.timeout_ms,
+	    &run.base)) == 0 && !run.base.valid) {
+		snprintf(res->last_error, sizeof(res->last_error), "%s",
+		    run.base.why);
+		snprintf(res->untried_reason, sizeof(res->untried_reason),
+		    "device did not answer the request without credentials: "
+		    "%.180s", run.base.why);
+		nth = 0;
+	}
 	if (nth > 0 && (th = calloc((size_t)nth, sizeof(*th))) == NULL)
 		r = ASSAY_ERR_ALLOC;
 	for (i = 0; r == 0 && i < nth; i++) {
@@ -360,6 +471,12 @@ assay_cred_run(const struct assay_probe_env *env,
 		pthread_join(th[i], NULL);
 	res->seconds = mono_s() - t0;
 	pthread_mutex_destroy(&run.mu);
+	res->untried = list->n - res->attempts;
+	if (res->untried > 0 && res->untried_reason[0] == '\0')
+		snprintf(res->untried_reason, sizeof(res->untried_reason),
+		    "run stopped early");
+	if (res->untried == 0)
+		res->untried_reason[0] = '\0';
 	if (r == 0)
 		r = run.err;
 	if (r == 0) {
@@ -378,6 +495,7 @@ assay_cred_result_free(struct assay_cred_result *r)
 	if (r == NULL)
 		return;
 	free(r->accepted);
+	free(r->log);
 	free(r);
 }
 
@@ -421,6 +539,64 @@ const char *
 assay_cred_result_last_error(const struct assay_cred_result *r)
 {
 	return r->last_error;
+}
+
+size_t
+assay_cred_result_rejected(const struct assay_cred_result *r)
+{
+	return r->rejected;
+}
+
+size_t
+assay_cred_result_untried(const struct assay_cred_result *r)
+{
+	return r->untried;
+}
+
+const char *
+assay_cred_result_untried_reason(const struct assay_cred_result *r)
+{
+	return r->untried_reason;
+}
+
+int
+assay_cred_result_stopped_answering(const struct assay_cred_result *r,
+    size_t *after)
+{
+	int gone = r->judged > 0 && r->streak > 0;
+
+	if (after != NULL)
+		*after = gone ? r->judged : 0;
+	return gone;
+}
+
+int
+assay_cred_result_no_password(const struct assay_cred_result *r,
+    const char **why)
+{
+	if (why != NULL)
+		*why = r->no_password_why;
+	return r->no_password;
+}
+
+int
+assay_cred_result_attempt(const struct assay_cred_result *r, size_t i,
+    size_t *idx, long long *ms, int *outcome)
+{
+	size_t k, n = 0;
+
+	/* Slots of pairs whose attempt ended with a harness error stay empty. */
+	for (k = 0; k < r->nlog; k++) {
+		if (!r->log[k].done)
+			continue;
+		if (n++ == i) {
+			*idx = r->log[k].idx;
+			*ms = r->log[k].ms;
+			*outcome = r->log[k].outcome;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* ---- Lua ---- */
@@ -467,8 +643,9 @@ l_try_credentials(lua_State *L)
 	struct assay_cred_result *res = NULL;
 	const char *svc, *lname;
 	lua_Integer port, i, n;
-	size_t k;
-	int r, nret;
+	size_t k, after, ai;
+	long long ams;
+	int r, nret, aout;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	memset(&tg, 0, sizeof(tg));
@@ -560,7 +737,7 @@ l_try_credentials(lua_State *L)
 		lua_pushfstring(L, "try_credentials: %s", assay_strerror(r));
 		return 2;
 	}
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 16);
 	lua_createtable(L, (int)res->naccepted, 0);
 	for (k = 0; k < res->naccepted; k++) {
 		lua_createtable(L, 2, 0);
@@ -575,6 +752,8 @@ l_try_credentials(lua_State *L)
 	lua_setfield(L, -2, "attempts");
 	lua_pushinteger(L, (lua_Integer)res->unreached);
 	lua_setfield(L, -2, "unreached");
+	lua_pushinteger(L, (lua_Integer)res->rejected);
+	lua_setfield(L, -2, "rejected");
 	lua_pushnumber(L, assay_cred_result_rate(res));
 	lua_setfield(L, -2, "rate");
 	lua_pushnumber(L, res->seconds);
@@ -583,6 +762,33 @@ l_try_credentials(lua_State *L)
 		lua_pushstring(L, res->last_error);
 		lua_setfield(L, -2, "last_error");
 	}
+	lua_pushinteger(L, (lua_Integer)res->untried);
+	lua_setfield(L, -2, "untried");
+	if (res->untried > 0) {
+		lua_pushstring(L, res->untried_reason);
+		lua_setfield(L, -2, "untried_reason");
+	}
+	lua_pushboolean(L, assay_cred_result_stopped_answering(res, &after));
+	lua_setfield(L, -2, "stopped_answering");
+	lua_pushinteger(L, (lua_Integer)after);
+	lua_setfield(L, -2, "after");
+	lua_pushboolean(L, res->no_password);
+	lua_setfield(L, -2, "no_password");
+	if (res->no_password) {
+		lua_pushstring(L, res->no_password_why);
+		lua_setfield(L, -2, "no_password_reason");
+	}
+	lua_createtable(L, (int)res->attempts, 0);	/* timings_ms */
+	lua_createtable(L, (int)res->attempts, 0);	/* outcomes */
+	for (k = 0; assay_cred_result_attempt(res, k, &ai, &ams, &aout) == 0;
+	    k++) {
+		lua_pushinteger(L, (lua_Integer)ams);
+		lua_rawseti(L, -3, (lua_Integer)k + 1);
+		lua_pushstring(L, assay_auth_outcome_name(aout));
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_setfield(L, -3, "outcomes");
+	lua_setfield(L, -2, "timings_ms");
 	nret = 1;
 	assay_cred_result_free(res);
 	assay_cred_list_free(list);

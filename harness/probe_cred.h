@@ -18,6 +18,12 @@
 #define ASSAY_AUTH_ACCEPTED	1
 #define ASSAY_AUTH_REJECTED	0
 #define ASSAY_AUTH_UNREACHED	(-1)
+/*
+ * The service offers no method a password can be tried with (an SSH
+ * server offering only publickey): nothing to guess, which is neither a
+ * rejection nor an acceptance.
+ */
+#define ASSAY_AUTH_NO_PASSWORD	2
 
 #define ASSAY_CRED_MAX_PAIRS	4096
 #define ASSAY_CRED_MAX_FIELD	256	/* bytes per user or password */
@@ -31,6 +37,9 @@ enum assay_cred_service {
 };
 
 struct assay_cred_list;
+
+/* "accepted", "rejected", "unreached", "no_password" (static). */
+const char	*assay_auth_outcome_name(int outcome);
 
 /* New empty list; NULL on allocation failure.  Free with assay_cred_list_free(). */
 struct assay_cred_list	*assay_cred_list_new(void);
@@ -98,6 +107,32 @@ size_t	assay_cred_result_accepted_count(const struct assay_cred_result *r);
 size_t	assay_cred_result_accepted(const struct assay_cred_result *r, size_t i);
 /* Last network failure seen, or "" (borrowed). */
 const char *assay_cred_result_last_error(const struct assay_cred_result *r);
+/* Attempts the device judged (accepted or rejected). */
+size_t	assay_cred_result_rejected(const struct assay_cred_result *r);
+/*
+ * Pairs never tried, and why (borrowed, "" when every pair was tried):
+ * "stopped at the first accepted pair", "no password to guess: ...",
+ * "device stopped answering after N judged attempts".
+ */
+size_t	assay_cred_result_untried(const struct assay_cred_result *r);
+const char *assay_cred_result_untried_reason(const struct assay_cred_result *r);
+/*
+ * 1 when the device judged at least one pair and then every later
+ * attempt went unreached (it crashed, locked up or dropped us), with
+ * *after the number of judged attempts before that; else 0.
+ */
+int	assay_cred_result_stopped_answering(const struct assay_cred_result *r,
+	    size_t *after);
+/* 1 when the service offers no password method (detail in *why). */
+int	assay_cred_result_no_password(const struct assay_cred_result *r,
+	    const char **why);
+/*
+ * The i-th attempt in the order the pairs were taken (list order), i <
+ * attempts: its list index, duration in ms and ASSAY_AUTH_* outcome.
+ * Returns 0, or -1 for i out of range.
+ */
+int	assay_cred_result_attempt(const struct assay_cred_result *r, size_t i,
+	    size_t *idx, long long *ms, int *outcome);
 
 /* Adds try_credentials to the table on top of the stack. */
 void	assay_probe_cred_lua_register(struct lua_State *L);

@@ -8,7 +8,16 @@
  * the response truncated, reaching the header cap is a network failure
  * ("response headers exceed 65536 bytes").
  */
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +44,24 @@ struct assay_http_response {
 	char		*redirects[ASSAY_HTTP_MAX_REDIRECTS];
 	int		 nredirects;
 	int		 limited;
+	char		*refused;	/* "redirect to ... refused: ..." */
 	int		 tls;
 	long		 verify_result;
+};
+
+/*
+ * The device: the host of the first URL and the addresses it resolved
+ * to once.  Every hop must stay on it, and every connection is pinned to
+ * those addresses (CURLOPT_RESOLVE), so neither a redirect nor a second
+ * name lookup can make the probe talk to another machine.
+ */
+#define DEVICE_MAX_ADDRS	8
+
+struct device {
+	char	host[256];	/* lowercased, IPv6 without brackets */
+	int	literal;	/* host is an address */
+	char	addr[DEVICE_MAX_ADDRS][INET6_ADDRSTRLEN];
+	int	naddr;
 };
 
 struct xfer {
@@ -134,7 +159,174 @@ assay_http_response_free(struct assay_http_response *r)
 	assay_buf_free(r->body);
 	for (i = 0; i < r->nredirects; i++)
 		free(r->redirects[i]);
+	free(r->refused);
 	free(r);
+}
+
+/*
+ * Splits url into lowercased scheme, host (IPv6 without brackets) and
+ * port (the scheme's default when absent).  Returns 0, or -1 when curl's
+ * URL parser rejects it.
+ */
+static int
+url_parts(const char *url, char *scheme, size_t slen, char *host,
+    size_t hlen, long *port)
+{
+	CURLU *u;
+	char *sc = NULL, *ho = NULL, *po = NULL, *p;
+	size_t n;
+	int r = -1;
+
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
+	    CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &sc, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &ho, 0) != CURLUE_OK)
+		goto out;
+	if (curl_url_get(u, CURLUPART_PORT, &po, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK)
+		po = NULL;
+	snprintf(scheme, slen, "%s", sc);
+	p = ho;
+	n = strlen(p);
+	if (n >= 2 && p[0] == '[' && p[n - 1] == ']') {
+		p++;
+		n -= 2;
+	}
+	if (n >= hlen)
+		goto out;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	for (p = host; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	for (p = scheme; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	*port = po != NULL ? strtol(po, NULL, 10) : 0;
+	r = 0;
+out:
+	curl_free(sc);
+	curl_free(ho);
+	curl_free(po);
+	curl_url_cleanup(u);
+	return r;
+}
+
+static int
+is_literal(const char *host)
+{
+	unsigned char b[16];
+
+	return inet_pton(AF_INET, host, b) == 1 ||
+	    inet_pton(AF_INET6, host, b) == 1;
+}
+
+/* Resolves the first URL's host once.  0, or -1 with err set. */
+static int
+device_init(struct device *d, const char *url, char *err, size_t err_len)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char scheme[16], a[INET6_ADDRSTRLEN];
+	long port;
+	int e, i, dup;
+
+	memset(d, 0, sizeof(*d));
+	if (url_parts(url, scheme, sizeof(scheme), d->host, sizeof(d->host),
+	    &port) != 0 || d->host[0] == '\0') {
+		snprintf(err, err_len, "bad URL: %.80s", url);
+		return -1;
+	}
+	if ((d->literal = is_literal(d->host))) {
+		snprintf(d->addr[0], sizeof(d->addr[0]), "%.45s", d->host);
+		d->naddr = 1;
+		return 0;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((e = getaddrinfo(d->host, NULL, &hints, &res)) != 0) {
+		snprintf(err, err_len, "cannot resolve host \"%.80s\": %s",
+		    d->host, gai_strerror(e));
+		return -1;
+	}
+	for (ai = res; ai != NULL && d->naddr < DEVICE_MAX_ADDRS;
+	    ai = ai->ai_next) {
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, a, sizeof(a), NULL,
+		    0, NI_NUMERICHOST) != 0)
+			continue;
+		for (i = 0, dup = 0; i < d->naddr; i++)
+			dup |= strcmp(d->addr[i], a) == 0;
+		if (!dup)
+			snprintf(d->addr[d->naddr++], sizeof(d->addr[0]), "%s",
+			    a);
+	}
+	freeaddrinfo(res);
+	if (d->naddr == 0) {
+		snprintf(err, err_len, "cannot resolve host \"%.80s\": no "
+		    "address", d->host);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whether url stays on the device: http or https, and the same host
+ * name or one of its addresses.  0 yes; -1 no, with why set.
+ */
+static int
+device_check(const struct device *d, const char *url, char *why,
+    size_t why_len)
+{
+	char scheme[32], host[256];
+	long port;
+	int i;
+
+	if (url_parts(url, scheme, sizeof(scheme), host, sizeof(host),
+	    &port) != 0) {
+		snprintf(why, why_len, "unparsable URL");
+		return -1;
+	}
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		snprintf(why, why_len, "scheme %s is not http or https",
+		    scheme);
+		return -1;
+	}
+	if (strcmp(host, d->host) == 0)
+		return 0;
+	for (i = 0; is_literal(host) && i < d->naddr; i++)
+		if (strcmp(host, d->addr[i]) == 0)
+			return 0;
+	snprintf(why, why_len, "off the device");
+	return -1;
+}
+
+/*
+ * The CURLOPT_RESOLVE entry pinning url's host name to the device's
+ * addresses ("name:port:addr,[v6addr]"); NULL for an address URL.
+ */
+static struct curl_slist *
+device_pin(const struct device *d, const char *url, int *failed)
+{
+	struct curl_slist *sl;
+	char scheme[32], host[256], entry[600];
+	size_t o;
+	long port;
+	int i;
+
+	*failed = 0;
+	if (url_parts(url, scheme, sizeof(scheme), host, sizeof(host),
+	    &port) != 0 || is_literal(host))
+		return NULL;
+	o = (size_t)snprintf(entry, sizeof(entry), "%s:%ld:", host, port);
+	for (i = 0; i < d->naddr && o < sizeof(entry); i++)
+		o += (size_t)snprintf(entry + o, sizeof(entry) - o,
+		    strchr(d->addr[i], ':') != NULL ? "%s[%s]" : "%s%s",
+		    i > 0 ? "," : "", d->addr[i]);
+	if ((sl = curl_slist_append(NULL, entry)) == NULL)
+		*failed = 1;
+	return sl;
 }
 
 /* Turns a curl failure into the value a test case sees. */
@@ -170,8 +362,10 @@ assay_probe_http_request(const struct assay_probe_env *env,
 {
 	struct assay_budget *b = env != NULL ? env->budget : NULL;
 	struct assay_http_response *resp = NULL;
-	struct curl_slist *hl = NULL, *tmp;
+	struct curl_slist *hl = NULL, *tmp, *pin = NULL;
+	struct device dev;
 	char errbuf[CURL_ERROR_SIZE], channel[96], *url = NULL, *next = NULL;
+	char why[64];
 	const char *method, *scheme;
 	struct xfer x;
 	CURLcode cc;
@@ -189,6 +383,8 @@ assay_probe_http_request(const struct assay_probe_env *env,
 		snprintf(err, err_len, "not an http(s) URL: %.80s", req->url);
 		return ASSAY_ERR_INVALID_ARG;
 	}
+	if (device_init(&dev, req->url, err, err_len) != 0)
+		return 0;
 	timeout = req->timeout_ms > 0 ? req->timeout_ms :
 	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
 	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
@@ -223,6 +419,16 @@ assay_probe_http_request(const struct assay_probe_env *env,
 		resp->truncated = resp->header_overflow = 0;
 		curl_easy_setopt(h, CURLOPT_URL, url);
 		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+		/* Never through a proxy from the environment. */
+		curl_easy_setopt(h, CURLOPT_PROXY, "");
+		curl_slist_free_all(pin);
+		if ((pin = device_pin(&dev, url, &i)) == NULL && i) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (pin != NULL)
+			curl_easy_setopt(h, CURLOPT_RESOLVE, pin);
 		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
@@ -300,9 +506,16 @@ assay_probe_http_request(const struct assay_probe_env *env,
 			resp->limited = 1;
 			break;
 		}
-		if (strncasecmp(next, "http://", 7) != 0 &&
-		    strncasecmp(next, "https://", 8) != 0)
+		if (device_check(&dev, next, why, sizeof(why)) != 0) {
+			if (asprintf(&resp->refused, "redirect to %.200s "
+			    "refused: %s", next, why) == -1) {
+				resp->refused = NULL;
+				r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
+			assay_probe_note(env, channel, "%s", resp->refused);
 			break;
+		}
 		free(url);
 		if ((url = strdup(next)) == NULL ||
 		    (resp->redirects[resp->nredirects] = strdup(next)) == NULL) {
@@ -317,6 +530,7 @@ assay_probe_http_request(const struct assay_probe_env *env,
 out:
 	if (held)
 		assay_budget_release(b);
+	curl_slist_free_all(pin);
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(h);
 	free(url);
@@ -368,6 +582,12 @@ assay_http_response_redirect_limited(const struct assay_http_response *r)
 	return r->limited;
 }
 
+const char *
+assay_http_response_redirect_refused(const struct assay_http_response *r)
+{
+	return r->refused;
+}
+
 int
 assay_http_response_tls(const struct assay_http_response *r)
 {
@@ -415,23 +635,116 @@ out:
 	return r;
 }
 
-int
-assay_probe_http_login(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, const char *user, const char *password,
-    int timeout_ms, int *outcome, char *detail, size_t detail_len)
+/*
+ * The Location of a 3xx response resolved against url, as path?query
+ * (lowercased) into out; "" when there is none.
+ */
+static void
+location_of(const struct assay_http_response *resp, const char *url,
+    char *out, size_t outlen)
+{
+	const char *h = assay_buf_data(resp->headers), *p, *e;
+	char loc[1024], *path = NULL, *query = NULL, *c;
+	CURLU *u = NULL;
+	size_t n;
+
+	out[0] = '\0';
+	if (resp->status < 300 || resp->status > 399)
+		return;
+	for (p = h; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		if ((e = strchr(p, '\n')) == NULL)
+			e = p + strlen(p);
+		if (strncasecmp(p, "location:", 9) != 0)
+			continue;
+		p += 9;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+			n--;
+		if (n >= sizeof(loc))
+			n = sizeof(loc) - 1;
+		memcpy(loc, p, n);
+		loc[n] = '\0';
+		break;
+	}
+	if (*p == '\0')
+		return;
+	if ((u = curl_url()) == NULL ||
+	    curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, loc, CURLU_NON_SUPPORT_SCHEME) !=
+	    CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+		snprintf(out, outlen, "%s", loc);
+	else {
+		if (curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
+			query = NULL;
+		snprintf(out, outlen, "%s%s%s", path, query != NULL ? "?" : "",
+		    query != NULL ? query : "");
+	}
+	for (c = out; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	curl_free(path);
+	curl_free(query);
+	curl_url_cleanup(u);
+}
+
+/* Path of url, lowercased, into out. */
+static void
+path_of(const char *url, char *out, size_t outlen)
+{
+	CURLU *u;
+	char *path = NULL, *c;
+
+	out[0] = '\0';
+	if ((u = curl_url()) != NULL &&
+	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK)
+		snprintf(out, outlen, "%s", path);
+	for (c = out; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	curl_free(path);
+	curl_url_cleanup(u);
+}
+
+/*
+ * A redirect target that means "try again": a login, sign-in or error
+ * page, or the login URL itself.
+ */
+static int
+leads_to_login(const char *loc, const char *url)
+{
+	static const char *words[] = { "login", "logon", "signin", "sign-in",
+	    "sign_in", "error", "fail", "denied", "unauthori", "retry", NULL };
+	char self[512], path[512], *q;
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strstr(loc, words[i]) != NULL)
+			return 1;
+	path_of(url, self, sizeof(self));
+	snprintf(path, sizeof(path), "%s", loc);
+	if ((q = strchr(path, '?')) != NULL)
+		*q = '\0';
+	return self[0] != '\0' && strcmp(path, self) == 0;
+}
+
+/* Builds and performs the login request (user NULL: none for basic). */
+static int
+login_request(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, const char *user,
+    const char *password, int timeout_ms, struct assay_http_response **respp,
+    char *detail, size_t detail_len)
 {
 	static const char *form_hdr[] = {
 	    "Content-Type: application/x-www-form-urlencoded", NULL };
 	struct assay_http_request req;
-	struct assay_http_response *resp = NULL;
 	struct assay_buf *form = NULL;
-	const char *body;
 	CURL *h = NULL;
-	long st;
 	int r = 0;
 
-	*outcome = ASSAY_AUTH_UNREACHED;
-	detail[0] = '\0';
 	memset(&req, 0, sizeof(req));
 	req.url = tg->url;
 	req.timeout_ms = timeout_ms;
@@ -450,23 +763,86 @@ assay_probe_http_login(const struct assay_probe_env *env,
 		req.body = assay_buf_data(form);
 		req.body_len = assay_buf_len(form);
 		req.headers = form_hdr;
-	} else {
+	} else if (user != NULL) {
 		req.user = user;
 		req.password = password;
 		req.auth = tg->service == ASSAY_CRED_HTTP_DIGEST ?
 		    ASSAY_HTTP_AUTH_DIGEST : ASSAY_HTTP_AUTH_BASIC;
 	}
-	if ((r = assay_probe_http_request(env, &req, &resp, detail,
-	    detail_len)) != 0 || resp == NULL)
+	r = assay_probe_http_request(env, &req, respp, detail, detail_len);
+out:
+	if (form != NULL)	/* holds the password */
+		explicit_bzero((void *)(uintptr_t)assay_buf_data(form),
+		    assay_buf_len(form));
+	assay_buf_free(form);
+	curl_easy_cleanup(h);
+	return r;
+}
+
+int
+assay_probe_http_login_baseline(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, int timeout_ms,
+    struct assay_http_baseline *base)
+{
+	struct assay_http_response *resp = NULL;
+	unsigned char rnd[8];
+	char user[32], pass[32];
+	size_t i;
+	int r;
+
+	memset(base, 0, sizeof(*base));
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0x3c, sizeof(rnd));
+	snprintf(user, sizeof(user), "assay-");
+	for (i = 0; i < 4; i++)
+		snprintf(user + 6 + 2 * i, sizeof(user) - 6 - 2 * i, "%02x",
+		    rnd[i]);
+	for (i = 0; i < 4; i++)
+		snprintf(pass + 2 * i, sizeof(pass) - 2 * i, "%02x",
+		    rnd[4 + i]);
+	r = login_request(env, tg, tg->service == ASSAY_CRED_HTTP_FORM ?
+	    user : NULL, pass, timeout_ms, &resp, base->why, sizeof(base->why));
+	if (r == 0 && resp != NULL) {
+		base->valid = 1;
+		base->status = resp->status;
+		location_of(resp, tg->url, base->location,
+		    sizeof(base->location));
+	}
+	assay_http_response_free(resp);
+	return r;
+}
+
+int
+assay_probe_http_login(const struct assay_probe_env *env,
+    const struct assay_cred_target *tg, const struct assay_http_baseline *base,
+    const char *user, const char *password, int timeout_ms, int *outcome,
+    char *detail, size_t detail_len)
+{
+	struct assay_http_response *resp = NULL;
+	const char *body;
+	char loc[512];
+	size_t blen;
+	long st, bst;
+	int r, form = tg->service == ASSAY_CRED_HTTP_FORM;
+
+	*outcome = ASSAY_AUTH_UNREACHED;
+	detail[0] = '\0';
+	if ((r = login_request(env, tg, user, password, timeout_ms, &resp,
+	    detail, detail_len)) != 0 || resp == NULL)
 		goto out;
 	st = resp->status;
+	bst = base != NULL && base->valid ? base->status : 0;
 	body = assay_buf_data(resp->body);
-	if (tg->failure_marker != NULL && strstr(body, tg->failure_marker)) {
+	location_of(resp, tg->url, loc, sizeof(loc));
+	blen = assay_buf_len(resp->body);
+	if (tg->failure_marker != NULL && assay_probe_find(body, blen,
+	    tg->failure_marker, strlen(tg->failure_marker), 0) >= 0) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld, failure marker "
 		    "in body", st);
 	} else if (tg->success_marker != NULL) {
-		*outcome = strstr(body, tg->success_marker) != NULL ?
+		*outcome = assay_probe_find(body, blen, tg->success_marker,
+		    strlen(tg->success_marker), 0) >= 0 ?
 		    ASSAY_AUTH_ACCEPTED : ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld, success marker %s", st,
 		    *outcome == ASSAY_AUTH_ACCEPTED ? "found" : "absent");
@@ -475,20 +851,55 @@ assay_probe_http_login(const struct assay_probe_env *env,
 		    ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld (success is %d)", st,
 		    tg->success_status);
-	} else if (st == 401 || st == 403) {
+	} else if (tg->failure_marker != NULL && st >= 200 && st < 300) {
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "accepted: status %ld, no failure "
+		    "marker in body", st);
+	} else if (!form && bst >= 200 && bst < 400) {
+		*outcome = ASSAY_AUTH_NO_PASSWORD;
+		snprintf(detail, detail_len, "no password to guess: %.200s "
+		    "answers %ld without credentials", tg->url, bst);
+	} else if (!form && bst != 401) {
+		snprintf(detail, detail_len, "not judged: without credentials "
+		    "the answer was %s%ld, not 401", bst == 0 ? "no answer " :
+		    "", bst);
+	} else if (st == 401) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status 401");
+	} else if (st == 403) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status 403 (the resource "
+		    "is forbidden, the password not accepted)");
+	} else if (st >= 400 && st < 500) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld", st);
-	} else if (st >= 200 && st < 400) {
+	} else if (st >= 300 && st < 400 && (loc[0] == '\0' ||
+	    leads_to_login(loc, tg->url))) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld to %.200s", st,
+		    loc[0] != '\0' ? loc : "nowhere");
+	} else if (st >= 300 && st < 400 && form && base != NULL &&
+	    base->valid && strcmp(loc, base->location) == 0) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld to %.200s, as "
+		    "for a wrong password", st, loc);
+	} else if (st >= 300 && st < 400) {
 		*outcome = ASSAY_AUTH_ACCEPTED;
-		snprintf(detail, detail_len, "accepted: status %ld", st);
-	} else {
-		*outcome = ASSAY_AUTH_UNREACHED;
+		snprintf(detail, detail_len, "accepted: status %ld to %.200s", st,
+		    loc);
+	} else if (st >= 200 && st < 300 && form && bst >= 200 && bst < 300) {
+		*outcome = ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "rejected: status %ld, as for a wrong "
+		    "password (give success_marker or failure_marker to judge "
+		    "this form)", st);
+	} else if (st >= 200 && st < 300) {
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "accepted: status %ld (%ld without "
+		    "valid credentials)", st, bst);
+	} else
 		snprintf(detail, detail_len, "unexpected status %ld", st);
-	}
 out:
 	assay_http_response_free(resp);
-	assay_buf_free(form);
-	curl_easy_cleanup(h);
 	return r;
 }
 
@@ -629,6 +1040,10 @@ l_http_request(lua_State *L)
 	lua_setfield(L, -2, "redirects");
 	lua_pushboolean(L, resp->limited);
 	lua_setfield(L, -2, "redirect_limit");
+	if (resp->refused != NULL) {
+		lua_pushstring(L, resp->refused);
+		lua_setfield(L, -2, "redirect_refused");
+	}
 	if (resp->tls) {
 		lua_createtable(L, 0, 3);
 		lua_pushboolean(L, req.verify_tls);

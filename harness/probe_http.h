@@ -59,15 +59,57 @@ const char *assay_http_response_redirect(const struct assay_http_response *r,
 	    int i);
 /* 1 when the redirect limit stopped the chain. */
 int	assay_http_response_redirect_limited(const struct assay_http_response *r);
+/*
+ * Requests stay on the device: the host of req->url and the addresses it
+ * resolved to once (every connection is pinned to them).  A redirect to
+ * another host or address, or to a scheme other than http/https, is not
+ * followed; the 3xx is the answer and this says why, e.g. "redirect to
+ * http://10.1.2.3/ refused: off the device" (borrowed; NULL when no
+ * redirect was refused).
+ */
+const char *assay_http_response_redirect_refused(
+	    const struct assay_http_response *r);
 /* TLS: 1 if the final URL used TLS; X509 verify result (0 = ok). */
 int	assay_http_response_tls(const struct assay_http_response *r);
 long	assay_http_response_tls_verify_result(const struct assay_http_response *r);
 
 struct assay_cred_target;
 
-/* One login attempt for the credential runner; see probe_cred.h. */
+/*
+ * What the login URL answers without valid credentials, taken once per
+ * credential run: for http-basic/-digest a request without credentials,
+ * for http-form a POST with a random user and password.  A login attempt
+ * is judged by how its answer differs from this one.
+ */
+struct assay_http_baseline {
+	int	valid;			/* 0: the request failed (why) */
+	long	status;
+	char	location[512];		/* path?query of a 3xx, else "" */
+	char	why[256];
+};
+
+/*
+ * Takes the baseline for tg.  Returns 0 (base->valid 0 with base->why on
+ * a network failure) or ASSAY_ERR_*.
+ */
+int	assay_probe_http_login_baseline(const struct assay_probe_env *env,
+	    const struct assay_cred_target *tg, int timeout_ms,
+	    struct assay_http_baseline *base);
+
+/*
+ * One login attempt for the credential runner; see probe_cred.h.  Unless
+ * tg gives markers or a success status, the answer is judged against
+ * base: basic/digest is accepted only when the baseline was 401 and the
+ * pair gets 2xx, or a 3xx that does not lead to a login or error page;
+ * 401 and 403 are rejections.  A form is accepted on a 3xx elsewhere than
+ * a login/error page and the baseline's target, or on 2xx when the
+ * baseline was not 2xx.  A baseline of 2xx for basic/digest is
+ * ASSAY_AUTH_NO_PASSWORD ("no password to guess: ... answers 200 without
+ * credentials").
+ */
 int	assay_probe_http_login(const struct assay_probe_env *env,
-	    const struct assay_cred_target *tg, const char *user,
+	    const struct assay_cred_target *tg,
+	    const struct assay_http_baseline *base, const char *user,
 	    const char *password, int timeout_ms, int *outcome, char *detail,
 	    size_t detail_len);
 

@@ -242,7 +242,8 @@ assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
 	ssh_session s = NULL;
 	char channel[96];
 	long tmo_s;
-	int rc, verbosity = SSH_LOG_NOLOG, no = 0, r = 0;
+	size_t n;
+	int rc, verbosity = SSH_LOG_NOLOG, no = 0, r = 0, methods, round, np, i;
 
 	if (host == NULL || user == NULL || password == NULL || outcome == NULL)
 		return ASSAY_ERR_INVALID_ARG;
@@ -275,9 +276,56 @@ assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
 		    ssh_get_error(s));
 		goto out;
 	}
-	assay_probe_note(env, channel, "userauth password as \"%s\"", user);
+	/*
+	 * "none" first: it answers with the methods the server offers, so a
+	 * server without any password method is told apart from one that
+	 * rejects the password.
+	 */
+	rc = ssh_userauth_none(s, NULL);
+	if (rc == SSH_AUTH_SUCCESS) {
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "accepted without a password "
+		    "(method none)");
+		goto disconnect;
+	}
+	if (rc == SSH_AUTH_ERROR) {
+		snprintf(detail, detail_len, "ssh authentication failed: %s",
+		    ssh_get_error(s));
+		goto disconnect;
+	}
+	methods = ssh_userauth_list(s, NULL);
+	if ((methods & (SSH_AUTH_METHOD_PASSWORD |
+	    SSH_AUTH_METHOD_INTERACTIVE)) == 0) {
+		*outcome = ASSAY_AUTH_NO_PASSWORD;
+		snprintf(detail, detail_len, "no password to guess: server "
+		    "offers %s%s%s%s", methods == 0 ? "no method" : "",
+		    methods & SSH_AUTH_METHOD_PUBLICKEY ? "publickey " : "",
+		    methods & SSH_AUTH_METHOD_HOSTBASED ? "hostbased " : "",
+		    methods & SSH_AUTH_METHOD_GSSAPI_MIC ? "gssapi-with-mic " :
+		    "");
+		n = strlen(detail);
+		if (n > 0 && detail[n - 1] == ' ')
+			detail[n - 1] = '\0';
+		goto disconnect;
+	}
+	assay_probe_note(env, channel, "userauth %s as \"%s\"",
+	    methods & SSH_AUTH_METHOD_PASSWORD ? "password" :
+	    "keyboard-interactive", user);
 	assay_probe_record(env, channel, "sent", password, strlen(password));
-	rc = ssh_userauth_password(s, NULL, password);
+	if (methods & SSH_AUTH_METHOD_PASSWORD)
+		rc = ssh_userauth_password(s, NULL, password);
+	else {
+		/* Keyboard-interactive: the password answers every prompt. */
+		rc = ssh_userauth_kbdint(s, NULL, NULL);
+		for (round = 0; rc == SSH_AUTH_INFO && round < 4; round++) {
+			np = ssh_userauth_kbdint_getnprompts(s);
+			for (i = 0; i < np; i++)
+				if (ssh_userauth_kbdint_setanswer(s,
+				    (unsigned int)i, password) < 0)
+					break;
+			rc = ssh_userauth_kbdint(s, NULL, NULL);
+		}
+	}
 	switch (rc) {
 	case SSH_AUTH_SUCCESS:
 		*outcome = ASSAY_AUTH_ACCEPTED;
@@ -289,18 +337,16 @@ assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
 		    "method is required");
 		break;
 	case SSH_AUTH_DENIED:
+	case SSH_AUTH_INFO:
 		*outcome = ASSAY_AUTH_REJECTED;
-		if ((ssh_userauth_list(s, NULL) & SSH_AUTH_METHOD_PASSWORD) == 0)
-			snprintf(detail, detail_len, "rejected: password "
-			    "authentication not offered");
-		else
-			snprintf(detail, detail_len, "rejected: password denied");
+		snprintf(detail, detail_len, "rejected: password denied");
 		break;
 	default:
 		snprintf(detail, detail_len, "ssh authentication failed: %s",
 		    ssh_get_error(s));
 		break;
 	}
+ disconnect:
 	ssh_disconnect(s);
 out:
 	if (detail[0] != '\0')
@@ -414,12 +460,13 @@ l_ssh_login(lua_State *L)
 		lua_pushfstring(L, "ssh_login: %s", assay_strerror(r));
 		return 2;
 	}
-	if (outcome == ASSAY_AUTH_UNREACHED)
+	if (outcome == ASSAY_AUTH_UNREACHED || outcome == ASSAY_AUTH_NO_PASSWORD)
 		lua_pushnil(L);
 	else
 		lua_pushboolean(L, outcome == ASSAY_AUTH_ACCEPTED);
 	lua_pushstring(L, detail);
-	return 2;
+	lua_pushstring(L, assay_auth_outcome_name(outcome));
+	return 3;
 }
 
 void

@@ -149,6 +149,9 @@ assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
 	close(fd);
 	if (e == ECONNREFUSED)
 		setreason(reason, reasonlen, "connection refused");
+	else if (e == ECONNRESET || e == EPIPE)
+		/* Established, then reset before we looked: the port is open. */
+		setreason(reason, reasonlen, "connection reset after 0 bytes");
 	else
 		setreason(reason, reasonlen, "connect failed: %s", strerror(e));
 	return 0;
@@ -341,10 +344,16 @@ finish(struct worker *w, int fd, uint16_t port, int state)
 	assay_budget_release(s->budget);
 }
 
+/*
+ * A SYN answered by an RST gives ECONNREFUSED.  ECONNRESET or EPIPE can
+ * only come from a connection that was established and then reset (a
+ * service that accepts and closes at once with SO_LINGER 0, a full
+ * accept queue dropped by RST): the port answered, so it is open.
+ */
 static int
 state_of_errno(int e)
 {
-	if (e == 0)
+	if (e == 0 || e == ECONNRESET || e == EPIPE)
 		return ASSAY_PORT_OPEN;
 	if (e == ECONNREFUSED)
 		return ASSAY_PORT_CLOSED;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,12 +53,23 @@ struct assay_telnet {
 	int		 closed;	/* peer closed (EOF or reset) */
 	char		 why[128];	/* how it closed */
 	size_t		 nread;		/* bytes read on this connection */
+	int		 confirmed;	/* last login: command output seen */
 	int		 capped;
 	enum iac_state	 st;
 	unsigned char	 cmd;
 	unsigned char	 answered[2][32];	/* [DO/WILL] bitmaps */
 	char		 screen[SCREEN_MAX + 1];
 	size_t		 slen;
+	/*
+	 * Kept as bytes arrive, so no check rescans the screen: whether a
+	 * line break came since the last clear, where the last line starts,
+	 * and how far the rejection and nonce searches have looked.
+	 */
+	int		 seen_break;
+	size_t		 line_start;
+	size_t		 rej_from;
+	int		 rejected;
+	size_t		 nonce_from;
 	char		 channel[96];
 };
 
@@ -125,6 +137,8 @@ assay_probe_dial(const char *host, int port, int timeout_ms, int *fdp,
 	*fdp = fd;
 	return 0;
 }
+
+static void	screen_clear(struct assay_telnet *);
 
 struct assay_telnet *
 assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
@@ -205,8 +219,7 @@ connect_session(struct assay_telnet *t, char *err, size_t err_len)
 	t->capped = 0;
 	t->st = S_DATA;
 	memset(t->answered, 0, sizeof(t->answered));
-	t->slen = 0;
-	t->screen[0] = '\0';
+	screen_clear(t);
 	assay_probe_note(t->env, t->channel, "connected");
 	return 0;
 }
@@ -239,18 +252,33 @@ send_all(struct assay_telnet *t, const void *p, size_t len)
 	return 0;
 }
 
+static size_t
+shifted(size_t off, size_t by)
+{
+	return off > by ? off - by : 0;
+}
+
 static void
 screen_add(struct assay_telnet *t, unsigned char ch)
 {
+	size_t by = SCREEN_MAX - 1024;
+
 	if (ch == '\0')
 		return;
 	if (t->slen == SCREEN_MAX) {
 		/* Keep the newest 1 KiB: prompts are at the end. */
-		memmove(t->screen, t->screen + SCREEN_MAX - 1024, 1024);
+		memmove(t->screen, t->screen + by, 1024);
 		t->slen = 1024;
+		t->line_start = shifted(t->line_start, by);
+		t->rej_from = shifted(t->rej_from, by);
+		t->nonce_from = shifted(t->nonce_from, by);
 	}
 	t->screen[t->slen++] = (char)ch;
 	t->screen[t->slen] = '\0';
+	if (ch == '\n' || ch == '\r') {
+		t->seen_break = 1;
+		t->line_start = t->slen;
+	}
 }
 
 static void
@@ -258,6 +286,28 @@ screen_clear(struct assay_telnet *t)
 {
 	t->slen = 0;
 	t->screen[0] = '\0';
+	t->seen_break = 0;
+	t->line_start = 0;
+	t->rej_from = 0;
+	t->rejected = 0;
+	t->nonce_from = 0;
+}
+
+/*
+ * Searches the text that arrived since the last call (plus an overlap
+ * for a match split across reads) for needle; *from remembers where the
+ * search got to.  Linear in the bytes received overall.
+ */
+static int
+screen_find(const struct assay_telnet *t, size_t *from, const char *needle,
+    int nocase)
+{
+	size_t n = strlen(needle), start;
+
+	start = *from > n - 1 ? *from - (n - 1) : 0;
+	*from = t->slen;
+	return assay_probe_find(t->screen + start, t->slen - start, needle, n,
+	    nocase) >= 0;
 }
 
 /* Feeds received bytes through the IAC machine; answers go to reply. */
@@ -377,17 +427,22 @@ pump(struct assay_telnet *t, long long deadline)
 	return 1;
 }
 
-/* The last line of the screen, trailing blanks cut, lowercased into out. */
+/*
+ * The last line of the screen (from the last line break), trailing
+ * blanks cut, lowercased into out; a longer line keeps its end.  Costs
+ * at most outlen steps, however long the screen.
+ */
 static void
 last_line(const struct assay_telnet *t, char *out, size_t outlen)
 {
-	size_t end = t->slen, start, i, n;
+	size_t end = t->slen, start = t->line_start, i, n;
 
-	while (end > 0 && (t->screen[end - 1] == ' ' || t->screen[end - 1] == '\t'))
+	if (start > end)
+		start = end;
+
+	while (end > start && (t->screen[end - 1] == ' ' ||
+	    t->screen[end - 1] == '\t'))
 		end--;
-	start = end;
-	while (start > 0 && t->screen[start - 1] != '\n' && t->screen[start - 1] != '\r')
-		start--;
 	n = end - start;
 	if (n >= outlen)
 		n = outlen - 1;
@@ -423,29 +478,37 @@ is_password_prompt(const char *ll)
 }
 
 static int
-is_rejection(const struct assay_telnet *t)
+is_rejection(struct assay_telnet *t)
 {
 	static const char *words[] = { "incorrect", "invalid", "fail",
 	    "denied", "wrong", "bad password", "not allowed", NULL };
+	size_t from;
 	int i;
 
-	for (i = 0; words[i] != NULL; i++)
-		if (strcasestr(t->screen, words[i]) != NULL)
-			return 1;
-	return 0;
+	if (t->rejected)
+		return 1;
+	for (i = 0; words[i] != NULL; i++) {
+		from = t->rej_from;
+		if (screen_find(t, &from, words[i], 1))
+			t->rejected = 1;
+	}
+	t->rej_from = t->slen;
+	return t->rejected;
 }
 
+/*
+ * A shell prompt: the last line ends in # $ > or %, and a line break
+ * came since the screen was cleared (when we sent the user name or
+ * password), so the line starts after the one our input was echoed on:
+ * that line never counts, whatever the device printed into it (a device
+ * that echoes "secret$" has not shown a prompt).
+ */
 static int
-is_shell_prompt(const char *ll, const char *password)
+is_shell_prompt(const struct assay_telnet *t, const char *ll)
 {
-	size_t n = strlen(ll), pl = password != NULL ? strlen(password) : 0;
+	size_t n = strlen(ll);
 
-	if (n == 0)
-		return 0;
-	/* An echoed password must not pass for a prompt. */
-	if (pl > 0 && n >= pl && strcasecmp(ll + n - pl, password) == 0)
-		return 0;
-	return strchr("#$>%", ll[n - 1]) != NULL;
+	return n > 0 && strchr("#$>%", ll[n - 1]) != NULL && t->seen_break;
 }
 
 static void
@@ -468,7 +531,7 @@ enum { W_LOGIN = 1, W_PASS = 2, W_SHELL = 4, W_REJECT = 8 };
  * 0 on timeout, -1 when the connection ended.
  */
 static int
-wait_for(struct assay_telnet *t, int want, const char *password, int ms)
+wait_for(struct assay_telnet *t, int want, int ms)
 {
 	long long end = assay_probe_now_ms() + ms;
 	char ll[256];
@@ -482,7 +545,7 @@ wait_for(struct assay_telnet *t, int want, const char *password, int ms)
 			return W_PASS;
 		if ((want & W_LOGIN) && is_login_prompt(ll))
 			return W_LOGIN;
-		if ((want & W_SHELL) && is_shell_prompt(ll, password))
+		if ((want & W_SHELL) && is_shell_prompt(t, ll))
 			return W_SHELL;
 		if ((rc = pump(t, end)) == 0)
 			return 0;
@@ -491,12 +554,55 @@ wait_for(struct assay_telnet *t, int want, const char *password, int ms)
 	}
 }
 
+/*
+ * A prompt showed: sends `echo "as""say<nonce>"`, whose output
+ * (assay<nonce>) differs from its echo, and waits for it.  Returns 1
+ * logged in (t->confirmed when the output came back; unconfirmed when
+ * the line stayed quiet or closed after the prompt without any
+ * rejection: a prompt after the password line is a login), 0 when a
+ * rejection or a login/password prompt followed instead.
+ */
+static int
+confirm(struct assay_telnet *t)
+{
+	unsigned char rnd[6];
+	char cmd[64], want[32], ll[256];
+	long long end;
+	size_t i;
+	int rc;
+
+	t->confirmed = 0;
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0x5a, sizeof(rnd));
+	snprintf(want, sizeof(want), "assay");
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(want + 5 + 2 * i, sizeof(want) - 5 - 2 * i, "%02x",
+		    rnd[i]);
+	snprintf(cmd, sizeof(cmd), "echo \"as\"\"say%s\"\r\n", want + 5);
+	screen_clear(t);
+	if (send_all(t, cmd, strlen(cmd)) != 0)
+		return 0;
+	end = assay_probe_now_ms() + t->timeout_ms;
+	for (;;) {
+		if (screen_find(t, &t->nonce_from, want, 0)) {
+			t->confirmed = 1;
+			return 1;
+		}
+		last_line(t, ll, sizeof(ll));
+		if (is_rejection(t) || is_login_prompt(ll) ||
+		    is_password_prompt(ll))
+			return 0;
+		if ((rc = pump(t, end)) <= 0)
+			return 1;	/* quiet, or closed, at a prompt */
+	}
+}
+
 int
 assay_probe_telnet_try(struct assay_telnet *t, const char *user,
     const char *password, int *outcome, char *detail, size_t detail_len)
 {
-	char snip[64];
-	int r, w;
+	char snip[64], ll[256];
+	int r, w, c, echoed;
 
 	if (t == NULL || user == NULL || password == NULL || outcome == NULL)
 		return ASSAY_ERR_INVALID_ARG;
@@ -505,7 +611,7 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		if ((r = connect_session(t, detail, detail_len)) != 0)
 			return r < 0 ? r : 0;
 	}
-	w = wait_for(t, W_LOGIN | W_PASS, NULL, t->timeout_ms);
+	w = wait_for(t, W_LOGIN | W_PASS, t->timeout_ms);
 	if (w <= 0) {
 		snippet(t, snip, sizeof(snip));
 		if (w == 0)
@@ -523,10 +629,17 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 			    t->nread);
 			goto drop;
 		}
-		w = wait_for(t, W_PASS | W_SHELL | W_REJECT, NULL, t->timeout_ms);
-		if (w == W_SHELL) {
+		w = wait_for(t, W_PASS | W_SHELL | W_REJECT, t->timeout_ms);
+		if (w == W_SHELL && confirm(t) != 0) {
 			*outcome = ASSAY_AUTH_ACCEPTED;
-			snprintf(detail, detail_len, "shell prompt without a password");
+			snprintf(detail, detail_len, "shell prompt without a "
+			    "password%s", t->confirmed ? ", command output "
+			    "confirmed" : "");
+			goto drop;
+		}
+		if (w == W_SHELL) {
+			*outcome = ASSAY_AUTH_REJECTED;
+			snprintf(detail, detail_len, "user name rejected");
 			goto drop;
 		}
 		if (w == W_REJECT || w == -1) {
@@ -547,13 +660,33 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		snprintf(detail, detail_len, "send failed after %zu bytes", t->nread);
 		goto drop;
 	}
-	w = wait_for(t, W_REJECT | W_LOGIN | W_PASS | W_SHELL, password,
-	    t->timeout_ms);
+	w = wait_for(t, W_REJECT | W_LOGIN | W_PASS | W_SHELL, t->timeout_ms);
 	switch (w) {
 	case W_SHELL:
-		*outcome = ASSAY_AUTH_ACCEPTED;
 		snippet(t, snip, sizeof(snip));
-		snprintf(detail, detail_len, "shell prompt \"%s\"", snip);
+		/*
+		 * A prompt-like line holding the password may be the device
+		 * echoing it (a pty's echo, then the device's own): only the
+		 * command's output makes it a login then.
+		 */
+		last_line(t, ll, sizeof(ll));
+		echoed = password[0] != '\0' && assay_probe_find(ll, strlen(ll),
+		    password, strlen(password), 1) >= 0;
+		if ((c = confirm(t)) == 0) {
+			*outcome = ASSAY_AUTH_REJECTED;
+			snprintf(detail, detail_len, "rejected after a prompt-like "
+			    "line \"%s\"", snip);
+			goto drop;
+		}
+		if (echoed && !t->confirmed) {
+			snprintf(detail, detail_len, "not judged: the prompt-like "
+			    "line \"%s\" holds the echoed password and no command "
+			    "output came back", snip);
+			goto drop;
+		}
+		*outcome = ASSAY_AUTH_ACCEPTED;
+		snprintf(detail, detail_len, "shell prompt \"%s\"%s", snip,
+		    t->confirmed ? ", command output confirmed" : "");
 		goto drop;
 	case W_REJECT:
 		*outcome = ASSAY_AUTH_REJECTED;
@@ -582,7 +715,7 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 
 after_reject:
 	/* Devices usually prompt again; reuse the line if they do soon. */
-	if (wait_for(t, W_LOGIN | W_PASS, NULL, REPROMPT_MS) > 0)
+	if (wait_for(t, W_LOGIN | W_PASS, REPROMPT_MS) > 0)
 		goto keep;
 drop:
 	disconnect(t);
@@ -627,8 +760,11 @@ assay_probe_telnet_banner(const struct assay_probe_env *env, const char *host,
 			until = end;
 		rc = pump(t, until);
 		/* Move the new text out of the screen. */
-		if (len + t->slen > t->max_read)
+		if (len + t->slen > t->max_read) {
 			t->slen = t->max_read - len;
+			if (t->line_start > t->slen)
+				t->line_start = t->slen;
+		}
 		memcpy(text + len, t->screen, t->slen);
 		len += t->slen;
 		last_line(t, ll, sizeof(ll));
@@ -711,14 +847,13 @@ l_telnet_login(lua_State *L)
 		lua_pushfstring(L, "telnet_login: %s", assay_strerror(r));
 		return 2;
 	}
-	if (outcome == ASSAY_AUTH_UNREACHED) {
+	if (outcome == ASSAY_AUTH_UNREACHED)
 		lua_pushnil(L);
-		lua_pushstring(L, detail);
-		return 2;
-	}
-	lua_pushboolean(L, outcome == ASSAY_AUTH_ACCEPTED);
+	else
+		lua_pushboolean(L, outcome == ASSAY_AUTH_ACCEPTED);
 	lua_pushstring(L, detail);
-	return 2;
+	lua_pushstring(L, assay_auth_outcome_name(outcome));
+	return 3;
 }
 
 /* telnet_banner(host, port [, opts]) */

@@ -43,6 +43,7 @@
 #define MAX_PARALLEL	32
 
 struct cert {
+	char	 sha256[65];	/* of the DER, lowercase hex */
 	char	*subject;
 	char	*issuer;
 	char	*key_type;
@@ -65,7 +66,8 @@ struct assay_tls_info {
 
 struct assay_tls_scan {
 	int		 version[ASSAY_TLS_NVERSIONS];
-	char		 note[ASSAY_TLS_NVERSIONS][REASON_MAX];
+	int		 legacy[ASSAY_TLS_NVERSIONS];	/* accepted only by hand */
+	char		 note[ASSAY_TLS_NVERSIONS][400];
 	char		**cipher[ASSAY_TLS_NVERSIONS];
 	size_t		 ncipher[ASSAY_TLS_NVERSIONS];
 	size_t		 attempts;
@@ -106,7 +108,7 @@ assay_tls_version_from_name(const char *name)
 }
 
 /* One handshake attempt. */
-enum kind { K_TLS, K_SSL3 };
+enum kind { K_TLS, K_RAW };	/* OpenSSL, or a hand-built ClientHello */
 enum phase { P_WAIT, P_CONNECT, P_HANDSHAKE, P_DONE };
 enum outcome { O_NONE, O_ACCEPTED, O_REJECTED, O_NOT_TLS, O_TIMEOUT,
 	O_NETFAIL };
@@ -116,6 +118,12 @@ struct att {
 	int		 ver;		/* ASSAY_TLS_* or ASSAY_TLS_ANY */
 	const char	*cipher;	/* single suite offered, or NULL */
 	unsigned int	 cipher_id;	/* its two-byte code */
+	const char	*sigalgs;	/* restrict signature algorithms */
+	const char	*auth_ciphers;	/* and TLS <= 1.2 suites to match */
+	const unsigned int *suites;	/* K_RAW: the suites offered */
+	size_t		 nsuites;
+	unsigned char	 raw[160];	/* K_RAW: start of the reply */
+	size_t		 nraw;
 	int		 full;		/* finish the handshake */
 	enum phase	 phase;
 	int		 fd;
@@ -289,6 +297,19 @@ is_address(const char *s)
 	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
 }
 
+static void
+fingerprint(X509 *x, char *out, size_t outlen)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+
+	out[0] = '\0';
+	if (X509_digest(x, EVP_sha256(), md, &len) != 1)
+		return;
+	for (i = 0; i < len && 2 * i + 2 < outlen; i++)
+		snprintf(out + 2 * i, outlen - 2 * i, "%02x", md[i]);
+}
+
 /* Collects the details of a completed handshake.  NULL on allocation failure. */
 static struct assay_tls_info *
 info_from_ssl(SSL *ssl, const char *match_name)
@@ -355,6 +376,7 @@ info_from_ssl(SSL *ssl, const char *match_name)
 		time_str(X509_get0_notAfter(x), ce->not_after,
 		    sizeof(ce->not_after));
 		ce->self_signed = X509_self_signed(x, 1) == 1;
+		fingerprint(x, ce->sha256, sizeof(ce->sha256));
 	}
 	if (n > 0 && match_name != NULL) {
 		x = sk_X509_value(sk, 0);
@@ -447,40 +469,179 @@ flush_out(struct batch *bt, struct att *a)
 	return 0;
 }
 
-/* Hand-built SSLv3 ClientHello: RSA, DHE and weak suites, no extensions. */
-static const unsigned char sslv3_suites[] = {
-	0x00, 0x39, 0x00, 0x38, 0x00, 0x35, 0x00, 0x33, 0x00, 0x32, 0x00, 0x2f,
-	0x00, 0x16, 0x00, 0x13, 0x00, 0x0a, 0x00, 0x05, 0x00, 0x04, 0x00, 0x15,
-	0x00, 0x12, 0x00, 0x09, 0x00, 0x14, 0x00, 0x11, 0x00, 0x08, 0x00, 0x06,
-	0x00, 0x03, 0x00, 0xff
+/*
+ * Suites OpenSSL 3.0 cannot offer (no 3DES, RC4, DES, IDEA, SEED, RC2 or
+ * export suites in Debian's build), offered by hand-built ClientHellos so
+ * a device that speaks only those is seen accepting its versions.
+ * Names are OpenSSL's historical ones.
+ */
+static const struct legacy_suite {
+	unsigned int	 id;
+	const char	*name;
+} legacy_suites[] = {
+	{ 0xc012, "ECDHE-RSA-DES-CBC3-SHA" },
+	{ 0xc008, "ECDHE-ECDSA-DES-CBC3-SHA" },
+	{ 0xc011, "ECDHE-RSA-RC4-SHA" },
+	{ 0xc007, "ECDHE-ECDSA-RC4-SHA" },
+	{ 0x0016, "EDH-RSA-DES-CBC3-SHA" },
+	{ 0x0013, "EDH-DSS-DES-CBC3-SHA" },
+	{ 0x000a, "DES-CBC3-SHA" },
+	{ 0x0005, "RC4-SHA" },
+	{ 0x0004, "RC4-MD5" },
+	{ 0x0007, "IDEA-CBC-SHA" },
+	{ 0x0096, "SEED-SHA" },
+	{ 0x009a, "DHE-RSA-SEED-SHA" },
+	{ 0x0099, "DHE-DSS-SEED-SHA" },
+	{ 0x0066, "DHE-DSS-RC4-SHA" },
+	{ 0x0015, "EDH-RSA-DES-CBC-SHA" },
+	{ 0x0012, "EDH-DSS-DES-CBC-SHA" },
+	{ 0x0009, "DES-CBC-SHA" },
+	{ 0x0064, "EXP1024-RC4-SHA" },
+	{ 0x0062, "EXP1024-DES-CBC-SHA" },
+	{ 0x0063, "EXP1024-DHE-DSS-DES-CBC-SHA" },
+	{ 0x0065, "EXP1024-DHE-DSS-RC4-SHA" },
+	{ 0x0014, "EXP-EDH-RSA-DES-CBC-SHA" },
+	{ 0x0011, "EXP-EDH-DSS-DES-CBC-SHA" },
+	{ 0x0008, "EXP-DES-CBC-SHA" },
+	{ 0x0006, "EXP-RC2-CBC-MD5" },
+	{ 0x0003, "EXP-RC4-MD5" },
+	{ 0x001b, "ADH-DES-CBC3-SHA" },
+	{ 0x0018, "ADH-RC4-MD5" },
+	{ 0x001a, "ADH-DES-CBC-SHA" },
+	{ 0x0019, "EXP-ADH-DES-CBC-SHA" },
+	{ 0x0017, "EXP-ADH-RC4-MD5" },
+	{ 0x0002, "NULL-SHA" },
+	{ 0x0001, "NULL-MD5" },
+};
+#define NLEGACY	(sizeof(legacy_suites) / sizeof(legacy_suites[0]))
+
+/* Classic suites an SSLv3 server would pick, besides the legacy ones. */
+static const unsigned int sslv3_extra[] = {
+	0x0039, 0x0038, 0x0035, 0x0033, 0x0032, 0x002f
 };
 
-static size_t
-sslv3_hello(unsigned char *p)
-{
-	size_t n = 0, body, i;
+#define MAX_RAW_SUITES	256
 
-	body = 2 + 32 + 1 + 2 + sizeof(sslv3_suites) + 2;
+/* Appends id to list unless present.  The list holds MAX_RAW_SUITES. */
+static void
+add_suite_id(unsigned int *list, size_t *n, unsigned int id)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (list[i] == id)
+			return;
+	if (*n < MAX_RAW_SUITES)
+		list[(*n)++] = id;
+}
+
+static const char *
+legacy_name(unsigned int id)
+{
+	size_t i;
+
+	for (i = 0; i < NLEGACY; i++)
+		if (legacy_suites[i].id == id)
+			return legacy_suites[i].name;
+	return NULL;
+}
+
+static size_t
+put16(unsigned char *p, size_t n, unsigned int v)
+{
+	p[n] = (unsigned char)(v >> 8);
+	p[n + 1] = (unsigned char)v;
+	return n + 2;
+}
+
+/*
+ * Hand-built ClientHello for version v offering suites (+ the
+ * renegotiation SCSV).  SSLv3: no extensions.  TLS 1.0-1.2: SNI,
+ * supported groups, point formats and, for 1.2, signature algorithms,
+ * the extensions servers insist on.  Returns the length written into
+ * p (room for cap bytes), 0 if it does not fit.
+ */
+static size_t
+raw_hello(unsigned char *p, size_t cap, int v, const unsigned int *suites,
+    size_t nsuites, const char *sni)
+{
+	static const unsigned int groups[] = { 0x001d, 0x0017, 0x0018,
+	    0x0019 };
+	static const unsigned int sigalgs[] = { 0x0403, 0x0503, 0x0603,
+	    0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201,
+	    0x0202 };
+	size_t n = 0, i, body_at, ext_at, hs, pad;
+	size_t snilen = sni != NULL ? strlen(sni) : 0;
+	unsigned int code = (unsigned int)version_codes[v];
+
+	if (9 + 2 + 32 + 1 + 2 + 2 * (nsuites + 1) + 2 + 2 + 64 + 260 + snilen +
+	    2 * sizeof(sigalgs) / sizeof(sigalgs[0]) > cap || snilen > 255)
+		return 0;
 	p[n++] = 0x16;
-	p[n++] = 0x03;
-	p[n++] = 0x00;
-	p[n++] = (unsigned char)((body + 4) >> 8);
-	p[n++] = (unsigned char)(body + 4);
-	p[n++] = 0x01;
-	p[n++] = 0x00;
-	p[n++] = (unsigned char)(body >> 8);
-	p[n++] = (unsigned char)body;
-	p[n++] = 0x03;
-	p[n++] = 0x00;
+	n = put16(p, n, v == ASSAY_TLS_SSL3 ? 0x0300 : 0x0301);
+	n += 2;				/* record length */
+	p[n++] = 0x01;			/* ClientHello */
+	n += 3;				/* body length */
+	body_at = n;
+	n = put16(p, n, code);
 	for (i = 0; i < 32; i++)
 		p[n++] = (unsigned char)(0x5a ^ (i * 7));
-	p[n++] = 0;
-	p[n++] = 0;
-	p[n++] = sizeof(sslv3_suites);
-	memcpy(p + n, sslv3_suites, sizeof(sslv3_suites));
-	n += sizeof(sslv3_suites);
+	p[n++] = 0;			/* no session id */
+	n = put16(p, n, (unsigned int)(2 * (nsuites + 1)));
+	for (i = 0; i < nsuites; i++)
+		n = put16(p, n, suites[i]);
+	n = put16(p, n, 0x00ff);
 	p[n++] = 1;
-	p[n++] = 0;
+	p[n++] = 0;			/* null compression */
+	if (v != ASSAY_TLS_SSL3) {
+		ext_at = n;
+		n += 2;
+		if (snilen > 0) {
+			n = put16(p, n, 0x0000);
+			n = put16(p, n, (unsigned int)(snilen + 5));
+			n = put16(p, n, (unsigned int)(snilen + 3));
+			p[n++] = 0;
+			n = put16(p, n, (unsigned int)snilen);
+			memcpy(p + n, sni, snilen);
+			n += snilen;
+		}
+		n = put16(p, n, 0x000a);
+		n = put16(p, n, (unsigned int)(2 + 2 * (sizeof(groups) /
+		    sizeof(groups[0]))));
+		n = put16(p, n, (unsigned int)(2 * (sizeof(groups) /
+		    sizeof(groups[0]))));
+		for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			n = put16(p, n, groups[i]);
+		n = put16(p, n, 0x000b);
+		n = put16(p, n, 2);
+		p[n++] = 1;
+		p[n++] = 0;
+		if (v == ASSAY_TLS_1_2) {
+			n = put16(p, n, 0x000d);
+			n = put16(p, n, (unsigned int)(2 + 2 * (sizeof(sigalgs) /
+			    sizeof(sigalgs[0]))));
+			n = put16(p, n, (unsigned int)(2 * (sizeof(sigalgs) /
+			    sizeof(sigalgs[0]))));
+			for (i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++)
+				n = put16(p, n, sigalgs[i]);
+		}
+		/*
+		 * Some TLS stacks hang on a ClientHello of 256-511 bytes
+		 * (RFC 7685): pad it to 512 with the padding extension.
+		 */
+		hs = n - 5;
+		if (hs >= 256 && hs < 512) {
+			pad = 512 - hs >= 4 ? 512 - hs - 4 : 0;
+			n = put16(p, n, 0x0015);
+			n = put16(p, n, (unsigned int)pad);
+			memset(p + n, 0, pad);
+			n += pad;
+		}
+		put16(p, ext_at, (unsigned int)(n - ext_at - 2));
+	}
+	put16(p, 3, (unsigned int)(n - 5));
+	p[6] = 0;
+	put16(p, 7, (unsigned int)(n - body_at));
 	return n;
 }
 
@@ -505,30 +666,69 @@ not_tls(struct batch *bt, struct att *a)
 	att_end(bt, a, O_NOT_TLS, "not TLS: reply starts with \"%s\"", esc);
 }
 
-/* Judges an SSLv3 attempt from what has arrived so far. */
-static void
-drive_ssl3(struct batch *bt, struct att *a)
+int
+assay_tls_parse_reply(const unsigned char *h, size_t n, unsigned int *version,
+    unsigned int *suite, unsigned int *alert)
 {
-	const unsigned char *h = a->head;
-	unsigned int v;
+	size_t sid;
 
-	if (a->nhead >= 7 && h[0] == 21) {
-		att_end(bt, a, O_REJECTED, "alert: %s",
-		    SSL_alert_desc_string_long(h[6]));
+	if (n >= 7 && h[0] == 21) {
+		*alert = h[6];
+		return ASSAY_TLS_REPLY_ALERT;
+	}
+	if (n >= 6 && h[0] == 22 && h[5] != 2)
+		return ASSAY_TLS_REPLY_OTHER;
+	if (n < 11 || h[0] != 22)
+		return ASSAY_TLS_REPLY_MORE;
+	*version = (unsigned int)h[9] << 8 | h[10];
+	if (n < 44)
+		return ASSAY_TLS_REPLY_MORE;
+	sid = h[43];
+	if (sid > 32)
+		return ASSAY_TLS_REPLY_OTHER;	/* not a ServerHello */
+	if (n < 44 + sid + 2)
+		return ASSAY_TLS_REPLY_MORE;
+	*suite = (unsigned int)h[44 + sid] << 8 | h[45 + sid];
+	return ASSAY_TLS_REPLY_HELLO;
+}
+
+/*
+ * Judges a hand-built hello from what has arrived so far: a ServerHello
+ * with the offered version accepts it (and names the suite), an alert,
+ * another version or a close refuses it.
+ */
+static void
+drive_raw(struct batch *bt, struct att *a)
+{
+	unsigned int ver = 0, suite = 0, alert = 0;
+	int k;
+
+	k = assay_tls_parse_reply(a->raw, a->nraw, &ver, &suite, &alert);
+	if (k == ASSAY_TLS_REPLY_ALERT) {
+		att_end(bt, a, O_REJECTED, "alert %s",
+		    SSL_alert_desc_string_long((int)alert));
 		return;
 	}
-	if (a->nhead >= 11 && h[0] == 22 && h[5] == 2) {
-		v = (unsigned int)h[9] << 8 | h[10];
-		if (v == 0x0300)
-			att_end(bt, a, O_ACCEPTED, "%s", "");
-		else
-			att_end(bt, a, O_REJECTED, "server answered version "
-			    "0x%04x", v);
-		return;
-	}
-	if (a->nhead >= 6 && h[0] == 22 && h[5] != 2) {
+	if (k == ASSAY_TLS_REPLY_OTHER) {
 		att_end(bt, a, O_REJECTED, "handshake message %u instead of "
-		    "ServerHello", h[5]);
+		    "ServerHello", a->nraw >= 6 ? a->raw[5] : 0);
+		return;
+	}
+	if (ver != 0 && ver != (unsigned int)version_codes[a->ver]) {
+		a->hello_ver = ver;
+		att_end(bt, a, O_REJECTED, "server answered version 0x%04x",
+		    ver);
+		return;
+	}
+	if (k == ASSAY_TLS_REPLY_HELLO) {
+		a->hello_ver = ver;
+		a->hello_cipher = suite;
+		a->hello = 1;
+		if (a->cipher_id != 0 && suite != a->cipher_id)
+			att_end(bt, a, O_REJECTED, "server chose suite 0x%04x",
+			    suite);
+		else
+			att_end(bt, a, O_ACCEPTED, "%s", "");
 		return;
 	}
 	if (a->eof || a->reset)
@@ -612,7 +812,7 @@ drive_tls(struct batch *bt, struct att *a)
 static void
 begin(struct batch *bt, struct att *a)
 {
-	unsigned char hello[128];
+	unsigned char hello[1536];
 	struct epoll_event ev;
 	SSL_CTX *ctx;
 	size_t n;
@@ -624,8 +824,12 @@ begin(struct batch *bt, struct att *a)
 		att_end(bt, a, O_NETFAIL, "epoll: %s", strerror(errno));
 		return;
 	}
-	if (a->kind == K_SSL3) {
-		n = sslv3_hello(hello);
+	if (a->kind == K_RAW) {
+		if ((n = raw_hello(hello, sizeof(hello), a->ver, a->suites,
+		    a->nsuites, bt->sni)) == 0) {
+			att_end(bt, a, O_NETFAIL, "hello too large");
+			return;
+		}
 		if (send_all(bt, a, hello, n) != 0)
 			att_end(bt, a, O_REJECTED, "send failed");
 		return;
@@ -645,6 +849,12 @@ begin(struct batch *bt, struct att *a)
 	SSL_set_connect_state(a->ssl);
 	if (bt->sni != NULL)
 		SSL_set_tlsext_host_name(a->ssl, bt->sni);
+	if (a->sigalgs != NULL && (!SSL_set1_sigalgs_list(a->ssl, a->sigalgs) ||
+	    !SSL_set_cipher_list(a->ssl, a->auth_ciphers))) {
+		att_end(bt, a, O_NETFAIL, "no suite for these signature "
+		    "algorithms");
+		return;
+	}
 	if (a->cipher != NULL) {
 		if (a->ver == ASSAY_TLS_1_3) {
 			if (!SSL_set_ciphersuites(a->ssl, a->cipher)) {
@@ -695,6 +905,13 @@ on_readable(struct batch *bt, struct att *a)
 			memcpy(a->head + a->nhead, buf, take);
 			a->nhead += take;
 		}
+		if (a->kind == K_RAW && a->nraw < sizeof(a->raw)) {
+			take = sizeof(a->raw) - a->nraw;
+			if (take > (size_t)n)
+				take = (size_t)n;
+			memcpy(a->raw + a->nraw, buf, take);
+			a->nraw += take;
+		}
 		a->got += (size_t)n;
 		if (!looks_like_tls(a->head, a->nhead)) {
 			not_tls(bt, a);
@@ -707,8 +924,8 @@ on_readable(struct batch *bt, struct att *a)
 	}
 	if ((a->eof || a->reset) && a->kind == K_TLS)
 		BIO_set_mem_eof_return(a->rb, 0);
-	if (a->kind == K_SSL3)
-		drive_ssl3(bt, a);
+	if (a->kind == K_RAW)
+		drive_raw(bt, a);
 	else
 		drive_tls(bt, a);
 }
@@ -934,6 +1151,169 @@ assay_probe_tls_handshake(const struct assay_probe_env *env,
 	return r;
 }
 
+/*
+ * Signature-algorithm families a server may hold a certificate for.  One
+ * handshake each, offering only that family's signature algorithms (and,
+ * up to TLS 1.2, only suites it can authenticate), makes a server with
+ * several certificates show each of them.
+ */
+static const struct family {
+	const char	*name;
+	const char	*sigalgs;
+	const char	*ciphers;
+} families[] = {
+	{ "RSA", "RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA+SHA224:RSA+SHA1:"
+	    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
+	    "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512",
+	    "aRSA:@SECLEVEL=0" },
+	{ "ECDSA", "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ECDSA+SHA224:"
+	    "ECDSA+SHA1", "aECDSA:@SECLEVEL=0" },
+	{ "EdDSA", "ed25519:ed448", "aECDSA:@SECLEVEL=0" },
+	{ "DSA", "DSA+SHA256:DSA+SHA384:DSA+SHA512:DSA+SHA224:DSA+SHA1",
+	    "aDSS:@SECLEVEL=0" },
+};
+#define NFAMILIES	(sizeof(families) / sizeof(families[0]))
+
+struct assay_tls_certs {
+	struct {
+		const char		*family;
+		struct assay_tls_info	*info;
+	}			 c[NFAMILIES];
+	size_t			 n;
+	struct {
+		const char	*family;
+		char		 why[REASON_MAX];
+	}			 failed[NFAMILIES];
+	size_t			 nfailed;
+};
+
+void
+assay_tls_certs_free(struct assay_tls_certs *certs)
+{
+	size_t i;
+
+	if (certs == NULL)
+		return;
+	for (i = 0; i < certs->n; i++)
+		assay_tls_info_free(certs->c[i].info);
+	free(certs);
+}
+
+int
+assay_probe_tls_certificates(const struct assay_probe_env *env,
+    const char *host, unsigned int port, const char *servername,
+    const char *match_name, int v, int timeout_ms, size_t max_read,
+    struct assay_tls_certs **certsp, char *reason, size_t reasonlen)
+{
+	struct assay_tls_certs *certs = NULL;
+	struct att a[NFAMILIES];
+	struct batch bt;
+	size_t i, k;
+	int r, conc, dup;
+
+	*certsp = NULL;
+	reason[0] = '\0';
+	memset(a, 0, sizeof(a));
+	if (host == NULL || port < 1 || port > 65535 ||
+	    (v != ASSAY_TLS_ANY && (v < ASSAY_TLS_1_0 || v > ASSAY_TLS_1_3)))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((r = batch_init(&bt, env, host, port, servername, timeout_ms,
+	    max_read, reason, reasonlen)) != 0 || reason[0] != '\0')
+		return r;
+	bt.match_name = match_name != NULL ? match_name :
+	    bt.sni != NULL ? bt.sni : host;
+	r = ASSAY_ERR_ALLOC;
+	if ((certs = calloc(1, sizeof(*certs))) == NULL)
+		goto out;
+	for (i = 0; i < NFAMILIES; i++) {
+		a[i].kind = K_TLS;
+		a[i].ver = v;
+		a[i].full = 1;
+		a[i].sigalgs = families[i].sigalgs;
+		a[i].auth_ciphers = families[i].ciphers;
+	}
+	conc = env != NULL && env->budget != NULL ?
+	    assay_budget_max_connections(env->budget) : (int)NFAMILIES;
+	if ((r = run_batch(&bt, a, NFAMILIES, conc)) != 0)
+		goto out;
+	for (i = 0; i < NFAMILIES; i++) {
+		if (a[i].outcome == O_NETFAIL &&
+		    strcmp(a[i].why, "out of memory") == 0) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (a[i].outcome != O_ACCEPTED || a[i].info == NULL ||
+		    a[i].info->nchain == 0) {
+			certs->failed[certs->nfailed].family = families[i].name;
+			snprintf(certs->failed[certs->nfailed++].why,
+			    sizeof(certs->failed[0].why), "%s", a[i].outcome ==
+			    O_ACCEPTED ? "no certificate" : a[i].why);
+			continue;
+		}
+		/* The same leaf for two families is listed once. */
+		for (k = 0, dup = 0; k < certs->n; k++)
+			dup |= strcmp(certs->c[k].info->chain[0].sha256,
+			    a[i].info->chain[0].sha256) == 0;
+		if (dup)
+			continue;
+		certs->c[certs->n].family = families[i].name;
+		certs->c[certs->n++].info = a[i].info;
+		a[i].info = NULL;
+	}
+	if (certs->n == 0)
+		snprintf(reason, reasonlen, "%s", certs->nfailed > 0 ?
+		    certs->failed[0].why : "no certificate");
+	else {
+		*certsp = certs;
+		certs = NULL;
+	}
+	r = 0;
+ out:
+	for (i = 0; i < NFAMILIES; i++)
+		assay_tls_info_free(a[i].info);
+	assay_tls_certs_free(certs);
+	batch_free(&bt);
+	return r;
+}
+
+size_t
+assay_tls_certs_count(const struct assay_tls_certs *certs)
+{
+	return certs == NULL ? 0 : certs->n;
+}
+
+const char *
+assay_tls_certs_family(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->n ? NULL : certs->c[i].family;
+}
+
+const struct assay_tls_info *
+assay_tls_certs_info(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->n ? NULL : certs->c[i].info;
+}
+
+size_t
+assay_tls_certs_failed_count(const struct assay_tls_certs *certs)
+{
+	return certs == NULL ? 0 : certs->nfailed;
+}
+
+const char *
+assay_tls_certs_failed_family(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->nfailed ? NULL :
+	    certs->failed[i].family;
+}
+
+const char *
+assay_tls_certs_failed_reason(const struct assay_tls_certs *certs, size_t i)
+{
+	return certs == NULL || i >= certs->nfailed ? NULL :
+	    certs->failed[i].why;
+}
+
 #define INFO_CERT(field)						\
 	(info == NULL || i >= info->nchain ? NULL : info->chain[i].field)
 
@@ -1015,6 +1395,12 @@ assay_tls_info_cert_not_after(const struct assay_tls_info *info, size_t i)
 	return INFO_CERT(not_after);
 }
 
+const char *
+assay_tls_info_cert_sha256(const struct assay_tls_info *info, size_t i)
+{
+	return info == NULL || i >= info->nchain ? NULL : info->chain[i].sha256;
+}
+
 int
 assay_tls_info_cert_self_signed(const struct assay_tls_info *info, size_t i)
 {
@@ -1052,6 +1438,14 @@ assay_tls_scan_version_note(const struct assay_tls_scan *scan, int v)
 	if (scan == NULL || v < 0 || v >= ASSAY_TLS_NVERSIONS)
 		return "";
 	return scan->note[v];
+}
+
+int
+assay_tls_scan_version_legacy(const struct assay_tls_scan *scan, int v)
+{
+	if (scan == NULL || v < 0 || v >= ASSAY_TLS_NVERSIONS)
+		return 0;
+	return scan->legacy[v];
 }
 
 size_t
@@ -1141,6 +1535,23 @@ add_cipher(struct assay_tls_scan *scan, int v, const char *name)
 	return 0;
 }
 
+/* Name of suite id offered for version v: OpenSSL's list, then the legacy table. */
+static const char *
+suite_name(unsigned int id, const char **names, const unsigned int *ids,
+    int n, char *buf, size_t buflen)
+{
+	const char *ln;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return names[i];
+	if ((ln = legacy_name(id)) != NULL)
+		return ln;
+	snprintf(buf, buflen, "0x%04X", id);
+	return buf;
+}
+
 int
 assay_probe_tls_enumerate(const struct assay_probe_env *env,
     const char *host, unsigned int port, const char *servername,
@@ -1149,16 +1560,22 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 {
 	struct assay_tls_scan *scan = NULL;
 	struct batch bt;
-	struct att va[ASSAY_TLS_NVERSIONS], *ca = NULL;
+	struct att va[ASSAY_TLS_NVERSIONS], ra[ASSAY_TLS_NVERSIONS], *ca = NULL;
 	const char **names[ASSAY_TLS_NVERSIONS] = { NULL };
 	unsigned int *ids[ASSAY_TLS_NVERSIONS] = { NULL };
+	unsigned int *all[ASSAY_TLS_NVERSIONS] = { NULL };
+	size_t nall[ASSAY_TLS_NVERSIONS] = { 0 };
 	int nnames[ASSAY_TLS_NVERSIONS] = { 0 };
-	size_t nca = 0, i;
-	int r, v, conc, n_ok = 0, n_timeout = 0, n_netfail = 0, have_bt = 0;
-	const char *last_fail = NULL;
+	size_t nlegacy[ASSAY_TLS_NVERSIONS] = { 0 };
+	size_t nca = 0, nra = 0, i, k;
+	int r, v, conc, n_ok = 0, have_bt = 0;
+	const char *last_fail = NULL, *nm;
+	char why1[400], idbuf[16];
 
 	*scanp = NULL;
 	reason[0] = '\0';
+	memset(va, 0, sizeof(va));
+	memset(ra, 0, sizeof(ra));
 	if (host == NULL || port < 1 || port > 65535)
 		return ASSAY_ERR_INVALID_ARG;
 	if ((r = batch_init(&bt, env, host, port, servername, timeout_ms, 0,
@@ -1174,11 +1591,38 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 	if ((scan = calloc(1, sizeof(*scan))) == NULL)
 		goto out;
 
-	/* Versions first. */
-	memset(va, 0, sizeof(va));
+	/*
+	 * "Everything" a hand-built hello offers for each version: OpenSSL's
+	 * own suites for it plus the legacy ones OpenSSL lacks.
+	 */
+	for (v = ASSAY_TLS_SSL3; v <= ASSAY_TLS_1_2; v++) {
+		if (v >= ASSAY_TLS_1_0 && (nnames[v] = suites_for(bt.ctx[v],
+		    &names[v], &ids[v])) < 0) {
+			r = ASSAY_ERR_CRYPTO;
+			goto out;
+		}
+		if ((all[v] = calloc(MAX_RAW_SUITES, sizeof(**all))) == NULL)
+			goto out;
+		for (i = 0; i < NLEGACY; i++)
+			add_suite_id(all[v], &nall[v], legacy_suites[i].id);
+		nlegacy[v] = nall[v];
+		if (v == ASSAY_TLS_SSL3)
+			for (i = 0; i < sizeof(sslv3_extra) /
+			    sizeof(sslv3_extra[0]); i++)
+				add_suite_id(all[v], &nall[v], sslv3_extra[i]);
+		/* SSLv3 has no extensions to pad with: keep its hello small. */
+		for (k = 0; v != ASSAY_TLS_SSL3 && k < (size_t)nnames[v]; k++)
+			add_suite_id(all[v], &nall[v], ids[v][k]);
+	}
+
+	/* Versions first: OpenSSL for TLS, a hand-built hello for SSLv3. */
 	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++) {
-		va[v].kind = v == ASSAY_TLS_SSL3 ? K_SSL3 : K_TLS;
+		va[v].kind = v == ASSAY_TLS_SSL3 ? K_RAW : K_TLS;
 		va[v].ver = v;
+		if (v == ASSAY_TLS_SSL3) {
+			va[v].suites = all[v];
+			va[v].nsuites = nall[v];
+		}
 	}
 	if ((r = run_batch(&bt, va, ASSAY_TLS_NVERSIONS, conc)) != 0)
 		goto out;
@@ -1201,20 +1645,13 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 			scan->version[v] = ASSAY_TLS_REJECTED;
 			n_ok++;
 			break;
-		case O_TIMEOUT:
-			n_timeout++;
+		default:	/* timeout, connect failure */
 			last_fail = a->why;
 			scan->version[v] = ASSAY_TLS_NOT_TESTABLE;
-			break;
-		default:
-			n_netfail++;
-			last_fail = a->why;
-			scan->version[v] = ASSAY_TLS_NOT_TESTABLE;
-			break;
-		}
-		if (scan->version[v] == ASSAY_TLS_NOT_TESTABLE)
 			snprintf(scan->note[v], sizeof(scan->note[v]),
 			    "not testable: %.170s", a->why);
+			break;
+		}
 	}
 	if (n_ok == 0) {
 		/* Nothing answered like TLS: the port is not usable. */
@@ -1223,24 +1660,69 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 		r = 0;
 		goto out;
 	}
+
+	/*
+	 * A TLS 1.0-1.2 refusal of OpenSSL's hello may only mean the server
+	 * wants a suite OpenSSL 3 cannot offer (3DES, RC4 ...): ask again
+	 * with a hand-built hello offering everything.  Only its refusal is
+	 * a refusal of the version.
+	 */
+	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_1_2; v++) {
+		if (scan->version[v] != ASSAY_TLS_REJECTED)
+			continue;
+		ra[nra].kind = K_RAW;
+		ra[nra].ver = v;
+		ra[nra].suites = all[v];
+		ra[nra].nsuites = nall[v];
+		nra++;
+	}
+	if (nra > 0) {
+		if ((r = run_batch(&bt, ra, nra, conc)) != 0)
+			goto out;
+		scan->attempts += nra;
+	}
+	for (k = 0; k < nra; k++) {
+		struct att *a = &ra[k];
+
+		v = a->ver;
+		snprintf(why1, sizeof(why1), "%s", scan->note[v]);
+		switch (a->outcome) {
+		case O_ACCEPTED:
+			scan->version[v] = ASSAY_TLS_ACCEPTED;
+			scan->legacy[v] = 1;
+			nm = suite_name(a->hello_cipher, names[v], ids[v],
+			    nnames[v], idbuf, sizeof(idbuf));
+			snprintf(scan->note[v], sizeof(scan->note[v]),
+			    "accepted a hand-built hello (suite %s); OpenSSL's "
+			    "hello: %.120s", nm, why1);
+			break;
+		case O_REJECTED:
+			snprintf(scan->note[v], sizeof(scan->note[v]),
+			    "%.120s; a hello offering every suite: %.100s", why1,
+			    a->why);
+			break;
+		default:
+			scan->version[v] = ASSAY_TLS_NOT_TESTABLE;
+			snprintf(scan->note[v], sizeof(scan->note[v]),
+			    "not testable: OpenSSL's hello: %.100s; a hello "
+			    "offering every suite: %.100s", why1, a->why);
+			break;
+		}
+	}
 	if (!with_ciphers)
 		goto done;
 
-	/* Then one suite at a time for each accepted TLS version. */
+	/*
+	 * Then one suite at a time for each accepted version: OpenSSL's
+	 * suites through OpenSSL (TLS 1.3: its five), the legacy ones
+	 * through hand-built hellos.
+	 */
 	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_1_3; v++) {
 		if (scan->version[v] != ASSAY_TLS_ACCEPTED)
 			continue;
-		if (v == ASSAY_TLS_1_3) {
-			nnames[v] = (int)NTLS13;
-			continue;
-		}
-		if ((nnames[v] = suites_for(bt.ctx[v], &names[v], &ids[v])) < 0) {
-			r = ASSAY_ERR_CRYPTO;
-			goto out;
-		}
+		nca += v == ASSAY_TLS_1_3 ? NTLS13 :
+		    (size_t)nnames[v] + nlegacy[v];
 	}
-	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++)
-		nca += (size_t)nnames[v];
 	if (nca == 0)
 		goto done;
 	r = ASSAY_ERR_ALLOC;
@@ -1248,18 +1730,30 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 		goto out;
 	nca = 0;
 	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_1_3; v++) {
-		for (i = 0; i < (size_t)nnames[v]; i++) {
-			struct att *a = &ca[nca++];
-
-			a->kind = K_TLS;
-			a->ver = v;
-			if (v == ASSAY_TLS_1_3) {
-				a->cipher = tls13_suites[i];
-				a->cipher_id = 0x1301 + (unsigned int)i;
-			} else {
-				a->cipher = names[v][i];
-				a->cipher_id = ids[v][i];
+		if (scan->version[v] != ASSAY_TLS_ACCEPTED)
+			continue;
+		if (v == ASSAY_TLS_1_3) {
+			for (i = 0; i < NTLS13; i++) {
+				ca[nca].kind = K_TLS;
+				ca[nca].ver = v;
+				ca[nca].cipher = tls13_suites[i];
+				ca[nca++].cipher_id = 0x1301 + (unsigned int)i;
 			}
+			continue;
+		}
+		for (i = 0; i < (size_t)nnames[v]; i++) {
+			ca[nca].kind = K_TLS;
+			ca[nca].ver = v;
+			ca[nca].cipher = names[v][i];
+			ca[nca++].cipher_id = ids[v][i];
+		}
+		for (i = 0; i < nlegacy[v]; i++) {
+			ca[nca].kind = K_RAW;
+			ca[nca].ver = v;
+			ca[nca].suites = &all[v][i];
+			ca[nca].nsuites = 1;
+			ca[nca].cipher_id = all[v][i];
+			ca[nca++].cipher = legacy_name(all[v][i]);
 		}
 	}
 	if ((r = run_batch(&bt, ca, nca, conc)) != 0)
@@ -1276,10 +1770,11 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
  done:
 	scan->max_in_flight = bt.max_in_flight;
 	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++)
-		assay_probe_note(env, bt.chan, "%s: %s, %zu suites accepted",
+		assay_probe_note(env, bt.chan, "%s: %s%s%s, %zu suites accepted",
 		    version_names[v],
 		    scan->version[v] == ASSAY_TLS_ACCEPTED ? "accepted" :
-		    scan->version[v] == ASSAY_TLS_REJECTED ? "rejected" :
+		    scan->version[v] == ASSAY_TLS_REJECTED ? "refused" :
+		    "untestable", scan->note[v][0] != '\0' ? ": " : "",
 		    scan->note[v], scan->ncipher[v]);
 	*scanp = scan;
 	scan = NULL;
@@ -1292,6 +1787,7 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 		assay_tls_info_free(va[v].info);
 		free(names[v]);
 		free(ids[v]);
+		free(all[v]);
 	}
 	free(ca);
 	assay_tls_scan_free(scan);
@@ -1358,6 +1854,106 @@ push_fail(lua_State *L, int r, const char *reason)
 	return 2;
 }
 
+/* Pushes the list of certificates of info, leaf first. */
+static void
+push_chain(lua_State *L, const struct assay_tls_info *info)
+{
+	size_t i, n = assay_tls_info_chain_len(info);
+
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_createtable(L, 0, 9);
+		setstr(L, "subject", assay_tls_info_cert_subject(info, i));
+		setstr(L, "issuer", assay_tls_info_cert_issuer(info, i));
+		setstr(L, "key_type", assay_tls_info_cert_key_type(info, i));
+		lua_pushinteger(L, assay_tls_info_cert_key_bits(info, i));
+		lua_setfield(L, -2, "key_bits");
+		setstr(L, "signature_algorithm",
+		    assay_tls_info_cert_sig_alg(info, i));
+		setstr(L, "not_before", assay_tls_info_cert_not_before(info, i));
+		setstr(L, "not_after", assay_tls_info_cert_not_after(info, i));
+		lua_pushboolean(L, assay_tls_info_cert_self_signed(info, i));
+		lua_setfield(L, -2, "self_signed");
+		setstr(L, "sha256", assay_tls_info_cert_sha256(info, i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static int
+certs_gc(lua_State *L)
+{
+	struct assay_tls_certs **pp = lua_touserdata(L, 1);
+
+	if (pp != NULL && *pp != NULL) {
+		assay_tls_certs_free(*pp);
+		*pp = NULL;
+	}
+	return 0;
+}
+
+/*
+ * Sets certificates (one entry per distinct leaf, with the family of
+ * signature algorithms that showed it) and certificates_failed (family ->
+ * why) in the table on top of the stack.
+ */
+static void
+push_certificates(lua_State *L, const struct assay_probe_env *env,
+    const char *host, unsigned int port, const char *sni, const char *match,
+    int v, int timeout_ms, size_t max_bytes)
+{
+	struct assay_tls_certs **cp;
+	const struct assay_tls_info *ci;
+	char reason[REASON_MAX] = "";
+	size_t i, n;
+	int r;
+
+	cp = lua_newuserdatauv(L, sizeof(*cp), 0);
+	*cp = NULL;
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, certs_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	r = assay_probe_tls_certificates(env, host, port, sni, match, v,
+	    timeout_ms, max_bytes, cp, reason, sizeof(reason));
+	n = assay_tls_certs_count(*cp);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		ci = assay_tls_certs_info(*cp, i);
+		lua_createtable(L, 0, 8);
+		setstr(L, "family", assay_tls_certs_family(*cp, i));
+		setstr(L, "protocol", assay_tls_info_protocol(ci));
+		setstr(L, "cipher", assay_tls_info_cipher(ci));
+		setstr(L, "subject", assay_tls_info_cert_subject(ci, 0));
+		setstr(L, "key_type", assay_tls_info_cert_key_type(ci, 0));
+		lua_pushinteger(L, assay_tls_info_cert_key_bits(ci, 0));
+		lua_setfield(L, -2, "key_bits");
+		setstr(L, "sha256", assay_tls_info_cert_sha256(ci, 0));
+		if (assay_tls_info_hostname_match(ci) >= 0) {
+			lua_pushboolean(L, assay_tls_info_hostname_match(ci));
+			lua_setfield(L, -2, "hostname_match");
+		}
+		push_chain(L, ci);
+		lua_setfield(L, -2, "chain");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -3, "certificates");
+	lua_createtable(L, 0, 4);
+	if (r != 0) {
+		lua_pushfstring(L, "probe error: %s", assay_strerror(r));
+		lua_setfield(L, -2, "all");
+	}
+	for (i = 0; i < assay_tls_certs_failed_count(*cp); i++) {
+		lua_pushstring(L, assay_tls_certs_failed_reason(*cp, i));
+		lua_setfield(L, -2, assay_tls_certs_failed_family(*cp, i));
+	}
+	if (*cp == NULL && r == 0 && reason[0] != '\0') {
+		lua_pushstring(L, reason);
+		lua_setfield(L, -2, "all");
+	}
+	lua_setfield(L, -3, "certificates_failed");
+	lua_pop(L, 1);	/* the userdatum; __gc frees the list */
+}
+
 /* Frees the info when the Lua value holding it is collected. */
 static int
 info_gc(lua_State *L)
@@ -1380,8 +1976,7 @@ l_tls_handshake(lua_State *L)
 	const char *host = luaL_checkstring(L, 1);
 	lua_Integer port = luaL_checkinteger(L, 2);
 	const char *sni, *vname, *match;
-	size_t i, n;
-	int v = ASSAY_TLS_ANY, r, timeout_ms, max_bytes, m;
+	int v = ASSAY_TLS_ANY, r, timeout_ms, max_bytes, m, with_certs = 1;
 
 	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
 	if (!lua_isnoneornil(L, 3))
@@ -1392,6 +1987,12 @@ l_tls_handshake(lua_State *L)
 	vname = opt_str(L, 3, "version");
 	timeout_ms = opt_int(L, 3, "timeout_ms", 0);
 	max_bytes = opt_int(L, 3, "max_bytes", 0);
+	if (lua_type(L, 3) == LUA_TTABLE) {
+		lua_getfield(L, 3, "certificates");
+		if (!lua_isnil(L, -1))
+			with_certs = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
 	if (vname != NULL && ((v = assay_tls_version_from_name(vname)) < 0 ||
 	    v == ASSAY_TLS_SSL3))
 		return luaL_error(L, "option version: \"%s\" is not one of "
@@ -1417,24 +2018,11 @@ l_tls_handshake(lua_State *L)
 		lua_setfield(L, -2, "hostname_match");
 	}
 	setstr(L, "match_name", assay_tls_info_match_name(*pp));
-	n = assay_tls_info_chain_len(*pp);
-	lua_createtable(L, (int)n, 0);
-	for (i = 0; i < n; i++) {
-		lua_createtable(L, 0, 8);
-		setstr(L, "subject", assay_tls_info_cert_subject(*pp, i));
-		setstr(L, "issuer", assay_tls_info_cert_issuer(*pp, i));
-		setstr(L, "key_type", assay_tls_info_cert_key_type(*pp, i));
-		lua_pushinteger(L, assay_tls_info_cert_key_bits(*pp, i));
-		lua_setfield(L, -2, "key_bits");
-		setstr(L, "signature_algorithm",
-		    assay_tls_info_cert_sig_alg(*pp, i));
-		setstr(L, "not_before", assay_tls_info_cert_not_before(*pp, i));
-		setstr(L, "not_after", assay_tls_info_cert_not_after(*pp, i));
-		lua_pushboolean(L, assay_tls_info_cert_self_signed(*pp, i));
-		lua_setfield(L, -2, "self_signed");
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
+	push_chain(L, *pp);
 	lua_setfield(L, -2, "chain");
+	if (with_certs)
+		push_certificates(L, env, host, (unsigned int)port, sni, match,
+		    v, timeout_ms, (size_t)max_bytes);
 	return 1;
 }
 
@@ -1499,6 +2087,21 @@ l_tls_enumerate(lua_State *L)
 	}
 	lua_setfield(L, -3, "untested");
 	lua_setfield(L, -2, "versions");
+	/* The three states by name, with the reason for each. */
+	lua_createtable(L, 0, ASSAY_TLS_NVERSIONS);	/* version_state */
+	lua_createtable(L, 0, ASSAY_TLS_NVERSIONS);	/* version_reason */
+	for (v = 0; v < ASSAY_TLS_NVERSIONS; v++) {
+		st = assay_tls_scan_version(*pp, v);
+		if (st == ASSAY_TLS_UNTESTED)
+			continue;
+		lua_pushstring(L, st == ASSAY_TLS_ACCEPTED ? "accepted" :
+		    st == ASSAY_TLS_REJECTED ? "refused" : "untestable");
+		lua_setfield(L, -3, version_names[v]);
+		lua_pushstring(L, assay_tls_scan_version_note(*pp, v));
+		lua_setfield(L, -2, version_names[v]);
+	}
+	lua_setfield(L, -3, "version_reason");
+	lua_setfield(L, -2, "version_state");
 	lua_createtable(L, 0, 4);
 	for (v = 0; v < ASSAY_TLS_NVERSIONS && with_ciphers; v++) {
 		if (assay_tls_scan_version(*pp, v) != ASSAY_TLS_ACCEPTED ||

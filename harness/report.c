@@ -70,6 +70,147 @@ jstr(struct assay_json *j, const char *v)
 	free(m);
 }
 
+/*
+ * The decision rule, one place for every writer and docs/verdicts.md.
+ * Changing its meaning means a new id.
+ */
+static const char decision_rule[] =
+    ASSAY_DECISION_RULE_ID ": "
+    "A test unit is PASS, FAIL or INCONCLUSIVE; a test case is the worst of "
+    "its units and of what it returned (NONE < PASS < INCONCLUSIVE < FAIL < "
+    "ERROR; ERROR is a fault of the harness, never of the device). "
+    "A provision is the worst of its test cases that ran; a provision "
+    "without a test case is not assessed (NONE), never PASS. "
+    "From the ICS, before anything runs: a provision whose condition is "
+    "false or that is declared N/A is NOT APPLICABLE; a recommendation "
+    "declared N is NOT FULFILLED (counted and listed, not a failure: its "
+    "justification is assessed by test case 4-1-1); a mandatory provision "
+    "declared N is FAIL (ICS_DECLARED_NOT_SUPPORTED) without a test. "
+    "Overall result, from the applicable provisions in scope: FAIL when any "
+    "of them failed (a FAIL verdict, or a failed test case or unit, also "
+    "when an ERROR occurred too); otherwise INCOMPLETE when any applicable "
+    "provision is not assessed, INCONCLUSIVE or ERROR, when 4-1 did not "
+    "pass, when the run was interrupted, or when the scope is partial "
+    "(--only); otherwise PASS: every applicable provision was assessed and "
+    "passed. Provisions not selected are listed as not in scope and are "
+    "neither PASS nor not assessed. A statement of conformity covers only "
+    "the scope listed in this report and only the device tested.";
+
+const char *
+assay_report_decision_rule(void)
+{
+	return decision_rule;
+}
+
+void
+assay_report_decide(struct assay_run *r)
+{
+	struct assay_tally *t = &r->tally;
+	size_t i, n = assay_spec_nprovisions(r->spec);
+
+	memset(t, 0, sizeof(*t));
+	t->partial = r->scope[0] != '\0';
+	t->complete = r->complete;
+	for (i = 0; i < n; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (!p->in_scope) {
+			t->out_of_scope++;
+			continue;
+		}
+		if (p->has_fail)
+			t->fail++;
+		if (strcmp(assay_spec_provision_id(r->spec, i), "4-1") == 0)
+			t->pass_4_1 = p->verdict == ASSAY_VERDICT_PASS;
+		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED) {
+			t->not_fulfilled++;
+			continue;
+		}
+		if (!p->applicable) {
+			t->not_applicable++;
+			continue;
+		}
+		t->applicable++;
+		switch (p->verdict) {
+		case ASSAY_VERDICT_PASS:
+			t->pass++;
+			t->assessed++;
+			break;
+		case ASSAY_VERDICT_FAIL:
+			t->assessed++;
+			break;
+		case ASSAY_VERDICT_INCONCLUSIVE:
+			t->inconclusive++;
+			break;
+		case ASSAY_VERDICT_ERROR:
+			t->error++;
+			break;
+		default:
+			t->not_assessed++;
+			break;
+		}
+	}
+	r->result = assay_overall_decide(t);
+}
+
+const char *
+assay_report_prov_verdict_name(const struct assay_prov_outcome *p)
+{
+	return p->in_scope ? assay_verdict_name(p->verdict) : "NOT IN SCOPE";
+}
+
+const char *
+assay_report_scope_text(const struct assay_run *r, char *buf, size_t len)
+{
+	if (r->scope[0] == '\0')
+		snprintf(buf, len, "full: every provision of the ICS, every "
+		    "test case of the catalogue");
+	else
+		snprintf(buf, len, "partial: --only %s (provisions decided by "
+		    "the ICS always included)", r->scope);
+	return buf;
+}
+
+char *
+assay_report_result_line(const struct assay_run *r, char *buf, size_t len)
+{
+	const struct assay_tally *t = &r->tally;
+	int n;
+
+	n = snprintf(buf, len, "%s — assessed %zu of %zu applicable "
+	    "provision%s", assay_overall_name(r->result), t->assessed,
+	    t->applicable, t->applicable == 1 ? "" : "s");
+	if (n < 0 || (size_t)n >= len)
+		return buf;
+	if (t->fail > 0)
+		n += snprintf(buf + n, len - (size_t)n, "; %zu failed", t->fail);
+	else if (r->result == ASSAY_OVERALL_PASS)
+		n += snprintf(buf + n, len - (size_t)n, "; all passed");
+	else if (t->partial && t->pass == t->applicable)
+		n += snprintf(buf + n, len - (size_t)n, "; all %zu provision%s "
+		    "in scope passed", t->applicable,
+		    t->applicable == 1 ? "" : "s");
+	if ((size_t)n < len && t->not_assessed > 0)
+		n += snprintf(buf + n, len - (size_t)n, "; %zu not assessed",
+		    t->not_assessed);
+	if ((size_t)n < len && t->inconclusive > 0)
+		n += snprintf(buf + n, len - (size_t)n, "; %zu INCONCLUSIVE",
+		    t->inconclusive);
+	if ((size_t)n < len && t->error > 0)
+		n += snprintf(buf + n, len - (size_t)n, "; %zu ERROR", t->error);
+	if ((size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "; %zu recommendation%s "
+		    "declared not fulfilled", t->not_fulfilled,
+		    t->not_fulfilled == 1 ? "" : "s");
+	if ((size_t)n < len && t->out_of_scope > 0)
+		n += snprintf(buf + n, len - (size_t)n, "; %zu provision%s not in "
+		    "scope", t->out_of_scope, t->out_of_scope == 1 ? "" : "s");
+	if ((size_t)n < len && !t->complete)
+		n += snprintf(buf + n, len - (size_t)n, "; the run was "
+		    "interrupted");
+	return buf;
+}
+
 void
 assay_report_deviations(const struct assay_run *r,
     void (*fn)(void *, const struct assay_deviation *), void *arg)
@@ -87,7 +228,8 @@ assay_report_deviations(const struct assay_run *r,
 	}
 	for (i = 0; i < assay_spec_nprovisions(r->spec); i++) {
 		if (r->prov[i].verdict != ASSAY_VERDICT_NONE ||
-		    !r->prov[i].applicable || r->prov[i].ntc > 0)
+		    !r->prov[i].applicable || !r->prov[i].in_scope ||
+		    r->prov[i].ntc > 0)
 			continue;
 		dv.kind = "not-assessed";
 		dv.ref = assay_spec_provision_id(r->spec, i);
@@ -147,6 +289,26 @@ finish_tmp(FILE *fp, const char *tmp, const char *path)
 	return r;
 }
 
+/* Each space-separated word of s as a JSON string. */
+static void
+json_words(struct assay_json *j, const char *s)
+{
+	char w[256];
+	size_t n;
+
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		for (n = 0; s[n] != '\0' && s[n] != ' '; n++)
+			;
+		if (n == 0)
+			break;
+		snprintf(w, sizeof(w), "%.*s", (int)n, s);
+		jstr(j, w);
+		s += n;
+	}
+}
+
 static void
 json_counts(struct assay_json *j, const size_t *c)
 {
@@ -165,7 +327,7 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
 	struct assay_json j;
-	char tmp[4200];
+	char tmp[4200], line[2048];
 	size_t i, k, n;
 	FILE *fp;
 
@@ -232,10 +394,39 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 	jkv(&j, "started", r->started);
 	jkv(&j, "finished", r->finished);
 	assay_json_kv_bool(&j, "complete", r->complete);
-	jkv(&j, "verdict", assay_verdict_name(r->verdict));
+	jkv(&j, "result", assay_overall_name(r->result));
+	assay_json_key(&j, "decision_rule");
+	assay_json_begin_object(&j);
+	jkv(&j, "id", ASSAY_DECISION_RULE_ID);
+	jkv(&j, "text", assay_report_decision_rule());
+	assay_json_end_object(&j);
+	assay_json_key(&j, "scope");
+	assay_json_begin_object(&j);
+	jkv(&j, "kind", r->scope[0] ? "partial" : "full");
+	jkv(&j, "text", assay_report_scope_text(r, line, sizeof(line)));
+	assay_json_key(&j, "only");
+	assay_json_begin_array(&j);
+	json_words(&j, r->scope);
+	assay_json_end_array(&j);
+	assay_json_key(&j, "provisions_not_in_scope");
+	assay_json_begin_array(&j);
+	for (i = 0; i < assay_spec_nprovisions(s); i++)
+		if (!r->prov[i].in_scope)
+			jstr(&j, assay_spec_provision_id(s, i));
+	assay_json_end_array(&j);
+	assay_json_end_object(&j);
 	assay_json_key(&j, "summary");
 	assay_json_begin_object(&j);
-	jkv(&j, "verdict", assay_verdict_name(r->verdict));
+	jkv(&j, "result", assay_overall_name(r->result));
+	jkv(&j, "result_text", assay_report_result_line(r, line, sizeof(line)));
+	jkv(&j, "test_case_verdict", assay_verdict_name(r->verdict));
+	assay_json_kv_int(&j, "applicable", (long long)r->tally.applicable);
+	assay_json_kv_int(&j, "assessed", (long long)r->tally.assessed);
+	assay_json_kv_int(&j, "failed", (long long)r->tally.fail);
+	assay_json_kv_int(&j, "not_fulfilled", (long long)r->tally.not_fulfilled);
+	assay_json_kv_int(&j, "not_applicable",
+	    (long long)r->tally.not_applicable);
+	assay_json_kv_int(&j, "not_in_scope", (long long)r->tally.out_of_scope);
 	assay_json_key(&j, "test_cases");
 	json_counts(&j, r->tc_counts);
 	assay_json_key(&j, "provisions");
@@ -277,7 +468,8 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 		    assay_support_name(p->support) : NULL);
 		jkv(&j, "detail", p->detail);
 		assay_json_kv_bool(&j, "applicable", p->applicable);
-		jkv(&j, "verdict", assay_verdict_name(p->verdict));
+		assay_json_kv_bool(&j, "in_scope", p->in_scope);
+		jkv(&j, "verdict", assay_report_prov_verdict_name(p));
 		jkv(&j, "reason", p->reason);
 		assay_json_key(&j, "test_cases");
 		assay_json_begin_array(&j);
@@ -423,6 +615,17 @@ x_elem(xmlTextWriterPtr w, const char *name, const char *text)
 }
 
 static void
+x_text(xmlTextWriterPtr w, const char *text)
+{
+	char *c;
+
+	if (text == NULL || (c = xml_clean(text)) == NULL)
+		return;
+	xmlTextWriterWriteString(w, BAD_CAST c);
+	free(c);
+}
+
+static void
 x_counts(xmlTextWriterPtr w, const size_t *c)
 {
 	x_attr_int(w, "pass", (long long)c[ASSAY_VERDICT_PASS]);
@@ -430,6 +633,8 @@ x_counts(xmlTextWriterPtr w, const size_t *c)
 	x_attr_int(w, "inconclusive", (long long)c[ASSAY_VERDICT_INCONCLUSIVE]);
 	x_attr_int(w, "not-applicable",
 	    (long long)c[ASSAY_VERDICT_NOT_APPLICABLE]);
+	x_attr_int(w, "not-fulfilled",
+	    (long long)c[ASSAY_VERDICT_NOT_FULFILLED]);
 	x_attr_int(w, "error", (long long)c[ASSAY_VERDICT_ERROR]);
 	x_attr_int(w, "none", (long long)c[ASSAY_VERDICT_NONE]);
 }
@@ -455,7 +660,7 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
 	xmlTextWriterPtr w;
-	char tmp[4200];
+	char tmp[4200], line[2048];
 	size_t i, k;
 	int rc = 0;
 
@@ -517,12 +722,31 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 	x_attr(w, "complete", r->complete ? "true" : "false");
 	x_attr_int(w, "jobs", r->jobs);
 	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "decision-rule");
+	x_attr(w, "id", ASSAY_DECISION_RULE_ID);
+	x_text(w, assay_report_decision_rule());
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "scope");
+	x_attr(w, "kind", r->scope[0] ? "partial" : "full");
+	x_attr(w, "only", r->scope[0] ? r->scope : NULL);
+	x_attr_int(w, "provisions-in-scope", (long long)(assay_spec_nprovisions(s) -
+	    r->tally.out_of_scope));
+	x_attr_int(w, "provisions-not-in-scope", (long long)r->tally.out_of_scope);
+	x_text(w, assay_report_scope_text(r, line, sizeof(line)));
+	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "summary");
-	x_attr(w, "verdict", assay_verdict_name(r->verdict));
+	x_attr(w, "result", assay_overall_name(r->result));
+	x_attr(w, "scope", r->scope[0] ? "partial" : "full");
+	x_attr_int(w, "applicable", (long long)r->tally.applicable);
+	x_attr_int(w, "assessed", (long long)r->tally.assessed);
+	x_attr_int(w, "failed", (long long)r->tally.fail);
+	x_attr_int(w, "not-in-scope", (long long)r->tally.out_of_scope);
+	x_attr(w, "test-case-verdict", assay_verdict_name(r->verdict));
 	x_counts(w, r->tc_counts);
 	xmlTextWriterStartElement(w, BAD_CAST "provisions");
 	x_counts(w, r->prov_counts);
 	xmlTextWriterEndElement(w);
+	x_elem(w, "result-text", assay_report_result_line(r, line, sizeof(line)));
 	xmlTextWriterEndElement(w);
 
 	xmlTextWriterStartElement(w, BAD_CAST "deviations");
@@ -556,7 +780,8 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 		if (p->support_known)
 			x_attr(w, "support", assay_support_name(p->support));
 		x_attr(w, "applicable", p->applicable ? "true" : "false");
-		x_attr(w, "verdict", assay_verdict_name(p->verdict));
+		x_attr(w, "in-scope", p->in_scope ? "true" : "false");
+		x_attr(w, "verdict", assay_report_prov_verdict_name(p));
 		if (p->detail != NULL && *p->detail != '\0')
 			x_elem(w, "detail", p->detail);
 		if (p->reason != NULL && *p->reason != '\0')
@@ -621,39 +846,67 @@ void
 assay_report_print_summary(const struct assay_run *r, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
-	size_t i;
+	const struct assay_spec *s = r->spec;
+	char line[2048];
+	size_t i, n = assay_spec_nprovisions(s);
 
-	fprintf(fp, "\n%s %s (firmware %s) against %s V%s: %s\n",
+	fprintf(fp, "\n%s %s (firmware %s) against %s V%s\n",
 	    assay_forms_device(r->forms, "manufacturer"),
 	    assay_forms_device(r->forms, "model"),
 	    assay_forms_device(r->forms, "firmware-version") ?
 	    assay_forms_device(r->forms, "firmware-version") : "?",
 	    assay_forms_standard(r->forms),
-	    assay_forms_standard_version(r->forms),
-	    assay_verdict_name(r->verdict));
+	    assay_forms_standard_version(r->forms));
+	fprintf(fp, "Overall: %s\n", assay_report_result_line(r, line,
+	    sizeof(line)));
+	fprintf(fp, "scope:       %s\n", assay_report_scope_text(r, line,
+	    sizeof(line)));
 	fprintf(fp, "test cases:  %zu PASS, %zu FAIL, %zu INCONCLUSIVE, "
-	    "%zu ERROR, %zu NOT APPLICABLE, %zu not run\n",
+	    "%zu ERROR, %zu NOT APPLICABLE, %zu NOT FULFILLED, %zu not run\n",
 	    r->tc_counts[ASSAY_VERDICT_PASS], r->tc_counts[ASSAY_VERDICT_FAIL],
 	    r->tc_counts[ASSAY_VERDICT_INCONCLUSIVE],
 	    r->tc_counts[ASSAY_VERDICT_ERROR],
 	    r->tc_counts[ASSAY_VERDICT_NOT_APPLICABLE],
+	    r->tc_counts[ASSAY_VERDICT_NOT_FULFILLED],
 	    r->tc_counts[ASSAY_VERDICT_NONE]);
 	fprintf(fp, "provisions:  %zu PASS, %zu FAIL, %zu INCONCLUSIVE, "
-	    "%zu ERROR, %zu NOT APPLICABLE, %zu not assessed\n",
+	    "%zu ERROR, %zu NOT APPLICABLE, %zu NOT FULFILLED, "
+	    "%zu not assessed, %zu not in scope\n",
 	    r->prov_counts[ASSAY_VERDICT_PASS],
 	    r->prov_counts[ASSAY_VERDICT_FAIL],
 	    r->prov_counts[ASSAY_VERDICT_INCONCLUSIVE],
 	    r->prov_counts[ASSAY_VERDICT_ERROR],
 	    r->prov_counts[ASSAY_VERDICT_NOT_APPLICABLE],
-	    r->prov_counts[ASSAY_VERDICT_NONE]);
+	    r->prov_counts[ASSAY_VERDICT_NOT_FULFILLED],
+	    r->prov_counts[ASSAY_VERDICT_NONE], r->tally.out_of_scope);
+	/* Provisions the ICS failed: no test case says so. */
+	for (i = 0; i < n; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (p->in_scope && p->ics_decided &&
+		    p->verdict == ASSAY_VERDICT_FAIL)
+			fprintf(fp, "  %-5s %-10s %s\n", "FAIL",
+			    assay_spec_provision_id(s, i), p->reason ?
+			    p->reason : "");
+	}
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
 
-		if (t->verdict != ASSAY_VERDICT_FAIL &&
-		    t->verdict != ASSAY_VERDICT_ERROR)
+		if (!r->selected[i] || (t->verdict != ASSAY_VERDICT_FAIL &&
+		    t->verdict != ASSAY_VERDICT_ERROR))
 			continue;
 		fprintf(fp, "  %-5s %-10s %s\n", t->verdict == ASSAY_VERDICT_FAIL ?
 		    "FAIL" : "ERROR", assay_catalogue_id(cat, i),
 		    t->reason ? t->reason : "");
 	}
+	for (i = 0; i < n; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED)
+			fprintf(fp, "  %-13s %-6s %s\n", "NOT FULFILLED",
+			    assay_spec_provision_id(s, i), p->detail ?
+			    p->detail : "");
+	}
+	fprintf(fp, "decision rule: %s (see the report)\n",
+	    ASSAY_DECISION_RULE_ID);
 }

@@ -20,7 +20,16 @@ struct assay_catalogue;
 
 /* Per provision, as decided by the engine. */
 struct assay_prov_outcome {
+	/*
+	 * Applies to the device: not N/A, no false condition, not a
+	 * recommendation declared not fulfilled.  A mandatory provision
+	 * declared N is applicable (and FAIL).
+	 */
 	int			 applicable;
+	int			 ics_decided;	/* verdict from the ICS, nothing runs */
+	int			 in_scope;	/* selected for this run */
+	int			 has_fail;	/* FAIL verdict, test case or unit */
+	size_t			 nselected;	/* its test cases selected to run */
 	enum assay_support	 support;
 	int			 support_known;
 	const char		*detail;	/* borrowed from the forms */
@@ -78,14 +87,42 @@ struct assay_run {
 	char				 started[32];
 	char				 finished[32];
 	int				 complete;	/* every selected tc done */
+	/* The selection (--only), space-separated; "" for the full scope. */
+	char				 scope[1024];
 	int				 jobs;
 	struct assay_result		*results;	/* per catalogue tc */
 	int				*selected;	/* per catalogue tc: ran or would */
 	struct assay_prov_outcome	*prov;		/* per spec provision */
-	enum assay_verdict		 verdict;	/* overall, test cases */
+	enum assay_verdict		 verdict;	/* worst test case in scope */
 	size_t				 tc_counts[ASSAY_VERDICT_COUNT];
+	/* Provisions in scope by verdict; out of scope in tally.out_of_scope. */
 	size_t				 prov_counts[ASSAY_VERDICT_COUNT];
+	struct assay_tally		 tally;
+	enum assay_overall		 result;	/* the decision rule's */
 };
+
+/*
+ * The decision rule (ISO/IEC 17025 7.8.6), the same text in every report:
+ * ASSAY_DECISION_RULE_ID and this text.  Static storage.
+ */
+const char	*assay_report_decision_rule(void);
+/*
+ * Fills r->tally and r->result from r->prov (after aggregation) by
+ * assay_overall_decide.
+ */
+void	assay_report_decide(struct assay_run *r);
+/*
+ * One line saying the overall result, what was assessed and the scope,
+ * e.g. "INCOMPLETE: assessed 9 of 46 applicable provisions; ...".
+ * Writes at most len bytes into buf (always terminated); returns buf.
+ */
+char	*assay_report_result_line(const struct assay_run *r, char *buf,
+	    size_t len);
+/* "NOT IN SCOPE" for a provision not selected, else its verdict's name. */
+const char *assay_report_prov_verdict_name(const struct assay_prov_outcome *p);
+/* The scope as words: "full (every provision of the ICS)" or "--only ...". */
+const char *assay_report_scope_text(const struct assay_run *r, char *buf,
+	    size_t len);
 
 /* Writes r as JSON / XML to path (atomically).  0 or ASSAY_ERR_*. */
 int	assay_report_write_json(const struct assay_run *r, const char *path);

@@ -83,7 +83,18 @@ vclass(enum assay_verdict v)
 	case ASSAY_VERDICT_INCONCLUSIVE:	return "inc";
 	case ASSAY_VERDICT_ERROR:		return "err";
 	case ASSAY_VERDICT_NOT_APPLICABLE:	return "na";
+	case ASSAY_VERDICT_NOT_FULFILLED:	return "nf";
 	default:				return "none";
+	}
+}
+
+static const char *
+oclass(enum assay_overall o)
+{
+	switch (o) {
+	case ASSAY_OVERALL_PASS:	return "pass";
+	case ASSAY_OVERALL_FAIL:	return "fail";
+	default:			return "inc";
 	}
 }
 
@@ -114,13 +125,15 @@ bar(FILE *fp, const size_t *c)
 {
 	static const enum assay_verdict order[] = { ASSAY_VERDICT_PASS,
 	    ASSAY_VERDICT_FAIL, ASSAY_VERDICT_INCONCLUSIVE, ASSAY_VERDICT_ERROR,
-	    ASSAY_VERDICT_NOT_APPLICABLE, ASSAY_VERDICT_NONE };
+	    ASSAY_VERDICT_NOT_FULFILLED, ASSAY_VERDICT_NOT_APPLICABLE,
+	    ASSAY_VERDICT_NONE };
+	const size_t norder = sizeof(order) / sizeof(order[0]);
 	size_t total = 0, i;
 
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < norder; i++)
 		total += c[order[i]];
 	fputs("<div class=\"bar\">", fp);
-	for (i = 0; i < 6 && total > 0; i++) {
+	for (i = 0; i < norder && total > 0; i++) {
 		if (c[order[i]] == 0)
 			continue;
 		fprintf(fp, "<span class=\"%s\" style=\"width:%.1f%%\" "
@@ -152,8 +165,8 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
 	size_t i, k, np = assay_spec_nprovisions(s), pass, nclause;
-	size_t counts[ASSAY_VERDICT_COUNT];
-	char tmp[4200];
+	size_t counts[ASSAY_VERDICT_COUNT], noos;
+	char tmp[4200], line[2048];
 	const char *clause;
 	FILE *fp;
 	int rc = 0;
@@ -172,7 +185,10 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #bbb;padding:3px 6px;"
 	    "text-align:left;vertical-align:top}\n"
 	    ".pass{background:#cfeccf}.fail{background:#f4c7c3}.inc{background:#fce8b2}"
-	    ".err{background:#e4c7f4}.na{background:#e8e8e8}.none{background:#fff}\n"
+	    ".err{background:#e4c7f4}.na{background:#e8e8e8}.nf{background:#c7dcf4}.none{background:#fff}"
+	    ".oos{background:#fff;color:#777;font-style:italic}\n"
+	    ".banner{font-size:1.3em;font-weight:bold;padding:8px;border:2px solid #555;"
+	    "margin:1em 0}\n"
 	    ".bar{display:flex;width:24em;border:1px solid #999}.bar span{text-align:center;"
 	    "font-size:11px;overflow:hidden}\n"
 	    "pre.ev{background:#f6f6f6;border:1px solid #ccc;padding:6px;white-space:pre-wrap;"
@@ -181,7 +197,11 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 
 	fputs("<h1>Test report: ETSI EN 303 645 V", fp);
 	h(fp, assay_forms_standard_version(r->forms));
-	fputs(" assessed per ETSI TS 103 701 V1.1.1</h1>\n<table>\n", fp);
+	fputs(" assessed per ETSI TS 103 701 V1.1.1</h1>\n", fp);
+	fprintf(fp, "<div class=\"banner %s\" id=\"result\">Overall result: ",
+	    oclass(r->result));
+	h(fp, assay_report_result_line(r, line, sizeof(line)));
+	fputs("</div>\n<table>\n", fp);
 	fputs("<tr><th>Report</th><td>", fp);
 	h(fp, r->report_id);
 	fputs("</td></tr>\n<tr><th>Laboratory</th><td>", fp);
@@ -220,14 +240,28 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	h(fp, assay_version());
 	fputs(", catalogue sha256 ", fp);
 	h(fp, assay_catalogue_sha256(cat));
-	fputs("</td></tr>\n<tr><th>Overall</th><td class=\"", fp);
+	fputs("</td></tr>\n<tr><th>Overall result</th><td class=\"", fp);
+	fputs(oclass(r->result), fp);
+	fputs("\">", fp);
+	h(fp, assay_overall_name(r->result));
+	fprintf(fp, "</td></tr>\n<tr><th>Applicable provisions</th><td>%zu "
+	    "applicable, %zu assessed, %zu failed; %zu recommendation%s "
+	    "declared NOT FULFILLED; %zu NOT APPLICABLE; %zu not in scope",
+	    r->tally.applicable, r->tally.assessed, r->tally.fail,
+	    r->tally.not_fulfilled, r->tally.not_fulfilled == 1 ? "" : "s",
+	    r->tally.not_applicable, r->tally.out_of_scope);
+	fputs("</td></tr>\n<tr><th>Scope</th><td>", fp);
+	h(fp, assay_report_scope_text(r, line, sizeof(line)));
+	fputs("</td></tr>\n<tr><th>Worst test case</th><td class=\"", fp);
 	fputs(vclass(r->verdict), fp);
 	fputs("\">", fp);
 	h(fp, assay_verdict_name(r->verdict));
 	fputs("</td></tr>\n<tr><th>Test cases</th><td>", fp);
 	bar(fp, r->tc_counts);
-	fputs("</td></tr>\n<tr><th>Provisions</th><td>", fp);
+	fputs("</td></tr>\n<tr><th>Provisions in scope</th><td>", fp);
 	bar(fp, r->prov_counts);
+	fputs("</td></tr>\n<tr><th>Decision rule</th><td id=\"decision-rule\">", fp);
+	h(fp, assay_report_decision_rule());
 	fputs("</td></tr>\n</table>\n", fp);
 
 	/* Summary per clause. */
@@ -236,9 +270,14 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	for (i = 0; i < np; i = k) {
 		clause = assay_spec_provision_clause(s, i);
 		memset(counts, 0, sizeof(counts));
+		noos = 0;
 		for (k = i; k < np && strcmp(assay_spec_provision_clause(s, k),
-		    clause) == 0; k++)
-			counts[r->prov[k].verdict]++;
+		    clause) == 0; k++) {
+			if (r->prov[k].in_scope)
+				counts[r->prov[k].verdict]++;
+			else
+				noos++;
+		}
 		nclause = k - i;
 		fputs("<tr><td>", fp);
 		h(fp, clause);
@@ -246,6 +285,8 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 		h(fp, assay_spec_provision_clause_title(s, i));
 		fprintf(fp, "</td><td>%zu</td><td>", nclause);
 		bar(fp, counts);
+		if (noos > 0)
+			fprintf(fp, " %zu not in scope", noos);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table>\n", fp);
@@ -266,8 +307,9 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 			fputs("</td><td>", fp);
 			if (p->support_known)
 				h(fp, assay_support_name(p->support));
-			fprintf(fp, "</td><td class=\"%s\">", vclass(p->verdict));
-			h(fp, assay_verdict_name(p->verdict));
+			fprintf(fp, "</td><td class=\"%s\">", p->in_scope ?
+			    vclass(p->verdict) : "oos");
+			h(fp, assay_report_prov_verdict_name(p));
 			fputs("</td><td>", fp);
 			h(fp, p->reason);
 			fputs("</td></tr>\n", fp);
@@ -277,11 +319,25 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 
 	/* Findings: every FAIL (and ERROR) with its evidence. */
 	fputs("<h2>Findings</h2>\n", fp);
-	for (i = 0, nclause = 0; i < assay_catalogue_count(cat); i++) {
+	nclause = 0;
+	for (i = 0; i < np; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (!p->in_scope || !p->ics_decided ||
+		    p->verdict != ASSAY_VERDICT_FAIL)
+			continue;
+		nclause++;
+		fputs("<h3 class=\"fail\">FAIL ", fp);
+		h(fp, assay_spec_provision_id(s, i));
+		fputs(" (declared in the ICS)</h3>\n<p>", fp);
+		h(fp, p->reason);
+		fputs("</p>\n", fp);
+	}
+	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
 
-		if (t->verdict != ASSAY_VERDICT_FAIL &&
-		    t->verdict != ASSAY_VERDICT_ERROR)
+		if (!r->selected[i] || (t->verdict != ASSAY_VERDICT_FAIL &&
+		    t->verdict != ASSAY_VERDICT_ERROR))
 			continue;
 		nclause++;
 		fprintf(fp, "<h3 class=\"%s\">", vclass(t->verdict));
@@ -311,8 +367,28 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 			excerpt(fp, dir, t->evidence[k]);
 		}
 	}
-	if (nclause == 0)
-		fputs("<p>No test case failed.</p>\n", fp);
+	if (nclause == 0) {
+		fputs("<p>No FAIL or ERROR in scope. This alone is no statement "
+		    "of conformity: the overall result is ", fp);
+		h(fp, assay_overall_name(r->result));
+		fputs(".</p>\n", fp);
+	}
+	fputs("<h2>Recommendations declared not fulfilled</h2>\n", fp);
+	for (i = 0, k = 0; i < np; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (p->verdict != ASSAY_VERDICT_NOT_FULFILLED)
+			continue;
+		if (k++ == 0)
+			fputs("<table><tr><th>Provision</th><th>Verdict</th>"
+			    "<th>Justification (assessed by 4-1-1)</th></tr>\n", fp);
+		fputs("<tr><td>", fp);
+		h(fp, assay_spec_provision_id(s, i));
+		fputs("</td><td class=\"nf\">NOT FULFILLED</td><td>", fp);
+		h(fp, p->detail ? p->detail : "");
+		fputs("</td></tr>\n", fp);
+	}
+	fputs(k ? "</table>\n" : "<p>None.</p>\n", fp);
 
 	/* Deviations from the method, and what the assessor recorded. */
 	fputs("<h2>Deviations</h2>\n<table><tr><th>Kind</th><th>Ref</th><th>Detail</th>"

@@ -2,7 +2,12 @@
  * report_junit.c - junit.xml, so a manufacturer's CI shows the result
  * natively: one <testcase> per TS 103 701 test case, grouped in one
  * <testsuite> per test group.  FAIL -> <failure>, INCONCLUSIVE and ERROR
- * -> <error>, NOT APPLICABLE and not run -> <skipped>.
+ * -> <error>, NOT APPLICABLE, NOT FULFILLED and not run -> <skipped>.
+ * A first suite, "overall", carries the overall result, the scope and
+ * the decision rule as properties, one testcase per provision (a FAIL
+ * the ICS declares is a <failure> too) and one for the overall result:
+ * <failure> when FAIL, <error> when INCOMPLETE, so no CI shows green for
+ * a run that is not a complete PASS.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 #include "catalogue.h"
 #include "error.h"
 #include "report.h"
+#include "spec.h"
 
 /* xmlTextWriter escapes markup; the caller's strings were cleaned of
  * invalid UTF-8 by report.c's rules, repeated here for independence. */
@@ -59,6 +65,122 @@ attr(xmlTextWriterPtr w, const char *k, const char *v)
 	free(c);
 }
 
+static void
+property(xmlTextWriterPtr w, const char *k, const char *v)
+{
+	xmlTextWriterStartElement(w, BAD_CAST "property");
+	attr(w, "name", k);
+	attr(w, "value", v);
+	xmlTextWriterEndElement(w);
+}
+
+static void
+property_n(xmlTextWriterPtr w, const char *k, size_t v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%zu", v);
+	property(w, k, num);
+}
+
+static void
+outcome(xmlTextWriterPtr w, const char *el, const char *type,
+    const char *message)
+{
+	char *c = clean(message);
+
+	xmlTextWriterStartElement(w, BAD_CAST el);
+	attr(w, "message", message);
+	attr(w, "type", type);
+	if (c != NULL && strcmp(el, "skipped") != 0)
+		xmlTextWriterWriteString(w, BAD_CAST c);
+	free(c);
+	xmlTextWriterEndElement(w);
+}
+
+/* The "overall" suite: result, scope, decision rule, provisions. */
+static void
+overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
+{
+	const struct assay_spec *s = r->spec;
+	size_t i, np = assay_spec_nprovisions(s), nf = 0, ne = 0, ns = 0;
+	char line[2048], num[32];
+
+	for (i = 0; i < np; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (!p->in_scope)
+			ns++;
+		else if (p->verdict == ASSAY_VERDICT_FAIL)
+			nf++;
+		else if (p->verdict == ASSAY_VERDICT_INCONCLUSIVE ||
+		    p->verdict == ASSAY_VERDICT_ERROR)
+			ne++;
+		else if (p->verdict != ASSAY_VERDICT_PASS)
+			ns++;
+	}
+	if (r->result == ASSAY_OVERALL_FAIL)
+		nf++;
+	else if (r->result == ASSAY_OVERALL_INCOMPLETE)
+		ne++;
+	xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+	attr(w, "name", "overall");
+	snprintf(num, sizeof(num), "%zu", np + 1);
+	attr(w, "tests", num);
+	snprintf(num, sizeof(num), "%zu", nf);
+	attr(w, "failures", num);
+	snprintf(num, sizeof(num), "%zu", ne);
+	attr(w, "errors", num);
+	snprintf(num, sizeof(num), "%zu", ns);
+	attr(w, "skipped", num);
+	xmlTextWriterStartElement(w, BAD_CAST "properties");
+	property(w, "result", assay_overall_name(r->result));
+	property(w, "result_text", assay_report_result_line(r, line,
+	    sizeof(line)));
+	property(w, "scope", r->scope[0] ? "partial" : "full");
+	property(w, "scope_text", assay_report_scope_text(r, line,
+	    sizeof(line)));
+	property_n(w, "applicable", r->tally.applicable);
+	property_n(w, "assessed", r->tally.assessed);
+	property_n(w, "failed", r->tally.fail);
+	property_n(w, "not_fulfilled", r->tally.not_fulfilled);
+	property_n(w, "not_in_scope", r->tally.out_of_scope);
+	property(w, "test_case_verdict", assay_verdict_name(r->verdict));
+	property(w, "decision_rule", ASSAY_DECISION_RULE_ID);
+	property(w, "decision_rule_text", assay_report_decision_rule());
+	xmlTextWriterEndElement(w);
+
+	xmlTextWriterStartElement(w, BAD_CAST "testcase");
+	attr(w, "classname", "overall");
+	attr(w, "name", "overall result");
+	if (r->result != ASSAY_OVERALL_PASS)
+		outcome(w, r->result == ASSAY_OVERALL_FAIL ? "failure" : "error",
+		    assay_overall_name(r->result),
+		    assay_report_result_line(r, line, sizeof(line)));
+	xmlTextWriterEndElement(w);
+	for (i = 0; i < np; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+		const char *el = NULL, *why = p->reason ? p->reason : "";
+
+		xmlTextWriterStartElement(w, BAD_CAST "testcase");
+		attr(w, "classname", "provisions");
+		attr(w, "name", assay_spec_provision_id(s, i));
+		if (!p->in_scope)
+			el = "skipped";
+		else if (p->verdict == ASSAY_VERDICT_FAIL)
+			el = "failure";
+		else if (p->verdict == ASSAY_VERDICT_INCONCLUSIVE ||
+		    p->verdict == ASSAY_VERDICT_ERROR)
+			el = "error";
+		else if (p->verdict != ASSAY_VERDICT_PASS)
+			el = "skipped";
+		if (el != NULL)
+			outcome(w, el, assay_report_prov_verdict_name(p), why);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+}
+
 int
 assay_report_write_junit(const struct assay_run *r, const char *path)
 {
@@ -77,8 +199,9 @@ assay_report_write_junit(const struct assay_run *r, const char *path)
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "testsuites");
 	attr(w, "name", r->report_id);
-	snprintf(num, sizeof(num), "%zu", n);
+	snprintf(num, sizeof(num), "%zu", n + assay_spec_nprovisions(r->spec) + 1);
 	attr(w, "tests", num);
+	overall_suite(w, r);
 	for (i = 0; i < n; i = k) {
 		group = assay_catalogue_group(cat, i);
 		nf = ne = ns = 0;
@@ -131,17 +254,9 @@ assay_report_write_junit(const struct assay_run *r, const char *path)
 			default:
 				el = "skipped";
 			}
-			if (el != NULL) {
-				char *c = clean(t->reason);
-
-				xmlTextWriterStartElement(w, BAD_CAST el);
-				attr(w, "message", t->reason);
-				attr(w, "type", assay_verdict_name(t->verdict));
-				if (c != NULL && strcmp(el, "skipped") != 0)
-					xmlTextWriterWriteString(w, BAD_CAST c);
-				free(c);
-				xmlTextWriterEndElement(w);
-			}
+			if (el != NULL)
+				outcome(w, el, assay_verdict_name(t->verdict),
+				    t->reason);
 			xmlTextWriterEndElement(w);
 		}
 		xmlTextWriterEndElement(w);

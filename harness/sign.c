@@ -64,9 +64,37 @@ struct entries {
 	size_t		 n, alloc;
 };
 
-static const char *const report_fields[] = {
-	"id", "manufacturer", "model", "hardware-version", "firmware-version",
-	"verdict", "pass", "fail", "inconclusive", "not-applicable", "error",
+/*
+ * What verify reports from report.xml (a file the MANIFEST covers): the
+ * device, the overall result and scope, and the counts.  "verdict" is the
+ * summary verdict of reports older than the decision rule.
+ */
+static const struct {
+	const char *name, *xpath;
+} report_fields[] = {
+	{ "id",			"string(/r:report/@id)" },
+	{ "manufacturer",	"string(/r:report/r:device/r:manufacturer)" },
+	{ "model",		"string(/r:report/r:device/r:model)" },
+	{ "hardware-version",	"string(/r:report/r:device/r:hardware-version)" },
+	{ "firmware-version",	"string(/r:report/r:device/r:firmware-version)" },
+	{ "result",		"string(/r:report/r:summary/@result)" },
+	{ "result-text",	"string(/r:report/r:summary/r:result-text)" },
+	{ "scope",		"string(/r:report/r:scope/@kind)" },
+	{ "scope-only",		"string(/r:report/r:scope/@only)" },
+	{ "applicable",		"string(/r:report/r:summary/@applicable)" },
+	{ "assessed",		"string(/r:report/r:summary/@assessed)" },
+	{ "failed",		"string(/r:report/r:summary/@failed)" },
+	{ "not-in-scope",	"string(/r:report/r:summary/@not-in-scope)" },
+	{ "not-fulfilled",
+	    "string(/r:report/r:summary/r:provisions/@not-fulfilled)" },
+	{ "decision-rule",	"string(/r:report/r:decision-rule/@id)" },
+	{ "test-case-verdict",	"string(/r:report/r:summary/@test-case-verdict)" },
+	{ "verdict",		"string(/r:report/r:summary/@verdict)" },
+	{ "pass",		"string(/r:report/r:summary/@pass)" },
+	{ "fail",		"string(/r:report/r:summary/@fail)" },
+	{ "inconclusive",	"string(/r:report/r:summary/@inconclusive)" },
+	{ "not-applicable",	"string(/r:report/r:summary/@not-applicable)" },
+	{ "error",		"string(/r:report/r:summary/@error)" },
 };
 #define NREPORT_FIELDS	(sizeof(report_fields) / sizeof(report_fields[0]))
 
@@ -1454,7 +1482,7 @@ xpath_string(xmlXPathContextPtr ctx, const char *expr)
 		return NULL;
 	if (o->type == XPATH_STRING && o->stringval != NULL &&
 	    o->stringval[0] != '\0' &&
-	    (s = strndup((const char *)o->stringval, 256)) != NULL) {
+	    (s = strndup((const char *)o->stringval, 1024)) != NULL) {
 		/* Device text is printed: no control bytes reach a terminal. */
 		for (p = (unsigned char *)s; *p != '\0'; p++)
 			if (*p < 0x20 || *p == 0x7f)
@@ -1471,7 +1499,6 @@ read_report_xml(struct assay_verify *v, int dfd)
 	struct assay_buf *b = NULL;
 	xmlDocPtr doc = NULL;
 	xmlXPathContextPtr ctx = NULL;
-	char expr[128];
 	size_t i;
 
 	if (read_at(dfd, "report.xml", MAX_REPORT_XML_LEN, &b) != 0)
@@ -1488,17 +1515,8 @@ read_report_xml(struct assay_verify *v, int dfd)
 	    xmlXPathRegisterNs(ctx, (const xmlChar *)"r",
 	    (const xmlChar *)REPORT_NS) != 0)
 		goto out;
-	for (i = 0; i < NREPORT_FIELDS; i++) {
-		if (i == 0)
-			snprintf(expr, sizeof(expr), "string(/r:report/@id)");
-		else if (i < 5)
-			snprintf(expr, sizeof(expr),
-			    "string(/r:report/r:device/r:%s)", report_fields[i]);
-		else
-			snprintf(expr, sizeof(expr),
-			    "string(/r:report/r:summary/@%s)", report_fields[i]);
-		v->report[i] = xpath_string(ctx, expr);
-	}
+	for (i = 0; i < NREPORT_FIELDS; i++)
+		v->report[i] = xpath_string(ctx, report_fields[i].xpath);
  out:
 	xmlXPathFreeContext(ctx);
 	xmlFreeDoc(doc);
@@ -1738,7 +1756,7 @@ assay_verify_report_field(const struct assay_verify *v, const char *name)
 	size_t i;
 
 	for (i = 0; i < NREPORT_FIELDS; i++)
-		if (strcmp(name, report_fields[i]) == 0)
+		if (strcmp(name, report_fields[i].name) == 0)
 			return v->report[i];
 	return NULL;
 }

@@ -106,9 +106,13 @@ size_t		 assay_verify_nlisted(const struct assay_verify *v);
 size_t		 assay_verify_nmatched(const struct assay_verify *v);
 /*
  * A field of report.xml, or NULL: "id", "manufacturer", "model",
- * "hardware-version", "firmware-version", "verdict", "pass", "fail",
- * "inconclusive", "not-applicable", "error".  Read from the directory's
- * report.xml; trust it only when assay_verify_ok().
+ * "hardware-version", "firmware-version"; the overall result "result",
+ * "result-text", "scope" (full/partial), "scope-only", "applicable",
+ * "assessed", "failed", "not-in-scope", "not-fulfilled" (provisions),
+ * "decision-rule", "test-case-verdict"; test-case counts "pass", "fail",
+ * "inconclusive", "not-applicable", "error"; and "verdict" (the summary
+ * verdict of reports older than the decision rule).  Read from the
+ * directory's report.xml; trust it only when assay_verify_ok().
  */
 const char	*assay_verify_report_field(const struct assay_verify *v,
 		    const char *name);

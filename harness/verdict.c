@@ -15,6 +15,7 @@ static const struct {
 	[ASSAY_VERDICT_FAIL] =			{ "FAIL", "fail" },
 	[ASSAY_VERDICT_ERROR] =			{ "ERROR", "error" },
 	[ASSAY_VERDICT_NOT_APPLICABLE] =	{ "NOT APPLICABLE", "not_applicable" },
+	[ASSAY_VERDICT_NOT_FULFILLED] =		{ "NOT FULFILLED", "not_fulfilled" },
 };
 
 const char *
@@ -51,7 +52,8 @@ assay_verdict_parse(const char *s, enum assay_verdict *out)
 int
 assay_verdict_rank(enum assay_verdict v)
 {
-	return v == ASSAY_VERDICT_NOT_APPLICABLE ? -1 : (int)v;
+	return v == ASSAY_VERDICT_NOT_APPLICABLE ||
+	    v == ASSAY_VERDICT_NOT_FULFILLED ? -1 : (int)v;
 }
 
 enum assay_verdict
@@ -60,14 +62,38 @@ assay_verdict_combine(enum assay_verdict acc, enum assay_verdict child)
 	return assay_verdict_rank(child) > assay_verdict_rank(acc) ? child : acc;
 }
 
-int
-assay_verdict_exit_code(enum assay_verdict v)
+enum assay_overall
+assay_overall_decide(const struct assay_tally *t)
 {
-	switch (v) {
-	case ASSAY_VERDICT_PASS:
-	case ASSAY_VERDICT_NOT_APPLICABLE:
+	if (t->fail > 0)
+		return ASSAY_OVERALL_FAIL;
+	if (t->partial || !t->complete || t->not_assessed > 0 ||
+	    t->inconclusive > 0 || t->error > 0 ||
+	    t->assessed < t->applicable || t->applicable == 0 || !t->pass_4_1)
+		return ASSAY_OVERALL_INCOMPLETE;
+	return ASSAY_OVERALL_PASS;
+}
+
+const char *
+assay_overall_name(enum assay_overall o)
+{
+	switch (o) {
+	case ASSAY_OVERALL_PASS:
+		return "PASS";
+	case ASSAY_OVERALL_FAIL:
+		return "FAIL";
+	default:
+		return "INCOMPLETE";
+	}
+}
+
+int
+assay_overall_exit_code(enum assay_overall o)
+{
+	switch (o) {
+	case ASSAY_OVERALL_PASS:
 		return 0;
-	case ASSAY_VERDICT_FAIL:
+	case ASSAY_OVERALL_FAIL:
 		return 1;
 	default:
 		return 3;

@@ -3,12 +3,20 @@
  *
  * Execution verdicts are ordered, worst wins:
  *	NONE < PASS < INCONCLUSIVE < FAIL < ERROR
- * NOT_APPLICABLE stands outside the order: combining skips it, and a
- * parent is NOT_APPLICABLE only when every child is.  Only the harness
- * sets ERROR; test-case code may set PASS, FAIL, INCONCLUSIVE.
+ * NOT_APPLICABLE and NOT_FULFILLED stand outside the order: combining
+ * skips them, and a parent is NOT_APPLICABLE only when every child is.
+ * NOT_FULFILLED is a recommendation the ICS declares not fulfilled: never
+ * merged into NOT_APPLICABLE.  Only the harness sets ERROR; test-case
+ * code may set PASS, FAIL, INCONCLUSIVE.
+ *
+ * The overall *result* of a run (PASS / FAIL / INCOMPLETE) is a separate
+ * value, decided from the applicable provisions in scope by the decision
+ * rule (assay_overall_decide, ASSAY_DECISION_RULE_ID).
  */
 #ifndef ASSAY_VERDICT_H
 #define ASSAY_VERDICT_H
+
+#include <stddef.h>
 
 enum assay_verdict {
 	ASSAY_VERDICT_NONE = 0,
@@ -16,14 +24,21 @@ enum assay_verdict {
 	ASSAY_VERDICT_INCONCLUSIVE,
 	ASSAY_VERDICT_FAIL,
 	ASSAY_VERDICT_ERROR,
-	ASSAY_VERDICT_NOT_APPLICABLE
+	ASSAY_VERDICT_NOT_APPLICABLE,
+	ASSAY_VERDICT_NOT_FULFILLED
 };
 
-#define ASSAY_VERDICT_COUNT	6
+#define ASSAY_VERDICT_COUNT	7
 
-/* "PASS", "FAIL", "INCONCLUSIVE", "NOT APPLICABLE", "ERROR", "NONE". */
+/*
+ * "PASS", "FAIL", "INCONCLUSIVE", "NOT APPLICABLE", "NOT FULFILLED",
+ * "ERROR", "NONE".
+ */
 const char		*assay_verdict_name(enum assay_verdict v);
-/* Machine key: "pass", "fail", "inconclusive", "not_applicable", "error", "none". */
+/*
+ * Machine key: "pass", "fail", "inconclusive", "not_applicable",
+ * "not_fulfilled", "error", "none".
+ */
 const char		*assay_verdict_key(enum assay_verdict v);
 /* Parses a name or key (case-insensitive).  Returns 0 or ASSAY_ERR_PARSE. */
 int			 assay_verdict_parse(const char *s, enum assay_verdict *out);
@@ -33,13 +48,48 @@ int			 assay_verdict_parse(const char *s, enum assay_verdict *out);
  */
 enum assay_verdict	 assay_verdict_combine(enum assay_verdict acc,
 			    enum assay_verdict child);
-/* Severity rank used for worst-wins; NOT_APPLICABLE ranks below NONE. */
-int			 assay_verdict_rank(enum assay_verdict v);
 /*
- * Process exit code for a run whose overall verdict is v:
- * 0 all applicable PASS (or nothing applicable), 1 FAIL, 3 INCONCLUSIVE,
- * ERROR or NONE.  (2 is for usage and form errors, decided before a run.)
+ * Severity rank used for worst-wins; NOT_APPLICABLE and NOT_FULFILLED
+ * rank below NONE.
  */
-int			 assay_verdict_exit_code(enum assay_verdict v);
+int			 assay_verdict_rank(enum assay_verdict v);
+
+/* The overall result of a run; see docs/verdicts.md, "Decision rule". */
+enum assay_overall {
+	ASSAY_OVERALL_PASS = 0,
+	ASSAY_OVERALL_INCOMPLETE,
+	ASSAY_OVERALL_FAIL
+};
+
+/* What the decision rule looks at: provisions in scope, after aggregation. */
+struct assay_tally {
+	size_t	applicable;	/* applicable provisions in scope */
+	size_t	assessed;	/* of those, with a PASS or FAIL verdict */
+	size_t	pass;		/* of those, PASS */
+	size_t	fail;		/* in scope with a FAIL: verdict, test case or unit */
+	size_t	inconclusive;	/* applicable, INCONCLUSIVE */
+	size_t	error;		/* applicable, ERROR */
+	size_t	not_assessed;	/* applicable, NONE */
+	size_t	not_fulfilled;	/* recommendations declared not fulfilled */
+	size_t	not_applicable;
+	size_t	out_of_scope;	/* provisions not selected (--only) */
+	int	partial;	/* the run's scope is narrower than the ICS */
+	int	complete;	/* every selected test case ran */
+	int	pass_4_1;	/* provision 4-1 is PASS */
+};
+
+/*
+ * The decision rule ASSAY_DECISION_RULE_ID: FAIL when any provision in
+ * scope failed (also when an ERROR occurred too); else INCOMPLETE when the
+ * scope is partial, the run was interrupted, or an applicable provision is
+ * not assessed, INCONCLUSIVE or ERROR, or 4-1 did not pass; else PASS.
+ */
+enum assay_overall	 assay_overall_decide(const struct assay_tally *t);
+/* "PASS", "FAIL", "INCOMPLETE". */
+const char		*assay_overall_name(enum assay_overall o);
+/* 0 PASS, 1 FAIL, 3 INCOMPLETE. */
+int			 assay_overall_exit_code(enum assay_overall o);
+
+#define ASSAY_DECISION_RULE_ID	"assay-decision-rule-1"
 
 #endif /* ASSAY_VERDICT_H */

@@ -163,7 +163,7 @@ testcase {
     end
     -- c) observed pre-installed passwords against the declared scheme.
     local checked = 0
-    for _, c in ipairs(assay.ixit.credentials) do
+    for _, c in ipairs(lib.credentials()) do
       local e = mechs[c.service]
       if e and lib.is_password(e) and not lib.is_user_defined(e) then
         local gen = lib.field(e, "Password Generation Mechanism") or ""

@@ -73,7 +73,7 @@ testcase {
       for _, s in ipairs(lib.services(e)) do
         n = n + 1
         local user = "admin"
-        for _, c in ipairs(assay.ixit.credentials) do
+        for _, c in ipairs(lib.credentials()) do
           if c.service == s.id then user = c.username end
         end
         local times, blocked, first_err = {}, nil, nil

@@ -3,7 +3,7 @@
 # namespace (so the sweep sees only the device):
 #  - weak persona: the FAILs its weaknesses should cause, each with evidence;
 #  - conforming persona: no FAIL from the functional test cases;
-#  - both: report.xml valid; no IXIT secret in clear in any file of the run
+#  - both: report.xml valid; no IXIT or set-up secret in clear in any file of the run
 #    directory; a signed run verifies with `assay verify` and with stock
 #    `openssl cms -verify`.
 set -u
@@ -31,7 +31,8 @@ assess() {
 		"$0" --persona "$1" --dir "$2/dev-$1" --ports standard --foreground > "$2/dev-$1.out" 2>&1 &
 		dev=$!
 		for _ in $(seq 1 300); do grep -q "^ready" "$2/dev-$1.out" && break; sleep 0.1; done
-		"$3" run --ics "$2/dev-$1/ics.xml" --ixit "$2/dev-$1/ixit.xml" --out "$2/run-$1" -j2 -q \
+		"$3" run --ics "$2/dev-$1/ics.xml" --ixit "$2/dev-$1/ixit.xml" \
+			--setup "$2/dev-$1/setup.xml" --out "$2/run-$1" -j2 -q \
 			--lab "Assay e2e lab" --sign-key "$2/lab/key.pem" --sign-cert "$2/lab/cert.pem"
 		code=$?
 		kill $dev; wait $dev
@@ -90,15 +91,15 @@ for p in weak conforming; do
 		if grep -rqF -- "$s" "$T/run-$p"; then
 			leaks=$((leaks + 1)); echo "  secret #$n found in clear: $(grep -rlF -- "$s" "$T/run-$p" | head -3)"
 		fi
-	done < <(python3 - "$T/dev-$p/ixit.xml" <<'PY'
+	done < <(python3 - "$T/dev-$p/ixit.xml" "$T/dev-$p/setup.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
-ns = "{urn:assay:ixit:1}"
-root = ET.parse(sys.argv[1]).getroot()
-for p in root.iter(ns + "password"):
-    print(p.text or "")
-for f in root.iter(ns + "field"):
+ixit = ET.parse(sys.argv[1]).getroot()
+for f in ixit.iter("{urn:assay:ixit:2}field"):
     if f.get("secret") == "true":
         print(f.text or "")
+setup = ET.parse(sys.argv[2]).getroot()
+for p in setup.iter("{urn:assay:setup:1}password"):
+    print(p.text or "")
 PY
 )
 	[ $n -gt 0 ] && [ $leaks -eq 0 ] && ok "$p: none of $n secrets appears in clear in the run directory" ||

@@ -14,6 +14,7 @@ ok() { echo "ok - $*"; }
 bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
 
 "$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$SRC/ixit/examples/smart-camera.xml" \
+	--setup "$SRC/setup/examples/smart-camera.xml" \
 	--out "$T/r" --catalogue "$SRC/tests/data/catalogue-report" -q
 [ $? -eq 1 ] && ok "run with a FAIL: exit 1" || bad "exit code"
 H=$T/r/report.html

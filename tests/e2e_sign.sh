@@ -26,6 +26,8 @@ echo 'name with spaces' > "$R/evidence/tc-2/my notes.txt"
 out=$("$A" verify "$R" --cert "$T/keys/cert.pem") || fail "verify: $out"
 grep -q '^VERIFIED$' <<<"$out" || fail "no VERIFIED line"
 grep -q 'device:    Acme Hub (hardware B, firmware 4.0)' <<<"$out" || fail "device line"
+# A report from before the decision rule: verify says it states no overall result.
+grep -q 'summary:   PASS, test cases only: the report states no overall result' <<<"$out" || fail "old report: summary line"
 
 # The auditor's recipe, verbatim from docs/sign.md (run in the report dir).
 auditor() {

@@ -105,7 +105,47 @@ static const struct broken cases[] = {
 	{ "5.1-1.lua", "group \"5.1-1\"\nwhile true do end\n",
 	    "time limit", 0 },
 	{ "5.1-1.lua", "\x1bLua\x54\x00", "bytecode", 0 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = \"Creds\", "
+	    "run = function() end }\n", "exclusive must be a tag", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = true, "
+	    "run = function() end }\n", "exclusive must be a tag", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = \"\", "
+	    "run = function() end }\n", "exclusive must be a tag", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = "
+	    "\"a-very-long-tag-of-more-than-32-chars\", "
+	    "run = function() end }\n", "exclusive must be a tag", 2 },
 };
+
+/* The exclusive tag: optional, kept as written. */
+static void
+test_exclusive(void **state)
+{
+	static const char src[] = "group \"5.1-1\"\n"
+	    "testcase { id = \"5.1-1-1\", type = \"conceptual\", purpose = \"p\",\n"
+	    " exclusive = \"credentials\", run = function() end }\n"
+	    "testcase { id = \"5.1-1-2\", type = \"functional\", purpose = \"p\",\n"
+	    " run = function() end }\n";
+	struct assay_diag *d = assay_diag_new();
+	struct assay_catalogue *c = NULL;
+	char *dir = tu_mkdtemp("cat"), path[512];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/5.1-1.lua", dir);
+	assert_int_equal(tu_write_file(path, src, sizeof(src) - 1), 0);
+	if (assay_catalogue_load(dir, spec, &c, d) != 0)
+		assay_diag_print(d, stderr);
+	assert_non_null(c);
+	assert_string_equal(assay_catalogue_exclusive(c, 0), "credentials");
+	assert_null(assay_catalogue_exclusive(c, 1));
+	assay_catalogue_free(c);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
 
 static void
 test_broken(void **state)
@@ -175,6 +215,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bundled_catalogue),
 		cmocka_unit_test(test_broken),
+		cmocka_unit_test(test_exclusive),
 		cmocka_unit_test(test_all_problems_reported),
 	};
 

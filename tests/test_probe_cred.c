@@ -129,6 +129,9 @@ test_runner_telnet_mirai(void **state)
 	tg.port = telnetd_port;
 	tg.concurrency = 4;
 	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	if (assay_cred_result_unreached(res) != 0)
+		print_message("last error: %s\n",
+		    assay_cred_result_last_error(res));
 	assert_int_equal(assay_cred_result_attempts(res), 62);
 	assert_int_equal(assay_cred_result_unreached(res), 0);
 	assert_int_equal(assay_cred_result_accepted_count(res), 1);
@@ -253,6 +256,119 @@ test_lua_try_credentials(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * A device that crashes after the 2nd wrong login: socat without fork
+ * serves one connection of telnet_login.sh with 2 tries, then exits, so
+ * every later connect is refused.  The run must say so (stopped
+ * answering after 2 judged attempts), count the pairs it never tried
+ * with the reason, and keep one timing per attempt in order.
+ */
+static void
+test_runner_device_stops_answering(void **state)
+{
+	struct assay_budget *b = assay_budget_new(4, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 1000, 65536 };
+	struct assay_cred_target tg;
+	struct assay_cred_list *l = assay_cred_list_new();
+	struct assay_cred_result *res = NULL;
+	char listen[96], exec[4200], code[1024];
+	char *argv[] = { "socat", listen, exec, NULL };
+	size_t after = 0, i, idx;
+	long long ms;
+	int outcome;
+	lua_State *L;
+
+	if (!tu_have("socat"))
+		skip();
+	for (i = 0; i < 10; i++) {
+		snprintf(code, sizeof(code), "user%zu", i);
+		assert_int_equal(assay_cred_list_add(l, code, "wrong"), 0);
+	}
+	snprintf(exec, sizeof(exec), "EXEC:sh %s",
+	    tu_src("tests/data/telnet_login.sh"));
+	for (int round = 0; round < 2; round++) {
+		telnetd_port = tu_free_port();
+		snprintf(listen, sizeof(listen),
+		    "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr", telnetd_port);
+		if ((telnetd_pid = fork()) == 0) {
+			setpgid(0, 0);
+			setenv("TL_USER", "admin", 1);
+			setenv("TL_PASS", "4321", 1);
+			setenv("TL_TRIES", "2", 1);
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		setpgid(telnetd_pid, telnetd_pid);
+		/* Probe the port without taking socat's one connection. */
+		for (i = 0; i < 500; i++) {
+			char *out = NULL;
+
+			snprintf(code, sizeof(code), "ss -Hltn 'sport = :%d' | "
+			    "grep -q LISTEN", telnetd_port);
+			if (tu_run(code, &out) == 0) {
+				free(out);
+				break;
+			}
+			free(out);
+			usleep(10000);
+		}
+		if (round == 1)
+			break;
+		memset(&tg, 0, sizeof(tg));
+		tg.service = ASSAY_CRED_TELNET;
+		tg.host = "127.0.0.1";
+		tg.port = telnetd_port;
+		tg.concurrency = 1;
+		assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+		assert_int_equal(assay_cred_result_accepted_count(res), 0);
+		assert_int_equal(assay_cred_result_rejected(res), 2);
+		assert_int_equal(assay_cred_result_stopped_answering(res, &after),
+		    1);
+		assert_int_equal(after, 2);
+		/* 2 judged + 3 unreached in a row, then the run stops. */
+		assert_int_equal(assay_cred_result_attempts(res), 5);
+		assert_int_equal(assay_cred_result_unreached(res), 3);
+		assert_int_equal(assay_cred_result_untried(res), 5);
+		assert_non_null(strstr(assay_cred_result_untried_reason(res),
+		    "device stopped answering after 2 judged attempts"));
+		for (i = 0; i < 5; i++) {
+			assert_int_equal(assay_cred_result_attempt(res, i, &idx,
+			    &ms, &outcome), 0);
+			assert_int_equal(idx, i);
+			assert_true(ms >= 0 && ms < 5000);
+			assert_int_equal(outcome, i < 2 ? ASSAY_AUTH_REJECTED :
+			    ASSAY_AUTH_UNREACHED);
+		}
+		assert_int_equal(assay_cred_result_attempt(res, 5, &idx, &ms,
+		    &outcome), -1);
+		assay_cred_result_free(res);
+		stop_telnetd();
+	}
+	/* The same through Lua. */
+	L = luaL_newstate();
+	luaL_openlibs(L);
+	assay_probe_env_set(L, &env);
+	lua_newtable(L);
+	assay_probe_cred_lua_register(L);
+	lua_setglobal(L, "net");
+	snprintf(code, sizeof(code),
+	    "local r = assert(net.try_credentials{service='telnet',"
+	    " host='127.0.0.1', port=%d, concurrency=1, pairs={{'a','1'},"
+	    " {'b','2'},{'c','3'},{'d','4'},{'e','5'},{'f','6'}}})\n"
+	    "assert(r.stopped_answering == true and r.after == 2, 'stopped')\n"
+	    "assert(r.untried == 1 and r.untried_reason:find('stopped answering'))\n"
+	    "assert(#r.timings_ms == 5 and #r.outcomes == 5)\n"
+	    "assert(r.outcomes[1] == 'rejected' and r.outcomes[3] == 'unreached')\n"
+	    "assert(math.type(r.timings_ms[1]) == 'integer')\n"
+	    "assert(r.no_password == false)\n", telnetd_port);
+	if (luaL_dostring(L, code) != 0)
+		fail_msg("%s", lua_tostring(L, -1));
+	lua_close(L);
+	stop_telnetd();
+	assay_cred_list_free(l);
+	assay_budget_free(b);
+}
+
 static int
 teardown(void **state)
 {
@@ -269,6 +385,8 @@ main(void)
 		cmocka_unit_test_teardown(test_runner_telnet_mirai, teardown),
 		cmocka_unit_test_teardown(test_runner_respects_budget, teardown),
 		cmocka_unit_test_teardown(test_lua_try_credentials, teardown),
+		cmocka_unit_test_teardown(test_runner_device_stops_answering,
+		    teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -32,8 +32,16 @@ static pid_t pids[NSRV];
 static char *dir;
 static int port, tls_port;
 
+static int spawn_at(char *const argv[], const char *host, int p);
+
 static int
 spawn(char *const argv[], int p)
+{
+	return spawn_at(argv, "127.0.0.1", p);
+}
+
+static int
+spawn_at(char *const argv[], const char *host, int p)
 {
 	int i;
 
@@ -47,7 +55,7 @@ spawn(char *const argv[], int p)
 		_exit(127);
 	}
 	setpgid(pids[i], pids[i]);
-	return tu_wait_tcp("127.0.0.1", p, 5000);
+	return tu_wait_tcp(host, p, 5000);
 }
 
 static int
@@ -262,12 +270,140 @@ test_hostile(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * Requests stay on the device: a redirect to 127.0.0.2 (where a witness
+ * server counts every request) or to ftp:// is not followed and is named
+ * in redirect_refused; redirects to the same address or the same host
+ * name are followed.  The witness must never be hit.
+ */
+static void
+test_redirect_off_device(void **state)
+{
+	struct assay_budget *b = assay_budget_new(8, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 2000, 65536 };
+	char script[512], p1[16], p2[16], hits[600], code[2048], *seen;
+	char *redir[] = { "python3", script, "redirect", p1, p2, NULL };
+	char *witness[] = { "python3", script, "witness", p2, hits, NULL };
+	int q1 = tu_free_port(), q2 = tu_free_port();
+	size_t len = 0;
+
+	if (!tu_have("python3"))
+		skip();
+	dir = tu_mkdtemp("httpredir");
+	assert_non_null(dir);
+	snprintf(hits, sizeof(hits), "%s/hits", dir);
+	snprintf(script, sizeof(script), "%s", tu_src("tests/data/http_hostile.py"));
+	snprintf(p1, sizeof(p1), "%d", q1);
+	snprintf(p2, sizeof(p2), "%d", q2);
+	assert_int_equal(spawn(redir, q1), 0);
+	assert_int_equal(spawn_at(witness, "127.0.0.2", q2), 0);
+	snprintf(code, sizeof(code),
+	    "local base = 'http://127.0.0.1:%d'\n"
+	    "local r, e = net.http_request{url = base .. '/off', follow = true}\n"
+	    "assert(r, e)\n"
+	    "assert(r.status == 302 and #r.redirects == 0, r.status)\n"
+	    "assert(r.redirect_refused == 'redirect to http://127.0.0.2:%d/stolen"
+	    " refused: off the device', r.redirect_refused)\n"
+	    "r = assert(net.http_request{url = base .. '/ftp', follow = true})\n"
+	    "assert(r.status == 302 and r.redirect_refused =="
+	    " 'redirect to ftp://127.0.0.1/x refused: scheme ftp is not http or"
+	    " https', r.redirect_refused)\n"
+	    "r = assert(net.http_request{url = base .. '/same', follow = true})\n"
+	    "assert(r.status == 200 and r.body == 'end' and #r.redirects == 1"
+	    " and r.redirect_refused == nil)\n"
+	    /* by name: pinned to what localhost resolved to at the start */
+	    "r = assert(net.http_request{url = 'http://localhost:%d/name',"
+	    " follow = true})\n"
+	    "assert(r.status == 200 and r.body == 'end' and #r.redirects == 1,"
+	    " tostring(r.redirect_refused))\n"
+	    "r = assert(net.http_request{url = 'http://localhost:%d/off',"
+	    " follow = true})\n"
+	    "assert(r.status == 302 and r.redirect_refused:find('off the device'))\n"
+	    /* not following: nothing refused, nothing said */
+	    "r = assert(net.http_request{url = base .. '/off'})\n"
+	    "assert(r.status == 302 and r.redirect_refused == nil)\n",
+	    q1, q2, q1, q1);
+	run_lua(&env, code);
+	seen = tu_read_file(hits, &len);
+	if (seen != NULL && len > 0)
+		fail_msg("the off-device server was hit: %s", seen);
+	free(seen);
+	assay_budget_free(b);
+}
+
+/*
+ * Login judgement by the difference from the answer to no valid login:
+ * a 302 to /login?error is a rejection, credentials that turn 401 into
+ * 403 are not accepted, a resource that answers 200 to anyone has no
+ * password to guess, and a form that answers 200 whatever is sent is not
+ * "accepted" for every pair.  Before, every 2xx/3xx counted as accepted.
+ */
+static void
+test_login_judgement(void **state)
+{
+	struct assay_budget *b = assay_budget_new(8, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 2000, 65536 };
+	char script[512], p1[16], code[4096];
+	char *auth[] = { "python3", script, "auth", p1, NULL };
+	int q1 = tu_free_port();
+
+	if (!tu_have("python3"))
+		skip();
+	snprintf(script, sizeof(script), "%s", tu_src("tests/data/http_hostile.py"));
+	snprintf(p1, sizeof(p1), "%d", q1);
+	assert_int_equal(spawn(auth, q1), 0);
+	snprintf(code, sizeof(code),
+	    "local base = 'http://127.0.0.1:%d'\n"
+	    "local pairs = {{'root','x'},{'guest','guest'},{'admin','admin'},"
+	    " {'user','user'}}\n"
+	    "local function only_admin(r, e, what)\n"
+	    "  assert(r, e)\n"
+	    "  assert(#r.accepted == 1 and r.accepted[1][1] == 'admin', what ..':'"
+	    "   .. #r.accepted .. ' ' .. table.concat(r.outcomes, ','))\n"
+	    "  assert(r.rejected == 3 and r.unreached == 0, what)\n"
+	    "end\n"
+	    "local r, e = net.try_credentials{service = 'http-basic',"
+	    " url = base .. '/b302', pairs = pairs, concurrency = 1}\n"
+	    "only_admin(r, e, 'b302')\n"
+	    "r, e = net.try_credentials{service = 'http-basic',"
+	    " url = base .. '/b403', pairs = pairs, concurrency = 1}\n"
+	    "only_admin(r, e, 'b403')\n"
+	    "r, e = net.try_credentials{service = 'http-form',"
+	    " url = base .. '/f302', form = 'u=%%u&p=%%p', pairs = pairs,"
+	    " concurrency = 1}\n"
+	    "only_admin(r, e, 'f302')\n"
+	    /* open resource: nothing to guess, one attempt, rest untried */
+	    "r, e = net.try_credentials{service = 'http-basic',"
+	    " url = base .. '/open', pairs = pairs, concurrency = 1}\n"
+	    "assert(r, e)\n"
+	    "assert(#r.accepted == 0 and r.no_password == true and"
+	    " r.no_password_reason:find('answers 200 without credentials'),"
+	    " tostring(r.no_password_reason))\n"
+	    "assert(r.attempts == 1 and r.untried == 3)\n"
+	    /* a form that says 200 to everyone accepts no one */
+	    "r, e = net.try_credentials{service = 'http-form',"
+	    " url = base .. '/f200', form = 'u=%%u&p=%%p', pairs = pairs,"
+	    " concurrency = 1}\n"
+	    "assert(r and #r.accepted == 0 and r.rejected == 4, e)\n"
+	    /* the device never answers: nothing tried, said so */
+	    "r, e = net.try_credentials{service = 'http-basic',"
+	    " url = 'http://127.0.0.1:%d/', pairs = pairs}\n"
+	    "assert(r and r.attempts == 0 and r.untried == 4 and"
+	    " r.untried_reason:find('did not answer') and"
+	    " r.last_error == 'connection refused', e)\n",
+	    q1, tu_free_port());
+	run_lua(&env, code);
+	assay_budget_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_lighttpd, teardown),
 		cmocka_unit_test_teardown(test_hostile, teardown),
+		cmocka_unit_test_teardown(test_redirect_off_device, teardown),
+		cmocka_unit_test_teardown(test_login_judgement, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

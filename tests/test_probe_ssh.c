@@ -306,6 +306,94 @@ test_lua(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * dropbear -s: publickey only.  Every pair is "no password to guess", a
+ * named outcome, neither rejected nor unreached; the runner stops after
+ * the first attempt and reports the other pairs untried with the reason.
+ * Unprivileged: no account is needed to refuse passwords.
+ */
+static void
+test_publickey_only(void **state)
+{
+	struct assay_budget *b = assay_budget_new(8, 1000);
+	struct assay_probe_env env = { b, NULL, NULL, 5000, 65536 };
+	struct assay_cred_target tg;
+	struct assay_cred_list *l = assay_cred_list_new();
+	struct assay_cred_result *res = NULL;
+	char err[256], key[300], listen[64], code[1024], *kout = NULL;
+	char *argv[] = { "dropbear", "-F", "-E", "-s", "-r", key, "-p", listen,
+	    NULL };
+	const char *why = NULL;
+	size_t after = 99;
+	lua_State *L;
+	int outcome;
+
+	if (!tu_have("dropbear") || !tu_have("dropbearkey"))
+		skip();
+	srv_dir = tu_mkdtemp("sshpk");
+	assert_non_null(srv_dir);
+	snprintf(key, sizeof(key), "%s/hostkey", srv_dir);
+	snprintf(code, sizeof(code), "dropbearkey -t ed25519 -f %s", key);
+	assert_int_equal(tu_run(code, &kout), 0);
+	free(kout);
+	srv_port = tu_free_port();
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", srv_port);
+	assert_int_equal(spawn(argv), 0);
+
+	assert_int_equal(assay_probe_ssh_login(&env, "127.0.0.1", srv_port,
+	    "root", "root", 5000, &outcome, err, sizeof(err)), 0);
+	assert_int_equal(outcome, ASSAY_AUTH_NO_PASSWORD);
+	assert_string_equal(err, "no password to guess: server offers "
+	    "publickey");
+
+	assert_int_equal(assay_cred_list_add(l, "root", "root"), 0);
+	assert_int_equal(assay_cred_list_add(l, "admin", "admin"), 0);
+	assert_int_equal(assay_cred_list_add(l, "ubnt", "ubnt"), 0);
+	memset(&tg, 0, sizeof(tg));
+	tg.service = ASSAY_CRED_SSH;
+	tg.host = "127.0.0.1";
+	tg.port = srv_port;
+	tg.concurrency = 1;
+	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	assert_int_equal(assay_cred_result_no_password(res, &why), 1);
+	assert_string_equal(why, "no password to guess: server offers publickey");
+	assert_int_equal(assay_cred_result_attempts(res), 1);
+	assert_int_equal(assay_cred_result_rejected(res), 0);
+	assert_int_equal(assay_cred_result_unreached(res), 0);
+	assert_int_equal(assay_cred_result_accepted_count(res), 0);
+	assert_int_equal(assay_cred_result_untried(res), 2);
+	assert_string_equal(assay_cred_result_untried_reason(res), why);
+	assert_int_equal(assay_cred_result_stopped_answering(res, &after), 0);
+	assay_cred_result_free(res);
+	assay_cred_list_free(l);
+
+	L = luaL_newstate();
+	luaL_openlibs(L);
+	assay_probe_env_set(L, &env);
+	lua_newtable(L);
+	assay_probe_ssh_lua_register(L);
+	assay_probe_cred_lua_register(L);
+	lua_setglobal(L, "net");
+	snprintf(code, sizeof(code),
+	    "local ok, d, o = net.ssh_login('127.0.0.1', %d, 'root', 'root')\n"
+	    "assert(ok == nil and o == 'no_password', tostring(o))\n"
+	    "assert(d:find('^no password to guess'), d)\n"
+	    "local r = assert(net.try_credentials{service='ssh', "
+	    "  host='127.0.0.1', port=%d, concurrency=1,"
+	    "  pairs={{'a','b'},{'c','d'}}})\n"
+	    "assert(r.no_password == true and r.untried == 1, 'no_password')\n"
+	    "assert(r.no_password_reason:find('publickey'))\n"
+	    "assert(r.untried_reason == r.no_password_reason)\n"
+	    "assert(#r.accepted == 0 and r.rejected == 0 and r.attempts == 1)\n"
+	    "assert(#r.timings_ms == 1 and r.outcomes[1] == 'no_password')\n",
+	    srv_port, srv_port);
+	if (luaL_dostring(L, code) != 0)
+		fail_msg("%s", lua_tostring(L, -1));
+	lua_close(L);
+	stop();
+	assay_budget_free(b);
+}
+
 static int
 teardown(void **state)
 {
@@ -322,6 +410,7 @@ main(void)
 		cmocka_unit_test_teardown(test_runner_mirai, teardown),
 		cmocka_unit_test_teardown(test_hostile, teardown),
 		cmocka_unit_test_teardown(test_lua, teardown),
+		cmocka_unit_test_teardown(test_publickey_only, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

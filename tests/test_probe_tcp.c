@@ -34,7 +34,7 @@
 #include "testutil.h"
 
 /* In-process servers that misbehave on purpose. */
-enum behaviour { B_RESET, B_SILENT, B_ENDLESS, B_UDP_SILENT, B_UDP_REPLY };
+enum behaviour { B_RESET, B_ACCEPT_RST, B_SILENT, B_ENDLESS, B_UDP_SILENT, B_UDP_REPLY };
 
 struct server {
 	enum behaviour	 how;
@@ -99,6 +99,14 @@ serve(void *arg)
 			s->reqlen = (size_t)n;
 			sendto(s->lfd, "HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\n"
 			    "\r\n", 40, 0, (struct sockaddr *)&from, fl);
+		}
+		return NULL;
+	}
+	if (s->how == B_ACCEPT_RST) {
+		/* Accept every connection and reset it at once. */
+		while (!s->stop && (fd = accept(s->lfd, NULL, NULL)) >= 0) {
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+			close(fd);
 		}
 		return NULL;
 	}
@@ -626,6 +634,52 @@ test_sweep_budget(void **state)
 	assert_true(ms >= 10 * 200 - 50 && ms < 10 * 200 + 1500);
 }
 
+/*
+ * A port that completes the handshake and then resets (SO_LINGER 0 right
+ * after accept) answered the SYN: it is open, in every run, both in the
+ * sweep and for a banner grab (which names the reset, not a connect
+ * failure).  Before the fix ECONNRESET counted as filtered in most runs.
+ */
+static void
+test_accept_then_reset_is_open(void **state)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 2000, 4096 };
+	struct server *s = server_start(B_ACCEPT_RST);
+	struct assay_tcp_sweep *res;
+	char why[ASSAY_PROBE_REASON_MAX];
+	struct assay_buf *out;
+	uint16_t port;
+	int i;
+
+	port = (uint16_t)s->port;
+	/*
+	 * A deep backlog, so a server thread starved on busy shared cores
+	 * cannot make the kernel drop SYNs (that would rightly be filtered).
+	 */
+	assert_int_equal(listen(s->lfd, 512), 0);
+	for (i = 0; i < 30; i++) {
+		res = NULL;
+		assert_int_equal(assay_probe_tcp_sweep(&env, "127.0.0.1", &port,
+		    1, 3000, &res, why, sizeof(why)), 0);
+		assert_non_null(res);
+		if (assay_tcp_sweep_state(res, port) != ASSAY_PORT_OPEN)
+			fail_msg("run %d: port %u not open (state %d)", i,
+			    port, assay_tcp_sweep_state(res, port));
+		assay_tcp_sweep_free(res);
+	}
+	out = assay_buf_new(100);
+	for (i = 0; i < 10; i++) {
+		assay_buf_reset(out);
+		assert_int_equal(assay_probe_tcp_banner(&env, "127.0.0.1", port,
+		    NULL, 0, 1000, 0, out, why, sizeof(why)), 0);
+		if (strncmp(why, "connection reset after ", 23) != 0 &&
+		    strcmp(why, "connection closed with no data") != 0)
+			fail_msg("run %d: banner said \"%s\"", i, why);
+	}
+	assay_buf_free(out);
+	server_stop(s);
+}
+
 static void
 test_lua_binding(void **state)
 {
@@ -681,6 +735,7 @@ main(void)
 		cmocka_unit_test(test_udp_coap_server),
 		cmocka_unit_test(test_sweep_namespace),
 		cmocka_unit_test(test_sweep_budget),
+		cmocka_unit_test(test_accept_then_reset_is_open),
 		cmocka_unit_test(test_lua_binding),
 	};
 

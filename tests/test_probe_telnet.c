@@ -4,6 +4,12 @@
  */
 #include <setjmp.h>
 #include <signal.h>
+#include <pthread.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -286,6 +292,171 @@ test_refused_silent_reset(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * Echoing devices (tests/data/telnet_echo.sh): an echoed password with a
+ * "$" in its line is never a shell prompt, whether the device then waits
+ * or hangs up; a real prompt on its own line after the password counts,
+ * and the nonce command's output confirms it.  Each mode both behind
+ * socat (raw TCP) and behind busybox telnetd (a pty that echoes too).
+ */
+#define NOT_ACCEPTED	(-99)
+
+static void
+echo_case(const char *how, int port, const char *mode, const char *pass,
+    int want_outcome, const char *want_detail)
+{
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct assay_probe_env env = { b, NULL, NULL, 1500, 65536 };
+	struct assay_telnet *t;
+	char detail[256];
+	int outcome;
+
+	t = assay_probe_telnet_new(&env, "127.0.0.1", port, 1500, 0);
+	assert_int_equal(assay_probe_telnet_try(t, "admin", pass, &outcome,
+	    detail, sizeof(detail)), 0);
+	print_message("%s %s %s: %d \"%s\"\n", how, mode, pass, outcome,
+	    detail);
+	if ((want_outcome == NOT_ACCEPTED ? outcome == ASSAY_AUTH_ACCEPTED :
+	    outcome != want_outcome) || (want_detail != NULL &&
+	    strstr(detail, want_detail) == NULL))
+		fail_msg("%s %s: outcome %d \"%s\", want %d \"%s\"", how, mode,
+		    outcome, detail, want_outcome, want_detail);
+	assay_probe_telnet_free(t);
+	assay_budget_free(b);
+}
+
+static void
+test_echoed_password(void **state)
+{
+	static const struct {
+		const char	*mode, *pass;
+		int		 outcome;
+		const char	*detail;
+	} cases[] = {
+		{ "echo-dollar", "s3cret", NOT_ACCEPTED, NULL },
+		{ "echo-close", "s3cret", NOT_ACCEPTED, NULL },
+		{ "shell", "s3cret", ASSAY_AUTH_ACCEPTED,
+		    "command output confirmed" },
+		{ "shell", "wrong", ASSAY_AUTH_REJECTED, "incorrect" },
+	};
+	struct server s = { 0, 0 };
+	char listen[96], exec[4200], prog[4096], port[16];
+	char *socat[] = { "socat", listen, exec, NULL };
+	char *telnetd[] = { "busybox", "telnetd", "-F", "-K", "-b",
+	    "127.0.0.1", "-p", port, "-f", "/dev/null", "-l", prog, NULL };
+	size_t i;
+
+	if (!tu_have("socat"))
+		skip();
+	snprintf(prog, sizeof(prog), "%s", tu_src("tests/data/telnet_echo.sh"));
+	snprintf(exec, sizeof(exec), "EXEC:sh %s", prog);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.port = tu_free_port();
+		snprintf(listen, sizeof(listen),
+		    "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", s.port);
+		assert_int_equal(spawn(&s, socat, cases[i].mode, "admin",
+		    "s3cret"), 0);
+		echo_case("socat", s.port, cases[i].mode, cases[i].pass,
+		    cases[i].outcome, cases[i].detail);
+		stop(&s);
+	}
+	if (!tu_have("busybox"))
+		return;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.port = tu_free_port();
+		snprintf(port, sizeof(port), "%d", s.port);
+		assert_int_equal(spawn(&s, telnetd, cases[i].mode, "admin",
+		    "s3cret"), 0);
+		echo_case("telnetd", s.port, cases[i].mode, cases[i].pass,
+		    cases[i].outcome, cases[i].detail);
+		stop(&s);
+	}
+}
+
+/* A device that answers the password with 1 MiB of near-rejections. */
+struct hostile {
+	int		lfd, port;
+	pthread_t	th;
+};
+
+static int
+read_line(int fd)
+{
+	char c;
+
+	do {
+		if (read(fd, &c, 1) != 1)
+			return -1;
+	} while (c != '\n');
+	return 0;
+}
+
+static void *
+hostile_serve(void *arg)
+{
+	struct hostile *h = arg;
+	char chunk[64];
+	size_t i, sent = 0;
+	int fd, one = 1;
+
+	if ((fd = accept(h->lfd, NULL, NULL)) < 0)
+		return NULL;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (i = 0; i < sizeof(chunk); i += 8)
+		memcpy(chunk + i, "InCorRec", 8);
+	if (write(fd, "login: ", 7) != 7 || read_line(fd) != 0 ||
+	    write(fd, "Password: ", 10) != 10 || read_line(fd) != 0)
+		goto out;
+	while (sent < 1024 * 1024 && write(fd, chunk, sizeof(chunk)) > 0)
+		sent += sizeof(chunk);
+out:
+	close(fd);
+	return NULL;
+}
+
+/*
+ * 1 MiB of repeated partial matches of the rejection words after the
+ * password, without a line break: the login check must scan each byte a
+ * bounded number of times (no rescans of the screen per read).  The
+ * probe's own CPU time is measured, not the server's.
+ */
+static void
+test_hostile_text_is_linear(void **state)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 5000, 4 << 20 };
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	struct hostile h;
+	struct assay_telnet *t;
+	struct timespec a, b;
+	char detail[256];
+	long long ms;
+	int outcome;
+
+	h.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(h.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(h.lfd, 4), 0);
+	getsockname(h.lfd, (struct sockaddr *)&sa, &sl);
+	h.port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&h.th, NULL, hostile_serve, &h), 0);
+	t = assay_probe_telnet_new(&env, "127.0.0.1", h.port, 5000, 4 << 20);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	assert_int_equal(assay_probe_telnet_try(t, "admin", "admin", &outcome,
+	    detail, sizeof(detail)), 0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	print_message("1 MiB of near-rejections: %lld ms CPU, %d \"%s\"\n", ms,
+	    outcome, detail);
+	assert_int_not_equal(outcome, ASSAY_AUTH_ACCEPTED);
+	assert_true(ms < 1000);
+	assay_probe_telnet_free(t);
+	pthread_join(h.th, NULL);
+	close(h.lfd);
+}
+
 static void
 test_lua(void **state)
 {
@@ -306,8 +477,8 @@ test_lua(void **state)
 	assay_probe_telnet_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(code, sizeof(code),
-	    "local ok, d = net.telnet_login('127.0.0.1', %d, 'admin', '4321')\n"
-	    "assert(ok == true, d)\n"
+	    "local ok, d, o = net.telnet_login('127.0.0.1', %d, 'admin', '4321')\n"
+	    "assert(ok == true and o == 'accepted', d)\n"
 	    "ok, d = net.telnet_login('127.0.0.1', %d, 'admin', 'nope')\n"
 	    "assert(ok == false and d:find('incorrect'), d)\n"
 	    "ok, d = net.telnet_login('127.0.0.1', %d, 'a', 'b', {timeout_ms=500})\n"
@@ -331,6 +502,8 @@ main(void)
 		cmocka_unit_test_teardown(test_endless_banner, teardown),
 		cmocka_unit_test_teardown(test_refused_silent_reset, teardown),
 		cmocka_unit_test_teardown(test_lua, teardown),
+		cmocka_unit_test_teardown(test_echoed_password, teardown),
+		cmocka_unit_test_teardown(test_hostile_text_is_linear, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -35,7 +35,7 @@
 
 static char *dir;	/* certificate and configs */
 
-enum behaviour { B_RESET, B_SILENT, B_GARBAGE };
+enum behaviour { B_RESET, B_SILENT, B_GARBAGE, B_3DES_ONLY };
 
 struct server {
 	enum behaviour	 how;
@@ -43,6 +43,86 @@ struct server {
 	volatile int	 stop;
 	pthread_t	 th;
 };
+
+/* Reads one whole TLS record into buf.  Its length, or 0. */
+static size_t
+read_record(int fd, unsigned char *buf, size_t cap)
+{
+	size_t got = 0, want = 5;
+	ssize_t n;
+
+	while (got < want) {
+		if ((n = read(fd, buf + got, want - got)) <= 0)
+			return 0;
+		got += (size_t)n;
+		if (got == 5) {
+			want = 5 + ((size_t)buf[3] << 8 | buf[4]);
+			if (want > cap)
+				return 0;
+		}
+	}
+	return got;
+}
+
+/*
+ * A minimal TLS server that speaks TLS 1.0-1.2 with one suite only,
+ * TLS_RSA_WITH_3DES_EDE_CBC_SHA (0x000a), which OpenSSL 3 cannot offer:
+ * a ClientHello listing it gets a ServerHello choosing it, anything else
+ * a handshake_failure alert, a version below TLS 1.0 protocol_version.
+ * Like a legacy device, it stops after the ServerHello.
+ */
+static void
+serve_3des(int fd)
+{
+	unsigned char in[16384], out[128];
+	size_t n, off, sid, slen, i, o = 0;
+	unsigned int cv;
+	int found = 0;
+
+	if ((n = read_record(fd, in, sizeof(in))) < 5 + 4 + 2 + 32 + 1 ||
+	    in[0] != 22 || in[5] != 1)
+		return;
+	cv = (unsigned int)in[9] << 8 | in[10];
+	off = 43;
+	sid = in[off];
+	off += 1 + sid;
+	if (off + 2 > n)
+		return;
+	slen = (size_t)in[off] << 8 | in[off + 1];
+	off += 2;
+	for (i = 0; i + 1 < slen && off + i + 1 < n; i += 2)
+		if (in[off + i] == 0x00 && in[off + i + 1] == 0x0a)
+			found = 1;
+	if (cv < 0x0301 || !found) {
+		unsigned char alert[7] = { 21, 3, 1, 0, 2, 2,
+		    cv < 0x0301 ? 70 : 40 };
+
+		if (write(fd, alert, sizeof(alert)) < 0)
+			return;
+		return;
+	}
+	if (cv > 0x0303)
+		cv = 0x0303;
+	out[o++] = 22;
+	out[o++] = 3;
+	out[o++] = 1;
+	out[o++] = 0;
+	out[o++] = 4 + 2 + 32 + 1 + 2 + 1;
+	out[o++] = 2;
+	out[o++] = 0;
+	out[o++] = 0;
+	out[o++] = 2 + 32 + 1 + 2 + 1;
+	out[o++] = (unsigned char)(cv >> 8);
+	out[o++] = (unsigned char)cv;
+	for (i = 0; i < 32; i++)
+		out[o++] = (unsigned char)(i * 13);
+	out[o++] = 0;		/* session id */
+	out[o++] = 0x00;
+	out[o++] = 0x0a;	/* TLS_RSA_WITH_3DES_EDE_CBC_SHA */
+	out[o++] = 0;		/* null compression */
+	if (write(fd, out, o) < 0)
+		return;
+}
 
 static void *
 serve(void *arg)
@@ -67,6 +147,9 @@ serve(void *arg)
 		case B_GARBAGE:
 			if (write(fd, "SSH-2.0-OpenSSH_9.2\r\n", 21) < 0)
 				break;
+			break;
+		case B_3DES_ONLY:
+			serve_3des(fd);
 			break;
 		}
 		close(fd);
@@ -485,6 +568,176 @@ test_lua_binding(void **state)
 	kill_wait(pid);
 }
 
+/*
+ * A server that accepts TLS 1.0-1.2 with 3DES only: OpenSSL's hellos are
+ * all refused, but the versions are accepted (a hand-built hello offering
+ * the legacy suites gets a ServerHello), the suite is named, SSLv3 and
+ * TLS 1.3 are refused.  Before, TLS 1.0-1.2 were reported refused and a
+ * legacy-only device passed.
+ */
+static void
+test_enumerate_legacy_only(void **state)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 3000, 65536 };
+	struct assay_tls_scan *sc = NULL;
+	struct server *s = server_start(B_3DES_ONLY);
+	char why[ASSAY_PROBE_REASON_MAX], script[2048];
+	lua_State *L;
+	int v;
+
+	assert_int_equal(assay_probe_tls_enumerate(&env, "127.0.0.1", s->port,
+	    NULL, 2000, 1, &sc, why, sizeof(why)), 0);
+	assert_non_null(sc);
+	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_1_2; v++) {
+		print_message("%s: %d %s\n", assay_tls_version_name(v),
+		    assay_tls_scan_version(sc, v),
+		    assay_tls_scan_version_note(sc, v));
+		assert_int_equal(assay_tls_scan_version(sc, v),
+		    ASSAY_TLS_ACCEPTED);
+		assert_int_equal(assay_tls_scan_version_legacy(sc, v), 1);
+		assert_non_null(strstr(assay_tls_scan_version_note(sc, v),
+		    "DES-CBC3-SHA"));
+		assert_int_equal(assay_tls_scan_ncipher(sc, v), 1);
+		assert_true(has_cipher(sc, v, "DES-CBC3-SHA"));
+	}
+	assert_int_equal(assay_tls_scan_version(sc, ASSAY_TLS_SSL3),
+	    ASSAY_TLS_REJECTED);
+	assert_int_equal(assay_tls_scan_version(sc, ASSAY_TLS_1_3),
+	    ASSAY_TLS_REJECTED);
+	assay_tls_scan_free(sc);
+
+	L = luaL_newstate();
+	luaL_openlibs(L);
+	assay_probe_env_set(L, &env);
+	lua_newtable(L);
+	assay_probe_tls_lua_register(L);
+	lua_setglobal(L, "net");
+	snprintf(script, sizeof(script),
+	    "local e = assert(net.tls_enumerate('127.0.0.1', %d))\n"
+	    "assert(e.versions.TLSv1 == true and e.versions['TLSv1.2'] == true)\n"
+	    "assert(e.version_state.TLSv1 == 'accepted')\n"
+	    "assert(e.version_state['TLSv1.3'] == 'refused')\n"
+	    "assert(e.version_state.SSLv3 == 'refused')\n"
+	    "assert(e.version_reason.TLSv1:find('hand%%-built'))\n"
+	    "assert(e.ciphers['TLSv1.1'][1] == 'DES-CBC3-SHA')\n"
+	    "return 'ok'\n", s->port);
+	if (luaL_dostring(L, script) != LUA_OK)
+		fail_msg("lua: %s", lua_tostring(L, -1));
+	lua_close(L);
+	server_stop(s);
+}
+
+/*
+ * Silent to everything: every handshake times out.  Versions are never
+ * "refused": enumeration says nil, "timeout: ..." (no version answered);
+ * the C scan is not produced at all.
+ */
+static void
+test_enumerate_all_timeouts(void **state)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 3000, 65536 };
+	struct assay_tls_scan *sc = NULL;
+	struct server *s = server_start(B_SILENT);
+	char why[ASSAY_PROBE_REASON_MAX];
+
+	assert_int_equal(assay_probe_tls_enumerate(&env, "127.0.0.1", s->port,
+	    NULL, 500, 1, &sc, why, sizeof(why)), 0);
+	assert_null(sc);
+	assert_true(strncmp(why, "timeout", 7) == 0);
+	server_stop(s);
+}
+
+/*
+ * A server with both an RSA and an ECDSA certificate (openssl s_server
+ * -cert/-dcert) shows both: one handshake per signature-algorithm family.
+ * Before, only the certificate of the default handshake was reported.
+ */
+static void
+test_rsa_and_ecdsa_certificates(void **state)
+{
+	struct assay_probe_env env = { NULL, NULL, NULL, 5000, 65536 };
+	struct assay_tls_certs *certs = NULL;
+	const struct assay_tls_info *ci;
+	char why[ASSAY_PROBE_REASON_MAX], acc[64], cert[512], key[512];
+	char dcert[512], dkey[512], cmd[1024], script[2048];
+	int port, rsa = 0, ec = 0;
+	size_t i;
+	lua_State *L;
+	pid_t pid;
+
+	if (dir == NULL)
+		skip();
+	snprintf(cmd, sizeof(cmd), "cd '%s' && openssl req -x509 -newkey ec "
+	    "-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout eckey.pem "
+	    "-out eccert.pem -days 30 -subj /CN=device.example >/dev/null 2>&1",
+	    dir);
+	assert_int_equal(tu_run(cmd, NULL), 0);
+	port = tu_free_port();
+	snprintf(acc, sizeof(acc), "127.0.0.1:%d", port);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(dcert, sizeof(dcert), "%s/eccert.pem", dir);
+	snprintf(dkey, sizeof(dkey), "%s/eckey.pem", dir);
+	if ((pid = fork()) == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(126);
+		execlp("openssl", "openssl", "s_server", "-quiet", "-www",
+		    "-accept", acc, "-cert", cert, "-key", key, "-dcert", dcert,
+		    "-dkey", dkey, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(tu_wait_tcp("127.0.0.1", port, 10000), 0);
+
+	assert_int_equal(assay_probe_tls_certificates(&env, "127.0.0.1", port,
+	    NULL, NULL, ASSAY_TLS_ANY, 3000, 0, &certs, why, sizeof(why)), 0);
+	assert_non_null(certs);
+	assert_int_equal(assay_tls_certs_count(certs), 2);
+	for (i = 0; i < assay_tls_certs_count(certs); i++) {
+		ci = assay_tls_certs_info(certs, i);
+		print_message("%s: %s %d %s\n", assay_tls_certs_family(certs, i),
+		    assay_tls_info_cert_key_type(ci, 0),
+		    assay_tls_info_cert_key_bits(ci, 0),
+		    assay_tls_info_cert_sha256(ci, 0));
+		if (strcmp(assay_tls_info_cert_key_type(ci, 0), "RSA") == 0 &&
+		    assay_tls_info_cert_key_bits(ci, 0) == 2048)
+			rsa++;
+		if (strcmp(assay_tls_info_cert_key_type(ci, 0), "EC") == 0 &&
+		    assay_tls_info_cert_key_bits(ci, 0) == 256)
+			ec++;
+	}
+	assert_int_equal(rsa, 1);
+	assert_int_equal(ec, 1);
+	assay_tls_certs_free(certs);
+
+	L = luaL_newstate();
+	luaL_openlibs(L);
+	assay_probe_env_set(L, &env);
+	lua_newtable(L);
+	assay_probe_tls_lua_register(L);
+	lua_setglobal(L, "net");
+	snprintf(script, sizeof(script),
+	    "local h = assert(net.tls_handshake('127.0.0.1', %d))\n"
+	    "assert(#h.certificates == 2, #h.certificates)\n"
+	    "local seen = {}\n"
+	    "for _, c in ipairs(h.certificates) do\n"
+	    "  seen[c.family .. ' ' .. c.key_type .. ' ' .. c.key_bits] = true\n"
+	    "  assert(#c.sha256 == 64 and c.chain[1].sha256 == c.sha256)\n"
+	    "end\n"
+	    "assert(seen['RSA RSA 2048'] and seen['ECDSA EC 256'])\n"
+	    "assert(h.certificates_failed.DSA)\n"
+	    "local h2 = assert(net.tls_handshake('127.0.0.1', %d, "
+	    "  {version = 'TLSv1.2'}))\n"
+	    "assert(#h2.certificates == 2)\n"
+	    "local h3 = assert(net.tls_handshake('127.0.0.1', %d, "
+	    "  {certificates = false}))\n"
+	    "assert(h3.certificates == nil)\n"
+	    "return 'ok'\n", port, port, port);
+	if (luaL_dostring(L, script) != LUA_OK)
+		fail_msg("lua: %s", lua_tostring(L, -1));
+	lua_close(L);
+	kill_wait(pid);
+}
+
 int
 main(void)
 {
@@ -493,6 +746,9 @@ main(void)
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_enumerate_lighttpd),
 		cmocka_unit_test(test_lua_binding),
+		cmocka_unit_test(test_enumerate_legacy_only),
+		cmocka_unit_test(test_enumerate_all_timeouts),
+		cmocka_unit_test(test_rsa_and_ecdsa_certificates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -31,8 +31,17 @@ static const char report_xml[] =
     "<report xmlns=\"urn:assay:report:1\" version=\"1\" id=\"rpt-42\">"
     "<device><manufacturer>Acme</manufacturer><model>Cam 1</model>"
     "<hardware-version/><firmware-version>1.2.3</firmware-version></device>"
-    "<summary verdict=\"FAIL\" pass=\"3\" fail=\"1\" inconclusive=\"2\" "
-    "not-applicable=\"10\" error=\"0\"/></report>\n";
+    "<decision-rule id=\"assay-decision-rule-1\">rule</decision-rule>"
+    "<scope kind=\"partial\" only=\"5.1-1 5.3-2\" provisions-in-scope=\"30\" "
+    "provisions-not-in-scope=\"38\">partial</scope>"
+    "<summary result=\"FAIL\" scope=\"partial\" applicable=\"20\" "
+    "assessed=\"18\" failed=\"1\" not-in-scope=\"38\" "
+    "test-case-verdict=\"ERROR\" pass=\"3\" fail=\"1\" inconclusive=\"2\" "
+    "not-applicable=\"10\" not-fulfilled=\"0\" error=\"1\" none=\"0\">"
+    "<provisions pass=\"17\" fail=\"1\" inconclusive=\"1\" "
+    "not-applicable=\"6\" not-fulfilled=\"4\" error=\"1\" none=\"0\"/>"
+    "<result-text>FAIL \xe2\x80\x94 assessed 18 of 20 applicable provisions; "
+    "1 failed</result-text></summary></report>\n";
 
 /* Every file of the fake report, relative to the report directory. */
 static const char *const report_files[] = {
@@ -259,7 +268,16 @@ roundtrip(enum assay_sign_keytype type, const char *cn, const char *alg)
 	assert_string_equal(assay_verify_report_field(v, "model"), "Cam 1");
 	assert_string_equal(assay_verify_report_field(v, "firmware-version"), "1.2.3");
 	assert_null(assay_verify_report_field(v, "hardware-version"));
-	assert_string_equal(assay_verify_report_field(v, "verdict"), "FAIL");
+	assert_string_equal(assay_verify_report_field(v, "result"), "FAIL");
+	assert_string_equal(assay_verify_report_field(v, "scope"), "partial");
+	assert_string_equal(assay_verify_report_field(v, "scope-only"),
+	    "5.1-1 5.3-2");
+	assert_string_equal(assay_verify_report_field(v, "not-fulfilled"), "4");
+	assert_string_equal(assay_verify_report_field(v, "decision-rule"),
+	    "assay-decision-rule-1");
+	assert_string_equal(assay_verify_report_field(v, "test-case-verdict"),
+	    "ERROR");
+	assert_null(assay_verify_report_field(v, "verdict"));
 	assert_string_equal(assay_verify_report_field(v, "not-applicable"), "10");
 	assay_verify_free(v);
 
@@ -903,7 +921,12 @@ test_cli(void **state)
 	assert_non_null(strstr(out, "evidence/tc-5.3-2/banner.txt: content differs"));
 	assert_non_null(strstr(out, "NOT VERIFIED"));
 	assert_non_null(strstr(out, "device:    Acme Cam 1"));
-	assert_non_null(strstr(out, "summary:   FAIL (pass 3, fail 1"));
+	assert_non_null(strstr(out, "result:    FAIL \xe2\x80\x94 assessed 18 of 20 "
+	    "applicable provisions; 1 failed"));
+	assert_non_null(strstr(out, "scope:     partial: --only 5.1-1 5.3-2"));
+	assert_non_null(strstr(out, "20 applicable, 18 assessed, 1 failed, "
+	    "4 NOT FULFILLED, 38 not in scope"));
+	assert_non_null(strstr(out, "test cases: worst ERROR (pass 3, fail 1"));
 	free(out);
 	free(cmd);
 	cmd = xasprintf("%s verify %s --format json", A, rep);

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "error.h"
@@ -82,15 +83,99 @@ test_names_round_trip(void **state)
 }
 
 static void
+test_not_fulfilled(void **state)
+{
+	enum assay_verdict v;
+
+	(void)state;
+	/* Its own value, never merged into NOT APPLICABLE, outside the order. */
+	assert_string_equal(assay_verdict_name(ASSAY_VERDICT_NOT_FULFILLED),
+	    "NOT FULFILLED");
+	assert_string_equal(assay_verdict_key(ASSAY_VERDICT_NOT_FULFILLED),
+	    "not_fulfilled");
+	assert_int_equal(assay_verdict_parse("not fulfilled", &v), 0);
+	assert_int_equal(v, ASSAY_VERDICT_NOT_FULFILLED);
+	assert_int_equal(assay_verdict_combine(ASSAY_VERDICT_NOT_FULFILLED, P),
+	    P);
+	assert_int_equal(assay_verdict_combine(N, ASSAY_VERDICT_NOT_FULFILLED),
+	    N);
+}
+
+/* A complete run where every applicable provision passed. */
+static struct assay_tally
+all_pass(void)
+{
+	struct assay_tally t;
+
+	memset(&t, 0, sizeof(t));
+	t.applicable = t.assessed = t.pass = 20;
+	t.not_fulfilled = 25;
+	t.not_applicable = 23;
+	t.complete = 1;
+	t.pass_4_1 = 1;
+	return t;
+}
+
+static void
+test_overall_decision_rule(void **state)
+{
+	struct assay_tally t;
+
+	(void)state;
+	t = all_pass();
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_PASS);
+	/* A FAIL (also one the ICS declares) is FAIL, even beside an ERROR. */
+	t = all_pass();
+	t.fail = 1;
+	t.pass = 19;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_FAIL);
+	t.error = 1;
+	t.assessed = 18;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_FAIL);
+	t.partial = 1;
+	t.complete = 0;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_FAIL);
+	/* Anything not assessed, undecided or out of scope: INCOMPLETE. */
+	t = all_pass();
+	t.not_assessed = 1;
+	t.assessed = t.pass = 19;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_INCOMPLETE);
+	t = all_pass();
+	t.inconclusive = 1;
+	t.assessed = t.pass = 19;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_INCOMPLETE);
+	t = all_pass();
+	t.error = 1;
+	t.assessed = t.pass = 19;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_INCOMPLETE);
+	t = all_pass();
+	t.partial = 1;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_INCOMPLETE);
+	t = all_pass();
+	t.complete = 0;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_INCOMPLETE);
+	t = all_pass();
+	t.pass_4_1 = 0;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_INCOMPLETE);
+	/* Nothing applicable is nothing assessed. */
+	memset(&t, 0, sizeof(t));
+	t.complete = 1;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_INCOMPLETE);
+	/* NOT FULFILLED alone changes nothing. */
+	t = all_pass();
+	t.not_fulfilled = 60;
+	assert_int_equal(assay_overall_decide(&t), ASSAY_OVERALL_PASS);
+}
+
+static void
 test_exit_codes(void **state)
 {
 	(void)state;
-	assert_int_equal(assay_verdict_exit_code(P), 0);
-	assert_int_equal(assay_verdict_exit_code(NA), 0);
-	assert_int_equal(assay_verdict_exit_code(F), 1);
-	assert_int_equal(assay_verdict_exit_code(I), 3);
-	assert_int_equal(assay_verdict_exit_code(E), 3);
-	assert_int_equal(assay_verdict_exit_code(N), 3);
+	assert_int_equal(assay_overall_exit_code(ASSAY_OVERALL_PASS), 0);
+	assert_int_equal(assay_overall_exit_code(ASSAY_OVERALL_FAIL), 1);
+	assert_int_equal(assay_overall_exit_code(ASSAY_OVERALL_INCOMPLETE), 3);
+	assert_string_equal(assay_overall_name(ASSAY_OVERALL_INCOMPLETE),
+	    "INCOMPLETE");
 }
 
 int
@@ -101,6 +186,8 @@ main(void)
 		cmocka_unit_test(test_not_applicable_is_skipped),
 		cmocka_unit_test(test_never_improves),
 		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_not_fulfilled),
+		cmocka_unit_test(test_overall_decision_rule),
 		cmocka_unit_test(test_exit_codes),
 	};
 

@@ -118,9 +118,15 @@ function lib.probe(name)
   return f
 end
 
--- The device's first address (IXIT device-under-test/address).
+-- The device's first address (lab set-up file, <address>).
 function lib.host()
-  return assay.ixit.addresses[1]
+  return assay.setup.addresses[1]
+end
+
+-- The lab's credentials (lab set-up file): {id, service, username,
+-- password, origin}.
+function lib.credentials()
+  return assay.setup.credentials
 end
 
 -- Declared TCP/UDP ports: set[transport][port] = service.

@@ -1,11 +1,14 @@
 /*
- * forms.c - the ICS and IXIT forms of the reference device, following
- * ics/README.md and ixit/README.md.  Written after the servers answer, so
- * the IXIT carries the ports really bound.
+ * forms.c - the ICS and IXIT (version 2, with facts) of the reference
+ * device, following ics/README.md, ixit/README.md and docs/facts.md, and
+ * the lab set-up file a lab would write for it (setup/README.md).
+ * Written after the servers answer, so the IXIT carries the ports really
+ * bound.
  *
- * The conforming persona declares what it does.  The weak persona's
- * manufacturer overclaims in its ICS (see docs/refdevice.md for which
- * claims are false) and leaves its debug port out of the IXIT.
+ * The conforming persona declares what it does, facts included.  The weak
+ * persona's manufacturer overclaims in its ICS and in a few facts (see
+ * docs/refdevice.md for which claims are false) and leaves its debug port
+ * out of the IXIT; its other facts say what it really does.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,11 +93,18 @@ finish(struct xw *w, const struct refdevice *rd, const char *name)
 
 /* ---- ICS --------------------------------------------------------------- */
 
-/* Conditions 1..13 (EN 303 645 Table B.1): holds for conforming, weak. */
+/*
+ * Conditions 1..13 (EN 303 645 Table B.1): holds for conforming, weak.
+ * 1 "Passwords are used." 2 "Pre-installed passwords are used.": both
+ * personas ship passwords set at the factory (the weak one the same on
+ * every unit).  4/5 constrained or not, 8 users authenticate, 9 automatic
+ * updates, 11 updates over the network, 12 an update mechanism, 13 a
+ * physically accessible debug interface.
+ */
 static const int cond_holds[2][13] = {
 	/* 1  2  3  4  5  6  7  8  9 10 11 12 13 */
 	{  1, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0 },
-	{  1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0 },
+	{  1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0 },
 };
 
 struct provision {
@@ -110,8 +120,8 @@ static const struct provision provisions[] = {
     "Justifications are given below." } },
 { "5.1-1", { "Y", "Y" }, { "Each device gets random per-device passwords (20 characters from /dev/urandom) for web, SSH and MQTT at first start.",
     "The admin password can be changed in the web UI." } },
-{ "5.1-2", { "Y", "N/A" }, { "Passwords are drawn uniformly from a 56-symbol alphabet (about 116 bits); no link to serial, MAC or SSID.",
-    "No pre-installed per-device passwords: the device ships with a factory account." } },
+{ "5.1-2", { "Y", "N" }, { "Passwords are drawn uniformly from a 56-symbol alphabet (about 116 bits); no link to serial, MAC or SSID.",
+    "The factory account has the same password on every unit." } },
 { "5.1-3", { "Y", "Y" }, { "Web and MQTT logins only over TLS 1.2+; SSH-2 with public-key or password; passwords stored as SHA-512 crypt or PBKDF2 hashes.",
     "HTTP basic authentication." } },
 { "5.1-4", { "Y", "Y" }, { "Settings page of the web UI changes the admin password; documented in the setup guide.",
@@ -335,6 +345,27 @@ field(struct xw *w, const char *name, const char *fmt, ...)
 	raw(w, "</field>\n");
 }
 
+/* The entry's typed facts (docs/facts.md); must come first in the entry. */
+static void
+facts(struct xw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+facts(struct xw *w, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	raw(w, "        <facts ");
+	if (w->err != 0)
+		return;
+	va_start(ap, fmt);
+	r = assay_buf_vprintf(w->b, fmt, ap);
+	va_end(ap);
+	if (r != 0)
+		w->err = r;
+	raw(w, "/>\n");
+}
+
 static void
 ref_service(struct xw *w, const char *service)
 {
@@ -370,13 +401,23 @@ static void
 credential(struct xw *w, const char *id, const char *svc, const char *user,
     const char *pass)
 {
-	raw(w, "    <credential id=\"%s\" service=\"%s\">\n"
+	/* Read off the label or the documentation: the manufacturer's value. */
+	raw(w, "    <credential id=\"%s\" service=\"%s\" origin=\"pre-installed\">\n"
 	    "      <username>", id, svc);
 	esc(w, user);
 	raw(w, "</username>\n      <password>");
 	esc(w, pass);
 	raw(w, "</password>\n    </credential>\n");
 }
+
+#define TLS_CONF_FACTS "security=\"tls\" tls-versions=\"TLSv1.2 TLSv1.3\" " \
+	"tls-suites=\"TLS_AES_256_GCM_SHA384 TLS_AES_128_GCM_SHA256 " \
+	"TLS_CHACHA20_POLY1305_SHA256 ECDHE-ECDSA-AES128-GCM-SHA256 " \
+	"ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305\""
+#define CONF_PASSWORD "factor=\"password\" network=\"true\" " \
+	"password-set-by=\"pre-installed-unique\" " \
+	"password-generation=\"csprng\" password-length=\"20\" " \
+	"password-alphabet=\"56\" user-must-change=\"false\""
 
 #define TLS_CONF_SUITES "TLS 1.2 and 1.3 only. TLS 1.3: " \
 	"TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, " \
@@ -396,6 +437,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "1-AuthMech");
 	entry(w, "auth-web");
+	facts(w, CONF_PASSWORD " user-auth=\"true\" change-supported=\"true\" "
+	    "password-storage=\"slow-hash\" channel-security=\"tls\" "
+	    "brute-force=\"entropy\"");
 	field(w, "Description", "Owner login to the web UI settings and the "
 	    "local API (/admin/, /api/); user authentication over the network "
 	    "interface; one admin role");
@@ -414,6 +458,10 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry_end(w);
 	if (ssh) {
 		entry(w, "auth-ssh");
+		/* Nothing lets the user change the SSH password: say so. */
+		facts(w, CONF_PASSWORD " user-auth=\"true\" "
+		    "change-supported=\"false\" password-storage=\"slow-hash\" "
+		    "channel-security=\"ssh\" brute-force=\"entropy\"");
 		field(w, "Description", "Maintenance login over SSH to the "
 		    "restricted device shell; user authentication over the "
 		    "network interface");
@@ -432,6 +480,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 		entry_end(w);
 	}
 	entry(w, "auth-mqtt");
+	facts(w, CONF_PASSWORD " user-auth=\"false\" change-supported=\"false\" "
+	    "password-storage=\"slow-hash\" channel-security=\"tls\" "
+	    "brute-force=\"entropy\"");
 	field(w, "Description", "Machine authentication of MQTT clients (the "
 	    "companion app) to the broker");
 	field(w, "Authentication Factor", "pre-installed per-device password "
@@ -450,6 +501,10 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "2-UserInfo");
 	entry(w, "userinfo");
+	facts(w, "vdp-url=\"%s/vulnerability-disclosure.html\" "
+	    "support-period-url=\"%s/support-period.html\" "
+	    "support-period-end=\"2030-12-31\" "
+	    "change-doc-url=\"%s/setup-guide.html\"", web, web, web);
 	field(w, "Publication of Vulnerability Disclosure Policy",
 	    "%s/vulnerability-disclosure.html", web);
 	field(w, "Documentation of Change Mechanisms", "%s/setup-guide.html "
@@ -529,6 +584,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "7-UpdMech");
 	entry(w, "upd-ota");
+	facts(w, "network=\"true\" authenticity=\"signature\" "
+	    "integrity=\"signature\" automatic=\"true\" check-interval-h=\"24\"");
 	field(w, "Description", "Network update: the device fetches "
 	    "%s/update/manifest.json, downloads the image it names and "
 	    "installs it after verification", web);
@@ -560,6 +617,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "10-SecParam");
 	entry(w, "sp-tls-key");
+	facts(w, "type=\"critical\" hard-coded=\"false\" "
+	    "unique-per-device=\"true\"");
 	field(w, "Description", "TLS server private key for web and MQTT");
 	field(w, "Type", "critical security parameter");
 	field(w, "Security Guarantees", "confidentiality and integrity");
@@ -572,6 +631,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "Communication Mechanisms", "never transmitted");
 	entry_end(w);
 	entry(w, "sp-update-key");
+	facts(w, "type=\"public\" hard-coded=\"true\" "
+	    "unique-per-device=\"false\"");
 	field(w, "Description", "Ed25519 public key that verifies firmware "
 	    "updates");
 	field(w, "Type", "public security parameter");
@@ -585,6 +646,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "11-ComMech", "com-web");
 	entry_end(w);
 	entry(w, "sp-passwords");
+	facts(w, "type=\"critical\" hard-coded=\"false\" "
+	    "unique-per-device=\"true\"");
 	field(w, "Description", "per-device passwords for web, SSH and MQTT");
 	field(w, "Type", "critical security parameter");
 	field(w, "Security Guarantees", "confidentiality");
@@ -601,6 +664,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "11-ComMech");
 	entry(w, "com-web");
+	facts(w, "protocol=\"https\" " TLS_CONF_FACTS " remote=\"false\" "
+	    "guarantees=\"confidentiality integrity authenticity\" "
+	    "carries=\"credentials personal-data\"");
 	field(w, "Description", "HTTPS between the owner's browser or app and "
 	    "the device; local network");
 	field(w, "Security Guarantees", "confidentiality, integrity, server "
@@ -610,6 +676,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web");
 	entry_end(w);
 	entry(w, "com-http");
+	facts(w, "protocol=\"http\" security=\"none\" remote=\"false\" "
+	    "guarantees=\"\" carries=\"\"");
 	field(w, "Description", "plain HTTP: answers every request with a "
 	    "redirect to HTTPS, carries no data");
 	field(w, "Security Guarantees", "none (no data carried)");
@@ -618,6 +686,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web-http");
 	entry_end(w);
 	entry(w, "com-mqtt");
+	facts(w, "protocol=\"mqtt\" " TLS_CONF_FACTS " remote=\"false\" "
+	    "guarantees=\"confidentiality integrity authenticity\" "
+	    "carries=\"credentials personal-data\"");
 	field(w, "Description", "MQTT over TLS between the companion app and "
 	    "the device's broker; local network");
 	field(w, "Security Guarantees", "confidentiality, integrity, server "
@@ -629,6 +700,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry_end(w);
 	if (ssh) {
 		entry(w, "com-ssh");
+		facts(w, "protocol=\"ssh\" security=\"ssh\" remote=\"false\" "
+		    "guarantees=\"confidentiality integrity authenticity\" "
+		    "carries=\"credentials\"");
 		field(w, "Description", "SSH-2 maintenance channel; local "
 		    "network");
 		field(w, "Security Guarantees", "confidentiality, integrity, "
@@ -657,6 +731,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "13-SoftServ");
 	entry(w, "ss-web");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"true\"");
 	field(w, "Description", "web UI and local API; reachable over the "
 	    "network in the initialized state");
 	field(w, "Authentication Mechanism", "auth-web");
@@ -668,6 +744,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web-http");
 	entry_end(w);
 	entry(w, "ss-mqtt");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"false\"");
 	field(w, "Description", "event broker for the companion app");
 	field(w, "Authentication Mechanism", "auth-mqtt");
 	field(w, "Allows Configuration", "no");
@@ -678,6 +756,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry_end(w);
 	if (ssh) {
 		entry(w, "ss-ssh");
+		facts(w, "status=\"enabled\" network=\"true\" "
+		    "allows-configuration=\"false\"");
 		field(w, "Description", "maintenance shell");
 		field(w, "Authentication Mechanism", "auth-ssh");
 		field(w, "Allows Configuration", "no: read-only commands");
@@ -701,6 +781,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "15-Intf");
 	entry(w, "intf-web");
+	facts(w, "kind=\"network\" status=\"enabled\" exposure=\"required\" "
+	    "debug=\"false\" discloses-security-relevant=\"true\"");
 	field(w, "Description", "network: HTTPS web UI, required");
 	field(w, "Status", "enabled");
 	field(w, "Disclosed Information", "model and firmware version "
@@ -711,6 +793,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web");
 	entry_end(w);
 	entry(w, "intf-web-http");
+	facts(w, "kind=\"network\" status=\"enabled\" exposure=\"required\" "
+	    "debug=\"false\" discloses-security-relevant=\"false\"");
 	field(w, "Description", "network: HTTP redirect to HTTPS, required for "
 	    "browsers typing the bare address");
 	field(w, "Status", "enabled");
@@ -720,6 +804,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web-http");
 	entry_end(w);
 	entry(w, "intf-mqtt");
+	facts(w, "kind=\"network\" status=\"enabled\" exposure=\"required\" "
+	    "debug=\"false\" discloses-security-relevant=\"false\"");
 	field(w, "Description", "network: MQTT over TLS, required");
 	field(w, "Status", "enabled");
 	field(w, "Disclosed Information", "none without login");
@@ -729,6 +815,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry_end(w);
 	if (ssh) {
 		entry(w, "intf-ssh");
+		facts(w, "kind=\"network\" status=\"enabled\" "
+		    "exposure=\"intermittent\" debug=\"false\" "
+		    "discloses-security-relevant=\"true\"");
 		field(w, "Description", "network: SSH maintenance, "
 		    "intermittently required");
 		field(w, "Status", "enabled");
@@ -739,6 +828,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 		entry_end(w);
 	}
 	entry(w, "intf-uart");
+	facts(w, "kind=\"physical\" status=\"permanently-disabled\" "
+	    "exposure=\"not-required\" debug=\"true\" "
+	    "discloses-security-relevant=\"false\"");
 	field(w, "Description", "physical: UART test pads on the board, not "
 	    "required");
 	field(w, "Status", "permanently disabled (no console in production "
@@ -779,6 +871,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "21-PersData");
 	entry(w, "pd-account");
+	facts(w, "sensitive=\"false\"");
 	field(w, "personal data item/description", "owner name and e-mail "
 	    "address");
 	field(w, "Sensitive", "no");
@@ -790,6 +883,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "11-ComMech", "com-web");
 	entry_end(w);
 	entry(w, "pd-images");
+	facts(w, "sensitive=\"true\"");
 	field(w, "personal data item/description", "motion-event thumbnails");
 	field(w, "Sensitive", "may show people");
 	field(w, "Communication Mechanisms", "com-web, com-mqtt");
@@ -826,6 +920,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "25-DelFunc");
 	entry(w, "del-device");
+	facts(w, "target=\"device\"");
 	field(w, "Description", "erase all user data on the device: POST "
 	    "%s/api/delete-user-data.cgi (admin login)", web);
 	field(w, "Target Type", "user data on the device");
@@ -886,6 +981,14 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	item_end(w);
 }
 
+/*
+ * The weak manufacturer claims, as in its ICS (5.6-2), that no interface
+ * discloses anything security-relevant; the banners say otherwise.
+ */
+#define WEAK_INTF "kind=\"network\" status=\"enabled\" " \
+	"exposure=\"required\" debug=\"false\" " \
+	"discloses-security-relevant=\"false\""
+
 static void
 ixit_weak(struct xw *w, const struct refdevice *rd)
 {
@@ -896,6 +999,14 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "1-AuthMech");
 	entry(w, "auth-web");
+	/* The lockout is claimed, not implemented: 5.1-5-2 must find out. */
+	facts(w, "factor=\"password\" user-auth=\"true\" network=\"true\" "
+	    "password-set-by=\"pre-installed-shared\" "
+	    "password-generation=\"fixed\" password-length=\"%zu\" "
+	    "user-must-change=\"false\" change-supported=\"true\" "
+	    "password-storage=\"plaintext\" channel-security=\"none\" "
+	    "brute-force=\"lockout\" brute-force-attempts=\"5\" "
+	    "brute-force-suspension-s=\"600\"", strlen(rd->web_pass));
 	field(w, "Description", "Web UI login (/admin/) for the owner");
 	field(w, "Authentication Factor", "factory default password");
 	field(w, "Password Generation Mechanism", "same factory account on "
@@ -909,6 +1020,12 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web-http");
 	entry_end(w);
 	entry(w, "auth-telnet");
+	facts(w, "factor=\"password\" user-auth=\"true\" network=\"true\" "
+	    "password-set-by=\"pre-installed-shared\" "
+	    "password-generation=\"fixed\" password-length=\"%zu\" "
+	    "user-must-change=\"false\" change-supported=\"false\" "
+	    "password-storage=\"plaintext\" channel-security=\"none\" "
+	    "brute-force=\"none\"", strlen(rd->telnet_pass));
 	field(w, "Description", "Telnet console login for support staff");
 	field(w, "Authentication Factor", "factory default password");
 	field(w, "Password Generation Mechanism", "fixed in firmware");
@@ -921,6 +1038,9 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "2-UserInfo");
 	entry(w, "userinfo");
+	/* Both pages are claimed and missing: 5.2-1-2 and 5.3-13-2 find out. */
+	facts(w, "vdp-url=\"%s/security-policy.html\" "
+	    "support-period-url=\"%s/support.html\"", http, http);
 	field(w, "Publication of Vulnerability Disclosure Policy",
 	    "%s/security-policy.html", http);
 	field(w, "Documentation of Change Mechanisms", "user manual (PDF) "
@@ -949,6 +1069,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "7-UpdMech");
 	entry(w, "upd-http");
+	facts(w, "network=\"true\" authenticity=\"none\" integrity=\"hash\" "
+	    "automatic=\"false\"");
 	field(w, "Description", "firmware download named by %s/update/"
 	    "manifest.json, installed from the web UI", http);
 	field(w, "Security Guarantees", "MD5 checksum");
@@ -967,6 +1089,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "10-SecParam");
 	entry(w, "sp-web-password");
+	facts(w, "type=\"critical\" hard-coded=\"true\" "
+	    "unique-per-device=\"false\"");
 	field(w, "Description", "factory admin password");
 	field(w, "Type", "critical security parameter");
 	field(w, "Protection Scheme", "plain text configuration file");
@@ -979,12 +1103,18 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "11-ComMech");
 	entry(w, "com-web-http");
+	facts(w, "protocol=\"http\" security=\"none\" remote=\"false\" "
+	    "guarantees=\"\" carries=\"credentials personal-data\"");
 	field(w, "Description", "HTTP web UI; local network");
 	field(w, "Security Guarantees", "none");
 	field(w, "Cryptographic Details", "none");
 	ref_service(w, "web-http");
 	entry_end(w);
 	entry(w, "com-web");
+	facts(w, "protocol=\"https\" security=\"tls\" "
+	    "tls-versions=\"TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3\" remote=\"false\" "
+	    "guarantees=\"confidentiality\" "
+	    "carries=\"credentials personal-data\"");
 	field(w, "Description", "HTTPS web UI; local network");
 	field(w, "Security Guarantees", "confidentiality");
 	field(w, "Cryptographic Details", "TLS 1.0 to 1.3, OpenSSL cipher "
@@ -993,18 +1123,24 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web");
 	entry_end(w);
 	entry(w, "com-telnet");
+	facts(w, "protocol=\"telnet\" security=\"none\" remote=\"false\" "
+	    "guarantees=\"\" carries=\"credentials\"");
 	field(w, "Description", "telnet console; local network");
 	field(w, "Security Guarantees", "none");
 	field(w, "Cryptographic Details", "none");
 	ref_service(w, "telnet");
 	entry_end(w);
 	entry(w, "com-mqtt");
+	facts(w, "protocol=\"mqtt\" security=\"none\" remote=\"false\" "
+	    "guarantees=\"\" carries=\"personal-data\"");
 	field(w, "Description", "MQTT event broker; local network");
 	field(w, "Security Guarantees", "none");
 	field(w, "Cryptographic Details", "none");
 	ref_service(w, "mqtt");
 	entry_end(w);
 	entry(w, "com-coap");
+	facts(w, "protocol=\"coap\" security=\"none\" remote=\"false\" "
+	    "guarantees=\"\" carries=\"other\"");
 	field(w, "Description", "CoAP resources for the app; UDP and TCP");
 	field(w, "Security Guarantees", "none");
 	field(w, "Cryptographic Details", "none (no DTLS)");
@@ -1017,6 +1153,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "13-SoftServ");
 	entry(w, "ss-web");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"true\"");
 	field(w, "Description", "web UI");
 	field(w, "Authentication Mechanism", "auth-web");
 	field(w, "Allows Configuration", "yes");
@@ -1026,6 +1164,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web-http");
 	entry_end(w);
 	entry(w, "ss-telnet");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"true\"");
 	field(w, "Description", "support console");
 	field(w, "Authentication Mechanism", "auth-telnet");
 	field(w, "Allows Configuration", "yes");
@@ -1035,6 +1175,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "telnet");
 	entry_end(w);
 	entry(w, "ss-mqtt");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"false\"");
 	field(w, "Description", "event broker");
 	field(w, "Authentication Mechanism", "none");
 	field(w, "Allows Configuration", "no");
@@ -1042,6 +1184,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "mqtt");
 	entry_end(w);
 	entry(w, "ss-coap");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"false\"");
 	field(w, "Description", "CoAP resources");
 	field(w, "Authentication Mechanism", "none");
 	field(w, "Allows Configuration", "no");
@@ -1055,6 +1199,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "15-Intf");
 	entry(w, "intf-web-http");
+	facts(w, WEAK_INTF);
 	field(w, "Description", "network: HTTP web UI");
 	field(w, "Status", "enabled");
 	field(w, "Disclosed Information", "model and firmware version");
@@ -1063,6 +1208,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web-http");
 	entry_end(w);
 	entry(w, "intf-web");
+	facts(w, WEAK_INTF);
 	field(w, "Description", "network: HTTPS web UI");
 	field(w, "Status", "enabled");
 	field(w, "Disclosed Information", "model and firmware version");
@@ -1071,6 +1217,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "web");
 	entry_end(w);
 	entry(w, "intf-telnet");
+	facts(w, WEAK_INTF);
 	field(w, "Description", "network: telnet console");
 	field(w, "Status", "enabled");
 	field(w, "Disclosed Information", "model and kernel version in the "
@@ -1080,6 +1227,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "telnet");
 	entry_end(w);
 	entry(w, "intf-mqtt");
+	facts(w, WEAK_INTF);
 	field(w, "Description", "network: MQTT broker");
 	field(w, "Status", "enabled");
 	field(w, "Disclosed Information", "camera events");
@@ -1088,6 +1236,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "mqtt");
 	entry_end(w);
 	entry(w, "intf-coap");
+	facts(w, WEAK_INTF);
 	field(w, "Description", "network: CoAP over UDP and TCP");
 	field(w, "Status", "enabled");
 	field(w, "Disclosed Information", "resource list (/.well-known/core)");
@@ -1106,6 +1255,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "21-PersData");
 	entry(w, "pd-account");
+	facts(w, "sensitive=\"false\"");
 	field(w, "personal data item/description", "owner name, e-mail, "
 	    "Wi-Fi password");
 	field(w, "Sensitive", "no");
@@ -1159,13 +1309,9 @@ write_ixit(const struct refdevice *rd)
 	if ((w.b = assay_buf_new(FORM_MAX)) == NULL)
 		return ASSAY_ERR_ALLOC;
 	raw(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<!-- written by assay-refdevice, %s persona; passwords are lab "
-	    "secrets -->\n"
-	    "<ixit xmlns=\"urn:assay:ixit:1\" version=\"1\">\n"
-	    "  <device-under-test>\n    <address>%s</address>\n"
-	    "    <budget max-connections=\"256\" max-rate=\"20000\"/>\n"
-	    "  </device-under-test>\n  <services>\n",
-	    weak ? "weak" : "conforming", rd->address);
+	    "<!-- written by assay-refdevice, %s persona -->\n"
+	    "<ixit xmlns=\"urn:assay:ixit:2\" version=\"2\">\n"
+	    "  <services>\n", weak ? "weak" : "conforming");
 	for (i = 0; i < rd->nservices; i++) {
 		s = &rd->services[i];
 		if (!s->declared)
@@ -1182,7 +1328,35 @@ write_ixit(const struct refdevice *rd)
 		}
 		raw(&w, "    </service>\n");
 	}
-	raw(&w, "  </services>\n  <credentials>\n");
+	raw(&w, "  </services>\n  <items>\n");
+	if (weak)
+		ixit_weak(&w, rd);
+	else
+		ixit_conforming(&w, rd);
+	raw(&w, "  </items>\n</ixit>\n");
+	r = finish(&w, rd, "ixit.xml");
+	assay_buf_free(w.b);
+	return r;
+}
+
+/* The lab set-up file: where the device is, the budget, the credentials. */
+static int
+write_setup(const struct refdevice *rd)
+{
+	struct xw w = { NULL, 0 };
+	int weak = rd->persona == RD_PERSONA_WEAK, r;
+
+	if ((w.b = assay_buf_new(FORM_MAX)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	raw(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<!-- written by assay-refdevice, %s persona; passwords are lab "
+	    "secrets -->\n"
+	    "<setup xmlns=\"urn:assay:setup:1\" version=\"1\">\n"
+	    "  <address>", weak ? "weak" : "conforming");
+	esc(&w, rd->address);
+	raw(&w, "</address>\n"
+	    "  <budget max-connections=\"256\" max-rate=\"20000\"/>\n"
+	    "  <credentials>\n");
 	if (weak) {
 		credential(&w, "web-admin", "web", rd->web_user, rd->web_pass);
 		credential(&w, "web-admin-http", "web-http", rd->web_user,
@@ -1197,13 +1371,8 @@ write_ixit(const struct refdevice *rd)
 		credential(&w, "mqtt-device", "mqtts", rd->mqtt_user,
 		    rd->mqtt_pass);
 	}
-	raw(&w, "  </credentials>\n  <items>\n");
-	if (weak)
-		ixit_weak(&w, rd);
-	else
-		ixit_conforming(&w, rd);
-	raw(&w, "  </items>\n</ixit>\n");
-	r = finish(&w, rd, "ixit.xml");
+	raw(&w, "  </credentials>\n</setup>\n");
+	r = finish(&w, rd, "setup.xml");
 	assay_buf_free(w.b);
 	return r;
 }
@@ -1213,7 +1382,7 @@ rd_forms_write(const struct refdevice *rd)
 {
 	int r;
 
-	if ((r = write_ics(rd)) != 0)
+	if ((r = write_ics(rd)) != 0 || (r = write_ixit(rd)) != 0)
 		return r;
-	return write_ixit(rd);
+	return write_setup(rd);
 }

@@ -47,7 +47,8 @@ static const char *usage_text =
 "\n"
 "Brings up a reference consumer-IoT device made of real servers on\n"
 "loopback, writes DIR/ics.xml and DIR/ixit.xml describing it (with the\n"
-"ports actually bound), prints their paths and \"ready\" once every\n"
+"ports actually bound) and the lab set-up file DIR/setup.xml, prints\n"
+"their paths and \"ready\" once every\n"
 "service answers, and runs until SIGINT/SIGTERM.\n"
 "\n"
 "  --persona P    conforming: unique credentials, TLS 1.2+, signed updates\n"
@@ -1008,8 +1009,8 @@ main(int argc, char *argv[])
 	}
 	if (rd->ssh_skipped)
 		printf("note: ssh not offered: %s\n", rd->ssh_skip_reason);
-	printf("ics: %s/ics.xml\nixit: %s/ixit.xml\nready\n", rd->dir,
-	    rd->dir);
+	printf("ics: %s/ics.xml\nixit: %s/ixit.xml\nsetup: %s/setup.xml\n"
+	    "ready\n", rd->dir, rd->dir, rd->dir);
 	fflush(stdout);
 	if (pipefd[1] != -1) {
 		status = 0;

@@ -81,7 +81,7 @@ int	rd_setup_prepare(struct refdevice *rd);
 /* Starts every server of the persona; fills services[] and procs[]. */
 int	rd_setup_start(struct refdevice *rd);
 
-/* forms.c: writes rd->dir/ics.xml and rd->dir/ixit.xml. */
+/* forms.c: writes rd->dir/ics.xml, rd->dir/ixit.xml and rd->dir/setup.xml. */
 int	rd_forms_write(const struct refdevice *rd);
 
 /* main.c: process helpers shared with setup.c. */

@@ -772,7 +772,7 @@ rd_setup_start(struct refdevice *rd)
 		if ((p = rd_spawn(rd, "dropbear", argv, binds)) < 0)
 			return p;
 	}
-	rd_add_service(rd, "ssh", "ssh", "tcp", "none", rd->port_ssh, 1,
+	rd_add_service(rd, "ssh", "ssh", "tcp", "ssh", rd->port_ssh, 1,
 	    RD_READY_BANNER, p, "SSH maintenance shell (public key or the "
 	    "per-device password)", NULL);
 	return 0;
