@@ -3,43 +3,48 @@
 -- fulfilled; TS 103 701 test case 4-1-1 checks the ICS gives one.
 group "4-1"
 
--- Words that stand in for a justification without being one.
-local placeholders = { "todo", "tbd", "n/a", "na", "none", "-", "?", "not applicable",
-    "not relevant", "no", "xxx", "fixme" }
-
-local function is_placeholder(text)
-  local t = (text or ""):lower():gsub("^%s+", ""):gsub("[%s%.]+$", "")
-  if #t < 12 then
-    return true
-  end
-  for _, p in ipairs(placeholders) do
-    if t == p then return true end
-  end
-  return false
-end
-
+-- Unit a (TS 103 701): a justification is given for each recommendation
+-- declared not applicable or not fulfilled.
+--
+-- Rule (Assay): a "detail" that is empty or a placeholder ("TBD", "-",
+-- "n/a", "none", "?", lorem ipsum ...; lib.is_placeholder, exact matches
+-- only) is no justification -> FAIL.  Anything else is text a person must
+-- read: whether it *is* a justification (and not "we did not bother") is
+-- REVIEW_PENDING, listing every text to judge.  Stricter than a keyword
+-- check (which passed "not relevant"); looser than the old length rule
+-- (a short "no display" can be a real justification).
 testcase {
   id = "4-1-1",
   type = "conceptual",
   ixit = {},
   purpose = "Every recommendation declared not applicable or not fulfilled has a justification in the ICS.",
   run = function(a)
-    local missing, checked = {}, 0
-    for id, p in pairs(a.ics.provisions) do
+    local units = lib.units()
+    local missing, texts = {}, {}
+    local ids = lib.keys(a.ics.provisions)
+    for _, id in ipairs(ids) do
+      local p = a.ics.provisions[id]
       if not p.mandatory and (p.support == "N" or p.support == "N/A") then
-        checked = checked + 1
-        if is_placeholder(p.detail) then
-          missing[#missing + 1] = id
+        if lib.is_placeholder(p.detail) then
+          missing[#missing + 1] = id .. " (" .. p.support .. ", detail "
+              .. (p.detail and lib.quote(p.detail, 40) or "empty") .. ")"
+        else
+          texts[#texts + 1] = id .. " (" .. p.support .. "): " .. lib.quote(p.detail, 200)
         end
       end
     end
-    table.sort(missing)
     if #missing > 0 then
-      a.unit("a", "FAIL", "no real justification for " .. lib.join(missing))
-      return fail(#missing .. " recommendation(s) declared N or N/A without a "
+      units:add("a", "FAIL", #missing .. " recommendation(s) declared N or N/A without a "
           .. "justification: " .. lib.join(missing))
     end
-    a.unit("a", "PASS", checked .. " recommendation(s) declared N or N/A, each justified")
-    return pass("every recommendation declared N or N/A (" .. checked .. ") carries a justification")
+    if #texts > 0 then
+      lib.review(units, "a", "judge whether each of these " .. #texts .. " ICS details "
+          .. "justifies why the recommendation is not applicable or not fulfilled: "
+          .. table.concat(texts, "; "))
+    end
+    if #missing == 0 and #texts == 0 then
+      units:add("a", "PASS", "vacuous: no recommendation is declared N or N/A")
+    end
+    return units:settle("every recommendation declared N or N/A carries a justification")
   end,
 }

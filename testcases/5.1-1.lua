@@ -2,55 +2,117 @@
 -- default state, every password must be unique per device or user-defined.
 group "5.1-1"
 
-local universal = { "same for all", "same password", "universal", "common to all",
-    "identical", "fixed", "hard-coded", "hardcoded", "static default", "shared default",
-    "factory default password for all" }
-local unique = { "unique", "per device", "per-device", "random", "individual",
-    "independent draw", "/dev/urandom", "csprng" }
+local ITEM = "1-AuthMech"
 
+-- Password mechanisms of 1-AuthMech by facts.  Returns the list of
+-- password entries; entries whose `factor` is absent are reported
+-- IXIT_MISSING on `letter`.
+local function password_entries(units, letter)
+  local out = {}
+  for _, e in ipairs(lib.entries(ITEM)) do
+    local p = lib.is_password(e)
+    if p == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(ITEM, e, "factor"))
+    elseif p then
+      out[#out + 1] = e
+    end
+  end
+  return out
+end
+
+-- Completeness against the ICS: condition 1 (passwords are used) with no
+-- password mechanism in 1-AuthMech is an incomplete IXIT, not a vacuous
+-- PASS.
+local function completeness(units, letter, n)
+  if n == 0 and assay.ics.conditions[1] then
+    units:add(letter, "FAIL", "the ICS says passwords are used (condition 1) but 1-AuthMech "
+        .. "declares no mechanism with factor=password or pin: the IXIT is incomplete")
+    return false
+  end
+  return true
+end
+
+-- Unit a (TS 103 701): for each password mechanism whose password is
+-- not user-defined and is used outside the factory default state, the
+-- generation mechanism makes it unique per device.
+--
+-- Rules (facts of docs/facts.md):
+--   password-set-by=user                     -> out of scope of the unit
+--   password-set-by=pre-installed-shared     -> FAIL, unless
+--       user-must-change=true: the shared value is then only a factory-
+--       default password (EN 303 645 5.1-1 allows that); REVIEW_PENDING
+--       for the assessor to confirm, and 5.1-1-2 b tries it on the device.
+--       (Looser than "shared = FAIL" on purpose: the provision exempts
+--       the factory default state.)
+--   pre-installed-unique + generation=csprng -> PASS (rule: an independent
+--       draw from a CSPRNG per device gives each device its own value)
+--   pre-installed-unique + generation=fixed  -> FAIL (one value for all)
+--   pre-installed-unique + sequential / derived-from-device-data
+--       -> REVIEW_PENDING: distinct per device, but whether it is
+--       "unique" rather than predictable is judged in 5.1-2-1
+--   generation absent -> IXIT_MISSING
+-- The free-text "Password Generation Mechanism" is quoted to the assessor,
+-- never judged by keywords.
 testcase {
   id = "5.1-1-1",
   type = "conceptual",
   ixit = { "1-AuthMech" },
   purpose = "Non-user-defined passwords used outside factory default are unique per device.",
   run = function(a)
-    local units, judged, open = {}, {}, {}
-    for _, e in ipairs(lib.entries("1-AuthMech")) do
-      if lib.is_password(e) and not lib.is_user_defined(e) then
-        local gen = lib.field(e, "Password Generation Mechanism")
-        if gen == nil then
-          open[#open + 1] = lib.missing("1-AuthMech", e, "Password Generation Mechanism")
-        elseif lib.mentions(gen, universal) then
-          lib.unit(units, "a", "FAIL", string.format(
-              "mechanism %s: generation \"%s\" does not give each device its own password",
-              e.id, gen))
-        elseif lib.mentions(gen, unique) then
-          judged[#judged + 1] = e.id
+    local units = lib.units()
+    local pw = password_entries(units, "a")
+    if not units:has("a") and not completeness(units, "a", #pw) then return units:settle("") end
+    local inscope = 0
+    for _, e in ipairs(pw) do
+      local by = lib.require_fact(units, "a", ITEM, e, "password-set-by")
+      local facts = lib.facts_text(e, { "password-set-by", "password-generation",
+          "user-must-change" })
+      if by == "user" then
+        -- user-defined: 5.1-1-2 b checks the user must set it.
+      elseif by == "pre-installed-shared" then
+        inscope = inscope + 1
+        local must = lib.fact(e, "user-must-change")
+        if must == true then
+          lib.review(units, "a", e.id .. ": " .. facts .. ": confirm that the shared "
+              .. "pre-installed password works only in the factory default state (the user "
+              .. "must replace it before any other use)")
         else
-          open[#open + 1] = "mechanism " .. e.id .. ": the assessor must judge whether \""
-              .. gen .. "\" yields a password unique to each device"
+          units:add("a", "FAIL", e.id .. ": " .. facts .. ": one password shared by all "
+              .. "devices and usable outside the factory default state "
+              .. "(rule: pre-installed-shared without user-must-change=true)")
+        end
+      elseif by == "pre-installed-unique" then
+        inscope = inscope + 1
+        local gen = lib.require_fact(units, "a", ITEM, e, "password-generation")
+        if gen == "csprng" then
+          units:add("a", "PASS", e.id .. ": " .. facts .. " (rule: unique per device iff "
+              .. "password-set-by=pre-installed-unique and password-generation=csprng)")
+        elseif gen == "fixed" then
+          units:add("a", "FAIL", e.id .. ": " .. facts .. ": a fixed password is the same "
+              .. "on every device")
+        elseif gen == "user-chosen" then
+          units:add("a", "INCONCLUSIVE", e.id .. ": facts contradict each other (" .. facts
+              .. "): a pre-installed password cannot be user-chosen; the IXIT must be corrected")
+        elseif gen ~= nil then
+          lib.review(units, "a", e.id .. ": " .. facts .. ": judge whether this generation "
+              .. "gives each device its own password; the manufacturer says "
+              .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)"))
         end
       end
     end
-    if #open > 0 then
-      lib.unit(units, "a", "INCONCLUSIVE", table.concat(open, "; "))
+    if inscope == 0 and not units:has("a") then
+      units:add("a", "PASS", "vacuous: every declared password is user-defined "
+          .. "(password-set-by=user)")
     end
-    if #units == 0 then
-      if #judged == 0 then
-        lib.unit(units, "a", "PASS", "vacuous: no non-user-defined password in 1-AuthMech")
-        return pass("every declared password is user-defined (or none is used)")
-      end
-      lib.unit(units, "a", "PASS", "unique per device: " .. lib.join(judged))
-    end
-    return lib.settle(units, "non-user-defined passwords are declared unique per device ("
-        .. lib.join(judged) .. ")")
+    return units:settle("every non-user-defined password is unique per device by the "
+        .. "declared facts")
   end,
 }
 
--- Services that 1-AuthMech declares password mechanisms on.
+-- 1-AuthMech entries by the service they refer to.
 local function declared_mechanisms()
   local by_service = {}
-  for _, e in ipairs(lib.entries("1-AuthMech")) do
+  for _, e in ipairs(lib.entries(ITEM)) do
     for _, s in ipairs(lib.services(e)) do by_service[s.id] = e end
   end
   return by_service
@@ -59,37 +121,65 @@ end
 -- Lists of universal default credentials tried on every password service.
 local default_lists = { "mirai", "iot-defaults" }
 
--- The Mirai list as {user, password} pairs.
-local function mirai()
-  local text, err = assay.data("mirai.txt")
+-- A credential list from testcases/data as {user, password} pairs.
+local function read_list(name)
+  local text, err = assay.data(name .. ".txt")
   if not text then return nil, err end
-  local pairs_ = {}
+  local out = {}
   for line in text:gmatch("[^\n]+") do
+    line = line:gsub("\r$", "")
     if not line:find("^%s*#") then
       local u, p = line:match("^([^:]*):(.*)$")
-      if u then pairs_[#pairs_ + 1] = { u, p } end
+      if u then out[#out + 1] = { u, p } end
     end
   end
-  return pairs_
+  return out
 end
 
+-- Distinct symbols of a string.
+local function distinct(s)
+  local seen, n = {}, 0
+  for ch in s:gmatch(".") do
+    if not seen[ch] then seen[ch] = true; n = n + 1 end
+  end
+  return n
+end
+
+-- Unit a (TS 103 701): no password-based mechanism on a network interface
+-- is missing from 1-AuthMech (sweep: undeclared ports asking for a login;
+-- declared services that answer with a password challenge but have no
+-- 1-AuthMech entry).  Looser than the text: the user manual is not read
+-- (an assessor's task).
+-- Unit b: user-defined passwords must be defined before use.  On the
+-- device Assay tries the universal default lists (Mirai, documented
+-- vendor defaults) on every declared password service: one accepted ->
+-- FAIL.  Whether the user is *required* to define the password needs a
+-- device in factory default state: for mechanisms declared
+-- password-set-by=user that stays MANUAL_STEP_PENDING (stricter than
+-- calling "no default accepted" a PASS).
+-- Unit c: pre-installed passwords the lab read off the device (set-up
+-- credentials with origin="pre-installed") match the declared facts
+-- (password-length, password-alphabet) and are not a known default.
 testcase {
   id = "5.1-1-2",
   type = "functional",
   ixit = { "1-AuthMech" },
+  exclusive = "credentials",        -- counts login attempts: never beside another such test case
   purpose = "On the device: no undeclared password interface, no universal default accepted, defaults match the scheme.",
   run = function(a)
     local sweep, why = lib.sweep()
     if not sweep then return inconclusive(why) end
-    local banner = lib.probe("banner")
-    local mechs, units = declared_mechanisms(), {}
+    local mechs, units = declared_mechanisms(), lib.units()
+    local sids = lib.keys(mechs)
     -- a) undeclared password-protected interfaces.
     local undeclared = {}
-    for _, port in ipairs(lib.undeclared_tcp(sweep)) do
-      local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
-      if b and lib.asks_password(b) then
-        undeclared[#undeclared + 1] = "tcp/" .. port .. " (undeclared port asking for a login)"
-      end
+    local logins, skipped = lib.undeclared_logins(sweep)
+    for _, l in ipairs(logins) do
+      undeclared[#undeclared + 1] = "tcp/" .. l.port .. " (undeclared port: " .. l.detail .. ")"
+    end
+    if skipped > 0 then
+      units:add("a", "INCONCLUSIVE", skipped .. " more undeclared open port(s) not examined "
+          .. "for a login (Assay examines the first 32; 5.6-1-2 lists them)")
     end
     for _, s in ipairs(assay.ixit.services) do
       if mechs[s.id] == nil and lib.password_protected(s) then
@@ -98,14 +188,15 @@ testcase {
       end
     end
     if #undeclared > 0 then
-      lib.unit(units, "a", "FAIL", "password interfaces missing from 1-AuthMech: " .. lib.join(undeclared))
+      units:add("a", "FAIL", "password interfaces missing from 1-AuthMech: " .. lib.join(undeclared))
     else
-      lib.unit(units, "a", "PASS", "every password-protected interface found is declared")
+      units:add("a", "PASS", "every password-protected interface found is declared "
+          .. "(full TCP sweep; the user manual is the assessor's to read)")
     end
     -- b) no universal default credential is accepted.
-    local accepted, tried, unreachable = {}, 0, {}
+    local accepted, tried, unreachable, nopw = {}, 0, {}, {}
     local try = lib.probe("try_credentials")
-    for id, e in pairs(mechs) do
+    for _, id in ipairs(sids) do
       local s = assay.ixit.service_by_id[id]
       local kind = ({ telnet = "telnet", ssh = "ssh", http = "http-basic",
           https = "http-basic" })[s.protocol]
@@ -115,14 +206,33 @@ testcase {
         unreachable[#unreachable + 1] = id .. ": " .. tostring(no)
       elseif try and kind then
         for _, list in ipairs(default_lists) do
-          local r, err = try({ service = kind, host = s.address, port = s.port,
-              url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/"),
-              list = list, stop_on_success = true })
+          -- Small concurrency: dropbear resets more than 5 unauthenticated
+          -- connections per source, busybox telnetd has a backlog of 1.
+          local conc = ({ ssh = 2, telnet = 4 })[kind]
+          local req = { service = kind, host = lib.addr(s), port = s.port,
+              url = lib.service_url(s), list = list, stop_on_success = true, concurrency = conc }
+          local r, err = try(req)
+          if r and #r.accepted == 0 and r.unreached and r.unreached > 0 and
+              r.unreached < r.attempts then
+            -- Some pairs got no answer: once more, one at a time.
+            req.concurrency = 1
+            local r2 = try(req)
+            if r2 then r = r2 end
+          end
           if not r then
             unreachable[#unreachable + 1] = id .. ": " .. err
             break
           elseif r.unreached == r.attempts then
             unreachable[#unreachable + 1] = id .. ": " .. (r.last_error or "no answer")
+            break
+          end
+          if r.no_password then
+            nopw[#nopw + 1] = id .. ": " .. tostring(r.no_password_reason or "no password to guess")
+            break
+          end
+          if r.stopped_answering then
+            unreachable[#unreachable + 1] = string.format("%s: the device stopped answering after "
+                .. "%d judged attempts of the %s list", id, r.after or 0, list)
             break
           end
           tried = tried + r.attempts
@@ -131,9 +241,16 @@ testcase {
                 .. "(%s list)", id, pair[1], pair[2], list)
           end
           if #r.accepted > 0 then break end
+          if (r.untried or 0) > 0 then
+            unreachable[#unreachable + 1] = string.format("%s: %d %s pairs untried (%s)", id,
+                r.untried, list, tostring(r.untried_reason))
+          elseif r.unreached and r.unreached > 0 then
+            unreachable[#unreachable + 1] = string.format("%s: %d of %d %s pairs unreached (%s)",
+                id, r.unreached, r.attempts, list, tostring(r.last_error))
+          end
         end
       elseif s.protocol == "mqtt" or s.protocol == "mqtts" then
-        local list, err = mirai()
+        local list, err = read_list("mirai")
         if not list then
           unreachable[#unreachable + 1] = id .. ": " .. err
         else
@@ -151,33 +268,80 @@ testcase {
             end
           end
         end
+      else
+        unreachable[#unreachable + 1] = id .. ": no credential probe for " .. tostring(s.protocol)
       end
     end
     if #accepted > 0 then
-      lib.unit(units, "b", "FAIL", table.concat(accepted, "; "))
+      units:add("b", "FAIL", table.concat(accepted, "; "))
     elseif #unreachable > 0 then
-      lib.unit(units, "b", "INCONCLUSIVE", "could not try defaults on " .. table.concat(unreachable, "; "))
+      units:add("b", "INCONCLUSIVE", "could not try every default on " .. table.concat(unreachable, "; "))
     else
-      lib.unit(units, "b", "PASS", tried .. " universal default credentials (Mirai and "
-          .. "documented vendor defaults) rejected")
-    end
-    -- c) observed pre-installed passwords against the declared scheme.
-    local checked = 0
-    for _, c in ipairs(lib.credentials()) do
-      local e = mechs[c.service]
-      if e and lib.is_password(e) and not lib.is_user_defined(e) then
-        local gen = lib.field(e, "Password Generation Mechanism") or ""
-        local want = tonumber(gen:lower():match("(%d+)[%s%-]*char"))
-        checked = checked + 1
-        if want and #c.password ~= want then
-          lib.unit(units, "c", "FAIL", string.format("%s: the device password has %d characters, "
-              .. "the declared scheme %d", c.id, #c.password, want))
+      units:add("b", "PASS", tried .. " universal default credentials (Mirai and "
+          .. "documented vendor defaults) rejected"
+          .. (#nopw > 0 and ("; no password to guess on " .. table.concat(nopw, "; ")) or ""))
+      local user_defined = {}
+      for _, id in ipairs(sids) do
+        if lib.is_user_defined(mechs[id]) then user_defined[#user_defined + 1] = mechs[id].id end
+      end
+      if #user_defined > 0 then
+        local j = assay.judgement
+        if j then
+          units:add("b", tostring(j.verdict):upper(), "assessor " .. tostring(j.by) .. ": " .. tostring(j.text))
+        else
+          units:add("b", "INCONCLUSIVE", "MANUAL_STEP_PENDING: from the factory default state, "
+              .. "confirm that " .. lib.join(user_defined) .. " cannot be used before the user "
+              .. "defines the password (--judgement 5.1-1-2=PASS|FAIL:...)")
         end
       end
     end
-    if checked == 0 then
-      lib.unit(units, "c", "PASS", "vacuous: no pre-installed password among the lab credentials")
+    -- c) observed pre-installed passwords against the declared scheme.
+    local known = {}
+    for _, list in ipairs(default_lists) do
+      for _, pair in ipairs(read_list(list) or {}) do known[pair[2]] = true end
     end
-    return lib.settle(units, "no undeclared password interface, no universal default accepted")
+    local checked, wanted = 0, {}
+    for _, id in ipairs(sids) do
+      local e = mechs[id]
+      local by = lib.fact(e, "password-set-by")
+      if lib.is_password(e) and (by == "pre-installed-unique" or by == "pre-installed-shared") then
+        local found = false
+        for _, c in ipairs(lib.credentials()) do
+          if c.service == id and c.origin == "pre-installed" then
+            found, checked = true, checked + 1
+            local len, alpha = lib.fact(e, "password-length"), lib.fact(e, "password-alphabet")
+            local pw = c.password or ""
+            if len == nil then
+              units:add("c", "INCONCLUSIVE", lib.missing(ITEM, e, "password-length"))
+            elseif #pw ~= len then
+              units:add("c", "FAIL", string.format("%s: the pre-installed password has %d "
+                  .. "characters, %s declares password-length=%d", c.id, #pw, e.id, len))
+            end
+            if alpha ~= nil and distinct(pw) > alpha then
+              units:add("c", "FAIL", string.format("%s: the pre-installed password uses %d "
+                  .. "distinct symbols, more than password-alphabet=%d of %s", c.id,
+                  distinct(pw), alpha, e.id))
+            end
+            if lib.fact(e, "password-generation") == "csprng" and known[pw] then
+              units:add("c", "FAIL", c.id .. ": the pre-installed password is a known "
+                  .. "default, not a CSPRNG draw as " .. e.id .. " declares")
+            end
+            if len ~= nil and #pw == len and not known[pw] then
+              units:add("c", "PASS", c.id .. ": length " .. #pw .. " as declared, not a known default")
+            end
+          end
+        end
+        if not found then wanted[#wanted + 1] = id end
+      end
+    end
+    if #wanted > 0 then
+      units:add("c", "INCONCLUSIVE", "IXIT_MISSING:setup/" .. table.concat(wanted, ",")
+          .. "/credential origin=pre-installed (read a pre-installed password off the device "
+          .. "to compare it with the declared generation)")
+    elseif checked == 0 then
+      units:add("c", "PASS", "vacuous: no mechanism declares a pre-installed password")
+    end
+    return units:settle("no undeclared password interface, no universal default accepted, "
+        .. "pre-installed passwords as declared")
   end,
 }

@@ -2,84 +2,201 @@
 -- generated so as to resist automated attacks on a class of devices.
 group "5.1-2"
 
-local regular = { "sequential", "incremental", "increment", "counter", "consecutive" }
-local common = { "dictionary word", "common password", "default password", "admin",
-    "password123", "12345" }
-local public = { "mac address", "mac-address", " mac", "serial number", "serial no",
-    "ssid", "derived from the serial", "derived from the mac", "imei", "model number" }
-local strong = { "csprng", "cryptographically secure", "hardware rng", "trng", "random",
-    "/dev/urandom", "getrandom", "drbg" }
+local ITEM = "1-AuthMech"
 
--- The longest "N characters" / "N chars" / "N-character" the text declares.
-local function declared_length(text)
-  local best
-  for n in text:lower():gmatch("(%d+)[%s%-]*char") do
-    n = tonumber(n)
-    if best == nil or n > best then best = n end
-  end
-  return best
+-- Entropy (bits) of a password drawn uniformly: length * log2(alphabet).
+local function entropy(len, alpha)
+  return len * math.log(alpha, 2)
 end
 
+-- Complexity thresholds (Assay's stated rule for unit d, see below).
+local STRONG_BITS = 64
+local WEAK_BITS = 20
+
+-- Mechanisms with pre-installed passwords (password-set-by pre-installed-*).
+-- Entries lacking the facts needed to tell are reported on `units`.
+local function preinstalled(units)
+  local out = {}
+  for _, e in ipairs(lib.entries(ITEM)) do
+    local p = lib.is_password(e)
+    if p == nil then
+      units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "factor"))
+    elseif p then
+      local by = lib.fact(e, "password-set-by")
+      if by == nil then
+        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "password-set-by"))
+      elseif by ~= "user" then
+        out[#out + 1] = e
+      end
+    end
+  end
+  return out
+end
+
+-- Units (TS 103 701) for each mechanism with pre-installed passwords:
+--  a) no obvious regularities, b) no common strings or patterns, c) no
+--  obvious relation to public information, d) appropriate complexity.
+--
+-- Rules on the `password-generation` fact:
+--   sequential               -> a FAIL (a counter is a regularity)
+--   fixed                    -> b FAIL (one string on every device is the
+--                               common string attackers try first)
+--   derived-from-device-data -> c FAIL (MAC, serial, SSID are public or
+--                               readable; stricter than the text, which
+--                               asks for an "obvious" relation: a keyed
+--                               derivation could be fine, but the fact does
+--                               not say so -- the manufacturer must then
+--                               declare csprng or the assessor judges)
+--   csprng                   -> a, b, c PASS (rule: independent uniform
+--                               draws carry no regularity, common string or
+--                               public-data relation beyond chance)
+--   user-chosen              -> contradiction with a pre-installed password
+--   absent                   -> IXIT_MISSING
+-- d) with csprng, entropy = password-length * log2(password-alphabet):
+--   >= 64 bits PASS (out of reach of online and bulk guessing);
+--   < 20 bits FAIL (about a million values: an online attack succeeds);
+--   in between REVIEW_PENDING (acceptable only with brute-force
+--   protection, which the assessor weighs with 5.1-5).
 testcase {
   id = "5.1-2-1",
   type = "conceptual",
   ixit = { "1-AuthMech" },
   purpose = "The pre-installed password generator has no regularities, common strings or public-data links, and enough complexity.",
   run = function(a)
-    local units, n = {}, 0
-    for _, e in ipairs(lib.entries("1-AuthMech")) do
-      if lib.is_password(e) and not lib.is_user_defined(e) then
-        n = n + 1
-        local gen = lib.field(e, "Password Generation Mechanism")
-        if gen == nil then
-          lib.unit(units, "a", "INCONCLUSIVE", lib.missing("1-AuthMech", e,
-              "Password Generation Mechanism"))
+    local units = lib.units()
+    local list = preinstalled(units)
+    if #list == 0 and not units:has("a") then
+      if assay.ics.conditions[2] then
+        units:add("a", "FAIL", "the ICS says pre-installed passwords are used (condition 2) "
+            .. "but no 1-AuthMech entry declares password-set-by=pre-installed-*: the IXIT "
+            .. "is incomplete")
+        return units:settle("")
+      end
+      for _, l in ipairs({ "a", "b", "c", "d" }) do
+        units:add(l, "PASS", "vacuous: no pre-installed password mechanism in 1-AuthMech")
+      end
+      return units:settle("vacuous: no pre-installed password mechanism")
+    end
+    for _, e in ipairs(list) do
+      local gen = lib.fact(e, "password-generation")
+      local facts = e.id .. ": " .. lib.facts_text(e, { "password-generation",
+          "password-length", "password-alphabet" })
+      if gen == nil then
+        for _, l in ipairs({ "a", "b", "c", "d" }) do
+          units:add(l, "INCONCLUSIVE", lib.missing(ITEM, e, "password-generation"))
+        end
+      elseif gen == "user-chosen" then
+        for _, l in ipairs({ "a", "b", "c", "d" }) do
+          units:add(l, "INCONCLUSIVE", e.id .. ": facts contradict each other "
+              .. "(password-set-by=" .. lib.show(lib.fact(e, "password-set-by"))
+              .. ", password-generation=user-chosen): the IXIT must be corrected")
+        end
+      else
+        local rule = " (rule: password-generation=csprng)"
+        if gen == "sequential" then
+          units:add("a", "FAIL", facts .. ": sequential values are an obvious regularity")
+        elseif gen == "csprng" then
+          units:add("a", "PASS", facts .. ": independent random draws" .. rule)
         else
-          local w = lib.mentions(gen, regular)
-          lib.unit(units, "a", w and "FAIL" or "PASS", w and
-              (e.id .. ": generator shows a regularity (\"" .. w .. "\")") or
-              (e.id .. ": no incremental or counter-based scheme declared"))
-          w = lib.mentions(gen, common)
-          lib.unit(units, "b", w and "FAIL" or "PASS", w and
-              (e.id .. ": generator uses a common string (\"" .. w .. "\")") or
-              (e.id .. ": no common strings declared"))
-          -- "independent of the serial number and MAC" is the opposite of a link.
-          local linked = (" " .. gen:lower()):gsub("independent of[^;%.]*", "")
-              :gsub("not derived from[^;%.]*", ""):gsub("not based on[^;%.]*", "")
-              :gsub("unrelated to[^;%.]*", ""):gsub("no link to[^;%.]*", "")
-          w = lib.mentions(linked, public)
-          lib.unit(units, "c", w and "FAIL" or "PASS", w and
-              (e.id .. ": password derived from public data (\"" .. w:gsub("^ ", "") .. "\")") or
-              (e.id .. ": no link to public data (MAC, serial, SSID) declared"))
-          local len = declared_length(gen)
-          if len == nil or not lib.mentions(gen, strong) then
-            lib.unit(units, "d", "INCONCLUSIVE", e.id .. ": the IXIT must state the source "
-                .. "of randomness and the length for the complexity to be judged")
-          elseif len < 8 then
-            lib.unit(units, "d", "FAIL", e.id .. ": " .. len .. " characters is too short")
-          else
-            lib.unit(units, "d", "PASS", e.id .. ": " .. len .. " characters from a random source")
+          lib.review(units, "a", facts .. ": judge whether the generation "
+              .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
+              .. " induces obvious regularities")
+        end
+        if gen == "fixed" then
+          units:add("b", "FAIL", facts .. ": a fixed password is one string on every device")
+        elseif gen == "csprng" then
+          units:add("b", "PASS", facts .. ": random draws, no common string" .. rule)
+        else
+          lib.review(units, "b", facts .. ": judge whether the generation "
+              .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
+              .. " yields common strings or patterns")
+        end
+        if gen == "derived-from-device-data" then
+          units:add("c", "FAIL", facts .. ": passwords derived from device data (MAC, serial, "
+              .. "SSID ...) are related to information an attacker can read")
+        elseif gen == "csprng" then
+          units:add("c", "PASS", facts .. ": independent of public information" .. rule)
+        else
+          lib.review(units, "c", facts .. ": judge whether "
+              .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
+              .. " relates passwords to public information")
+        end
+        if gen == "csprng" then
+          local len = lib.require_fact(units, "d", ITEM, e, "password-length")
+          local alpha = lib.require_fact(units, "d", ITEM, e, "password-alphabet")
+          if len and alpha then
+            local bits = entropy(len, alpha)
+            local txt = string.format("%s: about %d bits", facts, math.floor(bits))
+            if bits >= STRONG_BITS then
+              units:add("d", "PASS", txt .. " (rule: >= " .. STRONG_BITS .. " bits from a CSPRNG)")
+            elseif bits < WEAK_BITS then
+              units:add("d", "FAIL", txt .. " (rule: < " .. WEAK_BITS .. " bits is guessable online)")
+            else
+              lib.review(units, "d", txt .. ": between " .. WEAK_BITS .. " and " .. STRONG_BITS
+                  .. " bits; judge with the brute-force protection "
+                  .. lib.facts_text(e, { "brute-force", "brute-force-attempts",
+                      "brute-force-delay-ms", "brute-force-rate-per-min" }))
+            end
           end
+        elseif gen == "fixed" or gen == "sequential" or gen == "derived-from-device-data" then
+          units:add("d", "FAIL", facts .. ": a " .. gen .. " password has no complexity against "
+              .. "an attacker who knows the scheme")
+        else
+          lib.review(units, "d", facts .. ": judge the complexity")
         end
       end
     end
-    if n == 0 then
-      return inconclusive("condition 2 holds (pre-installed passwords) but 1-AuthMech declares "
-          .. "no pre-installed password mechanism: IXIT_MISSING:1-AuthMech")
-    end
-    return lib.settle(units, n .. " pre-installed password mechanism(s) reviewed: "
-        .. "random, long enough, no regularities or public-data links")
+    return units:settle(#list .. " pre-installed password mechanism(s): CSPRNG draws of "
+        .. ">= " .. STRONG_BITS .. " bits (rules stated in the test case)")
   end,
 }
 
+-- Unit a (TS 103 701): the declared generation is plausibly implemented.
+-- Assay compares every pre-installed password the lab read off the device
+-- (set-up credentials with origin="pre-installed") with the facts
+-- password-length and password-alphabet: a mismatch is an indication ->
+-- FAIL.  A PASS needs several units' passwords (labels, packaging), which
+-- only a person can collect: MANUAL_STEP_PENDING or the judgement.
 testcase {
   id = "5.1-2-2",
   type = "functional",
   ixit = { "1-AuthMech" },
   purpose = "Sample pre-installed passwords on the DUT plausibly follow the declared generation mechanism.",
   run = function(a)
+    local units = lib.units()
+    local list = preinstalled(lib.units())
+    if #list == 0 and assay.ics.conditions[2] and #lib.entries(ITEM) == 0 then
+      units:add("a", "FAIL", "the ICS says pre-installed passwords are used (condition 2) but "
+          .. "1-AuthMech is empty: nothing to compare the passwords with")
+    end
+    for _, e in ipairs(list) do
+      local by = lib.fact(e, "password-set-by")
+      if by == "pre-installed-unique" or by == "pre-installed-shared" then
+        local len, alpha = lib.fact(e, "password-length"), lib.fact(e, "password-alphabet")
+        for _, s in ipairs(lib.services(e)) do
+          for _, c in ipairs(lib.credentials()) do
+            if c.service == s.id and c.origin == "pre-installed" then
+              local pw = c.password or ""
+              local seen, n = {}, 0
+              for ch in pw:gmatch(".") do
+                if not seen[ch] then seen[ch] = true; n = n + 1 end
+              end
+              if len and #pw ~= len then
+                units:add("a", "FAIL", string.format("%s: a pre-installed password of %d "
+                    .. "characters, %s declares password-length=%d", c.id, #pw, e.id, len))
+              elseif alpha and n > alpha then
+                units:add("a", "FAIL", string.format("%s: %d distinct symbols, more than "
+                    .. "password-alphabet=%d of %s", c.id, n, alpha, e.id))
+              end
+            end
+          end
+        end
+      end
+    end
+    if units:worst() == "FAIL" then return units:settle("") end
     return lib.manual("read the pre-installed passwords of several units (labels, "
-        .. "packaging), compare them with the declared generation mechanism and record "
-        .. "the finding (--judgement 5.1-2-2=PASS|FAIL:..., --observation)", { "a" })
+        .. "packaging), compare them with the declared facts (password-generation, "
+        .. "password-length, password-alphabet) and record the finding "
+        .. "(--judgement 5.1-2-2=PASS|FAIL:..., --observation)", { "a" })
   end,
 }

@@ -2,90 +2,252 @@
 -- cryptography.
 group "5.1-3"
 
+local ITEM = "1-AuthMech"
+
+-- User authentication mechanisms by the `user-auth` fact; entries without
+-- it are reported IXIT_MISSING on unit `letter`.
+local function user_auth_entries(units, letter)
+  local out = {}
+  for _, e in ipairs(lib.entries(ITEM)) do
+    local u = lib.is_user_auth(e)
+    if u == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(ITEM, e, "user-auth"))
+    elseif u then
+      out[#out + 1] = e
+    end
+  end
+  return out
+end
+
+-- Channel protection of a mechanism: the `channel-security` fact, else the
+-- `security` attribute of the services it refers to (both structured).
+local function channel(e)
+  local c = lib.fact(e, "channel-security")
+  if c then return c, "channel-security=" .. c end
+  local secs = {}
+  for _, s in ipairs(lib.services(e)) do
+    if s.security == "none" then return "none", "service " .. s.id .. " security=none" end
+    secs[#secs + 1] = s.security
+  end
+  if #secs > 0 then return secs[1], "service security=" .. secs[1] end
+  return nil
+end
+
+local bad_storage = { plaintext = "kept in plain text", reversible = "stored reversibly",
+    ["fast-hash"] = "stored with a fast hash (no salted, costly key derivation as NIST "
+    .. "SP 800-63B 5.1.1.2 asks)" }
+
+-- Units (TS 103 701), for each user authentication mechanism: a) the
+-- "Security Guarantees" suit user authentication (at least integrity and
+-- authenticity), b) the "Description" achieves them, c) the "Cryptographic
+-- Details" are best practice, d) no feasible attack is known.
+--
+-- Facts that FAIL: a password/PIN carried on a channel declared
+-- security "none" (c, d: the secret can be read off the network);
+-- password-storage plaintext / reversible / fast-hash (c).  An empty or
+-- placeholder "Security Guarantees" or "Description" FAILs a / b.  All
+-- PASS sides are REVIEW_PENDING quoting the text: "appropriate" and "best
+-- practice" are an assessor's judgement (no keyword list decides them;
+-- stricter than the former keyword PASS, which passed "we don't use TLS").
+-- Completeness: ICS condition 8 (users can authenticate) with no
+-- user-auth=true mechanism -> FAIL.
 testcase {
   id = "5.1-3-1",
   type = "conceptual",
   ixit = { "1-AuthMech" },
   purpose = "User authentication has suitable guarantees, a design achieving them, best-practice cryptography and no known feasible attack.",
   run = function(a)
-    local units, n = {}, 0
-    for _, e in ipairs(lib.entries("1-AuthMech")) do
-      if lib.is_user_auth(e) then
-        n = n + 1
-        lib.review_crypto(units, "1-AuthMech", e)
+    local units = lib.units()
+    local list = user_auth_entries(units, "a")
+    if #list == 0 and not units:has("a") then
+      if assay.ics.conditions[8] then
+        units:add("a", "FAIL", "the ICS says users can authenticate (condition 8) but "
+            .. "1-AuthMech declares no mechanism with user-auth=true: the IXIT is incomplete")
+        return units:settle("")
       end
-    end
-    if n == 0 then
       return pass("vacuous: 1-AuthMech declares no user authentication mechanism")
     end
-    return lib.settle(units, n .. " user authentication mechanism(s) use best-practice cryptography")
+    for _, e in ipairs(list) do
+      local fails = {}
+      local pw = lib.is_password(e)
+      local ch, why = channel(e)
+      if pw and ch == "none" and lib.is_network(e) then
+        fails[#fails + 1] = { "c", e.id .. ": the password travels unprotected (" .. why .. ")" }
+        fails[#fails + 1] = { "d", e.id .. ": a password on an unencrypted channel can be "
+            .. "read by anyone on the path (" .. why .. ")" }
+      end
+      local st = lib.fact(e, "password-storage")
+      if pw and st and bad_storage[st] then
+        fails[#fails + 1] = { "c", e.id .. ": password-storage=" .. st .. ": the verifier is "
+            .. bad_storage[st] }
+      end
+      lib.review_crypto(units, ITEM, e, fails)
+    end
+    return units:settle(#list .. " user authentication mechanism(s) reviewed")
   end,
 }
 
 local weak_ssh = { "3des", "arcfour", "blowfish", "cast128", "hmac-md5", "hmac-sha1-96",
-    "diffie-hellman-group1-sha1", "ssh-dss" }
+    "diffie-hellman-group1-sha1", "ssh-dss", "none" }
 
+-- tls-versions declared by the 11-ComMech entries of a service (set), or nil.
+local function declared_versions(s)
+  local set, any = {}, false
+  for _, e in ipairs(lib.entries_for_service("11-ComMech", s.id)) do
+    for _, v in ipairs(lib.fact_list(e, "tls-versions") or {}) do
+      set[lib.tls_name(v)] = true
+      any = true
+    end
+  end
+  return any and set or nil
+end
+
+-- Unit a (TS 103 701): the user authentication mechanisms use the declared
+-- cryptographic details.  For each service a user-auth mechanism refers
+-- to: the channel protection declared (channel-security, else the
+-- service's security) must be what the port speaks (TLS handshake, SSH
+-- identification); a password over security "none" is a clear-text login
+-- -> FAIL; a downgrade to a TLS version not in the declared tls-versions,
+-- or any deprecated version, -> FAIL; weak SSH algorithms offered -> FAIL.
+-- Also judged (stricter than the text, which lists only declared
+-- mechanisms): login services the full sweep finds on undeclared ports
+-- (telnet-like prompts, HTTP authentication without TLS, FTP) and
+-- declared clear-text services that challenge for a password: a
+-- clear-text login is a FAIL whatever the IXIT says.
 testcase {
   id = "5.1-3-2",
   type = "functional",
   ixit = { "1-AuthMech" },
   purpose = "The DUT's user authentication actually uses the declared cryptographic details.",
   run = function(a)
-    local findings, checked, open = {}, {}, {}
-    for _, e in ipairs(lib.entries("1-AuthMech")) do
-      if lib.is_user_auth(e) then
-        local declared = (lib.field(e, "Cryptographic Details") or ""):lower()
-        for _, s in ipairs(lib.services(e)) do
-          checked[#checked + 1] = e.id .. "@" .. s.id
-          if s.security == "tls" then
-            local hs, why = lib.probe("tls_handshake")
-            if not hs then return inconclusive(why) end
-            local h, err = hs(s.address, s.port, {})
-            if not h then
-              open[#open + 1] = s.id .. ": " .. err
+    local units = lib.units()
+    local list = user_auth_entries(units, "a")
+    local hs = lib.probe("tls_handshake")
+    local enum = lib.probe("tls_enumerate")
+    local info = lib.probe("ssh_info")
+    local checked, seen = {}, {}
+    for _, e in ipairs(list) do
+      local pw = lib.is_password(e)
+      local declared_ch = lib.fact(e, "channel-security")
+      for _, s in ipairs(lib.services(e)) do
+        seen[s.id] = true
+        -- The service's own security attribute says what the port speaks;
+        -- the mechanism's channel-security fact is held against it.
+        local ch = s.security or declared_ch
+        -- SSH encrypts by itself (IXIT version 1 could only say "none").
+        if s.protocol == "ssh" then ch = "ssh" end
+        local where = e.id .. "@" .. s.id .. " (" .. s.protocol .. "/" .. s.port .. ")"
+        checked[#checked + 1] = where
+        if declared_ch and declared_ch ~= "none" and ch == "none" then
+          units:add("a", "FAIL", where .. ": channel-security=" .. declared_ch .. " is declared, "
+              .. "but the service is plaintext (security none)")
+        end
+        if ch == "tls" then
+          local h, err
+          if hs then h, err = hs(lib.addr(s), s.port, {}) else err = "no TLS probe" end
+          if not h then
+            if err and err:find("^not TLS") then
+              units:add("a", "FAIL", where .. ": declared TLS, but " .. err)
             else
-              a.log(string.format("%s: %s %s", s.id, tostring(h.protocol), tostring(h.cipher)))
-              if declared:find("1%.3") and not declared:find("1%.2") and h.protocol ~= "TLSv1.3" then
-                findings[#findings + 1] = s.id .. " negotiated " .. tostring(h.protocol)
-                    .. ", declared TLS 1.3"
-              end
-              if h.protocol == "TLSv1" or h.protocol == "TLSv1.1" or h.protocol == "SSLv3" then
-                findings[#findings + 1] = s.id .. " negotiated deprecated " .. h.protocol
+              units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+            end
+          else
+            a.log(string.format("%s: %s %s", where, tostring(h.protocol), tostring(h.cipher)))
+            local want = declared_versions(s)
+            local got = {}
+            if enum then
+              local r = enum(lib.addr(s), s.port, { ciphers = false })
+              if r then
+                for _, v in ipairs(lib.keys(r.versions or {})) do
+                  if r.versions[v] == true then got[#got + 1] = lib.tls_name(v) end
+                end
               end
             end
-          elseif s.protocol == "ssh" then
-            local info = lib.probe("ssh_info")
-            local r, err
-            if info then r, err = info(s.address, s.port) end
-            if not r then
-              open[#open + 1] = s.id .. ": " .. tostring(err or "no SSH probe")
-            else
-              local offered = table.concat(r.ciphers or {}, " ") .. " " ..
-                  table.concat(r.macs or {}, " ") .. " " .. table.concat(r.kex or {}, " ")
-              local w = lib.mentions(offered, weak_ssh)
-              if w then findings[#findings + 1] = s.id .. " offers weak SSH algorithm " .. w end
+            if #got == 0 then got = { lib.tls_name(h.protocol) } end
+            local bad = {}
+            for _, v in ipairs(got) do
+              if lib.bad_tls_versions[v] then
+                bad[#bad + 1] = v .. " (deprecated)"
+              elseif want and not want[v] then
+                bad[#bad + 1] = v .. " (not in the declared tls-versions)"
+              end
             end
-          elseif s.security == "none" and (s.protocol == "telnet" or s.protocol == "http" or
-              s.protocol == "mqtt") then
-            findings[#findings + 1] = string.format("%s: credentials travel in clear text over %s",
-                s.id, s.protocol)
+            if #bad > 0 then
+              units:add("a", "FAIL", where .. ": the login channel accepts " .. lib.join(bad))
+            else
+              units:add("a", "PASS", where .. ": TLS as declared (" .. table.concat(got, ", ")
+                  .. (want and "" or "; no tls-versions fact, judged against deprecated versions only")
+                  .. ")")
+            end
           end
+        elseif ch == "ssh" or s.protocol == "ssh" then
+          local r, err
+          if info then r, err = info(lib.addr(s), s.port) else err = "no SSH probe" end
+          if not r then
+            units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+          else
+            local offered = {}
+            for _, k in ipairs({ "kex", "hostkey", "ciphers", "macs" }) do
+              for _, x in ipairs(r[k] or {}) do offered[#offered + 1] = x end
+            end
+            local weak = {}
+            for _, w in ipairs(weak_ssh) do
+              for _, x in ipairs(offered) do
+                if x == w or (w ~= "none" and x:find(w, 1, true)) then weak[#weak + 1] = x end
+              end
+            end
+            if #weak > 0 then
+              units:add("a", "FAIL", where .. ": offers weak SSH algorithm(s) " .. lib.join(weak))
+            else
+              units:add("a", "PASS", where .. ": SSH algorithms offered are current")
+            end
+          end
+        elseif ch == "none" then
+          if pw then
+            units:add("a", "FAIL", where .. ": credentials travel in clear text over "
+                .. s.protocol .. " (declared security none)")
+          elseif pw == nil then
+            units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "factor"))
+          else
+            units:add("a", "PASS", where .. ": no password on this channel (factor="
+                .. lib.show(lib.fact(e, "factor")) .. ")")
+          end
+        else
+          units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. where .. ": channel "
+              .. tostring(ch) .. " cannot be observed by Assay; capture the login and compare")
         end
       end
     end
-    if #findings > 0 then
-      a.unit("a", "FAIL", table.concat(findings, "; "))
-      return fail(table.concat(findings, "; "))
+    -- Login services the IXIT does not tie to a user-auth mechanism.
+    local by_service = {}
+    for _, e in ipairs(lib.entries(ITEM)) do
+      for _, s in ipairs(lib.services(e)) do by_service[s.id] = by_service[s.id] or e.id end
     end
-    if #open > 0 then
-      a.unit("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. table.concat(open, "; "))
-      return inconclusive("could not observe " .. table.concat(open, "; "))
+    for _, s in ipairs(assay.ixit.services) do
+      if not seen[s.id] and s.security == "none" and
+          (s.protocol == "telnet" or ((s.protocol == "http") and lib.password_protected(s))) then
+        units:add("a", "FAIL", s.id .. " (" .. s.protocol .. "/" .. s.port .. "): a clear-text "
+            .. "login" .. (by_service[s.id] and (" (1-AuthMech " .. by_service[s.id] .. ")")
+            or " that no 1-AuthMech entry declares") .. ": credentials travel in clear text")
+      end
     end
-    if #checked == 0 then
-      a.unit("a", "PASS", "vacuous: no user authentication reachable over the network")
-      return pass("vacuous: no network-reachable user authentication declared")
+    local sweep = lib.sweep()
+    if sweep then
+      for _, l in ipairs(lib.undeclared_logins(sweep)) do
+        units:add("a", "FAIL", "tcp/" .. l.port .. " (undeclared): " .. l.detail
+            .. ": credentials would travel in clear text")
+      end
     end
-    a.unit("a", "PASS", "observed: " .. lib.join(checked))
-    return pass("user authentication on " .. lib.join(checked) .. " uses sound, declared cryptography")
+    if #checked == 0 and not units:has("a") then
+      if assay.ics.conditions[8] then
+        units:add("a", "FAIL", "the ICS says users can authenticate (condition 8) but no "
+            .. "user-auth mechanism refers to a service Assay can observe")
+      else
+        units:add("a", "PASS", "vacuous: no network-reachable user authentication declared, "
+            .. "none found by the sweep")
+      end
+    end
+    return units:settle("user authentication on " .. lib.join(checked)
+        .. " uses the declared channel protection")
   end,
 }

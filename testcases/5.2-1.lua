@@ -2,118 +2,142 @@
 -- contact and timelines for acknowledgement and status updates.
 group "5.2-1"
 
-local walls = { "login", "log in", "sign in", "account", "registration", "register",
-    "customer portal", "members only", "password" }
+local ITEM = "2-UserInfo"
+local FIELD = "Publication of Vulnerability Disclosure Policy"
 
--- The declared publication of the policy (2-UserInfo), with its entry.
+-- The 2-UserInfo entry declaring the publication: entry, vdp-url fact,
+-- free text.  The first entry with the fact wins, else the first with text.
 local function publication()
-  for _, e in ipairs(lib.entries("2-UserInfo")) do
-    local p = lib.field(e, "Publication of Vulnerability Disclosure Policy")
-    if p then return p, e end
+  local first
+  for _, e in ipairs(lib.entries(ITEM)) do
+    if lib.fact(e, "vdp-url") then return e, lib.fact(e, "vdp-url"), lib.field(e, FIELD) end
+    if first == nil and lib.field(e, FIELD) then first = e end
   end
-  return nil
+  if first then return first, nil, lib.field(first, FIELD) end
+  return lib.entries(ITEM)[1], nil, nil
 end
 
+-- Words that, in the manufacturer's own text, hint at an access barrier:
+-- they only turn a fact-based PASS into REVIEW_PENDING (never FAIL).
+local walls = { "login", "log in", "sign in", "account", "registration", "register",
+    "customer portal", "members only", "password", "nda", "on request" }
+
+-- Unit a (TS 103 701): anybody can access the publication described,
+-- without meeting criteria such as an account.
+--
+-- Rules: vdp-url is an absolute http(s) URL -> PASS (rule: a URL anybody
+-- can request; 5.2-1-2 fetches it and FAILs a login wall) -- unless the
+-- free text names an access barrier ("account", "login", "on request"
+-- ...), then REVIEW_PENDING quoting it.  No vdp-url: a text that is empty
+-- or a placeholder ("none", "TBD" ...) -> FAIL (no publication declared);
+-- other text -> IXIT_MISSING:2-UserInfo/<entry>/vdp-url, quoting the text.
 testcase {
   id = "5.2-1-1",
   type = "conceptual",
   ixit = { "2-UserInfo" },
   purpose = "The vulnerability disclosure policy is published where anyone can read it without an account.",
   run = function(a)
-    local p = publication()
-    if p == nil then
-      a.unit("a", "INCONCLUSIVE", "IXIT_MISSING:2-UserInfo/-/Publication of Vulnerability Disclosure Policy")
-      return inconclusive("the IXIT does not say where the disclosure policy is published")
+    local units = lib.units()
+    local e, url, text = publication()
+    if url == nil then
+      if text == nil or lib.is_placeholder(text) then
+        units:add("a", "FAIL", "no published disclosure policy declared (vdp-url absent, \""
+            .. FIELD .. "\" " .. (text and lib.quote(text, 40) or "empty") .. ")")
+      else
+        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url") .. " (text: "
+            .. lib.quote(text, 160) .. ")")
+      end
+      return units:settle("")
     end
-    if lib.is_none(p) then
-      a.unit("a", "FAIL", "no disclosure policy is published")
-      return fail("the IXIT declares no published vulnerability disclosure policy")
+    if not tostring(url):lower():find("^https?://") then
+      lib.review(units, "a", e.id .. ": vdp-url=" .. lib.clip(url) .. " is not a web address: "
+          .. "judge whether anybody can reach it without an account")
+    else
+      local w = lib.mentions(text, walls)
+      if w then
+        lib.review(units, "a", e.id .. ": vdp-url=" .. url .. ", but the text mentions \"" .. w
+            .. "\": judge whether access needs an account: " .. lib.quote(text, 200))
+      else
+        units:add("a", "PASS", e.id .. ": vdp-url=" .. url .. " (rule: an http(s) URL anybody "
+            .. "can request; 5.2-1-2 fetches it)")
+      end
     end
-    local w = lib.mentions(p, walls)
-    if w then
-      a.unit("a", "FAIL", "publication requires \"" .. w .. "\": " .. p)
-      return fail("the disclosure policy is not public: its publication mentions \"" .. w .. "\"")
-    end
-    a.unit("a", "PASS", "published: " .. p)
-    return pass("the disclosure policy is published publicly: " .. p)
+    return units:settle("the disclosure policy is published at a public URL")
   end,
 }
 
--- Text checks on the fetched policy (RFC 9116 security.txt or a web page).
-local function has_contact(body)
-  return body:find("[%w%._%-]+@[%w%._%-]+%.%a%a+") ~= nil or
-      body:lower():find("contact:%s*%S") ~= nil or
-      body:lower():find("mailto:") ~= nil
-end
-
--- A number followed by a unit of time ("5 business days", "48 hours").
-local function states_duration(text)
-  for _, rest in text:gmatch("(%d+)([%s%-%a]*)") do
-    if rest:find("day") or rest:find("hour") or rest:find("week") or rest:find("month") then
-      return true
+-- Timeline hints for the assessor: durations ("5 business days", "48
+-- hours") within 200 bytes of a keyword; plain finds, bounded windows.
+local function timeline_hints(text, word)
+  local t, out, i = text:sub(1, 262144):lower(), {}, 1
+  while #out < 3 do
+    local at = t:find(word, i, true)
+    if at == nil then break end
+    local window = t:sub(at, at + 200)
+    local d = window:match("(%d+%s*[%a%-]*%s*[%a]*)")
+    if d and (d:find("day", 1, true) or d:find("hour", 1, true) or d:find("week", 1, true)
+        or d:find("month", 1, true)) then
+      out[#out + 1] = "\"" .. d:gsub("%s+", " ") .. "\""
     end
+    i = at + #word
   end
-  return false
+  return out
 end
 
--- Whether one of `words` occurs with a duration close by.
-local function has_timeline(body, words)
-  local t = body:lower()
-  for _, w in ipairs(words) do
-    local i = t:find(w, 1, true)
-    while i do
-      if states_duration(t:sub(math.max(1, i - 120), i + 160)) then
-        return true
-      end
-      i = t:find(w, i + 1, true)
-    end
-  end
-  return false
-end
-
+-- Unit a (TS 103 701): the policy is publicly accessible as described.
+-- Assay fetches the declared vdp-url on the device; PASS only for a 2xx
+-- page without a login form that is not empty; FAIL for 4xx/5xx, a
+-- redirect off the device or to a login page, a login form, an empty page
+-- (lib.fetch_public).  Without a vdp-url fact, a URL in the free text is
+-- still fetched, but may only FAIL (a 404 at the stated address is a fact
+-- of the device); its PASS waits for the fact (IXIT_MISSING).
+-- Unit b: the policy has contact information and timelines for
+-- acknowledgement and status updates.  Reading a page for that is a
+-- person's judgement: REVIEW_PENDING, quoting the contacts and durations
+-- Assay found as hints (a page saying "we do not run a disclosure
+-- programme" must not PASS on keywords).
 testcase {
   id = "5.2-1-2",
   type = "functional",
   ixit = { "2-UserInfo" },
   purpose = "The published disclosure policy is reachable without login and has a contact and acknowledgement and status-update timelines.",
   run = function(a)
-    local p = publication()
-    local url = lib.url(p)
+    local units = lib.units()
+    local e, url, text = publication()
+    local from_text = false
     if url == nil then
-      return inconclusive("MANUAL_STEP_PENDING: the policy's publication (\"" .. tostring(p)
-          .. "\") is not a URL Assay can fetch; an assessor must read it")
+      url = lib.url(text)
+      from_text = url ~= nil
+      if url == nil then
+        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url")
+            .. (text and (" (text: " .. lib.quote(text) .. ")") or ""))
+        return units:settle("")
+      end
     end
-    local http, why = lib.probe("http_request")
-    if not http then return inconclusive(why) end
-    local r, err = http({ url = url, follow = 5, max_body = 256 * 1024 })
-    if not r then
-      return inconclusive("DUT_UNREACHABLE: fetching " .. url .. " failed: " .. err)
+    local probe = lib.units()
+    local r = lib.fetch_public(probe, "a", url, "policy.txt")
+    local v, why = probe:worst(), probe.by.a.all[1][2]
+    if from_text and v ~= "FAIL" then
+      units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url") .. " (the URL in the text, "
+          .. url .. ", gave: " .. why .. ")")
+    else
+      units:add("a", v, v == "FAIL" and ("the disclosure policy at " .. why) or why)
     end
-    a.evidence("policy.txt", r.body or "")
-    if r.status == 401 or r.status == 403 then
-      a.unit("a", "FAIL", url .. " answered " .. r.status .. " without credentials")
-      return fail("the disclosure policy at " .. url .. " is behind authentication (HTTP "
-          .. r.status .. ")")
-    elseif r.status ~= 200 then
-      a.unit("a", "FAIL", url .. " answered HTTP " .. r.status)
-      return fail("the disclosure policy at " .. url .. " is not published (HTTP " .. r.status .. ")")
+    if r then
+      local body = lib.visible_text(r.body)
+      local mails = lib.emails(body)
+      local hints = {}
+      if #mails > 0 then hints[#hints + 1] = "contacts found: " .. table.concat(mails, ", ") end
+      local ack = timeline_hints(body, "acknowledg")
+      if #ack > 0 then hints[#hints + 1] = "near \"acknowledg\": " .. table.concat(ack, ", ") end
+      local upd = timeline_hints(body, "update")
+      if #upd > 0 then hints[#hints + 1] = "near \"update\": " .. table.concat(upd, ", ") end
+      lib.review(units, "b", "read the page at " .. url .. " (evidence policy.txt) and judge "
+          .. "whether it is a vulnerability disclosure policy that names a contact and "
+          .. "timelines for acknowledging reports and for status updates"
+          .. (#hints > 0 and (" (Assay saw " .. table.concat(hints, "; ") .. ")") or
+              " (Assay found no e-mail address or durations on it)"))
     end
-    a.unit("a", "PASS", "fetched " .. url .. " without credentials (HTTP 200, "
-        .. #r.body .. " bytes)")
-    local body, missing = r.body, {}
-    if not has_contact(body) then missing[#missing + 1] = "contact information" end
-    if not has_timeline(body, { "acknowledg" }) then
-      missing[#missing + 1] = "a timeline for acknowledging reports"
-    end
-    if not has_timeline(body, { "status update", "update", "progress" }) then
-      missing[#missing + 1] = "a timeline for status updates"
-    end
-    if #missing > 0 then
-      a.unit("b", "FAIL", "the policy lacks " .. lib.join(missing))
-      return fail("the disclosure policy at " .. url .. " lacks " .. lib.join(missing))
-    end
-    a.unit("b", "PASS", "contact and both timelines present")
-    return pass("the disclosure policy at " .. url .. " is public and names a contact and "
-        .. "acknowledgement and status-update timelines")
+    return units:settle("the disclosure policy is public at " .. url)
   end,
 }

@@ -1,124 +1,366 @@
 -- Test group 5.5-1: communication uses best-practice cryptography.
 group "5.5-1"
 
+local ITEM = "11-ComMech"
+
+-- Data that must not travel unprotected.
+local sensitive = { "credentials", "personal-data", "sensitive-personal-data",
+    "security-parameters" }
+
+-- What a channel carries that is sensitive (list), from the `carries` fact.
+local function sensitive_carried(e)
+  local out = {}
+  for _, c in ipairs(sensitive) do
+    if lib.fact_has(e, "carries", c) then out[#out + 1] = c end
+  end
+  return out
+end
+
+-- Channel security: the `security` fact, else the security attribute of
+-- the services the entry refers to ("none" wins: one clear channel is
+-- enough).
+local function security_of(e)
+  local s = lib.fact(e, "security")
+  if s then return s, "security=" .. s end
+  local first
+  for _, svc in ipairs(lib.services(e)) do
+    if svc.security == "none" then return "none", "service " .. svc.id .. " security=none" end
+    first = first or svc
+  end
+  if first then return first.security, "service " .. first.id .. " security=" .. first.security end
+  return nil
+end
+
+-- Declared services that no 11-ComMech entry refers to (sorted ids).
+local function uncovered_services()
+  local covered, out = {}, {}
+  for _, e in ipairs(lib.entries(ITEM)) do
+    for _, s in ipairs(lib.services(e)) do covered[s.id] = true end
+  end
+  for _, s in ipairs(assay.ixit.services) do
+    if not covered[s.id] then out[#out + 1] = s.id end
+  end
+  table.sort(out)
+  return out
+end
+
+-- Units (TS 103 701), for each communication mechanism: a) the "Security
+-- Guarantees" suit the use case, b) the "Description" achieves them, c)
+-- the "Cryptographic Details" are best practice, d) no feasible attack is
+-- known.
+--
+-- Facts that FAIL: security=none on a channel that carries credentials,
+-- personal data, sensitive personal data or security parameters (a, c);
+-- guarantees lacking confidentiality on such a channel (a); tls-versions
+-- with SSLv3, TLS 1.0/1.1 or DTLS 1.0 (c, d: RFC 8996); tls-suites with a
+-- NULL/EXPORT/RC4/DES/MD5/anonymous suite (c, d).  Placeholder "Security
+-- Guarantees" / "Description" FAIL a / b.  The PASS sides are
+-- REVIEW_PENDING quoting the text ("appropriate", "best practice" are
+-- judgements); the former keyword PASS is gone.
+-- Completeness (stricter than the text, which only walks 11-ComMech):
+-- 11-ComMech empty while services are declared -> FAIL; a declared
+-- service no entry covers -> IXIT_MISSING; an entry without `carries` or
+-- `security` -> IXIT_MISSING.
 testcase {
   id = "5.5-1-1",
   type = "conceptual",
   ixit = { "11-ComMech" },
   purpose = "Communication mechanisms have suitable guarantees, an adequate design, best-practice cryptography and no known feasible attack.",
   run = function(a)
-    local units, n = {}, 0
-    for _, e in ipairs(lib.entries("11-ComMech")) do
-      n = n + 1
-      lib.review_crypto(units, "11-ComMech", e)
+    local units = lib.units()
+    local entries = lib.entries(ITEM)
+    if #entries == 0 then
+      if #assay.ixit.services > 0 then
+        units:add("a", "FAIL", "11-ComMech declares no communication mechanism although "
+            .. #assay.ixit.services .. " service(s) are declared: the IXIT is incomplete")
+        return units:settle("")
+      end
+      return inconclusive("IXIT_MISSING:11-ComMech/-/-: no communication mechanism declared")
     end
-    if n == 0 then
-      return inconclusive("IXIT_MISSING:11-ComMech: no communication mechanism declared")
+    for _, id in ipairs(uncovered_services()) do
+      units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/-/entry for service " .. id)
     end
-    return lib.settle(units, n .. " communication mechanism(s) reviewed: best-practice cryptography")
+    for _, e in ipairs(entries) do
+      local fails = {}
+      local sec, why = security_of(e)
+      local carried = lib.fact(e, "carries")
+      local sens = sensitive_carried(e)
+      if sec == nil then
+        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "security"))
+      end
+      if carried == nil then
+        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "carries"))
+      end
+      if sec == "none" and #sens > 0 then
+        local r = e.id .. ": " .. why .. " but carries=" .. table.concat(sens, "+")
+            .. ": sent in clear"
+        fails[#fails + 1] = { "a", r }
+        fails[#fails + 1] = { "c", r }
+      end
+      local g = lib.fact_list(e, "guarantees")
+      if g and #sens > 0 and not lib.fact_has(e, "guarantees", "confidentiality") then
+        fails[#fails + 1] = { "a", e.id .. ": guarantees=" .. lib.show(g) .. " without "
+            .. "confidentiality on a channel carrying " .. table.concat(sens, "+") }
+      end
+      local badv = {}
+      for _, v in ipairs(lib.fact_list(e, "tls-versions") or {}) do
+        if lib.bad_tls_versions[v] then badv[#badv + 1] = v end
+      end
+      if #badv > 0 then
+        local r = e.id .. ": tls-versions includes deprecated " .. lib.join(badv) .. " (RFC 8996)"
+        fails[#fails + 1] = { "c", r }
+        fails[#fails + 1] = { "d", r }
+      end
+      local bads = {}
+      for _, s in ipairs(lib.fact_list(e, "tls-suites") or {}) do
+        if lib.weak_cipher(s) then bads[#bads + 1] = s end
+      end
+      if #bads > 0 then
+        local r = e.id .. ": tls-suites includes broken suite(s) " .. lib.join(bads)
+        fails[#fails + 1] = { "c", r }
+        fails[#fails + 1] = { "d", r }
+      end
+      if sec == "none" and carried ~= nil and #sens == 0 then
+        -- A clear channel with nothing sensitive: the assessor decides
+        -- whether that is appropriate; no crypto to review.
+        for _, f in ipairs(fails) do units:add(f[1], "FAIL", f[2]) end
+        lib.review(units, "a", e.id .. ": " .. why .. ", carries=" .. lib.show(carried)
+            .. ": judge whether an unprotected channel is appropriate for this data")
+      else
+        lib.review_crypto(units, ITEM, e, fails)
+      end
+    end
+    return units:settle(#entries .. " communication mechanism(s) reviewed")
   end,
 }
 
--- Protocol versions, cipher-suite names and certificate keys Assay rejects.
-local bad_versions = { SSLv3 = true, ["TLSv1"] = true, ["TLSv1.0"] = true, ["TLSv1.1"] = true }
-local bad_cipher_words = { "NULL", "EXP", "RC4", "DES", "MD5", "anon", "ADH", "AECDH", "IDEA", "SEED" }
-
-local function weak_cipher(name)
-  for _, w in ipairs(bad_cipher_words) do
-    if name:find(w, 1, true) then return w end
-  end
-  return nil
+-- Accepted / refused / untestable for a version of a tls_enumerate scan
+-- (booleans in the first probe API, strings in the second).
+local function version_state(scan, v)
+  local st = scan.version_state and scan.version_state[v]
+  if st == "accepted" or st == "refused" or st == "untestable" then return st end
+  local x = (scan.versions or {})[v]
+  if x == true or x == "accepted" then return "accepted" end
+  if x == false or x == "refused" or x == "rejected" then return "refused" end
+  return "untestable"
 end
 
--- Whether the declared details admit a version ("TLS 1.2" admits TLSv1.2).
-local function declared_versions(text)
-  local t, out = (text or ""):lower(), {}
-  if t:find("1%.3") then out["TLSv1.3"] = true end
-  if t:find("1%.2") then out["TLSv1.2"] = true end
-  if t:find("1%.2%s*%+") or t:find("1%.2 or later") or t:find("1%.2 and later") or
-      t:find("1%.2 or higher") or t:find(">=%s*1%.2") then
-    out["TLSv1.3"] = true
-  end
-  return out
-end
+local all_versions = { "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3" }
 
-local function comm_entries_for(service_id)
-  local out = {}
-  for _, e in ipairs(lib.entries("11-ComMech")) do
-    for _, s in ipairs(lib.services(e)) do
-      if s.id == service_id then out[#out + 1] = e end
+-- tls-versions / tls-suites declared for a service by its 11-ComMech entries.
+local function declared_for(sid, fact)
+  local set, any = {}, false
+  for _, e in ipairs(lib.entries_for_service(ITEM, sid)) do
+    for _, v in ipairs(lib.fact_list(e, fact) or {}) do
+      set[fact == "tls-versions" and lib.tls_name(v) or v] = true
+      any = true
     end
   end
+  return any and set or nil
+end
+
+-- Leaf certificates a handshake reports: the default one and, when the
+-- probe lists them (`certificates`, one per signature-algorithm family),
+-- every distinct one of a multi-certificate server.  Each as the chain
+-- entry (subject, key_type, key_bits, signature_algorithm), labelled.
+local function certificates(h)
+  local out, seen = {}, {}
+  local function add(c, label)
+    if c == nil then return end
+    local key = tostring(c.subject) .. "|" .. tostring(c.key_type) .. "|"
+        .. tostring(c.key_bits) .. "|" .. tostring(c.not_after)
+    if seen[key] then return end
+    seen[key] = true
+    out[#out + 1] = { c = c, label = label }
+  end
+  if h.chain then add(h.chain[1], "") end
+  for _, c in ipairs(h.certificates or {}) do
+    local leaf = (c.chain and c.chain[1]) or c
+    add(leaf, c.family and (" " .. c.family) or "")
+  end
   return out
 end
 
+local function judge_cert(where, c, out)
+  local kt, bits = tostring(c.key_type), c.key_bits or 0
+  if (kt == "RSA" and bits < 2048) or (kt == "EC" and bits < 256) or (kt == "DSA") then
+    out[#out + 1] = string.format("%s certificate key %s-%d is too short", where, kt, bits)
+  end
+  local sig = tostring(c.signature_algorithm or ""):lower()
+  if sig:find("md5", 1, true) or sig:find("sha1", 1, true) then
+    out[#out + 1] = where .. " certificate signed with " .. c.signature_algorithm
+  end
+end
+
+-- Unit a (TS 103 701): the DUT uses the declared cryptographic details.
+-- Every declared channel is judged, not only TLS ones:
+--   - a service with security none that its 11-ComMech entries say
+--     carries credentials, personal data or security parameters -> FAIL;
+--     login services the sweep finds on undeclared ports (clear text) ->
+--     FAIL;
+--   - security tls: the port must speak TLS (else FAIL); each version is
+--     accepted, refused or untestable: an accepted deprecated version
+--     (SSLv3, TLS 1.0, 1.1) or one not in the declared tls-versions ->
+--     FAIL; a declared version refused -> FAIL; weak suites or suites
+--     outside tls-suites -> FAIL; each certificate the probe reports with
+--     a short key or an MD5/SHA-1 signature -> FAIL; untestable versions
+--     -> INCONCLUSIVE unless another finding already FAILs; no version
+--     testable at all -> INCONCLUSIVE, never PASS; no tls-versions fact ->
+--     the comparison is IXIT_MISSING;
+--   - security dtls: DTLS must be offered (dtls_probe) -> else FAIL;
+--   - security ssh: weak algorithms offered -> FAIL.
+-- Stricter than EXAMPLE 2 of the text (suite comparison) because every
+-- channel, clear ones included, is held against its declaration.
 testcase {
   id = "5.5-1-2",
   type = "functional",
   ixit = { "11-ComMech" },
   purpose = "The DUT's secure channels use the declared protocols, cipher suites and certificates.",
   run = function(a)
-    local enum, why = lib.probe("tls_enumerate")
-    if not enum then return inconclusive(why) end
+    local units = lib.units()
+    local enum = lib.probe("tls_enumerate")
     local hs = lib.probe("tls_handshake")
-    local findings, checked, open = {}, {}, {}
+    local ssh = lib.probe("ssh_info")
+    local dtls = lib.probe("dtls_probe")
+    local checked = {}
     for _, s in ipairs(assay.ixit.services) do
-      if s.security == "tls" and s.transport == "tcp" then
-        local r, err = enum(s.address, s.port)
+      local where = s.id .. " (" .. s.protocol .. "/" .. s.transport .. "/" .. s.port .. ")"
+      local ents = lib.entries_for_service(ITEM, s.id)
+      local sens, unknown = {}, false
+      for _, e in ipairs(ents) do
+        if lib.fact(e, "carries") == nil then unknown = true end
+        for _, c in ipairs(sensitive_carried(e)) do sens[#sens + 1] = e.id .. ":" .. c end
+      end
+      if s.protocol == "ssh" or s.security == "ssh" then
+        checked[#checked + 1] = s.id
+        local r, err
+        if ssh then r, err = ssh(lib.addr(s), s.port) end
         if not r then
-          open[#open + 1] = s.id .. " (" .. s.port .. "): " .. err
+          units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
         else
-          checked[#checked + 1] = s.id
-          local declared = {}
-          for _, e in ipairs(comm_entries_for(s.id)) do
-            for v in pairs(declared_versions(lib.field(e, "Cryptographic Details"))) do
-              declared[v] = true
+          local weak = {}
+          for _, k in ipairs({ "kex", "hostkey", "ciphers", "macs" }) do
+            for _, x in ipairs(r[k] or {}) do
+              for _, w in ipairs({ "3des", "arcfour", "blowfish", "cast128", "hmac-md5",
+                  "hmac-sha1-96", "diffie-hellman-group1-sha1", "ssh-dss" }) do
+                if x:find(w, 1, true) then weak[#weak + 1] = x end
+              end
+              if x == "none" then weak[#weak + 1] = "none (" .. k .. ")" end
             end
           end
-          local any_declared = next(declared) ~= nil
-          for v, accepted in pairs(r.versions or {}) do
-            if not accepted then
-              -- refused: nothing to judge
-            elseif bad_versions[v] then
-              findings[#findings + 1] = s.id .. " accepts " .. v
-            elseif any_declared and not declared[v] then
-              findings[#findings + 1] = s.id .. " accepts " .. v .. ", not declared in 11-ComMech"
+          if #weak > 0 then
+            units:add("a", "FAIL", where .. " offers weak SSH algorithm(s) " .. lib.join(weak))
+          else
+            units:add("a", "PASS", where .. ": SSH algorithms offered are current")
+          end
+        end
+      elseif s.security == "none" then
+        if #sens > 0 then
+          units:add("a", "FAIL", where .. " is plaintext but carries " .. lib.join(sens))
+        elseif #ents == 0 then
+          units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/-/entry for service " .. s.id
+              .. " (plaintext " .. s.protocol .. ": what it carries must be declared)")
+        elseif unknown then
+          units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/" .. ents[1].id .. "/carries ("
+              .. where .. " is plaintext)")
+        else
+          units:add("a", "PASS", where .. " is plaintext and carries nothing sensitive as declared")
+        end
+      elseif s.security == "tls" and s.transport == "tcp" then
+        checked[#checked + 1] = s.id
+        local r, err
+        if enum then r, err = enum(lib.addr(s), s.port) else err = "no TLS probe" end
+        if not r then
+          if tostring(err):find("^not TLS") then
+            units:add("a", "FAIL", where .. " is declared TLS but " .. err)
+          else
+            units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+          end
+        else
+          local want = declared_for(s.id, "tls-versions")
+          local findings, untestable, accepted = {}, {}, {}
+          for _, v in ipairs(all_versions) do
+            local st, name = version_state(r, v), lib.tls_name(v)
+            if st == "accepted" then
+              accepted[#accepted + 1] = name
+              if lib.bad_tls_versions[v] then
+                findings[#findings + 1] = s.id .. " accepts " .. name .. " (deprecated)"
+              elseif want and not want[name] then
+                findings[#findings + 1] = s.id .. " accepts " .. name .. ", not in the declared "
+                    .. "tls-versions"
+              end
+            elseif st == "refused" then
+              if want and want[name] then
+                findings[#findings + 1] = s.id .. " refuses " .. name .. ", declared in tls-versions"
+              end
+            else
+              untestable[#untestable + 1] = name .. " (" .. lib.clip(tostring(
+                  (r.version_reason or {})[v] or (r.untested or {})[v] or "not testable"), 120) .. ")"
             end
           end
-          for v, list in pairs(r.ciphers or {}) do
-            for _, c in ipairs(list) do
-              local w = weak_cipher(c)
-              if w then findings[#findings + 1] = s.id .. " accepts " .. c .. " (" .. v .. ")" end
-            end
-          end
-          if hs then
-            local h = hs(s.address, s.port, {})
-            if h and h.chain and h.chain[1] then
-              local c = h.chain[1]
-              if (c.key_type == "RSA" and (c.key_bits or 0) < 2048) or
-                  (c.key_type == "EC" and (c.key_bits or 0) < 256) then
-                findings[#findings + 1] = string.format("%s certificate key %s-%d is too short",
-                    s.id, c.key_type, c.key_bits or 0)
+          local suites = declared_for(s.id, "tls-suites")
+          for _, v in ipairs(all_versions) do
+            for _, c in ipairs((r.ciphers or {})[v] or {}) do
+              local w = lib.weak_cipher(c)
+              if w then
+                findings[#findings + 1] = s.id .. " accepts " .. c .. " (" .. lib.tls_name(v) .. ")"
+              elseif suites and not suites[c] then
+                findings[#findings + 1] = s.id .. " accepts " .. c .. " (" .. lib.tls_name(v)
+                    .. "), not in the declared tls-suites"
               end
             end
           end
+          if hs then
+            local h = hs(lib.addr(s), s.port, {})
+            if h then
+              for _, x in ipairs(certificates(h)) do judge_cert(s.id .. x.label, x.c, findings) end
+            end
+          end
+          if #findings > 0 then
+            for _, f in ipairs(findings) do units:add("a", "FAIL", f) end
+          elseif #accepted == 0 then
+            units:add("a", "INCONCLUSIVE", where .. ": no TLS version could be tested: "
+                .. table.concat(untestable, ", "))
+          elseif #untestable > 0 then
+            units:add("a", "INCONCLUSIVE", where .. ": versions not testable: "
+                .. table.concat(untestable, ", "))
+          elseif want == nil then
+            units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/"
+                .. (ents[1] and ents[1].id or "-") .. "/tls-versions (" .. where .. " accepts "
+                .. table.concat(accepted, ", ") .. ", none deprecated)")
+          else
+            units:add("a", "PASS", where .. ": accepts " .. table.concat(accepted, ", ")
+                .. " as declared; no weak suite" .. (suites and ", suites as declared" or "")
+                .. "; certificate keys adequate")
+          end
         end
+      elseif s.security == "dtls" then
+        checked[#checked + 1] = s.id
+        local r = dtls and dtls({ host = lib.addr(s), port = s.port })
+        if r == nil then
+          units:add("a", "INCONCLUSIVE", where .. ": DTLS could not be probed")
+        elseif not r.offered then
+          units:add("a", "FAIL", where .. " is declared DTLS but offers none ("
+              .. tostring(r.error) .. ")")
+        else
+          units:add("a", "PASS", where .. ": DTLS offered" .. (r.version and (" (" .. r.version .. ")") or ""))
+        end
+      else
+        units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. where .. ": security "
+            .. tostring(s.security) .. " cannot be observed by Assay: capture the traffic")
       end
     end
-    if #findings > 0 then
-      a.unit("a", "FAIL", table.concat(findings, "; "))
-      return fail(table.concat(findings, "; "))
+    local sweep = lib.sweep()
+    if sweep then
+      for _, l in ipairs(lib.undeclared_logins(sweep)) do
+        units:add("a", "FAIL", "tcp/" .. l.port .. " (undeclared): " .. l.detail
+            .. ": a plaintext channel carrying credentials")
+      end
     end
-    if #open > 0 then
-      a.unit("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. table.concat(open, "; "))
-      return inconclusive("could not probe " .. table.concat(open, "; "))
+    if not units:has("a") then
+      units:add("a", "INCONCLUSIVE", "IXIT_MISSING:services: no channel declared")
     end
-    if #checked == 0 then
-      a.unit("a", "PASS", "vacuous: the IXIT declares no TLS service")
-      return pass("vacuous: no TLS-secured service declared")
-    end
-    a.unit("a", "PASS", "TLS on " .. lib.join(checked) .. ": declared versions only, no weak suites")
-    return pass("every declared TLS channel (" .. lib.join(checked)
-        .. ") uses the declared protocol versions and sound cipher suites")
+    return units:settle("every declared channel (" .. lib.join(checked)
+        .. " secured) uses the declared protocol versions, suites and certificates")
   end,
 }

@@ -2,115 +2,297 @@
 -- no more security-relevant information than needed, without authentication.
 group "5.6-2"
 
+local ITEM = "15-Intf"
+
+-- Words that hint at security-relevant content in a "Disclosed
+-- Information" text; only used to phrase the assessor's question.
 local relevant = { "version", "firmware", "serial", "mac", "key", "password", "token",
     "secret", "private", "build", "debug" }
 
+-- Units (TS 103 701), for each network interface: a) information
+-- disclosed without authentication and labelled not security-relevant is
+-- really not security-relevant; b) what is labelled security-relevant is
+-- needed for the device's operation.
+--
+-- Rules on facts (discloses-security-relevant):
+--   absent -> IXIT_MISSING;
+--   false with "Disclosed Information" empty or a placeholder ("none") ->
+--     a PASS (rule: nothing disclosed, declared consistently; 5.6-2-2
+--     observes), b vacuous;
+--   false with a text -> a REVIEW_PENDING: is what the text lists really
+--     not security-relevant (terms like "version", "key" are pointed out);
+--   true -> a PASS (labelled), b REVIEW_PENDING: is it needed?  A true
+--     fact with an empty text -> FAIL (what is disclosed is not said).
+-- kind=physical entries are not network interfaces and are skipped.
+-- 15-Intf empty -> FAIL (incomplete IXIT).
 testcase {
   id = "5.6-2-1",
   type = "conceptual",
   ixit = { "15-Intf" },
   purpose = "Information disclosed without authentication is correctly labelled and only what is needed.",
   run = function(a)
-    local units, n = {}, 0
-    for _, e in ipairs(lib.entries("15-Intf")) do
-      local d = lib.field(e, "Disclosed Information")
-      if d and not lib.is_none(d) then
+    local units = lib.units()
+    local entries = lib.entries(ITEM)
+    if #entries == 0 then
+      units:add("a", "FAIL", "15-Intf declares no interface: the IXIT is incomplete")
+      return units:settle("")
+    end
+    local n = 0
+    for _, e in ipairs(entries) do
+      if lib.fact(e, "kind") ~= "physical" then
         n = n + 1
-        local w = lib.mentions(d, relevant)
-        local labelled = lib.mentions(d, { "security-relevant", "security relevant" })
-        local not_rel = lib.mentions(d, { "not security-relevant", "not security relevant",
-            "non-security" })
-        if w and not_rel then
-          lib.unit(units, "a", "FAIL", e.id .. ": \"" .. w .. "\" disclosed but labelled not "
-              .. "security-relevant")
+        local rel = lib.fact(e, "discloses-security-relevant")
+        local d = lib.field(e, "Disclosed Information")
+        local empty = d == nil or lib.is_placeholder(d)
+        if rel == nil then
+          units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "discloses-security-relevant")
+              .. (d and (" (text: " .. lib.quote(d) .. ")") or ""))
+        elseif rel == false then
+          if empty then
+            units:add("a", "PASS", e.id .. ": discloses-security-relevant=false and nothing "
+                .. "listed (rule: consistent declaration; 5.6-2-2 observes the interface)")
+            units:add("b", "PASS", "vacuous: " .. e.id .. " declares no security-relevant disclosure")
+          else
+            local w = lib.mentions(d, relevant)
+            lib.review(units, "a", e.id .. ": declared not security-relevant: judge whether "
+                .. lib.quote(d, 200) .. " is in fact security-relevant"
+                .. (w and (" (it mentions \"" .. w .. "\")") or ""))
+            units:add("b", "PASS", "vacuous: " .. e.id .. " declares no security-relevant disclosure")
+          end
         else
-          lib.unit(units, "a", "PASS", e.id .. ": labelling consistent")
-        end
-        if w and labelled and not not_rel then
-          lib.unit(units, "b", "INCONCLUSIVE", "MANUAL_STEP_PENDING: judge whether " .. e.id
-              .. " needs to disclose \"" .. d .. "\" for its operation")
-        else
-          lib.unit(units, "b", "PASS", e.id .. ": disclosure \"" .. d .. "\"")
+          if empty then
+            units:add("a", "FAIL", e.id .. ": discloses-security-relevant=true but \"Disclosed "
+                .. "Information\" does not say what")
+          else
+            units:add("a", "PASS", e.id .. ": labelled security-relevant (rule: the fact says so)")
+            lib.review(units, "b", e.id .. ": judge whether disclosing " .. lib.quote(d, 200)
+                .. " without authentication is needed for the device's operation")
+          end
         end
       end
     end
     if n == 0 then
-      return pass("vacuous: no interface is declared to disclose information without authentication")
+      units:add("a", "PASS", "vacuous: 15-Intf declares no network interface")
     end
-    return lib.settle(units, n .. " disclosure(s) reviewed")
+    return units:settle(n .. " interface disclosure(s) reviewed")
   end,
 }
 
--- Strings in unauthenticated replies that disclose security-relevant facts.
--- Only the first 16 KiB are searched: the patterns backtrack, and a hostile
--- device must not be able to stall the test case with a crafted body.
+local MAX_TEXT = 16384
+local MAX_LINE = 256
+
+-- Security-relevant strings in an unauthenticated reply.  Bounded: at
+-- most 16 KiB, examined line by line with lines cut at 256 bytes, so no
+-- pattern can take more than linear time in the text (a hostile 1 MiB
+-- page costs the same as 16 KiB).  Returns a sorted list of findings.
 local function findings_in(text)
-  local out = {}
-  text = text:sub(1, 16384)
-  if text:find("BEGIN [%u ]*PRIVATE KEY") then out[#out + 1] = "a private key" end
-  local hex = text:match("%f[%x]%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%f[^%x]")
-  if hex then out[#out + 1] = "a key-like hex string" end
-  local v = text:lower():match("firmware[%s:=/]*v?%d+%.%d+[%.%d]*")
-  if v then out[#out + 1] = "the firmware version (\"" .. v .. "\")" end
-  local sw = text:match("[%a%-_]+[/_ ]%d+%.%d+[%.%w%-]*")
-  if sw and not v then out[#out + 1] = "a software version (\"" .. sw .. "\")" end
-  if text:lower():find("password%s*[:=]") then out[#out + 1] = "a password" end
+  local out, seen = {}, {}
+  local function add(f) if not seen[f] then seen[f] = true; out[#out + 1] = f end end
+  text = text:sub(1, MAX_TEXT)
+  if text:find("PRIVATE KEY", 1, true) then add("a private key") end
+  for line in text:gmatch("[^\n]*") do
+    line = line:sub(1, MAX_LINE)
+    local l = line:lower()
+    if line:find("%f[%x]%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%f[^%x]") then
+      add("a key-like hex string")
+    end
+    local v = l:match("firmware[%s:=/]*v?%d+%.%d+[%.%d]*")
+    if v then
+      add("the firmware version (\"" .. v .. "\")")
+    else
+      -- "lighttpd/1.4.69", "dropbear_2022.83", "version 2.0.11": a name of
+      -- three letters or more joined by / or _, or the word version.
+      local sw = line:match("%a%a%a[%a%-]*[/_]v?%d+%.%d+[%.%w%-]*") or
+          l:match("version[%s:=]*v?%d+%.%d+[%.%w%-]*")
+      if sw then add("a software version (\"" .. sw .. "\")") end
+    end
+    if l:find("password%s*[:=]") or l:find("passwd%s*[:=]") then add("a password") end
+    if l:find("secret%s*[:=]") or l:find("token%s*[:=]") or l:find("key%s*[:=]") then
+      add("a secret or key value")
+    end
+  end
+  table.sort(out)
   return out
 end
 
+-- The 15-Intf entries that speak for a service.
+local function intf_for(sid)
+  return lib.interfaces_for(sid)
+end
+
+-- HTTP response as text (sorted headers, then the body).
+local function http_text(r)
+  local hdrs = {}
+  for _, k in ipairs(lib.keys(r.headers or {})) do hdrs[#hdrs + 1] = k .. ": " .. tostring(r.headers[k]) end
+  return table.concat(hdrs, "\n") .. "\n" .. (r.body or "")
+end
+
+-- What one declared or undeclared endpoint says without authentication:
+-- list of {text, source}.
+local function query(s, port, transport, kind)
+  local out = {}
+  local host = s and lib.addr(s) or lib.host()
+  local proto = s and s.protocol or kind
+  if transport == "udp" then
+    if proto == "coap" or proto == "coaps" or port == 5683 then
+      local f = lib.probe("coap_get")
+      local r = f and f({ host = host, port = port, dtls = proto == "coaps" or (s and s.security == "dtls"),
+          timeout_ms = 3000 })
+      if r then
+        local links = {}
+        for _, l in ipairs(r.resources or {}) do links[#links + 1] = tostring(l.href) end
+        out[#out + 1] = { (r.payload or "") .. "\n" .. table.concat(links, "\n"),
+            "CoAP /.well-known/core" }
+      end
+    elseif proto == "ssdp" or proto == "mdns" then
+      local f = lib.probe("udp_probe")
+      local r = f and f(host, port, proto, { timeout_ms = 2000 })
+      if r then out[#out + 1] = { r, proto:upper() .. " answer" } end
+    end
+    return out
+  end
+  if proto == "http" or proto == "https" then
+    local http = lib.probe("http_request")
+    local r = http and http({ url = string.format("%s://%s:%d/", proto, host, port),
+        max_body = 64 * 1024 })
+    if r then out[#out + 1] = { http_text(r), "HTTP GET /" } end
+    return out
+  end
+  if proto == "mqtt" or proto == "mqtts" then
+    local f = lib.probe("mqtt_connect")
+    if f then
+      for _, filter in ipairs({ "#", "$SYS/#" }) do
+        local r = f({ host = host, port = port, tls = proto == "mqtts" or (s and s.security == "tls"),
+            subscribe = filter, listen_ms = 1000, max_messages = 50 })
+        if r and r.accepted then
+          local msgs = (r.subscription and r.subscription.messages) or {}
+          local lines = {}
+          for _, m in ipairs(msgs) do
+            lines[#lines + 1] = tostring(m.topic) .. " " .. tostring(m.payload):sub(1, 512)
+          end
+          out[#out + 1] = { table.concat(lines, "\n"), "an anonymous MQTT subscription to "
+              .. filter, anonymous = #msgs }
+        end
+      end
+    end
+    return out
+  end
+  if s and s.security == "tls" then
+    -- A TLS service of another protocol: what it says after the handshake
+    -- is out of reach of the banner probe; the certificate subject is.
+    local hs = lib.probe("tls_handshake")
+    local h = hs and hs(host, port, {})
+    if h and h.chain and h.chain[1] then
+      out[#out + 1] = { tostring(h.chain[1].subject) .. "\n" .. tostring(h.chain[1].issuer),
+          "TLS certificate" }
+    end
+    return out
+  end
+  local banner = lib.probe("banner")
+  local b = banner and banner(host, port, { timeout_ms = 1500, max_bytes = 4096 })
+  if b and #b > 0 then out[#out + 1] = { b, "banner" } end
+  return out
+end
+
+-- Unit a (TS 103 701): for each network interface, no security-relevant
+-- information beyond "Disclosed Information" can be observed without
+-- authentication.  Assay queries every open TCP port (HTTP(S) GET /, the
+-- TLS certificate of other TLS services -- looser than the text: Assay
+-- reads no application banner inside TLS except HTTP and MQTT --, banners
+-- elsewhere), declared UDP services and undeclared discovery ports that
+-- answer (CoAP resource discovery, SSDP/mDNS answers) and MQTT brokers
+-- anonymously ("#" and "$SYS/#": retained and broker topics), and looks
+-- for keys, key-like hex strings, firmware/software versions, passwords
+-- and secrets (every reply, not only the first that leaks).  Judged
+-- against the 15-Intf facts of the interface:
+--   an undeclared port that discloses anything -> FAIL;
+--   a private key -> FAIL anywhere (never needed);
+--   discloses-security-relevant=false and something found, or an
+--     anonymous MQTT read of messages -> FAIL;
+--   discloses-security-relevant=true and something found -> REVIEW_PENDING
+--     (whether "Disclosed Information" describes it is read by a person:
+--     no keyword match between the finding and the text decides it);
+--   fact absent and something found -> IXIT_MISSING; nothing found -> PASS.
+-- Looser than the text: Assay's detectors are lists of patterns, so a PASS
+-- means none of them matched.
 testcase {
   id = "5.6-2-2",
   type = "functional",
   ixit = { "15-Intf" },
   purpose = "Unauthenticated queries of each network interface reveal no undeclared security-relevant information.",
   run = function(a)
-    local banner, why = lib.probe("banner")
-    if not banner then return inconclusive(why) end
+    local units = lib.units()
     local sweep, err = lib.sweep()
     if not sweep then return inconclusive(err) end
-    -- What the IXIT says each service discloses.
-    local declared_text = {}
-    for _, e in ipairs(lib.entries("15-Intf")) do
-      for _, s in ipairs(lib.services(e)) do
-        declared_text[s.port] = (declared_text[s.port] or "") .. " " ..
-            (lib.field(e, "Disclosed Information") or "")
+    if #lib.entries(ITEM) == 0 then
+      units:add("a", "FAIL", "15-Intf declares no interface: nothing to judge disclosures "
+          .. "against (incomplete IXIT)")
+    end
+    local declared = lib.declared_ports()
+    local targets = {}
+    for _, p in ipairs(sweep.open) do targets[#targets + 1] = { "tcp", p, declared.tcp[p] } end
+    for _, s in ipairs(assay.ixit.services) do
+      if s.transport == "udp" then targets[#targets + 1] = { "udp", s.port, s } end
+    end
+    -- Discovery services that answer although no service declares them.
+    local udp = lib.probe("udp_probe")
+    for _, d in ipairs({ { 1900, "ssdp" }, { 5353, "mdns" }, { 5683, "coap" } }) do
+      if declared.udp[d[1]] == nil and udp and udp(lib.host(), d[1], d[2], { timeout_ms = 2000 }) then
+        targets[#targets + 1] = { "udp", d[1], nil, d[2] }
       end
     end
-    local http = lib.probe("http_request")
-    local found, probed = {}, 0
-    for _, port in ipairs(sweep.open) do
-      local svc = lib.declared_ports().tcp[port]
-      local text
-      if http and svc and (svc.protocol == "http" or svc.protocol == "https") then
-        local r = http({ url = string.format("%s://%s:%d/", svc.protocol, svc.address, port),
-            max_body = 64 * 1024 })
-        if r then
-          local hdrs = {}
-          for k, v in pairs(r.headers or {}) do hdrs[#hdrs + 1] = k .. ": " .. tostring(v) end
-          text = table.concat(hdrs, "\n") .. "\n" .. (r.body or "")
-        end
-      elseif not (svc and (svc.security == "tls")) then
-        text = banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
+    local probed = 0
+    for _, t in ipairs(targets) do
+      local transport, port, s = t[1], t[2], t[3]
+      local kind = t[4]
+      local where = transport .. "/" .. port .. (s and (" (" .. s.id .. ")") or " (undeclared)")
+      local ents = s and intf_for(s.id) or {}
+      local rel
+      for _, e in ipairs(ents) do
+        local v = lib.fact(e, "discloses-security-relevant")
+        if v == true then rel = true elseif v == false and rel == nil then rel = false end
       end
-      if text and #text > 0 then
+      for _, reply in ipairs(query(s, port, transport, kind)) do
         probed = probed + 1
-        for _, f in ipairs(findings_in(text)) do
-          local decl = (declared_text[port] or ""):lower()
-          local key = f:match("^(%a+ %a+)") or f
-          if not (decl:find("version", 1, true) and f:find("version", 1, true)) and
-              not decl:find(key:lower(), 1, true) then
-            found[#found + 1] = string.format("port %d discloses %s", port, f)
+        a.log(where .. ": " .. reply[2] .. ": " .. lib.clip(reply[1], 300))
+        local found = findings_in(reply[1])
+        if reply.anonymous and reply.anonymous > 0 then
+          found[#found + 1] = "messages readable without authentication"
+        end
+        if #found > 0 then
+          local what = where .. " discloses " .. lib.join(found) .. " via " .. reply[2]
+          local key = false
+          for _, f in ipairs(found) do if f == "a private key" then key = true end end
+          if s == nil then
+            units:add("a", "FAIL", what .. " (an interface the IXIT does not declare)")
+          elseif key then
+            units:add("a", "FAIL", what .. ": a private key is never needed without authentication")
+          elseif rel == false then
+            units:add("a", "FAIL", what .. ", but 15-Intf declares "
+                .. "discloses-security-relevant=false")
+          elseif rel == true then
+            local texts = {}
+            for _, e in ipairs(ents) do
+              texts[#texts + 1] = e.id .. ": " .. lib.quote(lib.field(e, "Disclosed Information")
+                  or "(no text)", 160)
+            end
+            lib.review(units, "a", what .. ": judge whether the declared disclosure covers it ("
+                .. table.concat(texts, "; ") .. ")")
+          elseif #ents == 0 then
+            units:add("a", "INCONCLUSIVE", "IXIT_MISSING:15-Intf/-/entry for service " .. s.id
+                .. " (" .. what .. ")")
+          else
+            units:add("a", "INCONCLUSIVE", lib.missing(ITEM, ents[1], "discloses-security-relevant")
+                .. " (" .. what .. ")")
           end
         end
       end
     end
-    if #found > 0 then
-      a.unit("a", "FAIL", table.concat(found, "; "))
-      return fail("undeclared security-relevant information without authentication: "
-          .. table.concat(found, "; "))
+    if not units:has("a") then
+      units:add("a", "PASS", probed .. " unauthenticated repl(ies) from " .. #targets
+          .. " endpoint(s): no key, secret, password or version string found")
     end
-    a.unit("a", "PASS", probed .. " interface(s) queried unauthenticated; nothing undeclared")
-    return pass(probed .. " open interface(s) queried without authentication disclose nothing "
-        .. "security-relevant beyond what the IXIT declares")
+    return units:settle(probed .. " unauthenticated replies examined: nothing security-relevant "
+        .. "beyond the declarations")
   end,
 }

@@ -2,12 +2,18 @@
 -- test case's sandbox before its group file.  Only functions: nothing
 -- here may touch `assay` at load time (the catalogue loader runs it
 -- without the API).
+--
+-- The verdict policy these helpers serve is in testcases/README.md
+-- ("Conceptual verdict policy"): PASS only from structured facts by a
+-- stated rule, or from an assessor's recorded judgement; free text only
+-- ever leads to FAIL by a high-precision rule or to REVIEW_PENDING.
 
 lib = {}
 
 -- Entries of an IXIT item ({} when the item has none).
 function lib.entries(item)
-  return assay.ixit.items[item] or {}
+  local ixit = assay.ixit
+  return (ixit and ixit.items and ixit.items[item]) or {}
 end
 
 -- A field's value, trimmed; nil when absent or blank.
@@ -19,20 +25,52 @@ function lib.field(entry, name)
   return v
 end
 
--- The first of `words` that occurs in text (case-insensitive, plain), or nil.
+-- Text bounded to `max` bytes (default 160) for quoting in a reason.
+function lib.clip(text, max)
+  max = max or 160
+  text = tostring(text or "")
+  if #text <= max then return text end
+  return text:sub(1, max) .. "..."
+end
+
+-- "\"text\"" clipped, for quoting IXIT text in REVIEW_PENDING reasons.
+function lib.quote(text, max)
+  return "\"" .. lib.clip(text, max) .. "\""
+end
+
+-- The first of `words` that occurs in text (case-insensitive, plain), or
+-- nil.  Only for hints in REVIEW_PENDING reasons and for device output
+-- (banners, pages): never to make a unit PASS from IXIT free text.
 function lib.mentions(text, words)
   if text == nil then return nil end
-  local t = text:lower()
+  local t = text:sub(1, 65536):lower()
   for _, w in ipairs(words) do
     if t:find(w:lower(), 1, true) then return w end
   end
   return nil
 end
 
--- A declaration that explicitly says "nothing": "none", "no", "n/a", "-".
+-- A field that literally says nothing where an answer is required:
+-- empty, "TBD", "TODO", "-", "n/a", "none", "?", lorem ipsum ...  Exact
+-- matches only (high precision): "none needed because ..." is not one.
+local placeholders = { [""] = true, tbd = true, tba = true, todo = true, ["-"] = true,
+    ["--"] = true, ["n/a"] = true, na = true, ["n.a"] = true, none = true, no = true,
+    ["?"] = true, ["??"] = true, ["???"] = true, xxx = true, fixme = true, nothing = true,
+    ["not applicable"] = true, ["not implemented"] = true, unknown = true,
+    ["to be defined"] = true, ["to be determined"] = true, ["to be done"] = true,
+    ["..."] = true, ["tbc"] = true, ["pending"] = true }
+
+function lib.is_placeholder(text)
+  if text == nil then return true end
+  local t = text:sub(1, 4096):lower():gsub("^%s+", ""):gsub("[%s%.!]+$", "")
+  if placeholders[t] then return true end
+  return t:sub(1, 11) == "lorem ipsum"
+end
+
+-- A declaration that explicitly says "nothing" (kept for FAIL rules).
 function lib.is_none(text)
   if text == nil then return false end
-  local t = text:lower():gsub("^%s+", ""):gsub("[%s%.]+$", "")
+  local t = text:sub(1, 4096):lower():gsub("^%s+", ""):gsub("[%s%.]+$", "")
   return t == "none" or t == "no" or t == "n/a" or t == "-" or
       t == "not implemented" or t == "not applicable" or t == "nothing"
 end
@@ -43,38 +81,177 @@ function lib.missing(item, entry, field)
       entry and entry.id or "-", field)
 end
 
-local password_words = { "password", "passcode", "passphrase", "pin" }
-local user_defined_words = { "user-defined", "user defined", "chosen by the user",
-    "set by the user", "user-chosen", "user chosen", "user sets", "defined by the user" }
-local machine_words = { "machine-to-machine", "machine to machine", "m2m",
-    "device-to-cloud", "device to cloud", "machine authentication",
-    "not user authentication", "service-to-service" }
+-- Version-2 facts (docs/facts.md) ------------------------------------------
 
--- Whether an authentication mechanism uses a password-like secret.
-function lib.is_password(entry)
-  return lib.mentions(lib.field(entry, "Authentication Factor"), password_words) ~= nil
+-- A fact of an entry (boolean, integer, string, or list), nil when absent.
+function lib.fact(entry, name)
+  local f = entry and entry.facts
+  if f == nil then return nil end
+  return f[name]
 end
 
--- Whether its password is user-defined (not pre-installed or generated).
-function lib.is_user_defined(entry)
-  return lib.mentions(lib.field(entry, "Authentication Factor"), user_defined_words) ~= nil
-end
-
--- Whether the mechanism authenticates users (not machines).
-function lib.is_user_auth(entry)
-  return lib.mentions(lib.field(entry, "Description"), machine_words) == nil
-end
-
--- Services an entry refers to, as service tables.
-function lib.services(entry)
+-- A list fact as an array (a single value becomes a one-element list),
+-- nil when absent.
+function lib.fact_list(entry, name)
+  local v = lib.fact(entry, name)
+  if v == nil then return nil end
+  if type(v) ~= "table" then return { v } end
   local out = {}
-  for _, ref in ipairs(entry.refs or {}) do
-    if ref.service then
-      local s = assay.ixit.service_by_id[ref.service]
-      if s then out[#out + 1] = s end
-    end
-  end
+  for _, x in ipairs(v) do out[#out + 1] = x end
   return out
+end
+
+-- Whether a list fact holds `value`.
+function lib.fact_has(entry, name, value)
+  for _, x in ipairs(lib.fact_list(entry, name) or {}) do
+    if x == value then return true end
+  end
+  return false
+end
+
+-- A fact value as text: lists joined with "+", booleans as true/false.
+function lib.show(v)
+  if type(v) == "table" then
+    local out = {}
+    for _, x in ipairs(v) do out[#out + 1] = tostring(x) end
+    if #out == 0 then return "(none)" end
+    return table.concat(out, "+")
+  end
+  return tostring(v)
+end
+
+-- "name=value" for the named facts of an entry that are present, for
+-- echoing the facts a rule used in a reason.
+function lib.facts_text(entry, names)
+  local out = {}
+  for _, n in ipairs(names) do
+    local v = lib.fact(entry, n)
+    if v ~= nil then out[#out + 1] = n .. "=" .. lib.show(v) end
+  end
+  return table.concat(out, ", ")
+end
+
+-- A fact a unit keys on: its value, or nil after recording the unit
+-- INCONCLUSIVE with IXIT_MISSING:<item>/<entry>/<fact>.
+function lib.require_fact(units, letter, item, entry, fact)
+  local v = lib.fact(entry, fact)
+  if v == nil then
+    units:add(letter, "INCONCLUSIVE", lib.missing(item, entry, fact))
+  end
+  return v
+end
+
+-- Classification of 1-AuthMech entries from facts: true, false, or nil
+-- (unknown: the fact is absent).
+function lib.is_password(e)
+  local f = lib.fact(e, "factor")
+  if f == nil then return nil end
+  return f == "password" or f == "pin"
+end
+
+function lib.is_user_defined(e)
+  local by = lib.fact(e, "password-set-by")
+  if by == nil then return nil end
+  return by == "user"
+end
+
+function lib.is_user_auth(e)
+  return lib.fact(e, "user-auth")
+end
+
+-- Whether a mechanism is directly addressable over a network: the
+-- `network` fact, else true when the entry refers to a declared service
+-- (a structured reference to a port), else nil.
+function lib.is_network(e)
+  local n = lib.fact(e, "network")
+  if n ~= nil then return n end
+  if #lib.services(e) > 0 then return true end
+  return nil
+end
+
+-- Units ------------------------------------------------------------------
+
+local rank = { PASS = 1, INCONCLUSIVE = 2, FAIL = 3 }
+local Units = {}
+Units.__index = Units
+
+-- A collector of unit outcomes: units:add(letter, verdict, reason) any
+-- number of times per letter; units:settle(pass_reason) records each
+-- letter once (alphabetical order), with its worst verdict and the
+-- reasons at that level, and returns the test case's verdict and reason.
+function lib.units()
+  return setmetatable({ by = {}, letters = {} }, Units)
+end
+
+function Units:add(letter, verdict, reason)
+  local u = self.by[letter]
+  if u == nil then
+    u = { verdict = "PASS", all = {} }
+    self.by[letter] = u
+    self.letters[#self.letters + 1] = letter
+  end
+  u.all[#u.all + 1] = { verdict, reason }
+  if rank[verdict] > rank[u.verdict] then u.verdict = verdict end
+end
+
+-- The worst verdict recorded so far (PASS when nothing was).
+function Units:worst()
+  local w = "PASS"
+  for _, l in ipairs(self.letters) do
+    if rank[self.by[l].verdict] > rank[w] then w = self.by[l].verdict end
+  end
+  return w
+end
+
+function Units:has(letter)
+  return self.by[letter] ~= nil
+end
+
+local REASON_MAX = 3000
+
+function Units:settle(pass_reason)
+  local letters = {}
+  for _, l in ipairs(self.letters) do letters[#letters + 1] = l end
+  table.sort(letters)
+  local worst, at = "PASS", {}
+  for _, l in ipairs(letters) do
+    local u, texts = self.by[l], {}
+    for _, r in ipairs(u.all) do
+      if r[1] == u.verdict then texts[#texts + 1] = r[2] end
+    end
+    local text = lib.clip(table.concat(texts, "; "), REASON_MAX)
+    assay.unit(l, u.verdict, text)
+    if rank[u.verdict] > rank[worst] then worst, at = u.verdict, {} end
+    if u.verdict == worst then at[#at + 1] = "unit " .. l .. ": " .. text end
+  end
+  if worst == "PASS" then return "PASS", pass_reason end
+  return worst, lib.clip(table.concat(at, " | "), REASON_MAX)
+end
+
+-- Review by a person ----------------------------------------------------
+
+-- A unit whose PASS only a person can give.  With an assessor's recorded
+-- judgement (`assay run --judgement ID=VERDICT:TEXT --assessor NAME`) the
+-- judgement decides the unit; without one the unit is INCONCLUSIVE with
+-- `REVIEW_PENDING: <what>`.  `what` says exactly what to judge and quotes
+-- the IXIT text or page to judge it by.
+function lib.review(units, letter, what)
+  local j = assay.judgement
+  if j ~= nil then
+    local v = tostring(j.verdict):upper()
+    if rank[v] == nil then v = "INCONCLUSIVE" end
+    units:add(letter, v, "assessor " .. tostring(j.by) .. ": " .. tostring(j.text)
+        .. " (judged: " .. lib.clip(what, 400) .. ")")
+  else
+    units:add(letter, "INCONCLUSIVE", "REVIEW_PENDING: " .. what)
+  end
+end
+
+-- Compatibility: record a unit at once (old style); prefer lib.units().
+function lib.unit(units, letter, verdict, reason)
+  if getmetatable(units) == Units then return units:add(letter, verdict, reason) end
+  assay.unit(letter, verdict, reason)
+  units[#units + 1] = { letter, verdict, reason }
 end
 
 -- "a, b and c" from a list of strings.
@@ -84,24 +261,12 @@ function lib.join(list)
   return table.concat(list, ", ", 1, #list - 1) .. " and " .. list[#list]
 end
 
--- Settles a test case from the units recorded so far: returns the verdict
--- of the worst unit with its reason (FAIL > INCONCLUSIVE > PASS).
-function lib.settle(units, pass_reason)
-  local worst, why = "PASS", pass_reason
-  for _, u in ipairs(units) do
-    if u[2] == "FAIL" and worst ~= "FAIL" then
-      worst, why = "FAIL", "unit " .. u[1] .. ": " .. u[3]
-    elseif u[2] == "INCONCLUSIVE" and worst == "PASS" then
-      worst, why = "INCONCLUSIVE", "unit " .. u[1] .. ": " .. u[3]
-    end
-  end
-  return worst, why
-end
-
--- Records a unit and keeps it in `units` for lib.settle.
-function lib.unit(units, letter, verdict, reason)
-  assay.unit(letter, verdict, reason)
-  units[#units + 1] = { letter, verdict, reason }
+-- Sorted keys of a table (deterministic iteration instead of pairs()).
+function lib.keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out, function(a, b) return tostring(a) < tostring(b) end)
+  return out
 end
 
 -- For functional test cases whose probes are not wired yet.
@@ -118,22 +283,73 @@ function lib.probe(name)
   return f
 end
 
--- The device's first address (lab set-up file, <address>).
-function lib.host()
-  return assay.setup.addresses[1]
+-- Lab set-up -------------------------------------------------------------
+-- IXIT version 2 moves addresses, credentials and the budget into the lab
+-- set-up file (assay.setup); version 1 had them in assay.ixit.
+
+function lib.addresses()
+  local s = assay.setup
+  if s and s.addresses then return s.addresses end
+  return (assay.ixit and assay.ixit.addresses) or {}
 end
 
--- The lab's credentials (lab set-up file): {id, service, username,
--- password, origin}.
+-- Lab credentials: {id, service, username, password, origin}.
 function lib.credentials()
-  return assay.setup.credentials
+  local s = assay.setup
+  if s and s.credentials then return s.credentials end
+  return (assay.ixit and assay.ixit.credentials) or {}
+end
+
+-- The device's first address.
+function lib.host()
+  return lib.addresses()[1]
+end
+
+-- A service's address (set-up override or the first address).
+function lib.addr(s)
+  return s.address or lib.host()
+end
+
+-- Services an entry refers to, as service tables.
+function lib.services(entry)
+  local out = {}
+  for _, ref in ipairs(entry.refs or {}) do
+    if ref.service then
+      local s = assay.ixit.service_by_id[ref.service]
+      if s then out[#out + 1] = s end
+    end
+  end
+  return out
+end
+
+-- Entries of `item` that refer to service id `sid`.
+function lib.entries_for_service(item, sid)
+  local out = {}
+  for _, e in ipairs(lib.entries(item)) do
+    for _, s in ipairs(lib.services(e)) do
+      if s.id == sid then out[#out + 1] = e; break end
+    end
+  end
+  return out
+end
+
+-- The 15-Intf entries that speak for a service: those referring to it,
+-- else the network interfaces (kind=network) that refer to no service at
+-- all (a Wi-Fi or Ethernet interface carries every service).
+function lib.interfaces_for(sid)
+  local out = lib.entries_for_service("15-Intf", sid)
+  if #out > 0 then return out end
+  for _, e in ipairs(lib.entries("15-Intf")) do
+    if lib.fact(e, "kind") == "network" and #lib.services(e) == 0 then out[#out + 1] = e end
+  end
+  return out
 end
 
 -- Declared TCP/UDP ports: set[transport][port] = service.
 function lib.declared_ports()
   local set = { tcp = {}, udp = {} }
   for _, s in ipairs(assay.ixit.services) do
-    set[s.transport][s.port] = s
+    if set[s.transport] then set[s.transport][s.port] = s end
   end
   return set
 end
@@ -144,12 +360,14 @@ function lib.sweep()
   if sweep_cache then return sweep_cache end
   local f, why = lib.probe("tcp_sweep")
   if not f then return nil, why end
+  if lib.host() == nil then return nil, "IXIT_MISSING:setup/-/address" end
   -- A device none of whose declared services answers is not there (or
   -- not in the state the IXIT describes): say so instead of sweeping.
   local declared = {}
   for _, s in ipairs(assay.ixit.services) do
     if s.transport == "tcp" then declared[#declared + 1] = s.port end
   end
+  table.sort(declared)
   if #declared > 0 then
     local d, err = f(lib.host(), { ports = declared })
     if not d then return nil, "TCP probe failed: " .. tostring(err) end
@@ -174,50 +392,70 @@ function lib.undeclared_tcp(sweep)
   return out
 end
 
+-- URL of a service for a path.
+function lib.service_url(s, path)
+  return string.format("%s://%s:%d%s", s.protocol, lib.addr(s), s.port, path or s.path or "/")
+end
+
 -- URL of the device's web service for a path, when the IXIT gives a
--- relative location; absolute http(s) URLs are used as they are.
+-- relative location; absolute http(s) URLs are used as they are.  Text
+-- is bounded before matching.
 function lib.url(text)
   if text == nil then return nil end
+  text = text:sub(1, 2048)
   local u = text:match("(https?://[%w%-%._~:/%?#%[%]@!%$&'%(%)%*%+,;=%%]+)")
   if u then return u end
   local path = text:match("^(/[%S]*)")
   if path then
     for _, s in ipairs(assay.ixit.services) do
       if s.protocol == "https" or s.protocol == "http" then
-        return string.format("%s://%s:%d%s", s.protocol, s.address, s.port, path)
+        return lib.service_url(s, path)
       end
     end
   end
   return nil
 end
 
+-- Whether a URL points at the device (one of its addresses).
+function lib.on_device(url)
+  local host = (url or ""):sub(1, 2048):match("^%a+://%[?([^/:%]]+)")
+  if host == nil then return false end
+  for _, a in ipairs(lib.addresses()) do
+    if a == host then return true end
+  end
+  return false
+end
+
 -- Tries one user/password on a declared service.  Returns true (accepted),
--- false, detail (rejected), or nil, err (no answer: refused, reset, timeout,
--- or no probe for the protocol).
+-- false, detail (rejected), or nil, err [, outcome] (no answer: refused,
+-- reset, timeout, no probe for the protocol; outcome "no_password" when
+-- there is no password to guess: SSH publickey only, an HTTP path open
+-- without credentials).
 function lib.login(s, user, password)
-  local p = s.protocol
+  local p, host = s.protocol, lib.addr(s)
   if p == "telnet" then
     local f, why = lib.probe("telnet_login")
     if not f then return nil, why end
-    return f(s.address, s.port, user, password, {})
+    return f(host, s.port, user, password, {})
   elseif p == "ssh" then
     local f, why = lib.probe("ssh_login")
     if not f then return nil, why end
-    return f(s.address, s.port, user, password)
+    return f(host, s.port, user, password)
   elseif p == "http" or p == "https" then
     local f, why = lib.probe("http_request")
     if not f then return nil, why end
     local auth, no = lib.http_auth(s)
-    if not auth then return nil, no end
-    local r, err = f({ url = string.format("%s://%s:%d%s", p, s.address, s.port, s.path or "/"),
-        user = user, password = password, auth = "basic", max_body = 4096 })
+    if auth == false then return nil, no, "no_password" end
+    if not auth then return nil, no, "unreached" end
+    local r, err = f({ url = lib.service_url(s), user = user, password = password,
+        auth = "basic", max_body = 4096 })
     if not r then return nil, err end
     if r.status >= 200 and r.status < 300 then return true, "HTTP " .. r.status end
     return false, "HTTP " .. r.status
   elseif p == "mqtt" or p == "mqtts" then
     local f, why = lib.probe("mqtt_connect")
     if not f then return nil, why end
-    local r, err = f({ host = s.address, port = s.port, tls = s.security == "tls",
+    local r, err = f({ host = host, port = s.port, tls = s.security == "tls",
         user = user, password = password })
     if not r then return nil, err end
     return r.accepted, r.reason
@@ -231,7 +469,7 @@ end
 function lib.http_auth(s)
   local f, why = lib.probe("http_request")
   if not f then return nil, why end
-  local url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/")
+  local url = lib.service_url(s)
   local r, err = f({ url = url, max_body = 4096 })
   if not r then return nil, err end
   if r.status == 401 then return true end
@@ -245,57 +483,141 @@ function lib.password_protected(s)
   if s.protocol == "http" or s.protocol == "https" then
     local f = lib.probe("http_request")
     if not f then return nil end
-    local r = f({ url = string.format("%s://%s:%d%s", s.protocol, s.address, s.port, s.path or "/"),
-        max_body = 4096 })
+    local r = f({ url = lib.service_url(s), max_body = 4096 })
     return r and r.status == 401
   end
   return false
 end
 
--- Login prompts in a banner ("login:", "Password:", "Username").
+-- Login prompts in device output ("login:", "Password:", "Username").
 function lib.asks_password(text)
   return lib.mentions(text, { "login:", "password", "username", "user name", "passcode" }) ~= nil
 end
 
+-- Login services the sweep finds beyond the declared ones: for each open
+-- undeclared TCP port, what it is when it asks for a login in clear text
+-- ({port=, kind="telnet-like"|"http-basic"|"ftp-like", detail=}).  One
+-- banner read (and one HTTP request where the banner is silent) per port,
+-- for at most the first 32 undeclared ports (1.5 s each at worst); the
+-- second value is how many more were not examined.
+local MAX_EXAMINED = 32
+function lib.undeclared_logins(sweep)
+  local out = {}
+  local banner = lib.probe("banner")
+  local http = lib.probe("http_request")
+  local ports = lib.undeclared_tcp(sweep)
+  local skipped = math.max(0, #ports - MAX_EXAMINED)
+  for i, port in ipairs(ports) do
+    if i > MAX_EXAMINED then break end
+    local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
+    if b and b:sub(1, 4) == "220 " and lib.mentions(b, { "ftp" }) then
+      out[#out + 1] = { port = port, kind = "ftp-like", detail = "FTP greeting" }
+    elseif b and lib.asks_password(b) then
+      out[#out + 1] = { port = port, kind = "telnet-like",
+          detail = "asks for a login in clear text" }
+    elseif http and (b == nil or b:sub(1, 5) == "HTTP/") then
+      local r = http({ url = string.format("http://%s:%d/", lib.host(), port),
+          max_body = 1024, timeout_ms = 1500 })
+      if r and r.status == 401 then
+        out[#out + 1] = { port = port, kind = "http-basic",
+            detail = "HTTP authentication without TLS" }
+      end
+    end
+  end
+  return out, skipped
+end
+
+-- Whether an HTML page holds a login form (a password input).  Plain
+-- finds over at most 1 MiB.
+function lib.has_login_form(body)
+  local t = (body or ""):sub(1, 1048576):lower()
+  return t:find("type=\"password\"", 1, true) ~= nil or
+      t:find("type='password'", 1, true) ~= nil or
+      t:find("type=password", 1, true) ~= nil
+end
+
 -- Deprecated or broken primitives and protocols (SOG-IS, BSI TR-02102 and
--- NIST SP 800-131A agree on each of these).
+-- NIST SP 800-131A agree on each of these).  Used only as hints for the
+-- assessor (REVIEW_PENDING text): free text like "we do not use MD5"
+-- mentions MD5 too.
 local weak_crypto = { "md5", "sha-1", "sha1", "des ", "3des", "triple des", "rc4", "ssl 3",
     "sslv3", "tls 1.0", "tlsv1.0", "tls1.0", "tls 1.1", "tlsv1.1", "tls1.1", "plaintext",
     "plain text", "cleartext", "clear text", "base64", "unencrypted", "export",
-    "null cipher", "anonymous dh", "http basic auth without tls", "ecb", "rsa-1024",
-    "rsa 1024", "1024-bit", "512-bit", "wep" }
+    "null cipher", "anonymous dh", "ecb", "rsa-1024", "rsa 1024", "1024-bit", "512-bit", "wep" }
 
--- The first deprecated primitive a "Cryptographic Details" text declares,
--- or nil.  HMAC-SHA1 is not broken (RFC 6194) and SSH's
--- diffie-hellman-group14-sha1 stays a MAY in RFC 9142; SHA-1 signatures and
--- plain hashes are out.
-function lib.weak_crypto(text)
-  local t = text:lower():gsub("hmac%-sha%-?1", "hmac"):gsub("group14%-sha1", "group14")
-  local w = lib.mentions(t .. " ", weak_crypto)
-  return w and w:gsub("%s+$", "")
+-- The deprecated primitives a text mentions (sorted, distinct), for hints.
+function lib.weak_crypto_hints(text)
+  if text == nil then return {} end
+  local t = " " .. text:sub(1, 8192):lower():gsub("hmac%-sha%-?1", "hmac"):gsub("group14%-sha1", "group14") .. " "
+  local seen, out = {}, {}
+  for _, w in ipairs(weak_crypto) do
+    if t:find(w, 1, true) and not seen[w] then
+      seen[w] = true
+      out[#out + 1] = (w:gsub("%s+$", ""))
+    end
+  end
+  table.sort(out)
+  return out
 end
 
--- Units a-d of a conceptual cryptography review (5.1-3-1, 5.5-1-1) for one
--- IXIT entry: guarantees declared, design described, best-practice
--- cryptography, no known feasible attack.
-function lib.review_crypto(units, item, e)
+-- Protocol versions Assay rejects (TLS 1.0/1.1 are deprecated by RFC 8996).
+lib.bad_tls_versions = { SSLv3 = true, TLSv1 = true, ["TLSv1.0"] = true, ["TLSv1.1"] = true,
+    ["DTLSv1.0"] = true }
+
+-- Normalised TLS version name (facts use TLSv1.0, OpenSSL says TLSv1).
+function lib.tls_name(v)
+  if v == "TLSv1" then return "TLSv1.0" end
+  return v
+end
+
+-- Cipher-suite name fragments that mark a broken suite.
+local bad_cipher_words = { "NULL", "EXP", "RC4", "DES", "MD5", "anon", "ADH", "AECDH", "IDEA", "SEED" }
+
+function lib.weak_cipher(name)
+  for _, w in ipairs(bad_cipher_words) do
+    if name:find(w, 1, true) then return w end
+  end
+  return nil
+end
+
+-- The conceptual cryptography review of one entry (5.1-3-1 units a-d,
+-- 5.5-1-1 units a-d).  Facts can FAIL; the PASS side needs a person
+-- (REVIEW_PENDING) because "best practice" and "appropriate" are
+-- judgements.  `facts_fail` is a list of {letter, reason} the caller
+-- derived from facts.
+function lib.review_crypto(units, item, e, facts_fail)
+  for _, f in ipairs(facts_fail or {}) do units:add(f[1], "FAIL", f[2]) end
   local g = lib.field(e, "Security Guarantees")
-  lib.unit(units, "a", g and "PASS" or "INCONCLUSIVE", g and (e.id .. ": guarantees " .. g)
-      or lib.missing(item, e, "Security Guarantees"))
   local d = lib.field(e, "Description")
-  lib.unit(units, "b", d and "PASS" or "INCONCLUSIVE", d and (e.id .. ": design described")
-      or lib.missing(item, e, "Description"))
   local c = lib.field(e, "Cryptographic Details")
-  if c == nil then
-    lib.unit(units, "c", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"))
+  if g == nil or lib.is_placeholder(g) then
+    units:add("a", "FAIL", e.id .. ": no security guarantees stated (\"Security Guarantees\" is "
+        .. (g and lib.quote(g) or "empty") .. ")")
+  else
+    lib.review(units, "a", e.id .. ": are the guarantees " .. lib.quote(g)
+        .. " appropriate for the use case?")
+  end
+  if d == nil or lib.is_placeholder(d) then
+    units:add("b", "FAIL", e.id .. ": no mechanism described (\"Description\" is "
+        .. (d and lib.quote(d) or "empty") .. ")")
+  else
+    lib.review(units, "b", e.id .. ": does the mechanism " .. lib.quote(d)
+        .. " achieve the stated guarantees?")
+  end
+  if c == nil or lib.is_placeholder(c) then
+    -- "none" as the cryptography of a channel is judged by the caller from
+    -- facts; an empty field cannot be judged at all.
+    units:add("c", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"))
+    units:add("d", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"))
     return
   end
-  local w = lib.weak_crypto(c)
-  lib.unit(units, "c", w and "FAIL" or "PASS", w and
-      (e.id .. ": declares deprecated cryptography (\"" .. w .. "\")") or (e.id .. ": " .. c))
-  lib.unit(units, "d", w and "FAIL" or "PASS", w and
-      (e.id .. ": known practical attacks exist against \"" .. w .. "\"") or
-      (e.id .. ": no declared primitive has a known feasible attack"))
+  local hints = lib.weak_crypto_hints(c)
+  local hint = #hints > 0 and (" (the text mentions " .. table.concat(hints, ", ")
+      .. ": check whether it is used)") or ""
+  lib.review(units, "c", e.id .. ": is " .. lib.quote(c, 300)
+      .. " best-practice cryptography for this use (reference catalogue, e.g. SOG-IS)?" .. hint)
+  lib.review(units, "d", e.id .. ": is any primitive of " .. lib.quote(c, 300)
+      .. " known to be open to a feasible attack?" .. hint)
 end
 
 -- A test case whose units need a person: the assessor's judgement
@@ -311,4 +633,121 @@ function lib.manual(what, units)
     assay.unit(u, j.verdict, why)
   end
   return j.verdict, why
+end
+
+-- Published pages (5.2-1-2, 5.3-13-2) ------------------------------------
+
+-- Visible text of an HTML page (tags dropped), bounded to 1 MiB, in
+-- linear time (plain finds only: no pattern can backtrack over the body).
+function lib.visible_text(body)
+  body = (body or ""):sub(1, 1048576)
+  local out, i, n = {}, 1, #body
+  while i <= n do
+    local lt = body:find("<", i, true)
+    if lt == nil then out[#out + 1] = body:sub(i); break end
+    out[#out + 1] = body:sub(i, lt - 1)
+    local gt = body:find(">", lt + 1, true)
+    if gt == nil then break end
+    i = gt + 1
+  end
+  return table.concat(out, " ")
+end
+
+-- Whether a text holds nothing but blanks (plain scan).
+function lib.blank(text)
+  return text == nil or text:find("[^%s]") == nil
+end
+
+-- E-mail-like contacts in a text (at most 5, sorted): found by plain finds
+-- of "@" (at most 500 examined), each in a 64-byte window (linear time).
+function lib.emails(text)
+  text = (text or ""):sub(1, 1048576)
+  local found, out, i, tries = {}, {}, 1, 0
+  while #out < 5 and tries < 500 do
+    local at = text:find("@", i, true)
+    if at == nil then break end
+    tries = tries + 1
+    local lo = math.max(1, at - 64)
+    local left = text:sub(lo, at - 1):match("([%w%._%-%+]+)$")
+    local right = text:sub(at + 1, at + 64):match("^([%w%-]+%.[%w%.%-]+)")
+    if left and right then
+      local m = left .. "@" .. right
+      if not found[m] then found[m] = true; out[#out + 1] = m end
+    end
+    i = at + 1
+  end
+  table.sort(out)
+  return out
+end
+
+-- Fetches a page that must be public and records unit `letter`: PASS when
+-- it answers 2xx, on the device, without a login form and not empty;
+-- FAIL by the strict rules (4xx incl. 401/403/404/410, 5xx, redirect off
+-- the device or to a login page, a redirect loop, a login form, an empty
+-- page); INCONCLUSIVE when it does not answer or is not on the device
+-- (Assay only talks to the device).  Returns the response when the page
+-- is public, else nil.
+function lib.fetch_public(units, letter, url, evidence_name)
+  if not lib.on_device(url) then
+    units:add(letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. url .. " is not on the "
+        .. "device (Assay only connects to the device): open it without an account and "
+        .. "record what it shows")
+    return nil
+  end
+  local http, why = lib.probe("http_request")
+  if not http then units:add(letter, "INCONCLUSIVE", why); return nil end
+  local r, err = http({ url = url, follow = 5, max_body = 256 * 1024 })
+  if not r then
+    if tostring(err):lower():find("redirect", 1, true) then
+      units:add(letter, "FAIL", url .. ": " .. tostring(err))
+    else
+      units:add(letter, "INCONCLUSIVE", "DUT_UNREACHABLE: fetching " .. url .. " failed: "
+          .. tostring(err))
+    end
+    return nil
+  end
+  if evidence_name then assay.evidence(evidence_name, r.body or "") end
+  if r.redirect_refused then
+    units:add(letter, "FAIL", url .. ": " .. lib.clip(r.redirect_refused, 200)
+        .. " (the page is not published on the device as declared)")
+    return nil
+  end
+  for _, hop in ipairs(r.redirects or {}) do
+    if not lib.on_device(hop) then
+      units:add(letter, "FAIL", url .. " redirects off the device to " .. lib.clip(hop, 200))
+      return nil
+    end
+  end
+  local final = (r.redirects and #r.redirects > 0) and r.redirects[#r.redirects] or url
+  local path = final:sub(1, 2048):lower():match("^%a+://[^/]*(/[^%?#]*)") or "/"
+  if r.redirect_limit then
+    units:add(letter, "FAIL", url .. " redirects in a loop (HTTP " .. r.status .. ")")
+    return nil
+  end
+  if r.status == 401 or r.status == 403 then
+    units:add(letter, "FAIL", url .. " answered HTTP " .. r.status .. " without credentials: "
+        .. "behind authentication")
+    return nil
+  end
+  if r.status < 200 or r.status >= 300 then
+    units:add(letter, "FAIL", url .. " answered HTTP " .. r.status .. ": not published there")
+    return nil
+  end
+  if final ~= url and (path:find("login", 1, true) or path:find("signin", 1, true) or
+      path:find("sign-in", 1, true)) then
+    units:add(letter, "FAIL", url .. " redirects to a login page (" .. lib.clip(final, 200) .. ")")
+    return nil
+  end
+  if lib.has_login_form(r.body) then
+    units:add(letter, "FAIL", url .. " answers with a login form (a password field): not "
+        .. "readable without an account")
+    return nil
+  end
+  if lib.blank(lib.visible_text(r.body)) then
+    units:add(letter, "FAIL", url .. " answers HTTP " .. r.status .. " with an empty page")
+    return nil
+  end
+  units:add(letter, "PASS", "fetched " .. url .. " without credentials (HTTP " .. r.status
+      .. ", no login form, not empty)")
+  return r
 end
