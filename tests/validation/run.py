@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+"""Method validation for the catalogue (ISO/IEC 17025 7.2.2): runs every case
+in tests/validation/cases and compares the verdict Assay gives with the
+correct one.
+
+A case is one file: a test case, the correct verdict, and either form
+patches (applied to base/ or to the reference device's own forms) or a
+device (the reference device in a persona, or a shell script that starts
+misbehaving servers) -- see README.md.  The suite fails on any false PASS
+(Assay said PASS, the correct verdict is not PASS) and on any ERROR; false
+FAILs and other disagreements are counted and printed.
+
+usage: run.py [--bin ASSAY] [--refdevice BIN] [--jobs N] [--only SUBSTR] [--keep DIR]
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NS = {"ics": "urn:assay:ics:1", "ixit": "urn:assay:ixit:2", "setup": "urn:assay:setup:1"}
+VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE")
+DEVICES = ("none", "refdevice-weak", "refdevice-conforming", "script")
+
+
+class CaseError(Exception):
+    pass
+
+
+# --- case files ------------------------------------------------------------
+
+def parse_case(path):
+    """Reads a .case file into a dict; raises CaseError naming file:line."""
+    case = {"path": path, "name": os.path.relpath(path, os.path.join(HERE, "cases")),
+            "patches": [], "device": "none", "script": None, "reason": None}
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if not lines or not lines[0].startswith("# "):
+        raise CaseError(f"{path}:1: a case starts with '# <what it shows>'")
+    case["title"] = lines[0][2:].strip()
+    i = 1
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = re.match(r"^([a-z-]+):\s?(.*)$", line)
+        if not m:
+            raise CaseError(f"{path}:{i}: expected 'key: value'")
+        key, val = m.group(1), m.group(2).rstrip()
+        if key == "testcase":
+            case["testcase"] = val
+        elif key == "expect":
+            # One verdict, or several that are all correct ("FAIL|INCONCLUSIVE":
+            # a declaration left out is an incomplete form, or a FAIL).
+            want = val.split("|")
+            if not want or any(v not in VERDICTS for v in want):
+                raise CaseError(f"{path}:{i}: expect must be one or more of "
+                                f"{', '.join(VERDICTS)}, separated by |")
+            case["expect"] = val
+        elif key == "reason":
+            case["reason"] = val
+        elif key == "device":
+            if val not in DEVICES:
+                raise CaseError(f"{path}:{i}: device must be one of {', '.join(DEVICES)}")
+            case["device"] = val
+        elif key == "patch":
+            case["patches"].append((i, val))
+        elif key == "script":
+            body = []
+            while i < len(lines) and (lines[i].startswith("  ") or not lines[i].strip()):
+                body.append(lines[i][2:])
+                i += 1
+            case["script"] = "\n".join(body).strip() + "\n"
+        elif key == "why":
+            case["why"] = val
+        else:
+            raise CaseError(f"{path}:{i}: unknown key '{key}'")
+    for k in ("testcase", "expect"):
+        if k not in case:
+            raise CaseError(f"{path}: missing '{k}:'")
+    if case["device"] == "script" and not case["script"]:
+        raise CaseError(f"{path}: device: script needs a script: block")
+    return case
+
+
+# --- patches ---------------------------------------------------------------
+
+def q(ns, tag):
+    return "{%s}%s" % (NS[ns], tag)
+
+
+def find_entry(ixit, ref, where):
+    item_id, _, entry_id = ref.partition("/")
+    item = find_item(ixit, item_id, where)
+    for e in item.findall(q("ixit", "entry")):
+        if e.get("id") == entry_id:
+            return item, e
+    raise CaseError(f"{where}: no entry {entry_id} in {item_id}")
+
+
+def find_item(ixit, item_id, where):
+    for it in ixit.iter(q("ixit", "item")):
+        if it.get("id") == item_id:
+            return it
+    raise CaseError(f"{where}: no item {item_id}")
+
+
+def fragment(xml, ns, where):
+    try:
+        return ET.fromstring(f'<wrap xmlns="{NS[ns]}">{xml}</wrap>')[0]
+    except (ET.ParseError, IndexError) as e:
+        raise CaseError(f"{where}: bad XML fragment: {e}")
+
+
+def apply_patch(docs, text, where):
+    """One patch line against the parsed forms {ics, ixit, setup}."""
+    ics, ixit, setup = docs["ics"], docs["ixit"], docs["setup"]
+    op, _, rest = text.partition(" ")
+    if op == "fact":                      # fact ITEM/ENTRY name=value  (empty value: remove)
+        ref, _, nv = rest.partition(" ")
+        name, _, value = nv.partition("=")
+        _, e = find_entry(ixit, ref, where)
+        facts = e.find(q("ixit", "facts"))
+        if facts is None:
+            facts = ET.Element(q("ixit", "facts"))
+            e.insert(0, facts)
+        if value == "":
+            facts.attrib.pop(name, None)
+        else:
+            facts.set(name, value)
+    elif op == "nofacts":                 # nofacts ITEM/ENTRY
+        _, e = find_entry(ixit, rest.strip(), where)
+        for f in e.findall(q("ixit", "facts")):
+            e.remove(f)
+    elif op == "field":                   # field ITEM/ENTRY "Name" = text   (text -: remove)
+        m = re.match(r'^(\S+)\s+"([^"]+)"\s*=\s?(.*)$', rest)
+        if not m:
+            raise CaseError(f'{where}: field ITEM/ENTRY "Name" = text')
+        _, e = find_entry(ixit, m.group(1), where)
+        name, value = m.group(2), m.group(3)
+        hit = None
+        for f in e.findall(q("ixit", "field")):
+            if f.get("name").lower() == name.lower():
+                hit = f
+        if value == "-":
+            if hit is not None:
+                e.remove(hit)
+            return
+        if hit is None:
+            hit = ET.Element(q("ixit", "field"), {"name": name})
+            pos = len(e.findall(q("ixit", "facts")))
+            e.insert(pos, hit)
+        hit.text = value
+    elif op == "drop":                    # drop ITEM/ENTRY
+        item, e = find_entry(ixit, rest.strip(), where)
+        item.remove(e)
+    elif op == "clear":                   # clear ITEM
+        item = find_item(ixit, rest.strip(), where)
+        for e in list(item):
+            item.remove(e)
+    elif op == "add":                     # add ITEM <entry ...>...</entry>
+        item_id, _, xml = rest.partition(" ")
+        find_item(ixit, item_id, where).append(fragment(xml, "ixit", where))
+    elif op == "service":                 # service <service .../>
+        services = ixit.find(q("ixit", "services"))
+        services.append(fragment(rest, "ixit", where))
+    elif op == "drop-service":            # drop-service ID
+        services = ixit.find(q("ixit", "services"))
+        for s in services.findall(q("ixit", "service")):
+            if s.get("id") == rest.strip():
+                services.remove(s)
+                return
+        raise CaseError(f"{where}: no service {rest.strip()}")
+    elif op == "set-service":             # set-service ID attr=value
+        sid, _, nv = rest.partition(" ")
+        name, _, value = nv.partition("=")
+        for s in ixit.iter(q("ixit", "service")):
+            if s.get("id") == sid:
+                s.set(name, value)
+                return
+        raise CaseError(f"{where}: no service {sid}")
+    elif op == "condition":               # condition N true|false
+        n, _, holds = rest.partition(" ")
+        for c in ics.iter(q("ics", "condition")):
+            if c.get("number") == n:
+                c.set("holds", holds.strip())
+                return
+        raise CaseError(f"{where}: no condition {n}")
+    elif op == "support":                 # support PROV Y|N|N/A detail...
+        pid, _, more = rest.partition(" ")
+        sup, _, detail = more.partition(" ")
+        for p in ics.iter(q("ics", "provision")):
+            if p.get("id") == pid:
+                p.set("support", sup)
+                d = p.find(q("ics", "detail"))
+                if d is None:
+                    d = ET.SubElement(p, q("ics", "detail"))
+                d.text = detail
+                if detail == "":
+                    p.remove(d)
+                return
+        raise CaseError(f"{where}: no provision {pid}")
+    elif op == "credential":              # credential ID attr=value  (username/password/origin)
+        cid, _, nv = rest.partition(" ")
+        name, _, value = nv.partition("=")
+        for c in setup.iter(q("setup", "credential")):
+            if c.get("id") == cid:
+                if name in ("username", "password"):
+                    c.find(q("setup", name)).text = value
+                else:
+                    c.set(name, value)
+                return
+        raise CaseError(f"{where}: no credential {cid}")
+    elif op == "drop-credentials":        # drop-credentials
+        creds = setup.find(q("setup", "credentials"))
+        if creds is not None:
+            setup.remove(creds)
+    else:
+        raise CaseError(f"{where}: unknown patch '{op}'")
+
+
+_ET_LOCK = threading.Lock()
+
+
+def write_forms(case, src_dir, out_dir):
+    """Copies the forms of src_dir into out_dir with the case's patches
+    (ElementTree's namespace map is global: one writer at a time)."""
+    with _ET_LOCK:
+        return _write_forms(case, src_dir, out_dir)
+
+
+def _write_forms(case, src_dir, out_dir):
+    for prefix, ns in NS.items():
+        ET.register_namespace("" if prefix == "ixit" else prefix, ns)
+    docs = {}
+    for name in ("ics", "ixit", "setup"):
+        path = os.path.join(src_dir, name + ".xml")
+        try:
+            docs[name] = ET.parse(path).getroot()
+        except (OSError, ET.ParseError) as e:
+            raise CaseError(f"{case['path']}: base form {path}: {e}")
+    for line, text in case["patches"]:
+        apply_patch(docs, text, f"{case['path']}:{line}")
+    paths = {}
+    for name, root in docs.items():
+        # Each form gets its own default namespace.
+        ET.register_namespace("", root.tag[1:].split("}")[0])
+        p = os.path.join(out_dir, name + ".xml")
+        ET.ElementTree(root).write(p, encoding="UTF-8", xml_declaration=True)
+        paths[name] = p
+    return paths
+
+
+# --- running ---------------------------------------------------------------
+
+def assay_verdict(args, case, forms, out_dir):
+    """Runs the case's test case; returns (verdict, reason, exit code, stderr)."""
+    cmd = [args.bin, "run", "--ics", forms["ics"], "--ixit", forms["ixit"],
+           "--setup", forms["setup"], "--only", case["testcase"], "--out", out_dir, "-q",
+           "--timeout", "120"]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return "ERROR", "assay run did not finish in 300 s", -1, ""
+    try:
+        with open(os.path.join(out_dir, "report.json"), encoding="utf-8") as f:
+            rep = json.load(f)
+    except (OSError, ValueError) as e:
+        return "ERROR", f"no report (exit {p.returncode}): {e}: {p.stderr.strip()[-400:]}", \
+            p.returncode, p.stderr
+    for tc in rep.get("test_cases", []):
+        if tc.get("id") == case["testcase"]:
+            return tc.get("verdict"), tc.get("reason", ""), p.returncode, p.stderr
+    return "ERROR", f"test case {case['testcase']} not in the report", p.returncode, p.stderr
+
+
+def run_case(args, case, base_dir, work):
+    d = tempfile.mkdtemp(prefix="case-", dir=work)
+    try:
+        forms = write_forms(case, base_dir, d)
+        if case["device"] == "script":
+            verdict, reason, code, err = run_script_case(args, case, forms, d)
+        else:
+            verdict, reason, code, err = assay_verdict(args, case, forms,
+                                                       os.path.join(d, "run"))
+    except CaseError as e:
+        verdict, reason, code = "ERROR", str(e), -1
+    if not args.keep:
+        shutil.rmtree(d, ignore_errors=True)
+    return {"case": case["name"], "testcase": case["testcase"], "expect": case["expect"],
+            "want_reason": case["reason"], "verdict": verdict, "reason": reason, "exit": code,
+            "title": case["title"]}
+
+
+def netns_prefix():
+    if os.geteuid() == 0:
+        return ["unshare", "-n"]
+    return ["unshare", "-rn"]
+
+
+def run_script_case(args, case, forms, d):
+    """Inside a fresh network namespace: the case's script starts the device
+    (in the background, on 127.0.0.1), then assay runs the test case."""
+    script = os.path.join(d, "device.sh")
+    with open(script, "w") as f:
+        f.write(case["script"])
+    out = os.path.join(d, "run")
+    inner = (
+        "ip link set lo up || exit 97\n"
+        f"cd {shlex.quote(d)}\n"
+        f"export CASE_DIR={shlex.quote(d)} VALIDATION_DIR={shlex.quote(HERE)}\n"
+        f"setsid bash {shlex.quote(script)} > device.log 2>&1 &\n"
+        "dev=$!\n"
+        "for _ in $(seq 1 100); do [ -e ready ] && break; sleep 0.05; done\n"
+        "[ -e ready ] || { echo 'device script never touched ./ready' >&2; kill -- -$dev; exit 98; }\n"
+        + " ".join(shlex.quote(x) for x in [
+            args.bin, "run", "--ics", forms["ics"], "--ixit", forms["ixit"], "--setup",
+            forms["setup"], "--only", case["testcase"], "--out", out, "-q", "--timeout", "120"])
+        + "\ncode=$?\nkill -- -$dev 2>/dev/null; wait 2>/dev/null\nexit $code\n")
+    try:
+        p = subprocess.run(netns_prefix() + ["bash", "-c", inner], capture_output=True,
+                           text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return "ERROR", "case did not finish in 300 s", -1, ""
+    if p.returncode in (97, 98):
+        return "ERROR", "device set-up failed: " + p.stderr.strip()[-300:], p.returncode, ""
+    try:
+        with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
+            rep = json.load(f)
+    except (OSError, ValueError) as e:
+        return "ERROR", f"no report (exit {p.returncode}): {e}: {p.stderr.strip()[-400:]}", \
+            p.returncode, p.stderr
+    for tc in rep.get("test_cases", []):
+        if tc.get("id") == case["testcase"]:
+            return tc.get("verdict"), tc.get("reason", ""), p.returncode, p.stderr
+    return "ERROR", "test case not in the report", p.returncode, p.stderr
+
+
+def run_refdevice_group(args, persona, cases, work):
+    """Starts the reference device once in a network namespace and runs
+    every case of the persona in there (re-entering this script)."""
+    listing = os.path.join(work, f"cases-{persona}.json")
+    with open(listing, "w") as f:
+        json.dump([c["path"] for c in cases], f)
+    cmd = netns_prefix() + [sys.executable, os.path.abspath(__file__), "--inner", persona,
+                            "--bin", args.bin, "--refdevice", args.refdevice, "--cases",
+                            listing, "--work", work, "--jobs", str(args.jobs)]
+    if args.keep:
+        cmd += ["--keep", args.keep]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    results = []
+    for line in p.stdout.splitlines():
+        if line.startswith("{"):
+            results.append(json.loads(line))
+    if len(results) != len(cases):
+        sys.stderr.write(p.stderr[-2000:])
+        done = {r["case"] for r in results}
+        for c in cases:
+            if c["name"] not in done:
+                results.append({"case": c["name"], "testcase": c["testcase"],
+                                "expect": c["expect"], "want_reason": c["reason"],
+                                "verdict": "ERROR", "exit": -1, "title": c["title"],
+                                "reason": f"reference device ({persona}) group failed"})
+    return results
+
+
+def inner_refdevice(args):
+    persona = args.inner.split("-", 1)[1]
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    dev_dir = tempfile.mkdtemp(prefix=f"refdev-{persona}-", dir=args.work)
+    os.rmdir(dev_dir)
+    log = open(dev_dir + ".log", "w")
+    dev = subprocess.Popen([args.refdevice, "--persona", persona, "--dir", dev_dir,
+                            "--ports", "standard", "--foreground"], stdout=subprocess.PIPE,
+                           stderr=log, text=True, start_new_session=True)
+    deadline = time.time() + 30
+    ok = False
+    while time.time() < deadline:
+        line = dev.stdout.readline()
+        if not line:
+            break
+        if line.startswith("ready"):
+            ok = True
+            break
+    if not ok:
+        sys.stderr.write(f"reference device ({persona}) never got ready\n")
+        os.killpg(dev.pid, signal.SIGTERM)
+        return 1
+    with open(args.cases) as f:
+        cases = [parse_case(p) for p in json.load(f)]
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as ex:
+            for r in ex.map(lambda c: run_case(args, c, dev_dir, args.work), cases):
+                print(json.dumps(r), flush=True)
+    finally:
+        os.killpg(dev.pid, signal.SIGTERM)
+        dev.wait()
+    return 0
+
+
+def classify(r):
+    got, want = r["verdict"], r["expect"].split("|")
+    if got == "ERROR" or got not in VERDICTS:
+        return "error"
+    if got in want:
+        if r.get("want_reason") and r["want_reason"] not in (r.get("reason") or ""):
+            return "reason"
+        return "correct"
+    if got == "PASS":
+        return "false-pass"
+    if got == "FAIL":
+        return "false-fail"
+    return "missed-fail" if "FAIL" in want else "missed-pass"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.environ.get("ASSAY_BIN", "build/assay"))
+    ap.add_argument("--refdevice", default=None)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--only", default=None)
+    ap.add_argument("--keep", default=None)
+    ap.add_argument("--inner", default=None)
+    ap.add_argument("--cases", default=None)
+    ap.add_argument("--work", default=None)
+    ap.add_argument("--json", default=None, help="write every result here")
+    args = ap.parse_args()
+    args.bin = os.path.abspath(args.bin)
+    if args.refdevice is None:
+        args.refdevice = os.path.join(os.path.dirname(args.bin), "assay-refdevice")
+    if args.inner:
+        return inner_refdevice(args)
+
+    paths = []
+    for root, _, files in os.walk(os.path.join(HERE, "cases")):
+        paths += [os.path.join(root, f) for f in files if f.endswith(".case")]
+    paths.sort()
+    cases, problems = [], []
+    for p in paths:
+        try:
+            cases.append(parse_case(p))
+        except CaseError as e:
+            problems.append(str(e))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    if args.only:
+        cases = [c for c in cases if args.only in c["name"]]
+    work = args.keep or tempfile.mkdtemp(prefix="assay-validation-")
+    os.makedirs(work, exist_ok=True)
+    results = []
+    forms_cases = [c for c in cases if c["device"] == "none"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        results += list(ex.map(lambda c: run_case(args, c, os.path.join(HERE, "base"), work),
+                               forms_cases))
+    have_ns = subprocess.run(netns_prefix() + ["true"], capture_output=True).returncode == 0
+    skipped = 0
+    for persona in ("refdevice-weak", "refdevice-conforming"):
+        group = [c for c in cases if c["device"] == persona]
+        if group and have_ns:
+            results += run_refdevice_group(args, persona, group, work)
+        else:
+            skipped += len(group)
+    scripts = [c for c in cases if c["device"] == "script"]
+    if have_ns:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+            results += list(ex.map(lambda c: run_case(args, c, os.path.join(HERE, "base"),
+                                                      work), scripts))
+    else:
+        skipped += len(scripts)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+    counts = {}
+    per_tc = {}
+    for r in sorted(results, key=lambda r: r["case"]):
+        k = classify(r)
+        r["class"] = k
+        counts[k] = counts.get(k, 0) + 1
+        t = per_tc.setdefault(r["testcase"], {})
+        t[k] = t.get(k, 0) + 1
+        if k != "correct":
+            print(f"{k.upper():12} {r['case']}: expected {r['expect']}, got {r['verdict']}: "
+                  f"{(r.get('reason') or '')[:300]}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(sorted(results, key=lambda r: r["case"]), f, indent=1)
+    n = len(results)
+    print(f"\nvalidation: {n} cases over {len(per_tc)} test cases"
+          + (f" ({skipped} skipped: no network namespaces)" if skipped else ""))
+    for k in ("correct", "false-pass", "false-fail", "missed-fail", "missed-pass", "reason",
+              "error"):
+        print(f"  {k:12} {counts.get(k, 0)}")
+    for tc in sorted(per_tc, key=lambda s: [int(x) if x.isdigit() else x
+                                            for x in re.split(r"[.-]", s)]):
+        row = per_tc[tc]
+        print(f"  {tc:10} " + " ".join(f"{k}={row[k]}" for k in sorted(row)))
+    bad = counts.get("false-pass", 0) + counts.get("error", 0)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
