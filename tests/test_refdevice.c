@@ -3,8 +3,9 @@
  * comes up, every declared service answers, nothing listens that the IXIT
  * does not declare (except the weak persona's debug port, which must be
  * undeclared), the weak telnet takes the Mirai pair, the forms are
- * well-formed and complete, and no process survives SIGTERM or the death
- * of the device's parent.
+ * well-formed and complete, the conforming persona's web and SSH passwords
+ * can be changed as its IXIT says, and no process survives SIGTERM or the
+ * death of the device's parent.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -30,6 +32,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include <libssh/libssh.h>
 
 #include "diag.h"
 #include "forms.h"
@@ -584,6 +588,197 @@ check_forms(const struct device *d)
 	free(csv);
 }
 
+static int
+svc_port(const struct device *d, const char *id)
+{
+	int i;
+
+	for (i = 0; i < d->nsvc; i++)
+		if (strcmp(d->svc[i].id, id) == 0)
+			return d->svc[i].port;
+	return 0;
+}
+
+/*
+ * curl to the device's HTTPS port (HTTP/1.1): the HTTP status, or -1 when
+ * curl got none; the body in *body (malloc'd) when body is not NULL.
+ */
+static int
+https_status(const struct device *d, int port, const char *args,
+    const char *path, char **body)
+{
+	char cmd[1600], *out = NULL, *nl;
+	int code = -1;
+
+	snprintf(cmd, sizeof(cmd), "curl -s --http1.1 --cacert "
+	    "%s/tls/server.pem -w '\\n%%{http_code}' %s "
+	    "https://127.0.0.1:%d%s", d->dir, args, port, path);
+	if (tu_run(cmd, &out) == 0 && out != NULL &&
+	    (nl = strrchr(out, '\n')) != NULL) {
+		code = atoi(nl + 1);
+		*nl = '\0';
+	}
+	if (body != NULL)
+		*body = out;
+	else
+		free(out);
+	return code;
+}
+
+/*
+ * The web password changes through POST /api/change-password.cgi (login
+ * required, 12 characters or more, form-decoded), at once: the old
+ * password is refused on the next request, the new one accepted.
+ */
+static void
+check_web_password_change(const struct device *d, int port, const char *pass)
+{
+	/* sent as Neu+Pass%2Bw%C3%A9%21x%26y: + and %XX decoded */
+	static const char fresh[] = "Neu Pass+w\xc3\xa9!x&y";
+	char args[512], path[512], *body = NULL, *htp;
+	struct stat st;
+
+	assert_int_equal(https_status(d, port, "-d password=Long-enough-123",
+	    "/api/change-password.cgi", NULL), 401);
+	snprintf(args, sizeof(args), "-u admin:%s", pass);
+	assert_int_equal(https_status(d, port, args,
+	    "/api/change-password.cgi", NULL), 405);
+	/* 10 characters: refused, with a JSON reason; nothing changes */
+	snprintf(args, sizeof(args), "-u admin:%s -d password=short%%2B1234",
+	    pass);
+	assert_int_equal(https_status(d, port, args,
+	    "/api/change-password.cgi", &body), 400);
+	assert_non_null(strstr(body, "\"changed\":false"));
+	assert_non_null(strstr(body, "\"error\""));
+	free(body);
+	snprintf(args, sizeof(args), "-u admin:%s", pass);
+	assert_int_equal(https_status(d, port, args, "/admin/", NULL), 200);
+
+	snprintf(args, sizeof(args), "-u admin:%s -d "
+	    "'password=Neu+Pass%%2Bw%%C3%%A9%%21x%%26y'", pass);
+	assert_int_equal(https_status(d, port, args,
+	    "/api/change-password.cgi", &body), 200);
+	assert_non_null(strstr(body, "{\"changed\":true}"));
+	free(body);
+	/* the old password is refused, the new one works */
+	snprintf(args, sizeof(args), "-u admin:%s", pass);
+	assert_int_equal(https_status(d, port, args, "/admin/", NULL), 401);
+	snprintf(args, sizeof(args), "-u 'admin:%s'", fresh);
+	assert_int_equal(https_status(d, port, args, "/admin/", NULL), 200);
+	/* still one SHA-512 crypt line, owner-only */
+	snprintf(path, sizeof(path), "%s/etc/htpasswd", d->dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_non_null(htp = tu_read_file(path, NULL));
+	assert_int_equal(strncmp(htp, "admin:$6$", 9), 0);
+	assert_int_equal(count(htp, "\n"), 1);
+	free(htp);
+	/* a too short one after the change leaves the new password */
+	snprintf(args, sizeof(args), "-u 'admin:%s' -d password=abc", fresh);
+	assert_int_equal(https_status(d, port, args,
+	    "/api/change-password.cgi", NULL), 400);
+	snprintf(args, sizeof(args), "-u 'admin:%s'", fresh);
+	assert_int_equal(https_status(d, port, args, "/admin/", NULL), 200);
+}
+
+/*
+ * Logs in to 127.0.0.1:port over SSH with a password (libssh) and runs
+ * cmd in the device shell.  Returns cmd's exit status with its output in
+ * out, -1 when the password is refused, -2 on any other failure.
+ */
+static int
+ssh_password_run(int port, const char *user, const char *pass,
+    const char *cmd, char *out, size_t cap)
+{
+	ssh_session s;
+	ssh_channel ch = NULL;
+	long tmo = 10;
+	int verbosity = SSH_LOG_NOLOG, no = 0, r = -2, n, rc;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if ((s = ssh_new()) == NULL)
+		return -2;
+	if (ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1") < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PORT, &port) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_USER, user) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &tmo) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null") < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") < 0)
+		goto out;
+	if (ssh_connect(s) != SSH_OK) {
+		fprintf(stderr, "ssh connect: %s\n", ssh_get_error(s));
+		goto out;
+	}
+	if ((rc = ssh_userauth_password(s, NULL, pass)) != SSH_AUTH_SUCCESS) {
+		r = rc == SSH_AUTH_DENIED ? -1 : -2;
+		goto disconnect;
+	}
+	if ((ch = ssh_channel_new(s)) == NULL ||
+	    ssh_channel_open_session(ch) != SSH_OK ||
+	    ssh_channel_request_exec(ch, cmd) != SSH_OK)
+		goto disconnect;
+	while (len + 1 < cap && (n = ssh_channel_read_timeout(ch, out + len,
+	    (uint32_t)(cap - 1 - len), 0, 10000)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	ssh_channel_send_eof(ch);
+	r = ssh_channel_get_exit_status(ch);
+	ssh_channel_close(ch);
+ disconnect:
+	if (ch != NULL)
+		ssh_channel_free(ch);
+	ssh_disconnect(s);
+ out:
+	ssh_free(s);
+	return r;
+}
+
+/*
+ * The SSH password changes with `passwd NEW` in the device shell: written
+ * over DIR/ssh/shadow in place (same inode, it is bind-mounted over
+ * /etc/shadow for dropbear); the next login takes the new password only.
+ */
+static void
+check_ssh_password_change(const struct device *d)
+{
+	static const char fresh[] = "Fresh ssh pw 2026";
+	char pass[64], cmd[128], out[1024], path[512];
+	struct stat before, after;
+	int port = svc_port(d, "ssh");
+
+	if (port == 0) {
+		fprintf(stderr, "skip: SSH is not offered on this machine "
+		    "(no namespace for its account): passwd not tested\n");
+		return;
+	}
+	assert_non_null(password_of(d, "ssh-admin", pass, sizeof(pass)));
+	snprintf(path, sizeof(path), "%s/ssh/shadow", d->dir);
+	assert_int_equal(stat(path, &before), 0);
+	assert_int_equal(ssh_password_run(port, "admin", pass, "help", out,
+	    sizeof(out)), 0);
+	assert_non_null(strstr(out, "passwd"));
+	/* too short: refused, the lab password still works */
+	assert_int_equal(ssh_password_run(port, "admin", pass,
+	    "passwd short-pw", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "at least 12"));
+	snprintf(cmd, sizeof(cmd), "passwd %s", fresh);
+	assert_int_equal(ssh_password_run(port, "admin", pass, cmd, out,
+	    sizeof(out)), 0);
+	assert_non_null(strstr(out, "password updated"));
+	assert_int_equal(stat(path, &after), 0);
+	assert_true(after.st_ino == before.st_ino);
+	assert_int_equal(after.st_mode & 0777, 0600);
+	/* a new login: the new password works, the old one fails */
+	assert_int_equal(ssh_password_run(port, "admin", fresh, "version",
+	    out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "firmware"));
+	assert_int_equal(ssh_password_run(port, "admin", pass, "version",
+	    out, sizeof(out)), -1);
+}
+
 static void
 stop(struct device *d, int sig)
 {
@@ -790,7 +985,11 @@ test_conforming_detached(void **state)
 		st = tu_run(cmd, &out);
 		assert_int_equal(st, 0);
 		free(out);
-	}
+		check_web_password_change(&d, port, pass);
+	} else
+		fprintf(stderr, "skip: curl not installed: web password "
+		    "change not tested\n");
+	check_ssh_password_change(&d);
 	snprintf(path, sizeof(path), "%s/refdevice.pid", d.dir);
 	assert_non_null(pidtxt = tu_read_file(path, NULL));
 	pid = atol(pidtxt);
@@ -831,8 +1030,8 @@ static void
 test_standard_ports_in_netns(void **state)
 {
 	static struct device d;
-	char cmd[2048], *out = NULL;
-	int st;
+	char cmd[4096], sshpart[2048] = "", *out = NULL;
+	int st, dbclient;
 
 	(void)state;
 	if (!have_servers("conforming"))
@@ -844,14 +1043,39 @@ test_standard_ports_in_netns(void **state)
 	memset(&d, 0, sizeof(d));
 	current = &d;
 	assert_non_null(d.dir = tu_mkdtemp("refdev"));
+	/*
+	 * `passwd NEW` where the session uid is mapped by a user namespace
+	 * (setgroups is denied here): dbclient, inside the network namespace,
+	 * takes the password from DROPBEAR_PASSWORD.
+	 */
+	if ((dbclient = tu_have("dbclient")) != 0)
+		snprintf(sshpart, sizeof(sshpart),
+		    "while [ ! -s %s/refdevice.pid ] && [ $i -lt 400 ]; do "
+		    "kill -0 $p 2>/dev/null || exit 4; sleep 0.05; "
+		    "i=$((i+1)); done; "
+		    "old=$(grep -A2 id=.ssh-admin. %s/setup.xml | "
+		    "sed -n \"s/.*<password>//p\" | cut -d \"<\" -f1); "
+		    "mkdir -p %s/client; export HOME=%s/client; "
+		    "DROPBEAR_PASSWORD=\"$old\" timeout 20 dbclient -y -y "
+		    "admin@127.0.0.1 \"passwd Changed-in-netns-42\" "
+		    "</dev/null 2>/dev/null; echo \" passwd=$?\"; "
+		    "DROPBEAR_PASSWORD=Changed-in-netns-42 timeout 20 dbclient "
+		    "-y -y admin@127.0.0.1 version </dev/null 2>/dev/null; "
+		    "echo \" new=$?\"; "
+		    "DROPBEAR_PASSWORD=\"$old\" timeout 20 dbclient -y -y "
+		    "admin@127.0.0.1 version </dev/null 2>/dev/null; "
+		    "echo \" old=$?\"; ", d.dir, d.dir, d.dir, d.dir);
+	else
+		fprintf(stderr, "skip: dbclient not installed: SSH passwd "
+		    "under a user namespace not tested\n");
 	snprintf(cmd, sizeof(cmd), "unshare -rn sh -c '"
 	    "ip link set lo up || exit 3; "
 	    "%s --persona conforming --dir %s --ports=standard --foreground "
 	    ">/dev/null & p=$!; i=0; "
 	    "while [ ! -f %s/ixit.xml ] && [ $i -lt 200 ]; do "
 	    "kill -0 $p 2>/dev/null || exit 4; sleep 0.05; i=$((i+1)); done; "
-	    "grep -o \" port=.[0-9]*.\" %s/ixit.xml | tr \"\\n\" \" \"; "
-	    "kill $p; wait $p'", REFDEVICE, d.dir, d.dir, d.dir);
+	    "grep -o \" port=.[0-9]*.\" %s/ixit.xml | tr \"\\n\" \" \"; %s"
+	    "kill $p; wait $p'", REFDEVICE, d.dir, d.dir, d.dir, sshpart);
 	st = tu_run(cmd, &out);
 	fprintf(stderr, "%s\n", out ? out : "");
 	assert_int_equal(st, 0);
@@ -859,6 +1083,13 @@ test_standard_ports_in_netns(void **state)
 	assert_non_null(strstr(out, "port=\"443\""));
 	assert_non_null(strstr(out, "port=\"8883\""));
 	assert_non_null(strstr(out, "port=\"22\""));
+	if (dbclient) {
+		assert_non_null(strstr(out, "password updated"));
+		assert_non_null(strstr(out, " passwd=0"));
+		assert_non_null(strstr(out, " new=0"));
+		assert_non_null(strstr(out, " old="));
+		assert_null(strstr(out, " old=0"));
+	}
 	free(out);
 	assert_true(no_leftovers(d.dir, 5000));
 	cleanup(&d);

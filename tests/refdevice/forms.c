@@ -124,7 +124,7 @@ static const struct provision provisions[] = {
     "The factory account has the same password on every unit." } },
 { "5.1-3", { "Y", "Y" }, { "Web and MQTT logins only over TLS 1.2+; SSH-2 with public-key or password; passwords stored as SHA-512 crypt or PBKDF2 hashes.",
     "HTTP basic authentication." } },
-{ "5.1-4", { "Y", "Y" }, { "Settings page of the web UI changes the admin password; documented in the setup guide.",
+{ "5.1-4", { "Y", "Y" }, { "Settings page of the web UI (POST /api/change-password.cgi) changes the web admin password; the device shell's passwd command changes the SSH password; both documented in the setup guide.",
     "Settings page of the web UI." } },
 { "5.1-5", { "Y", "Y" }, { "SSH allows 3 attempts per connection; password entropy (about 116 bits) makes network guessing impracticable.",
     "The web login locks for 10 minutes after 5 failed attempts (claimed; the device does not: Assay's 5.1-5-2 must find out)." } },
@@ -444,7 +444,10 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "local API (/admin/, /api/); user authentication over the network "
 	    "interface; one admin role");
 	field(w, "Authentication Factor", "pre-installed per-device password "
-	    "(printed on the label), changeable by the user");
+	    "(printed on the label), changeable by the user: Settings > "
+	    "Change password, which posts password=NEW to "
+	    "%s/api/change-password.cgi (admin login; 12 characters or "
+	    "more; the old password stops working at once)", web);
 	field(w, "Password Generation Mechanism", "20 characters drawn "
 	    "uniformly (rejection sampling) from a 56-symbol alphabet using "
 	    "/dev/urandom at first start; independent of serial number and MAC");
@@ -458,15 +461,17 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry_end(w);
 	if (ssh) {
 		entry(w, "auth-ssh");
-		/* Nothing lets the user change the SSH password: say so. */
+		/* devsh's `passwd NEW` rewrites the shadow file dropbear reads. */
 		facts(w, CONF_PASSWORD " user-auth=\"true\" "
-		    "change-supported=\"false\" password-storage=\"slow-hash\" "
+		    "change-supported=\"true\" password-storage=\"slow-hash\" "
 		    "channel-security=\"ssh\" brute-force=\"entropy\"");
 		field(w, "Description", "Maintenance login over SSH to the "
 		    "restricted device shell; user authentication over the "
 		    "network interface");
 		field(w, "Authentication Factor", "Ed25519 public key or the "
-		    "pre-installed per-device SSH password");
+		    "pre-installed per-device SSH password, changeable by the "
+		    "user with `passwd NEW` in the device shell (12 characters "
+		    "or more; applies from the next login)");
 		field(w, "Password Generation Mechanism", "as auth-web, "
 		    "independent draw");
 		field(w, "Security Guarantees", "mutual authentication of the "
@@ -508,7 +513,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "Publication of Vulnerability Disclosure Policy",
 	    "%s/vulnerability-disclosure.html", web);
 	field(w, "Documentation of Change Mechanisms", "%s/setup-guide.html "
-	    "(Settings > Password)", web);
+	    "(section \"Changing your passwords\"): web login under Settings "
+	    "> Change password or POST /api/change-password.cgi%s", web,
+	    ssh ? "; SSH login with `passwd NEW` in the device shell" : "");
 	field(w, "Publication of Support Period", "%s/support-period.html", web);
 	field(w, "Support Period", "security updates until 2030-12-31 for all "
 	    "firmware components");
@@ -757,10 +764,12 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	if (ssh) {
 		entry(w, "ss-ssh");
 		facts(w, "status=\"enabled\" network=\"true\" "
-		    "allows-configuration=\"false\"");
+		    "allows-configuration=\"true\"");
 		field(w, "Description", "maintenance shell");
 		field(w, "Authentication Mechanism", "auth-ssh");
-		field(w, "Allows Configuration", "no: read-only commands");
+		field(w, "Allows Configuration", "yes, after login: `passwd "
+		    "NEW` changes the SSH password; the other commands only "
+		    "read");
 		field(w, "Status", "enabled by default");
 		field(w, "Justification", "support diagnostics");
 		ref_entry(w, "1-AuthMech", "auth-ssh");

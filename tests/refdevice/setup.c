@@ -114,37 +114,94 @@ make_certificate(struct refdevice *rd)
 
 /* ---- shells ------------------------------------------------------------- */
 
+/*
+ * The conforming devsh's `passwd NEW`: a new SHA-512 crypt hash for the
+ * account, written over DIR/ssh/shadow in place (same inode: the file is
+ * bind-mounted over /etc/shadow in dropbear's mount namespace, where a
+ * rename would not show).  dropbear reads it with getspnam at each login.
+ * The session user owns DIR (uid 0 as real root; otherwise the uid that a
+ * user namespace maps to ours), so it can write the file in every mode.
+ */
+static const char devsh_passwd[] =
+"# passwd NEW: a new password for the SSH login (12 characters or more).\n"
+"chpw() {\n"
+"\tpw=$1\n"
+"\tcase $pw in\n"
+"\t*[[:cntrl:]]*)\n"
+"\t\techo 'passwd: control characters are refused; password unchanged'\n"
+"\t\treturn 1 ;;\n"
+"\tesac\n"
+"\tn=$(printf '%s' \"$pw\" | LC_ALL=C.UTF-8 wc -m)\n"
+"\tif [ \"$n\" -lt 12 ]; then\n"
+"\t\techo 'passwd: at least 12 characters are required; password unchanged'\n"
+"\t\treturn 1\n"
+"\tfi\n"
+"\th=$(printf '%s\\n' \"$pw\" | openssl passwd -6 -stdin 2>/dev/null)\n"
+"\tcase $h in\n"
+"\t'$6$'*) ;;\n"
+"\t*) echo 'passwd: hashing failed; password unchanged'; return 1 ;;\n"
+"\tesac\n"
+"\tumask 077\n"
+"\t(\n"
+"\t\tflock -w 10 9 || exit 1\n"
+"\t\ttmp=$(mktemp \"$SHADOW.XXXXXX\") || exit 1\n"
+"\t\tday=$(( $(date +%s) / 86400 ))\n"
+"\t\tif awk -F: -v OFS=: -v u=\"$ACCOUNT\" -v h=\"$h\" -v d=\"$day\" \\\n"
+"\t\t    '$1 == u { $2 = h; $3 = d; f = 1 } { print } END { exit !f }' \\\n"
+"\t\t    \"$SHADOW\" > \"$tmp\" && cat \"$tmp\" > \"$SHADOW\"; then\n"
+"\t\t\trm -f \"$tmp\"\n"
+"\t\t\texit 0\n"
+"\t\tfi\n"
+"\t\trm -f \"$tmp\"\n"
+"\t\texit 1\n"
+"\t) 9>>\"$SHADOW.lock\" 2>/dev/null || {\n"
+"\t\techo 'passwd: cannot update the password file; password unchanged'\n"
+"\t\treturn 1\n"
+"\t}\n"
+"\techo 'passwd: password updated; it applies from the next login'\n"
+"}\n";
+
 static int
 write_devsh(struct refdevice *rd)
 {
 	int weak = rd->persona == RD_PERSONA_WEAK;
+	char vars[RD_PATH_MAX + 64] = "";
+	int r;
 
+	if (!weak && (r = rd_path(vars, sizeof(vars),
+	    "SHADOW=%s/ssh/shadow\nACCOUNT='%s'\n", rd->dir,
+	    rd->ssh_user)) != 0)
+		return r;
 	return wfile(rd, "bin/devsh", 0700,
 "#!/bin/sh\n"
 "# devsh - the device's restricted command shell (assay-refdevice).\n"
-"# Only a few read-only commands; nothing touches the host.\n"
-"MODEL=%s\nFW=%s\nUSERID='%s'\n"
+"# Only a few commands; nothing touches the host.\n"
+"MODEL=%s\nFW=%s\nUSERID='%s'\n%s%s"
 "run() {\n"
 "\tcase \"$1\" in\n"
 "\t\"\") ;;\n"
-"\thelp|'?') echo 'commands: help version id uname uptime reboot exit' ;;\n"
+"\thelp|'?') echo 'commands: help version id uname uptime%s reboot exit' ;;\n"
 "\tversion) echo \"$MODEL firmware $FW\" ;;\n"
 "\tid) echo \"$USERID\" ;;\n"
 "\tuname|'uname -a') echo \"Linux $MODEL 4.9.118 #1 SMP PREEMPT armv7l\" ;;\n"
 "\tuptime) read -r up _ < /proc/uptime; echo \"up $up s\" ;;\n"
+"%s"
 "\treboot) echo 'reboot: not permitted in lab mode' ;;\n"
 "\texit|quit|logout) exit 0 ;;\n"
 "\t*) echo \"sh: $1: not found\" ;;\n"
 "\tesac\n"
 "}\n"
 "if [ -n \"$SSH_ORIGINAL_COMMAND\" ]; then\n"
-"\trun \"$SSH_ORIGINAL_COMMAND\"\n\texit 0\nfi\n"
+"\trun \"$SSH_ORIGINAL_COMMAND\"\n\texit $?\nfi\n"
 "while printf '%%s' '%s'; IFS= read -r line; do\n"
 "\tline=$(printf '%%s' \"$line\" | tr -d '\\r\\000')\n"
 "\trun \"$line\"\n"
 "done\n",
 	    weak ? W_MODEL : C_MODEL, weak ? W_FW : C_FW,
 	    weak ? "uid=0(root) gid=0(root)" : "uid=1000(admin) gid=1000(admin)",
+	    vars, weak ? "" : devsh_passwd, weak ? "" : " passwd",
+	    weak ? "" : "\tpasswd) echo 'usage: passwd NEW (12 characters or "
+	    "more)' ;;\n\t'passwd '*) chpw \"${1#passwd }\" ;;\n",
 	    weak ? "# " : "admin> ");
 }
 
@@ -182,6 +239,101 @@ write_login(struct refdevice *rd)
 }
 
 /* ---- web ----------------------------------------------------------------- */
+
+/*
+ * POST /api/change-password.cgi, body password=NEW (URL-encoded form):
+ * the logged-in user's new password, at least 12 characters, as a SHA-512
+ * crypt hash in DIR/etc/htpasswd (temporary file and rename in the same
+ * directory, so lighttpd, which reads the file per request, sees the old
+ * file or the new one).  Follows "H=DIR/etc/htpasswd".
+ */
+static const char change_password_cgi[] =
+"PATH=${PATH:-/usr/local/bin:/usr/bin:/bin}\n"
+"reply() {\n"
+"\tprintf 'Status: %s\\r\\nContent-Type: application/json\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n%s\\n' \"$1\" \"$2\"\n"
+"\texit 0\n"
+"}\n"
+"if [ \"$REQUEST_METHOD\" != POST ]; then\n"
+"\tprintf 'Status: 405 Method Not Allowed\\r\\nAllow: POST\\r\\n"
+"Content-Type: application/json\\r\\n\\r\\n{\"error\":\"use POST\"}\\n'\n"
+"\texit 0\n"
+"fi\n"
+"u=$REMOTE_USER\n"
+"case $u in\n"
+"''|*[!A-Za-z0-9._-]*)\n"
+"\treply '403 Forbidden' '{\"changed\":false,\"error\":\"log in first\"}' ;;\n"
+"esac\n"
+"case $CONTENT_LENGTH in\n"
+"''|*[!0-9]*)\n"
+"\treply '411 Length Required' "
+"'{\"changed\":false,\"error\":\"send the form password=NEW\"}' ;;\n"
+"?????*)\n"
+"\treply '413 Payload Too Large' "
+"'{\"changed\":false,\"error\":\"form too large\"}' ;;\n"
+"esac\n"
+"if [ \"$CONTENT_LENGTH\" -gt 4096 ]; then\n"
+"\treply '413 Payload Too Large' "
+"'{\"changed\":false,\"error\":\"form too large\"}'\n"
+"fi\n"
+"body=$(head -c \"$CONTENT_LENGTH\")\n"
+"found=\n"
+"enc=\n"
+"tmp=\n"
+"set -f\n"
+"oldifs=$IFS\n"
+"IFS='&'\n"
+"for kv in $body; do\n"
+"\tcase $kv in\n"
+"\tpassword=*) enc=${kv#password=}; found=1 ;;\n"
+"\tesac\n"
+"done\n"
+"IFS=$oldifs\n"
+"set +f\n"
+"if [ -z \"$found\" ]; then\n"
+"\treply '400 Bad Request' "
+"'{\"changed\":false,\"error\":\"form field password is missing\"}'\n"
+"fi\n"
+"# Encoded control characters (%00-%1F, %7F) and raw non-printable bytes\n"
+"# are refused before decoding.\n"
+"case $enc in\n"
+"*[![:print:]]*|*%[01][0-9A-Fa-f]*|*%7[Ff]*)\n"
+"\treply '400 Bad Request' "
+"'{\"changed\":false,\"error\":\"control characters are refused\"}' ;;\n"
+"esac\n"
+"# + is a space, %XX a byte; a literal backslash stays one.\n"
+"esc=$(printf '%s' \"$enc\" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/+/ /g' "
+"-e 's/%\\([0-9A-Fa-f][0-9A-Fa-f]\\)/\\\\x\\1/g')\n"
+"pw=$(env printf '%b' \"$esc\")\n"
+"case $pw in\n"
+"*[[:cntrl:]]*)\n"
+"\treply '400 Bad Request' "
+"'{\"changed\":false,\"error\":\"control characters are refused\"}' ;;\n"
+"esac\n"
+"n=$(printf '%s' \"$pw\" | LC_ALL=C.UTF-8 wc -m)\n"
+"if [ \"$n\" -lt 12 ]; then\n"
+"\treply '400 Bad Request' '{\"changed\":false,\"error\":\"the password "
+"must have at least 12 characters\",\"min_length\":12}'\n"
+"fi\n"
+"h=$(printf '%s\\n' \"$pw\" | openssl passwd -6 -stdin 2>/dev/null)\n"
+"case $h in\n"
+"'$6$'*) ;;\n"
+"*) reply '500 Internal Server Error' "
+"'{\"changed\":false,\"error\":\"hashing failed\"}' ;;\n"
+"esac\n"
+"umask 077\n"
+"exec 9>>\"$H.lock\"\n"
+"flock -w 10 9 || reply '503 Service Unavailable' "
+"'{\"changed\":false,\"error\":\"busy, try again\"}'\n"
+"if tmp=$(mktemp \"$H.XXXXXX\") &&\n"
+"    { awk -F: -v u=\"$u\" '$1 != u' \"$H\" &&\n"
+"    printf '%s:%s\\n' \"$u\" \"$h\"; } > \"$tmp\" &&\n"
+"    chmod 600 \"$tmp\" && mv -f \"$tmp\" \"$H\"; then\n"
+"\treply '200 OK' '{\"changed\":true}'\n"
+"fi\n"
+"[ -n \"$tmp\" ] && rm -f \"$tmp\"\n"
+"reply '500 Internal Server Error' "
+"'{\"changed\":false,\"error\":\"cannot write the password file\"}'\n";
 
 static int
 write_web_conforming(struct refdevice *rd)
@@ -263,15 +415,39 @@ write_web_conforming(struct refdevice *rd)
 "the label.</li><li>Change it under Settings.</li><li>Leave automatic "
 "updates on.</li></ol>\n<p>Check your setup: Settings &rarr; Security "
 "status lists open services and the update state.</p>\n"
+"<h2 id=\"change-password\">Changing your passwords</h2>\n"
+"<p>Each new password needs at least 12 characters. The old password "
+"stops working at once.</p>\n<h3>Web login</h3>\n<ol><li>Open "
+"<a href=\"/admin/\">Settings</a> and log in as <code>admin</code>.</li>"
+"<li>Type the new password under <em>Change password</em> and press the "
+"button.</li><li>Log in again with the new password.</li></ol>\n"
+"<p>Programs can do the same: <code>POST /api/change-password.cgi</code> "
+"with the admin login and the form field <code>password=NEW</code> "
+"(URL-encoded); the answer is <code>{\"changed\":true}</code>, or HTTP 400 "
+"with the reason.</p>\n<h3>SSH login</h3>\n<p>Log in to the device "
+"shell over SSH as <code>admin</code> and type <code>passwd NEW</code>, "
+"where NEW is the new password. The next SSH login uses it.</p>\n"
 "</body></html>\n")) != 0)
 		return r;
 	if ((r = wfile(rd, "www/admin/index.html", 0644,
 "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 "<title>Settings</title></head><body>\n<h1>Settings</h1>\n"
+"<h2>Change password</h2>\n"
+"<form method=\"post\" action=\"/api/change-password.cgi\">"
+"<label>New password (at least 12 characters) <input type=\"password\" "
+"name=\"password\" minlength=\"12\" autocomplete=\"new-password\" "
+"required></label> <button>Change password</button></form>\n"
+"<p>The new password applies at once; see the <a href=\"/setup-guide.html"
+"#change-password\">setup guide</a>.</p>\n"
+"<h2>Data</h2>\n"
 "<form method=\"post\" action=\"/api/delete-user-data.cgi\">"
 "<button>Delete all data</button></form>\n"
-"<p>Change password, network, updates (automatic: on).</p>\n"
+"<p>Network, updates (automatic: on).</p>\n"
 "</body></html>\n")) != 0)
+		return r;
+	if ((r = wfile(rd, "www/api/change-password.cgi", 0700,
+"# change-password.cgi - changes the web login password (POST only).\n"
+"H=%s/etc/htpasswd\n%s", rd->dir, change_password_cgi)) != 0)
 		return r;
 	if ((r = wfile(rd, "www/api/delete-user-data.cgi", 0700,
 "# delete-user-data.cgi - erases user data on the device (POST only).\n"
