@@ -17,19 +17,36 @@
 #include "probe.h"
 
 /*
- * The budget lives in shared memory with process-shared, robust locks: the
- * engine runs each test case in its own process, and all of them draw on
- * the one per-device budget.  Slots are counted per holder (one per
- * concurrent test-case process), so the engine can give back what a killed
- * process held.
+ * The budget lives in shared memory behind one process-shared robust
+ * mutex: the engine runs each test case in its own process, and all of
+ * them draw on the one per-device budget.  Slots are counted per holder
+ * (one per concurrent test-case process), so the engine can give back what
+ * a killed process held.
+ *
+ * There is deliberately no condition variable: a waiter killed by SIGKILL
+ * inside pthread_cond_timedwait leaves a process-shared condvar's internal
+ * state (its waiter counts) stuck, and every later signal, broadcast or
+ * destroy then blocks for good -- the run deadlocked after its first test
+ * case was killed at its time limit.  A robust mutex survives a killed
+ * owner (EOWNERDEAD); so waiters poll: lock, look, unlock, sleep a little.
+ * Polling alone lets a caller that just released cut in before waiters who
+ * have been polling for a while; so a waiter registers (waiting[], per
+ * holder, given back by reclaim like the slots), and while anyone waits a
+ * newcomer waits too instead of taking a slot that falls free.
+ *
+ * The totals are sums over the per-holder counts, never counters of their
+ * own: a process killed between two updates would leave a separate total
+ * off by one for the rest of the run, where a single held[] or waiting[]
+ * store cannot be half done.
  */
+#define BUDGET_POLL_NS	2000000L	/* 2 ms between looks at a full budget */
+
 struct assay_budget {
 	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
 	int		 max_conn;
 	int		 max_rate;
-	int		 in_use;
 	int		 held[ASSAY_BUDGET_MAX_HOLDERS];
+	int		 waiting[ASSAY_BUDGET_MAX_HOLDERS];
 	double		 tokens;	/* token bucket for the rate */
 	double		 last;		/* seconds, CLOCK_MONOTONIC */
 };
@@ -64,7 +81,6 @@ assay_budget_new(int max_connections, int max_rate)
 {
 	struct assay_budget *b;
 	pthread_mutexattr_t ma;
-	pthread_condattr_t ca;
 
 	b = mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -81,11 +97,6 @@ assay_budget_new(int max_connections, int max_rate)
 	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
 	pthread_mutex_init(&b->mu, &ma);
 	pthread_mutexattr_destroy(&ma);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&b->cv, &ca);
-	pthread_condattr_destroy(&ca);
 	return b;
 }
 
@@ -94,8 +105,11 @@ assay_budget_free(struct assay_budget *b)
 {
 	if (b == NULL)
 		return;
-	pthread_mutex_destroy(&b->mu);
-	pthread_cond_destroy(&b->cv);
+	/*
+	 * No pthread_mutex_destroy: a process killed while holding the mutex
+	 * leaves it owned by a dead thread, and nobody else uses it once the
+	 * engine frees the budget; unmapping is enough.
+	 */
 	munmap(b, sizeof(*b));
 }
 
@@ -105,11 +119,8 @@ assay_budget_reclaim(struct assay_budget *b, int idx)
 	if (b == NULL || idx < 0 || idx >= ASSAY_BUDGET_MAX_HOLDERS)
 		return;
 	lock(b);
-	b->in_use -= b->held[idx];
-	if (b->in_use < 0)
-		b->in_use = 0;
 	b->held[idx] = 0;
-	pthread_cond_broadcast(&b->cv);
+	b->waiting[idx] = 0;
 	pthread_mutex_unlock(&b->mu);
 }
 
@@ -124,60 +135,98 @@ refill(struct assay_budget *b)
 	b->last = t;
 }
 
+/* ts + ns, normalised. */
+static struct timespec
+ts_add(struct timespec ts, long ns)
+{
+	ts.tv_sec += ns / 1000000000L;
+	ts.tv_nsec += ns % 1000000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+/* b - a in nanoseconds. */
+static long long
+ts_diff_ns(struct timespec a, struct timespec b)
+{
+	return (long long)(b.tv_sec - a.tv_sec) * 1000000000LL +
+	    (b.tv_nsec - a.tv_nsec);
+}
+
+/* Sum of a per-holder count (the mutex is held). */
+static int
+total(const int *v)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ASSAY_BUDGET_MAX_HOLDERS; i++)
+		n += v[i] > 0 ? v[i] : 0;
+	return n;
+}
+
+/* This caller stops waiting (the mutex is held). */
+static void
+unwait(struct assay_budget *b)
+{
+	if (b->waiting[holder] > 0)
+		b->waiting[holder]--;
+}
+
 int
 assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 {
-	struct timespec dl, ts;
-	double wait_s;
-	int r = 0;
+	struct timespec dl, now, nap;
+	long long left, wait_ns;
+	int r = 0, waiter = 0, in_use;
 
 	if (b == NULL)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
-	lock(b);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dl = ts_add(now, (long)(timeout_ms > 0 ? timeout_ms : 0) * 1000000L);
 	for (;;) {
+		lock(b);
 		refill(b);
-		if (b->in_use < b->max_conn && b->tokens >= 1.0) {
+		in_use = total(b->held);
+		if (in_use < b->max_conn && b->tokens >= 1.0 &&
+		    (waiter || total(b->waiting) == 0)) {
 			b->tokens -= 1.0;
-			b->in_use++;
 			b->held[holder]++;
+			if (waiter)
+				unwait(b);
+			pthread_mutex_unlock(&b->mu);
 			break;
 		}
-		if (timeout_ms <= 0) {
-			r = ASSAY_ERR_BUDGET;
-			break;
+		if (!waiter && timeout_ms > 0) {
+			b->waiting[holder]++;
+			waiter = 1;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if (ts.tv_sec > dl.tv_sec ||
-		    (ts.tv_sec == dl.tv_sec && ts.tv_nsec >= dl.tv_nsec)) {
-			r = ASSAY_ERR_BUDGET;
-			break;
-		}
-		if (b->in_use < b->max_conn) {
-			/* Only the rate is short: sleep until a token is due. */
-			wait_s = (1.0 - b->tokens) / b->max_rate;
-			ts.tv_nsec += (long)(wait_s * 1e9) + 1000;
-			while (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
+		/* Only the rate is short: the next token is due in wait_ns. */
+		wait_ns = in_use < b->max_conn ?
+		    (long long)((1.0 - b->tokens) / b->max_rate * 1e9) + 1000 :
+		    BUDGET_POLL_NS;
+		pthread_mutex_unlock(&b->mu);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = ts_diff_ns(now, dl);
+		if (timeout_ms <= 0 || left <= 0) {
+			if (waiter) {
+				lock(b);
+				unwait(b);
+				pthread_mutex_unlock(&b->mu);
 			}
-			if (ts.tv_sec > dl.tv_sec ||
-			    (ts.tv_sec == dl.tv_sec && ts.tv_nsec > dl.tv_nsec))
-				ts = dl;
-			if (pthread_cond_timedwait(&b->cv, &b->mu, &ts) ==
-			    EOWNERDEAD)
-				pthread_mutex_consistent(&b->mu);
-		} else if (pthread_cond_timedwait(&b->cv, &b->mu, &dl) ==
-		    EOWNERDEAD)
-			pthread_mutex_consistent(&b->mu);
+			r = ASSAY_ERR_BUDGET;
+			break;
+		}
+		if (wait_ns > BUDGET_POLL_NS)
+			wait_ns = BUDGET_POLL_NS;
+		if (wait_ns > left)
+			wait_ns = left;
+		nap.tv_sec = 0;
+		nap.tv_nsec = (long)wait_ns;
+		nanosleep(&nap, NULL);
 	}
-	pthread_mutex_unlock(&b->mu);
 	return r;
 }
 
@@ -187,11 +236,8 @@ assay_budget_release(struct assay_budget *b)
 	if (b == NULL)
 		return;
 	lock(b);
-	if (b->in_use > 0)
-		b->in_use--;
 	if (b->held[holder] > 0)
 		b->held[holder]--;
-	pthread_cond_signal(&b->cv);
 	pthread_mutex_unlock(&b->mu);
 }
 

@@ -70,14 +70,23 @@ if bad:
 PY
 
 assess conforming; code=$?
-python3 - "$T/run-conforming" <<'PY' && ok "conforming persona: no FAIL from a functional test case" || bad "conforming persona"
+# The conforming persona does things right and says so truthfully: every
+# test case is PASS or INCONCLUSIVE (REVIEW_PENDING, MANUAL_STEP_PENDING),
+# never FAIL or ERROR; the overall result is not FAIL; the run exits 3
+# (INCOMPLETE: reviews pending, provisions without test cases).
+[ $code -eq 3 ] && ok "conforming persona: exit 3 (INCOMPLETE, never FAIL)" || bad "conforming persona exit $code"
+python3 - "$T/run-conforming" <<'PY' && ok "conforming persona: PASS or REVIEW/MANUAL pending, never FAIL" || bad "conforming persona"
 import json, sys
 r = json.load(open(sys.argv[1] + "/report.json"))
-bad = [(t["id"], t["reason"][:200]) for t in r["test_cases"]
-       if t["type"] != "conceptual" and t["verdict"] in ("FAIL", "ERROR")]
+bad = [(t["id"], t["verdict"], t["reason"][:200]) for t in r["test_cases"]
+       if t["verdict"] in ("FAIL", "ERROR")]
+odd = [(t["id"], t["reason"][:120]) for t in r["test_cases"] if t["verdict"] == "INCONCLUSIVE"
+       and not any(k in t["reason"] for k in ("REVIEW_PENDING", "MANUAL_STEP_PENDING", "IXIT_MISSING"))]
 ran = [t for t in r["test_cases"] if t["type"] == "functional" and t["verdict"] == "PASS"]
-if bad or len(ran) < 5:
-    print(bad, len(ran)); sys.exit(1)
+if bad or len(ran) < 5 or r["result"] == "FAIL":
+    print(bad, len(ran), r["result"]); sys.exit(1)
+if odd:
+    print("INCONCLUSIVE without a named pending step:", odd)
 PY
 
 for p in weak conforming; do
