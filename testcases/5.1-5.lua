@@ -185,6 +185,26 @@ local function step_up(times)
   return nil
 end
 
+-- Milliseconds for an exchange with service s that involves no login (an
+-- HTTP request without credentials; elsewhere connecting and reading the
+-- first bytes).  Timed beside every attempt, so that a slow machine or a
+-- loaded CI cannot pass for a device that delays failed logins: what is
+-- judged is each attempt's time minus its control's.
+local function control_ms(s)
+  local t0 = assay.now_ms()
+  if s.protocol == "http" or s.protocol == "https" then
+    local http = lib.probe("http_request")
+    if http then
+      http({ url = string.format("%s://%s:%d%s", s.protocol, lib.addr(s), s.port,
+          s.path or "/"), max_body = 1024, timeout_ms = 3000 })
+    end
+  else
+    local banner = lib.probe("banner")
+    if banner then banner(lib.addr(s), s.port, { timeout_ms = 1000, max_bytes = 16 }) end
+  end
+  return assay.now_ms() - t0
+end
+
 -- Known credentials: every password of the default lists.
 local function known_pairs()
   local out = {}
@@ -308,13 +328,15 @@ testcase {
           units:add("b", "INCONCLUSIVE", where .. ": brute-force-attempts=" .. nattempts
               .. " exceeds what Assay tries (" .. MAX_ATTEMPTS .. "): MANUAL_STEP_PENDING")
         else
-          local times, outcome, details = {}, nil, {}
+          local times, outcome, details, raw, ctl = {}, nil, {}, {}, {}
           local nopass = false
           local t_start = assay.now_ms()
           for i = 1, count do
+            ctl[i] = control_ms(s)
             local t0 = assay.now_ms()
             local ok, detail, how = lib.login(s, user, wrong(i))
-            times[i] = assay.now_ms() - t0
+            raw[i] = assay.now_ms() - t0
+            times[i] = math.max(0, raw[i] - ctl[i])
             -- Normalised (our password and numbers masked, bounded) so
             -- that only a real change of the device's answer counts.
             details[i] = tostring(detail):sub(1, 200):gsub("assay%-wrong%-%d+%-x7Qp", "<pw>")
@@ -335,7 +357,8 @@ testcase {
             end
           end
           local secs = (assay.now_ms() - t_start) / 1000
-          a.log(where .. ": attempt times (ms) " .. table.concat(times, " "))
+          a.log(where .. ": attempt times (ms) " .. table.concat(raw, " "))
+          a.log(where .. ": control times (ms, no login) " .. table.concat(ctl, " "))
           a.log(where .. ": answers " .. table.concat(details, " | "))
           if not (outcome == nil and not nopass) then known_fail() end
           if nopass and s.protocol == "ssh" then

@@ -273,6 +273,12 @@ def assay_verdict(args, case, forms, out_dir):
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
         return "ERROR", "assay run did not finish in 300 s", -1, ""
+    return read_verdict(case, out_dir, p)
+
+
+def read_verdict(case, out_dir, p):
+    """The case's test case from out_dir/report.json: (verdict, reason,
+    exit code, stderr); ERROR when there is no usable report."""
     try:
         with open(os.path.join(out_dir, "report.json"), encoding="utf-8") as f:
             rep = json.load(f)
@@ -335,16 +341,7 @@ def run_script_case(args, case, forms, d):
         return "ERROR", "case did not finish in 300 s", -1, ""
     if p.returncode in (97, 98):
         return "ERROR", "device set-up failed: " + p.stderr.strip()[-300:], p.returncode, ""
-    try:
-        with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
-            rep = json.load(f)
-    except (OSError, ValueError) as e:
-        return "ERROR", f"no report (exit {p.returncode}): {e}: {p.stderr.strip()[-400:]}", \
-            p.returncode, p.stderr
-    for tc in rep.get("test_cases", []):
-        if tc.get("id") == case["testcase"]:
-            return tc.get("verdict"), tc.get("reason", ""), p.returncode, p.stderr
-    return "ERROR", "test case not in the report", p.returncode, p.stderr
+    return read_verdict(case, out, p)
 
 
 def run_refdevice_group(args, persona, cases, work):
