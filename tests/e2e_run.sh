@@ -64,7 +64,7 @@ PY
 # The set-up file's passwords never reach the run directory in clear (the
 # copy of setup.xml there is masked too).
 [ -s "$T/r1/forms/setup.xml" ] && ok "masked copy of the set-up file kept" || bad "no forms/setup.xml"
-leak=$(grep -rlF -e Lab-Web-7f3K9q -e Lab-Mqtt-2vX8pL -e Lab-Rtsp-9nB4wZ "$T/r1" "$T/r1.out" "$T/r1.err" 2>/dev/null)
+leak=$(grep -rlF -e Hq7fK3mP9xWt -e Lab-Mqtt-2vX8pL -e Lab-Rtsp-9nB4wZ "$T/r1" "$T/r1.out" "$T/r1.err" 2>/dev/null)
 [ -z "$leak" ] && ok "no set-up password in clear in the run" || bad "set-up password in clear: $leak"
 
 # The Lua shape of facts and of the set-up file (docs/facts.md).

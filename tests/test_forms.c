@@ -220,7 +220,7 @@ test_examples_valid(void **state)
 	assert_string_equal(assay_forms_credential_service(f, 0), "web");
 	assert_string_equal(assay_forms_credential_username(f, 0), "admin");
 	assert_string_equal(assay_forms_credential_password(f, 0),
-	    "Lab-Web-7f3K9q");
+	    "Hq7fK3mP9xWt");
 	assert_string_equal(assay_forms_credential_origin(f, 0),
 	    "pre-installed");
 	assert_string_equal(assay_forms_credential_origin(f, 1), "lab");
@@ -634,7 +634,7 @@ test_fact_canonical(void **state)
 static void
 test_setup_secrets(void **state)
 {
-	static const char *const pw[] = { "Lab-Web-7f3K9q", "Lab-Mqtt-2vX8pL",
+	static const char *const pw[] = { "Hq7fK3mP9xWt", "Lab-Mqtt-2vX8pL",
 	    "Lab-Rtsp-9nB4wZ" };
 	struct assay_run_info info = { { "k" }, { "v" }, 1 };
 	struct assay_forms *f = NULL;
@@ -663,7 +663,7 @@ test_setup_secrets(void **state)
 	assert_int_equal(assay_evidence_open(out, 0, &info, sec, n, &ev, d), 0);
 	assert_int_equal(assay_evidence_save_masked(ev, "forms", "setup.xml",
 	    tu_src(SETUP_EX)), 0);
-	m = assay_evidence_mask(ev, "login admin Lab-Web-7f3K9q");
+	m = assay_evidence_mask(ev, "login admin Hq7fK3mP9xWt");
 	assert_string_equal(m, "login admin [secret]");
 	free(m);
 	assay_evidence_free(ev);
