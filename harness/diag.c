@@ -44,6 +44,9 @@ assay_diag_free(struct assay_diag *d)
 	free(d);
 }
 
+static void	add(struct assay_diag *, int, const char *, long, const char *,
+	    va_list) __attribute__((format(printf, 5, 0)));
+
 static void
 add(struct assay_diag *d, int warning, const char *file, long line,
     const char *fmt, va_list ap)

@@ -8,16 +8,7 @@ local ITEM = "1-AuthMech"
 -- password entries; entries whose `factor` is absent are reported
 -- IXIT_MISSING on `letter`.
 local function password_entries(units, letter)
-  local out = {}
-  for _, e in ipairs(lib.entries(ITEM)) do
-    local p = lib.is_password(e)
-    if p == nil then
-      units:add(letter, "INCONCLUSIVE", lib.missing(ITEM, e, "factor"))
-    elseif p then
-      out[#out + 1] = e
-    end
-  end
-  return out
+  return lib.entries_where(units, letter, ITEM, lib.is_password, "factor")
 end
 
 -- Completeness against the ICS: condition 1 (passwords are used) with no

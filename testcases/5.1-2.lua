@@ -13,21 +13,35 @@ end
 local STRONG_BITS = 64
 local WEAK_BITS = 20
 
+-- The free text a generation rule is read against (lib.fact_pass).
+local GEN_TEXT = { "Password Generation Mechanism" }
+
+-- Units a-c: each has the one generation that fails it, what csprng
+-- guarantees for it, and what a person judges for any other generation.
+local REGULARITY_UNITS = {
+  { letter = "a", bad = "sequential", fail = "sequential values are an obvious regularity",
+    pass = "independent random draws",
+    ask = "the generation %s induces obvious regularities" },
+  { letter = "b", bad = "fixed", fail = "a fixed password is one string on every device",
+    pass = "random draws, no common string",
+    ask = "the generation %s yields common strings or patterns" },
+  { letter = "c", bad = "derived-from-device-data",
+    fail = "passwords derived from device data (MAC, serial, SSID ...) are related to "
+        .. "information an attacker can read",
+    pass = "independent of public information",
+    ask = "%s relates passwords to public information" },
+}
+
 -- Mechanisms with pre-installed passwords (password-set-by pre-installed-*).
 -- Entries lacking the facts needed to tell are reported on `units`.
 local function preinstalled(units)
   local out = {}
-  for _, e in ipairs(lib.entries(ITEM)) do
-    local p = lib.is_password(e)
-    if p == nil then
-      units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "factor"))
-    elseif p then
-      local by = lib.fact(e, "password-set-by")
-      if by == nil then
-        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "password-set-by"))
-      elseif by ~= "user" then
-        out[#out + 1] = e
-      end
+  for _, e in ipairs(lib.entries_where(units, "a", ITEM, lib.is_password, "factor")) do
+    local by = lib.fact(e, "password-set-by")
+    if by == nil then
+      units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "password-set-by"))
+    elseif by ~= "user" then
+      out[#out + 1] = e
     end
   end
   return out
@@ -93,33 +107,15 @@ testcase {
         end
       else
         local rule = " (rule: password-generation=csprng)"
-        if gen == "sequential" then
-          units:add("a", "FAIL", facts .. ": sequential values are an obvious regularity")
-        elseif gen == "csprng" then
-          lib.fact_pass(units, "a", e, { "Password Generation Mechanism" }, facts .. ": independent random draws" .. rule)
-        else
-          lib.review(units, "a", facts .. ": judge whether the generation "
-              .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
-              .. " induces obvious regularities")
-        end
-        if gen == "fixed" then
-          units:add("b", "FAIL", facts .. ": a fixed password is one string on every device")
-        elseif gen == "csprng" then
-          lib.fact_pass(units, "b", e, { "Password Generation Mechanism" }, facts .. ": random draws, no common string" .. rule)
-        else
-          lib.review(units, "b", facts .. ": judge whether the generation "
-              .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
-              .. " yields common strings or patterns")
-        end
-        if gen == "derived-from-device-data" then
-          units:add("c", "FAIL", facts .. ": passwords derived from device data (MAC, serial, "
-              .. "SSID ...) are related to information an attacker can read")
-        elseif gen == "csprng" then
-          lib.fact_pass(units, "c", e, { "Password Generation Mechanism" }, facts .. ": independent of public information" .. rule)
-        else
-          lib.review(units, "c", facts .. ": judge whether "
-              .. lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
-              .. " relates passwords to public information")
+        local text = lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
+        for _, u in ipairs(REGULARITY_UNITS) do
+          if gen == u.bad then
+            units:add(u.letter, "FAIL", facts .. ": " .. u.fail)
+          elseif gen == "csprng" then
+            lib.fact_pass(units, u.letter, e, GEN_TEXT, facts .. ": " .. u.pass .. rule)
+          else
+            lib.review(units, u.letter, facts .. ": judge whether " .. u.ask:format(text))
+          end
         end
         if gen == "csprng" then
           local len = lib.require_fact(units, "d", ITEM, e, "password-length")
@@ -128,7 +124,8 @@ testcase {
             local bits = entropy(len, alpha)
             local txt = string.format("%s: about %d bits", facts, math.floor(bits))
             if bits >= STRONG_BITS then
-              lib.fact_pass(units, "d", e, { "Password Generation Mechanism" }, txt .. " (rule: >= " .. STRONG_BITS .. " bits from a CSPRNG)")
+              lib.fact_pass(units, "d", e, GEN_TEXT,
+                  txt .. " (rule: >= " .. STRONG_BITS .. " bits from a CSPRNG)")
             elseif bits < WEAK_BITS then
               units:add("d", "FAIL", txt .. " (rule: < " .. WEAK_BITS .. " bits is guessable online)")
             else

@@ -6,16 +6,7 @@ local ITEM = "1-AuthMech"
 -- User authentication mechanisms (user-auth fact); entries without the
 -- fact are reported IXIT_MISSING on `letter`.
 local function user_auth_entries(units, letter)
-  local out = {}
-  for _, e in ipairs(lib.entries(ITEM)) do
-    local u = lib.is_user_auth(e)
-    if u == nil then
-      units:add(letter, "INCONCLUSIVE", lib.missing(ITEM, e, "user-auth"))
-    elseif u then
-      out[#out + 1] = e
-    end
-  end
-  return out
+  return lib.entries_where(units, letter, ITEM, lib.is_user_auth, "user-auth")
 end
 
 -- The documentation declared in 2-UserInfo: list of {entry, text, url}.

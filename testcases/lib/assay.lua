@@ -198,6 +198,22 @@ function lib.require_fact(units, letter, item, entry, fact)
   return v
 end
 
+-- Entries of `item` for which classify(e) is true (a lib.is_* below);
+-- entries where it is nil (the fact is absent) are recorded on unit
+-- `letter` as IXIT_MISSING:<item>/<entry>/<fact>.
+function lib.entries_where(units, letter, item, classify, fact)
+  local out = {}
+  for _, e in ipairs(lib.entries(item)) do
+    local v = classify(e)
+    if v == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(item, e, fact))
+    elseif v then
+      out[#out + 1] = e
+    end
+  end
+  return out
+end
+
 -- Classification of 1-AuthMech entries from facts: true, false, or nil
 -- (unknown: the fact is absent).
 function lib.is_password(e)
