@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
 #include "testutil.h"
 
 #define SRC	ASSAY_SOURCE_DIR

@@ -15,14 +15,14 @@
 
 #include <lua.h>
 
-#include "api.h"
-#include "catalogue.h"
-#include "datadir.h"
-#include "diag.h"
-#include "evidence.h"
-#include "forms.h"
-#include "probe.h"
-#include "sandbox.h"
+#include "run/api.h"
+#include "run/catalogue.h"
+#include "base/datadir.h"
+#include "base/diag.h"
+#include "run/evidence.h"
+#include "forms/forms.h"
+#include "probe/probe.h"
+#include "run/sandbox.h"
 
 static double
 now(void)

@@ -19,8 +19,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "sandbox.h"
+#include "base/error.h"
+#include "run/sandbox.h"
 
 static const char chunk[] =
     "id = 'TC-5.1-1'\n"

@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "probe_tcp.h"
+#include "probe/probe.h"
+#include "probe/tcp.h"
 #include "testutil.h"
 
 #define RUNS	3

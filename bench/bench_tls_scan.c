@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "probe_tls.h"
-#include "probe_tcp.h"
+#include "probe/probe.h"
+#include "probe/tls.h"
+#include "probe/tcp.h"
 #include "testutil.h"
 
 #define RUNS		3

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "catalogue.h"
-#include "diag.h"
-#include "spec.h"
+#include "run/catalogue.h"
+#include "base/diag.h"
+#include "forms/spec.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

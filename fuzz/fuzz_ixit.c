@@ -7,8 +7,8 @@
  */
 #include <stdint.h>
 
-#include "diag.h"
-#include "forms.h"
+#include "base/diag.h"
+#include "forms/forms.h"
 #include "fuzz_file.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "probe_ssh.h"
+#include "probe/ssh.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

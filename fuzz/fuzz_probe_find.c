@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

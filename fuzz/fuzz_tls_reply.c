@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "probe_tls.h"
+#include "probe/tls.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,17 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "catalogue.h"
+#include "run/catalogue.h"
 #include "cli.h"
-#include "datadir.h"
+#include "base/datadir.h"
 #include "demo.h"
-#include "diag.h"
-#include "engine.h"
-#include "error.h"
-#include "forms.h"
-#include "json.h"
-#include "spec.h"
-#include "sign.h"
+#include "base/diag.h"
+#include "run/engine.h"
+#include "base/error.h"
+#include "forms/forms.h"
+#include "base/json.h"
+#include "forms/spec.h"
+#include "report/sign.h"
 
 struct subcommand {
 	const char	*name;

@@ -20,11 +20,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "datadir.h"
+#include "base/datadir.h"
 #include "demo.h"
-#include "diag.h"
-#include "error.h"
-#include "probe.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "probe/probe.h"
 
 #define READY_TIMEOUT_MS	60000
 #define STOP_TIMEOUT_MS		5000

@@ -9,7 +9,7 @@
 #ifndef ASSAY_DEMO_H
 #define ASSAY_DEMO_H
 
-#include "engine.h"
+#include "run/engine.h"
 
 struct assay_demo_opts {
 	const char			*persona;	/* "weak" or "conforming" */

@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "error.h"
-#include "probe.h"
+#include "base/error.h"
+#include "probe/probe.h"
 
 #define NCHILD	4
 #define NKILL	1000

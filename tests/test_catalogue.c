@@ -10,10 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "catalogue.h"
-#include "diag.h"
-#include "error.h"
-#include "spec.h"
+#include "run/catalogue.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "forms/spec.h"
 #include "testutil.h"
 
 static struct assay_spec *spec;

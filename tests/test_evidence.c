@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "diag.h"
-#include "error.h"
-#include "evidence.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "run/evidence.h"
 #include "testutil.h"
 
 static const char *const secrets[] = { "hunter2", "Xk3-very-secret", "s" };

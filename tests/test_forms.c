@@ -20,12 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "error.h"
-#include "evidence.h"
-#include "forms.h"
-#include "probe.h"
-#include "spec.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "run/evidence.h"
+#include "forms/forms.h"
+#include "probe/probe.h"
+#include "forms/spec.h"
 #include "testutil.h"
 
 #define ICS_EX		"ics/examples/smart-camera.xml"

@@ -28,10 +28,10 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "buf.h"
-#include "error.h"
-#include "probe.h"
-#include "probe_coap.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/coap.h"
 #include "testutil.h"
 
 #define PSK_ID	"assay-client"

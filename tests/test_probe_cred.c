@@ -19,9 +19,9 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
 #include "testutil.h"
 
 static pid_t telnetd_pid;

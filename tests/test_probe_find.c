@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 #include "testutil.h"
 
 #define MIB	(1024 * 1024)

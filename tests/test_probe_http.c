@@ -20,10 +20,10 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
-#include "probe_http.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
+#include "probe/http.h"
 #include "testutil.h"
 
 #define NSRV	4

@@ -29,10 +29,10 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "buf.h"
-#include "error.h"
-#include "probe.h"
-#include "probe_mqtt.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/mqtt.h"
 #include "testutil.h"
 
 struct broker {

@@ -19,10 +19,10 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
-#include "probe_ssh.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
+#include "probe/ssh.h"
 #include "testutil.h"
 
 static pid_t srv_pid;

@@ -28,9 +28,9 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_tcp.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/tcp.h"
 #include "testutil.h"
 
 /* In-process servers that misbehave on purpose. */

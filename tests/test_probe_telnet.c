@@ -24,10 +24,10 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
-#include "probe_telnet.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
+#include "probe/telnet.h"
 #include "testutil.h"
 
 struct server {

@@ -27,10 +27,10 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_tcp.h"
-#include "probe_tls.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/tcp.h"
+#include "probe/tls.h"
 #include "testutil.h"
 
 static char *dir;	/* certificate and configs */

@@ -35,8 +35,8 @@
 
 #include <libssh/libssh.h>
 
-#include "diag.h"
-#include "forms.h"
+#include "base/diag.h"
+#include "forms/forms.h"
 #include "testutil.h"
 
 #define REFDEVICE	ASSAY_BINARY_DIR "/assay-refdevice"

@@ -18,8 +18,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "sandbox.h"
+#include "base/error.h"
+#include "run/sandbox.h"
 #include "testutil.h"
 
 #define SMALL_MEM	(16u * 1024 * 1024)

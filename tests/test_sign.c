@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "diag.h"
-#include "error.h"
-#include "sign.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "report/sign.h"
 #include "testutil.h"
 
 #define HDR	"assay-report-manifest 1\nhash sha256\n"

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "diag.h"
-#include "error.h"
-#include "spec.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "forms/spec.h"
 #include "testutil.h"
 
 static void

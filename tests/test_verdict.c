@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "error.h"
-#include "verdict.h"
+#include "base/error.h"
+#include "run/verdict.h"
 #include "testutil.h"
 
 #define P	ASSAY_VERDICT_PASS

@@ -7,8 +7,8 @@
 
 #include <openssl/crypto.h>
 
-#include "buf.h"
-#include "error.h"
+#include "base/buf.h"
+#include "base/error.h"
 
 struct assay_buf {
 	char	*data;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "datadir.h"
-#include "error.h"
+#include "base/datadir.h"
+#include "base/error.h"
 
 /*
  * A directory is Assay's data only if it has all of these: an older

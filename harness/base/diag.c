@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "base/diag.h"
 
 #define DIAG_MAX	10000	/* a hostile form must not make us print forever */
 

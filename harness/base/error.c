@@ -1,7 +1,7 @@
 /*
  * error.c - names for ASSAY_ERR_* codes.
  */
-#include "error.h"
+#include "base/error.h"
 
 const char *
 assay_strerror(int r)

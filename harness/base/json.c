@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 
 void
 assay_json_init(struct assay_json *j, FILE *fp, int pretty)

@@ -32,11 +32,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "diag.h"
-#include "error.h"
-#include "forms.h"
-#include "probe.h"
-#include "spec.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "forms/forms.h"
+#include "probe/probe.h"
+#include "forms/spec.h"
 
 #define ICS_NS		"urn:assay:ics:1"
 #define IXIT_NS		"urn:assay:ixit:2"

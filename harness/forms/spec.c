@@ -12,9 +12,9 @@
 
 #include <openssl/evp.h>
 
-#include "diag.h"
-#include "error.h"
-#include "spec.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "forms/spec.h"
 
 #define SPEC_MAX_FILE	(1024 * 1024)
 #define SPEC_MAX_COLS	16

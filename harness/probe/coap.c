@@ -31,10 +31,10 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "buf.h"
-#include "error.h"
-#include "probe.h"
-#include "probe_coap.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/coap.h"
 
 #define WHY_LEN		256
 #define DGRAM_MAX	65536

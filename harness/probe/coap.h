@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 struct lua_State;
 struct assay_probe_coap_result;

@@ -16,13 +16,13 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "datadir.h"
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
-#include "probe_http.h"
-#include "probe_ssh.h"
-#include "probe_telnet.h"
+#include "base/datadir.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
+#include "probe/http.h"
+#include "probe/ssh.h"
+#include "probe/telnet.h"
 
 #define LIST_FILE_MAX	(1024 * 1024)
 

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define ASSAY_AUTH_ACCEPTED	1
 #define ASSAY_AUTH_REJECTED	0

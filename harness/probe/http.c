@@ -29,11 +29,11 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "buf.h"
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
-#include "probe_http.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
+#include "probe/http.h"
 
 struct assay_http_response {
 	long		 status;

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define ASSAY_HTTP_MAX_HEADERS		(64 * 1024)	/* bytes per response */
 #define ASSAY_HTTP_DEFAULT_REDIRECTS	5

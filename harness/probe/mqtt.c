@@ -33,10 +33,10 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "buf.h"
-#include "error.h"
-#include "probe.h"
-#include "probe_mqtt.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/mqtt.h"
 
 #define WHY_LEN		256
 #define RDBUF_LEN	4096

@@ -13,8 +13,8 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "error.h"
-#include "probe.h"
+#include "base/error.h"
+#include "probe/probe.h"
 
 /*
  * The budget lives in shared memory behind one process-shared robust

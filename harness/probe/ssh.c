@@ -15,11 +15,11 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
-#include "probe_ssh.h"
-#include "probe_telnet.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
+#include "probe/ssh.h"
+#include "probe/telnet.h"
 
 #define BANNER_MAX	255	/* RFC 4253 4.2, including CR LF */
 #define PRE_LINES_MAX	32	/* lines a server may send before it */

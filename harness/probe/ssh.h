@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 #define ASSAY_SSH_MAX_PACKET	35000	/* RFC 4253 6.1 */
 

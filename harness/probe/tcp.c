@@ -31,8 +31,8 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "error.h"
-#include "probe_tcp.h"
+#include "base/error.h"
+#include "probe/tcp.h"
 
 struct assay_tcp_sweep {
 	uint8_t	 state[65536];

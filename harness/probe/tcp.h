@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "buf.h"
-#include "probe.h"
+#include "base/buf.h"
+#include "probe/probe.h"
 
 #define ASSAY_PROBE_REASON_MAX	192
 

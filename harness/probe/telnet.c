@@ -23,10 +23,10 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "error.h"
-#include "probe.h"
-#include "probe_cred.h"
-#include "probe_telnet.h"
+#include "base/error.h"
+#include "probe/probe.h"
+#include "probe/cred.h"
+#include "probe/telnet.h"
 
 #define IAC	255
 #define DONT	254

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 struct assay_telnet;
 

@@ -35,9 +35,9 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-#include "error.h"
-#include "probe_tcp.h"
-#include "probe_tls.h"
+#include "base/error.h"
+#include "probe/tcp.h"
+#include "probe/tls.h"
 
 #define REASON_MAX	ASSAY_PROBE_REASON_MAX
 #define MAX_PARALLEL	32

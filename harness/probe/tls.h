@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 /* Protocol versions, in the order enumerated. */
 #define ASSAY_TLS_SSL3		0

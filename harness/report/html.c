@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "catalogue.h"
-#include "datadir.h"
-#include "error.h"
-#include "forms.h"
-#include "report.h"
-#include "spec.h"
+#include "run/catalogue.h"
+#include "base/datadir.h"
+#include "base/error.h"
+#include "forms/forms.h"
+#include "report/report.h"
+#include "forms/spec.h"
 
 #define EXCERPT_MAX_BYTES	2048
 

@@ -16,10 +16,10 @@
 
 #include <libxml/xmlwriter.h>
 
-#include "catalogue.h"
-#include "error.h"
-#include "report.h"
-#include "spec.h"
+#include "run/catalogue.h"
+#include "base/error.h"
+#include "report/report.h"
+#include "forms/spec.h"
 
 /* xmlTextWriter escapes markup; the caller's strings were cleaned of
  * invalid UTF-8 by report.c's rules, repeated here for independence. */

@@ -13,13 +13,13 @@
 
 #include <libxml/xmlwriter.h>
 
-#include "catalogue.h"
-#include "datadir.h"
-#include "error.h"
-#include "forms.h"
-#include "json.h"
-#include "report.h"
-#include "spec.h"
+#include "run/catalogue.h"
+#include "base/datadir.h"
+#include "base/error.h"
+#include "forms/forms.h"
+#include "base/json.h"
+#include "report/report.h"
+#include "forms/spec.h"
 
 static const char *const device_keys[][2] = {
 	{ "manufacturer", "manufacturer" },

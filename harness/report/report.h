@@ -11,9 +11,9 @@
 
 #include <stddef.h>
 
-#include "evidence.h"
-#include "forms.h"
-#include "verdict.h"
+#include "run/evidence.h"
+#include "forms/forms.h"
+#include "run/verdict.h"
 
 struct assay_spec;
 struct assay_catalogue;

@@ -33,10 +33,10 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "error.h"
-#include "sign.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "report/sign.h"
 
 #define SHA256_LEN		32
 #define READ_CHUNK		65536

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "base/diag.h"
 
 #define ASSAY_SIGN_MANIFEST		"MANIFEST"
 #define ASSAY_SIGN_SIGNATURE		"report.p7s"

@@ -19,11 +19,11 @@
 #include <lua.h>
 #include <openssl/evp.h>
 
-#include "catalogue.h"
-#include "diag.h"
-#include "error.h"
-#include "sandbox.h"
-#include "spec.h"
+#include "run/catalogue.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "run/sandbox.h"
+#include "forms/spec.h"
 
 #define PURPOSE_MAX	200
 #define EXCLUSIVE_MAX	32

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "spec.h"
+#include "forms/spec.h"
 
 struct assay_catalogue;
 struct assay_diag;

@@ -24,21 +24,21 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "api.h"
-#include "catalogue.h"
+#include "run/api.h"
+#include "run/catalogue.h"
 #include "cli.h"
-#include "datadir.h"
-#include "diag.h"
-#include "engine.h"
-#include "error.h"
-#include "evidence.h"
-#include "forms.h"
-#include "probe.h"
-#include "report.h"
-#include "sandbox.h"
-#include "sign.h"
-#include "spec.h"
-#include "verdict.h"
+#include "base/datadir.h"
+#include "base/diag.h"
+#include "run/engine.h"
+#include "base/error.h"
+#include "run/evidence.h"
+#include "forms/forms.h"
+#include "probe/probe.h"
+#include "report/report.h"
+#include "run/sandbox.h"
+#include "report/sign.h"
+#include "forms/spec.h"
+#include "run/verdict.h"
 
 #define MAX_JOBS	64
 /* Functional test cases sweep ports and try credentials within the budget. */

@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 
-#include "report.h"
-#include "sandbox.h"
+#include "report/report.h"
+#include "run/sandbox.h"
 
 struct assay_diag;
 

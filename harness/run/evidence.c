@@ -16,10 +16,10 @@
 
 #include <openssl/crypto.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "error.h"
-#include "evidence.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/error.h"
+#include "run/evidence.h"
 
 #define RESULT_MAGIC	"assay-result 1"
 #define INFO_MAGIC	"assay-run 1"

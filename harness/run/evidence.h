@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 
-#include "verdict.h"
+#include "run/verdict.h"
 
 struct assay_evidence;
 struct assay_evidence_tc;

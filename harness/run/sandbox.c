@@ -19,8 +19,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "error.h"
-#include "sandbox.h"
+#include "base/error.h"
+#include "run/sandbox.h"
 
 #define HOOK_COUNT	1000		/* instructions between hook calls */
 #define ERR_MAX		8192		/* cap on a kept error message */

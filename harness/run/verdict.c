@@ -3,8 +3,8 @@
  */
 #include <strings.h>
 
-#include "error.h"
-#include "verdict.h"
+#include "base/error.h"
+#include "run/verdict.h"
 
 static const struct {
 	const char *name, *key;

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "error.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "refdevice.h"
 
 #define FORM_MAX	(512 * 1024)

@@ -35,7 +35,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "refdevice.h"
 
 #define READY_TIMEOUT_MS	15000

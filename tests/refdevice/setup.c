@@ -23,8 +23,8 @@
 
 #include <openssl/evp.h>
 
-#include "buf.h"
-#include "error.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "refdevice.h"
 
 #define FILE_MAX	(256 * 1024)
