@@ -458,6 +458,27 @@ start_one(struct worker *w, uint16_t port)
 	return 1;
 }
 
+/*
+ * The state of a connect whose deadline passed.  A worker that was not
+ * scheduled for longer than the timeout (a loaded machine) must not call
+ * a port filtered whose answer is already waiting in the socket: the
+ * socket is asked before the verdict, so only silence is "filtered".
+ */
+static int
+state_at_deadline(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t el;
+	int e = 0;
+
+	if (poll(&pfd, 1, 0) != 1)
+		return ASSAY_PORT_FILTERED;
+	el = sizeof(e);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
+		e = errno;
+	return state_of_errno(e);
+}
+
 /* Drops finished entries from the head of the queue, expires due ones. */
 static void
 expire(struct worker *w, long long t)
@@ -470,7 +491,7 @@ expire(struct worker *w, long long t)
 		    memory_order_relaxed) == pe->seq) {
 			if (pe->deadline > t)
 				break;
-			finish(w, pe->fd, pe->port, ASSAY_PORT_FILTERED);
+			finish(w, pe->fd, pe->port, state_at_deadline(pe->fd));
 		}
 		w->qhead = (w->qhead + 1) % w->qcap;
 		w->qlen--;
