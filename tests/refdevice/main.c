@@ -267,7 +267,7 @@ rd_ns_choose(struct refdevice *rd)
 }
 
 int
-rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
+rd_spawn(struct refdevice *rd, const char *name, const char *const argv[],
     const char *const *binds)
 {
 	struct rd_proc *p;
@@ -310,7 +310,7 @@ rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
 		if (binds != NULL && enter_namespace(rd, rd->port_ssh,
 		    binds) == -1)
 			_exit(126);
-		execvp(argv[0], argv);
+		execvp(argv[0], (char *const *)argv);	/* execvp never writes them */
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -321,7 +321,7 @@ rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
 }
 
 int
-rd_run_tool(struct refdevice *rd, char *const argv[])
+rd_run_tool(struct refdevice *rd, const char *const argv[])
 {
 	char log[RD_PATH_MAX];
 	pid_t pid;
@@ -347,7 +347,7 @@ rd_run_tool(struct refdevice *rd, char *const argv[])
 		}
 		if (chdir(rd->dir) == -1)
 			_exit(127);
-		execvp(argv[0], argv);
+		execvp(argv[0], (char *const *)argv);	/* execvp never writes them */
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}

@@ -92,7 +92,7 @@ int	rd_forms_write(const struct refdevice *rd);
  * (pairs "source", "target", NULL-terminated).  Returns the proc index or
  * a negative ASSAY_ERR_*.
  */
-int	rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
+int	rd_spawn(struct refdevice *rd, const char *name, const char *const argv[],
 	    const char *const *binds);
 /*
  * Chooses how the SSH account's namespace is made: plain mount namespace
@@ -103,7 +103,7 @@ int	rd_spawn(struct refdevice *rd, const char *name, char *const argv[],
  */
 int	rd_ns_choose(struct refdevice *rd);
 /* Runs a setup tool to completion; 0 when it exits 0. */
-int	rd_run_tool(struct refdevice *rd, char *const argv[]);
+int	rd_run_tool(struct refdevice *rd, const char *const argv[]);
 /* Writes a file with mode; 0 or ASSAY_ERR_IO. */
 int	rd_write_file(const char *path, const char *data, size_t len, mode_t mode);
 /* snprintf into a path buffer; ASSAY_ERR_TOO_BIG when it does not fit. */

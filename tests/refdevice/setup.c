@@ -94,12 +94,12 @@ static int
 make_certificate(struct refdevice *rd)
 {
 	char san[128], subj[128];
-	char *conforming[] = { "openssl", "req", "-x509", "-newkey", "ec",
+	const char *conforming[] = { "openssl", "req", "-x509", "-newkey", "ec",
 	    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-sha256", "-nodes",
 	    "-days", "825", "-keyout", "tls/server.key", "-out",
 	    "tls/server.pem", "-subj", subj, "-addext", san, NULL };
 	/* 1024-bit RSA signed with SHA-1: what cheap firmware still ships. */
-	char *weak[] = { "openssl", "req", "-x509", "-newkey", "rsa:1024",
+	const char *weak[] = { "openssl", "req", "-x509", "-newkey", "rsa:1024",
 	    "-sha1", "-nodes", "-days", "3650", "-keyout", "tls/server.key",
 	    "-out", "tls/server.pem", "-subj", subj, "-addext", san, NULL };
 
@@ -610,11 +610,11 @@ write_update(struct refdevice *rd)
 	unsigned char *fw = NULL, md[EVP_MAX_MD_SIZE], sig[256];
 	char path[RD_PATH_MAX], hexd[2 * EVP_MAX_MD_SIZE + 1], b64[512];
 	char stmt[512], fwname[64];
-	char *keygen[] = { "openssl", "genpkey", "-algorithm", "ed25519",
+	const char *keygen[] = { "openssl", "genpkey", "-algorithm", "ed25519",
 	    "-out", "etc/update-signing.key", NULL };
-	char *pub[] = { "openssl", "pkey", "-in", "etc/update-signing.key",
+	const char *pub[] = { "openssl", "pkey", "-in", "etc/update-signing.key",
 	    "-pubout", "-out", "www/update/signing-key.pem", NULL };
-	char *sign[] = { "openssl", "pkeyutl", "-sign", "-rawin", "-inkey",
+	const char *sign[] = { "openssl", "pkeyutl", "-sign", "-rawin", "-inkey",
 	    "etc/update-signing.key", "-in", path, "-out",
 	    "www/update/firmware-" C_FW ".sig", NULL };
 	unsigned int mdlen = 0;
@@ -690,9 +690,9 @@ static int
 write_ssh(struct refdevice *rd)
 {
 	char hash[160], path[RD_PATH_MAX];
-	char *hostkey[] = { "dropbearkey", "-t", "ed25519", "-f",
+	const char *hostkey[] = { "dropbearkey", "-t", "ed25519", "-f",
 	    "ssh/host_ed25519", NULL };
-	char *labkey[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+	const char *labkey[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "",
 	    "-C", "assay-lab", "-f", "ssh/lab_ed25519", NULL };
 	int r;
 
@@ -751,7 +751,7 @@ write_mosquitto(struct refdevice *rd)
 {
 	struct passwd *pw;
 	char user[80] = "";
-	char *hashpw[] = { "mosquitto_passwd", "-U", "etc/mosquitto.passwd",
+	const char *hashpw[] = { "mosquitto_passwd", "-U", "etc/mosquitto.passwd",
 	    NULL };
 	int r;
 
@@ -843,7 +843,7 @@ rd_setup_start(struct refdevice *rd)
 	if (rd_path(conf, sizeof(conf), "%s/etc/lighttpd.conf", rd->dir) != 0)
 		return ASSAY_ERR_TOO_BIG;
 	{
-		char *argv[] = { "lighttpd", "-D", "-f", conf, NULL };
+		const char *argv[] = { "lighttpd", "-D", "-f", conf, NULL };
 
 		if ((p = rd_spawn(rd, "lighttpd", argv, NULL)) < 0)
 			return p;
@@ -859,7 +859,7 @@ rd_setup_start(struct refdevice *rd)
 	if (rd_path(conf, sizeof(conf), "%s/etc/mosquitto.conf", rd->dir) != 0)
 		return ASSAY_ERR_TOO_BIG;
 	{
-		char *argv[] = { "mosquitto", "-c", conf, NULL };
+		const char *argv[] = { "mosquitto", "-c", conf, NULL };
 
 		if ((p = rd_spawn(rd, "mosquitto", argv, NULL)) < 0)
 			return p;
@@ -879,7 +879,7 @@ rd_setup_start(struct refdevice *rd)
 		    rd_path(issue, sizeof(issue), "%s/etc/issue", rd->dir))
 			return ASSAY_ERR_TOO_BIG;
 		{
-			char *argv[] = { "busybox", "telnetd", "-F", "-K",
+			const char *argv[] = { "busybox", "telnetd", "-F", "-K",
 			    "-p", port, "-b", rd->address, "-l", login, "-f",
 			    issue, NULL };
 
@@ -892,7 +892,7 @@ rd_setup_start(struct refdevice *rd)
 
 		snprintf(coapport, sizeof(coapport), "%d", rd->port_coap);
 		{
-			char *argv[] = { "coap-server-notls", "-A",
+			const char *argv[] = { "coap-server-notls", "-A",
 			    rd->address, "-p", coapport, "-v", "4", NULL };
 
 			if ((p = rd_spawn(rd, "coap-server", argv, NULL)) < 0)
@@ -917,7 +917,7 @@ rd_setup_start(struct refdevice *rd)
 		    "SYSTEM:cat %s/etc/debug-banner.txt; sleep 1", rd->dir) != 0)
 			return ASSAY_ERR_TOO_BIG;
 		{
-			char *argv[] = { "socat", listen, exec, NULL };
+			const char *argv[] = { "socat", listen, exec, NULL };
 
 			if ((p = rd_spawn(rd, "debug", argv, NULL)) < 0)
 				return p;
@@ -939,7 +939,7 @@ rd_setup_start(struct refdevice *rd)
 	    rd_path(shadow, sizeof(shadow), "%s/ssh/shadow", rd->dir))
 		return ASSAY_ERR_TOO_BIG;
 	{
-		char *argv[] = { "dropbear", "-F", "-E", "-m", "-j", "-k",
+		const char *argv[] = { "dropbear", "-F", "-E", "-m", "-j", "-k",
 		    "-T", "3", "-I", "600", "-p", bind, "-r", hostkey, "-P",
 		    pidf, "-c", devsh, NULL };
 		const char *binds[] = { passwd, "/etc/passwd", shadow,
