@@ -502,6 +502,18 @@ setup(lua_State *L)
 	lua_getfield(L, -1, LUA_STRLIBNAME);
 	wrap_field(L, -1, "rep", sb_rep);
 	lua_pop(L, 1);
+	/*
+	 * The metatable all strings share stays out of reach: through it a
+	 * script could replace the methods every string has (and the
+	 * catalogue library uses) or attach metamethods to strings.
+	 */
+	lua_pushliteral(L, "");
+	if (lua_getmetatable(L, -1)) {
+		lua_pushliteral(L, "locked");
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
 	lua_getfield(L, -1, LUA_TABLIBNAME);
 	wrap_field(L, -1, "move", sb_move);
 	lua_pop(L, 1);
