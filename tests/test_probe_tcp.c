@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ struct server {
 	enum behaviour	 how;
 	int		 lfd;
 	int		 port;
-	volatile int	 stop;
+	atomic_int	 stop;	/* set by the test thread, read by serve() */
 	pthread_t	 th;
 	char		 req[512];	/* first datagram seen (UDP) */
 	size_t		 reqlen;
