@@ -759,7 +759,7 @@ cmd_run(int argc, char **argv)
 		free(jud);
 		return ASSAY_EXIT_USAGE;
 	}
-	code = assay_engine_run(&o, d);
+	code = assay_cli_exit_code(assay_engine_run(&o, d));
 	if (assay_diag_count(d) > 0)
 		assay_diag_print(d, stderr);
 	if (code == ASSAY_EXIT_USAGE)
@@ -865,7 +865,7 @@ cmd_demo(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
-	code = assay_demo_run(&o, d);
+	code = assay_cli_exit_code(assay_demo_run(&o, d));
 	if (assay_diag_count(d) > 0)
 		assay_diag_print(d, stderr);
 	if (code != ASSAY_EXIT_USAGE && !o.engine.quiet)
@@ -1235,6 +1235,22 @@ cmd_verify(int argc, char **argv)
 }
 
 /* --- main ------------------------------------------------------------- */
+
+int
+assay_cli_exit_code(enum assay_run_status status)
+{
+	switch (status) {
+	case ASSAY_RUN_PASS:
+		return ASSAY_EXIT_PASS;
+	case ASSAY_RUN_FAIL:
+		return ASSAY_EXIT_FAIL;
+	case ASSAY_RUN_INCOMPLETE:
+		return ASSAY_EXIT_INCONCLUSIVE;
+	case ASSAY_RUN_NOT_RUN:
+		break;
+	}
+	return ASSAY_EXIT_USAGE;
+}
 
 int
 assay_cli_main(int argc, char **argv)

@@ -6,7 +6,7 @@
  * catalogue in its own sandbox in its own process, `jobs` at a time, records
  * each verdict with its reason and evidence in the evidence store as it
  * goes, aggregates worst-wins per test group and provision, and writes
- * report.json and report.xml into the run directory.
+ * every report format (report/report.h) into the run directory.
  */
 #ifndef ASSAY_ENGINE_H
 #define ASSAY_ENGINE_H
@@ -43,11 +43,23 @@ struct assay_engine_opts {
 };
 
 /*
- * Runs an assessment.  Returns the process exit code (cli.h): 2 when the
- * forms, catalogue or output directory are unusable (nothing run; the
- * problems are in d), else 0/1/3 from the verdicts.
+ * How a run ended.  The engine says what happened; `assay` (cli.c) turns
+ * it into an exit code.
  */
-int	assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d);
+enum assay_run_status {
+	ASSAY_RUN_PASS,		/* overall result PASS */
+	ASSAY_RUN_FAIL,		/* overall result FAIL */
+	ASSAY_RUN_INCOMPLETE,	/* INCOMPLETE, or the report could not be signed */
+	ASSAY_RUN_NOT_RUN,	/* forms, catalogue or output unusable: see d */
+};
+
+/*
+ * Runs an assessment.  Returns ASSAY_RUN_NOT_RUN when the forms, catalogue
+ * or output directory are unusable (nothing run; the problems are in d),
+ * else the status the decision rule gives.
+ */
+enum assay_run_status assay_engine_run(const struct assay_engine_opts *o,
+	    struct assay_diag *d);
 /* Set from a signal handler: stop starting new test cases. */
 void	assay_engine_interrupt(void);
 
