@@ -56,7 +56,8 @@ clean(const struct assay_mask *m, const char *s0)
 }
 
 static void
-attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *k, const char *v)
+attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *k,
+    const char *v)
 {
 	char *c = clean(m, v);
 
@@ -66,7 +67,8 @@ attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *k, const char *
 }
 
 static void
-property(const struct assay_mask *m, xmlTextWriterPtr w, const char *k, const char *v)
+property(const struct assay_mask *m, xmlTextWriterPtr w, const char *k,
+    const char *v)
 {
 	xmlTextWriterStartElement(w, BAD_CAST "property");
 	attr(m, w, "name", k);
@@ -75,7 +77,8 @@ property(const struct assay_mask *m, xmlTextWriterPtr w, const char *k, const ch
 }
 
 static void
-property_n(const struct assay_mask *m, xmlTextWriterPtr w, const char *k, size_t v)
+property_n(const struct assay_mask *m, xmlTextWriterPtr w, const char *k,
+    size_t v)
 {
 	char num[32];
 
@@ -84,8 +87,8 @@ property_n(const struct assay_mask *m, xmlTextWriterPtr w, const char *k, size_t
 }
 
 static void
-outcome(const struct assay_mask *m, xmlTextWriterPtr w, const char *el, const char *type,
-    const char *message)
+outcome(const struct assay_mask *m, xmlTextWriterPtr w, const char *el,
+    const char *type, const char *message)
 {
 	char *c = clean(m, message);
 

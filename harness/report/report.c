@@ -558,7 +558,8 @@ xml_clean(const struct assay_mask *m, const char *s0)
 }
 
 static void
-x_attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *name, const char *value)
+x_attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
+    const char *value)
 {
 	char *c;
 
@@ -580,7 +581,8 @@ x_attr_int(xmlTextWriterPtr w, const char *name, long long v)
 }
 
 static void
-x_elem(const struct assay_mask *m, xmlTextWriterPtr w, const char *name, const char *text)
+x_elem(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
+    const char *text)
 {
 	char *c;
 

@@ -1,5 +1,5 @@
 /*
- * sign.h - MANIFEST, CMS signature, keygen and verification of reports.
+ * sign.h - keygen, CMS signature and verification of report directories.
  *
  * A signed report directory holds MANIFEST (the SHA-256 of every other
  * regular file, under a purpose line "assay-report-manifest 1" and a
@@ -15,16 +15,13 @@
 #include <stddef.h>
 
 #include "base/diag.h"
+#include "report/manifest.h"	/* file names, purpose line */
+#include "report/walk.h"	/* directory limits */
 
-#define ASSAY_SIGN_MANIFEST		"MANIFEST"
-#define ASSAY_SIGN_SIGNATURE		"report.p7s"
-#define ASSAY_SIGN_PURPOSE		"assay-report-manifest 1"
-#define ASSAY_SIGN_HASH_LINE		"hash sha256"
-#define ASSAY_SIGN_MAX_MANIFEST_LEN	(16 * 1024 * 1024)
-#define ASSAY_SIGN_MAX_FILES		1000000
 #define ASSAY_SIGN_MAX_P7S_LEN		(1024 * 1024)
-#define ASSAY_SIGN_MAX_DEPTH		32
-#define ASSAY_SIGN_MAX_PATH_LEN		4096
+#define ASSAY_SIGN_MAX_FILES		ASSAY_WALK_MAX_FILES
+#define ASSAY_SIGN_MAX_DEPTH		ASSAY_WALK_MAX_DEPTH
+#define ASSAY_SIGN_MAX_PATH_LEN		ASSAY_WALK_MAX_PATH_LEN
 
 /* Flags for assay_sign_keygen() and assay_sign_dir(). */
 #define ASSAY_SIGN_FORCE		0x01	/* replace existing output */
