@@ -22,7 +22,9 @@
 #include "demo.h"
 #include "base/diag.h"
 #include "run/engine.h"
+#include "base/buf.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "forms/forms.h"
 #include "base/json.h"
 #include "forms/spec.h"
@@ -111,33 +113,20 @@ parse_format(const char *cmd, const char *s, enum format *f)
 
 /* --- init ------------------------------------------------------------- */
 
+/* Copies a template form (capped as a form is) to to, atomically. */
 static int
 copy_file(const char *from, const char *to, int force)
 {
-	FILE *in = NULL, *out = NULL;
-	char buf[8192];
-	size_t n;
-	int r = ASSAY_ERR_IO;
+	struct assay_buf *b = NULL;
+	int r;
 
 	if (!force && access(to, F_OK) == 0)
 		return ASSAY_ERR_EXISTS;
-	if ((in = fopen(from, "rb")) == NULL) {
-		r = ASSAY_ERR_DATADIR;
-		goto out;
-	}
-	if ((out = fopen(to, "wb")) == NULL)
-		goto out;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			goto out;
-	if (ferror(in))
-		goto out;
-	r = 0;
- out:
-	if (in != NULL)
-		fclose(in);
-	if (out != NULL && fclose(out) != 0 && r == 0)
-		r = ASSAY_ERR_IO;
+	if ((r = assay_file_read(from, ASSAY_FORMS_MAX_BYTES, &b)) != 0)
+		return r == ASSAY_ERR_NOT_FOUND ? ASSAY_ERR_DATADIR : r;
+	r = assay_file_write_atomic(to, assay_buf_data(b), assay_buf_len(b),
+	    0666);
+	assay_buf_free(b);
 	return r;
 }
 
@@ -154,7 +143,7 @@ cmd_init(int argc, char **argv)
 		{ "ixit/template.xml", "ixit.xml" },
 		{ "setup/template.xml", "setup.xml" },
 	};
-	char from[4096], to[4096];
+	char from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX];
 	const char *dir;
 	int c, force = 0, r;
 	size_t i;
@@ -190,8 +179,8 @@ cmd_init(int argc, char **argv)
 			fprintf(stderr, "assay init: %s\n", assay_strerror(r));
 			return ASSAY_EXIT_USAGE;
 		}
-		snprintf(to, sizeof(to), "%s/%s", dir, files[i][1]);
-		if ((r = copy_file(from, to, force)) != 0) {
+		if ((r = assay_path_join(to, sizeof(to), dir, files[i][1])) != 0 ||
+		    (r = copy_file(from, to, force)) != 0) {
 			fprintf(stderr, "assay init: %s: %s%s\n", to,
 			    assay_strerror(r), r == ASSAY_ERR_EXISTS ?
 			    " (use --force to overwrite)" : "");
@@ -342,7 +331,7 @@ cmd_list(int argc, char **argv)
 	struct assay_json j;
 	enum format fmt = FORMAT_TEXT;
 	const char *catdir = NULL, *dd;
-	char defdir[4200];
+	char defdir[ASSAY_PATH_MAX];
 	size_t i;
 	int c, r, code = ASSAY_EXIT_USAGE;
 
@@ -372,7 +361,10 @@ cmd_list(int argc, char **argv)
 		    assay_strerror(ASSAY_ERR_DATADIR));
 		return ASSAY_EXIT_USAGE;
 	}
-	snprintf(defdir, sizeof(defdir), "%s/testcases", dd);
+	if ((r = assay_path_join(defdir, sizeof(defdir), dd, "testcases")) != 0) {
+		fprintf(stderr, "assay list: %s: %s\n", dd, assay_strerror(r));
+		return ASSAY_EXIT_USAGE;
+	}
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
 	if ((r = assay_spec_load(dd, "2.1.1", &spec, d)) != 0 ||
@@ -582,7 +574,7 @@ cmd_run(int argc, char **argv)
 	struct sigaction sa;
 	const char **only = NULL;
 	enum format fmt = FORMAT_TEXT;
-	char path[4200];
+	char path[ASSAY_PATH_MAX];
 	int c, r, v = 0, code;
 
 	memset(&o, 0, sizeof(o));
@@ -765,8 +757,9 @@ cmd_run(int argc, char **argv)
 	if (code == ASSAY_EXIT_USAGE)
 		fprintf(stderr, "assay run: nothing was run\n");
 	else if (fmt == FORMAT_JSON) {
-		snprintf(path, sizeof(path), "%s/report.json", o.out_dir);
-		cat_file(path);
+		if (assay_path_join(path, sizeof(path), o.out_dir,
+		    "report.json") == 0)
+			cat_file(path);
 	} else if (!o.quiet)
 		printf("report: %s/report.json, %s/report.xml\n", o.out_dir,
 		    o.out_dir);

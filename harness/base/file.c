@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "base/buf.h"
@@ -177,7 +178,11 @@ assay_file_read_at(int dfd, const char *name, int flags, size_t max_len,
  out:
 	if (fd != -1)
 		close(fd);
-	free(chunk);
+	if (chunk != NULL) {
+		/* A form holds IXIT secrets: no copy is left behind. */
+		OPENSSL_cleanse(chunk, READ_CHUNK);
+		free(chunk);
+	}
 	assay_buf_free(b);
 	return r;
 }
