@@ -23,6 +23,7 @@
 #include "demo.h"
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "probe/probe.h"
 
 #define READY_TIMEOUT_MS	60000
@@ -160,8 +161,8 @@ enum assay_run_status
 assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 {
 	char bin[PATH_MAX], devdir[] = "/tmp/assay-refdevice-XXXXXX";
-	char ics[PATH_MAX + 16], ixit[PATH_MAX + 16], setup[PATH_MAX + 16];
-	char rm[PATH_MAX + 32];
+	char ics[ASSAY_PATH_MAX], ixit[ASSAY_PATH_MAX], setup[ASSAY_PATH_MAX];
+	char rm[ASSAY_PATH_MAX + 16];
 	enum assay_run_status status;
 	int pipefd[2], devnull;
 	pid_t pid;
@@ -217,9 +218,10 @@ assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 		close(pipefd[0]);
 		return ASSAY_RUN_NOT_RUN;
 	}
-	snprintf(ics, sizeof(ics), "%s/ics.xml", devdir);
-	snprintf(ixit, sizeof(ixit), "%s/ixit.xml", devdir);
-	snprintf(setup, sizeof(setup), "%s/setup.xml", devdir);
+	/* devdir is a short mkdtemp() name: these can't be cut. */
+	(void)assay_path_join(ics, sizeof(ics), devdir, "ics.xml");
+	(void)assay_path_join(ixit, sizeof(ixit), devdir, "ixit.xml");
+	(void)assay_path_join(setup, sizeof(setup), devdir, "setup.xml");
 	o->engine.ics_path = ics;
 	o->engine.ixit_path = ixit;
 	o->engine.setup_path = setup;
