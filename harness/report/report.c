@@ -1,15 +1,15 @@
 /*
- * report.c - write the run model as report.json and report.xml.
+ * report.c - the table of report formats, report.json and report.xml.
  *
- * Both writers walk the same struct assay_run.  JSON goes through
- * json.c's escaping; XML through libxml2's xmlTextWriter after every
+ * Every writer walks the same struct assay_run and prints to a stream
+ * that assay_report_write() commits atomically (base/file.h).  JSON goes
+ * through json.c's escaping; XML through libxml2's xmlTextWriter after every
  * string is made valid XML 1.0 text (invalid UTF-8 and control characters
  * become U+FFFD), so device bytes can't break or inject into either.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 

@@ -1,16 +1,16 @@
 /*
- * report.h - the run model and the writers that turn it into files.
+ * report.h - the writers that turn the run model (model.h) into files.
  *
- * One model (struct assay_run, filled by the engine), several writers:
- * report.json, report.xml (schema reports/report.xsd), report.html and
- * junit.xml.  Every string that came from the device or a
- * form is escaped by the writer; secrets were masked before they got here.
+ * One model (struct assay_run, filled by the engine), one table of
+ * formats: report.json, report.xml (schema reports/report.xsd),
+ * report.html and junit.xml.  Every string that came from the device or
+ * a form is escaped by the writer and passed through the run's mask
+ * (struct assay_mask); each file is written atomically and fsync'ed.
  */
 #ifndef ASSAY_REPORT_H
 #define ASSAY_REPORT_H
 
 #include <stddef.h>
-
 #include <stdio.h>
 
 #include "report/model.h"
