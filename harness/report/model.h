@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "base/hash.h"
 #include "forms/forms.h"
 #include "run/verdict.h"
 
@@ -67,12 +68,12 @@ struct assay_run;
 struct assay_observation {
 	char	*test_case;	/* the test case it documents, or NULL (general) */
 	char	*file;		/* path inside the run directory */
-	char	 sha256[65];
+	char	 sha256[ASSAY_SHA256_HEX_LEN + 1];
 	char	*recorded_by;	/* the assessor, or NULL */
 	char	 recorded_at[32];
 };
 
-/* A departure from the method, derived from the run (ISO/IEC 17025 7.8.2.1 n). */
+/* A departure from the method, from the run (ISO/IEC 17025 7.8.2.1 n). */
 struct assay_deviation {
 	const char	*kind;	/* "excluded", "not-assessed", "manual-step", "incomplete" */
 	const char	*ref;	/* test case or provision id, or NULL */

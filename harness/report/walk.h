@@ -63,7 +63,7 @@ int	assay_walk_dir(int dfd, const char *const *skip,
 int	assay_walk_open_dir(const char *dir, int *dfdp);
 /* 1 when name can stand on a MANIFEST line: no control bytes. */
 int	assay_walk_name_ok(const char *name);
-/* Why an entry of kind k can't be signed, e.g. "symbolic link (not followed)". */
+/* Why an entry of kind k can't be signed: "symbolic link (not followed)"... */
 const char *assay_walk_kind_reason(enum assay_walk_kind k);
 
 #endif /* ASSAY_WALK_H */
