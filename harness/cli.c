@@ -28,6 +28,7 @@
 #include "forms/forms.h"
 #include "base/json.h"
 #include "forms/spec.h"
+#include "report/report.h"
 #include "report/sign.h"
 
 struct subcommand {
@@ -534,6 +535,39 @@ read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
 	return r;
 }
 
+/*
+ * The engine's finish function (engine.h): every report format into the
+ * run directory, the summary, then the signature when asked for and the
+ * run is complete.  Returns non-zero only when signing failed.
+ */
+static int
+finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
+    struct assay_diag *d, void *arg)
+{
+	int r;
+
+	(void)assay_report_write_all(run, o->out_dir, d);
+	if (!o->quiet)
+		assay_report_print_summary(run, stdout);
+	if (o->sign_key == NULL)
+		return 0;
+	if (!run->complete) {
+		fprintf(stderr, "assay: the run is incomplete: not signing; "
+		    "sign after --resume finishes it\n");
+		return 0;
+	}
+	if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert, 0,
+	    d)) != 0) {
+		assay_diag_add(d, o->out_dir, 0, "the report is not signed: %s",
+		    assay_strerror(r));
+		return r;
+	}
+	if (!o->quiet)
+		printf("signed: %s/MANIFEST, %s/report.p7s\n", o->out_dir,
+		    o->out_dir);
+	return 0;
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -578,6 +612,7 @@ cmd_run(int argc, char **argv)
 	int c, r, v = 0, code;
 
 	memset(&o, 0, sizeof(o));
+	o.finish = finish_run;
 	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (obs = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (jud = calloc((size_t)argc, sizeof(char *))) == NULL) {
@@ -796,6 +831,7 @@ cmd_demo(int argc, char **argv)
 	int c, r, code;
 
 	memset(&o, 0, sizeof(o));
+	o.engine.finish = finish_run;
 	o.persona = "weak";
 	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
 		switch (c) {

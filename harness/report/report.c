@@ -91,57 +91,6 @@ assay_report_decision_rule(void)
 	return decision_rule;
 }
 
-void
-assay_report_decide(struct assay_run *r)
-{
-	struct assay_tally *t = &r->tally;
-	size_t i, n = assay_spec_nprovisions(r->spec);
-
-	memset(t, 0, sizeof(*t));
-	t->partial = r->scope[0] != '\0';
-	t->complete = r->complete;
-	for (i = 0; i < n; i++) {
-		const struct assay_prov_outcome *p = &r->prov[i];
-
-		if (!p->in_scope) {
-			t->out_of_scope++;
-			continue;
-		}
-		if (p->has_fail)
-			t->fail++;
-		if (strcmp(assay_spec_provision_id(r->spec, i), "4-1") == 0)
-			t->pass_4_1 = p->verdict == ASSAY_VERDICT_PASS;
-		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED) {
-			t->not_fulfilled++;
-			continue;
-		}
-		if (!p->applicable) {
-			t->not_applicable++;
-			continue;
-		}
-		t->applicable++;
-		switch (p->verdict) {
-		case ASSAY_VERDICT_PASS:
-			t->pass++;
-			t->assessed++;
-			break;
-		case ASSAY_VERDICT_FAIL:
-			t->assessed++;
-			break;
-		case ASSAY_VERDICT_INCONCLUSIVE:
-			t->inconclusive++;
-			break;
-		case ASSAY_VERDICT_ERROR:
-			t->error++;
-			break;
-		default:
-			t->not_assessed++;
-			break;
-		}
-	}
-	r->result = assay_overall_decide(t);
-}
-
 const char *
 assay_report_prov_verdict_name(const struct assay_prov_outcome *p)
 {

@@ -1,5 +1,5 @@
 /*
- * report.h - the writers that turn the run model (model.h) into files.
+ * report.h - the writers that turn the run model (run/model.h) into files.
  *
  * One model (struct assay_run, filled by the engine), one table of
  * formats: report.json, report.xml (schema reports/report.xsd),
@@ -13,18 +13,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report/model.h"
+#include "run/model.h"
 
 /*
  * The decision rule (ISO/IEC 17025 7.8.6), the same text in every report:
  * ASSAY_DECISION_RULE_ID and this text.  Static storage.
  */
 const char	*assay_report_decision_rule(void);
-/*
- * Fills r->tally and r->result from r->prov (after aggregation) by
- * assay_overall_decide.
- */
-void	assay_report_decide(struct assay_run *r);
+/* Masked copy of s through m (malloc'd); NULL for NULL s or no memory. */
+char	*assay_mask_apply(const struct assay_mask *m, const char *s);
 /*
  * One line saying the overall result, what was assessed and the scope,
  * e.g. "INCOMPLETE: assessed 9 of 46 applicable provisions; ...".

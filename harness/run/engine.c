@@ -35,9 +35,8 @@
 #include "run/evidence.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
-#include "report/report.h"
+#include "run/model.h"
 #include "run/sandbox.h"
-#include "report/sign.h"
 #include "forms/spec.h"
 #include "run/verdict.h"
 
@@ -68,7 +67,7 @@ struct shared {
 	size_t				 ndone;
 };
 
-/* The run's secret mask for the report writers (report/model.h). */
+/* The run's secret mask for the report writers (run/model.h). */
 static char *
 evidence_mask(const void *arg, const char *s)
 {
@@ -607,6 +606,61 @@ tc_has_fail(const struct assay_result *t)
 }
 
 /*
+ * The decision rule: fills r->tally from r->prov (after aggregation) and
+ * r->result by assay_overall_decide().
+ */
+static void
+decide(struct assay_run *r)
+{
+	struct assay_tally *t = &r->tally;
+	size_t i, n = assay_spec_nprovisions(r->spec);
+
+	memset(t, 0, sizeof(*t));
+	t->partial = r->scope[0] != '\0';
+	t->complete = r->complete;
+	for (i = 0; i < n; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (!p->in_scope) {
+			t->out_of_scope++;
+			continue;
+		}
+		if (p->has_fail)
+			t->fail++;
+		if (strcmp(assay_spec_provision_id(r->spec, i), "4-1") == 0)
+			t->pass_4_1 = p->verdict == ASSAY_VERDICT_PASS;
+		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED) {
+			t->not_fulfilled++;
+			continue;
+		}
+		if (!p->applicable) {
+			t->not_applicable++;
+			continue;
+		}
+		t->applicable++;
+		switch (p->verdict) {
+		case ASSAY_VERDICT_PASS:
+			t->pass++;
+			t->assessed++;
+			break;
+		case ASSAY_VERDICT_FAIL:
+			t->assessed++;
+			break;
+		case ASSAY_VERDICT_INCONCLUSIVE:
+			t->inconclusive++;
+			break;
+		case ASSAY_VERDICT_ERROR:
+			t->error++;
+			break;
+		default:
+			t->not_assessed++;
+			break;
+		}
+	}
+	r->result = assay_overall_decide(t);
+}
+
+/*
  * Test cases, then provisions: worst wins; primary reason = first worst.
  * A provision the ICS decided keeps that verdict; one with test cases is
  * in scope when any of them was selected, and is the worst of the
@@ -684,7 +738,7 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 		}
 		run->prov_counts[p->verdict]++;
 	}
-	assay_report_decide(run);
+	decide(run);
 }
 
 static void
@@ -962,21 +1016,9 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    "interrupted", assay_verdict_key(run.verdict),
 	    assay_overall_name(run.result));
 
-	(void)assay_report_write_all(&run, o->out_dir, d);
-	if (!o->quiet)
-		assay_report_print_summary(&run, stdout);
-	if (o->sign_key != NULL && run.complete) {
-		if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert, 0,
-		    d)) != 0) {
-			assay_diag_add(d, o->out_dir, 0, "the report is not "
-			    "signed: %s", assay_strerror(r));
-			signfail = 1;
-		} else if (!o->quiet)
-			printf("signed: %s/MANIFEST, %s/report.p7s\n", o->out_dir,
-			    o->out_dir);
-	} else if (o->sign_key != NULL)
-		fprintf(stderr, "assay: the run is incomplete: not signing; "
-		    "sign after --resume finishes it\n");
+	/* Reports and signature: the caller's, so run/ needs no report/. */
+	if (o->finish != NULL && o->finish(&run, o, d, o->finish_arg) != 0)
+		signfail = 1;
 
 	/* The overall result decides, never the test cases alone. */
 	switch (run.result) {

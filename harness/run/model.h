@@ -1,9 +1,10 @@
 /*
- * model.h - the run model: what a report says, filled by the engine and
- * read by every writer (report.h).  Plain data; the run's owner frees it.
+ * model.h - the run model: what a run decided, filled by the engine and
+ * read by every report writer (report/report.h).  Plain data; the engine
+ * owns it and lends it to its caller's finish function.
  */
-#ifndef ASSAY_REPORT_MODEL_H
-#define ASSAY_REPORT_MODEL_H
+#ifndef ASSAY_RUN_MODEL_H
+#define ASSAY_RUN_MODEL_H
 
 #include <stddef.h>
 
@@ -21,9 +22,6 @@ struct assay_mask {
 	char		*(*apply)(const void *arg, const char *s);
 	const void	*arg;
 };
-
-/* Masked copy of s through m (malloc'd); NULL for NULL s or no memory. */
-char	*assay_mask_apply(const struct assay_mask *m, const char *s);
 
 struct assay_spec;
 struct assay_catalogue;
@@ -111,4 +109,4 @@ struct assay_run {
 	enum assay_overall		 result;	/* the decision rule's */
 };
 
-#endif /* ASSAY_REPORT_MODEL_H */
+#endif /* ASSAY_RUN_MODEL_H */
