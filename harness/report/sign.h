@@ -62,7 +62,7 @@ int	assay_sign_keygen(const char *out_dir, enum assay_sign_keytype type,
  * Signs the report directory dir: writes dir/MANIFEST and dir/report.p7s
  * with the PEM key and certificate given.  Refuses a directory that is
  * already signed unless ASSAY_SIGN_FORCE, and one that holds a symbolic
- * link or special file (each is named in d).  The engine calls this at the
+ * link or special file (each is named in d).  cli.c calls this at the
  * end of `assay run --sign-key K --sign-cert C`.  Returns 0 or a negative
  * ASSAY_ERR_*; d (may be NULL) says what failed and where.
  */
