@@ -22,10 +22,13 @@
 #include "demo.h"
 #include "base/diag.h"
 #include "run/engine.h"
+#include "base/buf.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "forms/forms.h"
 #include "base/json.h"
 #include "forms/spec.h"
+#include "report/report.h"
 #include "report/sign.h"
 
 struct subcommand {
@@ -111,33 +114,20 @@ parse_format(const char *cmd, const char *s, enum format *f)
 
 /* --- init ------------------------------------------------------------- */
 
+/* Copies a template form (capped as a form is) to to, atomically. */
 static int
 copy_file(const char *from, const char *to, int force)
 {
-	FILE *in = NULL, *out = NULL;
-	char buf[8192];
-	size_t n;
-	int r = ASSAY_ERR_IO;
+	struct assay_buf *b = NULL;
+	int r;
 
 	if (!force && access(to, F_OK) == 0)
 		return ASSAY_ERR_EXISTS;
-	if ((in = fopen(from, "rb")) == NULL) {
-		r = ASSAY_ERR_DATADIR;
-		goto out;
-	}
-	if ((out = fopen(to, "wb")) == NULL)
-		goto out;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			goto out;
-	if (ferror(in))
-		goto out;
-	r = 0;
- out:
-	if (in != NULL)
-		fclose(in);
-	if (out != NULL && fclose(out) != 0 && r == 0)
-		r = ASSAY_ERR_IO;
+	if ((r = assay_file_read(from, ASSAY_FORMS_MAX_BYTES, &b)) != 0)
+		return r == ASSAY_ERR_NOT_FOUND ? ASSAY_ERR_DATADIR : r;
+	r = assay_file_write_atomic(to, assay_buf_data(b), assay_buf_len(b),
+	    0666);
+	assay_buf_free(b);
 	return r;
 }
 
@@ -154,7 +144,7 @@ cmd_init(int argc, char **argv)
 		{ "ixit/template.xml", "ixit.xml" },
 		{ "setup/template.xml", "setup.xml" },
 	};
-	char from[4096], to[4096];
+	char from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX];
 	const char *dir;
 	int c, force = 0, r;
 	size_t i;
@@ -190,8 +180,8 @@ cmd_init(int argc, char **argv)
 			fprintf(stderr, "assay init: %s\n", assay_strerror(r));
 			return ASSAY_EXIT_USAGE;
 		}
-		snprintf(to, sizeof(to), "%s/%s", dir, files[i][1]);
-		if ((r = copy_file(from, to, force)) != 0) {
+		if ((r = assay_path_join(to, sizeof(to), dir, files[i][1])) != 0 ||
+		    (r = copy_file(from, to, force)) != 0) {
 			fprintf(stderr, "assay init: %s: %s%s\n", to,
 			    assay_strerror(r), r == ASSAY_ERR_EXISTS ?
 			    " (use --force to overwrite)" : "");
@@ -342,7 +332,7 @@ cmd_list(int argc, char **argv)
 	struct assay_json j;
 	enum format fmt = FORMAT_TEXT;
 	const char *catdir = NULL, *dd;
-	char defdir[4200];
+	char defdir[ASSAY_PATH_MAX];
 	size_t i;
 	int c, r, code = ASSAY_EXIT_USAGE;
 
@@ -372,7 +362,10 @@ cmd_list(int argc, char **argv)
 		    assay_strerror(ASSAY_ERR_DATADIR));
 		return ASSAY_EXIT_USAGE;
 	}
-	snprintf(defdir, sizeof(defdir), "%s/testcases", dd);
+	if ((r = assay_path_join(defdir, sizeof(defdir), dd, "testcases")) != 0) {
+		fprintf(stderr, "assay list: %s: %s\n", dd, assay_strerror(r));
+		return ASSAY_EXIT_USAGE;
+	}
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
 	if ((r = assay_spec_load(dd, "2.1.1", &spec, d)) != 0 ||
@@ -542,6 +535,39 @@ read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
 	return r;
 }
 
+/*
+ * The engine's finish function (engine.h): every report format into the
+ * run directory, the summary, then the signature when asked for and the
+ * run is complete.  Returns non-zero only when signing failed.
+ */
+static int
+finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
+    struct assay_diag *d, void *arg)
+{
+	int r;
+
+	(void)assay_report_write_all(run, o->out_dir, d);
+	if (!o->quiet)
+		assay_report_print_summary(run, stdout);
+	if (o->sign_key == NULL)
+		return 0;
+	if (!run->complete) {
+		fprintf(stderr, "assay: the run is incomplete: not signing; "
+		    "sign after --resume finishes it\n");
+		return 0;
+	}
+	if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert, 0,
+	    d)) != 0) {
+		assay_diag_add(d, o->out_dir, 0, "the report is not signed: %s",
+		    assay_strerror(r));
+		return r;
+	}
+	if (!o->quiet)
+		printf("signed: %s/MANIFEST, %s/report.p7s\n", o->out_dir,
+		    o->out_dir);
+	return 0;
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -582,10 +608,11 @@ cmd_run(int argc, char **argv)
 	struct sigaction sa;
 	const char **only = NULL;
 	enum format fmt = FORMAT_TEXT;
-	char path[4200];
+	char path[ASSAY_PATH_MAX];
 	int c, r, v = 0, code;
 
 	memset(&o, 0, sizeof(o));
+	o.finish = finish_run;
 	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (obs = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (jud = calloc((size_t)argc, sizeof(char *))) == NULL) {
@@ -759,14 +786,15 @@ cmd_run(int argc, char **argv)
 		free(jud);
 		return ASSAY_EXIT_USAGE;
 	}
-	code = assay_engine_run(&o, d);
+	code = assay_cli_exit_code(assay_engine_run(&o, d));
 	if (assay_diag_count(d) > 0)
 		assay_diag_print(d, stderr);
 	if (code == ASSAY_EXIT_USAGE)
 		fprintf(stderr, "assay run: nothing was run\n");
 	else if (fmt == FORMAT_JSON) {
-		snprintf(path, sizeof(path), "%s/report.json", o.out_dir);
-		cat_file(path);
+		if (assay_path_join(path, sizeof(path), o.out_dir,
+		    "report.json") == 0)
+			cat_file(path);
 	} else if (!o.quiet)
 		printf("report: %s/report.json, %s/report.xml\n", o.out_dir,
 		    o.out_dir);
@@ -803,6 +831,7 @@ cmd_demo(int argc, char **argv)
 	int c, r, code;
 
 	memset(&o, 0, sizeof(o));
+	o.engine.finish = finish_run;
 	o.persona = "weak";
 	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
 		switch (c) {
@@ -865,7 +894,7 @@ cmd_demo(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
-	code = assay_demo_run(&o, d);
+	code = assay_cli_exit_code(assay_demo_run(&o, d));
 	if (assay_diag_count(d) > 0)
 		assay_diag_print(d, stderr);
 	if (code != ASSAY_EXIT_USAGE && !o.engine.quiet)
@@ -1235,6 +1264,22 @@ cmd_verify(int argc, char **argv)
 }
 
 /* --- main ------------------------------------------------------------- */
+
+int
+assay_cli_exit_code(enum assay_run_status status)
+{
+	switch (status) {
+	case ASSAY_RUN_PASS:
+		return ASSAY_EXIT_PASS;
+	case ASSAY_RUN_FAIL:
+		return ASSAY_EXIT_FAIL;
+	case ASSAY_RUN_INCOMPLETE:
+		return ASSAY_EXIT_INCONCLUSIVE;
+	case ASSAY_RUN_NOT_RUN:
+		break;
+	}
+	return ASSAY_EXIT_USAGE;
+}
 
 int
 assay_cli_main(int argc, char **argv)

@@ -16,6 +16,10 @@
 #define ASSAY_EXIT_USAGE	2
 #define ASSAY_EXIT_INCONCLUSIVE	3
 
+enum assay_run_status;
+
+/* The exit code for how a run ended (the table above). */
+int	assay_cli_exit_code(enum assay_run_status status);
 /* Runs the command line; returns the process exit code. */
 int	assay_cli_main(int argc, char **argv);
 

@@ -19,11 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "base/datadir.h"
 #include "demo.h"
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "probe/probe.h"
 
 #define READY_TIMEOUT_MS	60000
@@ -157,27 +157,28 @@ stop_device(pid_t pid)
 	waitpid(pid, &st, 0);
 }
 
-int
+enum assay_run_status
 assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 {
 	char bin[PATH_MAX], devdir[] = "/tmp/assay-refdevice-XXXXXX";
-	char ics[PATH_MAX + 16], ixit[PATH_MAX + 16], setup[PATH_MAX + 16];
-	char rm[PATH_MAX + 32];
-	int pipefd[2], code = ASSAY_EXIT_USAGE, devnull;
+	char ics[ASSAY_PATH_MAX], ixit[ASSAY_PATH_MAX], setup[ASSAY_PATH_MAX];
+	char rm[ASSAY_PATH_MAX + 16];
+	enum assay_run_status status;
+	int pipefd[2], devnull;
 	pid_t pid;
 
 	if (strcmp(o->persona, "weak") != 0 &&
 	    strcmp(o->persona, "conforming") != 0) {
 		assay_diag_add(d, "--persona", 0, "unknown persona \"%s\" "
 		    "(weak or conforming)", o->persona);
-		return ASSAY_EXIT_USAGE;
+		return ASSAY_RUN_NOT_RUN;
 	}
 	if (o->refdevice != NULL)
 		snprintf(bin, sizeof(bin), "%s", o->refdevice);
 	else if (find_refdevice(bin, sizeof(bin)) != 0) {
 		assay_diag_add(d, "assay-refdevice", 0, "not found next to assay "
 		    "(build it, or set ASSAY_REFDEVICE)");
-		return ASSAY_EXIT_USAGE;
+		return ASSAY_RUN_NOT_RUN;
 	}
 	if (!o->host_network && enter_netns() != 0) {
 		fprintf(stderr, "assay demo: no private network namespace (%s): "
@@ -187,16 +188,16 @@ assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 	}
 	if (mkdtemp(devdir) == NULL) {
 		assay_diag_add(d, devdir, 0, "%s", strerror(errno));
-		return ASSAY_EXIT_USAGE;
+		return ASSAY_RUN_NOT_RUN;
 	}
 	rmdir(devdir);	/* the device wants to create it */
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
-		return ASSAY_EXIT_USAGE;
+		return ASSAY_RUN_NOT_RUN;
 	fprintf(stderr, "assay demo: starting the %s reference device (%s)\n",
 	    o->persona, o->host_network ? "host loopback" :
 	    "private network namespace");
 	if ((pid = fork()) < 0)
-		return ASSAY_EXIT_USAGE;
+		return ASSAY_RUN_NOT_RUN;
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(pipefd[1], STDOUT_FILENO);
@@ -215,19 +216,20 @@ assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 		    "(its logs are in %s)", devdir);
 		stop_device(pid);
 		close(pipefd[0]);
-		return ASSAY_EXIT_USAGE;
+		return ASSAY_RUN_NOT_RUN;
 	}
-	snprintf(ics, sizeof(ics), "%s/ics.xml", devdir);
-	snprintf(ixit, sizeof(ixit), "%s/ixit.xml", devdir);
-	snprintf(setup, sizeof(setup), "%s/setup.xml", devdir);
+	/* devdir is a short mkdtemp() name: these can't be cut. */
+	(void)assay_path_join(ics, sizeof(ics), devdir, "ics.xml");
+	(void)assay_path_join(ixit, sizeof(ixit), devdir, "ixit.xml");
+	(void)assay_path_join(setup, sizeof(setup), devdir, "setup.xml");
 	o->engine.ics_path = ics;
 	o->engine.ixit_path = ixit;
 	o->engine.setup_path = setup;
-	code = assay_engine_run(&o->engine, d);
+	status = assay_engine_run(&o->engine, d);
 	stop_device(pid);
 	close(pipefd[0]);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", devdir);
-	if (code != ASSAY_EXIT_USAGE && system(rm) != 0)
+	if (status != ASSAY_RUN_NOT_RUN && system(rm) != 0)
 		fprintf(stderr, "assay demo: could not remove %s\n", devdir);
-	return code;
+	return status;
 }

@@ -18,7 +18,11 @@ struct assay_demo_opts {
 	struct assay_engine_opts	 engine;	/* out_dir etc.; forms filled in */
 };
 
-/* Returns the process exit code, as assay_engine_run(). */
-int	assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d);
+/*
+ * Returns the run's status as assay_engine_run(); ASSAY_RUN_NOT_RUN also
+ * when the device could not be started (why is in d).
+ */
+enum assay_run_status assay_demo_run(struct assay_demo_opts *o,
+	    struct assay_diag *d);
 
 #endif

@@ -36,5 +36,34 @@ assert "alert('reason')" in cases["5.1-1-1"].find("failure").get("message")
 assert len(list(cases["5.1-1-2"])) == 0          # PASS: no child
 PY
 python3 -c "import json; json.load(open('$T/r/report.json'))" && ok "report.json parses despite invalid UTF-8 from the device" || bad "report.json"
+# Every report file is written atomically and durably (docs/file.md): its
+# temporary file is fsync'ed before the rename, the directory after it,
+# and no temporary file is left.
+if command -v strace >/dev/null 2>&1; then
+	strace -f -y -e trace=fsync,rename,renameat,renameat2 -o "$T/strace" \
+		"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$SRC/ixit/examples/smart-camera.xml" \
+		--setup "$SRC/setup/examples/smart-camera.xml" \
+		--out "$T/s" --catalogue "$SRC/tests/data/catalogue-report" -q >/dev/null 2>&1
+	python3 - "$T/strace" "$T/s" <<'PY' && ok "report files fsync'ed before and after the rename" || bad "report files not fsync'ed"
+import os, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+rundir = os.path.realpath(sys.argv[2])
+for name in ("report.json", "report.xml", "report.html", "junit.xml"):
+    ren = [i for i, l in enumerate(lines) if "rename" in l and
+           re.search(r'"%s"' % re.escape(name), l) and "= 0" in l]
+    assert ren, "no rename to " + name
+    r = ren[-1]
+    tmp = [i for i, l in enumerate(lines[:r]) if l.split()[1].startswith("fsync(")
+           and "/." + name + "." in l and ".tmp>" in l and "= 0" in l]
+    assert tmp, name + ": temporary file not fsync'ed before the rename"
+    after = [i for i, l in enumerate(lines[r:]) if "fsync(" in l and
+             ("<" + rundir + ">") in l and "= 0" in l]
+    assert after, name + ": directory not fsync'ed after the rename"
+left = [f for f in os.listdir(rundir) if f.endswith(".tmp")]
+assert not left, "temporary files left: %r" % left
+PY
+else
+	echo "ok - # SKIP strace not installed: fsync of the report files not checked"
+fi
 echo "$fails failure(s)"
 [ $fails -eq 0 ]

@@ -100,6 +100,13 @@ assert r["decision_rule"]["text"] in open("'"$SRC"'/docs/verdicts.md").read()
 	grep -q '20 applicable, 20 assessed, 0 failed, 25 NOT FULFILLED' "$T/verify-pass" &&
 	ok "pass: assay verify prints the signed result, scope and NOT FULFILLED count" ||
 	bad "pass: verify: $(cat "$T/verify-pass")"
+# A PASS whose report was asked to be signed and could not be (OpenSSL 3.0
+# makes no CMS signature with Ed25519, docs/sign.md) is no PASS: exit 3.
+"$BIN" keygen --out "$T/lab-ed" --type ed25519 --subject "/CN=Assay e2e Ed" >/dev/null 2>&1 || bad "keygen ed25519"
+run pass-unsigned 3 --ics "$ICS" --catalogue "$CAT" --sign-key "$T/lab-ed/key.pem" --sign-cert "$T/lab-ed/cert.pem"
+grep -q "the report is not signed" "$T/pass-unsigned.err" && [ ! -e "$T/pass-unsigned/report.p7s" ] &&
+	ok "pass-unsigned: says the report is not signed, writes no signature" ||
+	bad "pass-unsigned: $(tail -3 "$T/pass-unsigned.err")"
 "$BIN" verify --format json "$T/pass" --cert "$T/lab/cert.pem" >"$T/verify-pass.json" 2>/dev/null
 python3 -c "
 import json; v = json.load(open('$T/verify-pass.json'))['report']

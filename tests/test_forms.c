@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -942,6 +943,27 @@ test_huge_file(void **state)
 	unlink(tmp_path("big.xml"));
 }
 
+/*
+ * A FIFO (say, a process substitution gone wrong) or a directory named as
+ * a form is refused at once: it is never opened for a read that waits.
+ */
+static void
+test_not_a_file(void **state)
+{
+	struct assay_diag *d;
+
+	unlink(tmp_path("fifo.xml"));
+	assert_int_equal(mkfifo(tmp_path("fifo.xml"), 0600), 0);
+	d = hostile("fifo.xml", ASSAY_ERR_NOT_REGULAR, "not a form");
+	assay_diag_free(d);
+	unlink(tmp_path("fifo.xml"));
+	assert_int_equal(mkdir(tmp_path("dir.xml"), 0700), 0);
+	d = hostile("dir.xml", ASSAY_ERR_NOT_REGULAR, "is a directory or "
+	    "special file");
+	assay_diag_free(d);
+	rmdir(tmp_path("dir.xml"));
+}
+
 static void
 test_deep_nesting(void **state)
 {
@@ -1089,6 +1111,7 @@ main(void)
 		cmocka_unit_test(test_external_dtd_no_connect),
 		cmocka_unit_test(test_schema_location_ignored),
 		cmocka_unit_test(test_huge_file),
+		cmocka_unit_test(test_not_a_file),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_forms_swapped),

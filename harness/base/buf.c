@@ -54,8 +54,14 @@ reserve(struct assay_buf *b, size_t need)
 		n *= 2;
 	if (n > b->max + 1)
 		n = b->max + 1;
-	if ((p = realloc(b->data, n)) == NULL)
+	/* Not realloc(): the old block may hold a secret and is wiped first. */
+	if ((p = malloc(n)) == NULL)
 		return ASSAY_ERR_ALLOC;
+	if (b->data != NULL) {
+		memcpy(p, b->data, b->len + 1 <= b->alloc ? b->len + 1 : b->len);
+		OPENSSL_cleanse(b->data, b->alloc);
+		free(b->data);
+	}
 	b->data = p;
 	b->alloc = n;
 	return 0;

@@ -10,6 +10,7 @@
 
 #include "base/datadir.h"
 #include "base/error.h"
+#include "base/file.h"
 
 /*
  * A directory is Assay's data only if it has all of these: an older
@@ -33,8 +34,8 @@ usable(const char *dir)
 	if (dir == NULL || *dir == '\0')
 		return 0;
 	for (i = 0; i < sizeof(probe_files) / sizeof(probe_files[0]); i++)
-		if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir,
-		    probe_files[i]) >= sizeof(p) || access(p, R_OK) != 0)
+		if (assay_path_join(p, sizeof(p), dir, probe_files[i]) != 0 ||
+		    access(p, R_OK) != 0)
 			return 0;
 	return 1;
 }
@@ -77,9 +78,7 @@ assay_datadir_path(char *out, size_t outlen, const char *rel)
 
 	if ((d = assay_datadir()) == NULL)
 		return ASSAY_ERR_DATADIR;
-	if ((size_t)snprintf(out, outlen, "%s/%s", d, rel) >= outlen)
-		return ASSAY_ERR_TOO_BIG;
-	return 0;
+	return assay_path_join(out, outlen, d, rel);
 }
 
 const char *

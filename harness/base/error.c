@@ -33,6 +33,7 @@ assay_strerror(int r)
 	case ASSAY_ERR_BUDGET:		return "device budget exhausted";
 	case ASSAY_ERR_EXISTS:		return "already exists";
 	case ASSAY_ERR_UNSAFE_PATH:	return "unsafe path";
+	case ASSAY_ERR_NOT_REGULAR:	return "not a regular file";
 	}
 	return "unknown error";
 }

@@ -34,6 +34,7 @@
 #define ASSAY_ERR_BUDGET		-23	/* per-device budget refused the request */
 #define ASSAY_ERR_EXISTS		-24	/* target already exists */
 #define ASSAY_ERR_UNSAFE_PATH		-25	/* path escapes its directory */
+#define ASSAY_ERR_NOT_REGULAR		-26	/* directory, FIFO or device, not a file */
 
 /* Returns a static, human-readable name for an ASSAY_ERR_* code. */
 const char	*assay_strerror(int r);

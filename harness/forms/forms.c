@@ -32,10 +32,12 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
+#include "base/hash.h"
 #include "forms/forms.h"
-#include "probe/probe.h"
 #include "forms/spec.h"
 
 #define ICS_NS		"urn:assay:ics:1"
@@ -331,91 +333,44 @@ bad_utf8_line(const unsigned char *p, size_t len)
 	return 0;
 }
 
-static void
-sha256_hex(const void *p, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	unsigned int i;
-
-	out[0] = '\0';
-	if (EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-		return;
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 /*
- * Reads path into a NUL-terminated buffer of at most ASSAY_FORMS_MAX_BYTES.
- * The size is checked with fstat before a byte is read.
+ * Reads path into a NUL-terminated buffer of at most ASSAY_FORMS_MAX_BYTES
+ * (base/file.h: the size is checked before a byte is read, and a FIFO or
+ * device is refused).  The caller wipes and frees *out.
  */
 static int
 read_capped(const char *path, char **out, size_t *lenp, struct assay_diag *d)
 {
+	struct assay_buf *b = NULL;
 	struct stat st;
-	char *p = NULL;
-	size_t len = 0;
-	ssize_t n;
-	int fd, r;
+	int r;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		assay_diag_add(d, path, 0, "cannot open: %s", strerror(errno));
-		return errno == ENOENT ? ASSAY_ERR_NOT_FOUND : ASSAY_ERR_IO;
+	switch ((r = assay_file_read(path, ASSAY_FORMS_MAX_BYTES, &b))) {
+	case 0:
+		break;
+	case ASSAY_ERR_TOO_BIG:
+		if (stat(path, &st) == 0 && st.st_size > ASSAY_FORMS_MAX_BYTES)
+			assay_diag_add(d, path, 0, "file is %lld bytes, larger "
+			    "than the %d-byte limit for a form",
+			    (long long)st.st_size, ASSAY_FORMS_MAX_BYTES);
+		else
+			assay_diag_add(d, path, 0, "file is larger than the "
+			    "%d-byte limit for a form", ASSAY_FORMS_MAX_BYTES);
+		return r;
+	case ASSAY_ERR_NOT_REGULAR:
+		assay_diag_add(d, path, 0, "is a directory or special file, "
+		    "not a form");
+		return r;
+	default:
+		assay_diag_add(d, path, 0, "cannot open: %s", r == ASSAY_ERR_IO ?
+		    strerror(errno) : assay_strerror(r));
+		return r;
 	}
-	if (fstat(fd, &st) == -1) {
-		assay_diag_add(d, path, 0, "cannot stat: %s", strerror(errno));
-		r = ASSAY_ERR_IO;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		assay_diag_add(d, path, 0, "is a directory, not a form");
-		r = ASSAY_ERR_IO;
-		goto out;
-	}
-	if (st.st_size > ASSAY_FORMS_MAX_BYTES) {
-		assay_diag_add(d, path, 0, "file is %lld bytes, larger than "
-		    "the %d-byte limit for a form", (long long)st.st_size,
-		    ASSAY_FORMS_MAX_BYTES);
-		r = ASSAY_ERR_TOO_BIG;
-		goto out;
-	}
-	if ((p = malloc(ASSAY_FORMS_MAX_BYTES + 1)) == NULL) {
+	/* assay_buf_free() wipes; the stolen copy is wiped by the caller. */
+	if ((*out = assay_buf_steal(b, lenp)) == NULL)
 		r = ASSAY_ERR_ALLOC;
-		goto out;
-	}
-	/* Not a regular file, or growing: still never read past the cap. */
-	while (len <= ASSAY_FORMS_MAX_BYTES) {
-		n = read(fd, p + len, ASSAY_FORMS_MAX_BYTES + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			assay_diag_add(d, path, 0, "read failed: %s",
-			    strerror(errno));
-			r = ASSAY_ERR_IO;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > ASSAY_FORMS_MAX_BYTES) {
-		assay_diag_add(d, path, 0, "file is larger than the %d-byte "
-		    "limit for a form", ASSAY_FORMS_MAX_BYTES);
-		r = ASSAY_ERR_TOO_BIG;
-		goto out;
-	}
-	p[len] = '\0';
-	*out = p;
-	*lenp = len;
-	p = NULL;
-	r = 0;
- out:
-	if (p != NULL) {
-		OPENSSL_cleanse(p, len);
-		free(p);
-	}
-	close(fd);
+	assay_buf_free(b);
 	return r;
 }
 
@@ -489,7 +444,7 @@ load_xml(const char *path, const char *xsd_path, const char *root_name,
 	if ((r = read_capped(path, &text, &len, d)) != 0)
 		goto out;
 	if (sha256 != NULL)
-		sha256_hex(text, len, sha256);
+		(void)assay_sha256_hex(text, len, sha256);
 	if ((bad = bad_utf8_line((unsigned char *)text, len)) != 0) {
 		assay_diag_add(d, path, bad, "invalid UTF-8 (forms must be "
 		    "UTF-8 encoded)");
@@ -2257,7 +2212,7 @@ assay_forms_load(const char *datadir, const char *ics_path,
 {
 	struct assay_forms *f = NULL;
 	xmlDocPtr ics = NULL, ixit = NULL, setup = NULL;
-	char xsd[PATH_MAX];
+	char xsd[ASSAY_PATH_MAX];
 	int r = 0, e, ics_ok = 0, ixit_ok = 0;
 
 	if (out != NULL)
@@ -2273,26 +2228,29 @@ assay_forms_load(const char *datadir, const char *ics_path,
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
-	f->max_connections = ASSAY_BUDGET_DEFAULT_CONNECTIONS;
-	f->max_rate = ASSAY_BUDGET_DEFAULT_RATE;
+	f->max_connections = ASSAY_FORMS_DEFAULT_MAX_CONNECTIONS;
+	f->max_rate = ASSAY_FORMS_DEFAULT_MAX_RATE;
 
 	/* Every file is always read, so every kind of error is reported. */
-	if ((size_t)snprintf(xsd, sizeof(xsd), "%s/setup/setup.xsd", datadir) >=
-	    sizeof(xsd)) {
-		r = ASSAY_ERR_TOO_BIG;
+	if ((r = assay_path_join(xsd, sizeof(xsd), datadir,
+	    "setup/setup.xsd")) != 0) {
+		assay_diag_add(d, datadir, 0, "data directory path too long");
 		goto out;
 	}
-	snprintf(xsd, sizeof(xsd), "%s/ics/ics.xsd", datadir);
-	if ((e = load_xml(ics_path, xsd, "ics", NULL, &ics, f->ics_sha256,
+	if ((e = assay_path_join(xsd, sizeof(xsd), datadir,
+	    "ics/ics.xsd")) != 0 ||
+	    (e = load_xml(ics_path, xsd, "ics", NULL, &ics, f->ics_sha256,
 	    d)) != 0)
 		keep(&r, e);
-	snprintf(xsd, sizeof(xsd), "%s/ixit/ixit.xsd", datadir);
-	if ((e = load_xml(ixit_path, xsd, "ixit", ixit_v1, &ixit,
+	if ((e = assay_path_join(xsd, sizeof(xsd), datadir,
+	    "ixit/ixit.xsd")) != 0 ||
+	    (e = load_xml(ixit_path, xsd, "ixit", ixit_v1, &ixit,
 	    f->ixit_sha256, d)) != 0)
 		keep(&r, e);
 	if (setup_path != NULL) {
-		snprintf(xsd, sizeof(xsd), "%s/setup/setup.xsd", datadir);
-		if ((e = load_xml(setup_path, xsd, "setup", NULL, &setup,
+		if ((e = assay_path_join(xsd, sizeof(xsd), datadir,
+		    "setup/setup.xsd")) != 0 ||
+		    (e = load_xml(setup_path, xsd, "setup", NULL, &setup,
 		    f->setup_sha256, d)) != 0)
 			keep(&r, e);
 	}

@@ -178,7 +178,15 @@ const char	*assay_forms_service_path(const struct assay_forms *f, size_t i);
 
 size_t		 assay_forms_naddresses(const struct assay_forms *f);
 const char	*assay_forms_address(const struct assay_forms *f, size_t i);
-/* Per-device budget; defaults (probe.h) when the set-up says nothing. */
+/*
+ * The set-up's per-device budget when it says nothing: the lab set-up is
+ * where a budget is decided, so its defaults live here (the probe layer
+ * keeps its own for callers without forms).
+ */
+#define ASSAY_FORMS_DEFAULT_MAX_CONNECTIONS	64
+#define ASSAY_FORMS_DEFAULT_MAX_RATE		1000	/* connections per second */
+
+/* Per-device budget; the defaults above when the set-up says nothing. */
 int		 assay_forms_budget_max_connections(const struct assay_forms *f);
 int		 assay_forms_budget_max_rate(const struct assay_forms *f);
 

@@ -12,8 +12,11 @@
 
 #include <openssl/evp.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
+#include "base/hash.h"
 #include "forms/spec.h"
 
 #define SPEC_MAX_FILE	(1024 * 1024)
@@ -50,7 +53,7 @@ struct testcase {
 
 struct assay_spec {
 	char			 version[16];
-	char			 hash[65];
+	char			 hash[ASSAY_SHA256_HEX_LEN + 1];
 	struct provision	*prov;
 	size_t			 nprov;
 	char			**cond;		/* cond[0] is condition 1 */
@@ -75,29 +78,20 @@ csv_free(struct csv *c)
 	c->nrows = 0;
 }
 
+/* A spec file, capped at SPEC_MAX_FILE; *out is malloc'd. */
 static int
 read_file(const char *path, char **out, size_t *lenp)
 {
-	FILE *fp;
-	char *p = NULL;
-	size_t n;
+	struct assay_buf *b = NULL;
+	int r;
 
-	if ((fp = fopen(path, "rb")) == NULL)
-		return ASSAY_ERR_NOT_FOUND;
-	if ((p = malloc(SPEC_MAX_FILE + 1)) == NULL) {
-		fclose(fp);
-		return ASSAY_ERR_ALLOC;
-	}
-	n = fread(p, 1, SPEC_MAX_FILE + 1, fp);
-	fclose(fp);
-	if (n > SPEC_MAX_FILE) {
-		free(p);
-		return ASSAY_ERR_TOO_BIG;
-	}
-	p[n] = '\0';
-	*out = p;
-	*lenp = n;
-	return 0;
+	*out = NULL;
+	if ((r = assay_file_read(path, SPEC_MAX_FILE, &b)) != 0)
+		return r;
+	if ((*out = assay_buf_steal(b, lenp)) == NULL)
+		r = ASSAY_ERR_ALLOC;
+	assay_buf_free(b);
+	return r;
 }
 
 /* Parses text into rows; reports malformed quoting to d. */
@@ -190,13 +184,13 @@ static int
 load_csv(const char *datadir, const char *name, int ncols, struct csv *c,
     EVP_MD_CTX *md, struct assay_diag *d)
 {
-	char path[4096];
+	char path[ASSAY_PATH_MAX];
 	char *text = NULL;
 	size_t len, i;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/spec/%s", datadir, name);
-	if ((r = read_file(path, &text, &len)) != 0) {
+	if ((r = assay_path_fmt(path, sizeof(path), "%s/spec/%s", datadir,
+	    name)) != 0 || (r = read_file(path, &text, &len)) != 0) {
 		assay_diag_add(d, path, 0, "cannot read spec data: %s",
 		    assay_strerror(r));
 		return r;
@@ -479,12 +473,11 @@ assay_spec_load(const char *datadir, const char *version,
 	}
 	csv_free(&c);
 
-	if (EVP_DigestFinal_ex(md, dg, &dlen) != 1) {
+	if (EVP_DigestFinal_ex(md, dg, &dlen) != 1 || dlen != ASSAY_SHA256_LEN) {
 		r = ASSAY_ERR_CRYPTO;
 		goto out;
 	}
-	for (i = 0; i < dlen && i < 32; i++)
-		snprintf(s->hash + 2 * i, 3, "%02x", dg[i]);
+	assay_hex_encode(dg, ASSAY_SHA256_LEN, s->hash);
 	*out = s;
 	s = NULL;
 	r = 0;

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run/catalogue.h"
 #include "base/datadir.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "forms/forms.h"
 #include "report/report.h"
 #include "forms/spec.h"
@@ -65,13 +65,13 @@ html_text(FILE *fp, const char *s, size_t len)
 
 /* Writes s masked and escaped. */
 static void
-h(FILE *fp, const char *s)
+h(const struct assay_mask *m, FILE *fp, const char *s)
 {
-	char *m = assay_report_masked(s);
+	char *c = assay_mask_apply(m, s);
 
-	if (m != NULL)
-		html_text(fp, m, strlen(m));
-	free(m);
+	if (c != NULL)
+		html_text(fp, c, strlen(c));
+	free(c);
 }
 
 static const char *
@@ -102,13 +102,14 @@ oclass(enum assay_overall o)
 static void
 excerpt(FILE *fp, const char *dir, const char *rel)
 {
-	char path[4200], buf[EXCERPT_MAX_BYTES];
+	char path[ASSAY_PATH_MAX], buf[EXCERPT_MAX_BYTES];
 	size_t n;
 	FILE *in;
 
-	if (strstr(rel, "..") != NULL)
+	if (strstr(rel, "..") != NULL ||
+	    assay_path_join(path, sizeof(path), dir, rel) != 0)
 		return;
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	/* Only the head is shown: a capped whole-file read would refuse it. */
 	if ((in = fopen(path, "rb")) == NULL)
 		return;
 	n = fread(buf, 1, sizeof(buf), in);
@@ -144,41 +145,43 @@ bar(FILE *fp, const size_t *c)
 	fputs("</div>", fp);
 }
 
+/* What html_deviation writes to, and through which mask. */
+struct html_out {
+	const struct assay_mask	*m;
+	FILE			*fp;
+};
+
 static void
 html_deviation(void *arg, const struct assay_deviation *dv)
 {
-	FILE *fp = arg;
+	const struct html_out *o = arg;
+	const struct assay_mask *m = o->m;
+	FILE *fp = o->fp;
 
 	fputs("<tr><td>", fp);
-	h(fp, dv->kind);
+	h(m, fp, dv->kind);
 	fputs("</td><td>", fp);
-	h(fp, dv->ref ? dv->ref : "");
+	h(m, fp, dv->ref ? dv->ref : "");
 	fputs("</td><td>", fp);
-	h(fp, dv->text);
+	h(m, fp, dv->text);
 	fputs("</td></tr>\n", fp);
 }
 
 int
-assay_report_write_html(const struct assay_run *r, const char *dir,
-    const char *path)
+assay_report_html(const struct assay_run *r, const char *dir, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
+	const struct assay_mask *m = &r->mask;
 	size_t i, k, np = assay_spec_nprovisions(s), pass, nclause;
 	size_t counts[ASSAY_VERDICT_COUNT], noos;
-	char tmp[4200], line[2048];
+	struct html_out dev;
+	char line[2048];
 	const char *clause;
-	FILE *fp;
-	int rc = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((fp = fopen(tmp, "w")) == NULL)
-		return ASSAY_ERR_IO;
-	assay_report_set_mask(r->mask);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	    "style-src 'unsafe-inline'\">\n<title>Assessment report ", fp);
-	h(fp, r->report_id);
+	h(m, fp, r->report_id);
 	fputs("</title>\n<style>\n"
 	    "body{font:14px/1.4 sans-serif;margin:2em;max-width:70em;color:#111}\n"
 	    "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #999;margin-top:2em}\n"
@@ -196,54 +199,54 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	    "</style></head><body>\n", fp);
 
 	fputs("<h1>Test report: ETSI EN 303 645 V", fp);
-	h(fp, assay_forms_standard_version(r->forms));
+	h(m, fp, assay_forms_standard_version(r->forms));
 	fputs(" assessed per ETSI TS 103 701 V1.1.1</h1>\n", fp);
 	fprintf(fp, "<div class=\"banner %s\" id=\"result\">Overall result: ",
 	    oclass(r->result));
-	h(fp, assay_report_result_line(r, line, sizeof(line)));
+	h(m, fp, assay_report_result_line(r, line, sizeof(line)));
 	fputs("</div>\n<table>\n", fp);
 	fputs("<tr><th>Report</th><td>", fp);
-	h(fp, r->report_id);
+	h(m, fp, r->report_id);
 	fputs("</td></tr>\n<tr><th>Laboratory</th><td>", fp);
-	h(fp, r->meta.lab_name ? r->meta.lab_name : "(not stated)");
+	h(m, fp, r->meta.lab_name ? r->meta.lab_name : "(not stated)");
 	if (r->meta.lab_address != NULL) {
 		fputs(", ", fp);
-		h(fp, r->meta.lab_address);
+		h(m, fp, r->meta.lab_address);
 	}
 	fputs("</td></tr>\n<tr><th>Customer</th><td>", fp);
-	h(fp, r->meta.customer ? r->meta.customer : "(not stated)");
+	h(m, fp, r->meta.customer ? r->meta.customer : "(not stated)");
 	if (r->meta.customer_contact != NULL) {
 		fputs(", ", fp);
-		h(fp, r->meta.customer_contact);
+		h(m, fp, r->meta.customer_contact);
 	}
 	fputs("</td></tr>\n<tr><th>Device</th><td>", fp);
-	h(fp, assay_forms_device(r->forms, "manufacturer"));
+	h(m, fp, assay_forms_device(r->forms, "manufacturer"));
 	fputs(" ", fp);
-	h(fp, assay_forms_device(r->forms, "model"));
+	h(m, fp, assay_forms_device(r->forms, "model"));
 	fputs(", hardware ", fp);
-	h(fp, assay_forms_device(r->forms, "hardware-version") ?
+	h(m, fp, assay_forms_device(r->forms, "hardware-version") ?
 	    assay_forms_device(r->forms, "hardware-version") : "-");
 	fputs(", firmware ", fp);
-	h(fp, assay_forms_device(r->forms, "firmware-version") ?
+	h(m, fp, assay_forms_device(r->forms, "firmware-version") ?
 	    assay_forms_device(r->forms, "firmware-version") : "-");
 	for (i = 0; i < assay_forms_nserials(r->forms); i++) {
 		fputs(i == 0 ? ", serial " : ", ", fp);
-		h(fp, assay_forms_serial(r->forms, i));
+		h(m, fp, assay_forms_serial(r->forms, i));
 	}
 	fputs("</td></tr>\n<tr><th>Testing</th><td>", fp);
-	h(fp, r->started);
+	h(m, fp, r->started);
 	fputs(" to ", fp);
-	h(fp, r->finished);
+	h(m, fp, r->finished);
 	fputs(r->complete ? "" : " (interrupted: not every test case ran)", fp);
 	fputs("</td></tr>\n<tr><th>Method</th><td>ETSI TS 103 701 V1.1.1 test cases, "
 	    "Assay ", fp);
-	h(fp, assay_version());
+	h(m, fp, assay_version());
 	fputs(", catalogue sha256 ", fp);
-	h(fp, assay_catalogue_sha256(cat));
+	h(m, fp, assay_catalogue_sha256(cat));
 	fputs("</td></tr>\n<tr><th>Overall result</th><td class=\"", fp);
 	fputs(oclass(r->result), fp);
 	fputs("\">", fp);
-	h(fp, assay_overall_name(r->result));
+	h(m, fp, assay_overall_name(r->result));
 	fprintf(fp, "</td></tr>\n<tr><th>Applicable provisions</th><td>%zu "
 	    "applicable, %zu assessed, %zu failed; %zu recommendation%s "
 	    "declared NOT FULFILLED; %zu NOT APPLICABLE; %zu not in scope",
@@ -251,17 +254,17 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	    r->tally.not_fulfilled, r->tally.not_fulfilled == 1 ? "" : "s",
 	    r->tally.not_applicable, r->tally.out_of_scope);
 	fputs("</td></tr>\n<tr><th>Scope</th><td>", fp);
-	h(fp, assay_report_scope_text(r, line, sizeof(line)));
+	h(m, fp, assay_report_scope_text(r, line, sizeof(line)));
 	fputs("</td></tr>\n<tr><th>Worst test case</th><td class=\"", fp);
 	fputs(vclass(r->verdict), fp);
 	fputs("\">", fp);
-	h(fp, assay_verdict_name(r->verdict));
+	h(m, fp, assay_verdict_name(r->verdict));
 	fputs("</td></tr>\n<tr><th>Test cases</th><td>", fp);
 	bar(fp, r->tc_counts);
 	fputs("</td></tr>\n<tr><th>Provisions in scope</th><td>", fp);
 	bar(fp, r->prov_counts);
 	fputs("</td></tr>\n<tr><th>Decision rule</th><td id=\"decision-rule\">", fp);
-	h(fp, assay_report_decision_rule());
+	h(m, fp, assay_report_decision_rule());
 	fputs("</td></tr>\n</table>\n", fp);
 
 	/* Summary per clause. */
@@ -280,9 +283,9 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 		}
 		nclause = k - i;
 		fputs("<tr><td>", fp);
-		h(fp, clause);
+		h(m, fp, clause);
 		fputs("</td><td>", fp);
-		h(fp, assay_spec_provision_clause_title(s, i));
+		h(m, fp, assay_spec_provision_clause_title(s, i));
 		fprintf(fp, "</td><td>%zu</td><td>", nclause);
 		bar(fp, counts);
 		if (noos > 0)
@@ -301,17 +304,17 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 			if (assay_spec_provision_mandatory(s, i) != (pass == 0))
 				continue;
 			fputs("<tr><td>", fp);
-			h(fp, assay_spec_provision_id(s, i));
+			h(m, fp, assay_spec_provision_id(s, i));
 			fputs("</td><td>", fp);
-			h(fp, assay_spec_provision_status(s, i));
+			h(m, fp, assay_spec_provision_status(s, i));
 			fputs("</td><td>", fp);
 			if (p->support_known)
-				h(fp, assay_support_name(p->support));
+				h(m, fp, assay_support_name(p->support));
 			fprintf(fp, "</td><td class=\"%s\">", p->in_scope ?
 			    vclass(p->verdict) : "oos");
-			h(fp, assay_report_prov_verdict_name(p));
+			h(m, fp, assay_report_prov_verdict_name(p));
 			fputs("</td><td>", fp);
-			h(fp, p->reason);
+			h(m, fp, p->reason);
 			fputs("</td></tr>\n", fp);
 		}
 	}
@@ -328,9 +331,9 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 			continue;
 		nclause++;
 		fputs("<h3 class=\"fail\">FAIL ", fp);
-		h(fp, assay_spec_provision_id(s, i));
+		h(m, fp, assay_spec_provision_id(s, i));
 		fputs(" (declared in the ICS)</h3>\n<p>", fp);
-		h(fp, p->reason);
+		h(m, fp, p->reason);
 		fputs("</p>\n", fp);
 	}
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
@@ -341,28 +344,28 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 			continue;
 		nclause++;
 		fprintf(fp, "<h3 class=\"%s\">", vclass(t->verdict));
-		h(fp, assay_verdict_name(t->verdict));
+		h(m, fp, assay_verdict_name(t->verdict));
 		fputs(" ", fp);
-		h(fp, assay_catalogue_id(cat, i));
+		h(m, fp, assay_catalogue_id(cat, i));
 		fputs(": ", fp);
-		h(fp, assay_catalogue_purpose(cat, i));
+		h(m, fp, assay_catalogue_purpose(cat, i));
 		fputs("</h3>\n<p>", fp);
-		h(fp, t->reason);
+		h(m, fp, t->reason);
 		fputs("</p>\n", fp);
 		for (k = 0; k < t->nunits; k++) {
 			if (t->units[k].verdict == ASSAY_VERDICT_PASS)
 				continue;
 			fputs("<p>unit ", fp);
-			h(fp, t->units[k].unit);
+			h(m, fp, t->units[k].unit);
 			fputs(": ", fp);
-			h(fp, assay_verdict_name(t->units[k].verdict));
+			h(m, fp, assay_verdict_name(t->units[k].verdict));
 			fputs(", ", fp);
-			h(fp, t->units[k].reason);
+			h(m, fp, t->units[k].reason);
 			fputs("</p>\n", fp);
 		}
 		for (k = 0; k < t->nevidence; k++) {
 			fputs("<p>evidence: <code>", fp);
-			h(fp, t->evidence[k]);
+			h(m, fp, t->evidence[k]);
 			fputs("</code></p>\n", fp);
 			excerpt(fp, dir, t->evidence[k]);
 		}
@@ -370,7 +373,7 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	if (nclause == 0) {
 		fputs("<p>No FAIL or ERROR in scope. This alone is no statement "
 		    "of conformity: the overall result is ", fp);
-		h(fp, assay_overall_name(r->result));
+		h(m, fp, assay_overall_name(r->result));
 		fputs(".</p>\n", fp);
 	}
 	fputs("<h2>Recommendations declared not fulfilled</h2>\n", fp);
@@ -383,9 +386,9 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 			fputs("<table><tr><th>Provision</th><th>Verdict</th>"
 			    "<th>Justification (assessed by 4-1-1)</th></tr>\n", fp);
 		fputs("<tr><td>", fp);
-		h(fp, assay_spec_provision_id(s, i));
+		h(m, fp, assay_spec_provision_id(s, i));
 		fputs("</td><td class=\"nf\">NOT FULFILLED</td><td>", fp);
-		h(fp, p->detail ? p->detail : "");
+		h(m, fp, p->detail ? p->detail : "");
 		fputs("</td></tr>\n", fp);
 	}
 	fputs(k ? "</table>\n" : "<p>None.</p>\n", fp);
@@ -393,7 +396,9 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 	/* Deviations from the method, and what the assessor recorded. */
 	fputs("<h2>Deviations</h2>\n<table><tr><th>Kind</th><th>Ref</th><th>Detail</th>"
 	    "</tr>\n", fp);
-	assay_report_deviations(r, html_deviation, fp);
+	dev.m = m;
+	dev.fp = fp;
+	assay_report_deviations(r, html_deviation, &dev);
 	fputs("</table>\n<h2>Observations</h2>\n", fp);
 	if (r->nobservations == 0)
 		fputs("<p>No observation was attached.</p>\n", fp);
@@ -404,15 +409,15 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 			const struct assay_observation *ob = &r->observations[i];
 
 			fputs("<tr><td>", fp);
-			h(fp, ob->file);
+			h(m, fp, ob->file);
 			fputs("</td><td>", fp);
-			h(fp, ob->test_case ? ob->test_case : "(general)");
+			h(m, fp, ob->test_case ? ob->test_case : "(general)");
 			fputs("</td><td>", fp);
-			h(fp, ob->recorded_by ? ob->recorded_by : "(not stated)");
+			h(m, fp, ob->recorded_by ? ob->recorded_by : "(not stated)");
 			fputs("</td><td>", fp);
-			h(fp, ob->recorded_at);
+			h(m, fp, ob->recorded_at);
 			fputs("</td><td><code>", fp);
-			h(fp, ob->sha256);
+			h(m, fp, ob->sha256);
 			fputs("</code></td></tr>\n", fp);
 		}
 		fputs("</table>\n", fp);
@@ -425,28 +430,20 @@ assay_report_write_html(const struct assay_run *r, const char *dir,
 		const struct assay_result *t = &r->results[i];
 
 		fputs("<tr><td>", fp);
-		h(fp, assay_catalogue_id(cat, i));
+		h(m, fp, assay_catalogue_id(cat, i));
 		fputs("</td><td>", fp);
-		h(fp, assay_tc_type_name(assay_catalogue_type(cat, i)));
+		h(m, fp, assay_tc_type_name(assay_catalogue_type(cat, i)));
 		fprintf(fp, "</td><td class=\"%s\">", vclass(t->verdict));
-		h(fp, assay_verdict_name(t->verdict));
+		h(m, fp, assay_verdict_name(t->verdict));
 		fputs("</td><td>", fp);
-		h(fp, t->reason);
+		h(m, fp, t->reason);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table>\n<p>The results relate only to the device tested.</p>\n"
 	    "<p>Assessor: ", fp);
-	h(fp, r->meta.assessor ? r->meta.assessor : "(not stated)");
+	h(m, fp, r->meta.assessor ? r->meta.assessor : "(not stated)");
 	fputs(". Authorised by: ", fp);
-	h(fp, r->meta.authorised_by ? r->meta.authorised_by : "(not stated)");
+	h(m, fp, r->meta.authorised_by ? r->meta.authorised_by : "(not stated)");
 	fputs(".</p>\n</body></html>\n", fp);
-	if (fflush(fp) != 0 || ferror(fp))
-		rc = ASSAY_ERR_IO;
-	if (fclose(fp) != 0)
-		rc = ASSAY_ERR_IO;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = ASSAY_ERR_IO;
-	if (rc != 0)
-		unlink(tmp);
-	return rc;
+	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * report_junit.c - junit.xml, so a manufacturer's CI shows the result
+ * junit.c - junit.xml, so a manufacturer's CI shows the result
  * natively: one <testcase> per TS 103 701 test case, grouped in one
  * <testsuite> per test group.  FAIL -> <failure>, INCONCLUSIVE and ERROR
  * -> <error>, NOT APPLICABLE, NOT FULFILLED and not run -> <skipped>.
@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -24,9 +23,9 @@
 /* xmlTextWriter escapes markup; the caller's strings were cleaned of
  * invalid UTF-8 by report.c's rules, repeated here for independence. */
 static char *
-clean(const char *s0)
+clean(const struct assay_mask *m, const char *s0)
 {
-	char *s = assay_report_masked(s0 ? s0 : "");
+	char *s = assay_mask_apply(m, s0 ? s0 : "");
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t len = strlen((const char *)p), i, o = 0;
 	char *out;
@@ -56,9 +55,10 @@ clean(const char *s0)
 }
 
 static void
-attr(xmlTextWriterPtr w, const char *k, const char *v)
+attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *k,
+    const char *v)
 {
-	char *c = clean(v);
+	char *c = clean(m, v);
 
 	if (c != NULL)
 		xmlTextWriterWriteAttribute(w, BAD_CAST k, BAD_CAST c);
@@ -66,32 +66,34 @@ attr(xmlTextWriterPtr w, const char *k, const char *v)
 }
 
 static void
-property(xmlTextWriterPtr w, const char *k, const char *v)
+property(const struct assay_mask *m, xmlTextWriterPtr w, const char *k,
+    const char *v)
 {
 	xmlTextWriterStartElement(w, BAD_CAST "property");
-	attr(w, "name", k);
-	attr(w, "value", v);
+	attr(m, w, "name", k);
+	attr(m, w, "value", v);
 	xmlTextWriterEndElement(w);
 }
 
 static void
-property_n(xmlTextWriterPtr w, const char *k, size_t v)
+property_n(const struct assay_mask *m, xmlTextWriterPtr w, const char *k,
+    size_t v)
 {
 	char num[32];
 
 	snprintf(num, sizeof(num), "%zu", v);
-	property(w, k, num);
+	property(m, w, k, num);
 }
 
 static void
-outcome(xmlTextWriterPtr w, const char *el, const char *type,
-    const char *message)
+outcome(const struct assay_mask *m, xmlTextWriterPtr w, const char *el,
+    const char *type, const char *message)
 {
-	char *c = clean(message);
+	char *c = clean(m, message);
 
 	xmlTextWriterStartElement(w, BAD_CAST el);
-	attr(w, "message", message);
-	attr(w, "type", type);
+	attr(m, w, "message", message);
+	attr(m, w, "type", type);
 	if (c != NULL && strcmp(el, "skipped") != 0)
 		xmlTextWriterWriteString(w, BAD_CAST c);
 	free(c);
@@ -102,6 +104,7 @@ outcome(xmlTextWriterPtr w, const char *el, const char *type,
 static void
 overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 {
+	const struct assay_mask *m = &r->mask;
 	const struct assay_spec *s = r->spec;
 	size_t i, np = assay_spec_nprovisions(s), nf = 0, ne = 0, ns = 0;
 	char line[2048], num[32];
@@ -124,37 +127,37 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 	else if (r->result == ASSAY_OVERALL_INCOMPLETE)
 		ne++;
 	xmlTextWriterStartElement(w, BAD_CAST "testsuite");
-	attr(w, "name", "overall");
+	attr(m, w, "name", "overall");
 	snprintf(num, sizeof(num), "%zu", np + 1);
-	attr(w, "tests", num);
+	attr(m, w, "tests", num);
 	snprintf(num, sizeof(num), "%zu", nf);
-	attr(w, "failures", num);
+	attr(m, w, "failures", num);
 	snprintf(num, sizeof(num), "%zu", ne);
-	attr(w, "errors", num);
+	attr(m, w, "errors", num);
 	snprintf(num, sizeof(num), "%zu", ns);
-	attr(w, "skipped", num);
+	attr(m, w, "skipped", num);
 	xmlTextWriterStartElement(w, BAD_CAST "properties");
-	property(w, "result", assay_overall_name(r->result));
-	property(w, "result_text", assay_report_result_line(r, line,
+	property(m, w, "result", assay_overall_name(r->result));
+	property(m, w, "result_text", assay_report_result_line(r, line,
 	    sizeof(line)));
-	property(w, "scope", r->scope[0] ? "partial" : "full");
-	property(w, "scope_text", assay_report_scope_text(r, line,
+	property(m, w, "scope", r->scope[0] ? "partial" : "full");
+	property(m, w, "scope_text", assay_report_scope_text(r, line,
 	    sizeof(line)));
-	property_n(w, "applicable", r->tally.applicable);
-	property_n(w, "assessed", r->tally.assessed);
-	property_n(w, "failed", r->tally.fail);
-	property_n(w, "not_fulfilled", r->tally.not_fulfilled);
-	property_n(w, "not_in_scope", r->tally.out_of_scope);
-	property(w, "test_case_verdict", assay_verdict_name(r->verdict));
-	property(w, "decision_rule", ASSAY_DECISION_RULE_ID);
-	property(w, "decision_rule_text", assay_report_decision_rule());
+	property_n(m, w, "applicable", r->tally.applicable);
+	property_n(m, w, "assessed", r->tally.assessed);
+	property_n(m, w, "failed", r->tally.fail);
+	property_n(m, w, "not_fulfilled", r->tally.not_fulfilled);
+	property_n(m, w, "not_in_scope", r->tally.out_of_scope);
+	property(m, w, "test_case_verdict", assay_verdict_name(r->verdict));
+	property(m, w, "decision_rule", ASSAY_DECISION_RULE_ID);
+	property(m, w, "decision_rule_text", assay_report_decision_rule());
 	xmlTextWriterEndElement(w);
 
 	xmlTextWriterStartElement(w, BAD_CAST "testcase");
-	attr(w, "classname", "overall");
-	attr(w, "name", "overall result");
+	attr(m, w, "classname", "overall");
+	attr(m, w, "name", "overall result");
 	if (r->result != ASSAY_OVERALL_PASS)
-		outcome(w, r->result == ASSAY_OVERALL_FAIL ? "failure" : "error",
+		outcome(m, w, r->result == ASSAY_OVERALL_FAIL ? "failure" : "error",
 		    assay_overall_name(r->result),
 		    assay_report_result_line(r, line, sizeof(line)));
 	xmlTextWriterEndElement(w);
@@ -163,8 +166,8 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 		const char *el = NULL, *why = p->reason ? p->reason : "";
 
 		xmlTextWriterStartElement(w, BAD_CAST "testcase");
-		attr(w, "classname", "provisions");
-		attr(w, "name", assay_spec_provision_id(s, i));
+		attr(m, w, "classname", "provisions");
+		attr(m, w, "name", assay_spec_provision_id(s, i));
 		if (!p->in_scope)
 			el = "skipped";
 		else if (p->verdict == ASSAY_VERDICT_FAIL)
@@ -175,32 +178,31 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 		else if (p->verdict != ASSAY_VERDICT_PASS)
 			el = "skipped";
 		if (el != NULL)
-			outcome(w, el, assay_report_prov_verdict_name(p), why);
+			outcome(m, w, el, assay_report_prov_verdict_name(p), why);
 		xmlTextWriterEndElement(w);
 	}
 	xmlTextWriterEndElement(w);
 }
 
 int
-assay_report_write_junit(const struct assay_run *r, const char *path)
+assay_report_junit(const struct assay_run *r, const char *dir, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
+	const struct assay_mask *m = &r->mask;
 	xmlTextWriterPtr w;
 	size_t i, k, n = assay_catalogue_count(cat), nf, ne, ns;
-	char tmp[4200], num[32];
+	char num[32];
 	const char *group;
 	int rc = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((w = xmlNewTextWriterFilename(tmp, 0)) == NULL)
-		return ASSAY_ERR_IO;
-	assay_report_set_mask(r->mask);
+	if ((w = assay_report_xml_writer(fp)) == NULL)
+		return ASSAY_ERR_ALLOC;
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "testsuites");
-	attr(w, "name", r->report_id);
+	attr(m, w, "name", r->report_id);
 	snprintf(num, sizeof(num), "%zu", n + assay_spec_nprovisions(r->spec) + 1);
-	attr(w, "tests", num);
+	attr(m, w, "tests", num);
 	overall_suite(w, r);
 	for (i = 0; i < n; i = k) {
 		group = assay_catalogue_group(cat, i);
@@ -222,25 +224,25 @@ assay_report_write_junit(const struct assay_run *r, const char *path)
 			}
 		}
 		xmlTextWriterStartElement(w, BAD_CAST "testsuite");
-		attr(w, "name", group);
+		attr(m, w, "name", group);
 		snprintf(num, sizeof(num), "%zu", k - i);
-		attr(w, "tests", num);
+		attr(m, w, "tests", num);
 		snprintf(num, sizeof(num), "%zu", nf);
-		attr(w, "failures", num);
+		attr(m, w, "failures", num);
 		snprintf(num, sizeof(num), "%zu", ne);
-		attr(w, "errors", num);
+		attr(m, w, "errors", num);
 		snprintf(num, sizeof(num), "%zu", ns);
-		attr(w, "skipped", num);
+		attr(m, w, "skipped", num);
 		for (; i < k; i++) {
 			const struct assay_result *t = &r->results[i];
 			const char *el = NULL;
 
 			xmlTextWriterStartElement(w, BAD_CAST "testcase");
-			attr(w, "classname", group);
-			attr(w, "name", assay_catalogue_id(cat, i));
+			attr(m, w, "classname", group);
+			attr(m, w, "name", assay_catalogue_id(cat, i));
 			snprintf(num, sizeof(num), "%.3f",
 			    (double)t->duration_ms / 1000.0);
-			attr(w, "time", num);
+			attr(m, w, "time", num);
 			switch (t->verdict) {
 			case ASSAY_VERDICT_FAIL:
 				el = "failure";
@@ -255,7 +257,7 @@ assay_report_write_junit(const struct assay_run *r, const char *path)
 				el = "skipped";
 			}
 			if (el != NULL)
-				outcome(w, el, assay_verdict_name(t->verdict),
+				outcome(m, w, el, assay_verdict_name(t->verdict),
 				    t->reason);
 			xmlTextWriterEndElement(w);
 		}
@@ -265,9 +267,5 @@ assay_report_write_junit(const struct assay_run *r, const char *path)
 	if (xmlTextWriterEndDocument(w) < 0)
 		rc = ASSAY_ERR_IO;
 	xmlFreeTextWriter(w);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = ASSAY_ERR_IO;
-	if (rc != 0)
-		unlink(tmp);
 	return rc;
 }

@@ -1,21 +1,23 @@
 /*
- * report.c - write the run model as report.json and report.xml.
+ * report.c - the table of report formats, report.json and report.xml.
  *
- * Both writers walk the same struct assay_run.  JSON goes through
- * json.c's escaping; XML through libxml2's xmlTextWriter after every
+ * Every writer walks the same struct assay_run and prints to a stream
+ * that assay_report_write() commits atomically (base/file.h).  JSON goes
+ * through json.c's escaping; XML through libxml2's xmlTextWriter after every
  * string is made valid XML 1.0 text (invalid UTF-8 and control characters
  * become U+FFFD), so device bytes can't break or inject into either.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 
 #include "run/catalogue.h"
 #include "base/datadir.h"
+#include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "forms/forms.h"
 #include "base/json.h"
 #include "report/report.h"
@@ -30,44 +32,31 @@ static const char *const device_keys[][2] = {
 };
 #define NDEVICE_KEYS	(sizeof(device_keys) / sizeof(device_keys[0]))
 
-/*
- * The secret mask of the report being written.  Every string a writer
- * outputs passes through masked(): ICS details, device fields and paths
- * come from the forms, and a secret may hide in any of them.
- */
-static __thread const struct assay_evidence *cur_mask;
-
-/* Masked copy of s (malloc'd); NULL only for NULL input or no memory. */
 char *
-assay_report_masked(const char *s)
+assay_mask_apply(const struct assay_mask *m, const char *s)
 {
 	if (s == NULL)
 		return NULL;
-	return cur_mask ? assay_evidence_mask(cur_mask, s) : strdup(s);
-}
-
-void
-assay_report_set_mask(const struct assay_evidence *ev)
-{
-	cur_mask = ev;
+	return m->apply != NULL ? m->apply(m->arg, s) : strdup(s);
 }
 
 static void
-jkv(struct assay_json *j, const char *key, const char *v)
+jkv(const struct assay_mask *m, struct assay_json *j, const char *key,
+    const char *v)
 {
-	char *m = assay_report_masked(v);
+	char *c = assay_mask_apply(m, v);
 
-	assay_json_kv_string(j, key, m);
-	free(m);
+	assay_json_kv_string(j, key, c);
+	free(c);
 }
 
 static void
-jstr(struct assay_json *j, const char *v)
+jstr(const struct assay_mask *m, struct assay_json *j, const char *v)
 {
-	char *m = assay_report_masked(v);
+	char *c = assay_mask_apply(m, v);
 
-	assay_json_string(j, m);
-	free(m);
+	assay_json_string(j, c);
+	free(c);
 }
 
 /*
@@ -100,57 +89,6 @@ const char *
 assay_report_decision_rule(void)
 {
 	return decision_rule;
-}
-
-void
-assay_report_decide(struct assay_run *r)
-{
-	struct assay_tally *t = &r->tally;
-	size_t i, n = assay_spec_nprovisions(r->spec);
-
-	memset(t, 0, sizeof(*t));
-	t->partial = r->scope[0] != '\0';
-	t->complete = r->complete;
-	for (i = 0; i < n; i++) {
-		const struct assay_prov_outcome *p = &r->prov[i];
-
-		if (!p->in_scope) {
-			t->out_of_scope++;
-			continue;
-		}
-		if (p->has_fail)
-			t->fail++;
-		if (strcmp(assay_spec_provision_id(r->spec, i), "4-1") == 0)
-			t->pass_4_1 = p->verdict == ASSAY_VERDICT_PASS;
-		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED) {
-			t->not_fulfilled++;
-			continue;
-		}
-		if (!p->applicable) {
-			t->not_applicable++;
-			continue;
-		}
-		t->applicable++;
-		switch (p->verdict) {
-		case ASSAY_VERDICT_PASS:
-			t->pass++;
-			t->assessed++;
-			break;
-		case ASSAY_VERDICT_FAIL:
-			t->assessed++;
-			break;
-		case ASSAY_VERDICT_INCONCLUSIVE:
-			t->inconclusive++;
-			break;
-		case ASSAY_VERDICT_ERROR:
-			t->error++;
-			break;
-		default:
-			t->not_assessed++;
-			break;
-		}
-	}
-	r->result = assay_overall_decide(t);
 }
 
 const char *
@@ -253,45 +191,34 @@ assay_report_deviations(const struct assay_run *r,
 	}
 }
 
+/* What the deviation callbacks write to, and through which mask. */
+struct json_out {
+	const struct assay_mask	*m;
+	struct assay_json	*j;
+};
+
+struct xml_out {
+	const struct assay_mask	*m;
+	xmlTextWriterPtr	 w;
+};
+
 static void
 json_deviation(void *arg, const struct assay_deviation *dv)
 {
-	struct assay_json *j = arg;
+	const struct json_out *o = arg;
+	const struct assay_mask *m = o->m;
+	struct assay_json *j = o->j;
 
 	assay_json_begin_object(j);
-	jkv(j, "kind", dv->kind);
-	jkv(j, "ref", dv->ref);
-	jkv(j, "text", dv->text);
+	jkv(m, j, "kind", dv->kind);
+	jkv(m, j, "ref", dv->ref);
+	jkv(m, j, "text", dv->text);
 	assay_json_end_object(j);
-}
-
-/* Opens path.tmp for writing; the caller renames it into place. */
-static FILE *
-open_tmp(const char *path, char *tmp, size_t tmplen)
-{
-	snprintf(tmp, tmplen, "%s.tmp", path);
-	return fopen(tmp, "w");
-}
-
-static int
-finish_tmp(FILE *fp, const char *tmp, const char *path)
-{
-	int r = 0;
-
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0)
-		r = ASSAY_ERR_IO;
-	if (fclose(fp) != 0)
-		r = ASSAY_ERR_IO;
-	if (r == 0 && rename(tmp, path) != 0)
-		r = ASSAY_ERR_IO;
-	if (r != 0)
-		unlink(tmp);
-	return r;
 }
 
 /* Each space-separated word of s as a JSON string. */
 static void
-json_words(struct assay_json *j, const char *s)
+json_words(const struct assay_mask *m, struct assay_json *j, const char *s)
 {
 	char w[256];
 	size_t n;
@@ -304,7 +231,7 @@ json_words(struct assay_json *j, const char *s)
 		if (n == 0)
 			break;
 		snprintf(w, sizeof(w), "%.*s", (int)n, s);
-		jstr(j, w);
+		jstr(m, j, w);
 		s += n;
 	}
 }
@@ -321,105 +248,103 @@ json_counts(struct assay_json *j, const size_t *c)
 	assay_json_end_object(j);
 }
 
-int
-assay_report_write_json(const struct assay_run *r, const char *path)
+static int
+write_json(const struct assay_run *r, const char *dir, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
+	const struct assay_mask *m = &r->mask;
 	struct assay_json j;
-	char tmp[4200], line[2048];
+	struct json_out dev;
+	char line[2048];
 	size_t i, k, n;
-	FILE *fp;
 
-	if ((fp = open_tmp(path, tmp, sizeof(tmp))) == NULL)
-		return ASSAY_ERR_IO;
-	assay_report_set_mask(r->mask);
 	assay_json_init(&j, fp, 1);
 	assay_json_begin_object(&j);
 	assay_json_kv_int(&j, "assay_report", 1);
-	jkv(&j, "report_id", r->report_id);
+	jkv(m, &j, "report_id", r->report_id);
 	assay_json_key(&j, "tool");
 	assay_json_begin_object(&j);
-	jkv(&j, "name", "assay");
-	jkv(&j, "version", assay_version());
-	jkv(&j, "catalogue_sha256",
+	jkv(m, &j, "name", "assay");
+	jkv(m, &j, "version", assay_version());
+	jkv(m, &j, "catalogue_sha256",
 	    assay_catalogue_sha256(cat));
-	jkv(&j, "spec_sha256", assay_spec_hash(s));
+	jkv(m, &j, "spec_sha256", assay_spec_hash(s));
 	assay_json_end_object(&j);
 	assay_json_key(&j, "standard");
 	assay_json_begin_object(&j);
-	jkv(&j, "name", assay_forms_standard(r->forms));
-	jkv(&j, "version",
+	jkv(m, &j, "name", assay_forms_standard(r->forms));
+	jkv(m, &j, "version",
 	    assay_forms_standard_version(r->forms));
-	jkv(&j, "profile", assay_forms_profile(r->forms));
+	jkv(m, &j, "profile", assay_forms_profile(r->forms));
 	assay_json_end_object(&j);
-	jkv(&j, "method", "ETSI TS 103 701 V1.1.1");
+	jkv(m, &j, "method", "ETSI TS 103 701 V1.1.1");
 	assay_json_key(&j, "laboratory");
 	assay_json_begin_object(&j);
-	jkv(&j, "name", r->meta.lab_name);
-	jkv(&j, "address", r->meta.lab_address);
-	jkv(&j, "location", r->meta.location);
-	jkv(&j, "assessor", r->meta.assessor);
-	jkv(&j, "authorised_by", r->meta.authorised_by);
+	jkv(m, &j, "name", r->meta.lab_name);
+	jkv(m, &j, "address", r->meta.lab_address);
+	jkv(m, &j, "location", r->meta.location);
+	jkv(m, &j, "assessor", r->meta.assessor);
+	jkv(m, &j, "authorised_by", r->meta.authorised_by);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "customer");
 	assay_json_begin_object(&j);
-	jkv(&j, "name", r->meta.customer);
-	jkv(&j, "contact", r->meta.customer_contact);
+	jkv(m, &j, "name", r->meta.customer);
+	jkv(m, &j, "contact", r->meta.customer_contact);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "device");
 	assay_json_begin_object(&j);
 	for (i = 0; i < NDEVICE_KEYS; i++)
-		jkv(&j, device_keys[i][1],
+		jkv(m, &j, device_keys[i][1],
 		    assay_forms_device(r->forms, device_keys[i][0]));
 	assay_json_key(&j, "serial_numbers");
 	assay_json_begin_array(&j);
 	for (i = 0; i < assay_forms_nserials(r->forms); i++)
-		jstr(&j, assay_forms_serial(r->forms, i));
+		jstr(m, &j, assay_forms_serial(r->forms, i));
 	assay_json_end_array(&j);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "forms");
 	assay_json_begin_object(&j);
 	assay_json_key(&j, "ics");
 	assay_json_begin_object(&j);
-	jkv(&j, "path", assay_forms_ics_path(r->forms));
-	jkv(&j, "sha256", assay_forms_ics_sha256(r->forms));
+	jkv(m, &j, "path", assay_forms_ics_path(r->forms));
+	jkv(m, &j, "sha256", assay_forms_ics_sha256(r->forms));
 	assay_json_end_object(&j);
 	assay_json_key(&j, "ixit");
 	assay_json_begin_object(&j);
-	jkv(&j, "path", assay_forms_ixit_path(r->forms));
-	jkv(&j, "sha256", assay_forms_ixit_sha256(r->forms));
+	jkv(m, &j, "path", assay_forms_ixit_path(r->forms));
+	jkv(m, &j, "sha256", assay_forms_ixit_sha256(r->forms));
 	assay_json_end_object(&j);
 	assay_json_end_object(&j);
-	jkv(&j, "started", r->started);
-	jkv(&j, "finished", r->finished);
+	jkv(m, &j, "started", r->started);
+	jkv(m, &j, "finished", r->finished);
 	assay_json_kv_bool(&j, "complete", r->complete);
-	jkv(&j, "result", assay_overall_name(r->result));
+	jkv(m, &j, "result", assay_overall_name(r->result));
 	assay_json_key(&j, "decision_rule");
 	assay_json_begin_object(&j);
-	jkv(&j, "id", ASSAY_DECISION_RULE_ID);
-	jkv(&j, "text", assay_report_decision_rule());
+	jkv(m, &j, "id", ASSAY_DECISION_RULE_ID);
+	jkv(m, &j, "text", assay_report_decision_rule());
 	assay_json_end_object(&j);
 	assay_json_key(&j, "scope");
 	assay_json_begin_object(&j);
-	jkv(&j, "kind", r->scope[0] ? "partial" : "full");
-	jkv(&j, "text", assay_report_scope_text(r, line, sizeof(line)));
+	jkv(m, &j, "kind", r->scope[0] ? "partial" : "full");
+	jkv(m, &j, "text", assay_report_scope_text(r, line, sizeof(line)));
 	assay_json_key(&j, "only");
 	assay_json_begin_array(&j);
-	json_words(&j, r->scope);
+	json_words(m, &j, r->scope);
 	assay_json_end_array(&j);
 	assay_json_key(&j, "provisions_not_in_scope");
 	assay_json_begin_array(&j);
 	for (i = 0; i < assay_spec_nprovisions(s); i++)
 		if (!r->prov[i].in_scope)
-			jstr(&j, assay_spec_provision_id(s, i));
+			jstr(m, &j, assay_spec_provision_id(s, i));
 	assay_json_end_array(&j);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "summary");
 	assay_json_begin_object(&j);
-	jkv(&j, "result", assay_overall_name(r->result));
-	jkv(&j, "result_text", assay_report_result_line(r, line, sizeof(line)));
-	jkv(&j, "test_case_verdict", assay_verdict_name(r->verdict));
+	jkv(m, &j, "result", assay_overall_name(r->result));
+	jkv(m, &j, "result_text", assay_report_result_line(r, line, sizeof(line)));
+	jkv(m, &j, "test_case_verdict", assay_verdict_name(r->verdict));
 	assay_json_kv_int(&j, "applicable", (long long)r->tally.applicable);
 	assay_json_kv_int(&j, "assessed", (long long)r->tally.assessed);
 	assay_json_kv_int(&j, "failed", (long long)r->tally.fail);
@@ -434,7 +359,9 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 	assay_json_end_object(&j);
 	assay_json_key(&j, "deviations");
 	assay_json_begin_array(&j);
-	assay_report_deviations(r, json_deviation, &j);
+	dev.m = m;
+	dev.j = &j;
+	assay_report_deviations(r, json_deviation, &dev);
 	assay_json_end_array(&j);
 	assay_json_key(&j, "observations");
 	assay_json_begin_array(&j);
@@ -442,11 +369,11 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 		const struct assay_observation *ob = &r->observations[i];
 
 		assay_json_begin_object(&j);
-		jkv(&j, "test_case", ob->test_case);
-		jkv(&j, "file", ob->file);
-		jkv(&j, "sha256", ob->sha256);
-		jkv(&j, "recorded_by", ob->recorded_by);
-		jkv(&j, "recorded_at", ob->recorded_at);
+		jkv(m, &j, "test_case", ob->test_case);
+		jkv(m, &j, "file", ob->file);
+		jkv(m, &j, "sha256", ob->sha256);
+		jkv(m, &j, "recorded_by", ob->recorded_by);
+		jkv(m, &j, "recorded_at", ob->recorded_at);
 		assay_json_end_object(&j);
 	}
 	assay_json_end_array(&j);
@@ -459,23 +386,23 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 		const char *id = assay_spec_provision_id(s, i);
 
 		assay_json_begin_object(&j);
-		jkv(&j, "id", id);
-		jkv(&j, "clause", assay_spec_provision_clause(s, i));
-		jkv(&j, "status", assay_spec_provision_status(s, i));
+		jkv(m, &j, "id", id);
+		jkv(m, &j, "clause", assay_spec_provision_clause(s, i));
+		jkv(m, &j, "status", assay_spec_provision_status(s, i));
 		assay_json_kv_bool(&j, "mandatory",
 		    assay_spec_provision_mandatory(s, i));
-		jkv(&j, "support", p->support_known ?
+		jkv(m, &j, "support", p->support_known ?
 		    assay_support_name(p->support) : NULL);
-		jkv(&j, "detail", p->detail);
+		jkv(m, &j, "detail", p->detail);
 		assay_json_kv_bool(&j, "applicable", p->applicable);
 		assay_json_kv_bool(&j, "in_scope", p->in_scope);
-		jkv(&j, "verdict", assay_report_prov_verdict_name(p));
-		jkv(&j, "reason", p->reason);
+		jkv(m, &j, "verdict", assay_report_prov_verdict_name(p));
+		jkv(m, &j, "reason", p->reason);
 		assay_json_key(&j, "test_cases");
 		assay_json_begin_array(&j);
 		for (k = 0; k < assay_catalogue_count(cat); k++)
 			if (strcmp(assay_catalogue_group(cat, k), id) == 0)
-				jstr(&j, assay_catalogue_id(cat, k));
+				jstr(m, &j, assay_catalogue_id(cat, k));
 		assay_json_end_array(&j);
 		assay_json_end_object(&j);
 	}
@@ -487,49 +414,49 @@ assay_report_write_json(const struct assay_run *r, const char *path)
 		const struct assay_result *t = &r->results[i];
 
 		assay_json_begin_object(&j);
-		jkv(&j, "id", assay_catalogue_id(cat, i));
-		jkv(&j, "group", assay_catalogue_group(cat, i));
-		jkv(&j, "type",
+		jkv(m, &j, "id", assay_catalogue_id(cat, i));
+		jkv(m, &j, "group", assay_catalogue_group(cat, i));
+		jkv(m, &j, "type",
 		    assay_tc_type_name(assay_catalogue_type(cat, i)));
-		jkv(&j, "purpose", assay_catalogue_purpose(cat, i));
-		jkv(&j, "ixit_items", assay_catalogue_ixit(cat, i));
+		jkv(m, &j, "purpose", assay_catalogue_purpose(cat, i));
+		jkv(m, &j, "ixit_items", assay_catalogue_ixit(cat, i));
 		assay_json_kv_bool(&j, "ran", r->selected[i] &&
 		    t->started[0] != '\0');
-		jkv(&j, "verdict", assay_verdict_name(t->verdict));
-		jkv(&j, "reason", t->reason ? t->reason : "");
-		jkv(&j, "started", t->started[0] ? t->started :
+		jkv(m, &j, "verdict", assay_verdict_name(t->verdict));
+		jkv(m, &j, "reason", t->reason ? t->reason : "");
+		jkv(m, &j, "started", t->started[0] ? t->started :
 		    NULL);
 		assay_json_kv_int(&j, "duration_ms", t->duration_ms);
 		assay_json_key(&j, "units");
 		assay_json_begin_array(&j);
 		for (k = 0; k < t->nunits; k++) {
 			assay_json_begin_object(&j);
-			jkv(&j, "unit", t->units[k].unit);
-			jkv(&j, "verdict",
+			jkv(m, &j, "unit", t->units[k].unit);
+			jkv(m, &j, "verdict",
 			    assay_verdict_name(t->units[k].verdict));
-			jkv(&j, "reason", t->units[k].reason);
+			jkv(m, &j, "reason", t->units[k].reason);
 			assay_json_end_object(&j);
 		}
 		assay_json_end_array(&j);
 		assay_json_key(&j, "evidence");
 		assay_json_begin_array(&j);
 		for (k = 0; k < t->nevidence; k++)
-			jstr(&j, t->evidence[k]);
+			jstr(m, &j, t->evidence[k]);
 		assay_json_end_array(&j);
 		assay_json_end_object(&j);
 	}
 	assay_json_end_array(&j);
 	assay_json_end_object(&j);
-	return finish_tmp(fp, tmp, path);
+	return 0;
 }
 
 /* --- XML ------------------------------------------------------------------ */
 
 /* Masked copy of s that is valid XML 1.0 character data. */
 static char *
-xml_clean(const char *s0)
+xml_clean(const struct assay_mask *m, const char *s0)
 {
-	char *s = assay_report_masked(s0);
+	char *s = assay_mask_apply(m, s0);
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len, i = 0, o = 0, n, k;
 	unsigned int cp;
@@ -580,13 +507,14 @@ xml_clean(const char *s0)
 }
 
 static void
-x_attr(xmlTextWriterPtr w, const char *name, const char *value)
+x_attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
+    const char *value)
 {
 	char *c;
 
 	if (value == NULL)
 		return;
-	if ((c = xml_clean(value)) == NULL)
+	if ((c = xml_clean(m, value)) == NULL)
 		return;
 	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST c);
 	free(c);
@@ -602,24 +530,25 @@ x_attr_int(xmlTextWriterPtr w, const char *name, long long v)
 }
 
 static void
-x_elem(xmlTextWriterPtr w, const char *name, const char *text)
+x_elem(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
+    const char *text)
 {
 	char *c;
 
 	if (text == NULL)
 		return;
-	if ((c = xml_clean(text)) == NULL)
+	if ((c = xml_clean(m, text)) == NULL)
 		return;
 	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST c);
 	free(c);
 }
 
 static void
-x_text(xmlTextWriterPtr w, const char *text)
+x_text(const struct assay_mask *m, xmlTextWriterPtr w, const char *text)
 {
 	char *c;
 
-	if (text == NULL || (c = xml_clean(text)) == NULL)
+	if (text == NULL || (c = xml_clean(m, text)) == NULL)
 		return;
 	xmlTextWriterWriteString(w, BAD_CAST c);
 	free(c);
@@ -642,126 +571,130 @@ x_counts(xmlTextWriterPtr w, const size_t *c)
 static void
 xml_deviation(void *arg, const struct assay_deviation *dv)
 {
-	xmlTextWriterPtr w = arg;
+	const struct xml_out *o = arg;
+	const struct assay_mask *m = o->m;
+	xmlTextWriterPtr w = o->w;
 	char *c;
 
 	xmlTextWriterStartElement(w, BAD_CAST "deviation");
-	x_attr(w, "kind", dv->kind);
-	x_attr(w, "ref", dv->ref);
-	if ((c = xml_clean(dv->text)) != NULL)
+	x_attr(m, w, "kind", dv->kind);
+	x_attr(m, w, "ref", dv->ref);
+	if ((c = xml_clean(m, dv->text)) != NULL)
 		xmlTextWriterWriteString(w, BAD_CAST c);
 	free(c);
 	xmlTextWriterEndElement(w);
 }
 
-int
-assay_report_write_xml(const struct assay_run *r, const char *path)
+static int
+write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
+	const struct assay_mask *m = &r->mask;
 	xmlTextWriterPtr w;
-	char tmp[4200], line[2048];
+	struct xml_out dev;
+	char line[2048];
 	size_t i, k;
 	int rc = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((w = xmlNewTextWriterFilename(tmp, 0)) == NULL)
-		return ASSAY_ERR_IO;
-	assay_report_set_mask(r->mask);
+	if ((w = assay_report_xml_writer(fp)) == NULL)
+		return ASSAY_ERR_ALLOC;
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "report");
-	x_attr(w, "xmlns", "urn:assay:report:1");
-	x_attr(w, "version", "1");
-	x_attr(w, "id", r->report_id);
+	x_attr(m, w, "xmlns", ASSAY_REPORT_XML_NS);
+	x_attr(m, w, "version", "1");
+	x_attr(m, w, "id", r->report_id);
 
 	xmlTextWriterStartElement(w, BAD_CAST "tool");
-	x_attr(w, "name", "assay");
-	x_attr(w, "version", assay_version());
-	x_attr(w, "catalogue-sha256", assay_catalogue_sha256(cat));
-	x_attr(w, "spec-sha256", assay_spec_hash(s));
+	x_attr(m, w, "name", "assay");
+	x_attr(m, w, "version", assay_version());
+	x_attr(m, w, "catalogue-sha256", assay_catalogue_sha256(cat));
+	x_attr(m, w, "spec-sha256", assay_spec_hash(s));
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "standard");
-	x_attr(w, "name", assay_forms_standard(r->forms));
-	x_attr(w, "version", assay_forms_standard_version(r->forms));
-	x_attr(w, "profile", assay_forms_profile(r->forms));
+	x_attr(m, w, "name", assay_forms_standard(r->forms));
+	x_attr(m, w, "version", assay_forms_standard_version(r->forms));
+	x_attr(m, w, "profile", assay_forms_profile(r->forms));
 	xmlTextWriterEndElement(w);
-	x_elem(w, "method", "ETSI TS 103 701 V1.1.1");
+	x_elem(m, w, "method", "ETSI TS 103 701 V1.1.1");
 	xmlTextWriterStartElement(w, BAD_CAST "laboratory");
-	x_elem(w, "name", r->meta.lab_name);
-	x_elem(w, "address", r->meta.lab_address);
-	x_elem(w, "location", r->meta.location);
-	x_elem(w, "assessor", r->meta.assessor);
-	x_elem(w, "authorised-by", r->meta.authorised_by);
+	x_elem(m, w, "name", r->meta.lab_name);
+	x_elem(m, w, "address", r->meta.lab_address);
+	x_elem(m, w, "location", r->meta.location);
+	x_elem(m, w, "assessor", r->meta.assessor);
+	x_elem(m, w, "authorised-by", r->meta.authorised_by);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "customer");
-	x_elem(w, "name", r->meta.customer);
-	x_elem(w, "contact", r->meta.customer_contact);
+	x_elem(m, w, "name", r->meta.customer);
+	x_elem(m, w, "contact", r->meta.customer_contact);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "device");
 	for (i = 0; i < NDEVICE_KEYS; i++)
-		x_elem(w, device_keys[i][0], assay_forms_device(r->forms,
+		x_elem(m, w, device_keys[i][0], assay_forms_device(r->forms,
 		    device_keys[i][0]));
 	for (i = 0; i < assay_forms_nserials(r->forms); i++)
-		x_elem(w, "serial-number", assay_forms_serial(r->forms, i));
+		x_elem(m, w, "serial-number", assay_forms_serial(r->forms, i));
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "forms");
 	xmlTextWriterStartElement(w, BAD_CAST "ics");
-	x_attr(w, "path", assay_forms_ics_path(r->forms));
-	x_attr(w, "sha256", assay_forms_ics_sha256(r->forms));
+	x_attr(m, w, "path", assay_forms_ics_path(r->forms));
+	x_attr(m, w, "sha256", assay_forms_ics_sha256(r->forms));
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "ixit");
-	x_attr(w, "path", assay_forms_ixit_path(r->forms));
-	x_attr(w, "sha256", assay_forms_ixit_sha256(r->forms));
+	x_attr(m, w, "path", assay_forms_ixit_path(r->forms));
+	x_attr(m, w, "sha256", assay_forms_ixit_sha256(r->forms));
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "run");
-	x_attr(w, "started", r->started);
-	x_attr(w, "finished", r->finished);
-	x_attr(w, "complete", r->complete ? "true" : "false");
+	x_attr(m, w, "started", r->started);
+	x_attr(m, w, "finished", r->finished);
+	x_attr(m, w, "complete", r->complete ? "true" : "false");
 	x_attr_int(w, "jobs", r->jobs);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "decision-rule");
-	x_attr(w, "id", ASSAY_DECISION_RULE_ID);
-	x_text(w, assay_report_decision_rule());
+	x_attr(m, w, "id", ASSAY_DECISION_RULE_ID);
+	x_text(m, w, assay_report_decision_rule());
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "scope");
-	x_attr(w, "kind", r->scope[0] ? "partial" : "full");
-	x_attr(w, "only", r->scope[0] ? r->scope : NULL);
+	x_attr(m, w, "kind", r->scope[0] ? "partial" : "full");
+	x_attr(m, w, "only", r->scope[0] ? r->scope : NULL);
 	x_attr_int(w, "provisions-in-scope", (long long)(assay_spec_nprovisions(s) -
 	    r->tally.out_of_scope));
 	x_attr_int(w, "provisions-not-in-scope", (long long)r->tally.out_of_scope);
-	x_text(w, assay_report_scope_text(r, line, sizeof(line)));
+	x_text(m, w, assay_report_scope_text(r, line, sizeof(line)));
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "summary");
-	x_attr(w, "result", assay_overall_name(r->result));
-	x_attr(w, "scope", r->scope[0] ? "partial" : "full");
+	x_attr(m, w, "result", assay_overall_name(r->result));
+	x_attr(m, w, "scope", r->scope[0] ? "partial" : "full");
 	x_attr_int(w, "applicable", (long long)r->tally.applicable);
 	x_attr_int(w, "assessed", (long long)r->tally.assessed);
 	x_attr_int(w, "failed", (long long)r->tally.fail);
 	x_attr_int(w, "not-in-scope", (long long)r->tally.out_of_scope);
-	x_attr(w, "test-case-verdict", assay_verdict_name(r->verdict));
+	x_attr(m, w, "test-case-verdict", assay_verdict_name(r->verdict));
 	x_counts(w, r->tc_counts);
 	xmlTextWriterStartElement(w, BAD_CAST "provisions");
 	x_counts(w, r->prov_counts);
 	xmlTextWriterEndElement(w);
-	x_elem(w, "result-text", assay_report_result_line(r, line, sizeof(line)));
+	x_elem(m, w, "result-text", assay_report_result_line(r, line, sizeof(line)));
 	xmlTextWriterEndElement(w);
 
 	xmlTextWriterStartElement(w, BAD_CAST "deviations");
-	assay_report_deviations(r, xml_deviation, w);
+	dev.m = m;
+	dev.w = w;
+	assay_report_deviations(r, xml_deviation, &dev);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "observations");
 	for (i = 0; i < r->nobservations; i++) {
 		const struct assay_observation *ob = &r->observations[i];
 
 		xmlTextWriterStartElement(w, BAD_CAST "observation");
-		x_attr(w, "test-case", ob->test_case);
-		x_attr(w, "file", ob->file);
-		x_attr(w, "sha256", ob->sha256);
-		x_attr(w, "recorded-by", ob->recorded_by);
-		x_attr(w, "recorded-at", ob->recorded_at);
+		x_attr(m, w, "test-case", ob->test_case);
+		x_attr(m, w, "file", ob->file);
+		x_attr(m, w, "sha256", ob->sha256);
+		x_attr(m, w, "recorded-by", ob->recorded_by);
+		x_attr(m, w, "recorded-at", ob->recorded_at);
 		xmlTextWriterEndElement(w);
 	}
 	xmlTextWriterEndElement(w);
@@ -772,25 +705,25 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 		const char *id = assay_spec_provision_id(s, i);
 
 		xmlTextWriterStartElement(w, BAD_CAST "provision");
-		x_attr(w, "id", id);
-		x_attr(w, "clause", assay_spec_provision_clause(s, i));
-		x_attr(w, "status", assay_spec_provision_status(s, i));
-		x_attr(w, "mandatory", assay_spec_provision_mandatory(s, i) ?
+		x_attr(m, w, "id", id);
+		x_attr(m, w, "clause", assay_spec_provision_clause(s, i));
+		x_attr(m, w, "status", assay_spec_provision_status(s, i));
+		x_attr(m, w, "mandatory", assay_spec_provision_mandatory(s, i) ?
 		    "true" : "false");
 		if (p->support_known)
-			x_attr(w, "support", assay_support_name(p->support));
-		x_attr(w, "applicable", p->applicable ? "true" : "false");
-		x_attr(w, "in-scope", p->in_scope ? "true" : "false");
-		x_attr(w, "verdict", assay_report_prov_verdict_name(p));
+			x_attr(m, w, "support", assay_support_name(p->support));
+		x_attr(m, w, "applicable", p->applicable ? "true" : "false");
+		x_attr(m, w, "in-scope", p->in_scope ? "true" : "false");
+		x_attr(m, w, "verdict", assay_report_prov_verdict_name(p));
 		if (p->detail != NULL && *p->detail != '\0')
-			x_elem(w, "detail", p->detail);
+			x_elem(m, w, "detail", p->detail);
 		if (p->reason != NULL && *p->reason != '\0')
-			x_elem(w, "reason", p->reason);
+			x_elem(m, w, "reason", p->reason);
 		for (k = 0; k < assay_catalogue_count(cat); k++) {
 			if (strcmp(assay_catalogue_group(cat, k), id) != 0)
 				continue;
 			xmlTextWriterStartElement(w, BAD_CAST "test-case-ref");
-			x_attr(w, "id", assay_catalogue_id(cat, k));
+			x_attr(m, w, "id", assay_catalogue_id(cat, k));
 			xmlTextWriterEndElement(w);
 		}
 		xmlTextWriterEndElement(w);
@@ -802,21 +735,21 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 		const struct assay_result *t = &r->results[i];
 
 		xmlTextWriterStartElement(w, BAD_CAST "test-case");
-		x_attr(w, "id", assay_catalogue_id(cat, i));
-		x_attr(w, "group", assay_catalogue_group(cat, i));
-		x_attr(w, "type", assay_tc_type_name(assay_catalogue_type(cat, i)));
-		x_attr(w, "verdict", assay_verdict_name(t->verdict));
+		x_attr(m, w, "id", assay_catalogue_id(cat, i));
+		x_attr(m, w, "group", assay_catalogue_group(cat, i));
+		x_attr(m, w, "type", assay_tc_type_name(assay_catalogue_type(cat, i)));
+		x_attr(m, w, "verdict", assay_verdict_name(t->verdict));
 		if (t->started[0] != '\0')
-			x_attr(w, "started", t->started);
+			x_attr(m, w, "started", t->started);
 		x_attr_int(w, "duration-ms", t->duration_ms);
-		x_elem(w, "purpose", assay_catalogue_purpose(cat, i));
-		x_elem(w, "reason", t->reason ? t->reason : "");
+		x_elem(m, w, "purpose", assay_catalogue_purpose(cat, i));
+		x_elem(m, w, "reason", t->reason ? t->reason : "");
 		for (k = 0; k < t->nunits; k++) {
 			xmlTextWriterStartElement(w, BAD_CAST "unit");
-			x_attr(w, "id", t->units[k].unit);
-			x_attr(w, "verdict", assay_verdict_name(t->units[k].verdict));
+			x_attr(m, w, "id", t->units[k].unit);
+			x_attr(m, w, "verdict", assay_verdict_name(t->units[k].verdict));
 			if (t->units[k].reason != NULL) {
-				char *c = xml_clean(t->units[k].reason);
+				char *c = xml_clean(m, t->units[k].reason);
 				if (c != NULL)
 					xmlTextWriterWriteString(w, BAD_CAST c);
 				free(c);
@@ -825,7 +758,7 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 		}
 		for (k = 0; k < t->nevidence; k++) {
 			xmlTextWriterStartElement(w, BAD_CAST "evidence");
-			x_attr(w, "href", t->evidence[k]);
+			x_attr(m, w, "href", t->evidence[k]);
 			xmlTextWriterEndElement(w);
 		}
 		xmlTextWriterEndElement(w);
@@ -835,11 +768,76 @@ assay_report_write_xml(const struct assay_run *r, const char *path)
 	if (xmlTextWriterEndDocument(w) < 0)
 		rc = ASSAY_ERR_IO;
 	xmlFreeTextWriter(w);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = ASSAY_ERR_IO;
-	if (rc != 0)
-		unlink(tmp);
 	return rc;
+}
+
+xmlTextWriterPtr
+assay_report_xml_writer(FILE *fp)
+{
+	xmlOutputBufferPtr out;
+	xmlTextWriterPtr w;
+
+	/* The buffer flushes to fp but never closes it: the caller does. */
+	if ((out = xmlOutputBufferCreateFile(fp, NULL)) == NULL)
+		return NULL;
+	if ((w = xmlNewTextWriter(out)) == NULL) {
+		xmlOutputBufferClose(out);
+		return NULL;
+	}
+	return w;
+}
+
+/* --- the formats --------------------------------------------------------- */
+
+static const struct assay_report_format formats[] = {
+	{ "json",	"report.json",	write_json },
+	{ "xml",	"report.xml",	write_xml },
+	{ "html",	"report.html",	assay_report_html },
+	{ "junit",	"junit.xml",	assay_report_junit },
+};
+
+const struct assay_report_format *
+assay_report_format(size_t i)
+{
+	return i < sizeof(formats) / sizeof(formats[0]) ? &formats[i] : NULL;
+}
+
+int
+assay_report_write(const struct assay_report_format *f,
+    const struct assay_run *r, const char *dir, const char *path)
+{
+	struct assay_file_atomic *a = NULL;
+	int rc;
+
+	if ((rc = assay_file_atomic_open(path, 0644, &a)) != 0)
+		return rc;
+	if ((rc = f->write(r, dir, assay_file_atomic_stream(a))) != 0) {
+		assay_file_atomic_abort(a);
+		return rc;
+	}
+	return assay_file_atomic_commit(a);
+}
+
+int
+assay_report_write_all(const struct assay_run *r, const char *dir,
+    struct assay_diag *d)
+{
+	const struct assay_report_format *f;
+	char path[ASSAY_PATH_MAX];
+	size_t i;
+	int rc, first = 0;
+
+	for (i = 0; (f = assay_report_format(i)) != NULL; i++) {
+		if ((rc = assay_path_join(path, sizeof(path), dir, f->file)) == 0)
+			rc = assay_report_write(f, r, dir, path);
+		if (rc != 0) {
+			assay_diag_add(d, path[0] ? path : f->file, 0,
+			    "cannot write: %s", assay_strerror(rc));
+			if (first == 0)
+				first = rc;
+		}
+	}
+	return first;
 }
 
 void

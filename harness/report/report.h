@@ -1,116 +1,27 @@
 /*
- * report.h - the run model and the writers that turn it into files.
+ * report.h - the writers that turn the run model (run/model.h) into files.
  *
- * One model (struct assay_run, filled by the engine), several writers:
- * report.json, report.xml (schema reports/report.xsd), report.html and
- * junit.xml.  Every string that came from the device or a
- * form is escaped by the writer; secrets were masked before they got here.
+ * One model (struct assay_run, filled by the engine), one table of
+ * formats: report.json, report.xml (schema reports/report.xsd),
+ * report.html and junit.xml.  Every string that came from the device or
+ * a form is escaped by the writer and passed through the run's mask
+ * (struct assay_mask); each file is written atomically and fsync'ed.
  */
 #ifndef ASSAY_REPORT_H
 #define ASSAY_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
-#include "run/evidence.h"
-#include "forms/forms.h"
-#include "run/verdict.h"
-
-struct assay_spec;
-struct assay_catalogue;
-
-/* Per provision, as decided by the engine. */
-struct assay_prov_outcome {
-	/*
-	 * Applies to the device: not N/A, no false condition, not a
-	 * recommendation declared not fulfilled.  A mandatory provision
-	 * declared N is applicable (and FAIL).
-	 */
-	int			 applicable;
-	int			 ics_decided;	/* verdict from the ICS, nothing runs */
-	int			 in_scope;	/* selected for this run */
-	int			 has_fail;	/* FAIL verdict, test case or unit */
-	size_t			 nselected;	/* its test cases selected to run */
-	enum assay_support	 support;
-	int			 support_known;
-	const char		*detail;	/* borrowed from the forms */
-	enum assay_verdict	 verdict;
-	char			*reason;
-	size_t			 ntc;		/* catalogue test cases for it */
-};
-
-/*
- * Who made the report, for whom (ISO/IEC 17025 7.8.2.1): from `assay run`
- * options or a --lab-config file.  Any field may be NULL ("not stated").
- */
-struct assay_report_meta {
-	const char	*lab_name;
-	const char	*lab_address;
-	const char	*location;	/* where testing took place */
-	const char	*customer;
-	const char	*customer_contact;
-	const char	*assessor;	/* who made the judgements */
-	const char	*authorised_by;	/* who authorises the report */
-};
-
-struct assay_run;
-
-/* A file the assessor attached (a photo of a label, notes, a capture). */
-struct assay_observation {
-	char	*test_case;	/* the test case it documents, or NULL (general) */
-	char	*file;		/* path inside the run directory */
-	char	 sha256[65];
-	char	*recorded_by;	/* the assessor, or NULL */
-	char	 recorded_at[32];
-};
-
-/* A departure from the method, derived from the run (ISO/IEC 17025 7.8.2.1 n). */
-struct assay_deviation {
-	const char	*kind;	/* "excluded", "not-assessed", "manual-step", "incomplete" */
-	const char	*ref;	/* test case or provision id, or NULL */
-	const char	*text;	/* borrowed from the run */
-};
-
-/* Calls fn for each deviation of the run, in report order. */
-void	assay_report_deviations(const struct assay_run *r,
-	    void (*fn)(void *, const struct assay_deviation *), void *arg);
-
-struct assay_run {
-	struct assay_report_meta	 meta;
-	struct assay_observation	*observations;
-	size_t				 nobservations;
-	/* Masks IXIT secrets in every string the writers output; may be NULL. */
-	const struct assay_evidence	*mask;
-	const struct assay_forms	*forms;
-	const struct assay_spec		*spec;
-	const struct assay_catalogue	*catalogue;
-	char				 report_id[64];
-	char				 started[32];
-	char				 finished[32];
-	int				 complete;	/* every selected tc done */
-	/* The selection (--only), space-separated; "" for the full scope. */
-	char				 scope[1024];
-	int				 jobs;
-	struct assay_result		*results;	/* per catalogue tc */
-	int				*selected;	/* per catalogue tc: ran or would */
-	struct assay_prov_outcome	*prov;		/* per spec provision */
-	enum assay_verdict		 verdict;	/* worst test case in scope */
-	size_t				 tc_counts[ASSAY_VERDICT_COUNT];
-	/* Provisions in scope by verdict; out of scope in tally.out_of_scope. */
-	size_t				 prov_counts[ASSAY_VERDICT_COUNT];
-	struct assay_tally		 tally;
-	enum assay_overall		 result;	/* the decision rule's */
-};
+#include "run/model.h"
 
 /*
  * The decision rule (ISO/IEC 17025 7.8.6), the same text in every report:
  * ASSAY_DECISION_RULE_ID and this text.  Static storage.
  */
 const char	*assay_report_decision_rule(void);
-/*
- * Fills r->tally and r->result from r->prov (after aggregation) by
- * assay_overall_decide.
- */
-void	assay_report_decide(struct assay_run *r);
+/* Masked copy of s through m (malloc'd); NULL for NULL s or no memory. */
+char	*assay_mask_apply(const struct assay_mask *m, const char *s);
 /*
  * One line saying the overall result, what was assessed and the scope,
  * e.g. "INCOMPLETE: assessed 9 of 46 applicable provisions; ...".
@@ -124,23 +35,48 @@ const char *assay_report_prov_verdict_name(const struct assay_prov_outcome *p);
 const char *assay_report_scope_text(const struct assay_run *r, char *buf,
 	    size_t len);
 
-/* Writes r as JSON / XML to path (atomically).  0 or ASSAY_ERR_*. */
-int	assay_report_write_json(const struct assay_run *r, const char *path);
-int	assay_report_write_xml(const struct assay_run *r, const char *path);
+/* The namespace of report.xml (reports/report.xsd); verify reads it too. */
+#define ASSAY_REPORT_XML_NS	"urn:assay:report:1"
+
+struct assay_diag;
+
 /*
- * Writes report.html: self-contained, printable; dir is the run directory
- * (evidence excerpts are read from it).  0 or ASSAY_ERR_*.
+ * One report format: its name, the file it writes in the run directory,
+ * and the writer, which prints r to fp (borrowed, never closed) and may
+ * read evidence from dir.  Every string goes through r->mask.  A writer
+ * returns 0 or a negative ASSAY_ERR_*; write errors on fp are caught when
+ * the file is committed.
  */
-int	assay_report_write_html(const struct assay_run *r, const char *dir,
-	    const char *path);
-/* Writes junit.xml (one testcase per test case).  0 or ASSAY_ERR_*. */
-int	assay_report_write_junit(const struct assay_run *r, const char *path);
+struct assay_report_format {
+	const char	*name;
+	const char	*file;
+	int		(*write)(const struct assay_run *r, const char *dir,
+			    FILE *fp);
+};
+
+/* The i-th format (json, xml, html, junit), or NULL past the last. */
+const struct assay_report_format *assay_report_format(size_t i);
 /*
- * The writers mask through the run's evidence store; these expose that to
- * the writers in other files.  assay_report_masked returns a malloc'd copy.
+ * Writes r in format f to path, atomically and fsync'ed (base/file.h).
+ * Returns 0 or a negative ASSAY_ERR_*; path is then unchanged.
  */
-void	assay_report_set_mask(const struct assay_evidence *ev);
-char	*assay_report_masked(const char *s);
+int	assay_report_write(const struct assay_report_format *f,
+	    const struct assay_run *r, const char *dir, const char *path);
+/*
+ * Writes every format into the run directory dir.  Each failure is added
+ * to d (may be NULL) with its path; returns 0 or the first error.
+ */
+int	assay_report_write_all(const struct assay_run *r, const char *dir,
+	    struct assay_diag *d);
+
+/* The writers of report.html and junit.xml (html.c, junit.c). */
+int	assay_report_html(const struct assay_run *r, const char *dir, FILE *fp);
+int	assay_report_junit(const struct assay_run *r, const char *dir, FILE *fp);
+/*
+ * A new libxml2 text writer over fp, which stays the caller's (flushed,
+ * never closed); free it with xmlFreeTextWriter().  NULL when out of memory.
+ */
+struct _xmlTextWriter	*assay_report_xml_writer(FILE *fp);
 /* Prints the human summary (counts, FAILs) to fp. */
 void	assay_report_print_summary(const struct assay_run *r, FILE *fp);
 

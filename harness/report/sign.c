@@ -1,11 +1,11 @@
 /*
- * sign.c - MANIFEST, CMS signature, keygen and verification of reports.
+ * sign.c - keys, the CMS signature over MANIFEST, and verification.
  *
  * What is signed says what it is (openssh PROTOCOL.sshsig, signify): the
- * MANIFEST starts with a purpose and version line and names its hash, and
- * the CMS SignedData over it carries the signer's certificate.  The
- * directory is walked with openat()/fstatat(AT_SYMLINK_NOFOLLOW) and files
- * are opened O_NOFOLLOW, so a hostile report can't make us read outside it.
+ * MANIFEST (manifest.c) starts with a purpose and version line and names
+ * its hash, and the CMS SignedData over it carries the signer's
+ * certificate.  The directory is listed by walk.c, which never follows a
+ * link, so a hostile report can't make us read outside it.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -36,33 +36,14 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
+#include "report/manifest.h"
+#include "report/report.h"
 #include "report/sign.h"
+#include "report/walk.h"
 
-#define SHA256_LEN		32
-#define READ_CHUNK		65536
 #define MAX_PEM_LEN		(256 * 1024)
 #define MAX_REPORT_XML_LEN	(16 * 1024 * 1024)
-#define REPORT_NS		"urn:assay:report:1"
-
-enum entry_kind {
-	ENT_FILE,
-	ENT_SYMLINK,
-	ENT_SPECIAL,
-	ENT_TOO_DEEP,
-	ENT_BAD_NAME,
-	ENT_UNREADABLE,
-};
-
-struct entry {
-	char		*path;
-	enum entry_kind	 kind;
-	unsigned char	 sha[SHA256_LEN];
-};
-
-struct entries {
-	struct entry	*v;
-	size_t		 n, alloc;
-};
 
 /*
  * What verify reports from report.xml (a file the MANIFEST covers): the
@@ -113,73 +94,37 @@ struct assay_verify {
 
 /* --- small helpers ---------------------------------------------------- */
 
-static void
-entries_free(struct entries *es)
+static const char *
+read_err_reason(int r)
 {
-	size_t i;
-
-	for (i = 0; i < es->n; i++)
-		free(es->v[i].path);
-	free(es->v);
-	es->v = NULL;
-	es->n = es->alloc = 0;
-}
-
-static int
-entries_add(struct entries *es, const char *path, enum entry_kind kind,
-    const unsigned char *sha)
-{
-	struct entry *nv;
-	size_t na;
-
-	if (es->n >= ASSAY_SIGN_MAX_FILES)
-		return ASSAY_ERR_TOO_BIG;
-	if (es->n == es->alloc) {
-		na = es->alloc ? es->alloc * 2 : 64;
-		if ((nv = reallocarray(es->v, na, sizeof(*nv))) == NULL)
-			return ASSAY_ERR_ALLOC;
-		es->v = nv;
-		es->alloc = na;
+	switch (r) {
+	case ASSAY_ERR_NOT_FOUND:
+		return "missing";
+	case ASSAY_ERR_UNSAFE_PATH:
+	case ASSAY_ERR_NOT_REGULAR:
+		return "not a regular file (symbolic links are not followed)";
+	case ASSAY_ERR_TOO_BIG:
+		return "larger than its size limit";
+	default:
+		return assay_strerror(r);
 	}
-	if ((es->v[es->n].path = strdup(path)) == NULL)
-		return ASSAY_ERR_ALLOC;
-	es->v[es->n].kind = kind;
-	if (sha != NULL)
-		memcpy(es->v[es->n].sha, sha, SHA256_LEN);
-	else
-		memset(es->v[es->n].sha, 0, SHA256_LEN);
-	es->n++;
-	return 0;
 }
 
+/*
+ * Reads a PEM file the user named, capped at MAX_PEM_LEN.  Unlike report
+ * contents it may be a symbolic link (as /etc/ssl often has).
+ */
 static int
-entry_cmp(const void *a, const void *b)
+read_user_file(const char *path, struct assay_buf **bp)
 {
-	return strcmp(((const struct entry *)a)->path,
-	    ((const struct entry *)b)->path);
+	return assay_file_read_at(AT_FDCWD, path, 0, MAX_PEM_LEN, bp);
 }
 
-static void
-hex_encode(const unsigned char *p, size_t len, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 0xf];
-	}
-	out[2 * len] = '\0';
-}
-
+/* A file of the report directory dfd, never through a symbolic link. */
 static int
-hex_nibble(int c)
+read_at(int dfd, const char *name, size_t max_len, struct assay_buf **bp)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return assay_file_read_at(dfd, name, ASSAY_FILE_NOFOLLOW, max_len, bp);
 }
 
 /* Adds the first queued OpenSSL error to d under file; clears the queue. */
@@ -202,481 +147,6 @@ diag_openssl(struct assay_diag *d, const char *file, const char *what)
 		    (flags & ERR_TXT_STRING) && data ? data : "");
 	}
 	ERR_clear_error();
-}
-
-static int	read_file_at(int, const char *, int, size_t, struct assay_buf **);
-
-/*
- * Reads a regular file name relative to dfd (never through a symbolic
- * link) into a new buffer capped at max_len.  A file over the cap is
- * ASSAY_ERR_TOO_BIG.
- */
-static int
-read_at(int dfd, const char *name, size_t max_len, struct assay_buf **bp)
-{
-	return read_file_at(dfd, name, O_NOFOLLOW, max_len, bp);
-}
-
-static int
-read_file_at(int dfd, const char *name, int oflags, size_t max_len,
-    struct assay_buf **bp)
-{
-	struct assay_buf *b = NULL;
-	struct stat st;
-	char chunk[READ_CHUNK];
-	ssize_t n;
-	int fd = -1, r;
-
-	*bp = NULL;
-	if ((fd = openat(dfd, name, O_RDONLY | oflags | O_NONBLOCK |
-	    O_CLOEXEC | O_NOCTTY)) == -1) {
-		r = (errno == ENOENT) ? ASSAY_ERR_NOT_FOUND :
-		    (errno == ELOOP) ? ASSAY_ERR_UNSAFE_PATH : ASSAY_ERR_IO;
-		goto out;
-	}
-	if (fstat(fd, &st) != 0) {
-		r = ASSAY_ERR_IO;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = ASSAY_ERR_UNSAFE_PATH;
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > max_len) {
-		r = ASSAY_ERR_TOO_BIG;
-		goto out;
-	}
-	if ((b = assay_buf_new(max_len)) == NULL) {
-		r = ASSAY_ERR_ALLOC;
-		goto out;
-	}
-	for (;;) {
-		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
-			if (errno == EINTR)
-				continue;
-			r = ASSAY_ERR_IO;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if ((r = assay_buf_put(b, chunk, (size_t)n)) != 0)
-			goto out;
-	}
-	*bp = b;
-	b = NULL;
-	r = 0;
- out:
-	if (fd != -1)
-		close(fd);
-	assay_buf_free(b);
-	return r;
-}
-
-static const char *
-read_err_reason(int r)
-{
-	switch (r) {
-	case ASSAY_ERR_NOT_FOUND:
-		return "missing";
-	case ASSAY_ERR_UNSAFE_PATH:
-		return "not a regular file (symbolic links are not followed)";
-	case ASSAY_ERR_TOO_BIG:
-		return "larger than its size limit";
-	default:
-		return assay_strerror(r);
-	}
-}
-
-/*
- * Reads a PEM file the user named, capped at MAX_PEM_LEN.  Unlike report
- * contents it may be a symbolic link (as /etc/ssl often has).
- */
-static int
-read_user_file(const char *path, struct assay_buf **bp)
-{
-	return read_file_at(AT_FDCWD, path, 0, MAX_PEM_LEN, bp);
-}
-
-/*
- * Writes data to dfd/name through a temporary file and rename, so a
- * reader never sees a half-written file.
- */
-static int
-write_at(int dfd, const char *name, const void *data, size_t len, mode_t mode)
-{
-	char tmp[256];
-	const unsigned char *p = data;
-	ssize_t n;
-	int fd = -1, r = ASSAY_ERR_IO;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= sizeof(tmp))
-		return ASSAY_ERR_INVALID_ARG;
-	(void)unlinkat(dfd, tmp, 0);
-	if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, mode)) == -1)
-		goto out;
-	if (fchmod(fd, mode) != 0)
-		goto out;
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) != 0)
-		goto out;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-	if (renameat(dfd, tmp, dfd, name) != 0)
-		goto out;
-	r = 0;
- out:
-	if (fd != -1)
-		close(fd);
-	if (r != 0)
-		(void)unlinkat(dfd, tmp, 0);
-	return r;
-}
-
-/* --- directory walk --------------------------------------------------- */
-
-/* A file name we can put on a MANIFEST line: no control bytes. */
-static int
-name_ok(const char *name)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)name; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
-/* Writes prefix/name to dst with control bytes as \xNN, cut to fit. */
-static void
-escape_name(char *dst, size_t size, const char *prefix, const char *name)
-{
-	const unsigned char *p;
-	size_t n;
-
-	n = (size_t)snprintf(dst, size, "%s%s", prefix, *prefix ? "/" : "");
-	for (p = (const unsigned char *)name; *p != '\0' && n + 5 < size; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			n += (size_t)snprintf(dst + n, size - n, "\\x%02x", *p);
-		else
-			dst[n++] = (char)*p;
-	}
-	dst[n < size ? n : size - 1] = '\0';
-}
-
-static int
-hash_fd(int fd, unsigned char *sha)
-{
-	EVP_MD_CTX *ctx = NULL;
-	unsigned char chunk[READ_CHUNK];
-	unsigned int mdlen = 0;
-	ssize_t n;
-	int r = ASSAY_ERR_CRYPTO;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		goto out;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		goto out;
-	for (;;) {
-		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
-			if (errno == EINTR)
-				continue;
-			r = ASSAY_ERR_IO;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (EVP_DigestUpdate(ctx, chunk, (size_t)n) != 1)
-			goto out;
-	}
-	if (EVP_DigestFinal_ex(ctx, sha, &mdlen) != 1 || mdlen != SHA256_LEN)
-		goto out;
-	r = 0;
- out:
-	EVP_MD_CTX_free(ctx);
-	return r;
-}
-
-/*
- * Adds every entry below the directory dfd (borrowed) to es, with prefix
- * ("" at the top) before each name.  Regular files get their SHA-256;
- * anything else is recorded with its kind and never followed or read.
- */
-static int
-walk(int dfd, const char *prefix, int depth, struct entries *es)
-{
-	DIR *dir = NULL;
-	struct dirent *de;
-	struct stat st, st2;
-	unsigned char sha[SHA256_LEN];
-	char path[ASSAY_SIGN_MAX_PATH_LEN + 2];
-	int fd = -1, sub = -1, r;
-
-	if ((fd = dup(dfd)) == -1)
-		return ASSAY_ERR_IO;
-	if ((dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return ASSAY_ERR_IO;
-	}
-	rewinddir(dir);
-	for (;;) {
-		errno = 0;
-		if ((de = readdir(dir)) == NULL) {
-			r = errno ? ASSAY_ERR_IO : 0;
-			break;
-		}
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (depth == 0 && (strcmp(de->d_name, ASSAY_SIGN_MANIFEST) == 0 ||
-		    strcmp(de->d_name, ASSAY_SIGN_SIGNATURE) == 0))
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", prefix,
-		    *prefix ? "/" : "", de->d_name) > ASSAY_SIGN_MAX_PATH_LEN ||
-		    !name_ok(de->d_name)) {
-			/* Named, escaped, so it can't forge lines of output. */
-			escape_name(path, sizeof(path), prefix, de->d_name);
-			if ((r = entries_add(es, path, ENT_BAD_NAME, NULL)) != 0)
-				break;
-			continue;
-		}
-		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			if ((r = entries_add(es, path, ENT_UNREADABLE, NULL)) != 0)
-				break;
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (depth + 1 >= ASSAY_SIGN_MAX_DEPTH) {
-				r = entries_add(es, path, ENT_TOO_DEEP, NULL);
-			} else if ((sub = openat(dirfd(dir), de->d_name, O_RDONLY |
-			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-				r = entries_add(es, path, ENT_UNREADABLE, NULL);
-			} else {
-				r = walk(sub, path, depth + 1, es);
-				close(sub);
-				sub = -1;
-			}
-		} else if (S_ISLNK(st.st_mode)) {
-			r = entries_add(es, path, ENT_SYMLINK, NULL);
-		} else if (!S_ISREG(st.st_mode)) {
-			r = entries_add(es, path, ENT_SPECIAL, NULL);
-		} else if ((sub = openat(dirfd(dir), de->d_name, O_RDONLY |
-		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1 ||
-		    fstat(sub, &st2) != 0 || !S_ISREG(st2.st_mode) ||
-		    st2.st_ino != st.st_ino || hash_fd(sub, sha) != 0) {
-			/* Replaced under us, or unreadable. */
-			r = entries_add(es, path, ENT_UNREADABLE, NULL);
-		} else {
-			r = entries_add(es, path, ENT_FILE, sha);
-		}
-		if (sub != -1) {
-			close(sub);
-			sub = -1;
-		}
-		if (r != 0)
-			break;
-	}
-	closedir(dir);
-	return r;
-}
-
-static const char *
-kind_reason(enum entry_kind k)
-{
-	switch (k) {
-	case ENT_SYMLINK:
-		return "symbolic link (not followed)";
-	case ENT_SPECIAL:
-		return "special file (not a regular file)";
-	case ENT_TOO_DEEP:
-		return "directory nested too deep";
-	case ENT_BAD_NAME:
-		return "name too long or with control characters";
-	case ENT_UNREADABLE:
-		return "cannot be read";
-	case ENT_FILE:
-		break;
-	}
-	return "regular file";
-}
-
-static int
-open_dir(const char *dir, int *dfdp)
-{
-	if ((*dfdp = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? ASSAY_ERR_NOT_FOUND : ASSAY_ERR_IO;
-	return 0;
-}
-
-/* --- manifest --------------------------------------------------------- */
-
-static int
-build_manifest(const struct entries *es, struct assay_buf **bp)
-{
-	struct assay_buf *b = NULL;
-	char hex[2 * SHA256_LEN + 1];
-	size_t i;
-	int r;
-
-	*bp = NULL;
-	if ((b = assay_buf_new(ASSAY_SIGN_MAX_MANIFEST_LEN)) == NULL)
-		return ASSAY_ERR_ALLOC;
-	if ((r = assay_buf_puts(b, ASSAY_SIGN_PURPOSE "\n"
-	    ASSAY_SIGN_HASH_LINE "\n")) != 0)
-		goto out;
-	for (i = 0; i < es->n; i++) {
-		hex_encode(es->v[i].sha, SHA256_LEN, hex);
-		if ((r = assay_buf_printf(b, "%s  %s\n", hex, es->v[i].path)) != 0)
-			goto out;
-	}
-	*bp = b;
-	b = NULL;
-	r = 0;
- out:
-	assay_buf_free(b);
-	return r;
-}
-
-/*
- * 1 when p is a normalised relative path: no "/" at either end, no empty,
- * "." or ".." part, no control byte, not a reserved top-level name.
- */
-static int
-relpath_ok(const char *p)
-{
-	const char *s, *e;
-	size_t n;
-
-	if (*p == '\0' || !name_ok(p) || strlen(p) > ASSAY_SIGN_MAX_PATH_LEN)
-		return 0;
-	for (s = p;; s = e + 1) {
-		e = strchr(s, '/');
-		n = e ? (size_t)(e - s) : strlen(s);
-		if (n == 0 || (n == 1 && s[0] == '.') ||
-		    (n == 2 && s[0] == '.' && s[1] == '.'))
-			return 0;
-		if (e == NULL)
-			break;
-	}
-	if (strcmp(p, ASSAY_SIGN_MANIFEST) == 0 ||
-	    strcmp(p, ASSAY_SIGN_SIGNATURE) == 0)
-		return 0;
-	return 1;
-}
-
-/*
- * Parses MANIFEST text into es (sorted, as the format requires).  The first
- * problem is added to d as MANIFEST:line and ends the parse.
- */
-static int
-parse_manifest(const char *data, size_t len, struct entries *es,
-    struct assay_diag *d)
-{
-	unsigned char sha[SHA256_LEN];
-	const char *line, *nl, *path;
-	char *copy = NULL;
-	size_t llen, i;
-	long lineno = 0;
-	int r = ASSAY_ERR_PARSE, hi, lo;
-
-	if (memchr(data, '\0', len) != NULL) {
-		assay_diag_add(d, ASSAY_SIGN_MANIFEST, 0,
-		    "contains NUL bytes: not a manifest");
-		return ASSAY_ERR_PARSE;
-	}
-	if (len == 0 || data[len - 1] != '\n') {
-		assay_diag_add(d, ASSAY_SIGN_MANIFEST, 0,
-		    "empty or does not end with a newline");
-		return ASSAY_ERR_PARSE;
-	}
-	for (line = data; line < data + len; line = nl + 1) {
-		nl = memchr(line, '\n', (size_t)(data + len - line));
-		llen = (size_t)(nl - line);
-		lineno++;
-		if (lineno == 1) {
-			if (llen != strlen(ASSAY_SIGN_PURPOSE) ||
-			    memcmp(line, ASSAY_SIGN_PURPOSE, llen) != 0) {
-				assay_diag_add(d, ASSAY_SIGN_MANIFEST, 1,
-				    "first line is not \"%s\": not an Assay "
-				    "report manifest", ASSAY_SIGN_PURPOSE);
-				goto out;
-			}
-			continue;
-		}
-		if (lineno == 2) {
-			if (llen != strlen(ASSAY_SIGN_HASH_LINE) ||
-			    memcmp(line, ASSAY_SIGN_HASH_LINE, llen) != 0) {
-				assay_diag_add(d, ASSAY_SIGN_MANIFEST, 2,
-				    "expected \"%s\" (no other hash is supported)",
-				    ASSAY_SIGN_HASH_LINE);
-				goto out;
-			}
-			continue;
-		}
-		if (lineno - 2 > ASSAY_SIGN_MAX_FILES) {
-			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
-			    "more than %d files", ASSAY_SIGN_MAX_FILES);
-			r = ASSAY_ERR_TOO_BIG;
-			goto out;
-		}
-		if (llen < 2 * SHA256_LEN + 3 || line[2 * SHA256_LEN] != ' ' ||
-		    line[2 * SHA256_LEN + 1] != ' ') {
-			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
-			    "expected \"<64 hex digits>  <path>\"");
-			goto out;
-		}
-		for (i = 0; i < SHA256_LEN; i++) {
-			hi = hex_nibble((unsigned char)line[2 * i]);
-			lo = hex_nibble((unsigned char)line[2 * i + 1]);
-			if (hi < 0 || lo < 0) {
-				assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
-				    "hash is not 64 lowercase hex digits");
-				goto out;
-			}
-			sha[i] = (unsigned char)(hi << 4 | lo);
-		}
-		path = line + 2 * SHA256_LEN + 2;
-		free(copy);
-		if ((copy = strndup(path, (size_t)(nl - path))) == NULL) {
-			r = ASSAY_ERR_ALLOC;
-			goto out;
-		}
-		if (!relpath_ok(copy)) {
-			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
-			    "unsafe or malformed path (absolute, \"..\", \".\", "
-			    "empty part, control character, or reserved name)");
-			r = ASSAY_ERR_UNSAFE_PATH;
-			goto out;
-		}
-		if (es->n > 0 && strcmp(es->v[es->n - 1].path, copy) >= 0) {
-			assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
-			    "paths not in strictly increasing byte order "
-			    "(unsorted or duplicate)");
-			goto out;
-		}
-		if ((r = entries_add(es, copy, ENT_FILE, sha)) != 0)
-			goto out;
-		r = ASSAY_ERR_PARSE;
-	}
-	if (lineno < 2) {
-		assay_diag_add(d, ASSAY_SIGN_MANIFEST, lineno,
-		    "truncated: no \"%s\" line", ASSAY_SIGN_HASH_LINE);
-		goto out;
-	}
-	r = 0;
- out:
-	free(copy);
-	return r;
 }
 
 /* --- keys and certificates ------------------------------------------- */
@@ -878,7 +348,7 @@ assay_sign_keygen(const char *out_dir, enum assay_sign_keytype type,
 		r = ASSAY_ERR_IO;
 		goto out;
 	}
-	if ((r = open_dir(out_dir, &dfd)) != 0) {
+	if ((r = assay_walk_open_dir(out_dir, &dfd)) != 0) {
 		assay_diag_add(d, out_dir, 0, "%s", strerror(errno));
 		goto out;
 	}
@@ -936,14 +406,14 @@ assay_sign_keygen(const char *out_dir, enum assay_sign_keytype type,
 	    PEM_write_bio_X509(cb, x) != 1)
 		goto out;
 	if ((plen = BIO_get_mem_data(kb, &p)) <= 0 ||
-	    (r = write_at(dfd, "key.pem", p, (size_t)plen, 0600)) != 0) {
+	    (r = assay_file_write_atomic_at(dfd, "key.pem", p, (size_t)plen, 0600)) != 0) {
 		assay_diag_add(d, out_dir, 0, "writing key.pem: %s",
 		    strerror(errno));
 		r = ASSAY_ERR_IO;
 		goto out;
 	}
 	if ((plen = BIO_get_mem_data(cb, &p)) <= 0 ||
-	    (r = write_at(dfd, "cert.pem", p, (size_t)plen, 0644)) != 0) {
+	    (r = assay_file_write_atomic_at(dfd, "cert.pem", p, (size_t)plen, 0644)) != 0) {
 		assay_diag_add(d, out_dir, 0, "writing cert.pem: %s",
 		    strerror(errno));
 		r = ASSAY_ERR_IO;
@@ -1032,7 +502,7 @@ int
 assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
     int flags, struct assay_diag *d)
 {
-	struct entries es = { NULL, 0, 0 };
+	struct assay_walk_list es = { NULL, 0, 0 };
 	struct assay_buf *man = NULL, *sig = NULL;
 	EVP_PKEY *k = NULL;
 	X509 *cert = NULL;
@@ -1041,7 +511,7 @@ assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
 
 	if (dir == NULL || key_path == NULL || cert_path == NULL)
 		return ASSAY_ERR_INVALID_ARG;
-	if ((r = open_dir(dir, &dfd)) != 0) {
+	if ((r = assay_walk_open_dir(dir, &dfd)) != 0) {
 		assay_diag_add(d, dir, 0, "not a readable directory: %s",
 		    strerror(errno));
 		goto out;
@@ -1065,24 +535,23 @@ assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
 		r = ASSAY_ERR_CRYPTO;
 		goto out;
 	}
-	if ((r = walk(dfd, "", 0, &es)) != 0) {
+	if ((r = assay_manifest_collect(dfd, &es)) != 0) {
 		assay_diag_add(d, dir, 0, "reading the directory: %s",
 		    assay_strerror(r));
 		goto out;
 	}
 	for (i = 0; i < es.n; i++) {
-		if (es.v[i].kind == ENT_FILE)
+		if (es.v[i].kind == ASSAY_WALK_FILE)
 			continue;
 		assay_diag_add(d, es.v[i].path, 0, "%s: refusing to sign",
-		    kind_reason(es.v[i].kind));
+		    assay_walk_kind_reason(es.v[i].kind));
 		bad++;
 	}
 	if (bad > 0) {
 		r = ASSAY_ERR_UNSAFE_PATH;
 		goto out;
 	}
-	qsort(es.v, es.n, sizeof(*es.v), entry_cmp);
-	if ((r = build_manifest(&es, &man)) != 0) {
+	if ((r = assay_manifest_build(&es, &man)) != 0) {
 		assay_diag_add(d, ASSAY_SIGN_MANIFEST, 0, "%s",
 		    assay_strerror(r));
 		goto out;
@@ -1091,9 +560,9 @@ assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
 		goto out;
 	/* report.p7s is removed first, so no old signature meets a new MANIFEST. */
 	if ((unlinkat(dfd, ASSAY_SIGN_SIGNATURE, 0) != 0 && errno != ENOENT) ||
-	    (r = write_at(dfd, ASSAY_SIGN_MANIFEST, assay_buf_data(man),
+	    (r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_MANIFEST, assay_buf_data(man),
 	    assay_buf_len(man), 0644)) != 0 ||
-	    (r = write_at(dfd, ASSAY_SIGN_SIGNATURE, assay_buf_data(sig),
+	    (r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_SIGNATURE, assay_buf_data(sig),
 	    assay_buf_len(sig), 0644)) != 0) {
 		assay_diag_add(d, dir, 0, "writing MANIFEST/report.p7s: %s",
 		    strerror(errno));
@@ -1104,7 +573,7 @@ assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
  out:
 	if (dfd != -1)
 		close(dfd);
-	entries_free(&es);
+	assay_walk_list_free(&es);
 	assay_buf_free(man);
 	assay_buf_free(sig);
 	X509_free(cert);
@@ -1513,7 +982,7 @@ read_report_xml(struct assay_verify *v, int dfd)
 	}
 	if ((ctx = xmlXPathNewContext(doc)) == NULL ||
 	    xmlXPathRegisterNs(ctx, (const xmlChar *)"r",
-	    (const xmlChar *)REPORT_NS) != 0)
+	    (const xmlChar *)ASSAY_REPORT_XML_NS) != 0)
 		goto out;
 	for (i = 0; i < NREPORT_FIELDS; i++)
 		v->report[i] = xpath_string(ctx, report_fields[i].xpath);
@@ -1523,74 +992,13 @@ read_report_xml(struct assay_verify *v, int dfd)
 	assay_buf_free(b);
 }
 
-/* Compares the listed files (sorted) with what is on disk (sorted). */
-static void
-compare_files(struct assay_verify *v, const struct entries *want,
-    const struct entries *have)
-{
-	char hw[2 * SHA256_LEN + 1], hh[2 * SHA256_LEN + 1];
-	size_t i = 0, j = 0;
-	int c;
-
-	while (i < want->n || j < have->n) {
-		if (i == want->n)
-			c = 1;
-		else if (j == have->n)
-			c = -1;
-		else
-			c = strcmp(want->v[i].path, have->v[j].path);
-		if (c < 0) {
-			assay_diag_add(v->problems, want->v[i].path, 0,
-			    "listed in MANIFEST but missing");
-			i++;
-		} else if (c > 0) {
-			if (have->v[j].kind == ENT_FILE)
-				assay_diag_add(v->problems, have->v[j].path, 0,
-				    "not listed in MANIFEST (added)");
-			else
-				assay_diag_add(v->problems, have->v[j].path, 0,
-				    "%s, not listed in MANIFEST",
-				    kind_reason(have->v[j].kind));
-			j++;
-		} else {
-			if (have->v[j].kind != ENT_FILE)
-				assay_diag_add(v->problems, have->v[j].path, 0,
-				    "listed in MANIFEST but is a %s",
-				    kind_reason(have->v[j].kind));
-			else if (memcmp(want->v[i].sha, have->v[j].sha,
-			    SHA256_LEN) != 0) {
-				hex_encode(want->v[i].sha, SHA256_LEN, hw);
-				hex_encode(have->v[j].sha, SHA256_LEN, hh);
-				assay_diag_add(v->problems, have->v[j].path, 0,
-				    "content differs (SHA-256 listed %.16s..., "
-				    "found %.16s...)", hw, hh);
-			} else
-				v->nmatched++;
-			i++;
-			j++;
-		}
-	}
-}
-
-/* Without a usable MANIFEST, still name what no report may contain. */
-static void
-note_unsafe(struct assay_verify *v, const struct entries *have)
-{
-	size_t i;
-
-	for (i = 0; i < have->n; i++)
-		if (have->v[i].kind != ENT_FILE)
-			assay_diag_add(v->problems, have->v[i].path, 0, "%s",
-			    kind_reason(have->v[i].kind));
-}
-
 int
 assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
     struct assay_verify **vp)
 {
 	struct assay_verify *v = NULL;
 	struct assay_buf *man = NULL, *p7s = NULL;
-	struct entries want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
+	struct assay_walk_list want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
 	X509_STORE *store = NULL;
 	X509 *pin = NULL;
 	int dfd = -1, r, rm, rs, manifest_ok = 0;
@@ -1629,7 +1037,7 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
 		    "no --ca or --cert given: only the signature was checked, "
 		    "not who made it; anyone with a key can produce this");
 	}
-	if ((r = open_dir(dir, &dfd)) != 0) {
+	if ((r = assay_walk_open_dir(dir, &dfd)) != 0) {
 		assay_diag_add(v->problems, dir, 0, "not a readable directory: %s",
 		    strerror(errno));
 		r = ASSAY_ERR_INVALID_ARG;
@@ -1646,20 +1054,20 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
 		    read_err_reason(rs));
 	if (rm == 0 && rs == 0)
 		v->sig_ok = check_signature(v, p7s, man, store, pin) == 0;
-	if (rm == 0 && parse_manifest(assay_buf_data(man), assay_buf_len(man),
+	if (rm == 0 && assay_manifest_parse(assay_buf_data(man), assay_buf_len(man),
 	    &want, v->problems) == 0)
 		manifest_ok = 1;
 	v->nlisted = want.n;
 
-	if ((r = walk(dfd, "", 0, &have)) != 0) {
+	if ((r = assay_manifest_collect(dfd, &have)) != 0) {
 		assay_diag_add(v->problems, dir, 0, "reading the directory: %s",
 		    assay_strerror(r));
 	} else {
-		qsort(have.v, have.n, sizeof(*have.v), entry_cmp);
 		if (manifest_ok)
-			compare_files(v, &want, &have);
+			v->nmatched = assay_manifest_compare(&want, &have,
+			    v->problems);
 		else
-			note_unsafe(v, &have);
+			assay_manifest_note_unsafe(&have, v->problems);
 	}
 	read_report_xml(v, dfd);
 
@@ -1674,8 +1082,8 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
  out:
 	if (dfd != -1)
 		close(dfd);
-	entries_free(&want);
-	entries_free(&have);
+	assay_walk_list_free(&want);
+	assay_walk_list_free(&have);
 	assay_buf_free(man);
 	assay_buf_free(p7s);
 	X509_STORE_free(store);

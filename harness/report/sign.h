@@ -1,5 +1,5 @@
 /*
- * sign.h - MANIFEST, CMS signature, keygen and verification of reports.
+ * sign.h - keygen, CMS signature and verification of report directories.
  *
  * A signed report directory holds MANIFEST (the SHA-256 of every other
  * regular file, under a purpose line "assay-report-manifest 1" and a
@@ -15,16 +15,13 @@
 #include <stddef.h>
 
 #include "base/diag.h"
+#include "report/manifest.h"	/* file names, purpose line */
+#include "report/walk.h"	/* directory limits */
 
-#define ASSAY_SIGN_MANIFEST		"MANIFEST"
-#define ASSAY_SIGN_SIGNATURE		"report.p7s"
-#define ASSAY_SIGN_PURPOSE		"assay-report-manifest 1"
-#define ASSAY_SIGN_HASH_LINE		"hash sha256"
-#define ASSAY_SIGN_MAX_MANIFEST_LEN	(16 * 1024 * 1024)
-#define ASSAY_SIGN_MAX_FILES		1000000
 #define ASSAY_SIGN_MAX_P7S_LEN		(1024 * 1024)
-#define ASSAY_SIGN_MAX_DEPTH		32
-#define ASSAY_SIGN_MAX_PATH_LEN		4096
+#define ASSAY_SIGN_MAX_FILES		ASSAY_WALK_MAX_FILES
+#define ASSAY_SIGN_MAX_DEPTH		ASSAY_WALK_MAX_DEPTH
+#define ASSAY_SIGN_MAX_PATH_LEN		ASSAY_WALK_MAX_PATH_LEN
 
 /* Flags for assay_sign_keygen() and assay_sign_dir(). */
 #define ASSAY_SIGN_FORCE		0x01	/* replace existing output */
@@ -65,7 +62,7 @@ int	assay_sign_keygen(const char *out_dir, enum assay_sign_keytype type,
  * Signs the report directory dir: writes dir/MANIFEST and dir/report.p7s
  * with the PEM key and certificate given.  Refuses a directory that is
  * already signed unless ASSAY_SIGN_FORCE, and one that holds a symbolic
- * link or special file (each is named in d).  The engine calls this at the
+ * link or special file (each is named in d).  cli.c calls this at the
  * end of `assay run --sign-key K --sign-cert C`.  Returns 0 or a negative
  * ASSAY_ERR_*; d (may be NULL) says what failed and where.
  */

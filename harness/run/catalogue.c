@@ -20,8 +20,11 @@
 #include <openssl/evp.h>
 
 #include "run/catalogue.h"
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
+#include "base/hash.h"
 #include "run/sandbox.h"
 #include "forms/spec.h"
 
@@ -54,7 +57,7 @@ struct assay_catalogue {
 	size_t		 nfiles;
 	struct tc	*tcs;
 	size_t		 ntcs;
-	char		 sha256[65];
+	char		 sha256[ASSAY_SHA256_HEX_LEN + 1];
 };
 
 /* What `group`/`testcase` see through their upvalue. */
@@ -332,7 +335,7 @@ exec_file(struct assay_sandbox *sb, struct decl_ctx *x, size_t fi)
 	lua_State *L = assay_sandbox_state(sb);
 	struct gfile *f = &x->c->files[fi];
 	struct decl_ctx *ux;
-	char chunk[4200];
+	char chunk[ASSAY_PATH_MAX + 2];
 	int r;
 
 
@@ -353,42 +356,36 @@ exec_file(struct assay_sandbox *sb, struct decl_ctx *x, size_t fi)
 	lua_pushcclosure(L, l_testcase, 1);
 	lua_setglobal(L, "testcase");
 	if (x->c->lib != NULL) {
-		snprintf(chunk, sizeof(chunk), "@%s/lib/assay.lua", x->c->dir);
+		if ((r = assay_path_fmt(chunk, sizeof(chunk), "@%s/lib/assay.lua",
+		    x->c->dir)) != 0)
+			return r;
 		if ((r = assay_sandbox_load(sb, chunk, x->c->lib,
 		    x->c->liblen)) != 0 || (r = assay_sandbox_call(sb, 0, 0)) != 0)
 			return r;
 	}
 	assay_sandbox_seal(sb);
-	snprintf(chunk, sizeof(chunk), "@%s", f->path);
+	if ((r = assay_path_fmt(chunk, sizeof(chunk), "@%s", f->path)) != 0)
+		return r;
 	if ((r = assay_sandbox_load(sb, chunk, f->src, f->len)) == 0)
 		r = assay_sandbox_call(sb, 0, 0);
 	*x = *ux;
 	return r;
 }
 
+/* A catalogue file, capped at ASSAY_CATALOGUE_MAX_FILE; *out is malloc'd. */
 static int
 read_file(const char *path, char **out, size_t *lenp)
 {
-	FILE *fp;
-	char *p;
-	size_t n;
+	struct assay_buf *b = NULL;
+	int r;
 
-	if ((fp = fopen(path, "rb")) == NULL)
-		return ASSAY_ERR_IO;
-	if ((p = malloc(ASSAY_CATALOGUE_MAX_FILE + 1)) == NULL) {
-		fclose(fp);
-		return ASSAY_ERR_ALLOC;
-	}
-	n = fread(p, 1, ASSAY_CATALOGUE_MAX_FILE + 1, fp);
-	fclose(fp);
-	if (n > ASSAY_CATALOGUE_MAX_FILE) {
-		free(p);
-		return ASSAY_ERR_TOO_BIG;
-	}
-	p[n] = '\0';
-	*out = p;
-	*lenp = n;
-	return 0;
+	*out = NULL;
+	if ((r = assay_file_read(path, ASSAY_CATALOGUE_MAX_FILE, &b)) != 0)
+		return r;
+	if ((*out = assay_buf_steal(b, lenp)) == NULL)
+		r = ASSAY_ERR_ALLOC;
+	assay_buf_free(b);
+	return r;
 }
 
 /*
@@ -467,7 +464,7 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 	struct decl_ctx x;
 	struct dirent *de;
 	DIR *dp = NULL;
-	char **names = NULL, path[4200];
+	char **names = NULL, path[ASSAY_PATH_MAX];
 	size_t nnames = 0, i, k, len;
 	EVP_MD_CTX *md = NULL;
 	unsigned char dg[EVP_MAX_MD_SIZE];
@@ -496,13 +493,18 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 		nnames++;
 	}
 	qsort(names, nnames, sizeof(*names), cmp_str);
-	snprintf(path, sizeof(path), "%s/lib/assay.lua", dir);
+	if ((r = assay_path_join(path, sizeof(path), dir, "lib/assay.lua")) != 0) {
+		assay_diag_add(d, dir, 0, "%s", assay_strerror(r));
+		r = ASSAY_ERR_CATALOGUE;
+		goto out;
+	}
 	if (access(path, F_OK) == 0 &&
 	    (r = read_file(path, &c->lib, &c->liblen)) != 0) {
 		assay_diag_add(d, path, 0, "cannot read: %s", assay_strerror(r));
 		r = ASSAY_ERR_CATALOGUE;
 		goto out;
 	}
+	r = ASSAY_ERR_ALLOC;
 	if ((c->files = calloc(nnames ? nnames : 1, sizeof(*c->files))) == NULL ||
 	    (md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
@@ -510,7 +512,11 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 	for (i = 0; i < nnames; i++) {
 		struct gfile *f = &c->files[c->nfiles];
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if ((r = assay_path_join(path, sizeof(path), dir, names[i])) != 0) {
+			assay_diag_add(d, dir, 0, "%s: path too long", names[i]);
+			errors++;
+			continue;
+		}
 		if ((f->path = strdup(path)) == NULL ||
 		    (f->group = strndup(names[i], strlen(names[i]) - 4)) == NULL)
 			goto out;
@@ -570,12 +576,11 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 		goto out;
 	}
 	qsort(c->tcs, c->ntcs, sizeof(*c->tcs), cmp_tc);
-	if (EVP_DigestFinal_ex(md, dg, &dlen) != 1) {
+	if (EVP_DigestFinal_ex(md, dg, &dlen) != 1 || dlen != ASSAY_SHA256_LEN) {
 		r = ASSAY_ERR_CRYPTO;
 		goto out;
 	}
-	for (i = 0; i < dlen && i < 32; i++)
-		snprintf(c->sha256 + 2 * i, 3, "%02x", dg[i]);
+	assay_hex_encode(dg, ASSAY_SHA256_LEN, c->sha256);
 	*out = c;
 	c = NULL;
 	r = 0;

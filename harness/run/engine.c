@@ -2,13 +2,13 @@
  * engine.c - run an assessment: applicability, scheduling, verdicts.
  *
  * Data flow: forms (ICS, IXIT) + spec -> applicability per provision ->
- * queue of selected test cases -> worker threads, each test case in a
- * fresh sandbox with the `assay` API -> assay_result per test case, saved
- * by the evidence store as it completes -> aggregation -> report writers.
+ * queue of selected test cases -> one child process per test case, each
+ * in a fresh sandbox with the `assay` API -> assay_result per test case,
+ * saved by the evidence store as it completes -> aggregation -> report
+ * writers.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -26,17 +26,17 @@
 
 #include "run/api.h"
 #include "run/catalogue.h"
-#include "cli.h"
+#include "base/clock.h"
 #include "base/datadir.h"
 #include "base/diag.h"
 #include "run/engine.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "run/evidence.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
-#include "report/report.h"
+#include "run/model.h"
 #include "run/sandbox.h"
-#include "report/sign.h"
 #include "forms/spec.h"
 #include "run/verdict.h"
 
@@ -65,17 +65,13 @@ struct shared {
 	size_t				 nqueue;
 	size_t				 next;		/* first not taken */
 	size_t				 ndone;
-	pthread_mutex_t			 mu;
 };
 
-static long
-ms_since(const struct timespec *t0)
+/* The run's secret mask for the report writers (run/model.h). */
+static char *
+evidence_mask(const void *arg, const char *s)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+	return assay_evidence_mask(arg, s);
 }
 
 static void
@@ -246,13 +242,13 @@ run_one(struct shared *sh, size_t i)
 	struct assay_sandbox *sb = NULL;
 	struct assay_probe_env penv;
 	struct assay_api_ctx ctx;
-	struct timespec t0;
+	long long t0;
 	lua_State *L;
 	int r;
 
 	assay_result_clear(res);
 	assay_time_iso(res->started, sizeof(res->started));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = assay_clock_ms();
 	if ((r = assay_evidence_tc_begin(sh->ev, assay_catalogue_id(cat, i),
 	    &etc)) != 0) {
 		res->verdict = ASSAY_VERDICT_ERROR;
@@ -313,7 +309,7 @@ run_one(struct shared *sh, size_t i)
 	}
  done:
 	assay_sandbox_free(sb);
-	res->duration_ms = ms_since(&t0);
+	res->duration_ms = (long)(assay_clock_ms() - t0);
 	if (res->reason == NULL)
 		set_reason(res, "%s", "");
 	if ((r = assay_evidence_tc_end(etc, res)) != 0) {
@@ -610,6 +606,61 @@ tc_has_fail(const struct assay_result *t)
 }
 
 /*
+ * The decision rule: fills r->tally from r->prov (after aggregation) and
+ * r->result by assay_overall_decide().
+ */
+static void
+decide(struct assay_run *r)
+{
+	struct assay_tally *t = &r->tally;
+	size_t i, n = assay_spec_nprovisions(r->spec);
+
+	memset(t, 0, sizeof(*t));
+	t->partial = r->scope[0] != '\0';
+	t->complete = r->complete;
+	for (i = 0; i < n; i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (!p->in_scope) {
+			t->out_of_scope++;
+			continue;
+		}
+		if (p->has_fail)
+			t->fail++;
+		if (strcmp(assay_spec_provision_id(r->spec, i), "4-1") == 0)
+			t->pass_4_1 = p->verdict == ASSAY_VERDICT_PASS;
+		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED) {
+			t->not_fulfilled++;
+			continue;
+		}
+		if (!p->applicable) {
+			t->not_applicable++;
+			continue;
+		}
+		t->applicable++;
+		switch (p->verdict) {
+		case ASSAY_VERDICT_PASS:
+			t->pass++;
+			t->assessed++;
+			break;
+		case ASSAY_VERDICT_FAIL:
+			t->assessed++;
+			break;
+		case ASSAY_VERDICT_INCONCLUSIVE:
+			t->inconclusive++;
+			break;
+		case ASSAY_VERDICT_ERROR:
+			t->error++;
+			break;
+		default:
+			t->not_assessed++;
+			break;
+		}
+	}
+	r->result = assay_overall_decide(t);
+}
+
+/*
  * Test cases, then provisions: worst wins; primary reason = first worst.
  * A provision the ICS decided keeps that verdict; one with test cases is
  * in scope when any of them was selected, and is the worst of the
@@ -687,7 +738,7 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 		}
 		run->prov_counts[p->verdict]++;
 	}
-	assay_report_decide(run);
+	decide(run);
 }
 
 static void
@@ -706,34 +757,6 @@ make_report_id(char *buf, size_t len)
 	    rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
 }
 
-/* SHA-256 (hex) of a file, into out[65]; 0 or ASSAY_ERR_*. */
-static int
-file_sha256(const char *path, char out[65])
-{
-	unsigned char buf[16384], dg[32];
-	unsigned int dlen = 0;
-	EVP_MD_CTX *md;
-	size_t n, i;
-	FILE *fp;
-	int r = ASSAY_ERR_CRYPTO;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return ASSAY_ERR_IO;
-	if ((md = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1) {
-		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			EVP_DigestUpdate(md, buf, n);
-		if (EVP_DigestFinal_ex(md, dg, &dlen) == 1 && dlen == 32) {
-			for (i = 0; i < 32; i++)
-				snprintf(out + 2 * i, 3, "%02x", dg[i]);
-			r = 0;
-		}
-	}
-	EVP_MD_CTX_free(md);
-	fclose(fp);
-	return r;
-}
-
 /*
  * Copies each "[TESTCASE:]FILE" the assessor gave into observations/ of
  * the run (secrets masked) and describes it for the report.
@@ -743,7 +766,7 @@ attach_observations(const struct assay_engine_opts *o, struct assay_run *run,
     struct assay_evidence *ev, struct assay_diag *d)
 {
 	const char *spec, *colon, *file, *base;
-	char name[128], path[4200], *tc;
+	char name[128], path[ASSAY_PATH_MAX], *tc;
 	size_t i, k;
 	int r;
 
@@ -789,15 +812,18 @@ attach_observations(const struct assay_engine_opts *o, struct assay_run *run,
 			run->nobservations = i;
 			return r;
 		}
-		snprintf(path, sizeof(path), "%s/observations/%s", o->out_dir, name);
 		ob->test_case = tc;
 		if (asprintf(&ob->file, "observations/%s", name) < 0)
 			ob->file = NULL;
 		ob->recorded_by = o->meta.assessor ? strdup(o->meta.assessor) : NULL;
 		assay_time_iso(ob->recorded_at, sizeof(ob->recorded_at));
 		run->nobservations = i + 1;
-		if (ob->file == NULL || (r = file_sha256(path, ob->sha256)) != 0)
-			return ob->file == NULL ? ASSAY_ERR_ALLOC : r;
+		if (ob->file == NULL)
+			return ASSAY_ERR_ALLOC;
+		if ((r = assay_path_join(path, sizeof(path), o->out_dir,
+		    ob->file)) != 0 ||
+		    (r = assay_file_sha256_hex(path, ob->sha256)) != 0)
+			return r;
 	}
 	return 0;
 }
@@ -810,7 +836,7 @@ default_jobs(void)
 	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
-int
+enum assay_run_status
 assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 {
 	struct assay_forms *forms = NULL;
@@ -821,14 +847,14 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	struct assay_run_info info;
 	struct shared sh;
 	const char **secrets = NULL;
-	char catdir[4200], path[4200], only[1024] = "", judg[4096] = "";
+	char catdir[ASSAY_PATH_MAX], only[1024] = "", judg[4096] = "";
 	const char *datadir, *v;
 	size_t i, n = 0, nt = 0, nsec;
-	int code = ASSAY_EXIT_USAGE, r, jobs, signfail = 0;
+	enum assay_run_status status = ASSAY_RUN_NOT_RUN;
+	int r, jobs, signfail = 0;
 
 	memset(&run, 0, sizeof(run));
 	memset(&sh, 0, sizeof(sh));
-	pthread_mutex_init(&sh.mu, NULL);
 	if ((o->sign_key == NULL) != (o->sign_cert == NULL)) {
 		assay_diag_add(d, "--sign-key", 0, "signing needs both "
 		    "--sign-key and --sign-cert");
@@ -848,7 +874,11 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path,
 	    o->setup_path, &forms, d)) != 0)
 		goto out;
-	snprintf(catdir, sizeof(catdir), "%s/testcases", datadir);
+	if ((r = assay_path_join(catdir, sizeof(catdir), datadir,
+	    "testcases")) != 0) {
+		assay_diag_add(d, datadir, 0, "%s", assay_strerror(r));
+		goto out;
+	}
 	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
 	    catdir, assay_forms_spec(forms), &cat, d)) != 0)
 		goto out;
@@ -980,42 +1010,29 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	run.complete = sh.ndone == sh.nqueue;
 	assay_time_iso(run.finished, sizeof(run.finished));
 	aggregate(&run, o);
-	run.mask = ev;
+	run.mask.apply = evidence_mask;
+	run.mask.arg = ev;
 	assay_evidence_journal(ev, "%s %s result %s", run.complete ? "end" :
 	    "interrupted", assay_verdict_key(run.verdict),
 	    assay_overall_name(run.result));
 
-	snprintf(path, sizeof(path), "%s/report.json", o->out_dir);
-	if ((r = assay_report_write_json(&run, path)) != 0)
-		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
-	snprintf(path, sizeof(path), "%s/report.xml", o->out_dir);
-	if ((r = assay_report_write_xml(&run, path)) != 0)
-		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
-	snprintf(path, sizeof(path), "%s/report.html", o->out_dir);
-	if ((r = assay_report_write_html(&run, o->out_dir, path)) != 0)
-		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
-	snprintf(path, sizeof(path), "%s/junit.xml", o->out_dir);
-	if ((r = assay_report_write_junit(&run, path)) != 0)
-		assay_diag_add(d, path, 0, "cannot write: %s", assay_strerror(r));
-	if (!o->quiet)
-		assay_report_print_summary(&run, stdout);
-	if (o->sign_key != NULL && run.complete) {
-		if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert, 0,
-		    d)) != 0) {
-			assay_diag_add(d, o->out_dir, 0, "the report is not "
-			    "signed: %s", assay_strerror(r));
-			signfail = 1;
-		} else if (!o->quiet)
-			printf("signed: %s/MANIFEST, %s/report.p7s\n", o->out_dir,
-			    o->out_dir);
-	} else if (o->sign_key != NULL)
-		fprintf(stderr, "assay: the run is incomplete: not signing; "
-		    "sign after --resume finishes it\n");
+	/* Reports and signature: the caller's, so run/ needs no report/. */
+	if (o->finish != NULL && o->finish(&run, o, d, o->finish_arg) != 0)
+		signfail = 1;
 
 	/* The overall result decides, never the test cases alone. */
-	code = assay_overall_exit_code(run.result);
-	if (signfail && code == 0)
-		code = ASSAY_EXIT_INCONCLUSIVE;
+	switch (run.result) {
+	case ASSAY_OVERALL_PASS:
+		/* An unsigned report that was asked to be signed is no PASS. */
+		status = signfail ? ASSAY_RUN_INCOMPLETE : ASSAY_RUN_PASS;
+		break;
+	case ASSAY_OVERALL_FAIL:
+		status = ASSAY_RUN_FAIL;
+		break;
+	default:
+		status = ASSAY_RUN_INCOMPLETE;
+		break;
+	}
 	if (!run.complete)
 		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
 		    "finish with: assay run --resume --out %s ...\n", sh.ndone,
@@ -1039,11 +1056,10 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	free(sh.queue);
 	free(sh.taken);
 	free(secrets);
-	pthread_mutex_destroy(&sh.mu);
 	assay_budget_free(budget);
 	assay_api_shared_free(sh.api);
 	assay_evidence_free(ev);
 	assay_catalogue_free(cat);
 	assay_forms_free(forms);
-	return code;
+	return status;
 }

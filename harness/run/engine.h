@@ -5,15 +5,16 @@
  * the scripts, says NOT APPLICABLE), runs every selected test case of the
  * catalogue in its own sandbox in its own process, `jobs` at a time, records
  * each verdict with its reason and evidence in the evidence store as it
- * goes, aggregates worst-wins per test group and provision, and writes
- * report.json and report.xml into the run directory.
+ * goes, aggregates worst-wins per test group and provision, decides the
+ * overall result, and hands the run model to the caller's finish function
+ * (cli.c writes the reports and signs them) before freeing it.
  */
 #ifndef ASSAY_ENGINE_H
 #define ASSAY_ENGINE_H
 
 #include <stddef.h>
 
-#include "report/report.h"
+#include "run/model.h"
 #include "run/sandbox.h"
 
 struct assay_diag;
@@ -40,14 +41,37 @@ struct assay_engine_opts {
 	size_t			 nobservations;
 	const char		*sign_key;	/* PEM key: sign the report dir */
 	const char		*sign_cert;	/* PEM certificate for sign_key */
+	/*
+	 * Called once the run is decided, before its data is freed: writes
+	 * the reports and the signature (cli.c).  run and all it points to
+	 * are borrowed for the call; problems go to d.  A non-zero return
+	 * (the report could not be signed) turns a PASS into
+	 * ASSAY_RUN_INCOMPLETE.  NULL: nothing is written.
+	 */
+	int			(*finish)(const struct assay_run *run,
+				    const struct assay_engine_opts *o,
+				    struct assay_diag *d, void *arg);
+	void			*finish_arg;
 };
 
 /*
- * Runs an assessment.  Returns the process exit code (cli.h): 2 when the
- * forms, catalogue or output directory are unusable (nothing run; the
- * problems are in d), else 0/1/3 from the verdicts.
+ * How a run ended.  The engine says what happened; `assay` (cli.c) turns
+ * it into an exit code.
  */
-int	assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d);
+enum assay_run_status {
+	ASSAY_RUN_PASS,		/* overall result PASS */
+	ASSAY_RUN_FAIL,		/* overall result FAIL */
+	ASSAY_RUN_INCOMPLETE,	/* INCOMPLETE, or the report could not be signed */
+	ASSAY_RUN_NOT_RUN,	/* forms, catalogue or output unusable: see d */
+};
+
+/*
+ * Runs an assessment.  Returns ASSAY_RUN_NOT_RUN when the forms, catalogue
+ * or output directory are unusable (nothing run; the problems are in d),
+ * else the status the decision rule gives.
+ */
+enum assay_run_status assay_engine_run(const struct assay_engine_opts *o,
+	    struct assay_diag *d);
 /* Set from a signal handler: stop starting new test cases. */
 void	assay_engine_interrupt(void);
 

@@ -17,13 +17,18 @@
 #include <openssl/crypto.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/file.h"
 #include "run/evidence.h"
 
 #define RESULT_MAGIC	"assay-result 1"
 #define INFO_MAGIC	"assay-run 1"
 #define MAX_LINE	(256 * 1024)
+#define MAX_INFO	(1024 * 1024)			/* run.info */
+#define MAX_RESULT	(4u * 1024 * 1024)		/* result.txt */
+#define MAX_JOURNAL	(64u * 1024 * 1024)
 
 struct assay_evidence {
 	char		*dir;
@@ -43,7 +48,7 @@ struct assay_evidence_tc {
 	FILE			*transcript;
 	size_t			 transcript_len;
 	int			 transcript_cut;
-	struct timespec		 t0;
+	long long		 t0_ms;		/* assay_clock_ms() at start */
 	pthread_mutex_t		 mu;
 	char			**files;	/* relative to DIR */
 	size_t			 nfiles;
@@ -206,43 +211,57 @@ write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
-static void
-fsync_dir(const char *dir)
-{
-	int fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 /*
- * Writes path atomically: tmp file, fsync, rename.  The directory is not
- * fsync'ed: a rename lost to a power cut leaves the test case without its
- * result.txt, so --resume runs it again; the journal's "done" line alone
- * never counts.  (run.info is the exception: see write_info.)
+ * Writes dir/name atomically and durably (base/file.h: file and directory
+ * fsync'ed).  A test case counts as done only with its result.txt and the
+ * journal's "done" line, so a lost write makes --resume run it again.
  */
 static int
 write_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
-	char tmp[4200], path[4200];
-	int fd, r;
+	char path[ASSAY_PATH_MAX];
+	int r;
 
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		return ASSAY_ERR_IO;
-	r = write_all(fd, data, len);
-	if (r == 0 && fsync(fd) != 0)
-		r = ASSAY_ERR_IO;
-	if (close(fd) != 0 && r == 0)
-		r = ASSAY_ERR_IO;
-	if (r == 0 && rename(tmp, path) != 0)
-		r = ASSAY_ERR_IO;
-	if (r != 0)
-		unlink(tmp);
+	if ((r = assay_path_join(path, sizeof(path), dir, name)) != 0)
+		return r;
+	return assay_file_write_atomic(path, data, len, 0644);
+}
+
+/*
+ * Reads dir/name (capped at max_len) into a malloc'd NUL-terminated
+ * string for line parsing; the caller frees *textp.
+ */
+static int
+read_text(const char *dir, const char *name, size_t max_len, char **textp)
+{
+	struct assay_buf *b = NULL;
+	char path[ASSAY_PATH_MAX];
+	int r;
+
+	*textp = NULL;
+	if ((r = assay_path_join(path, sizeof(path), dir, name)) != 0 ||
+	    (r = assay_file_read(path, max_len, &b)) != 0)
+		return r;
+	if ((*textp = assay_buf_steal(b, NULL)) == NULL)
+		r = ASSAY_ERR_ALLOC;
+	assay_buf_free(b);
 	return r;
+}
+
+/* The next line of *cursor (newline cut off), or NULL at the end. */
+static char *
+next_line(char **cursor)
+{
+	char *line = *cursor, *nl;
+
+	if (line == NULL || *line == '\0')
+		return NULL;
+	if ((nl = strchr(line, '\n')) != NULL) {
+		*nl = '\0';
+		*cursor = nl + 1;
+	} else
+		*cursor = line + strlen(line);
+	return line;
 }
 
 static int
@@ -250,7 +269,7 @@ rm_tree(const char *path)
 {
 	struct dirent *de;
 	struct stat st;
-	char sub[4200];
+	char sub[ASSAY_PATH_MAX];
 	DIR *dp;
 
 	if (lstat(path, &st) != 0)
@@ -262,8 +281,8 @@ rm_tree(const char *path)
 	while ((de = readdir(dp)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		rm_tree(sub);
+		if (assay_path_join(sub, sizeof(sub), path, de->d_name) == 0)
+			rm_tree(sub);
 	}
 	closedir(dp);
 	return rmdir(path) == 0 ? 0 : ASSAY_ERR_IO;
@@ -323,9 +342,9 @@ valid_id(const char *id)
 static int
 mkdir_parents(const char *path)
 {
-	char buf[4200], *p;
+	char buf[ASSAY_PATH_MAX], *p;
 
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+	if (assay_path_fmt(buf, sizeof(buf), "%s", path) != 0)
 		return -1;
 	for (p = buf + 1; *p != '\0'; p++) {
 		if (*p != '/')
@@ -355,9 +374,9 @@ write_info(struct assay_evidence *ev, const struct assay_run_info *info)
 		    (r = put_encoded(b, info->values[i])) == 0)
 			r = assay_buf_puts(b, "\n");
 	}
-	if (r == 0 && (r = write_atomic(ev->dir, "run.info", assay_buf_data(b),
-	    assay_buf_len(b))) == 0)
-		fsync_dir(ev->dir);
+	if (r == 0)
+		r = write_atomic(ev->dir, "run.info", assay_buf_data(b),
+		    assay_buf_len(b));
 	assay_buf_free(b);
 	return r;
 }
@@ -365,22 +384,17 @@ write_info(struct assay_evidence *ev, const struct assay_run_info *info)
 static int
 read_info(struct assay_evidence *ev)
 {
-	char path[4200], *line = NULL, *sp;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *fp;
-	int first = 1, r = 0;
+	char *text = NULL, *cursor, *line, *sp;
+	int first = 1, r;
 
-	snprintf(path, sizeof(path), "%s/run.info", ev->dir);
-	if ((fp = fopen(path, "r")) == NULL)
-		return ASSAY_ERR_NOT_FOUND;
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		if (n > MAX_LINE) {
+	if ((r = read_text(ev->dir, "run.info", MAX_INFO, &text)) != 0)
+		return r;
+	cursor = text;
+	while ((line = next_line(&cursor)) != NULL) {
+		if (strlen(line) > MAX_LINE) {
 			r = ASSAY_ERR_PARSE;
 			break;
 		}
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
 		if (first) {
 			first = 0;
 			if (strcmp(line, INFO_MAGIC) != 0) {
@@ -396,8 +410,7 @@ read_info(struct assay_evidence *ev)
 		ev->info_values[ev->ninfo] = decode(sp + 1);
 		ev->ninfo++;
 	}
-	free(line);
-	fclose(fp);
+	free(text);
 	if (first)
 		r = ASSAY_ERR_PARSE;
 	return r;
@@ -469,7 +482,7 @@ assay_evidence_open(const char *dir, int resume,
     size_t nsecrets, struct assay_evidence **out, struct assay_diag *d)
 {
 	struct assay_evidence *ev = NULL;
-	char path[4200];
+	char path[ASSAY_PATH_MAX];
 	const char *have;
 	struct stat st;
 	size_t i;
@@ -554,12 +567,14 @@ assay_evidence_open(const char *dir, int resume,
 			goto out;
 		}
 	}
-	snprintf(path, sizeof(path), "%s/evidence", dir);
+	if ((r = assay_path_join(path, sizeof(path), dir, "evidence")) != 0)
+		goto out;
 	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
 		r = ASSAY_ERR_IO;
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/journal", dir);
+	if ((r = assay_path_join(path, sizeof(path), dir, "journal")) != 0)
+		goto out;
 	if ((ev->journal_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
 	    O_CLOEXEC, 0644)) < 0) {
 		assay_diag_add(d, path, 0, "cannot open: %s", strerror(errno));
@@ -609,33 +624,27 @@ assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
     const char *name, const char *src_path)
 {
 	struct assay_buf *in = NULL, *out = NULL;
-	char dir[4200], chunk[8192];
-	size_t n;
-	FILE *fp;
-	int r = ASSAY_ERR_ALLOC;
+	char dir[ASSAY_PATH_MAX];
+	int r;
 
 	if (!valid_id(subdir) || !valid_id(name))
 		return ASSAY_ERR_INVALID_ARG;
-	if ((fp = fopen(src_path, "rb")) == NULL)
-		return ASSAY_ERR_IO;
-	if ((in = assay_buf_new(ASSAY_EVIDENCE_MAX_ARTEFACT)) == NULL)
-		goto out;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if ((r = assay_buf_put(in, chunk, n)) != 0)
-			goto out;
+	if ((r = assay_file_read(src_path, ASSAY_EVIDENCE_MAX_ARTEFACT,
+	    &in)) != 0)
+		return r;
 	r = ASSAY_ERR_ALLOC;
 	if ((out = assay_buf_new(assay_buf_len(in) * 8 + 64)) == NULL)
 		goto out;
 	if ((r = mask_into(ev, out, assay_buf_data(in), assay_buf_len(in))) != 0)
 		goto out;
-	snprintf(dir, sizeof(dir), "%s/%s", ev->dir, subdir);
+	if ((r = assay_path_join(dir, sizeof(dir), ev->dir, subdir)) != 0)
+		goto out;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		r = ASSAY_ERR_IO;
 		goto out;
 	}
 	r = write_atomic(dir, name, assay_buf_data(out), assay_buf_len(out));
  out:
-	fclose(fp);
 	assay_buf_free(in);
 	assay_buf_free(out);
 	return r;
@@ -646,20 +655,17 @@ assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
 static int
 journal_has_done(struct assay_evidence *ev, const char *id)
 {
-	char path[4200], *line = NULL, needle[128];
-	size_t cap = 0;
-	FILE *fp;
+	char *text = NULL, *cursor, *line, needle[128];
 	int found = 0;
 
-	snprintf(path, sizeof(path), "%s/journal", ev->dir);
 	snprintf(needle, sizeof(needle), " done %s ", id);
-	if ((fp = fopen(path, "r")) == NULL)
+	if (read_text(ev->dir, "journal", MAX_JOURNAL, &text) != 0)
 		return 0;
-	while (getline(&line, &cap, fp) > 0)
+	cursor = text;
+	while ((line = next_line(&cursor)) != NULL)
 		if (strstr(line, needle) != NULL)
 			found = 1;
-	free(line);
-	fclose(fp);
+	free(text);
 	return found;
 }
 
@@ -667,21 +673,17 @@ int
 assay_evidence_done(struct assay_evidence *ev, const char *id,
     struct assay_result *res)
 {
-	char path[4200], *line = NULL, *p, *q;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *fp;
+	char tdir[ASSAY_PATH_MAX], *text = NULL, *cursor, *line, *p, *q;
 	int ok = 0, first = 1;
 
 	memset(res, 0, sizeof(*res));
 	if (!valid_id(id) || !journal_has_done(ev, id))
 		return 0;
-	snprintf(path, sizeof(path), "%s/evidence/%s/result.txt", ev->dir, id);
-	if ((fp = fopen(path, "r")) == NULL)
+	if (assay_path_fmt(tdir, sizeof(tdir), "%s/evidence/%s", ev->dir,
+	    id) != 0 || read_text(tdir, "result.txt", MAX_RESULT, &text) != 0)
 		return 0;
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
+	cursor = text;
+	while ((line = next_line(&cursor)) != NULL) {
 		if (first) {
 			first = 0;
 			if (strcmp(line, RESULT_MAGIC) != 0)
@@ -718,8 +720,7 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 			free(reason);
 		}
 	}
-	free(line);
-	fclose(fp);
+	free(text);
 	if (!ok) {
 		assay_result_clear(res);
 		return 0;
@@ -734,7 +735,7 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
     struct assay_evidence_tc **out)
 {
 	struct assay_evidence_tc *tc;
-	char path[4200];
+	char path[ASSAY_PATH_MAX];
 	int r = ASSAY_ERR_ALLOC;
 
 	*out = NULL;
@@ -744,7 +745,7 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 		return ASSAY_ERR_ALLOC;
 	pthread_mutex_init(&tc->mu, NULL);
 	tc->ev = ev;
-	clock_gettime(CLOCK_MONOTONIC, &tc->t0);
+	tc->t0_ms = assay_clock_ms();
 	if ((tc->id = strdup(id)) == NULL ||
 	    asprintf(&tc->tdir, "%s/evidence/%s", ev->dir, id) < 0) {
 		tc->tdir = NULL;
@@ -756,7 +757,9 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 		r = ASSAY_ERR_IO;
 		goto fail;
 	}
-	snprintf(path, sizeof(path), "%s/transcript.txt", tc->tdir);
+	if ((r = assay_path_join(path, sizeof(path), tc->tdir,
+	    "transcript.txt")) != 0)
+		goto fail;
 	if ((tc->transcript = fopen(path, "w")) == NULL) {
 		r = ASSAY_ERR_IO;
 		goto fail;
@@ -777,7 +780,7 @@ assay_evidence_tc_reopen(struct assay_evidence *ev, const char *id,
     struct assay_evidence_tc **out)
 {
 	struct assay_evidence_tc *tc;
-	char path[4200];
+	char path[ASSAY_PATH_MAX];
 
 	*out = NULL;
 	if (!valid_id(id))
@@ -786,7 +789,7 @@ assay_evidence_tc_reopen(struct assay_evidence *ev, const char *id,
 		return ASSAY_ERR_ALLOC;
 	pthread_mutex_init(&tc->mu, NULL);
 	tc->ev = ev;
-	clock_gettime(CLOCK_MONOTONIC, &tc->t0);
+	tc->t0_ms = assay_clock_ms();
 	if ((tc->id = strdup(id)) == NULL ||
 	    asprintf(&tc->tdir, "%s/evidence/%s", ev->dir, id) < 0) {
 		free(tc->id);
@@ -795,21 +798,12 @@ assay_evidence_tc_reopen(struct assay_evidence *ev, const char *id,
 		return ASSAY_ERR_ALLOC;
 	}
 	mkdir(tc->tdir, 0755);
-	snprintf(path, sizeof(path), "%s/transcript.txt", tc->tdir);
-	if ((tc->transcript = fopen(path, "a")) != NULL)
+	if (assay_path_join(path, sizeof(path), tc->tdir,
+	    "transcript.txt") == 0 &&
+	    (tc->transcript = fopen(path, "a")) != NULL)
 		tc->transcript_len = 1;	/* keep what is there */
 	*out = tc;
 	return 0;
-}
-
-static long
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 /* Writes masked data escaped for reading: printable text as is, \xNN else. */
@@ -868,7 +862,7 @@ assay_evidence_tc_record(struct assay_evidence_tc *tc, const char *channel,
 		char *ch = assay_evidence_mask(tc->ev, channel);
 
 		fprintf(tc->transcript, "[+%ldms] %s %s %zu byte%s\n",
-		    elapsed_ms(&tc->t0), ch ? ch : "?", dir, len,
+		    (long)(assay_clock_ms() - tc->t0_ms), ch ? ch : "?", dir, len,
 		    len == 1 ? "" : "s");
 		free(ch);
 		write_escaped(tc->transcript, assay_buf_data(b), assay_buf_len(b));
@@ -884,7 +878,7 @@ assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
     const void *data, size_t len)
 {
 	struct assay_buf *b;
-	char rel[4200];
+	char rel[ASSAY_PATH_MAX];
 	char **v;
 	int r;
 
@@ -901,7 +895,9 @@ assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
 	assay_buf_free(b);
 	if (r != 0)
 		return r;
-	snprintf(rel, sizeof(rel), "evidence/%s/%s", tc->id, name);
+	if ((r = assay_path_fmt(rel, sizeof(rel), "evidence/%s/%s", tc->id,
+	    name)) != 0)
+		return r;
 	pthread_mutex_lock(&tc->mu);
 	if ((v = realloc(tc->files, (tc->nfiles + 1) * sizeof(*v))) != NULL) {
 		tc->files = v;
@@ -932,7 +928,7 @@ int
 assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 {
 	struct assay_buf *b = NULL;
-	char rel[4200], *m;
+	char rel[ASSAY_PATH_MAX], *m;
 	size_t i;
 	int r = ASSAY_ERR_ALLOC;
 
@@ -956,8 +952,8 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 		free(res->units[i].reason);
 		res->units[i].reason = m;
 	}
-	snprintf(rel, sizeof(rel), "evidence/%s/transcript.txt", tc->id);
-	if ((r = add_evidence(res, rel)) != 0)
+	if ((r = assay_path_fmt(rel, sizeof(rel), "evidence/%s/transcript.txt",
+	    tc->id)) != 0 || (r = add_evidence(res, rel)) != 0)
 		goto out;
 	for (i = 0; i < tc->nfiles; i++)
 		if ((r = add_evidence(res, tc->files[i])) != 0)

@@ -32,25 +32,6 @@ struct assay_diag;
 #define ASSAY_EVIDENCE_MAX_TRANSCRIPT	(8u * 1024 * 1024)	/* per test case */
 #define ASSAY_EVIDENCE_MAX_ARTEFACT	(16u * 1024 * 1024)
 
-/* One test unit's outcome (a, b, c ...). */
-struct assay_unit_result {
-	char			 unit[8];
-	enum assay_verdict	 verdict;
-	char			*reason;
-};
-
-/* A test case's outcome: plain data, owned by whoever filled it. */
-struct assay_result {
-	enum assay_verdict		 verdict;
-	char				*reason;
-	long				 duration_ms;
-	char				 started[32];	/* ISO 8601 UTC */
-	struct assay_unit_result	*units;
-	size_t				 nunits;
-	char				**evidence;	/* paths relative to DIR */
-	size_t				 nevidence;
-};
-
 /* Frees the contents of r (not r itself) and zeroes it. */
 void	assay_result_clear(struct assay_result *r);
 /* Adds a unit result (reason copied). */

@@ -92,4 +92,23 @@ int			 assay_overall_exit_code(enum assay_overall o);
 
 #define ASSAY_DECISION_RULE_ID	"assay-decision-rule-1"
 
+/* One test unit's outcome (a, b, c ...). */
+struct assay_unit_result {
+	char			 unit[8];
+	enum assay_verdict	 verdict;
+	char			*reason;
+};
+
+/* A test case's outcome: plain data, owned by whoever filled it. */
+struct assay_result {
+	enum assay_verdict		 verdict;
+	char				*reason;
+	long				 duration_ms;
+	char				 started[32];	/* ISO 8601 UTC */
+	struct assay_unit_result	*units;
+	size_t				 nunits;
+	char				**evidence;	/* paths relative to DIR */
+	size_t				 nevidence;
+};
+
 #endif /* ASSAY_VERDICT_H */

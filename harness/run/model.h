@@ -1,0 +1,112 @@
+/*
+ * model.h - the run model: what a run decided, filled by the engine and
+ * read by every report writer (report/report.h).  Plain data; the engine
+ * owns it and lends it to its caller's finish function.
+ */
+#ifndef ASSAY_RUN_MODEL_H
+#define ASSAY_RUN_MODEL_H
+
+#include <stddef.h>
+
+#include "base/hash.h"
+#include "forms/forms.h"
+#include "run/verdict.h"
+
+/*
+ * How the writers hide IXIT secrets: apply(arg, s) returns a malloc'd copy
+ * of s with every secret replaced, or NULL when out of memory.  A zero
+ * mask (apply NULL) copies unchanged.  The engine points it at the run's
+ * evidence store; the writers never see the store itself.
+ */
+struct assay_mask {
+	char		*(*apply)(const void *arg, const char *s);
+	const void	*arg;
+};
+
+struct assay_spec;
+struct assay_catalogue;
+
+/* Per provision, as decided by the engine. */
+struct assay_prov_outcome {
+	/*
+	 * Applies to the device: not N/A, no false condition, not a
+	 * recommendation declared not fulfilled.  A mandatory provision
+	 * declared N is applicable (and FAIL).
+	 */
+	int			 applicable;
+	int			 ics_decided;	/* verdict from the ICS, nothing runs */
+	int			 in_scope;	/* selected for this run */
+	int			 has_fail;	/* FAIL verdict, test case or unit */
+	size_t			 nselected;	/* its test cases selected to run */
+	enum assay_support	 support;
+	int			 support_known;
+	const char		*detail;	/* borrowed from the forms */
+	enum assay_verdict	 verdict;
+	char			*reason;
+	size_t			 ntc;		/* catalogue test cases for it */
+};
+
+/*
+ * Who made the report, for whom (ISO/IEC 17025 7.8.2.1): from `assay run`
+ * options or a --lab-config file.  Any field may be NULL ("not stated").
+ */
+struct assay_report_meta {
+	const char	*lab_name;
+	const char	*lab_address;
+	const char	*location;	/* where testing took place */
+	const char	*customer;
+	const char	*customer_contact;
+	const char	*assessor;	/* who made the judgements */
+	const char	*authorised_by;	/* who authorises the report */
+};
+
+struct assay_run;
+
+/* A file the assessor attached (a photo of a label, notes, a capture). */
+struct assay_observation {
+	char	*test_case;	/* the test case it documents, or NULL (general) */
+	char	*file;		/* path inside the run directory */
+	char	 sha256[ASSAY_SHA256_HEX_LEN + 1];
+	char	*recorded_by;	/* the assessor, or NULL */
+	char	 recorded_at[32];
+};
+
+/* A departure from the method, from the run (ISO/IEC 17025 7.8.2.1 n). */
+struct assay_deviation {
+	const char	*kind;	/* "excluded", "not-assessed", "manual-step", "incomplete" */
+	const char	*ref;	/* test case or provision id, or NULL */
+	const char	*text;	/* borrowed from the run */
+};
+
+/* Calls fn for each deviation of the run, in report order. */
+void	assay_report_deviations(const struct assay_run *r,
+	    void (*fn)(void *, const struct assay_deviation *), void *arg);
+
+struct assay_run {
+	struct assay_report_meta	 meta;
+	struct assay_observation	*observations;
+	size_t				 nobservations;
+	/* Masks IXIT secrets in every string the writers output. */
+	struct assay_mask		 mask;
+	const struct assay_forms	*forms;
+	const struct assay_spec		*spec;
+	const struct assay_catalogue	*catalogue;
+	char				 report_id[64];
+	char				 started[32];
+	char				 finished[32];
+	int				 complete;	/* every selected tc done */
+	/* The selection (--only), space-separated; "" for the full scope. */
+	char				 scope[1024];
+	int				 jobs;
+	struct assay_result		*results;	/* per catalogue tc */
+	int				*selected;	/* per catalogue tc: ran or would */
+	struct assay_prov_outcome	*prov;		/* per spec provision */
+	enum assay_verdict		 verdict;	/* worst test case in scope */
+	size_t				 tc_counts[ASSAY_VERDICT_COUNT];
+	/* Provisions in scope by verdict; out of scope in tally.out_of_scope. */
+	size_t				 prov_counts[ASSAY_VERDICT_COUNT];
+	struct assay_tally		 tally;
+	enum assay_overall		 result;	/* the decision rule's */
+};
+
+#endif /* ASSAY_RUN_MODEL_H */
