@@ -17,6 +17,8 @@
 #include "run/sandbox.h"
 
 struct assay_diag;
+struct assay_result;
+struct lua_State;
 
 struct assay_engine_opts {
 	const char		*ics_path;
@@ -48,6 +50,15 @@ struct assay_engine_opts {
  * problems are in d), else 0/1/3 from the verdicts.
  */
 int	assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d);
+/*
+ * Reads what a test case's run() returned (verdict and reason, the top
+ * two slots of L) and the units it recorded in res, and settles res's
+ * verdict and reason: a script may only say PASS, FAIL or INCONCLUSIVE,
+ * with a reason for the last two, anything else is ERROR; a unit worse
+ * than the returned verdict wins.  Leaves the stack as it was.  Shared
+ * by the engine and the fixture runner (run/fixture.h).
+ */
+void	assay_engine_settle(struct lua_State *L, struct assay_result *res);
 /* Set from a signal handler: stop starting new test cases. */
 void	assay_engine_interrupt(void);
 
