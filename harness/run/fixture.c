@@ -869,7 +869,7 @@ describe_value(lua_State *L, int v, char *buf, size_t len, int depth)
 		    "true" : "false");
 		break;
 	case LUA_TTABLE:
-		if (depth > 0) {
+		if (depth > 1) {
 			snprintf(buf + n, len - n, "{...}");
 			break;
 		}
@@ -1224,6 +1224,8 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	    assay_sandbox_error(sb)) < 0)
 		res->reason = NULL;
 	lua_settop(L, 0);
+	if (fx->bad != NULL)
+		goto out;
 	lua_pushcfunction(L, find_unused);
 	lua_pushlightuserdata(L, fx);
 	lua_pushlightuserdata(L, d);
