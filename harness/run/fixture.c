@@ -993,7 +993,8 @@ args_match(lua_State *L, struct fixture *fx, int nargs, int idx)
  * An assay.net function of the fixture: the first reply for this name
  * not used yet (or marked keep) whose args match the call.  A table
  * returns its values 1..n (n: its field n, else the largest of 1..16
- * present); a function is called with the call's arguments.
+ * present); a function is called with the call's arguments for every
+ * call that reaches it (it keeps its own state, as a device would).
  */
 static int
 stub(lua_State *L)
@@ -1021,12 +1022,8 @@ stub(lua_State *L)
 
 		ty = lua_rawgeti(L, list, i);
 		entry = lua_gettop(L);
-		if (ty == LUA_TFUNCTION) {
-			if (lua_rawgeti(L, used, i) == LUA_TNIL)
-				break;
-			lua_settop(L, used);
-			continue;
-		}
+		if (ty == LUA_TFUNCTION)
+			break;		/* a script of replies: never used up */
 		lua_getfield(L, entry, "keep");
 		keep = lua_toboolean(L, -1);
 		lua_pop(L, 1);
