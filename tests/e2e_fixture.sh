@@ -39,6 +39,7 @@ expect not-table.bad 2 "must return a table"
 expect endless.bad 2 "instruction budget"
 expect unexpected-call.fail 1 'unexpected call assay.net.tcp_sweep("127.0.0.1", {ports={8443, 8883}})'
 expect unused-reply.fail 1 "replies.banner[1] was never asked for"
+expect partly-used.fail 1 "replies.tls_handshake[2] was never asked for"
 expect wrong-verdict.fail 1 "expected FAIL, got INCONCLUSIVE"
 expect wrong-verdict.fail 1 'the reason lacks "no such text"'
 expect wrong-verdict.fail 1 "unit a: expected FAIL, got INCONCLUSIVE"

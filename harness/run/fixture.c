@@ -71,7 +71,7 @@ struct fixture {
 	/* Set while the test case runs. */
 	char			*unexpected;	/* first unexpected probe call */
 	char			*bad;		/* a malformed reply, seen late */
-	size_t			 ncalls;
+	int			 unused;	/* replies never asked for */
 };
 
 static void
@@ -1004,7 +1004,6 @@ stub(lua_State *L)
 	char args[DESCRIBE_MAX], msg[DESCRIBE_MAX + 200];
 	int nargs = lua_gettop(L), list, used, entry, i, len, n, k, ty;
 
-	fx->ncalls++;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &replies_key);
 	lua_getfield(L, -1, name);
 	list = lua_gettop(L);
@@ -1141,12 +1140,14 @@ find_unused(lua_State *L)
 		lua_pushvalue(L, -2);
 		lua_rawget(L, 4);
 		for (i = 1; i <= len; i++) {
-			if (lua_istable(L, -1) && lua_rawgeti(L, -1, i) != LUA_TNIL) {
+			int was_used = 0;
+
+			if (lua_istable(L, -1)) {
+				was_used = lua_rawgeti(L, -1, i) != LUA_TNIL;
 				lua_pop(L, 1);
-				continue;
 			}
-			if (lua_istable(L, -1))
-				lua_pop(L, 1);
+			if (was_used)
+				continue;
 			assay_diag_add(d, fx->path, 0, "replies.%s[%d] was never "
 			    "asked for: the test case made fewer calls than the "
 			    "fixture scripts", lua_tostring(L, -3), i);
@@ -1226,8 +1227,8 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	lua_pushcfunction(L, find_unused);
 	lua_pushlightuserdata(L, fx);
 	lua_pushlightuserdata(L, d);
-	if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_tointeger(L, -1) > 0)
-		fx->ncalls = (size_t)-1;	/* marks "replies left over" */
+	if (lua_pcall(L, 2, 1, 0) != LUA_OK || lua_tointeger(L, -1) > 0)
+		fx->unused = 1;
 	lua_settop(L, 0);
  out:
 	assay_sandbox_free(sb);
@@ -1247,7 +1248,7 @@ compare(struct fixture *fx, const struct assay_result *res,
 		assay_diag_add(d, fx->path, 0, "%s", fx->unexpected);
 		ok = 0;
 	}
-	if (fx->ncalls == (size_t)-1)
+	if (fx->unused)
 		ok = 0;
 	if (strcmp(got, fx->verdict) != 0) {
 		assay_diag_add(d, fx->path, 0, "expected %s, got %s: %.400s",
