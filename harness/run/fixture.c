@@ -566,7 +566,8 @@ patch_fact(struct docs *x, char *rest, const char *where, struct assay_diag *d)
 	    facts = facts->next)
 		;
 	if (facts == NULL) {
-		facts = new_child_el(e, "facts");
+		if ((facts = new_child_el(e, "facts")) == NULL)
+			return ASSAY_ERR_ALLOC;
 		if (e->children != NULL)
 			xmlAddPrevSibling(e->children, facts);
 		else
@@ -620,7 +621,8 @@ patch_field(struct docs *x, char *rest, const char *where, struct assay_diag *d)
 		return 0;
 	}
 	if (hit == NULL) {
-		hit = new_child_el(e, "field");
+		if ((hit = new_child_el(e, "field")) == NULL)
+			return ASSAY_ERR_ALLOC;
 		xmlSetProp(hit, (const xmlChar *)"name", (const xmlChar *)name);
 		if (after != NULL)
 			xmlAddNextSibling(after, hit);
@@ -728,7 +730,10 @@ patch_one(struct docs *x, const char *line, const char *where,
 			    strcmp(name, "password") == 0)) {
 				if ((m = find_el(n->children, name, NULL,
 				    NULL)) == NULL) {
-					m = new_child_el(n, name);
+					if ((m = new_child_el(n, name)) == NULL) {
+						r = ASSAY_ERR_ALLOC;
+						goto out;
+					}
 					xmlAddChild(n, m);
 				}
 				set_text(m, value);
@@ -771,7 +776,10 @@ patch_one(struct docs *x, const char *line, const char *where,
 		xmlSetProp(n, (const xmlChar *)"support", (const xmlChar *)sup);
 		if ((m = find_el(n->children, "detail", NULL, NULL)) == NULL &&
 		    *detail != '\0') {
-			m = new_child_el(n, "detail");
+			if ((m = new_child_el(n, "detail")) == NULL) {
+				r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
 			xmlAddChild(n, m);
 		}
 		if (m != NULL && *detail == '\0')
