@@ -341,10 +341,12 @@ cmd_fixture(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "catalogue",	required_argument,	NULL, 'C' },
 		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "record",	required_argument,	NULL, 'R' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct assay_fixture_opts fo;
+	const char *record = NULL;
 	struct assay_diag *d;
 	size_t npass = 0, nfail = 0, nbad = 0;
 	int c, r, passed, quiet = 0;
@@ -358,8 +360,12 @@ cmd_fixture(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'R':
+			record = optarg;
+			break;
 		case 'h':
 			printf("usage: assay fixture [--catalogue DIR] [-q] FILE...\n"
+			    "       assay fixture [--catalogue DIR] --record OUT TEMPLATE\n"
 			    "\n"
 			    "Runs each fixture FILE (docs/fixtures.md): one test case against\n"
 			    "fixture forms (a base directory plus patches) and scripted replies\n"
@@ -368,6 +374,10 @@ cmd_fixture(int argc, char **argv)
 			    "\n"
 			    "  --catalogue DIR  test cases from DIR (default: <datadir>/testcases)\n"
 			    "  -q, --quiet      print only fixtures that do not pass\n"
+			    "  --record OUT     run TEMPLATE (testcase, forms, patch; no replies)\n"
+			    "                   against the real device its forms describe and\n"
+			    "                   write OUT: a fixture with the replies the probes got\n"
+			    "                   and the verdict the test case gave, to check and trim\n"
 			    "\n"
 			    "Exit codes: 0 every fixture passed; 1 a fixture failed;\n"
 			    "2 a fixture is malformed (or a usage error).\n");
@@ -378,6 +388,22 @@ cmd_fixture(int argc, char **argv)
 	}
 	if (optind == argc)
 		return usage_error("fixture", "expected one or more fixture files");
+	if (record != NULL) {
+		if (optind + 1 != argc)
+			return usage_error("fixture", "--record takes one template");
+		if ((d = assay_diag_new()) == NULL)
+			return ASSAY_EXIT_USAGE;
+		r = assay_fixture_record(argv[optind], record, &fo, d);
+		assay_diag_print(d, stderr);
+		assay_diag_free(d);
+		if (r != 0) {
+			fprintf(stderr, "assay fixture: %s: %s\n", argv[optind],
+			    assay_strerror(r));
+			return ASSAY_EXIT_USAGE;
+		}
+		printf("recorded %s\n", record);
+		return 0;
+	}
 	for (; optind < argc; optind++) {
 		if ((d = assay_diag_new()) == NULL)
 			return ASSAY_EXIT_USAGE;

@@ -18,6 +18,7 @@
  * parsed here and have a fuzz target (fuzz/fuzz_fixture_patch.c).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "forms/forms.h"
+#include "probe/probe.h"
 #include "run/api.h"
 #include "run/catalogue.h"
 #include "run/engine.h"
@@ -45,6 +47,7 @@
 #define FIXTURE_MAX_BYTES	(256 * 1024)
 #define FIXTURE_MAX_LIST	256
 #define FIXTURE_TIMEOUT_MS	20000
+#define FIXTURE_RECORD_TIMEOUT_MS	300000
 #define DESCRIBE_MAX		300
 
 static const char *const form_names[3] = { "ics", "ixit", "setup" };
@@ -72,6 +75,10 @@ struct fixture {
 	char			*unexpected;	/* first unexpected probe call */
 	char			*bad;		/* a malformed reply, seen late */
 	int			 unused;	/* replies never asked for */
+	int			 recording;	/* a template: expect optional */
+	int			 has_replies;
+	/* Record mode: real probes, their replies written as a fixture. */
+	const struct assay_forms *secrets;	/* masked in what is written */
 };
 
 static void
@@ -225,7 +232,7 @@ is_verdict(const char *s, int error_ok)
 
 /* Checks replies = { name = { entry, ... }, ... } for shape only. */
 static void
-meta_replies(lua_State *L, int t)
+meta_replies(lua_State *L, struct fixture *fx, int t)
 {
 	lua_Integer i, len;
 	int ty = raw_field(L, t, "replies");
@@ -234,6 +241,7 @@ meta_replies(lua_State *L, int t)
 		lua_pop(L, 1);
 		return;
 	}
+	fx->has_replies = 1;
 	if (ty != LUA_TTABLE)
 		luaL_error(L, "replies: a table expected, got %s",
 		    lua_typename(L, ty));
@@ -325,9 +333,13 @@ meta_read(lua_State *L)
 		return luaL_error(L, "judgement: a table expected");
 	lua_pop(L, 1);
 
-	meta_replies(L, t);
+	meta_replies(L, fx, t);
 
-	if (raw_field(L, t, "expect") != LUA_TTABLE)
+	if ((ty = raw_field(L, t, "expect")) == LUA_TNIL && fx->recording) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (ty != LUA_TTABLE)
 		return luaL_error(L, "expect: missing (a table with verdict, "
 		    "reason, units)");
 	meta_known_keys(L, 3, "expect", exp);
@@ -1167,23 +1179,398 @@ find_unused(lua_State *L)
 	return 1;
 }
 
+/* --- recording -------------------------------------------------------- */
+
+static const char rec_key = 'c';	/* registry: name -> { entry, ... } */
+
+/* The arguments a recorded reply is routed by (never credentials). */
+static const char *const route_keys[] = { "port", "ports", "url", "list",
+    "subscribe", "service", NULL };
+
+/*
+ * assay.net wrapper in record mode: calls the real probe (upvalue 3) and
+ * appends { values..., n = count, args = route } to the registry's list
+ * for the name.  What the probe raises passes through unrecorded.
+ */
+static int
+recorder(lua_State *L)
+{
+	const char *name = lua_tostring(L, lua_upvalueindex(2));
+	int nargs = lua_gettop(L), nret, k;
+	size_t len;
+
+	lua_pushvalue(L, lua_upvalueindex(3));
+	for (k = 1; k <= nargs; k++)
+		lua_pushvalue(L, k);
+	lua_call(L, nargs, LUA_MULTRET);
+	nret = lua_gettop(L) - nargs;
+	lua_createtable(L, nret, 2);
+	for (k = 0; k < nret; k++) {
+		lua_pushvalue(L, nargs + 1 + k);
+		lua_rawseti(L, -2, k + 1);
+	}
+	lua_pushinteger(L, nret);
+	lua_setfield(L, -2, "n");
+	lua_newtable(L);
+	for (k = 0; route_keys[k] != NULL; k++) {
+		lua_pushstring(L, route_keys[k]);
+		arg_view(L, nargs, lua_gettop(L));
+		if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ||
+		    lua_type(L, -1) == LUA_TBOOLEAN)
+			lua_rawset(L, -3);
+		else
+			lua_pop(L, 2);
+	}
+	lua_pushnil(L);
+	if (lua_next(L, -2) != 0) {
+		lua_pop(L, 2);
+		lua_setfield(L, -2, "args");
+	} else
+		lua_pop(L, 1);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &rec_key);
+	if (lua_getfield(L, -1, name) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -3, name);
+	}
+	len = lua_rawlen(L, -1);
+	lua_pushvalue(L, -3);
+	lua_rawseti(L, -2, (lua_Integer)len + 1);
+	lua_pop(L, 3);
+	return nret;
+}
+
+/* api.c's net hook in record mode: every assay.net function is wrapped. */
+static void
+install_recorders(struct lua_State *L, void *arg)
+{
+	int net = lua_gettop(L);
+
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &rec_key);
+	lua_pushnil(L);
+	while (lua_next(L, net) != 0) {
+		if (lua_type(L, -2) != LUA_TSTRING || !lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		/* stack: name, fn */
+		lua_pushlightuserdata(L, arg);
+		lua_pushvalue(L, -3);
+		lua_pushvalue(L, -3);
+		lua_pushcclosure(L, recorder, 3);	/* name, fn, wrapper */
+		lua_pushvalue(L, -3);
+		lua_insert(L, -2);			/* name, fn, name, wrapper */
+		lua_rawset(L, net);			/* name, fn */
+		lua_pop(L, 1);
+	}
+	lua_settop(L, net);
+}
+
+/*
+ * A string as a Lua literal (quote set) or as comment text, the forms'
+ * secrets replaced by "<secret>" (f may be NULL: nothing to mask).
+ */
+static void
+write_text(FILE *fp, const struct assay_forms *f, const char *p, size_t len,
+    int quote)
+{
+	size_t i, k, sl, n = f != NULL ? assay_forms_nsecrets(f) : 0;
+	const char *sec;
+
+	if (quote)
+		fputc('"', fp);
+	for (i = 0; i < len; i++) {
+		for (k = 0, sl = 0; k < n; k++) {
+			sec = assay_forms_secret(f, k);
+			sl = sec != NULL ? strlen(sec) : 0;
+			if (sl > 0 && sl <= len - i && memcmp(p + i, sec, sl) == 0)
+				break;
+		}
+		if (k < n) {
+			fputs("<secret>", fp);
+			i += sl - 1;
+		} else if (!quote)
+			fputc((unsigned char)p[i] < 0x20 ? ' ' : p[i], fp);
+		else if (p[i] == '"' || p[i] == '\\')
+			fprintf(fp, "\\%c", p[i]);
+		else if (p[i] == '\n')
+			fputs("\\n", fp);
+		else if ((unsigned char)p[i] >= 0x20 && (unsigned char)p[i] < 0x7f)
+			fputc(p[i], fp);
+		else
+			fprintf(fp, "\\%03u", (unsigned)(unsigned char)p[i]);
+	}
+	if (quote)
+		fputc('"', fp);
+}
+
+static void
+write_string(FILE *fp, const struct assay_forms *f, const char *p, size_t len)
+{
+	write_text(fp, f, p, len, 1);
+}
+
+static int
+is_name(const char *s)
+{
+	static const char *const reserved[] = { "and", "break", "do", "else",
+	    "elseif", "end", "false", "for", "function", "goto", "if", "in",
+	    "local", "nil", "not", "or", "repeat", "return", "then", "true",
+	    "until", "while", NULL };
+	const char *p;
+	size_t i;
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return 0;
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	for (i = 0; reserved[i] != NULL; i++)
+		if (strcmp(s, reserved[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/* The value at idx as a Lua expression (tables nested at most 16 deep). */
+static void
+write_value(FILE *fp, lua_State *L, int idx, const struct assay_forms *f,
+    int depth)
+{
+	const char *s;
+	size_t len, i, n;
+	double x;
+	int first = 1;
+
+	switch (lua_type(L, idx)) {
+	case LUA_TBOOLEAN:
+		fputs(lua_toboolean(L, idx) ? "true" : "false", fp);
+		return;
+	case LUA_TNUMBER:
+		x = lua_tonumber(L, idx);
+		if (lua_isinteger(L, idx))
+			fprintf(fp, "%lld", (long long)lua_tointeger(L, idx));
+		else if (isnan(x))
+			fputs("0/0", fp);
+		else if (x > 1e308 || x < -1e308)
+			fputs(x > 0 ? "1/0" : "-1/0", fp);
+		else
+			fprintf(fp, "%.17g", x);
+		return;
+	case LUA_TSTRING:
+		s = lua_tolstring(L, idx, &len);
+		write_string(fp, f, s, len);
+		return;
+	case LUA_TTABLE:
+		if (depth >= 16) {
+			fputs("nil --[[nested too deep]]", fp);
+			return;
+		}
+		idx = lua_absindex(L, idx);
+		luaL_checkstack(L, 4, "recording");
+		fputc('{', fp);
+		n = lua_rawlen(L, idx);
+		for (i = 1; i <= n; i++) {
+			fputs(first ? " " : ", ", fp);
+			first = 0;
+			lua_rawgeti(L, idx, (lua_Integer)i);
+			write_value(fp, L, lua_gettop(L), f, depth + 1);
+			lua_pop(L, 1);
+		}
+		lua_pushnil(L);
+		while (lua_next(L, idx) != 0) {
+			if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 &&
+			    (size_t)lua_tointeger(L, -2) <= n) {
+				lua_pop(L, 1);
+				continue;
+			}
+			fputs(first ? " " : ", ", fp);
+			first = 0;
+			if (lua_type(L, -2) == LUA_TSTRING &&
+			    is_name(lua_tostring(L, -2)))
+				fputs(lua_tostring(L, -2), fp);
+			else {
+				fputc('[', fp);
+				write_value(fp, L, lua_gettop(L) - 1, f, depth + 1);
+				fputc(']', fp);
+			}
+			fputs(" = ", fp);
+			/* A reply's routing args are not masked: they come from
+			 * the forms (ports, URLs, list names), never a password,
+			 * and a masked one would no longer match on replay. */
+			write_value(fp, L, lua_gettop(L), depth == 0 &&
+			    lua_type(L, -2) == LUA_TSTRING &&
+			    strcmp(lua_tostring(L, -2), "args") == 0 ? NULL : f,
+			    depth + 1);
+			lua_pop(L, 1);
+		}
+		fputs(first ? "}" : " }", fp);
+		return;
+	case LUA_TNIL:
+		fputs("nil", fp);
+		return;
+	default:
+		fprintf(fp, "nil --[[%s]]", luaL_typename(L, idx));
+		return;
+	}
+}
+
+/* lua_pcall'd: writes the recorded replies as the `replies` table. */
+static int
+write_replies(lua_State *L)
+{
+	FILE *fp = lua_touserdata(L, 1);
+	struct fixture *fx = lua_touserdata(L, 2);
+	size_t i, n;
+
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &rec_key);
+	fputs("  replies = {\n", fp);
+	lua_pushnil(L);
+	while (lua_next(L, 3) != 0) {
+		fprintf(fp, "    %s = {\n", lua_tostring(L, -2));
+		n = lua_rawlen(L, -1);
+		for (i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, (lua_Integer)i);
+			fputs("      ", fp);
+			write_value(fp, L, lua_gettop(L), fx->secrets, 0);
+			fputs(",\n", fp);
+			lua_pop(L, 1);
+		}
+		fputs("    },\n", fp);
+		lua_pop(L, 1);
+	}
+	fputs("  },\n", fp);
+	return 0;
+}
+
+/* One line of text as a Lua string literal. */
+static void
+write_line(FILE *fp, const char *s)
+{
+	write_string(fp, NULL, s, strlen(s));
+}
+
+/*
+ * Writes what the recorded run gave as a fixture: the template's fields,
+ * the replies, and expect = what the test case said.  Written to a
+ * temporary name, synced and renamed into place.
+ */
+static int
+write_recorded(struct fixture *fx, lua_State *L, const struct assay_result *res,
+    const char *out, struct assay_diag *d)
+{
+	char tmp[4200];
+	const char *reason = res->reason ? res->reason : "";
+	FILE *fp;
+	size_t i;
+	int r = ASSAY_ERR_IO;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", out) >= sizeof(tmp))
+		return ASSAY_ERR_TOO_BIG;
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		assay_diag_add(d, out, 0, "cannot write: %s", strerror(errno));
+		return ASSAY_ERR_IO;
+	}
+	fprintf(fp, "-- %s: recorded from the device by `assay fixture --record` "
+	    "(say here what it shows)\n-- It gave %s: ", fx->testcase,
+	    assay_verdict_name(res->verdict));
+	write_text(fp, fx->secrets, reason, strlen(reason) < 300 ?
+	    strlen(reason) : 300, 0);
+	fputs("\nreturn {\n", fp);
+	fputs("  testcase = ", fp);
+	write_line(fp, fx->testcase);
+	fputs(",\n", fp);
+	if (fx->forms != NULL) {
+		fputs("  forms = ", fp);
+		write_line(fp, fx->forms);
+		fputs(",\n", fp);
+	}
+	if (fx->npatch > 0) {
+		fputs("  patch = {\n", fp);
+		for (i = 0; i < fx->npatch; i++) {
+			fputs("    ", fp);
+			write_line(fp, fx->patch[i]);
+			fputs(",\n", fp);
+		}
+		fputs("  },\n", fp);
+	}
+	if (fx->jverdict != NULL) {
+		fputs("  judgement = { verdict = ", fp);
+		write_line(fp, fx->jverdict);
+		fputs(", text = ", fp);
+		write_line(fp, fx->jtext);
+		fputs(" },\n", fp);
+	}
+	lua_settop(L, 0);
+	lua_pushcfunction(L, write_replies);
+	lua_pushlightuserdata(L, fp);
+	lua_pushlightuserdata(L, fx);
+	if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+		assay_diag_add(d, out, 0, "cannot write the replies: %s",
+		    lua_tostring(L, -1));
+		lua_settop(L, 0);
+		goto out;
+	}
+	fprintf(fp, "  expect = { verdict = \"%s\"", assay_verdict_name(
+	    res->verdict));
+	if (res->nunits > 0) {
+		fputs(", units = {", fp);
+		for (i = 0; i < res->nunits; i++) {
+			fprintf(fp, "%s", i ? ", " : " ");
+			if (is_name(res->units[i].unit))
+				fputs(res->units[i].unit, fp);
+			else {
+				fputc('[', fp);
+				write_line(fp, res->units[i].unit);
+				fputc(']', fp);
+			}
+			fprintf(fp, " = \"%s\"", assay_verdict_name(
+			    res->units[i].verdict));
+		}
+		fputs(" }", fp);
+	}
+	fputs(" },\n}\n", fp);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+		goto out;
+	r = 0;
+ out:
+	if (fclose(fp) != 0 && r == 0)
+		r = ASSAY_ERR_IO;
+	if (r == 0 && rename(tmp, out) != 0)
+		r = ASSAY_ERR_IO;
+	if (r != 0) {
+		assay_diag_add(d, out, 0, "cannot write the fixture: %s",
+		    strerror(errno));
+		unlink(tmp);
+	}
+	return r;
+}
+
 /* --- running and comparing ------------------------------------------- */
 
-/* Runs test case tc as the engine's run_one() does, with the stubs. */
-static void
+/*
+ * Runs test case tc as the engine's run_one() does, with the stubs; in
+ * record mode (penv set) with the real probes, recorded, and writes the
+ * fixture to out.  Returns 0 or, in record mode, the write's error.
+ */
+static int
 run_case(struct fixture *fx, const struct assay_fixture_opts *o,
     const char *datadir, const struct assay_forms *forms,
-    const struct assay_catalogue *cat, size_t tc, struct assay_result *res,
-    struct assay_diag *d)
+    const struct assay_catalogue *cat, size_t tc,
+    const struct assay_probe_env *penv, const char *out,
+    struct assay_result *res, struct assay_diag *d)
 {
 	struct assay_sandbox_limits lim;
 	struct assay_sandbox *sb = NULL;
 	struct assay_api_ctx ctx;
 	lua_State *L;
-	int r;
+	int r, wr = 0;
 
 	memset(&lim, 0, sizeof(lim));
-	lim.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : FIXTURE_TIMEOUT_MS;
+	lim.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : penv != NULL ?
+	    FIXTURE_RECORD_TIMEOUT_MS : FIXTURE_TIMEOUT_MS;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.forms = forms;
 	ctx.catalogue = cat;
@@ -1193,12 +1580,13 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	ctx.judgement_verdict = fx->jverdict;
 	ctx.judgement_text = fx->jtext;
 	ctx.judgement_by = fx->jby ? fx->jby : "fixture";
-	ctx.net_hook = install_stubs;
+	ctx.probe_env = penv;
+	ctx.net_hook = penv != NULL ? install_recorders : install_stubs;
 	ctx.net_hook_arg = fx;
 	res->verdict = ASSAY_VERDICT_ERROR;
 	if ((r = assay_sandbox_new(&lim, &sb)) != 0) {
 		res->reason = strdup("cannot create the sandbox");
-		return;
+		return 0;
 	}
 	L = assay_sandbox_state(sb);
 	if (run_chunk(fx, sb, d) != 0) {
@@ -1230,6 +1618,10 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	    assay_sandbox_error(sb)) < 0)
 		res->reason = NULL;
 	lua_settop(L, 0);
+	if (penv != NULL) {
+		wr = write_recorded(fx, L, res, out, d);
+		goto out;
+	}
 	if (fx->bad != NULL)
 		goto out;
 	lua_pushcfunction(L, find_unused);
@@ -1240,6 +1632,7 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	lua_settop(L, 0);
  out:
 	assay_sandbox_free(sb);
+	return wr;
 }
 
 /* Compares res with the fixture's expect; each difference goes to d. */
@@ -1309,13 +1702,16 @@ base_dir(const struct fixture *fx, char *out, size_t len)
 	return n < 0 || (size_t)n >= len ? ASSAY_ERR_TOO_BIG : 0;
 }
 
-int
-assay_fixture_run(const char *path, const struct assay_fixture_opts *o,
-    int *passed, struct assay_diag *d)
+/* Runs (out == NULL) or records (out set) one fixture. */
+static int
+fixture_do(const char *path, const struct assay_fixture_opts *o,
+    const char *out, int *passed, struct assay_diag *d)
 {
 	struct fixture fx;
 	struct assay_forms *forms = NULL;
 	struct assay_catalogue *cat = NULL;
+	struct assay_budget *budget = NULL;
+	struct assay_probe_env penv;
 	struct assay_result res;
 	char tmp[] = "/tmp/assay-fixture-XXXXXX";
 	char src[4200], p[3][4300], catdir[4200];
@@ -1326,9 +1722,23 @@ assay_fixture_run(const char *path, const struct assay_fixture_opts *o,
 	*passed = 0;
 	memset(&fx, 0, sizeof(fx));
 	memset(&res, 0, sizeof(res));
+	memset(&penv, 0, sizeof(penv));
 	fx.path = path;
+	fx.recording = out != NULL;
 	if ((r = read_fixture(&fx, d)) != 0 || (r = read_meta(&fx, d)) != 0)
 		goto out;
+	if (out != NULL && fx.has_replies) {
+		assay_diag_add(d, path, 0, "replies: a template for --record has "
+		    "none (the device gives them)");
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
+	if (out == NULL && fx.verdict == NULL) {
+		assay_diag_add(d, path, 0, "expect: missing (a table with verdict, "
+		    "reason, units)");
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
 	if ((datadir = assay_datadir()) == NULL) {
 		assay_diag_add(d, "assay", 0, "%s (set ASSAY_DATADIR)",
 		    assay_strerror(ASSAY_ERR_DATADIR));
@@ -1370,7 +1780,25 @@ assay_fixture_run(const char *path, const struct assay_fixture_opts *o,
 		r = ASSAY_ERR_NOT_FOUND;
 		goto out;
 	}
-	run_case(&fx, o, datadir, forms, cat, (size_t)tc, &res, d);
+	if (out != NULL) {
+		if ((budget = assay_budget_new(
+		    assay_forms_budget_max_connections(forms),
+		    assay_forms_budget_max_rate(forms))) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		assay_budget_set_holder(0);
+		penv.budget = budget;
+		penv.timeout_ms = ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
+		penv.max_read = ASSAY_PROBE_DEFAULT_MAX_READ;
+		fx.secrets = forms;
+	}
+	r = run_case(&fx, o, datadir, forms, cat, (size_t)tc,
+	    out != NULL ? &penv : NULL, out, &res, d);
+	if (out != NULL) {
+		*passed = r == 0;
+		goto out;
+	}
 	if (fx.bad != NULL) {
 		assay_diag_add(d, path, 0, "%s", fx.bad);
 		r = ASSAY_ERR_PARSE;
@@ -1388,8 +1816,25 @@ assay_fixture_run(const char *path, const struct assay_fixture_opts *o,
 		rmdir(tmp);
 	}
 	assay_result_clear(&res);
+	assay_budget_free(budget);
 	assay_catalogue_free(cat);
 	assay_forms_free(forms);
 	fixture_clear(&fx);
 	return r;
+}
+
+int
+assay_fixture_run(const char *path, const struct assay_fixture_opts *o,
+    int *passed, struct assay_diag *d)
+{
+	return fixture_do(path, o, NULL, passed, d);
+}
+
+int
+assay_fixture_record(const char *template_path, const char *out_path,
+    const struct assay_fixture_opts *o, struct assay_diag *d)
+{
+	int done;
+
+	return fixture_do(template_path, o, out_path, &done, d);
 }

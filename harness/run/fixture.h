@@ -36,6 +36,19 @@ int	assay_fixture_run(const char *path, const struct assay_fixture_opts *o,
 	    int *passed, struct assay_diag *d);
 
 /*
+ * Runs the test case of the fixture template_path (testcase, forms, patch,
+ * judgement; no replies) against the real device with the real probes,
+ * and writes to out_path a fixture with the same fields, the replies each
+ * assay.net function gave (in call order, routed by port, URL, list...;
+ * the forms' secrets replaced by "<secret>") and expect = the verdict and
+ * units the test case gave.  The author then checks that verdict and
+ * trims the replies.  Returns 0 or an ASSAY_ERR_* code with the problem
+ * in d.  out_path is replaced atomically.
+ */
+int	assay_fixture_record(const char *template_path, const char *out_path,
+	    const struct assay_fixture_opts *o, struct assay_diag *d);
+
+/*
  * Copies the forms of src_dir (ics.xml, ixit.xml, setup.xml) into out_dir
  * with the patch lines applied in order (docs/fixtures.md, "Patches").
  * where names the fixture in messages.  Returns 0, or ASSAY_ERR_PARSE (a
