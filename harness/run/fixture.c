@@ -358,9 +358,11 @@ meta_read(lua_State *L)
 				    "\"PASS\"|\"FAIL\"|\"INCONCLUSIVE\"");
 			if (fx->nunits == FIXTURE_MAX_LIST)
 				return luaL_error(L, "expect.units: too many");
-			fx->units[fx->nunits].letter = dup_or_raise(L,
+			/* Counted first: fixture_clear() frees a half-made one. */
+			fx->nunits++;
+			fx->units[fx->nunits - 1].letter = dup_or_raise(L,
 			    lua_tostring(L, -2));
-			fx->units[fx->nunits++].verdict = dup_or_raise(L,
+			fx->units[fx->nunits - 1].verdict = dup_or_raise(L,
 			    lua_tostring(L, -1));
 			lua_pop(L, 1);
 		}
