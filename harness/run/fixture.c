@@ -1704,6 +1704,37 @@ base_dir(const struct fixture *fx, char *out, size_t len)
 	return n < 0 || (size_t)n >= len ? ASSAY_ERR_TOO_BIG : 0;
 }
 
+/*
+ * The loader's messages about the patched copy, named for the fixture:
+ * "FIXTURE: patched ixit.xml:88: ..." instead of a temporary path.
+ */
+static void
+forms_diag(const struct assay_diag *from, const char *tmp, const char *path,
+    struct assay_diag *to)
+{
+	size_t i, n = assay_diag_count(from), tl = strlen(tmp);
+	const char *file, *msg;
+	char where[4400];
+
+	for (i = 0; i < n; i++) {
+		file = assay_diag_file(from, i);
+		msg = assay_diag_message(from, i);
+		if (file == NULL || msg == NULL)
+			continue;
+		if (strncmp(file, tmp, tl) == 0 && file[tl] == '/')
+			snprintf(where, sizeof(where), "%s: patched %s", path,
+			    file + tl + 1);
+		else
+			snprintf(where, sizeof(where), "%s", file);
+		if (assay_diag_is_warning(from, i))
+			assay_diag_warn(to, where, assay_diag_line(from, i), "%s",
+			    msg);
+		else
+			assay_diag_add(to, where, assay_diag_line(from, i), "%s",
+			    msg);
+	}
+}
+
 /* Runs (out == NULL) or records (out set) one fixture. */
 static int
 fixture_do(const char *path, const struct assay_fixture_opts *o,
@@ -1713,6 +1744,7 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 	struct assay_forms *forms = NULL;
 	struct assay_catalogue *cat = NULL;
 	struct assay_budget *budget = NULL;
+	struct assay_diag *fd = NULL;
 	struct assay_probe_env penv;
 	struct assay_result res;
 	char tmp[] = "/tmp/assay-fixture-XXXXXX";
@@ -1763,7 +1795,13 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 		goto out;
 	for (k = 0; k < 3; k++)
 		snprintf(p[k], sizeof(p[k]), "%s/%s.xml", tmp, form_names[k]);
-	if ((r = assay_forms_load(datadir, p[0], p[1], p[2], &forms, d)) != 0) {
+	if ((fd = assay_diag_new()) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	r = assay_forms_load(datadir, p[0], p[1], p[2], &forms, fd);
+	forms_diag(fd, tmp, path, d);
+	if (r != 0) {
 		assay_diag_add(d, path, 0, "the patched forms do not load: %s",
 		    assay_strerror(r));
 		goto out;
@@ -1818,6 +1856,7 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 		rmdir(tmp);
 	}
 	assay_result_clear(&res);
+	assay_diag_free(fd);
 	assay_budget_free(budget);
 	assay_catalogue_free(cat);
 	assay_forms_free(forms);
