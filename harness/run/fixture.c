@@ -396,7 +396,7 @@ run_chunk(struct fixture *fx, struct assay_sandbox *sb, struct assay_diag *d)
 static int
 read_meta(struct fixture *fx, struct assay_diag *d)
 {
-	struct assay_sandbox_limits lim = { 16u * 1024 * 1024, 10000000, 2000 };
+	struct assay_sandbox_limits lim = { 16u * 1024 * 1024, 10000000, 10000 };
 	struct assay_sandbox *sb = NULL;
 	lua_State *L;
 	int r;
