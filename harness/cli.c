@@ -23,6 +23,7 @@
 #include "base/diag.h"
 #include "run/engine.h"
 #include "base/buf.h"
+#include "run/fixture.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "forms/forms.h"
@@ -45,6 +46,7 @@ static int	cmd_demo(int, char **);
 static int	cmd_keygen(int, char **);
 static int	cmd_sign(int, char **);
 static int	cmd_verify(int, char **);
+static int	cmd_fixture(int, char **);
 
 static const struct subcommand subcommands[] = {
 	{ "init",	cmd_init,	"write fresh ICS, IXIT and lab set-up templates" },
@@ -55,6 +57,7 @@ static const struct subcommand subcommands[] = {
 	{ "keygen",	cmd_keygen,	"make a report-signing key and self-signed certificate" },
 	{ "sign",	cmd_sign,	"sign a report directory (MANIFEST + report.p7s)" },
 	{ "verify",	cmd_verify,	"verify a signed report directory" },
+	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
 };
 #define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
 
@@ -313,6 +316,109 @@ cmd_check(int argc, char **argv)
 	assay_forms_free(f);
 	assay_diag_free(d);
 	return r == 0 ? 0 : ASSAY_EXIT_USAGE;
+}
+
+/* --- fixture ---------------------------------------------------------- */
+
+/*
+ * assay fixture FILE...: each fixture runs one test case against its forms
+ * and scripted replies (run/fixture.h).  Exit 0 when every fixture gives
+ * what it expects, 1 when one does not, 2 when one is malformed.
+ */
+static int
+cmd_fixture(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "catalogue",	required_argument,	NULL, 'C' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "record",	required_argument,	NULL, 'R' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_fixture_opts fo;
+	const char *record = NULL;
+	struct assay_diag *d;
+	size_t npass = 0, nfail = 0, nbad = 0;
+	int c, r, passed, quiet = 0;
+
+	memset(&fo, 0, sizeof(fo));
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			fo.catalogue_dir = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'R':
+			record = optarg;
+			break;
+		case 'h':
+			printf("usage: assay fixture [--catalogue DIR] [-q] FILE...\n"
+			    "       assay fixture [--catalogue DIR] --record OUT TEMPLATE\n"
+			    "\n"
+			    "Runs each fixture FILE (docs/fixtures.md): one test case against\n"
+			    "fixture forms (a base directory plus patches) and scripted replies\n"
+			    "of the assay.net probe functions, with no device, and compares its\n"
+			    "verdict, reason and units with what the fixture expects.\n"
+			    "\n"
+			    "  --catalogue DIR  test cases from DIR (default: <datadir>/testcases)\n"
+			    "  -q, --quiet      print only fixtures that do not pass\n"
+			    "  --record OUT     run TEMPLATE (testcase, forms, patch; no replies)\n"
+			    "                   against the real device its forms describe and\n"
+			    "                   write OUT: a fixture with the replies the probes got\n"
+			    "                   and the verdict the test case gave, to check and trim\n"
+			    "\n"
+			    "Exit codes: 0 every fixture passed; 1 a fixture failed;\n"
+			    "2 a fixture is malformed (or a usage error).\n");
+			return 0;
+		default:
+			return usage_error("fixture", "bad option");
+		}
+	}
+	if (optind == argc)
+		return usage_error("fixture", "expected one or more fixture files");
+	if (record != NULL) {
+		if (optind + 1 != argc)
+			return usage_error("fixture", "--record takes one template");
+		if ((d = assay_diag_new()) == NULL)
+			return ASSAY_EXIT_USAGE;
+		r = assay_fixture_record(argv[optind], record, &fo, d);
+		assay_diag_print(d, stderr);
+		assay_diag_free(d);
+		if (r != 0) {
+			fprintf(stderr, "assay fixture: %s: %s\n", argv[optind],
+			    assay_strerror(r));
+			return ASSAY_EXIT_USAGE;
+		}
+		printf("recorded %s\n", record);
+		return 0;
+	}
+	for (; optind < argc; optind++) {
+		if ((d = assay_diag_new()) == NULL)
+			return ASSAY_EXIT_USAGE;
+		r = assay_fixture_run(argv[optind], &fo, &passed, d);
+		if (r != 0) {
+			printf("MALFORMED %s: %s\n", argv[optind],
+			    assay_strerror(r));
+			nbad++;
+		} else if (passed) {
+			if (!quiet)
+				printf("ok        %s\n", argv[optind]);
+			npass++;
+		} else {
+			printf("FAILED    %s\n", argv[optind]);
+			nfail++;
+		}
+		fflush(stdout);
+		if (r != 0 || !passed)
+			assay_diag_print(d, stdout);
+		assay_diag_free(d);
+	}
+	printf("%zu fixture%s: %zu passed, %zu failed, %zu malformed\n",
+	    npass + nfail + nbad, npass + nfail + nbad == 1 ? "" : "s", npass,
+	    nfail, nbad);
+	return nbad ? ASSAY_EXIT_USAGE : nfail ? ASSAY_EXIT_FAIL : 0;
 }
 
 /* --- list ------------------------------------------------------------- */

@@ -778,6 +778,8 @@ install(lua_State *L)
 		lua_setfield(L, -2, "tcp_sweep");
 	} else
 		lua_pop(L, 1);
+	if (ctx->net_hook != NULL)
+		ctx->net_hook(L, ctx->net_hook_arg);
 	lua_setfield(L, -2, "net");
 	set_str(L, "version", ASSAY_VERSION);
 	assay_sandbox_make_readonly(L, -1);

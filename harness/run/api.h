@@ -21,6 +21,7 @@ struct assay_catalogue;
 struct assay_evidence_tc;
 struct assay_result;
 struct assay_probe_env;
+struct lua_State;
 
 struct assay_api_shared;
 
@@ -52,6 +53,15 @@ struct assay_api_ctx {
 	const char			*judgement_text;
 	const char			*judgement_by;
 	int				 max_sleep_ms;
+	/*
+	 * Called with the assay.net table on top of the stack, after the
+	 * probes registered themselves and before the API is made
+	 * read-only; may replace its functions (the fixture runner's
+	 * scripted replies, run/fixture.h).  Leaves the stack as it was.
+	 * NULL in a real run.
+	 */
+	void				(*net_hook)(struct lua_State *L, void *arg);
+	void				*net_hook_arg;
 };
 
 /* Installs the `assay` global and the pass/fail/inconclusive helpers. */

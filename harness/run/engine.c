@@ -116,13 +116,8 @@ record_cb(void *arg, const char *channel, const char *dir, const void *data,
 	assay_evidence_tc_record(arg, channel, dir, data, len);
 }
 
-/*
- * Reads what run() returned (verdict, reason) and the units it recorded,
- * and settles the test case's verdict.  Scripts may only say PASS, FAIL or
- * INCONCLUSIVE, with a reason for the last two; anything else is ERROR.
- */
-static void
-settle(lua_State *L, struct assay_result *res)
+void
+assay_engine_settle(lua_State *L, struct assay_result *res)
 {
 	enum assay_verdict v, units = ASSAY_VERDICT_NOT_APPLICABLE;
 	const char *vs, *reason;
@@ -292,7 +287,7 @@ run_one(struct shared *sh, size_t i)
 	r = assay_sandbox_call(sb, 1, 2);
 	switch (r) {
 	case 0:
-		settle(L, res);
+		assay_engine_settle(L, res);
 		lua_pop(L, 2);
 		break;
 	case ASSAY_ERR_LIMIT_MEMORY:

@@ -18,6 +18,8 @@
 #include "run/sandbox.h"
 
 struct assay_diag;
+struct assay_result;
+struct lua_State;
 
 struct assay_engine_opts {
 	const char		*ics_path;
@@ -72,6 +74,16 @@ enum assay_run_status {
  */
 enum assay_run_status assay_engine_run(const struct assay_engine_opts *o,
 	    struct assay_diag *d);
+
+/*
+ * Reads what a test case's run() returned (verdict and reason, the top
+ * two slots of L) and the units it recorded in res, and settles res's
+ * verdict and reason: a script may only say PASS, FAIL or INCONCLUSIVE,
+ * with a reason for the last two, anything else is ERROR; a unit worse
+ * than the returned verdict wins.  Leaves the stack as it was.  Shared
+ * by the engine and the fixture runner (run/fixture.h).
+ */
+void	assay_engine_settle(struct lua_State *L, struct assay_result *res);
 /* Set from a signal handler: stop starting new test cases. */
 void	assay_engine_interrupt(void);
 
