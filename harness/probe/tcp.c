@@ -32,6 +32,8 @@
 #include <lauxlib.h>
 
 #include "base/error.h"
+#include "base/clock.h"
+#include "probe/conn.h"
 #include "probe/tcp.h"
 
 struct assay_tcp_sweep {
@@ -56,34 +58,6 @@ setreason(char *reason, size_t reasonlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-int
-assay_probe_tcp_resolve(const char *host, unsigned int port, int socktype,
-    struct sockaddr_storage *ss, socklen_t *sslen, char *reason,
-    size_t reasonlen)
-{
-	struct addrinfo hints, *res = NULL;
-	char serv[16];
-	int e;
-
-	setreason(reason, reasonlen, "%s", "");
-	if (host == NULL || port > 65535)
-		return ASSAY_ERR_INVALID_ARG;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = socktype;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(serv, sizeof(serv), "%u", port);
-	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0) {
-		setreason(reason, reasonlen, "cannot resolve host \"%s\": %s",
-		    host, gai_strerror(e));
-		return 0;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*sslen = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
 /* Closes a TCP socket with an RST so no TIME_WAIT state is left behind. */
 static void
 close_rst(int fd)
@@ -92,69 +66,6 @@ close_rst(int fd)
 
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fd);
-}
-
-int
-assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
-    int *fdp, char *reason, size_t reasonlen)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen = 0, el;
-	struct pollfd pfd;
-	long long end;
-	int fd = -1, r, e = 0, left;
-
-	*fdp = -1;
-	if ((r = assay_probe_tcp_resolve(host, port, SOCK_STREAM, &ss, &sslen,
-	    reason, reasonlen)) != 0 || reason[0] != '\0')
-		return r;
-	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1)
-		return ASSAY_ERR_NETWORK;
-	end = assay_probe_now_ms() + timeout_ms;
-	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0)
-		goto done;
-	if (errno != EINPROGRESS) {
-		e = errno;
-		goto fail;
-	}
-	pfd.fd = fd;
-	pfd.events = POLLOUT;
-	for (;;) {
-		left = (int)(end - assay_probe_now_ms());
-		if (left <= 0) {
-			setreason(reason, reasonlen,
-			    "connect timeout after %d ms", timeout_ms);
-			close(fd);
-			return 0;
-		}
-		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			close(fd);
-			return ASSAY_ERR_NETWORK;
-		}
-		if (r == 1)
-			break;
-	}
-	el = sizeof(e);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
-		e = errno;
-	if (e != 0)
-		goto fail;
- done:
-	*fdp = fd;
-	return 0;
- fail:
-	close(fd);
-	if (e == ECONNREFUSED)
-		setreason(reason, reasonlen, "connection refused");
-	else if (e == ECONNRESET || e == EPIPE)
-		/* Established, then reset before we looked: the port is open. */
-		setreason(reason, reasonlen, "connection reset after 0 bytes");
-	else
-		setreason(reason, reasonlen, "connect failed: %s", strerror(e));
-	return 0;
 }
 
 int
@@ -453,7 +364,7 @@ start_one(struct worker *w, uint16_t port)
 	pe->fd = fd;
 	pe->port = port;
 	pe->seq = w->seq;
-	pe->deadline = assay_probe_now_ms() + s->timeout_ms;
+	pe->deadline = assay_clock_ms() + s->timeout_ms;
 	w->qlen++;
 	return 1;
 }
@@ -532,7 +443,7 @@ worker_run(void *arg)
 			w->pos++;
 		}
 		r = 0;
-		t = assay_probe_now_ms();
+		t = assay_clock_ms();
 		expire(w, t);
 		if (w->in_flight == 0) {
 			if (w->pos >= w->end && next_port(w) < 0)
@@ -606,7 +517,7 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	s.timeout_ms = timeout_ms;
-	if ((r = assay_probe_tcp_resolve(host, 0, SOCK_STREAM, &s.ss, &s.sslen,
+	if ((r = assay_conn_resolve(host, 0, SOCK_STREAM, &s.ss, &s.sslen,
 	    reason, reasonlen)) != 0 || reason[0] != '\0')
 		return r;
 	r = ASSAY_ERR_ALLOC;
@@ -683,35 +594,17 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 	return r;
 }
 
-/* Waits for fd to become readable until end; 1 ready, 0 timeout, -1 error. */
-static int
-wait_readable(int fd, long long end)
-{
-	struct pollfd pfd;
-	int r, left;
-
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	for (;;) {
-		if ((left = (int)(end - assay_probe_now_ms())) <= 0)
-			return 0;
-		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
-			continue;
-		return r < 0 ? -1 : r > 0;
-	}
-}
-
 int
 assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
     unsigned int port, const void *req, size_t reqlen, int timeout_ms,
     int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen)
 {
-	struct assay_budget *budget = env != NULL ? env->budget : NULL;
+	struct assay_conn *c = NULL;
 	char chan[300], chunk[4096];
-	long long start, end, idle_end;
-	size_t got = 0, want, off = 0;
-	ssize_t n;
-	int fd = -1, r, w;
+	long long end, idle_end;
+	size_t got = 0, room;
+	long n;
+	int r;
 
 	setreason(reason, reasonlen, "%s", "");
 	if (out == NULL || host == NULL || port < 1 || port > 65535)
@@ -720,73 +613,46 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	snprintf(chan, sizeof(chan), "tcp %s:%u", host, port);
-	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
+	if ((room = assay_buf_max(out) - assay_buf_len(out)) == 0)
+		room = sizeof(chunk);
+	if ((r = assay_conn_open(env, host, port, SOCK_STREAM, timeout_ms,
+	    room, chan, &c)) != 0)
 		return r;
-	start = assay_probe_now_ms();
-	end = start + timeout_ms;
-	if ((r = assay_probe_tcp_connect(host, port, timeout_ms, &fd, reason,
-	    reasonlen)) != 0 || fd == -1)
+	if (!assay_conn_ok(c)) {
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
-	while (off < reqlen) {
-		n = send(fd, (const char *)req + off, reqlen - off,
-		    MSG_NOSIGNAL);
-		if (n > 0) {
-			assay_probe_record(env, chan, "sent",
-			    (const char *)req + off, (size_t)n);
-			off += (size_t)n;
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN) {
-			struct pollfd pfd = { fd, POLLOUT, 0 };
-			int left = (int)(end - assay_probe_now_ms());
-
-			if (left <= 0 || poll(&pfd, 1, left) <= 0) {
-				setreason(reason, reasonlen, "send timeout "
-				    "after %d ms", timeout_ms);
-				goto out;
-			}
-			continue;
-		}
-		setreason(reason, reasonlen, "send failed after %zu bytes: %s",
-		    off, strerror(errno));
+	}
+	end = assay_conn_deadline(c);
+	if (reqlen > 0 && assay_conn_write(c, req, reqlen, req) != 0) {
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
 	}
 	idle_end = end;
 	for (;;) {
-		if ((w = wait_readable(fd, idle_end < end ? idle_end : end)) < 0) {
-			r = ASSAY_ERR_NETWORK;
-			goto out;
-		}
-		if (w == 0) {
+		n = assay_conn_recv(c, chunk, sizeof(chunk),
+		    idle_end < end ? idle_end : end);
+		if (n == 0) {
 			if (got == 0)
 				setreason(reason, reasonlen,
 				    "no data within %d ms", timeout_ms);
 			break;
 		}
-		want = assay_buf_max(out) - assay_buf_len(out);
-		if (want == 0 || want > sizeof(chunk))
-			want = sizeof(chunk);
-		n = read(fd, chunk, want);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n == -1) {
-			if (errno == ECONNRESET)
-				setreason(reason, reasonlen,
-				    "connection reset after %zu bytes", got);
-			else
-				setreason(reason, reasonlen, "read failed after "
-				    "%zu bytes: %s", got, strerror(errno));
-			break;
-		}
-		if (n == 0) {
-			if (got == 0)
+		if (n < 0) {
+			if (assay_conn_capped(c))
+				assay_probe_note(env, chan, "reply cut at %zu "
+				    "bytes", assay_buf_len(out));
+			else if (got > 0 && strncmp(assay_conn_why(c),
+			    "connection closed", 17) == 0)
+				;	/* the peer said all it had */
+			else if (got == 0 && strncmp(assay_conn_why(c),
+			    "connection closed", 17) == 0)
 				setreason(reason, reasonlen,
 				    "connection closed with no data");
+			else
+				setreason(reason, reasonlen, "%s",
+				    assay_conn_why(c));
 			break;
 		}
-		assay_probe_record(env, chan, "recv", chunk, (size_t)n);
 		got += (size_t)n;
 		if ((r = assay_buf_put(out, chunk, (size_t)n)) != 0) {
 			if (r != ASSAY_ERR_TOO_BIG)
@@ -802,16 +668,32 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 			break;
 		}
 		if (idle_ms > 0)
-			idle_end = assay_probe_now_ms() + idle_ms;
+			idle_end = assay_clock_ms() + idle_ms;
 	}
 	r = 0;
  out:
 	if (reason != NULL && reason[0] != '\0')
 		assay_probe_note(env, chan, "%s", reason);
-	if (fd != -1)
-		close_rst(fd);
-	assay_budget_release(budget);
+	assay_conn_close(c, 1);
 	return r;
+}
+
+/* Waits for fd to become readable until end; 1 ready, 0 timeout, -1 error. */
+static int
+wait_readable(int fd, long long end)
+{
+	struct pollfd pfd;
+	int r, left;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if ((left = (int)(end - assay_clock_ms())) <= 0)
+			return 0;
+		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
+			continue;
+		return r < 0 ? -1 : r > 0;
+	}
 }
 
 /* The discovery requests. */
@@ -875,7 +757,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	snprintf(chan, sizeof(chan), "udp %s:%u %s", host, port, kind);
-	if ((r = assay_probe_tcp_resolve(host, port, SOCK_DGRAM, &ss, &sslen,
+	if ((r = assay_conn_resolve(host, port, SOCK_DGRAM, &ss, &sslen,
 	    reason, reasonlen)) != 0 || reason[0] != '\0')
 		return r;
 	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
@@ -893,11 +775,11 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		r = 0;
 		goto out;
 	}
-	start = assay_probe_now_ms();
+	start = assay_clock_ms();
 	end = start + timeout_ms;
 	resend = start;
 	for (;;) {
-		if (sent < 2 && assay_probe_now_ms() >= resend) {
+		if (sent < 2 && assay_clock_ms() >= resend) {
 			if (send(fd, req, reqlen, 0) == -1) {
 				if (errno == ECONNREFUSED) {
 					setreason(reason, reasonlen,
@@ -916,7 +798,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		if (w < 0)
 			goto out;
 		if (w == 0) {
-			if (assay_probe_now_ms() < end)
+			if (assay_clock_ms() < end)
 				continue;
 			setreason(reason, reasonlen, "no answer within %d ms",
 			    timeout_ms);
