@@ -606,6 +606,36 @@ assay_conn_read_exact(struct assay_conn *c, void *dst, size_t len,
 	return 0;
 }
 
+size_t
+assay_conn_buffered(const struct assay_conn *c)
+{
+	return c->rd_len - c->rd_off;
+}
+
+size_t
+assay_conn_peek(const struct assay_conn *c, void *dst, size_t cap)
+{
+	size_t k = c->rd_len - c->rd_off;
+
+	if (k > cap)
+		k = cap;
+	memcpy(dst, c->rd + c->rd_off, k);
+	return k;
+}
+
+void
+assay_conn_unread(struct assay_conn *c, size_t n)
+{
+	c->rd_off -= n < c->rd_off ? n : c->rd_off;
+}
+
+void
+assay_conn_set_timeout(struct assay_conn *c, int ms)
+{
+	c->timeout_ms = ms;
+	c->deadline = assay_clock_ms() + ms;
+}
+
 int
 assay_conn_send_dgram(struct assay_conn *c, const void *p, size_t len)
 {

@@ -145,6 +145,19 @@ long	assay_conn_recv(struct assay_conn *c, void *dst, size_t len,
 int	assay_conn_read_exact(struct assay_conn *c, void *dst, size_t len,
 	    const char *waiting_for);
 
+/* Bytes waiting in the read-ahead (read, counted, not yet taken). */
+size_t	assay_conn_buffered(const struct assay_conn *c);
+/* Copies up to cap bytes of the read-ahead to dst without taking them. */
+size_t	assay_conn_peek(const struct assay_conn *c, void *dst, size_t cap);
+/*
+ * Gives back the last n bytes assay_conn_read_exact() took from the
+ * read-ahead, so the next read returns them again (n larger than what
+ * is there is cut to it).
+ */
+void	assay_conn_unread(struct assay_conn *c, size_t n);
+/* A new operation timeout: the deadline becomes ms from now, and timeouts name ms. */
+void	assay_conn_set_timeout(struct assay_conn *c, int ms);
+
 /*
  * UDP: sends one datagram (through DTLS when attached).  0, or -1 with
  * why ("port unreachable (ICMP)", ...); a datagram the socket would not
