@@ -17,6 +17,7 @@
 #include <lauxlib.h>
 
 #include "base/datadir.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "probe/probe.h"
 #include "probe/cred.h"
@@ -229,24 +230,10 @@ assay_cred_list_password(const struct assay_cred_list *l, size_t i)
 
 /* ---- runner ---- */
 
-const char *
-assay_auth_outcome_name(int outcome)
-{
-	switch (outcome) {
-	case ASSAY_AUTH_ACCEPTED:
-		return "accepted";
-	case ASSAY_AUTH_REJECTED:
-		return "rejected";
-	case ASSAY_AUTH_NO_PASSWORD:
-		return "no_password";
-	default:
-		return "unreached";
-	}
-}
-
 struct run {
 	const struct assay_probe_env	*env;
 	const struct assay_cred_target	*tg;
+	struct assay_http_login		 login;	/* http-*: what to log in to */
 	const struct assay_cred_list	*list;
 	pthread_mutex_t			 mu;
 	size_t				 next;
@@ -371,7 +358,7 @@ worker(void *arg)
 
 		detail[0] = '\0';
 		outcome = ASSAY_AUTH_UNREACHED;
-		t0 = assay_probe_now_ms();
+		t0 = assay_clock_ms();
 		switch (tg->service) {
 		case ASSAY_CRED_TELNET:
 			r = assay_probe_telnet_try(tn, u, p, &outcome, detail,
@@ -382,13 +369,13 @@ worker(void *arg)
 			    run->timeout_ms, &outcome, detail, sizeof(detail));
 			break;
 		default:
-			r = assay_probe_http_login(run->env, tg, &run->base,
+			r = assay_probe_http_login(run->env, &run->login, &run->base,
 			    u, p, run->timeout_ms, &outcome, detail,
 			    sizeof(detail));
 			break;
 		}
 		note_result(run, slot, r, outcome, detail,
-		    assay_probe_now_ms() - t0);
+		    assay_clock_ms() - t0);
 	}
 	assay_probe_telnet_free(tn);
 	return NULL;
@@ -397,10 +384,7 @@ worker(void *arg)
 static double
 mono_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)assay_clock_ns() / 1e9;
 }
 
 int
@@ -436,6 +420,14 @@ assay_cred_run(const struct assay_probe_env *env,
 	run.tg = tg;
 	run.list = list;
 	run.res = res;
+	run.login.kind = tg->service == ASSAY_CRED_HTTP_FORM ?
+	    ASSAY_HTTP_LOGIN_FORM : tg->service == ASSAY_CRED_HTTP_DIGEST ?
+	    ASSAY_HTTP_LOGIN_DIGEST : ASSAY_HTTP_LOGIN_BASIC;
+	run.login.url = tg->url;
+	run.login.form_body = tg->form_body;
+	run.login.success_marker = tg->success_marker;
+	run.login.failure_marker = tg->failure_marker;
+	run.login.success_status = tg->success_status;
 	run.timeout_ms = tg->timeout_ms > 0 ? tg->timeout_ms :
 	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
 	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
@@ -448,7 +440,7 @@ assay_cred_run(const struct assay_probe_env *env,
 	t0 = mono_s();
 	/* HTTP logins are judged against the answer to no valid login. */
 	if (tg->service > ASSAY_CRED_SSH && list->n > 0 &&
-	    (r = assay_probe_http_login_baseline(env, tg, run.timeout_ms,
+	    (r = assay_probe_http_login_baseline(env, &run.login, run.timeout_ms,
 	    &run.base)) == 0 && !run.base.valid) {
 		snprintf(res->last_error, sizeof(res->last_error), "%s",
 		    run.base.why);

@@ -2,7 +2,8 @@
  * probe_cred.h - credential runner: tries user/password pairs against a
  * telnet, SSH or HTTP login within the per-device budget.
  *
- * Each login probe (telnet, SSH, HTTP) reports one attempt as an outcome:
+ * Each login probe (telnet, SSH, HTTP) reports one attempt as an outcome
+ * (probe/probe.h, so the login probes need nothing from here):
  * ASSAY_AUTH_ACCEPTED, ASSAY_AUTH_REJECTED, or ASSAY_AUTH_UNREACHED when
  * the network failed before the device judged the pair (refused, reset,
  * timeout, garbage); a detail string says why.  Harness failures are the
@@ -14,16 +15,6 @@
 #include <stddef.h>
 
 #include "probe/probe.h"
-
-#define ASSAY_AUTH_ACCEPTED	1
-#define ASSAY_AUTH_REJECTED	0
-#define ASSAY_AUTH_UNREACHED	(-1)
-/*
- * The service offers no method a password can be tried with (an SSH
- * server offering only publickey): nothing to guess, which is neither a
- * rejection nor an acceptance.
- */
-#define ASSAY_AUTH_NO_PASSWORD	2
 
 #define ASSAY_CRED_MAX_PAIRS	4096
 #define ASSAY_CRED_MAX_FIELD	256	/* bytes per user or password */
@@ -37,9 +28,6 @@ enum assay_cred_service {
 };
 
 struct assay_cred_list;
-
-/* "accepted", "rejected", "unreached", "no_password" (static). */
-const char	*assay_auth_outcome_name(int outcome);
 
 /* New empty list; NULL on allocation failure.  Free with assay_cred_list_free(). */
 struct assay_cred_list	*assay_cred_list_new(void);

@@ -32,7 +32,6 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "probe/probe.h"
-#include "probe/cred.h"
 #include "probe/http.h"
 
 struct assay_http_response {
@@ -734,7 +733,7 @@ leads_to_login(const char *loc, const char *url)
 /* Builds and performs the login request (user NULL: none for basic). */
 static int
 login_request(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, const char *user,
+    const struct assay_http_login *lg, const char *user,
     const char *password, int timeout_ms, struct assay_http_response **respp,
     char *detail, size_t detail_len)
 {
@@ -746,18 +745,18 @@ login_request(const struct assay_probe_env *env,
 	int r = 0;
 
 	memset(&req, 0, sizeof(req));
-	req.url = tg->url;
+	req.url = lg->url;
 	req.timeout_ms = timeout_ms;
 	req.max_body = 64 * 1024;
-	if (tg->service == ASSAY_CRED_HTTP_FORM) {
-		if (tg->form_body == NULL)
+	if (lg->kind == ASSAY_HTTP_LOGIN_FORM) {
+		if (lg->form_body == NULL)
 			return ASSAY_ERR_INVALID_ARG;
 		if ((h = curl_easy_init()) == NULL ||
 		    (form = assay_buf_new(8192)) == NULL) {
 			r = ASSAY_ERR_ALLOC;
 			goto out;
 		}
-		if ((r = fill_form(h, tg->form_body, user, password, form)) != 0)
+		if ((r = fill_form(h, lg->form_body, user, password, form)) != 0)
 			goto out;
 		req.method = "POST";
 		req.body = assay_buf_data(form);
@@ -766,7 +765,7 @@ login_request(const struct assay_probe_env *env,
 	} else if (user != NULL) {
 		req.user = user;
 		req.password = password;
-		req.auth = tg->service == ASSAY_CRED_HTTP_DIGEST ?
+		req.auth = lg->kind == ASSAY_HTTP_LOGIN_DIGEST ?
 		    ASSAY_HTTP_AUTH_DIGEST : ASSAY_HTTP_AUTH_BASIC;
 	}
 	r = assay_probe_http_request(env, &req, respp, detail, detail_len);
@@ -781,7 +780,7 @@ out:
 
 int
 assay_probe_http_login_baseline(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, int timeout_ms,
+    const struct assay_http_login *lg, int timeout_ms,
     struct assay_http_baseline *base)
 {
 	struct assay_http_response *resp = NULL;
@@ -800,12 +799,12 @@ assay_probe_http_login_baseline(const struct assay_probe_env *env,
 	for (i = 0; i < 4; i++)
 		snprintf(pass + 2 * i, sizeof(pass) - 2 * i, "%02x",
 		    rnd[4 + i]);
-	r = login_request(env, tg, tg->service == ASSAY_CRED_HTTP_FORM ?
+	r = login_request(env, lg, lg->kind == ASSAY_HTTP_LOGIN_FORM ?
 	    user : NULL, pass, timeout_ms, &resp, base->why, sizeof(base->why));
 	if (r == 0 && resp != NULL) {
 		base->valid = 1;
 		base->status = resp->status;
-		location_of(resp, tg->url, base->location,
+		location_of(resp, lg->url, base->location,
 		    sizeof(base->location));
 	}
 	assay_http_response_free(resp);
@@ -814,7 +813,7 @@ assay_probe_http_login_baseline(const struct assay_probe_env *env,
 
 int
 assay_probe_http_login(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, const struct assay_http_baseline *base,
+    const struct assay_http_login *lg, const struct assay_http_baseline *base,
     const char *user, const char *password, int timeout_ms, int *outcome,
     char *detail, size_t detail_len)
 {
@@ -823,42 +822,42 @@ assay_probe_http_login(const struct assay_probe_env *env,
 	char loc[512];
 	size_t blen;
 	long st, bst;
-	int r, form = tg->service == ASSAY_CRED_HTTP_FORM;
+	int r, form = lg->kind == ASSAY_HTTP_LOGIN_FORM;
 
 	*outcome = ASSAY_AUTH_UNREACHED;
 	detail[0] = '\0';
-	if ((r = login_request(env, tg, user, password, timeout_ms, &resp,
+	if ((r = login_request(env, lg, user, password, timeout_ms, &resp,
 	    detail, detail_len)) != 0 || resp == NULL)
 		goto out;
 	st = resp->status;
 	bst = base != NULL && base->valid ? base->status : 0;
 	body = assay_buf_data(resp->body);
-	location_of(resp, tg->url, loc, sizeof(loc));
+	location_of(resp, lg->url, loc, sizeof(loc));
 	blen = assay_buf_len(resp->body);
-	if (tg->failure_marker != NULL && assay_probe_find(body, blen,
-	    tg->failure_marker, strlen(tg->failure_marker), 0) >= 0) {
+	if (lg->failure_marker != NULL && assay_probe_find(body, blen,
+	    lg->failure_marker, strlen(lg->failure_marker), 0) >= 0) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld, failure marker "
 		    "in body", st);
-	} else if (tg->success_marker != NULL) {
-		*outcome = assay_probe_find(body, blen, tg->success_marker,
-		    strlen(tg->success_marker), 0) >= 0 ?
+	} else if (lg->success_marker != NULL) {
+		*outcome = assay_probe_find(body, blen, lg->success_marker,
+		    strlen(lg->success_marker), 0) >= 0 ?
 		    ASSAY_AUTH_ACCEPTED : ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld, success marker %s", st,
 		    *outcome == ASSAY_AUTH_ACCEPTED ? "found" : "absent");
-	} else if (tg->success_status != 0) {
-		*outcome = st == tg->success_status ? ASSAY_AUTH_ACCEPTED :
+	} else if (lg->success_status != 0) {
+		*outcome = st == lg->success_status ? ASSAY_AUTH_ACCEPTED :
 		    ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld (success is %d)", st,
-		    tg->success_status);
-	} else if (tg->failure_marker != NULL && st >= 200 && st < 300) {
+		    lg->success_status);
+	} else if (lg->failure_marker != NULL && st >= 200 && st < 300) {
 		*outcome = ASSAY_AUTH_ACCEPTED;
 		snprintf(detail, detail_len, "accepted: status %ld, no failure "
 		    "marker in body", st);
 	} else if (!form && bst >= 200 && bst < 400) {
 		*outcome = ASSAY_AUTH_NO_PASSWORD;
 		snprintf(detail, detail_len, "no password to guess: %.200s "
-		    "answers %ld without credentials", tg->url, bst);
+		    "answers %ld without credentials", lg->url, bst);
 	} else if (!form && bst != 401) {
 		snprintf(detail, detail_len, "not judged: without credentials "
 		    "the answer was %s%ld, not 401", bst == 0 ? "no answer " :
@@ -874,7 +873,7 @@ assay_probe_http_login(const struct assay_probe_env *env,
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld", st);
 	} else if (st >= 300 && st < 400 && (loc[0] == '\0' ||
-	    leads_to_login(loc, tg->url))) {
+	    leads_to_login(loc, lg->url))) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld to %.200s", st,
 		    loc[0] != '\0' ? loc : "nowhere");

@@ -84,6 +84,25 @@ long long	assay_probe_now_ms(void);
 void		assay_probe_excerpt(const unsigned char *p, size_t len, size_t nhex,
 		    size_t ntext, char *dst, size_t dlen);
 
+/*
+ * Outcome of one login attempt, shared by the login probes (telnet, SSH,
+ * HTTP, MQTT) and the credential runner above them: the device accepted
+ * or rejected the pair, or the network failed before it judged (refused,
+ * reset, timeout, garbage).
+ */
+#define ASSAY_AUTH_ACCEPTED	1
+#define ASSAY_AUTH_REJECTED	0
+#define ASSAY_AUTH_UNREACHED	(-1)
+/*
+ * The service offers no method a password can be tried with (an SSH
+ * server offering only publickey): nothing to guess, which is neither a
+ * rejection nor an acceptance.
+ */
+#define ASSAY_AUTH_NO_PASSWORD	2
+
+/* "accepted", "rejected", "unreached", "no_password" (static). */
+const char	*assay_auth_outcome_name(int outcome);
+
 #define ASSAY_PROBE_FIND_MAX_NEEDLE	1024
 
 /*

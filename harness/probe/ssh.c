@@ -17,7 +17,6 @@
 
 #include "base/error.h"
 #include "probe/probe.h"
-#include "probe/cred.h"
 #include "probe/ssh.h"
 #include "probe/conn.h"
 

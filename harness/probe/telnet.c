@@ -27,7 +27,6 @@
 #include "probe/probe.h"
 #include "base/clock.h"
 #include "probe/conn.h"
-#include "probe/cred.h"
 #include "probe/telnet_codec.h"
 #include "probe/telnet.h"
 
