@@ -114,6 +114,40 @@ assay_conn_resolve(const char *host, unsigned int port, int socktype,
 }
 
 int
+assay_conn_start(const struct sockaddr_storage *ss, socklen_t sslen,
+    int socktype, int *fdp, int *errp)
+{
+	int fd;
+
+	*fdp = -1;
+	*errp = 0;
+	if ((fd = socket(ss->ss_family, socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return ASSAY_ERR_NETWORK;
+	if (connect(fd, (const struct sockaddr *)ss, sslen) == -1) {
+		*errp = errno;
+		if (*errp != EINPROGRESS) {
+			close(fd);
+			return 0;
+		}
+	}
+	*fdp = fd;
+	return 0;
+}
+
+void
+assay_conn_connect_why(int e, char *why, size_t whylen)
+{
+	if (e == ECONNREFUSED)
+		fmtwhy(why, whylen, "connection refused");
+	else if (e == ECONNRESET || e == EPIPE)
+		/* Established, then reset before we looked: the port is open. */
+		fmtwhy(why, whylen, "connection reset after 0 bytes");
+	else
+		fmtwhy(why, whylen, "connect failed: %s", strerror(e));
+}
+
+int
 assay_conn_connect_fd(const char *host, unsigned int port, int socktype,
     int timeout_ms, int *fdp, char *why, size_t whylen)
 {
@@ -129,16 +163,13 @@ assay_conn_connect_fd(const char *host, unsigned int port, int socktype,
 		return r;
 	if (why != NULL && why[0] != '\0')
 		return 0;
-	if ((fd = socket(ss.ss_family, socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1)
-		return ASSAY_ERR_NETWORK;
 	end = assay_clock_ms() + timeout_ms;
-	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0)
-		goto done;
-	if (errno != EINPROGRESS) {
-		e = errno;
+	if ((r = assay_conn_start(&ss, sslen, socktype, &fd, &e)) != 0)
+		return r;
+	if (fd == -1)
 		goto fail;
-	}
+	if (e == 0)
+		goto done;
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
 	for (;;) {
@@ -161,23 +192,19 @@ assay_conn_connect_fd(const char *host, unsigned int port, int socktype,
 	el = sizeof(e);
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
 		e = errno;
-	if (e != 0)
+	if (e != 0) {
+		close(fd);
 		goto fail;
+	}
  done:
 	*fdp = fd;
 	return 0;
  fail:
-	close(fd);
-	if (e == ECONNREFUSED)
-		fmtwhy(why, whylen, "connection refused");
-	else if (e == ECONNRESET || e == EPIPE)
-		/* Established, then reset before we looked: the port is open. */
-		fmtwhy(why, whylen, "connection reset after 0 bytes");
-	else if (socktype == SOCK_DGRAM)
+	if (socktype == SOCK_DGRAM && e != ECONNREFUSED)
 		fmtwhy(why, whylen, "cannot open UDP socket to %s:%u: %s",
 		    host, port, strerror(e));
 	else
-		fmtwhy(why, whylen, "connect failed: %s", strerror(e));
+		assay_conn_connect_why(e, why, whylen);
 	return 0;
 }
 

@@ -40,6 +40,23 @@ int	assay_conn_resolve(const char *host, unsigned int port, int socktype,
 	    size_t whylen);
 
 /*
+ * Starts a non-blocking connect of a new socket of socktype to ss (for
+ * callers that multiplex many, like the TLS batch).  Returns 0 with *fdp
+ * the socket (caller closes it) and *errp 0 (connected) or EINPROGRESS,
+ * or 0 with *fdp -1 and *errp the errno of a connect that failed at once
+ * (see assay_conn_connect_why()); ASSAY_ERR_NETWORK when no socket could
+ * be made.
+ */
+int	assay_conn_start(const struct sockaddr_storage *ss, socklen_t sslen,
+	    int socktype, int *fdp, int *errp);
+
+/*
+ * The reason text of a failed connect with errno e: "connection
+ * refused", "connection reset after 0 bytes", "connect failed: ...".
+ */
+void	assay_conn_connect_why(int e, char *why, size_t whylen);
+
+/*
  * Connects a non-blocking socket of socktype (SOCK_STREAM or SOCK_DGRAM)
  * to host:port within timeout_ms.  Takes no budget slot: for callers that
  * hold one (the sweep and the TLS batch keep their own).  Returns 0 with

@@ -919,6 +919,8 @@ static int
 start(struct batch *bt, struct att *a)
 {
 	struct epoll_event ev;
+	char why[REASON_MAX];
+	int e;
 
 	a->fd = -1;
 	a->alert = -1;
@@ -927,20 +929,16 @@ start(struct batch *bt, struct att *a)
 	if (bt->in_flight > bt->max_in_flight)
 		bt->max_in_flight = bt->in_flight;
 	a->deadline = assay_clock_ms() + bt->timeout_ms;
-	if ((a->fd = socket(bt->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1) {
+	if (assay_conn_start(&bt->ss, bt->sslen, SOCK_STREAM, &a->fd,
+	    &e) != 0) {
 		att_close(bt, a);
 		return ASSAY_ERR_NETWORK;
 	}
 	ev.events = EPOLLOUT;
 	ev.data.ptr = a;
-	if (connect(a->fd, (struct sockaddr *)&bt->ss, bt->sslen) == -1 &&
-	    errno != EINPROGRESS) {
-		if (errno == ECONNREFUSED)
-			att_end(bt, a, O_NETFAIL, "connection refused");
-		else
-			att_end(bt, a, O_NETFAIL, "connect failed: %s",
-			    strerror(errno));
+	if (a->fd == -1) {
+		assay_conn_connect_why(e, why, sizeof(why));
+		att_end(bt, a, O_NETFAIL, "%s", why);
 		return 0;
 	}
 	if (epoll_ctl(bt->ep, EPOLL_CTL_ADD, a->fd, &ev) == -1) {
