@@ -22,6 +22,7 @@
 #include "probe/probe.h"
 #include "probe/cred.h"
 #include "probe/http.h"
+#include "probe/mqtt.h"
 #include "probe/ssh.h"
 #include "probe/telnet.h"
 
@@ -368,6 +369,11 @@ worker(void *arg)
 			r = assay_probe_ssh_login(run->env, tg->host, tg->port, u, p,
 			    run->timeout_ms, &outcome, detail, sizeof(detail));
 			break;
+		case ASSAY_CRED_MQTT:
+			r = assay_probe_mqtt_login(run->env, tg->host, tg->port,
+			    tg->tls, u, p, run->timeout_ms, &outcome, detail,
+			    sizeof(detail));
+			break;
 		default:
 			r = assay_probe_http_login(run->env, &run->login, &run->base,
 			    u, p, run->timeout_ms, &outcome, detail,
@@ -379,6 +385,13 @@ worker(void *arg)
 	}
 	assay_probe_telnet_free(tn);
 	return NULL;
+}
+
+static int
+is_http(enum assay_cred_service s)
+{
+	return s == ASSAY_CRED_HTTP_BASIC || s == ASSAY_CRED_HTTP_DIGEST ||
+	    s == ASSAY_CRED_HTTP_FORM;
 }
 
 static double
@@ -400,8 +413,8 @@ assay_cred_run(const struct assay_probe_env *env,
 
 	*resp = NULL;
 	if (tg == NULL || list == NULL ||
-	    (tg->service <= ASSAY_CRED_SSH && tg->host == NULL) ||
-	    (tg->service > ASSAY_CRED_SSH && tg->url == NULL))
+	    (!is_http(tg->service) && tg->host == NULL) ||
+	    (is_http(tg->service) && tg->url == NULL))
 		return ASSAY_ERR_INVALID_ARG;
 	memset(&run, 0, sizeof(run));
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
@@ -439,7 +452,7 @@ assay_cred_run(const struct assay_probe_env *env,
 	pthread_mutex_init(&run.mu, NULL);
 	t0 = mono_s();
 	/* HTTP logins are judged against the answer to no valid login. */
-	if (tg->service > ASSAY_CRED_SSH && list->n > 0 &&
+	if (is_http(tg->service) && list->n > 0 &&
 	    (r = assay_probe_http_login_baseline(env, &run.login, run.timeout_ms,
 	    &run.base)) == 0 && !run.base.valid) {
 		snprintf(res->last_error, sizeof(res->last_error), "%s",

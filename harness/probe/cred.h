@@ -1,6 +1,6 @@
 /*
  * probe_cred.h - credential runner: tries user/password pairs against a
- * telnet, SSH or HTTP login within the per-device budget.
+ * telnet, SSH, HTTP or MQTT login within the per-device budget.
  *
  * Each login probe (telnet, SSH, HTTP) reports one attempt as an outcome
  * (probe/probe.h, so the login probes need nothing from here):
@@ -24,7 +24,8 @@ enum assay_cred_service {
 	ASSAY_CRED_SSH,
 	ASSAY_CRED_HTTP_BASIC,
 	ASSAY_CRED_HTTP_DIGEST,
-	ASSAY_CRED_HTTP_FORM
+	ASSAY_CRED_HTTP_FORM,
+	ASSAY_CRED_MQTT		/* CONNECT with user and password; tls for MQTTS */
 };
 
 struct assay_cred_list;
@@ -62,6 +63,7 @@ struct assay_cred_target {
 	const char		*host;
 	int			 port;
 	const char		*url;		/* http-*: full URL (host/port unused) */
+	int			 tls;		/* mqtt: over TLS (MQTTS) */
 	/* http-form: fields with %u/%p placeholders, and success judges */
 	const char		*form_body;
 	const char		*success_marker;	/* body contains it: success */
@@ -95,7 +97,7 @@ size_t	assay_cred_result_accepted_count(const struct assay_cred_result *r);
 size_t	assay_cred_result_accepted(const struct assay_cred_result *r, size_t i);
 /* Last network failure seen, or "" (borrowed). */
 const char *assay_cred_result_last_error(const struct assay_cred_result *r);
-/* Attempts the device judged (accepted or rejected). */
+/* Attempts the device rejected (judged and refused). */
 size_t	assay_cred_result_rejected(const struct assay_cred_result *r);
 /*
  * Pairs never tried, and why (borrowed, "" when every pair was tried):

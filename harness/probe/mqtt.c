@@ -489,6 +489,39 @@ assay_probe_mqtt_connect(const struct assay_probe_env *env,
 	return 0;
 }
 
+int
+assay_probe_mqtt_login(const struct assay_probe_env *env, const char *host,
+    int port, int tls, const char *user, const char *password, int timeout_ms,
+    int *outcome, char *detail, size_t detail_len)
+{
+	struct assay_probe_mqtt_params p;
+	struct assay_probe_mqtt_result *res = NULL;
+	int r;
+
+	*outcome = ASSAY_AUTH_UNREACHED;
+	if (detail_len > 0)
+		detail[0] = '\0';
+	memset(&p, 0, sizeof(p));
+	p.host = host;
+	p.port = port;
+	p.tls = tls;
+	p.user = user;
+	p.password = password;
+	p.timeout_ms = timeout_ms;
+	if ((r = assay_probe_mqtt_connect(env, &p, &res)) != 0)
+		return r;
+	if (res->failure != NULL)
+		snprintf(detail, detail_len, "%s", res->failure);
+	else {
+		*outcome = res->code == 0 ? ASSAY_AUTH_ACCEPTED :
+		    ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "CONNACK %d (%s)", res->code,
+		    assay_probe_mqtt_code_name(res->version, res->code));
+	}
+	assay_probe_mqtt_result_free(res);
+	return 0;
+}
+
 void
 assay_probe_mqtt_result_free(struct assay_probe_mqtt_result *r)
 {
