@@ -678,23 +678,7 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	return r;
 }
 
-/* Waits for fd to become readable until end; 1 ready, 0 timeout, -1 error. */
-static int
-wait_readable(int fd, long long end)
-{
-	struct pollfd pfd;
-	int r, left;
-
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	for (;;) {
-		if ((left = (int)(end - assay_clock_ms())) <= 0)
-			return 0;
-		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
-			continue;
-		return r < 0 ? -1 : r > 0;
-	}
-}
+#define UDP_DGRAM_MAX	65536
 
 /* The discovery requests. */
 static const char ssdp_msearch[] =
@@ -724,23 +708,35 @@ static const unsigned char coap_get_core[] = {
 	0x04, 'c', 'o', 'r', 'e'
 };
 
+/*
+ * The UDP probe's wording of a connection-layer outcome: ICMP port
+ * unreachable names the port state first, as the sweep does.
+ */
+static void
+udp_reason(const struct assay_conn *c, char *reason, size_t reasonlen)
+{
+	if (strcmp(assay_conn_why(c), "port unreachable (ICMP)") == 0)
+		setreason(reason, reasonlen, "closed: ICMP port unreachable");
+	else
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
+}
+
 int
 assay_probe_udp(const struct assay_probe_env *env, const char *host,
     unsigned int port, const char *kind, int timeout_ms,
     struct assay_buf *out, char *reason, size_t reasonlen)
 {
-	struct assay_budget *budget = env != NULL ? env->budget : NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = 0;
+	struct assay_conn *c = NULL;
 	const void *req;
 	size_t reqlen;
 	char chan[300], *dgram = NULL;
 	long long start, end, resend;
-	ssize_t n;
-	int fd = -1, r, w, sent = 0;
+	long n;
+	int r, sent = 0;
 
 	setreason(reason, reasonlen, "%s", "");
-	if (kind == NULL || out == NULL || port < 1 || port > 65535)
+	if (kind == NULL || out == NULL || host == NULL || port < 1 ||
+	    port > 65535)
 		return ASSAY_ERR_INVALID_ARG;
 	if (strcmp(kind, "ssdp") == 0) {
 		req = ssdp_msearch;
@@ -757,22 +753,13 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	snprintf(chan, sizeof(chan), "udp %s:%u %s", host, port, kind);
-	if ((r = assay_conn_resolve(host, port, SOCK_DGRAM, &ss, &sslen,
-	    reason, reasonlen)) != 0 || reason[0] != '\0')
-		return r;
-	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
-		return r;
-	r = ASSAY_ERR_ALLOC;
-	if ((dgram = malloc(65536)) == NULL)
+	if ((dgram = malloc(UDP_DGRAM_MAX)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((r = assay_conn_open(env, host, port, SOCK_DGRAM, timeout_ms,
+	    UDP_DGRAM_MAX, chan, &c)) != 0)
 		goto out;
-	r = ASSAY_ERR_NETWORK;
-	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1)
-		goto out;
-	if (connect(fd, (struct sockaddr *)&ss, sslen) == -1) {
-		setreason(reason, reasonlen, "connect failed: %s",
-		    strerror(errno));
-		r = 0;
+	if (!assay_conn_ok(c)) {
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
 	}
 	start = assay_clock_ms();
@@ -780,45 +767,26 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 	resend = start;
 	for (;;) {
 		if (sent < 2 && assay_clock_ms() >= resend) {
-			if (send(fd, req, reqlen, 0) == -1) {
-				if (errno == ECONNREFUSED) {
-					setreason(reason, reasonlen,
-					    "closed: ICMP port unreachable");
-					break;
-				}
-				setreason(reason, reasonlen, "send failed: %s",
-				    strerror(errno));
+			if (assay_conn_send_dgram(c, req, reqlen) != 0) {
+				udp_reason(c, reason, reasonlen);
 				break;
 			}
-			assay_probe_record(env, chan, "sent", req, reqlen);
 			sent++;
 			resend = start + timeout_ms / 2;
 		}
-		w = wait_readable(fd, sent < 2 && resend < end ? resend : end);
-		if (w < 0)
-			goto out;
-		if (w == 0) {
+		n = assay_conn_recv_dgram(c, dgram, UDP_DGRAM_MAX,
+		    sent < 2 && resend < end ? resend : end);
+		if (n == 0) {
 			if (assay_clock_ms() < end)
 				continue;
 			setreason(reason, reasonlen, "no answer within %d ms",
 			    timeout_ms);
 			break;
 		}
-		n = recv(fd, dgram, 65536, MSG_TRUNC);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n == -1) {
-			if (errno == ECONNREFUSED)
-				setreason(reason, reasonlen,
-				    "closed: ICMP port unreachable");
-			else
-				setreason(reason, reasonlen, "receive failed: %s",
-				    strerror(errno));
+		if (n < 0) {
+			udp_reason(c, reason, reasonlen);
 			break;
 		}
-		if (n > 65536)
-			n = 65536;
-		assay_probe_record(env, chan, "recv", dgram, (size_t)n);
 		if ((r = assay_buf_put(out, dgram, (size_t)n)) != 0) {
 			if (r != ASSAY_ERR_TOO_BIG)
 				goto out;
@@ -831,10 +799,8 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
  out:
 	if (reason != NULL && reason[0] != '\0')
 		assay_probe_note(env, chan, "%s", reason);
-	if (fd != -1)
-		close(fd);
+	assay_conn_close(c, 0);
 	free(dgram);
-	assay_budget_release(budget);
 	return r;
 }
 
