@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "probe/conn.h"
 #include "probe/probe.h"
@@ -185,9 +186,11 @@ test_cap_is_named(void **state)
 	struct assay_conn *c;
 	struct peer p;
 	struct rec r;
+	struct assay_buf *out;
 	char buf[1500];
 	size_t got = 0;
 	long n;
+	int rc;
 
 	(void)state;
 	memset(big, 'b', sizeof(big));
@@ -205,6 +208,23 @@ test_cap_is_named(void **state)
 	assert_int_equal(r.recv, 4096);	/* recorded up to the cap, no more */
 	assay_conn_close(c, 1);
 	peer_stop(&p);
+
+	/* Into a buffer: its own cap, smaller than the connection's, wins. */
+	memset(&r, 0, sizeof(r));
+	peer_start(&p, SEND_SILENT, big, sizeof(big));
+	assert_non_null(out = assay_buf_new(3000));
+	assert_int_equal(assay_conn_open(&env, "127.0.0.1", (unsigned)p.port,
+	    SOCK_STREAM, 2000, 0, "cap", &c), 0);
+	while ((rc = assay_conn_recv_buf(c, out, 0, &got)) == 0 && got > 0)
+		;
+	assert_int_equal(rc, 1);
+	assert_int_equal(assay_buf_len(out), 3000);
+	assert_true(assay_conn_capped(c));
+	assert_string_equal(assay_conn_why(c), "read cap of 3000 bytes reached");
+	assert_int_equal(r.recv, 3000);
+	assay_conn_close(c, 1);
+	peer_stop(&p);
+	assay_buf_free(out);
 	assay_budget_free(env.budget);
 }
 
@@ -236,6 +256,7 @@ test_read_ahead(void **state)
 	assert_memory_equal(buf, msg, sizeof(msg) - 1);
 	assert_int_equal(assay_conn_read_exact(c, buf, 1, "more"), -1);
 	assert_string_equal(assay_conn_why(c), "connection closed after 11 bytes");
+	assert_true(assay_conn_eof(c));
 	assay_conn_close(c, 0);
 	peer_stop(&p);
 	assay_budget_free(env.budget);
@@ -296,6 +317,7 @@ test_reset_wording(void **state)
 	assert_int_equal(n, -1);
 	assert_int_equal(got, 3);
 	assert_non_null(strstr(assay_conn_why(c), "after 3 bytes"));
+	assert_false(assay_conn_eof(c));
 	assay_conn_close(c, 0);
 	peer_stop(&p);
 	assay_budget_free(env.budget);

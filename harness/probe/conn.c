@@ -39,6 +39,7 @@ struct assay_conn {
 	size_t				 nread;
 	size_t				 max_read;
 	int				 capped;
+	int				 eof;		/* peer closed in order */
 	int				 timeout_ms;
 	long long			 deadline;	/* ms, monotonic */
 	unsigned char			 rd[RDBUF_LEN];	/* read-ahead */
@@ -325,6 +326,12 @@ assay_conn_nread(const struct assay_conn *c)
 }
 
 int
+assay_conn_eof(const struct assay_conn *c)
+{
+	return c != NULL && c->eof;
+}
+
+int
 assay_conn_capped(const struct assay_conn *c)
 {
 	return c != NULL && c->capped;
@@ -552,9 +559,12 @@ raw_recv(struct assay_conn *c, unsigned char *dst, size_t want,
 			if (e == SSL_ERROR_SYSCALL && errno == ECONNRESET)
 				assay_conn_setwhy(c, "connection reset after %zu "
 				    "bytes", c->nread);
-			else
+			else {
+				c->eof = e == SSL_ERROR_ZERO_RETURN ||
+				    e == SSL_ERROR_SYSCALL;
 				assay_conn_setwhy(c, "connection closed after %zu "
 				    "bytes", c->nread);
+			}
 			return -1;
 		}
 		n = recv(c->fd, dst, want, 0);
@@ -571,9 +581,11 @@ raw_recv(struct assay_conn *c, unsigned char *dst, size_t want,
 		else if (n < 0)
 			assay_conn_setwhy(c, "read failed after %zu bytes: %s",
 			    c->nread, strerror(errno));
-		else
+		else {
+			c->eof = 1;
 			assay_conn_setwhy(c, "connection closed after %zu bytes",
 			    c->nread);
+		}
 		return -1;
 	}
 	assay_probe_record(c->env, c->channel, "recv", dst, (size_t)n);
@@ -599,6 +611,33 @@ assay_conn_recv(struct assay_conn *c, void *dst, size_t len, long long until_ms)
 		return (long)k;
 	}
 	return raw_recv(c, dst, len, until_ms);
+}
+
+int
+assay_conn_recv_buf(struct assay_conn *c, struct assay_buf *out,
+    long long until_ms, size_t *got)
+{
+	unsigned char chunk[RDBUF_LEN];
+	size_t room;
+	long n;
+	int r;
+
+	*got = 0;
+	if ((room = assay_buf_max(out) - assay_buf_len(out)) == 0) {
+		c->capped = 1;
+		assay_conn_setwhy(c, "read cap of %zu bytes reached",
+		    assay_buf_max(out));
+		return 1;
+	}
+	if ((n = assay_conn_recv(c, chunk, room < sizeof(chunk) ? room :
+	    sizeof(chunk), until_ms)) < 0)
+		return 1;
+	if (n == 0)
+		return 0;
+	if ((r = assay_buf_put(out, chunk, (size_t)n)) != 0)
+		return r == ASSAY_ERR_TOO_BIG ? ASSAY_ERR_INTERNAL : r;
+	*got = (size_t)n;
+	return 0;
 }
 
 int

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "base/buf.h"
 #include "probe/probe.h"
 
 struct assay_conn;
@@ -101,6 +102,8 @@ int		 assay_conn_timeout_ms(const struct assay_conn *c);
 size_t		 assay_conn_max_read(const struct assay_conn *c);
 /* Bytes read so far (what counts against max_read). */
 size_t		 assay_conn_nread(const struct assay_conn *c);
+/* 1 once the peer closed its side in order (EOF, TLS close_notify). */
+int		 assay_conn_eof(const struct assay_conn *c);
 /* 1 once a read was cut at max_read. */
 int		 assay_conn_capped(const struct assay_conn *c);
 /* Deadline of every following operation: ms from now; returns it (monotonic ms). */
@@ -153,6 +156,16 @@ int	assay_conn_write(struct assay_conn *c, const void *p, size_t len,
  */
 long	assay_conn_recv(struct assay_conn *c, void *dst, size_t len,
 	    long long until_ms);
+
+/*
+ * Reads what is there into out, as assay_conn_recv, never past
+ * assay_buf_max(out) nor max_read.  Returns 0 with *got the bytes added
+ * (0: the time is up), 1 with why (closed, reset, or the smaller cap
+ * reached: "read cap of N bytes reached", assay_conn_capped() set, the
+ * bytes that fitted in out), or ASSAY_ERR_ALLOC.
+ */
+int	assay_conn_recv_buf(struct assay_conn *c, struct assay_buf *out,
+	    long long until_ms, size_t *got);
 
 /*
  * Reads exactly len bytes by the deadline through a read-ahead buffer.

@@ -600,10 +600,9 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
     int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen)
 {
 	struct assay_conn *c = NULL;
-	char chan[300], chunk[4096];
+	char chan[300];
 	long long end, idle_end;
-	size_t got = 0, room;
-	long n;
+	size_t got = 0, n;
 	int r;
 
 	setreason(reason, reasonlen, "%s", "");
@@ -613,10 +612,9 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	snprintf(chan, sizeof(chan), "tcp %s:%u", host, port);
-	if ((room = assay_buf_max(out) - assay_buf_len(out)) == 0)
-		room = sizeof(chunk);
+	/* The connection's cap is what out can still take. */
 	if ((r = assay_conn_open(env, host, port, SOCK_STREAM, timeout_ms,
-	    room, chan, &c)) != 0)
+	    assay_buf_max(out) - assay_buf_len(out), chan, &c)) != 0)
 		return r;
 	if (!assay_conn_ok(c)) {
 		setreason(reason, reasonlen, "%s", assay_conn_why(c));
@@ -629,39 +627,29 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	}
 	idle_end = end;
 	for (;;) {
-		n = assay_conn_recv(c, chunk, sizeof(chunk),
-		    idle_end < end ? idle_end : end);
-		if (n == 0) {
+		if ((r = assay_conn_recv_buf(c, out, idle_end < end ? idle_end :
+		    end, &n)) < 0)
+			goto out;
+		if (r == 0 && n == 0) {
 			if (got == 0)
 				setreason(reason, reasonlen,
 				    "no data within %d ms", timeout_ms);
 			break;
 		}
-		if (n < 0) {
+		if (r == 1) {
 			if (assay_conn_capped(c))
 				assay_probe_note(env, chan, "reply cut at %zu "
 				    "bytes", assay_buf_len(out));
-			else if (got > 0 && strncmp(assay_conn_why(c),
-			    "connection closed", 17) == 0)
-				;	/* the peer said all it had */
-			else if (got == 0 && strncmp(assay_conn_why(c),
-			    "connection closed", 17) == 0)
+			else if (assay_conn_eof(c) && got == 0)
 				setreason(reason, reasonlen,
 				    "connection closed with no data");
-			else
+			else if (!assay_conn_eof(c))
 				setreason(reason, reasonlen, "%s",
 				    assay_conn_why(c));
+			/* else the peer said all it had */
 			break;
 		}
-		got += (size_t)n;
-		if ((r = assay_buf_put(out, chunk, (size_t)n)) != 0) {
-			if (r != ASSAY_ERR_TOO_BIG)
-				goto out;
-			r = 0;
-			assay_probe_note(env, chan, "reply cut at %zu bytes",
-			    assay_buf_len(out));
-			break;
-		}
+		got += n;
 		if (assay_buf_len(out) >= assay_buf_max(out)) {
 			assay_probe_note(env, chan, "reply cut at %zu bytes",
 			    assay_buf_len(out));
