@@ -282,6 +282,8 @@ test_deadline_ends_silence(void **state)
 	assert_true(tu_now_ms() - t0 < 2000);
 	assert_string_equal(assay_conn_why(c), "timeout after 300 ms waiting "
 	    "for a banner (0 bytes received)");
+	assert_true(assay_conn_timed_out(c));
+	assert_false(assay_conn_eof(c));
 	/* An explicit earlier time wins over the deadline. */
 	assay_conn_set_timeout(c, 5000);
 	t0 = tu_now_ms();

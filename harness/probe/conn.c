@@ -40,6 +40,7 @@ struct assay_conn {
 	size_t				 max_read;
 	int				 capped;
 	int				 eof;		/* peer closed in order */
+	int				 timed_out;	/* last read_exact ran out of time */
 	int				 timeout_ms;
 	long long			 deadline;	/* ms, monotonic */
 	unsigned char			 rd[RDBUF_LEN];	/* read-ahead */
@@ -323,6 +324,12 @@ size_t
 assay_conn_nread(const struct assay_conn *c)
 {
 	return c == NULL ? 0 : c->nread;
+}
+
+int
+assay_conn_timed_out(const struct assay_conn *c)
+{
+	return c != NULL && c->timed_out;
 }
 
 int
@@ -648,11 +655,13 @@ assay_conn_read_exact(struct assay_conn *c, void *dst, size_t len,
 	size_t k;
 	long n;
 
+	c->timed_out = 0;
 	while (len > 0) {
 		if (c->rd_off == c->rd_len) {
 			if ((n = raw_recv(c, c->rd, sizeof(c->rd), 0)) < 0)
 				return -1;
 			if (n == 0) {
+				c->timed_out = 1;
 				assay_conn_setwhy(c, "timeout after %d ms waiting "
 				    "for %s (%zu bytes received)", c->timeout_ms,
 				    waiting_for, c->nread);

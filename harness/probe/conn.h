@@ -104,6 +104,8 @@ size_t		 assay_conn_max_read(const struct assay_conn *c);
 size_t		 assay_conn_nread(const struct assay_conn *c);
 /* 1 once the peer closed its side in order (EOF, TLS close_notify). */
 int		 assay_conn_eof(const struct assay_conn *c);
+/* 1 when the last assay_conn_read_exact() failed because time was up. */
+int		 assay_conn_timed_out(const struct assay_conn *c);
 /* 1 once a read was cut at max_read. */
 int		 assay_conn_capped(const struct assay_conn *c);
 /* Deadline of every following operation: ms from now; returns it (monotonic ms). */

@@ -129,7 +129,7 @@ read_byte(struct assay_conn *c, unsigned char *ch, char *err, size_t err_len)
 {
 	if (assay_conn_read_exact(c, ch, 1, "the identification") == 0)
 		return 0;
-	if (strncmp(assay_conn_why(c), "timeout after", 13) == 0)
+	if (assay_conn_timed_out(c))
 		snprintf(err, err_len, "timeout after %zu bytes",
 		    assay_conn_nread(c));
 	else
