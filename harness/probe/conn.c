@@ -380,6 +380,15 @@ assay_conn_wait(struct assay_conn *c, short events, long long until_ms)
 	}
 }
 
+int
+assay_host_is_address(const char *host)
+{
+	unsigned char b[sizeof(struct in6_addr)];
+
+	return host != NULL && (inet_pton(AF_INET, host, b) == 1 ||
+	    inet_pton(AF_INET6, host, b) == 1);
+}
+
 void
 assay_ssl_error_text(char *dst, size_t len)
 {
@@ -416,7 +425,6 @@ assay_x509_name_text(const X509_NAME *nm)
 int
 assay_conn_tls_start(struct assay_conn *c, const char *host)
 {
-	struct in6_addr a6;
 	char es[160];
 	int r, e;
 
@@ -429,8 +437,7 @@ assay_conn_tls_start(struct assay_conn *c, const char *host)
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	if ((c->ssl = SSL_new(c->ctx)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1)
 		return ASSAY_ERR_CRYPTO;
-	if (host != NULL && inet_pton(AF_INET, host, &a6) != 1 &&
-	    inet_pton(AF_INET6, host, &a6) != 1)
+	if (host != NULL && !assay_host_is_address(host))
 		SSL_set_tlsext_host_name(c->ssl, host);
 	ERR_clear_error();
 	for (;;) {

@@ -205,6 +205,9 @@ int	assay_conn_send_dgram(struct assay_conn *c, const void *p, size_t len);
 long	assay_conn_recv_dgram(struct assay_conn *c, void *dst, size_t len,
 	    long long until_ms);
 
+/* 1 when host is an IPv4 or IPv6 address literal (no brackets), not a name. */
+int	assay_host_is_address(const char *host);
+
 /*
  * The RFC 2253 text of an X509 name, malloc'd ("" for NULL), or NULL on
  * allocation failure: the one place certificate names are printed.

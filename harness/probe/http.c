@@ -32,6 +32,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "probe/probe.h"
+#include "probe/conn.h"
 #include "probe/http.h"
 
 struct assay_http_response {
@@ -213,15 +214,6 @@ out:
 	return r;
 }
 
-static int
-is_literal(const char *host)
-{
-	unsigned char b[16];
-
-	return inet_pton(AF_INET, host, b) == 1 ||
-	    inet_pton(AF_INET6, host, b) == 1;
-}
-
 /* Resolves the first URL's host once.  0, or -1 with err set. */
 static int
 device_init(struct device *d, const char *url, char *err, size_t err_len)
@@ -237,7 +229,7 @@ device_init(struct device *d, const char *url, char *err, size_t err_len)
 		snprintf(err, err_len, "bad URL: %.80s", url);
 		return -1;
 	}
-	if ((d->literal = is_literal(d->host))) {
+	if ((d->literal = assay_host_is_address(d->host))) {
 		snprintf(d->addr[0], sizeof(d->addr[0]), "%.45s", d->host);
 		d->naddr = 1;
 		return 0;
@@ -294,7 +286,7 @@ device_check(const struct device *d, const char *url, char *why,
 	}
 	if (strcmp(host, d->host) == 0)
 		return 0;
-	for (i = 0; is_literal(host) && i < d->naddr; i++)
+	for (i = 0; assay_host_is_address(host) && i < d->naddr; i++)
 		if (strcmp(host, d->addr[i]) == 0)
 			return 0;
 	snprintf(why, why_len, "off the device");
@@ -316,7 +308,7 @@ device_pin(const struct device *d, const char *url, int *failed)
 
 	*failed = 0;
 	if (url_parts(url, scheme, sizeof(scheme), host, sizeof(host),
-	    &port) != 0 || is_literal(host))
+	    &port) != 0 || assay_host_is_address(host))
 		return NULL;
 	o = (size_t)snprintf(entry, sizeof(entry), "%s:%ld:", host, port);
 	for (i = 0; i < d->naddr && o < sizeof(entry); i++)

@@ -272,14 +272,6 @@ time_str(const ASN1_TIME *t, char *dst, size_t dstlen)
 		snprintf(dst, dstlen, "invalid");
 }
 
-static int
-is_address(const char *s)
-{
-	unsigned char b[16];
-
-	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
-}
-
 /* SHA-256 of the certificate's DER in lowercase hex; "" on failure. */
 static void
 fingerprint(X509 *x, char out[ASSAY_SHA256_HEX_LEN + 1])
@@ -364,7 +356,7 @@ info_from_ssl(SSL *ssl, const char *match_name)
 	}
 	if (n > 0 && match_name != NULL) {
 		x = sk_X509_value(sk, 0);
-		if (is_address(match_name))
+		if (assay_host_is_address(match_name))
 			info->match = X509_check_ip_asc(x, match_name, 0) == 1;
 		else
 			info->match = X509_check_host(x, match_name, 0, 0,
@@ -1079,7 +1071,7 @@ batch_init(struct batch *bt, const struct assay_probe_env *env,
 	bt->max_read = max_read > 0 ? max_read : env != NULL &&
 	    env->max_read > 0 ? env->max_read : ASSAY_PROBE_DEFAULT_MAX_READ;
 	bt->sni = servername != NULL ? servername :
-	    is_address(host) ? NULL : host;
+	    assay_host_is_address(host) ? NULL : host;
 	snprintf(bt->chan, sizeof(bt->chan), "tls %s:%u", host, port);
 	if ((r = assay_conn_resolve(host, port, SOCK_STREAM, &bt->ss,
 	    &bt->sslen, reason, reasonlen)) != 0 || reason[0] != '\0')
