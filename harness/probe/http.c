@@ -31,6 +31,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hash.h"
 #include "probe/probe.h"
 #include "probe/conn.h"
 #include "probe/http.h"
@@ -778,19 +779,14 @@ assay_probe_http_login_baseline(const struct assay_probe_env *env,
 	struct assay_http_response *resp = NULL;
 	unsigned char rnd[8];
 	char user[32], pass[32];
-	size_t i;
 	int r;
 
 	memset(base, 0, sizeof(*base));
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		memset(rnd, 0x3c, sizeof(rnd));
-	snprintf(user, sizeof(user), "assay-");
-	for (i = 0; i < 4; i++)
-		snprintf(user + 6 + 2 * i, sizeof(user) - 6 - 2 * i, "%02x",
-		    rnd[i]);
-	for (i = 0; i < 4; i++)
-		snprintf(pass + 2 * i, sizeof(pass) - 2 * i, "%02x",
-		    rnd[4 + i]);
+	memcpy(user, "assay-", 6);
+	assay_hex_encode(rnd, 4, user + 6);
+	assay_hex_encode(rnd + 4, 4, pass);
 	r = login_request(env, lg, lg->kind == ASSAY_HTTP_LOGIN_FORM ?
 	    user : NULL, pass, timeout_ms, &resp, base->why, sizeof(base->why));
 	if (r == 0 && resp != NULL) {

@@ -24,6 +24,7 @@
 #include <lauxlib.h>
 
 #include "base/error.h"
+#include "base/hash.h"
 #include "probe/probe.h"
 #include "base/clock.h"
 #include "probe/conn.h"
@@ -391,16 +392,13 @@ confirm(struct assay_telnet *t)
 	unsigned char rnd[6];
 	char cmd[64], want[32], ll[256];
 	long long end;
-	size_t i;
 	int rc;
 
 	t->confirmed = 0;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		memset(rnd, 0x5a, sizeof(rnd));
-	snprintf(want, sizeof(want), "assay");
-	for (i = 0; i < sizeof(rnd); i++)
-		snprintf(want + 5 + 2 * i, sizeof(want) - 5 - 2 * i, "%02x",
-		    rnd[i]);
+	memcpy(want, "assay", 5);
+	assay_hex_encode(rnd, sizeof(rnd), want + 5);	/* 12 digits + NUL */
 	snprintf(cmd, sizeof(cmd), "echo \"as\"\"say%s\"\r\n", want + 5);
 	screen_clear(t);
 	if (send_all(t, cmd, strlen(cmd)) != 0)
