@@ -3,10 +3,11 @@
  * recording, and how a probe module exposes itself to Lua.
  *
  * Budget: a lab must never flood a device.  One assay_budget exists per
- * device and is shared by every thread of a run; each probe takes a slot
- * before opening a connection (or sending a datagram burst) and gives it
- * back after.  The budget bounds concurrent connections and the rate of
- * new ones.
+ * device, in shared memory, and every test-case process of a run (and
+ * every thread within one) draws on it; a slot is taken before opening a
+ * connection (or sending a datagram burst) and given back after -- by the
+ * connection layer (probe/conn.h) for every probe that dials through it.
+ * The budget bounds concurrent connections and the rate of new ones.
  *
  * Evidence: probes describe what they sent and received through
  * assay_probe_record(); the engine routes that to the evidence store,
