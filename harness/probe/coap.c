@@ -9,19 +9,13 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -377,11 +371,9 @@ run(const struct assay_probe_env *env, const struct assay_probe_coap_params *p,
 	struct assay_probe_coap_result *res = NULL;
 	struct conn c;
 	const char *path;
-	int r;
-
 	char channel[320];
 	size_t max_read;
-	int timeout_ms;
+	int r, timeout_ms;
 
 	memset(&c, 0, sizeof(c));
 	if (resp != NULL)

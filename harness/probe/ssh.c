@@ -2,13 +2,11 @@
  * probe_ssh.c - SSH identification, KEXINIT lists, password logins.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>

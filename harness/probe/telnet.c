@@ -7,18 +7,12 @@
  * and refuses every option once; the text left is kept in a sliding
  * "screen" where prompts are recognised.
  */
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <lua.h>
 #include <lauxlib.h>
