@@ -59,8 +59,9 @@ void	assay_conn_connect_why(int e, char *why, size_t whylen);
 
 /*
  * Connects a non-blocking socket of socktype (SOCK_STREAM or SOCK_DGRAM)
- * to host:port within timeout_ms.  Takes no budget slot: for callers that
- * hold one (the sweep and the TLS batch keep their own).  Returns 0 with
+ * to host:port within timeout_ms: the dial step of assay_conn_open(),
+ * without a budget slot or a connection object, for a caller that holds
+ * a slot itself.  Returns 0 with
  * *fdp the connected socket (caller closes it), or 0 with *fdp -1 and why
  * set ("connection refused", "connect timeout after N ms", "connect
  * failed: ..."), or ASSAY_ERR_INVALID_ARG / ASSAY_ERR_NETWORK.
@@ -108,7 +109,7 @@ int		 assay_conn_eof(const struct assay_conn *c);
 int		 assay_conn_timed_out(const struct assay_conn *c);
 /* 1 once a read was cut at max_read. */
 int		 assay_conn_capped(const struct assay_conn *c);
-/* Deadline of every following operation: ms from now; returns it (monotonic ms). */
+/* Deadline of the following operations: ms from now; returns it (clock.h ms). */
 long long	 assay_conn_set_deadline(struct assay_conn *c, int ms);
 long long	 assay_conn_deadline(const struct assay_conn *c);
 
@@ -130,8 +131,9 @@ int	assay_conn_tls_start(struct assay_conn *c, const char *host);
 
 /*
  * Hands an SSL session the caller set up (DTLS over the UDP socket) to
- * the connection, which frees ctx and ssl on close (SSL_shutdown first
- * when shutdown_on_close is later set with assay_conn_tls_done()).
+ * the connection, which frees ctx and ssl on close, with an SSL_shutdown
+ * first once assay_conn_tls_done() said the handshake completed.  Either
+ * may be NULL (ctx first, ssl when made).
  */
 void		 assay_conn_attach_ssl(struct assay_conn *c, struct ssl_ctx_st *ctx,
 		    struct ssl_st *ssl);
