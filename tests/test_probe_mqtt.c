@@ -32,6 +32,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "probe/probe.h"
+#include "probe/cred.h"
 #include "probe/mqtt.h"
 #include "testutil.h"
 
@@ -254,6 +255,71 @@ test_password_listener(void **state)
 	assert_non_null(memmem(assay_buf_data(s.all), assay_buf_len(s.all), "alice", 5));
 	assert_non_null(memmem(assay_buf_data(s.all), assay_buf_len(s.all), "***********", 11));
 	assay_buf_free(s.all);
+}
+
+/*
+ * The credential runner on MQTT: one list parsed in C, each pair one
+ * CONNECT; CONNACK 0 is accepted, any other code rejected (the broker
+ * judged the pair), no CONNACK unreached.  Over TLS the anonymous
+ * listener accepts every pair.
+ */
+static void
+test_cred_runner(void **state)
+{
+	static const char pairs[] =
+	    "admin:admin\nalice:wrong-pass\nalice:s3cret-pass\nroot:xc3511\n";
+	struct assay_cred_target tg;
+	struct assay_cred_list *l;
+	struct assay_cred_result *res;
+	struct assay_probe_env env;
+	size_t idx;
+	long long ms;
+	int line = 0, outcome;
+
+	NEED_BROKER();
+	memset(&env, 0, sizeof(env));
+	assert_non_null(env.budget = assay_budget_new(4, 100));
+	assert_non_null(l = assay_cred_list_new());
+	assert_int_equal(assay_cred_list_parse(l, pairs, strlen(pairs), &line), 0);
+	memset(&tg, 0, sizeof(tg));
+	tg.service = ASSAY_CRED_MQTT;
+	tg.host = "127.0.0.1";
+	tg.port = B.pw_port;
+	tg.concurrency = 2;
+	tg.timeout_ms = 3000;
+	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	assert_int_equal(assay_cred_result_attempts(res), 4);
+	assert_int_equal(assay_cred_result_unreached(res), 0);
+	assert_int_equal(assay_cred_result_rejected(res), 3);
+	assert_int_equal(assay_cred_result_accepted_count(res), 1);
+	assert_int_equal(assay_cred_result_accepted(res, 0), 2);
+	assert_int_equal(assay_cred_result_attempt(res, 1, &idx, &ms, &outcome), 0);
+	assert_int_equal(idx, 1);
+	assert_int_equal(outcome, ASSAY_AUTH_REJECTED);
+	assay_cred_result_free(res);
+
+	/* MQTTS: the anonymous TLS listener takes the first pair. */
+	tg.port = B.tls_port;
+	tg.tls = 1;
+	tg.stop_on_success = 1;
+	tg.concurrency = 1;
+	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	assert_int_equal(assay_cred_result_accepted_count(res), 1);
+	assert_int_equal(assay_cred_result_accepted(res, 0), 0);
+	assay_cred_result_free(res);
+
+	/* Nobody listening: every attempt unreached, with the reason. */
+	tg.port = tu_free_port();
+	tg.tls = 0;
+	tg.stop_on_success = 0;
+	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
+	assert_int_equal(assay_cred_result_accepted_count(res), 0);
+	assert_true(assay_cred_result_unreached(res) > 0);
+	assert_string_equal(assay_cred_result_last_error(res),
+	    "connection refused");
+	assay_cred_result_free(res);
+	assay_cred_list_free(l);
+	assay_budget_free(env.budget);
 }
 
 static void
@@ -671,6 +737,7 @@ main(void)
 		cmocka_unit_test(test_anonymous_accepted),
 		cmocka_unit_test(test_password_listener),
 		cmocka_unit_test(test_tls_listener),
+		cmocka_unit_test(test_cred_runner),
 		cmocka_unit_test(test_subscribe_capped),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_garbage),

@@ -14,14 +14,13 @@
 
 #include <stddef.h>
 
+#include "probe/coap_codec.h"
 #include "probe/probe.h"
 
 struct lua_State;
 struct assay_probe_coap_result;
 
 #define ASSAY_COAP_DEFAULT_PATH		"/.well-known/core"
-#define ASSAY_COAP_MAX_RESOURCES	1024
-#define ASSAY_COAP_MAX_ATTRS		64
 
 /* What to probe.  Strings are borrowed for the duration of the call. */
 struct assay_probe_coap_params {

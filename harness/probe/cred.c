@@ -17,10 +17,12 @@
 #include <lauxlib.h>
 
 #include "base/datadir.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "probe/probe.h"
 #include "probe/cred.h"
 #include "probe/http.h"
+#include "probe/mqtt.h"
 #include "probe/ssh.h"
 #include "probe/telnet.h"
 
@@ -229,24 +231,10 @@ assay_cred_list_password(const struct assay_cred_list *l, size_t i)
 
 /* ---- runner ---- */
 
-const char *
-assay_auth_outcome_name(int outcome)
-{
-	switch (outcome) {
-	case ASSAY_AUTH_ACCEPTED:
-		return "accepted";
-	case ASSAY_AUTH_REJECTED:
-		return "rejected";
-	case ASSAY_AUTH_NO_PASSWORD:
-		return "no_password";
-	default:
-		return "unreached";
-	}
-}
-
 struct run {
 	const struct assay_probe_env	*env;
 	const struct assay_cred_target	*tg;
+	struct assay_http_login		 login;	/* http-*: what to log in to */
 	const struct assay_cred_list	*list;
 	pthread_mutex_t			 mu;
 	size_t				 next;
@@ -371,7 +359,7 @@ worker(void *arg)
 
 		detail[0] = '\0';
 		outcome = ASSAY_AUTH_UNREACHED;
-		t0 = assay_probe_now_ms();
+		t0 = assay_clock_ms();
 		switch (tg->service) {
 		case ASSAY_CRED_TELNET:
 			r = assay_probe_telnet_try(tn, u, p, &outcome, detail,
@@ -381,26 +369,35 @@ worker(void *arg)
 			r = assay_probe_ssh_login(run->env, tg->host, tg->port, u, p,
 			    run->timeout_ms, &outcome, detail, sizeof(detail));
 			break;
+		case ASSAY_CRED_MQTT:
+			r = assay_probe_mqtt_login(run->env, tg->host, tg->port,
+			    tg->tls, u, p, run->timeout_ms, &outcome, detail,
+			    sizeof(detail));
+			break;
 		default:
-			r = assay_probe_http_login(run->env, tg, &run->base,
+			r = assay_probe_http_login(run->env, &run->login, &run->base,
 			    u, p, run->timeout_ms, &outcome, detail,
 			    sizeof(detail));
 			break;
 		}
 		note_result(run, slot, r, outcome, detail,
-		    assay_probe_now_ms() - t0);
+		    assay_clock_ms() - t0);
 	}
 	assay_probe_telnet_free(tn);
 	return NULL;
 }
 
+static int
+is_http(enum assay_cred_service s)
+{
+	return s == ASSAY_CRED_HTTP_BASIC || s == ASSAY_CRED_HTTP_DIGEST ||
+	    s == ASSAY_CRED_HTTP_FORM;
+}
+
 static double
 mono_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)assay_clock_ns() / 1e9;
 }
 
 int
@@ -416,8 +413,8 @@ assay_cred_run(const struct assay_probe_env *env,
 
 	*resp = NULL;
 	if (tg == NULL || list == NULL ||
-	    (tg->service <= ASSAY_CRED_SSH && tg->host == NULL) ||
-	    (tg->service > ASSAY_CRED_SSH && tg->url == NULL))
+	    (!is_http(tg->service) && tg->host == NULL) ||
+	    (is_http(tg->service) && tg->url == NULL))
 		return ASSAY_ERR_INVALID_ARG;
 	memset(&run, 0, sizeof(run));
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
@@ -436,6 +433,14 @@ assay_cred_run(const struct assay_probe_env *env,
 	run.tg = tg;
 	run.list = list;
 	run.res = res;
+	run.login.kind = tg->service == ASSAY_CRED_HTTP_FORM ?
+	    ASSAY_HTTP_LOGIN_FORM : tg->service == ASSAY_CRED_HTTP_DIGEST ?
+	    ASSAY_HTTP_LOGIN_DIGEST : ASSAY_HTTP_LOGIN_BASIC;
+	run.login.url = tg->url;
+	run.login.form_body = tg->form_body;
+	run.login.success_marker = tg->success_marker;
+	run.login.failure_marker = tg->failure_marker;
+	run.login.success_status = tg->success_status;
 	run.timeout_ms = tg->timeout_ms > 0 ? tg->timeout_ms :
 	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
 	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
@@ -447,8 +452,8 @@ assay_cred_run(const struct assay_probe_env *env,
 	pthread_mutex_init(&run.mu, NULL);
 	t0 = mono_s();
 	/* HTTP logins are judged against the answer to no valid login. */
-	if (tg->service > ASSAY_CRED_SSH && list->n > 0 &&
-	    (r = assay_probe_http_login_baseline(env, tg, run.timeout_ms,
+	if (is_http(tg->service) && list->n > 0 &&
+	    (r = assay_probe_http_login_baseline(env, &run.login, run.timeout_ms,
 	    &run.base)) == 0 && !run.base.valid) {
 		snprintf(res->last_error, sizeof(res->last_error), "%s",
 		    run.base.why);

@@ -1,8 +1,9 @@
 /*
  * probe_cred.h - credential runner: tries user/password pairs against a
- * telnet, SSH or HTTP login within the per-device budget.
+ * telnet, SSH, HTTP or MQTT login within the per-device budget.
  *
- * Each login probe (telnet, SSH, HTTP) reports one attempt as an outcome:
+ * Each login probe (telnet, SSH, HTTP) reports one attempt as an outcome
+ * (probe/probe.h, so the login probes need nothing from here):
  * ASSAY_AUTH_ACCEPTED, ASSAY_AUTH_REJECTED, or ASSAY_AUTH_UNREACHED when
  * the network failed before the device judged the pair (refused, reset,
  * timeout, garbage); a detail string says why.  Harness failures are the
@@ -15,16 +16,6 @@
 
 #include "probe/probe.h"
 
-#define ASSAY_AUTH_ACCEPTED	1
-#define ASSAY_AUTH_REJECTED	0
-#define ASSAY_AUTH_UNREACHED	(-1)
-/*
- * The service offers no method a password can be tried with (an SSH
- * server offering only publickey): nothing to guess, which is neither a
- * rejection nor an acceptance.
- */
-#define ASSAY_AUTH_NO_PASSWORD	2
-
 #define ASSAY_CRED_MAX_PAIRS	4096
 #define ASSAY_CRED_MAX_FIELD	256	/* bytes per user or password */
 
@@ -33,13 +24,11 @@ enum assay_cred_service {
 	ASSAY_CRED_SSH,
 	ASSAY_CRED_HTTP_BASIC,
 	ASSAY_CRED_HTTP_DIGEST,
-	ASSAY_CRED_HTTP_FORM
+	ASSAY_CRED_HTTP_FORM,
+	ASSAY_CRED_MQTT		/* CONNECT with user and password; tls for MQTTS */
 };
 
 struct assay_cred_list;
-
-/* "accepted", "rejected", "unreached", "no_password" (static). */
-const char	*assay_auth_outcome_name(int outcome);
 
 /* New empty list; NULL on allocation failure.  Free with assay_cred_list_free(). */
 struct assay_cred_list	*assay_cred_list_new(void);
@@ -74,6 +63,7 @@ struct assay_cred_target {
 	const char		*host;
 	int			 port;
 	const char		*url;		/* http-*: full URL (host/port unused) */
+	int			 tls;		/* mqtt: over TLS (MQTTS) */
 	/* http-form: fields with %u/%p placeholders, and success judges */
 	const char		*form_body;
 	const char		*success_marker;	/* body contains it: success */
@@ -107,7 +97,7 @@ size_t	assay_cred_result_accepted_count(const struct assay_cred_result *r);
 size_t	assay_cred_result_accepted(const struct assay_cred_result *r, size_t i);
 /* Last network failure seen, or "" (borrowed). */
 const char *assay_cred_result_last_error(const struct assay_cred_result *r);
-/* Attempts the device judged (accepted or rejected). */
+/* Attempts the device rejected (judged and refused). */
 size_t	assay_cred_result_rejected(const struct assay_cred_result *r);
 /*
  * Pairs never tried, and why (borrowed, "" when every pair was tried):

@@ -31,8 +31,9 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/hash.h"
 #include "probe/probe.h"
-#include "probe/cred.h"
+#include "probe/conn.h"
 #include "probe/http.h"
 
 struct assay_http_response {
@@ -214,15 +215,6 @@ out:
 	return r;
 }
 
-static int
-is_literal(const char *host)
-{
-	unsigned char b[16];
-
-	return inet_pton(AF_INET, host, b) == 1 ||
-	    inet_pton(AF_INET6, host, b) == 1;
-}
-
 /* Resolves the first URL's host once.  0, or -1 with err set. */
 static int
 device_init(struct device *d, const char *url, char *err, size_t err_len)
@@ -238,7 +230,7 @@ device_init(struct device *d, const char *url, char *err, size_t err_len)
 		snprintf(err, err_len, "bad URL: %.80s", url);
 		return -1;
 	}
-	if ((d->literal = is_literal(d->host))) {
+	if ((d->literal = assay_host_is_address(d->host))) {
 		snprintf(d->addr[0], sizeof(d->addr[0]), "%.45s", d->host);
 		d->naddr = 1;
 		return 0;
@@ -295,7 +287,7 @@ device_check(const struct device *d, const char *url, char *why,
 	}
 	if (strcmp(host, d->host) == 0)
 		return 0;
-	for (i = 0; is_literal(host) && i < d->naddr; i++)
+	for (i = 0; assay_host_is_address(host) && i < d->naddr; i++)
 		if (strcmp(host, d->addr[i]) == 0)
 			return 0;
 	snprintf(why, why_len, "off the device");
@@ -317,7 +309,7 @@ device_pin(const struct device *d, const char *url, int *failed)
 
 	*failed = 0;
 	if (url_parts(url, scheme, sizeof(scheme), host, sizeof(host),
-	    &port) != 0 || is_literal(host))
+	    &port) != 0 || assay_host_is_address(host))
 		return NULL;
 	o = (size_t)snprintf(entry, sizeof(entry), "%s:%ld:", host, port);
 	for (i = 0; i < d->naddr && o < sizeof(entry); i++)
@@ -734,7 +726,7 @@ leads_to_login(const char *loc, const char *url)
 /* Builds and performs the login request (user NULL: none for basic). */
 static int
 login_request(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, const char *user,
+    const struct assay_http_login *lg, const char *user,
     const char *password, int timeout_ms, struct assay_http_response **respp,
     char *detail, size_t detail_len)
 {
@@ -746,18 +738,18 @@ login_request(const struct assay_probe_env *env,
 	int r = 0;
 
 	memset(&req, 0, sizeof(req));
-	req.url = tg->url;
+	req.url = lg->url;
 	req.timeout_ms = timeout_ms;
 	req.max_body = 64 * 1024;
-	if (tg->service == ASSAY_CRED_HTTP_FORM) {
-		if (tg->form_body == NULL)
+	if (lg->kind == ASSAY_HTTP_LOGIN_FORM) {
+		if (lg->form_body == NULL)
 			return ASSAY_ERR_INVALID_ARG;
 		if ((h = curl_easy_init()) == NULL ||
 		    (form = assay_buf_new(8192)) == NULL) {
 			r = ASSAY_ERR_ALLOC;
 			goto out;
 		}
-		if ((r = fill_form(h, tg->form_body, user, password, form)) != 0)
+		if ((r = fill_form(h, lg->form_body, user, password, form)) != 0)
 			goto out;
 		req.method = "POST";
 		req.body = assay_buf_data(form);
@@ -766,7 +758,7 @@ login_request(const struct assay_probe_env *env,
 	} else if (user != NULL) {
 		req.user = user;
 		req.password = password;
-		req.auth = tg->service == ASSAY_CRED_HTTP_DIGEST ?
+		req.auth = lg->kind == ASSAY_HTTP_LOGIN_DIGEST ?
 		    ASSAY_HTTP_AUTH_DIGEST : ASSAY_HTTP_AUTH_BASIC;
 	}
 	r = assay_probe_http_request(env, &req, respp, detail, detail_len);
@@ -781,31 +773,26 @@ out:
 
 int
 assay_probe_http_login_baseline(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, int timeout_ms,
+    const struct assay_http_login *lg, int timeout_ms,
     struct assay_http_baseline *base)
 {
 	struct assay_http_response *resp = NULL;
 	unsigned char rnd[8];
 	char user[32], pass[32];
-	size_t i;
 	int r;
 
 	memset(base, 0, sizeof(*base));
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		memset(rnd, 0x3c, sizeof(rnd));
-	snprintf(user, sizeof(user), "assay-");
-	for (i = 0; i < 4; i++)
-		snprintf(user + 6 + 2 * i, sizeof(user) - 6 - 2 * i, "%02x",
-		    rnd[i]);
-	for (i = 0; i < 4; i++)
-		snprintf(pass + 2 * i, sizeof(pass) - 2 * i, "%02x",
-		    rnd[4 + i]);
-	r = login_request(env, tg, tg->service == ASSAY_CRED_HTTP_FORM ?
+	memcpy(user, "assay-", 6);
+	assay_hex_encode(rnd, 4, user + 6);
+	assay_hex_encode(rnd + 4, 4, pass);
+	r = login_request(env, lg, lg->kind == ASSAY_HTTP_LOGIN_FORM ?
 	    user : NULL, pass, timeout_ms, &resp, base->why, sizeof(base->why));
 	if (r == 0 && resp != NULL) {
 		base->valid = 1;
 		base->status = resp->status;
-		location_of(resp, tg->url, base->location,
+		location_of(resp, lg->url, base->location,
 		    sizeof(base->location));
 	}
 	assay_http_response_free(resp);
@@ -814,7 +801,7 @@ assay_probe_http_login_baseline(const struct assay_probe_env *env,
 
 int
 assay_probe_http_login(const struct assay_probe_env *env,
-    const struct assay_cred_target *tg, const struct assay_http_baseline *base,
+    const struct assay_http_login *lg, const struct assay_http_baseline *base,
     const char *user, const char *password, int timeout_ms, int *outcome,
     char *detail, size_t detail_len)
 {
@@ -823,42 +810,42 @@ assay_probe_http_login(const struct assay_probe_env *env,
 	char loc[512];
 	size_t blen;
 	long st, bst;
-	int r, form = tg->service == ASSAY_CRED_HTTP_FORM;
+	int r, form = lg->kind == ASSAY_HTTP_LOGIN_FORM;
 
 	*outcome = ASSAY_AUTH_UNREACHED;
 	detail[0] = '\0';
-	if ((r = login_request(env, tg, user, password, timeout_ms, &resp,
+	if ((r = login_request(env, lg, user, password, timeout_ms, &resp,
 	    detail, detail_len)) != 0 || resp == NULL)
 		goto out;
 	st = resp->status;
 	bst = base != NULL && base->valid ? base->status : 0;
 	body = assay_buf_data(resp->body);
-	location_of(resp, tg->url, loc, sizeof(loc));
+	location_of(resp, lg->url, loc, sizeof(loc));
 	blen = assay_buf_len(resp->body);
-	if (tg->failure_marker != NULL && assay_probe_find(body, blen,
-	    tg->failure_marker, strlen(tg->failure_marker), 0) >= 0) {
+	if (lg->failure_marker != NULL && assay_probe_find(body, blen,
+	    lg->failure_marker, strlen(lg->failure_marker), 0) >= 0) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld, failure marker "
 		    "in body", st);
-	} else if (tg->success_marker != NULL) {
-		*outcome = assay_probe_find(body, blen, tg->success_marker,
-		    strlen(tg->success_marker), 0) >= 0 ?
+	} else if (lg->success_marker != NULL) {
+		*outcome = assay_probe_find(body, blen, lg->success_marker,
+		    strlen(lg->success_marker), 0) >= 0 ?
 		    ASSAY_AUTH_ACCEPTED : ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld, success marker %s", st,
 		    *outcome == ASSAY_AUTH_ACCEPTED ? "found" : "absent");
-	} else if (tg->success_status != 0) {
-		*outcome = st == tg->success_status ? ASSAY_AUTH_ACCEPTED :
+	} else if (lg->success_status != 0) {
+		*outcome = st == lg->success_status ? ASSAY_AUTH_ACCEPTED :
 		    ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "status %ld (success is %d)", st,
-		    tg->success_status);
-	} else if (tg->failure_marker != NULL && st >= 200 && st < 300) {
+		    lg->success_status);
+	} else if (lg->failure_marker != NULL && st >= 200 && st < 300) {
 		*outcome = ASSAY_AUTH_ACCEPTED;
 		snprintf(detail, detail_len, "accepted: status %ld, no failure "
 		    "marker in body", st);
 	} else if (!form && bst >= 200 && bst < 400) {
 		*outcome = ASSAY_AUTH_NO_PASSWORD;
 		snprintf(detail, detail_len, "no password to guess: %.200s "
-		    "answers %ld without credentials", tg->url, bst);
+		    "answers %ld without credentials", lg->url, bst);
 	} else if (!form && bst != 401) {
 		snprintf(detail, detail_len, "not judged: without credentials "
 		    "the answer was %s%ld, not 401", bst == 0 ? "no answer " :
@@ -874,7 +861,7 @@ assay_probe_http_login(const struct assay_probe_env *env,
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld", st);
 	} else if (st >= 300 && st < 400 && (loc[0] == '\0' ||
-	    leads_to_login(loc, tg->url))) {
+	    leads_to_login(loc, lg->url))) {
 		*outcome = ASSAY_AUTH_REJECTED;
 		snprintf(detail, detail_len, "rejected: status %ld to %.200s", st,
 		    loc[0] != '\0' ? loc : "nowhere");

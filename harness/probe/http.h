@@ -73,7 +73,24 @@ const char *assay_http_response_redirect_refused(
 int	assay_http_response_tls(const struct assay_http_response *r);
 long	assay_http_response_tls_verify_result(const struct assay_http_response *r);
 
-struct assay_cred_target;
+/*
+ * A login form or protected URL to try passwords on; the credential
+ * runner fills it from its target.  Strings are borrowed for the call.
+ */
+enum assay_http_login_kind {
+	ASSAY_HTTP_LOGIN_BASIC,
+	ASSAY_HTTP_LOGIN_DIGEST,
+	ASSAY_HTTP_LOGIN_FORM
+};
+
+struct assay_http_login {
+	enum assay_http_login_kind	 kind;
+	const char			*url;
+	const char			*form_body;	/* form: %u/%p placeholders */
+	const char			*success_marker; /* body contains it: success */
+	const char			*failure_marker; /* body contains it: rejection */
+	int				 success_status; /* 0: judged against the baseline */
+};
 
 /*
  * What the login URL answers without valid credentials, taken once per
@@ -89,16 +106,17 @@ struct assay_http_baseline {
 };
 
 /*
- * Takes the baseline for tg.  Returns 0 (base->valid 0 with base->why on
+ * Takes the baseline for lg.  Returns 0 (base->valid 0 with base->why on
  * a network failure) or ASSAY_ERR_*.
  */
 int	assay_probe_http_login_baseline(const struct assay_probe_env *env,
-	    const struct assay_cred_target *tg, int timeout_ms,
+	    const struct assay_http_login *lg, int timeout_ms,
 	    struct assay_http_baseline *base);
 
 /*
- * One login attempt for the credential runner; see probe_cred.h.  Unless
- * tg gives markers or a success status, the answer is judged against
+ * One login attempt for the credential runner (probe/cred.h); outcomes
+ * are the ASSAY_AUTH_* of probe/probe.h.  Unless
+ * lg gives markers or a success status, the answer is judged against
  * base: basic/digest is accepted only when the baseline was 401 and the
  * pair gets 2xx, or a 3xx that does not lead to a login or error page;
  * 401 and 403 are rejections.  A form is accepted on a 3xx elsewhere than
@@ -108,7 +126,7 @@ int	assay_probe_http_login_baseline(const struct assay_probe_env *env,
  * credentials").
  */
 int	assay_probe_http_login(const struct assay_probe_env *env,
-	    const struct assay_cred_target *tg,
+	    const struct assay_http_login *lg,
 	    const struct assay_http_baseline *base, const char *user,
 	    const char *password, int timeout_ms, int *outcome, char *detail,
 	    size_t detail_len);

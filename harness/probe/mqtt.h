@@ -53,6 +53,19 @@ int	assay_probe_mqtt_connect(const struct assay_probe_env *env,
 void	assay_probe_mqtt_result_free(struct assay_probe_mqtt_result *r);
 
 /*
+ * One login attempt for the credential runner (probe/cred.h): CONNECT
+ * (3.1.1) with user and password, over TLS when tls is set.  *outcome is
+ * ASSAY_AUTH_ACCEPTED for CONNACK 0, ASSAY_AUTH_REJECTED for any other
+ * CONNACK (the broker judged the pair), ASSAY_AUTH_UNREACHED when no
+ * CONNACK came (detail says why).  Returns 0 or as
+ * assay_probe_mqtt_connect().
+ */
+int	assay_probe_mqtt_login(const struct assay_probe_env *env,
+	    const char *host, int port, int tls, const char *user,
+	    const char *password, int timeout_ms, int *outcome, char *detail,
+	    size_t detail_len);
+
+/*
  * Accessors.  Strings are owned by the result and valid until it is freed.
  * failure() is NULL when a CONNACK arrived, else why not
  * ("connection refused", "connection reset after 2 bytes",

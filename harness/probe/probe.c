@@ -13,6 +13,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "probe/probe.h"
 
@@ -70,10 +71,7 @@ lock(struct assay_budget *b)
 static double
 now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)assay_clock_ns() / 1e9;
 }
 
 struct assay_budget *
@@ -135,27 +133,6 @@ refill(struct assay_budget *b)
 	b->last = t;
 }
 
-/* ts + ns, normalised. */
-static struct timespec
-ts_add(struct timespec ts, long ns)
-{
-	ts.tv_sec += ns / 1000000000L;
-	ts.tv_nsec += ns % 1000000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
-/* b - a in nanoseconds. */
-static long long
-ts_diff_ns(struct timespec a, struct timespec b)
-{
-	return (long long)(b.tv_sec - a.tv_sec) * 1000000000LL +
-	    (b.tv_nsec - a.tv_nsec);
-}
-
 /* Sum of a per-holder count (the mutex is held). */
 static int
 total(const int *v)
@@ -178,14 +155,14 @@ unwait(struct assay_budget *b)
 int
 assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 {
-	struct timespec dl, now, nap;
-	long long left, wait_ns;
+	struct timespec nap;
+	long long dl, left, wait_ns;
 	int r = 0, waiter = 0, in_use;
 
 	if (b == NULL)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	dl = ts_add(now, (long)(timeout_ms > 0 ? timeout_ms : 0) * 1000000L);
+	dl = assay_clock_ns() + (long long)(timeout_ms > 0 ? timeout_ms : 0) *
+	    1000000LL;
 	for (;;) {
 		lock(b);
 		refill(b);
@@ -208,8 +185,7 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 		    (long long)((1.0 - b->tokens) / b->max_rate * 1e9) + 1000 :
 		    BUDGET_POLL_NS;
 		pthread_mutex_unlock(&b->mu);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = ts_diff_ns(now, dl);
+		left = dl - assay_clock_ns();
 		if (timeout_ms <= 0 || left <= 0) {
 			if (waiter) {
 				lock(b);
@@ -307,10 +283,22 @@ assay_probe_env_get(lua_State *L)
 long long
 assay_probe_now_ms(void)
 {
-	struct timespec ts;
+	return assay_clock_ms();
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+const char *
+assay_auth_outcome_name(int outcome)
+{
+	switch (outcome) {
+	case ASSAY_AUTH_ACCEPTED:
+		return "accepted";
+	case ASSAY_AUTH_REJECTED:
+		return "rejected";
+	case ASSAY_AUTH_NO_PASSWORD:
+		return "no_password";
+	default:
+		return "unreached";
+	}
 }
 
 void

@@ -3,10 +3,11 @@
  * recording, and how a probe module exposes itself to Lua.
  *
  * Budget: a lab must never flood a device.  One assay_budget exists per
- * device and is shared by every thread of a run; each probe takes a slot
- * before opening a connection (or sending a datagram burst) and gives it
- * back after.  The budget bounds concurrent connections and the rate of
- * new ones.
+ * device, in shared memory, and every test-case process of a run (and
+ * every thread within one) draws on it; a slot is taken before opening a
+ * connection (or sending a datagram burst) and given back after -- by the
+ * connection layer (probe/conn.h) for every probe that dials through it.
+ * The budget bounds concurrent connections and the rate of new ones.
  *
  * Evidence: probes describe what they sent and received through
  * assay_probe_record(); the engine routes that to the evidence store,
@@ -83,6 +84,25 @@ long long	assay_probe_now_ms(void);
  */
 void		assay_probe_excerpt(const unsigned char *p, size_t len, size_t nhex,
 		    size_t ntext, char *dst, size_t dlen);
+
+/*
+ * Outcome of one login attempt, shared by the login probes (telnet, SSH,
+ * HTTP, MQTT) and the credential runner above them: the device accepted
+ * or rejected the pair, or the network failed before it judged (refused,
+ * reset, timeout, garbage).
+ */
+#define ASSAY_AUTH_ACCEPTED	1
+#define ASSAY_AUTH_REJECTED	0
+#define ASSAY_AUTH_UNREACHED	(-1)
+/*
+ * The service offers no method a password can be tried with (an SSH
+ * server offering only publickey): nothing to guess, which is neither a
+ * rejection nor an acceptance.
+ */
+#define ASSAY_AUTH_NO_PASSWORD	2
+
+/* "accepted", "rejected", "unreached", "no_password" (static). */
+const char	*assay_auth_outcome_name(int outcome);
 
 #define ASSAY_PROBE_FIND_MAX_NEEDLE	1024
 

@@ -2,13 +2,11 @@
  * probe_ssh.c - SSH identification, KEXINIT lists, password logins.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
@@ -17,9 +15,8 @@
 
 #include "base/error.h"
 #include "probe/probe.h"
-#include "probe/cred.h"
 #include "probe/ssh.h"
-#include "probe/telnet.h"
+#include "probe/conn.h"
 
 #define BANNER_MAX	255	/* RFC 4253 4.2, including CR LF */
 #define PRE_LINES_MAX	32	/* lines a server may send before it */
@@ -98,55 +95,62 @@ assay_ssh_kexinit_parse(struct assay_ssh_info *info, const unsigned char *p,
 	return 0;
 }
 
-/* Reads exactly len bytes by deadline.  0 ok, else err set. */
+/*
+ * Reads exactly len bytes by the connection's deadline.  0 ok, else err
+ * set ("timeout after N bytes", "connection closed after N bytes", ...).
+ */
 static int
-read_exact(int fd, unsigned char *p, size_t len, long long end, size_t *total,
-    char *err, size_t err_len)
+read_exact(struct assay_conn *c, unsigned char *p, size_t len, char *err,
+    size_t err_len)
 {
-	struct pollfd pfd;
-	ssize_t n;
-	int left;
+	long n;
 
 	while (len > 0) {
-		left = (int)(end - assay_probe_now_ms());
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
-			snprintf(err, err_len, "timeout after %zu bytes", *total);
+		if ((n = assay_conn_recv(c, p, len, 0)) == 0) {
+			snprintf(err, err_len, "timeout after %zu bytes",
+			    assay_conn_nread(c));
 			return -1;
 		}
-		n = recv(fd, p, len, 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				snprintf(err, err_len, "connection closed after %zu bytes",
-				    *total);
-			else
-				snprintf(err, err_len, "connection reset after %zu bytes",
-				    *total);
+		if (n < 0) {
+			snprintf(err, err_len, "%s", assay_conn_why(c));
 			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
-		*total += (size_t)n;
 	}
 	return 0;
 }
+
+/* Reads one byte through the connection's read-ahead. */
+static int
+read_byte(struct assay_conn *c, unsigned char *ch, char *err, size_t err_len)
+{
+	if (assay_conn_read_exact(c, ch, 1, "the identification") == 0)
+		return 0;
+	if (assay_conn_timed_out(c))
+		snprintf(err, err_len, "timeout after %zu bytes",
+		    assay_conn_nread(c));
+	else
+		snprintf(err, err_len, "%s", assay_conn_why(c));
+	return -1;
+}
+
+/* What the banner grab may read: the lines before, the KEXINIT packet. */
+#define INFO_MAX_READ	((PRE_LINES_MAX + 1) * (BANNER_MAX + 1) + 5 + \
+			    ASSAY_SSH_MAX_PACKET)
 
 int
 assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
     int port, int timeout_ms, struct assay_ssh_info **infop, char *err,
     size_t err_len)
 {
-	struct assay_budget *b = env != NULL ? env->budget : NULL;
 	struct assay_ssh_info *info = NULL;
+	struct assay_conn *conn = NULL;
 	unsigned char *pkt = NULL, hdr[5], c;
 	char line[BANNER_MAX + 1], channel[96];
-	size_t total = 0, ll;
+	size_t ll;
 	uint32_t plen;
-	long long end;
-	int fd = -1, held = 0, lines, r = 0;
+	int lines, r = 0;
 
 	*infop = NULL;
 	err[0] = '\0';
@@ -156,19 +160,19 @@ assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
 	snprintf(channel, sizeof(channel), "ssh %s:%d", host, port);
 	if ((info = assay_ssh_info_new()) == NULL)
 		return ASSAY_ERR_ALLOC;
-	if (assay_budget_acquire(b, timeout_ms) != 0) {
-		r = ASSAY_ERR_BUDGET;
+	if ((r = assay_conn_open(env, host, (unsigned int)port, SOCK_STREAM,
+	    timeout_ms, INFO_MAX_READ, channel, &conn)) != 0)
+		goto out;
+	if (!assay_conn_ok(conn)) {
+		snprintf(err, err_len, "%s", assay_conn_why(conn));
 		goto out;
 	}
-	held = 1;
-	if (assay_probe_dial(host, port, timeout_ms, &fd, err, err_len) != 0)
-		goto out;
-	end = assay_probe_now_ms() + timeout_ms;
+	assay_conn_set_deadline(conn, timeout_ms);
 	/* Identification: lines before "SSH-" are allowed, each capped. */
 	for (lines = 0;; lines++) {
 		ll = 0;
 		for (;;) {
-			if (read_exact(fd, &c, 1, end, &total, err, err_len) != 0)
+			if (read_byte(conn, &c, err, err_len) != 0)
 				goto out;
 			if (c == '\n')
 				break;
@@ -182,7 +186,6 @@ assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
 		if (ll > 0 && line[ll - 1] == '\r')
 			ll--;
 		line[ll] = '\0';
-		assay_probe_record(env, channel, "recv", line, ll);
 		if (strncmp(line, "SSH-", 4) == 0)
 			break;
 		if (lines >= PRE_LINES_MAX) {
@@ -192,12 +195,12 @@ assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
 		}
 	}
 	memcpy(info->banner, line, ll + 1);
-	assay_probe_record(env, channel, "sent", CLIENT_ID, strlen(CLIENT_ID));
-	if (send(fd, CLIENT_ID, strlen(CLIENT_ID), MSG_NOSIGNAL) < 0) {
-		snprintf(err, err_len, "connection reset after %zu bytes", total);
+	if (assay_conn_write(conn, CLIENT_ID, strlen(CLIENT_ID), NULL) != 0) {
+		snprintf(err, err_len, "connection reset after %zu bytes",
+		    assay_conn_nread(conn));
 		goto out;
 	}
-	if (read_exact(fd, hdr, 5, end, &total, err, err_len) != 0)
+	if (read_exact(conn, hdr, 5, err, err_len) != 0)
 		goto out;
 	plen = get32(hdr);
 	if (plen < 2 || plen > ASSAY_SSH_MAX_PACKET || hdr[4] >= plen) {
@@ -209,9 +212,8 @@ assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
-	if (read_exact(fd, pkt, plen - 1, end, &total, err, err_len) != 0)
+	if (read_exact(conn, pkt, plen - 1, err, err_len) != 0)
 		goto out;
-	assay_probe_record(env, channel, "recv", pkt, plen - 1);
 	if ((r = assay_ssh_kexinit_parse(info, pkt, plen - 1 - hdr[4])) != 0) {
 		if (r == ASSAY_ERR_ALLOC)
 			goto out;
@@ -225,10 +227,7 @@ out:
 	if (err[0] != '\0')
 		assay_probe_note(env, channel, "%s", err);
 	free(pkt);
-	if (fd >= 0)
-		close(fd);
-	if (held)
-		assay_budget_release(b);
+	assay_conn_close(conn, 0);
 	assay_ssh_info_free(info);
 	return r;
 }

@@ -32,6 +32,8 @@
 #include <lauxlib.h>
 
 #include "base/error.h"
+#include "base/clock.h"
+#include "probe/conn.h"
 #include "probe/tcp.h"
 
 struct assay_tcp_sweep {
@@ -56,34 +58,6 @@ setreason(char *reason, size_t reasonlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-int
-assay_probe_tcp_resolve(const char *host, unsigned int port, int socktype,
-    struct sockaddr_storage *ss, socklen_t *sslen, char *reason,
-    size_t reasonlen)
-{
-	struct addrinfo hints, *res = NULL;
-	char serv[16];
-	int e;
-
-	setreason(reason, reasonlen, "%s", "");
-	if (host == NULL || port > 65535)
-		return ASSAY_ERR_INVALID_ARG;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = socktype;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(serv, sizeof(serv), "%u", port);
-	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0) {
-		setreason(reason, reasonlen, "cannot resolve host \"%s\": %s",
-		    host, gai_strerror(e));
-		return 0;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*sslen = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
 /* Closes a TCP socket with an RST so no TIME_WAIT state is left behind. */
 static void
 close_rst(int fd)
@@ -92,69 +66,6 @@ close_rst(int fd)
 
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fd);
-}
-
-int
-assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
-    int *fdp, char *reason, size_t reasonlen)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen = 0, el;
-	struct pollfd pfd;
-	long long end;
-	int fd = -1, r, e = 0, left;
-
-	*fdp = -1;
-	if ((r = assay_probe_tcp_resolve(host, port, SOCK_STREAM, &ss, &sslen,
-	    reason, reasonlen)) != 0 || reason[0] != '\0')
-		return r;
-	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1)
-		return ASSAY_ERR_NETWORK;
-	end = assay_probe_now_ms() + timeout_ms;
-	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0)
-		goto done;
-	if (errno != EINPROGRESS) {
-		e = errno;
-		goto fail;
-	}
-	pfd.fd = fd;
-	pfd.events = POLLOUT;
-	for (;;) {
-		left = (int)(end - assay_probe_now_ms());
-		if (left <= 0) {
-			setreason(reason, reasonlen,
-			    "connect timeout after %d ms", timeout_ms);
-			close(fd);
-			return 0;
-		}
-		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			close(fd);
-			return ASSAY_ERR_NETWORK;
-		}
-		if (r == 1)
-			break;
-	}
-	el = sizeof(e);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
-		e = errno;
-	if (e != 0)
-		goto fail;
- done:
-	*fdp = fd;
-	return 0;
- fail:
-	close(fd);
-	if (e == ECONNREFUSED)
-		setreason(reason, reasonlen, "connection refused");
-	else if (e == ECONNRESET || e == EPIPE)
-		/* Established, then reset before we looked: the port is open. */
-		setreason(reason, reasonlen, "connection reset after 0 bytes");
-	else
-		setreason(reason, reasonlen, "connect failed: %s", strerror(e));
-	return 0;
 }
 
 int
@@ -453,7 +364,7 @@ start_one(struct worker *w, uint16_t port)
 	pe->fd = fd;
 	pe->port = port;
 	pe->seq = w->seq;
-	pe->deadline = assay_probe_now_ms() + s->timeout_ms;
+	pe->deadline = assay_clock_ms() + s->timeout_ms;
 	w->qlen++;
 	return 1;
 }
@@ -553,7 +464,7 @@ worker_run(void *arg)
 			w->pos++;
 		}
 		r = 0;
-		t = assay_probe_now_ms();
+		t = assay_clock_ms();
 		expire(w, t);
 		if (w->in_flight == 0) {
 			if (w->pos >= w->end && next_port(w) < 0)
@@ -627,7 +538,7 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	s.timeout_ms = timeout_ms;
-	if ((r = assay_probe_tcp_resolve(host, 0, SOCK_STREAM, &s.ss, &s.sslen,
+	if ((r = assay_conn_resolve(host, 0, SOCK_STREAM, &s.ss, &s.sslen,
 	    reason, reasonlen)) != 0 || reason[0] != '\0')
 		return r;
 	r = ASSAY_ERR_ALLOC;
@@ -704,35 +615,16 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 	return r;
 }
 
-/* Waits for fd to become readable until end; 1 ready, 0 timeout, -1 error. */
-static int
-wait_readable(int fd, long long end)
-{
-	struct pollfd pfd;
-	int r, left;
-
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	for (;;) {
-		if ((left = (int)(end - assay_probe_now_ms())) <= 0)
-			return 0;
-		if ((r = poll(&pfd, 1, left)) == -1 && errno == EINTR)
-			continue;
-		return r < 0 ? -1 : r > 0;
-	}
-}
-
 int
 assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
     unsigned int port, const void *req, size_t reqlen, int timeout_ms,
     int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen)
 {
-	struct assay_budget *budget = env != NULL ? env->budget : NULL;
-	char chan[300], chunk[4096];
-	long long start, end, idle_end;
-	size_t got = 0, want, off = 0;
-	ssize_t n;
-	int fd = -1, r, w;
+	struct assay_conn *c = NULL;
+	char chan[300];
+	long long end, idle_end;
+	size_t got = 0, n;
+	int r;
 
 	setreason(reason, reasonlen, "%s", "");
 	if (out == NULL || host == NULL || port < 1 || port > 65535)
@@ -741,99 +633,61 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	snprintf(chan, sizeof(chan), "tcp %s:%u", host, port);
-	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
+	/* The connection's cap is what out can still take. */
+	if ((r = assay_conn_open(env, host, port, SOCK_STREAM, timeout_ms,
+	    assay_buf_max(out) - assay_buf_len(out), chan, &c)) != 0)
 		return r;
-	start = assay_probe_now_ms();
-	end = start + timeout_ms;
-	if ((r = assay_probe_tcp_connect(host, port, timeout_ms, &fd, reason,
-	    reasonlen)) != 0 || fd == -1)
+	if (!assay_conn_ok(c)) {
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
-	while (off < reqlen) {
-		n = send(fd, (const char *)req + off, reqlen - off,
-		    MSG_NOSIGNAL);
-		if (n > 0) {
-			assay_probe_record(env, chan, "sent",
-			    (const char *)req + off, (size_t)n);
-			off += (size_t)n;
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN) {
-			struct pollfd pfd = { fd, POLLOUT, 0 };
-			int left = (int)(end - assay_probe_now_ms());
-
-			if (left <= 0 || poll(&pfd, 1, left) <= 0) {
-				setreason(reason, reasonlen, "send timeout "
-				    "after %d ms", timeout_ms);
-				goto out;
-			}
-			continue;
-		}
-		setreason(reason, reasonlen, "send failed after %zu bytes: %s",
-		    off, strerror(errno));
+	}
+	end = assay_conn_deadline(c);
+	if (reqlen > 0 && assay_conn_write(c, req, reqlen, req) != 0) {
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
 	}
 	idle_end = end;
 	for (;;) {
-		if ((w = wait_readable(fd, idle_end < end ? idle_end : end)) < 0) {
-			r = ASSAY_ERR_NETWORK;
+		if ((r = assay_conn_recv_buf(c, out, idle_end < end ? idle_end :
+		    end, &n)) < 0)
 			goto out;
-		}
-		if (w == 0) {
+		if (r == 0 && n == 0) {
 			if (got == 0)
 				setreason(reason, reasonlen,
 				    "no data within %d ms", timeout_ms);
 			break;
 		}
-		want = assay_buf_max(out) - assay_buf_len(out);
-		if (want == 0 || want > sizeof(chunk))
-			want = sizeof(chunk);
-		n = read(fd, chunk, want);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n == -1) {
-			if (errno == ECONNRESET)
-				setreason(reason, reasonlen,
-				    "connection reset after %zu bytes", got);
-			else
-				setreason(reason, reasonlen, "read failed after "
-				    "%zu bytes: %s", got, strerror(errno));
-			break;
-		}
-		if (n == 0) {
-			if (got == 0)
+		if (r == 1) {
+			if (assay_conn_capped(c))
+				assay_probe_note(env, chan, "reply cut at %zu "
+				    "bytes", assay_buf_len(out));
+			else if (assay_conn_eof(c) && got == 0)
 				setreason(reason, reasonlen,
 				    "connection closed with no data");
+			else if (!assay_conn_eof(c))
+				setreason(reason, reasonlen, "%s",
+				    assay_conn_why(c));
+			/* else the peer said all it had */
 			break;
 		}
-		assay_probe_record(env, chan, "recv", chunk, (size_t)n);
-		got += (size_t)n;
-		if ((r = assay_buf_put(out, chunk, (size_t)n)) != 0) {
-			if (r != ASSAY_ERR_TOO_BIG)
-				goto out;
-			r = 0;
-			assay_probe_note(env, chan, "reply cut at %zu bytes",
-			    assay_buf_len(out));
-			break;
-		}
+		got += n;
 		if (assay_buf_len(out) >= assay_buf_max(out)) {
 			assay_probe_note(env, chan, "reply cut at %zu bytes",
 			    assay_buf_len(out));
 			break;
 		}
 		if (idle_ms > 0)
-			idle_end = assay_probe_now_ms() + idle_ms;
+			idle_end = assay_clock_ms() + idle_ms;
 	}
 	r = 0;
  out:
 	if (reason != NULL && reason[0] != '\0')
 		assay_probe_note(env, chan, "%s", reason);
-	if (fd != -1)
-		close_rst(fd);
-	assay_budget_release(budget);
+	assay_conn_close(c, 1);
 	return r;
 }
+
+#define UDP_DGRAM_MAX	65536
 
 /* The discovery requests. */
 static const char ssdp_msearch[] =
@@ -863,23 +717,35 @@ static const unsigned char coap_get_core[] = {
 	0x04, 'c', 'o', 'r', 'e'
 };
 
+/*
+ * The UDP probe's wording of a connection-layer outcome: ICMP port
+ * unreachable names the port state first, as the sweep does.
+ */
+static void
+udp_reason(const struct assay_conn *c, char *reason, size_t reasonlen)
+{
+	if (strcmp(assay_conn_why(c), "port unreachable (ICMP)") == 0)
+		setreason(reason, reasonlen, "closed: ICMP port unreachable");
+	else
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
+}
+
 int
 assay_probe_udp(const struct assay_probe_env *env, const char *host,
     unsigned int port, const char *kind, int timeout_ms,
     struct assay_buf *out, char *reason, size_t reasonlen)
 {
-	struct assay_budget *budget = env != NULL ? env->budget : NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = 0;
+	struct assay_conn *c = NULL;
 	const void *req;
 	size_t reqlen;
 	char chan[300], *dgram = NULL;
 	long long start, end, resend;
-	ssize_t n;
-	int fd = -1, r, w, sent = 0;
+	long n;
+	int r, sent = 0;
 
 	setreason(reason, reasonlen, "%s", "");
-	if (kind == NULL || out == NULL || port < 1 || port > 65535)
+	if (kind == NULL || out == NULL || host == NULL || port < 1 ||
+	    port > 65535)
 		return ASSAY_ERR_INVALID_ARG;
 	if (strcmp(kind, "ssdp") == 0) {
 		req = ssdp_msearch;
@@ -896,68 +762,40 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
 	snprintf(chan, sizeof(chan), "udp %s:%u %s", host, port, kind);
-	if ((r = assay_probe_tcp_resolve(host, port, SOCK_DGRAM, &ss, &sslen,
-	    reason, reasonlen)) != 0 || reason[0] != '\0')
-		return r;
-	if ((r = assay_budget_acquire(budget, timeout_ms)) != 0)
-		return r;
-	r = ASSAY_ERR_ALLOC;
-	if ((dgram = malloc(65536)) == NULL)
+	if ((dgram = malloc(UDP_DGRAM_MAX)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((r = assay_conn_open(env, host, port, SOCK_DGRAM, timeout_ms,
+	    UDP_DGRAM_MAX, chan, &c)) != 0)
 		goto out;
-	r = ASSAY_ERR_NETWORK;
-	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1)
-		goto out;
-	if (connect(fd, (struct sockaddr *)&ss, sslen) == -1) {
-		setreason(reason, reasonlen, "connect failed: %s",
-		    strerror(errno));
-		r = 0;
+	if (!assay_conn_ok(c)) {
+		setreason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
 	}
-	start = assay_probe_now_ms();
+	start = assay_clock_ms();
 	end = start + timeout_ms;
 	resend = start;
 	for (;;) {
-		if (sent < 2 && assay_probe_now_ms() >= resend) {
-			if (send(fd, req, reqlen, 0) == -1) {
-				if (errno == ECONNREFUSED) {
-					setreason(reason, reasonlen,
-					    "closed: ICMP port unreachable");
-					break;
-				}
-				setreason(reason, reasonlen, "send failed: %s",
-				    strerror(errno));
+		if (sent < 2 && assay_clock_ms() >= resend) {
+			if (assay_conn_send_dgram(c, req, reqlen) != 0) {
+				udp_reason(c, reason, reasonlen);
 				break;
 			}
-			assay_probe_record(env, chan, "sent", req, reqlen);
 			sent++;
 			resend = start + timeout_ms / 2;
 		}
-		w = wait_readable(fd, sent < 2 && resend < end ? resend : end);
-		if (w < 0)
-			goto out;
-		if (w == 0) {
-			if (assay_probe_now_ms() < end)
+		n = assay_conn_recv_dgram(c, dgram, UDP_DGRAM_MAX,
+		    sent < 2 && resend < end ? resend : end);
+		if (n == 0) {
+			if (assay_clock_ms() < end)
 				continue;
 			setreason(reason, reasonlen, "no answer within %d ms",
 			    timeout_ms);
 			break;
 		}
-		n = recv(fd, dgram, 65536, MSG_TRUNC);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n == -1) {
-			if (errno == ECONNREFUSED)
-				setreason(reason, reasonlen,
-				    "closed: ICMP port unreachable");
-			else
-				setreason(reason, reasonlen, "receive failed: %s",
-				    strerror(errno));
+		if (n < 0) {
+			udp_reason(c, reason, reasonlen);
 			break;
 		}
-		if (n > 65536)
-			n = 65536;
-		assay_probe_record(env, chan, "recv", dgram, (size_t)n);
 		if ((r = assay_buf_put(out, dgram, (size_t)n)) != 0) {
 			if (r != ASSAY_ERR_TOO_BIG)
 				goto out;
@@ -970,10 +808,8 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
  out:
 	if (reason != NULL && reason[0] != '\0')
 		assay_probe_note(env, chan, "%s", reason);
-	if (fd != -1)
-		close(fd);
+	assay_conn_close(c, 0);
 	free(dgram);
-	assay_budget_release(budget);
 	return r;
 }
 

@@ -30,22 +30,6 @@
 struct assay_tcp_sweep;
 
 /*
- * Resolves host (name or address) and port for socktype into *ss.
- * Returns 0, with reason empty on success or naming the failure.
- */
-int	assay_probe_tcp_resolve(const char *host, unsigned int port, int socktype,
-	    struct sockaddr_storage *ss, socklen_t *sslen, char *reason,
-	    size_t reasonlen);
-
-/*
- * Opens a non-blocking TCP connection to host:port within timeout_ms.
- * Takes no budget slot (the caller holds one).  Returns 0; *fdp is the
- * connected socket (caller closes it) or -1 with reason set.
- */
-int	assay_probe_tcp_connect(const char *host, unsigned int port, int timeout_ms,
-	    int *fdp, char *reason, size_t reasonlen);
-
-/*
  * Parses a port list such as "22,80,8000-8100" into a sorted array
  * without duplicates (caller frees).  Returns 0 or ASSAY_ERR_INVALID_ARG
  * with reason naming the bad element.

@@ -1,45 +1,33 @@
 /*
  * probe_telnet.c - telnet banner grab and login attempts.
  *
- * The connection is a plain TCP socket with non-blocking connect and
- * poll() deadlines.  Received bytes go through a small IAC state machine
- * that strips negotiation and answers it by refusing every option once
- * (a refusal answered again would loop); the text left is kept in a
- * sliding "screen" where prompts are recognised.
+ * The connection comes from the connection layer (probe/conn.h: budget
+ * slot, deadlines, read cap, recording).  Received bytes go through the
+ * negotiation decoder (probe/telnet_codec.h), which strips IAC sequences
+ * and refuses every option once; the text left is kept in a sliding
+ * "screen" where prompts are recognised.
  */
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <lua.h>
 #include <lauxlib.h>
 
 #include "base/error.h"
+#include "base/hash.h"
 #include "probe/probe.h"
-#include "probe/cred.h"
+#include "base/clock.h"
+#include "probe/conn.h"
+#include "probe/telnet_codec.h"
 #include "probe/telnet.h"
 
-#define IAC	255
-#define DONT	254
-#define DO	253
-#define WONT	252
-#define WILL	251
-#define SB	250
-#define SE	240
 
 #define SCREEN_MAX	4096
 #define REPROMPT_MS	500	/* wait for "login:" after a rejection */
-
-enum iac_state { S_DATA, S_IAC, S_OPT, S_SB, S_SB_IAC };
 
 struct assay_telnet {
 	const struct assay_probe_env *env;
@@ -47,17 +35,13 @@ struct assay_telnet {
 	int		 port;
 	int		 timeout_ms;
 	size_t		 max_read;
-	int		 fd;
-	int		 held;		/* budget slot taken */
+	struct assay_conn *conn;	/* NULL between connections */
 	int		 conns;
 	int		 closed;	/* peer closed (EOF or reset) */
 	char		 why[128];	/* how it closed */
-	size_t		 nread;		/* bytes read on this connection */
 	int		 confirmed;	/* last login: command output seen */
 	int		 capped;
-	enum iac_state	 st;
-	unsigned char	 cmd;
-	unsigned char	 answered[2][32];	/* [DO/WILL] bitmaps */
+	struct assay_telnet_codec *neg;	/* option negotiation */
 	char		 screen[SCREEN_MAX + 1];
 	size_t		 slen;
 	/*
@@ -73,71 +57,6 @@ struct assay_telnet {
 	char		 channel[96];
 };
 
-int
-assay_probe_dial(const char *host, int port, int timeout_ms, int *fdp,
-    char *err, size_t err_len)
-{
-	struct addrinfo hints, *res = NULL, *ai;
-	struct pollfd pfd;
-	char portstr[16];
-	socklen_t sl;
-	int fd = -1, e = 0, rc, left;
-	long long end;
-
-	*fdp = -1;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0) {
-		snprintf(err, err_len, "cannot resolve %s: %s", host,
-		    gai_strerror(rc));
-		return 1;
-	}
-	end = assay_probe_now_ms() + timeout_ms;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol)) < 0) {
-			e = errno;
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		if (errno == EINPROGRESS) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			left = (int)(end - assay_probe_now_ms());
-			if (left < 0)
-				left = 0;
-			rc = poll(&pfd, 1, left);
-			if (rc == 1) {
-				sl = sizeof(e);
-				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &sl) == 0 &&
-				    e == 0)
-					break;
-			} else
-				e = ETIMEDOUT;
-		} else
-			e = errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0) {
-		if (e == ETIMEDOUT)
-			snprintf(err, err_len, "connect to %s:%d timed out after %d ms",
-			    host, port, timeout_ms);
-		else if (e == ECONNREFUSED)
-			snprintf(err, err_len, "connection refused by %s:%d", host, port);
-		else
-			snprintf(err, err_len, "connect to %s:%d failed: %s", host,
-			    port, strerror(e));
-		return 1;
-	}
-	*fdp = fd;
-	return 0;
-}
-
 static void	screen_clear(struct assay_telnet *);
 
 struct assay_telnet *
@@ -148,7 +67,9 @@ assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
 
 	if (host == NULL || (t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if ((t->host = strdup(host)) == NULL) {
+	if ((t->host = strdup(host)) == NULL ||
+	    (t->neg = assay_telnet_codec_new()) == NULL) {
+		free(t->host);
 		free(t);
 		return NULL;
 	}
@@ -160,7 +81,6 @@ assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
 	t->max_read = max_read > 0 ? max_read :
 	    (env != NULL && env->max_read > 0 ? env->max_read :
 	    ASSAY_PROBE_DEFAULT_MAX_READ);
-	t->fd = -1;
 	snprintf(t->channel, sizeof(t->channel), "telnet %s:%d", host, port);
 	return t;
 }
@@ -168,15 +88,10 @@ assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
 static void
 disconnect(struct assay_telnet *t)
 {
-	if (t->fd >= 0) {
-		close(t->fd);
-		t->fd = -1;
+	if (t->conn != NULL && assay_conn_ok(t->conn))
 		assay_probe_note(t->env, t->channel, "closed");
-	}
-	if (t->held) {
-		assay_budget_release(t->env != NULL ? t->env->budget : NULL);
-		t->held = 0;
-	}
+	assay_conn_close(t->conn, 0);
+	t->conn = NULL;
 }
 
 void
@@ -186,6 +101,7 @@ assay_probe_telnet_free(struct assay_telnet *t)
 		return;
 	disconnect(t);
 	free(t->host);
+	assay_telnet_codec_free(t->neg);
 	explicit_bzero(t->screen, sizeof(t->screen));
 	free(t);
 }
@@ -196,29 +112,27 @@ assay_probe_telnet_connections(const struct assay_telnet *t)
 	return t == NULL ? 0 : t->conns;
 }
 
-/* Returns 0 connected, 1 network failure (err), or ASSAY_ERR_BUDGET. */
+/* Returns 0 connected, 1 network failure (err), or ASSAY_ERR_*. */
 static int
 connect_session(struct assay_telnet *t, char *err, size_t err_len)
 {
-	struct assay_budget *b = t->env != NULL ? t->env->budget : NULL;
 	int r;
 
-	if (assay_budget_acquire(b, t->timeout_ms) != 0)
-		return ASSAY_ERR_BUDGET;
-	t->held = 1;
-	if ((r = assay_probe_dial(t->host, t->port, t->timeout_ms, &t->fd, err,
-	    err_len)) != 0) {
+	if ((r = assay_conn_open(t->env, t->host, (unsigned int)t->port,
+	    SOCK_STREAM, t->timeout_ms, t->max_read, t->channel,
+	    &t->conn)) != 0)
+		return r;
+	if (!assay_conn_ok(t->conn)) {
+		snprintf(err, err_len, "%s", assay_conn_why(t->conn));
 		assay_probe_note(t->env, t->channel, "%s", err);
 		disconnect(t);
-		return r;
+		return 1;
 	}
 	t->conns++;
 	t->closed = 0;
 	t->why[0] = '\0';
-	t->nread = 0;
 	t->capped = 0;
-	t->st = S_DATA;
-	memset(t->answered, 0, sizeof(t->answered));
+	assay_telnet_codec_reset(t->neg);
 	screen_clear(t);
 	assay_probe_note(t->env, t->channel, "connected");
 	return 0;
@@ -231,25 +145,8 @@ connect_session(struct assay_telnet *t, char *err, size_t err_len)
 static int
 send_all(struct assay_telnet *t, const void *p, size_t len)
 {
-	const char *c = p;
-	ssize_t n;
-
-	assay_probe_record(t->env, t->channel, "sent", p, len);
-	while (len > 0) {
-		n = send(t->fd, c, len, MSG_NOSIGNAL);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			struct pollfd pfd = { t->fd, POLLOUT, 0 };
-
-			if (poll(&pfd, 1, t->timeout_ms) <= 0)
-				return -1;
-			continue;
-		}
-		if (n <= 0)
-			return -1;
-		c += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	assay_conn_set_deadline(t->conn, t->timeout_ms);
+	return assay_conn_write(t->conn, p, len, p);
 }
 
 static size_t
@@ -310,59 +207,6 @@ screen_find(const struct assay_telnet *t, size_t *from, const char *needle,
 	    nocase) >= 0;
 }
 
-/* Feeds received bytes through the IAC machine; answers go to reply. */
-static void
-feed(struct assay_telnet *t, const unsigned char *p, size_t n,
-    unsigned char *reply, size_t *rlen)
-{
-	size_t i;
-	int k;
-	unsigned char c;
-
-	for (i = 0; i < n; i++) {
-		c = p[i];
-		switch (t->st) {
-		case S_DATA:
-			if (c == IAC)
-				t->st = S_IAC;
-			else
-				screen_add(t, c);
-			break;
-		case S_IAC:
-			if (c == IAC) {
-				screen_add(t, c);
-				t->st = S_DATA;
-			} else if (c >= WILL && c <= DONT) {
-				t->cmd = c;
-				t->st = S_OPT;
-			} else if (c == SB)
-				t->st = S_SB;
-			else
-				t->st = S_DATA;	/* NOP, GA, ... or garbage */
-			break;
-		case S_OPT:
-			t->st = S_DATA;
-			if (t->cmd != DO && t->cmd != WILL)
-				break;
-			k = t->cmd == DO ? 0 : 1;
-			if (t->answered[k][c / 8] & (1 << (c % 8)))
-				break;
-			t->answered[k][c / 8] |= (unsigned char)(1 << (c % 8));
-			reply[(*rlen)++] = IAC;
-			reply[(*rlen)++] = t->cmd == DO ? WONT : DONT;
-			reply[(*rlen)++] = c;
-			break;
-		case S_SB:
-			if (c == IAC)
-				t->st = S_SB_IAC;
-			break;
-		case S_SB_IAC:
-			t->st = c == SE ? S_DATA : S_SB;
-			break;
-		}
-	}
-}
-
 /*
  * Reads once, waiting until deadline.  Returns 1 data, 0 timeout,
  * -1 closed/reset/cap (t->why says which).
@@ -370,58 +214,32 @@ feed(struct assay_telnet *t, const unsigned char *p, size_t n,
 static int
 pump(struct assay_telnet *t, long long deadline)
 {
-	unsigned char in[2048], reply[3 * 2048];
-	struct pollfd pfd;
-	size_t want, rlen = 0;
-	ssize_t n;
-	int left, rc;
+	unsigned char in[2048], text[2048], reply[ASSAY_TELNET_MAX_ANSWERS];
+	size_t i, tlen = 0, rlen = 0;
+	long n;
 
-	if (t->fd < 0 || t->closed)
+	if (t->conn == NULL || t->closed)
 		return -1;
-	left = (int)(deadline - assay_probe_now_ms());
-	if (left < 0)
-		left = 0;
-	pfd.fd = t->fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if ((rc = poll(&pfd, 1, left)) == 0)
+	if ((n = assay_conn_recv(t->conn, in, sizeof(in), deadline)) == 0)
 		return 0;
-	if (rc < 0)
-		return errno == EINTR ? 1 : -1;
-	if (t->nread >= t->max_read) {
-		t->capped = 1;
+	if (n < 0) {
 		t->closed = 1;
-		snprintf(t->why, sizeof(t->why), "read cap of %zu bytes reached",
-		    t->max_read);
-		return -1;
-	}
-	want = t->max_read - t->nread;
-	if (want > sizeof(in))
-		want = sizeof(in);
-	n = recv(t->fd, in, want, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 1;
-	if (n <= 0) {
-		t->closed = 1;
-		if (n == 0)
-			snprintf(t->why, sizeof(t->why),
-			    "connection closed after %zu bytes", t->nread);
-		else if (errno == ECONNRESET)
-			snprintf(t->why, sizeof(t->why),
-			    "connection reset after %zu bytes", t->nread);
+		snprintf(t->why, sizeof(t->why), "%s", assay_conn_why(t->conn));
+		if (assay_conn_capped(t->conn))
+			t->capped = 1;
 		else
-			snprintf(t->why, sizeof(t->why), "read failed after %zu bytes: %s",
-			    t->nread, strerror(errno));
-		assay_probe_note(t->env, t->channel, "%s", t->why);
+			assay_probe_note(t->env, t->channel, "%s", t->why);
 		return -1;
 	}
-	t->nread += (size_t)n;
-	assay_probe_record(t->env, t->channel, "recv", in, (size_t)n);
-	feed(t, in, (size_t)n, reply, &rlen);
+	/* The caps fit n bytes of text and every answer of a connection. */
+	(void)assay_telnet_codec_feed(t->neg, in, (size_t)n, text, sizeof(text),
+	    &tlen, reply, sizeof(reply), &rlen);
+	for (i = 0; i < tlen; i++)
+		screen_add(t, text[i]);
 	if (rlen > 0 && send_all(t, reply, rlen) != 0) {
 		t->closed = 1;
 		snprintf(t->why, sizeof(t->why), "connection reset after %zu bytes",
-		    t->nread);
+		    assay_conn_nread(t->conn));
 		return -1;
 	}
 	return 1;
@@ -533,7 +351,7 @@ enum { W_LOGIN = 1, W_PASS = 2, W_SHELL = 4, W_REJECT = 8 };
 static int
 wait_for(struct assay_telnet *t, int want, int ms)
 {
-	long long end = assay_probe_now_ms() + ms;
+	long long end = assay_clock_ms() + ms;
 	char ll[256];
 	int rc;
 
@@ -568,21 +386,18 @@ confirm(struct assay_telnet *t)
 	unsigned char rnd[6];
 	char cmd[64], want[32], ll[256];
 	long long end;
-	size_t i;
 	int rc;
 
 	t->confirmed = 0;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		memset(rnd, 0x5a, sizeof(rnd));
-	snprintf(want, sizeof(want), "assay");
-	for (i = 0; i < sizeof(rnd); i++)
-		snprintf(want + 5 + 2 * i, sizeof(want) - 5 - 2 * i, "%02x",
-		    rnd[i]);
+	memcpy(want, "assay", 5);
+	assay_hex_encode(rnd, sizeof(rnd), want + 5);	/* 12 digits + NUL */
 	snprintf(cmd, sizeof(cmd), "echo \"as\"\"say%s\"\r\n", want + 5);
 	screen_clear(t);
 	if (send_all(t, cmd, strlen(cmd)) != 0)
 		return 0;
-	end = assay_probe_now_ms() + t->timeout_ms;
+	end = assay_clock_ms() + t->timeout_ms;
 	for (;;) {
 		if (screen_find(t, &t->nonce_from, want, 0)) {
 			t->confirmed = 1;
@@ -607,7 +422,7 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 	if (t == NULL || user == NULL || password == NULL || outcome == NULL)
 		return ASSAY_ERR_INVALID_ARG;
 	*outcome = ASSAY_AUTH_UNREACHED;
-	if (t->fd < 0) {
+	if (t->conn == NULL) {
 		if ((r = connect_session(t, detail, detail_len)) != 0)
 			return r < 0 ? r : 0;
 	}
@@ -626,7 +441,7 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		if (send_all(t, user, strlen(user)) != 0 ||
 		    send_all(t, "\r\n", 2) != 0) {
 			snprintf(detail, detail_len, "send failed after %zu bytes",
-			    t->nread);
+			    assay_conn_nread(t->conn));
 			goto drop;
 		}
 		w = wait_for(t, W_PASS | W_SHELL | W_REJECT, t->timeout_ms);
@@ -657,7 +472,8 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 	screen_clear(t);
 	if (send_all(t, password, strlen(password)) != 0 ||
 	    send_all(t, "\r\n", 2) != 0) {
-		snprintf(detail, detail_len, "send failed after %zu bytes", t->nread);
+		snprintf(detail, detail_len, "send failed after %zu bytes",
+		    assay_conn_nread(t->conn));
 		goto drop;
 	}
 	w = wait_for(t, W_REJECT | W_LOGIN | W_PASS | W_SHELL, t->timeout_ms);
@@ -746,14 +562,14 @@ assay_probe_telnet_banner(const struct assay_probe_env *env, const char *host,
 		r = r < 0 ? r : 0;
 		goto out;
 	}
-	end = assay_probe_now_ms() + t->timeout_ms;
+	end = assay_clock_ms() + t->timeout_ms;
 	cap = t->max_read + 1;
 	if ((text = malloc(cap)) == NULL) {
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
 	for (;;) {
-		long long until = assay_probe_now_ms() + quiet_ms;
+		long long until = assay_clock_ms() + quiet_ms;
 		char ll[256];
 
 		if (until > end)
@@ -779,7 +595,7 @@ assay_probe_telnet_banner(const struct assay_probe_env *env, const char *host,
 			break;
 		}
 		if (rc == 0 || is_login_prompt(ll) || is_password_prompt(ll) ||
-		    assay_probe_now_ms() >= end)
+		    assay_clock_ms() >= end)
 			break;
 	}
 	text[len] = '\0';

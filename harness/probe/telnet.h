@@ -50,13 +50,6 @@ int			 assay_probe_telnet_banner(const struct assay_probe_env *env,
 			    int quiet_ms, char **bannerp, size_t *lenp, int *truncated,
 			    char *err, size_t err_len);
 
-/*
- * TCP connect with a deadline, shared by the application probes.  Returns
- * 0 and a non-blocking *fdp, or 1 with the network failure in err.
- */
-int			 assay_probe_dial(const char *host, int port, int timeout_ms,
-			    int *fdp, char *err, size_t err_len);
-
 /* Adds telnet_login and telnet_banner to the table on top of the stack. */
 void			 assay_probe_telnet_lua_register(struct lua_State *L);
 

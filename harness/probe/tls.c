@@ -35,7 +35,10 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "base/clock.h"
 #include "base/error.h"
+#include "base/hash.h"
+#include "probe/conn.h"
 #include "probe/tcp.h"
 #include "probe/tls.h"
 
@@ -43,7 +46,7 @@
 #define MAX_PARALLEL	32
 
 struct cert {
-	char	 sha256[65];	/* of the DER, lowercase hex */
+	char	 sha256[ASSAY_SHA256_HEX_LEN + 1];	/* of the DER, lowercase hex */
 	char	*subject;
 	char	*issuer;
 	char	*key_type;
@@ -259,26 +262,6 @@ assay_tls_info_free(struct assay_tls_info *info)
 	free(info);
 }
 
-static char *
-name_str(const X509_NAME *n)
-{
-	BIO *b;
-	char *s = NULL;
-	long len;
-	char *p;
-
-	if ((b = BIO_new(BIO_s_mem())) == NULL)
-		return NULL;
-	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0 &&
-	    (len = BIO_get_mem_data(b, &p)) >= 0 &&
-	    (s = malloc((size_t)len + 1)) != NULL) {
-		memcpy(s, p, (size_t)len);
-		s[len] = '\0';
-	}
-	BIO_free(b);
-	return s;
-}
-
 static void
 time_str(const ASN1_TIME *t, char *dst, size_t dstlen)
 {
@@ -289,25 +272,18 @@ time_str(const ASN1_TIME *t, char *dst, size_t dstlen)
 		snprintf(dst, dstlen, "invalid");
 }
 
-static int
-is_address(const char *s)
-{
-	unsigned char b[16];
-
-	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
-}
-
+/* SHA-256 of the certificate's DER in lowercase hex; "" on failure. */
 static void
-fingerprint(X509 *x, char *out, size_t outlen)
+fingerprint(X509 *x, char out[ASSAY_SHA256_HEX_LEN + 1])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
+	unsigned int len = 0;
 
 	out[0] = '\0';
-	if (X509_digest(x, EVP_sha256(), md, &len) != 1)
+	if (X509_digest(x, EVP_sha256(), md, &len) != 1 ||
+	    len != ASSAY_SHA256_LEN)
 		return;
-	for (i = 0; i < len && 2 * i + 2 < outlen; i++)
-		snprintf(out + 2 * i, outlen - 2 * i, "%02x", md[i]);
+	assay_hex_encode(md, len, out);
 }
 
 /* Collects the details of a completed handshake.  NULL on allocation failure. */
@@ -359,8 +335,8 @@ info_from_ssl(SSL *ssl, const char *match_name)
 		x = sk_X509_value(sk, (int)i);
 		ce = &info->chain[i];
 		info->nchain++;
-		if ((ce->subject = name_str(X509_get_subject_name(x))) == NULL ||
-		    (ce->issuer = name_str(X509_get_issuer_name(x))) == NULL)
+		if ((ce->subject = assay_x509_name_text(X509_get_subject_name(x))) == NULL ||
+		    (ce->issuer = assay_x509_name_text(X509_get_issuer_name(x))) == NULL)
 			goto fail;
 		pk = X509_get0_pubkey(x);
 		tn = pk != NULL ? EVP_PKEY_get0_type_name(pk) : NULL;
@@ -376,11 +352,11 @@ info_from_ssl(SSL *ssl, const char *match_name)
 		time_str(X509_get0_notAfter(x), ce->not_after,
 		    sizeof(ce->not_after));
 		ce->self_signed = X509_self_signed(x, 1) == 1;
-		fingerprint(x, ce->sha256, sizeof(ce->sha256));
+		fingerprint(x, ce->sha256);
 	}
 	if (n > 0 && match_name != NULL) {
 		x = sk_X509_value(sk, 0);
-		if (is_address(match_name))
+		if (assay_host_is_address(match_name))
 			info->match = X509_check_ip_asc(x, match_name, 0) == 1;
 		else
 			info->match = X509_check_host(x, match_name, 0, 0,
@@ -447,7 +423,7 @@ send_all(struct batch *bt, struct att *a, const unsigned char *p, size_t n)
 			continue;
 		}
 		if (w == -1 && (errno == EINTR || errno == EAGAIN)) {
-			if (assay_probe_now_ms() > a->deadline)
+			if (assay_clock_ms() > a->deadline)
 				return -1;
 			usleep(1000);
 			continue;
@@ -935,6 +911,8 @@ static int
 start(struct batch *bt, struct att *a)
 {
 	struct epoll_event ev;
+	char why[REASON_MAX];
+	int e;
 
 	a->fd = -1;
 	a->alert = -1;
@@ -942,21 +920,17 @@ start(struct batch *bt, struct att *a)
 	bt->in_flight++;
 	if (bt->in_flight > bt->max_in_flight)
 		bt->max_in_flight = bt->in_flight;
-	a->deadline = assay_probe_now_ms() + bt->timeout_ms;
-	if ((a->fd = socket(bt->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1) {
+	a->deadline = assay_clock_ms() + bt->timeout_ms;
+	if (assay_conn_start(&bt->ss, bt->sslen, SOCK_STREAM, &a->fd,
+	    &e) != 0) {
 		att_close(bt, a);
 		return ASSAY_ERR_NETWORK;
 	}
 	ev.events = EPOLLOUT;
 	ev.data.ptr = a;
-	if (connect(a->fd, (struct sockaddr *)&bt->ss, bt->sslen) == -1 &&
-	    errno != EINPROGRESS) {
-		if (errno == ECONNREFUSED)
-			att_end(bt, a, O_NETFAIL, "connection refused");
-		else
-			att_end(bt, a, O_NETFAIL, "connect failed: %s",
-			    strerror(errno));
+	if (a->fd == -1) {
+		assay_conn_connect_why(e, why, sizeof(why));
+		att_end(bt, a, O_NETFAIL, "%s", why);
 		return 0;
 	}
 	if (epoll_ctl(bt->ep, EPOLL_CTL_ADD, a->fd, &ev) == -1) {
@@ -1023,7 +997,7 @@ run_batch(struct batch *bt, struct att *atts, size_t n, int conc)
 			if ((r = start(bt, &atts[next++])) != 0)
 				goto out;
 		}
-		t = assay_probe_now_ms();
+		t = assay_clock_ms();
 		first = 0;
 		for (i = 0, done = 0; i < n; i++) {
 			if (atts[i].phase == P_DONE) {
@@ -1097,9 +1071,9 @@ batch_init(struct batch *bt, const struct assay_probe_env *env,
 	bt->max_read = max_read > 0 ? max_read : env != NULL &&
 	    env->max_read > 0 ? env->max_read : ASSAY_PROBE_DEFAULT_MAX_READ;
 	bt->sni = servername != NULL ? servername :
-	    is_address(host) ? NULL : host;
+	    assay_host_is_address(host) ? NULL : host;
 	snprintf(bt->chan, sizeof(bt->chan), "tls %s:%u", host, port);
-	if ((r = assay_probe_tcp_resolve(host, port, SOCK_STREAM, &bt->ss,
+	if ((r = assay_conn_resolve(host, port, SOCK_STREAM, &bt->ss,
 	    &bt->sslen, reason, reasonlen)) != 0 || reason[0] != '\0')
 		return r;
 	for (v = ASSAY_TLS_1_0; v <= ASSAY_TLS_NVERSIONS; v++)
