@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/datadir.h"
 #include "demo.h"
 #include "base/diag.h"
@@ -110,12 +111,12 @@ wait_ready(int fd, pid_t pid)
 {
 	char buf[4096];
 	size_t len = 0;
-	long long end = assay_probe_now_ms() + READY_TIMEOUT_MS;
+	long long end = assay_clock_ms() + READY_TIMEOUT_MS;
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	ssize_t n;
 	char *nl;
 
-	while (assay_probe_now_ms() < end) {
+	while (assay_clock_ms() < end) {
 		if (poll(&pfd, 1, 200) < 0 && errno != EINTR)
 			return -1;
 		if (pfd.revents & (POLLIN | POLLHUP)) {
@@ -147,8 +148,8 @@ stop_device(pid_t pid)
 	int st;
 
 	kill(pid, SIGTERM);
-	end = assay_probe_now_ms() + STOP_TIMEOUT_MS;
-	while (assay_probe_now_ms() < end) {
+	end = assay_clock_ms() + STOP_TIMEOUT_MS;
+	while (assay_clock_ms() < end) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return;
 		usleep(20000);

@@ -364,7 +364,7 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	}
 	assay_result_clear(res);
 	res->verdict = ASSAY_VERDICT_ERROR;
-	res->duration_ms = (long)(assay_probe_now_ms() - started_ms);
+	res->duration_ms = (long)(assay_clock_ms() - started_ms);
 	if (killed)
 		set_reason(res, "time limit exceeded: the test case did not end "
 		    "within %d s and its process was killed (C code the Lua time "
@@ -467,10 +467,10 @@ supervise(struct shared *sh, int jobs)
 				;
 			kids[nkids].tc = sh->queue[q];
 			kids[nkids].slot = slot;
-			kids[nkids].deadline_ms = assay_probe_now_ms() +
+			kids[nkids].deadline_ms = assay_clock_ms() +
 			    sh->limits.timeout_ms +
 			    KILL_GRACE_MS(sh->limits.timeout_ms);
-			started[nkids] = assay_probe_now_ms();
+			started[nkids] = assay_clock_ms();
 			fflush(stdout);
 			fflush(stderr);
 			if ((pid = fork()) == 0)
@@ -493,7 +493,7 @@ supervise(struct shared *sh, int jobs)
 			int killed = 0;
 
 			pid = waitpid(kids[k].pid, &status, WNOHANG);
-			if (pid == 0 && assay_probe_now_ms() > kids[k].deadline_ms) {
+			if (pid == 0 && assay_clock_ms() > kids[k].deadline_ms) {
 				kill(kids[k].pid, SIGKILL);
 				pid = waitpid(kids[k].pid, &status, 0);
 				killed = 1;
