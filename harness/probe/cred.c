@@ -21,6 +21,8 @@
 #include "probe/probe.h"
 #include "probe/cred.h"
 #include "probe/http.h"
+#include "probe/lua.h"
+#include "probe/mqtt.h"
 #include "probe/ssh.h"
 #include "probe/telnet.h"
 
@@ -344,6 +346,41 @@ take(struct run *run, size_t *idx, size_t *slot)
 	return ok;
 }
 
+/*
+ * One MQTT CONNECT with the pair: CONNACK accepted is ACCEPTED, any other
+ * CONNACK REJECTED (bad user name or password, not authorised), no
+ * CONNACK UNREACHED.
+ */
+static int
+mqtt_try(struct run *run, const char *u, const char *p, int *outcome,
+    char *detail, size_t detail_len)
+{
+	struct assay_probe_mqtt_params mp;
+	struct assay_probe_mqtt_result *res = NULL;
+	const char *why;
+	int r;
+
+	memset(&mp, 0, sizeof(mp));
+	mp.host = run->tg->host;
+	mp.port = run->tg->port;
+	mp.tls = run->tg->tls;
+	mp.user = u;
+	mp.password = p;
+	mp.timeout_ms = run->timeout_ms;
+	if ((r = assay_probe_mqtt_connect(run->env, &mp, &res)) != 0)
+		return r;
+	if ((why = assay_probe_mqtt_failure(res)) != NULL) {
+		*outcome = ASSAY_AUTH_UNREACHED;
+		snprintf(detail, detail_len, "%s", why);
+	} else {
+		*outcome = assay_probe_mqtt_accepted(res) ? ASSAY_AUTH_ACCEPTED :
+		    ASSAY_AUTH_REJECTED;
+		snprintf(detail, detail_len, "%s", assay_probe_mqtt_reason(res));
+	}
+	assay_probe_mqtt_result_free(res);
+	return 0;
+}
+
 static void *
 worker(void *arg)
 {
@@ -381,6 +418,9 @@ worker(void *arg)
 			r = assay_probe_ssh_login(run->env, tg->host, tg->port, u, p,
 			    run->timeout_ms, &outcome, detail, sizeof(detail));
 			break;
+		case ASSAY_CRED_MQTT:
+			r = mqtt_try(run, u, p, &outcome, detail, sizeof(detail));
+			break;
 		default:
 			r = assay_probe_http_login(run->env, tg, &run->base,
 			    u, p, run->timeout_ms, &outcome, detail,
@@ -416,8 +456,8 @@ assay_cred_run(const struct assay_probe_env *env,
 
 	*resp = NULL;
 	if (tg == NULL || list == NULL ||
-	    (tg->service <= ASSAY_CRED_SSH && tg->host == NULL) ||
-	    (tg->service > ASSAY_CRED_SSH && tg->url == NULL))
+	    (!ASSAY_CRED_BY_URL(tg->service) && tg->host == NULL) ||
+	    (ASSAY_CRED_BY_URL(tg->service) && tg->url == NULL))
 		return ASSAY_ERR_INVALID_ARG;
 	memset(&run, 0, sizeof(run));
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
@@ -447,7 +487,7 @@ assay_cred_run(const struct assay_probe_env *env,
 	pthread_mutex_init(&run.mu, NULL);
 	t0 = mono_s();
 	/* HTTP logins are judged against the answer to no valid login. */
-	if (tg->service > ASSAY_CRED_SSH && list->n > 0 &&
+	if (ASSAY_CRED_BY_URL(tg->service) && list->n > 0 &&
 	    (r = assay_probe_http_login_baseline(env, tg, run.timeout_ms,
 	    &run.base)) == 0 && !run.base.valid) {
 		snprintf(res->last_error, sizeof(res->last_error), "%s",
@@ -599,144 +639,126 @@ assay_cred_result_attempt(const struct assay_cred_result *r, size_t i,
 	return -1;
 }
 
-/* ---- Lua ---- */
+/* ---- Lua (contract: probe/lua.h) ---- */
 
-static const char *
-field_str(lua_State *L, int idx, const char *key)
+static void
+list_free(void *p)
 {
-	const char *s = NULL;
-
-	lua_getfield(L, idx, key);
-	if (lua_type(L, -1) == LUA_TSTRING)
-		s = lua_tostring(L, -1);
-	lua_pop(L, 1);	/* the table still references the string */
-	return s;
+	assay_cred_list_free(p);
 }
 
-static lua_Integer
-field_int(lua_State *L, int idx, const char *key, lua_Integer def)
+static void
+result_free(void *p)
 {
-	lua_Integer v = def;
-
-	lua_getfield(L, idx, key);
-	if (lua_isinteger(L, -1))
-		v = lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	return v;
+	assay_cred_result_free(p);
 }
 
-static int
-fail(lua_State *L, const char *fmt, const char *arg)
-{
-	lua_pushnil(L);
-	lua_pushfstring(L, fmt, arg);
-	return 2;
-}
-
-/* try_credentials{service=, host=, port=, url=, list= | pairs=, ...} */
+/*
+ * try_credentials{service=, host=, port=, url=, tls=, list= | pairs=,
+ * form=, success_marker=, failure_marker=, success_status=,
+ * concurrency=, timeout_ms=, stop_on_success=} -> result | nil, reason
+ */
 static int
 l_try_credentials(lua_State *L)
 {
+	static const char *const known[] = { "service", "host", "port", "url",
+	    "tls", "list", "pairs", "form", "success_marker", "failure_marker",
+	    "success_status", "concurrency", "timeout_ms", "stop_on_success",
+	    NULL };
+	static const struct {
+		const char		*name;
+		enum assay_cred_service	 svc;
+	} services[] = {
+		{ "telnet", ASSAY_CRED_TELNET },
+		{ "ssh", ASSAY_CRED_SSH },
+		{ "http-basic", ASSAY_CRED_HTTP_BASIC },
+		{ "http-digest", ASSAY_CRED_HTTP_DIGEST },
+		{ "http-form", ASSAY_CRED_HTTP_FORM },
+		{ "mqtt", ASSAY_CRED_MQTT },
+	};
+	const char *fn = "try_credentials";
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_cred_target tg;
-	struct assay_cred_list *list = NULL;
-	struct assay_cred_result *res = NULL;
-	const char *svc, *lname;
-	lua_Integer port, i, n;
+	struct assay_cred_list **lbox, *list;
+	struct assay_cred_result **rbox, *res;
+	const char *svc, *lname, *u, *p;
+	lua_Integer i, n;
 	size_t k, after, ai;
 	long long ams;
-	int r, nret, aout;
+	int r, aout;
 
-	luaL_checktype(L, 1, LUA_TTABLE);
+	assay_lua_opts(L, fn, known);
 	memset(&tg, 0, sizeof(tg));
-	if ((svc = field_str(L, 1, "service")) == NULL)
-		return fail(L, "try_credentials: %s", "service missing");
-	if (strcmp(svc, "telnet") == 0)
-		tg.service = ASSAY_CRED_TELNET;
-	else if (strcmp(svc, "ssh") == 0)
-		tg.service = ASSAY_CRED_SSH;
-	else if (strcmp(svc, "http-basic") == 0)
-		tg.service = ASSAY_CRED_HTTP_BASIC;
-	else if (strcmp(svc, "http-digest") == 0)
-		tg.service = ASSAY_CRED_HTTP_DIGEST;
-	else if (strcmp(svc, "http-form") == 0)
-		tg.service = ASSAY_CRED_HTTP_FORM;
-	else
-		return fail(L, "try_credentials: unknown service \"%s\"", svc);
-	tg.host = field_str(L, 1, "host");
-	port = field_int(L, 1, "port", 0);
-	tg.url = field_str(L, 1, "url");
-	tg.form_body = field_str(L, 1, "form");
-	tg.success_marker = field_str(L, 1, "success_marker");
-	tg.failure_marker = field_str(L, 1, "failure_marker");
-	tg.success_status = (int)field_int(L, 1, "success_status", 0);
-	tg.concurrency = (int)field_int(L, 1, "concurrency", 0);
-	tg.timeout_ms = (int)field_int(L, 1, "timeout_ms", 0);
-	lua_getfield(L, 1, "stop_on_success");
-	tg.stop_on_success = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	if (tg.service <= ASSAY_CRED_SSH) {
-		if (tg.host == NULL)
-			return fail(L, "try_credentials: %s", "host missing");
-		if (port < 1 || port > 65535)
-			return fail(L, "try_credentials: %s", "port out of range");
-		tg.port = (int)port;
-	} else if (tg.url == NULL)
-		return fail(L, "try_credentials: %s", "url missing");
-	if (tg.service == ASSAY_CRED_HTTP_FORM && tg.form_body == NULL)
-		return fail(L, "try_credentials: %s", "form missing");
-	if ((list = assay_cred_list_new()) == NULL)
-		return luaL_error(L, "try_credentials: out of memory");
-	if ((lname = field_str(L, 1, "list")) != NULL) {
-		if (strchr(lname, '/') != NULL) {
-			assay_cred_list_free(list);
-			return fail(L, "try_credentials: list \"%s\" is not a list name",
-			    lname);
-		}
-		if ((r = assay_cred_list_load(list, lname)) != 0) {
-			assay_cred_list_free(list);
-			lua_pushnil(L);
-			lua_pushfstring(L, "try_credentials: list \"%s\": %s", lname,
-			    assay_strerror(r));
-			return 2;
-		}
+	svc = assay_lua_req_str(L, fn, "service");
+	for (k = 0; k < sizeof(services) / sizeof(services[0]); k++)
+		if (strcmp(services[k].name, svc) == 0)
+			break;
+	if (k == sizeof(services) / sizeof(services[0]))
+		return assay_lua_argerror(L, fn, "unknown service \"%.40s\" (telnet, "
+		    "ssh, http-basic, http-digest, http-form, mqtt)", svc);
+	tg.service = services[k].svc;
+	if (ASSAY_CRED_BY_URL(tg.service))
+		tg.url = assay_lua_req_str(L, fn, "url");
+	else {
+		tg.host = assay_lua_host(L, fn);
+		tg.port = assay_lua_port(L, fn, 0);
 	}
-	lua_getfield(L, 1, "pairs");
-	if (lua_istable(L, -1)) {
+	/* host/port for http-* and url for the others are ignored. */
+	(void)assay_lua_opt_str(L, fn, "host", NULL);
+	(void)assay_lua_opt_int(L, fn, "port", 0, 1, 65535);
+	(void)assay_lua_opt_str(L, fn, "url", NULL);
+	tg.form_body = assay_lua_opt_str(L, fn, "form", NULL);
+	tg.success_marker = assay_lua_opt_str(L, fn, "success_marker", NULL);
+	tg.failure_marker = assay_lua_opt_str(L, fn, "failure_marker", NULL);
+	tg.success_status = (int)assay_lua_opt_int(L, fn, "success_status", 0,
+	    100, 599);
+	tg.concurrency = (int)assay_lua_opt_int(L, fn, "concurrency", 0, 1,
+	    1024);
+	tg.timeout_ms = assay_lua_timeout(L, fn);
+	tg.stop_on_success = assay_lua_opt_bool(L, fn, "stop_on_success", 0);
+	tg.tls = assay_lua_opt_bool(L, fn, "tls", 0);
+	if (tg.service == ASSAY_CRED_HTTP_FORM && tg.form_body == NULL)
+		return assay_lua_argerror(L, fn, "form is required for http-form");
+	lname = assay_lua_opt_str(L, fn, "list", NULL);
+	if (lname != NULL && strchr(lname, '/') != NULL)
+		return assay_lua_argerror(L, fn, "list \"%.40s\" is not a list name",
+		    lname);
+	lbox = (struct assay_cred_list **)assay_lua_box(L, list_free);
+	if ((*lbox = list = assay_cred_list_new()) == NULL)
+		return luaL_error(L, "%s: out of memory", fn);
+	/* A list that is not there is a bug of the test case, like a typo. */
+	if (lname != NULL && (r = assay_cred_list_load(list, lname)) != 0)
+		return assay_lua_argerror(L, fn, "list \"%.40s\": %s", lname,
+		    assay_strerror(r));
+	if (lua_getfield(L, 1, "pairs") == LUA_TTABLE) {
 		n = (lua_Integer)lua_rawlen(L, -1);
 		for (i = 1; i <= n; i++) {
-			const char *u, *p;
-
 			lua_rawgeti(L, -1, i);
+			if (lua_type(L, -1) != LUA_TTABLE)
+				return assay_lua_argerror(L, fn, "pairs[%d]: "
+				    "expected {user, password}", (int)i);
 			lua_rawgeti(L, -1, 1);
 			lua_rawgeti(L, -2, 2);
-			u = lua_tostring(L, -2);
-			p = lua_tostring(L, -1);
-			r = (u == NULL || p == NULL) ? ASSAY_ERR_INVALID_ARG :
-			    assay_cred_list_add(list, u, p);
+			u = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			p = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+			if (u == NULL || p == NULL)
+				return assay_lua_argerror(L, fn, "pairs[%d]: "
+				    "expected {user, password}", (int)i);
+			if ((r = assay_cred_list_add(list, u, p)) != 0)
+				return assay_lua_argerror(L, fn, "pairs[%d]: %s",
+				    (int)i, assay_strerror(r));
 			lua_pop(L, 3);
-			if (r != 0) {
-				lua_pop(L, 1);
-				assay_cred_list_free(list);
-				lua_pushnil(L);
-				lua_pushfstring(L, "try_credentials: pairs[%d]: %s",
-				    (int)i, r == ASSAY_ERR_INVALID_ARG ?
-				    "expected {user, password}" : assay_strerror(r));
-				return 2;
-			}
 		}
-	}
+	} else if (!lua_isnil(L, -1))
+		return assay_lua_argerror(L, fn, "pairs must be a list of "
+		    "{user, password}");
 	lua_pop(L, 1);
-	if (assay_cred_list_count(list) == 0) {
-		assay_cred_list_free(list);
-		return fail(L, "try_credentials: %s", "no credentials (list or pairs)");
-	}
-	if ((r = assay_cred_run(env, &tg, list, &res)) != 0) {
-		assay_cred_list_free(list);
-		lua_pushnil(L);
-		lua_pushfstring(L, "try_credentials: %s", assay_strerror(r));
-		return 2;
-	}
+	if (assay_cred_list_count(list) == 0)
+		return assay_lua_argerror(L, fn, "no credentials (list or pairs)");
+	rbox = (struct assay_cred_result **)assay_lua_box(L, result_free);
+	if ((r = assay_cred_run(env, &tg, list, rbox)) != 0)
+		return assay_lua_harness_error(L, fn, r, tg.timeout_ms);
+	res = *rbox;
 	lua_createtable(L, 0, 16);
 	lua_createtable(L, (int)res->naccepted, 0);
 	for (k = 0; k < res->naccepted; k++) {
@@ -789,10 +811,7 @@ l_try_credentials(lua_State *L)
 	}
 	lua_setfield(L, -3, "outcomes");
 	lua_setfield(L, -2, "timings_ms");
-	nret = 1;
-	assay_cred_result_free(res);
-	assay_cred_list_free(list);
-	return nret;
+	return 1;
 }
 
 void

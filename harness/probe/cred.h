@@ -1,6 +1,6 @@
 /*
  * probe_cred.h - credential runner: tries user/password pairs against a
- * telnet, SSH or HTTP login within the per-device budget.
+ * telnet, SSH, HTTP or MQTT login within the per-device budget.
  *
  * Each login probe (telnet, SSH, HTTP) reports one attempt as an outcome:
  * ASSAY_AUTH_ACCEPTED, ASSAY_AUTH_REJECTED, or ASSAY_AUTH_UNREACHED when
@@ -33,8 +33,13 @@ enum assay_cred_service {
 	ASSAY_CRED_SSH,
 	ASSAY_CRED_HTTP_BASIC,
 	ASSAY_CRED_HTTP_DIGEST,
-	ASSAY_CRED_HTTP_FORM
+	ASSAY_CRED_HTTP_FORM,
+	ASSAY_CRED_MQTT		/* CONNECT with user and password; tls below */
 };
+
+/* Whether a service is reached by URL (the http-* kinds) or by host and port. */
+#define ASSAY_CRED_BY_URL(s)	((s) == ASSAY_CRED_HTTP_BASIC || \
+	(s) == ASSAY_CRED_HTTP_DIGEST || (s) == ASSAY_CRED_HTTP_FORM)
 
 struct assay_cred_list;
 
@@ -82,6 +87,7 @@ struct assay_cred_target {
 	int			 concurrency;	/* 0: up to the budget */
 	int			 timeout_ms;	/* 0: env default */
 	int			 stop_on_success;
+	int			 tls;		/* mqtt: over TLS (no verification) */
 };
 
 struct assay_cred_result;
