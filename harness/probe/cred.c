@@ -814,9 +814,50 @@ l_try_credentials(lua_State *L)
 	return 1;
 }
 
+/*
+ * credential_list{list=} -> { {user, password}, ... }: a named list of
+ * testcases/data parsed by the same code try_credentials uses, for test
+ * cases that compare passwords with the lists.  A missing or malformed
+ * list raises (a bug of the test case or the installation).
+ */
+static int
+l_credential_list(lua_State *L)
+{
+	static const char *const known[] = { "list", NULL };
+	const char *fn = "credential_list";
+	struct assay_cred_list **box;
+	const char *name;
+	size_t i;
+	int r;
+
+	assay_lua_opts(L, fn, known);
+	name = assay_lua_req_str(L, fn, "list");
+	if (strchr(name, '/') != NULL)
+		return assay_lua_argerror(L, fn, "list \"%.40s\" is not a list name",
+		    name);
+	box = (struct assay_cred_list **)assay_lua_box(L, list_free);
+	if ((*box = assay_cred_list_new()) == NULL)
+		return luaL_error(L, "%s: out of memory", fn);
+	if ((r = assay_cred_list_load(*box, name)) != 0)
+		return assay_lua_argerror(L, fn, "list \"%.40s\": %s", name,
+		    assay_strerror(r));
+	lua_createtable(L, (int)(*box)->n, 0);
+	for (i = 0; i < (*box)->n; i++) {
+		lua_createtable(L, 2, 0);
+		lua_pushstring(L, (*box)->v[i].user);
+		lua_rawseti(L, -2, 1);
+		lua_pushstring(L, (*box)->v[i].password);
+		lua_rawseti(L, -2, 2);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
 void
 assay_probe_cred_lua_register(lua_State *L)
 {
 	lua_pushcfunction(L, l_try_credentials);
 	lua_setfield(L, -2, "try_credentials");
+	lua_pushcfunction(L, l_credential_list);
+	lua_setfield(L, -2, "credential_list");
 }

@@ -1079,9 +1079,6 @@ l_url(lua_State *L)
 	port = (int)assay_lua_opt_int(L, "url", "port", 0, 1, 65535);
 	if ((path = assay_lua_opt_str(L, "url", "path", NULL)) == NULL)
 		path = "/";
-	if (*path != '/')
-		return assay_lua_argerror(L, "url", "path must start with \"/\", "
-		    "not \"%.80s\"", path);
 	box = (CURLU **)assay_lua_box(L, curlu_free);
 	if ((*box = curl_url()) == NULL)
 		return luaL_error(L, "url: out of memory");
