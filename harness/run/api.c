@@ -334,12 +334,13 @@ struct unit_store {
 	struct unit_rec	 u[UNITS_MAX];
 };
 
-static const char UNITS_KEY[] = "assay.units";
+static const char UNITS_KEY[] = "assay.units";		/* the store */
+static const char UNITS_META[] = "assay.units_meta";	/* its metatable */
 
 static int
 units_gc(lua_State *L)
 {
-	struct unit_store *st = luaL_checkudata(L, 1, UNITS_KEY);
+	struct unit_store *st = luaL_checkudata(L, 1, UNITS_META);
 	size_t i;
 
 	for (i = 0; i < st->n; i++)
@@ -367,7 +368,7 @@ units_new(lua_State *L)
 
 	st = lua_newuserdatauv(L, sizeof(*st), 0);
 	memset(st, 0, sizeof(*st));
-	if (luaL_newmetatable(L, UNITS_KEY)) {
+	if (luaL_newmetatable(L, UNITS_META)) {
 		lua_pushcfunction(L, units_gc);
 		lua_setfield(L, -2, "__gc");
 	}
