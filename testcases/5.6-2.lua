@@ -307,15 +307,11 @@ testcase {
         end
       end
     end
-    if #unexamined > 0 then
-      units:add("a", "INCONCLUSIVE", "not examined (nothing usable came back): "
-          .. table.concat(unexamined, "; "))
-    end
-    if not units:has("a") then
-      units:add("a", "PASS", probed .. " unauthenticated repl(ies) from " .. #targets
-          .. " endpoint(s): no key, secret, password or version string found")
-    end
-    return units:settle(probed .. " unauthenticated replies examined: nothing security-relevant "
+    return lib.finish(units, "a", { open = unexamined,
+        open_what = "not examined (nothing usable came back)",
+        checked = probed .. " unauthenticated repl(ies) from " .. #targets
+            .. " endpoint(s): no key, secret, password or version string found" },
+        probed .. " unauthenticated replies examined: nothing security-relevant "
         .. "beyond the declarations")
   end,
 }

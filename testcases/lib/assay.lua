@@ -282,18 +282,20 @@ function lib.ignored_units()
   return setmetatable({ seen = {} }, Ignored)
 end
 
--- The common ending: unit `letter` FAILs with the findings (joined by
--- "; "), else is INCONCLUSIVE with what stayed open, else PASSes with
--- `checked`; then the test case settles with pass_reason.
-function lib.finish(letter, findings, open, checked, pass_reason)
-  if #findings > 0 then
-    assay.unit(letter, "FAIL", table.concat(findings, "; "))
-  elseif #open > 0 then
-    assay.unit(letter, "INCONCLUSIVE", table.concat(open, "; "))
-  else
-    assay.unit(letter, "PASS", checked)
+-- The common ending of a test case, for unit `letter`:
+--   t.findings  list: each recorded FAIL (C joins them with "; ")
+--   t.open      list of what could not be examined: recorded INCONCLUSIVE
+--               as "<t.open_what>: a; b" (t.open_what defaults to "not examined")
+--   t.checked   when nothing at all was recorded on `letter`: PASS with it
+-- then returns assay.settle(pass_reason).
+function lib.finish(units, letter, t, pass_reason)
+  for _, f in ipairs(t.findings or {}) do units:add(letter, "FAIL", f) end
+  if t.open and #t.open > 0 then
+    units:add(letter, "INCONCLUSIVE", (t.open_what or "not examined") .. ": "
+        .. table.concat(t.open, "; "))
   end
-  return assay.settle(pass_reason)
+  if t.checked and not units:has(letter) then units:add(letter, "PASS", t.checked) end
+  return units:settle(pass_reason)
 end
 
 -- Review by a person ----------------------------------------------------
