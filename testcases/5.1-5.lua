@@ -208,13 +208,9 @@ end
 local function known_pairs()
   local out = {}
   for _, name in ipairs({ "iot-defaults", "mirai" }) do
-    local text = assay.data(name .. ".txt") or ""
-    for line in text:gmatch("[^\n]+") do
-      line = line:gsub("\r$", "")
-      if not line:find("^%s*#") then
-        local u, p = line:match("^([^:]*):(.*)$")
-        if u then out[u .. ":" .. p] = true end
-      end
+    -- Parsed in C, by the code try_credentials uses.
+    for _, pair in ipairs(assay.net.credential_list({ list = name })) do
+      out[pair[1] .. ":" .. pair[2]] = true
     end
   end
   return out

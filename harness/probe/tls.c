@@ -1831,16 +1831,10 @@ push_chain(lua_State *L, const struct assay_tls_info *info)
 	}
 }
 
-static int
-certs_gc(lua_State *L)
+static void
+certs_free_cb(void *p)
 {
-	struct assay_tls_certs **pp = lua_touserdata(L, 1);
-
-	if (pp != NULL && *pp != NULL) {
-		assay_tls_certs_free(*pp);
-		*pp = NULL;
-	}
-	return 0;
+	assay_tls_certs_free(p);
 }
 
 /*
@@ -1859,12 +1853,7 @@ push_certificates(lua_State *L, const struct assay_probe_env *env,
 	size_t i, n;
 	int r;
 
-	cp = lua_newuserdatauv(L, sizeof(*cp), 0);
-	*cp = NULL;
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, certs_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_setmetatable(L, -2);
+	cp = (struct assay_tls_certs **)assay_lua_box(L, certs_free_cb);
 	r = assay_probe_tls_certificates(env, host, port, sni, match, v,
 	    timeout_ms, max_bytes, cp, reason, sizeof(reason));
 	n = assay_tls_certs_count(*cp);
@@ -1906,17 +1895,10 @@ push_certificates(lua_State *L, const struct assay_probe_env *env,
 	lua_pop(L, 1);	/* the userdatum; __gc frees the list */
 }
 
-/* Frees the info when the Lua value holding it is collected. */
-static int
-info_gc(lua_State *L)
+static void
+info_free_cb(void *p)
 {
-	struct assay_tls_info **pp = lua_touserdata(L, 1);
-
-	if (pp != NULL && *pp != NULL) {
-		assay_tls_info_free(*pp);
-		*pp = NULL;
-	}
-	return 0;
+	assay_tls_info_free(p);
 }
 
 static int
@@ -1945,12 +1927,7 @@ l_tls_handshake(lua_State *L)
 		return assay_lua_argerror(L, "tls_handshake", "version \"%.40s\" "
 		    "is not one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3", vname);
 	/* The info lives in a userdatum so a raised error can't leak it. */
-	pp = lua_newuserdatauv(L, sizeof(*pp), 0);
-	*pp = NULL;
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, info_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_setmetatable(L, -2);
+	pp = (struct assay_tls_info **)assay_lua_box(L, info_free_cb);
 	r = assay_probe_tls_handshake(env, host, (unsigned int)port, sni, match,
 	    v, timeout_ms, max_read, pp, reason, sizeof(reason));
 	if (r != 0)
@@ -1975,16 +1952,10 @@ l_tls_handshake(lua_State *L)
 	return 1;
 }
 
-static int
-scan_gc(lua_State *L)
+static void
+scan_free_cb(void *p)
 {
-	struct assay_tls_scan **pp = lua_touserdata(L, 1);
-
-	if (pp != NULL && *pp != NULL) {
-		assay_tls_scan_free(*pp);
-		*pp = NULL;
-	}
-	return 0;
+	assay_tls_scan_free(p);
 }
 
 static int
@@ -2005,12 +1976,7 @@ l_tls_enumerate(lua_State *L)
 	sni = assay_lua_opt_str(L, "tls_enumerate", "servername", NULL);
 	timeout_ms = assay_lua_timeout(L, "tls_enumerate");
 	with_ciphers = assay_lua_opt_bool(L, "tls_enumerate", "ciphers", 1);
-	pp = lua_newuserdatauv(L, sizeof(*pp), 0);
-	*pp = NULL;
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, scan_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_setmetatable(L, -2);
+	pp = (struct assay_tls_scan **)assay_lua_box(L, scan_free_cb);
 	r = assay_probe_tls_enumerate(env, host, (unsigned int)port, sni,
 	    timeout_ms, with_ciphers, pp, reason, sizeof(reason));
 	if (r != 0)
