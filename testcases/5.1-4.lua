@@ -109,7 +109,7 @@ testcase {
     end
     local http = lib.probe("http_request")
     for _, d in ipairs(change_docs()) do
-      if d.url and http and lib.on_device(d.url) then
+      if d.url and http and lib.on_device(d.url) and lib.is_http_url(d.url) then
         local r = http({ url = d.url, max_read = 4096, follow = 0 })
         if r and (r.status == 404 or r.status == 410) then
           units:add("a", "FAIL", "the change documentation " .. d.url .. " answers HTTP "

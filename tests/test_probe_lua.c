@@ -205,6 +205,8 @@ test_url_ipv6_and_ipv4(void **state)
 	    "    'https://192.0.2.1:443/a/b?c=1')\n"
 	    "eq(u{ scheme = 'telnet', host = 'dev.example', port = 23 },\n"
 	    "    'telnet://dev.example:23/')\n"
+	    "eq(u{ scheme = 'http', host = 'fe80::1%eth0', port = 80 },\n"
+	    "    'http://[fe80::1%25eth0]:80/')\n"
 	    "assert(not pcall(u, { scheme = 'http', host = 'a b' }))\n", &res);
 	assay_result_clear(&res);
 }

@@ -1082,9 +1082,24 @@ l_url(lua_State *L)
 	box = (CURLU **)assay_lua_box(L, curlu_free);
 	if ((*box = curl_url()) == NULL)
 		return luaL_error(L, "url: out of memory");
-	/* An IPv6 literal goes in brackets, as a URL writes it. */
+	/*
+	 * An IPv6 literal goes in brackets, as a URL writes it, with a zone
+	 * id's '%' written %25 (RFC 6874): "fe80::1%eth0" is
+	 * "[fe80::1%25eth0]".
+	 */
 	if (strchr(host, ':') != NULL && host[0] != '[') {
-		lua_pushfstring(L, "[%s]", host);
+		luaL_Buffer b;
+		const char *c;
+
+		luaL_buffinit(L, &b);
+		luaL_addchar(&b, '[');
+		for (c = host; *c != '\0'; c++) {
+			luaL_addchar(&b, *c);
+			if (*c == '%' && strncmp(c + 1, "25", 2) != 0)
+				luaL_addstring(&b, "25");
+		}
+		luaL_addchar(&b, ']');
+		luaL_pushresult(&b);
 		h = (char *)lua_tostring(L, -1);
 	}
 	if ((uc = curl_url_set(*box, CURLUPART_SCHEME, scheme,

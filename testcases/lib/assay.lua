@@ -487,6 +487,13 @@ function lib.url(text)
   return nil
 end
 
+-- Whether a URL (from the forms: data, not code) is http:// or https://,
+-- the only URLs assay.net.http_request takes.
+function lib.is_http_url(url)
+  local u = tostring(url or ""):sub(1, 8):lower()
+  return u:sub(1, 7) == "http://" or u == "https://"
+end
+
 -- Whether a URL points at the device (one of its addresses).
 function lib.on_device(url)
   local host = (url or ""):sub(1, 2048):match("^%a+://%[?([^/:%]]+)")
@@ -767,6 +774,11 @@ function lib.check_public(url, evidence_name)
   end
   local http, why = lib.probe("http_request")
   if not http then return "INCONCLUSIVE", why end
+  if not lib.is_http_url(url) then
+    -- A declared URL is data: not http(s) is a finding about it, not a bug.
+    return "INCONCLUSIVE", "DUT_UNREACHABLE: fetching " .. url .. " failed: not an http(s) URL: "
+        .. url:sub(1, 80)
+  end
   local r, err = http({ url = url, follow = 5, max_read = 256 * 1024 })
   if not r then
     if tostring(err):lower():find("redirect", 1, true) then
