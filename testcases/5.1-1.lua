@@ -119,19 +119,10 @@ end
 -- Lists of universal default credentials tried on every password service.
 local default_lists = { "mirai", "iot-defaults" }
 
--- A credential list from testcases/data as {user, password} pairs.
+-- A credential list from testcases/data as {user, password} pairs, parsed
+-- in C by the code try_credentials uses.
 local function read_list(name)
-  local text, err = assay.data(name .. ".txt")
-  if not text then return nil, err end
-  local out = {}
-  for line in text:gmatch("[^\n]+") do
-    line = line:gsub("\r$", "")
-    if not line:find("^%s*#") then
-      local u, p = line:match("^([^:]*):(.*)$")
-      if u then out[#out + 1] = { u, p } end
-    end
-  end
-  return out
+  return assay.net.credential_list({ list = name })
 end
 
 -- Distinct symbols of a string.
@@ -197,18 +188,20 @@ testcase {
     for _, id in ipairs(sids) do
       local s = assay.ixit.service_by_id[id]
       local kind = ({ telnet = "telnet", ssh = "ssh", http = "http-basic",
-          https = "http-basic" })[s.protocol]
+          https = "http-basic", mqtt = "mqtt", mqtts = "mqtt" })[s.protocol]
       local auth, no = true, nil
       if s.protocol == "http" or s.protocol == "https" then auth, no = lib.http_auth(s) end
       if not auth then
         unreachable[#unreachable + 1] = id .. ": " .. tostring(no)
       elseif try and kind then
-        for _, list in ipairs(default_lists) do
+        -- MQTT brokers get the Mirai list, one CONNECT at a time.
+        for _, list in ipairs(kind == "mqtt" and { "mirai" } or default_lists) do
           -- Small concurrency: dropbear resets more than 5 unauthenticated
           -- connections per source, busybox telnetd has a backlog of 1.
-          local conc = ({ ssh = 2, telnet = 4 })[kind]
+          local conc = ({ ssh = 2, telnet = 4, mqtt = 1 })[kind]
           local req = { service = kind, host = lib.addr(s), port = s.port,
-              url = lib.service_url(s), list = list, stop_on_success = true, concurrency = conc }
+              url = lib.service_url(s), list = list, stop_on_success = true, concurrency = conc,
+              tls = kind == "mqtt" and s.security == "tls" or nil }
           local r, err = try(req)
           if r and #r.accepted == 0 and r.unreached and r.unreached > 0 and
               r.unreached < r.attempts then
@@ -245,25 +238,6 @@ testcase {
           elseif r.unreached and r.unreached > 0 then
             unreachable[#unreachable + 1] = string.format("%s: %d of %d %s pairs unreached (%s)",
                 id, r.unreached, r.attempts, list, tostring(r.last_error))
-          end
-        end
-      elseif s.protocol == "mqtt" or s.protocol == "mqtts" then
-        local list, err = read_list("mirai")
-        if not list then
-          unreachable[#unreachable + 1] = id .. ": " .. err
-        else
-          for _, pair in ipairs(list) do
-            local ok, detail = lib.login(s, pair[1], pair[2])
-            if ok == nil then
-              unreachable[#unreachable + 1] = id .. ": " .. tostring(detail)
-              break
-            end
-            tried = tried + 1
-            if ok then
-              accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s",
-                  id, pair[1], pair[2])
-              break
-            end
           end
         end
       else

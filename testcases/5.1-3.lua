@@ -135,7 +135,7 @@ testcase {
         end
         if ch == "tls" then
           local h, err
-          if hs then h, err = hs(lib.addr(s), s.port, {}) else err = "no TLS probe" end
+          if hs then h, err = hs({ host = lib.addr(s), port = s.port }) else err = "no TLS probe" end
           if not h then
             if err and err:find("^not TLS") then
               units:add("a", "FAIL", where .. ": declared TLS, but " .. err)
@@ -147,7 +147,7 @@ testcase {
             local want = declared_versions(s)
             local got = {}
             if enum then
-              local r = enum(lib.addr(s), s.port, { ciphers = false })
+              local r = enum({ host = lib.addr(s), port = s.port, ciphers = false })
               if r then
                 for _, v in ipairs(lib.keys(r.versions or {})) do
                   if r.versions[v] == true then got[#got + 1] = lib.tls_name(v) end
@@ -173,7 +173,7 @@ testcase {
           end
         elseif ch == "ssh" or s.protocol == "ssh" then
           local r, err
-          if info then r, err = info(lib.addr(s), s.port) else err = "no SSH probe" end
+          if info then r, err = info({ host = lib.addr(s), port = s.port }) else err = "no SSH probe" end
           if not r then
             units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
           else

@@ -195,12 +195,11 @@ local function control_ms(s)
   if s.protocol == "http" or s.protocol == "https" then
     local http = lib.probe("http_request")
     if http then
-      http({ url = string.format("%s://%s:%d%s", s.protocol, lib.addr(s), s.port,
-          s.path or "/"), max_body = 1024, timeout_ms = 3000 })
+      http({ url = lib.service_url(s), max_read = 1024, timeout_ms = 3000 })
     end
   else
     local banner = lib.probe("banner")
-    if banner then banner(lib.addr(s), s.port, { timeout_ms = 1000, max_bytes = 16 }) end
+    if banner then banner({ host = lib.addr(s), port = s.port, timeout_ms = 1000, max_read = 16 }) end
   end
   return assay.now_ms() - t0
 end
@@ -209,13 +208,9 @@ end
 local function known_pairs()
   local out = {}
   for _, name in ipairs({ "iot-defaults", "mirai" }) do
-    local text = assay.data(name .. ".txt") or ""
-    for line in text:gmatch("[^\n]+") do
-      line = line:gsub("\r$", "")
-      if not line:find("^%s*#") then
-        local u, p = line:match("^([^:]*):(.*)$")
-        if u then out[u .. ":" .. p] = true end
-      end
+    -- Parsed in C, by the code try_credentials uses.
+    for _, pair in ipairs(assay.net.credential_list({ list = name })) do
+      out[pair[1] .. ":" .. pair[2]] = true
     end
   end
   return out

@@ -115,9 +115,7 @@ testcase {
         return units:settle("")
       end
     end
-    local probe = lib.units()
-    local r = lib.fetch_public(probe, "a", url, "policy.txt")
-    local v, why = probe:worst(), probe.by.a.all[1][2]
+    local v, why, r = lib.check_public(url, "policy.txt")
     if from_text and v ~= "FAIL" then
       units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url") .. " (the URL in the text, "
           .. url .. ", gave: " .. why .. ")")

@@ -52,7 +52,7 @@ testcase {
             .. " (text: " .. lib.quote(period) .. ")")
       end
     end
-    if units:worst() ~= "FAIL" then
+    if assay.unit_verdict() ~= "FAIL" then
       lib.review(units, "a", "judge whether a user with limited technical knowledge finds "
           .. "and understands the support period by the declared route: "
           .. (url and ("support-period-url=" .. url .. " ") or "")
@@ -117,9 +117,7 @@ testcase {
         return units:settle("")
       end
     end
-    local probe = lib.units()
-    local r = lib.fetch_public(probe, "b", url, "support-period.txt")
-    local v, why = probe:worst(), probe.by.b.all[1][2]
+    local v, why, r = lib.check_public(url, "support-period.txt")
     if from_text and v ~= "FAIL" then
       units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "support-period-url")
           .. " (the URL in the text, " .. url .. ", gave: " .. why .. ")")

@@ -234,7 +234,7 @@ testcase {
       if s.protocol == "ssh" or s.security == "ssh" then
         checked[#checked + 1] = s.id
         local r, err
-        if ssh then r, err = ssh(lib.addr(s), s.port) end
+        if ssh then r, err = ssh({ host = lib.addr(s), port = s.port }) end
         if not r then
           units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
         else
@@ -269,7 +269,7 @@ testcase {
       elseif s.security == "tls" and s.transport == "tcp" then
         checked[#checked + 1] = s.id
         local r, err
-        if enum then r, err = enum(lib.addr(s), s.port) else err = "no TLS probe" end
+        if enum then r, err = enum({ host = lib.addr(s), port = s.port }) else err = "no TLS probe" end
         if not r then
           if tostring(err):find("^not TLS") then
             units:add("a", "FAIL", where .. " is declared TLS but " .. err)
@@ -311,7 +311,7 @@ testcase {
             end
           end
           if hs then
-            local h = hs(lib.addr(s), s.port, {})
+            local h = hs({ host = lib.addr(s), port = s.port })
             if h then
               for _, x in ipairs(certificates(h)) do judge_cert(s.id .. x.label, x.c, findings) end
             end

@@ -73,7 +73,7 @@ local function udp_listening(s)
   local kind = ({ ssdp = "ssdp", mdns = "mdns" })[proto]
   local f = lib.probe("udp_probe")
   if not (kind and f) then return nil end
-  local r, err = f(lib.addr(s), s.port, kind, { timeout_ms = 2000 })
+  local r, err = f({ host = lib.addr(s), port = s.port, kind = kind, timeout_ms = 2000 })
   if r then return true end
   if tostring(err):find("unreachable", 1, true) then return false end
   return nil
@@ -161,7 +161,7 @@ testcase {
     if udp then
       for _, d in ipairs({ { 1900, "ssdp" }, { 5353, "mdns" }, { 5683, "coap" } }) do
         if declared.udp[d[1]] == nil then
-          local reply = udp(lib.host(), d[1], d[2], { timeout_ms = 2000 })
+          local reply = udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 2000 })
           if reply then extra[#extra + 1] = "udp/" .. d[1] .. " (" .. d[2] .. ")" end
         end
       end

@@ -155,7 +155,7 @@ local function query(s, port, transport, kind)
       end
     elseif proto == "ssdp" or proto == "mdns" then
       local f = lib.probe("udp_probe")
-      local r, e = call(f, host, port, proto, { timeout_ms = 2000 })
+      local r, e = call(f, { host = host, port = port, kind = proto, timeout_ms = 2000 })
       why = e and (proto:upper() .. ": " .. tostring(e))
       if r then out[#out + 1] = { r, proto:upper() .. " answer" } end
     end
@@ -163,8 +163,8 @@ local function query(s, port, transport, kind)
   end
   if proto == "http" or proto == "https" then
     local http = lib.probe("http_request")
-    local r, e = call(http, { url = string.format("%s://%s:%d/", proto, host, port),
-        max_body = 64 * 1024 })
+    local r, e = call(http, { url = lib.make_url(proto, host, port, "/"),
+        max_read = 64 * 1024 })
     if r then out[#out + 1] = { http_text(r), "HTTP GET /" } end
     return out, (not r) and ("HTTP GET / gave no HTTP answer: " .. tostring(e)) or nil
   end
@@ -197,7 +197,7 @@ local function query(s, port, transport, kind)
     -- A TLS service of another protocol: what it says after the handshake
     -- is out of reach of the banner probe; the certificate subject is.
     local hs = lib.probe("tls_handshake")
-    local h, e = call(hs, host, port, {})
+    local h, e = call(hs, { host = host, port = port })
     if h and h.chain and h.chain[1] then
       out[#out + 1] = { tostring(h.chain[1].subject) .. "\n" .. tostring(h.chain[1].issuer),
           "TLS certificate" }
@@ -205,7 +205,7 @@ local function query(s, port, transport, kind)
     return out, (#out == 0) and ("TLS handshake: " .. tostring(e or "no certificate")) or nil
   end
   local banner = lib.probe("banner")
-  local b, e = call(banner, host, port, { timeout_ms = 1500, max_bytes = 4096 })
+  local b, e = call(banner, { host = host, port = port, timeout_ms = 1500, max_read = 4096 })
   if b and #b > 0 then out[#out + 1] = { b, "banner" } end
   -- A port that says nothing when connected to was examined: silence.
   return out, (b == nil) and ("banner: " .. tostring(e)) or nil
@@ -254,7 +254,7 @@ testcase {
     -- Discovery services that answer although no service declares them.
     local udp = lib.probe("udp_probe")
     for _, d in ipairs({ { 1900, "ssdp" }, { 5353, "mdns" }, { 5683, "coap" } }) do
-      if declared.udp[d[1]] == nil and udp and udp(lib.host(), d[1], d[2], { timeout_ms = 2000 }) then
+      if declared.udp[d[1]] == nil and udp and udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 2000 }) then
         targets[#targets + 1] = { "udp", d[1], nil, d[2] }
       end
     end
@@ -307,15 +307,11 @@ testcase {
         end
       end
     end
-    if #unexamined > 0 then
-      units:add("a", "INCONCLUSIVE", "not examined (nothing usable came back): "
-          .. table.concat(unexamined, "; "))
-    end
-    if not units:has("a") then
-      units:add("a", "PASS", probed .. " unauthenticated repl(ies) from " .. #targets
-          .. " endpoint(s): no key, secret, password or version string found")
-    end
-    return units:settle(probed .. " unauthenticated replies examined: nothing security-relevant "
+    return lib.finish(units, "a", { open = unexamined,
+        open_what = "not examined (nothing usable came back)",
+        checked = probed .. " unauthenticated repl(ies) from " .. #targets
+            .. " endpoint(s): no key, secret, password or version string found" },
+        probed .. " unauthenticated replies examined: nothing security-relevant "
         .. "beyond the declarations")
   end,
 }

@@ -687,6 +687,18 @@ static const char lua_script[] =
     "assert(n == nil and e == 'connection refused', e)\n"
     "local ok, msg = pcall(net.mqtt_connect, {host='127.0.0.1', port=99999})\n"
     "assert(not ok and msg:find('port must be an integer'), msg)\n"
+    /* the credential runner over MQTT: CONNACK accepted is accepted */
+    "local c = assert(net.try_credentials{service='mqtt', host='127.0.0.1',\n"
+    "    port=PW, concurrency=1, pairs={{'alice','nope'},{'bob','x'},\n"
+    "    {'alice','s3cret-pass'}}})\n"
+    "assert(c.attempts == 3 and c.rejected == 2 and #c.accepted == 1, c.attempts)\n"
+    "assert(c.accepted[1][1] == 'alice' and c.outcomes[1] == 'rejected')\n"
+    "local u = assert(net.try_credentials{service='mqtt', host='127.0.0.1',\n"
+    "    port=CLOSED, pairs={{'a','b'}}})\n"
+    "assert(u.unreached == 1 and u.last_error == 'connection refused', u.last_error)\n"
+    "local m = assert(net.try_credentials{service='mqtt', host='127.0.0.1',\n"
+    "    port=TLSP, tls=true, pairs={{'a','b'}}})\n"
+    "assert(#m.accepted == 1, 'anonymous TLS listener accepts any pair')\n"
     "return 'done'\n";
 
 static void
@@ -709,6 +721,7 @@ test_lua_binding(void **state)
 	assay_probe_env_set(L, &env);
 	lua_newtable(L);
 	assay_probe_mqtt_lua_register(L);
+	assay_probe_cred_lua_register(L);
 	assert_int_equal(lua_gettop(L), 1);
 	lua_setglobal(L, "net");
 	lua_pushinteger(L, B.anon_port);

@@ -288,15 +288,15 @@ test_lua(void **state)
 	assay_probe_ssh_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(code, sizeof(code),
-	    "local i, e = net.ssh_info('127.0.0.1', %d)\n"
+	    "local i, e = net.ssh_info{host='127.0.0.1', port=%d}\n"
 	    "assert(i, e)\n"
 	    "assert(i.banner:find('^SSH%%-2%%.0%%-dropbear'))\n"
 	    "assert(#i.kex > 1 and #i.hostkey >= 1 and #i.ciphers >= 1 and #i.macs >= 1)\n"
-	    "local ok, d = net.ssh_login('127.0.0.1', %d, 'admin', 'admin')\n"
+	    "local ok, d = net.ssh_login{host='127.0.0.1', port=%d, user='admin', password='admin'}\n"
 	    "assert(ok == true, d)\n"
-	    "ok, d = net.ssh_login('127.0.0.1', %d, 'admin', 'x')\n"
+	    "ok, d = net.ssh_login{host='127.0.0.1', port=%d, user='admin', password='x'}\n"
 	    "assert(ok == false, d)\n"
-	    "ok, d = net.ssh_login('127.0.0.1', %d, 'admin', 'x', {timeout_ms=800})\n"
+	    "ok, d = net.ssh_login{host='127.0.0.1', port=%d, user='admin', password='x', timeout_ms=800}\n"
 	    "assert(ok == nil and type(d) == 'string', d)\n",
 	    srv_port, srv_port, srv_port, tu_free_port());
 	if (luaL_dostring(L, code) != 0)
@@ -375,7 +375,7 @@ test_publickey_only(void **state)
 	assay_probe_cred_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(code, sizeof(code),
-	    "local ok, d, o = net.ssh_login('127.0.0.1', %d, 'root', 'root')\n"
+	    "local ok, d, o = net.ssh_login{host='127.0.0.1', port=%d, user='root', password='root'}\n"
 	    "assert(ok == nil and o == 'no_password', tostring(o))\n"
 	    "assert(d:find('^no password to guess'), d)\n"
 	    "local r = assert(net.try_credentials{service='ssh', "

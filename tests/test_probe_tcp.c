@@ -701,15 +701,15 @@ test_lua_binding(void **state)
 	assay_probe_tcp_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(script, sizeof(script),
-	    "local r = net.tcp_sweep('127.0.0.1', {ports={%d,%d,%d}, "
-	    "  timeout_ms=500})\n"
+	    "local r = net.tcp_sweep{host='127.0.0.1', ports={%d,%d,%d}, "
+	    "  timeout_ms=500}\n"
 	    "assert(#r.open == 1 and r.open[1] == %d, 'open')\n"
 	    "assert(r.closed_count == 1 and r.filtered_count == 0, 'counts')\n"
-	    "local b, err = net.banner('127.0.0.1', %d, {send='x'})\n"
+	    "local b, err = net.banner{host='127.0.0.1', port=%d, send='x'}\n"
 	    "assert(b == nil and err == 'connection reset after 212 bytes', err)\n"
-	    "b, err = net.banner('127.0.0.1', %d)\n"
+	    "b, err = net.banner{host='127.0.0.1', port=%d}\n"
 	    "assert(b == nil and err == 'connection refused', err)\n"
-	    "local ok, e = pcall(net.tcp_sweep, '127.0.0.1', {ports='0-3'})\n"
+	    "local ok, e = pcall(net.tcp_sweep, {host='127.0.0.1', ports='0-3'})\n"
 	    "assert(not ok and e:find('bad element'), e)\n"
 	    "return 'ok'\n", lport, cport, lport, lport, s->port, cport);
 	if (luaL_dostring(L, script) != LUA_OK)

@@ -477,13 +477,13 @@ test_lua(void **state)
 	assay_probe_telnet_lua_register(L);
 	lua_setglobal(L, "net");
 	snprintf(code, sizeof(code),
-	    "local ok, d, o = net.telnet_login('127.0.0.1', %d, 'admin', '4321')\n"
+	    "local ok, d, o = net.telnet_login{host='127.0.0.1', port=%d, user='admin', password='4321'}\n"
 	    "assert(ok == true and o == 'accepted', d)\n"
-	    "ok, d = net.telnet_login('127.0.0.1', %d, 'admin', 'nope')\n"
+	    "ok, d = net.telnet_login{host='127.0.0.1', port=%d, user='admin', password='nope'}\n"
 	    "assert(ok == false and d:find('incorrect'), d)\n"
-	    "ok, d = net.telnet_login('127.0.0.1', %d, 'a', 'b', {timeout_ms=500})\n"
+	    "ok, d = net.telnet_login{host='127.0.0.1', port=%d, user='a', password='b', timeout_ms=500}\n"
 	    "assert(ok == nil and d:find('refused'), d)\n"
-	    "local bn, tr = net.telnet_banner('127.0.0.1', %d)\n"
+	    "local bn, tr = net.telnet_banner{host='127.0.0.1', port=%d}\n"
 	    "assert(bn:find('login:') and tr == false, bn)\n",
 	    s.port, s.port, tu_free_port(), s.port);
 	if (luaL_dostring(L, code) != 0)

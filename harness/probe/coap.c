@@ -29,6 +29,7 @@
 #include "base/error.h"
 #include "probe/probe.h"
 #include "base/clock.h"
+#include "probe/lua.h"
 #include "probe/coap.h"
 #include "probe/coap_codec.h"
 #include "probe/conn.h"
@@ -561,50 +562,12 @@ assay_probe_coap_dtls(const struct assay_probe_coap_result *r, int *offered,
 	return 1;
 }
 
-/* Lua binding. */
+/* Lua binding (contract: probe/lua.h). */
 
-static const char RESULT_BOX[] = "assay.coap_result";
-
-static int
-box_gc(lua_State *L)
+static void
+result_free(void *p)
 {
-	struct assay_probe_coap_result **box = luaL_checkudata(L, 1, RESULT_BOX);
-
-	assay_probe_coap_result_free(*box);
-	*box = NULL;
-	return 0;
-}
-
-static const char *
-opt_string(lua_State *L, const char *fn, const char *key, size_t *lenp)
-{
-	const char *s = NULL;
-
-	lua_getfield(L, 1, key);
-	if (!lua_isnil(L, -1)) {
-		if (lua_type(L, -1) != LUA_TSTRING)
-			luaL_error(L, "%s: %s must be a string", fn, key);
-		s = lua_tolstring(L, -1, lenp);
-	}
-	lua_pop(L, 1);	/* still referenced by the argument table */
-	return s;
-}
-
-static lua_Integer
-opt_int(lua_State *L, const char *fn, const char *key, lua_Integer def,
-    lua_Integer lo, lua_Integer hi)
-{
-	lua_Integer v = def;
-	int isnum;
-
-	lua_getfield(L, 1, key);
-	if (!lua_isnil(L, -1)) {
-		v = lua_tointegerx(L, -1, &isnum);
-		if (!isnum || v < lo || v > hi)
-			luaL_error(L, "%s: %s must be an integer in %I..%I", fn, key, lo, hi);
-	}
-	lua_pop(L, 1);
-	return v;
+	assay_probe_coap_result_free(p);
 }
 
 static void
@@ -636,9 +599,18 @@ push_dtls(lua_State *L, const struct assay_probe_coap_result *res)
 	}
 }
 
+/*
+ * coap_get{host=, port=, dtls=, path=, psk_identity=, psk_key=,
+ * timeout_ms=, max_read=} -> response | nil, reason;
+ * dtls_probe{the same without dtls} -> dtls table | nil, reason
+ */
 static int
 l_common(lua_State *L, int get)
 {
+	static const char *const known_get[] = { "host", "port", "dtls",
+	    "path", "psk_identity", "psk_key", "timeout_ms", "max_read", NULL };
+	static const char *const known_dtls[] = { "host", "port", "path",
+	    "psk_identity", "psk_key", "timeout_ms", "max_read", NULL };
 	const char *fn = get ? "coap_get" : "dtls_probe";
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_probe_coap_params p;
@@ -647,63 +619,40 @@ l_common(lua_State *L, int get)
 	size_t i, j, n, na = 0, len;
 	int r, cls = 0, detail = 0;
 
-	luaL_checktype(L, 1, LUA_TTABLE);
+	assay_lua_opts(L, fn, get ? known_get : known_dtls);
 	memset(&p, 0, sizeof(p));
-	if ((p.host = opt_string(L, fn, "host", NULL)) == NULL)
-		return luaL_error(L, "%s: host is required", fn);
-	lua_getfield(L, 1, "dtls");
-	p.dtls = !get || lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	p.port = (int)opt_int(L, fn, "port", p.dtls ? 5684 : 5683, 1, 65535);
-	p.path = opt_string(L, fn, "path", &len);
+	p.host = assay_lua_host(L, fn);
+	p.dtls = !get || assay_lua_opt_bool(L, fn, "dtls", 0);
+	p.port = (int)assay_lua_opt_int(L, fn, "port", p.dtls ? 5684 : 5683, 1, 65535);
+	p.path = assay_lua_opt_str(L, fn, "path", &len);
 	if (p.path != NULL && (len > MAX_PATH_LEN || strlen(p.path) != len))
-		return luaL_error(L, "%s: path must be at most %d bytes, no NUL", fn,
-		    MAX_PATH_LEN);
-	p.psk_identity = opt_string(L, fn, "psk_identity", NULL);
-	p.psk_key = (const unsigned char *)opt_string(L, fn, "psk_key", &p.psk_key_len);
+		return assay_lua_argerror(L, fn, "path must be at most %d bytes, "
+		    "no NUL", MAX_PATH_LEN);
+	p.psk_identity = assay_lua_opt_str(L, fn, "psk_identity", NULL);
+	p.psk_key = (const unsigned char *)assay_lua_opt_str(L, fn, "psk_key", &p.psk_key_len);
 	if ((p.psk_identity == NULL) != (p.psk_key == NULL) ||
 	    (p.psk_key != NULL && (p.psk_key_len == 0 || p.psk_key_len > 256)))
-		return luaL_error(L, "%s: psk_identity and psk_key (1..256 bytes) go together",
-		    fn);
-	p.timeout_ms = (int)opt_int(L, fn, "timeout_ms", 0, 1, 600000);
-	p.max_read = (size_t)opt_int(L, fn, "max_read", 0, 1, 64 * 1024 * 1024);
+		return assay_lua_argerror(L, fn, "psk_identity and psk_key "
+		    "(1..256 bytes) go together");
+	p.timeout_ms = assay_lua_timeout(L, fn);
+	p.max_read = assay_lua_max_read(L, fn);
 
-	box = lua_newuserdatauv(L, sizeof(*box), 0);
-	*box = NULL;
-	if (luaL_newmetatable(L, RESULT_BOX)) {
-		lua_pushcfunction(L, box_gc);
-		lua_setfield(L, -2, "__gc");
-	}
-	lua_setmetatable(L, -2);
+	box = (struct assay_probe_coap_result **)assay_lua_box(L, result_free);
 	r = get ? assay_probe_coap_get(env, &p, &res) :
 	    assay_probe_coap_dtls_probe(env, &p, &res);
-	if (r != 0) {
-		lua_pushnil(L);
-		if (r == ASSAY_ERR_BUDGET)
-			lua_pushfstring(L, "budget: no slot free within %d ms",
-			    p.timeout_ms > 0 ? p.timeout_ms : (env ? env->timeout_ms : 0));
-		else
-			lua_pushfstring(L, "%s: %s", fn, assay_strerror(r));
-		return 2;
-	}
+	if (r != 0)
+		return assay_lua_harness_error(L, fn, r, p.timeout_ms);
 	*box = res;
 	if (!get) {
 		/* dtls_probe: every handshake outcome is an answer. */
-		if (!res->dtls_tried) {
-			lua_pushnil(L);
-			lua_pushstring(L, res->failure ? res->failure : "no DTLS attempt");
-			return 2;
-		}
+		if (!res->dtls_tried)
+			return assay_lua_fail(L, res->failure ? res->failure :
+			    "no DTLS attempt");
 		push_dtls(L, res);
-		*box = NULL;
-		assay_probe_coap_result_free(res);
 		return 1;
 	}
-	if ((s = assay_probe_coap_failure(res)) != NULL) {
-		lua_pushnil(L);
-		lua_pushstring(L, s);
-		return 2;
-	}
+	if ((s = assay_probe_coap_failure(res)) != NULL)
+		return assay_lua_fail(L, s);
 	lua_createtable(L, 0, 10);
 	s = assay_probe_coap_code(res, &cls, &detail);
 	lua_pushstring(L, s);
@@ -751,8 +700,6 @@ l_common(lua_State *L, int get)
 	lua_setfield(L, -2, "resources");
 	push_dtls(L, res);
 	lua_setfield(L, -2, "dtls");
-	*box = NULL;
-	assay_probe_coap_result_free(res);
 	return 1;
 }
 

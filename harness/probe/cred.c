@@ -22,6 +22,7 @@
 #include "probe/probe.h"
 #include "probe/cred.h"
 #include "probe/http.h"
+#include "probe/lua.h"
 #include "probe/mqtt.h"
 #include "probe/ssh.h"
 #include "probe/telnet.h"
@@ -387,13 +388,6 @@ worker(void *arg)
 	return NULL;
 }
 
-static int
-is_http(enum assay_cred_service s)
-{
-	return s == ASSAY_CRED_HTTP_BASIC || s == ASSAY_CRED_HTTP_DIGEST ||
-	    s == ASSAY_CRED_HTTP_FORM;
-}
-
 static double
 mono_s(void)
 {
@@ -413,8 +407,8 @@ assay_cred_run(const struct assay_probe_env *env,
 
 	*resp = NULL;
 	if (tg == NULL || list == NULL ||
-	    (!is_http(tg->service) && tg->host == NULL) ||
-	    (is_http(tg->service) && tg->url == NULL))
+	    (!ASSAY_CRED_BY_URL(tg->service) && tg->host == NULL) ||
+	    (ASSAY_CRED_BY_URL(tg->service) && tg->url == NULL))
 		return ASSAY_ERR_INVALID_ARG;
 	memset(&run, 0, sizeof(run));
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
@@ -452,7 +446,7 @@ assay_cred_run(const struct assay_probe_env *env,
 	pthread_mutex_init(&run.mu, NULL);
 	t0 = mono_s();
 	/* HTTP logins are judged against the answer to no valid login. */
-	if (is_http(tg->service) && list->n > 0 &&
+	if (ASSAY_CRED_BY_URL(tg->service) && list->n > 0 &&
 	    (r = assay_probe_http_login_baseline(env, &run.login, run.timeout_ms,
 	    &run.base)) == 0 && !run.base.valid) {
 		snprintf(res->last_error, sizeof(res->last_error), "%s",
@@ -604,144 +598,126 @@ assay_cred_result_attempt(const struct assay_cred_result *r, size_t i,
 	return -1;
 }
 
-/* ---- Lua ---- */
+/* ---- Lua (contract: probe/lua.h) ---- */
 
-static const char *
-field_str(lua_State *L, int idx, const char *key)
+static void
+list_free(void *p)
 {
-	const char *s = NULL;
-
-	lua_getfield(L, idx, key);
-	if (lua_type(L, -1) == LUA_TSTRING)
-		s = lua_tostring(L, -1);
-	lua_pop(L, 1);	/* the table still references the string */
-	return s;
+	assay_cred_list_free(p);
 }
 
-static lua_Integer
-field_int(lua_State *L, int idx, const char *key, lua_Integer def)
+static void
+result_free(void *p)
 {
-	lua_Integer v = def;
-
-	lua_getfield(L, idx, key);
-	if (lua_isinteger(L, -1))
-		v = lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	return v;
+	assay_cred_result_free(p);
 }
 
-static int
-fail(lua_State *L, const char *fmt, const char *arg)
-{
-	lua_pushnil(L);
-	lua_pushfstring(L, fmt, arg);
-	return 2;
-}
-
-/* try_credentials{service=, host=, port=, url=, list= | pairs=, ...} */
+/*
+ * try_credentials{service=, host=, port=, url=, tls=, list= | pairs=,
+ * form=, success_marker=, failure_marker=, success_status=,
+ * concurrency=, timeout_ms=, stop_on_success=} -> result | nil, reason
+ */
 static int
 l_try_credentials(lua_State *L)
 {
+	static const char *const known[] = { "service", "host", "port", "url",
+	    "tls", "list", "pairs", "form", "success_marker", "failure_marker",
+	    "success_status", "concurrency", "timeout_ms", "stop_on_success",
+	    NULL };
+	static const struct {
+		const char		*name;
+		enum assay_cred_service	 svc;
+	} services[] = {
+		{ "telnet", ASSAY_CRED_TELNET },
+		{ "ssh", ASSAY_CRED_SSH },
+		{ "http-basic", ASSAY_CRED_HTTP_BASIC },
+		{ "http-digest", ASSAY_CRED_HTTP_DIGEST },
+		{ "http-form", ASSAY_CRED_HTTP_FORM },
+		{ "mqtt", ASSAY_CRED_MQTT },
+	};
+	const char *fn = "try_credentials";
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_cred_target tg;
-	struct assay_cred_list *list = NULL;
-	struct assay_cred_result *res = NULL;
-	const char *svc, *lname;
-	lua_Integer port, i, n;
+	struct assay_cred_list **lbox, *list;
+	struct assay_cred_result **rbox, *res;
+	const char *svc, *lname, *u, *p;
+	lua_Integer i, n;
 	size_t k, after, ai;
 	long long ams;
-	int r, nret, aout;
+	int r, aout;
 
-	luaL_checktype(L, 1, LUA_TTABLE);
+	assay_lua_opts(L, fn, known);
 	memset(&tg, 0, sizeof(tg));
-	if ((svc = field_str(L, 1, "service")) == NULL)
-		return fail(L, "try_credentials: %s", "service missing");
-	if (strcmp(svc, "telnet") == 0)
-		tg.service = ASSAY_CRED_TELNET;
-	else if (strcmp(svc, "ssh") == 0)
-		tg.service = ASSAY_CRED_SSH;
-	else if (strcmp(svc, "http-basic") == 0)
-		tg.service = ASSAY_CRED_HTTP_BASIC;
-	else if (strcmp(svc, "http-digest") == 0)
-		tg.service = ASSAY_CRED_HTTP_DIGEST;
-	else if (strcmp(svc, "http-form") == 0)
-		tg.service = ASSAY_CRED_HTTP_FORM;
-	else
-		return fail(L, "try_credentials: unknown service \"%s\"", svc);
-	tg.host = field_str(L, 1, "host");
-	port = field_int(L, 1, "port", 0);
-	tg.url = field_str(L, 1, "url");
-	tg.form_body = field_str(L, 1, "form");
-	tg.success_marker = field_str(L, 1, "success_marker");
-	tg.failure_marker = field_str(L, 1, "failure_marker");
-	tg.success_status = (int)field_int(L, 1, "success_status", 0);
-	tg.concurrency = (int)field_int(L, 1, "concurrency", 0);
-	tg.timeout_ms = (int)field_int(L, 1, "timeout_ms", 0);
-	lua_getfield(L, 1, "stop_on_success");
-	tg.stop_on_success = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	if (tg.service <= ASSAY_CRED_SSH) {
-		if (tg.host == NULL)
-			return fail(L, "try_credentials: %s", "host missing");
-		if (port < 1 || port > 65535)
-			return fail(L, "try_credentials: %s", "port out of range");
-		tg.port = (int)port;
-	} else if (tg.url == NULL)
-		return fail(L, "try_credentials: %s", "url missing");
-	if (tg.service == ASSAY_CRED_HTTP_FORM && tg.form_body == NULL)
-		return fail(L, "try_credentials: %s", "form missing");
-	if ((list = assay_cred_list_new()) == NULL)
-		return luaL_error(L, "try_credentials: out of memory");
-	if ((lname = field_str(L, 1, "list")) != NULL) {
-		if (strchr(lname, '/') != NULL) {
-			assay_cred_list_free(list);
-			return fail(L, "try_credentials: list \"%s\" is not a list name",
-			    lname);
-		}
-		if ((r = assay_cred_list_load(list, lname)) != 0) {
-			assay_cred_list_free(list);
-			lua_pushnil(L);
-			lua_pushfstring(L, "try_credentials: list \"%s\": %s", lname,
-			    assay_strerror(r));
-			return 2;
-		}
+	svc = assay_lua_req_str(L, fn, "service");
+	for (k = 0; k < sizeof(services) / sizeof(services[0]); k++)
+		if (strcmp(services[k].name, svc) == 0)
+			break;
+	if (k == sizeof(services) / sizeof(services[0]))
+		return assay_lua_argerror(L, fn, "unknown service \"%.40s\" (telnet, "
+		    "ssh, http-basic, http-digest, http-form, mqtt)", svc);
+	tg.service = services[k].svc;
+	if (ASSAY_CRED_BY_URL(tg.service))
+		tg.url = assay_lua_req_str(L, fn, "url");
+	else {
+		tg.host = assay_lua_host(L, fn);
+		tg.port = assay_lua_port(L, fn, 0);
 	}
-	lua_getfield(L, 1, "pairs");
-	if (lua_istable(L, -1)) {
+	/* host/port for http-* and url for the others are ignored. */
+	(void)assay_lua_opt_str(L, fn, "host", NULL);
+	(void)assay_lua_opt_int(L, fn, "port", 0, 1, 65535);
+	(void)assay_lua_opt_str(L, fn, "url", NULL);
+	tg.form_body = assay_lua_opt_str(L, fn, "form", NULL);
+	tg.success_marker = assay_lua_opt_str(L, fn, "success_marker", NULL);
+	tg.failure_marker = assay_lua_opt_str(L, fn, "failure_marker", NULL);
+	tg.success_status = (int)assay_lua_opt_int(L, fn, "success_status", 0,
+	    100, 599);
+	tg.concurrency = (int)assay_lua_opt_int(L, fn, "concurrency", 0, 1,
+	    1024);
+	tg.timeout_ms = assay_lua_timeout(L, fn);
+	tg.stop_on_success = assay_lua_opt_bool(L, fn, "stop_on_success", 0);
+	tg.tls = assay_lua_opt_bool(L, fn, "tls", 0);
+	if (tg.service == ASSAY_CRED_HTTP_FORM && tg.form_body == NULL)
+		return assay_lua_argerror(L, fn, "form is required for http-form");
+	lname = assay_lua_opt_str(L, fn, "list", NULL);
+	if (lname != NULL && strchr(lname, '/') != NULL)
+		return assay_lua_argerror(L, fn, "list \"%.40s\" is not a list name",
+		    lname);
+	lbox = (struct assay_cred_list **)assay_lua_box(L, list_free);
+	if ((*lbox = list = assay_cred_list_new()) == NULL)
+		return luaL_error(L, "%s: out of memory", fn);
+	/* A list that is not there is a bug of the test case, like a typo. */
+	if (lname != NULL && (r = assay_cred_list_load(list, lname)) != 0)
+		return assay_lua_argerror(L, fn, "list \"%.40s\": %s", lname,
+		    assay_strerror(r));
+	if (lua_getfield(L, 1, "pairs") == LUA_TTABLE) {
 		n = (lua_Integer)lua_rawlen(L, -1);
 		for (i = 1; i <= n; i++) {
-			const char *u, *p;
-
 			lua_rawgeti(L, -1, i);
+			if (lua_type(L, -1) != LUA_TTABLE)
+				return assay_lua_argerror(L, fn, "pairs[%d]: "
+				    "expected {user, password}", (int)i);
 			lua_rawgeti(L, -1, 1);
 			lua_rawgeti(L, -2, 2);
-			u = lua_tostring(L, -2);
-			p = lua_tostring(L, -1);
-			r = (u == NULL || p == NULL) ? ASSAY_ERR_INVALID_ARG :
-			    assay_cred_list_add(list, u, p);
+			u = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			p = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+			if (u == NULL || p == NULL)
+				return assay_lua_argerror(L, fn, "pairs[%d]: "
+				    "expected {user, password}", (int)i);
+			if ((r = assay_cred_list_add(list, u, p)) != 0)
+				return assay_lua_argerror(L, fn, "pairs[%d]: %s",
+				    (int)i, assay_strerror(r));
 			lua_pop(L, 3);
-			if (r != 0) {
-				lua_pop(L, 1);
-				assay_cred_list_free(list);
-				lua_pushnil(L);
-				lua_pushfstring(L, "try_credentials: pairs[%d]: %s",
-				    (int)i, r == ASSAY_ERR_INVALID_ARG ?
-				    "expected {user, password}" : assay_strerror(r));
-				return 2;
-			}
 		}
-	}
+	} else if (!lua_isnil(L, -1))
+		return assay_lua_argerror(L, fn, "pairs must be a list of "
+		    "{user, password}");
 	lua_pop(L, 1);
-	if (assay_cred_list_count(list) == 0) {
-		assay_cred_list_free(list);
-		return fail(L, "try_credentials: %s", "no credentials (list or pairs)");
-	}
-	if ((r = assay_cred_run(env, &tg, list, &res)) != 0) {
-		assay_cred_list_free(list);
-		lua_pushnil(L);
-		lua_pushfstring(L, "try_credentials: %s", assay_strerror(r));
-		return 2;
-	}
+	if (assay_cred_list_count(list) == 0)
+		return assay_lua_argerror(L, fn, "no credentials (list or pairs)");
+	rbox = (struct assay_cred_result **)assay_lua_box(L, result_free);
+	if ((r = assay_cred_run(env, &tg, list, rbox)) != 0)
+		return assay_lua_harness_error(L, fn, r, tg.timeout_ms);
+	res = *rbox;
 	lua_createtable(L, 0, 16);
 	lua_createtable(L, (int)res->naccepted, 0);
 	for (k = 0; k < res->naccepted; k++) {
@@ -794,10 +770,46 @@ l_try_credentials(lua_State *L)
 	}
 	lua_setfield(L, -3, "outcomes");
 	lua_setfield(L, -2, "timings_ms");
-	nret = 1;
-	assay_cred_result_free(res);
-	assay_cred_list_free(list);
-	return nret;
+	return 1;
+}
+
+/*
+ * credential_list{list=} -> { {user, password}, ... }: a named list of
+ * testcases/data parsed by the same code try_credentials uses, for test
+ * cases that compare passwords with the lists.  A missing or malformed
+ * list raises (a bug of the test case or the installation).
+ */
+static int
+l_credential_list(lua_State *L)
+{
+	static const char *const known[] = { "list", NULL };
+	const char *fn = "credential_list";
+	struct assay_cred_list **box;
+	const char *name;
+	size_t i;
+	int r;
+
+	assay_lua_opts(L, fn, known);
+	name = assay_lua_req_str(L, fn, "list");
+	if (strchr(name, '/') != NULL)
+		return assay_lua_argerror(L, fn, "list \"%.40s\" is not a list name",
+		    name);
+	box = (struct assay_cred_list **)assay_lua_box(L, list_free);
+	if ((*box = assay_cred_list_new()) == NULL)
+		return luaL_error(L, "%s: out of memory", fn);
+	if ((r = assay_cred_list_load(*box, name)) != 0)
+		return assay_lua_argerror(L, fn, "list \"%.40s\": %s", name,
+		    assay_strerror(r));
+	lua_createtable(L, (int)(*box)->n, 0);
+	for (i = 0; i < (*box)->n; i++) {
+		lua_createtable(L, 2, 0);
+		lua_pushstring(L, (*box)->v[i].user);
+		lua_rawseti(L, -2, 1);
+		lua_pushstring(L, (*box)->v[i].password);
+		lua_rawseti(L, -2, 2);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
 }
 
 void
@@ -805,4 +817,6 @@ assay_probe_cred_lua_register(lua_State *L)
 {
 	lua_pushcfunction(L, l_try_credentials);
 	lua_setfield(L, -2, "try_credentials");
+	lua_pushcfunction(L, l_credential_list);
+	lua_setfield(L, -2, "credential_list");
 }

@@ -28,6 +28,10 @@ enum assay_cred_service {
 	ASSAY_CRED_MQTT		/* CONNECT with user and password; tls for MQTTS */
 };
 
+/* Whether a service is reached by URL (the http-* kinds) or by host and port. */
+#define ASSAY_CRED_BY_URL(s)	((s) == ASSAY_CRED_HTTP_BASIC || \
+	(s) == ASSAY_CRED_HTTP_DIGEST || (s) == ASSAY_CRED_HTTP_FORM)
+
 struct assay_cred_list;
 
 /* New empty list; NULL on allocation failure.  Free with assay_cred_list_free(). */

@@ -34,6 +34,7 @@
 #include "base/hash.h"
 #include "probe/probe.h"
 #include "probe/conn.h"
+#include "probe/lua.h"
 #include "probe/http.h"
 
 struct assay_http_response {
@@ -890,101 +891,94 @@ out:
 	return r;
 }
 
-/* ---- Lua ---- */
+/* ---- Lua (contract: probe/lua.h) ---- */
 
-/* http_request{url=, method=, headers=, body=, user=, password=, ...} */
+static void
+resp_free(void *p)
+{
+	assay_http_response_free(p);
+}
+
+/*
+ * http_request{url=, method=, headers=, body=, user=, password=, auth=,
+ * max_read=, follow=, timeout_ms=, verify=} -> response | nil, reason
+ */
 static int
 l_http_request(lua_State *L)
 {
+	static const char *const known[] = { "url", "method", "headers",
+	    "body", "user", "password", "auth", "max_read", "follow",
+	    "timeout_ms", "verify", NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_http_request req;
-	struct assay_http_response *resp = NULL;
-	const char *auth, *hdrs[65], *body, *p, *e, *colon;
-	char err[512];
-	size_t blen, nh = 0;
-	int r, i, follow;
+	struct assay_http_response **box, *resp;
+	const char *auth, *hdrs[65], *p, *e, *colon;
+	char err[512] = "";
+	size_t nh = 0;
+	int r, i, follow, t;
 
-	luaL_checktype(L, 1, LUA_TTABLE);
+	assay_lua_opts(L, "http_request", known);
 	memset(&req, 0, sizeof(req));
-	lua_settop(L, 1);
-	lua_getfield(L, 1, "url");			/* 2 */
-	req.url = lua_tostring(L, 2);
-	if (req.url == NULL) {
-		lua_pushnil(L);
-		lua_pushstring(L, "http_request: url missing");
-		return 2;
-	}
-	lua_getfield(L, 1, "method");			/* 3 */
-	req.method = lua_tostring(L, 3);
-	lua_getfield(L, 1, "body");			/* 4 */
-	if ((body = lua_tolstring(L, 4, &blen)) != NULL) {
-		req.body = body;
-		req.body_len = blen;
-	}
-	lua_getfield(L, 1, "user");			/* 5 */
-	req.user = lua_tostring(L, 5);
-	lua_getfield(L, 1, "password");			/* 6 */
-	req.password = lua_tostring(L, 6);
-	lua_getfield(L, 1, "auth");			/* 7 */
-	auth = lua_tostring(L, 7);
+	req.url = assay_lua_req_str(L, "http_request", "url");
+	if (strncasecmp(req.url, "http://", 7) != 0 &&
+	    strncasecmp(req.url, "https://", 8) != 0)
+		return assay_lua_argerror(L, "http_request", "url must be "
+		    "http:// or https://, not \"%.80s\"", req.url);
+	req.method = assay_lua_opt_str(L, "http_request", "method", NULL);
+	req.body = assay_lua_opt_str(L, "http_request", "body", &req.body_len);
+	req.user = assay_lua_opt_str(L, "http_request", "user", NULL);
+	req.password = assay_lua_opt_str(L, "http_request", "password", NULL);
+	auth = assay_lua_opt_str(L, "http_request", "auth", NULL);
 	if (req.user != NULL)
 		req.auth = ASSAY_HTTP_AUTH_BASIC;
 	if (auth != NULL && strcmp(auth, "digest") == 0)
 		req.auth = ASSAY_HTTP_AUTH_DIGEST;
-	else if (auth != NULL && strcmp(auth, "basic") != 0) {
-		lua_pushnil(L);
-		lua_pushfstring(L, "http_request: unknown auth \"%s\"", auth);
-		return 2;
-	}
-	lua_getfield(L, 1, "max_body");			/* 8 */
-	if (lua_isinteger(L, 8) && lua_tointeger(L, 8) > 0)
-		req.max_body = (size_t)lua_tointeger(L, 8);
-	lua_getfield(L, 1, "follow");			/* 9 */
-	if (lua_isinteger(L, 9))
-		follow = (int)lua_tointeger(L, 9);
+	else if (auth != NULL && strcmp(auth, "basic") != 0)
+		return assay_lua_argerror(L, "http_request", "auth must be "
+		    "\"basic\" or \"digest\", not \"%.40s\"", auth);
+	req.max_body = assay_lua_max_read(L, "http_request");
+	/* follow: true (the default number of redirects), false, or a count. */
+	t = lua_getfield(L, 1, "follow");
+	lua_pop(L, 1);
+	if (t == LUA_TBOOLEAN || t == LUA_TNIL)
+		follow = assay_lua_opt_bool(L, "http_request", "follow", 0) ?
+		    ASSAY_HTTP_DEFAULT_REDIRECTS : 0;
 	else
-		follow = lua_toboolean(L, 9) ? ASSAY_HTTP_DEFAULT_REDIRECTS : 0;
-	if (follow < 0)
-		follow = 0;
-	if (follow > ASSAY_HTTP_MAX_REDIRECTS)
-		follow = ASSAY_HTTP_MAX_REDIRECTS;
+		follow = (int)assay_lua_opt_int(L, "http_request", "follow", 0,
+		    0, ASSAY_HTTP_MAX_REDIRECTS);
 	req.max_redirects = follow;
-	lua_getfield(L, 1, "timeout_ms");		/* 10 */
-	if (lua_isinteger(L, 10))
-		req.timeout_ms = (int)lua_tointeger(L, 10);
-	lua_getfield(L, 1, "verify");			/* 11 */
-	req.verify_tls = lua_toboolean(L, 11);
-	lua_getfield(L, 1, "headers");			/* 12 */
-	lua_newtable(L);				/* 13: keeps strings */
-	if (lua_istable(L, 12)) {
+	req.timeout_ms = assay_lua_timeout(L, "http_request");
+	req.verify_tls = assay_lua_opt_bool(L, "http_request", "verify", 0);
+	lua_settop(L, 1);
+	t = lua_getfield(L, 1, "headers");		/* 2 */
+	lua_newtable(L);				/* 3: keeps strings */
+	if (t == LUA_TTABLE) {
 		/* {["Name"]="value", ...} becomes "Name: value" lines. */
 		lua_pushnil(L);
-		while (lua_next(L, 12) != 0) {
+		while (lua_next(L, 2) != 0) {
 			if (nh >= 64 || lua_type(L, -2) != LUA_TSTRING ||
-			    lua_type(L, -1) != LUA_TSTRING) {
-				lua_pushnil(L);
-				lua_pushstring(L, "http_request: headers must map "
-				    "names to strings (at most 64)");
-				return 2;
-			}
+			    lua_type(L, -1) != LUA_TSTRING)
+				return assay_lua_argerror(L, "http_request",
+				    "headers must map names to strings (at "
+				    "most 64)");
 			lua_pushfstring(L, "%s: %s", lua_tostring(L, -2),
 			    lua_tostring(L, -1));
 			hdrs[nh] = lua_tostring(L, -1);
-			lua_rawseti(L, 13, (lua_Integer)++nh);
+			lua_rawseti(L, 3, (lua_Integer)++nh);
 			lua_pop(L, 1);
 		}
-	}
+	} else if (t != LUA_TNIL)
+		return assay_lua_argerror(L, "http_request", "headers must be "
+		    "a table");
 	hdrs[nh] = NULL;
 	req.headers = nh > 0 ? hdrs : NULL;
-	r = assay_probe_http_request(env, &req, &resp, err, sizeof(err));
-	if (r != 0 || resp == NULL) {
-		lua_pushnil(L);
-		if (r != 0 && err[0] == '\0')
-			lua_pushfstring(L, "http_request: %s", assay_strerror(r));
-		else
-			lua_pushstring(L, err);
-		return 2;
-	}
+	box = (struct assay_http_response **)assay_lua_box(L, resp_free);
+	r = assay_probe_http_request(env, &req, box, err, sizeof(err));
+	if (r != 0)
+		return assay_lua_harness_error(L, "http_request", r,
+		    req.timeout_ms);
+	if ((resp = *box) == NULL)
+		return assay_lua_fail(L, err);
 	lua_createtable(L, 0, 8);
 	lua_pushinteger(L, resp->status);
 	lua_setfield(L, -2, "status");
@@ -1041,7 +1035,81 @@ l_http_request(lua_State *L)
 		lua_setfield(L, -2, "verify_ok");
 		lua_setfield(L, -2, "tls");
 	}
-	assay_http_response_free(resp);
+	return 1;
+}
+
+static void
+curlu_free(void *p)
+{
+	curl_url_cleanup(p);
+}
+
+/*
+ * url{scheme=, host=, port=, path=} -> "scheme://host:port/path", built
+ * by curl's URL parser: an IPv6 literal gets its brackets
+ * ("http://[::1]:8080/x"), and a host or path curl cannot use raises.
+ */
+static int
+l_url(lua_State *L)
+{
+	static const char *const known[] = { "scheme", "host", "port", "path",
+	    NULL };
+	CURLU **box;
+	CURLUcode uc;
+	const char *scheme, *host, *path;
+	char *out = NULL, num[16], *h = NULL;
+	int port;
+
+	assay_lua_opts(L, "url", known);
+	scheme = assay_lua_req_str(L, "url", "scheme");
+	host = assay_lua_host(L, "url");
+	port = (int)assay_lua_opt_int(L, "url", "port", 0, 1, 65535);
+	if ((path = assay_lua_opt_str(L, "url", "path", NULL)) == NULL)
+		path = "/";
+	box = (CURLU **)assay_lua_box(L, curlu_free);
+	if ((*box = curl_url()) == NULL)
+		return luaL_error(L, "url: out of memory");
+	/*
+	 * An IPv6 literal goes in brackets, as a URL writes it, with a zone
+	 * id's '%' written %25 (RFC 6874): "fe80::1%eth0" is
+	 * "[fe80::1%25eth0]".
+	 */
+	if (strchr(host, ':') != NULL && host[0] != '[') {
+		luaL_Buffer b;
+		const char *c;
+
+		luaL_buffinit(L, &b);
+		luaL_addchar(&b, '[');
+		for (c = host; *c != '\0'; c++) {
+			luaL_addchar(&b, *c);
+			if (*c == '%' && strncmp(c + 1, "25", 2) != 0)
+				luaL_addstring(&b, "25");
+		}
+		luaL_addchar(&b, ']');
+		luaL_pushresult(&b);
+		h = (char *)lua_tostring(L, -1);
+	}
+	if ((uc = curl_url_set(*box, CURLUPART_SCHEME, scheme,
+	    CURLU_NON_SUPPORT_SCHEME)) != CURLUE_OK)
+		return assay_lua_argerror(L, "url", "scheme \"%.40s\": %s", scheme,
+		    curl_url_strerror(uc));
+	if ((uc = curl_url_set(*box, CURLUPART_HOST, h != NULL ? h : host, 0)) !=
+	    CURLUE_OK)
+		return assay_lua_argerror(L, "url", "host \"%.80s\": %s", host,
+		    curl_url_strerror(uc));
+	if (port > 0) {
+		snprintf(num, sizeof(num), "%d", port);
+		if ((uc = curl_url_set(*box, CURLUPART_PORT, num, 0)) != CURLUE_OK)
+			return assay_lua_argerror(L, "url", "port %d: %s", port,
+			    curl_url_strerror(uc));
+	}
+	if ((uc = curl_url_set(*box, CURLUPART_PATH, path, 0)) != CURLUE_OK)
+		return assay_lua_argerror(L, "url", "path \"%.80s\": %s", path,
+		    curl_url_strerror(uc));
+	if ((uc = curl_url_get(*box, CURLUPART_URL, &out, 0)) != CURLUE_OK)
+		return assay_lua_argerror(L, "url", "%s", curl_url_strerror(uc));
+	lua_pushstring(L, out);
+	curl_free(out);
 	return 1;
 }
 
@@ -1050,4 +1118,6 @@ assay_probe_http_lua_register(lua_State *L)
 {
 	lua_pushcfunction(L, l_http_request);
 	lua_setfield(L, -2, "http_request");
+	lua_pushcfunction(L, l_url);
+	lua_setfield(L, -2, "url");
 }

@@ -26,6 +26,7 @@
 #include "base/error.h"
 #include "probe/probe.h"
 #include "probe/conn.h"
+#include "probe/lua.h"
 #include "probe/mqtt.h"
 #include "probe/mqtt_codec.h"
 
@@ -628,56 +629,25 @@ assay_probe_mqtt_message(const struct assay_probe_mqtt_result *r, size_t i,
 	return 0;
 }
 
-/* Lua binding. */
+/* Lua binding (contract: probe/lua.h). */
 
-static const char *
-opt_string(lua_State *L, const char *key)
+static void
+result_free(void *p)
 {
-	const char *s = NULL;
-
-	lua_getfield(L, 1, key);
-	if (!lua_isnil(L, -1)) {
-		if (lua_type(L, -1) != LUA_TSTRING)
-			luaL_error(L, "mqtt_connect: %s must be a string", key);
-		s = lua_tostring(L, -1);
-	}
-	lua_pop(L, 1);	/* still referenced by the argument table */
-	return s;
+	assay_probe_mqtt_result_free(p);
 }
 
-static lua_Integer
-opt_int(lua_State *L, const char *key, lua_Integer def, lua_Integer lo, lua_Integer hi)
-{
-	lua_Integer v = def;
-	int isnum;
-
-	lua_getfield(L, 1, key);
-	if (!lua_isnil(L, -1)) {
-		v = lua_tointegerx(L, -1, &isnum);
-		if (!isnum || v < lo || v > hi)
-			luaL_error(L, "mqtt_connect: %s must be an integer in %I..%I",
-			    key, lo, hi);
-	}
-	lua_pop(L, 1);
-	return v;
-}
-
-static const char RESULT_BOX[] = "assay.mqtt_result";
-
-/* Frees the result a box holds: Lua may raise while the table is built. */
-static int
-box_gc(lua_State *L)
-{
-	struct assay_probe_mqtt_result **box = luaL_checkudata(L, 1, RESULT_BOX);
-
-	assay_probe_mqtt_result_free(*box);
-	*box = NULL;
-	return 0;
-}
-
+/*
+ * mqtt_connect{host=, port=, tls=, user=, password=, client_id=, version=,
+ * timeout_ms=, max_read=, subscribe=, listen_ms=, max_messages=}
+ * -> result | nil, reason
+ */
 static int
 l_mqtt_connect(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "tls", "user",
+	    "password", "client_id", "version", "timeout_ms", "max_read",
+	    "subscribe", "listen_ms", "max_messages", NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_probe_mqtt_params p;
 	struct assay_probe_mqtt_result *res = NULL, **box;
@@ -685,54 +655,35 @@ l_mqtt_connect(lua_State *L)
 	size_t i, tl, plen;
 	int r, granted, retain;
 
-	luaL_checktype(L, 1, LUA_TTABLE);
+	assay_lua_opts(L, "mqtt_connect", known);
 	memset(&p, 0, sizeof(p));
-	if ((p.host = opt_string(L, "host")) == NULL)
-		return luaL_error(L, "mqtt_connect: host is required");
-	lua_getfield(L, 1, "tls");
-	p.tls = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	p.port = (int)opt_int(L, "port", p.tls ? 8883 : 1883, 1, 65535);
-	p.user = opt_string(L, "user");
-	p.password = opt_string(L, "password");
-	p.client_id = opt_string(L, "client_id");
-	p.version = (int)opt_int(L, "version", 4, 4, 5);
-	p.timeout_ms = (int)opt_int(L, "timeout_ms", 0, 1, 600000);
-	p.max_read = (size_t)opt_int(L, "max_read", 0, 1, 64 * 1024 * 1024);
-	p.subscribe = opt_string(L, "subscribe");
-	p.listen_ms = (int)opt_int(L, "listen_ms", 0, 1, 60000);
-	p.max_messages = (int)opt_int(L, "max_messages", 0, 1, 100000);
+	p.host = assay_lua_host(L, "mqtt_connect");
+	p.tls = assay_lua_opt_bool(L, "mqtt_connect", "tls", 0);
+	p.port = (int)assay_lua_opt_int(L, "mqtt_connect", "port", p.tls ? 8883 : 1883, 1, 65535);
+	p.user = assay_lua_opt_str(L, "mqtt_connect", "user", NULL);
+	p.password = assay_lua_opt_str(L, "mqtt_connect", "password", NULL);
+	p.client_id = assay_lua_opt_str(L, "mqtt_connect", "client_id", NULL);
+	p.version = (int)assay_lua_opt_int(L, "mqtt_connect", "version", 4, 4, 5);
+	p.timeout_ms = assay_lua_timeout(L, "mqtt_connect");
+	p.max_read = assay_lua_max_read(L, "mqtt_connect");
+	p.subscribe = assay_lua_opt_str(L, "mqtt_connect", "subscribe", NULL);
+	p.listen_ms = (int)assay_lua_opt_int(L, "mqtt_connect", "listen_ms", 0, 1, 60000);
+	p.max_messages = (int)assay_lua_opt_int(L, "mqtt_connect", "max_messages", 0, 1, 100000);
 	if (p.user != NULL && strlen(p.user) > 65535)
-		return luaL_error(L, "mqtt_connect: user longer than 65535 bytes");
+		return assay_lua_argerror(L, "mqtt_connect", "user longer than 65535 bytes");
 	if (p.password != NULL && strlen(p.password) > 65535)
-		return luaL_error(L, "mqtt_connect: password longer than 65535 bytes");
+		return assay_lua_argerror(L, "mqtt_connect", "password longer than 65535 bytes");
 	if (p.client_id != NULL && strlen(p.client_id) > 65535)
-		return luaL_error(L, "mqtt_connect: client_id longer than 65535 bytes");
+		return assay_lua_argerror(L, "mqtt_connect", "client_id longer than 65535 bytes");
 	if (p.subscribe != NULL && (strlen(p.subscribe) > 65535 || *p.subscribe == '\0'))
-		return luaL_error(L, "mqtt_connect: subscribe must be 1..65535 bytes");
+		return assay_lua_argerror(L, "mqtt_connect", "subscribe must be 1..65535 bytes");
 
-	box = lua_newuserdatauv(L, sizeof(*box), 0);
-	*box = NULL;
-	if (luaL_newmetatable(L, RESULT_BOX)) {
-		lua_pushcfunction(L, box_gc);
-		lua_setfield(L, -2, "__gc");
-	}
-	lua_setmetatable(L, -2);
-	if ((r = assay_probe_mqtt_connect(env, &p, &res)) != 0) {
-		lua_pushnil(L);
-		if (r == ASSAY_ERR_BUDGET)
-			lua_pushfstring(L, "budget: no connection slot free within %d ms",
-			    p.timeout_ms > 0 ? p.timeout_ms : (env ? env->timeout_ms : 0));
-		else
-			lua_pushfstring(L, "mqtt_connect: %s", assay_strerror(r));
-		return 2;
-	}
+	box = (struct assay_probe_mqtt_result **)assay_lua_box(L, result_free);
+	if ((r = assay_probe_mqtt_connect(env, &p, &res)) != 0)
+		return assay_lua_harness_error(L, "mqtt_connect", r, p.timeout_ms);
 	*box = res;
-	if (assay_probe_mqtt_failure(res) != NULL) {
-		lua_pushnil(L);
-		lua_pushstring(L, assay_probe_mqtt_failure(res));
-		return 2;
-	}
+	if (assay_probe_mqtt_failure(res) != NULL)
+		return assay_lua_fail(L, assay_probe_mqtt_failure(res));
 	lua_createtable(L, 0, 8);
 	lua_pushboolean(L, assay_probe_mqtt_accepted(res));
 	lua_setfield(L, -2, "accepted");
@@ -790,8 +741,6 @@ l_mqtt_connect(lua_State *L)
 		lua_setfield(L, -2, "messages");
 		lua_setfield(L, -2, "subscription");
 	}
-	*box = NULL;
-	assay_probe_mqtt_result_free(res);
 	return 1;
 }
 

@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "probe/probe.h"
+#include "probe/lua.h"
 #include "probe/ssh.h"
 #include "probe/conn.h"
 
@@ -355,30 +356,7 @@ out:
 	return r;
 }
 
-/* ---- Lua ---- */
-
-static int
-check_port(lua_State *L, int idx)
-{
-	lua_Integer p = luaL_checkinteger(L, idx);
-
-	luaL_argcheck(L, p > 0 && p < 65536, idx, "port out of range");
-	return (int)p;
-}
-
-static int
-opt_timeout(lua_State *L, int idx)
-{
-	int v = 0;
-
-	if (lua_istable(L, idx)) {
-		lua_getfield(L, idx, "timeout_ms");
-		if (lua_isinteger(L, -1))
-			v = (int)lua_tointeger(L, -1);
-		lua_pop(L, 1);
-	}
-	return v;
-}
+/* ---- Lua (contract: probe/lua.h) ---- */
 
 /* Pushes a Lua array of the comma-separated names in s. */
 static void
@@ -398,27 +376,37 @@ push_names(lua_State *L, const char *s)
 	}
 }
 
-/* ssh_info(host, port [, opts]) */
+static void
+info_free(void *p)
+{
+	assay_ssh_info_free(p);
+}
+
+/* ssh_info{host=, port=, timeout_ms=} -> table | nil, reason */
 static int
 l_ssh_info(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "timeout_ms",
+	    NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
-	const char *host = luaL_checkstring(L, 1);
-	int port = check_port(L, 2);
-	struct assay_ssh_info *info = NULL;
-	char err[256];
-	int r;
+	struct assay_ssh_info **box;
+	const char *host;
+	char err[256] = "";
+	const struct assay_ssh_info *info;
+	int r, port, timeout;
 
-	r = assay_probe_ssh_info(env, host, port, opt_timeout(L, 3), &info, err,
+	assay_lua_opts(L, "ssh_info", known);
+	host = assay_lua_host(L, "ssh_info");
+	port = assay_lua_port(L, "ssh_info", 0);
+	timeout = assay_lua_timeout(L, "ssh_info");
+	box = (struct assay_ssh_info **)assay_lua_box(L, info_free);
+	r = assay_probe_ssh_info(env, host, port, timeout, box, err,
 	    sizeof(err));
-	if (r != 0 || info == NULL) {
-		lua_pushnil(L);
-		if (r != 0)
-			lua_pushfstring(L, "ssh_info: %s", assay_strerror(r));
-		else
-			lua_pushstring(L, err);
-		return 2;
-	}
+	if (r != 0)
+		return assay_lua_harness_error(L, "ssh_info", r, timeout);
+	if (*box == NULL)
+		return assay_lua_fail(L, err);
+	info = *box;
 	lua_createtable(L, 0, 10);
 	lua_pushstring(L, info->banner);
 	lua_setfield(L, -2, "banner");
@@ -436,29 +424,35 @@ l_ssh_info(lua_State *L)
 	lua_setfield(L, -2, "macs_c2s");
 	push_names(L, assay_ssh_info_list(info, ASSAY_SSH_COMP_S2C));
 	lua_setfield(L, -2, "compression");
-	assay_ssh_info_free(info);
 	return 1;
 }
 
-/* ssh_login(host, port, user, password [, opts]) */
+/*
+ * ssh_login{host=, port=, user=, password=, timeout_ms=}
+ * -> true|false|nil, detail, outcome name
+ */
 static int
 l_ssh_login(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "user",
+	    "password", "timeout_ms", NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
-	const char *host = luaL_checkstring(L, 1);
-	int port = check_port(L, 2);
-	const char *user = luaL_checkstring(L, 3);
-	const char *pass = luaL_checkstring(L, 4);
+	const char *host, *user, *pass;
 	char detail[256];
-	int outcome, r;
+	int port, timeout, outcome, r;
 
-	r = assay_probe_ssh_login(env, host, port, user, pass, opt_timeout(L, 5),
+	assay_lua_opts(L, "ssh_login", known);
+	host = assay_lua_host(L, "ssh_login");
+	port = assay_lua_port(L, "ssh_login", 0);
+	if ((user = assay_lua_opt_str(L, "ssh_login", "user", NULL)) == NULL)
+		return assay_lua_argerror(L, "ssh_login", "user is required");
+	if ((pass = assay_lua_opt_str(L, "ssh_login", "password", NULL)) == NULL)
+		return assay_lua_argerror(L, "ssh_login", "password is required");
+	timeout = assay_lua_timeout(L, "ssh_login");
+	r = assay_probe_ssh_login(env, host, port, user, pass, timeout,
 	    &outcome, detail, sizeof(detail));
-	if (r != 0) {
-		lua_pushnil(L);
-		lua_pushfstring(L, "ssh_login: %s", assay_strerror(r));
-		return 2;
-	}
+	if (r != 0)
+		return assay_lua_harness_error(L, "ssh_login", r, timeout);
 	if (outcome == ASSAY_AUTH_UNREACHED || outcome == ASSAY_AUTH_NO_PASSWORD)
 		lua_pushnil(L);
 	else

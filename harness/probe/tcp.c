@@ -34,6 +34,7 @@
 #include "base/error.h"
 #include "base/clock.h"
 #include "probe/conn.h"
+#include "probe/lua.h"
 #include "probe/tcp.h"
 
 struct assay_tcp_sweep {
@@ -813,37 +814,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 	return r;
 }
 
-/* Lua binding. */
-
-static int
-opt_int(lua_State *L, int idx, const char *key, int def)
-{
-	lua_Integer v;
-	int isnum;
-
-	if (lua_type(L, idx) != LUA_TTABLE)
-		return def;
-	lua_getfield(L, idx, key);
-	if (lua_isnil(L, -1)) {
-		lua_pop(L, 1);
-		return def;
-	}
-	v = lua_tointegerx(L, -1, &isnum);
-	lua_pop(L, 1);
-	if (!isnum || v < 0 || v > 0x7fffffff)
-		return luaL_error(L, "option %s must be a non-negative integer",
-		    key);
-	return (int)v;
-}
-
-/* Pushes nil, msg for a harness error; returns 2. */
-static int
-push_harness_error(lua_State *L, int r)
-{
-	lua_pushnil(L);
-	lua_pushfstring(L, "probe error: %s", assay_strerror(r));
-	return 2;
-}
+/* Lua binding (contract: probe/lua.h). */
 
 static const struct assay_probe_env *
 env_of(lua_State *L)
@@ -865,6 +836,12 @@ default_max_read(const struct assay_probe_env *env)
 	    ASSAY_PROBE_DEFAULT_MAX_READ;
 }
 
+static void
+buf_free(void *p)
+{
+	assay_buf_free(p);
+}
+
 static int
 cmp_port(const void *a, const void *b)
 {
@@ -874,70 +851,65 @@ cmp_port(const void *a, const void *b)
 static int
 l_tcp_sweep(lua_State *L)
 {
+	static const char *const known[] = { "host", "ports", "timeout_ms",
+	    NULL };
 	const struct assay_probe_env *env = env_of(L);
 	struct assay_tcp_sweep *res = NULL, copy;
 	char reason[ASSAY_PROBE_REASON_MAX] = "";
 	uint16_t *ports = NULL;
-	const char *host = luaL_checkstring(L, 1);
-	const char *spec = "1-65535";
+	const char *host, *spec = "1-65535";
 	size_t n = 0, i, k;
 	lua_Integer v;
-	int r, timeout_ms, isnum, st;
+	int r, timeout_ms, isnum, st, t;
 
-	if (!lua_isnoneornil(L, 2))
-		luaL_checktype(L, 2, LUA_TTABLE);
-	timeout_ms = opt_int(L, 2, "timeout_ms", default_timeout(env));
-	if (lua_type(L, 2) == LUA_TTABLE) {
-		lua_getfield(L, 2, "ports");
-		if (lua_type(L, -1) == LUA_TSTRING)
-			spec = lua_tostring(L, -1);
-		else if (lua_type(L, -1) == LUA_TTABLE) {
-			n = (size_t)luaL_len(L, -1);
-			if (n == 0 || n > 65535)
-				return luaL_error(L, "option ports: list of "
-				    "1 to 65535 ports expected");
-			if ((ports = malloc(n * sizeof(*ports))) == NULL)
-				return luaL_error(L, "out of memory");
-			for (i = 0; i < n; i++) {
-				lua_geti(L, -1, (lua_Integer)i + 1);
-				v = lua_tointegerx(L, -1, &isnum);
-				lua_pop(L, 1);
-				if (!isnum || v < 1 || v > 65535) {
-					free(ports);
-					return luaL_error(L, "option ports: "
-					    "element %d is not a port 1-65535",
-					    (int)i + 1);
-				}
-				ports[i] = (uint16_t)v;
+	assay_lua_opts(L, "tcp_sweep", known);
+	host = assay_lua_host(L, "tcp_sweep");
+	if ((timeout_ms = assay_lua_timeout(L, "tcp_sweep")) == 0)
+		timeout_ms = default_timeout(env);
+	t = lua_getfield(L, 1, "ports");
+	if (t == LUA_TSTRING)
+		spec = lua_tostring(L, -1);
+	else if (t == LUA_TTABLE) {
+		n = (size_t)luaL_len(L, -1);
+		if (n == 0 || n > 65535)
+			return luaL_error(L, "tcp_sweep: ports: list of 1 to "
+			    "65535 ports expected");
+		if ((ports = malloc(n * sizeof(*ports))) == NULL)
+			return luaL_error(L, "tcp_sweep: out of memory");
+		for (i = 0; i < n; i++) {
+			lua_geti(L, -1, (lua_Integer)i + 1);
+			v = lua_tointegerx(L, -1, &isnum);
+			lua_pop(L, 1);
+			if (!isnum || v < 1 || v > 65535) {
+				free(ports);
+				return luaL_error(L, "tcp_sweep: ports: element "
+				    "%d is not a port 1-65535", (int)i + 1);
 			}
-			/* Sorted and without duplicates, as a string list gives. */
-			qsort(ports, n, sizeof(*ports), cmp_port);
-			for (i = 1, k = 1; i < n; i++)
-				if (ports[i] != ports[k - 1])
-					ports[k++] = ports[i];
-			n = k;
-			spec = NULL;
-		} else if (!lua_isnil(L, -1))
-			return luaL_error(L, "option ports: string or list "
-			    "expected");
-	}
+			ports[i] = (uint16_t)v;
+		}
+		/* Sorted and without duplicates, as a string list gives. */
+		qsort(ports, n, sizeof(*ports), cmp_port);
+		for (i = 1, k = 1; i < n; i++)
+			if (ports[i] != ports[k - 1])
+				ports[k++] = ports[i];
+		n = k;
+		spec = NULL;
+	} else if (t != LUA_TNIL)
+		return luaL_error(L, "tcp_sweep: ports: string or list expected");
 	if (spec != NULL &&
 	    (r = assay_probe_tcp_parse_ports(spec, &ports, &n, reason,
 	    sizeof(reason))) != 0) {
 		if (r == ASSAY_ERR_INVALID_ARG)
-			return luaL_error(L, "%s", reason);
-		return push_harness_error(L, r);
+			return luaL_error(L, "tcp_sweep: %s", reason);
+		return assay_lua_harness_error(L, "tcp_sweep", r, timeout_ms);
 	}
 	r = assay_probe_tcp_sweep(env, host, ports, n, timeout_ms, &res,
 	    reason, sizeof(reason));
 	free(ports);
 	if (r != 0)
-		return push_harness_error(L, r);
-	if (res == NULL) {
-		lua_pushnil(L);
-		lua_pushstring(L, reason);
-		return 2;
-	}
+		return assay_lua_harness_error(L, "tcp_sweep", r, timeout_ms);
+	if (res == NULL)
+		return assay_lua_fail(L, reason);
 	/*
 	 * Move the result into Lua-owned memory first: building the table
 	 * may raise (memory limit) and must not leak it.
@@ -969,98 +941,89 @@ l_tcp_sweep(lua_State *L)
 	return 1;
 }
 
+/* Pushes the bytes read, with "reply cut at N bytes" when the cap was hit. */
+static int
+push_reply(lua_State *L, struct assay_buf *out, int cut)
+{
+	lua_pushlstring(L, assay_buf_data(out), assay_buf_len(out));
+	if (cut) {
+		lua_pushfstring(L, "reply cut at %d bytes",
+		    (int)assay_buf_max(out));
+		return 2;
+	}
+	return 1;
+}
+
 static int
 l_banner(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "send",
+	    "timeout_ms", "idle_ms", "max_read", NULL };
 	const struct assay_probe_env *env = env_of(L);
-	struct assay_buf *out;
+	struct assay_buf **box;
 	char reason[ASSAY_PROBE_REASON_MAX] = "";
-	const char *host = luaL_checkstring(L, 1);
-	lua_Integer port = luaL_checkinteger(L, 2);
-	const char *send = NULL;
-	size_t sendlen = 0;
-	int r, timeout_ms, idle_ms, max_bytes;
+	const char *host, *send;
+	size_t sendlen = 0, max_read;
+	int r, port, timeout_ms, idle_ms;
 
-	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
-	if (!lua_isnoneornil(L, 3))
-		luaL_checktype(L, 3, LUA_TTABLE);
-	timeout_ms = opt_int(L, 3, "timeout_ms", default_timeout(env));
-	idle_ms = opt_int(L, 3, "idle_ms", 500);
-	max_bytes = opt_int(L, 3, "max_bytes", (int)default_max_read(env));
-	if (max_bytes < 1)
-		return luaL_error(L, "option max_bytes must be at least 1");
-	if (lua_type(L, 3) == LUA_TTABLE) {
-		lua_getfield(L, 3, "send");
-		if (lua_type(L, -1) == LUA_TSTRING)
-			send = lua_tolstring(L, -1, &sendlen);
-		else if (!lua_isnil(L, -1))
-			return luaL_error(L, "option send: string expected");
-	}
-	if ((out = assay_buf_new((size_t)max_bytes)) == NULL)
-		return luaL_error(L, "out of memory");
+	assay_lua_opts(L, "banner", known);
+	host = assay_lua_host(L, "banner");
+	port = assay_lua_port(L, "banner", 0);
+	send = assay_lua_opt_str(L, "banner", "send", &sendlen);
+	if ((timeout_ms = assay_lua_timeout(L, "banner")) == 0)
+		timeout_ms = default_timeout(env);
+	idle_ms = (int)assay_lua_opt_int(L, "banner", "idle_ms", 500, 1,
+	    ASSAY_LUA_MAX_TIMEOUT_MS);
+	if ((max_read = assay_lua_max_read(L, "banner")) == 0)
+		max_read = default_max_read(env);
+	box = (struct assay_buf **)assay_lua_box(L, buf_free);
+	if ((*box = assay_buf_new(max_read)) == NULL)
+		return luaL_error(L, "banner: out of memory");
 	r = assay_probe_tcp_banner(env, host, (unsigned int)port, send, sendlen,
-	    timeout_ms, idle_ms, out, reason, sizeof(reason));
-	if (r != 0) {
-		assay_buf_free(out);
-		return push_harness_error(L, r);
-	}
-	if (reason[0] != '\0') {
-		assay_buf_free(out);
-		lua_pushnil(L);
-		lua_pushstring(L, reason);
-		return 2;
-	}
-	lua_pushlstring(L, assay_buf_data(out), assay_buf_len(out));
-	if (assay_buf_len(out) >= assay_buf_max(out)) {
-		lua_pushfstring(L, "reply cut at %d bytes", max_bytes);
-		assay_buf_free(out);
-		return 2;
-	}
-	assay_buf_free(out);
-	return 1;
+	    timeout_ms, idle_ms, *box, reason, sizeof(reason));
+	if (r != 0)
+		return assay_lua_harness_error(L, "banner", r, timeout_ms);
+	if (reason[0] != '\0')
+		return assay_lua_fail(L, reason);
+	return push_reply(L, *box, assay_buf_len(*box) >= assay_buf_max(*box));
 }
 
 static int
 l_udp_probe(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "kind",
+	    "timeout_ms", "max_read", NULL };
 	static const char *const kinds[] = { "ssdp", "mdns", "coap", NULL };
 	const struct assay_probe_env *env = env_of(L);
-	struct assay_buf *out;
+	struct assay_buf **box;
 	char reason[ASSAY_PROBE_REASON_MAX] = "";
-	const char *host = luaL_checkstring(L, 1);
-	lua_Integer port = luaL_checkinteger(L, 2);
-	int kind = luaL_checkoption(L, 3, NULL, kinds);
-	int r, timeout_ms, max_bytes;
+	const char *host, *kind;
+	size_t max_read;
+	int r, port, timeout_ms, i;
 
-	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
-	if (!lua_isnoneornil(L, 4))
-		luaL_checktype(L, 4, LUA_TTABLE);
-	timeout_ms = opt_int(L, 4, "timeout_ms", default_timeout(env));
-	max_bytes = opt_int(L, 4, "max_bytes", (int)default_max_read(env));
-	if (max_bytes < 1)
-		return luaL_error(L, "option max_bytes must be at least 1");
-	if ((out = assay_buf_new((size_t)max_bytes)) == NULL)
-		return luaL_error(L, "out of memory");
-	r = assay_probe_udp(env, host, (unsigned int)port, kinds[kind],
-	    timeout_ms, out, reason, sizeof(reason));
-	if (r != 0) {
-		assay_buf_free(out);
-		return push_harness_error(L, r);
-	}
-	if (reason[0] != '\0') {
-		assay_buf_free(out);
-		lua_pushnil(L);
-		lua_pushstring(L, reason);
-		return 2;
-	}
-	lua_pushlstring(L, assay_buf_data(out), assay_buf_len(out));
-	if (assay_buf_truncated(out)) {
-		lua_pushfstring(L, "reply cut at %d bytes", max_bytes);
-		assay_buf_free(out);
-		return 2;
-	}
-	assay_buf_free(out);
-	return 1;
+	assay_lua_opts(L, "udp_probe", known);
+	host = assay_lua_host(L, "udp_probe");
+	port = assay_lua_port(L, "udp_probe", 0);
+	kind = assay_lua_req_str(L, "udp_probe", "kind");
+	for (i = 0; kinds[i] != NULL && strcmp(kinds[i], kind) != 0; i++)
+		;
+	if (kinds[i] == NULL)
+		return assay_lua_argerror(L, "udp_probe", "kind must be ssdp, "
+		    "mdns or coap, not \"%.40s\"", kind);
+	if ((timeout_ms = assay_lua_timeout(L, "udp_probe")) == 0)
+		timeout_ms = default_timeout(env);
+	if ((max_read = assay_lua_max_read(L, "udp_probe")) == 0)
+		max_read = default_max_read(env);
+	box = (struct assay_buf **)assay_lua_box(L, buf_free);
+	if ((*box = assay_buf_new(max_read)) == NULL)
+		return luaL_error(L, "udp_probe: out of memory");
+	r = assay_probe_udp(env, host, (unsigned int)port, kinds[i],
+	    timeout_ms, *box, reason, sizeof(reason));
+	if (r != 0)
+		return assay_lua_harness_error(L, "udp_probe", r, timeout_ms);
+	if (reason[0] != '\0')
+		return assay_lua_fail(L, reason);
+	return push_reply(L, *box, assay_buf_truncated(*box));
 }
 
 void

@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "probe/conn.h"
 #include "probe/telnet_codec.h"
+#include "probe/lua.h"
 #include "probe/telnet.h"
 
 
@@ -613,56 +614,42 @@ out:
 	return r;
 }
 
-/* ---- Lua ---- */
+/* ---- Lua (contract: probe/lua.h) ---- */
 
-static int
-opt_int(lua_State *L, int idx, const char *key, int def)
-{
-	int v = def;
-
-	if (lua_istable(L, idx)) {
-		lua_getfield(L, idx, key);
-		if (lua_isinteger(L, -1))
-			v = (int)lua_tointeger(L, -1);
-		lua_pop(L, 1);
-	}
-	return v;
-}
-
-static int
-check_port(lua_State *L, int idx)
-{
-	lua_Integer p = luaL_checkinteger(L, idx);
-
-	luaL_argcheck(L, p > 0 && p < 65536, idx, "port out of range");
-	return (int)p;
-}
-
-/* telnet_login(host, port, user, password [, opts]) */
+/*
+ * telnet_login{host=, port=, user=, password=, timeout_ms=, max_read=}
+ * -> true|false|nil, detail, outcome name
+ */
 static int
 l_telnet_login(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "user",
+	    "password", "timeout_ms", "max_read", NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
-	const char *host = luaL_checkstring(L, 1);
-	int port = check_port(L, 2);
-	const char *user = luaL_checkstring(L, 3);
-	const char *pass = luaL_checkstring(L, 4);
-	int timeout = opt_int(L, 5, "timeout_ms", 0);
-	int max_read = opt_int(L, 5, "max_read", 0);
+	const char *host, *user, *pass;
 	struct assay_telnet *t;
 	char detail[256];
-	int outcome, r;
+	size_t max_read;
+	int port, timeout, outcome, r;
 
+	assay_lua_opts(L, "telnet_login", known);
+	host = assay_lua_host(L, "telnet_login");
+	port = assay_lua_port(L, "telnet_login", 0);
+	if ((user = assay_lua_opt_str(L, "telnet_login", "user", NULL)) == NULL)
+		return assay_lua_argerror(L, "telnet_login", "user is required");
+	if ((pass = assay_lua_opt_str(L, "telnet_login", "password", NULL)) ==
+	    NULL)
+		return assay_lua_argerror(L, "telnet_login",
+		    "password is required");
+	timeout = assay_lua_timeout(L, "telnet_login");
+	max_read = assay_lua_max_read(L, "telnet_login");
 	if ((t = assay_probe_telnet_new(env, host, port, timeout,
-	    max_read > 0 ? (size_t)max_read : 0)) == NULL)
+	    max_read)) == NULL)
 		return luaL_error(L, "telnet_login: out of memory");
 	r = assay_probe_telnet_try(t, user, pass, &outcome, detail, sizeof(detail));
 	assay_probe_telnet_free(t);
-	if (r != 0) {
-		lua_pushnil(L);
-		lua_pushfstring(L, "telnet_login: %s", assay_strerror(r));
-		return 2;
-	}
+	if (r != 0)
+		return assay_lua_harness_error(L, "telnet_login", r, timeout);
 	if (outcome == ASSAY_AUTH_UNREACHED)
 		lua_pushnil(L);
 	else
@@ -672,34 +659,39 @@ l_telnet_login(lua_State *L)
 	return 3;
 }
 
-/* telnet_banner(host, port [, opts]) */
+/*
+ * telnet_banner{host=, port=, timeout_ms=, max_read=, idle_ms=}
+ * -> text, truncated | nil, reason
+ */
 static int
 l_telnet_banner(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "timeout_ms",
+	    "max_read", "idle_ms", NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
-	const char *host = luaL_checkstring(L, 1);
-	int port = check_port(L, 2);
-	int timeout = opt_int(L, 3, "timeout_ms", 0);
-	int max_read = opt_int(L, 3, "max_read", 0);
-	int quiet = opt_int(L, 3, "quiet_ms", 0);
-	char err[256], *banner = NULL;
-	size_t len = 0;
-	int trunc = 0, r;
+	const char *host;
+	char err[256] = "", *banner = NULL;
+	size_t len = 0, max_read;
+	int port, timeout, idle, trunc = 0, r;
 
-	r = assay_probe_telnet_banner(env, host, port, timeout,
-	    max_read > 0 ? (size_t)max_read : 0, quiet, &banner, &len, &trunc,
-	    err, sizeof(err));
-	if (r != 0 || banner == NULL) {
-		lua_pushnil(L);
-		if (r != 0)
-			lua_pushfstring(L, "telnet_banner: %s", assay_strerror(r));
-		else
-			lua_pushstring(L, err);
-		return 2;
+	assay_lua_opts(L, "telnet_banner", known);
+	host = assay_lua_host(L, "telnet_banner");
+	port = assay_lua_port(L, "telnet_banner", 0);
+	timeout = assay_lua_timeout(L, "telnet_banner");
+	max_read = assay_lua_max_read(L, "telnet_banner");
+	idle = (int)assay_lua_opt_int(L, "telnet_banner", "idle_ms", 0, 1,
+	    ASSAY_LUA_MAX_TIMEOUT_MS);
+	r = assay_probe_telnet_banner(env, host, port, timeout, max_read, idle,
+	    &banner, &len, &trunc, err, sizeof(err));
+	if (r != 0) {
+		free(banner);
+		return assay_lua_harness_error(L, "telnet_banner", r, timeout);
 	}
+	if (banner == NULL)
+		return assay_lua_fail(L, err);
 	lua_pushlstring(L, banner, len);
-	lua_pushboolean(L, trunc);
 	free(banner);
+	lua_pushboolean(L, trunc);
 	return 2;
 }
 

@@ -40,6 +40,7 @@
 #include "base/hash.h"
 #include "probe/conn.h"
 #include "probe/tcp.h"
+#include "probe/lua.h"
 #include "probe/tls.h"
 
 #define REASON_MAX	ASSAY_PROBE_REASON_MAX
@@ -1770,62 +1771,13 @@ assay_probe_tls_enumerate(const struct assay_probe_env *env,
 	return r;
 }
 
-/* Lua binding. */
-
-static int
-opt_int(lua_State *L, int idx, const char *key, int def)
-{
-	lua_Integer x;
-	int isnum;
-
-	if (lua_type(L, idx) != LUA_TTABLE)
-		return def;
-	lua_getfield(L, idx, key);
-	if (lua_isnil(L, -1)) {
-		lua_pop(L, 1);
-		return def;
-	}
-	x = lua_tointegerx(L, -1, &isnum);
-	lua_pop(L, 1);
-	if (!isnum || x < 0 || x > 0x7fffffff)
-		return luaL_error(L, "option %s must be a non-negative integer",
-		    key);
-	return (int)x;
-}
-
-/* String option or NULL; the string stays valid while the table is on the stack. */
-static const char *
-opt_str(lua_State *L, int idx, const char *key)
-{
-	const char *s = NULL;
-
-	if (lua_type(L, idx) != LUA_TTABLE)
-		return NULL;
-	lua_getfield(L, idx, key);
-	if (lua_type(L, -1) == LUA_TSTRING)
-		s = lua_tostring(L, -1);
-	else if (!lua_isnil(L, -1))
-		return luaL_error(L, "option %s: string expected", key), NULL;
-	lua_pop(L, 1);
-	return s;
-}
+/* Lua binding (contract: probe/lua.h). */
 
 static void
 setstr(lua_State *L, const char *k, const char *v)
 {
 	lua_pushstring(L, v != NULL ? v : "");
 	lua_setfield(L, -2, k);
-}
-
-static int
-push_fail(lua_State *L, int r, const char *reason)
-{
-	lua_pushnil(L);
-	if (r != 0)
-		lua_pushfstring(L, "probe error: %s", assay_strerror(r));
-	else
-		lua_pushstring(L, reason);
-	return 2;
 }
 
 /* Pushes the list of certificates of info, leaf first. */
@@ -1853,16 +1805,10 @@ push_chain(lua_State *L, const struct assay_tls_info *info)
 	}
 }
 
-static int
-certs_gc(lua_State *L)
+static void
+certs_free_cb(void *p)
 {
-	struct assay_tls_certs **pp = lua_touserdata(L, 1);
-
-	if (pp != NULL && *pp != NULL) {
-		assay_tls_certs_free(*pp);
-		*pp = NULL;
-	}
-	return 0;
+	assay_tls_certs_free(p);
 }
 
 /*
@@ -1881,12 +1827,7 @@ push_certificates(lua_State *L, const struct assay_probe_env *env,
 	size_t i, n;
 	int r;
 
-	cp = lua_newuserdatauv(L, sizeof(*cp), 0);
-	*cp = NULL;
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, certs_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_setmetatable(L, -2);
+	cp = (struct assay_tls_certs **)assay_lua_box(L, certs_free_cb);
 	r = assay_probe_tls_certificates(env, host, port, sni, match, v,
 	    timeout_ms, max_bytes, cp, reason, sizeof(reason));
 	n = assay_tls_certs_count(*cp);
@@ -1928,60 +1869,45 @@ push_certificates(lua_State *L, const struct assay_probe_env *env,
 	lua_pop(L, 1);	/* the userdatum; __gc frees the list */
 }
 
-/* Frees the info when the Lua value holding it is collected. */
-static int
-info_gc(lua_State *L)
+static void
+info_free_cb(void *p)
 {
-	struct assay_tls_info **pp = lua_touserdata(L, 1);
-
-	if (pp != NULL && *pp != NULL) {
-		assay_tls_info_free(*pp);
-		*pp = NULL;
-	}
-	return 0;
+	assay_tls_info_free(p);
 }
 
 static int
 l_tls_handshake(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "servername",
+	    "match", "version", "timeout_ms", "max_read", "certificates", NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_tls_info **pp;
 	char reason[REASON_MAX] = "";
-	const char *host = luaL_checkstring(L, 1);
-	lua_Integer port = luaL_checkinteger(L, 2);
-	const char *sni, *vname, *match;
-	int v = ASSAY_TLS_ANY, r, timeout_ms, max_bytes, m, with_certs = 1;
+	const char *host, *sni, *vname, *match;
+	size_t max_read;
+	int v = ASSAY_TLS_ANY, r, port, timeout_ms, m, with_certs;
 
-	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
-	if (!lua_isnoneornil(L, 3))
-		luaL_checktype(L, 3, LUA_TTABLE);
-	lua_settop(L, 3);
-	sni = opt_str(L, 3, "servername");
-	match = opt_str(L, 3, "match");
-	vname = opt_str(L, 3, "version");
-	timeout_ms = opt_int(L, 3, "timeout_ms", 0);
-	max_bytes = opt_int(L, 3, "max_bytes", 0);
-	if (lua_type(L, 3) == LUA_TTABLE) {
-		lua_getfield(L, 3, "certificates");
-		if (!lua_isnil(L, -1))
-			with_certs = lua_toboolean(L, -1);
-		lua_pop(L, 1);
-	}
+	assay_lua_opts(L, "tls_handshake", known);
+	host = assay_lua_host(L, "tls_handshake");
+	port = assay_lua_port(L, "tls_handshake", 0);
+	sni = assay_lua_opt_str(L, "tls_handshake", "servername", NULL);
+	match = assay_lua_opt_str(L, "tls_handshake", "match", NULL);
+	vname = assay_lua_opt_str(L, "tls_handshake", "version", NULL);
+	timeout_ms = assay_lua_timeout(L, "tls_handshake");
+	max_read = assay_lua_max_read(L, "tls_handshake");
+	with_certs = assay_lua_opt_bool(L, "tls_handshake", "certificates", 1);
 	if (vname != NULL && ((v = assay_tls_version_from_name(vname)) < 0 ||
 	    v == ASSAY_TLS_SSL3))
-		return luaL_error(L, "option version: \"%s\" is not one of "
-		    "TLSv1, TLSv1.1, TLSv1.2, TLSv1.3", vname);
+		return assay_lua_argerror(L, "tls_handshake", "version \"%.40s\" "
+		    "is not one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3", vname);
 	/* The info lives in a userdatum so a raised error can't leak it. */
-	pp = lua_newuserdatauv(L, sizeof(*pp), 0);
-	*pp = NULL;
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, info_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_setmetatable(L, -2);
+	pp = (struct assay_tls_info **)assay_lua_box(L, info_free_cb);
 	r = assay_probe_tls_handshake(env, host, (unsigned int)port, sni, match,
-	    v, timeout_ms, (size_t)max_bytes, pp, reason, sizeof(reason));
-	if (r != 0 || *pp == NULL)
-		return push_fail(L, r, reason);
+	    v, timeout_ms, max_read, pp, reason, sizeof(reason));
+	if (r != 0)
+		return assay_lua_harness_error(L, "tls_handshake", r, timeout_ms);
+	if (*pp == NULL)
+		return assay_lua_fail(L, reason);
 	lua_createtable(L, 0, 6);
 	setstr(L, "protocol", assay_tls_info_protocol(*pp));
 	setstr(L, "cipher", assay_tls_info_cipher(*pp));
@@ -1996,56 +1922,41 @@ l_tls_handshake(lua_State *L)
 	lua_setfield(L, -2, "chain");
 	if (with_certs)
 		push_certificates(L, env, host, (unsigned int)port, sni, match,
-		    v, timeout_ms, (size_t)max_bytes);
+		    v, timeout_ms, max_read);
 	return 1;
 }
 
-static int
-scan_gc(lua_State *L)
+static void
+scan_free_cb(void *p)
 {
-	struct assay_tls_scan **pp = lua_touserdata(L, 1);
-
-	if (pp != NULL && *pp != NULL) {
-		assay_tls_scan_free(*pp);
-		*pp = NULL;
-	}
-	return 0;
+	assay_tls_scan_free(p);
 }
 
 static int
 l_tls_enumerate(lua_State *L)
 {
+	static const char *const known[] = { "host", "port", "servername",
+	    "timeout_ms", "ciphers", NULL };
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_tls_scan **pp;
 	char reason[REASON_MAX] = "";
-	const char *host = luaL_checkstring(L, 1);
-	lua_Integer port = luaL_checkinteger(L, 2);
-	const char *sni;
+	const char *host, *sni;
 	size_t i, n;
-	int r, v, timeout_ms, with_ciphers = 1, st;
+	int r, v, port, timeout_ms, with_ciphers, st;
 
-	luaL_argcheck(L, port >= 1 && port <= 65535, 2, "port 1-65535 expected");
-	if (!lua_isnoneornil(L, 3))
-		luaL_checktype(L, 3, LUA_TTABLE);
-	lua_settop(L, 3);
-	sni = opt_str(L, 3, "servername");
-	timeout_ms = opt_int(L, 3, "timeout_ms", 0);
-	if (lua_type(L, 3) == LUA_TTABLE) {
-		lua_getfield(L, 3, "ciphers");
-		if (!lua_isnil(L, -1))
-			with_ciphers = lua_toboolean(L, -1);
-		lua_pop(L, 1);
-	}
-	pp = lua_newuserdatauv(L, sizeof(*pp), 0);
-	*pp = NULL;
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, scan_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_setmetatable(L, -2);
+	assay_lua_opts(L, "tls_enumerate", known);
+	host = assay_lua_host(L, "tls_enumerate");
+	port = assay_lua_port(L, "tls_enumerate", 0);
+	sni = assay_lua_opt_str(L, "tls_enumerate", "servername", NULL);
+	timeout_ms = assay_lua_timeout(L, "tls_enumerate");
+	with_ciphers = assay_lua_opt_bool(L, "tls_enumerate", "ciphers", 1);
+	pp = (struct assay_tls_scan **)assay_lua_box(L, scan_free_cb);
 	r = assay_probe_tls_enumerate(env, host, (unsigned int)port, sni,
 	    timeout_ms, with_ciphers, pp, reason, sizeof(reason));
-	if (r != 0 || *pp == NULL)
-		return push_fail(L, r, reason);
+	if (r != 0)
+		return assay_lua_harness_error(L, "tls_enumerate", r, timeout_ms);
+	if (*pp == NULL)
+		return assay_lua_fail(L, reason);
 	lua_createtable(L, 0, 3);
 	lua_createtable(L, 0, ASSAY_TLS_NVERSIONS);	/* versions */
 	lua_createtable(L, 0, 1);			/* untested */

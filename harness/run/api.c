@@ -186,21 +186,25 @@ l_tcp_sweep_cached(lua_State *L)
 	struct assay_api_ctx *x = ctx_of(L);
 	struct assay_api_shared *sh = x->shared;
 	struct sweep_entry *e = NULL;
-	const char *host = luaL_checkstring(L, 1);
+	const char *host = NULL;
 	const char *ports = "1-65535";
 	char key[300], note[200];
 	size_t i;
 	int top = lua_gettop(L);
 
-	if (lua_istable(L, 2)) {
-		lua_getfield(L, 2, "ports");
-		if (lua_type(L, -1) == LUA_TSTRING)
-			ports = lua_tostring(L, -1);
-		else if (!lua_isnil(L, -1))
-			ports = NULL;		/* a list: not cached */
-		lua_pop(L, 1);
-	}
-	if (sh == NULL || ports == NULL ||
+	/* Arguments are checked by the probe itself (the direct path). */
+	if (top != 1 || !lua_istable(L, 1))
+		goto direct;
+	lua_getfield(L, 1, "host");
+	host = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	lua_pop(L, 1);
+	lua_getfield(L, 1, "ports");
+	if (lua_type(L, -1) == LUA_TSTRING)
+		ports = lua_tostring(L, -1);
+	else if (!lua_isnil(L, -1))
+		ports = NULL;			/* a list: not cached */
+	lua_pop(L, 1);
+	if (sh == NULL || host == NULL || ports == NULL ||
 	    (size_t)snprintf(key, sizeof(key), "%s %s", host, ports) >= sizeof(key))
 		goto direct;
 	sh_lock(sh);
@@ -306,15 +310,119 @@ l_inconclusive(lua_State *L)
 	return verdict_helper(L, "INCONCLUSIVE");
 }
 
-/* assay.unit(letter, verdict, reason): records one test unit's outcome. */
+/*
+ * Units.  C keeps the only record: assay.unit() may be called any number
+ * of times per letter and the letter keeps its worst verdict, with the
+ * reasons given at that level joined by "; "; assay.settle() turns the
+ * record into the test case's verdict and reason.  The record lives in a
+ * userdatum in the registry (freed with the state); each change is
+ * mirrored into ctx->result, where the engine and the reports read it.
+ */
+#define UNITS_MAX		64
+#define UNIT_REASON_MAX		3000	/* then "..." */
+#define UNIT_KEEP		(UNIT_REASON_MAX + 1)	/* enough to clip */
+
+struct unit_rec {
+	char			 letter[8];
+	enum assay_verdict	 v;
+	char			*text;		/* at most UNIT_KEEP bytes */
+	size_t			 len;
+};
+
+struct unit_store {
+	size_t		 n;
+	struct unit_rec	 u[UNITS_MAX];
+};
+
+static const char UNITS_KEY[] = "assay.units";		/* the store */
+static const char UNITS_META[] = "assay.units_meta";	/* its metatable */
+
+static int
+units_gc(lua_State *L)
+{
+	struct unit_store *st = luaL_checkudata(L, 1, UNITS_META);
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		free(st->u[i].text);
+	st->n = 0;
+	return 0;
+}
+
+static struct unit_store *
+units_of(lua_State *L)
+{
+	struct unit_store *st;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, UNITS_KEY);
+	st = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return st;
+}
+
+/* Creates the store in the registry (inside install's protected call). */
+static void
+units_new(lua_State *L)
+{
+	struct unit_store *st;
+
+	st = lua_newuserdatauv(L, sizeof(*st), 0);
+	memset(st, 0, sizeof(*st));
+	if (luaL_newmetatable(L, UNITS_META)) {
+		lua_pushcfunction(L, units_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, UNITS_KEY);
+}
+
+/* Appends s (n bytes) to the text of u, keeping at most UNIT_KEEP bytes. */
+static int
+unit_append(struct unit_rec *u, const char *s, size_t n)
+{
+	char *t;
+
+	if (u->text == NULL && (u->text = calloc(1, UNIT_KEEP + 1)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (n > UNIT_KEEP - u->len)
+		n = UNIT_KEEP - u->len;
+	t = u->text + u->len;
+	memcpy(t, s, n);
+	u->len += n;
+	u->text[u->len] = '\0';
+	return 0;
+}
+
+/* Pushes text clipped at UNIT_REASON_MAX bytes with "...", as lib.clip. */
+static void
+push_clipped(lua_State *L, const char *text, size_t len)
+{
+	if (len <= UNIT_REASON_MAX) {
+		lua_pushlstring(L, text, len);
+		return;
+	}
+	lua_pushlstring(L, text, UNIT_REASON_MAX);
+	lua_pushliteral(L, "...");
+	lua_concat(L, 2);
+}
+
+/*
+ * assay.unit(letter, verdict, reason): records an outcome of test unit
+ * letter; returns the verdict and reason given.
+ */
 static int
 l_unit(lua_State *L)
 {
 	struct assay_api_ctx *x = ctx_of(L);
+	struct unit_store *st = units_of(L);
 	const char *unit = luaL_checkstring(L, 1);
 	const char *vs = luaL_checkstring(L, 2);
-	const char *reason = luaL_optstring(L, 3, "");
+	size_t rlen = 0;
+	const char *reason = luaL_optlstring(L, 3, "", &rlen);
+	struct unit_rec *u = NULL;
 	enum assay_verdict v;
+	size_t i;
+	int r = 0;
 
 	if (strlen(unit) == 0 || strlen(unit) > 4)
 		return luaL_argerror(L, 1, "unit must be a letter such as \"a\"");
@@ -324,11 +432,123 @@ l_unit(lua_State *L)
 		    "verdict must be PASS, FAIL or INCONCLUSIVE");
 	if (v != ASSAY_VERDICT_PASS && *reason == '\0')
 		return luaL_argerror(L, 3, "a FAIL or INCONCLUSIVE unit needs a reason");
-	if (x->result != NULL &&
-	    assay_result_add_unit(x->result, unit, v, reason) != 0)
+	if (st == NULL)
+		return luaL_error(L, "assay.unit: no unit record");
+	for (i = 0; i < st->n; i++)
+		if (strcmp(st->u[i].letter, unit) == 0)
+			u = &st->u[i];
+	if (u == NULL) {
+		if (st->n == UNITS_MAX)
+			return luaL_error(L, "assay.unit: more than %d units",
+			    UNITS_MAX);
+		u = &st->u[st->n++];
+		snprintf(u->letter, sizeof(u->letter), "%s", unit);
+		u->v = v;
+		r = unit_append(u, reason, rlen);
+	} else if (assay_verdict_rank(v) > assay_verdict_rank(u->v)) {
+		u->v = v;
+		u->len = 0;
+		r = unit_append(u, reason, rlen);
+	} else if (v == u->v) {
+		if ((r = unit_append(u, "; ", 2)) == 0)
+			r = unit_append(u, reason, rlen);
+	}
+	if (r != 0)
 		return luaL_error(L, "out of memory");
+	if (x->result != NULL) {
+		push_clipped(L, u->text, u->len);
+		if (assay_result_set_unit(x->result, u->letter, u->v,
+		    lua_tostring(L, -1)) != 0)
+			return luaL_error(L, "out of memory");
+		lua_pop(L, 1);
+	}
 	lua_pushstring(L, assay_verdict_name(v));
 	lua_pushstring(L, reason);
+	return 2;
+}
+
+static int
+cmp_unit(const void *a, const void *b)
+{
+	return strcmp((*(const struct unit_rec *const *)a)->letter,
+	    (*(const struct unit_rec *const *)b)->letter);
+}
+
+/*
+ * assay.unit_verdict([letter]): the verdict recorded so far for letter
+ * (nil when none), or without a letter the worst over every unit ("PASS"
+ * when none).
+ */
+static int
+l_unit_verdict(lua_State *L)
+{
+	struct unit_store *st = units_of(L);
+	const char *unit = luaL_optstring(L, 1, NULL);
+	enum assay_verdict w = ASSAY_VERDICT_PASS;
+	size_t i;
+
+	for (i = 0; st != NULL && i < st->n; i++) {
+		if (unit != NULL && strcmp(st->u[i].letter, unit) == 0) {
+			lua_pushstring(L, assay_verdict_name(st->u[i].v));
+			return 1;
+		}
+		w = assay_verdict_combine(w, st->u[i].v);
+	}
+	if (unit != NULL)
+		return 0;
+	lua_pushstring(L, assay_verdict_name(w));
+	return 1;
+}
+
+/*
+ * assay.settle([pass_reason]): the test case's verdict and reason from
+ * its units: PASS, pass_reason when every unit passed (or none was
+ * recorded), else the worst verdict with "unit x: reasons" of each unit
+ * at that level, in letter order, joined by " | " (clipped at 3000
+ * bytes).  `return assay.settle("...")` ends a test case.
+ */
+static int
+l_settle(lua_State *L)
+{
+	struct unit_store *st = units_of(L);
+	const struct unit_rec *sorted[UNITS_MAX];
+	enum assay_verdict w = ASSAY_VERDICT_PASS;
+	luaL_Buffer b;
+	size_t i, n = st != NULL ? st->n : 0, len;
+	const char *s;
+	int first = 1;
+
+	luaL_optstring(L, 1, "");
+	for (i = 0; i < n; i++) {
+		sorted[i] = &st->u[i];
+		w = assay_verdict_combine(w, st->u[i].v);
+	}
+	if (w == ASSAY_VERDICT_PASS) {
+		lua_pushstring(L, "PASS");
+		if (lua_isnoneornil(L, 1))
+			lua_pushliteral(L, "");
+		else
+			lua_pushvalue(L, 1);
+		return 2;
+	}
+	qsort(sorted, n, sizeof(sorted[0]), cmp_unit);
+	luaL_buffinit(L, &b);
+	for (i = 0; i < n; i++) {
+		if (sorted[i]->v != w)
+			continue;
+		if (!first)
+			luaL_addstring(&b, " | ");
+		first = 0;
+		luaL_addstring(&b, "unit ");
+		luaL_addstring(&b, sorted[i]->letter);
+		luaL_addstring(&b, ": ");
+		push_clipped(L, sorted[i]->text, sorted[i]->len);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	s = lua_tolstring(L, -1, &len);
+	lua_pushstring(L, assay_verdict_name(w));
+	push_clipped(L, s, len);
 	return 2;
 }
 
@@ -728,6 +948,8 @@ install(lua_State *L)
 		{ "fail",		l_fail },
 		{ "inconclusive",	l_inconclusive },
 		{ "unit",		l_unit },
+		{ "unit_verdict",	l_unit_verdict },
+		{ "settle",		l_settle },
 		{ "log",		l_log },
 		{ "evidence",		l_evidence },
 		{ "sleep",		l_sleep },
@@ -739,6 +961,7 @@ install(lua_State *L)
 	const struct assay_catalogue *c = ctx->catalogue;
 	size_t i;
 
+	units_new(L);
 	lua_createtable(L, 0, 16);
 	lua_pushlightuserdata(L, ctx);
 	luaL_setfuncs(L, funcs, 1);

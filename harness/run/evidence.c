@@ -101,6 +101,36 @@ assay_result_add_unit(struct assay_result *r, const char *unit,
 	return 0;
 }
 
+int
+assay_result_set_unit(struct assay_result *r, const char *unit,
+    enum assay_verdict v, const char *reason)
+{
+	struct assay_unit_result tmp;
+	char *copy;
+	size_t i;
+	int r2;
+
+	for (i = 0; i < r->nunits; i++)
+		if (strcmp(r->units[i].unit, unit) == 0) {
+			if ((copy = strdup(reason ? reason : "")) == NULL)
+				return ASSAY_ERR_ALLOC;
+			free(r->units[i].reason);
+			r->units[i].reason = copy;
+			r->units[i].verdict = v;
+			return 0;
+		}
+	if ((r2 = assay_result_add_unit(r, unit, v, reason)) != 0)
+		return r2;
+	/* Keep the letters in order, as reports list them. */
+	for (i = r->nunits - 1; i > 0 &&
+	    strcmp(r->units[i - 1].unit, r->units[i].unit) > 0; i--) {
+		tmp = r->units[i - 1];
+		r->units[i - 1] = r->units[i];
+		r->units[i] = tmp;
+	}
+	return 0;
+}
+
 static int
 add_evidence(struct assay_result *r, const char *path)
 {

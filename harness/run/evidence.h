@@ -37,6 +37,13 @@ void	assay_result_clear(struct assay_result *r);
 /* Adds a unit result (reason copied). */
 int	assay_result_add_unit(struct assay_result *r, const char *unit,
 	    enum assay_verdict v, const char *reason);
+/*
+ * Sets unit's outcome: replaces the verdict and reason (copied) of the
+ * unit of that name, or adds it in name order.  Returns 0 or
+ * ASSAY_ERR_ALLOC.
+ */
+int	assay_result_set_unit(struct assay_result *r, const char *unit,
+	    enum assay_verdict v, const char *reason);
 
 /* key=value pairs that identify a run, checked on resume. */
 struct assay_run_info {

@@ -243,62 +243,59 @@ function lib.is_network(e)
 end
 
 -- Units ------------------------------------------------------------------
+--
+-- C keeps the only record of units (assay.unit, assay.unit_verdict,
+-- assay.settle: testcases/README.md).  lib.units() is a thin facade over
+-- it so that helpers can take "where to record" as an argument.
 
-local rank = { PASS = 1, INCONCLUSIVE = 2, FAIL = 3 }
 local Units = {}
 Units.__index = Units
 
--- A collector of unit outcomes: units:add(letter, verdict, reason) any
--- number of times per letter; units:settle(pass_reason) records each
--- letter once (alphabetical order), with its worst verdict and the
--- reasons at that level, and returns the test case's verdict and reason.
+-- The unit record of this test case: units:add(letter, verdict, reason)
+-- any number of times per letter (C keeps the worst, with the reasons at
+-- that level); units:settle(pass_reason) returns the test case's verdict
+-- and reason.
 function lib.units()
-  return setmetatable({ by = {}, letters = {} }, Units)
+  return setmetatable({}, Units)
 end
 
 function Units:add(letter, verdict, reason)
-  local u = self.by[letter]
-  if u == nil then
-    u = { verdict = "PASS", all = {} }
-    self.by[letter] = u
-    self.letters[#self.letters + 1] = letter
-  end
-  u.all[#u.all + 1] = { verdict, reason }
-  if rank[verdict] > rank[u.verdict] then u.verdict = verdict end
-end
-
--- The worst verdict recorded so far (PASS when nothing was).
-function Units:worst()
-  local w = "PASS"
-  for _, l in ipairs(self.letters) do
-    if rank[self.by[l].verdict] > rank[w] then w = self.by[l].verdict end
-  end
-  return w
+  assay.unit(letter, verdict, reason)
 end
 
 function Units:has(letter)
-  return self.by[letter] ~= nil
+  return assay.unit_verdict(letter) ~= nil
 end
 
-local REASON_MAX = 3000
-
 function Units:settle(pass_reason)
-  local letters = {}
-  for _, l in ipairs(self.letters) do letters[#letters + 1] = l end
-  table.sort(letters)
-  local worst, at = "PASS", {}
-  for _, l in ipairs(letters) do
-    local u, texts = self.by[l], {}
-    for _, r in ipairs(u.all) do
-      if r[1] == u.verdict then texts[#texts + 1] = r[2] end
-    end
-    local text = lib.clip(table.concat(texts, "; "), REASON_MAX)
-    assay.unit(l, u.verdict, text)
-    if rank[u.verdict] > rank[worst] then worst, at = u.verdict, {} end
-    if u.verdict == worst then at[#at + 1] = "unit " .. l .. ": " .. text end
+  return assay.settle(pass_reason)
+end
+
+-- A sink for helpers run only for their result, whose unit outcomes
+-- another test case reports: nothing is recorded (has() still says which
+-- letters a helper tried to record).
+local Ignored = {}
+Ignored.__index = Ignored
+function Ignored:add(letter) self.seen[letter] = true end
+function Ignored:has(letter) return self.seen[letter] == true end
+function lib.ignored_units()
+  return setmetatable({ seen = {} }, Ignored)
+end
+
+-- The common ending of a test case, for unit `letter`:
+--   t.findings  list: each recorded FAIL (C joins them with "; ")
+--   t.open      list of what could not be examined: recorded INCONCLUSIVE
+--               as "<t.open_what>: a; b" (t.open_what defaults to "not examined")
+--   t.checked   when nothing at all was recorded on `letter`: PASS with it
+-- then returns assay.settle(pass_reason).
+function lib.finish(units, letter, t, pass_reason)
+  for _, f in ipairs(t.findings or {}) do units:add(letter, "FAIL", f) end
+  if t.open and #t.open > 0 then
+    units:add(letter, "INCONCLUSIVE", (t.open_what or "not examined") .. ": "
+        .. table.concat(t.open, "; "))
   end
-  if worst == "PASS" then return "PASS", pass_reason end
-  return worst, lib.clip(table.concat(at, " | "), REASON_MAX)
+  if t.checked and not units:has(letter) then units:add(letter, "PASS", t.checked) end
+  return units:settle(pass_reason)
 end
 
 -- Review by a person ----------------------------------------------------
@@ -308,23 +305,18 @@ end
 -- judgement decides the unit; without one the unit is INCONCLUSIVE with
 -- `REVIEW_PENDING: <what>`.  `what` says exactly what to judge and quotes
 -- the IXIT text or page to judge it by.
+local judged = { PASS = true, FAIL = true, INCONCLUSIVE = true }
+
 function lib.review(units, letter, what)
   local j = assay.judgement
   if j ~= nil then
     local v = tostring(j.verdict):upper()
-    if rank[v] == nil then v = "INCONCLUSIVE" end
+    if not judged[v] then v = "INCONCLUSIVE" end
     units:add(letter, v, "assessor " .. tostring(j.by) .. ": " .. tostring(j.text)
         .. " (judged: " .. lib.clip(what, 400) .. ")")
   else
     units:add(letter, "INCONCLUSIVE", "REVIEW_PENDING: " .. what)
   end
-end
-
--- Compatibility: record a unit at once (old style); prefer lib.units().
-function lib.unit(units, letter, verdict, reason)
-  if getmetatable(units) == Units then return units:add(letter, verdict, reason) end
-  assay.unit(letter, verdict, reason)
-  units[#units + 1] = { letter, verdict, reason }
 end
 
 -- "a, b and c" from a list of strings.
@@ -442,14 +434,14 @@ function lib.sweep()
   end
   table.sort(declared)
   if #declared > 0 then
-    local d, err = f(lib.host(), { ports = declared })
+    local d, err = f({ host = lib.host(), ports = declared })
     if not d then return nil, "TCP probe failed: " .. tostring(err) end
     if #d.open == 0 then
       return nil, "DUT_UNREACHABLE: none of the declared TCP services ("
           .. table.concat(declared, ", ") .. ") answers on " .. lib.host()
     end
   end
-  local r, err = f(lib.host(), { ports = "1-65535" })
+  local r, err = f({ host = lib.host(), ports = "1-65535" })
   if not r then return nil, "TCP sweep failed: " .. tostring(err) end
   sweep_cache = r
   return r
@@ -465,9 +457,15 @@ function lib.undeclared_tcp(sweep)
   return out
 end
 
+-- "scheme://host:port/path" built by curl's URL parser (assay.net.url):
+-- an IPv6 literal host is bracketed.
+function lib.make_url(scheme, host, port, path)
+  return assay.net.url({ scheme = scheme, host = host, port = port, path = path or "/" })
+end
+
 -- URL of a service for a path.
 function lib.service_url(s, path)
-  return string.format("%s://%s:%d%s", s.protocol, lib.addr(s), s.port, path or s.path or "/")
+  return lib.make_url(s.protocol, lib.addr(s), s.port, path or s.path or "/")
 end
 
 -- URL of the device's web service for a path, when the IXIT gives a
@@ -487,6 +485,13 @@ function lib.url(text)
     end
   end
   return nil
+end
+
+-- Whether a URL (from the forms: data, not code) is http:// or https://,
+-- the only URLs assay.net.http_request takes.
+function lib.is_http_url(url)
+  local u = tostring(url or ""):sub(1, 8):lower()
+  return u:sub(1, 7) == "http://" or u == "https://"
 end
 
 -- Whether a URL points at the device (one of its addresses).
@@ -509,11 +514,11 @@ function lib.login(s, user, password)
   if p == "telnet" then
     local f, why = lib.probe("telnet_login")
     if not f then return nil, why end
-    return f(host, s.port, user, password, {})
+    return f({ host = host, port = s.port, user = user, password = password })
   elseif p == "ssh" then
     local f, why = lib.probe("ssh_login")
     if not f then return nil, why end
-    return f(host, s.port, user, password)
+    return f({ host = host, port = s.port, user = user, password = password })
   elseif p == "http" or p == "https" then
     local f, why = lib.probe("http_request")
     if not f then return nil, why end
@@ -521,7 +526,7 @@ function lib.login(s, user, password)
     if auth == false then return nil, no, "no_password" end
     if not auth then return nil, no, "unreached" end
     local r, err = f({ url = lib.service_url(s), user = user, password = password,
-        auth = "basic", max_body = 4096 })
+        auth = "basic", max_read = 4096 })
     if not r then return nil, err end
     if r.status >= 200 and r.status < 300 then return true, "HTTP " .. r.status end
     return false, "HTTP " .. r.status
@@ -543,7 +548,7 @@ function lib.http_auth(s)
   local f, why = lib.probe("http_request")
   if not f then return nil, why end
   local url = lib.service_url(s)
-  local r, err = f({ url = url, max_body = 4096 })
+  local r, err = f({ url = url, max_read = 4096 })
   if not r then return nil, err end
   if r.status == 401 then return true end
   return false, string.format("%s answers HTTP %d without credentials: not HTTP "
@@ -556,7 +561,7 @@ function lib.password_protected(s)
   if s.protocol == "http" or s.protocol == "https" then
     local f = lib.probe("http_request")
     if not f then return nil end
-    local r = f({ url = lib.service_url(s), max_body = 4096 })
+    local r = f({ url = lib.service_url(s), max_read = 4096 })
     return r and r.status == 401
   end
   return false
@@ -582,15 +587,16 @@ function lib.undeclared_logins(sweep)
   local skipped = math.max(0, #ports - MAX_EXAMINED)
   for i, port in ipairs(ports) do
     if i > MAX_EXAMINED then break end
-    local b = banner and banner(lib.host(), port, { timeout_ms = 1500, max_bytes = 4096 })
+    local b = banner and banner({ host = lib.host(), port = port, timeout_ms = 1500,
+        max_read = 4096 })
     if b and b:sub(1, 4) == "220 " and lib.mentions(b, { "ftp" }) then
       out[#out + 1] = { port = port, kind = "ftp-like", detail = "FTP greeting" }
     elseif b and lib.asks_password(b) then
       out[#out + 1] = { port = port, kind = "telnet-like",
           detail = "asks for a login in clear text" }
     elseif http and (b == nil or b:sub(1, 5) == "HTTP/") then
-      local r = http({ url = string.format("http://%s:%d/", lib.host(), port),
-          max_body = 1024, timeout_ms = 1500 })
+      local r = http({ url = lib.make_url("http", lib.host(), port, "/"),
+          max_read = 1024, timeout_ms = 1500 })
       if r and r.status == 401 then
         out[#out + 1] = { port = port, kind = "http-basic",
             detail = "HTTP authentication without TLS" }
@@ -753,74 +759,74 @@ function lib.emails(text)
   return out
 end
 
--- Fetches a page that must be public and records unit `letter`: PASS when
+-- Fetches a page that must be public and judges it: PASS when
 -- it answers 2xx, on the device, without a login form and not empty;
 -- FAIL by the strict rules (4xx incl. 401/403/404/410, 5xx, redirect off
 -- the device or to a login page, a redirect loop, a login form, an empty
 -- page); INCONCLUSIVE when it does not answer or is not on the device
--- (Assay only talks to the device).  Returns the response when the page
--- is public, else nil.
-function lib.fetch_public(units, letter, url, evidence_name)
+-- (Assay only talks to the device).  Returns the verdict, its reason and,
+-- when the page is public, the response.
+function lib.check_public(url, evidence_name)
   if not lib.on_device(url) then
-    units:add(letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. url .. " is not on the "
+    return "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. url .. " is not on the "
         .. "device (Assay only connects to the device): open it without an account and "
-        .. "record what it shows")
-    return nil
+        .. "record what it shows"
   end
   local http, why = lib.probe("http_request")
-  if not http then units:add(letter, "INCONCLUSIVE", why); return nil end
-  local r, err = http({ url = url, follow = 5, max_body = 256 * 1024 })
+  if not http then return "INCONCLUSIVE", why end
+  if not lib.is_http_url(url) then
+    -- A declared URL is data: not http(s) is a finding about it, not a bug.
+    return "INCONCLUSIVE", "DUT_UNREACHABLE: fetching " .. url .. " failed: not an http(s) URL: "
+        .. url:sub(1, 80)
+  end
+  local r, err = http({ url = url, follow = 5, max_read = 256 * 1024 })
   if not r then
     if tostring(err):lower():find("redirect", 1, true) then
-      units:add(letter, "FAIL", url .. ": " .. tostring(err))
-    else
-      units:add(letter, "INCONCLUSIVE", "DUT_UNREACHABLE: fetching " .. url .. " failed: "
-          .. tostring(err))
+      return "FAIL", url .. ": " .. tostring(err)
     end
-    return nil
+    return "INCONCLUSIVE", "DUT_UNREACHABLE: fetching " .. url .. " failed: " .. tostring(err)
   end
   if evidence_name then assay.evidence(evidence_name, r.body or "") end
   if r.redirect_refused then
-    units:add(letter, "FAIL", url .. ": " .. lib.clip(r.redirect_refused, 200)
-        .. " (the page is not published on the device as declared)")
-    return nil
+    return "FAIL", url .. ": " .. lib.clip(r.redirect_refused, 200)
+        .. " (the page is not published on the device as declared)"
   end
   for _, hop in ipairs(r.redirects or {}) do
     if not lib.on_device(hop) then
-      units:add(letter, "FAIL", url .. " redirects off the device to " .. lib.clip(hop, 200))
-      return nil
+      return "FAIL", url .. " redirects off the device to " .. lib.clip(hop, 200)
     end
   end
   local final = (r.redirects and #r.redirects > 0) and r.redirects[#r.redirects] or url
   local path = final:sub(1, 2048):lower():match("^%a+://[^/]*(/[^%?#]*)") or "/"
   if r.redirect_limit then
-    units:add(letter, "FAIL", url .. " redirects in a loop (HTTP " .. r.status .. ")")
-    return nil
+    return "FAIL", url .. " redirects in a loop (HTTP " .. r.status .. ")"
   end
   if r.status == 401 or r.status == 403 then
-    units:add(letter, "FAIL", url .. " answered HTTP " .. r.status .. " without credentials: "
-        .. "behind authentication")
-    return nil
+    return "FAIL", url .. " answered HTTP " .. r.status .. " without credentials: "
+        .. "behind authentication"
   end
   if r.status < 200 or r.status >= 300 then
-    units:add(letter, "FAIL", url .. " answered HTTP " .. r.status .. ": not published there")
-    return nil
+    return "FAIL", url .. " answered HTTP " .. r.status .. ": not published there"
   end
   if final ~= url and (path:find("login", 1, true) or path:find("signin", 1, true) or
       path:find("sign-in", 1, true)) then
-    units:add(letter, "FAIL", url .. " redirects to a login page (" .. lib.clip(final, 200) .. ")")
-    return nil
+    return "FAIL", url .. " redirects to a login page (" .. lib.clip(final, 200) .. ")"
   end
   if lib.has_login_form(r.body) then
-    units:add(letter, "FAIL", url .. " answers with a login form (a password field): not "
-        .. "readable without an account")
-    return nil
+    return "FAIL", url .. " answers with a login form (a password field): not "
+        .. "readable without an account"
   end
   if lib.blank(lib.visible_text(r.body)) then
-    units:add(letter, "FAIL", url .. " answers HTTP " .. r.status .. " with an empty page")
-    return nil
+    return "FAIL", url .. " answers HTTP " .. r.status .. " with an empty page"
   end
-  units:add(letter, "PASS", "fetched " .. url .. " without credentials (HTTP " .. r.status
-      .. ", no login form, not empty)")
+  return "PASS", "fetched " .. url .. " without credentials (HTTP " .. r.status
+      .. ", no login form, not empty)", r
+end
+
+-- lib.check_public recorded on unit `letter`; returns the response when
+-- the page is public, else nil.
+function lib.fetch_public(units, letter, url, evidence_name)
+  local v, why, r = lib.check_public(url, evidence_name)
+  units:add(letter, v, why)
   return r
 end

@@ -1,0 +1,270 @@
+/*
+ * test_probe_lua.c - the probe-binding contract (probe/lua.h,
+ * docs/probes.md) and the unit record (assay.unit, assay.settle), through
+ * the real sandbox and API a test case runs in.
+ *
+ * A test case that raises gets ERROR (engine.c run_one: any error from
+ * assay_sandbox_call); one that gets nil, reason judges it.  So: every
+ * function of assay.net must raise for a bad argument and return nil,
+ * reason (or a result describing the failure) for a target that does not
+ * answer.  The list of functions is checked against assay.net itself, so
+ * a new probe without a case here fails this test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "base/error.h"
+#include "probe/probe.h"
+#include "run/api.h"
+#include "run/evidence.h"
+#include "run/sandbox.h"
+#include "run/verdict.h"
+#include "testutil.h"
+
+/*
+ * Runs src as a test case's body with the API installed; returns the
+ * sandbox code and leaves the error text in err.  The units it recorded
+ * stay in *res.
+ */
+static int
+run_tc(const char *src, struct assay_result *res, char *err, size_t errlen)
+{
+	struct assay_sandbox *sb = NULL;
+	struct assay_budget *b;
+	struct assay_probe_env env;
+	struct assay_api_ctx ctx;
+	int r;
+
+	assert_non_null(b = assay_budget_new(8, 1000));
+	memset(&env, 0, sizeof(env));
+	env.budget = b;
+	env.timeout_ms = 1000;
+	env.max_read = 4096;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.result = res;
+	ctx.probe_env = &env;
+	ctx.datadir = ASSAY_SOURCE_DIR;
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	assert_int_equal(assay_api_install(sb, &ctx), 0);
+	if ((r = assay_sandbox_load(sb, "@contract.lua", src, strlen(src))) == 0)
+		r = assay_sandbox_call(sb, 0, 0);
+	snprintf(err, errlen, "%s", assay_sandbox_error(sb));
+	assay_sandbox_free(sb);
+	assay_budget_free(b);
+	return r;
+}
+
+static void
+expect_ok(const char *src, struct assay_result *res)
+{
+	char err[4096];
+
+	if (run_tc(src, res, err, sizeof(err)) != 0)
+		fail_msg("test case failed: %s", err);
+}
+
+/*
+ * For each probe: good options against an unreachable target (a closed
+ * port on loopback, CLOSED), and a list of bad option tables.
+ */
+static const char contract[] =
+    "local CLOSED = %d\n"
+    "local H = '127.0.0.1'\n"
+    "local cases = {\n"
+    "  tcp_sweep = { good = { host = H, ports = { CLOSED } },\n"
+    "    bad = { { ports = '1-2' }, { host = H, ports = '0-3' },\n"
+    "            { host = H, ports = { 70000 } } } },\n"
+    "  banner = { good = { host = H, port = CLOSED },\n"
+    "    bad = { { host = H }, { host = H, port = 0 }, { host = H, port = 22, max_bytes = 9 },\n"
+    "            { host = H, port = 22, max_read = 0 }, { host = 1, port = 22 } } },\n"
+    "  udp_probe = { good = { host = H, port = CLOSED, kind = 'coap', timeout_ms = 300 },\n"
+    "    bad = { { host = H, port = 5683 }, { host = H, port = 5683, kind = 'x' } } },\n"
+    "  tls_handshake = { good = { host = H, port = CLOSED },\n"
+    "    bad = { { host = H, port = 443, version = 'SSLv2' },\n"
+    "            { host = H, port = 443, certificates = 'yes' } } },\n"
+    "  tls_enumerate = { good = { host = H, port = CLOSED },\n"
+    "    bad = { { host = H, port = 443, servername = 5 } } },\n"
+    "  http_request = { good = { url = 'http://127.0.0.1:' .. CLOSED .. '/' },\n"
+    "    bad = { { }, { url = 'ftp://x/' }, { url = 'http://x/', auth = 'ntlm' },\n"
+    "            { url = 'http://x/', max_body = 10 }, { url = 'http://x/', follow = -1 } } },\n"
+    "  url = { value = true, good = { scheme = 'http', host = H },\n"
+    "    bad = { { host = H }, { scheme = 'http', host = H, port = 65536 } } },\n"
+    "  telnet_login = { good = { host = H, port = CLOSED, user = 'a', password = 'b' },\n"
+    "    bad = { { host = H, port = 23, user = 'a' }, { host = H, port = 23, password = 'b' } } },\n"
+    "  telnet_banner = { good = { host = H, port = CLOSED },\n"
+    "    bad = { { host = H, port = 23, quiet_ms = 10 } } },\n"
+    "  ssh_info = { good = { host = H, port = CLOSED },\n"
+    "    bad = { { port = 22 } } },\n"
+    "  ssh_login = { good = { host = H, port = CLOSED, user = 'a', password = 'b' },\n"
+    "    bad = { { host = H, port = 22, user = 'a' } } },\n"
+    "  try_credentials = { good = { service = 'telnet', host = H, port = CLOSED,\n"
+    "      pairs = { { 'a', 'b' } } },\n"
+    "    bad = { { service = 'gopher', host = H, port = 1, pairs = { { 'a', 'b' } } },\n"
+    "            { service = 'http-basic', pairs = { { 'a', 'b' } } },\n"
+    "            { service = 'telnet', host = H, port = 1 },\n"
+    "            { service = 'telnet', host = H, port = 1, list = 'nosuch' },\n"
+    "            { service = 'telnet', host = H, port = 1, pairs = { 'ab' } } } },\n"
+    "  credential_list = { value = true, good = { list = 'mirai' },\n"
+    "    bad = { { list = 'nosuch' }, { list = '../x' } } },\n"
+    "  mqtt_connect = { good = { host = H, port = CLOSED },\n"
+    "    bad = { { host = H, port = 99999 }, { host = H, tls = 'yes' } } },\n"
+    "  coap_get = { good = { host = H, port = CLOSED, timeout_ms = 300 },\n"
+    "    bad = { { host = H, psk_key = 'k' } } },\n"
+    "  dtls_probe = { good = { host = H, port = CLOSED, timeout_ms = 300 },\n"
+    "    bad = { { host = H, dtls = true } } },\n"
+    "}\n"
+    "for name in pairs(assay.net) do\n"
+    "  assert(cases[name], 'no contract case for assay.net.' .. name)\n"
+    "end\n"
+    "for name, c in pairs(cases) do\n"
+    "  local f = assert(assay.net[name], name .. ' missing')\n"
+    /* the same for every function: no table, positional, unknown option */
+    "  for i, args in ipairs({ {}, { H, 22 }, { { nonsense = 1 } } }) do\n"
+    "    local ok, e = pcall(f, table.unpack(args))\n"
+    "    assert(not ok and type(e) == 'string' and e:find(name, 1, true),\n"
+    "        name .. ': generic bad call ' .. i .. ' did not raise: ' .. tostring(e))\n"
+    "  end\n"
+    "  for i, opts in ipairs(c.bad) do\n"
+    "    local ok, e = pcall(f, opts)\n"
+    "    assert(not ok, name .. ': bad case ' .. i .. ' did not raise')\n"
+    "    assert(e:find(name .. ': ', 1, true), name .. ': message ' .. e)\n"
+    "  end\n"
+    "  local r, why = f(c.good)\n"
+    "  if c.value then\n"
+    "    assert(r ~= nil, name .. ': ' .. tostring(why))\n"
+    "  elseif name == 'tcp_sweep' then\n"
+    "    assert(r and r.open_count == 0, name)\n"
+    "  elseif name == 'dtls_probe' then\n"
+    /* every handshake outcome is an answer: here, nothing offered */
+    "    assert(r == nil and type(why) == 'string' or r.offered == false, name)\n"
+    "  elseif name == 'try_credentials' then\n"
+    "    assert(r and r.unreached == r.attempts and #r.accepted == 0, name)\n"
+    "  elseif name == 'telnet_login' or name == 'ssh_login' then\n"
+    "    assert(r == nil and type(why) == 'string' and #why > 0, name)\n"
+    "  else\n"
+    "    assert(r == nil and type(why) == 'string' and #why > 0,\n"
+    "        name .. ': unreachable target gave ' .. tostring(r))\n"
+    "  end\n"
+    "end\n"
+    /* a name that does not resolve is a device outcome too */
+    "local r, why = assay.net.banner{ host = 'no-such-host.invalid', port = 1 }\n"
+    "assert(r == nil and type(why) == 'string', 'unresolvable host')\n";
+
+static void
+test_every_probe_follows_the_contract(void **state)
+{
+	struct assay_result res;
+	char src[sizeof(contract) + 32];
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	snprintf(src, sizeof(src), contract, tu_free_port());
+	expect_ok(src, &res);
+	assay_result_clear(&res);
+}
+
+/* A raise from a probe ends the test case with an error (ERROR). */
+static void
+test_bad_argument_raises_out_of_run(void **state)
+{
+	struct assay_result res;
+	char err[4096];
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	assert_int_not_equal(run_tc("assay.net.banner('127.0.0.1', 22)", &res,
+	    err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "banner: a table of options expected"));
+	assay_result_clear(&res);
+}
+
+static void
+test_url_ipv6_and_ipv4(void **state)
+{
+	struct assay_result res;
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	expect_ok(
+	    "local u = assay.net.url\n"
+	    "local function eq(a, b) assert(a == b, tostring(a) .. ' ~= ' .. b) end\n"
+	    "eq(u{ scheme = 'http', host = '::1', port = 8080, path = '/x' },\n"
+	    "    'http://[::1]:8080/x')\n"
+	    "eq(u{ scheme = 'http', host = '[fe80::1]', port = 80, path = '/' },\n"
+	    "    'http://[fe80::1]:80/')\n"
+	    "eq(u{ scheme = 'https', host = '192.0.2.1', port = 443, path = '/a/b?c=1' },\n"
+	    "    'https://192.0.2.1:443/a/b?c=1')\n"
+	    "eq(u{ scheme = 'telnet', host = 'dev.example', port = 23 },\n"
+	    "    'telnet://dev.example:23/')\n"
+	    "eq(u{ scheme = 'http', host = 'fe80::1%eth0', port = 80 },\n"
+	    "    'http://[fe80::1%25eth0]:80/')\n"
+	    "assert(not pcall(u, { scheme = 'http', host = 'a b' }))\n", &res);
+	assay_result_clear(&res);
+}
+
+/* C keeps the worst per letter, with the reasons at that level. */
+static void
+test_units_worst_wins_in_c(void **state)
+{
+	struct assay_result res;
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	expect_ok(
+	    "assert(assay.unit_verdict() == 'PASS' and assay.unit_verdict('a') == nil)\n"
+	    "local v, why = assay.settle('nothing to do')\n"
+	    "assert(v == 'PASS' and why == 'nothing to do')\n"
+	    "assay.unit('b', 'PASS', 'b ok')\n"
+	    "assay.unit('a', 'INCONCLUSIVE', 'a open')\n"
+	    "assay.unit('a', 'PASS', 'a fine')\n"
+	    "assay.unit('a', 'INCONCLUSIVE', 'a open too')\n"
+	    "assert(assay.unit_verdict('a') == 'INCONCLUSIVE')\n"
+	    "assert(assay.unit_verdict() == 'INCONCLUSIVE')\n"
+	    "v, why = assay.settle('all good')\n"
+	    "assert(v == 'INCONCLUSIVE' and why == 'unit a: a open; a open too', why)\n"
+	    "assay.unit('c', 'FAIL', 'c broke')\n"
+	    "assay.unit('b', 'FAIL', 'b broke')\n"
+	    "assay.unit('b', 'INCONCLUSIVE', 'ignored')\n"
+	    "v, why = assay.settle('all good')\n"
+	    "assert(v == 'FAIL' and why == 'unit b: b broke | unit c: c broke', why)\n"
+	    "assert(not pcall(assay.unit, 'a', 'FAIL'))\n"
+	    "assert(not pcall(assay.unit, 'a', 'ERROR', 'x'))\n"
+	    "assay.unit('d', 'PASS', string.rep('x', 2000))\n"
+	    "assay.unit('d', 'PASS', string.rep('y', 2000))\n", &res);
+	/* The record the engine and reports read: one entry per letter, sorted. */
+	assert_int_equal(res.nunits, 4);
+	assert_string_equal(res.units[0].unit, "a");
+	assert_int_equal(res.units[0].verdict, ASSAY_VERDICT_INCONCLUSIVE);
+	assert_string_equal(res.units[0].reason, "a open; a open too");
+	assert_string_equal(res.units[1].unit, "b");
+	assert_int_equal(res.units[1].verdict, ASSAY_VERDICT_FAIL);
+	assert_string_equal(res.units[1].reason, "b broke");
+	assert_string_equal(res.units[2].unit, "c");
+	assert_string_equal(res.units[3].unit, "d");
+	/* 2000 + 2 + 2000 bytes, clipped at 3000 and marked. */
+	assert_int_equal(strlen(res.units[3].reason), 3003);
+	assert_string_equal(res.units[3].reason + 3000, "...");
+	assay_result_clear(&res);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_probe_follows_the_contract),
+		cmocka_unit_test(test_bad_argument_raises_out_of_run),
+		cmocka_unit_test(test_url_ipv6_and_ipv4),
+		cmocka_unit_test(test_units_worst_wins_in_c),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
