@@ -2,7 +2,8 @@
  * evidence.h - the evidence store of one run directory.
  *
  * Layout of DIR:
- *	forms/ics.xml, forms/ixit.xml	the forms, secrets masked
+ *	forms/ics.xml, forms/ixit.xml,	the forms, secrets masked (written
+ *	forms/setup.xml			from the parsed tree by the forms module)
  *	run.info			what the run is (forms and catalogue hashes,
  *					report id, start time); checked on --resume
  *	journal				append-only: one line per test case start and
@@ -14,8 +15,10 @@
  * A test case counts as done when its result.txt exists and the journal
  * has its "done" line; an interrupted run (Ctrl-C, kill -9, power loss)
  * keeps every done test case and `assay run --resume DIR` runs the rest.
- * Every byte written passes through the secret mask: IXIT secrets never
- * reach disk in clear; they become "[secret]".
+ * Every byte written passes through the secret mask: IXIT and set-up
+ * secrets never reach disk in clear, in any spelling base/redact.h
+ * derives (entities, JSON, percent, hex, base64, the Basic-auth pair);
+ * they become "[secret]".
  */
 #ifndef ASSAY_EVIDENCE_H
 #define ASSAY_EVIDENCE_H
