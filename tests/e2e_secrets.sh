@@ -1,6 +1,6 @@
 #!/bin/bash
 # Secrets never reach the signed report directory, in any spelling (issue
-# 11, defect 2): a run of the reference device (weak persona, in a private
+# 11, defect 2): runs of the reference device (both personas, in a private
 # network namespace) with hostile passwords in the IXIT and in the lab
 # set-up credentials, some written in the forms with character references
 # and entities, and one repeated in a --judgement text.  Then every file of
@@ -73,36 +73,29 @@ json.dump({"secrets": secrets, "pairs": pairs, "spelled": spelled},
           open(out, "w"))
 PY
 
-# Device and assay in one fresh network namespace.
-$NS bash -c '
-	ip link set lo up
-	"$0" --persona weak --dir "$1/dev" --ports standard --foreground > "$1/dev.out" 2>&1 &
-	dev=$!
-	for _ in $(seq 1 300); do grep -q "^ready" "$1/dev.out" && break; sleep 0.1; done
-	mkdir -p "$1/forms" && cp "$1/dev/ics.xml" "$1/forms/" &&
-	python3 "$1/hostile.py" "$1/dev" "$1/forms" "$1/secrets.json" || exit 99
-	judge=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"secrets\"][0])" "$1/secrets.json")
-	"$2" run --ics "$1/forms/ics.xml" --ixit "$1/forms/ixit.xml" \
-		--setup "$1/forms/setup.xml" --out "$1/run" -j2 -q \
-		--lab "Assay e2e lab" --sign-key "$1/lab/key.pem" --sign-cert "$1/lab/cert.pem" \
-		--judgement "5.1-4-2=PASS:changed the web password to $judge and back" \
-		> "$1/run.out" 2>&1
-	code=$?
-	kill $dev; wait $dev
-	exit $code' "$DEV" "$T" "$BIN"
-code=$?
-[ $code -ne 99 ] && [ -s "$T/run/report.json" ] && ok "run with hostile secrets (exit $code)" ||
-	bad "run: exit $code: $(tail -5 "$T/run.out" "$T/dev.out" 2>/dev/null)"
-grep -q "Authorization: Basic \[secret\]" -r "$T/run/evidence" &&
-	ok "a transcript shows Basic authentication, masked" ||
-	echo "note - no Basic authentication in the transcripts"
-grep -q "secret=\"true\">\[secret\]</field>" "$T/run/forms/ixit.xml" &&
-	grep -q "<password>\[secret\]</password>" "$T/run/forms/setup.xml" &&
-	ok "forms copies: secret elements hold the mark" || bad "forms copies without the mark"
-grep -q "changed the web password to \[secret\] and back" "$T/run/run.info" &&
-	ok "run.info: the judgement text is masked" || bad "run.info judgement not masked"
+# Device and assay in one fresh network namespace; forms made hostile.
+assess() {
+	local p=$1
+	mkdir -p "$T/$p"
+	$NS bash -c '
+		ip link set lo up
+		"$0" --persona "$3" --dir "$1/dev" --ports standard --foreground > "$1/dev.out" 2>&1 &
+		dev=$!
+		for _ in $(seq 1 300); do grep -q "^ready" "$1/dev.out" && break; sleep 0.1; done
+		mkdir -p "$1/forms" && cp "$1/dev/ics.xml" "$1/forms/" &&
+		python3 "$4/hostile.py" "$1/dev" "$1/forms" "$1/secrets.json" || exit 99
+		judge=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"secrets\"][0])" "$1/secrets.json")
+		"$2" run --ics "$1/forms/ics.xml" --ixit "$1/forms/ixit.xml" \
+			--setup "$1/forms/setup.xml" --out "$1/run" -j2 -q \
+			--lab "Assay e2e lab" --sign-key "$4/lab/key.pem" --sign-cert "$4/lab/cert.pem" \
+			--judgement "5.1-4-2=PASS:changed the web password to $judge and back" \
+			> "$1/run.out" 2>&1
+		code=$?
+		kill $dev; wait $dev
+		exit $code' "$DEV" "$T/$p" "$BIN" "$p" "$T"
+}
 
-python3 - "$T/run" "$T/secrets.json" <<'PY'
+cat > "$T/scan.py" <<'PY'
 import base64, json, os, sys
 run, cfg = sys.argv[1], json.load(open(sys.argv[2]))
 
@@ -188,9 +181,31 @@ missing = want - have
 if missing: print("  files the scan expected:", sorted(missing))
 sys.exit(1 if found or missing or files < 20 else 0)
 PY
-[ $? -eq 0 ] && ok "no secret in any spelling in any file of the run directory" ||
-	bad "secrets in the run directory"
-"$BIN" verify "$T/run" --cert "$T/lab/cert.pem" >"$T/verify" 2>&1 &&
-	ok "the signed report verifies" || bad "assay verify: $(tail -3 "$T/verify")"
+
+total=0
+for p in weak conforming; do
+	R=$T/$p/run
+	assess $p; code=$?
+	[ $code -ne 99 ] && [ -s "$R/report.json" ] && ok "$p: run with hostile secrets (exit $code)" ||
+		bad "$p: run: exit $code: $(tail -5 "$T/$p/run.out" "$T/$p/dev.out" 2>/dev/null)"
+	grep -q "Authorization: Basic \[secret\]" -r "$R/evidence" &&
+		ok "$p: a transcript shows Basic authentication, masked" ||
+		echo "note - $p: no Basic authentication in the transcripts"
+	grep -q "secret=\"true\">\[secret\]</field>" "$R/forms/ixit.xml" &&
+		grep -q "<password>\[secret\]</password>" "$R/forms/setup.xml" &&
+		ok "$p: forms copies: secret elements hold the mark" || bad "$p: forms copies without the mark"
+	grep -q "changed the web password to \[secret\] and back" "$R/run.info" &&
+		ok "$p: run.info: the judgement text is masked" || bad "$p: run.info judgement not masked"
+	python3 "$T/scan.py" "$R" "$T/$p/secrets.json" > "$T/$p/scan.out"
+	rc=$?
+	cat "$T/$p/scan.out"
+	n=$(sed -n 's/^secrets found in clear: \([0-9]*\).*/\1/p' "$T/$p/scan.out")
+	total=$((total + ${n:-1}))
+	[ $rc -eq 0 ] && ok "$p: no secret in any spelling in any file of the run directory" ||
+		bad "$p: secrets in the run directory"
+	"$BIN" verify "$R" --cert "$T/lab/cert.pem" >"$T/$p/verify" 2>&1 &&
+		ok "$p: the signed report verifies" || bad "$p: assay verify: $(tail -3 "$T/$p/verify")"
+done
+echo "secrets found in clear, both personas: $total"
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
