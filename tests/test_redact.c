@@ -93,6 +93,12 @@ test_spellings(void **state)
 	assert_string_equal(spelling(&pair, "basic-url"),
 	    "YWRtaW46cCZzcyB3J3JkIjw-XCUj4oKsw6k=");
 	assert_null(spelling(&pair, "raw"));
+	/* A byte that is not UTF-8 stays as it is; the rest is still spelled. */
+	memset(&sn, 0, sizeof(sn));
+	assert_int_equal(assay_redact_spellings("a\xff<\xe2\x82\xac", NULL,
+	    collect, &sn), 0);
+	assert_string_equal(spelling(&sn, "xml-charref"), "a\xff&lt;&#x20AC;");
+	assert_string_equal(spelling(&sn, "json-ascii"), "a\\ufffd<\\u20ac");
 	/* Nothing for an empty secret. */
 	memset(&sn, 0, sizeof(sn));
 	assert_int_equal(assay_redact_spellings("", NULL, collect, &sn), 0);

@@ -80,8 +80,10 @@ put_xml(struct assay_buf *b, const unsigned char *s, int which, int charref)
 			int n = (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ?
 			    2 : (*s & 0xf8) == 0xf0 ? 3 : -1;
 
-			if (n < 0)
-				return assay_buf_put(b, s, 1);
+			if (n < 0) {	/* not UTF-8: the byte as it is */
+				r = assay_buf_put(b, s, 1);
+				continue;
+			}
 			cp = (unsigned long)(*s & (0x3f >> n));
 			while (n-- > 0 && (s[1] & 0xc0) == 0x80)
 				cp = (cp << 6) | (unsigned long)(*++s & 0x3f);
