@@ -158,6 +158,102 @@ test_resume_rules(void **state)
 	free(dir);
 }
 
+/*
+ * Issue 11, defect 2b: a transcript records the password as the probe
+ * sent it, in an Authorization: Basic header and a percent-encoded form
+ * body; the mask must hide those spellings, not only the plain one.
+ */
+static void
+test_encoded_secrets(void **state)
+{
+	static const struct assay_secret sec[] = {
+		{ "Pa ss&'\"<>\\%\xe2\x82\xac\xc3\xa9#1", "admin" } };
+	static const char sent[] =
+	    "POST /login HTTP/1.1\r\n"
+	    "Authorization: Basic YWRtaW46UGEgc3MmJyI8Plwl4oKsw6kjMQ==\r\n\r\n"
+	    "user=admin&pass=Pa+ss%26%27%22%3C%3E%5C%25%E2%82%AC%C3%A9%231\r\n"
+	    "pass=Pa%20ss%26%27%22%3c%3e%5c%25%e2%82%ac%c3%a9%231\r\n"
+	    "{\"pass\":\"Pa ss&'\\\"<>\\\\%\xe2\x82\xac\xc3\xa9#1\"}\r\n"
+	    "hex 50612073732627223c3e5c25e282acc3a92331\r\n";
+	struct assay_diag *d = assay_diag_new();
+	struct assay_evidence *ev = NULL;
+	struct assay_evidence_tc *tc = NULL;
+	struct assay_result res;
+	struct assay_run_info in = info("c1");
+	char *dir = tu_mkdtemp("ev"), out[512], path[600], *txt;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/run", dir);
+	assert_int_equal(assay_evidence_open_secrets(out, 0, &in, sec, 1, &ev,
+	    d), 0);
+	assert_int_equal(assay_evidence_tc_begin(ev, "5.1-1-2", &tc), 0);
+	assay_evidence_tc_record(tc, "http 127.0.0.1:80", "sent", sent,
+	    sizeof(sent) - 1);
+	memset(&res, 0, sizeof(res));
+	res.verdict = ASSAY_VERDICT_PASS;
+	res.reason = strdup("ok");
+	assert_int_equal(assay_evidence_tc_end(tc, &res), 0);
+	snprintf(path, sizeof(path), "%s/evidence/5.1-1-2/transcript.txt", out);
+	assert_non_null(txt = tu_read_file(path, NULL));
+	assert_non_null(strstr(txt, "Authorization: Basic [secret]\\r\\n"));
+	assert_non_null(strstr(txt, "user=admin&pass=[secret]\\r\\n"));
+	assert_non_null(strstr(txt, "pass=[secret]\\r\\n"));
+	assert_non_null(strstr(txt, "{\"pass\":\"[secret]\"}"));
+	assert_non_null(strstr(txt, "hex [secret]\\r\\n"));
+	assert_null(strstr(txt, "UGEgc3Mm"));
+	assert_null(strstr(txt, "%26%27"));
+	free(txt);
+	assay_result_clear(&res);
+	assay_evidence_free(ev);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * Issue 11, defect 2c: run.info kept the --judgement text in clear.  It
+ * is masked, and a resume with the same judgement is still accepted.
+ */
+static void
+test_run_info_masked(void **state)
+{
+	struct assay_diag *d = assay_diag_new();
+	struct assay_evidence *ev = NULL;
+	struct assay_run_info a = { { "catalogue_sha256", "judgements",
+	    "run_id" }, { "c1", "4-1-1=PASS:label says hunter2, checked",
+	    "ASSAY-1" }, 3 };
+	struct assay_run_info b = a;
+	char *dir = tu_mkdtemp("ev"), out[512], path[600], *txt;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/run", dir);
+	assert_int_equal(assay_evidence_open(out, 0, &a, secrets, 2, &ev, d), 0);
+	assay_evidence_journal(ev, "note %s", "typed hunter2");
+	assay_evidence_free(ev);
+	ev = NULL;
+	snprintf(path, sizeof(path), "%s/run.info", out);
+	assert_non_null(txt = tu_read_file(path, NULL));
+	assert_null(strstr(txt, "hunter2"));
+	assert_non_null(strstr(txt, "label says [secret], checked"));
+	free(txt);
+	snprintf(path, sizeof(path), "%s/journal", out);
+	assert_non_null(txt = tu_read_file(path, NULL));
+	assert_null(strstr(txt, "hunter2"));
+	free(txt);
+	/* Same judgement: resumes; another one: refused, masked in the message. */
+	assert_int_equal(assay_evidence_open(out, 1, &b, secrets, 2, &ev, d), 0);
+	assay_evidence_free(ev);
+	ev = NULL;
+	b.values[1] = "4-1-1=FAIL:hunter2";
+	assert_int_equal(assay_evidence_open(out, 1, &b, secrets, 2, &ev, d),
+	    ASSAY_ERR_EXISTS);
+	assert_true(assay_diag_find(d, "judgements differs") >= 0);
+	assert_true(assay_diag_find(d, "hunter2") < 0);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -165,6 +261,8 @@ main(void)
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_record_and_result),
 		cmocka_unit_test(test_resume_rules),
+		cmocka_unit_test(test_encoded_secrets),
+		cmocka_unit_test(test_run_info_masked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

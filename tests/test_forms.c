@@ -679,6 +679,80 @@ test_setup_secrets(void **state)
 	assay_diag_free(d);
 }
 
+/*
+ * Issue 11, defect 2a: the copy of the forms in the run directory was
+ * made by replacing the secret's text in the file, so a password the file
+ * spelled with a character reference (Secr&#51;tPassA) or a raw
+ * apostrophe stayed in clear.  The copy is now written from the parsed
+ * tree: each secret element's content is the mark, and other text that
+ * repeats a secret (a comment, a description) is masked, however spelled.
+ */
+static void
+test_masked_copy(void **state)
+{
+	char ixit[4096], setup[4096], *text;
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	size_t len;
+
+	(void)state;
+	/* variant() returns a static buffer: copy each path. */
+	snprintf(ixit, sizeof(ixit), "%s", variant(IXIT_EX, "mc-ixit.xml",
+	    ">tok-7Hq2vN9xLpR4sKd8</field>",
+	    ">Secr&#51;tPassA</field>\n"
+	    "        <field name=\"Example Value\" secret=\" true \">"
+	    "O'Brien &amp; &#x20AC;5 &lt;x&gt;</field>\n"
+	    "        <!-- old one was Secr3tPassA -->\n"
+	    "        <field name=\"Example Value\">see O&apos;Brien &amp; "
+	    "\xe2\x82\xac" "5 &lt;x&gt;</field>"));
+	snprintf(setup, sizeof(setup), "%s", variant(SETUP_EX, "mc-setup.xml",
+	    "<password>Hq7fK3mP9xWt",
+	    "<password>it&apos;s &quot;Hq7&quot; &#233;"));
+	assert_int_equal(load3(ICS_EX, ixit, setup, &f, &d), 0);
+
+	assert_int_equal(assay_forms_masked_copy(f, ASSAY_FORM_IXIT, &text,
+	    &len, d), 0);
+	assert_int_equal(strlen(text), len);
+	assert_null(strstr(text, "Secr3tPassA"));
+	assert_null(strstr(text, "Secr&#51;tPassA"));
+	assert_null(strstr(text, "Brien"));
+	assert_null(strstr(text, "tok-7Hq2vN9xLpR4sKd8"));
+	assert_non_null(strstr(text, "secret=\"true\">[secret]</field>"));
+	assert_non_null(strstr(text, "<!-- old one was [secret] -->"));
+	assert_non_null(strstr(text, "<field name=\"Example Value\">see "
+	    "[secret]</field>"));
+	free(text);
+
+	assert_int_equal(assay_forms_masked_copy(f, ASSAY_FORM_SETUP, &text,
+	    &len, d), 0);
+	assert_null(strstr(text, "Hq7"));
+	assert_null(strstr(text, "Lab-Mqtt-2vX8pL"));
+	assert_non_null(strstr(text, "<password>[secret]</password>"));
+	free(text);
+
+	/* The masked copy is still a valid form. */
+	assert_int_equal(assay_forms_masked_copy(f, ASSAY_FORM_ICS, &text,
+	    &len, d), 0);
+	write_tmp("mc-ics-copy.xml", text);
+	free(text);
+
+	/* A form changed since the load gets no copy. */
+	write_tmp("mc-ixit.xml", "<ixit/>");
+	assert_int_equal(assay_forms_masked_copy(f, ASSAY_FORM_IXIT, &text,
+	    &len, d), ASSAY_ERR_FORM);
+	assert_null(text);
+	assert_true(assay_diag_find(d, "changed since it was loaded") >= 0);
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	assert_int_equal(load3(tmp_path("mc-ics-copy.xml"), IXIT_EX, NULL,
+	    &f, &d), 0);
+	assert_int_equal(assay_forms_masked_copy(f, ASSAY_FORM_SETUP, &text,
+	    &len, d), ASSAY_ERR_NOT_FOUND);
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
 /* Every problem is reported, in both forms, not only the first. */
 static void
 test_all_errors_reported(void **state)
@@ -1098,6 +1172,7 @@ main(void)
 		cmocka_unit_test(test_missing_facts_warn),
 		cmocka_unit_test(test_fact_canonical),
 		cmocka_unit_test(test_setup_secrets),
+		cmocka_unit_test(test_masked_copy),
 		cmocka_unit_test(test_ref_item_filled),
 		cmocka_unit_test(test_threads_read),
 		cmocka_unit_test(test_broken_examples),

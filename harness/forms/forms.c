@@ -37,6 +37,7 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "base/hash.h"
+#include "base/redact.h"
 #include "forms/forms.h"
 #include "forms/spec.h"
 
@@ -516,6 +517,13 @@ load_xml(const char *path, const char *xsd_path, const char *root_name,
 	if (precheck != NULL && (r = precheck(doc, path, d)) != 0)
 		goto out;
 
+	/* No schema: a form loaded before, read again (masked copy). */
+	if (xsd_path == NULL) {
+		*docp = doc;
+		doc = NULL;
+		r = 0;
+		goto out;
+	}
 	/* The schema is ours, from the data directory, never the form's. */
 	if (access(xsd_path, R_OK) != 0) {
 		assay_diag_add(d, xsd_path, 0, "cannot read the schema: %s",
@@ -651,6 +659,25 @@ free_secret(char *s)
 		return;
 	OPENSSL_cleanse(s, strlen(s));
 	free(s);
+}
+
+/*
+ * The secret="..." attribute of an IXIT field: xs:boolean, whose white
+ * space the schema collapses, so " true " is as secret as "true".
+ */
+static int
+is_secret_attr(const char *v)
+{
+	size_t n;
+
+	if (v == NULL)
+		return 0;
+	while (isspace((unsigned char)*v))
+		v++;
+	for (n = strlen(v); n > 0 && isspace((unsigned char)v[n - 1]); n--)
+		;
+	return (n == 4 && strncmp(v, "true", 4) == 0) ||
+	    (n == 1 && v[0] == '1');
 }
 
 /*
@@ -1520,8 +1547,7 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 			fl = &nf[e->nfields];
 			memset(fl, 0, sizeof(*fl));
 			sec = attr(n, "secret", &ok);
-			fl->secret = sec != NULL && (strcmp(sec, "true") == 0 ||
-			    strcmp(sec, "1") == 0);
+			fl->secret = is_secret_attr(sec);
 			free(sec);
 			fl->name = attr(n, "name", &ok);
 			fl->value = text_of(n, fl->secret);
@@ -2315,6 +2341,146 @@ assay_forms_load(const char *datadir, const char *ics_path,
 	}
 	*out = f;
 	return 0;
+}
+
+/* --- masked copies ------------------------------------------------------ */
+
+/* An element whose whole content is a secret. */
+static int
+secret_element(xmlNodePtr n, enum assay_form_kind kind)
+{
+	xmlChar *v;
+	int yes;
+
+	if (kind == ASSAY_FORM_SETUP)
+		return is_elem(n, "password");
+	if (kind != ASSAY_FORM_IXIT || !is_elem(n, "field"))
+		return 0;
+	v = xmlGetNoNsProp(n, (const xmlChar *)"secret");
+	yes = is_secret_attr((const char *)v);
+	xmlFree(v);
+	return yes;
+}
+
+/*
+ * Masks the tree under n in place: the content of each secret element
+ * (IXIT <field secret="true">, set-up <password>) becomes the mark, and
+ * every other text, attribute value, comment and processing instruction
+ * is masked with rd.  The tree holds decoded text, so a secret is found
+ * however the file spelled it (&#51;, a raw ', CDATA).
+ */
+static int
+mask_tree(xmlNodePtr n, enum assay_form_kind kind, const struct assay_redact *rd)
+{
+	xmlNodePtr c;
+	xmlAttrPtr a;
+	char *m;
+	int r;
+
+	for (c = n; c != NULL; c = c->next) {
+		switch (c->type) {
+		case XML_ELEMENT_NODE:
+			if (secret_element(c, kind)) {
+				wipe_doc(c->children);
+				xmlNodeSetContent(c,
+				    (const xmlChar *)ASSAY_REDACT_MARK);
+				if (c->children == NULL)
+					return ASSAY_ERR_ALLOC;
+			} else if ((r = mask_tree(c->children, kind, rd)) != 0)
+				return r;
+			for (a = c->properties; a != NULL; a = a->next)
+				if ((r = mask_tree(a->children, kind, rd)) != 0)
+					return r;
+			break;
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+		case XML_COMMENT_NODE:
+		case XML_PI_NODE:
+			if (c->content == NULL)
+				break;
+			if ((m = assay_redact_str(rd, (char *)c->content)) == NULL)
+				return ASSAY_ERR_ALLOC;
+			if (strcmp(m, (char *)c->content) != 0) {
+				OPENSSL_cleanse(c->content,
+				    strlen((char *)c->content));
+				xmlNodeSetContent(c, (const xmlChar *)m);
+			}
+			free(m);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+assay_forms_masked_copy(const struct assay_forms *f, enum assay_form_kind kind,
+    char **out, size_t *lenp, struct assay_diag *d)
+{
+	struct assay_redact *rd = NULL;
+	struct assay_secret sec;
+	xmlDocPtr doc = NULL;
+	xmlChar *mem = NULL;
+	const char *path, *want, *root;
+	char sha[65];
+	size_t i;
+	int r, size = 0;
+
+	*out = NULL;
+	*lenp = 0;
+	switch (kind) {
+	case ASSAY_FORM_ICS:
+		path = f->ics_path, want = f->ics_sha256, root = "ics";
+		break;
+	case ASSAY_FORM_IXIT:
+		path = f->ixit_path, want = f->ixit_sha256, root = "ixit";
+		break;
+	case ASSAY_FORM_SETUP:
+		path = f->setup_path, want = f->setup_sha256, root = "setup";
+		break;
+	default:
+		return ASSAY_ERR_INVALID_ARG;
+	}
+	if (path == NULL)
+		return ASSAY_ERR_NOT_FOUND;
+	if ((r = load_xml(path, NULL, root, NULL, &doc, sha, d)) != 0)
+		goto out;
+	/* The copy is of the form that was loaded, or there is none. */
+	if (strcmp(sha, want) != 0) {
+		assay_diag_add(d, path, 0, "changed since it was loaded: no "
+		    "copy kept");
+		r = ASSAY_ERR_FORM;
+		goto out;
+	}
+	r = ASSAY_ERR_ALLOC;
+	if ((rd = assay_redact_new()) == NULL)
+		goto out;
+	for (i = 0; i < f->nsecrets; i++) {
+		sec.value = f->secrets[i];
+		sec.user = NULL;
+		if ((r = assay_redact_add(rd, &sec)) != 0)
+			goto out;
+	}
+	if ((r = mask_tree(doc->children, kind, rd)) != 0)
+		goto out;
+	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 0);
+	if (mem == NULL || size < 0 || (*out = malloc((size_t)size + 1)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	memcpy(*out, mem, (size_t)size);
+	(*out)[size] = '\0';
+	*lenp = (size_t)size;
+	r = 0;
+ out:
+	if (mem != NULL) {
+		OPENSSL_cleanse(mem, (size_t)size);
+		xmlFree(mem);
+	}
+	assay_redact_free(rd);
+	free_doc(doc);
+	return r;
 }
 
 /* --- accessors --------------------------------------------------------- */

@@ -203,4 +203,23 @@ const char	*assay_forms_credential_password(const struct assay_forms *f, size_t 
 size_t		 assay_forms_nsecrets(const struct assay_forms *f);
 const char	*assay_forms_secret(const struct assay_forms *f, size_t i);
 
+enum assay_form_kind { ASSAY_FORM_ICS, ASSAY_FORM_IXIT, ASSAY_FORM_SETUP };
+
+/*
+ * The form of that kind as loaded, secrets masked, for the run directory.
+ * Reads the file again under the same hostile-input rules and refuses it
+ * if its bytes changed since the load; replaces the content of every
+ * secret element (IXIT <field secret="true">, set-up <password>) with
+ * ASSAY_REDACT_MARK and masks every other text, attribute, comment and
+ * processing instruction, all on the parsed tree, so a secret is hidden
+ * however the file spelled it (character references, a raw apostrophe);
+ * then serializes the tree as UTF-8.  *out (malloc'd, *lenp bytes,
+ * NUL-terminated) is the caller's.  Returns 0, ASSAY_ERR_NOT_FOUND (no
+ * such form was loaded), ASSAY_ERR_FORM (the file changed) or another
+ * ASSAY_ERR_* code with the problem in d.
+ */
+int		 assay_forms_masked_copy(const struct assay_forms *f,
+		    enum assay_form_kind kind, char **out, size_t *lenp,
+		    struct assay_diag *d);
+
 #endif /* ASSAY_FORMS_H */

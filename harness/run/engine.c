@@ -823,6 +823,39 @@ attach_observations(const struct assay_engine_opts *o, struct assay_run *run,
 	return 0;
 }
 
+/*
+ * Keeps the forms in forms/ of the run directory, secrets masked: the
+ * forms module writes each from its parsed tree with the secret elements
+ * replaced (issue 11, defect 2a: text substitution missed a password
+ * spelled with a character reference or a raw apostrophe), and the store
+ * masks the result once more on its way to disk.
+ */
+static int
+save_forms(const struct assay_forms *forms, struct assay_evidence *ev,
+    struct assay_diag *d)
+{
+	static const struct { enum assay_form_kind kind; const char *name; }
+	    copies[] = { { ASSAY_FORM_ICS, "ics.xml" },
+	    { ASSAY_FORM_IXIT, "ixit.xml" }, { ASSAY_FORM_SETUP, "setup.xml" } };
+	char *text = NULL;
+	size_t i, len;
+	int r, first = 0;
+
+	for (i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
+		r = assay_forms_masked_copy(forms, copies[i].kind, &text, &len, d);
+		if (r == ASSAY_ERR_NOT_FOUND)	/* no set-up file */
+			continue;
+		if (r == 0)
+			r = assay_evidence_save_data(ev, "forms", copies[i].name,
+			    text, len);
+		free(text);
+		text = NULL;
+		if (r != 0 && first == 0)
+			first = r;
+	}
+	return first;
+}
+
 static int
 default_jobs(void)
 {
@@ -841,10 +874,10 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	struct assay_run run;
 	struct assay_run_info info;
 	struct shared sh;
-	const char **secrets = NULL;
+	struct assay_secret *secrets = NULL;
 	char catdir[ASSAY_PATH_MAX], only[1024] = "", judg[4096] = "";
 	const char *datadir, *v;
-	size_t i, n = 0, nt = 0, nsec;
+	size_t i, n = 0, nt = 0, nsec, ncred;
 	enum assay_run_status status = ASSAY_RUN_NOT_RUN;
 	int r, jobs, signfail = 0;
 
@@ -928,13 +961,23 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	INFO("run_id", run.report_id);
 	INFO("run_started", run.started);
 #undef INFO
+	/*
+	 * Every secret, and each set-up password again with its user name so
+	 * the store also masks the Basic-auth pair (base/redact.h).
+	 */
 	nsec = assay_forms_nsecrets(forms);
-	if (nsec > 0 && (secrets = calloc(nsec, sizeof(char *))) == NULL)
+	ncred = assay_forms_ncredentials(forms);
+	if (nsec + ncred > 0 &&
+	    (secrets = calloc(nsec + ncred, sizeof(*secrets))) == NULL)
 		goto out;
 	for (i = 0; i < nsec; i++)
-		secrets[i] = assay_forms_secret(forms, i);
-	if ((r = assay_evidence_open(o->out_dir, o->resume, &info, secrets,
-	    nsec, &ev, d)) != 0)
+		secrets[i].value = assay_forms_secret(forms, i);
+	for (i = 0; i < ncred; i++) {
+		secrets[nsec + i].value = assay_forms_credential_password(forms, i);
+		secrets[nsec + i].user = assay_forms_credential_username(forms, i);
+	}
+	if ((r = assay_evidence_open_secrets(o->out_dir, o->resume, &info,
+	    secrets, nsec + ncred, &ev, d)) != 0)
 		goto out;
 	if ((v = assay_evidence_info(ev, "run_id")) != NULL)
 		snprintf(run.report_id, sizeof(run.report_id), "%s", v);
@@ -942,11 +985,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		snprintf(run.started, sizeof(run.started), "%s", v);
 	assay_evidence_journal(ev, "%s %s", o->resume ? "resume" : "begin",
 	    run.report_id);
-	if ((r = assay_evidence_save_masked(ev, "forms", "ics.xml",
-	    o->ics_path)) != 0 || (r = assay_evidence_save_masked(ev, "forms",
-	    "ixit.xml", o->ixit_path)) != 0 || (o->setup_path != NULL &&
-	    (r = assay_evidence_save_masked(ev, "forms", "setup.xml",
-	    o->setup_path)) != 0))
+	if ((r = save_forms(forms, ev, d)) != 0)
 		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
 		    "forms: %s", assay_strerror(r));
 

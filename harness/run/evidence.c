@@ -21,6 +21,7 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "base/redact.h"
 #include "run/evidence.h"
 
 #define RESULT_MAGIC	"assay-result 1"
@@ -34,8 +35,7 @@ struct assay_evidence {
 	char		*dir;
 	int		 journal_fd;
 	pthread_mutex_t	 mu;
-	char		**secrets;	/* longest first */
-	size_t		 nsecrets;
+	struct assay_redact *redact;	/* every spelling of every secret */
 	char		*info_keys[16];
 	char		*info_values[16];
 	size_t		 ninfo;
@@ -145,80 +145,26 @@ add_evidence(struct assay_result *r, const char *path)
 	return 0;
 }
 
-/* s with & < > " ' written as XML entities (malloc'd), or NULL. */
-static char *
-xml_escaped(const char *s)
-{
-	struct assay_buf *b;
-	char *out;
-	int r = 0;
-
-	if ((b = assay_buf_new(strlen(s) * 6 + 1)) == NULL)
-		return NULL;
-	for (; *s && r == 0; s++) {
-		switch (*s) {
-		case '&': r = assay_buf_puts(b, "&amp;"); break;
-		case '<': r = assay_buf_puts(b, "&lt;"); break;
-		case '>': r = assay_buf_puts(b, "&gt;"); break;
-		case '"': r = assay_buf_puts(b, "&quot;"); break;
-		case '\'': r = assay_buf_puts(b, "&apos;"); break;
-		default: r = assay_buf_put(b, s, 1);
-		}
-	}
-	out = r == 0 ? assay_buf_steal(b, NULL) : NULL;
-	assay_buf_free(b);
-	return out;
-}
-
 /* --- masking ------------------------------------------------------------ */
 
-/* Masks data into b: every secret occurrence becomes the mark. */
+/*
+ * Masks data into b: every spelling of every secret (base/redact.h: plain,
+ * entities, JSON, percent, hex, base64, the Basic-auth pair) becomes the
+ * mark, the longest first.
+ */
 static int
 mask_into(const struct assay_evidence *ev, struct assay_buf *b,
     const char *data, size_t len)
 {
-	size_t i = 0, k, sl;
-	int r;
-
-	while (i < len) {
-		for (k = 0; k < ev->nsecrets; k++) {
-			sl = strlen(ev->secrets[k]);
-			if (sl > 0 && sl <= len - i &&
-			    memcmp(data + i, ev->secrets[k], sl) == 0)
-				break;
-		}
-		if (k < ev->nsecrets) {
-			if ((r = assay_buf_puts(b, ASSAY_EVIDENCE_SECRET_MARK)) != 0)
-				return r;
-			i += strlen(ev->secrets[k]);
-		} else {
-			if ((r = assay_buf_put(b, data + i, 1)) != 0)
-				return r;
-			i++;
-		}
-	}
-	return 0;
+	return assay_redact_into(ev->redact, b, data, len);
 }
 
 char *
 assay_evidence_mask(const struct assay_evidence *ev, const char *s)
 {
-	struct assay_buf *b;
-	char *out;
-
 	if (s == NULL)
 		return NULL;
-	if (ev == NULL || ev->nsecrets == 0)
-		return strdup(s);
-	if ((b = assay_buf_new(strlen(s) * 8 + 64)) == NULL)
-		return NULL;
-	if (mask_into(ev, b, s, strlen(s)) != 0) {
-		assay_buf_free(b);
-		return NULL;
-	}
-	out = assay_buf_steal(b, NULL);
-	assay_buf_free(b);
-	return out;
+	return assay_redact_str(ev != NULL ? ev->redact : NULL, s);
 }
 
 /* --- small file helpers -------------------------------------------------- */
@@ -400,9 +346,17 @@ write_info(struct assay_evidence *ev, const struct assay_run_info *info)
 		return ASSAY_ERR_ALLOC;
 	r = assay_buf_puts(b, INFO_MAGIC "\n");
 	for (i = 0; i < info->n && r == 0; i++) {
+		char *v;
+
+		/* Values come from the forms and the command line: masked. */
+		if ((v = assay_evidence_mask(ev, info->values[i])) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			break;
+		}
 		if ((r = assay_buf_printf(b, "%s ", info->keys[i])) == 0 &&
-		    (r = put_encoded(b, info->values[i])) == 0)
+		    (r = put_encoded(b, v)) == 0)
 			r = assay_buf_puts(b, "\n");
+		free(v);
 	}
 	if (r == 0)
 		r = write_atomic(ev->dir, "run.info", assay_buf_data(b),
@@ -475,14 +429,6 @@ dir_empty(const char *dir)
 	return empty;
 }
 
-static int
-cmp_len_desc(const void *a, const void *b)
-{
-	size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
-
-	return (x < y) - (x > y);
-}
-
 void
 assay_evidence_free(struct assay_evidence *ev)
 {
@@ -492,11 +438,7 @@ assay_evidence_free(struct assay_evidence *ev)
 		return;
 	if (ev->journal_fd >= 0)
 		close(ev->journal_fd);
-	for (i = 0; i < ev->nsecrets; i++) {
-		OPENSSL_cleanse(ev->secrets[i], strlen(ev->secrets[i]));
-		free(ev->secrets[i]);
-	}
-	free(ev->secrets);
+	assay_redact_free(ev->redact);
 	for (i = 0; i < ev->ninfo; i++) {
 		free(ev->info_keys[i]);
 		free(ev->info_values[i]);
@@ -509,6 +451,24 @@ assay_evidence_free(struct assay_evidence *ev)
 int
 assay_evidence_open(const char *dir, int resume,
     const struct assay_run_info *info, const char *const *secrets,
+    size_t nsecrets, struct assay_evidence **out, struct assay_diag *d)
+{
+	struct assay_secret *v = NULL;
+	size_t i;
+	int r;
+
+	if (nsecrets > 0 && (v = calloc(nsecrets, sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (i = 0; i < nsecrets; i++)
+		v[i].value = secrets[i];
+	r = assay_evidence_open_secrets(dir, resume, info, v, nsecrets, out, d);
+	free(v);
+	return r;
+}
+
+int
+assay_evidence_open_secrets(const char *dir, int resume,
+    const struct assay_run_info *info, const struct assay_secret *secrets,
     size_t nsecrets, struct assay_evidence **out, struct assay_diag *d)
 {
 	struct assay_evidence *ev = NULL;
@@ -525,28 +485,12 @@ assay_evidence_open(const char *dir, int resume,
 	pthread_mutex_init(&ev->mu, NULL);
 	if ((ev->dir = strdup(dir)) == NULL)
 		goto out;
-	if (nsecrets > 0 &&
-	    (ev->secrets = calloc(nsecrets * 2, sizeof(char *))) == NULL)
+	if ((ev->redact = assay_redact_new()) == NULL)
 		goto out;
-	for (i = 0; i < nsecrets; i++) {
-		char *esc;
-
-		if (secrets[i] == NULL || secrets[i][0] == '\0')
-			continue;
-		if ((ev->secrets[ev->nsecrets] = strdup(secrets[i])) == NULL)
+	for (i = 0; i < nsecrets; i++)
+		if ((r = assay_redact_add(ev->redact, &secrets[i])) != 0)
 			goto out;
-		ev->nsecrets++;
-		/* Also its XML/HTML-escaped spelling, as a form or page has it. */
-		if ((esc = xml_escaped(secrets[i])) == NULL)
-			goto out;
-		if (strcmp(esc, secrets[i]) == 0) {
-			free(esc);
-			continue;
-		}
-		ev->secrets[ev->nsecrets++] = esc;
-	}
-	if (ev->nsecrets > 1)
-		qsort(ev->secrets, ev->nsecrets, sizeof(char *), cmp_len_desc);
+	r = ASSAY_ERR_ALLOC;
 
 	if (resume) {
 		if ((r = read_info(ev)) != 0) {
@@ -556,17 +500,24 @@ assay_evidence_open(const char *dir, int resume,
 			goto out;
 		}
 		for (i = 0; i < info->n; i++) {
+			char *now;
+
 			/* run_* keys describe this run: kept from the original. */
 			if (strncmp(info->keys[i], "run_", 4) == 0)
 				continue;
+			/* run.info holds masked values: compare those. */
+			if ((now = assay_evidence_mask(ev, info->values[i])) == NULL) {
+				r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
 			have = assay_evidence_info(ev, info->keys[i]);
-			if (have == NULL || strcmp(have, info->values[i]) != 0) {
+			if (have == NULL || strcmp(have, now) != 0) {
 				assay_diag_add(d, dir, 0, "cannot resume: %s "
 				    "differs (run has \"%s\", now \"%s\")",
-				    info->keys[i], have ? have : "-",
-				    info->values[i]);
+				    info->keys[i], have ? have : "-", now);
 				r = ASSAY_ERR_EXISTS;
 			}
+			free(now);
 		}
 		if (r != 0)
 			goto out;
@@ -587,7 +538,9 @@ assay_evidence_open(const char *dir, int resume,
 		}
 		for (i = 0; i < info->n && i < 16; i++) {
 			ev->info_keys[i] = strdup(info->keys[i]);
-			ev->info_values[i] = strdup(info->values[i]);
+			/* Masked: --judgement text is the assessor's, free text. */
+			ev->info_values[i] = assay_evidence_mask(ev,
+			    info->values[i]);
 			ev->ninfo++;
 			if (ev->info_keys[i] == NULL || ev->info_values[i] == NULL)
 				goto out;
@@ -628,7 +581,7 @@ assay_evidence_dir(const struct assay_evidence *ev)
 void
 assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 {
-	char line[1024], ts[32];
+	char line[1024], ts[32], *masked;
 	va_list ap;
 	int n, m;
 
@@ -643,29 +596,32 @@ assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 	if ((size_t)n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
+	line[n] = '\0';
+	if ((masked = assay_evidence_mask(ev, line)) == NULL)
+		return;
 	pthread_mutex_lock(&ev->mu);
-	(void)write_all(ev->journal_fd, line, (size_t)n);
+	(void)write_all(ev->journal_fd, masked, strlen(masked));
 	fdatasync(ev->journal_fd);
 	pthread_mutex_unlock(&ev->mu);
+	free(masked);
 }
 
 int
-assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
-    const char *name, const char *src_path)
+assay_evidence_save_data(struct assay_evidence *ev, const char *subdir,
+    const char *name, const void *data, size_t len)
 {
-	struct assay_buf *in = NULL, *out = NULL;
+	struct assay_buf *out = NULL;
 	char dir[ASSAY_PATH_MAX];
 	int r;
 
 	if (!valid_id(subdir) || !valid_id(name))
 		return ASSAY_ERR_INVALID_ARG;
-	if ((r = assay_file_read(src_path, ASSAY_EVIDENCE_MAX_ARTEFACT,
-	    &in)) != 0)
-		return r;
+	if (len > ASSAY_EVIDENCE_MAX_ARTEFACT)
+		return ASSAY_ERR_TOO_BIG;
 	r = ASSAY_ERR_ALLOC;
-	if ((out = assay_buf_new(assay_buf_len(in) * 8 + 64)) == NULL)
+	if ((out = assay_buf_new(len * 8 + 64)) == NULL)
 		goto out;
-	if ((r = mask_into(ev, out, assay_buf_data(in), assay_buf_len(in))) != 0)
+	if ((r = mask_into(ev, out, data, len)) != 0)
 		goto out;
 	if ((r = assay_path_join(dir, sizeof(dir), ev->dir, subdir)) != 0)
 		goto out;
@@ -675,8 +631,25 @@ assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
 	}
 	r = write_atomic(dir, name, assay_buf_data(out), assay_buf_len(out));
  out:
-	assay_buf_free(in);
 	assay_buf_free(out);
+	return r;
+}
+
+int
+assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
+    const char *name, const char *src_path)
+{
+	struct assay_buf *in = NULL;
+	int r;
+
+	if (!valid_id(subdir) || !valid_id(name))
+		return ASSAY_ERR_INVALID_ARG;
+	if ((r = assay_file_read(src_path, ASSAY_EVIDENCE_MAX_ARTEFACT,
+	    &in)) != 0)
+		return r;
+	r = assay_evidence_save_data(ev, subdir, name, assay_buf_data(in),
+	    assay_buf_len(in));
+	assay_buf_free(in);
 	return r;
 }
 

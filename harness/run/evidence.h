@@ -2,7 +2,8 @@
  * evidence.h - the evidence store of one run directory.
  *
  * Layout of DIR:
- *	forms/ics.xml, forms/ixit.xml	the forms, secrets masked
+ *	forms/ics.xml, forms/ixit.xml,	the forms, secrets masked (written
+ *	forms/setup.xml			from the parsed tree by the forms module)
  *	run.info			what the run is (forms and catalogue hashes,
  *					report id, start time); checked on --resume
  *	journal				append-only: one line per test case start and
@@ -14,21 +15,24 @@
  * A test case counts as done when its result.txt exists and the journal
  * has its "done" line; an interrupted run (Ctrl-C, kill -9, power loss)
  * keeps every done test case and `assay run --resume DIR` runs the rest.
- * Every byte written passes through the secret mask: IXIT secrets never
- * reach disk in clear; they become "[secret]".
+ * Every byte written passes through the secret mask: IXIT and set-up
+ * secrets never reach disk in clear, in any spelling base/redact.h
+ * derives (entities, JSON, percent, hex, base64, the Basic-auth pair);
+ * they become "[secret]".
  */
 #ifndef ASSAY_EVIDENCE_H
 #define ASSAY_EVIDENCE_H
 
 #include <stddef.h>
 
+#include "base/redact.h"
 #include "run/verdict.h"
 
 struct assay_evidence;
 struct assay_evidence_tc;
 struct assay_diag;
 
-#define ASSAY_EVIDENCE_SECRET_MARK	"[secret]"
+#define ASSAY_EVIDENCE_SECRET_MARK	ASSAY_REDACT_MARK
 #define ASSAY_EVIDENCE_MAX_TRANSCRIPT	(8u * 1024 * 1024)	/* per test case */
 #define ASSAY_EVIDENCE_MAX_ARTEFACT	(16u * 1024 * 1024)
 
@@ -61,6 +65,16 @@ struct assay_run_info {
  */
 int	assay_evidence_open(const char *dir, int resume,
 	    const struct assay_run_info *info, const char *const *secrets,
+	    size_t nsecrets, struct assay_evidence **out, struct assay_diag *d);
+/*
+ * The same with each secret's user name (base/redact.h), so the mask
+ * also hides the user:password pair as HTTP Basic authentication sends
+ * it.  Every spelling of every secret is masked in everything the store
+ * writes: run.info values, journal lines, transcripts, artefacts, reasons,
+ * saved copies.
+ */
+int	assay_evidence_open_secrets(const char *dir, int resume,
+	    const struct assay_run_info *info, const struct assay_secret *secrets,
 	    size_t nsecrets, struct assay_evidence **out, struct assay_diag *d);
 void	assay_evidence_free(struct assay_evidence *ev);
 const char *assay_evidence_dir(const struct assay_evidence *ev);
@@ -108,6 +122,13 @@ int	assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res
  */
 int	assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
 	    const char *name, const char *src_path);
+/*
+ * Writes len bytes of data to DIR/<subdir>/<name>, every secret masked
+ * (the forms copies, already masked node by node by the forms module).
+ * Returns 0 or an ASSAY_ERR_* code.
+ */
+int	assay_evidence_save_data(struct assay_evidence *ev, const char *subdir,
+	    const char *name, const void *data, size_t len);
 /* Masked copy of s (malloc'd), or NULL on allocation failure. */
 char	*assay_evidence_mask(const struct assay_evidence *ev, const char *s);
 /* ISO 8601 UTC time now, into buf (>= 21 bytes). */
