@@ -1,7 +1,7 @@
 /*
- * test_utf8.c - the UTF-8 sanitiser (base/utf8.h), and where it is
- * applied: the JSON and XML text of the writers, and reasons entering a
- * result (run/evidence.c).
+ * test_utf8.c - the UTF-8 sanitiser (base/utf8.h), the terminal escapes
+ * (base/term.h), and where they are applied: the JSON and XML text of
+ * the writers, and reasons entering a result (run/evidence.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "base/json.h"
+#include "base/term.h"
 #include "base/utf8.h"
 #include "report/report.h"
 #include "run/evidence.h"
@@ -126,6 +127,33 @@ test_fix(void **state)
 	free(s);
 	s = NULL;
 	assert_int_equal(assay_utf8_fix(&s), 0);
+}
+
+static void
+test_term(void **state)
+{
+	char buf[ASSAY_TERM_ESC_MAX], small[12];
+	const char *e;
+	size_t i;
+
+	(void)state;
+	e = assay_term_esc(buf, sizeof(buf),
+	    "SSH-2.0-x\x1b]0;pwned\x07\x1b[2J\x1b[31mred\r\n\xc2\x9b" "1m"
+	    "\xe2\x80\xae" "gpj.exe\xe2\x81\xa6\xc0\xaf\\");
+	assert_string_equal(e, "SSH-2.0-x\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31mred"
+	    "\\r\\n\\u009b1m\\u202egpj.exe\\u2066\\xc0\\xaf\\");
+	/* No raw control byte is left, whatever the input. */
+	for (i = 0; e[i] != '\0'; i++)
+		assert_true((unsigned char)e[i] >= 0x20 &&
+		    (unsigned char)e[i] != 0x7f);
+	/* Cut at a character boundary, marked. */
+	e = assay_term_esc(small, sizeof(small), "abcdef\xc3\xa9\xc3\xa9xyz");
+	assert_string_equal(e, "abcdef\xc3\xa9...");
+	e = assay_term_esc(small, sizeof(small), NULL);
+	assert_string_equal(e, "");
+	/* Valid non-ASCII text is printed as it is. */
+	e = assay_term_esc(buf, sizeof(buf), "Kamera \xc3\xa9t\xc3\xa9 \xe2\x82\xac");
+	assert_string_equal(e, "Kamera \xc3\xa9t\xc3\xa9 \xe2\x82\xac");
 }
 
 static char *
@@ -239,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_fix),
+		cmocka_unit_test(test_term),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_xml_text),
 		cmocka_unit_test(test_evidence_reasons),

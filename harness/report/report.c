@@ -22,6 +22,7 @@
 #include "base/file.h"
 #include "forms/forms.h"
 #include "base/json.h"
+#include "base/term.h"
 #include "base/utf8.h"
 #include "report/report.h"
 #include "forms/spec.h"
@@ -829,20 +830,24 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
-	char line[2048];
+	char line[2048], e1[512], e2[512], e3[512], e4[ASSAY_TERM_ESC_MAX];
+	const char *fw;
 	size_t i, n = assay_spec_nprovisions(s);
 
+	/* Form fields and reasons are untrusted: escaped for the terminal. */
+	fw = assay_forms_device(r->forms, "firmware-version");
 	fprintf(fp, "\n%s %s (firmware %s) against %s V%s\n",
-	    assay_forms_device(r->forms, "manufacturer"),
-	    assay_forms_device(r->forms, "model"),
-	    assay_forms_device(r->forms, "firmware-version") ?
-	    assay_forms_device(r->forms, "firmware-version") : "?",
+	    assay_term_esc(e1, sizeof(e1),
+	    assay_forms_device(r->forms, "manufacturer")),
+	    assay_term_esc(e2, sizeof(e2),
+	    assay_forms_device(r->forms, "model")),
+	    assay_term_esc(e3, sizeof(e3), fw != NULL ? fw : "?"),
 	    assay_forms_standard(r->forms),
 	    assay_forms_standard_version(r->forms));
 	fprintf(fp, "Overall: %s\n", assay_report_result_line(r, line,
 	    sizeof(line)));
-	fprintf(fp, "scope:       %s\n", assay_report_scope_text(r, line,
-	    sizeof(line)));
+	fprintf(fp, "scope:       %s\n", assay_term_esc(e4, sizeof(e4),
+	    assay_report_scope_text(r, line, sizeof(line))));
 	fprintf(fp, "test cases:  %zu PASS, %zu FAIL, %zu INCONCLUSIVE, "
 	    "%zu ERROR, %zu NOT APPLICABLE, %zu NOT FULFILLED, %zu not run\n",
 	    r->tc_counts[ASSAY_VERDICT_PASS], r->tc_counts[ASSAY_VERDICT_FAIL],
@@ -868,8 +873,8 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 		if (p->in_scope && p->ics_decided &&
 		    p->verdict == ASSAY_VERDICT_FAIL)
 			fprintf(fp, "  %-5s %-10s %s\n", "FAIL",
-			    assay_spec_provision_id(s, i), p->reason ?
-			    p->reason : "");
+			    assay_spec_provision_id(s, i), assay_term_esc(e4,
+			    sizeof(e4), p->reason));
 	}
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
@@ -878,16 +883,17 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 		    t->verdict != ASSAY_VERDICT_ERROR))
 			continue;
 		fprintf(fp, "  %-5s %-10s %s\n", t->verdict == ASSAY_VERDICT_FAIL ?
-		    "FAIL" : "ERROR", assay_catalogue_id(cat, i),
-		    t->reason ? t->reason : "");
+		    "FAIL" : "ERROR", assay_term_esc(e1, sizeof(e1),
+		    assay_catalogue_id(cat, i)), assay_term_esc(e4, sizeof(e4),
+		    t->reason));
 	}
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
 		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED)
 			fprintf(fp, "  %-13s %-6s %s\n", "NOT FULFILLED",
-			    assay_spec_provision_id(s, i), p->detail ?
-			    p->detail : "");
+			    assay_spec_provision_id(s, i), assay_term_esc(e4,
+			    sizeof(e4), p->detail));
 	}
 	fprintf(fp, "decision rule: %s (see the report)\n",
 	    ASSAY_DECISION_RULE_ID);
