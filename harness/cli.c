@@ -28,6 +28,7 @@
 #include "base/file.h"
 #include "forms/forms.h"
 #include "base/json.h"
+#include "base/term.h"
 #include "forms/spec.h"
 #include "report/report.h"
 #include "report/sign.h"
@@ -89,6 +90,22 @@ usage_main(FILE *fp)
 /* Reports a usage problem the same way for every subcommand. */
 static int usage_error(const char *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * s, or "?" for NULL, escaped for the terminal: the report directory is
+ * untrusted, and its fields were written by a device and a manufacturer.
+ * Rotates through ORQ_NBUF buffers so one printf can take that many.
+ */
+#define ORQ_NBUF	8
+static const char *
+orq(const char *s)
+{
+	static char buf[ORQ_NBUF][1024];
+	static size_t k;
+
+	k = (k + 1) % ORQ_NBUF;
+	return assay_term_esc(buf[k], sizeof(buf[k]), s != NULL ? s : "?");
+}
 
 static int
 usage_error(const char *cmd, const char *fmt, ...)
@@ -233,6 +250,7 @@ cmd_check(int argc, char **argv)
 	struct assay_diag *d = NULL;
 	struct assay_json j;
 	const char *ics = NULL, *ixit = NULL, *setup = NULL, *dd;
+	char e1[ASSAY_TERM_ESC_MAX], e2[512], e3[512];
 	size_t nerr;
 	enum format fmt = FORMAT_TEXT;
 	int c, r;
@@ -292,15 +310,19 @@ cmd_check(int argc, char **argv)
 		assay_json_end_object(&j);
 	} else if (r == 0) {
 		assay_diag_print(d, stderr);
-		printf("%s: valid ICS (%s V%s, %s %s)\n", ics,
-		    assay_forms_standard(f), assay_forms_standard_version(f),
-		    assay_forms_device(f, "manufacturer"),
-		    assay_forms_device(f, "model"));
-		printf("%s: valid IXIT (%zu services)\n", ixit,
-		    assay_forms_nservices(f));
+		/* The manufacturer wrote these: escaped for the terminal. */
+		printf("%s: valid ICS (%s V%s, %s %s)\n", assay_term_esc(e1,
+		    sizeof(e1), ics), assay_forms_standard(f),
+		    assay_forms_standard_version(f), assay_term_esc(e2,
+		    sizeof(e2), assay_forms_device(f, "manufacturer")),
+		    assay_term_esc(e3, sizeof(e3), assay_forms_device(f,
+		    "model")));
+		printf("%s: valid IXIT (%zu services)\n", assay_term_esc(e1,
+		    sizeof(e1), ixit), assay_forms_nservices(f));
 		if (setup != NULL)
 			printf("%s: valid set-up (%zu address%s, %zu "
-			    "credential%s)\n", setup, assay_forms_naddresses(f),
+			    "credential%s)\n", assay_term_esc(e1, sizeof(e1),
+			    setup), assay_forms_naddresses(f),
 			    assay_forms_naddresses(f) == 1 ? "" : "es",
 			    assay_forms_ncredentials(f),
 			    assay_forms_ncredentials(f) == 1 ? "" : "s");
@@ -511,12 +533,12 @@ cmd_list(int argc, char **argv)
 		    "IXIT", "PURPOSE");
 		for (i = 0; i < assay_catalogue_count(cat); i++)
 			printf("%-10s %-7s %-11s %-22s %s\n",
-			    assay_catalogue_id(cat, i),
-			    assay_catalogue_group(cat, i),
+			    orq(assay_catalogue_id(cat, i)),
+			    orq(assay_catalogue_group(cat, i)),
 			    assay_tc_type_name(assay_catalogue_type(cat, i)),
 			    *assay_catalogue_ixit(cat, i) ?
-			    assay_catalogue_ixit(cat, i) : "-",
-			    assay_catalogue_purpose(cat, i));
+			    orq(assay_catalogue_ixit(cat, i)) : "-",
+			    orq(assay_catalogue_purpose(cat, i)));
 		printf("%zu test cases of %zu in TS 103 701 V1.1.1\n",
 		    assay_catalogue_count(cat), assay_spec_ntestcases(spec));
 	}
@@ -625,8 +647,8 @@ read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
 			if (strcmp(k, keys[i]) == 0)
 				break;
 		if (i == sizeof(keys) / sizeof(keys[0])) {
-			fprintf(stderr, "%s:%ld: unknown key \"%s\"\n", path,
-			    lineno, k);
+			fprintf(stderr, "%s:%ld: unknown key \"%s\"\n", orq(path),
+			    lineno, orq(k));
 			r = ASSAY_EXIT_USAGE;
 			continue;
 		}
@@ -1212,11 +1234,6 @@ print_verify_json(const char *dir, const struct assay_verify *v)
 	assay_json_end_object(&j);
 }
 
-static const char *
-orq(const char *s)
-{
-	return s != NULL ? s : "?";
-}
 
 static void
 print_verify_text(const char *dir, const struct assay_verify *v)
@@ -1227,11 +1244,11 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 
 	for (i = 0; i < assay_diag_count(w); i++)
 		fprintf(stderr, "assay verify: warning: %s: %s\n",
-		    assay_diag_file(w, i), assay_diag_message(w, i));
-	printf("report:    %s\n", dir);
+		    orq(assay_diag_file(w, i)), orq(assay_diag_message(w, i)));
+	printf("report:    %s\n", orq(dir));
 	printf("signature: %s%s%s%s\n", assay_verify_signature_ok(v) ?
 	    "valid" : "INVALID", assay_verify_algorithm(v) ? " (" : "",
-	    assay_verify_algorithm(v) ? assay_verify_algorithm(v) : "",
+	    assay_verify_algorithm(v) ? orq(assay_verify_algorithm(v)) : "",
 	    assay_verify_algorithm(v) ? ")" : "");
 	if (assay_verify_trust(v) == ASSAY_VERIFY_SIGNATURE_ONLY)
 		printf("trust:     NOT CHECKED (signature only: give --ca or --cert)\n");
@@ -1258,7 +1275,7 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 		    orq(assay_verify_report_field(v, "scope")),
 		    assay_verify_report_field(v, "scope-only") ? ": --only " : "",
 		    assay_verify_report_field(v, "scope-only") ?
-		    assay_verify_report_field(v, "scope-only") : "");
+		    orq(assay_verify_report_field(v, "scope-only")) : "");
 		printf("provisions: %s applicable, %s assessed, %s failed, "
 		    "%s NOT FULFILLED, %s not in scope (rule %s)\n",
 		    orq(assay_verify_report_field(v, "applicable")),
@@ -1279,7 +1296,7 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 		printf("summary:   %s, test cases only: the report states no "
 		    "overall result (pass %s, fail %s, inconclusive %s, "
 		    "not applicable %s, error %s)\n",
-		    assay_verify_report_field(v, "verdict"),
+		    orq(assay_verify_report_field(v, "verdict")),
 		    orq(assay_verify_report_field(v, "pass")),
 		    orq(assay_verify_report_field(v, "fail")),
 		    orq(assay_verify_report_field(v, "inconclusive")),
@@ -1291,11 +1308,11 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 		if (*assay_diag_message(p, i) == '\0')
 			nhidden++;	/* over the diagnostics cap */
 		else if (assay_diag_line(p, i) > 0)
-			printf("  %s:%ld: %s\n", assay_diag_file(p, i),
-			    assay_diag_line(p, i), assay_diag_message(p, i));
+			printf("  %s:%ld: %s\n", orq(assay_diag_file(p, i)),
+			    assay_diag_line(p, i), orq(assay_diag_message(p, i)));
 		else
-			printf("  %s: %s\n", assay_diag_file(p, i),
-			    assay_diag_message(p, i));
+			printf("  %s: %s\n", orq(assay_diag_file(p, i)),
+			    orq(assay_diag_message(p, i)));
 	}
 	if (nhidden > 0)
 		printf("  ... and %zu more problems not shown\n", nhidden);

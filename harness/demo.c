@@ -25,6 +25,7 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "base/term.h"
 #include "probe/probe.h"
 
 #define READY_TIMEOUT_MS	60000
@@ -126,7 +127,9 @@ wait_ready(int fd, pid_t pid)
 			buf[len] = '\0';
 			while ((nl = strchr(buf, '\n')) != NULL) {
 				*nl = '\0';
-				fprintf(stderr, "refdevice: %s\n", buf);
+				fputs("refdevice: ", stderr);
+				assay_term_fputs(buf, stderr);
+				fputc('\n', stderr);
 				if (strcmp(buf, "ready") == 0)
 					return 0;
 				memmove(buf, nl + 1, len - (size_t)(nl + 1 - buf) + 1);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "base/term.h"
 
 #define DIAG_MAX	10000	/* a hostile form must not make us print forever */
 
@@ -160,12 +161,13 @@ assay_diag_print(const struct assay_diag *d, FILE *fp)
 	for (i = 0; i < d->n; i++) {
 		const char *w = d->v[i].warning ? "warning: " : "";
 
+		/* Messages quote form fields and device text: escaped. */
+		assay_term_fputs(d->v[i].file, fp);
 		if (d->v[i].line > 0)
-			fprintf(fp, "%s:%ld: %s%s\n", d->v[i].file,
-			    d->v[i].line, w, d->v[i].msg);
-		else
-			fprintf(fp, "%s: %s%s\n", d->v[i].file, w,
-			    d->v[i].msg);
+			fprintf(fp, ":%ld", d->v[i].line);
+		fprintf(fp, ": %s", w);
+		assay_term_fputs(d->v[i].msg, fp);
+		fputc('\n', fp);
 	}
 	if (d->dropped > 0)
 		fprintf(fp, "... and %zu more problems not shown\n", d->dropped);

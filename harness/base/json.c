@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/utf8.h"
 
 void
 assay_json_init(struct assay_json *j, FILE *fp, int pretty)
@@ -89,75 +90,38 @@ assay_json_end_array(struct assay_json *j)
 	close_(j, ']');
 }
 
-/* Length of a valid UTF-8 sequence at p (max n bytes), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
+/*
+ * Writes s escaped as JSON string contents.  Ill-formed UTF-8 (base/utf8.h)
+ * becomes \ufffd; control characters (C0, DEL, C1), bidirectional
+ * formatting characters and U+2028/U+2029 are written as \u escapes, so
+ * the file shows them visibly and stays valid JavaScript too.
+ */
 void
 assay_json_escape(FILE *fp, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
+	uint32_t cp;
 
 	while (i < len) {
-		unsigned char c = p[i];
-
-		if (c == '"' || c == '\\') {
+		n = assay_utf8_next(p + i, len - i, &cp);
+		if (cp == '"' || cp == '\\') {
 			fputc('\\', fp);
-			fputc(c, fp);
-			i++;
-		} else if (c == '\n') {
+			fputc((int)cp, fp);
+		} else if (cp == '\n')
 			fputs("\\n", fp);
-			i++;
-		} else if (c == '\r') {
+		else if (cp == '\r')
 			fputs("\\r", fp);
-			i++;
-		} else if (c == '\t') {
+		else if (cp == '\t')
 			fputs("\\t", fp);
-			i++;
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(fp, "\\u%04x", c);
-			i++;
-		} else if (c < 0x80) {
-			fputc(c, fp);
-			i++;
-		} else if ((n = utf8_len(p + i, len - i)) > 0) {
-			fwrite(p + i, 1, n, fp);
-			i += n;
-		} else {
+		else if (cp == ASSAY_UTF8_BAD)
 			fputs("\\ufffd", fp);
-			i++;
-		}
+		else if (assay_utf8_control(cp) || assay_utf8_bidi(cp) ||
+		    cp == 0x2028 || cp == 0x2029)
+			fprintf(fp, "\\u%04x", (unsigned int)cp);
+		else
+			fwrite(p + i, 1, n, fp);
+		i += n;
 	}
 }
 

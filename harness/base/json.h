@@ -2,8 +2,9 @@
  * json.h - a small streaming JSON writer.
  *
  * Keeps track of commas and nesting; every string goes through one escape
- * routine (control characters, quotes, backslashes, and invalid UTF-8
- * replaced by U+FFFD), so device bytes cannot break the document.
+ * routine (quotes, backslashes; control characters, bidi characters and
+ * U+2028/U+2029 as \u escapes; ill-formed UTF-8 as \ufffd, decoded by
+ * base/utf8.h), so device bytes cannot break the document.
  */
 #ifndef ASSAY_JSON_H
 #define ASSAY_JSON_H

@@ -2,8 +2,9 @@
  * report_html.c - report.html: one self-contained, printable page.
  *
  * No external assets, no scripts.  Every string goes through html_text(),
- * which escapes markup characters and replaces invalid UTF-8 and control
- * bytes, so a device banner such as "<script>" is shown, never run.
+ * which escapes markup characters, replaces ill-formed UTF-8 and marks
+ * control and bidi characters visibly, so a device banner such as
+ * "<script>" is shown, never run, and U+202E cannot reorder a line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,53 +14,49 @@
 #include "base/datadir.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "base/utf8.h"
 #include "forms/forms.h"
 #include "report/report.h"
 #include "forms/spec.h"
 
 #define EXCERPT_MAX_BYTES	2048
 
+/*
+ * Writes s (len bytes) as HTML text: markup characters escaped,
+ * ill-formed UTF-8 (base/utf8.h) and noncharacters as U+FFFD, control
+ * characters (but tab and LF) and bidirectional formatting characters as
+ * a visible marker, "[U+202E]" in a <mark class="ctl">, so they can
+ * neither reorder nor hide the text around them.
+ */
 static void
 html_text(FILE *fp, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n, k;
+	size_t i = 0, n;
+	uint32_t cp;
 
 	while (i < len) {
-		unsigned char c = p[i];
-
-		if (c == '<')
+		n = assay_utf8_next(p + i, len - i, &cp);
+		if (cp == '<')
 			fputs("&lt;", fp);
-		else if (c == '>')
+		else if (cp == '>')
 			fputs("&gt;", fp);
-		else if (c == '&')
+		else if (cp == '&')
 			fputs("&amp;", fp);
-		else if (c == '"')
+		else if (cp == '"')
 			fputs("&quot;", fp);
-		else if (c == '\'')
+		else if (cp == '\'')
 			fputs("&#39;", fp);
-		else if (c == '\n' || c == '\t')
-			fputc(c, fp);
-		else if (c < 0x20 || c == 0x7f)
-			fputs("\xef\xbf\xbd", fp);
-		else if (c < 0x80)
-			fputc(c, fp);
-		else {
-			n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-			    (c & 0xf8) == 0xf0 ? 4 : 0;
-			for (k = 1; n && k < n; k++)
-				if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
-					n = 0;
-			if (n == 0) {
-				fputs("\xef\xbf\xbd", fp);
-				i++;
-				continue;
-			}
+		else if (cp == '\n' || cp == '\t')
+			fputc((int)cp, fp);
+		else if (cp == ASSAY_UTF8_BAD || cp == 0xfffe || cp == 0xffff)
+			fputs(ASSAY_UTF8_REPLACEMENT_STR, fp);
+		else if (assay_utf8_control(cp) || assay_utf8_bidi(cp))
+			fprintf(fp, "<mark class=\"ctl\">[U+%04X]</mark>",
+			    (unsigned int)cp);
+		else
 			fwrite(p + i, 1, n, fp);
-			i += n;
-			continue;
-		}
-		i++;
+		i += n;
 	}
 }
 
@@ -195,7 +192,8 @@ assay_report_html(const struct assay_run *r, const char *dir, FILE *fp)
 	    ".bar{display:flex;width:24em;border:1px solid #999}.bar span{text-align:center;"
 	    "font-size:11px;overflow:hidden}\n"
 	    "pre.ev{background:#f6f6f6;border:1px solid #ccc;padding:6px;white-space:pre-wrap;"
-	    "font-size:12px}\n@media print{body{margin:0}pre.ev{page-break-inside:avoid}}\n"
+	    "font-size:12px}\nmark.ctl{background:#fdd;color:#900;font-family:monospace}\n"
+	    "@media print{body{margin:0}pre.ev{page-break-inside:avoid}}\n"
 	    "</style></head><body>\n", fp);
 
 	fputs("<h1>Test report: ETSI EN 303 645 V", fp);

@@ -20,38 +20,15 @@
 #include "report/report.h"
 #include "forms/spec.h"
 
-/* xmlTextWriter escapes markup; the caller's strings were cleaned of
- * invalid UTF-8 by report.c's rules, repeated here for independence. */
+/*
+ * xmlTextWriter escapes markup but passes any bytes through: every string
+ * goes through assay_report_xml_text() (report.h), the same rules as
+ * report.xml, so a device banner cannot make junit.xml unparseable.
+ */
 static char *
-clean(const struct assay_mask *m, const char *s0)
+clean(const struct assay_mask *m, const char *s)
 {
-	char *s = assay_mask_apply(m, s0 ? s0 : "");
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t len = strlen((const char *)p), i, o = 0;
-	char *out;
-
-	if (s == NULL || (out = malloc(len * 3 + 1)) == NULL) {
-		free(s);
-		return NULL;
-	}
-	for (i = 0; i < len; i++) {
-		if (p[i] >= 0x80 || p[i] == '\t' || p[i] == '\n' || p[i] == '\r' ||
-		    p[i] >= 0x20)
-			out[o++] = (char)p[i];
-		else {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-		}
-	}
-	out[o] = '\0';
-	/* Drop invalid UTF-8 sequences by libxml2's own check. */
-	if (xmlCheckUTF8((const unsigned char *)out) == 0) {
-		for (i = 0; i < o; i++)
-			if ((unsigned char)out[i] >= 0x80)
-				out[i] = '?';
-	}
-	free(s);
-	return out;
+	return assay_report_xml_text(m, s != NULL ? s : "");
 }
 
 static void

@@ -4,8 +4,10 @@
  * Every writer walks the same struct assay_run and prints to a stream
  * that assay_report_write() commits atomically (base/file.h).  JSON goes
  * through json.c's escaping; XML through libxml2's xmlTextWriter after every
- * string is made valid XML 1.0 text (invalid UTF-8 and control characters
- * become U+FFFD), so device bytes can't break or inject into either.
+ * string is made valid XML 1.0 text by assay_report_xml_text() (ill-formed
+ * UTF-8 and characters XML forbids become U+FFFD, bidi overrides and C1
+ * controls a visible "[U+202E]"), so device bytes can't break or inject
+ * into either.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@
 #include "base/file.h"
 #include "forms/forms.h"
 #include "base/json.h"
+#include "base/term.h"
+#include "base/utf8.h"
 #include "report/report.h"
 #include "forms/spec.h"
 
@@ -452,53 +456,34 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 
 /* --- XML ------------------------------------------------------------------ */
 
-/* Masked copy of s that is valid XML 1.0 character data. */
-static char *
-xml_clean(const struct assay_mask *m, const char *s0)
+char *
+assay_report_xml_text(const struct assay_mask *m, const char *s0)
 {
 	char *s = assay_mask_apply(m, s0);
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len, i = 0, o = 0, n, k;
-	unsigned int cp;
+	size_t len, i = 0, o = 0, n;
+	uint32_t cp;
 	char *out;
 
 	if (s == NULL)
 		return NULL;
 	len = strlen(s);
-	if ((out = malloc(len * 3 + 1)) == NULL) {
+	/* Worst case: 2 bytes of a C1 control become 8 ("[U+0085]"). */
+	if (len > (SIZE_MAX - 1) / 4 || (out = malloc(len * 4 + 1)) == NULL) {
 		free(s);
 		return NULL;
 	}
 	while (i < len) {
-		if (p[i] < 0x80) {
-			if (p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n' ||
-			    p[i] == '\r')
-				out[o++] = (char)p[i];
-			else
-				o += (size_t)sprintf(out + o, "\xef\xbf\xbd");
-			i++;
-			continue;
+		n = assay_utf8_next(p + i, len - i, &cp);
+		if (cp == ASSAY_UTF8_BAD || !assay_utf8_xml_char(cp)) {
+			memcpy(out + o, ASSAY_UTF8_REPLACEMENT_STR, 3);
+			o += 3;
+		} else if (assay_utf8_bidi(cp) || (cp >= 0x80 && cp <= 0x9f))
+			o += (size_t)sprintf(out + o, "[U+%04X]", (unsigned int)cp);
+		else {
+			memcpy(out + o, p + i, n);
+			o += n;
 		}
-		n = (p[i] & 0xe0) == 0xc0 ? 2 : (p[i] & 0xf0) == 0xe0 ? 3 :
-		    (p[i] & 0xf8) == 0xf0 ? 4 : 0;
-		cp = n == 2 ? p[i] & 0x1f : n == 3 ? p[i] & 0x0f : p[i] & 0x07;
-		for (k = 1; n != 0 && k < n; k++) {
-			if (i + k >= len || (p[i + k] & 0xc0) != 0x80) {
-				n = 0;
-				break;
-			}
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if (n == 0 || (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
-		    cp == 0xffff) {
-			o += (size_t)sprintf(out + o, "\xef\xbf\xbd");
-			i++;
-			continue;
-		}
-		memcpy(out + o, p + i, n);
-		o += n;
 		i += n;
 	}
 	out[o] = '\0';
@@ -514,7 +499,7 @@ x_attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
 
 	if (value == NULL)
 		return;
-	if ((c = xml_clean(m, value)) == NULL)
+	if ((c = assay_report_xml_text(m, value)) == NULL)
 		return;
 	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST c);
 	free(c);
@@ -537,7 +522,7 @@ x_elem(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
 
 	if (text == NULL)
 		return;
-	if ((c = xml_clean(m, text)) == NULL)
+	if ((c = assay_report_xml_text(m, text)) == NULL)
 		return;
 	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST c);
 	free(c);
@@ -548,7 +533,7 @@ x_text(const struct assay_mask *m, xmlTextWriterPtr w, const char *text)
 {
 	char *c;
 
-	if (text == NULL || (c = xml_clean(m, text)) == NULL)
+	if (text == NULL || (c = assay_report_xml_text(m, text)) == NULL)
 		return;
 	xmlTextWriterWriteString(w, BAD_CAST c);
 	free(c);
@@ -579,7 +564,7 @@ xml_deviation(void *arg, const struct assay_deviation *dv)
 	xmlTextWriterStartElement(w, BAD_CAST "deviation");
 	x_attr(m, w, "kind", dv->kind);
 	x_attr(m, w, "ref", dv->ref);
-	if ((c = xml_clean(m, dv->text)) != NULL)
+	if ((c = assay_report_xml_text(m, dv->text)) != NULL)
 		xmlTextWriterWriteString(w, BAD_CAST c);
 	free(c);
 	xmlTextWriterEndElement(w);
@@ -749,7 +734,7 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 			x_attr(m, w, "id", t->units[k].unit);
 			x_attr(m, w, "verdict", assay_verdict_name(t->units[k].verdict));
 			if (t->units[k].reason != NULL) {
-				char *c = xml_clean(m, t->units[k].reason);
+				char *c = assay_report_xml_text(m, t->units[k].reason);
 				if (c != NULL)
 					xmlTextWriterWriteString(w, BAD_CAST c);
 				free(c);
@@ -845,20 +830,24 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
-	char line[2048];
+	char line[2048], e1[512], e2[512], e3[512], e4[ASSAY_TERM_ESC_MAX];
+	const char *fw;
 	size_t i, n = assay_spec_nprovisions(s);
 
+	/* Form fields and reasons are untrusted: escaped for the terminal. */
+	fw = assay_forms_device(r->forms, "firmware-version");
 	fprintf(fp, "\n%s %s (firmware %s) against %s V%s\n",
-	    assay_forms_device(r->forms, "manufacturer"),
-	    assay_forms_device(r->forms, "model"),
-	    assay_forms_device(r->forms, "firmware-version") ?
-	    assay_forms_device(r->forms, "firmware-version") : "?",
+	    assay_term_esc(e1, sizeof(e1),
+	    assay_forms_device(r->forms, "manufacturer")),
+	    assay_term_esc(e2, sizeof(e2),
+	    assay_forms_device(r->forms, "model")),
+	    assay_term_esc(e3, sizeof(e3), fw != NULL ? fw : "?"),
 	    assay_forms_standard(r->forms),
 	    assay_forms_standard_version(r->forms));
 	fprintf(fp, "Overall: %s\n", assay_report_result_line(r, line,
 	    sizeof(line)));
-	fprintf(fp, "scope:       %s\n", assay_report_scope_text(r, line,
-	    sizeof(line)));
+	fprintf(fp, "scope:       %s\n", assay_term_esc(e4, sizeof(e4),
+	    assay_report_scope_text(r, line, sizeof(line))));
 	fprintf(fp, "test cases:  %zu PASS, %zu FAIL, %zu INCONCLUSIVE, "
 	    "%zu ERROR, %zu NOT APPLICABLE, %zu NOT FULFILLED, %zu not run\n",
 	    r->tc_counts[ASSAY_VERDICT_PASS], r->tc_counts[ASSAY_VERDICT_FAIL],
@@ -884,8 +873,8 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 		if (p->in_scope && p->ics_decided &&
 		    p->verdict == ASSAY_VERDICT_FAIL)
 			fprintf(fp, "  %-5s %-10s %s\n", "FAIL",
-			    assay_spec_provision_id(s, i), p->reason ?
-			    p->reason : "");
+			    assay_spec_provision_id(s, i), assay_term_esc(e4,
+			    sizeof(e4), p->reason));
 	}
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
@@ -894,16 +883,17 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 		    t->verdict != ASSAY_VERDICT_ERROR))
 			continue;
 		fprintf(fp, "  %-5s %-10s %s\n", t->verdict == ASSAY_VERDICT_FAIL ?
-		    "FAIL" : "ERROR", assay_catalogue_id(cat, i),
-		    t->reason ? t->reason : "");
+		    "FAIL" : "ERROR", assay_term_esc(e1, sizeof(e1),
+		    assay_catalogue_id(cat, i)), assay_term_esc(e4, sizeof(e4),
+		    t->reason));
 	}
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
 		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED)
 			fprintf(fp, "  %-13s %-6s %s\n", "NOT FULFILLED",
-			    assay_spec_provision_id(s, i), p->detail ?
-			    p->detail : "");
+			    assay_spec_provision_id(s, i), assay_term_esc(e4,
+			    sizeof(e4), p->detail));
 	}
 	fprintf(fp, "decision rule: %s (see the report)\n",
 	    ASSAY_DECISION_RULE_ID);

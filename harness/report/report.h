@@ -35,6 +35,16 @@ const char *assay_report_prov_verdict_name(const struct assay_prov_outcome *p);
 const char *assay_report_scope_text(const struct assay_run *r, char *buf,
 	    size_t len);
 
+/*
+ * Masked copy of s through m that xmlTextWriter can write into any XML
+ * 1.0 document (report.xml, junit.xml): ill-formed UTF-8 (base/utf8.h)
+ * and characters XML 1.0 does not allow (C0 controls but tab, LF, CR;
+ * U+FFFE, U+FFFF) become U+FFFD; bidirectional formatting characters
+ * (U+202A-U+202E, U+2066-U+2069) and C1 controls become a visible
+ * "[U+202E]".  Malloc'd; NULL for NULL s or no memory.
+ */
+char	*assay_report_xml_text(const struct assay_mask *m, const char *s);
+
 /* The namespace of report.xml (reports/report.xsd); verify reads it too. */
 #define ASSAY_REPORT_XML_NS	"urn:assay:report:1"
 

@@ -32,6 +32,7 @@
 #include "run/engine.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "base/term.h"
 #include "run/evidence.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
@@ -330,13 +331,17 @@ static void
 progress(struct shared *sh, size_t i)
 {
 	const struct assay_result *r = &sh->run->results[i];
+	char id[64], reason[ASSAY_TERM_ESC_MAX];
 
 	if (sh->o->quiet)
 		return;
+	/* The reason carries device text: escaped for the terminal. */
 	fprintf(stderr, "[%3zu/%zu] %-10s %-14s %5ld ms  %s\n", sh->ndone,
-	    sh->nqueue, assay_catalogue_id(sh->run->catalogue, i),
+	    sh->nqueue, assay_term_esc(id, sizeof(id),
+	    assay_catalogue_id(sh->run->catalogue, i)),
 	    assay_verdict_name(r->verdict), r->duration_ms,
-	    r->verdict == ASSAY_VERDICT_PASS ? "" : r->reason);
+	    assay_term_esc(reason, sizeof(reason),
+	    r->verdict == ASSAY_VERDICT_PASS ? "" : r->reason));
 }
 
 /*
@@ -876,6 +881,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	struct shared sh;
 	struct assay_secret *secrets = NULL;
 	char catdir[ASSAY_PATH_MAX], only[1024] = "", judg[4096] = "";
+	char esc1[ASSAY_TERM_ESC_MAX], esc2[512];
 	const char *datadir, *v;
 	size_t i, n = 0, nt = 0, nsec, ncred;
 	enum assay_run_status status = ASSAY_RUN_NOT_RUN;
@@ -1035,9 +1041,10 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	sh.datadir = datadir;
 	if (!o->quiet)
 		fprintf(stderr, "assay: %s %s: %zu test case%s to run on %d "
-		    "job%s (%zu in the catalogue)\n", assay_forms_device(forms,
-		    "manufacturer"), assay_forms_device(forms, "model"),
-		    sh.nqueue, sh.nqueue == 1 ? "" : "s", jobs,
+		    "job%s (%zu in the catalogue)\n", assay_term_esc(esc1,
+		    sizeof(esc1), assay_forms_device(forms, "manufacturer")),
+		    assay_term_esc(esc2, sizeof(esc2), assay_forms_device(forms,
+		    "model")), sh.nqueue, sh.nqueue == 1 ? "" : "s", jobs,
 		    jobs == 1 ? "" : "s", nt);
 	supervise(&sh, jobs);
 
@@ -1070,7 +1077,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if (!run.complete)
 		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
 		    "finish with: assay run --resume --out %s ...\n", sh.ndone,
-		    sh.nqueue, o->out_dir);
+		    sh.nqueue, assay_term_esc(esc1, sizeof(esc1), o->out_dir));
  out:
 	if (run.results != NULL)
 		for (i = 0; i < nt; i++)

@@ -22,6 +22,7 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "base/redact.h"
+#include "base/utf8.h"
 #include "run/evidence.h"
 
 #define RESULT_MAGIC	"assay-result 1"
@@ -95,7 +96,10 @@ assay_result_add_unit(struct assay_result *r, const char *unit,
 	memset(u, 0, sizeof(*u));
 	snprintf(u->unit, sizeof(u->unit), "%s", unit);
 	u->verdict = v;
-	if ((u->reason = strdup(reason ? reason : "")) == NULL)
+	/* Device bytes end up in reasons: only well-formed UTF-8 enters. */
+	if (reason == NULL)
+		reason = "";
+	if ((u->reason = assay_utf8_clean(reason, strlen(reason), 0)) == NULL)
 		return ASSAY_ERR_ALLOC;
 	r->nunits++;
 	return 0;
@@ -705,7 +709,12 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 			snprintf(res->started, sizeof(res->started), "%s", p);
 		else if (strcmp(line, "reason") == 0) {
 			free(res->reason);
-			res->reason = decode(p);
+			/* A result.txt from disk is checked like a new one. */
+			if ((res->reason = decode(p)) != NULL &&
+			    assay_utf8_fix(&res->reason) != 0) {
+				free(res->reason);
+				res->reason = NULL;
+			}
 		} else if (strcmp(line, "evidence") == 0)
 			add_evidence(res, p);
 		else if (strcmp(line, "unit") == 0 &&
@@ -942,18 +951,26 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 		fflush(tc->transcript);
 		fsync(fileno(tc->transcript));
 	}
-	/* Mask what a script may have put into the reasons. */
+	/*
+	 * Mask what a script may have put into the reasons, and make them
+	 * well-formed UTF-8: they carry device bytes (banners, algorithm
+	 * names, libssh's error texts) to every report writer.
+	 */
 	if (res->reason != NULL) {
 		if ((m = assay_evidence_mask(tc->ev, res->reason)) == NULL)
 			goto out;
 		free(res->reason);
 		res->reason = m;
+		if (assay_utf8_fix(&res->reason) != 0)
+			goto out;
 	}
 	for (i = 0; i < res->nunits; i++) {
 		if ((m = assay_evidence_mask(tc->ev, res->units[i].reason)) == NULL)
 			goto out;
 		free(res->units[i].reason);
 		res->units[i].reason = m;
+		if (assay_utf8_fix(&res->units[i].reason) != 0)
+			goto out;
 	}
 	if ((r = assay_path_fmt(rel, sizeof(rel), "evidence/%s/transcript.txt",
 	    tc->id)) != 0 || (r = add_evidence(res, rel)) != 0)
