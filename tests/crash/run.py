@@ -13,8 +13,10 @@ Kill points:
                  (before/after the rename of run.info, the form copies, the
                  first/middle/last result.txt, each report and the signature;
                  at the journal sync of the first/middle/last journal line)
-  random         a SIGKILL to the group after a delay drawn (seeded, the
-                 seed printed) from [0, 0.95 x the uninterrupted run's time)
+  random         seeded (the seed printed), alternately: a SIGKILL to the
+                 group after a delay drawn from [0, 0.95 x the uninterrupted
+                 run's time), and a kill at an event (rename, journal sync)
+                 drawn from the uninterrupted run's
 
 After each kill:   no process of the run left (process group, and any
                    process carrying this point's environment tag); every
@@ -485,7 +487,7 @@ def finish(label, probs, notes, t0):
     known = [p for p in probs if p.startswith("KNOWN:")]
     real = [p for p in probs if not p.startswith("KNOWN:")]
     dt = time.monotonic() - t0
-    head = "%-28s %5.1fs  %s" % (label, dt, "; ".join(notes))
+    head = "%-30s %5.1fs  %s" % (label, dt, "; ".join(notes))
     if real or (known and STRICT):
         log("FAIL  " + head)
         for p in real:
@@ -586,22 +588,28 @@ def main():
         log("FAIL  two uninterrupted runs differ after normalisation "
             "(exit %d/%d):\n  %s" % (ref["rc"], rc2, "\n  ".join(d)))
         return 1
-    events = {}
+    events, seq = {}, []
     for l in open(evlog):
         w, n = l.split()
         events[(w, n)] = events.get((w, n), 0) + 1
-    log("crash: uninterrupted run: exit %d, %d test cases, %.1f s; "
-        "a second one identical after normalisation" %
-        (ref["rc"], ref["ntc"], ref["secs"]))
+        seq.append("%s:%s:%d" % (w, n, events[(w, n)]))
+    log("crash: uninterrupted run: exit %d, %d test cases, %.1f s, %d "
+        "events; a second one identical after normalisation" %
+        (ref["rc"], ref["ntc"], ref["secs"], len(seq)))
 
+    # Random points, alternately: a timer (any moment, Lua or probe or
+    # C; replays approximately) and a random event of the uninterrupted
+    # run's (a rename or journal sync; replays exactly).
     rng = random.Random(a.seed)
-    fracs = [rng.uniform(0.0, 0.95) for _ in range(a.points)]
     points = [("det", x) for x in deterministic_points(events)]
-    points += [("random:%d" % (i + 1), f) for i, f in enumerate(fracs)]
+    for i in range(a.points):
+        f = rng.uniform(0.0, 0.95)
+        e = seq[rng.randrange(len(seq))]
+        points.append(("random:%d" % (i + 1), f if i % 2 == 0 else e))
     if a.pick:
         want = set(a.pick.split(","))
         points = [(k, v) for k, v in points
-                  if (k == "det" and v in want) or k in want]
+                  if k in want or (isinstance(v, str) and v in want)]
     tally = {"ok": 0, "fail": 0, "known": 0}
     same = 0
     timeout = max(120, int(ref["secs"] * 10))
@@ -610,9 +618,13 @@ def main():
         if kind == "det":
             st, ident = one_point(R, ref, v, out, crash_at=v,
                                   timeout=timeout)
+        elif isinstance(v, str):
+            st, ident = one_point(R, ref, "%s %s" % (kind, v), out,
+                                  crash_at=v, timeout=timeout)
         else:
-            st, ident = one_point(R, ref, "%s +%.3fs" % (kind, v * ref["secs"]),
-                           out, delay=v * ref["secs"], timeout=timeout)
+            st, ident = one_point(R, ref, "%s +%.3fs" %
+                                  (kind, v * ref["secs"]), out,
+                                  delay=v * ref["secs"], timeout=timeout)
         tally[st] += 1
         same += ident
         if st == "ok" and not os.environ.get("ASSAY_CRASH_KEEP"):
