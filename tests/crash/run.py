@@ -59,8 +59,10 @@ KNOWN = {
                    "holds .run.info.tmp): --resume refuses (no readable "
                    "run.info) and a fresh run refuses too (directory not "
                    "empty); the user has to delete the directory by hand",
-    "sign-exists": "D2: killed during or after signing (MANIFEST or "
-                   "report.p7s already in place): the resume rewrites the "
+    "sign-exists": "D2: --resume of a run whose signing had begun or "
+                   "ended (MANIFEST or report.p7s in place: killed during "
+                   "or after signing, or simply finished): the resume "
+                   "rewrites the "
                    "reports and appends to the journal but does not sign "
                    "again (assay_sign_dir: 'already signed ... use --force'), "
                    "so MANIFEST no longer matches, or report.p7s is missing: "
@@ -353,8 +355,11 @@ def tail(path, n=6):
 
 # --- one kill point ------------------------------------------------------------
 
-def one_point(R, ref, label, out, crash_at=None, delay=None, timeout=600):
-    """Returns (status, identical): status ok / fail / known; identical:
+def one_point(R, ref, label, out, crash_at=None, delay=None, timeout=600,
+              again=None):
+    """Kills the run (at crash_at, or after delay s), resumes it (killing
+    the first resume too after `again` s, if given), checks.
+    Returns (status, identical): status ok / fail / known; identical:
     the resumed run's exit status and four reports equal the
     uninterrupted run's (after normalisation)."""
     probs, notes = [], []
@@ -401,8 +406,8 @@ def one_point(R, ref, label, out, crash_at=None, delay=None, timeout=600):
             notes.append("dir without start: " + ",".join(sorted(orphan)))
         signing = [f for f in SIGN_FILES
                    if os.path.lexists(os.path.join(out, f))]
-        if signing and killed:
-            notes.append("in signing: " + ",".join(signing))
+        if signing:
+            notes.append("signing begun: " + ",".join(signing))
     # Resume.
     began = os.path.exists(os.path.join(out, "run.info"))
     if not began:
@@ -428,6 +433,35 @@ def one_point(R, ref, label, out, crash_at=None, delay=None, timeout=600):
             os.rmdir(out)
         p2, tag2 = R.start(out, False)
     else:
+        if again is not None:
+            # Kill the resume too, then resume again: `again` scaled to
+            # the work left.
+            if facts is not None:
+                again *= max(0.2, 1 - len(facts["done"]) / ref["ntc"])
+            p2, tag2 = R.start(out, True)
+            try:
+                p2.wait(timeout=again)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(p2.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            rc2 = p2.wait(timeout=timeout)
+            left = wait_no_leftovers(p2.pid, tag2)
+            if left:
+                probs.append("processes left after killing the resume: " +
+                             ", ".join(left))
+            sp, f2 = store_state(out)
+            probs += ["after killing the resume: " + x for x in sp]
+            if rc2 != -signal.SIGKILL:
+                notes.append("resume ended before its kill (exit %d)" % rc2)
+            else:
+                notes.append("resume killed after %.3fs at %d/%d done" %
+                             (again, len(f2["done"]), ref["ntc"]))
+        # What signing left, whoever left it (a kill, or a run or resume
+        # that finished and signed): the resume below must cope with it.
+        signing = [f for f in SIGN_FILES
+                   if os.path.lexists(os.path.join(out, f))]
         p2, tag2 = R.start(out, True)
     try:
         rc2 = p2.wait(timeout=timeout)
@@ -451,9 +485,9 @@ def one_point(R, ref, label, out, crash_at=None, delay=None, timeout=600):
         probs.append("resumed: the journal does not end with \"end\": %r" %
                      facts["lines"][-1])
     # Signing's own defects (D2, D3) are told apart from the rest: only
-    # when the kill found signing begun, and only signing's symptoms.
+    # when the resume found signing begun, and only signing's symptoms.
     sig = None
-    if killed and signing:
+    if signing:
         sig = "sign-tmp" if any(f.endswith(".tmp") for f in signing) \
             else "sign-exists"
     got = files_of(out)
@@ -547,6 +581,10 @@ def main():
     ap.add_argument("--seed", type=int,
                     default=int(os.environ.get("ASSAY_CRASH_SEED", "0")) or
                     None, help="seed of the random points (ASSAY_CRASH_SEED)")
+    ap.add_argument("--double", type=int,
+                    default=int(os.environ.get("ASSAY_CRASH_DOUBLE", "5")),
+                    help="random points that kill the resume too, then "
+                    "resume again (ASSAY_CRASH_DOUBLE, 5)")
     ap.add_argument("--full", action="store_true",
                     default=os.environ.get("ASSAY_CRASH_FULL") == "1",
                     help="the whole catalogue (ASSAY_CRASH_FULL=1)")
@@ -561,8 +599,9 @@ def main():
     wall0 = time.monotonic()
     R = Runner(a)
     log("crash: seed %d (reproduce: ASSAY_CRASH_SEED=%d), %s, %d random "
-        "points" % (a.seed, a.seed, "full catalogue" if a.full else
-                    "--only " + " ".join(SUBSET), a.points))
+        "points, %d double" % (a.seed, a.seed, "full catalogue" if a.full
+                               else "--only " + " ".join(SUBSET), a.points,
+                               a.double))
 
     # Two uninterrupted runs: the reference, and a check that the
     # normalisation leaves nothing that differs between clean runs.
@@ -606,6 +645,9 @@ def main():
         f = rng.uniform(0.0, 0.95)
         e = seq[rng.randrange(len(seq))]
         points.append(("random:%d" % (i + 1), f if i % 2 == 0 else e))
+    for i in range(a.double):
+        points.append(("double:%d" % (i + 1), (rng.uniform(0.0, 0.95),
+                                               rng.uniform(0.0, 0.95))))
     if a.pick:
         want = set(a.pick.split(","))
         points = [(k, v) for k, v in points
@@ -621,6 +663,11 @@ def main():
         elif isinstance(v, str):
             st, ident = one_point(R, ref, "%s %s" % (kind, v), out,
                                   crash_at=v, timeout=timeout)
+        elif isinstance(v, tuple):
+            st, ident = one_point(R, ref, "%s +%.3fs" %
+                                  (kind, v[0] * ref["secs"]), out,
+                                  delay=v[0] * ref["secs"],
+                                  again=v[1] * ref["secs"], timeout=timeout)
         else:
             st, ident = one_point(R, ref, "%s +%.3fs" %
                                   (kind, v * ref["secs"]), out,
