@@ -526,6 +526,7 @@ def one_point(R, ref, label, out, crash_at=None, delay=None, timeout=600,
 
 
 STRICT = os.environ.get("ASSAY_CRASH_STRICT") == "1"
+KNOWN_SEEN = {}     # defect -> points
 
 
 def finish(label, probs, notes, t0):
@@ -543,6 +544,9 @@ def finish(label, probs, notes, t0):
             log("      - " + p.split(":", 2)[2].strip())
         return "fail"
     if known:
+        for key in {p.split(":")[1] for p in known}:
+            KNOWN_SEEN[KNOWN[key].split(":")[0]] = \
+                KNOWN_SEEN.get(KNOWN[key].split(":")[0], 0) + 1
         log("KNOWN " + head)
         for key in sorted({p.split(":")[1] for p in known}):
             log("      - " + KNOWN[key])
@@ -696,9 +700,11 @@ def main():
     wall = time.monotonic() - wall0
     log("crash: seed %d: %d/%d kill points with reports identical after "
         "resume; %d/%d passed every check, %d failed, %d known failures "
-        "(harness defects, see above%s); wall time %.0f s" %
+        "(harness defects%s%s); wall time %.0f s" %
         (a.seed, same, total, tally["ok"], total, tally["fail"],
-         tally["known"], "; ASSAY_CRASH_STRICT=1 fails on them" if
+         tally["known"], "".join(" %s x%d" % kv for kv in
+                                 sorted(KNOWN_SEEN.items())),
+         "; ASSAY_CRASH_STRICT=1 fails on them" if
          tally["known"] and not STRICT else "", wall))
     return 1 if tally["fail"] else 0
 
