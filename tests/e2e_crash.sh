@@ -40,7 +40,7 @@ $NS bash -c '
 	dev=$!
 	for _ in $(seq 1 300); do grep -q "^ready" "$1/dev.out" && break; sleep 0.1; done
 	grep -q "^ready" "$1/dev.out" || { echo "FAIL - the reference device did not start"; cat "$1/dev.out"; exit 1; }
-	python3 "$2/tests/crash/run.py" --bin "$3" --shim "$4" --dev "$1/dev" \
+	python3 -B "$2/tests/crash/run.py" --bin "$3" --shim "$4" --dev "$1/dev" \
 		--lab "$1/lab" --work "$1"
 	code=$?
 	kill $dev; wait $dev 2>/dev/null
