@@ -684,8 +684,12 @@ finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
 		    "sign after --resume finishes it\n");
 		return 0;
 	}
-	if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert, 0,
-	    d)) != 0) {
+	/*
+	 * A resumed run has just rewritten its reports: a signature from
+	 * before the interruption is stale by construction and is replaced.
+	 */
+	if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert,
+	    o->resume ? ASSAY_SIGN_FORCE : 0, d)) != 0) {
 		assay_diag_add(d, o->out_dir, 0, "the report is not signed: %s",
 		    assay_strerror(r));
 		return r;

@@ -270,6 +270,50 @@ test_path_join(void **state)
 	    ASSAY_ERR_TOO_BIG);
 }
 
+/* What a writer killed before its rename leaves, and nothing else, is a leftover. */
+static void
+test_leftovers(void **state)
+{
+	char *dir = tu_mkdtemp("file"), path[ASSAY_PATH_MAX];
+	static const char *const keep[] = { "result.txt", ".hidden",
+	    ".x.tmp", "..1.ab.tmp", ".a.12.xyz.tmp", ".a.b1.ab.tmp",
+	    "a.1.ab.tmp", ".a.1..tmp", ".a..ab.tmp" };
+	size_t i, n = 99;
+
+	(void)state;
+	assert_true(assay_file_is_leftover(".run.info.7236.961d4ca0c10.tmp"));
+	assert_true(assay_file_is_leftover(".MANIFEST.1.0.tmp"));
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (assay_file_is_leftover(keep[i]))
+			fail_msg("\"%s\" taken for a leftover", keep[i]);
+	/* A run directory: leftovers at two levels, real files kept. */
+	assert_int_equal(assay_path_join(path, sizeof(path), dir, "evidence"), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(assay_path_fmt(path, sizeof(path), "%s/evidence/"
+	    ".result.txt.42.beef.tmp", dir), 0);
+	assert_int_equal(assay_file_write_atomic(path, "half", 4, 0644), 0);
+	assert_int_equal(assay_path_fmt(path, sizeof(path), "%s/"
+	    ".MANIFEST.42.1.tmp", dir), 0);
+	assert_int_equal(assay_file_write_atomic(path, "half", 4, 0644), 0);
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		assert_int_equal(assay_path_join(path, sizeof(path), dir,
+		    keep[i]), 0);
+		assert_int_equal(assay_file_write_atomic(path, "k", 1, 0644), 0);
+	}
+	assert_int_equal(assay_file_remove_leftovers(dir, 1, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(count_entries(dir), 1 + (int)(sizeof(keep) /
+	    sizeof(keep[0])));
+	assert_int_equal(assay_path_join(path, sizeof(path), dir, "evidence"), 0);
+	assert_int_equal(count_entries(path), 0);
+	/* A directory that does not exist has nothing to remove. */
+	assert_int_equal(assay_path_join(path, sizeof(path), dir, "none"), 0);
+	assert_int_equal(assay_file_remove_leftovers(path, 1, &n), 0);
+	assert_int_equal(n, 0);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -282,6 +326,7 @@ main(void)
 		cmocka_unit_test(test_read_not_regular),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_path_join),
+		cmocka_unit_test(test_leftovers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

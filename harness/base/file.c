@@ -2,6 +2,7 @@
  * file.c - atomic writes, capped reads, file hashes and path joins
  * (see file.h and docs/file.md).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -261,6 +262,97 @@ assay_file_fsync_dir(const char *dir)
 	if (fsync(fd) != 0)
 		r = ASSAY_ERR_IO;
 	close(fd);
+	return r;
+}
+
+static int
+all_of(const char *p, size_t n, const char *set)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strchr(set, p[i]) == NULL || p[i] == '\0')
+			return 0;
+	return 1;
+}
+
+int
+assay_file_is_leftover(const char *name)
+{
+	const char *end, *hex, *pid;
+	size_t n = strlen(name);
+
+	/* "." name "." pid "." hex ".tmp", name not empty */
+	if (n < 10 || name[0] != '.' || strcmp(name + n - 4, ".tmp") != 0)
+		return 0;
+	end = name + n - 4;
+	for (hex = end; hex > name && hex[-1] != '.'; hex--)
+		;
+	if (hex <= name + 1 || !all_of(hex, (size_t)(end - hex),
+	    "0123456789abcdef"))
+		return 0;
+	for (pid = hex - 1; pid > name && pid[-1] != '.'; pid--)
+		;
+	if (pid <= name + 1 || !all_of(pid, (size_t)(hex - 1 - pid),
+	    "0123456789"))
+		return 0;
+	return pid - 1 > name + 1;	/* the target's name is not empty */
+}
+
+static int
+remove_leftovers_at(int dfd, int depth, size_t *removed)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+	int fd, r = 0;
+
+	if ((dp = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return ASSAY_ERR_IO;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(dp), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISREG(st.st_mode) && assay_file_is_leftover(de->d_name)) {
+			if (unlinkat(dirfd(dp), de->d_name, 0) != 0)
+				r = ASSAY_ERR_IO;
+			else
+				(*removed)++;
+		} else if (S_ISDIR(st.st_mode) && depth > 0) {
+			if ((fd = openat(dirfd(dp), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+				continue;
+			if (remove_leftovers_at(fd, depth - 1, removed) != 0)
+				r = ASSAY_ERR_IO;
+		}
+	}
+	closedir(dp);
+	return r;
+}
+
+int
+assay_file_remove_leftovers(const char *dir, int depth, size_t *removed)
+{
+	size_t n = 0;
+	int fd, r;
+
+	if (removed != NULL)
+		*removed = 0;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : ASSAY_ERR_IO;
+	r = remove_leftovers_at(fd, depth, &n);
+	if (n > 0 && assay_file_fsync_dir(dir) != 0)
+		r = ASSAY_ERR_IO;
+	if (removed != NULL)
+		*removed = n;
 	return r;
 }
 

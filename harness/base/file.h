@@ -79,6 +79,23 @@ void	assay_file_atomic_abort(struct assay_file_atomic *a);
 int	assay_file_fsync_dir(const char *dir);
 
 /*
+ * Whether name is a temporary file of the atomic writers above
+ * (".<name>.<pid>.<hex>.tmp"): what a process killed between creating and
+ * renaming it leaves behind.  Nothing else is ever named so.
+ */
+int	assay_file_is_leftover(const char *name);
+
+/*
+ * Removes every leftover temporary file (assay_file_is_leftover) in dir
+ * and, to depth levels below, in its subdirectories; never follows a
+ * link.  For a run directory before it is resumed or signed: an
+ * interrupted write leaves its half-written file there, which must not be
+ * signed or counted as content.  *removed (may be NULL) gets the count.
+ * Returns 0 or ASSAY_ERR_IO.
+ */
+int	assay_file_remove_leftovers(const char *dir, int depth, size_t *removed);
+
+/*
  * SHA-256 of everything read from fd (borrowed, read to its end), or of
  * the regular file path, as lowercase hex.  Returns 0, ASSAY_ERR_IO,
  * ASSAY_ERR_NOT_FOUND, ASSAY_ERR_NOT_REGULAR or ASSAY_ERR_CRYPTO; hex is

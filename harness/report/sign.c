@@ -535,6 +535,16 @@ assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
 		r = ASSAY_ERR_CRYPTO;
 		goto out;
 	}
+	/*
+	 * Temporary files of writes a kill interrupted (a MANIFEST or
+	 * signature half written) are not content: left in place they would
+	 * be listed and then vanish, or block the next signature.
+	 */
+	if ((r = assay_file_remove_leftovers(dir, 8, NULL)) != 0) {
+		assay_diag_add(d, dir, 0, "cannot remove the temporary files "
+		    "of an interrupted write: %s", strerror(errno));
+		goto out;
+	}
 	if ((r = assay_manifest_collect(dfd, &es)) != 0) {
 		assay_diag_add(d, dir, 0, "reading the directory: %s",
 		    assay_strerror(r));

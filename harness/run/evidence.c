@@ -496,6 +496,24 @@ assay_evidence_open_secrets(const char *dir, int resume,
 			goto out;
 	r = ASSAY_ERR_ALLOC;
 
+	/*
+	 * A process killed inside an atomic write leaves its temporary file:
+	 * never content, never to be signed.  One killed before run.info was
+	 * in place leaves a directory holding nothing else: a run that never
+	 * started, which --resume starts afresh.
+	 */
+	if ((r = assay_file_remove_leftovers(dir, 2, NULL)) != 0) {
+		assay_diag_add(d, dir, 0, "cannot remove the temporary files "
+		    "an interrupted run left: %s", strerror(errno));
+		goto out;
+	}
+	if (resume && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    dir_empty(dir)) {
+		assay_diag_warn(d, dir, 0, "the interrupted run never wrote "
+		    "run.info: starting it afresh");
+		resume = 0;
+	}
+	r = ASSAY_ERR_ALLOC;
 	if (resume) {
 		if ((r = read_info(ev)) != 0) {
 			assay_diag_add(d, dir, 0, "cannot resume: no readable "
