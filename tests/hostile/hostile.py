@@ -254,8 +254,9 @@ IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 
 def b_telnet(c, a):
     """telnet MODE: iac-flood (endless option negotiation), sb-endless (a
-    subnegotiation that never ends), echo-pw USER PASS (a login that echoes
-    the password and accepts USER/PASS), prompt-flood (endless prompts)."""
+    subnegotiation that never ends), echo-pw USER PASS [USER PASS...] (a
+    login that echoes the password and accepts these pairs, never locks),
+    prompt-flood (endless prompts)."""
     mode = a[0]
     if mode == "iac-flood":
         endless(c, bytes([IAC, DO, 24, IAC, WILL, 1, IAC, DO, 31, IAC, WILL, 3]) * 256, 60)
@@ -265,14 +266,14 @@ def b_telnet(c, a):
     elif mode == "prompt-flood":
         endless(c, b"login: Password: # $ > " * 128, 60)
     elif mode == "echo-pw":
-        user, pw = a[1].encode(), a[2].encode()
+        pairs = {(a[i].encode(), a[i + 1].encode()) for i in range(1, len(a) - 1, 2)}
         while True:
             send(c, b"device login: ")
             u = recv_until(c, b"\n").strip(b"\r\n\x00")
             send(c, u + b"\r\nPassword: ")
             p = recv_until(c, b"\n").strip(b"\r\n\x00")
             send(c, p + b"\r\n")          # the password, echoed
-            if u == user and p == pw:
+            if (u, p) in pairs:
                 send(c, b"BusyBox v1.35.0 built-in shell (ash)\r\n# ")
                 hold(c, 30)
                 return
