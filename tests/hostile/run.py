@@ -244,7 +244,8 @@ def check(args, sc, forms, d, code, inner_err):
                 problems.append(f"{tc}: verdict {v}, expected {'|'.join(sc['expect'])}"
                                 + (" (or ERROR)" if sc["error"] else "")
                                 + f": {reason[:300]}")
-            if re.search(r":\s*$", reason) or reason.strip() == "":
+            # "...: " with nothing after it, at the end or before the next part
+            if re.search(r":\s*($|[;|])", reason) or reason.strip() == "":
                 problems.append(f"{tc}: the reason names no cause: {reason[:200]!r}")
             if sc["reason"] and not re.search(sc["reason"], reason):
                 problems.append(f"{tc}: reason does not match /{sc['reason']}/: {reason[:200]}")
