@@ -114,8 +114,9 @@ def parse(path):
 # --- one scenario ------------------------------------------------------------
 
 def run_in_namespace(args, sc, forms, d):
-    """Device up, then assay (in its own process group, under /usr/bin/time
-    and a hard watchdog at twice the deadline); returns the facts."""
+    """Device up, then assay (in its own process group, under maxrss.py and
+    a hard watchdog at twice the deadline); returns its exit code and the
+    namespace's stderr."""
     with open(os.path.join(d, "device.sh"), "w") as f:
         f.write(". \"$VALIDATION_DIR/device.sh\"\n. \"$HOSTILE_DIR/hostile.sh\"\n" + sc["script"])
     out = os.path.join(d, "run")
@@ -136,7 +137,8 @@ def run_in_namespace(args, sc, forms, d):
         "[ -e ready ] || { echo 'device script never touched ./ready' >&2; "
         "kill -- -$dev 2>/dev/null; exit 98; }\n"
         "t0=$(date +%s%N)\n"
-        "setsid /usr/bin/time -f %M -o rss " + " ".join(shlex.quote(x) for x in cmd)
+        f"setsid {shlex.quote(sys.executable)} {shlex.quote(os.path.join(HERE, 'maxrss.py'))} rss "
+        + " ".join(shlex.quote(x) for x in cmd)
         + " > console.out 2> console.err &\n"
         "pid=$!\n"
         "( trap 'kill $s 2>/dev/null; exit 0' TERM; "
