@@ -13,6 +13,7 @@ seconds and listens again DOWN seconds later (the device reboots).  Only the
 standard library; see README.md for the behaviours.
 """
 import argparse
+import base64
 import codecs
 import os
 import random
@@ -185,7 +186,7 @@ def http_head(code, headers=(), reason=b"X"):
 def b_http(c, a):
     """http MODE [ARG]: see README.md (page, headers10m, headerline10m,
     headers-endless, loop, chain, offhost URL, status-garbage,
-    chunked-endless, body-endless, cl-lie, auth-loop)."""
+    chunked-endless, body-endless, cl-lie, auth-loop, basic-echo USER PASS)."""
     mode = a[0]
     while True:
         req = recv_until(c, b"\r\n\r\n", cap=1 << 20)
@@ -226,6 +227,24 @@ def b_http(c, a):
             body = b"moved"
             send(c, http_head(302, [("Location", loc), ("Content-Length", str(len(body)))],
                               b"Found") + b"\r\n" + body)
+            continue
+        elif mode == "basic-echo":
+            # Basic authentication that accepts USER:PASS, never locks, and
+            # echoes what it was sent (header and decoded pair) in every reply.
+            auth = b""
+            for h in req.split(b"\r\n")[1:]:
+                if h.lower().startswith(b"authorization:"):
+                    auth = h.split(b":", 1)[1].strip()
+            try:
+                pair = base64.b64decode(auth.split(b" ", 1)[-1]) if auth else b""
+            except ValueError:
+                pair = b""
+            ok = pair == (a[1] + ":" + a[2]).encode()
+            body = b"<html>you sent " + auth + b" = " + pair + b"</html>"
+            hdrs = [("Content-Length", str(len(body))), ("X-Echo", auth.decode("latin-1"))]
+            if not ok:
+                hdrs.append(("WWW-Authenticate", 'Basic realm="device"'))
+            send(c, http_head(200 if ok else 401, hdrs) + b"\r\n" + body)
             continue
         elif mode == "status-garbage":
             send(c, unescape(a[1]) if len(a) > 1 else b"HTTP/1.1 2x0 \x1b[2J\x00\xff\r\n\r\n")

@@ -15,6 +15,7 @@ A scenario marked `known: <defect>` that fails is an expected failure
 usage: run.py [--bin ASSAY] [--jobs N] [--only SUBSTR] [--keep DIR] [-v]
 """
 import argparse
+import base64
 import concurrent.futures
 import importlib.util
 import json
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -169,13 +171,26 @@ def read(path, mode="r"):
         return None
 
 
-def lab_passwords(setup_path):
-    out = []
+def lab_secrets(setup_path):
+    """Every lab password of the set-up file in the encodings Assay itself
+    produces on the wire (issue 11 defect 2): clear, base64 of the password
+    and of user:password (HTTP Basic), URL-encoded, hex."""
+    out = set()
+    ns = validation.NS["setup"]
     root = ET.parse(setup_path).getroot()
-    for el in root.iter("{%s}password" % validation.NS["setup"]):
-        if el.text and len(el.text) >= 6:
-            out.append(el.text.encode("utf-8"))
-    return out
+    for cred in root.iter("{%s}credential" % ns):
+        pw = cred.findtext("{%s}password" % ns) or ""
+        user = cred.findtext("{%s}username" % ns) or ""
+        if len(pw) < 6:
+            continue
+        raw = pw.encode("utf-8")
+        out.add(raw)
+        out.add(base64.b64encode(raw))
+        out.add(base64.b64encode(user.encode("utf-8") + b":" + raw))
+        out.add(urllib.parse.quote(pw, safe="").encode())
+        out.add(urllib.parse.quote_plus(pw).encode())
+        out.add(raw.hex().encode())
+    return sorted(out)
 
 
 def check(args, sc, forms, d, code, inner_err):
@@ -257,7 +272,7 @@ def check(args, sc, forms, d, code, inner_err):
     if code != want_code:
         problems.append(f"exit code {code}, expected {want_code} for verdicts {got}")
     # no lab password in clear anywhere in the report directory
-    secrets = lab_passwords(forms["setup"])
+    secrets = lab_secrets(forms["setup"])
     for root, _, files in os.walk(out):
         for fn in files:
             p = os.path.join(root, fn)
@@ -266,7 +281,9 @@ def check(args, sc, forms, d, code, inner_err):
                 # the password, or all of it but the last character (a
                 # password echoed back and cut at a prompt-like '#', '$', '>')
                 if s in data or (len(s) >= 8 and s[:-1] in data):
-                    problems.append(f"lab password in clear in {os.path.relpath(p, out)}")
+                    problems.append(f"lab password in clear in {os.path.relpath(p, out)} "
+                                    f"(as {s[:3].decode('latin-1')}...)")
+                    break
     # no connection to a host that is not the device
     for fn in sorted(os.listdir(d)):
         if fn.startswith("TRAP-"):
