@@ -426,8 +426,10 @@ def b_coap(s, a):
         if len(req) < 4:
             continue
         if mode == "storm":
-            for i in range(500):
-                s.sendto(coap_reply(req, b"x" * (i % 64), mid=struct.pack(">H", i)), peer)
+            rmid = struct.unpack(">H", req[2:4])[0]
+            for i in range(500):    # well-formed, but for other message ids
+                s.sendto(coap_reply(req, b"x" * (1 + i % 64),
+                                    mid=struct.pack(">H", (rmid + 1 + i) % 65536)), peer)
             s.sendto(coap_reply(req, LINKS), peer)
         elif mode == "unrelated":
             s.sendto(b"\x00garbage, not CoAP", peer)
