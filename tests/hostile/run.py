@@ -277,6 +277,10 @@ def check(args, sc, forms, d, code, inner_err):
         for fn in files:
             p = os.path.join(root, fn)
             data = read(p, "rb") or b""
+            m = SANITIZER.search(data.decode("utf-8", "replace"))
+            if m:
+                problems.append(f"sanitizer report or crash in {os.path.relpath(p, out)}: "
+                                f"{m.group(0)}")
             for s in secrets:
                 # the password, or all of it but the last character (a
                 # password echoed back and cut at a prompt-like '#', '$', '>')
