@@ -174,24 +174,38 @@ local function query(s, port, transport, kind)
       for _, filter in ipairs({ "#", "$SYS/#" }) do
         local r, mqerr = f({ host = host, port = port, tls = proto == "mqtts" or (s and s.security == "tls"),
             subscribe = filter, listen_ms = 1000, max_messages = 50 })
+        -- Examined only on an answer that means something: a CONNACK
+        -- refusing anonymous access for its credentials, or an accepted
+        -- CONNECT whose SUBSCRIBE got a SUBACK.  A reserved CONNACK code,
+        -- a refusal for another cause, or no SUBACK is no examination.
+        local refused_auth = r ~= nil and not r.accepted and
+            (r.code == 4 or r.code == 5 or r.code == 0x86 or r.code == 0x87 or r.code == 0x8C)
+        local sub = r and r.accepted and r.subscription or nil
         if r == nil then
           why = "MQTT: " .. tostring(mqerr)
-        elseif not r.accepted then
-          -- Refused without credentials: examined, nothing readable.
+        elseif refused_auth then
           out[#out + 1] = { "", "MQTT CONNACK (" .. tostring(r.reason) .. ")" }
-        end
-        if r and r.accepted then
-          local msgs = (r.subscription and r.subscription.messages) or {}
+        elseif not r.accepted then
+          why = "MQTT: CONNACK code " .. tostring(r.code) .. " (" .. tostring(r.reason)
+              .. ") does not say anonymous access is refused: not examined"
+        elseif sub == nil or sub.granted == nil then
+          why = "MQTT: anonymous CONNECT accepted but no SUBACK for " .. filter .. ": "
+              .. tostring(sub and sub.error or "no answer") .. ": not examined"
+        elseif sub.granted >= 0x80 then
+          out[#out + 1] = { "", "MQTT SUBSCRIBE " .. filter .. " refused (code "
+              .. tostring(sub.granted) .. ")" }
+        else
           local lines = {}
-          for _, m in ipairs(msgs) do
+          for _, m in ipairs(sub.messages or {}) do
             lines[#lines + 1] = tostring(m.topic) .. " " .. tostring(m.payload):sub(1, 512)
           end
           out[#out + 1] = { table.concat(lines, "\n"), "an anonymous MQTT subscription to "
-              .. filter, anonymous = #msgs }
+              .. filter, anonymous = #(sub.messages or {}) }
         end
       end
     end
-    return out, (#out == 0) and (why or "no MQTT answer") or nil
+    -- Both filters must be examined: "#" says nothing about "$SYS/#".
+    return out, why or ((#out == 0) and "no MQTT answer" or nil)
   end
   if s and s.security == "tls" then
     -- A TLS service of another protocol: what it says after the handshake

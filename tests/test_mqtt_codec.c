@@ -200,6 +200,26 @@ test_suback(void **state)
 	assert_int_equal(assay_mqtt_suback_parse(v5bad, 4, 5, &g, &why),
 	    ASSAY_ERR_PARSE);
 	assert_string_equal(why, "malformed SUBACK properties");
+	/* Hostile answers: another packet id, 4096 codes, reserved codes. */
+	{
+		static const unsigned char other[] = { 0xbe, 0xef, 0x00 },
+		    many[] = { 0x00, 0x01, 0x00, 0x00 },
+		    reserved[] = { 0x00, 0x01, 0x03 },
+		    v5reserved[] = { 0x00, 0x01, 0x00, 0x10 };
+
+		assert_int_equal(assay_mqtt_suback_parse(other, 3, 4, &g,
+		    &why), ASSAY_ERR_PARSE);
+		assert_string_equal(why, "SUBACK for another packet id");
+		assert_int_equal(assay_mqtt_suback_parse(many, 4, 4, &g,
+		    &why), ASSAY_ERR_PARSE);
+		assert_string_equal(why,
+		    "SUBACK with more return codes than filters");
+		assert_int_equal(assay_mqtt_suback_parse(reserved, 3, 4, &g,
+		    &why), ASSAY_ERR_PARSE);
+		assert_int_equal(assay_mqtt_suback_parse(v5reserved, 4, 5, &g,
+		    &why), ASSAY_ERR_PARSE);
+		assert_int_equal(g, -1);
+	}
 }
 
 static void

@@ -266,6 +266,11 @@ test_kexinit_parse(void **state)
 		    ASSAY_ERR_PARSE);
 	p[20] = 0xff;	/* length beyond the packet */
 	assert_int_equal(assay_ssh_kexinit_parse(info, p, len), ASSAY_ERR_PARSE);
+	/* Every list empty: nothing offered, nothing to judge (hostile). */
+	memset(p, 0, sizeof(p));
+	p[0] = 20;
+	assert_int_equal(assay_ssh_kexinit_parse(info, p,
+	    17 + 4 * ASSAY_SSH_NLISTS), ASSAY_ERR_PARSE);
 	assay_ssh_info_free(info);
 }
 

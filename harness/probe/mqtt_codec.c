@@ -211,19 +211,40 @@ assay_mqtt_suback_parse(const unsigned char *body, size_t len, int version,
     int *granted, const char **why)
 {
 	size_t off = 2;
+	int g;
 
 	*granted = -1;
 	*why = "short SUBACK";
-	if (body == NULL)
+	if (body == NULL || len < 2)
 		return ASSAY_ERR_PARSE;
+	/* The answer to our SUBSCRIBE (packet id 1), not to another one. */
+	if (body[0] != 0 || body[1] != 1) {
+		*why = "SUBACK for another packet id";
+		return ASSAY_ERR_PARSE;
+	}
 	if (version == 5 && skip_props(body, len, &off) != 0) {
 		*why = "malformed SUBACK properties";
 		return ASSAY_ERR_PARSE;
 	}
 	if (len < off + 1)
 		return ASSAY_ERR_PARSE;
+	/* One filter was asked for: one return code, no more. */
+	if (len != off + 1) {
+		*why = "SUBACK with more return codes than filters";
+		return ASSAY_ERR_PARSE;
+	}
+	g = body[off];
+	/*
+	 * 3.1.1: 0-2 granted QoS, 0x80 failure; MQTT 5 adds reason codes
+	 * from 0x80 up.  Anything else is no answer at all.
+	 */
+	if ((version != 5 && g > 2 && g != 0x80) ||
+	    (version == 5 && g > 2 && g < 0x80)) {
+		*why = "SUBACK with a reserved return code";
+		return ASSAY_ERR_PARSE;
+	}
 	*why = "";
-	*granted = body[off];
+	*granted = g;
 	return 0;
 }
 

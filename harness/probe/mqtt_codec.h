@@ -78,9 +78,12 @@ int	assay_mqtt_connack_parse(const unsigned char *body, size_t len,
 	    int version, int *session_present, int *code);
 
 /*
- * Parses a SUBACK body: packet id, (v5) properties, the first return
- * code into *granted.  Returns 0 or ASSAY_ERR_PARSE with *why (static
- * text: "short SUBACK", "malformed SUBACK properties").
+ * Parses the SUBACK to assay_mqtt_build_subscribe's SUBSCRIBE: packet
+ * id 1, (v5) properties, exactly one return code (one filter was asked
+ * for), a defined value, into *granted.  Returns 0 or ASSAY_ERR_PARSE
+ * with *why (static text: "short SUBACK", "SUBACK for another packet
+ * id", "malformed SUBACK properties", "SUBACK with more return codes
+ * than filters", "SUBACK with a reserved return code").
  */
 int	assay_mqtt_suback_parse(const unsigned char *body, size_t len,
 	    int version, int *granted, const char **why);

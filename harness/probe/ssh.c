@@ -91,6 +91,14 @@ assay_ssh_kexinit_parse(struct assay_ssh_info *info, const unsigned char *p,
 		info->lists[i][n] = '\0';
 		if (memchr(info->lists[i], '\0', n) != NULL)
 			return ASSAY_ERR_PARSE;
+		/*
+		 * RFC 4253 7.1: each of these lists (not the language
+		 * lists after them) names at least one algorithm ("none" is
+		 * a name).  A KEXINIT that offers nothing has shown no
+		 * algorithm at all, so nothing may be judged from it.
+		 */
+		if (n == 0)
+			return ASSAY_ERR_PARSE;
 		off += n;
 	}
 	return 0;
