@@ -866,11 +866,43 @@ assay_fixture_patch_dir(const char *src_dir, const char *out_dir,
 static const char replies_key = 'r';	/* registry: the fixture's replies */
 static const char used_key = 'u';	/* registry: name -> { [i] = true } */
 
+/*
+ * The assay.net functions that talk to no device (decided from their
+ * bindings in harness/probe/): `url` only builds a string with curl's URL
+ * parser (http.c, l_url), `credential_list` only reads a list of
+ * testcases/data with the parser try_credentials uses (cred.c,
+ * l_credential_list).  Their result depends on the arguments and the
+ * installation alone, so the runner and the recorder leave them to the
+ * real implementation: never scripted, never recorded, never counted as
+ * an unexpected call.  A reply for one of them is a malformed fixture.
+ * Every other assay.net function opens a connection; a new probe that
+ * talks to no device belongs here.
+ */
+static const char *const device_free[] = { "url", "credential_list", NULL };
+
+static int
+is_device_free(const char *name)
+{
+	size_t i;
+
+	for (i = 0; device_free[i] != NULL; i++)
+		if (strcmp(device_free[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Appends a short, readable form of v to buf (secrets masked). */
 static void
 describe_value(lua_State *L, int v, char *buf, size_t len, int depth)
 {
-	size_t n = strlen(buf);
+	const char *keys[32];
+	size_t n = strlen(buf), nl, nk, i;
 	int first = 1;
 
 	if (n + 8 >= len)
@@ -895,25 +927,44 @@ describe_value(lua_State *L, int v, char *buf, size_t len, int depth)
 			snprintf(buf + n, len - n, "{...}");
 			break;
 		}
+		/* The list part in order, then the names sorted, so that
+		 * the message is the same on every run (lua_next's order is
+		 * the hash table's). */
 		snprintf(buf + n, len - n, "{");
+		nl = lua_rawlen(L, v);
+		for (i = 1; i <= nl; i++) {
+			n = strlen(buf);
+			snprintf(buf + n, len - n, "%s", first ? "" : ", ");
+			first = 0;
+			lua_rawgeti(L, v, (lua_Integer)i);
+			describe_value(L, lua_gettop(L), buf, len, depth + 1);
+			lua_pop(L, 1);
+		}
+		nk = 0;
 		lua_pushnil(L);
 		while (lua_next(L, v) != 0) {
+			lua_pop(L, 1);
+			if (lua_type(L, -1) == LUA_TSTRING &&
+			    nk < sizeof(keys) / sizeof(keys[0]))
+				keys[nk++] = lua_tostring(L, -1);
+		}
+		/* The key strings stay alive: they are keys of the table. */
+		qsort(keys, nk, sizeof(keys[0]), cmp_str);
+		for (i = 0; i < nk; i++) {
 			n = strlen(buf);
-			if (lua_type(L, -2) == LUA_TSTRING)
-				snprintf(buf + n, len - n, "%s%s=", first ? "" :
-				    ", ", lua_tostring(L, -2));
-			else
-				snprintf(buf + n, len - n, "%s", first ? "" :
-				    ", ");
+			snprintf(buf + n, len - n, "%s%s=", first ? "" : ", ",
+			    keys[i]);
 			first = 0;
-			if (lua_type(L, -2) == LUA_TSTRING &&
-			    (strcmp(lua_tostring(L, -2), "password") == 0 ||
-			    strcmp(lua_tostring(L, -2), "pass") == 0))
+			if (strcmp(keys[i], "password") == 0 ||
+			    strcmp(keys[i], "pass") == 0 ||
+			    strcmp(keys[i], "psk_key") == 0) {
 				snprintf(buf + strlen(buf), len - strlen(buf),
 				    "***");
-			else
-				describe_value(L, lua_gettop(L), buf, len,
-				    depth + 1);
+				continue;
+			}
+			lua_pushstring(L, keys[i]);
+			lua_rawget(L, v);
+			describe_value(L, lua_gettop(L), buf, len, depth + 1);
 			lua_pop(L, 1);
 		}
 		n = strlen(buf);
@@ -939,16 +990,15 @@ describe_args(lua_State *L, int nargs, char *buf, size_t len)
 }
 
 /*
- * Pushes what a call's arguments say for key k: positional argument k
- * for an integer; for a name, the field of an options table (the first
- * argument, or a later one), else host = the first and port = the second
- * positional argument.  So `args = { port = 22 }` matches both
- * f{host = h, port = 22} and f(h, 22, {}).
+ * Pushes what a call's arguments say for key k: for a name, the field of
+ * the call's options table (every assay.net probe takes one table,
+ * docs/probes.md; the stub refuses any other call), so
+ * `args = { port = 22 }` matches f{host = h, port = 22}; for an integer,
+ * that argument.
  */
 static void
 arg_view(lua_State *L, int nargs, int k)
 {
-	const char *name;
 	int i;
 
 	if (lua_isinteger(L, k)) {
@@ -964,7 +1014,6 @@ arg_view(lua_State *L, int nargs, int k)
 		lua_pushnil(L);
 		return;
 	}
-	name = lua_tostring(L, k);
 	for (i = 1; i <= nargs; i++) {
 		if (!lua_istable(L, i))
 			continue;
@@ -973,14 +1022,7 @@ arg_view(lua_State *L, int nargs, int k)
 			return;
 		lua_pop(L, 1);
 	}
-	if (strcmp(name, "host") == 0 && nargs >= 1 &&
-	    lua_type(L, 1) == LUA_TSTRING)
-		lua_pushvalue(L, 1);
-	else if (strcmp(name, "port") == 0 && nargs >= 2 &&
-	    lua_type(L, 2) == LUA_TNUMBER)
-		lua_pushvalue(L, 2);
-	else
-		lua_pushnil(L);
+	lua_pushnil(L);
 }
 
 /* Whether the table at idx (an entry's args) matches the call. */
@@ -1025,6 +1067,27 @@ stub(lua_State *L)
 	const char *name = lua_tostring(L, lua_upvalueindex(2));
 	char args[DESCRIBE_MAX], msg[DESCRIBE_MAX + 200];
 	int nargs = lua_gettop(L), list, used, entry = 0, i, len, n, k, ty;
+
+	/*
+	 * The call style of the real bindings (assay_lua_opts in
+	 * harness/probe/lua.c), with its messages: one table of options with
+	 * string keys, else the test case raises as it would on a device.
+	 * Which option names a probe knows only the real binding says; a
+	 * misspelt option shows in a recording or a run, not here.
+	 */
+	if (lua_type(L, 1) != LUA_TTABLE)
+		return luaL_error(L, "%s: a table of options expected (%s{...}), "
+		    "got %s", name, name, luaL_typename(L, 1));
+	if (nargs > 1)
+		return luaL_error(L, "%s: takes one table of options, got %d "
+		    "arguments", name, nargs);
+	lua_pushnil(L);
+	while (lua_next(L, 1) != 0) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "%s: option names must be strings "
+			    "(got a %s key)", name, luaL_typename(L, -1));
+	}
 
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &replies_key);
 	lua_getfield(L, -1, name);
@@ -1108,8 +1171,9 @@ install_stubs(struct lua_State *L, void *arg)
 	lua_pushnil(L);
 	while (lua_next(L, net) != 0) {
 		lua_pop(L, 1);
-		if (lua_type(L, -1) != LUA_TSTRING)
-			continue;
+		if (lua_type(L, -1) != LUA_TSTRING ||
+		    is_device_free(lua_tostring(L, -1)))
+			continue;	/* the real one runs */
 		lua_pushvalue(L, -1);
 		lua_pushlightuserdata(L, fx);
 		lua_pushvalue(L, -2);
@@ -1121,6 +1185,13 @@ install_stubs(struct lua_State *L, void *arg)
 	lua_pushnil(L);
 	while (lua_next(L, -2) != 0) {
 		lua_pop(L, 1);
+		if (fx->bad == NULL && lua_type(L, -1) == LUA_TSTRING &&
+		    is_device_free(lua_tostring(L, -1))) {
+			snprintf(msg, sizeof(msg), "replies.%.60s: assay.net.%.60s "
+			    "talks to no device; the real one runs, it takes no "
+			    "replies", lua_tostring(L, -1), lua_tostring(L, -1));
+			fx->bad = strdup(msg);
+		}
 		lua_pushvalue(L, -1);
 		if (lua_rawget(L, net) == LUA_TNIL && fx->bad == NULL) {
 			snprintf(msg, sizeof(msg), "replies.%.60s: assay.net has "
@@ -1253,8 +1324,9 @@ install_recorders(struct lua_State *L, void *arg)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &rec_key);
 	lua_pushnil(L);
 	while (lua_next(L, net) != 0) {
-		if (lua_type(L, -2) != LUA_TSTRING || !lua_isfunction(L, -1)) {
-			lua_pop(L, 1);
+		if (lua_type(L, -2) != LUA_TSTRING || !lua_isfunction(L, -1) ||
+		    is_device_free(lua_tostring(L, -2))) {
+			lua_pop(L, 1);	/* not recorded: the real one runs */
 			continue;
 		}
 		/* stack: name, fn */
