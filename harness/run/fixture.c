@@ -10,8 +10,8 @@
  *     applied (the patch language of tests/validation, on the libxml2
  *     tree), load them with the real loader, load the catalogue;
  *  3. run the test case as the engine does, in a fresh sandbox with the
- *     real API, but with every assay.net function replaced by a stub that
- *     hands out the fixture's replies.  The fixture chunk is run again in
+ *     real API, but with every assay.net function that talks to a device
+ *     replaced by a stub that hands out the fixture's replies.  The fixture chunk is run again in
  *     that sandbox, so a reply may be a Lua function of the call's
  *     arguments.  Then the verdict, reason and units are compared.
  * A fixture is Lua, so the Lua parser reads its bytes; the patch lines are
