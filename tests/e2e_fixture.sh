@@ -37,12 +37,36 @@ expect typo-probe.bad 2 "replies.tls_handshak: assay.net has no such probe funct
 expect bad-reply.bad 2 "replies.tls_handshake[1]: a table of return values or a function expected"
 expect not-table.bad 2 "must return a table"
 expect endless.bad 2 "instruction budget"
-expect unexpected-call.fail 1 'unexpected call assay.net.tcp_sweep("127.0.0.1", {ports={8443, 8883}})'
+expect unexpected-call.fail 1 'unexpected call assay.net.tcp_sweep({host="127.0.0.1", ports={8443, 8883}})'
+expect device-free.bad 2 'replies.url: assay.net.url talks to no device; the real one runs'
 expect unused-reply.fail 1 "replies.banner[1] was never asked for"
 expect partly-used.fail 1 "replies.tls_handshake[2] was never asked for"
 expect wrong-verdict.fail 1 "expected FAIL, got INCONCLUSIVE"
 expect wrong-verdict.fail 1 'the reason lacks "no such text"'
 expect wrong-verdict.fail 1 "unit a: expected FAIL, got INCONCLUSIVE"
+
+# The stubs keep the bindings' call style: a positional call raises as the
+# real probe does (a copy of the catalogue whose sweep calls positionally).
+cp -r "$src/testcases" "$tmp/cat"
+sed -i 's/f({ host = lib.host(), ports = declared })/f(lib.host(), declared)/' \
+    "$tmp/cat/lib/assay.lua"
+grep -qF 'f(lib.host(), declared)' "$tmp/cat/lib/assay.lua" ||
+	fail "positional call: lib/assay.lua changed, the sed no longer applies"
+cat > "$tmp/positional.fixture" <<EOF
+return {
+  testcase = "5.1-3-2",
+  forms = "$src/tests/validation/base",
+  replies = {
+    tls_handshake = { { nil, "connection refused", keep = true } },
+    tcp_sweep = { { { open = { 8443 }, filtered = {} }, keep = true } },
+  },
+  expect = { verdict = "INCONCLUSIVE" },
+}
+EOF
+"$bin" fixture --catalogue "$tmp/cat" "$tmp/positional.fixture" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && grep -qF 'tcp_sweep: a table of options expected (tcp_sweep{...}), got string' \
+    "$tmp/out" || { cat "$tmp/out" >&2; fail "positional call not refused by the stub"; }
 
 # A good fixture passes; a list exits with its worst.
 good=$src/tests/fixtures/5.1-3-1/fail-plain-channel.fixture

@@ -39,16 +39,18 @@ for tc in 5.1-1-2 5.5-1-2 5.6-2-2; do
 	grep -q 'expect = { verdict = "FAIL"' "$f" || bad "$tc: recorded verdict is not FAIL"
 	# Offline: the device is gone, the replies answer.
 	"$BIN" fixture "$f" > "$T/replay.out" 2>&1 || { cat "$T/replay.out" >&2; bad "$tc: replay"; }
-	# No set-up or IXIT secret in clear.
+	# No set-up or IXIT secret in clear, routing args included (a route
+	# that holds one is dropped, not written: docs/fixtures.md).
 	[ -n "$(sed -n 's:.*<password>\(.*\)</password>.*:\1:p' "$T/dev/setup.xml")" ] ||
 		bad "no password in the set-up file: the secret check would be vacuous"
-	# (Routing args stay unmasked: they come from the forms, and the weak
-	# persona's password "admin" is also the path /admin/ of a service.)
-	sed 's/args = {[^}]*}//g' "$f" > "$T/masked"
 	for s in $(sed -n 's:.*<password>\(.*\)</password>.*:\1:p' "$T/dev/setup.xml"); do
-		grep -qF -- "$s" "$T/masked" && bad "$tc: secret $s in the recorded fixture"
+		grep -qF -- "$s" "$f" && bad "$tc: secret $s in the recorded fixture"
 	done
 done
+# The weak persona's password "admin" is also the path /admin/ of a
+# service: that call's route is dropped, and the replay above still matched.
+grep -qh "no args: the call's routing arguments contain a secret" "$T"/*.fixture ||
+	bad "no route dropped: the secret-in-a-route case is not exercised"
 # The weak device accepts the lab's own (Mirai) password: masked, not lost.
 grep -q '<secret>' "$T/5.1-1-2.fixture" || bad "5.1-1-2: no secret masked"
 # A template with replies is refused.

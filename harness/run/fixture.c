@@ -10,8 +10,8 @@
  *     applied (the patch language of tests/validation, on the libxml2
  *     tree), load them with the real loader, load the catalogue;
  *  3. run the test case as the engine does, in a fresh sandbox with the
- *     real API, but with every assay.net function replaced by a stub that
- *     hands out the fixture's replies.  The fixture chunk is run again in
+ *     real API, but with every assay.net function that talks to a device
+ *     replaced by a stub that hands out the fixture's replies.  The fixture chunk is run again in
  *     that sandbox, so a reply may be a Lua function of the call's
  *     arguments.  Then the verdict, reason and units are compared.
  * A fixture is Lua, so the Lua parser reads its bytes; the patch lines are
@@ -866,11 +866,43 @@ assay_fixture_patch_dir(const char *src_dir, const char *out_dir,
 static const char replies_key = 'r';	/* registry: the fixture's replies */
 static const char used_key = 'u';	/* registry: name -> { [i] = true } */
 
+/*
+ * The assay.net functions that talk to no device (decided from their
+ * bindings in harness/probe/): `url` only builds a string with curl's URL
+ * parser (http.c, l_url), `credential_list` only reads a list of
+ * testcases/data with the parser try_credentials uses (cred.c,
+ * l_credential_list).  Their result depends on the arguments and the
+ * installation alone, so the runner and the recorder leave them to the
+ * real implementation: never scripted, never recorded, never counted as
+ * an unexpected call.  A reply for one of them is a malformed fixture.
+ * Every other assay.net function opens a connection; a new probe that
+ * talks to no device belongs here.
+ */
+static const char *const device_free[] = { "url", "credential_list", NULL };
+
+static int
+is_device_free(const char *name)
+{
+	size_t i;
+
+	for (i = 0; device_free[i] != NULL; i++)
+		if (strcmp(device_free[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Appends a short, readable form of v to buf (secrets masked). */
 static void
 describe_value(lua_State *L, int v, char *buf, size_t len, int depth)
 {
-	size_t n = strlen(buf);
+	const char *keys[32];
+	size_t n = strlen(buf), nl, nk, i;
 	int first = 1;
 
 	if (n + 8 >= len)
@@ -895,25 +927,44 @@ describe_value(lua_State *L, int v, char *buf, size_t len, int depth)
 			snprintf(buf + n, len - n, "{...}");
 			break;
 		}
+		/* The list part in order, then the names sorted, so that
+		 * the message is the same on every run (lua_next's order is
+		 * the hash table's). */
 		snprintf(buf + n, len - n, "{");
+		nl = lua_rawlen(L, v);
+		for (i = 1; i <= nl; i++) {
+			n = strlen(buf);
+			snprintf(buf + n, len - n, "%s", first ? "" : ", ");
+			first = 0;
+			lua_rawgeti(L, v, (lua_Integer)i);
+			describe_value(L, lua_gettop(L), buf, len, depth + 1);
+			lua_pop(L, 1);
+		}
+		nk = 0;
 		lua_pushnil(L);
 		while (lua_next(L, v) != 0) {
+			lua_pop(L, 1);
+			if (lua_type(L, -1) == LUA_TSTRING &&
+			    nk < sizeof(keys) / sizeof(keys[0]))
+				keys[nk++] = lua_tostring(L, -1);
+		}
+		/* The key strings stay alive: they are keys of the table. */
+		qsort(keys, nk, sizeof(keys[0]), cmp_str);
+		for (i = 0; i < nk; i++) {
 			n = strlen(buf);
-			if (lua_type(L, -2) == LUA_TSTRING)
-				snprintf(buf + n, len - n, "%s%s=", first ? "" :
-				    ", ", lua_tostring(L, -2));
-			else
-				snprintf(buf + n, len - n, "%s", first ? "" :
-				    ", ");
+			snprintf(buf + n, len - n, "%s%s=", first ? "" : ", ",
+			    keys[i]);
 			first = 0;
-			if (lua_type(L, -2) == LUA_TSTRING &&
-			    (strcmp(lua_tostring(L, -2), "password") == 0 ||
-			    strcmp(lua_tostring(L, -2), "pass") == 0))
+			if (strcmp(keys[i], "password") == 0 ||
+			    strcmp(keys[i], "pass") == 0 ||
+			    strcmp(keys[i], "psk_key") == 0) {
 				snprintf(buf + strlen(buf), len - strlen(buf),
 				    "***");
-			else
-				describe_value(L, lua_gettop(L), buf, len,
-				    depth + 1);
+				continue;
+			}
+			lua_pushstring(L, keys[i]);
+			lua_rawget(L, v);
+			describe_value(L, lua_gettop(L), buf, len, depth + 1);
 			lua_pop(L, 1);
 		}
 		n = strlen(buf);
@@ -939,16 +990,15 @@ describe_args(lua_State *L, int nargs, char *buf, size_t len)
 }
 
 /*
- * Pushes what a call's arguments say for key k: positional argument k
- * for an integer; for a name, the field of an options table (the first
- * argument, or a later one), else host = the first and port = the second
- * positional argument.  So `args = { port = 22 }` matches both
- * f{host = h, port = 22} and f(h, 22, {}).
+ * Pushes what a call's arguments say for key k: for a name, the field of
+ * the call's options table (every assay.net probe takes one table,
+ * docs/probes.md; the stub refuses any other call), so
+ * `args = { port = 22 }` matches f{host = h, port = 22}; for an integer,
+ * that argument.
  */
 static void
 arg_view(lua_State *L, int nargs, int k)
 {
-	const char *name;
 	int i;
 
 	if (lua_isinteger(L, k)) {
@@ -964,7 +1014,6 @@ arg_view(lua_State *L, int nargs, int k)
 		lua_pushnil(L);
 		return;
 	}
-	name = lua_tostring(L, k);
 	for (i = 1; i <= nargs; i++) {
 		if (!lua_istable(L, i))
 			continue;
@@ -973,14 +1022,7 @@ arg_view(lua_State *L, int nargs, int k)
 			return;
 		lua_pop(L, 1);
 	}
-	if (strcmp(name, "host") == 0 && nargs >= 1 &&
-	    lua_type(L, 1) == LUA_TSTRING)
-		lua_pushvalue(L, 1);
-	else if (strcmp(name, "port") == 0 && nargs >= 2 &&
-	    lua_type(L, 2) == LUA_TNUMBER)
-		lua_pushvalue(L, 2);
-	else
-		lua_pushnil(L);
+	lua_pushnil(L);
 }
 
 /* Whether the table at idx (an entry's args) matches the call. */
@@ -1025,6 +1067,27 @@ stub(lua_State *L)
 	const char *name = lua_tostring(L, lua_upvalueindex(2));
 	char args[DESCRIBE_MAX], msg[DESCRIBE_MAX + 200];
 	int nargs = lua_gettop(L), list, used, entry = 0, i, len, n, k, ty;
+
+	/*
+	 * The call style of the real bindings (assay_lua_opts in
+	 * harness/probe/lua.c), with its messages: one table of options with
+	 * string keys, else the test case raises as it would on a device.
+	 * Which option names a probe knows only the real binding says; a
+	 * misspelt option shows in a recording or a run, not here.
+	 */
+	if (lua_type(L, 1) != LUA_TTABLE)
+		return luaL_error(L, "%s: a table of options expected (%s{...}), "
+		    "got %s", name, name, luaL_typename(L, 1));
+	if (nargs > 1)
+		return luaL_error(L, "%s: takes one table of options, got %d "
+		    "arguments", name, nargs);
+	lua_pushnil(L);
+	while (lua_next(L, 1) != 0) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "%s: option names must be strings "
+			    "(got a %s key)", name, luaL_typename(L, -1));
+	}
 
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &replies_key);
 	lua_getfield(L, -1, name);
@@ -1108,8 +1171,9 @@ install_stubs(struct lua_State *L, void *arg)
 	lua_pushnil(L);
 	while (lua_next(L, net) != 0) {
 		lua_pop(L, 1);
-		if (lua_type(L, -1) != LUA_TSTRING)
-			continue;
+		if (lua_type(L, -1) != LUA_TSTRING ||
+		    is_device_free(lua_tostring(L, -1)))
+			continue;	/* the real one runs */
 		lua_pushvalue(L, -1);
 		lua_pushlightuserdata(L, fx);
 		lua_pushvalue(L, -2);
@@ -1121,6 +1185,13 @@ install_stubs(struct lua_State *L, void *arg)
 	lua_pushnil(L);
 	while (lua_next(L, -2) != 0) {
 		lua_pop(L, 1);
+		if (fx->bad == NULL && lua_type(L, -1) == LUA_TSTRING &&
+		    is_device_free(lua_tostring(L, -1))) {
+			snprintf(msg, sizeof(msg), "replies.%.60s: assay.net.%.60s "
+			    "talks to no device; the real one runs, it takes no "
+			    "replies", lua_tostring(L, -1), lua_tostring(L, -1));
+			fx->bad = strdup(msg);
+		}
 		lua_pushvalue(L, -1);
 		if (lua_rawget(L, net) == LUA_TNIL && fx->bad == NULL) {
 			snprintf(msg, sizeof(msg), "replies.%.60s: assay.net has "
@@ -1184,10 +1255,31 @@ find_unused(lua_State *L)
 /* --- recording -------------------------------------------------------- */
 
 static const char rec_key = 'c';	/* registry: name -> { entry, ... } */
+/* Field of a recorded entry whose route held a secret; not written. */
+static const char route_dropped[] = "route_dropped";
 
 /* The arguments a recorded reply is routed by (never credentials). */
 static const char *const route_keys[] = { "port", "ports", "url", "list",
-    "subscribe", "service", NULL };
+    "subscribe", "service", "kind", "tls", NULL };
+
+/* Whether p[0..len) contains one of the forms' secrets. */
+static int
+has_secret(const struct assay_forms *f, const char *p, size_t len)
+{
+	size_t i, k, sl, n = f != NULL ? assay_forms_nsecrets(f) : 0;
+	const char *sec;
+
+	for (k = 0; k < n; k++) {
+		sec = assay_forms_secret(f, k);
+		sl = sec != NULL ? strlen(sec) : 0;
+		if (sl == 0 || sl > len)
+			continue;
+		for (i = 0; i + sl <= len; i++)
+			if (memcmp(p + i, sec, sl) == 0)
+				return 1;
+	}
+	return 0;
+}
 
 /*
  * assay.net wrapper in record mode: calls the real probe (upvalue 3) and
@@ -1197,8 +1289,10 @@ static const char *const route_keys[] = { "port", "ports", "url", "list",
 static int
 recorder(lua_State *L)
 {
+	struct fixture *fx = lua_touserdata(L, lua_upvalueindex(1));
 	const char *name = lua_tostring(L, lua_upvalueindex(2));
-	int nargs = lua_gettop(L), nret, k;
+	const char *s;
+	int nargs = lua_gettop(L), nret, k, secret = 0;
 	size_t len;
 
 	lua_pushvalue(L, lua_upvalueindex(3));
@@ -1213,10 +1307,24 @@ recorder(lua_State *L)
 	}
 	lua_pushinteger(L, nret);
 	lua_setfield(L, -2, "n");
+	/*
+	 * The routing args are written as they are, so that they match on
+	 * replay.  One that contains a secret of the forms (a URL whose path
+	 * is also a password: the weak persona's "admin" and /admin/) can
+	 * be neither written in clear nor masked (a masked URL matches no
+	 * call), so the reply keeps no route at all: it is taken by the
+	 * next call of its name, in call order, which is how the test case
+	 * asks on replay.  write_replies says so in a comment.
+	 */
 	lua_newtable(L);
 	for (k = 0; route_keys[k] != NULL; k++) {
 		lua_pushstring(L, route_keys[k]);
 		arg_view(L, nargs, lua_gettop(L));
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			s = lua_tolstring(L, -1, &len);
+			if (has_secret(fx->secrets, s, len))
+				secret = 1;
+		}
 		if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ||
 		    lua_type(L, -1) == LUA_TBOOLEAN)
 			lua_rawset(L, -3);
@@ -1224,7 +1332,11 @@ recorder(lua_State *L)
 			lua_pop(L, 2);
 	}
 	lua_pushnil(L);
-	if (lua_next(L, -2) != 0) {
+	if (secret) {
+		lua_pop(L, 2);
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, route_dropped);
+	} else if (lua_next(L, -2) != 0) {
 		lua_pop(L, 2);
 		lua_setfield(L, -2, "args");
 	} else
@@ -1253,8 +1365,9 @@ install_recorders(struct lua_State *L, void *arg)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &rec_key);
 	lua_pushnil(L);
 	while (lua_next(L, net) != 0) {
-		if (lua_type(L, -2) != LUA_TSTRING || !lua_isfunction(L, -1)) {
-			lua_pop(L, 1);
+		if (lua_type(L, -2) != LUA_TSTRING || !lua_isfunction(L, -1) ||
+		    is_device_free(lua_tostring(L, -2))) {
+			lua_pop(L, 1);	/* not recorded: the real one runs */
 			continue;
 		}
 		/* stack: name, fn */
@@ -1399,13 +1512,10 @@ write_value(FILE *fp, lua_State *L, int idx, const struct assay_forms *f,
 				fputc(']', fp);
 			}
 			fputs(" = ", fp);
-			/* A reply's routing args are not masked: they come from
-			 * the forms (ports, URLs, list names), never a password,
-			 * and a masked one would no longer match on replay. */
-			write_value(fp, L, lua_gettop(L), depth == 0 &&
-			    lua_type(L, -2) == LUA_TSTRING &&
-			    strcmp(lua_tostring(L, -2), "args") == 0 ? NULL : f,
-			    depth + 1);
+			/* Masked like everything else: a recorded route holds
+			 * no secret (see recorder), so this changes nothing
+			 * there, and no secret is ever written in clear. */
+			write_value(fp, L, lua_gettop(L), f, depth + 1);
 			lua_pop(L, 1);
 		}
 		fputs(first ? "}" : " }", fp);
@@ -1435,6 +1545,14 @@ write_replies(lua_State *L)
 		n = lua_rawlen(L, -1);
 		for (i = 1; i <= n; i++) {
 			lua_rawgeti(L, -1, (lua_Integer)i);
+			if (lua_getfield(L, -1, route_dropped) != LUA_TNIL) {
+				fputs("      -- no args: the call's routing "
+				    "arguments contain a secret; taken in call "
+				    "order\n", fp);
+				lua_pushnil(L);
+				lua_setfield(L, -3, route_dropped);
+			}
+			lua_pop(L, 1);
 			fputs("      ", fp);
 			write_value(fp, L, lua_gettop(L), fx->secrets, 0);
 			fputs(",\n", fp);

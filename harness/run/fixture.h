@@ -7,8 +7,9 @@
  * corpus), the replies of each assay.net probe function, and the expected
  * verdict, reason and unit verdicts.  The runner loads the forms with the
  * real loaders and runs the test case in the real sandbox with the real
- * `assay` API, except that every assay.net function is replaced by one
- * that hands out the scripted replies; no device is needed.
+ * `assay` API, except that every assay.net function that talks to a
+ * device is replaced by one that hands out the scripted replies (url and
+ * credential_list run for real); no device is needed.
  */
 #ifndef ASSAY_FIXTURE_H
 #define ASSAY_FIXTURE_H
@@ -40,7 +41,8 @@ int	assay_fixture_run(const char *path, const struct assay_fixture_opts *o,
  * judgement; no replies) against the real device with the real probes,
  * and writes to out_path a fixture with the same fields, the replies each
  * assay.net function gave (in call order, routed by port, URL, list...;
- * the forms' secrets replaced by "<secret>") and expect = the verdict and
+ * the forms' secrets replaced by "<secret>", a route holding one left
+ * out) and expect = the verdict and
  * units the test case gave.  The author then checks that verdict and
  * trims the replies.  Returns 0 or an ASSAY_ERR_* code with the problem
  * in d.  out_path is replaced atomically.
