@@ -393,7 +393,9 @@ def b_mqtt(c, a):
     elif mode == "flood":
         pub = mqtt_pkt(0x31, b"\x00\x0ddevice/config" + LEAK)
         if buf[:1] and buf[0] >> 4 == 8:
-            pid = buf[2 + (1 if buf[1] < 128 else 2):][:2] if len(buf) > 3 else b"\x00\x01"
+            # fixed header: type, remaining length (1 byte below 128,
+            # else 2 here); the packet id follows it
+            pid = buf[(2 if buf[1] < 128 else 3):][:2] if len(buf) > 3 else b"\x00\x01"
             send(c, mqtt_pkt(0x90, pid[:2].ljust(2, b"\x01") + b"\x00"))
         endless(c, pub * 64, 60)
     else:
