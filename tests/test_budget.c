@@ -142,6 +142,16 @@ test_rate_and_timeout(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_true(s >= 0.6 && s < 3.0);
+	/*
+	 * The time this holder (0) was held back is what the engine names
+	 * when it kills a starved test case: at least the refused 100 ms and
+	 * most of the rate-limited 0.8 s; reclaiming it starts afresh.
+	 */
+	assert_true(assay_budget_delayed_ms(b, 0) >= 600);
+	assert_true(assay_budget_delayed_ms(b, 0) <= (long long)(s * 1000) + 300);
+	assert_int_equal(assay_budget_delayed_ms(b, 1), 0);
+	assay_budget_reclaim(b, 0);
+	assert_int_equal(assay_budget_delayed_ms(b, 0), 0);
 	assay_budget_free(b);
 }
 

@@ -48,6 +48,14 @@ struct assay_budget {
 	int		 max_rate;
 	int		 held[ASSAY_BUDGET_MAX_HOLDERS];
 	int		 waiting[ASSAY_BUDGET_MAX_HOLDERS];
+	/*
+	 * How long each holder was held back: delayed_ns summed over
+	 * finished delays, since_ns the start of the one going on (0: none).
+	 * Read by the engine when it kills a test case at its time limit,
+	 * so the reason can name the budget instead of guessing.
+	 */
+	long long	 delayed_ns[ASSAY_BUDGET_MAX_HOLDERS];
+	long long	 since_ns[ASSAY_BUDGET_MAX_HOLDERS];
 	double		 tokens;	/* token bucket for the rate */
 	double		 last;		/* seconds, CLOCK_MONOTONIC */
 };
@@ -119,7 +127,24 @@ assay_budget_reclaim(struct assay_budget *b, int idx)
 	lock(b);
 	b->held[idx] = 0;
 	b->waiting[idx] = 0;
+	b->delayed_ns[idx] = 0;
+	b->since_ns[idx] = 0;
 	pthread_mutex_unlock(&b->mu);
+}
+
+long long
+assay_budget_delayed_ms(struct assay_budget *b, int idx)
+{
+	long long ns;
+
+	if (b == NULL || idx < 0 || idx >= ASSAY_BUDGET_MAX_HOLDERS)
+		return 0;
+	lock(b);
+	ns = b->delayed_ns[idx];
+	if (b->since_ns[idx] > 0)
+		ns += assay_clock_ns() - b->since_ns[idx];
+	pthread_mutex_unlock(&b->mu);
+	return ns / 1000000LL;
 }
 
 static void
@@ -171,6 +196,11 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 		    (waiter || total(b->waiting) == 0)) {
 			b->tokens -= 1.0;
 			b->held[holder]++;
+			if (b->since_ns[holder] > 0) {
+				b->delayed_ns[holder] += assay_clock_ns() -
+				    b->since_ns[holder];
+				b->since_ns[holder] = 0;
+			}
 			if (waiter)
 				unwait(b);
 			pthread_mutex_unlock(&b->mu);
@@ -180,6 +210,9 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 			b->waiting[holder]++;
 			waiter = 1;
 		}
+		/* Held back from here until this holder's next slot. */
+		if (b->since_ns[holder] == 0)
+			b->since_ns[holder] = assay_clock_ns();
 		/* Only the rate is short: the next token is due in wait_ns. */
 		wait_ns = in_use < b->max_conn ?
 		    (long long)((1.0 - b->tokens) / b->max_rate * 1e9) + 1000 :

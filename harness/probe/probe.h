@@ -52,6 +52,12 @@ int			 assay_budget_max_connections(const struct assay_budget *b);
 void			 assay_budget_set_holder(int idx);
 void			 assay_budget_reclaim(struct assay_budget *b, int idx);
 int			 assay_budget_max_rate(const struct assay_budget *b);
+/*
+ * Milliseconds holder idx has been held back by the budget (no slot or no
+ * token when it asked), including a delay still going on.  For the
+ * engine's reason when it kills a test case at its time limit.
+ */
+long long		 assay_budget_delayed_ms(struct assay_budget *b, int idx);
 
 /*
  * Evidence sink: channel names the conversation ("tcp 127.0.0.1:23"),

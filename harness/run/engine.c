@@ -359,6 +359,9 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	struct assay_evidence_tc *etc = NULL;
 	const char *id = assay_catalogue_id(cat, c->tc);
 
+	long long limit_ms = sh->limits.timeout_ms, held_ms;
+
+	held_ms = killed ? assay_budget_delayed_ms(sh->budget, c->slot) : 0;
 	assay_budget_reclaim(sh->budget, c->slot);
 	assay_api_shared_reclaim(sh->api, c->slot);
 	assay_result_clear(res);
@@ -370,13 +373,26 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	assay_result_clear(res);
 	res->verdict = ASSAY_VERDICT_ERROR;
 	res->duration_ms = (long)(assay_clock_ms() - started_ms);
-	if (killed)
+	if (killed && held_ms * 4 >= limit_ms)
+		set_reason(res, "time limit exceeded: the probe budget held the "
+		    "test case back for %lld s of its %lld s limit (at most %d "
+		    "new connections per second, %d at once; a sweep of all "
+		    "65535 TCP ports alone takes %d s at this rate); its process "
+		    "was killed after %lld s.  Raise the budget in the lab "
+		    "set-up file (or --max-rate, --max-connections) if the "
+		    "device can take it, or the time limit (--timeout)",
+		    held_ms / 1000, limit_ms / 1000,
+		    assay_budget_max_rate(sh->budget),
+		    assay_budget_max_connections(sh->budget),
+		    65535 / (assay_budget_max_rate(sh->budget) > 0 ?
+		    assay_budget_max_rate(sh->budget) : 1),
+		    (limit_ms + KILL_GRACE_MS(limit_ms)) / 1000);
+	else if (killed)
 		set_reason(res, "time limit exceeded: the test case did not end "
-		    "within %d s and its process was killed (C code the Lua time "
-		    "limit cannot interrupt, e.g. a pathological pattern, or a "
-		    "probe that ignored its timeout)",
-		    (sh->limits.timeout_ms + KILL_GRACE_MS(sh->limits.timeout_ms)) /
-		    1000);
+		    "within its %lld s limit and its process was killed after "
+		    "%lld s (C code the Lua time limit cannot interrupt, e.g. a "
+		    "pathological pattern, or a probe that ignored its timeout)",
+		    limit_ms / 1000, (limit_ms + KILL_GRACE_MS(limit_ms)) / 1000);
 	else if (WIFSIGNALED(status))
 		set_reason(res, "the test case's process died: signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
