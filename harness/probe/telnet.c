@@ -549,6 +549,43 @@ confirm(struct assay_telnet *t)
 }
 
 int
+assay_telnet_parse_screen(const unsigned char *p, size_t len,
+    const char *secret, char *snip, size_t snip_len)
+{
+	struct assay_telnet *t;
+	char ll[256];
+	size_t i;
+	int seen = 0;
+
+	if (snip_len > 0)
+		snip[0] = '\0';
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (secret != NULL && (t->secret = strdup(secret)) == NULL) {
+		free(t);
+		return ASSAY_ERR_ALLOC;
+	}
+	screen_clear(t);
+	for (i = 0; i < len; i++)
+		screen_add(t, p[i]);
+	last_line(t, ll, sizeof(ll));
+	if (is_rejection(t))
+		seen |= ASSAY_TELNET_SCREEN_REJECT;
+	if (is_password_prompt(ll))
+		seen |= ASSAY_TELNET_SCREEN_PASSWORD;
+	if (is_login_prompt(ll))
+		seen |= ASSAY_TELNET_SCREEN_LOGIN;
+	if (is_shell_prompt(t, ll) && !echo_in_progress(t))
+		seen |= ASSAY_TELNET_SCREEN_SHELL;
+	if (snip_len > 0)
+		snippet(t, snip, snip_len);
+	forget_secret(t);
+	explicit_bzero(t->screen, sizeof(t->screen));
+	free(t);
+	return seen;
+}
+
+int
 assay_probe_telnet_try(struct assay_telnet *t, const char *user,
     const char *password, int *outcome, char *detail, size_t detail_len)
 {
