@@ -23,7 +23,7 @@ int	LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 static int
 replay_file(const char *path, size_t *count)
 {
-	unsigned char *data = NULL;
+	unsigned char *data = NULL, *exact;
 	size_t n;
 	FILE *fp;
 	int r = 2;
@@ -42,15 +42,11 @@ replay_file(const char *path, size_t *count)
 		goto out;
 	}
 	/* An exact-size copy, so ASan sees a read past the input. */
-	{
-		unsigned char *exact = malloc(n > 0 ? n : 1);
-
-		if (exact == NULL)
-			goto out;
-		memcpy(exact, data, n);
-		(void)LLVMFuzzerTestOneInput(exact, n);
-		free(exact);
-	}
+	if ((exact = malloc(n > 0 ? n : 1)) == NULL)
+		goto out;
+	memcpy(exact, data, n);
+	(void)LLVMFuzzerTestOneInput(exact, n);
+	free(exact);
 	(*count)++;
 	r = 0;
  out:
