@@ -605,35 +605,52 @@ cat_file(const char *path)
 }
 
 /*
- * Reads KEY = VALUE lines (# comments) into meta; the values are
- * allocated into store[0..6], which the caller frees.
+ * The lab configuration file: KEY = VALUE lines, # comments.  Parsed
+ * from memory (assay_cli_parse_lab_config, cli.h) so the fuzzer reaches
+ * it; read_lab_config reads the file with a cap first.
  */
-static int
-read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
+int
+assay_cli_parse_lab_config(const char *name, const char *text, size_t len,
+    struct assay_report_meta *meta, char **store, FILE *err)
 {
-	static const char *const keys[] = { "lab", "lab-address", "location",
-	    "customer", "customer-contact", "assessor", "authorised-by" };
-	const char **slots[] = { &meta->lab_name, &meta->lab_address,
-	    &meta->location, &meta->customer, &meta->customer_contact,
-	    &meta->assessor, &meta->authorised_by };
-	char line[1024], *eq, *k, *v, *e;
+	static const char *const keys[ASSAY_CLI_LAB_KEYS] = { "lab",
+	    "lab-address", "location", "customer", "customer-contact",
+	    "assessor", "authorised-by" };
+	const char **slots[ASSAY_CLI_LAB_KEYS] = { &meta->lab_name,
+	    &meta->lab_address, &meta->location, &meta->customer,
+	    &meta->customer_contact, &meta->assessor, &meta->authorised_by };
+	char line[ASSAY_CLI_LAB_LINE_MAX + 1], *eq, *k, *v, *e;
+	const char *p = text, *end = text + len, *nl;
+	size_t i, n;
 	long lineno = 0;
-	FILE *fp;
-	size_t i;
 	int r = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "assay run: %s: %s\n", path, strerror(errno));
-		return ASSAY_EXIT_USAGE;
-	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	for (; p < end; p = nl + 1) {
 		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n > ASSAY_CLI_LAB_LINE_MAX) {
+			fprintf(err, "%s:%ld: line longer than %d bytes\n",
+			    name, lineno, ASSAY_CLI_LAB_LINE_MAX);
+			r = ASSAY_EXIT_USAGE;
+			continue;
+		}
+		if (memchr(p, '\0', n) != NULL) {
+			fprintf(err, "%s:%ld: NUL byte in the line\n", name,
+			    lineno);
+			r = ASSAY_EXIT_USAGE;
+			continue;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
 		for (k = line; *k == ' ' || *k == '\t'; k++)
 			;
-		if (*k == '#' || *k == '\n' || *k == '\0')
+		if (*k == '#' || *k == '\r' || *k == '\0')
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
-			fprintf(stderr, "%s:%ld: expected KEY = VALUE\n", path, lineno);
+			fprintf(err, "%s:%ld: expected KEY = VALUE\n", name,
+			    lineno);
 			r = ASSAY_EXIT_USAGE;
 			continue;
 		}
@@ -642,24 +659,72 @@ read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
 		*e = '\0';
 		for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
 			;
-		v[strcspn(v, "\r\n")] = '\0';
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		v[strcspn(v, "\r")] = '\0';
+		for (i = 0; i < ASSAY_CLI_LAB_KEYS; i++)
 			if (strcmp(k, keys[i]) == 0)
 				break;
-		if (i == sizeof(keys) / sizeof(keys[0])) {
-			fprintf(stderr, "%s:%ld: unknown key \"%s\"\n", orq(path),
+		if (i == ASSAY_CLI_LAB_KEYS) {
+			fprintf(err, "%s:%ld: unknown key \"%s\"\n", orq(name),
 			    lineno, orq(k));
 			r = ASSAY_EXIT_USAGE;
 			continue;
 		}
 		free(store[i]);
 		if ((store[i] = strdup(v)) == NULL) {
+			fprintf(err, "%s:%ld: %s\n", name, lineno,
+			    assay_strerror(ASSAY_ERR_ALLOC));
+			*slots[i] = NULL;
 			r = ASSAY_EXIT_USAGE;
 			break;
 		}
 		*slots[i] = store[i];
 	}
-	fclose(fp);
+	return r;
+}
+
+/*
+ * Reads the lab configuration file path, at most ASSAY_CLI_LAB_FILE_MAX
+ * bytes (a FIFO or /dev/stdin is fine: read with a cap, not stat'ed),
+ * into meta; the values are allocated into store[], which the caller
+ * frees.
+ */
+static int
+read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
+{
+	char *text = NULL;
+	size_t len = 0, n;
+	FILE *fp = NULL;
+	int r = ASSAY_EXIT_USAGE;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "assay run: --lab-config %s: %s\n", path,
+		    strerror(errno));
+		goto out;
+	}
+	if ((text = malloc(ASSAY_CLI_LAB_FILE_MAX + 1)) == NULL) {
+		fprintf(stderr, "assay run: --lab-config %s: %s\n", path,
+		    assay_strerror(ASSAY_ERR_ALLOC));
+		goto out;
+	}
+	while (len <= ASSAY_CLI_LAB_FILE_MAX && (n = fread(text + len, 1,
+	    ASSAY_CLI_LAB_FILE_MAX + 1 - len, fp)) > 0)
+		len += n;
+	if (ferror(fp)) {
+		fprintf(stderr, "assay run: --lab-config %s: read error: %s\n",
+		    path, strerror(errno));
+		goto out;
+	}
+	if (len > ASSAY_CLI_LAB_FILE_MAX) {
+		fprintf(stderr, "assay run: --lab-config %s: larger than %d "
+		    "bytes; not a lab configuration file\n", path,
+		    ASSAY_CLI_LAB_FILE_MAX);
+		goto out;
+	}
+	r = assay_cli_parse_lab_config(path, text, len, meta, store, stderr);
+ out:
+	free(text);
+	if (fp != NULL)
+		fclose(fp);
 	return r;
 }
 

@@ -16,11 +16,32 @@
 #define ASSAY_EXIT_USAGE	2
 #define ASSAY_EXIT_INCONCLUSIVE	3
 
+#include <stddef.h>
+#include <stdio.h>
+
 enum assay_run_status;
+struct assay_report_meta;
+
+/* Limits of a --lab-config file: its size, one line, the keys it knows. */
+#define ASSAY_CLI_LAB_FILE_MAX	65536
+#define ASSAY_CLI_LAB_LINE_MAX	1023
+#define ASSAY_CLI_LAB_KEYS	7
 
 /* The exit code for how a run ended (the table above). */
 int	assay_cli_exit_code(enum assay_run_status status);
 /* Runs the command line; returns the process exit code. */
 int	assay_cli_main(int argc, char **argv);
+
+/*
+ * Parses len bytes of text, a --lab-config file called name (for the
+ * messages), into meta: KEY = VALUE lines, # comments.  Each value is
+ * allocated into store[0..ASSAY_CLI_LAB_KEYS-1] (a slot already set is
+ * freed first), which the caller frees; meta points into store.  Every
+ * bad line (unknown key, no "=", a NUL byte, longer than
+ * ASSAY_CLI_LAB_LINE_MAX) is reported to err as name:line: message.
+ * Returns 0, or ASSAY_EXIT_USAGE after any bad line.
+ */
+int	assay_cli_parse_lab_config(const char *name, const char *text,
+	    size_t len, struct assay_report_meta *meta, char **store, FILE *err);
 
 #endif

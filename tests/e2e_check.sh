@@ -109,6 +109,19 @@ done
 grep -q -- "--setup" "$tmp/out" || fail "run without --setup: no explanation"
 [ -e "$tmp/run" ] && fail "run without --setup created its output directory"
 
+# 7. An empty form (an empty file, /dev/null): exit 2 and a message that
+# names the file and says it is empty or not a form, never "0 problems"
+# or an allocation failure.
+: >"$tmp/empty.xml"
+for f in "$tmp/empty.xml" /dev/null; do
+	"$bin" check --ics "$ics_ok" --ixit "$f" >"$tmp/out" 2>&1
+	[ $? -eq 2 ] || fail "empty IXIT $f: expected exit 2"
+	grep -q "^$f: .*\(empty file\|not a form\)" "$tmp/out" ||
+		{ cat "$tmp/out" >&2; fail "empty IXIT $f: no message naming it"; }
+	grep -q "0 problems\|allocation" "$tmp/out" &&
+		{ cat "$tmp/out" >&2; fail "empty IXIT $f: '0 problems' or allocation"; }
+done
+
 if [ "$fails" -ne 0 ]; then
 	echo "$fails failure(s)" >&2
 	exit 1

@@ -163,6 +163,10 @@ test_connack(void **state)
 {
 	static const unsigned char ok[] = { 0x01, 0x05 }, v5[] = { 0x00, 0x87,
 	    0x03, 0x1f, 0x00, 0x00 };
+	static const unsigned char past[] = { 0x00, 0x00, 0xff, 0xff, 0x7f },
+	    short_prop[] = { 0x00, 0x00, 0x05, 0x1f },
+	    trailing[] = { 0x00, 0x00, 0x00, 0x01 },
+	    badvar[] = { 0x00, 0x00, 0x80 };
 	int sp, code;
 
 	(void)state;
@@ -177,6 +181,15 @@ test_connack(void **state)
 	    &code), ASSAY_ERR_PARSE);
 	assert_int_equal(assay_mqtt_connack_parse(ok, 1, 5, &sp, &code),
 	    ASSAY_ERR_PARSE);
+	/* MQTT 5: the property block must fill the rest of the packet. */
+	assert_int_equal(assay_mqtt_connack_parse(past, sizeof(past), 5, &sp,
+	    &code), ASSAY_ERR_PARSE);
+	assert_int_equal(assay_mqtt_connack_parse(short_prop,
+	    sizeof(short_prop), 5, &sp, &code), ASSAY_ERR_PARSE);
+	assert_int_equal(assay_mqtt_connack_parse(trailing, sizeof(trailing),
+	    5, &sp, &code), ASSAY_ERR_PARSE);
+	assert_int_equal(assay_mqtt_connack_parse(badvar, sizeof(badvar), 5,
+	    &sp, &code), ASSAY_ERR_PARSE);
 }
 
 static void

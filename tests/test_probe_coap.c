@@ -414,6 +414,7 @@ struct fake {
 	size_t		 reply_len;
 	unsigned	 seed;		/* with random: answer with noise */
 	int		 random;
+	int		 decoys;	/* unrelated datagrams before the reply */
 	pthread_t	 th;
 };
 
@@ -447,6 +448,33 @@ random_reply(struct fake *f, const unsigned char *req, size_t len,
 	sendto(f->fd, out, n, 0, (const struct sockaddr *)ss, sl);
 }
 
+/*
+ * Unrelated datagrams (another token, another message id: a reply to
+ * someone else, a multicast notice), then the matching 2.05 reply.
+ */
+static void
+decoy_then_reply(struct fake *f, const unsigned char *req, size_t len,
+    const struct sockaddr_storage *ss, socklen_t sl)
+{
+	static const unsigned char decoy[] = { 0x54, 0x45, 0x12, 0x34,
+	    'z', 'z', 'z', 'z', 0xff, 'n', 'o', 't', ' ', 'y', 'o', 'u' };
+	unsigned char out[64];
+	size_t tkl = req[0] & 0x0f, n;
+	int i;
+
+	if (4 + tkl > len)
+		return;
+	for (i = 0; i < f->decoys; i++)
+		sendto(f->fd, decoy, sizeof(decoy), 0, (const struct sockaddr *)ss, sl);
+	out[0] = (unsigned char)(0x60 | tkl);	/* ACK */
+	out[1] = 0x45;				/* 2.05 */
+	memcpy(out + 2, req + 2, 2 + tkl);
+	n = 4 + tkl;
+	memcpy(out + n, "\xffhello", 6);
+	n += 6;
+	sendto(f->fd, out, n, 0, (const struct sockaddr *)ss, sl);
+}
+
 static void *
 fake_main(void *arg)
 {
@@ -460,6 +488,12 @@ fake_main(void *arg)
 	/* Answer the first datagram (or drain them all when silent). */
 	while (poll(&pfd, 1, 4000) == 1) {
 		sl = sizeof(ss);
+		if (f->decoys > 0) {
+			n = recvfrom(f->fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
+			if (n >= 4)
+				decoy_then_reply(f, (const unsigned char *)buf, (size_t)n, &ss, sl);
+			break;
+		}
 		if (f->random) {
 			n = recvfrom(f->fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
 			if (n >= 4)
@@ -561,6 +595,30 @@ test_garbage(void **state)
 	r = get(f.port, NULL, 0, NULL, 2000);
 	fake_stop(&f);
 	assert_int_equal(strncmp(assay_probe_coap_failure(r), "not CoAP: bad option", 20), 0);
+	assay_probe_coap_result_free(r);
+}
+
+/*
+ * Unrelated datagrams before the reply are ignored, not taken as the
+ * answer ("not CoAP: reply does not match the request" was the result).
+ */
+static void
+test_unrelated_datagrams(void **state)
+{
+	struct assay_probe_coap_result *r;
+	struct fake f = { 0 };
+	const char *pl;
+	size_t len;
+
+	f.decoys = 3;
+	fake_start(&f, NULL, 0);
+	r = get(f.port, NULL, 0, NULL, 2000);
+	fake_stop(&f);
+	assert_null(assay_probe_coap_failure(r));
+	assert_string_equal(assay_probe_coap_code(r, NULL, NULL), "2.05");
+	pl = assay_probe_coap_payload(r, &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(pl, "hello", 5);
 	assay_probe_coap_result_free(r);
 }
 
@@ -728,6 +786,7 @@ main(void)
 		cmocka_unit_test(test_dtls_probe_plain_port),
 		cmocka_unit_test(test_silent_udp),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_unrelated_datagrams),
 		cmocka_unit_test(test_random_replies),
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_budget_and_args),

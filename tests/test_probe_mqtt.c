@@ -575,6 +575,42 @@ test_hostile_length(void **state)
 }
 
 /*
+ * An MQTT 5 CONNACK (code 0, accepted) whose property length runs past
+ * the packet is not a CONNACK: never "accepted".
+ */
+static void
+test_connack_props_past_packet(void **state)
+{
+	static const unsigned char past[] = { 0x20, 0x05, 0x00, 0x00, 0xff,
+	    0xff, 0x7f };
+	static const unsigned char fits[] = { 0x20, 0x06, 0x00, 0x00, 0x03,
+	    0x1f, 0x00, 0x00 };
+	struct assay_probe_mqtt_result *r;
+	struct fake f;
+
+	f.reply = past;
+	f.reply_len = sizeof(past);
+	fake_start(&f, FAKE_SCRIPT);
+	r = probe(NULL, "127.0.0.1", f.port, 0, NULL, NULL, 5, 2000);
+	fake_stop(&f);
+	assert_false(assay_probe_mqtt_accepted(r));
+	assert_non_null(assay_probe_mqtt_failure(r));
+	print_message("%s\n", assay_probe_mqtt_failure(r));
+	assert_non_null(strstr(assay_probe_mqtt_failure(r),
+	    "CONNACK properties"));
+	assay_probe_mqtt_result_free(r);
+
+	f.reply = fits;
+	f.reply_len = sizeof(fits);
+	fake_start(&f, FAKE_SCRIPT);
+	r = probe(NULL, "127.0.0.1", f.port, 0, NULL, NULL, 5, 2000);
+	fake_stop(&f);
+	assert_null(assay_probe_mqtt_failure(r));
+	assert_true(assay_probe_mqtt_accepted(r));
+	assay_probe_mqtt_result_free(r);
+}
+
+/*
  * Hostile replies as data: a CONNACK header or a whole CONNACK followed
  * by random bytes, read with and without a subscription, 3.1.1 and 5.
  * Every run must end in a value; ASan/UBSan watch the parsers.
@@ -755,6 +791,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_reset_mid_connack),
+		cmocka_unit_test(test_connack_props_past_packet),
 		cmocka_unit_test(test_silent_times_out),
 		cmocka_unit_test(test_hostile_length),
 		cmocka_unit_test(test_random_replies),

@@ -192,6 +192,10 @@ test_hostile(void **state)
 	char file[300], source[320];
 	char *badpkt[] = { "socat", listen, source, NULL };
 	static const char garbage[] = "SSH-2.0-x\r\n\377\377\377\377\000";
+	/* KEXINIT (20), a cookie, then a name-list 4 GiB long; padding 4. */
+	static const char badkex[] = "SSH-2.0-x\r\n"
+	    "\000\000\000\032\004\024"
+	    "cookiecookie1234" "\377\377\377\377" "\000\000\000\000";
 	int outcome;
 
 	if (!tu_have("socat"))
@@ -237,6 +241,29 @@ test_hostile(void **state)
 	    &info, err, sizeof(err)), 0);
 	assert_null(info);
 	assert_non_null(strstr(err, "garbage: packet length 4294967295"));
+	stop();
+
+	/*
+	 * A well-framed packet whose KEXINIT is garbage, the connection kept
+	 * open: ssh_login's reason must say what broke, never end in an
+	 * empty "ssh connect failed: ".
+	 */
+	srv_port = tu_free_port();
+	snprintf(listen, sizeof(listen),
+	    "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", srv_port);
+	srv_dir = tu_mkdtemp("sshkex");
+	assert_non_null(srv_dir);
+	snprintf(file, sizeof(file), "%s/reply", srv_dir);
+	assert_int_equal(tu_write_file(file, badkex, sizeof(badkex) - 1), 0);
+	snprintf(source, sizeof(source), "SYSTEM:cat %s; sleep 5", file);
+	assert_int_equal(spawn(badpkt), 0);
+	assert_int_equal(assay_probe_ssh_login(&env, "127.0.0.1", srv_port,
+	    "a", "b", 800, &outcome, err, sizeof(err)), 0);
+	print_message("malformed KEXINIT: \"%s\"\n", err);
+	assert_int_equal(outcome, ASSAY_AUTH_UNREACHED);
+	assert_true(strlen(err) > strlen("ssh connect failed: "));
+	assert_int_not_equal(err[strlen(err) - 1], ' ');
+	assert_non_null(strstr(err, "SSH-2.0-x"));
 	stop();
 	assay_budget_free(b);
 }

@@ -373,6 +373,122 @@ test_echoed_password(void **state)
 	}
 }
 
+/*
+ * Defect 2 (d): a device that echoes the password in pieces, the first
+ * ending in "#" ("TelnetPw#", then "1"), after a line break.  The piece
+ * is never a shell prompt, and no part of the password reaches the
+ * detail, the notes or the recorded bytes received.
+ */
+struct leak_rec {
+	char	recv[16384];
+	size_t	nrecv;
+	char	notes[8192];
+	size_t	nnotes;
+};
+
+static void
+leak_record(void *arg, const char *channel, const char *dir,
+    const void *data, size_t len)
+{
+	struct leak_rec *r = arg;
+	char *dst = strcmp(dir, "recv") == 0 ? r->recv : strcmp(dir, "note") ==
+	    0 ? r->notes : NULL;
+	size_t *n = dst == r->recv ? &r->nrecv : &r->nnotes;
+	size_t cap = dst == r->recv ? sizeof(r->recv) : sizeof(r->notes);
+
+	if (dst == NULL || *n + len + 1 >= cap)
+		return;
+	memcpy(dst + *n, data, len);
+	*n += len;
+	dst[*n] = '\0';
+}
+
+static int
+has_prefix_of(const char *hay, size_t len, const char *secret, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i + k <= len; i++)
+		if (memcmp(hay + i, secret, k) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+split_case(const char *how, int port, const char *pass, int want_outcome)
+{
+	static struct leak_rec rec;
+	struct assay_budget *b = assay_budget_new(4, 100);
+	struct assay_probe_env env = { b, leak_record, &rec, 3000, 65536 };
+	struct assay_telnet *t;
+	char detail[256];
+	int outcome;
+
+	memset(&rec, 0, sizeof(rec));
+	t = assay_probe_telnet_new(&env, "127.0.0.1", port, 3000, 0);
+	assert_int_equal(assay_probe_telnet_try(t, "admin", pass, &outcome,
+	    detail, sizeof(detail)), 0);
+	assay_probe_telnet_free(t);
+	print_message("%s echo-split %s: %d \"%s\"\n", how, pass, outcome,
+	    detail);
+	if (outcome != want_outcome)
+		fail_msg("%s: outcome %d \"%s\", want %d", how, outcome, detail,
+		    want_outcome);
+	/* "TelnetPw" is the common prefix of both passwords tried. */
+	if (strstr(detail, "TelnetPw") != NULL || strstr(detail, "telnetpw") !=
+	    NULL)
+		fail_msg("%s: the password's prefix is in the detail: %s", how,
+		    detail);
+	if (has_prefix_of(rec.notes, rec.nnotes, "TelnetPw", 8))
+		fail_msg("%s: the password's prefix is in a note: %s", how,
+		    rec.notes);
+	if (has_prefix_of(rec.recv, rec.nrecv, "TelnetPw", 8))
+		fail_msg("%s: the echoed password is in the recorded bytes", how);
+	assay_budget_free(b);
+}
+
+static void
+test_echoed_password_split(void **state)
+{
+	struct server s = { 0, 0 };
+	char listen[96], exec[4200], prog[4096], port[16];
+	char *socat[] = { "socat", listen, exec, NULL };
+	char *telnetd[] = { "busybox", "telnetd", "-F", "-K", "-b",
+	    "127.0.0.1", "-p", port, "-f", "/dev/null", "-l", prog, NULL };
+	static const struct {
+		const char	*pass;
+		int		 outcome;
+	} cases[] = {
+		{ "TelnetPw#1", ASSAY_AUTH_ACCEPTED },
+		{ "TelnetPw#2", ASSAY_AUTH_REJECTED },
+	};
+	size_t i;
+
+	if (!tu_have("socat"))
+		skip();
+	snprintf(prog, sizeof(prog), "%s", tu_src("tests/data/telnet_echo.sh"));
+	snprintf(exec, sizeof(exec), "EXEC:sh %s", prog);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.port = tu_free_port();
+		snprintf(listen, sizeof(listen),
+		    "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", s.port);
+		assert_int_equal(spawn(&s, socat, "echo-split", "admin",
+		    "TelnetPw#1"), 0);
+		split_case("socat", s.port, cases[i].pass, cases[i].outcome);
+		stop(&s);
+	}
+	if (!tu_have("busybox"))
+		return;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.port = tu_free_port();
+		snprintf(port, sizeof(port), "%d", s.port);
+		assert_int_equal(spawn(&s, telnetd, "echo-split", "admin",
+		    "TelnetPw#1"), 0);
+		split_case("telnetd", s.port, cases[i].pass, cases[i].outcome);
+		stop(&s);
+	}
+}
+
 /* A device that answers the password with 1 MiB of near-rejections. */
 struct hostile {
 	int		lfd, port;
@@ -503,6 +619,7 @@ main(void)
 		cmocka_unit_test_teardown(test_refused_silent_reset, teardown),
 		cmocka_unit_test_teardown(test_lua, teardown),
 		cmocka_unit_test_teardown(test_echoed_password, teardown),
+		cmocka_unit_test_teardown(test_echoed_password_split, teardown),
 		cmocka_unit_test_teardown(test_hostile_text_is_linear, teardown),
 	};
 

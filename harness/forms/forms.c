@@ -411,10 +411,22 @@ typedef int (*precheck_fn)(xmlDocPtr, const char *, struct assay_diag *);
  * NULL.  sha256 (may be NULL) receives the hash of the bytes read.
  * precheck (may be NULL) runs between the root check and the schema.
  */
+/*
+ * One form as the loader gets it: a path to read, or (mem != NULL) the
+ * bytes themselves, with path only naming them in messages.
+ */
+struct form_src {
+	const char	*path;
+	const char	*mem;
+	size_t		 len;
+};
+
 static int
-load_xml(const char *path, const char *xsd_path, const char *root_name,
-    precheck_fn precheck, xmlDocPtr *docp, char *sha256, struct assay_diag *d)
+load_xml(const struct form_src *src, const char *xsd_path,
+    const char *root_name, precheck_fn precheck, xmlDocPtr *docp,
+    char *sha256, struct assay_diag *d)
 {
+	const char *path = src->path;
 	struct parse_state ps;
 	xmlStructuredErrorFunc old_handler;
 	void *old_ctx;
@@ -442,8 +454,29 @@ load_xml(const char *path, const char *xsd_path, const char *root_name,
 	old_ctx = xmlStructuredErrorContext;
 	xmlSetStructuredErrorFunc(&ps, schema_error);
 
-	if ((r = read_capped(path, &text, &len, d)) != 0)
+	if (src->mem != NULL) {
+		if (src->len > ASSAY_FORMS_MAX_BYTES) {
+			assay_diag_add(d, path, 0, "form is %zu bytes, larger "
+			    "than the %d-byte limit for a form", src->len,
+			    ASSAY_FORMS_MAX_BYTES);
+			r = ASSAY_ERR_TOO_BIG;
+			goto out;
+		}
+		r = ASSAY_ERR_ALLOC;
+		if ((text = malloc(src->len + 1)) == NULL)
+			goto out;
+		memcpy(text, src->mem, src->len);
+		text[src->len] = '\0';
+		len = src->len;
+	} else if ((r = read_capped(path, &text, &len, d)) != 0)
 		goto out;
+	if (len == 0) {
+		assay_diag_add(d, path, 0, "empty file: not a form (expected "
+		    "an XML document with root <%s>)", root_name != NULL ?
+		    root_name : "ics>, <ixit> or <setup");
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
 	if (sha256 != NULL)
 		(void)assay_sha256_hex(text, len, sha256);
 	if ((bad = bad_utf8_line((unsigned char *)text, len)) != 0) {
@@ -578,9 +611,11 @@ assay_forms_check_xml(const char *path, const char *xsd_path,
 	xmlDocPtr doc = NULL;
 	int r;
 
+	struct form_src src = { path, NULL, 0 };
+
 	if (path == NULL || xsd_path == NULL)
 		return ASSAY_ERR_INVALID_ARG;
-	r = load_xml(path, xsd_path, NULL, NULL, &doc, NULL, d);
+	r = load_xml(&src, xsd_path, NULL, NULL, &doc, NULL, d);
 	free_doc(doc);
 	return r;
 }
@@ -2231,11 +2266,13 @@ keep(int *r, int e)
 		*r = e;
 }
 
-int
-assay_forms_load(const char *datadir, const char *ics_path,
-    const char *ixit_path, const char *setup_path, struct assay_forms **out,
-    struct assay_diag *d)
+static int
+forms_load(const char *datadir, const struct form_src *ics_src,
+    const struct form_src *ixit_src, const struct form_src *setup_src,
+    struct assay_forms **out, struct assay_diag *d)
 {
+	const char *ics_path = ics_src->path, *ixit_path = ixit_src->path;
+	const char *setup_path = setup_src->path;
 	struct assay_forms *f = NULL;
 	xmlDocPtr ics = NULL, ixit = NULL, setup = NULL;
 	char xsd[ASSAY_PATH_MAX];
@@ -2265,18 +2302,18 @@ assay_forms_load(const char *datadir, const char *ics_path,
 	}
 	if ((e = assay_path_join(xsd, sizeof(xsd), datadir,
 	    "ics/ics.xsd")) != 0 ||
-	    (e = load_xml(ics_path, xsd, "ics", NULL, &ics, f->ics_sha256,
+	    (e = load_xml(ics_src, xsd, "ics", NULL, &ics, f->ics_sha256,
 	    d)) != 0)
 		keep(&r, e);
 	if ((e = assay_path_join(xsd, sizeof(xsd), datadir,
 	    "ixit/ixit.xsd")) != 0 ||
-	    (e = load_xml(ixit_path, xsd, "ixit", ixit_v1, &ixit,
+	    (e = load_xml(ixit_src, xsd, "ixit", ixit_v1, &ixit,
 	    f->ixit_sha256, d)) != 0)
 		keep(&r, e);
 	if (setup_path != NULL) {
 		if ((e = assay_path_join(xsd, sizeof(xsd), datadir,
 		    "setup/setup.xsd")) != 0 ||
-		    (e = load_xml(setup_path, xsd, "setup", NULL, &setup,
+		    (e = load_xml(setup_src, xsd, "setup", NULL, &setup,
 		    f->setup_sha256, d)) != 0)
 			keep(&r, e);
 	}
@@ -2420,6 +2457,7 @@ assay_forms_masked_copy(const struct assay_forms *f, enum assay_form_kind kind,
 {
 	struct assay_redact *rd = NULL;
 	struct assay_secret sec;
+	struct form_src src = { NULL, NULL, 0 };
 	xmlDocPtr doc = NULL;
 	xmlChar *mem = NULL;
 	const char *path, *want, *root;
@@ -2444,7 +2482,8 @@ assay_forms_masked_copy(const struct assay_forms *f, enum assay_form_kind kind,
 	}
 	if (path == NULL)
 		return ASSAY_ERR_NOT_FOUND;
-	if ((r = load_xml(path, NULL, root, NULL, &doc, sha, d)) != 0)
+	src.path = path;
+	if ((r = load_xml(&src, NULL, root, NULL, &doc, sha, d)) != 0)
 		goto out;
 	/* The copy is of the form that was loaded, or there is none. */
 	if (strcmp(sha, want) != 0) {
@@ -2481,6 +2520,44 @@ assay_forms_masked_copy(const struct assay_forms *f, enum assay_form_kind kind,
 	assay_redact_free(rd);
 	free_doc(doc);
 	return r;
+}
+
+int
+assay_forms_load(const char *datadir, const char *ics_path,
+    const char *ixit_path, const char *setup_path, struct assay_forms **out,
+    struct assay_diag *d)
+{
+	struct form_src ics = { ics_path, NULL, 0 };
+	struct form_src ixit = { ixit_path, NULL, 0 };
+	struct form_src setup = { setup_path, NULL, 0 };
+
+	if (out != NULL)
+		*out = NULL;
+	if (datadir == NULL || ics_path == NULL || ixit_path == NULL ||
+	    out == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	return forms_load(datadir, &ics, &ixit, &setup, out, d);
+}
+
+int
+assay_forms_load_mem(const char *datadir, const char *ics_name,
+    const void *ics, size_t ics_len, const char *ixit_name, const void *ixit,
+    size_t ixit_len, const char *setup_name, const void *setup,
+    size_t setup_len, struct assay_forms **out, struct assay_diag *d)
+{
+	struct form_src is = { ics_name, ics, ics_len };
+	struct form_src xs = { ixit_name, ixit, ixit_len };
+	struct form_src ss = { setup_name, setup, setup_len };
+
+	if (out != NULL)
+		*out = NULL;
+	if (datadir == NULL || ics_name == NULL || ics == NULL ||
+	    ixit_name == NULL || ixit == NULL || out == NULL ||
+	    (setup != NULL && setup_name == NULL))
+		return ASSAY_ERR_INVALID_ARG;
+	if (setup == NULL)
+		ss.path = NULL;
+	return forms_load(datadir, &is, &xs, &ss, out, d);
 }
 
 /* --- accessors --------------------------------------------------------- */

@@ -53,6 +53,18 @@ enum assay_support {
 int		 assay_forms_load(const char *datadir, const char *ics_path,
 		    const char *ixit_path, const char *setup_path,
 		    struct assay_forms **out, struct assay_diag *d);
+/*
+ * The same from memory: each form is len bytes at its pointer (borrowed,
+ * copied before parsing), named ics_name, ixit_name and setup_name in
+ * messages and in the accessors' paths; setup NULL for none.  For the
+ * fuzzer and for tests that build a form without a file; a real run
+ * reads files (their hashes are the same either way).
+ */
+int		 assay_forms_load_mem(const char *datadir, const char *ics_name,
+		    const void *ics, size_t ics_len, const char *ixit_name,
+		    const void *ixit, size_t ixit_len, const char *setup_name,
+		    const void *setup, size_t setup_len,
+		    struct assay_forms **out, struct assay_diag *d);
 void		 assay_forms_free(struct assay_forms *f);
 
 /*

@@ -102,7 +102,7 @@ csv_parse(const char *file, const char *text, size_t len, struct csv *c,
 	size_t i = 0, alloc = 0, fstart;
 	long line = 1;
 	struct csv_row *row = NULL;
-	char *field;
+	char *field, *nf;
 	int r = 0;
 
 	while (i < len) {
@@ -154,6 +154,13 @@ csv_parse(const char *file, const char *text, size_t len, struct csv *c,
 			}
 			(void)fstart;
 			field[o] = '\0';
+			/*
+			 * The field was sized for the rest of the file: give
+			 * the excess back now, or a file of many short fields
+			 * holds (rest of file) bytes per field.
+			 */
+			if ((nf = realloc(field, o + 1)) != NULL)
+				field = nf;
 			if (row->ncol >= SPEC_MAX_COLS) {
 				assay_diag_add(d, file, line, "too many columns");
 				free(field);
@@ -177,6 +184,31 @@ csv_parse(const char *file, const char *text, size_t len, struct csv *c,
 			break;
 		}
 	}
+	return r;
+}
+
+int
+assay_spec_parse_csv(const char *file, const char *text, size_t len,
+    int ncols, size_t *nrows, struct assay_diag *d)
+{
+	struct csv c = { NULL, 0 };
+	size_t i;
+	int r;
+
+	*nrows = 0;
+	if ((r = csv_parse(file, text, len, &c, d)) != 0)
+		goto out;
+	for (i = 0; i < c.nrows; i++)
+		if (c.rows[i].ncol < ncols) {
+			assay_diag_add(d, file, c.rows[i].line,
+			    "expected %d columns, found %d", ncols,
+			    c.rows[i].ncol);
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+	*nrows = c.nrows;
+ out:
+	csv_free(&c);
 	return r;
 }
 

@@ -31,6 +31,15 @@ enum assay_tc_type {
 int		 assay_spec_load(const char *datadir, const char *version,
 		    struct assay_spec **out, struct assay_diag *d);
 void		 assay_spec_free(struct assay_spec *s);
+/*
+ * Parses len bytes of text (need not be NUL-terminated) as one of the
+ * spec CSV files, named file in messages: RFC 4180 quoting, at most 16
+ * columns, every row at least ncols.  Sets *nrows (the header counts).
+ * Returns 0 or ASSAY_ERR_PARSE / ASSAY_ERR_ALLOC with problems in d.
+ * The parser assay_spec_load uses, exposed for the fuzzer.
+ */
+int		 assay_spec_parse_csv(const char *file, const char *text,
+		    size_t len, int ncols, size_t *nrows, struct assay_diag *d);
 const char	*assay_spec_version(const struct assay_spec *s);
 /* SHA-256 (hex) over the spec files read, for the report's method line. */
 const char	*assay_spec_hash(const struct assay_spec *s);

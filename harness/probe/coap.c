@@ -230,7 +230,8 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 	unsigned int szx = 6;
 	int retx_ms, acked, r, done = 0;
 	long long deadline = assay_conn_deadline(c->cn);
-	char ex[96];
+	char ex[96], unrelated[128];
+	int nunrelated = 0;
 	struct assay_coap_msg m;
 	char why[ASSAY_CONN_WHY_MAX];
 	unsigned long next;
@@ -269,9 +270,17 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 			}
 			if (n == 0) {
 				if (assay_clock_ms() >= deadline) {
-					assay_conn_setwhy(c->cn, "no %sreply within %d ms (%d request%s sent)",
-					    acked ? "response after empty ACK, no " : "",
-					    assay_conn_timeout_ms(c->cn), c->nsent, c->nsent == 1 ? "" : "s");
+					if (nunrelated > 0)
+						assay_conn_setwhy(c->cn, "no %smatching reply within %d ms "
+						    "(%d request%s sent; %d unrelated datagram%s ignored, "
+						    "the last: %s)", acked ? "response after empty ACK, no " : "",
+						    assay_conn_timeout_ms(c->cn), c->nsent,
+						    c->nsent == 1 ? "" : "s", nunrelated,
+						    nunrelated == 1 ? "" : "s", unrelated);
+					else
+						assay_conn_setwhy(c->cn, "no %sreply within %d ms (%d request%s sent)",
+						    acked ? "response after empty ACK, no " : "",
+						    assay_conn_timeout_ms(c->cn), c->nsent, c->nsent == 1 ? "" : "s");
 					r = 1;
 					goto out;
 				}
@@ -318,13 +327,24 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 			 * The socket is connected: this came from the peer, on a
 			 * port it has never seen before, so it must answer us.
 			 */
+			/*
+			 * Well-formed CoAP that is not the answer (another token
+			 * or message id: a late reply, a notification) is
+			 * ignored, as RFC 7252 5.3.2 has a client do; the
+			 * deadline still bounds the wait, and its reason names
+			 * what was ignored.
+			 */
 			if (m.cls < 2 || m.tkl != 4 || memcmp(m.token, token, 4) != 0 ||
 			    (m.type == ASSAY_COAP_ACK && m.mid != mid) || m.type == ASSAY_COAP_RST) {
 				assay_probe_excerpt(dg, (size_t)n, 8, 16, ex, sizeof(ex));
-				assay_conn_setwhy(c->cn, "not CoAP: reply does not match the request "
-				    "(message id %u, token length %d): %s", m.mid, m.tkl, ex);
-				r = 1;
-				goto out;
+				snprintf(unrelated, sizeof(unrelated), "message id %u, "
+				    "token length %d: %s", m.mid, m.tkl, ex);
+				/* A storm of them leaves three notes and a count. */
+				if (++nunrelated <= 3)
+					assay_probe_note(c->env, assay_conn_channel(c->cn),
+					    "ignored a datagram that does not match "
+					    "the request (%s)", unrelated);
+				continue;
 			}
 			if (m.type == ASSAY_COAP_CON) {
 				assay_coap_build_ack(m.mid, ack);

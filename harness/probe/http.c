@@ -636,32 +636,65 @@ static void
 location_of(const struct assay_http_response *resp, const char *url,
     char *out, size_t outlen)
 {
-	const char *h = assay_buf_data(resp->headers), *p, *e;
+	assay_http_parse_location(assay_buf_data(resp->headers), resp->status,
+	    url, out, outlen);
+}
+
+const char *
+assay_http_header_next(const char *p, const char **name, size_t *name_len,
+    const char **value, size_t *value_len)
+{
+	const char *e, *colon, *v, *ve;
+
+	*name = *value = NULL;
+	*name_len = *value_len = 0;
+	if (p == NULL || *p == '\0')
+		return NULL;
+	if ((e = strchr(p, '\n')) == NULL)
+		e = p + strlen(p);
+	colon = memchr(p, ':', (size_t)(e - p));
+	if (colon != NULL && strncmp(p, "HTTP/", 5) != 0) {
+		v = colon + 1;
+		ve = e;
+		while (v < ve && (*v == ' ' || *v == '\t'))
+			v++;
+		while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' ||
+		    ve[-1] == '\t'))
+			ve--;
+		*name = p;
+		*name_len = (size_t)(colon - p);
+		*value = v;
+		*value_len = (size_t)(ve - v);
+	}
+	return *e != '\0' ? e + 1 : e;
+}
+
+void
+assay_http_parse_location(const char *headers, long status, const char *url,
+    char *out, size_t outlen)
+{
+	const char *p, *next, *name, *value;
 	char loc[1024], *path = NULL, *query = NULL, *c;
 	CURLU *u = NULL;
-	size_t n;
+	size_t nl, n;
+	int found = 0;
 
 	out[0] = '\0';
-	if (resp->status < 300 || resp->status > 399)
+	if (status < 300 || status > 399 || headers == NULL)
 		return;
-	for (p = h; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
-		if ((e = strchr(p, '\n')) == NULL)
-			e = p + strlen(p);
-		if (strncasecmp(p, "location:", 9) != 0)
+	for (p = headers; (next = assay_http_header_next(p, &name, &nl,
+	    &value, &n)) != NULL; p = next) {
+		if (name == NULL || nl != 8 || strncasecmp(name, "location",
+		    8) != 0)
 			continue;
-		p += 9;
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		n = (size_t)(e - p);
-		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
-			n--;
 		if (n >= sizeof(loc))
 			n = sizeof(loc) - 1;
-		memcpy(loc, p, n);
+		memcpy(loc, value, n);
 		loc[n] = '\0';
+		found = 1;
 		break;
 	}
-	if (*p == '\0')
+	if (!found)
 		return;
 	if ((u = curl_url()) == NULL ||
 	    curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||

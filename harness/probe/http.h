@@ -53,6 +53,25 @@ const char *assay_http_response_body(const struct assay_http_response *r,
 int	assay_http_response_truncated(const struct assay_http_response *r);
 /* Raw header block of the final response (borrowed). */
 const char *assay_http_response_headers(const struct assay_http_response *r);
+
+/*
+ * Splits a raw header block (NUL-terminated, as
+ * assay_http_response_headers gives it) line by line: p is the line to
+ * read; returns the next line, or NULL at the end.  For a "Name: value"
+ * line *name and *value point into it (lengths in *name_len and
+ * *value_len, the value without surrounding blanks and CR); a status
+ * line or a line without a colon gives *name NULL.
+ */
+const char *assay_http_header_next(const char *p, const char **name,
+	    size_t *name_len, const char **value, size_t *value_len);
+/*
+ * The Location of a 3xx response (status) in headers, resolved against
+ * url, as path?query lowercased into out; "" when there is none or the
+ * status is not 3xx.  What the login probe compares; exposed for the
+ * fuzzer.
+ */
+void	assay_http_parse_location(const char *headers, long status,
+	    const char *url, char *out, size_t outlen);
 /* Number of redirects followed and the i-th target URL (borrowed). */
 int	assay_http_response_redirects(const struct assay_http_response *r);
 const char *assay_http_response_redirect(const struct assay_http_response *r,

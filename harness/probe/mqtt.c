@@ -184,9 +184,9 @@ static int
 read_connack(struct assay_conn *c, int version,
     struct assay_probe_mqtt_result *res)
 {
-	unsigned char type, body[4], peek[32];
+	unsigned char type, peek[32], *all;
 	char ex[128];
-	size_t rlen, k, np;
+	size_t rlen, np;
 
 	if (assay_conn_read_exact(c, &type, 1, "CONNACK") != 0)
 		return 1;
@@ -206,18 +206,26 @@ read_connack(struct assay_conn *c, int version,
 		    rlen);
 		return 1;
 	}
-	if (assay_conn_read_exact(c, body, 2, "CONNACK") != 0)
+	/* The whole body (read_header held rlen to the read cap). */
+	if ((all = malloc(rlen)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (assay_conn_read_exact(c, all, rlen, rlen > 2 ?
+	    "CONNACK properties" : "CONNACK") != 0) {
+		free(all);
 		return 1;
-	(void)assay_mqtt_connack_parse(body, 2, version, &res->session_present,
-	    &res->code);
-	rlen -= 2;
-	/* MQTT 5 properties: skipped, but read so the stream stays in step. */
-	while (rlen > 0) {
-		k = rlen > sizeof(ex) ? sizeof(ex) : rlen;
-		if (assay_conn_read_exact(c, ex, k, "CONNACK properties") != 0)
-			return 1;
-		rlen -= k;
 	}
+	if (assay_mqtt_connack_parse(all, rlen, version, &res->session_present,
+	    &res->code) != 0) {
+		assay_probe_excerpt(all + 2, rlen - 2, 8, 16, ex, sizeof(ex));
+		assay_conn_setwhy(c, "not MQTT: CONNACK properties do not fit "
+		    "the packet (%zu bytes after the return code: %s)",
+		    rlen - 2, ex);
+		res->code = -1;
+		res->session_present = 0;
+		free(all);
+		return 1;
+	}
+	free(all);
 	res->connack = 1;
 	/* A 3.1.1-only broker answers CONNECT v5 with a 3.1.1 CONNACK. */
 	if (version == 5 && res->code > 0 && res->code < 0x80)

@@ -197,9 +197,17 @@ int
 assay_mqtt_connack_parse(const unsigned char *body, size_t len, int version,
     int *session_present, int *code)
 {
+	size_t off = 2;
+
 	*session_present = 0;
 	*code = -1;
 	if (body == NULL || len < 2 || (version != 5 && len != 2))
+		return ASSAY_ERR_PARSE;
+	/*
+	 * MQTT 5: the property block must fill the rest exactly (two bytes
+	 * alone, as a 3.1.1-only broker answers, stay acceptable).
+	 */
+	if (len > 2 && (skip_props(body, len, &off) != 0 || off != len))
 		return ASSAY_ERR_PARSE;
 	*session_present = body[0] & 1;
 	*code = body[1];

@@ -70,9 +70,10 @@ int	assay_mqtt_build_subscribe(int version, const char *filter,
 
 /*
  * Parses a CONNACK body of len bytes.  Version 4 wants exactly 2 bytes;
- * version 5 allows properties after them (skipped, not checked: a 3.1.1
- * broker answers a v5 CONNECT with a 3.1.1 CONNACK).  Returns 0 with
- * *session_present and *code, or ASSAY_ERR_PARSE.
+ * version 5 takes 2 bytes alone (a 3.1.1 broker answers a v5 CONNECT
+ * with a 3.1.1 CONNACK) or followed by a property block whose length
+ * fills the rest of the body exactly (the properties are not read).
+ * Returns 0 with *session_present and *code, or ASSAY_ERR_PARSE.
  */
 int	assay_mqtt_connack_parse(const unsigned char *body, size_t len,
 	    int version, int *session_present, int *code);

@@ -26,6 +26,10 @@
 struct assay_ssh_info {
 	char	 banner[BANNER_MAX + 1];
 	char	*lists[ASSAY_SSH_NLISTS];
+	/* The identification line being read (assay_ssh_ident_feed). */
+	char	 line[BANNER_MAX + 1];
+	size_t	 ll;
+	int	 lines;
 };
 
 struct assay_ssh_info *
@@ -130,6 +134,36 @@ read_exact(struct assay_conn *c, unsigned char *p, size_t len, char *err,
 	return 0;
 }
 
+int
+assay_ssh_ident_feed(struct assay_ssh_info *info, unsigned char c, char *err,
+    size_t err_len)
+{
+	if (c != '\n') {
+		if (info->ll >= BANNER_MAX) {
+			snprintf(err, err_len, "identification line longer than "
+			    "%d bytes", BANNER_MAX);
+			return -1;
+		}
+		info->line[info->ll++] = (char)c;
+		return 0;
+	}
+	if (info->ll > 0 && info->line[info->ll - 1] == '\r')
+		info->ll--;
+	info->line[info->ll] = '\0';
+	if (strncmp(info->line, "SSH-", 4) == 0) {
+		memcpy(info->banner, info->line, info->ll + 1);
+		info->ll = 0;
+		return 1;
+	}
+	info->ll = 0;
+	if (info->lines++ >= PRE_LINES_MAX) {
+		snprintf(err, err_len, "no SSH identification in %d lines",
+		    PRE_LINES_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads one byte through the connection's read-ahead. */
 static int
 read_byte(struct assay_conn *c, unsigned char *ch, char *err, size_t err_len)
@@ -156,10 +190,9 @@ assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
 	struct assay_ssh_info *info = NULL;
 	struct assay_conn *conn = NULL;
 	unsigned char *pkt = NULL, hdr[5], c;
-	char line[BANNER_MAX + 1], channel[96];
-	size_t ll;
+	char channel[96];
 	uint32_t plen;
-	int lines, r = 0;
+	int r = 0;
 
 	*infop = NULL;
 	err[0] = '\0';
@@ -178,32 +211,13 @@ assay_probe_ssh_info(const struct assay_probe_env *env, const char *host,
 	}
 	assay_conn_set_deadline(conn, timeout_ms);
 	/* Identification: lines before "SSH-" are allowed, each capped. */
-	for (lines = 0;; lines++) {
-		ll = 0;
-		for (;;) {
-			if (read_byte(conn, &c, err, err_len) != 0)
-				goto out;
-			if (c == '\n')
-				break;
-			if (ll >= BANNER_MAX) {
-				snprintf(err, err_len, "identification line longer than %d "
-				    "bytes", BANNER_MAX);
-				goto out;
-			}
-			line[ll++] = (char)c;
-		}
-		if (ll > 0 && line[ll - 1] == '\r')
-			ll--;
-		line[ll] = '\0';
-		if (strncmp(line, "SSH-", 4) == 0)
-			break;
-		if (lines >= PRE_LINES_MAX) {
-			snprintf(err, err_len, "no SSH identification in %d lines",
-			    PRE_LINES_MAX);
+	do {
+		if (read_byte(conn, &c, err, err_len) != 0)
 			goto out;
-		}
-	}
-	memcpy(info->banner, line, ll + 1);
+	} while ((r = assay_ssh_ident_feed(info, c, err, err_len)) == 0);
+	r = 0;
+	if (err[0] != '\0')
+		goto out;
 	if (assay_conn_write(conn, CLIENT_ID, strlen(CLIENT_ID), NULL) != 0) {
 		snprintf(err, err_len, "connection reset after %zu bytes",
 		    assay_conn_nread(conn));
@@ -239,6 +253,30 @@ out:
 	assay_conn_close(conn, 0);
 	assay_ssh_info_free(info);
 	return r;
+}
+
+/*
+ * Why ssh_connect() failed.  libssh leaves its error text empty for some
+ * garbage (a KEXINIT whose name-list runs past the packet): then say how
+ * far the handshake got, with the server's identification when it sent
+ * one, never an empty reason.
+ */
+static void
+connect_failure(ssh_session s, char *detail, size_t detail_len)
+{
+	const char *e = ssh_get_error(s), *banner;
+
+	if (e != NULL && e[0] != '\0') {
+		snprintf(detail, detail_len, "ssh connect failed: %s", e);
+		return;
+	}
+	if ((banner = ssh_get_serverbanner(s)) != NULL)
+		snprintf(detail, detail_len, "ssh connect failed: the key "
+		    "exchange broke off after the identification \"%.80s\" "
+		    "(malformed KEXINIT or packet from the server)", banner);
+	else
+		snprintf(detail, detail_len, "ssh connect failed: no SSH "
+		    "identification from the server");
 }
 
 int
@@ -280,8 +318,7 @@ assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
 		goto out;
 	}
 	if (ssh_connect(s) != SSH_OK) {
-		snprintf(detail, detail_len, "ssh connect failed: %s",
-		    ssh_get_error(s));
+		connect_failure(s, detail, detail_len);
 		goto out;
 	}
 	/*

@@ -53,6 +53,15 @@ const char	*assay_ssh_info_list(const struct assay_ssh_info *info,
 int		 assay_ssh_kexinit_parse(struct assay_ssh_info *info,
 		    const unsigned char *p, size_t len);
 struct assay_ssh_info *assay_ssh_info_new(void);
+/*
+ * Takes the next byte c of what the server sent first: lines before the
+ * identification (up to 32), then the "SSH-" line, each at most 255
+ * bytes with CR LF.  Returns 0 for more, 1 when the identification is
+ * complete (then assay_ssh_info_banner() has it), -1 for a server that
+ * is not SSH, with the reason in err.  Exposed for the fuzzer.
+ */
+int		 assay_ssh_ident_feed(struct assay_ssh_info *info,
+		    unsigned char c, char *err, size_t err_len);
 
 /*
  * One password login with libssh.  Sets *outcome to ASSAY_AUTH_ACCEPTED,

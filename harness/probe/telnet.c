@@ -56,9 +56,97 @@ struct assay_telnet {
 	int		 rejected;
 	size_t		 nonce_from;
 	char		 channel[96];
+	/*
+	 * The last password sent (wiped on free): its echo is masked in
+	 * what is recorded (echo_k: how much of it the last recorded chunk
+	 * ended with) and never read as a prompt.  renv is env with the
+	 * masking sink in front of env's.
+	 */
+	char		*secret;
+	size_t		 echo_k;
+	const struct assay_probe_env *oenv;
+	struct assay_probe_env renv;
 };
 
 static void	screen_clear(struct assay_telnet *);
+
+/*
+ * Masks with '*' what in p[0..len) can be an echo of secret: whole
+ * occurrences, the rest of a secret whose first lead bytes ended the
+ * previous piece, and a tail that starts it (returned in *trail: how
+ * much of the secret it holds, 0 for none).  The secret is compared
+ * byte for byte, as a device echoes it.
+ */
+static void
+mask_echo(char *p, size_t len, const char *secret, size_t lead,
+    size_t *trail)
+{
+	size_t sl = strlen(secret), i, k;
+
+	*trail = 0;
+	if (sl == 0)
+		return;
+	if (lead > 0 && lead < sl) {
+		for (i = 0; i < len && lead + i < sl && p[i] == secret[lead + i];
+		    i++)
+			;
+		if (i == len && lead + i < sl) {
+			memset(p, '*', i);
+			*trail = lead + i;
+			return;
+		}
+		if (lead + i == sl)
+			memset(p, '*', i);
+	}
+	for (i = 0; i + sl <= len; i++)
+		if (memcmp(p + i, secret, sl) == 0) {
+			memset(p + i, '*', sl);
+			i += sl - 1;
+		}
+	for (k = sl - 1 < len ? sl - 1 : len; k > 0; k--)
+		if (memcmp(p + len - k, secret, k) == 0) {
+			memset(p + len - k, '*', k);
+			*trail = k;
+			break;
+		}
+}
+
+/* The evidence sink in front of env's: received echoes masked. */
+static void
+echo_mask_record(void *arg, const char *channel, const char *dir,
+    const void *data, size_t len)
+{
+	struct assay_telnet *t = arg;
+	char *copy;
+	size_t trail;
+
+	if (t->secret == NULL || strcmp(dir, "recv") != 0) {
+		t->oenv->record(t->oenv->record_arg, channel, dir, data, len);
+		return;
+	}
+	if ((copy = malloc(len + 1)) == NULL) {
+		t->oenv->record(t->oenv->record_arg, channel, "note",
+		    "received bytes not recorded: out of memory", 42);
+		return;
+	}
+	memcpy(copy, data, len);
+	mask_echo(copy, len, t->secret, t->echo_k, &trail);
+	t->echo_k = trail;
+	t->oenv->record(t->oenv->record_arg, channel, dir, copy, len);
+	explicit_bzero(copy, len);
+	free(copy);
+}
+
+static void
+forget_secret(struct assay_telnet *t)
+{
+	if (t->secret != NULL) {
+		explicit_bzero(t->secret, strlen(t->secret));
+		free(t->secret);
+		t->secret = NULL;
+	}
+	t->echo_k = 0;
+}
 
 struct assay_telnet *
 assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
@@ -74,7 +162,13 @@ assay_probe_telnet_new(const struct assay_probe_env *env, const char *host,
 		free(t);
 		return NULL;
 	}
-	t->env = env;
+	t->env = t->oenv = env;
+	if (env != NULL && env->record != NULL) {
+		t->renv = *env;
+		t->renv.record = echo_mask_record;
+		t->renv.record_arg = t;
+		t->env = &t->renv;
+	}
 	t->port = port;
 	t->timeout_ms = timeout_ms > 0 ? timeout_ms :
 	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
@@ -102,6 +196,7 @@ assay_probe_telnet_free(struct assay_telnet *t)
 		return;
 	disconnect(t);
 	free(t->host);
+	forget_secret(t);
 	assay_telnet_codec_free(t->neg);
 	explicit_bzero(t->screen, sizeof(t->screen));
 	free(t);
@@ -330,17 +425,57 @@ is_shell_prompt(const struct assay_telnet *t, const char *ll)
 	return n > 0 && strchr("#$>%", ll[n - 1]) != NULL && t->seen_break;
 }
 
+/*
+ * The last 40 bytes of the screen, printable, any echo of the password
+ * masked (looked for in a wider window, so a cut echo is masked too).
+ */
 static void
 snippet(const struct assay_telnet *t, char *out, size_t outlen)
 {
-	size_t i, j = 0, from = t->slen > 40 ? t->slen - 40 : 0;
+	char win[40 + 256 + 1];
+	size_t i, j = 0, sl, wl, from, trail;
 
-	for (i = from; i < t->slen && j + 1 < outlen; i++) {
-		unsigned char c = (unsigned char)t->screen[i];
+	sl = t->secret != NULL ? strlen(t->secret) : 0;
+	wl = 40 + (sl < 256 ? sl : 256);
+	if (wl > t->slen)
+		wl = t->slen;
+	memcpy(win, t->screen + t->slen - wl, wl);
+	if (sl > 0)
+		mask_echo(win, wl, t->secret, 0, &trail);
+	from = wl > 40 ? wl - 40 : 0;
+	for (i = from; i < wl && j + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)win[i];
 
 		out[j++] = (char)(c >= 32 && c < 127 ? c : '.');
 	}
 	out[j] = '\0';
+	explicit_bzero(win, sizeof(win));
+}
+
+/*
+ * 1 when the last line ends with the start of the password (at least 3
+ * bytes of it, or all of a shorter one) without holding all of it: an
+ * echo still arriving, "TelnetPw#" of "TelnetPw#1", which must not be
+ * read as a "#" prompt.  Trailing blanks are cut, as for the prompts.
+ */
+static int
+echo_in_progress(const struct assay_telnet *t)
+{
+	size_t sl, end = t->slen, start = t->line_start, k, min;
+
+	if (t->secret == NULL || (sl = strlen(t->secret)) < 2)
+		return 0;
+	if (start > end)
+		start = end;
+	while (end > start && (t->screen[end - 1] == ' ' ||
+	    t->screen[end - 1] == '\t'))
+		end--;
+	min = sl < 3 ? sl - 1 : 3;
+	for (k = sl - 1 < end - start ? sl - 1 : end - start; k >= min &&
+	    k > 0; k--)
+		if (memcmp(t->screen + end - k, t->secret, k) == 0)
+			return 1;
+	return 0;
 }
 
 enum { W_LOGIN = 1, W_PASS = 2, W_SHELL = 4, W_REJECT = 8 };
@@ -364,7 +499,8 @@ wait_for(struct assay_telnet *t, int want, int ms)
 			return W_PASS;
 		if ((want & W_LOGIN) && is_login_prompt(ll))
 			return W_LOGIN;
-		if ((want & W_SHELL) && is_shell_prompt(t, ll))
+		if ((want & W_SHELL) && is_shell_prompt(t, ll) &&
+		    !echo_in_progress(t))
 			return W_SHELL;
 		if ((rc = pump(t, end)) == 0)
 			return 0;
@@ -411,6 +547,43 @@ confirm(struct assay_telnet *t)
 		if ((rc = pump(t, end)) <= 0)
 			return 1;	/* quiet, or closed, at a prompt */
 	}
+}
+
+int
+assay_telnet_parse_screen(const unsigned char *p, size_t len,
+    const char *secret, char *snip, size_t snip_len)
+{
+	struct assay_telnet *t;
+	char ll[256];
+	size_t i;
+	int seen = 0;
+
+	if (snip_len > 0)
+		snip[0] = '\0';
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (secret != NULL && (t->secret = strdup(secret)) == NULL) {
+		free(t);
+		return ASSAY_ERR_ALLOC;
+	}
+	screen_clear(t);
+	for (i = 0; i < len; i++)
+		screen_add(t, p[i]);
+	last_line(t, ll, sizeof(ll));
+	if (is_rejection(t))
+		seen |= ASSAY_TELNET_SCREEN_REJECT;
+	if (is_password_prompt(ll))
+		seen |= ASSAY_TELNET_SCREEN_PASSWORD;
+	if (is_login_prompt(ll))
+		seen |= ASSAY_TELNET_SCREEN_LOGIN;
+	if (is_shell_prompt(t, ll) && !echo_in_progress(t))
+		seen |= ASSAY_TELNET_SCREEN_SHELL;
+	if (snip_len > 0)
+		snippet(t, snip, snip_len);
+	forget_secret(t);
+	explicit_bzero(t->screen, sizeof(t->screen));
+	free(t);
+	return seen;
 }
 
 int
@@ -471,6 +644,9 @@ assay_probe_telnet_try(struct assay_telnet *t, const char *user,
 		}
 	}
 	screen_clear(t);
+	forget_secret(t);
+	if ((t->secret = strdup(password)) == NULL)
+		return ASSAY_ERR_ALLOC;
 	if (send_all(t, password, strlen(password)) != 0 ||
 	    send_all(t, "\r\n", 2) != 0) {
 		snprintf(detail, detail_len, "send failed after %zu bytes",

@@ -53,4 +53,21 @@ int			 assay_probe_telnet_banner(const struct assay_probe_env *env,
 /* Adds telnet_login and telnet_banner to the table on top of the stack. */
 void			 assay_probe_telnet_lua_register(struct lua_State *L);
 
+/* What assay_telnet_parse_screen saw at the end of a screen. */
+#define ASSAY_TELNET_SCREEN_LOGIN	0x01
+#define ASSAY_TELNET_SCREEN_PASSWORD	0x02
+#define ASSAY_TELNET_SCREEN_SHELL	0x04
+#define ASSAY_TELNET_SCREEN_REJECT	0x08
+
+/*
+ * The prompt classifiers of assay_probe_telnet_try on len bytes of
+ * decoded text (after negotiation) as one screen, secret (may be NULL)
+ * the password just sent: returns the ASSAY_TELNET_SCREEN_* bits that
+ * hold, or ASSAY_ERR_ALLOC; snip gets the quoted snippet a detail would
+ * carry (an echo of secret masked).  Exposed for the fuzzer and tests.
+ */
+int			 assay_telnet_parse_screen(const unsigned char *p,
+			    size_t len, const char *secret, char *snip,
+			    size_t snip_len);
+
 #endif /* ASSAY_PROBE_TELNET_H */

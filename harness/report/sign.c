@@ -749,8 +749,8 @@ der_skip_if(const unsigned char **pp, const unsigned char *end, int class,
  * check.  Requires the version numbers RFC 5652 gives for what Assay
  * writes: SignedData version 1, SignerInfo version 1 (issuerAndSerialNumber).
  */
-static int
-check_versions(const unsigned char *p, long plen)
+int
+assay_sign_check_versions(const unsigned char *p, long plen)
 {
 	const unsigned char *end = p + plen;
 	long len;
@@ -853,7 +853,8 @@ check_signature(struct assay_verify *v, const struct assay_buf *p7s,
 		goto out;
 	}
 	if (OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed &&
-	    !check_versions((const unsigned char *)assay_buf_data(p7s), plen)) {
+	    !assay_sign_check_versions((const unsigned char *)assay_buf_data(p7s),
+	    plen)) {
 		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0,
 		    "SignedData or SignerInfo version is not 1");
 		goto out;

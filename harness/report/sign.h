@@ -119,6 +119,14 @@ const char	*assay_verify_report_field(const struct assay_verify *v,
  * Warnings (e.g. signature-only) are in assay_verify_warnings().
  * Borrowed, valid while v lives.
  */
+/*
+ * The DER walk of assay_sign_verify: whether the plen bytes at p (a CMS
+ * ContentInfo, walked without trusting a length past plen) carry
+ * SignedData version 1 and a first SignerInfo of version 1.  Returns 1
+ * or 0.  Exposed for the fuzzer.
+ */
+int	assay_sign_check_versions(const unsigned char *p, long plen);
+
 const struct assay_diag	*assay_verify_problems(const struct assay_verify *v);
 const struct assay_diag	*assay_verify_warnings(const struct assay_verify *v);
 

@@ -372,11 +372,24 @@ write_info(struct assay_evidence *ev, const struct assay_run_info *info)
 static int
 read_info(struct assay_evidence *ev)
 {
-	char *text = NULL, *cursor, *line, *sp;
-	int first = 1, r;
+	char *text = NULL;
+	int r;
 
 	if ((r = read_text(ev->dir, "run.info", MAX_INFO, &text)) != 0)
 		return r;
+	r = assay_evidence_parse_info(text, ev->info_keys, ev->info_values,
+	    sizeof(ev->info_keys) / sizeof(ev->info_keys[0]), &ev->ninfo);
+	free(text);
+	return r;
+}
+
+int
+assay_evidence_parse_info(char *text, char **keys, char **values,
+    size_t max, size_t *n)
+{
+	char *cursor, *line, *sp;
+	int first = 1, r = 0;
+
 	cursor = text;
 	while ((line = next_line(&cursor)) != NULL) {
 		if (strlen(line) > MAX_LINE) {
@@ -391,14 +404,13 @@ read_info(struct assay_evidence *ev)
 			}
 			continue;
 		}
-		if ((sp = strchr(line, ' ')) == NULL || ev->ninfo >= 16)
+		if ((sp = strchr(line, ' ')) == NULL || *n >= max)
 			continue;
 		*sp = '\0';
-		ev->info_keys[ev->ninfo] = strdup(line);
-		ev->info_values[ev->ninfo] = decode(sp + 1);
-		ev->ninfo++;
+		keys[*n] = strdup(line);
+		values[*n] = decode(sp + 1);
+		(*n)++;
 	}
-	free(text);
 	if (first)
 		r = ASSAY_ERR_PARSE;
 	return r;
@@ -680,17 +692,27 @@ assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
 static int
 journal_has_done(struct assay_evidence *ev, const char *id)
 {
-	char *text = NULL, *cursor, *line, needle[128];
+	char *text = NULL;
+	int found;
+
+	if (read_text(ev->dir, "journal", MAX_JOURNAL, &text) != 0)
+		return 0;
+	found = assay_evidence_journal_done(text, id);
+	free(text);
+	return found;
+}
+
+int
+assay_evidence_journal_done(char *text, const char *id)
+{
+	char *cursor, *line, needle[128];
 	int found = 0;
 
 	snprintf(needle, sizeof(needle), " done %s ", id);
-	if (read_text(ev->dir, "journal", MAX_JOURNAL, &text) != 0)
-		return 0;
 	cursor = text;
 	while ((line = next_line(&cursor)) != NULL)
 		if (strstr(line, needle) != NULL)
 			found = 1;
-	free(text);
 	return found;
 }
 
@@ -698,8 +720,8 @@ int
 assay_evidence_done(struct assay_evidence *ev, const char *id,
     struct assay_result *res)
 {
-	char tdir[ASSAY_PATH_MAX], *text = NULL, *cursor, *line, *p, *q;
-	int ok = 0, first = 1;
+	char tdir[ASSAY_PATH_MAX], *text = NULL;
+	int ok;
 
 	memset(res, 0, sizeof(*res));
 	if (!valid_id(id) || !journal_has_done(ev, id))
@@ -707,6 +729,18 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 	if (assay_path_fmt(tdir, sizeof(tdir), "%s/evidence/%s", ev->dir,
 	    id) != 0 || read_text(tdir, "result.txt", MAX_RESULT, &text) != 0)
 		return 0;
+	ok = assay_evidence_parse_result(text, res);
+	free(text);
+	return ok;
+}
+
+int
+assay_evidence_parse_result(char *text, struct assay_result *res)
+{
+	char *cursor, *line, *p, *q;
+	int ok = 0, first = 1;
+
+	memset(res, 0, sizeof(*res));
 	cursor = text;
 	while ((line = next_line(&cursor)) != NULL) {
 		if (first) {
@@ -750,7 +784,6 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 			free(reason);
 		}
 	}
-	free(text);
 	if (!ok) {
 		assay_result_clear(res);
 		return 0;

@@ -86,6 +86,23 @@ const char *assay_evidence_info(const struct assay_evidence *ev, const char *key
  */
 int	assay_evidence_done(struct assay_evidence *ev, const char *id,
 	    struct assay_result *res);
+
+/*
+ * The readers of a run directory, exposed for the fuzzer; each takes a
+ * NUL-terminated text it may modify (lines are cut in place).
+ * assay_evidence_parse_info: run.info ("assay-run 1", then KEY VALUE
+ * lines, values percent-decoded) into keys[]/values[] (malloc'd, the
+ * caller frees; at most max, *n counts them).  Returns 0 or
+ * ASSAY_ERR_PARSE (no or a wrong first line, a line over 256 KiB).
+ * assay_evidence_parse_result: a result.txt into *res (cleared first;
+ * the caller clears it after); returns 1 when it holds a verdict, else
+ * 0 with *res cleared.
+ * assay_evidence_journal_done: 1 when the journal has "done <id>".
+ */
+int	assay_evidence_parse_info(char *text, char **keys, char **values,
+	    size_t max, size_t *n);
+int	assay_evidence_parse_result(char *text, struct assay_result *res);
+int	assay_evidence_journal_done(char *text, const char *id);
 /* Appends a free-form line to the journal. */
 void	assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -5,6 +5,9 @@
 #   echo-dollar  echoes the password followed by "$" on the same line and
 #                waits: no prompt on a line of its own, so not a login
 #   echo-close   echoes the password followed by "$" and hangs up
+#   echo-split   a line break, then the password echoed in two writes a
+#                second apart, split after its first "#" ("TelnetPw#", "1"):
+#                the first part looks like a root prompt; then as shell
 #   shell        echoes the password, then on success a "$ " prompt on a
 #                new line and a tiny shell that runs "echo ..." lines;
 #                on failure "Login incorrect" and a new login prompt
@@ -24,7 +27,13 @@ while :; do
 		printf '%s$' "$p"
 		exit 0 ;;
 	esac
-	printf '%s\r\n' "$p"
+	if [ "$TL_MODE" = echo-split ]; then
+		printf '\r\n%s#' "${p%%#*}"
+		sleep 1
+		printf '%s\r\n' "${p#*#}"
+	else
+		printf '%s\r\n' "$p"
+	fi
 	if [ "$u" = "$TL_USER" ] && [ "$p" = "$TL_PASS" ]; then
 		printf '$ '
 		while IFS= read -r line; do
