@@ -572,29 +572,34 @@ test_garbage(void **state)
 	struct fake f = { 0 };
 
 	fake_start(&f, http, sizeof(http) - 1);
-	r = get(f.port, NULL, 0, NULL, 2000);
+	r = get(f.port, NULL, 0, NULL, 500);
 	fake_stop(&f);
+	/*
+	 * Garbage is no answer: it is ignored until the deadline (anything
+	 * may arrive over UDP), then named as the last datagram ignored.
+	 */
 	assert_non_null(assay_probe_coap_failure(r));
-	assert_int_equal(strncmp(assay_probe_coap_failure(r), "not CoAP: ", 10), 0);
+	assert_non_null(strstr(assay_probe_coap_failure(r), "not CoAP: "));
 	assert_non_null(strstr(assay_probe_coap_failure(r), "HTTP/1.0"));
 	assay_probe_coap_result_free(r);
 
 	fake_start(&f, one, sizeof(one));
-	r = get(f.port, NULL, 0, NULL, 2000);
+	r = get(f.port, NULL, 0, NULL, 500);
 	fake_stop(&f);
-	assert_string_equal(assay_probe_coap_failure(r), "not CoAP: 1-byte datagram 00 \".\"");
+	assert_non_null(strstr(assay_probe_coap_failure(r),
+	    "the last: not CoAP: 1-byte datagram 00 \".\""));
 	assay_probe_coap_result_free(r);
 
 	fake_start(&f, v2, sizeof(v2));
-	r = get(f.port, NULL, 0, NULL, 2000);
+	r = get(f.port, NULL, 0, NULL, 500);
 	fake_stop(&f);
-	assert_int_equal(strncmp(assay_probe_coap_failure(r), "not CoAP: version 2", 19), 0);
+	assert_non_null(strstr(assay_probe_coap_failure(r), "not CoAP: version 2"));
 	assay_probe_coap_result_free(r);
 
 	fake_start(&f, badopt, sizeof(badopt));
-	r = get(f.port, NULL, 0, NULL, 2000);
+	r = get(f.port, NULL, 0, NULL, 500);
 	fake_stop(&f);
-	assert_int_equal(strncmp(assay_probe_coap_failure(r), "not CoAP: bad option", 20), 0);
+	assert_non_null(strstr(assay_probe_coap_failure(r), "not CoAP: bad option"));
 	assay_probe_coap_result_free(r);
 }
 
@@ -635,14 +640,15 @@ test_random_replies(void **state)
 		f.seed = (unsigned)i;
 		f.random = 1;
 		fake_start(&f, NULL, 0);
-		r = get(f.port, NULL, 0, NULL, 300);
+		r = get(f.port, NULL, 0, NULL, 80);
 		fake_stop(&f);
 		if (assay_probe_coap_failure(r) == NULL) {
 			parsed++;
 			assert_non_null(assay_probe_coap_code(r, NULL, NULL));
 			links += assay_probe_coap_nresources(r) > 0;
-		} else
-			assert_int_equal(strncmp(assay_probe_coap_failure(r), "not CoAP", 8), 0);
+		} else if (strstr(assay_probe_coap_failure(r), "not CoAP") == NULL &&
+		    strstr(assay_probe_coap_failure(r), "matching reply") == NULL)
+			fail_msg("seed %d: %s", i, assay_probe_coap_failure(r));
 		assay_probe_coap_result_free(r);
 	}
 	assert_true(parsed > 0);

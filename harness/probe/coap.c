@@ -230,8 +230,8 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 	unsigned int szx = 6;
 	int retx_ms, acked, r, done = 0;
 	long long deadline = assay_conn_deadline(c->cn);
-	char ex[96], unrelated[128];
-	int nunrelated = 0;
+	char ex[96], unrelated[ASSAY_CONN_WHY_MAX + 128];
+	int nunrelated = 0, bad;
 	struct assay_coap_msg m;
 	char why[ASSAY_CONN_WHY_MAX];
 	unsigned long next;
@@ -293,20 +293,30 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 				retx_at = assay_clock_ms() + retx_ms;
 				continue;
 			}
-			if (assay_coap_parse(dg, (size_t)n, &m, why,
-			    sizeof(why)) != 0) {
-				assay_conn_setwhy(c->cn, "%s", why);
-				if (assay_conn_capped(c->cn))
-					assay_conn_setwhy(c->cn, "read cap of %zu bytes reached inside a "
-					    "CoAP header", assay_conn_max_read(c->cn));
-				r = 1;
-				goto out;
-			}
-			if (m.cls == 1 || m.cls >= 6) {
+			/*
+			 * A datagram that is not CoAP at all (garbage, a reserved
+			 * code class, one cut at the read cap) is no answer either:
+			 * over UDP anything may arrive, so it is ignored like an
+			 * unrelated reply, and named if nothing else comes.
+			 */
+			bad = assay_coap_parse(dg, (size_t)n, &m, why,
+			    sizeof(why)) != 0;
+			if (bad || m.cls == 1 || m.cls >= 6) {
 				assay_probe_excerpt(dg, (size_t)n, 8, 16, ex, sizeof(ex));
-				assay_conn_setwhy(c->cn, "not CoAP: reserved code class %d in %s", m.cls, ex);
-				r = 1;
-				goto out;
+				if (assay_conn_capped(c->cn))
+					snprintf(unrelated, sizeof(unrelated), "read cap "
+					    "of %zu bytes reached inside a CoAP header",
+					    assay_conn_max_read(c->cn));
+				else if (bad)
+					snprintf(unrelated, sizeof(unrelated), "%s", why);
+				else
+					snprintf(unrelated, sizeof(unrelated), "not CoAP: "
+					    "reserved code class %d in %s", m.cls, ex);
+				if (++nunrelated <= 3)
+					assay_probe_note(c->env, assay_conn_channel(c->cn),
+					    "ignored a datagram that is not CoAP (%s)",
+					    unrelated);
+				continue;
 			}
 			if (m.type == ASSAY_COAP_RST && m.mid == mid) {
 				assay_conn_setwhy(c->cn, "CoAP reset (RST) by peer");
