@@ -650,11 +650,19 @@ static int
 finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
     struct assay_diag *d, void *arg)
 {
-	int r;
+	int r, wr;
 
-	(void)assay_report_write_all(run, o->out_dir, d);
+	/* Each file that could not be written is named in d. */
+	wr = assay_report_write_all(run, o->out_dir, d);
 	if (!o->quiet)
 		assay_report_print_summary(run, stdout);
+	if (wr != 0) {
+		fprintf(stderr, "assay: the report in %s is not complete on disk "
+		    "(%s): exit 3; free space and write it again with: assay "
+		    "run --resume --out %s ...\n", o->out_dir,
+		    assay_strerror(wr), o->out_dir);
+		return wr;
+	}
 	if (o->sign_key == NULL)
 		return 0;
 	if (!run->complete) {
@@ -840,7 +848,9 @@ cmd_run(int argc, char **argv)
 			    "assessed and PASS; 1 FAIL, a provision in scope failed (also with an\n"
 			    "ERROR); 2 usage or form error, nothing run; 3 INCOMPLETE: no FAIL,\n"
 			    "but a provision not assessed, INCONCLUSIVE or ERROR, or a partial\n"
-			    "(--only) or interrupted run.\n");
+			    "(--only) or interrupted run; 3 also when a report file, a result\n"
+			    "or the signature could not be written (disk full: each file is\n"
+			    "named; free space and --resume).\n");
 			free(only);
 			free(obs);
 			free(jud);
@@ -1140,7 +1150,8 @@ cmd_sign(int argc, char **argv)
 	} else
 		printf("signed %s (MANIFEST, report.p7s)\n", argv[optind]);
 	assay_diag_free(d);
-	return r == 0 ? 0 : ASSAY_EXIT_FAIL;
+	/* Not signed is no verdict on the report: never 0, and not 1. */
+	return r == 0 ? 0 : ASSAY_EXIT_INCONCLUSIVE;
 }
 
 static const char *

@@ -812,6 +812,9 @@ assay_report_write(const struct assay_report_format *f,
 	if ((rc = assay_file_atomic_open(path, 0644, &a)) != 0)
 		return rc;
 	if ((rc = f->write(r, dir, assay_file_atomic_stream(a))) != 0) {
+		/* A writer stopped by a failed write: name that (disk full). */
+		if (assay_file_atomic_error(a) != 0)
+			rc = assay_file_atomic_error(a);
 		assay_file_atomic_abort(a);
 		return rc;
 	}

@@ -65,7 +65,17 @@ struct shared {
 	size_t				 nqueue;
 	size_t				 next;		/* first not taken */
 	size_t				 ndone;
+	size_t				 nunsaved;	/* done, result not on disk */
 };
+
+/*
+ * A test-case process whose result could not be stored (a full disk) says
+ * why by its exit status: STORE_FAIL_BASE + -ASSAY_ERR_*.  Statuses below
+ * (0, and 1 for a sanitizer report) mean something else.
+ */
+#define STORE_FAIL_BASE		64
+#define STORE_FAIL_STATUS(r)	(STORE_FAIL_BASE + ((r) < 0 && (r) > -64 ? \
+				    -(r) : -ASSAY_ERR_EVIDENCE))
 
 /* The run's secret mask for the report writers (run/model.h). */
 static char *
@@ -228,7 +238,12 @@ check_judgements(const struct assay_engine_opts *o,
 	return bad ? ASSAY_ERR_USAGE : 0;
 }
 
-static void
+/*
+ * Runs test case i and stores its result.  Returns 0, or the ASSAY_ERR_*
+ * code when its result could not be stored (then it is not done on disk:
+ * --resume runs it again).
+ */
+static int
 run_one(struct shared *sh, size_t i)
 {
 	const struct assay_catalogue *cat = sh->run->catalogue;
@@ -249,7 +264,10 @@ run_one(struct shared *sh, size_t i)
 		res->verdict = ASSAY_VERDICT_ERROR;
 		set_reason(res, "cannot open the evidence directory: %s",
 		    assay_strerror(r));
-		return;
+		fprintf(stderr, "assay: %s: cannot open its evidence directory "
+		    "in %s: %s\n", assay_catalogue_id(cat, i),
+		    assay_evidence_dir(sh->ev), assay_strerror(r));
+		return r;
 	}
 	memset(&penv, 0, sizeof(penv));
 	penv.budget = sh->budget;
@@ -309,9 +327,13 @@ run_one(struct shared *sh, size_t i)
 		set_reason(res, "%s", "");
 	if ((r = assay_evidence_tc_end(etc, res)) != 0) {
 		/* The verdict stands, but it is not on disk: say so. */
-		fprintf(stderr, "assay: %s: could not save the result: %s\n",
-		    assay_catalogue_id(cat, i), assay_strerror(r));
+		fprintf(stderr, "assay: %s: could not save the result in "
+		    "%s/evidence/%s: %s\n", assay_catalogue_id(cat, i),
+		    assay_evidence_dir(sh->ev), assay_catalogue_id(cat, i),
+		    assay_strerror(r));
+		return r;
 	}
+	return 0;
 }
 
 /* Grace after the test-case time limit before its process is killed:
@@ -365,6 +387,23 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	assay_result_clear(res);
 	res->verdict = ASSAY_VERDICT_ERROR;
 	res->duration_ms = (long)(assay_probe_now_ms() - started_ms);
+	assay_time_iso(res->started, sizeof(res->started));
+	if (!killed && WIFEXITED(status) &&
+	    WEXITSTATUS(status) > STORE_FAIL_BASE &&
+	    WEXITSTATUS(status) < STORE_FAIL_BASE + 64) {
+		/*
+		 * It ran, but its result is not on disk: not done, so
+		 * --resume runs it again once there is room; nothing is
+		 * stored now (an ERROR on disk would be final).
+		 */
+		set_reason(res, "the test case's result could not be stored: "
+		    "%s; free space and finish with --resume", assay_strerror(
+		    -(WEXITSTATUS(status) - STORE_FAIL_BASE)));
+		sh->nunsaved++;
+		sh->ndone++;
+		progress(sh, c->tc);
+		return;
+	}
 	if (killed)
 		set_reason(res, "time limit exceeded: the test case did not end "
 		    "within %d s and its process was killed (C code the Lua time "
@@ -378,9 +417,9 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	else
 		set_reason(res, "the test case's process ended without a result "
 		    "(exit status %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	assay_time_iso(res->started, sizeof(res->started));
-	if (assay_evidence_tc_reopen(sh->ev, id, &etc) == 0)
-		assay_evidence_tc_end(etc, res);
+	if (assay_evidence_tc_reopen(sh->ev, id, &etc) != 0 ||
+	    assay_evidence_tc_end(etc, res) != 0)
+		sh->nunsaved++;
 	sh->ndone++;
 	progress(sh, c->tc);
 }
@@ -389,14 +428,16 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 static void
 child_main(struct shared *sh, size_t i, int slot)
 {
+	int r;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGINT, SIG_IGN);	/* Ctrl-C: the engine decides */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	assay_budget_set_holder(slot);
 	assay_api_set_holder(slot);
-	run_one(sh, i);
-	_exit(0);
+	r = run_one(sh, i);
+	_exit(r == 0 ? 0 : STORE_FAIL_STATUS(r));
 }
 
 /* Whether a running test case holds exclusive tag `tag`. */
@@ -478,7 +519,8 @@ supervise(struct shared *sh, int jobs)
 			if (pid < 0) {
 				/* No process: run it here, unprotected. */
 				assay_budget_set_holder(0);
-				run_one(sh, kids[nkids].tc);
+				if (run_one(sh, kids[nkids].tc) != 0)
+					sh->nunsaved++;
 				sh->ndone++;
 				progress(sh, kids[nkids].tc);
 				continue;
@@ -846,7 +888,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	const char *datadir, *v;
 	size_t i, n = 0, nt = 0, nsec;
 	enum assay_run_status status = ASSAY_RUN_NOT_RUN;
-	int r, jobs, signfail = 0;
+	int r, jobs, notwritten = 0;
 
 	memset(&run, 0, sizeof(run));
 	memset(&sh, 0, sizeof(sh));
@@ -946,9 +988,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    o->ics_path)) != 0 || (r = assay_evidence_save_masked(ev, "forms",
 	    "ixit.xml", o->ixit_path)) != 0 || (o->setup_path != NULL &&
 	    (r = assay_evidence_save_masked(ev, "forms", "setup.xml",
-	    o->setup_path)) != 0))
+	    o->setup_path)) != 0)) {
+		/* The report directory would lack them: not complete. */
 		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
-		    "forms: %s", assay_strerror(r));
+		    "forms in forms/: %s", assay_strerror(r));
+		sh.nunsaved++;
+	}
 
 	if ((r = attach_observations(o, &run, ev, d)) != 0)
 		goto out;
@@ -1002,7 +1047,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    jobs == 1 ? "" : "s", nt);
 	supervise(&sh, jobs);
 
-	run.complete = sh.ndone == sh.nqueue;
+	run.complete = sh.ndone == sh.nqueue && sh.nunsaved == 0;
 	assay_time_iso(run.finished, sizeof(run.finished));
 	aggregate(&run, o);
 	run.mask.apply = evidence_mask;
@@ -1013,13 +1058,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 
 	/* Reports and signature: the caller's, so run/ needs no report/. */
 	if (o->finish != NULL && o->finish(&run, o, d, o->finish_arg) != 0)
-		signfail = 1;
+		notwritten = 1;
 
 	/* The overall result decides, never the test cases alone. */
 	switch (run.result) {
 	case ASSAY_OVERALL_PASS:
-		/* An unsigned report that was asked to be signed is no PASS. */
-		status = signfail ? ASSAY_RUN_INCOMPLETE : ASSAY_RUN_PASS;
+		status = ASSAY_RUN_PASS;
 		break;
 	case ASSAY_OVERALL_FAIL:
 		status = ASSAY_RUN_FAIL;
@@ -1028,7 +1072,18 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		status = ASSAY_RUN_INCOMPLETE;
 		break;
 	}
-	if (!run.complete)
+	/*
+	 * A report not written (or not signed as asked) is no result, PASS
+	 * or FAIL: a lab must not read one that is not on disk.
+	 */
+	if (notwritten)
+		status = ASSAY_RUN_INCOMPLETE;
+	if (sh.nunsaved > 0)
+		fprintf(stderr, "assay: %zu result%s could not be stored in %s "
+		    "(see above); free space, then finish with: assay run "
+		    "--resume --out %s ...\n", sh.nunsaved, sh.nunsaved == 1 ?
+		    "" : "s", o->out_dir, o->out_dir);
+	else if (!run.complete)
 		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
 		    "finish with: assay run --resume --out %s ...\n", sh.ndone,
 		    sh.nqueue, o->out_dir);

@@ -48,6 +48,7 @@ struct assay_evidence_tc {
 	FILE			*transcript;
 	size_t			 transcript_len;
 	int			 transcript_cut;
+	int			 transcript_err;	/* errno of a failed write */
 	long long		 t0_ms;		/* assay_clock_ms() at start */
 	pthread_mutex_t		 mu;
 	char			**files;	/* relative to DIR */
@@ -203,7 +204,7 @@ write_all(int fd, const void *p, size_t len)
 		if ((n = write(fd, c, len)) < 0) {
 			if (errno == EINTR)
 				continue;
-			return ASSAY_ERR_IO;
+			return assay_file_error(errno);
 		}
 		c += n;
 		len -= (size_t)n;
@@ -595,12 +596,12 @@ assay_evidence_dir(const struct assay_evidence *ev)
 	return ev->dir;
 }
 
-void
+int
 assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 {
 	char line[1024], ts[32];
 	va_list ap;
-	int n, m;
+	int n, m, r;
 
 	assay_time_iso(ts, sizeof(ts));
 	n = snprintf(line, sizeof(line), "%s ", ts);
@@ -608,15 +609,17 @@ assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	if (m < 0)
-		return;
+		return ASSAY_ERR_INVALID_ARG;
 	n += m;
 	if ((size_t)n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	pthread_mutex_lock(&ev->mu);
-	(void)write_all(ev->journal_fd, line, (size_t)n);
-	fdatasync(ev->journal_fd);
+	if ((r = write_all(ev->journal_fd, line, (size_t)n)) == 0 &&
+	    fdatasync(ev->journal_fd) != 0)
+		r = assay_file_error(errno);
 	pthread_mutex_unlock(&ev->mu);
+	return r;
 }
 
 int
@@ -640,7 +643,7 @@ assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
 	if ((r = assay_path_join(dir, sizeof(dir), ev->dir, subdir)) != 0)
 		goto out;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		r = ASSAY_ERR_IO;
+		r = assay_file_error(errno);
 		goto out;
 	}
 	r = write_atomic(dir, name, assay_buf_data(out), assay_buf_len(out));
@@ -754,20 +757,23 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 	/* A re-run (resume) starts from nothing. */
 	rm_tree(tc->tdir);
 	if (mkdir(tc->tdir, 0755) != 0) {
-		r = ASSAY_ERR_IO;
+		r = assay_file_error(errno);
 		goto fail;
 	}
 	if ((r = assay_path_join(path, sizeof(path), tc->tdir,
 	    "transcript.txt")) != 0)
 		goto fail;
 	if ((tc->transcript = fopen(path, "w")) == NULL) {
-		r = ASSAY_ERR_IO;
+		r = assay_file_error(errno);
 		goto fail;
 	}
-	assay_evidence_journal(ev, "start %s", id);
+	if ((r = assay_evidence_journal(ev, "start %s", id)) != 0)
+		goto fail;
 	*out = tc;
 	return 0;
  fail:
+	if (tc->transcript != NULL)
+		fclose(tc->transcript);
 	free(tc->id);
 	free(tc->tdir);
 	pthread_mutex_destroy(&tc->mu);
@@ -866,7 +872,8 @@ assay_evidence_tc_record(struct assay_evidence_tc *tc, const char *channel,
 		    len == 1 ? "" : "s");
 		free(ch);
 		write_escaped(tc->transcript, assay_buf_data(b), assay_buf_len(b));
-		fflush(tc->transcript);
+		if (fflush(tc->transcript) != 0 && tc->transcript_err == 0)
+			tc->transcript_err = errno ? errno : EIO;
 	}
 	assay_buf_free(b);
  out:
@@ -936,8 +943,14 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 		if (tc->transcript_len == 0)
 			fputs("(nothing was sent to or received from the device)\n",
 			    tc->transcript);
-		fflush(tc->transcript);
-		fsync(fileno(tc->transcript));
+		/* A transcript cut by a full disk is lost evidence: no result. */
+		if ((fflush(tc->transcript) != 0 || ferror(tc->transcript) ||
+		    fsync(fileno(tc->transcript)) != 0) && tc->transcript_err == 0)
+			tc->transcript_err = errno ? errno : EIO;
+		if (tc->transcript_err != 0) {
+			r = assay_file_error(tc->transcript_err);
+			goto out;
+		}
 	}
 	/* Mask what a script may have put into the reasons. */
 	if (res->reason != NULL) {
@@ -982,7 +995,8 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 	if ((r = write_atomic(tc->tdir, "result.txt", assay_buf_data(b),
 	    assay_buf_len(b))) != 0)
 		goto out;
-	assay_evidence_journal(tc->ev, "done %s %s", tc->id,
+	/* Without its "done" line it is not done: --resume runs it again. */
+	r = assay_evidence_journal(tc->ev, "done %s %s", tc->id,
 	    assay_verdict_key(res->verdict));
  out:
 	assay_buf_free(b);

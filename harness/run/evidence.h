@@ -65,8 +65,11 @@ const char *assay_evidence_info(const struct assay_evidence *ev, const char *key
  */
 int	assay_evidence_done(struct assay_evidence *ev, const char *id,
 	    struct assay_result *res);
-/* Appends a free-form line to the journal. */
-void	assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
+/*
+ * Appends a line to the journal and fdatasyncs it.  Returns 0 or the
+ * ASSAY_ERR_* code of the failed write (ASSAY_ERR_NO_SPACE: disk full).
+ */
+int	assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /* Starts test case id: fresh evidence/<id>/, journal "start". */
@@ -91,7 +94,10 @@ int	assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
 /*
  * Ends the test case: masks the reasons, fills res->evidence with the
  * files written, writes result.txt atomically and the journal "done"
- * line, frees tc.  Returns 0 or an ASSAY_ERR_* code.
+ * line, frees tc.  Returns 0 or an ASSAY_ERR_* code: a transcript that
+ * could not be written whole, result.txt or the journal line failing
+ * (ASSAY_ERR_NO_SPACE when the disk is full); the test case then does not
+ * count as done.
  */
 int	assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res);
 /*
