@@ -577,15 +577,20 @@ assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
 		    "signature", r);
 		goto out;
 	}
+	/*
+	 * Either file may be in place even when its write failed (the
+	 * rename done, the directory fsync failed): on any failure both go,
+	 * so no MANIFEST is left without its signature (it would also block
+	 * a re-sign) and no signature of unknown durability stays.
+	 */
 	if ((r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_MANIFEST,
-	    assay_buf_data(man), assay_buf_len(man), 0644)) != 0) {
+	    assay_buf_data(man), assay_buf_len(man), 0644)) != 0)
 		diag_file(d, dir, ASSAY_SIGN_MANIFEST, "cannot write", r);
-		goto out;
-	}
-	if ((r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_SIGNATURE,
-	    assay_buf_data(sig), assay_buf_len(sig), 0644)) != 0) {
+	else if ((r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_SIGNATURE,
+	    assay_buf_data(sig), assay_buf_len(sig), 0644)) != 0)
 		diag_file(d, dir, ASSAY_SIGN_SIGNATURE, "cannot write", r);
-		/* A MANIFEST without its signature would block a re-sign. */
+	if (r != 0) {
+		(void)unlinkat(dfd, ASSAY_SIGN_SIGNATURE, 0);
 		(void)unlinkat(dfd, ASSAY_SIGN_MANIFEST, 0);
 		goto out;
 	}
