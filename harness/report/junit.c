@@ -31,6 +31,7 @@ clean(const struct assay_mask *m, const char *s0)
 	char *out;
 
 	if (s == NULL || (out = malloc(len * 3 + 1)) == NULL) {
+		assay_report_note_error(ASSAY_ERR_ALLOC);
 		free(s);
 		return NULL;
 	}
