@@ -45,6 +45,11 @@
 #define ASSAY_ENGINE_DEFAULT_TIMEOUT_MS	(300 * 1000)
 
 static volatile sig_atomic_t interrupted;
+/*
+ * Set when a string of the run model could not be made (out of memory):
+ * the model lacks a reason, so no report is written from it.
+ */
+static int model_oom;
 
 void
 assay_engine_interrupt(void)
@@ -95,8 +100,10 @@ set_reason(struct assay_result *res, const char *fmt, ...)
 	char *s = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
+	if (vasprintf(&s, fmt, ap) < 0) {
 		s = NULL;
+		model_oom = 1;
+	}
 	va_end(ap);
 	free(res->reason);
 	res->reason = s;
@@ -113,10 +120,23 @@ fmt(const char *f, ...)
 	char *s = NULL;
 
 	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
+	if (vasprintf(&s, f, ap) < 0) {
 		s = NULL;
+		model_oom = 1;
+	}
 	va_end(ap);
 	return s;
+}
+
+/* strdup() that marks the run model incomplete when it fails. */
+static char *
+mdup(const char *s)
+{
+	char *c;
+
+	if ((c = strdup(s)) == NULL)
+		model_oom = 1;
+	return c;
 }
 
 static void
@@ -755,12 +775,12 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 		    (p->ntc == 0 && only_matches(o, "", id));
 		if (!p->in_scope) {
 			p->verdict = ASSAY_VERDICT_NONE;
-			p->reason = strdup("not in scope: not selected by --only");
+			p->reason = mdup("not in scope: not selected by --only");
 			continue;
 		}
 		if (p->ntc == 0) {
 			p->verdict = ASSAY_VERDICT_NONE;
-			p->reason = strdup("not assessed: the catalogue "
+			p->reason = mdup("not assessed: the catalogue "
 			    "has no test case for this provision yet");
 		} else if (v == ASSAY_VERDICT_PASS && p->nselected < p->ntc) {
 			p->verdict = ASSAY_VERDICT_NONE;
@@ -892,6 +912,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 
 	memset(&run, 0, sizeof(run));
 	memset(&sh, 0, sizeof(sh));
+	model_oom = 0;
 	if ((o->sign_key == NULL) != (o->sign_cert == NULL)) {
 		assay_diag_add(d, "--sign-key", 0, "signing needs both "
 		    "--sign-key and --sign-cert");
@@ -1007,13 +1028,13 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 
 		if (po->ics_decided) {
 			run.results[i].verdict = po->verdict;
-			run.results[i].reason = strdup(po->reason ? po->reason : "");
+			run.results[i].reason = mdup(po->reason ? po->reason : "");
 			continue;
 		}
 		if (!only_matches(o, assay_catalogue_id(cat, i),
 		    assay_catalogue_group(cat, i))) {
 			run.results[i].verdict = ASSAY_VERDICT_NONE;
-			run.results[i].reason = strdup("not run: excluded by --only");
+			run.results[i].reason = mdup("not run: excluded by --only");
 			continue;
 		}
 		run.selected[i] = 1;
@@ -1022,7 +1043,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 			continue;
 		assay_result_clear(&run.results[i]);
 		run.results[i].verdict = ASSAY_VERDICT_NONE;
-		run.results[i].reason = strdup("not run: the run was interrupted");
+		run.results[i].reason = mdup("not run: the run was interrupted");
 		sh.queue[sh.nqueue++] = i;
 	}
 
@@ -1057,7 +1078,14 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    assay_overall_name(run.result));
 
 	/* Reports and signature: the caller's, so run/ needs no report/. */
-	if (o->finish != NULL && o->finish(&run, o, d, o->finish_arg) != 0)
+	if (model_oom) {
+		/* A report missing a reason is not written as complete. */
+		assay_diag_add(d, o->out_dir, 0, "no report written: %s while "
+		    "settling the results; write it with --resume",
+		    assay_strerror(ASSAY_ERR_ALLOC));
+		notwritten = 1;
+	} else if (o->finish != NULL && o->finish(&run, o, d,
+	    o->finish_arg) != 0)
 		notwritten = 1;
 
 	/* The overall result decides, never the test cases alone. */
