@@ -395,11 +395,15 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	struct assay_result *res = &sh->run->results[c->tc];
 	struct assay_evidence_tc *etc = NULL;
 	const char *id = assay_catalogue_id(cat, c->tc);
+	int done;
 
 	assay_budget_reclaim(sh->budget, c->slot);
 	assay_api_shared_reclaim(sh->api, c->slot);
 	assay_result_clear(res);
-	if (!killed && assay_evidence_done(sh->ev, id, res)) {
+	if (!killed && (done = assay_evidence_done(sh->ev, id, res)) != 0) {
+		/* Stored, but not read back whole: keep it, write no report. */
+		if (done < 0)
+			model_oom = 1;
 		sh->ndone++;
 		progress(sh, c->tc);
 		return;
@@ -1038,9 +1042,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 			continue;
 		}
 		run.selected[i] = 1;
-		if (o->resume && assay_evidence_done(ev,
-		    assay_catalogue_id(cat, i), &run.results[i]))
+		if (o->resume && (r = assay_evidence_done(ev,
+		    assay_catalogue_id(cat, i), &run.results[i])) != 0) {
+			if (r < 0)
+				model_oom = 1;	/* done, not read whole */
 			continue;
+		}
 		assay_result_clear(&run.results[i]);
 		run.results[i].verdict = ASSAY_VERDICT_NONE;
 		run.results[i].reason = mdup("not run: the run was interrupted");

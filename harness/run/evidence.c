@@ -677,14 +677,16 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
     struct assay_result *res)
 {
 	char tdir[ASSAY_PATH_MAX], *text = NULL, *cursor, *line, *p, *q;
-	int ok = 0, first = 1;
+	int ok = 0, first = 1, r, oom = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!valid_id(id) || !journal_has_done(ev, id))
 		return 0;
 	if (assay_path_fmt(tdir, sizeof(tdir), "%s/evidence/%s", ev->dir,
-	    id) != 0 || read_text(tdir, "result.txt", MAX_RESULT, &text) != 0)
+	    id) != 0)
 		return 0;
+	if ((r = read_text(tdir, "result.txt", MAX_RESULT, &text)) != 0)
+		return r == ASSAY_ERR_ALLOC ? r : 0;
 	cursor = text;
 	while ((line = next_line(&cursor)) != NULL) {
 		if (first) {
@@ -705,9 +707,12 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 			snprintf(res->started, sizeof(res->started), "%s", p);
 		else if (strcmp(line, "reason") == 0) {
 			free(res->reason);
-			res->reason = decode(p);
-		} else if (strcmp(line, "evidence") == 0)
-			add_evidence(res, p);
+			if ((res->reason = decode(p)) == NULL)
+				oom = 1;
+		} else if (strcmp(line, "evidence") == 0) {
+			if (add_evidence(res, p) != 0)
+				oom = 1;
+		}
 		else if (strcmp(line, "unit") == 0 &&
 		    (q = strchr(p, ' ')) != NULL) {
 			enum assay_verdict v;
@@ -718,12 +723,18 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 				*sp2++ = '\0';
 			if (assay_verdict_parse(q, &v) != 0)
 				continue;
-			reason = decode(sp2 ? sp2 : "");
-			assay_result_add_unit(res, p, v, reason);
+			if ((reason = decode(sp2 ? sp2 : "")) == NULL ||
+			    assay_result_add_unit(res, p, v, reason) != 0)
+				oom = 1;
 			free(reason);
 		}
 	}
 	free(text);
+	if (oom) {
+		/* Done on disk, but not read whole: never a partial result. */
+		assay_result_clear(res);
+		return ASSAY_ERR_ALLOC;
+	}
 	if (!ok) {
 		assay_result_clear(res);
 		return 0;
