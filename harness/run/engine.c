@@ -75,12 +75,14 @@ struct shared {
 
 /*
  * A test-case process whose result could not be stored (a full disk) says
- * why by its exit status: STORE_FAIL_BASE + -ASSAY_ERR_*.  Statuses below
- * (0, and 1 for a sanitizer report) mean something else.
+ * why by its exit status: STORE_FAIL_BASE + -ASSAY_ERR_*, 65..95.  Other
+ * statuses (0; 1 or 86+ from a sanitizer) mean something else.
  */
 #define STORE_FAIL_BASE		64
-#define STORE_FAIL_STATUS(r)	(STORE_FAIL_BASE + ((r) < 0 && (r) > -64 ? \
-				    -(r) : -ASSAY_ERR_EVIDENCE))
+#define STORE_FAIL_MAX		31
+#define STORE_FAIL_STATUS(r)	(STORE_FAIL_BASE + ((r) < 0 && \
+				    (r) >= -STORE_FAIL_MAX ? -(r) : \
+				    -ASSAY_ERR_EVIDENCE))
 
 /* The run's secret mask for the report writers (run/model.h). */
 static char *
@@ -414,7 +416,7 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	assay_time_iso(res->started, sizeof(res->started));
 	if (!killed && WIFEXITED(status) &&
 	    WEXITSTATUS(status) > STORE_FAIL_BASE &&
-	    WEXITSTATUS(status) < STORE_FAIL_BASE + 64) {
+	    WEXITSTATUS(status) <= STORE_FAIL_BASE + STORE_FAIL_MAX) {
 		/*
 		 * It ran, but its result is not on disk: not done, so
 		 * --resume runs it again once there is room; nothing is
