@@ -15,7 +15,8 @@
  * made, test-case processes included) and, when the phase failed,
  * "faultsim: error: ...".  Exit 0: the phase succeeded; 1: it failed with
  * a named error; anything else (a signal, a sanitizer's exit code) is a
- * defect.  tests/faultsim.py drives it over every point.
+ * defect.  tests/faultsim.py drives it over every point.  With
+ * FAULTSIM_TRACE set, each injected failure prints its process and stack.
  *
  * How the calls are caught (tests/CMakeLists.txt): the executable is
  * linked with -Wl,--wrap for malloc, calloc, realloc, strdup, strndup,
@@ -30,6 +31,7 @@
  * atomic stream writes through write(2) (fopencookie) and is covered.
  */
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,6 +80,18 @@ fault(enum kind k)
 		return 0;
 	if (shared != NULL)
 		__atomic_add_fetch(&shared->fired, 1, __ATOMIC_RELAXED);
+	if (getenv("FAULTSIM_TRACE") != NULL) {
+		/* Which call failed, in which process (no allocation). */
+		void *pc[32];
+		int n;
+
+		armed = 0;
+		dprintf(2, "faultsim: pid %ld failed call %lu:\n", (long)getpid(),
+		    calls);
+		n = backtrace(pc, 32);
+		backtrace_symbols_fd(pc, n, 2);
+		armed = 1;
+	}
 	return 1;
 }
 

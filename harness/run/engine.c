@@ -46,10 +46,10 @@
 
 static volatile sig_atomic_t interrupted;
 /*
- * Set when a string of the run model could not be made (out of memory):
- * the model lacks a reason, so no report is written from it.
+ * The first error that left the run model short (a reason that could not
+ * be made, a stored result not read back): no report is written from it.
  */
-static int model_oom;
+static int model_err;
 
 void
 assay_engine_interrupt(void)
@@ -104,7 +104,7 @@ set_reason(struct assay_result *res, const char *fmt, ...)
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0) {
 		s = NULL;
-		model_oom = 1;
+		model_err = ASSAY_ERR_ALLOC;
 	}
 	va_end(ap);
 	free(res->reason);
@@ -124,7 +124,7 @@ fmt(const char *f, ...)
 	va_start(ap, f);
 	if (vasprintf(&s, f, ap) < 0) {
 		s = NULL;
-		model_oom = 1;
+		model_err = ASSAY_ERR_ALLOC;
 	}
 	va_end(ap);
 	return s;
@@ -137,7 +137,7 @@ mdup(const char *s)
 	char *c;
 
 	if ((c = strdup(s)) == NULL)
-		model_oom = 1;
+		model_err = ASSAY_ERR_ALLOC;
 	return c;
 }
 
@@ -404,8 +404,8 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	assay_result_clear(res);
 	if (!killed && (done = assay_evidence_done(sh->ev, id, res)) != 0) {
 		/* Stored, but not read back whole: keep it, write no report. */
-		if (done < 0)
-			model_oom = 1;
+		if (done < 0 && model_err == 0)
+			model_err = done;
 		sh->ndone++;
 		progress(sh, c->tc);
 		return;
@@ -918,7 +918,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 
 	memset(&run, 0, sizeof(run));
 	memset(&sh, 0, sizeof(sh));
-	model_oom = 0;
+	model_err = 0;
 	if ((o->sign_key == NULL) != (o->sign_cert == NULL)) {
 		assay_diag_add(d, "--sign-key", 0, "signing needs both "
 		    "--sign-key and --sign-cert");
@@ -1047,7 +1047,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		if (o->resume && (r = assay_evidence_done(ev,
 		    assay_catalogue_id(cat, i), &run.results[i])) != 0) {
 			if (r < 0)
-				model_oom = 1;	/* done, not read whole */
+				model_err = r;	/* done, not read whole */
 			continue;
 		}
 		assay_result_clear(&run.results[i]);
@@ -1087,11 +1087,11 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    assay_overall_name(run.result));
 
 	/* Reports and signature: the caller's, so run/ needs no report/. */
-	if (model_oom) {
+	if (model_err != 0) {
 		/* A report missing a reason is not written as complete. */
 		assay_diag_add(d, o->out_dir, 0, "no report written: %s while "
 		    "settling the results; write it with --resume",
-		    assay_strerror(ASSAY_ERR_ALLOC));
+		    assay_strerror(model_err));
 		notwritten = 1;
 	} else if (o->finish != NULL && o->finish(&run, o, d,
 	    o->finish_arg) != 0)

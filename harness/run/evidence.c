@@ -659,11 +659,12 @@ static int
 journal_has_done(struct assay_evidence *ev, const char *id)
 {
 	char *text = NULL, *cursor, *line, needle[128];
-	int found = 0;
+	int found = 0, r;
 
 	snprintf(needle, sizeof(needle), " done %s ", id);
-	if (read_text(ev->dir, "journal", MAX_JOURNAL, &text) != 0)
-		return 0;
+	/* 1 done, 0 not; a journal that could not be read is an error. */
+	if ((r = read_text(ev->dir, "journal", MAX_JOURNAL, &text)) != 0)
+		return r == ASSAY_ERR_NOT_FOUND ? 0 : r;
 	cursor = text;
 	while ((line = next_line(&cursor)) != NULL)
 		if (strstr(line, needle) != NULL)
@@ -680,13 +681,15 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 	int ok = 0, first = 1, r, oom = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (!valid_id(id) || !journal_has_done(ev, id))
+	if (!valid_id(id))
 		return 0;
+	if ((r = journal_has_done(ev, id)) <= 0)
+		return r;
 	if (assay_path_fmt(tdir, sizeof(tdir), "%s/evidence/%s", ev->dir,
 	    id) != 0)
 		return 0;
 	if ((r = read_text(tdir, "result.txt", MAX_RESULT, &text)) != 0)
-		return r == ASSAY_ERR_ALLOC ? r : 0;
+		return r == ASSAY_ERR_ALLOC || r == ASSAY_ERR_IO ? r : 0;
 	cursor = text;
 	while ((line = next_line(&cursor)) != NULL) {
 		if (first) {
@@ -985,24 +988,30 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 	r = ASSAY_ERR_ALLOC;
 	if ((b = assay_buf_new(4u * 1024 * 1024)) == NULL)
 		goto out;
-	assay_buf_printf(b, "%s\nverdict %s\nduration_ms %ld\nstarted %s\n",
+	/* Every line or none: a result.txt cut short is never written. */
+	r = assay_buf_printf(b, "%s\nverdict %s\nduration_ms %ld\nstarted %s\n",
 	    RESULT_MAGIC, assay_verdict_key(res->verdict), res->duration_ms,
 	    res->started);
-	assay_buf_puts(b, "reason ");
-	put_encoded(b, res->reason ? res->reason : "");
-	assay_buf_puts(b, "\n");
-	for (i = 0; i < res->nunits; i++) {
-		assay_buf_printf(b, "unit %s %s ", res->units[i].unit,
+	if (r == 0)
+		r = assay_buf_puts(b, "reason ");
+	if (r == 0)
+		r = put_encoded(b, res->reason ? res->reason : "");
+	if (r == 0)
+		r = assay_buf_puts(b, "\n");
+	for (i = 0; r == 0 && i < res->nunits; i++) {
+		r = assay_buf_printf(b, "unit %s %s ", res->units[i].unit,
 		    assay_verdict_key(res->units[i].verdict));
-		put_encoded(b, res->units[i].reason);
-		assay_buf_puts(b, "\n");
+		if (r == 0)
+			r = put_encoded(b, res->units[i].reason);
+		if (r == 0)
+			r = assay_buf_puts(b, "\n");
 	}
-	for (i = 0; i < res->nevidence; i++)
-		assay_buf_printf(b, "evidence %s\n", res->evidence[i]);
-	if (assay_buf_truncated(b)) {
+	for (i = 0; r == 0 && i < res->nevidence; i++)
+		r = assay_buf_printf(b, "evidence %s\n", res->evidence[i]);
+	if (r == 0 && assay_buf_truncated(b))
 		r = ASSAY_ERR_TOO_BIG;
+	if (r != 0)
 		goto out;
-	}
 	if ((r = write_atomic(tc->tdir, "result.txt", assay_buf_data(b),
 	    assay_buf_len(b))) != 0)
 		goto out;

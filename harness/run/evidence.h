@@ -61,9 +61,10 @@ const char *assay_evidence_dir(const struct assay_evidence *ev);
 const char *assay_evidence_info(const struct assay_evidence *ev, const char *key);
 /*
  * If test case id is done, loads its result into *res (caller clears it)
- * and returns 1; returns 0 when it must run, ASSAY_ERR_ALLOC when it is
- * done but could not be read whole (res is then cleared; never run it
- * again or overwrite it on that account).
+ * and returns 1; returns 0 when it must run, or ASSAY_ERR_ALLOC or
+ * ASSAY_ERR_IO when the journal or its result could not be read whole
+ * (res is then cleared; never run it again or overwrite it on that
+ * account).
  */
 int	assay_evidence_done(struct assay_evidence *ev, const char *id,
 	    struct assay_result *res);
