@@ -422,9 +422,11 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 		 * --resume runs it again once there is room; nothing is
 		 * stored now (an ERROR on disk would be final).
 		 */
+		int why = -(WEXITSTATUS(status) - STORE_FAIL_BASE);
+
 		set_reason(res, "the test case's result could not be stored: "
-		    "%s; free space and finish with --resume", assay_strerror(
-		    -(WEXITSTATUS(status) - STORE_FAIL_BASE)));
+		    "%s; %sfinish with --resume", assay_strerror(why),
+		    why == ASSAY_ERR_NO_SPACE ? "free space, then " : "");
 		sh->nunsaved++;
 		sh->ndone++;
 		progress(sh, c->tc);
