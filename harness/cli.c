@@ -731,17 +731,30 @@ read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
 /*
  * The engine's finish function (engine.h): every report format into the
  * run directory, the summary, then the signature when asked for and the
- * run is complete.  Returns non-zero only when signing failed.
+ * run is complete.  Returns non-zero when a report file could not be
+ * written or signing failed; sets reports_written when all were written.
  */
+static int	reports_written;
+
 static int
 finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
     struct assay_diag *d, void *arg)
 {
-	int r;
+	int r, wr;
 
-	(void)assay_report_write_all(run, o->out_dir, d);
+	/* Each file that could not be written is named in d. */
+	reports_written = 0;
+	wr = assay_report_write_all(run, o->out_dir, d);
+	reports_written = wr == 0;
 	if (!o->quiet)
 		assay_report_print_summary(run, stdout);
+	if (wr != 0) {
+		fprintf(stderr, "assay: the report in %s is not complete on disk "
+		    "(%s): exit 3; free space and write it again with: assay "
+		    "run --resume --out %s ...\n", o->out_dir,
+		    assay_strerror(wr), o->out_dir);
+		return wr;
+	}
 	if (o->sign_key == NULL)
 		return 0;
 	if (!run->complete) {
@@ -931,7 +944,9 @@ cmd_run(int argc, char **argv)
 			    "assessed and PASS; 1 FAIL, a provision in scope failed (also with an\n"
 			    "ERROR); 2 usage or form error, nothing run; 3 INCOMPLETE: no FAIL,\n"
 			    "but a provision not assessed, INCONCLUSIVE or ERROR, or a partial\n"
-			    "(--only) or interrupted run.\n");
+			    "(--only) or interrupted run; 3 also when a report file, a result\n"
+			    "or the signature could not be written (disk full: each file is\n"
+			    "named; free space and --resume).\n");
 			free(only);
 			free(obs);
 			free(jud);
@@ -988,6 +1003,10 @@ cmd_run(int argc, char **argv)
 		assay_diag_print(d, stderr);
 	if (code == ASSAY_EXIT_USAGE)
 		fprintf(stderr, "assay run: nothing was run\n");
+	else if (!reports_written)
+		/* An older report.json may be there: never show it as this. */
+		fprintf(stderr, "assay run: no report written in %s\n",
+		    o.out_dir);
 	else if (fmt == FORMAT_JSON) {
 		if (assay_path_join(path, sizeof(path), o.out_dir,
 		    "report.json") == 0)
@@ -1094,7 +1113,10 @@ cmd_demo(int argc, char **argv)
 	code = assay_cli_exit_code(assay_demo_run(&o, d));
 	if (assay_diag_count(d) > 0)
 		assay_diag_print(d, stderr);
-	if (code != ASSAY_EXIT_USAGE && !o.engine.quiet)
+	if (code != ASSAY_EXIT_USAGE && !reports_written)
+		fprintf(stderr, "assay demo: no report written in %s\n",
+		    o.engine.out_dir);
+	else if (code != ASSAY_EXIT_USAGE && !o.engine.quiet)
 		printf("report: %s/report.html (also report.json, report.xml, "
 		    "junit.xml)\n", o.engine.out_dir);
 	assay_diag_free(d);
@@ -1231,7 +1253,8 @@ cmd_sign(int argc, char **argv)
 	} else
 		printf("signed %s (MANIFEST, report.p7s)\n", argv[optind]);
 	assay_diag_free(d);
-	return r == 0 ? 0 : ASSAY_EXIT_FAIL;
+	/* Not signed is no verdict on the report: never 0, and not 1. */
+	return r == 0 ? 0 : ASSAY_EXIT_INCONCLUSIVE;
 }
 
 static const char *

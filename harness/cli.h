@@ -6,7 +6,10 @@
  *	0  every applicable test case PASS (or the command succeeded)
  *	1  at least one FAIL (verify: the report does not verify)
  *	2  usage or form error: nothing was run
- *	3  no FAIL, but an INCONCLUSIVE or ERROR verdict
+ *	3  no FAIL, but an INCONCLUSIVE or ERROR verdict, a partial or
+ *	   interrupted run; or a report file, a result or the signature could
+ *	   not be written (whatever the verdicts: 0 and 1 always come with
+ *	   the report on disk)
  */
 #ifndef ASSAY_CLI_H
 #define ASSAY_CLI_H

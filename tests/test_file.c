@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,19 @@ test_leftovers(void **state)
 	free(dir);
 }
 
+/* A full disk is named as such wherever the errno comes from. */
+static void
+test_error_names_full_disk(void **state)
+{
+	(void)state;
+	assert_int_equal(assay_file_error(ENOSPC), ASSAY_ERR_NO_SPACE);
+	assert_int_equal(assay_file_error(EDQUOT), ASSAY_ERR_NO_SPACE);
+	assert_int_equal(assay_file_error(ENOENT), ASSAY_ERR_NOT_FOUND);
+	assert_int_equal(assay_file_error(EIO), ASSAY_ERR_IO);
+	assert_string_equal(assay_strerror(ASSAY_ERR_NO_SPACE),
+	    "disk full (no space left on device)");
+}
+
 int
 main(void)
 {
@@ -327,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_path_join),
 		cmocka_unit_test(test_leftovers),
+		cmocka_unit_test(test_error_names_full_disk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,7 @@ assay_strerror(int r)
 	case ASSAY_ERR_EXISTS:		return "already exists";
 	case ASSAY_ERR_UNSAFE_PATH:	return "unsafe path";
 	case ASSAY_ERR_NOT_REGULAR:	return "not a regular file";
+	case ASSAY_ERR_NO_SPACE:	return "disk full (no space left on device)";
 	}
 	return "unknown error";
 }

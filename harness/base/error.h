@@ -35,6 +35,7 @@
 #define ASSAY_ERR_EXISTS		-24	/* target already exists */
 #define ASSAY_ERR_UNSAFE_PATH		-25	/* path escapes its directory */
 #define ASSAY_ERR_NOT_REGULAR		-26	/* directory, FIFO or device, not a file */
+#define ASSAY_ERR_NO_SPACE		-27	/* ENOSPC, EDQUOT: the disk is full */
 
 /* Returns a static, human-readable name for an ASSAY_ERR_* code. */
 const char	*assay_strerror(int r);

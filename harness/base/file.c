@@ -26,6 +26,8 @@
 
 struct assay_file_atomic {
 	int	 dfd;			/* owned: the target's directory */
+	int	 fd;			/* the temp file; fp closes it */
+	int	 werr;			/* errno of the first failed write */
 	FILE	*fp;			/* owned: stream over the temp file */
 	char	 tmp[ASSAY_PATH_MAX];	/* temp name inside dfd */
 	char	 name[ASSAY_PATH_MAX];	/* target name inside dfd */
@@ -43,8 +45,17 @@ errno_to_err(int e)
 		return ASSAY_ERR_TOO_BIG;
 	case ENOMEM:
 		return ASSAY_ERR_ALLOC;
+	case ENOSPC:
+	case EDQUOT:
+		return ASSAY_ERR_NO_SPACE;
 	}
 	return ASSAY_ERR_IO;
+}
+
+int
+assay_file_error(int errnum)
+{
+	return errno_to_err(errnum);
 }
 
 /* --- paths ----------------------------------------------------------- */
@@ -258,9 +269,9 @@ assay_file_fsync_dir(const char *dir)
 	int fd, r = 0;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return ASSAY_ERR_IO;
+		return errno_to_err(errno);
 	if (fsync(fd) != 0)
-		r = ASSAY_ERR_IO;
+		r = errno_to_err(errno);
 	close(fd);
 	return r;
 }
@@ -392,12 +403,12 @@ static int
 place_tmp(int dfd, const char *tmp, const char *name, int r)
 {
 	if (r == 0 && renameat(dfd, tmp, dfd, name) != 0)
-		r = ASSAY_ERR_IO;
+		r = errno_to_err(errno);
 	if (r != 0) {
 		(void)unlinkat(dfd, tmp, 0);
 		return r;
 	}
-	return fsync(dfd) == 0 ? 0 : ASSAY_ERR_IO;
+	return fsync(dfd) == 0 ? 0 : errno_to_err(errno);
 }
 
 int
@@ -414,16 +425,16 @@ assay_file_write_atomic_at(int dfd, const char *name, const void *p,
 	while (len > 0 && r == 0) {
 		if ((n = write(fd, c, len)) == -1) {
 			if (errno != EINTR)
-				r = ASSAY_ERR_IO;
+				r = errno_to_err(errno);
 			continue;
 		}
 		c += n;
 		len -= (size_t)n;
 	}
 	if (r == 0 && fsync(fd) != 0)
-		r = ASSAY_ERR_IO;
-	if (close(fd) != 0)
-		r = ASSAY_ERR_IO;
+		r = errno_to_err(errno);
+	if (close(fd) != 0 && r == 0)
+		r = errno_to_err(errno);
 	return place_tmp(dfd, tmp, name, r);
 }
 
@@ -441,6 +452,43 @@ assay_file_write_atomic(const char *path, const void *p, size_t len,
 	return r;
 }
 
+/*
+ * The stream's write and close functions (fopencookie): a failed write
+ * keeps its errno, which stdio's ferror() loses, so a full disk is named
+ * as such at commit.
+ */
+static ssize_t
+cookie_write(void *cookie, const char *p, size_t len)
+{
+	struct assay_file_atomic *a = cookie;
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		if ((n = write(a->fd, p + done, len - done)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (a->werr == 0)
+				a->werr = errno;
+			return 0;	/* stdio: 0 is the error */
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static int
+cookie_close(void *cookie)
+{
+	struct assay_file_atomic *a = cookie;
+	int r = 0;
+
+	if (a->fd != -1 && close(a->fd) != 0)
+		r = -1;
+	a->fd = -1;
+	return r;
+}
+
 int
 assay_file_atomic_open(const char *path, mode_t mode,
     struct assay_file_atomic **ap)
@@ -449,10 +497,13 @@ assay_file_atomic_open(const char *path, mode_t mode,
 	const char *name;
 	int fd = -1, r;
 
+	cookie_io_functions_t io = { NULL, cookie_write, NULL, cookie_close };
+
 	*ap = NULL;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return ASSAY_ERR_ALLOC;
 	a->dfd = -1;
+	a->fd = -1;
 	if ((r = open_parent(path, &a->dfd, &name)) != 0)
 		goto out;
 	if ((r = assay_path_fmt(a->name, sizeof(a->name), "%s", name)) != 0)
@@ -460,7 +511,8 @@ assay_file_atomic_open(const char *path, mode_t mode,
 	if ((r = create_tmp(a->dfd, name, mode, a->tmp, sizeof(a->tmp),
 	    &fd)) != 0)
 		goto out;
-	if ((a->fp = fdopen(fd, "w")) == NULL) {
+	a->fd = fd;
+	if ((a->fp = fopencookie(a, "w", io)) == NULL) {
 		r = ASSAY_ERR_ALLOC;
 		close(fd);
 		(void)unlinkat(a->dfd, a->tmp, 0);
@@ -489,16 +541,22 @@ assay_file_atomic_commit(struct assay_file_atomic *a)
 	int r = 0;
 
 	if (fflush(a->fp) != 0 || ferror(a->fp))
-		r = ASSAY_ERR_IO;
-	if (r == 0 && fsync(fileno(a->fp)) != 0)
-		r = ASSAY_ERR_IO;
-	if (fclose(a->fp) != 0)
-		r = ASSAY_ERR_IO;
+		r = a->werr != 0 ? errno_to_err(a->werr) : ASSAY_ERR_IO;
+	if (r == 0 && fsync(a->fd) != 0)
+		r = errno_to_err(errno);
+	if (fclose(a->fp) != 0 && r == 0)
+		r = errno_to_err(errno);
 	a->fp = NULL;
 	r = place_tmp(a->dfd, a->tmp, a->name, r);
 	close(a->dfd);
 	free(a);
 	return r;
+}
+
+int
+assay_file_atomic_error(const struct assay_file_atomic *a)
+{
+	return a->werr != 0 ? errno_to_err(a->werr) : 0;
 }
 
 void

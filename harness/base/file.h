@@ -43,8 +43,8 @@ int	assay_file_read(const char *path, size_t max_len, struct assay_buf **bp);
 
 /*
  * Writes len bytes of p as path, atomically (see the top of this file),
- * created with mode (less the umask).  Returns 0 or ASSAY_ERR_IO (errno
- * says why), ASSAY_ERR_TOO_BIG for a path too long; the target is then
+ * created with mode (less the umask).  Returns 0, ASSAY_ERR_NO_SPACE (disk
+ * full) or ASSAY_ERR_IO (errno says why), ASSAY_ERR_TOO_BIG for a path too long; the target is then
  * unchanged and no temporary file is left.
  */
 int	assay_file_write_atomic(const char *path, const void *p, size_t len,
@@ -68,14 +68,27 @@ FILE	*assay_file_atomic_stream(struct assay_file_atomic *a);
 /*
  * Flushes, fsyncs, closes, renames into place and fsyncs the directory.
  * Frees a in every case; on error the temporary file is removed and the
- * target unchanged.  Returns 0 or ASSAY_ERR_IO (a write error earlier on
- * the stream counts).
+ * target unchanged.  Returns 0, ASSAY_ERR_NO_SPACE or ASSAY_ERR_IO (a
+ * write error earlier on the stream counts, with its errno).
  */
 int	assay_file_atomic_commit(struct assay_file_atomic *a);
+/*
+ * The error of the first failed write on the stream so far (as commit
+ * would name it: ASSAY_ERR_NO_SPACE for a full disk), or 0: for a writer
+ * that stopped on a write error of its own (libxml2's) to name the cause.
+ */
+int	assay_file_atomic_error(const struct assay_file_atomic *a);
 /* Removes the temporary file and frees a; NULL is accepted. */
 void	assay_file_atomic_abort(struct assay_file_atomic *a);
 
-/* fsyncs the directory dir.  Returns 0 or ASSAY_ERR_IO. */
+/*
+ * The ASSAY_ERR_* code for a failed system call's errno: ENOSPC and EDQUOT
+ * are ASSAY_ERR_NO_SPACE (a full disk is named as such), ENOENT
+ * ASSAY_ERR_NOT_FOUND, ENOMEM ASSAY_ERR_ALLOC, most others ASSAY_ERR_IO.
+ */
+int	assay_file_error(int errnum);
+
+/* fsyncs the directory dir.  Returns 0 or an ASSAY_ERR_* code. */
 int	assay_file_fsync_dir(const char *dir);
 
 /*

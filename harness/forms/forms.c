@@ -499,8 +499,11 @@ load_xml(const struct form_src *src, const char *xsd_path,
 	opts = XML_PARSE_NONET | XML_PARSE_NODICT | XML_PARSE_BIG_LINES |
 	    XML_PARSE_IGNORE_ENC | XML_PARSE_NOCDATA;
 	r = ASSAY_ERR_ALLOC;
-	if ((ctxt = xmlCreateMemoryParserCtxt(text, (int)len)) == NULL)
+	if ((ctxt = xmlCreateMemoryParserCtxt(text, (int)len)) == NULL) {
+		assay_diag_add(d, path, 0, "cannot parse: %s",
+		    assay_strerror(r));
 		goto out;
+	}
 	(void)xmlCtxtUseOptions(ctxt, opts);
 	(void)xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
 	ctxt->_private = &ps;
@@ -564,8 +567,13 @@ load_xml(const struct form_src *src, const char *xsd_path,
 		r = ASSAY_ERR_DATADIR;
 		goto out;
 	}
-	if ((sp = xmlSchemaNewParserCtxt(xsd_path)) == NULL)
+	if ((sp = xmlSchemaNewParserCtxt(xsd_path)) == NULL) {
+		/* r is 0 here: never "success" without a document. */
+		assay_diag_add(d, xsd_path, 0, "cannot load the schema: %s",
+		    assay_strerror(ASSAY_ERR_ALLOC));
+		r = ASSAY_ERR_ALLOC;
 		goto out;
+	}
 	ps.file = xsd_path;
 	xmlSchemaSetParserStructuredErrors(sp, schema_error, &ps);
 	if ((schema = xmlSchemaParse(sp)) == NULL) {
@@ -575,8 +583,11 @@ load_xml(const struct form_src *src, const char *xsd_path,
 	}
 	ps.file = path;
 	r = ASSAY_ERR_ALLOC;
-	if ((vc = xmlSchemaNewValidCtxt(schema)) == NULL)
+	if ((vc = xmlSchemaNewValidCtxt(schema)) == NULL) {
+		assay_diag_add(d, path, 0, "cannot validate: %s",
+		    assay_strerror(r));
 		goto out;
+	}
 	xmlSchemaSetValidStructuredErrors(vc, schema_error, &ps);
 	if (xmlSchemaValidateDoc(vc, doc) != 0) {
 		if (ps.nerrors == 0)
@@ -655,8 +666,13 @@ text_of(xmlNodePtr n, int raw)
 
 	if (n == NULL)
 		return strdup("");
+	/*
+	 * An element's content is at least "": NULL is libxml2 out of
+	 * memory, never an empty value (a password read as "" would go
+	 * unmasked).
+	 */
 	if ((x = xmlNodeGetContent(n)) == NULL)
-		return strdup("");
+		return NULL;
 	if (raw) {
 		s = strdup((char *)x);
 		OPENSSL_cleanse(x, strlen((char *)x));
@@ -2277,12 +2293,14 @@ forms_load(const char *datadir, const struct form_src *ics_src,
 	xmlDocPtr ics = NULL, ixit = NULL, setup = NULL;
 	char xsd[ASSAY_PATH_MAX];
 	int r = 0, e, ics_ok = 0, ixit_ok = 0;
+	size_t ndiag;
 
 	if (out != NULL)
 		*out = NULL;
 	if (datadir == NULL || ics_path == NULL || ixit_path == NULL ||
 	    out == NULL)
 		return ASSAY_ERR_INVALID_ARG;
+	ndiag = assay_diag_count(d);
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
 	    (f->ics_path = strdup(ics_path)) == NULL ||
 	    (f->ixit_path = strdup(ixit_path)) == NULL ||
@@ -2373,6 +2391,10 @@ forms_load(const char *datadir, const struct form_src *ics_src,
 	free_doc(ixit);
 	free_doc(setup);
 	if (r != 0) {
+		/* Every failure is named, also one no step described. */
+		if (assay_diag_count(d) == ndiag)
+			assay_diag_add(d, ics_path, 0, "cannot load the forms: %s",
+			    assay_strerror(r));
 		assay_forms_free(f);
 		return r;
 	}

@@ -280,6 +280,21 @@ parse_conditions(const char *s, struct provision *p)
 	return 0;
 }
 
+/*
+ * An allocation for field k failed: keeps the k fields done (freed with
+ * the spec) and frees the half-made one.
+ */
+static int
+fields_fail(struct ixit_item *it, size_t k)
+{
+	free(it->field[k]);
+	free(it->help[k]);
+	it->field[k] = NULL;
+	it->help[k] = NULL;
+	it->nfields = k;
+	return ASSAY_ERR_ALLOC;
+}
+
 /* "Description (what it ...)" -> name "Description", help "what it ...". */
 static int
 split_fields(const char *s, struct ixit_item *it)
@@ -321,7 +336,7 @@ split_fields(const char *s, struct ixit_item *it)
 				it->help[k] = strndup(cov + 1,
 				    (size_t)(semi - (cov + 1)));
 				if (it->field[k] == NULL || it->help[k] == NULL)
-					return ASSAY_ERR_ALLOC;
+					return fields_fail(it, k);
 				k++;
 				p = *semi ? semi + 1 : semi;
 				continue;
@@ -342,7 +357,7 @@ split_fields(const char *s, struct ixit_item *it)
 		} else
 			it->help[k] = strdup("");
 		if (it->field[k] == NULL || it->help[k] == NULL)
-			return ASSAY_ERR_ALLOC;
+			return fields_fail(it, k);
 		k++;
 		p = *semi ? semi + 1 : semi;
 	}

@@ -36,12 +36,32 @@ static const char *const device_keys[][2] = {
 };
 #define NDEVICE_KEYS	(sizeof(device_keys) / sizeof(device_keys[0]))
 
+/*
+ * The first error a writer met and carried on from (a string that could
+ * not be made, libxml2 refusing an element): assay_report_write() then
+ * throws the file away, so a report with a field missing is never
+ * committed.  Writers run on one thread at a time; thread-local anyway.
+ */
+static __thread int write_err;
+
+void
+assay_report_note_error(int r)
+{
+	if (write_err == 0)
+		write_err = r;
+}
+
 char *
 assay_mask_apply(const struct assay_mask *m, const char *s)
 {
+	char *c;
+
 	if (s == NULL)
 		return NULL;
-	return m->apply != NULL ? m->apply(m->arg, s) : strdup(s);
+	c = m->apply != NULL ? m->apply(m->arg, s) : strdup(s);
+	if (c == NULL)
+		assay_report_note_error(ASSAY_ERR_ALLOC);
+	return c;
 }
 
 static void
@@ -465,11 +485,14 @@ assay_report_xml_text(const struct assay_mask *m, const char *s0)
 	uint32_t cp;
 	char *out;
 
-	if (s == NULL)
+	if (s == NULL) {
+		assay_report_note_error(ASSAY_ERR_ALLOC);
 		return NULL;
+	}
 	len = strlen(s);
 	/* Worst case: 2 bytes of a C1 control become 8 ("[U+0085]"). */
 	if (len > (SIZE_MAX - 1) / 4 || (out = malloc(len * 4 + 1)) == NULL) {
+		assay_report_note_error(ASSAY_ERR_ALLOC);
 		free(s);
 		return NULL;
 	}
@@ -787,16 +810,52 @@ assay_report_format(size_t i)
 	return i < sizeof(formats) / sizeof(formats[0]) ? &formats[i] : NULL;
 }
 
+/* libxml2's errors while a report is written: each one loses output. */
+static void
+xml_error(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+	assay_report_note_error(ASSAY_ERR_ALLOC);
+}
+
+static void
+xml_serror(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	assay_report_note_error(e != NULL && e->code == XML_ERR_NO_MEMORY ?
+	    ASSAY_ERR_ALLOC : ASSAY_ERR_IO);
+}
+
 int
 assay_report_write(const struct assay_report_format *f,
     const struct assay_run *r, const char *dir, const char *path)
 {
 	struct assay_file_atomic *a = NULL;
+	xmlGenericErrorFunc old_generic;
+	xmlStructuredErrorFunc old_structured;
+	void *old_generic_ctx, *old_structured_ctx;
 	int rc;
 
 	if ((rc = assay_file_atomic_open(path, 0644, &a)) != 0)
 		return rc;
-	if ((rc = f->write(r, dir, assay_file_atomic_stream(a))) != 0) {
+	old_generic = xmlGenericError;
+	old_generic_ctx = xmlGenericErrorContext;
+	old_structured = xmlStructuredError;
+	old_structured_ctx = xmlStructuredErrorContext;
+	xmlSetGenericErrorFunc(NULL, xml_error);
+	xmlSetStructuredErrorFunc(NULL, xml_serror);
+	write_err = 0;
+	rc = f->write(r, dir, assay_file_atomic_stream(a));
+	if (rc == 0)
+		rc = write_err;
+	write_err = 0;
+	xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+	xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+	if (rc != 0) {
+		/* A writer stopped by a failed write: name that (disk full). */
+		if (assay_file_atomic_error(a) != 0)
+			rc = assay_file_atomic_error(a);
 		assay_file_atomic_abort(a);
 		return rc;
 	}

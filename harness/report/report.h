@@ -64,6 +64,13 @@ struct assay_report_format {
 			    FILE *fp);
 };
 
+/*
+ * For the writers: an error they carry on from (a string that could not
+ * be made).  assay_report_write() then returns it and commits nothing.
+ * assay_mask_apply() notes its own allocation failures.
+ */
+void	assay_report_note_error(int r);
+
 /* The i-th format (json, xml, html, junit), or NULL past the last. */
 const struct assay_report_format *assay_report_format(size_t i);
 /*

@@ -498,6 +498,18 @@ cms_sign_manifest(const struct assay_buf *man, X509 *cert, EVP_PKEY *k,
 	return r;
 }
 
+/* "DIR/NAME: what: error" in d. */
+static void
+diag_file(struct assay_diag *d, const char *dir, const char *name,
+    const char *what, int r)
+{
+	char path[ASSAY_PATH_MAX];
+
+	if (assay_path_join(path, sizeof(path), dir, name) != 0)
+		snprintf(path, sizeof(path), "%s", name);
+	assay_diag_add(d, path, 0, "%s: %s", what, assay_strerror(r));
+}
+
 int
 assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
     int flags, struct assay_diag *d)
@@ -569,14 +581,27 @@ assay_sign_dir(const char *dir, const char *key_path, const char *cert_path,
 	if ((r = cms_sign_manifest(man, cert, k, &sig, d)) != 0)
 		goto out;
 	/* report.p7s is removed first, so no old signature meets a new MANIFEST. */
-	if ((unlinkat(dfd, ASSAY_SIGN_SIGNATURE, 0) != 0 && errno != ENOENT) ||
-	    (r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_MANIFEST, assay_buf_data(man),
-	    assay_buf_len(man), 0644)) != 0 ||
-	    (r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_SIGNATURE, assay_buf_data(sig),
-	    assay_buf_len(sig), 0644)) != 0) {
-		assay_diag_add(d, dir, 0, "writing MANIFEST/report.p7s: %s",
-		    strerror(errno));
-		r = ASSAY_ERR_IO;
+	if (unlinkat(dfd, ASSAY_SIGN_SIGNATURE, 0) != 0 && errno != ENOENT) {
+		r = assay_file_error(errno);
+		diag_file(d, dir, ASSAY_SIGN_SIGNATURE, "cannot remove the old "
+		    "signature", r);
+		goto out;
+	}
+	/*
+	 * Either file may be in place even when its write failed (the
+	 * rename done, the directory fsync failed): on any failure both go,
+	 * so no MANIFEST is left without its signature (it would also block
+	 * a re-sign) and no signature of unknown durability stays.
+	 */
+	if ((r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_MANIFEST,
+	    assay_buf_data(man), assay_buf_len(man), 0644)) != 0)
+		diag_file(d, dir, ASSAY_SIGN_MANIFEST, "cannot write", r);
+	else if ((r = assay_file_write_atomic_at(dfd, ASSAY_SIGN_SIGNATURE,
+	    assay_buf_data(sig), assay_buf_len(sig), 0644)) != 0)
+		diag_file(d, dir, ASSAY_SIGN_SIGNATURE, "cannot write", r);
+	if (r != 0) {
+		(void)unlinkat(dfd, ASSAY_SIGN_SIGNATURE, 0);
+		(void)unlinkat(dfd, ASSAY_SIGN_MANIFEST, 0);
 		goto out;
 	}
 	r = 0;

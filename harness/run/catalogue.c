@@ -470,6 +470,7 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 	unsigned char dg[EVP_MAX_MD_SIZE];
 	unsigned int dlen;
 	int r = ASSAY_ERR_ALLOC, errors = 0;
+	size_t ndiag = assay_diag_count(d);
 
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL || (c->dir = strdup(dir)) == NULL)
@@ -518,8 +519,13 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 			continue;
 		}
 		if ((f->path = strdup(path)) == NULL ||
-		    (f->group = strndup(names[i], strlen(names[i]) - 4)) == NULL)
+		    (f->group = strndup(names[i], strlen(names[i]) - 4)) == NULL) {
+			/* r is 0 here (the path join): never "loaded". */
+			free(f->path);
+			f->path = NULL;
+			r = ASSAY_ERR_ALLOC;
 			goto out;
+		}
 		c->nfiles++;
 		if ((r = read_file(path, &f->src, &f->len)) != 0) {
 			assay_diag_add(d, path, 0, "cannot read: %s",
@@ -585,6 +591,10 @@ assay_catalogue_load(const char *dir, const struct assay_spec *spec,
 	c = NULL;
 	r = 0;
  out:
+	/* Every failure is named, also one no step described. */
+	if (r != 0 && assay_diag_count(d) == ndiag)
+		assay_diag_add(d, dir, 0, "cannot load the catalogue: %s",
+		    assay_strerror(r));
 	if (dp != NULL)
 		closedir(dp);
 	for (i = 0; i < nnames; i++)

@@ -46,6 +46,11 @@
 #define ASSAY_ENGINE_DEFAULT_TIMEOUT_MS	(300 * 1000)
 
 static volatile sig_atomic_t interrupted;
+/*
+ * The first error that left the run model short (a reason that could not
+ * be made, a stored result not read back): no report is written from it.
+ */
+static int model_err;
 
 void
 assay_engine_interrupt(void)
@@ -66,7 +71,19 @@ struct shared {
 	size_t				 nqueue;
 	size_t				 next;		/* first not taken */
 	size_t				 ndone;
+	size_t				 nunsaved;	/* done, result not on disk */
 };
+
+/*
+ * A test-case process whose result could not be stored (a full disk) says
+ * why by its exit status: STORE_FAIL_BASE + -ASSAY_ERR_*, 65..95.  Other
+ * statuses (0; 1 or 86+ from a sanitizer) mean something else.
+ */
+#define STORE_FAIL_BASE		64
+#define STORE_FAIL_MAX		31
+#define STORE_FAIL_STATUS(r)	(STORE_FAIL_BASE + ((r) < 0 && \
+				    (r) >= -STORE_FAIL_MAX ? -(r) : \
+				    -ASSAY_ERR_EVIDENCE))
 
 /* The run's secret mask for the report writers (run/model.h). */
 static char *
@@ -86,8 +103,10 @@ set_reason(struct assay_result *res, const char *fmt, ...)
 	char *s = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
+	if (vasprintf(&s, fmt, ap) < 0) {
 		s = NULL;
+		model_err = ASSAY_ERR_ALLOC;
+	}
 	va_end(ap);
 	free(res->reason);
 	res->reason = s;
@@ -104,10 +123,23 @@ fmt(const char *f, ...)
 	char *s = NULL;
 
 	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
+	if (vasprintf(&s, f, ap) < 0) {
 		s = NULL;
+		model_err = ASSAY_ERR_ALLOC;
+	}
 	va_end(ap);
 	return s;
+}
+
+/* strdup() that marks the run model incomplete when it fails. */
+static char *
+mdup(const char *s)
+{
+	char *c;
+
+	if ((c = strdup(s)) == NULL)
+		model_err = ASSAY_ERR_ALLOC;
+	return c;
 }
 
 static void
@@ -229,7 +261,12 @@ check_judgements(const struct assay_engine_opts *o,
 	return bad ? ASSAY_ERR_USAGE : 0;
 }
 
-static void
+/*
+ * Runs test case i and stores its result.  Returns 0, or the ASSAY_ERR_*
+ * code when its result could not be stored (then it is not done on disk:
+ * --resume runs it again).
+ */
+static int
 run_one(struct shared *sh, size_t i)
 {
 	const struct assay_catalogue *cat = sh->run->catalogue;
@@ -250,7 +287,10 @@ run_one(struct shared *sh, size_t i)
 		res->verdict = ASSAY_VERDICT_ERROR;
 		set_reason(res, "cannot open the evidence directory: %s",
 		    assay_strerror(r));
-		return;
+		fprintf(stderr, "assay: %s: cannot open its evidence directory "
+		    "in %s: %s\n", assay_catalogue_id(cat, i),
+		    assay_evidence_dir(sh->ev), assay_strerror(r));
+		return r;
 	}
 	memset(&penv, 0, sizeof(penv));
 	penv.budget = sh->budget;
@@ -310,9 +350,13 @@ run_one(struct shared *sh, size_t i)
 		set_reason(res, "%s", "");
 	if ((r = assay_evidence_tc_end(etc, res)) != 0) {
 		/* The verdict stands, but it is not on disk: say so. */
-		fprintf(stderr, "assay: %s: could not save the result: %s\n",
-		    assay_catalogue_id(cat, i), assay_strerror(r));
+		fprintf(stderr, "assay: %s: could not save the result in "
+		    "%s/evidence/%s: %s\n", assay_catalogue_id(cat, i),
+		    assay_evidence_dir(sh->ev), assay_catalogue_id(cat, i),
+		    assay_strerror(r));
+		return r;
 	}
+	return 0;
 }
 
 /* Grace after the test-case time limit before its process is killed:
@@ -358,14 +402,17 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	struct assay_result *res = &sh->run->results[c->tc];
 	struct assay_evidence_tc *etc = NULL;
 	const char *id = assay_catalogue_id(cat, c->tc);
-
 	long long limit_ms = sh->limits.timeout_ms, held_ms;
+	int done;
 
 	held_ms = killed ? assay_budget_delayed_ms(sh->budget, c->slot) : 0;
 	assay_budget_reclaim(sh->budget, c->slot);
 	assay_api_shared_reclaim(sh->api, c->slot);
 	assay_result_clear(res);
-	if (!killed && assay_evidence_done(sh->ev, id, res)) {
+	if (!killed && (done = assay_evidence_done(sh->ev, id, res)) != 0) {
+		/* Stored, but not read back whole: keep it, write no report. */
+		if (done < 0 && model_err == 0)
+			model_err = done;
 		sh->ndone++;
 		progress(sh, c->tc);
 		return;
@@ -373,6 +420,25 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	assay_result_clear(res);
 	res->verdict = ASSAY_VERDICT_ERROR;
 	res->duration_ms = (long)(assay_clock_ms() - started_ms);
+	assay_time_iso(res->started, sizeof(res->started));
+	if (!killed && WIFEXITED(status) &&
+	    WEXITSTATUS(status) > STORE_FAIL_BASE &&
+	    WEXITSTATUS(status) <= STORE_FAIL_BASE + STORE_FAIL_MAX) {
+		/*
+		 * It ran, but its result is not on disk: not done, so
+		 * --resume runs it again once there is room; nothing is
+		 * stored now (an ERROR on disk would be final).
+		 */
+		int why = -(WEXITSTATUS(status) - STORE_FAIL_BASE);
+
+		set_reason(res, "the test case's result could not be stored: "
+		    "%s; %sfinish with --resume", assay_strerror(why),
+		    why == ASSAY_ERR_NO_SPACE ? "free space, then " : "");
+		sh->nunsaved++;
+		sh->ndone++;
+		progress(sh, c->tc);
+		return;
+	}
 	if (killed && held_ms * 4 >= limit_ms)
 		set_reason(res, "time limit exceeded: the probe budget held the "
 		    "test case back for %lld s of its %lld s limit (at most %d "
@@ -399,9 +465,9 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	else
 		set_reason(res, "the test case's process ended without a result "
 		    "(exit status %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	assay_time_iso(res->started, sizeof(res->started));
-	if (assay_evidence_tc_reopen(sh->ev, id, &etc) == 0)
-		assay_evidence_tc_end(etc, res);
+	if (assay_evidence_tc_reopen(sh->ev, id, &etc) != 0 ||
+	    assay_evidence_tc_end(etc, res) != 0)
+		sh->nunsaved++;
 	sh->ndone++;
 	progress(sh, c->tc);
 }
@@ -410,14 +476,16 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 static void
 child_main(struct shared *sh, size_t i, int slot)
 {
+	int r;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGINT, SIG_IGN);	/* Ctrl-C: the engine decides */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	assay_budget_set_holder(slot);
 	assay_api_set_holder(slot);
-	run_one(sh, i);
-	_exit(0);
+	r = run_one(sh, i);
+	_exit(r == 0 ? 0 : STORE_FAIL_STATUS(r));
 }
 
 /* Whether a running test case holds exclusive tag `tag`. */
@@ -499,7 +567,8 @@ supervise(struct shared *sh, int jobs)
 			if (pid < 0) {
 				/* No process: run it here, unprotected. */
 				assay_budget_set_holder(0);
-				run_one(sh, kids[nkids].tc);
+				if (run_one(sh, kids[nkids].tc) != 0)
+					sh->nunsaved++;
 				sh->ndone++;
 				progress(sh, kids[nkids].tc);
 				continue;
@@ -734,12 +803,12 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 		    (p->ntc == 0 && only_matches(o, "", id));
 		if (!p->in_scope) {
 			p->verdict = ASSAY_VERDICT_NONE;
-			p->reason = strdup("not in scope: not selected by --only");
+			p->reason = mdup("not in scope: not selected by --only");
 			continue;
 		}
 		if (p->ntc == 0) {
 			p->verdict = ASSAY_VERDICT_NONE;
-			p->reason = strdup("not assessed: the catalogue "
+			p->reason = mdup("not assessed: the catalogue "
 			    "has no test case for this provision yet");
 		} else if (v == ASSAY_VERDICT_PASS && p->nselected < p->ntc) {
 			p->verdict = ASSAY_VERDICT_NONE;
@@ -901,10 +970,11 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	const char *datadir, *v;
 	size_t i, n = 0, nt = 0, nsec, ncred;
 	enum assay_run_status status = ASSAY_RUN_NOT_RUN;
-	int r, jobs, signfail = 0;
+	int r, jobs, notwritten = 0;
 
 	memset(&run, 0, sizeof(run));
 	memset(&sh, 0, sizeof(sh));
+	model_err = 0;
 	if ((o->sign_key == NULL) != (o->sign_cert == NULL)) {
 		assay_diag_add(d, "--sign-key", 0, "signing needs both "
 		    "--sign-key and --sign-cert");
@@ -1007,9 +1077,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		snprintf(run.started, sizeof(run.started), "%s", v);
 	assay_evidence_journal(ev, "%s %s", o->resume ? "resume" : "begin",
 	    run.report_id);
-	if ((r = save_forms(forms, ev, d)) != 0)
+	if ((r = save_forms(forms, ev, d)) != 0) {
+		/* The report directory would lack them: not complete. */
 		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
-		    "forms: %s", assay_strerror(r));
+		    "forms in forms/: %s", assay_strerror(r));
+		sh.nunsaved++;
+	}
 
 	if ((r = attach_observations(o, &run, ev, d)) != 0)
 		goto out;
@@ -1023,22 +1096,25 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 
 		if (po->ics_decided) {
 			run.results[i].verdict = po->verdict;
-			run.results[i].reason = strdup(po->reason ? po->reason : "");
+			run.results[i].reason = mdup(po->reason ? po->reason : "");
 			continue;
 		}
 		if (!only_matches(o, assay_catalogue_id(cat, i),
 		    assay_catalogue_group(cat, i))) {
 			run.results[i].verdict = ASSAY_VERDICT_NONE;
-			run.results[i].reason = strdup("not run: excluded by --only");
+			run.results[i].reason = mdup("not run: excluded by --only");
 			continue;
 		}
 		run.selected[i] = 1;
-		if (o->resume && assay_evidence_done(ev,
-		    assay_catalogue_id(cat, i), &run.results[i]))
+		if (o->resume && (r = assay_evidence_done(ev,
+		    assay_catalogue_id(cat, i), &run.results[i])) != 0) {
+			if (r < 0)
+				model_err = r;	/* done, not read whole */
 			continue;
+		}
 		assay_result_clear(&run.results[i]);
 		run.results[i].verdict = ASSAY_VERDICT_NONE;
-		run.results[i].reason = strdup("not run: the run was interrupted");
+		run.results[i].reason = mdup("not run: the run was interrupted");
 		sh.queue[sh.nqueue++] = i;
 	}
 
@@ -1064,7 +1140,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    jobs == 1 ? "" : "s", nt);
 	supervise(&sh, jobs);
 
-	run.complete = sh.ndone == sh.nqueue;
+	run.complete = sh.ndone == sh.nqueue && sh.nunsaved == 0;
 	assay_time_iso(run.finished, sizeof(run.finished));
 	aggregate(&run, o);
 	run.mask.apply = evidence_mask;
@@ -1074,14 +1150,20 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    assay_overall_name(run.result));
 
 	/* Reports and signature: the caller's, so run/ needs no report/. */
-	if (o->finish != NULL && o->finish(&run, o, d, o->finish_arg) != 0)
-		signfail = 1;
+	if (model_err != 0) {
+		/* A report missing a reason is not written as complete. */
+		assay_diag_add(d, o->out_dir, 0, "no report written: %s while "
+		    "settling the results; write it with --resume",
+		    assay_strerror(model_err));
+		notwritten = 1;
+	} else if (o->finish != NULL && o->finish(&run, o, d,
+	    o->finish_arg) != 0)
+		notwritten = 1;
 
 	/* The overall result decides, never the test cases alone. */
 	switch (run.result) {
 	case ASSAY_OVERALL_PASS:
-		/* An unsigned report that was asked to be signed is no PASS. */
-		status = signfail ? ASSAY_RUN_INCOMPLETE : ASSAY_RUN_PASS;
+		status = ASSAY_RUN_PASS;
 		break;
 	case ASSAY_OVERALL_FAIL:
 		status = ASSAY_RUN_FAIL;
@@ -1090,7 +1172,18 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		status = ASSAY_RUN_INCOMPLETE;
 		break;
 	}
-	if (!run.complete)
+	/*
+	 * A report not written (or not signed as asked) is no result, PASS
+	 * or FAIL: a lab must not read one that is not on disk.
+	 */
+	if (notwritten)
+		status = ASSAY_RUN_INCOMPLETE;
+	if (sh.nunsaved > 0)
+		fprintf(stderr, "assay: %zu result%s could not be stored in %s "
+		    "(see above); free space, then finish with: assay run "
+		    "--resume --out %s ...\n", sh.nunsaved, sh.nunsaved == 1 ?
+		    "" : "s", o->out_dir, o->out_dir);
+	else if (!run.complete)
 		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
 		    "finish with: assay run --resume --out %s ...\n", sh.ndone,
 		    sh.nqueue, assay_term_esc(esc1, sizeof(esc1), o->out_dir));

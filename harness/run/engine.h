@@ -47,8 +47,9 @@ struct assay_engine_opts {
 	 * Called once the run is decided, before its data is freed: writes
 	 * the reports and the signature (cli.c).  run and all it points to
 	 * are borrowed for the call; problems go to d.  A non-zero return
-	 * (the report could not be signed) turns a PASS into
-	 * ASSAY_RUN_INCOMPLETE.  NULL: nothing is written.
+	 * (a report file could not be written, or not signed) makes the
+	 * status ASSAY_RUN_INCOMPLETE whatever the result: neither PASS nor
+	 * FAIL stands without its report on disk.  NULL: nothing is written.
 	 */
 	int			(*finish)(const struct assay_run *run,
 				    const struct assay_engine_opts *o,
@@ -63,7 +64,8 @@ struct assay_engine_opts {
 enum assay_run_status {
 	ASSAY_RUN_PASS,		/* overall result PASS */
 	ASSAY_RUN_FAIL,		/* overall result FAIL */
-	ASSAY_RUN_INCOMPLETE,	/* INCOMPLETE, or the report could not be signed */
+	ASSAY_RUN_INCOMPLETE,	/* INCOMPLETE, or a report file could not be
+				   written or signed, or a result stored */
 	ASSAY_RUN_NOT_RUN,	/* forms, catalogue or output unusable: see d */
 };
 

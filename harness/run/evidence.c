@@ -49,6 +49,7 @@ struct assay_evidence_tc {
 	FILE			*transcript;
 	size_t			 transcript_len;
 	int			 transcript_cut;
+	int			 transcript_err;	/* errno of a failed write */
 	long long		 t0_ms;		/* assay_clock_ms() at start */
 	pthread_mutex_t		 mu;
 	char			**files;	/* relative to DIR */
@@ -183,7 +184,7 @@ write_all(int fd, const void *p, size_t len)
 		if ((n = write(fd, c, len)) < 0) {
 			if (errno == EINTR)
 				continue;
-			return ASSAY_ERR_IO;
+			return assay_file_error(errno);
 		}
 		c += n;
 		len -= (size_t)n;
@@ -612,12 +613,12 @@ assay_evidence_dir(const struct assay_evidence *ev)
 	return ev->dir;
 }
 
-void
+int
 assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 {
 	char line[1024], ts[32], *masked;
 	va_list ap;
-	int n, m;
+	int n, m, r;
 
 	assay_time_iso(ts, sizeof(ts));
 	n = snprintf(line, sizeof(line), "%s ", ts);
@@ -625,19 +626,21 @@ assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	if (m < 0)
-		return;
+		return ASSAY_ERR_INVALID_ARG;
 	n += m;
 	if ((size_t)n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	line[n] = '\0';
 	if ((masked = assay_evidence_mask(ev, line)) == NULL)
-		return;
+		return ASSAY_ERR_ALLOC;
 	pthread_mutex_lock(&ev->mu);
-	(void)write_all(ev->journal_fd, masked, strlen(masked));
-	fdatasync(ev->journal_fd);
+	if ((r = write_all(ev->journal_fd, masked, strlen(masked))) == 0 &&
+	    fdatasync(ev->journal_fd) != 0)
+		r = assay_file_error(errno);
 	pthread_mutex_unlock(&ev->mu);
 	free(masked);
+	return r;
 }
 
 int
@@ -660,7 +663,7 @@ assay_evidence_save_data(struct assay_evidence *ev, const char *subdir,
 	if ((r = assay_path_join(dir, sizeof(dir), ev->dir, subdir)) != 0)
 		goto out;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		r = ASSAY_ERR_IO;
+		r = assay_file_error(errno);
 		goto out;
 	}
 	r = write_atomic(dir, name, assay_buf_data(out), assay_buf_len(out));
@@ -693,10 +696,11 @@ static int
 journal_has_done(struct assay_evidence *ev, const char *id)
 {
 	char *text = NULL;
-	int found;
+	int found, r;
 
-	if (read_text(ev->dir, "journal", MAX_JOURNAL, &text) != 0)
-		return 0;
+	/* 1 done, 0 not; a journal that could not be read is an error. */
+	if ((r = read_text(ev->dir, "journal", MAX_JOURNAL, &text)) != 0)
+		return r == ASSAY_ERR_NOT_FOUND ? 0 : r;
 	found = assay_evidence_journal_done(text, id);
 	free(text);
 	return found;
@@ -721,14 +725,18 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
     struct assay_result *res)
 {
 	char tdir[ASSAY_PATH_MAX], *text = NULL;
-	int ok;
+	int ok, r;
 
 	memset(res, 0, sizeof(*res));
-	if (!valid_id(id) || !journal_has_done(ev, id))
+	if (!valid_id(id))
 		return 0;
+	if ((r = journal_has_done(ev, id)) <= 0)
+		return r;
 	if (assay_path_fmt(tdir, sizeof(tdir), "%s/evidence/%s", ev->dir,
-	    id) != 0 || read_text(tdir, "result.txt", MAX_RESULT, &text) != 0)
+	    id) != 0)
 		return 0;
+	if ((r = read_text(tdir, "result.txt", MAX_RESULT, &text)) != 0)
+		return r == ASSAY_ERR_ALLOC || r == ASSAY_ERR_IO ? r : 0;
 	ok = assay_evidence_parse_result(text, res);
 	free(text);
 	return ok;
@@ -738,7 +746,7 @@ int
 assay_evidence_parse_result(char *text, struct assay_result *res)
 {
 	char *cursor, *line, *p, *q;
-	int ok = 0, first = 1;
+	int ok = 0, first = 1, oom = 0;
 
 	memset(res, 0, sizeof(*res));
 	cursor = text;
@@ -762,13 +770,13 @@ assay_evidence_parse_result(char *text, struct assay_result *res)
 		else if (strcmp(line, "reason") == 0) {
 			free(res->reason);
 			/* A result.txt from disk is checked like a new one. */
-			if ((res->reason = decode(p)) != NULL &&
-			    assay_utf8_fix(&res->reason) != 0) {
-				free(res->reason);
-				res->reason = NULL;
-			}
-		} else if (strcmp(line, "evidence") == 0)
-			add_evidence(res, p);
+			if ((res->reason = decode(p)) == NULL ||
+			    assay_utf8_fix(&res->reason) != 0)
+				oom = 1;
+		} else if (strcmp(line, "evidence") == 0) {
+			if (add_evidence(res, p) != 0)
+				oom = 1;
+		}
 		else if (strcmp(line, "unit") == 0 &&
 		    (q = strchr(p, ' ')) != NULL) {
 			enum assay_verdict v;
@@ -779,10 +787,16 @@ assay_evidence_parse_result(char *text, struct assay_result *res)
 				*sp2++ = '\0';
 			if (assay_verdict_parse(q, &v) != 0)
 				continue;
-			reason = decode(sp2 ? sp2 : "");
-			assay_result_add_unit(res, p, v, reason);
+			if ((reason = decode(sp2 ? sp2 : "")) == NULL ||
+			    assay_result_add_unit(res, p, v, reason) != 0)
+				oom = 1;
 			free(reason);
 		}
+	}
+	if (oom) {
+		/* Done on disk, but not read whole: never a partial result. */
+		assay_result_clear(res);
+		return ASSAY_ERR_ALLOC;
 	}
 	if (!ok) {
 		assay_result_clear(res);
@@ -817,20 +831,23 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 	/* A re-run (resume) starts from nothing. */
 	rm_tree(tc->tdir);
 	if (mkdir(tc->tdir, 0755) != 0) {
-		r = ASSAY_ERR_IO;
+		r = assay_file_error(errno);
 		goto fail;
 	}
 	if ((r = assay_path_join(path, sizeof(path), tc->tdir,
 	    "transcript.txt")) != 0)
 		goto fail;
 	if ((tc->transcript = fopen(path, "w")) == NULL) {
-		r = ASSAY_ERR_IO;
+		r = assay_file_error(errno);
 		goto fail;
 	}
-	assay_evidence_journal(ev, "start %s", id);
+	if ((r = assay_evidence_journal(ev, "start %s", id)) != 0)
+		goto fail;
 	*out = tc;
 	return 0;
  fail:
+	if (tc->transcript != NULL)
+		fclose(tc->transcript);
 	free(tc->id);
 	free(tc->tdir);
 	pthread_mutex_destroy(&tc->mu);
@@ -929,7 +946,8 @@ assay_evidence_tc_record(struct assay_evidence_tc *tc, const char *channel,
 		    len == 1 ? "" : "s");
 		free(ch);
 		write_escaped(tc->transcript, assay_buf_data(b), assay_buf_len(b));
-		fflush(tc->transcript);
+		if (fflush(tc->transcript) != 0 && tc->transcript_err == 0)
+			tc->transcript_err = errno ? errno : EIO;
 	}
 	assay_buf_free(b);
  out:
@@ -999,8 +1017,14 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 		if (tc->transcript_len == 0)
 			fputs("(nothing was sent to or received from the device)\n",
 			    tc->transcript);
-		fflush(tc->transcript);
-		fsync(fileno(tc->transcript));
+		/* A transcript cut by a full disk is lost evidence: no result. */
+		if ((fflush(tc->transcript) != 0 || ferror(tc->transcript) ||
+		    fsync(fileno(tc->transcript)) != 0) && tc->transcript_err == 0)
+			tc->transcript_err = errno ? errno : EIO;
+		if (tc->transcript_err != 0) {
+			r = assay_file_error(tc->transcript_err);
+			goto out;
+		}
 	}
 	/*
 	 * Mask what a script may have put into the reasons, and make them
@@ -1032,28 +1056,35 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 	r = ASSAY_ERR_ALLOC;
 	if ((b = assay_buf_new(4u * 1024 * 1024)) == NULL)
 		goto out;
-	assay_buf_printf(b, "%s\nverdict %s\nduration_ms %ld\nstarted %s\n",
+	/* Every line or none: a result.txt cut short is never written. */
+	r = assay_buf_printf(b, "%s\nverdict %s\nduration_ms %ld\nstarted %s\n",
 	    RESULT_MAGIC, assay_verdict_key(res->verdict), res->duration_ms,
 	    res->started);
-	assay_buf_puts(b, "reason ");
-	put_encoded(b, res->reason ? res->reason : "");
-	assay_buf_puts(b, "\n");
-	for (i = 0; i < res->nunits; i++) {
-		assay_buf_printf(b, "unit %s %s ", res->units[i].unit,
+	if (r == 0)
+		r = assay_buf_puts(b, "reason ");
+	if (r == 0)
+		r = put_encoded(b, res->reason ? res->reason : "");
+	if (r == 0)
+		r = assay_buf_puts(b, "\n");
+	for (i = 0; r == 0 && i < res->nunits; i++) {
+		r = assay_buf_printf(b, "unit %s %s ", res->units[i].unit,
 		    assay_verdict_key(res->units[i].verdict));
-		put_encoded(b, res->units[i].reason);
-		assay_buf_puts(b, "\n");
+		if (r == 0)
+			r = put_encoded(b, res->units[i].reason);
+		if (r == 0)
+			r = assay_buf_puts(b, "\n");
 	}
-	for (i = 0; i < res->nevidence; i++)
-		assay_buf_printf(b, "evidence %s\n", res->evidence[i]);
-	if (assay_buf_truncated(b)) {
+	for (i = 0; r == 0 && i < res->nevidence; i++)
+		r = assay_buf_printf(b, "evidence %s\n", res->evidence[i]);
+	if (r == 0 && assay_buf_truncated(b))
 		r = ASSAY_ERR_TOO_BIG;
+	if (r != 0)
 		goto out;
-	}
 	if ((r = write_atomic(tc->tdir, "result.txt", assay_buf_data(b),
 	    assay_buf_len(b))) != 0)
 		goto out;
-	assay_evidence_journal(tc->ev, "done %s %s", tc->id,
+	/* Without its "done" line it is not done: --resume runs it again. */
+	r = assay_evidence_journal(tc->ev, "done %s %s", tc->id,
 	    assay_verdict_key(res->verdict));
  out:
 	assay_buf_free(b);

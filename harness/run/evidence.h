@@ -82,7 +82,10 @@ const char *assay_evidence_dir(const struct assay_evidence *ev);
 const char *assay_evidence_info(const struct assay_evidence *ev, const char *key);
 /*
  * If test case id is done, loads its result into *res (caller clears it)
- * and returns 1; returns 0 when it must run.
+ * and returns 1; returns 0 when it must run, or ASSAY_ERR_ALLOC or
+ * ASSAY_ERR_IO when the journal or its result could not be read whole
+ * (res is then cleared; never run it again or overwrite it on that
+ * account).
  */
 int	assay_evidence_done(struct assay_evidence *ev, const char *id,
 	    struct assay_result *res);
@@ -103,8 +106,11 @@ int	assay_evidence_parse_info(char *text, char **keys, char **values,
 	    size_t max, size_t *n);
 int	assay_evidence_parse_result(char *text, struct assay_result *res);
 int	assay_evidence_journal_done(char *text, const char *id);
-/* Appends a free-form line to the journal. */
-void	assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
+/*
+ * Appends a line to the journal and fdatasyncs it.  Returns 0 or the
+ * ASSAY_ERR_* code of the failed write (ASSAY_ERR_NO_SPACE: disk full).
+ */
+int	assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /* Starts test case id: fresh evidence/<id>/, journal "start". */
@@ -129,7 +135,10 @@ int	assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
 /*
  * Ends the test case: masks the reasons, fills res->evidence with the
  * files written, writes result.txt atomically and the journal "done"
- * line, frees tc.  Returns 0 or an ASSAY_ERR_* code.
+ * line, frees tc.  Returns 0 or an ASSAY_ERR_* code: a transcript that
+ * could not be written whole, result.txt or the journal line failing
+ * (ASSAY_ERR_NO_SPACE when the disk is full); the test case then does not
+ * count as done.
  */
 int	assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res);
 /*

@@ -152,8 +152,13 @@ sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	if ((p = realloc(ptr, nsize)) == NULL) {
-		if (nsize > osize)
+		if (nsize > osize && sb->tripped == TRIP_NONE) {
+			/* Treated as the limit, but named for what it is. */
 			trip(sb, TRIP_MEMORY);
+			snprintf(sb->cause, sizeof(sb->cause), "memory allocation "
+			    "failed with %zu of the %zu bytes allowed in use",
+			    sb->bytes, sb->max_bytes);
+		}
 		return NULL;
 	}
 	sb->bytes = sb->bytes - osize + nsize;
