@@ -1253,7 +1253,12 @@ cmd_sign(int argc, char **argv)
 	} else
 		printf("signed %s (MANIFEST, report.p7s)\n", argv[optind]);
 	assay_diag_free(d);
-	/* Not signed is no verdict on the report: never 0, and not 1. */
+	/*
+	 * Not signed is no verdict on the report: never 0, and not 1.  A
+	 * directory already signed is left as it was: nothing done (2).
+	 */
+	if (r == ASSAY_ERR_EXISTS)
+		return ASSAY_EXIT_USAGE;
 	return r == 0 ? 0 : ASSAY_EXIT_INCONCLUSIVE;
 }
 

@@ -355,7 +355,7 @@ test_handshake_s_server(void **state)
 	assert_int_equal(assay_probe_tls_handshake(&env, "127.0.0.1", port,
 	    NULL, NULL, ASSAY_TLS_ANY, 5000, 100, &info, why, sizeof(why)), 0);
 	assert_null(info);
-	assert_string_equal(why, "reply cut at 100 bytes during handshake");
+	assert_string_equal(why, "reply cut at 100 bytes during handshake (the read cap)");
 
 	/* Evidence: both directions recorded, the failure as a note. */
 	env.record = record;

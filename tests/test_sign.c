@@ -891,7 +891,7 @@ test_cli(void **state)
 	assert_int_equal(run("%s sign %s --key %s/k/key.pem --cert %s/k/cert.pem",
 	    A, rep, keys, keys), 0);
 	assert_int_equal(run("%s sign %s --key %s/k/key.pem --cert %s/k/cert.pem",
-	    A, rep, keys, keys), 1);	/* already signed */
+	    A, rep, keys, keys), 2);	/* already signed: nothing done */
 	assert_int_equal(run("%s verify", A), 2);
 	assert_int_equal(run("%s verify %s --bogus", A, rep), 2);
 	assert_int_equal(run("%s verify %s --format xml", A, rep), 2);

@@ -313,12 +313,6 @@ assay_probe_env_get(lua_State *L)
 	return env;
 }
 
-long long
-assay_probe_now_ms(void)
-{
-	return assay_clock_ms();
-}
-
 const char *
 assay_auth_outcome_name(int outcome)
 {

@@ -81,8 +81,6 @@ void	assay_probe_record(const struct assay_probe_env *env, const char *channel,
 void	assay_probe_note(const struct assay_probe_env *env, const char *channel,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Milliseconds on a monotonic clock, for deadlines. */
-long long	assay_probe_now_ms(void);
 /*
  * Describes the first bytes of an unexpected reply for a reason string:
  * up to nhex bytes in hex, then up to ntext as printable text in quotes

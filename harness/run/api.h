@@ -26,7 +26,8 @@ struct lua_State;
 struct assay_api_shared;
 
 /*
- * State shared by every test case of one run (thread-safe): today the
+ * State shared by the test-case processes of one run (shared memory behind
+ * a process-shared robust mutex, polled, no condition variable): today the
  * cache of TCP sweeps, so that the test cases that need the device's open
  * ports share one sweep instead of each flooding the device again.
  */

@@ -205,7 +205,7 @@ static void
 find_judgement(const struct assay_engine_opts *o, const char *id,
     struct assay_api_ctx *ctx)
 {
-	static __thread char verdict[32];
+	static char verdict[32];	/* the supervisor is single-threaded */
 	const char *j, *eq, *colon;
 	size_t k, n = strlen(id);
 
