@@ -564,24 +564,43 @@ l_log(lua_State *L)
 	return 0;
 }
 
-/* assay.evidence(name, data): saves an artefact file; true or nil, err. */
+/*
+ * assay.evidence(name, data): saves an artefact file; true, or nil, err
+ * when it cannot be stored (the per-test-case or per-run artefact cap, a
+ * full disk).  A name that is no file name (a NUL byte, a path, a
+ * reserved name) is a bug of the test case: it raises.
+ */
 static int
 l_evidence(lua_State *L)
 {
 	struct assay_api_ctx *x = ctx_of(L);
-	const char *name = luaL_checkstring(L, 1);
-	size_t len;
+	size_t nlen, len;
+	const char *name = luaL_checklstring(L, 1, &nlen);
 	const char *data = luaL_checklstring(L, 2, &len);
 	int r;
 
+	if (memchr(name, '\0', nlen) != NULL)
+		return luaL_argerror(L, 1, "evidence name holds a NUL byte");
 	if (x->evidence == NULL) {
 		lua_pushboolean(L, 1);
 		return 1;
 	}
 	if ((r = assay_evidence_tc_artefact(x->evidence, name, data, len)) != 0) {
+		if (r == ASSAY_ERR_INVALID_ARG)
+			return luaL_argerror(L, 1, "evidence name must be 1-64 "
+			    "letters, digits, '.', '-', '_', not starting with "
+			    "'.', and not result.txt or transcript.txt");
 		lua_pushnil(L);
-		lua_pushfstring(L, "cannot save evidence \"%s\": %s", name,
-		    assay_strerror(r));
+		if (r == ASSAY_ERR_TOO_BIG)
+			lua_pushfstring(L, "cannot save evidence \"%s\": over the "
+			    "artefact cap (%d MiB a file, %d MiB a test case, %d "
+			    "MiB a run)", name,
+			    (int)(ASSAY_EVIDENCE_MAX_ARTEFACT >> 20),
+			    (int)(ASSAY_EVIDENCE_MAX_TC_ARTEFACTS >> 20),
+			    (int)(ASSAY_EVIDENCE_MAX_RUN_ARTEFACTS >> 20));
+		else
+			lua_pushfstring(L, "cannot save evidence \"%s\": %s",
+			    name, assay_strerror(r));
 		return 2;
 	}
 	lua_pushboolean(L, 1);

@@ -54,6 +54,7 @@ struct assay_evidence_tc {
 	pthread_mutex_t		 mu;
 	char			**files;	/* relative to DIR */
 	size_t			 nfiles;
+	unsigned long long	 artefact_room;	/* bytes it may still save */
 };
 
 void
@@ -807,6 +808,58 @@ assay_evidence_parse_result(char *text, struct assay_result *res)
 
 /* --- per test case --------------------------------------------------------- */
 
+/* Bytes of regular files in dir and, one level down, its subdirectories. */
+static unsigned long long
+tree_bytes(int dfd, int depth)
+{
+	unsigned long long n = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+	int fd;
+
+	if ((dp = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return 0;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' || fstatat(dirfd(dp), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISREG(st.st_mode))
+			n += (unsigned long long)st.st_size;
+		else if (S_ISDIR(st.st_mode) && depth > 0 &&
+		    (fd = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) != -1)
+			n += tree_bytes(fd, depth - 1);
+	}
+	closedir(dp);
+	return n;
+}
+
+/*
+ * What a new test case may still save: its own cap, or what is left of
+ * the run's after what the evidence directory already holds.
+ */
+static unsigned long long
+artefact_room(const struct assay_evidence *ev)
+{
+	unsigned long long used = 0;
+	char path[ASSAY_PATH_MAX];
+	int fd;
+
+	if (assay_path_join(path, sizeof(path), ev->dir, "evidence") == 0 &&
+	    (fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1)
+		used = tree_bytes(fd, 1);
+	if (used >= ASSAY_EVIDENCE_MAX_RUN_ARTEFACTS)
+		return 0;
+	return ASSAY_EVIDENCE_MAX_RUN_ARTEFACTS - used <
+	    ASSAY_EVIDENCE_MAX_TC_ARTEFACTS ?
+	    ASSAY_EVIDENCE_MAX_RUN_ARTEFACTS - used :
+	    ASSAY_EVIDENCE_MAX_TC_ARTEFACTS;
+}
+
 int
 assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
     struct assay_evidence_tc **out)
@@ -830,6 +883,7 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 	}
 	/* A re-run (resume) starts from nothing. */
 	rm_tree(tc->tdir);
+	tc->artefact_room = artefact_room(ev);
 	if (mkdir(tc->tdir, 0755) != 0) {
 		r = assay_file_error(errno);
 		goto fail;
@@ -970,7 +1024,15 @@ assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
 		return ASSAY_ERR_TOO_BIG;
 	if ((b = assay_buf_new(len * 8 + 64)) == NULL)
 		return ASSAY_ERR_ALLOC;
-	if ((r = mask_into(tc->ev, b, data, len)) == 0)
+	if ((r = mask_into(tc->ev, b, data, len)) == 0) {
+		pthread_mutex_lock(&tc->mu);
+		if (assay_buf_len(b) > tc->artefact_room)
+			r = ASSAY_ERR_TOO_BIG;
+		else
+			tc->artefact_room -= assay_buf_len(b);
+		pthread_mutex_unlock(&tc->mu);
+	}
+	if (r == 0)
 		r = write_atomic(tc->tdir, name, assay_buf_data(b),
 		    assay_buf_len(b));
 	assay_buf_free(b);

@@ -35,6 +35,15 @@ struct assay_diag;
 #define ASSAY_EVIDENCE_SECRET_MARK	ASSAY_REDACT_MARK
 #define ASSAY_EVIDENCE_MAX_TRANSCRIPT	(8u * 1024 * 1024)	/* per test case */
 #define ASSAY_EVIDENCE_MAX_ARTEFACT	(16u * 1024 * 1024)
+/*
+ * Artefact bytes (after masking) a test case may save, and a whole run: a
+ * test case that writes without end meets a named ASSAY_ERR_TOO_BIG, not
+ * a full disk.  The run's cap is checked when each test case starts (what
+ * earlier test cases left on disk), so parallel jobs can pass it by at
+ * most one test case's cap each.
+ */
+#define ASSAY_EVIDENCE_MAX_TC_ARTEFACTS	(64ull * 1024 * 1024)
+#define ASSAY_EVIDENCE_MAX_RUN_ARTEFACTS	(512ull * 1024 * 1024)
 
 /* Frees the contents of r (not r itself) and zeroes it. */
 void	assay_result_clear(struct assay_result *r);
