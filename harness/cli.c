@@ -553,23 +553,31 @@ cmd_list(int argc, char **argv)
 /* --- run -------------------------------------------------------------- */
 
 /*
- * First Ctrl-C: start no new test case, finish the running ones, write the
- * report of what is done.  Second: leave at once; the journal and results
- * already on disk stay, and --resume finishes the run.
+ * First Ctrl-C (or SIGTERM, as `timeout` sends): say so at once, stop the
+ * running test cases, write the report of what is done (INCOMPLETE).
+ * Second: leave at once; the journal and results already on disk stay,
+ * and --resume finishes the run either way.
  */
 static void
 on_signal(int sig)
 {
 	static volatile sig_atomic_t seen;
-	static const char msg[] = "\nassay: stopping now; finish with --resume\n";
+	static const char first[] = "\nassay: interrupted: stopping the "
+	    "running test cases and writing the report of what is done; "
+	    "finish with --resume (again to leave at once)\n";
+	static const char again[] = "\nassay: leaving now; finish with "
+	    "--resume\n";
 
 	(void)sig;
 	if (seen) {
-		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		if (write(STDERR_FILENO, again, sizeof(again) - 1) < 0)
 			_exit(ASSAY_EXIT_INCONCLUSIVE);
 		_exit(ASSAY_EXIT_INCONCLUSIVE);
 	}
 	seen = 1;
+	if (write(STDERR_FILENO, first, sizeof(first) - 1) < 0) {
+		/* nothing to do: the interrupt below still happens */
+	}
 	assay_engine_interrupt();
 }
 

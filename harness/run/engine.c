@@ -579,6 +579,24 @@ supervise(struct shared *sh, int jobs)
 		}
 		if (nkids == 0)
 			break;
+		/*
+		 * Interrupted (Ctrl-C, SIGTERM from a `timeout`): stop now,
+		 * not when the running test cases end (up to their time
+		 * limit).  They are killed and recorded as not run, so the
+		 * report covers what is done and --resume runs them again.
+		 */
+		if (interrupted) {
+			for (k = 0; k < nkids; k++) {
+				kill(kids[k].pid, SIGKILL);
+				(void)waitpid(kids[k].pid, &status, 0);
+				assay_budget_reclaim(sh->budget, kids[k].slot);
+				assay_api_shared_reclaim(sh->api, kids[k].slot);
+				(void)assay_evidence_journal(sh->ev, "stopped %s",
+				    assay_catalogue_id(sh->run->catalogue,
+				    kids[k].tc));
+			}
+			break;
+		}
 		for (k = 0; k < nkids; k++) {
 			int killed = 0;
 
