@@ -39,8 +39,15 @@ test_mask(void **state)
 	(void)state;
 	snprintf(out, sizeof(out), "%s/run", dir);
 	assert_int_equal(assay_evidence_open(out, 0, &in, secrets, 3, &ev, d), 0);
+	/*
+	 * "s" and "hunter2" are shorter than 8 characters: masked only as
+	 * whole tokens, so "user" and "hunter2hunter2" stay as they are.
+	 */
 	m = assay_evidence_mask(ev, "user admin pw Xk3-very-secret and hunter2hunter2");
-	assert_string_equal(m, "u[secret]er admin pw [secret] and [secret][secret]");
+	assert_string_equal(m, "user admin pw [secret] and hunter2hunter2");
+	free(m);
+	m = assay_evidence_mask(ev, "pw hunter2, s.");
+	assert_string_equal(m, "pw [secret], [secret].");
 	free(m);
 	assay_evidence_free(ev);
 	assay_diag_free(d);
@@ -167,7 +174,7 @@ static void
 test_encoded_secrets(void **state)
 {
 	static const struct assay_secret sec[] = {
-		{ "Pa ss&'\"<>\\%\xe2\x82\xac\xc3\xa9#1", "admin" } };
+		{ "Pa ss&'\"<>\\%\xe2\x82\xac\xc3\xa9#1", "admin", 0 } };
 	static const char sent[] =
 	    "POST /login HTTP/1.1\r\n"
 	    "Authorization: Basic YWRtaW46UGEgc3MmJyI8Plwl4oKsw6kjMQ==\r\n\r\n"

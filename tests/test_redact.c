@@ -117,7 +117,7 @@ masked(const struct assay_redact *rd, const char *s)
 static void
 test_mask_all_spellings(void **state)
 {
-	struct assay_secret s[] = { { PW, "admin" } };
+	struct assay_secret s[] = { { PW, "admin", 0 } };
 	struct assay_redact *rd;
 	char *m;
 
@@ -159,7 +159,8 @@ test_mask_all_spellings(void **state)
 static void
 test_longest_first(void **state)
 {
-	struct assay_secret s[] = { { "abc", NULL }, { "abc123", NULL } };
+	struct assay_secret s[] = { { "abcdefgh", NULL, 0 },
+	    { "abcdefgh123", NULL, 0 } };
 	struct assay_redact *rd;
 	struct assay_buf *b;
 	char *m;
@@ -168,12 +169,12 @@ test_longest_first(void **state)
 	assert_non_null(rd = assay_redact_new());
 	assert_int_equal(assay_redact_add(rd, &s[0]), 0);
 	assert_int_equal(assay_redact_add(rd, &s[1]), 0);
-	m = masked(rd, "xabc123y abc z");
+	m = masked(rd, "xabcdefgh123y abcdefgh z");
 	assert_string_equal(m, "x[secret]y [secret] z");
 	free(m);
 	/* Binary data with NUL bytes passes through. */
 	assert_non_null(b = assay_buf_new(64));
-	assert_int_equal(assay_redact_into(rd, b, "\0abc\0", 5), 0);
+	assert_int_equal(assay_redact_into(rd, b, "\0abcdefgh\0", 10), 0);
 	assert_int_equal(assay_buf_len(b), 10);
 	assert_memory_equal(assay_buf_data(b), "\0[secret]\0", 10);
 	assay_buf_free(b);
@@ -189,7 +190,7 @@ test_longest_first(void **state)
 static void
 test_short_secret(void **state)
 {
-	struct assay_secret s = { "s", NULL };
+	struct assay_secret s = { "s", NULL, 0 };
 	struct assay_redact *rd;
 	char *m;
 
@@ -203,6 +204,74 @@ test_short_secret(void **state)
 	assay_redact_free(rd);
 }
 
+/*
+ * A weak secret (shorter than 8 characters, or marked weak because it is
+ * on a public default list) is masked only as a whole token: not next to
+ * a letter, digit, '/', '_', '-' or a non-ASCII byte.  A long secret is
+ * masked everywhere, also inside words.
+ */
+static void
+test_weak_token(void **state)
+{
+	struct assay_secret weak = { "admin", "root", 0 };
+	struct assay_secret listed = { "password", NULL, 1 };
+	struct assay_secret strong = { "Hq7fK3mP9xWt", NULL, 0 };
+	struct assay_redact *rd;
+	char *m;
+
+	(void)state;
+	assert_int_equal(assay_redact_is_weak(&weak), 1);
+	assert_int_equal(assay_redact_is_weak(&listed), 1);
+	assert_int_equal(assay_redact_is_weak(&strong), 0);
+	/* Characters, not bytes: seven characters in 14 bytes are weak. */
+	{
+		struct assay_secret u = { "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		    "\xc3\xa9\xc3\xa9\xc3\xa9", NULL, 0 };
+
+		assert_int_equal(assay_redact_is_weak(&u), 1);
+	}
+	assert_non_null(rd = assay_redact_new());
+	assert_int_equal(assay_redact_add(rd, &weak), 0);
+	assert_int_equal(assay_redact_add(rd, &listed), 0);
+	assert_int_equal(assay_redact_add(rd, &strong), 0);
+	/* Paths, longer words and identifiers stay readable. */
+	m = masked(rd, "GET /admin/ /cgi-bin/admin.cgi admins xadmin admin_x "
+	    "admin-panel passwords /password");
+	assert_string_equal(m, "GET /admin/ /cgi-bin/admin.cgi admins xadmin "
+	    "admin_x admin-panel passwords /password");
+	free(m);
+	/* Where it stands as a value, it is masked, in its spellings too. */
+	m = masked(rd, "admin\r\nPassword: admin\r\nuser=root&pass=admin&x=1 "
+	    "{\"p\":\"admin\"} <password>admin</password> [password] "
+	    "Basic cm9vdDphZG1pbg== hex 61646d696e.");
+	assert_string_equal(m, "[secret]\r\nPassword: [secret]\r\nuser=root&"
+	    "pass=[secret]&x=1 {\"p\":\"[secret]\"} <[secret]>[secret]"
+	    "</password> [[secret]] Basic [secret] hex [secret].");
+	free(m);
+	/* A long secret is masked everywhere, inside words and paths too. */
+	m = masked(rd, "/xHq7fK3mP9xWtx/");
+	assert_string_equal(m, "/x[secret]x/");
+	free(m);
+	assay_redact_free(rd);
+
+	/* The same spelling from a strong secret is masked everywhere. */
+	{
+		struct assay_secret a = { "admin123", NULL, 1 };
+		struct assay_secret b = { "admin123", NULL, 0 };
+
+		assert_non_null(rd = assay_redact_new());
+		assert_int_equal(assay_redact_add(rd, &a), 0);
+		m = masked(rd, "/admin123/");
+		assert_string_equal(m, "/admin123/");
+		free(m);
+		assert_int_equal(assay_redact_add(rd, &b), 0);
+		m = masked(rd, "/admin123/");
+		assert_string_equal(m, "/[secret]/");
+		free(m);
+		assay_redact_free(rd);
+	}
+}
+
 int
 main(void)
 {
@@ -211,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_mask_all_spellings),
 		cmocka_unit_test(test_longest_first),
 		cmocka_unit_test(test_short_secret),
+		cmocka_unit_test(test_weak_token),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
 struct assay_redact {
 	char	**pat;		/* longest first; same first byte together */
 	size_t	 *len;
+	unsigned char *tok;	/* 1: matched only as a whole token */
 	size_t	  n, alloc;
 	size_t	  start[257];	/* pat[start[c]..start[c+1]) begin with c */
 };
@@ -327,6 +328,7 @@ assay_redact_free(struct assay_redact *rd)
 	}
 	free(rd->pat);
 	free(rd->len);
+	free(rd->tok);
 	free(rd);
 }
 
@@ -336,19 +338,37 @@ assay_redact_count(const struct assay_redact *rd)
 	return rd != NULL ? rd->n : 0;
 }
 
+/* What add_pattern() fills: the mask, and whether the secret is weak. */
+struct adder {
+	struct assay_redact	*rd;
+	int			 weak;
+};
+
 static int
 add_pattern(void *arg, const char *kind, const char *s)
 {
-	struct assay_redact *rd = arg;
+	struct adder *a = arg;
+	struct assay_redact *rd = a->rd;
 	size_t i, n = strlen(s);
 	char **p;
 	size_t *l;
+	unsigned char *t;
 
 	if (n == 0 || (strcmp(kind, "raw") != 0 && n < MIN_ENCODED))
 		return 0;
+	/*
+	 * A weak secret's fragments inside a longer base64 text are never a
+	 * whole token: matched anywhere, "admin" would hide any base64 text
+	 * that happens to hold its characters.
+	 */
+	if (a->weak && strstr(kind, "-at") != NULL)
+		return 0;
 	for (i = 0; i < rd->n; i++)
-		if (rd->len[i] == n && memcmp(rd->pat[i], s, n) == 0)
+		if (rd->len[i] == n && memcmp(rd->pat[i], s, n) == 0) {
+			if (!a->weak)
+				rd->tok[i] = 0;	/* a strong secret wins */
 			return 0;
+		}
 	if (rd->n == rd->alloc) {
 		size_t na = rd->alloc ? 2 * rd->alloc : 32;
 
@@ -358,10 +378,14 @@ add_pattern(void *arg, const char *kind, const char *s)
 		if ((l = realloc(rd->len, na * sizeof(*l))) == NULL)
 			return ASSAY_ERR_ALLOC;
 		rd->len = l;
+		if ((t = realloc(rd->tok, na)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		rd->tok = t;
 		rd->alloc = na;
 	}
 	if ((rd->pat[rd->n] = strdup(s)) == NULL)
 		return ASSAY_ERR_ALLOC;
+	rd->tok[rd->n] = a->weak != 0;
 	rd->len[rd->n++] = n;
 	return 0;
 }
@@ -376,6 +400,7 @@ reindex(struct assay_redact *rd)
 	for (i = 1; i < rd->n; i++) {
 		char *p = rd->pat[i];
 		size_t l = rd->len[i];
+		unsigned char t = rd->tok[i];
 		unsigned char f = (unsigned char)p[0];
 
 		for (j = i; j > 0; j--) {
@@ -385,9 +410,11 @@ reindex(struct assay_redact *rd)
 				break;
 			rd->pat[j] = rd->pat[j - 1];
 			rd->len[j] = rd->len[j - 1];
+			rd->tok[j] = rd->tok[j - 1];
 		}
 		rd->pat[j] = p;
 		rd->len[j] = l;
+		rd->tok[j] = t;
 	}
 	for (c = 0, i = 0; c < 256; c++) {
 		rd->start[c] = i;
@@ -398,15 +425,47 @@ reindex(struct assay_redact *rd)
 }
 
 int
+assay_redact_is_weak(const struct assay_secret *s)
+{
+	const unsigned char *p;
+	size_t chars = 0;
+
+	if (s == NULL || s->value == NULL)
+		return 0;
+	if (s->weak)
+		return 1;
+	/* Characters, not bytes: a UTF-8 continuation byte is not counted. */
+	for (p = (const unsigned char *)s->value; *p != '\0'; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	return chars < ASSAY_REDACT_WEAK_LEN;
+}
+
+/*
+ * A byte that makes an adjacent weak spelling part of a longer word or a
+ * path: an ASCII letter or digit, '/', '_', '-', or any byte of a
+ * non-ASCII UTF-8 character.
+ */
+static int
+word_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '/' || c == '_' || c == '-';
+}
+
+int
 assay_redact_add(struct assay_redact *rd, const struct assay_secret *s)
 {
+	struct adder a;
 	int r = 0;
 
 	if (rd == NULL || s == NULL || s->value == NULL || s->value[0] == '\0')
 		return 0;
-	if ((r = assay_redact_spellings(s->value, NULL, add_pattern, rd)) == 0 &&
+	a.rd = rd;
+	a.weak = assay_redact_is_weak(s);
+	if ((r = assay_redact_spellings(s->value, NULL, add_pattern, &a)) == 0 &&
 	    s->user != NULL)
-		r = assay_redact_spellings(s->value, s->user, add_pattern, rd);
+		r = assay_redact_spellings(s->value, s->user, add_pattern, &a);
 	reindex(rd);
 	return r;
 }
@@ -425,7 +484,10 @@ assay_redact_into(const struct assay_redact *rd, struct assay_buf *b,
 		end = rd->start[p[i] + 1];
 		for (k = rd->start[p[i]]; k < end; k++)
 			if (rd->len[k] <= len - i &&
-			    memcmp(p + i, rd->pat[k], rd->len[k]) == 0)
+			    memcmp(p + i, rd->pat[k], rd->len[k]) == 0 &&
+			    (!rd->tok[k] || ((i == 0 || !word_byte(p[i - 1])) &&
+			    (i + rd->len[k] == len ||
+			    !word_byte(p[i + rd->len[k]])))))
 				break;
 		if (k == end) {
 			i++;

@@ -31,7 +31,22 @@ struct assay_redact;
 struct assay_secret {
 	const char	*value;
 	const char	*user;
+	int		 weak;	/* on a public default list (forms decide) */
 };
+
+/*
+ * A weak secret (fewer than ASSAY_REDACT_WEAK_LEN characters, or weak set
+ * because it is on a public default-credential list) is masked only
+ * where a spelling stands as a whole token: neither the byte just before
+ * nor the one just after it is a word byte (ASCII letter or digit, '/',
+ * '_', '-', or a byte of a non-ASCII character).  "admin" is masked in
+ * "password=admin&", "<password>admin</password>", "Password: admin\r\n",
+ * not in "/admin/", "admins" or "admin-panel" (docs/redact.md).
+ */
+#define ASSAY_REDACT_WEAK_LEN	8
+
+/* 1 when s is weak by the rule above (s->weak or too short), else 0. */
+int	assay_redact_is_weak(const struct assay_secret *s);
 
 /*
  * Calls fn(arg, kind, spelling) for each spelling of secret (kind names
