@@ -680,6 +680,53 @@ test_setup_secrets(void **state)
 }
 
 /*
+ * Issue 12, item 6: a declared secret on a public default list or shorter
+ * than 8 characters is a warning at the field that declares it, and is
+ * marked weak (masked only as a whole token); a strong one is neither.
+ */
+static void
+test_weak_secrets(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const char *setup;
+	char *text;
+	long i;
+
+	(void)state;
+	setup = variant(SETUP_EX, "weak1.xml", "Hq7fK3mP9xWt", "admin");
+	setup = variant(setup, "weak2.xml", "Lab-Mqtt-2vX8pL", "xY7q");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), 0);
+	assert_non_null(f);
+	assert_int_equal(assay_diag_nerrors(d), 0);
+	assert_non_null(text = tu_read_file(setup, NULL));
+	assert_diag(d, "weak2.xml", line_at(text,
+	    strstr(text, "<credential id=\"web-admin\"")), "weak secret: the "
+	    "password of credential \"web-admin\" is on the public default "
+	    "list mirai.txt: it is masked only where it stands as a whole "
+	    "value");
+	assert_diag(d, "weak2.xml", line_at(text,
+	    strstr(text, "<credential id=\"mqtt-app\"")), "weak secret: the "
+	    "password of credential \"mqtt-app\" is shorter than 8 "
+	    "characters");
+	free(text);
+	assert_true((i = assay_diag_find(d, "weak secret")) >= 0);
+	assert_true(assay_diag_is_warning(d, (size_t)i));
+	assert_int_equal(assay_diag_count(d), 2);
+	assert_int_equal(assay_forms_secret_weak(f, "admin"), 1);
+	assert_int_equal(assay_forms_secret_weak(f, "xY7q"), 1);
+	assert_int_equal(assay_forms_secret_weak(f, "Lab-Rtsp-9nB4wZ"), 0);
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	/* The examples declare strong secrets: no warning. */
+	assert_int_equal(load(ICS_EX, IXIT_EX, &f, &d), 0);
+	assert_true(assay_diag_find(d, "weak secret") < 0);
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+/*
  * Issue 11, defect 2a: the copy of the forms in the run directory was
  * made by replacing the secret's text in the file, so a password the file
  * spelled with a character reference (Secr&#51;tPassA) or a raw
@@ -1192,6 +1239,7 @@ main(void)
 		cmocka_unit_test(test_forms_swapped),
 		cmocka_unit_test(test_large_form),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_weak_secrets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

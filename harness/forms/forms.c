@@ -138,6 +138,9 @@ struct assay_forms {
 
 	const char		**secrets;	/* borrowed, longest first */
 	size_t			 nsecrets, asecrets;
+	const char		**weak;		/* borrowed: weak secrets */
+	size_t			 nweak, aweak;
+	const char		*datadir;	/* borrowed, while loading */
 };
 
 /* --- libxml2 set-up and error collection ------------------------------ */
@@ -1014,10 +1017,50 @@ find_entry(const struct entry_ref *v, size_t n, const char *id)
 	return lo < n && strcmp(v[lo].id, id) == 0 ? &v[lo] : NULL;
 }
 
-static int
-add_secret(struct assay_forms *f, const char *s)
+/*
+ * The public default-credential list of datadir/testcases/data/<name>
+ * holding s as a password, or NULL.  Lines are user:password ('#' starts
+ * a comment line); a list that cannot be read holds nothing.
+ */
+static const char *
+public_list_with(const char *datadir, const char *s)
 {
-	const char **v;
+	static const char *const lists[] = { "mirai.txt", "iot-defaults.txt" };
+	char path[ASSAY_PATH_MAX], line[512], *c;
+	const char *found = NULL;
+	size_t i, n;
+	FILE *fp;
+
+	for (i = 0; datadir != NULL && found == NULL && i < 2; i++) {
+		if (snprintf(path, sizeof(path), "%s/testcases/data/%s",
+		    datadir, lists[i]) >= (int)sizeof(path) ||
+		    (fp = fopen(path, "r")) == NULL)
+			continue;
+		while (found == NULL && fgets(line, sizeof(line), fp) != NULL) {
+			n = strcspn(line, "\r\n");
+			line[n] = '\0';
+			if (line[0] == '#' || (c = strchr(line, ':')) == NULL)
+				continue;
+			if (strcmp(c + 1, s) == 0)
+				found = lists[i];
+		}
+		fclose(fp);
+	}
+	return found;
+}
+
+/*
+ * Adds the secret s that the form file declares at line as what.  A
+ * secret shorter than ASSAY_REDACT_WEAK_LEN characters or on a public
+ * default list is weak: a warning names it, and the mask hides it only
+ * where it stands as a whole token (base/redact.h).
+ */
+static int
+add_secret(struct assay_forms *f, const char *s, const char *file, long line,
+    const char *what, struct assay_diag *d)
+{
+	struct assay_secret sec;
+	const char **v, *list;
 
 	if (s == NULL || *s == '\0')
 		return 0;
@@ -1025,6 +1068,32 @@ add_secret(struct assay_forms *f, const char *s)
 		return ASSAY_ERR_ALLOC;
 	f->secrets = v;
 	v[f->nsecrets++] = s;
+	memset(&sec, 0, sizeof(sec));
+	sec.value = s;
+	list = public_list_with(f->datadir, s);
+	if (list == NULL && !assay_redact_is_weak(&sec))
+		return 0;
+	if ((v = grow(f->weak, &f->aweak, f->nweak, sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	f->weak = v;
+	v[f->nweak++] = s;
+	assay_diag_warn(d, file, line, "weak secret: %s %s: it is masked only "
+	    "where it stands as a whole value (not inside other words or "
+	    "paths)", what, list != NULL ? (strcmp(list, "mirai.txt") == 0 ?
+	    "is on the public default list mirai.txt" :
+	    "is on the public default list iot-defaults.txt") :
+	    "is shorter than 8 characters");
+	return 0;
+}
+
+int
+assay_forms_secret_weak(const struct assay_forms *f, const char *value)
+{
+	size_t i;
+
+	for (i = 0; value != NULL && i < f->nweak; i++)
+		if (strcmp(f->weak[i], value) == 0)
+			return 1;
 	return 0;
 }
 
@@ -1608,8 +1677,15 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 				return ASSAY_ERR_ALLOC;
 			}
 			e->nfields++;
-			if (fl->secret && add_secret(f, fl->value) != 0)
-				return ASSAY_ERR_ALLOC;
+			if (fl->secret) {
+				char what[160];
+
+				snprintf(what, sizeof(what), "field \"%s\"",
+				    fl->name);
+				if (add_secret(f, fl->value, file, line_of(n),
+				    what, d) != 0)
+					return ASSAY_ERR_ALLOC;
+			}
 			if (assay_spec_ixit_field_find(s, it, fl->name) < 0 &&
 			    strcasecmp(fl->name, EXTRA_FIELD) != 0) {
 				field_list(s, it, list, sizeof(list));
@@ -1984,8 +2060,15 @@ setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			r = ASSAY_ERR_ALLOC;
 			goto out;
 		}
-		if ((r = add_secret(f, c->password)) != 0)
-			goto out;
+		{
+			char what[160];
+
+			snprintf(what, sizeof(what), "the password of "
+			    "credential \"%s\"", c->id);
+			if ((r = add_secret(f, c->password, file, c->line,
+			    what, d)) != 0)
+				goto out;
+		}
 		for (k = 0; k + 1 < f->ncreds; k++) {
 			if (strcmp(f->creds[k].id, c->id) == 0) {
 				assay_diag_add(d, file, c->line, "duplicate "
@@ -2270,6 +2353,7 @@ assay_forms_free(struct assay_forms *f)
 	}
 	free(f->items);
 	free(f->secrets);
+	free(f->weak);
 	assay_spec_free(f->spec);
 	free(f);
 }
@@ -2310,6 +2394,7 @@ forms_load(const char *datadir, const struct form_src *ics_src,
 		goto out;
 	}
 	f->max_connections = ASSAY_FORMS_DEFAULT_MAX_CONNECTIONS;
+	f->datadir = datadir;
 	f->max_rate = ASSAY_FORMS_DEFAULT_MAX_RATE;
 
 	/* Every file is always read, so every kind of error is reported. */
@@ -2520,6 +2605,7 @@ assay_forms_masked_copy(const struct assay_forms *f, enum assay_form_kind kind,
 	for (i = 0; i < f->nsecrets; i++) {
 		sec.value = f->secrets[i];
 		sec.user = NULL;
+		sec.weak = assay_forms_secret_weak(f, sec.value);
 		if ((r = assay_redact_add(rd, &sec)) != 0)
 			goto out;
 	}

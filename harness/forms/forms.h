@@ -214,6 +214,13 @@ const char	*assay_forms_credential_password(const struct assay_forms *f, size_t 
 /* Every secret value in the IXIT and set-up file, for redaction (longest first). */
 size_t		 assay_forms_nsecrets(const struct assay_forms *f);
 const char	*assay_forms_secret(const struct assay_forms *f, size_t i);
+/*
+ * 1 when the secret value is weak: shorter than 8 characters or on a
+ * public default list (testcases/data); the loader warned about it and
+ * it is masked only as a whole token (base/redact.h).
+ */
+int		 assay_forms_secret_weak(const struct assay_forms *f,
+		    const char *value);
 
 enum assay_form_kind { ASSAY_FORM_ICS, ASSAY_FORM_IXIT, ASSAY_FORM_SETUP };
 

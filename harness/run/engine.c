@@ -1080,10 +1080,15 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if (nsec + ncred > 0 &&
 	    (secrets = calloc(nsec + ncred, sizeof(*secrets))) == NULL)
 		goto out;
-	for (i = 0; i < nsec; i++)
+	for (i = 0; i < nsec; i++) {
 		secrets[i].value = assay_forms_secret(forms, i);
+		secrets[i].weak = assay_forms_secret_weak(forms,
+		    secrets[i].value);
+	}
 	for (i = 0; i < ncred; i++) {
 		secrets[nsec + i].value = assay_forms_credential_password(forms, i);
+		secrets[nsec + i].weak = assay_forms_secret_weak(forms,
+		    secrets[nsec + i].value);
 		secrets[nsec + i].user = assay_forms_credential_username(forms, i);
 	}
 	if ((r = assay_evidence_open_secrets(o->out_dir, o->resume, &info,
