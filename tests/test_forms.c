@@ -716,6 +716,17 @@ test_weak_secrets(void **state)
 	assert_int_equal(assay_forms_secret_weak(f, "admin"), 1);
 	assert_int_equal(assay_forms_secret_weak(f, "xY7q"), 1);
 	assert_int_equal(assay_forms_secret_weak(f, "Lab-Rtsp-9nB4wZ"), 0);
+	/* The public pairs with that password are kept for the mask. */
+	{
+		size_t k, np = assay_forms_npublic_pairs(f);
+
+		for (k = 0; k < np; k++)
+			if (strcmp(assay_forms_public_pair(f, k),
+			    "admin:admin") == 0)
+				break;
+		assert_true(k < np);
+		assert_null(assay_forms_public_pair(f, np));
+	}
 	assay_forms_free(f);
 	assay_diag_free(d);
 

@@ -252,6 +252,18 @@ test_weak_token(void **state)
 	m = masked(rd, "/xHq7fK3mP9xWtx/");
 	assert_string_equal(m, "/x[secret]x/");
 	free(m);
+	/*
+	 * A public default pair names the weak secret in clear where the
+	 * pair stands; elsewhere the weak secret is still masked, and a
+	 * strong secret is masked inside an allowed text too.
+	 */
+	assert_int_equal(assay_redact_allow(rd, "admin:admin"), 0);
+	assert_int_equal(assay_redact_allow(rd, "x:Hq7fK3mP9xWt"), 0);
+	m = masked(rd, "accepts admin:admin (mirai list); pass=admin; "
+	    "x:Hq7fK3mP9xWt");
+	assert_string_equal(m, "accepts admin:admin (mirai list); "
+	    "pass=[secret]; x:[secret]");
+	free(m);
 	assay_redact_free(rd);
 
 	/* The same spelling from a strong secret is masked everywhere. */

@@ -27,6 +27,8 @@ struct assay_redact {
 	size_t	 *len;
 	unsigned char *tok;	/* 1: matched only as a whole token */
 	size_t	  n, alloc;
+	char	**allow;	/* public texts a weak spelling stays clear in */
+	size_t	  nallow;
 	size_t	  start[257];	/* pat[start[c]..start[c+1]) begin with c */
 };
 
@@ -329,6 +331,9 @@ assay_redact_free(struct assay_redact *rd)
 	free(rd->pat);
 	free(rd->len);
 	free(rd->tok);
+	for (i = 0; i < rd->nallow; i++)
+		free(rd->allow[i]);
+	free(rd->allow);
 	free(rd);
 }
 
@@ -471,6 +476,40 @@ assay_redact_add(struct assay_redact *rd, const struct assay_secret *s)
 }
 
 int
+assay_redact_allow(struct assay_redact *rd, const char *text)
+{
+	char **v;
+
+	if (rd == NULL || text == NULL || text[0] == '\0')
+		return 0;
+	if ((v = realloc(rd->allow, (rd->nallow + 1) * sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	rd->allow = v;
+	if ((v[rd->nallow] = strdup(text)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	rd->nallow++;
+	return 0;
+}
+
+/* 1 when p[i..i+n) lies inside an occurrence of an allowed public text. */
+static int
+allowed(const struct assay_redact *rd, const unsigned char *p, size_t len,
+    size_t i, size_t n)
+{
+	size_t a, m, s;
+
+	for (a = 0; a < rd->nallow; a++) {
+		m = strlen(rd->allow[a]);
+		if (m < n || m > len)
+			continue;
+		for (s = i + n >= m ? i + n - m : 0; s <= i && s + m <= len; s++)
+			if (memcmp(p + s, rd->allow[a], m) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+int
 assay_redact_into(const struct assay_redact *rd, struct assay_buf *b,
     const void *data, size_t len)
 {
@@ -487,7 +526,8 @@ assay_redact_into(const struct assay_redact *rd, struct assay_buf *b,
 			    memcmp(p + i, rd->pat[k], rd->len[k]) == 0 &&
 			    (!rd->tok[k] || ((i == 0 || !word_byte(p[i - 1])) &&
 			    (i + rd->len[k] == len ||
-			    !word_byte(p[i + rd->len[k]])))))
+			    !word_byte(p[i + rd->len[k]])) &&
+			    !allowed(rd, p, len, i, rd->len[k]))))
 				break;
 		if (k == end) {
 			i++;

@@ -71,6 +71,13 @@ void	assay_redact_free(struct assay_redact *rd);
  * with s->user its Basic-authentication pair.  Returns 0 or ASSAY_ERR_ALLOC.
  */
 int	assay_redact_add(struct assay_redact *rd, const struct assay_secret *s);
+/*
+ * Keeps text (a public default pair "user:password" from a published
+ * list) in clear: a weak spelling is not masked where it lies inside an
+ * occurrence of text.  Strong secrets are masked inside it all the same.
+ * Returns 0 or ASSAY_ERR_ALLOC.
+ */
+int	assay_redact_allow(struct assay_redact *rd, const char *text);
 /* How many distinct spellings the mask hides. */
 size_t	assay_redact_count(const struct assay_redact *rd);
 /*

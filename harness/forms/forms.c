@@ -140,6 +140,8 @@ struct assay_forms {
 	size_t			 nsecrets, asecrets;
 	const char		**weak;		/* borrowed: weak secrets */
 	size_t			 nweak, aweak;
+	char			**pub;		/* public pairs "user:pass" */
+	size_t			 npub, apub;
 	const char		*datadir;	/* borrowed, while loading */
 };
 
@@ -1018,31 +1020,50 @@ find_entry(const struct entry_ref *v, size_t n, const char *id)
 }
 
 /*
- * The public default-credential list of datadir/testcases/data/<name>
- * holding s as a password, or NULL.  Lines are user:password ('#' starts
- * a comment line); a list that cannot be read holds nothing.
+ * The first public default-credential list of datadir/testcases/data
+ * holding s as a password, or NULL; every pair "user:s" of the lists is
+ * kept in f->pub (public knowledge, kept in clear by the mask).  Lines
+ * are user:password ('#' starts a comment line); a list that cannot be
+ * read holds nothing.  Returns ASSAY_ERR_ALLOC in *err when out of memory.
  */
 static const char *
-public_list_with(const char *datadir, const char *s)
+public_list_with(struct assay_forms *f, const char *s, int *err)
 {
 	static const char *const lists[] = { "mirai.txt", "iot-defaults.txt" };
-	char path[ASSAY_PATH_MAX], line[512], *c;
+	char path[ASSAY_PATH_MAX], line[512], *c, **v;
 	const char *found = NULL;
-	size_t i, n;
+	size_t i, k, n;
 	FILE *fp;
 
-	for (i = 0; datadir != NULL && found == NULL && i < 2; i++) {
+	*err = 0;
+	for (i = 0; f->datadir != NULL && i < 2; i++) {
 		if (snprintf(path, sizeof(path), "%s/testcases/data/%s",
-		    datadir, lists[i]) >= (int)sizeof(path) ||
+		    f->datadir, lists[i]) >= (int)sizeof(path) ||
 		    (fp = fopen(path, "r")) == NULL)
 			continue;
-		while (found == NULL && fgets(line, sizeof(line), fp) != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL) {
 			n = strcspn(line, "\r\n");
 			line[n] = '\0';
-			if (line[0] == '#' || (c = strchr(line, ':')) == NULL)
+			if (line[0] == '#' || (c = strchr(line, ':')) == NULL ||
+			    strcmp(c + 1, s) != 0)
 				continue;
-			if (strcmp(c + 1, s) == 0)
+			if (found == NULL)
 				found = lists[i];
+			for (k = 0; k < f->npub; k++)
+				if (strcmp(f->pub[k], line) == 0)
+					break;
+			if (k < f->npub)
+				continue;
+			if ((v = grow(f->pub, &f->apub, f->npub,
+			    sizeof(*v))) == NULL ||
+			    (v[f->npub] = strdup(line)) == NULL) {
+				if (v != NULL)
+					f->pub = v;
+				*err = ASSAY_ERR_ALLOC;
+				break;
+			}
+			f->pub = v;
+			f->npub++;
 		}
 		fclose(fp);
 	}
@@ -1061,6 +1082,7 @@ add_secret(struct assay_forms *f, const char *s, const char *file, long line,
 {
 	struct assay_secret sec;
 	const char **v, *list;
+	int err;
 
 	if (s == NULL || *s == '\0')
 		return 0;
@@ -1070,7 +1092,9 @@ add_secret(struct assay_forms *f, const char *s, const char *file, long line,
 	v[f->nsecrets++] = s;
 	memset(&sec, 0, sizeof(sec));
 	sec.value = s;
-	list = public_list_with(f->datadir, s);
+	list = public_list_with(f, s, &err);
+	if (err != 0)
+		return err;
 	if (list == NULL && !assay_redact_is_weak(&sec))
 		return 0;
 	if ((v = grow(f->weak, &f->aweak, f->nweak, sizeof(*v))) == NULL)
@@ -1084,6 +1108,18 @@ add_secret(struct assay_forms *f, const char *s, const char *file, long line,
 	    "is on the public default list iot-defaults.txt") :
 	    "is shorter than 8 characters");
 	return 0;
+}
+
+size_t
+assay_forms_npublic_pairs(const struct assay_forms *f)
+{
+	return f->npub;
+}
+
+const char *
+assay_forms_public_pair(const struct assay_forms *f, size_t i)
+{
+	return i < f->npub ? f->pub[i] : NULL;
 }
 
 int
@@ -2354,6 +2390,9 @@ assay_forms_free(struct assay_forms *f)
 	free(f->items);
 	free(f->secrets);
 	free(f->weak);
+	for (i = 0; i < f->npub; i++)
+		free(f->pub[i]);
+	free(f->pub);
 	assay_spec_free(f->spec);
 	free(f);
 }
@@ -2609,6 +2648,9 @@ assay_forms_masked_copy(const struct assay_forms *f, enum assay_form_kind kind,
 		if ((r = assay_redact_add(rd, &sec)) != 0)
 			goto out;
 	}
+	for (i = 0; i < f->npub; i++)
+		if ((r = assay_redact_allow(rd, f->pub[i])) != 0)
+			goto out;
 	if ((r = mask_tree(doc->children, kind, rd)) != 0)
 		goto out;
 	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 0);

@@ -221,6 +221,13 @@ const char	*assay_forms_secret(const struct assay_forms *f, size_t i);
  */
 int		 assay_forms_secret_weak(const struct assay_forms *f,
 		    const char *value);
+/*
+ * The public default pairs "user:password" of those lists whose password
+ * is a declared secret: public knowledge, kept in clear where they occur
+ * (assay_redact_allow()).
+ */
+size_t		 assay_forms_npublic_pairs(const struct assay_forms *f);
+const char	*assay_forms_public_pair(const struct assay_forms *f, size_t i);
 
 enum assay_form_kind { ASSAY_FORM_ICS, ASSAY_FORM_IXIT, ASSAY_FORM_SETUP };
 

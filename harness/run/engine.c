@@ -1094,6 +1094,13 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if ((r = assay_evidence_open_secrets(o->out_dir, o->resume, &info,
 	    secrets, nsec + ncred, &ev, d)) != 0)
 		goto out;
+	/* Public default pairs are not secrets: a finding names them. */
+	for (i = 0; i < assay_forms_npublic_pairs(forms); i++)
+		if (assay_evidence_allow_public(ev,
+		    assay_forms_public_pair(forms, i)) != 0) {
+			assay_diag_add(d, "assay", 0, "out of memory");
+			goto out;
+		}
 	if ((v = assay_evidence_info(ev, "run_id")) != NULL)
 		snprintf(run.report_id, sizeof(run.report_id), "%s", v);
 	if ((v = assay_evidence_info(ev, "run_started")) != NULL)

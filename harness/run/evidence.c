@@ -165,6 +165,12 @@ mask_into(const struct assay_evidence *ev, struct assay_buf *b,
 	return assay_redact_into(ev->redact, b, data, len);
 }
 
+int
+assay_evidence_allow_public(struct assay_evidence *ev, const char *text)
+{
+	return assay_redact_allow(ev->redact, text);
+}
+
 char *
 assay_evidence_mask(const struct assay_evidence *ev, const char *s)
 {

@@ -164,6 +164,12 @@ int	assay_evidence_save_masked(struct assay_evidence *ev, const char *subdir,
  */
 int	assay_evidence_save_data(struct assay_evidence *ev, const char *subdir,
 	    const char *name, const void *data, size_t len);
+/*
+ * Keeps the public text (a default pair "user:password" of a published
+ * list) in clear where a weak secret lies inside it (assay_redact_allow()).
+ * Call before any test case runs.  Returns 0 or ASSAY_ERR_ALLOC.
+ */
+int	assay_evidence_allow_public(struct assay_evidence *ev, const char *text);
 /* Masked copy of s (malloc'd), or NULL on allocation failure. */
 char	*assay_evidence_mask(const struct assay_evidence *ev, const char *s);
 /* ISO 8601 UTC time now, into buf (>= 21 bytes). */
