@@ -69,6 +69,14 @@ if bad:
     print("\n".join(bad)); sys.exit(1)
 PY
 
+# Issue 12, item 6: the lab's web password of the weak persona is
+# "admin", a public default; it no longer turns the /admin/ paths into
+# /[secret]/, and the finding names the accepted public pair.
+grep -q '/admin/' "$T/run-weak/report.json" && ! grep -q '/\[secret\]/' "$T/run-weak/report.json" &&
+	ok "weak persona: /admin/ paths readable in the report" || bad "weak persona: /admin/ paths masked"
+grep -q 'universal default admin:admin (mirai list)' "$T/run-weak/report.json" &&
+	ok "weak persona: the finding names the public pair admin:admin" || bad "weak persona: public pair not named"
+
 assess conforming; code=$?
 # The conforming persona does things right and says so truthfully: every
 # test case is PASS or INCONCLUSIVE (REVIEW_PENDING, MANUAL_STEP_PENDING),
@@ -92,27 +100,49 @@ PY
 for p in weak conforming; do
 	xmllint --noout --schema "$SRC/reports/report.xsd" "$T/run-$p/report.xml" 2>/dev/null &&
 		ok "$p: report.xml validates" || bad "$p: report.xml invalid"
-	# Every secret of the forms, searched in every file of the run directory.
-	n=0; leaks=0
-	while IFS= read -r s; do
-		[ -n "$s" ] || continue
-		n=$((n + 1))
-		if grep -rqF -- "$s" "$T/run-$p"; then
-			leaks=$((leaks + 1)); echo "  secret #$n found in clear: $(grep -rlF -- "$s" "$T/run-$p" | head -3)"
-		fi
-	done < <(python3 - "$T/dev-$p/ixit.xml" "$T/dev-$p/setup.xml" <<'PY'
-import sys, xml.etree.ElementTree as ET
-ixit = ET.parse(sys.argv[1]).getroot()
-for f in ixit.iter("{urn:assay:ixit:2}field"):
-    if f.get("secret") == "true":
-        print(f.text or "")
-setup = ET.parse(sys.argv[2]).getroot()
-for p in setup.iter("{urn:assay:setup:1}password"):
-    print(p.text or "")
+	# Every secret of the forms, searched in every file of the run directory:
+	# a strong one anywhere; a weak one (shorter than 8 characters or on a
+	# public default list: docs/redact.md) where it stands as a whole token
+	# outside the public pairs user:password of the lists, which a finding
+	# names in clear.
+	python3 - "$T/run-$p" "$T/dev-$p/ixit.xml" "$T/dev-$p/setup.xml" "$SRC/testcases/data" <<'PY' &&
+import os, re, sys, xml.etree.ElementTree as ET
+run, ixit, setup, data = sys.argv[1:5]
+secrets = [f.text or "" for f in ET.parse(ixit).getroot().iter("{urn:assay:ixit:2}field")
+           if f.get("secret") == "true"]
+secrets += [p.text or "" for p in ET.parse(setup).getroot().iter("{urn:assay:setup:1}password")]
+secrets = [s for s in secrets if s]
+pairs = {}
+for name in ("mirai.txt", "iot-defaults.txt"):
+    for line in open(os.path.join(data, name), encoding="utf-8"):
+        line = line.rstrip("\r\n")
+        if line and not line.startswith("#") and ":" in line:
+            pairs.setdefault(line.split(":", 1)[1], []).append(line)
+W = rb"[A-Za-z0-9/_\-\x80-\xff]"
+leaks = 0
+for n, s in enumerate(secrets, 1):
+    b = s.encode()
+    weak = len(s) < 8 or s in pairs
+    pat = re.compile(rb"(?<!" + W + rb")" + re.escape(b) + rb"(?!" + W + rb")") if weak else None
+    allow = [re.compile(re.escape(p.encode())) for p in pairs.get(s, [])]
+    for root, _, files in os.walk(run):
+        for fn in files:
+            t = open(os.path.join(root, fn), "rb").read()
+            if not weak:
+                hit = b in t
+            else:
+                spans = [m.span() for a in allow for m in a.finditer(t)]
+                hit = any(not any(a <= m.start() and m.end() <= z for a, z in spans)
+                          for m in pat.finditer(t))
+            if hit:
+                leaks += 1
+                print("  secret #%d (%s) found in clear: %s" % (n, "weak" if weak else "strong", fn))
+                break
+print("%d secrets checked, %d weak" % (len(secrets), sum(1 for s in secrets if len(s) < 8 or s in pairs)))
+sys.exit(1 if leaks or not secrets else 0)
 PY
-)
-	[ $n -gt 0 ] && [ $leaks -eq 0 ] && ok "$p: none of $n secrets appears in clear in the run directory" ||
-		bad "$p: $leaks of $n secrets leaked"
+		ok "$p: no secret of the forms appears in clear in the run directory" ||
+		bad "$p: secrets leaked"
 	"$BIN" verify "$T/run-$p" --cert "$T/lab/cert.pem" >"$T/verify-$p" 2>&1 &&
 		ok "$p: assay verify accepts the signed report" || bad "$p: assay verify: $(tail -3 "$T/verify-$p")"
 	openssl cms -verify -binary -inform DER -in "$T/run-$p/report.p7s" -content "$T/run-$p/MANIFEST" \
