@@ -27,7 +27,7 @@ struct assay_redact {
 	size_t	 *len;
 	unsigned char *tok;	/* 1: matched only as a whole token */
 	size_t	  n, alloc;
-	char	**allow;	/* public texts a weak spelling stays clear in */
+	char	**allow;	/* public texts kept in clear */
 	size_t	  nallow;
 	size_t	  start[257];	/* pat[start[c]..start[c+1]) begin with c */
 };
@@ -371,7 +371,7 @@ add_pattern(void *arg, const char *kind, const char *s)
 	for (i = 0; i < rd->n; i++)
 		if (rd->len[i] == n && memcmp(rd->pat[i], s, n) == 0) {
 			if (!a->weak)
-				rd->tok[i] = 0;	/* a strong secret wins */
+				rd->tok[i] = 0;	/* strong wins */
 			return 0;
 		}
 	if (rd->n == rd->alloc) {
@@ -468,8 +468,8 @@ assay_redact_add(struct assay_redact *rd, const struct assay_secret *s)
 		return 0;
 	a.rd = rd;
 	a.weak = assay_redact_is_weak(s);
-	if ((r = assay_redact_spellings(s->value, NULL, add_pattern, &a)) == 0 &&
-	    s->user != NULL)
+	r = assay_redact_spellings(s->value, NULL, add_pattern, &a);
+	if (r == 0 && s->user != NULL)
 		r = assay_redact_spellings(s->value, s->user, add_pattern, &a);
 	reindex(rd);
 	return r;
@@ -502,7 +502,8 @@ allowed(const struct assay_redact *rd, const unsigned char *p, size_t len,
 		m = strlen(rd->allow[a]);
 		if (m < n || m > len)
 			continue;
-		for (s = i + n >= m ? i + n - m : 0; s <= i && s + m <= len; s++)
+		s = i + n >= m ? i + n - m : 0;
+		for (; s <= i && s + m <= len; s++)
 			if (memcmp(p + s, rd->allow[a], m) == 0)
 				return 1;
 	}

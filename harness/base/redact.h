@@ -31,7 +31,7 @@ struct assay_redact;
 struct assay_secret {
 	const char	*value;
 	const char	*user;
-	int		 weak;	/* on a public default list (forms decide) */
+	int		 weak;	/* on a public list (the forms say) */
 };
 
 /*

@@ -138,9 +138,9 @@ struct assay_forms {
 
 	const char		**secrets;	/* borrowed, longest first */
 	size_t			 nsecrets, asecrets;
-	const char		**weak;		/* borrowed: weak secrets */
+	const char		**weak;		/* borrowed */
 	size_t			 nweak, aweak;
-	char			**pub;		/* public pairs "user:pass" */
+	char			**pub;		/* "user:pass" */
 	size_t			 npub, apub;
 	const char		*datadir;	/* borrowed, while loading */
 };

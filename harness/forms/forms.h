@@ -227,7 +227,8 @@ int		 assay_forms_secret_weak(const struct assay_forms *f,
  * (assay_redact_allow()).
  */
 size_t		 assay_forms_npublic_pairs(const struct assay_forms *f);
-const char	*assay_forms_public_pair(const struct assay_forms *f, size_t i);
+const char	*assay_forms_public_pair(const struct assay_forms *f,
+		    size_t i);
 
 enum assay_form_kind { ASSAY_FORM_ICS, ASSAY_FORM_IXIT, ASSAY_FORM_SETUP };
 

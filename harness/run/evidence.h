@@ -169,7 +169,8 @@ int	assay_evidence_save_data(struct assay_evidence *ev, const char *subdir,
  * list) in clear where a weak secret lies inside it (assay_redact_allow()).
  * Call before any test case runs.  Returns 0 or ASSAY_ERR_ALLOC.
  */
-int	assay_evidence_allow_public(struct assay_evidence *ev, const char *text);
+int	assay_evidence_allow_public(struct assay_evidence *ev,
+	    const char *text);
 /* Masked copy of s (malloc'd), or NULL on allocation failure. */
 char	*assay_evidence_mask(const struct assay_evidence *ev, const char *s);
 /* ISO 8601 UTC time now, into buf (>= 21 bytes). */
