@@ -327,6 +327,10 @@ struct unit_rec {
 	enum assay_verdict	 v;
 	char			*text;		/* at most UNIT_KEEP bytes */
 	size_t			 len;
+	/* How the worst level was decided (assay.unit's 4th argument). */
+	enum assay_basis	 basis;
+	char			 probe[96];
+	char			 sample[96];
 };
 
 struct unit_store {
@@ -407,8 +411,83 @@ push_clipped(lua_State *L, const char *text, size_t len)
 }
 
 /*
- * assay.unit(letter, verdict, reason): records an outcome of test unit
- * letter; returns the verdict and reason given.
+ * The letters test case x may record: TS 103 701 numbers its units a, b,
+ * c ... up to the count in spec/ts103701_v1.1.1_test_cases.csv.  Returns
+ * the count, or 0 when unknown (no forms: any single letter goes).
+ */
+static int
+units_declared(const struct assay_api_ctx *x)
+{
+	const struct assay_spec *spec;
+	long k;
+
+	if (x->forms == NULL || x->catalogue == NULL ||
+	    (spec = assay_forms_spec(x->forms)) == NULL ||
+	    (k = assay_spec_testcase_find(spec, assay_catalogue_id(x->catalogue,
+	    x->tc))) < 0)
+		return 0;
+	return assay_spec_testcase_units(spec, (size_t)k);
+}
+
+/* Reads assay.unit's optional 4th argument { basis=, probe=, sample= }. */
+static void
+unit_how(lua_State *L, int idx, enum assay_basis *basis, const char **probe,
+    const char **sample)
+{
+	const char *k, *bs;
+
+	*basis = ASSAY_BASIS_UNSTATED;
+	*probe = *sample = NULL;
+	if (lua_isnoneornil(L, idx))
+		return;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_argerror(L, 4, "keys are basis, probe, sample");
+		k = lua_tostring(L, -2);
+		if (strcmp(k, "basis") != 0 && strcmp(k, "probe") != 0 &&
+		    strcmp(k, "sample") != 0)
+			luaL_argerror(L, 4, lua_pushfstring(L, "unknown key "
+			    "\"%s\" (basis, probe, sample)", k));
+		if (lua_type(L, -1) != LUA_TSTRING)
+			luaL_argerror(L, 4, lua_pushfstring(L, "%s: a string "
+			    "expected", k));
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, idx, "basis");
+	if ((bs = lua_tostring(L, -1)) != NULL && (assay_basis_parse(bs,
+	    basis) != 0 || *basis == ASSAY_BASIS_UNSTATED))
+		luaL_argerror(L, 4, "basis must be probe, facts, text or person");
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "probe");
+	*probe = lua_tostring(L, -1);	/* stays referenced by the table */
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "sample");
+	*sample = lua_tostring(L, -1);
+	lua_pop(L, 1);
+}
+
+/* Keeps how the worst level was decided; "text" at that level sticks. */
+static void
+unit_set_how(struct unit_rec *u, int fresh, enum assay_basis basis,
+    const char *probe, const char *sample)
+{
+	if (fresh) {
+		u->basis = basis;
+		u->probe[0] = u->sample[0] = '\0';
+	} else if (basis == ASSAY_BASIS_TEXT || u->basis == ASSAY_BASIS_UNSTATED)
+		u->basis = basis;
+	if (probe != NULL && u->probe[0] == '\0')
+		snprintf(u->probe, sizeof(u->probe), "%s", probe);
+	if (sample != NULL && u->sample[0] == '\0')
+		snprintf(u->sample, sizeof(u->sample), "%s", sample);
+}
+
+/*
+ * assay.unit(letter, verdict, reason [, how]): records an outcome of test
+ * unit letter, how = { basis = "probe"|"facts"|"text"|"person", probe =,
+ * sample = }; returns the verdict and reason given.
  */
 static int
 l_unit(lua_State *L)
@@ -419,19 +498,26 @@ l_unit(lua_State *L)
 	const char *vs = luaL_checkstring(L, 2);
 	size_t rlen = 0;
 	const char *reason = luaL_optlstring(L, 3, "", &rlen);
+	const char *probe, *sample;
+	enum assay_basis basis;
 	struct unit_rec *u = NULL;
 	enum assay_verdict v;
 	size_t i;
-	int r = 0;
+	int r = 0, n;
 
-	if (strlen(unit) == 0 || strlen(unit) > 4)
+	if (strlen(unit) != 1 || unit[0] < 'a' || unit[0] > 'z')
 		return luaL_argerror(L, 1, "unit must be a letter such as \"a\"");
+	if ((n = units_declared(x)) > 0 && unit[0] >= 'a' + n)
+		return luaL_argerror(L, 1, lua_pushfstring(L, "no unit \"%s\": "
+		    "TS 103 701 numbers the units of %s a to %c", unit,
+		    assay_catalogue_id(x->catalogue, x->tc), 'a' + n - 1));
 	if (assay_verdict_parse(vs, &v) != 0 || (v != ASSAY_VERDICT_PASS &&
 	    v != ASSAY_VERDICT_FAIL && v != ASSAY_VERDICT_INCONCLUSIVE))
 		return luaL_argerror(L, 2,
 		    "verdict must be PASS, FAIL or INCONCLUSIVE");
 	if (v != ASSAY_VERDICT_PASS && *reason == '\0')
 		return luaL_argerror(L, 3, "a FAIL or INCONCLUSIVE unit needs a reason");
+	unit_how(L, 4, &basis, &probe, &sample);
 	if (st == NULL)
 		return luaL_error(L, "assay.unit: no unit record");
 	for (i = 0; i < st->n; i++)
@@ -444,12 +530,15 @@ l_unit(lua_State *L)
 		u = &st->u[st->n++];
 		snprintf(u->letter, sizeof(u->letter), "%s", unit);
 		u->v = v;
+		unit_set_how(u, 1, basis, probe, sample);
 		r = unit_append(u, reason, rlen);
 	} else if (assay_verdict_rank(v) > assay_verdict_rank(u->v)) {
 		u->v = v;
 		u->len = 0;
+		unit_set_how(u, 1, basis, probe, sample);
 		r = unit_append(u, reason, rlen);
 	} else if (v == u->v) {
+		unit_set_how(u, 0, basis, probe, sample);
 		if ((r = unit_append(u, "; ", 2)) == 0)
 			r = unit_append(u, reason, rlen);
 	}
@@ -458,7 +547,10 @@ l_unit(lua_State *L)
 	if (x->result != NULL) {
 		push_clipped(L, u->text, u->len);
 		if (assay_result_set_unit(x->result, u->letter, u->v,
-		    lua_tostring(L, -1)) != 0)
+		    lua_tostring(L, -1)) != 0 ||
+		    assay_result_set_unit_how(x->result, u->letter, u->basis,
+		    u->probe[0] ? u->probe : NULL,
+		    u->sample[0] ? u->sample : NULL) != 0)
 			return luaL_error(L, "out of memory");
 		lua_pop(L, 1);
 	}

@@ -53,6 +53,28 @@ const char	*assay_catalogue_file(const struct assay_catalogue *c, size_t i);
 long		 assay_catalogue_line(const struct assay_catalogue *c, size_t i);
 
 /*
+ * A test unit as the test case declares it (`units = { a = {...} }`,
+ * testcases/README.md): what TS 103 701 asks of it, in our own words;
+ * the rule by which Assay decides it (NULL: only a person can); and, for
+ * a unit that needs a person at the device or its documentation, the
+ * observation asked for by name and what to look at.  Strings borrowed
+ * from c.
+ */
+struct assay_unit_decl {
+	const char	*criterion;
+	const char	*rule;
+	const char	*observation;	/* e.g. "label-password", or NULL */
+	const char	*observe;	/* what the person looks at or does */
+};
+
+/*
+ * Unit letter ("a") of test case i as declared, or NULL when the test
+ * case does not declare it.
+ */
+const struct assay_unit_decl *assay_catalogue_unit(const struct assay_catalogue *c,
+		    size_t i, const char *letter);
+
+/*
  * Runs test case i's group file in the sandbox (whose `assay` API is
  * already installed) and leaves test case i's run function on the stack.
  * Returns 0, or an ASSAY_ERR_* code with the message in the sandbox.

@@ -261,6 +261,16 @@ check_judgements(const struct assay_engine_opts *o,
 	return bad ? ASSAY_ERR_USAGE : 0;
 }
 
+/* TS 103 701's unit count for catalogue test case i (0: unknown). */
+static int
+spec_units(const struct assay_run *run, size_t i)
+{
+	long k = assay_spec_testcase_find(run->spec,
+	    assay_catalogue_id(run->catalogue, i));
+
+	return k < 0 ? 0 : assay_spec_testcase_units(run->spec, (size_t)k);
+}
+
 /*
  * Runs test case i and stores its result.  Returns 0, or the ASSAY_ERR_*
  * code when its result could not be stored (then it is not done on disk:
@@ -348,7 +358,8 @@ run_one(struct shared *sh, size_t i)
 	res->duration_ms = (long)(assay_clock_ms() - t0);
 	if (res->reason == NULL)
 		set_reason(res, "%s", "");
-	if ((r = assay_evidence_tc_end(etc, res)) != 0) {
+	if ((r = assay_result_fill_units(res, spec_units(sh->run, i))) != 0 ||
+	    (r = assay_evidence_tc_end(etc, res)) != 0) {
 		/* The verdict stands, but it is not on disk: say so. */
 		fprintf(stderr, "assay: %s: could not save the result in "
 		    "%s/evidence/%s: %s\n", assay_catalogue_id(cat, i),
@@ -465,7 +476,8 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	else
 		set_reason(res, "the test case's process ended without a result "
 		    "(exit status %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	if (assay_evidence_tc_reopen(sh->ev, id, &etc) != 0 ||
+	if (assay_result_fill_units(res, spec_units(sh->run, c->tc)) != 0 ||
+	    assay_evidence_tc_reopen(sh->ev, id, &etc) != 0 ||
 	    assay_evidence_tc_end(etc, res) != 0)
 		sh->nunsaved++;
 	sh->ndone++;
@@ -986,7 +998,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	char catdir[ASSAY_PATH_MAX], only[1024] = "", judg[4096] = "";
 	char esc1[ASSAY_TERM_ESC_MAX], esc2[512];
 	const char *datadir, *v;
-	size_t i, n = 0, nt = 0, nsec, ncred;
+	size_t i, k, n = 0, nt = 0, nsec, ncred;
 	enum assay_run_status status = ASSAY_RUN_NOT_RUN;
 	int r, jobs, notwritten = 0;
 
@@ -1127,6 +1139,12 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		if (po->ics_decided) {
 			run.results[i].verdict = po->verdict;
 			run.results[i].reason = mdup(po->reason ? po->reason : "");
+			/* Each unit shares the ICS's verdict, from its facts. */
+			if (assay_result_fill_units(&run.results[i],
+			    spec_units(&run, i)) != 0)
+				goto out;
+			for (k = 0; k < run.results[i].nunits; k++)
+				run.results[i].units[k].basis = ASSAY_BASIS_FACTS;
 			continue;
 		}
 		if (!only_matches(o, assay_catalogue_id(cat, i),

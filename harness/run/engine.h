@@ -41,6 +41,14 @@ struct assay_engine_opts {
 	const char *const	*judgements;
 	size_t			 njudgements;
 	size_t			 nobservations;
+	/*
+	 * Rebuild the reports of the finished run in out_dir without running
+	 * anything (`assay review --apply`, `assay amend`): the forms are the
+	 * run's masked copies in out_dir/forms/ unless given, the catalogue
+	 * must have the hash run.info recorded, the results come from disk
+	 * and the judgements from out_dir/review/.
+	 */
+	int			 report_only;
 	const char		*sign_key;	/* PEM key: sign the report dir */
 	const char		*sign_cert;	/* PEM certificate for sign_key */
 	/*

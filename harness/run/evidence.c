@@ -76,8 +76,12 @@ assay_result_clear(struct assay_result *r)
 	if (r == NULL)
 		return;
 	free(r->reason);
-	for (i = 0; i < r->nunits; i++)
+	for (i = 0; i < r->nunits; i++) {
 		free(r->units[i].reason);
+		free(r->units[i].probe);
+		free(r->units[i].sample);
+		free(r->units[i].tool_reason);
+	}
 	free(r->units);
 	for (i = 0; i < r->nevidence; i++)
 		free(r->evidence[i]);
@@ -134,6 +138,99 @@ assay_result_set_unit(struct assay_result *r, const char *unit,
 		r->units[i - 1] = r->units[i];
 		r->units[i] = tmp;
 	}
+	return 0;
+}
+
+int
+assay_result_set_unit_how(struct assay_result *r, const char *unit,
+    enum assay_basis basis, const char *probe, const char *sample)
+{
+	struct assay_unit_result *u = NULL;
+	char *p = NULL, *q = NULL;
+	size_t i;
+
+	for (i = 0; i < r->nunits; i++)
+		if (strcmp(r->units[i].unit, unit) == 0)
+			u = &r->units[i];
+	if (u == NULL)
+		return ASSAY_ERR_NOT_FOUND;
+	if ((probe != NULL && (p = assay_utf8_clean(probe, strlen(probe),
+	    0)) == NULL) || (sample != NULL && (q = assay_utf8_clean(sample,
+	    strlen(sample), 0)) == NULL)) {
+		free(p);
+		return ASSAY_ERR_ALLOC;
+	}
+	u->basis = basis;
+	free(u->probe);
+	free(u->sample);
+	u->probe = p;
+	u->sample = q;
+	return 0;
+}
+
+/* Is this reason waiting for a person (testcases/README.md codes)? */
+static int
+reason_pending(const char *reason)
+{
+	return reason != NULL && (strncmp(reason, "REVIEW_PENDING", 14) == 0 ||
+	    strncmp(reason, "MANUAL_STEP_PENDING", 19) == 0);
+}
+
+int
+assay_result_fill_units(struct assay_result *r, int nunits)
+{
+	char letter[2] = { 0, 0 };
+	size_t i, recorded = r->nunits;
+	int k, e;
+
+	for (k = 0; k < nunits && k < 26; k++) {
+		struct assay_unit_result *u = NULL;
+
+		letter[0] = (char)('a' + k);
+		for (i = 0; i < r->nunits; i++)
+			if (strcmp(r->units[i].unit, letter) == 0)
+				u = &r->units[i];
+		if (u != NULL)
+			continue;
+		if (r->verdict == ASSAY_VERDICT_ERROR || recorded == 0) {
+			/*
+			 * The test case spoke for all its units (it recorded
+			 * none), or the harness ended it: each unit is that.
+			 */
+			e = assay_result_set_unit(r, letter, r->verdict,
+			    r->reason ? r->reason : "");
+		} else
+			e = assay_result_set_unit(r, letter,
+			    ASSAY_VERDICT_INCONCLUSIVE, "NOT_RECORDED: the test "
+			    "case recorded no outcome for this unit");
+		if (e != 0)
+			return e;
+		for (i = 0; i < r->nunits; i++)
+			if (strcmp(r->units[i].unit, letter) == 0) {
+				u = &r->units[i];
+				u->by = r->verdict == ASSAY_VERDICT_ERROR ||
+				    recorded != 0 ? ASSAY_BY_HARNESS : ASSAY_BY_ASSAY;
+			}
+	}
+	/* A unit waiting for a person says so, whatever the script stated. */
+	for (i = 0; i < r->nunits; i++)
+		if (reason_pending(r->units[i].reason))
+			r->units[i].basis = ASSAY_BASIS_PERSON;
+	/* An unrecorded unit makes the test case at least INCONCLUSIVE. */
+	if (recorded != 0 && r->verdict != ASSAY_VERDICT_ERROR)
+		for (i = 0; i < r->nunits; i++)
+			if (r->units[i].by == ASSAY_BY_HARNESS &&
+			    assay_verdict_rank(r->verdict) <
+			    assay_verdict_rank(ASSAY_VERDICT_INCONCLUSIVE)) {
+				char *m;
+
+				if (asprintf(&m, "unit %s: %s", r->units[i].unit,
+				    r->units[i].reason) < 0)
+					return ASSAY_ERR_ALLOC;
+				free(r->reason);
+				r->reason = m;
+				r->verdict = ASSAY_VERDICT_INCONCLUSIVE;
+			}
 	return 0;
 }
 
@@ -749,6 +846,50 @@ assay_evidence_done(struct assay_evidence *ev, const char *id,
 	return ok;
 }
 
+/*
+ * "unitx <letter> <key> <value>": how a unit was decided (by, basis,
+ * probe, sample).  p is the letter, q past it.  Unknown keys and units
+ * are skipped (a newer Assay's result.txt stays readable).  Returns 0 or
+ * ASSAY_ERR_ALLOC.
+ */
+static int
+parse_unitx(struct assay_result *res, char *p, char *q)
+{
+	struct assay_unit_result *u = NULL;
+	char *val, *dec;
+	size_t i;
+
+	*q++ = '\0';
+	if ((val = strchr(q, ' ')) == NULL)
+		return 0;
+	*val++ = '\0';
+	for (i = 0; i < res->nunits; i++)
+		if (strcmp(res->units[i].unit, p) == 0)
+			u = &res->units[i];
+	if (u == NULL)
+		return 0;
+	if (strcmp(q, "by") == 0) {
+		(void)assay_decider_parse(val, &u->by);
+		if (u->by == ASSAY_BY_ASSESSOR)	/* only review/ says that */
+			u->by = ASSAY_BY_ASSAY;
+	} else if (strcmp(q, "basis") == 0)
+		(void)assay_basis_parse(val, &u->basis);
+	else if (strcmp(q, "probe") == 0 || strcmp(q, "sample") == 0) {
+		if ((dec = decode(val)) == NULL || assay_utf8_fix(&dec) != 0) {
+			free(dec);
+			return ASSAY_ERR_ALLOC;
+		}
+		if (*q == 'p') {
+			free(u->probe);
+			u->probe = dec;
+		} else {
+			free(u->sample);
+			u->sample = dec;
+		}
+	}
+	return 0;
+}
+
 int
 assay_evidence_parse_result(char *text, struct assay_result *res)
 {
@@ -798,6 +939,10 @@ assay_evidence_parse_result(char *text, struct assay_result *res)
 			    assay_result_add_unit(res, p, v, reason) != 0)
 				oom = 1;
 			free(reason);
+		} else if (strcmp(line, "unitx") == 0 &&
+		    (q = strchr(p, ' ')) != NULL) {
+			if (parse_unitx(res, p, q) != 0)
+				oom = 1;
 		}
 	}
 	if (oom) {
@@ -1135,12 +1280,31 @@ assay_evidence_tc_end(struct assay_evidence_tc *tc, struct assay_result *res)
 	if (r == 0)
 		r = assay_buf_puts(b, "\n");
 	for (i = 0; r == 0 && i < res->nunits; i++) {
-		r = assay_buf_printf(b, "unit %s %s ", res->units[i].unit,
-		    assay_verdict_key(res->units[i].verdict));
+		const struct assay_unit_result *u = &res->units[i];
+
+		r = assay_buf_printf(b, "unit %s %s ", u->unit,
+		    assay_verdict_key(u->verdict));
 		if (r == 0)
-			r = put_encoded(b, res->units[i].reason);
+			r = put_encoded(b, u->reason);
 		if (r == 0)
-			r = assay_buf_puts(b, "\n");
+			r = assay_buf_printf(b, "\nunitx %s by %s\n"
+			    "unitx %s basis %s\n", u->unit,
+			    assay_decider_key(u->by), u->unit,
+			    assay_basis_key(u->basis));
+		if (r == 0 && u->probe != NULL) {
+			r = assay_buf_printf(b, "unitx %s probe ", u->unit);
+			if (r == 0)
+				r = put_encoded(b, u->probe);
+			if (r == 0)
+				r = assay_buf_puts(b, "\n");
+		}
+		if (r == 0 && u->sample != NULL) {
+			r = assay_buf_printf(b, "unitx %s sample ", u->unit);
+			if (r == 0)
+				r = put_encoded(b, u->sample);
+			if (r == 0)
+				r = assay_buf_puts(b, "\n");
+		}
 	}
 	for (i = 0; r == 0 && i < res->nevidence; i++)
 		r = assay_buf_printf(b, "evidence %s\n", res->evidence[i]);

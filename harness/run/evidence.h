@@ -58,6 +58,24 @@ int	assay_result_add_unit(struct assay_result *r, const char *unit,
 int	assay_result_set_unit(struct assay_result *r, const char *unit,
 	    enum assay_verdict v, const char *reason);
 
+/*
+ * Sets how unit was decided (assay.unit's 4th argument): basis, and the
+ * probe and sample texts (copied; NULL for none).  Returns 0,
+ * ASSAY_ERR_NOT_FOUND (no such unit) or ASSAY_ERR_ALLOC.
+ */
+int	assay_result_set_unit_how(struct assay_result *r, const char *unit,
+	    enum assay_basis basis, const char *probe, const char *sample);
+/*
+ * Gives every unit a..(a + nunits - 1) a result after its test case ended
+ * (issue 12: every unit has its own verdict): a test case that recorded
+ * no unit, or ended in ERROR, gives each missing unit its own verdict and
+ * reason; otherwise a missing unit is INCONCLUSIVE "NOT_RECORDED: ..."
+ * decided by the harness, and the test case is then at least
+ * INCONCLUSIVE.  A unit whose reason starts REVIEW_PENDING or
+ * MANUAL_STEP_PENDING has basis "person".  Returns 0 or ASSAY_ERR_ALLOC.
+ */
+int	assay_result_fill_units(struct assay_result *r, int nunits);
+
 /* key=value pairs that identify a run, checked on resume. */
 struct assay_run_info {
 	const char	*keys[16];

@@ -82,8 +82,25 @@ struct assay_deviation {
 void	assay_report_deviations(const struct assay_run *r,
 	    void (*fn)(void *, const struct assay_deviation *), void *arg);
 
+struct assay_judgement;
+
 struct assay_run {
 	struct assay_report_meta	 meta;
+	/*
+	 * The assessor's judgements recorded in the run directory (all of
+	 * them, in order; run/review.h), already applied to the units of
+	 * results[]: a unit judged has by == ASSAY_BY_ASSESSOR and points
+	 * at its record.
+	 */
+	const struct assay_judgement	*judgements;
+	size_t				 njudgements;
+	/*
+	 * Units of the test cases that ran still waiting for a person
+	 * (basis "person", not judged), and units Assay decided from free
+	 * text not yet confirmed by one: `assay review DIR` lists both.
+	 */
+	size_t				 units_pending;
+	size_t				 units_text;
 	struct assay_observation	*observations;
 	size_t				 nobservations;
 	/* Masks IXIT secrets in every string the writers output. */

@@ -1,6 +1,7 @@
 /*
  * verdict.c - verdict names and the worst-wins algebra.
  */
+#include <string.h>
 #include <strings.h>
 
 #include "base/error.h"
@@ -98,4 +99,48 @@ assay_overall_exit_code(enum assay_overall o)
 	default:
 		return 3;
 	}
+}
+
+static const char *const decider_keys[] = { "assay", "harness", "assessor" };
+static const char *const basis_keys[] = { "unstated", "probe", "facts",
+    "text", "person" };
+
+const char *
+assay_decider_key(enum assay_decider d)
+{
+	return (size_t)d < sizeof(decider_keys) / sizeof(decider_keys[0]) ?
+	    decider_keys[d] : "assay";
+}
+
+const char *
+assay_basis_key(enum assay_basis b)
+{
+	return (size_t)b < sizeof(basis_keys) / sizeof(basis_keys[0]) ?
+	    basis_keys[b] : "unstated";
+}
+
+int
+assay_decider_parse(const char *s, enum assay_decider *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(decider_keys) / sizeof(decider_keys[0]); i++)
+		if (strcmp(s, decider_keys[i]) == 0) {
+			*out = (enum assay_decider)i;
+			return 0;
+		}
+	return ASSAY_ERR_PARSE;
+}
+
+int
+assay_basis_parse(const char *s, enum assay_basis *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(basis_keys) / sizeof(basis_keys[0]); i++)
+		if (strcmp(s, basis_keys[i]) == 0) {
+			*out = (enum assay_basis)i;
+			return 0;
+		}
+	return ASSAY_ERR_PARSE;
 }

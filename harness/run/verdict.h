@@ -92,11 +92,56 @@ int			 assay_overall_exit_code(enum assay_overall o);
 
 #define ASSAY_DECISION_RULE_ID	"assay-decision-rule-1"
 
+/* Who decided a test unit's verdict (issue 12: every unit says). */
+enum assay_decider {
+	ASSAY_BY_ASSAY = 0,	/* the test case, by its declared rule */
+	ASSAY_BY_HARNESS,	/* the engine: ERROR, or a unit left unrecorded */
+	ASSAY_BY_ASSESSOR	/* a person's recorded judgement (run/review.h) */
+};
+
+/*
+ * What an automated unit verdict rests on, as the test case states it
+ * (assay.unit's fourth argument, testcases/README.md).
+ */
+enum assay_basis {
+	ASSAY_BASIS_UNSTATED = 0,
+	ASSAY_BASIS_PROBE,	/* what the device did */
+	ASSAY_BASIS_FACTS,	/* structured ICS/IXIT facts by a stated rule */
+	ASSAY_BASIS_TEXT,	/* free text of a form (placeholder rule): a
+				   person should confirm; the worksheet lists it */
+	ASSAY_BASIS_PERSON	/* waits for a person (REVIEW_PENDING,
+				   MANUAL_STEP_PENDING) */
+};
+
+/* "assay", "harness", "assessor"; "unstated", "probe", "facts", "text", "person". */
+const char	*assay_decider_key(enum assay_decider d);
+const char	*assay_basis_key(enum assay_basis b);
+/* Parse the keys above.  Return 0 or ASSAY_ERR_PARSE. */
+int		 assay_decider_parse(const char *s, enum assay_decider *out);
+int		 assay_basis_parse(const char *s, enum assay_basis *out);
+
+struct assay_judgement;
+
 /* One test unit's outcome (a, b, c ...). */
 struct assay_unit_result {
 	char			 unit[8];
-	enum assay_verdict	 verdict;
-	char			*reason;
+	enum assay_verdict	 verdict;	/* final */
+	char			*reason;	/* final */
+	enum assay_decider	 by;
+	enum assay_basis	 basis;
+	char			*probe;		/* probes the unit used, or NULL */
+	char			*sample;	/* e.g. "62 login attempts", or NULL */
+	/*
+	 * When a person judged it (by == ASSAY_BY_ASSESSOR): what Assay had
+	 * decided before (verdict, reason, who), the judgement (borrowed
+	 * from the run model), and whether it overruled a verdict Assay had
+	 * decided itself (not one waiting for a person).
+	 */
+	enum assay_verdict	 tool_verdict;
+	char			*tool_reason;
+	enum assay_decider	 tool_by;
+	const struct assay_judgement *judgement;
+	int			 overruled;
 };
 
 /* A test case's outcome: plain data, owned by whoever filled it. */
