@@ -1171,6 +1171,16 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	    o->max_rate : assay_forms_budget_max_rate(forms));
 	if (budget == NULL || (sh.api = assay_api_shared_new()) == NULL)
 		goto out;
+	run.budget_max_connections = assay_budget_max_connections(budget);
+	run.budget_max_rate = assay_budget_max_rate(budget);
+	run.tc_timeout_ms = o->limits.timeout_ms > 0 ? o->limits.timeout_ms :
+	    ASSAY_ENGINE_DEFAULT_TIMEOUT_MS;
+	run.draft = o->meta.lab_name == NULL || o->meta.customer == NULL ||
+	    o->meta.authorised_by == NULL;
+	snprintf(run.ics_sha256, sizeof(run.ics_sha256), "%s",
+	    (v = assay_evidence_info(ev, "ics_sha256")) ? v : "");
+	snprintf(run.ixit_sha256, sizeof(run.ixit_sha256), "%s",
+	    (v = assay_evidence_info(ev, "ixit_sha256")) ? v : "");
 	sh.o = o;
 	sh.limits = o->limits;
 	if (sh.limits.timeout_ms <= 0)

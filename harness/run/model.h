@@ -58,6 +58,14 @@ struct assay_report_meta {
 	const char	*customer_contact;
 	const char	*assessor;	/* who made the judgements */
 	const char	*authorised_by;	/* who authorises the report */
+	/* The item tested (7.8.2.1 f, 7.8.2.1 h): */
+	const char	*device_received;	/* date of receipt, YYYY-MM-DD */
+	const char	*device_state;	/* "factory-default" or "initialised" */
+	/* Revisions (7.8.8): 1 for the first issue. */
+	int		 revision;
+	const char	*replaces;	/* "<report id> revision N", or NULL */
+	const char	*amendment;	/* what changed, for revision > 1 */
+	const char	*issued;	/* issue date, ISO 8601 UTC */
 };
 
 struct assay_run;
@@ -124,6 +132,18 @@ struct assay_run {
 	size_t				 prov_counts[ASSAY_VERDICT_COUNT];
 	struct assay_tally		 tally;
 	enum assay_overall		 result;	/* the decision rule's */
+	/*
+	 * A draft lacks the lab, the customer or who authorised it: every
+	 * page says DRAFT and it is not signed (7.8.2.1 a, b, e, o).
+	 */
+	int				 draft;
+	/* The method's limits (7.8.3): the probe budget and time limit. */
+	int				 budget_max_connections;
+	int				 budget_max_rate;
+	long				 tc_timeout_ms;
+	/* The forms as supplied by the customer (original hashes). */
+	char				 ics_sha256[ASSAY_SHA256_HEX_LEN + 1];
+	char				 ixit_sha256[ASSAY_SHA256_HEX_LEN + 1];
 };
 
 #endif /* ASSAY_RUN_MODEL_H */

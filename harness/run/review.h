@@ -32,6 +32,12 @@ struct assay_diag;
 struct assay_attachment {
 	char	*file;		/* path inside the run directory */
 	char	 sha256[ASSAY_SHA256_HEX_LEN + 1];
+	/*
+	 * Evidence from outside the lab (TS 103 701 clause 4.7: a document
+	 * or result the manufacturer or a third party supplied), marked as
+	 * such in the report.
+	 */
+	int	 external;
 };
 
 struct assay_judgement {
