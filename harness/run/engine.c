@@ -197,31 +197,6 @@ assay_engine_settle(lua_State *L, struct assay_result *res)
 	set_reason(res, "%s", reason);
 }
 
-/*
- * The assessor's judgement for test case id, from "ID=VERDICT:TEXT".
- * The options were checked before the run (check_judgements).
- */
-static void
-find_judgement(const struct assay_engine_opts *o, const char *id,
-    struct assay_api_ctx *ctx)
-{
-	static char verdict[32];	/* the supervisor is single-threaded */
-	const char *j, *eq, *colon;
-	size_t k, n = strlen(id);
-
-	for (k = 0; k < o->njudgements; k++) {
-		j = o->judgements[k];
-		if ((eq = strchr(j, '=')) == NULL || (size_t)(eq - j) != n ||
-		    strncmp(j, id, n) != 0 || (colon = strchr(eq, ':')) == NULL)
-			continue;
-		snprintf(verdict, sizeof(verdict), "%.*s", (int)(colon - eq - 1),
-		    eq + 1);
-		ctx->judgement_verdict = verdict;
-		ctx->judgement_text = colon + 1;
-		ctx->judgement_by = o->meta.assessor;
-	}
-}
-
 /* Each judgement names a catalogue test case, a verdict and a text. */
 static int
 check_judgements(const struct assay_engine_opts *o,
@@ -317,7 +292,6 @@ run_one(struct shared *sh, size_t i)
 	ctx.probe_env = &penv;
 	ctx.datadir = sh->datadir;
 	ctx.shared = sh->api;
-	find_judgement(sh->o, assay_catalogue_id(cat, i), &ctx);
 
 	if ((r = assay_sandbox_new(&sh->limits, &sb)) != 0) {
 		res->verdict = ASSAY_VERDICT_ERROR;
