@@ -58,6 +58,7 @@ static const struct subcommand subcommands[] = {
 	{ "keygen",	cmd_keygen,	"make a report-signing key and self-signed certificate" },
 	{ "sign",	cmd_sign,	"sign a report directory (MANIFEST + report.p7s)" },
 	{ "verify",	cmd_verify,	"verify a signed report directory" },
+	{ "review",	assay_cli_review, "the assessor's worksheet: list units to judge, record judgements" },
 	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
 };
 #define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
@@ -754,8 +755,10 @@ finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
 	reports_written = 0;
 	wr = assay_report_write_all(run, o->out_dir, d);
 	reports_written = wr == 0;
-	if (!o->quiet)
+	if (!o->quiet) {
 		assay_report_print_summary(run, stdout);
+		assay_cli_print_pending(run, o->out_dir, stdout);
+	}
 	if (wr != 0) {
 		fprintf(stderr, "assay: the report in %s is not complete on disk "
 		    "(%s): exit 3; free space and write it again with: assay "
