@@ -269,7 +269,7 @@ head(const struct assay_run *r, FILE *fp)
 	    "font-size:.85em}\n"
 	    ".cover .device{font-size:1.7em;font-weight:bold;margin:.2em 0}\n"
 	    ".cover .std{margin:.2em 0 .8em}\n"
-	    ".result{display:inline-block;font-size:2.4em;font-weight:bold;"
+	    ".banner{display:inline-block;font-size:2.4em;font-weight:bold;"
 	    "padding:.1em .6em;border:3px solid #333;margin:.2em 0}\n"
 	    ".scope{font-size:1.2em;margin:.6em 0 .3em}\n"
 	    ".bar{display:flex;width:100%;height:1.6em;border:1px solid #777}"
@@ -306,7 +306,7 @@ head(const struct assay_run *r, FILE *fp)
 	    "code.hash{font-size:.85em}\n"
 	    "pre.ev{background:#f6f6f6;border:1px solid #ccc;padding:6px;"
 	    "white-space:pre-wrap;overflow-wrap:anywhere;font-size:8.5pt}\n"
-	    "code{overflow-wrap:anywhere}\n"
+	    "code{overflow-wrap:anywhere}a{color:inherit}\n"
 	    "mark.ctl{background:#fdd;color:#900;font-family:monospace}\n"
 	    ".end{margin-top:2em;text-align:center;font-weight:bold;"
 	    "border-top:2px solid #555;padding-top:.5em}\n"
@@ -363,7 +363,7 @@ cover(const struct assay_run *r, FILE *fp)
 	fputs(" &middot; assessed against <b>ETSI EN 303 645 V", fp);
 	h(m, fp, assay_forms_standard_version(f));
 	fputs("</b> by the method of <b>ETSI TS 103 701 V1.1.1</b></div>\n", fp);
-	fprintf(fp, "<div class=\"result %s\" id=\"result\">", oclass(r->result));
+	fprintf(fp, "<div class=\"banner %s\" id=\"result\">", oclass(r->result));
 	h(m, fp, assay_overall_name(r->result));
 	fprintf(fp, "</div>\n<div class=\"scope\" id=\"scope\">assessed <b>%zu</b> "
 	    "of <b>%zu</b> applicable provision%s", t->assessed, t->applicable,
@@ -584,6 +584,39 @@ clauses(const struct assay_run *r, FILE *fp)
 	fputs("</table>\n", fp);
 }
 
+/* The provisions in scope that failed: what the customer has to fix. */
+static void
+failed(const struct assay_run *r, FILE *fp)
+{
+	const struct assay_mask *m = &r->mask;
+	const struct assay_spec *s = r->spec;
+	size_t i, n = 0;
+
+	for (i = 0; i < assay_spec_nprovisions(s); i++) {
+		const struct assay_prov_outcome *p = &r->prov[i];
+
+		if (!p->in_scope || (p->verdict != ASSAY_VERDICT_FAIL &&
+		    !p->has_fail))
+			continue;
+		if (n++ == 0)
+			fputs("<h3>Provisions that failed</h3>\n<table class=\""
+			    "compact\" id=\"failed\"><thead><tr><th>Provision"
+			    "</th><th>Status</th><th>What it asks</th></tr>"
+			    "</thead>\n", fp);
+		fputs("<tr><td><a href=\"#p-", fp);
+		h(m, fp, assay_spec_provision_id(s, i));
+		fputs("\">", fp);
+		h(m, fp, assay_spec_provision_id(s, i));
+		fputs("</a></td><td>", fp);
+		h(m, fp, assay_spec_provision_status(s, i));
+		fputs("</td><td>", fp);
+		h(m, fp, assay_spec_provision_summary(s, i));
+		fputs("</td></tr>\n", fp);
+	}
+	if (n > 0)
+		fputs("</table>\n", fp);
+}
+
 static const char *
 basis_text(enum assay_basis b)
 {
@@ -746,6 +779,46 @@ unit_row(const struct assay_run *r, FILE *fp, size_t i,
 	fputs("</td></tr>\n", fp);
 }
 
+/*
+ * Whether the test case's reason only repeats its units' ("unit a: R |
+ * unit c: S", as the engine composes it): then the unit table says it
+ * all.  Anything else the test case said is printed.
+ */
+static int
+reason_is_units(const struct assay_result *t)
+{
+	const char *p = t->reason;
+	size_t k, n;
+	int matched;
+
+	if (p == NULL || *p == '\0')
+		return 1;
+	while (*p != '\0') {
+		matched = 0;
+		for (k = 0; k < t->nunits && !matched; k++) {
+			const struct assay_unit_result *u = &t->units[k];
+
+			if (strncmp(p, "unit ", 5) != 0)
+				return 0;
+			n = strlen(u->unit);
+			if (strncmp(p + 5, u->unit, n) != 0 ||
+			    strncmp(p + 5 + n, ": ", 2) != 0 || u->reason == NULL)
+				continue;
+			if (strncmp(p + 7 + n, u->reason, strlen(u->reason)) != 0)
+				continue;
+			p += 7 + n + strlen(u->reason);
+			matched = 1;
+		}
+		if (!matched)
+			return 0;
+		if (strncmp(p, " | ", 3) == 0)
+			p += 3;
+		else if (*p != '\0')
+			return 0;
+	}
+	return 1;
+}
+
 /* One test case of a provision, with its units and evidence. */
 static void
 test_case(const struct assay_run *r, const char *dir, FILE *fp, size_t i)
@@ -765,7 +838,7 @@ test_case(const struct assay_run *r, const char *dir, FILE *fp, size_t i)
 	badge(fp, t->verdict, NULL);
 	fputs("</h4>\n<p>", fp);
 	h(m, fp, assay_catalogue_purpose(cat, i));
-	if (t->nunits == 0) {
+	if (!reason_is_units(t)) {
 		fputs("<br>", fp);
 		h(m, fp, t->reason);
 	}
@@ -835,6 +908,9 @@ provisions(const struct assay_run *r, const char *dir, FILE *fp,
 			fputs("<br>", fp);
 		}
 		/* Otherwise its test cases below say why, unit by unit. */
+		if (p->ics_decided)
+			fputs("<b>Decided before any test ran</b> (declared in "
+			    "the ICS): ", fp);
 		if (p->ics_decided || p->ntc == 0 || !p->in_scope ||
 		    p->verdict == ASSAY_VERDICT_NONE)
 			h(m, fp, p->reason);
@@ -996,6 +1072,7 @@ assay_report_html(const struct assay_run *r, const char *dir, FILE *fp)
 	cover(r, fp);
 	fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", fp);
 	clauses(r, fp);
+	failed(r, fp);
 	fputs("<p class=\"note\">Contents: 1. report, laboratory, customer and "
 	    "item, method, information supplied by the customer; 2. mandatory "
 	    "provisions; 3. recommendations; 4. opinions and interpretations; "
