@@ -34,6 +34,7 @@ struct fixture {
 	struct assay_judgement	 j[2];
 	struct assay_attachment	 files[2];
 	size_t			 ntc;
+	char			*dir;	/* the run directory, for evidence */
 };
 
 static char *
@@ -87,6 +88,11 @@ setup(void **state)
 	assert_int_equal(assay_catalogue_load(tu_src("testcases"), s, &f->cat,
 	    d), 0);
 	assay_diag_free(d);
+	assert_non_null(f->dir = tu_mkdtemp("html"));
+	snprintf(ics, sizeof(ics), "mkdir -p %s/evidence/5.1-1-1 && printf "
+	    "'Server: <script>x</script>\\n' >%s/evidence/5.1-1-1/transcript.txt",
+	    f->dir, f->dir);
+	assert_int_equal(tu_run(ics, NULL), 0);
 
 	r = &f->run;
 	r->forms = f->forms;
@@ -171,6 +177,9 @@ setup(void **state)
 	/* 5.1-1-1: a judged (overruled FAIL), b decided by a probe. */
 	t = &r->results[tc(f, "5.1-1-1")];
 	t->verdict = ASSAY_VERDICT_PASS;
+	assert_non_null(t->evidence = calloc(1, sizeof(*t->evidence)));
+	t->evidence[0] = xstrdup("evidence/5.1-1-1/transcript.txt");
+	t->nevidence = 1;
 	u = units(t, 2);
 	snprintf(u[0].unit, sizeof(u[0].unit), "a");
 	u[0].verdict = ASSAY_VERDICT_PASS;
@@ -245,6 +254,9 @@ teardown(void **state)
 		}
 		free(r->results[i].units);
 		free(r->results[i].reason);
+		for (k = 0; k < r->results[i].nevidence; k++)
+			free(r->results[i].evidence[k]);
+		free(r->results[i].evidence);
 	}
 	for (i = 0; i < assay_spec_nprovisions(r->spec); i++)
 		free(r->prov[i].reason);
@@ -259,6 +271,8 @@ teardown(void **state)
 	free(r->prov);
 	assay_catalogue_free(f->cat);
 	assay_forms_free(f->forms);
+	tu_rmrf(f->dir);
+	free(f->dir);
 	free(f);
 	return 0;
 }
@@ -276,7 +290,7 @@ render(struct fixture *f, const char *name)
 	FILE *fp;
 
 	assert_non_null(fp = open_memstream(&buf, &len));
-	assert_int_equal(assay_report_html(&f->run, "/nonexistent", fp), 0);
+	assert_int_equal(assay_report_html(&f->run, f->dir, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	if (name != NULL && (keep = getenv("ASSAY_HTML_KEEP")) != NULL) {
 		snprintf(path, sizeof(path), "%s/%s.html", keep, name);
@@ -445,7 +459,11 @@ test_structure(void **state)
 	assert_null(strstr(html, "url("));
 	assert_null(strstr(html, "@import"));
 	assert_null(strstr(html, "<details open"));
-	assert_int_equal(count(html, "<details "), np);
+	assert_int_equal(count(html, "<details id=\"p-"), np);
+	/* Evidence excerpts: escaped, in a <details> of their own. */
+	has(html, "<details class=\"evd\"><summary>evidence <code>evidence/"
+	    "5.1-1-1/transcript.txt</code></summary>\n<pre class=\"ev\">"
+	    "Server: &lt;script&gt;x&lt;/script&gt;\n</pre>");
 	/* Printed open (Chromium's ::details-content). */
 	has(html, "details::details-content{content-visibility:visible");
 	for (i = 0; i < np; i++) {

@@ -290,6 +290,7 @@ head(const struct assay_run *r, FILE *fp)
 	    "font-weight:bold;padding:.3em 1em;letter-spacing:.1em;z-index:1}\n"
 	    "details{border:1px solid #bbb;margin:.3em 0;padding:0 .6em}\n"
 	    "details[open]{padding-bottom:.4em}\n"
+	    "details.evd{border:0;padding:0;font-size:.92em}\n"
 	    "summary{cursor:pointer;padding:.3em 0}\n"
 	    "summary .pid{font-weight:bold;display:inline-block;min-width:4.5em}\n"
 	    "summary .st{color:#555;display:inline-block;min-width:4.5em}\n"
@@ -297,7 +298,8 @@ head(const struct assay_run *r, FILE *fp)
 	    "table.units{table-layout:fixed}table.units .cu{width:2.6em}"
 	    "table.units .cv{width:7.5em}table.units .cb{width:13em}\n"
 	    "table.compact td,table.compact th{padding:1px 6px}"
-	    "table.compact{font-size:.92em}\n"
+	    "table.compact{font-size:.92em}"
+	    "#failed td:nth-child(-n+2),#failed th{white-space:nowrap}\n"
 	    ".opinion{border-left:4px solid #7a4fb0;padding-left:.5em}\n"
 	    ".tag{display:inline-block;font-size:.8em;font-weight:bold;"
 	    "text-transform:uppercase;padding:0 .3em;border:1px solid #7a4fb0;"
@@ -314,7 +316,7 @@ head(const struct assay_run *r, FILE *fp)
 	    " body{margin:0;max-width:none;padding:0;font-size:9.5pt}\n"
 	    " section.sec{break-before:page}\n"
 	    " h2,h3,h4,summary{break-after:avoid}\n"
-	    " tr,li,.unitrow,.cover,pre.ev,table.kv tr{break-inside:avoid}\n"
+	    " tr,li,.unitrow,.cover,summary{break-inside:avoid}\n"
 	    " thead{display:table-header-group}\n"
 	    /* Chromium: the closed <details> content box prints open. */
 	    " details::details-content{content-visibility:visible;display:block}\n"
@@ -851,11 +853,13 @@ test_case(const struct assay_run *r, const char *dir, FILE *fp, size_t i)
 			unit_row(r, fp, i, &t->units[k]);
 		fputs("</table>\n", fp);
 	}
+	/* On screen each excerpt opens on demand; on paper it is printed. */
 	for (k = 0; k < t->nevidence; k++) {
-		fputs("<p class=\"note\">evidence <code>", fp);
+		fputs("<details class=\"evd\"><summary>evidence <code>", fp);
 		h(m, fp, t->evidence[k]);
-		fputs("</code></p>\n", fp);
+		fputs("</code></summary>\n", fp);
 		excerpt(fp, dir, t->evidence[k]);
+		fputs("</details>\n", fp);
 	}
 	fputs("</div>\n", fp);
 }
