@@ -359,6 +359,8 @@ test_fields(void **state)
 	has(html, "page \" counter(page) \" of \" counter(pages)");
 	has(html, "<p class=\"end\" id=\"end-of-report\">End of report");
 	/* The cover. */
+	has(html, "<br>tested by <b>Lab &lt;script&gt;alert(1)&lt;/script&gt; "
+	    "&amp; Co</b> for <b>Customer Ltd</b></div>");
 	has(html, "<div class=\"banner fail\" id=\"result\">FAIL</div>");
 	has(html, "assessed <b>1</b> of <b>");
 	has(html, "1 test unit still waits for an assessor's judgement");

@@ -1,5 +1,6 @@
 /*
- * html.c - report.html: the report a customer reads first (docs/report_html.md).
+ * html.c - report.html, the report a customer reads first
+ * (docs/report_html.md).
  *
  * One self-contained page, no external assets, no scripts.  It opens with
  * a cover a manager reads in ten seconds (device, standard, result word,
@@ -71,7 +72,7 @@ html_text(FILE *fp, const char *s, size_t len)
 	}
 }
 
-/* Writes s masked and escaped; dflt (never masked) when s is NULL. */
+/* Writes s masked and escaped; nothing for NULL. */
 static void
 h(const struct assay_mask *m, FILE *fp, const char *s)
 {
@@ -84,6 +85,7 @@ h(const struct assay_mask *m, FILE *fp, const char *s)
 	free(c);
 }
 
+/* The same, or dflt (markup, not escaped) when s is NULL or empty. */
 static void
 hd(const struct assay_mask *m, FILE *fp, const char *s, const char *dflt)
 {
@@ -230,7 +232,8 @@ bar(FILE *fp, const size_t *c, const char *cls, int legend)
 		if (c[bar_order[i]] == 0)
 			continue;
 		fprintf(fp, "<li><span class=\"sw %s\"></span>%zu %s</li>",
-		    vclass(bar_order[i]), c[bar_order[i]], vlabel(bar_order[i]));
+		    vclass(bar_order[i]), c[bar_order[i]],
+		    vlabel(bar_order[i]));
 		k++;
 	}
 	if (k == 0)
@@ -364,7 +367,15 @@ cover(const struct assay_run *r, FILE *fp)
 	hd(m, fp, assay_forms_device(f, "firmware-version"), "(not stated)");
 	fputs(" &middot; assessed against <b>ETSI EN 303 645 V", fp);
 	h(m, fp, assay_forms_standard_version(f));
-	fputs("</b> by the method of <b>ETSI TS 103 701 V1.1.1</b></div>\n", fp);
+	fputs("</b> by the method of <b>ETSI TS 103 701 V1.1.1</b>", fp);
+	if (r->meta.lab_name != NULL || r->meta.customer != NULL) {
+		fputs("<br>tested by <b>", fp);
+		hd(m, fp, r->meta.lab_name, "(laboratory not stated)");
+		fputs("</b> for <b>", fp);
+		hd(m, fp, r->meta.customer, "(customer not stated)");
+		fputs("</b>", fp);
+	}
+	fputs("</div>\n", fp);
 	fprintf(fp, "<div class=\"banner %s\" id=\"result\">", oclass(r->result));
 	h(m, fp, assay_overall_name(r->result));
 	fprintf(fp, "</div>\n<div class=\"scope\" id=\"scope\">assessed <b>%zu</b> "
@@ -532,14 +543,16 @@ particulars(const struct assay_run *r, FILE *fp)
 	h(m, fp, assay_report_decision_rule());
 	fputs("</td></tr>\n</table>\n", fp);
 
-	fputs("<h3 id=\"customer-info\">Information supplied by the customer</h3>\n"
+	fputs("<h3 id=\"customer-info\">Information supplied by the "
+	    "customer</h3>\n"
 	    "<table class=\"kv\">\n<tr><th>ICS</th><td>SHA-256 <code>", fp);
 	v = r->ics_sha256[0] ? r->ics_sha256 : assay_forms_ics_sha256(f);
 	h(m, fp, v);
 	fputs("</code></td></tr>\n<tr><th>IXIT</th><td>SHA-256 <code>", fp);
 	v = r->ixit_sha256[0] ? r->ixit_sha256 : assay_forms_ixit_sha256(f);
 	h(m, fp, v);
-	fputs("</code></td></tr>\n</table>\n<p class=\"note\" id=\"forms-statement\">"
+	fputs("</code></td></tr>\n</table>\n"
+	    "<p class=\"note\" id=\"forms-statement\">"
 	    "The implementation conformance statement (ICS) and the extra "
 	    "information for testing (IXIT) were supplied by the customer and "
 	    "are identified above by their hashes. The results of conceptual "
@@ -559,7 +572,8 @@ clauses(const struct assay_run *r, FILE *fp)
 	size_t counts[ASSAY_VERDICT_COUNT];
 	const char *clause;
 
-	fputs("<h3>Per clause of EN 303 645</h3>\n<table class=\"compact\" id=\"clauses\"><thead>"
+	fputs("<h3>Per clause of EN 303 645</h3>\n"
+	    "<table class=\"compact\" id=\"clauses\"><thead>"
 	    "<tr><th>Clause</th><th>Title</th><th>Provisions</th><th>Verdicts"
 	    "</th></tr></thead>\n", fp);
 	for (i = 0; i < np; i = k) {
@@ -790,7 +804,7 @@ static int
 reason_is_units(const struct assay_result *t)
 {
 	const char *p = t->reason;
-	size_t k, n;
+	size_t k, n, rl;
 	int matched;
 
 	if (p == NULL || *p == '\0')
@@ -803,12 +817,13 @@ reason_is_units(const struct assay_result *t)
 			if (strncmp(p, "unit ", 5) != 0)
 				return 0;
 			n = strlen(u->unit);
-			if (strncmp(p + 5, u->unit, n) != 0 ||
-			    strncmp(p + 5 + n, ": ", 2) != 0 || u->reason == NULL)
+			if (u->reason == NULL || strncmp(p + 5, u->unit, n) != 0 ||
+			    strncmp(p + 5 + n, ": ", 2) != 0)
 				continue;
-			if (strncmp(p + 7 + n, u->reason, strlen(u->reason)) != 0)
+			rl = strlen(u->reason);
+			if (strncmp(p + 7 + n, u->reason, rl) != 0)
 				continue;
-			p += 7 + n + strlen(u->reason);
+			p += 7 + n + rl;
 			matched = 1;
 		}
 		if (!matched)
