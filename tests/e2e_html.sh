@@ -63,6 +63,9 @@ render() {
 	[ -s "$dir.pdf" ] || { bad "$dir: no PDF: $(tail -3 "$dir.chromium")"; return 1; }
 	[ "$(head -c 4 "$dir.png" 2>/dev/null | od -An -c | tr -d ' ')" = "211PNG" ] ||
 		{ bad "$dir: no PNG screenshot"; return 1; }
+	# A blank 1200x1600 page compresses to a few KB; the cover does not.
+	[ "$(stat -c %s "$dir.png")" -gt 30000 ] ||
+		{ bad "$dir: the screenshot looks blank ($(stat -c %s "$dir.png") bytes)"; return 1; }
 	return 0
 }
 
