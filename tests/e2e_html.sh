@@ -13,7 +13,10 @@
 #    "assessed N of M applicable provisions" and the verdict counts;
 #  - closed <details> print open: every test case and its units are in
 #    the PDF; each section starts on a new page;
-#  - every ISO/IEC 17025 7.8 field the lab gave is printed.
+#  - every ISO/IEC 17025 7.8 field the lab gave is printed;
+#  - after `assay review` (a unit judged with an external attachment, an
+#    automated FAIL overruled): opinions marked as such, both verdicts of
+#    the overruled unit, the attachments' hashes.
 # Needs chromium and poppler-utils (.ci/packages): without them the test
 # FAILS, it never passes unchecked.  Env: ASSAY_BIN, ASSAY_SOURCE_DIR.
 set -u
@@ -166,6 +169,74 @@ for persona in weak conforming; do
 	render "$T/$persona" || continue
 	check_pdf "$T/$persona" 1
 done
+
+# The assessor's judgements in the printed report: on the weak run, judge
+# a unit waiting for a person (with an external attachment) and overrule
+# an automated FAIL (assay review, docs/review.md); the report is rewritten.
+if [ -s "$T/weak/report.html" ]; then
+	W=$T/weak.worksheet.xml
+	echo "audit by the manufacturer" >"$T/audit.txt"
+	echo "photo of the label" >"$T/label.txt"
+	rc=9
+	"$BIN" review "$T/weak" --out "$W" >"$T/review.log" 2>&1 &&
+	    python3 - "$W" <<'PY' >>"$T/review.log" 2>&1 &&
+import sys, xml.etree.ElementTree as ET
+NS = "urn:assay:worksheet:1"
+ET.register_namespace("", NS)
+q = lambda n: "{%s}%s" % (NS, n)
+t = ET.parse(sys.argv[1])
+root = t.getroot()
+for u in root.findall(q("unit")):
+    if (u.get("test-case"), u.get("unit")) == ("4-1-1", "a"):
+        u.find(q("verdict")).text = "PASS"
+        u.find(q("rationale")).text = "JUDGED-4-1-1 every justification read"
+        a = ET.SubElement(u, q("attach"))
+        a.set("file", "audit.txt")
+        a.set("external", "true")
+        break
+else:
+    sys.exit("4-1-1 a not in the worksheet")
+n = ET.SubElement(root, q("unit"))
+n.set("test-case", "5.2-1-2")
+n.set("unit", "a")
+ET.SubElement(n, q("verdict")).text = "PASS"
+ET.SubElement(n, q("rationale")).text = "OVERRULED-5.2-1-2 published elsewhere"
+ET.SubElement(n, q("attach")).set("file", "label.txt")
+t.write(sys.argv[1], xml_declaration=True, encoding="UTF-8")
+PY
+	{ "$BIN" review "$T/weak" --apply "$W" --assessor "A. Assessor" \
+	    >>"$T/review.log" 2>&1; rc=$?; }
+	# The weak device still fails: exit 1, reports rewritten.
+	if [ $rc -eq 1 ] && grep -q "recorded 2 judgements" "$T/review.log"; then
+		mv "$T/weak.pdf" "$T/weak-unjudged.pdf"
+		if render "$T/weak"; then
+			check_pdf "$T/weak" 1
+			txt=$(pdftotext "$T/weak.pdf" - | tr -s ' \n' ' ')
+			miss=
+			for want in "JUDGED-4-1-1 every justification read" \
+			    "OVERRULED-5.2-1-2 published elsewhere" \
+			    "OPINION AND INTERPRETATION of assessor A. Assessor" \
+			    "overrules Assay's FAIL" "Assay: FAIL" \
+			    "EXTERNAL EVIDENCE (TS 103 701 4.7)" \
+			    "$(sha256sum <"$T/audit.txt" | cut -c1-64)" \
+			    "$(sha256sum <"$T/label.txt" | cut -c1-64)"; do
+				echo "$txt" | tr -d ' ' | grep -qF -- "$(echo "$want" | tr -d ' ')" ||
+					miss="$miss [$want]"
+			done
+			[ -z "$miss" ] && ok "judged: opinions marked, overruled unit with both verdicts, attachments hashed, external evidence marked" ||
+				bad "judged: not printed:$miss"
+			# Section 4 lists both judgements.
+			n=$(for p in $(seq 1 "$(pdfinfo "$T/weak.pdf" | awk '/^Pages:/ {print $2}')"); do
+				pdftotext -f "$p" -l "$p" "$T/weak.pdf" - | tr -s ' \n' ' ' |
+					grep -q "4. Opinions and interpretations" && echo "$p"; done | head -1)
+			pdftotext -f "$n" -l $((n + 1)) "$T/weak.pdf" - | tr -s ' \n' ' ' |
+				grep -q "4-1-1 a.*5.2-1-2 a" && ok "judged: section 4 lists both" ||
+				bad "judged: section 4 (page $n) does not list both judgements"
+		fi
+	else
+		bad "assay review on the weak run (exit $rc): $(tail -3 "$T/review.log")"
+	fi
+fi
 
 # An issued report: the lab, the customer and who authorises it stated,
 # the device assessed the way `assay demo` does it.

@@ -299,7 +299,8 @@ head(const struct assay_run *r, FILE *fp)
 	    "summary .st{color:#555;display:inline-block;min-width:4.5em}\n"
 	    ".tc{border-top:1px dashed #999;margin-top:.5em}\n"
 	    "table.units{table-layout:fixed}table.units .cu{width:2.6em}"
-	    "table.units .cv{width:7.5em}table.units .cb{width:13em}\n"
+	    "table.units .cv{width:7.5em}table.units .cb{width:13em}"
+	    "table.op .cu{width:5.5em}\n"
 	    "table.compact td,table.compact th{padding:1px 6px}"
 	    "table.compact{font-size:.92em}"
 	    "#failed td:nth-child(-n+2),#failed th{white-space:nowrap}\n"
@@ -967,9 +968,10 @@ opinions(const struct assay_run *r, FILE *fp)
 			if (u->by != ASSAY_BY_ASSESSOR)
 				continue;
 			if (n++ == 0)
-				fputs("<table><thead><tr><th>Unit</th><th>Verdict"
-				    "</th><th>Rationale</th><th>Judgement</th>"
-				    "</tr></thead>\n", fp);
+				fputs("<table class=\"units op\"><thead><tr>"
+				    "<th class=\"cu\">Unit</th><th class=\"cv\">"
+				    "Verdict</th><th>Rationale</th><th class=\"cb\">"
+				    "Judgement</th></tr></thead>\n", fp);
 			fputs("<tr class=\"unitrow\"><td>", fp);
 			h(m, fp, assay_catalogue_id(cat, i));
 			fputs(" ", fp);
