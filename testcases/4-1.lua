@@ -18,6 +18,12 @@ testcase {
   type = "conceptual",
   ixit = {},
   purpose = "Every recommendation declared not applicable or not fulfilled has a justification in the ICS.",
+  units = {
+    a = {
+      criterion = "The ICS gives a justification for every recommendation it declares not applicable to, or not fulfilled by, the device.",
+      rule = "An N or N/A recommendation whose detail is empty or a placeholder FAILs; whether any other detail justifies is a person's call.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local missing, texts = {}, {}

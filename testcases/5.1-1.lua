@@ -49,6 +49,12 @@ testcase {
   type = "conceptual",
   ixit = { "1-AuthMech" },
   purpose = "Non-user-defined passwords used outside factory default are unique per device.",
+  units = {
+    a = {
+      criterion = "Each password of a user authentication mechanism that the user does not choose, and that is used beyond the factory default state, is generated so that every device gets its own.",
+      rule = "PASS iff password-set-by=pre-installed-unique and password-generation=csprng; a fixed value, or a shared one usable outside factory default, FAILs; other generations need a person.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local pw = password_entries(units, "a")
@@ -155,6 +161,22 @@ testcase {
   ixit = { "1-AuthMech" },
   exclusive = "credentials",        -- counts login attempts: never beside another such test case
   purpose = "On the device: no undeclared password interface, no universal default accepted, defaults match the scheme.",
+  units = {
+    a = {
+      criterion = "No password-based login reachable over a network interface (or described in the manual) is missing from 1-AuthMech.",
+      rule = "Full TCP sweep: an undeclared port asking for a login, or a declared service challenging for a password without a 1-AuthMech entry, FAILs.",
+    },
+    b = {
+      criterion = "The user must set every user-defined password of a 1-AuthMech mechanism before that mechanism can be used.",
+      rule = "Any universal default (Mirai, vendor lists) accepted on a declared password service FAILs; the first-use check from factory default is a person's.",
+      observation = "factory-default-first-use",
+      observe = "From the factory default state, try each mechanism with a user-defined password before setting one: it must refuse use until the user defines the password.",
+    },
+    c = {
+      criterion = "Passwords the device ships with (not user-defined, used beyond factory default) agree with the declared password generation.",
+      rule = "Each pre-installed password in the lab set-up must have password-length characters, at most password-alphabet symbols, and not be a known default.",
+    },
+  },
   run = function(a)
     local sweep, why = lib.sweep()
     if not sweep then return inconclusive(why) end

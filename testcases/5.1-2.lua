@@ -76,6 +76,24 @@ testcase {
   type = "conceptual",
   ixit = { "1-AuthMech" },
   purpose = "The pre-installed password generator has no regularities, common strings or public-data links, and enough complexity.",
+  units = {
+    a = {
+      criterion = "The declared generation of pre-installed passwords produces no obvious regularity between passwords, such as counters.",
+      rule = "password-generation=sequential FAILs, csprng PASSes; any other generation needs a person.",
+    },
+    b = {
+      criterion = "The generation of pre-installed passwords produces no common strings or patterns, such as words from password dictionaries.",
+      rule = "password-generation=fixed FAILs, csprng PASSes; any other generation needs a person.",
+    },
+    c = {
+      criterion = "Pre-installed passwords have no obvious link to public information about the device (MAC address, SSID, name, type).",
+      rule = "password-generation=derived-from-device-data FAILs, csprng PASSes; any other generation needs a person.",
+    },
+    d = {
+      criterion = "Pre-installed passwords are complex enough that guessing one with what an attacker knows is unlikely.",
+      rule = "csprng with password-length x log2(password-alphabet) >= 64 bits PASSes, < 20 bits FAILs, between needs a person; fixed, sequential or derived FAIL.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local list = preinstalled(units)
@@ -159,6 +177,14 @@ testcase {
   type = "functional",
   ixit = { "1-AuthMech" },
   purpose = "Sample pre-installed passwords on the DUT plausibly follow the declared generation mechanism.",
+  units = {
+    a = {
+      criterion = "The pre-installed passwords of real devices plausibly come from the generation mechanism the IXIT declares.",
+      rule = "A pre-installed password in the lab set-up that contradicts password-length or password-alphabet FAILs; the PASS needs a person.",
+      observation = "label-passwords",
+      observe = "Read the pre-installed passwords of several units (labels, packaging) and compare them with password-generation, password-length and password-alphabet.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local list = preinstalled(lib.ignored_units())  -- 5.1-2-1 reports these

@@ -47,6 +47,24 @@ testcase {
   type = "conceptual",
   ixit = { "1-AuthMech" },
   purpose = "User authentication has suitable guarantees, a design achieving them, best-practice cryptography and no known feasible attack.",
+  units = {
+    a = {
+      criterion = "For each user authentication mechanism, the stated security guarantees suit user authentication, with at least integrity and authenticity.",
+      rule = "Empty or placeholder Security Guarantees FAIL; whether stated guarantees suit the use is a person's call.",
+    },
+    b = {
+      criterion = "For each user authentication mechanism, the described design is fit to deliver the stated security guarantees.",
+      rule = "An empty or placeholder Description FAILs; whether the design delivers is a person's call.",
+    },
+    c = {
+      criterion = "For each user authentication mechanism, the cryptography used is best practice for user authentication by a reference catalogue, or justified by the manufacturer.",
+      rule = "A password on a security=none channel, or password-storage plaintext, reversible or fast-hash, FAILs; best practice is a person's call.",
+    },
+    d = {
+      criterion = "For each user authentication mechanism, no feasible attack on its cryptography is known for the guarantees it is meant to give.",
+      rule = "A password on a security=none channel FAILs; known attacks are a person's call.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local list = user_auth_entries(units, "a")
@@ -110,6 +128,12 @@ testcase {
   type = "functional",
   ixit = { "1-AuthMech" },
   purpose = "The DUT's user authentication actually uses the declared cryptographic details.",
+  units = {
+    a = {
+      criterion = "Each user authentication mechanism on the device actually uses the cryptography its IXIT entry describes.",
+      rule = "Per login channel: the declared protection is spoken, no deprecated or undeclared TLS version, no weak SSH algorithm, no clear-text login anywhere the sweep looks.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local list = user_auth_entries(units, "a")

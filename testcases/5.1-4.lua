@@ -35,6 +35,12 @@ testcase {
   type = "conceptual",
   ixit = { "1-AuthMech", "2-UserInfo" },
   purpose = "User documentation explains how to change the authentication value of every user authentication mechanism.",
+  units = {
+    a = {
+      criterion = "For each user authentication mechanism, the user documentation covers it and explains how to change its authentication value in terms a non-technical user can follow.",
+      rule = "change-supported=false, or no documentation (absent or a placeholder), FAILs; coverage and clarity are a person's call.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local mechs = user_auth_entries(units, "a")
@@ -87,6 +93,19 @@ testcase {
   type = "functional",
   ixit = { "1-AuthMech", "2-UserInfo" },
   purpose = "Changing each user authentication value as documented makes the old value fail and the new one work.",
+  units = {
+    a = {
+      criterion = "The lab changes the authentication value of every user authentication mechanism by following the documented change procedure.",
+      rule = "A change-doc-url on the device answering 404 or 410 FAILs; performing the change is a person's.",
+      observation = "change-credential",
+      observe = "Change each user authentication value by following the declared change documentation, noting any step that does not work as written.",
+    },
+    b = {
+      criterion = "After each change the old authentication value is refused and the new one is accepted.",
+      observation = "credential-after-change",
+      observe = "After each change, log in with the old value (it must be refused) and with the new value (it must be accepted).",
+    },
+  },
   run = function(a)
     local units = lib.units()
     -- Missing facts are 5.1-4-1's to report; here only which entries count.

@@ -78,6 +78,12 @@ testcase {
   type = "conceptual",
   ixit = { "1-AuthMech" },
   purpose = "Each network-addressable authentication mechanism has brute-force protection making guessing impracticable.",
+  units = {
+    a = {
+      criterion = "Each authentication mechanism directly reachable over a network has brute-force protection that makes guessing over the network impracticable.",
+      rule = "PASS: 2fa, lockout after <= 100 failures, >= 64 CSPRNG bits of entropy, or throttling that makes the expected time to guess >= 10 years; none declared FAILs.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local list = network_entries(units, "a")
@@ -253,6 +259,16 @@ testcase {
   ixit = { "1-AuthMech" },
   exclusive = "credentials",        -- counts login attempts: never beside another such test case
   purpose = "No undeclared network authentication; brute-force attempts on each declared one are slowed, locked out or blocked.",
+  units = {
+    a = {
+      criterion = "The device offers no network-based authentication mechanism beyond those listed in 1-AuthMech.",
+      rule = "Full TCP sweep: an undeclared open port asking for a login FAILs.",
+    },
+    b = {
+      criterion = "Brute-forcing each declared network authentication mechanism is stopped or slowed as declared.",
+      rule = "Per mechanism: no well-known credential accepted, and the wrong-password series shows the declared lockout, delay or rate limit (or >= 64 bits of entropy, or SSH without passwords).",
+    },
+  },
   run = function(a)
     local sweep, why = lib.sweep()
     if not sweep then return inconclusive(why) end

@@ -36,6 +36,12 @@ testcase {
   type = "conceptual",
   ixit = { "2-UserInfo" },
   purpose = "The vulnerability disclosure policy is published where anyone can read it without an account.",
+  units = {
+    a = {
+      criterion = "Anyone can read the published vulnerability disclosure policy without an account or similar barrier.",
+      rule = "PASS when vdp-url is an http(s) URL and the publication text names no access barrier; no publication declared FAILs.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local e, url, text = publication()
@@ -102,6 +108,19 @@ testcase {
   type = "functional",
   ixit = { "2-UserInfo" },
   purpose = "The published disclosure policy is reachable without login and has a contact and acknowledgement and status-update timelines.",
+  units = {
+    a = {
+      criterion = "The vulnerability disclosure policy is publicly reachable where the IXIT says it is published.",
+      rule = "The page at vdp-url on the device answers 2xx without credentials, with no login form, and is not empty; a refusal, login wall or empty page FAILs.",
+      observation = "vdp-page",
+      observe = "When the policy is not on the device, open the declared URL without an account and record whether it shows the policy.",
+    },
+    b = {
+      criterion = "The policy gives contact information and timelines for acknowledging reports and for status updates.",
+      observation = "vdp-content",
+      observe = "Read the fetched policy and confirm it names a contact and timelines for acknowledgement of receipt and for status updates.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local e, url, text = publication()

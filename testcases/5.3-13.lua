@@ -32,6 +32,12 @@ testcase {
   type = "conceptual",
   ixit = { "2-UserInfo" },
   purpose = "The published support period is easy to find and understand for a user with limited technical knowledge.",
+  units = {
+    a = {
+      criterion = "A user with limited technical knowledge can find and understand the published support period.",
+      rule = "No publication or no period declared FAILs; whether it is easy to find and understand is a person's call.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local e = declared()
@@ -101,6 +107,22 @@ testcase {
   type = "functional",
   ixit = { "2-UserInfo" },
   purpose = "The documented route leads, without registration, to a page stating the support period.",
+  units = {
+    a = {
+      criterion = "The user information on how to reach the support period publication is provided as the IXIT describes.",
+      rule = "The declared support-period-url is fetched from the device; a refusal, login wall or empty page FAILs.",
+      observation = "support-period-route",
+      observe = "Follow the documented route to the support period (manual, packaging, website) as a user would and record where it leads.",
+    },
+    b = {
+      criterion = "The support period publication can be read without restrictions such as prior registration.",
+      rule = "The page at support-period-url answers 2xx without credentials, with no login form, and is not empty.",
+    },
+    c = {
+      criterion = "The published support period defines the period for the updatable software components as the IXIT declares.",
+      rule = "The fetched page states the declared support-period-end date.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local e = declared()

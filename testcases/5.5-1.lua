@@ -66,6 +66,24 @@ testcase {
   type = "conceptual",
   ixit = { "11-ComMech" },
   purpose = "Communication mechanisms have suitable guarantees, an adequate design, best-practice cryptography and no known feasible attack.",
+  units = {
+    a = {
+      criterion = "For each communication mechanism, the stated security guarantees suit the use case of that communication.",
+      rule = "Empty or placeholder Security Guarantees, or security=none carrying sensitive data, FAIL; suitability is a person's call.",
+    },
+    b = {
+      criterion = "For each communication mechanism, the described design is fit to deliver the stated security guarantees.",
+      rule = "An empty or placeholder Description FAILs; whether the design delivers is a person's call.",
+    },
+    c = {
+      criterion = "For each communication mechanism, the cryptography used is best practice for secure communication by a reference catalogue, or justified by the manufacturer.",
+      rule = "Deprecated tls-versions or broken tls-suites FAIL; best practice is a person's call.",
+    },
+    d = {
+      criterion = "For each communication mechanism, no feasible attack on its cryptography is known for the guarantees it is meant to give.",
+      rule = "Deprecated tls-versions or broken tls-suites FAIL; known attacks are a person's call.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local entries = lib.entries(ITEM)
@@ -216,6 +234,12 @@ testcase {
   type = "functional",
   ixit = { "11-ComMech" },
   purpose = "The DUT's secure channels use the declared protocols, cipher suites and certificates.",
+  units = {
+    a = {
+      criterion = "Each communication mechanism on the device actually uses the cryptography its IXIT entry describes: protocols, cipher suites, certificates.",
+      rule = "Every declared channel as declared: TLS versions equal tls-versions, suites within tls-suites, sound certificates, SSH and DTLS as declared, no plaintext channel carrying sensitive data.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local enum = lib.probe("tls_enumerate")

@@ -20,6 +20,12 @@ testcase {
   type = "conceptual",
   ixit = { "15-Intf" },
   purpose = "Every enabled network and logical interface has a valid justification for being enabled.",
+  units = {
+    a = {
+      criterion = "Every interface declared enabled has a purpose in its description that justifies keeping it enabled.",
+      rule = "Enabled with exposure=not-required, or without a stated purpose, FAILs; whether a purpose justifies it is a person's call.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local entries = lib.entries(ITEM)
@@ -100,6 +106,16 @@ testcase {
   type = "functional",
   ixit = { "15-Intf" },
   purpose = "Each declared interface has its declared status, and the DUT exposes no undeclared network interface.",
+  units = {
+    a = {
+      criterion = "Each interface listed in 15-Intf is in the state, enabled or disabled, that its Status declares.",
+      rule = "A disabled interface must not answer on its port; an enabled one that cannot be reached is inconclusive.",
+    },
+    b = {
+      criterion = "No network or logical interface beyond those listed in 15-Intf is reachable over the network.",
+      rule = "Full TCP sweep and discovery probes: an undeclared open TCP port or discovery service FAILs.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local sweep, why = lib.sweep()

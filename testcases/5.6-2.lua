@@ -30,6 +30,16 @@ testcase {
   type = "conceptual",
   ixit = { "15-Intf" },
   purpose = "Information disclosed without authentication is correctly labelled and only what is needed.",
+  units = {
+    a = {
+      criterion = "Information an interface discloses without authentication and labels as not security-relevant is indeed not security-relevant.",
+      rule = "discloses-security-relevant=false with nothing listed PASSes; any listed information needs a person.",
+    },
+    b = {
+      criterion = "Security-relevant information an interface discloses without authentication is needed for the device to operate.",
+      rule = "Nothing security-relevant disclosed PASSes vacuously; the need for what is disclosed is a person's call.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local entries = lib.entries(ITEM)
@@ -251,6 +261,12 @@ testcase {
   type = "functional",
   ixit = { "15-Intf" },
   purpose = "Unauthenticated queries of each network interface reveal no undeclared security-relevant information.",
+  units = {
+    a = {
+      criterion = "No interface reveals, without authentication in the initialized state, security-relevant information missing from its Disclosed Information.",
+      rule = "None of Assay's detectors (keys, secrets, passwords, versions, anonymous MQTT messages) fires on an unauthenticated reply, unless 15-Intf declares that disclosure.",
+    },
+  },
   run = function(a)
     local units = lib.units()
     local sweep, err = lib.sweep()

@@ -26,23 +26,23 @@ r = {t["id"]: t for t in json.load(open(sys.argv[1]))["test_cases"]}
 expect = {
     "5.6-1-1": ("ERROR", "banner: a table of options expected"),
     "5.6-1-2": ("INCONCLUSIVE", "DUT_UNREACHABLE: "),
-    "5.6-2-1": ("ERROR", 'http_request: unknown option "max_body"'),
-    "5.6-2-2": ("INCONCLUSIVE", "unit a: port 443 silent; port 8080 silent | unit b: port 23 silent"),
+    "5.6-2-2": ("ERROR", 'http_request: unknown option "max_body"'),
+    "5.6-2-1": ("INCONCLUSIVE", "unit a: port 443 silent; port 8080 silent | unit b: port 23 silent"),
 }
 bad = []
 for k, (v, why) in expect.items():
     t = r.get(k)
     if t is None or t["verdict"] != v or why not in t["reason"]:
         bad.append("%s: %s" % (k, t and (t["verdict"], t["reason"][:300])))
-units = {u.get("unit", u.get("id")): (u["verdict"], u["reason"]) for u in r["5.6-2-2"]["units"]}
+units = {u.get("unit", u.get("id")): (u["verdict"], u["reason"]) for u in r["5.6-2-1"]["units"]}
 if units != {"a": ("INCONCLUSIVE", "port 443 silent; port 8080 silent"),
              "b": ("INCONCLUSIVE", "port 23 silent")}:
-    bad.append("5.6-2-2 units: %r" % (units,))
+    bad.append("5.6-2-1 units: %r" % (units,))
 for b in bad:
     print(b)
 sys.exit(1 if bad else 0)
 PY
-grep -q "probes raised" "$T/r/evidence/5.6-2-1/transcript.txt" 2>/dev/null &&
-	ok "5.6-2-1 checked every probe before its uncaught error" || bad "5.6-2-1 transcript"
+grep -q "probes raised" "$T/r/evidence/5.6-2-2/transcript.txt" 2>/dev/null &&
+	ok "5.6-2-2 checked every probe before its uncaught error" || bad "5.6-2-2 transcript"
 [ $fails -eq 0 ] && echo "all ok" || echo "$fails failed"
 exit $((fails > 0))

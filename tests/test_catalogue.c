@@ -63,6 +63,17 @@ test_bundled_catalogue(void **state)
 	assay_diag_free(d);
 }
 
+/* A sound declaration of unit a, for test cases TS 103 701 gives one unit. */
+#define UNIT_OK "{ criterion = \"The password is unique per device.\" }"
+#define UNITS_A "{ a = " UNIT_OK " }"
+/* 5.1-1-1 (one unit) with the given units table, line 2. */
+#define TC_UNITS(u) "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", " \
+	"type = \"conceptual\", purpose = \"p\", units = " u ", " \
+	"run = function() end }\n"
+/* 5.1-1-1 with unit a declared as { fields }. */
+#define TC_UNIT_A(fields) TC_UNITS("{ a = { " fields " } }")
+#define CRIT "criterion = \"The password is unique per device.\""
+
 /* One broken catalogue: file name, contents, expected message, line. */
 struct broken {
 	const char	*file;
@@ -72,7 +83,8 @@ struct broken {
 };
 
 #define OK_TC(id) "testcase {\n id = \"" id "\", type = \"conceptual\",\n" \
-	" ixit = { \"1-AuthMech\" }, purpose = \"p\",\n run = function() end }\n"
+	" ixit = { \"1-AuthMech\" }, purpose = \"p\", units = " UNITS_A ",\n" \
+	" run = function() end }\n"
 
 static const struct broken cases[] = {
 	{ "5.1-1.lua", "group \"5.1-2\"\n", "does not match the file name", 1 },
@@ -118,6 +130,59 @@ static const struct broken cases[] = {
 	    "type = \"conceptual\", purpose = \"p\", exclusive = "
 	    "\"a-very-long-tag-of-more-than-32-chars\", "
 	    "run = function() end }\n", "exclusive must be a tag", 2 },
+	/* Unit declarations (testcases/README.md). */
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", run = function() end }\n",
+	    "5.1-1-1: units required", 2 },
+	{ "5.1-1.lua", TC_UNITS("\"a\""), "5.1-1-1: units required", 2 },
+	{ "5.1-1.lua", TC_UNITS("{}"), "unit a of TS 103 701 is not declared", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-2\", "
+	    "type = \"functional\", purpose = \"p\", units = { a = " UNIT_OK
+	    ", c = " UNIT_OK " }, run = function() end }\n",
+	    "5.1-1-2: unit b of TS 103 701 is not declared", 2 },
+	{ "5.1-1.lua", TC_UNITS("{ a = " UNIT_OK ", b = " UNIT_OK " }"),
+	    "no unit \"b\" in TS 103 701 (its one unit is a)", 2 },
+	{ "5.1-1.lua", TC_UNITS("{ a = " UNIT_OK ", A = " UNIT_OK " }"),
+	    "no unit \"A\"", 2 },
+	{ "5.1-1.lua", TC_UNITS("{ a = " UNIT_OK ", " UNIT_OK " }"),
+	    "no unit \"number\"", 2 },
+	{ "5.1-1.lua", TC_UNITS("{ a = \"unique\" }"), "unit a must be a table", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(""), "unit a: criterion must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A("criterion = 42"),
+	    "unit a: criterion must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A("criterion = \"Too short.\""),
+	    "unit a: criterion must be one line of 20..400", 2 },
+	/* 19 characters in 38 bytes: counted as characters. */
+	{ "5.1-1.lua", TC_UNIT_A("criterion = string.rep(\"\\u{e9}\", 19)"),
+	    "unit a: criterion must be one line of 20..400", 2 },
+	{ "5.1-1.lua", TC_UNIT_A("criterion = \"The password is unique\\nper "
+	    "device.\""), "unit a: criterion must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A("criterion = string.rep(\"x\", 401)"),
+	    "unit a: criterion must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", rule = \"\""),
+	    "unit a: rule must be one line of 1..400", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", rule = \"two\\nlines\""),
+	    "unit a: rule must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", rule = string.rep(\"r\", 401)"),
+	    "unit a: rule must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", rule = true"),
+	    "unit a: rule must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observation = \"Label\", "
+	    "observe = \"the label\""), "unit a: observation must be a name", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observation = string.rep(\"o\", 41), "
+	    "observe = \"the label\""), "unit a: observation must be a name", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observation = \"\", "
+	    "observe = \"the label\""), "unit a: observation must be a name", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observation = \"label\""),
+	    "unit a: observation \"label\" needs observe", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observe = \"the label\""),
+	    "unit a: observe without an observation name", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observation = \"label\", "
+	    "observe = string.rep(\"o\", 401)"), "unit a: observe must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observation = \"label\", "
+	    "observe = \"a\\nb\""), "unit a: observe must be one line", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", critrion = \"typo\""),
+	    "unit a: unknown field \"critrion\"", 2 },
 };
 
 /* The exclusive tag: optional, kept as written. */
@@ -126,8 +191,9 @@ test_exclusive(void **state)
 {
 	static const char src[] = "group \"5.1-1\"\n"
 	    "testcase { id = \"5.1-1-1\", type = \"conceptual\", purpose = \"p\",\n"
-	    " exclusive = \"credentials\", run = function() end }\n"
+	    " exclusive = \"credentials\", units = " UNITS_A ", run = function() end }\n"
 	    "testcase { id = \"5.1-1-2\", type = \"functional\", purpose = \"p\",\n"
+	    " units = { a = " UNIT_OK ", b = " UNIT_OK ", c = " UNIT_OK " },\n"
 	    " run = function() end }\n";
 	struct assay_diag *d = assay_diag_new();
 	struct assay_catalogue *c = NULL;
@@ -185,6 +251,93 @@ test_broken(void **state)
 	assert_int_equal(ndetected, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Declared units come back as written; letters not declared give NULL. */
+static void
+test_units(void **state)
+{
+	static const char src[] = "group \"5.1-1\"\n"
+	    "testcase { id = \"5.1-1-2\", type = \"functional\", purpose = \"p\",\n"
+	    " units = {\n"
+	    "  a = { criterion = \"No undeclared password login on the network.\",\n"
+	    "    rule = \"full TCP sweep\" },\n"
+	    "  b = { criterion = \"User-defined passwords are set before use.\",\n"
+	    "    observation = \"factory-default-first-use\",\n"
+	    "    observe = \"try the device from factory default\" },\n"
+	    "  c = { criterion = \"Pr\\u{e9}-install\\u{e9} passwords match the scheme.\" },\n"
+	    " }, run = function() end }\n";
+	struct assay_diag *d = assay_diag_new();
+	struct assay_catalogue *c = NULL;
+	const struct assay_unit_decl *u;
+	char *dir = tu_mkdtemp("cat"), path[512];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/5.1-1.lua", dir);
+	assert_int_equal(tu_write_file(path, src, sizeof(src) - 1), 0);
+	if (assay_catalogue_load(dir, spec, &c, d) != 0)
+		assay_diag_print(d, stderr);
+	assert_non_null(c);
+	assert_non_null(u = assay_catalogue_unit(c, 0, "a"));
+	assert_string_equal(u->criterion,
+	    "No undeclared password login on the network.");
+	assert_string_equal(u->rule, "full TCP sweep");
+	assert_null(u->observation);
+	assert_null(u->observe);
+	assert_non_null(u = assay_catalogue_unit(c, 0, "b"));
+	assert_null(u->rule);
+	assert_string_equal(u->observation, "factory-default-first-use");
+	assert_string_equal(u->observe, "try the device from factory default");
+	assert_non_null(u = assay_catalogue_unit(c, 0, "c"));
+	assert_null(assay_catalogue_unit(c, 0, "d"));
+	assert_null(assay_catalogue_unit(c, 0, "A"));
+	assert_null(assay_catalogue_unit(c, 0, "ab"));
+	assert_null(assay_catalogue_unit(c, 0, ""));
+	assert_null(assay_catalogue_unit(c, 1, "a"));
+	assay_catalogue_free(c);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * The bundled catalogue declares every unit of every test case, each with
+ * a criterion, and an observation only together with what to observe.
+ */
+static void
+test_bundled_units(void **state)
+{
+	struct assay_diag *d = assay_diag_new();
+	struct assay_catalogue *c = NULL;
+	const struct assay_unit_decl *u;
+	char letter[2] = { 0, 0 };
+	size_t i;
+	long si;
+	int k, n;
+
+	(void)state;
+	assert_int_equal(assay_catalogue_load(tu_src("testcases"), spec, &c, d), 0);
+	for (i = 0; i < assay_catalogue_count(c); i++) {
+		si = assay_spec_testcase_find(spec, assay_catalogue_id(c, i));
+		assert_true(si >= 0);
+		n = assay_spec_testcase_units(spec, (size_t)si);
+		assert_true(n >= 1);
+		for (k = 0; k < n; k++) {
+			letter[0] = (char)('a' + k);
+			u = assay_catalogue_unit(c, i, letter);
+			if (u == NULL)
+				fprintf(stderr, "%s: unit %s not declared\n",
+				    assay_catalogue_id(c, i), letter);
+			assert_non_null(u);
+			assert_true(strlen(u->criterion) >= 20);
+			assert_true((u->observation == NULL) ==
+			    (u->observe == NULL));
+		}
+		letter[0] = (char)('a' + n);
+		assert_null(assay_catalogue_unit(c, i, letter));
+	}
+	assay_catalogue_free(c);
+	assay_diag_free(d);
+}
+
 /* Several files: every problem is reported, not only the first. */
 static void
 test_all_problems_reported(void **state)
@@ -216,6 +369,8 @@ main(void)
 		cmocka_unit_test(test_bundled_catalogue),
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_exclusive),
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_bundled_units),
 		cmocka_unit_test(test_all_problems_reported),
 	};
 

@@ -30,6 +30,10 @@
 
 #define PURPOSE_MAX	200
 #define EXCLUSIVE_MAX	32
+#define UNITS_MAX	26		/* letters a..z */
+#define CRITERION_MIN	20
+#define UNIT_TEXT_MAX	400		/* criterion, rule, observe */
+#define OBSERVATION_MAX	40
 #define LOAD_MAX_BYTES	(16u * 1024 * 1024)
 #define LOAD_TIMEOUT_MS	2000
 
@@ -40,6 +44,9 @@ struct tc {
 	size_t			 file;		/* index into files */
 	long			 line;
 	long			 spec_index;
+	/* units[k] is unit 'a' + k; strings malloc'd, rule etc. may be NULL */
+	struct assay_unit_decl	 units[UNITS_MAX];
+	size_t			 nunits;
 };
 
 struct gfile {
@@ -176,6 +183,219 @@ check_ixit(lua_State *L, struct decl_ctx *x, const char *path, long line,
 	return bad;
 }
 
+/* Characters (UTF-8 code points) of s. */
+static size_t
+text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* One line of min..max characters. */
+static int
+valid_line(const char *s, size_t min, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || strchr(s, '\n') != NULL || strchr(s, '\r') != NULL)
+		return 0;
+	n = text_chars(s);
+	return n >= min && n <= max;
+}
+
+/* An observation name: 1..OBSERVATION_MAX of [a-z0-9-]. */
+static int
+valid_observation(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (n >= OBSERVATION_MAX || !((s[n] >= 'a' && s[n] <= 'z') ||
+		    (s[n] >= '0' && s[n] <= '9') || s[n] == '-'))
+			return 0;
+	return 1;
+}
+
+static void
+unit_decls_free(struct assay_unit_decl *u, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		free((char *)u[k].criterion);
+		free((char *)u[k].rule);
+		free((char *)u[k].observation);
+		free((char *)u[k].observe);
+		memset(&u[k], 0, sizeof(u[k]));
+	}
+}
+
+/*
+ * A string field of the unit table at the top of the stack, or NULL;
+ * *isstr is 0 when the field is there but not a string.
+ */
+static const char *
+unit_str(lua_State *L, const char *k, int *isstr)
+{
+	const char *s = NULL;
+
+	lua_getfield(L, -1, k);
+	*isstr = lua_isnil(L, -1) || lua_type(L, -1) == LUA_TSTRING;
+	if (lua_type(L, -1) == LUA_TSTRING)
+		s = lua_tostring(L, -1);
+	lua_pop(L, 1);		/* s stays alive: it is in the table */
+	return s;
+}
+
+/*
+ * Checks one unit declaration (the table at the top of the stack) and,
+ * when out is not NULL and it is sound, copies it there.  Returns the
+ * number of problems (each reported) or -1 when out of memory.
+ */
+static int
+check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
+    const char *id, const char *letter, struct assay_unit_decl *out)
+{
+	static const char *const known[] = {
+		"criterion", "rule", "observation", "observe", NULL
+	};
+	const char *crit, *rule, *obs, *observe;
+	int bad = 0, s1, s2, s3, s4, i;
+
+	if (!lua_istable(L, -1)) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s "
+		    "must be a table { criterion = ..., rule = ..., "
+		    "observation = ..., observe = ... }", id, letter);
+		return 1;
+	}
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		lua_pop(L, 1);
+		for (i = 0; known[i] != NULL; i++)
+			if (lua_type(L, -1) == LUA_TSTRING &&
+			    strcmp(lua_tostring(L, -1), known[i]) == 0)
+				break;
+		if (known[i] == NULL) {
+			assay_diag_add(x->d, path, line, "test case %s: "
+			    "unit %s: unknown field \"%s\" (criterion, rule, "
+			    "observation, observe)", id, letter,
+			    lua_type(L, -1) == LUA_TSTRING ?
+			    lua_tostring(L, -1) : luaL_typename(L, -1));
+			bad++;
+		}
+	}
+	crit = unit_str(L, "criterion", &s1);
+	rule = unit_str(L, "rule", &s2);
+	obs = unit_str(L, "observation", &s3);
+	observe = unit_str(L, "observe", &s4);
+	if (!s1 || !valid_line(crit, CRITERION_MIN, UNIT_TEXT_MAX)) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "criterion must be one line of %d..%d characters (what "
+		    "TS 103 701 asks of the unit, in our own words)", id,
+		    letter, CRITERION_MIN, UNIT_TEXT_MAX);
+		bad++;
+	}
+	if (!s2 || (rule != NULL && !valid_line(rule, 1, UNIT_TEXT_MAX))) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: rule "
+		    "must be one line of 1..%d characters, or absent when only "
+		    "a person can decide", id, letter, UNIT_TEXT_MAX);
+		bad++;
+	}
+	if (!s3 || (obs != NULL && !valid_observation(obs))) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "observation must be a name of 1..%d characters [a-z0-9-]",
+		    id, letter, OBSERVATION_MAX);
+		bad++;
+	}
+	if (!s4 || (observe != NULL && !valid_line(observe, 1,
+	    UNIT_TEXT_MAX))) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "observe must be one line of 1..%d characters", id, letter,
+		    UNIT_TEXT_MAX);
+		bad++;
+	} else if (obs != NULL && observe == NULL) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "observation \"%s\" needs observe (what exactly a person "
+		    "looks at or does)", id, letter, obs);
+		bad++;
+	} else if (obs == NULL && observe != NULL) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "observe without an observation name", id, letter);
+		bad++;
+	}
+	if (bad || out == NULL)
+		return bad;
+	if ((out->criterion = strdup(crit)) == NULL ||
+	    (rule != NULL && (out->rule = strdup(rule)) == NULL) ||
+	    (obs != NULL && (out->observation = strdup(obs)) == NULL) ||
+	    (observe != NULL && (out->observe = strdup(observe)) == NULL))
+		return -1;
+	return 0;
+}
+
+/*
+ * Checks `units` of the test case table at 1: exactly the letters
+ * TS 103 701 numbers for it (nspec of them, a..), each declared soundly.
+ * The declarations go to out (UNITS_MAX of them) when out is not NULL.
+ * Returns the number of problems, or -1 when out of memory.
+ */
+static int
+check_units(lua_State *L, struct decl_ctx *x, const char *path, long line,
+    const char *id, int nspec, struct assay_unit_decl *out)
+{
+	char letter[2] = { 0, 0 };
+	const char *k;
+	int bad = 0, n, r;
+
+	lua_getfield(L, 1, "units");
+	if (!lua_istable(L, -1)) {
+		assay_diag_add(x->d, path, line, "test case %s: units "
+		    "required: { a = { criterion = \"...\" }, ... } declaring "
+		    "%s%c, as TS 103 701 numbers them", id, nspec > 1 ?
+		    "units a.." : "unit ", 'a' + nspec - 1);
+		lua_pop(L, 1);
+		return 1;
+	}
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		lua_pop(L, 1);
+		k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		if (k == NULL || strlen(k) != 1 || k[0] < 'a' ||
+		    k[0] >= 'a' + (nspec > 0 ? nspec : UNITS_MAX)) {
+			assay_diag_add(x->d, path, line, "test case %s: "
+			    "no unit \"%s\" in TS 103 701 (%s%c)", id,
+			    k != NULL ? k : luaL_typename(L, -1), nspec > 1 ?
+			    "its units are a.." : "its one unit is ",
+			    'a' + (nspec > 0 ? nspec : UNITS_MAX) - 1);
+			bad++;
+		}
+	}
+	for (n = 0; n < nspec && n < UNITS_MAX; n++) {
+		letter[0] = (char)('a' + n);
+		lua_getfield(L, -1, letter);
+		if (lua_isnil(L, -1)) {
+			assay_diag_add(x->d, path, line, "test case %s: "
+			    "unit %s of TS 103 701 is not declared", id,
+			    letter);
+			bad++;
+		} else if ((r = check_unit(L, x, path, line, id, letter,
+		    out != NULL && bad == 0 ? &out[n] : NULL)) < 0) {
+			lua_pop(L, 2);
+			return -1;
+		} else
+			bad += r;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return bad;
+}
+
 static int
 l_testcase(lua_State *L)
 {
@@ -189,8 +409,9 @@ l_testcase(lua_State *L)
 	enum assay_tc_type tt;
 	long line = call_line(L), si;
 	struct tc *t;
+	struct assay_unit_decl decls[UNITS_MAX];
 	luaL_Buffer ixb;
-	int bad = 0, i;
+	int bad = 0, i, nspec = 0;
 	size_t glen;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -293,6 +514,10 @@ l_testcase(lua_State *L)
 		bad = 1;
 	}
 	lua_pop(L, 1);
+	if (si >= 0 && (nspec = assay_spec_testcase_units(x->spec,
+	    (size_t)si)) > 0 && check_units(L, x, f->path, line, id, nspec,
+	    NULL) != 0)
+		bad = 1;
 	luaL_buffinit(L, &ixb);
 	bad |= check_ixit(L, x, f->path, line, id, &ixb);
 	luaL_pushresult(&ixb);
@@ -300,9 +525,18 @@ l_testcase(lua_State *L)
 		x->errors++;
 		return 0;
 	}
-	t = realloc(x->c->tcs, (x->c->ntcs + 1) * sizeof(*t));
-	if (t == NULL)
+	/* Sound: now copy the declarations (only memory can fail). */
+	memset(decls, 0, sizeof(decls));
+	if (nspec > 0 && check_units(L, x, f->path, line, id, nspec,
+	    decls) != 0) {
+		unit_decls_free(decls, UNITS_MAX);
 		return luaL_error(L, "out of memory");
+	}
+	t = realloc(x->c->tcs, (x->c->ntcs + 1) * sizeof(*t));
+	if (t == NULL) {
+		unit_decls_free(decls, UNITS_MAX);
+		return luaL_error(L, "out of memory");
+	}
 	x->c->tcs = t;
 	t = &x->c->tcs[x->c->ntcs];
 	memset(t, 0, sizeof(*t));
@@ -315,6 +549,8 @@ l_testcase(lua_State *L)
 	t->file = x->file;
 	t->line = line;
 	t->spec_index = si;
+	memcpy(t->units, decls, sizeof(t->units));
+	t->nunits = (size_t)nspec;
 	if (t->id == NULL || t->group == NULL || t->purpose == NULL ||
 	    t->ixit == NULL || (excl != NULL && t->exclusive == NULL)) {
 		free(t->exclusive);
@@ -322,6 +558,7 @@ l_testcase(lua_State *L)
 		free(t->group);
 		free(t->purpose);
 		free(t->ixit);
+		unit_decls_free(t->units, UNITS_MAX);
 		return luaL_error(L, "out of memory");
 	}
 	x->c->ntcs++;
@@ -447,6 +684,7 @@ assay_catalogue_free(struct assay_catalogue *c)
 		free(c->tcs[i].purpose);
 		free(c->tcs[i].ixit);
 		free(c->tcs[i].exclusive);
+		unit_decls_free(c->tcs[i].units, UNITS_MAX);
 	}
 	free(c->tcs);
 	free(c->lib);
@@ -712,9 +950,15 @@ const struct assay_unit_decl *
 assay_catalogue_unit(const struct assay_catalogue *c, size_t i,
     const char *letter)
 {
-	/* Test cases declare no units yet: the declarations come next. */
-	(void)c;
-	(void)i;
-	(void)letter;
-	return NULL;
+	const struct tc *t;
+	size_t k;
+
+	if (c == NULL || i >= c->ntcs || letter == NULL ||
+	    strlen(letter) != 1 || letter[0] < 'a')
+		return NULL;
+	t = &c->tcs[i];
+	k = (size_t)(letter[0] - 'a');
+	if (k >= t->nunits || t->units[k].criterion == NULL)
+		return NULL;
+	return &t->units[k];
 }

@@ -8,7 +8,11 @@
  * touches a device: id in TS 103 701 numbering and known to the spec, the
  * group matching the file name and the id, the provision existing, the
  * type matching TS 103 701, IXIT items known, a one-line purpose, a run
- * function, no duplicate id.  Each problem names file and line.
+ * function, no duplicate id, and `units` declaring exactly the units
+ * TS 103 701 numbers for the test case (each a one-line criterion of
+ * 20..400 characters, an optional one-line rule, an optional observation
+ * name [a-z0-9-]{1,40} with what to observe, no other field).  Each
+ * problem names file and line.
  */
 #ifndef ASSAY_CATALOGUE_H
 #define ASSAY_CATALOGUE_H
