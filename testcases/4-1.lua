@@ -25,7 +25,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local missing, texts = {}, {}
     local ids = lib.keys(a.ics.provisions)
     for _, id in ipairs(ids) do
@@ -41,7 +41,7 @@ testcase {
     end
     if #missing > 0 then
       units:add("a", "FAIL", #missing .. " recommendation(s) declared N or N/A without a "
-          .. "justification: " .. lib.join(missing))
+          .. "justification: " .. lib.join(missing), lib.TEXT)
     end
     if #texts > 0 then
       lib.review(units, "a", "judge whether each of these " .. #texts .. " ICS details "

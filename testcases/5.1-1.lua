@@ -56,7 +56,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local pw = password_entries(units, "a")
     if not units:has("a") and not completeness(units, "a", #pw) then return units:settle("") end
     local inscope = 0
@@ -178,9 +178,11 @@ testcase {
     },
   },
   run = function(a)
+    local SWEEP = lib.probed("tcp_sweep, banner, http_request", "TCP ports 1-65535")
+    local units = lib.units(SWEEP)
     local sweep, why = lib.sweep()
-    if not sweep then return inconclusive(why) end
-    local mechs, units = declared_mechanisms(), lib.units()
+    if not sweep then return units:stop("INCONCLUSIVE", why) end
+    local mechs = declared_mechanisms()
     local sids = lib.keys(mechs)
     -- a) undeclared password-protected interfaces.
     local undeclared = {}
@@ -205,7 +207,7 @@ testcase {
           .. "(full TCP sweep; the user manual is the assessor's to read)")
     end
     -- b) no universal default credential is accepted.
-    local accepted, tried, unreachable, nopw = {}, 0, {}, {}
+    local accepted, tried, unreachable, nopw, kinds = {}, 0, {}, {}, {}
     local try = lib.probe("try_credentials")
     for _, id in ipairs(sids) do
       local s = assay.ixit.service_by_id[id]
@@ -217,6 +219,7 @@ testcase {
         unreachable[#unreachable + 1] = id .. ": " .. tostring(no)
       elseif try and kind then
         -- MQTT brokers get the Mirai list, one CONNECT at a time.
+        kinds[kind] = true
         for _, list in ipairs(kind == "mqtt" and { "mirai" } or default_lists) do
           -- Small concurrency: dropbear resets more than 5 unauthenticated
           -- connections per source, busybox telnetd has a backlog of 1.
@@ -266,27 +269,25 @@ testcase {
         unreachable[#unreachable + 1] = id .. ": no credential probe for " .. tostring(s.protocol)
       end
     end
+    local TRY = lib.probed("try_credentials " .. table.concat(lib.keys(kinds), ", "),
+        tried .. " login attempts")
     if #accepted > 0 then
-      units:add("b", "FAIL", table.concat(accepted, "; "))
+      units:add("b", "FAIL", table.concat(accepted, "; "), TRY)
     elseif #unreachable > 0 then
-      units:add("b", "INCONCLUSIVE", "could not try every default on " .. table.concat(unreachable, "; "))
+      units:add("b", "INCONCLUSIVE", "could not try every default on "
+          .. table.concat(unreachable, "; "), TRY)
     else
       units:add("b", "PASS", tried .. " universal default credentials (Mirai and "
           .. "documented vendor defaults) rejected"
-          .. (#nopw > 0 and ("; no password to guess on " .. table.concat(nopw, "; ")) or ""))
+          .. (#nopw > 0 and ("; no password to guess on " .. table.concat(nopw, "; ")) or ""), TRY)
       local user_defined = {}
       for _, id in ipairs(sids) do
         if lib.is_user_defined(mechs[id]) then user_defined[#user_defined + 1] = mechs[id].id end
       end
       if #user_defined > 0 then
-        local j = assay.judgement
-        if j then
-          units:add("b", tostring(j.verdict):upper(), "assessor " .. tostring(j.by) .. ": " .. tostring(j.text))
-        else
-          units:add("b", "INCONCLUSIVE", "MANUAL_STEP_PENDING: from the factory default state, "
-              .. "confirm that " .. lib.join(user_defined) .. " cannot be used before the user "
-              .. "defines the password (--judgement 5.1-1-2=PASS|FAIL:...)")
-        end
+        units:add("b", "INCONCLUSIVE", "MANUAL_STEP_PENDING: factory-default-first-use: from "
+            .. "the factory default state, confirm that " .. lib.join(user_defined)
+            .. " cannot be used before the user defines the password", lib.PERSON)
       end
     end
     -- c) observed pre-installed passwords against the declared scheme.
@@ -306,22 +307,34 @@ testcase {
             local len, alpha = lib.fact(e, "password-length"), lib.fact(e, "password-alphabet")
             local pw = c.password or ""
             if len == nil then
-              units:add("c", "INCONCLUSIVE", lib.missing(ITEM, e, "password-length"))
+              units:add("c", "INCONCLUSIVE", lib.missing(ITEM, e, "password-length"), lib.FACTS)
             elseif #pw ~= len then
               units:add("c", "FAIL", string.format("%s: the pre-installed password has %d "
-                  .. "characters, %s declares password-length=%d", c.id, #pw, e.id, len))
+                  .. "characters, %s declares password-length=%d", c.id, #pw, e.id, len),
+                  lib.FACTS)
             end
             if alpha ~= nil and distinct(pw) > alpha then
               units:add("c", "FAIL", string.format("%s: the pre-installed password uses %d "
                   .. "distinct symbols, more than password-alphabet=%d of %s", c.id,
-                  distinct(pw), alpha, e.id))
+                  distinct(pw), alpha, e.id), lib.FACTS)
             end
             if lib.fact(e, "password-generation") == "csprng" and known[pw] then
               units:add("c", "FAIL", c.id .. ": the pre-installed password is a known "
-                  .. "default, not a CSPRNG draw as " .. e.id .. " declares")
+                  .. "default, not a CSPRNG draw as " .. e.id .. " declares", lib.FACTS)
             end
             if len ~= nil and #pw == len and not known[pw] then
-              units:add("c", "PASS", c.id .. ": length " .. #pw .. " as declared, not a known default")
+              units:add("c", "PASS", c.id .. ": length " .. #pw .. " as declared, not a known "
+                  .. "default", lib.FACTS)
+            elseif len ~= nil and #pw == len and lib.fact(e, "password-generation") == nil then
+              units:add("c", "INCONCLUSIVE", lib.missing(ITEM, e, "password-generation")
+                  .. " (" .. c.id .. " is a known default)", lib.FACTS)
+            elseif len ~= nil and #pw == len and lib.fact(e, "password-generation") ~= "csprng" then
+              -- A known default is what password-generation=fixed leads
+              -- to: consistent with the declared scheme, which 5.1-1-1
+              -- and 5.1-2-1 judge.
+              units:add("c", "PASS", c.id .. ": length " .. #pw .. " as declared; a known "
+                  .. "default, consistent with " .. e.id .. " "
+                  .. lib.facts_text(e, { "password-generation" }), lib.FACTS)
             end
           end
         end
@@ -331,9 +344,9 @@ testcase {
     if #wanted > 0 then
       units:add("c", "INCONCLUSIVE", "IXIT_MISSING:setup/" .. table.concat(wanted, ",")
           .. "/credential origin=pre-installed (read a pre-installed password off the device "
-          .. "to compare it with the declared generation)")
+          .. "to compare it with the declared generation)", lib.FACTS)
     elseif checked == 0 then
-      units:add("c", "PASS", "vacuous: no mechanism declares a pre-installed password")
+      units:add("c", "PASS", "vacuous: no mechanism declares a pre-installed password", lib.FACTS)
     end
     return units:settle("no undeclared password interface, no universal default accepted, "
         .. "pre-installed passwords as declared")

@@ -39,7 +39,7 @@ local function preinstalled(units)
   for _, e in ipairs(lib.entries_where(units, "a", ITEM, lib.is_password, "factor")) do
     local by = lib.fact(e, "password-set-by")
     if by == nil then
-      units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "password-set-by"))
+      units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "password-set-by"), lib.FACTS)
     elseif by ~= "user" then
       out[#out + 1] = e
     end
@@ -95,14 +95,18 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local list = preinstalled(units)
-    if #list == 0 and not units:has("a") then
+    if #list == 0 and units:has("a") then
+      -- Which mechanisms are pre-installed is unknown: so is every unit.
+      return units:stop("INCONCLUSIVE", "IXIT_MISSING:1-AuthMech/-/factor or password-set-by "
+          .. "(see unit a): which mechanisms have pre-installed passwords is unknown")
+    end
+    if #list == 0 then
       if assay.ics.conditions[2] then
-        units:add("a", "FAIL", "the ICS says pre-installed passwords are used (condition 2) "
+        return units:stop("FAIL", "the ICS says pre-installed passwords are used (condition 2) "
             .. "but no 1-AuthMech entry declares password-set-by=pre-installed-*: the IXIT "
             .. "is incomplete")
-        return units:settle("")
       end
       for _, l in ipairs({ "a", "b", "c", "d" }) do
         units:add(l, "PASS", "vacuous: no pre-installed password mechanism in 1-AuthMech")
@@ -171,7 +175,9 @@ testcase {
 -- (set-up credentials with origin="pre-installed") with the facts
 -- password-length and password-alphabet: a mismatch is an indication ->
 -- FAIL.  A PASS needs several units' passwords (labels, packaging), which
--- only a person can collect: MANUAL_STEP_PENDING or the judgement.
+-- only a person can collect: MANUAL_STEP_PENDING: label-passwords, until
+-- `assay review` records the judgement.  No pre-installed mechanism and
+-- ICS condition 2 false: vacuous PASS (facts missing: IXIT_MISSING).
 testcase {
   id = "5.1-2-2",
   type = "functional",
@@ -186,8 +192,9 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
-    local list = preinstalled(lib.ignored_units())  -- 5.1-2-1 reports these
+    local units = lib.units(lib.FACTS)
+    local seen = lib.ignored_units()  -- 5.1-2-1 reports missing facts
+    local list = preinstalled(seen)
     if #list == 0 and assay.ics.conditions[2] and #lib.entries(ITEM) == 0 then
       units:add("a", "FAIL", "the ICS says pre-installed passwords are used (condition 2) but "
           .. "1-AuthMech is empty: nothing to compare the passwords with")
@@ -217,9 +224,22 @@ testcase {
       end
     end
     if assay.unit_verdict() == "FAIL" then return units:settle("") end
-    return lib.manual("read the pre-installed passwords of several units (labels, "
-        .. "packaging), compare them with the declared facts (password-generation, "
-        .. "password-length, password-alphabet) and record the finding "
-        .. "(--judgement 5.1-2-2=PASS|FAIL:..., --observation)", { "a" })
+    local facts = {}
+    for _, e in ipairs(list) do
+      facts[#facts + 1] = e.id .. ": " .. lib.facts_text(e, { "password-generation",
+          "password-length", "password-alphabet" })
+    end
+    if #list == 0 and not assay.ics.conditions[2] then
+      if seen:has("a") then
+        units:add("a", "INCONCLUSIVE", "IXIT_MISSING:1-AuthMech/-/factor or password-set-by "
+            .. "(5.1-2-1 names the entries): which mechanisms have pre-installed passwords "
+            .. "is unknown")
+      else
+        units:add("a", "PASS", "vacuous: no pre-installed password mechanism in 1-AuthMech "
+            .. "and the ICS declares none (condition 2)")
+      end
+      return units:settle("vacuous: no pre-installed password mechanism")
+    end
+    return lib.manual(units, { "a" }, #facts > 0 and table.concat(facts, "; ") or nil)
   end,
 }

@@ -66,15 +66,19 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local list = user_auth_entries(units, "a")
-    if #list == 0 and not units:has("a") then
+    if #list == 0 and units:has("a") then
+      return units:stop("INCONCLUSIVE", "IXIT_MISSING:1-AuthMech/-/user-auth (see unit a): "
+          .. "which mechanisms authenticate users is unknown")
+    end
+    if #list == 0 then
       if assay.ics.conditions[8] then
-        units:add("a", "FAIL", "the ICS says users can authenticate (condition 8) but "
+        return units:stop("FAIL", "the ICS says users can authenticate (condition 8) but "
             .. "1-AuthMech declares no mechanism with user-auth=true: the IXIT is incomplete")
-        return units:settle("")
       end
-      return pass("vacuous: 1-AuthMech declares no user authentication mechanism")
+      units:rest("PASS", "vacuous: 1-AuthMech declares no user authentication mechanism")
+      return units:settle("vacuous: 1-AuthMech declares no user authentication mechanism")
     end
     for _, e in ipairs(list) do
       local fails = {}
@@ -135,7 +139,9 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units({ basis = "probe" })
+    local TLS = lib.probed("tls_handshake, tls_enumerate")
+    local SSH = lib.probed("ssh_info")
     local list = user_auth_entries(units, "a")
     local hs = lib.probe("tls_handshake")
     local enum = lib.probe("tls_enumerate")
@@ -155,16 +161,17 @@ testcase {
         checked[#checked + 1] = where
         if declared_ch and declared_ch ~= "none" and ch == "none" then
           units:add("a", "FAIL", where .. ": channel-security=" .. declared_ch .. " is declared, "
-              .. "but the service is plaintext (security none)")
+              .. "but the service is plaintext (security none)", lib.FACTS)
         end
         if ch == "tls" then
           local h, err
           if hs then h, err = hs({ host = lib.addr(s), port = s.port }) else err = "no TLS probe" end
           if not h then
             if err and err:find("^not TLS") then
-              units:add("a", "FAIL", where .. ": declared TLS, but " .. err)
+              units:add("a", "FAIL", where .. ": declared TLS, but " .. err, TLS)
             else
-              units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+              units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err),
+                  TLS)
             end
           else
             a.log(string.format("%s: %s %s", where, tostring(h.protocol), tostring(h.cipher)))
@@ -188,18 +195,19 @@ testcase {
               end
             end
             if #bad > 0 then
-              units:add("a", "FAIL", where .. ": the login channel accepts " .. lib.join(bad))
+              units:add("a", "FAIL", where .. ": the login channel accepts " .. lib.join(bad), TLS)
             else
               units:add("a", "PASS", where .. ": TLS as declared (" .. table.concat(got, ", ")
                   .. (want and "" or "; no tls-versions fact, judged against deprecated versions only")
-                  .. ")")
+                  .. ")", TLS)
             end
           end
         elseif ch == "ssh" or s.protocol == "ssh" then
           local r, err
           if info then r, err = info({ host = lib.addr(s), port = s.port }) else err = "no SSH probe" end
           if not r then
-            units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+            units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err),
+                SSH)
           else
             local offered = {}
             for _, k in ipairs({ "kex", "hostkey", "ciphers", "macs" }) do
@@ -212,24 +220,25 @@ testcase {
               end
             end
             if #weak > 0 then
-              units:add("a", "FAIL", where .. ": offers weak SSH algorithm(s) " .. lib.join(weak))
+              units:add("a", "FAIL", where .. ": offers weak SSH algorithm(s) " .. lib.join(weak), SSH)
             else
-              units:add("a", "PASS", where .. ": SSH algorithms offered are current")
+              units:add("a", "PASS", where .. ": SSH algorithms offered are current", SSH)
             end
           end
         elseif ch == "none" then
           if pw then
             units:add("a", "FAIL", where .. ": credentials travel in clear text over "
-                .. s.protocol .. " (declared security none)")
+                .. s.protocol .. " (declared security none)", lib.FACTS)
           elseif pw == nil then
-            units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "factor"))
+            units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "factor"), lib.FACTS)
           else
             units:add("a", "PASS", where .. ": no password on this channel (factor="
-                .. lib.show(lib.fact(e, "factor")) .. ")")
+                .. lib.show(lib.fact(e, "factor")) .. ")", lib.FACTS)
           end
         else
           units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. where .. ": channel "
-              .. tostring(ch) .. " cannot be observed by Assay; capture the login and compare")
+              .. tostring(ch) .. " cannot be observed by Assay; capture the login and compare",
+              lib.PERSON)
         end
       end
     end
@@ -243,23 +252,29 @@ testcase {
           (s.protocol == "telnet" or ((s.protocol == "http") and lib.password_protected(s))) then
         units:add("a", "FAIL", s.id .. " (" .. s.protocol .. "/" .. s.port .. "): a clear-text "
             .. "login" .. (by_service[s.id] and (" (1-AuthMech " .. by_service[s.id] .. ")")
-            or " that no 1-AuthMech entry declares") .. ": credentials travel in clear text")
+            or " that no 1-AuthMech entry declares") .. ": credentials travel in clear text",
+            lib.probed("http_request"))
       end
     end
-    local sweep = lib.sweep()
+    local sweep, sweep_err = lib.sweep()
     if sweep then
       for _, l in ipairs(lib.undeclared_logins(sweep)) do
         units:add("a", "FAIL", "tcp/" .. l.port .. " (undeclared): " .. l.detail
-            .. ": credentials would travel in clear text")
+            .. ": credentials would travel in clear text",
+            lib.probed("tcp_sweep, banner, http_request", "TCP ports 1-65535"))
       end
     end
     if #checked == 0 and not units:has("a") then
       if assay.ics.conditions[8] then
         units:add("a", "FAIL", "the ICS says users can authenticate (condition 8) but no "
-            .. "user-auth mechanism refers to a service Assay can observe")
+            .. "user-auth mechanism refers to a service Assay can observe", lib.FACTS)
+      elseif not sweep then
+        units:add("a", "INCONCLUSIVE", tostring(sweep_err) .. " (no declared user "
+            .. "authentication to observe; the sweep for undeclared logins did not run)",
+            lib.probed("tcp_sweep"))
       else
         units:add("a", "PASS", "vacuous: no network-reachable user authentication declared, "
-            .. "none found by the sweep")
+            .. "none found by the sweep", lib.probed("tcp_sweep", "TCP ports 1-65535"))
       end
     end
     return units:settle("user authentication on " .. lib.join(checked)

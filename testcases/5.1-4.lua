@@ -42,7 +42,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local mechs = user_auth_entries(units, "a")
     if #mechs == 0 and not units:has("a") then
       if assay.ics.conditions[8] then
@@ -72,7 +72,8 @@ testcase {
     if #usable == 0 then
       units:add("a", "FAIL", "no documentation of how to change the authentication values of "
           .. lib.join(ids) .. " (\"Documentation of Change Mechanisms\" / change-doc-url "
-          .. (#docs > 0 and "is a placeholder" or "absent") .. ")")
+          .. (#docs > 0 and "is a placeholder" or "absent") .. ")",
+          #docs > 0 and lib.TEXT or lib.FACTS)
     else
       lib.review(units, "a", "read " .. table.concat(usable, "; ") .. " and judge whether it "
           .. "explains, for each of " .. lib.join(ids) .. ", how to change the value in terms "
@@ -84,10 +85,13 @@ testcase {
 
 -- Units a, b (TS 103 701): the lab changes each user authentication value
 -- as documented (a) and checks the change worked: old value rejected, new
--- one accepted (b).  A person performs the change (MANUAL_STEP_PENDING or
--- the judgement).  The device can FAIL first: a change-doc-url on the
--- device that answers 404/410.  change-supported=false is 5.1-4-1's
--- finding (nothing documented to perform here).
+-- one accepted (b).  A person performs the change: both units are
+-- MANUAL_STEP_PENDING naming the declared observation (change-credential,
+-- credential-after-change) until `assay review` records the assessor's
+-- judgement.  The device can FAIL a first: a change-doc-url on the device
+-- that answers 404/410 (b stays the person's).  Condition 8 with no
+-- user-auth mechanism FAILs both (nothing to change).  change-supported=
+-- false is 5.1-4-1's finding (nothing documented to perform here).
 testcase {
   id = "5.1-4-2",
   type = "functional",
@@ -107,13 +111,14 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.probed("http_request"))
     -- Missing facts are 5.1-4-1's to report; here only which entries count.
     local facts = lib.ignored_units()
     local mechs = user_auth_entries(facts, "a")
     if #mechs == 0 and not facts:has("a") and assay.ics.conditions[8] then
-      units:add("a", "FAIL", "the ICS says users can authenticate (condition 8) but "
-          .. "1-AuthMech declares no mechanism with user-auth=true: nothing to change as documented")
+      return units:stop("FAIL", "the ICS says users can authenticate (condition 8) but "
+          .. "1-AuthMech declares no mechanism with user-auth=true: nothing to change as "
+          .. "documented", lib.FACTS)
     end
     -- A mechanism declared change-supported=false has no documented change
     -- to perform: 5.1-4-1 FAILs the declaration; here it is only noted (a
@@ -132,13 +137,14 @@ testcase {
         local r = http({ url = d.url, max_read = 4096, follow = 0 })
         if r and (r.status == 404 or r.status == 410) then
           units:add("a", "FAIL", "the change documentation " .. d.url .. " answers HTTP "
-              .. r.status)
+              .. r.status, lib.probed("http_request", d.url))
         end
       end
     end
-    if assay.unit_verdict() == "FAIL" then return units:settle("") end
-    return lib.manual("change each user credential as documented and record that the old "
-        .. "value is rejected and the new one accepted (--judgement 5.1-4-2=PASS|FAIL:...)",
-        { "a", "b" })
+    -- A documentation that is gone FAILs a; b (the old value refused, the
+    -- new one accepted) is still the person's to observe.
+    local ids = {}
+    for _, m in ipairs(mechs) do ids[#ids + 1] = m.id end
+    return lib.manual(units, { "a", "b" }, #ids > 0 and ("mechanisms " .. lib.join(ids)) or nil)
   end,
 }

@@ -85,7 +85,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local list = network_entries(units, "a")
     if #list == 0 and not units:has("a") then
       if assay.ics.conditions[1] or assay.ics.conditions[8] then
@@ -93,7 +93,10 @@ testcase {
             .. "(condition 1/8) but 1-AuthMech declares no network authentication mechanism")
         return units:settle("")
       end
-      return pass("vacuous: no authentication mechanism is declared reachable over a network")
+      units:add("a", "PASS", "vacuous: no authentication mechanism is declared reachable "
+          .. "over a network")
+      return units:settle("vacuous: no authentication mechanism is declared reachable over "
+          .. "a network")
     end
     for _, e in ipairs(list) do
       local bf = lib.fact_list(e, "brute-force")
@@ -270,9 +273,9 @@ testcase {
     },
   },
   run = function(a)
+    local units = lib.units(lib.probed("tcp_sweep, banner, http_request", "TCP ports 1-65535"))
     local sweep, why = lib.sweep()
-    if not sweep then return inconclusive(why) end
-    local units = lib.units()
+    if not sweep then return units:stop("INCONCLUSIVE", why) end
     -- a) undeclared network authentication endpoints.
     local extra, mechs = {}, {}
     for _, e in ipairs(lib.entries(ITEM)) do
@@ -298,6 +301,7 @@ testcase {
     end
     -- b) brute force against each declared network mechanism.
     local known = known_pairs()
+    units.how = lib.FACTS
     local list = network_entries(units, "b")
     local n = 0
     for _, e in ipairs(list) do
@@ -327,6 +331,8 @@ testcase {
         local nattempts = lib.fact(e, "brute-force-attempts")
         local count = MIN_ATTEMPTS
         if nattempts then count = math.max(MIN_ATTEMPTS, nattempts + EXTRA) end
+        -- What b's outcomes for this mechanism rest on (lib.units: how).
+        units.how = lib.probed("login " .. s.protocol, count .. " wrong-password attempts")
         local function known_fail(seen)
           if known_hit then
             units:add("b", "FAIL", where .. " accepts a well-known credential (" .. known_hit .. ")"
@@ -515,7 +521,7 @@ testcase {
       end
     end
     if n == 0 and not units:has("b") then
-      units:add("b", "PASS", "vacuous: no declared network authentication mechanism")
+      units:add("b", "PASS", "vacuous: no declared network authentication mechanism", lib.FACTS)
     end
     return units:settle("every declared network authentication resists brute force as declared")
   end,

@@ -43,12 +43,13 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local e, url, text = publication()
     if url == nil then
       if text == nil or lib.is_placeholder(text) then
         units:add("a", "FAIL", "no published disclosure policy declared (vdp-url absent, \""
-            .. FIELD .. "\" " .. (text and lib.quote(text, 40) or "empty") .. ")")
+            .. FIELD .. "\" " .. (text and lib.quote(text, 40) or "empty") .. ")",
+            text and lib.TEXT or lib.FACTS)
       else
         units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url") .. " (text: "
             .. lib.quote(text, 160) .. ")")
@@ -122,22 +123,22 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local e, url, text = publication()
     local from_text = false
     if url == nil then
       url = lib.url(text)
       from_text = url ~= nil
       if url == nil then
-        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url")
+        return units:stop("INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url")
             .. (text and (" (text: " .. lib.quote(text) .. ")") or ""))
-        return units:settle("")
       end
     end
     local v, why, r = lib.check_public(url, "policy.txt")
+    units.how = lib.probed("http_request", url)
     if from_text and v ~= "FAIL" then
       units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "vdp-url") .. " (the URL in the text, "
-          .. url .. ", gave: " .. why .. ")")
+          .. url .. ", gave: " .. why .. ")", lib.FACTS)
     else
       units:add("a", v, v == "FAIL" and ("the disclosure policy at " .. why) or why)
     end
@@ -155,6 +156,9 @@ testcase {
           .. "timelines for acknowledging reports and for status updates"
           .. (#hints > 0 and (" (Assay saw " .. table.concat(hints, "; ") .. ")") or
               " (Assay found no e-mail address or durations on it)"))
+    else
+      units:add("b", "INCONCLUSIVE", "not examined: the policy could not be read at " .. url
+          .. " (unit a)")
     end
     return units:settle("the disclosure policy is public at " .. url)
   end,

@@ -39,7 +39,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local e = declared()
     local url, fin = lib.fact(e, "support-period-url"), lib.fact(e, "support-period-end")
     local pub = e and lib.field(e, "Publication of Support Period")
@@ -47,12 +47,13 @@ testcase {
     if url == nil and (pub == nil or lib.is_placeholder(pub)) then
       units:add("a", "FAIL", "no publication of the support period declared "
           .. "(support-period-url absent, \"Publication of Support Period\" "
-          .. (pub and lib.quote(pub, 40) or "empty") .. ")")
+          .. (pub and lib.quote(pub, 40) or "empty") .. ")", pub and lib.TEXT or lib.FACTS)
     end
     if fin == nil then
       if period == nil or lib.is_placeholder(period) then
         units:add("a", "FAIL", "no support period defined (support-period-end absent, "
-            .. "\"Support Period\" " .. (period and lib.quote(period, 40) or "empty") .. ")")
+            .. "\"Support Period\" " .. (period and lib.quote(period, 40) or "empty") .. ")",
+            period and lib.TEXT or lib.FACTS)
       else
         units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "support-period-end")
             .. " (text: " .. lib.quote(period) .. ")")
@@ -124,7 +125,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local e = declared()
     local url = lib.fact(e, "support-period-url")
     local fin = lib.fact(e, "support-period-end")
@@ -134,29 +135,27 @@ testcase {
       url = lib.url(pub)
       from_text = url ~= nil
       if url == nil then
-        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "support-period-url")
+        return units:stop("INCONCLUSIVE", lib.missing(ITEM, e, "support-period-url")
             .. (pub and (" (text: " .. lib.quote(pub) .. ")") or ""))
-        return units:settle("")
       end
     end
     local v, why, r = lib.check_public(url, "support-period.txt")
+    units.how = lib.probed("http_request", url)
     if from_text and v ~= "FAIL" then
-      units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "support-period-url")
-          .. " (the URL in the text, " .. url .. ", gave: " .. why .. ")")
-      return units:settle("")
+      return units:stop("INCONCLUSIVE", lib.missing(ITEM, e, "support-period-url")
+          .. " (the URL in the text, " .. url .. ", gave: " .. why .. ")", lib.FACTS)
     end
     if v == "FAIL" then
       local unreachable = why:find("HTTP 4", 1, true) or why:find("HTTP 5", 1, true)
       units:add(unreachable and "a" or "b", "FAIL", "the support period page " .. why)
-      return units:settle("")
+      return units:stop("INCONCLUSIVE", "not examined: the support period page " .. why)
     elseif v == "INCONCLUSIVE" then
-      units:add("a", "INCONCLUSIVE", why)
-      return units:settle("")
+      return units:stop("INCONCLUSIVE", why)
     end
     units:add("a", "PASS", "the declared route " .. url .. " leads to a page")
     units:add("b", "PASS", why)
     if fin == nil then
-      units:add("c", "INCONCLUSIVE", lib.missing(ITEM, e, "support-period-end"))
+      units:add("c", "INCONCLUSIVE", lib.missing(ITEM, e, "support-period-end"), lib.FACTS)
     else
       local text = lib.visible_text(r.body):lower():gsub("%s+", " ")
       local hit

@@ -85,15 +85,15 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local entries = lib.entries(ITEM)
     if #entries == 0 then
       if #assay.ixit.services > 0 then
-        units:add("a", "FAIL", "11-ComMech declares no communication mechanism although "
+        return units:stop("FAIL", "11-ComMech declares no communication mechanism although "
             .. #assay.ixit.services .. " service(s) are declared: the IXIT is incomplete")
-        return units:settle("")
       end
-      return inconclusive("IXIT_MISSING:11-ComMech/-/-: no communication mechanism declared")
+      return units:stop("INCONCLUSIVE", "IXIT_MISSING:11-ComMech/-/-: no communication "
+          .. "mechanism declared")
     end
     for _, id in ipairs(uncovered_services()) do
       units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/-/entry for service " .. id)
@@ -144,6 +144,13 @@ testcase {
         for _, f in ipairs(fails) do units:add(f[1], "FAIL", f[2]) end
         lib.review(units, "a", e.id .. ": " .. why .. ", carries=" .. lib.show(carried)
             .. ": judge whether an unprotected channel is appropriate for this data")
+        lib.review(units, "b", e.id .. ": " .. why .. ": judge whether a channel without "
+            .. "protection achieves the guarantees stated for it: "
+            .. lib.quote(lib.field(e, "Security Guarantees") or "(none stated)"))
+        for _, l in ipairs({ "c", "d" }) do
+          units:add(l, "PASS", e.id .. ": vacuous: no cryptography on this channel (" .. why
+              .. ", carries=" .. lib.show(carried) .. "; whether none is appropriate is unit a)")
+        end
       else
         lib.review_crypto(units, ITEM, e, fails)
       end
@@ -241,7 +248,8 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.probed("tls_handshake, tls_enumerate, ssh_info, dtls_probe, "
+        .. "mqtt_connect, tcp_sweep"))
     local enum = lib.probe("tls_enumerate")
     local hs = lib.probe("tls_handshake")
     local ssh = lib.probe("ssh_info")

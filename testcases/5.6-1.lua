@@ -27,7 +27,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local entries = lib.entries(ITEM)
     if #entries == 0 then
       units:add("a", "FAIL", "15-Intf declares no interface: the IXIT is incomplete (the "
@@ -48,7 +48,7 @@ testcase {
           units:add("a", "FAIL", facts .. ": enabled although declared not required")
         elseif desc == nil or lib.is_placeholder(desc) then
           units:add("a", "FAIL", facts .. ": enabled with no purpose given (\"Description\" "
-              .. (desc and lib.quote(desc, 40) or "empty") .. ")")
+              .. (desc and lib.quote(desc, 40) or "empty") .. ")", desc and lib.TEXT or lib.FACTS)
         else
           lib.review(units, "a", facts .. ": judge whether the purpose " .. lib.quote(desc, 200)
               .. " justifies keeping it enabled"
@@ -110,6 +110,8 @@ testcase {
     a = {
       criterion = "Each interface listed in 15-Intf is in the state, enabled or disabled, that its Status declares.",
       rule = "A disabled interface must not answer on its port; an enabled one that cannot be reached is inconclusive.",
+      observation = "interface-status",
+      observe = "On the device, check that each network or logical interface declared disabled but tied to no service Assay can reach is really disabled.",
     },
     b = {
       criterion = "No network or logical interface beyond those listed in 15-Intf is reachable over the network.",
@@ -117,16 +119,16 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.probed("tcp_sweep", "TCP ports 1-65535"))
     local sweep, why = lib.sweep()
-    if not sweep then return inconclusive(why) end
+    if not sweep then return units:stop("INCONCLUSIVE", why) end
     local open = {}
     for _, p in ipairs(sweep.open) do open[p] = true end
     a.log("open TCP ports: " .. table.concat(sweep.open, " "))
     local entries = lib.entries(ITEM)
     if #entries == 0 then
       units:add("a", "FAIL", "15-Intf declares no interface while the device has "
-          .. #sweep.open .. " open TCP port(s): the IXIT is incomplete")
+          .. #sweep.open .. " open TCP port(s): the IXIT is incomplete", lib.FACTS)
     end
     -- a) declared status.
     local covered = {}
@@ -138,11 +140,12 @@ testcase {
         -- physical interfaces are 5.6-3's; this unit covers network and
         -- logical ones.
       elseif status == nil then
-        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "status"))
+        units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "status"), lib.FACTS)
       else
         if #svcs == 0 and status ~= "enabled" then
-          units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. e.id .. " (status=" .. status
-              .. ") refers to no service: check on the device that it is disabled")
+          units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: interface-status: " .. e.id
+              .. " (status=" .. status .. ") refers to no service: check on the device that it "
+              .. "is disabled", lib.PERSON)
         end
         for _, s in ipairs(svcs) do
           local where = e.id .. "/" .. s.id .. " (" .. s.transport .. "/" .. s.port .. ")"
@@ -170,11 +173,16 @@ testcase {
       end
     end
     -- b) undeclared interfaces: TCP ports and UDP discovery services.
+    if not units:has("a") then
+      units:add("a", "PASS", "vacuous: 15-Intf declares only physical interfaces (5.6-3's)",
+          lib.FACTS)
+    end
     local extra = {}
     for _, p in ipairs(lib.undeclared_tcp(sweep)) do extra[#extra + 1] = "tcp/" .. p end
     local udp = lib.probe("udp_probe")
     local declared = lib.declared_ports()
     if udp then
+      units.how = lib.probed("tcp_sweep, udp_probe", "TCP ports 1-65535, UDP 1900, 5353, 5683")
       for _, d in ipairs({ { 1900, "ssdp" }, { 5353, "mdns" }, { 5683, "coap" } }) do
         if declared.udp[d[1]] == nil then
           local reply = udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 2000 })
@@ -198,7 +206,7 @@ testcase {
     table.sort(uncovered)
     if #entries > 0 and #uncovered > 0 then
       units:add("b", "INCONCLUSIVE", "IXIT_MISSING:15-Intf/-/entry for service(s) "
-          .. table.concat(uncovered, ", "))
+          .. table.concat(uncovered, ", "), lib.FACTS)
     end
     return units:settle("every interface in its declared state; nothing undeclared exposed")
   end,

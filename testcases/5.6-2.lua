@@ -41,11 +41,10 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.FACTS)
     local entries = lib.entries(ITEM)
     if #entries == 0 then
-      units:add("a", "FAIL", "15-Intf declares no interface: the IXIT is incomplete")
-      return units:settle("")
+      return units:stop("FAIL", "15-Intf declares no interface: the IXIT is incomplete")
     end
     local n = 0
     for _, e in ipairs(entries) do
@@ -72,7 +71,9 @@ testcase {
         else
           if empty then
             units:add("a", "FAIL", e.id .. ": discloses-security-relevant=true but \"Disclosed "
-                .. "Information\" does not say what")
+                .. "Information\" does not say what", lib.TEXT)
+            units:add("b", "INCONCLUSIVE", e.id .. ": what is disclosed is not stated (unit a): "
+                .. "whether it is needed cannot be judged")
           else
             units:add("a", "PASS", e.id .. ": labelled security-relevant (rule: the fact says so)")
             lib.review(units, "b", e.id .. ": judge whether disclosing " .. lib.quote(d, 200)
@@ -82,7 +83,12 @@ testcase {
       end
     end
     if n == 0 then
-      units:add("a", "PASS", "vacuous: 15-Intf declares no network interface")
+      units:rest("PASS", "vacuous: 15-Intf declares no network interface")
+    end
+    -- An interface whose relevance fact is missing leaves b open too.
+    if not units:has("b") then
+      units:add("b", "INCONCLUSIVE", "IXIT_MISSING:15-Intf/-/discloses-security-relevant (see "
+          .. "unit a): whether anything security-relevant is disclosed is unknown")
     end
     return units:settle(n .. " interface disclosure(s) reviewed")
   end,
@@ -268,9 +274,10 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units()
+    local units = lib.units(lib.probed("tcp_sweep, banner, http_request, mqtt_connect, "
+        .. "coap_get, tls_handshake, udp_probe", "TCP ports 1-65535"))
     local sweep, err = lib.sweep()
-    if not sweep then return inconclusive(err) end
+    if not sweep then return units:stop("INCONCLUSIVE", err) end
     if #lib.entries(ITEM) == 0 then
       units:add("a", "FAIL", "15-Intf declares no interface: nothing to judge disclosures "
           .. "against (incomplete IXIT)")

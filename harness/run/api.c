@@ -820,6 +820,36 @@ set_str(lua_State *L, const char *k, const char *v)
 	lua_setfield(L, -2, k);
 }
 
+/*
+ * assay.testcase.units: the units test case tc declares, in letter order,
+ * as { letter =, criterion =, rule =, observation =, observe = } (absent
+ * fields nil), so that helpers such as lib.manual name the observation
+ * the declaration asks for.
+ */
+static void
+push_unit_decls(lua_State *L, const struct assay_catalogue *c, size_t tc)
+{
+	const struct assay_unit_decl *u;
+	char letter[2] = { 'a', 0 };
+	lua_Integer n = 0;
+
+	lua_newtable(L);
+	for (; letter[0] <= 'z'; letter[0]++) {
+		if ((u = assay_catalogue_unit(c, tc, letter)) == NULL)
+			break;
+		lua_createtable(L, 0, 5);
+		set_str(L, "letter", letter);
+		set_str(L, "criterion", u->criterion);
+		if (u->rule != NULL)
+			set_str(L, "rule", u->rule);
+		if (u->observation != NULL)
+			set_str(L, "observation", u->observation);
+		if (u->observe != NULL)
+			set_str(L, "observe", u->observe);
+		lua_rawseti(L, -2, ++n);
+	}
+}
+
 static void
 set_int(lua_State *L, const char *k, lua_Integer v)
 {
@@ -1091,15 +1121,9 @@ install(lua_State *L)
 		set_str(L, "type", assay_tc_type_name(assay_catalogue_type(c,
 		    ctx->tc)));
 		set_str(L, "purpose", assay_catalogue_purpose(c, ctx->tc));
+		push_unit_decls(L, c, ctx->tc);
+		lua_setfield(L, -2, "units");
 		lua_setfield(L, -2, "testcase");
-	}
-	if (ctx->judgement_verdict != NULL) {
-		lua_createtable(L, 0, 3);
-		set_str(L, "verdict", ctx->judgement_verdict);
-		set_str(L, "text", ctx->judgement_text);
-		set_str(L, "by", ctx->judgement_by ? ctx->judgement_by :
-		    "(assessor not stated)");
-		lua_setfield(L, -2, "judgement");
 	}
 	lua_createtable(L, 0, 16);
 	for (i = 0; net_modules[i] != NULL; i++)

@@ -49,10 +49,6 @@ struct assay_api_ctx {
 	const struct assay_probe_env	*probe_env;
 	const char			*datadir;	/* for assay.data() */
 	struct assay_api_shared		*shared;	/* may be NULL */
-	/* The assessor's finding for this test case's manual steps, or NULL. */
-	const char			*judgement_verdict;
-	const char			*judgement_text;
-	const char			*judgement_by;
 	int				 max_sleep_ms;
 	/*
 	 * Called with the assay.net table on top of the stack, after the

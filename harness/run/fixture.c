@@ -1697,9 +1697,6 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	ctx.tc = tc;
 	ctx.result = res;
 	ctx.datadir = datadir;
-	ctx.judgement_verdict = fx->jverdict;
-	ctx.judgement_text = fx->jtext;
-	ctx.judgement_by = fx->jby ? fx->jby : "fixture";
 	ctx.probe_env = penv;
 	ctx.net_hook = penv != NULL ? install_recorders : install_stubs;
 	ctx.net_hook_arg = fx;

@@ -120,7 +120,7 @@ function lib.fact_pass(units, letter, e, fields, reason)
       return false
     end
   end
-  units:add(letter, "PASS", reason)
+  units:add(letter, "PASS", reason, lib.FACTS)
   return true
 end
 
@@ -193,7 +193,7 @@ end
 function lib.require_fact(units, letter, item, entry, fact)
   local v = lib.fact(entry, fact)
   if v == nil then
-    units:add(letter, "INCONCLUSIVE", lib.missing(item, entry, fact))
+    units:add(letter, "INCONCLUSIVE", lib.missing(item, entry, fact), lib.FACTS)
   end
   return v
 end
@@ -206,7 +206,7 @@ function lib.entries_where(units, letter, item, classify, fact)
   for _, e in ipairs(lib.entries(item)) do
     local v = classify(e)
     if v == nil then
-      units:add(letter, "INCONCLUSIVE", lib.missing(item, e, fact))
+      units:add(letter, "INCONCLUSIVE", lib.missing(item, e, fact), lib.FACTS)
     elseif v then
       out[#out + 1] = e
     end
@@ -246,21 +246,33 @@ end
 --
 -- C keeps the only record of units (assay.unit, assay.unit_verdict,
 -- assay.settle: testcases/README.md).  lib.units() is a thin facade over
--- it so that helpers can take "where to record" as an argument.
+-- it so that helpers can take "where to record" as an argument, and says
+-- how a unit was decided (assay.unit's `how`) where the caller does not.
+
+-- How a unit was decided: the `how` argument of assay.unit / units:add.
+lib.FACTS = { basis = "facts" }     -- structured facts by a stated rule
+lib.TEXT = { basis = "text" }       -- free text (the placeholder FAIL rules)
+lib.PERSON = { basis = "person" }   -- waits for a person
+
+-- { basis = "probe", probe = probe, sample = sample } (sample optional).
+function lib.probed(probe, sample)
+  return { basis = "probe", probe = probe, sample = sample }
+end
 
 local Units = {}
 Units.__index = Units
 
--- The unit record of this test case: units:add(letter, verdict, reason)
--- any number of times per letter (C keeps the worst, with the reasons at
--- that level); units:settle(pass_reason) returns the test case's verdict
--- and reason.
-function lib.units()
-  return setmetatable({}, Units)
+-- The unit record of this test case: units:add(letter, verdict, reason
+-- [, how]) any number of times per letter (C keeps the worst, with the
+-- reasons at that level); `how` defaults to the one given here
+-- (lib.FACTS, lib.probed(...)).  units:settle(pass_reason) returns the
+-- test case's verdict and reason.
+function lib.units(how)
+  return setmetatable({ how = how }, Units)
 end
 
-function Units:add(letter, verdict, reason)
-  assay.unit(letter, verdict, reason)
+function Units:add(letter, verdict, reason, how)
+  assay.unit(letter, verdict, reason, how or self.how)
 end
 
 function Units:has(letter)
@@ -269,6 +281,29 @@ end
 
 function Units:settle(pass_reason)
   return assay.settle(pass_reason)
+end
+
+-- The letters TS 103 701 numbers for the running test case ("a", "b" ...).
+function lib.letters()
+  local out = {}
+  for _, u in ipairs(assay.testcase.units or {}) do out[#out + 1] = u.letter end
+  return out
+end
+
+-- Records every unit not recorded yet as `verdict` with `reason`: for a
+-- path that ends the test case early (no sweep, an incomplete IXIT), so
+-- that each unit still says why it has the verdict it has.
+function Units:rest(verdict, reason, how)
+  for _, l in ipairs(lib.letters()) do
+    if not self:has(l) then self:add(l, verdict, reason, how) end
+  end
+end
+
+-- units:rest(verdict, reason, how), then the test case's verdict: the
+-- common early ending.
+function Units:stop(verdict, reason, how)
+  self:rest(verdict, reason, how)
+  return self:settle("")
 end
 
 -- A sink for helpers run only for their result, whose unit outcomes
@@ -300,23 +335,13 @@ end
 
 -- Review by a person ----------------------------------------------------
 
--- A unit whose PASS only a person can give.  With an assessor's recorded
--- judgement (`assay run --judgement ID=VERDICT:TEXT --assessor NAME`) the
--- judgement decides the unit; without one the unit is INCONCLUSIVE with
+-- A unit whose PASS only a person can give: INCONCLUSIVE with
 -- `REVIEW_PENDING: <what>`.  `what` says exactly what to judge and quotes
--- the IXIT text or page to judge it by.
-local judged = { PASS = true, FAIL = true, INCONCLUSIVE = true }
-
+-- the IXIT text or page to judge it by.  The assessor's judgement never
+-- reaches the test case: `assay review` records it per unit and the engine
+-- applies it over this verdict.
 function lib.review(units, letter, what)
-  local j = assay.judgement
-  if j ~= nil then
-    local v = tostring(j.verdict):upper()
-    if not judged[v] then v = "INCONCLUSIVE" end
-    units:add(letter, v, "assessor " .. tostring(j.by) .. ": " .. tostring(j.text)
-        .. " (judged: " .. lib.clip(what, 400) .. ")")
-  else
-    units:add(letter, "INCONCLUSIVE", "REVIEW_PENDING: " .. what)
-  end
+  units:add(letter, "INCONCLUSIVE", "REVIEW_PENDING: " .. what, lib.PERSON)
 end
 
 -- "a, b and c" from a list of strings.
@@ -665,20 +690,20 @@ end
 -- judgements.  `facts_fail` is a list of {letter, reason} the caller
 -- derived from facts.
 function lib.review_crypto(units, item, e, facts_fail)
-  for _, f in ipairs(facts_fail or {}) do units:add(f[1], "FAIL", f[2]) end
+  for _, f in ipairs(facts_fail or {}) do units:add(f[1], "FAIL", f[2], lib.FACTS) end
   local g = lib.field(e, "Security Guarantees")
   local d = lib.field(e, "Description")
   local c = lib.field(e, "Cryptographic Details")
   if g == nil or lib.is_placeholder(g) then
     units:add("a", "FAIL", e.id .. ": no security guarantees stated (\"Security Guarantees\" is "
-        .. (g and lib.quote(g) or "empty") .. ")")
+        .. (g and lib.quote(g) or "empty") .. ")", lib.TEXT)
   else
     lib.review(units, "a", e.id .. ": are the guarantees " .. lib.quote(g)
         .. " appropriate for the use case?")
   end
   if d == nil or lib.is_placeholder(d) then
     units:add("b", "FAIL", e.id .. ": no mechanism described (\"Description\" is "
-        .. (d and lib.quote(d) or "empty") .. ")")
+        .. (d and lib.quote(d) or "empty") .. ")", lib.TEXT)
   else
     lib.review(units, "b", e.id .. ": does the mechanism " .. lib.quote(d)
         .. " achieve the stated guarantees?")
@@ -686,8 +711,8 @@ function lib.review_crypto(units, item, e, facts_fail)
   if c == nil or lib.is_placeholder(c) then
     -- "none" as the cryptography of a channel is judged by the caller from
     -- facts; an empty field cannot be judged at all.
-    units:add("c", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"))
-    units:add("d", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"))
+    units:add("c", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"), lib.TEXT)
+    units:add("d", "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"), lib.TEXT)
     return
   end
   local hints = lib.weak_crypto_hints(c)
@@ -699,19 +724,26 @@ function lib.review_crypto(units, item, e, facts_fail)
       .. " known to be open to a feasible attack?" .. hint)
 end
 
--- A test case whose units need a person: the assessor's judgement
--- (`assay run --judgement ID=VERDICT:TEXT`, with --assessor) decides the
--- given units; without one the test case is INCONCLUSIVE naming the step.
-function lib.manual(what, units)
-  local j = assay.judgement
-  if j == nil then
-    return inconclusive("MANUAL_STEP_PENDING: " .. what)
+-- Units a person must perform or look at (the declaration of each names
+-- the observation: `observation`, `observe`): each of `letters` not yet
+-- recorded becomes INCONCLUSIVE `MANUAL_STEP_PENDING: <observation>: <what
+-- it asks>`, then the test case's verdict.  `note` (optional) is added to
+-- every reason (facts the person compares with).  A letter without a
+-- declared observation is a bug in the test case: it raises.
+function lib.manual(units, letters, note)
+  local decl = {}
+  for _, u in ipairs(assay.testcase.units or {}) do decl[u.letter] = u end
+  for _, l in ipairs(letters) do
+    local d = decl[l]
+    if d == nil or d.observation == nil then
+      error("lib.manual: unit " .. tostring(l) .. " declares no observation", 2)
+    end
+    if not units:has(l) then
+      units:add(l, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. d.observation .. ": "
+          .. d.observe .. (note and (" (" .. note .. ")") or ""), lib.PERSON)
+    end
   end
-  local why = "assessor " .. j.by .. ": " .. j.text
-  for _, u in ipairs(units) do
-    assay.unit(u, j.verdict, why)
-  end
-  return j.verdict, why
+  return units:settle("")
 end
 
 -- Published pages (5.2-1-2, 5.3-13-2) ------------------------------------
@@ -827,6 +859,6 @@ end
 -- the page is public, else nil.
 function lib.fetch_public(units, letter, url, evidence_name)
   local v, why, r = lib.check_public(url, evidence_name)
-  units:add(letter, v, why)
+  units:add(letter, v, why, lib.probed("http_request", url))
   return r
 end
