@@ -37,6 +37,10 @@ expect typo-probe.bad 2 "replies.tls_handshak: assay.net has no such probe funct
 expect bad-reply.bad 2 "replies.tls_handshake[1]: a table of return values or a function expected"
 expect not-table.bad 2 "must return a table"
 expect endless.bad 2 "instruction budget"
+expect old-judgement.bad 2 "judgement: replaced by judgements"
+expect bad-judgement.bad 2 "judgements[1].unit: a unit letter"
+expect judgement-no-text.bad 2 "judgements[1]: needs verdict (PASS, FAIL or INCONCLUSIVE) and text"
+expect judged-unit-fails.fail 1 "expected PASS, got INCONCLUSIVE: unit b: REVIEW_PENDING"
 expect unexpected-call.fail 1 'unexpected call assay.net.tcp_sweep({host="127.0.0.1", ports={8443, 8883}})'
 expect device-free.bad 2 'replies.url: assay.net.url talks to no device; the real one runs'
 expect unused-reply.fail 1 "replies.banner[1] was never asked for"

@@ -3,7 +3,7 @@
  *
  * Three steps per fixture file (docs/fixtures.md):
  *  1. read it in a small sandbox of its own: the chunk returns a table;
- *     testcase, forms, patch, judgement, expect are copied out (raw
+ *     testcase, forms, patch, judgements, expect are copied out (raw
  *     access inside a protected call, so a metatable can't run code in
  *     C's stack frame) and every field is checked before anything runs;
  *  2. copy the base forms into a temporary directory with the patches
@@ -13,7 +13,11 @@
  *     real API, but with every assay.net function that talks to a device
  *     replaced by a stub that hands out the fixture's replies.  The fixture chunk is run again in
  *     that sandbox, so a reply may be a Lua function of the call's
- *     arguments.  Then the verdict, reason and units are compared.
+ *     arguments.  The units are completed as the engine does (a unit
+ *     the test case did not record is a failure of the fixture: every
+ *     path records every unit), the fixture's judgements are applied as
+ *     `assay review` applies an assessor's, then the verdict, reason and
+ *     units are compared.
  * A fixture is Lua, so the Lua parser reads its bytes; the patch lines are
  * parsed here and have a fuzz target (fuzz/fuzz_fixture_patch.c).
  */
@@ -41,6 +45,7 @@
 #include "run/engine.h"
 #include "run/evidence.h"
 #include "run/fixture.h"
+#include "run/review.h"
 #include "run/sandbox.h"
 #include "run/verdict.h"
 
@@ -57,6 +62,14 @@ struct unit_expect {
 	char	*verdict;
 };
 
+/* An assessor's judgement of one unit, as the fixture states it. */
+struct unit_judged {
+	char	*unit;
+	char	*verdict;
+	char	*text;
+	char	*by;		/* or NULL: "fixture" */
+};
+
 struct fixture {
 	const char		*path;
 	char			*src;
@@ -65,7 +78,8 @@ struct fixture {
 	char			*forms;		/* base directory, as written */
 	char			*patch[FIXTURE_MAX_LIST];
 	size_t			 npatch;
-	char			*jverdict, *jtext, *jby;
+	struct unit_judged	 judged[FIXTURE_MAX_LIST];
+	size_t			 njudged;
 	char			*verdict;
 	char			*reason[FIXTURE_MAX_LIST];
 	size_t			 nreason;
@@ -91,9 +105,12 @@ fixture_clear(struct fixture *fx)
 	free(fx->forms);
 	for (i = 0; i < fx->npatch; i++)
 		free(fx->patch[i]);
-	free(fx->jverdict);
-	free(fx->jtext);
-	free(fx->jby);
+	for (i = 0; i < fx->njudged; i++) {
+		free(fx->judged[i].unit);
+		free(fx->judged[i].verdict);
+		free(fx->judged[i].text);
+		free(fx->judged[i].by);
+	}
 	free(fx->verdict);
 	for (i = 0; i < fx->nreason; i++)
 		free(fx->reason[i]);
@@ -305,10 +322,13 @@ static int
 meta_read(lua_State *L)
 {
 	static const char *const top[] = { "title", "testcase", "forms",
-	    "patch", "judgement", "replies", "expect", NULL };
+	    "patch", "judgement", "judgements", "replies", "expect", NULL };
 	static const char *const exp[] = { "verdict", "reason", "units", NULL };
-	static const char *const jud[] = { "verdict", "text", "by", NULL };
+	static const char *const jud[] = { "unit", "verdict", "text", "by",
+	    NULL };
 	struct fixture *fx = lua_touserdata(L, 1);
+	struct unit_judged *j;
+	lua_Integer k, n;
 	int t = 2, ty;
 
 	if (!lua_istable(L, t))
@@ -320,17 +340,54 @@ meta_read(lua_State *L)
 	fx->forms = meta_string(L, t, "forms", "forms");
 	meta_strings(L, t, "patch", "patch", fx->patch, &fx->npatch);
 
-	if ((ty = raw_field(L, t, "judgement")) == LUA_TTABLE) {
-		meta_known_keys(L, 3, "judgement", jud);
-		fx->jverdict = meta_string(L, 3, "verdict", "judgement.verdict");
-		fx->jtext = meta_string(L, 3, "text", "judgement.text");
-		fx->jby = meta_string(L, 3, "by", "judgement.by");
-		if (fx->jverdict == NULL || !is_verdict(fx->jverdict, 0) ||
-		    fx->jtext == NULL)
-			return luaL_error(L, "judgement: needs verdict (PASS, "
-			    "FAIL or INCONCLUSIVE) and text");
+	/*
+	 * A judgement is the assessor's, per unit, applied over what the test
+	 * case decided (run/review.h); a test case never sees one.
+	 */
+	if (raw_field(L, t, "judgement") != LUA_TNIL)
+		return luaL_error(L, "judgement: replaced by judgements = { { "
+		    "unit = \"a\", verdict = \"PASS\", text = \"...\" } } "
+		    "(docs/fixtures.md)");
+	lua_pop(L, 1);
+	if ((ty = raw_field(L, t, "judgements")) == LUA_TTABLE) {
+		n = (lua_Integer)lua_rawlen(L, 3);
+		for (k = 1; k <= n; k++) {
+			if (lua_rawgeti(L, 3, k) != LUA_TTABLE)
+				return luaL_error(L, "judgements[%d]: a table "
+				    "expected", (int)k);
+			meta_known_keys(L, 4, "judgements[]", jud);
+			if (fx->njudged == FIXTURE_MAX_LIST)
+				return luaL_error(L, "judgements: too many");
+			/* Counted first: fixture_clear() frees a half one. */
+			j = &fx->judged[fx->njudged++];
+			j->unit = meta_string(L, 4, "unit",
+			    "judgements[].unit");
+			j->verdict = meta_string(L, 4, "verdict",
+			    "judgements[].verdict");
+			j->text = meta_string(L, 4, "text",
+			    "judgements[].text");
+			j->by = meta_string(L, 4, "by", "judgements[].by");
+			if (j->unit == NULL || strlen(j->unit) != 1 ||
+			    j->unit[0] < 'a' || j->unit[0] > 'z')
+				return luaL_error(L, "judgements[%d].unit: a "
+				    "unit letter such as \"a\"", (int)k);
+			if (j->verdict == NULL || !is_verdict(j->verdict, 0) ||
+			    j->text == NULL || *j->text == '\0')
+				return luaL_error(L, "judgements[%d]: needs "
+				    "verdict (PASS, FAIL or INCONCLUSIVE) and "
+				    "text", (int)k);
+			lua_pop(L, 1);
+		}
+		lua_pushnil(L);
+		while (lua_next(L, 3) != 0) {
+			lua_pop(L, 1);
+			if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
+			    lua_tointeger(L, -1) > n)
+				return luaL_error(L, "judgements: a list of "
+				    "{ unit =, verdict =, text = [, by =] }");
+		}
 	} else if (ty != LUA_TNIL)
-		return luaL_error(L, "judgement: a table expected");
+		return luaL_error(L, "judgements: a list expected");
 	lua_pop(L, 1);
 
 	meta_replies(L, fx, t);
@@ -1616,12 +1673,22 @@ write_recorded(struct fixture *fx, lua_State *L, const struct assay_result *res,
 		}
 		fputs("  },\n", fp);
 	}
-	if (fx->jverdict != NULL) {
-		fputs("  judgement = { verdict = ", fp);
-		write_line(fp, fx->jverdict);
-		fputs(", text = ", fp);
-		write_line(fp, fx->jtext);
-		fputs(" },\n", fp);
+	if (fx->njudged > 0) {
+		fputs("  judgements = {\n", fp);
+		for (i = 0; i < fx->njudged; i++) {
+			fputs("    { unit = ", fp);
+			write_line(fp, fx->judged[i].unit);
+			fputs(", verdict = ", fp);
+			write_line(fp, fx->judged[i].verdict);
+			fputs(", text = ", fp);
+			write_line(fp, fx->judged[i].text);
+			if (fx->judged[i].by != NULL) {
+				fputs(", by = ", fp);
+				write_line(fp, fx->judged[i].by);
+			}
+			fputs(" },\n", fp);
+		}
+		fputs("  },\n", fp);
 	}
 	lua_settop(L, 0);
 	lua_pushcfunction(L, write_replies);
@@ -1752,6 +1819,68 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	return wr;
 }
 
+/*
+ * What the engine does after a test case, and what `assay review` does
+ * with an assessor's judgements: completes res's units (ERROR or a test
+ * case that recorded none speaks for all; anything else left out is
+ * NOT_RECORDED) and applies the fixture's judgements.  *complete is 0,
+ * with the reason in d, when the test case left a unit out although it
+ * did not end in ERROR: every path must record every unit.  The units
+ * point into *jp (malloc'd, the caller frees it after res).  Returns 0 or
+ * ASSAY_ERR_ALLOC.
+ */
+static int
+settle_units(const struct fixture *fx, const struct assay_forms *forms,
+    struct assay_result *res, struct assay_judgement **jp, int *complete,
+    struct assay_diag *d)
+{
+	const struct assay_spec *spec = assay_forms_spec(forms);
+	struct assay_judgement *j;
+	size_t i, recorded = res->nunits;
+	long k;
+	int r = 0, n = 0;
+
+	*complete = 1;
+	if ((k = assay_spec_testcase_find(spec, fx->testcase)) >= 0)
+		n = assay_spec_testcase_units(spec, (size_t)k);
+	if ((r = assay_result_fill_units(res, n)) != 0)
+		return r;
+	if (res->verdict != ASSAY_VERDICT_ERROR) {
+		if (recorded == 0 && n > 0) {
+			assay_diag_add(d, fx->path, 0, "the test case recorded "
+			    "no unit (%s): every path records every unit",
+			    assay_verdict_name(res->verdict));
+			*complete = 0;
+		}
+		for (i = 0; recorded > 0 && i < res->nunits; i++)
+			if (res->units[i].by == ASSAY_BY_HARNESS) {
+				assay_diag_add(d, fx->path, 0, "unit %s: not "
+				    "recorded by the test case: every path "
+				    "records every unit", res->units[i].unit);
+				*complete = 0;
+			}
+	}
+	if (fx->njudged == 0)
+		return 0;
+	if ((*jp = j = calloc(fx->njudged, sizeof(*j))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (i = 0; i < fx->njudged; i++) {
+		snprintf(j[i].test_case, sizeof(j[i].test_case), "%s",
+		    fx->testcase);
+		snprintf(j[i].unit, sizeof(j[i].unit), "%s",
+		    fx->judged[i].unit);
+		if (assay_verdict_parse(fx->judged[i].verdict,
+		    &j[i].verdict) != 0)
+			return ASSAY_ERR_PARSE;	/* checked when read */
+		/* Borrowed: apply() keeps pointers only into j. */
+		j[i].rationale = fx->judged[i].text;
+		j[i].assessor = fx->judged[i].by != NULL ?
+		    fx->judged[i].by : (char *)"fixture";
+		j[i].source = (char *)"fixture";
+	}
+	return assay_judgement_apply(res, fx->testcase, j, fx->njudged);
+}
+
 /* Compares res with the fixture's expect; each difference goes to d. */
 static int
 compare(struct fixture *fx, const struct assay_result *res,
@@ -1862,10 +1991,11 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 	struct assay_diag *fd = NULL;
 	struct assay_probe_env penv;
 	struct assay_result res;
+	struct assay_judgement *judged = NULL;
 	char tmp[] = "/tmp/assay-fixture-XXXXXX";
 	char src[4200], p[3][4300], catdir[4200];
 	const char *datadir;
-	int k, r, made = 0;
+	int k, r, made = 0, complete;
 	long tc;
 
 	*passed = 0;
@@ -1959,7 +2089,9 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 		r = ASSAY_ERR_PARSE;
 		goto out;
 	}
-	*passed = compare(&fx, &res, d);
+	if ((r = settle_units(&fx, forms, &res, &judged, &complete, d)) != 0)
+		goto out;
+	*passed = compare(&fx, &res, d) && complete;
 	r = 0;
  out:
 	if (made) {
@@ -1971,6 +2103,7 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 		rmdir(tmp);
 	}
 	assay_result_clear(&res);
+	free(judged);		/* after res, whose units point into it */
 	assay_diag_free(fd);
 	assay_budget_free(budget);
 	assay_catalogue_free(cat);
