@@ -264,14 +264,17 @@ Units.__index = Units
 
 -- The unit record of this test case: units:add(letter, verdict, reason
 -- [, how]) any number of times per letter (C keeps the worst, with the
--- reasons at that level); `how` defaults to the one given here
--- (lib.FACTS, lib.probed(...)).  units:settle(pass_reason) returns the
--- test case's verdict and reason.
+-- reasons at that level); `how` defaults to lib.FACTS for a reason
+-- starting IXIT_MISSING (a fact the unit keys on is absent), else to the
+-- one given here (lib.FACTS, lib.probed(...)), which a test case may
+-- change as it goes (units.how = ...).  units:settle(pass_reason) returns
+-- the test case's verdict and reason.
 function lib.units(how)
   return setmetatable({ how = how }, Units)
 end
 
 function Units:add(letter, verdict, reason, how)
+  if how == nil and tostring(reason):sub(1, 12) == "IXIT_MISSING" then how = lib.FACTS end
   assay.unit(letter, verdict, reason, how or self.how)
 end
 
