@@ -422,7 +422,10 @@ test_units(void **state)
 	has(p, "Assay's reason before: MANUAL_STEP_PENDING: change");
 	assert_true(strstr(p, "overrules") == NULL ||
 	    strstr(p, "overrules") > strstr(p, "</details>"));
-	has(p, "PENDING-B</td><td>not decided yet: waits for an assessor</td>");
+	/* b waits: the observation its declaration asks for, no verdict. */
+	has(p, "PENDING-B<br><span class=\"was\">observation asked for: "
+	    "credential-after-change (");
+	has(p, "</span></td><td>not decided yet: waits for an assessor</td>");
 
 	/* Section 4 lists both judgements. */
 	assert_non_null(p = strstr(html, "id=\"opinions\""));
