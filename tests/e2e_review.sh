@@ -97,19 +97,24 @@ unrec=$(python3 -c "
 import json; r=json.load(open('$T/run/report.json'))
 l=[t['id']+' '+u['unit'] for t in r['test_cases'] if t['ran'] for u in t['units'] if u['reason'].startswith('NOT_RECORDED')]
 print(l[0] if l else '')")
+text=$(python3 -c "
+import xml.etree.ElementTree as ET
+u=[u for u in ET.parse('$T/ws.xml').getroot() if u.get('kind')=='text']
+print(u[0].get('test-case')+' '+u[0].get('unit') if u else '')")
 read -r ptc pu <<<"$pend"
 spec="$ptc|$pu|PASS|changed the password as documented; the old one is refused|$T/label.jpg|!$T/label.jpg;;"
 spec+="5.2-1-1|a|FAIL|the policy page asks for a login from outside the lab network;;"
 spec+="5.1-1-2|b|PASS|admin:admin is accepted only before first set-up, which forces a change"
+if [ -n "$text" ]; then read -r ttc tu <<<"$text"; spec+=";;$ttc|$tu|FAIL|confirmed: the declared channel carries credentials without protection"; fi
 if [ -n "$unrec" ]; then read -r utc uu <<<"$unrec"; spec+=";;$utc|$uu|INCONCLUSIVE|could not reach the console"; fi
 fill "$T/ws.xml" "$T/ws3.xml" "$spec"
 "$BIN" review "$T/r3" --apply "$T/ws3.xml" --assessor "Jane Roe" >"$T/r3.out" 2>&1
 code=$?
 [ $code -eq 1 ] && grep -q "^recorded [0-9]* judgements by Jane Roe" "$T/r3.out" &&
 	ok "--apply records the judgements and rewrites the reports (exit 1: FAILs remain)" || bad "--apply (exit $code): $(tail -3 "$T/r3.out")"
-python3 - "$T/r3" "$ptc" "$pu" "$unrec" <<'PY' && ok "judged units carry the assessor's verdicts; overruled PASS and FAIL keep Assay's values; attachments hashed" || bad "round trip"
+python3 - "$T/r3" "$ptc" "$pu" "$unrec" "$text" <<'PY' && ok "judged units (pending, from free text, unrecorded) carry the assessor's verdicts; overruled PASS and FAIL keep Assay's values; the observation named; attachments hashed" || bad "round trip"
 import hashlib, json, os, sys
-d, ptc, pu, unrec = sys.argv[1:5]
+d, ptc, pu, unrec, text = sys.argv[1:6]
 r = {t["id"]: t for t in json.load(open(os.path.join(d, "report.json")))["test_cases"]}
 unit = lambda tc, u: next(x for x in r[tc]["units"] if x["unit"] == u)
 assert unit(ptc, pu)["verdict"] == "PASS", unit(ptc, pu)
@@ -118,7 +123,11 @@ assert unit("5.1-1-2", "b")["verdict"] == "PASS", unit("5.1-1-2", "b")
 if unrec:
     tc, u = unrec.split()
     assert unit(tc, u)["verdict"] == "INCONCLUSIVE" and unit(tc, u)["reason"] == "could not reach the console"
+if text:
+    tc, u = text.split()
+    assert unit(tc, u)["verdict"] == "FAIL" and unit(tc, u)["reason"].startswith("confirmed:"), unit(tc, u)
 rec = open(os.path.join(d, "review/judgements")).read()
+assert "\nobservation " in rec, "the observation the pending unit asked for is recorded"
 blocks = rec.split("\nend\n")
 assert rec.startswith("assay-judgements 1\n") and rec.count("assessor Jane Roe\n") >= 3, rec
 att = [l.split(" ", 3) for l in rec.splitlines() if l.startswith("attach ")]
