@@ -97,4 +97,87 @@ struct _xmlTextWriter	*assay_report_xml_writer(FILE *fp);
 /* Prints the human summary (counts, FAILs) to fp. */
 void	assay_report_print_summary(const struct assay_run *r, FILE *fp);
 
+/* --- the report's own details (ISO/IEC 17025 7.8) ------------------------ */
+
+/*
+ * DIR/report.meta keeps what a run was told about its report (lab,
+ * customer, authoriser, receipt and state of the device, revision) so
+ * every rebuild of the reports (resume, review, amend) states the same.
+ * Format: a line "assay-report-meta 1", then "KEY VALUE" lines, the value
+ * percent-encoded as in run.info (%, controls and DEL as %XX).  Keys are
+ * the names of assay_report_meta_key().
+ */
+#define ASSAY_REPORT_META_FILE		"report.meta"
+#define ASSAY_REPORT_META_MAGIC		"assay-report-meta 1"
+#define ASSAY_REPORT_META_MAX_LEN	(256 * 1024)
+#define ASSAY_REPORT_META_NKEYS		12
+
+/* Owned copies of the strings a meta loaded from a file points to. */
+struct assay_report_meta_store {
+	char	*s[ASSAY_REPORT_META_NKEYS];
+};
+
+/*
+ * The i-th key of report.meta ("lab", "lab-address", "location",
+ * "customer", "customer-contact", "assessor", "authorised-by",
+ * "device-received", "device-state", "replaces", "amendment",
+ * "revision"), or NULL past the last.  The first nine are also the keys
+ * of a --lab-config file and the names of the `assay run` options.
+ */
+const char	*assay_report_meta_key(size_t i);
+/*
+ * Sets the field of m named key to value (borrowed: m points to it);
+ * "revision" is parsed (1..9999).  Returns 0, ASSAY_ERR_NOT_FOUND for an
+ * unknown key, or ASSAY_ERR_PARSE for a value the key does not accept
+ * (device-received not a date YYYY-MM-DD, device-state not
+ * factory-default or initialised, revision not a number).
+ */
+int	assay_report_meta_set(struct assay_report_meta *m, const char *key,
+	    const char *value);
+/* The field of m named key (NULL when unset); revision is not a string. */
+const char *assay_report_meta_get(const struct assay_report_meta *m,
+	    const char *key);
+/* 1 when s is a calendar date YYYY-MM-DD (1970..9999), else 0. */
+int	assay_report_date_ok(const char *s);
+/* 1 when s is "factory-default" or "initialised". */
+int	assay_report_state_ok(const char *s);
+/*
+ * Reads DIR/report.meta into *m (zeroed first; strings owned by st,
+ * which the caller frees with assay_report_meta_store_free()).  No file
+ * is 0 with m empty and *found 0 (found may be NULL).  A malformed file
+ * is ASSAY_ERR_PARSE, named in d as report.meta:LINE.
+ */
+int	assay_report_meta_load(const char *dir, struct assay_report_meta *m,
+	    struct assay_report_meta_store *st, int *found,
+	    struct assay_diag *d);
+void	assay_report_meta_store_free(struct assay_report_meta_store *st);
+/*
+ * Writes m as DIR/report.meta, atomically (base/file.h).  The issue date
+ * is not kept: each issue of the reports has its own.  Returns 0 or a
+ * negative ASSAY_ERR_*.
+ */
+int	assay_report_meta_save(const char *dir, const struct assay_report_meta *m);
+/*
+ * Fills dst's unset fields from base (what an earlier issue stated):
+ * options given now win, the rest is kept.  revision: dst's when set
+ * (> 0), else base's, else 1.
+ */
+void	assay_report_meta_merge(struct assay_report_meta *dst,
+	    const struct assay_report_meta *base);
+/*
+ * What a signed report needs and m lacks (ISO/IEC 17025 7.8.2.1): up to
+ * three of "lab name (--lab)", "customer (--customer)", "who authorises
+ * the report (--authorised-by)" into names (static strings).  Returns
+ * how many; 0 means not a draft.
+ */
+size_t	assay_report_draft_missing(const struct assay_report_meta *m,
+	    const char **names, size_t max);
+/*
+ * The statement every report makes about what the customer supplied
+ * (the ICS and IXIT), and about judgements (opinions and
+ * interpretations, 7.8.7).  Static storage.
+ */
+const char	*assay_report_customer_statement(void);
+const char	*assay_report_opinion_statement(void);
+
 #endif
