@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
 #include "run/catalogue.h"
@@ -1444,6 +1446,13 @@ assay_report_meta_set(struct assay_report_meta *m, const char *key,
 
 	if ((i = meta_find(key)) < 0)
 		return ASSAY_ERR_NOT_FOUND;
+	if (value == NULL) {
+		if (strcmp(key, "revision") == 0)
+			m->revision = 0;
+		else
+			*meta_slot(m, (size_t)i) = NULL;
+		return 0;
+	}
 	if (strcmp(key, "revision") == 0) {
 		v = strtol(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || v < 1 || v > 9999)
@@ -1711,4 +1720,142 @@ assay_report_opinion_statement(void)
 	    "interpretations of the laboratory (ISO/IEC 17025 7.8.7), "
 	    "each with the assessor's name, the time and the rationale; "
 	    "they are not the result of an automated check.";
+}
+
+/* --- what an amendment changed ------------------------------------------- */
+
+/* An attribute of node as a malloc'd string, or NULL. */
+static char *
+node_attr(xmlNodePtr node, const char *name)
+{
+	xmlChar *v = xmlGetProp(node, BAD_CAST name);
+	char *c;
+
+	if (v == NULL)
+		return NULL;
+	c = strdup((const char *)v);
+	xmlFree(v);
+	return c;
+}
+
+static int
+is_elem(xmlNodePtr node, const char *name)
+{
+	return node->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(node->name, BAD_CAST name) == 0;
+}
+
+#define MAX_CHANGES_LISTED	200
+
+/* Appends "WHAT: FROM -> TO" as the next item (the first 200 of them). */
+static int
+change(struct assay_buf *out, size_t *n, const char *what, const char *from,
+    const char *to)
+{
+	int r = 0;
+
+	if (*n < MAX_CHANGES_LISTED)
+		r = assay_buf_printf(out, "%s%s: %s -> %s", *n > 0 ? "; " : "",
+		    what, from, to);
+	(*n)++;
+	return r;
+}
+
+/* Compares old test case node with result i of r. */
+static int
+compare_tc(const struct assay_run *r, xmlNodePtr tc, struct assay_buf *out,
+    size_t *n)
+{
+	const struct assay_result *t;
+	char *id = NULL, *ov = NULL, *uid = NULL, *uv = NULL, what[256];
+	const char *nv;
+	xmlNodePtr u;
+	long i;
+	size_t k;
+	int rc = 0;
+
+	if ((id = node_attr(tc, "id")) == NULL ||
+	    (ov = node_attr(tc, "verdict")) == NULL ||
+	    (i = assay_catalogue_find(r->catalogue, id)) < 0)
+		goto out;
+	t = &r->results[i];
+	nv = assay_verdict_name(t->verdict);
+	snprintf(what, sizeof(what), "test case %s", id);
+	if (strcmp(ov, nv) != 0 && (rc = change(out, n, what, ov, nv)) != 0)
+		goto out;
+	for (u = tc->children; u != NULL && rc == 0; u = u->next) {
+		if (!is_elem(u, "unit"))
+			continue;
+		free(uid);
+		free(uv);
+		uid = node_attr(u, "id");
+		uv = node_attr(u, "verdict");
+		if (uid == NULL || uv == NULL)
+			continue;
+		for (k = 0; k < t->nunits; k++)
+			if (strcmp(t->units[k].unit, uid) == 0)
+				break;
+		nv = k < t->nunits ? assay_verdict_name(t->units[k].verdict) :
+		    "(no unit)";
+		snprintf(what, sizeof(what), "%s unit %s", id, uid);
+		if (strcmp(uv, nv) != 0)
+			rc = change(out, n, what, uv, nv);
+	}
+ out:
+	free(id);
+	free(ov);
+	free(uid);
+	free(uv);
+	return rc;
+}
+
+int
+assay_report_changes(const struct assay_run *r, const char *old_xml,
+    struct assay_buf *out, size_t *n, size_t *njudgements)
+{
+	struct assay_buf *b = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, c, tc;
+	char *res = NULL;
+	const char *nres;
+	int rc;
+
+	*n = 0;
+	*njudgements = 0;
+	if ((rc = assay_file_read(old_xml, 16 * 1024 * 1024, &b)) != 0)
+		return rc;
+	doc = xmlReadMemory(assay_buf_data(b), (int)assay_buf_len(b),
+	    "report.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (doc == NULL || doc->intSubset != NULL ||
+	    (root = xmlDocGetRootElement(doc)) == NULL ||
+	    !is_elem(root, "report")) {
+		rc = ASSAY_ERR_PARSE;
+		goto out;
+	}
+	rc = 0;
+	for (c = root->children; c != NULL && rc == 0; c = c->next) {
+		if (is_elem(c, "summary")) {
+			res = node_attr(c, "result");
+			nres = assay_overall_name(r->result);
+			if (res != NULL && strcmp(res, nres) != 0)
+				rc = change(out, n, "overall result", res, nres);
+			free(res);
+			res = NULL;
+		} else if (is_elem(c, "opinions")) {
+			for (tc = c->children; tc != NULL; tc = tc->next)
+				*njudgements += is_elem(tc, "judgement");
+		} else if (is_elem(c, "test-cases"))
+			for (tc = c->children; tc != NULL && rc == 0;
+			    tc = tc->next)
+				if (is_elem(tc, "test-case"))
+					rc = compare_tc(r, tc, out, n);
+	}
+	if (rc == 0 && *n > MAX_CHANGES_LISTED)
+		rc = assay_buf_printf(out, "; and %zu more",
+		    *n - MAX_CHANGES_LISTED);
+ out:
+	xmlFreeDoc(doc);
+	assay_buf_free(b);
+	return rc;
 }

@@ -15,6 +15,8 @@
 
 #include "run/model.h"
 
+struct assay_buf;
+
 /*
  * The decision rule (ISO/IEC 17025 7.8.6), the same text in every report:
  * ASSAY_DECISION_RULE_ID and this text.  Static storage.
@@ -127,7 +129,7 @@ struct assay_report_meta_store {
 const char	*assay_report_meta_key(size_t i);
 /*
  * Sets the field of m named key to value (borrowed: m points to it);
- * "revision" is parsed (1..9999).  Returns 0, ASSAY_ERR_NOT_FOUND for an
+ * "revision" is parsed (1..9999); NULL clears the field.  Returns 0, ASSAY_ERR_NOT_FOUND for an
  * unknown key, or ASSAY_ERR_PARSE for a value the key does not accept
  * (device-received not a date YYYY-MM-DD, device-state not
  * factory-default or initialised, revision not a number).
@@ -178,6 +180,16 @@ size_t	assay_report_draft_missing(const struct assay_report_meta *m,
  * interpretations, 7.8.7).  Static storage.
  */
 const char	*assay_report_customer_statement(void);
+/*
+ * Appends to out what changed from the report.xml at old_xml (an earlier
+ * revision) to r: the overall result, and each test case and unit whose
+ * verdict differs, as "; "-separated items ("5.1-1-1 unit a:
+ * INCONCLUSIVE -> PASS").  *n gets the number of items, *njudgements
+ * the judgements the earlier revision listed.  Returns 0,
+ * ASSAY_ERR_PARSE (old_xml not a report), or another ASSAY_ERR_*.
+ */
+int	assay_report_changes(const struct assay_run *r, const char *old_xml,
+	    struct assay_buf *out, size_t *n, size_t *njudgements);
 const char	*assay_report_opinion_statement(void);
 
 #endif

@@ -304,6 +304,8 @@ class Runner:
              "--ixit", self.a.dev + "/ixit.xml",
              "--setup", self.a.dev + "/setup.xml", "--out", out,
              "-j2", "-q", "--lab", "Assay crash lab",
+             "--customer", "Assay crash customer",
+             "--authorised-by", "Crash Manager",
              "--sign-key", self.a.lab + "/key.pem",
              "--sign-cert", self.a.lab + "/cert.pem"]
         for i in self.a.only:
