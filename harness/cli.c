@@ -63,6 +63,7 @@ static const struct subcommand subcommands[] = {
 	{ "keygen",	cmd_keygen,	"make a report-signing key and self-signed certificate" },
 	{ "sign",	cmd_sign,	"sign a report directory (MANIFEST + report.p7s)" },
 	{ "verify",	cmd_verify,	"verify a signed report directory" },
+	{ "review",	assay_cli_review, "the assessor's worksheet: list units to judge, record judgements" },
 	{ "amend",	cmd_amend,	"issue a new revision of a signed report" },
 	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
 };
@@ -808,7 +809,7 @@ amendment_text(struct amend_ctx *a, struct assay_run *run,
  * run directory, the summary, then the signature when asked for and the
  * run is complete.  What earlier issues of the report stated (lab,
  * customer, device receipt, revision: DIR/report.meta) is kept unless
- * given again, and kept again for the next rebuild.  Returns non-zero
+ * given again (assay_report_write_all).  Returns non-zero
  * when a report file could not be written or signing failed; sets
  * reports_written when all were written.
  */
@@ -819,56 +820,51 @@ finish_run(const struct assay_run *run0, const struct assay_engine_opts *o,
     struct assay_diag *d, void *arg)
 {
 	struct assay_run run = *run0;
-	struct assay_report_meta disk;
+	struct assay_report_meta issued;
 	struct assay_report_meta_store st;
 	const char *missing[3];
-	char now[32];
-	size_t nmiss, i;
+	size_t nmiss = 0, i;
 	int r, wr;
 
 	reports_written = 0;
-	if ((r = assay_report_meta_load(o->out_dir, &disk, &st, NULL, d)) != 0)
-		return r;
-	assay_report_meta_merge(&run.meta, &disk);
-	assay_time_iso(now, sizeof(now));
-	run.meta.issued = now;
-	nmiss = assay_report_draft_missing(&run.meta, missing, 3);
-	run.draft = nmiss > 0;
+	memset(&st, 0, sizeof(st));
 	if (arg != NULL && (r = amendment_text(arg, &run, d)) != 0)
-		goto out;
-	if ((r = assay_report_meta_save(o->out_dir, &run.meta)) != 0) {
-		assay_diag_add(d, o->out_dir, 0, "cannot write %s: %s",
-		    ASSAY_REPORT_META_FILE, assay_strerror(r));
-		goto out;
-	}
+		return r;
 	/* Each file that could not be written is named in d. */
 	wr = assay_report_write_all(&run, o->out_dir, d);
 	reports_written = wr == 0;
-	if (!o->quiet)
+	if (!o->quiet) {
 		assay_report_print_summary(&run, stdout);
+		assay_cli_print_pending(&run, o->out_dir, stdout);
+	}
 	if (wr != 0) {
 		fprintf(stderr, "assay: the report in %s is not complete on disk "
 		    "(%s): exit 3; free space and write it again with: assay "
 		    "run --resume --out %s ...\n", o->out_dir,
 		    assay_strerror(wr), o->out_dir);
-		r = wr;
-		goto out;
+		return wr;
 	}
-	r = 0;
 	if (o->sign_key == NULL)
-		goto out;
+		return 0;
 	if (!run.complete) {
 		fprintf(stderr, "assay: the run is incomplete: not signing; "
 		    "sign after --resume finishes it\n");
-		goto out;
+		return 0;
 	}
-	/* Checked before the run too; a draft is never signed (7.8.2.1). */
+	/*
+	 * Checked before the run too; a draft is never signed (7.8.2.1).
+	 * What was issued is what report.meta now says.
+	 */
+	if ((r = assay_report_meta_load(o->out_dir, &issued, &st, NULL,
+	    d)) != 0)
+		return r;
+	nmiss = assay_report_draft_missing(&issued, missing, 3);
+	assay_report_meta_store_free(&st);
 	if (nmiss > 0) {
 		for (i = 0; i < nmiss; i++)
 			assay_diag_add(d, o->out_dir, 0, "not signed: the report "
 			    "is a draft without %s", missing[i]);
-		r = ASSAY_ERR_INVALID_ARG;
-		goto out;
+		return ASSAY_ERR_INVALID_ARG;
 	}
 	/*
 	 * A resumed run has just rewritten its reports, an amendment its
@@ -879,14 +875,12 @@ finish_run(const struct assay_run *run0, const struct assay_engine_opts *o,
 	    o->resume || o->report_only ? ASSAY_SIGN_FORCE : 0, d)) != 0) {
 		assay_diag_add(d, o->out_dir, 0, "the report is not signed: %s",
 		    assay_strerror(r));
-		goto out;
+		return r;
 	}
 	if (!o->quiet)
 		printf("signed: %s/MANIFEST, %s/report.p7s\n", o->out_dir,
 		    o->out_dir);
- out:
-	assay_report_meta_store_free(&st);
-	return r;
+	return 0;
 }
 
 /*
@@ -1868,14 +1862,9 @@ static int
 record_worksheet(const char *dir, const char *worksheet, const char *assessor,
     const char *run_id, size_t *nrec, struct assay_diag *d)
 {
-	(void)dir;
-	(void)worksheet;
-	(void)assessor;
-	(void)run_id;
 	*nrec = 0;
-	assay_diag_add(d, worksheet, 0, "recording a worksheet needs "
-	    "assay_review_record (merge main)");
-	return ASSAY_ERR_USAGE;
+	return assay_review_record(dir, worksheet, assessor, run_id, NULL,
+	    nrec, d);
 }
 
 /* Creates every directory of the relative path rel below dir (not its last part). */
@@ -1908,11 +1897,21 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	    errno != ENOENT ? -1 : 0;
 }
 
-/* Removes the tree at path (not following links). */
+/*
+ * Removes the tree at path (not following links), then its parent
+ * (revisions/) when that is left empty.
+ */
 static void
 rm_tree(const char *path)
 {
+	char parent[ASSAY_PATH_MAX], *slash;
+
 	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	snprintf(parent, sizeof(parent), "%s", path);
+	if ((slash = strrchr(parent, '/')) != NULL) {
+		*slash = '\0';
+		(void)rmdir(parent);
+	}
 }
 
 /* Largest file an amendment copies (a journal, a form, a report). */
@@ -1929,7 +1928,8 @@ keep_revision(const char *dir, int prev, struct assay_diag *d)
 {
 	struct assay_walk_list es = { NULL, 0, 0 };
 	struct assay_buf *man = NULL, *b = NULL;
-	char from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX], sub[64];
+	char from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX], rel[ASSAY_PATH_MAX];
+	char sub[64];
 	const char *p;
 	size_t i;
 	int r;
@@ -1953,9 +1953,9 @@ keep_revision(const char *dir, int prev, struct assay_diag *d)
 		    strncmp(p, "revisions/", 10) == 0)
 			continue;
 		if ((r = assay_path_join(from, sizeof(from), dir, p)) != 0 ||
-		    (r = assay_path_fmt(to, sizeof(to), "%s/%s", sub, p)) != 0 ||
-		    (r = mkdirs_for(dir, to)) != 0 ||
-		    (r = assay_path_join(to, sizeof(to), dir, to)) != 0)
+		    (r = assay_path_fmt(rel, sizeof(rel), "%s/%s", sub, p)) != 0 ||
+		    (r = mkdirs_for(dir, rel)) != 0 ||
+		    (r = assay_path_join(to, sizeof(to), dir, rel)) != 0)
 			break;
 		if ((r = assay_file_read_at(AT_FDCWD, from, ASSAY_FILE_NOFOLLOW,
 		    AMEND_MAX_COPY, &b)) != 0 ||

@@ -32,6 +32,16 @@ struct assay_report_meta;
 
 /* The exit code for how a run ended (the table above). */
 int	assay_cli_exit_code(enum assay_run_status status);
+/* `assay review` (cli_review.c): the assessor's worksheet. */
+int	assay_cli_review(int argc, char **argv);
+struct assay_run;
+/*
+ * Prints how many units of run still need a person and the command to
+ * review them (nothing when none).
+ */
+void	assay_cli_print_pending(const struct assay_run *run, const char *dir,
+	    FILE *fp);
+
 /* Runs the command line; returns the process exit code. */
 int	assay_cli_main(int argc, char **argv);
 

@@ -179,8 +179,16 @@ assert r['result']=='INCOMPLETE' and r['scope']['kind']=='partial', r['summary']
 python3 -c "
 import json,sys; r={t['id']: t for t in json.load(open('$T/r9/report.json'))['test_cases']}
 t=r['5.1-4-2']; assert t['verdict']=='PASS', t
-assert 'assessor A. Tester: changed the web password' in t['reason'], t
-assert [u['unit'] for u in t['units']]==['a','b'], t" && ok "--judgement decides a manual test case, naming the assessor" || bad "--judgement"
+assert [u['unit'] for u in t['units']]==['a','b'], t
+assert all(u['reason']=='changed the web password; old one rejected, new one accepted' for u in t['units']), t" &&
+	grep -q '^assessor A. Tester$' "$T/r9/review/judgements" &&
+	ok "--judgement decides every unit of a manual test case, recorded with the assessor" || bad "--judgement"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/r9b" --only 5.1-4 -q \
+	--judgement "5.1-4-2=PASS:no assessor named" >/dev/null 2>&1
+[ $? -eq 2 ] && [ ! -e "$T/r9b/run.info" ] && ok "--judgement without --assessor: exit 2, nothing run" || bad "--judgement without --assessor"
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/r9c" --only 5.1-4 -q --assessor X \
+	--judgement "5.1-4-2/z=PASS:no such unit" >/dev/null 2>&1
+[ $? -eq 2 ] && ok "--judgement for a unit TS 103 701 does not number: exit 2" || bad "--judgement unknown unit"
 "$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/r10" --judgement "5.9-9-9=PASS:x" >/dev/null 2>&1
 [ $? -eq 2 ] && ok "--judgement for an unknown test case: exit 2" || bad "--judgement unknown id"
 "$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/r11" --judgement "5.1-4-2=ERROR:x" >/dev/null 2>&1

@@ -89,6 +89,7 @@ assess() {
 			--setup "$1/forms/setup.xml" --out "$1/run" -j2 -q \
 			--lab "Assay e2e lab" --customer "Assay e2e customer" \
 			--authorised-by "E2E Manager" --sign-key "$4/lab/key.pem" --sign-cert "$4/lab/cert.pem" \
+			--assessor "E2E Assessor" \
 			--judgement "5.1-4-2=PASS:changed the web password to $judge and back" \
 			> "$1/run.out" 2>&1
 		code=$?
@@ -197,6 +198,8 @@ for p in weak conforming; do
 		ok "$p: forms copies: secret elements hold the mark" || bad "$p: forms copies without the mark"
 	grep -q "changed the web password to \[secret\] and back" "$R/run.info" &&
 		ok "$p: run.info: the judgement text is masked" || bad "$p: run.info judgement not masked"
+	grep -q "^rationale changed the web password to \[secret\] and back" "$R/review/judgements" &&
+		ok "$p: review/judgements: the judgement text is masked" || bad "$p: review/judgements not masked"
 	python3 "$T/scan.py" "$R" "$T/$p/secrets.json" > "$T/$p/scan.out"
 	rc=$?
 	cat "$T/$p/scan.out"

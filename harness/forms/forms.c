@@ -621,6 +621,24 @@ load_xml(const struct form_src *src, const char *xsd_path,
 }
 
 int
+assay_forms_read_xml(const char *path, const char *xsd_path,
+    const char *root_name, struct _xmlDoc **docp, char *sha256,
+    struct assay_diag *d)
+{
+	struct form_src src = { path, NULL, 0 };
+
+	if (path == NULL || xsd_path == NULL || docp == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	return load_xml(&src, xsd_path, root_name, NULL, docp, sha256, d);
+}
+
+void
+assay_forms_free_xml(struct _xmlDoc *doc)
+{
+	free_doc(doc);
+}
+
+int
 assay_forms_check_xml(const char *path, const char *xsd_path,
     struct assay_diag *d)
 {

@@ -76,6 +76,20 @@ void		 assay_forms_free(struct assay_forms *f);
 int		 assay_forms_check_xml(const char *path, const char *xsd_path,
 		    struct assay_diag *d);
 
+/*
+ * The same reader for another document Assay takes from a person (the
+ * review worksheet): path read under the hostile-input rules, checked to
+ * have root element root_name and validated against xsd_path; *docp is
+ * the caller's, freed with assay_forms_free_xml().  sha256 (may be NULL)
+ * receives the file's hash in hex.  Returns 0 or an ASSAY_ERR_* code with
+ * problems in d.
+ */
+struct _xmlDoc;
+int		 assay_forms_read_xml(const char *path, const char *xsd_path,
+		    const char *root_name, struct _xmlDoc **docp, char *sha256,
+		    struct assay_diag *d);
+void		 assay_forms_free_xml(struct _xmlDoc *doc);
+
 const struct assay_spec *assay_forms_spec(const struct assay_forms *f);
 const char	*assay_forms_ics_path(const struct assay_forms *f);
 const char	*assay_forms_ixit_path(const struct assay_forms *f);

@@ -37,6 +37,7 @@
 #include "forms/forms.h"
 #include "probe/probe.h"
 #include "run/model.h"
+#include "run/review.h"
 #include "run/sandbox.h"
 #include "forms/spec.h"
 #include "run/verdict.h"
@@ -197,33 +198,73 @@ assay_engine_settle(lua_State *L, struct assay_result *res)
 	set_reason(res, "%s", reason);
 }
 
-/* Each judgement names a catalogue test case, a verdict and a text. */
+/*
+ * One --judgement "TESTCASE[/UNIT]=VERDICT:TEXT" into its parts; unit ""
+ * for every unit of the test case.  Returns 0 or -1 (malformed).
+ */
+static int
+split_judgement(const char *j, char *id, size_t idlen, char *unit,
+    size_t unitlen, char *vs, size_t vslen, const char **text)
+{
+	const char *eq, *colon, *slash;
+
+	if ((eq = strchr(j, '=')) == NULL ||
+	    (colon = strchr(eq, ':')) == NULL || colon[1] == '\0' ||
+	    (size_t)(eq - j) >= idlen || (size_t)(colon - eq - 1) >= vslen)
+		return -1;
+	slash = memchr(j, '/', (size_t)(eq - j));
+	snprintf(id, idlen, "%.*s", (int)((slash ? slash : eq) - j), j);
+	if (slash != NULL) {
+		if ((size_t)(eq - slash - 1) >= unitlen)
+			return -1;
+		snprintf(unit, unitlen, "%.*s", (int)(eq - slash - 1), slash + 1);
+	} else
+		unit[0] = '\0';
+	snprintf(vs, vslen, "%.*s", (int)(colon - eq - 1), eq + 1);
+	*text = colon + 1;
+	return 0;
+}
+
+/*
+ * Each judgement names a catalogue test case (and a unit TS 103 701
+ * numbers), a verdict a person may give and a text; an assessor must be
+ * named.
+ */
 static int
 check_judgements(const struct assay_engine_opts *o,
-    const struct assay_catalogue *cat, struct assay_diag *d)
+    const struct assay_catalogue *cat, const struct assay_spec *spec,
+    struct assay_diag *d)
 {
-	const char *j, *eq, *colon;
+	const char *text;
 	enum assay_verdict v;
-	char id[64], vs[32];
+	char id[64], unit[8], vs[32];
 	size_t k;
+	long t;
 	int bad = 0;
 
+	if (o->njudgements > 0 && (o->meta.assessor == NULL ||
+	    o->meta.assessor[strspn(o->meta.assessor, " \t")] == '\0')) {
+		assay_diag_add(d, "--judgement", 0, "a judgement needs the name "
+		    "of the assessor who made it (--assessor NAME)");
+		bad++;
+	}
 	for (k = 0; k < o->njudgements; k++) {
-		j = o->judgements[k];
-		if ((eq = strchr(j, '=')) == NULL ||
-		    (colon = strchr(eq, ':')) == NULL || colon[1] == '\0' ||
-		    (size_t)(eq - j) >= sizeof(id) ||
-		    (size_t)(colon - eq - 1) >= sizeof(vs)) {
+		if (split_judgement(o->judgements[k], id, sizeof(id), unit,
+		    sizeof(unit), vs, sizeof(vs), &text) != 0) {
 			assay_diag_add(d, "--judgement", 0, "\"%s\": expected "
-			    "TESTCASE=VERDICT:TEXT", j);
+			    "TESTCASE[/UNIT]=VERDICT:TEXT", o->judgements[k]);
 			bad++;
 			continue;
 		}
-		snprintf(id, sizeof(id), "%.*s", (int)(eq - j), j);
-		snprintf(vs, sizeof(vs), "%.*s", (int)(colon - eq - 1), eq + 1);
 		if (assay_catalogue_find(cat, id) < 0) {
 			assay_diag_add(d, "--judgement", 0, "no test case \"%s\"",
 			    id);
+			bad++;
+		} else if (unit[0] != '\0' && ((t = assay_spec_testcase_find(spec,
+		    id)) < 0 || unit[1] != '\0' || unit[0] < 'a' ||
+		    unit[0] >= 'a' + assay_spec_testcase_units(spec, (size_t)t))) {
+			assay_diag_add(d, "--judgement", 0, "%s has no unit \"%s\"",
+			    id, unit);
 			bad++;
 		}
 		if (assay_verdict_parse(vs, &v) != 0 || (v != ASSAY_VERDICT_PASS &&
@@ -234,6 +275,95 @@ check_judgements(const struct assay_engine_opts *o,
 		}
 	}
 	return bad ? ASSAY_ERR_USAGE : 0;
+}
+
+/*
+ * Records the --judgement options of a new run in review/judgements, as
+ * `assay review --apply` would, secrets masked.
+ */
+static int
+record_judgements(const struct assay_engine_opts *o, const struct assay_spec *spec,
+    struct assay_evidence *ev)
+{
+	struct assay_judgement *j;
+	struct assay_mask mask = { evidence_mask, ev };
+	char id[64], unit[8], vs[32], now[32];
+	const char *text;
+	size_t k, n = 0, cap = 0;
+	int u, nu, r = 0;
+	long t;
+
+	if (o->njudgements == 0)
+		return 0;
+	assay_time_iso(now, sizeof(now));
+	for (k = 0; k < o->njudgements; k++)
+		cap += 26;
+	if ((j = calloc(cap, sizeof(*j))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (k = 0; k < o->njudgements && r == 0; k++) {
+		if (split_judgement(o->judgements[k], id, sizeof(id), unit,
+		    sizeof(unit), vs, sizeof(vs), &text) != 0 ||
+		    (t = assay_spec_testcase_find(spec, id)) < 0)
+			continue;	/* checked before */
+		nu = unit[0] ? 1 : assay_spec_testcase_units(spec, (size_t)t);
+		for (u = 0; u < nu && u < 26 && r == 0; u++) {
+			struct assay_judgement *x = &j[n++];
+
+			snprintf(x->test_case, sizeof(x->test_case), "%.31s", id);
+			snprintf(x->unit, sizeof(x->unit), "%c",
+			    unit[0] ? unit[0] : 'a' + u);
+			(void)assay_verdict_parse(vs, &x->verdict);
+			snprintf(x->at, sizeof(x->at), "%s", now);
+			if ((x->rationale = strdup(text)) == NULL ||
+			    (x->assessor = strdup(o->meta.assessor)) == NULL ||
+			    (x->source = strdup("--judgement")) == NULL)
+				r = ASSAY_ERR_ALLOC;
+		}
+	}
+	if (r == 0)
+		r = assay_judgements_append(assay_evidence_dir(ev), j, n, &mask);
+	assay_judgements_free(j, n);
+	return r;
+}
+
+/*
+ * Applies the judgements recorded in the run directory to the results of
+ * the test cases that ran, and counts the units still waiting for a
+ * person or decided from free text.
+ */
+static int
+apply_judgements(struct assay_run *run, const char *dir,
+    struct assay_judgement **jp, size_t *njp, struct assay_diag *d)
+{
+	size_t i, k, nt = assay_catalogue_count(run->catalogue);
+	int r;
+
+	if ((r = assay_judgements_load(dir, jp, njp, d)) != 0)
+		return r;
+	run->judgements = *jp;
+	run->njudgements = *njp;
+	run->units_pending = run->units_text = 0;
+	for (i = 0; i < nt; i++) {
+		struct assay_result *res = &run->results[i];
+
+		if (!run->selected[i])
+			continue;
+		if ((r = assay_judgement_apply(res, assay_catalogue_id(
+		    run->catalogue, i), *jp, *njp)) != 0)
+			return r;
+		for (k = 0; k < res->nunits; k++) {
+			const struct assay_unit_result *u = &res->units[k];
+
+			if (u->by == ASSAY_BY_ASSESSOR)
+				continue;
+			if (u->basis == ASSAY_BASIS_PERSON ||
+			    u->by == ASSAY_BY_HARNESS)
+				run->units_pending++;
+			else if (u->basis == ASSAY_BASIS_TEXT)
+				run->units_text++;
+		}
+	}
+	return 0;
 }
 
 /* TS 103 701's unit count for catalogue test case i (0: unknown). */
@@ -958,9 +1088,64 @@ default_jobs(void)
 	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
-enum assay_run_status
-assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
+/* report_only: the run's own forms, scope and limits, from out_dir. */
+static int
+report_only_opts(struct assay_engine_opts *o, char paths[3][ASSAY_PATH_MAX],
+    struct assay_diag *d)
 {
+	static const char *const names[3] = { "forms/ics.xml", "forms/ixit.xml",
+	    "forms/setup.xml" };
+	const char **slots[3] = { &o->ics_path, &o->ixit_path, &o->setup_path };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (*slots[i] != NULL)
+			continue;
+		if (assay_path_join(paths[i], ASSAY_PATH_MAX, o->out_dir,
+		    names[i]) != 0)
+			return ASSAY_ERR_TOO_BIG;
+		if (access(paths[i], R_OK) != 0) {
+			assay_diag_add(d, o->out_dir, 0, "not a run directory of "
+			    "Assay: no %s (%s)", names[i], strerror(errno));
+			return ASSAY_ERR_NOT_FOUND;
+		}
+		*slots[i] = paths[i];
+	}
+	o->resume = 1;
+	o->njudgements = 0;
+	o->nobservations = 0;
+	return 0;
+}
+
+/* The run's --only selection, from run.info, into o->only (report_only). */
+static int
+report_only_scope(struct assay_engine_opts *o, const struct assay_evidence *ev,
+    char *store, size_t storelen, const char **ids, size_t maxids)
+{
+	const char *only = assay_evidence_info(ev, "only");
+	char *p, *save = NULL;
+	size_t n = 0;
+
+	if (only == NULL || *only == '\0')
+		return 0;
+	snprintf(store, storelen, "%s", only);
+	for (p = strtok_r(store, " ", &save); p != NULL && n < maxids;
+	    p = strtok_r(NULL, " ", &save))
+		ids[n++] = p;
+	o->only = ids;
+	o->nonly = n;
+	return 0;
+}
+
+enum assay_run_status
+assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
+{
+	struct assay_engine_opts oc = *o_in;
+	const struct assay_engine_opts *o = &oc;
+	char ro_paths[3][ASSAY_PATH_MAX], ro_only[1024];
+	const char *ro_ids[64];
+	struct assay_judgement *judgements = NULL;
+	size_t njudgements = 0;
 	struct assay_forms *forms = NULL;
 	struct assay_catalogue *cat = NULL;
 	struct assay_evidence *ev = NULL;
@@ -995,6 +1180,8 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    assay_strerror(ASSAY_ERR_DATADIR));
 		goto out;
 	}
+	if (oc.report_only && report_only_opts(&oc, ro_paths, d) != 0)
+		goto out;
 	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path,
 	    o->setup_path, &forms, d)) != 0)
 		goto out;
@@ -1006,7 +1193,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
 	    catdir, assay_forms_spec(forms), &cat, d)) != 0)
 		goto out;
-	if (check_judgements(o, cat, d) != 0)
+	if (check_judgements(o, cat, assay_forms_spec(forms), d) != 0)
 		goto out;
 	for (i = 0; i < o->nonly; i++) {
 		if (assay_catalogue_find(cat, o->only[i]) < 0 &&
@@ -1047,6 +1234,11 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	assay_time_iso(run.started, sizeof(run.started));
 	memset(&info, 0, sizeof(info));
 #define INFO(k, val) do { info.keys[info.n] = (k); info.values[info.n++] = (val); } while (0)
+	if (o->report_only) {
+		/* The forms are the run's masked copies: only the catalogue must match. */
+		INFO("catalogue_sha256", assay_catalogue_sha256(cat));
+		goto info_done;
+	}
 	INFO("assay_version", assay_version());
 	INFO("ics_sha256", assay_forms_ics_sha256(forms));
 	INFO("ixit_sha256", assay_forms_ixit_sha256(forms));
@@ -1056,13 +1248,14 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 	INFO("judgements", judg);
 	INFO("run_id", run.report_id);
 	INFO("run_started", run.started);
+ info_done:
 #undef INFO
 	/*
 	 * Every secret, and each set-up password again with its user name so
 	 * the store also masks the Basic-auth pair (base/redact.h).
 	 */
-	nsec = assay_forms_nsecrets(forms);
-	ncred = assay_forms_ncredentials(forms);
+	nsec = o->report_only ? 0 : assay_forms_nsecrets(forms);
+	ncred = o->report_only ? 0 : assay_forms_ncredentials(forms);
 	if (nsec + ncred > 0 &&
 	    (secrets = calloc(nsec + ncred, sizeof(*secrets))) == NULL)
 		goto out;
@@ -1091,8 +1284,23 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		snprintf(run.report_id, sizeof(run.report_id), "%s", v);
 	if ((v = assay_evidence_info(ev, "run_started")) != NULL)
 		snprintf(run.started, sizeof(run.started), "%s", v);
+	if (o->report_only) {
+		report_only_scope(&oc, ev, ro_only, sizeof(ro_only), ro_ids,
+		    sizeof(ro_ids) / sizeof(ro_ids[0]));
+		snprintf(run.scope, sizeof(run.scope), "%s",
+		    (v = assay_evidence_info(ev, "only")) ? v : "");
+		if ((v = assay_evidence_info(ev, "run_finished")) != NULL)
+			snprintf(run.finished, sizeof(run.finished), "%s", v);
+		/* Nothing written: a signed directory stays as signed. */
+		goto forms_kept;
+	}
 	assay_evidence_journal(ev, "%s %s", o->resume ? "resume" : "begin",
 	    run.report_id);
+	if (!o->resume && (r = record_judgements(o, run.spec, ev)) != 0) {
+		assay_diag_add(d, o->out_dir, 0, "cannot record the "
+		    "judgements in review/judgements: %s", assay_strerror(r));
+		goto out;
+	}
 	if ((r = save_forms(forms, ev, d)) != 0) {
 		/* The report directory would lack them: not complete. */
 		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
@@ -1102,6 +1310,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 
 	if ((r = attach_observations(o, &run, ev, d)) != 0)
 		goto out;
+ forms_kept:
 
 	/* Applicability, then the queue. */
 	decide_applicability(&run);
@@ -1170,16 +1379,33 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		    assay_term_esc(esc2, sizeof(esc2), assay_forms_device(forms,
 		    "model")), sh.nqueue, sh.nqueue == 1 ? "" : "s", jobs,
 		    jobs == 1 ? "" : "s", nt);
-	supervise(&sh, jobs);
-
-	run.complete = sh.ndone == sh.nqueue && sh.nunsaved == 0;
-	assay_time_iso(run.finished, sizeof(run.finished));
+	if (o->report_only) {
+		/* Nothing runs: what is not done stays not run. */
+		run.complete = sh.nqueue == 0;
+		if (run.finished[0] == '\0')
+			assay_time_iso(run.finished, sizeof(run.finished));
+	} else {
+		supervise(&sh, jobs);
+		run.complete = sh.ndone == sh.nqueue && sh.nunsaved == 0;
+		assay_time_iso(run.finished, sizeof(run.finished));
+		if (run.complete)
+			(void)assay_evidence_set_info(ev, "run_finished",
+			    run.finished);
+	}
+	if ((r = apply_judgements(&run, o->out_dir, &judgements, &njudgements,
+	    d)) != 0) {
+		assay_diag_add(d, o->out_dir, 0, "the judgements in "
+		    "review/judgements cannot be read: %s; no report written",
+		    assay_strerror(r));
+		goto out;
+	}
 	aggregate(&run, o);
 	run.mask.apply = evidence_mask;
 	run.mask.arg = ev;
-	assay_evidence_journal(ev, "%s %s result %s", run.complete ? "end" :
-	    "interrupted", assay_verdict_key(run.verdict),
-	    assay_overall_name(run.result));
+	if (!o->report_only)
+		assay_evidence_journal(ev, "%s %s result %s", run.complete ?
+		    "end" : "interrupted", assay_verdict_key(run.verdict),
+		    assay_overall_name(run.result));
 
 	/* Reports and signature: the caller's, so run/ needs no report/. */
 	if (model_err != 0) {
@@ -1232,6 +1458,7 @@ assay_engine_run(const struct assay_engine_opts *o, struct assay_diag *d)
 		free(run.observations[i].recorded_by);
 	}
 	free(run.observations);
+	assay_judgements_free(judgements, njudgements);
 	free(run.results);
 	free(run.prov);
 	free(run.selected);

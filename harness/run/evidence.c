@@ -373,6 +373,8 @@ rm_tree(const char *path)
 	return rmdir(path) == 0 ? 0 : ASSAY_ERR_IO;
 }
 
+static char	*decode(const char *);
+
 /* Percent-encodes s so it fits on one line of a key-value file. */
 static int
 put_encoded(struct assay_buf *b, const char *s)
@@ -387,6 +389,18 @@ put_encoded(struct assay_buf *b, const char *s)
 			r = assay_buf_put(b, p, 1);
 	}
 	return r;
+}
+
+int
+assay_evidence_put_encoded(struct assay_buf *b, const char *s)
+{
+	return put_encoded(b, s);
+}
+
+char *
+assay_evidence_decode(const char *s)
+{
+	return decode(s);
 }
 
 static char *
@@ -472,6 +486,40 @@ write_info(struct assay_evidence *ev, const struct assay_run_info *info)
 		    assay_buf_len(b));
 	assay_buf_free(b);
 	return r;
+}
+
+int
+assay_evidence_set_info(struct assay_evidence *ev, const char *key,
+    const char *value)
+{
+	struct assay_run_info info;
+	char *k = NULL, *v;
+	size_t i;
+
+	if ((v = assay_evidence_mask(ev, value)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (i = 0; i < ev->ninfo; i++)
+		if (strcmp(ev->info_keys[i], key) == 0)
+			break;
+	if (i == ev->ninfo) {
+		if (ev->ninfo == sizeof(ev->info_keys) / sizeof(ev->info_keys[0]) ||
+		    (k = strdup(key)) == NULL) {
+			free(v);
+			return ev->ninfo < 16 ? ASSAY_ERR_ALLOC : ASSAY_ERR_TOO_BIG;
+		}
+		ev->info_keys[ev->ninfo] = k;
+		ev->info_values[ev->ninfo++] = v;
+	} else {
+		free(ev->info_values[i]);
+		ev->info_values[i] = v;
+	}
+	memset(&info, 0, sizeof(info));
+	for (i = 0; i < ev->ninfo; i++) {
+		info.keys[i] = ev->info_keys[i];
+		info.values[i] = ev->info_values[i];
+	}
+	info.n = ev->ninfo;
+	return write_info(ev, &info);
 }
 
 static int

@@ -105,6 +105,13 @@ int	assay_evidence_open_secrets(const char *dir, int resume,
 	    size_t nsecrets, struct assay_evidence **out, struct assay_diag *d);
 void	assay_evidence_free(struct assay_evidence *ev);
 const char *assay_evidence_dir(const struct assay_evidence *ev);
+/*
+ * Sets run.info's key to value (masked) and rewrites the file atomically:
+ * what a run learns at its end (run_finished).  Returns 0 or an
+ * ASSAY_ERR_* code (ASSAY_ERR_TOO_BIG past 16 keys).
+ */
+int	assay_evidence_set_info(struct assay_evidence *ev, const char *key,
+	    const char *value);
 /* Value of a run.info key as stored (after resume: the original). */
 const char *assay_evidence_info(const struct assay_evidence *ev, const char *key);
 /*
@@ -189,6 +196,14 @@ int	assay_evidence_save_data(struct assay_evidence *ev, const char *subdir,
  */
 int	assay_evidence_allow_public(struct assay_evidence *ev,
 	    const char *text);
+/*
+ * The one-line encoding of run.info and result.txt values: '%', control
+ * characters and DEL as %XX.  put_encoded appends s to b (0 or an
+ * ASSAY_ERR_* code); decode returns a malloc'd copy (NULL: no memory).
+ */
+struct assay_buf;
+int	assay_evidence_put_encoded(struct assay_buf *b, const char *s);
+char	*assay_evidence_decode(const char *s);
 /* Masked copy of s (malloc'd), or NULL on allocation failure. */
 char	*assay_evidence_mask(const struct assay_evidence *ev, const char *s);
 /* ISO 8601 UTC time now, into buf (>= 21 bytes). */

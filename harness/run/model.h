@@ -104,8 +104,9 @@ struct assay_run {
 	size_t				 njudgements;
 	/*
 	 * Units of the test cases that ran still waiting for a person
-	 * (basis "person", not judged), and units Assay decided from free
-	 * text not yet confirmed by one: `assay review DIR` lists both.
+	 * (basis "person", or left unrecorded, not judged), and units Assay
+	 * decided from free text not yet confirmed by one: `assay review
+	 * DIR` lists both.
 	 */
 	size_t				 units_pending;
 	size_t				 units_text;

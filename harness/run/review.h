@@ -77,4 +77,33 @@ int	assay_judgements_load(const char *dir, struct assay_judgement **out,
 int	assay_judgement_apply(struct assay_result *res, const char *tc,
 	    const struct assay_judgement *j, size_t n);
 
+struct assay_mask;
+
+/*
+ * Appends n judgements to DIR/review/judgements (created with the
+ * directory when missing), atomically; the assessor's words pass through
+ * mask (may be NULL).  Returns 0 or an ASSAY_ERR_* code.
+ */
+int	assay_judgements_append(const char *dir, const struct assay_judgement *j,
+	    size_t n, const struct assay_mask *mask);
+
+/*
+ * Records the worksheet file (reports/worksheet.xsd) into run directory
+ * dir as judgements by assessor: every <unit> with a verdict becomes one;
+ * a unit left without a verdict stays as it is.  Checked first, all or
+ * nothing: assessor named; worksheet valid and for run run_id (when both
+ * say); each judged unit known to TS 103 701 and with a result in this
+ * run; verdict PASS, FAIL or INCONCLUSIVE; a rationale; each attachment
+ * readable; no unit twice.  Then the attachments are copied into
+ * review/<tc>/<unit>/ and hashed, the worksheet kept as
+ * review/worksheet-N.xml, and the judgements appended.  *nrecorded
+ * counts them.  Returns 0, or ASSAY_ERR_USAGE / ASSAY_ERR_FORM /
+ * ASSAY_ERR_SCHEMA / ASSAY_ERR_PARSE (the worksheet: problems in d, each
+ * with its line) or another ASSAY_ERR_* code; nothing is recorded then.
+ */
+int	assay_review_record(const char *dir, const char *worksheet,
+	    const char *assessor, const char *run_id,
+	    const struct assay_mask *mask, size_t *nrecorded,
+	    struct assay_diag *d);
+
 #endif /* ASSAY_REVIEW_H */
