@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -1273,17 +1274,41 @@ assay_report_write(const struct assay_report_format *f,
 }
 
 int
-assay_report_write_all(const struct assay_run *r, const char *dir,
+assay_report_write_all(const struct assay_run *r0, const char *dir,
     struct assay_diag *d)
 {
 	const struct assay_report_format *f;
-	char path[ASSAY_PATH_MAX];
+	struct assay_report_meta disk;
+	struct assay_report_meta_store st;
+	struct assay_run r = *r0;
+	const char *missing[3];
+	char path[ASSAY_PATH_MAX], now[32];
+	time_t t = time(NULL);
+	struct tm tm;
 	size_t i;
 	int rc, first = 0;
 
+	/*
+	 * One issue of the report: what an earlier issue stated stays
+	 * unless the run says otherwise, and is kept again (report.meta,
+	 * first, so a signature covers it with the reports).
+	 */
+	if ((rc = assay_report_meta_load(dir, &disk, &st, NULL, d)) != 0)
+		return rc;
+	assay_report_meta_merge(&r.meta, &disk);
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	r.meta.issued = now;
+	r.draft = assay_report_draft_missing(&r.meta, missing, 3) > 0;
+	if ((rc = assay_report_meta_save(dir, &r.meta)) != 0) {
+		assay_diag_add(d, dir, 0, "cannot write %s: %s",
+		    ASSAY_REPORT_META_FILE, assay_strerror(rc));
+		assay_report_meta_store_free(&st);
+		return rc;
+	}
 	for (i = 0; (f = assay_report_format(i)) != NULL; i++) {
 		if ((rc = assay_path_join(path, sizeof(path), dir, f->file)) == 0)
-			rc = assay_report_write(f, r, dir, path);
+			rc = assay_report_write(f, &r, dir, path);
 		if (rc != 0) {
 			assay_diag_add(d, path[0] ? path : f->file, 0,
 			    "cannot write: %s", assay_strerror(rc));
@@ -1291,6 +1316,7 @@ assay_report_write_all(const struct assay_run *r, const char *dir,
 				first = rc;
 		}
 	}
+	assay_report_meta_store_free(&st);
 	return first;
 }
 

@@ -82,8 +82,12 @@ const struct assay_report_format *assay_report_format(size_t i);
 int	assay_report_write(const struct assay_report_format *f,
 	    const struct assay_run *r, const char *dir, const char *path);
 /*
- * Writes every format into the run directory dir.  Each failure is added
- * to d (may be NULL) with its path; returns 0 or the first error.
+ * Writes every format into the run directory dir as one issue of the
+ * report: fields r->meta leaves unset are taken from dir/report.meta (an
+ * earlier issue), the issue date is now, the draft flag follows from
+ * lab, customer and authoriser, and the result is kept in
+ * dir/report.meta first.  Each failure is added to d (may be NULL) with
+ * its path; returns 0 or the first error.
  */
 int	assay_report_write_all(const struct assay_run *r, const char *dir,
 	    struct assay_diag *d);
