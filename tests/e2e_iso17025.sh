@@ -11,7 +11,14 @@
 #     revision 1;
 #  4. an unsigned draft run: report says draft and what it lacks;
 #     `assay sign` refuses it (exit 2) naming what is missing; `assay
-#     amend` refuses a report that is not signed (exit 2).
+#     amend` refuses a report that is not signed (exit 2);
+#  5. `assay amend` of the signed run with a worksheet (a pending unit
+#     judged with an external attachment, an automated PASS overruled)
+#     and a changed lab address: revision 2 names revision 1 and what
+#     changed, is signed and verifies, and verify names its predecessor
+#     as verified; a refused worksheet leaves the report as signed; a
+#     second amendment names revision 2; tampering with a kept revision
+#     is caught.
 set -u
 BIN=${ASSAY_BIN:?}
 SRC=${ASSAY_SOURCE_DIR:?}
@@ -149,6 +156,91 @@ code=$?
 code=$?
 [ $code -eq 2 ] && grep -q "is not signed" "$T/amend.err" && [ ! -e "$R/revisions" ] &&
 	ok "assay amend of an unsigned report: exit 2" || bad "amend unsigned: exit $code: $(cat "$T/amend.err")"
+
+# --- 5. amendments --------------------------------------------------------------
+R=$T/signed
+KEYS=(--sign-key "$T/lab/key.pem" --sign-cert "$T/lab/cert.pem")
+id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["report_id"])' "$R/report.json")
+echo "the vendor's test report, supplied by the manufacturer" >"$T/vendor-report.txt"
+cat >"$T/ws.xml" <<WS
+<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="urn:assay:worksheet:1" version="1" run="$id">
+  <unit test-case="5.1-2-2" unit="a">
+    <verdict>PASS</verdict>
+    <rationale>Read the labels of three units: 20-character passwords, no common prefix</rationale>
+    <attach file="vendor-report.txt" external="true"/>
+  </unit>
+  <unit test-case="5.1-1-2" unit="a">
+    <verdict>FAIL</verdict>
+    <rationale>The user manual documents an undeclared service login</rationale>
+  </unit>
+</worksheet>
+WS
+sed 's/unit="a">/unit="z">/' "$T/ws.xml" >"$T/ws-bad.xml"
+
+"$BIN" amend "$R" --reason "x" --apply "$T/ws.xml" "${KEYS[@]}" >/dev/null 2>"$T/a.err"
+[ $? -eq 2 ] && grep -q -- "--assessor" "$T/a.err" && ok "amend --apply without --assessor: exit 2" ||
+	bad "amend without assessor: $(cat "$T/a.err")"
+"$BIN" amend "$R" --apply "$T/ws.xml" --assessor "Alice Assessor" "${KEYS[@]}" >/dev/null 2>"$T/a.err"
+[ $? -eq 2 ] && grep -q -- "--reason" "$T/a.err" && ok "amend without --reason: exit 2" ||
+	bad "amend without reason: $(cat "$T/a.err")"
+"$BIN" amend "$R" --reason "x" --apply "$T/ws-bad.xml" --assessor "Alice Assessor" "${KEYS[@]}" >/dev/null 2>"$T/a.err"
+code=$?
+[ $code -eq 2 ] && [ ! -e "$R/revisions" ] && "$BIN" verify "$R" --cert "$T/lab/cert.pem" >/dev/null 2>&1 &&
+	ok "a refused worksheet: exit 2, nothing kept, the report still verifies" ||
+	bad "refused worksheet: exit $code: $(cat "$T/a.err")"
+
+"$BIN" amend "$R" -q --reason "Assessor review of pending units; lab address corrected" \
+	--apply "$T/ws.xml" --assessor "Alice Assessor" --lab-address "2 Probe Street, Testville" \
+	"${KEYS[@]}" >"$T/amend.out" 2>"$T/amend.err"
+code=$?
+[ $code -eq 1 ] && ok "amend: exit 1, the overruled unit makes the result FAIL" ||
+	bad "amend: exit $code: $(tail -5 "$T/amend.err")"
+for f in MANIFEST report.p7s report.xml report.json report.meta; do
+	[ -s "$R/revisions/1/$f" ] || bad "revisions/1/$f not kept"
+done
+[ -s "$R/revisions/1/report.p7s" ] && ok "revision 1 kept in revisions/1/ with its MANIFEST and signature"
+xmllint --noout --schema "$SRC/reports/report.xsd" "$R/report.xml" 2>"$T/x" && ok "revision 2: report.xml validates" ||
+	bad "revision 2 invalid: $(head -3 "$T/x")"
+field "revision 2 names what it replaces" 'j["revision"] == 2 and x.get("revision") == "2" and j["replaces"] == "'"$id"' revision 1" and x.find("r:amendment", ns).get("replaces") == j["replaces"]'
+field "the amendment says why and what changed" '"lab address corrected" in j["amendment"] and "lab-address" in j["amendment"] and "2 judgements added" in j["amendment"] and "5.1-1-2 unit a: PASS -> FAIL" in j["amendment"] and "overall result: " in j["amendment"]'
+field "judgements are opinions with name, time, rationale" 'len(j["opinions"]["judgements"]) == 2 and all(g["assessor"] == "Alice Assessor" and g["at"] and g["rationale"] and g["kind"] == "opinion" for g in j["opinions"]["judgements"])'
+field "the external attachment is marked" 'len(j["external_evidence"]["files"]) == 1 and j["external_evidence"]["files"][0]["file"].endswith("vendor-report.txt") and x.find("r:external-evidence", ns).get("count") == "1"'
+field "the overruled unit shows both values" 'u[("5.1-1-2", "a")]["overruled"] is True and u[("5.1-1-2", "a")]["verdict"] == "FAIL" and u[("5.1-1-2", "a")]["assay_decision"]["verdict"] == "PASS" and any(e.get("overruled") == "true" and e.get("tool-verdict") == "PASS" for e in xu)'
+field "the lab address changed, the rest kept" 'j["laboratory"]["address"] == "2 Probe Street, Testville" and j["customer"]["name"] == "Reference Devices Ltd" and j["device"]["received"] == "2026-11-02"'
+out=$("$BIN" verify "$R" --cert "$T/lab/cert.pem" 2>&1)
+code=$?
+[ $code -eq 0 ] && grep -q "^revision:  2 " <<<"$out" && grep -q "^replaces:  $id revision 1" <<<"$out" &&
+	grep -q "^predecessor: revision 1 in revisions/1/: VERIFIED" <<<"$out" &&
+	ok "verify: revision 2 VERIFIED, names revision 1, which still verifies" || bad "verify amended: exit $code: $out"
+"$BIN" verify "$R" --cert "$T/lab/cert.pem" --format json 2>/dev/null | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+p = v["predecessor"]
+assert v["verified"] and p["revision"] == 1 and p["verified"] and p["dir"] == "revisions/1", p
+' && ok "verify --format json: predecessor revision 1 verified" || bad "verify json predecessor"
+
+# A second amendment: revision 3 replaces 2, revision 2 still verifies.
+"$BIN" amend "$R" -q --reason "Customer contact corrected" --customer-contact "lab@refdevice.example" \
+	"${KEYS[@]}" >/dev/null 2>"$T/amend2.err"
+code=$?
+[ $code -eq 1 ] && [ -s "$R/revisions/2/report.p7s" ] && ok "second amendment: exit 1, revision 2 kept" ||
+	bad "second amend: exit $code: $(tail -3 "$T/amend2.err")"
+field "revision 3 replaces revision 2, judgements kept" 'j["revision"] == 3 and j["replaces"].endswith(" revision 2") and "customer-contact" in j["amendment"] and "0 judgements added" in j["amendment"] and "no verdict changed" in j["amendment"] and len(j["opinions"]["judgements"]) == 2'
+out=$("$BIN" verify "$R" --cert "$T/lab/cert.pem" 2>&1)
+[ $? -eq 0 ] && grep -q "^predecessor: revision 2 in revisions/2/: VERIFIED" <<<"$out" &&
+	ok "verify: revision 3 VERIFIED, revision 2 still verifies" || bad "verify revision 3: $out"
+
+# Tampering with a kept revision: the current signature covers it, and
+# the predecessor no longer verifies.
+echo tampered >>"$R/revisions/2/report.xml"
+out=$("$BIN" verify "$R" --cert "$T/lab/cert.pem" 2>&1)
+code=$?
+[ $code -eq 1 ] && grep -q "^predecessor: revision 2 in revisions/2/: NOT VERIFIED" <<<"$out" &&
+	ok "a tampered kept revision: verify exit 1, predecessor NOT VERIFIED" || bad "tampered revision: exit $code: $out"
+"$BIN" amend "$R" --reason "x" "${KEYS[@]}" >/dev/null 2>"$T/a.err"
+[ $? -eq 2 ] && grep -q "does not verify" "$T/a.err" && ok "amend of a report that does not verify: exit 2" ||
+	bad "amend tampered: $(cat "$T/a.err")"
 
 [ "$fails" = 0 ] && echo "PASS" || echo "$fails failed"
 exit $((fails > 0))
