@@ -263,7 +263,7 @@ finish_interactive(const struct assay_run *run,
 			    BAD_CAST u->unit);
 			xmlTextWriterWriteElement(w, BAD_CAST "verdict",
 			    BAD_CAST vs);
-			if ((m = assay_report_xml_text(NULL, ans)) != NULL)
+			if ((m = assay_report_xml_text(&run->mask, ans)) != NULL)
 				xmlTextWriterWriteElement(w,
 				    BAD_CAST "rationale", BAD_CAST m);
 			free(m);
@@ -274,7 +274,7 @@ finish_interactive(const struct assay_run *run,
 					    strerror(errno));
 					continue;
 				}
-				if ((m = assay_report_xml_text(NULL, ans)) == NULL)
+				if ((m = assay_report_xml_text(&run->mask, ans)) == NULL)
 					continue;
 				xmlTextWriterStartElement(w, BAD_CAST "attach");
 				xmlTextWriterWriteAttribute(w, BAD_CAST "file",

@@ -32,6 +32,9 @@
 #define RATIONALE_MAX		16384
 #define WORKSHEET_MAX_UNITS	4096
 
+static int	parse_judgements(char *, const char *, struct assay_judgement **,
+		    size_t *, struct assay_diag *);
+
 void
 assay_judgements_free(struct assay_judgement *j, size_t n)
 {
@@ -125,6 +128,13 @@ take(char **dst, const char *v)
 	free(*dst);
 	*dst = c;
 	return 0;
+}
+
+int
+assay_judgements_parse(char *text, const char *path,
+    struct assay_judgement **out, size_t *nout, struct assay_diag *d)
+{
+	return parse_judgements(text, path, out, nout, d);
 }
 
 /* Parses the record (text is modified).  Problems name path and line. */

@@ -65,6 +65,13 @@ int	assay_judgements_load(const char *dir, struct assay_judgement **out,
 	    size_t *n, struct assay_diag *d);
 
 /*
+ * The parser assay_judgements_load uses (text, NUL-terminated, is cut in
+ * place; path names it in messages), exposed for the fuzzer.
+ */
+int	assay_judgements_parse(char *text, const char *path,
+	    struct assay_judgement **out, size_t *n, struct assay_diag *d);
+
+/*
  * Applies to res (test case tc) the latest of the n judgements for each
  * of its units: the unit keeps what Assay decided in tool_verdict,
  * tool_reason, tool_by; takes the judged verdict, the rationale as its
