@@ -1926,6 +1926,8 @@ rm_tree(const char *path)
 static int
 keep_revision(const char *dir, int prev, struct assay_diag *d)
 {
+	static const char *const sig[] = { ASSAY_SIGN_MANIFEST,
+	    ASSAY_SIGN_SIGNATURE };
 	struct assay_walk_list es = { NULL, 0, 0 };
 	struct assay_buf *man = NULL, *b = NULL;
 	char from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX], rel[ASSAY_PATH_MAX];
@@ -1941,13 +1943,9 @@ keep_revision(const char *dir, int prev, struct assay_diag *d)
 	    (r = assay_manifest_parse(assay_buf_data(man), assay_buf_len(man),
 	    &es, d)) != 0)
 		goto out;
-	/* The signature and its MANIFEST first, then the files. */
-	if ((r = assay_walk_list_add(&es, ASSAY_SIGN_MANIFEST, ASSAY_WALK_FILE,
-	    NULL)) != 0 || (r = assay_walk_list_add(&es, ASSAY_SIGN_SIGNATURE,
-	    ASSAY_WALK_FILE, NULL)) != 0)
-		goto out;
-	for (i = 0; i < es.n; i++) {
-		p = es.v[i].path;
+	/* The signature and its MANIFEST first (rollback reads it), then the files. */
+	for (i = 0; i < es.n + 2; i++) {
+		p = i < 2 ? sig[i] : es.v[i - 2].path;
 		if (strncmp(p, "evidence/", 9) == 0 ||
 		    strncmp(p, "observations/", 13) == 0 ||
 		    strncmp(p, "revisions/", 10) == 0)
@@ -1970,6 +1968,107 @@ keep_revision(const char *dir, int prev, struct assay_diag *d)
 	}
  out:
 	assay_walk_list_free(&es);
+	assay_buf_free(man);
+	assay_buf_free(b);
+	return r;
+}
+
+/* 1 when the sorted list es has path. */
+static int
+listed(const struct assay_walk_list *es, const char *path)
+{
+	size_t lo = 0, hi = es->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(es->v[mid].path, path)) == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Puts dir back as revision prev was signed, after an amendment that
+ * failed: each file kept in revisions/<prev>/ is copied back, each file
+ * its MANIFEST does not list (what the attempt added: a recorded
+ * worksheet, attachments) is removed, then revisions/<prev>/ itself.
+ * When the amendment began the directory held exactly what MANIFEST
+ * listed (it verified), so this restores it.  Returns 0 or ASSAY_ERR_*.
+ */
+static int
+rollback(const char *dir, int prev, struct assay_diag *d)
+{
+	static const char *const sig[] = { ASSAY_SIGN_MANIFEST,
+	    ASSAY_SIGN_SIGNATURE };
+	struct assay_walk_list want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
+	struct assay_buf *man = NULL, *b = NULL;
+	char kept[ASSAY_PATH_MAX], from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX];
+	char sub[64];
+	const char *p;
+	size_t i, nsub;
+	int dfd = -1, r, first = 0;
+
+	nsub = (size_t)snprintf(sub, sizeof(sub), "revisions/%d/", prev);
+	if ((r = assay_path_fmt(kept, sizeof(kept), "%s/revisions/%d", dir,
+	    prev)) != 0 ||
+	    (r = assay_path_join(from, sizeof(from), kept,
+	    ASSAY_SIGN_MANIFEST)) != 0)
+		goto out;
+	if ((r = assay_file_read(from, ASSAY_SIGN_MAX_MANIFEST_LEN, &man)) ==
+	    ASSAY_ERR_NOT_FOUND) {
+		/* Keeping failed at its first file: nothing else was touched. */
+		rm_tree(kept);
+		r = 0;
+		goto out;
+	}
+	if (r != 0 || (r = assay_manifest_parse(assay_buf_data(man),
+	    assay_buf_len(man), &want, d)) != 0)
+		goto out;
+	for (i = 0; i < want.n + 2; i++) {
+		p = i < want.n ? want.v[i].path : sig[i - want.n];
+		if (assay_path_join(from, sizeof(from), kept, p) != 0 ||
+		    access(from, F_OK) != 0)
+			continue;	/* never rewritten: still in place */
+		if ((r = assay_path_join(to, sizeof(to), dir, p)) != 0 ||
+		    (r = assay_file_read_at(AT_FDCWD, from, ASSAY_FILE_NOFOLLOW,
+		    AMEND_MAX_COPY, &b)) != 0 ||
+		    (r = assay_file_write_atomic(to, assay_buf_data(b),
+		    assay_buf_len(b), 0644)) != 0) {
+			assay_diag_add(d, to, 0, "cannot restore: %s",
+			    assay_strerror(r));
+			if (first == 0)
+				first = r;
+		}
+		assay_buf_free(b);
+		b = NULL;
+	}
+	if ((r = assay_walk_open_dir(dir, &dfd)) != 0 ||
+	    (r = assay_manifest_collect(dfd, &have)) != 0)
+		goto out;
+	for (i = 0; i < have.n; i++) {
+		p = have.v[i].path;
+		if (strncmp(p, sub, nsub) == 0 || listed(&want, p))
+			continue;
+		if (unlinkat(dfd, p, 0) != 0 && errno != ENOENT) {
+			assay_diag_add(d, p, 0, "cannot remove: %s",
+			    strerror(errno));
+			if (first == 0)
+				first = assay_file_error(errno);
+		}
+	}
+	if (first == 0)
+		rm_tree(kept);
+	r = first;
+ out:
+	if (dfd != -1)
+		close(dfd);
+	assay_walk_list_free(&want);
+	assay_walk_list_free(&have);
 	assay_buf_free(man);
 	assay_buf_free(b);
 	return r;
@@ -2023,9 +2122,11 @@ cmd_amend(int argc, char **argv)
 	struct amend_ctx actx;
 	char *cfg[ASSAY_CLI_LAB_KEYS] = { NULL };
 	char replaces[160], kept[ASSAY_PATH_MAX], path[ASSAY_PATH_MAX];
-	const char *dir, *reason = NULL, *worksheet = NULL, *id;
+	const char *dir = NULL, *reason = NULL, *worksheet = NULL, *id;
 	size_t i, nrec = 0;
-	int c, r = 0, prev, code = ASSAY_EXIT_USAGE, found = 0, kept_made = 0;
+	struct assay_verify *nv = NULL;
+	int c, r = 0, prev = 0, code = ASSAY_EXIT_USAGE, found = 0;
+	int kept_made = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&st, 0, sizeof(st));
@@ -2166,10 +2267,10 @@ cmd_amend(int argc, char **argv)
 	if (assay_path_join(path, sizeof(path), dir, kept) != 0)
 		goto out;
 	if (access(path, F_OK) == 0) {
-		fprintf(stderr, "assay amend: %s already exists: revision %d "
-		    "was kept before; remove it if that amendment did not "
-		    "complete (revision %d is still signed in %s)\n", orq(path),
-		    prev, prev, orq(dir));
+		fprintf(stderr, "assay amend: %s already exists: an earlier "
+		    "amendment of revision %d kept it and could not put the "
+		    "directory back; see what it holds, remove it, then amend "
+		    "again\n", orq(path), prev);
 		goto out;
 	}
 	kept_made = 1;
@@ -2204,29 +2305,36 @@ cmd_amend(int argc, char **argv)
 	code = assay_cli_exit_code(assay_engine_run(&o, d));
 	if (assay_diag_count(d) > 0)
 		assay_diag_print(d, stderr);
-	if (code == ASSAY_EXIT_USAGE || !reports_written) {
-		fprintf(stderr, "assay amend: %s: revision %d not written; "
-		    "revision %d is kept in %s\n", orq(dir), prev + 1, prev,
-		    orq(path));
-		/* Nothing rewritten yet: the directory is as it was signed. */
-		if (!reports_written && nrec == 0) {
-			rm_tree(path);
-			fprintf(stderr, "assay amend: %s removed again; %s is "
-			    "as signed\n", orq(path), orq(dir));
-		}
-		if (code != ASSAY_EXIT_USAGE)
-			code = ASSAY_EXIT_INCONCLUSIVE;
+	/* Amended only when revision N+1 is written, signed and verifies. */
+	if (code != ASSAY_EXIT_USAGE && reports_written &&
+	    assay_sign_verify(dir, NULL, NULL, &nv) == 0 &&
+	    report_revision(nv) == prev + 1) {
 		kept_made = 0;
+		if (!o.quiet)
+			printf("amended: %s revision %d replaces %s; revision %d "
+			    "kept in %s/\n", orq(dir), prev + 1, orq(replaces),
+			    prev, orq(path));
 		goto out;
 	}
-	kept_made = 0;
-	if (!o.quiet)
-		printf("amended: %s revision %d replaces %s; revision %d kept "
-		    "in %s/\n", orq(dir), prev + 1, orq(replaces), prev,
-		    orq(path));
+	fprintf(stderr, "assay amend: %s: revision %d was not %s\n", orq(dir),
+	    prev + 1, code == ASSAY_EXIT_USAGE || !reports_written ? "written" :
+	    "signed");
+	if (code != ASSAY_EXIT_USAGE)
+		code = ASSAY_EXIT_INCONCLUSIVE;
  out:
-	if (kept_made && nrec == 0)
-		rm_tree(path);
+	/* All or nothing: a failed amendment leaves revision N as signed. */
+	if (kept_made) {
+		if (rollback(dir, prev, d) == 0)
+			fprintf(stderr, "assay amend: %s is back as revision %d was "
+			    "signed\n", orq(dir), prev);
+		else {
+			assay_diag_print(d, stderr);
+			fprintf(stderr, "assay amend: %s could not be put back; "
+			    "the signed revision %d is kept in %s\n", orq(dir),
+			    prev, orq(path));
+		}
+	}
+	assay_verify_free(nv);
 	assay_buf_free(actx.text);
 	assay_buf_free(changes);
 	assay_report_meta_store_free(&st);

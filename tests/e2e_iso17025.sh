@@ -190,6 +190,19 @@ code=$?
 	ok "a refused worksheet: exit 2, nothing kept, the report still verifies" ||
 	bad "refused worksheet: exit $code: $(cat "$T/a.err")"
 
+# All or nothing: an amendment that records the worksheet and writes the
+# reports but cannot sign them (OpenSSL 3.0 has no CMS with Ed25519) puts
+# the directory back as revision 1 was signed.
+"$BIN" keygen --out "$T/lab-ed" --type ed25519 --subject "/CN=Ed" >/dev/null || bad "keygen ed25519"
+cp "$R/report.json" "$T/rev1.json"
+"$BIN" amend "$R" -q --reason "x" --apply "$T/ws.xml" --assessor "Alice Assessor" \
+	--sign-key "$T/lab-ed/key.pem" --sign-cert "$T/lab-ed/cert.pem" >/dev/null 2>"$T/a.err"
+code=$?
+[ $code -eq 3 ] && [ ! -e "$R/revisions" ] && cmp -s "$R/report.json" "$T/rev1.json" &&
+	"$BIN" verify "$R" --cert "$T/lab/cert.pem" >/dev/null 2>&1 &&
+	ok "a signature that fails: exit 3, the directory is back as revision 1 was signed" ||
+	bad "failed signature: exit $code: $(cat "$T/a.err")"
+
 "$BIN" amend "$R" -q --reason "Assessor review of pending units; lab address corrected" \
 	--apply "$T/ws.xml" --assessor "Alice Assessor" --lab-address "2 Probe Street, Testville" \
 	"${KEYS[@]}" >"$T/amend.out" 2>"$T/amend.err"
