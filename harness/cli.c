@@ -2176,9 +2176,14 @@ cmd_amend(int argc, char **argv)
 			    META_HELP
 			    "Fields not given keep what DIR/report.meta states.\n"
 			    "\n"
+			    "All or nothing: unless the new revision is written, signed and\n"
+			    "verifies, DIR is put back as revision N was signed.\n"
+			    "\n"
 			    "Exit: 0, 1 or 3 as the new revision's result (as `assay run`); 2\n"
 			    "when nothing was amended: DIR is not signed or does not verify,\n"
-			    "the new revision would be a draft, or the worksheet is refused.\n");
+			    "the new revision would be a draft, the worksheet is refused, or\n"
+			    "the run cannot be rebuilt; 3 when the new revision could not be\n"
+			    "written or signed (DIR put back).\n");
 			code = 0;
 			goto out;
 		default:
