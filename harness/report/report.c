@@ -9,6 +9,7 @@
  * controls a visible "[U+202E]"), so device bytes can't break or inject
  * into either.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1604,36 +1605,25 @@ assay_report_meta_save(const char *dir, const struct assay_report_meta *m)
 }
 
 int
-assay_report_meta_load(const char *dir, struct assay_report_meta *m,
-    struct assay_report_meta_store *st, int *found, struct assay_diag *d)
+assay_report_meta_parse(const char *name, const char *data, size_t len,
+    struct assay_report_meta *m, struct assay_report_meta_store *st,
+    struct assay_diag *d)
 {
-	struct assay_buf *b = NULL;
-	char path[ASSAY_PATH_MAX], *text = NULL, *line, *next, *sp;
+	char *text = NULL, *line, *next, *sp;
 	long lineno = 0, k;
 	int r;
 
 	memset(m, 0, sizeof(*m));
 	memset(st, 0, sizeof(*st));
-	if (found != NULL)
-		*found = 0;
-	if ((r = assay_path_join(path, sizeof(path), dir,
-	    ASSAY_REPORT_META_FILE)) != 0)
-		return r;
-	r = assay_file_read(path, ASSAY_REPORT_META_MAX_LEN, &b);
-	if (r == ASSAY_ERR_NOT_FOUND)
-		return 0;
-	if (r != 0) {
-		assay_diag_add(d, path, 0, "cannot read: %s", assay_strerror(r));
-		return r;
+	if (len > ASSAY_REPORT_META_MAX_LEN) {
+		assay_diag_add(d, name, 0, "larger than %d bytes",
+		    ASSAY_REPORT_META_MAX_LEN);
+		return ASSAY_ERR_TOO_BIG;
 	}
-	if (found != NULL)
-		*found = 1;
-	if ((text = strndup(assay_buf_data(b), assay_buf_len(b))) == NULL) {
-		r = ASSAY_ERR_ALLOC;
-		goto out;
-	}
-	if (strlen(text) != assay_buf_len(b)) {
-		assay_diag_add(d, path, 0, "NUL byte in the file");
+	if ((text = strndup(data, len)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (strlen(text) != len) {
+		assay_diag_add(d, name, 0, "NUL byte in the file");
 		r = ASSAY_ERR_PARSE;
 		goto out;
 	}
@@ -1643,7 +1633,7 @@ assay_report_meta_load(const char *dir, struct assay_report_meta *m,
 			*next++ = '\0';
 		if (lineno == 1) {
 			if (strcmp(line, ASSAY_REPORT_META_MAGIC) != 0) {
-				assay_diag_add(d, path, 1, "not a report.meta "
+				assay_diag_add(d, name, 1, "not a report.meta "
 				    "file (first line is not \"%s\")",
 				    ASSAY_REPORT_META_MAGIC);
 				r = ASSAY_ERR_PARSE;
@@ -1652,19 +1642,19 @@ assay_report_meta_load(const char *dir, struct assay_report_meta *m,
 			continue;
 		}
 		if ((sp = strchr(line, ' ')) == NULL) {
-			assay_diag_add(d, path, lineno, "expected KEY VALUE");
+			assay_diag_add(d, name, lineno, "expected KEY VALUE");
 			r = ASSAY_ERR_PARSE;
 			goto out;
 		}
 		*sp++ = '\0';
 		if ((k = meta_find(line)) < 0 || st->s[k] != NULL) {
-			assay_diag_add(d, path, lineno, k < 0 ? "unknown key" :
+			assay_diag_add(d, name, lineno, k < 0 ? "unknown key" :
 			    "key given twice");
 			r = ASSAY_ERR_PARSE;
 			goto out;
 		}
 		if (meta_decode(sp) != 0) {
-			assay_diag_add(d, path, lineno, "bad %%XX escape");
+			assay_diag_add(d, name, lineno, "bad %%XX escape");
 			r = ASSAY_ERR_PARSE;
 			goto out;
 		}
@@ -1673,14 +1663,14 @@ assay_report_meta_load(const char *dir, struct assay_report_meta *m,
 			goto out;
 		}
 		if (assay_report_meta_set(m, line, st->s[k]) != 0) {
-			assay_diag_add(d, path, lineno, "value not allowed "
+			assay_diag_add(d, name, lineno, "value not allowed "
 			    "for %s", line);
 			r = ASSAY_ERR_PARSE;
 			goto out;
 		}
 	}
 	if (lineno == 0) {
-		assay_diag_add(d, path, 0, "empty file");
+		assay_diag_add(d, name, 0, "empty file");
 		r = ASSAY_ERR_PARSE;
 		goto out;
 	}
@@ -1691,6 +1681,37 @@ assay_report_meta_load(const char *dir, struct assay_report_meta *m,
 		memset(m, 0, sizeof(*m));
 	}
 	free(text);
+	return r;
+}
+
+int
+assay_report_meta_load(const char *dir, struct assay_report_meta *m,
+    struct assay_report_meta_store *st, int *found, struct assay_diag *d)
+{
+	struct assay_buf *b = NULL;
+	char path[ASSAY_PATH_MAX];
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	memset(st, 0, sizeof(*st));
+	if (found != NULL)
+		*found = 0;
+	if ((r = assay_path_join(path, sizeof(path), dir,
+	    ASSAY_REPORT_META_FILE)) != 0)
+		return r;
+	/* Not through a symbolic link: the run directory is the lab's. */
+	r = assay_file_read_at(AT_FDCWD, path, ASSAY_FILE_NOFOLLOW,
+	    ASSAY_REPORT_META_MAX_LEN, &b);
+	if (r == ASSAY_ERR_NOT_FOUND)
+		return 0;
+	if (r != 0) {
+		assay_diag_add(d, path, 0, "cannot read: %s", assay_strerror(r));
+		return r;
+	}
+	if (found != NULL)
+		*found = 1;
+	r = assay_report_meta_parse(path, assay_buf_data(b), assay_buf_len(b),
+	    m, st, d);
 	assay_buf_free(b);
 	return r;
 }

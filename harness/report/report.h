@@ -156,6 +156,13 @@ int	assay_report_state_ok(const char *s);
 int	assay_report_meta_load(const char *dir, struct assay_report_meta *m,
 	    struct assay_report_meta_store *st, int *found,
 	    struct assay_diag *d);
+/*
+ * The same for len bytes of report.meta text at data (name for the
+ * messages).  Exposed for the fuzzer.
+ */
+int	assay_report_meta_parse(const char *name, const char *data, size_t len,
+	    struct assay_report_meta *m, struct assay_report_meta_store *st,
+	    struct assay_diag *d);
 void	assay_report_meta_store_free(struct assay_report_meta_store *st);
 /*
  * Writes m as DIR/report.meta, atomically (base/file.h).  The issue date
