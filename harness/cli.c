@@ -1867,7 +1867,7 @@ record_worksheet(const char *dir, const char *worksheet, const char *assessor,
 	    nrec, d);
 }
 
-/* Creates every directory of the relative path rel below dir (not its last part). */
+/* Creates the directories of the relative path rel below dir. */
 static int
 mkdirs_for(const char *dir, const char *rel)
 {
@@ -1943,7 +1943,7 @@ keep_revision(const char *dir, int prev, struct assay_diag *d)
 	    (r = assay_manifest_parse(assay_buf_data(man), assay_buf_len(man),
 	    &es, d)) != 0)
 		goto out;
-	/* The signature and its MANIFEST first (rollback reads it), then the files. */
+	/* The signature and MANIFEST first (rollback reads it), then files. */
 	for (i = 0; i < es.n + 2; i++) {
 		p = i < 2 ? sig[i] : es.v[i - 2].path;
 		if (strncmp(p, "evidence/", 9) == 0 ||
@@ -2021,7 +2021,7 @@ rollback(const char *dir, int prev, struct assay_diag *d)
 		goto out;
 	if ((r = assay_file_read(from, ASSAY_SIGN_MAX_MANIFEST_LEN, &man)) ==
 	    ASSAY_ERR_NOT_FOUND) {
-		/* Keeping failed at its first file: nothing else was touched. */
+		/* Keeping failed at its first file: nothing was touched. */
 		rm_tree(kept);
 		r = 0;
 		goto out;

@@ -303,7 +303,8 @@ judgement_no(const struct assay_run *r, const struct assay_judgement *j)
  * sentence saying it does not (never an invented rule).
  */
 static const char *
-unit_rule(const struct assay_run *r, size_t tc, const struct assay_unit_result *u)
+unit_rule(const struct assay_run *r, size_t tc,
+    const struct assay_unit_result *u)
 {
 	const struct assay_unit_decl *ud;
 
@@ -439,8 +440,9 @@ json_unit(const struct assay_run *r, struct assay_json *j, size_t tc,
 	assay_json_begin_array(j);
 	for (k = 0; k < t->nevidence; k++)
 		jstr(m, j, t->evidence[k]);
-	for (k = 0; g != NULL && u->by == ASSAY_BY_ASSESSOR && k < g->nfiles; k++)
-		jstr(m, j, g->files[k].file);
+	if (g != NULL && u->by == ASSAY_BY_ASSESSOR)
+		for (k = 0; k < g->nfiles; k++)
+			jstr(m, j, g->files[k].file);
 	assay_json_end_array(j);
 	assay_json_end_object(j);
 }
@@ -876,7 +878,8 @@ xml_attachments(const struct assay_mask *m, xmlTextWriterPtr w,
 		xmlTextWriterStartElement(w, BAD_CAST "attachment");
 		x_attr(m, w, "file", g->files[k].file);
 		x_attr(m, w, "sha256", g->files[k].sha256);
-		x_attr(m, w, "external", g->files[k].external ? "true" : "false");
+		x_attr(m, w, "external", g->files[k].external ? "true" :
+		    "false");
 		xmlTextWriterEndElement(w);
 	}
 }
@@ -974,7 +977,8 @@ xml_unit(const struct assay_run *r, xmlTextWriterPtr w, size_t tc,
 		}
 		x_attr(m, w, "opinion", "true");
 		x_attr(m, w, "overruled", u->overruled ? "true" : "false");
-		x_attr(m, w, "tool-verdict", assay_verdict_name(u->tool_verdict));
+		x_attr(m, w, "tool-verdict",
+		    assay_verdict_name(u->tool_verdict));
 		x_attr(m, w, "tool-by", assay_decider_key(u->tool_by));
 		x_attr(m, w, "tool-reason", u->tool_reason);
 	}
@@ -1026,7 +1030,8 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	if (r->meta.replaces != NULL) {
 		xmlTextWriterStartElement(w, BAD_CAST "amendment");
 		x_attr(m, w, "replaces", r->meta.replaces);
-		x_text(m, w, r->meta.amendment != NULL ? r->meta.amendment : "");
+		x_text(m, w, r->meta.amendment != NULL ? r->meta.amendment :
+		    "");
 		xmlTextWriterEndElement(w);
 	}
 	xmlTextWriterStartElement(w, BAD_CAST "standard");
@@ -1705,7 +1710,8 @@ assay_report_meta_load(const char *dir, struct assay_report_meta *m,
 	if (r == ASSAY_ERR_NOT_FOUND)
 		return 0;
 	if (r != 0) {
-		assay_diag_add(d, path, 0, "cannot read: %s", assay_strerror(r));
+		assay_diag_add(d, path, 0, "cannot read: %s",
+		    assay_strerror(r));
 		return r;
 	}
 	if (found != NULL)
@@ -1886,7 +1892,8 @@ assay_report_changes(const struct assay_run *r, const char *old_xml,
 			res = node_attr(c, "result");
 			nres = assay_overall_name(r->result);
 			if (res != NULL && strcmp(res, nres) != 0)
-				rc = change(out, n, "overall result", res, nres);
+				rc = change(out, n, "overall result", res,
+				    nres);
 			free(res);
 			res = NULL;
 		} else if (is_elem(c, "opinions")) {

@@ -133,10 +133,11 @@ struct assay_report_meta_store {
 const char	*assay_report_meta_key(size_t i);
 /*
  * Sets the field of m named key to value (borrowed: m points to it);
- * "revision" is parsed (1..9999); NULL clears the field.  Returns 0, ASSAY_ERR_NOT_FOUND for an
- * unknown key, or ASSAY_ERR_PARSE for a value the key does not accept
- * (device-received not a date YYYY-MM-DD, device-state not
- * factory-default or initialised, revision not a number).
+ * "revision" is parsed (1..9999); NULL clears the field.  Returns 0,
+ * ASSAY_ERR_NOT_FOUND for an unknown key, or ASSAY_ERR_PARSE for a value
+ * the key does not accept (device-received not a date YYYY-MM-DD,
+ * device-state not factory-default or initialised, revision not a
+ * number).
  */
 int	assay_report_meta_set(struct assay_report_meta *m, const char *key,
 	    const char *value);
@@ -169,7 +170,8 @@ void	assay_report_meta_store_free(struct assay_report_meta_store *st);
  * is not kept: each issue of the reports has its own.  Returns 0 or a
  * negative ASSAY_ERR_*.
  */
-int	assay_report_meta_save(const char *dir, const struct assay_report_meta *m);
+int	assay_report_meta_save(const char *dir,
+	    const struct assay_report_meta *m);
 /*
  * Fills dst's unset fields from base (what an earlier issue stated):
  * options given now win, the rest is kept.  revision: dst's when set

@@ -84,7 +84,8 @@ static const struct {
 	{ "amendment",		"string(/r:report/r:amendment)" },
 	{ "lab",		"string(/r:report/r:laboratory/r:name)" },
 	{ "customer",		"string(/r:report/r:customer/r:name)" },
-	{ "authorised-by",	"string(/r:report/r:laboratory/r:authorised-by)" },
+	{ "authorised-by",
+	    "string(/r:report/r:laboratory/r:authorised-by)" },
 };
 #define NREPORT_FIELDS	(sizeof(report_fields) / sizeof(report_fields[0]))
 
@@ -1085,8 +1086,8 @@ has_prefix(const struct assay_walk_list *es, const char *prefix)
  * reported missing by the comparison).
  */
 static int
-revision_view(const struct assay_walk_list *all, const struct assay_walk_list *want,
-    int rev, struct assay_walk_list *have)
+revision_view(const struct assay_walk_list *all,
+    const struct assay_walk_list *want, int rev, struct assay_walk_list *have)
 {
 	const struct assay_walk_entry *e;
 	char path[ASSAY_SIGN_MAX_PATH_LEN + 32], prefix[32];
@@ -1279,7 +1280,8 @@ assay_sign_report_missing(const char *dir, const char **names, size_t max,
 	static const struct { const char *field, *name; } need[] = {
 		{ "lab", "lab name (--lab)" },
 		{ "customer", "customer (--customer)" },
-		{ "authorised-by", "who authorises the report (--authorised-by)" },
+		{ "authorised-by",
+		    "who authorises the report (--authorised-by)" },
 	};
 	struct assay_verify *v = NULL;
 	const char *val;

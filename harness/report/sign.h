@@ -92,7 +92,8 @@ int	assay_sign_verify(const char *dir, const char *ca_path,
  * assay_sign_verify(); report fields are read from the kept report.xml.
  */
 int	assay_sign_verify_revision(const char *dir, int rev,
-	    const char *ca_path, const char *pin_path, struct assay_verify **vp);
+	    const char *ca_path, const char *pin_path,
+	    struct assay_verify **vp);
 
 /*
  * What dir/report.xml lacks to be an issued report (ISO/IEC 17025
