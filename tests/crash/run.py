@@ -94,8 +94,9 @@ def log(*a):
 #                <testsuites name=>, report.html <title> and "Report" row: a
 #                new id per run (a resumed run keeps the interrupted run's)
 #  run times     "started"/"finished" (json, xml <run>), html "Testing" row:
-#                wall-clock times; "issued" (json, xml <report issued=>):
-#                when the reports were written
+#                wall-clock times; "issued" (json, xml <report issued=>,
+#                html cover and "Issue date" row): when the reports were
+#                written
 #  per test case "started", "duration_ms" (json), started=, duration-ms=
 #                (xml), time= (junit): wall-clock time and duration
 #  html evidence the text of each <pre class="ev"> block (transcripts and
@@ -137,6 +138,10 @@ def normalise(name, text):
         text = re.sub(r"ASSAY-\d{8}-[0-9a-f]+", "ASSAY-*", text)
         text = re.sub(r"(<tr><th>Testing</th><td>)[^<]*(</td>)", r"\1*\2",
                       text)
+        # the issue date and the dates of testing (cover and table)
+        text = re.sub(r"(&middot; issued )[0-9T:Z-]+", r"\1*", text)
+        text = re.sub(r'(<tr id="(?:issued|testing)"><th>[^<]*</th><td>)'
+                      r'[^<]*(</td>)', r"\1*\2", text)
 
         def ev(m):
             body = m.group(2)
