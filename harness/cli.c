@@ -6,6 +6,8 @@
  * code.  Nothing here decides verdicts or touches the device.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -22,6 +24,8 @@
 #include "demo.h"
 #include "base/diag.h"
 #include "run/engine.h"
+#include "run/evidence.h"
+#include "run/review.h"
 #include "base/buf.h"
 #include "run/fixture.h"
 #include "base/error.h"
@@ -47,6 +51,7 @@ static int	cmd_demo(int, char **);
 static int	cmd_keygen(int, char **);
 static int	cmd_sign(int, char **);
 static int	cmd_verify(int, char **);
+static int	cmd_amend(int, char **);
 static int	cmd_fixture(int, char **);
 
 static const struct subcommand subcommands[] = {
@@ -59,6 +64,7 @@ static const struct subcommand subcommands[] = {
 	{ "sign",	cmd_sign,	"sign a report directory (MANIFEST + report.p7s)" },
 	{ "verify",	cmd_verify,	"verify a signed report directory" },
 	{ "review",	assay_cli_review, "the assessor's worksheet: list units to judge, record judgements" },
+	{ "amend",	cmd_amend,	"issue a new revision of a signed report" },
 	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
 };
 #define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
@@ -622,12 +628,6 @@ int
 assay_cli_parse_lab_config(const char *name, const char *text, size_t len,
     struct assay_report_meta *meta, char **store, FILE *err)
 {
-	static const char *const keys[ASSAY_CLI_LAB_KEYS] = { "lab",
-	    "lab-address", "location", "customer", "customer-contact",
-	    "assessor", "authorised-by" };
-	const char **slots[ASSAY_CLI_LAB_KEYS] = { &meta->lab_name,
-	    &meta->lab_address, &meta->location, &meta->customer,
-	    &meta->customer_contact, &meta->assessor, &meta->authorised_by };
 	char line[ASSAY_CLI_LAB_LINE_MAX + 1], *eq, *k, *v, *e;
 	const char *p = text, *end = text + len, *nl;
 	size_t i, n;
@@ -669,8 +669,9 @@ assay_cli_parse_lab_config(const char *name, const char *text, size_t len,
 		for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
 			;
 		v[strcspn(v, "\r")] = '\0';
+		/* The first keys of report.meta are the lab-config keys. */
 		for (i = 0; i < ASSAY_CLI_LAB_KEYS; i++)
-			if (strcmp(k, keys[i]) == 0)
+			if (strcmp(k, assay_report_meta_key(i)) == 0)
 				break;
 		if (i == ASSAY_CLI_LAB_KEYS) {
 			fprintf(err, "%s:%ld: unknown key \"%s\"\n", orq(name),
@@ -678,15 +679,26 @@ assay_cli_parse_lab_config(const char *name, const char *text, size_t len,
 			r = ASSAY_EXIT_USAGE;
 			continue;
 		}
+		if ((strcmp(k, "device-received") == 0 &&
+		    !assay_report_date_ok(v)) || (strcmp(k, "device-state") ==
+		    0 && !assay_report_state_ok(v))) {
+			fprintf(err, "%s:%ld: %s: \"%s\" is not %s\n", orq(name),
+			    lineno, k, orq(v), strcmp(k, "device-state") == 0 ?
+			    "factory-default or initialised" :
+			    "a date YYYY-MM-DD");
+			r = ASSAY_EXIT_USAGE;
+			continue;
+		}
+		/* The slot is cleared before its old value is freed. */
+		(void)assay_report_meta_set(meta, k, NULL);
 		free(store[i]);
 		if ((store[i] = strdup(v)) == NULL) {
 			fprintf(err, "%s:%ld: %s\n", name, lineno,
 			    assay_strerror(ASSAY_ERR_ALLOC));
-			*slots[i] = NULL;
 			r = ASSAY_EXIT_USAGE;
 			break;
 		}
-		*slots[i] = store[i];
+		(void)assay_report_meta_set(meta, k, store[i]);
 	}
 	return r;
 }
@@ -738,26 +750,92 @@ read_lab_config(const char *path, struct assay_report_meta *meta, char **store)
 }
 
 /*
+ * What `assay amend` hands finish_run (the engine's finish_arg): the
+ * reason, the revision it replaces, the changes the command line shows
+ * (report fields, judgements recorded), and where the previous revision's
+ * report.xml is kept, so the verdicts that changed can be added.
+ */
+struct amend_ctx {
+	const char	*reason;
+	int		 prev_revision;
+	const char	*changes;	/* "; "-separated, may be "" */
+	char		 prev_xml[ASSAY_PATH_MAX];
+	struct assay_buf *text;		/* the amendment, built by finish_run */
+};
+
+/* Adds to a's text the verdicts that changed; sets meta->amendment. */
+static int
+amendment_text(struct amend_ctx *a, struct assay_run *run,
+    struct assay_diag *d)
+{
+	struct assay_buf *v = NULL;
+	size_t nv = 0, nj, nbefore = 0;
+	int r;
+
+	if ((a->text = assay_buf_new(1024 * 1024)) == NULL ||
+	    (v = assay_buf_new(512 * 1024)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = assay_report_changes(run, a->prev_xml, v, &nv,
+	    &nbefore)) != 0) {
+		assay_diag_add(d, a->prev_xml, 0, "cannot compare with the "
+		    "previous revision: %s", assay_strerror(r));
+		goto out;
+	}
+	nj = run->njudgements > nbefore ? run->njudgements - nbefore : 0;
+	r = assay_buf_printf(a->text, "%s. Changed from revision %d: ",
+	    a->reason, a->prev_revision);
+	if (r == 0 && *a->changes != '\0')
+		r = assay_buf_printf(a->text, "%s; ", a->changes);
+	if (r == 0)
+		r = assay_buf_printf(a->text, "%zu judgement%s added", nj,
+		    nj == 1 ? "" : "s");
+	if (r == 0)
+		r = nv == 0 ? assay_buf_puts(a->text, "; no verdict changed") :
+		    assay_buf_printf(a->text, "; verdicts changed: %.*s",
+		    (int)assay_buf_len(v), assay_buf_data(v));
+	if (r == 0)
+		r = assay_buf_put(a->text, "", 1);
+	if (r == 0)
+		run->meta.amendment = assay_buf_data(a->text);
+ out:
+	assay_buf_free(v);
+	return r;
+}
+
+/*
  * The engine's finish function (engine.h): every report format into the
  * run directory, the summary, then the signature when asked for and the
- * run is complete.  Returns non-zero when a report file could not be
- * written or signing failed; sets reports_written when all were written.
+ * run is complete.  What earlier issues of the report stated (lab,
+ * customer, device receipt, revision: DIR/report.meta) is kept unless
+ * given again (assay_report_write_all).  Returns non-zero
+ * when a report file could not be written or signing failed; sets
+ * reports_written when all were written.
  */
 static int	reports_written;
 
 static int
-finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
+finish_run(const struct assay_run *run0, const struct assay_engine_opts *o,
     struct assay_diag *d, void *arg)
 {
+	struct assay_run run = *run0;
+	struct assay_report_meta issued;
+	struct assay_report_meta_store st;
+	const char *missing[3];
+	size_t nmiss = 0, i;
 	int r, wr;
 
-	/* Each file that could not be written is named in d. */
 	reports_written = 0;
-	wr = assay_report_write_all(run, o->out_dir, d);
+	memset(&st, 0, sizeof(st));
+	if (arg != NULL && (r = amendment_text(arg, &run, d)) != 0)
+		return r;
+	/* Each file that could not be written is named in d. */
+	wr = assay_report_write_all(&run, o->out_dir, d);
 	reports_written = wr == 0;
 	if (!o->quiet) {
-		assay_report_print_summary(run, stdout);
-		assay_cli_print_pending(run, o->out_dir, stdout);
+		assay_report_print_summary(&run, stdout);
+		assay_cli_print_pending(&run, o->out_dir, stdout);
 	}
 	if (wr != 0) {
 		fprintf(stderr, "assay: the report in %s is not complete on disk "
@@ -768,17 +846,33 @@ finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
 	}
 	if (o->sign_key == NULL)
 		return 0;
-	if (!run->complete) {
+	if (!run.complete) {
 		fprintf(stderr, "assay: the run is incomplete: not signing; "
 		    "sign after --resume finishes it\n");
 		return 0;
 	}
 	/*
-	 * A resumed run has just rewritten its reports: a signature from
-	 * before the interruption is stale by construction and is replaced.
+	 * Checked before the run too; a draft is never signed (7.8.2.1).
+	 * What was issued is what report.meta now says.
+	 */
+	if ((r = assay_report_meta_load(o->out_dir, &issued, &st, NULL,
+	    d)) != 0)
+		return r;
+	nmiss = assay_report_draft_missing(&issued, missing, 3);
+	assay_report_meta_store_free(&st);
+	if (nmiss > 0) {
+		for (i = 0; i < nmiss; i++)
+			assay_diag_add(d, o->out_dir, 0, "not signed: the report "
+			    "is a draft without %s", missing[i]);
+		return ASSAY_ERR_INVALID_ARG;
+	}
+	/*
+	 * A resumed run has just rewritten its reports, an amendment its
+	 * new revision: a signature from before is stale by construction
+	 * and is replaced.
 	 */
 	if ((r = assay_sign_dir(o->out_dir, o->sign_key, o->sign_cert,
-	    o->resume ? ASSAY_SIGN_FORCE : 0, d)) != 0) {
+	    o->resume || o->report_only ? ASSAY_SIGN_FORCE : 0, d)) != 0) {
 		assay_diag_add(d, o->out_dir, 0, "the report is not signed: %s",
 		    assay_strerror(r));
 		return r;
@@ -788,6 +882,87 @@ finish_run(const struct assay_run *run, const struct assay_engine_opts *o,
 		    o->out_dir);
 	return 0;
 }
+
+/*
+ * A signed report needs lab, customer and authoriser: prints what meta
+ * lacks (named after the options) and returns ASSAY_EXIT_USAGE, or 0.
+ */
+static int
+refuse_draft(const char *cmd, const char *dir,
+    const struct assay_report_meta *meta)
+{
+	const char *missing[3];
+	size_t i, n;
+
+	if ((n = assay_report_draft_missing(meta, missing, 3)) == 0)
+		return 0;
+	fprintf(stderr, "assay %s: %s: a signed report needs the lab, the "
+	    "customer and who authorises it (ISO/IEC 17025 7.8.2.1); this "
+	    "one would be a draft without:\n", cmd, orq(dir));
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %s\n", missing[i]);
+	fprintf(stderr, "give them as options or in --lab-config FILE, or "
+	    "leave the report unsigned (a draft)\n");
+	return ASSAY_EXIT_USAGE;
+}
+
+/*
+ * The report options `assay run` and `assay amend` share: sets the field
+ * of meta for option c (1001..1014), checking dates and states.  Returns
+ * 0, 1 when c is not one of them, or ASSAY_EXIT_USAGE.
+ */
+static int
+meta_option(const char *cmd, int c, const char *arg,
+    struct assay_report_meta *meta, char **cfg)
+{
+	static const char *const keys[] = { "lab", "lab-address", "location",
+	    "customer", "customer-contact", "assessor", "authorised-by" };
+
+	switch (c) {
+	case 1001: case 1002: case 1003: case 1004: case 1005: case 1006:
+	case 1007:
+		(void)assay_report_meta_set(meta, keys[c - 1001], arg);
+		return 0;
+	case 1008:
+		return read_lab_config(arg, meta, cfg);
+	case 1013:
+		if (!assay_report_date_ok(arg))
+			return usage_error(cmd, "--device-received: \"%s\" is "
+			    "not a date YYYY-MM-DD", orq(arg));
+		meta->device_received = arg;
+		return 0;
+	case 1014:
+		if (!assay_report_state_ok(arg))
+			return usage_error(cmd, "--device-state: \"%s\" is not "
+			    "factory-default or initialised", orq(arg));
+		meta->device_state = arg;
+		return 0;
+	}
+	return 1;
+}
+
+#define META_OPTIONS \
+		{ "lab",		required_argument,	NULL, 1001 }, \
+		{ "lab-address",	required_argument,	NULL, 1002 }, \
+		{ "location",		required_argument,	NULL, 1003 }, \
+		{ "customer",		required_argument,	NULL, 1004 }, \
+		{ "customer-contact",	required_argument,	NULL, 1005 }, \
+		{ "assessor",		required_argument,	NULL, 1006 }, \
+		{ "authorised-by",	required_argument,	NULL, 1007 }, \
+		{ "lab-config",		required_argument,	NULL, 1008 }, \
+		{ "device-received",	required_argument,	NULL, 1013 }, \
+		{ "device-state",	required_argument,	NULL, 1014 }
+
+#define META_HELP \
+	"Report details (ISO/IEC 17025 7.8), as options or KEY = VALUE lines\n" \
+	"in --lab-config FILE (keys: lab, lab-address, location, customer,\n" \
+	"customer-contact, assessor, authorised-by, device-received,\n" \
+	"device-state); kept in DIR/report.meta for every rebuild:\n" \
+	"  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n" \
+	"  --customer-contact TEXT --assessor NAME --authorised-by NAME\n" \
+	"  --device-received YYYY-MM-DD   the date the lab received the device\n" \
+	"  --device-state factory-default|initialised   the state it was tested in\n" \
+	"A report without lab, customer or authoriser is a DRAFT and is not signed.\n"
 
 static int
 cmd_run(int argc, char **argv)
@@ -807,14 +982,7 @@ cmd_run(int argc, char **argv)
 		{ "memory",		required_argument,	NULL, 'm' },
 		{ "quiet",		no_argument,		NULL, 'q' },
 		{ "format",		required_argument,	NULL, 'F' },
-		{ "lab",		required_argument,	NULL, 1001 },
-		{ "lab-address",	required_argument,	NULL, 1002 },
-		{ "location",		required_argument,	NULL, 1003 },
-		{ "customer",		required_argument,	NULL, 1004 },
-		{ "customer-contact",	required_argument,	NULL, 1005 },
-		{ "assessor",		required_argument,	NULL, 1006 },
-		{ "authorised-by",	required_argument,	NULL, 1007 },
-		{ "lab-config",		required_argument,	NULL, 1008 },
+		META_OPTIONS,
 		{ "observation",	required_argument,	NULL, 1011 },
 		{ "judgement",		required_argument,	NULL, 1012 },
 		{ "sign-key",		required_argument,	NULL, 1009 },
@@ -822,7 +990,9 @@ cmd_run(int argc, char **argv)
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char *cfg[8] = { NULL };
+	char *cfg[ASSAY_CLI_LAB_KEYS] = { NULL };
+	struct assay_report_meta disk, merged;
+	struct assay_report_meta_store st;
 	const char **obs = NULL, **jud = NULL;
 	struct assay_engine_opts o;
 	struct assay_diag *d = NULL;
@@ -893,15 +1063,9 @@ cmd_run(int argc, char **argv)
 		case 'F':
 			r = parse_format("run", optarg, &fmt);
 			break;
-		case 1001: o.meta.lab_name = optarg; break;
-		case 1002: o.meta.lab_address = optarg; break;
-		case 1003: o.meta.location = optarg; break;
-		case 1004: o.meta.customer = optarg; break;
-		case 1005: o.meta.customer_contact = optarg; break;
-		case 1006: o.meta.assessor = optarg; break;
-		case 1007: o.meta.authorised_by = optarg; break;
-		case 1008:
-			r = read_lab_config(optarg, &o.meta, cfg);
+		case 1001: case 1002: case 1003: case 1004: case 1005:
+		case 1006: case 1007: case 1008: case 1013: case 1014:
+			r = meta_option("run", c, optarg, &o.meta, cfg);
 			break;
 		case 1009: o.sign_key = optarg; break;
 		case 1011:
@@ -944,11 +1108,7 @@ cmd_run(int argc, char **argv)
 			    "  --sign-key K --sign-cert C  sign the report directory at the end\n"
 			    "                     (MANIFEST + report.p7s; see `assay verify`)\n"
 			    "\n"
-			    "Report details (ISO/IEC 17025 7.8), as options or KEY = VALUE lines\n"
-			    "in --lab-config FILE (keys: lab, lab-address, location, customer,\n"
-			    "customer-contact, assessor, authorised-by):\n"
-			    "  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n"
-			    "  --customer-contact TEXT --assessor NAME --authorised-by NAME\n"
+			    META_HELP
 			    "\n"
 			    "Exit, from the overall result over the applicable provisions\n"
 			    "(decision rule in the report): 0 PASS, every applicable provision\n"
@@ -970,7 +1130,7 @@ cmd_run(int argc, char **argv)
 			free(only);
 			free(obs);
 			free(jud);
-			for (v = 0; v < 8; v++)
+			for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
 				free(cfg[v]);
 			return r;
 		}
@@ -987,12 +1147,36 @@ cmd_run(int argc, char **argv)
 		free(only);
 		free(obs);
 		free(jud);
-		for (v = 0; v < 8; v++)
+		for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
 			free(cfg[v]);
 		return usage_error("run", "need --setup FILE: the lab set-up "
 		    "file says which address to test and holds the lab "
 		    "credentials (IXIT version 2 no longer does; `assay init "
 		    "DIR` writes a template)");
+	}
+	/*
+	 * A draft is refused before anything runs: a resumed run keeps what
+	 * its report.meta says, a new one has only the options.
+	 */
+	if (o.sign_key != NULL) {
+		code = 0;
+		merged = o.meta;
+		if (o.resume && assay_report_meta_load(o.out_dir, &disk, &st,
+		    NULL, NULL) == 0) {
+			assay_report_meta_merge(&merged, &disk);
+			code = refuse_draft("run", o.out_dir, &merged);
+			assay_report_meta_store_free(&st);
+		} else if (!o.resume)
+			code = refuse_draft("run", o.out_dir, &merged);
+		if (code != 0) {
+			free(only);
+			free(obs);
+			free(jud);
+			for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
+				free(cfg[v]);
+			fprintf(stderr, "assay run: nothing was run\n");
+			return code;
+		}
 	}
 	o.only = only;
 	if (fmt == FORMAT_JSON)
@@ -1029,7 +1213,7 @@ cmd_run(int argc, char **argv)
 	free(only);
 	free(obs);
 	free(jud);
-	for (v = 0; v < 8; v++)
+	for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
 		free(cfg[v]);
 	return code;
 }
@@ -1224,7 +1408,8 @@ cmd_sign(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct assay_diag *d = NULL;
-	const char *key = NULL, *cert = NULL;
+	const char *key = NULL, *cert = NULL, *missing[3];
+	size_t i, nmiss;
 	int c, r, force = 0;
 
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
@@ -1243,7 +1428,9 @@ cmd_sign(int argc, char **argv)
 			    "\n"
 			    "Signs the report directory DIR: writes DIR/MANIFEST (SHA-256 of\n"
 			    "every file) and DIR/report.p7s (detached CMS signature, DER).\n"
-			    "Refuses symbolic links and special files in DIR.\n"
+			    "Refuses symbolic links and special files in DIR, and a draft: a\n"
+			    "report.xml without the lab, the customer or who authorised it\n"
+			    "(exit 2, naming what is missing).\n"
 			    "\n"
 			    "  -f, --force   re-sign a directory that is already signed\n");
 			return 0;
@@ -1253,6 +1440,26 @@ cmd_sign(int argc, char **argv)
 	}
 	if (key == NULL || cert == NULL || optind != argc - 1)
 		return usage_error("sign", "need DIR, --key KEY and --cert CERT");
+	/* What is signed is report.xml: a draft there is never signed. */
+	r = assay_sign_report_missing(argv[optind], missing, 3, &nmiss);
+	if (r != 0) {
+		fprintf(stderr, "assay sign: %s: %s\n", orq(argv[optind]),
+		    r == ASSAY_ERR_NOT_FOUND ? "no report.xml: not a report "
+		    "directory" : r == ASSAY_ERR_PARSE ? "report.xml cannot "
+		    "be read" : assay_strerror(r));
+		return ASSAY_EXIT_USAGE;
+	}
+	if (nmiss > 0) {
+		fprintf(stderr, "assay sign: %s: the report is a draft: a "
+		    "signed report needs the lab, the customer and who "
+		    "authorises it (ISO/IEC 17025 7.8.2.1); it has no:\n",
+		    orq(argv[optind]));
+		for (i = 0; i < nmiss; i++)
+			fprintf(stderr, "  %s\n", missing[i]);
+		fprintf(stderr, "write the report again with them (assay run "
+		    "--resume ... --lab-config FILE), then sign\n");
+		return ASSAY_EXIT_USAGE;
+	}
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
 	r = assay_sign_dir(argv[optind], key, cert,
@@ -1287,18 +1494,35 @@ trust_name(enum assay_verify_trust t)
 	return "signature-only";
 }
 
+/* The revision report.xml states (1 when it states none), or 0 if bad. */
+static int
+report_revision(const struct assay_verify *v)
+{
+	const char *s = assay_verify_report_field(v, "revision");
+	char *end;
+	long n;
+
+	if (s == NULL)
+		return 1;
+	n = strtol(s, &end, 10);
+	return *end != '\0' || n < 1 || n > 9999 ? 0 : (int)n;
+}
+
 static void
-print_verify_json(const char *dir, const struct assay_verify *v)
+print_verify_json(const char *dir, const struct assay_verify *v,
+    int prev, const struct assay_verify *pv)
 {
 	static const char *const fields[] = { "id", "manufacturer", "model",
 	    "hardware-version", "firmware-version", "result", "result-text",
 	    "scope", "scope-only", "applicable", "assessed", "failed",
 	    "not-in-scope", "not-fulfilled", "decision-rule",
 	    "test-case-verdict", "verdict", "pass", "fail", "inconclusive",
-	    "not-applicable", "error" };
+	    "not-applicable", "error", "revision", "issued", "draft",
+	    "replaces", "amendment", "lab", "customer", "authorised-by" };
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
 	struct assay_json j;
+	char rdir[32];
 	size_t i, nhidden = 0;
 
 	assay_json_init(&j, stdout, 1);
@@ -1339,12 +1563,53 @@ print_verify_json(const char *dir, const struct assay_verify *v)
 	for (i = 0; i < assay_diag_count(w); i++)
 		assay_json_string(&j, assay_diag_message(w, i));
 	assay_json_end_array(&j);
+	/* An amended report: the revision it replaces, as kept. */
+	assay_json_key(&j, "predecessor");
+	if (pv == NULL)
+		assay_json_null(&j);
+	else {
+		p = assay_verify_problems(pv);
+		assay_json_begin_object(&j);
+		assay_json_kv_int(&j, "revision", prev);
+		assay_json_kv_string(&j, "replaces",
+		    assay_verify_report_field(v, "replaces"));
+		snprintf(rdir, sizeof(rdir), "revisions/%d", prev);
+		assay_json_kv_string(&j, "dir", rdir);
+		assay_json_kv_bool(&j, "verified", assay_verify_ok(pv));
+		assay_json_kv_bool(&j, "signature_valid",
+		    assay_verify_signature_ok(pv));
+		assay_json_kv_string(&j, "signer", assay_verify_signer(pv));
+		assay_json_kv_string(&j, "signing_time",
+		    assay_verify_signing_time(pv));
+		assay_json_kv_string(&j, "report_id",
+		    assay_verify_report_field(pv, "id"));
+		assay_json_kv_string(&j, "report_revision",
+		    assay_verify_report_field(pv, "revision"));
+		assay_json_kv_int(&j, "files_listed",
+		    (long long)assay_verify_nlisted(pv));
+		assay_json_kv_int(&j, "files_matched",
+		    (long long)assay_verify_nmatched(pv));
+		assay_json_key(&j, "problems");
+		assay_json_begin_array(&j);
+		for (i = 0; i < assay_diag_count(p); i++) {
+			if (*assay_diag_message(p, i) == '\0')
+				continue;
+			assay_json_begin_object(&j);
+			assay_json_kv_string(&j, "file", assay_diag_file(p, i));
+			assay_json_kv_string(&j, "message",
+			    assay_diag_message(p, i));
+			assay_json_end_object(&j);
+		}
+		assay_json_end_array(&j);
+		assay_json_end_object(&j);
+	}
 	assay_json_end_object(&j);
 }
 
 
 static void
-print_verify_text(const char *dir, const struct assay_verify *v)
+print_verify_text(const char *dir, const struct assay_verify *v,
+    int prev, const struct assay_verify *pv)
 {
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
@@ -1424,6 +1689,33 @@ print_verify_text(const char *dir, const struct assay_verify *v)
 	}
 	if (nhidden > 0)
 		printf("  ... and %zu more problems not shown\n", nhidden);
+	printf("revision:  %s (issued %s)%s\n",
+	    orq(assay_verify_report_field(v, "revision") ?
+	    assay_verify_report_field(v, "revision") : "1"),
+	    orq(assay_verify_report_field(v, "issued")),
+	    assay_verify_report_field(v, "draft") != NULL &&
+	    strcmp(assay_verify_report_field(v, "draft"), "true") == 0 ?
+	    ", DRAFT" : "");
+	if (pv != NULL) {
+		/* The predecessor is named; its own check is reported apart. */
+		printf("replaces:  %s\n", orq(assay_verify_report_field(v,
+		    "replaces")));
+		printf("amendment: %s\n", orq(assay_verify_report_field(v,
+		    "amendment")));
+		printf("predecessor: revision %d in revisions/%d/: %s "
+		    "(signature %s, signed by %s at %s; %zu of %zu listed "
+		    "files match)\n", prev, prev, assay_verify_ok(pv) ?
+		    "VERIFIED" : "NOT VERIFIED", assay_verify_signature_ok(pv) ?
+		    "valid" : "INVALID", orq(assay_verify_signer(pv)),
+		    orq(assay_verify_signing_time(pv)),
+		    assay_verify_nmatched(pv), assay_verify_nlisted(pv));
+		p = assay_verify_problems(pv);
+		for (i = 0; i < assay_diag_count(p) && i < 20; i++)
+			if (*assay_diag_message(p, i) != '\0')
+				printf("  revisions/%d: %s: %s\n", prev,
+				    orq(assay_diag_file(p, i)),
+				    orq(assay_diag_message(p, i)));
+	}
 	printf("%s\n", assay_verify_ok(v) ? "VERIFIED" : "NOT VERIFIED");
 }
 
@@ -1437,10 +1729,10 @@ cmd_verify(int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct assay_verify *v = NULL;
+	struct assay_verify *v = NULL, *pv = NULL;
 	const char *ca = NULL, *pin = NULL, *dir;
 	enum format fmt = FORMAT_TEXT;
-	int c, r;
+	int c, r, rev, prev = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -1461,7 +1753,10 @@ cmd_verify(int argc, char **argv)
 			    "Checks DIR/report.p7s over DIR/MANIFEST, the signer's certificate,\n"
 			    "and that every file in DIR is listed with its SHA-256 and no file\n"
 			    "is missing or added.  Prints signer, signing time, device and\n"
-			    "summary, and each file that differs and why.\n"
+			    "summary, and each file that differs and why.  An amended report\n"
+			    "(`assay amend`) names the revision it replaces and says whether\n"
+			    "that revision, kept in DIR/revisions/N/, still verifies; the exit\n"
+			    "code is this revision's.\n"
 			    "\n"
 			    "  --ca CAFILE   the signer's certificate must chain to these CAs\n"
 			    "  --cert CERT   the signer's certificate must be exactly CERT\n"
@@ -1486,10 +1781,25 @@ cmd_verify(int argc, char **argv)
 		assay_verify_free(v);
 		return ASSAY_EXIT_USAGE;
 	}
+	/*
+	 * An amended report names the revision it replaces, kept in
+	 * revisions/<N>/: checked with the same trust, and reported, but the
+	 * verdict is this revision's (its MANIFEST covers the kept files
+	 * too; an older revision signed with a retired key still verifies
+	 * by signature, not by a pin of the new certificate).
+	 */
+	rev = report_revision(v);
+	if (rev > 1) {
+		prev = rev - 1;
+		if (assay_sign_verify_revision(dir, prev, ca, pin, &pv) != 0 &&
+		    pv == NULL)
+			prev = 0;
+	}
 	if (fmt == FORMAT_JSON)
-		print_verify_json(dir, v);
+		print_verify_json(dir, v, prev, pv);
 	else
-		print_verify_text(dir, v);
+		print_verify_text(dir, v, prev, pv);
+	assay_verify_free(pv);
 	assay_verify_free(v);
 	return r == 0 ? 0 : ASSAY_EXIT_FAIL;
 }
@@ -1540,4 +1850,502 @@ assay_cli_main(int argc, char **argv)
 	fprintf(stderr, "assay: unknown subcommand \"%s\"\n"
 	    "Try 'assay --help'.\n", argv[1]);
 	return ASSAY_EXIT_USAGE;
+}
+
+/* --- amend ------------------------------------------------------------ */
+
+/*
+ * Records the worksheet into the run (run/review.h) before the new
+ * revision is written.  Returns 0 or ASSAY_ERR_*; *nrec judgements.
+ */
+static int
+record_worksheet(const char *dir, const char *worksheet, const char *assessor,
+    const char *run_id, size_t *nrec, struct assay_diag *d)
+{
+	*nrec = 0;
+	return assay_review_record(dir, worksheet, assessor, run_id, NULL,
+	    nrec, d);
+}
+
+/* Creates the directories of the relative path rel below dir. */
+static int
+mkdirs_for(const char *dir, const char *rel)
+{
+	char path[ASSAY_PATH_MAX];
+	size_t n, i;
+
+	if (assay_path_join(path, sizeof(path), dir, rel) != 0)
+		return ASSAY_ERR_TOO_BIG;
+	n = strlen(dir) + 1;
+	for (i = n; path[i] != '\0'; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return assay_file_error(errno);
+		path[i] = '/';
+	}
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 &&
+	    errno != ENOENT ? -1 : 0;
+}
+
+/*
+ * Removes the tree at path (not following links), then its parent
+ * (revisions/) when that is left empty.
+ */
+static void
+rm_tree(const char *path)
+{
+	char parent[ASSAY_PATH_MAX], *slash;
+
+	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	snprintf(parent, sizeof(parent), "%s", path);
+	if ((slash = strrchr(parent, '/')) != NULL) {
+		*slash = '\0';
+		(void)rmdir(parent);
+	}
+}
+
+/* Largest file an amendment copies (a journal, a form, a report). */
+#define AMEND_MAX_COPY	(256u * 1024 * 1024)
+
+/*
+ * Keeps revision prev of the signed report dir in dir/revisions/<prev>/:
+ * MANIFEST, report.p7s and every file MANIFEST lists that the new
+ * revision may rewrite (all but the run's evidence, observations and
+ * earlier revisions, which nothing rewrites).  Returns 0 or ASSAY_ERR_*.
+ */
+static int
+keep_revision(const char *dir, int prev, struct assay_diag *d)
+{
+	static const char *const sig[] = { ASSAY_SIGN_MANIFEST,
+	    ASSAY_SIGN_SIGNATURE };
+	struct assay_walk_list es = { NULL, 0, 0 };
+	struct assay_buf *man = NULL, *b = NULL;
+	char from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX], rel[ASSAY_PATH_MAX];
+	char sub[64];
+	const char *p;
+	size_t i;
+	int r;
+
+	snprintf(sub, sizeof(sub), "revisions/%d", prev);
+	if ((r = assay_path_join(from, sizeof(from), dir,
+	    ASSAY_SIGN_MANIFEST)) != 0 ||
+	    (r = assay_file_read(from, ASSAY_SIGN_MAX_MANIFEST_LEN, &man)) != 0 ||
+	    (r = assay_manifest_parse(assay_buf_data(man), assay_buf_len(man),
+	    &es, d)) != 0)
+		goto out;
+	/* The signature and MANIFEST first (rollback reads it), then files. */
+	for (i = 0; i < es.n + 2; i++) {
+		p = i < 2 ? sig[i] : es.v[i - 2].path;
+		if (strncmp(p, "evidence/", 9) == 0 ||
+		    strncmp(p, "observations/", 13) == 0 ||
+		    strncmp(p, "revisions/", 10) == 0)
+			continue;
+		if ((r = assay_path_join(from, sizeof(from), dir, p)) != 0 ||
+		    (r = assay_path_fmt(rel, sizeof(rel), "%s/%s", sub, p)) != 0 ||
+		    (r = mkdirs_for(dir, rel)) != 0 ||
+		    (r = assay_path_join(to, sizeof(to), dir, rel)) != 0)
+			break;
+		if ((r = assay_file_read_at(AT_FDCWD, from, ASSAY_FILE_NOFOLLOW,
+		    AMEND_MAX_COPY, &b)) != 0 ||
+		    (r = assay_file_write_atomic(to, assay_buf_data(b),
+		    assay_buf_len(b), 0644)) != 0) {
+			assay_diag_add(d, from, 0, "cannot keep it in %s/: %s",
+			    sub, assay_strerror(r));
+			break;
+		}
+		assay_buf_free(b);
+		b = NULL;
+	}
+ out:
+	assay_walk_list_free(&es);
+	assay_buf_free(man);
+	assay_buf_free(b);
+	return r;
+}
+
+/* 1 when the sorted list es has path. */
+static int
+listed(const struct assay_walk_list *es, const char *path)
+{
+	size_t lo = 0, hi = es->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(es->v[mid].path, path)) == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Puts dir back as revision prev was signed, after an amendment that
+ * failed: each file kept in revisions/<prev>/ is copied back, each file
+ * its MANIFEST does not list (what the attempt added: a recorded
+ * worksheet, attachments) is removed, then revisions/<prev>/ itself.
+ * When the amendment began the directory held exactly what MANIFEST
+ * listed (it verified), so this restores it.  Returns 0 or ASSAY_ERR_*.
+ */
+static int
+rollback(const char *dir, int prev, struct assay_diag *d)
+{
+	static const char *const sig[] = { ASSAY_SIGN_MANIFEST,
+	    ASSAY_SIGN_SIGNATURE };
+	struct assay_walk_list want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
+	struct assay_buf *man = NULL, *b = NULL;
+	char kept[ASSAY_PATH_MAX], from[ASSAY_PATH_MAX], to[ASSAY_PATH_MAX];
+	char sub[64];
+	const char *p;
+	size_t i, nsub;
+	int dfd = -1, r, first = 0;
+
+	nsub = (size_t)snprintf(sub, sizeof(sub), "revisions/%d/", prev);
+	if ((r = assay_path_fmt(kept, sizeof(kept), "%s/revisions/%d", dir,
+	    prev)) != 0 ||
+	    (r = assay_path_join(from, sizeof(from), kept,
+	    ASSAY_SIGN_MANIFEST)) != 0)
+		goto out;
+	if ((r = assay_file_read(from, ASSAY_SIGN_MAX_MANIFEST_LEN, &man)) ==
+	    ASSAY_ERR_NOT_FOUND) {
+		/* Keeping failed at its first file: nothing was touched. */
+		rm_tree(kept);
+		r = 0;
+		goto out;
+	}
+	if (r != 0 || (r = assay_manifest_parse(assay_buf_data(man),
+	    assay_buf_len(man), &want, d)) != 0)
+		goto out;
+	for (i = 0; i < want.n + 2; i++) {
+		p = i < want.n ? want.v[i].path : sig[i - want.n];
+		if (assay_path_join(from, sizeof(from), kept, p) != 0 ||
+		    access(from, F_OK) != 0)
+			continue;	/* never rewritten: still in place */
+		if ((r = assay_path_join(to, sizeof(to), dir, p)) != 0 ||
+		    (r = assay_file_read_at(AT_FDCWD, from, ASSAY_FILE_NOFOLLOW,
+		    AMEND_MAX_COPY, &b)) != 0 ||
+		    (r = assay_file_write_atomic(to, assay_buf_data(b),
+		    assay_buf_len(b), 0644)) != 0) {
+			assay_diag_add(d, to, 0, "cannot restore: %s",
+			    assay_strerror(r));
+			if (first == 0)
+				first = r;
+		}
+		assay_buf_free(b);
+		b = NULL;
+	}
+	if ((r = assay_walk_open_dir(dir, &dfd)) != 0 ||
+	    (r = assay_manifest_collect(dfd, &have)) != 0)
+		goto out;
+	for (i = 0; i < have.n; i++) {
+		p = have.v[i].path;
+		if (strncmp(p, sub, nsub) == 0 || listed(&want, p))
+			continue;
+		if (unlinkat(dfd, p, 0) != 0 && errno != ENOENT) {
+			assay_diag_add(d, p, 0, "cannot remove: %s",
+			    strerror(errno));
+			if (first == 0)
+				first = assay_file_error(errno);
+		}
+	}
+	if (first == 0)
+		rm_tree(kept);
+	r = first;
+ out:
+	if (dfd != -1)
+		close(dfd);
+	assay_walk_list_free(&want);
+	assay_walk_list_free(&have);
+	assay_buf_free(man);
+	assay_buf_free(b);
+	return r;
+}
+
+/* "key: old -> new" for each report field the amendment changes. */
+static int
+meta_changes(const struct assay_report_meta *old,
+    const struct assay_report_meta *now, struct assay_buf *out)
+{
+	const char *k, *a, *b;
+	size_t i, n = 0;
+	int r = 0;
+
+	for (i = 0; i < ASSAY_CLI_LAB_KEYS && r == 0; i++) {
+		k = assay_report_meta_key(i);
+		a = assay_report_meta_get(old, k);
+		b = assay_report_meta_get(now, k);
+		if ((a == NULL && b == NULL) || (a != NULL && b != NULL &&
+		    strcmp(a, b) == 0))
+			continue;
+		r = assay_buf_printf(out, "%s%s: %s%s%s -> %s%s%s", n++ ? "; " :
+		    "", k, a ? "\"" : "", a ? a : "(not stated)", a ? "\"" : "",
+		    b ? "\"" : "", b ? b : "(not stated)", b ? "\"" : "");
+	}
+	if (r == 0)
+		r = assay_buf_put(out, "", 1);
+	return r;
+}
+
+static int
+cmd_amend(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason",	required_argument,	NULL, 'r' },
+		{ "apply",	required_argument,	NULL, 'a' },
+		{ "sign-key",	required_argument,	NULL, 1009 },
+		{ "sign-cert",	required_argument,	NULL, 1010 },
+		{ "catalogue",	required_argument,	NULL, 'C' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		META_OPTIONS,
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct assay_engine_opts o;
+	struct assay_report_meta old, merged;
+	struct assay_report_meta_store st;
+	struct assay_verify *v = NULL;
+	struct assay_diag *d = NULL;
+	struct assay_buf *changes = NULL;
+	struct amend_ctx actx;
+	char *cfg[ASSAY_CLI_LAB_KEYS] = { NULL };
+	char replaces[160], kept[ASSAY_PATH_MAX], path[ASSAY_PATH_MAX];
+	const char *dir = NULL, *reason = NULL, *worksheet = NULL, *id;
+	size_t i, nrec = 0;
+	struct assay_verify *nv = NULL;
+	int c, r = 0, prev = 0, code = ASSAY_EXIT_USAGE, found = 0;
+	int kept_made = 0;
+
+	memset(&o, 0, sizeof(o));
+	memset(&st, 0, sizeof(st));
+	memset(&actx, 0, sizeof(actx));
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		r = 0;
+		switch (c) {
+		case 'r':
+			reason = optarg;
+			break;
+		case 'a':
+			worksheet = optarg;
+			break;
+		case 1009:
+			o.sign_key = optarg;
+			break;
+		case 1010:
+			o.sign_cert = optarg;
+			break;
+		case 'C':
+			o.catalogue_dir = optarg;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'h':
+			printf("usage: assay amend DIR --reason TEXT --sign-key K "
+			    "--sign-cert C\n"
+			    "                  [--apply WORKSHEET --assessor NAME] "
+			    "[--lab-config FILE] [report options]\n"
+			    "\n"
+			    "Issues a new revision of the signed report in DIR (ISO/IEC\n"
+			    "17025 7.8.8): keeps the signed revision N (its report files,\n"
+			    "MANIFEST and report.p7s) in DIR/revisions/N/, records the\n"
+			    "worksheet if given, writes the reports again from the run on\n"
+			    "disk as revision N+1, which names the report and revision it\n"
+			    "replaces and says why and what changed (report fields,\n"
+			    "judgements added, verdicts changed), and signs it.  Nothing\n"
+			    "is run against the device.\n"
+			    "\n"
+			    "  --reason TEXT      why the report is amended (required)\n"
+			    "  --apply WORKSHEET  record an assessor's worksheet first\n"
+			    "                     (as `assay review --apply`; needs --assessor)\n"
+			    "  --sign-key K --sign-cert C  sign the new revision (required)\n"
+			    "  --catalogue DIR    the catalogue the run used, if not bundled\n"
+			    "\n"
+			    META_HELP
+			    "Fields not given keep what DIR/report.meta states.\n"
+			    "\n"
+			    "All or nothing: unless the new revision is written, signed and\n"
+			    "verifies, DIR is put back as revision N was signed.\n"
+			    "\n"
+			    "Exit: 0, 1 or 3 as the new revision's result (as `assay run`); 2\n"
+			    "when nothing was amended: DIR is not signed or does not verify,\n"
+			    "the new revision would be a draft, the worksheet is refused, or\n"
+			    "the run cannot be rebuilt; 3 when the new revision could not be\n"
+			    "written or signed (DIR put back).\n");
+			code = 0;
+			goto out;
+		default:
+			r = meta_option("amend", c, optarg, &o.meta, cfg);
+			if (r == 1)
+				r = usage_error("amend", "bad option");
+			break;
+		}
+		if (r != 0)
+			goto out;
+	}
+	if (optind != argc - 1) {
+		usage_error("amend", "expected one report directory");
+		goto out;
+	}
+	dir = argv[optind];
+	if (reason == NULL || *reason == '\0') {
+		usage_error("amend", "need --reason TEXT: an amendment says why");
+		goto out;
+	}
+	if (o.sign_key == NULL || o.sign_cert == NULL) {
+		usage_error("amend", "need --sign-key K and --sign-cert C: a new "
+		    "revision of a signed report is signed");
+		goto out;
+	}
+	if (worksheet != NULL && o.meta.assessor == NULL) {
+		usage_error("amend", "--apply needs --assessor NAME: who judged");
+		goto out;
+	}
+	if ((d = assay_diag_new()) == NULL ||
+	    (changes = assay_buf_new(64 * 1024)) == NULL)
+		goto out;
+
+	/* Only a signed report that verifies is amended. */
+	if (assay_path_join(path, sizeof(path), dir, ASSAY_SIGN_SIGNATURE) != 0 ||
+	    access(path, F_OK) != 0 || assay_path_join(path, sizeof(path), dir,
+	    ASSAY_SIGN_MANIFEST) != 0 || access(path, F_OK) != 0) {
+		fprintf(stderr, "assay amend: %s is not signed (no MANIFEST and "
+		    "report.p7s): an amendment is a new revision of a signed "
+		    "report; sign this one with `assay sign`\n", orq(dir));
+		goto out;
+	}
+	r = assay_sign_verify(dir, NULL, NULL, &v);
+	if (r != 0) {
+		if (v != NULL)
+			for (i = 0; i < assay_diag_count(assay_verify_problems(v));
+			    i++)
+				fprintf(stderr, "  %s: %s\n", orq(assay_diag_file(
+				    assay_verify_problems(v), i)),
+				    orq(assay_diag_message(
+				    assay_verify_problems(v), i)));
+		fprintf(stderr, "assay amend: %s: the signed report does not "
+		    "verify: not amending it\n", orq(dir));
+		goto out;
+	}
+	if ((id = assay_verify_report_field(v, "id")) == NULL) {
+		fprintf(stderr, "assay amend: %s: report.xml names no report "
+		    "id\n", orq(dir));
+		goto out;
+	}
+
+	/* What revision N stated, and what N+1 will. */
+	if (assay_report_meta_load(dir, &old, &st, &found, d) != 0) {
+		assay_diag_print(d, stderr);
+		goto out;
+	}
+	prev = old.revision > 0 ? old.revision : report_revision(v);
+	if (prev < 1 || prev >= 9999) {
+		fprintf(stderr, "assay amend: %s: cannot tell the revision\n",
+		    orq(dir));
+		goto out;
+	}
+	merged = o.meta;
+	assay_report_meta_merge(&merged, &old);
+	merged.revision = prev + 1;
+	snprintf(replaces, sizeof(replaces), "%s revision %d", id, prev);
+	merged.replaces = replaces;
+	merged.amendment = NULL;
+	if ((code = refuse_draft("amend", dir, &merged)) != 0)
+		goto out;
+	code = ASSAY_EXIT_USAGE;
+	if (meta_changes(&old, &merged, changes) != 0)
+		goto out;
+
+	snprintf(kept, sizeof(kept), "revisions/%d", prev);
+	if (assay_path_join(path, sizeof(path), dir, kept) != 0)
+		goto out;
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "assay amend: %s already exists: an earlier "
+		    "amendment of revision %d kept it and could not put the "
+		    "directory back; see what it holds, remove it, then amend "
+		    "again\n", orq(path), prev);
+		goto out;
+	}
+	kept_made = 1;
+	if ((r = keep_revision(dir, prev, d)) != 0) {
+		assay_diag_print(d, stderr);
+		fprintf(stderr, "assay amend: cannot keep revision %d in %s: "
+		    "%s\n", prev, orq(path), assay_strerror(r));
+		goto out;
+	}
+	if (worksheet != NULL && (r = record_worksheet(dir, worksheet,
+	    merged.assessor, assay_verify_report_field(v, "id"), &nrec,
+	    d)) != 0) {
+		assay_diag_print(d, stderr);
+		fprintf(stderr, "assay amend: %s: not recorded (%s): nothing "
+		    "amended\n", orq(worksheet), assay_strerror(r));
+		goto out;
+	}
+
+	/* Revision N+1: the reports again from disk, then signed. */
+	actx.reason = reason;
+	actx.prev_revision = prev;
+	actx.changes = assay_buf_data(changes);
+	if (assay_path_fmt(actx.prev_xml, sizeof(actx.prev_xml),
+	    "%s/report.xml", path) != 0)
+		goto out;
+	o.meta = merged;
+	o.out_dir = dir;
+	o.report_only = 1;
+	o.finish = finish_run;
+	o.finish_arg = &actx;
+	o.jobs = 1;
+	code = assay_cli_exit_code(assay_engine_run(&o, d));
+	if (assay_diag_count(d) > 0)
+		assay_diag_print(d, stderr);
+	/* Amended only when revision N+1 is written, signed and verifies. */
+	if (code != ASSAY_EXIT_USAGE && reports_written &&
+	    assay_sign_verify(dir, NULL, NULL, &nv) == 0 &&
+	    report_revision(nv) == prev + 1) {
+		kept_made = 0;
+		if (!o.quiet)
+			printf("amended: %s revision %d replaces %s; revision %d "
+			    "kept in %s/\n", orq(dir), prev + 1, orq(replaces),
+			    prev, orq(path));
+		goto out;
+	}
+	fprintf(stderr, "assay amend: %s: revision %d was not %s\n", orq(dir),
+	    prev + 1, code == ASSAY_EXIT_USAGE || !reports_written ? "written" :
+	    "signed");
+	if (code != ASSAY_EXIT_USAGE)
+		code = ASSAY_EXIT_INCONCLUSIVE;
+ out:
+	/* All or nothing: a failed amendment leaves revision N as signed. */
+	if (kept_made) {
+		if (rollback(dir, prev, d) == 0)
+			fprintf(stderr, "assay amend: %s is back as revision %d was "
+			    "signed\n", orq(dir), prev);
+		else {
+			assay_diag_print(d, stderr);
+			fprintf(stderr, "assay amend: %s could not be put back; "
+			    "the signed revision %d is kept in %s\n", orq(dir),
+			    prev, orq(path));
+		}
+	}
+	assay_verify_free(nv);
+	assay_buf_free(actx.text);
+	assay_buf_free(changes);
+	assay_report_meta_store_free(&st);
+	assay_verify_free(v);
+	assay_diag_free(d);
+	for (i = 0; i < ASSAY_CLI_LAB_KEYS; i++)
+		free(cfg[i]);
+	return code;
 }

@@ -28,7 +28,7 @@ struct assay_report_meta;
 /* Limits of a --lab-config file: its size, one line, the keys it knows. */
 #define ASSAY_CLI_LAB_FILE_MAX	65536
 #define ASSAY_CLI_LAB_LINE_MAX	1023
-#define ASSAY_CLI_LAB_KEYS	7
+#define ASSAY_CLI_LAB_KEYS	9
 
 /* The exit code for how a run ended (the table above). */
 int	assay_cli_exit_code(enum assay_run_status status);
@@ -47,7 +47,11 @@ int	assay_cli_main(int argc, char **argv);
 
 /*
  * Parses len bytes of text, a --lab-config file called name (for the
- * messages), into meta: KEY = VALUE lines, # comments.  Each value is
+ * messages), into meta: KEY = VALUE lines, # comments.  The keys are the
+ * first ASSAY_CLI_LAB_KEYS of report.meta (assay_report_meta_key(): lab,
+ * lab-address, location, customer, customer-contact, assessor,
+ * authorised-by, device-received as YYYY-MM-DD, device-state as
+ * factory-default or initialised).  Each value is
  * allocated into store[0..ASSAY_CLI_LAB_KEYS-1] (a slot already set is
  * freed first), which the caller frees; meta points into store.  Every
  * bad line (unknown key, no "=", a NUL byte, longer than

@@ -49,7 +49,9 @@ run() {	# run OUT [extra options]: exit code in $code, output in OUT.err/out
 	local out=$1
 	shift
 	"$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$out" \
-	    --catalogue "$CAT" $ONLY -j1 "$@" >"$out.out" 2>"$out.err"
+	    --catalogue "$CAT" $ONLY -j1 --lab "Disk Full Lab" \
+	    --customer "Disk Full customer" --authorised-by "Disk Full Manager" \
+	    "$@" >"$out.out" 2>"$out.err"
 	code=$?
 }
 

@@ -33,7 +33,8 @@ assess() {
 		for _ in $(seq 1 300); do grep -q "^ready" "$2/dev-$1.out" && break; sleep 0.1; done
 		"$3" run --ics "$2/dev-$1/ics.xml" --ixit "$2/dev-$1/ixit.xml" \
 			--setup "$2/dev-$1/setup.xml" --out "$2/run-$1" -j2 -q \
-			--lab "Assay e2e lab" --sign-key "$2/lab/key.pem" --sign-cert "$2/lab/cert.pem"
+			--lab "Assay e2e lab" --customer "Assay e2e customer" \
+			--authorised-by "E2E Manager" --sign-key "$2/lab/key.pem" --sign-cert "$2/lab/cert.pem"
 		code=$?
 		kill $dev; wait $dev
 		exit $code' "$DEV" "$persona" "$T" "$BIN"

@@ -78,7 +78,7 @@ PY
 
 # --- 1. every applicable provision passes -----------------------------------
 "$BIN" keygen --out "$T/lab" --subject "/CN=Assay e2e result" >/dev/null || bad keygen
-run pass 0 --ics "$ICS" --catalogue "$CAT" --sign-key "$T/lab/key.pem" --sign-cert "$T/lab/cert.pem"
+run pass 0 --ics "$ICS" --catalogue "$CAT" --lab "E2E lab" --customer "E2E customer" --authorised-by "E2E Manager" --sign-key "$T/lab/key.pem" --sign-cert "$T/lab/cert.pem"
 check pass "PASS in json, xml, junit, html and the console" '
 assert r["result"] == "PASS" and r["summary"]["result"] == "PASS", r["summary"]
 assert r["summary"]["applicable"] == 20 and r["summary"]["assessed"] == 20
@@ -103,7 +103,7 @@ assert r["decision_rule"]["text"] in open("'"$SRC"'/docs/verdicts.md").read()
 # A PASS whose report was asked to be signed and could not be (OpenSSL 3.0
 # makes no CMS signature with Ed25519, docs/sign.md) is no PASS: exit 3.
 "$BIN" keygen --out "$T/lab-ed" --type ed25519 --subject "/CN=Assay e2e Ed" >/dev/null 2>&1 || bad "keygen ed25519"
-run pass-unsigned 3 --ics "$ICS" --catalogue "$CAT" --sign-key "$T/lab-ed/key.pem" --sign-cert "$T/lab-ed/cert.pem"
+run pass-unsigned 3 --ics "$ICS" --catalogue "$CAT" --lab "E2E lab" --customer "E2E customer" --authorised-by "E2E Manager" --sign-key "$T/lab-ed/key.pem" --sign-cert "$T/lab-ed/cert.pem"
 grep -q "the report is not signed" "$T/pass-unsigned.err" && [ ! -e "$T/pass-unsigned/report.p7s" ] &&
 	ok "pass-unsigned: says the report is not signed, writes no signature" ||
 	bad "pass-unsigned: $(tail -3 "$T/pass-unsigned.err")"

@@ -135,7 +135,7 @@ python3 - "$T/full/report.json" "$T/r3/report.json" "$ndone" "$reran" <<'PY' && 
 import json, sys
 def norm(p):
     r = json.load(open(p))
-    for k in ("report_id", "started", "finished"):
+    for k in ("report_id", "started", "finished", "issued"):
         r.pop(k, None)
     for t in r["test_cases"]:
         t.pop("started", None); t.pop("duration_ms", None)

@@ -87,7 +87,8 @@ assess() {
 		judge=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"secrets\"][0])" "$1/secrets.json")
 		"$2" run --ics "$1/forms/ics.xml" --ixit "$1/forms/ixit.xml" \
 			--setup "$1/forms/setup.xml" --out "$1/run" -j2 -q \
-			--lab "Assay e2e lab" --sign-key "$4/lab/key.pem" --sign-cert "$4/lab/cert.pem" \
+			--lab "Assay e2e lab" --customer "Assay e2e customer" \
+			--authorised-by "E2E Manager" --sign-key "$4/lab/key.pem" --sign-cert "$4/lab/cert.pem" \
 			--assessor "E2E Assessor" \
 			--judgement "5.1-4-2=PASS:changed the web password to $judge and back" \
 			> "$1/run.out" 2>&1

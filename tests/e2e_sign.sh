@@ -14,7 +14,7 @@ R=$T/report
 mkdir -p "$R/evidence/tc-1" "$R/evidence/tc-2"
 cat > "$R/report.xml" <<'EOF'
 <?xml version="1.0"?>
-<report xmlns="urn:assay:report:1" version="1" id="e2e"><device><manufacturer>Acme</manufacturer><model>Hub</model><hardware-version>B</hardware-version><firmware-version>4.0</firmware-version></device><summary verdict="PASS" pass="5" fail="0" inconclusive="0" not-applicable="2" error="0"/></report>
+<report xmlns="urn:assay:report:1" version="1" id="e2e"><laboratory><name>E2E Lab</name><authorised-by>E2E Manager</authorised-by></laboratory><customer><name>E2E customer</name></customer><device><manufacturer>Acme</manufacturer><model>Hub</model><hardware-version>B</hardware-version><firmware-version>4.0</firmware-version></device><summary verdict="PASS" pass="5" fail="0" inconclusive="0" not-applicable="2" error="0"/></report>
 EOF
 echo '{"verdict":"PASS"}' > "$R/report.json"
 head -c 20000 /dev/urandom > "$R/evidence/tc-1/capture.pcap"

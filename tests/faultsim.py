@@ -170,7 +170,8 @@ def check_dir(out):
     return problems
 
 
-VOLATILE = {"report_id", "started", "finished", "duration_ms", "run_started"}
+VOLATILE = {"report_id", "started", "finished", "duration_ms", "run_started",
+            "issued"}
 
 
 def normal(o):

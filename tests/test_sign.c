@@ -29,6 +29,8 @@
 static const char report_xml[] =
     "<?xml version=\"1.0\"?>\n"
     "<report xmlns=\"urn:assay:report:1\" version=\"1\" id=\"rpt-42\">"
+    "<laboratory><name>Test Lab</name><authorised-by>M. Manager"
+    "</authorised-by></laboratory><customer><name>Acme</name></customer>"
     "<device><manufacturer>Acme</manufacturer><model>Cam 1</model>"
     "<hardware-version/><firmware-version>1.2.3</firmware-version></device>"
     "<decision-rule id=\"assay-decision-rule-1\">rule</decision-rule>"

@@ -9,13 +9,18 @@
  * controls a visible "[U+202E]"), so device bytes can't break or inject
  * into either.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
 #include "run/catalogue.h"
+#include "base/buf.h"
 #include "base/datadir.h"
 #include "base/diag.h"
 #include "base/error.h"
@@ -25,6 +30,7 @@
 #include "base/term.h"
 #include "base/utf8.h"
 #include "report/report.h"
+#include "run/review.h"
 #include "forms/spec.h"
 
 static const char *const device_keys[][2] = {
@@ -272,6 +278,264 @@ json_counts(struct assay_json *j, const size_t *c)
 	assay_json_end_object(j);
 }
 
+
+/* --- what the writers share about units and judgements ------------------- */
+
+/* When the reports were issued: this issue's date, else the run's end. */
+static const char *
+issued(const struct assay_run *r)
+{
+	return r->meta.issued != NULL ? r->meta.issued : r->finished;
+}
+
+/* 1-based number of j among the run's judgements (its id "J<n>"), or 0. */
+static size_t
+judgement_no(const struct assay_run *r, const struct assay_judgement *j)
+{
+	if (j == NULL || r->judgements == NULL || j < r->judgements ||
+	    j >= r->judgements + r->njudgements)
+		return 0;
+	return (size_t)(j - r->judgements) + 1;
+}
+
+/*
+ * The rule an automated unit used, as its test case declares it, or a
+ * sentence saying it does not (never an invented rule).
+ */
+static const char *
+unit_rule(const struct assay_run *r, size_t tc,
+    const struct assay_unit_result *u)
+{
+	const struct assay_unit_decl *ud;
+
+	if (u->by == ASSAY_BY_HARNESS)
+		return "decided by the harness: the test case raised, failed "
+		    "its limits or left the unit unrecorded";
+	ud = r->catalogue != NULL ? assay_catalogue_unit(r->catalogue, tc,
+	    u->unit) : NULL;
+	if (ud != NULL && ud->rule != NULL && *ud->rule != '\0')
+		return ud->rule;
+	return "rule not declared by the test case";
+}
+
+static const char *
+unit_criterion(const struct assay_run *r, size_t tc,
+    const struct assay_unit_result *u)
+{
+	const struct assay_unit_decl *ud;
+
+	ud = r->catalogue != NULL ? assay_catalogue_unit(r->catalogue, tc,
+	    u->unit) : NULL;
+	return ud != NULL ? ud->criterion : NULL;
+}
+
+static const char external_statement[] =
+    "Evidence from outside the laboratory (ETSI TS 103 701 clause 4.7: "
+    "documents or results the manufacturer or a third party supplied) is "
+    "marked external; the laboratory relied on it as supplied.";
+
+/* How many attachments of the run's judgements are external. */
+static size_t
+count_external(const struct assay_run *r)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < r->njudgements; i++)
+		for (k = 0; k < r->judgements[i].nfiles; k++)
+			n += r->judgements[i].files[k].external != 0;
+	return n;
+}
+
+static void
+json_judgement(const struct assay_mask *m, struct assay_json *j,
+    const struct assay_judgement *g, size_t no)
+{
+	char id[24];
+	size_t k;
+
+	snprintf(id, sizeof(id), "J%zu", no);
+	assay_json_begin_object(j);
+	jkv(m, j, "id", id);
+	jkv(m, j, "kind", "opinion");
+	jkv(m, j, "test_case", g->test_case);
+	jkv(m, j, "unit", g->unit);
+	jkv(m, j, "verdict", assay_verdict_name(g->verdict));
+	jkv(m, j, "assessor", g->assessor);
+	jkv(m, j, "at", g->at);
+	jkv(m, j, "rationale", g->rationale);
+	jkv(m, j, "observation", g->observation);
+	jkv(m, j, "source", g->source);
+	assay_json_key(j, "attachments");
+	assay_json_begin_array(j);
+	for (k = 0; k < g->nfiles; k++) {
+		assay_json_begin_object(j);
+		jkv(m, j, "file", g->files[k].file);
+		jkv(m, j, "sha256", g->files[k].sha256);
+		assay_json_kv_bool(j, "external", g->files[k].external);
+		assay_json_end_object(j);
+	}
+	assay_json_end_array(j);
+	assay_json_end_object(j);
+}
+
+/* One unit: verdict, reason, evidence, who decided it and by what. */
+static void
+json_unit(const struct assay_run *r, struct assay_json *j, size_t tc,
+    const struct assay_result *t, const struct assay_unit_result *u)
+{
+	const struct assay_mask *m = &r->mask;
+	const struct assay_judgement *g = u->judgement;
+	char id[24];
+	size_t k;
+
+	assay_json_begin_object(j);
+	jkv(m, j, "unit", u->unit);
+	jkv(m, j, "verdict", assay_verdict_name(u->verdict));
+	jkv(m, j, "reason", u->reason);
+	jkv(m, j, "criterion", unit_criterion(r, tc, u));
+	assay_json_key(j, "decided_by");
+	assay_json_begin_object(j);
+	jkv(m, j, "by", assay_decider_key(u->by));
+	jkv(m, j, "basis", assay_basis_key(u->basis));
+	if (u->by == ASSAY_BY_ASSESSOR && g != NULL) {
+		snprintf(id, sizeof(id), "J%zu", judgement_no(r, g));
+		jkv(m, j, "judgement", judgement_no(r, g) > 0 ? id : NULL);
+		assay_json_kv_bool(j, "opinion", 1);
+		jkv(m, j, "assessor", g->assessor);
+		jkv(m, j, "at", g->at);
+		jkv(m, j, "rationale", g->rationale);
+		jkv(m, j, "observation", g->observation);
+		assay_json_key(j, "attachments");
+		assay_json_begin_array(j);
+		for (k = 0; k < g->nfiles; k++) {
+			assay_json_begin_object(j);
+			jkv(m, j, "file", g->files[k].file);
+			jkv(m, j, "sha256", g->files[k].sha256);
+			assay_json_kv_bool(j, "external", g->files[k].external);
+			assay_json_end_object(j);
+		}
+		assay_json_end_array(j);
+	} else {
+		assay_json_kv_bool(j, "opinion", 0);
+		jkv(m, j, "rule", unit_rule(r, tc, u));
+		jkv(m, j, "probe", u->probe);
+		jkv(m, j, "sample", u->sample);
+	}
+	assay_json_end_object(j);
+	assay_json_kv_bool(j, "overruled", u->overruled);
+	if (u->by == ASSAY_BY_ASSESSOR) {
+		/* What Assay had decided before the person: both values. */
+		assay_json_key(j, "assay_decision");
+		assay_json_begin_object(j);
+		jkv(m, j, "verdict", assay_verdict_name(u->tool_verdict));
+		jkv(m, j, "reason", u->tool_reason);
+		jkv(m, j, "by", assay_decider_key(u->tool_by));
+		jkv(m, j, "rule", unit_rule(r, tc, u));
+		jkv(m, j, "probe", u->probe);
+		jkv(m, j, "sample", u->sample);
+		assay_json_end_object(j);
+	}
+	/* A unit's evidence: its test case's records, and what was attached. */
+	assay_json_key(j, "evidence");
+	assay_json_begin_array(j);
+	for (k = 0; k < t->nevidence; k++)
+		jstr(m, j, t->evidence[k]);
+	if (g != NULL && u->by == ASSAY_BY_ASSESSOR)
+		for (k = 0; k < g->nfiles; k++)
+			jstr(m, j, g->files[k].file);
+	assay_json_end_array(j);
+	assay_json_end_object(j);
+}
+
+/* The 7.8 block of report.json: issue, method, customer data, opinions. */
+static void
+json_iso17025(const struct assay_run *r, struct assay_json *j)
+{
+	const struct assay_mask *m = &r->mask;
+	const char *missing[3];
+	size_t i, k, n;
+
+	assay_json_key(j, "method_detail");
+	assay_json_begin_object(j);
+	jkv(m, j, "name", "ETSI TS 103 701 V1.1.1");
+	jkv(m, j, "assay_version", assay_version());
+	jkv(m, j, "catalogue_sha256", assay_catalogue_sha256(r->catalogue));
+	jkv(m, j, "rules", "each automated unit names the rule it used, "
+	    "its basis and probe, and its sample (test_cases[].units[]."
+	    "decided_by)");
+	assay_json_key(j, "limits");
+	assay_json_begin_object(j);
+	assay_json_kv_int(j, "max_connections", r->budget_max_connections);
+	assay_json_kv_int(j, "max_rate_per_second", r->budget_max_rate);
+	assay_json_kv_int(j, "test_case_timeout_ms", r->tc_timeout_ms);
+	assay_json_end_object(j);
+	assay_json_end_object(j);
+
+	assay_json_key(j, "customer_information");
+	assay_json_begin_object(j);
+	jkv(m, j, "statement", assay_report_customer_statement());
+	assay_json_key(j, "ics");
+	assay_json_begin_object(j);
+	jkv(m, j, "supplied_by", "customer");
+	jkv(m, j, "sha256", r->ics_sha256[0] ? r->ics_sha256 :
+	    assay_forms_ics_sha256(r->forms));
+	assay_json_end_object(j);
+	assay_json_key(j, "ixit");
+	assay_json_begin_object(j);
+	jkv(m, j, "supplied_by", "customer");
+	jkv(m, j, "sha256", r->ixit_sha256[0] ? r->ixit_sha256 :
+	    assay_forms_ixit_sha256(r->forms));
+	assay_json_end_object(j);
+	assay_json_end_object(j);
+
+	assay_json_key(j, "opinions");
+	assay_json_begin_object(j);
+	jkv(m, j, "statement", assay_report_opinion_statement());
+	assay_json_key(j, "judgements");
+	assay_json_begin_array(j);
+	for (i = 0; i < r->njudgements; i++)
+		json_judgement(m, j, &r->judgements[i], i + 1);
+	assay_json_end_array(j);
+	assay_json_end_object(j);
+
+	assay_json_key(j, "external_evidence");
+	assay_json_begin_object(j);
+	jkv(m, j, "statement", external_statement);
+	assay_json_key(j, "files");
+	assay_json_begin_array(j);
+	for (i = 0; i < r->njudgements; i++) {
+		const struct assay_judgement *g = &r->judgements[i];
+		char id[24];
+
+		for (k = 0; k < g->nfiles; k++) {
+			if (!g->files[k].external)
+				continue;
+			snprintf(id, sizeof(id), "J%zu", i + 1);
+			assay_json_begin_object(j);
+			jkv(m, j, "file", g->files[k].file);
+			jkv(m, j, "sha256", g->files[k].sha256);
+			jkv(m, j, "test_case", g->test_case);
+			jkv(m, j, "unit", g->unit);
+			jkv(m, j, "judgement", id);
+			assay_json_end_object(j);
+		}
+	}
+	assay_json_end_array(j);
+	assay_json_end_object(j);
+
+	assay_json_key(j, "authorisation");
+	assay_json_begin_object(j);
+	jkv(m, j, "authorised_by", r->meta.authorised_by);
+	n = assay_report_draft_missing(&r->meta, missing, 3);
+	assay_json_kv_bool(j, "draft", r->draft || n > 0);
+	assay_json_key(j, "draft_missing");
+	assay_json_begin_array(j);
+	for (i = 0; i < n; i++)
+		jstr(m, j, missing[i]);
+	assay_json_end_array(j);
+	assay_json_end_object(j);
+}
+
 static int
 write_json(const struct assay_run *r, const char *dir, FILE *fp)
 {
@@ -280,6 +544,7 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	const struct assay_mask *m = &r->mask;
 	struct assay_json j;
 	struct json_out dev;
+	const char *line_missing[3];
 	char line[2048];
 	size_t i, k, n;
 
@@ -287,6 +552,13 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	assay_json_begin_object(&j);
 	assay_json_kv_int(&j, "assay_report", 1);
 	jkv(m, &j, "report_id", r->report_id);
+	assay_json_kv_int(&j, "revision", r->meta.revision > 0 ?
+	    r->meta.revision : 1);
+	jkv(m, &j, "issued", issued(r));
+	jkv(m, &j, "replaces", r->meta.replaces);
+	jkv(m, &j, "amendment", r->meta.amendment);
+	assay_json_kv_bool(&j, "draft", r->draft ||
+	    assay_report_draft_missing(&r->meta, line_missing, 3) > 0);
 	assay_json_key(&j, "tool");
 	assay_json_begin_object(&j);
 	jkv(m, &j, "name", "assay");
@@ -326,6 +598,9 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	for (i = 0; i < assay_forms_nserials(r->forms); i++)
 		jstr(m, &j, assay_forms_serial(r->forms, i));
 	assay_json_end_array(&j);
+	/* The item tested as received (ISO/IEC 17025 7.8.2.1 f, h). */
+	jkv(m, &j, "received", r->meta.device_received);
+	jkv(m, &j, "state", r->meta.device_state);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "forms");
 	assay_json_begin_object(&j);
@@ -340,6 +615,7 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	jkv(m, &j, "sha256", assay_forms_ixit_sha256(r->forms));
 	assay_json_end_object(&j);
 	assay_json_end_object(&j);
+	json_iso17025(r, &j);
 	jkv(m, &j, "started", r->started);
 	jkv(m, &j, "finished", r->finished);
 	assay_json_kv_bool(&j, "complete", r->complete);
@@ -376,6 +652,10 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	assay_json_kv_int(&j, "not_applicable",
 	    (long long)r->tally.not_applicable);
 	assay_json_kv_int(&j, "not_in_scope", (long long)r->tally.out_of_scope);
+	assay_json_kv_int(&j, "units_pending_person",
+	    (long long)r->units_pending);
+	assay_json_kv_int(&j, "units_from_text", (long long)r->units_text);
+	assay_json_kv_int(&j, "judgements", (long long)r->njudgements);
 	assay_json_key(&j, "test_cases");
 	json_counts(&j, r->tc_counts);
 	assay_json_key(&j, "provisions");
@@ -453,14 +733,8 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 		assay_json_kv_int(&j, "duration_ms", t->duration_ms);
 		assay_json_key(&j, "units");
 		assay_json_begin_array(&j);
-		for (k = 0; k < t->nunits; k++) {
-			assay_json_begin_object(&j);
-			jkv(m, &j, "unit", t->units[k].unit);
-			jkv(m, &j, "verdict",
-			    assay_verdict_name(t->units[k].verdict));
-			jkv(m, &j, "reason", t->units[k].reason);
-			assay_json_end_object(&j);
-		}
+		for (k = 0; k < t->nunits; k++)
+			json_unit(r, &j, i, t, &t->units[k]);
 		assay_json_end_array(&j);
 		assay_json_key(&j, "evidence");
 		assay_json_begin_array(&j);
@@ -593,6 +867,125 @@ xml_deviation(void *arg, const struct assay_deviation *dv)
 	xmlTextWriterEndElement(w);
 }
 
+
+static void
+xml_attachments(const struct assay_mask *m, xmlTextWriterPtr w,
+    const struct assay_judgement *g)
+{
+	size_t k;
+
+	for (k = 0; k < g->nfiles; k++) {
+		xmlTextWriterStartElement(w, BAD_CAST "attachment");
+		x_attr(m, w, "file", g->files[k].file);
+		x_attr(m, w, "sha256", g->files[k].sha256);
+		x_attr(m, w, "external", g->files[k].external ? "true" :
+		    "false");
+		xmlTextWriterEndElement(w);
+	}
+}
+
+/* The 7.8 elements after the forms: customer data, opinions, external. */
+static void
+xml_customer_opinions(const struct assay_run *r, xmlTextWriterPtr w)
+{
+	const struct assay_mask *m = &r->mask;
+	char id[24];
+	size_t i, k;
+
+	xmlTextWriterStartElement(w, BAD_CAST "customer-information");
+	x_elem(m, w, "statement", assay_report_customer_statement());
+	xmlTextWriterStartElement(w, BAD_CAST "ics");
+	x_attr(m, w, "supplied-by", "customer");
+	x_attr(m, w, "sha256", r->ics_sha256[0] ? r->ics_sha256 :
+	    assay_forms_ics_sha256(r->forms));
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "ixit");
+	x_attr(m, w, "supplied-by", "customer");
+	x_attr(m, w, "sha256", r->ixit_sha256[0] ? r->ixit_sha256 :
+	    assay_forms_ixit_sha256(r->forms));
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndElement(w);
+
+	xmlTextWriterStartElement(w, BAD_CAST "opinions");
+	x_elem(m, w, "statement", assay_report_opinion_statement());
+	for (i = 0; i < r->njudgements; i++) {
+		const struct assay_judgement *g = &r->judgements[i];
+
+		snprintf(id, sizeof(id), "J%zu", i + 1);
+		xmlTextWriterStartElement(w, BAD_CAST "judgement");
+		x_attr(m, w, "id", id);
+		x_attr(m, w, "kind", "opinion");
+		x_attr(m, w, "test-case", g->test_case);
+		x_attr(m, w, "unit", g->unit);
+		x_attr(m, w, "verdict", assay_verdict_name(g->verdict));
+		x_attr(m, w, "assessor", g->assessor);
+		x_attr(m, w, "at", g->at);
+		x_attr(m, w, "observation", g->observation);
+		x_attr(m, w, "source", g->source);
+		x_elem(m, w, "rationale", g->rationale);
+		xml_attachments(m, w, g);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+
+	xmlTextWriterStartElement(w, BAD_CAST "external-evidence");
+	x_attr_int(w, "count", (long long)count_external(r));
+	x_elem(m, w, "statement", external_statement);
+	for (i = 0; i < r->njudgements; i++) {
+		const struct assay_judgement *g = &r->judgements[i];
+
+		for (k = 0; k < g->nfiles; k++) {
+			if (!g->files[k].external)
+				continue;
+			snprintf(id, sizeof(id), "J%zu", i + 1);
+			xmlTextWriterStartElement(w, BAD_CAST "file");
+			x_attr(m, w, "path", g->files[k].file);
+			x_attr(m, w, "sha256", g->files[k].sha256);
+			x_attr(m, w, "test-case", g->test_case);
+			x_attr(m, w, "unit", g->unit);
+			x_attr(m, w, "judgement", id);
+			xmlTextWriterEndElement(w);
+		}
+	}
+	xmlTextWriterEndElement(w);
+}
+
+/* One unit: the reason as text, who decided it and by what as attributes. */
+static void
+xml_unit(const struct assay_run *r, xmlTextWriterPtr w, size_t tc,
+    const struct assay_unit_result *u)
+{
+	const struct assay_mask *m = &r->mask;
+	const struct assay_judgement *g = u->judgement;
+	char id[24];
+
+	xmlTextWriterStartElement(w, BAD_CAST "unit");
+	x_attr(m, w, "id", u->unit);
+	x_attr(m, w, "verdict", assay_verdict_name(u->verdict));
+	x_attr(m, w, "by", assay_decider_key(u->by));
+	x_attr(m, w, "basis", assay_basis_key(u->basis));
+	x_attr(m, w, "criterion", unit_criterion(r, tc, u));
+	x_attr(m, w, "rule", unit_rule(r, tc, u));
+	x_attr(m, w, "probe", u->probe);
+	x_attr(m, w, "sample", u->sample);
+	if (u->by == ASSAY_BY_ASSESSOR) {
+		if (g != NULL && judgement_no(r, g) > 0) {
+			snprintf(id, sizeof(id), "J%zu", judgement_no(r, g));
+			x_attr(m, w, "judgement", id);
+			x_attr(m, w, "assessor", g->assessor);
+			x_attr(m, w, "at", g->at);
+		}
+		x_attr(m, w, "opinion", "true");
+		x_attr(m, w, "overruled", u->overruled ? "true" : "false");
+		x_attr(m, w, "tool-verdict",
+		    assay_verdict_name(u->tool_verdict));
+		x_attr(m, w, "tool-by", assay_decider_key(u->tool_by));
+		x_attr(m, w, "tool-reason", u->tool_reason);
+	}
+	x_text(m, w, u->reason);
+	xmlTextWriterEndElement(w);
+}
+
 static int
 write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 {
@@ -601,9 +994,12 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	const struct assay_mask *m = &r->mask;
 	xmlTextWriterPtr w;
 	struct xml_out dev;
+	const char *missing[3];
 	char line[2048];
-	size_t i, k;
+	size_t i, k, ndraft;
 	int rc = 0;
+
+	ndraft = assay_report_draft_missing(&r->meta, missing, 3);
 
 	if ((w = assay_report_xml_writer(fp)) == NULL)
 		return ASSAY_ERR_ALLOC;
@@ -614,6 +1010,9 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	x_attr(m, w, "xmlns", ASSAY_REPORT_XML_NS);
 	x_attr(m, w, "version", "1");
 	x_attr(m, w, "id", r->report_id);
+	x_attr_int(w, "revision", r->meta.revision > 0 ? r->meta.revision : 1);
+	x_attr(m, w, "issued", issued(r));
+	x_attr(m, w, "draft", ndraft > 0 || r->draft ? "true" : "false");
 
 	xmlTextWriterStartElement(w, BAD_CAST "tool");
 	x_attr(m, w, "name", "assay");
@@ -621,12 +1020,34 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	x_attr(m, w, "catalogue-sha256", assay_catalogue_sha256(cat));
 	x_attr(m, w, "spec-sha256", assay_spec_hash(s));
 	xmlTextWriterEndElement(w);
+	if (ndraft > 0 || r->draft) {
+		/* 7.8.2.1: a draft says what it lacks to be issued. */
+		xmlTextWriterStartElement(w, BAD_CAST "draft");
+		for (i = 0; i < ndraft; i++)
+			x_elem(m, w, "missing", missing[i]);
+		xmlTextWriterEndElement(w);
+	}
+	if (r->meta.replaces != NULL) {
+		xmlTextWriterStartElement(w, BAD_CAST "amendment");
+		x_attr(m, w, "replaces", r->meta.replaces);
+		x_text(m, w, r->meta.amendment != NULL ? r->meta.amendment :
+		    "");
+		xmlTextWriterEndElement(w);
+	}
 	xmlTextWriterStartElement(w, BAD_CAST "standard");
 	x_attr(m, w, "name", assay_forms_standard(r->forms));
 	x_attr(m, w, "version", assay_forms_standard_version(r->forms));
 	x_attr(m, w, "profile", assay_forms_profile(r->forms));
 	xmlTextWriterEndElement(w);
 	x_elem(m, w, "method", "ETSI TS 103 701 V1.1.1");
+	/* The method's limits (7.8.3.1): what the probes were allowed. */
+	xmlTextWriterStartElement(w, BAD_CAST "method-limits");
+	x_attr_int(w, "max-connections", r->budget_max_connections);
+	x_attr_int(w, "max-rate-per-second", r->budget_max_rate);
+	x_attr_int(w, "test-case-timeout-ms", r->tc_timeout_ms);
+	x_attr(m, w, "assay-version", assay_version());
+	x_attr(m, w, "catalogue-sha256", assay_catalogue_sha256(cat));
+	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "laboratory");
 	x_elem(m, w, "name", r->meta.lab_name);
 	x_elem(m, w, "address", r->meta.lab_address);
@@ -644,6 +1065,8 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 		    device_keys[i][0]));
 	for (i = 0; i < assay_forms_nserials(r->forms); i++)
 		x_elem(m, w, "serial-number", assay_forms_serial(r->forms, i));
+	x_elem(m, w, "received", r->meta.device_received);
+	x_elem(m, w, "state", r->meta.device_state);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "forms");
 	xmlTextWriterStartElement(w, BAD_CAST "ics");
@@ -655,6 +1078,7 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	x_attr(m, w, "sha256", assay_forms_ixit_sha256(r->forms));
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
+	xml_customer_opinions(r, w);
 	xmlTextWriterStartElement(w, BAD_CAST "run");
 	x_attr(m, w, "started", r->started);
 	x_attr(m, w, "finished", r->finished);
@@ -681,6 +1105,9 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	x_attr_int(w, "failed", (long long)r->tally.fail);
 	x_attr_int(w, "not-in-scope", (long long)r->tally.out_of_scope);
 	x_attr(m, w, "test-case-verdict", assay_verdict_name(r->verdict));
+	x_attr_int(w, "units-pending-person", (long long)r->units_pending);
+	x_attr_int(w, "units-from-text", (long long)r->units_text);
+	x_attr_int(w, "judgements", (long long)r->njudgements);
 	x_counts(w, r->tc_counts);
 	xmlTextWriterStartElement(w, BAD_CAST "provisions");
 	x_counts(w, r->prov_counts);
@@ -752,18 +1179,8 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 		x_attr_int(w, "duration-ms", t->duration_ms);
 		x_elem(m, w, "purpose", assay_catalogue_purpose(cat, i));
 		x_elem(m, w, "reason", t->reason ? t->reason : "");
-		for (k = 0; k < t->nunits; k++) {
-			xmlTextWriterStartElement(w, BAD_CAST "unit");
-			x_attr(m, w, "id", t->units[k].unit);
-			x_attr(m, w, "verdict", assay_verdict_name(t->units[k].verdict));
-			if (t->units[k].reason != NULL) {
-				char *c = assay_report_xml_text(m, t->units[k].reason);
-				if (c != NULL)
-					xmlTextWriterWriteString(w, BAD_CAST c);
-				free(c);
-			}
-			xmlTextWriterEndElement(w);
-		}
+		for (k = 0; k < t->nunits; k++)
+			xml_unit(r, w, i, &t->units[k]);
 		for (k = 0; k < t->nevidence; k++) {
 			xmlTextWriterStartElement(w, BAD_CAST "evidence");
 			x_attr(m, w, "href", t->evidence[k]);
@@ -863,17 +1280,41 @@ assay_report_write(const struct assay_report_format *f,
 }
 
 int
-assay_report_write_all(const struct assay_run *r, const char *dir,
+assay_report_write_all(const struct assay_run *r0, const char *dir,
     struct assay_diag *d)
 {
 	const struct assay_report_format *f;
-	char path[ASSAY_PATH_MAX];
+	struct assay_report_meta disk;
+	struct assay_report_meta_store st;
+	struct assay_run r = *r0;
+	const char *missing[3];
+	char path[ASSAY_PATH_MAX], now[32];
+	time_t t = time(NULL);
+	struct tm tm;
 	size_t i;
 	int rc, first = 0;
 
+	/*
+	 * One issue of the report: what an earlier issue stated stays
+	 * unless the run says otherwise, and is kept again (report.meta,
+	 * first, so a signature covers it with the reports).
+	 */
+	if ((rc = assay_report_meta_load(dir, &disk, &st, NULL, d)) != 0)
+		return rc;
+	assay_report_meta_merge(&r.meta, &disk);
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	r.meta.issued = now;
+	r.draft = assay_report_draft_missing(&r.meta, missing, 3) > 0;
+	if ((rc = assay_report_meta_save(dir, &r.meta)) != 0) {
+		assay_diag_add(d, dir, 0, "cannot write %s: %s",
+		    ASSAY_REPORT_META_FILE, assay_strerror(rc));
+		assay_report_meta_store_free(&st);
+		return rc;
+	}
 	for (i = 0; (f = assay_report_format(i)) != NULL; i++) {
 		if ((rc = assay_path_join(path, sizeof(path), dir, f->file)) == 0)
-			rc = assay_report_write(f, r, dir, path);
+			rc = assay_report_write(f, &r, dir, path);
 		if (rc != 0) {
 			assay_diag_add(d, path[0] ? path : f->file, 0,
 			    "cannot write: %s", assay_strerror(rc));
@@ -881,6 +1322,7 @@ assay_report_write_all(const struct assay_run *r, const char *dir,
 				first = rc;
 		}
 	}
+	assay_report_meta_store_free(&st);
 	return first;
 }
 
@@ -956,4 +1398,518 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 	}
 	fprintf(fp, "decision rule: %s (see the report)\n",
 	    ASSAY_DECISION_RULE_ID);
+}
+
+/* --- report.meta: what the report states about itself --------------------- */
+
+static const char *const meta_keys[ASSAY_REPORT_META_NKEYS] = {
+	"lab", "lab-address", "location", "customer", "customer-contact",
+	"assessor", "authorised-by", "device-received", "device-state",
+	"replaces", "amendment", "revision"
+};
+
+const char *
+assay_report_meta_key(size_t i)
+{
+	return i < ASSAY_REPORT_META_NKEYS ? meta_keys[i] : NULL;
+}
+
+/* The string slot of m for key i, or NULL for "revision". */
+static const char **
+meta_slot(struct assay_report_meta *m, size_t i)
+{
+	const char **slots[ASSAY_REPORT_META_NKEYS] = { &m->lab_name,
+	    &m->lab_address, &m->location, &m->customer, &m->customer_contact,
+	    &m->assessor, &m->authorised_by, &m->device_received,
+	    &m->device_state, &m->replaces, &m->amendment, NULL };
+
+	return i < ASSAY_REPORT_META_NKEYS ? slots[i] : NULL;
+}
+
+static long
+meta_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ASSAY_REPORT_META_NKEYS; i++)
+		if (strcmp(key, meta_keys[i]) == 0)
+			return (long)i;
+	return -1;
+}
+
+int
+assay_report_date_ok(const char *s)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, mo, d, i;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = atoi(s);
+	mo = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+		return 0;
+	/* 29 February only in a leap year. */
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0))
+		return 0;
+	return 1;
+}
+
+int
+assay_report_state_ok(const char *s)
+{
+	return s != NULL && (strcmp(s, "factory-default") == 0 ||
+	    strcmp(s, "initialised") == 0);
+}
+
+int
+assay_report_meta_set(struct assay_report_meta *m, const char *key,
+    const char *value)
+{
+	const char **slot;
+	char *end;
+	long i, v;
+
+	if ((i = meta_find(key)) < 0)
+		return ASSAY_ERR_NOT_FOUND;
+	if (value == NULL) {
+		if (strcmp(key, "revision") == 0)
+			m->revision = 0;
+		else
+			*meta_slot(m, (size_t)i) = NULL;
+		return 0;
+	}
+	if (strcmp(key, "revision") == 0) {
+		v = strtol(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || v < 1 || v > 9999)
+			return ASSAY_ERR_PARSE;
+		m->revision = (int)v;
+		return 0;
+	}
+	if ((strcmp(key, "device-received") == 0 &&
+	    !assay_report_date_ok(value)) ||
+	    (strcmp(key, "device-state") == 0 && !assay_report_state_ok(value)))
+		return ASSAY_ERR_PARSE;
+	slot = meta_slot(m, (size_t)i);
+	*slot = value;
+	return 0;
+}
+
+const char *
+assay_report_meta_get(const struct assay_report_meta *m, const char *key)
+{
+	const char *v[ASSAY_REPORT_META_NKEYS] = { m->lab_name,
+	    m->lab_address, m->location, m->customer, m->customer_contact,
+	    m->assessor, m->authorised_by, m->device_received,
+	    m->device_state, m->replaces, m->amendment, NULL };
+	long i;
+
+	return (i = meta_find(key)) < 0 ? NULL : v[i];
+}
+
+void
+assay_report_meta_store_free(struct assay_report_meta_store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < ASSAY_REPORT_META_NKEYS; i++) {
+		free(st->s[i]);
+		st->s[i] = NULL;
+	}
+}
+
+/* A value as report.meta keeps it: %, controls and DEL as %XX. */
+static int
+meta_put_encoded(struct assay_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int r = 0;
+
+	for (; *p != '\0' && r == 0; p++) {
+		if (*p == '%' || *p < 0x20 || *p == 0x7f)
+			r = assay_buf_printf(b, "%%%02X", *p);
+		else
+			r = assay_buf_put(b, p, 1);
+	}
+	return r;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes s in place; 0, or -1 for a bad escape or an encoded NUL. */
+static int
+meta_decode(char *s)
+{
+	char *o = s;
+	int h, l;
+
+	for (; *s != '\0'; s++) {
+		if (*s != '%') {
+			*o++ = *s;
+			continue;
+		}
+		if ((h = hexval((unsigned char)s[1])) < 0 ||
+		    (l = hexval((unsigned char)s[2])) < 0 || (h | l) == 0)
+			return -1;
+		*o++ = (char)(h * 16 + l);
+		s += 2;
+	}
+	*o = '\0';
+	return 0;
+}
+
+int
+assay_report_meta_save(const char *dir, const struct assay_report_meta *m)
+{
+	char path[ASSAY_PATH_MAX], num[16];
+	struct assay_buf *b;
+	const char *v;
+	size_t i;
+	int r;
+
+	if ((r = assay_path_join(path, sizeof(path), dir,
+	    ASSAY_REPORT_META_FILE)) != 0)
+		return r;
+	if ((b = assay_buf_new(ASSAY_REPORT_META_MAX_LEN)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	r = assay_buf_puts(b, ASSAY_REPORT_META_MAGIC "\n");
+	for (i = 0; i < ASSAY_REPORT_META_NKEYS && r == 0; i++) {
+		if (strcmp(meta_keys[i], "revision") == 0) {
+			snprintf(num, sizeof(num), "%d", m->revision > 0 ?
+			    m->revision : 1);
+			v = num;
+		} else if ((v = assay_report_meta_get(m, meta_keys[i])) == NULL)
+			continue;
+		if ((r = assay_buf_printf(b, "%s ", meta_keys[i])) == 0 &&
+		    (r = meta_put_encoded(b, v)) == 0)
+			r = assay_buf_puts(b, "\n");
+	}
+	if (r == 0)
+		r = assay_file_write_atomic(path, assay_buf_data(b),
+		    assay_buf_len(b), 0644);
+	assay_buf_free(b);
+	return r;
+}
+
+int
+assay_report_meta_parse(const char *name, const char *data, size_t len,
+    struct assay_report_meta *m, struct assay_report_meta_store *st,
+    struct assay_diag *d)
+{
+	char *text = NULL, *line, *next, *sp;
+	long lineno = 0, k;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	memset(st, 0, sizeof(*st));
+	if (len > ASSAY_REPORT_META_MAX_LEN) {
+		assay_diag_add(d, name, 0, "larger than %d bytes",
+		    ASSAY_REPORT_META_MAX_LEN);
+		return ASSAY_ERR_TOO_BIG;
+	}
+	if ((text = strndup(data, len)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (strlen(text) != len) {
+		assay_diag_add(d, name, 0, "NUL byte in the file");
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (lineno == 1) {
+			if (strcmp(line, ASSAY_REPORT_META_MAGIC) != 0) {
+				assay_diag_add(d, name, 1, "not a report.meta "
+				    "file (first line is not \"%s\")",
+				    ASSAY_REPORT_META_MAGIC);
+				r = ASSAY_ERR_PARSE;
+				goto out;
+			}
+			continue;
+		}
+		if ((sp = strchr(line, ' ')) == NULL) {
+			assay_diag_add(d, name, lineno, "expected KEY VALUE");
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		*sp++ = '\0';
+		if ((k = meta_find(line)) < 0 || st->s[k] != NULL) {
+			assay_diag_add(d, name, lineno, k < 0 ? "unknown key" :
+			    "key given twice");
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		if (meta_decode(sp) != 0) {
+			assay_diag_add(d, name, lineno, "bad %%XX escape");
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		if ((st->s[k] = strdup(sp)) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (assay_report_meta_set(m, line, st->s[k]) != 0) {
+			assay_diag_add(d, name, lineno, "value not allowed "
+			    "for %s", line);
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+	}
+	if (lineno == 0) {
+		assay_diag_add(d, name, 0, "empty file");
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
+	r = 0;
+ out:
+	if (r != 0) {
+		assay_report_meta_store_free(st);
+		memset(m, 0, sizeof(*m));
+	}
+	free(text);
+	return r;
+}
+
+int
+assay_report_meta_load(const char *dir, struct assay_report_meta *m,
+    struct assay_report_meta_store *st, int *found, struct assay_diag *d)
+{
+	struct assay_buf *b = NULL;
+	char path[ASSAY_PATH_MAX];
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	memset(st, 0, sizeof(*st));
+	if (found != NULL)
+		*found = 0;
+	if ((r = assay_path_join(path, sizeof(path), dir,
+	    ASSAY_REPORT_META_FILE)) != 0)
+		return r;
+	/* Not through a symbolic link: the run directory is the lab's. */
+	r = assay_file_read_at(AT_FDCWD, path, ASSAY_FILE_NOFOLLOW,
+	    ASSAY_REPORT_META_MAX_LEN, &b);
+	if (r == ASSAY_ERR_NOT_FOUND)
+		return 0;
+	if (r != 0) {
+		assay_diag_add(d, path, 0, "cannot read: %s",
+		    assay_strerror(r));
+		return r;
+	}
+	if (found != NULL)
+		*found = 1;
+	r = assay_report_meta_parse(path, assay_buf_data(b), assay_buf_len(b),
+	    m, st, d);
+	assay_buf_free(b);
+	return r;
+}
+
+void
+assay_report_meta_merge(struct assay_report_meta *dst,
+    const struct assay_report_meta *base)
+{
+	const char **to;
+	size_t i;
+
+	for (i = 0; i < ASSAY_REPORT_META_NKEYS; i++) {
+		if ((to = meta_slot(dst, i)) == NULL)
+			continue;
+		if (*to == NULL)
+			*to = assay_report_meta_get(base, meta_keys[i]);
+	}
+	if (dst->revision <= 0)
+		dst->revision = base->revision > 0 ? base->revision : 1;
+	if (dst->issued == NULL)
+		dst->issued = base->issued;
+}
+
+size_t
+assay_report_draft_missing(const struct assay_report_meta *m,
+    const char **names, size_t max)
+{
+	size_t n = 0;
+
+	if ((m->lab_name == NULL || *m->lab_name == '\0') && n < max)
+		names[n++] = "lab name (--lab)";
+	if ((m->customer == NULL || *m->customer == '\0') && n < max)
+		names[n++] = "customer (--customer)";
+	if ((m->authorised_by == NULL || *m->authorised_by == '\0') && n < max)
+		names[n++] = "who authorises the report (--authorised-by)";
+	return n;
+}
+
+const char *
+assay_report_customer_statement(void)
+{
+	return "The ICS and the IXIT were supplied by the customer (the "
+	    "manufacturer) and are identified here by the SHA-256 of the "
+	    "files as supplied. The laboratory did not verify them: the "
+	    "results of conceptual test units, and of units decided from "
+	    "the forms' facts or text, rest on this information.";
+}
+
+const char *
+assay_report_opinion_statement(void)
+{
+	return "Verdicts decided by an assessor are opinions and "
+	    "interpretations of the laboratory (ISO/IEC 17025 7.8.7), "
+	    "each with the assessor's name, the time and the rationale; "
+	    "they are not the result of an automated check.";
+}
+
+/* --- what an amendment changed ------------------------------------------- */
+
+/* An attribute of node as a malloc'd string, or NULL. */
+static char *
+node_attr(xmlNodePtr node, const char *name)
+{
+	xmlChar *v = xmlGetProp(node, BAD_CAST name);
+	char *c;
+
+	if (v == NULL)
+		return NULL;
+	c = strdup((const char *)v);
+	xmlFree(v);
+	return c;
+}
+
+static int
+is_elem(xmlNodePtr node, const char *name)
+{
+	return node->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(node->name, BAD_CAST name) == 0;
+}
+
+#define MAX_CHANGES_LISTED	200
+
+/* Appends "WHAT: FROM -> TO" as the next item (the first 200 of them). */
+static int
+change(struct assay_buf *out, size_t *n, const char *what, const char *from,
+    const char *to)
+{
+	int r = 0;
+
+	if (*n < MAX_CHANGES_LISTED)
+		r = assay_buf_printf(out, "%s%s: %s -> %s", *n > 0 ? "; " : "",
+		    what, from, to);
+	(*n)++;
+	return r;
+}
+
+/* Compares old test case node with result i of r. */
+static int
+compare_tc(const struct assay_run *r, xmlNodePtr tc, struct assay_buf *out,
+    size_t *n)
+{
+	const struct assay_result *t;
+	char *id = NULL, *ov = NULL, *uid = NULL, *uv = NULL, what[256];
+	const char *nv;
+	xmlNodePtr u;
+	long i;
+	size_t k;
+	int rc = 0;
+
+	if ((id = node_attr(tc, "id")) == NULL ||
+	    (ov = node_attr(tc, "verdict")) == NULL ||
+	    (i = assay_catalogue_find(r->catalogue, id)) < 0)
+		goto out;
+	t = &r->results[i];
+	nv = assay_verdict_name(t->verdict);
+	snprintf(what, sizeof(what), "test case %s", id);
+	if (strcmp(ov, nv) != 0 && (rc = change(out, n, what, ov, nv)) != 0)
+		goto out;
+	for (u = tc->children; u != NULL && rc == 0; u = u->next) {
+		if (!is_elem(u, "unit"))
+			continue;
+		free(uid);
+		free(uv);
+		uid = node_attr(u, "id");
+		uv = node_attr(u, "verdict");
+		if (uid == NULL || uv == NULL)
+			continue;
+		for (k = 0; k < t->nunits; k++)
+			if (strcmp(t->units[k].unit, uid) == 0)
+				break;
+		nv = k < t->nunits ? assay_verdict_name(t->units[k].verdict) :
+		    "(no unit)";
+		snprintf(what, sizeof(what), "%s unit %s", id, uid);
+		if (strcmp(uv, nv) != 0)
+			rc = change(out, n, what, uv, nv);
+	}
+ out:
+	free(id);
+	free(ov);
+	free(uid);
+	free(uv);
+	return rc;
+}
+
+int
+assay_report_changes(const struct assay_run *r, const char *old_xml,
+    struct assay_buf *out, size_t *n, size_t *njudgements)
+{
+	struct assay_buf *b = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, c, tc;
+	char *res = NULL;
+	const char *nres;
+	int rc;
+
+	*n = 0;
+	*njudgements = 0;
+	if ((rc = assay_file_read(old_xml, 16 * 1024 * 1024, &b)) != 0)
+		return rc;
+	doc = xmlReadMemory(assay_buf_data(b), (int)assay_buf_len(b),
+	    "report.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (doc == NULL || doc->intSubset != NULL ||
+	    (root = xmlDocGetRootElement(doc)) == NULL ||
+	    !is_elem(root, "report")) {
+		rc = ASSAY_ERR_PARSE;
+		goto out;
+	}
+	rc = 0;
+	for (c = root->children; c != NULL && rc == 0; c = c->next) {
+		if (is_elem(c, "summary")) {
+			res = node_attr(c, "result");
+			nres = assay_overall_name(r->result);
+			if (res != NULL && strcmp(res, nres) != 0)
+				rc = change(out, n, "overall result", res,
+				    nres);
+			free(res);
+			res = NULL;
+		} else if (is_elem(c, "opinions")) {
+			for (tc = c->children; tc != NULL; tc = tc->next)
+				*njudgements += is_elem(tc, "judgement");
+		} else if (is_elem(c, "test-cases"))
+			for (tc = c->children; tc != NULL && rc == 0;
+			    tc = tc->next)
+				if (is_elem(tc, "test-case"))
+					rc = compare_tc(r, tc, out, n);
+	}
+	if (rc == 0 && *n > MAX_CHANGES_LISTED)
+		rc = assay_buf_printf(out, "; and %zu more",
+		    *n - MAX_CHANGES_LISTED);
+ out:
+	xmlFreeDoc(doc);
+	assay_buf_free(b);
+	return rc;
 }

@@ -15,6 +15,8 @@
 
 #include "run/model.h"
 
+struct assay_buf;
+
 /*
  * The decision rule (ISO/IEC 17025 7.8.6), the same text in every report:
  * ASSAY_DECISION_RULE_ID and this text.  Static storage.
@@ -80,8 +82,12 @@ const struct assay_report_format *assay_report_format(size_t i);
 int	assay_report_write(const struct assay_report_format *f,
 	    const struct assay_run *r, const char *dir, const char *path);
 /*
- * Writes every format into the run directory dir.  Each failure is added
- * to d (may be NULL) with its path; returns 0 or the first error.
+ * Writes every format into the run directory dir as one issue of the
+ * report: fields r->meta leaves unset are taken from dir/report.meta (an
+ * earlier issue), the issue date is now, the draft flag follows from
+ * lab, customer and authoriser, and the result is kept in
+ * dir/report.meta first.  Each failure is added to d (may be NULL) with
+ * its path; returns 0 or the first error.
  */
 int	assay_report_write_all(const struct assay_run *r, const char *dir,
 	    struct assay_diag *d);
@@ -96,5 +102,107 @@ int	assay_report_junit(const struct assay_run *r, const char *dir, FILE *fp);
 struct _xmlTextWriter	*assay_report_xml_writer(FILE *fp);
 /* Prints the human summary (counts, FAILs) to fp. */
 void	assay_report_print_summary(const struct assay_run *r, FILE *fp);
+
+/* --- the report's own details (ISO/IEC 17025 7.8) ------------------------ */
+
+/*
+ * DIR/report.meta keeps what a run was told about its report (lab,
+ * customer, authoriser, receipt and state of the device, revision) so
+ * every rebuild of the reports (resume, review, amend) states the same.
+ * Format: a line "assay-report-meta 1", then "KEY VALUE" lines, the value
+ * percent-encoded as in run.info (%, controls and DEL as %XX).  Keys are
+ * the names of assay_report_meta_key().
+ */
+#define ASSAY_REPORT_META_FILE		"report.meta"
+#define ASSAY_REPORT_META_MAGIC		"assay-report-meta 1"
+#define ASSAY_REPORT_META_MAX_LEN	(256 * 1024)
+#define ASSAY_REPORT_META_NKEYS		12
+
+/* Owned copies of the strings a meta loaded from a file points to. */
+struct assay_report_meta_store {
+	char	*s[ASSAY_REPORT_META_NKEYS];
+};
+
+/*
+ * The i-th key of report.meta ("lab", "lab-address", "location",
+ * "customer", "customer-contact", "assessor", "authorised-by",
+ * "device-received", "device-state", "replaces", "amendment",
+ * "revision"), or NULL past the last.  The first nine are also the keys
+ * of a --lab-config file and the names of the `assay run` options.
+ */
+const char	*assay_report_meta_key(size_t i);
+/*
+ * Sets the field of m named key to value (borrowed: m points to it);
+ * "revision" is parsed (1..9999); NULL clears the field.  Returns 0,
+ * ASSAY_ERR_NOT_FOUND for an unknown key, or ASSAY_ERR_PARSE for a value
+ * the key does not accept (device-received not a date YYYY-MM-DD,
+ * device-state not factory-default or initialised, revision not a
+ * number).
+ */
+int	assay_report_meta_set(struct assay_report_meta *m, const char *key,
+	    const char *value);
+/* The field of m named key (NULL when unset); revision is not a string. */
+const char *assay_report_meta_get(const struct assay_report_meta *m,
+	    const char *key);
+/* 1 when s is a calendar date YYYY-MM-DD (1970..9999), else 0. */
+int	assay_report_date_ok(const char *s);
+/* 1 when s is "factory-default" or "initialised". */
+int	assay_report_state_ok(const char *s);
+/*
+ * Reads DIR/report.meta into *m (zeroed first; strings owned by st,
+ * which the caller frees with assay_report_meta_store_free()).  No file
+ * is 0 with m empty and *found 0 (found may be NULL).  A malformed file
+ * is ASSAY_ERR_PARSE, named in d as report.meta:LINE.
+ */
+int	assay_report_meta_load(const char *dir, struct assay_report_meta *m,
+	    struct assay_report_meta_store *st, int *found,
+	    struct assay_diag *d);
+/*
+ * The same for len bytes of report.meta text at data (name for the
+ * messages).  Exposed for the fuzzer.
+ */
+int	assay_report_meta_parse(const char *name, const char *data, size_t len,
+	    struct assay_report_meta *m, struct assay_report_meta_store *st,
+	    struct assay_diag *d);
+void	assay_report_meta_store_free(struct assay_report_meta_store *st);
+/*
+ * Writes m as DIR/report.meta, atomically (base/file.h).  The issue date
+ * is not kept: each issue of the reports has its own.  Returns 0 or a
+ * negative ASSAY_ERR_*.
+ */
+int	assay_report_meta_save(const char *dir,
+	    const struct assay_report_meta *m);
+/*
+ * Fills dst's unset fields from base (what an earlier issue stated):
+ * options given now win, the rest is kept.  revision: dst's when set
+ * (> 0), else base's, else 1.
+ */
+void	assay_report_meta_merge(struct assay_report_meta *dst,
+	    const struct assay_report_meta *base);
+/*
+ * What a signed report needs and m lacks (ISO/IEC 17025 7.8.2.1): up to
+ * three of "lab name (--lab)", "customer (--customer)", "who authorises
+ * the report (--authorised-by)" into names (static strings).  Returns
+ * how many; 0 means not a draft.
+ */
+size_t	assay_report_draft_missing(const struct assay_report_meta *m,
+	    const char **names, size_t max);
+/*
+ * The statement every report makes about what the customer supplied
+ * (the ICS and IXIT), and about judgements (opinions and
+ * interpretations, 7.8.7).  Static storage.
+ */
+const char	*assay_report_customer_statement(void);
+/*
+ * Appends to out what changed from the report.xml at old_xml (an earlier
+ * revision) to r: the overall result, and each test case and unit whose
+ * verdict differs, as "; "-separated items ("5.1-1-1 unit a:
+ * INCONCLUSIVE -> PASS").  *n gets the number of items, *njudgements
+ * the judgements the earlier revision listed.  Returns 0,
+ * ASSAY_ERR_PARSE (old_xml not a report), or another ASSAY_ERR_*.
+ */
+int	assay_report_changes(const struct assay_run *r, const char *old_xml,
+	    struct assay_buf *out, size_t *n, size_t *njudgements);
+const char	*assay_report_opinion_statement(void);
 
 #endif

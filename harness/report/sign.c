@@ -76,6 +76,16 @@ static const struct {
 	{ "inconclusive",	"string(/r:report/r:summary/@inconclusive)" },
 	{ "not-applicable",	"string(/r:report/r:summary/@not-applicable)" },
 	{ "error",		"string(/r:report/r:summary/@error)" },
+	/* The report's issue (ISO/IEC 17025 7.8.2.1, 7.8.8). */
+	{ "revision",		"string(/r:report/@revision)" },
+	{ "issued",		"string(/r:report/@issued)" },
+	{ "draft",		"string(/r:report/@draft)" },
+	{ "replaces",		"string(/r:report/r:amendment/@replaces)" },
+	{ "amendment",		"string(/r:report/r:amendment)" },
+	{ "lab",		"string(/r:report/r:laboratory/r:name)" },
+	{ "customer",		"string(/r:report/r:customer/r:name)" },
+	{ "authorised-by",
+	    "string(/r:report/r:laboratory/r:authorised-by)" },
 };
 #define NREPORT_FIELDS	(sizeof(report_fields) / sizeof(report_fields[0]))
 
@@ -1028,16 +1038,123 @@ read_report_xml(struct assay_verify *v, int dfd)
 	assay_buf_free(b);
 }
 
+/* Opens the directory name inside dfd, never through a symbolic link. */
+static int
+open_subdir(int dfd, const char *name)
+{
+	return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+}
+
+/* The entry of the sorted list es at path, or NULL. */
+static const struct assay_walk_entry *
+find_entry(const struct assay_walk_list *es, const char *path)
+{
+	size_t lo = 0, hi = es->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(es->v[mid].path, path)) == 0)
+			return &es->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* 1 when some entry of es lies below prefix (which ends in "/"). */
+static int
+has_prefix(const struct assay_walk_list *es, const char *prefix)
+{
+	size_t i, n = strlen(prefix);
+
+	for (i = 0; i < es->n; i++)
+		if (strncmp(es->v[i].path, prefix, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The files revision rev listed, as they are now: a later amendment kept
+ * each file it rewrote under revisions/<k>/ (k = rev, rev + 1, ...), so
+ * the first of those that has it holds revision rev's copy, and a file
+ * none of them has was never rewritten.  have gets one entry per listed
+ * path, in the MANIFEST's order; a path found nowhere is left out (and
+ * reported missing by the comparison).
+ */
+static int
+revision_view(const struct assay_walk_list *all,
+    const struct assay_walk_list *want, int rev, struct assay_walk_list *have)
+{
+	const struct assay_walk_entry *e;
+	char path[ASSAY_SIGN_MAX_PATH_LEN + 32], prefix[32];
+	size_t i;
+	int k, last = rev, r;
+
+	for (k = rev; k < rev + 10000; k++) {
+		snprintf(prefix, sizeof(prefix), "revisions/%d/", k);
+		if (!has_prefix(all, prefix))
+			break;
+		last = k;
+	}
+	for (i = 0; i < want->n; i++) {
+		e = NULL;
+		for (k = rev; k <= last && e == NULL; k++) {
+			snprintf(path, sizeof(path), "revisions/%d/%s", k,
+			    want->v[i].path);
+			e = find_entry(all, path);
+		}
+		if (e == NULL)
+			e = find_entry(all, want->v[i].path);
+		if (e == NULL)
+			continue;
+		if ((r = assay_walk_list_add(have, want->v[i].path, e->kind,
+		    e->kind == ASSAY_WALK_FILE ? e->sha : NULL)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int	verify_dir(const char *dir, int rev, const char *ca_path,
+		    const char *pin_path, struct assay_verify **vp);
+
 int
 assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
+    struct assay_verify **vp)
+{
+	return verify_dir(dir, 0, ca_path, pin_path, vp);
+}
+
+int
+assay_sign_verify_revision(const char *dir, int rev, const char *ca_path,
+    const char *pin_path, struct assay_verify **vp)
+{
+	*vp = NULL;
+	if (rev < 1)
+		return ASSAY_ERR_INVALID_ARG;
+	return verify_dir(dir, rev, ca_path, pin_path, vp);
+}
+
+/*
+ * Verifies dir (rev 0) or the revision rev kept in dir/revisions/<rev>/:
+ * its MANIFEST and signature, and the files as revision_view() finds
+ * them; files added since are not its concern.
+ */
+static int
+verify_dir(const char *dir, int rev, const char *ca_path, const char *pin_path,
     struct assay_verify **vp)
 {
 	struct assay_verify *v = NULL;
 	struct assay_buf *man = NULL, *p7s = NULL;
 	struct assay_walk_list want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
+	struct assay_walk_list all = { NULL, 0, 0 };
 	X509_STORE *store = NULL;
 	X509 *pin = NULL;
-	int dfd = -1, r, rm, rs, manifest_ok = 0;
+	char sub[32];
+	int dfd = -1, rdfd = -1, sdfd = -1, mfd, r, rm, rs, manifest_ok = 0;
 
 	*vp = NULL;
 	if (dir == NULL || (ca_path != NULL && pin_path != NULL))
@@ -1079,12 +1196,26 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
 		r = ASSAY_ERR_INVALID_ARG;
 		goto out;
 	}
+	/* A kept revision's MANIFEST, signature and report.xml are there. */
+	mfd = dfd;
+	if (rev > 0) {
+		snprintf(sub, sizeof(sub), "%d", rev);
+		if ((rdfd = open_subdir(dfd, "revisions")) < 0 ||
+		    (sdfd = open_subdir(rdfd, sub)) < 0) {
+			assay_diag_add(v->problems, "revisions", 0, "no "
+			    "directory revisions/%d/ (not followed through a "
+			    "link)", rev);
+			r = ASSAY_ERR_MANIFEST;
+			goto out;
+		}
+		mfd = sdfd;
+	}
 
-	if ((rm = read_at(dfd, ASSAY_SIGN_MANIFEST, ASSAY_SIGN_MAX_MANIFEST_LEN,
+	if ((rm = read_at(mfd, ASSAY_SIGN_MANIFEST, ASSAY_SIGN_MAX_MANIFEST_LEN,
 	    &man)) != 0)
 		assay_diag_add(v->problems, ASSAY_SIGN_MANIFEST, 0, "%s",
 		    read_err_reason(rm));
-	if ((rs = read_at(dfd, ASSAY_SIGN_SIGNATURE, ASSAY_SIGN_MAX_P7S_LEN,
+	if ((rs = read_at(mfd, ASSAY_SIGN_SIGNATURE, ASSAY_SIGN_MAX_P7S_LEN,
 	    &p7s)) != 0)
 		assay_diag_add(v->problems, ASSAY_SIGN_SIGNATURE, 0, "%s",
 		    read_err_reason(rs));
@@ -1095,7 +1226,15 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
 		manifest_ok = 1;
 	v->nlisted = want.n;
 
-	if ((r = assay_manifest_collect(dfd, &have)) != 0) {
+	if (rev > 0) {
+		if ((r = assay_walk_dir(dfd, NULL, &all)) != 0 ||
+		    (r = revision_view(&all, &want, rev, &have)) != 0)
+			assay_diag_add(v->problems, dir, 0, "reading the "
+			    "directory: %s", assay_strerror(r));
+		else if (manifest_ok)
+			v->nmatched = assay_manifest_compare(&want, &have,
+			    v->problems);
+	} else if ((r = assay_manifest_collect(dfd, &have)) != 0) {
 		assay_diag_add(v->problems, dir, 0, "reading the directory: %s",
 		    assay_strerror(r));
 	} else {
@@ -1105,7 +1244,7 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
 		else
 			assay_manifest_note_unsafe(&have, v->problems);
 	}
-	read_report_xml(v, dfd);
+	read_report_xml(v, mfd);
 
 	v->ok = v->sig_ok && manifest_ok && assay_diag_count(v->problems) == 0;
 	if (v->sig_ok && v->signing_time == NULL)
@@ -1116,16 +1255,69 @@ assay_sign_verify(const char *dir, const char *ca_path, const char *pin_path,
 	else
 		r = v->sig_ok ? ASSAY_ERR_MANIFEST : ASSAY_ERR_SIGNATURE;
  out:
+	if (sdfd != -1)
+		close(sdfd);
+	if (rdfd != -1)
+		close(rdfd);
 	if (dfd != -1)
 		close(dfd);
 	assay_walk_list_free(&want);
 	assay_walk_list_free(&have);
+	assay_walk_list_free(&all);
 	assay_buf_free(man);
 	assay_buf_free(p7s);
 	X509_STORE_free(store);
 	X509_free(pin);
 	ERR_clear_error();
 	*vp = v;
+	return r;
+}
+
+int
+assay_sign_report_missing(const char *dir, const char **names, size_t max,
+    size_t *n)
+{
+	static const struct { const char *field, *name; } need[] = {
+		{ "lab", "lab name (--lab)" },
+		{ "customer", "customer (--customer)" },
+		{ "authorised-by",
+		    "who authorises the report (--authorised-by)" },
+	};
+	struct assay_verify *v = NULL;
+	const char *val;
+	size_t i, k;
+	int dfd = -1, r;
+
+	*n = 0;
+	if ((v = calloc(1, sizeof(*v))) == NULL ||
+	    (v->warnings = assay_diag_new()) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = assay_walk_open_dir(dir, &dfd)) != 0)
+		goto out;
+	if (faccessat(dfd, "report.xml", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+		r = ASSAY_ERR_NOT_FOUND;
+		goto out;
+	}
+	read_report_xml(v, dfd);
+	if (assay_diag_count(v->warnings) > 0) {
+		r = ASSAY_ERR_PARSE;
+		goto out;
+	}
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		for (k = 0; k < NREPORT_FIELDS; k++)
+			if (strcmp(report_fields[k].name, need[i].field) == 0)
+				break;
+		val = k < NREPORT_FIELDS ? v->report[k] : NULL;
+		if ((val == NULL || *val == '\0') && *n < max)
+			names[(*n)++] = need[i].name;
+	}
+	r = 0;
+ out:
+	if (dfd != -1)
+		close(dfd);
+	assay_verify_free(v);
 	return r;
 }
 

@@ -83,6 +83,29 @@ int	assay_sign_dir(const char *dir, const char *key_path,
 int	assay_sign_verify(const char *dir, const char *ca_path,
 	    const char *pin_path, struct assay_verify **vp);
 
+/*
+ * Verifies revision rev of an amended report, kept by `assay amend` in
+ * dir/revisions/<rev>/ (its MANIFEST, report.p7s and the files the next
+ * revision rewrote): the signature over that MANIFEST, and every file it
+ * lists as found in revisions/<rev>/, then revisions/<rev+1>/ ..., then
+ * dir itself.  Files added later are not its concern.  Returns as
+ * assay_sign_verify(); report fields are read from the kept report.xml.
+ */
+int	assay_sign_verify_revision(const char *dir, int rev,
+	    const char *ca_path, const char *pin_path,
+	    struct assay_verify **vp);
+
+/*
+ * What dir/report.xml lacks to be an issued report (ISO/IEC 17025
+ * 7.8.2.1): up to max of "lab name (--lab)", "customer (--customer)",
+ * "who authorises the report (--authorised-by)" into names (static), the
+ * count in *n.  `assay sign` refuses a draft.  Returns 0,
+ * ASSAY_ERR_NOT_FOUND (no report.xml: not a report directory),
+ * ASSAY_ERR_PARSE (report.xml unreadable) or another ASSAY_ERR_*.
+ */
+int	assay_sign_report_missing(const char *dir, const char **names,
+	    size_t max, size_t *n);
+
 /* Frees a verification result; NULL is accepted. */
 void	assay_verify_free(struct assay_verify *v);
 /* 1 when signature, certificate and every file check held. */
@@ -107,8 +130,10 @@ size_t		 assay_verify_nmatched(const struct assay_verify *v);
  * "result-text", "scope" (full/partial), "scope-only", "applicable",
  * "assessed", "failed", "not-in-scope", "not-fulfilled" (provisions),
  * "decision-rule", "test-case-verdict"; test-case counts "pass", "fail",
- * "inconclusive", "not-applicable", "error"; and "verdict" (the summary
- * verdict of reports older than the decision rule).  Read from the
+ * "inconclusive", "not-applicable", "error"; "verdict" (the summary
+ * verdict of reports older than the decision rule); the issue:
+ * "revision", "issued", "draft", "replaces", "amendment", "lab",
+ * "customer", "authorised-by".  Read from the
  * directory's report.xml; trust it only when assay_verify_ok().
  */
 const char	*assay_verify_report_field(const struct assay_verify *v,

@@ -94,7 +94,9 @@ def log(*a):
 #                <testsuites name=>, report.html <title> and "Report" row: a
 #                new id per run (a resumed run keeps the interrupted run's)
 #  run times     "started"/"finished" (json, xml <run>), html "Testing" row:
-#                wall-clock times
+#                wall-clock times; "issued" (json, xml <report issued=>,
+#                html cover and "Issue date" row): when the reports were
+#                written
 #  per test case "started", "duration_ms" (json), started=, duration-ms=
 #                (xml), time= (junit): wall-clock time and duration
 #  html evidence the text of each <pre class="ev"> block (transcripts and
@@ -103,7 +105,7 @@ def log(*a):
 #                between any two runs (TLS randoms, HTTP Date, CoAP
 #                message ids, "[+Nms]" offsets); the list of evidence files
 #                of every test case is compared in report.json and on disk.
-TIME_KEYS = {"report_id", "started", "finished", "duration_ms"}
+TIME_KEYS = {"report_id", "started", "finished", "duration_ms", "issued"}
 
 
 def _norm_json(o):
@@ -127,7 +129,8 @@ def normalise(name, text):
                           sort_keys=True)
     if name == "report.xml":
         text = re.sub(r'(<report\b[^>]*\sid=")[^"]*(")', r"\1*\2", text)
-        return _norm_xml_text(text, ["started", "finished", "duration-ms"])
+        return _norm_xml_text(text, ["started", "finished", "duration-ms",
+                                     "issued"])
     if name == "junit.xml":
         text = re.sub(r'(<testsuites\b[^>]*\sname=")[^"]*(")', r"\1*\2", text)
         return _norm_xml_text(text, ["time", "timestamp"])
@@ -135,6 +138,10 @@ def normalise(name, text):
         text = re.sub(r"ASSAY-\d{8}-[0-9a-f]+", "ASSAY-*", text)
         text = re.sub(r"(<tr><th>Testing</th><td>)[^<]*(</td>)", r"\1*\2",
                       text)
+        # the issue date and the dates of testing (cover and table)
+        text = re.sub(r"(&middot; issued )[0-9T:Z-]+", r"\1*", text)
+        text = re.sub(r'(<tr id="(?:issued|testing)"><th>[^<]*</th><td>)'
+                      r'[^<]*(</td>)', r"\1*\2", text)
 
         def ev(m):
             body = m.group(2)
@@ -304,6 +311,8 @@ class Runner:
              "--ixit", self.a.dev + "/ixit.xml",
              "--setup", self.a.dev + "/setup.xml", "--out", out,
              "-j2", "-q", "--lab", "Assay crash lab",
+             "--customer", "Assay crash customer",
+             "--authorised-by", "Crash Manager",
              "--sign-key", self.a.lab + "/key.pem",
              "--sign-cert", self.a.lab + "/cert.pem"]
         for i in self.a.only:
