@@ -346,6 +346,7 @@ check_tree_findings(const struct assay_fw_result *r, const char *prefix)
 	assert_non_null(a = account(r, "etc/shadow", "operator"));
 	assert_string_equal(a->scheme, "sha512");
 	assert_null(a->matches);
+	assert_true(a->checked);
 	assert_non_null(a = account(r, "etc/passwd", "guest"));
 	assert_true(a->empty);
 	assert_null(account(r, "etc/passwd", "root"));	/* "x": in shadow */
@@ -673,6 +674,8 @@ test_image_outcomes(void **state)
 	assert_null(r);
 }
 
+static struct assay_fw_result *scan(const char *, const char *);
+
 static void
 test_hash_schemes(void **state)
 {
@@ -688,11 +691,32 @@ test_hash_schemes(void **state)
 		{ "_J9..abcdefghijklmno", "bsdi-des" },
 		{ "plaintext", "unknown" },
 	};
+	struct assay_fw_result *r;
+	long long t0;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		assert_string_equal(assay_fw_hash_scheme(t[i][0]), t[i][1]);
+	/*
+	 * Hashes whose cost the image chose above the defaults are named
+	 * but never checked: each of these would take minutes or gigabytes.
+	 */
+	t0 = tu_now_ms();
+	r = scan("etc/shadow",
+	    "a:$2b$31$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyzabcde:1::\n"
+	    "b:$6$rounds=999999999$salt$x:1::\n"
+	    "c:$y$jFT$salt$hash:1::\n"
+	    "root:$6$salt$notthehash:1::\n");
+	assert_int_equal(r->accounts.n, 4);
+	for (i = 0; i < 3; i++) {
+		assert_true(r->accounts.v[i].has_hash);
+		assert_false(r->accounts.v[i].checked);
+	}
+	assert_true(r->accounts.v[3].checked);
+	assert_null(r->accounts.v[3].matches);
+	assert_true(tu_now_ms() - t0 < 5000);
+	assay_fw_result_free(r);
 }
 
 static struct assay_fw_result *

@@ -1747,6 +1747,7 @@ push_result(lua_State *L, const struct assay_fw_result *r)
 		SET_BOOL(L, "has_hash", a->has_hash);
 		SET_BOOL(L, "empty", a->empty);
 		SET_BOOL(L, "locked", a->locked);
+		SET_BOOL(L, "checked", a->checked);
 		if (a->matches != NULL)
 			SET_STR(L, "matches", a->matches);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);

@@ -37,6 +37,7 @@ struct assay_cred_list;
 #define ASSAY_FW_MAX_SCAN	(32ull * 1024 * 1024)	/* carved per file */
 #define ASSAY_FW_TIMEOUT_MS	120000		/* one unsquashfs run */
 #define ASSAY_FW_MAX_FINDINGS	1000		/* per kind of finding */
+#define ASSAY_FW_CRACK_MS	5000		/* hashes against the lists, in all */
 
 struct assay_fw_limits {
 	uint64_t	max_image;
@@ -46,6 +47,8 @@ struct assay_fw_limits {
 	int		max_depth;
 	uint64_t	max_scan;
 	int		timeout_ms;
+	int		crack_ms;	/* checking hashes against the lists:
+					   0 the default, < 0 never */
 };
 
 /* A secret the IXIT declares: found by its label, never by value. */
@@ -108,6 +111,10 @@ struct assay_fw_account {
 	int	 locked;
 	char	*matches;	/* label of a declared secret or list entry
 				   whose password the hash verifies, or NULL */
+	int	 checked;	/* every declared secret and list password
+				   for the user was tried against the hash (a
+				   costly or unknown scheme, or the time
+				   running out, leaves it 0) */
 };
 
 struct assay_fw_cred {

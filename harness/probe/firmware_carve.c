@@ -27,6 +27,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/utf8.h"
@@ -41,6 +42,7 @@
 #define LINE_MAX_LEN		4096		/* shadow, passwd, status */
 #define LINES_MAX		20000
 #define CRACK_MAX_TRIES		2000		/* crypt() calls per scan */
+#define CRACK_MS		ASSAY_FW_CRACK_MS
 #define TOKEN_MAX		128
 #define PAIR_WINDOW		64	/* bytes between user and password */
 #define VERSION_MAX		40
@@ -234,6 +236,7 @@ struct assay_fw_scan {
 	size_t			 nsecrets;
 	struct needle		*bucket[NBUCKETS];
 	size_t			 crack_tries;
+	long long		 crack_until;	/* clock ms; 0: no cracking */
 };
 
 /*
@@ -267,6 +270,9 @@ assay_fw_scan_new(const struct assay_fw_params *p, struct assay_fw_result *res)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->res = res;
+	if (p->limits.crack_ms >= 0)
+		s->crack_until = assay_clock_ms() + (p->limits.crack_ms > 0 ?
+		    p->limits.crack_ms : CRACK_MS);
 	for (i = 0; i < p->nlists; i++)
 		n += assay_cred_list_count(p->lists[i]);
 	if (n > 0 && (s->pairs = calloc(n, sizeof(*s->pairs))) == NULL)
@@ -723,10 +729,55 @@ assay_fw_hash_scheme(const char *h)
 	return "unknown";
 }
 
+/* The index of c in crypt's base-64 alphabet, or 64. */
+static int
+itoa64(char c)
+{
+	static const char a[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz";
+	const char *p = c != '\0' ? strchr(a, c) : NULL;
+
+	return p != NULL ? (int)(p - a) : 64;
+}
+
+/*
+ * Whether checking a password against hash costs no more than the
+ * schemes' defaults: the cost is in the hash, which the image chose, and
+ * "$2b$31$" or "rounds=999999999" or a yescrypt N of 2^30 would stall
+ * the run or exhaust its memory.  Only such hashes are tried.
+ */
+static int
+cheap(const char *h, const char *scheme)
+{
+	const char *c;
+	unsigned long v;
+
+	if (strcmp(scheme, "md5") == 0 || strcmp(scheme, "des") == 0)
+		return 1;
+	if (strcmp(scheme, "sha256") == 0 || strcmp(scheme, "sha512") == 0) {
+		if (strncmp(h + 3, "rounds=", 7) != 0)
+			return 1;
+		v = strtoul(h + 10, NULL, 10);
+		return v <= 10000;
+	}
+	if (strcmp(scheme, "bcrypt") == 0)
+		return isdigit((unsigned char)h[4]) &&
+		    isdigit((unsigned char)h[5]) && h[6] == '$' &&
+		    (h[4] - '0') * 10 + (h[5] - '0') <= 12;
+	if (strcmp(scheme, "yescrypt") == 0 ||
+	    strcmp(scheme, "gost-yescrypt") == 0) {
+		/* "$y$j9T$": flags, log2 N, r; nothing more (libxcrypt's default) */
+		c = h + (scheme[0] == 'y' ? 3 : 4);
+		return c[0] == 'j' && itoa64(c[1]) <= itoa64('9') &&
+		    itoa64(c[2]) <= itoa64('T') && c[3] == '$';
+	}
+	return 0;
+}
+
 /*
  * Whether crypt(3) verifies pw against hash: the declared secrets and the
  * list pairs for this user are tried, at most CRACK_MAX_TRIES per scan
- * (yescrypt costs milliseconds a try).
+ * and within its time (yescrypt costs milliseconds a try).
  */
 static int
 try_password(struct assay_fw_scan *s, const char *hash, const char *pw)
@@ -735,7 +786,8 @@ try_password(struct assay_fw_scan *s, const char *hash, const char *pw)
 	const char *out;
 	int ok;
 
-	if (s->crack_tries >= CRACK_MAX_TRIES)
+	if (s->crack_tries >= CRACK_MAX_TRIES || s->crack_until == 0 ||
+	    assay_clock_ms() > s->crack_until)
 		return 0;
 	s->crack_tries++;
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
@@ -745,6 +797,20 @@ try_password(struct assay_fw_scan *s, const char *hash, const char *pw)
 	OPENSSL_cleanse(cd, sizeof(*cd));
 	free(cd);
 	return ok;
+}
+
+/* How many passwords add_account() tries for the user. */
+static size_t
+candidates(const struct assay_fw_scan *s, const char *user, size_t ulen)
+{
+	size_t i, n = s->nsecrets;
+
+	for (i = 0; i < s->npairs; i++)
+		if (strlen(s->pairs[i].user) == ulen &&
+		    memcmp(s->pairs[i].user, user, ulen) == 0 &&
+		    s->pairs[i].plen > 0)
+			n++;
+	return n;
 }
 
 static int
@@ -783,15 +849,24 @@ add_account(struct assay_fw_scan *s, const char *path, const char *user,
 	} else {
 		a->has_hash = 1;
 		a->scheme = strdup(assay_fw_hash_scheme(h));
-		for (i = 0; match == NULL && i < s->nsecrets; i++)
-			if (try_password(s, h, s->secrets[i].password))
-				match = s->secrets[i].label;
-		for (i = 0; match == NULL && i < s->npairs; i++)
-			if (strlen(s->pairs[i].user) == ulen &&
-			    memcmp(s->pairs[i].user, user, ulen) == 0 &&
-			    s->pairs[i].plen > 0 &&
-			    try_password(s, h, s->pairs[i].password))
-				match = s->pairs[i].label;
+		if (a->scheme == NULL)
+			goto oom;
+		if (cheap(h, a->scheme) && s->crack_until != 0) {
+			size_t before = s->crack_tries;
+
+			for (i = 0; match == NULL && i < s->nsecrets; i++)
+				if (try_password(s, h, s->secrets[i].password))
+					match = s->secrets[i].label;
+			for (i = 0; match == NULL && i < s->npairs; i++)
+				if (strlen(s->pairs[i].user) == ulen &&
+				    memcmp(s->pairs[i].user, user, ulen) == 0 &&
+				    s->pairs[i].plen > 0 &&
+				    try_password(s, h, s->pairs[i].password))
+					match = s->pairs[i].label;
+			/* every candidate tried, none skipped for time */
+			a->checked = match != NULL ||
+			    s->crack_tries - before == candidates(s, user, ulen);
+		}
 		if (match != NULL && (a->matches = strdup(match)) == NULL)
 			goto oom;
 	}
