@@ -488,7 +488,7 @@ openssh_key(struct assay_fw_scan *s, const char *path, size_t off,
 
 	if ((ctx = EVP_ENCODE_CTX_new()) == NULL)
 		return ASSAY_ERR_ALLOC;
-	if ((der = malloc(b64len)) == NULL) {
+	if ((der = malloc(b64len + 16)) == NULL) {
 		EVP_ENCODE_CTX_free(ctx);
 		return ASSAY_ERR_ALLOC;
 	}
@@ -541,9 +541,9 @@ static int
 scan_pem(struct assay_fw_scan *s, const char *path, const unsigned char *p,
     size_t len)
 {
-	const unsigned char *q = p, *end = p + len, *lab, *labend, *e;
+	const unsigned char *q = p, *end = p + len, *lab, *labend, *e, *body;
 	char label[64], endmark[96];
-	size_t blocks = 0, ll;
+	size_t blocks = 0, ll, bodylen;
 	int r;
 
 	while (blocks < PEM_MAX_BLOCKS &&
@@ -559,12 +559,14 @@ scan_pem(struct assay_fw_scan *s, const char *path, const unsigned char *p,
 		memcpy(label, lab, ll);
 		label[ll] = '\0';
 		snprintf(endmark, sizeof(endmark), "-----END %s-----", label);
-		e = memmem_safe(labend, (size_t)(end - labend) < PEM_MAX_BLOCK ?
-		    (size_t)(end - labend) : PEM_MAX_BLOCK, endmark);
+		body = labend + 5;	/* after the BEGIN line's closing dashes */
+		e = memmem_safe(body, (size_t)(end - body) < PEM_MAX_BLOCK ?
+		    (size_t)(end - body) : PEM_MAX_BLOCK, endmark);
 		if (e == NULL) {
 			q = labend;
 			continue;
 		}
+		bodylen = (size_t)(e - body);
 		e += strlen(endmark);
 		blocks++;
 		if (strstr(label, "PRIVATE KEY") != NULL) {
@@ -572,8 +574,7 @@ scan_pem(struct assay_fw_scan *s, const char *path, const unsigned char *p,
 
 			if (strcmp(label, "OPENSSH PRIVATE KEY") == 0)
 				r = openssh_key(s, path, off,
-				    (const char *)labend + 5,
-				    (size_t)(e - labend) - 5 - strlen(endmark));
+				    (const char *)body, bodylen);
 			else if (strcmp(label, "ENCRYPTED PRIVATE KEY") == 0)
 				r = add_key(s, path, off, "PEM", "unknown", 0, 1);
 			else {
