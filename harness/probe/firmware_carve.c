@@ -834,9 +834,13 @@ add_account(struct assay_fw_scan *s, const char *path, const char *user,
 		return ASSAY_ERR_ALLOC;
 	a->file = assay_fw_text(path, strlen(path));
 	a->user = assay_fw_text(user, ulen);
-	if ((hash = strndup(pw, pwlen)) == NULL || a->file == NULL ||
+	/* a copy of exactly pwlen bytes: strndup would stop at a NUL and the
+	 * wipe below run past its end */
+	if ((hash = malloc(pwlen + 1)) == NULL || a->file == NULL ||
 	    a->user == NULL)
 		goto oom;
+	memcpy(hash, pw, pwlen);
+	hash[pwlen] = '\0';
 	h = hash;
 	a->locked = h[0] == '!' || h[0] == '*';
 	while (*h == '!')
