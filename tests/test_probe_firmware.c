@@ -638,6 +638,24 @@ test_hard_link(void **state)
 	assay_fw_result_free(r);
 }
 
+/* An entry libarchive cannot read (encrypted) is named; the rest unpacked. */
+static void
+test_encrypted_entry(void **state)
+{
+	struct assay_fw_result *r;
+
+	(void)state;
+	if (!have_images || access(img("encrypted.zip"), F_OK) != 0)
+		skip();
+	r = analyse("encrypted.zip", NULL);
+	assert_non_null(PROBLEM(r, "unreadable", "secret.txt"));
+	assert_non_null(strstr(PROBLEM(r, "unreadable", "secret.txt")->detail,
+	    "Passphrase"));
+	assert_int_equal(r->files, 1);		/* plain.txt */
+	assert_false(r->stopped);
+	assay_fw_result_free(r);
+}
+
 static void
 test_image_outcomes(void **state)
 {
@@ -874,6 +892,7 @@ main(void)
 		cmocka_unit_test_teardown(test_deep_nesting, teardown),
 		cmocka_unit_test_teardown(test_truncated, teardown),
 		cmocka_unit_test_teardown(test_hard_link, teardown),
+		cmocka_unit_test_teardown(test_encrypted_entry, teardown),
 		cmocka_unit_test_teardown(test_image_outcomes, teardown),
 		cmocka_unit_test(test_hash_schemes),
 		cmocka_unit_test(test_credential_rule),

@@ -365,11 +365,20 @@ entry_data(struct fw *fw, struct archive *a, int fd, const char *path,
 		if (n == 0)
 			return 1;
 		if (n < 0) {
-			(void)assay_fw_note(fw->res, FW_PROBLEM, "truncated", path,
-			    "damaged or truncated archive data: %s",
-			    archive_error_string(a) != NULL ?
-			    archive_error_string(a) : "read error");
-			return 0;
+			const char *why = archive_error_string(a) != NULL ?
+			    archive_error_string(a) : "read error";
+
+			if (n == ARCHIVE_FATAL) {
+				(void)assay_fw_note(fw->res, FW_PROBLEM,
+				    "truncated", path, "damaged or truncated "
+				    "archive data: %s", why);
+				return 0;
+			}
+			/* this entry only: encrypted, unsupported method */
+			(void)assay_fw_note(fw->res, FW_PROBLEM, "unreadable",
+			    path, "not unpacked: %s", why);
+			*capped = 1;
+			return 1;
 		}
 		if (*got + (uint64_t)n > fw->lim.max_file) {
 			(void)assay_fw_note(fw->res, FW_CAP, "file_size", path,

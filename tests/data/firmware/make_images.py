@@ -194,6 +194,13 @@ def main():
         f("real.txt", b"data\n"),
         (info("hl", type_=tarfile.LNKTYPE, link="/etc/passwd"), b"")]))
     open(os.path.join(out, "notes.txt"), "wb").write(b"nothing to unpack here\n")
+    # an encrypted entry beside a plain one (zip -P; Python cannot write one)
+    if shutil.which("zip"):
+        for name, data in (("secret.txt", b"locked\n"), ("plain.txt", b"open\n")):
+            open(os.path.join(work, name), "wb").write(data)
+        enc = os.path.abspath(os.path.join(out, "encrypted.zip"))
+        subprocess.run(["zip", "-q", "-P", "pw", enc, "secret.txt"], cwd=work, check=True)
+        subprocess.run(["zip", "-q", enc, "plain.txt"], cwd=work, check=True)
     shutil.rmtree(work)
 
 
