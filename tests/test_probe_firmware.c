@@ -450,6 +450,42 @@ test_squashfs_image(void **state)
 	check_tree_findings(r, "");
 	assay_fw_result_free(r);
 
+	/* over a cap in its listing: refused before anything is written */
+	{
+		struct assay_fw_limits lim = { .max_files = 5 };
+
+		r = analyse("good.squashfs", &lim);
+		assert_non_null(CAP(r, "files", NULL));
+		assert_non_null(strstr(CAP(r, "files", NULL)->detail,
+		    "not unpacked"));
+		assert_int_equal(r->files, 0);
+		assay_fw_result_free(r);
+		memset(&lim, 0, sizeof(lim));
+		lim.max_file = 100;
+		r = analyse("good.squashfs", &lim);
+		assert_non_null(CAP(r, "file_size", NULL));
+		assert_int_equal(r->files, 0);
+		assay_fw_result_free(r);
+		/* an unsquashfs that hangs is killed at the timeout, named */
+		{
+			char tool[4096];
+			long long t0 = tu_now_ms();
+
+			snprintf(tool, sizeof(tool), "%s/hang.sh", images);
+			assert_int_equal(tu_write_file(tool,
+			    "#!/bin/sh\nexec sleep 30\n", 24), 0);
+			assert_int_equal(chmod(tool, 0700), 0);
+			memset(&lim, 0, sizeof(lim));
+			lim.timeout_ms = 300;
+			r = analyse_with(img("good.squashfs"), &lim, tool, reason,
+			    sizeof(reason));
+			assert_non_null(r);
+			assert_non_null(PROBLEM(r, "unsquashfs_timeout", NULL));
+			assert_true(tu_now_ms() - t0 < 5000);
+			assay_fw_result_free(r);
+		}
+	}
+
 	/* without unsquashfs: said so, never skipped in silence */
 	r = analyse_with(img("good.squashfs"), NULL, "/nonexistent/unsquashfs",
 	    reason, sizeof(reason));
