@@ -450,6 +450,15 @@ test_squashfs_image(void **state)
 	check_tree_findings(r, "");
 	assay_fw_result_free(r);
 
+	/* inside a vendor's blob, at an offset: found, copied out, unpacked */
+	r = analyse("blob.bin", NULL);
+	assert_string_equal(r->kind, "raw");
+	assert_true(r->archives >= 1);
+	assert_non_null(account(r, "image@0x10400.squashfs.unpacked/etc/shadow",
+	    "root"));
+	assert_non_null(component(r, "busybox"));
+	assay_fw_result_free(r);
+
 	/* over a cap in its listing: refused before anything is written */
 	{
 		struct assay_fw_limits lim = { .max_files = 5 };

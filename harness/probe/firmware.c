@@ -1378,6 +1378,112 @@ carve_tree(struct fw *fw, struct assay_fw_scan *scan, int dfd,
 	return r;
 }
 
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/*
+ * Whether the 96 bytes at p are a squashfs 4 superblock whose image fits
+ * in the room left: the magic alone is found in any large blob.
+ * *used gets its length (bytes_used).
+ */
+static int
+squashfs_super(const unsigned char *p, uint64_t room, uint64_t *used)
+{
+	uint32_t block = le32(p + 12);
+	unsigned log = (unsigned)(p[22] | p[23] << 8);
+	uint64_t bytes = (uint64_t)le32(p + 40) | (uint64_t)le32(p + 44) << 32;
+
+	if (memcmp(p, "hsqs", 4) != 0 || (p[28] | p[29] << 8) != 4 ||
+	    log < 12 || log > 20 || block != 1u << log ||
+	    bytes < 96 || bytes > room)
+		return 0;
+	*used = bytes;
+	return 1;
+}
+
+#define MAX_EMBEDDED	16
+
+/*
+ * A raw image (a vendor's blob: a header, a kernel, a root file system)
+ * often holds a squashfs image at some offset.  Each one found is copied
+ * out as image@0x<offset>.squashfs, counted against the caps like any
+ * unpacked file, and queued for unsquashfs.
+ */
+static int
+embedded(struct fw *fw, int fd, uint64_t size)
+{
+	unsigned char *buf = fw->block, super[96];
+	uint64_t off = 0, used, o, pos;
+	char name[64];
+	size_t found = 0;
+	ssize_t n;
+	unsigned char *c;
+	int out, r;
+
+	while (off < size && found < MAX_EMBEDDED && !fw->res->stopped) {
+		if ((n = pread(fd, buf, BLOCK, (off_t)off)) <= 3)
+			break;
+		c = memmem(buf, (size_t)n, "hsqs", 4);
+		if (c == NULL) {
+			off += (uint64_t)n - 3;		/* a magic across blocks */
+			continue;
+		}
+		o = off + (uint64_t)(c - buf);
+		off = o + 1;
+		if (pread(fd, super, sizeof(super), (off_t)o) != sizeof(super) ||
+		    !squashfs_super(super, size - o, &used))
+			continue;
+		snprintf(name, sizeof(name), "image@0x%llx.squashfs",
+		    (unsigned long long)o);
+		if (used > fw->lim.max_file) {
+			r = assay_fw_note(fw->res, FW_CAP, "file_size", name,
+			    "a squashfs image of %llu bytes inside the image, "
+			    "over the cap of %llu; not unpacked",
+			    (unsigned long long)used,
+			    (unsigned long long)fw->lim.max_file);
+			if (r != 0)
+				return r;
+			continue;
+		}
+		if (fw->res->bytes + used > fw->lim.max_total) {
+			fw->res->stopped = 1;
+			return assay_fw_note(fw->res, FW_CAP, "total_bytes", name,
+			    "more than %llu bytes unpacked in all; unpacking "
+			    "stopped", (unsigned long long)fw->lim.max_total);
+		}
+		if ((out = openat(fw->rootfd, name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1)
+			continue;
+		for (r = 0, pos = o; pos < o + used && r == 0; ) {
+			size_t want = o + used - pos < BLOCK ?
+			    (size_t)(o + used - pos) : BLOCK;
+
+			n = pread(fd, buf, want, (off_t)pos);
+			if (n <= 0 || write_all(out, buf, (size_t)n) == -1)
+				r = -1;
+			else {
+				pos += (uint64_t)n;
+				fw->res->bytes += (uint64_t)n;
+			}
+		}
+		off = pos;	/* on after the image */
+		close(out);
+		fw->res->files++;
+		found++;
+		if (r != 0) {
+			(void)unlinkat(fw->rootfd, name, 0);
+			continue;
+		}
+		if ((r = queue_add(fw, name, 2)) != 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Whether the directory fd holds nothing. */
 static int
 dir_empty(int dfd)
@@ -1494,7 +1600,8 @@ assay_fw_analyse(const struct assay_fw_params *p,
 		}
 		if (lseek(fd, 0, SEEK_SET) == -1 ||
 		    (r = carve_fd(&fw, scan, fd, "(image)",
-		    (uint64_t)st.st_size)) != 0)
+		    (uint64_t)st.st_size)) != 0 ||
+		    (r = embedded(&fw, fd, (uint64_t)st.st_size)) != 0)
 			goto out;
 	}
 	r = 0;

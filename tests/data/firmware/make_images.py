@@ -147,6 +147,11 @@ def main():
             os.unlink(img)
         run("mksquashfs", root, img, "-all-root", "-noappend", "-quiet")
 
+        # a vendor blob: a header, junk, the squashfs at an offset, junk
+        open(os.path.join(out, "blob.bin"), "wb").write(
+            b"VNDR" + os.urandom(65532) + b"hsqs" + os.urandom(1020) +
+            open(img, "rb").read() + os.urandom(3000))
+
     # a raw image: no container, a key and a version string in the blob
     open(os.path.join(out, "raw.bin"), "wb").write(
         os.urandom(4096) + open(key, "rb").read() + binary_with(
