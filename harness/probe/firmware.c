@@ -2010,10 +2010,12 @@ l_firmware(lua_State *L)
 		if (strchr(name, '/') != NULL || name[0] == '\0')
 			return assay_lua_argerror(L, fn, "list \"%.40s\" is not a "
 			    "list name", name);
-		if ((c->lists[c->nlists] = assay_cred_list_new()) == NULL ||
-		    (c->list_names[c->nlists] = strdup(name)) == NULL)
+		c->lists[c->nlists] = assay_cred_list_new();
+		c->list_names[c->nlists] = strdup(name);
+		c->nlists++;	/* call_free() frees both, NULL or not */
+		if (c->lists[c->nlists - 1] == NULL ||
+		    c->list_names[c->nlists - 1] == NULL)
 			return luaL_error(L, "%s: out of memory", fn);
-		c->nlists++;
 		if ((r = assay_cred_list_load(c->lists[c->nlists - 1], name)) != 0)
 			return assay_lua_argerror(L, fn, "list \"%.40s\": %s",
 			    name, assay_strerror(r));
