@@ -1074,6 +1074,13 @@ unsquash(struct fw *fw, const char *file_abs, const char *shown,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail);
 		goto done;
 	}
+	if (assay_buf_len(out) + sizeof(tail) >= LISTING_MAX) {
+		/* the listing was cut: its count can't be trusted */
+		r = assay_fw_note(fw->res, FW_CAP, "files", shown, "the squashfs "
+		    "image lists more than %u bytes of entries; not unpacked",
+		    LISTING_MAX);
+		goto done;
+	}
 	if (!listing_ok(fw, shown, assay_buf_data(out), assay_buf_len(out)))
 		goto done;
 	assay_buf_reset(out);
@@ -1102,6 +1109,15 @@ unsquash(struct fw *fw, const char *file_abs, const char *shown,
 	    open_rel(fw->rootfd, dest_rel, O_RDONLY | O_DIRECTORY);
 	if (dfd != -1)
 		r = sanitise(fw, dfd, dest_rel, 0, level);
+	/* what it wrote, against what its listing promised */
+	if (r == 0 && fw->res->files + fw->res->dirs > fw->lim.max_files)
+		r = assay_fw_note(fw->res, FW_CAP, "files", shown, "unsquashfs "
+		    "wrote more than %zu files and directories in all",
+		    fw->lim.max_files);
+	if (r == 0 && fw->res->bytes > fw->lim.max_total)
+		r = assay_fw_note(fw->res, FW_CAP, "total_bytes", shown,
+		    "unsquashfs wrote more than %llu bytes in all",
+		    (unsigned long long)fw->lim.max_total);
 done:
 	if (dfd != -1)
 		close(dfd);
