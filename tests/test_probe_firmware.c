@@ -875,7 +875,9 @@ test_lua_binding(void **state)
 {
 	struct assay_probe_env env;
 	lua_State *L;
-	char src[8192], good[4096];
+	char src[8192], good[4096], *tmp, *old;
+	struct dirent *de;
+	DIR *d;
 
 	(void)state;
 	if (!have_images)
@@ -916,9 +918,25 @@ test_lua_binding(void **state)
 	    "assert(not pcall(net.firmware, { file = 'x', max_files = 0 }))\n"
 	    "assert(not pcall(net.firmware, { file = 'x', secrets = { 5 } }))\n",
 	    good, img("bomb.zip"));
+	/* the binding's scratch directories go under TMPDIR, and away */
+	tmp = tu_mkdtemp("fwtmp");
+	old = getenv("TMPDIR") != NULL ? strdup(getenv("TMPDIR")) : NULL;
+	setenv("TMPDIR", tmp, 1);
 	if (luaL_dostring(L, src) != 0)
 		fail_msg("%s", lua_tostring(L, -1));
 	lua_close(L);
+	if (old != NULL) {
+		setenv("TMPDIR", old, 1);
+		free(old);
+	} else
+		unsetenv("TMPDIR");
+	assert_non_null(d = opendir(tmp));
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			fail_msg("left in TMPDIR: %s", de->d_name);
+	closedir(d);
+	tu_rmrf(tmp);
+	free(tmp);
 }
 
 int
