@@ -22,6 +22,7 @@
 #include "probe/probe.h"
 #include "probe/coap.h"
 #include "probe/cred.h"
+#include "probe/firmware.h"
 #include "probe/http.h"
 #include "probe/mqtt.h"
 #include "probe/ssh.h"
@@ -45,6 +46,7 @@ static const net_register_fn net_modules[] = {
 	assay_probe_cred_lua_register,
 	assay_probe_mqtt_lua_register,
 	assay_probe_coap_lua_register,
+	assay_probe_firmware_lua_register,
 	NULL
 };
 
