@@ -911,8 +911,8 @@ refuse_draft(const char *cmd, const char *dir,
  * of meta for option c (1001..1014), checking dates and states.  Returns
  * 0, 1 when c is not one of them, or ASSAY_EXIT_USAGE.
  */
-static int
-meta_option(const char *cmd, int c, const char *arg,
+int
+assay_cli_meta_option(const char *cmd, int c, const char *arg,
     struct assay_report_meta *meta, char **cfg)
 {
 	static const char *const keys[] = { "lab", "lab-address", "location",
@@ -940,29 +940,6 @@ meta_option(const char *cmd, int c, const char *arg,
 	}
 	return 1;
 }
-
-#define META_OPTIONS \
-		{ "lab",		required_argument,	NULL, 1001 }, \
-		{ "lab-address",	required_argument,	NULL, 1002 }, \
-		{ "location",		required_argument,	NULL, 1003 }, \
-		{ "customer",		required_argument,	NULL, 1004 }, \
-		{ "customer-contact",	required_argument,	NULL, 1005 }, \
-		{ "assessor",		required_argument,	NULL, 1006 }, \
-		{ "authorised-by",	required_argument,	NULL, 1007 }, \
-		{ "lab-config",		required_argument,	NULL, 1008 }, \
-		{ "device-received",	required_argument,	NULL, 1013 }, \
-		{ "device-state",	required_argument,	NULL, 1014 }
-
-#define META_HELP \
-	"Report details (ISO/IEC 17025 7.8), as options or KEY = VALUE lines\n" \
-	"in --lab-config FILE (keys: lab, lab-address, location, customer,\n" \
-	"customer-contact, assessor, authorised-by, device-received,\n" \
-	"device-state); kept in DIR/report.meta for every rebuild:\n" \
-	"  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n" \
-	"  --customer-contact TEXT --assessor NAME --authorised-by NAME\n" \
-	"  --device-received YYYY-MM-DD   the date the lab received the device\n" \
-	"  --device-state factory-default|initialised   the state it was tested in\n" \
-	"A report without lab, customer or authoriser is a DRAFT and is not signed.\n"
 
 static int
 cmd_run(int argc, char **argv)
@@ -1065,7 +1042,7 @@ cmd_run(int argc, char **argv)
 			break;
 		case 1001: case 1002: case 1003: case 1004: case 1005:
 		case 1006: case 1007: case 1008: case 1013: case 1014:
-			r = meta_option("run", c, optarg, &o.meta, cfg);
+			r = assay_cli_meta_option("run", c, optarg, &o.meta, cfg);
 			break;
 		case 1009: o.sign_key = optarg; break;
 		case 1011:
@@ -2187,7 +2164,7 @@ cmd_amend(int argc, char **argv)
 			code = 0;
 			goto out;
 		default:
-			r = meta_option("amend", c, optarg, &o.meta, cfg);
+			r = assay_cli_meta_option("amend", c, optarg, &o.meta, cfg);
 			if (r == 1)
 				r = usage_error("amend", "bad option");
 			break;

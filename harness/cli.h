@@ -32,6 +32,38 @@ struct assay_report_meta;
 
 /* The exit code for how a run ended (the table above). */
 int	assay_cli_exit_code(enum assay_run_status status);
+/*
+ * The report options `assay run`, `assay review` and `assay amend` share
+ * (ISO/IEC 17025 7.8): option codes 1001..1014 in META_OPTIONS, each
+ * setting a field of meta (cfg: the --lab-config store,
+ * ASSAY_CLI_LAB_KEYS slots the caller frees), checking dates and states.
+ * Returns 0, 1 when c is not one of them, or ASSAY_EXIT_USAGE.
+ */
+int	assay_cli_meta_option(const char *cmd, int c, const char *arg,
+	    struct assay_report_meta *meta, char **cfg);
+#define META_OPTIONS \
+		{ "lab",		required_argument,	NULL, 1001 }, \
+		{ "lab-address",	required_argument,	NULL, 1002 }, \
+		{ "location",		required_argument,	NULL, 1003 }, \
+		{ "customer",		required_argument,	NULL, 1004 }, \
+		{ "customer-contact",	required_argument,	NULL, 1005 }, \
+		{ "assessor",		required_argument,	NULL, 1006 }, \
+		{ "authorised-by",	required_argument,	NULL, 1007 }, \
+		{ "lab-config",		required_argument,	NULL, 1008 }, \
+		{ "device-received",	required_argument,	NULL, 1013 }, \
+		{ "device-state",	required_argument,	NULL, 1014 }
+
+#define META_HELP \
+	"Report details (ISO/IEC 17025 7.8), as options or KEY = VALUE lines\n" \
+	"in --lab-config FILE (keys: lab, lab-address, location, customer,\n" \
+	"customer-contact, assessor, authorised-by, device-received,\n" \
+	"device-state); kept in DIR/report.meta for every rebuild:\n" \
+	"  --lab NAME --lab-address TEXT --location TEXT --customer NAME\n" \
+	"  --customer-contact TEXT --assessor NAME --authorised-by NAME\n" \
+	"  --device-received YYYY-MM-DD   the date the lab received the device\n" \
+	"  --device-state factory-default|initialised   the state it was tested in\n" \
+	"A report without lab, customer or authoriser is a DRAFT and is not signed.\n"
+
 /* `assay review` (cli_review.c): the assessor's worksheet. */
 int	assay_cli_review(int argc, char **argv);
 struct assay_run;

@@ -36,6 +36,7 @@
 #define ANSWER_MAX	4096
 
 struct review_state {
+	struct assay_report_meta meta;	/* report details given with --apply */
 	const char	*dir;
 	const char	*out;		/* worksheet to write */
 	int		 all;
@@ -326,6 +327,10 @@ review_usage(FILE *fp)
 	    "                   written as a worksheet (--out) and recorded\n"
 	    "  --quiet          no summary\n"
 	    "\n"
+	    "With --apply or --interactive, the report details may be completed\n"
+	    "(a draft becomes a report that can be signed):\n"
+	    META_HELP
+	    "\n"
 	    "Exit: 0 worksheet written (or, after --apply, the run's result is\n"
 	    "PASS), 1 FAIL, 2 usage or worksheet error (nothing recorded), 3 not\n"
 	    "complete, pending or INCONCLUSIVE.  A signed report is not changed:\n"
@@ -360,10 +365,13 @@ rebuild(struct review_state *st, int (*finish)(const struct assay_run *,
 	o.out_dir = st->dir;
 	o.report_only = 1;
 	o.quiet = 1;
+	o.meta = st->meta;
 	o.finish = finish;
 	o.finish_arg = st;
 	return assay_engine_run(&o, d);
 }
+
+static int	review(struct review_state *, const char *, int, char **);
 
 int
 assay_cli_review(int argc, char **argv)
@@ -372,19 +380,16 @@ assay_cli_review(int argc, char **argv)
 		{ "out",		required_argument,	NULL, 'o' },
 		{ "all",		no_argument,		NULL, 'a' },
 		{ "apply",		required_argument,	NULL, 'A' },
-		{ "assessor",		required_argument,	NULL, 's' },
 		{ "interactive",	no_argument,		NULL, 'i' },
 		{ "quiet",		no_argument,		NULL, 'q' },
 		{ "help",		no_argument,		NULL, 'h' },
+		META_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct review_state st;
-	struct assay_diag *d = NULL;
-	enum assay_run_status status;
 	const char *apply = NULL;
-	char path[ASSAY_PATH_MAX], defout[ASSAY_PATH_MAX], run_id[128];
-	char esc[ASSAY_TERM_ESC_MAX];
-	size_t n = 0, len;
+	char *cfg[ASSAY_CLI_LAB_KEYS] = { NULL };
+	size_t k;
 	int c, code;
 
 	memset(&st, 0, sizeof(st));
@@ -395,15 +400,45 @@ assay_cli_review(int argc, char **argv)
 		case 'o': st.out = optarg; break;
 		case 'a': st.all = 1; break;
 		case 'A': apply = optarg; break;
-		case 's': st.assessor = optarg; break;
 		case 'i': st.interactive = 1; break;
 		case 'q': st.quiet = 1; break;
 		case 'h': return review_usage(stdout);
-		default:
-			return usage("unknown option or missing value: %s",
+		case '?': case ':':
+			code = usage("unknown option or missing value: %s",
 			    argv[optind - 1]);
+			goto out;
+		default:
+			/* --assessor is who judged, and the report's assessor. */
+			if (c == 1006)
+				st.assessor = optarg;
+			if ((code = assay_cli_meta_option("review", c, optarg,
+			    &st.meta, cfg)) != 0) {
+				if (code == 1)
+					code = usage("unknown option: %s",
+					    argv[optind - 1]);
+				goto out;
+			}
 		}
 	}
+	code = review(&st, apply, argc, argv);
+ out:
+	for (k = 0; k < ASSAY_CLI_LAB_KEYS; k++)
+		free(cfg[k]);
+	return code;
+}
+
+/* The command after its options. */
+static int
+review(struct review_state *stp, const char *apply, int argc, char **argv)
+{
+	struct review_state st = *stp;
+	struct assay_diag *d = NULL;
+	enum assay_run_status status;
+	char path[ASSAY_PATH_MAX], defout[ASSAY_PATH_MAX], run_id[128];
+	char esc[ASSAY_TERM_ESC_MAX];
+	size_t n = 0, len;
+	int code;
+
 	if (optind + 1 != argc)
 		return usage("%s", "expected one run directory");
 	st.dir = argv[optind];

@@ -233,5 +233,44 @@ assert "assessor Pat Tester\n" in rec and "rationale read the label on the devic
 assert os.path.exists(out)
 PY
 
+# --- 6. from the run to a signed report --------------------------------------
+# The demo run is a draft (no lab, customer, authoriser): the review
+# completes the report details, then it is signed; every unit says who
+# decided it, the judged ones name their assessor.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=e2e review lab" \
+	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
+cat >"$T/lab.conf" <<'EOF2'
+lab = Assay e2e lab
+lab-address = 1 Test Street, Testville
+location = lab bench 3
+customer = Generic IPCam Ltd
+authorised-by = Dana Director
+device-received = 2026-11-02
+device-state = factory-default
+EOF2
+cp -a "$T/run" "$T/r6"
+"$BIN" sign "$T/r6" --key "$T/key.pem" --cert "$T/cert.pem" >/dev/null 2>&1
+[ $? -eq 2 ] && ok "the draft from the run is not signed" || bad "a draft was signed"
+fill "$T/ws.xml" "$T/ws6.xml" "$ptc|$pu|PASS|changed as documented"
+"$BIN" review "$T/r6" --apply "$T/ws6.xml" --assessor "Jane Roe" --lab-config "$T/lab.conf" >"$T/r6.out" 2>&1
+code=$?
+"$BIN" sign "$T/r6" --key "$T/key.pem" --cert "$T/cert.pem" >"$T/s6.out" 2>&1 && "$BIN" verify "$T/r6" --cert "$T/cert.pem" >"$T/v6.out" 2>&1 &&
+	ok "run, review with the report details, sign, verify (review exit $code)" || bad "review to signed report: $(cat "$T/r6.out" "$T/s6.out" "$T/v6.out" | tail -5)"
+python3 - "$T/r6/report.json" "$ptc" "$pu" <<'PY' && ok "the signed report: every unit says who decided it; the judged unit names Jane Roe; the lab is stated" || bad "signed report content"
+import json, sys
+r = json.load(open(sys.argv[1])); tc, u = sys.argv[2:4]
+assert not r.get("draft"), r.get("draft")
+assert r["laboratory"]["name"] == "Assay e2e lab", r["laboratory"]
+n = 0
+for t in r["test_cases"]:
+    for x in t.get("units", []):
+        by = x["decided_by"]["by"]
+        assert by in ("assay", "harness", "assessor"), x
+        n += 1
+        if t["id"] == tc and x["unit"] == u:
+            assert by == "assessor" and "Jane Roe" in json.dumps(x["decided_by"]), x
+assert n > 20, n
+PY
+
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
