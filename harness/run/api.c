@@ -24,6 +24,7 @@
 #include "probe/cred.h"
 #include "probe/http.h"
 #include "probe/mqtt.h"
+#include "probe/pcap.h"
 #include "probe/ssh.h"
 #include "probe/tcp.h"
 #include "probe/telnet.h"
@@ -45,6 +46,7 @@ static const net_register_fn net_modules[] = {
 	assay_probe_cred_lua_register,
 	assay_probe_mqtt_lua_register,
 	assay_probe_coap_lua_register,
+	assay_probe_pcap_lua_register,
 	NULL
 };
 
