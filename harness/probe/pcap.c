@@ -349,7 +349,9 @@ emit_matches(struct assay_capture *c)
 	size_t i, per = 0;
 	int r = 0;
 
-	qsort(c->matches, c->nmatches, sizeof(*c->matches), match_cmp);
+	if (c->nmatches > 0)
+		qsort(c->matches, c->nmatches, sizeof(*c->matches),
+		    match_cmp);
 	for (i = 0; i < c->nmatches; i++) {
 		if (i > 0 && c->matches[i].secret == c->matches[i - 1].secret &&
 		    c->matches[i].frame == c->matches[i - 1].frame) {
