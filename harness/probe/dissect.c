@@ -822,7 +822,7 @@ assay_dissect_dns(struct assay_facts *fs, const struct assay_dissect_ctx *ctx,
     const unsigned char *p, size_t len)
 {
 	struct assay_fact *f;
-	char name[260], data[300], tb[16], ab[64];
+	char name[260], data[600], tb[16], ab[260];
 	size_t off = 12, rdlen, i, qd, an;
 	unsigned int type, flags;
 	int r = 0, n;

@@ -46,7 +46,7 @@ struct seg {
 
 struct stream {
 	unsigned char	*buf;
-	size_t		 len;
+	size_t		 len, cap;
 	struct seg	*segs;
 	size_t		 nsegs, capsegs;
 	uint32_t	 next;
@@ -88,7 +88,7 @@ struct assay_capture {
 	int				 linktype, truncated;
 	struct flow			*buckets[NBUCKETS];
 	struct flow			**flows;
-	size_t				 nflows, flows_dropped;
+	size_t				 nflows, capflows, flows_dropped;
 	unsigned long			 fragments, non_ip, bad, snapcut;
 	unsigned long			 first_fragment, first_bad, first_snapcut;
 	struct needle			*needles;
@@ -430,6 +430,7 @@ flow_get(struct assay_capture *c, int proto, int family,
 {
 	struct flow *fl, **nv;
 	unsigned int h = flow_hash(proto, src, sport, dst, dport);
+	size_t ncap;
 	int client_is_src;
 
 	for (fl = c->buckets[h]; fl != NULL; fl = fl->hnext) {
@@ -464,13 +465,14 @@ flow_get(struct assay_capture *c, int proto, int family,
 		client_is_src = 0;
 	else
 		client_is_src = 1;
-	if ((c->nflows & (c->nflows - 1)) == 0 || c->nflows == 0) {
-		if ((nv = realloc(c->flows, (c->nflows ? c->nflows * 2 : 16) *
-		    sizeof(*nv))) == NULL) {
+	if (c->nflows == c->capflows) {
+		ncap = c->capflows ? c->capflows * 2 : 16;
+		if ((nv = realloc(c->flows, ncap * sizeof(*nv))) == NULL) {
 			c->err = ASSAY_ERR_ALLOC;
 			return NULL;
 		}
 		c->flows = nv;
+		c->capflows = ncap;
 	}
 	if ((fl = calloc(1, sizeof(*fl))) == NULL) {
 		c->err = ASSAY_ERR_ALLOC;
@@ -501,9 +503,6 @@ stream_put(struct assay_capture *c, struct flow *fl, struct stream *s,
 
 	if (len == 0 || s->cut || s->gap)
 		return 0;
-	if (s->buf == NULL &&
-	    (s->buf = malloc(c->lim.max_flow_bytes)) == NULL)
-		return ASSAY_ERR_ALLOC;
 	room = c->lim.max_flow_bytes - s->len;
 	if (s->nsegs == s->capsegs) {
 		ncap = s->capsegs ? s->capsegs * 2 : 16;
@@ -524,6 +523,23 @@ stream_put(struct assay_capture *c, struct flow *fl, struct stream *s,
 	}
 	if (len == 0)
 		return 0;
+	/*
+	 * Grown as bytes arrive, never past the cap: what is kept is at
+	 * most what the file holds, whatever the number of flows.
+	 */
+	if (s->len + len > s->cap) {
+		unsigned char *nb;
+
+		ncap = s->cap ? s->cap : 4096;
+		while (ncap < s->len + len)
+			ncap *= 2;
+		if (ncap > c->lim.max_flow_bytes)
+			ncap = c->lim.max_flow_bytes;
+		if ((nb = realloc(s->buf, ncap)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		s->buf = nb;
+		s->cap = ncap;
+	}
 	s->segs[s->nsegs].off = s->len;
 	s->segs[s->nsegs++].frame = frame;
 	memcpy(s->buf + s->len, p, len);
@@ -1101,6 +1117,9 @@ analyse(FILE *fp, const char *name, const struct assay_capture_limits *lim,
 	}
 	if ((r = finish(c)) != 0)
 		goto out;
+	/* Borrowed for the call only. */
+	c->secrets = NULL;
+	c->nsecrets = 0;
 	*cp = c;
 	c = NULL;
 out:
@@ -1303,7 +1322,7 @@ l_capture(lua_State *L)
 	lim.max_packets = (size_t)assay_lua_opt_int(L, "capture",
 	    "max_packets", ASSAY_CAPTURE_MAX_PACKETS, 1, 10000000);
 	lim.max_flows = (size_t)assay_lua_opt_int(L, "capture", "max_flows",
-	    ASSAY_CAPTURE_MAX_FLOWS, 1, 1000000);
+	    ASSAY_CAPTURE_MAX_FLOWS, 1, 65536);
 	lim.max_flow_bytes = (size_t)assay_lua_opt_int(L, "capture",
 	    "max_flow_bytes", ASSAY_CAPTURE_MAX_FLOW_BYTES, 1,
 	    16 * 1024 * 1024);
