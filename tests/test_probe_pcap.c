@@ -884,6 +884,7 @@ test_lua_binding(void **state)
 	    "    'owner@example.com' } }\n"
 	    "assert(c, why)\n"
 	    "assert(c.link == 'EN10MB' and c.frames > 10 and c.truncated == false)\n"
+	    "assert(c.sha256 == select(3, ...), 'sha256 of the file')\n"
 	    "local http = c.http[1]\n"
 	    "assert(http.authorization == true and http.auth_scheme == 'Basic')\n"
 	    "assert(http.frame > 0 and c.flows[http.flow].protocol == 'http')\n"
@@ -918,7 +919,16 @@ test_lua_binding(void **state)
 	assert_int_equal(luaL_loadstring(L, chunk), LUA_OK);
 	lua_pushstring(L, rec_path("lo.pcap"));
 	lua_pushstring(L, bad);
-	if (lua_pcall(L, 2, 0, 0) != LUA_OK)
+	{
+		char hex[65], cmd[1100], *out = NULL;
+
+		snprintf(cmd, sizeof(cmd), "sha256sum %s", rec_path("lo.pcap"));
+		assert_int_equal(tu_run(cmd, &out), 0);
+		snprintf(hex, sizeof(hex), "%s", out);
+		free(out);
+		lua_pushstring(L, hex);
+	}
+	if (lua_pcall(L, 3, 0, 0) != LUA_OK)
 		fail_msg("%s", lua_tostring(L, -1));
 	lua_close(L);
 }

@@ -30,6 +30,8 @@
 #include <lua.h>
 
 #include "base/error.h"
+#include "base/file.h"
+#include "base/hash.h"
 #include "base/redact.h"
 #include "probe/dissect.h"
 #include "probe/lua.h"
@@ -85,6 +87,7 @@ struct assay_capture {
 	struct assay_capture_limits	 lim;
 	unsigned long			 frames;
 	char				 link[32];
+	char				 sha256[ASSAY_SHA256_HEX_LEN + 1];
 	int				 linktype, truncated;
 	struct flow			*buckets[NBUCKETS];
 	struct flow			**flows;
@@ -147,6 +150,12 @@ const char *
 assay_capture_link(const struct assay_capture *c)
 {
 	return c->link;
+}
+
+const char *
+assay_capture_sha256(const struct assay_capture *c)
+{
+	return c->sha256;
 }
 
 int
@@ -1019,7 +1028,8 @@ link_name(int dlt, char *buf, size_t len)
 
 /* Reads every frame of fp (taken over); the analysis or why. */
 static int
-analyse(FILE *fp, const char *name, const struct assay_capture_limits *lim,
+analyse(FILE *fp, const char *name, const char *sha256,
+    const struct assay_capture_limits *lim,
     const struct assay_capture_secret *secrets, size_t nsecrets,
     struct assay_capture **cp, char *why, size_t whylen)
 {
@@ -1040,6 +1050,7 @@ analyse(FILE *fp, const char *name, const struct assay_capture_limits *lim,
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
+	(void)snprintf(c->sha256, sizeof(c->sha256), "%s", sha256);
 	if (lim != NULL)
 		c->lim = *lim;
 	if (c->lim.max_file == 0)
@@ -1147,6 +1158,8 @@ assay_capture_analyse_file(const char *path,
     const struct assay_capture_secret *secrets, size_t nsecrets,
     struct assay_capture **cp, char *why, size_t whylen)
 {
+	unsigned char md[ASSAY_SHA256_LEN];
+	char hex[ASSAY_SHA256_HEX_LEN + 1];
 	struct stat st;
 	FILE *fp;
 	size_t max = lim != NULL && lim->max_file ? lim->max_file :
@@ -1175,12 +1188,20 @@ assay_capture_analyse_file(const char *path,
 		close(fd);
 		return 0;
 	}
+	/* The hash names the bytes analysed: the same descriptor, rewound. */
+	if (assay_file_sha256_fd(fd, md) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		(void)snprintf(why, whylen, "%s: cannot read: %s",
+		    base_name(path), strerror(errno));
+		close(fd);
+		return 0;
+	}
+	assay_hex_encode(md, sizeof(md), hex);
 	if ((fp = fdopen(fd, "rb")) == NULL) {
 		close(fd);
 		return ASSAY_ERR_ALLOC;
 	}
-	return analyse(fp, base_name(path), lim, secrets, nsecrets, cp, why,
-	    whylen);
+	return analyse(fp, base_name(path), hex, lim, secrets, nsecrets, cp,
+	    why, whylen);
 }
 
 int
@@ -1189,6 +1210,7 @@ assay_capture_analyse_mem(const void *data, size_t len,
     const struct assay_capture_secret *secrets, size_t nsecrets,
     struct assay_capture **cp, char *why, size_t whylen)
 {
+	char hex[ASSAY_SHA256_HEX_LEN + 1];
 	FILE *fp;
 	size_t max = lim != NULL && lim->max_file ? lim->max_file :
 	    ASSAY_CAPTURE_MAX_FILE;
@@ -1205,9 +1227,12 @@ assay_capture_analyse_mem(const void *data, size_t len,
 		    "cap of %zu bytes for a capture", len, max);
 		return 0;
 	}
+	if (assay_sha256_hex(data, len, hex) != 0)
+		return ASSAY_ERR_CRYPTO;
 	if ((fp = fmemopen((void *)(uintptr_t)data, len, "rb")) == NULL)
 		return ASSAY_ERR_ALLOC;
-	return analyse(fp, "capture", lim, secrets, nsecrets, cp, why, whylen);
+	return analyse(fp, "capture", hex, lim, secrets, nsecrets, cp, why,
+	    whylen);
 }
 
 /* --- Lua ----------------------------------------------------------------- */
@@ -1404,6 +1429,14 @@ l_capture(lua_State *L)
 	lua_setfield(L, -2, "link");
 	lua_pushboolean(L, assay_capture_truncated(c));
 	lua_setfield(L, -2, "truncated");
+	lua_pushstring(L, assay_capture_sha256(c));
+	lua_setfield(L, -2, "sha256");
+	assay_probe_note(assay_probe_env_get(L), "capture", "%s: sha256 %s, "
+	    "%lu frames, link %s, %zu flows, %zu secret matches%s", file,
+	    assay_capture_sha256(c), assay_capture_frames(c),
+	    assay_capture_link(c), assay_facts_count_section(fs, "flow"),
+	    assay_facts_count_section(fs, "secret"),
+	    assay_capture_truncated(c) ? ", truncated (see notes)" : "");
 	for (k = 0; sections[k] != NULL; k++) {
 		lua_createtable(L, 0, 0);
 		for (i = 0, n = 0; (f = assay_facts_find(fs, sections[k],

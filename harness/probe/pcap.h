@@ -93,6 +93,8 @@ const struct assay_facts *assay_capture_facts(const struct assay_capture *c);
 /* Frames read, and the link type's name ("EN10MB", "LINUX_SLL2" ...). */
 unsigned long	 assay_capture_frames(const struct assay_capture *c);
 const char	*assay_capture_link(const struct assay_capture *c);
+/* SHA-256 of the bytes analysed, lowercase hex (borrowed). */
+const char	*assay_capture_sha256(const struct assay_capture *c);
 /* 1 when a cap cut the analysis short somewhere (the notes say where). */
 int		 assay_capture_truncated(const struct assay_capture *c);
 
