@@ -14,9 +14,12 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +32,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "base/hash.h"
@@ -1233,6 +1237,221 @@ assay_capture_analyse_mem(const void *data, size_t len,
 		return ASSAY_ERR_ALLOC;
 	return analyse(fp, "capture", hex, lim, secrets, nsecrets, cp, why,
 	    whylen);
+}
+
+/* --- recording ----------------------------------------------------------- */
+
+struct assay_capture_rec {
+	pcap_t				*pc;
+	pcap_dumper_t			*dump;
+	pthread_t			 thread;
+	struct assay_capture_rec_limits	 lim;
+	long long			 deadline;
+	atomic_int			 stop;	/* set by the caller */
+	unsigned long			 frames;
+	char				 why[PCAP_ERRBUF_SIZE + 64];
+	int				 failed;
+	unsigned int			 drops;	/* when a cap ended it */
+	int				 counted;
+};
+
+/*
+ * The kernel's drop count when the recording ends: taken when a cap is
+ * reached, not later, since frames arriving after it are not wanted.
+ */
+static void
+rec_count(struct assay_capture_rec *rec)
+{
+	struct pcap_stat ps;
+
+	if (rec->counted)
+		return;
+	rec->counted = 1;
+	rec->drops = pcap_stats(rec->pc, &ps) == 0 ? ps.ps_drop : 0;
+}
+
+static void
+rec_packet(unsigned char *arg, const struct pcap_pkthdr *h,
+    const unsigned char *data)
+{
+	struct assay_capture_rec *rec = (struct assay_capture_rec *)arg;
+
+	if (rec->why[0] != '\0')
+		return;		/* a cap was reached within this batch */
+	/*
+	 * In immediate mode a quiet interface can keep pcap_dispatch
+	 * waiting past the deadline: a frame after it is not kept.
+	 */
+	if (assay_clock_ms() >= rec->deadline) {
+		(void)snprintf(rec->why, sizeof(rec->why), "time cap of %ld ms "
+		    "reached", rec->lim.max_ms);
+		rec_count(rec);
+		return;
+	}
+	pcap_dump((unsigned char *)rec->dump, h, data);
+	rec->frames++;
+	if (rec->frames >= rec->lim.max_packets)
+		(void)snprintf(rec->why, sizeof(rec->why), "frame cap of %zu "
+		    "reached", rec->lim.max_packets);
+	else if ((unsigned long long)pcap_dump_ftell64(rec->dump) >=
+	    rec->lim.max_bytes)
+		(void)snprintf(rec->why, sizeof(rec->why), "file cap of %zu "
+		    "bytes reached", rec->lim.max_bytes);
+}
+
+/*
+ * The recording thread: blocking dispatches, each ended by the 50 ms
+ * packet timeout or by pcap_breakloop() from assay_capture_rec_stop();
+ * the caps are checked between them.  (Non-blocking reads with poll()
+ * left the last frames of a TPACKET_V3 block unread until more came.)
+ */
+static void *
+rec_main(void *arg)
+{
+	struct assay_capture_rec *rec = arg;
+
+	while (!atomic_load(&rec->stop)) {
+		if (rec->why[0] != '\0') {
+			rec_count(rec);
+			break;
+		}
+		if (assay_clock_ms() >= rec->deadline) {
+			(void)snprintf(rec->why, sizeof(rec->why), "time cap "
+			    "of %ld ms reached", rec->lim.max_ms);
+			rec_count(rec);
+			break;
+		}
+		switch (pcap_dispatch(rec->pc, -1, rec_packet,
+		    (unsigned char *)rec)) {
+		case PCAP_ERROR_BREAK:
+			return NULL;
+		case PCAP_ERROR:
+			(void)snprintf(rec->why, sizeof(rec->why), "%s",
+			    pcap_geterr(rec->pc));
+			rec->failed = 1;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+int
+assay_capture_rec_start(const char *iface, const char *filter,
+    const struct assay_capture_rec_limits *lim, const char *path,
+    struct assay_capture_rec **rp, char *why, size_t whylen)
+{
+	struct assay_capture_rec *rec;
+	struct bpf_program prog;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	int r;
+
+	*rp = NULL;
+	if (iface == NULL || path == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if (lim != NULL)
+		rec->lim = *lim;
+	if (rec->lim.max_ms <= 0 || rec->lim.max_ms > ASSAY_CAPTURE_REC_MAX_MS)
+		rec->lim.max_ms = ASSAY_CAPTURE_REC_MAX_MS;
+	if (rec->lim.max_bytes == 0)
+		rec->lim.max_bytes = ASSAY_CAPTURE_REC_MAX_BYTES;
+	if (rec->lim.max_packets == 0)
+		rec->lim.max_packets = ASSAY_CAPTURE_MAX_PACKETS;
+	errbuf[0] = '\0';
+	if ((rec->pc = pcap_create(iface, errbuf)) == NULL) {
+		(void)snprintf(why, whylen, "%s: %s", iface, errbuf);
+		goto fail;
+	}
+	/*
+	 * Immediate mode: frames reach the file as they arrive, not when
+	 * a kernel buffer fills, so stopping loses nothing.
+	 */
+	if (pcap_set_snaplen(rec->pc, ASSAY_CAPTURE_REC_SNAPLEN) != 0 ||
+	    pcap_set_immediate_mode(rec->pc, 1) != 0 ||
+	    pcap_set_timeout(rec->pc, 50) != 0 ||
+	    (r = pcap_activate(rec->pc)) < 0) {
+		(void)snprintf(why, whylen, "%s: %s", iface,
+		    pcap_geterr(rec->pc));
+		goto fail;
+	}
+	if (filter != NULL) {
+		if (pcap_compile(rec->pc, &prog, filter, 1,
+		    PCAP_NETMASK_UNKNOWN) != 0) {
+			(void)snprintf(why, whylen, "filter \"%s\": %s", filter,
+			    pcap_geterr(rec->pc));
+			goto fail;
+		}
+		r = pcap_setfilter(rec->pc, &prog);
+		pcap_freecode(&prog);
+		if (r != 0) {
+			(void)snprintf(why, whylen, "filter: %s",
+			    pcap_geterr(rec->pc));
+			goto fail;
+		}
+	}
+	if ((rec->dump = pcap_dump_open(rec->pc, path)) == NULL) {
+		(void)snprintf(why, whylen, "%s: %s", path,
+		    pcap_geterr(rec->pc));
+		goto fail;
+	}
+	pcap_dump_flush(rec->dump);
+	rec->deadline = assay_clock_ms() + rec->lim.max_ms;
+	if (pthread_create(&rec->thread, NULL, rec_main, rec) != 0) {
+		pcap_dump_close(rec->dump);
+		pcap_close(rec->pc);
+		free(rec);
+		return ASSAY_ERR_ALLOC;
+	}
+	*rp = rec;
+	return 0;
+fail:
+	if (rec->pc != NULL)
+		pcap_close(rec->pc);
+	free(rec);
+	return 0;
+}
+
+int
+assay_capture_rec_stop(struct assay_capture_rec *rec, unsigned long *frames,
+    unsigned long long *bytes, char *why, size_t whylen)
+{
+	long long size;
+	int r = 0;
+
+	if (rec == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	char errbuf[PCAP_ERRBUF_SIZE];
+
+	atomic_store(&rec->stop, 1);
+	pcap_breakloop(rec->pc);
+	(void)pthread_join(rec->thread, NULL);
+	/* What is already in the kernel's buffer is kept, up to the caps. */
+	if (!rec->failed && rec->why[0] == '\0' &&
+	    pcap_setnonblock(rec->pc, 1, errbuf) == 0)
+		(void)pcap_dispatch(rec->pc, -1, rec_packet,
+		    (unsigned char *)rec);
+	if (pcap_dump_flush(rec->dump) != 0)
+		r = ASSAY_ERR_IO;
+	rec_count(rec);
+	size = pcap_dump_ftell64(rec->dump);
+	pcap_dump_close(rec->dump);
+	pcap_close(rec->pc);
+	if (frames != NULL)
+		*frames = rec->frames;
+	if (bytes != NULL)
+		*bytes = size > 0 ? (unsigned long long)size : 0;
+	/* Frames the kernel could not hand over: the recording has holes. */
+	if (rec->drops > 0)
+		(void)snprintf(why, whylen, "%s; %u frames dropped by the kernel",
+		    rec->why[0] ? rec->why : "stopped", rec->drops);
+	else
+		(void)snprintf(why, whylen, "%s", rec->why[0] ? rec->why :
+		    "stopped");
+	if (rec->failed)
+		r = ASSAY_ERR_IO;
+	free(rec);
+	return r;
 }
 
 /* --- Lua ----------------------------------------------------------------- */

@@ -99,6 +99,50 @@ const char	*assay_capture_sha256(const struct assay_capture *c);
 int		 assay_capture_truncated(const struct assay_capture *c);
 
 /*
+ * Recording.  Records frames from interface iface of the caller's network
+ * namespace (the harness enters the reference device's namespace, or the
+ * lab's gateway interface, before it calls this) into a new pcap file at
+ * path, with the BPF filter (NULL: every frame), on a thread of its own,
+ * until assay_capture_rec_stop() or a cap: max_ms of wall time, max_bytes
+ * of file, max_packets frames (0 in a field: its default).  Needs
+ * CAP_NET_RAW.
+ */
+#define ASSAY_CAPTURE_REC_MAX_MS	(10 * 60 * 1000)
+#define ASSAY_CAPTURE_REC_MAX_BYTES	(64UL * 1024 * 1024)
+#define ASSAY_CAPTURE_REC_SNAPLEN	65535
+
+struct assay_capture_rec_limits {
+	long	max_ms;
+	size_t	max_bytes;
+	size_t	max_packets;
+};
+
+struct assay_capture_rec;
+
+/*
+ * Starts recording.  Returns 0 with *rp set, or 0 with *rp NULL and why
+ * set when the interface cannot be opened or the filter does not compile
+ * ("lo: You don't have permission to capture on that device ..."), or
+ * ASSAY_ERR_ALLOC / ASSAY_ERR_INVALID_ARG.  The file exists (with its
+ * header) once this returns, so traffic started afterwards is recorded.
+ */
+int	assay_capture_rec_start(const char *iface, const char *filter,
+	    const struct assay_capture_rec_limits *lim, const char *path,
+	    struct assay_capture_rec **rp, char *why, size_t whylen);
+/*
+ * Stops (if no cap did), flushes and closes the file, frees rec.  *frames
+ * and *bytes (may be NULL) get what was written; why gets how it ended:
+ * "stopped", "time cap of N ms reached", "file cap of N bytes reached",
+ * "frame cap of N reached", or a libpcap error, followed by "; N frames
+ * dropped by the kernel" when the kernel said so (a burst faster than
+ * the ring).  Returns 0 or
+ * ASSAY_ERR_IO when the file could not be written completely.
+ */
+int	assay_capture_rec_stop(struct assay_capture_rec *rec,
+	    unsigned long *frames, unsigned long long *bytes, char *why,
+	    size_t whylen);
+
+/*
  * Lua: assay.net.capture{file=, secrets=, max_packets=, max_flows=,
  * max_flow_bytes=} (docs/probe_pcap.md).  The file must lie under a
  * directory allowed for the state with assay_probe_pcap_allow() (the
