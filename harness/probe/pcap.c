@@ -1650,6 +1650,8 @@ l_capture(lua_State *L)
 	lua_setfield(L, -2, "truncated");
 	lua_pushstring(L, assay_capture_sha256(c));
 	lua_setfield(L, -2, "sha256");
+	lua_pushinteger(L, (lua_Integer)assay_facts_dropped(fs));
+	lua_setfield(L, -2, "facts_dropped");
 	assay_probe_note(assay_probe_env_get(L), "capture", "%s: sha256 %s, "
 	    "%lu frames, link %s, %zu flows, %zu secret matches%s", file,
 	    assay_capture_sha256(c), assay_capture_frames(c),
