@@ -1539,10 +1539,14 @@ push_field(lua_State *L, const struct assay_field *fl)
 	}
 }
 
-static const char *const sections[] = { "flow", "tls", "dtls", "http",
-    "mqtt", "coap", "telnet", "dns", "secret", "note", NULL };
-static const char *const lua_names[] = { "flows", "tls", "dtls", "http",
-    "mqtt", "coap", "telnet", "dns", "secrets", "notes", NULL };
+#define NSECTIONS	10
+/* Fact sections and the names of their lists in the Lua result. */
+static const char *const sections[NSECTIONS + 1] = { "flow", "tls",
+    "dtls", "http", "mqtt", "coap", "telnet", "dns", "secret", "note",
+    NULL };
+static const char *const lua_names[NSECTIONS + 1] = { "flows", "tls",
+    "dtls", "http", "mqtt", "coap", "telnet", "dns", "secrets", "notes",
+    NULL };
 
 static int
 l_capture(lua_State *L)
@@ -1557,7 +1561,7 @@ l_capture(lua_State *L)
 	const char *file;
 	char why[512], *real;
 	void **box;
-	size_t i, j, k, n;
+	size_t i, j, k, n, counts[NSECTIONS];
 	int r;
 
 	assay_lua_opts(L, "capture", known);
@@ -1580,7 +1584,6 @@ l_capture(lua_State *L)
 			return assay_lua_argerror(L, "capture", "at most %d "
 			    "secrets", ASSAY_CAPTURE_MAX_SECRETS);
 		for (i = 0; i < n; i++) {
-			/* Strings stay on the stack: borrowed until return. */
 			lua_rawgeti(L, -1, (lua_Integer)i + 1);
 			if (lua_type(L, -1) == LUA_TSTRING) {
 				sec.v[i].value = lua_tostring(L, -1);
@@ -1658,15 +1661,22 @@ l_capture(lua_State *L)
 	    assay_capture_link(c), assay_facts_count_section(fs, "flow"),
 	    assay_facts_count_section(fs, "secret"),
 	    assay_capture_truncated(c) ? ", truncated (see notes)" : "");
+	/* One pass over the facts: each goes to its section's list. */
 	for (k = 0; sections[k] != NULL; k++) {
 		lua_createtable(L, 0, 0);
-		for (i = 0, n = 0; (f = assay_facts_find(fs, sections[k],
-		    i)) != NULL; i++) {
-			if (strcmp(sections[k], "note") == 0) {
-				lua_pushstring(L, assay_fact_str(f, "text"));
-				lua_rawseti(L, -2, (lua_Integer)++n);
-				continue;
-			}
+		lua_setfield(L, -2, lua_names[k]);
+		counts[k] = 0;
+	}
+	for (i = 0; (f = assay_facts_get(fs, i)) != NULL; i++) {
+		for (k = 0; sections[k] != NULL &&
+		    strcmp(sections[k], f->section) != 0; k++)
+			;
+		if (sections[k] == NULL)
+			continue;
+		lua_getfield(L, -1, lua_names[k]);
+		if (strcmp(sections[k], "note") == 0) {
+			lua_pushstring(L, assay_fact_str(f, "text"));
+		} else {
 			lua_createtable(L, 0, (int)f->nfields + 2);
 			if (f->frame > 0) {
 				lua_pushinteger(L, (lua_Integer)f->frame);
@@ -1680,9 +1690,9 @@ l_capture(lua_State *L)
 				push_field(L, &f->fields[j]);
 				lua_setfield(L, -2, f->fields[j].key);
 			}
-			lua_rawseti(L, -2, (lua_Integer)++n);
 		}
-		lua_setfield(L, -2, lua_names[k]);
+		lua_rawseti(L, -2, (lua_Integer)++counts[k]);
+		lua_pop(L, 1);
 	}
 	return 1;
 }
