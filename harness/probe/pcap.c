@@ -43,7 +43,8 @@
 #include "probe/probe.h"
 
 #define NBUCKETS	8192
-#define MAX_NEEDLES	(ASSAY_CAPTURE_MAX_SECRETS * 40)
+/* Spellings kept per secret: base/redact derives about 30. */
+#define NEEDLES_PER_SECRET	40
 
 struct seg {
 	size_t		off;
@@ -99,7 +100,7 @@ struct assay_capture {
 	unsigned long			 fragments, non_ip, bad, snapcut;
 	unsigned long			 first_fragment, first_bad, first_snapcut;
 	struct needle			*needles;
-	size_t				 nneedles;
+	size_t				 nneedles, capneedles;
 	const struct assay_capture_secret *secrets;
 	size_t				 nsecrets;
 	struct match			*matches;
@@ -215,7 +216,7 @@ add_needle(void *arg, const char *kind, const char *spelling)
 		    c->needles[i].len == len &&
 		    memcmp(c->needles[i].text, spelling, len) == 0)
 			return 0;	/* the same spelling twice */
-	if (c->nneedles == MAX_NEEDLES)
+	if (c->nneedles == c->capneedles)
 		return 0;
 	n = &c->needles[c->nneedles];
 	if ((n->text = malloc(len + 1)) == NULL ||
@@ -284,19 +285,24 @@ search(struct assay_capture *c, const unsigned char *p, size_t len,
 {
 	const struct needle *n;
 	size_t i, off, end, lo, hi, mid;
+	const unsigned char *hit;
 	unsigned long fr;
-	long at;
 	int r, guard;
 
 	for (i = 0; i < c->nneedles; i++) {
 		n = &c->needles[i];
 		off = 0;
 		for (guard = 0; off < len && guard < 4096; guard++) {
-			at = assay_probe_find(p + off, len - off, n->text,
-			    n->len, 0);
-			if (at < 0)
+			/*
+			 * glibc's memmem: two-way, linear in the worst case
+			 * like assay_probe_find's KMP, and several times
+			 * faster on long payloads (every needle meets every
+			 * byte of the capture).
+			 */
+			hit = memmem(p + off, len - off, n->text, n->len);
+			if (hit == NULL)
 				break;
-			off += (size_t)at;
+			off = (size_t)(hit - p);
 			end = off + n->len;
 			if (n->weak && ((off > 0 && word_byte(p[off - 1])) ||
 			    (end < len && word_byte(p[end])))) {
@@ -1049,12 +1055,14 @@ analyse(FILE *fp, const char *name, const char *sha256,
 
 	*cp = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->needles = calloc(MAX_NEEDLES, sizeof(*c->needles))) == NULL) {
+	    (c->needles = calloc(nsecrets * NEEDLES_PER_SECRET + 1,
+	    sizeof(*c->needles))) == NULL) {
 		fclose(fp);
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
 	(void)snprintf(c->sha256, sizeof(c->sha256), "%s", sha256);
+	c->capneedles = nsecrets * NEEDLES_PER_SECRET;
 	if (lim != NULL)
 		c->lim = *lim;
 	if (c->lim.max_file == 0)
