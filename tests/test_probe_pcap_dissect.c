@@ -497,17 +497,30 @@ test_dns(void **state)
 		assert_int_equal(assay_dissect_dns(fs, NULL, resp, cut), 0);
 		assay_facts_free(fs);
 	}
-	/* Over TCP: a length prefix per message. */
+	/*
+	 * Over TCP: a length prefix per message; a runt message between
+	 * two whole ones; each fact with the frame of its own prefix.
+	 */
 	{
-		unsigned char tcp[2 + sizeof(resp)];
+		unsigned char tcp[2 * (2 + sizeof(resp)) + 5];
+		struct assay_dissect_ctx ctx;
+		size_t second = 2 + sizeof(resp) + 5;
 
 		tcp[0] = 0;
 		tcp[1] = sizeof(resp);
 		memcpy(tcp + 2, resp, sizeof(resp));
+		memcpy(tcp + 2 + sizeof(resp), "\0\3abc", 5);
+		memcpy(tcp + second, tcp, 2 + sizeof(resp));
+		ctx.frame_at = frame_by_half;
+		ctx.arg = &second;
+		ctx.flow = 3;
 		assert_non_null(fs = assay_facts_new(0));
-		assert_int_equal(assay_dissect_dns_tcp(fs, NULL, tcp,
+		assert_int_equal(assay_dissect_dns_tcp(fs, &ctx, tcp,
 		    sizeof(tcp)), 0);
-		assert_int_equal(assay_facts_count_section(fs, "dns"), 1);
+		assert_int_equal(assay_facts_count_section(fs, "dns"), 2);
+		assert_int_equal(assay_facts_find(fs, "dns", 0)->frame, 1);
+		assert_int_equal(assay_facts_find(fs, "dns", 1)->frame, 2);
+		assert_int_equal(assay_facts_find(fs, "dns", 1)->flow, 3);
 		assay_facts_free(fs);
 	}
 }

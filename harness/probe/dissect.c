@@ -665,7 +665,7 @@ assay_dissect_mqtt(struct assay_facts *fs, const struct assay_dissect_ctx *ctx,
 				return r;
 			(void)assay_fact_set_str(f, "packet", "PUBLISH", 7);
 			(void)assay_fact_set_str(f, "direction", to_server ?
-			    "to_server" : "to_client", to_server ? 9 : 9);
+			    "to_server" : "to_client", 9);
 			if ((r = assay_fact_set_str(f, "topic", topic, tl)) != 0)
 				return r;
 			(void)assay_fact_set_int(f, "payload_bytes",
@@ -896,30 +896,45 @@ bad:
 	return assay_fact_set_str(f, "malformed", "message cut short", 17);
 }
 
+/* A message inside a stream: its offsets shifted to the stream's. */
+struct shift {
+	const struct assay_dissect_ctx	*ctx;
+	size_t				 base;
+};
+
+static unsigned long
+frame_shifted(void *arg, size_t off)
+{
+	const struct shift *sh = arg;
+
+	return sh->ctx->frame_at(sh->ctx->arg, sh->base + off);
+}
+
 int
 assay_dissect_dns_tcp(struct assay_facts *fs,
     const struct assay_dissect_ctx *ctx, const unsigned char *p, size_t len)
 {
-	struct assay_dissect_ctx sub;
+	struct assay_dissect_ctx sub = { NULL, NULL, -1 };
+	struct shift sh;
 	size_t off = 0, ml;
 	int r;
 
+	if (ctx != NULL) {
+		sub.flow = ctx->flow;
+		if (ctx->frame_at != NULL) {
+			sh.ctx = ctx;
+			sub.frame_at = frame_shifted;
+			sub.arg = &sh;
+		}
+	}
 	while (len - off >= 2) {
 		ml = (size_t)p[off] << 8 | p[off + 1];
 		if (len - off - 2 < ml)
 			break;
-		/* Frames of the message: offsets shifted into the stream. */
-		sub = ctx ? *ctx : (struct assay_dissect_ctx){ NULL, NULL, -1 };
+		/* The fact's frame: the one that carried the length prefix. */
+		sh.base = off;
 		if ((r = assay_dissect_dns(fs, &sub, p + off + 2, ml)) != 0)
 			return r;
-		/* The fact's frame is the one that carried the prefix. */
-		if (ctx != NULL && ctx->frame_at != NULL &&
-		    assay_facts_count(fs) > 0) {
-			struct assay_fact *last = (struct assay_fact *)
-			    assay_facts_get(fs, assay_facts_count(fs) - 1);
-
-			last->frame = ctx->frame_at(ctx->arg, off);
-		}
 		off += 2 + ml;
 	}
 	return 0;

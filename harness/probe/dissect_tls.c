@@ -545,7 +545,7 @@ tls_stream(struct tls_dir *d, const unsigned char *p, size_t len)
 				goto out;
 			}
 			map[nm].hs_off = hl;
-			map[nm++].stream_off = off;
+			map[nm++].stream_off = off + 5;	/* the fragment, past the header */
 			memcpy(hs + hl, p + off + 5, rl);
 			hl += rl;
 			while (hl - hpos >= 4 && !d->encrypted) {
