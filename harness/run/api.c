@@ -25,6 +25,7 @@
 #include "probe/firmware.h"
 #include "probe/http.h"
 #include "probe/mqtt.h"
+#include "probe/pcap.h"
 #include "probe/ssh.h"
 #include "probe/tcp.h"
 #include "probe/telnet.h"
@@ -47,6 +48,7 @@ static const net_register_fn net_modules[] = {
 	assay_probe_mqtt_lua_register,
 	assay_probe_coap_lua_register,
 	assay_probe_firmware_lua_register,
+	assay_probe_pcap_lua_register,
 	NULL
 };
 
