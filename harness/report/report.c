@@ -346,12 +346,31 @@ count_external(const struct assay_run *r)
 	return n;
 }
 
+
+/* A judgement's attachments: file, SHA-256, external (TS 103 701 4.7). */
+static void
+json_attachments(const struct assay_mask *m, struct assay_json *j,
+    const struct assay_judgement *g)
+{
+	size_t k;
+
+	assay_json_key(j, "attachments");
+	assay_json_begin_array(j);
+	for (k = 0; k < g->nfiles; k++) {
+		assay_json_begin_object(j);
+		jkv(m, j, "file", g->files[k].file);
+		jkv(m, j, "sha256", g->files[k].sha256);
+		assay_json_kv_bool(j, "external", g->files[k].external);
+		assay_json_end_object(j);
+	}
+	assay_json_end_array(j);
+}
+
 static void
 json_judgement(const struct assay_mask *m, struct assay_json *j,
     const struct assay_judgement *g, size_t no)
 {
 	char id[24];
-	size_t k;
 
 	snprintf(id, sizeof(id), "J%zu", no);
 	assay_json_begin_object(j);
@@ -365,16 +384,7 @@ json_judgement(const struct assay_mask *m, struct assay_json *j,
 	jkv(m, j, "rationale", g->rationale);
 	jkv(m, j, "observation", g->observation);
 	jkv(m, j, "source", g->source);
-	assay_json_key(j, "attachments");
-	assay_json_begin_array(j);
-	for (k = 0; k < g->nfiles; k++) {
-		assay_json_begin_object(j);
-		jkv(m, j, "file", g->files[k].file);
-		jkv(m, j, "sha256", g->files[k].sha256);
-		assay_json_kv_bool(j, "external", g->files[k].external);
-		assay_json_end_object(j);
-	}
-	assay_json_end_array(j);
+	json_attachments(m, j, g);
 	assay_json_end_object(j);
 }
 
@@ -405,16 +415,7 @@ json_unit(const struct assay_run *r, struct assay_json *j, size_t tc,
 		jkv(m, j, "at", g->at);
 		jkv(m, j, "rationale", g->rationale);
 		jkv(m, j, "observation", g->observation);
-		assay_json_key(j, "attachments");
-		assay_json_begin_array(j);
-		for (k = 0; k < g->nfiles; k++) {
-			assay_json_begin_object(j);
-			jkv(m, j, "file", g->files[k].file);
-			jkv(m, j, "sha256", g->files[k].sha256);
-			assay_json_kv_bool(j, "external", g->files[k].external);
-			assay_json_end_object(j);
-		}
-		assay_json_end_array(j);
+		json_attachments(m, j, g);
 	} else {
 		assay_json_kv_bool(j, "opinion", 0);
 		jkv(m, j, "rule", unit_rule(r, tc, u));
