@@ -23,6 +23,7 @@
 
 #include "base/diag.h"
 #include "base/error.h"
+#include "base/hash.h"
 #include "run/evidence.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
@@ -342,6 +343,141 @@ test_service_address(void **state)
 	assay_diag_free(d);
 }
 
+/* --- lab set-up: artefacts ---------------------------------------------- */
+
+/* A pcap file header (little-endian, Ethernet, no frames). */
+static const unsigned char PCAP_HDR[24] = {
+	0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+
+/*
+ * Writes tmp/art/setup-<name>.xml naming a capture and a firmware image
+ * (relative paths, as a lab writes them) with the sha256 attributes given
+ * ("" for none); returns its path.
+ */
+static const char *
+art_setup(const char *name, const char *cap_file, const char *cap_sha,
+    const char *fw_file, const char *fw_sha)
+{
+	static char path[4096];
+	char text[4096], a1[100] = "", a2[100] = "";
+
+	if (cap_sha[0] != '\0')
+		snprintf(a1, sizeof(a1), " sha256=\"%s\"", cap_sha);
+	if (fw_sha[0] != '\0')
+		snprintf(a2, sizeof(a2), " sha256=\"%s\"", fw_sha);
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<setup xmlns=\"urn:assay:setup:1\" version=\"1\">\n"
+	    "  <address>127.0.0.1</address>\n"
+	    "  <artefacts>\n"
+	    "    <capture id=\"gw-capture\" file=\"%s\"%s/>\n"
+	    "    <firmware id=\"fw-1-0-3\" file=\"%s\"%s/>\n"
+	    "  </artefacts>\n"
+	    "</setup>\n", cap_file, a1, fw_file, a2);
+	snprintf(path, sizeof(path), "%s/art/setup-%s.xml", tmpdir, name);
+	assert_int_equal(tu_write_file(path, text, strlen(text)), 0);
+	return path;
+}
+
+static void
+test_setup_artefacts(void **state)
+{
+	static const char fw[] = "a firmware image: any bytes will do\n";
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char cap_sha[65], fw_sha[65], upper[65], dir[2048], p[4096];
+	const char *setup;
+	size_t i;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/art", tmpdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(p, sizeof(p), "%s/captures", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/images", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/captures/boot.pcap", dir);
+	assert_int_equal(tu_write_file(p, PCAP_HDR, sizeof(PCAP_HDR)), 0);
+	snprintf(p, sizeof(p), "%s/images/ipcam.bin", dir);
+	assert_int_equal(tu_write_file(p, fw, strlen(fw)), 0);
+	assert_int_equal(assay_sha256_hex(PCAP_HDR, sizeof(PCAP_HDR), cap_sha), 0);
+	assert_int_equal(assay_sha256_hex(fw, strlen(fw), fw_sha), 0);
+	for (i = 0; i < 64; i++)
+		upper[i] = (char)(cap_sha[i] >= 'a' ? cap_sha[i] - 32 : cap_sha[i]);
+	upper[64] = '\0';
+
+	/* Declared hashes that hold (either case), or none: loaded, hashed. */
+	setup = art_setup("ok", "captures/boot.pcap", upper,
+	    "images/../images/ipcam.bin", "");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), 0);
+	assert_int_equal(assay_forms_nartefacts(f), 2);
+	assert_int_equal(assay_forms_artefact_kind(f, 0), ASSAY_ARTEFACT_CAPTURE);
+	assert_string_equal(assay_forms_artefact_id(f, 0), "gw-capture");
+	assert_string_equal(assay_forms_artefact_file(f, 0), "captures/boot.pcap");
+	assert_string_equal(assay_forms_artefact_sha256(f, 0), cap_sha);
+	assert_int_equal(assay_forms_artefact_size(f, 0), sizeof(PCAP_HDR));
+	assert_int_equal(assay_forms_artefact_kind(f, 1), ASSAY_ARTEFACT_FIRMWARE);
+	assert_string_equal(assay_forms_artefact_sha256(f, 1), fw_sha);
+	/* resolved: absolute, without the "..", under the set-up's directory */
+	assert_true(assay_forms_artefact_path(f, 1)[0] == '/');
+	assert_null(strstr(assay_forms_artefact_path(f, 1), ".."));
+	assert_non_null(strstr(assay_forms_artefact_path(f, 1),
+	    "/art/images/ipcam.bin"));
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	/* A declared hash that differs: refused at its line. */
+	f = (void *)1;
+	setup = art_setup("bad-sha", "captures/boot.pcap", cap_sha,
+	    "images/ipcam.bin", cap_sha);
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), ASSAY_ERR_FORM);
+	assert_null(f);
+	assert_diag(d, "/setup-bad-sha.xml", 6, "firmware \"fw-1-0-3\"");
+	assert_diag(d, "/setup-bad-sha.xml", 6, "the set-up file declares");
+	assert_int_equal(assay_diag_nerrors(d), 1);
+	assay_diag_free(d);
+
+	/* A missing file. */
+	setup = art_setup("missing", "captures/none.pcap", "",
+	    "images/ipcam.bin", "");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), ASSAY_ERR_FORM);
+	assert_diag(d, "/setup-missing.xml", 5, "No such file or directory");
+	assay_diag_free(d);
+
+	/* A FIFO (never opened for a blocking read) and a directory. */
+	snprintf(p, sizeof(p), "%s/captures/live.pcap", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	setup = art_setup("fifo", "captures/live.pcap", "", "images", "");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), ASSAY_ERR_FORM);
+	assert_diag(d, "/setup-fifo.xml", 5, "not a regular file");
+	assert_diag(d, "/setup-fifo.xml", 6, "not a regular file");
+	assay_diag_free(d);
+
+	/* An absolute path is taken as it is. */
+	snprintf(p, sizeof(p), "%s/images/ipcam.bin", dir);
+	setup = art_setup("abs", "captures/boot.pcap", "", p, fw_sha);
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), 0);
+	assert_string_equal(assay_forms_artefact_file(f, 1), p);
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	/* Ids: unique across both kinds, and of the schema's alphabet. */
+	setup = variant(art_setup("dup0", "captures/boot.pcap", "",
+	    "images/ipcam.bin", ""), "art/setup-dup.xml", "fw-1-0-3",
+	    "gw-capture");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), ASSAY_ERR_FORM);
+	assert_diag(d, "/setup-dup.xml", 6, "duplicate artefact id \"gw-capture\" "
+	    "(first at line 5)");
+	assay_diag_free(d);
+	setup = variant(art_setup("case0", "captures/boot.pcap", "",
+	    "images/ipcam.bin", ""), "art/setup-case.xml", "fw-1-0-3",
+	    "FW_1");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d),
+	    ASSAY_ERR_SCHEMA);
+	assay_diag_free(d);
+}
+
 /* A ref without item= gets its target's item. */
 static void
 test_ref_item_filled(void **state)
@@ -458,6 +594,7 @@ static const struct broken {
 	{ "setup", "service-address-unknown", 5, "service-address for service \"onvif\", which is not a service of the IXIT", ASSAY_ERR_FORM },
 	{ "setup", "duplicate-credential", 13, "duplicate credential id \"web-admin\" (first at line 9)", ASSAY_ERR_FORM },
 	{ "setup", "no-address", 4, "Expected is ( address )", ASSAY_ERR_SCHEMA },
+	{ "setup", "artefact-sha256-mismatch", 8, "the set-up file declares 0000000000000000000000000000000000000000000000000000000000000000", ASSAY_ERR_FORM },
 };
 
 static void
@@ -1230,6 +1367,7 @@ main(void)
 		cmocka_unit_test(test_missing_facts_warn),
 		cmocka_unit_test(test_fact_canonical),
 		cmocka_unit_test(test_setup_secrets),
+		cmocka_unit_test(test_setup_artefacts),
 		cmocka_unit_test(test_masked_copy),
 		cmocka_unit_test(test_ref_item_filled),
 		cmocka_unit_test(test_threads_read),

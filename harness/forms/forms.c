@@ -49,6 +49,7 @@
 #define MAX_BUDGET	1000000
 #define MAX_SERVICES	256	/* each; keeps the id checks cheap */
 #define MAX_CREDENTIALS	256
+#define MAX_ARTEFACTS	256
 
 /* --- the loaded forms -------------------------------------------------- */
 
@@ -102,6 +103,17 @@ struct credential {
 	long	 line;
 };
 
+/* A file the lab supplies (set-up <artefacts>). */
+struct artefact {
+	enum assay_artefact_kind kind;
+	char			*id;
+	char			*file;		/* as written */
+	char			*path;		/* resolved: realpath() */
+	char			 sha256[ASSAY_SHA256_HEX_LEN + 1];	/* as read */
+	unsigned long long	 size;
+	long			 line;
+};
+
 struct prov_decl {
 	enum assay_support	 support;
 	char			*detail;
@@ -135,6 +147,8 @@ struct assay_forms {
 	int			 max_connections, max_rate;
 	struct credential	*creds;
 	size_t			 ncreds, acreds;
+	struct artefact		*arts;
+	size_t			 narts, aarts;
 
 	const char		**secrets;	/* borrowed, longest first */
 	size_t			 nsecrets, asecrets;
@@ -1989,6 +2003,155 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 
 /* --- lab set-up file --------------------------------------------------- */
 
+const char *
+assay_forms_artefact_kind_name(enum assay_artefact_kind k)
+{
+	return k == ASSAY_ARTEFACT_CAPTURE ? "capture" : "firmware";
+}
+
+/*
+ * Checks one declared artefact file the way its probe will open it (a
+ * regular file, never a FIFO or device: opened O_NONBLOCK so a FIFO
+ * cannot hang the loader; within the probe's size cap), and hashes it.
+ * Problems go to d as file:line; returns 0, ASSAY_ERR_FORM or
+ * ASSAY_ERR_ALLOC.
+ */
+static int
+artefact_check(struct artefact *a, const char *setup_file, const char *want,
+    struct assay_diag *d)
+{
+	const char *what = assay_forms_artefact_kind_name(a->kind);
+	unsigned long long cap = a->kind == ASSAY_ARTEFACT_CAPTURE ?
+	    ASSAY_FORMS_MAX_CAPTURE : ASSAY_FORMS_MAX_FIRMWARE;
+	unsigned char md[ASSAY_SHA256_LEN];
+	char joined[ASSAY_PATH_MAX], dir[ASSAY_PATH_MAX], *slash;
+	struct stat st;
+	int fd, e;
+
+	/* Relative to the set-up file's directory, as a person reads it. */
+	if (a->file[0] == '/')
+		e = assay_path_fmt(joined, sizeof(joined), "%s", a->file);
+	else {
+		e = assay_path_fmt(dir, sizeof(dir), "%s", setup_file);
+		if (e == 0) {
+			if ((slash = strrchr(dir, '/')) != NULL)
+				slash[1] = '\0';
+			else
+				dir[0] = '\0';
+			e = assay_path_join(joined, sizeof(joined), dir,
+			    a->file);
+		}
+	}
+	if (e != 0) {
+		assay_diag_add(d, setup_file, a->line, "%s \"%s\": path too "
+		    "long", what, a->id);
+		return ASSAY_ERR_FORM;
+	}
+	if ((a->path = realpath(joined, NULL)) == NULL) {
+		if (errno == ENOMEM)
+			return ASSAY_ERR_ALLOC;
+		assay_diag_add(d, setup_file, a->line, "%s \"%s\": %s: %s",
+		    what, a->id, joined, strerror(errno));
+		return ASSAY_ERR_FORM;
+	}
+	if ((fd = open(a->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		assay_diag_add(d, setup_file, a->line, "%s \"%s\": %s: cannot "
+		    "open: %s", what, a->id, joined, strerror(errno));
+		return ASSAY_ERR_FORM;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		assay_diag_add(d, setup_file, a->line, "%s \"%s\": %s: not a "
+		    "regular file (a directory, FIFO or device is never read)",
+		    what, a->id, joined);
+		close(fd);
+		return ASSAY_ERR_FORM;
+	}
+	if ((unsigned long long)st.st_size > cap) {
+		assay_diag_add(d, setup_file, a->line, "%s \"%s\": %s: %lld "
+		    "bytes, more than the %llu-byte cap of the %s probe", what,
+		    a->id, joined, (long long)st.st_size, cap, what);
+		close(fd);
+		return ASSAY_ERR_FORM;
+	}
+	a->size = (unsigned long long)st.st_size;
+	e = assay_file_sha256_fd(fd, md);
+	close(fd);
+	if (e != 0) {
+		assay_diag_add(d, setup_file, a->line, "%s \"%s\": %s: cannot "
+		    "read: %s", what, a->id, joined, assay_strerror(e));
+		return ASSAY_ERR_FORM;
+	}
+	assay_hex_encode(md, sizeof(md), a->sha256);
+	if (want != NULL && strcasecmp(want, a->sha256) != 0) {
+		assay_diag_add(d, setup_file, a->line, "%s \"%s\": %s: sha256 "
+		    "is %s, the set-up file declares %s", what, a->id, joined,
+		    a->sha256, want);
+		return ASSAY_ERR_FORM;
+	}
+	return 0;
+}
+
+/*
+ * Reads <artefacts> (sec may be NULL): ids unique across both kinds,
+ * each file checked and hashed.  Returns 0, ASSAY_ERR_FORM (problems in
+ * d) or ASSAY_ERR_ALLOC.
+ */
+static int
+setup_artefacts(struct assay_forms *f, xmlNodePtr sec, const char *file,
+    struct assay_diag *d)
+{
+	struct artefact *a, *na;
+	xmlNodePtr n;
+	char *want;
+	size_t k;
+	int ok = 1, bad = 0, r;
+
+	if (sec == NULL)
+		return 0;
+	for (n = sec->children; n != NULL; n = n->next) {
+		if (!is_elem(n, "capture") && !is_elem(n, "firmware"))
+			continue;
+		if (f->narts == MAX_ARTEFACTS) {
+			assay_diag_add(d, file, line_of(n), "more than %d "
+			    "artefacts", MAX_ARTEFACTS);
+			return ASSAY_ERR_FORM;
+		}
+		if ((na = grow(f->arts, &f->aarts, f->narts,
+		    sizeof(*na))) == NULL)
+			return ASSAY_ERR_ALLOC;
+		f->arts = na;
+		a = &na[f->narts];
+		memset(a, 0, sizeof(*a));
+		a->kind = is_elem(n, "capture") ? ASSAY_ARTEFACT_CAPTURE :
+		    ASSAY_ARTEFACT_FIRMWARE;
+		a->line = line_of(n);
+		a->id = attr(n, "id", &ok);
+		a->file = attr(n, "file", &ok);
+		want = attr(n, "sha256", &ok);
+		f->narts++;
+		if (!ok || a->id == NULL || a->file == NULL) {
+			free(want);
+			return ASSAY_ERR_ALLOC;
+		}
+		for (k = 0; k + 1 < f->narts; k++) {
+			if (strcmp(f->arts[k].id, a->id) == 0) {
+				assay_diag_add(d, file, a->line, "duplicate "
+				    "artefact id \"%s\" (first at line %ld)",
+				    a->id, f->arts[k].line);
+				bad = 1;
+				break;
+			}
+		}
+		r = artefact_check(a, file, want, d);
+		free(want);
+		if (r == ASSAY_ERR_FORM)
+			bad = 1;
+		else if (r != 0)
+			return r;
+	}
+	return bad ? ASSAY_ERR_FORM : 0;
+}
+
 /*
  * Reads the set-up file.  ixit_ok says the IXIT's services were read, so
  * the services named here can be checked against them.
@@ -2078,6 +2241,12 @@ setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		}
 	}
 
+	if ((r = setup_artefacts(f, child(root, "artefacts"), file, d)) != 0) {
+		if (r != ASSAY_ERR_FORM)
+			goto out;
+		bad = 1;
+		r = 0;
+	}
 	if ((sec = child(root, "credentials")) == NULL)
 		goto out;
 	for (n = sec->children; n != NULL; n = n->next) {
@@ -2398,6 +2567,12 @@ assay_forms_free(struct assay_forms *f)
 		free_secret(f->creds[i].password);
 	}
 	free(f->creds);
+	for (i = 0; i < f->narts; i++) {
+		free(f->arts[i].id);
+		free(f->arts[i].file);
+		free(f->arts[i].path);
+	}
+	free(f->arts);
 	if (f->items != NULL) {
 		for (i = 0; i < ni; i++) {
 			for (k = 0; k < f->items[i].nentries; k++)
@@ -3144,4 +3319,46 @@ const char *
 assay_forms_secret(const struct assay_forms *f, size_t i)
 {
 	return i < f->nsecrets ? f->secrets[i] : NULL;
+}
+
+size_t
+assay_forms_nartefacts(const struct assay_forms *f)
+{
+	return f->narts;
+}
+
+enum assay_artefact_kind
+assay_forms_artefact_kind(const struct assay_forms *f, size_t i)
+{
+	return f->arts[i].kind;
+}
+
+const char *
+assay_forms_artefact_id(const struct assay_forms *f, size_t i)
+{
+	return i < f->narts ? f->arts[i].id : NULL;
+}
+
+const char *
+assay_forms_artefact_file(const struct assay_forms *f, size_t i)
+{
+	return i < f->narts ? f->arts[i].file : NULL;
+}
+
+const char *
+assay_forms_artefact_path(const struct assay_forms *f, size_t i)
+{
+	return i < f->narts ? f->arts[i].path : NULL;
+}
+
+const char *
+assay_forms_artefact_sha256(const struct assay_forms *f, size_t i)
+{
+	return i < f->narts ? f->arts[i].sha256 : NULL;
+}
+
+unsigned long long
+assay_forms_artefact_size(const struct assay_forms *f, size_t i)
+{
+	return i < f->narts ? f->arts[i].size : 0;
 }

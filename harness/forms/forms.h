@@ -225,6 +225,37 @@ const char	*assay_forms_credential_origin(const struct assay_forms *f, size_t i)
 /* The secret in clear: for probes only, never for reports or logs. */
 const char	*assay_forms_credential_password(const struct assay_forms *f, size_t i);
 
+/* --- lab set-up: the files the lab supplies --------------------------- */
+
+/*
+ * A capture or a firmware image named in <artefacts>.  The loader
+ * resolved each file (relative to the set-up file's directory), checked
+ * it is a readable regular file within the cap its probe applies, and
+ * hashed it; a declared sha256 that differs is a problem of the load.
+ * The caps repeat probe/pcap.h ASSAY_CAPTURE_MAX_FILE and probe/firmware.h
+ * ASSAY_FW_MAX_IMAGE (forms does not reach up into the probes; run/api.c
+ * asserts they agree).
+ */
+#define ASSAY_FORMS_MAX_CAPTURE		(256ULL * 1024 * 1024)
+#define ASSAY_FORMS_MAX_FIRMWARE	(1024ULL * 1024 * 1024)
+
+enum assay_artefact_kind { ASSAY_ARTEFACT_CAPTURE, ASSAY_ARTEFACT_FIRMWARE };
+
+size_t		 assay_forms_nartefacts(const struct assay_forms *f);
+enum assay_artefact_kind assay_forms_artefact_kind(const struct assay_forms *f,
+		    size_t i);
+/* "capture" or "firmware". */
+const char	*assay_forms_artefact_kind_name(enum assay_artefact_kind k);
+const char	*assay_forms_artefact_id(const struct assay_forms *f, size_t i);
+/* The file as the set-up file writes it. */
+const char	*assay_forms_artefact_file(const struct assay_forms *f, size_t i);
+/* The file resolved at load: an absolute path without links (realpath). */
+const char	*assay_forms_artefact_path(const struct assay_forms *f, size_t i);
+/* SHA-256 (lowercase hex) of the bytes the loader read. */
+const char	*assay_forms_artefact_sha256(const struct assay_forms *f, size_t i);
+unsigned long long assay_forms_artefact_size(const struct assay_forms *f,
+		    size_t i);
+
 /* Every secret value in the IXIT and set-up file, for redaction (longest first). */
 size_t		 assay_forms_nsecrets(const struct assay_forms *f);
 const char	*assay_forms_secret(const struct assay_forms *f, size_t i);
