@@ -24,6 +24,7 @@
 
 #include "base/error.h"
 #include "probe/cred.h"
+#include "probe/artefact.h"
 #include "probe/firmware.h"
 #include "probe/probe.h"
 #include "testutil.h"
@@ -875,7 +876,7 @@ test_lua_binding(void **state)
 {
 	struct assay_probe_env env;
 	lua_State *L;
-	char src[8192], good[4096], *tmp, *old;
+	char src[16384], good[2048], *tmp, *old;
 	struct dirent *de;
 	DIR *d;
 
@@ -909,15 +910,35 @@ test_lua_binding(void **state)
 	    "assert(r.sbom:find('\"specVersion\": \"1.5\"', 1, true))\n"
 	    "assert(not r.sbom:find('" DECLARED "', 1, true))\n"
 	    "assert(next(r.caps) == nil and #r.refused == 0 and r.setuid[1] == 'bin/su')\n"
-	    "local b = assert(net.firmware{ file = '%s', max_file_size = 1048576,\n"
+	    "local b = assert(net.firmware{ id = 'bomb', max_file_size = 1048576,\n"
 	    "    lists = {} })\n"
 	    "assert(b.caps.file_size and b.caps_hit[1].what == 'file_size',\n"
 	    "    'bomb: ' .. #b.caps_hit .. ' caps, ' .. b.files .. ' files, kind ' .. b.kind)\n"
-	    "local n, why = net.firmware{ file = '/nonexistent/x.img' }\n"
-	    "assert(n == nil and why:find('cannot open'))\n"
+	    /* only what the lab declared: anything else is a bad argument */
+	    "local ok, e = pcall(net.firmware, { file = '/etc/passwd' })\n"
+	    "assert(not ok and e:find('not a firmware file the lab set%%-up'), e)\n"
+	    "assert(not pcall(net.firmware, { id = 'nosuch' }))\n"
+	    "assert(not pcall(net.firmware, { id = 'bomb', file = '%s' }))\n"
+	    /* declared, then gone or changed: an outcome about the lab's file */
+	    "local n, why = net.firmware{ id = 'gone' }\n"
+	    "assert(n == nil and why:find('is gone since the lab set%%-up'), why)\n"
+	    "n, why = net.firmware{ id = 'changed', lists = {} }\n"
+	    "assert(n == nil and why:find('file changed since'), why)\n"
 	    "assert(not pcall(net.firmware, { file = 'x', max_files = 0 }))\n"
 	    "assert(not pcall(net.firmware, { file = 'x', secrets = { 5 } }))\n",
-	    good, img("bomb.zip"));
+	    good, good);
+	assert_int_equal(assay_artefact_declare(L, "firmware", "good", good,
+	    NULL), 0);
+	assert_int_equal(assay_artefact_declare(L, "firmware", "bomb",
+	    img("bomb.zip"), NULL), 0);
+	assert_int_equal(assay_artefact_declare(L, "firmware", "gone",
+	    "/nonexistent/x.img", NULL), 0);
+	/* what the loader recorded differs from what is read now */
+	assert_int_equal(tu_write_file(img("changed.bin"), "x", 1), 0);
+	assert_int_equal(assay_artefact_declare(L, "firmware", "changed",
+	    img("changed.bin"),
+	    "0000000000000000000000000000000000000000000000000000000000000000"),
+	    0);
 	/* the binding's scratch directories go under TMPDIR, and away */
 	tmp = tu_mkdtemp("fwtmp");
 	old = getenv("TMPDIR") != NULL ? strdup(getenv("TMPDIR")) : NULL;

@@ -18,11 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "base/diag.h"
 #include "base/error.h"
+#include "forms/forms.h"
 #include "probe/probe.h"
 #include "run/api.h"
 #include "run/evidence.h"
@@ -36,7 +39,8 @@
  * stay in *res.
  */
 static int
-run_tc(const char *src, struct assay_result *res, char *err, size_t errlen)
+run_tc_forms(const char *src, const struct assay_forms *forms,
+    struct assay_result *res, char *err, size_t errlen)
 {
 	struct assay_sandbox *sb = NULL;
 	struct assay_budget *b;
@@ -53,6 +57,7 @@ run_tc(const char *src, struct assay_result *res, char *err, size_t errlen)
 	ctx.result = res;
 	ctx.probe_env = &env;
 	ctx.datadir = ASSAY_SOURCE_DIR;
+	ctx.forms = forms;
 	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
 	assert_int_equal(assay_api_install(sb, &ctx), 0);
 	if ((r = assay_sandbox_load(sb, "@contract.lua", src, strlen(src))) == 0)
@@ -63,13 +68,70 @@ run_tc(const char *src, struct assay_result *res, char *err, size_t errlen)
 	return r;
 }
 
+static int
+run_tc(const char *src, struct assay_result *res, char *err, size_t errlen)
+{
+	return run_tc_forms(src, NULL, res, err, errlen);
+}
+
 static void
-expect_ok(const char *src, struct assay_result *res)
+expect_ok_forms(const char *src, const struct assay_forms *forms,
+    struct assay_result *res)
 {
 	char err[4096];
 
-	if (run_tc(src, res, err, sizeof(err)) != 0)
+	if (run_tc_forms(src, forms, res, err, sizeof(err)) != 0)
 		fail_msg("test case failed: %s", err);
+}
+
+static void
+expect_ok(const char *src, struct assay_result *res)
+{
+	expect_ok_forms(src, NULL, res);
+}
+
+/* A pcap file header (little-endian, Ethernet) and no frames. */
+static const unsigned char PCAP_HDR[24] = {
+	0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+
+/*
+ * The example ICS and IXIT with a set-up file in dir that declares the
+ * capture dir/boot.pcap ("gw-capture") and the firmware image
+ * dir/fw.bin ("fw-1"), both written here.
+ */
+static struct assay_forms *
+forms_with_artefacts(const char *dir)
+{
+	static const char setup[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<setup xmlns=\"urn:assay:setup:1\" version=\"1\">\n"
+	    "  <address>127.0.0.1</address>\n"
+	    "  <artefacts>\n"
+	    "    <capture id=\"gw-capture\" file=\"boot.pcap\"/>\n"
+	    "    <firmware id=\"fw-1\" file=\"fw.bin\"/>\n"
+	    "  </artefacts>\n"
+	    "</setup>\n";
+	static const char fw[] = "root:x:0:0::/root:/bin/sh\n";
+	struct assay_forms *f = NULL;
+	struct assay_diag *d;
+	char p[4096], ics[4096];
+
+	snprintf(p, sizeof(p), "%s/boot.pcap", dir);
+	assert_int_equal(tu_write_file(p, PCAP_HDR, sizeof(PCAP_HDR)), 0);
+	snprintf(p, sizeof(p), "%s/fw.bin", dir);
+	assert_int_equal(tu_write_file(p, fw, strlen(fw)), 0);
+	snprintf(p, sizeof(p), "%s/setup.xml", dir);
+	assert_int_equal(tu_write_file(p, setup, strlen(setup)), 0);
+	snprintf(ics, sizeof(ics), "%s", tu_src("ics/examples/smart-camera.xml"));
+	assert_non_null(d = assay_diag_new());
+	if (assay_forms_load(ASSAY_SOURCE_DIR, ics,
+	    tu_src("ixit/examples/smart-camera.xml"), p, &f, d) != 0) {
+		assay_diag_print(d, stderr);
+		fail();
+	}
+	assay_diag_free(d);
+	return f;
 }
 
 /*
@@ -121,13 +183,17 @@ static const char contract[] =
     "    bad = { { host = H, psk_key = 'k' } } },\n"
     "  dtls_probe = { good = { host = H, port = CLOSED, timeout_ms = 300 },\n"
     "    bad = { { host = H, dtls = true } } },\n"
-    "  firmware = { good = { file = '/nonexistent/assay-firmware.img' },\n"
-    "    bad = { { file = 5 }, { file = 'x', max_depth = 0 }, { file = 'x', secrets = 5 },\n"
-    "            { file = 'x', lists = { '../x' } }, { file = 'x', lists = { 'nosuch' } } } },\n"
-    "  capture = { good = { file = '/nonexistent/assay-no-capture.pcap' },\n"
-    "    bad = { { file = 5 }, { file = 'x.pcap', secrets = 'pw' },\n"
-    "            { file = 'x.pcap', secrets = { { label = 'l' } } },\n"
-    "            { file = 'x.pcap', max_packets = 0 }, { file = '/etc/passwd' } } },\n"
+    /* a file the lab declared but removed since: an outcome, nil, why */
+    "  firmware = { good = { id = 'fw-1' },\n"
+    "    bad = { { file = 5 }, { id = 'fw-1', max_depth = 0 }, { id = 'fw-1', secrets = 5 },\n"
+    "            { id = 'fw-1', lists = { '../x' } }, { id = 'fw-1', lists = { 'nosuch' } },\n"
+    "            { file = '/etc/passwd' }, { id = 'gw-capture' }, { id = 'nosuch' },\n"
+    "            { id = 'fw-1', file = 'x' }, { id = '' } } },\n"
+    "  capture = { good = { id = 'gw-capture' },\n"
+    "    bad = { { file = 5 }, { id = 'gw-capture', secrets = 'pw' },\n"
+    "            { id = 'gw-capture', secrets = { { label = 'l' } } },\n"
+    "            { id = 'gw-capture', max_packets = 0 }, { file = '/etc/passwd' },\n"
+    "            { id = 'fw-1' }, { file = '/nonexistent/x.pcap' } } },\n"
     "}\n"
     "for name in pairs(assay.net) do\n"
     "  assert(cases[name], 'no contract case for assay.net.' .. name)\n"
@@ -172,11 +238,87 @@ test_every_probe_follows_the_contract(void **state)
 	struct assay_result res;
 	char src[sizeof(contract) + 32];
 
+	struct assay_forms *f;
+	char *dir, p[4096];
+
 	(void)state;
 	memset(&res, 0, sizeof(res));
+	assert_non_null(dir = tu_mkdtemp("contract"));
+	f = forms_with_artefacts(dir);
+	snprintf(p, sizeof(p), "%s/boot.pcap", dir);
+	assert_int_equal(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/fw.bin", dir);
+	assert_int_equal(unlink(p), 0);
 	snprintf(src, sizeof(src), contract, tu_free_port());
-	expect_ok(src, &res);
+	expect_ok_forms(src, f, &res);
 	assay_result_clear(&res);
+	assay_forms_free(f);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * The lab's files (issue 13): assay.setup.artefacts lists them, and the
+ * capture and firmware probes read them, by id or by their file, and
+ * nothing else; a file changed since the set-up was loaded is refused.
+ */
+static void
+test_declared_artefacts(void **state)
+{
+	static const char src[] =
+	    "local a = assay.setup.artefacts\n"
+	    "assert(#a.captures == 1 and #a.firmware == 1)\n"
+	    "local ac, af = a.captures[1], a.firmware[1]\n"
+	    "assert(ac.id == 'gw-capture' and af.id == 'fw-1')\n"
+	    "assert(ac.file:sub(1, 1) == '/' and ac.file:find('/boot.pcap$'))\n"
+	    "assert(#ac.sha256 == 64 and ac.size == 24)\n"
+	    "assert(not pcall(function() ac.file = '/etc/passwd' end), 'read-only')\n"
+	    "assert(not pcall(function() a.captures[2] = {} end), 'read-only')\n"
+	    /* declared: by id and by file */
+	    "local c = assert(assay.net.capture{ id = 'gw-capture' })\n"
+	    "assert(c.frames == 0 and c.sha256 == ac.sha256)\n"
+	    "c = assert(assay.net.capture{ file = ac.file })\n"
+	    "assert(c.sha256 == ac.sha256)\n"
+	    "local fw = assert(assay.net.firmware{ id = 'fw-1', lists = {} })\n"
+	    "assert(fw.image_sha256 == af.sha256)\n"
+	    "fw = assert(assay.net.firmware{ file = af.file, lists = {} })\n"
+	    /* not declared, or declared for the other probe: raises */
+	    "local ok, e = pcall(assay.net.capture, { file = '/etc/hostname' })\n"
+	    "assert(not ok and e:find('not a capture file the lab set%-up'), e)\n"
+	    "ok, e = pcall(assay.net.capture, { file = af.file })\n"
+	    "assert(not ok, 'a firmware image is not a capture')\n"
+	    "ok, e = pcall(assay.net.firmware, { id = 'gw-capture' })\n"
+	    "assert(not ok and e:find('not a firmware the lab set%-up'), e)\n"
+	    "ok, e = pcall(assay.net.firmware, { file = ac.file .. '/../boot.pcap' })\n"
+	    "assert(not ok, 'a path that resolves to a capture is not an image')\n";
+	static const char changed[] =
+	    "local c, why = assay.net.capture{ id = 'gw-capture' }\n"
+	    "assert(c == nil and why:find('changed since the lab set%-up'), why)\n"
+	    "local f, why2 = assay.net.firmware{ id = 'fw-1' }\n"
+	    "assert(f == nil and why2:find('changed since the lab set%-up'), why2)\n";
+	struct assay_result res;
+	struct assay_forms *f;
+	char *dir, p[4096];
+	unsigned char pc[sizeof(PCAP_HDR)];
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	assert_non_null(dir = tu_mkdtemp("artefacts"));
+	f = forms_with_artefacts(dir);
+	expect_ok_forms(src, f, &res);
+	assay_result_clear(&res);
+	/* Same size, other bytes: only the hash tells. */
+	memcpy(pc, PCAP_HDR, sizeof(pc));
+	pc[16] = 0xfe;
+	snprintf(p, sizeof(p), "%s/boot.pcap", dir);
+	assert_int_equal(tu_write_file(p, pc, sizeof(pc)), 0);
+	snprintf(p, sizeof(p), "%s/fw.bin", dir);
+	assert_int_equal(tu_write_file(p, "ROOT:x:0:0::/root:/bin/sh\n", 26), 0);
+	expect_ok_forms(changed, f, &res);
+	assay_result_clear(&res);
+	assay_forms_free(f);
+	tu_rmrf(dir);
+	free(dir);
 }
 
 /* A raise from a probe ends the test case with an error (ERROR). */
@@ -268,6 +410,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_probe_follows_the_contract),
+		cmocka_unit_test(test_declared_artefacts),
 		cmocka_unit_test(test_bad_argument_raises_out_of_run),
 		cmocka_unit_test(test_url_ipv6_and_ipv4),
 		cmocka_unit_test(test_units_worst_wins_in_c),

@@ -46,6 +46,7 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "base/hash.h"
+#include "probe/artefact.h"
 #include "probe/cred.h"
 #include "probe/firmware_impl.h"
 #include "probe/lua.h"
@@ -1966,10 +1967,11 @@ opt_secrets(lua_State *L, const char *fn, struct call *c)
 static int
 l_firmware(lua_State *L)
 {
-	static const char *const known[] = { "file", "secrets", "lists",
+	static const char *const known[] = { "file", "id", "secrets", "lists",
 	    "max_image", "max_total", "max_file_size", "max_files",
 	    "max_depth", "max_scan", "timeout_ms", NULL };
-	const char *fn = "firmware", *tmp;
+	const char *fn = "firmware", *tmp, *shown;
+	struct assay_artefact_ref ref;
 	struct assay_fw_params p;
 	struct call **box, *c;
 	char reason[512];
@@ -1978,7 +1980,10 @@ l_firmware(lua_State *L)
 
 	assay_lua_opts(L, fn, known);
 	memset(&p, 0, sizeof(p));
-	p.image = assay_lua_req_str(L, fn, "file");
+	/* Only a file the lab declared: a test case never picks a path. */
+	assay_artefact_resolve(L, fn, "firmware", &ref);
+	p.image = ref.path;
+	shown = ref.id[0] != '\0' ? ref.id : ref.path;
 	p.limits.max_image = (uint64_t)assay_lua_opt_int(L, fn, "max_image", 0,
 	    1, (lua_Integer)1 << 40);
 	p.limits.max_total = (uint64_t)assay_lua_opt_int(L, fn, "max_total", 0,
@@ -2042,6 +2047,12 @@ l_firmware(lua_State *L)
 	p.list_names = (const char *const *)c->list_names;
 	p.nlists = c->nlists;
 	p.tool_version = NULL;
+	/* Every option is checked before the file's absence is an answer. */
+	if (ref.missing) {
+		snprintf(reason, sizeof(reason), "firmware %.60s: %.300s is gone "
+		    "since the lab set-up was loaded", shown, ref.path);
+		return assay_lua_fail(L, reason);
+	}
 
 	if ((tmp = getenv("TMPDIR")) == NULL || tmp[0] != '/')
 		tmp = "/tmp";
@@ -2060,10 +2071,18 @@ l_firmware(lua_State *L)
 		return assay_lua_harness_error(L, fn, r, 0);
 	if (c->res == NULL)
 		return assay_lua_fail(L, reason);
+	/* What was analysed must be what the loader hashed and recorded. */
+	if (ref.sha256[0] != '\0' &&
+	    strcmp(ref.sha256, c->res->image_sha256) != 0) {
+		snprintf(reason, sizeof(reason), "firmware %.300s: the file changed "
+		    "since the lab set-up was loaded (sha256 %s, then %s)",
+		    shown, c->res->image_sha256, ref.sha256);
+		return assay_lua_fail(L, reason);
+	}
 	assay_probe_note(assay_probe_env_get(L), "firmware",
 	    "image %s (%llu bytes, sha256 %s): %s, %zu files, %zu keys, %zu "
 	    "certificates, %zu accounts, %zu credential matches, %zu "
-	    "components", p.image, (unsigned long long)c->res->image_size,
+	    "components", shown, (unsigned long long)c->res->image_size,
 	    c->res->image_sha256, c->res->kind, c->res->files, c->res->keys.n,
 	    c->res->certs.n, c->res->accounts.n, c->res->creds.n,
 	    c->res->components.n);

@@ -235,7 +235,12 @@ int	assay_fw_unpack_mem(const void *p, size_t len,
 int	assay_fw_build_sbom(struct assay_fw_result *res, const char *image_name,
 	    const char *tool_version);
 
-/* Adds assay.net.firmware to the table on top of the stack. */
+/*
+ * Adds assay.net.firmware to the table on top of the stack.  Its file=
+ * (or id=) must be a firmware image the lab set-up file declares
+ * (probe/artefact.h, assay_artefact_declare(L, "firmware", ...)); any
+ * other path raises.
+ */
 void	assay_probe_firmware_lua_register(struct lua_State *L);
 
 #endif /* ASSAY_PROBE_FIRMWARE_H */

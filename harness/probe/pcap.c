@@ -39,6 +39,7 @@
 #include "base/redact.h"
 #include "probe/dissect.h"
 #include "probe/lua.h"
+#include "probe/artefact.h"
 #include "probe/pcap.h"
 #include "probe/probe.h"
 
@@ -1464,51 +1465,10 @@ assay_capture_rec_stop(struct assay_capture_rec *rec, unsigned long *frames,
 
 /* --- Lua ----------------------------------------------------------------- */
 
-#define ALLOW_KEY	"assay.capture.allow"
-
 int
 assay_probe_pcap_allow(struct lua_State *L, const char *dir)
 {
-	char *real;
-
-	if ((real = realpath(dir, NULL)) == NULL)
-		return ASSAY_ERR_NOT_FOUND;
-	if (lua_getfield(L, LUA_REGISTRYINDEX, ALLOW_KEY) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_newtable(L);
-		lua_pushvalue(L, -1);
-		lua_setfield(L, LUA_REGISTRYINDEX, ALLOW_KEY);
-	}
-	lua_pushstring(L, real);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	lua_pop(L, 1);
-	free(real);
-	return 0;
-}
-
-/* 1 when real lies inside one of the allowed directories. */
-static int
-allowed(lua_State *L, const char *real)
-{
-	const char *d;
-	size_t i, n, dl;
-	int ok = 0;
-
-	if (lua_getfield(L, LUA_REGISTRYINDEX, ALLOW_KEY) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		return 0;
-	}
-	n = lua_rawlen(L, -1);
-	for (i = 1; i <= n && !ok; i++) {
-		lua_rawgeti(L, -1, (lua_Integer)i);
-		d = lua_tolstring(L, -1, &dl);
-		if (d != NULL && strncmp(real, d, dl) == 0 &&
-		    (real[dl] == '/' || (dl == 1 && d[0] == '/')))
-			ok = 1;
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	return ok;
+	return assay_artefact_allow_dir(L, "capture", dir);
 }
 
 struct lua_secrets {
@@ -1559,21 +1519,23 @@ static const char *const lua_names[NSECTIONS + 1] = { "flows", "tls",
 static int
 l_capture(lua_State *L)
 {
-	static const char *const known[] = { "file", "secrets", "max_packets",
-	    "max_flows", "max_flow_bytes", NULL };
+	static const char *const known[] = { "file", "id", "secrets",
+	    "max_packets", "max_flows", "max_flow_bytes", NULL };
+	struct assay_artefact_ref ref;
 	struct assay_capture_limits lim;
 	struct assay_capture *c = NULL;
 	const struct assay_facts *fs;
 	const struct assay_fact *f;
 	struct lua_secrets sec;
 	const char *file;
-	char why[512], *real;
+	char why[512];
 	void **box;
 	size_t i, j, k, n, counts[NSECTIONS];
 	int r;
 
 	assay_lua_opts(L, "capture", known);
-	file = assay_lua_req_str(L, "capture", "file");
+	assay_artefact_resolve(L, "capture", "capture", &ref);
+	file = ref.id[0] != '\0' ? ref.id : ref.path;
 	memset(&lim, 0, sizeof(lim));
 	lim.max_packets = (size_t)assay_lua_opt_int(L, "capture",
 	    "max_packets", ASSAY_CAPTURE_MAX_PACKETS, 1, 10000000);
@@ -1631,25 +1593,27 @@ l_capture(lua_State *L)
 		}
 		sec.n = n;
 	}
-	if ((real = realpath(file, NULL)) == NULL) {
-		(void)snprintf(why, sizeof(why), "%s: %s", file,
-		    strerror(errno));
+	if (ref.missing) {
+		(void)snprintf(why, sizeof(why), "capture %.60s: %.300s is gone since "
+		    "the lab set-up was loaded", file, ref.path);
 		return assay_lua_fail(L, why);
 	}
-	if (!allowed(L, real)) {
-		free(real);
-		return assay_lua_argerror(L, "capture", "%s is not under a "
-		    "directory captures may be read from (the run's evidence "
-		    "directory)", file);
-	}
 	box = assay_lua_box(L, capture_box_free);
-	r = assay_capture_analyse_file(real, &lim, sec.v, sec.n, &c, why,
+	r = assay_capture_analyse_file(ref.path, &lim, sec.v, sec.n, &c, why,
 	    sizeof(why));
-	free(real);
 	if (r != 0)
 		return assay_lua_harness_error(L, "capture", r, 0);
 	if (c == NULL)
 		return assay_lua_fail(L, why);
+	*box = c;
+	/* What was analysed must be what the loader hashed and recorded. */
+	if (ref.sha256[0] != '\0' &&
+	    strcmp(ref.sha256, assay_capture_sha256(c)) != 0) {
+		(void)snprintf(why, sizeof(why), "capture %.300s: the file changed "
+		    "since the lab set-up was loaded (sha256 %s, then %s)",
+		    file, assay_capture_sha256(c), ref.sha256);
+		return assay_lua_fail(L, why);
+	}
 	*box = c;
 	fs = assay_capture_facts(c);
 	lua_createtable(L, 0, 16);

@@ -143,13 +143,16 @@ int	assay_capture_rec_stop(struct assay_capture_rec *rec,
 	    size_t whylen);
 
 /*
- * Lua: assay.net.capture{file=, secrets=, max_packets=, max_flows=,
- * max_flow_bytes=} (docs/probe_pcap.md).  The file must lie under a
- * directory allowed for the state with assay_probe_pcap_allow() (the
- * run's evidence directory; the tests' own); any other path raises.
+ * Lua: assay.net.capture{file= or id=, secrets=, max_packets=,
+ * max_flows=, max_flow_bytes=} (docs/probe_pcap.md).  The file must be a
+ * capture the lab set-up file declares (probe/artefact.h; id= names it)
+ * or lie under a directory allowed for the state with
+ * assay_probe_pcap_allow() (the run's evidence directory, for captures
+ * Assay recorded); any other path raises.
  */
 void	assay_probe_pcap_lua_register(struct lua_State *L);
-/* Allows capture files under dir (copied) for this Lua state. */
+/* Allows capture files under dir (resolved, copied) for this Lua state:
+ * assay_artefact_allow_dir(L, "capture", dir). */
 int	assay_probe_pcap_allow(struct lua_State *L, const char *dir);
 
 #endif /* ASSAY_PROBE_PCAP_H */

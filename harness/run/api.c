@@ -20,6 +20,7 @@
 #include "run/evidence.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
+#include "probe/artefact.h"
 #include "probe/coap.h"
 #include "probe/cred.h"
 #include "probe/firmware.h"
@@ -35,6 +36,12 @@
 #include "run/verdict.h"
 
 #define DATA_MAX_BYTES	(1024 * 1024)
+
+/* The loader refuses an artefact the probe would refuse for its size. */
+_Static_assert(ASSAY_FORMS_MAX_CAPTURE == ASSAY_CAPTURE_MAX_FILE,
+    "the set-up's capture cap is the capture probe's");
+_Static_assert(ASSAY_FORMS_MAX_FIRMWARE == ASSAY_FW_MAX_IMAGE,
+    "the set-up's firmware cap is the firmware probe's");
 
 /* Probe modules that add themselves to assay.net. */
 typedef void (*net_register_fn)(lua_State *);
@@ -1081,6 +1088,60 @@ push_setup(lua_State *L, const struct assay_forms *f)
 	set_int(L, "max_connections", assay_forms_budget_max_connections(f));
 	set_int(L, "max_rate", assay_forms_budget_max_rate(f));
 	lua_setfield(L, -2, "budget");
+
+	/* artefacts = { captures = {...}, firmware = {...} } */
+	lua_createtable(L, 0, 2);
+	lua_newtable(L);
+	lua_setfield(L, -2, "captures");
+	lua_newtable(L);
+	lua_setfield(L, -2, "firmware");
+	n = assay_forms_nartefacts(f);
+	for (i = 0; i < n; i++) {
+		lua_getfield(L, -1, assay_forms_artefact_kind(f, i) ==
+		    ASSAY_ARTEFACT_CAPTURE ? "captures" : "firmware");
+		lua_createtable(L, 0, 4);
+		set_str(L, "id", assay_forms_artefact_id(f, i));
+		set_str(L, "file", assay_forms_artefact_path(f, i));
+		set_str(L, "sha256", assay_forms_artefact_sha256(f, i));
+		set_int(L, "size", (lua_Integer)assay_forms_artefact_size(f, i));
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+		lua_pop(L, 1);
+	}
+	lua_setfield(L, -2, "artefacts");
+}
+
+/*
+ * The files assay.net.capture and assay.net.firmware may read: those the
+ * set-up declares, with the hash the loader computed, and (captures) what
+ * Assay recorded under the run's evidence directory.  Nothing else.
+ */
+static void
+allow_artefacts(lua_State *L, const struct assay_api_ctx *ctx)
+{
+	const struct assay_forms *f = ctx->forms;
+	char dir[4096], *slash;
+	size_t i, n;
+	int r;
+
+	n = f != NULL ? assay_forms_nartefacts(f) : 0;
+	for (i = 0; i < n; i++) {
+		r = assay_artefact_declare(L, assay_forms_artefact_kind_name(
+		    assay_forms_artefact_kind(f, i)),
+		    assay_forms_artefact_id(f, i),
+		    assay_forms_artefact_path(f, i),
+		    assay_forms_artefact_sha256(f, i));
+		if (r != 0)
+			luaL_error(L, "artefact \"%s\": %s",
+			    assay_forms_artefact_id(f, i), assay_strerror(r));
+	}
+	if (ctx->evidence == NULL)
+		return;
+	(void)snprintf(dir, sizeof(dir), "%s",
+	    assay_evidence_tc_dir(ctx->evidence));
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		(void)assay_artefact_allow_dir(L, "capture", dir);
+	}
 }
 
 /* Builds the API inside a protected call: it allocates and may raise. */
@@ -1129,6 +1190,7 @@ install(lua_State *L)
 		lua_setfield(L, -2, "units");
 		lua_setfield(L, -2, "testcase");
 	}
+	allow_artefacts(L, ctx);
 	lua_createtable(L, 0, 16);
 	for (i = 0; net_modules[i] != NULL; i++)
 		net_modules[i](L);

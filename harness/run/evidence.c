@@ -765,6 +765,12 @@ assay_evidence_dir(const struct assay_evidence *ev)
 	return ev->dir;
 }
 
+const char *
+assay_evidence_tc_dir(const struct assay_evidence_tc *tc)
+{
+	return tc->tdir;
+}
+
 int
 assay_evidence_journal(struct assay_evidence *ev, const char *fmt, ...)
 {

@@ -157,6 +157,12 @@ int	assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
  */
 int	assay_evidence_tc_reopen(struct assay_evidence *ev, const char *id,
 	    struct assay_evidence_tc **out);
+/*
+ * The test case's evidence directory, DIR/evidence/<id> (borrowed, valid
+ * until assay_evidence_tc_end()): its parent holds Assay's own
+ * recordings, which the capture probe may read (run/api.c).
+ */
+const char *assay_evidence_tc_dir(const struct assay_evidence_tc *tc);
 /* Appends to the transcript (masked; binary escaped).  Thread-safe per tc. */
 void	assay_evidence_tc_record(struct assay_evidence_tc *tc, const char *channel,
 	    const char *dir, const void *data, size_t len);
