@@ -258,7 +258,7 @@ cmd_check(int argc, char **argv)
 	struct assay_json j;
 	const char *ics = NULL, *ixit = NULL, *setup = NULL, *dd;
 	char e1[ASSAY_TERM_ESC_MAX], e2[512], e3[512];
-	size_t nerr;
+	size_t nerr, i;
 	enum format fmt = FORMAT_TEXT;
 	int c, r;
 
@@ -313,6 +313,26 @@ cmd_check(int argc, char **argv)
 			assay_json_kv_string(&j, "setup", setup);
 		if (r != 0)
 			assay_json_kv_string(&j, "error", assay_strerror(r));
+		else if (setup != NULL) {
+			assay_json_key(&j, "artefacts");
+			assay_json_begin_array(&j);
+			for (i = 0; i < assay_forms_nartefacts(f); i++) {
+				assay_json_begin_object(&j);
+				assay_json_kv_string(&j, "kind",
+				    assay_forms_artefact_kind_name(
+				    assay_forms_artefact_kind(f, i)));
+				assay_json_kv_string(&j, "id",
+				    assay_forms_artefact_id(f, i));
+				assay_json_kv_string(&j, "file",
+				    assay_forms_artefact_path(f, i));
+				assay_json_kv_string(&j, "sha256",
+				    assay_forms_artefact_sha256(f, i));
+				assay_json_kv_int(&j, "size", (long long)
+				    assay_forms_artefact_size(f, i));
+				assay_json_end_object(&j);
+			}
+			assay_json_end_array(&j);
+		}
 		print_diag_json(&j, d);
 		assay_json_end_object(&j);
 	} else if (r == 0) {
@@ -328,11 +348,22 @@ cmd_check(int argc, char **argv)
 		    sizeof(e1), ixit), assay_forms_nservices(f));
 		if (setup != NULL)
 			printf("%s: valid set-up (%zu address%s, %zu "
-			    "credential%s)\n", assay_term_esc(e1, sizeof(e1),
-			    setup), assay_forms_naddresses(f),
+			    "credential%s, %zu artefact%s)\n", assay_term_esc(e1,
+			    sizeof(e1), setup), assay_forms_naddresses(f),
 			    assay_forms_naddresses(f) == 1 ? "" : "es",
 			    assay_forms_ncredentials(f),
-			    assay_forms_ncredentials(f) == 1 ? "" : "s");
+			    assay_forms_ncredentials(f) == 1 ? "" : "s",
+			    assay_forms_nartefacts(f),
+			    assay_forms_nartefacts(f) == 1 ? "" : "s");
+		/* The lab's files, with the hash a report can be checked by. */
+		for (i = 0; setup != NULL && i < assay_forms_nartefacts(f); i++)
+			printf("  %s %s: %s (%llu bytes, sha256 %s)\n",
+			    assay_forms_artefact_kind_name(
+			    assay_forms_artefact_kind(f, i)),
+			    assay_forms_artefact_id(f, i), assay_term_esc(e1,
+			    sizeof(e1), assay_forms_artefact_path(f, i)),
+			    assay_forms_artefact_size(f, i),
+			    assay_forms_artefact_sha256(f, i));
 		if (assay_diag_count(d) > 0)
 			printf("%zu warning%s\n", assay_diag_count(d),
 			    assay_diag_count(d) == 1 ? "" : "s");

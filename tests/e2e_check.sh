@@ -122,6 +122,79 @@ for f in "$tmp/empty.xml" /dev/null; do
 		{ cat "$tmp/out" >&2; fail "empty IXIT $f: '0 problems' or allocation"; }
 done
 
+# 8. The lab's files (issue 13): a set-up naming a capture and a firmware
+# image, relative to its own directory.  check names each with its hash;
+# a wrong sha256, a missing file and a FIFO are refused at their line.
+mkdir -p "$tmp/lab/captures" "$tmp/lab/images"
+python3 - "$tmp/lab" <<'PY' || fail "cannot make the lab's files"
+import io, struct, sys, tarfile
+d = sys.argv[1]
+# a pcap with one Ethernet/IPv4/UDP frame to port 53
+udp = struct.pack("!HHHH", 40000, 53, 8 + 4, 0) + b"abcd"
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+    bytes([10, 0, 0, 2]), bytes([10, 0, 0, 1])) + udp
+eth = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip
+with open(d + "/captures/boot.pcap", "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    f.write(struct.pack("<IIII", 1, 0, len(eth), len(eth)) + eth)
+with tarfile.open(d + "/images/ipcam-1.0.3.tar.gz", "w:gz") as t:
+    data = b"root:$1$abc$xyz:0:0:99999:7:::\n"
+    ti = tarfile.TarInfo("etc/shadow")
+    ti.size = len(data)
+    t.addfile(ti, io.BytesIO(data))
+PY
+cap_sha=$(sha256sum "$tmp/lab/captures/boot.pcap" | cut -d' ' -f1)
+fw_sha=$(sha256sum "$tmp/lab/images/ipcam-1.0.3.tar.gz" | cut -d' ' -f1)
+lab_setup() {	# $1 file name, $2 capture file, $3 its sha256 attribute
+	cat >"$tmp/lab/$1" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<setup xmlns="urn:assay:setup:1" version="1">
+  <address>127.0.0.1</address>
+  <artefacts>
+    <capture id="gw-capture" file="$2" $3/>
+    <firmware id="fw-1-0-3" file="images/ipcam-1.0.3.tar.gz" sha256="$fw_sha"/>
+  </artefacts>
+</setup>
+XML
+}
+lab_setup setup.xml captures/boot.pcap "sha256=\"$cap_sha\""
+"$bin" check --ics "$ics_ok" --ixit "$ixit_ok" --setup "$tmp/lab/setup.xml" \
+    >"$tmp/out" 2>&1 || { cat "$tmp/out" >&2; fail "lab artefacts: not valid"; }
+grep -q "valid set-up (1 address, 0 credentials, 2 artefacts)" "$tmp/out" ||
+	{ cat "$tmp/out" >&2; fail "lab artefacts: not counted"; }
+grep -q "capture gw-capture: .*/lab/captures/boot.pcap (.* bytes, sha256 $cap_sha)" \
+    "$tmp/out" || fail "lab artefacts: capture not named with its hash"
+grep -q "firmware fw-1-0-3: .*/lab/images/ipcam-1.0.3.tar.gz (.*sha256 $fw_sha)" \
+    "$tmp/out" || fail "lab artefacts: firmware not named with its hash"
+"$bin" check --format json --ics "$ics_ok" --ixit "$ixit_ok" \
+    --setup "$tmp/lab/setup.xml" >"$tmp/lab.json" || fail "lab artefacts: json"
+python3 - "$tmp/lab.json" "$cap_sha" <<'PY' || fail "lab artefacts: json lacks them"
+import json, sys
+a = json.load(open(sys.argv[1]))["artefacts"]
+assert [x["id"] for x in a] == ["gw-capture", "fw-1-0-3"], a
+assert a[0]["kind"] == "capture" and a[0]["sha256"] == sys.argv[2], a
+PY
+lab_setup wrong.xml captures/boot.pcap \
+    'sha256="1111111111111111111111111111111111111111111111111111111111111111"'
+"$bin" check --ics "$ics_ok" --ixit "$ixit_ok" --setup "$tmp/lab/wrong.xml" \
+    >"$tmp/out" 2>&1
+[ $? -eq 2 ] || fail "lab artefacts: a wrong sha256 is not exit 2"
+grep -q "wrong.xml:5: capture \"gw-capture\": .*sha256 is $cap_sha, the set-up file declares 1111" \
+    "$tmp/out" || { cat "$tmp/out" >&2; fail "lab artefacts: wrong sha256 not at its line"; }
+lab_setup missing.xml captures/none.pcap ""
+"$bin" check --ics "$ics_ok" --ixit "$ixit_ok" --setup "$tmp/lab/missing.xml" \
+    >"$tmp/out" 2>&1
+[ $? -eq 2 ] || fail "lab artefacts: a missing file is not exit 2"
+grep -q "missing.xml:5: capture \"gw-capture\": .*No such file" "$tmp/out" ||
+	{ cat "$tmp/out" >&2; fail "lab artefacts: missing file not at its line"; }
+mkfifo "$tmp/lab/captures/live.pcap"
+lab_setup fifo.xml captures/live.pcap ""
+timeout 20 "$bin" check --ics "$ics_ok" --ixit "$ixit_ok" \
+    --setup "$tmp/lab/fifo.xml" >"$tmp/out" 2>&1
+[ $? -eq 2 ] || fail "lab artefacts: a FIFO is not exit 2 (or hung)"
+grep -q "fifo.xml:5: capture \"gw-capture\": .*not a regular file" "$tmp/out" ||
+	{ cat "$tmp/out" >&2; fail "lab artefacts: FIFO not refused at its line"; }
+
 if [ "$fails" -ne 0 ]; then
 	echo "$fails failure(s)" >&2
 	exit 1
