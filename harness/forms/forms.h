@@ -8,7 +8,8 @@
  * IXIT version 2 (TS 103 701): the services, and the 29 IXIT items as
  * lists of entries with free-text fields and typed facts (docs/facts.md).
  * Lab set-up file: how the lab reaches the device (addresses, per-service
- * overrides), the probe budget and the lab credentials.
+ * overrides), the probe budget, the lab credentials and the files the lab
+ * supplies (captures, firmware images).
  * The formats are described in ics/README.md, ixit/README.md and
  * setup/README.md and fixed by ics/ics.xsd, ixit/ixit.xsd and
  * setup/setup.xsd.
