@@ -39,8 +39,9 @@
  * stay in *res.
  */
 static int
-run_tc_forms(const char *src, const struct assay_forms *forms,
-    struct assay_result *res, char *err, size_t errlen)
+run_tc_ev(const char *src, const struct assay_forms *forms,
+    struct assay_evidence_tc *etc, struct assay_result *res, char *err,
+    size_t errlen)
 {
 	struct assay_sandbox *sb = NULL;
 	struct assay_budget *b;
@@ -58,6 +59,7 @@ run_tc_forms(const char *src, const struct assay_forms *forms,
 	ctx.probe_env = &env;
 	ctx.datadir = ASSAY_SOURCE_DIR;
 	ctx.forms = forms;
+	ctx.evidence = etc;
 	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
 	assert_int_equal(assay_api_install(sb, &ctx), 0);
 	if ((r = assay_sandbox_load(sb, "@contract.lua", src, strlen(src))) == 0)
@@ -66,6 +68,13 @@ run_tc_forms(const char *src, const struct assay_forms *forms,
 	assay_sandbox_free(sb);
 	assay_budget_free(b);
 	return r;
+}
+
+static int
+run_tc_forms(const char *src, const struct assay_forms *forms,
+    struct assay_result *res, char *err, size_t errlen)
+{
+	return run_tc_ev(src, forms, NULL, res, err, errlen);
 }
 
 static int
@@ -405,12 +414,58 @@ test_units_worst_wins_in_c(void **state)
 	assay_result_clear(&res);
 }
 
+/*
+ * A run allows the capture probe its evidence directory (DIR/evidence),
+ * where Assay's own recordings go, and nothing around it.
+ */
+static void
+test_evidence_dir_allowed(void **state)
+{
+	static const char src[] =
+	    "local c = assert(assay.net.capture{ file = EV .. '/own.pcap' })\n"
+	    "assert(c.frames == 0)\n"
+	    "local ok, e = pcall(assay.net.capture, { file = EV .. '/../../outside.pcap' })\n"
+	    "assert(not ok and e:find('nor under the run'), e)\n"
+	    "assert(not pcall(assay.net.firmware, { file = EV .. '/own.pcap' }),\n"
+	    "    'the evidence directory holds no firmware image')\n";
+	struct assay_run_info info;
+	struct assay_evidence *ev = NULL;
+	struct assay_evidence_tc *etc = NULL;
+	struct assay_diag *d;
+	struct assay_result res;
+	char *dir, out[1024], p[2048], err[4096], chunk[sizeof(src) + 2200];
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	memset(&info, 0, sizeof(info));
+	assert_non_null(dir = tu_mkdtemp("evdir"));
+	assert_non_null(d = assay_diag_new());
+	snprintf(out, sizeof(out), "%s/run", dir);
+	assert_int_equal(assay_evidence_open(out, 0, &info, NULL, 0, &ev, d), 0);
+	assert_int_equal(assay_evidence_tc_begin(ev, "tc-1", &etc), 0);
+	snprintf(p, sizeof(p), "%s/own.pcap", assay_evidence_tc_dir(etc));
+	assert_int_equal(tu_write_file(p, PCAP_HDR, sizeof(PCAP_HDR)), 0);
+	snprintf(p, sizeof(p), "%s/outside.pcap", out);
+	assert_int_equal(tu_write_file(p, PCAP_HDR, sizeof(PCAP_HDR)), 0);
+	snprintf(chunk, sizeof(chunk), "local EV = '%s'\n%s",
+	    assay_evidence_tc_dir(etc), src);
+	if (run_tc_ev(chunk, NULL, etc, &res, err, sizeof(err)) != 0)
+		fail_msg("test case failed: %s", err);
+	assert_int_equal(assay_evidence_tc_end(etc, &res), 0);
+	assay_result_clear(&res);
+	assay_evidence_free(ev);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_probe_follows_the_contract),
 		cmocka_unit_test(test_declared_artefacts),
+		cmocka_unit_test(test_evidence_dir_allowed),
 		cmocka_unit_test(test_bad_argument_raises_out_of_run),
 		cmocka_unit_test(test_url_ipv6_and_ipv4),
 		cmocka_unit_test(test_units_worst_wins_in_c),
