@@ -26,12 +26,14 @@
 
 #include "run/api.h"
 #include "run/catalogue.h"
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/datadir.h"
 #include "base/diag.h"
 #include "run/engine.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "base/hash.h"
 #include "base/term.h"
 #include "run/evidence.h"
 #include "forms/forms.h"
@@ -1088,6 +1090,28 @@ default_jobs(void)
 	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
+/*
+ * One hash over the lab's artefacts (captures, firmware images: id and
+ * the SHA-256 the loader computed), so --resume notices a file that
+ * changed even where the set-up declared no hash.  Into out; returns out.
+ */
+static const char *
+artefacts_hash(const struct assay_forms *forms, char *out)
+{
+	struct assay_buf *b = assay_buf_new(1024 * 1024);
+	size_t i, n = assay_forms_nartefacts(forms);
+
+	out[0] = '\0';
+	for (i = 0; b != NULL && i < n; i++)
+		(void)assay_buf_printf(b, "%s %s\n",
+		    assay_forms_artefact_id(forms, i),
+		    assay_forms_artefact_sha256(forms, i));
+	if (b != NULL)
+		(void)assay_sha256_hex(assay_buf_data(b), assay_buf_len(b), out);
+	assay_buf_free(b);
+	return out;
+}
+
 /* report_only: the run's own forms, scope and limits, from out_dir. */
 static int
 report_only_opts(struct assay_engine_opts *o, char paths[3][ASSAY_PATH_MAX],
@@ -1155,6 +1179,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	struct shared sh;
 	struct assay_secret *secrets = NULL;
 	char catdir[ASSAY_PATH_MAX], only[1024] = "", judg[4096] = "";
+	char artefacts[ASSAY_SHA256_HEX_LEN + 1];
 	char esc1[ASSAY_TERM_ESC_MAX], esc2[512];
 	const char *datadir, *v;
 	size_t i, k, n = 0, nt = 0, nsec, ncred;
@@ -1244,6 +1269,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	INFO("ixit_sha256", assay_forms_ixit_sha256(forms));
 	INFO("setup_sha256", assay_forms_setup_sha256(forms));
 	INFO("catalogue_sha256", assay_catalogue_sha256(cat));
+	INFO("artefacts_sha256", artefacts_hash(forms, artefacts));
 	INFO("only", only);
 	INFO("judgements", judg);
 	INFO("run_id", run.report_id);
