@@ -119,9 +119,11 @@ forms_with_artefacts(const char *dir)
 	    "  <artefacts>\n"
 	    "    <capture id=\"gw-capture\" file=\"boot.pcap\"/>\n"
 	    "    <firmware id=\"fw-1\" file=\"fw.bin\"/>\n"
+	    "    <nmap id=\"scan-1\" file=\"scan.xml\"/>\n"
 	    "  </artefacts>\n"
 	    "</setup>\n";
 	static const char fw[] = "root:x:0:0::/root:/bin/sh\n";
+	static const char scan[] = "<nmaprun version=\"7.93\"/>\n";
 	struct assay_forms *f = NULL;
 	struct assay_diag *d;
 	char p[4096], ics[4096];
@@ -130,6 +132,8 @@ forms_with_artefacts(const char *dir)
 	assert_int_equal(tu_write_file(p, PCAP_HDR, sizeof(PCAP_HDR)), 0);
 	snprintf(p, sizeof(p), "%s/fw.bin", dir);
 	assert_int_equal(tu_write_file(p, fw, strlen(fw)), 0);
+	snprintf(p, sizeof(p), "%s/scan.xml", dir);
+	assert_int_equal(tu_write_file(p, scan, strlen(scan)), 0);
 	snprintf(p, sizeof(p), "%s/setup.xml", dir);
 	assert_int_equal(tu_write_file(p, setup, strlen(setup)), 0);
 	snprintf(ics, sizeof(ics), "%s", tu_src("ics/examples/smart-camera.xml"));
@@ -203,6 +207,10 @@ static const char contract[] =
     "            { id = 'gw-capture', secrets = { { label = 'l' } } },\n"
     "            { id = 'gw-capture', max_packets = 0 }, { file = '/etc/passwd' },\n"
     "            { id = 'fw-1' }, { file = '/nonexistent/x.pcap' } } },\n"
+    "  import = { value = true, good = { id = 'scan-1' },\n"
+    "    bad = { { id = 5 }, { id = '' }, { id = 'nosuch' }, { id = 'fw-1' },\n"
+    "            { id = 'gw-capture' }, { file = '/etc/passwd' },\n"
+    "            { id = 'scan-1', file = 'x' } } },\n"
     "}\n"
     "for name in pairs(assay.net) do\n"
     "  assert(cases[name], 'no contract case for assay.net.' .. name)\n"

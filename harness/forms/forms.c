@@ -2006,7 +2006,36 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 const char *
 assay_forms_artefact_kind_name(enum assay_artefact_kind k)
 {
-	return k == ASSAY_ARTEFACT_CAPTURE ? "capture" : "firmware";
+	switch (k) {
+	case ASSAY_ARTEFACT_CAPTURE:
+		return "capture";
+	case ASSAY_ARTEFACT_FIRMWARE:
+		return "firmware";
+	case ASSAY_ARTEFACT_NMAP:
+		return "nmap";
+	case ASSAY_ARTEFACT_TESTSSL:
+		return "testssl";
+	case ASSAY_ARTEFACT_SSLSCAN:
+		return "sslscan";
+	}
+	return "?";
+}
+
+/* The element of <artefacts> naming kind k, or -1 when n is none. */
+static int
+artefact_elem_kind(xmlNodePtr n)
+{
+	static const enum assay_artefact_kind kinds[] = {
+		ASSAY_ARTEFACT_CAPTURE, ASSAY_ARTEFACT_FIRMWARE,
+		ASSAY_ARTEFACT_NMAP, ASSAY_ARTEFACT_TESTSSL,
+		ASSAY_ARTEFACT_SSLSCAN
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (is_elem(n, assay_forms_artefact_kind_name(kinds[i])))
+			return (int)kinds[i];
+	return -1;
 }
 
 /*
@@ -2022,7 +2051,8 @@ artefact_check(struct artefact *a, const char *setup_file, const char *want,
 {
 	const char *what = assay_forms_artefact_kind_name(a->kind);
 	unsigned long long cap = a->kind == ASSAY_ARTEFACT_CAPTURE ?
-	    ASSAY_FORMS_MAX_CAPTURE : ASSAY_FORMS_MAX_FIRMWARE;
+	    ASSAY_FORMS_MAX_CAPTURE : a->kind == ASSAY_ARTEFACT_FIRMWARE ?
+	    ASSAY_FORMS_MAX_FIRMWARE : ASSAY_FORMS_MAX_IMPORT;
 	unsigned char md[ASSAY_SHA256_LEN];
 	char joined[ASSAY_PATH_MAX], dir[ASSAY_PATH_MAX], *slash;
 	struct stat st;
@@ -2104,12 +2134,12 @@ setup_artefacts(struct assay_forms *f, xmlNodePtr sec, const char *file,
 	xmlNodePtr n;
 	char *want;
 	size_t k;
-	int ok = 1, bad = 0, r;
+	int ok = 1, bad = 0, r, ek;
 
 	if (sec == NULL)
 		return 0;
 	for (n = sec->children; n != NULL; n = n->next) {
-		if (!is_elem(n, "capture") && !is_elem(n, "firmware"))
+		if ((ek = artefact_elem_kind(n)) < 0)
 			continue;
 		if (f->narts == MAX_ARTEFACTS) {
 			assay_diag_add(d, file, line_of(n), "more than %d "
@@ -2122,8 +2152,7 @@ setup_artefacts(struct assay_forms *f, xmlNodePtr sec, const char *file,
 		f->arts = na;
 		a = &na[f->narts];
 		memset(a, 0, sizeof(*a));
-		a->kind = is_elem(n, "capture") ? ASSAY_ARTEFACT_CAPTURE :
-		    ASSAY_ARTEFACT_FIRMWARE;
+		a->kind = (enum assay_artefact_kind)ek;
 		a->line = line_of(n);
 		a->id = attr(n, "id", &ok);
 		a->file = attr(n, "file", &ok);

@@ -239,13 +239,16 @@ const char	*assay_forms_credential_password(const struct assay_forms *f, size_t 
  */
 #define ASSAY_FORMS_MAX_CAPTURE		(256ULL * 1024 * 1024)
 #define ASSAY_FORMS_MAX_FIRMWARE	(1024ULL * 1024 * 1024)
+/* Other tools' reports (probe/import.h ASSAY_IMPORT_MAX_FILE). */
+#define ASSAY_FORMS_MAX_IMPORT		(16ULL * 1024 * 1024)
 
-enum assay_artefact_kind { ASSAY_ARTEFACT_CAPTURE, ASSAY_ARTEFACT_FIRMWARE };
+enum assay_artefact_kind { ASSAY_ARTEFACT_CAPTURE, ASSAY_ARTEFACT_FIRMWARE,
+	ASSAY_ARTEFACT_NMAP, ASSAY_ARTEFACT_TESTSSL, ASSAY_ARTEFACT_SSLSCAN };
 
 size_t		 assay_forms_nartefacts(const struct assay_forms *f);
 enum assay_artefact_kind assay_forms_artefact_kind(const struct assay_forms *f,
 		    size_t i);
-/* "capture" or "firmware". */
+/* "capture", "firmware", "nmap", "testssl" or "sslscan". */
 const char	*assay_forms_artefact_kind_name(enum assay_artefact_kind k);
 const char	*assay_forms_artefact_id(const struct assay_forms *f, size_t i);
 /* The file as the set-up file writes it. */

@@ -21,6 +21,7 @@
 #include "forms/forms.h"
 #include "probe/probe.h"
 #include "probe/artefact.h"
+#include "probe/import.h"
 #include "probe/coap.h"
 #include "probe/cred.h"
 #include "probe/firmware.h"
@@ -56,6 +57,7 @@ static const net_register_fn net_modules[] = {
 	assay_probe_coap_lua_register,
 	assay_probe_firmware_lua_register,
 	assay_probe_pcap_lua_register,
+	assay_probe_import_lua_register,
 	NULL
 };
 
@@ -1089,21 +1091,30 @@ push_setup(lua_State *L, const struct assay_forms *f)
 	set_int(L, "max_rate", assay_forms_budget_max_rate(f));
 	lua_setfield(L, -2, "budget");
 
-	/* artefacts = { captures = {...}, firmware = {...} } */
-	lua_createtable(L, 0, 2);
+	/*
+	 * artefacts = { captures = {...}, firmware = {...}, imports = {...} }
+	 * (imports: other tools' reports, each with its kind).
+	 */
+	lua_createtable(L, 0, 3);
 	lua_newtable(L);
 	lua_setfield(L, -2, "captures");
 	lua_newtable(L);
 	lua_setfield(L, -2, "firmware");
+	lua_newtable(L);
+	lua_setfield(L, -2, "imports");
 	n = assay_forms_nartefacts(f);
 	for (i = 0; i < n; i++) {
-		lua_getfield(L, -1, assay_forms_artefact_kind(f, i) ==
-		    ASSAY_ARTEFACT_CAPTURE ? "captures" : "firmware");
+		enum assay_artefact_kind k = assay_forms_artefact_kind(f, i);
+
+		lua_getfield(L, -1, k == ASSAY_ARTEFACT_CAPTURE ? "captures" :
+		    k == ASSAY_ARTEFACT_FIRMWARE ? "firmware" : "imports");
 		lua_createtable(L, 0, 4);
 		set_str(L, "id", assay_forms_artefact_id(f, i));
 		set_str(L, "file", assay_forms_artefact_path(f, i));
 		set_str(L, "sha256", assay_forms_artefact_sha256(f, i));
 		set_int(L, "size", (lua_Integer)assay_forms_artefact_size(f, i));
+		if (k != ASSAY_ARTEFACT_CAPTURE && k != ASSAY_ARTEFACT_FIRMWARE)
+			set_str(L, "kind", assay_forms_artefact_kind_name(k));
 		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 		lua_pop(L, 1);
 	}
