@@ -298,6 +298,12 @@ test_declared_artefacts(void **state)
 	    "assert(c.sha256 == ac.sha256)\n"
 	    "local fw = assert(assay.net.firmware{ id = 'fw-1', lists = {} })\n"
 	    "assert(fw.image_sha256 == af.sha256)\n"
+	    /* another tool's report: listed with its kind, read as external */
+	    "local ai = a.imports[1]\n"
+	    "assert(#a.imports == 1 and ai.id == 'scan-1' and ai.kind == 'nmap')\n"
+	    "local im = assert(assay.net.import{ id = 'scan-1' })\n"
+	    "assert(im.external and im.sha256 == ai.sha256 and im.scans[1].version == '7.93')\n"
+	    "assert(not pcall(assay.net.capture, { id = 'scan-1' }))\n"
 	    "fw = assert(assay.net.firmware{ file = af.file, lists = {} })\n"
 	    /* not declared, or declared for the other probe: raises */
 	    "local ok, e = pcall(assay.net.capture, { file = '/etc/hostname' })\n"
