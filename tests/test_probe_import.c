@@ -308,6 +308,66 @@ test_hostile_json(void **state)
 	assay_json_free(v);
 }
 
+/*
+ * The tools themselves, now: record.sh runs nmap, sslscan and testssl.sh
+ * against servers it starts on loopback, and what they write is read.
+ * Skipped when a tool is not installed (.ci/packages installs them).
+ */
+static void
+test_live_reports(void **state)
+{
+	static const struct { int tool; const char *name, *exe; } t[] = {
+		{ ASSAY_IMPORT_NMAP, "nmap.xml", "nmap" },
+		{ ASSAY_IMPORT_SSLSCAN, "sslscan.xml", "sslscan" },
+		{ ASSAY_IMPORT_TESTSSL, "testssl.json", "testssl" },
+	};
+	struct assay_facts *fs;
+	char cmd[8192], p[4096], why[512], *dir, *buf;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null "
+		    "&& command -v openssl >/dev/null", t[i].exe);
+		if (system(cmd) != 0)
+			skip();
+	}
+	dir = tu_mkdtemp("import-live");
+	(void)snprintf(cmd, sizeof(cmd), "sh %s/tests/data/import/record.sh "
+	    "%s", ASSAY_SOURCE_DIR, dir);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(p, sizeof(p), "%s/%s", dir, t[i].name);
+		if ((buf = tu_read_file(p, &len)) == NULL)
+			fail_msg("%s wrote no %s", t[i].exe, t[i].name);
+		assert_non_null(fs = assay_facts_new(0));
+		if (assay_import_parse(t[i].tool, buf, len, fs, why,
+		    sizeof(why)) != 0)
+			fail_msg("%s: %s", t[i].name, why);
+		switch (t[i].tool) {
+		case ASSAY_IMPORT_NMAP:
+			assert_int_equal(assay_facts_count_section(fs, "port"),
+			    2);
+			assert_non_null(find_with(fs, "port", "state", "open"));
+			break;
+		case ASSAY_IMPORT_SSLSCAN:
+			assert_int_equal(assay_facts_count_section(fs,
+			    "certificate"), 1);
+			assert_non_null(find_with(fs, "certificate", "subject",
+			    "assay-import-test"));
+			break;
+		default:
+			assert_non_null(find_with(fs, "finding", "id",
+			    "TLS1_3"));
+			break;
+		}
+		assay_facts_free(fs);
+		free(buf);
+	}
+	tu_rmrf(dir);
+	free(dir);
+}
+
 /* The notes the binding records, joined. */
 static char notes[8192];
 
@@ -408,6 +468,7 @@ main(void)
 		cmocka_unit_test(test_hostile_xml),
 		cmocka_unit_test(test_hostile_json),
 		cmocka_unit_test(test_lua_binding),
+		cmocka_unit_test(test_live_reports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
