@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/error.h"
 #include "base/utf8.h"
 #include "probe/dissect.h"
 #include "probe/import.h"
@@ -29,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	r = assay_import_parse(data[0] % 3, (const char *)data + 1, size - 1,
 	    fs, why, sizeof(why));
-	if (r != 0 && why[0] == '\0' && r != -2 /* ASSAY_ERR_ALLOC */)
+	if (r != 0 && why[0] == '\0' && r != ASSAY_ERR_ALLOC)
 		abort();
 	for (i = 0; (f = assay_facts_get(fs, i)) != NULL; i++)
 		for (j = 0; j < f->nfields; j++)

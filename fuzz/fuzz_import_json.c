@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/error.h"
 #include "base/utf8.h"
 #include "probe/import_json.h"
 
@@ -41,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 0) {
 		walk(v, 0);
 		assay_json_free(v);
-	} else if (v != NULL || (why[0] == '\0' && r != -2))
+	} else if (v != NULL || (why[0] == '\0' && r != ASSAY_ERR_ALLOC))
 		abort();
 	return 0;
 }

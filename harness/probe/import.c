@@ -808,7 +808,7 @@ l_import(lua_State *L)
 		return assay_lua_harness_error(L, "import", ASSAY_ERR_ALLOC, 0);
 	}
 	r = assay_import_parse(tool, assay_buf_data(b), assay_buf_len(b),
-	    *box, why + 0, sizeof(why));
+	    *box, why, sizeof(why));
 	assay_buf_free(b);
 	if (r == ASSAY_ERR_ALLOC || r == ASSAY_ERR_INVALID_ARG)
 		return assay_lua_harness_error(L, "import", r, 0);
