@@ -206,6 +206,9 @@ local function certificates(h)
   return out
 end
 
+-- OpenSSL's default certificate verify depth: a longer chain verifies nowhere.
+local MAX_CHAIN = 100
+
 local function judge_cert(where, c, out)
   local kt, bits = tostring(c.key_type), c.key_bits or 0
   if (kt == "RSA" and bits < 2048) or (kt == "EC" and bits < 256) or (kt == "DSA") then
@@ -342,11 +345,27 @@ testcase {
               end
             end
           end
+          -- The certificates must have been seen to be judged: a handshake
+          -- that failed leaves them unexamined (INCONCLUSIVE, never PASS);
+          -- a chain longer than OpenSSL's default verify depth (100) is no
+          -- path any client verifies (hostile tls-chain-400).
+          local cert_open
           if hs then
-            local h = hs({ host = lib.addr(s), port = s.port })
-            if h then
+            local h, herr = hs({ host = lib.addr(s), port = s.port })
+            if h == nil then
+              cert_open = where .. ": certificate not examined: " .. lib.clip(tostring(herr), 200)
+            elseif #(h.chain or {}) == 0 then
+              cert_open = where .. ": certificate not examined: the handshake showed none"
+            else
+              if #h.chain > MAX_CHAIN then
+                findings[#findings + 1] = string.format("%s presents a chain of %d certificates:"
+                    .. " more than any client verifies (OpenSSL's default depth is %d)",
+                    s.id, #h.chain, MAX_CHAIN)
+              end
               for _, x in ipairs(certificates(h)) do judge_cert(s.id .. x.label, x.c, findings) end
             end
+          else
+            cert_open = where .. ": certificate not examined: no handshake probe in this build"
           end
           if #findings > 0 then
             for _, f in ipairs(findings) do units:add("a", "FAIL", f) end
@@ -356,6 +375,8 @@ testcase {
           elseif #untestable > 0 then
             units:add("a", "INCONCLUSIVE", where .. ": versions not testable: "
                 .. table.concat(untestable, ", "))
+          elseif cert_open then
+            units:add("a", "INCONCLUSIVE", cert_open)
           elseif want == nil then
             units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/"
                 .. (ents[1] and ents[1].id or "-") .. "/tls-versions (" .. where .. " accepts "
