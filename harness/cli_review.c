@@ -43,6 +43,7 @@ struct review_state {
 	int		 quiet;
 	int		 interactive;
 	const char	*assessor;
+	const char	*catalogue;	/* --catalogue: the run's own, if not ours */
 	size_t		 nlisted;
 	int		 written;	/* reports or worksheet on disk */
 };
@@ -326,6 +327,8 @@ review_usage(FILE *fp)
 	    "  --interactive    one unit at a time on this terminal; the answers are\n"
 	    "                   written as a worksheet (--out) and recorded\n"
 	    "  --quiet          no summary\n"
+	    "  --catalogue DIR  the test-case catalogue the run used, when it was\n"
+	    "                   not the installed one (assay run --catalogue)\n"
 	    "\n"
 	    "With --apply or --interactive, the report details may be completed\n"
 	    "(a draft becomes a report that can be signed):\n"
@@ -363,6 +366,7 @@ rebuild(struct review_state *st, int (*finish)(const struct assay_run *,
 
 	memset(&o, 0, sizeof(o));
 	o.out_dir = st->dir;
+	o.catalogue_dir = st->catalogue;
 	o.report_only = 1;
 	o.quiet = 1;
 	o.meta = st->meta;
@@ -382,6 +386,7 @@ assay_cli_review(int argc, char **argv)
 		{ "apply",		required_argument,	NULL, 'A' },
 		{ "interactive",	no_argument,		NULL, 'i' },
 		{ "quiet",		no_argument,		NULL, 'q' },
+		{ "catalogue",		required_argument,	NULL, 'c' },
 		{ "help",		no_argument,		NULL, 'h' },
 		META_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -402,6 +407,7 @@ assay_cli_review(int argc, char **argv)
 		case 'A': apply = optarg; break;
 		case 'i': st.interactive = 1; break;
 		case 'q': st.quiet = 1; break;
+		case 'c': st.catalogue = optarg; break;
 		case 'h': return review_usage(stdout);
 		case '?': case ':':
 			code = usage("unknown option or missing value: %s",

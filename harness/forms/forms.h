@@ -55,6 +55,15 @@ int		 assay_forms_load(const char *datadir, const char *ics_path,
 		    const char *ixit_path, const char *setup_path,
 		    struct assay_forms **out, struct assay_diag *d);
 /*
+ * The same for a run directory's copies of the forms (forms/): the files
+ * the set-up names (artefacts) were checked and hashed when the run
+ * started, and are not opened again; the lab may have moved them.
+ */
+int		 assay_forms_load_recorded(const char *datadir,
+		    const char *ics_path, const char *ixit_path,
+		    const char *setup_path, struct assay_forms **out,
+		    struct assay_diag *d);
+/*
  * The same from memory: each form is len bytes at its pointer (borrowed,
  * copied before parsing), named ics_name, ixit_name and setup_name in
  * messages and in the accessors' paths; setup NULL for none.  For the

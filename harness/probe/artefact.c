@@ -19,6 +19,7 @@
 #include "base/error.h"
 #include "probe/artefact.h"
 #include "probe/lua.h"
+#include "probe/probe.h"
 
 /* Pushes the kind's table, creating it; returns its stack index. */
 static int
@@ -137,6 +138,21 @@ take_entry(lua_State *L, const char *id, struct assay_artefact_ref *ref)
 	(void)snprintf(ref->id, sizeof(ref->id), "%s", id);
 }
 
+/*
+ * A test case read one of the lab's files: the transcript says which, by
+ * its SHA-256, so the report can list it as external evidence (TS 103
+ * 701 clause 4.7) with the test cases that used it.
+ */
+static void
+note_external(lua_State *L, const char *kind, const struct assay_artefact_ref *ref)
+{
+	if (ref->missing || ref->id[0] == '\0')
+		return;
+	assay_probe_note(assay_probe_env_get(L), "artefact", "artefact %s %s sha256 %s: "
+	    "a file the lab supplied, external evidence (TS 103 701 clause "
+	    "4.7)", kind, ref->id, ref->sha256[0] ? ref->sha256 : "unknown");
+}
+
 void
 assay_artefact_resolve(lua_State *L, const char *fn, const char *kind,
     struct assay_artefact_ref *ref)
@@ -170,6 +186,7 @@ assay_artefact_resolve(lua_State *L, const char *fn, const char *kind,
 			ref->missing = 1;	/* a link now stands in its way */
 		free(real);
 		lua_settop(L, top);
+		note_external(L, kind, ref);
 		return;
 	}
 	if ((real = realpath(file, NULL)) == NULL) {
@@ -199,6 +216,7 @@ assay_artefact_resolve(lua_State *L, const char *fn, const char *kind,
 		take_entry(L, decl, ref);
 		free(real);
 		lua_settop(L, top);
+		note_external(L, kind, ref);
 		return;
 	}
 	if (t != 0)

@@ -1081,6 +1081,33 @@ departures(const struct assay_run *r, FILE *fp)
 		}
 		fputs("</table>\n", fp);
 	}
+
+	fputs("<h3>External evidence: files the laboratory supplied (TS 103 701 "
+	    "4.7)</h3>\n", fp);
+	if (r->nexternals == 0)
+		fputs("<p>None.</p>\n", fp);
+	else {
+		fputs("<table><thead><tr><th>Kind</th><th>Id</th><th>File</th>"
+		    "<th>Size (bytes)</th><th>Read by</th><th>SHA-256</th></tr>"
+		    "</thead>\n", fp);
+		for (i = 0; i < r->nexternals; i++) {
+			const struct assay_external *x = &r->externals[i];
+
+			fputs("<tr><td>", fp);
+			h(m, fp, x->kind);
+			fputs("</td><td>", fp);
+			h(m, fp, x->id);
+			fputs("</td><td>", fp);
+			h(m, fp, x->file);
+			fprintf(fp, "</td><td>%llu</td><td>", x->size);
+			hd(m, fp, x->used_by[0] ? x->used_by : NULL,
+			    "(no test case)");
+			fputs("</td><td><code>", fp);
+			h(m, fp, x->sha256);
+			fputs("</code></td></tr>\n", fp);
+		}
+		fputs("</table>\n", fp);
+	}
 	fputs("</section>\n", fp);
 }
 

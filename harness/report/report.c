@@ -332,7 +332,9 @@ unit_criterion(const struct assay_run *r, size_t tc,
 static const char external_statement[] =
     "Evidence from outside the laboratory (ETSI TS 103 701 clause 4.7: "
     "documents or results the manufacturer or a third party supplied) is "
-    "marked external; the laboratory relied on it as supplied.";
+    "marked external; the laboratory relied on it as supplied.  So are the "
+    "files named in the lab set-up (captures, firmware images, other "
+    "tools' reports), each with the test cases that read it.";
 
 /* How many attachments of the run's judgements are external. */
 static size_t
@@ -343,7 +345,7 @@ count_external(const struct assay_run *r)
 	for (i = 0; i < r->njudgements; i++)
 		for (k = 0; k < r->judgements[i].nfiles; k++)
 			n += r->judgements[i].files[k].external != 0;
-	return n;
+	return n + r->nexternals;
 }
 
 
@@ -520,6 +522,24 @@ json_iso17025(const struct assay_run *r, struct assay_json *j)
 			jkv(m, j, "judgement", id);
 			assay_json_end_object(j);
 		}
+	}
+	assay_json_end_array(j);
+	assay_json_key(j, "lab_files");
+	assay_json_begin_array(j);
+	for (i = 0; i < r->nexternals; i++) {
+		const struct assay_external *x = &r->externals[i];
+
+		assay_json_begin_object(j);
+		jkv(m, j, "kind", x->kind);
+		jkv(m, j, "id", x->id);
+		jkv(m, j, "file", x->file);
+		jkv(m, j, "sha256", x->sha256);
+		assay_json_kv_int(j, "size", (long long)x->size);
+		assay_json_key(j, "used_by");
+		assay_json_begin_array(j);
+		json_words(m, j, x->used_by);
+		assay_json_end_array(j);
+		assay_json_end_object(j);
 	}
 	assay_json_end_array(j);
 	assay_json_end_object(j);
@@ -947,6 +967,18 @@ xml_customer_opinions(const struct assay_run *r, xmlTextWriterPtr w)
 			x_attr(m, w, "judgement", id);
 			xmlTextWriterEndElement(w);
 		}
+	}
+	for (i = 0; i < r->nexternals; i++) {
+		const struct assay_external *x = &r->externals[i];
+
+		xmlTextWriterStartElement(w, BAD_CAST "lab-file");
+		x_attr(m, w, "kind", x->kind);
+		x_attr(m, w, "id", x->id);
+		x_attr(m, w, "path", x->file);
+		x_attr(m, w, "sha256", x->sha256);
+		x_attr_int(w, "size", (long long)x->size);
+		x_attr(m, w, "used-by", x->used_by);
+		xmlTextWriterEndElement(w);
 	}
 	xmlTextWriterEndElement(w);
 }

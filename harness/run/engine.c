@@ -36,6 +36,7 @@
 #include "base/hash.h"
 #include "base/term.h"
 #include "run/evidence.h"
+#include "run/external.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
 #include "run/model.h"
@@ -1207,7 +1208,8 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	}
 	if (oc.report_only && report_only_opts(&oc, ro_paths, d) != 0)
 		goto out;
-	if ((r = assay_forms_load(datadir, o->ics_path, o->ixit_path,
+	if ((r = (oc.report_only ? assay_forms_load_recorded :
+	    assay_forms_load)(datadir, o->ics_path, o->ixit_path,
 	    o->setup_path, &forms, d)) != 0)
 		goto out;
 	if ((r = assay_path_join(catdir, sizeof(catdir), datadir,
@@ -1317,6 +1319,11 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		    (v = assay_evidence_info(ev, "only")) ? v : "");
 		if ((v = assay_evidence_info(ev, "run_finished")) != NULL)
 			snprintf(run.finished, sizeof(run.finished), "%s", v);
+		if ((r = assay_external_load(&run, o->out_dir)) != 0) {
+			assay_diag_add(d, o->out_dir, 0, "forms/external.tsv "
+			    "cannot be read: %s", assay_strerror(r));
+			goto out;
+		}
 		/* Nothing written: a signed directory stays as signed. */
 		goto forms_kept;
 	}
@@ -1334,6 +1341,11 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		sh.nunsaved++;
 	}
 
+	if ((r = assay_external_collect(&run, forms, ev)) != 0) {
+		assay_diag_add(d, o->out_dir, 0, "cannot keep the list of the "
+		    "lab's files in forms/external.tsv: %s", assay_strerror(r));
+		sh.nunsaved++;
+	}
 	if ((r = attach_observations(o, &run, ev, d)) != 0)
 		goto out;
  forms_kept:
@@ -1425,6 +1437,12 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		    assay_strerror(r));
 		goto out;
 	}
+	if ((r = assay_external_used_by(&run, o->out_dir)) != 0) {
+		assay_diag_add(d, o->out_dir, 0, "cannot tell which test cases "
+		    "read the lab's files: %s; no report written",
+		    assay_strerror(r));
+		goto out;
+	}
 	aggregate(&run, o);
 	run.mask.apply = evidence_mask;
 	run.mask.arg = ev;
@@ -1484,6 +1502,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		free(run.observations[i].recorded_by);
 	}
 	free(run.observations);
+	assay_external_free(&run);
 	assay_judgements_free(judgements, njudgements);
 	free(run.results);
 	free(run.prov);

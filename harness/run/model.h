@@ -79,6 +79,21 @@ struct assay_observation {
 	char	 recorded_at[32];
 };
 
+/*
+ * A file the lab supplied (the set-up's <artefacts>): a capture, a
+ * firmware image, another tool's report.  External evidence in the sense
+ * of TS 103 701 clause 4.7; the report lists each with its hash and the
+ * test cases that read it.
+ */
+struct assay_external {
+	char	 kind[16];	/* "capture", "firmware", "nmap", ... */
+	char	 id[48];
+	char	*file;		/* as the set-up file writes it */
+	char	 sha256[ASSAY_SHA256_HEX_LEN + 1];
+	unsigned long long size;
+	char	*used_by;	/* test case ids, space-separated; "" for none */
+};
+
 /* A departure from the method, from the run (ISO/IEC 17025 7.8.2.1 n). */
 struct assay_deviation {
 	const char	*kind;	/* "excluded", "not-assessed", "manual-step", "incomplete" */
@@ -112,6 +127,8 @@ struct assay_run {
 	size_t				 units_text;
 	struct assay_observation	*observations;
 	size_t				 nobservations;
+	struct assay_external		*externals;
+	size_t				 nexternals;
 	/* Masks IXIT secrets in every string the writers output. */
 	struct assay_mask		 mask;
 	const struct assay_forms	*forms;
