@@ -705,31 +705,6 @@ facts_box_free(void *p)
 	assay_facts_free(p);
 }
 
-static void
-push_field(lua_State *L, const struct assay_field *fl)
-{
-	size_t i;
-
-	switch (fl->type) {
-	case ASSAY_FIELD_STR:
-		lua_pushstring(L, fl->str);
-		break;
-	case ASSAY_FIELD_INT:
-		lua_pushinteger(L, (lua_Integer)fl->num);
-		break;
-	case ASSAY_FIELD_BOOL:
-		lua_pushboolean(L, (int)fl->num);
-		break;
-	default:
-		lua_createtable(L, (int)fl->nlist, 0);
-		for (i = 0; i < fl->nlist; i++) {
-			lua_pushstring(L, fl->list[i]);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
-		break;
-	}
-}
-
 /* Fact sections per tool and their lists in the Lua result. */
 static const char *const sections[][5] = {
 	{ "scan", "host", "port", NULL, NULL },
@@ -854,7 +829,7 @@ l_import(lua_State *L)
 		lua_getfield(L, -1, lua_names[tool][k]);
 		lua_createtable(L, 0, (int)f->nfields);
 		for (j = 0; j < f->nfields; j++) {
-			push_field(L, &f->fields[j]);
+			assay_lua_push_field(L, &f->fields[j]);
 			lua_setfield(L, -2, f->fields[j].key);
 		}
 		lua_rawseti(L, -2, (lua_Integer)++counts[k]);

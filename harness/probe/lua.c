@@ -10,6 +10,7 @@
 #include <lua.h>
 
 #include "base/error.h"
+#include "probe/dissect.h"
 #include "probe/lua.h"
 #include "probe/probe.h"
 
@@ -205,4 +206,29 @@ assay_lua_box(lua_State *L, void (*free_fn)(void *))
 	}
 	lua_setmetatable(L, -2);
 	return &b->p;
+}
+
+void
+assay_lua_push_field(lua_State *L, const struct assay_field *fl)
+{
+	size_t i;
+
+	switch (fl->type) {
+	case ASSAY_FIELD_STR:
+		lua_pushstring(L, fl->str);
+		break;
+	case ASSAY_FIELD_INT:
+		lua_pushinteger(L, (lua_Integer)fl->num);
+		break;
+	case ASSAY_FIELD_BOOL:
+		lua_pushboolean(L, (int)fl->num);
+		break;
+	default:
+		lua_createtable(L, (int)fl->nlist, 0);
+		for (i = 0; i < fl->nlist; i++) {
+			lua_pushstring(L, fl->list[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	}
 }

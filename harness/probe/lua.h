@@ -79,4 +79,12 @@ int		 assay_lua_harness_error(lua_State *L, const char *fn, int r,
  */
 void		**assay_lua_box(lua_State *L, void (*free_fn)(void *));
 
+/*
+ * Pushes one field of a fact (probe/dissect.h: a string, an integer, a
+ * boolean or a list of strings) as the Lua value of its type: the
+ * capture and import probes build their results from the same facts.
+ */
+struct assay_field;
+void		 assay_lua_push_field(lua_State *L, const struct assay_field *fl);
+
 #endif /* ASSAY_PROBE_LUA_H */

@@ -1482,31 +1482,6 @@ capture_box_free(void *p)
 	assay_capture_free(p);
 }
 
-static void
-push_field(lua_State *L, const struct assay_field *fl)
-{
-	size_t i;
-
-	switch (fl->type) {
-	case ASSAY_FIELD_STR:
-		lua_pushstring(L, fl->str);
-		break;
-	case ASSAY_FIELD_INT:
-		lua_pushinteger(L, (lua_Integer)fl->num);
-		break;
-	case ASSAY_FIELD_BOOL:
-		lua_pushboolean(L, (int)fl->num);
-		break;
-	default:
-		lua_createtable(L, (int)fl->nlist, 0);
-		for (i = 0; i < fl->nlist; i++) {
-			lua_pushstring(L, fl->list[i]);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
-		break;
-	}
-}
-
 #define NSECTIONS	10
 /* Fact sections and the names of their lists in the Lua result. */
 static const char *const sections[NSECTIONS + 1] = { "flow", "tls",
@@ -1659,7 +1634,7 @@ l_capture(lua_State *L)
 				lua_setfield(L, -2, "flow");
 			}
 			for (j = 0; j < f->nfields; j++) {
-				push_field(L, &f->fields[j]);
+				assay_lua_push_field(L, &f->fields[j]);
 				lua_setfield(L, -2, f->fields[j].key);
 			}
 		}

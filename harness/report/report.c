@@ -33,6 +33,11 @@
 #include "run/review.h"
 #include "forms/spec.h"
 
+/* report/report.h's XML helpers, by their short names. */
+#define x_attr	assay_report_x_attr
+#define x_elem	assay_report_x_elem
+#define x_text	assay_report_x_text
+
 static const char *const device_keys[][2] = {
 	{ "manufacturer", "manufacturer" },
 	{ "model", "model" },
@@ -809,15 +814,13 @@ assay_report_xml_text(const struct assay_mask *m, const char *s0)
 	return out;
 }
 
-static void
-x_attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
-    const char *value)
+void
+assay_report_x_attr(const struct assay_mask *m, xmlTextWriterPtr w,
+    const char *name, const char *value)
 {
 	char *c;
 
-	if (value == NULL)
-		return;
-	if ((c = assay_report_xml_text(m, value)) == NULL)
+	if (value == NULL || (c = assay_report_xml_text(m, value)) == NULL)
 		return;
 	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST c);
 	free(c);
@@ -832,22 +835,21 @@ x_attr_int(xmlTextWriterPtr w, const char *name, long long v)
 	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST buf);
 }
 
-static void
-x_elem(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
-    const char *text)
+void
+assay_report_x_elem(const struct assay_mask *m, xmlTextWriterPtr w,
+    const char *name, const char *text)
 {
 	char *c;
 
-	if (text == NULL)
-		return;
-	if ((c = assay_report_xml_text(m, text)) == NULL)
+	if (text == NULL || (c = assay_report_xml_text(m, text)) == NULL)
 		return;
 	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST c);
 	free(c);
 }
 
-static void
-x_text(const struct assay_mask *m, xmlTextWriterPtr w, const char *text)
+void
+assay_report_x_text(const struct assay_mask *m, xmlTextWriterPtr w,
+    const char *text)
 {
 	char *c;
 

@@ -47,6 +47,19 @@ const char *assay_report_scope_text(const struct assay_run *r, char *buf,
  */
 char	*assay_report_xml_text(const struct assay_mask *m, const char *s);
 
+/*
+ * Writers' helpers over xmlTextWriter, each through assay_report_xml_text:
+ * an attribute, an element with text, text.  A NULL value writes nothing.
+ * Shared by report.xml and the review worksheet.
+ */
+struct _xmlTextWriter;
+void	 assay_report_x_attr(const struct assay_mask *m,
+	    struct _xmlTextWriter *w, const char *name, const char *value);
+void	 assay_report_x_elem(const struct assay_mask *m,
+	    struct _xmlTextWriter *w, const char *name, const char *text);
+void	 assay_report_x_text(const struct assay_mask *m,
+	    struct _xmlTextWriter *w, const char *text);
+
 /* The namespace of report.xml (reports/report.xsd); verify reads it too. */
 #define ASSAY_REPORT_XML_NS	"urn:assay:report:1"
 

@@ -18,42 +18,12 @@
 #include "run/evidence.h"
 #include "run/review.h"
 
+/* report/report.h's XML helpers, by their short names. */
+#define w_attr	assay_report_x_attr
+#define w_elem	assay_report_x_elem
+#define w_text	assay_report_x_text
+
 #define IXIT_VALUE_MAX	2000
-
-static void
-w_attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
-    const char *value)
-{
-	char *c;
-
-	if (value == NULL || (c = assay_report_xml_text(m, value)) == NULL)
-		return;
-	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST c);
-	free(c);
-}
-
-static void
-w_elem(const struct assay_mask *m, xmlTextWriterPtr w, const char *name,
-    const char *text)
-{
-	char *c;
-
-	if (text == NULL || (c = assay_report_xml_text(m, text)) == NULL)
-		return;
-	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST c);
-	free(c);
-}
-
-static void
-w_text(const struct assay_mask *m, xmlTextWriterPtr w, const char *text)
-{
-	char *c;
-
-	if (text == NULL || (c = assay_report_xml_text(m, text)) == NULL)
-		return;
-	xmlTextWriterWriteString(w, BAD_CAST c);
-	free(c);
-}
 
 const char *
 assay_worksheet_kind(const struct assay_unit_result *u)
