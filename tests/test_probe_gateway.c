@@ -39,6 +39,12 @@
 #include "forms/forms.h"
 #include "probe/gateway.h"
 #include "probe/gateway_dns.h"
+#include "probe/intercept.h"
+#include "probe/probe.h"
+#include "run/api.h"
+#include "run/evidence.h"
+#include "run/sandbox.h"
+#include "run/verdict.h"
 #include "testutil.h"
 
 #define GW		"10.77.0.1"
@@ -612,6 +618,308 @@ test_server_ctx_kinds(void **state)
 	assay_gw_close(gw);
 }
 
+/* --- interception against real clients ----------------------------------- */
+
+/*
+ * A client that keeps connecting, as a device retries: cmd run again
+ * every 0.2 s until the STOP file appears.  Returns its pid.
+ */
+static pid_t
+client_loop(const char *cmd)
+{
+	char script[4096];
+	pid_t pid;
+
+	(void)unlink(tmp_path("STOP"));
+	snprintf(script, sizeof(script), "cd %s/lab && while [ ! -e ../STOP ]; "
+	    "do ( %s ) >/dev/null 2>&1 </dev/null; sleep 0.2; done", tmpdir,
+	    cmd);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void
+client_stop(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(tu_write_file(tmp_path("STOP"), "", 0), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+}
+
+#define S_CLIENT	"printf 'GET /update/manifest.json HTTP/1.0\\r\\n\\r\\n' | " \
+	"timeout 5 openssl s_client -connect " GW ":443 -servername " UPD_HOST \
+	" -quiet -ign_eof"
+#define S_VERIFY	" -verify_return_error -verify_hostname " UPD_HOST \
+	" -CAfile ca.pem"
+#define CURL		"curl -sS -m 5 --resolve " UPD_HOST ":443:" GW \
+	" https://" UPD_HOST "/update/manifest.json"
+
+static const enum assay_icpt_variant ALL[ASSAY_ICPT_NVARIANTS] = {
+	ASSAY_ICPT_SELF_SIGNED, ASSAY_ICPT_WRONG_HOST, ASSAY_ICPT_EXPIRED,
+	ASSAY_ICPT_UNTRUSTED_CA, ASSAY_ICPT_TLS10, ASSAY_ICPT_CONTROL
+};
+
+/* Runs every variant against the client cmd; results in r. */
+static void
+intercept_with(const char *cmd, struct assay_icpt_result *r)
+{
+	struct assay_gw *gw = NULL;
+	char why[256];
+	pid_t pid;
+
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	assert_non_null(gw);
+	pid = client_loop(cmd);
+	assert_int_equal(assay_intercept_run(gw, UPD_HOST, 443, ALL,
+	    ASSAY_ICPT_NVARIANTS, 8000, 700, NULL, r, why, sizeof(why)), 0);
+	client_stop(pid);
+	assay_gw_close(gw);
+}
+
+/*
+ * Refused: connected, no application data.  A client may complete the
+ * handshake and only then judge (curl checks the name after it), so the
+ * handshake is checked only where hs is 0 or 1 (-1: either).
+ */
+static void
+expect_refused(const struct assay_icpt_result *r, int alert, int hs)
+{
+	const char *n = assay_icpt_variant_name(r->variant);
+
+	if (!r->connected || (hs >= 0 && r->handshake != hs) ||
+	    r->app_data != 0 ||
+	    (alert >= 0 && (!r->alert || r->alert_code != alert)))
+		fail_msg("%s: connected %d handshake %d app_data %zu alert %d "
+		    "%d (%s): %s", n, r->connected, r->handshake, r->app_data,
+		    r->alert, r->alert_code, r->alert_desc, r->reason);
+}
+
+static void
+expect_accepted(const struct assay_icpt_result *r)
+{
+	const char *n = assay_icpt_variant_name(r->variant);
+
+	if (!r->connected || !r->handshake || r->app_data == 0 ||
+	    r->first == NULL || strcmp(r->first, "http") != 0)
+		fail_msg("%s: connected %d handshake %d app_data %zu: %s", n,
+		    r->connected, r->handshake, r->app_data, r->reason);
+}
+
+static void
+test_intercept_validating_openssl(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+
+	(void)state;
+	NEED_NET();
+	intercept_with(S_CLIENT S_VERIFY, r);
+	/* unknown_ca for a self-signed leaf and an unknown issuer */
+	expect_refused(&r[0], 48, 0);
+	assert_string_equal(r[0].issuer, "self");
+	expect_refused(&r[1], 42, 0);	/* bad_certificate: the name */
+	assert_string_equal(r[1].issuer, "lab-ca");
+	expect_refused(&r[2], 45, 0);	/* certificate_expired */
+	assert_string_equal(r[2].issuer, "lab-ca");
+	expect_refused(&r[3], 48, 0);
+	assert_string_equal(r[3].issuer, "assay-ca");
+	expect_refused(&r[4], -1, 0);	/* TLS 1.0 below the client's floor */
+	assert_string_equal(r[4].issuer, "identity");
+	expect_accepted(&r[5]);
+	assert_string_equal(r[5].issuer, "identity");
+	assert_string_equal(r[5].sni, UPD_HOST);
+	assert_non_null(strstr(r[5].offered, "TLSv1.3"));
+	assert_string_equal(r[5].version, "TLSv1.3");
+	assert_true(strncmp(r[5].peer, DEV ":", strlen(DEV) + 1) == 0);
+}
+
+static void
+test_intercept_careless_openssl(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	/* No verification, any protocol version: it takes every server. */
+	intercept_with(S_CLIENT " -cipher DEFAULT:@SECLEVEL=0", r);
+	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
+		expect_accepted(&r[i]);
+	assert_string_equal(r[4].version, "TLSv1");
+}
+
+static void
+test_intercept_curl(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	if (!tu_have("curl")) {
+		fprintf(stderr, "skipped: curl not installed\n");
+		skip();
+	}
+	intercept_with(CURL " --cacert ca.pem", r);
+	for (i = 0; i < 5; i++)
+		expect_refused(&r[i], -1, -1);
+	expect_accepted(&r[5]);
+	/* -k: curl takes any certificate, but not TLS 1.0 (its floor). */
+	intercept_with(CURL " -k", r);
+	for (i = 0; i < 4; i++)
+		expect_accepted(&r[i]);
+	expect_refused(&r[4], -1, 0);
+	expect_accepted(&r[5]);
+}
+
+static void
+test_intercept_nobody(void **state)
+{
+	static const enum assay_icpt_variant v[2] = { ASSAY_ICPT_EXPIRED,
+	    ASSAY_ICPT_CONTROL };
+	struct assay_icpt_result r[2];
+	struct assay_gw *gw = NULL;
+	char why[256];
+
+	(void)state;
+	NEED_NET();
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	/* Another host's connection is not the device's. */
+	{
+		pid_t pid = client_loop("timeout 2 openssl s_client -connect "
+		    GW ":443 -bind " GW ":0 -quiet");
+
+		assert_int_equal(assay_intercept_run(gw, CLOUD_HOST, 443, v, 2,
+		    600, 200, NULL, r, why, sizeof(why)), 0);
+		client_stop(pid);
+	}
+	assert_false(r[0].connected);
+	assert_string_equal(r[0].reason, "no connection from the device "
+	    "within 600 ms");
+	assert_string_equal(r[0].issuer, "assay-ca");
+	/* The cloud identity has no CA but is an identity: control runs. */
+	assert_false(r[1].skipped);
+	assay_gw_close(gw);
+}
+
+/* --- assay.net.intercept through the API a test case sees -------------------- */
+
+struct notes {
+	char	text[16384];
+	size_t	len;
+};
+
+static void
+record(void *arg, const char *channel, const char *dir, const void *data,
+    size_t len)
+{
+	struct notes *n = arg;
+
+	if (strcmp(dir, "note") != 0 || n->len + len + 2 >= sizeof(n->text))
+		return;
+	memcpy(n->text + n->len, data, len);
+	n->len += len;
+	n->text[n->len++] = '\n';
+	n->text[n->len] = '\0';
+	(void)channel;
+}
+
+static int
+run_lua(const char *src, const struct assay_forms *f, struct notes *notes,
+    char *err, size_t errlen)
+{
+	struct assay_sandbox *sb = NULL;
+	struct assay_budget *b;
+	struct assay_probe_env env;
+	struct assay_api_ctx ctx;
+	struct assay_result res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	assert_non_null(b = assay_budget_new(8, 1000));
+	memset(&env, 0, sizeof(env));
+	env.budget = b;
+	env.timeout_ms = 1000;
+	env.max_read = 4096;
+	env.record = record;
+	env.record_arg = notes;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.result = &res;
+	ctx.probe_env = &env;
+	ctx.datadir = ASSAY_SOURCE_DIR;
+	ctx.forms = f;
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	assert_int_equal(assay_api_install(sb, &ctx), 0);
+	if ((r = assay_sandbox_load(sb, "@intercept.lua", src, strlen(src))) == 0)
+		r = assay_sandbox_call(sb, 0, 0);
+	snprintf(err, errlen, "%s", assay_sandbox_error(sb));
+	assay_sandbox_free(sb);
+	assay_budget_free(b);
+	assay_result_clear(&res);
+	return r;
+}
+
+static void
+test_intercept_lua(void **state)
+{
+	static const char src[] =
+	    "local cs = assert(assay.setup.client_side)\n"
+	    "assert(cs.gateway.address == '" GW "' and cs.gateway.dns_port == 53)\n"
+	    "assert(#cs.identities == 2 and cs.identities[1].host == '" UPD_HOST "')\n"
+	    "assert(cs.watch[1].label == 'owner e-mail' and cs.watch[1].value == nil)\n"
+	    "local r, why = assay.net.intercept{ channel = 'cm-cloud',\n"
+	    "    variants = { 'expired', 'control' }, wait_ms = 8000, read_ms = 700 }\n"
+	    "assert(r, why)\n"
+	    "assert(r.host == '" UPD_HOST "' and r.port == 443 and r.channel == 'cm-cloud')\n"
+	    "local e, c = r.variants[1], r.variants[2]\n"
+	    "assert(e.name == 'expired' and e.issuer == 'lab-ca' and e.connected)\n"
+	    "assert(not e.handshake and not e.accepted and e.app_data == 0)\n"
+	    "assert(e.alert and e.alert.code == 45, e.reason)\n"
+	    "assert(c.name == 'control' and c.accepted and c.first == 'http')\n"
+	    "assert(c.sni == '" UPD_HOST "' and c.version == 'TLSv1.3')\n"
+	    "local asked = false\n"
+	    "for _, d in ipairs(r.dns) do\n"
+	    "  if d.name == '" UPD_HOST "' and d.answered then asked = true end\n"
+	    "end\n"
+	    "assert(asked, 'the client resolved the host through the gateway')\n"
+	    /* a channel that is not outbound is the test case's bug */
+	    "assert(not pcall(assay.net.intercept, { channel = 'cm-web' }))\n";
+	struct notes n;
+	char err[4096];
+	pid_t pid;
+
+	(void)state;
+	NEED_NET();
+	if (!tu_have("dig")) {
+		fprintf(stderr, "skipped: dig not installed\n");
+		skip();
+	}
+	memset(&n, 0, sizeof(n));
+	/* The client asks the gateway's DNS first, as a device does. */
+	pid = client_loop("A=$(dig +short +time=1 +tries=1 -b " DEV " @" GW " "
+	    UPD_HOST " A) && [ -n \"$A\" ] && printf 'GET / HTTP/1.0\\r\\n\\r\\n' | "
+	    "timeout 5 openssl s_client -connect $A:443 -servername " UPD_HOST
+	    " -quiet -ign_eof" S_VERIFY);
+	if (run_lua(src, forms, &n, err, sizeof(err)) != 0) {
+		client_stop(pid);
+		fail_msg("%s", err);
+	}
+	client_stop(pid);
+	/* One note per variant, facts only: no received byte in clear. */
+	assert_non_null(strstr(n.text, "standing in for " UPD_HOST ":443 "
+	    "(channel cm-cloud) at " GW ", 2 variants"));
+	assert_non_null(strstr(n.text, "variant expired (issuer lab-ca): "
+	    "connection from " DEV ":"));
+	assert_non_null(strstr(n.text, "the device sent TLS alert 45"));
+	assert_non_null(strstr(n.text, "variant control (issuer identity)"));
+	assert_non_null(strstr(n.text, "bytes of application data, HTTP"));
+	assert_null(strstr(n.text, "GET /"));
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 /*
@@ -647,6 +955,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_dns_hostile),
 		cmocka_unit_test(test_accept_device_only),
 		cmocka_unit_test(test_server_ctx_kinds),
+		cmocka_unit_test(test_intercept_validating_openssl),
+		cmocka_unit_test(test_intercept_careless_openssl),
+		cmocka_unit_test(test_intercept_curl),
+		cmocka_unit_test(test_intercept_nobody),
+		cmocka_unit_test(test_intercept_lua),
 	};
 
 	(void)argc;
