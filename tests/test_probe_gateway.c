@@ -631,9 +631,11 @@ client_loop(const char *cmd)
 	pid_t pid;
 
 	(void)unlink(tmp_path("STOP"));
-	snprintf(script, sizeof(script), "cd %s/lab && while [ ! -e ../STOP ]; "
-	    "do ( %s ) >/dev/null 2>&1 </dev/null; sleep 0.2; done", tmpdir,
-	    cmd);
+	/* It also ends when this test is gone or after 300 tries. */
+	snprintf(script, sizeof(script), "cd %s/lab && i=0 && while [ ! -e "
+	    "../STOP ] && [ $i -lt 300 ] && kill -0 %ld 2>/dev/null; do "
+	    "( %s ) >/dev/null 2>&1 </dev/null; sleep 0.2; i=$((i + 1)); done",
+	    tmpdir, (long)getpid(), cmd);
 	assert_true((pid = fork()) >= 0);
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
@@ -964,5 +966,7 @@ main(int argc, char **argv)
 
 	(void)argc;
 	enter_namespace(argv);
+	/* A hang fails the test (SIGALRM) well before ctest's 300 s. */
+	alarm(240);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -12,6 +12,8 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,9 +184,40 @@ set_timeout(int fd, int ms)
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/*
+ * OpenSSL writes with write(): a device that has gone raises SIGPIPE.
+ * The program's dispositions are not ours: block it in this thread while
+ * TLS runs and discard one raised meanwhile (as probe/mqtt.c does).
+ */
+static void
+sigpipe_block(sigset_t *old, int *was_pending)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+	sigpending(&pending);
+	*was_pending = sigismember(&pending, SIGPIPE);
+}
+
+static void
+sigpipe_restore(const sigset_t *old, int was_pending)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigpending(&pending);
+	if (!was_pending && sigismember(&pending, SIGPIPE))
+		(void)sigtimedwait(&set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 /* One connection: handshake with ctx, then count what the device sends. */
 static void
-serve(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
+serve_tls(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
 {
 	unsigned char buf[4096];
 	SSL *s;
@@ -239,6 +272,17 @@ serve(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
 }
 
 static void
+serve(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
+{
+	sigset_t old;
+	int was;
+
+	sigpipe_block(&old, &was);
+	serve_tls(cfd, ctx, read_ms, r);
+	sigpipe_restore(&old, was);
+}
+
+static void
 note(const struct assay_probe_env *env, const char *host, int port,
     const struct assay_icpt_result *r)
 {
@@ -256,13 +300,12 @@ note(const struct assay_probe_env *env, const char *host, int port,
 	}
 	assay_probe_note(env, "intercept", "%s:%d variant %s (issuer %s): "
 	    "connection from %s, SNI %s, offered %s; handshake %s%s%s%s; "
-	    "%s%zu bytes of application data%s%s after it; %.1f s", host,
+	    "%zu bytes of application data%s%s after it; %.1f s", host,
 	    port, v, r->issuer, r->peer, r->sni[0] ? r->sni : "(none)",
 	    r->offered[0] ? r->offered : "(unknown)",
 	    r->handshake ? "completed " : "not completed",
 	    r->handshake ? r->version : "", r->handshake ? " " : "",
-	    r->handshake ? r->cipher : "",
-	    r->alert ? "device alert " : "", r->app_data,
+	    r->handshake ? r->cipher : "", r->app_data,
 	    r->app_capped ? " (counted up to the cap)" : "",
 	    r->first != NULL ? (strcmp(r->first, "http") == 0 ? ", HTTP" :
 	    strcmp(r->first, "mqtt") == 0 ? ", MQTT" : ", other protocol") : "",
