@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -475,6 +476,37 @@ test_dns_hostile(void **state)
 	assert_int_equal(c.dns_refused, 1);
 	assert_int_equal(assay_gw_dns_count(gw), 1);
 	assay_gw_close(gw);
+
+	/* A burst: at most ASSAY_GW_DNS_RATE answers in a second, the rest counted. */
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	{
+		struct sockaddr_in me, to;
+		struct pollfd pfd;
+		int s, i, got = 0;
+
+		assert_true((s = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+		memset(&me, 0, sizeof(me));
+		me.sin_family = AF_INET;
+		inet_pton(AF_INET, DEV, &me.sin_addr);
+		assert_int_equal(bind(s, (struct sockaddr *)&me, sizeof(me)), 0);
+		memset(&to, 0, sizeof(to));
+		to.sin_family = AF_INET;
+		to.sin_port = htons(53);
+		inet_pton(AF_INET, GW, &to.sin_addr);
+		for (i = 0; i < 80; i++)
+			assert_int_equal(sendto(s, q, 39, 0,
+			    (struct sockaddr *)&to, sizeof(to)), 39);
+		pfd.fd = s;
+		pfd.events = POLLIN;
+		while (poll(&pfd, 1, 300) == 1 && recv(s, r, sizeof(r), 0) > 0)
+			got++;
+		close(s);
+		assay_gw_counters(gw, &c);
+		assert_true(got <= ASSAY_GW_DNS_RATE);
+		assert_int_equal((unsigned long)got + c.dns_rate, 80);
+		assert_true(c.dns_rate >= 80 - ASSAY_GW_DNS_RATE);
+	}
+	assay_gw_close(gw);
 }
 
 /* --- listen and accept --------------------------------------------------- */
@@ -922,6 +954,149 @@ test_intercept_lua(void **state)
 	assert_null(strstr(n.text, "GET /"));
 }
 
+/* --- against the reference device (assay-refdevice --gateway) ------------------ */
+
+#define REFDEVICE	ASSAY_BINARY_DIR "/assay-refdevice"
+
+/*
+ * Starts the persona in gateway mode with its own forms.  The device
+ * makes assay-gw0 itself, so this test's pair goes first (these cases run
+ * last).  0, or 1 when the device has no gateway mode (skip).
+ */
+static int
+refdevice_start(const char *persona, char **dirp, struct assay_forms **fp)
+{
+	struct assay_diag *d = assay_diag_new();
+	char cmd[2048], ics[4096], ixit[4096], setup[4096], *out = NULL;
+	int st;
+
+	(void)tu_run("ip link del assay-gw0", NULL);
+	assert_non_null(*dirp = tu_mkdtemp("gw-refdevice"));
+	snprintf(cmd, sizeof(cmd), "%s --persona %s --dir %s/dev --gateway "
+	    "--client-interval 1", REFDEVICE, persona, *dirp);
+	if ((st = tu_run(cmd, &out)) != 0) {
+		int nogw = out != NULL && strstr(out, "--gateway") != NULL &&
+		    strstr(out, "usage") != NULL;
+
+		if (!nogw)
+			fail_msg("%s: exit %d: %s", cmd, st, out ? out : "");
+		free(out);
+		assay_diag_free(d);
+		tu_rmrf(*dirp);
+		free(*dirp);
+		return 1;
+	}
+	free(out);
+	snprintf(ics, sizeof(ics), "%s/dev/ics.xml", *dirp);
+	snprintf(ixit, sizeof(ixit), "%s/dev/ixit.xml", *dirp);
+	snprintf(setup, sizeof(setup), "%s/dev/setup.xml", *dirp);
+	if (assay_forms_load(ASSAY_SOURCE_DIR, ics, ixit, setup, fp, d) != 0) {
+		assay_diag_print(d, stderr);
+		fail_msg("the reference device's forms do not load");
+	}
+	assay_diag_free(d);
+	return 0;
+}
+
+static void
+refdevice_stop(char *dir, struct assay_forms *f)
+{
+	char path[4096], *pid;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/dev/refdevice.pid", dir);
+	if ((pid = tu_read_file(path, NULL)) != NULL) {
+		kill((pid_t)atoi(pid), SIGTERM);
+		free(pid);
+	}
+	for (i = 0; i < 50 && tu_run("ip link show assay-gw0", NULL) == 0; i++)
+		usleep(100000);
+	assay_forms_free(f);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* Intercepts channel of the running device with every variant. */
+static void
+refdevice_intercept(struct assay_forms *f, const char *channel,
+    struct assay_icpt_result *r)
+{
+	struct assay_gw *gw = NULL;
+	char scheme[16], host[256], path[1024], why[512];
+	int port;
+	size_t i;
+
+	assert_int_equal(assay_gw_endpoint(f, channel, scheme, sizeof(scheme),
+	    host, sizeof(host), &port, path, sizeof(path), why, sizeof(why)), 0);
+	assert_int_equal(assay_gw_open(f, &gw, why, sizeof(why)), 0);
+	if (gw == NULL)
+		fail_msg("gateway: %s", why);
+	assert_int_equal(assay_intercept_run(gw, host, port, ALL,
+	    ASSAY_ICPT_NVARIANTS, 10000, 1500, NULL, r, why, sizeof(why)), 0);
+	assay_gw_close(gw);
+	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
+		fprintf(stderr, "  %s %-12s %-8s conn=%d hs=%d %s app=%zu %s "
+		    "alert=%d offered=%s sni=%s %.1fs %s\n", channel,
+		    assay_icpt_variant_name(r[i].variant), r[i].issuer ?
+		    r[i].issuer : "-", r[i].connected, r[i].handshake,
+		    r[i].version, r[i].app_data, r[i].first ? r[i].first : "-",
+		    r[i].alert ? r[i].alert_code : -1, r[i].offered, r[i].sni,
+		    r[i].seconds, r[i].reason);
+}
+
+static void
+test_refdevice_conforming(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	struct assay_forms *f = NULL;
+	char *dir = NULL;
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	if (refdevice_start("conforming", &dir, &f) != 0) {
+		fprintf(stderr, "skipped: assay-refdevice has no --gateway\n");
+		skip();
+	}
+	/* Update channel: every flawed server refused, the genuine one used. */
+	refdevice_intercept(f, "com-update", r);
+	for (i = 0; i < 5; i++)
+		expect_refused(&r[i], -1, -1);
+	expect_accepted(&r[5]);
+	assert_string_equal(r[5].sni, UPD_HOST);
+	assert_null(strstr(r[0].offered, "TLSv1.0"));
+	/* Telemetry over MQTT/TLS: the same, the control's data is MQTT. */
+	refdevice_intercept(f, "com-cloud", r);
+	for (i = 0; i < 5; i++)
+		expect_refused(&r[i], -1, -1);
+	assert_true(r[5].connected && r[5].handshake && r[5].app_data > 0);
+	assert_string_equal(r[5].first, "mqtt");
+	refdevice_stop(dir, f);
+}
+
+static void
+test_refdevice_weak(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	struct assay_forms *f = NULL;
+	char *dir = NULL;
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	if (refdevice_start("weak", &dir, &f) != 0) {
+		fprintf(stderr, "skipped: assay-refdevice has no --gateway\n");
+		skip();
+	}
+	/* It checks nothing and takes TLS 1.0: every server is accepted. */
+	refdevice_intercept(f, "com-update", r);
+	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
+		expect_accepted(&r[i]);
+	assert_string_equal(r[4].version, "TLSv1");
+	assert_non_null(strstr(r[0].offered, "TLSv1.0"));
+	refdevice_stop(dir, f);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 /*
@@ -962,6 +1137,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_intercept_curl),
 		cmocka_unit_test(test_intercept_nobody),
 		cmocka_unit_test(test_intercept_lua),
+		/* last: they replace this test's veth pair with the device's */
+		cmocka_unit_test(test_refdevice_conforming),
+		cmocka_unit_test(test_refdevice_weak),
 	};
 
 	(void)argc;
