@@ -281,6 +281,42 @@ test_open_without_gateway(void **state)
 	assay_diag_free(d);
 }
 
+/* A gateway interface or address the lab has not set up is named. */
+static void
+test_open_wrong_interface(void **state)
+{
+	static const struct {
+		const char	*from, *to, *why;
+	} cases[] = {
+		{ "interface=\"assay-gw0\"", "interface=\"nosuch0\"",
+		  "no interface nosuch0 here" },
+		{ "address=\"" GW "\" dns-port", "address=\"10.77.0.9\" dns-port",
+		  "interface assay-gw0 does not carry 10.77.0.9" },
+	};
+	struct assay_forms *f;
+	struct assay_gw *gw;
+	char why[256], *text, *hit;
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	for (i = 0; i < 2; i++) {
+		assert_non_null(hit = strstr(SETUP_XML, cases[i].from));
+		assert_true(asprintf(&text, "%.*s%s%s", (int)(hit - SETUP_XML),
+		    SETUP_XML, cases[i].to, hit + strlen(cases[i].from)) > 0);
+		assert_int_equal(tu_write_file(tmp_path("setup-if.xml"), text,
+		    strlen(text)), 0);
+		free(text);
+		f = NULL;
+		assert_int_equal(load_forms("setup-if.xml", &f), 0);
+		gw = (void *)1;
+		assert_int_equal(assay_gw_open(f, &gw, why, sizeof(why)), 0);
+		assert_null(gw);
+		assert_non_null(strstr(why, cases[i].why));
+		assay_forms_free(f);
+	}
+}
+
 /* --- DNS -------------------------------------------------------------- */
 
 static char *
@@ -1128,6 +1164,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_side_loaded),
 		cmocka_unit_test(test_open_without_gateway),
+		cmocka_unit_test(test_open_wrong_interface),
 		cmocka_unit_test(test_dns_real_clients),
 		cmocka_unit_test(test_dns_hostile),
 		cmocka_unit_test(test_accept_device_only),
