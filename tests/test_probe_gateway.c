@@ -876,6 +876,70 @@ test_intercept_nobody(void **state)
 	assay_gw_close(gw);
 }
 
+/* A device that trickles a byte every 100 ms, or sends garbage at once. */
+struct trickle {
+	int	garbage;
+};
+
+static void *
+trickle_client(void *arg)
+{
+	/* a TLS record header and the start of a ClientHello */
+	static const unsigned char hello[] = { 0x16, 0x03, 0x01, 0x02, 0x00,
+	    0x01, 0x00, 0x01, 0xfc, 0x03, 0x03 };
+	struct trickle *t = arg;
+	int s, i;
+
+	usleep(100000);
+	s = connect_from(DEV, 443);
+	if (t->garbage) {
+		(void)send(s, "GET / HTTP/1.0\r\n\r\n", 18, MSG_NOSIGNAL);
+		usleep(500000);
+	} else
+		for (i = 0; i < 30; i++) {
+			/* MSG_NOSIGNAL: Assay hangs up before the end */
+			if (send(s, &hello[i % sizeof(hello)], 1,
+			    MSG_NOSIGNAL) != 1)
+				break;
+			usleep(100000);
+		}
+	close(s);
+	return NULL;
+}
+
+static void
+test_intercept_hostile_client(void **state)
+{
+	static const enum assay_icpt_variant v[1] = { ASSAY_ICPT_SELF_SIGNED };
+	struct assay_icpt_result r[1];
+	struct assay_gw *gw = NULL;
+	struct trickle t;
+	pthread_t th;
+	char why[256];
+
+	(void)state;
+	NEED_NET();
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	/* 3 s of trickling: the handshake's 500 ms deadline ends it. */
+	t.garbage = 0;
+	assert_int_equal(pthread_create(&th, NULL, trickle_client, &t), 0);
+	assert_int_equal(assay_intercept_run(gw, UPD_HOST, 443, v, 1, 3000, 500,
+	    NULL, r, why, sizeof(why)), 0);
+	assert_true(r[0].connected && !r[0].handshake);
+	assert_string_equal(r[0].reason, "handshake not completed within 500 ms");
+	assert_true(r[0].seconds < 1.5);
+	pthread_join(th, NULL);
+	/* Not TLS at all: refused at once, with OpenSSL's reason. */
+	t.garbage = 1;
+	assert_int_equal(pthread_create(&th, NULL, trickle_client, &t), 0);
+	assert_int_equal(assay_intercept_run(gw, UPD_HOST, 443, v, 1, 3000, 500,
+	    NULL, r, why, sizeof(why)), 0);
+	assert_true(r[0].connected && !r[0].handshake && r[0].app_data == 0);
+	assert_non_null(strstr(r[0].reason, "handshake failed: "));
+	pthread_join(th, NULL);
+	assay_gw_close(gw);
+}
+
 /* --- assay.net.intercept through the API a test case sees -------------------- */
 
 struct notes {
@@ -987,6 +1051,8 @@ test_intercept_lua(void **state)
 	assert_non_null(strstr(n.text, "the device sent TLS alert 45"));
 	assert_non_null(strstr(n.text, "variant control (issuer identity)"));
 	assert_non_null(strstr(n.text, "bytes of application data, HTTP"));
+	assert_non_null(strstr(n.text, "DNS at " GW ": "));
+	assert_non_null(strstr(n.text, UPD_HOST " (answered)"));
 	assert_null(strstr(n.text, "GET /"));
 }
 
@@ -1173,6 +1239,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_intercept_careless_openssl),
 		cmocka_unit_test(test_intercept_curl),
 		cmocka_unit_test(test_intercept_nobody),
+		cmocka_unit_test(test_intercept_hostile_client),
 		cmocka_unit_test(test_intercept_lua),
 		/* last: they replace this test's veth pair with the device's */
 		cmocka_unit_test(test_refdevice_conforming),

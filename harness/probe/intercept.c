@@ -9,9 +9,10 @@
  * a cap and classified by its first bytes; nothing is kept in clear.
  */
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -173,15 +174,26 @@ classify(const unsigned char *p, size_t n)
 	return "other";
 }
 
-static void
-set_timeout(int fd, int ms)
+/*
+ * Waits until fd is ready for what the TLS layer wants, or the deadline
+ * end passes.  1 ready, 0 not (time is up, or poll failed).
+ */
+static int
+wait_io(int fd, int want, double end)
 {
-	struct timeval tv;
+	struct pollfd pfd;
+	int left, n;
 
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		left = (int)((end - now_s()) * 1000);
+		if (left <= 0)
+			return 0;
+		pfd.fd = fd;
+		pfd.events = want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
+		if ((n = poll(&pfd, 1, left)) < 0 && errno == EINTR)
+			continue;
+		return n > 0;
+	}
 }
 
 /*
@@ -215,16 +227,26 @@ sigpipe_restore(const sigset_t *old, int was_pending)
 	pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
-/* One connection: handshake with ctx, then count what the device sends. */
+/*
+ * One connection: handshake with ctx, then count what the device sends.
+ * The socket is non-blocking and each phase has one deadline (read_ms
+ * for the handshake, read_ms for the data after it), so a device that
+ * trickles a byte at a time cannot stretch either.
+ */
 static void
 serve_tls(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
 {
 	unsigned char buf[4096];
 	SSL *s;
 	double end;
-	int n, left;
+	int n, e, fl;
 
-	set_timeout(cfd, read_ms);
+	if ((fl = fcntl(cfd, F_GETFL)) == -1 ||
+	    fcntl(cfd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		snprintf(r->reason, sizeof(r->reason), "harness: fcntl: %s",
+		    strerror(errno));
+		return;
+	}
 	SSL_CTX_set_client_hello_cb(ctx, on_client_hello, r);
 	SSL_CTX_set_info_callback(ctx, on_info);
 	if ((s = SSL_new(ctx)) == NULL || SSL_set_fd(s, cfd) != 1) {
@@ -234,16 +256,23 @@ serve_tls(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
 		return;
 	}
 	SSL_set_app_data(s, r);
-	if (SSL_accept(s) != 1) {
-		unsigned long e = ERR_peek_error();
-
-		if (!r->alert)
-			snprintf(r->reason, sizeof(r->reason), "handshake "
-			    "failed: %s", e != 0 ? ERR_reason_error_string(e) :
-			    "the device closed or went quiet");
-		else
+	end = now_s() + read_ms / 1000.0;
+	while ((n = SSL_accept(s)) != 1) {
+		e = SSL_get_error(s, n);
+		if ((e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) &&
+		    wait_io(cfd, e, end))
+			continue;
+		if (r->alert)
 			snprintf(r->reason, sizeof(r->reason), "the device "
 			    "sent alert %d (%s)", r->alert_code, r->alert_desc);
+		else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+			snprintf(r->reason, sizeof(r->reason), "handshake not "
+			    "completed within %d ms", read_ms);
+		else
+			snprintf(r->reason, sizeof(r->reason), "handshake "
+			    "failed: %s", ERR_peek_error() != 0 ?
+			    ERR_reason_error_string(ERR_peek_error()) :
+			    "the device closed the connection");
 		goto out;
 	}
 	r->handshake = 1;
@@ -251,21 +280,23 @@ serve_tls(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
 	snprintf(r->cipher, sizeof(r->cipher), "%s", SSL_get_cipher_name(s));
 	end = now_s() + read_ms / 1000.0;
 	while (r->app_data < ASSAY_ICPT_MAX_APP_DATA) {
-		left = (int)((end - now_s()) * 1000);
-		if (left <= 0)
-			break;
-		set_timeout(cfd, left);
-		if ((n = SSL_read(s, buf, sizeof(buf))) <= 0)
-			break;
-		if (r->app_data == 0)
-			r->first = classify(buf, (size_t)n);
-		r->app_data += (size_t)n;
+		if ((n = SSL_read(s, buf, sizeof(buf))) > 0) {
+			if (r->app_data == 0)
+				r->first = classify(buf, (size_t)n);
+			r->app_data += (size_t)n;
+			continue;
+		}
+		e = SSL_get_error(s, n);
+		if ((e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) &&
+		    wait_io(cfd, e, end))
+			continue;
+		break;
 	}
 	if (r->app_data >= ASSAY_ICPT_MAX_APP_DATA) {
 		r->app_data = ASSAY_ICPT_MAX_APP_DATA;
 		r->app_capped = 1;
 	}
-	(void)SSL_shutdown(s);
+	(void)SSL_shutdown(s);	/* once, not waited for */
  out:
 	SSL_free(s);
 	ERR_clear_error();
@@ -519,6 +550,33 @@ push_result(lua_State *L, struct assay_gw *gw, const char *channel,
 	return 1;
 }
 
+/* The names the device asked the gateway, as one note (16 at most). */
+static void
+dns_note(const struct assay_probe_env *env, struct assay_gw *gw)
+{
+	char list[900], name[300];
+	size_t i, n = assay_gw_dns_count(gw), o = 0;
+	int answered, k;
+
+	list[0] = '\0';
+	for (i = 0; i < n && i < 16; i++) {
+		if (assay_gw_dns_name(gw, i, name, sizeof(name), &answered) != 0)
+			break;
+		k = snprintf(list + o, sizeof(list) - o, "%s%s (%s)", i ? ", " :
+		    "", name, answered ? "answered" : "not answered");
+		if (k < 0 || (size_t)k >= sizeof(list) - o)
+			break;
+		o += (size_t)k;
+	}
+	if (n == 0)
+		assay_probe_note(env, "intercept", "DNS at %s: the device asked "
+		    "no name", assay_gw_address(gw));
+	else
+		assay_probe_note(env, "intercept", "DNS at %s: %zu name%s asked: "
+		    "%s%s", assay_gw_address(gw), n, n == 1 ? "" : "s", list,
+		    n > i ? ", ..." : "");
+}
+
 static int
 l_intercept(lua_State *L)
 {
@@ -602,6 +660,7 @@ l_intercept(lua_State *L)
 		assay_gw_close(gw);
 		return assay_lua_fail(L, why);
 	}
+	dns_note(env, gw);
 	{
 		struct assay_gw_counters c;
 
