@@ -2906,7 +2906,11 @@ setup_client_side(struct assay_forms *f, xmlNodePtr sec, const char *file,
 	size_t k, nfiles = 0;
 	int bad = 0, r = 0;
 
-	if (sec == NULL)
+	/*
+	 * A run directory's copy (assay_forms_load_recorded): its files were
+	 * checked when the run started, and a report needs none of it.
+	 */
+	if (sec == NULL || f->recorded)
 		return 0;
 	if ((n = child(sec, "gateway")) != NULL &&
 	    (r = cs_gateway(f, n, file, d, &bad)) != 0)
