@@ -1323,7 +1323,8 @@ struct stage {
 	const char	*version;	/* of the release served */
 	int		 install;	/* 1: installed, 0: refused */
 	const char	*refusal;	/* the client's log line when refused */
-	int		 selfsigned;	/* served with a self-signed cert */
+	int		 cert;		/* 0 lab identity, 1 self-signed,
+					   2 the lab CA's cloud leaf */
 };
 
 /*
@@ -1346,11 +1347,13 @@ serve_stage(const struct device *d, const struct stage *st, const char *before)
 	 * The lab's identity for the update host, or one the device has no
 	 * reason to trust: self-signed, for the right name.
 	 */
-	snprintf(cert, sizeof(cert), "%s/%s", d->dir, st->selfsigned ?
-	    "lab-selfsigned.pem" : "lab/update.pem");
-	snprintf(key, sizeof(key), "%s/%s", d->dir, st->selfsigned ?
-	    "lab-selfsigned-key.pem" : "lab/update-key.pem");
-	if (st->selfsigned) {
+	snprintf(cert, sizeof(cert), "%s/%s", d->dir, st->cert == 1 ?
+	    "lab-selfsigned.pem" : st->cert == 2 ? "lab/cloud.pem" :
+	    "lab/update.pem");
+	snprintf(key, sizeof(key), "%s/%s", d->dir, st->cert == 1 ?
+	    "lab-selfsigned-key.pem" : st->cert == 2 ? "lab/cloud-key.pem" :
+	    "lab/update-key.pem");
+	if (st->cert == 1) {
 		snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey ec "
 		    "-pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
 		    "-subj /CN=update.refdevice.test -addext "
@@ -1385,8 +1388,9 @@ serve_stage(const struct device *d, const struct stage *st, const char *before)
 	}
 	helper_stop(srv);
 	ver = device_version(d);
-	fprintf(stderr, "%s%s %s: %s", st->set, st->selfsigned ?
-	    " (self-signed)" : "", st->install ? "installed" : "refused", ver);
+	fprintf(stderr, "%s%s %s: %s", st->set, st->cert == 1 ?
+	    " (self-signed)" : st->cert == 2 ? " (wrong host)" : "",
+	    st->install ? "installed" : "refused", ver);
 	if (st->install) {
 		snprintf(want, sizeof(want), "{\"firmware\":\"%s\","
 		    "\"image_sha256\":\"%s\"}", st->version, sha);
@@ -1407,7 +1411,11 @@ gateway_case(const char *persona)
 	static struct device d;
 	static const struct stage conforming[] = {
 		{ "current", "1.4.3", 0, "update check: TLS handshake with "
-		    "update.refdevice.test:443 refused: certificate: ", 1 },
+		    "update.refdevice.test:443 refused: certificate: "
+		    "self-signed", 1 },
+		{ "current", "1.4.3", 0, "update check: TLS handshake with "
+		    "update.refdevice.test:443 refused: certificate: "
+		    "hostname mismatch", 2 },
 		{ "other-key", "1.4.3", 0, "refused 1.4.3: signature does not "
 		    "verify", 0 },
 		{ "older", "1.4.1", 0, "refused 1.4.1: not newer than the "
@@ -1416,7 +1424,7 @@ gateway_case(const char *persona)
 	};
 	static const struct stage weak[] = {
 		{ "current", "1.0.5", 1, NULL, 1 },	/* any certificate */
-		{ "older", "1.0.2", 1, NULL, 0 },
+		{ "older", "1.0.2", 1, NULL, 2 },
 		{ "other-key", "1.0.5", 1, NULL, 0 },
 	};
 	int isweak = strcmp(persona, "weak") == 0, pfd[2], st, i;
@@ -1525,7 +1533,7 @@ gateway_case(const char *persona)
 	snprintf(sublog, sizeof(sublog), "%s/log/lab-sub.log", d.dir);
 	sub = helper(NULL, sublog, subargv);
 
-	for (i = 0; i < (isweak ? 3 : 4); i++)
+	for (i = 0; i < (isweak ? 3 : 5); i++)
 		serve_stage(&d, isweak ? &weak[i] : &conforming[i],
 		    "{\"firmware\":\"1.4.2\",\"image_sha256\":\"\"}");
 
