@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -301,9 +302,18 @@ dns_a(const struct client *c, const char *name, struct in_addr *out,
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, ms) <= 0)
 			continue;
-		if ((n = recv(fd, a, sizeof(a), 0)) < 12 ||
-		    a[0] != q[0] || a[1] != q[1] || (a[2] & 0x80) == 0)
-			continue;	/* not our answer (or refused: ICMP) */
+		if ((n = recv(fd, a, sizeof(a), 0)) == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			/* ECONNREFUSED: nothing listens there (ICMP) */
+			snprintf(why, wlen, "%s:53: %s", c->dns,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n < 12 || a[0] != q[0] || a[1] != q[1] ||
+		    (a[2] & 0x80) == 0)
+			continue;	/* not our answer */
 		break;
 	}
 	close(fd);
@@ -970,6 +980,8 @@ rd_client_main(const char *conf)
 	struct timespec pause;
 	char cur[16];
 
+	/* A server closing mid-write must not kill the device (SIGPIPE). */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
 	if (load_conf(&c, conf) != 0 || make_ctx(&c) != 0)
 		return 1;
