@@ -9,10 +9,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -986,8 +988,19 @@ serve_mqtt(struct sess *s)
 static void
 serve(struct sess *s, SSL_CTX *ctx)
 {
+	struct timespec zero = { 0, 0 };
+	sigset_t pipe, old;
 	int fl;
 
+	/*
+	 * A device that hangs up while we answer must not kill the harness:
+	 * SIGPIPE is blocked in this thread for the session (OpenSSL writes
+	 * with write(2), which has no MSG_NOSIGNAL), so the write fails with
+	 * EPIPE; a SIGPIPE left pending is taken back before unblocking.
+	 */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
 	if ((fl = fcntl(s->fd, F_GETFL)) < 0 ||
 	    fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		goto out;
@@ -1003,6 +1016,9 @@ serve(struct sess *s, SSL_CTX *ctx)
 	SSL_free(s->ssl);
 	s->ssl = NULL;
 	close(s->fd);
+	while (sigtimedwait(&pipe, NULL, &zero) == SIGPIPE)
+		;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void
