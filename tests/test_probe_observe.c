@@ -446,8 +446,9 @@ test_conforming_encrypted(void **state)
 			appdata++;
 	}
 	fprintf(stderr, "  conforming: %lu frames, %d ClientHellos, %d "
-	    "application-data facts, no secret in clear\n", o->frames, hello,
-	    appdata);
+	    "application-data facts, no secret in clear; %u handshakes (%s)\n",
+	    o->frames, hello, appdata, o->ch[0].stats.handshakes,
+	    o->ch[0].stats.tls_version);
 	assert_true(hello >= 2 && appdata >= 2);
 	assay_capture_free(c);
 	free(o);
