@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -26,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,13 @@ struct device {
 
 /* The running test's device, for teardown after a failed assertion. */
 static struct device *current;
+
+/* Lab servers a gateway case started (killed by cleanup too). */
+static pid_t helpers[8];
+static int nhelpers;
+
+/* What the device printed up to "ready". */
+static char ready_text[4096];
 
 static int
 have_servers(const char *persona)
@@ -108,8 +117,10 @@ wait_ready_line(int fd)
 		len += (size_t)n;
 		buf[len] = '\0';
 		if (strstr(buf, "\nready\n") != NULL ||
-		    strncmp(buf, "ready\n", 6) == 0)
+		    strncmp(buf, "ready\n", 6) == 0) {
+			memcpy(ready_text, buf, len + 1);
 			return 0;
+		}
 	}
 	buf[len] = '\0';
 	fprintf(stderr, "refdevice output: %s\n", buf);
@@ -798,6 +809,11 @@ cleanup(struct device *d)
 	int n, i;
 
 	current = NULL;
+	for (i = 0; i < nhelpers; i++) {
+		kill(helpers[i], SIGKILL);
+		waitpid(helpers[i], NULL, 0);
+	}
+	nhelpers = 0;
 	if (d->dir == NULL)
 		return;
 	snprintf(path, sizeof(path), "%s/refdevice.pid", d->dir);
@@ -1095,6 +1111,468 @@ test_standard_ports_in_netns(void **state)
 	cleanup(&d);
 }
 
+/* ---- gateway mode --------------------------------------------------------- */
+
+#define GW_ADDR		"10.77.0.1"
+#define DEV_ADDR	"10.77.0.2"
+
+/*
+ * 1 when this network namespace is one the device may take (the rule of
+ * refdevice/gateway.c): not PID 1's, or where that cannot be read, one
+ * with no interface but lo.
+ */
+static int
+netns_private(void)
+{
+	char self[64], init[64], line[256], name[64];
+	ssize_t a, b;
+	FILE *f;
+	int others = 0;
+
+	if ((a = readlink("/proc/self/ns/net", self, sizeof(self) - 1)) <= 0)
+		return 0;
+	self[a] = '\0';
+	if ((b = readlink("/proc/1/ns/net", init, sizeof(init) - 1)) > 0) {
+		init[b] = '\0';
+		return strcmp(self, init) != 0;
+	}
+	if ((f = fopen("/proc/self/net/dev", "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strchr(line, ':') != NULL &&
+		    sscanf(line, " %63[^:]:", name) == 1 &&
+		    strcmp(name, "lo") != 0)
+			others++;
+	fclose(f);
+	return others == 0;
+}
+
+static int
+write_proc(const char *path, const char *text)
+{
+	int fd, ok;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A network namespace of our own, as `unshare -rn` makes it (a user
+ * namespace first, once per process; later calls only a fresh network
+ * namespace), with lo up so that the lab's servers on 10.77.0.1 are
+ * reachable from here too.  The gateway cases run last for that reason.
+ */
+static int
+enter_own_netns(void)
+{
+	static int in_userns;
+	char map[64];
+	unsigned uid = (unsigned)getuid(), gid = (unsigned)getgid();
+
+	if (!in_userns) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
+			return -1;
+		in_userns = 1;
+		snprintf(map, sizeof(map), "0 %u 1\n", uid);
+		if (write_proc("/proc/self/setgroups", "deny") == -1 ||
+		    write_proc("/proc/self/uid_map", map) == -1)
+			return -1;
+		snprintf(map, sizeof(map), "0 %u 1\n", gid);
+		if (write_proc("/proc/self/gid_map", map) == -1)
+			return -1;
+	} else if (unshare(CLONE_NEWNET) == -1)
+		return -1;
+	return tu_run("ip link set lo up", NULL) == 0 ? 0 : -1;
+}
+
+static pid_t
+helper(const char *cwd, const char *log, const char *const argv[])
+{
+	pid_t pid;
+	int fd;
+
+	assert_true(nhelpers < (int)(sizeof(helpers) / sizeof(helpers[0])));
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (cwd != NULL && chdir(cwd) != 0)
+			_exit(127);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1)
+			dup2(fd, 0);
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	helpers[nhelpers++] = pid;
+	return pid;
+}
+
+static void
+helper_stop(pid_t pid)
+{
+	int i;
+
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	for (i = 0; i < nhelpers; i++)
+		if (helpers[i] == pid)
+			helpers[i] = helpers[--nhelpers];
+}
+
+/*
+ * The lab's resolver on 10.77.0.1:53: every A query answered with
+ * 10.77.0.1 (a child process, a UDP socket; test code, not Assay's).
+ */
+static pid_t
+dns_answerer(void)
+{
+	static const unsigned char rr[] = { 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0,
+	    60, 0, 4, 10, 77, 0, 1 };
+	unsigned char q[512], a[600];
+	struct sockaddr_in sin, from;
+	socklen_t fl;
+	ssize_t n;
+	size_t end;
+	pid_t pid;
+	int fd;
+
+	assert_true((pid = fork()) != -1);
+	if (pid != 0) {
+		helpers[nhelpers++] = pid;
+		return pid;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(53);
+	inet_pton(AF_INET, GW_ADDR, &sin.sin_addr);
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		_exit(1);
+	for (;;) {
+		fl = sizeof(from);
+		if ((n = recvfrom(fd, q, sizeof(q), 0, (struct sockaddr *)&from,
+		    &fl)) < 17)
+			continue;
+		for (end = 12; end < (size_t)n && q[end] != 0 && q[end] < 64;
+		    end += 1 + q[end])
+			;
+		if (end + 5 > (size_t)n)
+			continue;
+		end += 5;	/* root label, type, class */
+		memcpy(a, q, end);
+		a[2] = 0x81;	/* answer, RD */
+		a[3] = 0x80;	/* RA, no error */
+		a[6] = 0; a[7] = 1;
+		memset(a + 8, 0, 4);
+		memcpy(a + end, rr, sizeof(rr));
+		sendto(fd, a, end + sizeof(rr), 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+/* Waits up to ms for want to appear in the file after offset from. */
+static int
+wait_file_text(const char *path, size_t from, const char *want, int ms)
+{
+	long long end = tu_now_ms() + ms;
+	size_t len;
+	char *text;
+	int found;
+
+	do {
+		if ((text = tu_read_file(path, &len)) != NULL) {
+			found = len > from && strstr(text + from, want) != NULL;
+			free(text);
+			if (found)
+				return 1;
+		}
+		usleep(100 * 1000);
+	} while (tu_now_ms() < end);
+	return 0;
+}
+
+static size_t
+file_len(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+/* The device's /api/version.cgi with the lab login (malloc'd body). */
+static char *
+device_version(const struct device *d)
+{
+	char cmd[600], pass[64], *out = NULL;
+
+	assert_non_null(password_of(d, "web-admin", pass, sizeof(pass)));
+	snprintf(cmd, sizeof(cmd), "curl -sk --http1.1 --max-time 10 -u "
+	    "admin:%s https://" DEV_ADDR "/api/version.cgi", pass);
+	assert_int_equal(tu_run(cmd, &out), 0);
+	return out;
+}
+
+struct stage {
+	const char	*set;		/* lab/update/SET */
+	const char	*version;	/* of the release served */
+	int		 install;	/* 1: installed, 0: refused */
+	const char	*refusal;	/* the client's log line when refused */
+	int		 cert;		/* 0 lab identity, 1 self-signed,
+					   2 the lab CA's cloud leaf */
+};
+
+/*
+ * Serves lab/update/SET with `openssl s_server -WWW` on 10.77.0.1:443 as
+ * the update host (the lab's update identity), waits for the client's
+ * decision in its log, then reads the version the device reports.
+ */
+static void
+serve_stage(const struct device *d, const struct stage *st, const char *before)
+{
+	char dir[400], log[512], clog[512], path[512], cmd[1400], want[200];
+	char sha[65] = "", *out = NULL, *ver;
+	char cert[512], key[512];
+	const char *argv[] = { "openssl", "s_server", "-quiet", "-WWW",
+	    "-accept", GW_ADDR ":443", "-cert", cert, "-key", key, NULL };
+	size_t from;
+	pid_t srv;
+
+	/*
+	 * The lab's identity for the update host, or one the device has no
+	 * reason to trust: self-signed, for the right name.
+	 */
+	snprintf(cert, sizeof(cert), "%s/%s", d->dir, st->cert == 1 ?
+	    "lab-selfsigned.pem" : st->cert == 2 ? "lab/cloud.pem" :
+	    "lab/update.pem");
+	snprintf(key, sizeof(key), "%s/%s", d->dir, st->cert == 1 ?
+	    "lab-selfsigned-key.pem" : st->cert == 2 ? "lab/cloud-key.pem" :
+	    "lab/update-key.pem");
+	if (st->cert == 1) {
+		snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey ec "
+		    "-pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+		    "-subj /CN=update.refdevice.test -addext "
+		    "subjectAltName=DNS:update.refdevice.test -keyout %s "
+		    "-out %s 2>&1", key, cert);
+		assert_int_equal(tu_run(cmd, NULL), 0);
+	}
+
+	snprintf(dir, sizeof(dir), "%s/lab/update/%s", d->dir, st->set);
+	snprintf(log, sizeof(log), "%s/log/lab-update-%s.log", d->dir, st->set);
+	snprintf(clog, sizeof(clog), "%s/log/client.log", d->dir);
+	snprintf(path, sizeof(path), "%s/update/firmware-%s.bin", dir,
+	    st->version);
+	snprintf(cmd, sizeof(cmd), "sha256sum %s | cut -c1-64", path);
+	assert_int_equal(tu_run(cmd, &out), 0);
+	assert_true(strlen(out) >= 64);
+	memcpy(sha, out, 64);
+	free(out);
+	if (st->install)
+		snprintf(want, sizeof(want), "installed %s sha256=%s",
+		    st->version, sha);
+	else
+		snprintf(want, sizeof(want), "%s", st->refusal);
+	from = file_len(clog);
+	srv = helper(dir, log, argv);
+	if (!wait_file_text(clog, from, want, 15000)) {
+		out = tu_read_file(clog, NULL);
+		fprintf(stderr, "%s: no \"%s\" in client.log:\n%s\n", st->set,
+		    want, out != NULL ? out + from : "");
+		free(out);
+		fail();
+	}
+	helper_stop(srv);
+	ver = device_version(d);
+	fprintf(stderr, "%s%s %s: %s", st->set, st->cert == 1 ?
+	    " (self-signed)" : st->cert == 2 ? " (wrong host)" : "",
+	    st->install ? "installed" : "refused", ver);
+	if (st->install) {
+		snprintf(want, sizeof(want), "{\"firmware\":\"%s\","
+		    "\"image_sha256\":\"%s\"}", st->version, sha);
+		assert_non_null(strstr(ver, want));
+	} else
+		assert_non_null(strstr(ver, before));
+	free(ver);
+}
+
+/*
+ * One persona behind the lab gateway: the device resolves its servers
+ * through a DNS answerer on 10.77.0.1:53 and talks to real servers there,
+ * openssl s_server for the update host and mosquitto for the cloud.
+ */
+static void
+gateway_case(const char *persona)
+{
+	static struct device d;
+	static const struct stage conforming[] = {
+		{ "current", "1.4.3", 0, "update check: TLS handshake with "
+		    "update.refdevice.test:443 refused: certificate: "
+		    "self-signed", 1 },
+		{ "current", "1.4.3", 0, "update check: TLS handshake with "
+		    "update.refdevice.test:443 refused: certificate: "
+		    "hostname mismatch", 2 },
+		{ "other-key", "1.4.3", 0, "refused 1.4.3: signature does not "
+		    "verify", 0 },
+		{ "older", "1.4.1", 0, "refused 1.4.1: not newer than the "
+		    "installed 1.4.2", 0 },
+		{ "current", "1.4.3", 1, NULL, 0 },
+	};
+	static const struct stage weak[] = {
+		{ "current", "1.0.5", 1, NULL, 1 },	/* any certificate */
+		{ "older", "1.0.2", 1, NULL, 2 },
+		{ "other-key", "1.0.5", 1, NULL, 0 },
+	};
+	int isweak = strcmp(persona, "weak") == 0, pfd[2], st, i;
+	char conf[1024], path[512], sublog[512], *out = NULL;
+	char mqport[8];
+	const char *mqargv[] = { "mosquitto", "-c", conf, NULL };
+	const char *subargv[16];
+	long long t0 = tu_now_ms();
+	pid_t sub;
+
+	if (!have_servers(persona) || !tu_have("ip") || !tu_have("curl") ||
+	    !tu_have("mosquitto_sub")) {
+		fprintf(stderr, "skip: ip, curl or mosquitto_sub missing\n");
+		skip();
+	}
+	memset(&d, 0, sizeof(d));
+	current = &d;
+	assert_non_null(d.dir = tu_mkdtemp("refdev"));
+
+	/* Never in a namespace that is not ours. */
+	if (!netns_private()) {
+		snprintf(conf, sizeof(conf), "%s --persona %s --dir %s/refused "
+		    "--gateway 2>&1", REFDEVICE, persona, d.dir);
+		st = tu_run(conf, &out);
+		i = out != NULL && strstr(out, "--gateway refused") != NULL;
+		if (st != 2 || !i)
+			fprintf(stderr, "not refused: %s\n", out ? out : "");
+		free(out);
+		out = NULL;
+		assert_int_equal(st, 2);
+		assert_true(i);
+		assert_int_equal(if_nametoindex("assay-gw0"), 0);
+	}
+	if (enter_own_netns() != 0) {
+		fprintf(stderr, "skip: cannot create a network namespace: %s\n",
+		    strerror(errno));
+		cleanup(&d);
+		skip();
+	}
+
+	assert_int_equal(pipe(pfd), 0);
+	assert_true((d.pid = fork()) != -1);
+	if (d.pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		close(pfd[1]);
+		execl(REFDEVICE, REFDEVICE, "--persona", persona, "--dir", d.dir,
+		    "--gateway", "--client-interval", "1", "--foreground",
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	st = wait_ready_line(pfd[0]);
+	close(pfd[0]);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(ready_text, "gateway: assay-gw0 " GW_ADDR "\n"));
+	assert_non_null(strstr(ready_text, "device: " DEV_ADDR "\n"));
+	assert_true(if_nametoindex("assay-gw0") != 0);
+	parse_services(&d);
+	check_forms(&d);
+	assert_non_null(strstr(d.setup, "<address>" DEV_ADDR "</address>"));
+	assert_non_null(strstr(d.setup, "<client-side>"));
+	assert_non_null(strstr(d.ixit, "<entry id=\"com-update\">"));
+	assert_non_null(strstr(d.ixit, "<entry id=\"com-cloud\">"));
+	assert_non_null(strstr(d.ixit, "<entry id=\"pd-email\">"));
+	/* standard ports on the device's address */
+	assert_int_equal(svc_port(&d, "web"), 443);
+
+	dns_answerer();
+	/* The cloud: plain MQTT for the weak device, TLS for the other. */
+	snprintf(path, sizeof(path), "%s/lab-mosquitto.conf", d.dir);
+	snprintf(mqport, sizeof(mqport), "%d", isweak ? 1883 : 8883);
+	if (isweak)
+		snprintf(conf, sizeof(conf), "%spersistence false\n"
+		    "listener 1883 " GW_ADDR "\nallow_anonymous true\n",
+		    geteuid() == 0 ? "user root\n" : "");
+	else
+		snprintf(conf, sizeof(conf), "%spersistence false\n"
+		    "listener 8883 " GW_ADDR "\ncertfile %s/lab/cloud.pem\n"
+		    "keyfile %s/lab/cloud-key.pem\nallow_anonymous true\n",
+		    geteuid() == 0 ? "user root\n" : "", d.dir, d.dir);
+	assert_int_equal(tu_write_file(path, conf, strlen(conf)), 0);
+	snprintf(conf, sizeof(conf), "%s", path);
+	snprintf(path, sizeof(path), "%s/log/lab-mosquitto.log", d.dir);
+	helper(NULL, path, mqargv);
+	assert_int_equal(tu_wait_tcp(GW_ADDR, isweak ? 1883 : 8883, 5000), 0);
+	snprintf(path, sizeof(path), "%s/lab/ca.pem", d.dir);
+	i = 0;
+	subargv[i++] = "mosquitto_sub";
+	subargv[i++] = "-h";
+	subargv[i++] = GW_ADDR;
+	subargv[i++] = "-p";
+	subargv[i++] = mqport;
+	subargv[i++] = "-t";
+	subargv[i++] = "devices/+/telemetry";
+	subargv[i++] = "-C";
+	subargv[i++] = "1";
+	subargv[i++] = "-v";
+	if (!isweak) {
+		/* chain checked against the lab CA; the name is 10.77.0.1 */
+		subargv[i++] = "--cafile";
+		subargv[i++] = path;
+		subargv[i++] = "--insecure";
+	}
+	subargv[i] = NULL;
+	snprintf(sublog, sizeof(sublog), "%s/log/lab-sub.log", d.dir);
+	sub = helper(NULL, sublog, subargv);
+
+	for (i = 0; i < (isweak ? 3 : 5); i++)
+		serve_stage(&d, isweak ? &weak[i] : &conforming[i],
+		    "{\"firmware\":\"1.4.2\",\"image_sha256\":\"\"}");
+
+	/* The telemetry reached the broker, the owner's e-mail in it. */
+	assert_true(wait_file_text(sublog, 0, "owner@example.test", 10000));
+	helper_stop(sub);
+	out = tu_read_file(sublog, NULL);
+	fprintf(stderr, "telemetry: %s", out);
+	assert_non_null(strstr(out, isweak ? "devices/W1-" : "devices/C2-"));
+	free(out);
+	snprintf(path, sizeof(path), "%s/log/client.log", d.dir);
+	assert_true(wait_file_text(path, 0, isweak ? ":1883 (plain TCP)" :
+	    ":8883 (TLSv1.", 100));
+
+	stop(&d, SIGTERM);
+	assert_true(waitpid(d.pid, &st, WNOHANG) == -1);
+	d.pid = 0;
+	/* Nothing of the device is left in our namespace. */
+	assert_int_equal(if_nametoindex("assay-gw0"), 0);
+	assert_true(no_leftovers(d.dir, 5000));
+	fprintf(stderr, "%s gateway case: %lld ms\n", persona,
+	    tu_now_ms() - t0);
+	cleanup(&d);
+}
+
+static void
+test_gateway_weak(void **state)
+{
+	(void)state;
+	gateway_case("weak");
+}
+
+static void
+test_gateway_conforming(void **state)
+{
+	(void)state;
+	gateway_case("conforming");
+}
+
 int
 main(void)
 {
@@ -1104,6 +1582,9 @@ main(void)
 		cmocka_unit_test_teardown(test_parent_killed, teardown),
 		cmocka_unit_test_teardown(test_standard_ports_in_netns,
 		    teardown),
+		/* last: they move the test into namespaces of its own */
+		cmocka_unit_test_teardown(test_gateway_weak, teardown),
+		cmocka_unit_test_teardown(test_gateway_conforming, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -426,6 +426,87 @@ credential(struct xw *w, const char *id, const char *svc, const char *user,
 	"ECDHE-ECDSA-CHACHA20-POLY1305. Certificate: ECDSA P-256 with " \
 	"SHA-256, generated on the device at first start"
 
+/*
+ * The device's outbound channels (its client side, client.c): declared in
+ * both modes, since it is the same device; the client runs only with
+ * --gateway, where the lab stands in for the servers.
+ */
+static void
+outbound_channels(struct xw *w, int weak)
+{
+	entry(w, "com-update");
+	if (weak)
+		facts(w, "direction=\"outbound\" endpoint=\"https://"
+		    RD_UPDATE_HOST ":443/update/manifest.json\" "
+		    "protocol=\"https\" security=\"tls\" "
+		    "tls-versions=\"TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3\" "
+		    "remote=\"true\" guarantees=\"\" carries=\"updates\"");
+	else
+		facts(w, "direction=\"outbound\" endpoint=\"https://"
+		    RD_UPDATE_HOST ":443/update/manifest.json\" "
+		    "protocol=\"https\" security=\"tls\" "
+		    "tls-versions=\"TLSv1.2 TLSv1.3\" remote=\"true\" "
+		    "guarantees=\"confidentiality integrity authenticity\" "
+		    "carries=\"updates\"");
+	field(w, "Description", "outbound: the device's update client asks "
+	    "the manufacturer's update server https://" RD_UPDATE_HOST
+	    "/update/manifest.json for a release and downloads the image it "
+	    "names%s", weak ? "" : " and its signature");
+	field(w, "Security Guarantees", weak ? "none: the server's "
+	    "certificate is not checked" : "confidentiality, integrity, "
+	    "server authentication (the certificate must chain to the "
+	    "manufacturer's cloud CA pinned in the firmware and name the "
+	    "host)");
+	field(w, "Cryptographic Details", weak ? "TLS 1.0 to 1.3, OpenSSL "
+	    "cipher string ALL:@SECLEVEL=0, no certificate verification" :
+	    "TLS 1.2 and 1.3 with OpenSSL's default suites; certificate "
+	    "verified against the pinned CA, host name checked");
+	field(w, "Resilience Measures", "one check per interval; a failed "
+	    "check waits for the next one");
+	entry_end(w);
+	entry(w, "com-cloud");
+	if (weak)
+		facts(w, "direction=\"outbound\" endpoint=\"mqtt://"
+		    RD_CLOUD_HOST ":1883\" protocol=\"mqtt\" "
+		    "security=\"none\" remote=\"true\" guarantees=\"\" "
+		    "carries=\"telemetry personal-data credentials\"");
+	else
+		facts(w, "direction=\"outbound\" endpoint=\"mqtts://"
+		    RD_CLOUD_HOST ":8883\" protocol=\"mqtt\" "
+		    "security=\"tls\" tls-versions=\"TLSv1.2 TLSv1.3\" "
+		    "remote=\"true\" guarantees=\"confidentiality integrity "
+		    "authenticity\" "
+		    "carries=\"telemetry personal-data credentials\"");
+	field(w, "Description", "outbound: the device publishes telemetry "
+	    "(uptime, firmware version, the owner's e-mail address) to the "
+	    "manufacturer's MQTT broker %s, logging in as device with %s",
+	    weak ? "mqtt://" RD_CLOUD_HOST ":1883" :
+	    "mqtts://" RD_CLOUD_HOST ":8883", weak ? "the factory password" :
+	    "a per-device cloud token");
+	field(w, "Security Guarantees", weak ? "none" : "confidentiality, "
+	    "integrity, server authentication as for com-update");
+	field(w, "Cryptographic Details", weak ? "none: plain TCP" :
+	    "TLS 1.2 and 1.3, certificate verified against the pinned CA, "
+	    "host name checked");
+	field(w, "Resilience Measures", "one connection per interval");
+	entry_end(w);
+}
+
+static void
+persdata_email(struct xw *w)
+{
+	entry(w, "pd-email");
+	facts(w, "sensitive=\"false\"");
+	field(w, "personal data item/description", "the owner's e-mail "
+	    "address, in every telemetry message");
+	field(w, "Sensitive", "no");
+	field(w, "Communication Mechanisms", "com-cloud");
+	field(w, "Processing Activities", "sent to the manufacturer's cloud, "
+	    "which mails the owner about the device");
+	ref_entry(w, "11-ComMech", "com-cloud");
+	entry_end(w);
+}
+
 static void
 ixit_conforming(struct xw *w, const struct refdevice *rd)
 {
@@ -593,15 +674,18 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry(w, "upd-ota");
 	facts(w, "network=\"true\" authenticity=\"signature\" "
 	    "integrity=\"signature\" automatic=\"true\" check-interval-h=\"24\"");
-	field(w, "Description", "Network update: the device fetches "
-	    "%s/update/manifest.json, downloads the image it names and "
-	    "installs it after verification", web);
+	field(w, "Description", "Network update: the device's update client "
+	    "fetches https://" RD_UPDATE_HOST "/update/manifest.json (com-update), "
+	    "downloads the image and signature it names and installs it after "
+	    "verification; the same material is published at "
+	    "%s/update/", web);
 	field(w, "Security Guarantees", "integrity and authenticity, verified "
 	    "by the device before installation");
 	field(w, "Cryptographic Details", "Ed25519 signature (public key "
 	    "%s/update/signing-key.pem) over a statement "
 	    "\"assay-refdevice-update 1\" naming model, version and the "
-	    "SHA-256 of the image; transport TLS 1.2+", web);
+	    "SHA-256 of the image; only a newer version is installed; "
+	    "transport TLS 1.2+", web);
 	field(w, "Initiation and Interaction", "automatic; the user can also "
 	    "start it from Settings");
 	field(w, "Update Checking", "at start and every 24 hours");
@@ -609,6 +693,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "disabled or postponed in Settings");
 	field(w, "User Notification", "web UI banner naming the update, the "
 	    "risks it fixes and that the camera restarts");
+	ref_entry(w, "11-ComMech", "com-update");
 	entry_end(w);
 	item_end(w);
 
@@ -667,6 +752,21 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "11-ComMech", "com-web");
 	ref_entry(w, "11-ComMech", "com-mqtt");
 	entry_end(w);
+	entry(w, "sp-cloud-token");
+	facts(w, "type=\"critical\" hard-coded=\"false\" "
+	    "unique-per-device=\"true\"");
+	field(w, "Description", "the device's password at the manufacturer's "
+	    "MQTT broker (cloud token)");
+	field(w, "Type", "critical security parameter");
+	field(w, "Security Guarantees", "confidentiality");
+	field(w, "Protection Scheme", "configuration file readable by the "
+	    "device account only (mode 0600)");
+	field(w, "Provisioning Mechanism", "generated on the device at start");
+	field(w, "Generation Mechanism", "20 characters from the CSPRNG, as "
+	    "the passwords");
+	field(w, "Communication Mechanisms", "com-cloud");
+	ref_entry(w, "11-ComMech", "com-cloud");
+	entry_end(w);
 	item_end(w);
 
 	item(w, "11-ComMech");
@@ -705,6 +805,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "exponential back-off");
 	ref_service(w, "mqtts");
 	entry_end(w);
+	outbound_channels(w, 0);
 	if (ssh) {
 		entry(w, "com-ssh");
 		facts(w, "protocol=\"ssh\" security=\"ssh\" remote=\"false\" "
@@ -902,6 +1003,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "11-ComMech", "com-web");
 	ref_entry(w, "11-ComMech", "com-mqtt");
 	entry_end(w);
+	persdata_email(w);
 	item_end(w);
 
 	item(w, "22-ExtSens");
@@ -1081,15 +1183,18 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	facts(w, "network=\"true\" authenticity=\"none\" integrity=\"hash\" "
 	    "automatic=\"false\"");
 	field(w, "Description", "firmware download named by %s/update/"
-	    "manifest.json, installed from the web UI", http);
+	    "manifest.json, installed from the web UI; the update client also "
+	    "fetches https://" RD_UPDATE_HOST "/update/manifest.json "
+	    "(com-update) and installs the image it names", http);
 	field(w, "Security Guarantees", "MD5 checksum");
 	field(w, "Cryptographic Details", "MD5 of the image in the manifest; "
-	    "no signature; plain HTTP");
+	    "no signature; plain HTTP, or HTTPS without certificate checks");
 	field(w, "Initiation and Interaction", "user uploads or clicks "
 	    "\"upgrade\"");
 	field(w, "Update Checking", "none");
 	field(w, "Configuration", "none");
 	field(w, "User Notification", "none");
+	ref_entry(w, "11-ComMech", "com-update");
 	entry_end(w);
 	item_end(w);
 
@@ -1156,6 +1261,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "coap");
 	ref_service(w, "coap-tcp");
 	entry_end(w);
+	outbound_channels(w, 1);
 	item_end(w);
 
 	none(w, "12-NetSecImpl");
@@ -1273,6 +1379,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "11-ComMech", "com-web-http");
 	ref_entry(w, "11-ComMech", "com-mqtt");
 	entry_end(w);
+	persdata_email(w);
 	item_end(w);
 
 	item(w, "22-ExtSens");
@@ -1348,6 +1455,53 @@ write_ixit(const struct refdevice *rd)
 	return r;
 }
 
+/*
+ * --gateway: the lab position and what the manufacturer handed over for
+ * the client side (lab.c writes the files; paths are relative to DIR).
+ */
+static void
+client_side(struct xw *w, const struct refdevice *rd)
+{
+	static const char *const ids[] = { "update", "cloud" };
+	static const char *const hosts[] = { RD_UPDATE_HOST, RD_CLOUD_HOST };
+	int weak = rd->persona == RD_PERSONA_WEAK;
+	size_t i;
+
+	raw(w, "  <client-side>\n"
+	    "    <gateway interface=\"" RD_GW_IF "\" address=\"" RD_GW_ADDR
+	    "\" dns-port=\"53\">\n"
+	    "      <answer host=\"" RD_UPDATE_HOST "\"/>\n"
+	    "      <answer host=\"" RD_CLOUD_HOST "\"/>\n"
+	    "    </gateway>\n");
+	for (i = 0; i < 2; i++)
+		raw(w, "    <identity id=\"%s\" host=\"%s\" cert=\"lab/%s.pem\" "
+		    "key=\"lab/%s-key.pem\" ca-cert=\"lab/ca.pem\" "
+		    "ca-key=\"lab/ca-key.pem\"/>\n", ids[i], hosts[i], ids[i],
+		    ids[i]);
+	raw(w, "    <update id=\"ota\" mechanism=\"%s\" channel=\"com-update\" "
+	    "identity=\"update\" release=\"lab/update/current\" "
+	    "older=\"lab/update/older\" other-key=\"lab/update/other-key\"\n"
+	    "            payload=\"/update/firmware-%s.bin\"",
+	    weak ? "upd-http" : "upd-ota", rd->rel_current);
+	if (!weak)
+		raw(w, " signature=\"/update/firmware-%s.bin.sig\"",
+		    rd->rel_current);
+	raw(w, ">\n      <version-check service=\"web\" path=\"/api/version.cgi\" "
+	    "credential=\"web-admin\"\n"
+	    "                     version-pattern='\"firmware\":\"([^\"]*)\"' "
+	    "digest-pattern='\"image_sha256\":\"([0-9a-f]*)\"'/>\n"
+	    "    </update>\n"
+	    "    <watch label=\"owner e-mail\" kind=\"personal-data\" "
+	    "ref=\"pd-email\">" RD_OWNER_EMAIL "</watch>\n");
+	if (!weak) {
+		raw(w, "    <watch label=\"cloud token\" kind=\"credential\" "
+		    "ref=\"sp-cloud-token\">");
+		esc(w, rd->cloud_token);
+		raw(w, "</watch>\n");
+	}
+	raw(w, "  </client-side>\n");
+}
+
 /* The lab set-up file: where the device is, the budget, the credentials. */
 static int
 write_setup(const struct refdevice *rd)
@@ -1380,7 +1534,10 @@ write_setup(const struct refdevice *rd)
 		credential(&w, "mqtt-device", "mqtts", rd->mqtt_user,
 		    rd->mqtt_pass);
 	}
-	raw(&w, "  </credentials>\n</setup>\n");
+	raw(&w, "  </credentials>\n");
+	if (rd->gateway)
+		client_side(&w, rd);
+	raw(&w, "</setup>\n");
 	r = finish(&w, rd, "setup.xml");
 	assay_buf_free(w.b);
 	return r;

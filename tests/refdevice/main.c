@@ -44,6 +44,7 @@
 static const char *usage_text =
 "usage: assay-refdevice --persona conforming|weak --dir DIR\n"
 "           [--address 127.0.0.1] [--ports kernel|standard] [--foreground]\n"
+"           [--gateway [--client-interval S]]\n"
 "\n"
 "Brings up a reference consumer-IoT device made of real servers on\n"
 "loopback, writes DIR/ics.xml and DIR/ixit.xml describing it (with the\n"
@@ -59,6 +60,12 @@ static const char *usage_text =
 "  --ports M      kernel: free ports picked by the kernel (default);\n"
 "                 standard: 22, 23, 80, 443, 1883, 8883, 5683, 9527\n"
 "                 (needs root or a network namespace)\n"
+"  --gateway      lab topology: the device in its own network namespace\n"
+"                 behind a veth pair, " RD_GW_IF " " RD_GW_ADDR " here, device\n"
+"                 " RD_DEV_ADDR " on standard ports, and its client side\n"
+"                 (update checks, telemetry) running; needs a network\n"
+"                 namespace of the caller's own (e.g. `unshare -rn`)\n"
+"  --client-interval S  seconds between client cycles (default 2)\n"
 "  --foreground   stay attached: exit when the parent dies; otherwise the\n"
 "                 device detaches once ready (pid in DIR/refdevice.pid)\n"
 "  --help         this text\n";
@@ -323,6 +330,12 @@ rd_spawn(struct refdevice *rd, const char *name, const char *const argv[],
 int
 rd_run_tool(struct refdevice *rd, const char *const argv[])
 {
+	return rd_run_tool_ns(rd, -1, argv);
+}
+
+int
+rd_run_tool_ns(struct refdevice *rd, int netns, const char *const argv[])
+{
 	char log[RD_PATH_MAX];
 	pid_t pid;
 	int fd, status;
@@ -347,6 +360,10 @@ rd_run_tool(struct refdevice *rd, const char *const argv[])
 		}
 		if (chdir(rd->dir) == -1)
 			_exit(127);
+		if (netns != -1 && setns(netns, CLONE_NEWNET) == -1) {
+			fprintf(stderr, "setns: %s\n", strerror(errno));
+			_exit(126);
+		}
 		execvp(argv[0], (char *const *)argv);	/* execvp never writes them */
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -802,7 +819,8 @@ make_credentials(struct refdevice *rd)
 	snprintf(rd->serial, sizeof(rd->serial), "C2-%s", sn);
 	if ((r = random_password(rd->web_pass, RD_PASS_LEN)) != 0 ||
 	    (r = random_password(rd->ssh_pass, RD_PASS_LEN)) != 0 ||
-	    (r = random_password(rd->mqtt_pass, RD_PASS_LEN)) != 0)
+	    (r = random_password(rd->mqtt_pass, RD_PASS_LEN)) != 0 ||
+	    (r = random_password(rd->cloud_token, RD_PASS_LEN)) != 0)
 		return r;
 	return 0;
 }
@@ -826,7 +844,7 @@ prepare_dir(struct refdevice *rd, const char *arg)
 {
 	char abs[RD_PATH_MAX], sub[RD_PATH_MAX];
 	static const char *subs[] = { "log", "etc", "www", "tls", "bin",
-	    "run", "data", NULL };
+	    "run", "data", "client", NULL };
 	struct dirent *de;
 	DIR *d;
 	size_t i;
@@ -871,6 +889,8 @@ main(int argc, char *argv[])
 		{ "address", required_argument, NULL, 'a' },
 		{ "ports", required_argument, NULL, 'P' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "gateway", no_argument, NULL, 'g' },
+		{ "client-interval", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -883,8 +903,17 @@ main(int argc, char *argv[])
 	char status = 1, pidfile[RD_PATH_MAX], line[32];
 	ssize_t len;
 
+	char why[256], *end;
+	long v;
+	int address_set = 0, ports_set = 0;
+
+	/* The device's own client process (started by rd_setup_start). */
+	if (argc == 3 && strcmp(argv[1], "--client") == 0)
+		return rd_client_main(argv[2]) == 0 ? 0 : 1;
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		return 1;
+	rd->caller_netns = -1;
+	rd->client_interval = 2;
 	snprintf(rd->address, sizeof(rd->address), "127.0.0.1");
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -905,8 +934,10 @@ main(int argc, char *argv[])
 				    "%s is not a loopback address\n", optarg);
 			snprintf(rd->address, sizeof(rd->address), "%s",
 			    optarg);
+			address_set = 1;
 			break;
 		case 'P':
+			ports_set = 1;
 			if (strcmp(optarg, "standard") == 0)
 				rd->standard_ports = 1;
 			else if (strcmp(optarg, "kernel") != 0) {
@@ -917,6 +948,21 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			rd->foreground = 1;
+			break;
+		case 'g':
+			rd->gateway = 1;
+			break;
+		case 'i':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    v < 1 || v > 3600) {
+				fprintf(stderr, "assay-refdevice: "
+				    "--client-interval %s: seconds, 1 to "
+				    "3600\n", optarg);
+				goto out;
+			}
+			rd->client_interval = (int)v;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -939,6 +985,22 @@ main(int argc, char *argv[])
 		fprintf(stderr, "assay-refdevice: --persona %s: conforming "
 		    "or weak\n", persona);
 		goto out;
+	}
+	if (rd->gateway) {
+		if (address_set || (ports_set && !rd->standard_ports)) {
+			fprintf(stderr, "assay-refdevice: --gateway sets the "
+			    "address (" RD_DEV_ADDR ") and standard ports\n");
+			goto out;
+		}
+		/* Never change the network of the host itself. */
+		if (!rd_gateway_allowed(why, sizeof(why))) {
+			fprintf(stderr, "assay-refdevice: --gateway refused: "
+			    "%s; run it inside a network namespace of your "
+			    "own, e.g. `unshare -rn`\n", why);
+			goto out;
+		}
+		rd->standard_ports = 1;
+		snprintf(rd->address, sizeof(rd->address), RD_DEV_ADDR);
 	}
 	if (realpath("/proc/self/exe", rd->self) == NULL)
 		snprintf(rd->self, sizeof(rd->self), "%s", argv[0]);
@@ -990,6 +1052,7 @@ main(int argc, char *argv[])
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	if ((r = prepare_dir(rd, dirarg)) != 0 ||
+	    (rd->gateway && (r = rd_gateway_up(rd)) != 0) ||
 	    (r = make_credentials(rd)) != 0 ||
 	    (r = choose_ports(rd)) != 0 ||
 	    (r = rd_setup_prepare(rd)) != 0)
@@ -1009,6 +1072,9 @@ main(int argc, char *argv[])
 	}
 	if (rd->ssh_skipped)
 		printf("note: ssh not offered: %s\n", rd->ssh_skip_reason);
+	if (rd->gateway)
+		printf("gateway: " RD_GW_IF " " RD_GW_ADDR "\n"
+		    "device: " RD_DEV_ADDR "\n");
 	printf("ics: %s/ics.xml\nixit: %s/ixit.xml\nsetup: %s/setup.xml\n"
 	    "ready\n", rd->dir, rd->dir, rd->dir);
 	fflush(stdout);
@@ -1050,6 +1116,7 @@ main(int argc, char *argv[])
 	}
  out:
 	stop_all(rd);
+	rd_gateway_down(rd);
 	if (pipefd[1] != -1) {
 		status = 1;
 		if (write(pipefd[1], &status, 1) != 1)

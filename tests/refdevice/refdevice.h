@@ -17,6 +17,14 @@
 #define RD_PATH_MAX		512
 #define RD_PASS_LEN		20
 
+/* The lab topology of --gateway (docs/refdevice.md, "Gateway mode"). */
+#define RD_GW_IF		"assay-gw0"
+#define RD_GW_ADDR		"10.77.0.1"
+#define RD_DEV_ADDR		"10.77.0.2"
+#define RD_UPDATE_HOST		"update.refdevice.test"
+#define RD_CLOUD_HOST		"cloud.refdevice.test"
+#define RD_OWNER_EMAIL		"owner@example.test"
+
 /* How readiness of a service is checked. */
 #define RD_READY_TCP		0	/* TCP connect */
 #define RD_READY_TLS		1	/* TCP connect + TLS handshake */
@@ -50,6 +58,9 @@ struct refdevice {
 	int		 persona;
 	int		 standard_ports;
 	int		 foreground;
+	int		 gateway;	/* --gateway: own namespace, client */
+	int		 client_interval;	/* seconds between client cycles */
+	int		 caller_netns;	/* fd of the caller's netns, or -1 */
 	char		 dir[RD_PATH_MAX];
 	char		 address[64];
 	char		 self[RD_PATH_MAX];	/* our own executable */
@@ -69,6 +80,9 @@ struct refdevice {
 	char		 telnet_user[16], telnet_pass[RD_PASS_LEN + 1];
 	char		 serial[32];
 	char		 fw_sha256[65];
+	char		 cloud_token[RD_PASS_LEN + 1];	/* conforming client */
+	/* lab releases (lab.c): the genuine newer and older versions */
+	char		 rel_current[16], rel_older[16];
 
 	struct rd_service services[RD_MAX_SERVICES];
 	size_t		 nservices;
@@ -80,6 +94,27 @@ struct refdevice {
 int	rd_setup_prepare(struct refdevice *rd);
 /* Starts every server of the persona; fills services[] and procs[]. */
 int	rd_setup_start(struct refdevice *rd);
+
+/* lab.c: DIR/lab (CA, leaf certificates, releases) and DIR/client. */
+int	rd_lab_write(struct refdevice *rd);
+/* The persona's model name and factory firmware version. */
+const char *rd_model(const struct refdevice *rd);
+const char *rd_firmware(const struct refdevice *rd);
+
+/* gateway.c: the --gateway topology. */
+/*
+ * 1 when this process's network namespace may be changed: not PID 1's
+ * (or, where that cannot be read, one holding no interface but lo);
+ * else 0 with the reason.
+ */
+int	rd_gateway_allowed(char *why, size_t len);
+/* Creates the veth pair and moves this process into the device's netns. */
+int	rd_gateway_up(struct refdevice *rd);
+/* Removes assay-gw0 from the caller's namespace. */
+void	rd_gateway_down(struct refdevice *rd);
+
+/* client.c: `assay-refdevice --client CONF`, the device's client side. */
+int	rd_client_main(const char *conf);
 
 /* forms.c: writes rd->dir/ics.xml, rd->dir/ixit.xml and rd->dir/setup.xml. */
 int	rd_forms_write(const struct refdevice *rd);
@@ -104,6 +139,8 @@ int	rd_spawn(struct refdevice *rd, const char *name, const char *const argv[],
 int	rd_ns_choose(struct refdevice *rd);
 /* Runs a setup tool to completion; 0 when it exits 0. */
 int	rd_run_tool(struct refdevice *rd, const char *const argv[]);
+/* The same inside the network namespace netns (an fd; -1: ours). */
+int	rd_run_tool_ns(struct refdevice *rd, int netns, const char *const argv[]);
 /* Writes a file with mode; 0 or ASSAY_ERR_IO. */
 int	rd_write_file(const char *path, const char *data, size_t len, mode_t mode);
 /* snprintf into a path buffer; ASSAY_ERR_TOO_BIG when it does not fit. */

@@ -82,6 +82,47 @@ mkdirs(const struct refdevice *rd, const char *const *rels)
 	return 0;
 }
 
+const char *
+rd_model(const struct refdevice *rd)
+{
+	return rd->persona == RD_PERSONA_WEAK ? W_MODEL : C_MODEL;
+}
+
+const char *
+rd_firmware(const struct refdevice *rd)
+{
+	return rd->persona == RD_PERSONA_WEAK ? W_FW : C_FW;
+}
+
+/*
+ * GET /api/version.cgi (login): the installed firmware version and the
+ * SHA-256 of the installed image, which the client side writes when it
+ * installs an update (DIR/data/firmware.bin, firmware-version).  Follows
+ * "D=DIR" and "F=factory version".
+ */
+static const char version_cgi[] =
+"v=$(head -c 32 \"$D/data/firmware-version\" 2>/dev/null | tr -cd '0-9.')\n"
+"[ -n \"$v\" ] || v=$F\n"
+"d=\n"
+"if [ -f \"$D/data/firmware.bin\" ]; then\n"
+"\td=$(sha256sum < \"$D/data/firmware.bin\" | cut -c1-64)\n"
+"fi\n"
+"printf 'Status: 200 OK\\r\\nContent-Type: application/json\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n"
+"{\"firmware\":\"%s\",\"image_sha256\":\"%s\"}\\n' \"$v\" \"$d\"\n";
+
+static int
+write_version_cgi(struct refdevice *rd)
+{
+	int r;
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/api", NULL })) != 0)
+		return r;
+	return wfile(rd, "www/api/version.cgi", 0700,
+"# version.cgi - the installed firmware version and image digest.\n"
+"D=%s\nF=%s\n%s", rd->dir, rd_firmware(rd), version_cgi);
+}
+
 static int
 web_port(const struct refdevice *rd)
 {
@@ -455,8 +496,9 @@ write_web_conforming(struct refdevice *rd)
 "\tprintf 'Status: 405 Method Not Allowed\\r\\nAllow: POST\\r\\n"
 "Content-Type: application/json\\r\\n\\r\\n{\"error\":\"use POST\"}\\n'\n"
 "\texit 0\nfi\n"
-"n=$(find %s/data -mindepth 1 -maxdepth 1 | wc -l)\n"
-"find %s/data -mindepth 1 -maxdepth 1 -exec rm -rf {} +\n"
+"# The installed firmware is not user data.\n"
+"n=$(find %s/data -mindepth 1 -maxdepth 1 ! -name 'firmware*' | wc -l)\n"
+"find %s/data -mindepth 1 -maxdepth 1 ! -name 'firmware*' -exec rm -rf {} +\n"
 "printf 'Status: 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"
 "{\"deleted\":true,\"scope\":\"device\",\"items\":%%d,"
 "\"confirmation\":\"All user data on this device has been erased.\"}\\n' "
@@ -502,7 +544,10 @@ write_lighttpd_conf(struct refdevice *rd)
 "auth.backend = \"plain\"\n"
 "auth.backend.plain.userfile = \"%s/etc/webusers\"\n"
 "auth.require = ( \"/admin/\" => ( \"method\" => \"basic\", "
-"\"realm\" => \"IPCam\", \"require\" => \"valid-user\" ) )\n", rd->dir);
+"\"realm\" => \"IPCam\", \"require\" => \"valid-user\" ),\n"
+"                 \"/api/\" => ( \"method\" => \"basic\", "
+"\"realm\" => \"IPCam\", \"require\" => \"valid-user\" ) )\n"
+"cgi.assign = ( \".cgi\" => \"/bin/sh\" )\n", rd->dir);
 	else
 		r = rd_path(extra, sizeof(extra),
 "auth.backend = \"htpasswd\"\n"
@@ -796,6 +841,11 @@ rd_setup_prepare(struct refdevice *rd)
 	    (r = write_lighttpd_conf(rd)) != 0 ||
 	    (r = write_mosquitto(rd)) != 0)
 		return r;
+	/* The factory firmware; the client side installs over it. */
+	if ((r = wfile(rd, "data/firmware-version", 0600, "%s\n",
+	    rd_firmware(rd))) != 0 ||
+	    (r = write_version_cgi(rd)) != 0)
+		return r;
 	/* User data the deletion function erases. */
 	if ((r = wfile(rd, "data/wifi.conf", 0600,
 	    "ssid=HomeNet\npsk=correct-horse-battery\n")) != 0 ||
@@ -805,7 +855,8 @@ rd_setup_prepare(struct refdevice *rd)
 	if (rd->persona == RD_PERSONA_WEAK) {
 		if ((r = write_web_weak(rd)) != 0 ||
 		    (r = write_login(rd)) != 0 ||
-		    (r = write_update(rd)) != 0)
+		    (r = write_update(rd)) != 0 ||
+		    (rd->gateway && (r = rd_lab_write(rd)) != 0))
 			return r;
 		if ((r = wfile(rd, "etc/webusers", 0600, "%s:%s\n",
 		    rd->web_user, rd->web_pass)) != 0 ||
@@ -820,6 +871,7 @@ rd_setup_prepare(struct refdevice *rd)
 	}
 	if ((r = write_web_conforming(rd)) != 0 ||
 	    (r = write_update(rd)) != 0 ||
+	    (rd->gateway && (r = rd_lab_write(rd)) != 0) ||
 	    (r = write_ssh(rd)) != 0)
 		return r;
 	if ((r = hash_password(rd->web_pass, hash, sizeof(hash))) != 0)
@@ -830,6 +882,23 @@ rd_setup_prepare(struct refdevice *rd)
 }
 
 /* ---- start --------------------------------------------------------------- */
+
+/* The device's client side (--gateway only): client.c. */
+static int
+start_client(struct refdevice *rd)
+{
+	char conf[RD_PATH_MAX];
+	const char *argv[] = { rd->self, "--client", conf, NULL };
+	int p;
+
+	if (!rd->gateway)
+		return 0;
+	if (rd_path(conf, sizeof(conf), "%s/etc/client.conf", rd->dir) != 0)
+		return ASSAY_ERR_TOO_BIG;
+	if ((p = rd_spawn(rd, "client", argv, NULL)) < 0)
+		return p;
+	return 0;
+}
 
 int
 rd_setup_start(struct refdevice *rd)
@@ -926,9 +995,11 @@ rd_setup_start(struct refdevice *rd)
 		rd_add_service(rd, "debug", "tcp", "tcp", "none",
 		    rd->port_debug, 0, RD_READY_BANNER, p, "factory debug "
 		    "console", NULL);
-		return 0;
+		return start_client(rd);
 	}
 
+	if ((p = start_client(rd)) != 0)
+		return p;
 	if (rd->ssh_skipped)
 		return 0;
 	snprintf(bind, sizeof(bind), "%s:%d", rd->address, rd->port_ssh);
