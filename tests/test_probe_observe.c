@@ -408,6 +408,28 @@ test_weak_in_clear(void **state)
 	    "matches, %d CONNECTs\n", o->frames, pw, mail, connect);
 	assert_true(pw >= 2 && mail >= 2 && connect >= 2);
 	assay_capture_free(c);
+
+	/* The stored copy: every secret masked, the frames as they were. */
+	{
+		struct assay_capture_secret sec[ASSAY_CAPTURE_MAX_SECRETS];
+		char labels[ASSAY_CAPTURE_MAX_SECRETS][96], why[256], *all;
+		size_t ns, masked, len;
+
+		ns = assay_observe_secrets(weak_forms, sec, labels,
+		    ASSAY_CAPTURE_MAX_SECRETS);
+		assert_int_equal(assay_observe_mask_file(o->file, sec, ns,
+		    &masked, why, sizeof(why)), 0);
+		assert_string_equal(why, "");
+		assert_true(masked >= (size_t)(pw + mail));
+		assert_non_null(all = tu_read_file(o->file, &len));
+		assert_null(memmem(all, len, WEAK_PW, strlen(WEAK_PW)));
+		assert_null(memmem(all, len, EMAIL, strlen(EMAIL)));
+		free(all);
+		c = analyse(weak_forms, o);
+		assert_int_equal(assay_capture_frames(c), o->frames);
+		assert_null(assay_facts_find(assay_capture_facts(c), "secret", 0));
+		assay_capture_free(c);
+	}
 	free(o);
 }
 
@@ -472,6 +494,7 @@ test_lua_observe(void **state)
 	    "end\n"
 	    "assert(labels['owner e-mail (personal-data)'], 'e-mail not found')\n"
 	    "assert(labels['password of credential cloud'], 'password not found')\n"
+	    "assert(o.masked >= #o.secrets and o.file_sha256 ~= o.sha256)\n"
 	    "local asked = false\n"
 	    "for _, d in ipairs(o.dns_asked) do\n"
 	    "  if d.name == 'cloud.refdevice.test' and d.answered then asked = true end\n"

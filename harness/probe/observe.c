@@ -14,8 +14,12 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/file.h"
+#include "base/hash.h"
+#include "base/redact.h"
 #include "forms/forms.h"
 #include "probe/gateway.h"
 #include "probe/lua.h"
@@ -356,6 +360,110 @@ assay_observe_secrets(const struct assay_forms *f,
 	return n;
 }
 
+/* --- masking the recording ---------------------------------------------- */
+
+struct mask_ctx {
+	unsigned char	*data;		/* the file */
+	size_t		 len;
+	size_t		 masked;
+};
+
+/* Record i of a pcap file: [*off, *off + *caplen) is its packet data. */
+static int
+next_record(const unsigned char *p, size_t len, int swap, size_t *pos,
+    size_t *off, size_t *caplen)
+{
+	const unsigned char *h;
+	size_t n;
+
+	if (*pos + 16 > len)
+		return 0;
+	h = p + *pos + 8;
+	n = swap ? (size_t)h[0] << 24 | (size_t)h[1] << 16 |
+	    (size_t)h[2] << 8 | h[3] : (size_t)h[3] << 24 |
+	    (size_t)h[2] << 16 | (size_t)h[1] << 8 | h[0];
+	if (n > len - *pos - 16)
+		return 0;
+	*off = *pos + 16;
+	*caplen = n;
+	*pos = *off + n;
+	return 1;
+}
+
+/* Overwrites every occurrence of one spelling inside every packet. */
+static int
+mask_spelling(void *arg, const char *kind, const char *spelling)
+{
+	struct mask_ctx *m = arg;
+	size_t pos = 24, off, caplen, sl = strlen(spelling);
+	unsigned char *q, *end;
+	int swap;
+
+	(void)kind;
+	if (sl == 0)
+		return 0;
+	swap = m->data[0] == 0xa1 || m->data[0] == 0x4d;
+	while (next_record(m->data, m->len, swap, &pos, &off, &caplen)) {
+		end = m->data + off + caplen;
+		for (q = m->data + off; q + sl <= end &&
+		    (q = memmem(q, (size_t)(end - q), spelling, sl)) != NULL;
+		    q += sl) {
+			memset(q, '*', sl);
+			m->masked++;
+		}
+	}
+	return 0;
+}
+
+int
+assay_observe_mask_file(const char *path,
+    const struct assay_capture_secret *v, size_t n, size_t *masked,
+    char *why, size_t whylen)
+{
+	struct assay_buf *b = NULL;
+	struct mask_ctx m;
+	size_t i;
+	int r;
+
+	*masked = 0;
+	why[0] = '\0';
+	if ((r = assay_file_read(path, ASSAY_CAPTURE_REC_MAX_BYTES + 65536,
+	    &b)) != 0) {
+		(void)snprintf(why, whylen, "%.200s: %s", path, assay_strerror(r));
+		return r == ASSAY_ERR_ALLOC ? r : 0;
+	}
+	memset(&m, 0, sizeof(m));
+	m.data = (unsigned char *)assay_buf_data(b);
+	m.len = assay_buf_len(b);
+	/* Only files this module wrote: libpcap's pcap, either byte order. */
+	if (m.len < 24 || !((m.data[0] == 0xd4 && m.data[1] == 0xc3) ||
+	    (m.data[0] == 0x4d && m.data[1] == 0x3c) ||
+	    (m.data[0] == 0xa1 && m.data[1] == 0xb2))) {
+		(void)snprintf(why, whylen, "%.200s: not a pcap file", path);
+		assay_buf_free(b);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if ((r = assay_redact_spellings(v[i].value, NULL, mask_spelling,
+		    &m)) != 0 || (v[i].user != NULL && (r =
+		    assay_redact_spellings(v[i].value, v[i].user, mask_spelling,
+		    &m)) != 0)) {
+			assay_buf_free(b);
+			return r;
+		}
+	}
+	if (m.masked > 0 && (r = assay_file_write_atomic(path, m.data, m.len,
+	    0600)) != 0) {
+		(void)snprintf(why, whylen, "%.200s: cannot write the masked "
+		    "copy: %s", path, assay_strerror(r));
+		assay_buf_free(b);	/* wipes the copy */
+		return r == ASSAY_ERR_ALLOC ? r : 0;
+	}
+	*masked = m.masked;
+	assay_buf_free(b);
+	return 0;
+}
+
 /* --- Lua --------------------------------------------------------------- */
 
 static const char DIR_KEY[] = "assay.probe.observe_dir";
@@ -443,8 +551,8 @@ l_observe(lua_State *L)
 	struct assay_observe *o = NULL;
 	struct assay_gw **gwp;
 	void **obox;
-	char why[512], name[256];
-	size_t n = 0, i, ns;
+	char why[512], name[256], hex[ASSAY_SHA256_HEX_LEN + 1];
+	size_t n = 0, i, ns, masked = 0;
 	int seconds, r, answered, dns, has_list = 0;
 
 	assay_lua_opts(L, "observe", known);
@@ -531,6 +639,26 @@ l_observe(lua_State *L)
 		    lua_tostring(L, -1) != NULL ? lua_tostring(L, -1) : "?");
 		return assay_lua_fail(L, why);
 	}
+	lua_pop(L, 1);
+	/*
+	 * The analysis is done on what was recorded; the file kept in the
+	 * evidence then has every spelling of every secret overwritten with
+	 * '*' of the same length (frames and offsets unchanged), so the run
+	 * directory holds no secret in clear, as everywhere else.
+	 */
+	if ((r = assay_observe_mask_file(o->file, sec, ns, &masked, why,
+	    sizeof(why))) != 0)
+		return assay_lua_harness_error(L, "observe", r, 0);
+	if (why[0] != '\0')
+		return assay_lua_fail(L, why);
+	if ((r = assay_file_sha256_hex(o->file, hex)) != 0)
+		return assay_lua_harness_error(L, "observe", r, 0);
+	set_int(L, "masked", (lua_Integer)masked);
+	set_str(L, "file_sha256", hex);
+	assay_probe_note(env, "observe", "%s: %zu occurrences of secrets "
+	    "masked in the stored copy, sha256 %s (analysed: %s)", o->file,
+	    masked, hex, lua_getfield(L, -1, "sha256") == LUA_TSTRING ?
+	    lua_tostring(L, -1) : "?");
 	lua_pop(L, 1);
 	set_str(L, "file", o->file);
 	set_str(L, "recording", o->recording);

@@ -59,7 +59,8 @@ struct assay_observe {
  * An unknown or inbound channel named is ASSAY_ERR_NOT_FOUND with why.
  * The file is the caller's to analyse (assay_capture_analyse_file) and
  * holds what the device sent, secrets included when it sent them in
- * clear: it is evidence, never a report.
+ * clear, until assay_observe_mask_file() masks them (the Lua binding
+ * does, after the analysis).
  */
 int	assay_observe_run(const struct assay_probe_env *env, struct assay_gw *gw,
 	    const char *dir, const char *const *channels, size_t nchannels,
@@ -73,6 +74,20 @@ int	assay_observe_run(const struct assay_probe_env *env, struct assay_gw *gw,
  */
 size_t	assay_observe_secrets(const struct assay_forms *f,
 	    struct assay_capture_secret *v, char (*labels)[96], size_t max);
+
+/*
+ * Overwrites, in the pcap file path (one observe wrote), every spelling
+ * of every secret (base/redact.h: plain, escapes, percent, hex, base64,
+ * the Basic pair) inside each packet's bytes with '*' of the same
+ * length, so frames and offsets stay as analysed; record headers are
+ * never touched.  A secret split over two packets is not found (the
+ * analysis, which reassembles streams, may have named it).  *masked gets
+ * the occurrences overwritten.  Returns 0 (why set when the file cannot
+ * be read or written, or is not pcap), or ASSAY_ERR_ALLOC.
+ */
+int	assay_observe_mask_file(const char *path,
+	    const struct assay_capture_secret *v, size_t n, size_t *masked,
+	    char *why, size_t whylen);
 
 /*
  * The directory observe records into for this Lua state (the test
