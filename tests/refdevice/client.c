@@ -192,6 +192,13 @@ make_ctx(struct client *c)
 		return 0;
 	}
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
+	/* Exactly the suites the IXIT declares for com-update, com-cloud. */
+	if (SSL_CTX_set_cipher_list(c->ctx, RD_CLIENT_TLS12_SUITES) != 1 ||
+	    SSL_CTX_set_ciphersuites(c->ctx, RD_CLIENT_TLS13_SUITES) != 1) {
+		logline("cannot set the TLS suites: %s",
+		    ssl_why(why, sizeof(why)));
+		return -1;
+	}
 	/* Only the pinned CA: not the system's store. */
 	snprintf(path, sizeof(path), "%s/client/cloud-ca.pem", c->dir);
 	if (SSL_CTX_load_verify_locations(c->ctx, path, NULL) != 1) {

@@ -426,6 +426,13 @@ credential(struct xw *w, const char *id, const char *svc, const char *user,
 	"ECDHE-ECDSA-CHACHA20-POLY1305. Certificate: ECDSA P-256 with " \
 	"SHA-256, generated on the device at first start"
 
+/* RD_CLIENT_TLS1x_SUITES as a fact (tokens separated by spaces). */
+#define CLIENT_SUITES "tls-suites=\"TLS_AES_256_GCM_SHA384 " \
+	"TLS_AES_128_GCM_SHA256 TLS_CHACHA20_POLY1305_SHA256 " \
+	"ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 " \
+	"ECDHE-ECDSA-CHACHA20-POLY1305 ECDHE-RSA-AES128-GCM-SHA256 " \
+	"ECDHE-RSA-AES256-GCM-SHA384 ECDHE-RSA-CHACHA20-POLY1305\""
+
 /*
  * The device's outbound channels (its client side, client.c): declared in
  * both modes, since it is the same device; the client runs only with
@@ -445,7 +452,8 @@ outbound_channels(struct xw *w, int weak)
 		facts(w, "direction=\"outbound\" endpoint=\"https://"
 		    RD_UPDATE_HOST ":443/update/manifest.json\" "
 		    "protocol=\"https\" security=\"tls\" "
-		    "tls-versions=\"TLSv1.2 TLSv1.3\" remote=\"true\" "
+		    "tls-versions=\"TLSv1.2 TLSv1.3\" " CLIENT_SUITES
+		    " remote=\"true\" "
 		    "guarantees=\"confidentiality integrity authenticity\" "
 		    "carries=\"updates\"");
 	field(w, "Description", "outbound: the device's update client asks "
@@ -459,8 +467,10 @@ outbound_channels(struct xw *w, int weak)
 	    "host)");
 	field(w, "Cryptographic Details", weak ? "TLS 1.0 to 1.3, OpenSSL "
 	    "cipher string ALL:@SECLEVEL=0, no certificate verification" :
-	    "TLS 1.2 and 1.3 with OpenSSL's default suites; certificate "
-	    "verified against the pinned CA, host name checked");
+	    "TLS 1.2 and 1.3; TLS 1.3: TLS_AES_256_GCM_SHA384, "
+	    "TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256; TLS 1.2: "
+	    "ECDHE with ECDSA or RSA and AES-GCM or ChaCha20-Poly1305; "
+	    "certificate verified against the pinned CA, host name checked");
 	field(w, "Resilience Measures", "one check per interval; a failed "
 	    "check waits for the next one");
 	entry_end(w);
@@ -474,6 +484,7 @@ outbound_channels(struct xw *w, int weak)
 		facts(w, "direction=\"outbound\" endpoint=\"mqtts://"
 		    RD_CLOUD_HOST ":8883\" protocol=\"mqtt\" "
 		    "security=\"tls\" tls-versions=\"TLSv1.2 TLSv1.3\" "
+		    CLIENT_SUITES " "
 		    "remote=\"true\" guarantees=\"confidentiality integrity "
 		    "authenticity\" "
 		    "carries=\"telemetry personal-data credentials\"");
@@ -486,8 +497,8 @@ outbound_channels(struct xw *w, int weak)
 	field(w, "Security Guarantees", weak ? "none" : "confidentiality, "
 	    "integrity, server authentication as for com-update");
 	field(w, "Cryptographic Details", weak ? "none: plain TCP" :
-	    "TLS 1.2 and 1.3, certificate verified against the pinned CA, "
-	    "host name checked");
+	    "TLS 1.2 and 1.3, the suites of com-update, certificate verified "
+	    "against the pinned CA, host name checked");
 	field(w, "Resilience Measures", "one connection per interval");
 	entry_end(w);
 }

@@ -827,6 +827,26 @@ make_credentials(struct refdevice *rd)
 
 /* ---- main ------------------------------------------------------------- */
 
+/*
+ * realpath(3) into a buffer of len bytes.  realpath wants PATH_MAX bytes
+ * (a fortified build aborts on less), so it allocates and we copy.
+ */
+static int
+real_path(const char *path, char *out, size_t len)
+{
+	char *p;
+	int r = -1;
+
+	if ((p = realpath(path, NULL)) == NULL)
+		return -1;
+	if (strlen(p) < len) {
+		memcpy(out, p, strlen(p) + 1);
+		r = 0;
+	}
+	free(p);
+	return r;
+}
+
 static int
 valid_dir(const char *p)
 {
@@ -854,7 +874,7 @@ prepare_dir(struct refdevice *rd, const char *arg)
 		    strerror(errno));
 		return ASSAY_ERR_IO;
 	}
-	if (realpath(arg, abs) == NULL || !valid_dir(abs)) {
+	if (real_path(arg, abs, sizeof(abs)) == -1 || !valid_dir(abs)) {
 		fprintf(stderr, "assay-refdevice: --dir %s: needs a path of "
 		    "letters, digits and /._-+ only\n", arg);
 		return ASSAY_ERR_USAGE;
@@ -1002,7 +1022,7 @@ main(int argc, char *argv[])
 		rd->standard_ports = 1;
 		snprintf(rd->address, sizeof(rd->address), RD_DEV_ADDR);
 	}
-	if (realpath("/proc/self/exe", rd->self) == NULL)
+	if (real_path("/proc/self/exe", rd->self, sizeof(rd->self)) == -1)
 		snprintf(rd->self, sizeof(rd->self), "%s", argv[0]);
 
 	/*

@@ -24,6 +24,13 @@
 #define RD_UPDATE_HOST		"update.refdevice.test"
 #define RD_CLOUD_HOST		"cloud.refdevice.test"
 #define RD_OWNER_EMAIL		"owner@example.test"
+/* The conforming client's TLS suites (client.c), declared in the IXIT. */
+#define RD_CLIENT_TLS13_SUITES	"TLS_AES_256_GCM_SHA384:" \
+	"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"
+#define RD_CLIENT_TLS12_SUITES	"ECDHE-ECDSA-AES128-GCM-SHA256:" \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:" \
+	"ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:" \
+	"ECDHE-RSA-CHACHA20-POLY1305"
 
 /* How readiness of a service is checked. */
 #define RD_READY_TCP		0	/* TCP connect */
