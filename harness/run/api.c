@@ -28,11 +28,13 @@
 #include "probe/firmware.h"
 #include "probe/http.h"
 #include "probe/mqtt.h"
+#include "probe/observe.h"
 #include "probe/pcap.h"
 #include "probe/ssh.h"
 #include "probe/tcp.h"
 #include "probe/telnet.h"
 #include "probe/tls.h"
+#include "probe/update_serve.h"
 #include "run/sandbox.h"
 #include "forms/spec.h"
 #include "run/verdict.h"
@@ -59,6 +61,8 @@ static const net_register_fn net_modules[] = {
 	assay_probe_firmware_lua_register,
 	assay_probe_pcap_lua_register,
 	assay_probe_import_lua_register,
+	assay_probe_update_lua_register,
+	assay_probe_observe_lua_register,	/* after pcap: calls capture */
 	NULL
 };
 
@@ -1217,6 +1221,9 @@ allow_artefacts(lua_State *L, const struct assay_api_ctx *ctx)
 	size_t i, n;
 	int r;
 
+	/* The probes of the device as a client open the lab gateway from
+	 * the set-up; observe records into the test case's directory. */
+	assay_probe_client_forms_set(L, f);
 	n = f != NULL ? assay_forms_nartefacts(f) : 0;
 	for (i = 0; i < n; i++) {
 		r = assay_artefact_declare(L, assay_forms_artefact_kind_name(
@@ -1232,6 +1239,7 @@ allow_artefacts(lua_State *L, const struct assay_api_ctx *ctx)
 		return;
 	(void)snprintf(dir, sizeof(dir), "%s",
 	    assay_evidence_tc_dir(ctx->evidence));
+	(void)assay_probe_observe_dir_set(L, dir);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
 		(void)assay_artefact_allow_dir(L, "capture", dir);
