@@ -207,9 +207,17 @@ assay_demo_run(struct assay_demo_opts *o, struct assay_diag *d)
 		dup2(pipefd[1], STDOUT_FILENO);
 		if ((devnull = open("/dev/null", O_RDONLY)) >= 0)
 			dup2(devnull, STDIN_FILENO);
-		execl(bin, bin, "--persona", o->persona, "--dir", devdir,
-		    "--foreground", "--ports", o->host_network ? "kernel" :
-		    "standard", (char *)NULL);
+		/*
+		 * In a namespace of our own the device sits behind a lab
+		 * gateway (docs/refdevice.md), so its client side runs too.
+		 */
+		if (o->host_network)
+			execl(bin, bin, "--persona", o->persona, "--dir",
+			    devdir, "--foreground", "--ports", "kernel",
+			    (char *)NULL);
+		else
+			execl(bin, bin, "--persona", o->persona, "--dir",
+			    devdir, "--foreground", "--gateway", (char *)NULL);
 		fprintf(stderr, "assay demo: cannot run %s: %s\n", bin,
 		    strerror(errno));
 		_exit(127);
