@@ -103,8 +103,8 @@ finish(struct xw *w, const struct refdevice *rd, const char *name)
  */
 static const int cond_holds[2][13] = {
 	/* 1  2  3  4  5  6  7  8  9 10 11 12 13 */
-	{  1, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0 },
-	{  1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0 },
+	{  1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0 },
+	{  1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0 },
 };
 
 struct provision {
@@ -224,8 +224,8 @@ static const struct provision provisions[] = {
     "Works offline." } },
 { "5.9-3", { "Y", "N" }, { "Reconnects with randomised exponential back-off.",
     "Reconnects immediately in a loop." } },
-{ "5.10-1", { "N/A", "N/A" }, { "Condition 6 does not hold: no telemetry is collected.",
-    "Condition 6 does not hold." } },
+{ "5.10-1", { "Y", "N" }, { "The cloud checks each telemetry message for firmware versions it did not ship and for restart loops (IXIT 24-TelData).",
+    "Telemetry is not examined." } },
 { "5.11-1", { "Y", "N" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
     "Only a hardware reset button." } },
 { "5.11-2", { "Y", "N" }, { "The same function deletes the cloud account (none exists in the lab).",
@@ -248,10 +248,10 @@ static const struct provision provisions[] = {
     "Condition 7 does not hold." } },
 { "6-3", { "Y", "N" }, { "Consent for optional features is withdrawn in Settings; deletion function erases the data.",
     "Not provided." } },
-{ "6-4", { "N/A", "N/A" }, { "Condition 6 does not hold: no telemetry is collected.",
-    "Condition 6 does not hold." } },
-{ "6-5", { "N/A", "N/A" }, { "Condition 6 does not hold: no telemetry is collected.",
-    "Condition 6 does not hold." } },
+{ "6-4", { "Y", "N" }, { "Telemetry is uptime, firmware version and the owner's e-mail, which the cloud needs to mail the owner (IXIT 24-TelData).",
+    "Telemetry carries the owner's e-mail and the device password." } },
+{ "6-5", { "Y", "N" }, { "/privacy.html says what telemetry is sent and why.",
+    "Not described." } },
 };
 
 static int
@@ -501,6 +501,25 @@ outbound_channels(struct xw *w, int weak)
 	    "against the pinned CA, host name checked");
 	field(w, "Resilience Measures", "one connection per interval");
 	entry_end(w);
+}
+
+/* 24-TelData: the client's MQTT telemetry (client.c), both personas. */
+static void
+teldata(struct xw *w, int weak)
+{
+	item(w, "24-TelData");
+	entry(w, "tel-cloud");
+	facts(w, "personal-data=\"true\"");
+	field(w, "Description", "every client cycle, one MQTT message to the "
+	    "cloud: uptime, firmware version and the owner's e-mail address");
+	field(w, "Purpose", "the cloud mails the owner when the device "
+	    "restarts repeatedly or runs an old firmware");
+	field(w, "Personal Data", "pd-email");
+	field(w, "Security Examination", weak ? "none" : "the cloud flags "
+	    "firmware versions it did not ship and restart loops");
+	ref_entry(w, "21-PersData", "pd-email");
+	entry_end(w);
+	item_end(w);
 }
 
 static void
@@ -1038,7 +1057,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	entry_end(w);
 	item_end(w);
 
-	none(w, "24-TelData");
+	teldata(w, 0);
 
 	item(w, "25-DelFunc");
 	entry(w, "del-device");
@@ -1400,7 +1419,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	item_end(w);
 
 	none(w, "23-ResMech");
-	none(w, "24-TelData");
+	teldata(w, 1);
 	none(w, "25-DelFunc");
 	none(w, "26-UserDec");
 

@@ -443,8 +443,11 @@ write_web_conforming(struct refdevice *rd)
 "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 "<title>Personal data</title></head><body>\n"
 "<h1>Personal data</h1>\n<p>The camera stores the Wi-Fi settings, the "
-"owner's account name and motion-event thumbnails on the device only. "
-"No telemetry is collected.</p>\n"
+"owner's account name and motion-event thumbnails on the device only.</p>\n"
+"<h2>Telemetry</h2>\n<p>Every few minutes the camera sends the cloud its "
+"uptime, its firmware version and the owner's e-mail address, encrypted "
+"(MQTT over TLS), so that the cloud can mail the owner when the camera "
+"restarts repeatedly or runs an old firmware. Nothing else is sent.</p>\n"
 "<h2>Deleting your data</h2>\n<p>Settings &rarr; Delete all data, or "
 "<code>POST /api/delete-user-data.cgi</code> with the admin login. The "
 "reply confirms what was erased.</p>\n</body></html>\n")) != 0)
