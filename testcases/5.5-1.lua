@@ -163,12 +163,25 @@ testcase {
 --     the comparison is IXIT_MISSING;
 --   - security dtls: DTLS must be offered (dtls_probe) -> else FAIL;
 --   - security ssh: weak algorithms offered -> FAIL.
+-- Outbound channels (direction=outbound, the device as a client), seen
+-- from the lab's gateway (docs/clientside.md): each TLS channel is
+-- intercepted with a self-signed, a wrong-host, an expired and an
+-- untrusted-CA certificate, a TLS-1.0-only server and the lab's own
+-- identity (lib.judge_interception): a bad certificate accepted (handshake
+-- and application data) or TLS 1.0 completed -> FAIL; the device not
+-- connecting, or no session with the lab identity to see the protocol and
+-- suite in use -> INCONCLUSIVE.  Then one observation of every outbound
+-- channel (lib.check_outbound): traffic other than declared, a clear
+-- channel carrying sensitive data, or a watched secret in clear -> FAIL
+-- with frames; no traffic -> INCONCLUSIVE.  No gateway declared ->
+-- INCONCLUSIVE for each outbound channel.
 -- Stricter than EXAMPLE 2 of the text (suite comparison) because every
 -- channel, clear ones included, is held against its declaration.
 testcase {
   id = "5.5-1-2",
   type = "functional",
   ixit = { "11-ComMech" },
+  exclusive = "gateway",
   purpose = "The DUT's secure channels use the declared protocols, cipher suites and certificates.",
   units = {
     a = {
@@ -186,6 +199,12 @@ testcase {
     local checked = {}
     for _, s in ipairs(assay.ixit.services) do
       if lib.check_service(units, "a", s) then checked[#checked + 1] = s.id end
+    end
+    local outbound = lib.outbound_entries()
+    local all = { credential = true, ["security-parameter"] = true, ["personal-data"] = true,
+        ["sensitive-personal-data"] = true }
+    for _, id in ipairs(lib.check_outbound(units, "a", outbound, all)) do
+      checked[#checked + 1] = id
     end
     -- Undeclared open ports: a login in clear or an MQTT broker in clear is
     -- a FAIL; any other undeclared port carries something the IXIT does
