@@ -1328,19 +1328,31 @@ end
 -- kind: a <watch> value of the set-up has the kind it declares; anything
 -- else observe looks for (set-up passwords, IXIT secret fields) counts as
 -- a credential.
+-- A watch that refers to a 21-PersData entry with sensitive=true is
+-- sensitive personal data whatever kind the set-up gives it.
 local function watched_kinds()
-  local k = {}
+  local k, sens = {}, {}
+  for _, p in ipairs(lib.entries("21-PersData")) do
+    if lib.fact(p, "sensitive") == true then sens[p.id] = true end
+  end
   local cs = lib.client_side()
-  for _, w in ipairs((cs and cs.watch) or {}) do k[w.label] = w.kind end
+  for _, w in ipairs((cs and cs.watch) or {}) do
+    k[w.label] = (w.ref and sens[w.ref]) and "sensitive-personal-data" or w.kind
+  end
   return k
 end
 
 -- The 11-ComMech entry (outbound or service) a captured flow belongs to, or nil.
+local function to_gateway(flow)
+  local gw = lib.gateway()
+  return gw == nil or gw.address == nil or flow.server == gw.address
+end
+
 local function flow_channel(flow, outbound)
   if flow == nil then return nil end
   for _, e in ipairs(outbound) do
     local ep = lib.endpoint(e)
-    if ep and ep.port == flow.server_port then return e end
+    if ep and ep.port == flow.server_port and to_gateway(flow) then return e end
   end
   for _, e in ipairs(lib.entries(COMM)) do
     for _, s in ipairs(lib.services(e)) do
@@ -1405,7 +1417,7 @@ function lib.channel_traffic(c, e)
   local ep = lib.endpoint(e)
   local flows, clear, tls, frames, protos, seen = {}, 0, 0, {}, {}, {}
   for i, f in ipairs(c.flows or {}) do
-    if ep and f.server_port == ep.port and (f.transport or "tcp") == "tcp" then
+    if ep and f.server_port == ep.port and (f.transport or "tcp") == "tcp" and to_gateway(f) then
       flows[i] = f
       if f.protocol == "tls" then
         tls = tls + 1
