@@ -20,7 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <dirent.h>
+#include <regex.h>
+#include <strings.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -30,7 +37,10 @@
 #include <libxml/xmlschemas.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "base/buf.h"
 #include "base/diag.h"
@@ -50,6 +60,8 @@
 #define MAX_SERVICES	256	/* each; keeps the id checks cheap */
 #define MAX_CREDENTIALS	256
 #define MAX_ARTEFACTS	256
+#define MAX_CLIENT_DECLS 64	/* identities, updates, watch values, answers: each */
+#define MAX_PEM_BYTES	(64 * 1024)	/* a certificate or key file */
 
 /* --- the loaded forms -------------------------------------------------- */
 
@@ -114,6 +126,25 @@ struct artefact {
 	long			 line;
 };
 
+/*
+ * The set-up's <client-side>: the public structs of forms.h, whose
+ * strings are the forms object's own allocations (freed through a cast).
+ */
+struct cs_identity {
+	struct assay_identity_decl	 d;
+	long				 line;
+};
+
+struct cs_update {
+	struct assay_update_decl	 d;
+	long				 line;
+};
+
+struct cs_watch {
+	struct assay_watch_decl		 d;	/* d.value: a secret */
+	long				 line;
+};
+
 struct prov_decl {
 	enum assay_support	 support;
 	char			*detail;
@@ -149,6 +180,19 @@ struct assay_forms {
 	size_t			 ncreds, acreds;
 	struct artefact		*arts;
 	size_t			 narts, aarts;
+	int			 has_gateway;
+	struct assay_gateway_decl gw;		/* strings owned */
+	char			**gw_answers;
+	size_t			 ngw_answers, agw_answers;
+	struct cs_identity	*idents;
+	size_t			 nidents, aidents;
+	struct cs_update	*updates;
+	size_t			 nupdates, aupdates;
+	struct cs_watch		*watch;
+	size_t			 nwatch, awatch;
+	char			**cs_files;	/* every file <client-side> names, resolved */
+	size_t			 ncs_files, acs_files;
+	char			 cs_sha256[ASSAY_SHA256_HEX_LEN + 1];
 
 	const char		**secrets;	/* borrowed, longest first */
 	size_t			 nsecrets, asecrets;
@@ -1206,7 +1250,9 @@ enum expect {
 	EX_BF_SUSPENSION,	/* ... suspension or lockout */
 	EX_BF_RATE,		/* ... rate-limit */
 	EX_AUTOMATIC,		/* automatic="true" */
-	EX_TLS			/* security is tls or dtls */
+	EX_TLS,			/* security is tls or dtls */
+	EX_NEVER,		/* never expected (absent has a meaning) */
+	EX_OUTBOUND		/* direction="outbound" */
 };
 
 struct fact_def {
@@ -1256,6 +1302,8 @@ static const struct fact_def fact_defs[] = {
 	{ "11-ComMech", "remote", B, EX_ALWAYS },
 	{ "11-ComMech", "guarantees", L, EX_ALWAYS },
 	{ "11-ComMech", "carries", L, EX_ALWAYS },
+	{ "11-ComMech", "direction", S, EX_NEVER },
+	{ "11-ComMech", "endpoint", S, EX_OUTBOUND },
 	{ "13-SoftServ", "status", S, EX_ALWAYS },
 	{ "13-SoftServ", "network", B, EX_ALWAYS },
 	{ "13-SoftServ", "allows-configuration", B, EX_ALWAYS },
@@ -1444,6 +1492,70 @@ entry_facts(struct entry *e, const char *item, xmlNodePtr fn,
 	return 0;
 }
 
+/*
+ * An outbound 11-ComMech channel's endpoint: only with
+ * direction="outbound", a port in range, and a scheme that agrees with
+ * the declared security (https, mqtts, coaps and tls are TLS/DTLS; http,
+ * mqtt, coap and tcp are not).
+ */
+static void
+check_endpoint(const struct entry *e, const char *file, struct assay_diag *d,
+    int *bad)
+{
+	static const char *const secure[] = { "https", "mqtts", "coaps", "tls" };
+	const char *ep = entry_fact(e, "endpoint");
+	const char *dir = entry_fact(e, "direction");
+	const char *sec = entry_fact(e, "security");
+	const char *p, *colon;
+	char scheme[8];
+	long long port;
+	size_t i, n;
+	int tls;
+
+	if (ep == NULL)
+		return;
+	if (dir == NULL || strcmp(dir, "outbound") != 0) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": endpoint "
+		    "given, but direction is not \"outbound\" (an inbound "
+		    "channel is reached through a <ref service>)", e->id);
+		*bad = 1;
+	}
+	if ((p = strstr(ep, "://")) == NULL || (size_t)(p - ep) >= sizeof(scheme))
+		return;	/* the schema's pattern holds */
+	n = (size_t)(p - ep);
+	memcpy(scheme, ep, n);
+	scheme[n] = '\0';
+	p += 3;
+	if ((colon = strchr(p, ':')) != NULL) {
+		char num[8];
+
+		n = strspn(colon + 1, "0123456789");
+		if (n == 0 || n >= sizeof(num))
+			port = 0;
+		else {
+			memcpy(num, colon + 1, n);
+			num[n] = '\0';
+			port = strtoll(num, NULL, 10);
+		}
+		if (port < 1 || port > 65535) {
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "endpoint \"%s\": port out of range 1..65535",
+			    e->id, ep);
+			*bad = 1;
+		}
+	}
+	for (i = 0, tls = 0; i < sizeof(secure) / sizeof(secure[0]); i++)
+		if (strcmp(scheme, secure[i]) == 0)
+			tls = 1;
+	if (sec != NULL && ((tls && strcmp(sec, "none") == 0) ||
+	    (!tls && (strcmp(sec, "tls") == 0 || strcmp(sec, "dtls") == 0)))) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": endpoint "
+		    "scheme \"%s\" contradicts security=\"%s\"", e->id, scheme,
+		    sec);
+		*bad = 1;
+	}
+}
+
 /* Facts of one entry that contradict each other (docs/facts.md). */
 static void
 check_facts(const struct entry *e, const char *item, const char *file,
@@ -1521,6 +1633,8 @@ check_facts(const struct entry *e, const char *item, const char *file,
 		    "service is \"enabled\" or \"disabled\"", e->id);
 		*bad = 1;
 	}
+	if (strcmp(item, "11-ComMech") == 0)
+		check_endpoint(e, file, d, bad);
 	if (strcmp(item, "11-ComMech") == 0 &&
 	    (sec = entry_fact(e, "security")) != NULL &&
 	    strcmp(sec, "none") == 0) {
@@ -1575,6 +1689,11 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 		v = entry_fact(e, "security");
 		return v != NULL && (strcmp(v, "tls") == 0 ||
 		    strcmp(v, "dtls") == 0);
+	case EX_NEVER:
+		return 0;
+	case EX_OUTBOUND:
+		v = entry_fact(e, "direction");
+		return v != NULL && strcmp(v, "outbound") == 0;
 	}
 	return 0;
 }
@@ -2181,6 +2300,627 @@ setup_artefacts(struct assay_forms *f, xmlNodePtr sec, const char *file,
 	return bad ? ASSAY_ERR_FORM : 0;
 }
 
+/* --- lab set-up: the device as a client ------------------------------- */
+
+/*
+ * Resolves a <client-side> path (relative to the set-up file's directory,
+ * as a person reads it) with realpath(); a malloc'd absolute path, or
+ * NULL with a problem at line (or on allocation failure, *err set).
+ */
+static char *
+cs_resolve(const char *setup_file, long line, const char *what,
+    const char *file, struct assay_diag *d, int *err)
+{
+	char joined[ASSAY_PATH_MAX], dir[ASSAY_PATH_MAX], *slash, *p;
+	int e;
+
+	if (file[0] == '/')
+		e = assay_path_fmt(joined, sizeof(joined), "%s", file);
+	else {
+		e = assay_path_fmt(dir, sizeof(dir), "%s", setup_file);
+		if (e == 0) {
+			if ((slash = strrchr(dir, '/')) != NULL)
+				slash[1] = '\0';
+			else
+				dir[0] = '\0';
+			e = assay_path_join(joined, sizeof(joined), dir, file);
+		}
+	}
+	if (e != 0) {
+		assay_diag_add(d, setup_file, line, "%s: path too long", what);
+		return NULL;
+	}
+	if ((p = realpath(joined, NULL)) == NULL) {
+		if (errno == ENOMEM)
+			*err = ASSAY_ERR_ALLOC;
+		else
+			assay_diag_add(d, setup_file, line, "%s: %s: %s", what,
+			    joined, strerror(errno));
+	}
+	return p;
+}
+
+/* Remembers a resolved file or directory for the client-side hash. */
+static int
+cs_remember(struct assay_forms *f, const char *path)
+{
+	char **v;
+
+	if ((v = grow(f->cs_files, &f->acs_files, f->ncs_files,
+	    sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	f->cs_files = v;
+	if ((v[f->ncs_files] = strdup(path)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	f->ncs_files++;
+	return 0;
+}
+
+/*
+ * Reads a PEM file of at most MAX_PEM_BYTES: a certificate (want_key 0)
+ * or a private key.  Returns the object or NULL with a problem at line.
+ */
+static void *
+cs_pem(const char *path, int want_key, const char *setup_file, long line,
+    const char *what, struct assay_diag *d)
+{
+	struct stat st;
+	void *obj = NULL;
+	BIO *bio;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		assay_diag_add(d, setup_file, line, "%s: %s: cannot open: %s",
+		    what, path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > MAX_PEM_BYTES) {
+		assay_diag_add(d, setup_file, line, "%s: %s: not a regular file "
+		    "of at most %d bytes", what, path, MAX_PEM_BYTES);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	if ((bio = BIO_new_file(path, "r")) != NULL) {
+		obj = want_key ? (void *)PEM_read_bio_PrivateKey(bio, NULL,
+		    NULL, NULL) : (void *)PEM_read_bio_X509(bio, NULL, NULL,
+		    NULL);
+		BIO_free(bio);
+	}
+	if (obj == NULL)
+		assay_diag_add(d, setup_file, line, "%s: %s: not a PEM %s", what,
+		    path, want_key ? "private key (unencrypted)" :
+		    "certificate");
+	return obj;
+}
+
+/*
+ * A certificate file and its key file: both parse, and the key is the
+ * certificate's.  Paths already resolved.  Returns 1 when good.
+ */
+static int
+cs_pair(const char *cert, const char *key, const char *setup_file, long line,
+    const char *what, struct assay_diag *d)
+{
+	X509 *x;
+	EVP_PKEY *k;
+	char w[160];
+	int good = 0;
+
+	snprintf(w, sizeof(w), "%s certificate", what);
+	x = cs_pem(cert, 0, setup_file, line, w, d);
+	snprintf(w, sizeof(w), "%s key", what);
+	k = cs_pem(key, 1, setup_file, line, w, d);
+	if (x != NULL && k != NULL) {
+		if (X509_check_private_key(x, k) == 1)
+			good = 1;
+		else
+			assay_diag_add(d, setup_file, line, "%s: the key %s is not "
+			    "the key of the certificate %s", what, key, cert);
+	}
+	X509_free(x);
+	EVP_PKEY_free(k);
+	ERR_clear_error();
+	return good;
+}
+
+/* 1 if the IXIT has an entry id in item. */
+static int
+ixit_has_entry(const struct assay_forms *f, const char *item, const char *id)
+{
+	long it;
+	size_t k;
+
+	if ((it = assay_spec_ixit_find(f->spec, item)) < 0)
+		return 0;
+	for (k = 0; k < f->items[it].nentries; k++)
+		if (strcmp(f->items[it].entries[k].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cs_credential_exists(const struct assay_forms *f, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < f->ncreds; k++)
+		if (strcmp(f->creds[k].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* A POSIX extended regular expression with one group at least. */
+static int
+cs_pattern_ok(const char *pat, char *why, size_t len)
+{
+	regex_t re;
+	int e;
+
+	if ((e = regcomp(&re, pat, REG_EXTENDED)) != 0) {
+		regerror(e, &re, why, len);
+		return 0;
+	}
+	e = re.re_nsub >= 1;
+	regfree(&re);
+	if (!e)
+		snprintf(why, len, "no group ( ) to take the value from");
+	return e;
+}
+
+/* The <gateway> element. */
+static int
+cs_gateway(struct assay_forms *f, xmlNodePtr g, const char *file,
+    struct assay_diag *d, int *bad)
+{
+	struct in_addr a;
+	xmlNodePtr n;
+	char *port, **v;
+	long long pv;
+	int ok = 1;
+	size_t k;
+
+	f->has_gateway = 1;
+	f->gw.interface = attr(g, "interface", &ok);
+	f->gw.address = attr(g, "address", &ok);
+	port = attr(g, "dns-port", &ok);
+	if (!ok || f->gw.interface == NULL || f->gw.address == NULL) {
+		free(port);
+		return ASSAY_ERR_ALLOC;
+	}
+	f->gw.dns_port = 53;
+	if (port != NULL && parse_int(port, 1, 65535, &pv) == 0)
+		f->gw.dns_port = (int)pv;
+	free(port);
+	if (inet_pton(AF_INET, f->gw.address, &a) != 1) {
+		assay_diag_add(d, file, line_of(g), "gateway address \"%s\": not "
+		    "an IPv4 address", f->gw.address);
+		*bad = 1;
+	}
+	for (k = 0; k < f->naddresses; k++)
+		if (strcmp(f->addresses[k], f->gw.address) == 0) {
+			assay_diag_add(d, file, line_of(g), "gateway address "
+			    "\"%s\" is also the device's address: the lab's "
+			    "gateway and the device are two hosts",
+			    f->gw.address);
+			*bad = 1;
+		}
+	for (n = g->children; n != NULL; n = n->next) {
+		char *h;
+
+		if (!is_elem(n, "answer"))
+			continue;
+		if (f->ngw_answers == MAX_CLIENT_DECLS) {
+			assay_diag_add(d, file, line_of(n), "more than %d "
+			    "answers", MAX_CLIENT_DECLS);
+			*bad = 1;
+			break;
+		}
+		if ((h = attr(n, "host", &ok)) == NULL)
+			return ASSAY_ERR_ALLOC;
+		if ((v = grow(f->gw_answers, &f->agw_answers, f->ngw_answers,
+		    sizeof(*v))) == NULL) {
+			free(h);
+			return ASSAY_ERR_ALLOC;
+		}
+		f->gw_answers = v;
+		for (k = 0; k < f->ngw_answers; k++)
+			if (strcasecmp(v[k], h) == 0) {
+				assay_diag_add(d, file, line_of(n), "answer "
+				    "\"%s\" given twice", h);
+				*bad = 1;
+			}
+		v[f->ngw_answers++] = h;
+	}
+	f->gw.nanswers = f->ngw_answers;
+	f->gw.answers = (const char *const *)f->gw_answers;
+	return 0;
+}
+
+/* One <identity>. */
+static int
+cs_identity(struct assay_forms *f, xmlNodePtr n, const char *file,
+    struct assay_diag *d, int *bad)
+{
+	static const char *const names[] = { "cert", "key", "ca-cert", "ca-key" };
+	struct cs_identity *v, *id;
+	char *raw[4], *res[4], what[160];
+	int ok = 1, err = 0, r = 0;
+	size_t k;
+
+	if (f->nidents == MAX_CLIENT_DECLS) {
+		assay_diag_add(d, file, line_of(n), "more than %d identities",
+		    MAX_CLIENT_DECLS);
+		*bad = 1;
+		return 0;
+	}
+	if ((v = grow(f->idents, &f->aidents, f->nidents, sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	f->idents = v;
+	id = &v[f->nidents];
+	memset(id, 0, sizeof(*id));
+	id->line = line_of(n);
+	id->d.id = attr(n, "id", &ok);
+	id->d.host = attr(n, "host", &ok);
+	f->nidents++;
+	for (k = 0; k < 4; k++) {
+		raw[k] = attr(n, names[k], &ok);
+		res[k] = NULL;
+	}
+	if (!ok || id->d.id == NULL || id->d.host == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	for (k = 0; k + 1 < f->nidents; k++) {
+		if (strcmp(f->idents[k].d.id, id->d.id) == 0) {
+			assay_diag_add(d, file, id->line, "duplicate identity "
+			    "id \"%s\" (first at line %ld)", id->d.id,
+			    f->idents[k].line);
+			*bad = 1;
+		} else if (strcasecmp(f->idents[k].d.host, id->d.host) == 0) {
+			assay_diag_add(d, file, id->line, "identity \"%s\": "
+			    "host \"%s\" has an identity already (\"%s\", line "
+			    "%ld)", id->d.id, id->d.host, f->idents[k].d.id,
+			    f->idents[k].line);
+			*bad = 1;
+		}
+	}
+	if ((raw[2] == NULL) != (raw[3] == NULL)) {
+		assay_diag_add(d, file, id->line, "identity \"%s\": ca-cert and "
+		    "ca-key go together (one is missing)", id->d.id);
+		*bad = 1;
+	}
+	for (k = 0; k < 4; k++) {
+		if (raw[k] == NULL)
+			continue;
+		snprintf(what, sizeof(what), "identity \"%s\" %s", id->d.id,
+		    names[k]);
+		res[k] = cs_resolve(file, id->line, what, raw[k], d, &err);
+		if (err != 0) {
+			r = err;
+			goto out;
+		}
+		if (res[k] == NULL)
+			*bad = 1;
+		else if ((r = cs_remember(f, res[k])) != 0)
+			goto out;
+	}
+	snprintf(what, sizeof(what), "identity \"%s\"", id->d.id);
+	if (res[0] != NULL && res[1] != NULL &&
+	    !cs_pair(res[0], res[1], file, id->line, what, d))
+		*bad = 1;
+	snprintf(what, sizeof(what), "identity \"%s\" CA", id->d.id);
+	if (res[2] != NULL && res[3] != NULL &&
+	    !cs_pair(res[2], res[3], file, id->line, what, d))
+		*bad = 1;
+	id->d.cert = res[0];
+	id->d.key = res[1];
+	id->d.ca_cert = res[2];
+	id->d.ca_key = res[3];
+	res[0] = res[1] = res[2] = res[3] = NULL;
+ out:
+	for (k = 0; k < 4; k++) {
+		free(raw[k]);
+		free(res[k]);
+	}
+	return r;
+}
+
+/* A release directory of an <update>: resolved, a directory. */
+static int
+cs_release(struct assay_forms *f, const char *file, long line, const char *uid,
+    const char *name, const char *raw, const char **out, struct assay_diag *d,
+    int *bad)
+{
+	struct stat st;
+	char what[160], *p;
+	int err = 0;
+
+	*out = NULL;
+	if (raw == NULL)
+		return 0;
+	snprintf(what, sizeof(what), "update \"%s\" %s", uid, name);
+	p = cs_resolve(file, line, what, raw, d, &err);
+	if (err != 0)
+		return err;
+	if (p == NULL) {
+		*bad = 1;
+		return 0;
+	}
+	if (stat(p, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		assay_diag_add(d, file, line, "%s: %s: not a directory (a "
+		    "release is the directory its files are served from)",
+		    what, p);
+		*bad = 1;
+	}
+	*out = p;
+	return cs_remember(f, p);
+}
+
+/* One <update>; identities are read already. */
+static int
+cs_update(struct assay_forms *f, xmlNodePtr n, const char *file, int ixit_ok,
+    struct assay_diag *d, int *bad)
+{
+	struct cs_update *v, *u;
+	struct assay_update_decl *ud;
+	xmlNodePtr vc;
+	char *rel = NULL, *old = NULL, *oth = NULL, why[160];
+	int ok = 1, r = 0;
+	size_t k;
+
+	if (f->nupdates == MAX_CLIENT_DECLS) {
+		assay_diag_add(d, file, line_of(n), "more than %d updates",
+		    MAX_CLIENT_DECLS);
+		*bad = 1;
+		return 0;
+	}
+	if ((v = grow(f->updates, &f->aupdates, f->nupdates,
+	    sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	f->updates = v;
+	u = &v[f->nupdates];
+	memset(u, 0, sizeof(*u));
+	ud = &u->d;
+	u->line = line_of(n);
+	f->nupdates++;
+	ud->id = attr(n, "id", &ok);
+	ud->mechanism = attr(n, "mechanism", &ok);
+	ud->channel = attr(n, "channel", &ok);
+	ud->identity = attr(n, "identity", &ok);
+	ud->payload = attr(n, "payload", &ok);
+	ud->signature = attr(n, "signature", &ok);
+	rel = attr(n, "release", &ok);
+	old = attr(n, "older", &ok);
+	oth = attr(n, "other-key", &ok);
+	if (!ok || ud->id == NULL || ud->mechanism == NULL ||
+	    ud->channel == NULL || ud->payload == NULL || rel == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	for (k = 0; k + 1 < f->nupdates; k++)
+		if (strcmp(f->updates[k].d.id, ud->id) == 0) {
+			assay_diag_add(d, file, u->line, "duplicate update id "
+			    "\"%s\" (first at line %ld)", ud->id,
+			    f->updates[k].line);
+			*bad = 1;
+		}
+	if (ixit_ok && !ixit_has_entry(f, "7-UpdMech", ud->mechanism)) {
+		assay_diag_add(d, file, u->line, "update \"%s\": mechanism "
+		    "\"%s\" is not an entry of IXIT item 7-UpdMech", ud->id,
+		    ud->mechanism);
+		*bad = 1;
+	}
+	if (ixit_ok && !ixit_has_entry(f, "11-ComMech", ud->channel)) {
+		assay_diag_add(d, file, u->line, "update \"%s\": channel \"%s\" "
+		    "is not an entry of IXIT item 11-ComMech", ud->id,
+		    ud->channel);
+		*bad = 1;
+	}
+	if (ud->identity != NULL) {
+		for (k = 0; k < f->nidents; k++)
+			if (strcmp(f->idents[k].d.id, ud->identity) == 0)
+				break;
+		if (k == f->nidents) {
+			assay_diag_add(d, file, u->line, "update \"%s\": "
+			    "identity \"%s\" is not an <identity> of this "
+			    "file", ud->id, ud->identity);
+			*bad = 1;
+		}
+	}
+	if (ud->signature != NULL && strcmp(ud->signature, ud->payload) == 0) {
+		assay_diag_add(d, file, u->line, "update \"%s\": signature and "
+		    "payload are the same path", ud->id);
+		*bad = 1;
+	}
+	if ((r = cs_release(f, file, u->line, ud->id, "release", rel,
+	    &ud->release, d, bad)) != 0 ||
+	    (r = cs_release(f, file, u->line, ud->id, "older", old,
+	    &ud->older, d, bad)) != 0 ||
+	    (r = cs_release(f, file, u->line, ud->id, "other-key", oth,
+	    &ud->other_key, d, bad)) != 0)
+		goto out;
+	if ((vc = child(n, "version-check")) != NULL) {
+		struct assay_version_check_decl *c = &ud->check;
+		long line = line_of(vc);
+
+		ud->has_check = 1;
+		c->service = attr(vc, "service", &ok);
+		c->path = attr(vc, "path", &ok);
+		c->credential = attr(vc, "credential", &ok);
+		c->version_pattern = attr(vc, "version-pattern", &ok);
+		c->digest_pattern = attr(vc, "digest-pattern", &ok);
+		if (!ok || c->service == NULL || c->path == NULL ||
+		    c->version_pattern == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (ixit_ok && find_service(f, c->service) < 0) {
+			assay_diag_add(d, file, line, "update \"%s\": "
+			    "version-check service \"%s\" is not a service of "
+			    "the IXIT", ud->id, c->service);
+			*bad = 1;
+		}
+		if (c->credential != NULL &&
+		    !cs_credential_exists(f, c->credential)) {
+			assay_diag_add(d, file, line, "update \"%s\": "
+			    "version-check credential \"%s\" is not a "
+			    "credential of this file", ud->id, c->credential);
+			*bad = 1;
+		}
+		if (!cs_pattern_ok(c->version_pattern, why, sizeof(why))) {
+			assay_diag_add(d, file, line, "update \"%s\": "
+			    "version-pattern: %s", ud->id, why);
+			*bad = 1;
+		}
+		if (c->digest_pattern != NULL &&
+		    !cs_pattern_ok(c->digest_pattern, why, sizeof(why))) {
+			assay_diag_add(d, file, line, "update \"%s\": "
+			    "digest-pattern: %s", ud->id, why);
+			*bad = 1;
+		}
+	}
+ out:
+	free(rel);
+	free(old);
+	free(oth);
+	return r;
+}
+
+/* One <watch>: its value is a secret. */
+static int
+cs_watch(struct assay_forms *f, xmlNodePtr n, const char *file, int ixit_ok,
+    struct assay_diag *d, int *bad)
+{
+	struct cs_watch *v, *w;
+	char what[200];
+	int ok = 1, r;
+	long it;
+	size_t k;
+
+	if (f->nwatch == MAX_CLIENT_DECLS) {
+		assay_diag_add(d, file, line_of(n), "more than %d watch values",
+		    MAX_CLIENT_DECLS);
+		*bad = 1;
+		return 0;
+	}
+	if ((v = grow(f->watch, &f->awatch, f->nwatch, sizeof(*v))) == NULL)
+		return ASSAY_ERR_ALLOC;
+	f->watch = v;
+	w = &v[f->nwatch];
+	memset(w, 0, sizeof(*w));
+	w->line = line_of(n);
+	f->nwatch++;
+	w->d.label = attr(n, "label", &ok);
+	w->d.kind = attr(n, "kind", &ok);
+	w->d.ref = attr(n, "ref", &ok);
+	w->d.value = text_of(n, 1);
+	if (!ok || w->d.label == NULL || w->d.kind == NULL ||
+	    w->d.value == NULL)
+		return ASSAY_ERR_ALLOC;
+	snprintf(what, sizeof(what), "the watch value \"%.80s\"", w->d.label);
+	if ((r = add_secret(f, w->d.value, file, w->line, what, d)) != 0)
+		return r;
+	if (w->d.ref != NULL && ixit_ok) {
+		for (it = 0; it < (long)assay_spec_nixit(f->spec); it++) {
+			for (k = 0; k < f->items[it].nentries; k++)
+				if (strcmp(f->items[it].entries[k].id,
+				    w->d.ref) == 0)
+					break;
+			if (k < f->items[it].nentries)
+				break;
+		}
+		if (it == (long)assay_spec_nixit(f->spec)) {
+			assay_diag_add(d, file, w->line, "watch \"%s\": ref "
+			    "\"%s\" is not an entry of the IXIT", w->d.label,
+			    w->d.ref);
+			*bad = 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Hashes one client-side file, or each regular file under a release
+ * directory (sorted, at most 4 levels and 1024 files), into b as "path
+ * sha256" lines.
+ */
+static int
+cs_hash_path(struct assay_buf *b, const char *path, int depth, size_t *nfiles)
+{
+	char hex[ASSAY_SHA256_HEX_LEN + 1], sub[ASSAY_PATH_MAX];
+	struct dirent **names = NULL;
+	struct stat st;
+	int n, i, r = 0;
+
+	if (lstat(path, &st) == -1)
+		return assay_buf_printf(b, "%s missing\n", path);
+	if (S_ISREG(st.st_mode)) {
+		if (++*nfiles > 1024)
+			return assay_buf_printf(b, "%s not hashed\n", path);
+		if (assay_file_sha256_hex(path, hex) != 0)
+			return assay_buf_printf(b, "%s unreadable\n", path);
+		return assay_buf_printf(b, "%s %s\n", path, hex);
+	}
+	if (!S_ISDIR(st.st_mode) || depth >= 4)
+		return 0;
+	if ((n = scandir(path, &names, NULL, alphasort)) < 0)
+		return assay_buf_printf(b, "%s unreadable\n", path);
+	for (i = 0; i < n; i++) {
+		if (r == 0 && strcmp(names[i]->d_name, ".") != 0 &&
+		    strcmp(names[i]->d_name, "..") != 0 &&
+		    assay_path_join(sub, sizeof(sub), path,
+		    names[i]->d_name) == 0)
+			r = cs_hash_path(b, sub, depth + 1, nfiles);
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+/*
+ * Reads <client-side> (sec may be NULL).  Returns 0, ASSAY_ERR_FORM
+ * (problems in d) or ASSAY_ERR_ALLOC.
+ */
+static int
+setup_client_side(struct assay_forms *f, xmlNodePtr sec, const char *file,
+    int ixit_ok, struct assay_diag *d)
+{
+	struct assay_buf *b;
+	xmlNodePtr n;
+	size_t k, nfiles = 0;
+	int bad = 0, r = 0;
+
+	if (sec == NULL)
+		return 0;
+	if ((n = child(sec, "gateway")) != NULL &&
+	    (r = cs_gateway(f, n, file, d, &bad)) != 0)
+		return r;
+	for (n = sec->children; n != NULL && r == 0; n = n->next)
+		if (is_elem(n, "identity"))
+			r = cs_identity(f, n, file, d, &bad);
+	for (n = sec->children; n != NULL && r == 0; n = n->next)
+		if (is_elem(n, "update"))
+			r = cs_update(f, n, file, ixit_ok, d, &bad);
+	for (n = sec->children; n != NULL && r == 0; n = n->next)
+		if (is_elem(n, "watch"))
+			r = cs_watch(f, n, file, ixit_ok, d, &bad);
+	if (r != 0)
+		return r;
+	if ((b = assay_buf_new(4 * 1024 * 1024)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	for (k = 0; k < f->ncs_files && r == 0; k++)
+		r = cs_hash_path(b, f->cs_files[k], 0, &nfiles);
+	if (r == 0)
+		r = assay_sha256_hex(assay_buf_data(b), assay_buf_len(b),
+		    f->cs_sha256);
+	assay_buf_free(b);
+	if (r != 0)
+		return r == ASSAY_ERR_ALLOC ? r : ASSAY_ERR_ALLOC;
+	return bad ? ASSAY_ERR_FORM : 0;
+}
+
 /*
  * Reads the set-up file.  ixit_ok says the IXIT's services were read, so
  * the services named here can be checked against them.
@@ -2277,7 +3017,7 @@ setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		r = 0;
 	}
 	if ((sec = child(root, "credentials")) == NULL)
-		goto out;
+		goto client;
 	for (n = sec->children; n != NULL; n = n->next) {
 		struct credential *c, *nc;
 
@@ -2336,6 +3076,15 @@ setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			    c->id, c->service);
 			bad = 1;
 		}
+	}
+ client:
+	/* After the credentials: a version check names one. */
+	if ((r = setup_client_side(f, child(root, "client-side"), file,
+	    ixit_ok, d)) != 0) {
+		if (r != ASSAY_ERR_FORM)
+			goto out;
+		bad = 1;
+		r = 0;
 	}
  out:
 	free(seen);
@@ -2602,6 +3351,51 @@ assay_forms_free(struct assay_forms *f)
 		free(f->arts[i].path);
 	}
 	free(f->arts);
+	free((void *)f->gw.interface);
+	free((void *)f->gw.address);
+	for (i = 0; i < f->ngw_answers; i++)
+		free(f->gw_answers[i]);
+	free(f->gw_answers);
+	for (i = 0; i < f->nidents; i++) {
+		struct assay_identity_decl *id = &f->idents[i].d;
+
+		free((void *)id->id);
+		free((void *)id->host);
+		free((void *)id->cert);
+		free((void *)id->key);
+		free((void *)id->ca_cert);
+		free((void *)id->ca_key);
+	}
+	free(f->idents);
+	for (i = 0; i < f->nupdates; i++) {
+		struct assay_update_decl *u = &f->updates[i].d;
+
+		free((void *)u->id);
+		free((void *)u->mechanism);
+		free((void *)u->channel);
+		free((void *)u->identity);
+		free((void *)u->release);
+		free((void *)u->older);
+		free((void *)u->other_key);
+		free((void *)u->payload);
+		free((void *)u->signature);
+		free((void *)u->check.service);
+		free((void *)u->check.path);
+		free((void *)u->check.credential);
+		free((void *)u->check.version_pattern);
+		free((void *)u->check.digest_pattern);
+	}
+	free(f->updates);
+	for (i = 0; i < f->nwatch; i++) {
+		free((void *)f->watch[i].d.label);
+		free((void *)f->watch[i].d.kind);
+		free((void *)f->watch[i].d.ref);
+		free_secret((char *)f->watch[i].d.value);
+	}
+	free(f->watch);
+	for (i = 0; i < f->ncs_files; i++)
+		free(f->cs_files[i]);
+	free(f->cs_files);
 	if (f->items != NULL) {
 		for (i = 0; i < ni; i++) {
 			for (k = 0; k < f->items[i].nentries; k++)
@@ -2758,7 +3552,7 @@ secret_element(xmlNodePtr n, enum assay_form_kind kind)
 	int yes;
 
 	if (kind == ASSAY_FORM_SETUP)
-		return is_elem(n, "password");
+		return is_elem(n, "password") || is_elem(n, "watch");
 	if (kind != ASSAY_FORM_IXIT || !is_elem(n, "field"))
 		return 0;
 	v = xmlGetNoNsProp(n, (const xmlChar *)"secret");
@@ -3390,4 +4184,67 @@ unsigned long long
 assay_forms_artefact_size(const struct assay_forms *f, size_t i)
 {
 	return i < f->narts ? f->arts[i].size : 0;
+}
+
+/* --- lab set-up: the device as a client ------------------------------- */
+
+const struct assay_gateway_decl *
+assay_forms_gateway(const struct assay_forms *f)
+{
+	return f != NULL && f->has_gateway ? &f->gw : NULL;
+}
+
+size_t
+assay_forms_nidentities(const struct assay_forms *f)
+{
+	return f != NULL ? f->nidents : 0;
+}
+
+const struct assay_identity_decl *
+assay_forms_identity(const struct assay_forms *f, size_t i)
+{
+	return f != NULL && i < f->nidents ? &f->idents[i].d : NULL;
+}
+
+const struct assay_identity_decl *
+assay_forms_identity_for_host(const struct assay_forms *f, const char *host)
+{
+	size_t i;
+
+	if (f == NULL || host == NULL)
+		return NULL;
+	for (i = 0; i < f->nidents; i++)
+		if (strcasecmp(f->idents[i].d.host, host) == 0)
+			return &f->idents[i].d;
+	return NULL;
+}
+
+size_t
+assay_forms_nupdates(const struct assay_forms *f)
+{
+	return f != NULL ? f->nupdates : 0;
+}
+
+const struct assay_update_decl *
+assay_forms_update(const struct assay_forms *f, size_t i)
+{
+	return f != NULL && i < f->nupdates ? &f->updates[i].d : NULL;
+}
+
+size_t
+assay_forms_nwatch(const struct assay_forms *f)
+{
+	return f != NULL ? f->nwatch : 0;
+}
+
+const struct assay_watch_decl *
+assay_forms_watch(const struct assay_forms *f, size_t i)
+{
+	return f != NULL && i < f->nwatch ? &f->watch[i].d : NULL;
+}
+
+const char *
+assay_forms_client_side_sha256(const struct assay_forms *f)
+{
+	return f != NULL ? f->cs_sha256 : "";
 }

@@ -260,6 +260,69 @@ const char	*assay_forms_artefact_sha256(const struct assay_forms *f, size_t i);
 unsigned long long assay_forms_artefact_size(const struct assay_forms *f,
 		    size_t i);
 
+/* --- lab set-up: the device as a client (<client-side>) -------------- */
+
+/*
+ * The lab's gateway position (docs/probe_gateway.md): the interface and
+ * IPv4 address the device's traffic reaches, the DNS port it asks, and
+ * the names answered with that address (none: every A query).
+ */
+struct assay_gateway_decl {
+	const char		*interface, *address;
+	int			 dns_port;
+	size_t			 nanswers;
+	const char *const	*answers;
+};
+/*
+ * A certificate and key the device trusts for host, and optionally the
+ * CA it trusts.  Paths resolved absolute (realpath) at load, where each
+ * file was read, parsed as PEM and its key matched; ca_* may be NULL.
+ */
+struct assay_identity_decl {
+	const char	*id, *host, *cert, *key, *ca_cert, *ca_key;
+};
+/* How the installed version is read; digest_pattern may be NULL. */
+struct assay_version_check_decl {
+	const char	*service, *path, *credential, *version_pattern,
+			*digest_pattern;
+};
+/*
+ * An update mechanism Assay may stand in for.  release/older/other_key:
+ * directories resolved absolute; older, other_key, signature, identity
+ * and check.credential may be NULL.
+ */
+struct assay_update_decl {
+	const char	*id, *mechanism, *channel, *identity, *release,
+			*older, *other_key, *payload, *signature;
+	struct assay_version_check_decl check;
+	int		 has_check;
+};
+/* A value the lab knows, looked for in clear in traffic; value is a secret. */
+struct assay_watch_decl {
+	const char	*label, *kind, *ref, *value;
+};
+
+/* Each NULL (or 0) when the set-up says nothing; borrowed like every string. */
+const struct assay_gateway_decl *assay_forms_gateway(const struct assay_forms *f);
+size_t		 assay_forms_nidentities(const struct assay_forms *f);
+const struct assay_identity_decl *assay_forms_identity(
+		    const struct assay_forms *f, size_t i);
+/* The identity for host (case-insensitive), or NULL. */
+const struct assay_identity_decl *assay_forms_identity_for_host(
+		    const struct assay_forms *f, const char *host);
+size_t		 assay_forms_nupdates(const struct assay_forms *f);
+const struct assay_update_decl *assay_forms_update(const struct assay_forms *f,
+		    size_t i);
+size_t		 assay_forms_nwatch(const struct assay_forms *f);
+const struct assay_watch_decl *assay_forms_watch(const struct assay_forms *f,
+		    size_t i);
+/*
+ * SHA-256 (hex) over the files <client-side> names (certificates, keys,
+ * every file of the release directories) as the loader read them; "" when
+ * there is no <client-side>.  run.info's artefacts hash covers it.
+ */
+const char	*assay_forms_client_side_sha256(const struct assay_forms *f);
+
 /* Every secret value in the IXIT and set-up file, for redaction (longest first). */
 size_t		 assay_forms_nsecrets(const struct assay_forms *f);
 const char	*assay_forms_secret(const struct assay_forms *f, size_t i);

@@ -1058,6 +1058,86 @@ push_ixit(lua_State *L, const struct assay_forms *f)
 	lua_setfield(L, -2, "services");
 }
 
+/*
+ * assay.setup.client_side (setup/README.md): the lab's gateway position
+ * and what the lab declared about the device's servers, without secret
+ * values or key paths; nil when the set-up has no <client-side>.
+ */
+static void
+push_client_side(lua_State *L, const struct assay_forms *f)
+{
+	const struct assay_gateway_decl *g = assay_forms_gateway(f);
+	size_t i, n;
+
+	if (g == NULL && assay_forms_nidentities(f) == 0 &&
+	    assay_forms_nupdates(f) == 0 && assay_forms_nwatch(f) == 0) {
+		lua_pushnil(L);
+		return;
+	}
+	lua_createtable(L, 0, 4);
+	if (g != NULL) {
+		lua_createtable(L, 0, 4);
+		set_str(L, "interface", g->interface);
+		set_str(L, "address", g->address);
+		set_int(L, "dns_port", g->dns_port);
+		lua_createtable(L, (int)g->nanswers, 0);
+		for (i = 0; i < g->nanswers; i++) {
+			lua_pushstring(L, g->answers[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, "answers");
+		lua_setfield(L, -2, "gateway");
+	}
+	n = assay_forms_nidentities(f);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		const struct assay_identity_decl *id = assay_forms_identity(f, i);
+
+		lua_createtable(L, 0, 3);
+		set_str(L, "id", id->id);
+		set_str(L, "host", id->host);
+		lua_pushboolean(L, id->ca_cert != NULL);
+		lua_setfield(L, -2, "has_ca");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "identities");
+	n = assay_forms_nupdates(f);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		const struct assay_update_decl *u = assay_forms_update(f, i);
+
+		lua_createtable(L, 0, 8);
+		set_str(L, "id", u->id);
+		set_str(L, "mechanism", u->mechanism);
+		set_str(L, "channel", u->channel);
+		if (u->identity != NULL)
+			set_str(L, "identity", u->identity);
+		lua_pushboolean(L, u->older != NULL);
+		lua_setfield(L, -2, "has_older");
+		lua_pushboolean(L, u->other_key != NULL);
+		lua_setfield(L, -2, "has_other_key");
+		lua_pushboolean(L, u->signature != NULL);
+		lua_setfield(L, -2, "signed");
+		lua_pushboolean(L, u->has_check);
+		lua_setfield(L, -2, "has_version_check");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "updates");
+	n = assay_forms_nwatch(f);
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		const struct assay_watch_decl *w = assay_forms_watch(f, i);
+
+		lua_createtable(L, 0, 3);
+		set_str(L, "label", w->label);
+		set_str(L, "kind", w->kind);
+		if (w->ref != NULL)
+			set_str(L, "ref", w->ref);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "watch");
+}
+
 /* assay.setup: how the lab reaches the device (docs/facts.md). */
 static void
 push_setup(lua_State *L, const struct assay_forms *f)
@@ -1119,6 +1199,8 @@ push_setup(lua_State *L, const struct assay_forms *f)
 		lua_pop(L, 1);
 	}
 	lua_setfield(L, -2, "artefacts");
+	push_client_side(L, f);
+	lua_setfield(L, -2, "client_side");
 }
 
 /*

@@ -1106,6 +1106,10 @@ artefacts_hash(const struct assay_forms *forms, char *out)
 		(void)assay_buf_printf(b, "%s %s\n",
 		    assay_forms_artefact_id(forms, i),
 		    assay_forms_artefact_sha256(forms, i));
+	/* The <client-side> files: certificates, keys, release directories. */
+	if (b != NULL && assay_forms_client_side_sha256(forms)[0] != '\0')
+		(void)assay_buf_printf(b, "client-side %s\n",
+		    assay_forms_client_side_sha256(forms));
 	if (b != NULL)
 		(void)assay_sha256_hex(assay_buf_data(b), assay_buf_len(b), out);
 	assay_buf_free(b);

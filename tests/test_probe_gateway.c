@@ -1,0 +1,655 @@
+/*
+ * test_probe_gateway.c - the lab's gateway position (probe/gateway.h) and
+ * TLS interception (probe/intercept.h) against real clients.
+ *
+ * The test runs itself again under `unshare -rn` (a user and network
+ * namespace of its own: it never touches the host's network) and makes
+ * a veth pair there: assay-gw0 carries the gateway address 10.77.0.1,
+ * assay-dev0 the device's 10.77.0.2, and the local route to 10.77.0.1
+ * takes 10.77.0.2 as its source, so dig, openssl s_client and curl reach
+ * the gateway from the device's address.  A client bound to 10.77.0.1 is
+ * "another host".  Without user namespaces, iproute2, dig, openssl or
+ * curl each test that needs them is skipped with the reason.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "base/diag.h"
+#include "base/error.h"
+#include "forms/forms.h"
+#include "probe/gateway.h"
+#include "probe/gateway_dns.h"
+#include "testutil.h"
+
+#define GW		"10.77.0.1"
+#define DEV		"10.77.0.2"
+#define UPD_HOST	"update.refdevice.test"
+#define CLOUD_HOST	"cloud.refdevice.test"
+#define ENV_INSIDE	"ASSAY_GW_TEST_INSIDE"
+
+static char *tmpdir;
+static const char *no_net;	/* why the namespace tests are skipped */
+static struct assay_forms *forms;
+
+#define NEED_NET() do {							\
+	if (no_net != NULL) {						\
+		fprintf(stderr, "skipped: %s\n", no_net);		\
+		skip();							\
+	}								\
+} while (0)
+
+static const char *
+tmp_path(const char *name)
+{
+	static char p[4096];
+
+	snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+	return p;
+}
+
+static int
+run(const char *fmt, ...)
+{
+	char cmd[4096], *out = NULL;
+	va_list ap;
+	int st;
+
+	/* in a subshell: tu_run's 2>&1 then takes every command's stderr */
+	cmd[0] = '(';
+	va_start(ap, fmt);
+	vsnprintf(cmd + 1, sizeof(cmd) - 2, fmt, ap);
+	va_end(ap);
+	strcat(cmd, ")");
+	st = tu_run(cmd, &out);
+	if (st != 0)
+		fprintf(stderr, "%s: exit %d: %s\n", cmd, st, out ? out : "");
+	free(out);
+	return st;
+}
+
+/* The lab's material, as a manufacturer hands it over: CA, two leaves. */
+static int
+make_lab_files(void)
+{
+	static const char *const hosts[2][2] = { { "update", UPD_HOST },
+	    { "cloud", CLOUD_HOST } };
+	size_t i;
+
+	if (run("mkdir -p %s/lab && cd %s/lab && openssl req -x509 -newkey ec "
+	    "-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca-key.pem -out "
+	    "ca.pem -days 30 -subj '/CN=Refdevice test cloud CA' -addext "
+	    "basicConstraints=critical,CA:TRUE -addext "
+	    "keyUsage=critical,keyCertSign,cRLSign", tmpdir, tmpdir) != 0)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (run("cd %s/lab && openssl req -newkey ec -pkeyopt "
+		    "ec_paramgen_curve:P-256 -nodes -keyout %s-key.pem -out "
+		    "%s.leaf -days 30 -subj '/CN=%s' -addext "
+		    "subjectAltName=DNS:%s -CA ca.pem -CAkey ca-key.pem && "
+		    "cat %s.leaf ca.pem > %s.pem", tmpdir, hosts[i][0],
+		    hosts[i][0], hosts[i][1], hosts[i][1], hosts[i][0],
+		    hosts[i][0]) != 0)
+			return -1;
+	return 0;
+}
+
+static const char SETUP_XML[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<setup xmlns=\"urn:assay:setup:1\" version=\"1\">\n"
+    "  <address>" DEV "</address>\n"
+    "  <client-side>\n"
+    "    <gateway interface=\"assay-gw0\" address=\"" GW "\" dns-port=\"53\">\n"
+    "      <answer host=\"" UPD_HOST "\"/>\n"
+    "      <answer host=\"" CLOUD_HOST "\"/>\n"
+    "    </gateway>\n"
+    "    <identity id=\"update\" host=\"" UPD_HOST "\" cert=\"lab/update.pem\"\n"
+    "              key=\"lab/update-key.pem\" ca-cert=\"lab/ca.pem\" ca-key=\"lab/ca-key.pem\"/>\n"
+    "    <identity id=\"cloud\" host=\"" CLOUD_HOST "\" cert=\"lab/cloud.pem\"\n"
+    "              key=\"lab/cloud-key.pem\"/>\n"
+    "    <watch label=\"owner e-mail\" kind=\"personal-data\" ref=\"pd-account\">owner@example.test</watch>\n"
+    "  </client-side>\n"
+    "</setup>\n";
+
+/* The example IXIT with cm-cloud declared outbound to the update host. */
+static int
+write_ixit(void)
+{
+	static const char from[] = "carries=\"personal-data sensitive-personal-"
+	    "data telemetry security-parameters\"/>";
+	static const char to[] = "carries=\"personal-data sensitive-personal-"
+	    "data telemetry security-parameters\" direction=\"outbound\" "
+	    "endpoint=\"https://" UPD_HOST ":443/update/manifest.json\"/>";
+	char *src, *hit, *out;
+	size_t len;
+	int r;
+
+	if ((src = tu_read_file(tu_src("ixit/examples/smart-camera.xml"),
+	    &len)) == NULL || (hit = strstr(src, from)) == NULL) {
+		free(src);
+		return -1;
+	}
+	out = malloc(len + sizeof(to));
+	memcpy(out, src, (size_t)(hit - src));
+	strcpy(out + (hit - src), to);
+	strcat(out, hit + strlen(from));
+	r = tu_write_file(tmp_path("ixit.xml"), out, strlen(out));
+	free(out);
+	free(src);
+	return r;
+}
+
+static int
+load_forms(const char *setup_name, struct assay_forms **fp)
+{
+	struct assay_diag *d = assay_diag_new();
+	char ics[4096], ixit[4096];
+	int r;
+
+	snprintf(ics, sizeof(ics), "%s", tu_src("ics/examples/smart-camera.xml"));
+	snprintf(ixit, sizeof(ixit), "%s", tmp_path("ixit.xml"));
+	r = assay_forms_load(ASSAY_SOURCE_DIR, ics, ixit, tmp_path(setup_name),
+	    fp, d);
+	if (r != 0)
+		assay_diag_print(d, stderr);
+	assay_diag_free(d);
+	return r;
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	if ((tmpdir = tu_mkdtemp("gateway")) == NULL)
+		return -1;
+	if (make_lab_files() != 0 || write_ixit() != 0 ||
+	    tu_write_file(tmp_path("setup.xml"), SETUP_XML,
+	    strlen(SETUP_XML)) != 0 || load_forms("setup.xml", &forms) != 0)
+		return -1;
+	if (no_net == NULL &&
+	    run("ip link add assay-gw0 type veth peer name assay-dev0 && "
+	    "ip addr add " GW "/24 dev assay-gw0 && "
+	    "ip addr add " DEV "/24 dev assay-dev0 && "
+	    "ip link set assay-gw0 up && ip link set assay-dev0 up && "
+	    "ip link set lo up && "
+	    "ip route replace local " GW " dev assay-gw0 table local proto "
+	    "kernel scope host src " DEV) != 0)
+		no_net = "cannot make the veth pair in the test's namespace";
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	assay_forms_free(forms);
+	tu_rmrf(tmpdir);
+	free(tmpdir);
+	return 0;
+}
+
+/* --- forms: <client-side> as loaded ------------------------------------ */
+
+static void
+test_client_side_loaded(void **state)
+{
+	const struct assay_gateway_decl *g;
+	const struct assay_identity_decl *id;
+	const struct assay_watch_decl *w;
+	char scheme[16], host[256], path[256], why[256];
+	int port;
+
+	(void)state;
+	assert_non_null(g = assay_forms_gateway(forms));
+	assert_string_equal(g->interface, "assay-gw0");
+	assert_string_equal(g->address, GW);
+	assert_int_equal(g->dns_port, 53);
+	assert_int_equal(g->nanswers, 2);
+	assert_string_equal(g->answers[1], CLOUD_HOST);
+	assert_int_equal(assay_forms_nidentities(forms), 2);
+	assert_non_null(id = assay_forms_identity_for_host(forms,
+	    "UPDATE.refdevice.test"));
+	assert_string_equal(id->id, "update");
+	assert_true(id->cert[0] == '/' && id->ca_key[0] == '/');
+	assert_non_null(id = assay_forms_identity(forms, 1));
+	assert_null(id->ca_cert);
+	assert_int_equal(assay_forms_nwatch(forms), 1);
+	assert_non_null(w = assay_forms_watch(forms, 0));
+	assert_string_equal(w->value, "owner@example.test");
+	assert_string_equal(w->kind, "personal-data");
+	assert_int_equal(strlen(assay_forms_client_side_sha256(forms)), 64);
+
+	assert_int_equal(assay_gw_endpoint(forms, "cm-cloud", scheme,
+	    sizeof(scheme), host, sizeof(host), &port, path, sizeof(path), why,
+	    sizeof(why)), 0);
+	assert_string_equal(scheme, "https");
+	assert_string_equal(host, UPD_HOST);
+	assert_int_equal(port, 443);
+	assert_string_equal(path, "/update/manifest.json");
+	assert_int_equal(assay_gw_endpoint(forms, "cm-web", scheme,
+	    sizeof(scheme), host, sizeof(host), &port, path, sizeof(path), why,
+	    sizeof(why)), ASSAY_ERR_NOT_FOUND);
+	assert_non_null(strstr(why, "not declared direction=\"outbound\""));
+	assert_int_equal(assay_gw_endpoint(forms, "nope", scheme,
+	    sizeof(scheme), host, sizeof(host), &port, path, sizeof(path), why,
+	    sizeof(why)), ASSAY_ERR_NOT_FOUND);
+}
+
+static void
+test_open_without_gateway(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = assay_diag_new();
+	struct assay_gw *gw = (void *)1;
+	char why[256], ics[4096];
+
+	(void)state;
+	snprintf(ics, sizeof(ics), "%s", tu_src("ics/examples/smart-camera.xml"));
+	assert_int_equal(assay_forms_load(ASSAY_SOURCE_DIR, ics,
+	    tmp_path("ixit.xml"), NULL, &f, d), 0);
+	assert_int_equal(assay_gw_open(f, &gw, why, sizeof(why)), 0);
+	assert_null(gw);
+	assert_string_equal(why, "no lab gateway declared (set-up "
+	    "<client-side><gateway>)");
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+/* --- DNS -------------------------------------------------------------- */
+
+static char *
+dig(const char *args)
+{
+	char cmd[1024], *out = NULL;
+
+	snprintf(cmd, sizeof(cmd), "dig +tries=1 +time=1 +norecurse %s", args);
+	(void)tu_run(cmd, &out);
+	return out;
+}
+
+static void
+test_dns_real_clients(void **state)
+{
+	struct assay_gw *gw = NULL;
+	struct assay_gw_counters c;
+	char why[256], name[300], src[64], *out;
+	long long ms;
+	int answered;
+
+	(void)state;
+	NEED_NET();
+	if (!tu_have("dig")) {
+		fprintf(stderr, "skipped: dig not installed (bind9-dnsutils)\n");
+		skip();
+	}
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	assert_non_null(gw);
+
+	/* A declared name: the gateway's address, authoritative, TTL 60. */
+	out = dig("@" GW " -b " DEV " " UPD_HOST " A");
+	assert_non_null(strstr(out, "status: NOERROR"));
+	assert_non_null(strstr(out, UPD_HOST ".\t60\tIN\tA\t" GW));
+	assert_non_null(strstr(out, " aa"));
+	free(out);
+	/* Case does not matter; host(1) is a second client. */
+	assert_int_equal(tu_run("host -t A -W 2 Cloud.RefDevice.Test " GW, &out), 0);
+	assert_non_null(strstr(out, "has address " GW));
+	free(out);
+	/* Another name: NXDOMAIN, recorded as asked and not answered. */
+	out = dig("@" GW " -b " DEV " example.com A");
+	assert_non_null(strstr(out, "status: NXDOMAIN"));
+	free(out);
+	/* AAAA of a declared name: the name exists, no IPv6 address. */
+	out = dig("@" GW " -b " DEV " " UPD_HOST " AAAA");
+	assert_non_null(strstr(out, "status: NOERROR"));
+	assert_non_null(strstr(out, "ANSWER: 0"));
+	free(out);
+	/* Other types are refused. */
+	out = dig("@" GW " -b " DEV " " UPD_HOST " TXT");
+	assert_non_null(strstr(out, "status: REFUSED"));
+	free(out);
+	/* Another host (the gateway's own address as source): no answer. */
+	out = dig("@" GW " -b " GW " " UPD_HOST " A");
+	assert_non_null(strstr(out, "timed out"));
+	assert_null(strstr(out, "status:"));
+	free(out);
+
+	assert_int_equal(assay_gw_dns_count(gw), 5);
+	assert_int_equal(assay_gw_dns_name(gw, 0, name, sizeof(name),
+	    &answered), 0);
+	assert_string_equal(name, UPD_HOST);
+	assert_int_equal(answered, 1);
+	assert_int_equal(assay_gw_dns_detail(gw, 0, &ms, src, sizeof(src)), 0);
+	assert_true(strncmp(src, DEV ":", strlen(DEV) + 1) == 0);
+	assert_true(ms >= 0);
+	assert_int_equal(assay_gw_dns_name(gw, 1, name, sizeof(name),
+	    &answered), 0);
+	assert_string_equal(name, CLOUD_HOST);
+	assert_int_equal(assay_gw_dns_name(gw, 2, name, sizeof(name),
+	    &answered), 0);
+	assert_string_equal(name, "example.com");
+	assert_int_equal(answered, 0);
+	assert_int_equal(assay_gw_dns_name(gw, 3, name, sizeof(name),
+	    &answered), 0);
+	assert_int_equal(answered, 0);	/* AAAA: no address given */
+	assert_int_equal(assay_gw_dns_name(gw, 5, name, sizeof(name),
+	    &answered), ASSAY_ERR_NOT_FOUND);
+	assay_gw_counters(gw, &c);
+	assert_true(c.dns_foreign >= 1);
+	assay_gw_close(gw);
+}
+
+/* Sends one datagram from the device's address; the reply's length or -1. */
+static ssize_t
+raw_query(const void *q, size_t len, uint8_t *reply, size_t rlen)
+{
+	struct sockaddr_in me, to;
+	struct pollfd pfd;
+	ssize_t n = -1;
+	int s;
+
+	assert_true((s = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	memset(&me, 0, sizeof(me));
+	me.sin_family = AF_INET;
+	inet_pton(AF_INET, DEV, &me.sin_addr);
+	assert_int_equal(bind(s, (struct sockaddr *)&me, sizeof(me)), 0);
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(53);
+	inet_pton(AF_INET, GW, &to.sin_addr);
+	assert_true(sendto(s, q, len, 0, (struct sockaddr *)&to,
+	    sizeof(to)) == (ssize_t)len);
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 500) == 1)
+		n = recv(s, reply, rlen, 0);
+	close(s);
+	return n;
+}
+
+static void
+test_dns_hostile(void **state)
+{
+	/* id 0x1234, RD, one question */
+	static const uint8_t hdr[12] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0,
+	    0, 0, 0, 0 };
+	uint8_t q[600], r[600];
+	struct assay_gw *gw = NULL;
+	struct assay_gw_counters c;
+	char why[256];
+	ssize_t n;
+
+	(void)state;
+	NEED_NET();
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	assert_non_null(gw);
+
+	/* A compression pointer in the question: FORMERR, nothing recorded. */
+	memcpy(q, hdr, 12);
+	memcpy(q + 12, "\x03" "abc" "\xc0\x0c" "\x00\x01\x00\x01", 10);
+	assert_int_equal(n = raw_query(q, 22, r, sizeof(r)), 12);
+	assert_int_equal(r[3] & 0x0f, ASSAY_DNS_FORMERR);
+	assert_int_equal(r[0], 0x12);
+	assert_true(r[2] & 0x80);
+	/* Two questions. */
+	memcpy(q + 12, "\x03" "abc\x00" "\x00\x01\x00\x01", 9);
+	q[5] = 2;
+	assert_int_equal(raw_query(q, 21, r, sizeof(r)), 12);
+	assert_int_equal(r[3] & 0x0f, ASSAY_DNS_FORMERR);
+	q[5] = 1;
+	/* A label longer than 63 bytes (0x40 is not a length). */
+	q[12] = 0x40;
+	assert_int_equal(raw_query(q, 21, r, sizeof(r)), 12);
+	assert_int_equal(r[3] & 0x0f, ASSAY_DNS_FORMERR);
+	/* A label running past the end. */
+	q[12] = 0x3f;
+	assert_int_equal(raw_query(q, 21, r, sizeof(r)), 12);
+	assert_int_equal(r[3] & 0x0f, ASSAY_DNS_FORMERR);
+	q[12] = 3;
+	/* A byte that is not a host-name character. */
+	q[13] = '\n';
+	assert_int_equal(raw_query(q, 21, r, sizeof(r)), 12);
+	assert_int_equal(r[3] & 0x0f, ASSAY_DNS_FORMERR);
+	q[13] = 'a';
+	/* Opcode STATUS: refused. */
+	q[2] = 0x10;
+	assert_int_equal(raw_query(q, 21, r, sizeof(r)), 12);
+	assert_int_equal(r[3] & 0x0f, ASSAY_DNS_REFUSED);
+	q[2] = 0x01;
+	/* A response is never answered, nor a datagram over 512 bytes. */
+	q[2] = 0x81;
+	assert_int_equal(raw_query(q, 21, r, sizeof(r)), -1);
+	q[2] = 0x01;
+	memset(q + 21, 0, 600 - 21);
+	assert_int_equal(raw_query(q, 513, r, sizeof(r)), -1);
+	/* A name of 254 characters (over 253) in four labels of 63. */
+	{
+		size_t o = 12, i;
+
+		for (i = 0; i < 4; i++) {
+			q[o++] = 63;
+			memset(q + o, 'x', 63);
+			o += 63;
+		}
+		q[o++] = 1;
+		q[o++] = 'y';
+		q[o++] = 0;
+		memcpy(q + o, "\x00\x01\x00\x01", 4);
+		o += 4;
+		assert_int_equal(raw_query(q, o, r, sizeof(r)), 12);
+		assert_int_equal(r[3] & 0x0f, ASSAY_DNS_FORMERR);
+	}
+	/* Still answering afterwards. */
+	memcpy(q + 12, "\x06" "update" "\x09" "refdevice" "\x04" "test" "\x00"
+	    "\x00\x01\x00\x01", 27);
+	assert_int_equal(raw_query(q, 39, r, sizeof(r)), 39 + 16);
+	assert_int_equal(r[3] & 0x0f, ASSAY_DNS_NOERROR);
+	assert_memory_equal(r + 39 + 12, "\x0a\x4d\x00\x01", 4);
+	assay_gw_counters(gw, &c);
+	assert_int_equal(c.dns_malformed, 8);	/* with the response */
+	assert_int_equal(c.dns_refused, 1);
+	assert_int_equal(assay_gw_dns_count(gw), 1);
+	assay_gw_close(gw);
+}
+
+/* --- listen and accept --------------------------------------------------- */
+
+static int
+connect_from(const char *src, int port)
+{
+	struct sockaddr_in me, to;
+	int s;
+
+	assert_true((s = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	memset(&me, 0, sizeof(me));
+	me.sin_family = AF_INET;
+	inet_pton(AF_INET, src, &me.sin_addr);
+	assert_int_equal(bind(s, (struct sockaddr *)&me, sizeof(me)), 0);
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, GW, &to.sin_addr);
+	assert_int_equal(connect(s, (struct sockaddr *)&to, sizeof(to)), 0);
+	return s;
+}
+
+static void
+test_accept_device_only(void **state)
+{
+	struct assay_gw *gw = NULL;
+	struct assay_gw_counters c;
+	char why[256], peer[64], b;
+	int lfd, cfd, other, dev, b2;
+
+	(void)state;
+	NEED_NET();
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	assert_int_equal(assay_gw_listen(gw, 8443, &lfd, why, sizeof(why)), 0);
+	/* Nobody: a timeout is 0 with -1. */
+	assert_int_equal(assay_gw_accept(gw, lfd, 100, &cfd, peer,
+	    sizeof(peer)), 0);
+	assert_int_equal(cfd, -1);
+	/* Another host first: closed unread; then the device is accepted. */
+	other = connect_from(GW, 8443);
+	dev = connect_from(DEV, 8443);
+	assert_int_equal(assay_gw_accept(gw, lfd, 2000, &cfd, peer,
+	    sizeof(peer)), 0);
+	assert_true(cfd >= 0);
+	assert_true(strncmp(peer, DEV ":", strlen(DEV) + 1) == 0);
+	assert_int_equal(read(other, &b, 1), 0);	/* EOF: closed */
+	assay_gw_counters(gw, &c);
+	assert_int_equal(c.tcp_foreign, 1);
+	/* A second listener on the port is refused with the reason. */
+	assert_int_equal(assay_gw_listen(gw, 8443, &b2, why, sizeof(why)),
+	    ASSAY_ERR_NETWORK);
+	assert_int_equal(b2, -1);
+	assert_non_null(strstr(why, "cannot bind " GW ":8443: "));
+	close(other);
+	close(dev);
+	close(cfd);
+	close(lfd);
+	assay_gw_close(gw);
+}
+
+/* --- certificates --------------------------------------------------------- */
+
+static X509 *
+ctx_cert(SSL_CTX *ctx)
+{
+	return SSL_CTX_get0_certificate(ctx);
+}
+
+static int
+has_san(X509 *x, const char *name)
+{
+	return X509_check_host(x, name, 0, 0, NULL) == 1;
+}
+
+static void
+test_server_ctx_kinds(void **state)
+{
+	struct assay_gw *gw = NULL;
+	SSL_CTX *ctx;
+	X509 *x;
+	const char *issuer;
+	char why[256], cn[256];
+
+	(void)state;
+	NEED_NET();
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+
+	assert_int_equal(assay_gw_server_ctx(gw, UPD_HOST, ASSAY_GW_SELF_SIGNED,
+	    0, &ctx, &issuer, why, sizeof(why)), 0);
+	assert_string_equal(issuer, "self");
+	x = ctx_cert(ctx);
+	assert_true(has_san(x, UPD_HOST));
+	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(x),
+	    X509_get_issuer_name(x)), 0);
+	SSL_CTX_free(ctx);
+
+	/* The lab's CA issues wrong-host and expired for a host with one. */
+	assert_int_equal(assay_gw_server_ctx(gw, UPD_HOST, ASSAY_GW_WRONG_HOST,
+	    0, &ctx, &issuer, why, sizeof(why)), 0);
+	assert_string_equal(issuer, "lab-ca");
+	x = ctx_cert(ctx);
+	assert_false(has_san(x, UPD_HOST));
+	assert_true(has_san(x, "wrong.invalid"));
+	X509_NAME_oneline(X509_get_issuer_name(x), cn, sizeof(cn));
+	assert_non_null(strstr(cn, "Refdevice test cloud CA"));
+	SSL_CTX_free(ctx);
+
+	assert_int_equal(assay_gw_server_ctx(gw, UPD_HOST, ASSAY_GW_EXPIRED,
+	    0, &ctx, &issuer, why, sizeof(why)), 0);
+	assert_string_equal(issuer, "lab-ca");
+	x = ctx_cert(ctx);
+	assert_true(has_san(x, UPD_HOST));
+	assert_true(X509_cmp_current_time(X509_get0_notAfter(x)) < 0);
+	assert_true(X509_cmp_current_time(X509_get0_notBefore(x)) < 0);
+	SSL_CTX_free(ctx);
+
+	/* Without a CA for the host (cloud): Assay's own CA. */
+	assert_int_equal(assay_gw_server_ctx(gw, CLOUD_HOST, ASSAY_GW_EXPIRED,
+	    0, &ctx, &issuer, why, sizeof(why)), 0);
+	assert_string_equal(issuer, "assay-ca");
+	SSL_CTX_free(ctx);
+	assert_int_equal(assay_gw_server_ctx(gw, UPD_HOST, ASSAY_GW_UNTRUSTED_CA,
+	    1, &ctx, &issuer, why, sizeof(why)), 0);
+	assert_string_equal(issuer, "assay-ca");
+	assert_int_equal(SSL_CTX_get_max_proto_version(ctx), TLS1_VERSION);
+	x = ctx_cert(ctx);
+	X509_NAME_oneline(X509_get_issuer_name(x), cn, sizeof(cn));
+	assert_non_null(strstr(cn, "Assay interception CA"));
+	SSL_CTX_free(ctx);
+
+	assert_int_equal(assay_gw_server_ctx(gw, UPD_HOST, ASSAY_GW_IDENTITY,
+	    0, &ctx, &issuer, why, sizeof(why)), 0);
+	assert_string_equal(issuer, "identity");
+	SSL_CTX_free(ctx);
+	assert_int_equal(assay_gw_server_ctx(gw, "other.test", ASSAY_GW_IDENTITY,
+	    0, &ctx, &issuer, why, sizeof(why)), 0);
+	assert_null(ctx);
+	assert_null(issuer);
+	assert_string_equal(why, "no <identity> declared for other.test");
+	assay_gw_close(gw);
+}
+
+/* --- main ------------------------------------------------------------------ */
+
+/*
+ * Runs the tests inside a namespace of their own: unless already there,
+ * exec `unshare -rn` on this program; when that cannot work, run them
+ * here and skip the ones that need the network.
+ */
+static void
+enter_namespace(char **argv)
+{
+	if (getenv(ENV_INSIDE) != NULL)
+		return;
+	if (!tu_have("unshare") || tu_run("unshare -rn true", NULL) != 0) {
+		no_net = "no user and network namespaces here (unshare -rn)";
+		return;
+	}
+	if (!tu_have("ip")) {
+		no_net = "iproute2 (ip) not installed";
+		return;
+	}
+	setenv(ENV_INSIDE, "1", 1);
+	execlp("unshare", "unshare", "-rn", argv[0], (char *)NULL);
+	no_net = "cannot exec unshare";
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_client_side_loaded),
+		cmocka_unit_test(test_open_without_gateway),
+		cmocka_unit_test(test_dns_real_clients),
+		cmocka_unit_test(test_dns_hostile),
+		cmocka_unit_test(test_accept_device_only),
+		cmocka_unit_test(test_server_ctx_kinds),
+	};
+
+	(void)argc;
+	enter_namespace(argv);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
