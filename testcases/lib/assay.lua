@@ -1776,7 +1776,9 @@ function lib.apply_comm(units, selected, kinds, none_reason, pass_reason)
   if not units:has("a") then
     units:add("a", "INCONCLUSIVE", "nothing of the selected channels could be examined")
   end
-  return units:settle(pass_reason)
+  local ids = {}
+  for _, e in ipairs(selected) do ids[#ids + 1] = e.id end
+  return units:settle(pass_reason .. " (" .. lib.join(ids) .. ")")
 end
 
 -- Adds to `list` (and set) the 11-ComMech entries that carry one of
