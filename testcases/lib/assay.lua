@@ -1260,7 +1260,11 @@ function lib.judge_interception(e, r)
     end
   end
   local v = by["tls1.0"]
-  if v and not v.skipped and v.connected then
+  if v == nil or v.skipped then
+    open[#open + 1] = "tls1.0: not tried" .. (v and v.reason and (" (" .. lib.clip(v.reason, 120) .. ")") or "")
+  elseif not v.connected then
+    open[#open + 1] = "tls1.0: the device did not connect"
+  else
     note_offered(v)
     if v.handshake then
       tls10 = "accepted"
@@ -1273,8 +1277,6 @@ function lib.judge_interception(e, r)
       open[#open + 1] = "tls1.0: the handshake failed with a certificate the device does not "
           .. "trust (issuer " .. tostring(v.issuer) .. "), so TLS 1.0 was not shown refused"
     end
-  elseif v and v.connected == false then
-    open[#open + 1] = "tls1.0: the device did not connect"
   end
   v = by["control"]
   if v == nil or v.skipped then
