@@ -1331,7 +1331,9 @@ end
 -- else observe looks for (set-up passwords, IXIT secret fields) counts as
 -- a credential.
 -- A watch that refers to a 21-PersData entry with sensitive=true is
--- sensitive personal data whatever kind the set-up gives it.
+-- sensitive personal data whatever kind the set-up gives it.  Observe
+-- labels a watch "<label> (<kind>)" (harness/probe/observe.c); both
+-- spellings map to the watch's label and kind.
 local function watched_kinds()
   local k, sens = {}, {}
   for _, p in ipairs(lib.entries("21-PersData")) do
@@ -1339,7 +1341,9 @@ local function watched_kinds()
   end
   local cs = lib.client_side()
   for _, w in ipairs((cs and cs.watch) or {}) do
-    k[w.label] = (w.ref and sens[w.ref]) and "sensitive-personal-data" or w.kind
+    local kind = (w.ref and sens[w.ref]) and "sensitive-personal-data" or w.kind
+    k[w.label] = { label = w.label, kind = kind }
+    k[w.label .. " (" .. tostring(w.kind) .. ")"] = k[w.label]
   end
   return k
 end
@@ -1386,13 +1390,15 @@ function lib.secrets_in_clear(c, kinds)
   local wk, groups, order = watched_kinds(), {}, {}
   local outbound = lib.outbound_entries()
   for _, s in ipairs(c.secrets or {}) do
-    local kind = wk[s.label] or "credential"
+    local w = wk[s.label]
+    local kind = w and w.kind or "credential"
+    local label = w and w.label or tostring(s.label)
     if kinds[kind] then
-      local g = groups[s.label]
+      local g = groups[label]
       if g == nil then
         g = { kind = kind, frames = {}, where = {}, seen = {} }
-        groups[s.label] = g
-        order[#order + 1] = s.label
+        groups[label] = g
+        order[#order + 1] = label
       end
       g.frames[#g.frames + 1] = s.frame
       local flow = (c.flows or {})[s.flow]
@@ -1517,6 +1523,17 @@ function lib.check_outbound(units, letter, entries, kinds)
     local state, frames, protos = lib.channel_traffic(c, e)
     local name = lib.channel_name(e)
     if sec == "tls" then
+      local want = entry_versions(e)
+      for _, s in ipairs(c.standin or {}) do
+        local ver = s.channel == e.id and lib.tls_norm(s.version)
+        if ver and lib.bad_tls_versions[ver] then
+          units:add(letter, "FAIL", name .. " negotiated " .. ver .. " (deprecated) with the "
+              .. "stand-in", how)
+        elseif ver and want and not want[ver] then
+          units:add(letter, "FAIL", name .. " negotiated " .. ver .. " with the stand-in, not in "
+              .. "the declared tls-versions", how)
+        end
+      end
       if state == "clear" then
         units:add(letter, "FAIL", name .. " is declared TLS but the device sent "
             .. lib.join(protos) .. " in clear (frame " .. frames_text(frames) .. ")", how)
