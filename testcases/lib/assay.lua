@@ -1215,8 +1215,8 @@ local bad_order = { "self-signed", "wrong-host", "expired", "untrusted-ca" }
 --     accepted, i.e. the handshake completed and application data
 --     followed -> FAIL naming it;
 --   - the TLS 1.0 variant completed -> FAIL (deprecated, RFC 8996; also
---     named when tls-versions lacks TLSv1.0); a ClientHello offering a
---     deprecated version or one outside tls-versions -> FAIL;
+--     named when tls-versions lacks TLSv1.0); a ClientHello offering
+--     TLS 1.2 or 1.3 outside tls-versions -> FAIL;
 --   - with the lab's own identity ("control") the session's version must
 --     be in tls-versions and its suite not weak and within tls-suites;
 --   - a variant the device never connected for -> open; the control not
@@ -1306,10 +1306,11 @@ function lib.judge_interception(e, r)
       findings[#findings + 1] = e.id .. " uses " .. v.cipher .. ", not in the declared tls-suites"
     end
   end
+  -- Offered versions: without supported_versions the probe lists every
+  -- version up to the ClientHello's legacy one, so TLS 1.0/1.1 there may
+  -- be inferred, not offered; those are decided by the tls1.0 variant.
   for _, n in ipairs(offered) do
-    if lib.bad_tls_versions[n] then
-      findings[#findings + 1] = e.id .. " offers " .. n .. " in its ClientHello (deprecated)"
-    elseif want and not want[n] then
+    if (n == "TLSv1.2" or n == "TLSv1.3") and want and not want[n] then
       findings[#findings + 1] = e.id .. " offers " .. n .. " in its ClientHello, not in the "
           .. "declared tls-versions"
     end
