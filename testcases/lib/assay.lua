@@ -1523,6 +1523,7 @@ function lib.check_outbound(units, letter, entries, kinds)
     local sec = lib.fact(e, "security")
     local state, frames, protos = lib.channel_traffic(c, e)
     local name = lib.channel_name(e)
+    assay.log(name .. ": observed " .. state)
     if sec == "tls" then
       local want = entry_versions(e)
       for _, s in ipairs(c.standin or {}) do
