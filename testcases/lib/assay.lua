@@ -1538,7 +1538,8 @@ function lib.check_outbound(units, letter, entries, kinds)
       end
       if state == "clear" then
         units:add(letter, "FAIL", name .. " is declared TLS but the device sent "
-            .. lib.join(protos) .. " in clear (frame " .. frames_text(frames) .. ")", how)
+            .. lib.join(protos) .. " in clear (connection" .. (#frames > 1 and "s" or "")
+            .. " from frame" .. (#frames > 1 and "s " or " ") .. frames_text(frames) .. ")", how)
       elseif state == "encrypted" then
         if good[e.id] then
           units:add(letter, "PASS", good[e.id] .. "; observed only encrypted", how)
@@ -1557,7 +1558,8 @@ function lib.check_outbound(units, letter, entries, kinds)
             .. "TLS there: the IXIT does not describe the cryptography used", how)
       elseif state == "clear" and #sens > 0 then
         units:add(letter, "FAIL", name .. " is plaintext and carries " .. lib.join(sens)
-            .. " (seen in clear from frame " .. frames_text(frames) .. ")", how)
+            .. " (connections in clear from frame" .. (#frames > 1 and "s " or " ")
+            .. frames_text(frames) .. ")", how)
       elseif state == "clear" and lib.fact(e, "carries") == nil then
         units:add(letter, "INCONCLUSIVE", lib.missing(COMM, e, "carries") .. " (" .. name
             .. " is plaintext)")
