@@ -191,7 +191,7 @@ testcase {
   },
   run = function(a)
     local units = lib.units(lib.probed("tls_handshake, tls_enumerate, ssh_info, dtls_probe, "
-        .. "mqtt_connect, tcp_sweep"))
+        .. "mqtt_connect, tcp_sweep, intercept, observe"))
     local enum = lib.probe("tls_enumerate")
     local hs = lib.probe("tls_handshake")
     local ssh = lib.probe("ssh_info")

@@ -1320,9 +1320,9 @@ function lib.judge_interception(e, r)
   end
   local pass
   if #findings == 0 and #open == 0 then
-    pass = string.format("%s refused %s%s; with the lab identity %s%s", lib.channel_name(e),
-        lib.join(refused), tls10 == "refused" and " and TLS 1.0" or "", control,
-        has_suites and " as declared" or " (versions as declared)")
+    pass = string.format("%s refused the %s certificates%s; with the lab identity %s%s",
+        lib.channel_name(e), lib.join(refused), tls10 == "refused" and " and TLS 1.0" or "",
+        control, has_suites and " as declared" or " (versions as declared)")
   end
   return findings, open, pass
 end
