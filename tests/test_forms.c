@@ -478,6 +478,269 @@ test_setup_artefacts(void **state)
 	assay_diag_free(d);
 }
 
+/* --- lab set-up: <client-side> ------------------------------------------ */
+
+/* The files a manufacturer hands the lab, made with openssl(1) in tmp/cs. */
+static void
+cs_files(void)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "cd %s && mkdir -p cs/release cs/older && "
+	    "cd cs && openssl req -x509 -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:P-256 -nodes -keyout ca-key.pem -out ca.pem "
+	    "-days 3 -subj /CN=ca && openssl req -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:P-256 -nodes -keyout leaf-key.pem -out leaf.pem "
+	    "-days 3 -subj /CN=up.example -addext subjectAltName=DNS:up.example "
+	    "-CA ca.pem -CAkey ca-key.pem && openssl genpkey -algorithm ec "
+	    "-pkeyopt ec_paramgen_curve:P-256 -out other-key.pem && "
+	    "echo 'not a certificate' > notpem.txt && echo 1 > release/m.json",
+	    tmpdir);
+	if (tu_run(cmd, NULL) != 0)
+		fail_msg("openssl could not make the test certificates");
+}
+
+static const char CS_HEAD[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<setup xmlns=\"urn:assay:setup:1\" version=\"1\">\n"
+    "  <address>10.77.0.2</address>\n"
+    "  <credentials>\n"
+    "    <credential id=\"web-admin\" service=\"web\"><username>a</username>"
+    "<password>Hq7fK3mP9xWt</password></credential>\n"
+    "  </credentials>\n"
+    "  <client-side>\n";
+
+/* Writes tmp/cs/<name>.xml: CS_HEAD, body, the end; returns its path. */
+static const char *
+cs_setup(const char *name, const char *body)
+{
+	static char path[4096];
+	char *text;
+
+	assert_true(asprintf(&text, "%s%s  </client-side>\n</setup>\n",
+	    CS_HEAD, body) > 0);
+	snprintf(path, sizeof(path), "%s/cs/%s.xml", tmpdir, name);
+	assert_int_equal(tu_write_file(path, text, strlen(text)), 0);
+	free(text);
+	return path;
+}
+
+/* The line of the first line of body holding marker, in the file cs_setup wrote. */
+static long
+cs_line(const char *body, const char *marker)
+{
+	long head = 1;
+	const char *p;
+
+	for (p = CS_HEAD; *p != '\0'; p++)
+		head += *p == '\n';
+	return head + line_at(body, strstr(body, marker)) - 1;
+}
+
+static void
+test_client_side_good(void **state)
+{
+	static const char body[] =
+	    "    <gateway interface=\"assay-gw0\" address=\"10.77.0.1\">\n"
+	    "      <answer host=\"up.example\"/>\n"
+	    "    </gateway>\n"
+	    "    <identity id=\"up\" host=\"up.example\" cert=\"leaf.pem\" "
+	    "key=\"leaf-key.pem\" ca-cert=\"ca.pem\" ca-key=\"ca-key.pem\"/>\n"
+	    "    <update id=\"ota\" mechanism=\"ota\" channel=\"cm-cloud\" "
+	    "identity=\"up\" release=\"release\" older=\"older\" "
+	    "payload=\"/fw.bin\">\n"
+	    "      <version-check service=\"web\" path=\"/api/version\" "
+	    "credential=\"web-admin\" version-pattern='\"firmware\":\"([^\"]*)\"'/>\n"
+	    "    </update>\n"
+	    "    <watch label=\"owner e-mail\" kind=\"personal-data\" "
+	    "ref=\"pd-account\">owner@example.test</watch>\n";
+	const struct assay_update_decl *u;
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char sha[65], *masked = NULL;
+	size_t len, i;
+	int found;
+
+	(void)state;
+	cs_files();
+	assert_int_equal(load3(ICS_EX, IXIT_EX, cs_setup("good", body), &f,
+	    &d), 0);
+	assert_int_equal(assay_forms_gateway(f)->dns_port, 53);	/* default */
+	assert_int_equal(assay_forms_nupdates(f), 1);
+	u = assay_forms_update(f, 0);
+	assert_string_equal(u->mechanism, "ota");
+	assert_non_null(strstr(u->release, "/cs/release"));
+	assert_null(u->other_key);
+	assert_null(u->signature);
+	assert_true(u->has_check);
+	assert_string_equal(u->check.credential, "web-admin");
+	assert_null(u->check.digest_pattern);
+	/* The watch value is a secret: listed for masking, masked in the copy. */
+	for (i = 0, found = 0; i < assay_forms_nsecrets(f); i++)
+		found |= strcmp(assay_forms_secret(f, i), "owner@example.test") == 0;
+	assert_true(found);
+	assert_int_equal(assay_forms_masked_copy(f, ASSAY_FORM_SETUP, &masked,
+	    &len, d), 0);
+	assert_null(strstr(masked, "owner@example.test"));
+	free(masked);
+	/* The hash covers the release's files: a change shows. */
+	snprintf(sha, sizeof(sha), "%s", assay_forms_client_side_sha256(f));
+	assay_forms_free(f);
+	assay_diag_free(d);
+	assert_int_equal(tu_write_file(tmp_path("cs/release/m.json"), "2\n", 2),
+	    0);
+	assert_int_equal(load3(ICS_EX, IXIT_EX, cs_setup("good", body), &f,
+	    &d), 0);
+	assert_string_not_equal(sha, assay_forms_client_side_sha256(f));
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
+static void
+test_client_side_errors(void **state)
+{
+	static const char body[] =
+	    "    <gateway interface=\"assay-gw0\" address=\"10.77.0.2\" dns-port=\"5353\">\n"
+	    "      <answer host=\"up.example\"/>\n"
+	    "      <answer host=\"UP.example\"/>\n"
+	    "    </gateway>\n"
+	    "    <identity id=\"up\" host=\"up.example\" cert=\"leaf.pem\" key=\"other-key.pem\"/>\n"
+	    "    <identity id=\"up\" host=\"x.example\" cert=\"notpem.txt\" key=\"leaf-key.pem\"/>\n"
+	    "    <identity id=\"i3\" host=\"up.example\" cert=\"leaf.pem\" key=\"leaf-key.pem\" ca-cert=\"ca.pem\"/>\n"
+	    "    <identity id=\"i4\" host=\"z.example\" cert=\"missing.pem\" key=\"leaf-key.pem\"/>\n"
+	    "    <identity id=\"i5\" host=\"w.example\" cert=\"leaf.pem\" key=\"release\"/>\n"
+	    "    <update id=\"u1\" mechanism=\"nosuch\" channel=\"cm-nosuch\" identity=\"nobody\" release=\"leaf.pem\" older=\"gone\" payload=\"/fw.bin\" signature=\"/fw.bin\">\n"
+	    "      <version-check service=\"nosvc\" path=\"/v\" credential=\"nocred\" version-pattern=\"(\" digest-pattern=\"no-group\"/>\n"
+	    "    </update>\n"
+	    "    <update id=\"u1\" mechanism=\"ota\" channel=\"cm-cloud\" release=\"release\" payload=\"/fw.bin\"/>\n"
+	    "    <watch label=\"mail\" kind=\"personal-data\" ref=\"nosuch-entry\">owner@example.test</watch>\n";
+	static const struct {
+		const char	*marker, *msg;
+	} want[] = {
+		{ "address=\"10.77.0.2\"", "gateway address \"10.77.0.2\" is also the device's address" },
+		{ "UP.example", "answer \"UP.example\" given twice" },
+		{ "other-key.pem", "identity \"up\": the key" },
+		{ "notpem.txt", "duplicate identity id \"up\" (first at line" },
+		{ "notpem.txt", "identity \"up\" certificate: " },
+		{ "notpem.txt", "not a PEM certificate" },
+		{ "id=\"i3\"", "host \"up.example\" has an identity already (\"up\"" },
+		{ "id=\"i3\"", "ca-cert and ca-key go together" },
+		{ "id=\"i4\"", "identity \"i4\" cert: " },
+		{ "id=\"i4\"", "No such file or directory" },
+		{ "id=\"i5\"", "identity \"i5\" key: " },
+		{ "id=\"i5\"", "not a regular file of at most" },
+		{ "mechanism=\"nosuch\"", "mechanism \"nosuch\" is not an entry of IXIT item 7-UpdMech" },
+		{ "mechanism=\"nosuch\"", "channel \"cm-nosuch\" is not an entry of IXIT item 11-ComMech" },
+		{ "mechanism=\"nosuch\"", "identity \"nobody\" is not an <identity> of this file" },
+		{ "mechanism=\"nosuch\"", "signature and payload are the same path" },
+		{ "mechanism=\"nosuch\"", "not a directory" },
+		{ "mechanism=\"nosuch\"", "update \"u1\" older: " },
+		{ "nosvc", "version-check service \"nosvc\" is not a service of the IXIT" },
+		{ "nosvc", "version-check credential \"nocred\" is not a credential" },
+		{ "nosvc", "version-pattern: " },
+		{ "nosvc", "digest-pattern: no group ( ) to take the value from" },
+		{ "channel=\"cm-cloud\"", "duplicate update id \"u1\" (first at line" },
+		{ "nosuch-entry", "watch \"mail\": ref \"nosuch-entry\" is not an entry of the IXIT" },
+	};
+	struct assay_forms *f = (void *)1;
+	struct assay_diag *d = NULL;
+	const char *path;
+	size_t i;
+
+	(void)state;
+	cs_files();
+	path = cs_setup("bad", body);
+	assert_int_equal(load3(ICS_EX, IXIT_EX, path, &f, &d), ASSAY_ERR_FORM);
+	assert_null(f);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_diag(d, "/cs/bad.xml", cs_line(body, want[i].marker),
+		    want[i].msg);
+	assert_int_equal(assay_diag_nerrors(d), sizeof(want) / sizeof(want[0]) - 3);
+	assay_diag_free(d);
+
+	/* An address that is not one: the schema's pattern lets 999 through. */
+	path = cs_setup("addr", "    <gateway interface=\"g\" address=\"999.0.0.1\"/>\n");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, path, &f, &d), ASSAY_ERR_FORM);
+	assert_diag(d, "/cs/addr.xml", cs_line("x\n", "x"), "gateway address "
+	    "\"999.0.0.1\": not an IPv4 address");
+	assay_diag_free(d);
+	/* The schema: a kind that is none of the four, a host with a space. */
+	path = cs_setup("kind", "    <watch label=\"l\" kind=\"password\">v</watch>\n");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, path, &f, &d), ASSAY_ERR_SCHEMA);
+	assay_diag_free(d);
+	path = cs_setup("host", "    <gateway interface=\"g\" address=\"10.0.0.1\">"
+	    "<answer host=\"a b\"/></gateway>\n");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, path, &f, &d), ASSAY_ERR_SCHEMA);
+	assay_diag_free(d);
+}
+
+/* 11-ComMech direction and endpoint (IXIT facts, docs/facts.md). */
+static void
+test_outbound_facts(void **state)
+{
+	static const char from[] = "carries=\"personal-data sensitive-personal-"
+	    "data telemetry security-parameters\"/>";
+	static const struct {
+		const char	*facts;
+		int		 code;
+		const char	*msg;
+	} cases[] = {
+		{ " direction=\"outbound\" endpoint=\"https://cloud.example:443/x\"/>", 0, NULL },
+		{ " endpoint=\"https://cloud.example:443/\"/>", ASSAY_ERR_FORM,
+		  "endpoint given, but direction is not \"outbound\"" },
+		{ " direction=\"outbound\" endpoint=\"https://cloud.example:70000\"/>",
+		  ASSAY_ERR_FORM, "port out of range 1..65535" },
+		{ " direction=\"outbound\" endpoint=\"mqtt://cloud.example:1883\"/>",
+		  ASSAY_ERR_FORM, "endpoint scheme \"mqtt\" contradicts security=\"tls\"" },
+		{ " direction=\"outbound\" endpoint=\"ftp://cloud.example:21\"/>",
+		  ASSAY_ERR_SCHEMA, NULL },
+		{ " direction=\"sideways\"/>", ASSAY_ERR_SCHEMA, NULL },
+	};
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	char to[512], *src;
+	const char *ixit;
+	size_t i;
+	long line;
+
+	(void)state;
+	assert_non_null(src = tu_read_file(tu_src(IXIT_EX), NULL));
+	/* <facts> problems are reported at the <entry> line */
+	line = line_at(src, strstr(src, "<entry id=\"cm-cloud\">"));
+	free(src);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(to, sizeof(to), "carries=\"personal-data sensitive-"
+		    "personal-data telemetry security-parameters\"%s",
+		    cases[i].facts);
+		ixit = variant(IXIT_EX, "ixit-outbound.xml", from, to);
+		assert_int_equal(load3(ICS_EX, ixit, NULL, &f, &d),
+		    cases[i].code);
+		if (cases[i].msg != NULL)
+			assert_diag(d, "/ixit-outbound.xml", line, cases[i].msg);
+		if (cases[i].code == 0) {
+			size_t k = 0;
+
+			while (strcmp(assay_forms_entry_id(f, "11-ComMech", k),
+			    "cm-cloud") != 0)
+				k++;
+			assert_string_equal(assay_forms_entry_fact(f,
+			    "11-ComMech", k, "endpoint"),
+			    "https://cloud.example:443/x");
+			assert_string_equal(assay_forms_fact_type("direction") ==
+			    ASSAY_FACT_STRING ? "ok" : "no", "ok");
+			assay_forms_free(f);
+		}
+		assay_diag_free(d);
+	}
+	/* outbound without an endpoint: a warning, the load goes on */
+	ixit = variant(IXIT_EX, "ixit-outbound.xml", from,
+	    "carries=\"telemetry\" direction=\"outbound\"/>");
+	assert_int_equal(load3(ICS_EX, ixit, NULL, &f, &d), 0);
+	assert_diag(d, "/ixit-outbound.xml", line, "no fact endpoint");
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
 /* A ref without item= gets its target's item. */
 static void
 test_ref_item_filled(void **state)
@@ -1368,6 +1631,9 @@ main(void)
 		cmocka_unit_test(test_fact_canonical),
 		cmocka_unit_test(test_setup_secrets),
 		cmocka_unit_test(test_setup_artefacts),
+		cmocka_unit_test(test_client_side_good),
+		cmocka_unit_test(test_client_side_errors),
+		cmocka_unit_test(test_outbound_facts),
 		cmocka_unit_test(test_masked_copy),
 		cmocka_unit_test(test_ref_item_filled),
 		cmocka_unit_test(test_threads_read),

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +40,12 @@
 #include "forms/forms.h"
 #include "probe/gateway.h"
 #include "probe/gateway_dns.h"
+#include "probe/intercept.h"
+#include "probe/probe.h"
+#include "run/api.h"
+#include "run/evidence.h"
+#include "run/sandbox.h"
+#include "run/verdict.h"
 #include "testutil.h"
 
 #define GW		"10.77.0.1"
@@ -274,6 +281,42 @@ test_open_without_gateway(void **state)
 	assay_diag_free(d);
 }
 
+/* A gateway interface or address the lab has not set up is named. */
+static void
+test_open_wrong_interface(void **state)
+{
+	static const struct {
+		const char	*from, *to, *why;
+	} cases[] = {
+		{ "interface=\"assay-gw0\"", "interface=\"nosuch0\"",
+		  "no interface nosuch0 here" },
+		{ "address=\"" GW "\" dns-port", "address=\"10.77.0.9\" dns-port",
+		  "interface assay-gw0 does not carry 10.77.0.9" },
+	};
+	struct assay_forms *f;
+	struct assay_gw *gw;
+	char why[256], *text, *hit;
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	for (i = 0; i < 2; i++) {
+		assert_non_null(hit = strstr(SETUP_XML, cases[i].from));
+		assert_true(asprintf(&text, "%.*s%s%s", (int)(hit - SETUP_XML),
+		    SETUP_XML, cases[i].to, hit + strlen(cases[i].from)) > 0);
+		assert_int_equal(tu_write_file(tmp_path("setup-if.xml"), text,
+		    strlen(text)), 0);
+		free(text);
+		f = NULL;
+		assert_int_equal(load_forms("setup-if.xml", &f), 0);
+		gw = (void *)1;
+		assert_int_equal(assay_gw_open(f, &gw, why, sizeof(why)), 0);
+		assert_null(gw);
+		assert_non_null(strstr(why, cases[i].why));
+		assay_forms_free(f);
+	}
+}
+
 /* --- DNS -------------------------------------------------------------- */
 
 static char *
@@ -469,6 +512,37 @@ test_dns_hostile(void **state)
 	assert_int_equal(c.dns_refused, 1);
 	assert_int_equal(assay_gw_dns_count(gw), 1);
 	assay_gw_close(gw);
+
+	/* A burst: at most ASSAY_GW_DNS_RATE answers in a second, the rest counted. */
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	{
+		struct sockaddr_in me, to;
+		struct pollfd pfd;
+		int s, i, got = 0;
+
+		assert_true((s = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+		memset(&me, 0, sizeof(me));
+		me.sin_family = AF_INET;
+		inet_pton(AF_INET, DEV, &me.sin_addr);
+		assert_int_equal(bind(s, (struct sockaddr *)&me, sizeof(me)), 0);
+		memset(&to, 0, sizeof(to));
+		to.sin_family = AF_INET;
+		to.sin_port = htons(53);
+		inet_pton(AF_INET, GW, &to.sin_addr);
+		for (i = 0; i < 80; i++)
+			assert_int_equal(sendto(s, q, 39, 0,
+			    (struct sockaddr *)&to, sizeof(to)), 39);
+		pfd.fd = s;
+		pfd.events = POLLIN;
+		while (poll(&pfd, 1, 300) == 1 && recv(s, r, sizeof(r), 0) > 0)
+			got++;
+		close(s);
+		assay_gw_counters(gw, &c);
+		assert_true(got <= ASSAY_GW_DNS_RATE);
+		assert_int_equal((unsigned long)got + c.dns_rate, 80);
+		assert_true(c.dns_rate >= 80 - ASSAY_GW_DNS_RATE);
+	}
+	assay_gw_close(gw);
 }
 
 /* --- listen and accept --------------------------------------------------- */
@@ -612,6 +686,519 @@ test_server_ctx_kinds(void **state)
 	assay_gw_close(gw);
 }
 
+/* --- interception against real clients ----------------------------------- */
+
+/*
+ * A client that keeps connecting, as a device retries: cmd run again
+ * every 0.2 s until the STOP file appears.  Returns its pid.
+ */
+static pid_t
+client_loop(const char *cmd)
+{
+	char script[4096];
+	pid_t pid;
+
+	(void)unlink(tmp_path("STOP"));
+	/* It also ends when this test is gone or after 300 tries. */
+	snprintf(script, sizeof(script), "cd %s/lab && i=0 && while [ ! -e "
+	    "../STOP ] && [ $i -lt 300 ] && kill -0 %ld 2>/dev/null; do "
+	    "( %s ) >/dev/null 2>&1 </dev/null; sleep 0.2; i=$((i + 1)); done",
+	    tmpdir, (long)getpid(), cmd);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void
+client_stop(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(tu_write_file(tmp_path("STOP"), "", 0), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+}
+
+#define S_CLIENT	"printf 'GET /update/manifest.json HTTP/1.0\\r\\n\\r\\n' | " \
+	"timeout 5 openssl s_client -connect " GW ":443 -servername " UPD_HOST \
+	" -quiet -ign_eof"
+#define S_VERIFY	" -verify_return_error -verify_hostname " UPD_HOST \
+	" -CAfile ca.pem"
+#define CURL		"curl -sS -m 5 --resolve " UPD_HOST ":443:" GW \
+	" https://" UPD_HOST "/update/manifest.json"
+
+static const enum assay_icpt_variant ALL[ASSAY_ICPT_NVARIANTS] = {
+	ASSAY_ICPT_SELF_SIGNED, ASSAY_ICPT_WRONG_HOST, ASSAY_ICPT_EXPIRED,
+	ASSAY_ICPT_UNTRUSTED_CA, ASSAY_ICPT_TLS10, ASSAY_ICPT_CONTROL
+};
+
+/* Runs every variant against the client cmd; results in r. */
+static void
+intercept_with(const char *cmd, struct assay_icpt_result *r)
+{
+	struct assay_gw *gw = NULL;
+	char why[256];
+	pid_t pid;
+
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	assert_non_null(gw);
+	pid = client_loop(cmd);
+	assert_int_equal(assay_intercept_run(gw, UPD_HOST, 443, ALL,
+	    ASSAY_ICPT_NVARIANTS, 8000, 700, NULL, r, why, sizeof(why)), 0);
+	client_stop(pid);
+	assay_gw_close(gw);
+}
+
+/*
+ * Refused: connected, no application data.  A client may complete the
+ * handshake and only then judge (curl checks the name after it), so the
+ * handshake is checked only where hs is 0 or 1 (-1: either).
+ */
+static void
+expect_refused(const struct assay_icpt_result *r, int alert, int hs)
+{
+	const char *n = assay_icpt_variant_name(r->variant);
+
+	if (!r->connected || (hs >= 0 && r->handshake != hs) ||
+	    r->app_data != 0 ||
+	    (alert >= 0 && (!r->alert || r->alert_code != alert)))
+		fail_msg("%s: connected %d handshake %d app_data %zu alert %d "
+		    "%d (%s): %s", n, r->connected, r->handshake, r->app_data,
+		    r->alert, r->alert_code, r->alert_desc, r->reason);
+}
+
+static void
+expect_accepted(const struct assay_icpt_result *r)
+{
+	const char *n = assay_icpt_variant_name(r->variant);
+
+	if (!r->connected || !r->handshake || r->app_data == 0 ||
+	    r->first == NULL || strcmp(r->first, "http") != 0)
+		fail_msg("%s: connected %d handshake %d app_data %zu: %s", n,
+		    r->connected, r->handshake, r->app_data, r->reason);
+}
+
+static void
+test_intercept_validating_openssl(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+
+	(void)state;
+	NEED_NET();
+	intercept_with(S_CLIENT S_VERIFY, r);
+	/* unknown_ca for a self-signed leaf and an unknown issuer */
+	expect_refused(&r[0], 48, 0);
+	assert_string_equal(r[0].issuer, "self");
+	expect_refused(&r[1], 42, 0);	/* bad_certificate: the name */
+	assert_string_equal(r[1].issuer, "lab-ca");
+	expect_refused(&r[2], 45, 0);	/* certificate_expired */
+	assert_string_equal(r[2].issuer, "lab-ca");
+	expect_refused(&r[3], 48, 0);
+	assert_string_equal(r[3].issuer, "assay-ca");
+	expect_refused(&r[4], -1, 0);	/* TLS 1.0 below the client's floor */
+	assert_string_equal(r[4].issuer, "identity");
+	expect_accepted(&r[5]);
+	assert_string_equal(r[5].issuer, "identity");
+	assert_string_equal(r[5].sni, UPD_HOST);
+	assert_non_null(strstr(r[5].offered, "TLSv1.3"));
+	assert_string_equal(r[5].version, "TLSv1.3");
+	assert_true(strncmp(r[5].peer, DEV ":", strlen(DEV) + 1) == 0);
+}
+
+static void
+test_intercept_careless_openssl(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	/* No verification, any protocol version: it takes every server. */
+	intercept_with(S_CLIENT " -cipher DEFAULT:@SECLEVEL=0", r);
+	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
+		expect_accepted(&r[i]);
+	assert_string_equal(r[4].version, "TLSv1");
+}
+
+static void
+test_intercept_curl(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	if (!tu_have("curl")) {
+		fprintf(stderr, "skipped: curl not installed\n");
+		skip();
+	}
+	intercept_with(CURL " --cacert ca.pem", r);
+	for (i = 0; i < 5; i++)
+		expect_refused(&r[i], -1, -1);
+	expect_accepted(&r[5]);
+	/* -k: curl takes any certificate, but not TLS 1.0 (its floor). */
+	intercept_with(CURL " -k", r);
+	for (i = 0; i < 4; i++)
+		expect_accepted(&r[i]);
+	expect_refused(&r[4], -1, 0);
+	expect_accepted(&r[5]);
+}
+
+static void
+test_intercept_nobody(void **state)
+{
+	static const enum assay_icpt_variant v[2] = { ASSAY_ICPT_EXPIRED,
+	    ASSAY_ICPT_CONTROL };
+	struct assay_icpt_result r[2];
+	struct assay_gw *gw = NULL;
+	char why[256];
+
+	(void)state;
+	NEED_NET();
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	/* Another host's connection is not the device's. */
+	{
+		pid_t pid = client_loop("timeout 2 openssl s_client -connect "
+		    GW ":443 -bind " GW ":0 -quiet");
+
+		assert_int_equal(assay_intercept_run(gw, CLOUD_HOST, 443, v, 2,
+		    600, 200, NULL, r, why, sizeof(why)), 0);
+		client_stop(pid);
+	}
+	assert_false(r[0].connected);
+	assert_string_equal(r[0].reason, "no connection from the device "
+	    "within 600 ms");
+	assert_string_equal(r[0].issuer, "assay-ca");
+	/* The cloud identity has no CA but is an identity: control runs. */
+	assert_false(r[1].skipped);
+	assay_gw_close(gw);
+}
+
+/* A device that trickles a byte every 100 ms, or sends garbage at once. */
+struct trickle {
+	int	garbage;
+};
+
+static void *
+trickle_client(void *arg)
+{
+	/* a TLS record header and the start of a ClientHello */
+	static const unsigned char hello[] = { 0x16, 0x03, 0x01, 0x02, 0x00,
+	    0x01, 0x00, 0x01, 0xfc, 0x03, 0x03 };
+	struct trickle *t = arg;
+	int s, i;
+
+	usleep(100000);
+	s = connect_from(DEV, 443);
+	if (t->garbage) {
+		(void)send(s, "GET / HTTP/1.0\r\n\r\n", 18, MSG_NOSIGNAL);
+		usleep(500000);
+	} else
+		for (i = 0; i < 30; i++) {
+			/* MSG_NOSIGNAL: Assay hangs up before the end */
+			if (send(s, &hello[i % sizeof(hello)], 1,
+			    MSG_NOSIGNAL) != 1)
+				break;
+			usleep(100000);
+		}
+	close(s);
+	return NULL;
+}
+
+static void
+test_intercept_hostile_client(void **state)
+{
+	static const enum assay_icpt_variant v[1] = { ASSAY_ICPT_SELF_SIGNED };
+	struct assay_icpt_result r[1];
+	struct assay_gw *gw = NULL;
+	struct trickle t;
+	pthread_t th;
+	char why[256];
+
+	(void)state;
+	NEED_NET();
+	assert_int_equal(assay_gw_open(forms, &gw, why, sizeof(why)), 0);
+	/* 3 s of trickling: the handshake's 500 ms deadline ends it. */
+	t.garbage = 0;
+	assert_int_equal(pthread_create(&th, NULL, trickle_client, &t), 0);
+	assert_int_equal(assay_intercept_run(gw, UPD_HOST, 443, v, 1, 3000, 500,
+	    NULL, r, why, sizeof(why)), 0);
+	assert_true(r[0].connected && !r[0].handshake);
+	assert_string_equal(r[0].reason, "handshake not completed within 500 ms");
+	assert_true(r[0].seconds < 1.5);
+	pthread_join(th, NULL);
+	/* Not TLS at all: refused at once, with OpenSSL's reason. */
+	t.garbage = 1;
+	assert_int_equal(pthread_create(&th, NULL, trickle_client, &t), 0);
+	assert_int_equal(assay_intercept_run(gw, UPD_HOST, 443, v, 1, 3000, 500,
+	    NULL, r, why, sizeof(why)), 0);
+	assert_true(r[0].connected && !r[0].handshake && r[0].app_data == 0);
+	assert_non_null(strstr(r[0].reason, "handshake failed: "));
+	pthread_join(th, NULL);
+	assay_gw_close(gw);
+}
+
+/* --- assay.net.intercept through the API a test case sees -------------------- */
+
+struct notes {
+	char	text[16384];
+	size_t	len;
+};
+
+static void
+record(void *arg, const char *channel, const char *dir, const void *data,
+    size_t len)
+{
+	struct notes *n = arg;
+
+	if (strcmp(dir, "note") != 0 || n->len + len + 2 >= sizeof(n->text))
+		return;
+	memcpy(n->text + n->len, data, len);
+	n->len += len;
+	n->text[n->len++] = '\n';
+	n->text[n->len] = '\0';
+	(void)channel;
+}
+
+static int
+run_lua(const char *src, const struct assay_forms *f, struct notes *notes,
+    char *err, size_t errlen)
+{
+	struct assay_sandbox *sb = NULL;
+	struct assay_budget *b;
+	struct assay_probe_env env;
+	struct assay_api_ctx ctx;
+	struct assay_result res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	assert_non_null(b = assay_budget_new(8, 1000));
+	memset(&env, 0, sizeof(env));
+	env.budget = b;
+	env.timeout_ms = 1000;
+	env.max_read = 4096;
+	env.record = record;
+	env.record_arg = notes;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.result = &res;
+	ctx.probe_env = &env;
+	ctx.datadir = ASSAY_SOURCE_DIR;
+	ctx.forms = f;
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	assert_int_equal(assay_api_install(sb, &ctx), 0);
+	if ((r = assay_sandbox_load(sb, "@intercept.lua", src, strlen(src))) == 0)
+		r = assay_sandbox_call(sb, 0, 0);
+	snprintf(err, errlen, "%s", assay_sandbox_error(sb));
+	assay_sandbox_free(sb);
+	assay_budget_free(b);
+	assay_result_clear(&res);
+	return r;
+}
+
+static void
+test_intercept_lua(void **state)
+{
+	static const char src[] =
+	    "local cs = assert(assay.setup.client_side)\n"
+	    "assert(cs.gateway.address == '" GW "' and cs.gateway.dns_port == 53)\n"
+	    "assert(#cs.identities == 2 and cs.identities[1].host == '" UPD_HOST "')\n"
+	    "assert(cs.watch[1].label == 'owner e-mail' and cs.watch[1].value == nil)\n"
+	    "local r, why = assay.net.intercept{ channel = 'cm-cloud',\n"
+	    "    variants = { 'expired', 'control' }, wait_ms = 8000, read_ms = 700 }\n"
+	    "assert(r, why)\n"
+	    "assert(r.host == '" UPD_HOST "' and r.port == 443 and r.channel == 'cm-cloud')\n"
+	    "local e, c = r.variants[1], r.variants[2]\n"
+	    "assert(e.name == 'expired' and e.issuer == 'lab-ca' and e.connected)\n"
+	    "assert(not e.handshake and not e.accepted and e.app_data == 0)\n"
+	    "assert(e.alert and e.alert.code == 45, e.reason)\n"
+	    "assert(c.name == 'control' and c.accepted and c.first == 'http')\n"
+	    "assert(c.sni == '" UPD_HOST "' and c.version == 'TLSv1.3')\n"
+	    "local asked = false\n"
+	    "for _, d in ipairs(r.dns) do\n"
+	    "  if d.name == '" UPD_HOST "' and d.answered then asked = true end\n"
+	    "end\n"
+	    "assert(asked, 'the client resolved the host through the gateway')\n"
+	    /* a channel that is not outbound is the test case's bug */
+	    "assert(not pcall(assay.net.intercept, { channel = 'cm-web' }))\n";
+	struct notes n;
+	char err[4096];
+	pid_t pid;
+
+	(void)state;
+	NEED_NET();
+	if (!tu_have("dig")) {
+		fprintf(stderr, "skipped: dig not installed\n");
+		skip();
+	}
+	memset(&n, 0, sizeof(n));
+	/* The client asks the gateway's DNS first, as a device does. */
+	pid = client_loop("A=$(dig +short +time=1 +tries=1 -b " DEV " @" GW " "
+	    UPD_HOST " A) && [ -n \"$A\" ] && printf 'GET / HTTP/1.0\\r\\n\\r\\n' | "
+	    "timeout 5 openssl s_client -connect $A:443 -servername " UPD_HOST
+	    " -quiet -ign_eof" S_VERIFY);
+	if (run_lua(src, forms, &n, err, sizeof(err)) != 0) {
+		client_stop(pid);
+		fail_msg("%s", err);
+	}
+	client_stop(pid);
+	/* One note per variant, facts only: no received byte in clear. */
+	assert_non_null(strstr(n.text, "standing in for " UPD_HOST ":443 "
+	    "(channel cm-cloud) at " GW ", 2 variants"));
+	assert_non_null(strstr(n.text, "variant expired (issuer lab-ca): "
+	    "connection from " DEV ":"));
+	assert_non_null(strstr(n.text, "the device sent TLS alert 45"));
+	assert_non_null(strstr(n.text, "variant control (issuer identity)"));
+	assert_non_null(strstr(n.text, "bytes of application data, HTTP"));
+	assert_non_null(strstr(n.text, "DNS at " GW ": "));
+	assert_non_null(strstr(n.text, UPD_HOST " (answered)"));
+	assert_null(strstr(n.text, "GET /"));
+}
+
+/* --- against the reference device (assay-refdevice --gateway) ------------------ */
+
+#define REFDEVICE	ASSAY_BINARY_DIR "/assay-refdevice"
+
+/*
+ * Starts the persona in gateway mode with its own forms.  The device
+ * makes assay-gw0 itself, so this test's pair goes first (these cases run
+ * last).  0, or 1 when the device has no gateway mode (skip).
+ */
+static int
+refdevice_start(const char *persona, char **dirp, struct assay_forms **fp)
+{
+	struct assay_diag *d = assay_diag_new();
+	char cmd[2048], ics[4096], ixit[4096], setup[4096], *out = NULL;
+	int st;
+
+	(void)tu_run("ip link del assay-gw0", NULL);
+	assert_non_null(*dirp = tu_mkdtemp("gw-refdevice"));
+	snprintf(cmd, sizeof(cmd), "%s --persona %s --dir %s/dev --gateway "
+	    "--client-interval 1", REFDEVICE, persona, *dirp);
+	if ((st = tu_run(cmd, &out)) != 0) {
+		int nogw = out != NULL && strstr(out, "--gateway") != NULL &&
+		    strstr(out, "usage") != NULL;
+
+		if (!nogw)
+			fail_msg("%s: exit %d: %s", cmd, st, out ? out : "");
+		free(out);
+		assay_diag_free(d);
+		tu_rmrf(*dirp);
+		free(*dirp);
+		return 1;
+	}
+	free(out);
+	snprintf(ics, sizeof(ics), "%s/dev/ics.xml", *dirp);
+	snprintf(ixit, sizeof(ixit), "%s/dev/ixit.xml", *dirp);
+	snprintf(setup, sizeof(setup), "%s/dev/setup.xml", *dirp);
+	if (assay_forms_load(ASSAY_SOURCE_DIR, ics, ixit, setup, fp, d) != 0) {
+		assay_diag_print(d, stderr);
+		fail_msg("the reference device's forms do not load");
+	}
+	assay_diag_free(d);
+	return 0;
+}
+
+static void
+refdevice_stop(char *dir, struct assay_forms *f)
+{
+	char path[4096], *pid;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/dev/refdevice.pid", dir);
+	if ((pid = tu_read_file(path, NULL)) != NULL) {
+		kill((pid_t)atoi(pid), SIGTERM);
+		free(pid);
+	}
+	for (i = 0; i < 50 && tu_run("ip link show assay-gw0", NULL) == 0; i++)
+		usleep(100000);
+	assay_forms_free(f);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* Intercepts channel of the running device with every variant. */
+static void
+refdevice_intercept(struct assay_forms *f, const char *channel,
+    struct assay_icpt_result *r)
+{
+	struct assay_gw *gw = NULL;
+	char scheme[16], host[256], path[1024], why[512];
+	int port;
+	size_t i;
+
+	assert_int_equal(assay_gw_endpoint(f, channel, scheme, sizeof(scheme),
+	    host, sizeof(host), &port, path, sizeof(path), why, sizeof(why)), 0);
+	assert_int_equal(assay_gw_open(f, &gw, why, sizeof(why)), 0);
+	if (gw == NULL)
+		fail_msg("gateway: %s", why);
+	assert_int_equal(assay_intercept_run(gw, host, port, ALL,
+	    ASSAY_ICPT_NVARIANTS, 10000, 1500, NULL, r, why, sizeof(why)), 0);
+	assay_gw_close(gw);
+	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
+		fprintf(stderr, "  %s %-12s %-8s conn=%d hs=%d %s app=%zu %s "
+		    "alert=%d offered=%s sni=%s %.1fs %s\n", channel,
+		    assay_icpt_variant_name(r[i].variant), r[i].issuer ?
+		    r[i].issuer : "-", r[i].connected, r[i].handshake,
+		    r[i].version, r[i].app_data, r[i].first ? r[i].first : "-",
+		    r[i].alert ? r[i].alert_code : -1, r[i].offered, r[i].sni,
+		    r[i].seconds, r[i].reason);
+}
+
+static void
+test_refdevice_conforming(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	struct assay_forms *f = NULL;
+	char *dir = NULL;
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	if (refdevice_start("conforming", &dir, &f) != 0) {
+		fprintf(stderr, "skipped: assay-refdevice has no --gateway\n");
+		skip();
+	}
+	/* Update channel: every flawed server refused, the genuine one used. */
+	refdevice_intercept(f, "com-update", r);
+	for (i = 0; i < 5; i++)
+		expect_refused(&r[i], -1, -1);
+	expect_accepted(&r[5]);
+	assert_string_equal(r[5].sni, UPD_HOST);
+	assert_null(strstr(r[0].offered, "TLSv1.0"));
+	/* Telemetry over MQTT/TLS: the same, the control's data is MQTT. */
+	refdevice_intercept(f, "com-cloud", r);
+	for (i = 0; i < 5; i++)
+		expect_refused(&r[i], -1, -1);
+	assert_true(r[5].connected && r[5].handshake && r[5].app_data > 0);
+	assert_string_equal(r[5].first, "mqtt");
+	refdevice_stop(dir, f);
+}
+
+static void
+test_refdevice_weak(void **state)
+{
+	struct assay_icpt_result r[ASSAY_ICPT_NVARIANTS];
+	struct assay_forms *f = NULL;
+	char *dir = NULL;
+	size_t i;
+
+	(void)state;
+	NEED_NET();
+	if (refdevice_start("weak", &dir, &f) != 0) {
+		fprintf(stderr, "skipped: assay-refdevice has no --gateway\n");
+		skip();
+	}
+	/* It checks nothing and takes TLS 1.0: every server is accepted. */
+	refdevice_intercept(f, "com-update", r);
+	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
+		expect_accepted(&r[i]);
+	assert_string_equal(r[4].version, "TLSv1");
+	assert_non_null(strstr(r[0].offered, "TLSv1.0"));
+	refdevice_stop(dir, f);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 /*
@@ -643,13 +1230,25 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_side_loaded),
 		cmocka_unit_test(test_open_without_gateway),
+		cmocka_unit_test(test_open_wrong_interface),
 		cmocka_unit_test(test_dns_real_clients),
 		cmocka_unit_test(test_dns_hostile),
 		cmocka_unit_test(test_accept_device_only),
 		cmocka_unit_test(test_server_ctx_kinds),
+		cmocka_unit_test(test_intercept_validating_openssl),
+		cmocka_unit_test(test_intercept_careless_openssl),
+		cmocka_unit_test(test_intercept_curl),
+		cmocka_unit_test(test_intercept_nobody),
+		cmocka_unit_test(test_intercept_hostile_client),
+		cmocka_unit_test(test_intercept_lua),
+		/* last: they replace this test's veth pair with the device's */
+		cmocka_unit_test(test_refdevice_conforming),
+		cmocka_unit_test(test_refdevice_weak),
 	};
 
 	(void)argc;
 	enter_namespace(argv);
+	/* A hang fails the test (SIGALRM) well before ctest's 300 s. */
+	alarm(240);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -211,6 +211,15 @@ static const char contract[] =
     "    bad = { { id = 5 }, { id = '' }, { id = 'nosuch' }, { id = 'fw-1' },\n"
     "            { id = 'gw-capture' }, { file = '/etc/passwd' },\n"
     "            { id = 'scan-1', file = 'x' } } },\n"
+    /* no <client-side><gateway> in this set-up: an outcome, nil, why */
+    "  intercept = { good = { channel = 'cm-cloud' },\n"
+    "    bad = { { channel = 5 }, { channel = '' }, { variants = { 'control' } },\n"
+    "            { channel = 'cm-cloud', variants = { 'nope' } },\n"
+    "            { channel = 'cm-cloud', variants = 'expired' },\n"
+    "            { channel = 'cm-cloud', variants = { } },\n"
+    "            { channel = 'cm-cloud', variants = { 'expired', 'expired' } },\n"
+    "            { channel = 'cm-cloud', wait_ms = 0 },\n"
+    "            { channel = 'cm-cloud', read_ms = 600000 } } },\n"
     "}\n"
     "for name in pairs(assay.net) do\n"
     "  assert(cases[name], 'no contract case for assay.net.' .. name)\n"
@@ -247,7 +256,11 @@ static const char contract[] =
     "end\n"
     /* a name that does not resolve is a device outcome too */
     "local r, why = assay.net.banner{ host = 'no-such-host.invalid', port = 1 }\n"
-    "assert(r == nil and type(why) == 'string', 'unresolvable host')\n";
+    "assert(r == nil and type(why) == 'string', 'unresolvable host')\n"
+    "r, why = assay.net.intercept{ channel = 'cm-cloud' }\n"
+    "assert(r == nil and why == 'no lab gateway declared (set-up <client-side><gateway>)', why)\n"
+    /* a set-up without <client-side>: nil, not an empty table */
+    "assert(assay.setup and assay.setup.client_side == nil)\n";
 
 static void
 test_every_probe_follows_the_contract(void **state)

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -466,6 +467,39 @@ assay_gw_server_ctx(struct assay_gw *gw, const char *host,
 
 /* --- open and close ---------------------------------------------------- */
 
+/*
+ * The declared interface exists here and carries the gateway address:
+ * a lab that forgot a step gets that step named, not EADDRNOTAVAIL.
+ * 1 when it does; 0 with why.
+ */
+static int
+interface_ok(const struct assay_gw *gw, char *why, size_t len)
+{
+	struct ifaddrs *ifa = NULL, *p;
+	int seen = 0, has = 0;
+
+	if (getifaddrs(&ifa) == -1)
+		return 1;	/* cannot tell: bind() will say */
+	for (p = ifa; p != NULL; p = p->ifa_next) {
+		if (p->ifa_name == NULL ||
+		    strcmp(p->ifa_name, gw->decl->interface) != 0)
+			continue;
+		seen = 1;
+		if (p->ifa_addr != NULL && p->ifa_addr->sa_family == AF_INET &&
+		    ((struct sockaddr_in *)(void *)p->ifa_addr)->sin_addr.s_addr ==
+		    gw->addr.s_addr)
+			has = 1;
+	}
+	freeifaddrs(ifa);
+	if (!seen)
+		snprintf(why, len, "no interface %s here (the set-up's gateway "
+		    "interface; docs/probe_gateway.md)", gw->decl->interface);
+	else if (!has)
+		snprintf(why, len, "interface %s does not carry %s (the set-up's "
+		    "gateway address)", gw->decl->interface, gw->decl->address);
+	return seen && has;
+}
+
 int
 assay_gw_open(const struct assay_forms *f, struct assay_gw **out, char *why,
     size_t len)
@@ -532,6 +566,10 @@ assay_gw_open(const struct assay_forms *f, struct assay_gw **out, char *why,
 	    (gw->assay_ca = make_cert(gw->ca_key, "Assay interception CA "
 	    "(untrusted)", NULL, -1, 365, NULL, NULL, 1)) == NULL) {
 		r = ASSAY_ERR_CRYPTO;
+		goto fail;
+	}
+	if (!interface_ok(gw, why, len)) {
+		r = 0;
 		goto fail;
 	}
 	if (pipe2(gw->wake, O_CLOEXEC) == -1) {

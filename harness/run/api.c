@@ -21,6 +21,7 @@
 #include "forms/forms.h"
 #include "probe/probe.h"
 #include "probe/artefact.h"
+#include "probe/intercept.h"
 #include "probe/import.h"
 #include "probe/coap.h"
 #include "probe/cred.h"
@@ -1287,6 +1288,8 @@ install(lua_State *L)
 	lua_createtable(L, 0, 16);
 	for (i = 0; net_modules[i] != NULL; i++)
 		net_modules[i](L);
+	/* The lab gateway's probes read the set-up (issue 13). */
+	assay_probe_intercept_lua_register(L, ctx->forms);
 	lua_getfield(L, -1, "tcp_sweep");
 	if (lua_isfunction(L, -1)) {
 		lua_pushlightuserdata(L, ctx);
