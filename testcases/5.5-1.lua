@@ -173,8 +173,10 @@ testcase {
 -- suite in use -> INCONCLUSIVE.  Then one observation of every outbound
 -- channel (lib.check_outbound): traffic other than declared, a clear
 -- channel carrying sensitive data, or a watched secret in clear -> FAIL
--- with frames; no traffic -> INCONCLUSIVE.  No gateway declared ->
--- INCONCLUSIVE for each outbound channel.
+-- with frames; no traffic -> INCONCLUSIVE; a name asked or a gateway port
+-- connected to that no endpoint declares -> INCONCLUSIVE (an undeclared
+-- outbound channel).  No gateway declared -> INCONCLUSIVE for each
+-- outbound channel.
 -- Stricter than EXAMPLE 2 of the text (suite comparison) because every
 -- channel, clear ones included, is held against its declaration.
 testcase {
@@ -203,8 +205,16 @@ testcase {
     local outbound = lib.outbound_entries()
     local all = { credential = true, ["security-parameter"] = true, ["personal-data"] = true,
         ["sensitive-personal-data"] = true }
-    for _, id in ipairs(lib.check_outbound(units, "a", outbound, all)) do
-      checked[#checked + 1] = id
+    local ok, observed = lib.check_outbound(units, "a", outbound, all)
+    for _, id in ipairs(ok) do checked[#checked + 1] = id end
+    -- The device reaching for what the IXIT does not declare: like an
+    -- undeclared open port, its protection cannot be judged (INCONCLUSIVE).
+    if observed then
+      local extra = lib.undeclared_outbound(observed)
+      if #extra > 0 then
+        units:add("a", "INCONCLUSIVE", table.concat(extra, "; ") .. ": an undeclared "
+            .. "outbound channel (declare it in 11-ComMech)", lib.probed("observe"))
+      end
     end
     -- Undeclared open ports: a login in clear or an MQTT broker in clear is
     -- a FAIL; any other undeclared port carries something the IXIT does

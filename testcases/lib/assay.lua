@@ -1460,7 +1460,7 @@ end
 -- clear channel that carries sensitive data by its facts, seen carrying
 -- traffic, FAILs; a watched secret of `kinds` in clear FAILs with its
 -- frames; no traffic on a channel is INCONCLUSIVE.  Returns the ids of
--- the channels judged PASS.
+-- the channels judged PASS and the observation (nil when none was made).
 function lib.check_outbound(units, letter, entries, kinds)
   local ok = {}
   local gw = lib.gateway()
@@ -1572,7 +1572,7 @@ function lib.check_outbound(units, letter, entries, kinds)
       end
     end
   end
-  return ok
+  return ok, c
 end
 
 -- 5.5-1-2 applied to selected 11-ComMech entries (5.5-7-2, 5.8-1-2,
@@ -1802,6 +1802,52 @@ function lib.apply_comm(units, selected, kinds, none_reason, pass_reason)
   local ids = {}
   for _, e in ipairs(selected) do ids[#ids + 1] = e.id end
   return units:settle(pass_reason .. " (" .. lib.join(ids) .. ")")
+end
+
+-- What an observation shows beyond the declared outbound channels (for
+-- 5.5-1-2): names the device asked for that no endpoint declares, and
+-- connections to the gateway on ports no endpoint declares.  Each is a
+-- channel the IXIT does not describe, so its protection cannot be judged
+-- against a declaration: a list of texts for an INCONCLUSIVE.
+function lib.undeclared_outbound(c)
+  local hosts, ports, out = {}, {}, {}
+  for _, e in ipairs(lib.outbound_entries()) do
+    local ep = lib.endpoint(e)
+    if ep then
+      hosts[ep.host:lower()] = true
+      ports[ep.port] = true
+    end
+  end
+  local names, seen = {}, {}
+  for _, d in ipairs(c.dns_asked or {}) do
+    local n = tostring(d.name):sub(1, 255):lower():gsub("%.$", "")
+    if not hosts[n] and not seen[n] then
+      seen[n] = true
+      names[#names + 1] = n
+    end
+  end
+  table.sort(names)
+  if #names > 0 then
+    out[#out + 1] = "the device asked for " .. lib.join(names) .. ", which no outbound channel "
+        .. "declares"
+  end
+  local gw, extra, pseen = lib.gateway(), {}, {}
+  for _, f in ipairs(c.flows or {}) do
+    local p = f.server_port
+    if gw and f.server == gw.address and p ~= (gw.dns_port or 53) and not ports[p]
+        and not pseen[p] then
+      pseen[p] = true
+      extra[#extra + 1] = p
+    end
+  end
+  table.sort(extra)
+  if #extra > 0 then
+    local l = {}
+    for _, p in ipairs(extra) do l[#l + 1] = tostring(p) end
+    out[#out + 1] = "the device connected to the gateway on port" .. (#l > 1 and "s " or " ")
+        .. lib.join(l) .. ", which no outbound channel declares"
+  end
+  return out
 end
 
 -- Adds to `list` (and set) the 11-ComMech entries that carry one of
