@@ -1707,15 +1707,19 @@ function lib.update_misuse(units, la, lb, mechs)
     elseif not serve then
       for _, l in ipairs(letters) do units:add(l, "INCONCLUSIVE", e.id .. ": " .. nowhy) end
     else
-      local how = lib.probed("update_serve", "update " .. u.id .. ": 5 releases")
+      local how = lib.probed("update_serve", "update " .. u.id)
       local r, why = serve({ id = u.id })
       if not r then
         for _, l in ipairs(letters) do
           units:add(l, "INCONCLUSIVE", e.id .. " (update " .. u.id .. "): " .. lib.clip(why, 200), how)
         end
       else
-        local by = {}
-        for _, v in ipairs(r.variants or {}) do by[v.name] = v end
+        local by, served = {}, 0
+        for _, v in ipairs(r.variants or {}) do
+          by[v.name] = v
+          if not v.skipped then served = served + 1 end
+        end
+        how.sample = "update " .. u.id .. ": " .. served .. " release(s) served"
         local want, missing = devised(e, u)
         local fails, open, refused = {}, {}, {}
         for _, name in ipairs(tampered_order) do
