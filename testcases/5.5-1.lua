@@ -3,19 +3,6 @@ group "5.5-1"
 
 local ITEM = "11-ComMech"
 
--- Data that must not travel unprotected.
-local sensitive = { "credentials", "personal-data", "sensitive-personal-data",
-    "security-parameters" }
-
--- What a channel carries that is sensitive (list), from the `carries` fact.
-local function sensitive_carried(e)
-  local out = {}
-  for _, c in ipairs(sensitive) do
-    if lib.fact_has(e, "carries", c) then out[#out + 1] = c end
-  end
-  return out
-end
-
 -- Channel security: the `security` fact, else the security attribute of
 -- the services the entry refers to ("none" wins: one clear channel is
 -- enough).
@@ -102,7 +89,7 @@ testcase {
       local fails = {}
       local sec, why = security_of(e)
       local carried = lib.fact(e, "carries")
-      local sens = sensitive_carried(e)
+      local sens = lib.sensitive_carried(e)
       if sec == nil then
         units:add("a", "INCONCLUSIVE", lib.missing(ITEM, e, "security"))
       end
@@ -159,67 +146,6 @@ testcase {
   end,
 }
 
--- Accepted / refused / untestable for a version of a tls_enumerate scan
--- (booleans in the first probe API, strings in the second).
-local function version_state(scan, v)
-  local st = scan.version_state and scan.version_state[v]
-  if st == "accepted" or st == "refused" or st == "untestable" then return st end
-  local x = (scan.versions or {})[v]
-  if x == true or x == "accepted" then return "accepted" end
-  if x == false or x == "refused" or x == "rejected" then return "refused" end
-  return "untestable"
-end
-
-local all_versions = { "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3" }
-
--- tls-versions / tls-suites declared for a service by its 11-ComMech entries.
-local function declared_for(sid, fact)
-  local set, any = {}, false
-  for _, e in ipairs(lib.entries_for_service(ITEM, sid)) do
-    for _, v in ipairs(lib.fact_list(e, fact) or {}) do
-      set[fact == "tls-versions" and lib.tls_name(v) or v] = true
-      any = true
-    end
-  end
-  return any and set or nil
-end
-
--- Leaf certificates a handshake reports: the default one and, when the
--- probe lists them (`certificates`, one per signature-algorithm family),
--- every distinct one of a multi-certificate server.  Each as the chain
--- entry (subject, key_type, key_bits, signature_algorithm), labelled.
-local function certificates(h)
-  local out, seen = {}, {}
-  local function add(c, label)
-    if c == nil then return end
-    local key = tostring(c.subject) .. "|" .. tostring(c.key_type) .. "|"
-        .. tostring(c.key_bits) .. "|" .. tostring(c.not_after)
-    if seen[key] then return end
-    seen[key] = true
-    out[#out + 1] = { c = c, label = label }
-  end
-  if h.chain then add(h.chain[1], "") end
-  for _, c in ipairs(h.certificates or {}) do
-    local leaf = (c.chain and c.chain[1]) or c
-    add(leaf, c.family and (" " .. c.family) or "")
-  end
-  return out
-end
-
--- OpenSSL's default certificate verify depth: a longer chain verifies nowhere.
-local MAX_CHAIN = 100
-
-local function judge_cert(where, c, out)
-  local kt, bits = tostring(c.key_type), c.key_bits or 0
-  if (kt == "RSA" and bits < 2048) or (kt == "EC" and bits < 256) or (kt == "DSA") then
-    out[#out + 1] = string.format("%s certificate key %s-%d is too short", where, kt, bits)
-  end
-  local sig = tostring(c.signature_algorithm or ""):lower()
-  if sig:find("md5", 1, true) or sig:find("sha1", 1, true) then
-    out[#out + 1] = where .. " certificate signed with " .. c.signature_algorithm
-  end
-end
-
 -- Unit a (TS 103 701): the DUT uses the declared cryptographic details.
 -- Every declared channel is judged, not only TLS ones:
 --   - a service with security none that its 11-ComMech entries say
@@ -237,12 +163,27 @@ end
 --     the comparison is IXIT_MISSING;
 --   - security dtls: DTLS must be offered (dtls_probe) -> else FAIL;
 --   - security ssh: weak algorithms offered -> FAIL.
+-- Outbound channels (direction=outbound, the device as a client), seen
+-- from the lab's gateway (docs/clientside.md): each TLS channel is
+-- intercepted with a self-signed, a wrong-host, an expired and an
+-- untrusted-CA certificate, a TLS-1.0-only server and the lab's own
+-- identity (lib.judge_interception): a bad certificate accepted (handshake
+-- and application data) or TLS 1.0 completed -> FAIL; the device not
+-- connecting, or no session with the lab identity to see the protocol and
+-- suite in use -> INCONCLUSIVE.  Then one observation of every outbound
+-- channel (lib.check_outbound): traffic other than declared, a clear
+-- channel carrying sensitive data, or a watched secret in clear -> FAIL
+-- with frames; no traffic -> INCONCLUSIVE; a name asked or a gateway port
+-- connected to that no endpoint declares -> INCONCLUSIVE (an undeclared
+-- outbound channel).  No gateway declared -> INCONCLUSIVE for each
+-- outbound channel.
 -- Stricter than EXAMPLE 2 of the text (suite comparison) because every
 -- channel, clear ones included, is held against its declaration.
 testcase {
   id = "5.5-1-2",
   type = "functional",
   ixit = { "11-ComMech" },
+  exclusive = "gateway",
   purpose = "The DUT's secure channels use the declared protocols, cipher suites and certificates.",
   units = {
     a = {
@@ -252,155 +193,27 @@ testcase {
   },
   run = function(a)
     local units = lib.units(lib.probed("tls_handshake, tls_enumerate, ssh_info, dtls_probe, "
-        .. "mqtt_connect, tcp_sweep"))
+        .. "mqtt_connect, tcp_sweep, intercept, observe"))
     local enum = lib.probe("tls_enumerate")
     local hs = lib.probe("tls_handshake")
     local ssh = lib.probe("ssh_info")
     local dtls = lib.probe("dtls_probe")
     local checked = {}
     for _, s in ipairs(assay.ixit.services) do
-      local where = s.id .. " (" .. s.protocol .. "/" .. s.transport .. "/" .. s.port .. ")"
-      local ents = lib.entries_for_service(ITEM, s.id)
-      local sens, unknown = {}, false
-      for _, e in ipairs(ents) do
-        if lib.fact(e, "carries") == nil then unknown = true end
-        for _, c in ipairs(sensitive_carried(e)) do sens[#sens + 1] = e.id .. ":" .. c end
-      end
-      if s.protocol == "ssh" or s.security == "ssh" then
-        checked[#checked + 1] = s.id
-        local r, err
-        if ssh then r, err = ssh({ host = lib.addr(s), port = s.port }) end
-        if not r then
-          units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
-        else
-          local weak = {}
-          for _, k in ipairs({ "kex", "hostkey", "ciphers", "macs" }) do
-            for _, x in ipairs(r[k] or {}) do
-              for _, w in ipairs({ "3des", "arcfour", "blowfish", "cast128", "hmac-md5",
-                  "hmac-sha1-96", "diffie-hellman-group1-sha1", "ssh-dss" }) do
-                if x:find(w, 1, true) then weak[#weak + 1] = x end
-              end
-              if x == "none" then weak[#weak + 1] = "none (" .. k .. ")" end
-            end
-          end
-          if #weak > 0 then
-            units:add("a", "FAIL", where .. " offers weak SSH algorithm(s) " .. lib.join(weak))
-          else
-            units:add("a", "PASS", where .. ": SSH algorithms offered are current")
-          end
-        end
-      elseif s.security == "none" then
-        if #sens > 0 then
-          units:add("a", "FAIL", where .. " is plaintext but carries " .. lib.join(sens))
-        elseif #ents == 0 then
-          units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/-/entry for service " .. s.id
-              .. " (plaintext " .. s.protocol .. ": what it carries must be declared)")
-        elseif unknown then
-          units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/" .. ents[1].id .. "/carries ("
-              .. where .. " is plaintext)")
-        else
-          units:add("a", "PASS", where .. " is plaintext and carries nothing sensitive as declared")
-        end
-      elseif s.security == "tls" and s.transport == "tcp" then
-        checked[#checked + 1] = s.id
-        local r, err
-        if enum then r, err = enum({ host = lib.addr(s), port = s.port }) else err = "no TLS probe" end
-        if not r then
-          if tostring(err):find("^not TLS") then
-            units:add("a", "FAIL", where .. " is declared TLS but " .. err)
-          else
-            units:add("a", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
-          end
-        else
-          local want = declared_for(s.id, "tls-versions")
-          local findings, untestable, accepted = {}, {}, {}
-          for _, v in ipairs(all_versions) do
-            local st, name = version_state(r, v), lib.tls_name(v)
-            if st == "accepted" then
-              accepted[#accepted + 1] = name
-              if lib.bad_tls_versions[v] then
-                findings[#findings + 1] = s.id .. " accepts " .. name .. " (deprecated)"
-              elseif want and not want[name] then
-                findings[#findings + 1] = s.id .. " accepts " .. name .. ", not in the declared "
-                    .. "tls-versions"
-              end
-            elseif st == "refused" then
-              if want and want[name] then
-                findings[#findings + 1] = s.id .. " refuses " .. name .. ", declared in tls-versions"
-              end
-            else
-              untestable[#untestable + 1] = name .. " (" .. lib.clip(tostring(
-                  (r.version_reason or {})[v] or (r.untested or {})[v] or "not testable"), 120) .. ")"
-            end
-          end
-          local suites = declared_for(s.id, "tls-suites")
-          for _, v in ipairs(all_versions) do
-            for _, c in ipairs((r.ciphers or {})[v] or {}) do
-              local w = lib.weak_cipher(c)
-              if w then
-                findings[#findings + 1] = s.id .. " accepts " .. c .. " (" .. lib.tls_name(v) .. ")"
-              elseif suites and not suites[c] then
-                findings[#findings + 1] = s.id .. " accepts " .. c .. " (" .. lib.tls_name(v)
-                    .. "), not in the declared tls-suites"
-              end
-            end
-          end
-          -- The certificates must have been seen to be judged: a handshake
-          -- that failed leaves them unexamined (INCONCLUSIVE, never PASS);
-          -- a chain longer than OpenSSL's default verify depth (100) is no
-          -- path any client verifies (hostile tls-chain-400).
-          local cert_open
-          if hs then
-            local h, herr = hs({ host = lib.addr(s), port = s.port })
-            if h == nil then
-              cert_open = where .. ": certificate not examined: " .. lib.clip(tostring(herr), 200)
-            elseif #(h.chain or {}) == 0 then
-              cert_open = where .. ": certificate not examined: the handshake showed none"
-            else
-              if #h.chain > MAX_CHAIN then
-                findings[#findings + 1] = string.format("%s presents a chain of %d certificates:"
-                    .. " more than any client verifies (OpenSSL's default depth is %d)",
-                    s.id, #h.chain, MAX_CHAIN)
-              end
-              for _, x in ipairs(certificates(h)) do judge_cert(s.id .. x.label, x.c, findings) end
-            end
-          else
-            cert_open = where .. ": certificate not examined: no handshake probe in this build"
-          end
-          if #findings > 0 then
-            for _, f in ipairs(findings) do units:add("a", "FAIL", f) end
-          elseif #accepted == 0 then
-            units:add("a", "INCONCLUSIVE", where .. ": no TLS version could be tested: "
-                .. table.concat(untestable, ", "))
-          elseif #untestable > 0 then
-            units:add("a", "INCONCLUSIVE", where .. ": versions not testable: "
-                .. table.concat(untestable, ", "))
-          elseif cert_open then
-            units:add("a", "INCONCLUSIVE", cert_open)
-          elseif want == nil then
-            units:add("a", "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/"
-                .. (ents[1] and ents[1].id or "-") .. "/tls-versions (" .. where .. " accepts "
-                .. table.concat(accepted, ", ") .. ", none deprecated)")
-          else
-            units:add("a", "PASS", where .. ": accepts " .. table.concat(accepted, ", ")
-                .. " as declared; no weak suite" .. (suites and ", suites as declared" or "")
-                .. "; certificate keys adequate")
-          end
-        end
-      elseif s.security == "dtls" then
-        checked[#checked + 1] = s.id
-        local r = dtls and dtls({ host = lib.addr(s), port = s.port })
-        if r == nil then
-          units:add("a", "INCONCLUSIVE", where .. ": DTLS could not be probed")
-        elseif not r.offered then
-          units:add("a", "FAIL", where .. " is declared DTLS but offers none ("
-              .. tostring(r.error) .. ")")
-        else
-          units:add("a", "PASS", where .. ": DTLS offered" .. (r.version and (" (" .. r.version .. ")") or ""))
-        end
-      else
-        units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. where .. ": security "
-            .. tostring(s.security) .. " cannot be observed by Assay: capture the traffic")
+      if lib.check_service(units, "a", s) then checked[#checked + 1] = s.id end
+    end
+    local outbound = lib.outbound_entries()
+    local all = { credential = true, ["security-parameter"] = true, ["personal-data"] = true,
+        ["sensitive-personal-data"] = true }
+    local ok, observed = lib.check_outbound(units, "a", outbound, all)
+    for _, id in ipairs(ok) do checked[#checked + 1] = id end
+    -- The device reaching for what the IXIT does not declare: like an
+    -- undeclared open port, its protection cannot be judged (INCONCLUSIVE).
+    if observed then
+      local extra = lib.undeclared_outbound(observed)
+      if #extra > 0 then
+        units:add("a", "INCONCLUSIVE", table.concat(extra, "; ") .. ": an undeclared "
+            .. "outbound channel (declare it in 11-ComMech)", lib.probed("observe"))
       end
     end
     -- Undeclared open ports: a login in clear or an MQTT broker in clear is

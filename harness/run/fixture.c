@@ -21,6 +21,7 @@
  * A fixture is Lua, so the Lua parser reads its bytes; the patch lines are
  * parsed here and have a fuzz target (fuzz/fuzz_fixture_patch.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -918,6 +919,47 @@ assay_fixture_patch_dir(const char *src_dir, const char *out_dir,
 	return r;
 }
 
+/*
+ * The set-up file names lab files relative to its own directory
+ * (<client-side> certificates and releases, <artefacts>): the patched
+ * copy sees the base's other entries through symlinks of the same name
+ * in the temporary directory.  link != 0 makes them, 0 removes them.
+ */
+static int
+link_base_files(const char *src, const char *tmp, int link)
+{
+	DIR *dir;
+	struct dirent *de;
+	char from[4400], to[4400], abs[4200];
+	int k, r = 0;
+
+	if (realpath(src, abs) == NULL || (dir = opendir(abs)) == NULL)
+		return link ? ASSAY_ERR_IO : 0;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		for (k = 0; k < 3; k++)
+			if (strncmp(de->d_name, form_names[k],
+			    strlen(form_names[k])) == 0 &&
+			    strcmp(de->d_name + strlen(form_names[k]), ".xml") == 0)
+				break;
+		if (k < 3)
+			continue;
+		if ((size_t)snprintf(from, sizeof(from), "%s/%s", abs,
+		    de->d_name) >= sizeof(from) || (size_t)snprintf(to,
+		    sizeof(to), "%s/%s", tmp, de->d_name) >= sizeof(to)) {
+			r = ASSAY_ERR_TOO_BIG;
+			continue;
+		}
+		if (!link)
+			unlink(to);
+		else if (symlink(from, to) != 0)
+			r = ASSAY_ERR_IO;
+	}
+	closedir(dir);
+	return r;
+}
+
 /* --- step 3: the scripted assay.net ---------------------------------- */
 
 static const char replies_key = 'r';	/* registry: the fixture's replies */
@@ -936,6 +978,17 @@ static const char used_key = 'u';	/* registry: name -> { [i] = true } */
  * talks to no device belongs here.
  */
 static const char *const device_free[] = { "url", "credential_list", NULL };
+
+/*
+ * The client-side probes of issue 13 (docs/clientside.md).  A build whose
+ * bindings lack one still gets its stub, so that the catalogue's
+ * client-side test cases can be held to their fixtures while the probes
+ * are written; where the binding exists its stub replaces it as for any
+ * other probe.  A test case of such a build sees no function in a real
+ * run (lib.probe: "probe not yet available").
+ */
+static const char *const client_side[] = { "intercept", "update_serve",
+    "observe", NULL };
 
 static int
 is_device_free(const char *name)
@@ -1224,6 +1277,7 @@ install_stubs(struct lua_State *L, void *arg)
 	struct fixture *fx = arg;
 	int net = lua_gettop(L);
 	char msg[200];
+	size_t i;
 
 	lua_pushnil(L);
 	while (lua_next(L, net) != 0) {
@@ -1236,6 +1290,17 @@ install_stubs(struct lua_State *L, void *arg)
 		lua_pushvalue(L, -2);
 		lua_pushcclosure(L, stub, 2);
 		lua_rawset(L, net);
+	}
+	for (i = 0; client_side[i] != NULL; i++) {
+		if (lua_getfield(L, net, client_side[i]) != LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;	/* stubbed above */
+		}
+		lua_pop(L, 1);
+		lua_pushlightuserdata(L, fx);
+		lua_pushstring(L, client_side[i]);
+		lua_pushcclosure(L, stub, 2);
+		lua_setfield(L, net, client_side[i]);
 	}
 	/* A reply for a function that does not exist is a typo. */
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &replies_key);
@@ -2038,6 +2103,11 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 	if ((r = assay_fixture_patch_dir(src, tmp,
 	    (const char *const *)fx.patch, fx.npatch, path, d)) != 0)
 		goto out;
+	if ((r = link_base_files(src, tmp, 1)) != 0) {
+		assay_diag_add(d, path, 0, "cannot link the base's lab files "
+		    "into %s: %s", tmp, strerror(errno));
+		goto out;
+	}
 	for (k = 0; k < 3; k++)
 		snprintf(p[k], sizeof(p[k]), "%s/%s.xml", tmp, form_names[k]);
 	if ((fd = assay_diag_new()) == NULL) {
@@ -2100,6 +2170,7 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 			    form_names[k]);
 			unlink(p[k]);
 		}
+		(void)link_base_files(src, tmp, 0);
 		rmdir(tmp);
 	}
 	assay_result_clear(&res);

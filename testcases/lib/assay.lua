@@ -865,3 +865,1007 @@ function lib.fetch_public(units, letter, url, evidence_name)
   units:add(letter, v, why, lib.probed("http_request", url))
   return r
 end
+
+-- Communication mechanisms: 5.5-1-2's checks, which 5.5-7-2, 5.8-1-2 and
+-- 5.8-2-2 apply to the channels they select (TS 103 701: "apply all test
+-- units as specified in the Test case 5.5-1-2") ------------------------
+
+local COMM = "11-ComMech"
+
+-- Data that must not travel unprotected (the `carries` values).
+lib.SENSITIVE = { "credentials", "personal-data", "sensitive-personal-data",
+    "security-parameters" }
+
+-- What a channel carries that is sensitive (list), from the `carries` fact.
+function lib.sensitive_carried(e)
+  local out = {}
+  for _, c in ipairs(lib.SENSITIVE) do
+    if lib.fact_has(e, "carries", c) then out[#out + 1] = c end
+  end
+  return out
+end
+
+-- Accepted / refused / untestable for a version of a tls_enumerate scan
+-- (booleans in the first probe API, strings in the second).
+local function version_state(scan, v)
+  local st = scan.version_state and scan.version_state[v]
+  if st == "accepted" or st == "refused" or st == "untestable" then return st end
+  local x = (scan.versions or {})[v]
+  if x == true or x == "accepted" then return "accepted" end
+  if x == false or x == "refused" or x == "rejected" then return "refused" end
+  return "untestable"
+end
+
+local all_versions = { "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3" }
+
+-- tls-versions / tls-suites declared for a service by its 11-ComMech entries.
+local function declared_for(sid, fact)
+  local set, any = {}, false
+  for _, e in ipairs(lib.entries_for_service(COMM, sid)) do
+    for _, v in ipairs(lib.fact_list(e, fact) or {}) do
+      set[fact == "tls-versions" and lib.tls_name(v) or v] = true
+      any = true
+    end
+  end
+  return any and set or nil
+end
+
+-- Leaf certificates a handshake reports: the default one and, when the
+-- probe lists them (`certificates`, one per signature-algorithm family),
+-- every distinct one of a multi-certificate server.  Each as the chain
+-- entry (subject, key_type, key_bits, signature_algorithm), labelled.
+local function certificates(h)
+  local out, seen = {}, {}
+  local function add(c, label)
+    if c == nil then return end
+    local key = tostring(c.subject) .. "|" .. tostring(c.key_type) .. "|"
+        .. tostring(c.key_bits) .. "|" .. tostring(c.not_after)
+    if seen[key] then return end
+    seen[key] = true
+    out[#out + 1] = { c = c, label = label }
+  end
+  if h.chain then add(h.chain[1], "") end
+  for _, c in ipairs(h.certificates or {}) do
+    local leaf = (c.chain and c.chain[1]) or c
+    add(leaf, c.family and (" " .. c.family) or "")
+  end
+  return out
+end
+
+-- OpenSSL's default certificate verify depth: a longer chain verifies nowhere.
+local MAX_CHAIN = 100
+
+local function judge_cert(where, c, out)
+  local kt, bits = tostring(c.key_type), c.key_bits or 0
+  if (kt == "RSA" and bits < 2048) or (kt == "EC" and bits < 256) or (kt == "DSA") then
+    out[#out + 1] = string.format("%s certificate key %s-%d is too short", where, kt, bits)
+  end
+  local sig = tostring(c.signature_algorithm or ""):lower()
+  if sig:find("md5", 1, true) or sig:find("sha1", 1, true) then
+    out[#out + 1] = where .. " certificate signed with " .. c.signature_algorithm
+  end
+end
+
+-- 5.5-1-2 for one declared (listening) service s, recorded on `letter`:
+--   - security none: FAIL when its 11-ComMech entries say it carries
+--     credentials, personal data or security parameters;
+--   - security tls: the port must speak TLS (else FAIL); each version is
+--     accepted, refused or untestable: an accepted deprecated version
+--     (SSLv3, TLS 1.0, 1.1) or one not in the declared tls-versions ->
+--     FAIL; a declared version refused -> FAIL; weak suites or suites
+--     outside tls-suites -> FAIL; each certificate the probe reports with
+--     a short key or an MD5/SHA-1 signature -> FAIL; untestable versions
+--     -> INCONCLUSIVE unless another finding already FAILs; no version
+--     testable at all -> INCONCLUSIVE, never PASS; no tls-versions fact ->
+--     the comparison is IXIT_MISSING;
+--   - security dtls: DTLS must be offered (dtls_probe) -> else FAIL;
+--   - security ssh: weak algorithms offered -> FAIL;
+--   - anything else: MANUAL_STEP_PENDING (capture the traffic).
+-- Returns true when the service has a secured channel that was probed.
+function lib.check_service(units, letter, s)
+  local enum = lib.probe("tls_enumerate")
+  local hs = lib.probe("tls_handshake")
+  local ssh = lib.probe("ssh_info")
+  local dtls = lib.probe("dtls_probe")
+  local checked = false
+  local where = s.id .. " (" .. s.protocol .. "/" .. s.transport .. "/" .. s.port .. ")"
+  local ents = lib.entries_for_service(COMM, s.id)
+  local sens, unknown = {}, false
+  for _, e in ipairs(ents) do
+    if lib.fact(e, "carries") == nil then unknown = true end
+    for _, c in ipairs(lib.sensitive_carried(e)) do sens[#sens + 1] = e.id .. ":" .. c end
+  end
+  if s.protocol == "ssh" or s.security == "ssh" then
+    checked = true
+    local r, err
+    if ssh then r, err = ssh({ host = lib.addr(s), port = s.port }) end
+    if not r then
+      units:add(letter, "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+    else
+      local weak = {}
+      for _, k in ipairs({ "kex", "hostkey", "ciphers", "macs" }) do
+        for _, x in ipairs(r[k] or {}) do
+          for _, w in ipairs({ "3des", "arcfour", "blowfish", "cast128", "hmac-md5",
+              "hmac-sha1-96", "diffie-hellman-group1-sha1", "ssh-dss" }) do
+            if x:find(w, 1, true) then weak[#weak + 1] = x end
+          end
+          if x == "none" then weak[#weak + 1] = "none (" .. k .. ")" end
+        end
+      end
+      if #weak > 0 then
+        units:add(letter, "FAIL", where .. " offers weak SSH algorithm(s) " .. lib.join(weak))
+      else
+        units:add(letter, "PASS", where .. ": SSH algorithms offered are current")
+      end
+    end
+  elseif s.security == "none" then
+    if #sens > 0 then
+      units:add(letter, "FAIL", where .. " is plaintext but carries " .. lib.join(sens))
+    elseif #ents == 0 then
+      units:add(letter, "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/-/entry for service " .. s.id
+          .. " (plaintext " .. s.protocol .. ": what it carries must be declared)")
+    elseif unknown then
+      units:add(letter, "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/" .. ents[1].id .. "/carries ("
+          .. where .. " is plaintext)")
+    else
+      units:add(letter, "PASS", where .. " is plaintext and carries nothing sensitive as declared")
+    end
+  elseif s.security == "tls" and s.transport == "tcp" then
+    checked = true
+    local r, err
+    if enum then r, err = enum({ host = lib.addr(s), port = s.port }) else err = "no TLS probe" end
+    if not r then
+      if tostring(err):find("^not TLS") then
+        units:add(letter, "FAIL", where .. " is declared TLS but " .. err)
+      else
+        units:add(letter, "INCONCLUSIVE", "DUT_UNREACHABLE: " .. where .. ": " .. tostring(err))
+      end
+    else
+      local want = declared_for(s.id, "tls-versions")
+      local findings, untestable, accepted = {}, {}, {}
+      for _, v in ipairs(all_versions) do
+        local st, name = version_state(r, v), lib.tls_name(v)
+        if st == "accepted" then
+          accepted[#accepted + 1] = name
+          if lib.bad_tls_versions[v] then
+            findings[#findings + 1] = s.id .. " accepts " .. name .. " (deprecated)"
+          elseif want and not want[name] then
+            findings[#findings + 1] = s.id .. " accepts " .. name .. ", not in the declared "
+                .. "tls-versions"
+          end
+        elseif st == "refused" then
+          if want and want[name] then
+            findings[#findings + 1] = s.id .. " refuses " .. name .. ", declared in tls-versions"
+          end
+        else
+          untestable[#untestable + 1] = name .. " (" .. lib.clip(tostring(
+              (r.version_reason or {})[v] or (r.untested or {})[v] or "not testable"), 120) .. ")"
+        end
+      end
+      local suites = declared_for(s.id, "tls-suites")
+      for _, v in ipairs(all_versions) do
+        for _, c in ipairs((r.ciphers or {})[v] or {}) do
+          local w = lib.weak_cipher(c)
+          if w then
+            findings[#findings + 1] = s.id .. " accepts " .. c .. " (" .. lib.tls_name(v) .. ")"
+          elseif suites and not suites[c] then
+            findings[#findings + 1] = s.id .. " accepts " .. c .. " (" .. lib.tls_name(v)
+                .. "), not in the declared tls-suites"
+          end
+        end
+      end
+      -- The certificates must have been seen to be judged: a handshake
+      -- that failed leaves them unexamined (INCONCLUSIVE, never PASS);
+      -- a chain longer than OpenSSL's default verify depth (100) is no
+      -- path any client verifies (hostile tls-chain-400).
+      local cert_open
+      if hs then
+        local h, herr = hs({ host = lib.addr(s), port = s.port })
+        if h == nil then
+          cert_open = where .. ": certificate not examined: " .. lib.clip(tostring(herr), 200)
+        elseif #(h.chain or {}) == 0 then
+          cert_open = where .. ": certificate not examined: the handshake showed none"
+        else
+          if #h.chain > MAX_CHAIN then
+            findings[#findings + 1] = string.format("%s presents a chain of %d certificates:"
+                .. " more than any client verifies (OpenSSL's default depth is %d)",
+                s.id, #h.chain, MAX_CHAIN)
+          end
+          for _, x in ipairs(certificates(h)) do judge_cert(s.id .. x.label, x.c, findings) end
+        end
+      else
+        cert_open = where .. ": certificate not examined: no handshake probe in this build"
+      end
+      if #findings > 0 then
+        for _, f in ipairs(findings) do units:add(letter, "FAIL", f) end
+      elseif #accepted == 0 then
+        units:add(letter, "INCONCLUSIVE", where .. ": no TLS version could be tested: "
+            .. table.concat(untestable, ", "))
+      elseif #untestable > 0 then
+        units:add(letter, "INCONCLUSIVE", where .. ": versions not testable: "
+            .. table.concat(untestable, ", "))
+      elseif cert_open then
+        units:add(letter, "INCONCLUSIVE", cert_open)
+      elseif want == nil then
+        units:add(letter, "INCONCLUSIVE", "IXIT_MISSING:11-ComMech/"
+            .. (ents[1] and ents[1].id or "-") .. "/tls-versions (" .. where .. " accepts "
+            .. table.concat(accepted, ", ") .. ", none deprecated)")
+      else
+        units:add(letter, "PASS", where .. ": accepts " .. table.concat(accepted, ", ")
+            .. " as declared; no weak suite" .. (suites and ", suites as declared" or "")
+            .. "; certificate keys adequate")
+      end
+    end
+  elseif s.security == "dtls" then
+    checked = true
+    local r = dtls and dtls({ host = lib.addr(s), port = s.port })
+    if r == nil then
+      units:add(letter, "INCONCLUSIVE", where .. ": DTLS could not be probed")
+    elseif not r.offered then
+      units:add(letter, "FAIL", where .. " is declared DTLS but offers none ("
+          .. tostring(r.error) .. ")")
+    else
+      units:add(letter, "PASS", where .. ": DTLS offered" .. (r.version and (" (" .. r.version .. ")") or ""))
+    end
+  else
+    units:add(letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. where .. ": security "
+        .. tostring(s.security) .. " cannot be observed by Assay: capture the traffic")
+  end
+  return checked
+end
+
+-- The device as a client (issue 13; docs/clientside.md) ------------------
+--
+-- Outbound channels are 11-ComMech entries with direction=outbound and an
+-- endpoint URI.  Assay sees them only from the lab's gateway, which the
+-- set-up declares (<client-side><gateway>): assay.net.intercept presents
+-- bad certificates in the endpoint's place, assay.net.observe stands in
+-- for every endpoint and records what the device sends,
+-- assay.net.update_serve serves tampered releases.  Without a gateway
+-- nothing of the client side can be seen: INCONCLUSIVE, never PASS.
+
+lib.NO_GATEWAY = "no lab gateway declared (set-up <client-side><gateway>)"
+
+-- The set-up's <client-side> (nil when absent) and its gateway.
+function lib.client_side()
+  return assay.setup and assay.setup.client_side
+end
+
+function lib.gateway()
+  local cs = lib.client_side()
+  return cs and cs.gateway
+end
+
+-- Whether an 11-ComMech entry is a channel the device opens (direction
+-- fact; absent means inbound, the listening-service case).
+function lib.is_outbound(e)
+  return lib.fact(e, "direction") == "outbound"
+end
+
+function lib.outbound_entries()
+  local out = {}
+  for _, e in ipairs(lib.entries(COMM)) do
+    if lib.is_outbound(e) then out[#out + 1] = e end
+  end
+  return out
+end
+
+local default_ports = { https = 443, http = 80, mqtts = 8883, mqtt = 1883, coaps = 5684,
+    coap = 5683 }
+
+-- An outbound entry's endpoint: { uri, scheme, host, port, path }, or nil
+-- when the fact is absent or not a URI of the form scheme://host[:port][/path].
+function lib.endpoint(e)
+  local uri = lib.fact(e, "endpoint")
+  if type(uri) ~= "string" then return nil end
+  uri = uri:sub(1, 2048)
+  local scheme, rest = uri:match("^(%a[%w+.-]*)://(.*)$")
+  if scheme == nil then return nil end
+  local hostport, path = rest:match("^([^/]*)(.*)$")
+  local host, port = hostport:match("^(.-):(%d+)$")
+  if host == nil then host = hostport end
+  port = tonumber(port) or default_ports[scheme:lower()]
+  if host == "" or port == nil then return nil end
+  return { uri = uri, scheme = scheme:lower(), host = host, port = port,
+      path = path ~= "" and path or "/" }
+end
+
+-- "com-update (https://update.example.test:443/...)" for reasons.
+function lib.channel_name(e)
+  local ep = lib.endpoint(e)
+  return e.id .. " (outbound to " .. (ep and (ep.host .. ":" .. ep.port) or "?") .. ")"
+end
+
+-- TLS version names as the facts spell them ("TLSv1.0" ...), from what
+-- probes and dissectors say ("TLSv1", "TLS 1.2", "0x0303").
+local tls_codes = { ["0x0300"] = "SSLv3", ["0x0301"] = "TLSv1.0", ["0x0302"] = "TLSv1.1",
+    ["0x0303"] = "TLSv1.2", ["0x0304"] = "TLSv1.3" }
+function lib.tls_norm(v)
+  if v == nil then return nil end
+  v = tostring(v):sub(1, 32)
+  if tls_codes[v:lower()] then return tls_codes[v:lower()] end
+  local n = v:gsub("%s+", ""):upper():gsub("^TLSV?", "")
+  if n == "1" or n == "1.0" then return "TLSv1.0" end
+  if n == "1.1" or n == "1.2" or n == "1.3" then return "TLSv" .. n end
+  if v:upper():gsub("%s+", ""):match("^SSLV?3") then return "SSLv3" end
+  return v
+end
+
+-- Declared tls-versions of an entry as a set of normalised names, or nil.
+local function entry_versions(e)
+  local l = lib.fact_list(e, "tls-versions")
+  if l == nil then return nil end
+  local set = {}
+  for _, v in ipairs(l) do set[lib.tls_norm(v)] = true end
+  return set
+end
+
+local bad_certs = {
+  ["self-signed"] = "a self-signed certificate",
+  ["wrong-host"] = "a certificate for another host name",
+  ["expired"] = "an expired certificate",
+  ["untrusted-ca"] = "a certificate from a CA it does not trust",
+}
+local bad_order = { "self-signed", "wrong-host", "expired", "untrusted-ca" }
+
+-- 5.5-1-2 for one outbound TLS channel e, from assay.net.intercept:
+-- findings (FAIL), what stayed open (INCONCLUSIVE) and, when nothing is
+-- wrong or open, the PASS text.  Rules:
+--   - a bad certificate (self-signed, wrong host, expired, untrusted CA)
+--     accepted, i.e. the handshake completed and application data
+--     followed -> FAIL naming it;
+--   - the TLS 1.0 variant completed -> FAIL (deprecated, RFC 8996; also
+--     named when tls-versions lacks TLSv1.0); a ClientHello offering
+--     TLS 1.2 or 1.3 outside tls-versions -> FAIL;
+--   - with the lab's own identity ("control") the session's version must
+--     be in tls-versions and its suite not weak and within tls-suites;
+--   - a variant the device never connected for -> open; the control not
+--     accepted or not possible (no identity the device trusts) -> open:
+--     the refusals alone do not show which protocol and suite the
+--     channel uses, and a device that refuses everything would pass
+--     (stricter than a refusal-only rule);
+--   - no tls-versions fact -> IXIT_MISSING, as for a listening service.
+function lib.judge_interception(e, r)
+  local findings, open, refused = {}, {}, {}
+  local want = entry_versions(e)
+  local suites = {}
+  for _, s in ipairs(lib.fact_list(e, "tls-suites") or {}) do suites[s] = true end
+  local has_suites = lib.fact(e, "tls-suites") ~= nil
+  local offered, offered_seen = {}, {}
+  local control, tls10
+  local by = {}
+  for _, v in ipairs(r.variants or {}) do by[v.name] = v end
+  local function note_offered(v)
+    for _, x in ipairs(v.offered or {}) do
+      local n = lib.tls_norm(x)
+      if not offered_seen[n] then offered_seen[n] = true; offered[#offered + 1] = n end
+    end
+  end
+  for _, name in ipairs(bad_order) do
+    local v = by[name]
+    if v == nil or v.skipped then
+      open[#open + 1] = name .. ": not tried" .. (v and v.reason and (" (" .. lib.clip(v.reason, 120) .. ")") or "")
+    elseif not v.connected then
+      open[#open + 1] = name .. ": the device did not connect"
+          .. (v.reason and (" (" .. lib.clip(v.reason, 120) .. ")") or "")
+    else
+      note_offered(v)
+      if v.handshake and (v.app_data or 0) > 0 then
+        findings[#findings + 1] = string.format("%s accepted %s (%s, issuer %s): handshake "
+            .. "completed and %d bytes%s followed", e.id, bad_certs[name], name,
+            tostring(v.issuer), v.app_data, v.first and (" of " .. v.first) or "")
+      else
+        refused[#refused + 1] = name
+      end
+    end
+  end
+  local v = by["tls1.0"]
+  if v == nil or v.skipped then
+    open[#open + 1] = "tls1.0: not tried" .. (v and v.reason and (" (" .. lib.clip(v.reason, 120) .. ")") or "")
+  elseif not v.connected then
+    open[#open + 1] = "tls1.0: the device did not connect"
+  else
+    note_offered(v)
+    if v.handshake then
+      tls10 = "accepted"
+      findings[#findings + 1] = e.id .. " completed a TLS 1.0 handshake (deprecated, RFC 8996"
+          .. ((want and not want["TLSv1.0"]) and "; not in the declared tls-versions" or "")
+          .. ")"
+    elseif (v.alert and tonumber(v.alert.code) == 70) or v.issuer == "identity" then
+      tls10 = "refused"
+    else
+      open[#open + 1] = "tls1.0: the handshake failed with a certificate the device does not "
+          .. "trust (issuer " .. tostring(v.issuer) .. "), so TLS 1.0 was not shown refused"
+    end
+  end
+  v = by["control"]
+  if v == nil or v.skipped then
+    open[#open + 1] = "control: " .. (v and v.reason and lib.clip(v.reason, 160)
+        or "no certificate the device trusts for " .. tostring(r.host)) .. ": without a "
+        .. "session the device accepts, the protocol and suite it uses were not seen"
+  elseif not v.connected then
+    open[#open + 1] = "control: the device did not connect"
+  elseif not (v.handshake and (v.app_data or 0) > 0) then
+    note_offered(v)
+    open[#open + 1] = "control: the device did not complete a session with the lab's own "
+        .. "identity for " .. tostring(r.host) .. (v.alert and (" (alert "
+        .. tostring(v.alert.description) .. ")") or "") .. ": its refusals of the bad "
+        .. "certificates show nothing the lab can tell from a broken channel"
+  else
+    note_offered(v)
+    local ver = lib.tls_norm(v.version)
+    control = ver .. " " .. tostring(v.cipher)
+    if lib.bad_tls_versions[ver] then
+      findings[#findings + 1] = e.id .. " uses " .. ver .. " (deprecated) with the lab identity"
+    elseif want and not want[ver] then
+      findings[#findings + 1] = e.id .. " uses " .. ver .. ", not in the declared tls-versions"
+    end
+    if v.cipher and lib.weak_cipher(v.cipher) then
+      findings[#findings + 1] = e.id .. " uses the broken suite " .. v.cipher
+    elseif v.cipher and has_suites and not suites[v.cipher] then
+      findings[#findings + 1] = e.id .. " uses " .. v.cipher .. ", not in the declared tls-suites"
+    end
+  end
+  -- Offered versions: without supported_versions the probe lists every
+  -- version up to the ClientHello's legacy one, so TLS 1.0/1.1 there may
+  -- be inferred, not offered; those are decided by the tls1.0 variant.
+  for _, n in ipairs(offered) do
+    if (n == "TLSv1.2" or n == "TLSv1.3") and want and not want[n] then
+      findings[#findings + 1] = e.id .. " offers " .. n .. " in its ClientHello, not in the "
+          .. "declared tls-versions"
+    end
+  end
+  if want == nil and #findings == 0 then
+    open[#open + 1] = lib.missing(COMM, e, "tls-versions")
+  end
+  local pass
+  if #findings == 0 and #open == 0 then
+    pass = string.format("%s refused the %s certificates%s; with the lab identity %s%s",
+        lib.channel_name(e), lib.join(refused), tls10 == "refused" and " and TLS 1.0" or "",
+        control, has_suites and " as declared" or " (versions as declared)")
+  end
+  return findings, open, pass
+end
+
+-- Secrets the observation found in clear, grouped by label, each with its
+-- kind: a <watch> value of the set-up has the kind it declares; anything
+-- else observe looks for (set-up passwords, IXIT secret fields) counts as
+-- a credential.
+-- A watch that refers to a 21-PersData entry with sensitive=true is
+-- sensitive personal data whatever kind the set-up gives it.  Observe
+-- labels a watch "<label> (<kind>)" (harness/probe/observe.c); both
+-- spellings map to the watch's label and kind.
+local function watched_kinds()
+  local k, sens = {}, {}
+  for _, p in ipairs(lib.entries("21-PersData")) do
+    if lib.fact(p, "sensitive") == true then sens[p.id] = true end
+  end
+  local cs = lib.client_side()
+  for _, w in ipairs((cs and cs.watch) or {}) do
+    local kind = (w.ref and sens[w.ref]) and "sensitive-personal-data" or w.kind
+    k[w.label] = { label = w.label, kind = kind }
+    k[w.label .. " (" .. tostring(w.kind) .. ")"] = k[w.label]
+  end
+  return k
+end
+
+-- The 11-ComMech entry (outbound or service) a captured flow belongs to, or nil.
+local function to_gateway(flow)
+  local gw = lib.gateway()
+  return gw == nil or gw.address == nil or flow.server == gw.address
+end
+
+local function flow_channel(flow, outbound)
+  if flow == nil then return nil end
+  for _, e in ipairs(outbound) do
+    local ep = lib.endpoint(e)
+    if ep and ep.port == flow.server_port and to_gateway(flow) then return e end
+  end
+  for _, e in ipairs(lib.entries(COMM)) do
+    for _, s in ipairs(lib.services(e)) do
+      if s.port == flow.server_port and s.transport == (flow.transport or "tcp") then return e end
+    end
+  end
+  return nil
+end
+
+local function flow_text(flow)
+  if flow == nil then return "an unknown flow" end
+  return string.format("%s -> %s:%s %s", tostring(flow.client), tostring(flow.server),
+      tostring(flow.server_port), tostring(flow.protocol))
+end
+
+local function frames_text(list)
+  table.sort(list)
+  local out = {}
+  for i, f in ipairs(list) do
+    if i > 8 then out[#out + 1] = "..."; break end
+    out[#out + 1] = tostring(f)
+  end
+  return table.concat(out, ", ")
+end
+
+-- Secrets in clear in an observation whose kind is in `kinds` (a set):
+-- one finding per label, naming the frames and the channels.
+function lib.secrets_in_clear(c, kinds)
+  local wk, groups, order = watched_kinds(), {}, {}
+  local outbound = lib.outbound_entries()
+  for _, s in ipairs(c.secrets or {}) do
+    local w = wk[s.label]
+    local kind = w and w.kind or "credential"
+    local label = w and w.label or tostring(s.label)
+    if kinds[kind] then
+      local g = groups[label]
+      if g == nil then
+        g = { kind = kind, frames = {}, where = {}, seen = {} }
+        groups[label] = g
+        order[#order + 1] = label
+      end
+      g.frames[#g.frames + 1] = s.frame
+      local flow = (c.flows or {})[s.flow]
+      local e = flow_channel(flow, outbound)
+      local w = e and e.id or flow_text(flow)
+      if not g.seen[w] then g.seen[w] = true; g.where[#g.where + 1] = w end
+    end
+  end
+  table.sort(order)
+  local out = {}
+  for _, label in ipairs(order) do
+    local g = groups[label]
+    out[#out + 1] = string.format("%s (%s) in clear in frame%s %s on %s", label, g.kind,
+        #g.frames > 1 and "s" or "", frames_text(g.frames), lib.join(g.where))
+  end
+  return out
+end
+
+-- What an observation shows of one outbound channel e: "encrypted" (a TLS
+-- session completed and carried data), "clear" (bytes other than TLS),
+-- "tls-only" (TLS attempted, never completed with the stand-in), "none"
+-- (no connection); with the frames of clear traffic.
+function lib.channel_traffic(c, e)
+  local ep = lib.endpoint(e)
+  local flows, clear, tls, frames, protos, seen = {}, 0, 0, {}, {}, {}
+  for i, f in ipairs(c.flows or {}) do
+    if ep and f.server_port == ep.port and (f.transport or "tcp") == "tcp" and to_gateway(f) then
+      flows[i] = f
+      if f.protocol == "tls" then
+        tls = tls + 1
+      elseif (f.bytes_to_server or 0) > 0 then
+        clear = clear + 1
+        frames[#frames + 1] = f.first_frame
+        if not seen[f.protocol] then seen[f.protocol] = true; protos[#protos + 1] = tostring(f.protocol) end
+      end
+    end
+  end
+  local enc = false
+  for _, t in ipairs(c.tls or {}) do
+    if t.message == "application_data" and flows[t.flow] then enc = true end
+  end
+  for _, s in ipairs(c.standin or {}) do
+    if s.channel == e.id and (s.handshakes or 0) > 0 then enc = true end
+  end
+  if clear > 0 then return "clear", frames, protos end
+  if enc then return "encrypted" end
+  if tls > 0 then return "tls-only" end
+  return "none"
+end
+
+-- The outbound side of 5.5-1-2 for `entries` (11-ComMech entries with
+-- direction=outbound), recorded on `letter`; `kinds` the secret kinds
+-- whose appearance in clear FAILs (a set: credential, security-parameter,
+-- personal-data, sensitive-personal-data).  TLS channels are intercepted
+-- (lib.judge_interception); then one observation of every outbound
+-- channel: a channel declared TLS that sends other bytes, or declared
+-- security=none that speaks TLS, differs from its declaration (FAIL); a
+-- clear channel that carries sensitive data by its facts, seen carrying
+-- traffic, FAILs; a watched secret of `kinds` in clear FAILs with its
+-- frames; no traffic on a channel is INCONCLUSIVE.  Returns the ids of
+-- the channels judged PASS and the observation (nil when none was made).
+function lib.check_outbound(units, letter, entries, kinds)
+  local ok = {}
+  local gw = lib.gateway()
+  if #entries == 0 and (gw == nil or #lib.outbound_entries() == 0) then return ok end
+  if gw == nil then
+    for _, e in ipairs(entries) do
+      units:add(letter, "INCONCLUSIVE", lib.channel_name(e) .. ": " .. lib.NO_GATEWAY
+          .. ": the lab cannot see the channel", lib.FACTS)
+    end
+    return ok
+  end
+  local good = {}
+  local intercept, nowhy = lib.probe("intercept")
+  for _, e in ipairs(entries) do
+    local sec, ep = lib.fact(e, "security"), lib.endpoint(e)
+    if ep == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(COMM, e, "endpoint"))
+    elseif sec == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(COMM, e, "security"))
+    elseif sec == "tls" then
+      local how = lib.probed("intercept", "6 certificate and protocol variants")
+      if not intercept then
+        units:add(letter, "INCONCLUSIVE", e.id .. ": " .. nowhy, how)
+      else
+        local r, why = intercept({ channel = e.id })
+        if not r then
+          units:add(letter, "INCONCLUSIVE", lib.channel_name(e) .. ": " .. lib.clip(why, 200), how)
+        else
+          local findings, open, pass = lib.judge_interception(e, r)
+          for _, f in ipairs(findings) do units:add(letter, "FAIL", f, how) end
+          if #open > 0 then
+            units:add(letter, "INCONCLUSIVE", lib.channel_name(e) .. ": " .. table.concat(open, "; "), how)
+          end
+          if pass then good[e.id] = pass end
+        end
+      end
+    elseif sec ~= "none" then
+      units:add(letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. lib.channel_name(e)
+          .. ": security " .. sec .. " cannot be observed by Assay: capture the traffic", lib.PERSON)
+    end
+  end
+  local observe, owhy = lib.probe("observe")
+  local how = lib.probed("observe", "a capture at the gateway with stand-ins for "
+      .. #lib.outbound_entries() .. " outbound channel(s)")
+  if not observe then
+    for _, e in ipairs(entries) do units:add(letter, "INCONCLUSIVE", e.id .. ": " .. owhy, how) end
+    return ok
+  end
+  local c, why = observe({})
+  if not c then
+    for _, e in ipairs(entries) do
+      units:add(letter, "INCONCLUSIVE", lib.channel_name(e) .. ": observation failed: "
+          .. lib.clip(why, 200), how)
+    end
+    return ok
+  end
+  how.sample = how.sample .. (c.sha256 and (", sha256 " .. c.sha256:sub(1, 16)) or "")
+  for _, f in ipairs(lib.secrets_in_clear(c, kinds)) do units:add(letter, "FAIL", f, how) end
+  for _, e in ipairs(entries) do
+    local sec = lib.fact(e, "security")
+    local state, frames, protos = lib.channel_traffic(c, e)
+    local name = lib.channel_name(e)
+    assay.log(name .. ": observed " .. state)
+    if sec == "tls" then
+      local want = entry_versions(e)
+      for _, s in ipairs(c.standin or {}) do
+        local ver = s.channel == e.id and lib.tls_norm(s.version)
+        if ver and lib.bad_tls_versions[ver] then
+          units:add(letter, "FAIL", name .. " negotiated " .. ver .. " (deprecated) with the "
+              .. "stand-in", how)
+        elseif ver and want and not want[ver] then
+          units:add(letter, "FAIL", name .. " negotiated " .. ver .. " with the stand-in, not in "
+              .. "the declared tls-versions", how)
+        end
+      end
+      if state == "clear" then
+        units:add(letter, "FAIL", name .. " is declared TLS but the device sent "
+            .. lib.join(protos) .. " in clear (connection" .. (#frames > 1 and "s" or "")
+            .. " from frame" .. (#frames > 1 and "s " or " ") .. frames_text(frames) .. ")", how)
+      elseif state == "encrypted" then
+        if good[e.id] then
+          units:add(letter, "PASS", good[e.id] .. "; observed only encrypted", how)
+          ok[#ok + 1] = e.id
+        end
+      elseif state == "tls-only" then
+        units:add(letter, "INCONCLUSIVE", name .. ": the device started TLS but completed no "
+            .. "session with the stand-in: what the channel carries was not seen", how)
+      else
+        units:add(letter, "INCONCLUSIVE", name .. ": no connection seen while observing", how)
+      end
+    elseif sec == "none" then
+      local sens = lib.sensitive_carried(e)
+      if state == "encrypted" or state == "tls-only" then
+        units:add(letter, "FAIL", name .. " is declared security=none but the device speaks "
+            .. "TLS there: the IXIT does not describe the cryptography used", how)
+      elseif state == "clear" and #sens > 0 then
+        units:add(letter, "FAIL", name .. " is plaintext and carries " .. lib.join(sens)
+            .. " (connections in clear from frame" .. (#frames > 1 and "s " or " ")
+            .. frames_text(frames) .. ")", how)
+      elseif state == "clear" and lib.fact(e, "carries") == nil then
+        units:add(letter, "INCONCLUSIVE", lib.missing(COMM, e, "carries") .. " (" .. name
+            .. " is plaintext)")
+      elseif state == "clear" then
+        units:add(letter, "PASS", name .. " is plaintext as declared and carries nothing "
+            .. "sensitive by its facts; no watched value seen in clear", how)
+        ok[#ok + 1] = e.id
+      else
+        units:add(letter, "INCONCLUSIVE", name .. ": no connection seen while observing", how)
+      end
+    end
+  end
+  return ok, c
+end
+
+-- 5.5-1-2 applied to selected 11-ComMech entries (5.5-7-2, 5.8-1-2,
+-- 5.8-2-2): each listening service they refer to by lib.check_service,
+-- the outbound ones by lib.check_outbound; an entry with neither a
+-- service nor an outbound endpoint is left to a person (capture it).
+-- Secrets of `kinds` in clear anywhere in the observation FAIL too.
+function lib.check_channels(units, letter, entries, kinds)
+  local outbound, done = {}, {}
+  for _, e in ipairs(entries) do
+    if lib.is_outbound(e) then
+      outbound[#outbound + 1] = e
+    else
+      local svcs = lib.services(e)
+      if #svcs == 0 then
+        units:add(letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. e.id .. " refers to no "
+            .. "declared service and is not outbound: capture its traffic and compare it "
+            .. "with its Cryptographic Details", lib.PERSON)
+      end
+      for _, s in ipairs(svcs) do
+        if not done[s.id] then
+          done[s.id] = true
+          lib.check_service(units, letter, s)
+        end
+      end
+    end
+  end
+  lib.check_outbound(units, letter, outbound, kinds)
+end
+
+-- 11-ComMech entries that entries of `item` refer to (refs item=11-ComMech),
+-- for those where pick(entry) is true; unknown ids are skipped (the loader
+-- rejects them).  Returns the list and a set by id.
+function lib.channels_referenced(item, pick)
+  local list, set = {}, {}
+  local by = {}
+  for _, e in ipairs(lib.entries(COMM)) do by[e.id] = e end
+  for _, p in ipairs(lib.entries(item)) do
+    if pick(p) then
+      for _, ref in ipairs(p.refs or {}) do
+        if ref.item == COMM and by[ref.entry] and not set[ref.entry] then
+          set[ref.entry] = p.id
+          list[#list + 1] = by[ref.entry]
+        end
+      end
+    end
+  end
+  return list, set
+end
+
+-- Update misuse (5.3-2-2; 5.3-1-2 applies it) ------------------------------
+
+-- MANUAL_STEP_PENDING for `letter` from its declared observation, with a
+-- note, recorded even when the unit already has outcomes (one per
+-- mechanism).
+function lib.manual_note(units, letter, note)
+  for _, u in ipairs(assay.testcase.units or {}) do
+    if u.letter == letter then
+      if u.observation == nil then
+        error("lib.manual_note: unit " .. tostring(letter) .. " declares no observation", 2)
+      end
+      units:add(letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. u.observation .. ": "
+          .. u.observe .. " (" .. note .. ")", lib.PERSON)
+      return
+    end
+  end
+  error("lib.manual_note: no unit " .. tostring(letter), 2)
+end
+
+local tampered = {
+  flipped = "the release with one byte of its payload flipped",
+  unsigned = "the release without its signature",
+  ["other-key"] = "a newer release signed with another key",
+  older = "an older genuine release (a rollback)",
+}
+local tampered_order = { "flipped", "unsigned", "other-key", "older" }
+
+-- The lab's stand-in for mechanism e (a 7-UpdMech entry): its <update> of
+-- the set-up, or nil.
+function lib.update_decl(e)
+  local cs = lib.client_side()
+  for _, u in ipairs((cs and cs.updates) or {}) do
+    if u.mechanism == e.id then return u end
+  end
+  return nil
+end
+
+-- Which attacks the facts of mechanism e call for, and which of them the
+-- set-up's material allows: flipped always (integrity of any kind);
+-- unsigned and other-key when authenticity=signature; older always (a
+-- rollback is misuse whatever the crypto, TS 103 701 5.3-2-2 NOTE 1).
+local function devised(e, u)
+  local want, missing = { "flipped", "older" }, {}
+  if lib.fact(e, "authenticity") == "signature" then
+    want[#want + 1] = "unsigned"
+    want[#want + 1] = "other-key"
+    if not u.signed then missing[#missing + 1] = "unsigned (the <update> names no signature)" end
+    if not u.has_other_key then missing[#missing + 1] = "other-key (the <update> names no other-key release)" end
+  end
+  if not u.has_older then missing[#missing + 1] = "older (the <update> names no older release)" end
+  return want, missing
+end
+
+-- 5.3-2-2 for the mechanisms `mechs` (7-UpdMech entries): unit `la`
+-- (attacks devised) and `lb` (misuse attempted), which may be the same
+-- letter.  Per mechanism:
+--   - no <update> in the set-up (or no gateway; or network=false: Assay
+--     stands in for network updates only) -> MANUAL_STEP_PENDING from the
+--     units' declared observation, naming why;
+--   - la: PASS when every attack the facts call for was served (see
+--     devised()); a missing release -> INCONCLUSIVE naming it;
+--   - lb from assay.net.update_serve: a tampered release installed ->
+--     FAIL naming it; all refused and the genuine release (control)
+--     installed -> PASS; the control not installed -> INCONCLUSIVE (the
+--     device installed nothing, so its refusals show nothing); a variant
+--     the probe could not decide -> INCONCLUSIVE with its reason.
+function lib.update_misuse(units, la, lb, mechs)
+  local serve, nowhy = lib.probe("update_serve")
+  for _, e in ipairs(mechs) do
+    local u = lib.update_decl(e)
+    local letters = la == lb and { la } or { la, lb }
+    if lib.fact(e, "network") == false then
+      for _, l in ipairs(letters) do
+        lib.manual_note(units, l, e.id .. ": network=false: the lab cannot stand in for a "
+            .. "local update path")
+      end
+    elseif lib.gateway() == nil or u == nil then
+      for _, l in ipairs(letters) do
+        lib.manual_note(units, l, e.id .. ": " .. (lib.gateway() == nil and lib.NO_GATEWAY
+            or "the set-up declares no <update mechanism=\"" .. e.id .. "\">"))
+      end
+    elseif not serve then
+      for _, l in ipairs(letters) do units:add(l, "INCONCLUSIVE", e.id .. ": " .. nowhy) end
+    else
+      local how = lib.probed("update_serve", "update " .. u.id)
+      local r, why = serve({ id = u.id })
+      if not r then
+        for _, l in ipairs(letters) do
+          units:add(l, "INCONCLUSIVE", e.id .. " (update " .. u.id .. "): " .. lib.clip(why, 200), how)
+        end
+      else
+        local by, served = {}, 0
+        for _, v in ipairs(r.variants or {}) do
+          by[v.name] = v
+          if not v.skipped then served = served + 1 end
+        end
+        how.sample = "update " .. u.id .. ": " .. served .. " release(s) served"
+        local want, missing = devised(e, u)
+        local fails, open, refused = {}, {}, {}
+        for _, name in ipairs(tampered_order) do
+          local v = by[name]
+          if v and not v.skipped then
+            if v.installed == true then
+              fails[#fails + 1] = string.format("%s installed %s (update %s; version %s -> %s)",
+                  e.id, tampered[name], u.id, tostring(v.before and v.before.version),
+                  tostring(v.after and v.after.version))
+            elseif v.installed == false then
+              refused[#refused + 1] = name
+            else
+              open[#open + 1] = name .. ": " .. lib.clip(v.reason or "undecided", 160)
+            end
+          end
+        end
+        local c = by["control"]
+        local control_ok = c and not c.skipped and c.installed == true
+        if c == nil or c.skipped then
+          open[#open + 1] = "control: not served" .. (c and c.reason and (" (" .. lib.clip(c.reason, 120) .. ")") or "")
+        elseif c.installed == false then
+          open[#open + 1] = "control: the device did not install the genuine release either, "
+              .. "so its refusals show nothing"
+        elseif c.installed == nil then
+          open[#open + 1] = "control: " .. lib.clip(c.reason or "undecided", 160)
+              .. ": whether the device installs a genuine release was not shown"
+        end
+        -- Unit la: the attacks devised from the facts were carried out.
+        local ran = {}
+        for _, name in ipairs(want) do
+          local v = by[name]
+          if v and not v.skipped and v.fetched_payload then ran[#ran + 1] = name end
+        end
+        if la ~= lb then
+          if #missing > 0 then
+            units:add(la, "INCONCLUSIVE", e.id .. ": attacks the facts ("
+                .. lib.facts_text(e, { "integrity", "authenticity" }) .. ") call for have no "
+                .. "release in the set-up: " .. table.concat(missing, "; "), how)
+          elseif #ran < #want then
+            units:add(la, "INCONCLUSIVE", e.id .. ": the device fetched the payload for "
+                .. (#ran > 0 and lib.join(ran) or "none") .. " of " .. lib.join(want), how)
+          else
+            units:add(la, "PASS", e.id .. ": devised from the facts ("
+                .. lib.facts_text(e, { "integrity", "authenticity" }) .. ") and served: "
+                .. lib.join(want), how)
+          end
+        elseif #missing > 0 then
+          open[#open + 1] = "not attempted: " .. table.concat(missing, "; ")
+        end
+        for _, f in ipairs(fails) do units:add(lb, "FAIL", f, how) end
+        if #open > 0 then
+          units:add(lb, "INCONCLUSIVE", e.id .. " (update " .. u.id .. "): "
+              .. table.concat(open, "; "), how)
+        end
+        if #fails == 0 and #open == 0 and control_ok and #refused > 0 then
+          units:add(lb, "PASS", e.id .. " refused " .. lib.join(refused)
+              .. " and installed the genuine release", how)
+        elseif #fails == 0 and #open == 0 then
+          units:add(lb, "INCONCLUSIVE", e.id .. ": no tampered release was served", how)
+        end
+      end
+    end
+  end
+end
+
+-- The common run of 5.5-7-2, 5.8-1-2 and 5.8-2-2: 5.5-1-2 applied to the
+-- selected channels on unit a (lib.check_channels), secrets of `kinds` in
+-- clear anywhere the observation looks FAIL; with nothing selected the
+-- observation still runs when the lab has a gateway and the device
+-- declares outbound channels (a secret of `kinds` in clear FAILs), and
+-- otherwise the unit is PASS, vacuous, by `none_reason` (facts).
+function lib.apply_comm(units, selected, kinds, none_reason, pass_reason)
+  if #selected == 0 then
+    lib.check_outbound(units, "a", {}, kinds)
+    if not units:has("a") then
+      units:add("a", "PASS", "vacuous: " .. none_reason, lib.FACTS)
+    end
+    return units:settle("vacuous: " .. none_reason)
+  end
+  lib.check_channels(units, "a", selected, kinds)
+  if not units:has("a") then
+    units:add("a", "INCONCLUSIVE", "nothing of the selected channels could be examined")
+  end
+  local ids = {}
+  for _, e in ipairs(selected) do ids[#ids + 1] = e.id end
+  return units:settle(pass_reason .. " (" .. lib.join(ids) .. ")")
+end
+
+-- What an observation shows beyond the declared outbound channels (for
+-- 5.5-1-2): names the device asked for that no endpoint declares, and
+-- connections to the gateway on ports no endpoint declares.  Each is a
+-- channel the IXIT does not describe, so its protection cannot be judged
+-- against a declaration: a list of texts for an INCONCLUSIVE.
+function lib.undeclared_outbound(c)
+  local hosts, ports, out = {}, {}, {}
+  for _, e in ipairs(lib.outbound_entries()) do
+    local ep = lib.endpoint(e)
+    if ep then
+      hosts[ep.host:lower()] = true
+      ports[ep.port] = true
+    end
+  end
+  local names, seen = {}, {}
+  for _, d in ipairs(c.dns_asked or {}) do
+    local n = tostring(d.name):sub(1, 255):lower():gsub("%.$", "")
+    if not hosts[n] and not seen[n] then
+      seen[n] = true
+      names[#names + 1] = n
+    end
+  end
+  table.sort(names)
+  if #names > 0 then
+    out[#out + 1] = "the device asked for " .. lib.join(names) .. ", which no outbound channel "
+        .. "declares"
+  end
+  local gw, extra, pseen = lib.gateway(), {}, {}
+  for _, f in ipairs(c.flows or {}) do
+    local p = f.server_port
+    if gw and f.server == gw.address and p ~= (gw.dns_port or 53) and not ports[p]
+        and not pseen[p] then
+      pseen[p] = true
+      extra[#extra + 1] = p
+    end
+  end
+  table.sort(extra)
+  if #extra > 0 then
+    local l = {}
+    for _, p in ipairs(extra) do l[#l + 1] = tostring(p) end
+    out[#out + 1] = "the device connected to the gateway on port" .. (#l > 1 and "s " or " ")
+        .. lib.join(l) .. ", which no outbound channel declares"
+  end
+  return out
+end
+
+-- Adds to `list` (and set) the 11-ComMech entries that carry one of
+-- `what` (the carries fact), not yet in set.
+function lib.channels_carrying(list, set, what)
+  for _, e in ipairs(lib.entries(COMM)) do
+    if not set[e.id] then
+      for _, w in ipairs(what) do
+        if lib.fact_has(e, "carries", w) then
+          set[e.id] = "carries=" .. w
+          list[#list + 1] = e
+          break
+        end
+      end
+    end
+  end
+end

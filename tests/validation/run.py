@@ -30,7 +30,12 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 NS = {"ics": "urn:assay:ics:1", "ixit": "urn:assay:ixit:2", "setup": "urn:assay:setup:1"}
 VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE")
-DEVICES = ("none", "refdevice-weak", "refdevice-conforming", "script")
+DEVICES = ("none", "refdevice-weak", "refdevice-conforming", "refdevice-weak-gateway",
+           "refdevice-conforming-gateway", "script")
+# The reference device behind a lab gateway (assay-refdevice --gateway): its
+# client side runs and the set-up declares <client-side> (docs/clientside.md).
+REFDEVICES = ("refdevice-weak", "refdevice-conforming", "refdevice-weak-gateway",
+              "refdevice-conforming-gateway")
 
 
 class CaseError(Exception):
@@ -259,6 +264,11 @@ def _write_forms(case, src_dir, out_dir):
         p = os.path.join(out_dir, name + ".xml")
         ET.ElementTree(root).write(p, encoding="UTF-8", xml_declaration=True)
         paths[name] = p
+    # The set-up names the lab's client-side files relative to itself
+    # (lab/: certificates, releases): the copy sees the device's own.
+    lab = os.path.join(os.path.abspath(src_dir), "lab")
+    if os.path.isdir(lab) and not os.path.exists(os.path.join(out_dir, "lab")):
+        os.symlink(lab, os.path.join(out_dir, "lab"))
     return paths
 
 
@@ -374,12 +384,16 @@ def run_refdevice_group(args, persona, cases, work):
 
 def inner_refdevice(args):
     persona = args.inner.split("-", 1)[1]
+    mode = ["--ports", "standard"]
+    if persona.endswith("-gateway"):
+        persona = persona[:-len("-gateway")]
+        mode = ["--gateway"]
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     dev_dir = tempfile.mkdtemp(prefix=f"refdev-{persona}-", dir=args.work)
     os.rmdir(dev_dir)
     log = open(dev_dir + ".log", "w")
-    dev = subprocess.Popen([args.refdevice, "--persona", persona, "--dir", dev_dir,
-                            "--ports", "standard", "--foreground"], stdout=subprocess.PIPE,
+    dev = subprocess.Popen([args.refdevice, "--persona", persona, "--dir", dev_dir] + mode
+                           + ["--foreground"], stdout=subprocess.PIPE,
                            stderr=log, text=True, start_new_session=True)
     deadline = time.time() + 30
     ok = False
@@ -463,9 +477,17 @@ def main():
                                forms_cases))
     have_ns = subprocess.run(netns_prefix() + ["true"], capture_output=True).returncode == 0
     skipped = 0
-    for persona in ("refdevice-weak", "refdevice-conforming"):
+    # A reference device without gateway mode (a tree before issue 13's
+    # merge) cannot run the -gateway cases: they are skipped, counted.
+    try:
+        usage = subprocess.run([args.refdevice, "--help"], capture_output=True, text=True,
+                               timeout=30)
+        have_gw = "--gateway" in usage.stdout + usage.stderr
+    except (OSError, subprocess.TimeoutExpired):
+        have_gw = False
+    for persona in REFDEVICES:
         group = [c for c in cases if c["device"] == persona]
-        if group and have_ns:
+        if group and have_ns and (have_gw or not persona.endswith("-gateway")):
             results += run_refdevice_group(args, persona, group, work)
         else:
             skipped += len(group)
@@ -495,7 +517,8 @@ def main():
             json.dump(sorted(results, key=lambda r: r["case"]), f, indent=1)
     n = len(results)
     print(f"\nvalidation: {n} cases over {len(per_tc)} test cases"
-          + (f" ({skipped} skipped: no network namespaces)" if skipped else ""))
+          + (f" ({skipped} skipped: no network namespaces, or no gateway mode)"
+             if skipped else ""))
     for k in ("correct", "false-pass", "false-fail", "missed-fail", "missed-pass", "reason",
               "error"):
         print(f"  {k:12} {counts.get(k, 0)}")
