@@ -478,6 +478,17 @@ assay_probe_observe_dir_set(lua_State *L, const char *dir)
 	return 0;
 }
 
+const char *
+assay_probe_observe_dir_get(lua_State *L)
+{
+	const char *dir;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, DIR_KEY);
+	dir = lua_tostring(L, -1);	/* the registry keeps it alive */
+	lua_pop(L, 1);
+	return dir;
+}
+
 static void
 gw_close_box(void *p)
 {

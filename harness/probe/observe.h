@@ -95,6 +95,8 @@ int	assay_observe_mask_file(const char *path,
  * ASSAY_ERR_ALLOC / ASSAY_ERR_INVALID_ARG.
  */
 int	assay_probe_observe_dir_set(struct lua_State *L, const char *dir);
+/* That directory, or NULL outside a run (the string lives in the registry). */
+const char *assay_probe_observe_dir_get(struct lua_State *L);
 
 /*
  * Lua: assay.net.observe{seconds=, channels=}.  Registers after

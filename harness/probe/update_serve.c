@@ -16,6 +16,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/hash.h"
@@ -23,7 +24,9 @@
 #include "probe/gateway.h"
 #include "probe/http.h"
 #include "probe/import_json.h"
+#include "base/file.h"
 #include "probe/lua.h"
+#include "probe/observe.h"
 #include "probe/probe.h"
 #include "probe/standin.h"
 #include "probe/update_serve.h"
@@ -703,6 +706,137 @@ gw_close_box(void *p)
 	assay_gw_close(p);
 }
 
+/*
+ * --- once per run ----------------------------------------------------------
+ *
+ * Interposition changes the device: it installs the genuine release (and,
+ * when weak, the tampered ones), so a second test case of the same run
+ * that stood in again would find the genuine release already installed
+ * and could decide nothing (5.3-1-2 applies 5.3-2-2's units to the same
+ * mechanisms).  A real device should not be flashed twice either.  So the
+ * first call of a run for an update keeps its result in the run's
+ * evidence directory (evidence/update-interposition-ID.bin, written
+ * atomically; gateway test cases run one at a time) and a later call
+ * with the same variants returns it, saying which test case made it.
+ * The request paths are not kept (they reach the transcript masked; the
+ * file is not masked), and the file is checked field by field on reading.
+ */
+#define MEMO_MAGIC	"assay-update-memo-1"
+
+struct memo {
+	char				 magic[24];
+	char				 tc[64];	/* the test case that served */
+	char				 variants[128];	/* as asked, space-separated */
+	int				 issuer;	/* 0 none, 1 identity, 2 self */
+	struct assay_update_result	 res;
+};
+
+/* The memo's path for update id, from the test case's evidence dir. */
+static int
+memo_path(lua_State *L, const char *id, char *path, size_t len, char *tc,
+    size_t tclen)
+{
+	const char *dir = assay_probe_observe_dir_get(L), *slash;
+
+	if (dir == NULL || (slash = strrchr(dir, '/')) == NULL ||
+	    slash == dir)
+		return -1;
+	(void)snprintf(tc, tclen, "%s", slash + 1);
+	if (snprintf(path, len, "%.*s/update-interposition-%s.bin",
+	    (int)(slash - dir), dir, id) >= (int)len)
+		return -1;
+	return 0;
+}
+
+static void
+memo_names(const char *const *names, size_t n, char *out, size_t len)
+{
+	size_t i;
+
+	out[0] = '\0';
+	if (names == NULL)
+		(void)snprintf(out, len, "(default)");
+	for (i = 0; names != NULL && i < n; i++)
+		(void)snprintf(out + strlen(out), len - strlen(out), "%s%s",
+		    i ? " " : "", names[i]);
+}
+
+#define TERM(a)	((a)[sizeof(a) - 1] = '\0')
+
+/* Reads a memo back; 0 when it is ours, whole and for these variants. */
+static int
+memo_read(const char *path, const char *variants, struct memo *m)
+{
+	struct assay_buf *b = NULL;
+	size_t i, k;
+
+	if (assay_file_read(path, sizeof(*m) + 1, &b) != 0)
+		return -1;
+	if (assay_buf_len(b) != sizeof(*m)) {
+		assay_buf_free(b);
+		return -1;
+	}
+	memcpy(m, assay_buf_data(b), sizeof(*m));
+	assay_buf_free(b);
+	TERM(m->magic);
+	TERM(m->tc);
+	TERM(m->variants);
+	if (strcmp(m->magic, MEMO_MAGIC) != 0 ||
+	    strcmp(m->variants, variants) != 0 ||
+	    m->res.nvariants > ASSAY_UPDATE_MAX_VARIANTS)
+		return -1;
+	m->res.issuer = m->issuer == 1 ? "identity" : m->issuer == 2 ?
+	    "self" : NULL;
+	TERM(m->res.id);
+	TERM(m->res.endpoint);
+	for (i = 0; i < m->res.nvariants; i++) {
+		struct assay_update_variant *v = &m->res.v[i];
+
+		TERM(v->name);
+		TERM(v->reason);
+		TERM(v->served_sha256);
+		TERM(v->served_version);
+		TERM(v->before.version);
+		TERM(v->before.digest);
+		TERM(v->before.why);
+		TERM(v->after.version);
+		TERM(v->after.digest);
+		TERM(v->after.why);
+		if (v->nrequests > ASSAY_UPDATE_MAX_REQUESTS)
+			v->nrequests = ASSAY_UPDATE_MAX_REQUESTS;
+		for (k = 0; k < v->nrequests; k++)
+			TERM(v->requests[k].path);
+		if (v->installed < -1 || v->installed > 1)
+			v->installed = -1;
+	}
+	return 0;
+}
+
+static void
+memo_write(const char *path, const char *tc, const char *variants,
+    const struct assay_update_result *res)
+{
+	struct memo *m;
+	size_t i, k;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	(void)snprintf(m->magic, sizeof(m->magic), "%s", MEMO_MAGIC);
+	(void)snprintf(m->tc, sizeof(m->tc), "%s", tc);
+	(void)snprintf(m->variants, sizeof(m->variants), "%s", variants);
+	m->res = *res;
+	m->issuer = res->issuer == NULL ? 0 : strcmp(res->issuer,
+	    "identity") == 0 ? 1 : 2;
+	m->res.issuer = NULL;
+	for (i = 0; i < m->res.nvariants; i++)
+		for (k = 0; k < m->res.v[i].nrequests; k++)
+			(void)snprintf(m->res.v[i].requests[k].path,
+			    sizeof(m->res.v[i].requests[k].path), "%s",
+			    "(see the transcript of the test case that served)");
+	(void)assay_file_write_atomic(path, m, sizeof(*m), 0644);
+	free(m);
+}
+
 static int
 l_update_serve(lua_State *L)
 {
@@ -714,7 +848,7 @@ l_update_serve(lua_State *L)
 	struct assay_update_result *res = NULL;
 	struct assay_gw **gwp;
 	void **rbox;
-	char why[512];
+	char why[512], mpath[4096], tc[64], variants[128];
 	size_t n = 0, i, k;
 	int wait_ms, settle_ms, r, has_list = 0;
 
@@ -761,6 +895,23 @@ l_update_serve(lua_State *L)
 	if (find_update(f, id) == NULL)
 		assay_lua_argerror(L, "update_serve", "no <update id=\"%.40s\"> "
 		    "in the set-up", id);
+	memo_names(has_list ? names : NULL, n, variants, sizeof(variants));
+	if (memo_path(L, id, mpath, sizeof(mpath), tc, sizeof(tc)) == 0) {
+		struct memo *m = lua_newuserdatauv(L, sizeof(*m), 0);
+
+		if (memo_read(mpath, variants, m) == 0) {
+			assay_probe_note(env, "update", "update %s: interposition "
+			    "reused from test case %s of this run (the device's "
+			    "state changed when it was served; it is served once "
+			    "per run)", id, m->tc);
+			push_result(L, &m->res);
+			lua_pushstring(L, m->tc);
+			lua_setfield(L, -2, "reused_from");
+			return 1;
+		}
+		lua_pop(L, 1);
+	} else
+		mpath[0] = '\0';
 	gwp = (struct assay_gw **)assay_lua_box(L, gw_close_box);
 	rbox = assay_lua_box(L, free);
 	if ((r = assay_gw_open(f, gwp, why, sizeof(why))) != 0)
@@ -776,6 +927,8 @@ l_update_serve(lua_State *L)
 	if (res == NULL)
 		return assay_lua_fail(L, why);
 	*rbox = res;
+	if (mpath[0] != '\0')
+		memo_write(mpath, tc, variants, res);
 	push_result(L, res);
 	return 1;
 }
