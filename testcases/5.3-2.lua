@@ -27,8 +27,9 @@ group "5.3-2"
 -- resuming an update, NOTE 1's first example, is not attempted); the
 -- forged-certificate MITM of EXAMPLE 1 is 5.5-1-2's interception of the
 -- update channel.  Stricter: a PASS needs the genuine release installed.
--- The device's state changes: a run installs the genuine release (a
--- second run finds it installed and stays INCONCLUSIVE).
+-- The device's state changes: a run installs the genuine release, once
+-- (update_serve serves once per run; 5.3-1-2 reuses the result), and a
+-- second run on the same device finds it installed and stays INCONCLUSIVE.
 testcase {
   id = "5.3-2-2",
   type = "functional",

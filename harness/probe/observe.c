@@ -106,21 +106,17 @@ stand_in(struct assay_gw *gw, struct assay_observe *o, size_t k,
 			    o->ch[j].id);
 			return 0;
 		}
+	/*
+	 * An update channel answers 404 to every path: serving the release
+	 * would let the device install it while observed, and the update
+	 * test cases (update_serve) could then no longer show anything.  The
+	 * device's request is still seen (in clear or as TLS).
+	 */
 	if (proto == ASSAY_STANDIN_HTTP &&
-	    (u = update_for_channel(f, ch->id)) != NULL) {
-		if ((si->site = assay_standin_site_new()) == NULL)
-			return ASSAY_ERR_ALLOC;
-		if ((r = assay_standin_site_load_dir(si->site, u->release, why,
-		    sizeof(why))) != 0)
-			return r;
-		if (why[0] != '\0') {
-			(void)snprintf(ch->reason, sizeof(ch->reason), "update "
-			    "%.40s: the release cannot be served (%.150s): "
-			    "every path answers 404", u->id, why);
-			assay_standin_site_free(si->site);
-			si->site = NULL;
-		}
-	}
+	    (u = update_for_channel(f, ch->id)) != NULL)
+		(void)snprintf(ch->reason, sizeof(ch->reason), "update %.40s: "
+		    "every path answers 404, so that nothing is installed "
+		    "while observed", u->id);
 	if (tls) {
 		r = assay_gw_server_ctx(gw, ch->host,
 		    assay_forms_identity_for_host(f, ch->host) != NULL ?
