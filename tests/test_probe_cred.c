@@ -132,7 +132,14 @@ test_runner_telnet_mirai(void **state)
 	tg.service = ASSAY_CRED_TELNET;
 	tg.host = "127.0.0.1";
 	tg.port = telnetd_port;
-	tg.concurrency = 4;
+	/*
+	 * One at a time: busybox telnetd listens with a backlog of 1 and,
+	 * on a loaded CI machine, a connection beyond it can sit without a
+	 * prompt past any timeout ("no login prompt within 10000 ms").  What
+	 * this test is about is that every pair is tried and the right one
+	 * found; adapting concurrency to such a service is issue 17's.
+	 */
+	tg.concurrency = 1;
 	assert_int_equal(assay_cred_run(&env, &tg, l, &res), 0);
 	if (assay_cred_result_unreached(res) != 0)
 		print_message("last error: %s\n",
