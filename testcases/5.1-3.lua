@@ -33,7 +33,9 @@ local bad_storage = { plaintext = "kept in plain text", reversible = "stored rev
 -- authenticity), b) the "Description" achieves them, c) the "Cryptographic
 -- Details" are best practice, d) no feasible attack is known.
 --
--- Facts that FAIL: a password/PIN carried on a channel declared
+-- Facts that FAIL: an 11-ComMech channel of the mechanism's service
+-- whose `guarantees` lack integrity or authenticity (a); a password/PIN
+-- carried on a channel declared
 -- security "none" (c, d: the secret can be read off the network);
 -- password-storage plaintext / reversible / fast-hash (c).  An empty or
 -- placeholder "Security Guarantees" or "Description" FAILs a / b.  All
@@ -50,7 +52,7 @@ testcase {
   units = {
     a = {
       criterion = "For each user authentication mechanism, the stated security guarantees suit user authentication, with at least integrity and authenticity.",
-      rule = "Empty or placeholder Security Guarantees FAIL; whether stated guarantees suit the use is a person's call.",
+      rule = "Empty or placeholder Security Guarantees, or a channel of the mechanism declaring guarantees without integrity or authenticity, FAIL; whether stated guarantees suit the use is a person's call.",
     },
     b = {
       criterion = "For each user authentication mechanism, the described design is fit to deliver the stated security guarantees.",
@@ -88,6 +90,26 @@ testcase {
         fails[#fails + 1] = { "c", e.id .. ": the password travels unprotected (" .. why .. ")" }
         fails[#fails + 1] = { "d", e.id .. ": a password on an unencrypted channel can be "
             .. "read by anyone on the path (" .. why .. ")" }
+      end
+      -- At least integrity and authenticity (the unit's floor): a
+      -- network mechanism whose channel declares guarantees without them
+      -- cannot give them to the authentication it carries.
+      for _, sv in ipairs(lib.services(e)) do
+        for _, c in ipairs(lib.entries_for_service("11-ComMech", sv.id)) do
+          local g = lib.fact_list(c, "guarantees")
+          if g ~= nil and lib.is_network(e) ~= false then
+            local lacks = {}
+            for _, want in ipairs({ "integrity", "authenticity" }) do
+              if not lib.fact_has(c, "guarantees", want) then lacks[#lacks + 1] = want end
+            end
+            if #lacks > 0 then
+              fails[#fails + 1] = { "a", e.id .. ": its channel " .. c.id .. " (" .. sv.id
+                  .. ") declares guarantees=" .. lib.show(g) .. ", without "
+                  .. lib.join(lacks) .. ": user authentication needs at least integrity and "
+                  .. "authenticity" }
+            end
+          end
+        end
       end
       local st = lib.fact(e, "password-storage")
       if pw and st and bad_storage[st] then
