@@ -14,6 +14,8 @@ local restatements = {
   ["not required"] = true, ["not necessary"] = true, ["does not apply"] = true,
   ["not used"] = true, ["no"] = true, ["n"] = true, ["na"] = true, ["n.a"] = true,
   ["not in scope"] = true, ["out of scope"] = true, ["irrelevant"] = true,
+  ["not provided"] = true, ["not considered"] = true, ["not available"] = true,
+  ["not done"] = true, ["not planned"] = true, ["not offered"] = true,
   ["see above"] = true, ["see below"] = true, ["same as above"] = true,
   ["no justification"] = true, ["not applicable to this device"] = true,
   ["not applicable for this device"] = true, ["not applicable for the dut"] = true,
@@ -35,7 +37,8 @@ end
 --     "?", lorem ipsum ...; lib.is_placeholder, exact matches only) gives
 --     no justification -> FAIL;
 --   - a detail that only restates the answer ("Not applicable.", "not
---     fulfilled", "out of scope", "see above"; exact matches above) gives
+--     fulfilled", "Not provided.", "out of scope", "see above"; exact
+--     matches above) gives
 --     no reason -> FAIL;
 --   - every other detail is text a person must read: whether it says *why*
 --     the recommendation does not apply or is not fulfilled (and not "we
