@@ -526,15 +526,16 @@ testcase {
                   judge("INCONCLUSIVE", where .. ": a limit of " .. r .. "/min is above the "
                       .. count .. " attempts Assay makes: MANUAL_STEP_PENDING")
                 elseif nothing and count * 60 > r * math.max(secs, 0.001) then
+                  a.log(string.format("%s: %d attempts in %.1f s", where, count, secs))
                   judge("FAIL", where .. ": declares at most " .. r .. " attempts a minute, but "
-                      .. count .. " attempts in " .. math.ceil(secs) .. " s were all answered: "
+                      .. count .. " attempts sent faster than that were all answered alike: "
                       .. "no delay, lockout or blocking")
                 elseif nothing then
                   -- The series itself stayed within the limit (a slow
                   -- device or link): the limit was not exercised.
-                  judge("INCONCLUSIVE", where .. ": the " .. count .. " attempts took "
-                      .. math.ceil(secs) .. " s, within the declared " .. r .. "/min: the rate "
-                      .. "limit was not exercised")
+                  a.log(string.format("%s: %d attempts in %.1f s", where, count, secs))
+                  judge("INCONCLUSIVE", where .. ": the " .. count .. " attempts went no faster "
+                      .. "than the declared " .. r .. "/min: the rate limit was not exercised")
                 else
                   judge("PASS", where .. ": rate limited as declared (" .. seen .. ")")
                 end
