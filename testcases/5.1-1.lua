@@ -143,15 +143,28 @@ end
 -- Unit a (TS 103 701): no password-based mechanism on a network interface
 -- is missing from 1-AuthMech (sweep: undeclared ports asking for a login;
 -- declared services that answer with a password challenge but have no
--- 1-AuthMech entry).  Looser than the text: the user manual is not read
--- (an assessor's task).
--- Unit b: user-defined passwords must be defined before use.  On the
--- device Assay tries the universal default lists (Mirai, documented
--- vendor defaults) on every declared password service: one accepted ->
--- FAIL.  Whether the user is *required* to define the password needs a
--- device in factory default state: for mechanisms declared
--- password-set-by=user that stays MANUAL_STEP_PENDING (stricter than
--- calling "no default accepted" a PASS).
+-- 1-AuthMech entry) -> FAIL.  The text also asks for the logins the user
+-- manual describes: the observation manual-logins, so a PASSes only from
+-- the person's judgement.  Looser than the text on the network side: TCP
+-- only (UDP and radio logins are for the person too).
+-- Unit b (TS 103 701): for each password-based user authentication
+-- mechanism whose password is user-defined (password-set-by=user), the
+-- user is required to define it before the mechanism can be used.  That is
+-- seen from the factory default state, so it stays MANUAL_STEP_PENDING
+-- (observation factory-default-first-use) and PASSes only from the
+-- person's judgement.  What Assay decides itself, all FAIL-only:
+--   - user-must-change=false on such a mechanism (the IXIT says the user
+--     need not set it first);
+--   - a set-up credential origin="pre-installed" for its service (the
+--     device ships a password the user did not define);
+--   - an empty password accepted on its service (no password defined yet).
+-- No user-defined mechanism: vacuous for the text (the ICS has no
+-- condition that implies one).
+-- Assay's addition, beyond the text and reported as such in the reason:
+-- the universal default lists (Mirai, documented vendor defaults) on every
+-- declared password service; one accepted -> FAIL, a list left untried ->
+-- INCONCLUSIVE.  (Before issue 14 this trial *was* unit b; it stays
+-- because EN 303 645 5.1-1 forbids universal defaults whoever sets them.)
 -- Unit c: pre-installed passwords the lab read off the device (set-up
 -- credentials with origin="pre-installed") match the declared facts
 -- (password-length, password-alphabet) and are not a known default.
@@ -164,11 +177,13 @@ testcase {
   units = {
     a = {
       criterion = "No password-based login reachable over a network interface (or described in the manual) is missing from 1-AuthMech.",
-      rule = "Full TCP sweep: an undeclared port asking for a login, or a declared service challenging for a password without a 1-AuthMech entry, FAILs.",
+      rule = "Full TCP sweep: an undeclared port asking for a login, or a declared service challenging for a password without a 1-AuthMech entry, FAILs; the user manual is a person's to read.",
+      observation = "manual-logins",
+      observe = "Read the user manual for every password login it describes (web, app, telnet, SSH, serial, MQTT ...) and check each one has a 1-AuthMech entry.",
     },
     b = {
-      criterion = "The user must set every user-defined password of a 1-AuthMech mechanism before that mechanism can be used.",
-      rule = "Any universal default (Mirai, vendor lists) accepted on a declared password service FAILs; the first-use check from factory default is a person's.",
+      criterion = "For each user authentication mechanism whose password the user defines, the device makes the user set that password before the mechanism can be used.",
+      rule = "user-must-change=false, a pre-installed lab credential or an empty password accepted FAILs; first use from factory default is a person's; addition: any Mirai/vendor default accepted FAILs.",
       observation = "factory-default-first-use",
       observe = "From the factory default state, try each mechanism with a user-defined password before setting one: it must refuse use until the user defines the password.",
     },
@@ -203,10 +218,74 @@ testcase {
     if #undeclared > 0 then
       units:add("a", "FAIL", "password interfaces missing from 1-AuthMech: " .. lib.join(undeclared))
     else
-      units:add("a", "PASS", "every password-protected interface found is declared "
-          .. "(full TCP sweep; the user manual is the assessor's to read)")
+      -- The network half is checked; the manual half (the text names
+      -- it) waits for the person, so a stays open until judged.
+      units:add("a", "INCONCLUSIVE", "MANUAL_STEP_PENDING: manual-logins: the full TCP sweep "
+          .. "found no undeclared password interface; read the user manual for any password "
+          .. "login it describes and check each has a 1-AuthMech entry", lib.PERSON)
     end
-    -- b) no universal default credential is accepted.
+    -- b) user-defined passwords must be set before use (TS 103 701), then
+    -- the universal-default trial (Assay's addition, labelled as such).
+    local ud, ud_seen = {}, {}
+    for _, id in ipairs(sids) do
+      local e = mechs[id]
+      if lib.is_password(e) and lib.fact(e, "user-auth") ~= false and
+          lib.fact(e, "password-set-by") == "user" then
+        if not ud_seen[e.id] then ud_seen[e.id] = true; ud[#ud + 1] = e end
+      end
+    end
+    local UD = lib.probed("login", "one empty-password attempt per service")
+    local ud_names = {}
+    for _, e in ipairs(ud) do
+      ud_names[#ud_names + 1] = e.id
+      local facts = lib.facts_text(e, { "password-set-by", "user-must-change" })
+      if lib.fact(e, "user-must-change") == false then
+        units:add("b", "FAIL", e.id .. ": " .. facts .. ": the IXIT says the user need not "
+            .. "set the user-defined password before the mechanism is used", lib.FACTS)
+      end
+      for _, s in ipairs(lib.services(e)) do
+        for _, c in ipairs(lib.credentials()) do
+          if c.service == s.id and c.origin == "pre-installed" then
+            units:add("b", "FAIL", e.id .. " declares password-set-by=user, but the lab read "
+                .. "a pre-installed password for " .. s.id .. " off the device (set-up "
+                .. "credential " .. c.id .. "): it is usable before the user defines one",
+                lib.FACTS)
+          end
+        end
+        -- A mechanism that lets anyone in with an empty password has no
+        -- password defined yet: the user was not required to set one.
+        local user
+        for _, c in ipairs(lib.credentials()) do
+          if c.service == s.id and user == nil then user = c.username end
+        end
+        local ok, detail = lib.login(s, user or "admin", "")
+        if ok == true then
+          units:add("b", "FAIL", e.id .. "@" .. s.id .. " (password-set-by=user) accepts an "
+              .. "empty password: it is usable without a user-defined password", UD)
+        elseif ok == nil then
+          units:add("b", "INCONCLUSIVE", "DUT_UNREACHABLE: " .. e.id .. "@" .. s.id
+              .. ": the empty-password attempt got no answer (" .. lib.clip(tostring(detail), 120)
+              .. ")", UD)
+        end
+      end
+    end
+    if #ud > 0 then
+      -- What the unit asks is seen only from the factory default state:
+      -- a person resets the device and tries the mechanism first.
+      units:add("b", "INCONCLUSIVE", "MANUAL_STEP_PENDING: factory-default-first-use: from "
+          .. "the factory default state, confirm that " .. lib.join(ud_names)
+          .. " cannot be used before the user defines the password", lib.PERSON)
+    else
+      units:add("b", "PASS", "vacuous: no password mechanism of 1-AuthMech is user-defined "
+          .. "(password-set-by=user), so none must be set before use", lib.FACTS)
+    end
+    -- Assay's addition to TS 103 701 5.1-1-2 b: the universal default lists
+    -- (Mirai, documented vendor defaults) on every declared password
+    -- service.  EN 303 645 5.1-1 forbids universal default passwords
+    -- outright; a list accepted is a FAIL, marked as coming from this
+    -- addition, and a list left untried keeps b open, since otherwise an
+    -- accepted default could go unseen.
+    local ADD = "Assay's addition (universal default lists, beyond TS 103 701 5.1-1-2 b): "
     local accepted, tried, unreachable, nopw, kinds = {}, 0, {}, {}, {}
     local try = lib.probe("try_credentials")
     for _, id in ipairs(sids) do
@@ -272,23 +351,14 @@ testcase {
     local TRY = lib.probed("try_credentials " .. table.concat(lib.keys(kinds), ", "),
         tried .. " login attempts")
     if #accepted > 0 then
-      units:add("b", "FAIL", table.concat(accepted, "; "), TRY)
+      units:add("b", "FAIL", ADD .. table.concat(accepted, "; "), TRY)
     elseif #unreachable > 0 then
-      units:add("b", "INCONCLUSIVE", "could not try every default on "
+      units:add("b", "INCONCLUSIVE", ADD .. "could not try every default on "
           .. table.concat(unreachable, "; "), TRY)
     else
-      units:add("b", "PASS", tried .. " universal default credentials (Mirai and "
+      units:add("b", "PASS", ADD .. tried .. " universal default credentials (Mirai and "
           .. "documented vendor defaults) rejected"
           .. (#nopw > 0 and ("; no password to guess on " .. table.concat(nopw, "; ")) or ""), TRY)
-      local user_defined = {}
-      for _, id in ipairs(sids) do
-        if lib.is_user_defined(mechs[id]) then user_defined[#user_defined + 1] = mechs[id].id end
-      end
-      if #user_defined > 0 then
-        units:add("b", "INCONCLUSIVE", "MANUAL_STEP_PENDING: factory-default-first-use: from "
-            .. "the factory default state, confirm that " .. lib.join(user_defined)
-            .. " cannot be used before the user defines the password", lib.PERSON)
-      end
     end
     -- c) observed pre-installed passwords against the declared scheme.
     local known = {}

@@ -65,6 +65,11 @@ end
 --                               draws carry no regularity, common string or
 --                               public-data relation beyond chance)
 --   user-chosen              -> contradiction with a pre-installed password
+--   password-set-by=pre-installed-shared -> b FAIL whatever the generation
+--                               (one value for the whole class is the common
+--                               string an automated attack tries; with
+--                               user-must-change=true REVIEW_PENDING: it may
+--                               serve only the factory default state)
 --   absent                   -> IXIT_MISSING
 -- d) with csprng, entropy = password-length * log2(password-alphabet):
 --   >= 64 bits PASS (out of reach of online and bulk guessing);
@@ -83,7 +88,7 @@ testcase {
     },
     b = {
       criterion = "The generation of pre-installed passwords produces no common strings or patterns, such as words from password dictionaries.",
-      rule = "password-generation=fixed FAILs, csprng PASSes; any other generation needs a person.",
+      rule = "password-generation=fixed or a pre-installed-shared password FAILs (shared with user-must-change=true: a person), csprng PASSes; any other generation needs a person.",
     },
     c = {
       criterion = "Pre-installed passwords have no obvious link to public information about the device (MAC address, SSID, name, type).",
@@ -130,6 +135,17 @@ testcase {
       else
         local rule = " (rule: password-generation=csprng)"
         local text = lib.quote(lib.field(e, "Password Generation Mechanism") or "(no text)")
+        local shared = lib.fact(e, "password-set-by") == "pre-installed-shared"
+        if shared and lib.fact(e, "user-must-change") == true then
+          lib.review(units, "b", facts .. ", password-set-by=pre-installed-shared, "
+              .. "user-must-change=true: one value on every device of the class; judge whether "
+              .. "it serves only the factory default state (else it is the common string an "
+              .. "automated attack on the class tries)")
+        elseif shared then
+          units:add("b", "FAIL", facts .. ", password-set-by=pre-installed-shared: one value on "
+              .. "every device of the class is the common string an automated attack on the "
+              .. "class tries first, however it was drawn")
+        end
         for _, u in ipairs(REGULARITY_UNITS) do
           if gen == u.bad then
             units:add(u.letter, "FAIL", facts .. ": " .. u.fail)

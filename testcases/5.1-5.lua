@@ -232,30 +232,52 @@ local EXTRA, MIN_ATTEMPTS, MAX_ATTEMPTS = 3, 12, 40
 -- 1-AuthMech: undeclared ports that ask for a login (telnet-like, HTTP
 -- authentication, FTP) and declared services that challenge for a
 -- password without a 1-AuthMech entry -> FAIL.
--- Unit b: Assay tries to brute force every declared network mechanism and
--- compares what happens with the declared facts:
---   - one check of the lab credential and of well-known defaults first
---     (test cases run in separate processes, so Assay does not rely on
---     5.1-1-2: it checks itself, once): a well-known credential accepted
---     -> FAIL, whatever protection is declared;
+-- Unit b (TS 103 701): Assay tries to brute force every declared network
+-- mechanism; PASS when nothing observed differs from the declared
+-- "Brute Force Prevention" facts, FAIL on any difference:
+--   - admin:admin once, then the lab credential once (a well-known
+--     credential accepted -> FAIL, whatever protection is declared: one
+--     guess is enough).  The lab credential is also the baseline: only a
+--     credential accepted before the series shows a lockout by being
+--     refused after it (a credential refused before it -> INCONCLUSIVE,
+--     never "lockout observed");
 --   - then max(12, brute-force-attempts + 3) wrong passwords (cap 40),
---     one at a time, timing each (series in the transcript);
+--     one at a time, each timed beside a control exchange (series in the
+--     transcript);
 --   - a wrong password accepted -> FAIL; no answer at the first attempt ->
 --     DUT_UNREACHABLE; the device stops answering during the series ->
 --     INCONCLUSIVE "stopped answering after k attempts" (a crash is not a
 --     protection);
 --   - SSH that does not offer password authentication -> PASS: there is
 --     no password to guess;
---   - a change of the rejection during the series (e.g. 401 -> 429) or the
---     lab credential refused after the series -> lockout observed; a
---     lasting step up in the timings -> delay observed;
---   - declared lockout/suspension after N, N+3 wrong attempts, and the lab
---     credential still accepted after them -> FAIL; declared delay D ms
---     but the median answer time < D/2 -> FAIL; declared rate-limit R/min
---     exceeded without refusal -> FAIL; declared none and nothing observed
---     -> FAIL (stricter than the text: unlimited guessing is the finding
---     even when documented); declared entropy and >= 64 bits -> PASS;
---     facts absent -> IXIT_MISSING (the observation is reported).
+--   - observed: a lasting change of the answer (HTTP status kept, other
+--     numbers masked: 401 -> 429), the lab credential refused after the
+--     series, a lasting step up in the timings;
+--   - lockout/suspension after N: nothing observed and the lab credential
+--     still accepted -> FAIL; the change later than attempt N+1 -> FAIL;
+--     the change on time but the right password still accepted right
+--     after (lockout, or a suspension over 10 s) -> FAIL: a message is
+--     not a lock; the change earlier than declared (counting Assay's
+--     earlier failed admin:admin) -> REVIEW_PENDING (another mechanism?);
+--     no lab credential -> INCONCLUSIVE (a lockout cannot be told from a
+--     rejection);
+--   - delay D ms: median answer time (minus control) < D/2 -> FAIL;
+--   - rate-limit R/min: more than R attempts a minute all answered alike
+--     -> FAIL; a series that stayed within R (slow device) or a limit
+--     above what Assay sends -> not exercised (INCONCLUSIVE);
+--   - entropy: >= 64 bits from the facts -> PASS, but a pre-installed
+--     password the lab read that is shorter than password-length -> FAIL
+--     (the entropy the protection rests on is not there);
+--   - 2fa: MANUAL_STEP_PENDING (the second factor must be seen);
+--   - none declared -> FAIL whether or not something is observed
+--     (stricter than the text when nothing is observed: unlimited
+--     guessing is the finding even when documented);
+--   - facts absent -> IXIT_MISSING (the observation is reported).
+-- A mechanism with several declared methods PASSes when one is seen to
+-- work and none is contradicted; the methods Assay could not exercise are
+-- named in the PASS reason (looser than the text, which leaves to the lab
+-- how far to go; a suspension's length is not waited out, an assessor
+-- can).
 testcase {
   id = "5.1-5-2",
   type = "functional",
@@ -269,7 +291,7 @@ testcase {
     },
     b = {
       criterion = "Brute-forcing each declared network authentication mechanism is stopped or slowed as declared.",
-      rule = "Per mechanism: no well-known credential accepted, and the wrong-password series shows the declared lockout, delay or rate limit (or >= 64 bits of entropy, or SSH without passwords).",
+      rule = "Per mechanism: no well-known credential accepted; the wrong-password series shows what is declared (lockout at N that refuses the right password, delay, rate limit, >= 64-bit password of the declared length); any difference FAILs.",
     },
   },
   run = function(a)
@@ -313,19 +335,21 @@ testcase {
           if c.service == s.id and labcred == nil then labcred = c end
         end
         local user = labcred and labcred.username or "admin"
-        -- Known credentials, checked once each.
-        local tries = {}
-        if labcred and known[labcred.username .. ":" .. (labcred.password or "")] then
-          tries[#tries + 1] = { labcred.username, labcred.password,
-              "the lab credential for " .. s.id .. ", a default of the Mirai/vendor lists" }
-        end
+        -- Known credentials, checked once each: admin:admin (a failure
+        -- the lockout may count: `prior`), then the lab credential, which
+        -- is also the baseline: it must be accepted before the series for
+        -- a refusal after it to show a lockout.
+        local known_hit, prior, before = nil, 0, nil
         if not (labcred and labcred.username == "admin" and labcred.password == "admin") then
-          tries[#tries + 1] = { "admin", "admin", "admin:admin" }
+          local ok = lib.login(s, "admin", "admin")
+          if ok == true then known_hit = "admin:admin" elseif ok == false then prior = 1 end
         end
-        local known_hit
-        for _, t in ipairs(tries) do
-          local ok = lib.login(s, t[1], t[2])
-          if ok == true then known_hit = t[3]; break end
+        if labcred and not known_hit then
+          local ok = lib.login(s, labcred.username, labcred.password)
+          if ok == true then before = "accepted" elseif ok == false then before = "refused" end
+          if ok == true and known[labcred.username .. ":" .. (labcred.password or "")] then
+            known_hit = "the lab credential for " .. s.id .. ", a default of the Mirai/vendor lists"
+          end
         end
         local bf = lib.fact_list(e, "brute-force")
         local nattempts = lib.fact(e, "brute-force-attempts")
@@ -356,8 +380,13 @@ testcase {
             times[i] = math.max(0, raw[i] - ctl[i])
             -- Normalised (our password and numbers masked, bounded) so
             -- that only a real change of the device's answer counts.
-            details[i] = tostring(detail):sub(1, 200):gsub("assay%-wrong%-%d+%-x7Qp", "<pw>")
-                :gsub("%d+", "N")
+            -- An HTTP status stays as it is (401 -> 429 is the change
+            -- a lockout shows); other numbers (counters) are masked.
+            local d = tostring(detail):sub(1, 200):gsub("assay%-wrong%-%d+%-x7Qp", "<pw>")
+            local status = d:match("^HTTP (%d%d%d)")
+            d = d:gsub("%d+", "N")
+            if status then d = "HTTP " .. status .. d:sub(7) end
+            details[i] = d
             if how == "no_password" or (ok == nil and
                 tostring(detail):find("no password to guess", 1, true)) then
               nopass = tostring(detail)
@@ -409,7 +438,7 @@ testcase {
             end
             local k = step_up(times)
             local still
-            if labcred then
+            if labcred and before == "accepted" then
               local ok = lib.login(s, labcred.username, labcred.password)
               if ok == true then still = "accepted" elseif ok == false then still = "refused" end
             end
@@ -438,9 +467,19 @@ testcase {
               local function judge(v, r) verdicts[#verdicts + 1] = { v, r } end
               local lock = lib.fact_has(e, "brute-force", "lockout") or
                   lib.fact_has(e, "brute-force", "suspension")
+              -- A locked (or suspended) mechanism refuses the right
+              -- password too; a suspension of 10 s or less may be over by
+              -- the time Assay logs in again, so only longer ones count.
+              local susp = lib.fact(e, "brute-force-suspension-s")
+              local locks = lib.fact_has(e, "brute-force", "lockout") or (susp ~= nil and susp > 10)
               if lock then
                 if nattempts == nil then
                   judge("INCONCLUSIVE", lib.missing(ITEM, e, "brute-force-attempts"))
+                elseif labcred and before ~= "accepted" then
+                  judge("INCONCLUSIVE", where .. ": the lab credential " .. labcred.id .. " was "
+                      .. (before == "refused" and "refused" or "not answered") .. " before the "
+                      .. "series, so a refusal after it shows no lockout (check the set-up "
+                      .. "credential); observed: " .. seen)
                 elseif still == "accepted" and not changed then
                   judge("FAIL", where .. ": declares a lockout after " .. nattempts
                       .. " failures, but after " .. count .. " wrong attempts the lab "
@@ -448,6 +487,16 @@ testcase {
                 elseif changed and changed - 1 > nattempts then
                   judge("FAIL", where .. ": declares a lockout after " .. nattempts
                       .. " failures, observed only at attempt " .. changed)
+                elseif changed and still == "accepted" and locks then
+                  judge("FAIL", where .. ": declares a lockout after " .. nattempts
+                      .. " failures; the rejection changed at attempt " .. changed .. ", but the "
+                      .. "lab credential was still accepted right after the series: the "
+                      .. "mechanism was not locked")
+                elseif changed and changed - 1 + prior < nattempts then
+                  judge("INCONCLUSIVE", "REVIEW_PENDING: " .. where .. ": declares a lockout "
+                      .. "after " .. nattempts .. " failures, but the rejection changed at "
+                      .. "attempt " .. changed .. " (" .. prior .. " earlier failed login): judge "
+                      .. "whether this is the declared mechanism or another one")
                 elseif changed or still == "refused" then
                   judge("PASS", where .. ": lockout observed (" .. seen .. ") as declared")
                 else
@@ -473,19 +522,39 @@ testcase {
                 local r = lib.fact(e, "brute-force-rate-per-min")
                 if r == nil then
                   judge("INCONCLUSIVE", lib.missing(ITEM, e, "brute-force-rate-per-min"))
-                elseif count > r and secs < 60 and nothing then
-                  judge("FAIL", where .. ": declares at most " .. r .. " attempts a minute, but "
-                      .. count .. " within a minute were all answered: no delay, lockout or "
-                      .. "blocking")
                 elseif count <= r then
                   judge("INCONCLUSIVE", where .. ": a limit of " .. r .. "/min is above the "
                       .. count .. " attempts Assay makes: MANUAL_STEP_PENDING")
+                elseif nothing and count * 60 > r * math.max(secs, 0.001) then
+                  a.log(string.format("%s: %d attempts in %.1f s", where, count, secs))
+                  judge("FAIL", where .. ": declares at most " .. r .. " attempts a minute, but "
+                      .. count .. " attempts sent faster than that were all answered alike: "
+                      .. "no delay, lockout or blocking")
+                elseif nothing then
+                  -- The series itself stayed within the limit (a slow
+                  -- device or link): the limit was not exercised.
+                  a.log(string.format("%s: %d attempts in %.1f s", where, count, secs))
+                  judge("INCONCLUSIVE", where .. ": the " .. count .. " attempts went no faster "
+                      .. "than the declared " .. r .. "/min: the rate limit was not exercised")
                 else
                   judge("PASS", where .. ": rate limited as declared (" .. seen .. ")")
                 end
               end
               if lib.fact_has(e, "brute-force", "entropy") then
-                if bits and bits >= ENTROPY_BITS then
+                -- The entropy rests on the declared length: the password
+                -- the lab read off the device must have it.
+                local len, short = lib.fact(e, "password-length"), nil
+                for _, c in ipairs(lib.credentials()) do
+                  if c.service == s.id and c.origin == "pre-installed" and len and
+                      #(c.password or "") < len then
+                    short = string.format("%s: brute-force=entropy rests on password-length=%d, "
+                        .. "but the pre-installed password the lab read (%s) has %d characters",
+                        where, len, c.id, #(c.password or ""))
+                  end
+                end
+                if short then
+                  judge("FAIL", short)
+                elseif bits and bits >= ENTROPY_BITS then
                   judge("PASS", where .. ": " .. count .. " wrong passwords rejected; protection "
                       .. "by a " .. bits .. "-bit CSPRNG password as declared (rule: >= "
                       .. ENTROPY_BITS .. " bits); no well-known credential accepted")
@@ -501,14 +570,28 @@ testcase {
               end
               -- The mechanism passes if one declared method is shown to
               -- work and none is contradicted.
-              local anypass, anyfail = false, false
+              -- A declared method Assay could not exercise is named in
+              -- the PASS reason, not held against it.
+              local anypass, anyfail, open = false, false, {}
               for _, v in ipairs(verdicts) do
                 if v[1] == "FAIL" then anyfail = true; units:add("b", "FAIL", v[2]) end
                 if v[1] == "PASS" then anypass = true end
+                if v[1] == "INCONCLUSIVE" and not v[2]:find("REVIEW_PENDING", 1, true) then
+                  open[#open + 1] = v[2]
+                end
+              end
+              local review = false
+              for _, v in ipairs(verdicts) do
+                if v[2]:find("REVIEW_PENDING", 1, true) then review = true end
               end
               if not anyfail then
                 for _, v in ipairs(verdicts) do
-                  if v[1] == "PASS" or not anypass then units:add("b", v[1], v[2]) end
+                  if v[1] == "PASS" and not review then
+                    units:add("b", "PASS", v[2] .. (#open > 0 and ("; not exercised: "
+                        .. table.concat(open, "; ")) or ""))
+                  elseif not anypass or review and v[1] ~= "PASS" then
+                    units:add("b", v[1], v[2])
+                  end
                 end
               end
               if #verdicts == 0 then
