@@ -126,6 +126,19 @@ testcase {
       end
     end
     local extra = lib.undeclared_outbound(c)
+    local gw, dev, away, aseen = lib.gateway(), lib.host(), {}, {}
+    for _, f in ipairs(c.flows or {}) do
+      local to = tostring(f.server) .. ":" .. tostring(f.server_port)
+      if f.client == dev and f.server ~= gw.address and not aseen[to] then
+        aseen[to] = true
+        away[#away + 1] = to
+      end
+    end
+    table.sort(away)
+    if #away > 0 then
+      extra[#extra + 1] = "the device connected to " .. lib.join(away) .. ", past the gateway's "
+          .. "stand-ins"
+    end
     if #extra > 0 then
       lib.review(units, "c", "judge whether these are update mechanisms 7-UpdMech does not "
           .. "declare: " .. table.concat(extra, "; "))
@@ -135,9 +148,10 @@ testcase {
           .. "shows which update endpoints it uses", how)
     end
     if not units:has("c") then
-      units:add("c", "PASS", "observed " .. #(c.flows or {}) .. " connection(s): every one to a "
-          .. "declared channel (" .. lib.join(used) .. "), no update channel outside 7-UpdMech",
-          how)
+      units:add("c", "PASS", "observed " .. #(c.flows or {}) .. " connection(s) at the gateway: "
+          .. "traffic on " .. (#used > 0 and lib.join(used) or "no declared channel") .. ", no name, "
+          .. "gateway port or address that no outbound channel declares, no update channel "
+          .. "outside 7-UpdMech", how)
     end
     return units:settle("network updates verified through a trust relationship; no undeclared "
         .. "update mechanism seen")

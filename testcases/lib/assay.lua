@@ -2024,25 +2024,26 @@ function lib.update_check_units(units, la, lb, mechs)
   for _, m in ipairs(mechs) do
     local v = lib.update_verification(m)
     local q = lib.quote_fields(m, { "Security Guarantees", "Cryptographic Details" }, 160)
-    for _, l in ipairs({ la, lb }) do
-      local fails = l == la and v.auth or v.integ
-      local fact = l == la and "authenticity" or "integrity"
+    local open = {}
+    for _, p in ipairs({ { la, "authenticity", v.auth,
+        "authenticity (the update comes from the manufacturer and is meant for this device)" },
+        { lb, "integrity", v.integ, "integrity (the update is unchanged)" } }) do
+      local l, fact, fails, what = p[1], p[2], p[3], p[4]
       if lib.fact(m, fact) == nil then
         units:add(l, "INCONCLUSIVE", lib.missing("7-UpdMech", m, fact))
       elseif #fails > 0 then
         for _, f in ipairs(fails) do units:add(l, "FAIL", f) end
-      elseif l == la and la == lb then
-        lib.review(units, l, "judge whether the device suitably verifies authenticity (the "
-            .. "update comes from the manufacturer and is meant for this device) and integrity "
-            .. "before installing: " .. q .. " (" .. lib.facts_text(m, { "authenticity",
-            "integrity" }) .. ")")
-        break
+      elseif la ~= lb then
+        lib.review(units, l, "judge whether the device suitably verifies " .. what
+            .. " before installing: " .. q .. " (" .. fact .. "=" .. lib.show(lib.fact(m, fact)) .. ")")
       else
-        lib.review(units, l, "judge whether the device suitably verifies " .. (l == la
-            and "authenticity (the update comes from the manufacturer and is meant for this device)"
-            or "integrity (the update is unchanged)") .. " before installing: " .. q .. " ("
-            .. fact .. "=" .. lib.show(lib.fact(m, fact)) .. ")")
+        open[#open + 1] = what
       end
+    end
+    if #open > 0 then
+      lib.review(units, la, "judge whether the device suitably verifies " .. lib.join(open)
+          .. " before installing: " .. q .. " (" .. lib.facts_text(m, { "authenticity",
+          "integrity" }) .. ")")
     end
   end
 end
