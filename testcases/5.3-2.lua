@@ -1,7 +1,42 @@
 -- Test group 5.3-2: at least one update mechanism installs software
--- updates securely.  Only the functional test case is here (5.3-2-1, the
--- design review, is issue 14).
+-- updates securely.
 group "5.3-2"
+
+-- 5.3-2-1 a (TS 103 701): the design of each update mechanism, read from
+-- its Security Guarantees, Description, Cryptographic Details and
+-- Initiation and Interaction, keeps an attacker from misusing it; PASS
+-- when one mechanism does (lib.update_design_review): FAIL when every
+-- mechanism fails on facts (authenticity=none, integrity=none,
+-- integrity=hash without authenticity, no Description or Security
+-- Guarantees); IXIT_MISSING when no mechanism is left without a finding
+-- but facts are missing; otherwise REVIEW_PENDING over the mechanisms
+-- without a finding.  No 7-UpdMech entry FAILs: the provision applies
+-- (condition 5), so the device must have one.  Looser than a full design
+-- review only in that the facts cannot see a rollback protection: that is
+-- named in the question to the assessor.
+testcase {
+  id = "5.3-2-1",
+  type = "conceptual",
+  ixit = { "7-UpdMech" },
+  purpose = "At least one update mechanism's design keeps an attacker from misusing update installation.",
+  units = {
+    a = {
+      criterion = "At least one declared update mechanism is designed so that an attacker cannot misuse it, judged from its guarantees, description, cryptography and initiation.",
+      rule = "No mechanism, or every one with authenticity=none, integrity=none, hash without authenticity or no design, FAILs; otherwise a person's call.",
+    },
+  },
+  run = function(a)
+    local units = lib.units(lib.FACTS)
+    local mechs = lib.entries("7-UpdMech")
+    if #mechs == 0 then
+      units:add("a", "FAIL", "7-UpdMech is empty: no update mechanism is declared although "
+          .. "the provision applies")
+    else
+      lib.update_design_review(units, "a", mechs, false)
+    end
+    return units:settle("update mechanism design judged")
+  end,
+}
 
 -- 5.3-2-2: the lab misuses each update mechanism of 7-UpdMech from the
 -- gateway (assay.net.update_serve standing in for the update endpoint the

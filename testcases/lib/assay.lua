@@ -1869,3 +1869,181 @@ function lib.channels_carrying(list, set, what)
     end
   end
 end
+
+-- Issue 14, 5.2-2 ... 5.3-12: the conceptual reviews of processes and
+-- update mechanisms ------------------------------------------------------
+
+-- The 7-UpdMech entries a 6-SoftComp entry refers to (<ref item=...>), in
+-- the order of its refs.
+function lib.comp_mechs(c)
+  local by, out = {}, {}
+  for _, m in ipairs(lib.entries("7-UpdMech")) do by[m.id] = m end
+  for _, ref in ipairs(c.refs or {}) do
+    if ref.item == "7-UpdMech" and by[ref.entry] then out[#out + 1] = by[ref.entry] end
+  end
+  return out
+end
+
+-- `entry: Name "text", Name (absent)` for the assessor.
+function lib.quote_fields(e, names, max)
+  local out = {}
+  for _, name in ipairs(names) do
+    local t = lib.field(e, name)
+    out[#out + 1] = name .. " " .. (t and lib.quote(t, max or 160) or "(absent)")
+  end
+  return e.id .. ": " .. table.concat(out, ", ")
+end
+
+-- Free-text fields where an answer is required: each absent, empty or
+-- placeholder one ("none", "TBD" ...) is a FAIL on `letter`.  True when
+-- every field has an answer.
+function lib.require_text(units, letter, item, e, names, why)
+  local ok = true
+  for _, name in ipairs(names) do
+    local t = lib.field(e, name)
+    if lib.is_placeholder(t) then
+      units:add(letter, "FAIL", item .. "/" .. e.id .. ": \"" .. name .. "\" "
+          .. (t and lib.quote(t, 40) or "absent") .. (why or ": no answer where one is required"),
+          t and lib.TEXT or lib.FACTS)
+      ok = false
+    end
+  end
+  return ok
+end
+
+-- A 4-Conf confirmation (field `name` of any 4-Conf entry): absent or a
+-- placeholder FAILs (no confirmation given); otherwise REVIEW_PENDING:
+-- whether the text is a confirmation is read by a person (there is no
+-- fact for it).
+function lib.confirmation(units, letter, name)
+  local found
+  for _, e in ipairs(lib.entries("4-Conf")) do
+    local t = lib.field(e, name)
+    if t ~= nil then found = { e = e, t = t } break end
+  end
+  if found == nil or lib.is_placeholder(found.t) then
+    units:add(letter, "FAIL", "no confirmation given: 4-Conf \"" .. name .. "\" "
+        .. (found and lib.quote(found.t, 40) or "absent"), found and lib.TEXT or lib.FACTS)
+    return
+  end
+  lib.review(units, letter, "check that 4-Conf/" .. found.e.id .. " \"" .. name
+      .. "\" states a confirmation by the manufacturer: " .. lib.quote(found.t, 200))
+end
+
+-- The facts rule of an update mechanism's own verification (5.3-2-1,
+-- 5.3-7-1 a, 5.3-9-1, 5.3-10-1): findings (FAIL texts) and missing facts
+-- (IXIT_MISSING texts), per property.  authenticity=none: nothing tells a
+-- forged update from the manufacturer's; integrity=none: nothing detects a
+-- changed one; integrity=hash without authenticity: the attacker who
+-- changes the image changes the hash beside it, so the hash protects
+-- against transmission errors only.
+function lib.update_verification(m)
+  local r = { auth = {}, integ = {}, missing = {} }
+  local au, ig = lib.fact(m, "authenticity"), lib.fact(m, "integrity")
+  if au == nil then r.missing[#r.missing + 1] = lib.missing("7-UpdMech", m, "authenticity") end
+  if ig == nil then r.missing[#r.missing + 1] = lib.missing("7-UpdMech", m, "integrity") end
+  if au == "none" then
+    r.auth[#r.auth + 1] = m.id .. ": authenticity=none: the device does not check where an "
+        .. "update comes from"
+  end
+  if ig == "none" then
+    r.integ[#r.integ + 1] = m.id .. ": integrity=none: the device does not check that an "
+        .. "update is intact"
+  elseif ig == "hash" and au == "none" then
+    r.integ[#r.integ + 1] = m.id .. ": integrity=hash without authenticity: whoever "
+        .. "replaces the image replaces its hash too"
+  end
+  return r
+end
+
+-- The 7-UpdMech text fields the design reviews quote.
+lib.UPD_FIELDS = { "Description", "Security Guarantees", "Cryptographic Details",
+    "Initiation and Interaction" }
+
+-- 5.3-2-1's facts about one mechanism's design: { fails, missing, quote }.
+-- fails: lib.update_verification's findings, and a "Description" or
+-- "Security Guarantees" absent or a placeholder (no design to judge);
+-- missing: IXIT_MISSING texts; quote: the fields for the assessor.
+function lib.update_design(m)
+  local v = lib.update_verification(m)
+  local fails = {}
+  for _, f in ipairs(v.auth) do fails[#fails + 1] = f end
+  for _, f in ipairs(v.integ) do fails[#fails + 1] = f end
+  for _, name in ipairs({ "Description", "Security Guarantees" }) do
+    local t = lib.field(m, name)
+    if lib.is_placeholder(t) then
+      fails[#fails + 1] = m.id .. ": \"" .. name .. "\" " .. (t and lib.quote(t, 40) or "absent")
+          .. ": no design described"
+    end
+  end
+  return { fails = fails, missing = v.missing, quote = lib.quote_fields(m, lib.UPD_FIELDS, 120)
+      .. " (" .. lib.facts_text(m, { "network", "authenticity", "integrity" }) .. ")" }
+end
+
+-- 5.3-2-1 a over `mechs` on `letter`: at least one mechanism must resist
+-- misuse.  Every mechanism FAILing on facts -> FAIL; none left without a
+-- FAIL but some with facts missing -> IXIT_MISSING; otherwise
+-- REVIEW_PENDING over the mechanisms without a finding (the others'
+-- findings named beside them).  `all` (5.3-1-1 b): every mechanism must
+-- resist, so each finding FAILs and each missing fact is recorded.
+function lib.update_design_review(units, letter, mechs, all)
+  local clean, found, unknown = {}, {}, {}
+  for _, m in ipairs(mechs) do
+    local d = lib.update_design(m)
+    for _, f in ipairs(d.fails) do found[#found + 1] = f end
+    if #d.fails == 0 then
+      if #d.missing > 0 then
+        for _, f in ipairs(d.missing) do unknown[#unknown + 1] = f end
+      else
+        clean[#clean + 1] = d.quote
+      end
+    elseif all then
+      for _, f in ipairs(d.missing) do unknown[#unknown + 1] = f end
+    end
+  end
+  if all or #clean + #unknown == 0 then
+    for _, f in ipairs(found) do units:add(letter, "FAIL", f) end
+  end
+  if all or #clean == 0 then
+    for _, f in ipairs(unknown) do units:add(letter, "INCONCLUSIVE", f) end
+  end
+  if #clean == 0 or (all and #found + #unknown > 0) then return end
+  lib.review(units, letter, "judge whether " .. (all and "each" or "at least one")
+      .. " of these update mechanisms keeps an attacker from misusing updates (an older "
+      .. "release installed, a manipulated image, a forged source): " .. table.concat(clean, "; ")
+      .. ((not all and #found > 0) and ("; on facts the others fail: " .. table.concat(found, "; "))
+          or ""))
+end
+
+-- 5.3-9-1 a (authenticity, on `la`) and b (integrity, on `lb`) over
+-- `mechs`, shared with 5.3-10-1 a: lib.update_verification's findings
+-- FAIL, its missing facts IXIT_MISSING; otherwise whether the check suits
+-- (origin from the manufacturer, meant for this device; the image
+-- unchanged) is a person's call, quoting the guarantees and cryptography.
+function lib.update_check_units(units, la, lb, mechs)
+  for _, m in ipairs(mechs) do
+    local v = lib.update_verification(m)
+    local q = lib.quote_fields(m, { "Security Guarantees", "Cryptographic Details" }, 160)
+    local open = {}
+    for _, p in ipairs({ { la, "authenticity", v.auth,
+        "authenticity (the update comes from the manufacturer and is meant for this device)" },
+        { lb, "integrity", v.integ, "integrity (the update is unchanged)" } }) do
+      local l, fact, fails, what = p[1], p[2], p[3], p[4]
+      if lib.fact(m, fact) == nil then
+        units:add(l, "INCONCLUSIVE", lib.missing("7-UpdMech", m, fact))
+      elseif #fails > 0 then
+        for _, f in ipairs(fails) do units:add(l, "FAIL", f) end
+      elseif la ~= lb then
+        lib.review(units, l, "judge whether the device suitably verifies " .. what
+            .. " before installing: " .. q .. " (" .. fact .. "=" .. lib.show(lib.fact(m, fact)) .. ")")
+      else
+        open[#open + 1] = what
+      end
+    end
+    if #open > 0 then
+      lib.review(units, la, "judge whether the device suitably verifies " .. lib.join(open)
+          .. " before installing: " .. q .. " (" .. lib.facts_text(m, { "authenticity",
+          "integrity" }) .. ")")
+    end
+  end
+end
