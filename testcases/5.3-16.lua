@@ -64,9 +64,13 @@ testcase {
           .. lib.quote(text, 40), lib.TEXT)
     end
     local m = ics_model()
+    local short = m and m:match("^(%S+)")
+    local t = text:sub(1, 4096)
     local hint = m == nil and "the ICS declares no model"
-        or (text:sub(1, 4096):find(m, 1, true) and ("the text names the ICS model \"" .. m .. "\"")
-        or ("the text does not name the ICS model \"" .. m .. "\""))
+        or (t:find(m, 1, true) and ("the text names the ICS model \"" .. m .. "\""))
+        or (#short >= 3 and t:find(short, 1, true) and ("the text names \"" .. short
+            .. "\" of the ICS model \"" .. m .. "\""))
+        or ("the text does not name the ICS model \"" .. m .. "\"")
     lib.review(units, "a", e.id .. ": judge whether the model designation is clearly "
         .. "recognisable, as plain text on a label on the device or through a physical "
         .. "interface, by the described way " .. lib.quote(text, 300) .. " (" .. hint .. ")")
@@ -78,7 +82,8 @@ testcase {
 -- way; b) it is plain text and is the designation the IXIT expects.
 --
 -- The expected designation is the ICS model (structured) or a quoted
--- string of "Model Designation" (the value it tells the user to expect);
+-- string of "Model Designation" that is part of it ("SC-200" of "SC-200
+-- Smart Camera": the value the IXIT tells the user to expect);
 -- the text also gives the way.  Assay reads what the device shows over its
 -- web interface: the URL on the device in the text, else the root page of
 -- each declared http/https service.  A page whose visible text holds the
@@ -118,11 +123,15 @@ testcase {
     local text = lib.field(e, MD)
     -- The expected designations: the ICS model and each quoted string of
     -- "Model Designation" (the value the IXIT says the user will see).
+    -- A quoted string counts only as part of the ICS model (or without
+    -- one): 'the "About" page' must not make any page that says About pass.
     local names, seen = {}, {}
-    for q in text:sub(1, 2048):gmatch('"([^"\n]+)"') do
-      if #q >= 2 and #q <= 64 and not seen[q] then seen[q] = true; names[#names + 1] = q end
-    end
     local im = ics_model()
+    for q in text:sub(1, 2048):gmatch('"([^"\n]+)"') do
+      if #q >= 3 and #q <= 64 and not seen[q] and (im == nil or im:find(q, 1, true)) then
+        seen[q] = true; names[#names + 1] = q
+      end
+    end
     if im and not seen[im] then names[#names + 1] = im end
     if #names == 0 then
       return units:stop("INCONCLUSIVE", "IXIT_MISSING:ICS/device/model: no declared model "
