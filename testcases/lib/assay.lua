@@ -1898,7 +1898,7 @@ function lib.firmware_secrets(img)
   local out, open = {}, {}
   for _, k in ipairs(fw.keys or {}) do
     if not k.encrypted then
-      out[#out + 1] = "a " .. tostring(k.type) .. " private key in clear at " .. tostring(k.path)
+      out[#out + 1] = "a private key (" .. tostring(k.type) .. ") in clear at " .. tostring(k.path)
     end
   end
   for _, c in ipairs(fw.credentials or {}) do
