@@ -18,15 +18,32 @@ local function declared()
   return first or lib.entries(ITEM)[1]
 end
 
--- Unit a (TS 103 701): the way to the published support period is
--- understandable for a user with limited technical knowledge.
+-- Unit a (TS 103 701): whether access to the published support period is
+-- understandable for a user with limited technical knowledge (Annex D.3:
+-- plain language, findable from what the user has, e.g. the model
+-- designation, a period a user can read without interpretation).
 --
--- That is a person's judgement: the PASS side is REVIEW_PENDING, quoting
--- the declared route.  Rules that FAIL: neither a support-period-url nor a
--- "Publication of Support Period" text (or only a placeholder); a
--- support-period-end fact absent while "Support Period" is empty or a
--- placeholder (nothing defined to publish).  Absent facts with text
--- present -> IXIT_MISSING (quoting the text).
+-- A person's judgement: the PASS side is always REVIEW_PENDING, naming the
+-- questions of Annex D.3 and quoting the declared route and period; when
+-- support-period-url is on the device, Assay fetches it and quotes what the
+-- page shows (evidence support-period.txt), so the assessor judges the text
+-- a user would read.  A page that cannot be fetched is noted in the
+-- question, not judged here (5.3-13-2 judges access).  FAIL only on facts
+-- and missing information: neither a support-period-url nor a
+-- "Publication of Support Period" text (or only a placeholder); no period
+-- at all (support-period-end absent and "Support Period" empty or a
+-- placeholder).  support-period-end absent with a text -> IXIT_MISSING
+-- (quoting the text).  Stricter than the text: a declared end date is
+-- required as a fact (a period "5 years from purchase" stays open until
+-- the facts state the end); looser: none.
+local function page_excerpt(url)
+  if not (url and lib.on_device(url) and lib.is_http_url(url)) then return nil end
+  local v, why, r = lib.check_public(url, "support-period.txt")
+  if v ~= "PASS" then return "the page could not be read as a user would (" .. why .. ")" end
+  local text = lib.visible_text(r.body):sub(1, 4096):gsub("%s+", " ")
+  return "the page shows " .. lib.quote(text, 400)
+end
+
 testcase {
   id = "5.3-13-1",
   type = "conceptual",
@@ -34,8 +51,8 @@ testcase {
   purpose = "The published support period is easy to find and understand for a user with limited technical knowledge.",
   units = {
     a = {
-      criterion = "A user with limited technical knowledge can find and understand the published support period.",
-      rule = "No publication or no period declared FAILs; whether it is easy to find and understand is a person's call.",
+      criterion = "A user with little technical background can reach and make sense of the published support period.",
+      rule = "No publication or no period declared FAILs; an absent end date is IXIT_MISSING; otherwise the assessor judges the route and the page text (Annex D.3).",
     },
   },
   run = function(a)
@@ -60,11 +77,16 @@ testcase {
       end
     end
     if assay.unit_verdict() ~= "FAIL" then
-      lib.review(units, "a", "judge whether a user with limited technical knowledge finds "
-          .. "and understands the support period by the declared route: "
-          .. (url and ("support-period-url=" .. url .. " ") or "")
+      local shown = page_excerpt(url)
+      lib.review(units, "a", "judge by Annex D.3 whether a user with limited technical "
+          .. "knowledge (1) finds the support period from what they have (the model "
+          .. "designation, the box, the manual), (2) reads it without interpretation as an "
+          .. "end date or a period, and (3) sees which software it covers; the declared "
+          .. "route: " .. (url and ("support-period-url=" .. url .. " ") or "")
           .. (pub and lib.quote(pub) or "")
-          .. (fin and (", declared end " .. fin) or ""))
+          .. (fin and (", declared end " .. fin) or "")
+          .. (period and (", \"Support Period\" " .. lib.quote(period)) or "")
+          .. (shown and ("; " .. shown) or ""))
     end
     return units:settle("support period publication declared")
   end,

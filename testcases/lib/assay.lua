@@ -2047,3 +2047,59 @@ function lib.update_check_units(units, la, lb, mechs)
     end
   end
 end
+
+-- Firmware images (5.4-1-2, 5.4-2-2, 5.4-3-2) ------------------------------
+
+-- The firmware images the lab set-up declares (<artefacts><firmware>).
+function lib.firmware_images()
+  local a = assay.setup and assay.setup.artefacts
+  return (a and a.firmware) or {}
+end
+
+-- Analyses the declared image `img` (assay.net.firmware, with the set-up's
+-- credentials as declared secrets) and lists what it gives away in clear:
+-- private keys not encrypted, a lab credential or a default-list pair
+-- found in a file, an account whose hash verifies a known password or that
+-- has none.  Returns fw, findings, open (why the analysis is incomplete:
+-- caps hit, problems), or nil, why.  Findings are sorted: deterministic.
+function lib.firmware_secrets(img)
+  local probe, why = lib.probe("firmware")
+  if not probe then return nil, why end
+  local secrets = {}
+  for _, c in ipairs(lib.credentials()) do
+    if c.password and c.password ~= "" then
+      secrets[#secrets + 1] = { label = c.id, value = c.password }
+    end
+  end
+  local fw, err = probe({ id = img.id, secrets = secrets })
+  if not fw then return nil, "firmware " .. tostring(img.id) .. ": " .. tostring(err) end
+  local out, open = {}, {}
+  for _, k in ipairs(fw.keys or {}) do
+    if not k.encrypted then
+      out[#out + 1] = "a private key (" .. tostring(k.type) .. ") in clear at " .. tostring(k.path)
+    end
+  end
+  for _, c in ipairs(fw.credentials or {}) do
+    local l = tostring(c.label)
+    out[#out + 1] = (l:sub(1, 9) == "declared:" and ("the lab credential " .. l:sub(10))
+        or ("the default pair " .. l)) .. " in clear at " .. tostring(c.path)
+  end
+  for _, ac in ipairs(fw.accounts or {}) do
+    if ac.matches then
+      out[#out + 1] = "account " .. tostring(ac.user) .. " (" .. tostring(ac.file)
+          .. "): its hash verifies " .. tostring(ac.matches)
+    elseif ac.empty and not ac.locked then
+      out[#out + 1] = "account " .. tostring(ac.user) .. " (" .. tostring(ac.file)
+          .. ") has no password"
+    end
+  end
+  table.sort(out)
+  for _, n in ipairs(fw.caps_hit or {}) do
+    open[#open + 1] = tostring(n.what) .. " at " .. tostring(n.path)
+  end
+  for _, n in ipairs(fw.problems or {}) do
+    open[#open + 1] = tostring(n.what) .. " " .. tostring(n.path) .. ": " .. lib.clip(n.detail, 80)
+  end
+  if fw.stopped then open[#open + 1] = "unpacking stopped" end
+  return fw, out, open
+end
