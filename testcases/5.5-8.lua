@@ -47,7 +47,7 @@ testcase {
     local units = lib.units(lib.TEXT)
     local texts = {}
     for _, e in ipairs(lib.entries("14-SecMgmt")) do
-      local t = lib.field(e, FIELD) or lib.field(e, "Description")
+      local t = lib.field(e, FIELD) or lib.field(e, "process description")
       if t and not lib.is_placeholder(t) then texts[#texts + 1] = { id = e.id, text = t } end
     end
     if #texts == 0 then
