@@ -117,7 +117,8 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units(lib.probed("mqtt_connect, coap_get, http_request, tls_enumerate"))
+    local units = lib.units(lib.probed("mqtt_connect, coap_get, http_request, telnet_login, ssh_login, "
+        .. "tls_enumerate, tls_handshake, ssh_info, dtls_probe"))
     if #lib.entries("13-SoftServ") == 0 then return empty_item(units) end
     local list = initial_functions(units, "a")
     if #list == 0 and not units:has("a") then

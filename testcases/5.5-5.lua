@@ -115,7 +115,8 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units(lib.probed("mqtt_connect, coap_get, http_request, tls_enumerate, tcp_sweep"))
+    local units = lib.units(lib.probed("mqtt_connect, coap_get, http_request, telnet_login, ssh_login, "
+        .. "tls_enumerate, tls_handshake, ssh_info, dtls_probe, tcp_sweep"))
     if #lib.entries("13-SoftServ") == 0 then return empty_item(units) end
     -- b first: the sweep is shared and says whether the device is there.
     local sweep, err = lib.sweep()

@@ -2033,7 +2033,7 @@ function lib.try_unauthenticated(s, invalid)
       -- The function is not served here; where the redirect leads is
       -- judged on the declared service it names (an undeclared one is
       -- 5.5-5-2 b's and 5.6-1-2's finding).
-      return "closed", "HTTP " .. r.status .. " redirect, nothing served"
+      return "closed", "HTTP " .. r.status .. " redirect, nothing served", true
     end
     if r.status >= 200 and r.status < 300 then
       if lib.has_login_form(r.body) then return "closed", "HTTP " .. r.status .. " login form" end
@@ -2072,8 +2072,10 @@ function lib.access_checks(units, la, lb, lc, list)
         tried[#tried + 1] = s.id
         local how = lib.probed("mqtt_connect, coap_get, http_request, telnet_login, ssh_login",
             "no credentials and invalid credentials")
+        local redirect = false
         for _, invalid in ipairs({ false, true }) do
-          local st, detail = lib.try_unauthenticated(s, invalid)
+          local st, detail, moved = lib.try_unauthenticated(s, invalid)
+          redirect = redirect or (moved == true and not invalid)
           local who = invalid and "invalid credentials" or "no credentials"
           if st == "open" then
             units:add(la, "FAIL", e.id .. "/" .. s.id .. ": usable with " .. who .. ": "
@@ -2089,7 +2091,11 @@ function lib.access_checks(units, la, lb, lc, list)
         for _, c in ipairs(lib.credentials()) do
           if c.service == s.id then cred = c; break end
         end
-        if cred == nil then
+        if redirect then
+          -- Only a redirect: there is nothing to log in to here; the
+          -- authorised subject is shown on the service it leads to.
+          assay.log(s.id .. ": redirects without credentials; unit " .. lb .. " not tried here")
+        elseif cred == nil then
           units:add(lb, "INCONCLUSIVE", "IXIT_MISSING:setup/" .. s.id .. "/credential: no "
               .. "lab credential to show that an authorised subject gets in")
         elseif s.protocol == "coap" or s.protocol == "coaps" then
@@ -2114,6 +2120,10 @@ function lib.access_checks(units, la, lb, lc, list)
         end
       end
     end
+  end
+  if #tried > 0 and not units:has(lb) then
+    units:add(lb, "INCONCLUSIVE", "every service of the functions (" .. lib.join(tried)
+        .. ") only redirects: no login to show the authorised subject's access")
   end
   return tried
 end
