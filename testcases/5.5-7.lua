@@ -1,7 +1,41 @@
 -- Test group 5.5-7: critical security parameters travel confidentially
--- over remotely accessible interfaces.  Only the functional test case is
--- here (5.5-7-1, the conceptual one, is issue 14).
+-- over remotely accessible interfaces.
 group "5.5-7"
+
+-- 5.5-7-1 a: 5.5-6-1's review (5.5-1-1's units a-d requiring
+-- confidentiality, lib.review_csp_channel) on the remotely accessible
+-- channels among those carrying critical security parameters
+-- (lib.csp_channels: 10-SecParam type=critical references and, stricter,
+-- carries credentials/security-parameters).  "Remotely accessible" is the
+-- `remote` fact; an outbound channel without it counts as remote, a
+-- listening one without it is IXIT_MISSING.  No such channel: PASS,
+-- vacuous, from the facts.
+testcase {
+  id = "5.5-7-1",
+  type = "conceptual",
+  ixit = { "10-SecParam", "11-ComMech" },
+  purpose = "Remotely accessible channels carrying critical security parameters have confidentiality and sound cryptography by design.",
+  units = {
+    a = {
+      criterion = "The review of 5.5-1-1 holds, with confidentiality required, for every remotely accessible channel carrying a critical security parameter.",
+      rule = "security=none or no confidentiality on such a channel, deprecated versions or broken suites FAIL; remote unknown IXIT_MISSING; otherwise a person's call.",
+    },
+  },
+  run = function(a)
+    local units = lib.units(lib.FACTS)
+    local list, set, local_only = lib.csp_channels(units, "a", true)
+    local lo = #local_only > 0 and ("; local only: " .. lib.join(local_only)) or ""
+    if #list == 0 then
+      local v = "vacuous: no remotely accessible channel carries a critical security "
+          .. "parameter (10-SecParam references, carries, remote" .. lo .. ")"
+      if not units:has("a") then units:add("a", "PASS", v) end
+      return units:settle(v)
+    end
+    local u = lib.onto(units, "a", "5.5-1-1")
+    for _, e in ipairs(list) do lib.review_csp_channel(u, e, set[e.id]) end
+    return units:settle(#list .. " remotely accessible channel(s) reviewed" .. lo)
+  end,
+}
 
 -- 5.5-7-2 a: 5.5-1-2's checks (lib.check_channels) for the 11-ComMech
 -- entries a critical security parameter (10-SecParam type=critical)

@@ -2103,3 +2103,337 @@ function lib.firmware_secrets(img)
   if fw.stopped then open[#open + 1] = "unpacking stopped" end
   return fw, out, open
 end
+
+
+-- Clause 5.5-4 to 5.5-7 (issue 14, helper H) -------------------------------
+
+-- A facade that records every unit outcome of a helper on one letter,
+-- naming the letter it came from ("5.5-1-1 c"), with the reason code kept
+-- first (REVIEW_PENDING:, IXIT_MISSING:) so the engine still reads it:
+-- for test cases whose one unit applies all units of another (5.5-5-1,
+-- 5.5-6-1, 5.5-7-1).
+function lib.onto(units, letter, from)
+  local t = { how = units.how }
+  function t.add(_, l, verdict, reason, how)
+    reason = tostring(reason)
+    local code, rest = reason:match("^([A-Z_]+:%s?)(.*)$")
+    local tag = "(" .. from .. " " .. l .. ") "
+    if code and (code:sub(1, 14) == "REVIEW_PENDING" or code:sub(1, 12) == "IXIT_MISSING"
+        or code:sub(1, 19) == "MANUAL_STEP_PENDING") then
+      reason = code .. tag .. rest
+    else
+      reason = tag .. reason
+    end
+    units:add(letter, verdict, reason, how)
+  end
+  function t.has(_) return units:has(letter) end
+  return t
+end
+
+-- 13-SoftServ entries reachable over the network, picked by `pick(e)`;
+-- an entry without the `network` fact is IXIT_MISSING on `letter`.
+function lib.network_services(units, letter, pick)
+  local out = {}
+  for _, e in ipairs(lib.entries("13-SoftServ")) do
+    local net = lib.fact(e, "network")
+    if net == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing("13-SoftServ", e, "network"))
+    elseif net == true and pick(e) then
+      out[#out + 1] = e
+    end
+  end
+  return out
+end
+
+-- The 1-AuthMech entries a 13-SoftServ entry refers to.
+function lib.auth_refs(e)
+  local by, out = {}, {}
+  for _, m in ipairs(lib.entries("1-AuthMech")) do by[m.id] = m end
+  for _, ref in ipairs(e.refs or {}) do
+    if ref.item == "1-AuthMech" and by[ref.entry] then out[#out + 1] = by[ref.entry] end
+  end
+  return out
+end
+
+-- 5.5-4-1's review of the functions `list` (13-SoftServ entries) onto the
+-- facade `u` (letters a-d of 5.5-4-1):
+--   a) a function that refers to no 1-AuthMech entry FAILs (facts: refs);
+--      one that does is PASS by reference;
+--   b) discrimination of subjects: an empty/placeholder Description of the
+--      mechanism FAILs, otherwise REVIEW_PENDING quoting it and its
+--      Authentication Factor;
+--   c) protection: channel-security=none on a network password mechanism
+--      or password-storage=plaintext FAIL (facts); an empty or placeholder
+--      "Cryptographic Details" FAILs; otherwise REVIEW_PENDING;
+--   d) authorisation: REVIEW_PENDING quoting the Description.
+function lib.review_auth(u, list)
+  local seen = {}
+  for _, e in ipairs(list) do
+    local mechs = lib.auth_refs(e)
+    if #mechs == 0 then
+      u:add("a", "FAIL", e.id .. ": reachable over the network ("
+          .. lib.facts_text(e, { "network", "status", "allows-configuration" })
+          .. ") but refers to no authentication mechanism (1-AuthMech)", lib.FACTS)
+    else
+      local ids = {}
+      for _, m in ipairs(mechs) do ids[#ids + 1] = m.id end
+      u:add("a", "PASS", e.id .. ": refers to " .. lib.join(ids), lib.FACTS)
+    end
+    for _, m in ipairs(mechs) do
+      if not seen[m.id] then
+        seen[m.id] = true
+        local d = lib.field(m, "Description")
+        local f = lib.field(m, "Authentication Factor")
+        local c = lib.field(m, "Cryptographic Details")
+        local g = lib.field(m, "Security Guarantees")
+        if d == nil or lib.is_placeholder(d) then
+          u:add("b", "FAIL", m.id .. ": no description of the mechanism to judge", lib.TEXT)
+          u:add("d", "FAIL", m.id .. ": no description of the authorisation to judge", lib.TEXT)
+        else
+          lib.review(u, "b", m.id .. ": does the mechanism tell subjects apart and reject "
+              .. "invalid identities or factors? Description " .. lib.quote(d)
+              .. ", Authentication Factor " .. lib.quote(f or "(none stated)")
+              .. " (" .. lib.facts_text(m, { "factor", "password-set-by" }) .. ")")
+          lib.review(u, "d", m.id .. ": does the authorisation described in "
+              .. lib.quote(d) .. " grant access only to authenticated subjects with the "
+              .. "right access rights?")
+        end
+        local fails = 0
+        if lib.fact(m, "channel-security") == "none" and lib.is_password(m)
+            and lib.fact(m, "network") == true then
+          u:add("c", "FAIL", m.id .. ": channel-security=none: the password of a network "
+              .. "mechanism crosses the network unprotected", lib.FACTS)
+          fails = fails + 1
+        end
+        if lib.fact(m, "password-storage") == "plaintext" then
+          u:add("c", "FAIL", m.id .. ": password-storage=plaintext: the verifier is not "
+              .. "protected", lib.FACTS)
+          fails = fails + 1
+        end
+        if c == nil or lib.is_placeholder(c) then
+          u:add("c", "FAIL", m.id .. ": no \"Cryptographic Details\" protecting the "
+              .. "mechanism (" .. (c and lib.quote(c) or "empty") .. ")", lib.TEXT)
+        elseif fails == 0 then
+          lib.review(u, "c", m.id .. ": do the means " .. lib.quote(c) .. " give the "
+              .. "guarantees " .. lib.quote(g or "(none stated)") .. " and resist attempts "
+              .. "to compromise the mechanism?")
+        end
+      end
+    end
+  end
+end
+
+-- One attempt at a declared service without valid credentials, in the
+-- initialized state, read-only (no write of any kind: MQTT connect and
+-- subscribe, CoAP GET, HTTP GET, a login with an invalid password).
+-- Returns "open" (the function answered), "closed" (refused), or nil and
+-- why it could not be told, plus a detail text.
+local INVALID_USER, INVALID_PW = "assay-invalid", "assay-invalid-Zq7v"
+function lib.try_unauthenticated(s, invalid)
+  local p, host = s.protocol, lib.addr(s)
+  if p == "mqtt" or p == "mqtts" then
+    local f, why = lib.probe("mqtt_connect")
+    if not f then return nil, why end
+    local o = { host = host, port = s.port, tls = s.security == "tls", timeout_ms = 3000,
+        subscribe = "#", listen_ms = 1000, max_messages = 4 }
+    if invalid then o.user, o.password = INVALID_USER, INVALID_PW end
+    local r, err = f(o)
+    if not r then return nil, "mqtt_connect: " .. tostring(err) end
+    if r.accepted then
+      return "open", "CONNACK accepted (" .. tostring(r.reason) .. ")"
+          .. (invalid and " for an invalid user and password" or " without credentials")
+    end
+    return "closed", "CONNACK refused (" .. tostring(r.reason) .. ")"
+  elseif p == "coap" or p == "coaps" then
+    if invalid then return "closed", "CoAP has no credentials to get wrong" end
+    local f, why = lib.probe("coap_get")
+    if not f then return nil, why end
+    local r, err = f({ host = host, port = s.port, dtls = s.security == "dtls",
+        path = s.path or "/.well-known/core", timeout_ms = 3000 })
+    if not r then return nil, "coap_get: " .. tostring(err) end
+    if r.class == 2 then
+      return "open", "GET " .. (s.path or "/.well-known/core") .. " answers "
+          .. tostring(r.name or r.code) .. " without credentials"
+    end
+    return "closed", "GET answers " .. tostring(r.name or r.code)
+  elseif p == "http" or p == "https" then
+    local f, why = lib.probe("http_request")
+    if not f then return nil, why end
+    local o = { url = lib.service_url(s), max_read = 65536, timeout_ms = 5000 }
+    if invalid then o.user, o.password, o.auth = INVALID_USER, INVALID_PW, "basic" end
+    local r, err = f(o)
+    if not r then return nil, "http_request: " .. tostring(err) end
+    if r.status == 401 or r.status == 403 then return "closed", "HTTP " .. r.status end
+    if r.status >= 300 and r.status < 400 then
+      -- The function is not served here; where the redirect leads is
+      -- judged on the declared service it names (an undeclared one is
+      -- 5.5-5-2 b's and 5.6-1-2's finding).
+      return "closed", "HTTP " .. r.status .. " redirect, nothing served", true
+    end
+    if r.status >= 200 and r.status < 300 then
+      if lib.has_login_form(r.body) then return "closed", "HTTP " .. r.status .. " login form" end
+      return "open", "HTTP " .. r.status .. " without a login"
+          .. (invalid and " (invalid credentials sent)" or "")
+    end
+    return nil, "HTTP " .. r.status
+  elseif p == "telnet" or p == "ssh" then
+    if not invalid then return "closed", p .. " asks for a login before anything else" end
+    local ok, detail = lib.login(s, INVALID_USER, INVALID_PW)
+    if ok == true then return "open", "login accepted for an invalid user and password" end
+    if ok == false then return "closed", "invalid login refused" end
+    return nil, tostring(detail)
+  end
+  return nil, "no probe for protocol " .. tostring(p)
+end
+
+-- 5.5-4-2 over the functions `list` (13-SoftServ entries): for each
+-- service they refer to, la) no access without or with invalid
+-- credentials (try_unauthenticated), lb) the lab's credential logs in,
+-- lc) 5.5-1-2's check of the channel (lib.check_service).  Returns the ids
+-- of the services tried.
+function lib.access_checks(units, la, lb, lc, list)
+  local done, tried = {}, {}
+  for _, e in ipairs(list) do
+    local svcs = lib.services(e)
+    if #svcs == 0 then
+      units:add(la, "INCONCLUSIVE", lib.missing("13-SoftServ", e, "service reference")
+          .. ": no declared service to reach")
+      units:add(lb, "INCONCLUSIVE", lib.missing("13-SoftServ", e, "service reference"))
+      units:add(lc, "INCONCLUSIVE", lib.missing("13-SoftServ", e, "service reference"))
+    end
+    for _, s in ipairs(svcs) do
+      if not done[s.id] then
+        done[s.id] = true
+        tried[#tried + 1] = s.id
+        local how = lib.probed("mqtt_connect, coap_get, http_request, telnet_login, ssh_login",
+            "no credentials and invalid credentials")
+        local redirect = false
+        for _, invalid in ipairs({ false, true }) do
+          local st, detail, moved = lib.try_unauthenticated(s, invalid)
+          redirect = redirect or (moved == true and not invalid)
+          local who = invalid and "invalid credentials" or "no credentials"
+          if st == "open" then
+            units:add(la, "FAIL", e.id .. "/" .. s.id .. ": usable with " .. who .. ": "
+                .. detail, how)
+          elseif st == "closed" then
+            units:add(la, "PASS", e.id .. "/" .. s.id .. ": " .. who .. ": " .. detail, how)
+          else
+            units:add(la, "INCONCLUSIVE", e.id .. "/" .. s.id .. ": " .. who
+                .. ": could not be told: " .. detail, how)
+          end
+        end
+        local cred
+        for _, c in ipairs(lib.credentials()) do
+          if c.service == s.id then cred = c; break end
+        end
+        if redirect then
+          -- Only a redirect: there is nothing to log in to here; the
+          -- authorised subject is shown on the service it leads to.
+          assay.log(s.id .. ": redirects without credentials; unit " .. lb .. " not tried here")
+        elseif cred == nil then
+          units:add(lb, "INCONCLUSIVE", "IXIT_MISSING:setup/" .. s.id .. "/credential: no "
+              .. "lab credential to show that an authorised subject gets in")
+        elseif s.protocol == "coap" or s.protocol == "coaps" then
+          units:add(lb, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. s.id .. ": no CoAP login "
+              .. "probe: log in as the authorised user and confirm access", lib.PERSON)
+        else
+          local ok, detail = lib.login(s, cred.username, cred.password)
+          local h = lib.probed("login with the lab credential", "1 attempt")
+          if ok == true then
+            units:add(lb, "PASS", s.id .. ": the lab credential " .. cred.id .. " logs in", h)
+          elseif ok == false then
+            units:add(lb, "FAIL", s.id .. ": the lab credential " .. cred.id
+                .. " is refused (" .. tostring(detail) .. "): the authorised subject "
+                .. "cannot use the function", h)
+          else
+            units:add(lb, "INCONCLUSIVE", s.id .. ": login with " .. cred.id
+                .. " could not be told: " .. tostring(detail), h)
+          end
+        end
+        if not lib.check_service(units, lc, s) and not units:has(lc) then
+          units:add(lc, "INCONCLUSIVE", s.id .. ": its channel could not be checked")
+        end
+      end
+    end
+  end
+  if #tried > 0 and not units:has(lb) then
+    units:add(lb, "INCONCLUSIVE", "every service of the functions (" .. lib.join(tried)
+        .. ") only redirects: no login to show the authorised subject's access")
+  end
+  return tried
+end
+
+-- Critical security parameters' channels (5.5-6, 5.5-7): the 11-ComMech
+-- entries a 10-SecParam type=critical refers to and, stricter than the
+-- text, those whose carries names credentials or security-parameters.
+-- With remote_only, a listening entry without the remote fact is
+-- IXIT_MISSING on `letter` and outbound ones count as remote.  Returns the
+-- selection, the reason each was selected (by id) and the local-only ids.
+function lib.csp_channels(units, letter, remote_only)
+  for _, p in ipairs(lib.entries("10-SecParam")) do
+    if lib.fact(p, "type") == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing("10-SecParam", p, "type"))
+    end
+  end
+  local cand, set = lib.channels_referenced("10-SecParam", function(p)
+    return lib.fact(p, "type") == "critical"
+  end)
+  lib.channels_carrying(cand, set, { "credentials", "security-parameters" })
+  if not remote_only then return cand, set, {} end
+  local selected, local_only = {}, {}
+  for _, e in ipairs(cand) do
+    local remote = lib.fact(e, "remote")
+    if remote == true or (remote == nil and lib.is_outbound(e)) then
+      selected[#selected + 1] = e
+    elseif remote == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing("11-ComMech", e, "remote")
+          .. " (it carries critical security parameters: " .. set[e.id] .. ")")
+    else
+      local_only[#local_only + 1] = e.id
+    end
+  end
+  return selected, set, local_only
+end
+
+-- 5.5-1-1's review of a channel carrying critical security parameters,
+-- requiring confidentiality (5.5-6-1, 5.5-7-1), onto facade `u` (letters
+-- a-d of 5.5-1-1): security=none, guarantees without confidentiality,
+-- deprecated tls-versions and broken tls-suites FAIL from facts; then
+-- lib.review_crypto.
+function lib.review_csp_channel(u, e, why)
+  local fails = {}
+  local sec = lib.fact(e, "security")
+  if sec == nil then
+    u:add("a", "INCONCLUSIVE", lib.missing("11-ComMech", e, "security"))
+  elseif sec == "none" then
+    local r = e.id .. ": security=none on a channel carrying critical security parameters ("
+        .. why .. "): no confidentiality"
+    fails[#fails + 1] = { "a", r }
+    fails[#fails + 1] = { "c", r }
+  end
+  local g = lib.fact_list(e, "guarantees")
+  if g == nil then
+    u:add("a", "INCONCLUSIVE", lib.missing("11-ComMech", e, "guarantees"))
+  elseif not lib.fact_has(e, "guarantees", "confidentiality") then
+    fails[#fails + 1] = { "a", e.id .. ": guarantees=" .. lib.show(g) .. " without "
+        .. "confidentiality, which critical security parameters require (" .. why .. ")" }
+  end
+  local badv, bads = {}, {}
+  for _, v in ipairs(lib.fact_list(e, "tls-versions") or {}) do
+    if lib.bad_tls_versions[v] then badv[#badv + 1] = v end
+  end
+  for _, s in ipairs(lib.fact_list(e, "tls-suites") or {}) do
+    if lib.weak_cipher(s) then bads[#bads + 1] = s end
+  end
+  if #badv > 0 then
+    local r = e.id .. ": tls-versions includes deprecated " .. lib.join(badv) .. " (RFC 8996)"
+    fails[#fails + 1] = { "c", r }
+    fails[#fails + 1] = { "d", r }
+  end
+  if #bads > 0 then
+    local r = e.id .. ": tls-suites includes broken suite(s) " .. lib.join(bads)
+    fails[#fails + 1] = { "c", r }
+    fails[#fails + 1] = { "d", r }
+  end
+  lib.review_crypto(u, "11-ComMech", e, fails)
+end

@@ -1,0 +1,214 @@
+-- Test group 5.5-2: network and security functions use reviewed or
+-- evaluated implementations.
+group "5.5-2"
+
+local ITEM = "12-NetSecImpl"
+
+-- 5.5-2-1, for each 12-NetSecImpl entry:
+--   a) an empty or placeholder "Review/Evaluation Method" FAILs (nothing
+--      says it was reviewed); otherwise REVIEW_PENDING quoting the method
+--      (whether it is a review or evaluation in the sense of the group
+--      objective is a person's call: there is no structured fact);
+--   b) an empty or placeholder "Report" or "Description" FAILs (the scope
+--      or its evidence is not stated); otherwise REVIEW_PENDING quoting
+--      Description, method and Report.
+-- Stricter than the text: 12-NetSecImpl empty while the IXIT declares
+-- services or 11-ComMech channels FAILs (a device with network functions
+-- has network implementations; the text would have nothing to walk).
+-- No PASS without the assessor's judgement.
+testcase {
+  id = "5.5-2-1",
+  type = "conceptual",
+  ixit = { "12-NetSecImpl" },
+  purpose = "Network and security implementations were reviewed or evaluated, and the reviews cover their scope.",
+  units = {
+    a = {
+      criterion = "Every network or security implementation listed has gone through the review or evaluation method stated for it.",
+      rule = "An empty or placeholder Review/Evaluation Method FAILs; an empty item beside declared services FAILs; otherwise a person's call.",
+    },
+    b = {
+      criterion = "For each implementation, the stated review or evaluation method and its report cover the scope the implementation's description gives.",
+      rule = "An empty or placeholder Report or Description FAILs; whether the report covers the scope is a person's call.",
+    },
+  },
+  run = function(a)
+    local units = lib.units(lib.FACTS)
+    local entries = lib.entries(ITEM)
+    if #entries == 0 then
+      local n = #assay.ixit.services + #lib.entries("11-ComMech")
+      if n > 0 then
+        return units:stop("FAIL", "12-NetSecImpl lists no implementation although "
+            .. #assay.ixit.services .. " service(s) and " .. #lib.entries("11-ComMech")
+            .. " communication mechanism(s) are declared: network functions without any "
+            .. "reviewed implementation named", lib.FACTS)
+      end
+      return units:stop("INCONCLUSIVE", "IXIT_MISSING:12-NetSecImpl/-/-: no implementation "
+          .. "declared and no network function to infer one from")
+    end
+    for _, e in ipairs(entries) do
+      local d = lib.field(e, "Description")
+      local m = lib.field(e, "Review/Evaluation Method")
+      local r = lib.field(e, "Report")
+      if m == nil or lib.is_placeholder(m) or lib.is_none(m) then
+        units:add("a", "FAIL", e.id .. ": no review or evaluation stated (\"Review/Evaluation "
+            .. "Method\" is " .. (m and lib.quote(m) or "empty") .. ")", lib.TEXT)
+      else
+        lib.review(units, "a", e.id .. ": was " .. lib.quote(d or e.id) .. " reviewed or "
+            .. "evaluated by " .. lib.quote(m) .. " (an audit, a review process, a "
+            .. "certification)?")
+      end
+      if d == nil or lib.is_placeholder(d) then
+        units:add("b", "FAIL", e.id .. ": no Description giving the implementation's scope",
+            lib.TEXT)
+      end
+      if r == nil or lib.is_placeholder(r) or lib.is_none(r) then
+        units:add("b", "FAIL", e.id .. ": no Report as evidence of the review ("
+            .. (r and lib.quote(r) or "empty") .. ")", lib.TEXT)
+      end
+      if d and m and r and not lib.is_placeholder(d) and not lib.is_placeholder(r) then
+        lib.review(units, "b", e.id .. ": do the method " .. lib.quote(m) .. " and the report "
+            .. lib.quote(r) .. " cover the scope " .. lib.quote(d) .. "?")
+      end
+    end
+    return units:settle(#entries .. " implementation(s) reviewed")
+  end,
+}
+
+-- Identifications the device gives of its components: SSH banners, the
+-- HTTP Server header of each http(s) service, and the components of each
+-- firmware image the set-up lists ({name, version, where}).
+local function identifications(units)
+  local out, seen, tried = {}, {}, {}
+  local function add(name, version, where)
+    if name == nil or name == "" then return end
+    local k = name:lower() .. "\0" .. tostring(version)
+    if seen[k] then return end
+    seen[k] = true
+    out[#out + 1] = { name = name:sub(1, 64), version = version and tostring(version):sub(1, 32),
+        where = where }
+  end
+  local ssh, http, fw = lib.probe("ssh_info"), lib.probe("http_request"), lib.probe("firmware")
+  for _, s in ipairs(assay.ixit.services) do
+    if (s.protocol == "ssh") and ssh then
+      tried[#tried + 1] = s.id .. " banner"
+      local r = ssh({ host = lib.addr(s), port = s.port })
+      local b = r and tostring(r.banner or ""):sub(1, 255)
+      if b then
+        -- SSH-2.0-dropbear_2022.83, SSH-2.0-OpenSSH_9.2p1 Debian-2
+        local n, v = b:match("^SSH%-[%d%.]+%-([%a][%w%-]-)[_%-]([%d][%w%.%-]*)")
+        if n then add(n, v, s.id .. " SSH banner") end
+      end
+    elseif (s.protocol == "http" or s.protocol == "https") and http then
+      tried[#tried + 1] = s.id .. " Server header"
+      local r = http({ url = lib.service_url(s), max_read = 4096, timeout_ms = 5000 })
+      local h = r and r.headers and (r.headers.server or r.headers.Server)
+      if type(h) == "string" then
+        for tok in h:sub(1, 255):gmatch("[^%s]+") do
+          local n, v = tok:match("^([%a][%w%-%._]-)/([%d][%w%.%-]*)$")
+          if n then add(n, v, s.id .. " Server header") end
+        end
+      end
+    end
+  end
+  local arts = assay.setup and assay.setup.artefacts
+  for _, f in ipairs(arts and arts.firmware or {}) do
+    if fw then
+      tried[#tried + 1] = "firmware " .. tostring(f.id)
+      local r, err = fw({ file = f.file })
+      if not r then
+        units:add("a", "INCONCLUSIVE", "firmware " .. tostring(f.id) .. " could not be read: "
+            .. tostring(err))
+      else
+        for i, c in ipairs(r.components or {}) do
+          if i > 200 then break end
+          add(c.name, c.version, "firmware " .. tostring(f.id) .. " SBOM")
+        end
+      end
+    end
+  end
+  table.sort(out, function(x, y)
+    if x.name:lower() ~= y.name:lower() then return x.name:lower() < y.name:lower() end
+    return tostring(x.version) < tostring(y.version)
+  end)
+  return out, tried
+end
+
+-- The version a text gives right after `name` ("OpenSSL 3.0 (Debian 12)"
+-- -> "3.0"), within 12 characters; nil when it names none.  Plain finds
+-- over bounded text.
+local function declared_version(text, name)
+  local t, n = text:sub(1, 2000):lower(), name:lower()
+  local i = 1
+  while true do
+    local s, e = t:find(n, i, true)
+    if not s then return nil end
+    local before = s > 1 and t:sub(s - 1, s - 1) or " "
+    local after = t:sub(e + 1, e + 1)
+    if not before:match("[%w]") and not after:match("[%a]") then
+      local v = t:sub(e + 1, e + 12):match("^[%s_/%-v]*(%d+[%.%d]*%a?)")
+      if v then return v end
+    end
+    i = e + 1
+  end
+end
+
+-- 5.5-2-2 a: for each 12-NetSecImpl entry with a review method, the
+-- identifications the device gives (SSH banners, HTTP Server headers,
+-- firmware SBOM components) are compared with the name and version the
+-- entry's Description and Report give: a component the device names that
+-- the entry also names with a version the device's does not start with
+-- FAILs (high-precision: name as a whole word followed by a version
+-- number); every other comparison is REVIEW_PENDING listing what the
+-- device gave.  The text PASSes when the DUT gives no identification;
+-- Assay is stricter: nothing seen is REVIEW_PENDING (a person confirms
+-- the DUT exposes none, e.g. in its web UI), never a PASS by absence.
+testcase {
+  id = "5.5-2-2",
+  type = "functional",
+  ixit = { "12-NetSecImpl" },
+  purpose = "Names and versions of reviewed implementations seen on the device match those of the review reports.",
+  units = {
+    a = {
+      criterion = "For each reviewed implementation, the name and version the device shows match those identified in the review or evaluation report.",
+      rule = "A device identification whose version contradicts the version the entry names FAILs; otherwise the comparison is a person's call, listing what was seen.",
+    },
+  },
+  run = function(a)
+    local units = lib.units(lib.probed("ssh_info, http_request, firmware"))
+    local entries = {}
+    for _, e in ipairs(lib.entries(ITEM)) do
+      local m = lib.field(e, "Review/Evaluation Method")
+      if m and not lib.is_placeholder(m) and not lib.is_none(m) then entries[#entries + 1] = e end
+    end
+    if #entries == 0 then
+      return units:stop("INCONCLUSIVE", "REVIEW_PENDING: no 12-NetSecImpl entry names a "
+          .. "review or evaluation method, so there is no report to compare the device with "
+          .. "(5.5-2-1 judges the absence)", lib.PERSON)
+    end
+    local ids, tried = identifications(units)
+    local seen = {}
+    for _, c in ipairs(ids) do
+      seen[#seen + 1] = c.name .. (c.version and (" " .. c.version) or "") .. " (" .. c.where .. ")"
+    end
+    for _, e in ipairs(entries) do
+      local text = (lib.field(e, "Description") or "") .. " " .. (lib.field(e, "Report") or "")
+      for _, c in ipairs(ids) do
+        local dv = c.version and declared_version(text, c.name)
+        if dv and c.version:lower():sub(1, #dv) ~= dv then
+          units:add("a", "FAIL", e.id .. ": the review names " .. c.name .. " " .. dv
+              .. " but the device shows " .. c.name .. " " .. c.version .. " (" .. c.where
+              .. "): the reviewed version is not the one on the device")
+        end
+      end
+      if not units:has("a") or assay.unit_verdict("a") ~= "FAIL" then
+        lib.review(units, "a", e.id .. ": compare the implementation the report "
+            .. lib.quote(lib.field(e, "Report") or "(none)") .. " identifies ("
+            .. lib.quote(lib.field(e, "Description") or "(none)") .. ") with what the device "
+            .. "shows: " .. (#seen > 0 and lib.clip(table.concat(seen, "; "), 1200)
+            or ("nothing (tried " .. (#tried > 0 and lib.join(tried) or "no source")
+            .. "): confirm the device gives no name or version")))
+      end
+    end
+    return units:settle("reviewed implementations match what the device shows")
+  end,
+}
