@@ -58,7 +58,7 @@ grep -qF 'f(lib.host(), declared)' "$tmp/cat/lib/assay.lua" ||
 	fail "positional call: lib/assay.lua changed, the sed no longer applies"
 cat > "$tmp/positional.fixture" <<EOF
 return {
-  testcase = "5.1-3-2",
+  testcase = "5.6-1-2",
   forms = "$src/tests/validation/base",
   replies = {
     tls_handshake = { { nil, "connection refused", keep = true } },
