@@ -170,9 +170,9 @@ cat >"$T/ws.xml" <<WS
     <rationale>Read the labels of three units: 20-character passwords, no common prefix</rationale>
     <attach file="vendor-report.txt" external="true"/>
   </unit>
-  <unit test-case="5.1-1-2" unit="a">
+  <unit test-case="5.1-1-1" unit="a">
     <verdict>FAIL</verdict>
-    <rationale>The user manual documents an undeclared service login</rationale>
+    <rationale>Two units from the same batch carry the same password on their labels</rationale>
   </unit>
 </worksheet>
 WS
@@ -216,10 +216,10 @@ done
 xmllint --noout --schema "$SRC/reports/report.xsd" "$R/report.xml" 2>"$T/x" && ok "revision 2: report.xml validates" ||
 	bad "revision 2 invalid: $(head -3 "$T/x")"
 field "revision 2 names what it replaces" 'j["revision"] == 2 and x.get("revision") == "2" and j["replaces"] == "'"$id"' revision 1" and x.find("r:amendment", ns).get("replaces") == j["replaces"]'
-field "the amendment says why and what changed" '"lab address corrected" in j["amendment"] and "lab-address" in j["amendment"] and "2 judgements added" in j["amendment"] and "5.1-1-2 unit a: PASS -> FAIL" in j["amendment"] and "overall result: " in j["amendment"]'
+field "the amendment says why and what changed" '"lab address corrected" in j["amendment"] and "lab-address" in j["amendment"] and "2 judgements added" in j["amendment"] and "5.1-1-1 unit a: PASS -> FAIL" in j["amendment"] and "overall result: " in j["amendment"]'
 field "judgements are opinions with name, time, rationale" 'len(j["opinions"]["judgements"]) == 2 and all(g["assessor"] == "Alice Assessor" and g["at"] and g["rationale"] and g["kind"] == "opinion" for g in j["opinions"]["judgements"])'
 field "the external attachment is marked" 'len(j["external_evidence"]["files"]) == 1 and j["external_evidence"]["files"][0]["file"].endswith("vendor-report.txt") and x.find("r:external-evidence", ns).get("count") == "1"'
-field "the overruled unit shows both values" 'u[("5.1-1-2", "a")]["overruled"] is True and u[("5.1-1-2", "a")]["verdict"] == "FAIL" and u[("5.1-1-2", "a")]["assay_decision"]["verdict"] == "PASS" and any(e.get("overruled") == "true" and e.get("tool-verdict") == "PASS" for e in xu)'
+field "the overruled unit shows both values" 'u[("5.1-1-1", "a")]["overruled"] is True and u[("5.1-1-1", "a")]["verdict"] == "FAIL" and u[("5.1-1-1", "a")]["assay_decision"]["verdict"] == "PASS" and any(e.get("overruled") == "true" and e.get("tool-verdict") == "PASS" for e in xu)'
 field "the lab address changed, the rest kept" 'j["laboratory"]["address"] == "2 Probe Street, Testville" and j["customer"]["name"] == "Reference Devices Ltd" and j["device"]["received"] == "2026-11-02"'
 out=$("$BIN" verify "$R" --cert "$T/lab/cert.pem" 2>&1)
 code=$?
