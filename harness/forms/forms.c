@@ -3707,9 +3707,10 @@ assay_forms_masked_copy(const struct assay_forms *f, enum assay_form_kind kind,
 	return r;
 }
 
-int
-assay_forms_load(const char *datadir, const char *ics_path,
-    const char *ixit_path, const char *setup_path, struct assay_forms **out,
+/* The forms from files; recorded: a run directory's copies. */
+static int
+load_files(const char *datadir, const char *ics_path, const char *ixit_path,
+    const char *setup_path, int recorded, struct assay_forms **out,
     struct assay_diag *d)
 {
 	struct form_src ics = { ics_path, NULL, 0 };
@@ -3721,7 +3722,15 @@ assay_forms_load(const char *datadir, const char *ics_path,
 	if (datadir == NULL || ics_path == NULL || ixit_path == NULL ||
 	    out == NULL)
 		return ASSAY_ERR_INVALID_ARG;
-	return forms_load(datadir, &ics, &ixit, &setup, 0, out, d);
+	return forms_load(datadir, &ics, &ixit, &setup, recorded, out, d);
+}
+
+int
+assay_forms_load(const char *datadir, const char *ics_path,
+    const char *ixit_path, const char *setup_path, struct assay_forms **out,
+    struct assay_diag *d)
+{
+	return load_files(datadir, ics_path, ixit_path, setup_path, 0, out, d);
 }
 
 int
@@ -3729,16 +3738,7 @@ assay_forms_load_recorded(const char *datadir, const char *ics_path,
     const char *ixit_path, const char *setup_path, struct assay_forms **out,
     struct assay_diag *d)
 {
-	struct form_src ics = { ics_path, NULL, 0 };
-	struct form_src ixit = { ixit_path, NULL, 0 };
-	struct form_src setup = { setup_path, NULL, 0 };
-
-	if (out != NULL)
-		*out = NULL;
-	if (datadir == NULL || ics_path == NULL || ixit_path == NULL ||
-	    out == NULL)
-		return ASSAY_ERR_INVALID_ARG;
-	return forms_load(datadir, &ics, &ixit, &setup, 1, out, d);
+	return load_files(datadir, ics_path, ixit_path, setup_path, 1, out, d);
 }
 
 int

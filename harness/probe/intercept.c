@@ -585,6 +585,8 @@ l_intercept(lua_State *L)
 	const struct assay_forms *f = lua_touserdata(L, lua_upvalueindex(1));
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	enum assay_icpt_variant v[ASSAY_ICPT_NVARIANTS];
+	const char *allowed[ASSAY_ICPT_NVARIANTS + 1];
+	const char *names[ASSAY_ICPT_NVARIANTS];
 	struct assay_icpt_result res[ASSAY_ICPT_NVARIANTS];
 	struct assay_gw *gw = NULL;
 	const char *channel;
@@ -598,38 +600,16 @@ l_intercept(lua_State *L)
 	    ASSAY_ICPT_MAX_WAIT_MS);
 	read_ms = (int)assay_lua_opt_int(L, FN, "read_ms", 2000, 1,
 	    ASSAY_ICPT_MAX_READ_MS);
-	switch (lua_getfield(L, 1, "variants")) {
-	case LUA_TNIL:
-		for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
-			v[nv++] = (enum assay_icpt_variant)i;
-		break;
-	case LUA_TTABLE:
-		k = (size_t)lua_rawlen(L, -1);
-		if (k == 0 || k > ASSAY_ICPT_NVARIANTS)
-			assay_lua_argerror(L, FN, "variants: 1 to %d names",
-			    ASSAY_ICPT_NVARIANTS);
-		for (i = 1; i <= k; i++) {
-			int x = -1;
-
-			if (lua_rawgeti(L, -1, (lua_Integer)i) != LUA_TSTRING ||
-			    (x = assay_icpt_variant_find(lua_tostring(L,
-			    -1))) < 0)
-				assay_lua_argerror(L, FN, "variants[%zu]: one of "
-				    "self-signed, wrong-host, expired, "
-				    "untrusted-ca, tls1.0, control", i);
-			lua_pop(L, 1);
-			for (r = 0; (size_t)r < nv; r++)
-				if (v[r] == (enum assay_icpt_variant)x)
-					assay_lua_argerror(L, FN, "variants: "
-					    "%s given twice",
-					    assay_icpt_variant_name(v[r]));
-			v[nv++] = (enum assay_icpt_variant)x;
-		}
-		break;
-	default:
-		assay_lua_argerror(L, FN, "variants must be a list of names");
-	}
-	lua_pop(L, 1);
+	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
+		allowed[i] = assay_icpt_variant_name((enum assay_icpt_variant)i);
+	allowed[i] = NULL;
+	k = assay_lua_opt_names(L, FN, "variants", allowed,
+	    ASSAY_ICPT_NVARIANTS, names, "variant names (self-signed, "
+	    "wrong-host, expired, untrusted-ca, tls1.0, control)");
+	for (i = 0; i < (k ? k : ASSAY_ICPT_NVARIANTS); i++)
+		v[nv++] = k ? (enum assay_icpt_variant)
+		    assay_icpt_variant_find(names[i]) :
+		    (enum assay_icpt_variant)i;
 
 	if (f == NULL || assay_forms_gateway(f) == NULL)
 		return assay_lua_fail(L, "no lab gateway declared (set-up "

@@ -83,6 +83,46 @@ assay_lua_req_str(lua_State *L, const char *fn, const char *key)
 	return s;
 }
 
+size_t
+assay_lua_opt_names(lua_State *L, const char *fn, const char *key,
+    const char *const *allowed, size_t max, const char **out,
+    const char *what)
+{
+	size_t n, i, k;
+
+	if (lua_getfield(L, 1, key) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!lua_istable(L, -1))
+		assay_lua_argerror(L, fn, "%s must be a list of %s", key, what);
+	n = (size_t)lua_rawlen(L, -1);
+	if (n == 0 || n > max)
+		assay_lua_argerror(L, fn, "%s must name 1..%zu %s", key, max,
+		    what);
+	for (i = 0; i < n; i++) {
+		if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
+			assay_lua_argerror(L, fn, "%s must be a list of %s", key,
+			    what);
+		out[i] = lua_tostring(L, -1);
+		lua_pop(L, 1);		/* still referenced by the list */
+		if (allowed == NULL)
+			continue;
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(out[i], allowed[k]) == 0)
+				break;
+		if (allowed[k] == NULL)
+			assay_lua_argerror(L, fn, "%s: unknown name \"%.40s\"",
+			    key, out[i]);
+		for (k = 0; k < i; k++)
+			if (strcmp(out[k], out[i]) == 0)
+				assay_lua_argerror(L, fn, "%s: \"%s\" named twice",
+				    key, out[i]);
+	}
+	lua_pop(L, 1);
+	return n;
+}
+
 lua_Integer
 assay_lua_opt_int(lua_State *L, const char *fn, const char *key,
     lua_Integer def, lua_Integer lo, lua_Integer hi)

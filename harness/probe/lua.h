@@ -52,6 +52,15 @@ lua_Integer	 assay_lua_opt_int(lua_State *L, const char *fn, const char *key,
 /* Boolean option (true/false only), def when absent; raises otherwise. */
 int		 assay_lua_opt_bool(lua_State *L, const char *fn, const char *key,
 		    int def);
+/*
+ * Optional option key: a list of 1..max strings into out[] (borrowed from
+ * the options table, valid while it is on the stack); 0 when absent.
+ * With allowed (NULL-terminated), each must be one of them, at most once.
+ * Raises otherwise, saying what the list holds (what: "variant names").
+ */
+size_t		 assay_lua_opt_names(lua_State *L, const char *fn,
+		    const char *key, const char *const *allowed, size_t max,
+		    const char **out, const char *what);
 /* The required option host (a non-empty string without NUL). */
 const char	*assay_lua_host(lua_State *L, const char *fn);
 /* Option port in 1..65535; def when absent, which 0 makes required. */

@@ -565,25 +565,9 @@ l_observe(lua_State *L)
 	assay_lua_opts(L, "observe", known);
 	seconds = (int)assay_lua_opt_int(L, "observe", "seconds",
 	    ASSAY_OBSERVE_DEFAULT_SECONDS, 1, ASSAY_OBSERVE_MAX_SECONDS);
-	if (lua_getfield(L, 1, "channels") != LUA_TNIL) {
-		if (!lua_istable(L, -1))
-			assay_lua_argerror(L, "observe", "channels must be a "
-			    "list of 11-ComMech entry ids");
-		n = (size_t)lua_rawlen(L, -1);
-		if (n == 0 || n > ASSAY_OBSERVE_MAX_CHANNELS)
-			assay_lua_argerror(L, "observe", "channels must name "
-			    "1..%d entries", ASSAY_OBSERVE_MAX_CHANNELS);
-		for (i = 0; i < n; i++) {
-			lua_rawgeti(L, -1, (lua_Integer)i + 1);
-			if (lua_type(L, -1) != LUA_TSTRING)
-				assay_lua_argerror(L, "observe", "channels must "
-				    "be a list of 11-ComMech entry ids");
-			names[i] = lua_tostring(L, -1);
-			lua_pop(L, 1);	/* still referenced by the list */
-		}
-		has_list = 1;
-	}
-	lua_pop(L, 1);
+	n = assay_lua_opt_names(L, "observe", "channels", NULL,
+	    ASSAY_OBSERVE_MAX_CHANNELS, names, "11-ComMech entry ids");
+	has_list = n > 0;
 	if ((f = assay_probe_client_forms_get(L)) == NULL ||
 	    assay_forms_gateway(f) == NULL)
 		return assay_lua_fail(L, "no lab gateway declared (set-up "

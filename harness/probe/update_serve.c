@@ -849,8 +849,8 @@ l_update_serve(lua_State *L)
 	struct assay_gw **gwp;
 	void **rbox;
 	char why[512], mpath[4096], tc[64], variants[128];
-	size_t n = 0, i, k;
-	int wait_ms, settle_ms, r, has_list = 0;
+	size_t n;
+	int wait_ms, settle_ms, r, has_list;
 
 	assay_lua_opts(L, "update_serve", known);
 	id = assay_lua_req_str(L, "update_serve", "id");
@@ -858,36 +858,10 @@ l_update_serve(lua_State *L)
 	    ASSAY_UPDATE_DEFAULT_WAIT_MS, 1, ASSAY_LUA_MAX_TIMEOUT_MS);
 	settle_ms = (int)assay_lua_opt_int(L, "update_serve", "settle_ms",
 	    ASSAY_UPDATE_DEFAULT_SETTLE_MS, 0, ASSAY_LUA_MAX_TIMEOUT_MS);
-	if (lua_getfield(L, 1, "variants") != LUA_TNIL) {
-		if (!lua_istable(L, -1))
-			assay_lua_argerror(L, "update_serve", "variants must be "
-			    "a list of names");
-		n = (size_t)lua_rawlen(L, -1);
-		if (n == 0 || n > ASSAY_UPDATE_MAX_VARIANTS)
-			assay_lua_argerror(L, "update_serve", "variants must "
-			    "name 1..%d variants", ASSAY_UPDATE_MAX_VARIANTS);
-		for (i = 0; i < n; i++) {
-			lua_rawgeti(L, -1, (lua_Integer)i + 1);
-			if (lua_type(L, -1) != LUA_TSTRING)
-				assay_lua_argerror(L, "update_serve", "variants "
-				    "must be a list of names");
-			names[i] = lua_tostring(L, -1);
-			lua_pop(L, 1);	/* still referenced by the list */
-			for (k = 0; assay_update_variant_names[k] != NULL; k++)
-				if (strcmp(names[i],
-				    assay_update_variant_names[k]) == 0)
-					break;
-			if (assay_update_variant_names[k] == NULL)
-				assay_lua_argerror(L, "update_serve", "unknown "
-				    "variant \"%.40s\"", names[i]);
-			for (k = 0; k < i; k++)
-				if (strcmp(names[k], names[i]) == 0)
-					assay_lua_argerror(L, "update_serve",
-					    "variant \"%s\" named twice", names[i]);
-		}
-		has_list = 1;
-	}
-	lua_pop(L, 1);
+	n = assay_lua_opt_names(L, "update_serve", "variants",
+	    assay_update_variant_names, ASSAY_UPDATE_MAX_VARIANTS, names,
+	    "variant names");
+	has_list = n > 0;
 	if ((f = assay_probe_client_forms_get(L)) == NULL ||
 	    assay_forms_gateway(f) == NULL)
 		return assay_lua_fail(L, "no lab gateway declared (set-up "
