@@ -74,26 +74,6 @@ tmp_path(const char *name)
 	return p;
 }
 
-static int
-run(const char *fmt, ...)
-{
-	char cmd[4096], *out = NULL;
-	va_list ap;
-	int st;
-
-	/* in a subshell: tu_run's 2>&1 then takes every command's stderr */
-	cmd[0] = '(';
-	va_start(ap, fmt);
-	vsnprintf(cmd + 1, sizeof(cmd) - 2, fmt, ap);
-	va_end(ap);
-	strcat(cmd, ")");
-	st = tu_run(cmd, &out);
-	if (st != 0)
-		fprintf(stderr, "%s: exit %d: %s\n", cmd, st, out ? out : "");
-	free(out);
-	return st;
-}
-
 /* The lab's material, as a manufacturer hands it over: CA, two leaves. */
 static int
 make_lab_files(void)
@@ -102,14 +82,14 @@ make_lab_files(void)
 	    { "cloud", CLOUD_HOST } };
 	size_t i;
 
-	if (run("mkdir -p %s/lab && cd %s/lab && openssl req -x509 -newkey ec "
+	if (tu_runf("mkdir -p %s/lab && cd %s/lab && openssl req -x509 -newkey ec "
 	    "-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca-key.pem -out "
 	    "ca.pem -days 30 -subj '/CN=Refdevice test cloud CA' -addext "
 	    "basicConstraints=critical,CA:TRUE -addext "
 	    "keyUsage=critical,keyCertSign,cRLSign", tmpdir, tmpdir) != 0)
 		return -1;
 	for (i = 0; i < 2; i++)
-		if (run("cd %s/lab && openssl req -newkey ec -pkeyopt "
+		if (tu_runf("cd %s/lab && openssl req -newkey ec -pkeyopt "
 		    "ec_paramgen_curve:P-256 -nodes -keyout %s-key.pem -out "
 		    "%s.leaf -days 30 -subj '/CN=%s' -addext "
 		    "subjectAltName=DNS:%s -CA ca.pem -CAkey ca-key.pem && "
@@ -193,7 +173,7 @@ group_setup(void **state)
 	    strlen(SETUP_XML)) != 0 || load_forms("setup.xml", &forms) != 0)
 		return -1;
 	if (no_net == NULL &&
-	    run("ip link add assay-gw0 type veth peer name assay-dev0 && "
+	    tu_runf("ip link add assay-gw0 type veth peer name assay-dev0 && "
 	    "ip addr add " GW "/24 dev assay-gw0 && "
 	    "ip addr add " DEV "/24 dev assay-dev0 && "
 	    "ip link set assay-gw0 up && ip link set assay-dev0 up && "

@@ -76,28 +76,9 @@ tmp_path(const char *name)
 }
 
 static int
-run(const char *fmt, ...)
-{
-	char cmd[8192], *out = NULL;
-	va_list ap;
-	int st;
-
-	cmd[0] = '(';
-	va_start(ap, fmt);
-	vsnprintf(cmd + 1, sizeof(cmd) - 2, fmt, ap);
-	va_end(ap);
-	strcat(cmd, ")");
-	st = tu_run(cmd, &out);
-	if (st != 0)
-		fprintf(stderr, "%s: exit %d: %s\n", cmd, st, out ? out : "");
-	free(out);
-	return st;
-}
-
-static int
 make_lab(void)
 {
-	return run("cd %s && mkdir -p lab && cd lab && "
+	return tu_runf("cd %s && mkdir -p lab && cd lab && "
 	    "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
 	    "-nodes -keyout ca-key.pem -out ca.pem -days 30 -subj '/CN=Test "
 	    "cloud CA' -addext basicConstraints=critical,CA:TRUE -addext "
@@ -217,7 +198,7 @@ group_setup(void **state)
 	}
 	if (no_net == NULL) {
 		usleep(300000);
-		if (run("ip link add assay-gw0 type veth peer name assay-dev0 && "
+		if (tu_runf("ip link add assay-gw0 type veth peer name assay-dev0 && "
 		    "ip addr add " GW "/24 dev assay-gw0 && "
 		    "ip link set assay-gw0 up && ip link set lo up && "
 		    "ip link set assay-dev0 netns %d && nsenter -t %d -n sh -c "

@@ -63,25 +63,6 @@ tmp_path(const char *name)
 	return p;
 }
 
-static int
-run(const char *fmt, ...)
-{
-	char cmd[8192], *out = NULL;
-	va_list ap;
-	int st;
-
-	cmd[0] = '(';
-	va_start(ap, fmt);
-	vsnprintf(cmd + 1, sizeof(cmd) - 2, fmt, ap);
-	va_end(ap);
-	strcat(cmd, ")");
-	st = tu_run(cmd, &out);
-	if (st != 0)
-		fprintf(stderr, "%s: exit %d: %s\n", cmd, st, out ? out : "");
-	free(out);
-	return st;
-}
-
 /*
  * The lab's material: a CA and the update host's certificate from it,
  * the device's own web certificate, the vendor's and another Ed25519
@@ -91,7 +72,7 @@ run(const char *fmt, ...)
 static int
 make_lab(void)
 {
-	return run("cd %s && mkdir -p lab state && cd lab && "
+	return tu_runf("cd %s && mkdir -p lab state && cd lab && "
 	    "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
 	    "-nodes -keyout ca-key.pem -out ca.pem -days 30 -subj '/CN=Test "
 	    "cloud CA' -addext basicConstraints=critical,CA:TRUE -addext "
@@ -207,7 +188,7 @@ group_setup(void **state)
 	if (no_net == NULL && !tu_have("python3"))
 		no_net = "python3 not installed (the scripted device)";
 	if (no_net == NULL &&
-	    run("ip link add assay-gw0 type veth peer name assay-dev0 && "
+	    tu_runf("ip link add assay-gw0 type veth peer name assay-dev0 && "
 	    "ip addr add " GW "/24 dev assay-gw0 && "
 	    "ip addr add " DEV "/24 dev assay-dev0 && "
 	    "ip link set assay-gw0 up && ip link set assay-dev0 up && "
@@ -300,7 +281,7 @@ start_device(const char *persona)
 
 	snprintf(sdir, sizeof(sdir), "%s", tmp_path("state"));
 	snprintf(lab, sizeof(lab), "%s", tmp_path("lab"));
-	assert_int_equal(run("rm -f %s/* && printf 1.0.3 > %s/version", sdir,
+	assert_int_equal(tu_runf("rm -f %s/* && printf 1.0.3 > %s/version", sdir,
 	    sdir), 0);
 	if ((pid = fork()) == 0) {
 		execlp("python3", "python3", tu_src("tests/data/update_device.py"),

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,4 +186,23 @@ tu_have(const char *prog)
 		return access(prog, X_OK) == 0;
 	snprintf(cmd, sizeof(cmd), "command -v '%s' >/dev/null 2>&1", prog);
 	return system(cmd) == 0;
+}
+
+int
+tu_runf(const char *fmt, ...)
+{
+	char cmd[8192], *out = NULL;
+	va_list ap;
+	int st;
+
+	cmd[0] = '(';
+	va_start(ap, fmt);
+	vsnprintf(cmd + 1, sizeof(cmd) - 2, fmt, ap);
+	va_end(ap);
+	strcat(cmd, ")");
+	st = tu_run(cmd, &out);
+	if (st != 0)
+		fprintf(stderr, "%s: exit %d: %s\n", cmd, st, out ? out : "");
+	free(out);
+	return st;
 }

@@ -18,6 +18,11 @@ void		 tu_rmrf(const char *dir);
  * not NULL stores stdout+stderr (malloc'd, NUL-terminated).
  */
 int		 tu_run(const char *cmd, char **out);
+/*
+ * tu_run() of a formatted command in a subshell (so every part's stderr
+ * is caught); on a non-zero status prints the command, status and output.
+ */
+int		 tu_runf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Polls until a TCP connect to host:port succeeds or timeout_ms passes. 0 ok. */
 int		 tu_wait_tcp(const char *host, int port, int timeout_ms);
 /* A currently free TCP port on 127.0.0.1. */
