@@ -531,6 +531,7 @@ list_count(const struct assay_catalogue *cat, struct list_sum sum[3])
 	const struct assay_unit_decl *u;
 	char letter[2] = { 0, 0 };
 	struct list_sum *p[2];
+	unsigned dk;
 	size_t i, k;
 
 	memset(sum, 0, 3 * sizeof(*sum));
@@ -542,15 +543,15 @@ list_count(const struct assay_catalogue *cat, struct list_sum sum[3])
 		for (letter[0] = 'a'; letter[0] <= 'z'; letter[0]++) {
 			if ((u = assay_catalogue_unit(cat, i, letter)) == NULL)
 				break;
+			dk = u->decided_kinds;
 			for (k = 0; k < 2; k++) {
 				p[k]->units++;
 				p[k]->main[u->decided_main]++;
-				if ((u->decided_kinds & (u->decided_kinds - 1)) != 0)
+				if ((dk & (dk - 1)) != 0)	/* two bits */
 					p[k]->compound++;
 				p[k]->reach[u->reach_kind]++;
 				if (u->reach_kind == ASSAY_REACH_NETWORK &&
-				    (u->decided_kinds &
-				    (1u << ASSAY_DECIDED_AUTOMATIC)) != 0)
+				    (dk & (1u << ASSAY_DECIDED_AUTOMATIC)) != 0)
 					p[k]->net_auto++;
 			}
 		}
@@ -569,11 +570,14 @@ share(char *buf, size_t bufsz, size_t a, size_t n)
 }
 
 static void
-list_summary_text(const struct assay_catalogue *cat, const struct assay_spec *spec)
+list_summary_text(const struct assay_catalogue *cat,
+    const struct assay_spec *spec)
 {
 	static const char *const what[ASSAY_DECIDED_NKINDS] = {
-		"  automatic: a probe decides", "  facts: IXIT/ICS facts by a rule",
-		"  assessor: a person judges text", "  observation: a person observes"
+		"  automatic: a probe decides",
+		"  facts: IXIT/ICS facts by a rule",
+		"  assessor: a person judges text",
+		"  observation: a person observes"
 	};
 	struct list_sum s[3];
 	char b[3][16];
@@ -601,8 +605,8 @@ list_summary_text(const struct assay_catalogue *cat, const struct assay_spec *sp
 	for (j = 0; j < 3; j++)
 		share(b[j], sizeof(b[j]), s[j].net_auto,
 		    s[j].reach[ASSAY_REACH_NETWORK]);
-	printf("%-44s %8s %14s %8s\n", "  share of the network units", b[0], b[1],
-	    b[2]);
+	printf("%-44s %8s %14s %8s\n", "  share of the network units", b[0],
+	    b[1], b[2]);
 	printf("%zu test cases of %zu in TS 103 701 V1.1.1\n",
 	    assay_catalogue_count(cat), assay_spec_ntestcases(spec));
 }
@@ -610,7 +614,8 @@ list_summary_text(const struct assay_catalogue *cat, const struct assay_spec *sp
 static void
 list_summary_json(struct assay_json *j, const struct list_sum *s)
 {
-	size_t k;
+	char buf[16];
+	size_t k, n;
 
 	assay_json_begin_object(j);
 	assay_json_kv_int(j, "test_cases", (long long)s->tcs);
@@ -629,13 +634,15 @@ list_summary_json(struct assay_json *j, const struct list_sum *s)
 		    (long long)s->reach[k]);
 	assay_json_end_object(j);
 	assay_json_kv_int(j, "network_units_automated", (long long)s->net_auto);
+	/* One decimal, rounded as the text shows it. */
 	assay_json_key(j, "network_automated_percent");
-	if (s->reach[ASSAY_REACH_NETWORK] == 0)
+	if ((n = s->reach[ASSAY_REACH_NETWORK]) == 0)
 		assay_json_string(j, NULL);
-	else
-		assay_json_double(j, (double)(long long)(1000.0 *
-		    (double)s->net_auto / (double)s->reach[ASSAY_REACH_NETWORK] +
-		    0.5) / 10.0);
+	else {
+		snprintf(buf, sizeof(buf), "%.1f",
+		    100.0 * (double)s->net_auto / (double)n);
+		assay_json_double(j, strtod(buf, NULL));
+	}
 	assay_json_end_object(j);
 }
 

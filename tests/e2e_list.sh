@@ -80,7 +80,7 @@ def count(tcs):
             if u["reach"] == "network" and "automatic" in parts:
                 s["network_units_automated"] += 1
     n = s["functional_units_by_reach"]["network"]
-    s["network_automated_percent"] = round(1000.0 * s["network_units_automated"] / n) / 10 if n else None
+    s["network_automated_percent"] = float("%.1f" % (100.0 * s["network_units_automated"] / n)) if n else None
     return s
 core = lambda g: g == "4-1" or re.match(r"5\.[1-5]-", g) is not None
 summ = json.load(open(t + "/summary.json"))
@@ -115,6 +115,38 @@ for tc in cat:
     for u in tc["units"]:
         if u["reach"] == "network" and "automatic" not in u["decided"]:
             assert tc["id"] in para, (tc["id"], u["letter"])
+PY
+
+# A test case sees its declarations as assay.testcase.units[x].decided/reach.
+mkdir -p "$T/cat"
+cat >"$T/cat/5.6-1.lua" <<'LUA'
+group "5.6-1"
+testcase {
+  id = "5.6-1-2", type = "functional", purpose = "reports its own unit declarations",
+  units = {
+    a = { criterion = "A unit of the e2e_list catalogue, decided by two kinds.",
+      observation = "interface-status", observe = "look at the device",
+      decided = "automatic+observation", reach = "network" },
+    b = { criterion = "Another unit of the e2e_list catalogue, from a file.",
+      decided = "automatic", reach = "artefact" },
+  },
+  run = function(a)
+    local u = a.testcase.units
+    return fail("units " .. u[1].decided .. "@" .. u[1].reach .. ", "
+        .. u[2].decided .. "@" .. u[2].reach)
+  end,
+}
+LUA
+"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$SRC/ixit/examples/smart-camera.xml" \
+	--setup "$SRC/setup/examples/smart-camera.xml" --out "$T/r" --catalogue "$T/cat" -q \
+	>"$T/out" 2>"$T/err"
+python3 - "$T/r/report.json" <<'PY' && ok "assay.testcase.units carries decided and reach" || bad "decided/reach in Lua: $(tail -3 "$T/err")"
+import json, sys
+t = {x["id"]: x for x in json.load(open(sys.argv[1]))["test_cases"]}["5.6-1-2"]
+want = "units automatic+observation@network, automatic@artefact"
+if want not in t["reason"]:
+    print(t["verdict"], t["reason"][:300])
+    sys.exit(1)
 PY
 
 exit $((fails > 0))

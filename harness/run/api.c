@@ -841,8 +841,8 @@ set_str(lua_State *L, const char *k, const char *v)
 /*
  * assay.testcase.units: the units test case tc declares, in letter order,
  * as { letter =, criterion =, rule =, observation =, observe =, decided =,
- * reach = } (absent fields nil), so that helpers such as lib.manual name the observation
- * the declaration asks for.
+ * reach = } (absent fields nil), so that helpers such as lib.manual name
+ * the observation the declaration asks for.
  */
 static void
 push_unit_decls(lua_State *L, const struct assay_catalogue *c, size_t tc)
