@@ -483,24 +483,215 @@ cmd_fixture(int argc, char **argv)
 
 /* --- list ------------------------------------------------------------- */
 
+/* Width of a unit line's criterion in `assay list`: lines fit 100 columns. */
+#define LIST_CRIT_COLS	62
+
+/*
+ * s clipped to n characters (UTF-8 code points), "..." marking a cut;
+ * out has room for 4 * n + 4 bytes.
+ */
+static const char *
+clip_chars(char *out, size_t outsz, const char *s, size_t n)
+{
+	size_t i, chars = 0, cut = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (chars == n - 3)
+			cut = i;
+		if (++chars > n)
+			break;
+	}
+	if (s[i] == '\0')
+		cut = i;
+	else if (cut + 4 > outsz)
+		cut = 0;
+	snprintf(out, outsz, "%.*s%s", (int)cut, s, s[i] == '\0' ? "" : "...");
+	return out;
+}
+
+/* 4-1 and clauses 5.1 to 5.5: the test groups of issue 14's catalogue. */
+static int
+core_group(const char *g)
+{
+	return strcmp(g, "4-1") == 0 || (g[0] == '5' && g[1] == '.' &&
+	    g[2] >= '1' && g[2] <= '5' && g[3] == '-');
+}
+
+/* What `assay list --summary` counts, over all groups or a part (col). */
+struct list_sum {
+	size_t	tcs, units, main[ASSAY_DECIDED_NKINDS], compound;
+	size_t	reach[ASSAY_REACH_PHYSICAL + 1], net_auto;
+};
+
+static void
+list_count(const struct assay_catalogue *cat, struct list_sum sum[3])
+{
+	const struct assay_unit_decl *u;
+	char letter[2] = { 0, 0 };
+	struct list_sum *p[2];
+	unsigned dk;
+	size_t i, k;
+
+	memset(sum, 0, 3 * sizeof(*sum));
+	for (i = 0; i < assay_catalogue_count(cat); i++) {
+		p[0] = &sum[0];
+		p[1] = &sum[core_group(assay_catalogue_group(cat, i)) ? 1 : 2];
+		for (k = 0; k < 2; k++)
+			p[k]->tcs++;
+		for (letter[0] = 'a'; letter[0] <= 'z'; letter[0]++) {
+			if ((u = assay_catalogue_unit(cat, i, letter)) == NULL)
+				break;
+			dk = u->decided_kinds;
+			for (k = 0; k < 2; k++) {
+				p[k]->units++;
+				p[k]->main[u->decided_main]++;
+				if ((dk & (dk - 1)) != 0)	/* two bits */
+					p[k]->compound++;
+				p[k]->reach[u->reach_kind]++;
+				if (u->reach_kind == ASSAY_REACH_NETWORK &&
+				    (dk & (1u << ASSAY_DECIDED_AUTOMATIC)) != 0)
+					p[k]->net_auto++;
+			}
+		}
+	}
+}
+
+/* The share a of n in per cent with one decimal ("-" when n is 0). */
+static const char *
+share(char *buf, size_t bufsz, size_t a, size_t n)
+{
+	if (n == 0)
+		snprintf(buf, bufsz, "-");
+	else
+		snprintf(buf, bufsz, "%.1f %%", 100.0 * (double)a / (double)n);
+	return buf;
+}
+
+static void
+list_summary_text(const struct assay_catalogue *cat,
+    const struct assay_spec *spec)
+{
+	static const char *const what[ASSAY_DECIDED_NKINDS] = {
+		"  automatic: a probe decides",
+		"  facts: IXIT/ICS facts by a rule",
+		"  assessor: a person judges text",
+		"  observation: a person observes"
+	};
+	struct list_sum s[3];
+	char b[3][16];
+	size_t k, j;
+
+	list_count(cat, s);
+	printf("%-44s %8s %14s %8s\n", "", "all", "4-1, 5.1-5.5", "other");
+	printf("%-44s %8zu %14zu %8zu\n", "test cases", s[0].tcs, s[1].tcs,
+	    s[2].tcs);
+	printf("%-44s %8zu %14zu %8zu\n", "units", s[0].units, s[1].units,
+	    s[2].units);
+	printf("units by how a PASS is reached (main kind):\n");
+	for (k = 0; k < ASSAY_DECIDED_NKINDS; k++)
+		printf("%-44s %8zu %14zu %8zu\n", what[k], s[0].main[k],
+		    s[1].main[k], s[2].main[k]);
+	printf("%-44s %8zu %14zu %8zu\n", "  of them compound (two kinds)",
+	    s[0].compound, s[1].compound, s[2].compound);
+	printf("functional units by reach:\n");
+	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_PHYSICAL; k++)
+		printf("  %-42s %8zu %14zu %8zu\n",
+		    assay_reach_name((enum assay_reach)k), s[0].reach[k],
+		    s[1].reach[k], s[2].reach[k]);
+	printf("%-44s %8zu %14zu %8zu\n", "network units automated (automatic)",
+	    s[0].net_auto, s[1].net_auto, s[2].net_auto);
+	for (j = 0; j < 3; j++)
+		share(b[j], sizeof(b[j]), s[j].net_auto,
+		    s[j].reach[ASSAY_REACH_NETWORK]);
+	printf("%-44s %8s %14s %8s\n", "  share of the network units", b[0],
+	    b[1], b[2]);
+	printf("%zu test cases of %zu in TS 103 701 V1.1.1\n",
+	    assay_catalogue_count(cat), assay_spec_ntestcases(spec));
+}
+
+static void
+list_summary_json(struct assay_json *j, const struct list_sum *s)
+{
+	char buf[16];
+	size_t k, n;
+
+	assay_json_begin_object(j);
+	assay_json_kv_int(j, "test_cases", (long long)s->tcs);
+	assay_json_kv_int(j, "units", (long long)s->units);
+	assay_json_key(j, "units_by_main_kind");
+	assay_json_begin_object(j);
+	for (k = 0; k < ASSAY_DECIDED_NKINDS; k++)
+		assay_json_kv_int(j, assay_decided_name((enum assay_decided)k),
+		    (long long)s->main[k]);
+	assay_json_end_object(j);
+	assay_json_kv_int(j, "units_compound", (long long)s->compound);
+	assay_json_key(j, "functional_units_by_reach");
+	assay_json_begin_object(j);
+	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_PHYSICAL; k++)
+		assay_json_kv_int(j, assay_reach_name((enum assay_reach)k),
+		    (long long)s->reach[k]);
+	assay_json_end_object(j);
+	assay_json_kv_int(j, "network_units_automated", (long long)s->net_auto);
+	/* One decimal, rounded as the text shows it. */
+	assay_json_key(j, "network_automated_percent");
+	if ((n = s->reach[ASSAY_REACH_NETWORK]) == 0)
+		assay_json_string(j, NULL);
+	else {
+		snprintf(buf, sizeof(buf), "%.1f",
+		    100.0 * (double)s->net_auto / (double)n);
+		assay_json_double(j, strtod(buf, NULL));
+	}
+	assay_json_end_object(j);
+}
+
+static void
+list_units_json(struct assay_json *j, const struct assay_catalogue *cat,
+    size_t i)
+{
+	const struct assay_unit_decl *u;
+	char letter[2] = { 0, 0 };
+
+	assay_json_key(j, "units");
+	assay_json_begin_array(j);
+	for (letter[0] = 'a'; letter[0] <= 'z'; letter[0]++) {
+		if ((u = assay_catalogue_unit(cat, i, letter)) == NULL)
+			break;
+		assay_json_begin_object(j);
+		assay_json_kv_string(j, "letter", letter);
+		assay_json_kv_string(j, "decided", u->decided);
+		assay_json_kv_string(j, "reach", u->reach);
+		assay_json_kv_string(j, "criterion", u->criterion);
+		assay_json_kv_string(j, "rule", u->rule);
+		assay_json_kv_string(j, "observation", u->observation);
+		assay_json_end_object(j);
+	}
+	assay_json_end_array(j);
+}
+
 static int
 cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "catalogue",	required_argument,	NULL, 'C' },
 		{ "format",	required_argument,	NULL, 'F' },
+		{ "summary",	no_argument,		NULL, 'S' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct assay_spec *spec = NULL;
 	struct assay_catalogue *cat = NULL;
 	struct assay_diag *d = NULL;
+	const struct assay_unit_decl *u;
 	struct assay_json j;
+	struct list_sum sum[3];
 	enum format fmt = FORMAT_TEXT;
 	const char *catdir = NULL, *dd;
-	char defdir[ASSAY_PATH_MAX];
+	char defdir[ASSAY_PATH_MAX], letter[2] = { 0, 0 };
+	char crit[4 * LIST_CRIT_COLS + 4];
 	size_t i;
-	int c, r, code = ASSAY_EXIT_USAGE;
+	int c, r, summary = 0, code = ASSAY_EXIT_USAGE;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -511,11 +702,25 @@ cmd_list(int argc, char **argv)
 			if ((r = parse_format("list", optarg, &fmt)) != 0)
 				return r;
 			break;
+		case 'S':
+			summary = 1;
+			break;
 		case 'h':
-			printf("usage: assay list [--catalogue DIR] [--format text|json]\n"
+			printf("usage: assay list [--catalogue DIR] [--format text|json] [--summary]\n"
 			    "\n"
 			    "Lists the test-case catalogue, checked as `assay run` checks it:\n"
-			    "id, test group, type, IXIT items and purpose of each test case.\n");
+			    "id, test group, type, IXIT items and purpose of each test case, and\n"
+			    "under it each unit: letter, how a PASS of it is reached (decided:\n"
+			    "automatic, facts, assessor, observation, or two joined by +), where\n"
+			    "its subject is on a functional test case (reach: network, artefact,\n"
+			    "physical) and its criterion, clipped (--format json: in full, with\n"
+			    "rule and observation).\n"
+			    "\n"
+			    "--summary  the figures instead: test cases and units, units by the\n"
+			    "           main kind of their decision and how many are compound,\n"
+			    "           functional units by reach, and how many of the network\n"
+			    "           ones are automated (automatic in decided) as a share; for\n"
+			    "           all groups, 4-1 with clauses 5.1-5.5, and the others.\n");
 			return 0;
 		default:
 			return usage_error("list", "bad option");
@@ -541,7 +746,22 @@ cmd_list(int argc, char **argv)
 		fprintf(stderr, "assay list: %s\n", assay_strerror(r));
 		goto out;
 	}
-	if (fmt == FORMAT_JSON) {
+	if (summary && fmt == FORMAT_JSON) {
+		list_count(cat, sum);
+		assay_json_init(&j, stdout, 1);
+		assay_json_begin_object(&j);
+		assay_json_kv_string(&j, "catalogue_sha256",
+		    assay_catalogue_sha256(cat));
+		assay_json_key(&j, "all");
+		list_summary_json(&j, &sum[0]);
+		assay_json_key(&j, "core");	/* 4-1, 5.1-5.5 */
+		list_summary_json(&j, &sum[1]);
+		assay_json_key(&j, "other");
+		list_summary_json(&j, &sum[2]);
+		assay_json_end_object(&j);
+	} else if (summary)
+		list_summary_text(cat, spec);
+	else if (fmt == FORMAT_JSON) {
 		assay_json_init(&j, stdout, 1);
 		assay_json_begin_object(&j);
 		assay_json_kv_string(&j, "catalogue_sha256",
@@ -562,6 +782,7 @@ cmd_list(int argc, char **argv)
 			assay_json_kv_string(&j, "file",
 			    assay_catalogue_file(cat, i));
 			assay_json_kv_int(&j, "line", assay_catalogue_line(cat, i));
+			list_units_json(&j, cat, i);
 			assay_json_end_object(&j);
 		}
 		assay_json_end_array(&j);
@@ -569,7 +790,9 @@ cmd_list(int argc, char **argv)
 	} else {
 		printf("%-10s %-7s %-11s %-22s %s\n", "ID", "GROUP", "TYPE",
 		    "IXIT", "PURPOSE");
-		for (i = 0; i < assay_catalogue_count(cat); i++)
+		printf("  %-2s %-22s %-9s %s\n", "U", "DECIDED", "REACH",
+		    "CRITERION");
+		for (i = 0; i < assay_catalogue_count(cat); i++) {
 			printf("%-10s %-7s %-11s %-22s %s\n",
 			    orq(assay_catalogue_id(cat, i)),
 			    orq(assay_catalogue_group(cat, i)),
@@ -577,6 +800,17 @@ cmd_list(int argc, char **argv)
 			    *assay_catalogue_ixit(cat, i) ?
 			    orq(assay_catalogue_ixit(cat, i)) : "-",
 			    orq(assay_catalogue_purpose(cat, i)));
+			for (letter[0] = 'a'; letter[0] <= 'z'; letter[0]++) {
+				if ((u = assay_catalogue_unit(cat, i,
+				    letter)) == NULL)
+					break;
+				printf("  %-2s %-22s %-9s %s\n", letter,
+				    orq(u->decided), u->reach != NULL ?
+				    orq(u->reach) : "-", orq(clip_chars(crit,
+				    sizeof(crit), u->criterion,
+				    LIST_CRIT_COLS)));
+			}
+		}
 		printf("%zu test cases of %zu in TS 103 701 V1.1.1\n",
 		    assay_catalogue_count(cat), assay_spec_ntestcases(spec));
 	}

@@ -61,6 +61,7 @@ testcase {
     a = {
       criterion = "The ICS gives a justification for every recommendation it declares not applicable to, or not fulfilled by, the device.",
       rule = "An N or N/A recommendation whose detail is empty, a placeholder or a bare restatement of the answer FAILs; whether any other detail justifies is a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)

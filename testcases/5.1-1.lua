@@ -53,6 +53,7 @@ testcase {
     a = {
       criterion = "Each password of a user authentication mechanism that the user does not choose, and that is used beyond the factory default state, is generated so that every device gets its own.",
       rule = "PASS iff password-set-by=pre-installed-unique and password-generation=csprng; a fixed value, or a shared one usable outside factory default, FAILs; other generations need a person.",
+      decided = "facts+assessor",
     },
   },
   run = function(a)
@@ -180,16 +181,22 @@ testcase {
       rule = "Full TCP sweep: an undeclared port asking for a login, or a declared service challenging for a password without a 1-AuthMech entry, FAILs; the user manual is a person's to read.",
       observation = "manual-logins",
       observe = "Read the user manual for every password login it describes (web, app, telnet, SSH, serial, MQTT ...) and check each one has a 1-AuthMech entry.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "For each user authentication mechanism whose password the user defines, the device makes the user set that password before the mechanism can be used.",
       rule = "user-must-change=false, a pre-installed lab credential or an empty password accepted FAILs; first use from factory default is a person's; addition: any Mirai/vendor default accepted FAILs.",
       observation = "factory-default-first-use",
       observe = "From the factory default state, try each mechanism with a user-defined password before setting one: it must refuse use until the user defines the password.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     c = {
       criterion = "Passwords the device ships with (not user-defined, used beyond factory default) agree with the declared password generation.",
       rule = "Each pre-installed password in the lab set-up must have password-length characters, at most password-alphabet symbols, and not be a known default.",
+      decided = "facts",
+      reach = "physical",
     },
   },
   run = function(a)

@@ -85,18 +85,22 @@ testcase {
     a = {
       criterion = "The declared generation of pre-installed passwords produces no obvious regularity between passwords, such as counters.",
       rule = "password-generation=sequential FAILs, csprng PASSes; any other generation needs a person.",
+      decided = "facts+assessor",
     },
     b = {
       criterion = "The generation of pre-installed passwords produces no common strings or patterns, such as words from password dictionaries.",
       rule = "password-generation=fixed or a pre-installed-shared password FAILs (shared with user-must-change=true: a person), csprng PASSes; any other generation needs a person.",
+      decided = "facts+assessor",
     },
     c = {
       criterion = "Pre-installed passwords have no obvious link to public information about the device (MAC address, SSID, name, type).",
       rule = "password-generation=derived-from-device-data FAILs, csprng PASSes; any other generation needs a person.",
+      decided = "facts+assessor",
     },
     d = {
       criterion = "Pre-installed passwords are complex enough that guessing one with what an attacker knows is unlikely.",
       rule = "csprng with password-length x log2(password-alphabet) >= 64 bits PASSes, < 20 bits FAILs, between needs a person; fixed, sequential or derived FAIL.",
+      decided = "facts+assessor",
     },
   },
   run = function(a)
@@ -205,6 +209,8 @@ testcase {
       rule = "A pre-installed password in the lab set-up that contradicts password-length or password-alphabet FAILs; the PASS needs a person.",
       observation = "label-passwords",
       observe = "Read the pre-installed passwords of several units (labels, packaging) and compare them with password-generation, password-length and password-alphabet.",
+      decided = "observation",
+      reach = "physical",
     },
   },
   run = function(a)

@@ -53,18 +53,22 @@ testcase {
     a = {
       criterion = "For each user authentication mechanism, the stated security guarantees suit user authentication, with at least integrity and authenticity.",
       rule = "Empty or placeholder Security Guarantees, or a channel of the mechanism declaring guarantees without integrity or authenticity, FAIL; whether stated guarantees suit the use is a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "For each user authentication mechanism, the described design is fit to deliver the stated security guarantees.",
       rule = "An empty or placeholder Description FAILs; whether the design delivers is a person's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "For each user authentication mechanism, the cryptography used is best practice for user authentication by a reference catalogue, or justified by the manufacturer.",
       rule = "A password on a security=none channel, or password-storage plaintext, reversible or fast-hash, FAILs; best practice is a person's call.",
+      decided = "assessor",
     },
     d = {
       criterion = "For each user authentication mechanism, no feasible attack on its cryptography is known for the guarantees it is meant to give.",
       rule = "A password on a security=none channel FAILs; known attacks are a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -275,6 +279,8 @@ testcase {
       rule = "Per login channel: protection, TLS versions and suites, certificates and SSH algorithms as declared (facts missing: IXIT_MISSING); storage vs password-storage from the firmware; any difference or clear-text login FAILs.",
       observation = "stored-verifier",
       observe = "From the device's file system or firmware, read how each login's password verifier is stored (file, scheme, cost) and compare it with the declared password-storage.",
+      decided = "automatic+observation",
+      reach = "network",
     },
   },
   run = function(a)

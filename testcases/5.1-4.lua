@@ -39,6 +39,7 @@ testcase {
     a = {
       criterion = "For each user authentication mechanism, the user documentation covers it and explains how to change its authentication value in terms a non-technical user can follow.",
       rule = "change-supported=false, or no documentation (absent or a placeholder), FAILs; coverage and clarity are a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -103,11 +104,15 @@ testcase {
       rule = "A change-doc-url on the device answering 404 or 410 FAILs; performing the change is a person's.",
       observation = "change-credential",
       observe = "Change each user authentication value by following the declared change documentation, noting any step that does not work as written.",
+      decided = "observation",
+      reach = "network",
     },
     b = {
       criterion = "After each change the old authentication value is refused and the new one is accepted.",
       observation = "credential-after-change",
       observe = "After each change, log in with the old value (it must be refused) and with the new value (it must be accepted).",
+      decided = "observation",
+      reach = "network",
     },
   },
   run = function(a)

@@ -82,6 +82,7 @@ testcase {
     a = {
       criterion = "Each authentication mechanism directly reachable over a network has brute-force protection that makes guessing over the network impracticable.",
       rule = "PASS: 2fa, lockout after <= 100 failures, >= 64 CSPRNG bits of entropy, or throttling that makes the expected time to guess >= 10 years; none declared FAILs.",
+      decided = "facts+assessor",
     },
   },
   run = function(a)
@@ -288,10 +289,14 @@ testcase {
     a = {
       criterion = "The device offers no network-based authentication mechanism beyond those listed in 1-AuthMech.",
       rule = "Full TCP sweep: an undeclared open port asking for a login FAILs.",
+      decided = "automatic",
+      reach = "network",
     },
     b = {
       criterion = "Brute-forcing each declared network authentication mechanism is stopped or slowed as declared.",
       rule = "Per mechanism: no well-known credential accepted; the wrong-password series shows what is declared (lockout at N that refuses the right password, delay, rate limit, >= 64-bit password of the declared length); any difference FAILs.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

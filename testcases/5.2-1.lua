@@ -40,6 +40,7 @@ testcase {
     a = {
       criterion = "Anyone can read the published vulnerability disclosure policy without an account or similar barrier.",
       rule = "PASS when vdp-url is an http(s) URL and the publication text names no access barrier; no publication declared FAILs.",
+      decided = "facts+assessor",
     },
   },
   run = function(a)
@@ -115,11 +116,15 @@ testcase {
       rule = "The page at vdp-url on the device answers 2xx without credentials, with no login form, and is not empty; a refusal, login wall or empty page FAILs.",
       observation = "vdp-page",
       observe = "When the policy is not on the device, open the declared URL without an account and record whether it shows the policy.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "The policy gives contact information and timelines for acknowledging reports and for status updates.",
       observation = "vdp-content",
       observe = "Read the fetched policy and confirm it names a contact and timelines for acknowledgement of receipt and for status updates.",
+      decided = "assessor+observation",
+      reach = "network",
     },
   },
   run = function(a)

@@ -25,10 +25,12 @@ testcase {
     a = {
       criterion = "For every declared kind of disclosed vulnerability, the stated action and time frame allow it to be handled in time, given the published disclosure policy.",
       rule = "No 3-VulnTypes entry, or an Action or Time Frame absent or a placeholder, FAILs; whether they are timely is a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "The manufacturer confirms that the vulnerability actions are carried out as described.",
       rule = "4-Conf \"Confirmation of Vulnerability Actions\" absent or a placeholder FAILs; otherwise a person reads it.",
+      decided = "assessor",
     },
   },
   run = function(a)

@@ -31,18 +31,22 @@ testcase {
     a = {
       criterion = "The documented monitoring gathers information on vulnerabilities that may affect the device continuously and systematically.",
       rule = "No 5-VulnMon entry or a monitoring method absent or a placeholder FAILs; suitability is a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "The documented identification method establishes whether and how a vulnerability affects the device.",
       rule = "No 5-VulnMon entry or an identification method absent or a placeholder FAILs; suitability is a person's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "The documented rectification method removes or mitigates the device's exposure to a vulnerability.",
       rule = "No 5-VulnMon entry or a rectification method absent or a placeholder FAILs; suitability is a person's call.",
+      decided = "assessor",
     },
     d = {
       criterion = "The manufacturer confirms that vulnerability monitoring is carried out as described.",
       rule = "4-Conf \"Confirmation of Vulnerability Monitoring\" absent or a placeholder FAILs; otherwise a person reads it.",
+      decided = "assessor",
     },
   },
   run = function(a)

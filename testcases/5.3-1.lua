@@ -31,10 +31,12 @@ testcase {
     a = {
       criterion = "Each software component without an update mechanism is justified: updating it is impracticable or it is kept unchangeable for security.",
       rule = "A component without a mechanism and without a justification FAILs; a justification is a person's call; none without a mechanism: vacuous PASS.",
+      decided = "assessor",
     },
     b = {
       criterion = "Every update mechanism that a software component names is, by its design, protected against misuse as 5.3-2-1 assesses it.",
       rule = "Per referenced mechanism: authenticity=none, integrity=none, hash without authenticity or no design FAIL; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -105,6 +107,8 @@ testcase {
       rule = "5.3-2-2's rules per referenced mechanism: an attack image installed FAILs; PASS iff all refused, the genuine one installed and every devised attack served.",
       observation = "update-misuse",
       observe = "offer the device each attack image (byte flipped, no signature, another key, older) for the mechanism and read its firmware version and image digest before and after each",
+      decided = "automatic+observation",
+      reach = "network",
     },
   },
   run = function(a)

@@ -47,14 +47,20 @@ testcase {
     a = {
       criterion = "As 5.3-9-1 a and b: each mechanism suitably verifies the authenticity and the integrity of an update before installing it.",
       rule = "authenticity=none, integrity=none or a hash without authenticity FAILs; absent IXIT_MISSING; suitability is a person's call.",
+      decided = "assessor",
+      reach = "network",
     },
     b = {
       criterion = "For each network update mechanism, the verification of authenticity and integrity rests on a valid trust relationship.",
       rule = "authenticity=signature PASSes; mac a person's call; none FAILs; no network mechanism although condition 11 holds FAILs.",
+      decided = "facts+assessor",
+      reach = "network",
     },
     c = {
       criterion = "No update mechanism that the IXIT does not document can be reached over a network interface of the device.",
       rule = "Observed at the gateway: an update channel no 7-UpdMech names FAILs; an undeclared name or port a person's call; PASS iff traffic seen, none undeclared.",
+      decided = "automatic+assessor",
+      reach = "network",
     },
   },
   run = function(a)

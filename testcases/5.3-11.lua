@@ -22,10 +22,12 @@ testcase {
     a = {
       criterion = "For each update mechanism, the way users learn that a security update is needed is easy to notice and recognise.",
       rule = "User Notification absent or a placeholder FAILs; whether it is recognisable and apparent is a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "For each update mechanism, the notice of a required security update names the risks the update mitigates.",
       rule = "User Notification absent or a placeholder FAILs; whether it names the risks is a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)

@@ -23,6 +23,7 @@ testcase {
     a = {
       criterion = "Each update mechanism warns the user, on the device itself, when an update will interrupt the device's basic functioning.",
       rule = "User Notification absent IXIT_MISSING; otherwise a person's call (with none: that updates never disrupt).",
+      decided = "assessor",
     },
   },
   run = function(a)

@@ -53,6 +53,7 @@ testcase {
     a = {
       criterion = "A user with little technical background can reach and make sense of the published support period.",
       rule = "No publication or no period declared FAILs; an absent end date is IXIT_MISSING; otherwise the assessor judges the route and the page text (Annex D.3).",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -136,14 +137,20 @@ testcase {
       rule = "The declared support-period-url is fetched from the device; a refusal, login wall or empty page FAILs.",
       observation = "support-period-route",
       observe = "Follow the documented route to the support period (manual, packaging, website) as a user would and record where it leads.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "The support period publication can be read without restrictions such as prior registration.",
       rule = "The page at support-period-url answers 2xx without credentials, with no login form, and is not empty.",
+      decided = "automatic",
+      reach = "network",
     },
     c = {
       criterion = "The published support period defines the period for the updatable software components as the IXIT declares.",
       rule = "The fetched page states the declared support-period-end date.",
+      decided = "automatic+assessor",
+      reach = "network",
     },
   },
   run = function(a)

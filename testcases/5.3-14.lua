@@ -42,6 +42,7 @@ testcase {
     a = {
       criterion = "A user with little technical background can reach and make sense of why there are no updates and of the hardware replacement support.",
       rule = "Either publication absent or a placeholder FAILs; otherwise the assessor judges both by Annex D.3.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -111,30 +112,40 @@ testcase {
       rule = "Each declared URL on the device is fetched; a refusal, login wall or empty page FAILs; no URL: a person follows the route.",
       observation = "non-updatable-route",
       observe = "Follow the documented routes to the rationale for no updates and to the hardware replacement plan as a user would and record where they lead.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "Both publications can be read without restrictions such as prior registration.",
       rule = "Both pages answer 2xx without credentials, with no login form, and are not empty.",
       observation = "non-updatable-access",
       observe = "Open both publications without an account or registration and record whether anything stands in the way.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     c = {
       criterion = "The non-updatable publication gives the reason why the software is not updated.",
       rule = "The assessor reads the fetched page text.",
       observation = "non-updatable-rationale",
       observe = "Read the non-updatable publication and record whether it explains why the software cannot be updated.",
+      decided = "assessor+observation",
+      reach = "network",
     },
     d = {
       criterion = "The replacement publication gives the period and the method of hardware replacement support.",
       rule = "The assessor reads the fetched page text.",
       observation = "replacement-plan",
       observe = "Read the hardware replacement publication and record the replacement period and method it states.",
+      decided = "assessor+observation",
+      reach = "network",
     },
     e = {
       criterion = "The non-updatable publication states a defined support period.",
       rule = "PASS iff the page states the declared support-period-end; otherwise the assessor reads it.",
       observation = "non-updatable-period",
       observe = "Read the non-updatable publication and record the support period it states.",
+      decided = "automatic+observation",
+      reach = "network",
     },
   },
   run = function(a)

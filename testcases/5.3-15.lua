@@ -24,10 +24,12 @@ testcase {
     a = {
       criterion = "The declared way of isolating the product takes it off its network, or into a closed environment, in a workable way.",
       rule = "No 9-ReplSup entry, or an absent or placeholder Isolation, FAILs; suitability is the assessor's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "The declared way of replacing the hardware is one that actually lets the hardware be replaced.",
       rule = "No 9-ReplSup entry, or an absent or placeholder Hardware Replacement, FAILs; suitability is the assessor's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -82,26 +84,36 @@ testcase {
       criterion = "The product is installed in the environment it is meant for before the isolation is tried.",
       observation = "install-intended",
       observe = "Install the product (device and its services) in a test network as the user documentation intends and record its main function working.",
+      decided = "observation",
+      reach = "physical",
     },
     b = {
       criterion = "The declared isolation method is carried out on the installed product.",
       observation = "isolate",
       observe = "Carry out the declared Isolation method (remove the product from its network, or move it into a self-contained environment) and record each step.",
+      decided = "observation",
+      reach = "physical",
     },
     c = {
       criterion = "After isolation only connectivity-related functions are lost, or the integrity of the devices of the closed environment is kept.",
       observation = "isolated-function",
       observe = "On the isolated product, exercise the main function and record which functions are lost and whether each loss is due only to connectivity.",
+      decided = "observation",
+      reach = "physical",
     },
     d = {
       criterion = "The declared hardware replacement method is carried out in the intended environment.",
       observation = "replace-hardware",
       observe = "Carry out the declared Hardware Replacement method in the intended environment and record each step.",
+      decided = "observation",
+      reach = "physical",
     },
     e = {
       criterion = "The replaced product regains its connectivity and the functions that depend on it.",
       observation = "replaced-function",
       observe = "On the replacement, check that connectivity and the functions depending on it work again and record what does not.",
+      decided = "observation",
+      reach = "physical",
     },
   },
   run = function(a)

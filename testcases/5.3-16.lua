@@ -49,6 +49,7 @@ testcase {
     a = {
       criterion = "A user can read the model designation plainly from a label on the device or through a physical interface, as the IXIT describes.",
       rule = "No Model Designation text, or a placeholder, FAILs; whether the described way is clearly recognisable is the assessor's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -106,12 +107,16 @@ testcase {
       rule = "PASS iff a declared web page (or a web root) shows the model; the declared URL failing FAILs; otherwise a person reads the label.",
       observation = "model-designation",
       observe = "Obtain the model designation the way Model Designation describes (label on the device, device information page, console) and record it verbatim.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "The designation obtained is readable plain text and is the model the IXIT expects.",
       rule = "PASS iff the page's visible text holds a declared designation (ICS model or quoted in the IXIT) verbatim; the declared page without it FAILs.",
       observation = "model-matches",
       observe = "Compare the designation recorded from the device with the declared model, character by character, and record whether it is plain text.",
+      decided = "automatic+observation",
+      reach = "network",
     },
   },
   run = function(a)

@@ -23,6 +23,7 @@ testcase {
     a = {
       criterion = "At least one declared update mechanism is designed so that an attacker cannot misuse it, judged from its guarantees, description, cryptography and initiation.",
       rule = "No mechanism, or every one with authenticity=none, integrity=none, hash without authenticity or no design, FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -77,12 +78,16 @@ testcase {
       rule = "PASS iff each attack its facts call for (flipped byte, rollback; unsigned and other key with signatures) was served; missing lab material INCONCLUSIVE.",
       observation = "update-attacks",
       observe = "from the mechanism's Description, list the attacks to try (a byte flipped, no signature, another key, an older release, an interrupted update) and obtain an image for each",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "Each update mechanism is attacked as worked out, and its design is seen to stop the misuse its security guarantees rule out.",
       rule = "A tampered, unsigned, foreign-key or older image installed FAILs; PASS iff all are refused and the genuine release is installed; otherwise INCONCLUSIVE.",
       observation = "update-misuse",
       observe = "offer the device each attack image in place of its update server (or by its local update path) and read its firmware version and image digest before and after each",
+      decided = "automatic+observation",
+      reach = "network",
     },
   },
   run = function(a)

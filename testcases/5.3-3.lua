@@ -26,6 +26,7 @@ testcase {
     a = {
       criterion = "Each software component can be updated by at least one mechanism a user finds simple: automatic, via an associated service or app, via the device's web interface or similar.",
       rule = "PASS per component with an automatic=true mechanism; a component with no mechanism or no described way to apply FAILs; other ways a person's call.",
+      decided = "facts+assessor",
     },
   },
   run = function(a)

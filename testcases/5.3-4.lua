@@ -27,10 +27,12 @@ testcase {
     a = {
       criterion = "Each software component is covered by a mechanism that both checks for and installs updates with no user interaction.",
       rule = "PASS per component with a mechanism automatic=true and check-interval-h; none such FAILs; absent facts IXIT_MISSING.",
+      decided = "facts",
     },
     b = {
       criterion = "Where a component's mechanism lets the user configure automation, at least one automatic mechanism is enabled by default.",
       rule = "No automatic mechanism: vacuous PASS; otherwise a person reads Configuration (no fact says configurable or on by default).",
+      decided = "assessor",
     },
   },
   run = function(a)

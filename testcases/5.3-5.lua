@@ -23,6 +23,7 @@ testcase {
     a = {
       criterion = "Each software component is covered by a mechanism whose update checks the device starts itself, right after initialization and at intervals.",
       rule = "No mechanism or no checking described FAILs; check-interval-h settles the periodic check, after-initialization is a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)

@@ -51,22 +51,27 @@ testcase {
     a = {
       criterion = "The update mechanisms that install updates with no user interaction are identified from how they are initiated.",
       rule = "PASS per mechanism from the automatic fact (text that contradicts it withholds); absent fact IXIT_MISSING.",
+      decided = "facts",
     },
     b = {
       criterion = "Each automatic mechanism lets the user enable, disable or postpone the automatic installation of security updates.",
       rule = "No automatic mechanism: vacuous PASS; Configuration absent or a placeholder FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "Each automatic mechanism has automatic installation switched on in the initialized state.",
       rule = "No automatic mechanism: vacuous PASS; Configuration absent or a placeholder FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
     d = {
       criterion = "Each mechanism with update notifications lets the user enable, disable or postpone those notifications.",
       rule = "User Notification absent IXIT_MISSING; described with Configuration absent or a placeholder FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
     e = {
       criterion = "Each mechanism with update notifications has them switched on in the initialized state.",
       rule = "User Notification absent IXIT_MISSING; described with Configuration absent or a placeholder FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -151,22 +156,30 @@ testcase {
       rule = "No automatic mechanism: vacuous PASS; otherwise a person looks at the settings.",
       observation = "auto-update-default",
       observe = "on the freshly initialized device open the update settings of the mechanism and record whether automatic installation is on",
+      decided = "observation",
+      reach = "network",
     },
     b = {
       criterion = "The user can actually enable, disable or postpone automatic installation of security updates as the configuration describes.",
       rule = "No automatic mechanism: vacuous PASS; otherwise a person changes the setting.",
       observation = "auto-update-toggle",
       observe = "disable, re-enable and postpone automatic installation as the declared Configuration describes and record that each change takes effect",
+      decided = "observation",
+      reach = "network",
     },
     c = {
       criterion = "On the device in its initialized state, update notifications are switched on for each mechanism that offers them.",
       observation = "notification-default",
       observe = "on the freshly initialized device record whether update notifications exist and are on, and where they are shown",
+      decided = "observation",
+      reach = "network",
     },
     d = {
       criterion = "The user can actually enable, disable or postpone update notifications as the configuration describes.",
       observation = "notification-toggle",
       observe = "disable, re-enable and postpone update notifications as the declared Configuration describes and record that each change takes effect",
+      decided = "observation",
+      reach = "network",
     },
   },
   run = function(a)

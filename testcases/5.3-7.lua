@@ -29,18 +29,22 @@ testcase {
     a = {
       criterion = "The security guarantees of each update mechanism suit secure updates: at least integrity and authenticity.",
       rule = "PASS iff authenticity is signature|mac and integrity signature|mac|hash; none, or a hash without authenticity, FAILs.",
+      decided = "facts",
     },
     b = {
       criterion = "Each update mechanism, as its description tells it, is fit to deliver its stated security guarantees.",
       rule = "Description absent or a placeholder FAILs; fitness is a person's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "The cryptography of each update mechanism is best practice for updates by a reference catalogue, or justified by reliable evidence.",
       rule = "Cryptographic Details absent or a placeholder FAILs; otherwise a person's call, deprecated primitives named as hints.",
+      decided = "assessor",
     },
     d = {
       criterion = "No feasible attack on the cryptography of each update mechanism is known for the property it must protect.",
       rule = "Cryptographic Details absent or a placeholder FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)

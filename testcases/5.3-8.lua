@@ -19,10 +19,12 @@ testcase {
     a = {
       criterion = "Each declared procedure for security updates, by its description and time frame, gets updates deployed in time.",
       rule = "No 8-UpdProc entry, or a Description or Time Frame absent or a placeholder, FAILs; whether they are timely is a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "The manufacturer confirms that the update procedures are carried out as described.",
       rule = "4-Conf \"Confirmation of Update Procedures\" absent or a placeholder FAILs; otherwise a person reads it.",
+      decided = "assessor",
     },
   },
   run = function(a)

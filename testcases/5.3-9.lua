@@ -25,18 +25,22 @@ testcase {
     a = {
       criterion = "Each update mechanism suitably verifies, before installation, that an update comes from the manufacturer and is meant for this device.",
       rule = "authenticity=none FAILs; absent IXIT_MISSING; suitability is a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "Each update mechanism suitably verifies, before installation, that an update has not been altered.",
       rule = "integrity=none, or integrity=hash without authenticity, FAILs; absent IXIT_MISSING; suitability is a person's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "The authenticity of updates is verified by the device itself, not by another party.",
       rule = "authenticity=none FAILs; otherwise a person reads Security Guarantees for who verifies.",
+      decided = "assessor",
     },
     d = {
       criterion = "The integrity of updates is verified by the device itself, not by another party.",
       rule = "integrity=none or a hash without authenticity FAILs; otherwise a person reads Security Guarantees for who verifies.",
+      decided = "assessor",
     },
   },
   run = function(a)

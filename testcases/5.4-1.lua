@@ -61,18 +61,22 @@ testcase {
     a = {
       criterion = "For each sensitive security parameter the declared kind (critical or public) is consistent with what its description says it is.",
       rule = "An absent type fact is IXIT_MISSING; consistency with the Description is the assessor's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "For each parameter the claimed guarantees cover at least what its kind needs: confidentiality and integrity if critical, integrity if public.",
       rule = "Absent or placeholder Security Guarantees FAIL; whether they cover the type's needs is the assessor's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "For each parameter the declared protection scheme actually delivers the guarantees claimed for it.",
       rule = "A critical parameter hard-coded and shared by all devices FAILs; an absent or placeholder Protection Scheme FAILs; otherwise the assessor's call.",
+      decided = "assessor",
     },
     d = {
       criterion = "Nothing in the other IXIT items points to a sensitive security parameter that the parameter list leaves out.",
       rule = "An empty or critical-free list beside authentication values or protected channels FAILs; otherwise the assessor checks the listed indications.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -163,6 +167,8 @@ testcase {
     a = {
       criterion = "Examining the device and its software gives no sign that any parameter's declared protection scheme is not what is implemented.",
       rule = "Secrets in clear in the declared firmware image FAIL; otherwise the assessor compares the declared schemes with the device's storage.",
+      decided = "assessor",
+      reach = "artefact",
     },
   },
   run = function(a)

@@ -43,14 +43,17 @@ testcase {
     a = {
       criterion = "Every parameter described as a hard-coded identity is stated to be one explicitly.",
       rule = "Identities are hard-coded=true unique-per-device=true; none while ICS condition 10 holds, or an empty Description, FAILs; otherwise the assessor reads it.",
+      decided = "assessor",
     },
     b = {
       criterion = "The guarantees claimed for each hard-coded identity include resistance to tampering.",
       rule = "Absent or placeholder Security Guarantees FAIL; whether they include tamper-resistance is the assessor's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "The protection scheme of each hard-coded identity actually gives the claimed tamper-resistance.",
       rule = "Absent or placeholder Protection Scheme FAILs; whether it resists physical, electrical and software tampering is the assessor's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -113,6 +116,8 @@ testcase {
     a = {
       criterion = "Examining the device gives no sign that the declared tamper-resistance of any hard-coded identity is not implemented.",
       rule = "A person examines the device (secure element, debug ports, flash read-out); the declared image's clear secrets are shown to them.",
+      decided = "assessor",
+      reach = "physical",
     },
   },
   run = function(a)

@@ -81,10 +81,12 @@ testcase {
     a = {
       criterion = "Every critical parameter that is built into the software source is documented as such in its description.",
       rule = "A fixed or shared 1-AuthMech value with no hard-coded critical entry FAILs; an empty Description FAILs; none hard-coded: PASS by facts; else the assessor's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "For each critical parameter built into the source, its provisioning ensures the built-in value is not what the device uses in operation.",
       rule = "An absent or placeholder Provisioning Mechanism FAILs; none hard-coded: vacuous PASS by facts; otherwise the assessor's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -158,6 +160,8 @@ testcase {
     a = {
       criterion = "For each critical parameter built into the source, the device shows the declared provisioning really replaces it in operation.",
       rule = "A working lab credential found in the declared firmware image FAILs; none hard-coded and a clean image: vacuous PASS; otherwise the assessor's call.",
+      decided = "assessor",
+      reach = "artefact",
     },
   },
   run = function(a)

@@ -53,10 +53,12 @@ testcase {
     a = {
       criterion = "Critical parameters described as serving update integrity checks or back-end communication are documented as such in their generation mechanism.",
       rule = "An absent or placeholder Generation Mechanism FAILs; whether it documents the update or back-end use is the assessor's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "Each critical parameter is generated unique per device by a mechanism that lowers the risk of automated attacks on a whole class of devices.",
       rule = "unique-per-device=false FAILs; an absent or placeholder Generation Mechanism FAILs; with unique-per-device=true the mechanism's adequacy is the assessor's call.",
+      decided = "assessor",
     },
   },
   run = function(a)

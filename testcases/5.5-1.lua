@@ -57,18 +57,22 @@ testcase {
     a = {
       criterion = "For each communication mechanism, the stated security guarantees suit the use case of that communication.",
       rule = "Empty or placeholder Security Guarantees, or security=none carrying sensitive data, FAIL; suitability is a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "For each communication mechanism, the described design is fit to deliver the stated security guarantees.",
       rule = "An empty or placeholder Description FAILs; whether the design delivers is a person's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "For each communication mechanism, the cryptography used is best practice for secure communication by a reference catalogue, or justified by the manufacturer.",
       rule = "Deprecated tls-versions or broken tls-suites FAIL; best practice is a person's call.",
+      decided = "assessor",
     },
     d = {
       criterion = "For each communication mechanism, no feasible attack on its cryptography is known for the guarantees it is meant to give.",
       rule = "Deprecated tls-versions or broken tls-suites FAIL; known attacks are a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -189,6 +193,8 @@ testcase {
     a = {
       criterion = "Each communication mechanism on the device actually uses the cryptography its IXIT entry describes: protocols, cipher suites, certificates.",
       rule = "Every declared channel as declared: TLS versions equal tls-versions, suites within tls-suites, sound certificates, SSH and DTLS as declared, no plaintext channel carrying sensitive data.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

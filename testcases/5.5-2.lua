@@ -25,10 +25,12 @@ testcase {
     a = {
       criterion = "Every network or security implementation listed has gone through the review or evaluation method stated for it.",
       rule = "An empty or placeholder Review/Evaluation Method FAILs; an empty item beside declared services FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
     b = {
       criterion = "For each implementation, the stated review or evaluation method and its report cover the scope the implementation's description gives.",
       rule = "An empty or placeholder Report or Description FAILs; whether the report covers the scope is a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -171,6 +173,8 @@ testcase {
     a = {
       criterion = "For each reviewed implementation, the name and version the device shows match those identified in the review or evaluation report.",
       rule = "A device identification whose version contradicts the version the entry names FAILs; otherwise the comparison is a person's call, listing what was seen.",
+      decided = "assessor",
+      reach = "network",
     },
   },
   run = function(a)

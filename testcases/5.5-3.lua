@@ -25,10 +25,12 @@ testcase {
     a = {
       criterion = "Each software component stated to provide or use cryptography refers to an update mechanism by which it can be updated.",
       rule = "PASS iff it refers to a 7-UpdMech entry (doubtful Update Mechanism text: a person's call); no reference FAILs; no crypto component while crypto is declared in use FAILs.",
+      decided = "facts",
     },
     b = {
       criterion = "For each such component, the manufacturer has considered what updating its cryptography may break, such as stored data or hardware that cannot follow.",
       rule = "An empty or placeholder Cryptographic Usage FAILs; whether side effects were considered is a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)

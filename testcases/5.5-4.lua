@@ -45,18 +45,22 @@ testcase {
     a = {
       criterion = "Every device function reachable over a network interface in the initialized state refers to at least one authentication mechanism.",
       rule = "PASS iff each 13-SoftServ entry with network=true, status=enabled refers to a 1-AuthMech entry; one without FAILs.",
+      decided = "facts",
     },
     b = {
       criterion = "Each referenced authentication mechanism can tell authentication subjects apart and reject attempts with invalid identities or factors.",
       rule = "An empty or placeholder Description FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
     c = {
       criterion = "The means protecting each referenced authentication mechanism deliver its stated security guarantees and resist attempts to compromise it.",
       rule = "channel-security=none on a network password, password-storage=plaintext or empty Cryptographic Details FAIL; otherwise a person's call.",
+      decided = "assessor",
     },
     d = {
       criterion = "The authorisation described for each referenced mechanism grants access to authenticated subjects with the right permissions and refuses everyone else.",
       rule = "An empty or placeholder Description FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -106,14 +110,20 @@ testcase {
       rule = "Any access without or with invalid credentials FAILs; refused everywhere, plus a person's check with a low-privilege account, PASSes.",
       observation = "low-privilege-access",
       observe = "log in with an account that lacks the right to each function (or confirm the device has only one role) and try the function; note whether it is refused",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "An authenticated subject with the right can use each network function in the initialized state.",
       rule = "PASS iff the lab credential of each service logs in; refused FAILs; no credential IXIT_MISSING.",
+      decided = "automatic",
+      reach = "network",
     },
     c = {
       criterion = "The protection of each authentication mechanism seen on the wire matches its declared guarantees and cryptographic details.",
       rule = "5.5-1-2's rules on each service the functions refer to.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

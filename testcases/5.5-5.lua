@@ -63,6 +63,7 @@ testcase {
     a = {
       criterion = "The review of 5.5-4-1 holds, in every device state, for the network functions that allow security-relevant configuration changes (relied-upon protocols such as DHCP excepted).",
       rule = "A configuration function without a 1-AuthMech reference, or 5.5-4-1's fact FAILs, FAIL; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -108,10 +109,14 @@ testcase {
       rule = "Access without or with invalid credentials, the lab credential refused, or a channel unlike its declaration FAIL; a person repeats it in the factory default state.",
       observation = "factory-default-config",
       observe = "reset the device to factory defaults and, before any set-up, try each configuration function without credentials; note whether any is usable",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "No communication mechanism that 11-ComMech does not document is reachable over a network interface of the device.",
       rule = "An undeclared open TCP port, or a declared service no 11-ComMech entry covers, FAILs; no sweep INCONCLUSIVE.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

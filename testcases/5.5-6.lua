@@ -23,6 +23,7 @@ testcase {
     a = {
       criterion = "The review of 5.5-1-1 holds for every channel that carries a critical security parameter, with confidentiality among the guarantees required.",
       rule = "security=none or no confidentiality on such a channel, deprecated versions or broken suites FAIL; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -56,6 +57,8 @@ testcase {
     a = {
       criterion = "Every channel that carries a critical security parameter is seen to use the cryptography its IXIT entry describes.",
       rule = "5.5-1-2's rules on the selected channels (interception and observation for outbound ones); a credential or security parameter in clear FAILs; no traffic INCONCLUSIVE.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

@@ -19,6 +19,7 @@ testcase {
     a = {
       criterion = "The review of 5.5-1-1 holds, with confidentiality required, for every remotely accessible channel carrying a critical security parameter.",
       rule = "security=none or no confidentiality on such a channel, deprecated versions or broken suites FAIL; remote unknown IXIT_MISSING; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -58,6 +59,8 @@ testcase {
     a = {
       criterion = "Channels reachable remotely that carry critical security parameters are seen to use the cryptography their IXIT entries describe.",
       rule = "5.5-1-2's rules on the selected channels (interception and observation for outbound ones); a credential or security parameter in clear FAILs; no traffic INCONCLUSIVE.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

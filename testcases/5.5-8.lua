@@ -37,10 +37,12 @@ testcase {
     a = {
       criterion = "The described management processes cover each stage of a critical security parameter's life: generation, provisioning, storage, update, decommissioning to destruction, and expiry or compromise.",
       rule = "No 14-SecMgmt description, or only placeholders, FAILs; coverage is a person's call (stages not mentioned are named).",
+      decided = "assessor",
     },
     b = {
       criterion = "The manufacturer's confirmations include one that secure management of critical security parameters is in place.",
       rule = "An absent, empty or placeholder Confirmation of Secure Management FAILs; otherwise a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)

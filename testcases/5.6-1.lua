@@ -24,6 +24,7 @@ testcase {
     a = {
       criterion = "Every interface declared enabled has a purpose in its description that justifies keeping it enabled.",
       rule = "Enabled with exposure=not-required, or without a stated purpose, FAILs; whether a purpose justifies it is a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -112,10 +113,14 @@ testcase {
       rule = "A disabled interface must not answer on its port; an enabled one that cannot be reached is inconclusive.",
       observation = "interface-status",
       observe = "On the device, check that each network or logical interface declared disabled but tied to no service Assay can reach is really disabled.",
+      decided = "automatic+observation",
+      reach = "network",
     },
     b = {
       criterion = "No network or logical interface beyond those listed in 15-Intf is reachable over the network.",
       rule = "Full TCP sweep and discovery probes: an undeclared open TCP port or discovery service FAILs.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

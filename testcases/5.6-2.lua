@@ -34,10 +34,12 @@ testcase {
     a = {
       criterion = "Information an interface discloses without authentication and labels as not security-relevant is indeed not security-relevant.",
       rule = "discloses-security-relevant=false with nothing listed PASSes; any listed information needs a person.",
+      decided = "facts+assessor",
     },
     b = {
       criterion = "Security-relevant information an interface discloses without authentication is needed for the device to operate.",
       rule = "Nothing security-relevant disclosed PASSes vacuously; the need for what is disclosed is a person's call.",
+      decided = "assessor",
     },
   },
   run = function(a)
@@ -271,6 +273,8 @@ testcase {
     a = {
       criterion = "No interface reveals, without authentication in the initialized state, security-relevant information missing from its Disclosed Information.",
       rule = "None of Assay's detectors (keys, secrets, passwords, versions, anonymous MQTT messages) fires on an unauthenticated reply, unless 15-Intf declares that disclosure.",
+      decided = "automatic+assessor",
+      reach = "network",
     },
   },
   run = function(a)

@@ -22,6 +22,8 @@ testcase {
     a = {
       criterion = "Channels over which personal data is exchanged with services are seen to use the cryptography their IXIT entries describe.",
       rule = "5.5-1-2's rules on the channels 21-PersData names or that carry personal data; a watched personal-data value in clear FAILs with frames; no traffic INCONCLUSIVE.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

@@ -21,6 +21,8 @@ testcase {
     a = {
       criterion = "Channels over which sensitive personal data goes to associated services are seen to use the cryptography their IXIT entries describe.",
       rule = "5.5-1-2's rules on the channels sensitive 21-PersData entries name or that carry it; a watched sensitive value in clear FAILs with frames; no traffic INCONCLUSIVE.",
+      decided = "automatic",
+      reach = "network",
     },
   },
   run = function(a)

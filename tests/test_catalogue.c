@@ -64,7 +64,11 @@ test_bundled_catalogue(void **state)
 }
 
 /* A sound declaration of unit a, for test cases TS 103 701 gives one unit. */
-#define UNIT_OK "{ criterion = \"The password is unique per device.\" }"
+#define UNIT_OK "{ criterion = \"The password is unique per device.\", " \
+	"decided = \"facts\" }"
+/* The same on a functional test case, which says where the subject is. */
+#define UNIT_FN "{ criterion = \"The password is unique per device.\", " \
+	"decided = \"automatic\", reach = \"network\" }"
 #define UNITS_A "{ a = " UNIT_OK " }"
 /* 5.1-1-1 (one unit) with the given units table, line 2. */
 #define TC_UNITS(u) "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", " \
@@ -72,7 +76,12 @@ test_bundled_catalogue(void **state)
 	"run = function() end }\n"
 /* 5.1-1-1 with unit a declared as { fields }. */
 #define TC_UNIT_A(fields) TC_UNITS("{ a = { " fields " } }")
-#define CRIT "criterion = \"The password is unique per device.\""
+#define CRIT0 "criterion = \"The password is unique per device.\""
+#define CRIT CRIT0 ", decided = \"facts\""
+/* 5.1-1-2 (functional, units a..c) with unit a as { fields }, b and c sound. */
+#define TC_FN_A(fields) "group \"5.1-1\"\ntestcase { id = \"5.1-1-2\", " \
+	"type = \"functional\", purpose = \"p\", units = { a = { " fields \
+	" }, b = " UNIT_FN ", c = " UNIT_FN " }, run = function() end }\n"
 
 /* One broken catalogue: file name, contents, expected message, line. */
 struct broken {
@@ -137,8 +146,8 @@ static const struct broken cases[] = {
 	{ "5.1-1.lua", TC_UNITS("\"a\""), "5.1-1-1: units required", 2 },
 	{ "5.1-1.lua", TC_UNITS("{}"), "unit a of TS 103 701 is not declared", 2 },
 	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-2\", "
-	    "type = \"functional\", purpose = \"p\", units = { a = " UNIT_OK
-	    ", c = " UNIT_OK " }, run = function() end }\n",
+	    "type = \"functional\", purpose = \"p\", units = { a = " UNIT_FN
+	    ", c = " UNIT_FN " }, run = function() end }\n",
 	    "5.1-1-2: unit b of TS 103 701 is not declared", 2 },
 	{ "5.1-1.lua", TC_UNITS("{ a = " UNIT_OK ", b = " UNIT_OK " }"),
 	    "no unit \"b\" in TS 103 701 (its one unit is a)", 2 },
@@ -181,6 +190,38 @@ static const struct broken cases[] = {
 	    "observe = string.rep(\"o\", 401)"), "unit a: observe must be one line", 2 },
 	{ "5.1-1.lua", TC_UNIT_A(CRIT ", observation = \"label\", "
 	    "observe = \"a\\nb\""), "unit a: observe must be one line", 2 },
+	/* How a unit is decided, and where its subject is. */
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0), "5.1-1-1: unit a: decided required", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = 42"),
+	    "unit a: decided required", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"automated\""),
+	    "unit a: decided \"automated\": unknown kind \"automated\"", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"facts+person\""),
+	    "unknown kind \"person\"", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"\""),
+	    "unknown kind \"\"", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"facts+\""),
+	    "decided \"facts+\": one kind or two", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"facts+facts\""),
+	    "decided \"facts+facts\": one kind or two different", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"facts+assessor+observation\", "
+	    "observation = \"label\", observe = \"the label\""),
+	    "one kind or two different ones joined by +", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"assessor\", "
+	    "observation = \"label\", observe = \"the label\""),
+	    "unit a: observation \"label\" declared, so decided must name "
+	    "observation", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT0 ", decided = \"facts+observation\""),
+	    "unit a: decided \"facts+observation\" names observation but the "
+	    "unit declares none", 2 },
+	{ "5.1-1.lua", TC_UNIT_A(CRIT ", reach = \"network\""),
+	    "5.1-1-1: unit a: reach on a conceptual test case", 2 },
+	{ "5.1-1.lua", TC_FN_A(CRIT0 ", decided = \"automatic\""),
+	    "5.1-1-2: unit a: reach required on a functional test case", 2 },
+	{ "5.1-1.lua", TC_FN_A(CRIT0 ", decided = \"automatic\", reach = \"wifi\""),
+	    "unit a: reach \"wifi\": network, artefact or physical", 2 },
+	{ "5.1-1.lua", TC_FN_A(CRIT0 ", decided = \"automatic\", reach = true"),
+	    "unit a: reach \"?\": network, artefact or physical", 2 },
 	{ "5.1-1.lua", TC_UNIT_A(CRIT ", critrion = \"typo\""),
 	    "unit a: unknown field \"critrion\"", 2 },
 };
@@ -193,7 +234,7 @@ test_exclusive(void **state)
 	    "testcase { id = \"5.1-1-1\", type = \"conceptual\", purpose = \"p\",\n"
 	    " exclusive = \"credentials\", units = " UNITS_A ", run = function() end }\n"
 	    "testcase { id = \"5.1-1-2\", type = \"functional\", purpose = \"p\",\n"
-	    " units = { a = " UNIT_OK ", b = " UNIT_OK ", c = " UNIT_OK " },\n"
+	    " units = { a = " UNIT_FN ", b = " UNIT_FN ", c = " UNIT_FN " },\n"
 	    " run = function() end }\n";
 	struct assay_diag *d = assay_diag_new();
 	struct assay_catalogue *c = NULL;
@@ -259,11 +300,14 @@ test_units(void **state)
 	    "testcase { id = \"5.1-1-2\", type = \"functional\", purpose = \"p\",\n"
 	    " units = {\n"
 	    "  a = { criterion = \"No undeclared password login on the network.\",\n"
-	    "    rule = \"full TCP sweep\" },\n"
+	    "    rule = \"full TCP sweep\", decided = \"automatic\", reach = \"network\" },\n"
 	    "  b = { criterion = \"User-defined passwords are set before use.\",\n"
 	    "    observation = \"factory-default-first-use\",\n"
-	    "    observe = \"try the device from factory default\" },\n"
-	    "  c = { criterion = \"Pr\\u{e9}-install\\u{e9} passwords match the scheme.\" },\n"
+	    "    observe = \"try the device from factory default\",\n"
+	    "    decided = \"automatic+observation\", reach = \"network\" },\n"
+	    "  c = { criterion = \"Pr\\u{e9}-install\\u{e9} passwords match the scheme.\",\n"
+	    "    decided = \"observation+facts\", reach = \"physical\",\n"
+	    "    observation = \"label\", observe = \"read the label\" },\n"
 	    " }, run = function() end }\n";
 	struct assay_diag *d = assay_diag_new();
 	struct assay_catalogue *c = NULL;
@@ -282,11 +326,25 @@ test_units(void **state)
 	assert_string_equal(u->rule, "full TCP sweep");
 	assert_null(u->observation);
 	assert_null(u->observe);
+	assert_string_equal(u->decided, "automatic");
+	assert_int_equal(u->decided_main, ASSAY_DECIDED_AUTOMATIC);
+	assert_int_equal(u->decided_kinds, 1u << ASSAY_DECIDED_AUTOMATIC);
+	assert_string_equal(u->reach, "network");
+	assert_int_equal(u->reach_kind, ASSAY_REACH_NETWORK);
 	assert_non_null(u = assay_catalogue_unit(c, 0, "b"));
 	assert_null(u->rule);
 	assert_string_equal(u->observation, "factory-default-first-use");
 	assert_string_equal(u->observe, "try the device from factory default");
+	assert_string_equal(u->decided, "automatic+observation");
+	assert_int_equal(u->decided_main, ASSAY_DECIDED_AUTOMATIC);
+	assert_int_equal(u->decided_kinds, (1u << ASSAY_DECIDED_AUTOMATIC) |
+	    (1u << ASSAY_DECIDED_OBSERVATION));
 	assert_non_null(u = assay_catalogue_unit(c, 0, "c"));
+	/* The main kind is the first, whatever the order of the enum. */
+	assert_int_equal(u->decided_main, ASSAY_DECIDED_OBSERVATION);
+	assert_int_equal(u->reach_kind, ASSAY_REACH_PHYSICAL);
+	assert_string_equal(assay_decided_name(u->decided_main), "observation");
+	assert_string_equal(assay_reach_name(u->reach_kind), "physical");
 	assert_null(assay_catalogue_unit(c, 0, "d"));
 	assert_null(assay_catalogue_unit(c, 0, "A"));
 	assert_null(assay_catalogue_unit(c, 0, "ab"));
@@ -330,6 +388,12 @@ test_bundled_units(void **state)
 			assert_true(strlen(u->criterion) >= 20);
 			assert_true((u->observation == NULL) ==
 			    (u->observe == NULL));
+			/* decided on every unit, reach iff not conceptual. */
+			assert_non_null(u->decided);
+			assert_true((u->observation != NULL) == ((u->decided_kinds &
+			    (1u << ASSAY_DECIDED_OBSERVATION)) != 0));
+			assert_true((u->reach == NULL) == (assay_catalogue_type(c,
+			    i) == ASSAY_TC_CONCEPTUAL));
 		}
 		letter[0] = (char)('a' + n);
 		assert_null(assay_catalogue_unit(c, i, letter));

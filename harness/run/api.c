@@ -840,9 +840,9 @@ set_str(lua_State *L, const char *k, const char *v)
 
 /*
  * assay.testcase.units: the units test case tc declares, in letter order,
- * as { letter =, criterion =, rule =, observation =, observe = } (absent
- * fields nil), so that helpers such as lib.manual name the observation
- * the declaration asks for.
+ * as { letter =, criterion =, rule =, observation =, observe =, decided =,
+ * reach = } (absent fields nil), so that helpers such as lib.manual name
+ * the observation the declaration asks for.
  */
 static void
 push_unit_decls(lua_State *L, const struct assay_catalogue *c, size_t tc)
@@ -855,7 +855,7 @@ push_unit_decls(lua_State *L, const struct assay_catalogue *c, size_t tc)
 	for (; letter[0] <= 'z'; letter[0]++) {
 		if ((u = assay_catalogue_unit(c, tc, letter)) == NULL)
 			break;
-		lua_createtable(L, 0, 5);
+		lua_createtable(L, 0, 7);
 		set_str(L, "letter", letter);
 		set_str(L, "criterion", u->criterion);
 		if (u->rule != NULL)
@@ -864,6 +864,8 @@ push_unit_decls(lua_State *L, const struct assay_catalogue *c, size_t tc)
 			set_str(L, "observation", u->observation);
 		if (u->observe != NULL)
 			set_str(L, "observe", u->observe);
+		set_str(L, "decided", u->decided);
+		set_str(L, "reach", u->reach);
 		lua_rawseti(L, -2, ++n);
 	}
 }

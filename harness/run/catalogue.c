@@ -222,6 +222,83 @@ valid_observation(const char *s)
 	return 1;
 }
 
+static const char *const decided_names[ASSAY_DECIDED_NKINDS] = {
+	"automatic", "facts", "assessor", "observation"
+};
+static const char *const reach_names[] = {
+	"", "network", "artefact", "physical"
+};
+
+const char *
+assay_decided_name(enum assay_decided k)
+{
+	return (unsigned)k < ASSAY_DECIDED_NKINDS ? decided_names[k] : "?";
+}
+
+const char *
+assay_reach_name(enum assay_reach r)
+{
+	return (unsigned)r <= ASSAY_REACH_PHYSICAL ? reach_names[r] : "?";
+}
+
+/* The kind named by s[0..n), or -1. */
+static int
+decided_kind(const char *s, size_t n)
+{
+	int k;
+
+	for (k = 0; k < ASSAY_DECIDED_NKINDS; k++)
+		if (strlen(decided_names[k]) == n &&
+		    strncmp(s, decided_names[k], n) == 0)
+			return k;
+	return -1;
+}
+
+/*
+ * A `decided` value: one kind, or two different ones joined by '+' (the
+ * main one first).  Returns 0 with *mainp and *kinds set, or -1 with the
+ * offending part in bad[] (or "" when the form itself is wrong).
+ */
+static int
+parse_decided(const char *s, enum assay_decided *mainp, unsigned *kinds,
+    char *bad, size_t badsz)
+{
+	const char *p, *plus;
+	size_t n;
+	int k, nk = 0;
+
+	*kinds = 0;
+	bad[0] = '\0';
+	for (p = s;; p = plus + 1) {
+		plus = strchr(p, '+');
+		n = plus != NULL ? (size_t)(plus - p) : strlen(p);
+		if ((k = decided_kind(p, n)) < 0) {
+			snprintf(bad, badsz, "%.*s", (int)(n < 40 ? n : 40), p);
+			return -1;
+		}
+		if ((*kinds & (1u << k)) != 0 || ++nk > 2)
+			return -1;	/* repeated, or more than two */
+		if (nk == 1)
+			*mainp = (enum assay_decided)k;
+		*kinds |= 1u << k;
+		if (plus == NULL)
+			return 0;
+	}
+}
+
+static int
+parse_reach(const char *s, enum assay_reach *r)
+{
+	int k;
+
+	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_PHYSICAL; k++)
+		if (strcmp(s, reach_names[k]) == 0) {
+			*r = (enum assay_reach)k;
+			return 0;
+		}
+	return -1;
+}
+
 static void
 unit_decls_free(struct assay_unit_decl *u, size_t n)
 {
@@ -232,6 +309,8 @@ unit_decls_free(struct assay_unit_decl *u, size_t n)
 		free((char *)u[k].rule);
 		free((char *)u[k].observation);
 		free((char *)u[k].observe);
+		free((char *)u[k].decided);
+		free((char *)u[k].reach);
 		memset(&u[k], 0, sizeof(u[k]));
 	}
 }
@@ -254,24 +333,32 @@ unit_str(lua_State *L, const char *k, int *isstr)
 }
 
 /*
- * Checks one unit declaration (the table at the top of the stack) and,
- * when out is not NULL and it is sound, copies it there.  Returns the
- * number of problems (each reported) or -1 when out of memory.
+ * Checks one unit declaration (the table at the top of the stack) of a
+ * test case that is conceptual or not and, when out is not NULL and it
+ * is sound, copies it there.  Returns the number of problems (each
+ * reported) or -1 when out of memory.
  */
 static int
 check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
-    const char *id, const char *letter, struct assay_unit_decl *out)
+    const char *id, const char *letter, int conceptual,
+    struct assay_unit_decl *out)
 {
 	static const char *const known[] = {
-		"criterion", "rule", "observation", "observe", NULL
+		"criterion", "rule", "observation", "observe", "decided",
+		"reach", NULL
 	};
-	const char *crit, *rule, *obs, *observe;
-	int bad = 0, s1, s2, s3, s4, i;
+	const char *crit, *rule, *obs, *observe, *dec, *reach;
+	enum assay_decided dmain = ASSAY_DECIDED_AUTOMATIC;
+	enum assay_reach rk = ASSAY_REACH_NONE;
+	unsigned dkinds = 0;
+	char badkind[48];
+	int bad = 0, s1, s2, s3, s4, s5, s6, i;
 
 	if (!lua_istable(L, -1)) {
 		assay_diag_add(x->d, path, line, "test case %s: unit %s "
 		    "must be a table { criterion = ..., rule = ..., "
-		    "observation = ..., observe = ... }", id, letter);
+		    "observation = ..., observe = ..., decided = ..., "
+		    "reach = ... }", id, letter);
 		return 1;
 	}
 	lua_pushnil(L);
@@ -284,7 +371,7 @@ check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
 		if (known[i] == NULL) {
 			assay_diag_add(x->d, path, line, "test case %s: "
 			    "unit %s: unknown field \"%s\" (criterion, rule, "
-			    "observation, observe)", id, letter,
+			    "observation, observe, decided, reach)", id, letter,
 			    lua_type(L, -1) == LUA_TSTRING ?
 			    lua_tostring(L, -1) : luaL_typename(L, -1));
 			bad++;
@@ -294,6 +381,8 @@ check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
 	rule = unit_str(L, "rule", &s2);
 	obs = unit_str(L, "observation", &s3);
 	observe = unit_str(L, "observe", &s4);
+	dec = unit_str(L, "decided", &s5);
+	reach = unit_str(L, "reach", &s6);
 	if (!s1 || !valid_line(crit, CRITERION_MIN, UNIT_TEXT_MAX)) {
 		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
 		    "criterion must be one line of %d..%d characters (what "
@@ -329,9 +418,61 @@ check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
 		    "observe without an observation name", id, letter);
 		bad++;
 	}
+	if (!s5 || dec == NULL) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "decided required: how a PASS of the unit is reached, "
+		    "automatic, facts, assessor or observation, or two joined "
+		    "by + with the main one first", id, letter);
+		bad++;
+	} else if (parse_decided(dec, &dmain, &dkinds, badkind,
+	    sizeof(badkind)) != 0) {
+		if (badkind[0] != '\0' || *dec == '\0')
+			assay_diag_add(x->d, path, line, "test case %s: unit "
+			    "%s: decided \"%s\": unknown kind \"%s\" (automatic, "
+			    "facts, assessor, observation)", id, letter, dec,
+			    badkind);
+		else
+			assay_diag_add(x->d, path, line, "test case %s: unit "
+			    "%s: decided \"%s\": one kind or two different "
+			    "ones joined by +", id, letter, dec);
+		bad++;
+	} else if (obs != NULL && (dkinds & (1u << ASSAY_DECIDED_OBSERVATION))
+	    == 0) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "observation \"%s\" declared, so decided must name "
+		    "observation (\"%s\" does not)", id, letter, obs, dec);
+		bad++;
+	} else if (obs == NULL && (dkinds & (1u << ASSAY_DECIDED_OBSERVATION))
+	    != 0) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "decided \"%s\" names observation but the unit declares "
+		    "none (observation, observe)", id, letter, dec);
+		bad++;
+	}
+	if (!s6 || (reach != NULL && parse_reach(reach, &rk) != 0)) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "reach \"%s\": network, artefact or physical", id, letter,
+		    reach != NULL ? reach : "?");
+		bad++;
+	} else if (conceptual && reach != NULL) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "reach on a conceptual test case (only functional units "
+		    "say where their subject is)", id, letter);
+		bad++;
+	} else if (!conceptual && reach == NULL) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "reach required on a functional test case: network, "
+		    "artefact or physical", id, letter);
+		bad++;
+	}
 	if (bad || out == NULL)
 		return bad;
+	out->decided_main = dmain;
+	out->decided_kinds = dkinds;
+	out->reach_kind = rk;
 	if ((out->criterion = strdup(crit)) == NULL ||
+	    (out->decided = strdup(dec)) == NULL ||
+	    (reach != NULL && (out->reach = strdup(reach)) == NULL) ||
 	    (rule != NULL && (out->rule = strdup(rule)) == NULL) ||
 	    (obs != NULL && (out->observation = strdup(obs)) == NULL) ||
 	    (observe != NULL && (out->observe = strdup(observe)) == NULL))
@@ -347,7 +488,7 @@ check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
  */
 static int
 check_units(lua_State *L, struct decl_ctx *x, const char *path, long line,
-    const char *id, int nspec, struct assay_unit_decl *out)
+    const char *id, int nspec, int conceptual, struct assay_unit_decl *out)
 {
 	char letter[2] = { 0, 0 };
 	const char *k;
@@ -385,7 +526,7 @@ check_units(lua_State *L, struct decl_ctx *x, const char *path, long line,
 			    letter);
 			bad++;
 		} else if ((r = check_unit(L, x, path, line, id, letter,
-		    out != NULL && bad == 0 ? &out[n] : NULL)) < 0) {
+		    conceptual, out != NULL && bad == 0 ? &out[n] : NULL)) < 0) {
 			lua_pop(L, 2);
 			return -1;
 		} else
@@ -411,7 +552,7 @@ l_testcase(lua_State *L)
 	struct tc *t;
 	struct assay_unit_decl decls[UNITS_MAX];
 	luaL_Buffer ixb;
-	int bad = 0, i, nspec = 0;
+	int bad = 0, i, nspec = 0, conceptual;
 	size_t glen;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -514,9 +655,12 @@ l_testcase(lua_State *L)
 		bad = 1;
 	}
 	lua_pop(L, 1);
+	/* reach follows TS 103 701's type, whatever the file says. */
+	conceptual = si >= 0 && assay_spec_testcase_type(x->spec, (size_t)si) ==
+	    ASSAY_TC_CONCEPTUAL;
 	if (si >= 0 && (nspec = assay_spec_testcase_units(x->spec,
 	    (size_t)si)) > 0 && check_units(L, x, f->path, line, id, nspec,
-	    NULL) != 0)
+	    conceptual, NULL) != 0)
 		bad = 1;
 	luaL_buffinit(L, &ixb);
 	bad |= check_ixit(L, x, f->path, line, id, &ixb);
@@ -528,7 +672,7 @@ l_testcase(lua_State *L)
 	/* Sound: now copy the declarations (only memory can fail). */
 	memset(decls, 0, sizeof(decls));
 	if (nspec > 0 && check_units(L, x, f->path, line, id, nspec,
-	    decls) != 0) {
+	    conceptual, decls) != 0) {
 		unit_decls_free(decls, UNITS_MAX);
 		return luaL_error(L, "out of memory");
 	}

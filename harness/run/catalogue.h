@@ -11,8 +11,9 @@
  * function, no duplicate id, and `units` declaring exactly the units
  * TS 103 701 numbers for the test case (each a one-line criterion of
  * 20..400 characters, an optional one-line rule, an optional observation
- * name [a-z0-9-]{1,40} with what to observe, no other field).  Each
- * problem names file and line.
+ * name [a-z0-9-]{1,40} with what to observe, how a PASS of it is reached
+ * (`decided`), where its subject is on a functional test case (`reach`),
+ * no other field).  Each problem names file and line.
  */
 #ifndef ASSAY_CATALOGUE_H
 #define ASSAY_CATALOGUE_H
@@ -57,18 +58,56 @@ const char	*assay_catalogue_file(const struct assay_catalogue *c, size_t i);
 long		 assay_catalogue_line(const struct assay_catalogue *c, size_t i);
 
 /*
+ * How a PASS of a unit is reached (`decided`): a probe of the live
+ * device or of lab-supplied artefacts, structured ICS/IXIT facts by the
+ * stated rule, an assessor's judgement of declared text, or a person's
+ * recorded observation of the device.  A unit declares one kind or two
+ * joined by '+', the main one first.
+ */
+enum assay_decided {
+	ASSAY_DECIDED_AUTOMATIC,
+	ASSAY_DECIDED_FACTS,
+	ASSAY_DECIDED_ASSESSOR,
+	ASSAY_DECIDED_OBSERVATION,
+	ASSAY_DECIDED_NKINDS
+};
+
+/*
+ * Where the subject of a functional unit is (`reach`): reachable over a
+ * network interface (listening, or the device as a client through the
+ * lab gateway), a lab-supplied file (firmware image, capture), or only
+ * physically (label, manual, buttons, local ports, the device's display).
+ * Conceptual units have none.
+ */
+enum assay_reach {
+	ASSAY_REACH_NONE,
+	ASSAY_REACH_NETWORK,
+	ASSAY_REACH_ARTEFACT,
+	ASSAY_REACH_PHYSICAL
+};
+
+/* "automatic", ... and "network", ... ("" for ASSAY_REACH_NONE). */
+const char	*assay_decided_name(enum assay_decided k);
+const char	*assay_reach_name(enum assay_reach r);
+
+/*
  * A test unit as the test case declares it (`units = { a = {...} }`,
  * testcases/README.md): what TS 103 701 asks of it, in our own words;
- * the rule by which Assay decides it (NULL: only a person can); and, for
- * a unit that needs a person at the device or its documentation, the
- * observation asked for by name and what to look at.  Strings borrowed
- * from c.
+ * the rule by which Assay decides it (NULL: only a person can); for a
+ * unit that needs a person at the device or its documentation, the
+ * observation asked for by name and what to look at; how a PASS of it is
+ * reached and where its subject is.  Strings borrowed from c.
  */
 struct assay_unit_decl {
 	const char	*criterion;
 	const char	*rule;
 	const char	*observation;	/* e.g. "label-password", or NULL */
 	const char	*observe;	/* what the person looks at or does */
+	const char	*decided;	/* as declared: "automatic+observation" */
+	enum assay_decided decided_main;	/* the first kind */
+	unsigned	 decided_kinds;	/* bit (1u << kind) per kind declared */
+	const char	*reach;		/* "network", ...; NULL when conceptual */
+	enum assay_reach reach_kind;
 };
 
 /*

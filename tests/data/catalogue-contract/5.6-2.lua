@@ -5,8 +5,8 @@ group "5.6-2"
 
 testcase {
   id = "5.6-2-1", type = "conceptual", purpose = "units recorded several times per letter, settled in C",
-  units = { a = { criterion = "A unit of the contract catalogue (e2e_contract)." },
-    b = { criterion = "Another unit of the contract catalogue (e2e_contract)." } },
+  units = { a = { criterion = "A unit of the contract catalogue (e2e_contract).", decided = "facts" },
+    b = { criterion = "Another unit of the contract catalogue (e2e_contract).", decided = "facts" } },
   run = function(a)
     a.unit("a", "PASS", "port 80 checked")
     a.unit("b", "INCONCLUSIVE", "port 23 silent")
@@ -19,7 +19,7 @@ testcase {
 
 testcase {
   id = "5.6-2-2", type = "functional", purpose = "every probe raises for an unknown option; an uncaught one is ERROR",
-  units = { a = { criterion = "A unit of the contract catalogue (e2e_contract)." } },
+  units = { a = { criterion = "A unit of the contract catalogue (e2e_contract).", decided = "automatic", reach = "network" } },
   run = function(a)
     local n = 0
     for name, f in pairs(a.net) do

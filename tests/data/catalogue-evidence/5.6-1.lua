@@ -5,7 +5,7 @@
 group "5.6-1"
 
 testcase {
-  id = "5.6-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "saves evidence under a name with a NUL byte",
+  id = "5.6-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "saves evidence under a name with a NUL byte",
   run = function(a)
     a.evidence("a\0b", "x")
     return pass("not reached")
@@ -13,7 +13,7 @@ testcase {
 }
 
 testcase {
-  id = "5.6-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." } }, type = "functional", purpose = "saves 16 MiB artefacts until refused",
+  id = "5.6-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "automatic", reach = "network" } }, type = "functional", purpose = "saves 16 MiB artefacts until refused",
   run = function(a)
     local chunk = string.rep("A", 16 * 1024 * 1024)
     for i = 1, 40 do

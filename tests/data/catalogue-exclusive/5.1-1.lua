@@ -3,7 +3,7 @@
 group "5.1-1"
 
 testcase {
-  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "records when it ran", exclusive = "credentials",
+  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "records when it ran", exclusive = "credentials",
   run = function(a)
     local t0 = a.now_ms() a.sleep(500)
     return pass("start=" .. t0 .. " end=" .. a.now_ms())
@@ -11,7 +11,7 @@ testcase {
 }
 
 testcase {
-  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." }, c = { criterion = "Unit c of this test catalogue (tests/data)." } }, type = "functional", purpose = "records when it ran", exclusive = "credentials",
+  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, c = { criterion = "Unit c of this test catalogue (tests/data).", decided = "automatic", reach = "network" } }, type = "functional", purpose = "records when it ran", exclusive = "credentials",
   run = function(a)
     local t0 = a.now_ms() a.sleep(500)
     return pass("start=" .. t0 .. " end=" .. a.now_ms())

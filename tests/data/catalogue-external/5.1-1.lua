@@ -3,7 +3,7 @@
 group "5.1-1"
 
 testcase {
-  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "reads the lab's nmap report",
+  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "reads the lab's nmap report",
   run = function(a)
     local r, why = assay.net.import{ id = "scan" }
     if not r then
@@ -16,7 +16,7 @@ testcase {
 }
 
 testcase {
-  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." }, c = { criterion = "Unit c of this test catalogue (tests/data)." } }, type = "functional", purpose = "reads nothing",
+  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, c = { criterion = "Unit c of this test catalogue (tests/data).", decided = "automatic", reach = "network" } }, type = "functional", purpose = "reads nothing",
   run = function(a)
     for _, u in ipairs({ "a", "b", "c" }) do a.unit(u, "PASS", "fine", { basis = "facts" }) end
     return pass("fine")

@@ -46,7 +46,7 @@ local function check(a)
 end
 
 testcase {
-  id = "4-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "entry.facts and assay.setup have the documented shape",
+  id = "4-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "entry.facts and assay.setup have the documented shape",
   run = function(a)
     local why = check(a)
     if why then return fail(why) end

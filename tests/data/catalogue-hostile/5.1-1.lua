@@ -3,12 +3,12 @@
 group "5.1-1"
 
 testcase {
-  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "infinite loop, even inside pcall",
+  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "infinite loop, even inside pcall",
   run = function(a) pcall(function() while true do end end) while true do end end,
 }
 
 testcase {
-  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." }, c = { criterion = "Unit c of this test catalogue (tests/data)." } }, type = "functional", purpose = "string.rep memory bomb caught by pcall",
+  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, c = { criterion = "Unit c of this test catalogue (tests/data).", decided = "automatic", reach = "network" } }, type = "functional", purpose = "string.rep memory bomb caught by pcall",
   run = function(a)
     local t = {}
     for i = 1, 100 do

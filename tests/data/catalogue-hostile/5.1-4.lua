@@ -1,12 +1,12 @@
 group "5.1-4"
 
 testcase {
-  id = "5.1-4-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "deep recursion",
+  id = "5.1-4-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "deep recursion",
   run = function(a) local function f(n) return 1 + f(n + 1) end return pass(tostring(f(1))) end,
 }
 
 testcase {
-  id = "5.1-4-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." } }, type = "functional", purpose = "reaches for the sandbox's forbidden libraries",
+  id = "5.1-4-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "automatic", reach = "network" } }, type = "functional", purpose = "reaches for the sandbox's forbidden libraries",
   run = function(a)
     local found = {}
     for _, n in ipairs({ "os", "io", "debug", "package", "require", "dofile", "loadfile",

@@ -2,7 +2,7 @@
 group "5.1-1"
 
 testcase {
-  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "fails with markup from the device in reason and evidence",
+  id = "5.1-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "fails with markup from the device in reason and evidence",
   run = function(a)
     a.log("banner: <script>alert('log')</script>")
     a.evidence("banner.txt", "HTTP/1.0 200 OK\r\nServer: <script>alert('evidence')</script>\r\n\r\n")
@@ -12,6 +12,6 @@ testcase {
 }
 
 testcase {
-  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." }, c = { criterion = "Unit c of this test catalogue (tests/data)." } }, type = "functional", purpose = "passes",
+  id = "5.1-1-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, c = { criterion = "Unit c of this test catalogue (tests/data).", decided = "automatic", reach = "network" } }, type = "functional", purpose = "passes",
   run = function(a) return pass("fine") end,
 }

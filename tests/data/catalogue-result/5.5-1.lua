@@ -3,7 +3,7 @@
 group "5.5-1"
 
 testcase {
-  id = "5.5-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." }, c = { criterion = "Unit c of this test catalogue (tests/data)." }, d = { criterion = "Unit d of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "verdict chosen by the ICS detail",
+  id = "5.5-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "facts" }, c = { criterion = "Unit c of this test catalogue (tests/data).", decided = "facts" }, d = { criterion = "Unit d of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "verdict chosen by the ICS detail",
   run = function(a)
     local d = a.ics.provisions[a.testcase.group].detail or ""
     if d:find("want:fail", 1, true) then return fail("the ICS detail asks for FAIL") end

@@ -3,7 +3,7 @@
 group "5.5-7"
 
 testcase {
-  id = "5.5-7-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "verdict chosen by the ICS detail",
+  id = "5.5-7-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "verdict chosen by the ICS detail",
   run = function(a)
     local d = a.ics.provisions[a.testcase.group].detail or ""
     if d:find("want:fail", 1, true) then return fail("the ICS detail asks for FAIL") end

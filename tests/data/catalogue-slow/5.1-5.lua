@@ -1,9 +1,9 @@
 group "5.1-5"
 testcase {
-  id = "5.1-5-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "waits, then decides",
+  id = "5.1-5-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "waits, then decides",
   run = function(a) a.sleep(400) a.unit("a", "PASS", "slept") return pass("waited") end,
 }
 testcase {
-  id = "5.1-5-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." }, b = { criterion = "Unit b of this test catalogue (tests/data)." } }, type = "functional", purpose = "waits, then decides",
+  id = "5.1-5-2", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "automatic", reach = "network" }, b = { criterion = "Unit b of this test catalogue (tests/data).", decided = "automatic", reach = "network" } }, type = "functional", purpose = "waits, then decides",
   run = function(a) a.sleep(400) return inconclusive("waited, undecided") end,
 }

@@ -3,7 +3,7 @@
 group "5.6-1"
 
 testcase {
-  id = "5.6-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data)." } }, type = "conceptual", purpose = "sleeps for 8 s, then passes",
+  id = "5.6-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/data).", decided = "facts" } }, type = "conceptual", purpose = "sleeps for 8 s, then passes",
   run = function(a)
     for _ = 1, 8 do a.sleep(1000) end
     return pass("slept 8 s")
