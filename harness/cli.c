@@ -484,7 +484,7 @@ cmd_fixture(int argc, char **argv)
 /* --- list ------------------------------------------------------------- */
 
 /* Width of a unit line's criterion in `assay list`: lines fit 100 columns. */
-#define LIST_CRIT_COLS	62
+#define LIST_CRIT_COLS	60
 
 /*
  * s clipped to n characters (UTF-8 code points), "..." marking a cut;
@@ -522,7 +522,7 @@ core_group(const char *g)
 /* What `assay list --summary` counts, over all groups or a part (col). */
 struct list_sum {
 	size_t	tcs, units, main[ASSAY_DECIDED_NKINDS], compound;
-	size_t	reach[ASSAY_REACH_PHYSICAL + 1], net_auto;
+	size_t	reach[ASSAY_REACH_LAST + 1], net_auto;
 };
 
 static void
@@ -595,8 +595,8 @@ list_summary_text(const struct assay_catalogue *cat,
 		    s[1].main[k], s[2].main[k]);
 	printf("%-44s %8zu %14zu %8zu\n", "  of them compound (two kinds)",
 	    s[0].compound, s[1].compound, s[2].compound);
-	printf("functional units by reach:\n");
-	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_PHYSICAL; k++)
+	printf("units of functional test cases by reach:\n");
+	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_LAST; k++)
 		printf("  %-42s %8zu %14zu %8zu\n",
 		    assay_reach_name((enum assay_reach)k), s[0].reach[k],
 		    s[1].reach[k], s[2].reach[k]);
@@ -629,7 +629,7 @@ list_summary_json(struct assay_json *j, const struct list_sum *s)
 	assay_json_kv_int(j, "units_compound", (long long)s->compound);
 	assay_json_key(j, "functional_units_by_reach");
 	assay_json_begin_object(j);
-	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_PHYSICAL; k++)
+	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_LAST; k++)
 		assay_json_kv_int(j, assay_reach_name((enum assay_reach)k),
 		    (long long)s->reach[k]);
 	assay_json_end_object(j);
@@ -804,7 +804,7 @@ cmd_list(int argc, char **argv)
 				if ((u = assay_catalogue_unit(cat, i,
 				    letter)) == NULL)
 					break;
-				printf("  %-2s %-22s %-9s %s\n", letter,
+				printf("  %-2s %-22s %-11s %s\n", letter,
 				    orq(u->decided), u->reach != NULL ?
 				    orq(u->reach) : "-", orq(clip_chars(crit,
 				    sizeof(crit), u->criterion,

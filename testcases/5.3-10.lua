@@ -48,13 +48,13 @@ testcase {
       criterion = "As 5.3-9-1 a and b: each mechanism suitably verifies the authenticity and the integrity of an update before installing it.",
       rule = "authenticity=none, integrity=none or a hash without authenticity FAILs; absent IXIT_MISSING; suitability is a person's call.",
       decided = "assessor",
-      reach = "network",
+      reach = "declaration",
     },
     b = {
       criterion = "For each network update mechanism, the verification of authenticity and integrity rests on a valid trust relationship.",
       rule = "authenticity=signature PASSes; mac a person's call; none FAILs; no network mechanism although condition 11 holds FAILs.",
       decided = "facts+assessor",
-      reach = "network",
+      reach = "declaration",
     },
     c = {
       criterion = "No update mechanism that the IXIT does not document can be reached over a network interface of the device.",

@@ -34,7 +34,7 @@ t, src = sys.argv[1], sys.argv[2]
 spec = {r["test_case"]: r for r in csv.DictReader(open(src + "/spec/ts103701_v1.1.1_test_cases.csv"))}
 cat = json.load(open(t + "/list.json"))["test_cases"]
 kinds = ("automatic", "facts", "assessor", "observation")
-reaches = ("network", "artefact", "physical")
+reaches = ("network", "artefact", "physical", "declaration")
 assert len(cat) >= 65, len(cat)
 for tc in cat:
     units = tc["units"]
@@ -47,6 +47,7 @@ for tc in cat:
         assert (u["observation"] is not None) == ("observation" in parts), (tc["id"], u)
         assert (u["reach"] is None) == (tc["type"] == "conceptual"), (tc["id"], u)
         assert u["reach"] is None or u["reach"] in reaches, u
+        assert u["reach"] != "declaration" or tc["type"] == "conceptual+functional", (tc["id"], u)
 
 # Text: the header line of each test case, then one line per unit.
 lines = open(t + "/list.text").read().splitlines()

@@ -226,7 +226,7 @@ static const char *const decided_names[ASSAY_DECIDED_NKINDS] = {
 	"automatic", "facts", "assessor", "observation"
 };
 static const char *const reach_names[] = {
-	"", "network", "artefact", "physical"
+	"", "network", "artefact", "physical", "declaration"
 };
 
 const char *
@@ -238,7 +238,7 @@ assay_decided_name(enum assay_decided k)
 const char *
 assay_reach_name(enum assay_reach r)
 {
-	return (unsigned)r <= ASSAY_REACH_PHYSICAL ? reach_names[r] : "?";
+	return (unsigned)r <= ASSAY_REACH_LAST ? reach_names[r] : "?";
 }
 
 /* The kind named by s[0..n), or -1. */
@@ -291,7 +291,7 @@ parse_reach(const char *s, enum assay_reach *r)
 {
 	int k;
 
-	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_PHYSICAL; k++)
+	for (k = ASSAY_REACH_NETWORK; k <= ASSAY_REACH_LAST; k++)
 		if (strcmp(s, reach_names[k]) == 0) {
 			*r = (enum assay_reach)k;
 			return 0;
@@ -334,15 +334,17 @@ unit_str(lua_State *L, const char *k, int *isstr)
 
 /*
  * Checks one unit declaration (the table at the top of the stack) of a
- * test case that is conceptual or not and, when out is not NULL and it
+ * test case of TS 103 701 type `type` (enum assay_tc_type) and, when out is not NULL and it
  * is sound, copies it there.  Returns the number of problems (each
  * reported) or -1 when out of memory.
  */
 static int
 check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
-    const char *id, const char *letter, int conceptual,
+    const char *id, const char *letter, int type,
     struct assay_unit_decl *out)
 {
+	int conceptual = type == ASSAY_TC_CONCEPTUAL;
+	int both = type == ASSAY_TC_CONCEPTUAL_FUNCTIONAL;
 	static const char *const known[] = {
 		"criterion", "rule", "observation", "observe", "decided",
 		"reach", NULL
@@ -451,8 +453,14 @@ check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
 	}
 	if (!s6 || (reach != NULL && parse_reach(reach, &rk) != 0)) {
 		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
-		    "reach \"%s\": network, artefact or physical", id, letter,
+		    "reach \"%s\": network, artefact, physical or declaration", id, letter,
 		    reach != NULL ? reach : "?");
+		bad++;
+	} else if (rk == ASSAY_REACH_DECLARATION && !both) {
+		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
+		    "reach \"declaration\" only on a conceptual+functional test "
+		    "case (a unit of it that judges the declarations)", id,
+		    letter);
 		bad++;
 	} else if (conceptual && reach != NULL) {
 		assay_diag_add(x->d, path, line, "test case %s: unit %s: "
@@ -488,7 +496,7 @@ check_unit(lua_State *L, struct decl_ctx *x, const char *path, long line,
  */
 static int
 check_units(lua_State *L, struct decl_ctx *x, const char *path, long line,
-    const char *id, int nspec, int conceptual, struct assay_unit_decl *out)
+    const char *id, int nspec, int type, struct assay_unit_decl *out)
 {
 	char letter[2] = { 0, 0 };
 	const char *k;
@@ -526,7 +534,7 @@ check_units(lua_State *L, struct decl_ctx *x, const char *path, long line,
 			    letter);
 			bad++;
 		} else if ((r = check_unit(L, x, path, line, id, letter,
-		    conceptual, out != NULL && bad == 0 ? &out[n] : NULL)) < 0) {
+		    type, out != NULL && bad == 0 ? &out[n] : NULL)) < 0) {
 			lua_pop(L, 2);
 			return -1;
 		} else
@@ -552,7 +560,7 @@ l_testcase(lua_State *L)
 	struct tc *t;
 	struct assay_unit_decl decls[UNITS_MAX];
 	luaL_Buffer ixb;
-	int bad = 0, i, nspec = 0, conceptual;
+	int bad = 0, i, nspec = 0, spectype;
 	size_t glen;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -656,11 +664,11 @@ l_testcase(lua_State *L)
 	}
 	lua_pop(L, 1);
 	/* reach follows TS 103 701's type, whatever the file says. */
-	conceptual = si >= 0 && assay_spec_testcase_type(x->spec, (size_t)si) ==
-	    ASSAY_TC_CONCEPTUAL;
+	spectype = si >= 0 ? (int)assay_spec_testcase_type(x->spec,
+	    (size_t)si) : ASSAY_TC_CONCEPTUAL;
 	if (si >= 0 && (nspec = assay_spec_testcase_units(x->spec,
 	    (size_t)si)) > 0 && check_units(L, x, f->path, line, id, nspec,
-	    conceptual, NULL) != 0)
+	    spectype, NULL) != 0)
 		bad = 1;
 	luaL_buffinit(L, &ixb);
 	bad |= check_ixit(L, x, f->path, line, id, &ixb);
@@ -672,7 +680,7 @@ l_testcase(lua_State *L)
 	/* Sound: now copy the declarations (only memory can fail). */
 	memset(decls, 0, sizeof(decls));
 	if (nspec > 0 && check_units(L, x, f->path, line, id, nspec,
-	    conceptual, decls) != 0) {
+	    spectype, decls) != 0) {
 		unit_decls_free(decls, UNITS_MAX);
 		return luaL_error(L, "out of memory");
 	}

@@ -83,8 +83,15 @@ enum assay_reach {
 	ASSAY_REACH_NONE,
 	ASSAY_REACH_NETWORK,
 	ASSAY_REACH_ARTEFACT,
-	ASSAY_REACH_PHYSICAL
+	ASSAY_REACH_PHYSICAL,
+	/*
+	 * A unit of a conceptual+functional test case that judges the
+	 * declarations, not the device (5.3-10-1 a and b): counted apart,
+	 * never among the functional units.
+	 */
+	ASSAY_REACH_DECLARATION
 };
+#define ASSAY_REACH_LAST	ASSAY_REACH_DECLARATION
 
 /* "automatic", ... and "network", ... ("" for ASSAY_REACH_NONE). */
 const char	*assay_decided_name(enum assay_decided k);
