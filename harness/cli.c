@@ -790,7 +790,7 @@ cmd_list(int argc, char **argv)
 	} else {
 		printf("%-10s %-7s %-11s %-22s %s\n", "ID", "GROUP", "TYPE",
 		    "IXIT", "PURPOSE");
-		printf("  %-2s %-22s %-9s %s\n", "U", "DECIDED", "REACH",
+		printf("  %-2s %-22s %-11s %s\n", "U", "DECIDED", "REACH",
 		    "CRITERION");
 		for (i = 0; i < assay_catalogue_count(cat); i++) {
 			printf("%-10s %-7s %-11s %-22s %s\n",
