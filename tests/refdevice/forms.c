@@ -782,7 +782,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "first start in the factory, kept in its own files (outside the "
 	    "firmware image, whose accounts are locked) and "
 	    "printed on the label");
-	field(w, "Generation Mechanism", "see auth-web");
+	field(w, "Generation Mechanism", "20 characters drawn uniformly "
+	    "from a 56-symbol alphabet with /dev/urandom, one draw per password "
+	    "(as auth-web)");
 	field(w, "Communication Mechanisms", "com-web, com-mqtt");
 	ref_entry(w, "11-ComMech", "com-web");
 	ref_entry(w, "11-ComMech", "com-mqtt");
