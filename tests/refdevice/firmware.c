@@ -338,7 +338,7 @@ image_weak(struct img *im, const struct refdevice *rd)
 	/* lighttpd's plain back end reads the web login from here. */
 	img_copy(im, rd, "etc/webusers", "etc/webusers", 0600);
 	img_text(im, "etc/lighttpd.conf", 0644,
-"# lighttpd configuration of the " "IPCam-W1 web UI\n"
+"# lighttpd configuration of the IPCam-W1 web UI\n"
 "server.modules = ( \"mod_access\", \"mod_auth\", \"mod_authn_file\", "
 "\"mod_cgi\", \"mod_openssl\" )\n"
 "server.document-root = \"/www\"\n"
