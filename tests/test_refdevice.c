@@ -4,8 +4,10 @@
  * does not declare (except the weak persona's debug port, which must be
  * undeclared), the weak telnet takes the Mirai pair, the forms are
  * well-formed and complete, the conforming persona's web and SSH passwords
- * can be changed as its IXIT says, and no process survives SIGTERM or the
- * death of the device's parent.
+ * can be changed as its IXIT says, each persona's firmware image is
+ * declared with its digest and holds (weak) or lacks (conforming) the
+ * secrets its forms say, and no process survives SIGTERM or the death of
+ * the device's parent.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,7 +37,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <crypt.h>
 #include <libssh/libssh.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "base/diag.h"
 #include "forms/forms.h"
@@ -1573,6 +1580,238 @@ test_gateway_conforming(void **state)
 	gateway_case("conforming");
 }
 
+/* ---- the firmware image (tests/refdevice/firmware.c) -------------------- */
+
+#define FW_ENTRIES	64
+#define FW_MAX		(4 * 1024 * 1024)
+
+/* The declared image unpacked in memory: every file, in archive order. */
+struct fw_image {
+	char		 id[48], file[256], sha256[65];
+	unsigned char	*bytes;		/* every file's content, one after another */
+	size_t		 len;
+	char		 name[FW_ENTRIES][96];
+	size_t		 off[FW_ENTRIES], flen[FW_ENTRIES];
+	int		 n;
+};
+
+/* The <firmware> line of setup.xml, its file unpacked with libarchive. */
+static void
+fw_load(const struct device *d, struct fw_image *im)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char path[768], hex[65], *img;
+	unsigned int mdlen = 0, i;
+	size_t imglen = 0;
+	const char *p;
+	la_ssize_t got;
+
+	memset(im, 0, sizeof(*im));
+	assert_non_null(p = strstr(d->setup, "<artefacts>"));
+	assert_non_null(p = strstr(p, "<firmware "));
+	assert_int_equal(sscanf(p, "<firmware id=\"%47[^\"]\" file=\"%255[^\"]\" "
+	    "sha256=\"%64[0-9a-f]\"/>", im->id, im->file, im->sha256), 3);
+	assert_non_null(strstr(im->file, "lab/firmware-"));
+	/* the declared digest is the file's */
+	snprintf(path, sizeof(path), "%s/%s", d->dir, im->file);
+	assert_non_null(img = tu_read_file(path, &imglen));
+	assert_int_equal(EVP_Digest(img, imglen, md, &mdlen, EVP_sha256(),
+	    NULL), 1);
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(hex, im->sha256);
+	free(img);
+
+	assert_non_null(im->bytes = malloc(FW_MAX));
+	assert_non_null(a = archive_read_new());
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	assert_int_equal(archive_read_open_filename(a, path, 16384), ARCHIVE_OK);
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		assert_true(im->n < FW_ENTRIES);
+		/* fixed owners and build date: the same bytes every start */
+		assert_int_equal(archive_entry_uid(e), 0);
+		assert_true(archive_entry_mtime(e) < 1800000000);
+		snprintf(im->name[im->n], sizeof(im->name[0]), "%s",
+		    archive_entry_pathname(e));
+		im->off[im->n] = im->len;
+		while ((got = archive_read_data(a, im->bytes + im->len,
+		    FW_MAX - im->len)) > 0)
+			im->len += (size_t)got;
+		assert_true(got == 0 && im->len < FW_MAX);
+		im->flen[im->n] = im->len - im->off[im->n];
+		im->n++;
+	}
+	archive_read_free(a);
+	assert_true(im->n > 5);
+}
+
+/* The content of entry name as a string (copied), or NULL. */
+static char *
+fw_file(const struct fw_image *im, const char *name)
+{
+	char *s;
+	int i;
+
+	for (i = 0; i < im->n; i++) {
+		if (strcmp(im->name[i], name) != 0)
+			continue;
+		assert_non_null(s = malloc(im->flen[i] + 1));
+		memcpy(s, im->bytes + im->off[i], im->flen[i]);
+		s[im->flen[i]] = '\0';
+		return s;
+	}
+	return NULL;
+}
+
+static int
+fw_has(const struct fw_image *im, const char *needle)
+{
+	return memmem(im->bytes, im->len, needle, strlen(needle)) != NULL;
+}
+
+/* The ICS's <serial-number> of the device. */
+static void
+device_serial(const struct device *d, char *out, size_t n)
+{
+	char path[512], *ics, *p, *q;
+
+	snprintf(path, sizeof(path), "%s/ics.xml", d->dir);
+	assert_non_null(ics = tu_read_file(path, NULL));
+	assert_non_null(p = strstr(ics, "<serial-number>"));
+	p += strlen("<serial-number>");
+	assert_non_null(q = strchr(p, '<'));
+	assert_true((size_t)(q - p) < n && q > p);
+	memcpy(out, p, (size_t)(q - p));
+	out[q - p] = '\0';
+	free(ics);
+}
+
+/* The weak image: the seeded secrets, where the IXIT says they are. */
+static void
+check_fw_weak(const struct device *d, const struct fw_image *im)
+{
+	struct crypt_data cd;
+	char *f, *line, hash[128];
+	const char *h;
+	BIO *bio;
+	EVP_PKEY *k;
+
+	assert_string_equal(im->id, "fw-1-0-3");
+	/* the telnet factory password in clear in the login program */
+	assert_non_null(f = fw_file(im, "bin/login"));
+	assert_non_null(strstr(f, "'root'"));
+	assert_non_null(strstr(f, "'xc3511'"));
+	free(f);
+	/* the web default in clear, and as a hash that verifies it */
+	assert_non_null(f = fw_file(im, "etc/webusers"));
+	assert_string_equal(f, "admin:admin\n");
+	free(f);
+	assert_non_null(f = fw_file(im, "etc/shadow"));
+	assert_non_null(line = strstr(f, "\nadmin:$1$"));
+	assert_int_equal(sscanf(line + 1, "admin:%127[^:]", hash), 1);
+	memset(&cd, 0, sizeof(cd));
+	assert_non_null(h = crypt_r("admin", hash, &cd));
+	assert_string_equal(h, hash);
+	free(f);
+	assert_non_null(strstr(d->ixit, "password-set-by=\"pre-installed-shared\""));
+	/* the debug key, unencrypted: OpenSSL reads it without a passphrase */
+	assert_non_null(f = fw_file(im, "etc/ssl/private/debug.key"));
+	assert_non_null(strstr(f, "-----BEGIN PRIVATE KEY-----"));
+	assert_non_null(bio = BIO_new_mem_buf(f, -1));
+	assert_non_null(k = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)""));
+	EVP_PKEY_free(k);
+	BIO_free(bio);
+	free(f);
+	assert_non_null(strstr(d->ixit, "<entry id=\"sp-debug-key\">"));
+	/* the components of 6-SoftComp */
+	assert_non_null(f = fw_file(im, "usr/lib/opkg/status"));
+	assert_non_null(strstr(f, "Package: busybox\nVersion: 1.35.0"));
+	assert_non_null(strstr(f, "Package: mosquitto\n"));
+	free(f);
+}
+
+/* The conforming image: none of the device's secrets, no private key. */
+static void
+check_fw_conforming(const struct device *d, const struct fw_image *im)
+{
+	static const char *const creds[] = { "web-admin", "ssh-admin",
+	    "mqtt-device", NULL };
+	char pass[64], serial[64], *f;
+	int i, seen = 0;
+
+	assert_string_equal(im->id, "fw-1-4-2");
+	for (i = 0; creds[i] != NULL; i++) {
+		if (password_of(d, creds[i], pass, sizeof(pass)) == NULL)
+			continue;	/* ssh-admin: SSH may be skipped */
+		assert_int_equal(strlen(pass), 20);
+		assert_false(fw_has(im, pass));
+		seen++;
+	}
+	assert_true(seen >= 2);
+	device_serial(d, serial, sizeof(serial));
+	assert_false(fw_has(im, serial));
+	assert_false(fw_has(im, d->dir));
+	assert_false(fw_has(im, "PRIVATE KEY"));
+	/* every account locked: no verifier at all */
+	assert_non_null(f = fw_file(im, "etc/shadow"));
+	assert_null(strchr(f, '$'));
+	free(f);
+	assert_non_null(f = fw_file(im, "var/lib/dpkg/status"));
+	assert_non_null(strstr(f, "Package: openssl\n"));
+	assert_non_null(strstr(f, "Package: dropbear-bin\n"));
+	free(f);
+}
+
+static void
+test_firmware_images(void **state)
+{
+	static struct device d;
+	struct fw_image im;
+	char first[65], path[512], *pidtxt;
+	int round;
+	long pid;
+
+	(void)state;
+	if (!have_servers("weak"))
+		skip();
+	/* Weak twice: the image must come out byte for byte the same. */
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(start(&d, "weak", 0), 0);
+		parse_services(&d);
+		check_loader(&d);
+		fw_load(&d, &im);
+		check_fw_weak(&d, &im);
+		if (round == 0)
+			memcpy(first, im.sha256, sizeof(first));
+		else
+			assert_string_equal(first, im.sha256);
+		free(im.bytes);
+		stop(&d, SIGTERM);
+		assert_true(no_leftovers(d.dir, 5000));
+		cleanup(&d);
+	}
+
+	assert_int_equal(start(&d, "conforming", 1), 0);
+	parse_services(&d);
+	check_loader(&d);
+	fw_load(&d, &im);
+	check_fw_conforming(&d, &im);
+	free(im.bytes);
+	snprintf(path, sizeof(path), "%s/refdevice.pid", d.dir);
+	assert_non_null(pidtxt = tu_read_file(path, NULL));
+	pid = atol(pidtxt);
+	free(pidtxt);
+	assert_true(pid > 1);
+	assert_int_equal(kill((pid_t)pid, SIGTERM), 0);
+	assert_true(no_leftovers(d.dir, 5000));
+	cleanup(&d);
+}
+
 int
 main(void)
 {
@@ -1582,6 +1821,7 @@ main(void)
 		cmocka_unit_test_teardown(test_parent_killed, teardown),
 		cmocka_unit_test_teardown(test_standard_ports_in_netns,
 		    teardown),
+		cmocka_unit_test_teardown(test_firmware_images, teardown),
 		/* last: they move the test into namespaces of its own */
 		cmocka_unit_test_teardown(test_gateway_weak, teardown),
 		cmocka_unit_test_teardown(test_gateway_conforming, teardown),

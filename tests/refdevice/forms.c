@@ -166,12 +166,12 @@ static const struct provision provisions[] = {
     "Condition 3/4 does not hold." } },
 { "5.3-16", { "Y", "Y" }, { "Model AL-CAM2 on the label and in the web UI title.",
     "Model on the label and web page title." } },
-{ "5.4-1", { "Y", "N" }, { "Keys and password hashes are in files readable only by the device account.",
-    "Configuration stored in clear." } },
+{ "5.4-1", { "Y", "Y" }, { "Keys and password hashes are in files readable only by the device account.",
+    "Secrets are stored protected (claimed; the firmware image holds passwords and a key in clear: 5.4-1-2 must find out)." } },
 { "5.4-2", { "N/A", "N/A" }, { "Condition 10 does not hold: no hard-coded per-device identity.",
     "Condition 10 does not hold." } },
-{ "5.4-3", { "Y", "N" }, { "All critical parameters are generated on the device at first start.",
-    "A debug key is compiled into the firmware." } },
+{ "5.4-3", { "Y", "Y" }, { "All critical parameters are generated on the device at first start.",
+    "No hard-coded secret is used in operation (claimed; a debug key and the factory passwords are compiled into the firmware: 5.4-3-2 must find out)." } },
 { "5.4-4", { "Y", "N" }, { "TLS keys are per device; the update key is public and its private half never leaves the signing host.",
     "Shared keys." } },
 { "5.5-1", { "Y", "Y" }, { "TLS 1.2/1.3 with AEAD suites only on web and MQTT; SSH-2 for maintenance.",
@@ -685,7 +685,10 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	item(w, "6-SoftComp");
 	entry(w, "sc-firmware");
 	field(w, "component name/description", "AL-CAM2 firmware %s (whole "
-	    "image: kernel, Debian user space, camera application)", "1.4.2");
+	    "image: kernel, Debian user space, camera application; Debian 12 "
+	    "packages Dropbear 2022.83, lighttpd 1.4.69, mosquitto 2.0.11 and "
+	    "OpenSSL 3.0, listed in /var/lib/dpkg/status of the image)",
+	    "1.4.2");
 	field(w, "Update Mechanism", "upd-ota");
 	field(w, "Cryptographic Usage", "contains OpenSSL 3.0 (TLS, update "
 	    "signature verification); updated with the image");
@@ -747,7 +750,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "Protection Scheme", "file readable by the device account "
 	    "only (mode 0600)");
 	field(w, "Provisioning Mechanism", "generated on the device at first "
-	    "start");
+	    "start and kept in its own files, outside the firmware image");
 	field(w, "Generation Mechanism", "ECDSA P-256 key from the OpenSSL "
 	    "DRBG; unique per device");
 	field(w, "Communication Mechanisms", "never transmitted");
@@ -775,9 +778,13 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "Security Guarantees", "confidentiality");
 	field(w, "Protection Scheme", "stored only as SHA-512 crypt or "
 	    "PBKDF2 hashes");
-	field(w, "Provisioning Mechanism", "generated at first start and "
+	field(w, "Provisioning Mechanism", "generated on each device at its "
+	    "first start in the factory, kept in its own files (outside the "
+	    "firmware image, whose accounts are locked) and "
 	    "printed on the label");
-	field(w, "Generation Mechanism", "see auth-web");
+	field(w, "Generation Mechanism", "20 characters drawn uniformly "
+	    "from a 56-symbol alphabet with /dev/urandom, one draw per password "
+	    "(as auth-web)");
 	field(w, "Communication Mechanisms", "com-web, com-mqtt");
 	ref_entry(w, "11-ComMech", "com-web");
 	ref_entry(w, "11-ComMech", "com-mqtt");
@@ -791,7 +798,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "Security Guarantees", "confidentiality");
 	field(w, "Protection Scheme", "configuration file readable by the "
 	    "device account only (mode 0600)");
-	field(w, "Provisioning Mechanism", "generated on the device at start");
+	field(w, "Provisioning Mechanism", "generated on the device at start "
+	    "and kept in its own files, outside the firmware image");
 	field(w, "Generation Mechanism", "20 characters from the CSPRNG, as "
 	    "the passwords");
 	field(w, "Communication Mechanisms", "com-cloud");
@@ -1201,7 +1209,9 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	item(w, "6-SoftComp");
 	entry(w, "sc-firmware");
 	field(w, "component name/description", "IPCam-W1 firmware 1.0.3 "
-	    "(vendor SDK, BusyBox)");
+	    "(vendor SDK: BusyBox 1.35.0, lighttpd 1.4.69, mosquitto 2.0.11, "
+	    "libcoap 4.3.1, OpenSSL 3.0, socat 1.7.4.4; package list "
+	    "/usr/lib/opkg/status of the image)");
 	field(w, "Update Mechanism", "upd-http");
 	field(w, "Cryptographic Usage", "OpenSSL in the web server");
 	ref_entry(w, "7-UpdMech", "upd-http");
@@ -1237,11 +1247,42 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	    "unique-per-device=\"false\"");
 	field(w, "Description", "factory admin password");
 	field(w, "Type", "critical security parameter");
-	field(w, "Protection Scheme", "plain text configuration file");
+	field(w, "Protection Scheme", "plain text configuration file "
+	    "(/etc/webusers of the firmware image; an MD5-crypt hash of it in "
+	    "/etc/shadow)");
 	field(w, "Provisioning Mechanism", "in the firmware image");
 	field(w, "Generation Mechanism", "fixed");
 	field(w, "Communication Mechanisms", "com-web-http");
 	ref_entry(w, "11-ComMech", "com-web-http");
+	entry_end(w);
+	/* firmware.c puts both in the image, as the texts say. */
+	entry(w, "sp-telnet-password");
+	facts(w, "type=\"critical\" hard-coded=\"true\" "
+	    "unique-per-device=\"false\"");
+	field(w, "Description", "factory password of the telnet root account");
+	field(w, "Type", "critical security parameter");
+	field(w, "Security Guarantees", "none");
+	field(w, "Protection Scheme", "in clear in the login program "
+	    "(/bin/login of the firmware image); an MD5-crypt hash of it in "
+	    "/etc/shadow");
+	field(w, "Provisioning Mechanism", "in the firmware image");
+	field(w, "Generation Mechanism", "fixed");
+	field(w, "Communication Mechanisms", "com-telnet");
+	ref_entry(w, "11-ComMech", "com-telnet");
+	entry_end(w);
+	entry(w, "sp-debug-key");
+	facts(w, "type=\"critical\" hard-coded=\"true\" "
+	    "unique-per-device=\"false\"");
+	field(w, "Description", "factory debug key (Ed25519), compiled into "
+	    "the firmware; the factory debug console prints its devkey");
+	field(w, "Type", "critical security parameter");
+	field(w, "Security Guarantees", "none");
+	field(w, "Protection Scheme", "unencrypted PEM file "
+	    "/etc/ssl/private/debug.key in the firmware image");
+	field(w, "Provisioning Mechanism", "in the firmware image");
+	field(w, "Generation Mechanism", "derived from the model's devkey at "
+	    "build time: the same key in every unit");
+	field(w, "Communication Mechanisms", "none");
 	entry_end(w);
 	item_end(w);
 
@@ -1565,6 +1606,12 @@ write_setup(const struct refdevice *rd)
 		    rd->mqtt_pass);
 	}
 	raw(&w, "  </credentials>\n");
+	/* The firmware image (firmware.c), pinned by its digest. */
+	if (rd->fwimg_file[0] != '\0')
+		raw(&w, "  <artefacts>\n"
+		    "    <firmware id=\"%s\" file=\"%s\" sha256=\"%s\"/>\n"
+		    "  </artefacts>\n", rd->fwimg_id, rd->fwimg_file,
+		    rd->fwimg_sha256);
 	if (rd->gateway)
 		client_side(&w, rd);
 	raw(&w, "</setup>\n");

@@ -1075,7 +1075,8 @@ main(int argc, char *argv[])
 	    (rd->gateway && (r = rd_gateway_up(rd)) != 0) ||
 	    (r = make_credentials(rd)) != 0 ||
 	    (r = choose_ports(rd)) != 0 ||
-	    (r = rd_setup_prepare(rd)) != 0)
+	    (r = rd_setup_prepare(rd)) != 0 ||
+	    (r = rd_firmware_write(rd)) != 0)
 		goto out;
 	if ((r = rd_setup_start(rd)) != 0) {
 		fprintf(stderr, "assay-refdevice: starting services failed\n");

@@ -90,6 +90,8 @@ struct refdevice {
 	char		 cloud_token[RD_PASS_LEN + 1];	/* conforming client */
 	/* lab releases (lab.c): the genuine newer and older versions */
 	char		 rel_current[16], rel_older[16];
+	/* firmware.c: the image, relative to dir, its set-up id and digest */
+	char		 fwimg_file[48], fwimg_id[24], fwimg_sha256[65];
 
 	struct rd_service services[RD_MAX_SERVICES];
 	size_t		 nservices;
@@ -107,6 +109,14 @@ int	rd_lab_write(struct refdevice *rd);
 /* The persona's model name and factory firmware version. */
 const char *rd_model(const struct refdevice *rd);
 const char *rd_firmware(const struct refdevice *rd);
+
+/*
+ * firmware.c: DIR/lab/firmware-V.tar.gz, the persona's firmware image
+ * (weak: secrets in clear; conforming: none), deterministic; fills
+ * fwimg_file, fwimg_id and fwimg_sha256.  After rd_setup_prepare: it
+ * copies some of the device's files.
+ */
+int	rd_firmware_write(struct refdevice *rd);
 
 /* gateway.c: the --gateway topology. */
 /*
