@@ -822,6 +822,19 @@ test_credential_rule(void **state)
 	r = scan("bin/telnetd", "rootxc3511 root/xc3511x\n");
 	assert_int_equal(r->creds.n, 0);		/* not whole tokens */
 	assay_fw_result_free(r);
+	r = scan("bin/telnetd", "user=root\npass=xc3511\n");
+	assert_true(cred(r, "bin/telnetd", label));	/* key words between */
+	assay_fw_result_free(r);
+	r = scan("bin/telnetd", "{\"user\":\"root\",\"password\":\"xc3511\"}");
+	assert_true(cred(r, "bin/telnetd", label));
+	assay_fw_result_free(r);
+	/* Prose between the two is not a pair (a shell script's comments). */
+	r = scan("bin/devsh", "# uid=1000(root) gid=1000(xc3511)\n");
+	assert_int_equal(r->creds.n, 0);
+	assay_fw_result_free(r);
+	r = scan("bin/devsh", "ACCOUNT='root'\n# passwd NEW: a new xc3511\n");
+	assert_int_equal(r->creds.n, 0);
+	assay_fw_result_free(r);
 	r = scan("etc/passwd", "admin:x:1000:1000:admin:/home/admin:/bin/sh\n");
 	assert_int_equal(r->creds.n, 0);	/* account files: by hash only */
 	assay_fw_result_free(r);

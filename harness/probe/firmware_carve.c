@@ -1092,7 +1092,53 @@ add_cred(struct assay_fw_scan *s, const char *path, size_t off,
 	return c->path == NULL || c->label == NULL ? ASSAY_ERR_ALLOC : 0;
 }
 
-/* Whether the user token ul bytes of u stands whole in [from, to). */
+/*
+ * What a word between a user name and its password contains in a pair
+ * ("user=admin\npass=admin", "telnet_user=ubnt\ntelnet_pass=ubnt",
+ * {"user":"admin","password":"admin"}).
+ */
+static const char *const pair_keys[] = {
+	"pass", "pw", "secret", "key", "login", "pin", "default", NULL
+};
+
+/*
+ * Whether [p, e) holds only separators and at most two words, each
+ * containing one of pair_keys: what a pair looks like between its user
+ * name and its password.  Prose ("uid=1000(admin) gid=1000(admin)",
+ * "ACCOUNT='admin' # passwd NEW: a new password") has other words there.
+ */
+static int
+pair_gap(const unsigned char *p, const unsigned char *e)
+{
+	const unsigned char *w;
+	char low[33];
+	size_t k, n, words = 0;
+
+	while (p < e) {
+		if (!word(*p)) {
+			p++;
+			continue;
+		}
+		for (w = p; p < e && word(*p); p++)
+			;
+		if ((n = (size_t)(p - w)) >= sizeof(low) || ++words > 2)
+			return 0;
+		for (k = 0; k < n; k++)
+			low[k] = (char)tolower(w[k]);
+		low[n] = '\0';
+		for (k = 0; pair_keys[k] != NULL; k++)
+			if (strstr(low, pair_keys[k]) != NULL)
+				break;
+		if (pair_keys[k] == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether the user token ul bytes of u stands whole in [from, to), with
+ * only what pair_gap() allows between it and to.
+ */
 static int
 user_before(const unsigned char *base, size_t from, size_t to, const char *u,
     size_t ul)
@@ -1103,7 +1149,8 @@ user_before(const unsigned char *base, size_t from, size_t to, const char *u,
 		return 0;
 	while ((c = memmem(q, (size_t)(base + to - q), u, ul)) != NULL) {
 		if ((c == base || !word(c[-1])) &&
-		    (c + ul == base + to || !word(c[ul])))
+		    (c + ul == base + to || !word(c[ul])) &&
+		    pair_gap(c + ul, base + to))
 			return 1;
 		q = c + 1;
 	}
@@ -1113,8 +1160,10 @@ user_before(const unsigned char *base, size_t from, size_t to, const char *u,
 /*
  * A default pair is hard-coded where its password stands as a whole
  * token with the user name as a whole token within PAIR_WINDOW bytes
- * before it ("root:xc3511", "user=admin\npass=admin"): a password alone
- * ("1234") is everywhere in binaries.  One pass over the tokens with a
+ * before it and only separators and key words between them
+ * ("root:xc3511", "user=admin\npass=admin"; pair_gap()): a password alone
+ * ("1234") is everywhere in binaries, and a user name and a password a
+ * sentence apart are prose, not a pair.  One pass over the tokens with a
  * hash of the passwords; passwords with other bytes than word bytes are
  * searched for directly.  Declared secrets match anywhere, in any form
  * the file holds them raw.
