@@ -8,8 +8,9 @@ Listens on HOST:PORT (127.0.0.1), touches ./ready-PORT once it listens and
 treats every connection (every datagram with --udp) as BEHAVIOUR says.
 Arguments that are byte strings take Python escapes ("\\x1b]0;pwned\\x07").
 --tls NAME wraps TCP connections in TLS with NAME.crt/NAME.key (HTTPS,
-MQTTS); --vanish UP:DOWN closes the listener and every connection after UP
-seconds and listens again DOWN seconds later (the device reboots).  Only the
+MQTTS); --vanish UP:DOWN closes the listener and every connection UP seconds after
+the first connection and listens again DOWN seconds later (the device
+reboots).  Only the
 standard library; see README.md for the behaviours.
 """
 import argparse
@@ -507,10 +508,14 @@ def main():
         b_coap(s, o.args)
         return
     fn = BEHAVIOURS[o.behaviour]
+    # The UP seconds count from the first connection, not from the start:
+    # on a loaded machine Assay may start seconds late, and the device must
+    # still vanish in the middle of what Assay does to it.
     up_until = None
+    armed = False
     if o.vanish:
         up, down = (float(x) for x in o.vanish.split(":"))
-        up_until = time.time() + up
+        armed = True
     s.settimeout(0.2)
     while True:
         if up_until is not None and time.time() >= up_until:
@@ -529,6 +534,9 @@ def main():
             c, _ = s.accept()
         except socket.timeout:
             continue
+        if armed:
+            armed = False
+            up_until = time.time() + up
         threading.Thread(target=serve_conn, args=(c, fn, o.args, ctx), daemon=True).start()
 
 
