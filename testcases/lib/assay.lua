@@ -461,8 +461,9 @@ function lib.sweep()
     if s.transport == "tcp" then declared[#declared + 1] = s.port end
   end
   table.sort(declared)
+  local d, err
   if #declared > 0 then
-    local d, err = f({ host = lib.host(), ports = declared })
+    d, err = f({ host = lib.host(), ports = declared })
     if not d then return nil, "TCP probe failed: " .. tostring(err) end
     if #d.open == 0 then
       return nil, "DUT_UNREACHABLE: none of the declared TCP services ("
@@ -471,6 +472,24 @@ function lib.sweep()
   end
   local r, err = f({ host = lib.host(), ports = "1-65535" })
   if not r then return nil, "TCP sweep failed: " .. tostring(err) end
+  -- A device that restarted or flapped during the sweep gives a sweep
+  -- that is no picture of it (a port that was down then is missing), so
+  -- nothing may be judged from it: a declared port open just before the
+  -- sweep but closed in it says so.  (A port down in both is only down:
+  -- 5.6-1-2 judges that against 15-Intf.)
+  if #declared > 0 then
+    local sw, changed = {}, {}
+    for _, p in ipairs(r.open) do sw[p] = true end
+    for _, p in ipairs(d.open) do
+      if not sw[p] then changed[#changed + 1] = "tcp/" .. p end
+    end
+    if #changed > 0 then
+      return nil, "DUT_STATE_CHANGED: declared port(s) " .. table.concat(changed, ", ")
+          .. " answered just before the full TCP sweep but not in it: the device "
+          .. "restarted or is flapping, so the sweep is not one picture of it; run again "
+          .. "once it is stable"
+    end
+  end
   sweep_cache = r
   return r
 end
