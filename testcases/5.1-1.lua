@@ -169,6 +169,18 @@ end
 -- declared password service; one accepted -> FAIL, a list left untried ->
 -- INCONCLUSIVE.  (Before issue 14 this trial *was* unit b; it stays
 -- because EN 303 645 5.1-1 forbids universal defaults whoever sets them.)
+-- Form logins (1-AuthMech login-form-* facts, docs/facts.md) get the
+-- lists through the form, one pair at a time (lib.form_trial): first a
+-- random wrong password must be judged refused and the lab credential
+-- accepted, else b stays INCONCLUSIVE (a marker that cannot tell a login
+-- from a refusal proves nothing either way); an answer showing both
+-- indications or neither stops the trial as "could not be told".  Where
+-- the mechanism declares a lockout after N, the lab credential logs in
+-- after every N-1 wrong pairs so the trial never locks the owner out; a
+-- device that locks anyway leaves the rest untried (INCONCLUSIVE).  Looser
+-- than an attacker, who would not reset the count: lockout is 5.1-5-2's.
+-- An HTTP page with a password input and no declared form is not tried:
+-- INCONCLUSIVE naming the missing facts (IXIT_MISSING .../login-form-path).
 -- Unit c: pre-installed passwords the lab read off the device (set-up
 -- credentials with origin="pre-installed") match the declared facts
 -- (password-length, password-alphabet) and are not a known default.

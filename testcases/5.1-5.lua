@@ -273,11 +273,22 @@ local EXTRA, MIN_ATTEMPTS, MAX_ATTEMPTS = 3, 12, 40
 --     (stricter than the text when nothing is observed: unlimited
 --     guessing is the finding even when documented);
 --   - facts absent -> IXIT_MISSING (the observation is reported).
+-- Form logins (login-form-* facts) are brute-forced through the form
+-- (lib.login with the mechanism), each answer judged by the declared
+-- indications; one that shows both or neither is INCONCLUSIVE ("could not
+-- be told"), never a rejection.  A lock that refuses the lab credential
+-- after the series (any login kind) is waited out: brute-force-suspension-s
+-- plus 3 s, at most 120 s (said in the reason when capped), then the lab
+-- credential must log in again; still refused after the declared
+-- suspension -> FAIL (the suspension does not end as declared), capped ->
+-- PASS on the lockout with the note that its end was not seen.  Stricter
+-- than the text, which does not ask for the suspension's end; done so
+-- later test cases that log in are not locked out by this one.
 -- A mechanism with several declared methods PASSes when one is seen to
 -- work and none is contradicted; the methods Assay could not exercise are
 -- named in the PASS reason (looser than the text, which leaves to the lab
--- how far to go; a suspension's length is not waited out, an assessor
--- can).
+-- how far to go; only a lock that refused the lab credential is waited
+-- out, as above; an assessor can time a longer suspension).
 testcase {
   id = "5.1-5-2",
   type = "functional",
