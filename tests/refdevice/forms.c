@@ -582,12 +582,13 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    RD_FORM_SUSPENSION_S);
 	field(w, "Description", "Owner login to the web UI through its login "
 	    "form (POST /login.cgi); user authentication over the network "
-	    "interface; one admin role, the same account as auth-web");
+	    "interface; one admin role, the account of auth-web");
 	field(w, "Authentication Factor", "the pre-installed per-device web "
 	    "password of auth-web (printed on the label), changeable by the "
 	    "user as described there");
-	field(w, "Password Generation Mechanism", "as auth-web (the same "
-	    "password)");
+	field(w, "Password Generation Mechanism", "the web password of "
+	    "auth-web: 20 characters drawn uniformly (rejection sampling) from "
+	    "a 56-symbol alphabet using /dev/urandom at first start");
 	field(w, "Security Guarantees", "confidentiality and integrity of the "
 	    "password in transit (TLS); stored as SHA-512 crypt hash");
 	field(w, "Cryptographic Details", "HTML form posted inside TLS 1.2+; "
