@@ -114,11 +114,15 @@ testcase {
   end,
 }
 
--- 1-AuthMech entries by the service they refer to.
+-- 1-AuthMech entries by the service they refer to (a service may carry
+-- several: HTTP authentication and a form login on one web server).
 local function declared_mechanisms()
   local by_service = {}
   for _, e in ipairs(lib.entries(ITEM)) do
-    for _, s in ipairs(lib.services(e)) do by_service[s.id] = e end
+    for _, s in ipairs(lib.services(e)) do
+      by_service[s.id] = by_service[s.id] or {}
+      table.insert(by_service[s.id], e)
+    end
   end
   return by_service
 end
@@ -166,6 +170,18 @@ end
 -- declared password service; one accepted -> FAIL, a list left untried ->
 -- INCONCLUSIVE.  (Before issue 14 this trial *was* unit b; it stays
 -- because EN 303 645 5.1-1 forbids universal defaults whoever sets them.)
+-- Form logins (1-AuthMech login-form-* facts, docs/facts.md) get the
+-- lists through the form, one pair at a time (lib.form_trial): first a
+-- random wrong password must be judged refused and the lab credential
+-- accepted, else b stays INCONCLUSIVE (a marker that cannot tell a login
+-- from a refusal proves nothing either way); an answer showing both
+-- indications or neither stops the trial as "could not be told".  Where
+-- the mechanism declares a lockout after N, the lab credential logs in
+-- after every N-1 wrong pairs so the trial never locks the owner out; a
+-- device that locks anyway leaves the rest untried (INCONCLUSIVE).  Looser
+-- than an attacker, who would not reset the count: lockout is 5.1-5-2's.
+-- An HTTP page with a password input and no declared form is not tried:
+-- INCONCLUSIVE naming the missing facts (IXIT_MISSING .../login-form-path).
 -- Unit c: pre-installed passwords the lab read off the device (set-up
 -- credentials with origin="pre-installed") match the declared facts
 -- (password-length, password-alphabet) and are not a known default.
@@ -235,10 +251,11 @@ testcase {
     -- the universal-default trial (Assay's addition, labelled as such).
     local ud, ud_seen = {}, {}
     for _, id in ipairs(sids) do
-      local e = mechs[id]
-      if lib.is_password(e) and lib.fact(e, "user-auth") ~= false and
-          lib.fact(e, "password-set-by") == "user" then
-        if not ud_seen[e.id] then ud_seen[e.id] = true; ud[#ud + 1] = e end
+      for _, e in ipairs(mechs[id]) do
+        if lib.is_password(e) and lib.fact(e, "user-auth") ~= false and
+            lib.fact(e, "password-set-by") == "user" then
+          if not ud_seen[e.id] then ud_seen[e.id] = true; ud[#ud + 1] = e end
+        end
       end
     end
     local UD = lib.probed("login", "one empty-password attempt per service")
@@ -265,7 +282,7 @@ testcase {
         for _, c in ipairs(lib.credentials()) do
           if c.service == s.id and user == nil then user = c.username end
         end
-        local ok, detail = lib.login(s, user or "admin", "")
+        local ok, detail = lib.login(s, user or "admin", "", e)
         if ok == true then
           units:add("b", "FAIL", e.id .. "@" .. s.id .. " (password-set-by=user) accepts an "
               .. "empty password: it is usable without a user-defined password", UD)
@@ -293,15 +310,39 @@ testcase {
     -- addition, and a list left untried keeps b open, since otherwise an
     -- accepted default could go unseen.
     local ADD = "Assay's addition (universal default lists, beyond TS 103 701 5.1-1-2 b): "
-    local accepted, tried, unreachable, nopw, kinds = {}, 0, {}, {}, {}
+    local accepted, tried, unreachable, nopw, kinds, forms = {}, 0, {}, {}, {}, {}
     local try = lib.probe("try_credentials")
     for _, id in ipairs(sids) do
       local s = assay.ixit.service_by_id[id]
+      -- A declared form login gets the lists through the form, one pair
+      -- at a time (lib.form_trial: calibrated with the lab credential and
+      -- paced so a declared lockout is never reached).
+      local other = false
+      for _, e in ipairs(mechs[id]) do
+        if lib.form_of(e) then
+          kinds["http-form"] = true
+          forms[#forms + 1] = e.id .. "@" .. id
+          local r = lib.form_trial(s, e, default_lists)
+          tried = tried + r.tried
+          for _, pair in ipairs(r.accepted) do
+            accepted[#accepted + 1] = string.format("%s accepts the universal default %s:%s "
+                .. "through the form login of %s (POST %s; %s list)", id, pair[1], pair[2],
+                e.id, lib.fact(e, "login-form-path"), pair[3])
+          end
+          for _, why in ipairs(r.open) do unreachable[#unreachable + 1] = why end
+        else
+          other = true
+        end
+      end
       local kind = ({ telnet = "telnet", ssh = "ssh", http = "http-basic",
           https = "http-basic", mqtt = "mqtt", mqtts = "mqtt" })[s.protocol]
       local auth, no = true, nil
-      if s.protocol == "http" or s.protocol == "https" then auth, no = lib.http_auth(s) end
-      if not auth then
+      if other and (s.protocol == "http" or s.protocol == "https") then
+        auth, no = lib.http_auth(s, true)
+      end
+      if not other then
+        -- Only form logins refer to this service: tried above.
+      elseif not auth then
         unreachable[#unreachable + 1] = id .. ": " .. tostring(no)
       elseif try and kind then
         -- MQTT brokers get the Mirai list, one CONNECT at a time.
@@ -365,6 +406,7 @@ testcase {
     else
       units:add("b", "PASS", ADD .. tried .. " universal default credentials (Mirai and "
           .. "documented vendor defaults) rejected"
+          .. (#forms > 0 and (" (form logins " .. lib.join(forms) .. " included)") or "")
           .. (#nopw > 0 and ("; no password to guess on " .. table.concat(nopw, "; ")) or ""), TRY)
     end
     -- c) observed pre-installed passwords against the declared scheme.
@@ -372,14 +414,17 @@ testcase {
     for _, list in ipairs(default_lists) do
       for _, pair in ipairs(read_list(list) or {}) do known[pair[2]] = true end
     end
-    local checked, wanted = 0, {}
+    local checked, wanted, seen_cred = 0, {}, {}
     for _, id in ipairs(sids) do
-      local e = mechs[id]
+     for _, e in ipairs(mechs[id]) do
       local by = lib.fact(e, "password-set-by")
       if lib.is_password(e) and (by == "pre-installed-unique" or by == "pre-installed-shared") then
         local found = false
         for _, c in ipairs(lib.credentials()) do
-          if c.service == id and c.origin == "pre-installed" then
+          if c.service == id and c.origin == "pre-installed" and seen_cred[c.id] then
+            found = true      -- judged with the service's first mechanism
+          elseif c.service == id and c.origin == "pre-installed" then
+            seen_cred[c.id] = true
             found, checked = true, checked + 1
             local len, alpha = lib.fact(e, "password-length"), lib.fact(e, "password-alphabet")
             local pw = c.password or ""
@@ -417,6 +462,7 @@ testcase {
         end
         if not found then wanted[#wanted + 1] = id end
       end
+     end
     end
     if #wanted > 0 then
       units:add("c", "INCONCLUSIVE", "IXIT_MISSING:setup/" .. table.concat(wanted, ",")

@@ -1258,7 +1258,8 @@ enum expect {
 	EX_AUTOMATIC,		/* automatic="true" */
 	EX_TLS,			/* security is tls or dtls */
 	EX_NEVER,		/* never expected (absent has a meaning) */
-	EX_OUTBOUND		/* direction="outbound" */
+	EX_OUTBOUND,		/* direction="outbound" */
+	EX_FORM			/* login-form-path is given */
 };
 
 struct fact_def {
@@ -1289,6 +1290,10 @@ static const struct fact_def fact_defs[] = {
 	{ "1-AuthMech", "brute-force-delay-ms", I, EX_BF_DELAY },
 	{ "1-AuthMech", "brute-force-suspension-s", I, EX_BF_SUSPENSION },
 	{ "1-AuthMech", "brute-force-rate-per-min", I, EX_BF_RATE },
+	{ "1-AuthMech", "login-form-path", S, EX_NEVER },
+	{ "1-AuthMech", "login-form-fields", S, EX_FORM },
+	{ "1-AuthMech", "login-success", S, EX_NEVER },
+	{ "1-AuthMech", "login-failure", S, EX_NEVER },
 	{ "2-UserInfo", "vdp-url", S, EX_ITEM },
 	{ "2-UserInfo", "support-period-url", S, EX_ITEM },
 	{ "2-UserInfo", "support-period-end", S, EX_ITEM },
@@ -1562,6 +1567,77 @@ check_endpoint(const struct entry *e, const char *file, struct assay_diag *d,
 	}
 }
 
+/*
+ * A form login (login-form-* facts): the facts that only make sense with a
+ * form need its path; a form needs a body template carrying the password
+ * (%p) and at least one way to tell success from failure, and the two must
+ * differ.  Whether its services are HTTP(S) is checked once refs resolve
+ * (check_form_services).
+ */
+static void
+check_form(const struct entry *e, const char *file, struct assay_diag *d,
+    int *bad)
+{
+	static const char *const dep[] = { "login-form-fields",
+	    "login-success", "login-failure" };
+	const char *path = entry_fact(e, "login-form-path");
+	const char *tpl = entry_fact(e, "login-form-fields");
+	const char *ok = entry_fact(e, "login-success");
+	const char *no = entry_fact(e, "login-failure");
+	const char *factor = entry_fact(e, "factor");
+	long line = e->facts_line;
+	size_t i;
+
+	if (path == NULL) {
+		for (i = 0; i < sizeof(dep) / sizeof(dep[0]); i++) {
+			if (entry_fact(e, dep[i]) == NULL)
+				continue;
+			assay_diag_add(d, file, line, "entry \"%s\": %s given, "
+			    "but no login-form-path (the form it belongs to)",
+			    e->id, dep[i]);
+			*bad = 1;
+		}
+		return;
+	}
+	if (factor != NULL && strcmp(factor, "password") != 0 &&
+	    strcmp(factor, "pin") != 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": a form login "
+		    "(login-form-path) is only for factor=\"password\" or "
+		    "\"pin\", not \"%s\"", e->id, factor);
+		*bad = 1;
+	}
+	for (i = 0; i < e->nrefs && !e->refs[i].service; i++)
+		;
+	if (i == e->nrefs) {
+		assay_diag_add(d, file, line, "entry \"%s\": login-form-path "
+		    "\"%s\" but no <ref service=...>: no HTTP(S) service to "
+		    "post the form to", e->id, path);
+		*bad = 1;
+	}
+	if (tpl == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": login-form-path "
+		    "\"%s\" needs login-form-fields (the body template, e.g. "
+		    "user=%%u&password=%%p)", e->id, path);
+		*bad = 1;
+	} else if (strstr(tpl, "%p") == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": login-form-fields "
+		    "\"%s\" has no %%p: the password would never be sent",
+		    e->id, tpl);
+		*bad = 1;
+	}
+	if (ok == NULL && no == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": login-form-path "
+		    "\"%s\" needs login-success or login-failure (how a "
+		    "login is told apart)", e->id, path);
+		*bad = 1;
+	} else if (ok != NULL && no != NULL && strcmp(ok, no) == 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": login-success "
+		    "and login-failure are the same (\"%s\"): success cannot "
+		    "be told from failure", e->id, ok);
+		*bad = 1;
+	}
+}
+
 /* Facts of one entry that contradict each other (docs/facts.md). */
 static void
 check_facts(const struct entry *e, const char *item, const char *file,
@@ -1621,6 +1697,7 @@ check_facts(const struct entry *e, const char *item, const char *file,
 			    bf[i].need2 ? "\"" : "");
 			*bad = 1;
 		}
+		check_form(e, file, d, bad);
 		if (setby != NULL && gen != NULL &&
 		    (strcmp(setby, "user") == 0) !=
 		    (strcmp(gen, "user-chosen") == 0)) {
@@ -1700,6 +1777,8 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 	case EX_OUTBOUND:
 		v = entry_fact(e, "direction");
 		return v != NULL && strcmp(v, "outbound") == 0;
+	case EX_FORM:
+		return entry_fact(e, "login-form-path") != NULL;
 	}
 	return 0;
 }
@@ -2083,12 +2162,29 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 				const struct entry_ref *t;
 
 				if (rf->service) {
-					if (find_service(f, rf->target) < 0) {
+					long si;
+
+					if ((si = find_service(f, rf->target)) < 0) {
 						assay_diag_add(d, file,
 						    rf->line, "entry \"%s\": "
 						    "ref to service \"%s\", "
 						    "which does not exist",
 						    e->id, rf->target);
+						bad = 1;
+					} else if (entry_fact(e,
+					    "login-form-path") != NULL &&
+					    strcmp(f->services[si].protocol,
+					    "http") != 0 &&
+					    strcmp(f->services[si].protocol,
+					    "https") != 0) {
+						/* A form is posted over HTTP(S). */
+						assay_diag_add(d, file,
+						    rf->line, "entry \"%s\": "
+						    "login-form-path on service "
+						    "\"%s\", whose protocol is "
+						    "\"%s\", not http or https",
+						    e->id, rf->target,
+						    f->services[si].protocol);
 						bad = 1;
 					}
 					continue;

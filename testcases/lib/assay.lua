@@ -551,13 +551,20 @@ function lib.on_device(url)
   return false
 end
 
--- Tries one user/password on a declared service.  Returns true (accepted),
+-- Tries one user/password on a declared service, for mechanism m when the
+-- caller knows it (lib.login_method: a declared form login is posted, else
+-- HTTP authentication).  Returns true (accepted),
 -- false, detail (rejected), or nil, err [, outcome] (no answer: refused,
 -- reset, timeout, no probe for the protocol; outcome "no_password" when
 -- there is no password to guess: SSH publickey only, an HTTP path open
--- without credentials).
-function lib.login(s, user, password)
+-- without credentials; "ambiguous" when a form's answer cannot be told).
+function lib.login(s, user, password, m)
   local p, host = s.protocol, lib.addr(s)
+  if p == "http" or p == "https" then
+    local how, no, outcome = lib.login_method(s, m)
+    if not how then return nil, no, outcome end
+    if how.kind == "form" then return lib.form_login(s, how.form, user, password) end
+  end
   if p == "telnet" then
     local f, why = lib.probe("telnet_login")
     if not f then return nil, why end
@@ -569,9 +576,6 @@ function lib.login(s, user, password)
   elseif p == "http" or p == "https" then
     local f, why = lib.probe("http_request")
     if not f then return nil, why end
-    local auth, no = lib.http_auth(s)
-    if auth == false then return nil, no, "no_password" end
-    if not auth then return nil, no, "unreached" end
     local r, err = f({ url = lib.service_url(s), user = user, password = password,
         auth = "basic", max_read = 4096 })
     if not r then return nil, err end
@@ -588,24 +592,36 @@ function lib.login(s, user, password)
   return nil, "no login probe for protocol " .. tostring(p)
 end
 
--- For an HTTP(S) service: true when its path answers 401 without
--- credentials (HTTP authentication that credentials can be tried on);
--- false, why when it does not; nil, err when it does not answer.
-function lib.http_auth(s)
+-- For an HTTP(S) service: true when a 1-AuthMech entry declares a form
+-- login on it (lib.login_method; not with basic_only) or its path answers
+-- 401 without credentials (HTTP authentication that credentials can be
+-- tried on); false, why when neither (a page with a password input but no
+-- declared form names the missing form facts); nil, err when it does not
+-- answer.
+function lib.http_auth(s, basic_only)
+  if not basic_only and lib.form_mechanism(s) then return true, "form" end
   local f, why = lib.probe("http_request")
   if not f then return nil, why end
   local url = lib.service_url(s)
-  local r, err = f({ url = url, max_read = 4096 })
+  local r, err = f({ url = url, max_read = 65536 })
   if not r then return nil, err end
   if r.status == 401 then return true end
+  if r.status >= 200 and r.status < 300 and lib.has_login_form(r.body) then
+    local e = lib.entries_for_service("1-AuthMech", s.id)[1]
+    return false, string.format("%s answers HTTP %d with a password input but no form "
+        .. "login is declared (%s), so passwords cannot be tried there", url, r.status,
+        lib.form_missing(e))
+  end
   return false, string.format("%s answers HTTP %d without credentials: not HTTP "
       .. "authentication, so passwords cannot be tried there automatically", url, r.status)
 end
 
--- Whether a service asks for a password before anything else.
+-- Whether a service asks for a password before anything else (a declared
+-- form login counts).
 function lib.password_protected(s)
   if s.protocol == "telnet" or s.protocol == "ssh" then return true end
   if s.protocol == "http" or s.protocol == "https" then
+    if lib.form_mechanism(s) then return true end
     local f = lib.probe("http_request")
     if not f then return nil end
     local r = f({ url = lib.service_url(s), max_read = 4096 })
@@ -2358,8 +2374,13 @@ function lib.access_checks(units, la, lb, lc, list)
         else
           local ok, detail = lib.login(s, cred.username, cred.password)
           local h = lib.probed("login with the lab credential", "1 attempt")
+          local fm = lib.form_mechanism(s)
+          local via = fm and (" through the form login of " .. fm.id .. " (POST "
+              .. tostring(lib.fact(fm, "login-form-path")) .. ": " .. tostring(detail) .. ")")
+              or ""
           if ok == true then
-            units:add(lb, "PASS", s.id .. ": the lab credential " .. cred.id .. " logs in", h)
+            units:add(lb, "PASS", s.id .. ": the lab credential " .. cred.id .. " logs in"
+                .. via, h)
           elseif ok == false then
             units:add(lb, "FAIL", s.id .. ": the lab credential " .. cred.id
                 .. " is refused (" .. tostring(detail) .. "): the authorised subject "
@@ -2455,4 +2476,292 @@ function lib.review_csp_channel(u, e, why)
     fails[#fails + 1] = { "d", r }
   end
   lib.review_crypto(u, "11-ComMech", e, fails)
+end
+
+-- Form logins ------------------------------------------------------------
+-- Most consumer web UIs log in with an HTML form, not HTTP authentication.
+-- A 1-AuthMech entry declares one with the facts login-form-path,
+-- login-form-fields (body template, %u user, %p password) and
+-- login-success / login-failure ("text:MARKER", "status:NNN",
+-- "redirect:TARGET"; docs/facts.md).  Every test case that logs in goes
+-- through lib.login_method, so a declared form is tried the same way
+-- everywhere (5.1-1-2 b, 5.1-5-2 b, 5.5-4-2 lb).
+
+-- A declared indication "kind:value" as {kind=, value=} (status a number).
+local function form_indication(text)
+  if text == nil then return nil end
+  local kind, value = tostring(text):match("^(%a+):(.+)$")
+  if kind == "status" then return { kind = kind, value = tonumber(value), text = text } end
+  if kind == "text" or kind == "redirect" then
+    return { kind = kind, value = value, text = text }
+  end
+  return nil
+end
+
+-- The form login entry m declares, or nil: {mech=, path=, fields=,
+-- success=, failure=} (indications as form_indication gives them).
+function lib.form_of(m)
+  local path = m and lib.fact(m, "login-form-path")
+  if path == nil then return nil end
+  return { mech = m, path = path, fields = lib.fact(m, "login-form-fields"),
+      success = form_indication(lib.fact(m, "login-success")),
+      failure = form_indication(lib.fact(m, "login-failure")) }
+end
+
+-- The first 1-AuthMech entry declaring a form login on service s, or nil.
+function lib.form_mechanism(s)
+  for _, m in ipairs(lib.entries_for_service("1-AuthMech", s.id)) do
+    if lib.form_of(m) then return m end
+  end
+  return nil
+end
+
+-- How credentials are tried on service s, for mechanism m when the caller
+-- knows it (else a form declared on s wins over HTTP authentication):
+-- {kind = "form", form = ...} | {kind = "basic"} | {kind = protocol} for
+-- telnet, ssh, mqtt, mqtts; or nil, why, outcome ("no_password" when an
+-- HTTP path is open or a page without a declared form, "unreached").
+function lib.login_method(s, m)
+  local p = s.protocol
+  if p == "http" or p == "https" then
+    local f = lib.form_of(m or lib.form_mechanism(s))
+    if f then return { kind = "form", form = f } end
+    local auth, no = lib.http_auth(s, true)
+    if auth == true then return { kind = "basic" } end
+    if auth == false then return nil, no, "no_password" end
+    return nil, no, "unreached"
+  elseif p == "telnet" or p == "ssh" or p == "mqtt" or p == "mqtts" then
+    return { kind = p }
+  end
+  return nil, "no login probe for protocol " .. tostring(p), "unreached"
+end
+
+-- application/x-www-form-urlencoded value: everything but unreserved
+-- characters as %XX.
+local function form_escape(v)
+  return (tostring(v or ""):gsub("[^%w%-%._~]", function(c)
+    return string.format("%%%02X", c:byte())
+  end))
+end
+
+-- The body of form f for a user and password (%u, %p in the template).
+function lib.form_body(f, user, password)
+  return (f.fields:gsub("%%([up])", function(k)
+    return form_escape(k == "u" and user or password)
+  end))
+end
+
+-- Whether answer r shows indication ind (nil when none is declared).
+local function form_shows(ind, r)
+  if ind == nil then return nil end
+  if ind.kind == "text" then
+    return (r.body or ""):find(ind.value, 1, true) ~= nil
+  elseif ind.kind == "status" then
+    return r.status == ind.value
+  end
+  local loc = r.headers and r.headers.location
+  return r.status >= 300 and r.status < 400 and loc ~= nil and
+      loc:sub(1, 2048):find(ind.value, 1, true) ~= nil
+end
+
+-- What a person would see of an answer: status and the first visible text.
+function lib.form_glimpse(r)
+  local t = lib.visible_text(r.body or ""):gsub("%s+", " ")
+  return "HTTP " .. r.status .. ", text " .. lib.quote(lib.clip(t, 80))
+      .. (r.truncated and " (body cut at the read limit)" or "")
+end
+
+-- Judges a form login's answer r: true, detail (accepted); false, detail
+-- (rejected); nil, detail, "ambiguous" when it cannot be told.  Never
+-- accepted on a marker that is ambiguous: with both indications declared,
+-- an answer showing both or neither cannot be told (a 4xx showing neither
+-- is a refusal: 429 while locked, 403).  With one indication, the other
+-- side is its absence; the test cases calibrate that with the lab
+-- credential and a wrong password (lib.form_calibrate).
+function lib.form_judge(f, r)
+  local ok, no = form_shows(f.success, r), form_shows(f.failure, r)
+  local st = r.status
+  local function said(ind) return ind and ind.text or "?" end
+  if st >= 500 then
+    return nil, "could not be told: unexpected answer " .. lib.form_glimpse(r), "ambiguous"
+  end
+  if ok and no then
+    return nil, "could not be told: the answer shows both login-success " .. said(f.success)
+        .. " and login-failure " .. said(f.failure) .. " (" .. lib.form_glimpse(r) .. ")",
+        "ambiguous"
+  end
+  if ok then return true, "HTTP " .. st .. ": login-success " .. said(f.success) end
+  if no then return false, "HTTP " .. st .. ": login-failure " .. said(f.failure) end
+  if st >= 400 then
+    return false, "HTTP " .. st .. ": refused, no login-success"
+  end
+  if f.success and f.failure then
+    return nil, "could not be told: the answer shows neither login-success "
+        .. said(f.success) .. " nor login-failure " .. said(f.failure)
+        .. " (" .. lib.form_glimpse(r) .. ")", "ambiguous"
+  end
+  if f.success then return false, "HTTP " .. st .. ": no login-success " .. said(f.success) end
+  return true, "HTTP " .. st .. ": no login-failure " .. said(f.failure)
+end
+
+-- One login through form f on service s (a POST, redirects not followed).
+-- Returns as lib.login.
+function lib.form_login(s, f, user, password)
+  local http, why = lib.probe("http_request")
+  if not http then return nil, why end
+  local r, err = http({ url = lib.service_url(s, f.path), method = "POST",
+      body = lib.form_body(f, user, password),
+      headers = { ["Content-Type"] = "application/x-www-form-urlencoded" },
+      max_read = 65536, timeout_ms = 5000 })
+  if not r then return nil, err end
+  return lib.form_judge(f, r)
+end
+
+-- Whether the form's declared indications tell a login apart on this
+-- device: a random wrong password must be judged rejected and the lab
+-- credential (when the set-up has one for s) accepted.  Returns true, or
+-- false and why (the test case is then INCONCLUSIVE, never PASS).
+local CALIBRATION_PW = "assay-calibration-x7Qp"
+function lib.form_calibrate(s, f, cred)
+  local where = f.mech.id .. "@" .. s.id
+  local ok, d = lib.form_login(s, f, cred and cred.username or "admin", CALIBRATION_PW)
+  if ok == nil then
+    return false, where .. ": a wrong password's answer " .. tostring(d)
+  elseif ok == true then
+    return false, where .. ": a random wrong password is judged a successful login ("
+        .. tostring(d) .. "): the declared login-success/login-failure do not tell the "
+        .. "form's answers apart"
+  end
+  if cred == nil then
+    return false, "IXIT_MISSING:setup/" .. s.id .. "/credential: no lab credential to "
+        .. "show what a successful login through the form of " .. f.mech.id .. " looks like"
+  end
+  local lok, ld = lib.form_login(s, f, cred.username, cred.password)
+  if lok == true then return true end
+  return false, where .. ": the lab credential " .. cred.id .. " is not judged a "
+      .. "successful form login (" .. tostring(ld) .. "), so the declared indications "
+      .. "cannot show an accepted password"
+end
+
+-- The lab credential of service s, or nil.
+function lib.credential_for(s)
+  for _, c in ipairs(lib.credentials()) do
+    if c.service == s.id then return c end
+  end
+  return nil
+end
+
+-- The facts a page with a password input but no declared form lacks.
+function lib.form_missing(e)
+  return "IXIT_MISSING:1-AuthMech/" .. (e and e.id or "-") .. "/login-form-path"
+      .. " (with login-form-fields and login-success or login-failure)"
+end
+
+-- 5.1-1-2 b's universal-default trial through a form: the pairs of the
+-- named lists one at a time, after lib.form_calibrate.  Where the mechanism
+-- declares a lockout after N failures, the lab credential logs in after
+-- every N-1 wrong pairs, so that the trial never locks the account (a
+-- device that still locks is reported, the rest untried).  Returns
+-- {accepted = {{user, pw, list}}, tried = n, open = {why...}}.
+function lib.form_trial(s, m, lists)
+  local f = lib.form_of(m)
+  local out = { accepted = {}, tried = 0, open = {} }
+  local cred = lib.credential_for(s)
+  local ok, why = lib.form_calibrate(s, f, cred)
+  if not ok then out.open[#out.open + 1] = why end
+  local n = lib.fact(m, "brute-force-attempts")
+  local locks = lib.fact_has(m, "brute-force", "lockout") or
+      lib.fact_has(m, "brute-force", "suspension")
+  local pace = (locks and n) and math.max(1, n - 1) or nil
+  -- The calibration's wrong password counts; its lab login reset it.
+  local failures = (ok and cred) and 0 or 1
+  for _, list in ipairs(lists) do
+    for _, pair in ipairs(assay.net.credential_list({ list = list })) do
+      if pace and failures >= pace then
+        if not (ok and cred) then
+          out.open[#out.open + 1] = string.format("%s@%s: declares a lockout after %d "
+              .. "failures and no lab credential can reset the count: pairs after the "
+              .. "first %d untried", m.id, s.id, n, out.tried)
+          return out
+        end
+        local lok, ld = lib.form_login(s, f, cred.username, cred.password)
+        if lok ~= true then
+          out.open[#out.open + 1] = string.format("%s@%s: the lab credential was refused "
+              .. "after %d pairs (%s): the form locked during the trial, the rest untried",
+              m.id, s.id, out.tried, lib.clip(tostring(ld), 160))
+          return out
+        end
+        failures = 0
+      end
+      local a, d, how = lib.form_login(s, f, pair[1], pair[2])
+      out.tried = out.tried + 1
+      if a == true then
+        if ok then
+          out.accepted[#out.accepted + 1] = { pair[1], pair[2], list }
+        else
+          out.open[#out.open + 1] = string.format("%s@%s: %s:%s judged accepted (%s), but "
+              .. "the form's indications are not calibrated", m.id, s.id, pair[1], pair[2],
+              tostring(d))
+        end
+        return out
+      elseif a == nil then
+        out.open[#out.open + 1] = string.format("%s@%s: %s after %d pairs%s", m.id, s.id,
+            lib.clip(tostring(d), 200), out.tried - 1,
+            how == "ambiguous" and "" or " (no answer)")
+        return out
+      end
+      failures = failures + 1
+    end
+  end
+  return out
+end
+
+-- After a brute-force series that locked mechanism m on service s: waits
+-- out the declared brute-force-suspension-s (at most UNLOCK_CAP_S, said
+-- in the reason when capped) and logs in with the lab credential, so a
+-- conforming device that locks does not break later test cases and the
+-- suspension is seen to end as declared.  Returns true, why (logs in
+-- again); false, why (still refused after the declared suspension); nil,
+-- why [, true] (not told: no suspension declared, no answer; true when the
+-- wait was capped and the lock had not ended yet).
+local UNLOCK_CAP_S, UNLOCK_SLACK_S = 120, 3
+function lib.await_unlock(s, m, cred)
+  local where = m.id .. "@" .. s.id
+  local susp = lib.fact(m, "brute-force-suspension-s")
+  if susp == nil then
+    return nil, where .. ": no brute-force-suspension-s, so the lock's end was not waited "
+        .. "for; later test cases may find the lab credential refused"
+  end
+  local wait = math.min(susp, UNLOCK_CAP_S)
+  local capped = susp > UNLOCK_CAP_S
+  local left = (wait + UNLOCK_SLACK_S) * 1000
+  while left > 0 do
+    local step = math.min(left, 50000)
+    assay.sleep(step)
+    left = left - step
+  end
+  local ok, d = lib.login(s, cred.username, cred.password, m)
+  if ok ~= true and not capped then
+    assay.sleep(5000)
+    ok, d = lib.login(s, cred.username, cred.password, m)
+  end
+  if ok == true then
+    return true, "the lab credential logs in again " .. (wait + UNLOCK_SLACK_S)
+        .. " s after the series" .. (capped and (" (declared suspension " .. susp
+        .. " s, Assay waits at most " .. UNLOCK_CAP_S .. " s)") or
+        ": the suspension ends as declared")
+  end
+  if capped then
+    return nil, "the lab credential is still refused after " .. wait .. " s ("
+        .. lib.clip(tostring(d), 120) .. "): the declared suspension of " .. susp
+        .. " s is longer than Assay waits (" .. UNLOCK_CAP_S .. " s), so its end was not "
+        .. "seen and later test cases may find the lab credential refused", true
+  end
+  if ok == nil then
+    return nil, where .. ": after the declared suspension of " .. susp .. " s the lab "
+        .. "credential's login could not be told (" .. lib.clip(tostring(d), 120) .. ")"
+  end
+  return false, where .. ": the lab credential is still refused " .. (wait
+      + UNLOCK_SLACK_S + 5) .. " s after the series (" .. lib.clip(tostring(d), 120)
+      .. "): the declared suspension of " .. susp .. " s does not end as declared"
 end

@@ -570,6 +570,34 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "make online guessing impracticable");
 	ref_service(w, "web");
 	entry_end(w);
+	/* The same password, also through the UI's form, which locks. */
+	entry(w, "auth-web-form");
+	facts(w, CONF_PASSWORD " user-auth=\"true\" change-supported=\"true\" "
+	    "password-storage=\"slow-hash\" channel-security=\"tls\" "
+	    "brute-force=\"lockout\" brute-force-attempts=\"%d\" "
+	    "brute-force-suspension-s=\"%d\" login-form-path=\"/login.cgi\" "
+	    "login-form-fields=\"user=%%u&amp;password=%%p\" "
+	    "login-success=\"text:" RD_FORM_SUCCESS "\" "
+	    "login-failure=\"text:" RD_FORM_FAILURE "\"", RD_FORM_LOCK,
+	    RD_FORM_SUSPENSION_S);
+	field(w, "Description", "Owner login to the web UI through its login "
+	    "form (POST /login.cgi); user authentication over the network "
+	    "interface; one admin role, the account of auth-web");
+	field(w, "Authentication Factor", "the pre-installed per-device web "
+	    "password of auth-web (printed on the label), changeable by the "
+	    "user as described there");
+	field(w, "Password Generation Mechanism", "the web password of "
+	    "auth-web: 20 characters drawn uniformly (rejection sampling) from "
+	    "a 56-symbol alphabet using /dev/urandom at first start");
+	field(w, "Security Guarantees", "confidentiality and integrity of the "
+	    "password in transit (TLS); stored as SHA-512 crypt hash");
+	field(w, "Cryptographic Details", "HTML form posted inside TLS 1.2+; "
+	    "a random session cookie (Secure, HttpOnly) after login");
+	field(w, "Brute Force Prevention", "%d failed logins in a row lock the "
+	    "form for %d seconds (answered HTTP 429)", RD_FORM_LOCK,
+	    RD_FORM_SUSPENSION_S);
+	ref_service(w, "web");
+	entry_end(w);
 	if (ssh) {
 		entry(w, "auth-ssh");
 		/* devsh's `passwd NEW` rewrites the shadow file dropbear reads. */
@@ -881,11 +909,12 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "allows-configuration=\"true\"");
 	field(w, "Description", "web UI and local API; reachable over the "
 	    "network in the initialized state");
-	field(w, "Authentication Mechanism", "auth-web");
+	field(w, "Authentication Mechanism", "auth-web, auth-web-form");
 	field(w, "Allows Configuration", "yes, after login");
 	field(w, "Status", "enabled by default");
 	field(w, "Justification", "the owner configures the camera here");
 	ref_entry(w, "1-AuthMech", "auth-web");
+	ref_entry(w, "1-AuthMech", "auth-web-form");
 	ref_service(w, "web");
 	ref_service(w, "web-http");
 	entry_end(w);
@@ -1097,8 +1126,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "27-UserIntf");
 	entry(w, "ui-web");
-	field(w, "user interface", "web UI forms: password, network, "
-	    "update settings");
+	field(w, "user interface", "web UI forms: login (/login.cgi), "
+	    "password, network, update settings");
 	ref_service(w, "web");
 	entry_end(w);
 	item_end(w);
@@ -1163,6 +1192,31 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	field(w, "Security Guarantees", "password check");
 	field(w, "Cryptographic Details", "HTTP basic authentication over "
 	    "HTTP or HTTPS");
+	field(w, "Brute Force Prevention", "the account is locked for 10 "
+	    "minutes after 5 failed attempts");
+	ref_service(w, "web");
+	ref_service(w, "web-http");
+	entry_end(w);
+	/* The form login: the same shared default, the same false claim. */
+	entry(w, "auth-web-form");
+	facts(w, "factor=\"password\" user-auth=\"true\" network=\"true\" "
+	    "password-set-by=\"pre-installed-shared\" "
+	    "password-generation=\"fixed\" password-length=\"%zu\" "
+	    "user-must-change=\"false\" change-supported=\"true\" "
+	    "password-storage=\"plaintext\" channel-security=\"none\" "
+	    "brute-force=\"lockout\" brute-force-attempts=\"5\" "
+	    "brute-force-suspension-s=\"600\" login-form-path=\"/login.cgi\" "
+	    "login-form-fields=\"user=%%u&amp;password=%%p\" "
+	    "login-success=\"text:" RD_FORM_SUCCESS "\" "
+	    "login-failure=\"text:" RD_FORM_FAILURE "\"",
+	    strlen(rd->web_pass));
+	field(w, "Description", "Web UI login form (POST /login.cgi) for the "
+	    "owner");
+	field(w, "Authentication Factor", "factory default password");
+	field(w, "Password Generation Mechanism", "same factory account on "
+	    "every unit");
+	field(w, "Security Guarantees", "password check");
+	field(w, "Cryptographic Details", "HTML form over HTTP or HTTPS");
 	field(w, "Brute Force Prevention", "the account is locked for 10 "
 	    "minutes after 5 failed attempts");
 	ref_service(w, "web");
@@ -1342,10 +1396,11 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	facts(w, "status=\"enabled\" network=\"true\" "
 	    "allows-configuration=\"true\"");
 	field(w, "Description", "web UI");
-	field(w, "Authentication Mechanism", "auth-web");
+	field(w, "Authentication Mechanism", "auth-web, auth-web-form");
 	field(w, "Allows Configuration", "yes");
 	field(w, "Status", "enabled by default");
 	ref_entry(w, "1-AuthMech", "auth-web");
+	ref_entry(w, "1-AuthMech", "auth-web-form");
 	ref_service(w, "web");
 	ref_service(w, "web-http");
 	entry_end(w);
@@ -1466,7 +1521,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "27-UserIntf");
 	entry(w, "ui-web");
-	field(w, "user interface", "web UI settings forms");
+	field(w, "user interface", "web UI login form (/login.cgi) and "
+	    "settings forms");
 	ref_service(w, "web-http");
 	entry_end(w);
 	item_end(w);

@@ -16,6 +16,12 @@
 #define RD_MAX_SERVICES		12
 #define RD_PATH_MAX		512
 #define RD_PASS_LEN		20
+/* The conforming form login's lock-out (setup.c login.cgi, forms.c). */
+#define RD_FORM_LOCK		5
+#define RD_FORM_SUSPENSION_S	30
+/* How the form login's answers look (login.cgi, the IXIT's facts). */
+#define RD_FORM_SUCCESS		"You are logged in"
+#define RD_FORM_FAILURE		"Wrong user name or password"
 
 /* The lab topology of --gateway (docs/refdevice.md, "Gateway mode"). */
 #define RD_GW_IF		"assay-gw0"

@@ -510,6 +510,135 @@ write_web_conforming(struct refdevice *rd)
 	return 0;
 }
 
+/*
+ * POST /login.cgi, body user=NAME&password=PASS (URL-encoded): the web
+ * UI's form login.  Success is the settings page ("You are logged in")
+ * with a random session cookie (nothing honours it: the form is what
+ * 5.1-1-2, 5.1-5-2 and 5.5-4-2 exercise); failure the login page again
+ * with "Wrong user name or password".  With LOCK=N (conforming), N failed
+ * logins in a row lock the form for SUSP seconds, answered 429; a
+ * successful login resets the count.  The state ("FAILS UNTIL") is
+ * DIR/etc/login-state under flock.  Follows "U=user file", "M=plain|crypt",
+ * "LOCK=N" (0: none), "SUSP=S" and "S=state file".  The password never
+ * reaches an argument vector or the output: it is decoded and hashed from
+ * pipes.
+ */
+static const char login_cgi[] =
+"PATH=${PATH:-/usr/local/bin:/usr/bin:/bin}\n"
+"page() {\n"
+"\tprintf 'Status: %s\\r\\nContent-Type: text/html; charset=utf-8\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n' \"$1\"\n"
+"\tprintf '<!DOCTYPE html>\\n<html><head><title>Log in</title></head>"
+"<body>\\n<h1>Log in</h1>\\n<p class=\"error\">%s</p>\\n"
+"<form method=\"post\" action=\"/login.cgi\"><label>User <input "
+"name=\"user\"></label> <label>Password <input type=\"password\" "
+"name=\"password\"></label> <button>Log in</button></form>\\n"
+"</body></html>\\n' \"$2\"\n"
+"\texit 0\n"
+"}\n"
+"# %XX and + decoded by awk from a pipe (no argument carries a secret).\n"
+"dec() {\n"
+"\tawk 'BEGIN { for (i = 32; i < 256; i++) { h[sprintf(\"%02x\", i)] = i;\n"
+"\t    h[sprintf(\"%02X\", i)] = i } }\n"
+"\t{ s = $0; o = \"\"\n"
+"\t  while (length(s) > 0) { c = substr(s, 1, 1)\n"
+"\t    if (c == \"+\") { o = o \" \"; s = substr(s, 2) }\n"
+"\t    else if (c == \"%\" && (substr(s, 2, 2) in h)) {\n"
+"\t      o = o sprintf(\"%c\", h[substr(s, 2, 2)]); s = substr(s, 4) }\n"
+"\t    else { o = o c; s = substr(s, 2) } }\n"
+"\t  printf \"%s\", o }'\n"
+"}\n"
+"if [ \"$REQUEST_METHOD\" != POST ]; then\n"
+"\tpage '200 OK' ''\n"
+"fi\n"
+"case $CONTENT_LENGTH in\n"
+"''|*[!0-9]*|?????*) page '400 Bad Request' 'Send the login form.' ;;\n"
+"esac\n"
+"[ \"$CONTENT_LENGTH\" -gt 4096 ] && page '413 Payload Too Large' "
+"'Send the login form.'\n"
+"body=$(head -c \"$CONTENT_LENGTH\")\n"
+"ue=\n"
+"pe=\n"
+"set -f\n"
+"oldifs=$IFS\n"
+"IFS='&'\n"
+"for kv in $body; do\n"
+"\tcase $kv in\n"
+"\tuser=*) ue=${kv#user=} ;;\n"
+"\tpassword=*) pe=${kv#password=} ;;\n"
+"\tesac\n"
+"done\n"
+"IFS=$oldifs\n"
+"set +f\n"
+"# Encoded control characters and raw non-printable bytes are refused.\n"
+"case $ue$pe in\n"
+"*[![:print:]]*|*%[01][0-9A-Fa-f]*|*%7[Ff]*)\n"
+"\tpage '400 Bad Request' 'Send the login form.' ;;\n"
+"esac\n"
+"u=$(printf '%s\\n' \"$ue\" | dec)\n"
+"case $u in\n"
+"''|*[!A-Za-z0-9._-]*) u=- ;;\n"
+"esac\n"
+"umask 077\n"
+"exec 9>>\"$S.lock\"\n"
+"flock -w 5 9 || page '503 Service Unavailable' 'Busy, try again.'\n"
+"now=$(date +%s)\n"
+"fails=0\n"
+"until=0\n"
+"[ -f \"$S\" ] && read -r fails until < \"$S\"\n"
+"case $fails:$until in\n"
+"*[!0-9:]*|:*|*:) fails=0; until=0 ;;\n"
+"esac\n"
+"if [ \"$LOCK\" -gt 0 ] && [ \"$until\" -gt \"$now\" ]; then\n"
+"\tpage '429 Too Many Requests' \"Too many failed logins: the login is "
+"locked for $((until - now)) s.\"\n"
+"fi\n"
+"[ \"$until\" -ne 0 ] && fails=0 && until=0\n"
+"ok=\n"
+"if [ \"$M\" = plain ]; then\n"
+"\twhile IFS= read -r line; do\n"
+"\t\t[ \"$line\" = \"$u:$(printf '%s\\n' \"$pe\" | dec)\" ] && ok=1\n"
+"\tdone < \"$U\"\n"
+"else\n"
+"\th=$(awk -F: -v u=\"$u\" '$1 == u { print $2; exit }' \"$U\")\n"
+"\tsalt=${h#\\$6\\$}\n"
+"\tsalt=${salt%%\\$*}\n"
+"\tc=$(printf '%s\\n' \"$pe\" | dec | { IFS= read -r p; "
+"printf '%s\\n' \"$p\"; } | openssl passwd -6 -salt \"$salt\" -stdin "
+"2>/dev/null)\n"
+"\tcase $h in '$6$'*) [ \"$c\" = \"$h\" ] && ok=1 ;; esac\n"
+"fi\n"
+"if [ -z \"$ok\" ]; then\n"
+"\tfails=$((fails + 1))\n"
+"\t[ \"$LOCK\" -gt 0 ] && [ \"$fails\" -ge \"$LOCK\" ] && "
+"until=$((now + SUSP))\n"
+"\tprintf '%s %s\\n' \"$fails\" \"$until\" > \"$S\"\n"
+"\tpage '200 OK' 'Wrong user name or password.'\n"
+"fi\n"
+"printf '0 0\\n' > \"$S\"\n"
+"tok=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n')\n"
+"sec=\n"
+"[ \"$HTTPS\" = on ] && sec='; Secure'\n"
+"printf 'Status: 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\n"
+"Cache-Control: no-store\\r\\nSet-Cookie: session=%s; Path=/; HttpOnly%s; "
+"SameSite=Strict\\r\\n\\r\\n' \"$tok\" \"$sec\"\n"
+"printf '<!DOCTYPE html>\\n<html><head><title>Settings</title></head>"
+"<body>\\n<h1>Settings</h1>\\n<p>You are logged in as %s.</p>\\n"
+"<p><a href=\"/admin/\">Device settings</a></p>\\n</body></html>\\n' \"$u\"\n";
+
+static int
+write_login_form(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK;
+
+	/* Weak: the shared default, no lock-out; conforming: 5, then 30 s. */
+	return wfile(rd, "www/login.cgi", 0700,
+"# login.cgi - the web UI's form login (POST user=...&password=...).\n"
+"U=%s/etc/%s\nM=%s\nLOCK=%d\nSUSP=%d\nS=%s/etc/login-state\n%s",
+	    rd->dir, weak ? "webusers" : "htpasswd", weak ? "plain" : "crypt",
+	    weak ? 0 : RD_FORM_LOCK, RD_FORM_SUSPENSION_S, rd->dir, login_cgi);
+}
+
 static int
 write_web_weak(struct refdevice *rd)
 {
@@ -842,6 +971,7 @@ rd_setup_prepare(struct refdevice *rd)
 	if ((r = make_certificate(rd)) != 0 ||
 	    (r = write_devsh(rd)) != 0 ||
 	    (r = write_lighttpd_conf(rd)) != 0 ||
+	    (r = write_login_form(rd)) != 0 ||
 	    (r = write_mosquitto(rd)) != 0)
 		return r;
 	/* The factory firmware; the client side installs over it. */

@@ -147,4 +147,29 @@ EOS
 	wait_port "$1"
 }
 
+# http_form PORT SCRIPT: as http_py, for form logins: SCRIPT handles GET
+# and POST alike, with the request body (at most 4 KiB, "" for a GET) in
+# `body` (str).
+http_form() {
+	cat > "http-$1.py" <<EOS
+import http.server, base64
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, body, headers=()):
+        self.send_response(code)
+        for k, v in headers: self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_GET(self):
+        n = min(int(self.headers.get("Content-Length") or 0), 4096)
+        body = self.rfile.read(n).decode("latin-1") if n > 0 else ""
+$(printf '%s\n' "$2" | sed 's/^/        /')
+    do_POST = do_GET
+http.server.ThreadingHTTPServer(("127.0.0.1", $1), H).serve_forever()
+EOS
+	python3 "http-$1.py" &
+	wait_port "$1"
+}
+
 ready() { touch ready; wait; }
