@@ -2506,8 +2506,8 @@ function lib.write_checks(units, letter, list, config)
           local st, detail = lib.try_write(e, s, invalid)
           local who = invalid and "invalid credentials" or "no credentials"
           if st == "open" then
-            units:add(letter, "FAIL", e.id .. "/" .. s.id .. ": configuration written with "
-                .. who .. " in the state the device is in: " .. detail, how)
+            units:add(letter, "FAIL", e.id .. "/" .. s.id .. ": write accepted with " .. who
+                .. " (in the state the device was in, as the lab set it up): " .. detail, how)
           elseif st == "closed" then
             units:add(letter, "PASS", e.id .. "/" .. s.id .. ": write with " .. who
                 .. " refused: " .. detail, how)
