@@ -142,10 +142,10 @@ testcase {
       return units:settle(v)
     end
     local tried = lib.access_checks(units, "a", "b", "c", list)
-    lib.write_checks(units, "a", list, false)
+    local writes = lib.write_checks(units, "a", list, false)
     if assay.unit_verdict("a") ~= "FAIL" and #tried > 0 then
       lib.manual_note(units, "a", "refused without and with invalid credentials on "
-          .. lib.join(tried))
+          .. lib.join(tried) .. (#writes > 0 and ("; writes refused: " .. lib.join(writes)) or ""))
     end
     units:rest("INCONCLUSIVE", "not examined: the functions' facts are incomplete (unit a)")
     return units:settle("no network function usable without authentication ("

@@ -166,10 +166,11 @@ testcase {
       return units:settle("vacuous for a; every open port documented")
     end
     local tried = lib.access_checks(units, "a", "a", "a", list)
-    lib.write_checks(units, "a", list, true)
+    local writes = lib.write_checks(units, "a", list, true)
     if assay.unit_verdict("a") ~= "FAIL" and #tried > 0 then
       lib.manual_note(units, "a", "in the initialized state refused without and with "
           .. "invalid credentials on " .. lib.join(tried)
+          .. (#writes > 0 and ("; writes refused: " .. lib.join(writes)) or "")
           .. (#excluded > 0 and ("; relied-upon protocols excluded: " .. lib.join(excluded)) or ""))
     end
     return units:settle("configuration functions need authentication; every mechanism documented")

@@ -2491,8 +2491,11 @@ end
 -- a PASS finding, one that could not be told INCONCLUSIVE with why.
 -- With `config` (5.5-5-2: functions that allow configuration), a function
 -- on MQTT or CoAP that declares no endpoint is INCONCLUSIVE IXIT_MISSING;
--- otherwise (5.5-4-2) it is a function without a write to try.
+-- otherwise (5.5-4-2) it is a function without a write to try.  Returns
+-- the writes refused both without and with invalid credentials ("srv/svc
+-- endpoint"), for the test case's note.
 function lib.write_checks(units, letter, list, config)
+  local refused = {}
   local how = lib.probed("mqtt_connect, mqtt_publish, coap_get, coap_request",
       "the current value written back")
   for _, e in ipairs(list) do
@@ -2502,8 +2505,12 @@ function lib.write_checks(units, letter, list, config)
       local declared = (mqtt and lib.fact(e, "config-topic") ~= nil)
           or (coap and lib.fact(e, "config-path") ~= nil)
       if declared then
+        local closed = 0
         for _, invalid in ipairs({ false, true }) do
           local st, detail = lib.try_write(e, s, invalid)
+          if st == "closed" or (invalid and coap and st == nil and detail == nil) then
+            closed = closed + 1
+          end
           local who = invalid and "invalid credentials" or "no credentials"
           if st == "open" then
             units:add(letter, "FAIL", e.id .. "/" .. s.id .. ": write accepted with " .. who
@@ -2517,6 +2524,10 @@ function lib.write_checks(units, letter, list, config)
                 .. ": write with " .. who .. ": " .. code .. detail)), how)
           end
         end
+        if closed == 2 then
+          refused[#refused + 1] = e.id .. "/" .. s.id .. " " .. tostring(mqtt and lib.fact(e, "config-topic")
+              or (tostring(lib.fact(e, "config-method")) .. " " .. tostring(lib.fact(e, "config-path"))))
+        end
       elseif config and (mqtt or coap) then
         units:add(letter, "INCONCLUSIVE", lib.missing("13-SoftServ", e,
             mqtt and "config-topic" or "config-path") .. ": " .. s.id .. " carries a "
@@ -2525,6 +2536,7 @@ function lib.write_checks(units, letter, list, config)
       end
     end
   end
+  return refused
 end
 
 -- Critical security parameters' channels (5.5-6, 5.5-7): the 11-ComMech
