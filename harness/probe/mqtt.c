@@ -538,8 +538,9 @@ witness_listen(struct assay_conn *c, int version,
 			if (assay_conn_timed_out(c))
 				r = 0;
 			else if (strncmp(assay_conn_why(c), "read cap", 8) == 0)
-				r = (res->sub_truncated = strdup(assay_conn_why(c))) ==
-				    NULL ? ASSAY_ERR_ALLOC : 1;
+				r = (res->sub_truncated =
+				    strdup(assay_conn_why(c))) == NULL ?
+				    ASSAY_ERR_ALLOC : 1;
 			else
 				r = sub_fail(res, assay_conn_why(c)) != 0 ?
 				    ASSAY_ERR_ALLOC : 1;
@@ -621,17 +622,18 @@ publish_answer(struct assay_conn *c, int version, int qos,
 			goto out;
 		}
 		if ((type & 0xf0) == ASSAY_MQTT_DISCONNECT) {
-			snprintf(why, sizeof(why), "the broker sent DISCONNECT%s",
-			    version == 5 && rlen > 0 ? " with a reason code" : "");
 			if (version == 5 && rlen > 0)
 				snprintf(why, sizeof(why), "the broker sent "
 				    "DISCONNECT, reason %d (%s)", data[0],
 				    assay_probe_mqtt_code_name(5, data[0]));
+			else
+				snprintf(why, sizeof(why), "the broker sent "
+				    "DISCONNECT");
 			if ((pr->after = strdup(why)) == NULL)
 				r = ASSAY_ERR_ALLOC;
 			goto out;
 		}
-		/* Anything else (a PUBLISH of our own subscription?) is not it. */
+		/* Other packets are not the answer: skipped. */
 	}
  gone:
 	snprintf(why, sizeof(why), "after the PUBLISH: %s", assay_conn_why(c));

@@ -2410,8 +2410,8 @@ function lib.try_write(e, s, invalid)
     end
     if current == nil then
       return nil, "nothing to write back: " .. topic .. " holds no retained value "
-          .. "(read as " .. w .. "), and the lab set-up declares no payload to write: "
-          .. "no write was made"
+          .. "(read as " .. w .. "): no write was made (a payload declared by the lab for "
+          .. "such an endpoint is not supported yet)"
     end
     if #current > 4096 then
       return nil, "the current value of " .. topic .. " is " .. #current .. " bytes, "
@@ -2459,8 +2459,8 @@ function lib.try_write(e, s, invalid)
     if not r then return nil, "reading " .. path .. ": coap_get: " .. tostring(err) end
     if r.class ~= 2 then
       return nil, "nothing to write back: GET " .. path .. " answers " .. tostring(r.code)
-          .. " " .. tostring(r.name) .. " without credentials, and the lab set-up declares "
-          .. "no payload to write: no write was made"
+          .. " " .. tostring(r.name) .. " without credentials: no write was made (a payload "
+          .. "declared by the lab for such an endpoint is not supported yet)"
     end
     if r.truncated or #r.payload > 1024 then
       return nil, "the current value at " .. path .. " is " .. #r.payload .. " bytes"
