@@ -2,8 +2,8 @@
  * fuzz_mqtt.c - libFuzzer target: any bytes as MQTT packets from a
  * broker.  The first byte picks the protocol version; the rest is a
  * stream of packets, each decoded as the probe decodes it: fixed header
- * (its length checked against what is there), then CONNACK, SUBACK or
- * PUBLISH body.
+ * (its length checked against what is there), then CONNACK, SUBACK,
+ * PUBACK or PUBLISH body.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +39,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case ASSAY_MQTT_SUBACK:
 			(void)assay_mqtt_suback_parse(data + off, rem, version,
 			    &granted, &why);
+			break;
+		case ASSAY_MQTT_PUBACK:
+			if (assay_mqtt_puback_parse(data + off, rem, version,
+			    &code, &why) == 0 && (code < 0 || code > 255))
+				abort();
 			break;
 		case ASSAY_MQTT_PUBLISH:
 			if (assay_mqtt_publish_parse(data + off, rem, type & 0x0fU,

@@ -95,9 +95,23 @@ testcase {
 --      FAILs, none in the set-up IXIT_MISSING; HTTP form logins cannot be
 --      tried yet (INCONCLUSIVE).
 --   c) the channel is as declared (5.5-1-2's lib.check_service).
--- Looser than the issue: no MQTT PUBLISH or CoAP PUT/POST is sent (the
--- probes have none, and a write could change the device's state);
--- CONNECT/SUBSCRIBE/GET show access without changing anything.
+--   a, the write step (lib.write_checks): a function whose write endpoint
+--      is declared (13-SoftServ facts config-topic on an MQTT service,
+--      config-path + config-method on a CoAP one) is written without
+--      credentials and, on MQTT, with invalid ones: the current value is
+--      read first (the retained message as the lab credential or
+--      anonymously; a CoAP GET) and written back unchanged, so the write
+--      changes nothing.  Accepted (the PUBLISH delivered to a subscriber,
+--      a 2.xx to the PUT/POST) FAILs with what was written; refused is a
+--      PASS finding; nothing to write back, or a busy topic, INCONCLUSIVE
+--      naming why.  A function without a declared endpoint is only probed
+--      read-only (a command endpoint Assay does not know is not guessed).
+-- Stricter than the text: the read-only checks stay beside the write, so
+-- a broker that admits anonymous sessions FAILs a even when its ACL
+-- refuses the write (an anonymous session on the function's service is
+-- already use of it).  Looser: HTTP APIs get only the read-only GET (no
+-- HTTP write yet), and a write endpoint whose value cannot be read back
+-- is not written (INCONCLUSIVE, no lab-declared payload yet).
 testcase {
   id = "5.5-4-2",
   type = "functional",
@@ -127,8 +141,8 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units(lib.probed("mqtt_connect, coap_get, http_request, telnet_login, ssh_login, "
-        .. "tls_enumerate, tls_handshake, ssh_info, dtls_probe"))
+    local units = lib.units(lib.probed("mqtt_connect, mqtt_publish, coap_get, coap_request, "
+        .. "http_request, telnet_login, ssh_login, tls_enumerate, tls_handshake, ssh_info, dtls_probe"))
     if #lib.entries("13-SoftServ") == 0 then return empty_item(units) end
     local list = initial_functions(units, "a")
     if #list == 0 and not units:has("a") then
@@ -138,9 +152,10 @@ testcase {
       return units:settle(v)
     end
     local tried = lib.access_checks(units, "a", "b", "c", list)
+    local writes = lib.write_checks(units, "a", list, false)
     if assay.unit_verdict("a") ~= "FAIL" and #tried > 0 then
       lib.manual_note(units, "a", "refused without and with invalid credentials on "
-          .. lib.join(tried))
+          .. lib.join(tried) .. (#writes > 0 and ("; writes refused: " .. lib.join(writes)) or ""))
     end
     units:rest("INCONCLUSIVE", "not examined: the functions' facts are incomplete (unit a)")
     return units:settle("no network function usable without authentication ("

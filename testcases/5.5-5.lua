@@ -87,9 +87,16 @@ testcase {
 --   a) 5.5-4-2's checks (lib.access_checks: no credentials and invalid
 --      credentials refused, the lab credential admitted, the channel as
 --      declared) on the services of the configuration functions, each
---      finding on a; read-only requests only (CONNECT/SUBSCRIBE, GET, a
---      login): no configuration is written, so nothing needs restoring.
---      The text asks for every state; Assay sees the state the device is
+--      finding on a; then the write step (lib.write_checks, as in
+--      5.5-4-2): the declared configuration endpoint (config-topic,
+--      config-path + config-method) is written without credentials (and
+--      with invalid ones on MQTT) with the value read from it first, so
+--      nothing needs restoring; accepted FAILs naming what was written,
+--      refused is a PASS finding, not told INCONCLUSIVE with why, and a
+--      configuration function on MQTT or CoAP without a declared endpoint
+--      is IXIT_MISSING (stricter than 5.5-4-2: here the text is about
+--      changing configuration, so the write is the test).  The write
+--      happens in the state the device is in; the text asks for every state; Assay sees the state the device is
 --      in, so a person repeats the unauthenticated calls in the factory
 --      default state (observation factory-default-config): a never PASSes
 --      on the probes alone.
@@ -120,8 +127,9 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units(lib.probed("mqtt_connect, coap_get, http_request, telnet_login, ssh_login, "
-        .. "tls_enumerate, tls_handshake, ssh_info, dtls_probe, tcp_sweep"))
+    local units = lib.units(lib.probed("mqtt_connect, mqtt_publish, coap_get, coap_request, "
+        .. "http_request, telnet_login, ssh_login, tls_enumerate, tls_handshake, ssh_info, "
+        .. "dtls_probe, tcp_sweep"))
     if #lib.entries("13-SoftServ") == 0 then return empty_item(units) end
     -- b first: the sweep is shared and says whether the device is there.
     local sweep, err = lib.sweep()
@@ -163,9 +171,11 @@ testcase {
       return units:settle("vacuous for a; every open port documented")
     end
     local tried = lib.access_checks(units, "a", "a", "a", list)
+    local writes = lib.write_checks(units, "a", list, true)
     if assay.unit_verdict("a") ~= "FAIL" and #tried > 0 then
       lib.manual_note(units, "a", "in the initialized state refused without and with "
           .. "invalid credentials on " .. lib.join(tried)
+          .. (#writes > 0 and ("; writes refused: " .. lib.join(writes)) or "")
           .. (#excluded > 0 and ("; relied-upon protocols excluded: " .. lib.join(excluded)) or ""))
     end
     return units:settle("configuration functions need authentication; every mechanism documented")

@@ -849,6 +849,8 @@ static const struct broken {
 	{ "ixit", "password-fact-not-password", 46, "entry \"auth-mqtt\": password-set-by is only for factor=\"password\" or \"pin\", not \"key\"", ASSAY_ERR_FORM },
 	{ "ixit", "user-password-generated", 34, "password-set-by=\"user\" contradicts password-generation=\"csprng\"", ASSAY_ERR_FORM },
 	{ "ixit", "service-permanently-disabled", 244, "\"permanently-disabled\" is for 15-Intf", ASSAY_ERR_FORM },
+	{ "ixit", "config-topic-wildcard", 257, "config-topic \"cam/+/config\" must be one topic name", ASSAY_ERR_FORM },
+	{ "ixit", "config-path-not-web", 257, "config-path given, but the entry refers to no CoAP or HTTP service", ASSAY_ERR_FORM },
 	{ "ixit", "tls-versions-in-clear", 204, "tls-versions given, but security=\"none\"", ASSAY_ERR_FORM },
 	{ "ixit", "version-1", 2, "this is an IXIT of version 1, which Assay no longer reads", ASSAY_ERR_FORM },
 	{ "ixit", "debug-enabled-cond13-false", 39, "condition 13 (A debug interface is physically accessible.) is false, but IXIT entry \"if-uart\" is an enabled physical debug interface", 0 },

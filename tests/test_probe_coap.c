@@ -114,7 +114,9 @@ start_servers(void **state)
 	if (!S.skip_plain) {
 		S.plain_port = tu_free_port();
 		snprintf(pp, sizeof(pp), "%d", S.plain_port);
-		char *const argv[] = { "coap-server-notls", "-A", "127.0.0.1", "-p", pp, NULL };
+		/* -d: PUT may create one resource (the write tests' /assay-cfg). */
+		char *const argv[] = { "coap-server-notls", "-A", "127.0.0.1", "-p", pp,
+		    "-d", "1", NULL };
 
 		if ((S.plain_pid = spawn(argv)) < 0)
 			return -1;
@@ -779,11 +781,86 @@ test_lua_binding(void **state)
 	assay_budget_free(env.budget);
 }
 
+/* coap_request: a write with a method, payload and Content-Format. */
+static struct assay_probe_coap_result *
+request(int method, const char *path, const char *payload, int cf)
+{
+	struct assay_probe_coap_params p;
+	struct assay_probe_coap_result *r = NULL;
+
+	memset(&p, 0, sizeof(p));
+	p.host = "127.0.0.1";
+	p.port = S.plain_port;
+	p.path = path;
+	p.method = method;
+	p.payload = payload;
+	p.payload_len = payload ? strlen(payload) : 0;
+	p.has_content_format = cf >= 0;
+	p.content_format = cf;
+	p.timeout_ms = 3000;
+	assert_int_equal(assay_probe_coap_request(NULL, &p, &r), 0);
+	assert_non_null(r);
+	assert_null(assay_probe_coap_failure(r));
+	return r;
+}
+
+static void
+test_request_put_post(void **state)
+{
+	struct assay_probe_coap_result *r;
+	struct assay_probe_coap_params p;
+	static char big[ASSAY_COAP_MAX_REQUEST_PAYLOAD + 1];
+	const char *pl;
+	size_t len;
+
+	(void)state;
+	NEED(skip_plain, "coap-server-notls");
+	/* Created, then read back as written, then changed. */
+	r = request(ASSAY_COAP_PUT, "/assay-cfg", "{\"led\":1}", 50);
+	assert_string_equal(assay_probe_coap_code(r, NULL, NULL), "2.01");
+	assay_probe_coap_result_free(r);
+	r = request(ASSAY_COAP_GET, "/assay-cfg", NULL, -1);
+	assert_string_equal(assay_probe_coap_code(r, NULL, NULL), "2.05");
+	pl = assay_probe_coap_payload(r, &len);
+	assert_int_equal(len, 9);
+	assert_memory_equal(pl, "{\"led\":1}", 9);
+	assert_int_equal(assay_probe_coap_content_format(r), 50);
+	assay_probe_coap_result_free(r);
+	r = request(ASSAY_COAP_PUT, "/assay-cfg", "{\"led\":1}", 50);
+	assert_string_equal(assay_probe_coap_code(r, NULL, NULL), "2.04");
+	assay_probe_coap_result_free(r);
+	/* Content-Format 0 (text/plain) is the empty option value. */
+	r = request(ASSAY_COAP_PUT, "/assay-cfg", "{\"led\":1}", 0);
+	assert_string_equal(assay_probe_coap_code(r, NULL, NULL), "2.04");
+	assay_probe_coap_result_free(r);
+	/* A method the resource does not take: refused. */
+	r = request(ASSAY_COAP_POST, "/time", "1", -1);
+	assert_string_equal(assay_probe_coap_code(r, NULL, NULL), "4.05");
+	assay_probe_coap_result_free(r);
+	/* Bad calls. */
+	memset(&p, 0, sizeof(p));
+	p.host = "127.0.0.1";
+	p.port = S.plain_port;
+	p.method = ASSAY_COAP_PUT;
+	p.payload = big;
+	p.payload_len = sizeof(big);
+	r = NULL;
+	assert_int_equal(assay_probe_coap_request(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	p.method = ASSAY_COAP_GET;
+	p.payload_len = 1;
+	assert_int_equal(assay_probe_coap_request(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	p.method = 4;	/* DELETE: not a method the probe sends */
+	p.payload_len = 0;
+	assert_int_equal(assay_probe_coap_request(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	assert_null(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_well_known),
+		cmocka_unit_test(test_request_put_post),
 		cmocka_unit_test(test_get_other_paths),
 		cmocka_unit_test(test_read_cap),
 		cmocka_unit_test(test_blockwise),

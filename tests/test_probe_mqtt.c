@@ -39,7 +39,7 @@
 struct broker {
 	char	*dir;
 	pid_t	 pid;
-	int	 anon_port, pw_port, tls_port;
+	int	 anon_port, pw_port, tls_port, acl_port;
 	int	 skip;
 	char	 why[128];
 };
@@ -86,6 +86,14 @@ start_broker(void **state)
 	do
 		B.tls_port = tu_free_port();
 	while (B.tls_port == B.anon_port || B.tls_port == B.pw_port);
+	do
+		B.acl_port = tu_free_port();
+	while (B.acl_port == B.anon_port || B.acl_port == B.pw_port ||
+	    B.acl_port == B.tls_port);
+	/* Anonymous sessions that may read assay/cfg/# but write nothing. */
+	snprintf(path, sizeof(path), "%s/acl", B.dir);
+	if (tu_write_file(path, "topic read assay/cfg/#\n", 22) != 0)
+		return -1;
 	snprintf(conf, sizeof(conf),
 	    "per_listener_settings true\n"
 	    "user root\n"
@@ -93,8 +101,10 @@ start_broker(void **state)
 	    "listener %d 127.0.0.1\nallow_anonymous true\n"
 	    "listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s/pw\n"
 	    "listener %d 127.0.0.1\nallow_anonymous true\n"
-	    "certfile %s/cert.pem\nkeyfile %s/key.pem\n",
-	    B.anon_port, B.pw_port, B.dir, B.tls_port, B.dir, B.dir);
+	    "certfile %s/cert.pem\nkeyfile %s/key.pem\n"
+	    "listener %d 127.0.0.1\nallow_anonymous true\nacl_file %s/acl\n",
+	    B.anon_port, B.pw_port, B.dir, B.tls_port, B.dir, B.dir,
+	    B.acl_port, B.dir);
 	snprintf(path, sizeof(path), "%s/mosquitto.conf", B.dir);
 	if (tu_write_file(path, conf, strlen(conf)) != 0)
 		return -1;
@@ -112,7 +122,8 @@ start_broker(void **state)
 	}
 	if (tu_wait_tcp("127.0.0.1", B.anon_port, 10000) != 0 ||
 	    tu_wait_tcp("127.0.0.1", B.pw_port, 10000) != 0 ||
-	    tu_wait_tcp("127.0.0.1", B.tls_port, 10000) != 0) {
+	    tu_wait_tcp("127.0.0.1", B.tls_port, 10000) != 0 ||
+	    tu_wait_tcp("127.0.0.1", B.acl_port, 10000) != 0) {
 		fprintf(stderr, "mosquitto did not come up\n");
 		stop_broker(NULL);
 		return -1;
@@ -779,6 +790,166 @@ test_lua_binding(void **state)
 	assay_budget_free(env.budget);
 }
 
+/* mqtt_publish: one call, a witness and a publisher. */
+static struct assay_probe_mqtt_pub_result *
+publish(const struct assay_probe_env *env, int port, const char *user,
+    const char *pass, const char *wuser, const char *wpass, int version,
+    int qos)
+{
+	struct assay_probe_mqtt_pub_params p;
+	struct assay_probe_mqtt_pub_result *r = NULL;
+
+	memset(&p, 0, sizeof(p));
+	p.pub.host = "127.0.0.1";
+	p.pub.port = port;
+	p.pub.user = user;
+	p.pub.password = pass;
+	p.pub.version = version;
+	p.pub.timeout_ms = 3000;
+	p.topic = "assay/cfg/dev";
+	p.payload = "{\"led\":1}";
+	p.payload_len = strlen(p.payload);
+	p.qos = qos;
+	p.observe = 1;
+	p.obs_user = wuser;
+	p.obs_password = wpass;
+	p.listen_ms = 500;
+	assert_int_equal(assay_probe_mqtt_publish(env, &p, &r), 0);
+	assert_non_null(r);
+	return r;
+}
+
+static void
+test_publish_delivered(void **state)
+{
+	struct assay_probe_mqtt_pub_result *r;
+	struct assay_probe_env env;
+	struct sink s;
+	int v, retain = 0;
+	char cmd[256];
+
+	(void)state;
+	NEED_BROKER();
+	memset(&s, 0, sizeof(s));
+	assert_non_null(s.all = assay_buf_new(1 << 20));
+	memset(&env, 0, sizeof(env));
+	env.record = sink_record;
+	env.record_arg = &s;
+	/* The current value, retained (after the tests that count '#'). */
+	snprintf(cmd, sizeof(cmd), "mosquitto_pub -h 127.0.0.1 -p %d -r -t "
+	    "assay/cfg/dev -m '{\"led\":1}'", B.anon_port);
+	assert_int_equal(tu_run(cmd, NULL), 0);
+	/* An open broker: the anonymous write arrives, at QoS 0 and 1, 3.1.1 and 5. */
+	for (v = 4; v <= 5; v++) {
+		r = publish(&env, B.anon_port, NULL, NULL, NULL, NULL, v, v - 4);
+		assert_null(r->skipped);
+		assert_true(assay_probe_mqtt_accepted(r->publisher));
+		assert_true(r->published);
+		assert_int_equal(r->delivered, 1);
+		assert_int_equal(r->busy, 0);
+		assert_int_equal(r->puback, v == 5 ? 0 : -1);
+		assert_null(r->after);
+		/* The retained value came to the witness before the write. */
+		assert_true(r->baseline >= 1);
+		assert_int_equal(assay_probe_mqtt_message(r->witness, 0, NULL,
+		    NULL, NULL, NULL, &retain), 0);
+		assert_true(retain);
+		assay_probe_mqtt_pub_result_free(r);
+	}
+	assert_non_null(memmem(assay_buf_data(s.all), assay_buf_len(s.all),
+	    "witness: the message arrived", 28));
+	assay_buf_free(s.all);
+}
+
+static void
+test_publish_acl_refuses(void **state)
+{
+	struct assay_probe_mqtt_pub_result *r;
+	int v;
+
+	(void)state;
+	NEED_BROKER();
+	/*
+	 * Anonymous CONNECT accepted, the write denied by the ACL: mosquitto
+	 * drops it silently (3.1.1 has no way to say no); only delivery tells.
+	 */
+	for (v = 4; v <= 5; v++) {
+		r = publish(NULL, B.acl_port, NULL, NULL, NULL, NULL, v, 1);
+		assert_true(assay_probe_mqtt_accepted(r->publisher));
+		assert_true(r->published);
+		assert_int_equal(r->delivered, 0);
+		if (v == 5)
+			assert_int_equal(r->puback, 0x87);	/* not authorized */
+		else
+			assert_int_equal(r->puback, 0);
+		assay_probe_mqtt_pub_result_free(r);
+	}
+	/* QoS 0: the PINGRESP says the broker has handled it. */
+	r = publish(NULL, B.acl_port, NULL, NULL, NULL, NULL, 4, 0);
+	assert_true(r->published);
+	assert_int_equal(r->delivered, 0);
+	assert_null(r->after);
+	assay_probe_mqtt_pub_result_free(r);
+}
+
+static void
+test_publish_refused_at_connect(void **state)
+{
+	struct assay_probe_mqtt_pub_result *r;
+
+	(void)state;
+	NEED_BROKER();
+	/* The witness has the password; the anonymous publisher is refused. */
+	r = publish(NULL, B.pw_port, NULL, NULL, "alice", "s3cret-pass", 4, 1);
+	assert_null(r->skipped);
+	assert_true(assay_probe_mqtt_accepted(r->witness));
+	assert_false(assay_probe_mqtt_accepted(r->publisher));
+	assert_int_equal(assay_probe_mqtt_code(r->publisher), 5);
+	assert_false(r->published);
+	assert_int_equal(r->delivered, -1);
+	assay_probe_mqtt_pub_result_free(r);
+	/* With the password it goes through. */
+	r = publish(NULL, B.pw_port, "alice", "s3cret-pass", "alice",
+	    "s3cret-pass", 4, 1);
+	assert_int_equal(r->delivered, 1);
+	assay_probe_mqtt_pub_result_free(r);
+	/* A witness that is refused: nothing is published. */
+	r = publish(NULL, B.pw_port, NULL, NULL, NULL, NULL, 4, 1);
+	assert_non_null(r->skipped);
+	assert_non_null(strstr(r->skipped, "witness was refused"));
+	assert_false(r->published);
+	assay_probe_mqtt_pub_result_free(r);
+}
+
+static void
+test_publish_bad_params(void **state)
+{
+	struct assay_probe_mqtt_pub_params p;
+	struct assay_probe_mqtt_pub_result *r = NULL;
+	static char big[ASSAY_MQTT_PUBLISH_MAX_PAYLOAD + 1];
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.pub.host = "127.0.0.1";
+	p.pub.port = 1;
+	p.payload = "x";
+	p.payload_len = 1;
+	p.topic = "a/#";
+	assert_int_equal(assay_probe_mqtt_publish(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	p.topic = "a/+/b";
+	assert_int_equal(assay_probe_mqtt_publish(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	p.topic = "";
+	assert_int_equal(assay_probe_mqtt_publish(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	p.topic = "a";
+	p.qos = 2;
+	assert_int_equal(assay_probe_mqtt_publish(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	p.qos = 0;
+	p.payload = big;
+	p.payload_len = sizeof(big);
+	assert_int_equal(assay_probe_mqtt_publish(NULL, &p, &r), ASSAY_ERR_INVALID_ARG);
+	assert_null(r);
+}
+
 int
 main(void)
 {
@@ -798,6 +969,10 @@ main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_bad_params),
 		cmocka_unit_test(test_lua_binding),
+		cmocka_unit_test(test_publish_delivered),
+		cmocka_unit_test(test_publish_acl_refuses),
+		cmocka_unit_test(test_publish_refused_at_connect),
+		cmocka_unit_test(test_publish_bad_params),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

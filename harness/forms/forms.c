@@ -1067,6 +1067,10 @@ find_service(const struct assay_forms *f, const char *id)
 	return -1;
 }
 
+static void	check_write_endpoint(const struct assay_forms *,
+		    const struct entry *, const char *, struct assay_diag *,
+		    int *);
+
 /* One entry in the index of all entries, sorted by id then line. */
 struct entry_ref {
 	const char	*id;
@@ -1259,7 +1263,8 @@ enum expect {
 	EX_TLS,			/* security is tls or dtls */
 	EX_NEVER,		/* never expected (absent has a meaning) */
 	EX_OUTBOUND,		/* direction="outbound" */
-	EX_FORM			/* login-form-path is given */
+	EX_FORM,		/* login-form-path is given */
+	EX_CONFIG_PATH		/* config-path given */
 };
 
 struct fact_def {
@@ -1318,6 +1323,9 @@ static const struct fact_def fact_defs[] = {
 	{ "13-SoftServ", "status", S, EX_ALWAYS },
 	{ "13-SoftServ", "network", B, EX_ALWAYS },
 	{ "13-SoftServ", "allows-configuration", B, EX_ALWAYS },
+	{ "13-SoftServ", "config-topic", S, EX_NEVER },
+	{ "13-SoftServ", "config-path", S, EX_NEVER },
+	{ "13-SoftServ", "config-method", S, EX_CONFIG_PATH },
 	{ "15-Intf", "kind", S, EX_ALWAYS },
 	{ "15-Intf", "status", S, EX_ALWAYS },
 	{ "15-Intf", "exposure", S, EX_ALWAYS },
@@ -1779,6 +1787,8 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 		return v != NULL && strcmp(v, "outbound") == 0;
 	case EX_FORM:
 		return entry_fact(e, "login-form-path") != NULL;
+	case EX_CONFIG_PATH:
+		return entry_fact(e, "config-path") != NULL;
 	}
 	return 0;
 }
@@ -2217,9 +2227,90 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 	free(idx);
 	if (r != 0)
 		return r;
+	for (i = 0; i < ni; i++) {
+		if (strcmp(assay_spec_ixit_id(s, i), "13-SoftServ") != 0)
+			continue;
+		for (k = 0; k < f->items[i].nentries; k++)
+			check_write_endpoint(f, &f->items[i].entries[k], file,
+			    d, &bad);
+	}
 	if (!bad)
 		warn_missing_facts(f, file, d);
 	return bad ? ASSAY_ERR_FORM : 0;
+}
+
+/*
+ * The write endpoint of a 13-SoftServ function (config-topic,
+ * config-path, config-method; docs/facts.md): Assay writes to it, so it
+ * must name one place.  A topic is a name without the wildcards + and #
+ * (a PUBLISH to a filter is no PUBLISH), on an MQTT service the entry
+ * refers to; a path is absolute, without a query or fragment, on a CoAP
+ * or HTTP service it refers to; a method goes with a path.
+ */
+static void
+check_write_endpoint(const struct assay_forms *f, const struct entry *e,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	const char *topic = entry_fact(e, "config-topic");
+	const char *path = entry_fact(e, "config-path");
+	const char *method = entry_fact(e, "config-method");
+	const char *proto;
+	int mqtt = 0, web = 0;
+	size_t j;
+	long si;
+
+	if (topic == NULL && path == NULL && method == NULL)
+		return;
+	for (j = 0; j < e->nrefs; j++) {
+		if (!e->refs[j].service ||
+		    (si = find_service(f, e->refs[j].target)) < 0)
+			continue;
+		proto = f->services[si].protocol;
+		if (strcmp(proto, "mqtt") == 0 || strcmp(proto, "mqtts") == 0)
+			mqtt = 1;
+		if (strcmp(proto, "coap") == 0 || strcmp(proto, "coaps") == 0 ||
+		    strcmp(proto, "http") == 0 || strcmp(proto, "https") == 0)
+			web = 1;
+	}
+	if (topic != NULL) {
+		if (*topic == '\0' || strpbrk(topic, "+#") != NULL ||
+		    strlen(topic) > 1024) {
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "config-topic \"%.80s\" must be one topic name of "
+			    "1..1024 bytes, without the wildcards + and #",
+			    e->id, topic);
+			*bad = 1;
+		}
+		if (!mqtt) {
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "config-topic given, but the entry refers to no "
+			    "MQTT service (<ref service>, protocol mqtt or "
+			    "mqtts)", e->id);
+			*bad = 1;
+		}
+	}
+	if (path != NULL) {
+		if (path[0] != '/' || strpbrk(path, "?# \t") != NULL ||
+		    strlen(path) > 1024) {
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "config-path \"%.80s\" must be an absolute path of "
+			    "at most 1024 bytes without a query or fragment",
+			    e->id, path);
+			*bad = 1;
+		}
+		if (!web) {
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "config-path given, but the entry refers to no CoAP "
+			    "or HTTP service (<ref service>, protocol coap, "
+			    "coaps, http or https)", e->id);
+			*bad = 1;
+		}
+	}
+	if (method != NULL && path == NULL) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "config-method given without config-path", e->id);
+		*bad = 1;
+	}
 }
 
 /* --- lab set-up file --------------------------------------------------- */

@@ -220,7 +220,8 @@ dtls_start(struct conn *c, struct assay_probe_coap_result *res)
  * response in res, 1 with an outcome in why, or an ASSAY_ERR_*.
  */
 static int
-exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
+exchange(struct conn *c, int method, const char *path,
+    struct assay_probe_coap_result *res)
 {
 	struct assay_buf *req = NULL;
 	unsigned char *dg = NULL, token[4];
@@ -239,7 +240,8 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 	long n;
 	unsigned char ack[4];
 
-	if ((req = assay_buf_new(MAX_PATH_LEN + 256)) == NULL ||
+	if ((req = assay_buf_new(MAX_PATH_LEN +
+	    ASSAY_COAP_MAX_REQUEST_PAYLOAD + 256)) == NULL ||
 	    (dg = malloc(DGRAM_MAX)) == NULL) {
 		r = ASSAY_ERR_ALLOC;
 		goto out;
@@ -252,7 +254,10 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 	while (!done) {
 		assay_buf_reset(req);
 		mid++;
-		if ((r = assay_coap_build_get(req, path, mid, token, block, szx)) != 0)
+		if ((r = assay_coap_build_request(req, method, path, mid, token,
+		    block, szx, block == 0 && c->p->has_content_format ?
+		    c->p->content_format : -1, block == 0 ? c->p->payload : NULL,
+		    block == 0 ? c->p->payload_len : 0)) != 0)
 			goto out;
 		if (xsend(c, assay_buf_data(req), assay_buf_len(req)) != 0) {
 			r = 1;
@@ -381,7 +386,7 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 		    res->code, assay_probe_coap_code_name(m.cls, m.detail),
 		    m.payload_len, m.has_block2 && (m.block2 & 8) ? " (more blocks)" : "");
 		/* Next block, under the same deadline: a slow drip can't stretch it. */
-		if (!done && m.has_block2 && m.cls == 2 &&
+		if (!done && method == ASSAY_COAP_GET && m.has_block2 && m.cls == 2 &&
 		    assay_coap_block2_next(m.block2, &next, &nszx)) {
 			block = next;
 			szx = nszx;
@@ -395,16 +400,24 @@ exchange(struct conn *c, const char *path, struct assay_probe_coap_result *res)
 	return r;
 }
 
+static const char *
+method_name(int method)
+{
+	return method == ASSAY_COAP_PUT ? "PUT" : method == ASSAY_COAP_POST ?
+	    "POST" : "GET";
+}
+
+/* method 0: the DTLS handshake alone (dtls_probe). */
 static int
 run(const struct assay_probe_env *env, const struct assay_probe_coap_params *p,
-    int get, struct assay_probe_coap_result **resp)
+    int method, struct assay_probe_coap_result **resp)
 {
 	struct assay_probe_coap_result *res = NULL;
 	struct conn c;
 	const char *path;
 	char channel[320];
 	size_t max_read;
-	int r, timeout_ms;
+	int r, timeout_ms, get = method != 0;
 
 	memset(&c, 0, sizeof(c));
 	if (resp != NULL)
@@ -414,7 +427,12 @@ run(const struct assay_probe_env *env, const struct assay_probe_coap_params *p,
 	    (p->psk_key_len > 0 && p->psk_key == NULL))
 		return ASSAY_ERR_INVALID_ARG;
 	path = p->path ? p->path : ASSAY_COAP_DEFAULT_PATH;
-	if (strlen(path) > MAX_PATH_LEN)
+	if (strlen(path) > MAX_PATH_LEN ||
+	    p->payload_len > ASSAY_COAP_MAX_REQUEST_PAYLOAD ||
+	    (p->payload == NULL && p->payload_len > 0) ||
+	    (p->has_content_format && (p->content_format < 0 ||
+	    p->content_format > 65535)) ||
+	    (method == ASSAY_COAP_GET && p->payload_len > 0))
 		return ASSAY_ERR_INVALID_ARG;
 	c.env = env;
 	c.p = p;
@@ -442,12 +460,14 @@ run(const struct assay_probe_env *env, const struct assay_probe_coap_params *p,
 			goto failed;
 	}
 	if (get) {
-		assay_probe_note(env, channel, "GET %s", path);
-		if ((r = exchange(&c, path, res)) < 0)
+		assay_probe_note(env, channel, "%s %s%s", method_name(method),
+		    path, p->payload_len > 0 ? " with a payload" : "");
+		if ((r = exchange(&c, method, path, res)) < 0)
 			goto out;
 		if (r == 1)
 			goto failed;
-		if (res->cls == 2 && (res->content_format == 40 ||
+		if (method == ASSAY_COAP_GET && res->cls == 2 &&
+		    (res->content_format == 40 ||
 		    strcmp(path, ASSAY_COAP_DEFAULT_PATH) == 0) &&
 		    (r = assay_coap_links_parse(assay_buf_data(res->payload),
 		    assay_buf_len(res->payload), &res->links)) != 0)
@@ -478,7 +498,19 @@ int
 assay_probe_coap_get(const struct assay_probe_env *env,
     const struct assay_probe_coap_params *p, struct assay_probe_coap_result **resp)
 {
-	return run(env, p, 1, resp);
+	return run(env, p, ASSAY_COAP_GET, resp);
+}
+
+int
+assay_probe_coap_request(const struct assay_probe_env *env,
+    const struct assay_probe_coap_params *p, struct assay_probe_coap_result **resp)
+{
+	if (p == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	if (p->method != 0 && p->method != ASSAY_COAP_GET &&
+	    p->method != ASSAY_COAP_POST && p->method != ASSAY_COAP_PUT)
+		return ASSAY_ERR_INVALID_ARG;
+	return run(env, p, p->method ? p->method : ASSAY_COAP_GET, resp);
 }
 
 int
@@ -632,24 +664,33 @@ push_dtls(lua_State *L, const struct assay_probe_coap_result *res)
 /*
  * coap_get{host=, port=, dtls=, path=, psk_identity=, psk_key=,
  * timeout_ms=, max_read=} -> response | nil, reason;
- * dtls_probe{the same without dtls} -> dtls table | nil, reason
+ * coap_request{the same, method=, payload=, content_format=} -> the same;
+ * dtls_probe{the same as coap_get without dtls} -> dtls table | nil, reason
  */
+enum l_mode { L_DTLS, L_GET, L_REQUEST };
+
 static int
-l_common(lua_State *L, int get)
+l_common(lua_State *L, enum l_mode mode)
 {
 	static const char *const known_get[] = { "host", "port", "dtls",
 	    "path", "psk_identity", "psk_key", "timeout_ms", "max_read", NULL };
+	static const char *const known_req[] = { "host", "port", "dtls",
+	    "path", "psk_identity", "psk_key", "timeout_ms", "max_read",
+	    "method", "payload", "content_format", NULL };
 	static const char *const known_dtls[] = { "host", "port", "path",
 	    "psk_identity", "psk_key", "timeout_ms", "max_read", NULL };
-	const char *fn = get ? "coap_get" : "dtls_probe";
+	static const char *const methods[] = { "GET", "POST", "PUT", NULL };
+	const char *fn = mode == L_GET ? "coap_get" : mode == L_REQUEST ?
+	    "coap_request" : "dtls_probe";
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	struct assay_probe_coap_params p;
 	struct assay_probe_coap_result *res = NULL, **box;
 	const char *pl, *href, *name = NULL, *value = NULL, *s;
 	size_t i, j, n, na = 0, len;
-	int r, cls = 0, detail = 0;
+	int r, cls = 0, detail = 0, get = mode != L_DTLS;
 
-	assay_lua_opts(L, fn, get ? known_get : known_dtls);
+	assay_lua_opts(L, fn, mode == L_GET ? known_get : mode == L_REQUEST ?
+	    known_req : known_dtls);
 	memset(&p, 0, sizeof(p));
 	p.host = assay_lua_host(L, fn);
 	p.dtls = !get || assay_lua_opt_bool(L, fn, "dtls", 0);
@@ -666,9 +707,32 @@ l_common(lua_State *L, int get)
 		    "(1..256 bytes) go together");
 	p.timeout_ms = assay_lua_timeout(L, fn);
 	p.max_read = assay_lua_max_read(L, fn);
+	if (mode == L_REQUEST) {
+		s = assay_lua_req_str(L, fn, "method");
+		for (i = 0; methods[i] != NULL; i++)
+			if (strcmp(s, methods[i]) == 0)
+				break;
+		if (methods[i] == NULL)
+			return assay_lua_argerror(L, fn, "method must be GET, "
+			    "POST or PUT");
+		p.method = i == 0 ? ASSAY_COAP_GET : i == 1 ? ASSAY_COAP_POST :
+		    ASSAY_COAP_PUT;
+		p.payload = assay_lua_opt_str(L, fn, "payload", &p.payload_len);
+		if (p.payload_len > ASSAY_COAP_MAX_REQUEST_PAYLOAD ||
+		    (p.method == ASSAY_COAP_GET && p.payload != NULL))
+			return assay_lua_argerror(L, fn, "payload: at most %d "
+			    "bytes, and none with GET",
+			    ASSAY_COAP_MAX_REQUEST_PAYLOAD);
+		lua_getfield(L, 1, "content_format");
+		p.has_content_format = !lua_isnil(L, -1);
+		lua_pop(L, 1);
+		p.content_format = (int)assay_lua_opt_int(L, fn,
+		    "content_format", 0, 0, 65535);
+	}
 
 	box = (struct assay_probe_coap_result **)assay_lua_box(L, result_free);
-	r = get ? assay_probe_coap_get(env, &p, &res) :
+	r = mode == L_GET ? assay_probe_coap_get(env, &p, &res) :
+	    mode == L_REQUEST ? assay_probe_coap_request(env, &p, &res) :
 	    assay_probe_coap_dtls_probe(env, &p, &res);
 	if (r != 0)
 		return assay_lua_harness_error(L, fn, r, p.timeout_ms);
@@ -736,13 +800,19 @@ l_common(lua_State *L, int get)
 static int
 l_coap_get(lua_State *L)
 {
-	return l_common(L, 1);
+	return l_common(L, L_GET);
+}
+
+static int
+l_coap_request(lua_State *L)
+{
+	return l_common(L, L_REQUEST);
 }
 
 static int
 l_dtls_probe(lua_State *L)
 {
-	return l_common(L, 0);
+	return l_common(L, L_DTLS);
 }
 
 void
@@ -750,6 +820,8 @@ assay_probe_coap_lua_register(lua_State *L)
 {
 	lua_pushcfunction(L, l_coap_get);
 	lua_setfield(L, -2, "coap_get");
+	lua_pushcfunction(L, l_coap_request);
+	lua_setfield(L, -2, "coap_request");
 	lua_pushcfunction(L, l_dtls_probe);
 	lua_setfield(L, -2, "dtls_probe");
 }

@@ -33,6 +33,12 @@ struct assay_probe_coap_params {
 	size_t			 psk_key_len;
 	int			 timeout_ms;	/* <= 0: env's, else 5000 */
 	size_t			 max_read;	/* 0: env's, else 64 KiB */
+	/* assay_probe_coap_request() only: */
+	int			 method;	/* ASSAY_COAP_GET (0 too), _POST, _PUT */
+	const void		*payload;	/* <= ASSAY_COAP_MAX_REQUEST_PAYLOAD */
+	size_t			 payload_len;
+	int			 has_content_format;
+	int			 content_format;	/* 0..65535 */
 };
 
 /*
@@ -44,6 +50,14 @@ struct assay_probe_coap_params {
  * ASSAY_ERR_CRYPTO.  env may be NULL.
  */
 int	assay_probe_coap_get(const struct assay_probe_env *env,
+	    const struct assay_probe_coap_params *p,
+	    struct assay_probe_coap_result **resp);
+/*
+ * A request with a method, payload and Content-Format (a write: PUT,
+ * POST), otherwise as assay_probe_coap_get(); a non-GET answer is not
+ * followed block-wise (its first block is what the device said).
+ */
+int	assay_probe_coap_request(const struct assay_probe_env *env,
 	    const struct assay_probe_coap_params *p,
 	    struct assay_probe_coap_result **resp);
 /*
@@ -95,7 +109,7 @@ int		 assay_probe_coap_dtls(const struct assay_probe_coap_result *r,
 		    int *offered, int *done, const char **version,
 		    const char **cipher, const char **error);
 
-/* Adds coap_get and dtls_probe to the table on top of the stack. */
+/* Adds coap_get, coap_request and dtls_probe to the table on top of the stack. */
 void	assay_probe_coap_lua_register(struct lua_State *L);
 
 #endif /* ASSAY_PROBE_COAP_H */

@@ -146,7 +146,17 @@ assay_coap_build_get(struct assay_buf *b, const char *path, unsigned int mid,
     const unsigned char token[ASSAY_COAP_TOKEN_LEN], unsigned long block_num,
     unsigned int szx)
 {
-	unsigned char hdr[4 + ASSAY_COAP_TOKEN_LEN], bv[3];
+	return assay_coap_build_request(b, ASSAY_COAP_GET, path, mid, token,
+	    block_num, szx, -1, NULL, 0);
+}
+
+int
+assay_coap_build_request(struct assay_buf *b, int method, const char *path,
+    unsigned int mid, const unsigned char token[ASSAY_COAP_TOKEN_LEN],
+    unsigned long block_num, unsigned int szx, int content_format,
+    const void *payload, size_t plen)
+{
+	unsigned char hdr[4 + ASSAY_COAP_TOKEN_LEN], bv[3], cf[2];
 	const char *s, *e;
 	unsigned int last = 0;
 	unsigned long v;
@@ -154,10 +164,15 @@ assay_coap_build_get(struct assay_buf *b, const char *path, unsigned int mid,
 	int r;
 
 	if (b == NULL || path == NULL || token == NULL || szx > 6 ||
-	    block_num > 0xfffffUL || strlen(path) > ASSAY_COAP_MAX_PATH_LEN)
+	    block_num > 0xfffffUL || strlen(path) > ASSAY_COAP_MAX_PATH_LEN ||
+	    (method != ASSAY_COAP_GET && method != ASSAY_COAP_POST &&
+	    method != ASSAY_COAP_PUT) || content_format > 65535 ||
+	    plen > ASSAY_COAP_MAX_REQUEST_PAYLOAD ||
+	    (payload == NULL && plen > 0) ||
+	    (method == ASSAY_COAP_GET && plen > 0))
 		return ASSAY_ERR_INVALID_ARG;
 	hdr[0] = 0x40 | (ASSAY_COAP_CON << 4) | ASSAY_COAP_TOKEN_LEN;
-	hdr[1] = 0x01;	/* GET */
+	hdr[1] = (unsigned char)method;
 	hdr[2] = (unsigned char)(mid >> 8);
 	hdr[3] = (unsigned char)mid;
 	memcpy(hdr + 4, token, ASSAY_COAP_TOKEN_LEN);
@@ -175,6 +190,17 @@ assay_coap_build_get(struct assay_buf *b, const char *path, unsigned int mid,
 			return r;
 		last = ASSAY_COAP_OPT_URI_PATH;
 	}
+	if (content_format >= 0) {
+		/* uint option, shortest form: 0 is the empty value. */
+		n = content_format == 0 ? 0 : (content_format < 256 ? 1 : 2);
+		cf[0] = (unsigned char)(n == 2 ? content_format >> 8 :
+		    content_format);
+		cf[1] = (unsigned char)content_format;
+		if ((r = assay_coap_put_option(b, ASSAY_COAP_OPT_CONTENT_FORMAT -
+		    last, cf, n)) != 0)
+			return r;
+		last = ASSAY_COAP_OPT_CONTENT_FORMAT;
+	}
 	if (block_num > 0) {
 		v = (block_num << 4) | szx;
 		n = v < 256 ? 1 : (v < 65536 ? 2 : 3);
@@ -184,6 +210,11 @@ assay_coap_build_get(struct assay_buf *b, const char *path, unsigned int mid,
 		if ((r = assay_coap_put_option(b, ASSAY_COAP_OPT_BLOCK2 - last,
 		    bv, n)) != 0)
 			return r;
+	}
+	if (plen > 0) {
+		if ((r = assay_buf_put(b, "\xff", 1)) != 0)
+			return r;
+		return assay_buf_put(b, payload, plen);
 	}
 	return 0;
 }

@@ -72,6 +72,27 @@ int	assay_coap_build_get(struct assay_buf *b, const char *path,
 	    unsigned int mid, const unsigned char token[ASSAY_COAP_TOKEN_LEN],
 	    unsigned long block_num, unsigned int szx);
 
+/* Request method codes (RFC 7252 12.1.1) the probe sends. */
+#define ASSAY_COAP_GET		1
+#define ASSAY_COAP_POST		2
+#define ASSAY_COAP_PUT		3
+
+/* The largest request payload: one datagram, no Block1. */
+#define ASSAY_COAP_MAX_REQUEST_PAYLOAD	1024
+
+/*
+ * Appends a confirmable request: as assay_coap_build_get with the method
+ * code (GET, POST or PUT), then Content-Format (content_format >= 0,
+ * 0..65535) and plen payload bytes (at most
+ * ASSAY_COAP_MAX_REQUEST_PAYLOAD; none for GET).  Returns as
+ * assay_coap_build_get.
+ */
+int	assay_coap_build_request(struct assay_buf *b, int method,
+	    const char *path, unsigned int mid,
+	    const unsigned char token[ASSAY_COAP_TOKEN_LEN],
+	    unsigned long block_num, unsigned int szx, int content_format,
+	    const void *payload, size_t plen);
+
 /*
  * An empty ACK for message id mid into out (4 bytes).
  */

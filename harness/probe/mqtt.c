@@ -400,16 +400,91 @@ sigpipe_restore(const sigset_t *old, int was_pending)
 	pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
+/*
+ * Opens the connection, runs TLS when asked, sends CONNECT and reads the
+ * CONNACK into res; role names the connection in the evidence.  Returns
+ * 0 with a CONNACK in res (accepted or not), 1 with res->failure set (a
+ * network outcome), or an ASSAY_ERR_*; *cp is the connection either way
+ * (NULL when none was opened), for the caller to close.
+ */
+static int
+session(const struct assay_probe_env *env,
+    const struct assay_probe_mqtt_params *p, int version, const char *role,
+    struct assay_probe_mqtt_result *res, struct assay_conn **cp)
+{
+	struct assay_buf *pkt = NULL, *masked = NULL;
+	char channel[320];
+	int r;
+
+	*cp = NULL;
+	snprintf(channel, sizeof(channel), "mqtt%s %s:%d", p->tls ? "+tls" : "",
+	    p->host, p->port);
+	res->version = version;
+	if ((pkt = assay_buf_new(4 * 65536 + 64)) == NULL ||
+	    (masked = assay_buf_new(4 * 65536 + 64)) == NULL) {
+		r = ASSAY_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = assay_mqtt_build_connect(version, p->client_id ?
+	    p->client_id : "assay-probe", p->user, p->password, pkt,
+	    masked)) != 0)
+		goto out;
+	if ((r = assay_conn_open(env, p->host, (unsigned int)p->port,
+	    SOCK_STREAM, p->timeout_ms, p->max_read, channel, cp)) != 0)
+		goto out;
+	if (!assay_conn_ok(*cp))
+		goto failed;
+	assay_probe_note(env, channel, "connected%s; MQTT %s CONNECT %s "
+	    "credentials", role, version == 5 ? "5" : "3.1.1",
+	    p->user ? "with" : "without");
+	if (p->tls && (r = tls_start(*cp, p->host, res)) != 0) {
+		if (r < 0)
+			goto out;
+		goto failed;
+	}
+	if (assay_conn_write(*cp, assay_buf_data(pkt), assay_buf_len(pkt),
+	    assay_buf_data(masked)) != 0)
+		goto failed;
+	if ((r = read_connack(*cp, version, res)) != 0) {
+		if (r < 0)
+			goto out;
+		goto failed;
+	}
+	r = 0;
+	goto out;
+ failed:
+	assay_probe_note(env, channel, "%s", assay_conn_why(*cp));
+	if ((res->failure = strdup(assay_conn_why(*cp))) == NULL)
+		r = ASSAY_ERR_ALLOC;
+	else
+		r = 1;
+ out:
+	assay_buf_free(pkt);	/* wipes the password copy */
+	assay_buf_free(masked);
+	return r;
+}
+
+static const unsigned char disconnect_pkt[2] = { ASSAY_MQTT_DISCONNECT, 0 };
+
+/* A polite end of an accepted session, within 200 ms. */
+static void
+session_end(struct assay_conn *c, const struct assay_probe_mqtt_result *res)
+{
+	if (c == NULL || !assay_conn_ok(c))
+		return;
+	assay_conn_set_deadline(c, 200);
+	if (res->connack && res->code == 0)
+		(void)assay_conn_write(c, disconnect_pkt,
+		    sizeof(disconnect_pkt), NULL);
+}
+
 int
 assay_probe_mqtt_connect(const struct assay_probe_env *env,
     const struct assay_probe_mqtt_params *p, struct assay_probe_mqtt_result **resp)
 {
 	struct assay_probe_mqtt_result *res = NULL;
-	struct assay_buf *pkt = NULL, *masked = NULL;
 	struct assay_conn *c = NULL;
-	char channel[320];
 	int r, version, sigpending_before = 0, sigblocked = 0;
-	static const unsigned char disconnect[2] = { ASSAY_MQTT_DISCONNECT, 0 };
 	sigset_t oldmask;
 
 	if (resp != NULL)
@@ -418,72 +493,326 @@ assay_probe_mqtt_connect(const struct assay_probe_env *env,
 	    p->port > 65535 || (p->version != 0 && p->version != 4 && p->version != 5))
 		return ASSAY_ERR_INVALID_ARG;
 	version = p->version ? p->version : 4;
-	snprintf(channel, sizeof(channel), "mqtt%s %s:%d", p->tls ? "+tls" : "",
-	    p->host, p->port);
-
-	if ((res = calloc(1, sizeof(*res))) == NULL ||
-	    (pkt = assay_buf_new(4 * 65536 + 64)) == NULL ||
-	    (masked = assay_buf_new(4 * 65536 + 64)) == NULL) {
-		r = ASSAY_ERR_ALLOC;
-		goto out;
-	}
-	res->version = version;
-	if ((r = assay_mqtt_build_connect(version, p->client_id ?
-	    p->client_id : "assay-probe", p->user, p->password, pkt,
-	    masked)) != 0)
-		goto out;
-	if ((r = assay_conn_open(env, p->host, (unsigned int)p->port,
-	    SOCK_STREAM, p->timeout_ms, p->max_read, channel, &c)) != 0)
-		goto out;
-	if (!assay_conn_ok(c))
-		goto failed;
-	assay_probe_note(env, channel, "connected; MQTT %s CONNECT %s credentials",
-	    version == 5 ? "5" : "3.1.1", p->user ? "with" : "without");
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		return ASSAY_ERR_ALLOC;
 	if (p->tls) {
 		sigpipe_block(&oldmask, &sigpending_before);
 		sigblocked = 1;
 	}
-	if (p->tls && (r = tls_start(c, p->host, res)) != 0) {
-		if (r < 0)
-			goto out;
-		goto failed;
-	}
-	if (assay_conn_write(c, assay_buf_data(pkt), assay_buf_len(pkt),
-	    assay_buf_data(masked)) != 0)
-		goto failed;
-	if ((r = read_connack(c, version, res)) != 0) {
-		if (r < 0)
-			goto out;
-		goto failed;
-	}
-	if (res->code == 0 && p->subscribe != NULL &&
+	if ((r = session(env, p, version, "", res, &c)) < 0)
+		goto out;
+	if (r == 0 && res->code == 0 && p->subscribe != NULL &&
 	    (r = subscribe(c, p, version, res)) != 0)
 		goto out;
-	assay_conn_set_deadline(c, 200);
-	if (res->code == 0)
-		(void)assay_conn_write(c, disconnect, sizeof(disconnect), NULL);
+	session_end(c, res);
 	r = 0;
-	goto done;
- failed:
-	assay_probe_note(env, channel, "%s", assay_conn_why(c));
-	if ((res->failure = strdup(assay_conn_why(c))) == NULL)
-		r = ASSAY_ERR_ALLOC;
-	else
-		r = 0;
- done:
 	res->nread = assay_conn_nread(c);
  out:
 	assay_conn_close(c, 0);
 	if (sigblocked)
 		sigpipe_restore(&oldmask, sigpending_before);
-	assay_buf_free(pkt);	/* wipes the password copy */
-	assay_buf_free(masked);
 	if (r != 0) {
 		assay_probe_mqtt_result_free(res);
 		return r;
 	}
 	*resp = res;
 	return 0;
+}
+
+/*
+ * Reads packets on the witness until until (or a cap), adding every
+ * PUBLISH to res.  0 (the window ended, the normal way out), 1 with
+ * res->sub_error or res->sub_truncated set, or ASSAY_ERR_ALLOC.
+ */
+static int
+witness_listen(struct assay_conn *c, int version,
+    struct assay_probe_mqtt_result *res, int ms)
+{
+	unsigned char type, *data = NULL;
+	size_t rlen;
+	int r;
+
+	assay_conn_set_timeout(c, ms);
+	for (;;) {
+		if (read_header(c, &type, &rlen, "PUBLISH") != 0) {
+			if (assay_conn_timed_out(c))
+				r = 0;
+			else if (strncmp(assay_conn_why(c), "read cap", 8) == 0)
+				r = (res->sub_truncated =
+				    strdup(assay_conn_why(c))) == NULL ?
+				    ASSAY_ERR_ALLOC : 1;
+			else
+				r = sub_fail(res, assay_conn_why(c)) != 0 ?
+				    ASSAY_ERR_ALLOC : 1;
+			break;
+		}
+		free(data);
+		if ((data = malloc(rlen + 1)) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			break;
+		}
+		if (assay_conn_read_exact(c, data, rlen, "packet body") != 0) {
+			r = sub_fail(res, assay_conn_why(c)) != 0 ?
+			    ASSAY_ERR_ALLOC : 1;
+			break;
+		}
+		if ((type & 0xf0) != ASSAY_MQTT_PUBLISH)
+			continue;
+		if ((r = add_msg(res, data, rlen, type & 0x0fU, version)) < 0)
+			break;
+		if (r == 1) {
+			r = sub_fail(res, "not MQTT: malformed PUBLISH") != 0 ?
+			    ASSAY_ERR_ALLOC : 1;
+			break;
+		}
+		if (res->nmsgs >= ASSAY_MQTT_DEFAULT_MAX_MESSAGES) {
+			r = (res->sub_truncated = strdup("message cap of 100 "
+			    "reached")) == NULL ? ASSAY_ERR_ALLOC : 1;
+			break;
+		}
+	}
+	free(data);
+	return r;
+}
+
+/*
+ * After the PUBLISH: the PUBACK (QoS 1) or the PINGRESP to a PINGREQ
+ * (QoS 0), whichever the broker owes, within the timeout.  A broker that
+ * closes the connection instead says so (pr->after).  0 or an error.
+ */
+static int
+publish_answer(struct assay_conn *c, int version, int qos,
+    struct assay_probe_mqtt_pub_result *pr)
+{
+	static const unsigned char ping[2] = { ASSAY_MQTT_PINGREQ, 0 };
+	unsigned char type, *data = NULL;
+	const char *bad;
+	char why[ASSAY_CONN_WHY_MAX + 64];
+	size_t rlen;
+	int r = 0, code;
+
+	assay_conn_set_deadline(c, assay_conn_timeout_ms(c));
+	if (qos == 0 && assay_conn_write(c, ping, sizeof(ping), NULL) != 0)
+		goto gone;
+	for (;;) {
+		if (read_header(c, &type, &rlen, qos ? "PUBACK" :
+		    "PINGRESP") != 0)
+			goto gone;
+		free(data);
+		if ((data = malloc(rlen + 1)) == NULL) {
+			r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		if (assay_conn_read_exact(c, data, rlen, "packet body") != 0)
+			goto gone;
+		if (qos == 0 && (type & 0xf0) == ASSAY_MQTT_PINGRESP)
+			goto out;
+		if (qos == 1 && (type & 0xf0) == ASSAY_MQTT_PUBACK) {
+			if (assay_mqtt_puback_parse(data, rlen, version, &code,
+			    &bad) != 0) {
+				snprintf(why, sizeof(why), "not MQTT: %s", bad);
+				if ((pr->after = strdup(why)) == NULL)
+					r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
+			pr->puback = code;
+			assay_probe_note(assay_conn_env(c), assay_conn_channel(c),
+			    "PUBACK reason %d (%s)", code, code == 0 ? "success" :
+			    assay_probe_mqtt_code_name(5, code));
+			goto out;
+		}
+		if ((type & 0xf0) == ASSAY_MQTT_DISCONNECT) {
+			if (version == 5 && rlen > 0)
+				snprintf(why, sizeof(why), "the broker sent "
+				    "DISCONNECT, reason %d (%s)", data[0],
+				    assay_probe_mqtt_code_name(5, data[0]));
+			else
+				snprintf(why, sizeof(why), "the broker sent "
+				    "DISCONNECT");
+			if ((pr->after = strdup(why)) == NULL)
+				r = ASSAY_ERR_ALLOC;
+			goto out;
+		}
+		/* Other packets are not the answer: skipped. */
+	}
+ gone:
+	snprintf(why, sizeof(why), "after the PUBLISH: %s", assay_conn_why(c));
+	assay_probe_note(assay_conn_env(c), assay_conn_channel(c), "%s", why);
+	if ((pr->after = strdup(why)) == NULL)
+		r = ASSAY_ERR_ALLOC;
+ out:
+	free(data);
+	return r;
+}
+
+static int
+pub_skip(struct assay_probe_mqtt_pub_result *pr, const char *what,
+    const char *s)
+{
+	char why[ASSAY_CONN_WHY_MAX + 128];
+
+	snprintf(why, sizeof(why), "%s%s", what, s);
+	return (pr->skipped = strdup(why)) == NULL ? ASSAY_ERR_ALLOC : 0;
+}
+
+int
+assay_probe_mqtt_publish(const struct assay_probe_env *env,
+    const struct assay_probe_mqtt_pub_params *p,
+    struct assay_probe_mqtt_pub_result **resp)
+{
+	struct assay_probe_mqtt_pub_result *pr = NULL;
+	struct assay_probe_mqtt_params wp;
+	struct assay_conn *wc = NULL, *pc = NULL;
+	struct assay_buf *pkt = NULL;
+	size_t i, tlen;
+	int r, version, quiet_ms, listen_ms, sigpending_before = 0;
+	sigset_t oldmask;
+	char code[64];
+
+	if (resp != NULL)
+		*resp = NULL;
+	if (p == NULL || resp == NULL || p->pub.host == NULL ||
+	    p->pub.port < 1 || p->pub.port > 65535 ||
+	    (p->pub.version != 0 && p->pub.version != 4 && p->pub.version != 5) ||
+	    p->topic == NULL || (tlen = strlen(p->topic)) == 0 ||
+	    tlen > ASSAY_MQTT_PUBLISH_MAX_TOPIC ||
+	    strpbrk(p->topic, "+#") != NULL ||
+	    p->payload_len > ASSAY_MQTT_PUBLISH_MAX_PAYLOAD ||
+	    (p->payload == NULL && p->payload_len > 0) ||
+	    (p->qos != 0 && p->qos != 1))
+		return ASSAY_ERR_INVALID_ARG;
+	version = p->pub.version ? p->pub.version : 4;
+	quiet_ms = p->quiet_ms > 0 ? p->quiet_ms : 300;
+	listen_ms = p->listen_ms > 0 ? p->listen_ms : ASSAY_MQTT_DEFAULT_LISTEN_MS;
+	if ((pr = calloc(1, sizeof(*pr))) == NULL ||
+	    (pr->publisher = calloc(1, sizeof(*pr->publisher))) == NULL ||
+	    (p->observe && (pr->witness = calloc(1,
+	    sizeof(*pr->witness))) == NULL) ||
+	    (pkt = assay_buf_new(ASSAY_MQTT_PUBLISH_MAX_TOPIC +
+	    ASSAY_MQTT_PUBLISH_MAX_PAYLOAD + 32)) == NULL) {
+		assay_probe_mqtt_pub_result_free(pr);
+		return ASSAY_ERR_ALLOC;
+	}
+	pr->puback = -1;
+	pr->delivered = -1;
+	if ((r = assay_mqtt_build_publish(version, p->topic, p->payload,
+	    p->payload_len, p->qos, p->retain, pkt)) != 0)
+		goto out;
+	sigpipe_block(&oldmask, &sigpending_before);
+
+	/* The witness first: nothing is written that can't be seen. */
+	if (p->observe) {
+		wp = p->pub;
+		wp.user = p->obs_user;
+		wp.password = p->obs_password;
+		wp.client_id = "assay-witness";
+		wp.subscribe = p->topic;
+		wp.listen_ms = quiet_ms;
+		wp.max_messages = ASSAY_MQTT_DEFAULT_MAX_MESSAGES;
+		if ((r = session(env, &wp, version, " (witness)", pr->witness,
+		    &wc)) < 0)
+			goto restore;
+		if (r == 1) {
+			r = pub_skip(pr, "the witness could not connect: ",
+			    pr->witness->failure);
+			goto restore;
+		}
+		if (pr->witness->code != 0) {
+			r = pub_skip(pr, "the witness was refused: CONNACK ",
+			    assay_probe_mqtt_reason(pr->witness));
+			goto restore;
+		}
+		if ((r = subscribe(wc, &wp, version, pr->witness)) != 0)
+			goto restore;
+		if (pr->witness->granted < 0 || pr->witness->granted >= 0x80 ||
+		    pr->witness->sub_error != NULL) {
+			snprintf(code, sizeof(code), "SUBACK %d",
+			    pr->witness->granted);
+			r = pub_skip(pr, "the witness could not subscribe to the "
+			    "topic: ", pr->witness->sub_error ?
+			    pr->witness->sub_error : code);
+			goto restore;
+		}
+		pr->baseline = pr->witness->nmsgs;
+		for (i = 0; i < pr->baseline; i++)
+			if (!pr->witness->msgs[i].retain)
+				pr->busy++;
+	}
+
+	/* The publisher: the subject under test. */
+	wp = p->pub;
+	wp.subscribe = NULL;
+	if ((r = session(env, &wp, version, " (publisher)", pr->publisher,
+	    &pc)) < 0)
+		goto restore;
+	if (r == 1 || pr->publisher->code != 0) {
+		r = 0;	/* refused at CONNECT: nothing to publish */
+		goto restore;
+	}
+	assay_probe_note(env, assay_conn_channel(pc), "PUBLISH %zu bytes to "
+	    "\"%s\" at QoS %d%s", p->payload_len, p->topic, p->qos,
+	    p->retain ? ", retained" : "");
+	if (assay_conn_write(pc, assay_buf_data(pkt), assay_buf_len(pkt),
+	    NULL) != 0) {
+		r = pub_skip(pr, "the PUBLISH could not be sent: ",
+		    assay_conn_why(pc));
+		goto restore;
+	}
+	pr->published = 1;
+	if ((r = publish_answer(pc, version, p->qos, pr)) != 0)
+		goto restore;
+
+	/* Did it arrive? */
+	if (p->observe) {
+		if ((r = witness_listen(wc, version, pr->witness,
+		    listen_ms)) < 0)
+			goto restore;
+		pr->delivered = 0;
+		for (i = pr->baseline; i < pr->witness->nmsgs; i++) {
+			struct mqtt_msg *m = &pr->witness->msgs[i];
+
+			if (m->topic_len == tlen &&
+			    memcmp(m->topic, p->topic, tlen) == 0 &&
+			    m->payload_len == p->payload_len &&
+			    (p->payload_len == 0 || memcmp(m->payload,
+			    p->payload, p->payload_len) == 0))
+				pr->delivered = 1;
+		}
+		assay_probe_note(env, assay_conn_channel(wc), "witness: the "
+		    "message %s within %d ms (%zu message(s) after the "
+		    "PUBLISH)", pr->delivered ? "arrived" : "did not arrive",
+		    listen_ms, pr->witness->nmsgs - pr->baseline);
+	}
+	r = 0;
+ restore:
+	session_end(pc, pr->publisher);
+	session_end(wc, pr->witness ? pr->witness : pr->publisher);
+	pr->publisher->nread = assay_conn_nread(pc);
+	if (pr->witness != NULL)
+		pr->witness->nread = assay_conn_nread(wc);
+	assay_conn_close(pc, 0);
+	assay_conn_close(wc, 0);
+	sigpipe_restore(&oldmask, sigpending_before);
+ out:
+	assay_buf_free(pkt);
+	if (r != 0) {
+		assay_probe_mqtt_pub_result_free(pr);
+		return r;
+	}
+	*resp = pr;
+	return 0;
+}
+
+void
+assay_probe_mqtt_pub_result_free(struct assay_probe_mqtt_pub_result *r)
+{
+	if (r == NULL)
+		return;
+	assay_probe_mqtt_result_free(r->witness);
+	assay_probe_mqtt_result_free(r->publisher);
+	free(r->skipped);
+	free(r->after);
+	free(r);
 }
 
 int
@@ -752,9 +1081,155 @@ l_mqtt_connect(lua_State *L)
 	return 1;
 }
 
+static void
+pub_result_free(void *p)
+{
+	assay_probe_mqtt_pub_result_free(p);
+}
+
+/*
+ * mqtt_publish{host=, port=, tls=, version=, user=, password=,
+ * client_id=, timeout_ms=, max_read=, topic=, payload=, qos=, retain=,
+ * witness=, witness_user=, witness_password=, quiet_ms=, listen_ms=}
+ * -> result | nil, reason (the publisher reached no CONNACK)
+ */
+static int
+l_mqtt_publish(lua_State *L)
+{
+	static const char *const known[] = { "host", "port", "tls", "user",
+	    "password", "client_id", "version", "timeout_ms", "max_read",
+	    "topic", "payload", "qos", "retain", "witness", "witness_user",
+	    "witness_password", "quiet_ms", "listen_ms", NULL };
+	static const char fn[] = "mqtt_publish";
+	const struct assay_probe_env *env = assay_probe_env_get(L);
+	struct assay_probe_mqtt_pub_params p;
+	struct assay_probe_mqtt_pub_result *res = NULL, **box;
+	struct assay_probe_mqtt_result *w;
+	size_t i, tlen = 0;
+	int r;
+
+	assay_lua_opts(L, fn, known);
+	memset(&p, 0, sizeof(p));
+	p.pub.host = assay_lua_host(L, fn);
+	p.pub.tls = assay_lua_opt_bool(L, fn, "tls", 0);
+	p.pub.port = (int)assay_lua_opt_int(L, fn, "port", p.pub.tls ? 8883 : 1883, 1, 65535);
+	p.pub.user = assay_lua_opt_str(L, fn, "user", NULL);
+	p.pub.password = assay_lua_opt_str(L, fn, "password", NULL);
+	p.pub.client_id = assay_lua_opt_str(L, fn, "client_id", NULL);
+	p.pub.version = (int)assay_lua_opt_int(L, fn, "version", 4, 4, 5);
+	p.pub.timeout_ms = assay_lua_timeout(L, fn);
+	p.pub.max_read = assay_lua_max_read(L, fn);
+	p.topic = assay_lua_req_str(L, fn, "topic");
+	tlen = strlen(p.topic);
+	if (tlen > ASSAY_MQTT_PUBLISH_MAX_TOPIC || strpbrk(p.topic, "+#") != NULL)
+		return assay_lua_argerror(L, fn, "topic must be a topic name of "
+		    "1..%d bytes without the wildcards + and #",
+		    ASSAY_MQTT_PUBLISH_MAX_TOPIC);
+	p.payload = assay_lua_opt_str(L, fn, "payload", &p.payload_len);
+	if (p.payload == NULL)
+		return assay_lua_argerror(L, fn, "payload is required (the value "
+		    "to write, chosen by the test case)");
+	if (p.payload_len > ASSAY_MQTT_PUBLISH_MAX_PAYLOAD)
+		return assay_lua_argerror(L, fn, "payload longer than %d bytes",
+		    ASSAY_MQTT_PUBLISH_MAX_PAYLOAD);
+	p.qos = (int)assay_lua_opt_int(L, fn, "qos", 0, 0, 1);
+	p.retain = assay_lua_opt_bool(L, fn, "retain", 0);
+	p.observe = assay_lua_opt_bool(L, fn, "witness", 1);
+	p.obs_user = assay_lua_opt_str(L, fn, "witness_user", NULL);
+	p.obs_password = assay_lua_opt_str(L, fn, "witness_password", NULL);
+	if (!p.observe && (p.obs_user != NULL || p.obs_password != NULL))
+		return assay_lua_argerror(L, fn, "witness_user and "
+		    "witness_password need witness = true");
+	p.quiet_ms = (int)assay_lua_opt_int(L, fn, "quiet_ms", 300, 1, 60000);
+	p.listen_ms = (int)assay_lua_opt_int(L, fn, "listen_ms", 0, 1, 60000);
+	if ((p.pub.user != NULL && strlen(p.pub.user) > 65535) ||
+	    (p.pub.password != NULL && strlen(p.pub.password) > 65535) ||
+	    (p.pub.client_id != NULL && strlen(p.pub.client_id) > 65535) ||
+	    (p.obs_user != NULL && strlen(p.obs_user) > 65535) ||
+	    (p.obs_password != NULL && strlen(p.obs_password) > 65535))
+		return assay_lua_argerror(L, fn, "user, password, client_id "
+		    "longer than 65535 bytes");
+
+	box = (struct assay_probe_mqtt_pub_result **)assay_lua_box(L, pub_result_free);
+	if ((r = assay_probe_mqtt_publish(env, &p, &res)) != 0)
+		return assay_lua_harness_error(L, fn, r, p.pub.timeout_ms);
+	*box = res;
+	/* No broker reached at all: the outcome of every probe, nil, why. */
+	if (res->witness != NULL && res->witness->failure != NULL) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "witness: %s", res->witness->failure);
+		return 2;
+	}
+	if (res->skipped == NULL && res->publisher->failure != NULL) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "publisher: %s", res->publisher->failure);
+		return 2;
+	}
+	lua_createtable(L, 0, 14);
+	lua_pushstring(L, p.topic);
+	lua_setfield(L, -2, "topic");
+	if (res->skipped != NULL) {
+		lua_pushstring(L, res->skipped);
+		lua_setfield(L, -2, "skipped");
+	}
+	lua_pushboolean(L, assay_probe_mqtt_accepted(res->publisher));
+	lua_setfield(L, -2, "accepted");
+	if (res->publisher->connack) {
+		lua_pushinteger(L, assay_probe_mqtt_code(res->publisher));
+		lua_setfield(L, -2, "code");
+		lua_pushstring(L, assay_probe_mqtt_reason(res->publisher));
+		lua_setfield(L, -2, "reason");
+	}
+	lua_pushboolean(L, res->published);
+	lua_setfield(L, -2, "published");
+	if (res->puback >= 0) {
+		lua_pushinteger(L, res->puback);
+		lua_setfield(L, -2, "puback");
+		lua_pushstring(L, res->puback == 0 ? "success" :
+		    assay_probe_mqtt_code_name(5, res->puback));
+		lua_setfield(L, -2, "puback_reason");
+	}
+	if (res->after != NULL) {
+		lua_pushstring(L, res->after);
+		lua_setfield(L, -2, "after");
+	}
+	if (res->delivered >= 0) {
+		lua_pushboolean(L, res->delivered);
+		lua_setfield(L, -2, "delivered");
+	}
+	lua_pushinteger(L, res->busy);
+	lua_setfield(L, -2, "busy");
+	if ((w = res->witness) != NULL) {
+		lua_createtable(L, 0, 5);
+		lua_pushboolean(L, assay_probe_mqtt_accepted(w));
+		lua_setfield(L, -2, "accepted");
+		if (assay_probe_mqtt_reason(w) != NULL) {
+			lua_pushstring(L, assay_probe_mqtt_reason(w));
+			lua_setfield(L, -2, "reason");
+		}
+		if (w->subscribed && w->granted >= 0) {
+			lua_pushinteger(L, w->granted);
+			lua_setfield(L, -2, "granted");
+		}
+		/* The retained value the witness saw before the PUBLISH. */
+		for (i = 0; i < res->baseline && i < w->nmsgs; i++)
+			if (w->msgs[i].retain) {
+				lua_pushlstring(L, w->msgs[i].payload,
+				    w->msgs[i].payload_len);
+				lua_setfield(L, -2, "retained");
+			}
+		lua_pushinteger(L, (lua_Integer)(w->nmsgs - res->baseline));
+		lua_setfield(L, -2, "after_publish");
+		lua_setfield(L, -2, "witness");
+	}
+	return 1;
+}
+
 void
 assay_probe_mqtt_lua_register(lua_State *L)
 {
 	lua_pushcfunction(L, l_mqtt_connect);
 	lua_setfield(L, -2, "mqtt_connect");
+	lua_pushcfunction(L, l_mqtt_publish);
+	lua_setfield(L, -2, "mqtt_publish");
 }

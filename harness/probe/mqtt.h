@@ -102,10 +102,63 @@ int		 assay_probe_mqtt_message(const struct assay_probe_mqtt_result *r,
 		    size_t i, const char **topic, size_t *topic_len,
 		    const char **payload, size_t *payload_len, int *retain);
 
+/*
+ * A write without (or with given) credentials, and whether it took
+ * effect: a witness connection (obs_*) subscribes to the topic first and
+ * listens quiet_ms (the retained value, and how busy the topic is), then
+ * the publisher (pub: its credentials, none for the unauthenticated
+ * subject) connects and PUBLISHes payload; QoS 1 waits for the PUBACK,
+ * QoS 0 for the answer to a PINGREQ (the broker has handled the PUBLISH
+ * by then, or has closed the connection over it); then the witness
+ * listens listen_ms for the message.  Delivery is the decisive evidence:
+ * a broker may drop an unauthorised PUBLISH silently (mosquitto does,
+ * 3.1.1).  Nothing is published when the witness cannot subscribe.
+ */
+#define ASSAY_MQTT_PUBLISH_MAX_PAYLOAD	4096
+#define ASSAY_MQTT_PUBLISH_MAX_TOPIC	1024
+
+struct assay_probe_mqtt_pub_params {
+	struct assay_probe_mqtt_params	 pub;	/* host ... max_read; subscribe unused */
+	const char	*topic;		/* a name: no '+' or '#' */
+	const void	*payload;
+	size_t		 payload_len;	/* <= ASSAY_MQTT_PUBLISH_MAX_PAYLOAD */
+	int		 qos;		/* 0 or 1 */
+	int		 retain;
+	int		 observe;	/* nonzero: a witness connection */
+	const char	*obs_user;	/* NULL: anonymous witness */
+	const char	*obs_password;
+	int		 quiet_ms;	/* <= 0: 300 */
+	int		 listen_ms;	/* <= 0: ASSAY_MQTT_DEFAULT_LISTEN_MS */
+};
+
+/* What happened; the sub-results are freed with the whole. */
+struct assay_probe_mqtt_pub_result {
+	struct assay_probe_mqtt_result	*witness;	/* NULL: no witness */
+	struct assay_probe_mqtt_result	*publisher;	/* NULL: not tried */
+	char		*skipped;	/* why nothing was published, or NULL */
+	int		 published;	/* the PUBLISH was written */
+	int		 puback;	/* QoS 1: reason code (3.1.1: 0); -1 none */
+	char		*after;		/* the broker after the PUBLISH: NULL alive, else what ended it */
+	size_t		 baseline;	/* witness messages before the PUBLISH */
+	int		 busy;		/* non-retained messages on the topic before it */
+	int		 delivered;	/* -1 not told (no witness), 0 no, 1 yes */
+};
+
+/*
+ * Returns 0 with *resp (free with assay_probe_mqtt_pub_result_free)
+ * whatever the network did; ASSAY_ERR_INVALID_ARG (a wildcard topic, a
+ * payload over the cap, a QoS other than 0/1), ASSAY_ERR_ALLOC,
+ * ASSAY_ERR_BUDGET, ASSAY_ERR_CRYPTO.  Takes up to two budget slots.
+ */
+int	assay_probe_mqtt_publish(const struct assay_probe_env *env,
+	    const struct assay_probe_mqtt_pub_params *p,
+	    struct assay_probe_mqtt_pub_result **resp);
+void	assay_probe_mqtt_pub_result_free(struct assay_probe_mqtt_pub_result *r);
+
 /* Names a CONNACK code for the protocol version (4 or 5); static string. */
 const char	*assay_probe_mqtt_code_name(int version, int code);
 
-/* Adds mqtt_connect to the table on top of the stack (see probe.h). */
+/* Adds mqtt_connect and mqtt_publish to the table on top of the stack (see probe.h). */
 void	assay_probe_mqtt_lua_register(struct lua_State *L);
 
 #endif /* ASSAY_PROBE_MQTT_H */

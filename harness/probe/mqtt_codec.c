@@ -175,6 +175,37 @@ assay_mqtt_build_subscribe(int version, const char *filter,
 	return r;
 }
 
+int
+assay_mqtt_build_publish(int version, const char *topic, const void *payload,
+    size_t plen, int qos, int retain, struct assay_buf *pkt)
+{
+	struct assay_buf *body = NULL;
+	size_t tlen;
+	int r;
+
+	if ((version != 4 && version != 5) || topic == NULL || pkt == NULL ||
+	    (payload == NULL && plen > 0) || (qos != 0 && qos != 1))
+		return ASSAY_ERR_INVALID_ARG;
+	/* A topic name: wildcards belong to filters (MQTT 3.1.1 4.7.1). */
+	tlen = strlen(topic);
+	if (tlen == 0 || tlen > STR_MAX || strpbrk(topic, "+#") != NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	if ((body = assay_buf_new(STR_MAX + plen + 16)) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((r = put_str(body, topic, tlen)) != 0 ||
+	    (qos == 1 && (r = put_u16(body, 1)) != 0) ||
+	    (version == 5 && (r = assay_buf_put(body, "", 1)) != 0) ||
+	    (plen > 0 && (r = assay_buf_put(body, payload, plen)) != 0) ||
+	    (r = assay_mqtt_frame(pkt, (unsigned char)(ASSAY_MQTT_PUBLISH |
+	    (qos << 1) | (retain ? 1 : 0)), assay_buf_data(body),
+	    assay_buf_len(body))) != 0)
+		goto out;
+	r = 0;
+ out:
+	assay_buf_free(body);
+	return r;
+}
+
 /*
  * Skips an MQTT 5 property block at *off (its length, then the
  * properties).  Returns 0 with *off after it, ASSAY_ERR_PARSE if it
@@ -281,5 +312,39 @@ assay_mqtt_publish_parse(const unsigned char *body, size_t len,
 	*topic_len = tlen;
 	*payload = body + off;
 	*payload_len = len - off;
+	return 0;
+}
+
+int
+assay_mqtt_puback_parse(const unsigned char *body, size_t len, int version,
+    int *code, const char **why)
+{
+	size_t off = 3;
+
+	*code = -1;
+	*why = "short PUBACK";
+	if (body == NULL || len < 2)
+		return ASSAY_ERR_PARSE;
+	if (body[0] != 0 || body[1] != 1) {
+		*why = "PUBACK for another packet id";
+		return ASSAY_ERR_PARSE;
+	}
+	if (version != 5 || len == 2) {
+		/* 3.1.1 (or MQTT 5 success without a reason code). */
+		if (len != 2) {
+			*why = "PUBACK longer than its packet id";
+			return ASSAY_ERR_PARSE;
+		}
+		*code = 0;
+		*why = "";
+		return 0;
+	}
+	/* MQTT 5: reason code, then (optionally) properties filling the rest. */
+	if (len > 3 && (skip_props(body, len, &off) != 0 || off != len)) {
+		*why = "malformed PUBACK properties";
+		return ASSAY_ERR_PARSE;
+	}
+	*code = body[2];
+	*why = "";
 	return 0;
 }

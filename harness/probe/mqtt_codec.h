@@ -17,8 +17,11 @@
 #define ASSAY_MQTT_CONNECT	0x10
 #define ASSAY_MQTT_CONNACK	0x20
 #define ASSAY_MQTT_PUBLISH	0x30
+#define ASSAY_MQTT_PUBACK	0x40
 #define ASSAY_MQTT_SUBSCRIBE	0x82	/* with its required flags */
 #define ASSAY_MQTT_SUBACK	0x90
+#define ASSAY_MQTT_PINGREQ	0xc0
+#define ASSAY_MQTT_PINGRESP	0xd0
 #define ASSAY_MQTT_DISCONNECT	0xe0
 
 /* Largest remaining length the 4-byte variable integer can carry. */
@@ -67,6 +70,25 @@ int	assay_mqtt_build_connect(int version, const char *client_id,
  */
 int	assay_mqtt_build_subscribe(int version, const char *filter,
 	    struct assay_buf *pkt);
+
+/*
+ * Builds PUBLISH of plen payload bytes to a topic name (1..65535 bytes,
+ * no wildcard '+' or '#', no NUL: a name, not a filter) at QoS 0 or 1
+ * (then with packet id 1), with the retain flag as given, MQTT 5 without
+ * properties.  Returns 0, ASSAY_ERR_INVALID_ARG, ASSAY_ERR_ALLOC or
+ * ASSAY_ERR_TOO_BIG.
+ */
+int	assay_mqtt_build_publish(int version, const char *topic,
+	    const void *payload, size_t plen, int qos, int retain,
+	    struct assay_buf *pkt);
+
+/*
+ * Parses a PUBACK body for packet id 1: 3.1.1 has the id alone (*code
+ * 0); MQTT 5 may add a reason code and properties.  Returns 0 with
+ * *code, or ASSAY_ERR_PARSE with *why (static text).
+ */
+int	assay_mqtt_puback_parse(const unsigned char *body, size_t len,
+	    int version, int *code, const char **why);
 
 /*
  * Parses a CONNACK body of len bytes.  Version 4 wants exactly 2 bytes;

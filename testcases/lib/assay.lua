@@ -2403,6 +2403,182 @@ function lib.access_checks(units, la, lb, lc, list)
   return tried
 end
 
+-- The write step of 5.5-4-2 / 5.5-5-2 (issue 14): a declared write endpoint
+-- (13-SoftServ facts config-topic, config-path + config-method) is written
+-- without credentials and, on MQTT, with invalid ones.  Never damaging:
+-- the current value is read first (the topic's retained message, a CoAP
+-- GET) and written back unchanged; where nothing can be read back, no
+-- write is made and the reason names what is missing.  The evidence is
+-- the effect, not the absence of an error: an MQTT PUBLISH counts as
+-- accepted when a subscriber (the witness: the lab credential of the
+-- service, else anonymous) receives it, since a broker may drop an
+-- unauthorised PUBLISH silently; a CoAP write when the device answers 2.xx.
+-- Returns "open", "closed", or nil, and a detail.
+local function quote_value(v)
+  return lib.quote(tostring(v), 60)
+end
+
+local function lab_cred(s)
+  for _, c in ipairs(lib.credentials()) do
+    if c.service == s.id then return c end
+  end
+  return nil
+end
+
+function lib.try_write(e, s, invalid)
+  local p, host = s.protocol, lib.addr(s)
+  if p == "mqtt" or p == "mqtts" then
+    local topic = lib.fact(e, "config-topic")
+    local connect, why = lib.probe("mqtt_connect")
+    if not connect then return nil, why end
+    local publish, why2 = lib.probe("mqtt_publish")
+    if not publish then return nil, why2 end
+    local cred = lab_cred(s)
+    local w = cred and ("the lab credential " .. cred.id) or "an anonymous subscriber"
+    local o = { host = host, port = s.port, tls = s.security == "tls", timeout_ms = 3000,
+        subscribe = topic, listen_ms = 500, max_messages = 4 }
+    if cred then o.user, o.password = cred.username, cred.password end
+    local r, err = connect(o)
+    if not r then return nil, "reading " .. topic .. " as " .. w .. ": " .. tostring(err) end
+    if not r.accepted then
+      return nil, "reading " .. topic .. ": " .. w .. " was refused (" .. tostring(r.reason)
+          .. "): no witness to see a write arrive"
+    end
+    local current
+    for _, m in ipairs(r.subscription and r.subscription.messages or {}) do
+      if m.retain and m.topic == topic then current = m.payload end
+    end
+    if current == nil then
+      return nil, "nothing to write back: " .. topic .. " holds no retained value "
+          .. "(read as " .. w .. "): no write was made (a payload declared by the lab for "
+          .. "such an endpoint is not supported yet)"
+    end
+    if #current > 4096 then
+      return nil, "the current value of " .. topic .. " is " .. #current .. " bytes, "
+          .. "over the 4096-byte write cap: no write was made"
+    end
+    local q = { host = host, port = s.port, tls = s.security == "tls", timeout_ms = 3000,
+        topic = topic, payload = current, qos = 1, listen_ms = 1000 }
+    if invalid then q.user, q.password = "assay-invalid", "assay-invalid-Zq7v" end
+    if cred then q.witness_user, q.witness_password = cred.username, cred.password end
+    local pr, perr = publish(q)
+    if not pr then return nil, "mqtt_publish: " .. tostring(perr) end
+    if pr.skipped then return nil, "mqtt_publish: " .. pr.skipped end
+    if not pr.accepted then
+      return "closed", "CONNECT refused (" .. tostring(pr.reason) .. "): nothing could be "
+          .. "published to " .. topic
+    end
+    local what = "PUBLISH (QoS 1) of the current value " .. quote_value(current)
+        .. " back to " .. topic
+    local ack = pr.puback and (", PUBACK " .. tostring(pr.puback_reason)) or ""
+    if pr.delivered then
+      if pr.busy > 0 then
+        return nil, what .. " arrived, but the topic carried " .. pr.busy .. " other "
+            .. "message(s) just before: whose it was could not be told"
+      end
+      return "open", what .. " was delivered to " .. w .. ack
+    end
+    if pr.delivered == false then
+      return "closed", what .. " was not delivered to " .. w .. " within 1000 ms" .. ack
+          .. (pr.after and ("; " .. pr.after) or "")
+    end
+    return nil, what .. ": delivery could not be told"
+  elseif p == "coap" or p == "coaps" then
+    if invalid then return nil end          -- CoAP has no credentials to get wrong
+    local path, method = lib.fact(e, "config-path"), lib.fact(e, "config-method")
+    if method == nil then
+      return nil, lib.missing("13-SoftServ", e, "config-method") .. ": the write "
+          .. "method at " .. path .. " is not declared: no write was made"
+    end
+    local get, why = lib.probe("coap_get")
+    if not get then return nil, why end
+    local req, why2 = lib.probe("coap_request")
+    if not req then return nil, why2 end
+    local dtls = s.security == "dtls"
+    local r, err = get({ host = host, port = s.port, dtls = dtls, path = path, timeout_ms = 3000 })
+    if not r then return nil, "reading " .. path .. ": coap_get: " .. tostring(err) end
+    if r.class ~= 2 then
+      return nil, "nothing to write back: GET " .. path .. " answers " .. tostring(r.code)
+          .. " " .. tostring(r.name) .. " without credentials: no write was made (a payload "
+          .. "declared by the lab for such an endpoint is not supported yet)"
+    end
+    if r.truncated or #r.payload > 1024 then
+      return nil, "the current value at " .. path .. " is " .. #r.payload .. " bytes"
+          .. (r.truncated and " (cut)" or "") .. ", over the 1024-byte write cap (no "
+          .. "Block1): no write was made"
+    end
+    local w, werr = req({ host = host, port = s.port, dtls = dtls, path = path, method = method,
+        payload = r.payload, content_format = r.content_format, timeout_ms = 3000 })
+    local what = method .. " " .. path .. " of its current value " .. quote_value(r.payload)
+    if not w then return nil, what .. ": " .. tostring(werr) end
+    if w.class == 2 then
+      return "open", what .. " answered " .. w.code .. " " .. tostring(w.name)
+          .. " without credentials"
+    end
+    if w.code == "4.01" or w.code == "4.03" or w.code == "4.05" then
+      return "closed", what .. " refused: " .. w.code .. " " .. tostring(w.name)
+    end
+    return nil, what .. " answered " .. w.code .. " " .. tostring(w.name)
+        .. ": neither accepted nor refused for lack of authentication"
+  end
+  return nil
+end
+
+-- The write step over the functions `list` on unit `letter`: for each
+-- function and each MQTT or CoAP service it refers to, its declared
+-- endpoint is written (lib.try_write) without and with invalid
+-- credentials; an accepted write FAILs with the evidence, a refused one is
+-- a PASS finding, one that could not be told INCONCLUSIVE with why.
+-- With `config` (5.5-5-2: functions that allow configuration), a function
+-- on MQTT or CoAP that declares no endpoint is INCONCLUSIVE IXIT_MISSING;
+-- otherwise (5.5-4-2) it is a function without a write to try.  Returns
+-- the writes refused both without and with invalid credentials ("srv/svc
+-- endpoint"), for the test case's note.
+function lib.write_checks(units, letter, list, config)
+  local refused = {}
+  local how = lib.probed("mqtt_connect, mqtt_publish, coap_get, coap_request",
+      "the current value written back")
+  for _, e in ipairs(list) do
+    for _, s in ipairs(lib.services(e)) do
+      local mqtt = s.protocol == "mqtt" or s.protocol == "mqtts"
+      local coap = s.protocol == "coap" or s.protocol == "coaps"
+      local declared = (mqtt and lib.fact(e, "config-topic") ~= nil)
+          or (coap and lib.fact(e, "config-path") ~= nil)
+      if declared then
+        local closed = 0
+        for _, invalid in ipairs({ false, true }) do
+          local st, detail = lib.try_write(e, s, invalid)
+          if st == "closed" or (invalid and coap and st == nil and detail == nil) then
+            closed = closed + 1
+          end
+          local who = invalid and "invalid credentials" or "no credentials"
+          if st == "open" then
+            units:add(letter, "FAIL", e.id .. "/" .. s.id .. ": write accepted with " .. who
+                .. " (in the state the device was in, as the lab set it up): " .. detail, how)
+          elseif st == "closed" then
+            units:add(letter, "PASS", e.id .. "/" .. s.id .. ": write with " .. who
+                .. " refused: " .. detail, how)
+          elseif detail ~= nil then
+            local code = detail:match("^IXIT_MISSING:%S+") and "" or "could not be told: "
+            units:add(letter, "INCONCLUSIVE", (code == "" and detail or (e.id .. "/" .. s.id
+                .. ": write with " .. who .. ": " .. code .. detail)), how)
+          end
+        end
+        if closed == 2 then
+          refused[#refused + 1] = e.id .. "/" .. s.id .. " " .. tostring(mqtt and lib.fact(e, "config-topic")
+              or (tostring(lib.fact(e, "config-method")) .. " " .. tostring(lib.fact(e, "config-path"))))
+        end
+      elseif config and (mqtt or coap) then
+        units:add(letter, "INCONCLUSIVE", lib.missing("13-SoftServ", e,
+            mqtt and "config-topic" or "config-path") .. ": " .. s.id .. " carries a "
+            .. "configuration function whose write endpoint is not declared: no "
+            .. "unauthenticated write was tried", lib.FACTS)
+      end
+    end
+  end
+  return refused
+end
+
 -- Critical security parameters' channels (5.5-6, 5.5-7): the 11-ComMech
 -- entries a 10-SecParam type=critical refers to and, stricter than the
 -- text, those whose carries names credentials or security-parameters.

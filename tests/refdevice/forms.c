@@ -537,6 +537,46 @@ persdata_email(struct xw *w)
 	entry_end(w);
 }
 
+/*
+ * 13-SoftServ entries for the camera's settings (issue 14's write step):
+ * the retained MQTT topic cam/<serial>/config in both personas
+ * (conforming: TLS and the device login; weak: anonymous) and, weak only,
+ * the CoAP resource /config that anyone may PUT.  rd_setup_seed()
+ * publishes the values.
+ */
+static void
+config_entry(struct xw *w, const struct refdevice *rd, int weak)
+{
+	entry(w, "ss-mqtt-config");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"true\" config-topic=\"cam/%s/config\"",
+	    rd->serial);
+	field(w, "Description", "camera settings (motion detection, upload, "
+	    "stream) as the retained message of cam/%s/config, which the "
+	    "companion app rewrites", rd->serial);
+	field(w, "Authentication Mechanism", weak ? "none" : "auth-mqtt");
+	field(w, "Allows Configuration", "yes");
+	field(w, "Status", "enabled by default");
+	field(w, "Justification", "the app changes the camera's settings");
+	if (!weak)
+		ref_entry(w, "1-AuthMech", "auth-mqtt");
+	ref_service(w, weak ? "mqtt" : "mqtts");
+	entry_end(w);
+	if (!weak)
+		return;
+	entry(w, "ss-coap-config");
+	facts(w, "status=\"enabled\" network=\"true\" "
+	    "allows-configuration=\"true\" config-path=\"/config\" "
+	    "config-method=\"PUT\"");
+	field(w, "Description", "camera settings as the CoAP resource "
+	    "/config (JSON), set with PUT by the companion app");
+	field(w, "Authentication Mechanism", "none");
+	field(w, "Allows Configuration", "yes");
+	field(w, "Status", "enabled by default");
+	ref_service(w, "coap");
+	entry_end(w);
+}
+
 static void
 ixit_conforming(struct xw *w, const struct refdevice *rd)
 {
@@ -929,6 +969,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "1-AuthMech", "auth-mqtt");
 	ref_service(w, "mqtts");
 	entry_end(w);
+	config_entry(w, rd, 0);
 	if (ssh) {
 		entry(w, "ss-ssh");
 		facts(w, "status=\"enabled\" network=\"true\" "
@@ -1434,6 +1475,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_service(w, "coap");
 	ref_service(w, "coap-tcp");
 	entry_end(w);
+	config_entry(w, rd, 1);
 	item_end(w);
 
 	none(w, "14-SecMgmt");

@@ -1084,6 +1084,8 @@ main(int argc, char *argv[])
 	}
 	if ((r = wait_ready(rd, &set)) != 0)
 		goto out;
+	if ((r = rd_setup_seed(rd)) != 0)
+		goto out;
 	if ((r = rd_forms_write(rd)) != 0)
 		goto out;
 	if (rd_path(pidfile, sizeof(pidfile), "%s/refdevice.pid",

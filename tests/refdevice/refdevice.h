@@ -109,6 +109,9 @@ struct refdevice {
 int	rd_setup_prepare(struct refdevice *rd);
 /* Starts every server of the persona; fills services[] and procs[]. */
 int	rd_setup_start(struct refdevice *rd);
+/* The camera's configuration, published once the services answer. */
+#define RD_CONFIG_VALUE	"{\"motion\":true,\"upload\":\"cloud\",\"stream\":\"rtsp\"}"
+int	rd_setup_seed(struct refdevice *rd);
 
 /* lab.c: DIR/lab (CA, leaf certificates, releases) and DIR/client. */
 int	rd_lab_write(struct refdevice *rd);

@@ -25,6 +25,8 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "probe/coap.h"
+#include "probe/mqtt.h"
 #include "refdevice.h"
 
 #define FILE_MAX	(256 * 1024)
@@ -1094,8 +1096,14 @@ rd_setup_start(struct refdevice *rd)
 
 		snprintf(coapport, sizeof(coapport), "%d", rd->port_coap);
 		{
+			/*
+			 * -d 1: one resource made by PUT, the camera's
+			 * /config, which rd_setup_seed() creates; anyone
+			 * may then PUT it again (the weakness).
+			 */
 			const char *argv[] = { "coap-server-notls", "-A",
-			    rd->address, "-p", coapport, "-v", "4", NULL };
+			    rd->address, "-p", coapport, "-v", "4", "-d", "1",
+			    NULL };
 
 			if ((p = rd_spawn(rd, "coap-server", argv, NULL)) < 0)
 				return p;
@@ -1155,5 +1163,73 @@ rd_setup_start(struct refdevice *rd)
 	rd_add_service(rd, "ssh", "ssh", "tcp", "ssh", rd->port_ssh, 1,
 	    RD_READY_BANNER, p, "SSH maintenance shell (public key or the "
 	    "per-device password)", NULL);
+	return 0;
+}
+
+/* ---- configuration at start ---------------------------------------------- */
+
+/*
+ * The camera's settings as it publishes them once its services answer:
+ * the retained message on its MQTT configuration topic (both personas:
+ * conforming over TLS as user "device", weak anonymously) and, weak only,
+ * the CoAP resource /config (created by the PUT, writable by anyone
+ * afterwards).  The test cases read these and write them back unchanged
+ * (5.5-4-2, 5.5-5-2).
+ */
+int
+rd_setup_seed(struct refdevice *rd)
+{
+	struct assay_probe_mqtt_pub_params mp;
+	struct assay_probe_mqtt_pub_result *mr = NULL;
+	struct assay_probe_coap_params cp;
+	struct assay_probe_coap_result *cr = NULL;
+	char topic[96];
+	int weak = rd->persona == RD_PERSONA_WEAK, r, cls = 0;
+
+	snprintf(topic, sizeof(topic), "cam/%s/config", rd->serial);
+	memset(&mp, 0, sizeof(mp));
+	mp.pub.host = rd->address;
+	mp.pub.port = weak ? rd->port_mqtt : rd->port_mqtts;
+	mp.pub.tls = !weak;
+	mp.pub.user = weak ? NULL : rd->mqtt_user;
+	mp.pub.password = weak ? NULL : rd->mqtt_pass;
+	mp.pub.client_id = rd->serial;
+	mp.pub.timeout_ms = 3000;
+	mp.topic = topic;
+	mp.payload = RD_CONFIG_VALUE;
+	mp.payload_len = strlen(RD_CONFIG_VALUE);
+	mp.qos = 1;
+	mp.retain = 1;
+	if ((r = assay_probe_mqtt_publish(NULL, &mp, &mr)) != 0)
+		return r;
+	if (!mr->published || mr->puback != 0) {
+		fprintf(stderr, "assay-refdevice: publishing %s failed (%s)\n",
+		    topic, mr->skipped ? mr->skipped : "no PUBACK");
+		assay_probe_mqtt_pub_result_free(mr);
+		return ASSAY_ERR_IO;
+	}
+	assay_probe_mqtt_pub_result_free(mr);
+	if (!weak)
+		return 0;
+	memset(&cp, 0, sizeof(cp));
+	cp.host = rd->address;
+	cp.port = rd->port_coap;
+	cp.path = "/config";
+	cp.method = ASSAY_COAP_PUT;
+	cp.payload = RD_CONFIG_VALUE;
+	cp.payload_len = strlen(RD_CONFIG_VALUE);
+	cp.has_content_format = 1;
+	cp.content_format = 50;		/* application/json */
+	cp.timeout_ms = 3000;
+	if ((r = assay_probe_coap_request(NULL, &cp, &cr)) != 0)
+		return r;
+	if (assay_probe_coap_code(cr, &cls, NULL) == NULL || cls != 2) {
+		fprintf(stderr, "assay-refdevice: CoAP PUT /config failed (%s)\n",
+		    assay_probe_coap_failure(cr) ? assay_probe_coap_failure(cr) :
+		    assay_probe_coap_code(cr, NULL, NULL));
+		assay_probe_coap_result_free(cr);
+		return ASSAY_ERR_IO;
+	}
+	assay_probe_coap_result_free(cr);
 	return 0;
 }
