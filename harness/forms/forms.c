@@ -1264,7 +1264,9 @@ enum expect {
 	EX_NEVER,		/* never expected (absent has a meaning) */
 	EX_OUTBOUND,		/* direction="outbound" */
 	EX_FORM,		/* login-form-path is given */
-	EX_CONFIG_PATH		/* config-path given */
+	EX_CONFIG_PATH,		/* config-path given */
+	EX_SETTINGS,		/* settings-path given */
+	EX_SETTINGS_WRITE	/* settings-write-body given */
 };
 
 struct fact_def {
@@ -1308,6 +1310,15 @@ static const struct fact_def fact_defs[] = {
 	{ "7-UpdMech", "integrity", S, EX_ALWAYS },
 	{ "7-UpdMech", "automatic", B, EX_ALWAYS },
 	{ "7-UpdMech", "check-interval-h", I, EX_AUTOMATIC },
+	{ "7-UpdMech", "settings-service", S, EX_SETTINGS },
+	{ "7-UpdMech", "settings-path", S, EX_NEVER },
+	{ "7-UpdMech", "auto-update-field", S, EX_NEVER },
+	{ "7-UpdMech", "notify-field", S, EX_NEVER },
+	{ "7-UpdMech", "settings-on", S, EX_SETTINGS },
+	{ "7-UpdMech", "settings-off", S, EX_SETTINGS },
+	{ "7-UpdMech", "settings-write-body", S, EX_NEVER },
+	{ "7-UpdMech", "settings-write-on", S, EX_SETTINGS_WRITE },
+	{ "7-UpdMech", "settings-write-off", S, EX_SETTINGS_WRITE },
 	{ "10-SecParam", "type", S, EX_ALWAYS },
 	{ "10-SecParam", "hard-coded", B, EX_ALWAYS },
 	{ "10-SecParam", "unique-per-device", B, EX_ALWAYS },
@@ -1789,6 +1800,10 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 		return entry_fact(e, "login-form-path") != NULL;
 	case EX_CONFIG_PATH:
 		return entry_fact(e, "config-path") != NULL;
+	case EX_SETTINGS:
+		return entry_fact(e, "settings-path") != NULL;
+	case EX_SETTINGS_WRITE:
+		return entry_fact(e, "settings-write-body") != NULL;
 	}
 	return 0;
 }
@@ -2027,6 +2042,147 @@ ixit_entry(struct assay_forms *f, size_t it, xmlNodePtr en, const char *file,
 	return 0;
 }
 
+/* 1 if v is 1..max characters of [A-Za-z0-9_.-] (a JSON member or value). */
+static int
+settings_token(const char *v, size_t max)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && n <= max && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+/*
+ * A 7-UpdMech entry's settings interface (docs/facts.md): 5.3-6-2 reads
+ * and writes the device's update settings through it, so what it names
+ * must exist and be unambiguous before anything touches the device: a
+ * declared HTTP(S) service, an absolute path, at least one field, two
+ * different values meaning on and off, and a write template with %k and
+ * %v once each and two different values to write.
+ */
+static void
+check_settings(const struct assay_forms *f, const struct entry *e,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	static const char *const toks[] = { "auto-update-field",
+	    "notify-field", "settings-on", "settings-off",
+	    "settings-write-on", "settings-write-off" };
+	const char *svc = entry_fact(e, "settings-service");
+	const char *path = entry_fact(e, "settings-path");
+	const char *body = entry_fact(e, "settings-write-body");
+	const char *on = entry_fact(e, "settings-on");
+	const char *off = entry_fact(e, "settings-off");
+	const char *won = entry_fact(e, "settings-write-on");
+	const char *woff = entry_fact(e, "settings-write-off");
+	const char *v, *p;
+	long line = e->facts_line, si;
+	size_t i;
+	int nk, nv, other;
+
+	for (i = 0; i < sizeof(toks) / sizeof(toks[0]); i++) {
+		if ((v = entry_fact(e, toks[i])) == NULL)
+			continue;
+		if (path == NULL) {
+			assay_diag_add(d, file, line, "entry \"%s\": %s given, "
+			    "but no settings-path to read it at", e->id,
+			    toks[i]);
+			*bad = 1;
+		} else if (!settings_token(v, 64)) {
+			assay_diag_add(d, file, line, "entry \"%s\": %s=\"%.80s\" "
+			    "is not 1..64 characters of A-Z a-z 0-9 _ . -",
+			    e->id, toks[i], v);
+			*bad = 1;
+		}
+	}
+	if ((svc == NULL) != (path == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-service "
+		    "and settings-path go together (the interface is a path on "
+		    "a declared HTTP(S) service)", e->id);
+		*bad = 1;
+	}
+	if (svc != NULL) {
+		if ((si = find_service(f, svc)) < 0) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "settings-service \"%s\" is not a declared service",
+			    e->id, svc);
+			*bad = 1;
+		} else if (strcmp(f->services[si].protocol, "http") != 0 &&
+		    strcmp(f->services[si].protocol, "https") != 0) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "settings-service \"%s\" speaks %s, not http or "
+			    "https", e->id, svc, f->services[si].protocol);
+			*bad = 1;
+		}
+	}
+	if (path != NULL && (path[0] != '/' || strlen(path) > 256 ||
+	    strpbrk(path, " \t\r\n\"<>\\#") != NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-path "
+		    "\"%.80s\" is not an absolute path of at most 256 characters "
+		    "without spaces, quotes or a fragment", e->id, path);
+		*bad = 1;
+	}
+	if (path != NULL && entry_fact(e, "auto-update-field") == NULL &&
+	    entry_fact(e, "notify-field") == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-path "
+		    "without auto-update-field or notify-field (nothing to "
+		    "read there)", e->id);
+		*bad = 1;
+	}
+	if (path != NULL && (on == NULL || off == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-path "
+		    "needs settings-on and settings-off (the values that mean "
+		    "on and off)", e->id);
+		*bad = 1;
+	}
+	if (body != NULL && (won == NULL || woff == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-write-"
+		    "body needs settings-write-on and settings-write-off", e->id);
+		*bad = 1;
+	}
+	if (on != NULL && off != NULL && strcmp(on, off) == 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-on and "
+		    "settings-off are both \"%s\": on could not be told from "
+		    "off", e->id, on);
+		*bad = 1;
+	}
+	if (won != NULL && woff != NULL && strcmp(won, woff) == 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-write-on "
+		    "and settings-write-off are both \"%s\"", e->id, won);
+		*bad = 1;
+	}
+	if ((won != NULL || woff != NULL) && body == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-write-on/"
+		    "-off given, but no settings-write-body", e->id);
+		*bad = 1;
+	}
+	if (body == NULL)
+		return;
+	if (path == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-write-body "
+		    "given, but no settings-path to send it to", e->id);
+		*bad = 1;
+	}
+	for (p = body, nk = nv = other = 0; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		if (p[1] == 'k')
+			nk++;
+		else if (p[1] == 'v')
+			nv++;
+		else
+			other++;
+		if (p[1] != '\0')
+			p++;
+	}
+	if (nk != 1 || nv != 1 || other != 0 || strlen(body) > 256 ||
+	    strpbrk(body, "\r\n") != NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": settings-write-body "
+		    "\"%.80s\" must hold %%k and %%v once each, no other %%, "
+		    "on one line of at most 256 characters", e->id, body);
+		*bad = 1;
+	}
+}
+
 static int
 ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
     struct assay_diag *d)
@@ -2036,6 +2192,7 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 	size_t ni = assay_spec_nixit(s), i, k, j, nidx;
 	struct entry_ref *idx = NULL;
 	long long v;
+	long um;
 	int ok = 1, bad = 0, r = 0;
 
 	if ((f->items = calloc(ni ? ni : 1, sizeof(*f->items))) == NULL)
@@ -2234,6 +2391,11 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			check_write_endpoint(f, &f->items[i].entries[k], file,
 			    d, &bad);
 	}
+	/* The settings interface names a service: checked once all are read. */
+	if ((um = assay_spec_ixit_find(s, "7-UpdMech")) >= 0)
+		for (k = 0; k < f->items[um].nentries; k++)
+			check_settings(f, &f->items[um].entries[k], file, d,
+			    &bad);
 	if (!bad)
 		warn_missing_facts(f, file, d);
 	return bad ? ASSAY_ERR_FORM : 0;

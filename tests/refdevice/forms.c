@@ -98,13 +98,14 @@ finish(struct xw *w, const struct refdevice *rd, const char *name)
  * 1 "Passwords are used." 2 "Pre-installed passwords are used.": both
  * personas ship passwords set at the factory (the weak one the same on
  * every unit).  4/5 constrained or not, 8 users authenticate, 9 automatic
- * updates, 11 updates over the network, 12 an update mechanism, 13 a
+ * updates and/or update notifications (the weak persona has notifications,
+ * switched off in the initialized state), 11 updates over the network, 12 an update mechanism, 13 a
  * physically accessible debug interface.
  */
 static const int cond_holds[2][13] = {
 	/* 1  2  3  4  5  6  7  8  9 10 11 12 13 */
 	{  1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0 },
-	{  1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0 },
+	{  1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0 },
 };
 
 struct provision {
@@ -144,8 +145,8 @@ static const struct provision provisions[] = {
     "Updates are manual." } },
 { "5.3-5", { "Y", "N" }, { "Checks the manifest at start and every 24 hours.",
     "The device does not check for updates." } },
-{ "5.3-6", { "Y", "N/A" }, { "Automatic updates and notifications are on after initialization and can be disabled or postponed in Settings.",
-    "No automatic updates or notifications." } },
+{ "5.3-6", { "Y", "Y" }, { "Automatic updates and notifications are on after initialization and can be disabled or postponed in Settings.",
+    "No automatic updates; update notifications can be switched on and off in Settings." } },
 { "5.3-7", { "Y", "Y" }, { "Ed25519 signature over a statement naming the SHA-256 of the image; manifest fetched over TLS 1.2+.",
     "MD5 checksum of the image." } },
 { "5.3-8", { "Y", "N" }, { "Security updates ship within 30 days for critical issues (IXIT 8-UpdProc).",
@@ -155,7 +156,7 @@ static const struct provision provisions[] = {
 { "5.3-10", { "Y", "Y" }, { "Updates over the network are verified with the Ed25519 update key before installation.",
     "The MD5 in the manifest is checked." } },
 { "5.3-11", { "Y", "N" }, { "The web UI shows a banner naming the update and the risks it fixes.",
-    "No notification." } },
+    "The notification (off by default) names only the new version, not the risks it fixes." } },
 { "5.3-12", { "Y", "N" }, { "The user is warned that the camera restarts during installation.",
     "No warning." } },
 { "5.3-13", { "Y", "Y" }, { "Support period (until 2030-12-31) published at /support-period.html.",
@@ -409,6 +410,18 @@ credential(struct xw *w, const char *id, const char *svc, const char *user,
 	esc(w, pass);
 	raw(w, "</password>\n    </credential>\n");
 }
+
+/*
+ * The update settings interface of both personas (setup.c,
+ * update-settings.cgi): 5.3-6-2 reads and writes it with the lab's web
+ * login.  Each persona adds auto-update-field only where it has automatic
+ * updates.
+ */
+#define SETTINGS_FACTS "settings-service=\"web\" " \
+	"settings-path=\"/api/update-settings.cgi\" " \
+	"notify-field=\"notifications\" settings-on=\"true\" " \
+	"settings-off=\"false\" settings-write-body=\"%%k=%%v\" " \
+	"settings-write-on=\"1\" settings-write-off=\"0\" "
 
 #define TLS_CONF_FACTS "security=\"tls\" tls-versions=\"TLSv1.2 TLSv1.3\" " \
 	"tls-suites=\"TLS_AES_256_GCM_SHA384 TLS_AES_128_GCM_SHA256 " \
@@ -774,7 +787,8 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	item(w, "7-UpdMech");
 	entry(w, "upd-ota");
 	facts(w, "network=\"true\" authenticity=\"signature\" "
-	    "integrity=\"signature\" automatic=\"true\" check-interval-h=\"24\"");
+	    "integrity=\"signature\" automatic=\"true\" check-interval-h=\"24\" "
+	    SETTINGS_FACTS "auto-update-field=\"auto_update\"");
 	field(w, "Description", "Network update: the device's update client "
 	    "fetches https://" RD_UPDATE_HOST "/update/manifest.json (com-update), "
 	    "downloads the image and signature it names and installs it after "
@@ -790,8 +804,9 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "Initiation and Interaction", "automatic; the user can also "
 	    "start it from Settings");
 	field(w, "Update Checking", "at start and every 24 hours");
-	field(w, "Configuration", "automatic updates on by default; can be "
-	    "disabled or postponed in Settings");
+	field(w, "Configuration", "automatic updates and update notifications "
+	    "on by default; each can be disabled or postponed in Settings and "
+	    "switched on or off through /api/update-settings.cgi (login)");
 	field(w, "User Notification", "web UI banner naming the update, the "
 	    "risks it fixes and that the camera restarts");
 	ref_entry(w, "11-ComMech", "com-update");
@@ -1316,7 +1331,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	item(w, "7-UpdMech");
 	entry(w, "upd-http");
 	facts(w, "network=\"true\" authenticity=\"none\" integrity=\"hash\" "
-	    "automatic=\"false\"");
+	    "automatic=\"false\" " SETTINGS_FACTS);
 	field(w, "Description", "firmware download named by %s/update/"
 	    "manifest.json, installed from the web UI; the update client also "
 	    "fetches https://" RD_UPDATE_HOST "/update/manifest.json "
@@ -1327,8 +1342,11 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	field(w, "Initiation and Interaction", "user uploads or clicks "
 	    "\"upgrade\"");
 	field(w, "Update Checking", "none");
-	field(w, "Configuration", "none");
-	field(w, "User Notification", "none");
+	field(w, "Configuration", "update notifications can be switched on or "
+	    "off in Settings and through /api/update-settings.cgi (login); off "
+	    "by default");
+	field(w, "User Notification", "web UI banner naming the new version "
+	    "when one is available, if switched on");
 	ref_entry(w, "11-ComMech", "com-update");
 	entry_end(w);
 	item_end(w);

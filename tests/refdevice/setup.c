@@ -125,6 +125,84 @@ write_version_cgi(struct refdevice *rd)
 "D=%s\nF=%s\n%s", rd->dir, rd_firmware(rd), version_cgi);
 }
 
+/*
+ * GET /api/update-settings.cgi (login): the update settings as JSON,
+ * {"auto_update":B,"notifications":B}, from DIR/data/update-settings (two
+ * lines "auto_update=0|1", "notifications=0|1").  POST with the form
+ * auto_update=0|1 or notifications=0|1 (one field per request) changes
+ * one and answers the new settings.  The body is read up to its 64-byte
+ * bound, matched against the fixed forms (nothing evaluated), and the
+ * file is replaced under flock, so a reader sees the old file or the
+ * new one.  Follows "D=DIR".  5.3-6-2 reads and writes it (docs/refdevice.md).
+ */
+static const char update_settings_cgi[] =
+"PATH=${PATH:-/usr/local/bin:/usr/bin:/bin}\n"
+"S=$D/data/update-settings\n"
+"reply() {\n"
+"\tprintf 'Status: %s\\r\\nContent-Type: application/json\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n%s\\n' \"$1\" \"$2\"\n"
+"\texit 0\n"
+"}\n"
+"get() {\n"
+"\tv=$(grep -m1 \"^$1=\" \"$S\" 2>/dev/null | cut -d= -f2)\n"
+"\t[ \"$v\" = 1 ] && echo true || echo false\n"
+"}\n"
+"show() {\n"
+"\treply '200 OK' \"{\\\"auto_update\\\":$(get auto_update),"
+"\\\"notifications\\\":$(get notifications)}\"\n"
+"}\n"
+"case $REQUEST_METHOD in\n"
+"GET) show ;;\n"
+"POST) ;;\n"
+"*) reply '405 Method Not Allowed' '{\"error\":\"use GET or POST\"}' ;;\n"
+"esac\n"
+"case $CONTENT_LENGTH in\n"
+"''|*[!0-9]*|???*) reply '400 Bad Request' "
+"'{\"error\":\"send auto_update=0|1 or notifications=0|1\"}' ;;\n"
+"esac\n"
+"if [ \"$CONTENT_LENGTH\" -gt 64 ]; then\n"
+"\treply '413 Payload Too Large' '{\"error\":\"form too large\"}'\n"
+"fi\n"
+"body=$(head -c \"$CONTENT_LENGTH\")\n"
+"case $body in\n"
+"auto_update=0|auto_update=1|notifications=0|notifications=1) ;;\n"
+"*) reply '400 Bad Request' "
+"'{\"error\":\"send auto_update=0|1 or notifications=0|1\"}' ;;\n"
+"esac\n"
+"k=${body%%=*}\n"
+"v=${body#*=}\n"
+"umask 077\n"
+"exec 9>>\"$S.lock\"\n"
+"flock -w 10 9 || reply '503 Service Unavailable' '{\"error\":\"busy\"}'\n"
+"if tmp=$(mktemp \"$S.XXXXXX\") &&\n"
+"    { grep -v \"^$k=\" \"$S\" 2>/dev/null; printf '%s=%s\\n' \"$k\" \"$v\"; }"
+" > \"$tmp\" && mv -f \"$tmp\" \"$S\"; then\n"
+"\tshow\n"
+"fi\n"
+"[ -n \"$tmp\" ] && rm -f \"$tmp\"\n"
+"reply '500 Internal Server Error' '{\"error\":\"cannot write the settings\"}'\n";
+
+/*
+ * The settings in the initialized state: both on for the conforming
+ * persona; the weak one has no automatic updates and ships its update
+ * notifications switched off (a seeded weakness for 5.3-6-2 c).
+ */
+static int
+write_update_settings_cgi(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK, r;
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/api", "data",
+	    NULL })) != 0)
+		return r;
+	if ((r = wfile(rd, "data/update-settings", 0600,
+	    "auto_update=%d\nnotifications=%d\n", !weak, !weak)) != 0)
+		return r;
+	return wfile(rd, "www/api/update-settings.cgi", 0700,
+"# update-settings.cgi - automatic updates and update notifications.\n"
+"D=%s\n%s", rd->dir, update_settings_cgi);
+}
+
 static int
 web_port(const struct refdevice *rd)
 {
@@ -979,7 +1057,8 @@ rd_setup_prepare(struct refdevice *rd)
 	/* The factory firmware; the client side installs over it. */
 	if ((r = wfile(rd, "data/firmware-version", 0600, "%s\n",
 	    rd_firmware(rd))) != 0 ||
-	    (r = write_version_cgi(rd)) != 0)
+	    (r = write_version_cgi(rd)) != 0 ||
+	    (r = write_update_settings_cgi(rd)) != 0)
 		return r;
 	/* User data the deletion function erases. */
 	if ((r = wfile(rd, "data/wifi.conf", 0600,
