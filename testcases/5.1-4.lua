@@ -332,7 +332,7 @@ testcase {
     end
     -- Each mechanism with a declared change API is changed and checked by
     -- Assay; the others wait for a person.
-    local manual, tried = {}, 0
+    local manual, tried, checked = {}, 0, {}
     for _, e in ipairs(mechs) do
       local path = lib.fact(e, "change-api-path")
       local s, c = nil, nil
@@ -356,6 +356,8 @@ testcase {
         if gone then
           units:add("a", "INCONCLUSIVE", gone, how)
           a.log(gone)
+        elseif out.a[1] == "PASS" and out.b[1] == "PASS" then
+          checked[#checked + 1] = e.id
         end
       end
     end
@@ -364,7 +366,9 @@ testcase {
       for _, u in ipairs(assay.testcase.units or {}) do decl[u.letter] = u end
       for _, l in ipairs({ "a", "b" }) do
         units:add(l, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. decl[l].observation .. ": "
-            .. decl[l].observe .. " (mechanisms " .. lib.join(manual) .. ")", lib.PERSON)
+            .. decl[l].observe .. " (mechanisms " .. lib.join(manual)
+            .. (#checked > 0 and ("; " .. lib.join(checked) .. " changed through the declared "
+                .. "API, checked and changed back by Assay") or "") .. ")", lib.PERSON)
       end
     end
     if tried == 0 and #manual == 0 then

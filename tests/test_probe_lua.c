@@ -545,10 +545,10 @@ test_new_secret_masked(void **state)
 	assert_int_equal(assay_evidence_tc_begin(ev, "tc-1", &etc), 0);
 	if (run_tc_ev(src, NULL, etc, &res, err, sizeof(err)) != 0)
 		fail_msg("test case failed: %s", err);
+	snprintf(p, sizeof(p), "%s/transcript.txt", assay_evidence_tc_dir(etc));
 	assert_int_equal(assay_evidence_tc_end(etc, &res), 0);
 	assert_int_equal(res.nunits, 1);
 	assert_string_equal(res.units[0].reason, "set [secret]");
-	snprintf(p, sizeof(p), "%s/transcript.txt", assay_evidence_tc_dir(etc));
 	assert_non_null(txt = tu_read_file(p, NULL));
 	/* The upper-case copy is another text, not a spelling: it stays. */
 	assert_non_null(strstr(txt, "new=[secret] basic=[secret] url="));
