@@ -218,7 +218,8 @@ local function assess(http, e, s, c)
   elseif new_s == "refused" then
     out.b = { "FAIL", where .. ": after the change the new value is refused" }
   elseif old_s == "refused" and new_s == "accepted" then
-    out.b = { "PASS", where .. ": after the change the old value is refused and the new one accepted" }
+    out.b = { "PASS", where .. ": after the change the old value is refused and the new one "
+        .. "accepted" }
   else
     out.b = { "INCONCLUSIVE", where .. ": after the change the old value got " .. old_s
         .. ", the new one " .. new_s }

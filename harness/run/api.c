@@ -725,8 +725,9 @@ l_evidence(lua_State *L)
  * as a secret of the run before it is returned: every spelling of it is
  * masked in all the run writes (a password Assay sets on the device,
  * 5.1-4-2), with user (optional) the user name it goes with, so that
- * the whole Basic-auth pair is masked too.  8 symbols at least, so the mask hides it everywhere
- * (docs/redact.md: shorter secrets are masked only as whole tokens).
+ * the whole Basic-auth pair is masked too.  8 symbols at least, so the
+ * mask hides it everywhere (docs/redact.md: shorter secrets are masked
+ * only as whole tokens).
  */
 #define NEW_SECRET_MAX	128
 static int
