@@ -507,6 +507,77 @@ test_evidence_dir_allowed(void **state)
 	free(dir);
 }
 
+/*
+ * assay.new_secret: a value of the asked length and alphabet, different
+ * each time, and masked from then on in everything the store writes (the
+ * transcript, reasons), Basic pair included; bad arguments raise.
+ */
+static void
+test_new_secret_masked(void **state)
+{
+	static const char src[] =
+	    "local AL = 'abcdefghijklmnopqrstuvwxyz0123456789'\n"
+	    "local a = assay.new_secret(20, AL, 'admin')\n"
+	    "local b = assay.new_secret(20, AL)\n"
+	    "assert(#a == 20 and not a:find('[^a-z0-9]') and a ~= b)\n"
+	    "assert(#assay.new_secret(8, 'xy') == 8)\n"
+	    "assert(not pcall(assay.new_secret, 7, 'ab'))\n"
+	    "assert(not pcall(assay.new_secret, 129, 'ab'))\n"
+	    "assert(not pcall(assay.new_secret, 12, 'a'))\n"
+	    "assert(not pcall(assay.new_secret, 12, 'aa'))\n"
+	    "assert(not pcall(assay.new_secret, 12, 'a b'))\n"
+	    "local function b64(s)\n"
+	    "  local t = AL:sub(1, 26):upper() .. AL .. '+/'\n"
+	    "  local o = {}\n"
+	    "  for i = 1, #s, 3 do\n"
+	    "    local x, y, z = s:byte(i, i + 2)\n"
+	    "    local n = x * 65536 + (y or 0) * 256 + (z or 0)\n"
+	    "    for k = 3, 0, -1 do\n"
+	    "      local c = (n // 64 ^ k) % 64\n"
+	    "      local pad = k == 1 and not y or k == 0 and not z\n"
+	    "      o[#o + 1] = pad and '=' or t:sub(c + 1, c + 1)\n"
+	    "    end\n"
+	    "  end\n"
+	    "  return table.concat(o)\n"
+	    "end\n"
+	    "assay.log('new=' .. a .. ' basic=' .. b64('admin:' .. a)\n"
+	    "    .. ' url=' .. a:upper())\n"
+	    "assay.unit('a', 'FAIL', 'set ' .. b)\n";
+	struct assay_run_info info;
+	struct assay_evidence *ev = NULL;
+	struct assay_evidence_tc *etc = NULL;
+	struct assay_diag *d;
+	struct assay_result res;
+	char *dir, out[1024], p[2048], err[4096], *txt;
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	memset(&info, 0, sizeof(info));
+	assert_non_null(dir = tu_mkdtemp("newsecret"));
+	assert_non_null(d = assay_diag_new());
+	snprintf(out, sizeof(out), "%s/run", dir);
+	assert_int_equal(assay_evidence_open(out, 0, &info, NULL, 0, &ev, d),
+	    0);
+	assert_int_equal(assay_evidence_tc_begin(ev, "tc-1", &etc), 0);
+	if (run_tc_ev(src, NULL, etc, &res, err, sizeof(err)) != 0)
+		fail_msg("test case failed: %s", err);
+	snprintf(p, sizeof(p), "%s/transcript.txt", assay_evidence_tc_dir(etc));
+	assert_int_equal(assay_evidence_tc_end(etc, &res), 0);
+	assert_int_equal(res.nunits, 1);
+	assert_string_equal(res.units[0].reason, "set [secret]");
+	assert_non_null(txt = tu_read_file(p, NULL));
+	/* The upper-case copy is another text, not a spelling: it stays. */
+	assert_non_null(strstr(txt, "new=[secret] basic=[secret] url="));
+	assert_null(strstr(txt, "url=[secret]"));
+	free(txt);
+	assert_int_equal(assay_evidence_tc_add_secret(NULL, "x", NULL), 0);
+	assay_result_clear(&res);
+	assay_evidence_free(ev);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -517,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_bad_argument_raises_out_of_run),
 		cmocka_unit_test(test_url_ipv6_and_ipv4),
 		cmocka_unit_test(test_units_worst_wins_in_c),
+		cmocka_unit_test(test_new_secret_masked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

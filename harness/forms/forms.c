@@ -1071,6 +1071,43 @@ static void	check_write_endpoint(const struct assay_forms *,
 		    const struct entry *, const char *, struct assay_diag *,
 		    int *);
 
+/*
+ * change-api-path is a path on the mechanism's own web service: the entry
+ * must refer to an http or https service (an SSH or app-only mechanism
+ * has no such path).
+ */
+static void
+check_change_api_service(const struct assay_forms *f, const struct entry *e,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	const struct fact *fc;
+	const char *proto;
+	size_t j;
+	long si;
+	int found = 0;
+
+	for (j = 0, fc = NULL; j < e->nfacts; j++)
+		if (strcmp(e->facts[j].name, "change-api-path") == 0)
+			fc = &e->facts[j];
+	if (fc == NULL)
+		return;
+	for (j = 0; j < e->nrefs && !found; j++) {
+		if (!e->refs[j].service ||
+		    (si = find_service(f, e->refs[j].target)) < 0)
+			continue;
+		proto = f->services[si].protocol;
+		found = proto != NULL && (strcmp(proto, "http") == 0 ||
+		    strcmp(proto, "https") == 0);
+	}
+	if (!found) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "change-api-path \"%s\" needs a ref to an http or https "
+		    "service (the path is on the mechanism's web service)",
+		    e->id, fc->value);
+		*bad = 1;
+	}
+}
+
 /* One entry in the index of all entries, sorted by id then line. */
 struct entry_ref {
 	const char	*id;
@@ -1290,6 +1327,10 @@ static const struct fact_def fact_defs[] = {
 	{ "1-AuthMech", "password-alphabet", I, EX_DRAWN },
 	{ "1-AuthMech", "user-must-change", B, EX_PASSWORD },
 	{ "1-AuthMech", "change-supported", B, EX_ALWAYS },
+	{ "1-AuthMech", "change-api-path", S, EX_NEVER },
+	{ "1-AuthMech", "change-api-method", S, EX_NEVER },
+	{ "1-AuthMech", "change-api-body", S, EX_NEVER },
+	{ "1-AuthMech", "change-api-success", S, EX_NEVER },
 	{ "1-AuthMech", "password-storage", S, EX_PASSWORD },
 	{ "1-AuthMech", "channel-security", S, EX_NETWORK },
 	{ "1-AuthMech", "brute-force", L, EX_ALWAYS },
@@ -1657,6 +1698,69 @@ check_form(const struct entry *e, const char *file, struct assay_diag *d,
 	}
 }
 
+/*
+ * A 1-AuthMech change API (5.1-4-2 changes the password through it): the
+ * other change-api-* facts only with change-api-path, the path only with
+ * a body, a body that says where the new value goes (%n; %o the old one,
+ * %% a percent sign, nothing else), and not on a mechanism declared
+ * change-supported="false".  That the path is on an HTTP(S) service is
+ * checked with the references (check_change_api_service).
+ */
+static void
+check_change_api(const struct entry *e, const char *file, struct assay_diag *d,
+    int *bad)
+{
+	static const char *const dep[] = { "change-api-method",
+	    "change-api-body", "change-api-success" };
+	const char *path = entry_fact(e, "change-api-path");
+	const char *body = entry_fact(e, "change-api-body");
+	const char *cs = entry_fact(e, "change-supported");
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(dep) / sizeof(dep[0]); i++) {
+		if (path != NULL || entry_fact(e, dep[i]) == NULL)
+			continue;
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": %s given "
+		    "without change-api-path", e->id, dep[i]);
+		*bad = 1;
+	}
+	if (path == NULL)
+		return;
+	if (cs != NULL && strcmp(cs, "false") == 0) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "change-api-path given, but change-supported=\"false\"",
+		    e->id);
+		*bad = 1;
+	}
+	if (body == NULL) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "change-api-path needs change-api-body (the request body, "
+		    "with %%n where the new value goes)", e->id);
+		*bad = 1;
+		return;
+	}
+	for (p = body; (p = strchr(p, '%')) != NULL; p += 2) {
+		if (p[1] == 'n' || p[1] == 'o' || p[1] == '%')
+			continue;
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "change-api-body: \"%%%c\" is none of %%n (the new value), "
+		    "%%o (the old one) or %%%% (a percent sign)", e->id,
+		    p[1] != '\0' ? p[1] : ' ');
+		*bad = 1;
+		break;
+	}
+	for (p = body; (p = strchr(p, '%')) != NULL; p += 2)
+		if (p[1] == 'n')
+			break;
+	if (p == NULL) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "change-api-body \"%s\" has no %%n: the new value would "
+		    "not be sent", e->id, body);
+		*bad = 1;
+	}
+}
+
 /* Facts of one entry that contradict each other (docs/facts.md). */
 static void
 check_facts(const struct entry *e, const char *item, const char *file,
@@ -1717,6 +1821,7 @@ check_facts(const struct entry *e, const char *item, const char *file,
 			*bad = 1;
 		}
 		check_form(e, file, d, bad);
+		check_change_api(e, file, d, bad);
 		if (setby != NULL && gen != NULL &&
 		    (strcmp(setby, "user") == 0) !=
 		    (strcmp(gen, "user-chosen") == 0)) {
@@ -2324,6 +2429,8 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		for (k = 0; k < f->items[i].nentries && r == 0; k++) {
 			struct entry *e = &f->items[i].entries[k];
 
+			if (strcmp(assay_spec_ixit_id(s, i), "1-AuthMech") == 0)
+				check_change_api_service(f, e, file, d, &bad);
 			for (j = 0; j < e->nrefs; j++) {
 				struct ref *rf = &e->refs[j];
 				const struct entry_ref *t;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -717,6 +718,66 @@ l_evidence(lua_State *L)
 	return 1;
 }
 
+/*
+ * assay.new_secret(length, alphabet [, user]): a fresh random value of `length`
+ * (8..128) symbols drawn uniformly from `alphabet` (2..94 distinct
+ * printable ASCII bytes, no space) with the kernel's CSPRNG, registered
+ * as a secret of the run before it is returned: every spelling of it is
+ * masked in all the run writes (a password Assay sets on the device,
+ * 5.1-4-2), with user (optional) the user name it goes with, so that
+ * the whole Basic-auth pair is masked too.  8 symbols at least, so the
+ * mask hides it everywhere (docs/redact.md: shorter secrets are masked
+ * only as whole tokens).
+ */
+#define NEW_SECRET_MAX	128
+static int
+l_new_secret(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	lua_Integer n = luaL_checkinteger(L, 1);
+	size_t alen, i, j, got = 0;
+	const char *a = luaL_checklstring(L, 2, &alen);
+	const char *user = luaL_optstring(L, 3, NULL);
+	unsigned char rnd[256], seen[256];
+	char out[NEW_SECRET_MAX + 1];
+	unsigned limit;
+	int r;
+
+	if (n < 8 || n > NEW_SECRET_MAX)
+		return luaL_argerror(L, 1, "length must be 8..128");
+	if (alen < 2 || alen > 94)
+		return luaL_argerror(L, 2, "alphabet must have 2..94 symbols");
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < alen; i++) {
+		unsigned char c = (unsigned char)a[i];
+
+		if (c < 0x21 || c > 0x7e || seen[c])
+			return luaL_argerror(L, 2, "alphabet must be distinct "
+			    "printable ASCII symbols without space");
+		seen[c] = 1;
+	}
+	/* Rejection sampling: bytes >= limit would favour the first symbols. */
+	limit = 256 - 256 % (unsigned)alen;
+	while (got < (size_t)n) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return luaL_error(L, "new_secret: no random bytes: %s",
+			    strerror(errno));
+		for (j = 0; j < sizeof(rnd) && got < (size_t)n; j++)
+			if (rnd[j] < limit)
+				out[got++] = a[rnd[j] % alen];
+	}
+	out[got] = '\0';
+	explicit_bzero(rnd, sizeof(rnd));
+	if ((r = assay_evidence_tc_add_secret(x->evidence, out, user)) != 0) {
+		explicit_bzero(out, sizeof(out));
+		return luaL_error(L, "new_secret: cannot register the secret: "
+		    "%s", assay_strerror(r));
+	}
+	lua_pushlstring(L, out, got);
+	explicit_bzero(out, sizeof(out));
+	return 1;
+}
+
 /* assay.sleep(ms): waits, at most max_sleep_ms per call. */
 static int
 l_sleep(lua_State *L)
@@ -1262,6 +1323,7 @@ install(lua_State *L)
 		{ "settle",		l_settle },
 		{ "log",		l_log },
 		{ "evidence",		l_evidence },
+		{ "new_secret",		l_new_secret },
 		{ "sleep",		l_sleep },
 		{ "now_ms",		l_now_ms },
 		{ "data",		l_data },

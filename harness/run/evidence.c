@@ -36,6 +36,12 @@ struct assay_evidence {
 	char		*dir;
 	int		 journal_fd;
 	pthread_mutex_t	 mu;
+	/*
+	 * A test case may add a secret while others mask (--jobs):
+	 * assay_evidence_tc_add_secret() writes under the lock, every mask
+	 * reads under it.
+	 */
+	pthread_rwlock_t redact_lock;
 	struct assay_redact *redact;	/* every spelling of every secret */
 	char		*info_keys[16];
 	char		*info_values[16];
@@ -255,25 +261,69 @@ add_evidence(struct assay_result *r, const char *path)
  * entities, JSON, percent, hex, base64, the Basic-auth pair) becomes the
  * mark, the longest first.
  */
+/* The lock of a const store: masking reads, but readers still lock. */
+static pthread_rwlock_t *
+redact_lock(const struct assay_evidence *ev)
+{
+	return (pthread_rwlock_t *)&ev->redact_lock;
+}
+
 static int
 mask_into(const struct assay_evidence *ev, struct assay_buf *b,
     const char *data, size_t len)
 {
-	return assay_redact_into(ev->redact, b, data, len);
+	int r;
+
+	pthread_rwlock_rdlock(redact_lock(ev));
+	r = assay_redact_into(ev->redact, b, data, len);
+	pthread_rwlock_unlock(redact_lock(ev));
+	return r;
 }
 
 int
 assay_evidence_allow_public(struct assay_evidence *ev, const char *text)
 {
-	return assay_redact_allow(ev->redact, text);
+	int r;
+
+	pthread_rwlock_wrlock(&ev->redact_lock);
+	r = assay_redact_allow(ev->redact, text);
+	pthread_rwlock_unlock(&ev->redact_lock);
+	return r;
 }
 
 char *
 assay_evidence_mask(const struct assay_evidence *ev, const char *s)
 {
+	char *m;
+
 	if (s == NULL)
 		return NULL;
-	return assay_redact_str(ev != NULL ? ev->redact : NULL, s);
+	if (ev == NULL)
+		return assay_redact_str(NULL, s);
+	pthread_rwlock_rdlock(redact_lock(ev));
+	m = assay_redact_str(ev->redact, s);
+	pthread_rwlock_unlock(redact_lock(ev));
+	return m;
+}
+
+int
+assay_evidence_tc_add_secret(struct assay_evidence_tc *tc, const char *secret,
+    const char *user)
+{
+	struct assay_secret sec;
+	int r;
+
+	if (secret == NULL || *secret == '\0')
+		return ASSAY_ERR_INVALID_ARG;
+	if (tc == NULL)
+		return 0;
+	memset(&sec, 0, sizeof(sec));
+	sec.value = secret;
+	sec.user = user;
+	pthread_rwlock_wrlock(&tc->ev->redact_lock);
+	r = assay_redact_add(tc->ev->redact, &sec);
+	pthread_rwlock_unlock(&tc->ev->redact_lock);
+	return r;
 }
 
 /* --- small file helpers -------------------------------------------------- */
@@ -613,6 +663,7 @@ assay_evidence_free(struct assay_evidence *ev)
 		free(ev->info_values[i]);
 	}
 	pthread_mutex_destroy(&ev->mu);
+	pthread_rwlock_destroy(&ev->redact_lock);
 	free(ev->dir);
 	free(ev);
 }
@@ -652,6 +703,7 @@ assay_evidence_open_secrets(const char *dir, int resume,
 		return ASSAY_ERR_ALLOC;
 	ev->journal_fd = -1;
 	pthread_mutex_init(&ev->mu, NULL);
+	pthread_rwlock_init(&ev->redact_lock, NULL);
 	if ((ev->dir = strdup(dir)) == NULL)
 		goto out;
 	if ((ev->redact = assay_redact_new()) == NULL)

@@ -212,6 +212,17 @@ int	assay_evidence_put_encoded(struct assay_buf *b, const char *s);
 char	*assay_evidence_decode(const char *s);
 /* Masked copy of s (malloc'd), or NULL on allocation failure. */
 char	*assay_evidence_mask(const struct assay_evidence *ev, const char *s);
+/*
+ * Adds a secret a test case made during the run (a password it set on the
+ * device, assay.new_secret): from now on every spelling of it is masked in
+ * everything the store writes, as the forms' secrets are.  tc NULL (no
+ * store: the fixture runner, catalogue tools) does nothing.  Returns 0,
+ * ASSAY_ERR_INVALID_ARG for an empty secret, or ASSAY_ERR_ALLOC.  user
+ * (may be NULL) is the user name it goes with: its Basic-auth pair is
+ * masked as well.
+ */
+int	assay_evidence_tc_add_secret(struct assay_evidence_tc *tc,
+	    const char *secret, const char *user);
 /* ISO 8601 UTC time now, into buf (>= 21 bytes). */
 void	assay_time_iso(char *buf, size_t len);
 

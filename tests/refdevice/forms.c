@@ -432,6 +432,14 @@ credential(struct xw *w, const char *id, const char *svc, const char *user,
 	"password-generation=\"csprng\" password-length=\"20\" " \
 	"password-alphabet=\"56\" user-must-change=\"false\""
 
+/*
+ * The web login's change API, as both personas declare it (setup.c): the
+ * conforming one changes the password, the weak one only says so.
+ */
+#define CHANGE_API "change-api-path=\"/api/change-password.cgi\" " \
+	"change-api-method=\"POST\" change-api-body=\"password=%%n\" " \
+	"change-api-success=\"200\""
+
 #define TLS_CONF_SUITES "TLS 1.2 and 1.3 only. TLS 1.3: " \
 	"TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, " \
 	"TLS_CHACHA20_POLY1305_SHA256. TLS 1.2: " \
@@ -601,9 +609,10 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "1-AuthMech");
 	entry(w, "auth-web");
+	/* 5.1-4-2 changes the password through the API and back. */
 	facts(w, CONF_PASSWORD " user-auth=\"true\" change-supported=\"true\" "
 	    "password-storage=\"slow-hash\" channel-security=\"tls\" "
-	    "brute-force=\"entropy\"");
+	    "brute-force=\"entropy\" " CHANGE_API);
 	field(w, "Description", "Owner login to the web UI settings and the "
 	    "local API (/admin/, /api/); user authentication over the network "
 	    "interface; one admin role");
@@ -1240,7 +1249,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	    "user-must-change=\"false\" change-supported=\"true\" "
 	    "password-storage=\"plaintext\" channel-security=\"none\" "
 	    "brute-force=\"lockout\" brute-force-attempts=\"5\" "
-	    "brute-force-suspension-s=\"600\"", strlen(rd->web_pass));
+	    "brute-force-suspension-s=\"600\" " CHANGE_API,
+	    strlen(rd->web_pass));
 	field(w, "Description", "Web UI login (/admin/) for the owner");
 	field(w, "Authentication Factor", "factory default password");
 	field(w, "Password Generation Mechanism", "same factory account on "

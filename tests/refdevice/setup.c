@@ -732,10 +732,27 @@ write_web_weak(struct refdevice *rd)
 "<h1>" W_MODEL " Network Camera</h1>\n<p>Firmware " W_FW "</p>\n"
 "<p><a href=\"/admin/\">Login</a></p>\n</body></html>\n")) != 0)
 		return r;
-	return wfile(rd, "www/admin/index.html", 0644,
+	if ((r = wfile(rd, "www/admin/index.html", 0644,
 "<!DOCTYPE html>\n<html><head><title>Settings</title></head><body>\n"
 "<h1>" W_MODEL " settings</h1>\n<p>Telnet: enabled. Cloud: enabled.</p>\n"
-"</body></html>\n");
+"</body></html>\n")) != 0)
+		return r;
+	/*
+	 * Seeded weakness (5.1-4-2 b): the change API its IXIT declares
+	 * answers success and changes nothing; the old password stays, the
+	 * new one is refused.
+	 */
+	if ((r = mkdirs(rd, (const char *const[]){ "www/api", NULL })) != 0)
+		return r;
+	return wfile(rd, "www/api/change-password.cgi", 0700,
+"# change-password.cgi - claims to change the web password; does not.\n"
+"if [ \"$REQUEST_METHOD\" != POST ]; then\n"
+"\tprintf 'Status: 405 Method Not Allowed\\r\\nAllow: POST\\r\\n"
+"Content-Type: application/json\\r\\n\\r\\n{\"error\":\"use POST\"}\\n'\n"
+"\texit 0\nfi\n"
+"head -c \"${CONTENT_LENGTH:-0}\" >/dev/null 2>&1\n"
+"printf 'Status: 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"
+"{\"changed\":true}\\n'\n");
 }
 
 static int
