@@ -274,14 +274,16 @@ end
 -- FAILs both (nothing to change).  change-supported=false is 5.1-4-1's
 -- finding (nothing documented to perform here).
 --
--- Changing a credential other test cases log in with: exclusive
--- "credentials", never beside them.
+-- Changing a credential other test cases log in with: never beside the
+-- credential test cases ("credentials") nor the client-side ones
+-- ("gateway": 5.3-1-2, 5.3-2-2, 5.3-6-2 and 5.3-10-1 log in with the lab
+-- credential to read the firmware version or the update settings).
 testcase {
   id = "5.1-4-2",
   type = "functional",
   ixit = { "1-AuthMech", "2-UserInfo" },
   purpose = "Changing each user authentication value as documented makes the old value fail and the new one work.",
-  exclusive = "credentials",        -- changes the lab credential others log in with
+  exclusive = { "credentials", "gateway" },   -- changes the lab credential others log in with
   units = {
     a = {
       criterion = "The lab changes the authentication value of every user authentication mechanism by following the documented change procedure.",

@@ -139,6 +139,21 @@ static const struct broken cases[] = {
 	    "type = \"conceptual\", purpose = \"p\", exclusive = "
 	    "\"a-very-long-tag-of-more-than-32-chars\", "
 	    "run = function() end }\n", "exclusive must be a tag", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = { \"a\", \"a\" }, "
+	    "run = function() end }\n", "or a list of 1..4 different such tags", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = {}, "
+	    "run = function() end }\n", "exclusive must be a tag", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = { \"a\", x = \"b\" }, "
+	    "run = function() end }\n", "exclusive must be a tag", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = { \"a\", \"b\", "
+	    "\"c\", \"d\", \"e\" }, run = function() end }\n", "exclusive must be a tag", 2 },
+	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
+	    "type = \"conceptual\", purpose = \"p\", exclusive = { \"a\", \"B\" }, "
+	    "run = function() end }\n", "exclusive must be a tag", 2 },
 	/* Unit declarations (testcases/README.md). */
 	{ "5.1-1.lua", "group \"5.1-1\"\ntestcase { id = \"5.1-1-1\", "
 	    "type = \"conceptual\", purpose = \"p\", run = function() end }\n",
@@ -228,7 +243,7 @@ static const struct broken cases[] = {
 	    "unit a: unknown field \"critrion\"", 2 },
 };
 
-/* The exclusive tag: optional, kept as written. */
+/* The exclusive tags: optional, a tag or a list, kept as written. */
 static void
 test_exclusive(void **state)
 {
@@ -238,6 +253,10 @@ test_exclusive(void **state)
 	    "testcase { id = \"5.1-1-2\", type = \"functional\", purpose = \"p\",\n"
 	    " units = { a = " UNIT_FN ", b = " UNIT_FN ", c = " UNIT_FN " },\n"
 	    " run = function() end }\n";
+	static const char src2[] = "group \"5.1-2\"\n"
+	    "testcase { id = \"5.1-2-2\", type = \"functional\", purpose = \"p\",\n"
+	    " exclusive = { \"credentials\", \"gateway\" },\n"
+	    " units = { a = " UNIT_FN " }, run = function() end }\n";
 	struct assay_diag *d = assay_diag_new();
 	struct assay_catalogue *c = NULL;
 	char *dir = tu_mkdtemp("cat"), path[512];
@@ -245,11 +264,18 @@ test_exclusive(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/5.1-1.lua", dir);
 	assert_int_equal(tu_write_file(path, src, sizeof(src) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-2.lua", dir);
+	assert_int_equal(tu_write_file(path, src2, sizeof(src2) - 1), 0);
 	if (assay_catalogue_load(dir, spec, &c, d) != 0)
 		assay_diag_print(d, stderr);
 	assert_non_null(c);
 	assert_string_equal(assay_catalogue_exclusive(c, 0), "credentials");
 	assert_null(assay_catalogue_exclusive(c, 1));
+	assert_string_equal(assay_catalogue_exclusive(c, 2), "credentials gateway");
+	assert_true(assay_tags_overlap(assay_catalogue_exclusive(c, 2), "gateway"));
+	assert_true(assay_tags_overlap("credentials", assay_catalogue_exclusive(c, 2)));
+	assert_false(assay_tags_overlap("gate", "gateway credential"));
+	assert_false(assay_tags_overlap(NULL, "gateway"));
 	assay_catalogue_free(c);
 	assay_diag_free(d);
 	tu_rmrf(dir);

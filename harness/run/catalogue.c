@@ -30,6 +30,7 @@
 
 #define PURPOSE_MAX	200
 #define EXCLUSIVE_MAX	32
+#define EXCLUSIVE_TAGS	4	/* tags in one exclusive list */
 #define UNITS_MAX	26		/* letters a..z */
 #define CRITERION_MIN	20
 #define UNIT_TEXT_MAX	400		/* criterion, rule, observe */
@@ -142,6 +143,79 @@ valid_tag(const char *s)
 		    (s[n] >= '0' && s[n] <= '9') || s[n] == '-'))
 			return 0;
 	return 1;
+}
+
+/*
+ * The `exclusive` value at the top of the stack: nil, a tag, or a list of
+ * 1..EXCLUSIVE_TAGS different tags.  Writes them space separated to out
+ * ("" for nil).  Returns 0, or -1 when the value is none of these.
+ */
+static int
+read_tags(lua_State *L, char *out, size_t outlen)
+{
+	const char *t;
+	size_t n = 0, len;
+	lua_Integer k;
+
+	out[0] = '\0';
+	if (lua_isnil(L, -1))
+		return 0;
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		t = lua_tostring(L, -1);
+		if (!valid_tag(t))
+			return -1;
+		snprintf(out, outlen, "%s", t);
+		return 0;
+	}
+	if (lua_type(L, -1) != LUA_TTABLE || (len = lua_rawlen(L, -1)) == 0 ||
+	    len > EXCLUSIVE_TAGS)
+		return -1;
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {	/* keys 1..len only */
+		lua_pop(L, 1);
+		if (!lua_isinteger(L, -1) || (k = lua_tointeger(L, -1)) < 1 ||
+		    (size_t)k > len) {
+			lua_pop(L, 1);
+			return -1;
+		}
+	}
+	for (k = 1; k <= (lua_Integer)len; k++) {
+		lua_rawgeti(L, -1, k);
+		t = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		if (!valid_tag(t) || assay_tags_overlap(out, t) ||
+		    n + strlen(t) + 2 > outlen) {
+			lua_pop(L, 1);
+			out[0] = '\0';
+			return -1;
+		}
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s", n > 0 ? " " :
+		    "", t);
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+int
+assay_tags_overlap(const char *a, const char *b)
+{
+	const char *p, *q;
+	size_t la, lb;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	for (p = a; *p != '\0'; p += la) {
+		p += strspn(p, " ");
+		if ((la = strcspn(p, " ")) == 0)
+			break;
+		for (q = b; *q != '\0'; q += lb) {
+			q += strspn(q, " ");
+			if ((lb = strcspn(q, " ")) == 0)
+				break;
+			if (la == lb && memcmp(p, q, la) == 0)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -560,6 +634,7 @@ l_testcase(lua_State *L)
 	struct tc *t;
 	struct assay_unit_decl decls[UNITS_MAX];
 	luaL_Buffer ixb;
+	char tags[EXCLUSIVE_TAGS * (EXCLUSIVE_MAX + 1) + 1];
 	int bad = 0, i, nspec = 0, spectype;
 	size_t glen;
 
@@ -647,15 +722,15 @@ l_testcase(lua_State *L)
 		bad = 1;
 	}
 	lua_getfield(L, 1, "exclusive");
-	if (!lua_isnil(L, -1) && !valid_tag(lua_type(L, -1) == LUA_TSTRING ?
-	    lua_tostring(L, -1) : NULL)) {
+	if (read_tags(L, tags, sizeof(tags)) != 0) {
 		assay_diag_add(x->d, f->path, line,
 		    "test case %s: exclusive must be a tag of 1..%d characters "
-		    "[a-z0-9-]", id, EXCLUSIVE_MAX);
+		    "[a-z0-9-], or a list of 1..%d different such tags", id,
+		    EXCLUSIVE_MAX, EXCLUSIVE_TAGS);
 		bad = 1;
 	}
 	lua_pop(L, 1);
-	excl = str_field(L, "exclusive");
+	excl = tags[0] != '\0' ? tags : NULL;
 	lua_getfield(L, 1, "run");
 	if (!lua_isfunction(L, -1)) {
 		assay_diag_add(x->d, f->path, line,

@@ -47,11 +47,13 @@ const char	*assay_catalogue_group(const struct assay_catalogue *c, size_t i);
 enum assay_tc_type assay_catalogue_type(const struct assay_catalogue *c, size_t i);
 const char	*assay_catalogue_purpose(const struct assay_catalogue *c, size_t i);
 /*
- * The test case's `exclusive` tag, or NULL: test cases with the same tag
- * never run at the same time.  Valid while c lives.
+ * The test case's `exclusive` tags, space separated, or NULL: test cases
+ * sharing a tag never run at the same time.  Valid while c lives.
  */
 const char	*assay_catalogue_exclusive(const struct assay_catalogue *c,
 		    size_t i);
+/* Whether the space-separated tag lists a and b share a tag. */
+int		 assay_tags_overlap(const char *a, const char *b);
 /* IXIT items the test case reads, space separated ("" for none). */
 const char	*assay_catalogue_ixit(const struct assay_catalogue *c, size_t i);
 const char	*assay_catalogue_file(const struct assay_catalogue *c, size_t i);

@@ -607,7 +607,7 @@ child_main(struct shared *sh, size_t i, int slot)
 	_exit(r == 0 ? 0 : STORE_FAIL_STATUS(r));
 }
 
-/* Whether a running test case holds exclusive tag `tag`. */
+/* Whether a running test case holds one of the exclusive tags `tag`. */
 static int
 tag_busy(const struct assay_catalogue *cat, const struct child *kids,
     size_t nkids, const char *tag)
@@ -617,14 +617,14 @@ tag_busy(const struct assay_catalogue *cat, const struct child *kids,
 
 	for (k = 0; k < nkids; k++)
 		if ((t = assay_catalogue_exclusive(cat, kids[k].tc)) != NULL &&
-		    strcmp(t, tag) == 0)
+		    assay_tags_overlap(t, tag))
 			return 1;
 	return 0;
 }
 
 /*
- * The next test case to start: the first in queue order whose exclusive
- * tag (if any) no running test case holds.  Returns its queue position,
+ * The next test case to start: the first in queue order none of whose
+ * exclusive tags a running test case holds.  Returns its queue position,
  * or -1 when none may start now.
  */
 static long
