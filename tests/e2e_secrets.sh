@@ -84,6 +84,8 @@ assess() {
 		for _ in $(seq 1 300); do grep -q "^ready" "$1/dev.out" && break; sleep 0.1; done
 		mkdir -p "$1/forms" && cp "$1/dev/ics.xml" "$1/forms/" &&
 		python3 "$4/hostile.py" "$1/dev" "$1/forms" "$1/secrets.json" || exit 99
+		# The set-up names the firmware image relative to itself (lab/...).
+		cp -r "$1/dev/lab" "$1/forms/" || exit 99
 		judge=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"secrets\"][0])" "$1/secrets.json")
 		"$2" run --ics "$1/forms/ics.xml" --ixit "$1/forms/ixit.xml" \
 			--setup "$1/forms/setup.xml" --out "$1/run" -j2 -q \
