@@ -1071,6 +1071,36 @@ static void	check_write_endpoint(const struct assay_forms *,
 		    const struct entry *, const char *, struct assay_diag *,
 		    int *);
 
+static const char	*entry_fact(const struct entry *, const char *);
+
+/* Whether proto is one of the NULL-terminated list. */
+static int
+proto_in(const char *proto, const char *const *list)
+{
+	for (; proto != NULL && *list != NULL; list++)
+		if (strcmp(proto, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether entry e refers to a declared service whose protocol is in list. */
+static int
+refers_to(const struct assay_forms *f, const struct entry *e,
+    const char *const *list)
+{
+	size_t j;
+	long si;
+
+	for (j = 0; j < e->nrefs; j++)
+		if (e->refs[j].service &&
+		    (si = find_service(f, e->refs[j].target)) >= 0 &&
+		    proto_in(f->services[si].protocol, list))
+			return 1;
+	return 0;
+}
+
+static const char *const web_protos[] = { "http", "https", NULL };
+
 /*
  * change-api-path is a path on the mechanism's own web service: the entry
  * must refer to an http or https service (an SSH or app-only mechanism
@@ -1080,30 +1110,13 @@ static void
 check_change_api_service(const struct assay_forms *f, const struct entry *e,
     const char *file, struct assay_diag *d, int *bad)
 {
-	const struct fact *fc;
-	const char *proto;
-	size_t j;
-	long si;
-	int found = 0;
+	const char *path = entry_fact(e, "change-api-path");
 
-	for (j = 0, fc = NULL; j < e->nfacts; j++)
-		if (strcmp(e->facts[j].name, "change-api-path") == 0)
-			fc = &e->facts[j];
-	if (fc == NULL)
-		return;
-	for (j = 0; j < e->nrefs && !found; j++) {
-		if (!e->refs[j].service ||
-		    (si = find_service(f, e->refs[j].target)) < 0)
-			continue;
-		proto = f->services[si].protocol;
-		found = proto != NULL && (strcmp(proto, "http") == 0 ||
-		    strcmp(proto, "https") == 0);
-	}
-	if (!found) {
+	if (path != NULL && !refers_to(f, e, web_protos)) {
 		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
 		    "change-api-path \"%s\" needs a ref to an http or https "
 		    "service (the path is on the mechanism's web service)",
-		    e->id, fc->value);
+		    e->id, path);
 		*bad = 1;
 	}
 }
@@ -2211,8 +2224,7 @@ check_settings(const struct assay_forms *f, const struct entry *e,
 			    "settings-service \"%s\" is not a declared service",
 			    e->id, svc);
 			*bad = 1;
-		} else if (strcmp(f->services[si].protocol, "http") != 0 &&
-		    strcmp(f->services[si].protocol, "https") != 0) {
+		} else if (!proto_in(f->services[si].protocol, web_protos)) {
 			assay_diag_add(d, file, line, "entry \"%s\": "
 			    "settings-service \"%s\" speaks %s, not http or "
 			    "https", e->id, svc, f->services[si].protocol);
@@ -2447,10 +2459,8 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 						bad = 1;
 					} else if (entry_fact(e,
 					    "login-form-path") != NULL &&
-					    strcmp(f->services[si].protocol,
-					    "http") != 0 &&
-					    strcmp(f->services[si].protocol,
-					    "https") != 0) {
+					    !proto_in(f->services[si].protocol,
+					    web_protos)) {
 						/* A form is posted over HTTP(S). */
 						assay_diag_add(d, file,
 						    rf->line, "entry \"%s\": "
@@ -2523,24 +2533,15 @@ check_write_endpoint(const struct assay_forms *f, const struct entry *e,
 	const char *topic = entry_fact(e, "config-topic");
 	const char *path = entry_fact(e, "config-path");
 	const char *method = entry_fact(e, "config-method");
-	const char *proto;
-	int mqtt = 0, web = 0;
-	size_t j;
-	long si;
+	static const char *const mqtt_protos[] = { "mqtt", "mqtts", NULL };
+	static const char *const path_protos[] = { "coap", "coaps", "http",
+	    "https", NULL };
+	int mqtt, web;
 
 	if (topic == NULL && path == NULL && method == NULL)
 		return;
-	for (j = 0; j < e->nrefs; j++) {
-		if (!e->refs[j].service ||
-		    (si = find_service(f, e->refs[j].target)) < 0)
-			continue;
-		proto = f->services[si].protocol;
-		if (strcmp(proto, "mqtt") == 0 || strcmp(proto, "mqtts") == 0)
-			mqtt = 1;
-		if (strcmp(proto, "coap") == 0 || strcmp(proto, "coaps") == 0 ||
-		    strcmp(proto, "http") == 0 || strcmp(proto, "https") == 0)
-			web = 1;
-	}
+	mqtt = refers_to(f, e, mqtt_protos);
+	web = refers_to(f, e, path_protos);
 	if (topic != NULL) {
 		if (*topic == '\0' || strpbrk(topic, "+#") != NULL ||
 		    strlen(topic) > 1024) {
