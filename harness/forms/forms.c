@@ -1067,6 +1067,8 @@ find_service(const struct assay_forms *f, const char *id)
 	return -1;
 }
 
+static void	check_input(const struct assay_forms *, const struct entry *,
+		    const char *, struct assay_diag *, int *);
 static void	check_write_endpoint(const struct assay_forms *,
 		    const struct entry *, const char *, struct assay_diag *,
 		    int *);
@@ -1316,7 +1318,8 @@ enum expect {
 	EX_FORM,		/* login-form-path is given */
 	EX_CONFIG_PATH,		/* config-path given */
 	EX_SETTINGS,		/* settings-path given */
-	EX_SETTINGS_WRITE	/* settings-write-body given */
+	EX_SETTINGS_WRITE,	/* settings-write-body given */
+	EX_INPUT		/* input-path given */
 };
 
 struct fact_def {
@@ -1399,6 +1402,18 @@ static const struct fact_def fact_defs[] = {
 	{ "21-PersData", "sensitive", B, EX_ALWAYS },
 	{ "24-TelData", "personal-data", B, EX_ALWAYS },
 	{ "25-DelFunc", "target", S, EX_ALWAYS },
+	{ "26-UserDec", "security-relevant", B, EX_ALWAYS },
+	{ "26-UserDec", "default-secure", B, EX_ALWAYS },
+	{ "27-UserIntf", "input-path", S, EX_NEVER },
+	{ "27-UserIntf", "input-method", S, EX_INPUT },
+	{ "27-UserIntf", "input-fields", S, EX_INPUT },
+	{ "27-UserIntf", "input-value", S, EX_INPUT },
+	{ "27-UserIntf", "input-max", I, EX_NEVER },
+	{ "28-ExtAPI", "input-path", S, EX_NEVER },
+	{ "28-ExtAPI", "input-method", S, EX_INPUT },
+	{ "28-ExtAPI", "input-fields", S, EX_INPUT },
+	{ "28-ExtAPI", "input-value", S, EX_INPUT },
+	{ "28-ExtAPI", "input-max", I, EX_NEVER },
 };
 #undef S
 #undef B
@@ -1922,6 +1937,8 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 		return entry_fact(e, "settings-path") != NULL;
 	case EX_SETTINGS_WRITE:
 		return entry_fact(e, "settings-write-body") != NULL;
+	case EX_INPUT:
+		return entry_fact(e, "input-path") != NULL;
 	}
 	return 0;
 }
@@ -2508,6 +2525,13 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			check_write_endpoint(f, &f->items[i].entries[k], file,
 			    d, &bad);
 	}
+	for (i = 0; i < ni; i++) {
+		if (strcmp(assay_spec_ixit_id(s, i), "27-UserIntf") != 0 &&
+		    strcmp(assay_spec_ixit_id(s, i), "28-ExtAPI") != 0)
+			continue;
+		for (k = 0; k < f->items[i].nentries; k++)
+			check_input(f, &f->items[i].entries[k], file, d, &bad);
+	}
 	/* The settings interface names a service: checked once all are read. */
 	if ((um = assay_spec_ixit_find(s, "7-UpdMech")) >= 0)
 		for (k = 0; k < f->items[um].nentries; k++)
@@ -2579,6 +2603,73 @@ check_write_endpoint(const struct assay_forms *f, const struct entry *e,
 	if (method != NULL && path == NULL) {
 		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
 		    "config-method given without config-path", e->id);
+		*bad = 1;
+	}
+}
+
+/*
+ * A declared input (27-UserIntf, 28-ExtAPI: input-path, input-method,
+ * input-fields, input-value, input-max; docs/facts.md) is where 5.13-1-2
+ * sends its malformed values, so it must name one request Assay can make:
+ * an absolute path on an HTTP(S) or CoAP service the entry refers to,
+ * a method, and for HTTP a form template with %v where the value goes.
+ * input-value is the valid value Assay sends first (the control) and
+ * last (the restore): without it nothing could be put back.
+ */
+static void
+check_input(const struct assay_forms *f, const struct entry *e,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	const char *path = entry_fact(e, "input-path");
+	const char *method = entry_fact(e, "input-method");
+	const char *fields = entry_fact(e, "input-fields");
+	const char *value = entry_fact(e, "input-value");
+	static const char *const coap_protos[] = { "coap", "coaps", NULL };
+	int web, coap;
+
+	if (path == NULL) {
+		if (method != NULL || fields != NULL || value != NULL ||
+		    entry_fact(e, "input-max") != NULL) {
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "input-method, input-fields, input-value or "
+			    "input-max given without input-path", e->id);
+			*bad = 1;
+		}
+		return;
+	}
+	web = refers_to(f, e, web_protos);
+	coap = refers_to(f, e, coap_protos);
+	if (path[0] != '/' || strpbrk(path, "?# \t") != NULL ||
+	    strlen(path) > 1024) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-path \"%.80s\" must be an absolute path of at most "
+		    "1024 bytes without a query or fragment", e->id, path);
+		*bad = 1;
+	}
+	if (!web && !coap) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-path given, but the entry refers to no HTTP or CoAP "
+		    "service (<ref service>, protocol http, https, coap or "
+		    "coaps)", e->id);
+		*bad = 1;
+	}
+	if (web && (fields == NULL || strstr(fields, "%v") == NULL ||
+	    strpbrk(fields, " \t\r\n") != NULL)) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "an HTTP input needs input-fields, an URL-encoded form "
+		    "template with %%v where the value goes", e->id);
+		*bad = 1;
+	}
+	if (coap && !web && fields != NULL) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-fields given on a CoAP input (its value is the "
+		    "payload)", e->id);
+		*bad = 1;
+	}
+	if (value == NULL || strpbrk(value, "\r\n") != NULL) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-path needs input-value, one line: the valid value "
+		    "sent first and written back last", e->id);
 		*bad = 1;
 	}
 }
