@@ -241,8 +241,8 @@ static const struct provision provisions[] = {
     "Not provided." } },
 { "5.12-3", { "Y", "N" }, { "Setup check described at /setup-guide.html.",
     "Not provided." } },
-{ "5.13-1", { "Y", "N" }, { "Input length and character checks on the web API and MQTT topics (IXIT 29-InpVal).",
-    "No input validation." } },
+{ "5.13-1", { "Y", "Y" }, { "Input length and character checks on the web API and MQTT topics (IXIT 29-InpVal).",
+    "Web input is checked by the browser." } },
 { "6-1", { "Y", "N" }, { "Personal data processing described at /privacy.html.",
     "Not provided." } },
 { "6-2", { "N/A", "N/A" }, { "Condition 7 does not hold: no processing based on consent.",
@@ -422,6 +422,14 @@ credential(struct xw *w, const char *id, const char *svc, const char *user,
 	"notify-field=\"notifications\" settings-on=\"true\" " \
 	"settings-off=\"false\" settings-write-body=\"%%k=%%v\" " \
 	"settings-write-on=\"1\" settings-write-off=\"0\" "
+
+/*
+ * The device-name input of both personas (setup.c, device-name.cgi):
+ * 5.13-1-2 sends it malformed values and writes "Camera" back.
+ */
+#define DEVICE_NAME_INPUT "input-path=\"/api/device-name.cgi\" " \
+	"input-method=\"POST\" input-fields=\"name=%%v\" " \
+	"input-value=\"Camera\" input-max=\"32\""
 
 #define TLS_CONF_FACTS "security=\"tls\" tls-versions=\"TLSv1.2 TLSv1.3\" " \
 	"tls-suites=\"TLS_AES_256_GCM_SHA384 TLS_AES_128_GCM_SHA256 " \
@@ -1177,12 +1185,14 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "26-UserDec");
 	entry(w, "ud-password");
+	facts(w, "security-relevant=\"true\" default-secure=\"true\"");
 	field(w, "Description", "change the label password");
 	field(w, "Options", "keep or change (default: keep the unique "
 	    "password)");
 	field(w, "Triggered By", "first login");
 	entry_end(w);
 	entry(w, "ud-updates");
+	facts(w, "security-relevant=\"true\" default-secure=\"true\"");
 	field(w, "Description", "automatic updates");
 	field(w, "Options", "on (default), notify only, off");
 	field(w, "Triggered By", "setup wizard");
@@ -1207,6 +1217,13 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "API", "MQTT topics cam/+/events (publish by device, "
 	    "subscribe by app)");
 	ref_service(w, "mqtts");
+	entry_end(w);
+	entry(w, "api-name");
+	facts(w, DEVICE_NAME_INPUT);
+	field(w, "API", "POST /api/device-name.cgi name=... (admin login): "
+	    "the device name, 1 to 32 letters, digits, dot, dash or "
+	    "underscore");
+	ref_service(w, "web");
 	entry_end(w);
 	item_end(w);
 
@@ -1605,6 +1622,12 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	entry(w, "api-coap");
 	field(w, "API", "CoAP resources, anonymous");
 	ref_service(w, "coap");
+	entry_end(w);
+	entry(w, "api-name");
+	facts(w, DEVICE_NAME_INPUT);
+	field(w, "API", "POST /api/device-name.cgi name=... (admin login): "
+	    "the device name");
+	ref_service(w, "web");
 	entry_end(w);
 	item_end(w);
 

@@ -203,6 +203,71 @@ write_update_settings_cgi(struct refdevice *rd)
 "D=%s\n%s", rd->dir, update_settings_cgi);
 }
 
+/*
+ * POST /api/device-name.cgi (login), body name=VALUE (URL-encoded form):
+ * sets the name the web UI shows, in DIR/data/device-name, and answers a
+ * small HTML page with it.  5.13-1-2 sends it malformed values
+ * (docs/refdevice.md).  Conforming: the body is at most 40 bytes and the
+ * value 1..32 of [A-Za-z0-9._-], checked on the encoded form (nothing is
+ * decoded, so nothing else can reach the page), else 400/413.  Weak (the
+ * seeded input-validation weakness): any length, a few escapes decoded
+ * and the value put into the page as it is, so markup sent in it comes
+ * back live (reflected XSS).  Neither hands the value to a shell
+ * command: the weak one is an HTML injection only.  Follows "D=DIR".
+ */
+static const char device_name_common[] =
+"PATH=${PATH:-/usr/local/bin:/usr/bin:/bin}\n"
+"N=$D/data/device-name\n"
+"reply() {\n"
+"\tprintf 'Status: %s\\r\\nContent-Type: text/html; charset=utf-8\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n<!DOCTYPE html>\\n<p>%s</p>\\n' \"$1\" \"$2\"\n"
+"\texit 0\n"
+"}\n"
+"[ \"$REQUEST_METHOD\" = POST ] || reply '405 Method Not Allowed' 'use POST'\n"
+"case $CONTENT_LENGTH in\n"
+"''|*[!0-9]*|???????*) reply '400 Bad Request' 'bad length' ;;\n"
+"esac\n";
+
+static const char device_name_conforming[] =
+"[ \"$CONTENT_LENGTH\" -gt 40 ] && reply '413 Payload Too Large' 'name too long'\n"
+"body=$(head -c \"$CONTENT_LENGTH\")\n"
+"case $body in\n"
+"name=*) v=${body#name=} ;;\n"
+"*) reply '400 Bad Request' 'send name=...' ;;\n"
+"esac\n"
+"case $v in\n"
+"''|*[!A-Za-z0-9._-]*) reply '400 Bad Request' "
+"'a name is 1 to 32 letters, digits, dot, dash or underscore' ;;\n"
+"esac\n"
+"[ ${#v} -gt 32 ] && reply '400 Bad Request' 'name too long'\n"
+"printf '%s\\n' \"$v\" > \"$N.tmp\" && mv -f \"$N.tmp\" \"$N\" || "
+"reply '500 Internal Server Error' 'cannot store the name'\n"
+"reply '200 OK' \"Device name: $v\"\n";
+
+static const char device_name_weak[] =
+"body=$(head -c \"$CONTENT_LENGTH\" | head -c 65536)\n"
+"v=$(printf '%s' \"${body#name=}\" | sed -e 's/+/ /g' -e 's/%20/ /g' "
+"-e 's/%3[Cc]/</g' -e 's/%3[Ee]/>/g' -e 's/%22/\"/g' -e 's/%28/(/g' "
+"-e 's/%29/)/g' -e 's/%2[Ff]/\\//g' -e 's/%3[Dd]/=/g' -e 's/%3[Bb]/;/g')\n"
+"printf '%s\\n' \"$v\" | head -c 4096 > \"$N\"\n"
+"reply '200 OK' \"Device name: $v\"\n";
+
+static int
+write_device_name_cgi(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK, r;
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/api", "data",
+	    NULL })) != 0)
+		return r;
+	if ((r = wfile(rd, "data/device-name", 0600, "Camera\n")) != 0)
+		return r;
+	return wfile(rd, "www/api/device-name.cgi", 0700,
+"# device-name.cgi - the device name the web UI shows (POST name=...).\n"
+"D=%s\n%s%s", rd->dir, device_name_common,
+	    weak ? device_name_weak : device_name_conforming);
+}
+
 static int
 web_port(const struct refdevice *rd)
 {
@@ -1075,7 +1140,8 @@ rd_setup_prepare(struct refdevice *rd)
 	if ((r = wfile(rd, "data/firmware-version", 0600, "%s\n",
 	    rd_firmware(rd))) != 0 ||
 	    (r = write_version_cgi(rd)) != 0 ||
-	    (r = write_update_settings_cgi(rd)) != 0)
+	    (r = write_update_settings_cgi(rd)) != 0 ||
+	    (r = write_device_name_cgi(rd)) != 0)
 		return r;
 	/* User data the deletion function erases. */
 	if ((r = wfile(rd, "data/wifi.conf", 0600,
