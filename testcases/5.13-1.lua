@@ -135,7 +135,8 @@ local function cases(e, coap)
   if coap then n = math.min(n, 1024) end
   local list = {
     { name = "over-long", value = string.rep("A", n),
-      raw = max and string.rep("A", max + 1) or nil },
+      raw = max and string.rep("A", max + 1) or nil,
+      raw_why = "the reply holds all " .. n .. " bytes: not cut to input-max=" .. tostring(max) },
     { name = "control and non-UTF-8 bytes", value = "\0\1\27[31m\r\n\255\254" .. MARK },
     { name = "shell ;", value = "x;echo ASY5131$((6*7))Q", raw = "ASY513142Q" },
     { name = "shell $()", value = "$(echo ASY5131$((6*7))R)", raw = "ASY513142R" },
@@ -197,7 +198,7 @@ end
 local function judge(c, r, coap)
   local body = r.body:sub(1, 262144)
   if c.raw and body:find(c.raw, 1, true) then
-    return "fail", "the reply contains " .. lib.quote(c.raw, 60) .. " unescaped"
+    return "fail", c.raw_why or ("the reply contains " .. lib.quote(c.raw, 60) .. " unescaped")
   end
   if c.pattern and body:find(c.pattern) then
     return "fail", "the reply contains a passwd line (" .. lib.quote(body:match(c.pattern), 40) .. ")"
