@@ -238,7 +238,8 @@ local function fuzz_input(units, item, e, s, budget)
     return
   end
   local fails, open, seen = {}, {}, {}
-  for _, c in ipairs(list) do
+  local tag = (e.id .. "-" .. s.id):gsub("[^%w%._%-]", "_")
+  for i, c in ipairs(list) do
     if assay.now_ms() > budget.deadline then
       open[#open + 1] = c.name .. " (not sent: the 30 s budget of the test case ran out)"
       break
@@ -256,7 +257,11 @@ local function fuzz_input(units, item, e, s, budget)
       seen[#seen + 1] = c.name .. ": connection closed (" .. tostring(rerr) .. "), still up"
     else
       local v, why = judge(c, rr, coap)
-      if v == "fail" then fails[#fails + 1] = c.name .. ": " .. why
+      if v == "fail" then
+        fails[#fails + 1] = c.name .. ": " .. why
+        -- The reply that shows it, for the report (bounded).
+        assay.evidence("input-" .. tag .. "-case" .. i .. ".txt", "status " .. rr.status
+            .. "\n" .. rr.body:sub(1, 8192))
       elseif v == "accepted" then open[#open + 1] = c.name .. " " .. why
       else seen[#seen + 1] = c.name .. ": " .. why end
       budget.log(where .. ": " .. c.name .. ": " .. v .. ": " .. why)
@@ -348,6 +353,9 @@ testcase {
   id = "5.13-1-2",
   type = "functional",
   ixit = { UI, API, VAL },
+  -- It logs in with the lab credential: never beside the credential
+  -- trials (a lockout) or 5.1-4-2 (which changes that password).
+  exclusive = "credentials",
   purpose = "Malformed, oversized and injection input to each declared input is refused and no undeclared interface or API answers.",
   units = {
     a = {
