@@ -36,8 +36,11 @@ end
 -- absent or a placeholder FAILs all three (there is nothing to follow).
 -- The decisions are those with security-relevant=true, and, stricter
 -- than a facts rule, those without the fact (named in the question); with
--- none, b and c are vacuous PASSes.  Assay does not read the guide's
--- words: matching decision names in it would be a PASS by keywords.
+-- none, b and c are vacuous PASSes.  Where the guide is a page on the
+-- device, Assay fetches it: 404/410 or an empty page FAILs all three (the
+-- declared guide is not there), a page found is kept as evidence for the
+-- person.  Assay does not read the guide's words: matching decision
+-- names in it would be a PASS by keywords.
 testcase {
   id = "5.12-2-1",
   type = "functional",
@@ -46,7 +49,7 @@ testcase {
   units = {
     a = {
       criterion = "The device can be set up by following the manufacturer's secure-setup documentation.",
-      rule = "Documentation of Secure Setup absent or a placeholder FAILs; otherwise the observation.",
+      rule = "Documentation of Secure Setup absent, a placeholder, or a page on the device that is missing or empty FAILs; otherwise the observation.",
       observation = "secure-setup-by-guide",
       observe = "Set the device up from its initial state following only the Documentation of Secure Setup; record each step and whether it could be followed.",
       decided = "observation",
@@ -54,13 +57,13 @@ testcase {
     },
     b = {
       criterion = "Each security-relevant user decision is dealt with in the secure-setup documentation.",
-      rule = "Guide absent or a placeholder FAILs; no security-relevant decision: vacuous PASS; otherwise a person's call per decision.",
+      rule = "Guide absent, a placeholder, or missing or empty on the device FAILs; no security-relevant decision: vacuous PASS; otherwise a person's call per decision.",
       decided = "assessor",
       reach = "physical",
     },
     c = {
       criterion = "The secure-setup documentation recommends how to take each security-relevant decision so the setup is secure.",
-      rule = "Guide absent or a placeholder FAILs; no security-relevant decision: vacuous PASS; otherwise a person's call per decision.",
+      rule = "Guide absent, a placeholder, or missing or empty on the device FAILs; no security-relevant decision: vacuous PASS; otherwise a person's call per decision.",
       decided = "assessor",
       reach = "physical",
     },
@@ -77,6 +80,7 @@ testcase {
     end
     if not ok then return units:settle("") end
     local guide = lib.quote_fields(e, { GUIDE }, 200)
+        .. lib.fetch_doc(units, { "a", "b", "c" }, e, GUIDE, "secure-setup-guide.html")
     local rel, unknown = relevant_decisions()
     if #rel == 0 then
       units:add("b", "PASS", "vacuous: 26-UserDec declares no security-relevant decision")

@@ -14,7 +14,9 @@ local CHECK = "Documentation of Setup Check"
 -- secure and an insecure example, stricter than the unit's one example,
 -- because only the pair shows the check tells them apart); b is the
 -- assessor's reading of the documentation.  The documentation absent or
--- a placeholder FAILs all three.  Not automated: no structured form of a
+-- a placeholder FAILs all three, and so does a page on the device that
+-- answers 404/410 or is empty (a page found is kept as evidence for the
+-- person; its words never PASS).  Not automated: no structured form of a
 -- setup check exists that a probe could run.
 testcase {
   id = "5.12-3-1",
@@ -24,7 +26,7 @@ testcase {
   units = {
     a = {
       criterion = "The device is put into an example configuration, an insecure one among them, to exercise the setup check.",
-      rule = "Documentation of Setup Check absent or a placeholder FAILs; otherwise the observation.",
+      rule = "Documentation of Setup Check absent, a placeholder, or a page on the device that is missing or empty FAILs; otherwise the observation.",
       observation = "example-configuration",
       observe = "Configure the device once securely and once insecurely on purpose (e.g. a weak password, updates off); record both configurations.",
       decided = "observation",
@@ -32,13 +34,13 @@ testcase {
     },
     b = {
       criterion = "Every step needed to check that the device is securely set up is described in the setup-check documentation.",
-      rule = "Documentation of Setup Check absent or a placeholder FAILs; otherwise a person's call.",
+      rule = "Documentation of Setup Check absent, a placeholder, or missing or empty on the device FAILs; otherwise a person's call.",
       decided = "assessor",
       reach = "physical",
     },
     c = {
       criterion = "Carrying out the documented check on the example configuration gives an outcome, and that outcome is plausible.",
-      rule = "Documentation absent or a placeholder FAILs; otherwise the observation (the secure example judged secure, the insecure one not).",
+      rule = "Documentation absent, a placeholder, or missing or empty on the device FAILs; otherwise the observation (the secure example judged secure, the insecure one not).",
       observation = "setup-check-outcome",
       observe = "Run the documented check on each example configuration and record its outcome: the secure one must be reported secure, the insecure one not.",
       decided = "observation",
@@ -61,6 +63,7 @@ testcase {
     end
     if not ok then return units:settle("") end
     local doc = lib.quote_fields(e, { CHECK }, 200)
+        .. lib.fetch_doc(units, { "a", "b", "c" }, e, CHECK, "setup-check-doc.html")
     lib.review(units, "b", "judge whether " .. doc .. " describes every step of checking "
         .. "that the device is securely set up, so that a user can repeat it")
     return lib.manual(units, { "a", "c" }, doc)

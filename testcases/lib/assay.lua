@@ -2941,3 +2941,38 @@ function lib.await_unlock(s, m, cred)
       + UNLOCK_SLACK_S + 5) .. " s after the series (" .. lib.clip(tostring(d), 120)
       .. "): the declared suspension of " .. susp .. " s does not end as declared"
 end
+
+-- 5.12 (installation and maintenance) ------------------------------------
+
+-- A user document (a 2-UserInfo field such as "Documentation of Secure
+-- Setup") that names a page on the device: fetched once, so that a guide
+-- that is not there FAILs each of `letters` (404/410, an empty 2xx page)
+-- and one that is there is kept as evidence for the person who reads it.
+-- Never a PASS: what the page says is the assessor's.  Returns a note for
+-- the person's question ("" when the text names no page on the device).
+function lib.fetch_doc(units, letters, e, field, evidence_name)
+  local url = lib.url(lib.field(e, field))
+  if url == nil or not lib.is_http_url(url) or not lib.on_device(url) then return "" end
+  local http, why = lib.probe("http_request")
+  if not http then return "; " .. why end
+  local how = lib.probed("http_request", url)
+  local r, err = http({ url = url, follow = 5, max_read = 256 * 1024 })
+  if not r then
+    return "; fetching " .. url .. " failed: " .. tostring(err)
+  end
+  local bad
+  if r.status == 404 or r.status == 410 then
+    bad = url .. " (" .. field .. ") answers HTTP " .. r.status .. ": the declared document is not there"
+  elseif r.status // 100 == 2 and lib.blank(lib.visible_text(r.body)) then
+    bad = url .. " (" .. field .. ") answers HTTP " .. r.status .. " with an empty page"
+  end
+  if bad then
+    for _, l in ipairs(letters) do units:add(l, "FAIL", bad, how) end
+    return ""
+  end
+  if r.status // 100 == 2 then
+    assay.evidence(evidence_name, r.body or "")
+    return "; the page was fetched (HTTP " .. r.status .. ", evidence " .. evidence_name .. ")"
+  end
+  return "; " .. url .. " answered HTTP " .. r.status .. " without credentials"
+end
