@@ -341,7 +341,11 @@ end
 -- HTTP or CoAP service without input-path is IXIT_MISSING; one on MQTT
 -- or another protocol is INCONCLUSIVE (no refusal can be observed there:
 -- a broker acknowledges any well-formed PUBLISH); no input declared ->
--- FAIL when services are declared.  Looser than the unit: no protocol
+-- FAIL when services are declared.  Stricter than the unit, which lets
+-- the lab pick one input per validation method: every declared input is
+-- sent the cases (29-InpVal does not tie its methods to inputs in a form
+-- Assay can read, so "one per method" could not be chosen by rule).
+-- Looser than the unit: no protocol
 -- fuzzer below the application layer, no CSRF check, SQL injection only
 -- as far as a 5xx shows it.
 -- b: the person's comparison of the user documentation with 27-UserIntf.
