@@ -91,6 +91,10 @@ testcase {
 -- device): then exactly as 5.11-1-2 (lib.deletion_perform).  Everything
 -- else (an app's menu, the cloud account) is a person's observation.
 -- No target=service function while the ICS says 5.11-2 applies: FAIL.
+-- Looser than the text: what the device shows of a service's data is
+-- taken as the service's data (Assay cannot query the service itself);
+-- stricter: the marker must be gone from every declared view, and the
+-- lab's login must still work afterwards (LAB ACCESS LOST otherwise).
 testcase {
   id = "5.11-2-2",
   type = "functional",
