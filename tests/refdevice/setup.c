@@ -528,9 +528,11 @@ write_web_conforming(struct refdevice *rd)
 "uptime, its firmware version and the owner's e-mail address, encrypted "
 "(MQTT over TLS), so that the cloud can mail the owner when the camera "
 "restarts repeatedly or runs an old firmware. Nothing else is sent.</p>\n"
-"<h2>Deleting your data</h2>\n<p>Settings &rarr; Delete all data, or "
-"<code>POST /api/delete-user-data.cgi</code> with the admin login. The "
-"reply confirms what was erased.</p>\n</body></html>\n")) != 0)
+"<h2>Deleting your data</h2>\n<p>On the camera: Settings &rarr; Delete all "
+"data, or <code>POST /api/delete-user-data.cgi</code> with the admin login. "
+"The reply confirms what was erased.</p>\n<p>In the cloud: companion app "
+"&rarr; Account &rarr; Delete my data. The app and an e-mail confirm that "
+"your e-mail address and telemetry were deleted.</p>\n</body></html>\n")) != 0)
 		return r;
 	if ((r = wfile(rd, "www/setup-guide.html", 0644,
 "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
