@@ -948,6 +948,66 @@ test_version1_explained(void **state)
 	assay_diag_free(d);
 }
 
+/*
+ * A 25-DelFunc deletion interface (check_delfunc): each way it can fail
+ * to hold together is refused with its cause; the whole form loads.
+ */
+static void
+test_delfunc_interface(void **state)
+{
+	static const struct {
+		const char	*facts;
+		const char	*msg;
+	} bad[] = {
+		{ "target=\"device\" delete-path=\"/api/erase\"",
+		    "delete-service and delete-path go together" },
+		{ "target=\"device\" delete-service=\"ftp\" delete-path=\"/e\"",
+		    "delete-service \"ftp\" is not a declared service" },
+		{ "target=\"device\" delete-service=\"rtsp\" delete-path=\"/e\"",
+		    "delete-service \"rtsp\" speaks rtsp, not http or https" },
+		{ "target=\"device\" data-check-path=\"/api/notes\"",
+		    "data-check-path given, but no delete-path" },
+		{ "target=\"device\" delete-service=\"web\" delete-path=\"/e\" "
+		    "data-create-path=\"/n\" data-check-path=\"/n\"",
+		    "data-create-path and data-create-body go together" },
+		{ "target=\"device\" delete-service=\"web\" delete-path=\"/e\" "
+		    "data-create-path=\"/n\" data-create-body=\"note=%m\"",
+		    "data-create-path without data-check-path" },
+		{ "target=\"device\" delete-service=\"web\" delete-path=\"/e\" "
+		    "data-create-path=\"/n\" data-create-body=\"note=x%d\" "
+		    "data-check-path=\"/n\"", "must hold %m (the marker) once" },
+	};
+	struct assay_forms *f;
+	struct assay_diag *d;
+	const char *ixit;
+	char facts[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = (void *)1;
+		d = NULL;
+		snprintf(facts, sizeof(facts), "<facts %s/>", bad[i].facts);
+		ixit = variant(IXIT_EX, "delfunc.xml",
+		    "<facts target=\"device\"/>", facts);
+		assert_int_equal(load(ICS_EX, ixit, &f, &d), ASSAY_ERR_FORM);
+		if (assay_diag_find(d, bad[i].msg) < 0)
+			assay_diag_print(d, stderr);
+		assert_true(assay_diag_find(d, bad[i].msg) >= 0);
+		assay_diag_free(d);
+	}
+	f = NULL;
+	d = NULL;
+	ixit = variant(IXIT_EX, "delfunc.xml", "<facts target=\"device\"/>",
+	    "<facts target=\"device\" erases=\"personal-data user-keys\" "
+	    "delete-service=\"web\" delete-path=\"/api/erase\" "
+	    "delete-method=\"DELETE\" delete-confirmation=\"text:Erased\" "
+	    "data-create-path=\"/api/notes\" data-create-body=\"note=%m\" "
+	    "data-check-path=\"/api/notes /api/account\"/>");
+	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
+	assay_forms_free(f);
+	assay_diag_free(d);
+}
+
 /* Facts the table lists but an entry leaves out: warnings, not errors. */
 static void
 test_missing_facts_warn(void **state)
@@ -1631,6 +1691,7 @@ main(void)
 		cmocka_unit_test(test_budget_defaults),
 		cmocka_unit_test(test_service_address),
 		cmocka_unit_test(test_version1_explained),
+		cmocka_unit_test(test_delfunc_interface),
 		cmocka_unit_test(test_missing_facts_warn),
 		cmocka_unit_test(test_fact_canonical),
 		cmocka_unit_test(test_setup_secrets),

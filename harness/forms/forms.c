@@ -1074,6 +1074,9 @@ static void	check_write_endpoint(const struct assay_forms *,
 		    int *);
 
 static const char	*entry_fact(const struct entry *, const char *);
+static void	check_delfunc(const struct assay_forms *,
+		    const struct entry *, const char *, struct assay_diag *,
+		    int *);
 
 /* Whether proto is one of the NULL-terminated list. */
 static int
@@ -1402,6 +1405,15 @@ static const struct fact_def fact_defs[] = {
 	{ "21-PersData", "sensitive", B, EX_ALWAYS },
 	{ "24-TelData", "personal-data", B, EX_ALWAYS },
 	{ "25-DelFunc", "target", S, EX_ALWAYS },
+	{ "25-DelFunc", "erases", L, EX_NEVER },
+	{ "25-DelFunc", "delete-service", S, EX_NEVER },
+	{ "25-DelFunc", "delete-path", S, EX_NEVER },
+	{ "25-DelFunc", "delete-method", S, EX_NEVER },
+	{ "25-DelFunc", "delete-body", S, EX_NEVER },
+	{ "25-DelFunc", "delete-confirmation", S, EX_NEVER },
+	{ "25-DelFunc", "data-create-path", S, EX_NEVER },
+	{ "25-DelFunc", "data-create-body", S, EX_NEVER },
+	{ "25-DelFunc", "data-check-path", L, EX_NEVER },
 	{ "26-UserDec", "security-relevant", B, EX_NEVER },
 	{ "26-UserDec", "default-secure", B, EX_NEVER },
 	{ "27-UserIntf", "input-path", S, EX_NEVER },
@@ -2536,6 +2548,11 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 	if ((um = assay_spec_ixit_find(s, "7-UpdMech")) >= 0)
 		for (k = 0; k < f->items[um].nentries; k++)
 			check_settings(f, &f->items[um].entries[k], file, d,
+			    &bad);
+	/* A deletion function's interface names a service too. */
+	if ((um = assay_spec_ixit_find(s, "25-DelFunc")) >= 0)
+		for (k = 0; k < f->items[um].nentries; k++)
+			check_delfunc(f, &f->items[um].entries[k], file, d,
 			    &bad);
 	if (!bad)
 		warn_missing_facts(f, file, d);
@@ -4831,4 +4848,90 @@ const char *
 assay_forms_client_side_sha256(const struct assay_forms *f)
 {
 	return f != NULL ? f->cs_sha256 : "";
+}
+
+/*
+ * The machine form of a 25-DelFunc deletion function (5.11-1-2, 5.11-4-1
+ * invoke it; docs/facts.md): the delete-* and data-* facts only with
+ * delete-path, which goes with delete-service, a declared HTTP(S) service
+ * (the lab's credential for it makes the request); a marker Assay creates
+ * must be sent (%m once in data-create-body, no other %) and looked for
+ * (data-check-path), so data-create-path needs both.  The schema has
+ * checked the shapes of paths, methods and the confirmation.
+ */
+static void
+check_delfunc(const struct assay_forms *f, const struct entry *e,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	static const char *const dep[] = { "delete-method", "delete-body",
+	    "delete-confirmation", "data-create-path", "data-create-body",
+	    "data-check-path" };
+	const char *svc = entry_fact(e, "delete-service");
+	const char *path = entry_fact(e, "delete-path");
+	const char *cpath = entry_fact(e, "data-create-path");
+	const char *cbody = entry_fact(e, "data-create-body");
+	const char *p;
+	long line = e->facts_line, si;
+	size_t i;
+	int nm, other;
+
+	if ((svc == NULL) != (path == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": delete-service "
+		    "and delete-path go together (the deletion is a request to "
+		    "a path on a declared HTTP(S) service)", e->id);
+		*bad = 1;
+	}
+	if (path == NULL) {
+		for (i = 0; i < sizeof(dep) / sizeof(dep[0]); i++) {
+			if (entry_fact(e, dep[i]) == NULL)
+				continue;
+			assay_diag_add(d, file, line, "entry \"%s\": %s given, "
+			    "but no delete-path (the deletion it belongs to)",
+			    e->id, dep[i]);
+			*bad = 1;
+		}
+	}
+	if (svc != NULL) {
+		if ((si = find_service(f, svc)) < 0) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "delete-service \"%s\" is not a declared service",
+			    e->id, svc);
+			*bad = 1;
+		} else if (!proto_in(f->services[si].protocol, web_protos)) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "delete-service \"%s\" speaks %s, not http or "
+			    "https", e->id, svc, f->services[si].protocol);
+			*bad = 1;
+		}
+	}
+	if ((cpath == NULL) != (cbody == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": data-create-path "
+		    "and data-create-body go together (where and what Assay "
+		    "posts to create its marker datum)", e->id);
+		*bad = 1;
+	}
+	if (cpath != NULL && entry_fact(e, "data-check-path") == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": data-create-path "
+		    "without data-check-path: the marker could never be looked "
+		    "for", e->id);
+		*bad = 1;
+	}
+	if (cbody == NULL)
+		return;
+	for (p = cbody, nm = other = 0; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		if (p[1] == 'm')
+			nm++;
+		else
+			other++;
+		if (p[1] != '\0')
+			p++;
+	}
+	if (nm != 1 || other != 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": data-create-body "
+		    "\"%.80s\" must hold %%m (the marker) once and no other %%",
+		    e->id, cbody);
+		*bad = 1;
+	}
 }

@@ -227,14 +227,14 @@ static const struct provision provisions[] = {
     "Reconnects immediately in a loop." } },
 { "5.10-1", { "Y", "N" }, { "The cloud checks each telemetry message for firmware versions it did not ship and for restart loops (IXIT 24-TelData).",
     "Telemetry is not examined." } },
-{ "5.11-1", { "Y", "N" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
-    "Only a hardware reset button." } },
-{ "5.11-2", { "Y", "N" }, { "The same function deletes the cloud account (none exists in the lab).",
+{ "5.11-1", { "Y", "Y" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
+    "POST /api/delete-user-data.cgi deletes all user data (overclaimed: a backup stays)." } },
+{ "5.11-2", { "Y", "N" }, { "The companion app deletes the owner's data in the cloud (IXIT 25-DelFunc del-cloud).",
     "Not provided." } },
 { "5.11-3", { "Y", "N" }, { "Instructions at /privacy.html.",
     "Not provided." } },
-{ "5.11-4", { "Y", "N" }, { "The deletion reply confirms what was erased.",
-    "Not provided." } },
+{ "5.11-4", { "Y", "Y" }, { "The deletion reply confirms what was erased.",
+    "The deletion answers a confirmation (overclaimed: it says only ok)." } },
 { "5.12-1", { "Y", "N" }, { "Two setup decisions, secure defaults (IXIT 26-UserDec).",
     "Not considered." } },
 { "5.12-2", { "Y", "N" }, { "Secure setup guide at /setup-guide.html.",
@@ -1171,15 +1171,34 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "25-DelFunc");
 	entry(w, "del-device");
-	facts(w, "target=\"device\"");
-	field(w, "Description", "erase all user data on the device: POST "
+	facts(w, "target=\"device\" erases=\"personal-data "
+	    "user-configuration user-credentials\" delete-service=\"web\" "
+	    "delete-path=\"/api/delete-user-data.cgi\" "
+	    "delete-confirmation=\"text:All user data on this device has "
+	    "been erased.\" data-create-path=\"/api/user-data.cgi\" "
+	    "data-create-body=\"note=%%m\" "
+	    "data-check-path=\"/api/user-data.cgi\"");
+	field(w, "Description", "erase all user data on the device (notes, "
+	    "Wi-Fi settings, account; update settings back to the factory "
+	    "values, web password back to the label's): POST "
 	    "%s/api/delete-user-data.cgi (admin login)", web);
 	field(w, "Target Type", "user data on the device");
 	field(w, "Initiation and Interaction", "Settings > Delete all data, "
 	    "or the API call");
-	field(w, "Confirmation", "JSON reply {\"deleted\":true,...} and a "
-	    "message in the web UI");
+	field(w, "Confirmation", "JSON reply {\"deleted\":true,...} with the "
+	    "message \"All user data on this device has been erased.\"");
 	ref_service(w, "web");
+	entry_end(w);
+	entry(w, "del-cloud");
+	facts(w, "target=\"service\" erases=\"personal-data\"");
+	field(w, "Description", "the cloud deletes the owner's e-mail address "
+	    "and the telemetry it holds when the owner asks in the companion "
+	    "app");
+	field(w, "Target Type", "personal data held by the cloud service");
+	field(w, "Initiation and Interaction", "companion app > Account > "
+	    "Delete my data");
+	field(w, "Confirmation", "the app shows \"Your data has been deleted "
+	    "from our cloud\" and an e-mail confirms it");
 	entry_end(w);
 	item_end(w);
 
@@ -1603,7 +1622,29 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	none(w, "23-ResMech");
 	teldata(w, 1);
-	none(w, "25-DelFunc");
+	/*
+	 * Overclaimed (seeded weakness for 5.11-1-2 c and 5.11-4-1 b): the
+	 * function leaves a backup of the notes behind and answers a bare
+	 * "ok", not the declared confirmation.
+	 */
+	item(w, "25-DelFunc");
+	entry(w, "del-device");
+	facts(w, "target=\"device\" erases=\"personal-data "
+	    "user-configuration user-credentials\" delete-service=\"web\" "
+	    "delete-path=\"/api/delete-user-data.cgi\" "
+	    "delete-confirmation=\"text:All your data has been deleted\" "
+	    "data-create-path=\"/api/user-data.cgi\" "
+	    "data-create-body=\"note=%%m\" "
+	    "data-check-path=\"/api/user-data.cgi\"");
+	field(w, "Description", "delete all user data: POST "
+	    "/api/delete-user-data.cgi (admin login)");
+	field(w, "Target Type", "user data on the device");
+	field(w, "Initiation and Interaction", "the API call, or the reset "
+	    "button");
+	field(w, "Confirmation", "\"All your data has been deleted\"");
+	ref_service(w, "web");
+	entry_end(w);
+	item_end(w);
 	none(w, "26-UserDec");
 
 	item(w, "27-UserIntf");
