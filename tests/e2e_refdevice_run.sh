@@ -64,6 +64,7 @@ expect = [
     ("5.6-2-2", "discloses"),               # the debug port leaks a key
     ("5.11-1-2", "still served"),           # the deletion keeps a backup of the notes
     ("5.11-4-1", "does not give the declared confirmation"),  # a bare "ok"
+    ("5.8-3-1", "HTTP 404"),                # the claimed sensor documentation page
 ]
 bad = []
 for k, why in expect:

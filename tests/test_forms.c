@@ -854,6 +854,7 @@ static const struct broken {
 	{ "ixit", "input-path-on-mqtt", 436, "entry \"api-mqtt\": input-path given, but the entry refers to no HTTP or CoAP service", ASSAY_ERR_FORM },
 	{ "ixit", "input-http-without-fields", 432, "entry \"api-local\": an HTTP input needs input-fields", ASSAY_ERR_FORM },
 	{ "ixit", "tls-versions-in-clear", 204, "tls-versions given, but security=\"none\"", ASSAY_ERR_FORM },
+	{ "ixit", "secboot-none-with-reaction", 329, "verification=\"none\" with on-failure=\"refuse\": nothing is verified", ASSAY_ERR_FORM },
 	{ "ixit", "version-1", 2, "this is an IXIT of version 1, which Assay no longer reads", ASSAY_ERR_FORM },
 	{ "ixit", "debug-enabled-cond13-false", 39, "condition 13 (A debug interface is physically accessible.) is false, but IXIT entry \"if-uart\" is an enabled physical debug interface", 0 },
 	{ "setup", "budget-zero", 6, "budget max-connections 0 out of range", ASSAY_ERR_FORM },

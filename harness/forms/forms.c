@@ -1322,7 +1322,8 @@ enum expect {
 	EX_CONFIG_PATH,		/* config-path given */
 	EX_SETTINGS,		/* settings-path given */
 	EX_SETTINGS_WRITE,	/* settings-write-body given */
-	EX_INPUT		/* input-path given */
+	EX_INPUT,		/* input-path given */
+	EX_VERIFIED		/* verification is given and not none */
 };
 
 struct fact_def {
@@ -1402,7 +1403,13 @@ static const struct fact_def fact_defs[] = {
 	{ "15-Intf", "exposure", S, EX_ALWAYS },
 	{ "15-Intf", "debug", B, EX_ALWAYS },
 	{ "15-Intf", "discloses-security-relevant", B, EX_ALWAYS },
+	{ "20-SecBoot", "verification", S, EX_ALWAYS },
+	{ "20-SecBoot", "root-of-trust", S, EX_VERIFIED },
+	{ "20-SecBoot", "on-failure", S, EX_VERIFIED },
+	{ "20-SecBoot", "alerts", L, EX_ALWAYS },
+	{ "20-SecBoot", "notify-network", B, EX_ALWAYS },
 	{ "21-PersData", "sensitive", B, EX_ALWAYS },
+	{ "22-ExtSens", "sensing", S, EX_ALWAYS },
 	{ "24-TelData", "personal-data", B, EX_ALWAYS },
 	{ "25-DelFunc", "target", S, EX_ALWAYS },
 	{ "25-DelFunc", "erases", L, EX_NEVER },
@@ -1801,6 +1808,43 @@ check_change_api(const struct entry *e, const char *file, struct assay_diag *d,
 	}
 }
 
+/*
+ * A 20-SecBoot entry whose facts cannot all be true: a reaction to a
+ * failed verification when nothing is verified (5.7-1-1 would judge a
+ * reaction that cannot happen), and network functions kept for an alert
+ * that goes to nobody (5.7-2-1 b would judge them necessary for nothing).
+ */
+static void
+check_secboot(const struct entry *e, const char *file, struct assay_diag *d,
+    int *bad)
+{
+	const char *ver = entry_fact(e, "verification");
+	const char *onf = entry_fact(e, "on-failure");
+	const char *rot = entry_fact(e, "root-of-trust");
+	const char *al = entry_fact(e, "alerts");
+
+	if (ver != NULL && strcmp(ver, "none") == 0 &&
+	    ((onf != NULL && strcmp(onf, "continue") != 0) ||
+	    (rot != NULL && strcmp(rot, "none") != 0))) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "verification=\"none\" with %s=\"%s\": nothing is "
+		    "verified, so there is no failure to react to and nothing "
+		    "anchored in a root of trust", e->id,
+		    onf != NULL && strcmp(onf, "continue") != 0 ?
+		    "on-failure" : "root-of-trust",
+		    onf != NULL && strcmp(onf, "continue") != 0 ? onf : rot);
+		*bad = 1;
+	}
+	if (is_true(entry_fact(e, "notify-network")) && al != NULL &&
+	    strspn(al, " \t\r\n") == strlen(al)) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "notify-network=\"true\" with an empty alerts list: "
+		    "network functions kept for an alert that goes to nobody",
+		    e->id);
+		*bad = 1;
+	}
+}
+
 /* Facts of one entry that contradict each other (docs/facts.md). */
 static void
 check_facts(const struct entry *e, const char *item, const char *file,
@@ -1880,6 +1924,8 @@ check_facts(const struct entry *e, const char *item, const char *file,
 		    "service is \"enabled\" or \"disabled\"", e->id);
 		*bad = 1;
 	}
+	if (strcmp(item, "20-SecBoot") == 0)
+		check_secboot(e, file, d, bad);
 	if (strcmp(item, "11-ComMech") == 0)
 		check_endpoint(e, file, d, bad);
 	if (strcmp(item, "11-ComMech") == 0 &&
@@ -1951,6 +1997,9 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 		return entry_fact(e, "settings-write-body") != NULL;
 	case EX_INPUT:
 		return entry_fact(e, "input-path") != NULL;
+	case EX_VERIFIED:
+		v = entry_fact(e, "verification");
+		return v != NULL && strcmp(v, "none") != 0;
 	}
 	return 0;
 }

@@ -3219,3 +3219,122 @@ function lib.deletion_perform(units, funcs)
   end
   return done
 end
+
+-- Issue 15, 5.7, 5.8 and 5.10: secure boot, confidential personal data,
+-- sensing capabilities, telemetry examination ------------------------------
+
+-- The protection of an 11-ComMech channel: its `security` fact, else the
+-- security of the services it refers to ("none" wins: one clear service is
+-- enough).  Returns the value and where it came from, or nil.
+function lib.channel_security(e)
+  local s = lib.fact(e, "security")
+  if s then return s, "security=" .. s end
+  local first
+  for _, svc in ipairs(lib.services(e)) do
+    if svc.security == "none" then return "none", "service " .. svc.id .. " security=none" end
+    first = first or svc
+  end
+  if first then return first.security, "service " .. first.id .. " security=" .. first.security end
+  return nil
+end
+
+-- 5.8-1-1 / 5.8-2-1: 5.5-1-1's review of each channel in `selected`, with
+-- confidentiality required, recorded on unit `letter` (TS 103 701 numbers
+-- one unit for all of 5.5-1-1's a-d).  Facts FAIL: no protection
+-- (security=none), guarantees without confidentiality, deprecated
+-- tls-versions or broken tls-suites; an empty or placeholder "Security
+-- Guarantees" or "Description" FAILs (text).  Absent security or
+-- guarantees, or no "Cryptographic Details", is IXIT_MISSING.  What stays
+-- is one REVIEW_PENDING per channel with 5.5-1-1's four questions and the
+-- text to answer them by: best practice is a person's call (policy rule 6).
+-- `what` names the data ("personal data") for the reasons; `why` is a set
+-- by id saying why each channel was selected.
+function lib.review_confidential(units, letter, selected, why, what)
+  local item = "11-ComMech"
+  for _, e in ipairs(selected) do
+    local head = e.id .. " (" .. tostring(why[e.id]) .. ")"
+    local sec, how = lib.channel_security(e)
+    local g = lib.fact_list(e, "guarantees")
+    local failed = false
+    if sec == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(item, e, "security"))
+    elseif sec == "none" then
+      units:add(letter, "FAIL", head .. ": " .. how .. ": " .. what .. " travels without "
+          .. "cryptographic protection", lib.FACTS)
+      failed = true
+    end
+    if g == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(item, e, "guarantees"))
+    elseif not lib.fact_has(e, "guarantees", "confidentiality") then
+      units:add(letter, "FAIL", head .. ": guarantees=" .. lib.show(g) .. " lacks "
+          .. "confidentiality, which " .. what .. " requires", lib.FACTS)
+      failed = true
+    end
+    local badv = {}
+    for _, v in ipairs(lib.fact_list(e, "tls-versions") or {}) do
+      if lib.bad_tls_versions[v] then badv[#badv + 1] = v end
+    end
+    if #badv > 0 then
+      units:add(letter, "FAIL", head .. ": tls-versions includes deprecated "
+          .. lib.join(badv) .. " (RFC 8996): not best practice", lib.FACTS)
+      failed = true
+    end
+    local bads = {}
+    for _, s in ipairs(lib.fact_list(e, "tls-suites") or {}) do
+      if lib.weak_cipher(s) then bads[#bads + 1] = s end
+    end
+    if #bads > 0 then
+      units:add(letter, "FAIL", head .. ": tls-suites includes broken suite(s) "
+          .. lib.join(bads), lib.FACTS)
+      failed = true
+    end
+    local gt = lib.field(e, "Security Guarantees")
+    local d = lib.field(e, "Description")
+    local c = lib.field(e, "Cryptographic Details")
+    for _, f in ipairs({ { "Security Guarantees", gt }, { "Description", d } }) do
+      if lib.is_placeholder(f[2]) then
+        units:add(letter, "FAIL", head .. ": \"" .. f[1] .. "\" is "
+            .. (f[2] and lib.quote(f[2], 40) or "empty") .. ": nothing to judge the "
+            .. "channel by", f[2] and lib.TEXT or lib.FACTS)
+        failed = true
+      end
+    end
+    if not failed then
+      if lib.is_placeholder(c) then
+        units:add(letter, "INCONCLUSIVE", lib.missing(item, e, "Cryptographic Details"),
+            c and lib.TEXT or lib.FACTS)
+      elseif sec ~= nil and g ~= nil then
+        local hints = lib.weak_crypto_hints(c)
+        lib.review(units, letter, head .. ", " .. lib.facts_text(e, { "security",
+            "guarantees", "tls-versions", "tls-suites" }) .. ": judge (5.5-1-1 a-d, "
+            .. "confidentiality required for " .. what .. ") whether the guarantees "
+            .. lib.quote(gt, 120) .. " suit the use, the design " .. lib.quote(d, 160)
+            .. " achieves them, and " .. lib.quote(c, 200) .. " is best-practice "
+            .. "cryptography with no known feasible attack" .. (#hints > 0 and
+            (" (the text mentions " .. table.concat(hints, ", ") .. ": check whether it "
+            .. "is used)") or ""))
+      end
+    end
+  end
+end
+
+-- 21-PersData entries (picked by pick(entry)) that name communication
+-- mechanisms in "Communication Mechanisms" but refer to no 11-ComMech
+-- entry: the channels cannot be found from the forms.  Each is recorded on
+-- `letter` as IXIT_MISSING:21-PersData/<entry>/ref 11-ComMech.
+function lib.persdata_unreferenced(units, letter, pick)
+  for _, p in ipairs(lib.entries("21-PersData")) do
+    if pick(p) then
+      local has = false
+      for _, r in ipairs(p.refs or {}) do
+        if r.item == "11-ComMech" then has = true end
+      end
+      local t = lib.field(p, "Communication Mechanisms")
+      if not has and not lib.is_placeholder(t) then
+        units:add(letter, "INCONCLUSIVE", lib.missing("21-PersData", p, "ref 11-ComMech")
+            .. ": \"Communication Mechanisms\" " .. lib.quote(t, 80) .. " names channels "
+            .. "no <ref item=\"11-ComMech\"> declares", lib.FACTS)
+      end
+    end
+  end
+end

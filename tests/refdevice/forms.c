@@ -217,16 +217,16 @@ static const struct provision provisions[] = {
     "Events are published over plain MQTT." } },
 { "5.8-2", { "Y", "N" }, { "Account data is only sent over TLS 1.2+.",
     "Not encrypted." } },
-{ "5.8-3", { "Y", "N" }, { "Camera, microphone and motion sensor are listed at /privacy.html.",
-    "Not documented." } },
+{ "5.8-3", { "Y", "Y" }, { "Camera and motion sensor are explained at /sensors.html.",
+    "Camera and microphone are documented at /sensors.html." } },
 { "5.9-1", { "Y", "N" }, { "Recording continues locally when the network is down (IXIT 23-ResMech).",
     "No resilience measures." } },
 { "5.9-2", { "Y", "Y" }, { "Local web UI keeps working offline; state restored after power loss.",
     "Works offline." } },
 { "5.9-3", { "Y", "N" }, { "Reconnects with randomised exponential back-off.",
     "Reconnects immediately in a loop." } },
-{ "5.10-1", { "Y", "N" }, { "The cloud checks each telemetry message for firmware versions it did not ship and for restart loops (IXIT 24-TelData).",
-    "Telemetry is not examined." } },
+{ "5.10-1", { "Y", "Y" }, { "The cloud checks each telemetry message for firmware versions it did not ship and for restart loops (IXIT 24-TelData).",
+    "Telemetry is examined by the cloud." } },
 { "5.11-1", { "Y", "Y" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
     "POST /api/delete-user-data.cgi deletes all user data (overclaimed: a backup stays)." } },
 { "5.11-2", { "Y", "N" }, { "The companion app deletes the owner's data in the cloud (IXIT 25-DelFunc del-cloud).",
@@ -734,7 +734,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "device");
 	field(w, "Model Designation", "AL-CAM2 on the device label and in "
 	    "the web UI title (%s/)", web);
-	field(w, "Documentation of Sensors", "%s/privacy.html", web);
+	field(w, "Documentation of Sensors", "%s/sensors.html", web);
 	field(w, "Documentation of Deletion", "%s/privacy.html", web);
 	field(w, "Documentation of Secure Setup", "%s/setup-guide.html", web);
 	field(w, "Documentation of Setup Check", "%s/setup-guide.html", web);
@@ -1148,10 +1148,12 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "22-ExtSens");
 	entry(w, "sens-camera");
+	facts(w, "sensing=\"optical\"");
 	field(w, "sensor/sensing capability", "colour camera 1080p, "
-	    "documented at %s/privacy.html", web);
+	    "documented at %s/sensors.html", web);
 	entry_end(w);
 	entry(w, "sens-pir");
+	facts(w, "sensing=\"motion\"");
 	field(w, "sensor/sensing capability", "passive infrared motion "
 	    "sensor");
 	entry_end(w);
@@ -1353,7 +1355,8 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	field(w, "Publication of Support Period", "%s/support.html", http);
 	field(w, "Support Period", "5 years from the date of purchase");
 	field(w, "Model Designation", "IPCam-W1 on the label and at %s/", http);
-	field(w, "Documentation of Sensors", "not documented");
+	/* Claimed and missing: 5.8-3-1 finds the 404. */
+	field(w, "Documentation of Sensors", "%s/sensors.html", http);
 	field(w, "Documentation of Deletion", "hold the reset button for 10 s");
 	entry_end(w);
 	item_end(w);
@@ -1616,6 +1619,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "22-ExtSens");
 	entry(w, "sens-camera");
+	facts(w, "sensing=\"optical\"");
 	field(w, "sensor/sensing capability", "camera and microphone");
 	entry_end(w);
 	item_end(w);

@@ -758,6 +758,28 @@ write_deletion(struct refdevice *rd)
 }
 
 /*
+ * The conforming persona's documentation of its sensing capabilities
+ * (EN 303 645 5.8-3), named by 2-UserInfo "Documentation of Sensors" and
+ * fetched by 5.8-3-1.  The weak persona has none: the URL its forms claim
+ * answers 404.
+ */
+static int
+write_sensors_page(struct refdevice *rd)
+{
+	return wfile(rd, "www/sensors.html", 0644,
+"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+"<title>What the camera senses</title></head><body>\n"
+"<h1>What the camera senses</h1>\n<p>The " C_MODEL " has two sensors. "
+"Both are always listed here, even when switched off.</p>\n<ul>\n"
+"<li><strong>Camera</strong> (colour, 1080p): records pictures of the room "
+"when motion is detected, so that you can see what happened.</li>\n"
+"<li><strong>Motion sensor</strong> (passive infrared): notices warm, "
+"moving bodies such as people and pets, and starts the camera.</li>\n"
+"</ul>\n<p>The camera has no microphone, no location sensor and no "
+"other sensor.</p>\n</body></html>\n");
+}
+
+/*
  * POST /login.cgi, body user=NAME&password=PASS (URL-encoded): the web
  * UI's form login.  Success is the settings page ("You are logged in")
  * with a random session cookie (nothing honours it: the form is what
@@ -1271,6 +1293,7 @@ rd_setup_prepare(struct refdevice *rd)
 	}
 	if ((r = write_web_conforming(rd)) != 0 ||
 	    (r = write_deletion(rd)) != 0 ||
+	    (r = write_sensors_page(rd)) != 0 ||
 	    (r = write_update(rd)) != 0 ||
 	    (rd->gateway && (r = rd_lab_write(rd)) != 0) ||
 	    (r = write_ssh(rd)) != 0)
