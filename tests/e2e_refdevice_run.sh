@@ -62,6 +62,7 @@ expect = [
     ("5.5-5-2", "answered 2.04 Changed"),   # the CoAP /config resource
     ("5.6-1-2", "does not declare"),        # the undeclared debug port
     ("5.6-2-2", "discloses"),               # the debug port leaks a key
+    ("5.6-4-2", "offers debug access"),     # the undeclared factory debug console
 ]
 bad = []
 for k, why in expect:
