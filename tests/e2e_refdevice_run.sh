@@ -65,6 +65,7 @@ expect = [
     ("5.11-1-2", "still served"),           # the deletion keeps a backup of the notes
     ("5.11-4-1", "does not give the declared confirmation"),  # a bare "ok"
     ("5.8-3-1", "HTTP 404"),                # the claimed sensor documentation page
+    ("5.6-4-2", "offers debug access"),     # the undeclared factory debug console
 ]
 bad = []
 for k, why in expect:

@@ -3338,3 +3338,103 @@ function lib.persdata_unreferenced(units, letter, pick)
     end
   end
 end
+
+-- 5.6-3 .. 5.6-9: attack surface ------------------------------------------
+
+-- The descriptions of an item that say something: {id, text} for each
+-- entry whose first present field of `names` is not a placeholder.  When
+-- none does, records FAIL on each of `letters` (the ICS claims the
+-- provision, so a description is required) and returns nil.  `what`
+-- names the missing description in the reason.
+function lib.descriptions(units, letters, item, names, what)
+  local out, n = {}, 0
+  for _, e in ipairs(lib.entries(item)) do
+    n = n + 1
+    local t
+    for _, name in ipairs(names) do
+      t = lib.field(e, name)
+      if t ~= nil then break end
+    end
+    if t ~= nil and not lib.is_placeholder(t) then out[#out + 1] = { id = e.id, e = e, text = t } end
+  end
+  if #out > 0 then return out end
+  for _, l in ipairs(letters) do
+    units:add(l, "FAIL", item .. " describes no " .. what .. " (" .. n .. " entr"
+        .. (n == 1 and "y" or "ies") .. ", none with a description that says anything)",
+        n > 0 and lib.TEXT or lib.FACTS)
+  end
+  return nil
+end
+
+-- "e1 \"text\"; e2 \"text\"" for a REVIEW_PENDING question.
+function lib.quote_all(list, n)
+  local q = {}
+  for _, d in ipairs(list) do q[#q + 1] = d.id .. " " .. lib.quote(d.text, n or 300) end
+  return table.concat(q, "; ")
+end
+
+-- Names of `topics` ({name, {words}}) that none of `texts` mentions: only
+-- to phrase the question to the assessor, never a verdict.
+function lib.unmentioned(texts, topics)
+  local all = {}
+  for _, d in ipairs(texts) do all[#all + 1] = d.text:sub(1, 4000):lower() end
+  local joined, out = table.concat(all, " "), {}
+  for _, t in ipairs(topics) do
+    if lib.mentions(joined, t[2]) == nil then out[#out + 1] = t[1] end
+  end
+  return out
+end
+
+-- Whether a declared UDP service answers (CoAP GET, SSDP/mDNS discovery):
+-- true, false (ICMP unreachable: nothing listens), nil (cannot tell).  The
+-- same check as 5.6-1-2's own.
+function lib.udp_listening(s)
+  local proto = s.protocol
+  if proto == "coap" or proto == "coaps" then
+    local f = lib.probe("coap_get")
+    if not f then return nil end
+    local r, err = f({ host = lib.addr(s), port = s.port, dtls = proto == "coaps" or s.security == "dtls",
+        timeout_ms = 3000 })
+    if r then return true end
+    if tostring(err):find("unreachable", 1, true) then return false end
+    if tostring(err):find("^DTLS offered") then return true end
+    return nil
+  end
+  local kind = ({ ssdp = "ssdp", mdns = "mdns" })[proto]
+  local f = lib.probe("udp_probe")
+  if not (kind and f) then return nil end
+  local r, err = f({ host = lib.addr(s), port = s.port, kind = kind, timeout_ms = 2000 })
+  if r then return true end
+  if tostring(err):find("unreachable", 1, true) then return false end
+  return nil
+end
+
+-- Whether service s listens: true, false, or nil and why not known.  TCP
+-- by a connect to its port alone (no full sweep), UDP by lib.udp_listening.
+function lib.listening(s)
+  if s.transport == "tcp" then
+    local f, why = lib.probe("tcp_sweep")
+    if not f then return nil, why end
+    local r, err = f({ host = lib.addr(s), ports = { s.port } })
+    if not r then return nil, "TCP probe failed: " .. tostring(err) end
+    for _, p in ipairs(r.open) do if p == s.port then return true end end
+    return false
+  end
+  local up = lib.udp_listening(s)
+  if up == nil then
+    return nil, "Assay cannot tell whether " .. tostring(s.protocol) .. " over "
+        .. tostring(s.transport) .. " answers"
+  end
+  return up
+end
+
+-- " (the text contains \"not\": ...)" when lib.text_doubt doubts one of
+-- the descriptions of `list` ({id, text}), else "": a hint in a
+-- REVIEW_PENDING question that the text may state the opposite.
+function lib.doubt_note(list)
+  for _, d in ipairs(list) do
+    local why = lib.text_doubt(d.text)
+    if why then return " (" .. d.id .. "'s text " .. why .. ": it may say the opposite)" end
+  end
+  return ""
+end
