@@ -154,6 +154,6 @@ testcase {
         lib.reconnect_check(units, "a", e)
       end
     end
-    return units:settle("")
+    return units:settle(#outbound .. " outbound channel(s) retried and reconnected as declared")
   end,
 }
