@@ -30,6 +30,7 @@
 #include "probe/http.h"
 #include "probe/mqtt.h"
 #include "probe/observe.h"
+#include "probe/outage.h"
 #include "probe/pcap.h"
 #include "probe/ssh.h"
 #include "probe/tcp.h"
@@ -64,6 +65,7 @@ static const net_register_fn net_modules[] = {
 	assay_probe_import_lua_register,
 	assay_probe_update_lua_register,
 	assay_probe_observe_lua_register,	/* after pcap: calls capture */
+	assay_probe_outage_lua_register,
 	NULL
 };
 

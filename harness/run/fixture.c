@@ -988,7 +988,7 @@ static const char *const device_free[] = { "url", "credential_list", NULL };
  * run (lib.probe: "probe not yet available").
  */
 static const char *const client_side[] = { "intercept", "update_serve",
-    "observe", NULL };
+    "observe", "outage", NULL };
 
 static int
 is_device_free(const char *name)

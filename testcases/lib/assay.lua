@@ -3438,3 +3438,332 @@ function lib.doubt_note(list)
   end
   return ""
 end
+
+-- 5.9 resilience to outages (issue 15) ------------------------------------
+--
+-- 23-ResMech facts (docs/facts.md): `outages` (network, power, cloud),
+-- `local-operation`, the local function a network outage must not stop
+-- (`local-service`, `local-path`, `local-expect`), `after-power`.
+-- 11-ComMech: `reconnect`, `reconnect-max-s`.  The functional units make
+-- the outage at the lab gateway with assay.net.outage
+-- (docs/probe_gateway.md, "Outages").
+
+local RES = "23-ResMech"
+
+-- Whether a 23-ResMech entry protects against a loss of the network
+-- (local network or cloud), against power loss; nil when `outages` is absent.
+function lib.res_network(e)
+  local o = lib.fact_list(e, "outages")
+  if o == nil then return nil end
+  for _, v in ipairs(o) do
+    if v == "network" or v == "cloud" then return true end
+  end
+  return false
+end
+
+function lib.res_power(e)
+  if lib.fact_list(e, "outages") == nil then return nil end
+  return lib.fact_has(e, "outages", "power")
+end
+
+-- 5.9-1-1 a and b (5.9-2-1 a applies both onto one letter): facts and
+-- empty texts FAIL, the rest is the assessor's.
+function lib.resilience_review(units, la, lb)
+  local list = lib.entries(RES)
+  if #list == 0 then
+    units:add(la, "FAIL", "23-ResMech declares no resilience mechanism although the "
+        .. "provision is claimed: the IXIT is incomplete", lib.FACTS)
+    units:add(lb, "FAIL", "23-ResMech declares no resilience mechanism to judge", lib.FACTS)
+    return
+  end
+  local net, power, missing, quoted = false, false, false, {}
+  for _, e in ipairs(list) do
+    local n, p = lib.res_network(e), lib.res_power(e)
+    if n == nil then
+      units:add(la, "INCONCLUSIVE", lib.missing(RES, e, "outages"))
+      missing = true
+    else
+      net, power = net or n, power or p
+    end
+    local g, d = lib.field(e, "Security Guarantees"), lib.field(e, "Description")
+    if g == nil or lib.is_placeholder(g) then
+      units:add(la, "FAIL", e.id .. ": no \"Security Guarantees\" (what the mechanism "
+          .. "guarantees during and after an outage)", lib.TEXT)
+      units:add(lb, "FAIL", e.id .. ": no \"Security Guarantees\" to achieve", lib.TEXT)
+    elseif d == nil or lib.is_placeholder(d) then
+      units:add(lb, "FAIL", e.id .. ": no \"Description\" of the mechanism", lib.TEXT)
+    else
+      lib.review(units, lb, e.id .. ": judge whether the mechanism " .. lib.quote(d, 200)
+          .. " achieves its guarantees " .. lib.quote(g, 200))
+    end
+    quoted[#quoted + 1] = e.id .. " (" .. lib.show(lib.fact(e, "outages") or "?") .. "): "
+        .. lib.quote(g or "", 120)
+  end
+  if not missing then
+    if not net then
+      units:add(la, "FAIL", "no 23-ResMech mechanism protects against a network outage "
+          .. "(outages=network or cloud)", lib.FACTS)
+    end
+    if not power then
+      units:add(la, "FAIL", "no 23-ResMech mechanism protects against a power outage "
+          .. "(outages=power)", lib.FACTS)
+    end
+  end
+  if not units:has(la) or assay.unit_verdict(la) == "PASS" then
+    lib.review(units, la, "judge whether the mechanisms together protect against network "
+        .. "and power outages as their guarantees state: " .. table.concat(quoted, "; "))
+  end
+end
+
+-- The local function a 23-ResMech entry declares: { service, path,
+-- expect }, or nil and the IXIT_MISSING reason.
+function lib.local_function(e)
+  local sid, path = lib.fact(e, "local-service"), lib.fact(e, "local-path")
+  if sid == nil then return nil, lib.missing(RES, e, "local-service") end
+  if path == nil then return nil, lib.missing(RES, e, "local-path") end
+  local s = assay.ixit.service_by_id[sid]
+  if s == nil or (s.protocol ~= "http" and s.protocol ~= "https") then
+    return nil, e.id .. ": local-service " .. lib.quote(sid, 40) .. " is not a declared "
+        .. "HTTP(S) service"
+  end
+  return { service = s, path = path, expect = lib.fact(e, "local-expect") }
+end
+
+-- Asks the local function once, with the lab credential of its service
+-- when there is one.  true, detail (working as declared); false, detail
+-- (answered otherwise); nil, err (no answer).
+function lib.local_answer(chk)
+  local f, why = lib.probe("http_request")
+  if not f then return nil, why end
+  local s = chk.service
+  local o = { url = lib.service_url(s, chk.path), max_read = 4096 }
+  local c = lib.credential_for(s)
+  if c then o.user, o.password, o.auth = c.username, c.password, "basic" end
+  local r, err = f(o)
+  if not r then return nil, err end
+  local exp = chk.expect
+  local what = s.id .. " " .. chk.path .. " answered HTTP " .. tostring(r.status)
+  if exp and exp:match("^%d%d%d$") then
+    return r.status == tonumber(exp), what .. " (declared " .. exp .. ")"
+  end
+  if r.status < 200 or r.status > 299 then return false, what end
+  if exp and not tostring(r.body or ""):sub(1, 4096):find(exp, 1, true) then
+    return false, what .. " without the declared text " .. lib.quote(exp, 60)
+  end
+  return true, what
+end
+
+local STANDIN_SCHEMES = { mqtt = true, mqtts = true, http = true, https = true }
+
+-- The outbound channel an outage of 23-ResMech entry e is made on: the
+-- first it refers to, else the first outbound channel with an endpoint a
+-- stand-in can serve; nil when there is none.
+function lib.outage_channel(e)
+  local ok = function(c)
+    local ep = lib.endpoint(c)
+    return lib.is_outbound(c) and ep ~= nil and STANDIN_SCHEMES[ep.scheme]
+  end
+  for _, r in ipairs(e.refs or {}) do
+    if r.item == COMM then
+      for _, c in ipairs(lib.entries(COMM)) do
+        if c.id == r.entry and ok(c) then return c end
+      end
+    end
+  end
+  for _, c in ipairs(lib.outbound_entries()) do
+    if ok(c) then return c end
+  end
+  return nil
+end
+
+-- How long after the endpoint comes back a reconnection is waited for:
+-- the channel's reconnect-max-s plus 3 s for a connection to complete,
+-- else 30 s; at most 60 s.
+function lib.reconnect_wait_ms(c)
+  local m = lib.fact(c, "reconnect-max-s")
+  if m == nil then return 30000 end
+  return math.min(60000, m * 1000 + 3000)
+end
+
+lib.OUTAGE_CUT_MS = 12000
+
+-- 5.9-1-2 a, 5.9-2-2 a: for every mechanism against network outages, cut
+-- its channel's endpoint and ask its local function before the cut and
+-- twice during it.  with_reconnect: the device must also be back within
+-- the channel's reconnect wait.
+function lib.outage_local(units, letter, with_reconnect)
+  local list = lib.entries(RES)
+  if #list == 0 then
+    units:add(letter, "FAIL", "23-ResMech declares no resilience mechanism although the "
+        .. "provision is claimed: the IXIT is incomplete", lib.FACTS)
+    return
+  end
+  local any = false
+  for _, e in ipairs(list) do
+    local n = lib.res_network(e)
+    if n == nil then
+      units:add(letter, "INCONCLUSIVE", lib.missing(RES, e, "outages"))
+    elseif n then
+      any = true
+      lib.outage_one(units, letter, e, with_reconnect)
+    end
+  end
+  if not any and not units:has(letter) then
+    units:add(letter, "PASS", "vacuous: no 23-ResMech mechanism protects against a "
+        .. "network outage (5.9-1-1 a judges whether one is needed)", lib.FACTS)
+  end
+end
+
+function lib.outage_one(units, letter, e, with_reconnect)
+  if lib.fact(e, "local-operation") == false then
+    units:add(letter, "PASS", e.id .. ": local-operation=false, nothing local to check "
+        .. "during the outage (5.9-2-1 b judges the declaration)", lib.FACTS)
+    return
+  end
+  local chk, miss = lib.local_function(e)
+  if not chk then units:add(letter, "INCONCLUSIVE", miss, lib.FACTS) return end
+  local c = lib.outage_channel(e)
+  if c == nil then
+    units:add(letter, "INCONCLUSIVE", lib.missing(COMM, nil, "endpoint") .. ": " .. e.id
+        .. " names no outbound channel with an mqtt(s) or http(s) endpoint whose outage "
+        .. "Assay can make", lib.FACTS)
+    return
+  end
+  if not lib.gateway() then
+    units:add(letter, "INCONCLUSIVE", e.id .. ": " .. lib.NO_GATEWAY .. ": the outage "
+        .. "cannot be made", lib.FACTS)
+    return
+  end
+  local f, why = lib.probe("outage")
+  if not f then units:add(letter, "INCONCLUSIVE", why) return end
+  local how = lib.probed("outage, http_request", "one outage of " .. c.id)
+  local r, err = f({ channel = c.id, wait_ms = 20000, cut_ms = lib.OUTAGE_CUT_MS,
+      restore_ms = lib.reconnect_wait_ms(c),
+      before = function()
+        -- The session is counted when its CONNECT arrives: let the device
+        -- finish it (and note it is connected) before asking.
+        assay.sleep(1500)
+        return { lib.local_answer(chk) }
+      end,
+      during = function()
+        -- Give the device time to notice the outage before asking.
+        assay.sleep(4000)
+        local first = { lib.local_answer(chk) }
+        assay.sleep(4000)
+        return { first, { lib.local_answer(chk) } }
+      end })
+  if not r then
+    units:add(letter, "INCONCLUSIVE", e.id .. ": outage of " .. lib.channel_name(c)
+        .. " not made: " .. tostring(err), how)
+    return
+  end
+  local cut = 0
+  for _, t in ipairs(r.attempts or {}) do
+    if t.phase == "cut" then cut = cut + 1 end
+  end
+  local b = r.before or {}
+  local name = e.id .. " (outage of " .. c.id .. ")"
+  if b[1] ~= true then
+    units:add(letter, "INCONCLUSIVE", name .. ": the local function did not work even "
+        .. "before the outage (" .. tostring(b[2]) .. "): what the outage changes cannot "
+        .. "be told", how)
+    return
+  end
+  local bad, open = {}, {}
+  for i, d in ipairs(r.during or {}) do
+    if d[1] == false then bad[#bad + 1] = tostring(d[2])
+    elseif d[1] == nil then open[#open + 1] = "check " .. i .. ": " .. tostring(d[2]) end
+  end
+  if #bad > 0 then
+    units:add(letter, "FAIL", name .. ": the local function stopped working while the "
+        .. "cloud was unreachable: " .. table.concat(bad, "; "), how)
+  elseif #open > 0 then
+    units:add(letter, "INCONCLUSIVE", name .. ": the local function did not answer during "
+        .. "the outage: " .. table.concat(open, "; "), how)
+  elseif cut == 0 then
+    units:add(letter, "INCONCLUSIVE", name .. ": the device did not try the endpoint while "
+        .. "it was cut, so it may not have noticed the outage", how)
+  end
+  if with_reconnect and not r.reconnected then
+    units:add(letter, "FAIL", name .. ": the device did not reconnect within "
+        .. (lib.fact(c, "reconnect-max-s") and ("reconnect-max-s="
+        .. lib.fact(c, "reconnect-max-s") .. " (+3 s)") or "30 s")
+        .. " after the endpoint was served again", how)
+  end
+  if not units:has(letter) or assay.unit_verdict(letter) == "PASS" then
+    units:add(letter, "PASS", name .. ": the local function (" .. chk.service.id .. " "
+        .. chk.path .. ") kept working as declared while the cloud was unreachable"
+        .. (with_reconnect and ", and the device reconnected afterwards" or ""), how)
+  end
+end
+
+-- 5.9-3-2 a for one outbound channel: cut it and judge the attempts.
+-- A tight loop (more than 2 attempts a second while cut) FAILs whatever
+-- is declared; declared back-off must show growing waits; no wait may
+-- exceed reconnect-max-s (+ 1 s and 20 %); the device must be back
+-- within reconnect-max-s (+ 3 s) after the endpoint returns.
+function lib.reconnect_check(units, letter, c)
+  local mode = lib.fact(c, "reconnect")
+  if mode == nil then units:add(letter, "INCONCLUSIVE", lib.missing(COMM, c, "reconnect")) return end
+  local maxs = lib.fact(c, "reconnect-max-s")
+  local f, why = lib.probe("outage")
+  if not f then units:add(letter, "INCONCLUSIVE", why) return end
+  local how = lib.probed("outage", "one outage of " .. c.id)
+  local r, err = f({ channel = c.id, wait_ms = 20000, cut_ms = lib.OUTAGE_CUT_MS,
+      restore_ms = lib.reconnect_wait_ms(c) })
+  if not r then
+    units:add(letter, "INCONCLUSIVE", lib.channel_name(c) .. ": outage not made: "
+        .. tostring(err), how)
+    return
+  end
+  local t = {}
+  for _, a in ipairs(r.attempts or {}) do
+    if a.phase == "cut" then t[#t + 1] = a.ms end
+  end
+  local gaps = {}
+  for i = 2, #t do gaps[#gaps + 1] = t[i] - t[i - 1] end
+  assay.log(c.id .. ": " .. #t .. " attempts while cut; waits (ms): " .. table.concat(gaps, " "))
+  local name = c.id .. " (reconnect=" .. mode .. ")"
+  if #t > 2 * (r.cut_ms or lib.OUTAGE_CUT_MS) / 1000 then
+    units:add(letter, "FAIL", name .. ": a tight loop: more than 2 connection attempts a "
+        .. "second while the endpoint was cut", how)
+  elseif #t == 0 then
+    units:add(letter, "INCONCLUSIVE", name .. ": no connection attempt while the endpoint "
+        .. "was cut: the retries cannot be seen", how)
+  elseif (mode == "backoff" or mode == "backoff-jitter") and #gaps < 2 then
+    units:add(letter, "INCONCLUSIVE", name .. ": too few attempts while cut to see the "
+        .. "declared back-off", how)
+  elseif mode == "backoff" or mode == "backoff-jitter" then
+    local h = math.floor(#gaps / 2)
+    local s1, s2 = 0, 0
+    for i = 1, h do s1 = s1 + gaps[i] end
+    for i = #gaps - h + 1, #gaps do s2 = s2 + gaps[i] end
+    local capped = maxs and gaps[1] >= maxs * 1000 * 0.75
+    if s2 <= s1 and not capped then
+      units:add(letter, "FAIL", name .. ": back-off declared, but the waits between "
+          .. "attempts did not grow while the endpoint was cut", how)
+    end
+  end
+  if maxs then
+    for _, g in ipairs(gaps) do
+      if g > maxs * 1200 + 1000 then
+        units:add(letter, "FAIL", name .. ": waited longer between attempts than "
+            .. "reconnect-max-s=" .. maxs .. " declares", how)
+        break
+      end
+    end
+  else
+    units:add(letter, "INCONCLUSIVE", lib.missing(COMM, c, "reconnect-max-s")
+        .. ": the reconnection time cannot be compared with a declaration")
+  end
+  if not r.reconnected then
+    units:add(letter, "FAIL", name .. ": did not reconnect within "
+        .. (maxs and ("reconnect-max-s=" .. maxs .. " (+3 s)") or "30 s")
+        .. " after the endpoint was served again", how)
+  end
+  if not units:has(letter) or assay.unit_verdict(letter) == "PASS" then
+    units:add(letter, "PASS", name .. ": retried without a tight loop"
+        .. ((mode == "backoff" or mode == "backoff-jitter") and ", with growing waits" or "")
+        .. " while cut, and reconnected within the declared time", how)
+  end
+end

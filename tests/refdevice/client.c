@@ -12,6 +12,13 @@
  * installs whatever it downloads, and sends its telemetry in clear with
  * the factory password.
  *
+ * Telemetry has its own schedule (5.9-3): after a failed attempt the
+ * conforming persona waits 2, 4, 8 ... seconds, at most six intervals,
+ * each wait shortened by a random fraction of at most a fifth; the weak
+ * one retries after 100 ms, a tight loop.  Each attempt's outcome goes to
+ * DIR/data/cloud-state ("up", "down"), which the weak persona's local
+ * status page reads (setup.c, status.cgi).
+ *
  * This is the device's code, not Assay's: it is kept small, and every
  * network read is bounded in size and in time.  Decisions go to stdout,
  * which the device sends to DIR/log/client.log.
@@ -63,6 +70,8 @@ struct client {
 	SSL_CTX		*ctx;
 	EVP_PKEY	*vendor;	/* conforming: update signing key */
 	long long	 started;
+	int		 cloud_up;	/* last written to cloud-state; -1 none */
+	unsigned	 fails;		/* telemetry attempts failed in a row */
 };
 
 struct conn {
@@ -895,7 +904,7 @@ packet(unsigned char type, const unsigned char *body, size_t blen,
 	return off + blen;
 }
 
-static void
+static int
 telemetry(struct client *c, const struct in_addr *ip)
 {
 	const char *host = RD_CLOUD_HOST;
@@ -905,11 +914,13 @@ telemetry(struct client *c, const struct in_addr *ip)
 	struct conn k;
 	size_t off = 0, n, got = 0;
 	ssize_t m;
-	int port = c->weak ? 1883 : 8883;
+	int port = c->weak ? 1883 : 8883, ok = -1;
 
 	if (conn_open(c, ip, port, host, !c->weak, &k, why, sizeof(why)) != 0) {
-		logline("telemetry: %s", why);
-		return;
+		/* The weak tight loop would fill the log: powers of two only. */
+		if ((c->fails & (c->fails + 1)) == 0)
+			logline("telemetry: %s", why);
+		return -1;
 	}
 	/* CONNECT: "MQTT" level 4, user + password + clean session, 60 s. */
 	memcpy(body, "\0\4MQTT\4\xc2\0\x3c", 10);
@@ -956,16 +967,18 @@ telemetry(struct client *c, const struct in_addr *ip)
 	logline("telemetry: published %zu bytes to %s on %s:%d (%s)",
 	    strlen(msg), topic, host, port, k.ssl != NULL ?
 	    SSL_get_version(k.ssl) : "plain TCP");
+	ok = 0;
  out:
 	explicit_bzero(body, sizeof(body));
 	explicit_bzero(pkt, sizeof(pkt));
 	conn_close(&k);
+	return ok;
 }
 
 /* ---- main loop ---------------------------------------------------------- */
 
 static void
-cycle(struct client *c)
+update_cycle(struct client *c)
 {
 	struct in_addr ip;
 	char why[160];
@@ -974,17 +987,70 @@ cycle(struct client *c)
 		logline("update check skipped: %s: %s", RD_UPDATE_HOST, why);
 	else
 		update_check(c, &ip);
-	if (dns_a(c, RD_CLOUD_HOST, &ip, why, sizeof(why)) != 0)
-		logline("telemetry skipped: %s: %s", RD_CLOUD_HOST, why);
-	else
-		telemetry(c, &ip);
+}
+
+/* Records whether the cloud answered, for the local status page. */
+static void
+cloud_state(struct client *c, int up)
+{
+	if (c->cloud_up == up)
+		return;
+	if (write_atomic(c, "cloud-state", up ? "up\n" : "down\n",
+	    up ? 3 : 5) == 0)
+		c->cloud_up = up;
+}
+
+/* One telemetry attempt; returns ms until the next one. */
+static long long
+telemetry_cycle(struct client *c)
+{
+	struct in_addr ip;
+	char why[160];
+	long long d;
+	uint32_t rnd = 0;
+	int ok;
+
+	if (dns_a(c, RD_CLOUD_HOST, &ip, why, sizeof(why)) != 0) {
+		if ((c->fails & (c->fails + 1)) == 0)
+			logline("telemetry skipped: %s: %s", RD_CLOUD_HOST, why);
+		ok = -1;
+	} else
+		ok = telemetry(c, &ip);
+	cloud_state(c, ok == 0);
+	if (ok == 0) {
+		c->fails = 0;
+		return (long long)c->interval * 1000;
+	}
+	if (c->fails < 30)
+		c->fails++;
+	if (c->weak)
+		return 100;
+	/* 2^fails seconds, at most six intervals, less up to a fifth. */
+	d = 1000LL << (c->fails < 8 ? c->fails : 8);
+	if (d > (long long)c->interval * 6000)
+		d = (long long)c->interval * 6000;
+	(void)getrandom(&rnd, sizeof(rnd), 0);
+	return d - (long long)(rnd % 1000) * d / 5000;
+}
+
+static void
+pause_ms(long long ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }
 
 int
 rd_client_main(const char *conf)
 {
 	struct client c;
-	struct timespec pause;
+	long long now, next_update = 0, next_cloud = 0;
 	char cur[16];
 
 	/* A server closing mid-write must not kill the device (SIGPIPE). */
@@ -997,11 +1063,17 @@ rd_client_main(const char *conf)
 	logline("client started: %s persona, model %s, firmware %s, every "
 	    "%d s, resolver %s", c.weak ? "weak" : "conforming", c.model,
 	    cur, c.interval, c.dns);
+	c.cloud_up = -1;
+	/* Update checks every interval; telemetry on its own schedule. */
 	for (;;) {
-		cycle(&c);
-		pause.tv_sec = c.interval;
-		pause.tv_nsec = 0;
-		while (nanosleep(&pause, &pause) == -1 && errno == EINTR)
-			;
+		if ((now = now_ms()) >= next_update) {
+			update_cycle(&c);
+			next_update = now_ms() + (long long)c.interval * 1000;
+		}
+		if ((now = now_ms()) >= next_cloud)
+			next_cloud = now + telemetry_cycle(&c);
+		now = now_ms();
+		pause_ms((next_update < next_cloud ? next_update : next_cloud) -
+		    now);
 	}
 }

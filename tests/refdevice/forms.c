@@ -221,12 +221,12 @@ static const struct provision provisions[] = {
     "Not encrypted." } },
 { "5.8-3", { "Y", "Y" }, { "Camera and motion sensor are explained at /sensors.html.",
     "Camera and microphone are documented at /sensors.html." } },
-{ "5.9-1", { "Y", "N" }, { "Recording continues locally when the network is down (IXIT 23-ResMech).",
-    "No resilience measures." } },
+{ "5.9-1", { "Y", "Y" }, { "Recording continues locally when the network is down (IXIT 23-ResMech).",
+    "Keeps working when the cloud is down (IXIT 23-ResMech)." } },
 { "5.9-2", { "Y", "Y" }, { "Local web UI keeps working offline; state restored after power loss.",
     "Works offline." } },
-{ "5.9-3", { "Y", "N" }, { "Reconnects with randomised exponential back-off.",
-    "Reconnects immediately in a loop." } },
+{ "5.9-3", { "Y", "Y" }, { "Reconnects with randomised exponential back-off.",
+    "Reconnects with back-off (IXIT 11-ComMech)." } },
 { "5.10-1", { "Y", "Y" }, { "The cloud checks each telemetry message for firmware versions it did not ship and for restart loops (IXIT 24-TelData).",
     "Telemetry is examined by the cloud." } },
 { "5.11-1", { "Y", "Y" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
@@ -478,7 +478,8 @@ outbound_channels(struct xw *w, int weak)
 		    RD_UPDATE_HOST ":443/update/manifest.json\" "
 		    "protocol=\"https\" security=\"tls\" "
 		    "tls-versions=\"TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3\" "
-		    "remote=\"true\" guarantees=\"\" carries=\"updates\"");
+		    "remote=\"true\" guarantees=\"\" carries=\"updates\" "
+		    "reconnect=\"fixed\" reconnect-max-s=\"30\"");
 	else
 		facts(w, "direction=\"outbound\" endpoint=\"https://"
 		    RD_UPDATE_HOST ":443/update/manifest.json\" "
@@ -486,7 +487,8 @@ outbound_channels(struct xw *w, int weak)
 		    "tls-versions=\"TLSv1.2 TLSv1.3\" " CLIENT_SUITES
 		    " remote=\"true\" "
 		    "guarantees=\"confidentiality integrity authenticity\" "
-		    "carries=\"updates\"");
+		    "carries=\"updates\" reconnect=\"fixed\" "
+		    "reconnect-max-s=\"30\"");
 	field(w, "Description", "outbound: the device's update client asks "
 	    "the manufacturer's update server https://" RD_UPDATE_HOST
 	    "/update/manifest.json for a release and downloads the image it "
@@ -510,7 +512,8 @@ outbound_channels(struct xw *w, int weak)
 		facts(w, "direction=\"outbound\" endpoint=\"mqtt://"
 		    RD_CLOUD_HOST ":1883\" protocol=\"mqtt\" "
 		    "security=\"none\" remote=\"true\" guarantees=\"\" "
-		    "carries=\"telemetry personal-data credentials\"");
+		    "carries=\"telemetry personal-data credentials\" "
+		    "reconnect=\"backoff-jitter\" reconnect-max-s=\"30\"");
 	else
 		facts(w, "direction=\"outbound\" endpoint=\"mqtts://"
 		    RD_CLOUD_HOST ":8883\" protocol=\"mqtt\" "
@@ -518,7 +521,8 @@ outbound_channels(struct xw *w, int weak)
 		    CLIENT_SUITES " "
 		    "remote=\"true\" guarantees=\"confidentiality integrity "
 		    "authenticity\" "
-		    "carries=\"telemetry personal-data credentials\"");
+		    "carries=\"telemetry personal-data credentials\" "
+		    "reconnect=\"backoff-jitter\" reconnect-max-s=\"30\"");
 	field(w, "Description", "outbound: the device publishes telemetry "
 	    "(uptime, firmware version, the owner's e-mail address) to the "
 	    "manufacturer's MQTT broker %s, logging in as device with %s",
@@ -530,7 +534,10 @@ outbound_channels(struct xw *w, int weak)
 	field(w, "Cryptographic Details", weak ? "none: plain TCP" :
 	    "TLS 1.2 and 1.3, the suites of com-update, certificate verified "
 	    "against the pinned CA, host name checked");
-	field(w, "Resilience Measures", "one connection per interval");
+	field(w, "Resilience Measures", "one connection per interval; after a "
+	    "failure the device waits 2 s, then twice as long each time, up to "
+	    "six intervals, each wait shortened by up to a fifth at random so "
+	    "that devices cut together spread out");
 	entry_end(w);
 }
 
@@ -1163,11 +1170,16 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "23-ResMech");
 	entry(w, "res-local");
-	field(w, "Description", "local recording and web UI keep working "
-	    "without network; settings persist across power loss");
+	facts(w, "outages=\"network cloud power\" local-operation=\"true\" "
+	    "local-service=\"web\" local-path=\"/api/status.cgi\" "
+	    "local-expect=\"200\" after-power=\"same\"");
+	field(w, "Description", "local recording and the web UI keep working "
+	    "while the network or the cloud is down; settings persist across "
+	    "power loss");
 	field(w, "Type", "network connectivity outage and power outage");
 	field(w, "Security Guarantees", "security settings unchanged after "
 	    "the outage");
+	ref_entry(w, "11-ComMech", "com-cloud");
 	entry_end(w);
 	item_end(w);
 
@@ -1626,7 +1638,18 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	entry_end(w);
 	item_end(w);
 
-	none(w, "23-ResMech");
+	item(w, "23-ResMech");
+	entry(w, "res-offline");
+	facts(w, "outages=\"network cloud power\" local-operation=\"true\" "
+	    "local-service=\"web\" local-path=\"/api/status.cgi\" "
+	    "local-expect=\"200\" after-power=\"same\"");
+	field(w, "Description", "the camera keeps recording and its web UI "
+	    "keeps working while the cloud is unreachable");
+	field(w, "Type", "network connectivity outage and power outage");
+	field(w, "Security Guarantees", "settings kept across outages");
+	ref_entry(w, "11-ComMech", "com-cloud");
+	entry_end(w);
+	item_end(w);
 	teldata(w, 1);
 	/*
 	 * Overclaimed (seeded weakness for 5.11-1-2 c and 5.11-4-1 b): the

@@ -126,6 +126,35 @@ write_version_cgi(struct refdevice *rd)
 }
 
 /*
+ * GET /api/status.cgi (login): the camera's local status, the local
+ * function its 23-ResMech entry declares (5.9-1-2, 5.9-2-2).  The client
+ * side writes DIR/data/cloud-state ("up", "down") after each telemetry
+ * attempt; the conforming status page does not depend on it, the weak one
+ * answers 503 while the cloud is down (its local function stops with the
+ * cloud, the weakness those test cases look for).  Follows "D=DIR" and
+ * "W=0|1".
+ */
+static const char status_cgi[] =
+"s=$(head -c 8 \"$D/data/cloud-state\" 2>/dev/null | tr -cd 'a-z')\n"
+"if [ \"$W\" = 1 ] && [ \"$s\" = down ]; then\n"
+"\tprintf 'Status: 503 Service Unavailable\\r\\nContent-Type: "
+"application/json\\r\\nCache-Control: no-store\\r\\n\\r\\n"
+"{\"error\":\"cloud unreachable\"}\\n'\n"
+"\texit 0\n"
+"fi\n"
+"printf 'Status: 200 OK\\r\\nContent-Type: application/json\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n"
+"{\"recording\":\"on\",\"cloud\":\"%s\"}\\n' \"${s:-unknown}\"\n";
+
+static int
+write_status_cgi(struct refdevice *rd)
+{
+	return wfile(rd, "www/api/status.cgi", 0700,
+"# status.cgi - the camera's local status (recording, cloud link).\n"
+"D=%s\nW=%d\n%s", rd->dir, rd->persona == RD_PERSONA_WEAK, status_cgi);
+}
+
+/*
  * GET /api/update-settings.cgi (login): the update settings as JSON,
  * {"auto_update":B,"notifications":B}, from DIR/data/update-settings (two
  * lines "auto_update=0|1", "notifications=0|1").  POST with the form
@@ -1265,7 +1294,8 @@ rd_setup_prepare(struct refdevice *rd)
 	    rd_firmware(rd))) != 0 ||
 	    (r = write_version_cgi(rd)) != 0 ||
 	    (r = write_update_settings_cgi(rd)) != 0 ||
-	    (r = write_device_name_cgi(rd)) != 0)
+	    (r = write_device_name_cgi(rd)) != 0 ||
+	    (r = write_status_cgi(rd)) != 0)
 		return r;
 	/* User data the deletion function erases. */
 	if ((r = wfile(rd, "data/wifi.conf", 0600,
