@@ -243,16 +243,16 @@ static const struct provision provisions[] = {
     "Not provided." } },
 { "5.13-1", { "Y", "N" }, { "Input length and character checks on the web API and MQTT topics (IXIT 29-InpVal).",
     "No input validation." } },
-{ "6-1", { "Y", "N" }, { "Personal data processing described at /privacy.html.",
-    "Not provided." } },
+{ "6-1", { "Y", "Y" }, { "Personal data processing described at /privacy.html.",
+    "Described in the user manual (claimed; the IXIT declares no documentation of personal data: 6-1-1 and 6-1-2 must find out)." } },
 { "6-2", { "N/A", "N/A" }, { "Condition 7 does not hold: no processing based on consent.",
     "Condition 7 does not hold." } },
 { "6-3", { "Y", "N" }, { "No processing rests on consent (condition 7 does not hold; IXIT 21-PersData basis); the deletion function erases the data.",
     "Not provided." } },
 { "6-4", { "Y", "N" }, { "Telemetry is uptime, firmware version and the owner's e-mail, which the cloud needs to mail the owner (IXIT 24-TelData).",
     "Telemetry content is not reviewed for personal data." } },
-{ "6-5", { "Y", "N" }, { "/privacy.html says what telemetry is sent and why.",
-    "Not described." } },
+{ "6-5", { "Y", "Y" }, { "/privacy.html says what telemetry is sent and why.",
+    "Telemetry is described in the user manual (claimed; no documentation is declared and the telemetry carries the owner's e-mail it does not declare: 6-5-1 and 6-5-2 must find out)." } },
 };
 
 static int
