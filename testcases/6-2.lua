@@ -72,7 +72,10 @@ testcase {
 -- consent is asked as declared before processing: the observation
 -- `consent-flow`, quoting "Obtaining Consent" and the facts.  Nothing of it
 -- is automated (the flows are in apps and on screens); the vacuous and
--- incomplete-IXIT rules are 6-2-1's.
+-- incomplete-IXIT rules are 6-2-1's.  As strict as the text: the person
+-- compares with the declaration; Assay only makes sure every
+-- consent-based entry is named in the step and that the IXIT has one when
+-- the ICS relies on consent.
 testcase {
   id = "6-2-2",
   type = "functional",
