@@ -95,8 +95,10 @@ testcase {
       return units:stop("INCONCLUSIVE", "not examined: the information could not be obtained "
           .. "(unit a)")
     end
-    local src = r and ("the page at " .. where .. " (evidence privacy.html): " .. lib.page_quote(r))
-        or ("the information at " .. where)
+    local short = r and ("the page at " .. where .. " (evidence privacy.html, quoted under "
+        .. "unit b)") or ("the information at " .. where)
+    local src = r and ("the page at " .. where .. " (evidence privacy.html): "
+        .. lib.page_quote(r)) or ("the information at " .. where)
     if #list == 0 then
       lib.review(units, "b", "21-PersData declares no personal data: judge whether " .. src
           .. " also says none is processed")
@@ -104,9 +106,9 @@ testcase {
       lib.review(units, "b", "compare " .. src .. " with the declared processing: "
           .. table.concat(list, "; "))
     end
-    lib.review(units, "c", "judge whether " .. src .. " says which personal data is processed, "
+    lib.review(units, "c", "judge whether " .. short .. " says which personal data is processed, "
         .. "in words a consumer with limited technical knowledge understands")
-    lib.review(units, "d", "judge whether " .. src .. " says how the personal data is used, by "
+    lib.review(units, "d", "judge whether " .. short .. " says how the personal data is used, by "
         .. "whom (including third parties) and for what purposes, in plain words")
     return units:settle("personal data information obtained and judged")
   end,

@@ -91,6 +91,8 @@ testcase {
       return units:stop("INCONCLUSIVE", "not examined: the information could not be obtained "
           .. "(unit a)")
     end
+    local short = r and ("the page at " .. where .. " (evidence telemetry.html, quoted under "
+        .. "unit b)") or ("the information at " .. where)
     local src = r and ("the page at " .. where .. " (evidence telemetry.html): "
         .. lib.page_quote(r)) or ("the information at " .. where)
     if #tel == 0 then
@@ -100,10 +102,10 @@ testcase {
       lib.review(units, "b", "compare " .. src .. " with the declared purposes: "
           .. table.concat(purposes, "; "))
     end
-    lib.review(units, "c", "judge whether " .. src .. " says which telemetry data is collected"
+    lib.review(units, "c", "judge whether " .. short .. " says which telemetry data is collected"
         .. (#fields > 0 and (" (declared fields: " .. table.concat(fields, " ") .. ")") or "")
         .. (#declared > 0 and ("; seen at the gateway: " .. table.concat(declared, "; ")) or ""))
-    lib.review(units, "d", "judge whether " .. src .. " says fully how the telemetry is used, "
+    lib.review(units, "d", "judge whether " .. short .. " says fully how the telemetry is used, "
         .. "by whom and for what purposes")
     return units:settle("telemetry information obtained and judged")
   end,
