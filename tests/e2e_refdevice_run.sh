@@ -62,6 +62,8 @@ expect = [
     ("5.5-5-2", "answered 2.04 Changed"),   # the CoAP /config resource
     ("5.6-1-2", "does not declare"),        # the undeclared debug port
     ("5.6-2-2", "discloses"),               # the debug port leaks a key
+    ("5.11-1-2", "still served"),           # the deletion keeps a backup of the notes
+    ("5.11-4-1", "does not give the declared confirmation"),  # a bare "ok"
 ]
 bad = []
 for k, why in expect:

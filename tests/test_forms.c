@@ -851,6 +851,8 @@ static const struct broken {
 	{ "ixit", "service-permanently-disabled", 244, "\"permanently-disabled\" is for 15-Intf", ASSAY_ERR_FORM },
 	{ "ixit", "config-topic-wildcard", 257, "config-topic \"cam/+/config\" must be one topic name", ASSAY_ERR_FORM },
 	{ "ixit", "config-path-not-web", 257, "config-path given, but the entry refers to no CoAP or HTTP service", ASSAY_ERR_FORM },
+	{ "ixit", "input-path-on-mqtt", 436, "entry \"api-mqtt\": input-path given, but the entry refers to no HTTP or CoAP service", ASSAY_ERR_FORM },
+	{ "ixit", "input-http-without-fields", 432, "entry \"api-local\": an HTTP input needs input-fields", ASSAY_ERR_FORM },
 	{ "ixit", "tls-versions-in-clear", 204, "tls-versions given, but security=\"none\"", ASSAY_ERR_FORM },
 	{ "ixit", "version-1", 2, "this is an IXIT of version 1, which Assay no longer reads", ASSAY_ERR_FORM },
 	{ "ixit", "debug-enabled-cond13-false", 39, "condition 13 (A debug interface is physically accessible.) is false, but IXIT entry \"if-uart\" is an enabled physical debug interface", 0 },
@@ -943,6 +945,66 @@ test_version1_explained(void **state)
 	v1 = variant(IXIT_EX, "v1attr.xml", "version=\"2\"", "version=\"1\"");
 	assert_int_equal(load(ICS_EX, v1, &f, &d), ASSAY_ERR_FORM);
 	assert_true(assay_diag_find(d, "IXIT of version 1") >= 0);
+	assay_diag_free(d);
+}
+
+/*
+ * A 25-DelFunc deletion interface (check_delfunc): each way it can fail
+ * to hold together is refused with its cause; the whole form loads.
+ */
+static void
+test_delfunc_interface(void **state)
+{
+	static const struct {
+		const char	*facts;
+		const char	*msg;
+	} bad[] = {
+		{ "target=\"device\" delete-path=\"/api/erase\"",
+		    "delete-service and delete-path go together" },
+		{ "target=\"device\" delete-service=\"ftp\" delete-path=\"/e\"",
+		    "delete-service \"ftp\" is not a declared service" },
+		{ "target=\"device\" delete-service=\"rtsp\" delete-path=\"/e\"",
+		    "delete-service \"rtsp\" speaks rtsp, not http or https" },
+		{ "target=\"device\" data-check-path=\"/api/notes\"",
+		    "data-check-path given, but no delete-path" },
+		{ "target=\"device\" delete-service=\"web\" delete-path=\"/e\" "
+		    "data-create-path=\"/n\" data-check-path=\"/n\"",
+		    "data-create-path and data-create-body go together" },
+		{ "target=\"device\" delete-service=\"web\" delete-path=\"/e\" "
+		    "data-create-path=\"/n\" data-create-body=\"note=%m\"",
+		    "data-create-path without data-check-path" },
+		{ "target=\"device\" delete-service=\"web\" delete-path=\"/e\" "
+		    "data-create-path=\"/n\" data-create-body=\"note=x%d\" "
+		    "data-check-path=\"/n\"", "must hold %m (the marker) once" },
+	};
+	struct assay_forms *f;
+	struct assay_diag *d;
+	const char *ixit;
+	char facts[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = (void *)1;
+		d = NULL;
+		snprintf(facts, sizeof(facts), "<facts %s/>", bad[i].facts);
+		ixit = variant(IXIT_EX, "delfunc.xml",
+		    "<facts target=\"device\"/>", facts);
+		assert_int_equal(load(ICS_EX, ixit, &f, &d), ASSAY_ERR_FORM);
+		if (assay_diag_find(d, bad[i].msg) < 0)
+			assay_diag_print(d, stderr);
+		assert_true(assay_diag_find(d, bad[i].msg) >= 0);
+		assay_diag_free(d);
+	}
+	f = NULL;
+	d = NULL;
+	ixit = variant(IXIT_EX, "delfunc.xml", "<facts target=\"device\"/>",
+	    "<facts target=\"device\" erases=\"personal-data user-keys\" "
+	    "delete-service=\"web\" delete-path=\"/api/erase\" "
+	    "delete-method=\"DELETE\" delete-confirmation=\"text:Erased\" "
+	    "data-create-path=\"/api/notes\" data-create-body=\"note=%m\" "
+	    "data-check-path=\"/api/notes /api/account\"/>");
+	assert_int_equal(load(ICS_EX, ixit, &f, &d), 0);
+	assay_forms_free(f);
 	assay_diag_free(d);
 }
 
@@ -1629,6 +1691,7 @@ main(void)
 		cmocka_unit_test(test_budget_defaults),
 		cmocka_unit_test(test_service_address),
 		cmocka_unit_test(test_version1_explained),
+		cmocka_unit_test(test_delfunc_interface),
 		cmocka_unit_test(test_missing_facts_warn),
 		cmocka_unit_test(test_fact_canonical),
 		cmocka_unit_test(test_setup_secrets),

@@ -1067,11 +1067,16 @@ find_service(const struct assay_forms *f, const char *id)
 	return -1;
 }
 
+static void	check_input(const struct assay_forms *, const struct entry *,
+		    const char *, struct assay_diag *, int *);
 static void	check_write_endpoint(const struct assay_forms *,
 		    const struct entry *, const char *, struct assay_diag *,
 		    int *);
 
 static const char	*entry_fact(const struct entry *, const char *);
+static void	check_delfunc(const struct assay_forms *,
+		    const struct entry *, const char *, struct assay_diag *,
+		    int *);
 
 /* Whether proto is one of the NULL-terminated list. */
 static int
@@ -1316,7 +1321,8 @@ enum expect {
 	EX_FORM,		/* login-form-path is given */
 	EX_CONFIG_PATH,		/* config-path given */
 	EX_SETTINGS,		/* settings-path given */
-	EX_SETTINGS_WRITE	/* settings-write-body given */
+	EX_SETTINGS_WRITE,	/* settings-write-body given */
+	EX_INPUT		/* input-path given */
 };
 
 struct fact_def {
@@ -1408,6 +1414,27 @@ static const struct fact_def fact_defs[] = {
 	{ "24-TelData", "personal-data", B, EX_ALWAYS },
 	{ "24-TelData", "fields", L, EX_NEVER },
 	{ "25-DelFunc", "target", S, EX_ALWAYS },
+	{ "25-DelFunc", "erases", L, EX_NEVER },
+	{ "25-DelFunc", "delete-service", S, EX_NEVER },
+	{ "25-DelFunc", "delete-path", S, EX_NEVER },
+	{ "25-DelFunc", "delete-method", S, EX_NEVER },
+	{ "25-DelFunc", "delete-body", S, EX_NEVER },
+	{ "25-DelFunc", "delete-confirmation", S, EX_NEVER },
+	{ "25-DelFunc", "data-create-path", S, EX_NEVER },
+	{ "25-DelFunc", "data-create-body", S, EX_NEVER },
+	{ "25-DelFunc", "data-check-path", L, EX_NEVER },
+	{ "26-UserDec", "security-relevant", B, EX_NEVER },
+	{ "26-UserDec", "default-secure", B, EX_NEVER },
+	{ "27-UserIntf", "input-path", S, EX_NEVER },
+	{ "27-UserIntf", "input-method", S, EX_INPUT },
+	{ "27-UserIntf", "input-fields", S, EX_INPUT },
+	{ "27-UserIntf", "input-value", S, EX_INPUT },
+	{ "27-UserIntf", "input-max", I, EX_NEVER },
+	{ "28-ExtAPI", "input-path", S, EX_NEVER },
+	{ "28-ExtAPI", "input-method", S, EX_INPUT },
+	{ "28-ExtAPI", "input-fields", S, EX_INPUT },
+	{ "28-ExtAPI", "input-value", S, EX_INPUT },
+	{ "28-ExtAPI", "input-max", I, EX_NEVER },
 };
 #undef S
 #undef B
@@ -1968,6 +1995,8 @@ fact_expected(const struct fact_def *fd, const struct entry *e)
 		return entry_fact(e, "settings-path") != NULL;
 	case EX_SETTINGS_WRITE:
 		return entry_fact(e, "settings-write-body") != NULL;
+	case EX_INPUT:
+		return entry_fact(e, "input-path") != NULL;
 	}
 	return 0;
 }
@@ -2554,10 +2583,22 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			check_write_endpoint(f, &f->items[i].entries[k], file,
 			    d, &bad);
 	}
+	for (i = 0; i < ni; i++) {
+		if (strcmp(assay_spec_ixit_id(s, i), "27-UserIntf") != 0 &&
+		    strcmp(assay_spec_ixit_id(s, i), "28-ExtAPI") != 0)
+			continue;
+		for (k = 0; k < f->items[i].nentries; k++)
+			check_input(f, &f->items[i].entries[k], file, d, &bad);
+	}
 	/* The settings interface names a service: checked once all are read. */
 	if ((um = assay_spec_ixit_find(s, "7-UpdMech")) >= 0)
 		for (k = 0; k < f->items[um].nentries; k++)
 			check_settings(f, &f->items[um].entries[k], file, d,
+			    &bad);
+	/* A deletion function's interface names a service too. */
+	if ((um = assay_spec_ixit_find(s, "25-DelFunc")) >= 0)
+		for (k = 0; k < f->items[um].nentries; k++)
+			check_delfunc(f, &f->items[um].entries[k], file, d,
 			    &bad);
 	if (!bad)
 		warn_missing_facts(f, file, d);
@@ -2625,6 +2666,73 @@ check_write_endpoint(const struct assay_forms *f, const struct entry *e,
 	if (method != NULL && path == NULL) {
 		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
 		    "config-method given without config-path", e->id);
+		*bad = 1;
+	}
+}
+
+/*
+ * A declared input (27-UserIntf, 28-ExtAPI: input-path, input-method,
+ * input-fields, input-value, input-max; docs/facts.md) is where 5.13-1-2
+ * sends its malformed values, so it must name one request Assay can make:
+ * an absolute path on an HTTP(S) or CoAP service the entry refers to,
+ * a method, and for HTTP a form template with %v where the value goes.
+ * input-value is the valid value Assay sends first (the control) and
+ * last (the restore): without it nothing could be put back.
+ */
+static void
+check_input(const struct assay_forms *f, const struct entry *e,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	const char *path = entry_fact(e, "input-path");
+	const char *method = entry_fact(e, "input-method");
+	const char *fields = entry_fact(e, "input-fields");
+	const char *value = entry_fact(e, "input-value");
+	static const char *const coap_protos[] = { "coap", "coaps", NULL };
+	int web, coap;
+
+	if (path == NULL) {
+		if (method != NULL || fields != NULL || value != NULL ||
+		    entry_fact(e, "input-max") != NULL) {
+			assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+			    "input-method, input-fields, input-value or "
+			    "input-max given without input-path", e->id);
+			*bad = 1;
+		}
+		return;
+	}
+	web = refers_to(f, e, web_protos);
+	coap = refers_to(f, e, coap_protos);
+	if (path[0] != '/' || strpbrk(path, "?# \t") != NULL ||
+	    strlen(path) > 1024) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-path \"%.80s\" must be an absolute path of at most "
+		    "1024 bytes without a query or fragment", e->id, path);
+		*bad = 1;
+	}
+	if (!web && !coap) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-path given, but the entry refers to no HTTP or CoAP "
+		    "service (<ref service>, protocol http, https, coap or "
+		    "coaps)", e->id);
+		*bad = 1;
+	}
+	if (web && (fields == NULL || strstr(fields, "%v") == NULL ||
+	    strpbrk(fields, " \t\r\n") != NULL)) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "an HTTP input needs input-fields, an URL-encoded form "
+		    "template with %%v where the value goes", e->id);
+		*bad = 1;
+	}
+	if (coap && !web && fields != NULL) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-fields given on a CoAP input (its value is the "
+		    "payload)", e->id);
+		*bad = 1;
+	}
+	if (value == NULL || strpbrk(value, "\r\n") != NULL) {
+		assay_diag_add(d, file, e->facts_line, "entry \"%s\": "
+		    "input-path needs input-value, one line: the valid value "
+		    "sent first and written back last", e->id);
 		*bad = 1;
 	}
 }
@@ -4786,4 +4894,90 @@ const char *
 assay_forms_client_side_sha256(const struct assay_forms *f)
 {
 	return f != NULL ? f->cs_sha256 : "";
+}
+
+/*
+ * The machine form of a 25-DelFunc deletion function (5.11-1-2, 5.11-4-1
+ * invoke it; docs/facts.md): the delete-* and data-* facts only with
+ * delete-path, which goes with delete-service, a declared HTTP(S) service
+ * (the lab's credential for it makes the request); a marker Assay creates
+ * must be sent (%m once in data-create-body, no other %) and looked for
+ * (data-check-path), so data-create-path needs both.  The schema has
+ * checked the shapes of paths, methods and the confirmation.
+ */
+static void
+check_delfunc(const struct assay_forms *f, const struct entry *e,
+    const char *file, struct assay_diag *d, int *bad)
+{
+	static const char *const dep[] = { "delete-method", "delete-body",
+	    "delete-confirmation", "data-create-path", "data-create-body",
+	    "data-check-path" };
+	const char *svc = entry_fact(e, "delete-service");
+	const char *path = entry_fact(e, "delete-path");
+	const char *cpath = entry_fact(e, "data-create-path");
+	const char *cbody = entry_fact(e, "data-create-body");
+	const char *p;
+	long line = e->facts_line, si;
+	size_t i;
+	int nm, other;
+
+	if ((svc == NULL) != (path == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": delete-service "
+		    "and delete-path go together (the deletion is a request to "
+		    "a path on a declared HTTP(S) service)", e->id);
+		*bad = 1;
+	}
+	if (path == NULL) {
+		for (i = 0; i < sizeof(dep) / sizeof(dep[0]); i++) {
+			if (entry_fact(e, dep[i]) == NULL)
+				continue;
+			assay_diag_add(d, file, line, "entry \"%s\": %s given, "
+			    "but no delete-path (the deletion it belongs to)",
+			    e->id, dep[i]);
+			*bad = 1;
+		}
+	}
+	if (svc != NULL) {
+		if ((si = find_service(f, svc)) < 0) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "delete-service \"%s\" is not a declared service",
+			    e->id, svc);
+			*bad = 1;
+		} else if (!proto_in(f->services[si].protocol, web_protos)) {
+			assay_diag_add(d, file, line, "entry \"%s\": "
+			    "delete-service \"%s\" speaks %s, not http or "
+			    "https", e->id, svc, f->services[si].protocol);
+			*bad = 1;
+		}
+	}
+	if ((cpath == NULL) != (cbody == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": data-create-path "
+		    "and data-create-body go together (where and what Assay "
+		    "posts to create its marker datum)", e->id);
+		*bad = 1;
+	}
+	if (cpath != NULL && entry_fact(e, "data-check-path") == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": data-create-path "
+		    "without data-check-path: the marker could never be looked "
+		    "for", e->id);
+		*bad = 1;
+	}
+	if (cbody == NULL)
+		return;
+	for (p = cbody, nm = other = 0; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		if (p[1] == 'm')
+			nm++;
+		else
+			other++;
+		if (p[1] != '\0')
+			p++;
+	}
+	if (nm != 1 || other != 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": data-create-body "
+		    "\"%.80s\" must hold %%m (the marker) once and no other %%",
+		    e->id, cbody);
+		*bad = 1;
+	}
 }

@@ -2942,6 +2942,284 @@ function lib.await_unlock(s, m, cred)
       .. "): the declared suspension of " .. susp .. " s does not end as declared"
 end
 
+-- 5.12 (installation and maintenance) ------------------------------------
+
+-- A user document (a 2-UserInfo field such as "Documentation of Secure
+-- Setup") that names a page on the device: fetched once, so that a guide
+-- that is not there FAILs each of `letters` (404/410, an empty 2xx page)
+-- and one that is there is kept as evidence for the person who reads it.
+-- Never a PASS: what the page says is the assessor's.  Returns a note for
+-- the person's question ("" when the text names no page on the device).
+function lib.fetch_doc(units, letters, e, field, evidence_name)
+  local url = lib.url(lib.field(e, field))
+  if url == nil or not lib.is_http_url(url) or not lib.on_device(url) then return "" end
+  local http, why = lib.probe("http_request")
+  if not http then return "; " .. why end
+  local how = lib.probed("http_request", url)
+  local r, err = http({ url = url, follow = 5, max_read = 256 * 1024 })
+  if not r then
+    return "; fetching " .. url .. " failed: " .. tostring(err)
+  end
+  local bad
+  if r.status == 404 or r.status == 410 then
+    bad = url .. " (" .. field .. ") answers HTTP " .. r.status .. ": the declared document is not there"
+  elseif r.status // 100 == 2 and lib.blank(lib.visible_text(r.body)) then
+    bad = url .. " (" .. field .. ") answers HTTP " .. r.status .. " with an empty page"
+  end
+  if bad then
+    for _, l in ipairs(letters) do units:add(l, "FAIL", bad, how) end
+    return ""
+  end
+  if r.status // 100 == 2 then
+    assay.evidence(evidence_name, r.body or "")
+    return "; the page was fetched (HTTP " .. r.status .. ", evidence " .. evidence_name .. ")"
+  end
+  return "; " .. url .. " answered HTTP " .. r.status .. " without credentials"
+end
+
+-- 5.11 deleting user data (5.11-1-2, 5.11-2-2, 5.11-3-1, 5.11-4-1) --------
+-- The machine form of a 25-DelFunc deletion function (docs/facts.md:
+-- delete-*, data-create-*, data-check-path, delete-confirmation) and one
+-- run of it: create a random marker datum, see it, delete, look for it
+-- again, read the answer's confirmation, check the lab's login still works.
+
+-- 25-DelFunc entries with target=`target`; entries without the fact are
+-- IXIT_MISSING on `letter` (nil: not recorded).
+function lib.deletion_functions(units, letter, target)
+  local out = {}
+  for _, e in ipairs(lib.entries("25-DelFunc")) do
+    local t = lib.fact(e, "target")
+    if t == target then
+      out[#out + 1] = e
+    elseif t == nil and letter then
+      units:add(letter, "INCONCLUSIVE", "IXIT_MISSING:25-DelFunc/" .. e.id .. "/target")
+    end
+  end
+  return out
+end
+
+-- A declared indication "text:X" / "status:NNN" as {kind=, value=, text=}.
+local function del_indication(text)
+  if text == nil then return nil end
+  local kind, value = tostring(text):match("^(%a+):(.+)$")
+  if kind == "status" then return { kind = kind, value = tonumber(value), text = text } end
+  if kind == "text" then return { kind = kind, value = value, text = text } end
+  return nil
+end
+
+-- The machine-usable interface of deletion function e: {s=, cred=, ...},
+-- or nil, why (no delete-path: nil, nil; a service without a lab
+-- credential, no http_request probe: nil, reason).
+function lib.deletion_iface(e)
+  local path = lib.fact(e, "delete-path")
+  if path == nil then return nil, nil end
+  local sid = lib.fact(e, "delete-service")
+  local s = sid and assay.ixit.service_by_id[sid]
+  if s == nil then
+    return nil, "IXIT_MISSING:25-DelFunc/" .. e.id .. "/delete-service"
+  end
+  local c = lib.credential_for(s)
+  if c == nil or c.password == nil or c.password == "" then
+    return nil, "IXIT_MISSING:setup/" .. s.id .. "/credential: no lab credential to "
+        .. "make the deletion request of " .. e.id .. " with"
+  end
+  if assay.net.http_request == nil then
+    return nil, "probe not yet available: assay.net.http_request"
+  end
+  return { e = e, s = s, cred = c, path = path,
+      method = lib.fact(e, "delete-method") or "POST",
+      body = lib.fact(e, "delete-body") or "",
+      confirm = del_indication(lib.fact(e, "delete-confirmation")),
+      create_path = lib.fact(e, "data-create-path"),
+      create_body = lib.fact(e, "data-create-body"),
+      checks = lib.fact_list(e, "data-check-path") or {} }
+end
+
+local DEL_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+-- One request with the lab credential (HTTP basic).
+local function del_request(f, i, path, method, body)
+  local o = { url = lib.service_url(i.s, path), method = method or "GET",
+      user = i.cred.username, password = i.cred.password, auth = "basic",
+      max_read = 65536, follow = 0 }
+  if body ~= nil then
+    o.body = body
+    o.headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  end
+  return f(o)
+end
+
+-- Where the marker shows: list of paths holding it, list of paths that
+-- could not be read (with why).
+local function del_look(f, i, marker, extra)
+  local held, unread = {}, {}
+  local paths = {}
+  for _, p in ipairs(i.checks) do paths[#paths + 1] = p end
+  if extra then paths[#paths + 1] = extra end
+  for _, p in ipairs(paths) do
+    local r, err = del_request(f, i, p)
+    if not r then
+      unread[#unread + 1] = p .. " (" .. lib.clip(tostring(err), 80) .. ")"
+    elseif r.status < 200 or r.status > 299 then
+      unread[#unread + 1] = p .. " (HTTP " .. r.status .. ")"
+    elseif (r.body or ""):find(marker, 1, true) then
+      held[#held + 1] = p
+    end
+  end
+  return held, unread
+end
+
+-- Whether the lab credential still opens the deletion service's page.
+local function del_access(f, i)
+  local r, err = del_request(f, i, i.s.path or "/")
+  if not r then return nil, tostring(err) end
+  return r.status >= 200 and r.status < 300, "HTTP " .. r.status
+end
+
+-- Runs deletion function i (lib.deletion_iface) once.  Returns outcomes
+-- {create=, invoke=, gone=, confirm=} (each {verdict, reason}, create and
+-- gone nil without data-create-* facts) and a loud note when the lab's
+-- login no longer works afterwards.
+function lib.deletion_run(i)
+  local f = assay.net.http_request
+  local where = i.e.id .. " (" .. i.method .. " " .. i.path .. " on " .. i.s.id .. ")"
+  local out, marker = {}, nil
+  if i.create_path then
+    marker = "assaymark" .. assay.new_secret(16, DEL_ALNUM)
+    local body = i.create_body:gsub("%%m", marker)
+    local r, err = del_request(f, i, i.create_path, "POST", body)
+    if not r then
+      out.create = { "INCONCLUSIVE", where .. ": no answer when creating the marker datum at "
+          .. i.create_path .. ": " .. lib.clip(tostring(err), 120) }
+    elseif r.status < 200 or r.status > 299 then
+      out.create = { "INCONCLUSIVE", where .. ": the device refused the marker datum at "
+          .. i.create_path .. " (HTTP " .. r.status .. "): no user data to erase could be "
+          .. "created" }
+    else
+      local held, unread = del_look(f, i, marker)
+      if #held > 0 then
+        out.create = { "PASS", where .. ": a random marker datum was created at "
+            .. i.create_path .. " and is seen at " .. lib.join(held) }
+      else
+        out.create = { "INCONCLUSIVE", where .. ": the marker datum created at "
+            .. i.create_path .. " (HTTP " .. r.status .. ") is seen at no data-check-path"
+            .. (#unread > 0 and (" (unread: " .. lib.join(unread) .. ")") or "") }
+      end
+    end
+  end
+  local r, err = del_request(f, i, i.path, i.method, i.body)
+  if not r then
+    out.invoke = { "INCONCLUSIVE", where .. ": no answer to the deletion request: "
+        .. lib.clip(tostring(err), 120) }
+  elseif r.status < 200 or r.status > 299 then
+    out.invoke = { "FAIL", where .. ": the deletion request made as declared with the lab's "
+        .. "login is refused: " .. lib.form_glimpse(r) }
+  else
+    out.invoke = { "PASS", where .. ": the deletion request made as declared answers HTTP "
+        .. r.status }
+  end
+  -- Is the marker gone?  Looked for at every data-check-path and, stricter,
+  -- on the service's own page.
+  if out.create and out.create[1] == "PASS" then
+    local held, unread = del_look(f, i, marker, i.s.path or "/")
+    if #held > 0 then
+      out.gone = { "FAIL", where .. ": after the deletion the marker datum is still served at "
+          .. lib.join(held) }
+    elseif #unread > 0 then
+      out.gone = { "INCONCLUSIVE", where .. ": after the deletion " .. lib.join(unread)
+          .. " could not be read" }
+    elseif out.invoke[1] ~= "PASS" then
+      out.gone = { "INCONCLUSIVE", where .. ": the marker is gone but the deletion "
+          .. "request was not accepted (unit b)" }
+    else
+      out.gone = { "PASS", where .. ": after the deletion the marker datum is at none of "
+          .. lib.join(i.checks) .. " nor on " .. (i.s.path or "/") }
+    end
+  elseif out.create then
+    out.gone = { "INCONCLUSIVE", where .. ": no marker datum was created and seen, so its "
+        .. "erasure cannot be checked" }
+  end
+  -- The confirmation the answer gives (5.11-4-1 b).
+  local c = i.confirm
+  if r == nil or out.invoke[1] ~= "PASS" then
+    out.confirm = { out.invoke[1], "no deletion was performed: " .. out.invoke[2] }
+  elseif c == nil then
+    out.confirm = { "INCONCLUSIVE", "IXIT_MISSING:25-DelFunc/" .. i.e.id
+        .. "/delete-confirmation: what the confirmation looks like" }
+  else
+    local shown = (c.kind == "text" and (r.body or ""):find(c.value, 1, true) ~= nil)
+        or (c.kind == "status" and r.status == c.value)
+    if not shown then
+      out.confirm = { "FAIL", where .. ": the answer does not give the declared confirmation "
+          .. lib.quote(c.text, 120) .. " (" .. lib.form_glimpse(r) .. ")" }
+    elseif out.gone and out.gone[1] == "FAIL" then
+      out.confirm = { "FAIL", where .. ": the answer confirms (" .. lib.quote(c.text, 120)
+          .. ") an erasure that did not happen: the marker datum is still served" }
+    elseif c.kind == "status" then
+      -- "MANUAL": the test case names its observation (a person reads
+      -- what the user is shown).
+      out.confirm = { "MANUAL", where .. ": the declared confirmation is only " .. c.text
+          .. ", a status code no user reads" }
+    elseif out.gone and out.gone[1] == "PASS" then
+      out.confirm = { "PASS", where .. ": the answer states " .. lib.quote(c.value, 120)
+          .. " and the marker datum is gone" }
+    else
+      out.confirm = { "INCONCLUSIVE", where .. ": the answer states " .. lib.quote(c.value, 120)
+          .. ", but whether the data is gone was not checked (no data-create-path)" }
+    end
+  end
+  local ok, how = del_access(f, i)
+  local lost
+  if ok ~= true then
+    lost = "LAB ACCESS LOST: after the deletion by " .. where .. " the lab credential "
+        .. i.cred.id .. " no longer opens " .. (i.s.path or "/") .. " on " .. i.s.id
+        .. " (" .. lib.clip(tostring(how), 80) .. "): the lab must restore its access to "
+        .. "the device before any further test"
+    assay.log(lost)
+  end
+  return out, lost
+end
+
+-- Performs each deletion function of `funcs` (5.11-1-2, 5.11-2-2): units a
+-- (marker created and seen), b (the request as declared), c (the marker
+-- gone) from lib.deletion_run where the machine form is declared; the
+-- others, and a and c without data-create-*, wait for a person under the
+-- units' declared observations.  Returns the ids Assay performed.
+function lib.deletion_perform(units, funcs)
+  local manual, nodata, done = {}, {}, {}
+  for _, e in ipairs(funcs) do
+    local i, why = lib.deletion_iface(e)
+    if i == nil then
+      manual[#manual + 1] = e.id .. (why and (" (" .. why .. ")") or " (no delete-path)")
+    else
+      local out, lost = lib.deletion_run(i)
+      units:add("b", out.invoke[1], out.invoke[2])
+      if out.create then
+        units:add("a", out.create[1], out.create[2])
+        units:add("c", out.gone[1], out.gone[2])
+      else
+        nodata[#nodata + 1] = e.id .. " (performed by Assay; no data-create-path to put a "
+            .. "marker datum first)"
+      end
+      if lost then units:add("c", "INCONCLUSIVE", lost) end
+      done[#done + 1] = e.id
+    end
+  end
+  -- A unit Assay decided for some functions still waits for the others.
+  for _, u in ipairs(assay.testcase.units or {}) do
+    local list = {}
+    for _, m in ipairs(manual) do list[#list + 1] = m end
+    if u.letter ~= "b" then
+      for _, m in ipairs(nodata) do list[#list + 1] = m end
+    end
+    if #list > 0 then
+      units:add(u.letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. u.observation .. ": "
+          .. u.observe .. " (functions " .. lib.join(list) .. ")", lib.PERSON)
+    end
+  end
+  return done
+end
+
 -- Clause 6 (data protection: 6-1 ... 6-5) ---------------------------------
 
 -- The 2-UserInfo documentation of one kind (`field` its free text, `fact`

@@ -227,22 +227,22 @@ static const struct provision provisions[] = {
     "Reconnects immediately in a loop." } },
 { "5.10-1", { "Y", "N" }, { "The cloud checks each telemetry message for firmware versions it did not ship and for restart loops (IXIT 24-TelData).",
     "Telemetry is not examined." } },
-{ "5.11-1", { "Y", "N" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
-    "Only a hardware reset button." } },
-{ "5.11-2", { "Y", "N" }, { "The same function deletes the cloud account (none exists in the lab).",
+{ "5.11-1", { "Y", "Y" }, { "Settings > Delete all data, or POST /api/delete-user-data.cgi (admin login).",
+    "POST /api/delete-user-data.cgi deletes all user data (overclaimed: a backup stays)." } },
+{ "5.11-2", { "Y", "N" }, { "The companion app deletes the owner's data in the cloud (IXIT 25-DelFunc del-cloud).",
     "Not provided." } },
 { "5.11-3", { "Y", "N" }, { "Instructions at /privacy.html.",
     "Not provided." } },
-{ "5.11-4", { "Y", "N" }, { "The deletion reply confirms what was erased.",
-    "Not provided." } },
+{ "5.11-4", { "Y", "Y" }, { "The deletion reply confirms what was erased.",
+    "The deletion answers a confirmation (overclaimed: it says only ok)." } },
 { "5.12-1", { "Y", "N" }, { "Two setup decisions, secure defaults (IXIT 26-UserDec).",
     "Not considered." } },
 { "5.12-2", { "Y", "N" }, { "Secure setup guide at /setup-guide.html.",
     "Not provided." } },
 { "5.12-3", { "Y", "N" }, { "Setup check described at /setup-guide.html.",
     "Not provided." } },
-{ "5.13-1", { "Y", "N" }, { "Input length and character checks on the web API and MQTT topics (IXIT 29-InpVal).",
-    "No input validation." } },
+{ "5.13-1", { "Y", "Y" }, { "Input length and character checks on the web API and MQTT topics (IXIT 29-InpVal).",
+    "Web input is checked by the browser." } },
 { "6-1", { "Y", "Y" }, { "Personal data processing described at /privacy.html.",
     "Described in the user manual (claimed; the IXIT declares no documentation of personal data: 6-1-1 and 6-1-2 must find out)." } },
 { "6-2", { "N/A", "N/A" }, { "Condition 7 does not hold: no processing based on consent.",
@@ -422,6 +422,14 @@ credential(struct xw *w, const char *id, const char *svc, const char *user,
 	"notify-field=\"notifications\" settings-on=\"true\" " \
 	"settings-off=\"false\" settings-write-body=\"%%k=%%v\" " \
 	"settings-write-on=\"1\" settings-write-off=\"0\" "
+
+/*
+ * The device-name input of both personas (setup.c, device-name.cgi):
+ * 5.13-1-2 sends it malformed values and writes "Camera" back.
+ */
+#define DEVICE_NAME_INPUT "input-path=\"/api/device-name.cgi\" " \
+	"input-method=\"POST\" input-fields=\"name=%%v\" " \
+	"input-value=\"Camera\" input-max=\"32\""
 
 #define TLS_CONF_FACTS "security=\"tls\" tls-versions=\"TLSv1.2 TLSv1.3\" " \
 	"tls-suites=\"TLS_AES_256_GCM_SHA384 TLS_AES_128_GCM_SHA256 " \
@@ -1184,26 +1192,47 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 
 	item(w, "25-DelFunc");
 	entry(w, "del-device");
-	facts(w, "target=\"device\"");
-	field(w, "Description", "erase all user data on the device: POST "
+	facts(w, "target=\"device\" erases=\"personal-data "
+	    "user-configuration user-credentials\" delete-service=\"web\" "
+	    "delete-path=\"/api/delete-user-data.cgi\" "
+	    "delete-confirmation=\"text:All user data on this device has "
+	    "been erased.\" data-create-path=\"/api/user-data.cgi\" "
+	    "data-create-body=\"note=%%m\" "
+	    "data-check-path=\"/api/user-data.cgi\"");
+	field(w, "Description", "erase all user data on the device (notes, "
+	    "Wi-Fi settings, account; update settings back to the factory "
+	    "values, web password back to the label's): POST "
 	    "%s/api/delete-user-data.cgi (admin login)", web);
 	field(w, "Target Type", "user data on the device");
 	field(w, "Initiation and Interaction", "Settings > Delete all data, "
 	    "or the API call");
-	field(w, "Confirmation", "JSON reply {\"deleted\":true,...} and a "
-	    "message in the web UI");
+	field(w, "Confirmation", "JSON reply {\"deleted\":true,...} with the "
+	    "message \"All user data on this device has been erased.\"");
 	ref_service(w, "web");
+	entry_end(w);
+	entry(w, "del-cloud");
+	facts(w, "target=\"service\" erases=\"personal-data\"");
+	field(w, "Description", "the cloud deletes the owner's e-mail address "
+	    "and the telemetry it holds when the owner asks in the companion "
+	    "app");
+	field(w, "Target Type", "personal data held by the cloud service");
+	field(w, "Initiation and Interaction", "companion app > Account > "
+	    "Delete my data");
+	field(w, "Confirmation", "the app shows \"Your data has been deleted "
+	    "from our cloud\" and an e-mail confirms it");
 	entry_end(w);
 	item_end(w);
 
 	item(w, "26-UserDec");
 	entry(w, "ud-password");
+	facts(w, "security-relevant=\"true\" default-secure=\"true\"");
 	field(w, "Description", "change the label password");
 	field(w, "Options", "keep or change (default: keep the unique "
 	    "password)");
 	field(w, "Triggered By", "first login");
 	entry_end(w);
 	entry(w, "ud-updates");
+	facts(w, "security-relevant=\"true\" default-secure=\"true\"");
 	field(w, "Description", "automatic updates");
 	field(w, "Options", "on (default), notify only, off");
 	field(w, "Triggered By", "setup wizard");
@@ -1228,6 +1257,13 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	field(w, "API", "MQTT topics cam/+/events (publish by device, "
 	    "subscribe by app)");
 	ref_service(w, "mqtts");
+	entry_end(w);
+	entry(w, "api-name");
+	facts(w, DEVICE_NAME_INPUT);
+	field(w, "API", "POST /api/device-name.cgi name=... (admin login): "
+	    "the device name, 1 to 32 letters, digits, dot, dash or "
+	    "underscore");
+	ref_service(w, "web");
 	entry_end(w);
 	item_end(w);
 
@@ -1607,7 +1643,29 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	none(w, "23-ResMech");
 	teldata(w, 1);
-	none(w, "25-DelFunc");
+	/*
+	 * Overclaimed (seeded weakness for 5.11-1-2 c and 5.11-4-1 b): the
+	 * function leaves a backup of the notes behind and answers a bare
+	 * "ok", not the declared confirmation.
+	 */
+	item(w, "25-DelFunc");
+	entry(w, "del-device");
+	facts(w, "target=\"device\" erases=\"personal-data "
+	    "user-configuration user-credentials\" delete-service=\"web\" "
+	    "delete-path=\"/api/delete-user-data.cgi\" "
+	    "delete-confirmation=\"text:All your data has been deleted\" "
+	    "data-create-path=\"/api/user-data.cgi\" "
+	    "data-create-body=\"note=%%m\" "
+	    "data-check-path=\"/api/user-data.cgi\"");
+	field(w, "Description", "delete all user data: POST "
+	    "/api/delete-user-data.cgi (admin login)");
+	field(w, "Target Type", "user data on the device");
+	field(w, "Initiation and Interaction", "the API call, or the reset "
+	    "button");
+	field(w, "Confirmation", "\"All your data has been deleted\"");
+	ref_service(w, "web");
+	entry_end(w);
+	item_end(w);
 	none(w, "26-UserDec");
 
 	item(w, "27-UserIntf");
@@ -1626,6 +1684,12 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	entry(w, "api-coap");
 	field(w, "API", "CoAP resources, anonymous");
 	ref_service(w, "coap");
+	entry_end(w);
+	entry(w, "api-name");
+	facts(w, DEVICE_NAME_INPUT);
+	field(w, "API", "POST /api/device-name.cgi name=... (admin login): "
+	    "the device name");
+	ref_service(w, "web");
 	entry_end(w);
 	item_end(w);
 

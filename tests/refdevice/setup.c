@@ -203,6 +203,71 @@ write_update_settings_cgi(struct refdevice *rd)
 "D=%s\n%s", rd->dir, update_settings_cgi);
 }
 
+/*
+ * POST /api/device-name.cgi (login), body name=VALUE (URL-encoded form):
+ * sets the name the web UI shows, in DIR/data/device-name, and answers a
+ * small HTML page with it.  5.13-1-2 sends it malformed values
+ * (docs/refdevice.md).  Conforming: the body is at most 40 bytes and the
+ * value 1..32 of [A-Za-z0-9._-], checked on the encoded form (nothing is
+ * decoded, so nothing else can reach the page), else 400/413.  Weak (the
+ * seeded input-validation weakness): any length, a few escapes decoded
+ * and the value put into the page as it is, so markup sent in it comes
+ * back live (reflected XSS).  Neither hands the value to a shell
+ * command: the weak one is an HTML injection only.  Follows "D=DIR".
+ */
+static const char device_name_common[] =
+"PATH=${PATH:-/usr/local/bin:/usr/bin:/bin}\n"
+"N=$D/data/device-name\n"
+"reply() {\n"
+"\tprintf 'Status: %s\\r\\nContent-Type: text/html; charset=utf-8\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n<!DOCTYPE html>\\n<p>%s</p>\\n' \"$1\" \"$2\"\n"
+"\texit 0\n"
+"}\n"
+"[ \"$REQUEST_METHOD\" = POST ] || reply '405 Method Not Allowed' 'use POST'\n"
+"case $CONTENT_LENGTH in\n"
+"''|*[!0-9]*|???????*) reply '400 Bad Request' 'bad length' ;;\n"
+"esac\n";
+
+static const char device_name_conforming[] =
+"[ \"$CONTENT_LENGTH\" -gt 40 ] && reply '413 Payload Too Large' 'name too long'\n"
+"body=$(head -c \"$CONTENT_LENGTH\")\n"
+"case $body in\n"
+"name=*) v=${body#name=} ;;\n"
+"*) reply '400 Bad Request' 'send name=...' ;;\n"
+"esac\n"
+"case $v in\n"
+"''|*[!A-Za-z0-9._-]*) reply '400 Bad Request' "
+"'a name is 1 to 32 letters, digits, dot, dash or underscore' ;;\n"
+"esac\n"
+"[ ${#v} -gt 32 ] && reply '400 Bad Request' 'name too long'\n"
+"printf '%s\\n' \"$v\" > \"$N.tmp\" && mv -f \"$N.tmp\" \"$N\" || "
+"reply '500 Internal Server Error' 'cannot store the name'\n"
+"reply '200 OK' \"Device name: $v\"\n";
+
+static const char device_name_weak[] =
+"body=$(head -c \"$CONTENT_LENGTH\" | head -c 65536)\n"
+"v=$(printf '%s' \"${body#name=}\" | sed -e 's/+/ /g' -e 's/%20/ /g' "
+"-e 's/%3[Cc]/</g' -e 's/%3[Ee]/>/g' -e 's/%22/\"/g' -e 's/%28/(/g' "
+"-e 's/%29/)/g' -e 's/%2[Ff]/\\//g' -e 's/%3[Dd]/=/g' -e 's/%3[Bb]/;/g')\n"
+"printf '%s\\n' \"$v\" | head -c 4096 > \"$N\"\n"
+"reply '200 OK' \"Device name: $v\"\n";
+
+static int
+write_device_name_cgi(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK, r;
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/api", "data",
+	    NULL })) != 0)
+		return r;
+	if ((r = wfile(rd, "data/device-name", 0600, "Camera\n")) != 0)
+		return r;
+	return wfile(rd, "www/api/device-name.cgi", 0700,
+"# device-name.cgi - the device name the web UI shows (POST name=...).\n"
+"D=%s\n%s%s", rd->dir, device_name_common,
+	    weak ? device_name_weak : device_name_conforming);
+}
+
 static int
 web_port(const struct refdevice *rd)
 {
@@ -528,9 +593,11 @@ write_web_conforming(struct refdevice *rd)
 "uptime, its firmware version and the owner's e-mail address, encrypted "
 "(MQTT over TLS), so that the cloud can mail the owner when the camera "
 "restarts repeatedly or runs an old firmware. Nothing else is sent.</p>\n"
-"<h2>Deleting your data</h2>\n<p>Settings &rarr; Delete all data, or "
-"<code>POST /api/delete-user-data.cgi</code> with the admin login. The "
-"reply confirms what was erased.</p>\n</body></html>\n")) != 0)
+"<h2>Deleting your data</h2>\n<p>On the camera: Settings &rarr; Delete all "
+"data, or <code>POST /api/delete-user-data.cgi</code> with the admin login. "
+"The reply confirms what was erased.</p>\n<p>In the cloud: companion app "
+"&rarr; Account &rarr; Delete my data. The app and an e-mail confirm that "
+"your e-mail address and telemetry were deleted.</p>\n</body></html>\n")) != 0)
 		return r;
 	if ((r = wfile(rd, "www/setup-guide.html", 0644,
 "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -573,21 +640,121 @@ write_web_conforming(struct refdevice *rd)
 "# change-password.cgi - changes the web login password (POST only).\n"
 "H=%s/etc/htpasswd\n%s", rd->dir, change_password_cgi)) != 0)
 		return r;
-	if ((r = wfile(rd, "www/api/delete-user-data.cgi", 0700,
-"# delete-user-data.cgi - erases user data on the device (POST only).\n"
+	return 0;
+}
+
+/*
+ * 5.11 deletion of user data (docs/refdevice.md).  GET /api/user-data.cgi
+ * (login) shows the user data the web UI shows: the owner's notes and the
+ * account; POST note=TEXT (1..128 of A-Z a-z 0-9 . _ -) stores a note,
+ * which is how the lab creates a marker datum (25-DelFunc data-create-*).
+ * Follows "D=DIR" and "BK=backup file" (empty: none).  The weak persona
+ * keeps a "backup" copy of every note that its listing still shows.
+ */
+static const char user_data_cgi[] =
+"PATH=${PATH:-/usr/local/bin:/usr/bin:/bin}\n"
+"N=$D/data/notes\n"
+"reply() {\n"
+"\tprintf 'Status: %s\\r\\nContent-Type: application/json\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n%s\\n' \"$1\" \"$2\"\n"
+"\texit 0\n"
+"}\n"
+"case $REQUEST_METHOD in\n"
+"GET)\n"
+"\tnotes=$(cat \"$N\" ${BK:+\"$BK\"} 2>/dev/null | sort -u | "
+"tr -cd 'A-Za-z0-9._\\n-' | paste -sd, -)\n"
+"\tacc=$(cat \"$D/data/account.json\" 2>/dev/null)\n"
+"\treply '200 OK' \"{\\\"notes\\\":\\\"$notes\\\",\\\"account\\\":${acc:-null}}\" ;;\n"
+"POST) ;;\n"
+"*) reply '405 Method Not Allowed' '{\"error\":\"use GET or POST\"}' ;;\n"
+"esac\n"
+"case $CONTENT_LENGTH in\n"
+"''|*[!0-9]*|????*) reply '400 Bad Request' '{\"error\":\"send note=TEXT\"}' ;;\n"
+"esac\n"
+"[ \"$CONTENT_LENGTH\" -gt 140 ] && reply '413 Payload Too Large' "
+"'{\"error\":\"note too long\"}'\n"
+"body=$(head -c \"$CONTENT_LENGTH\")\n"
+"case $body in\n"
+"note=*) v=${body#note=} ;;\n"
+"*) reply '400 Bad Request' '{\"error\":\"send note=TEXT\"}' ;;\n"
+"esac\n"
+"case $v in\n"
+"''|*[!A-Za-z0-9._-]*) reply '400 Bad Request' '{\"error\":\"a note is 1..128 "
+"letters, digits, . _ -\"}' ;;\n"
+"esac\n"
+"umask 077\n"
+"printf '%s\\n' \"$v\" >> \"$N\" || reply '500 Internal Server Error' "
+"'{\"error\":\"cannot store the note\"}'\n"
+"if [ -n \"$BK\" ]; then\n"
+"\tmkdir -p \"${BK%/*}\" && printf '%s\\n' \"$v\" >> \"$BK\"\n"
+"fi\n"
+"reply '200 OK' '{\"stored\":true}'\n";
+
+/*
+ * POST /api/delete-user-data.cgi (login).  Conforming: erases every user
+ * file under DIR/data (the notes, the Wi-Fi settings, the account) except
+ * the installed firmware, sets the update settings back to the factory
+ * values (switching them off would be a change, not an erasure), sets the
+ * owner's web password back to the label's (DIR/etc/htpasswd.factory: the
+ * lab logs in with the label's value, so its access stays) and confirms
+ * in words.  Weak (seeded weakness for 5.11-1-2 c and 5.11-4-1 b): it
+ * removes the visible files, leaves the backup copy of the notes that
+ * /api/user-data.cgi still lists, and answers a bare "ok".
+ */
+static int
+write_deletion(struct refdevice *rd)
+{
+	int weak = rd->persona == RD_PERSONA_WEAK, r;
+	char bk[RD_PATH_MAX];
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/api", "data",
+	    NULL })) != 0)
+		return r;
+	if (weak && rd_path(bk, sizeof(bk), "%s/data/.backup/notes",
+	    rd->dir) != 0)
+		return ASSAY_ERR_TOO_BIG;
+	if ((r = wfile(rd, "www/api/user-data.cgi", 0700,
+"# user-data.cgi - the owner's notes and account (GET), a new note (POST).\n"
+"D=%s\nBK=%s\n%s", rd->dir, weak ? bk : "", user_data_cgi)) != 0)
+		return r;
+	if (weak)
+		return wfile(rd, "www/api/delete-user-data.cgi", 0700,
+"# delete-user-data.cgi - claims to erase user data; keeps a backup.\n"
 "if [ \"$REQUEST_METHOD\" != POST ]; then\n"
 "\tprintf 'Status: 405 Method Not Allowed\\r\\nAllow: POST\\r\\n"
 "Content-Type: application/json\\r\\n\\r\\n{\"error\":\"use POST\"}\\n'\n"
 "\texit 0\nfi\n"
-"# The installed firmware is not user data.\n"
-"n=$(find %s/data -mindepth 1 -maxdepth 1 ! -name 'firmware*' | wc -l)\n"
-"find %s/data -mindepth 1 -maxdepth 1 ! -name 'firmware*' -exec rm -rf {} +\n"
+"head -c \"${CONTENT_LENGTH:-0}\" >/dev/null 2>&1\n"
+"rm -f %s/data/notes %s/data/wifi.conf %s/data/account.json\n"
+"printf 'Status: 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"
+"{\"status\":\"ok\"}\\n'\n", rd->dir, rd->dir, rd->dir);
+	return wfile(rd, "www/api/delete-user-data.cgi", 0700,
+"# delete-user-data.cgi - erases user data on the device (POST only).\n"
+"D=%s\n"
+"if [ \"$REQUEST_METHOD\" != POST ]; then\n"
+"\tprintf 'Status: 405 Method Not Allowed\\r\\nAllow: POST\\r\\n"
+"Content-Type: application/json\\r\\n\\r\\n{\"error\":\"use POST\"}\\n'\n"
+"\texit 0\nfi\n"
+"head -c \"${CONTENT_LENGTH:-0}\" >/dev/null 2>&1\n"
+"# The installed firmware is not user data; the update settings go back\n"
+"# to the factory values.\n"
+"n=$(find \"$D/data\" -mindepth 1 -maxdepth 1 ! -name 'firmware*' "
+"! -name 'update-settings*' | wc -l)\n"
+"find \"$D/data\" -mindepth 1 -maxdepth 1 ! -name 'firmware*' "
+"! -name 'update-settings*' -exec rm -rf {} +\n"
+"umask 077\n"
+"exec 9>>\"$D/data/update-settings.lock\"\n"
+"flock -w 10 9 && printf 'auto_update=1\\nnotifications=1\\n' > "
+"\"$D/data/update-settings.new\" && mv -f \"$D/data/update-settings.new\" "
+"\"$D/data/update-settings\"\n"
+"# The owner's password goes back to the one on the label.\n"
+"exec 8>>\"$D/etc/htpasswd.lock\"\n"
+"flock -w 10 8 && cp \"$D/etc/htpasswd.factory\" \"$D/etc/htpasswd.new\" && "
+"mv -f \"$D/etc/htpasswd.new\" \"$D/etc/htpasswd\"\n"
 "printf 'Status: 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"
 "{\"deleted\":true,\"scope\":\"device\",\"items\":%%d,"
 "\"confirmation\":\"All user data on this device has been erased.\"}\\n' "
-"\"$n\"\n", rd->dir, rd->dir)) != 0)
-		return r;
-	return 0;
+"\"$n\"\n", rd->dir);
 }
 
 /*
@@ -1075,7 +1242,8 @@ rd_setup_prepare(struct refdevice *rd)
 	if ((r = wfile(rd, "data/firmware-version", 0600, "%s\n",
 	    rd_firmware(rd))) != 0 ||
 	    (r = write_version_cgi(rd)) != 0 ||
-	    (r = write_update_settings_cgi(rd)) != 0)
+	    (r = write_update_settings_cgi(rd)) != 0 ||
+	    (r = write_device_name_cgi(rd)) != 0)
 		return r;
 	/* User data the deletion function erases. */
 	if ((r = wfile(rd, "data/wifi.conf", 0600,
@@ -1085,6 +1253,7 @@ rd_setup_prepare(struct refdevice *rd)
 		return r;
 	if (rd->persona == RD_PERSONA_WEAK) {
 		if ((r = write_web_weak(rd)) != 0 ||
+		    (r = write_deletion(rd)) != 0 ||
 		    (r = write_login(rd)) != 0 ||
 		    (r = write_update(rd)) != 0 ||
 		    (rd->gateway && (r = rd_lab_write(rd)) != 0))
@@ -1101,6 +1270,7 @@ rd_setup_prepare(struct refdevice *rd)
 "aes_key=3D9A71C2E48B05F6A1C3D7E9B2F40618\n");
 	}
 	if ((r = write_web_conforming(rd)) != 0 ||
+	    (r = write_deletion(rd)) != 0 ||
 	    (r = write_update(rd)) != 0 ||
 	    (rd->gateway && (r = rd_lab_write(rd)) != 0) ||
 	    (r = write_ssh(rd)) != 0)
@@ -1108,6 +1278,10 @@ rd_setup_prepare(struct refdevice *rd)
 	if ((r = hash_password(rd->web_pass, hash, sizeof(hash))) != 0)
 		return r;
 	r = wfile(rd, "etc/htpasswd", 0600, "%s:%s\n", rd->web_user, hash);
+	/* The label password, which the deletion function sets again. */
+	if (r == 0)
+		r = wfile(rd, "etc/htpasswd.factory", 0600, "%s:%s\n",
+		    rd->web_user, hash);
 	explicit_bzero(hash, sizeof(hash));
 	return r;
 }
