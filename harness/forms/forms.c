@@ -1366,6 +1366,8 @@ static const struct fact_def fact_defs[] = {
 	{ "2-UserInfo", "support-period-url", S, EX_ITEM },
 	{ "2-UserInfo", "support-period-end", S, EX_ITEM },
 	{ "2-UserInfo", "change-doc-url", S, EX_ITEM },
+	{ "2-UserInfo", "privacy-url", S, EX_NEVER },
+	{ "2-UserInfo", "telemetry-doc-url", S, EX_NEVER },
 	{ "7-UpdMech", "network", B, EX_ALWAYS },
 	{ "7-UpdMech", "authenticity", S, EX_ALWAYS },
 	{ "7-UpdMech", "integrity", S, EX_ALWAYS },
@@ -1411,6 +1413,12 @@ static const struct fact_def fact_defs[] = {
 	{ "20-SecBoot", "alerts", L, EX_ALWAYS },
 	{ "20-SecBoot", "notify-network", B, EX_ALWAYS },
 	{ "21-PersData", "sensitive", B, EX_ALWAYS },
+	{ "21-PersData", "basis", S, EX_NEVER },
+	{ "21-PersData", "consent", S, EX_NEVER },
+	{ "21-PersData", "consent-before-processing", B, EX_NEVER },
+	{ "21-PersData", "withdrawal", S, EX_NEVER },
+	{ "21-PersData", "withdraw-path", S, EX_NEVER },
+	{ "21-PersData", "purposes", L, EX_NEVER },
 	{ "22-ExtSens", "sensing", S, EX_ALWAYS },
 	{ "23-ResMech", "outages", L, EX_ALWAYS },
 	{ "23-ResMech", "local-operation", B, EX_NEVER },
@@ -1419,6 +1427,7 @@ static const struct fact_def fact_defs[] = {
 	{ "23-ResMech", "local-expect", S, EX_NEVER },
 	{ "23-ResMech", "after-power", S, EX_NEVER },
 	{ "24-TelData", "personal-data", B, EX_ALWAYS },
+	{ "24-TelData", "fields", L, EX_NEVER },
 	{ "25-DelFunc", "target", S, EX_ALWAYS },
 	{ "25-DelFunc", "erases", L, EX_NEVER },
 	{ "25-DelFunc", "delete-service", S, EX_NEVER },
@@ -1854,6 +1863,41 @@ check_secboot(const struct entry *e, const char *file, struct assay_diag *d,
 }
 
 /* Facts of one entry that contradict each other (docs/facts.md). */
+/*
+ * 21-PersData (clause 6): the consent facts describe processing that rests
+ * on consent, so they are refused beside another legal basis (6-2 and 6-3
+ * would otherwise test a consent the manufacturer says is not asked for);
+ * withdrawal="none" beside a withdraw-path says two things at once.
+ */
+static void
+check_consent(const struct entry *e, const char *file, struct assay_diag *d,
+    int *bad)
+{
+	static const char *const cf[] = { "consent",
+	    "consent-before-processing", "withdrawal", "withdraw-path" };
+	const char *basis = entry_fact(e, "basis");
+	const char *wd = entry_fact(e, "withdrawal");
+	long line = e->facts_line;
+	size_t i;
+
+	for (i = 0; i < sizeof(cf) / sizeof(cf[0]); i++) {
+		if (entry_fact(e, cf[i]) == NULL ||
+		    (basis != NULL && strcmp(basis, "consent") == 0))
+			continue;
+		assay_diag_add(d, file, line, "entry \"%s\": %s is only for "
+		    "basis=\"consent\"%s%s%s", e->id, cf[i],
+		    basis ? ", not \"" : " (no basis declared)",
+		    basis ? basis : "", basis ? "\"" : "");
+		*bad = 1;
+	}
+	if (wd != NULL && strcmp(wd, "none") == 0 &&
+	    entry_fact(e, "withdraw-path") != NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": withdraw-path "
+		    "given, but withdrawal=\"none\"", e->id);
+		*bad = 1;
+	}
+}
+
 static void
 check_facts(const struct entry *e, const char *item, const char *file,
     struct assay_diag *d, int *bad)
@@ -1936,6 +1980,8 @@ check_facts(const struct entry *e, const char *item, const char *file,
 		check_secboot(e, file, d, bad);
 	if (strcmp(item, "11-ComMech") == 0)
 		check_endpoint(e, file, d, bad);
+	if (strcmp(item, "21-PersData") == 0)
+		check_consent(e, file, d, bad);
 	if (strcmp(item, "11-ComMech") == 0 &&
 	    (sec = entry_fact(e, "security")) != NULL &&
 	    strcmp(sec, "none") == 0) {

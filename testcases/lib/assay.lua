@@ -3767,3 +3767,214 @@ function lib.reconnect_check(units, letter, c)
         .. " while cut, and reconnected within the declared time", how)
   end
 end
+
+-- Clause 6 (data protection: 6-1 ... 6-5) ---------------------------------
+
+-- The 2-UserInfo documentation of one kind (`field` its free text, `fact`
+-- its URL fact): a list of { e, text, url }, entries with either.
+function lib.user_docs(field, fact)
+  local out = {}
+  for _, e in ipairs(lib.entries("2-UserInfo")) do
+    local t, u = lib.field(e, field), lib.fact(e, fact)
+    if t or u then out[#out + 1] = { e = e, text = t, url = u } end
+  end
+  return out
+end
+
+-- The documentation a consumer could use: URL facts, and texts that are
+-- not placeholders, each as "entry: fact=URL \"text\"" for quoting.
+function lib.usable_docs(docs, fact)
+  local out = {}
+  for _, d in ipairs(docs) do
+    if d.url or (d.text and not lib.is_placeholder(d.text)) then
+      out[#out + 1] = d.e.id .. ": " .. (d.url and (fact .. "=" .. d.url .. " ") or "")
+          .. (d.text and lib.quote(d.text, 200) or "")
+    end
+  end
+  return out
+end
+
+-- 6-1-1 and 6-5-1: the documentation declared in `field`/`fact` of
+-- 2-UserInfo, on unit a.  Absent, or a placeholder without a URL: FAIL
+-- (nothing tells the consumer where to look); otherwise a person judges
+-- whether a consumer can get the information from it.
+function lib.review_user_doc(units, field, fact, about)
+  local docs = lib.user_docs(field, fact)
+  local usable = lib.usable_docs(docs, fact)
+  if #usable == 0 then
+    units:add("a", "FAIL", "no documentation of " .. about .. " declared (2-UserInfo \""
+        .. field .. "\" / " .. fact .. " " .. (#docs > 0 and "is a placeholder" or "absent")
+        .. ")", #docs > 0 and lib.TEXT or lib.FACTS)
+  else
+    lib.review(units, "a", "read " .. table.concat(usable, "; ") .. " and judge whether a "
+        .. "consumer can obtain the information about " .. about .. " from it: where it is, "
+        .. "that it is reachable before and after purchase, and that it is written for a "
+        .. "user with limited technical knowledge")
+  end
+  return units:settle(about .. " documented")
+end
+
+-- 6-1-2 a and 6-5-2 a: obtains the information declared in `field`/`fact`
+-- of 2-UserInfo.  The URL fact is fetched on the device (lib.check_public:
+-- PASS only for a public, non-empty page); a URL only in the free text is
+-- fetched too but may only FAIL (its PASS waits for the fact); a text
+-- without a URL (a printed leaflet, the app) is the declared observation
+-- of unit a.  Returns the response when the page was read, and where the
+-- information is (for the other units' questions).
+function lib.obtain_user_doc(units, field, fact, evidence)
+  local docs = lib.user_docs(field, fact)
+  local d = docs[1]
+  for _, x in ipairs(docs) do
+    if x.url then d = x; break end
+  end
+  if d == nil or (d.url == nil and (d.text == nil or lib.is_placeholder(d.text))) then
+    units:add("a", "FAIL", "the information cannot be obtained: 2-UserInfo declares no \""
+        .. field .. "\" (" .. fact .. " " .. (d and "absent, text a placeholder" or "absent")
+        .. ")", d and lib.TEXT or lib.FACTS)
+    return nil, nil
+  end
+  local url, from_text = d.url, false
+  if url == nil then
+    url = lib.url(d.text)
+    from_text = url ~= nil
+  end
+  if url == nil then
+    lib.manual_note(units, "a", d.e.id .. ": \"" .. field .. "\" " .. lib.quote(d.text, 200))
+    return nil, lib.quote(d.text, 200)
+  end
+  local v, why, r = lib.check_public(url, evidence)
+  local how = lib.probed("http_request", url)
+  if from_text and v ~= "FAIL" then
+    units:add("a", "INCONCLUSIVE", lib.missing("2-UserInfo", d.e, fact) .. " (the URL in the "
+        .. "text, " .. url .. ", gave: " .. why .. ")", lib.FACTS)
+  else
+    units:add("a", v, v == "FAIL" and ("the information at " .. why) or why, how)
+  end
+  -- Not read on the device (refused, unreachable): nothing to judge; off
+  -- the device a person reads it where it is.
+  if v == "FAIL" or (r == nil and lib.on_device(url)) then return nil, nil end
+  return r, url
+end
+
+-- A page's visible text, clipped, for quoting in a question.
+function lib.page_quote(r, max)
+  local t = lib.visible_text(r and r.body or ""):gsub("%s+", " ")
+  return lib.quote(t, max or 400)
+end
+
+-- 21-PersData entries whose processing rests on consent (basis=consent);
+-- an entry without `basis` is IXIT_MISSING on `letter` (it might).  With
+-- none: condition 7 (processing relies on consent) true -> FAIL, the IXIT
+-- is incomplete; else nil plus the reason for a vacuous PASS.  Returns the
+-- list (maybe empty) and, when empty, that reason or nil when a FAIL or
+-- IXIT_MISSING was recorded.
+function lib.consent_entries(units, letter)
+  local list, unknown, ids = {}, 0, {}
+  for _, p in ipairs(lib.entries("21-PersData")) do
+    local b = lib.fact(p, "basis")
+    if b == nil then
+      unknown = unknown + 1
+      units:add(letter, "INCONCLUSIVE", lib.missing("21-PersData", p, "basis"))
+    elseif b == "consent" then
+      list[#list + 1] = p
+    else
+      ids[#ids + 1] = p.id .. " basis=" .. b
+    end
+  end
+  if #list > 0 or unknown > 0 then return list, nil end
+  if assay.ics.conditions[7] then
+    units:add(letter, "FAIL", "the ICS says processing relies on consent (condition 7) but no "
+        .. "21-PersData entry declares basis=consent: the IXIT is incomplete", lib.FACTS)
+    return list, nil
+  end
+  return list, "vacuous: no personal data is processed on the basis of consent ("
+      .. (#ids > 0 and lib.join(ids) or "21-PersData declares none") .. ")"
+end
+
+-- What the telemetry the device sends shows of personal data (6-4-1,
+-- 6-5-2): one observation at the lab gateway of the outbound channels
+-- whose `carries` names telemetry.  A watched personal datum (<watch> of
+-- kind personal-data or sensitive-personal-data) in clear on such a
+-- channel is a finding unless a 24-TelData entry with personal-data=true
+-- refers to the 21-PersData entry the watch names (then it is declared and
+-- listed in `declared` for the assessor).  Returns findings (texts),
+-- declared (texts) and a note on what could not be seen (nil when the
+-- observation ran).  Encrypted telemetry shows nothing of its content:
+-- the note says so; this never makes a unit PASS.
+function lib.telemetry_seen()
+  local findings, declared = {}, {}
+  local tel = lib.entries("24-TelData")
+  if #tel == 0 then return findings, declared, "no telemetry declared" end
+  local ok_refs, all_false = {}, true
+  for _, t in ipairs(tel) do
+    if lib.fact(t, "personal-data") == true then
+      all_false = false
+      for _, ref in ipairs(t.refs or {}) do
+        if ref.item == "21-PersData" then ok_refs[ref.entry] = t.id end
+      end
+    end
+  end
+  local cs = lib.client_side()
+  if lib.gateway() == nil then return findings, declared, lib.NO_GATEWAY end
+  local chans, ids = {}, {}
+  for _, e in ipairs(lib.outbound_entries()) do
+    local ep = lib.endpoint(e)
+    if ep and lib.fact_has(e, "carries", "telemetry") then
+      chans[#chans + 1] = { e = e, ep = ep }
+      ids[#ids + 1] = e.id
+    end
+  end
+  if #chans == 0 then
+    return findings, declared, "no outbound channel with an endpoint carries telemetry "
+        .. "(11-ComMech carries)"
+  end
+  local watches = {}
+  for _, w in ipairs((cs and cs.watch) or {}) do
+    if w.kind == "personal-data" or w.kind == "sensitive-personal-data" then
+      watches[w.label] = w
+      watches[w.label .. " (" .. tostring(w.kind) .. ")"] = w
+    end
+  end
+  if next(watches) == nil then
+    return findings, declared, "no personal datum is watched (set-up <client-side><watch>)"
+  end
+  local observe, why = lib.probe("observe")
+  if not observe then return findings, declared, why end
+  local c, owhy = observe({ channels = ids })
+  if not c then return findings, declared, "observation failed: " .. lib.clip(owhy, 200) end
+  local seen = {}
+  for _, s in ipairs(c.secrets or {}) do
+    local w = watches[s.label]
+    local flow = w and (c.flows or {})[s.flow]
+    local ch
+    for _, x in ipairs(chans) do
+      if flow and flow.server_port == x.ep.port then ch = x.e end
+    end
+    if ch then
+      local key = w.label .. "/" .. ch.id
+      local g = seen[key]
+      if g == nil then
+        g = { w = w, ch = ch, frames = {} }
+        seen[key] = g
+        seen[#seen + 1] = g
+      end
+      g.frames[#g.frames + 1] = tostring(s.frame)
+    end
+  end
+  for _, g in ipairs(seen) do
+    local what = g.w.label .. " (" .. tostring(g.w.kind) .. ") in the telemetry on "
+        .. g.ch.id .. ", in clear in frame" .. (#g.frames > 1 and "s " or " ")
+        .. table.concat(g.frames, ", ", 1, math.min(#g.frames, 8))
+    if g.w.ref and ok_refs[g.w.ref] then
+      declared[#declared + 1] = what .. " (declared: 24-TelData " .. ok_refs[g.w.ref]
+          .. " refers to " .. g.w.ref .. ")"
+    elseif all_false then
+      findings[#findings + 1] = what .. ", but every 24-TelData entry declares "
+          .. "personal-data=false"
+    else
+      findings[#findings + 1] = what .. ", but no 24-TelData entry with personal-data=true "
+          .. "refers to " .. tostring(g.w.ref or "the 21-PersData entry of this datum")
+    end
+  end
+  return findings, declared, nil, c
+end
