@@ -396,6 +396,7 @@ cmd_fixture(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct assay_fixture_opts fo;
+	struct assay_catalogue *cat = NULL;	/* loaded once, for every FILE */
 	const char *record = NULL;
 	struct assay_diag *d;
 	size_t npass = 0, nfail = 0, nbad = 0;
@@ -454,9 +455,12 @@ cmd_fixture(int argc, char **argv)
 		printf("recorded %s\n", record);
 		return 0;
 	}
+	fo.cache = &cat;
 	for (; optind < argc; optind++) {
-		if ((d = assay_diag_new()) == NULL)
+		if ((d = assay_diag_new()) == NULL) {
+			assay_catalogue_free(cat);
 			return ASSAY_EXIT_USAGE;
+		}
 		r = assay_fixture_run(argv[optind], &fo, &passed, d);
 		if (r != 0) {
 			printf("MALFORMED %s: %s\n", argv[optind],
@@ -475,6 +479,7 @@ cmd_fixture(int argc, char **argv)
 			assay_diag_print(d, stdout);
 		assay_diag_free(d);
 	}
+	assay_catalogue_free(cat);
 	printf("%zu fixture%s: %zu passed, %zu failed, %zu malformed\n",
 	    npass + nfail + nbad, npass + nfail + nbad == 1 ? "" : "s", npass,
 	    nfail, nbad);

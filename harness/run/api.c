@@ -793,6 +793,10 @@ l_sleep(lua_State *L)
 	if (ms > x->max_sleep_ms)
 		return luaL_error(L, "assay.sleep: %d ms is above the limit of %d ms",
 		    (int)ms, x->max_sleep_ms);
+	if (x->virtual_time) {
+		x->clock_skew_ms += (long long)ms;
+		return 0;
+	}
 	ts.tv_sec = (time_t)(ms / 1000);
 	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0)
@@ -803,10 +807,12 @@ l_sleep(lua_State *L)
 static int
 l_now_ms(lua_State *L)
 {
+	struct assay_api_ctx *x = ctx_of(L);
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	lua_pushinteger(L, (lua_Integer)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	lua_pushinteger(L, (lua_Integer)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	    (lua_Integer)x->clock_skew_ms);
 	return 1;
 }
 

@@ -51,6 +51,14 @@ struct assay_api_ctx {
 	struct assay_api_shared		*shared;	/* may be NULL */
 	int				 max_sleep_ms;
 	/*
+	 * Scripted replies (the fixture runner): assay.sleep waits for
+	 * nothing and moves the clock assay.now_ms reads instead, so a test
+	 * case that waits out a declared lock-out or an outage runs in no
+	 * time and still sees the time it asked for pass.  0 in a real run.
+	 */
+	int				 virtual_time;
+	long long			 clock_skew_ms;	/* slept so far, virtually */
+	/*
 	 * Called with the assay.net table on top of the stack, after the
 	 * probes registered themselves and before the API is made
 	 * read-only; may replace its functions (the fixture runner's

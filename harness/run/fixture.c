@@ -1832,6 +1832,8 @@ run_case(struct fixture *fx, const struct assay_fixture_opts *o,
 	ctx.probe_env = penv;
 	ctx.net_hook = penv != NULL ? install_recorders : install_stubs;
 	ctx.net_hook_arg = fx;
+	/* No device behind scripted replies: nothing to wait for. */
+	ctx.virtual_time = penv == NULL;
 	res->verdict = ASSAY_VERDICT_ERROR;
 	if ((r = assay_sandbox_new(&lim, &sb)) != 0) {
 		res->reason = strdup("cannot create the sandbox");
@@ -2126,9 +2128,13 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 		r = ASSAY_ERR_TOO_BIG;
 		goto out;
 	}
-	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
+	if (o->cache != NULL && *o->cache != NULL)
+		cat = *o->cache;
+	else if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
 	    catdir, assay_forms_spec(forms), &cat, d)) != 0)
 		goto out;
+	else if (o->cache != NULL)
+		*o->cache = cat;
 	if ((tc = assay_catalogue_find(cat, fx.testcase)) < 0) {
 		assay_diag_add(d, path, 0, "testcase: no test case \"%s\" in the "
 		    "catalogue", fx.testcase);
@@ -2177,7 +2183,8 @@ fixture_do(const char *path, const struct assay_fixture_opts *o,
 	free(judged);		/* after res, whose units point into it */
 	assay_diag_free(fd);
 	assay_budget_free(budget);
-	assay_catalogue_free(cat);
+	if (o->cache == NULL || *o->cache != cat)
+		assay_catalogue_free(cat);
 	assay_forms_free(forms);
 	fixture_clear(&fx);
 	return r;

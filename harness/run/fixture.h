@@ -21,6 +21,13 @@ struct assay_diag;
 struct assay_fixture_opts {
 	const char	*catalogue_dir;	/* NULL: <datadir>/testcases */
 	int		 timeout_ms;	/* per fixture, <= 0: 20 s */
+	/*
+	 * NULL: the catalogue is loaded for each fixture.  Otherwise the
+	 * catalogue loaded by the first fixture is kept in *cache and
+	 * borrowed by the next ones (its load is most of a fixture's
+	 * time); the caller frees it with assay_catalogue_free().
+	 */
+	struct assay_catalogue	**cache;
 };
 
 /*
