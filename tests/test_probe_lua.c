@@ -241,6 +241,13 @@ static const char contract[] =
     "            { channel = 'cm-cloud', variants = { 'expired', 'expired' } },\n"
     "            { channel = 'cm-cloud', wait_ms = 0 },\n"
     "            { channel = 'cm-cloud', read_ms = 600000 } } },\n"
+    /* no <client-side><gateway> in this set-up: an outcome, nil, why */
+    "  outage = { good = { channel = 'cm-cloud' },\n"
+    "    bad = { { }, { channel = 5 }, { channel = 'cm-cloud', cut_ms = 10 },\n"
+    "            { channel = 'cm-cloud', wait_ms = 0 },\n"
+    "            { channel = 'cm-cloud', restore_ms = 0 },\n"
+    "            { channel = 'cm-cloud', before = 'x' },\n"
+    "            { channel = 'cm-cloud', during = 5 } } },\n"
     "}\n"
     "for name in pairs(assay.net) do\n"
     "  assert(cases[name], 'no contract case for assay.net.' .. name)\n"
