@@ -64,28 +64,6 @@ testcase {
   end,
 }
 
--- Whether a declared UDP service answers (CoAP GET, SSDP/mDNS discovery).
-local function udp_listening(s)
-  local proto = s.protocol
-  if proto == "coap" or proto == "coaps" then
-    local f = lib.probe("coap_get")
-    if not f then return nil end
-    local r, err = f({ host = lib.addr(s), port = s.port, dtls = proto == "coaps" or s.security == "dtls",
-        timeout_ms = 3000 })
-    if r then return true end
-    if tostring(err):find("unreachable", 1, true) then return false end
-    if tostring(err):find("^DTLS offered") then return true end
-    return nil
-  end
-  local kind = ({ ssdp = "ssdp", mdns = "mdns" })[proto]
-  local f = lib.probe("udp_probe")
-  if not (kind and f) then return nil end
-  local r, err = f({ host = lib.addr(s), port = s.port, kind = kind, timeout_ms = 2000 })
-  if r then return true end
-  if tostring(err):find("unreachable", 1, true) then return false end
-  return nil
-end
-
 -- Units (TS 103 701): a) each interface of 15-Intf is in its declared
 -- "Status"; b) the device offers no network or logical interface that
 -- 15-Intf does not document.
@@ -155,7 +133,7 @@ testcase {
         for _, s in ipairs(svcs) do
           local where = e.id .. "/" .. s.id .. " (" .. s.transport .. "/" .. s.port .. ")"
           local up
-          if s.transport == "tcp" then up = open[s.port] == true else up = udp_listening(s) end
+          if s.transport == "tcp" then up = open[s.port] == true else up = lib.udp_listening(s) end
           if status == "disabled" or status == "permanently-disabled" then
             if up == true then
               units:add("a", "FAIL", where .. " is declared " .. status .. " but listening")

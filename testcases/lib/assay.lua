@@ -3386,8 +3386,8 @@ function lib.unmentioned(texts, topics)
 end
 
 -- Whether a declared UDP service answers (CoAP GET, SSDP/mDNS discovery):
--- true, false (ICMP unreachable: nothing listens), nil (cannot tell).  The
--- same check as 5.6-1-2's own.
+-- true, false (ICMP unreachable: nothing listens), nil (cannot tell).
+-- Used by 5.6-1-2 and 5.6-3 .. 5.6-4.
 function lib.udp_listening(s)
   local proto = s.protocol
   if proto == "coap" or proto == "coaps" then
