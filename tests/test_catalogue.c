@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -454,6 +455,57 @@ test_all_problems_reported(void **state)
 	free(dir);
 }
 
+/*
+ * The load shares one Lua state between files: each file still sees only
+ * its own declarations, cannot change lib for the next file, cannot leave
+ * a global behind, and a file that breaks a limit spends only itself.
+ */
+static void
+test_files_isolated(void **state)
+{
+	static const char lib[] = "lib = { n = 1, t = { x = 1 } }\n"
+	    "function lib.get() return lib.n end\n";
+	static const char f1[] = "group \"5.1-1\"\n"
+	    "lib.n = 2\n" OK_TC("5.1-1-1");
+	static const char f2[] = "group \"5.1-2\"\n"
+	    "lib.t.x = 2\n" OK_TC("5.1-2-1");
+	static const char f3[] = "group \"5.1-3\"\nleak = 1\n" OK_TC("5.1-3-1");
+	static const char f4[] = "group \"5.1-4\"\nwhile true do end\n";
+	static const char f5[] = "group \"5.1-5\"\n"
+	    "assert(leak == nil and lib.get() == 1 and lib.t.x == 1, \"leaked\")\n"
+	    OK_TC("5.1-5-1");
+	struct assay_diag *d = assay_diag_new();
+	struct assay_catalogue *c = NULL;
+	char *dir = tu_mkdtemp("cat"), path[512];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/lib", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/lib/assay.lua", dir);
+	assert_int_equal(tu_write_file(path, lib, sizeof(lib) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-1.lua", dir);
+	assert_int_equal(tu_write_file(path, f1, sizeof(f1) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-2.lua", dir);
+	assert_int_equal(tu_write_file(path, f2, sizeof(f2) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-3.lua", dir);
+	assert_int_equal(tu_write_file(path, f3, sizeof(f3) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-4.lua", dir);
+	assert_int_equal(tu_write_file(path, f4, sizeof(f4) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-5.lua", dir);
+	assert_int_equal(tu_write_file(path, f5, sizeof(f5) - 1), 0);
+	assert_int_equal(assay_catalogue_load(dir, spec, &c, d),
+	    ASSAY_ERR_CATALOGUE);
+	assert_null(c);
+	assert_true(assay_diag_find(d, "read-only") >= 0);
+	assert_true(assay_diag_find(d, "undeclared global 'leak'") >= 0);
+	assert_true(assay_diag_find(d, "leaked") < 0);
+	/* One read-only per file that wrote, one limit for 5.1-4, no more. */
+	assert_int_equal(assay_diag_count(d), 4);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -464,6 +516,7 @@ main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_bundled_units),
 		cmocka_unit_test(test_all_problems_reported),
+		cmocka_unit_test(test_files_isolated),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -753,6 +753,15 @@ assay_sandbox_call(struct assay_sandbox *sb, int nargs, int nresults)
 	return 0;
 }
 
+void
+assay_sandbox_rearm(struct assay_sandbox *sb)
+{
+	if (sb == NULL || sb->tripped != TRIP_NONE)
+		return;
+	sb->started = 0;
+	sb->instructions = 0;
+}
+
 const char *
 assay_sandbox_error(const struct assay_sandbox *sb)
 {

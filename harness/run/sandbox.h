@@ -55,6 +55,13 @@ int		 assay_sandbox_load(struct assay_sandbox *sb, const char *chunkname,
 int		 assay_sandbox_call(struct assay_sandbox *sb, int nargs, int nresults);
 /* Last error message, borrowed; "" when none. */
 const char	*assay_sandbox_error(const struct assay_sandbox *sb);
+/*
+ * Starts the time and instruction budgets afresh for the next call, so one
+ * state can run several chunks each within its own limits (the catalogue
+ * loader).  A limit already hit stays hit: after a trip the state is
+ * spent, and so is the sandbox.
+ */
+void		 assay_sandbox_rearm(struct assay_sandbox *sb);
 /* Bytes currently allocated and the peak, for evidence and benchmarks. */
 size_t		 assay_sandbox_bytes(const struct assay_sandbox *sb);
 size_t		 assay_sandbox_peak_bytes(const struct assay_sandbox *sb);
