@@ -3,20 +3,9 @@ group "5.5-1"
 
 local ITEM = "11-ComMech"
 
--- Channel security: the `security` fact, else the security attribute of
--- the services the entry refers to ("none" wins: one clear channel is
--- enough).
-local function security_of(e)
-  local s = lib.fact(e, "security")
-  if s then return s, "security=" .. s end
-  local first
-  for _, svc in ipairs(lib.services(e)) do
-    if svc.security == "none" then return "none", "service " .. svc.id .. " security=none" end
-    first = first or svc
-  end
-  if first then return first.security, "service " .. first.id .. " security=" .. first.security end
-  return nil
-end
+-- Channel security: lib.channel_security (the `security` fact, else the
+-- services' attribute; "none" wins).
+local security_of = lib.channel_security
 
 -- Declared services that no 11-ComMech entry refers to (sorted ids).
 local function uncovered_services()

@@ -3,6 +3,11 @@ group "5.7-1"
 
 local ITEM = "20-SecBoot"
 
+-- No 20-SecBoot entry while the ICS claims 5.7-1 FAILs both test cases:
+-- NO_BOOT and why it matters to each.
+local NO_BOOT = "20-SecBoot declares no secure boot mechanism although the ICS claims "
+    .. "provision 5.7-1: "
+
 -- "a, b" of the 20-SecBoot facts the rules below use, for reasons.
 local function boot_facts(e)
   return lib.facts_text(e, { "verification", "root-of-trust", "on-failure" })
@@ -54,10 +59,7 @@ testcase {
   run = function(a)
     local units = lib.units(lib.FACTS)
     local entries = lib.entries(ITEM)
-    if #entries == 0 then
-      return units:stop("FAIL", "20-SecBoot declares no secure boot mechanism although the "
-          .. "ICS claims provision 5.7-1: the IXIT is incomplete")
-    end
+    if #entries == 0 then return units:stop("FAIL", NO_BOOT .. "the IXIT is incomplete") end
     for _, e in ipairs(entries) do
       local ver = lib.require_fact(units, "a", ITEM, e, "verification")
       local rot = lib.fact(e, "root-of-trust")
@@ -154,8 +156,7 @@ testcase {
     local units = lib.units(lib.FACTS)
     local entries = lib.entries(ITEM)
     if #entries == 0 then
-      return units:stop("FAIL", "20-SecBoot declares no secure boot mechanism although the "
-          .. "ICS claims provision 5.7-1: there is nothing to compare the device with")
+      return units:stop("FAIL", NO_BOOT .. "there is nothing to compare the device with")
     end
     local expect = {}
     for _, e in ipairs(entries) do
