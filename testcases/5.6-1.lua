@@ -76,8 +76,10 @@ testcase {
 --    checked over the network -> MANUAL_STEP_PENDING when it is declared
 --    disabled; status absent -> IXIT_MISSING; kind=physical entries are
 --    5.6-3's and skipped.
--- b) a full TCP sweep and UDP discovery (SSDP 1900, mDNS 5353, CoAP 5683):
---    an open port no service declares -> FAIL; a declared service that no
+-- b) a full TCP sweep and a request of its own protocol to each UDP port
+--    IoT devices commonly serve (lib.UDP_SERVICES: discovery, CoAP, DNS,
+--    NTP, SNMP, NetBIOS, TFTP, WS-Discovery): an open port no service
+--    declares -> FAIL; a declared service that no
 --    15-Intf entry refers to (and no kind=network entry without refs,
 --    which carries every service) -> IXIT_MISSING.  15-Intf empty -> FAIL.
 testcase {
@@ -96,7 +98,7 @@ testcase {
     },
     b = {
       criterion = "No network or logical interface beyond those listed in 15-Intf is reachable over the network.",
-      rule = "Full TCP sweep and discovery probes: an undeclared open TCP port or discovery service FAILs.",
+      rule = "Full TCP sweep and a protocol request to each common IoT UDP port: an undeclared open TCP port or answering UDP service FAILs.",
       decided = "automatic",
       reach = "network",
     },
@@ -165,10 +167,13 @@ testcase {
     local udp = lib.probe("udp_probe")
     local declared = lib.declared_ports()
     if udp then
-      units.how = lib.probed("tcp_sweep, udp_probe", "TCP ports 1-65535, UDP 1900, 5353, 5683")
-      for _, d in ipairs({ { 1900, "ssdp" }, { 5353, "mdns" }, { 5683, "coap" } }) do
+      local ports = {}
+      for _, d in ipairs(lib.UDP_SERVICES) do ports[#ports + 1] = d[1] end
+      units.how = lib.probed("tcp_sweep, udp_probe", "TCP ports 1-65535, UDP "
+          .. table.concat(ports, ", "))
+      for _, d in ipairs(lib.UDP_SERVICES) do
         if declared.udp[d[1]] == nil then
-          local reply = udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 2000 })
+          local reply = udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 1500 })
           if reply then extra[#extra + 1] = "udp/" .. d[1] .. " (" .. d[2] .. ")" end
         end
       end

@@ -418,6 +418,59 @@ test_udp(void **state)
 	assay_buf_free(out);
 }
 
+/*
+ * Every kind sends its protocol's request (checked byte by byte where the
+ * protocol fixes them) and takes any reply as the listener's; the kind
+ * list and its usual ports are what 5.6-1-2 walks.
+ */
+static void
+test_udp_kinds(void **state)
+{
+	static const struct {
+		const char *kind;
+		unsigned int port;
+		const char *head;
+		size_t headlen, len;
+	} want[] = {
+		{ "dns", 53, "\x41\x53\x01\x00\x00\x01", 6, 17 },
+		{ "ntp", 123, "\x1b\x00\x00", 3, 48 },
+		{ "snmp", 161, "\x30\x29\x02\x01\x00\x04\x06public\xa0", 14, 43 },
+		{ "netbios", 137, "\x41\x53\x00\x00\x00\x01", 6, 50 },
+		{ "tftp", 69, "\x00\x01" "assay-probe-absent\x00octet\x00", 27, 27 },
+		{ "wsd", 3702, "<?xml", 5, 0 },
+	};
+	struct assay_probe_env env = { NULL, NULL, NULL, 3000, 4096 };
+	char why[ASSAY_PROBE_REASON_MAX];
+	struct server *s;
+	struct assay_buf *out;
+	unsigned int port;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (k = 0; assay_probe_udp_kind(k, &port) != NULL &&
+		    strcmp(assay_probe_udp_kind(k, NULL), want[i].kind) != 0; k++)
+			;
+		assert_non_null(assay_probe_udp_kind(k, &port));
+		assert_int_equal(port, want[i].port);
+		out = assay_buf_new(4096);
+		s = server_start(B_UDP_REPLY);
+		assert_int_equal(assay_probe_udp(&env, "127.0.0.1", s->port,
+		    want[i].kind, 2000, out, why, sizeof(why)), 0);
+		assert_string_equal(why, "");
+		assert_true(assay_buf_len(out) > 0);
+		assert_true(s->reqlen >= want[i].headlen);
+		assert_memory_equal(s->req, want[i].head, want[i].headlen);
+		if (want[i].len != 0)
+			assert_int_equal(s->reqlen, want[i].len);
+		else
+			assert_non_null(memmem(s->req, s->reqlen, "<d:Probe/>", 10));
+		server_stop(s);
+		assay_buf_free(out);
+	}
+	assert_null(assay_probe_udp_kind(k + 100, NULL));
+}
+
 static void
 test_udp_coap_server(void **state)
 {
@@ -733,6 +786,7 @@ main(void)
 		cmocka_unit_test(test_banner_silent),
 		cmocka_unit_test(test_banner_endless),
 		cmocka_unit_test(test_udp),
+		cmocka_unit_test(test_udp_kinds),
 		cmocka_unit_test(test_udp_coap_server),
 		cmocka_unit_test(test_sweep_namespace),
 		cmocka_unit_test(test_sweep_budget),

@@ -718,6 +718,82 @@ static const unsigned char coap_get_core[] = {
 	0x04, 'c', 'o', 'r', 'e'
 };
 
+/* DNS: id 0x4153, recursion desired, one question ". NS IN". */
+static const unsigned char dns_query[] = {
+	0x41, 0x53, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x02, 0x00, 0x01
+};
+
+/* NTP: a version 3 client request (mode 3), all other fields zero. */
+static const unsigned char ntp_request[48] = { 0x1b };
+
+/* SNMPv1 GetRequest, community "public", sysDescr.0 (1.3.6.1.2.1.1.1.0). */
+static const unsigned char snmp_get[] = {
+	0x30, 0x29, 0x02, 0x01, 0x00,
+	0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
+	0xa0, 0x1c, 0x02, 0x04, 0x41, 0x53, 0x41, 0x59,
+	0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
+	0x30, 0x0e, 0x30, 0x0c,
+	0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00,
+	0x05, 0x00
+};
+
+/* NetBIOS name service: node status request for "*" (NBSTAT, IN). */
+static const unsigned char nbstat_query[] = {
+	0x41, 0x53, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x20, 'C', 'K', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A',
+	'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A',
+	'A', 'A', 'A', 'A', 'A', 0x00, 0x00, 0x21, 0x00, 0x01
+};
+
+/* TFTP read request for a file no device has: any reply (ERROR) shows it. */
+static const char tftp_rrq[] = "\0\001assay-probe-absent\0octet";
+
+/* WS-Discovery Probe (ONVIF cameras answer it with ProbeMatches). */
+static const char wsd_probe[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    "<e:Envelope xmlns:e=\"http://www.w3.org/2003/05/soap-envelope\" "
+    "xmlns:w=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" "
+    "xmlns:d=\"http://schemas.xmlsoap.org/ws/2005/04/discovery\">"
+    "<e:Header><w:MessageID>uuid:41535341-5900-4000-8000-000000000001"
+    "</w:MessageID><w:To e:mustUnderstand=\"true\">"
+    "urn:schemas-xmlsoap-org:ws:2005:04:discovery</w:To>"
+    "<w:Action e:mustUnderstand=\"true\">"
+    "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</w:Action>"
+    "</e:Header><e:Body><d:Probe/></e:Body></e:Envelope>";
+
+/*
+ * The requests udp_probe can send, by kind: each one a service of that
+ * protocol answers (a reply of any content shows a listener), with the
+ * port the protocol usually has (udp_probe's caller picks the port).
+ */
+static const struct udp_kind {
+	const char	*name;
+	const void	*req;
+	size_t		 len;
+	unsigned int	 port;
+} udp_kinds[] = {
+	{ "ssdp", ssdp_msearch, sizeof(ssdp_msearch) - 1, 1900 },
+	{ "mdns", mdns_query, sizeof(mdns_query), 5353 },
+	{ "coap", coap_get_core, sizeof(coap_get_core), 5683 },
+	{ "dns", dns_query, sizeof(dns_query), 53 },
+	{ "ntp", ntp_request, sizeof(ntp_request), 123 },
+	{ "snmp", snmp_get, sizeof(snmp_get), 161 },
+	{ "netbios", nbstat_query, sizeof(nbstat_query), 137 },
+	{ "tftp", tftp_rrq, sizeof(tftp_rrq), 69 },
+	{ "wsd", wsd_probe, sizeof(wsd_probe) - 1, 3702 },
+};
+
+const char *
+assay_probe_udp_kind(size_t i, unsigned int *port)
+{
+	if (i >= sizeof(udp_kinds) / sizeof(udp_kinds[0]))
+		return NULL;
+	if (port != NULL)
+		*port = udp_kinds[i].port;
+	return udp_kinds[i].name;
+}
+
 /*
  * The UDP probe's wording of a connection-layer outcome: ICMP port
  * unreachable names the port state first, as the sweep does.
@@ -741,6 +817,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 	size_t reqlen;
 	char chan[300], *dgram = NULL;
 	long long start, end, resend;
+	size_t i;
 	long n;
 	int r, sent = 0;
 
@@ -748,17 +825,13 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 	if (kind == NULL || out == NULL || host == NULL || port < 1 ||
 	    port > 65535)
 		return ASSAY_ERR_INVALID_ARG;
-	if (strcmp(kind, "ssdp") == 0) {
-		req = ssdp_msearch;
-		reqlen = sizeof(ssdp_msearch) - 1;
-	} else if (strcmp(kind, "mdns") == 0) {
-		req = mdns_query;
-		reqlen = sizeof(mdns_query);
-	} else if (strcmp(kind, "coap") == 0) {
-		req = coap_get_core;
-		reqlen = sizeof(coap_get_core);
-	} else
+	for (i = 0; i < sizeof(udp_kinds) / sizeof(udp_kinds[0]) &&
+	    strcmp(udp_kinds[i].name, kind) != 0; i++)
+		;
+	if (i == sizeof(udp_kinds) / sizeof(udp_kinds[0]))
 		return ASSAY_ERR_INVALID_ARG;
+	req = udp_kinds[i].req;
+	reqlen = udp_kinds[i].len;
 	if (timeout_ms <= 0)
 		timeout_ms = env != NULL && env->timeout_ms > 0 ?
 		    env->timeout_ms : ASSAY_PROBE_DEFAULT_TIMEOUT_MS;
@@ -993,7 +1066,6 @@ l_udp_probe(lua_State *L)
 {
 	static const char *const known[] = { "host", "port", "kind",
 	    "timeout_ms", "max_read", NULL };
-	static const char *const kinds[] = { "ssdp", "mdns", "coap", NULL };
 	const struct assay_probe_env *env = env_of(L);
 	struct assay_buf **box;
 	char reason[ASSAY_PROBE_REASON_MAX] = "";
@@ -1005,11 +1077,13 @@ l_udp_probe(lua_State *L)
 	host = assay_lua_host(L, "udp_probe");
 	port = assay_lua_port(L, "udp_probe", 0);
 	kind = assay_lua_req_str(L, "udp_probe", "kind");
-	for (i = 0; kinds[i] != NULL && strcmp(kinds[i], kind) != 0; i++)
+	for (i = 0; assay_probe_udp_kind((size_t)i, NULL) != NULL &&
+	    strcmp(assay_probe_udp_kind((size_t)i, NULL), kind) != 0; i++)
 		;
-	if (kinds[i] == NULL)
-		return assay_lua_argerror(L, "udp_probe", "kind must be ssdp, "
-		    "mdns or coap, not \"%.40s\"", kind);
+	if (assay_probe_udp_kind((size_t)i, NULL) == NULL)
+		return assay_lua_argerror(L, "udp_probe", "kind must be one of "
+		    "ssdp mdns coap dns ntp snmp netbios tftp wsd, not "
+		    "\"%.40s\"", kind);
 	if ((timeout_ms = assay_lua_timeout(L, "udp_probe")) == 0)
 		timeout_ms = default_timeout(env);
 	if ((max_read = assay_lua_max_read(L, "udp_probe")) == 0)
@@ -1017,7 +1091,7 @@ l_udp_probe(lua_State *L)
 	box = (struct assay_buf **)assay_lua_box(L, buf_free);
 	if ((*box = assay_buf_new(max_read)) == NULL)
 		return luaL_error(L, "udp_probe: out of memory");
-	r = assay_probe_udp(env, host, (unsigned int)port, kinds[i],
+	r = assay_probe_udp(env, host, (unsigned int)port, kind,
 	    timeout_ms, *box, reason, sizeof(reason));
 	if (r != 0)
 		return assay_lua_harness_error(L, "udp_probe", r, timeout_ms);

@@ -70,17 +70,26 @@ int	assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	    int idle_ms, struct assay_buf *out, char *reason, size_t reasonlen);
 
 /*
- * Sends one IoT discovery request over a connected UDP socket and waits
- * for the reply: kind is "ssdp" (M-SEARCH), "mdns" (PTR query for
- * _services._dns-sd._udp.local) or "coap" (confirmable GET
- * /.well-known/core).  The request is sent again at half the timeout.
- * Returns 0 (reply in out, reason empty; or reason "closed: ICMP port
- * unreachable" / "no answer within N ms"), ASSAY_ERR_INVALID_ARG for an
- * unknown kind.
+ * Sends one request of a UDP protocol an IoT device may serve over a
+ * connected UDP socket and waits for the reply: kind is "ssdp" (M-SEARCH),
+ * "mdns" (PTR query for _services._dns-sd._udp.local), "coap"
+ * (confirmable GET /.well-known/core), "dns" (". NS"), "ntp" (client
+ * request), "snmp" (v1 GetRequest sysDescr.0, community "public"),
+ * "netbios" (node status "*"), "tftp" (read request for an absent file)
+ * or "wsd" (WS-Discovery Probe).  The request is sent again at half the
+ * timeout.  Returns 0 (reply in out, reason empty; or reason "closed:
+ * ICMP port unreachable" / "no answer within N ms"),
+ * ASSAY_ERR_INVALID_ARG for an unknown kind.
  */
 int	assay_probe_udp(const struct assay_probe_env *env, const char *host,
 	    unsigned int port, const char *kind, int timeout_ms,
 	    struct assay_buf *out, char *reason, size_t reasonlen);
+
+/*
+ * The i-th kind udp_probe knows (from 0; NULL past the last), and in
+ * *port (if not NULL) the port its protocol usually has.
+ */
+const char *assay_probe_udp_kind(size_t i, unsigned int *port);
 
 /* Adds tcp_sweep, banner and udp_probe to the table on top of L's stack. */
 struct lua_State;

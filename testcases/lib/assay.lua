@@ -3978,3 +3978,16 @@ function lib.telemetry_seen()
   end
   return findings, declared, nil, c
 end
+
+-- ---------------------------------------------------------------------
+-- 5.6 UDP services (lead)
+
+-- UDP ports IoT devices commonly serve, each with the udp_probe kind whose
+-- request a service of that protocol answers: 5.6-1-2 b sends each one
+-- not declared.  A full UDP sweep cannot tell a silent port from a
+-- filtered one and devices rate-limit ICMP (about one port a second on
+-- Linux), so Assay asks the protocols that answer instead.
+lib.UDP_SERVICES = {
+  { 53, "dns" }, { 69, "tftp" }, { 123, "ntp" }, { 137, "netbios" }, { 161, "snmp" },
+  { 1900, "ssdp" }, { 3702, "wsd" }, { 5353, "mdns" }, { 5683, "coap" },
+}

@@ -50,6 +50,15 @@ banner() {
 	wait_port "$1"
 }
 
+# udp_answer PORT TEXT: answers every datagram to udp/PORT with TEXT (a
+# UDP service of any protocol: Assay takes any reply as a listener).
+udp_answer() {
+	printf '#!/bin/sh\nprintf "%%s" %s\n' "'$2'" > "udp-$1"
+	chmod 700 "udp-$1"
+	socat UDP-RECVFROM:"$1",reuseaddr,fork EXEC:"$PWD/udp-$1" &
+	sleep 0.2
+}
+
 # tls_banner PORT CERT TEXT: TEXT over TLS.
 tls_banner() {
 	printf '#!/bin/sh\nprintf "%%s\\r\\n" %s\nsleep 2\n' "'$3'" > "banner-$1"
