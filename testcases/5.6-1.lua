@@ -78,8 +78,11 @@ testcase {
 --    5.6-3's and skipped.
 -- b) a full TCP sweep and a request of its own protocol to each UDP port
 --    IoT devices commonly serve (lib.UDP_SERVICES: discovery, CoAP, DNS,
---    NTP, SNMP, NetBIOS, TFTP, WS-Discovery): an open port no service
---    declares -> FAIL; a declared service that no
+--    NTP, SNMP, NetBIOS, TFTP, WS-Discovery), and a full TCP sweep of
+--    the device's IPv6 addresses on the lab's link (lib.ipv6_sweeps:
+--    its EUI-64 link-local address and the IPv6 neighbours with its MAC;
+--    none found is said in the reason, a sweep there that fails is
+--    INCONCLUSIVE): an open port no service declares -> FAIL; a declared service that no
 --    15-Intf entry refers to (and no kind=network entry without refs,
 --    which carries every service) -> IXIT_MISSING.  15-Intf empty -> FAIL.
 testcase {
@@ -178,12 +181,24 @@ testcase {
         end
       end
     end
+    -- The same device over IPv6 on the lab's link: a port a bind() or a
+    -- firewall keeps off IPv4 is an interface all the same.
+    local v6, v6bad = lib.ipv6_sweeps()
+    for _, s6 in ipairs(v6) do
+      for _, p in ipairs(lib.undeclared_tcp(s6.sweep)) do
+        extra[#extra + 1] = "tcp/" .. p .. " on " .. s6.address
+      end
+    end
+    local v6text = lib.ipv6_coverage(v6, v6bad)
     if #extra > 0 then
       units:add("b", "FAIL", "the device exposes interfaces the IXIT does not declare: "
           .. lib.join(extra))
+    elseif v6bad then
+      units:add("b", "INCONCLUSIVE", #sweep.open .. " open TCP port(s) over IPv4, all "
+          .. "declared, but " .. v6text)
     else
       units:add("b", "PASS", #sweep.open .. " open TCP port(s), all declared; no undeclared "
-          .. "discovery service")
+          .. "UDP service; " .. v6text)
     end
     local uncovered = {}
     for _, s in ipairs(assay.ixit.services) do

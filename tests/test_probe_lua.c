@@ -242,6 +242,9 @@ static const char contract[] =
     "            { channel = 'cm-cloud', wait_ms = 0 },\n"
     "            { channel = 'cm-cloud', read_ms = 600000 } } },\n"
     /* no <client-side><gateway> in this set-up: an outcome, nil, why */
+    /* a device on loopback: its IPv6 side is ::1, or why not */
+    "  ipv6_peers = { good = { host = H, timeout_ms = 300 },\n"
+    "    bad = { { host = 5 }, { host = H, timeout_ms = 0 } } },\n"
     "  outage = { good = { channel = 'cm-cloud' },\n"
     "    bad = { { }, { channel = 5 }, { channel = 'cm-cloud', cut_ms = 10 },\n"
     "            { channel = 'cm-cloud', wait_ms = 0 },\n"
@@ -275,6 +278,8 @@ static const char contract[] =
     "    assert(r == nil and type(why) == 'string' or r.offered == false, name)\n"
     "  elseif name == 'try_credentials' then\n"
     "    assert(r and r.unreached == r.attempts and #r.accepted == 0, name)\n"
+    "  elseif name == 'ipv6_peers' then\n"
+    "    assert(r and r.addresses[1] == '::1' or r == nil and type(why) == 'string', name)\n"
     "  elseif name == 'telnet_login' or name == 'ssh_login' then\n"
     "    assert(r == nil and type(why) == 'string' and #why > 0, name)\n"
     "  else\n"

@@ -30,6 +30,7 @@
 #include "probe/http.h"
 #include "probe/mqtt.h"
 #include "probe/observe.h"
+#include "probe/ipv6.h"
 #include "probe/outage.h"
 #include "probe/pcap.h"
 #include "probe/ssh.h"
@@ -53,6 +54,7 @@ _Static_assert(ASSAY_FORMS_MAX_FIRMWARE == ASSAY_FW_MAX_IMAGE,
 typedef void (*net_register_fn)(lua_State *);
 static const net_register_fn net_modules[] = {
 	assay_probe_tcp_lua_register,
+	assay_probe_ipv6_lua_register,
 	assay_probe_tls_lua_register,
 	assay_probe_http_lua_register,
 	assay_probe_telnet_lua_register,

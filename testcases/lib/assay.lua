@@ -3991,3 +3991,41 @@ lib.UDP_SERVICES = {
   { 53, "dns" }, { 69, "tftp" }, { 123, "ntp" }, { 137, "netbios" }, { 161, "snmp" },
   { 1900, "ssdp" }, { 3702, "wsd" }, { 5353, "mdns" }, { 5683, "coap" },
 }
+
+-- The device's IPv6 addresses on the lab's link (assay.net.ipv6_peers),
+-- each swept in full: a list of { address =, sweep = }, and a text when
+-- a sweep there failed (the caller cannot judge the device's IPv6 side).
+-- No IPv6 address found is not a failure: lib.ipv6_coverage says so.
+local ipv6_note
+function lib.ipv6_sweeps()
+  local out = {}
+  local peers, sweep = lib.probe("ipv6_peers"), lib.probe("tcp_sweep")
+  if not (peers and sweep) then
+    ipv6_note = "IPv6 not examined (no probe)"
+    return out
+  end
+  local p, why = peers({ host = lib.host() })
+  if not p then
+    ipv6_note = "no IPv6 address of the device found: " .. tostring(why)
+    return out
+  end
+  for _, addr in ipairs(p.addresses) do
+    local r, err = sweep({ host = addr, ports = "1-65535" })
+    if not r then return out, "the TCP sweep of " .. addr .. " failed: " .. tostring(err) end
+    assay.log("open TCP ports on " .. addr .. ": " .. table.concat(r.open, " "))
+    out[#out + 1] = { address = addr, sweep = r }
+  end
+  ipv6_note = nil
+  return out
+end
+
+-- What the IPv6 sweeps covered, for a reason.
+function lib.ipv6_coverage(v6, bad)
+  if bad then return bad end
+  if #v6 == 0 then return ipv6_note or "no IPv6 address of the device found" end
+  local parts = {}
+  for _, s in ipairs(v6) do
+    parts[#parts + 1] = s.address .. " (" .. #s.sweep.open .. " open)"
+  end
+  return "IPv6 swept too: " .. table.concat(parts, ", ")
+end
