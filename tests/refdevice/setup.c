@@ -1459,6 +1459,24 @@ rd_setup_start(struct refdevice *rd)
 		rd_add_service(rd, "debug", "tcp", "tcp", "none",
 		    rd->port_debug, 0, RD_READY_BANNER, p, "factory debug "
 		    "console", NULL);
+		/*
+		 * The same console once more on IPv6 alone, one port up
+		 * (gateway mode: the device's own namespace, so its
+		 * link-local address): the vendor's firewall was written
+		 * for IPv4.  5.6-1-2 finds it there (lib.ipv6_sweeps).
+		 */
+		if (rd->gateway) {
+			snprintf(listen, sizeof(listen), "TCP6-LISTEN:%d,"
+			    "ipv6only=1,reuseaddr,fork", rd->port_debug + 1);
+			{
+				const char *argv[] = { "socat", listen, exec,
+				    NULL };
+
+				if ((p = rd_spawn(rd, "debug6", argv,
+				    NULL)) < 0)
+					return p;
+			}
+		}
 		return start_client(rd);
 	}
 
