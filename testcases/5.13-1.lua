@@ -349,10 +349,12 @@ end
 -- fuzzer below the application layer, no CSRF check, SQL injection only
 -- as far as a 5xx shows it.
 -- b: the person's comparison of the user documentation with 27-UserIntf.
--- c: the full TCP sweep: an open port the IXIT does not declare FAILs; an
--- open declared service no 27-UserIntf or 28-ExtAPI entry refers to is
--- the assessor's call (is it an API?).  Looser: paths under an HTTP
--- service are not enumerated, UDP is not swept.
+-- c: what 5.6-1-2 b sweeps (lib.undeclared_interfaces: TCP over IPv4 and
+-- the device's IPv6 addresses on the lab's link, the common IoT UDP
+-- services): an interface the IXIT does not declare FAILs; an open
+-- declared service no 27-UserIntf or 28-ExtAPI entry refers to is the
+-- assessor's call (is it an API?).  Looser: paths under an HTTP service
+-- are not enumerated, UDP only on the ports of lib.UDP_SERVICES.
 testcase {
   id = "5.13-1-2",
   type = "functional",
@@ -377,7 +379,7 @@ testcase {
     },
     c = {
       criterion = "Every API the device exposes to remote access is listed among the declared external APIs.",
-      rule = "Full TCP sweep: an undeclared open port FAILs; an open service no 27-UserIntf/28-ExtAPI entry refers to is a person's call; else PASS.",
+      rule = "Full TCP sweep over IPv4 and IPv6 and the common UDP services: an undeclared interface FAILs; an open service no 27-UserIntf/28-ExtAPI entry refers to is a person's call; else PASS.",
       decided = "automatic+assessor",
       reach = "network",
     },
@@ -437,15 +439,15 @@ testcase {
     if not sweep then
       units:add("c", "INCONCLUSIVE", why)
     else
-      local how = lib.probed("tcp_sweep", "TCP ports 1-65535")
-      local undeclared = lib.undeclared_tcp(sweep)
+      local u = lib.undeclared_interfaces(sweep)
+      local how = u.how
       local open = {}
       for _, p in ipairs(sweep.open) do open[p] = true end
-      if #undeclared > 0 then
-        local ps = {}
-        for _, p in ipairs(undeclared) do ps[#ps + 1] = "tcp/" .. p end
-        units:add("c", "FAIL", "open port(s) the IXIT does not declare: " .. lib.join(ps)
+      if #u.extra > 0 then
+        units:add("c", "FAIL", "open port(s) the IXIT does not declare: " .. lib.join(u.extra)
             .. " (an API or interface 28-ExtAPI does not list)", how)
+      elseif u.v6bad then
+        units:add("c", "INCONCLUSIVE", u.coverage, how)
       end
       local unlisted = unlisted_services(open)
       if #unlisted > 0 then
@@ -455,7 +457,8 @@ testcase {
       end
       if not units:has("c") then
         units:add("c", "PASS", "every open TCP port (" .. #sweep.open .. ") is a declared "
-            .. "service listed by " .. lib.join(names), how)
+            .. "service listed by " .. lib.join(names) .. "; no undeclared UDP service; "
+            .. u.coverage, how)
       end
     end
     return lib.manual(units, { "b" }, #names > 0 and ("declared: " .. lib.join(names))

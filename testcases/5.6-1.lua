@@ -160,36 +160,14 @@ testcase {
         end
       end
     end
-    -- b) undeclared interfaces: TCP ports and UDP discovery services.
+    -- b) undeclared interfaces: TCP over IPv4 and IPv6, common UDP services.
     if not units:has("a") then
       units:add("a", "PASS", "vacuous: 15-Intf declares only physical interfaces (5.6-3's)",
           lib.FACTS)
     end
-    local extra = {}
-    for _, p in ipairs(lib.undeclared_tcp(sweep)) do extra[#extra + 1] = "tcp/" .. p end
-    local udp = lib.probe("udp_probe")
-    local declared = lib.declared_ports()
-    if udp then
-      local ports = {}
-      for _, d in ipairs(lib.UDP_SERVICES) do ports[#ports + 1] = d[1] end
-      units.how = lib.probed("tcp_sweep, udp_probe", "TCP ports 1-65535, UDP "
-          .. table.concat(ports, ", "))
-      for _, d in ipairs(lib.UDP_SERVICES) do
-        if declared.udp[d[1]] == nil then
-          local reply = udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 1500 })
-          if reply then extra[#extra + 1] = "udp/" .. d[1] .. " (" .. d[2] .. ")" end
-        end
-      end
-    end
-    -- The same device over IPv6 on the lab's link: a port a bind() or a
-    -- firewall keeps off IPv4 is an interface all the same.
-    local v6, v6bad = lib.ipv6_sweeps()
-    for _, s6 in ipairs(v6) do
-      for _, p in ipairs(lib.undeclared_tcp(s6.sweep)) do
-        extra[#extra + 1] = "tcp/" .. p .. " on " .. s6.address
-      end
-    end
-    local v6text = lib.ipv6_coverage(v6, v6bad)
+    local u = lib.undeclared_interfaces(sweep)
+    local extra, v6bad, v6text = u.extra, u.v6bad, u.coverage
+    units.how = u.how
     if #extra > 0 then
       units:add("b", "FAIL", "the device exposes interfaces the IXIT does not declare: "
           .. lib.join(extra))

@@ -4029,3 +4029,37 @@ function lib.ipv6_coverage(v6, bad)
   end
   return "IPv6 swept too: " .. table.concat(parts, ", ")
 end
+
+-- Every interface the device exposes that the IXIT does not declare,
+-- from the IPv4 TCP sweep `sweep` (lib.sweep), a request of its own
+-- protocol to each of lib.UDP_SERVICES not declared, and full TCP sweeps
+-- of the device's IPv6 addresses on the lab's link (lib.ipv6_sweeps):
+-- { extra = { "tcp/23", "udp/161 (snmp)", "tcp/2323 on fe80::…" },
+--   v6bad = why the IPv6 side is unknown (a sweep there failed) or nil,
+--   coverage = what IPv6 covered, for reasons, how = lib.probed(...) }.
+-- 5.6-1-2 b and 5.13-1-2 c.
+function lib.undeclared_interfaces(sweep)
+  local extra = {}
+  for _, p in ipairs(lib.undeclared_tcp(sweep)) do extra[#extra + 1] = "tcp/" .. p end
+  local how = lib.probed("tcp_sweep", "TCP ports 1-65535")
+  local udp = lib.probe("udp_probe")
+  if udp then
+    local declared, ports = lib.declared_ports(), {}
+    for _, d in ipairs(lib.UDP_SERVICES) do ports[#ports + 1] = d[1] end
+    how = lib.probed("tcp_sweep, udp_probe, ipv6_peers", "TCP ports 1-65535 over IPv4 and "
+        .. "IPv6, UDP " .. table.concat(ports, ", "))
+    for _, d in ipairs(lib.UDP_SERVICES) do
+      if declared.udp[d[1]] == nil then
+        local reply = udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 1500 })
+        if reply then extra[#extra + 1] = "udp/" .. d[1] .. " (" .. d[2] .. ")" end
+      end
+    end
+  end
+  local v6, v6bad = lib.ipv6_sweeps()
+  for _, s6 in ipairs(v6) do
+    for _, p in ipairs(lib.undeclared_tcp(s6.sweep)) do
+      extra[#extra + 1] = "tcp/" .. p .. " on " .. s6.address
+    end
+  end
+  return { extra = extra, v6bad = v6bad, coverage = lib.ipv6_coverage(v6, v6bad), how = how }
+end
