@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "run/catalogue.h"
 #include "cli.h"
 #include "base/datadir.h"
@@ -88,7 +90,7 @@ usage_main(FILE *fp)
 		    subcommands[i].summary);
 	fprintf(fp,
 	    "\n"
-	    "Run 'assay SUBCOMMAND --help' for its options.\n"
+	    "Run 'assay SUBCOMMAND --help' (or 'assay help SUBCOMMAND') for its options.\n"
 	    "\n"
 	    "Exit codes: 0 every applicable test case PASS; 1 a FAIL;\n"
 	    "2 usage or form error (nothing run); 3 no FAIL, but INCONCLUSIVE or ERROR.\n");
@@ -125,6 +127,23 @@ usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'assay %s --help'.\n", cmd);
 	return ASSAY_EXIT_USAGE;
+}
+
+/*
+ * A bad option, named once (getopt itself is kept quiet): the argument
+ * getopt stopped at is unknown, or is an option whose value is missing.
+ */
+static int
+bad_option(const char *cmd, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+
+	if (arg == NULL || arg[0] != '-')
+		return usage_error(cmd, "bad option");
+	if (optopt != 0 && arg[1] != '-')
+		return usage_error(cmd, "option -%c is unknown or needs a value",
+		    optopt);
+	return usage_error(cmd, "option '%s' is unknown or needs a value", arg);
 }
 
 static int
@@ -192,7 +211,7 @@ cmd_init(int argc, char **argv)
 			    "  -f, --force   overwrite existing files\n");
 			return 0;
 		default:
-			return usage_error("init", "bad option");
+			return bad_option("init", argv);
 		}
 	}
 	if (optind != argc - 1)
@@ -290,10 +309,13 @@ cmd_check(int argc, char **argv)
 			    "Exit 0 when the files are valid (warnings or not), 2 when not.\n");
 			return 0;
 		default:
-			return usage_error("check", "bad option");
+			return bad_option("check", argv);
 		}
 	}
-	if (ics == NULL || ixit == NULL || optind != argc)
+	if (optind != argc)
+		return usage_error("check", "unexpected argument '%s' (the forms "
+		    "are given with --ics and --ixit)", argv[optind]);
+	if (ics == NULL || ixit == NULL)
 		return usage_error("check", "need --ics FILE and --ixit FILE");
 	if ((dd = assay_datadir()) == NULL) {
 		fprintf(stderr, "assay check: %s (set ASSAY_DATADIR)\n",
@@ -434,7 +456,7 @@ cmd_fixture(int argc, char **argv)
 			    "2 a fixture is malformed (or a usage error).\n");
 			return 0;
 		default:
-			return usage_error("fixture", "bad option");
+			return bad_option("fixture", argv);
 		}
 	}
 	if (optind == argc)
@@ -728,7 +750,7 @@ cmd_list(int argc, char **argv)
 			    "           all groups, 4-1 with clauses 5.1-5.5, and the others.\n");
 			return 0;
 		default:
-			return usage_error("list", "bad option");
+			return bad_option("list", argv);
 		}
 	}
 	if (optind != argc)
@@ -1370,7 +1392,7 @@ cmd_run(int argc, char **argv)
 			free(jud);
 			return 0;
 		default:
-			r = usage_error("run", "bad option");
+			r = bad_option("run", argv);
 			break;
 		}
 		if (r != 0) {
@@ -1495,6 +1517,10 @@ cmd_demo(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			o.persona = optarg;
+			if (strcmp(optarg, "weak") != 0 &&
+			    strcmp(optarg, "conforming") != 0)
+				return usage_error("demo", "unknown persona "
+				    "\"%s\" (weak or conforming)", optarg);
 			break;
 		case 'o':
 			o.engine.out_dir = optarg;
@@ -1535,7 +1561,7 @@ cmd_demo(int argc, char **argv)
 			    "Exit codes as for `assay run`.\n");
 			return 0;
 		default:
-			return usage_error("demo", "bad option");
+			return bad_option("demo", argv);
 		}
 	}
 	if (optind != argc)
@@ -1627,7 +1653,7 @@ cmd_keygen(int argc, char **argv)
 			    "  -f, --force replace existing key.pem and cert.pem\n");
 			return 0;
 		default:
-			return usage_error("keygen", "bad option");
+			return bad_option("keygen", argv);
 		}
 	}
 	if (out == NULL || optind != argc)
@@ -1639,9 +1665,16 @@ cmd_keygen(int argc, char **argv)
 	if (r != 0) {
 		assay_diag_print(d, stderr);
 		fprintf(stderr, "assay keygen: %s\n", assay_strerror(r));
-	} else
+	} else {
 		printf("wrote %s/key.pem (private, 0600) and %s/cert.pem\n",
 		    out, out);
+		if (type == ASSAY_SIGN_KEY_ED25519)
+			fprintf(stderr, "assay keygen: warning: this build's "
+			    "OpenSSL (%s) cannot sign reports with an Ed25519 "
+			    "key (no CMS support for it): 'assay sign' will "
+			    "refuse it; use --type ecdsa or rsa to sign now\n",
+			    OpenSSL_version(OPENSSL_VERSION_STRING));
+	}
 	assay_diag_free(d);
 	return r == 0 ? 0 : (r == ASSAY_ERR_INVALID_ARG || r == ASSAY_ERR_EXISTS ?
 	    ASSAY_EXIT_USAGE : ASSAY_EXIT_FAIL);
@@ -1685,7 +1718,7 @@ cmd_sign(int argc, char **argv)
 			    "  -f, --force   re-sign a directory that is already signed\n");
 			return 0;
 		default:
-			return usage_error("sign", "bad option");
+			return bad_option("sign", argv);
 		}
 	}
 	if (key == NULL || cert == NULL || optind != argc - 1)
@@ -1778,6 +1811,7 @@ print_verify_json(const char *dir, const struct assay_verify *v,
 	assay_json_init(&j, stdout, 1);
 	assay_json_begin_object(&j);
 	assay_json_kv_string(&j, "dir", dir);
+	assay_json_kv_bool(&j, "signed", 1);
 	assay_json_kv_bool(&j, "verified", assay_verify_ok(v));
 	assay_json_kv_bool(&j, "signature_valid", assay_verify_signature_ok(v));
 	assay_json_kv_string(&j, "trust", trust_name(assay_verify_trust(v)));
@@ -1856,6 +1890,23 @@ print_verify_json(const char *dir, const struct assay_verify *v,
 	assay_json_end_object(&j);
 }
 
+
+/*
+ * Whether dir holds a signature at all (report.p7s or MANIFEST): a report
+ * directory `assay run` left unsigned has neither.
+ */
+static int
+is_signed(const char *dir)
+{
+	char p[ASSAY_PATH_MAX];
+	struct stat st;
+
+	if (assay_path_join(p, sizeof(p), dir, "report.p7s") == 0 &&
+	    lstat(p, &st) == 0)
+		return 1;
+	return assay_path_join(p, sizeof(p), dir, "MANIFEST") != 0 ||
+	    lstat(p, &st) == 0 || lstat(dir, &st) != 0;
+}
 
 static void
 print_verify_text(const char *dir, const struct assay_verify *v,
@@ -2015,7 +2066,7 @@ cmd_verify(int argc, char **argv)
 			    "Exit 0 when the report verifies, 1 when not, 2 for usage errors.\n");
 			return 0;
 		default:
-			return usage_error("verify", "bad option");
+			return bad_option("verify", argv);
 		}
 	}
 	if (optind != argc - 1)
@@ -2023,6 +2074,23 @@ cmd_verify(int argc, char **argv)
 	if (ca != NULL && pin != NULL)
 		return usage_error("verify", "give --ca or --cert, not both");
 	dir = argv[optind];
+	if (!is_signed(dir)) {
+		/* Nothing to verify: say so, not "INVALID" with no signer. */
+		if (fmt == FORMAT_JSON) {
+			struct assay_json j;
+
+			assay_json_init(&j, stdout, 1);
+			assay_json_begin_object(&j);
+			assay_json_kv_string(&j, "dir", dir);
+			assay_json_kv_bool(&j, "signed", 0);
+			assay_json_kv_bool(&j, "verified", 0);
+			assay_json_end_object(&j);
+		} else
+			printf("report:    %s\nsignature: NOT SIGNED (no report.p7s "
+			    "and no MANIFEST: 'assay sign --key KEY --cert CERT "
+			    "%s' signs it)\n", dir, dir);
+		return ASSAY_EXIT_FAIL;
+	}
 	r = assay_sign_verify(dir, ca, pin, &v);
 	if (r != 0 && r != ASSAY_ERR_SIGNATURE && r != ASSAY_ERR_MANIFEST) {
 		if (v != NULL)
@@ -2081,6 +2149,20 @@ assay_cli_main(int argc, char **argv)
 		usage_main(stderr);
 		return ASSAY_EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "help") == 0 && argc == 3) {
+		/* assay help CMD: as assay CMD --help. */
+		char *hargv[] = { argv[2], (char *)"--help", NULL };
+
+		for (i = 0; i < NSUBCOMMANDS; i++)
+			if (strcmp(argv[2], subcommands[i].name) == 0) {
+				optind = 1;
+				opterr = 0;
+				return subcommands[i].fn(2, hargv);
+			}
+		fprintf(stderr, "assay help: unknown subcommand \"%s\"\n"
+		    "Try 'assay --help'.\n", argv[2]);
+		return ASSAY_EXIT_USAGE;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage_main(stdout);
@@ -2093,7 +2175,7 @@ assay_cli_main(int argc, char **argv)
 	for (i = 0; i < NSUBCOMMANDS; i++) {
 		if (strcmp(argv[1], subcommands[i].name) == 0) {
 			optind = 1;
-			opterr = 1;
+			opterr = 0;	/* bad_option() names it once */
 			return subcommands[i].fn(argc - 1, argv + 1);
 		}
 	}
@@ -2439,7 +2521,7 @@ cmd_amend(int argc, char **argv)
 		default:
 			r = assay_cli_meta_option("amend", c, optarg, &o.meta, cfg);
 			if (r == 1)
-				r = usage_error("amend", "bad option");
+				r = bad_option("amend", argv);
 			break;
 		}
 		if (r != 0)

@@ -1,0 +1,58 @@
+#!/bin/bash
+# e2e_cli.sh - the command line's habits: one error line per mistake that
+# names it and the help to read, `assay help CMD`, an unsigned report
+# said to be unsigned, a key type that cannot sign said so at once.
+set -u
+A=${ASSAY_BIN:?set ASSAY_BIN to the built assay}
+T=$(mktemp -d /tmp/assay-e2e-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# expect CODE "TEXT" CMD...: exit CODE, stderr+stdout holding TEXT.
+expect() {
+	local code=$1 text=$2 out rc
+	shift 2
+	out=$("$A" "$@" 2>&1); rc=$?
+	[ "$rc" -eq "$code" ] || fail "assay $*: exit $rc, not $code: $out"
+	grep -qF -- "$text" <<<"$out" || fail "assay $*: no \"$text\" in: $out"
+	printf '%s\n' "$out"
+}
+
+# A bad option: named once, with the hint; getopt's own line is gone.
+out=$(expect 2 "assay init: option '--bogus' is unknown or needs a value" init --bogus)
+[ "$(wc -l <<<"$out")" -eq 2 ] || fail "init --bogus: not two lines: $out"
+grep -q "Try 'assay init --help'." <<<"$out" || fail "init --bogus: no hint"
+expect 2 "assay run: option '--out' is unknown or needs a value" run --out >/dev/null
+expect 2 "assay init: option -x is unknown or needs a value" init -x >/dev/null
+expect 2 "assay check: unexpected argument 'extra'" check --ics a --ixit b extra >/dev/null
+expect 2 "assay demo: unknown persona \"strong\" (weak or conforming)" demo --persona strong >/dev/null
+expect 2 "Try 'assay demo --help'." demo --persona strong >/dev/null
+
+# assay help CMD is assay CMD --help.
+[ "$("$A" help run)" = "$("$A" run --help)" ] || fail "help run differs from run --help"
+expect 0 "usage: assay verify" help verify >/dev/null
+expect 2 "assay help: unknown subcommand \"nope\"" help nope >/dev/null
+
+# An unsigned report directory: NOT SIGNED, exit 1, and in JSON signed=false.
+mkdir -p "$T/r"
+echo '{}' > "$T/r/report.json"
+cat > "$T/r/report.xml" <<'XML'
+<?xml version="1.0"?>
+<report xmlns="urn:assay:report:1" version="1" id="cli"><laboratory><name>CLI Lab</name><authorised-by>CLI Manager</authorised-by></laboratory><customer><name>CLI customer</name></customer><device><manufacturer>Acme</manufacturer><model>Hub</model><hardware-version>B</hardware-version><firmware-version>4.0</firmware-version></device><summary verdict="PASS" pass="1" fail="0" inconclusive="0" not-applicable="0" error="0"/></report>
+XML
+out=$(expect 1 "signature: NOT SIGNED" verify "$T/r")
+grep -q "INVALID\|signer:" <<<"$out" && fail "unsigned report shown as INVALID: $out"
+out=$("$A" verify --format json "$T/r")
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["signed"] is False and d["verified"] is False, d' "$out" ||
+	fail "verify json: $out"
+
+# A signed one: signed=true beside the rest.
+"$A" keygen --out "$T/k" >/dev/null || fail keygen
+"$A" sign "$T/r" --key "$T/k/key.pem" --cert "$T/k/cert.pem" >/dev/null || fail sign
+out=$("$A" verify --format json --cert "$T/k/cert.pem" "$T/r") || fail "verify signed: $out"
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["signed"] is True and d["verified"] is True, d' "$out" ||
+	fail "verify json signed: $out"
+
+# Ed25519: made, with a warning that this OpenSSL cannot sign with it.
+expect 0 "cannot sign reports with an Ed25519 key" keygen --out "$T/ed" --type ed25519 >/dev/null
+echo "ok: e2e_cli"
