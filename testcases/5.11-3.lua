@@ -17,28 +17,52 @@ end
 -- 25-DelFunc (b), and performs each function following that
 -- documentation, judging whether it is concise and complete (c).
 --
--- Rules.  b: no 25-DelFunc entry while the ICS says 5.11-3 applies FAILs
--- (nothing to document); "Documentation of Deletion" absent or a
--- placeholder FAILs; a documentation page on the device that answers
+-- Rules.  a: for each function with a machine form in 25-DelFunc
+-- (delete-path on an HTTP(S) delete-service, data-create-path/-body,
+-- data-check-path; docs/facts.md) Assay stores a random marker datum with
+-- the lab credential and reads it back at every data-check-path: PASS for
+-- that function when it is seen, INCONCLUSIVE naming the cause when the
+-- creation is refused, unanswered or the datum is seen nowhere (a check
+-- path answering 404 included); every other function waits for a
+-- person's observation.  b: no 25-DelFunc entry while the ICS says 5.11-3
+-- applies FAILs (nothing to document); "Documentation of Deletion" absent
+-- or a placeholder FAILs; a documentation page on the device that answers
 -- 404/410 FAILs (probe); otherwise which functions it covers is a
 -- person's reading (REVIEW_PENDING naming the functions and the page).
--- a and c are a person's: creating data and following written steps is
--- what the unit asks, and a text's conciseness is judged, not matched.
+-- c: after a, Assay performs each such function as 25-DelFunc declares it
+-- (lib.deletion_perform, the run of 5.11-1-2) and looks for the marker at
+-- every data-check-path and on the service's page: the deletion accepted
+-- and the marker still served FAILs, with where; the lab login must still
+-- work afterwards (LAB ACCESS LOST otherwise, INCONCLUSIVE).  A marker
+-- seen gone is never a PASS of c: whether the documentation's steps are
+-- concise and none is missing is judged, not matched, so c always waits
+-- for the person (told what Assay saw).
 --
--- Looser than the text: Assay never reads the documentation for
--- coverage itself (no keyword decides); stricter: an unreachable on-device
--- page FAILs b before any reading.
+-- Looser than the text: a is one representative datum per declared
+-- creation path, not a whole usage history of the device and its
+-- services; Assay performs the function's declared machine form, not the
+-- documentation's own steps, and never reads the documentation for
+-- coverage itself (no keyword decides).  Stricter: an unreachable
+-- on-device page FAILs b before any reading, and c FAILs when the
+-- declared function leaves the datum, whatever further step the
+-- documentation might add.  A refused deletion request leaves c
+-- INCONCLUSIVE (5.11-1-2 b judges the refusal).
+--
+-- Deleting user data changes the device under test: never beside the
+-- credential test cases, the client-side ones or another deletion.
 testcase {
   id = "5.11-3-1",
   type = "functional",
   ixit = { "2-UserInfo", "21-PersData", "25-DelFunc" },
   purpose = "The user documentation covers every deletion function with concise, complete steps.",
+  exclusive = { "credentials", "gateway", "deletion" },   -- erases user data on the device
   units = {
     a = {
       criterion = "The lab creates typical personal data on the device and its associated services before following the documentation.",
+      rule = "Declared data-create-path: PASS iff a random marker datum is accepted and then seen at a data-check-path; otherwise a person's.",
       observation = "create-personal-data",
       observe = "Create typical personal data on the device and in the associated services (account, recordings, settings), guided by 21-PersData Processing Activities.",
-      decided = "observation",
+      decided = "automatic+observation",
       reach = "network",
     },
     b = {
@@ -49,6 +73,7 @@ testcase {
     },
     c = {
       criterion = "Following the documentation for each deletion function deletes the personal data, with steps that are concise and none missing.",
+      rule = "Declared machine form: the deletion accepted and the marker still served FAILs; whether the steps are concise and complete is a person's observation.",
       observation = "follow-deletion-docs",
       observe = "Perform each deletion function exactly as the documentation of deletion says; note missing, wrong or needlessly long steps and whether the data is gone.",
       decided = "observation",
@@ -93,7 +118,15 @@ testcase {
       lib.review(units, "b", "read " .. table.concat(usable, "; ") .. " and judge whether it "
           .. "covers each deletion function: " .. lib.join(ids))
     end
+    -- a and c: the marker datum, the deletion as declared, the marker gone.
+    local done = {}
+    if #funcs > 0 then
+      done = lib.deletion_perform(units, funcs, { judged = true,
+          map = { create = "a", invoke = false, gone = "c" },
+          how = lib.probed("http_request", "marker create, deletion, look-ups") })
+    end
     lib.manual(units, { "a", "c" }, #funcs > 0 and ("functions " .. lib.join(ids)) or nil)
-    return units:settle("documentation read for " .. lib.join(ids))
+    return units:settle("documentation read for " .. lib.join(ids)
+        .. (#done > 0 and ("; performed by Assay: " .. lib.join(done)) or ""))
   end,
 }

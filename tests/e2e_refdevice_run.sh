@@ -63,6 +63,7 @@ expect = [
     ("5.6-1-2", "does not declare"),        # the undeclared debug port
     ("5.6-2-2", "discloses"),               # the debug port leaks a key
     ("5.11-1-2", "still served"),           # the deletion keeps a backup of the notes
+    ("5.11-3-1", "still served"),           # following the deletion leaves the backup note
     ("5.11-4-1", "does not give the declared confirmation"),  # a bare "ok"
     ("5.8-3-1", "HTTP 404"),                # the claimed sensor documentation page
     ("5.6-4-2", "offers debug access"),     # the undeclared factory debug console

@@ -3180,40 +3180,67 @@ function lib.deletion_run(i)
   return out, lost
 end
 
--- Performs each deletion function of `funcs` (5.11-1-2, 5.11-2-2): units a
--- (marker created and seen), b (the request as declared), c (the marker
--- gone) from lib.deletion_run where the machine form is declared; the
--- others, and a and c without data-create-*, wait for a person under the
--- units' declared observations.  Returns the ids Assay performed.
-function lib.deletion_perform(units, funcs)
-  local manual, nodata, done = {}, {}, {}
+-- Performs each deletion function of `funcs` (5.11-1-2, 5.11-2-2, 5.11-3-1):
+-- units a (marker created and seen), b (the request as declared), c (the
+-- marker gone) from lib.deletion_run where the machine form is declared;
+-- the others, and a and c without data-create-*, wait for a person under
+-- the units' declared observations.  Returns the ids Assay performed.
+--
+-- opts (optional; nil keeps the 5.11-1-2 behaviour): `map` = {create=,
+-- invoke=, gone=} the letters the three outcomes go to (invoke false: not
+-- recorded); `judged` = the gone letter's PASS is a person's (5.11-3-1 c:
+-- whether the documentation is concise and complete): a marker seen gone
+-- is only told to that person, a marker left after a refused request is
+-- INCONCLUSIVE (the refusal is 5.11-1-2 b's), and the person's observation
+-- stays pending for every function; `how` = the basis of the outcomes.
+function lib.deletion_perform(units, funcs, opts)
+  opts = opts or {}
+  local map = opts.map or { create = "a", invoke = "b", gone = "c" }
+  local how = opts.how
+  local manual, nodata, done, seen = {}, {}, {}, {}
   for _, e in ipairs(funcs) do
     local i, why = lib.deletion_iface(e)
     if i == nil then
       manual[#manual + 1] = e.id .. (why and (" (" .. why .. ")") or " (no delete-path)")
     else
       local out, lost = lib.deletion_run(i)
-      units:add("b", out.invoke[1], out.invoke[2])
+      if map.invoke then units:add(map.invoke, out.invoke[1], out.invoke[2], how) end
       if out.create then
-        units:add("a", out.create[1], out.create[2])
-        units:add("c", out.gone[1], out.gone[2])
+        units:add(map.create, out.create[1], out.create[2], how)
+        local g = out.gone
+        if opts.judged and g[1] == "PASS" then
+          seen[#seen + 1] = e.id .. " (performed by Assay as declared: the marker datum "
+              .. "is gone)"
+        elseif opts.judged and g[1] == "FAIL" and out.invoke[1] ~= "PASS" then
+          units:add(map.gone, "INCONCLUSIVE", g[2] .. ", but the deletion request was not "
+              .. "accepted: " .. out.invoke[2], how)
+        else
+          units:add(map.gone, g[1], g[2], how)
+        end
       else
         nodata[#nodata + 1] = e.id .. " (performed by Assay; no data-create-path to put a "
             .. "marker datum first)"
       end
-      if lost then units:add("c", "INCONCLUSIVE", lost) end
+      if lost then units:add(map.gone, "INCONCLUSIVE", lost, how) end
       done[#done + 1] = e.id
     end
   end
-  -- A unit Assay decided for some functions still waits for the others.
+  -- A unit Assay decided for some functions still waits for the others;
+  -- a judged unit waits for the person on every function.
   for _, u in ipairs(assay.testcase.units or {}) do
+    local l = u.letter
     local list = {}
-    for _, m in ipairs(manual) do list[#list + 1] = m end
-    if u.letter ~= "b" then
-      for _, m in ipairs(nodata) do list[#list + 1] = m end
+    if l == map.create or l == map.invoke or l == map.gone then
+      for _, m in ipairs(manual) do list[#list + 1] = m end
+      if l ~= map.invoke then
+        for _, m in ipairs(nodata) do list[#list + 1] = m end
+      end
+      if opts.judged and l == map.gone then
+        for _, m in ipairs(seen) do list[#list + 1] = m end
+      end
     end
     if #list > 0 then
-      units:add(u.letter, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. u.observation .. ": "
+      units:add(l, "INCONCLUSIVE", "MANUAL_STEP_PENDING: " .. u.observation .. ": "
           .. u.observe .. " (functions " .. lib.join(list) .. ")", lib.PERSON)
     end
   end
