@@ -158,10 +158,11 @@ testcase {
     end
     local contact, ack, upd = lib.fact(e, "vdp-contact"), lib.fact(e, "vdp-ack-time"),
         lib.fact(e, "vdp-status-time")
-    local wants = "a contact" .. (contact and (" (declared: " .. lib.quote(contact, 80) .. ")") or "")
-        .. " and timelines for acknowledging reports" .. (ack and (" (declared: "
-        .. lib.quote(ack, 80) .. ")") or "") .. " and for status updates"
-        .. (upd and (" (declared: " .. lib.quote(upd, 80) .. ")") or "")
+    local function declared(v)
+      return v and (" (declared: " .. lib.quote(v, 80) .. ")") or ""
+    end
+    local wants = "a contact" .. declared(contact) .. " and timelines for acknowledging "
+        .. "reports" .. declared(ack) .. " and for status updates" .. declared(upd)
     if r then
       local body = lib.visible_text(r.body)
       local missing = {}
@@ -186,7 +187,9 @@ testcase {
         local hints = {}
         if #mails > 0 then hints[#hints + 1] = "contacts found: " .. table.concat(mails, ", ") end
         local acks = timeline_hints(body, "acknowledg")
-        if #acks > 0 then hints[#hints + 1] = "near \"acknowledg\": " .. table.concat(acks, ", ") end
+        if #acks > 0 then
+          hints[#hints + 1] = "near \"acknowledg\": " .. table.concat(acks, ", ")
+        end
         local upds = timeline_hints(body, "update")
         if #upds > 0 then hints[#hints + 1] = "near \"update\": " .. table.concat(upds, ", ") end
         local absent = {}
@@ -201,7 +204,7 @@ testcase {
             .. (#absent > 0 and ("; not declared: " .. lib.join(absent)) or "")
             .. (#hints > 0 and (" (Assay saw " .. table.concat(hints, "; ") .. ")") or
                 " (Assay found no e-mail address or durations on it)")
-            .. ": " .. lib.quote(lib.clip(body:gsub("%s+", " "), 400), 400))
+            .. ": " .. lib.quote((body:gsub("%s+", " ")), 400))
       end
     elseif not lib.on_device(url) then
       lib.review(units, "b", "the policy is not on the device: open " .. url .. " without an "
