@@ -101,10 +101,20 @@ end
 -- still fetched, but may only FAIL (a 404 at the stated address is a fact
 -- of the device); its PASS waits for the fact (IXIT_MISSING).
 -- Unit b: the policy has contact information and timelines for
--- acknowledgement and status updates.  Reading a page for that is a
--- person's judgement: REVIEW_PENDING, quoting the contacts and durations
--- Assay found as hints (a page saying "we do not run a disclosure
--- programme" must not PASS on keywords).
+-- acknowledgement and status updates.  With the facts vdp-contact,
+-- vdp-ack-time and vdp-status-time (what the IXIT says the policy states,
+-- word for word): the fetched page stating all three (case and blanks
+-- aside, never inside a longer word or number) PASSes by probe and facts;
+-- the declared contact absent from it FAILs (the published policy does
+-- not give the contact the IXIT promises); a timeline not found waits
+-- for a person, who reads the page (a timeline may be worded otherwise,
+-- the note allows "quickly": wording is never judged by keywords).  No
+-- facts: REVIEW_PENDING quoting the contacts and durations Assay found as
+-- hints (a page saying "we do not run a disclosure programme" must not
+-- PASS on keywords).  A policy off the device: a person opens it.
+-- Looser than the text: a page stating the declared phrases is taken to
+-- be the policy with its contact and timelines (unit a establishes it is
+-- the declared publication; 5.2-1-1 and the ICS that the page is one).
 testcase {
   id = "5.2-1-2",
   type = "functional",
@@ -121,9 +131,8 @@ testcase {
     },
     b = {
       criterion = "The policy gives contact information and timelines for acknowledging reports and for status updates.",
-      observation = "vdp-content",
-      observe = "Read the fetched policy and confirm it names a contact and timelines for acknowledgement of receipt and for status updates.",
-      decided = "assessor+observation",
+      rule = "PASS iff the fetched policy states vdp-contact, vdp-ack-time and vdp-status-time word for word; the declared contact absent FAILs; otherwise a person reads the page.",
+      decided = "automatic+assessor",
       reach = "network",
     },
   },
@@ -147,20 +156,59 @@ testcase {
     else
       units:add("a", v, v == "FAIL" and ("the disclosure policy at " .. why) or why)
     end
+    local contact, ack, upd = lib.fact(e, "vdp-contact"), lib.fact(e, "vdp-ack-time"),
+        lib.fact(e, "vdp-status-time")
+    local function declared(v)
+      return v and (" (declared: " .. lib.quote(v, 80) .. ")") or ""
+    end
+    local wants = "a contact" .. declared(contact) .. " and timelines for acknowledging "
+        .. "reports" .. declared(ack) .. " and for status updates" .. declared(upd)
     if r then
       local body = lib.visible_text(r.body)
-      local mails = lib.emails(body)
-      local hints = {}
-      if #mails > 0 then hints[#hints + 1] = "contacts found: " .. table.concat(mails, ", ") end
-      local ack = timeline_hints(body, "acknowledg")
-      if #ack > 0 then hints[#hints + 1] = "near \"acknowledg\": " .. table.concat(ack, ", ") end
-      local upd = timeline_hints(body, "update")
-      if #upd > 0 then hints[#hints + 1] = "near \"update\": " .. table.concat(upd, ", ") end
-      lib.review(units, "b", "read the page at " .. url .. " (evidence policy.txt) and judge "
-          .. "whether it is a vulnerability disclosure policy that names a contact and "
-          .. "timelines for acknowledging reports and for status updates"
-          .. (#hints > 0 and (" (Assay saw " .. table.concat(hints, "; ") .. ")") or
-              " (Assay found no e-mail address or durations on it)"))
+      local missing = {}
+      if contact and not lib.states(body, contact) then
+        units:add("b", "FAIL", "the policy at " .. url .. " (evidence policy.txt) does not give "
+            .. "the declared contact " .. lib.quote(contact, 80) .. " (vdp-contact)",
+            lib.probed("http_request", url))
+      end
+      for _, f in ipairs({ { "vdp-ack-time", ack }, { "vdp-status-time", upd } }) do
+        if f[2] and not lib.states(body, f[2]) then
+          missing[#missing + 1] = f[1] .. " " .. lib.quote(f[2], 80)
+        end
+      end
+      if contact and ack and upd and #missing == 0 then
+        units:add("b", "PASS", "the policy at " .. url .. " states the declared contact "
+            .. lib.quote(contact, 80) .. ", acknowledgement timeline " .. lib.quote(ack, 80)
+            .. " and status-update timeline " .. lib.quote(upd, 80) .. " (rule: each "
+            .. "declared fact appears on the fetched page word for word)",
+            lib.probed("http_request", url))
+      else
+        local mails = lib.emails(body)
+        local hints = {}
+        if #mails > 0 then hints[#hints + 1] = "contacts found: " .. table.concat(mails, ", ") end
+        local acks = timeline_hints(body, "acknowledg")
+        if #acks > 0 then
+          hints[#hints + 1] = "near \"acknowledg\": " .. table.concat(acks, ", ")
+        end
+        local upds = timeline_hints(body, "update")
+        if #upds > 0 then hints[#hints + 1] = "near \"update\": " .. table.concat(upds, ", ") end
+        local absent = {}
+        for _, f in ipairs({ { "vdp-contact", contact }, { "vdp-ack-time", ack },
+            { "vdp-status-time", upd } }) do
+          if f[2] == nil then absent[#absent + 1] = f[1] end
+        end
+        lib.review(units, "b", "read the page at " .. url .. " (evidence policy.txt) and judge "
+            .. "whether it is a vulnerability disclosure policy that names " .. wants
+            .. (#missing > 0 and ("; the page does not state " .. lib.join(missing)
+                .. " word for word") or "")
+            .. (#absent > 0 and ("; not declared: " .. lib.join(absent)) or "")
+            .. (#hints > 0 and (" (Assay saw " .. table.concat(hints, "; ") .. ")") or
+                " (Assay found no e-mail address or durations on it)")
+            .. ": " .. lib.quote((body:gsub("%s+", " ")), 400))
+      end
+    elseif not lib.on_device(url) then
+      lib.review(units, "b", "the policy is not on the device: open " .. url .. " without an "
+          .. "account and judge whether it names " .. wants)
     else
       units:add("b", "INCONCLUSIVE", "not examined: the policy could not be read at " .. url
           .. " (unit a)")

@@ -71,6 +71,34 @@ testcase {
   end,
 }
 
+-- Unit c or d from declared phrases (facts) on a fetched page: all stated
+-- -> PASS by probe and facts; a phrase not found, or none declared, -> a
+-- person reads the page (a reason or a plan may be worded otherwise than
+-- the IXIT quotes it: never a FAIL from wording).
+local function declared_on(units, letter, page, facts, ask)
+  local found, notfound, absent = {}, {}, {}
+  for _, f in ipairs(facts) do
+    if f[2] == nil then absent[#absent + 1] = f[1]
+    elseif lib.states(page.text, f[2]) then
+      found[#found + 1] = f[1] .. " " .. lib.quote(f[2], 80)
+    else
+      notfound[#notfound + 1] = f[1] .. " " .. lib.quote(f[2], 80)
+    end
+  end
+  if #absent == 0 and #notfound == 0 then
+    units:add(letter, "PASS", "the page at " .. page.url .. " states " .. lib.join(found)
+        .. " (rule: each declared fact appears on the fetched page word for word)",
+        lib.probed("http_request", page.url))
+    return
+  end
+  lib.review(units, letter, "judge whether the page at " .. page.url .. " (evidence "
+      .. page.evidence .. ") " .. ask
+      .. (#notfound > 0 and ("; it does not state " .. lib.join(notfound) .. " word for word")
+          or "")
+      .. (#absent > 0 and ("; not declared: " .. lib.join(absent)) or "")
+      .. ": " .. lib.quote(page.text, 400))
+end
+
 local months = { "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december" }
 
@@ -89,13 +117,23 @@ end
 -- publication gives the period and the method of hardware replacement;
 -- e) the non-updatable publication states a defined support period.
 --
--- There is no structured fact for these two publications: the URL is the
--- first http(s) URL of each field.  A URL on the device is fetched
--- (lib.check_public: PASS for a 2xx page without login form, not empty;
--- FAIL for 4xx/5xx, a login wall, an empty page); a text without a URL or a
--- URL elsewhere is MANUAL_STEP_PENDING (the declared observation).  a and
--- b PASS only from the fetch of both pages.  c, d: the assessor reads the
--- fetched text (REVIEW_PENDING quoting it).  e: PASS when the rationale
+-- There is no structured fact for the routes to these two publications:
+-- the URL is the first http(s) URL of each field.  A URL on the device is
+-- fetched (lib.check_public: PASS for a 2xx page without login form, not
+-- empty; FAIL for 4xx/5xx, a login wall, an empty page); a text without a
+-- URL or a URL elsewhere is MANUAL_STEP_PENDING (the declared observation)
+-- for a, b and e, REVIEW_PENDING for c and d (a person reads the
+-- publication).  a and b PASS only from the fetch of both pages.  c: PASS
+-- when the rationale page states the declared non-update-reason word for
+-- word (case and blanks aside, not inside a longer word or number); d:
+-- PASS when the replacement page states both replacement-period and
+-- replacement-method so; a declared phrase not found there, or a fact
+-- not declared, is REVIEW_PENDING quoting the page (a reason or a plan
+-- may be worded otherwise than the IXIT quotes it: Assay does not FAIL
+-- prose on wording; the facts are phrases, not values such as 5.2-1-2's
+-- contact).  Looser than the text: a page stating the declared reason is
+-- taken to give the rationale (the ICS and 5.3-14-1 say it is one; whether
+-- it is understandable is 5.3-14-1's).  e: PASS when the rationale
 -- page states the declared support-period-end date in a usual spelling;
 -- otherwise REVIEW_PENDING (no fact: IXIT_MISSING).  A field absent ->
 -- IXIT_MISSING, a placeholder -> FAIL.  Looser than the text: a URL read
@@ -125,18 +163,14 @@ testcase {
     },
     c = {
       criterion = "The non-updatable publication gives the reason why the software is not updated.",
-      rule = "The assessor reads the fetched page text.",
-      observation = "non-updatable-rationale",
-      observe = "Read the non-updatable publication and record whether it explains why the software cannot be updated.",
-      decided = "assessor+observation",
+      rule = "PASS iff the fetched page states the declared non-update-reason word for word; otherwise the assessor reads the page.",
+      decided = "automatic+assessor",
       reach = "network",
     },
     d = {
       criterion = "The replacement publication gives the period and the method of hardware replacement support.",
-      rule = "The assessor reads the fetched page text.",
-      observation = "replacement-plan",
-      observe = "Read the hardware replacement publication and record the replacement period and method it states.",
-      decided = "assessor+observation",
+      rule = "PASS iff the fetched page states the declared replacement-period and replacement-method word for word; otherwise the assessor reads it.",
+      decided = "automatic+assessor",
       reach = "network",
     },
     e = {
@@ -179,12 +213,19 @@ testcase {
         elseif v ~= "PASS" then
           return units:stop("INCONCLUSIVE", why, how)
         end
-        pages[f[1]] = { url = url, why = why,
+        pages[f[1]] = { url = url, why = why, evidence = f[2],
             text = lib.visible_text(r.body):sub(1, 65536):gsub("%s+", " ") }
       end
     end
     if #manual > 0 then
-      return lib.manual(units, lib.letters(), "no URL on the device for " .. lib.join(manual))
+      local note = "no URL on the device for " .. lib.join(manual)
+      lib.review(units, "c", "open the publication of \"" .. NONUPD .. "\" as a user would "
+          .. "and judge whether it gives the reason the software is not updated ("
+          .. note .. ")")
+      lib.review(units, "d", "open the publication of \"" .. REPL .. "\" as a user would "
+          .. "and judge whether it states the period and the method of hardware replacement ("
+          .. note .. ")")
+      return lib.manual(units, { "a", "b", "e" }, note)
     end
     local np, rp = pages[NONUPD], pages[REPL]
     for _, l in ipairs({ "a", "b" }) do
@@ -192,12 +233,11 @@ testcase {
           .. ", " .. rp.url .. ")") or (np.why .. "; " .. rp.why),
           lib.probed("http_request", "2 pages"))
     end
-    lib.review(units, "c", "judge whether the page at " .. np.url .. " (evidence "
-        .. "non-updatable.txt) gives the reason the software is not updated: "
-        .. lib.quote(np.text, 400))
-    lib.review(units, "d", "judge whether the page at " .. rp.url .. " (evidence "
-        .. "replacement.txt) states the period and the method of hardware replacement: "
-        .. lib.quote(rp.text, 400))
+    declared_on(units, "c", np, { { "non-update-reason", lib.fact(e, "non-update-reason") } },
+        "gives the reason the software is not updated")
+    declared_on(units, "d", rp, { { "replacement-period", lib.fact(e, "replacement-period") },
+        { "replacement-method", lib.fact(e, "replacement-method") } },
+        "states the period and the method of hardware replacement")
     if fin == nil then
       units:add("e", "INCONCLUSIVE", lib.missing(ITEM, e, "support-period-end"))
     else

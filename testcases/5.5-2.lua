@@ -154,15 +154,81 @@ local function declared_version(text, name)
   end
 end
 
+-- How a version the device shows compares with one a review names:
+-- "same" (equal, case aside), "within" (the device's starts with the
+-- reviewed one and goes on with something other than a digit: 9.2 ->
+-- 9.2p1, 9.2.1, 3.0.22-1~deb12u1: a build or patch level of it, which only
+-- a person can weigh), "other" (anything else, 9.2 against 9.20 too: a
+-- version the review did not cover).
+local function compare_version(shown, reviewed)
+  local s, r = tostring(shown):lower(), tostring(reviewed):lower()
+  if s == r then return "same" end
+  if #s > #r and s:sub(1, #r) == r and not s:sub(#r + 1, #r + 1):match("%d") then
+    return "within"
+  end
+  return "other"
+end
+
+-- One 12-NetSecImpl entry with the impl-name/impl-version facts against
+-- the identifications: the device showing that name only with the
+-- reviewed version decides the entry PASS (rule: name and version equal),
+-- another version FAILs; a build of it or the name not shown at all
+-- waits for a person.  Returns nothing: records on unit a.
+local function match_declared(units, e, ids, seen, tried)
+  local name, version = lib.fact(e, "impl-name"), lib.fact(e, "impl-version")
+  local same, within, other = {}, {}, {}
+  for _, c in ipairs(ids) do
+    if c.name:lower() == tostring(name):lower() then
+      local shown = c.name .. " " .. tostring(c.version) .. " (" .. c.where .. ")"
+      if c.version == nil then within[#within + 1] = shown .. ", no version"
+      else
+        local k = compare_version(c.version, version)
+        if k == "same" then same[#same + 1] = shown
+        elseif k == "within" then within[#within + 1] = shown
+        else other[#other + 1] = shown end
+      end
+    end
+  end
+  local decl = e.id .. ": the review identifies " .. name .. " " .. version
+  if #other > 0 then
+    units:add("a", "FAIL", decl .. " (impl-name, impl-version) but the device shows "
+        .. lib.join(other) .. ": not the reviewed version")
+  elseif #within > 0 then
+    lib.review(units, "a", decl .. "; the device shows " .. lib.join(within)
+        .. ": judge whether that is the reviewed implementation (a build or patch level "
+        .. "of it, or a version the review does not cover)")
+  elseif #same > 0 then
+    units:add("a", "PASS", decl .. " and the device shows it: " .. lib.join(same)
+        .. " (rule: the same name and version as impl-name/impl-version)")
+  else
+    lib.review(units, "a", decl .. " but the device does not show " .. name .. " ("
+        .. (#seen > 0 and ("it shows " .. lib.clip(table.concat(seen, "; "), 600))
+        or ("nothing, tried " .. (#tried > 0 and lib.join(tried) or "no source")))
+        .. "): compare the report " .. lib.quote(lib.field(e, "Report") or "(none)")
+        .. " with what the device shows elsewhere (web UI, about page), or confirm it "
+        .. "gives no name or version")
+  end
+end
+
 -- 5.5-2-2 a: for each 12-NetSecImpl entry with a review method, the
 -- identifications the device gives (SSH banners, HTTP Server headers,
--- firmware SBOM components) are compared with the name and version the
--- entry's Description and Report give: a component the device names that
--- the entry also names with a version the device's does not start with
--- FAILs (high-precision: name as a whole word followed by a version
--- number); every other comparison is REVIEW_PENDING listing what the
--- device gave.  The text PASSes when the DUT gives no identification;
--- Assay is stricter: nothing seen is REVIEW_PENDING (a person confirms
+-- firmware SBOM components) are compared with the implementation the
+-- review identifies.
+--   Entries with the facts impl-name and impl-version (the report's
+--   identification, docs/facts.md): the device showing that name with
+--   exactly that version decides the entry PASS; with any other version
+--   (9.20 against a reviewed 9.2 too) FAIL; with a longer version that
+--   starts with the reviewed one (9.2p1, 3.0.22-1~deb12u1) or none, or not
+--   showing the name at all, the entry waits for a person.  Every entry
+--   decided by the probe gives PASS without a person.
+--   Entries without the facts: a component the device names that the
+--   Description or Report also names with a version the device's does not
+--   start with (at a digit boundary) FAILs; otherwise REVIEW_PENDING
+--   listing what the device gave.
+-- Looser than the text: Assay trusts that the facts transcribe the
+-- Report's identification (whether the report covers the scope is
+-- 5.5-2-1 b's, a person's).  Stricter: the text PASSes when the DUT gives
+-- no identification; Assay makes that REVIEW_PENDING (a person confirms
 -- the DUT exposes none, e.g. in its web UI), never a PASS by absence.
 testcase {
   id = "5.5-2-2",
@@ -172,8 +238,8 @@ testcase {
   units = {
     a = {
       criterion = "For each reviewed implementation, the name and version the device shows match those identified in the review or evaluation report.",
-      rule = "A device identification whose version contradicts the version the entry names FAILs; otherwise the comparison is a person's call, listing what was seen.",
-      decided = "assessor",
+      rule = "Per entry: the device showing impl-name with exactly impl-version PASSes, another version FAILs; a version the text names contradicted FAILs; otherwise a person compares.",
+      decided = "automatic+assessor",
       reach = "network",
     },
   },
@@ -196,21 +262,26 @@ testcase {
     end
     for _, e in ipairs(entries) do
       local text = (lib.field(e, "Description") or "") .. " " .. (lib.field(e, "Report") or "")
+      local failed = false
       for _, c in ipairs(ids) do
         local dv = c.version and declared_version(text, c.name)
-        if dv and c.version:lower():sub(1, #dv) ~= dv then
+        if dv and compare_version(c.version, dv) == "other" then
+          failed = true
           units:add("a", "FAIL", e.id .. ": the review names " .. c.name .. " " .. dv
               .. " but the device shows " .. c.name .. " " .. c.version .. " (" .. c.where
               .. "): the reviewed version is not the one on the device")
         end
       end
-      if not units:has("a") or assay.unit_verdict("a") ~= "FAIL" then
+      if lib.fact(e, "impl-name") and lib.fact(e, "impl-version") then
+        match_declared(units, e, ids, seen, tried)
+      elseif not failed then
         lib.review(units, "a", e.id .. ": compare the implementation the report "
             .. lib.quote(lib.field(e, "Report") or "(none)") .. " identifies ("
             .. lib.quote(lib.field(e, "Description") or "(none)") .. ") with what the device "
             .. "shows: " .. (#seen > 0 and lib.clip(table.concat(seen, "; "), 1200)
             or ("nothing (tried " .. (#tried > 0 and lib.join(tried) or "no source")
-            .. "): confirm the device gives no name or version")))
+            .. "): confirm the device gives no name or version"))
+            .. " (impl-name/impl-version would let Assay compare)")
       end
     end
     return units:settle("reviewed implementations match what the device shows")

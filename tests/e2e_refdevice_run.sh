@@ -52,12 +52,13 @@ expect = [
     ("5.1-4-2", "old value is still accepted"),  # the change API changes nothing
     ("5.1-5-2", "no delay, lockout or blocking"),
     ("5.1-5-2", "auth-web-form@web: declares a lockout after 5"),  # the form claims a lockout it lacks
-    ("5.2-1-2", "HTTP 404"),
+    ("5.2-1-2", "does not give the declared contact"),  # the policy page lacks vdp-contact
     ("5.3-6-2", "update notifications off"),     # the settings API: notifications off
     ("5.3-13-2", "HTTP 404"),
     ("5.4-1-2", "in clear at"),             # the firmware image: debug key, passwords
     ("5.4-3-2", "its hash verifies"),       # the shared web default in the image's shadow
     ("5.5-1-2", "accepts TLSv1"),           # TLS 1.0 and weak certificate
+    ("5.5-2-2", "busybox 1.35.0"),          # BusyBox 1.36.1 reviewed, 1.35.0 in the image
     ("5.5-5-2", "write accepted with no credentials"),  # the MQTT config topic
     ("5.5-5-2", "answered 2.04 Changed"),   # the CoAP /config resource
     ("5.6-1-2", "does not declare"),        # the undeclared debug port

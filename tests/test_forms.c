@@ -849,6 +849,7 @@ static const struct broken {
 	{ "ixit", "password-fact-not-password", 46, "entry \"auth-mqtt\": password-set-by is only for factor=\"password\" or \"pin\", not \"key\"", ASSAY_ERR_FORM },
 	{ "ixit", "user-password-generated", 34, "password-set-by=\"user\" contradicts password-generation=\"csprng\"", ASSAY_ERR_FORM },
 	{ "ixit", "service-permanently-disabled", 244, "\"permanently-disabled\" is for 15-Intf", ASSAY_ERR_FORM },
+	{ "ixit", "impl-name-without-version", 226, "entry \"openssl\": impl-name and impl-version go together", ASSAY_ERR_FORM },
 	{ "ixit", "config-topic-wildcard", 257, "config-topic \"cam/+/config\" must be one topic name", ASSAY_ERR_FORM },
 	{ "ixit", "config-path-not-web", 257, "config-path given, but the entry refers to no CoAP or HTTP service", ASSAY_ERR_FORM },
 	{ "ixit", "input-path-on-mqtt", 436, "entry \"api-mqtt\": input-path given, but the entry refers to no HTTP or CoAP service", ASSAY_ERR_FORM },

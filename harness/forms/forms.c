@@ -1368,6 +1368,12 @@ static const struct fact_def fact_defs[] = {
 	{ "2-UserInfo", "change-doc-url", S, EX_ITEM },
 	{ "2-UserInfo", "privacy-url", S, EX_NEVER },
 	{ "2-UserInfo", "telemetry-doc-url", S, EX_NEVER },
+	{ "2-UserInfo", "vdp-contact", S, EX_NEVER },
+	{ "2-UserInfo", "vdp-ack-time", S, EX_NEVER },
+	{ "2-UserInfo", "vdp-status-time", S, EX_NEVER },
+	{ "2-UserInfo", "non-update-reason", S, EX_NEVER },
+	{ "2-UserInfo", "replacement-period", S, EX_NEVER },
+	{ "2-UserInfo", "replacement-method", S, EX_NEVER },
 	{ "7-UpdMech", "network", B, EX_ALWAYS },
 	{ "7-UpdMech", "authenticity", S, EX_ALWAYS },
 	{ "7-UpdMech", "integrity", S, EX_ALWAYS },
@@ -1385,6 +1391,8 @@ static const struct fact_def fact_defs[] = {
 	{ "10-SecParam", "type", S, EX_ALWAYS },
 	{ "10-SecParam", "hard-coded", B, EX_ALWAYS },
 	{ "10-SecParam", "unique-per-device", B, EX_ALWAYS },
+	{ "12-NetSecImpl", "impl-name", S, EX_NEVER },
+	{ "12-NetSecImpl", "impl-version", S, EX_NEVER },
 	{ "11-ComMech", "protocol", S, EX_ALWAYS },
 	{ "11-ComMech", "security", S, EX_ALWAYS },
 	{ "11-ComMech", "tls-versions", L, EX_TLS },
@@ -1974,6 +1982,15 @@ check_facts(const struct entry *e, const char *item, const char *file,
 		assay_diag_add(d, file, line, "entry \"%s\": status "
 		    "\"permanently-disabled\" is for 15-Intf; a software "
 		    "service is \"enabled\" or \"disabled\"", e->id);
+		*bad = 1;
+	}
+	/* 5.5-2-2 compares the two together: one alone identifies nothing. */
+	if (strcmp(item, "12-NetSecImpl") == 0 &&
+	    (entry_fact(e, "impl-name") == NULL) !=
+	    (entry_fact(e, "impl-version") == NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": impl-name and "
+		    "impl-version go together (the implementation the review "
+		    "identifies: its name and its version)", e->id);
 		*bad = 1;
 	}
 	if (strcmp(item, "20-SecBoot") == 0)

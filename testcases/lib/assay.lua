@@ -4089,4 +4089,28 @@ function lib.undeclared_interfaces(sweep)
     end
   end
   return { extra = extra, v6bad = v6bad, coverage = lib.ipv6_coverage(v6, v6bad), how = how }
+
+-- 5.2-1, 5.3-14: declared phrases on a published page ------------------
+
+-- Whether `text` (a page's visible text) states `phrase` word for word:
+-- case and runs of blanks aside, and never as a part of a longer word,
+-- number or address ("5 days" is not in "15 days" nor "1.5 days",
+-- "sec@x.example" not in "sec@x.example.net"; a full stop after it is
+-- fine).  Plain finds over at most 256 KiB: linear in practice.
+function lib.states(text, phrase)
+  local t = " " .. tostring(text or ""):sub(1, 262144):lower():gsub("%s+", " ") .. " "
+  local p = tostring(phrase or ""):sub(1, 1024):lower():gsub("%s+", " ")
+  p = p:gsub("^ ", ""):gsub(" $", "")
+  if p == "" then return false end
+  local i = 1
+  while true do
+    local s, e = t:find(p, i, true)
+    if s == nil then return false end
+    local before, after, next2 = t:sub(s - 1, s - 1), t:sub(e + 1, e + 1), t:sub(e + 2, e + 2)
+    local open_before = p:sub(1, 1):match("[%w]") and before:match("[%w@%._%+%-]")
+    local open_after = p:sub(-1):match("[%w]") and (after:match("[%w@_%-]") or
+        (after:match("[%./:,]") and next2:match("[%w]")))
+    if not open_before and not open_after then return true end
+    i = s + 1
+  end
 end

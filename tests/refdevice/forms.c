@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "base/buf.h"
 #include "base/error.h"
 #include "refdevice.h"
@@ -132,7 +134,7 @@ static const struct provision provisions[] = {
 { "5.1-5", { "Y", "Y" }, { "SSH allows 3 attempts per connection; password entropy (about 116 bits) makes network guessing impracticable.",
     "The web login locks for 10 minutes after 5 failed attempts (claimed; the device does not: Assay's 5.1-5-2 must find out)." } },
 { "5.2-1", { "Y", "Y" }, { "Policy with contact and timelines published on the device and at /.well-known/security.txt.",
-    "Policy published at /security-policy.html (claimed; the page does not exist: 5.2-1-2 must find out)." } },
+    "Policy published at /security-policy.html (claimed; the page gives neither the declared contact nor timelines: 5.2-1-2 must find out)." } },
 { "5.2-2", { "Y", "N" }, { "Critical issues are fixed within 30 days, others within 90 days (IXIT 3-VulnTypes).",
     "No process for acting on reports." } },
 { "5.2-3", { "Y", "N" }, { "Component advisories are monitored continuously during the support period (IXIT 5-VulnMon).",
@@ -179,8 +181,8 @@ static const struct provision provisions[] = {
     "Shared keys." } },
 { "5.5-1", { "Y", "Y" }, { "TLS 1.2/1.3 with AEAD suites only on web and MQTT; SSH-2 for maintenance.",
     "HTTPS on the web UI." } },
-{ "5.5-2", { "Y", "N" }, { "OpenSSL 3.0 and Dropbear from Debian 12 (IXIT 12-NetSecImpl).",
-    "No review." } },
+{ "5.5-2", { "Y", "Y" }, { "OpenSSL 3.0 and Dropbear from Debian 12 (IXIT 12-NetSecImpl).",
+    "BusyBox reviewed before release (claimed; the review names 1.36.1, the firmware carries 1.35.0: 5.5-2-2 must find out)." } },
 { "5.5-3", { "Y", "N" }, { "Cryptographic libraries are updated with the firmware.",
     "Not updatable separately." } },
 { "5.5-4", { "Y", "N" }, { "Every function reachable over the network requires a login, except the public documentation pages.",
@@ -748,7 +750,12 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	    "support-period-end=\"2030-12-31\" "
 	    "change-doc-url=\"%s/setup-guide.html\" "
 	    "privacy-url=\"%s/privacy.html\" "
-	    "telemetry-doc-url=\"%s/privacy.html\"", web, web, web, web, web);
+	    "telemetry-doc-url=\"%s/privacy.html\" "
+	    /* As www/vulnerability-disclosure.html states them (5.2-1-2 b). */
+	    "vdp-contact=\"security@assaylabs.example\" "
+	    "vdp-ack-time=\"within 5 working days\" "
+	    "vdp-status-time=\"at least every 14 days\"",
+	    web, web, web, web, web);
 	field(w, "Publication of Vulnerability Disclosure Policy",
 	    "%s/vulnerability-disclosure.html", web);
 	field(w, "Documentation of Change Mechanisms", "%s/setup-guide.html "
@@ -995,14 +1002,34 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	}
 	item_end(w);
 
+	/*
+	 * 5.5-2-2 compares impl-name/impl-version with what the device shows:
+	 * the SSH banner (dropbear_2022.83, Debian 12's dropbear-bin) and the
+	 * firmware image's components (openssl at the version the servers
+	 * link, firmware.c).  The web Server header says "lighttpd" only.
+	 */
 	item(w, "12-NetSecImpl");
 	entry(w, "impl-openssl");
+	facts(w, "impl-name=\"OpenSSL\" impl-version=\"%s\"",
+	    OpenSSL_version(OPENSSL_VERSION_STRING));
 	field(w, "Description", "OpenSSL 3.0 (Debian 12), all TLS and "
 	    "signature code");
 	field(w, "Review/Evaluation Method", "widely reviewed open-source "
 	    "implementation with public security advisories");
 	field(w, "Report", "https://www.openssl.org/news/vulnerabilities.html");
 	entry_end(w);
+	if (ssh) {
+		entry(w, "impl-dropbear");
+		facts(w, "impl-name=\"dropbear\" impl-version=\"2022.83\"");
+		field(w, "Description", "Dropbear SSH server 2022.83 (Debian 12 "
+		    "dropbear-bin), the maintenance login");
+		field(w, "Review/Evaluation Method", "widely reviewed "
+		    "open-source implementation with public security "
+		    "advisories; Debian security tracking");
+		field(w, "Report", "https://security-tracker.debian.org/"
+		    "tracker/source-package/dropbear");
+		entry_end(w);
+	}
 	item_end(w);
 
 	item(w, "13-SoftServ");
@@ -1380,9 +1407,16 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 
 	item(w, "2-UserInfo");
 	entry(w, "userinfo");
-	/* Both pages are claimed and missing: 5.2-1-2 and 5.3-13-2 find out. */
+	/*
+	 * The policy page exists but gives neither the contact nor the
+	 * timelines declared here (5.2-1-2 b finds out); the support page is
+	 * claimed and missing (5.3-13-2).
+	 */
 	facts(w, "vdp-url=\"%s/security-policy.html\" "
-	    "support-period-url=\"%s/support.html\"", http, http);
+	    "support-period-url=\"%s/support.html\" "
+	    "vdp-contact=\"psirt@ipcam-w1.example\" "
+	    "vdp-ack-time=\"within 2 business days\" "
+	    "vdp-status-time=\"every 7 days\"", http, http);
 	field(w, "Publication of Vulnerability Disclosure Policy",
 	    "%s/security-policy.html", http);
 	field(w, "Documentation of Change Mechanisms", "user manual (PDF) "
@@ -1532,7 +1566,20 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	outbound_channels(w, 1);
 	item_end(w);
 
-	none(w, "12-NetSecImpl");
+	/*
+	 * Claims a review of BusyBox 1.36.1; the firmware image carries
+	 * BusyBox 1.35.0 (5.5-2-2 finds out from its components).
+	 */
+	item(w, "12-NetSecImpl");
+	entry(w, "impl-busybox");
+	facts(w, "impl-name=\"BusyBox\" impl-version=\"1.36.1\"");
+	field(w, "Description", "BusyBox 1.36.1: telnetd and the shell "
+	    "behind the web CGI");
+	field(w, "Review/Evaluation Method", "vendor code review before "
+	    "release");
+	field(w, "Report", "internal review note QA-2019-03, BusyBox 1.36.1");
+	entry_end(w);
+	item_end(w);
 
 	item(w, "13-SoftServ");
 	entry(w, "ss-web");

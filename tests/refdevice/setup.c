@@ -956,6 +956,17 @@ write_web_weak(struct refdevice *rd)
 "</body></html>\n")) != 0)
 		return r;
 	/*
+	 * Seeded weakness (5.2-1-2 b): a policy page without the contact and
+	 * the timelines the IXIT declares for it (vdp-contact, vdp-ack-time,
+	 * vdp-status-time); only a sales address and "as soon as possible".
+	 */
+	if ((r = wfile(rd, "www/security-policy.html", 0644,
+"<!DOCTYPE html>\n<html><head><title>Security</title></head><body>\n"
+"<h1>" W_MODEL " security</h1>\n<p>Security is important to us. If you "
+"think you found a problem, write to sales@ipcam-w1.example and we will "
+"look into it as soon as possible.</p>\n</body></html>\n")) != 0)
+		return r;
+	/*
 	 * Seeded weakness (5.1-4-2 b): the change API its IXIT declares
 	 * answers success and changes nothing; the old password stays, the
 	 * new one is refused.
