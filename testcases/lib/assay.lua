@@ -4089,6 +4089,7 @@ function lib.undeclared_interfaces(sweep)
     end
   end
   return { extra = extra, v6bad = v6bad, coverage = lib.ipv6_coverage(v6, v6bad), how = how }
+end
 
 -- 5.2-1, 5.3-14: declared phrases on a published page ------------------
 
