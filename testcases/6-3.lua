@@ -52,7 +52,7 @@ testcase {
 
 -- 6-3-2 without a machine form: the person's observation, after checking
 -- that a declared withdraw-path is there at all.
-local function person_withdraws(units, p)
+local function person_withdraws(units, p, why)
   local path = lib.fact(p, "withdraw-path")
   local url = path and lib.url(path)
   local http = lib.probe("http_request")
@@ -64,12 +64,13 @@ local function person_withdraws(units, p)
           .. "HTTP " .. r.status .. ": the setting is not where the IXIT says", pr)
       return
     end
-    lib.manual_note(units, "a", p.id .. ": " .. url .. (r and (" answers HTTP "
+    lib.manual_note(units, "a", p.id .. ": " .. (why and (why .. "; ") or "") .. url .. (r and (" answers HTTP "
         .. r.status) or (" did not answer: " .. lib.clip(err, 80))) .. "; \""
         .. WITHDRAW .. "\" " .. lib.quote(lib.field(p, WITHDRAW) or "absent", 160))
     return
   end
-  lib.manual_note(units, "a", p.id .. ": " .. lib.facts_text(p, { "withdrawal" })
+  lib.manual_note(units, "a", p.id .. ": " .. (why and (why .. "; ") or "")
+      .. lib.facts_text(p, { "withdrawal" })
       .. ", \"" .. WITHDRAW .. "\" " .. lib.quote(lib.field(p, WITHDRAW) or "absent", 200))
 end
 
@@ -168,7 +169,7 @@ end
 --     Afterwards the state found is restored: consent that was on is given
 --     again with grant-body (no grant-body: said, not restored); consent
 --     the lab gave itself is left withdrawn.
---   otherwise (no machine form)                       a person withdraws and
+--   no lab gateway, or no machine form                a person withdraws and
 --     watches (observation withdraw-consent); a withdraw-path answering
 --     404/410 without credentials FAILs first.
 -- Looser than the unit text: "processing stops" is measured as the
@@ -204,6 +205,9 @@ testcase {
       local i, why = lib.consent_withdraw_iface(p)
       if lib.consent_unwithdrawable(units, "a", p) then
         -- recorded
+      elseif i and lib.gateway() == nil then
+        -- Nothing shows the processing without the gateway: a person's.
+        person_withdraws(units, p, lib.NO_GATEWAY)
       elseif i then
         checked[#checked + 1] = withdraw_and_watch(units, i, how)
       elseif why then
