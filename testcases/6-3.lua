@@ -172,12 +172,17 @@ end
 --   no lab gateway, or no machine form                a person withdraws and
 --     watches (observation withdraw-consent); a withdraw-path answering
 --     404/410 without credentials FAILs first.
--- Looser than the unit text: "processing stops" is measured as the
--- consented telemetry no longer reaching the lab's stand-in within the
--- window; processing inside the device or in the cloud is not seen (the
--- IXIT names the channel and topic that carry it).  Stricter: the
--- withdrawal must be answered 2xx, and a device that never sends the
--- processing cannot PASS.  Vacuous and incomplete-IXIT rules as 6-3-1.
+-- The unit asks whether withdrawing works as "Withdrawing Consent"
+-- describes.  Looser than that text: Assay withdraws through the declared
+-- request (the API behind the settings), not by a consumer's taps in the
+-- app or UI; whether the text describes that setting is 6-3-1's review.
+-- And "works" is measured as the consented processing no longer reaching
+-- the lab's stand-in within the window; processing inside the device or
+-- in the cloud is not seen (the IXIT names the channel and topic that
+-- carry it).  Stricter: the processing must be seen to stop, not only the
+-- setting accepted; a withdrawal not answered 2xx FAILs; a device that is
+-- never seen processing cannot PASS.  Vacuous and incomplete-IXIT rules
+-- as 6-3-1.
 testcase {
   id = "6-3-2",
   type = "functional",
