@@ -608,7 +608,7 @@ persdata_analytics(struct xw *w, const struct refdevice *rd)
 	    "before the owner ticks it, and the camera works either way");
 	field(w, "Withdrawing Consent", "Settings > Privacy > Share usage "
 	    "analytics: off, at any time (or POST /api/analytics-consent.cgi "
-	    "analytics=off with the admin login); sending stops with the "
+	    "analytics=off with the web login); sending stops with the "
 	    "next telemetry cycle");
 	ref_entry(w, "11-ComMech", "com-cloud");
 	entry_end(w);
