@@ -145,7 +145,8 @@ local function withdraw_and_watch(units, i, how)
         .. " answered HTTP " .. r.status .. "), yet the processing goes on: "
         .. seen_text(i, after) .. ", after " .. seen_text(i, before) .. " before", how)
   else
-    pass = id .. ": " .. seen_text(i, before) .. " before; consent withdrawn (" .. i.method
+    pass = id .. ": " .. seen_text(i, before) .. " before" .. (granted and (" (after the lab "
+        .. "gave consent: none was seen at first)") or "") .. "; consent withdrawn (" .. i.method
         .. " " .. i.path .. ", HTTP " .. r.status .. "); none in the " .. i.window
         .. " s after (rule: the processing the consent covers stops)"
     units:add("a", "PASS", pass, how)
