@@ -28,11 +28,8 @@ testcase {
   },
   run = function(a)
     local units = lib.units(lib.FACTS)
-    local list, vacuous = lib.consent_entries(units, "a")
-    if #list == 0 then
-      if vacuous then units:add("a", "PASS", vacuous) end
-      return units:settle(vacuous or "")
-    end
+    local list, done = lib.consent_list(units, "a")
+    if not list then return units:settle(done) end
     for _, p in ipairs(list) do
       local mode, before = lib.fact(p, "consent"), lib.fact(p, "consent-before-processing")
       local text = lib.field(p, OBTAIN)
@@ -93,11 +90,8 @@ testcase {
   },
   run = function(a)
     local units = lib.units(lib.FACTS)
-    local list, vacuous = lib.consent_entries(units, "a")
-    if #list == 0 then
-      if vacuous then units:add("a", "PASS", vacuous) end
-      return units:settle(vacuous or "")
-    end
+    local list, done = lib.consent_list(units, "a")
+    if not list then return units:settle(done) end
     for _, p in ipairs(list) do
       lib.manual_note(units, "a", p.id .. ": declared " .. lib.facts_text(p, { "consent",
           "consent-before-processing" }) .. ", \"" .. OBTAIN .. "\" "

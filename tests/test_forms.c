@@ -1010,6 +1010,58 @@ test_delfunc_interface(void **state)
 	assay_diag_free(d);
 }
 
+/*
+ * A 21-PersData consent withdrawal (check_withdraw, 6-3-2): each way it
+ * cannot be made is refused with its cause.  The loadable form is the
+ * reference device's and the client-side fixtures' (an outbound channel).
+ */
+static void
+test_withdraw_interface(void **state)
+{
+#define PD_CONSENT "sensitive=\"true\" basis=\"consent\" "
+	static const struct {
+		const char	*facts;
+		const char	*msg;
+	} bad[] = {
+		{ PD_CONSENT "withdraw-service=\"web\"",
+		    "withdraw-service without withdraw-path" },
+		{ PD_CONSENT "withdraw-path=\"/c\" withdraw-body=\"x=off\"",
+		    "withdraw-body given, but no withdraw-service" },
+		{ PD_CONSENT "withdraw-path=\"/c\" withdraw-service=\"ftp\"",
+		    "withdraw-service \"ftp\" is not a declared service" },
+		{ PD_CONSENT "withdraw-path=\"/c\" withdraw-service=\"rtsp\"",
+		    "withdraw-service \"rtsp\" speaks rtsp, not http or https" },
+		{ PD_CONSENT "processing-topic=\"a/b\"",
+		    "processing-topic without processing-channel" },
+		{ PD_CONSENT "processing-channel=\"cm-mqtt\" "
+		    "processing-topic=\"a/#\"", "without the wildcards" },
+		{ PD_CONSENT "processing-channel=\"cm-mqtt\"",
+		    "must be an outbound 11-ComMech entry" },
+		{ "sensitive=\"true\" basis=\"contract\" grant-body=\"x=on\"",
+		    "grant-body is only for basis=\"consent\"" },
+	};
+	struct assay_forms *f;
+	struct assay_diag *d;
+	const char *ixit;
+	char facts[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = (void *)1;
+		d = NULL;
+		snprintf(facts, sizeof(facts), "<facts %s/>", bad[i].facts);
+		ixit = variant(IXIT_EX, "withdraw.xml",
+		    "<facts sensitive=\"true\"/>", facts);
+		assert_int_equal(load(ICS_EX, ixit, &f, &d), ASSAY_ERR_FORM);
+		if (assay_diag_find(d, bad[i].msg) < 0)
+			assay_diag_print(d, stderr);
+		assert_true(assay_diag_find(d, bad[i].msg) >= 0);
+		assay_diag_free(d);
+	}
+#undef PD_CONSENT
+}
+
 /* Facts the table lists but an entry leaves out: warnings, not errors. */
 static void
 test_missing_facts_warn(void **state)
@@ -1694,6 +1746,7 @@ main(void)
 		cmocka_unit_test(test_service_address),
 		cmocka_unit_test(test_version1_explained),
 		cmocka_unit_test(test_delfunc_interface),
+		cmocka_unit_test(test_withdraw_interface),
 		cmocka_unit_test(test_missing_facts_warn),
 		cmocka_unit_test(test_fact_canonical),
 		cmocka_unit_test(test_setup_secrets),

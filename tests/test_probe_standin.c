@@ -175,6 +175,10 @@ test_mqtt_feed(void **state)
 	assert_int_equal(used, sizeof(in));
 	assert_true(m.done);
 	assert_int_equal(m.publishes, 1);
+	/* The topic is counted, for 6-3-2 (the stand-in sees inside TLS). */
+	assert_int_equal(m.ntopics, 1);
+	assert_string_equal(m.topics[0].name, "t");
+	assert_int_equal(m.topics[0].publishes, 1);
 	assert_int_equal(m.subscribes, 1);
 	assert_int_equal(assay_buf_len(out), sizeof(want));
 	assert_memory_equal(assay_buf_data(out), want, sizeof(want));
@@ -482,6 +486,10 @@ test_mqtt_clients(void **state)
 	assert_int_equal(st.connections, 3);
 	assert_int_equal(st.mqtt_connects, 3);
 	assert_int_equal(st.mqtt_publishes, 2);
+	assert_int_equal(st.mqtt_ntopics, 2);
+	assert_string_equal(st.mqtt_topics[0].name, "devices/x/telemetry");
+	assert_int_equal(st.mqtt_topics[0].publishes, 1);
+	assert_string_equal(st.mqtt_topics[1].name, "t");
 	assert_int_equal(st.mqtt_subscribes, 1);
 	assay_standin_server_stop(sv);
 	close(lfd);

@@ -1074,6 +1074,9 @@ static void	check_write_endpoint(const struct assay_forms *,
 		    int *);
 
 static const char	*entry_fact(const struct entry *, const char *);
+static void	check_withdraw(const struct assay_forms *,
+		    const struct assay_spec *, const struct entry *,
+		    const char *, struct assay_diag *, int *);
 static void	check_delfunc(const struct assay_forms *,
 		    const struct entry *, const char *, struct assay_diag *,
 		    int *);
@@ -1426,6 +1429,13 @@ static const struct fact_def fact_defs[] = {
 	{ "21-PersData", "consent-before-processing", B, EX_NEVER },
 	{ "21-PersData", "withdrawal", S, EX_NEVER },
 	{ "21-PersData", "withdraw-path", S, EX_NEVER },
+	{ "21-PersData", "withdraw-service", S, EX_NEVER },
+	{ "21-PersData", "withdraw-method", S, EX_NEVER },
+	{ "21-PersData", "withdraw-body", S, EX_NEVER },
+	{ "21-PersData", "grant-body", S, EX_NEVER },
+	{ "21-PersData", "processing-channel", S, EX_NEVER },
+	{ "21-PersData", "processing-topic", S, EX_NEVER },
+	{ "21-PersData", "withdraw-window-s", I, EX_NEVER },
 	{ "21-PersData", "purposes", L, EX_NEVER },
 	{ "22-ExtSens", "sensing", S, EX_ALWAYS },
 	{ "23-ResMech", "outages", L, EX_ALWAYS },
@@ -1882,7 +1892,10 @@ check_consent(const struct entry *e, const char *file, struct assay_diag *d,
     int *bad)
 {
 	static const char *const cf[] = { "consent",
-	    "consent-before-processing", "withdrawal", "withdraw-path" };
+	    "consent-before-processing", "withdrawal", "withdraw-path",
+	    "withdraw-service", "withdraw-method", "withdraw-body",
+	    "grant-body", "processing-channel", "processing-topic",
+	    "withdraw-window-s" };
 	const char *basis = entry_fact(e, "basis");
 	const char *wd = entry_fact(e, "withdrawal");
 	long line = e->facts_line;
@@ -2668,6 +2681,11 @@ ixit_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 	if ((um = assay_spec_ixit_find(s, "7-UpdMech")) >= 0)
 		for (k = 0; k < f->items[um].nentries; k++)
 			check_settings(f, &f->items[um].entries[k], file, d,
+			    &bad);
+	/* So does a consent withdrawal, and the channel it stops (6-3-2). */
+	if ((um = assay_spec_ixit_find(s, "21-PersData")) >= 0)
+		for (k = 0; k < f->items[um].nentries; k++)
+			check_withdraw(f, s, &f->items[um].entries[k], file, d,
 			    &bad);
 	/* A deletion function's interface names a service too. */
 	if ((um = assay_spec_ixit_find(s, "25-DelFunc")) >= 0)
@@ -4968,6 +4986,84 @@ const char *
 assay_forms_client_side_sha256(const struct assay_forms *f)
 {
 	return f != NULL ? f->cs_sha256 : "";
+}
+
+/*
+ * The machine form of a 21-PersData consent withdrawal (6-3-2 makes it;
+ * docs/facts.md): withdraw-service, a declared HTTP(S) service whose lab
+ * credential makes the request, goes with withdraw-path; withdraw-method,
+ * -body and grant-body only with withdraw-service.  processing-channel,
+ * the processing the consent covers, is an outbound 11-ComMech entry
+ * with an mqtt or mqtts endpoint (the stand-in counts its PUBLISHes per
+ * topic); processing-topic, one topic name without wildcards, only with
+ * it.  The schema has checked the shapes.
+ */
+static void
+check_withdraw(const struct assay_forms *f, const struct assay_spec *s,
+    const struct entry *e, const char *file, struct assay_diag *d, int *bad)
+{
+	static const char *const dep[] = { "withdraw-method", "withdraw-body",
+	    "grant-body" };
+	const char *svc = entry_fact(e, "withdraw-service");
+	const char *ch = entry_fact(e, "processing-channel");
+	const char *topic = entry_fact(e, "processing-topic");
+	const struct entry *c = NULL;
+	const char *dir, *ep;
+	long line = e->facts_line, si, cm;
+	size_t i, k;
+
+	if (svc != NULL && entry_fact(e, "withdraw-path") == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": withdraw-service "
+		    "without withdraw-path (where the withdrawal is sent)",
+		    e->id);
+		*bad = 1;
+	}
+	if (svc == NULL) {
+		for (i = 0; i < sizeof(dep) / sizeof(dep[0]); i++) {
+			if (entry_fact(e, dep[i]) == NULL)
+				continue;
+			assay_diag_add(d, file, line, "entry \"%s\": %s given, "
+			    "but no withdraw-service (the request it belongs "
+			    "to)", e->id, dep[i]);
+			*bad = 1;
+		}
+	} else if ((si = find_service(f, svc)) < 0) {
+		assay_diag_add(d, file, line, "entry \"%s\": withdraw-service "
+		    "\"%s\" is not a declared service", e->id, svc);
+		*bad = 1;
+	} else if (!proto_in(f->services[si].protocol, web_protos)) {
+		assay_diag_add(d, file, line, "entry \"%s\": withdraw-service "
+		    "\"%s\" speaks %s, not http or https", e->id, svc,
+		    f->services[si].protocol);
+		*bad = 1;
+	}
+	if (topic != NULL && ch == NULL) {
+		assay_diag_add(d, file, line, "entry \"%s\": processing-topic "
+		    "without processing-channel", e->id);
+		*bad = 1;
+	}
+	if (topic != NULL && (*topic == '\0' || strpbrk(topic, "+#") != NULL)) {
+		assay_diag_add(d, file, line, "entry \"%s\": processing-topic "
+		    "\"%.80s\" must be one topic name, without the wildcards + "
+		    "and #", e->id, topic);
+		*bad = 1;
+	}
+	if (ch == NULL)
+		return;
+	if ((cm = assay_spec_ixit_find(s, "11-ComMech")) >= 0)
+		for (k = 0; k < f->items[cm].nentries && c == NULL; k++)
+			if (strcmp(f->items[cm].entries[k].id, ch) == 0)
+				c = &f->items[cm].entries[k];
+	dir = c != NULL ? entry_fact(c, "direction") : NULL;
+	ep = c != NULL ? entry_fact(c, "endpoint") : NULL;
+	if (c == NULL || dir == NULL || strcmp(dir, "outbound") != 0 ||
+	    ep == NULL || (strncmp(ep, "mqtt://", 7) != 0 &&
+	    strncmp(ep, "mqtts://", 8) != 0)) {
+		assay_diag_add(d, file, line, "entry \"%s\": processing-channel "
+		    "\"%s\" must be an outbound 11-ComMech entry with an mqtt "
+		    "or mqtts endpoint", e->id, ch);
+		*bad = 1;
+	}
 }
 
 /*

@@ -535,6 +535,16 @@ push_channel(lua_State *L, const struct assay_observe_channel *ch)
 		set_str(L, "error", st->last_error);
 	set_int(L, "mqtt_connects", st->mqtt_connects);
 	set_int(L, "mqtt_publishes", st->mqtt_publishes);
+	lua_createtable(L, (int)st->mqtt_ntopics, 0);
+	for (k = 0; k < st->mqtt_ntopics; k++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "topic", st->mqtt_topics[k].name);
+		set_int(L, "publishes", st->mqtt_topics[k].publishes);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_setfield(L, -2, "mqtt_topics");
+	if (st->mqtt_topics_dropped > 0)
+		set_int(L, "mqtt_topics_dropped", st->mqtt_topics_dropped);
 	lua_createtable(L, (int)st->nrequests, 0);
 	for (k = 0; k < st->nrequests; k++) {
 		lua_createtable(L, 0, 3);

@@ -490,6 +490,37 @@ count_filters(const unsigned char *b, size_t n, int version, int options)
 	return count > 0 ? count : -1;
 }
 
+/*
+ * Counts one PUBLISH to topic t[0..tl) in tab (n entries used, at most
+ * ASSAY_STANDIN_MQTT_TOPICS): the name as printable ASCII, cut to fit.
+ */
+static void
+topic_count(struct assay_standin_topic *tab, unsigned *n, unsigned *dropped,
+    const unsigned char *t, size_t tl, unsigned count)
+{
+	char name[sizeof(tab[0].name)];
+	size_t i;
+	unsigned k;
+
+	if (tl >= sizeof(name))
+		tl = sizeof(name) - 1;
+	for (i = 0; i < tl; i++)
+		name[i] = t[i] >= 0x20 && t[i] < 0x7f ? (char)t[i] : '?';
+	name[tl] = '\0';
+	for (k = 0; k < *n; k++) {
+		if (strcmp(tab[k].name, name) == 0) {
+			tab[k].publishes += count;
+			return;
+		}
+	}
+	if (*n >= ASSAY_STANDIN_MQTT_TOPICS) {
+		*dropped += count;
+		return;
+	}
+	memcpy(tab[*n].name, name, tl + 1);
+	tab[(*n)++].publishes = count;
+}
+
 static int
 put_ack(struct assay_buf *out, unsigned char type, const unsigned char *id)
 {
@@ -533,6 +564,8 @@ mqtt_packet(struct assay_standin_mqtt *m, unsigned char t,
 		    m->version == 5 ? 5 : 4, &topic, &tl, &payload, &pl) != 0)
 			return mqtt_bad(m, "malformed PUBLISH");
 		m->publishes++;
+		topic_count(m->topics, &m->ntopics, &m->topics_dropped, topic,
+		    tl, 1);
 		if (qos == 0)
 			return 0;
 		if (n < 2 + tl + 2)
@@ -949,6 +982,7 @@ serve_mqtt(struct sess *s)
 	unsigned char *in;
 	size_t len = 0, used, cap = ASSAY_STANDIN_MQTT_MAX_PACKET + 8;
 	long r;
+	unsigned k;
 	int e = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -976,6 +1010,12 @@ serve_mqtt(struct sess *s)
 		st->mqtt_connects += m.connects;
 		st->mqtt_publishes += m.publishes;
 		st->mqtt_subscribes += m.subscribes;
+		for (k = 0; k < m.ntopics; k++)
+			topic_count(st->mqtt_topics, &st->mqtt_ntopics,
+			    &st->mqtt_topics_dropped,
+			    (const unsigned char *)m.topics[k].name,
+			    strlen(m.topics[k].name), m.topics[k].publishes);
+		st->mqtt_topics_dropped += m.topics_dropped;
 		if (e != 0)
 			(void)snprintf(st->last_error, sizeof(st->last_error),
 			    "MQTT: %s", m.why != NULL ? m.why : assay_strerror(e));

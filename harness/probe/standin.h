@@ -104,11 +104,26 @@ int	assay_standin_path_normalise(const char *target, size_t tlen,
 
 #define ASSAY_STANDIN_MQTT_MAX_PACKET	(256 * 1024)
 
+/*
+ * The topics PUBLISHed to, with a count each (6-3-2 tells one consented
+ * processing from the rest of a channel by its topic, also inside TLS).
+ * Bytes other than printable ASCII are kept as '?'; a topic longer than
+ * the name is cut; topics beyond the table are only counted as dropped.
+ */
+#define ASSAY_STANDIN_MQTT_TOPICS	16
+
+struct assay_standin_topic {
+	char		 name[128];
+	unsigned	 publishes;
+};
+
 struct assay_standin_mqtt {
 	int		 version;	/* 3, 4 or 5 once CONNECT was read; else 0 */
 	int		 connected;
 	int		 done;		/* DISCONNECT read: close */
 	unsigned	 connects, publishes, subscribes, pings;
+	struct assay_standin_topic topics[ASSAY_STANDIN_MQTT_TOPICS];
+	unsigned	 ntopics, topics_dropped;
 	const char	*why;		/* static: why the sink gave up */
 };
 
@@ -153,6 +168,8 @@ struct assay_standin_stats {
 	char		 sni[256];		/* of the last handshake */
 	char		 last_error[160];	/* last handshake or protocol failure */
 	unsigned	 mqtt_connects, mqtt_publishes, mqtt_subscribes;
+	struct assay_standin_topic mqtt_topics[ASSAY_STANDIN_MQTT_TOPICS];
+	unsigned	 mqtt_ntopics, mqtt_topics_dropped;
 	size_t		 nrequests;		/* requests logged */
 	unsigned	 requests_dropped;	/* beyond ASSAY_STANDIN_MAX_LOG */
 	struct assay_standin_request requests[ASSAY_STANDIN_MAX_LOG];

@@ -4115,3 +4115,100 @@ function lib.states(text, phrase)
     i = s + 1
   end
 end
+
+-- ---------------------------------------------------------------------
+-- 6-2/6-3 consent (H2)
+-- ---------------------------------------------------------------------
+
+-- The consent-based 21-PersData entries of a test case (lib.consent_entries)
+-- or, when there are none, nil and the summary to settle with, the unit
+-- being recorded already: the vacuous PASS, or the FAIL / IXIT_MISSING
+-- consent_entries recorded.  Use:
+--   local list, done = lib.consent_list(units, "a")
+--   if not list then return units:settle(done) end
+function lib.consent_list(units, letter)
+  local list, vacuous = lib.consent_entries(units, letter)
+  if #list > 0 then return list end
+  if vacuous then units:add(letter, "PASS", vacuous) end
+  return nil, vacuous or ""
+end
+
+-- withdrawal=none: consent that cannot be withdrawn FAILs 6-3-1 and 6-3-2
+-- alike.  True when it recorded that FAIL.
+function lib.consent_unwithdrawable(units, letter, p)
+  if lib.fact(p, "withdrawal") ~= "none" then return false end
+  units:add(letter, "FAIL", p.id .. ": withdrawal=none: consent cannot be withdrawn")
+  return true
+end
+
+-- The machine form of a consent withdrawal (6-3-2; docs/facts.md): nil,
+-- nil when the entry declares no withdraw-service (a person withdraws);
+-- nil, why when it does but Assay cannot make the request; else
+-- { s, cred, path, method, body, grant, channel, topic, window }.
+-- Without processing-channel there is nothing to watch: nil, missing.
+function lib.consent_withdraw_iface(p)
+  local sid = lib.fact(p, "withdraw-service")
+  if sid == nil then return nil, nil end
+  local s = assay.ixit.service_by_id[sid]
+  if s == nil then return nil, lib.missing("21-PersData", p, "withdraw-service") end
+  local ch = lib.fact(p, "processing-channel")
+  if ch == nil then
+    return nil, lib.missing("21-PersData", p, "processing-channel")
+        .. " (which processing the consent covers, to watch it stop)"
+  end
+  local c = lib.credential_for(s)
+  if c == nil or c.password == nil or c.password == "" then
+    return nil, "IXIT_MISSING:setup/" .. s.id .. "/credential: no lab credential to "
+        .. "withdraw the consent of " .. p.id .. " with"
+  end
+  return { p = p, s = s, cred = c, path = lib.fact(p, "withdraw-path"),
+      method = lib.fact(p, "withdraw-method") or "POST",
+      body = lib.fact(p, "withdraw-body") or "", grant = lib.fact(p, "grant-body"),
+      channel = ch, topic = lib.fact(p, "processing-topic"),
+      window = math.min(lib.fact(p, "withdraw-window-s") or 10, 120) }
+end
+
+-- The withdrawal (or, with grant=true, the re-grant) request with the lab
+-- credential: the answer, or nil, err.
+function lib.consent_request(i, grant)
+  local f = lib.probe("http_request")
+  if not f then return nil, "probe not yet available: assay.net.http_request" end
+  return f({ url = lib.service_url(i.s, i.path), method = i.method,
+      user = i.cred.username, password = i.cred.password, auth = "basic",
+      body = grant and i.grant or i.body, max_read = 65536, follow = 0,
+      headers = { ["Content-Type"] = "application/x-www-form-urlencoded" } })
+end
+
+-- One observation of the consented processing at the lab gateway for
+-- i.window seconds: { n = PUBLISHes counted by the stand-in of
+-- i.channel (to i.topic when declared, else all), frames = frames of
+-- those PUBLISHes seen in clear, file = the recording }, or nil, why.
+-- The stand-in counts inside TLS too, so encrypted processing is seen
+-- happening (not its content).
+function lib.consent_watch(i)
+  local observe, why = lib.probe("observe")
+  if not observe then return nil, why end
+  local c, err = observe({ channels = { i.channel }, seconds = i.window })
+  if not c then return nil, "observation failed: " .. lib.clip(err, 200) end
+  local out, st = { n = 0, frames = {}, file = c.file }, nil
+  for _, x in ipairs(c.standin or {}) do
+    if x.channel == i.channel then st = x end
+  end
+  if st == nil or st.stood_in == false then
+    return nil, "no stand-in for " .. i.channel .. (st and st.reason and (": "
+        .. lib.clip(st.reason, 120)) or "")
+  end
+  if i.topic then
+    for _, t in ipairs(st.mqtt_topics or {}) do
+      if t.topic == i.topic then out.n = out.n + (t.publishes or 0) end
+    end
+  else
+    out.n = st.mqtt_publishes or 0
+  end
+  for _, m in ipairs(c.mqtt or {}) do
+    if m.packet == "PUBLISH" and (i.topic == nil or m.topic == i.topic) then
+      out.frames[#out.frames + 1] = tostring(m.frame)
+    end
+  end
+  return out
+end

@@ -904,6 +904,53 @@ packet(unsigned char type, const unsigned char *body, size_t blen,
 	return off + blen;
 }
 
+/*
+ * Usage analytics (6-2, 6-3): processing the owner consents to at set-up
+ * and withdraws in the web UI (POST /api/analytics-consent.cgi, setup.c),
+ * which keeps "on" or "off" in DIR/data/analytics-consent.  While it is
+ * on, each telemetry session also PUBLISHes one message to
+ * devices/<serial>/analytics: which pages of the web UI were used.  The
+ * conforming persona reads the consent every cycle and sends nothing
+ * once it is off (or unreadable: no consent known is no consent); the
+ * weak one records the withdrawal and keeps sending (the seeded 6-3-2
+ * weakness).  0 sent or not due, -1 the write failed.
+ */
+static int
+analytics(struct client *c, struct conn *k, const char *host, int port)
+{
+	unsigned char body[512], pkt[600];
+	char topic[80], msg[256], state[8] = "";
+	FILE *fp;
+	size_t off = 0, n;
+	char path[RD_PATH_MAX];
+
+	(void)snprintf(path, sizeof(path), "%s/data/analytics-consent",
+	    c->dir);
+	if ((fp = fopen(path, "r")) != NULL) {
+		if (fgets(state, sizeof(state), fp) == NULL)
+			state[0] = '\0';
+		fclose(fp);
+	}
+	if (!c->weak && strncmp(state, "on", 2) != 0)
+		return 0;
+	snprintf(topic, sizeof(topic), "devices/%s/analytics", c->serial);
+	snprintf(msg, sizeof(msg), "{\"serial\":\"%s\",\"uptime\":%lld,"
+	    "\"pages\":[\"live\",\"settings\"]}", c->serial,
+	    (now_ms() - c->started) / 1000);
+	if (put_str(body, sizeof(body), &off, topic) != 0 ||
+	    off + strlen(msg) > sizeof(body))
+		return -1;
+	memcpy(body + off, msg, strlen(msg));
+	off += strlen(msg);
+	if ((n = packet(0x30, body, off, pkt, sizeof(pkt))) == 0 ||
+	    conn_write(k, pkt, n) != 0)
+		return -1;
+	logline("analytics: published %zu bytes to %s on %s:%d (consent %s)",
+	    strlen(msg), topic, host, port, state[0] != '\0' ? (strncmp(state,
+	    "on", 2) == 0 ? "on" : "off") : "unknown");
+	return 0;
+}
+
 static int
 telemetry(struct client *c, const struct in_addr *ip)
 {
@@ -959,14 +1006,18 @@ telemetry(struct client *c, const struct in_addr *ip)
 	memcpy(body + off, msg, strlen(msg));
 	off += strlen(msg);
 	if ((n = packet(0x30, body, off, pkt, sizeof(pkt))) == 0 ||
-	    conn_write(&k, pkt, n) != 0 ||
-	    conn_write(&k, disconnect, sizeof(disconnect)) != 0) {
+	    conn_write(&k, pkt, n) != 0) {
 		logline("telemetry: PUBLISH to %s:%d failed", host, port);
 		goto out;
 	}
 	logline("telemetry: published %zu bytes to %s on %s:%d (%s)",
 	    strlen(msg), topic, host, port, k.ssl != NULL ?
 	    SSL_get_version(k.ssl) : "plain TCP");
+	if (analytics(c, &k, host, port) != 0 ||
+	    conn_write(&k, disconnect, sizeof(disconnect)) != 0) {
+		logline("telemetry: DISCONNECT to %s:%d failed", host, port);
+		goto out;
+	}
 	ok = 0;
  out:
 	explicit_bzero(body, sizeof(body));

@@ -108,8 +108,8 @@ finish(struct xw *w, const struct refdevice *rd, const char *name)
  */
 static const int cond_holds[2][13] = {
 	/* 1  2  3  4  5  6  7  8  9 10 11 12 13 */
-	{  1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0 },
-	{  1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1 },
+	{  1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0 },
+	{  1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1 },
 };
 
 struct provision {
@@ -249,10 +249,10 @@ static const struct provision provisions[] = {
     "Web input is checked by the browser." } },
 { "6-1", { "Y", "Y" }, { "Personal data processing described at /privacy.html.",
     "Described in the user manual (claimed; the IXIT declares no documentation of personal data: 6-1-1 and 6-1-2 must find out)." } },
-{ "6-2", { "N/A", "N/A" }, { "Condition 7 does not hold: no processing based on consent.",
-    "Condition 7 does not hold." } },
-{ "6-3", { "Y", "N" }, { "No processing rests on consent (condition 7 does not hold; IXIT 21-PersData basis); the deletion function erases the data.",
-    "Not provided." } },
+{ "6-2", { "Y", "Y" }, { "Usage analytics is sent only after the owner opts in at set-up (IXIT 21-PersData pd-analytics).",
+    "Usage analytics is opt-in at set-up (claimed)." } },
+{ "6-3", { "Y", "Y" }, { "Analytics consent is withdrawn at any time in Settings > Privacy (POST /api/analytics-consent.cgi analytics=off); sending stops at once.",
+    "Analytics consent can be withdrawn in the web UI (claimed; the device keeps sending: 6-3-2 must find out)." } },
 { "6-4", { "Y", "N" }, { "Telemetry is uptime, firmware version and the owner's e-mail, which the cloud needs to mail the owner (IXIT 24-TelData).",
     "Telemetry content is not reviewed for personal data." } },
 { "6-5", { "Y", "Y" }, { "/privacy.html says what telemetry is sent and why.",
@@ -578,6 +578,42 @@ teldata(struct xw *w, int weak)
 		ref_entry(w, "21-PersData", "pd-email");
 	entry_end(w);
 	item_end(w);
+}
+
+/*
+ * 21-PersData pd-analytics, both personas: the usage analytics the client
+ * PUBLISHes to devices/<serial>/analytics on com-cloud while the owner's
+ * consent (given at set-up, setup.c) is on, withdrawn and given again at
+ * /api/analytics-consent.cgi on the web service (6-2, 6-3).  Both declare
+ * the same; only the conforming client stops when consent is withdrawn.
+ */
+static void
+persdata_analytics(struct xw *w, const struct refdevice *rd)
+{
+	entry(w, "pd-analytics");
+	facts(w, "sensitive=\"false\" basis=\"consent\" consent=\"opt-in\" "
+	    "consent-before-processing=\"true\" withdrawal=\"device-settings\" "
+	    "withdraw-path=\"/api/analytics-consent.cgi\" "
+	    "withdraw-service=\"web\" withdraw-method=\"POST\" "
+	    "withdraw-body=\"analytics=off\" grant-body=\"analytics=on\" "
+	    "processing-channel=\"com-cloud\" "
+	    "processing-topic=\"devices/%s/analytics\" "
+	    "purposes=\"usage-analytics\"", rd->serial);
+	field(w, "personal data item/description", "which pages of the web UI "
+	    "the owner uses, with the device's serial number");
+	field(w, "Sensitive", "no");
+	field(w, "Communication Mechanisms", "com-cloud");
+	field(w, "Processing Activities", "sent to the manufacturer's cloud "
+	    "with the telemetry, to learn which functions owners use");
+	field(w, "Obtaining Consent", "at set-up the web UI asks whether to "
+	    "share usage analytics; the box is unticked, nothing is sent "
+	    "before the owner ticks it, and the camera works either way");
+	field(w, "Withdrawing Consent", "Settings > Privacy > Share usage "
+	    "analytics: off, at any time (or POST /api/analytics-consent.cgi "
+	    "analytics=off with the web login); sending stops with the "
+	    "next telemetry cycle");
+	ref_entry(w, "11-ComMech", "com-cloud");
+	entry_end(w);
 }
 
 static void
@@ -1201,6 +1237,7 @@ ixit_conforming(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "11-ComMech", "com-mqtt");
 	entry_end(w);
 	persdata_email(w);
+	persdata_analytics(w, rd);
 	item_end(w);
 
 	item(w, "22-ExtSens");
@@ -1697,6 +1734,7 @@ ixit_weak(struct xw *w, const struct refdevice *rd)
 	ref_entry(w, "11-ComMech", "com-mqtt");
 	entry_end(w);
 	persdata_email(w);
+	persdata_analytics(w, rd);
 	item_end(w);
 
 	item(w, "22-ExtSens");

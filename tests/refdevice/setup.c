@@ -233,6 +233,69 @@ write_update_settings_cgi(struct refdevice *rd)
 }
 
 /*
+ * GET /api/analytics-consent.cgi (login): {"analytics":"on"|"off"}, the
+ * owner's consent to usage analytics (client.c, analytics()), kept in
+ * DIR/data/analytics-consent.  POST with the form analytics=on or
+ * analytics=off gives or withdraws it and answers the new state.  Both
+ * personas record the choice; only the conforming client obeys it (the
+ * weak one keeps sending: 6-3-2).  The set-up gives the consent, as the
+ * owner does at onboarding; the deletion function erases it with the
+ * other user data.  Same bounds and locking as update-settings.cgi.
+ * Follows "D=DIR".
+ */
+static const char analytics_consent_cgi[] =
+"PATH=${PATH:-/usr/local/bin:/usr/bin:/bin}\n"
+"S=$D/data/analytics-consent\n"
+"reply() {\n"
+"\tprintf 'Status: %s\\r\\nContent-Type: application/json\\r\\n"
+"Cache-Control: no-store\\r\\n\\r\\n%s\\n' \"$1\" \"$2\"\n"
+"\texit 0\n"
+"}\n"
+"show() {\n"
+"\tv=$(head -c 8 \"$S\" 2>/dev/null)\n"
+"\t[ \"$v\" = on ] || v=off\n"
+"\treply '200 OK' \"{\\\"analytics\\\":\\\"$v\\\"}\"\n"
+"}\n"
+"case $REQUEST_METHOD in\n"
+"GET) show ;;\n"
+"POST) ;;\n"
+"*) reply '405 Method Not Allowed' '{\"error\":\"use GET or POST\"}' ;;\n"
+"esac\n"
+"case $CONTENT_LENGTH in\n"
+"''|*[!0-9]*|???*) reply '400 Bad Request' "
+"'{\"error\":\"send analytics=on|off\"}' ;;\n"
+"esac\n"
+"body=$(head -c \"$CONTENT_LENGTH\")\n"
+"case $body in\n"
+"analytics=on|analytics=off) ;;\n"
+"*) reply '400 Bad Request' '{\"error\":\"send analytics=on|off\"}' ;;\n"
+"esac\n"
+"umask 077\n"
+"exec 9>>\"$S.lock\"\n"
+"flock -w 10 9 || reply '503 Service Unavailable' '{\"error\":\"busy\"}'\n"
+"if tmp=$(mktemp \"$S.XXXXXX\") && printf '%s' \"${body#*=}\" > \"$tmp\" &&\n"
+"    mv -f \"$tmp\" \"$S\"; then\n"
+"\tshow\n"
+"fi\n"
+"[ -n \"$tmp\" ] && rm -f \"$tmp\"\n"
+"reply '500 Internal Server Error' '{\"error\":\"cannot write the consent\"}'\n";
+
+static int
+write_analytics_consent_cgi(struct refdevice *rd)
+{
+	int r;
+
+	if ((r = mkdirs(rd, (const char *const[]){ "www/api", "data",
+	    NULL })) != 0)
+		return r;
+	if ((r = wfile(rd, "data/analytics-consent", 0600, "on")) != 0)
+		return r;
+	return wfile(rd, "www/api/analytics-consent.cgi", 0700,
+"# analytics-consent.cgi - the owner's consent to usage analytics.\n"
+"D=%s\n%s", rd->dir, analytics_consent_cgi);
+}
+
+/*
  * POST /api/device-name.cgi (login), body name=VALUE (URL-encoded form):
  * sets the name the web UI shows, in DIR/data/device-name, and answers a
  * small HTML page with it.  5.13-1-2 sends it malformed values
@@ -621,7 +684,11 @@ write_web_conforming(struct refdevice *rd)
 "<h2>Telemetry</h2>\n<p>Every few minutes the camera sends the cloud its "
 "uptime, its firmware version and the owner's e-mail address, encrypted "
 "(MQTT over TLS), so that the cloud can mail the owner when the camera "
-"restarts repeatedly or runs an old firmware. Nothing else is sent.</p>\n"
+"restarts repeatedly or runs an old firmware.</p>\n"
+"<p>Usage analytics, only with your consent (asked at set-up, unticked): "
+"which pages of the web UI are used, with the camera's serial number. "
+"Withdraw it at any time in Settings &rarr; Privacy; sending stops with "
+"the next message. Nothing else is sent.</p>\n"
 "<h2>Deleting your data</h2>\n<p>On the camera: Settings &rarr; Delete all "
 "data, or <code>POST /api/delete-user-data.cgi</code> with the admin login. "
 "The reply confirms what was erased.</p>\n<p>In the cloud: companion app "
@@ -1305,6 +1372,7 @@ rd_setup_prepare(struct refdevice *rd)
 	    rd_firmware(rd))) != 0 ||
 	    (r = write_version_cgi(rd)) != 0 ||
 	    (r = write_update_settings_cgi(rd)) != 0 ||
+	    (r = write_analytics_consent_cgi(rd)) != 0 ||
 	    (r = write_device_name_cgi(rd)) != 0 ||
 	    (r = write_status_cgi(rd)) != 0)
 		return r;
