@@ -170,7 +170,7 @@ fill "$T/ws.xml" "$T/e1.xml" "5.9-9-9|a|PASS|x"
 try "an unknown test case" "no such test case" "$T/e1.xml" --assessor A
 fill "$T/ws.xml" "$T/e2.xml" "5.2-1-1|q|PASS|x"
 try "an unknown unit" "no such unit" "$T/e2.xml" --assessor A
-fill "$T/ws.xml" "$T/e3.xml" "6-2-1|a|PASS|x"
+fill "$T/ws.xml" "$T/e3.xml" "5.7-1-1|a|PASS|x"
 try "a test case this run has no result for" "no result for test case" "$T/e3.xml" --assessor A
 fill "$T/ws.xml" "$T/e4.xml" "5.2-1-1|a|MAYBE|x"
 try "a verdict that is not allowed" "is not allowed" "$T/e4.xml" --assessor A
