@@ -32,18 +32,6 @@
 #define NL_BUF		16384
 
 static void
-setreason(char *reason, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (reason == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(reason, len, fmt, ap);
-	va_end(ap);
-}
-
-static void
 sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -290,7 +278,7 @@ assay_probe_ipv6_peers(const struct assay_probe_env *env, const char *host,
 	size_t n = 0, k;
 	int r, onlink = 0, ifindex, live;
 
-	setreason(reason, reasonlen, "%s", "");
+	assay_probe_reason(reason, reasonlen, "%s", "");
 	if (host == NULL || out == NULL)
 		return ASSAY_ERR_INVALID_ARG;
 	memset(out, 0, sizeof(*out));
@@ -301,11 +289,11 @@ assay_probe_ipv6_peers(const struct assay_probe_env *env, const char *host,
 	    sizeof(why))) != 0)
 		return r;
 	if (why[0] != '\0') {
-		setreason(reason, reasonlen, "%s", why);
+		assay_probe_reason(reason, reasonlen, "%s", why);
 		return 0;
 	}
 	if (ss.ss_family == AF_INET6) {
-		setreason(reason, reasonlen, "the device is addressed over "
+		assay_probe_reason(reason, reasonlen, "the device is addressed over "
 		    "IPv6 already (%s): its own sweep covers it", host);
 		return 0;
 	}
@@ -317,23 +305,23 @@ assay_probe_ipv6_peers(const struct assay_probe_env *env, const char *host,
 		if (answers(&in6addr_loopback, 0, timeout_ms))
 			add_out(out, &in6addr_loopback, NULL);
 		else
-			setreason(reason, reasonlen, "::1 does not answer "
+			assay_probe_reason(reason, reasonlen, "::1 does not answer "
 			    "(IPv6 off on loopback)");
 		return 0;
 	}
 	if (iface_towards(&dev, out->ifname, &onlink) != 0) {
-		setreason(reason, reasonlen, "no local interface has a route "
+		assay_probe_reason(reason, reasonlen, "no local interface has a route "
 		    "to %s", ip);
 		return 0;
 	}
 	if (!onlink) {
-		setreason(reason, reasonlen, "%s is reached through a router "
+		assay_probe_reason(reason, reasonlen, "%s is reached through a router "
 		    "(not on the subnet of %s): the device's link-local "
 		    "addresses are out of reach", ip, out->ifname);
 		return 0;
 	}
 	if ((ifindex = (int)if_nametoindex(out->ifname)) == 0) {
-		setreason(reason, reasonlen, "interface %s vanished",
+		assay_probe_reason(reason, reasonlen, "interface %s vanished",
 		    out->ifname);
 		return 0;
 	}
@@ -341,7 +329,7 @@ assay_probe_ipv6_peers(const struct assay_probe_env *env, const char *host,
 		poke(&dev);
 		sleep_ms(ARP_WAIT_MS);
 		if (arp_lookup(ip, out->ifname, mac) != 0) {
-			setreason(reason, reasonlen, "no ARP entry for %s on "
+			assay_probe_reason(reason, reasonlen, "no ARP entry for %s on "
 			    "%s: its MAC address, and so its IPv6 addresses, "
 			    "are unknown", ip, out->ifname);
 			return 0;
@@ -379,7 +367,7 @@ assay_probe_ipv6_peers(const struct assay_probe_env *env, const char *host,
 	    "EUI-64 link-local address and %zu IPv6 neighbour(s) with that "
 	    "MAC", out->mac, out->ifname, n - 1);
 	if (out->n == 0)
-		setreason(reason, reasonlen, "no IPv6 address of MAC %s "
+		assay_probe_reason(reason, reasonlen, "no IPv6 address of MAC %s "
 		    "answers on %s (%s)", out->mac, out->ifname, out->how);
 	assay_probe_note(env, "ipv6", "%s: %zu address(es)", out->how, out->n);
 	return 0;

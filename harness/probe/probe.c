@@ -272,6 +272,18 @@ assay_probe_record(const struct assay_probe_env *env, const char *channel,
 }
 
 void
+assay_probe_reason(char *reason, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (reason == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(reason, len, fmt, ap);
+	va_end(ap);
+}
+
+void
 assay_probe_note(const struct assay_probe_env *env, const char *channel,
     const char *fmt, ...)
 {

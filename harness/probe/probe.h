@@ -78,6 +78,12 @@ struct assay_probe_env {
 /* Records through env if it has a sink; safe with env NULL. */
 void	assay_probe_record(const struct assay_probe_env *env, const char *channel,
 	    const char *dir, const void *data, size_t len);
+/*
+ * Writes a probe's reason (the outcome text a Lua binding returns as its
+ * second value) into reason[len]; nothing when reason is NULL or len 0.
+ */
+void	assay_probe_reason(char *reason, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	assay_probe_note(const struct assay_probe_env *env, const char *channel,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

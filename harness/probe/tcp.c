@@ -43,22 +43,6 @@ struct assay_tcp_sweep {
 	int	 max_in_flight;
 };
 
-static void
-setreason(char *reason, size_t reasonlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-setreason(char *reason, size_t reasonlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (reason == NULL || reasonlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(reason, reasonlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Closes a TCP socket with an RST so no TIME_WAIT state is left behind. */
 static void
 close_rst(int fd)
@@ -119,7 +103,7 @@ assay_probe_tcp_parse_ports(const char *spec, uint16_t **portsp, size_t *np,
 	for (i = 1; i < 65536; i++)
 		n += seen[i];
 	if (n == 0) {
-		setreason(reason, reasonlen, "port list \"%.64s\" is empty", spec);
+		assay_probe_reason(reason, reasonlen, "port list \"%.64s\" is empty", spec);
 		goto out;
 	}
 	if ((ports = malloc(n * sizeof(*ports))) == NULL) {
@@ -136,7 +120,7 @@ assay_probe_tcp_parse_ports(const char *spec, uint16_t **portsp, size_t *np,
 	r = 0;
 	goto out;
  bad:
-	setreason(reason, reasonlen, "port list \"%.64s\": bad element at "
+	assay_probe_reason(reason, reasonlen, "port list \"%.64s\": bad element at "
 	    "offset %zu (ports are 1-65535, ranges lo-hi)", spec,
 	    (size_t)(p - spec));
  out:
@@ -627,7 +611,7 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	size_t got = 0, n;
 	int r;
 
-	setreason(reason, reasonlen, "%s", "");
+	assay_probe_reason(reason, reasonlen, "%s", "");
 	if (out == NULL || host == NULL || port < 1 || port > 65535)
 		return ASSAY_ERR_INVALID_ARG;
 	if (timeout_ms <= 0)
@@ -639,12 +623,12 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	    assay_buf_max(out) - assay_buf_len(out), chan, &c)) != 0)
 		return r;
 	if (!assay_conn_ok(c)) {
-		setreason(reason, reasonlen, "%s", assay_conn_why(c));
+		assay_probe_reason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
 	}
 	end = assay_conn_deadline(c);
 	if (reqlen > 0 && assay_conn_write(c, req, reqlen, req) != 0) {
-		setreason(reason, reasonlen, "%s", assay_conn_why(c));
+		assay_probe_reason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
 	}
 	idle_end = end;
@@ -654,7 +638,7 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 			goto out;
 		if (r == 0 && n == 0) {
 			if (got == 0)
-				setreason(reason, reasonlen,
+				assay_probe_reason(reason, reasonlen,
 				    "no data within %d ms", timeout_ms);
 			break;
 		}
@@ -663,10 +647,10 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 				assay_probe_note(env, chan, "reply cut at %zu "
 				    "bytes", assay_buf_len(out));
 			else if (assay_conn_eof(c) && got == 0)
-				setreason(reason, reasonlen,
+				assay_probe_reason(reason, reasonlen,
 				    "connection closed with no data");
 			else if (!assay_conn_eof(c))
-				setreason(reason, reasonlen, "%s",
+				assay_probe_reason(reason, reasonlen, "%s",
 				    assay_conn_why(c));
 			/* else the peer said all it had */
 			break;
@@ -802,9 +786,9 @@ static void
 udp_reason(const struct assay_conn *c, char *reason, size_t reasonlen)
 {
 	if (strcmp(assay_conn_why(c), "port unreachable (ICMP)") == 0)
-		setreason(reason, reasonlen, "closed: ICMP port unreachable");
+		assay_probe_reason(reason, reasonlen, "closed: ICMP port unreachable");
 	else
-		setreason(reason, reasonlen, "%s", assay_conn_why(c));
+		assay_probe_reason(reason, reasonlen, "%s", assay_conn_why(c));
 }
 
 int
@@ -821,7 +805,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 	long n;
 	int r, sent = 0;
 
-	setreason(reason, reasonlen, "%s", "");
+	assay_probe_reason(reason, reasonlen, "%s", "");
 	if (kind == NULL || out == NULL || host == NULL || port < 1 ||
 	    port > 65535)
 		return ASSAY_ERR_INVALID_ARG;
@@ -842,7 +826,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 	    UDP_DGRAM_MAX, chan, &c)) != 0)
 		goto out;
 	if (!assay_conn_ok(c)) {
-		setreason(reason, reasonlen, "%s", assay_conn_why(c));
+		assay_probe_reason(reason, reasonlen, "%s", assay_conn_why(c));
 		goto out;
 	}
 	start = assay_clock_ms();
@@ -862,7 +846,7 @@ assay_probe_udp(const struct assay_probe_env *env, const char *host,
 		if (n == 0) {
 			if (assay_clock_ms() < end)
 				continue;
-			setreason(reason, reasonlen, "no answer within %d ms",
+			assay_probe_reason(reason, reasonlen, "no answer within %d ms",
 			    timeout_ms);
 			break;
 		}
