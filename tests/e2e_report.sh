@@ -34,6 +34,12 @@ cases = {c.get("name"): c for c in root.iter("testcase")}
 assert cases["5.1-1-1"].find("failure") is not None
 assert "alert('reason')" in cases["5.1-1-1"].find("failure").get("message")
 assert len(list(cases["5.1-1-2"])) == 0          # PASS: no child
+# Jenkins splits a classname at its last dot: no dot inside the group.
+assert cases["5.1-1-1"].get("classname") == "assay.5_1-1", cases["5.1-1-1"].get("classname")
+assert cases["overall result"].get("classname") == "assay.overall"
+for suite in root.iter("testsuite"):
+    assert suite.get("hostname") and suite.get("timestamp", "").startswith("20"), suite.attrib
+    assert float(suite.get("time")) >= 0, suite.attrib
 PY
 python3 -c "import json; json.load(open('$T/r/report.json'))" && ok "report.json parses despite invalid UTF-8 from the device" || bad "report.json"
 # Every report file is written atomically and durably (docs/file.md): its

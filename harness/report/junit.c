@@ -1,7 +1,8 @@
 /*
  * junit.c - junit.xml, so a manufacturer's CI shows the result
  * natively: one <testcase> per TS 103 701 test case, grouped in one
- * <testsuite> per test group.  FAIL -> <failure>, INCONCLUSIVE and ERROR
+ * <testsuite> per test group (time, timestamp, hostname; classname
+ * "assay.5_1-1", see classname()).  FAIL -> <failure>, INCONCLUSIVE and ERROR
  * -> <error>, NOT APPLICABLE, NOT FULFILLED and not run -> <skipped>.
  * A first suite, "overall", carries the overall result, the scope and
  * the decision rule as properties, one testcase per provision (a FAIL
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -40,6 +42,51 @@ attr(const struct assay_mask *m, xmlTextWriterPtr w, const char *k,
 	if (c != NULL)
 		xmlTextWriterWriteAttribute(w, BAD_CAST k, BAD_CAST c);
 	free(c);
+}
+
+/*
+ * The classname of a testcase: "assay." and the test group with its dots
+ * as underscores ("assay.5_1-1").  Jenkins splits a classname at its last
+ * dot into package and class, so "5.1-1" would become package "5" and
+ * class "1-1"; GitLab shows it as it is.
+ */
+static void
+classname(const struct assay_mask *m, xmlTextWriterPtr w, const char *group)
+{
+	char cn[96];
+	size_t i;
+
+	snprintf(cn, sizeof(cn), "assay.%s", group);
+	for (i = sizeof("assay.") - 1; cn[i] != '\0'; i++)
+		if (cn[i] == '.')
+			cn[i] = '_';
+	attr(m, w, "classname", cn);
+}
+
+/*
+ * time, timestamp and hostname of a <testsuite>, which Jenkins and GitLab
+ * show: seconds as "%.3f", the run's start (ISO 8601 UTC, without the Z
+ * the JUnit schema's xs:dateTime usage leaves out), the lab machine.
+ */
+static void
+suite_times(const struct assay_mask *m, xmlTextWriterPtr w,
+    const struct assay_run *r, long long ms)
+{
+	char num[32], ts[32], host[256];
+	size_t n;
+
+	snprintf(num, sizeof(num), "%.3f", (double)ms / 1000.0);
+	attr(m, w, "time", num);
+	snprintf(ts, sizeof(ts), "%s", r->started);
+	n = strlen(ts);
+	if (n > 0 && ts[n - 1] == 'Z')
+		ts[n - 1] = '\0';
+	if (ts[0] != '\0')
+		attr(m, w, "timestamp", ts);
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		attr(m, w, "hostname", host);
+	}
 }
 
 static void
@@ -84,6 +131,7 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 	const struct assay_mask *m = &r->mask;
 	const struct assay_spec *s = r->spec;
 	size_t i, np = assay_spec_nprovisions(s), nf = 0, ne = 0, ns = 0;
+	long long ms;
 	char line[2048], num[32];
 
 	for (i = 0; i < np; i++) {
@@ -113,6 +161,9 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 	attr(m, w, "errors", num);
 	snprintf(num, sizeof(num), "%zu", ns);
 	attr(m, w, "skipped", num);
+	for (i = 0, ms = 0; i < assay_catalogue_count(r->catalogue); i++)
+		ms += r->results[i].duration_ms;
+	suite_times(m, w, r, ms);
 	xmlTextWriterStartElement(w, BAD_CAST "properties");
 	property(m, w, "result", assay_overall_name(r->result));
 	property(m, w, "result_text", assay_report_result_line(r, line,
@@ -131,7 +182,7 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 	xmlTextWriterEndElement(w);
 
 	xmlTextWriterStartElement(w, BAD_CAST "testcase");
-	attr(m, w, "classname", "overall");
+	classname(m, w, "overall");
 	attr(m, w, "name", "overall result");
 	if (r->result != ASSAY_OVERALL_PASS)
 		outcome(m, w, r->result == ASSAY_OVERALL_FAIL ? "failure" : "error",
@@ -143,7 +194,7 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 		const char *el = NULL, *why = p->reason ? p->reason : "";
 
 		xmlTextWriterStartElement(w, BAD_CAST "testcase");
-		attr(m, w, "classname", "provisions");
+		classname(m, w, "provisions");
 		attr(m, w, "name", assay_spec_provision_id(s, i));
 		if (!p->in_scope)
 			el = "skipped";
@@ -167,7 +218,8 @@ assay_report_junit(const struct assay_run *r, const char *dir, FILE *fp)
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_mask *m = &r->mask;
 	xmlTextWriterPtr w;
-	size_t i, k, n = assay_catalogue_count(cat), nf, ne, ns;
+	size_t i, j, k, n = assay_catalogue_count(cat), nf, ne, ns;
+	long long ms;
 	char num[32];
 	const char *group;
 	int rc = 0;
@@ -210,12 +262,15 @@ assay_report_junit(const struct assay_run *r, const char *dir, FILE *fp)
 		attr(m, w, "errors", num);
 		snprintf(num, sizeof(num), "%zu", ns);
 		attr(m, w, "skipped", num);
+		for (ms = 0, j = i; j < k; j++)
+			ms += r->results[j].duration_ms;
+		suite_times(m, w, r, ms);
 		for (; i < k; i++) {
 			const struct assay_result *t = &r->results[i];
 			const char *el = NULL;
 
 			xmlTextWriterStartElement(w, BAD_CAST "testcase");
-			attr(m, w, "classname", group);
+			classname(m, w, group);
 			attr(m, w, "name", assay_catalogue_id(cat, i));
 			snprintf(num, sizeof(num), "%.3f",
 			    (double)t->duration_ms / 1000.0);
