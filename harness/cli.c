@@ -18,7 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <curl/curl.h>
+#include <libssh/libssh.h>
+#include <libxml/xmlversion.h>
+#include <lua.h>
 #include <openssl/crypto.h>
+#include <pcap/pcap.h>
 
 #include "run/catalogue.h"
 #include "cli.h"
@@ -2140,6 +2146,50 @@ assay_cli_exit_code(enum assay_run_status status)
 	return ASSAY_EXIT_USAGE;
 }
 
+/*
+ * --version: what a report's reader needs to reproduce a run: Assay's
+ * version and commit, the catalogue it would run (count, hash, where),
+ * and the libraries it runs on, as linked (run time where they say).
+ */
+static int
+print_version(void)
+{
+	struct assay_spec *spec = NULL;
+	struct assay_catalogue *cat = NULL;
+	struct assay_diag *d = assay_diag_new();
+	const char *dd = assay_datadir();
+	char catdir[ASSAY_PATH_MAX];
+	const char *pcap = pcap_lib_version();
+	const char *arch = archive_version_string();
+
+	printf("assay %s (commit %s)\n", assay_version(), assay_commit());
+	if (dd == NULL || d == NULL ||
+	    assay_path_join(catdir, sizeof(catdir), dd, "testcases") != 0)
+		printf("catalogue: none found (set ASSAY_DATADIR)\n");
+	else if (assay_spec_load(dd, "2.1.1", &spec, d) != 0 ||
+	    assay_catalogue_load(catdir, spec, &cat, d) != 0)
+		printf("catalogue: %s does not load ('assay list' says why)\n",
+		    catdir);
+	else
+		printf("catalogue: %zu test cases, sha256 %s (%s)\n",
+		    assay_catalogue_count(cat), assay_catalogue_sha256(cat),
+		    catdir);
+	/* Their own words minus the name: "libpcap version 1.10.3 (...)". */
+	if (strncmp(pcap, "libpcap version ", 16) == 0)
+		pcap += 16;
+	if (strncmp(arch, "libarchive ", 11) == 0)
+		arch += 11;
+	printf("libraries: OpenSSL %s, libcurl %s, libxml2 %s, %s, "
+	    "libssh %s, libarchive %s, libpcap %s\n",
+	    OpenSSL_version(OPENSSL_VERSION_STRING),
+	    curl_version_info(CURLVERSION_NOW)->version, LIBXML_DOTTED_VERSION,
+	    LUA_RELEASE, ssh_version(0), arch, pcap);
+	assay_catalogue_free(cat);
+	assay_spec_free(spec);
+	assay_diag_free(d);
+	return 0;
+}
+
 int
 assay_cli_main(int argc, char **argv)
 {
@@ -2168,10 +2218,8 @@ assay_cli_main(int argc, char **argv)
 		usage_main(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("assay %s\n", assay_version());
-		return 0;
-	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return print_version();
 	for (i = 0; i < NSUBCOMMANDS; i++) {
 		if (strcmp(argv[1], subcommands[i].name) == 0) {
 			optind = 1;

@@ -55,4 +55,11 @@ python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["signed"] is Tr
 
 # Ed25519: made, with a warning that this OpenSSL cannot sign with it.
 expect 0 "cannot sign reports with an Ed25519 key" keygen --out "$T/ed" --type ed25519 >/dev/null
+# --version: version and commit, the catalogue it would run, the libraries.
+out=$("$A" --version) || fail "--version"
+grep -Eq '^assay [0-9.]+ \(commit [0-9a-zA-Z.-]+\)$' <<<"$out" ||
+	fail "--version line 1: $out"
+grep -Eq '^catalogue: [0-9]+ test cases, sha256 [0-9a-f]{64} \(' <<<"$out" || fail "--version catalogue: $out"
+grep -q '^libraries: OpenSSL 3\.[0-9.]*, libcurl [0-9.]*, libxml2 [0-9.]*, Lua 5\.4' <<<"$out" ||
+	fail "--version libraries: $out"
 echo "ok: e2e_cli"

@@ -11,6 +11,7 @@
 #include "base/datadir.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "commit.h"
 
 /*
  * A directory is Assay's data only if it has all of these: an older
@@ -85,4 +86,10 @@ const char *
 assay_version(void)
 {
 	return ASSAY_VERSION;
+}
+
+const char *
+assay_commit(void)
+{
+	return ASSAY_COMMIT;
 }

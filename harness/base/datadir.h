@@ -21,5 +21,7 @@ const char	*assay_datadir(void);
 int		 assay_datadir_path(char *out, size_t outlen, const char *rel);
 /* The Assay version string. */
 const char	*assay_version(void);
+/* `git describe` of the source at build time, or "unknown". */
+const char	*assay_commit(void);
 
 #endif /* ASSAY_DATADIR_H */
