@@ -87,7 +87,9 @@ PY
 "$bin" check --ics "$tmp/new/ics.xml" --ixit "$tmp/new/ixit.xml" \
     --setup "$tmp/new/setup.xml" >"$tmp/out" 2>&1
 [ $? -eq 2 ] || fail "templates validate, but must not until filled in"
-grep -q "ics.xml:[0-9]*: .*'TODO'" "$tmp/out" || fail "template ICS: no TODO message"
+grep -q "ics.xml:[0-9]*: provision 5.1-1: support is still TODO (write Y, N or N/A)" "$tmp/out" ||
+	fail "template ICS: no plain TODO line per provision"
+grep -q "facet" "$tmp/out" && fail "template ICS: libxml2's schema messages instead of plain lines"
 grep -q "ixit.xml:[0-9]*: .*port" "$tmp/out" || fail "template IXIT: no port message"
 grep -q "setup.xml:[0-9]*: .*TODO" "$tmp/out" || fail "template set-up: no TODO message"
 # The set-up template keeps the default budget: a full 65535-port sweep
