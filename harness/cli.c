@@ -98,8 +98,17 @@ usage_main(FILE *fp)
 	    "\n"
 	    "Run 'assay SUBCOMMAND --help' (or 'assay help SUBCOMMAND') for its options.\n"
 	    "\n"
-	    "Exit codes: 0 every applicable test case PASS; 1 a FAIL;\n"
-	    "2 usage or form error (nothing run); 3 no FAIL, but INCONCLUSIVE or ERROR.\n");
+	    "Exit codes: 0 complete scope, every applicable provision PASS;\n"
+	    "1 a FAIL; 2 usage or form error (nothing run); 3 no FAIL, but\n"
+	    "incomplete, pending review, INCONCLUSIVE or ERROR.\n"
+	    "\n"
+	    "Environment:\n"
+	    "  ASSAY_DATADIR  where Assay's data is (spec, schemas, templates,\n"
+	    "                 test-case catalogue); by default ../share/assay\n"
+	    "                 beside the executable, then the install prefix's\n"
+	    "                 share/assay ('assay --version' shows which)\n"
+	    "\n"
+	    "Manual: man assay (docs/assay.1 in the source).\n");
 }
 
 /* Reports a usage problem the same way for every subcommand. */

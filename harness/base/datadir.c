@@ -48,11 +48,22 @@ pick(const char *dir)
 		snprintf(found, sizeof(found), "%s", dir);
 }
 
+/*
+ * Where the data is, first found wins:
+ *   1. $ASSAY_DATADIR;
+ *   2. the source tree, only for the binary of its own build directory;
+ *   3. ../share/assay beside the executable (an install moved or made
+ *      with `cmake --install --prefix P` after configuring another);
+ *   4. the data directory of the configured install prefix.
+ * Never the source tree for any other binary: an installed Assay must
+ * not use a checkout that happens to exist (and fail once it is gone).
+ */
 static void
 locate(void)
 {
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], rel[PATH_MAX], canon[PATH_MAX];
 	ssize_t n;
+	char *slash;
 
 	pick(getenv("ASSAY_DATADIR"));
 	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
@@ -60,9 +71,15 @@ locate(void)
 		if (strncmp(exe, ASSAY_BINARY_DIR "/",
 		    strlen(ASSAY_BINARY_DIR) + 1) == 0)
 			pick(ASSAY_SOURCE_DIR);
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			if (assay_path_join(rel, sizeof(rel), exe,
+			    "../share/assay") == 0 &&
+			    realpath(rel, canon) != NULL)
+				pick(canon);
+		}
 	}
 	pick(ASSAY_INSTALL_DATADIR);
-	pick(ASSAY_SOURCE_DIR);
 }
 
 const char *
