@@ -95,6 +95,12 @@ grep -q "setup.xml:[0-9]*: .*TODO" "$tmp/out" || fail "template set-up: no TODO 
 # The set-up template keeps the default budget: a full 65535-port sweep
 # must fit in the default 300 s per test case.
 grep -q 'max-rate="50"' "$tmp/new/setup.xml" && fail "set-up template ships max-rate=50"
+# A budget whose full sweep outlasts the default time limit: valid, warned.
+sed 's/max-rate="[0-9]*"/max-rate="50"/' "$src/setup/examples/smart-camera.xml" >"$tmp/slow.xml"
+"$bin" check --ics "$src/ics/examples/smart-camera.xml" --ixit "$src/ixit/examples/smart-camera.xml" \
+    --setup "$tmp/slow.xml" >"$tmp/out" 2>&1 || fail "a slow budget is not an error"
+grep -q "slow.xml:[0-9]*: warning: budget max-rate 50 makes a full TCP sweep take 1310 s, longer than" "$tmp/out" ||
+	fail "no warning for a sweep longer than the time limit: $(cat "$tmp/out")"
 
 # 5. A version-1 IXIT: exit 2, one message per change.
 "$bin" check --ics "$ics_ok" --ixit "$src/ixit/examples/broken/version-1.xml" \

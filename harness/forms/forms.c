@@ -3839,6 +3839,21 @@ setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 					*slots[k] = (int)v;
 				free(a);
 			}
+			/*
+			 * The sweep's floor is 65535 / rate seconds: a rate
+			 * that makes it longer than the default time limit
+			 * ends every sweeping test case in ERROR.
+			 */
+			if (f->max_rate > 0 && 65535LL * 1000 / f->max_rate >
+			    ASSAY_FORMS_DEFAULT_TC_TIMEOUT_MS)
+				assay_diag_warn(d, file, line_of(n), "budget "
+				    "max-rate %d makes a full TCP sweep take "
+				    "%lld s, longer than assay run's default "
+				    "time limit of %d s per test case: raise "
+				    "max-rate (default %d) or run with --timeout",
+				    f->max_rate, 65535LL / f->max_rate,
+				    ASSAY_FORMS_DEFAULT_TC_TIMEOUT_MS / 1000,
+				    ASSAY_FORMS_DEFAULT_MAX_RATE);
 		}
 	}
 

@@ -221,6 +221,12 @@ const char	*assay_forms_address(const struct assay_forms *f, size_t i);
  */
 #define ASSAY_FORMS_DEFAULT_MAX_CONNECTIONS	64
 #define ASSAY_FORMS_DEFAULT_MAX_RATE		1000	/* connections per second */
+/*
+ * assay run's default time limit per test case (--timeout): the set-up's
+ * budget is checked against it (a full sweep must fit), and the engine
+ * uses it.
+ */
+#define ASSAY_FORMS_DEFAULT_TC_TIMEOUT_MS	(300 * 1000)
 
 /* Per-device budget; the defaults above when the set-up says nothing. */
 int		 assay_forms_budget_max_connections(const struct assay_forms *f);

@@ -47,7 +47,7 @@
 
 #define MAX_JOBS	64
 /* Functional test cases sweep ports and try credentials within the budget. */
-#define ASSAY_ENGINE_DEFAULT_TIMEOUT_MS	(300 * 1000)
+#define ASSAY_ENGINE_DEFAULT_TIMEOUT_MS	ASSAY_FORMS_DEFAULT_TC_TIMEOUT_MS
 
 static volatile sig_atomic_t interrupted;
 /*
