@@ -1806,6 +1806,44 @@ report_revision(const struct assay_verify *v)
 	return *end != '\0' || n < 1 || n > 9999 ? 0 : (int)n;
 }
 
+/*
+ * One field of the signed report.xml in verify's JSON, in the key style
+ * of report.json: snake_case, the counts as numbers, draft as a boolean,
+ * absent as null; names and versions stay strings ("200", "1.0").
+ */
+static void
+verify_field_json(struct assay_json *j, const char *name, const char *v)
+{
+	static const char *const counts[] = { "applicable", "assessed", "failed",
+	    "not-in-scope", "not-fulfilled", "pass", "fail", "inconclusive",
+	    "not-applicable", "error", "revision", NULL };
+	char key[64], *end;
+	long long n;
+	size_t i;
+	int count = 0;
+
+	snprintf(key, sizeof(key), "%s", name);
+	for (i = 0; key[i] != '\0'; i++)
+		if (key[i] == '-')
+			key[i] = '_';
+	if (strcmp(name, "draft") == 0 && v != NULL &&
+	    (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)) {
+		assay_json_kv_bool(j, key, v[0] == 't');
+		return;
+	}
+	for (i = 0; counts[i] != NULL; i++)
+		count |= strcmp(name, counts[i]) == 0;
+	if (count && v != NULL && v[0] >= '0' && v[0] <= '9') {
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (*end == '\0' && errno == 0 && (v[0] != '0' || v[1] == '\0')) {
+			assay_json_kv_int(j, key, n);
+			return;
+		}
+	}
+	assay_json_kv_string(j, key, v);
+}
+
 static void
 print_verify_json(const char *dir, const struct assay_verify *v,
     int prev, const struct assay_verify *pv)
@@ -1838,7 +1876,7 @@ print_verify_json(const char *dir, const struct assay_verify *v,
 	assay_json_key(&j, "report");
 	assay_json_begin_object(&j);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		assay_json_kv_string(&j, fields[i],
+		verify_field_json(&j, fields[i],
 		    assay_verify_report_field(v, fields[i]));
 	assay_json_end_object(&j);
 	assay_json_key(&j, "problems");

@@ -110,7 +110,7 @@ grep -q "the report is not signed" "$T/pass-unsigned.err" && [ ! -e "$T/pass-uns
 "$BIN" verify --format json "$T/pass" --cert "$T/lab/cert.pem" >"$T/verify-pass.json" 2>/dev/null
 python3 -c "
 import json; v = json.load(open('$T/verify-pass.json'))['report']
-assert v['result'] == 'PASS' and v['scope'] == 'full' and v['not-fulfilled'] == '25', v" &&
+assert v['result'] == 'PASS' and v['scope'] == 'full' and v['not_fulfilled'] == 25, v" &&
 	ok "pass: assay verify --format json has result, scope, not-fulfilled" || bad "pass: verify json"
 
 # --- 2. a mandatory provision declared N --------------------------------------
