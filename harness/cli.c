@@ -872,26 +872,87 @@ cmd_list(int argc, char **argv)
  * Second: leave at once; the journal and results already on disk stay,
  * and --resume finishes the run either way.
  */
+/*
+ * What finishes an interrupted run: "--resume" until cmd_run knows its own
+ * command line, then that command in full (shell-quoted, --resume added),
+ * so nobody has to retype the forms.  Built before the handler is set:
+ * the handler only write()s it.
+ */
+static char resume_hint[4096] = "--resume";
+
+/* Appends arg to dst, single-quoted unless it is plainly safe in a shell. */
+static void
+shell_quote_cat(char *dst, size_t len, const char *arg)
+{
+	size_t n = strlen(dst), i;
+	int plain = *arg != '\0';
+
+	for (i = 0; arg[i] != '\0' && plain; i++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_./=:@%+,-", arg[i]) != NULL;
+	if (plain) {
+		snprintf(dst + n, len - n, " %s", arg);
+		return;
+	}
+	snprintf(dst + n, len - n, " '");
+	for (i = 0; arg[i] != '\0'; i++) {
+		n = strlen(dst);
+		if (arg[i] == '\'')
+			snprintf(dst + n, len - n, "'\\''");
+		else
+			snprintf(dst + n, len - n, "%c", arg[i]);
+	}
+	n = strlen(dst);
+	snprintf(dst + n, len - n, "'");
+}
+
+/* "assay run --resume" and this run's own arguments (argv[1..]). */
+static void
+set_resume_hint(int argc, char **argv)
+{
+	char buf[sizeof(resume_hint)] = "assay run --resume";
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--resume") != 0 && strcmp(argv[i], "-r") != 0)
+			shell_quote_cat(buf, sizeof(buf), argv[i]);
+	if (strlen(buf) + 1 < sizeof(buf))
+		memcpy(resume_hint, buf, strlen(buf) + 1);
+}
+
+/*
+ * First Ctrl-C (or SIGTERM, as `timeout` sends): say so at once, stop the
+ * running test cases, write the report of what is done (INCOMPLETE).
+ * A second Ctrl-C: leave at once; the journal and results already on disk
+ * stay, and the resume command finishes the run either way.  A second
+ * SIGTERM changes nothing: `timeout` sends one to the process and one to
+ * its process group, and the two may arrive apart (the report was then,
+ * now and then, never written).
+ */
 static void
 on_signal(int sig)
 {
 	static volatile sig_atomic_t seen;
 	static const char first[] = "\nassay: interrupted: stopping the "
-	    "running test cases and writing the report of what is done; "
-	    "finish with --resume (again to leave at once)\n";
-	static const char again[] = "\nassay: leaving now; finish with "
-	    "--resume\n";
+	    "running test cases and writing the report of what is done "
+	    "(Ctrl-C again to leave at once); finish with: ";
+	static const char again[] = "\nassay: leaving now; finish with: ";
+	ssize_t w;
 
-	(void)sig;
+	if (seen && sig != SIGINT)
+		return;	/* `timeout` sends TERM to us and to our group: one stop */
 	if (seen) {
-		if (write(STDERR_FILENO, again, sizeof(again) - 1) < 0)
-			_exit(ASSAY_EXIT_INCONCLUSIVE);
+		w = write(STDERR_FILENO, again, sizeof(again) - 1);
+		w = write(STDERR_FILENO, resume_hint, strlen(resume_hint));
+		w = write(STDERR_FILENO, "\n", 1);
+		(void)w;
 		_exit(ASSAY_EXIT_INCONCLUSIVE);
 	}
 	seen = 1;
-	if (write(STDERR_FILENO, first, sizeof(first) - 1) < 0) {
-		/* nothing to do: the interrupt below still happens */
-	}
+	w = write(STDERR_FILENO, first, sizeof(first) - 1);
+	w = write(STDERR_FILENO, resume_hint, strlen(resume_hint));
+	w = write(STDERR_FILENO, "\n", 1);
+	(void)w;
 	assay_engine_interrupt();
 }
 
@@ -1146,16 +1207,15 @@ finish_run(const struct assay_run *run0, const struct assay_engine_opts *o,
 	}
 	if (wr != 0) {
 		fprintf(stderr, "assay: the report in %s is not complete on disk "
-		    "(%s): exit 3; free space and write it again with: assay "
-		    "run --resume --out %s ...\n", o->out_dir,
-		    assay_strerror(wr), o->out_dir);
+		    "(%s): exit 3; free space and write it again with: %s\n",
+		    o->out_dir, assay_strerror(wr), resume_hint);
 		return wr;
 	}
 	if (o->sign_key == NULL)
 		return 0;
 	if (!run.complete) {
 		fprintf(stderr, "assay: the run is incomplete: not signing; "
-		    "sign after --resume finishes it\n");
+		    "it is signed when this finishes it: %s\n", resume_hint);
 		return 0;
 	}
 	/*
@@ -1465,6 +1525,8 @@ cmd_run(int argc, char **argv)
 	o.only = only;
 	if (fmt == FORMAT_JSON)
 		o.quiet = 1;
+	set_resume_hint(argc, argv);
+	o.resume_hint = resume_hint;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

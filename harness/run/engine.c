@@ -1185,7 +1185,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	struct assay_secret *secrets = NULL;
 	char catdir[ASSAY_PATH_MAX], only[1024] = "", judg[4096] = "";
 	char artefacts[ASSAY_SHA256_HEX_LEN + 1];
-	char esc1[ASSAY_TERM_ESC_MAX], esc2[512];
+	char esc1[ASSAY_TERM_ESC_MAX], esc2[512], hint[4096];
 	const char *datadir, *v;
 	size_t i, k, n = 0, nt = 0, nsec, ncred;
 	enum assay_run_status status = ASSAY_RUN_NOT_RUN;
@@ -1484,15 +1484,20 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	 */
 	if (notwritten)
 		status = ASSAY_RUN_INCOMPLETE;
+	if (o->resume_hint != NULL)
+		snprintf(hint, sizeof(hint), "%s", o->resume_hint);
+	else
+		snprintf(hint, sizeof(hint), "assay run --resume --out %s ...",
+		    o->out_dir);
 	if (sh.nunsaved > 0)
 		fprintf(stderr, "assay: %zu result%s could not be stored in %s "
-		    "(see above); free space, then finish with: assay run "
-		    "--resume --out %s ...\n", sh.nunsaved, sh.nunsaved == 1 ?
-		    "" : "s", o->out_dir, o->out_dir);
+		    "(see above); free space, then finish with: %s\n",
+		    sh.nunsaved, sh.nunsaved == 1 ? "" : "s", o->out_dir,
+		    assay_term_esc(esc1, sizeof(esc1), hint));
 	else if (!run.complete)
 		fprintf(stderr, "assay: interrupted: %zu of %zu test cases done; "
-		    "finish with: assay run --resume --out %s ...\n", sh.ndone,
-		    sh.nqueue, assay_term_esc(esc1, sizeof(esc1), o->out_dir));
+		    "finish with: %s\n", sh.ndone, sh.nqueue,
+		    assay_term_esc(esc1, sizeof(esc1), hint));
  out:
 	if (run.results != NULL)
 		for (i = 0; i < nt; i++)

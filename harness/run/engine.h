@@ -63,6 +63,12 @@ struct assay_engine_opts {
 				    const struct assay_engine_opts *o,
 				    struct assay_diag *d, void *arg);
 	void			*finish_arg;
+	/*
+	 * The command that finishes this run if it is cut short (the CLI's
+	 * own command line with --resume); NULL: "assay run --resume --out
+	 * DIR ...".
+	 */
+	const char		*resume_hint;
 };
 
 /*
