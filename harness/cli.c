@@ -72,6 +72,7 @@ static const struct subcommand subcommands[] = {
 	{ "sign",	cmd_sign,	"sign a report directory (MANIFEST + report.p7s)" },
 	{ "verify",	cmd_verify,	"verify a signed report directory" },
 	{ "review",	assay_cli_review, "the assessor's worksheet: list units to judge, record judgements" },
+	{ "diff",	assay_cli_diff,	"what changed between two runs, regressions first" },
 	{ "amend",	cmd_amend,	"issue a new revision of a signed report" },
 	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
 };
