@@ -65,6 +65,7 @@ static int	cmd_fixture(int, char **);
 static const struct subcommand subcommands[] = {
 	{ "init",	cmd_init,	"write fresh ICS, IXIT and lab set-up templates" },
 	{ "check",	cmd_check,	"validate an ICS, an IXIT (and a set-up file), print every problem" },
+	{ "explain",	assay_cli_explain, "what a provision, test case or unit checks and how it is decided" },
 	{ "list",	cmd_list,	"list the test-case catalogue" },
 	{ "run",	cmd_run,	"assess a device: run the catalogue, write the report" },
 	{ "demo",	cmd_demo,	"start the reference device and assess it" },

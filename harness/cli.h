@@ -68,6 +68,8 @@ int	assay_cli_meta_option(const char *cmd, int c, const char *arg,
 int	assay_cli_review(int argc, char **argv);
 /* assay diff OLD NEW (cli_diff.c). */
 int	assay_cli_diff(int argc, char **argv);
+/* assay explain ID (cli_explain.c). */
+int	assay_cli_explain(int argc, char **argv);
 struct assay_run;
 /*
  * Prints how many units of run still need a person and the command to

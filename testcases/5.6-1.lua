@@ -101,7 +101,7 @@ testcase {
     },
     b = {
       criterion = "No network or logical interface beyond those listed in 15-Intf is reachable over the network.",
-      rule = "Full TCP sweep and a protocol request to each common IoT UDP port: an undeclared open TCP port or answering UDP service FAILs.",
+      rule = "Full TCP sweep over IPv4 and over the device's IPv6 addresses on the lab's link, and a protocol request to each common IoT UDP port: an undeclared open TCP port or answering UDP service FAILs.",
       decided = "automatic",
       reach = "network",
     },

@@ -62,4 +62,18 @@ grep -Eq '^assay [0-9.]+ \(commit [0-9a-zA-Z.-]+\)$' <<<"$out" ||
 grep -Eq '^catalogue: [0-9]+ test cases, sha256 [0-9a-f]{64} \(' <<<"$out" || fail "--version catalogue: $out"
 grep -q '^libraries: OpenSSL 3\.[0-9.]*, libcurl [0-9.]*, libxml2 [0-9.]*, Lua 5\.4' <<<"$out" ||
 	fail "--version libraries: $out"
+# explain: a provision, a test case, a unit (three spellings), JSON, errors.
+expect 0 "applies if condition 1 holds" explain 5.1-1 >/dev/null
+expect 0 "assessed by:" explain 5.1-1 >/dev/null
+out=$(expect 0 "unit b: " explain 5.6-1-2)
+grep -q "^    decided:   automatic (a probe decides it" <<<"$out" || fail "explain: decided in words: $out"
+for u in 5.6-1-2b 5.6-1-2/b "5.6-1-2 b"; do
+	# shellcheck disable=SC2086
+	out=$("$A" explain $u) || fail "explain $u"
+	grep -q "unit b:" <<<"$out" && ! grep -q "unit a:" <<<"$out" || fail "explain $u: not unit b alone: $out"
+done
+"$A" explain --format json 5.1-1-2 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["kind"] == "test_case" and d["units"][0]["unit"] == "a" and d["units"][0]["decided"], d' ||
+	fail "explain json"
+expect 2 "is neither a provision nor a test case" explain 9.9-9 >/dev/null
+expect 2 "has no unit \"z\"" explain 5.1-1-2 z >/dev/null
 echo "ok: e2e_cli"
