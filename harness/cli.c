@@ -1310,6 +1310,44 @@ assay_cli_meta_option(const char *cmd, int c, const char *arg,
 	return 1;
 }
 
+/* --fail-on: which results make `assay run` exit non-zero (for CI). */
+enum fail_on { FAIL_ON_INCOMPLETE, FAIL_ON_FAIL, FAIL_ON_NEVER };
+
+/*
+ * The exit code under --fail-on, for a run whose reports are on disk: the
+ * default keeps the codes; fail keeps 1 and turns 3 into 0; never turns
+ * 1 and 3 into 0.  Each change is said on stderr, so a CI log shows what
+ * the report says.
+ */
+static int
+apply_fail_on(enum fail_on f, int code)
+{
+	if (f == FAIL_ON_INCOMPLETE || code == ASSAY_EXIT_PASS ||
+	    code == ASSAY_EXIT_USAGE)
+		return code;
+	if (code == ASSAY_EXIT_INCONCLUSIVE || f == FAIL_ON_NEVER) {
+		fprintf(stderr, "assay run: exit 0 by --fail-on %s: the result "
+		    "is %s (exit %d without it)\n", f == FAIL_ON_FAIL ? "fail" :
+		    "never", code == ASSAY_EXIT_FAIL ? "FAIL" :
+		    "not a complete PASS", code);
+		return ASSAY_EXIT_PASS;
+	}
+	return code;
+}
+
+/* Every report file the run wrote, and where the evidence is. */
+static void
+print_report_files(const char *dir)
+{
+	const struct assay_report_format *f;
+	size_t i;
+
+	for (i = 0; (f = assay_report_format(i)) != NULL; i++)
+		printf("%s %s/%s\n", i == 0 ? "reports:" : "        ", dir,
+		    f->file);
+	printf("evidence: %s/evidence/\n", dir);
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -1328,6 +1366,7 @@ cmd_run(int argc, char **argv)
 		{ "memory",		required_argument,	NULL, 'm' },
 		{ "quiet",		no_argument,		NULL, 'q' },
 		{ "format",		required_argument,	NULL, 'F' },
+		{ "fail-on",		required_argument,	NULL, 1020 },
 		META_OPTIONS,
 		{ "observation",	required_argument,	NULL, 1011 },
 		{ "judgement",		required_argument,	NULL, 1012 },
@@ -1343,6 +1382,7 @@ cmd_run(int argc, char **argv)
 	struct assay_engine_opts o;
 	struct assay_diag *d = NULL;
 	struct sigaction sa;
+	enum fail_on fail_on = FAIL_ON_INCOMPLETE;
 	const char **only = NULL;
 	enum format fmt = FORMAT_TEXT;
 	char path[ASSAY_PATH_MAX];
@@ -1421,6 +1461,17 @@ cmd_run(int argc, char **argv)
 			jud[o.njudgements++] = optarg;
 			break;
 		case 1010: o.sign_cert = optarg; break;
+		case 1020:
+			if (strcmp(optarg, "incomplete") == 0)
+				fail_on = FAIL_ON_INCOMPLETE;
+			else if (strcmp(optarg, "fail") == 0)
+				fail_on = FAIL_ON_FAIL;
+			else if (strcmp(optarg, "never") == 0)
+				fail_on = FAIL_ON_NEVER;
+			else
+				r = usage_error("run", "--fail-on is incomplete, "
+				    "fail or never, not \"%s\"", optarg);
+			break;
 		case 'h':
 			printf("usage: assay run --ics FILE --ixit FILE --setup FILE --out DIR [OPTIONS]\n"
 			    "\n"
@@ -1444,6 +1495,11 @@ cmd_run(int argc, char **argv)
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"
 			    "  --format json      print report.json on stdout at the end\n"
+			    "  --fail-on LEVEL    which results exit non-zero, for CI: incomplete\n"
+			    "                     (default: the exit codes below), fail (1 on a\n"
+			    "                     FAIL, else 0: an incomplete run is said on\n"
+			    "                     stderr), never (0 whenever the report is\n"
+			    "                     written); the report itself never changes\n"
 			    "  --judgement TESTCASE=VERDICT:TEXT  the assessor's finding for a\n"
 			    "                     manual step (e.g. 5.1-4-2=PASS:old password\n"
 			    "                     rejected, new accepted); repeatable; recorded\n"
@@ -1550,13 +1606,15 @@ cmd_run(int argc, char **argv)
 		/* An older report.json may be there: never show it as this. */
 		fprintf(stderr, "assay run: no report written in %s\n",
 		    o.out_dir);
-	else if (fmt == FORMAT_JSON) {
-		if (assay_path_join(path, sizeof(path), o.out_dir,
-		    "report.json") == 0)
-			cat_file(path);
-	} else if (!o.quiet)
-		printf("report: %s/report.json, %s/report.xml\n", o.out_dir,
-		    o.out_dir);
+	else {
+		if (fmt == FORMAT_JSON) {
+			if (assay_path_join(path, sizeof(path), o.out_dir,
+			    "report.json") == 0)
+				cat_file(path);
+		} else if (!o.quiet)
+			print_report_files(o.out_dir);
+		code = apply_fail_on(fail_on, code);
+	}
 	assay_diag_free(d);
 	free(only);
 	free(obs);

@@ -76,4 +76,27 @@ done
 	fail "explain json"
 expect 2 "is neither a provision nor a test case" explain 9.9-9 >/dev/null
 expect 2 "has no unit \"z\"" explain 5.1-1-2 z >/dev/null
+# run --fail-on, on a run of the report catalogue (no device: INCOMPLETE,
+# exit 3): incomplete keeps 3, fail and never give 0 and say so; every
+# report file is named at the end.
+SRC=${ASSAY_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+run=(run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$SRC/ixit/examples/smart-camera.xml"
+	--setup "$SRC/setup/examples/smart-camera.xml" --catalogue "$SRC/tests/data/catalogue-report")
+"$A" "${run[@]}" --out "$T/run1" >"$T/run.out" 2>"$T/run.err"; base=$?
+[ $base -eq 1 ] || [ $base -eq 3 ] || fail "run: exit $base: $(tail -3 "$T/run.err")"
+for f in report.json report.xml report.html junit.xml; do
+	grep -q "$T/run1/$f" "$T/run.out" || fail "run: $f not named at the end: $(cat "$T/run.out")"
+done
+grep -q "^evidence: $T/run1/evidence/" "$T/run.out" || fail "run: evidence not named"
+"$A" "${run[@]}" --out "$T/run2" --fail-on incomplete >/dev/null 2>&1
+[ $? -eq $base ] || fail "--fail-on incomplete changed the exit code"
+"$A" "${run[@]}" --out "$T/run3" --fail-on never >/dev/null 2>"$T/never.err"
+[ $? -eq 0 ] && grep -q "exit 0 by --fail-on never" "$T/never.err" || fail "--fail-on never: $(cat "$T/never.err")"
+"$A" "${run[@]}" --out "$T/run4" --fail-on fail >/dev/null 2>"$T/fail.err"; c=$?
+if [ $base -eq 3 ]; then
+	[ $c -eq 0 ] && grep -q "exit 0 by --fail-on fail" "$T/fail.err" || fail "--fail-on fail on incomplete: exit $c"
+else
+	[ $c -eq 1 ] || fail "--fail-on fail on a FAIL: exit $c"
+fi
+expect 2 "--fail-on is incomplete, fail or never" "${run[@]}" --out "$T/run5" --fail-on sometimes >/dev/null
 echo "ok: e2e_cli"

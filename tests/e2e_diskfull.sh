@@ -101,7 +101,7 @@ for f in report.json report.xml report.html junit.xml; do
 	    bad "$f not named: $(cat "$M/r1.err")"
 done
 grep -q "is not complete on disk" "$M/r1.err" && ok "says the report is not on disk" || bad "no summary line"
-grep -q "^report: " "$M/r1.out" && bad "stdout still points at a report" || ok "no \"report: ...\" line"
+grep -q "^reports: " "$M/r1.out" && bad "stdout still points at a report" || ok "no \"reports: ...\" line"
 grep -q "assay run: no report written in $M/r1" "$M/r1.err" && ok "says no report was written" || bad "no \"no report written\" line"
 [ ! -e "$M/r1/report.json" ] && ok "no report.json left behind" || bad "a report.json exists"
 ls -a "$M/r1" | grep -q '\.tmp$' && bad "temporary files left: $(ls -a "$M/r1")" || ok "no temporary files left"
