@@ -1725,7 +1725,7 @@ cmd_demo(int argc, char **argv)
 		fprintf(stderr, "assay demo: no report written in %s\n",
 		    o.engine.out_dir);
 	else if (code != ASSAY_EXIT_USAGE && !o.engine.quiet)
-		printf("report: %s/report.html (also report.json, report.xml, "
+		printf("report: %s/report.html (also report.json, report.xml, report.sarif, "
 		    "junit.xml)\n", o.engine.out_dir);
 	assay_diag_free(d);
 	return code;

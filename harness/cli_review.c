@@ -103,7 +103,7 @@ finish_reports(const struct assay_run *run, const struct assay_engine_opts *o,
 	if (!st->quiet) {
 		assay_report_print_summary(run, stdout);
 		assay_cli_print_pending(run, o->out_dir, stdout);
-		printf("report: %s/report.html (also report.json, report.xml, "
+		printf("report: %s/report.html (also report.json, report.xml, report.sarif, "
 		    "junit.xml)\n", o->out_dir);
 	}
 	return 0;

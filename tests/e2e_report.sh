@@ -42,6 +42,26 @@ for suite in root.iter("testsuite"):
     assert float(suite.get("time")) >= 0, suite.attrib
 PY
 python3 -c "import json; json.load(open('$T/r/report.json'))" && ok "report.json parses despite invalid UTF-8 from the device" || bad "report.json"
+python3 - "$T/r/report.sarif" "$T/r/report.json" <<'PY' && ok "report.sarif: SARIF 2.1.0, a rule and a result per test case, kinds and levels as SARIF requires" || bad "report.sarif"
+import json, sys
+s = json.load(open(sys.argv[1]))
+rep = json.load(open(sys.argv[2]))
+assert s["version"] == "2.1.0" and len(s["runs"]) == 1
+run = s["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+verdict = {t["id"]: t["verdict"] for t in rep["test_cases"]}
+assert [r["id"] for r in rules] == [t["id"] for t in rep["test_cases"]]
+kinds = {"FAIL": "fail", "PASS": "pass", "INCONCLUSIVE": "review", "NOT APPLICABLE": "notApplicable",
+         "NOT FULFILLED": "notApplicable"}
+for i, res in enumerate(run["results"]):
+    assert res["ruleIndex"] == i and rules[i]["id"] == res["ruleId"]
+    v = verdict[res["ruleId"]]
+    assert res["properties"]["verdict"] == v and res["kind"] == kinds.get(v, "open"), res
+    assert res["level"] == ("error" if v == "FAIL" else "none"), res
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "forms/ixit.xml"
+assert run["properties"]["result"] == rep["result"]
+assert "alert('reason')" in run["results"][0]["message"]["text"]
+PY
 # Every report file is written atomically and durably (docs/file.md): its
 # temporary file is fsync'ed before the rename, the directory after it,
 # and no temporary file is left.

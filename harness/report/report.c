@@ -1254,6 +1254,7 @@ static const struct assay_report_format formats[] = {
 	{ "xml",	"report.xml",	write_xml },
 	{ "html",	"report.html",	assay_report_html },
 	{ "junit",	"junit.xml",	assay_report_junit },
+	{ "sarif",	"report.sarif",	assay_report_sarif },
 };
 
 const struct assay_report_format *

@@ -86,7 +86,7 @@ struct assay_report_format {
  */
 void	assay_report_note_error(int r);
 
-/* The i-th format (json, xml, html, junit), or NULL past the last. */
+/* The i-th format (json, xml, html, junit, sarif), or NULL past the last. */
 const struct assay_report_format *assay_report_format(size_t i);
 /*
  * Writes r in format f to path, atomically and fsync'ed (base/file.h).
@@ -108,6 +108,8 @@ int	assay_report_write_all(const struct assay_run *r, const char *dir,
 /* The writers of report.html and junit.xml (html.c, junit.c). */
 int	assay_report_html(const struct assay_run *r, const char *dir, FILE *fp);
 int	assay_report_junit(const struct assay_run *r, const char *dir, FILE *fp);
+/* report.sarif, SARIF 2.1.0 for code-scanning dashboards (sarif.c). */
+int	assay_report_sarif(const struct assay_run *r, const char *dir, FILE *fp);
 /*
  * A new libxml2 text writer over fp, which stays the caller's (flushed,
  * never closed); free it with xmlFreeTextWriter().  NULL when out of memory.
