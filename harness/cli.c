@@ -1310,6 +1310,38 @@ assay_cli_meta_option(const char *cmd, int c, const char *arg,
 	return 1;
 }
 
+/*
+ * --color=auto|always|never for progress on stderr: auto is colour on a
+ * terminal unless NO_COLOR is set (no-color.org) or TERM is dumb.  The
+ * live status line needs a terminal, whatever the colour.  Returns 0, or
+ * a usage error for a bad value.
+ */
+static int
+parse_color(const char *cmd, const char *arg, int *mode)
+{
+	if (strcmp(arg, "auto") == 0)
+		*mode = -1;
+	else if (strcmp(arg, "always") == 0)
+		*mode = 1;
+	else if (strcmp(arg, "never") == 0)
+		*mode = 0;
+	else
+		return usage_error(cmd, "--color is auto, always or never, "
+		    "not \"%s\"", arg);
+	return 0;
+}
+
+static void
+terminal_output(int mode, int quiet, int *color, int *status_line)
+{
+	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
+	int tty = isatty(STDERR_FILENO) && (term == NULL ||
+	    strcmp(term, "dumb") != 0);
+
+	*color = mode == 1 || (mode == -1 && tty && (nc == NULL || *nc == '\0'));
+	*status_line = tty && !quiet;
+}
+
 /* --fail-on: which results make `assay run` exit non-zero (for CI). */
 enum fail_on { FAIL_ON_INCOMPLETE, FAIL_ON_FAIL, FAIL_ON_NEVER };
 
@@ -1367,6 +1399,7 @@ cmd_run(int argc, char **argv)
 		{ "quiet",		no_argument,		NULL, 'q' },
 		{ "format",		required_argument,	NULL, 'F' },
 		{ "fail-on",		required_argument,	NULL, 1020 },
+		{ "color",		required_argument,	NULL, 1021 },
 		META_OPTIONS,
 		{ "observation",	required_argument,	NULL, 1011 },
 		{ "judgement",		required_argument,	NULL, 1012 },
@@ -1383,6 +1416,7 @@ cmd_run(int argc, char **argv)
 	struct assay_diag *d = NULL;
 	struct sigaction sa;
 	enum fail_on fail_on = FAIL_ON_INCOMPLETE;
+	int color_mode = -1;
 	const char **only = NULL;
 	enum format fmt = FORMAT_TEXT;
 	char path[ASSAY_PATH_MAX];
@@ -1461,6 +1495,9 @@ cmd_run(int argc, char **argv)
 			jud[o.njudgements++] = optarg;
 			break;
 		case 1010: o.sign_cert = optarg; break;
+		case 1021:
+			r = parse_color("run", optarg, &color_mode);
+			break;
 		case 1020:
 			if (strcmp(optarg, "incomplete") == 0)
 				fail_on = FAIL_ON_INCOMPLETE;
@@ -1494,6 +1531,9 @@ cmd_run(int argc, char **argv)
 			    "  --timeout SECONDS  per-test-case time limit (default 300)\n"
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"
+			    "  --color WHEN       verdicts in colour: auto (on a terminal, unless\n"
+			    "                     NO_COLOR is set), always or never; on a\n"
+			    "                     terminal a live status line shows what runs\n"
 			    "  --format json      print report.json on stdout at the end\n"
 			    "  --fail-on LEVEL    which results exit non-zero, for CI: incomplete\n"
 			    "                     (default: the exit codes below), fail (1 on a\n"
@@ -1585,6 +1625,7 @@ cmd_run(int argc, char **argv)
 		o.quiet = 1;
 	set_resume_hint(argc, argv);
 	o.resume_hint = resume_hint;
+	terminal_output(color_mode, o.quiet, &o.color, &o.status_line);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -1636,9 +1677,11 @@ cmd_demo(int argc, char **argv)
 		{ "refdevice",	required_argument,	NULL, 'R' },
 		{ "host-network", no_argument,		NULL, 'H' },
 		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "color",	required_argument,	NULL, 1021 },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	int color_mode = -1;
 	struct assay_demo_opts o;
 	struct assay_diag *d;
 	struct sigaction sa;
@@ -1676,6 +1719,10 @@ cmd_demo(int argc, char **argv)
 		case 'q':
 			o.engine.quiet = 1;
 			break;
+		case 1021:
+			if (parse_color("demo", optarg, &color_mode) != 0)
+				return ASSAY_EXIT_USAGE;
+			break;
 		case 'h':
 			printf("usage: assay demo [--persona weak|conforming] [--out DIR]\n"
 			    "\n"
@@ -1694,6 +1741,7 @@ cmd_demo(int argc, char **argv)
 			    "  --host-network   don't create a network namespace (the device\n"
 			    "                   on loopback, its client side not assessed)\n"
 			    "  --refdevice BIN  the reference device program to use\n"
+			    "  --color WHEN     auto (default), always or never, as for run\n"
 			    "\n"
 			    "Exit codes as for `assay run`.\n");
 			return 0;
@@ -1703,6 +1751,8 @@ cmd_demo(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("demo", "unexpected argument");
+	terminal_output(color_mode, o.engine.quiet, &o.engine.color,
+	    &o.engine.status_line);
 	if (o.engine.out_dir == NULL) {
 		gmtime_r(&now, &tm);
 		snprintf(out, sizeof(out), "assay-demo-%s-", o.persona);

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <stdarg.h>
@@ -76,6 +77,9 @@ struct shared {
 	size_t				 next;		/* first not taken */
 	size_t				 ndone;
 	size_t				 nunsaved;	/* done, result not on disk */
+	size_t				 nverdict[ASSAY_VERDICT_COUNT];
+	long long			 start_ms;
+	int				 status_shown;	/* a status line is up */
 };
 
 /*
@@ -481,6 +485,7 @@ run_one(struct shared *sh, size_t i)
  * the limit itself, at most 10 s. */
 #define KILL_GRACE_MS(t)	((t) < 10000 ? (t) : 10000)
 #define REAP_POLL_NS	(10 * 1000 * 1000L)
+#define STATUS_REDRAW_MS	250	/* the live status line, at most */
 
 struct child {
 	pid_t		pid;
@@ -489,19 +494,108 @@ struct child {
 	long long	deadline_ms;
 };
 
+/* The SGR colour of a verdict on a terminal ("" for none). */
+static const char *
+verdict_color(enum assay_verdict v)
+{
+	switch (v) {
+	case ASSAY_VERDICT_PASS:
+		return "\033[32m";
+	case ASSAY_VERDICT_FAIL:
+		return "\033[1;31m";
+	case ASSAY_VERDICT_INCONCLUSIVE:
+		return "\033[33m";
+	case ASSAY_VERDICT_ERROR:
+		return "\033[35m";
+	default:
+		return "\033[2m";
+	}
+}
+
+/* Takes the status line down before anything else is printed. */
+static void
+status_clear(struct shared *sh)
+{
+	if (sh->status_shown) {
+		fputs("\r\033[K", stderr);
+		sh->status_shown = 0;
+	}
+}
+
+/* "1m05s" or "42s". */
+static void
+fmt_secs(char *buf, size_t len, long long ms)
+{
+	long long s = ms / 1000;
+
+	if (s >= 60)
+		snprintf(buf, len, "%lldm%02llds", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%llds", s);
+}
+
+/*
+ * The live status line (o->status_line): done/total, the test cases
+ * running, verdicts so far, elapsed and, once one is done, the time left
+ * at the pace so far; cut to the terminal's width so it stays one line.
+ */
+static void
+status_draw(struct shared *sh, const struct child *kids, size_t nkids)
+{
+	struct winsize ws;
+	char line[512], el[32], left[32];
+	long long now = assay_clock_ms() - sh->start_ms;
+	size_t n, k, cols = 80;
+
+	if (!sh->o->status_line || sh->o->quiet)
+		return;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		cols = ws.ws_col;
+	fmt_secs(el, sizeof(el), now);
+	n = (size_t)snprintf(line, sizeof(line), "%zu/%zu done, %zu FAIL, "
+	    "%zu INCONCLUSIVE, %zu PASS, %s", sh->ndone, sh->nqueue,
+	    sh->nverdict[ASSAY_VERDICT_FAIL],
+	    sh->nverdict[ASSAY_VERDICT_INCONCLUSIVE],
+	    sh->nverdict[ASSAY_VERDICT_PASS], el);
+	if (sh->ndone > 0 && sh->ndone < sh->nqueue && n < sizeof(line)) {
+		fmt_secs(left, sizeof(left), now / (long long)sh->ndone *
+		    (long long)(sh->nqueue - sh->ndone));
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+		    ", about %s left", left);
+	}
+	for (k = 0; k < nkids && n < sizeof(line); k++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+		    k == 0 ? "; running " : " ",
+		    assay_catalogue_id(sh->run->catalogue, kids[k].tc));
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	if (n > cols - 1)
+		n = cols - 1;
+	line[n] = '\0';
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	sh->status_shown = 1;
+}
+
 static void
 progress(struct shared *sh, size_t i)
 {
 	const struct assay_result *r = &sh->run->results[i];
-	char id[64], reason[ASSAY_TERM_ESC_MAX];
+	char id[64], reason[ASSAY_TERM_ESC_MAX], verdict[32];
 
+	if ((size_t)r->verdict < ASSAY_VERDICT_COUNT)
+		sh->nverdict[r->verdict]++;
 	if (sh->o->quiet)
 		return;
+	status_clear(sh);
+	snprintf(verdict, sizeof(verdict), "%-14s",
+	    assay_verdict_name(r->verdict));
 	/* The reason carries device text: escaped for the terminal. */
-	fprintf(stderr, "[%3zu/%zu] %-10s %-14s %5ld ms  %s\n", sh->ndone,
+	fprintf(stderr, "[%3zu/%zu] %-10s %s%s%s %5ld ms  %s\n", sh->ndone,
 	    sh->nqueue, assay_term_esc(id, sizeof(id),
 	    assay_catalogue_id(sh->run->catalogue, i)),
-	    assay_verdict_name(r->verdict), r->duration_ms,
+	    sh->o->color ? verdict_color(r->verdict) : "", verdict,
+	    sh->o->color ? "\033[0m" : "", r->duration_ms,
 	    assay_term_esc(reason, sizeof(reason),
 	    r->verdict == ASSAY_VERDICT_PASS ? "" : r->reason));
 }
@@ -664,10 +758,12 @@ supervise(struct shared *sh, int jobs)
 	int used[MAX_JOBS + 1] = { 0 };
 	size_t nkids = 0, k;
 	struct timespec pause = { 0, REAP_POLL_NS };
+	long long last_draw = 0;
 	int slot, status;
 	long q;
 	pid_t pid;
 
+	sh->start_ms = assay_clock_ms();
 	for (;;) {
 		while (!interrupted && nkids < (size_t)jobs &&
 		    (q = pick(sh, kids, nkids)) >= 0) {
@@ -734,8 +830,14 @@ supervise(struct shared *sh, int jobs)
 			nkids--;
 			k--;
 		}
+		if (sh->o->status_line &&
+		    assay_clock_ms() - last_draw >= STATUS_REDRAW_MS) {
+			status_draw(sh, kids, nkids);
+			last_draw = assay_clock_ms();
+		}
 		nanosleep(&pause, NULL);
 	}
+	status_clear(sh);
 }
 
 static int

@@ -35,6 +35,13 @@ struct assay_engine_opts {
 	int			 max_rate;		/* <= 0: from the set-up */
 	struct assay_sandbox_limits limits;
 	int			 quiet;		/* no progress lines */
+	int			 color;		/* verdicts in colour (a TTY) */
+	/*
+	 * A live status line on stderr (a TTY only): done/total, what is
+	 * running, verdicts so far, elapsed and estimated time, redrawn
+	 * under the progress lines.
+	 */
+	int			 status_line;
 	struct assay_report_meta meta;		/* lab, customer, authoriser */
 	const char *const	*observations;	/* "[TESTCASE:]FILE" the assessor attaches */
 	/* "TESTCASE=VERDICT:TEXT": the assessor's finding for a manual step */
