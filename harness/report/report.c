@@ -1362,12 +1362,44 @@ assay_report_write_all(const struct assay_run *r0, const char *dir,
 	return first;
 }
 
+/*
+ * A reason clipped to one line of the summary: at most `max` characters
+ * (UTF-8 sequences kept whole), "..." when cut.  The report has them in
+ * full.  Returns buf.
+ */
+#define SUMMARY_REASON_CHARS	100
+
+static const char *
+one_line(char *buf, size_t len, const char *s, size_t max)
+{
+	size_t i = 0, chars = 0;
+
+	if (len < 4)
+		return "";
+	while (s[i] != '\0' && i + 4 < len) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == max)
+			break;
+		buf[i] = s[i];
+		i++;
+	}
+	/* Never end inside a UTF-8 sequence. */
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i--;
+	if (s[i] != '\0') {
+		memcpy(buf + i, "...", 4);
+		return buf;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
 void
 assay_report_print_summary(const struct assay_run *r, FILE *fp)
 {
 	const struct assay_catalogue *cat = r->catalogue;
 	const struct assay_spec *s = r->spec;
 	char line[2048], e1[512], e2[512], e3[512], e4[ASSAY_TERM_ESC_MAX];
+	char clip[512];
 	const char *fw;
 	size_t i, n = assay_spec_nprovisions(s);
 
@@ -1410,8 +1442,9 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 		if (p->in_scope && p->ics_decided &&
 		    p->verdict == ASSAY_VERDICT_FAIL)
 			fprintf(fp, "  %-5s %-10s %s\n", "FAIL",
-			    assay_spec_provision_id(s, i), assay_term_esc(e4,
-			    sizeof(e4), p->reason));
+			    assay_spec_provision_id(s, i), one_line(clip,
+			    sizeof(clip), assay_term_esc(e4, sizeof(e4),
+			    p->reason), SUMMARY_REASON_CHARS));
 	}
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
@@ -1421,18 +1454,21 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 			continue;
 		fprintf(fp, "  %-5s %-10s %s\n", t->verdict == ASSAY_VERDICT_FAIL ?
 		    "FAIL" : "ERROR", assay_term_esc(e1, sizeof(e1),
-		    assay_catalogue_id(cat, i)), assay_term_esc(e4, sizeof(e4),
-		    t->reason));
+		    assay_catalogue_id(cat, i)), one_line(clip, sizeof(clip),
+		    assay_term_esc(e4, sizeof(e4), t->reason),
+		    SUMMARY_REASON_CHARS));
 	}
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
 		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED)
 			fprintf(fp, "  %-13s %-6s %s\n", "NOT FULFILLED",
-			    assay_spec_provision_id(s, i), assay_term_esc(e4,
-			    sizeof(e4), p->detail));
+			    assay_spec_provision_id(s, i), one_line(clip,
+			    sizeof(clip), assay_term_esc(e4, sizeof(e4),
+			    p->detail), SUMMARY_REASON_CHARS));
 	}
-	fprintf(fp, "decision rule: %s (see the report)\n",
+	fprintf(fp, "decision rule: %s (see the report; reasons above are cut "
+	    "to one line, the report has them in full)\n",
 	    ASSAY_DECISION_RULE_ID);
 }
 
