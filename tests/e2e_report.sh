@@ -42,6 +42,28 @@ for suite in root.iter("testsuite"):
     assert float(suite.get("time")) >= 0, suite.attrib
 PY
 python3 -c "import json; json.load(open('$T/r/report.json'))" && ok "report.json parses despite invalid UTF-8 from the device" || bad "report.json"
+# report.json against its JSON Schema (reports/report.schema.json), and a
+# report with a count as a string or an unknown verdict must not pass it.
+if python3 -c "import jsonschema" 2>/dev/null; then
+	python3 - "$SRC/reports/report.schema.json" "$T/r/report.json" <<'PY' && ok "report.json matches reports/report.schema.json; a count as a string or an unknown verdict does not" || bad "report.json schema"
+import copy, json, sys, jsonschema
+schema, rep = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+jsonschema.Draft202012Validator.check_schema(schema)
+jsonschema.validate(rep, schema)
+for mutate in (lambda r: r["summary"].__setitem__("failed", "1"),
+               lambda r: r["test_cases"][0].__setitem__("verdict", "MAYBE"),
+               lambda r: r.pop("result")):
+    bad = copy.deepcopy(rep)
+    mutate(bad)
+    try:
+        jsonschema.validate(bad, schema)
+    except jsonschema.ValidationError:
+        continue
+    raise SystemExit("a broken report passed the schema")
+PY
+else
+	echo "SKIP - python3 jsonschema not installed (.ci/packages installs python3-jsonschema)"
+fi
 python3 - "$T/r/report.sarif" "$T/r/report.json" <<'PY' && ok "report.sarif: SARIF 2.1.0, a rule and a result per test case, kinds and levels as SARIF requires" || bad "report.sarif"
 import json, sys
 s = json.load(open(sys.argv[1]))
