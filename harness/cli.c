@@ -278,6 +278,47 @@ print_diag_json(struct assay_json *j, const struct assay_diag *d)
 	assay_json_end_array(j);
 }
 
+/*
+ * "valid IXIT (3 services; 12 of 29 items filled)" and the items left
+ * empty: a form can be valid and still say nearly nothing, and the test
+ * cases that read an empty item end INCONCLUSIVE or FAIL.
+ */
+static void
+print_ixit_fill(const char *dd, const char *ixit, const struct assay_forms *f)
+{
+	struct assay_spec *spec = NULL;
+	struct assay_diag *d = assay_diag_new();
+	char e1[ASSAY_TERM_ESC_MAX], empty[1024] = "";
+	size_t i, n, filled = 0, len;
+
+	if (d == NULL || assay_spec_load(dd, "2.1.1", &spec, d) != 0) {
+		printf("%s: valid IXIT (%zu services)\n", assay_term_esc(e1,
+		    sizeof(e1), ixit), assay_forms_nservices(f));
+		assay_diag_free(d);
+		return;
+	}
+	n = assay_spec_nixit(spec);
+	for (i = 0; i < n; i++) {
+		const char *id = assay_spec_ixit_id(spec, i);
+
+		if (assay_forms_nentries(f, id) > 0) {
+			filled++;
+			continue;
+		}
+		len = strlen(empty);
+		snprintf(empty + len, sizeof(empty) - len, "%s%s",
+		    len ? " " : "", id);
+	}
+	printf("%s: valid IXIT (%zu service%s; %zu of %zu items filled)\n",
+	    assay_term_esc(e1, sizeof(e1), ixit), assay_forms_nservices(f),
+	    assay_forms_nservices(f) == 1 ? "" : "s", filled, n);
+	if (filled < n)
+		printf("  empty: %s (test cases that read them end "
+		    "INCONCLUSIVE or FAIL)\n", empty);
+	assay_spec_free(spec);
+	assay_diag_free(d);
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
@@ -383,8 +424,7 @@ cmd_check(int argc, char **argv)
 		    sizeof(e2), assay_forms_device(f, "manufacturer")),
 		    assay_term_esc(e3, sizeof(e3), assay_forms_device(f,
 		    "model")));
-		printf("%s: valid IXIT (%zu services)\n", assay_term_esc(e1,
-		    sizeof(e1), ixit), assay_forms_nservices(f));
+		print_ixit_fill(dd, ixit, f);
 		if (setup != NULL)
 			printf("%s: valid set-up (%zu address%s, %zu "
 			    "credential%s, %zu artefact%s)\n", assay_term_esc(e1,

@@ -95,6 +95,21 @@ grep -q "setup.xml:[0-9]*: .*TODO" "$tmp/out" || fail "template set-up: no TODO 
 # The set-up template keeps the default budget: a full 65535-port sweep
 # must fit in the default 300 s per test case.
 grep -q 'max-rate="50"' "$tmp/new/setup.xml" && fail "set-up template ships max-rate=50"
+# A valid IXIT that says little: how many items are filled, which are empty.
+"$bin" check --ics "$src/ics/examples/smart-camera.xml" --ixit "$src/ixit/examples/smart-camera.xml" >"$tmp/out" 2>&1
+grep -q "valid IXIT (3 services; 29 of 29 items filled)" "$tmp/out" || fail "IXIT fill not counted: $(cat "$tmp/out")"
+python3 - "$src/ixit/examples/smart-camera.xml" "$tmp/sparse.xml" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+# empty the 25-DelFunc and 29-InpVal items
+for item in ("25-DelFunc", "29-InpVal"):
+    t = re.sub(r'(<item id="%s"[^>]*>).*?(</item>)' % item, r"\1\2", t, flags=re.S)
+open(sys.argv[2], "w").write(t)
+PY
+"$bin" check --ics "$src/ics/examples/smart-camera.xml" --ixit "$tmp/sparse.xml" >"$tmp/out" 2>&1
+grep -q "valid IXIT (3 services; 27 of 29 items filled)" "$tmp/out" &&
+	grep -q "^  empty: 25-DelFunc 29-InpVal (test cases that read them" "$tmp/out" ||
+	fail "empty items not named: $(cat "$tmp/out")"
 # A budget whose full sweep outlasts the default time limit: valid, warned.
 sed 's/max-rate="[0-9]*"/max-rate="50"/' "$src/setup/examples/smart-camera.xml" >"$tmp/slow.xml"
 "$bin" check --ics "$src/ics/examples/smart-camera.xml" --ixit "$src/ixit/examples/smart-camera.xml" \
