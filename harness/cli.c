@@ -1437,6 +1437,7 @@ cmd_run(int argc, char **argv)
 		{ "timeout",		required_argument,	NULL, 'T' },
 		{ "memory",		required_argument,	NULL, 'm' },
 		{ "quiet",		no_argument,		NULL, 'q' },
+		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "format",		required_argument,	NULL, 'F' },
 		{ "fail-on",		required_argument,	NULL, 1020 },
 		{ "color",		required_argument,	NULL, 1021 },
@@ -1474,7 +1475,7 @@ cmd_run(int argc, char **argv)
 	}
 	o.observations = obs;
 	o.judgements = jud;
-	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:qhv", opts, NULL)) != -1) {
 		r = 0;
 		switch (c) {
 		case 'c':
@@ -1519,6 +1520,9 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = 1;
+			break;
+		case 'v':
+			o.verbose++;
 			break;
 		case 'F':
 			r = parse_format("run", optarg, &fmt);
@@ -1571,6 +1575,8 @@ cmd_run(int argc, char **argv)
 			    "  --timeout SECONDS  per-test-case time limit (default 300)\n"
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"
+			    "  -v, --verbose      a PASS's reason too; -vv: each unit's verdict,\n"
+			    "                     basis and reason under its test case\n"
 			    "  --color WHEN       verdicts in colour: auto (on a terminal, unless\n"
 			    "                     NO_COLOR is set), always or never; on a\n"
 			    "                     terminal a live status line shows what runs\n"

@@ -99,4 +99,9 @@ else
 	[ $c -eq 1 ] || fail "--fail-on fail on a FAIL: exit $c"
 fi
 expect 2 "--fail-on is incomplete, fail or never" "${run[@]}" --out "$T/run5" --fail-on sometimes >/dev/null
+# -v: a PASS's reason too; -vv: unit lines under each test case.
+"$A" "${run[@]}" --out "$T/runv" >/dev/null 2>"$T/v0.err"
+"$A" "${run[@]}" --out "$T/runvv" -vv >/dev/null 2>"$T/v2.err"
+grep -q "^           unit a " "$T/v0.err" && fail "unit lines without -vv"
+grep -q "^           unit a " "$T/v2.err" || fail "-vv: no unit lines: $(cat "$T/v2.err")"
 echo "ok: e2e_cli"

@@ -582,6 +582,7 @@ progress(struct shared *sh, size_t i)
 {
 	const struct assay_result *r = &sh->run->results[i];
 	char id[64], reason[ASSAY_TERM_ESC_MAX], verdict[32];
+	size_t k;
 
 	if ((size_t)r->verdict < ASSAY_VERDICT_COUNT)
 		sh->nverdict[r->verdict]++;
@@ -597,7 +598,17 @@ progress(struct shared *sh, size_t i)
 	    sh->o->color ? verdict_color(r->verdict) : "", verdict,
 	    sh->o->color ? "\033[0m" : "", r->duration_ms,
 	    assay_term_esc(reason, sizeof(reason),
-	    r->verdict == ASSAY_VERDICT_PASS ? "" : r->reason));
+	    r->verdict == ASSAY_VERDICT_PASS && sh->o->verbose < 1 ? "" :
+	    r->reason));
+	for (k = 0; sh->o->verbose >= 2 && k < r->nunits; k++) {
+		const struct assay_unit_result *u = &r->units[k];
+
+		fprintf(stderr, "           unit %s %s%-14s%s %s: %s\n", u->unit,
+		    sh->o->color ? verdict_color(u->verdict) : "",
+		    assay_verdict_name(u->verdict),
+		    sh->o->color ? "\033[0m" : "", assay_basis_key(u->basis),
+		    assay_term_esc(reason, sizeof(reason), u->reason));
+	}
 }
 
 /*

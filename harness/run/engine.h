@@ -37,6 +37,11 @@ struct assay_engine_opts {
 	int			 quiet;		/* no progress lines */
 	int			 color;		/* verdicts in colour (a TTY) */
 	/*
+	 * 1 (-v): a PASS's reason too; 2 (-vv): and each unit's verdict,
+	 * basis and reason under its test case.
+	 */
+	int			 verbose;
+	/*
 	 * A live status line on stderr (a TTY only): done/total, what is
 	 * running, verdicts so far, elapsed and estimated time, redrawn
 	 * under the progress lines.
