@@ -2064,7 +2064,7 @@ verify_field_json(struct assay_json *j, const char *name, const char *v)
 
 static void
 print_verify_json(const char *dir, const struct assay_verify *v,
-    int prev, const struct assay_verify *pv)
+    int prev, const struct assay_verify *pv, int signed_dir)
 {
 	static const char *const fields[] = { "id", "manufacturer", "model",
 	    "hardware-version", "firmware-version", "result", "result-text",
@@ -2082,7 +2082,7 @@ print_verify_json(const char *dir, const struct assay_verify *v,
 	assay_json_init(&j, stdout, 1);
 	assay_json_begin_object(&j);
 	assay_json_kv_string(&j, "dir", dir);
-	assay_json_kv_bool(&j, "signed", 1);
+	assay_json_kv_bool(&j, "signed", signed_dir);
 	assay_json_kv_bool(&j, "verified", assay_verify_ok(v));
 	assay_json_kv_bool(&j, "signature_valid", assay_verify_signature_ok(v));
 	assay_json_kv_string(&j, "trust", trust_name(assay_verify_trust(v)));
@@ -2181,29 +2181,38 @@ is_signed(const char *dir)
 
 static void
 print_verify_text(const char *dir, const struct assay_verify *v,
-    int prev, const struct assay_verify *pv)
+    int prev, const struct assay_verify *pv, int signed_dir)
 {
 	const struct assay_diag *p = assay_verify_problems(v);
 	const struct assay_diag *w = assay_verify_warnings(v);
 	size_t i, nhidden = 0;
 
-	for (i = 0; i < assay_diag_count(w); i++)
+	for (i = 0; signed_dir && i < assay_diag_count(w); i++)
 		fprintf(stderr, "assay verify: warning: %s: %s\n",
 		    orq(assay_diag_file(w, i)), orq(assay_diag_message(w, i)));
 	printf("report:    %s\n", orq(dir));
-	printf("signature: %s%s%s%s\n", assay_verify_signature_ok(v) ?
-	    "valid" : "INVALID", assay_verify_algorithm(v) ? " (" : "",
-	    assay_verify_algorithm(v) ? orq(assay_verify_algorithm(v)) : "",
-	    assay_verify_algorithm(v) ? ")" : "");
-	if (assay_verify_trust(v) == ASSAY_VERIFY_SIGNATURE_ONLY)
-		printf("trust:     NOT CHECKED (signature only: give --ca or --cert)\n");
-	else
-		printf("trust:     %s: %s\n", assay_verify_trust(v) ==
-		    ASSAY_VERIFY_CA ? "chain to the given CA" :
-		    "pinned certificate", assay_verify_signature_ok(v) ?
-		    "holds" : "NOT ESTABLISHED");
-	printf("signer:    %s\n", orq(assay_verify_signer(v)));
-	printf("signed at: %s\n", orq(assay_verify_signing_time(v)));
+	if (!signed_dir)
+		/* Nothing to verify: say so, not "INVALID" with no signer. */
+		printf("signature: NOT SIGNED (no report.p7s and no MANIFEST: "
+		    "'assay sign --key KEY --cert CERT %s' signs it)\n",
+		    orq(dir));
+	else {
+		printf("signature: %s%s%s%s\n", assay_verify_signature_ok(v) ?
+		    "valid" : "INVALID", assay_verify_algorithm(v) ? " (" : "",
+		    assay_verify_algorithm(v) ?
+		    orq(assay_verify_algorithm(v)) : "",
+		    assay_verify_algorithm(v) ? ")" : "");
+		if (assay_verify_trust(v) == ASSAY_VERIFY_SIGNATURE_ONLY)
+			printf("trust:     NOT CHECKED (signature only: give "
+			    "--ca or --cert)\n");
+		else
+			printf("trust:     %s: %s\n", assay_verify_trust(v) ==
+			    ASSAY_VERIFY_CA ? "chain to the given CA" :
+			    "pinned certificate", assay_verify_signature_ok(v) ?
+			    "holds" : "NOT ESTABLISHED");
+		printf("signer:    %s\n", orq(assay_verify_signer(v)));
+		printf("signed at: %s\n", orq(assay_verify_signing_time(v)));
+	}
 	if (assay_verify_report_field(v, "manufacturer") != NULL ||
 	    assay_verify_report_field(v, "model") != NULL)
 		printf("device:    %s %s (hardware %s, firmware %s)\n",
@@ -2247,9 +2256,10 @@ print_verify_text(const char *dir, const struct assay_verify *v,
 		    orq(assay_verify_report_field(v, "inconclusive")),
 		    orq(assay_verify_report_field(v, "not-applicable")),
 		    orq(assay_verify_report_field(v, "error")));
-	printf("files:     %zu of %zu listed files match\n",
-	    assay_verify_nmatched(v), assay_verify_nlisted(v));
-	for (i = 0; i < assay_diag_count(p); i++) {
+	if (signed_dir)
+		printf("files:     %zu of %zu listed files match\n",
+		    assay_verify_nmatched(v), assay_verify_nlisted(v));
+	for (i = 0; signed_dir && i < assay_diag_count(p); i++) {
 		if (*assay_diag_message(p, i) == '\0')
 			nhidden++;	/* over the diagnostics cap */
 		else if (assay_diag_line(p, i) > 0)
@@ -2288,7 +2298,8 @@ print_verify_text(const char *dir, const struct assay_verify *v,
 				    orq(assay_diag_file(p, i)),
 				    orq(assay_diag_message(p, i)));
 	}
-	printf("%s\n", assay_verify_ok(v) ? "VERIFIED" : "NOT VERIFIED");
+	printf("%s\n", !signed_dir ? "NOT VERIFIED (not signed)" :
+	    assay_verify_ok(v) ? "VERIFIED" : "NOT VERIFIED");
 }
 
 static int
@@ -2304,6 +2315,7 @@ cmd_verify(int argc, char **argv)
 	struct assay_verify *v = NULL, *pv = NULL;
 	const char *ca = NULL, *pin = NULL, *dir;
 	enum format fmt = FORMAT_TEXT;
+	int signed_dir;
 	int c, r, rev, prev = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -2345,23 +2357,7 @@ cmd_verify(int argc, char **argv)
 	if (ca != NULL && pin != NULL)
 		return usage_error("verify", "give --ca or --cert, not both");
 	dir = argv[optind];
-	if (!is_signed(dir)) {
-		/* Nothing to verify: say so, not "INVALID" with no signer. */
-		if (fmt == FORMAT_JSON) {
-			struct assay_json j;
-
-			assay_json_init(&j, stdout, 1);
-			assay_json_begin_object(&j);
-			assay_json_kv_string(&j, "dir", dir);
-			assay_json_kv_bool(&j, "signed", 0);
-			assay_json_kv_bool(&j, "verified", 0);
-			assay_json_end_object(&j);
-		} else
-			printf("report:    %s\nsignature: NOT SIGNED (no report.p7s "
-			    "and no MANIFEST: 'assay sign --key KEY --cert CERT "
-			    "%s' signs it)\n", dir, dir);
-		return ASSAY_EXIT_FAIL;
-	}
+	signed_dir = is_signed(dir);
 	r = assay_sign_verify(dir, ca, pin, &v);
 	if (r != 0 && r != ASSAY_ERR_SIGNATURE && r != ASSAY_ERR_MANIFEST) {
 		if (v != NULL)
@@ -2385,12 +2381,12 @@ cmd_verify(int argc, char **argv)
 			prev = 0;
 	}
 	if (fmt == FORMAT_JSON)
-		print_verify_json(dir, v, prev, pv);
+		print_verify_json(dir, v, prev, pv, signed_dir);
 	else
-		print_verify_text(dir, v, prev, pv);
+		print_verify_text(dir, v, prev, pv, signed_dir);
 	assay_verify_free(pv);
 	assay_verify_free(v);
-	return r == 0 ? 0 : ASSAY_EXIT_FAIL;
+	return r == 0 && signed_dir ? 0 : ASSAY_EXIT_FAIL;
 }
 
 /* --- main ------------------------------------------------------------- */
