@@ -113,10 +113,6 @@ usage_main(FILE *fp)
 	    "Manual: man assay (docs/assay.1 in the source).\n");
 }
 
-/* Reports a usage problem the same way for every subcommand. */
-static int usage_error(const char *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /*
  * s, or "?" for NULL, escaped for the terminal: the report directory is
  * untrusted, and its fields were written by a device and a manufacturer.
@@ -133,8 +129,8 @@ orq(const char *s)
 	return assay_term_esc(buf[k], sizeof(buf[k]), s != NULL ? s : "?");
 }
 
-static int
-usage_error(const char *cmd, const char *fmt, ...)
+int
+assay_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -150,29 +146,40 @@ usage_error(const char *cmd, const char *fmt, ...)
  * A bad option, named once (getopt itself is kept quiet): the argument
  * getopt stopped at is unknown, or is an option whose value is missing.
  */
-static int
-bad_option(const char *cmd, char **argv)
+int
+assay_cli_bad_option(const char *cmd, char **argv)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
 
 	if (arg == NULL || arg[0] != '-')
-		return usage_error(cmd, "bad option");
+		return assay_cli_usage_error(cmd, "bad option");
 	if (optopt != 0 && arg[1] != '-')
-		return usage_error(cmd, "option -%c is unknown or needs a value",
+		return assay_cli_usage_error(cmd, "option -%c is unknown or needs a value",
 		    optopt);
-	return usage_error(cmd, "option '%s' is unknown or needs a value", arg);
+	return assay_cli_usage_error(cmd, "option '%s' is unknown or needs a value", arg);
+}
+
+int
+assay_cli_parse_format(const char *cmd, const char *s, int *json)
+{
+	if (strcmp(s, "text") == 0)
+		*json = 0;
+	else if (strcmp(s, "json") == 0)
+		*json = 1;
+	else
+		return assay_cli_usage_error(cmd, "unknown format \"%s\" (text "
+		    "or json)", s);
+	return 0;
 }
 
 static int
 parse_format(const char *cmd, const char *s, enum format *f)
 {
-	if (strcmp(s, "text") == 0)
-		*f = FORMAT_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*f = FORMAT_JSON;
-	else
-		return usage_error(cmd, "unknown format \"%s\" (text or json)", s);
-	return 0;
+	int json = 0, r;
+
+	if ((r = assay_cli_parse_format(cmd, s, &json)) == 0)
+		*f = json ? FORMAT_JSON : FORMAT_TEXT;
+	return r;
 }
 
 /* --- init ------------------------------------------------------------- */
@@ -228,11 +235,11 @@ cmd_init(int argc, char **argv)
 			    "  -f, --force   overwrite existing files\n");
 			return 0;
 		default:
-			return bad_option("init", argv);
+			return assay_cli_bad_option("init", argv);
 		}
 	}
 	if (optind != argc - 1)
-		return usage_error("init", "expected one directory");
+		return assay_cli_usage_error("init", "expected one directory");
 	dir = argv[optind];
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "assay init: %s: %s\n", dir, strerror(errno));
@@ -367,14 +374,14 @@ cmd_check(int argc, char **argv)
 			    "Exit 0 when the files are valid (warnings or not), 2 when not.\n");
 			return 0;
 		default:
-			return bad_option("check", argv);
+			return assay_cli_bad_option("check", argv);
 		}
 	}
 	if (optind != argc)
-		return usage_error("check", "unexpected argument '%s' (the forms "
+		return assay_cli_usage_error("check", "unexpected argument '%s' (the forms "
 		    "are given with --ics and --ixit)", argv[optind]);
 	if (ics == NULL || ixit == NULL)
-		return usage_error("check", "need --ics FILE and --ixit FILE");
+		return assay_cli_usage_error("check", "need --ics FILE and --ixit FILE");
 	if ((dd = assay_datadir()) == NULL) {
 		fprintf(stderr, "assay check: %s (set ASSAY_DATADIR)\n",
 		    assay_strerror(ASSAY_ERR_DATADIR));
@@ -513,14 +520,14 @@ cmd_fixture(int argc, char **argv)
 			    "2 a fixture is malformed (or a usage error).\n");
 			return 0;
 		default:
-			return bad_option("fixture", argv);
+			return assay_cli_bad_option("fixture", argv);
 		}
 	}
 	if (optind == argc)
-		return usage_error("fixture", "expected one or more fixture files");
+		return assay_cli_usage_error("fixture", "expected one or more fixture files");
 	if (record != NULL) {
 		if (optind + 1 != argc)
-			return usage_error("fixture", "--record takes one template");
+			return assay_cli_usage_error("fixture", "--record takes one template");
 		if ((d = assay_diag_new()) == NULL)
 			return ASSAY_EXIT_USAGE;
 		r = assay_fixture_record(argv[optind], record, &fo, d);
@@ -807,11 +814,11 @@ cmd_list(int argc, char **argv)
 			    "           all groups, 4-1 with clauses 5.1-5.5, and the others.\n");
 			return 0;
 		default:
-			return bad_option("list", argv);
+			return assay_cli_bad_option("list", argv);
 		}
 	}
 	if (optind != argc)
-		return usage_error("list", "unexpected argument");
+		return assay_cli_usage_error("list", "unexpected argument");
 	if ((dd = assay_datadir()) == NULL) {
 		fprintf(stderr, "assay list: %s (set ASSAY_DATADIR)\n",
 		    assay_strerror(ASSAY_ERR_DATADIR));
@@ -1008,7 +1015,7 @@ parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi,
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
-		return usage_error(cmd, "%s: \"%s\" is not a number in %d..%d",
+		return assay_cli_usage_error(cmd, "%s: \"%s\" is not a number in %d..%d",
 		    opt, s, lo, hi);
 	*out = (int)v;
 	return 0;
@@ -1336,13 +1343,13 @@ assay_cli_meta_option(const char *cmd, int c, const char *arg,
 		return read_lab_config(arg, meta, cfg);
 	case 1013:
 		if (!assay_report_date_ok(arg))
-			return usage_error(cmd, "--device-received: \"%s\" is "
+			return assay_cli_usage_error(cmd, "--device-received: \"%s\" is "
 			    "not a date YYYY-MM-DD", orq(arg));
 		meta->device_received = arg;
 		return 0;
 	case 1014:
 		if (!assay_report_state_ok(arg))
-			return usage_error(cmd, "--device-state: \"%s\" is not "
+			return assay_cli_usage_error(cmd, "--device-state: \"%s\" is not "
 			    "factory-default or initialised", orq(arg));
 		meta->device_state = arg;
 		return 0;
@@ -1366,7 +1373,7 @@ parse_color(const char *cmd, const char *arg, int *mode)
 	else if (strcmp(arg, "never") == 0)
 		*mode = 0;
 	else
-		return usage_error(cmd, "--color is auto, always or never, "
+		return assay_cli_usage_error(cmd, "--color is auto, always or never, "
 		    "not \"%s\"", arg);
 	return 0;
 }
@@ -1550,7 +1557,7 @@ cmd_run(int argc, char **argv)
 			else if (strcmp(optarg, "never") == 0)
 				fail_on = FAIL_ON_NEVER;
 			else
-				r = usage_error("run", "--fail-on is incomplete, "
+				r = assay_cli_usage_error("run", "--fail-on is incomplete, "
 				    "fail or never, not \"%s\"", optarg);
 			break;
 		case 'h':
@@ -1611,7 +1618,7 @@ cmd_run(int argc, char **argv)
 			free(jud);
 			return 0;
 		default:
-			r = bad_option("run", argv);
+			r = assay_cli_bad_option("run", argv);
 			break;
 		}
 		if (r != 0) {
@@ -1628,7 +1635,7 @@ cmd_run(int argc, char **argv)
 		free(only);
 		free(obs);
 		free(jud);
-		return usage_error("run", "need --ics FILE, --ixit FILE, "
+		return assay_cli_usage_error("run", "need --ics FILE, --ixit FILE, "
 		    "--setup FILE and --out DIR");
 	}
 	if (o.setup_path == NULL) {
@@ -1637,7 +1644,7 @@ cmd_run(int argc, char **argv)
 		free(jud);
 		for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
 			free(cfg[v]);
-		return usage_error("run", "need --setup FILE: the lab set-up "
+		return assay_cli_usage_error("run", "need --setup FILE: the lab set-up "
 		    "file says which address to test and holds the lab "
 		    "credentials (IXIT version 2 no longer does; `assay init "
 		    "DIR` writes a template)");
@@ -1745,7 +1752,7 @@ cmd_demo(int argc, char **argv)
 			o.persona = optarg;
 			if (strcmp(optarg, "weak") != 0 &&
 			    strcmp(optarg, "conforming") != 0)
-				return usage_error("demo", "unknown persona "
+				return assay_cli_usage_error("demo", "unknown persona "
 				    "\"%s\" (weak or conforming)", optarg);
 			break;
 		case 'o':
@@ -1792,11 +1799,11 @@ cmd_demo(int argc, char **argv)
 			    "Exit codes as for `assay run`.\n");
 			return 0;
 		default:
-			return bad_option("demo", argv);
+			return assay_cli_bad_option("demo", argv);
 		}
 	}
 	if (optind != argc)
-		return usage_error("demo", "unexpected argument");
+		return assay_cli_usage_error("demo", "unexpected argument");
 	terminal_output(color_mode, o.engine.quiet, &o.engine.color,
 	    &o.engine.status_line);
 	if (o.engine.out_dir == NULL) {
@@ -1855,7 +1862,7 @@ cmd_keygen(int argc, char **argv)
 			break;
 		case 't':
 			if (assay_sign_keytype_parse(optarg, &type) != 0)
-				return usage_error("keygen", "unknown key type "
+				return assay_cli_usage_error("keygen", "unknown key type "
 				    "\"%s\" (ecdsa, rsa or ed25519)", optarg);
 			break;
 		case 's':
@@ -1865,7 +1872,7 @@ cmd_keygen(int argc, char **argv)
 			errno = 0;
 			days = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || days < 1 || days > 36500)
-				return usage_error("keygen", "--days must be "
+				return assay_cli_usage_error("keygen", "--days must be "
 				    "1..36500");
 			break;
 		case 'f':
@@ -1886,11 +1893,11 @@ cmd_keygen(int argc, char **argv)
 			    "  -f, --force replace existing key.pem and cert.pem\n");
 			return 0;
 		default:
-			return bad_option("keygen", argv);
+			return assay_cli_bad_option("keygen", argv);
 		}
 	}
 	if (out == NULL || optind != argc)
-		return usage_error("keygen", "need --out DIR");
+		return assay_cli_usage_error("keygen", "need --out DIR");
 	if ((d = assay_diag_new()) == NULL)
 		return ASSAY_EXIT_USAGE;
 	r = assay_sign_keygen(out, type, subject, (int)days,
@@ -1951,11 +1958,11 @@ cmd_sign(int argc, char **argv)
 			    "  -f, --force   re-sign a directory that is already signed\n");
 			return 0;
 		default:
-			return bad_option("sign", argv);
+			return assay_cli_bad_option("sign", argv);
 		}
 	}
 	if (key == NULL || cert == NULL || optind != argc - 1)
-		return usage_error("sign", "need DIR, --key KEY and --cert CERT");
+		return assay_cli_usage_error("sign", "need DIR, --key KEY and --cert CERT");
 	/* What is signed is report.xml: a draft there is never signed. */
 	r = assay_sign_report_missing(argv[optind], missing, 3, &nmiss);
 	if (r != 0) {
@@ -2349,13 +2356,13 @@ cmd_verify(int argc, char **argv)
 			    "Exit 0 when the report verifies, 1 when not, 2 for usage errors.\n");
 			return 0;
 		default:
-			return bad_option("verify", argv);
+			return assay_cli_bad_option("verify", argv);
 		}
 	}
 	if (optind != argc - 1)
-		return usage_error("verify", "expected one report directory");
+		return assay_cli_usage_error("verify", "expected one report directory");
 	if (ca != NULL && pin != NULL)
-		return usage_error("verify", "give --ca or --cert, not both");
+		return assay_cli_usage_error("verify", "give --ca or --cert, not both");
 	dir = argv[optind];
 	signed_dir = is_signed(dir);
 	r = assay_sign_verify(dir, ca, pin, &v);
@@ -2484,7 +2491,7 @@ assay_cli_main(int argc, char **argv)
 	for (i = 0; i < NSUBCOMMANDS; i++) {
 		if (strcmp(argv[1], subcommands[i].name) == 0) {
 			optind = 1;
-			opterr = 0;	/* bad_option() names it once */
+			opterr = 0;	/* assay_cli_bad_option() names it once */
 			return subcommands[i].fn(argc - 1, argv + 1);
 		}
 	}
@@ -2830,28 +2837,28 @@ cmd_amend(int argc, char **argv)
 		default:
 			r = assay_cli_meta_option("amend", c, optarg, &o.meta, cfg);
 			if (r == 1)
-				r = bad_option("amend", argv);
+				r = assay_cli_bad_option("amend", argv);
 			break;
 		}
 		if (r != 0)
 			goto out;
 	}
 	if (optind != argc - 1) {
-		usage_error("amend", "expected one report directory");
+		assay_cli_usage_error("amend", "expected one report directory");
 		goto out;
 	}
 	dir = argv[optind];
 	if (reason == NULL || *reason == '\0') {
-		usage_error("amend", "need --reason TEXT: an amendment says why");
+		assay_cli_usage_error("amend", "need --reason TEXT: an amendment says why");
 		goto out;
 	}
 	if (o.sign_key == NULL || o.sign_cert == NULL) {
-		usage_error("amend", "need --sign-key K and --sign-cert C: a new "
+		assay_cli_usage_error("amend", "need --sign-key K and --sign-cert C: a new "
 		    "revision of a signed report is signed");
 		goto out;
 	}
 	if (worksheet != NULL && o.meta.assessor == NULL) {
-		usage_error("amend", "--apply needs --assessor NAME: who judged");
+		assay_cli_usage_error("amend", "--apply needs --assessor NAME: who judged");
 		goto out;
 	}
 	if ((d = assay_diag_new()) == NULL ||

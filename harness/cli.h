@@ -30,6 +30,17 @@ struct assay_report_meta;
 #define ASSAY_CLI_LAB_LINE_MAX	1023
 #define ASSAY_CLI_LAB_KEYS	9
 
+/*
+ * The usage errors every subcommand gives, on stderr with the --help hint;
+ * each returns ASSAY_EXIT_USAGE: a problem in words, a bad option as
+ * getopt_long left it (named once: getopt itself is kept quiet), and
+ * --format text|json (*json set).
+ */
+int	assay_cli_usage_error(const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	assay_cli_bad_option(const char *cmd, char **argv);
+int	assay_cli_parse_format(const char *cmd, const char *s, int *json);
+
 /* The exit code for how a run ended (the table above). */
 int	assay_cli_exit_code(enum assay_run_status status);
 /*

@@ -244,14 +244,8 @@ assay_cli_diff(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "assay diff: --format is text "
-				    "or json, not \"%s\"\nTry 'assay diff "
-				    "--help'.\n", optarg);
+			if (assay_cli_parse_format("diff", optarg, &json) != 0)
 				return ASSAY_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			printf("usage: assay diff OLD NEW [--format text|json]\n"
@@ -269,17 +263,12 @@ assay_cli_diff(int argc, char **argv)
 			    "that cannot be read.\n");
 			return 0;
 		default:
-			fprintf(stderr, "assay diff: option '%s' is unknown or "
-			    "needs a value\nTry 'assay diff --help'.\n",
-			    argv[optind - 1]);
-			return ASSAY_EXIT_USAGE;
+			return assay_cli_bad_option("diff", argv);
 		}
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "assay diff: need two run directories, OLD "
-		    "and NEW\nTry 'assay diff --help'.\n");
-		return ASSAY_EXIT_USAGE;
-	}
+	if (argc - optind != 2)
+		return assay_cli_usage_error("diff", "need two run directories, "
+		    "OLD and NEW");
 	if (load(argv[optind], &a) != 0 || load(argv[optind + 1], &b) != 0)
 		goto out;
 	ta = assay_json_get(a, "test_cases");

@@ -206,14 +206,8 @@ assay_cli_explain(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "assay explain: --format is "
-				    "text or json, not \"%s\"\nTry 'assay "
-				    "explain --help'.\n", optarg);
+			if (assay_cli_parse_format("explain", optarg, &json) != 0)
 				return ASSAY_EXIT_USAGE;
-			}
 			break;
 		case 'C':
 			catdir = optarg;
@@ -231,18 +225,13 @@ assay_cli_explain(int argc, char **argv)
 			    "'5.1-1-2 a').\n");
 			return 0;
 		default:
-			fprintf(stderr, "assay explain: option '%s' is unknown "
-			    "or needs a value\nTry 'assay explain --help'.\n",
-			    argv[optind - 1]);
-			return ASSAY_EXIT_USAGE;
+			return assay_cli_bad_option("explain", argv);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2 ||
-	    (argc - optind == 2 && strlen(argv[optind + 1]) != 1)) {
-		fprintf(stderr, "assay explain: need one ID (provision, test "
-		    "case or unit)\nTry 'assay explain --help'.\n");
-		return ASSAY_EXIT_USAGE;
-	}
+	    (argc - optind == 2 && strlen(argv[optind + 1]) != 1))
+		return assay_cli_usage_error("explain", "need one ID (provision, "
+		    "test case or unit)");
 	snprintf(id, sizeof(id), "%s", argv[optind]);
 	if (argc - optind == 2)
 		snprintf(letter, sizeof(letter), "%s", argv[optind + 1]);
