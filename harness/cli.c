@@ -761,6 +761,38 @@ list_units_json(struct assay_json *j, const struct assay_catalogue *cat,
 	assay_json_end_array(j);
 }
 
+int
+assay_cli_load_catalogue(const char *cmd, const char *catdir,
+    struct assay_spec **spec, struct assay_catalogue **cat)
+{
+	struct assay_diag *d;
+	char defdir[ASSAY_PATH_MAX];
+	const char *dd;
+	int r;
+
+	*spec = NULL;
+	*cat = NULL;
+	if ((dd = assay_datadir()) == NULL) {
+		fprintf(stderr, "assay %s: %s (set ASSAY_DATADIR)\n", cmd,
+		    assay_strerror(ASSAY_ERR_DATADIR));
+		return ASSAY_ERR_DATADIR;
+	}
+	if ((r = assay_path_join(defdir, sizeof(defdir), dd, "testcases")) != 0) {
+		fprintf(stderr, "assay %s: %s: %s\n", cmd, dd, assay_strerror(r));
+		return r;
+	}
+	if ((d = assay_diag_new()) == NULL)
+		return ASSAY_ERR_ALLOC;
+	if ((r = assay_spec_load(dd, "2.1.1", spec, d)) != 0 ||
+	    (r = assay_catalogue_load(catdir ? catdir : defdir, *spec, cat,
+	    d)) != 0) {
+		assay_diag_print(d, stderr);
+		fprintf(stderr, "assay %s: %s\n", cmd, assay_strerror(r));
+	}
+	assay_diag_free(d);
+	return r;
+}
+
 static int
 cmd_list(int argc, char **argv)
 {
@@ -773,13 +805,12 @@ cmd_list(int argc, char **argv)
 	};
 	struct assay_spec *spec = NULL;
 	struct assay_catalogue *cat = NULL;
-	struct assay_diag *d = NULL;
 	const struct assay_unit_decl *u;
 	struct assay_json j;
 	struct list_sum sum[3];
 	enum format fmt = FORMAT_TEXT;
-	const char *catdir = NULL, *dd;
-	char defdir[ASSAY_PATH_MAX], letter[2] = { 0, 0 };
+	const char *catdir = NULL;
+	char letter[2] = { 0, 0 };
 	char crit[4 * LIST_CRIT_COLS + 4];
 	size_t i;
 	int c, r, summary = 0, code = ASSAY_EXIT_USAGE;
@@ -819,24 +850,8 @@ cmd_list(int argc, char **argv)
 	}
 	if (optind != argc)
 		return assay_cli_usage_error("list", "unexpected argument");
-	if ((dd = assay_datadir()) == NULL) {
-		fprintf(stderr, "assay list: %s (set ASSAY_DATADIR)\n",
-		    assay_strerror(ASSAY_ERR_DATADIR));
-		return ASSAY_EXIT_USAGE;
-	}
-	if ((r = assay_path_join(defdir, sizeof(defdir), dd, "testcases")) != 0) {
-		fprintf(stderr, "assay list: %s: %s\n", dd, assay_strerror(r));
-		return ASSAY_EXIT_USAGE;
-	}
-	if ((d = assay_diag_new()) == NULL)
-		return ASSAY_EXIT_USAGE;
-	if ((r = assay_spec_load(dd, "2.1.1", &spec, d)) != 0 ||
-	    (r = assay_catalogue_load(catdir ? catdir : defdir, spec, &cat,
-	    d)) != 0) {
-		assay_diag_print(d, stderr);
-		fprintf(stderr, "assay list: %s\n", assay_strerror(r));
+	if (assay_cli_load_catalogue("list", catdir, &spec, &cat) != 0)
 		goto out;
-	}
 	if (summary && fmt == FORMAT_JSON) {
 		list_count(cat, sum);
 		assay_json_init(&j, stdout, 1);
@@ -909,7 +924,6 @@ cmd_list(int argc, char **argv)
  out:
 	assay_catalogue_free(cat);
 	assay_spec_free(spec);
-	assay_diag_free(d);
 	return code;
 }
 

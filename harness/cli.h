@@ -41,6 +41,17 @@ int	assay_cli_usage_error(const char *cmd, const char *fmt, ...)
 int	assay_cli_bad_option(const char *cmd, char **argv);
 int	assay_cli_parse_format(const char *cmd, const char *s, int *json);
 
+/*
+ * The spec and the test-case catalogue (catdir, or the data directory's),
+ * as list and explain read them; each problem said on stderr as "assay
+ * CMD: ...".  Returns 0 or an ASSAY_ERR_*; *spec and *cat are the
+ * caller's to free either way.
+ */
+struct assay_spec;
+struct assay_catalogue;
+int	assay_cli_load_catalogue(const char *cmd, const char *catdir,
+	    struct assay_spec **spec, struct assay_catalogue **cat);
+
 /* The exit code for how a run ended (the table above). */
 int	assay_cli_exit_code(enum assay_run_status status);
 /*

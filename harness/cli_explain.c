@@ -9,10 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/datadir.h"
-#include "base/diag.h"
 #include "base/error.h"
-#include "base/file.h"
 #include "base/json.h"
 #include "cli.h"
 #include "forms/spec.h"
@@ -195,10 +192,9 @@ assay_cli_explain(int argc, char **argv)
 	};
 	struct assay_spec *spec = NULL;
 	struct assay_catalogue *cat = NULL;
-	struct assay_diag *d = NULL;
 	struct assay_json j;
-	const char *dd, *catdir = NULL;
-	char defdir[ASSAY_PATH_MAX], id[64], letter[2] = "";
+	const char *catdir = NULL;
+	char id[64], letter[2] = "";
 	long p, t;
 	size_t len;
 	int c, json = 0, code = ASSAY_EXIT_USAGE;
@@ -244,20 +240,8 @@ assay_cli_explain(int argc, char **argv)
 		letter[0] = id[len - 1];
 		id[len - 1] = '\0';
 	}
-	if ((dd = assay_datadir()) == NULL ||
-	    assay_path_join(defdir, sizeof(defdir), dd, "testcases") != 0) {
-		fprintf(stderr, "assay explain: %s (set ASSAY_DATADIR)\n",
-		    assay_strerror(ASSAY_ERR_DATADIR));
-		return ASSAY_EXIT_USAGE;
-	}
-	if ((d = assay_diag_new()) == NULL)
-		return ASSAY_EXIT_USAGE;
-	if (assay_spec_load(dd, "2.1.1", &spec, d) != 0 ||
-	    assay_catalogue_load(catdir ? catdir : defdir, spec, &cat, d) != 0) {
-		assay_diag_print(d, stderr);
-		fprintf(stderr, "assay explain: the catalogue does not load\n");
+	if (assay_cli_load_catalogue("explain", catdir, &spec, &cat) != 0)
 		goto out;
-	}
 	t = assay_catalogue_find(cat, id);
 	p = t < 0 ? assay_spec_provision_find(spec, id) : -1;
 	if (t < 0 && p < 0) {
@@ -283,6 +267,5 @@ assay_cli_explain(int argc, char **argv)
  out:
 	assay_catalogue_free(cat);
 	assay_spec_free(spec);
-	assay_diag_free(d);
 	return code;
 }
