@@ -4020,36 +4020,29 @@ lib.UDP_SERVICES = {
 }
 
 -- The device's IPv6 addresses on the lab's link (assay.net.ipv6_peers),
--- each swept in full: a list of { address =, sweep = }, and a text when
--- a sweep there failed (the caller cannot judge the device's IPv6 side).
--- No IPv6 address found is not a failure: lib.ipv6_coverage says so.
-local ipv6_note
+-- each swept in full: a list of { address =, sweep = }; then a text when
+-- a sweep there failed (the caller cannot judge the device's IPv6 side),
+-- and a text when no address was looked at or found (not a failure:
+-- lib.ipv6_coverage says so).
 function lib.ipv6_sweeps()
   local out = {}
   local peers, sweep = lib.probe("ipv6_peers"), lib.probe("tcp_sweep")
-  if not (peers and sweep) then
-    ipv6_note = "IPv6 not examined (no probe)"
-    return out
-  end
+  if not (peers and sweep) then return out, nil, "IPv6 not examined (no probe)" end
   local p, why = peers({ host = lib.host() })
-  if not p then
-    ipv6_note = "no IPv6 address of the device found: " .. tostring(why)
-    return out
-  end
+  if not p then return out, nil, "no IPv6 address of the device found: " .. tostring(why) end
   for _, addr in ipairs(p.addresses) do
     local r, err = sweep({ host = addr, ports = "1-65535" })
     if not r then return out, "the TCP sweep of " .. addr .. " failed: " .. tostring(err) end
     assay.log("open TCP ports on " .. addr .. ": " .. table.concat(r.open, " "))
     out[#out + 1] = { address = addr, sweep = r }
   end
-  ipv6_note = nil
   return out
 end
 
--- What the IPv6 sweeps covered, for a reason.
-function lib.ipv6_coverage(v6, bad)
+-- What the IPv6 sweeps covered, for a reason (lib.ipv6_sweeps' values).
+function lib.ipv6_coverage(v6, bad, note)
   if bad then return bad end
-  if #v6 == 0 then return ipv6_note or "no IPv6 address of the device found" end
+  if #v6 == 0 then return note or "no IPv6 address of the device found" end
   local parts = {}
   for _, s in ipairs(v6) do
     parts[#parts + 1] = s.address .. " (" .. #s.sweep.open .. " open)"
@@ -4082,13 +4075,14 @@ function lib.undeclared_interfaces(sweep)
       end
     end
   end
-  local v6, v6bad = lib.ipv6_sweeps()
+  local v6, v6bad, v6note = lib.ipv6_sweeps()
   for _, s6 in ipairs(v6) do
     for _, p in ipairs(lib.undeclared_tcp(s6.sweep)) do
       extra[#extra + 1] = "tcp/" .. p .. " on " .. s6.address
     end
   end
-  return { extra = extra, v6bad = v6bad, coverage = lib.ipv6_coverage(v6, v6bad), how = how }
+  return { extra = extra, v6bad = v6bad, coverage = lib.ipv6_coverage(v6, v6bad, v6note),
+    how = how }
 end
 
 -- 5.2-1, 5.3-14: declared phrases on a published page ------------------
