@@ -19,6 +19,7 @@
 #include "base/datadir.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/status.h"
 #include "probe/probe.h"
 #include "probe/cred.h"
 #include "probe/http.h"
@@ -273,6 +274,7 @@ note_result(struct run *run, size_t slot, int r, int outcome,
 		return;
 	}
 	res->attempts++;
+	assay_status_progress(res->attempts, run->list->n);
 	at->ms = ms;
 	at->outcome = outcome;
 	at->done = 1;

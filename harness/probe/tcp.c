@@ -33,6 +33,7 @@
 
 #include "base/error.h"
 #include "base/clock.h"
+#include "base/status.h"
 #include "probe/conn.h"
 #include "probe/lua.h"
 #include "probe/tcp.h"
@@ -188,6 +189,7 @@ struct sweep {
 	atomic_int			 in_flight;	/* all workers */
 	atomic_int			 max_in_flight;
 	atomic_int			 failed;	/* a worker hit an error */
+	const struct worker		*first;		/* reports progress */
 };
 
 struct worker {
@@ -447,6 +449,11 @@ worker_run(void *arg)
 				break;
 			}
 			w->pos++;
+			/* Ports handed out, for the status line (status.h). */
+			if (w == s->first)
+				assay_status_progress(atomic_load(&s->next) <
+				    s->nports ? atomic_load(&s->next) :
+				    s->nports, s->nports);
 		}
 		r = 0;
 		t = assay_clock_ms();
@@ -562,6 +569,7 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 			goto out;
 		}
 	}
+	s.first = &w[0];
 	for (started = 1; started < nw; started++)
 		if (pthread_create(&w[started].th, NULL, worker_run,
 		    &w[started]) != 0)

@@ -18,6 +18,7 @@
 #include "run/api.h"
 #include "run/catalogue.h"
 #include "base/error.h"
+#include "base/status.h"
 #include "run/evidence.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
@@ -1319,6 +1320,53 @@ allow_artefacts(lua_State *L, const struct assay_api_ctx *ctx)
 	}
 }
 
+/*
+ * A probe of assay.net, called through its name: tells the supervisor
+ * "now in net.NAME" (base/status.h) for the status line, and which probe
+ * it was in before once it returns.  A probe that raises leaves its name
+ * up until the next one starts or the process ends: the error ends the
+ * test case but for a pcall, and the line shows the probe that failed.
+ * Upvalues: the probe, its name.
+ */
+static int
+l_named_probe(lua_State *L)
+{
+	char prev[ASSAY_STATUS_NAME_MAX];
+	int n = lua_gettop(L);
+
+	assay_status_current(prev, sizeof(prev));
+	assay_status_probe(lua_tostring(L, lua_upvalueindex(2)));
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	assay_status_probe(prev);
+	return lua_gettop(L);
+}
+
+/*
+ * Wraps every function of the assay.net table on top of the stack in
+ * l_named_probe.  Done in every run, with a status line or without, so
+ * a test case sees the same functions (and the same tracebacks in its
+ * evidence) on a terminal and in CI; without a status line the name is
+ * dropped at one NULL test.
+ */
+static void
+name_probes(lua_State *L)
+{
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (lua_type(L, -2) == LUA_TSTRING &&
+		    lua_type(L, -1) == LUA_TFUNCTION) {
+			lua_pushfstring(L, "net.%s", lua_tostring(L, -2));
+			lua_pushcclosure(L, l_named_probe, 2);
+			lua_pushvalue(L, -2);	/* the key */
+			lua_insert(L, -2);
+			lua_rawset(L, -4);
+		} else
+			lua_pop(L, 1);
+	}
+}
+
 /* Builds the API inside a protected call: it allocates and may raise. */
 static int
 install(lua_State *L)
@@ -1382,6 +1430,7 @@ install(lua_State *L)
 		lua_pop(L, 1);
 	if (ctx->net_hook != NULL)
 		ctx->net_hook(L, ctx->net_hook_arg);
+	name_probes(L);
 	lua_setfield(L, -2, "net");
 	set_str(L, "version", ASSAY_VERSION);
 	assay_sandbox_make_readonly(L, -1);

@@ -41,6 +41,7 @@
 #include "forms/forms.h"
 #include "probe/probe.h"
 #include "run/model.h"
+#include "base/status.h"
 #include "run/review.h"
 #include "run/sandbox.h"
 #include "forms/spec.h"
@@ -69,6 +70,7 @@ struct shared {
 	struct assay_evidence		*ev;
 	struct assay_budget		*budget;
 	struct assay_api_shared		*api;
+	struct assay_status_board	*board;		/* status line only */
 	struct assay_sandbox_limits	 limits;
 	const char			*datadir;
 	size_t				*queue;
@@ -536,14 +538,16 @@ fmt_secs(char *buf, size_t len, long long ms)
 
 /*
  * The live status line (o->status_line): done/total, the test cases
- * running, verdicts so far, elapsed and, once one is done, the time left
- * at the pace so far; cut to the terminal's width so it stays one line.
+ * running, each with the probe it is in as its process reports it
+ * (base/status.h, checked there), verdicts so far, elapsed and, once one
+ * is done, the time left at the pace so far; cut to the terminal's width
+ * so it stays one line.
  */
 static void
 status_draw(struct shared *sh, const struct child *kids, size_t nkids)
 {
 	struct winsize ws;
-	char line[512], el[32], left[32];
+	char line[512], el[32], left[32], probe[ASSAY_STATUS_TEXT_MAX];
 	long long now = assay_clock_ms() - sh->start_ms;
 	size_t n, k, cols = 80;
 
@@ -563,10 +567,15 @@ status_draw(struct shared *sh, const struct child *kids, size_t nkids)
 		n += (size_t)snprintf(line + n, sizeof(line) - n,
 		    ", about %s left", left);
 	}
-	for (k = 0; k < nkids && n < sizeof(line); k++)
+	for (k = 0; k < nkids && n < sizeof(line); k++) {
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
 		    k == 0 ? "; running " : " ",
 		    assay_catalogue_id(sh->run->catalogue, kids[k].tc));
+		if (n < sizeof(line) && assay_status_board_read(sh->board,
+		    kids[k].slot, probe, sizeof(probe)) > 0)
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+			    " [%s]", probe);
+	}
 	if (n >= sizeof(line))
 		n = sizeof(line) - 1;
 	if (n > cols - 1)
@@ -631,6 +640,7 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	held_ms = killed ? assay_budget_delayed_ms(sh->budget, c->slot) : 0;
 	assay_budget_reclaim(sh->budget, c->slot);
 	assay_api_shared_reclaim(sh->api, c->slot);
+	assay_status_board_clear(sh->board, c->slot);
 	assay_result_clear(res);
 	if (!killed && (done = assay_evidence_done(sh->ev, id, res)) != 0) {
 		/* Stored, but not read back whole: keep it, write no report. */
@@ -708,6 +718,7 @@ child_main(struct shared *sh, size_t i, int slot)
 	signal(SIGPIPE, SIG_IGN);
 	assay_budget_set_holder(slot);
 	assay_api_set_holder(slot);
+	assay_status_attach(sh->board, slot);
 	r = run_one(sh, i);
 	_exit(r == 0 ? 0 : STORE_FAIL_STATUS(r));
 }
@@ -1509,6 +1520,9 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	    o->max_rate : assay_forms_budget_max_rate(forms));
 	if (budget == NULL || (sh.api = assay_api_shared_new()) == NULL)
 		goto out;
+	/* The probe channel only for a status line; without, no cost. */
+	if (o->status_line && !o->quiet)
+		sh.board = assay_status_board_new(MAX_JOBS);
 	run.budget_max_connections = assay_budget_max_connections(budget);
 	run.budget_max_rate = assay_budget_max_rate(budget);
 	run.tc_timeout_ms = o->limits.timeout_ms > 0 ? o->limits.timeout_ms :
@@ -1634,6 +1648,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	free(secrets);
 	assay_budget_free(budget);
 	assay_api_shared_free(sh.api);
+	assay_status_board_free(sh.board);
 	assay_evidence_free(ev);
 	assay_catalogue_free(cat);
 	assay_forms_free(forms);
