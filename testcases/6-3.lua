@@ -74,11 +74,13 @@ local function person_withdraws(units, p, why)
       .. ", \"" .. WITHDRAW .. "\" " .. lib.quote(lib.field(p, WITHDRAW) or "absent", 200))
 end
 
+-- The frames go to the transcript (lib.frames_logged): their numbers
+-- change from run to run, the reason does not.
 local function seen_text(i, w)
-  return string.format("%d PUBLISH%s to %s on %s in %d s%s", w.n, w.n == 1 and "" or "es",
-      i.topic or "any topic", i.channel, i.window, #w.frames > 0 and (" (in clear in frame"
-      .. (#w.frames > 1 and "s " or " ") .. table.concat(w.frames, ", ", 1,
-      math.min(#w.frames, 8)) .. ")") or "")
+  local what = string.format("%d PUBLISH%s to %s on %s in %d s", w.n, w.n == 1 and "" or "es",
+      i.topic or "any topic", i.channel, i.window)
+  return what .. (#w.frames > 0 and (" (in clear: " .. lib.frames_logged(what, w.frames) .. ")")
+      or "")
 end
 
 -- Restores the consent found on (6-3-2); logs what it did.

@@ -1414,14 +1414,24 @@ local function frames_text(list)
   table.sort(list)
   local out = {}
   for i, f in ipairs(list) do
-    if i > 8 then out[#out + 1] = "..."; break end
+    if i > 64 then out[#out + 1] = "... (" .. #list .. " in all)"; break end
     out[#out + 1] = tostring(f)
   end
   return table.concat(out, ", ")
 end
 
+-- Which frames of a capture show `what`, and how many there are, depend on
+-- whatever else crossed the gateway meanwhile: they go to the transcript,
+-- and the reason only points there, so two runs on the same device give
+-- the same reason.  Returns the words for the reason.
+function lib.frames_logged(what, frames)
+  assay.log(what .. ": frame" .. (#frames > 1 and "s " or " ") .. frames_text(frames))
+  return "frames in the transcript"
+end
+
 -- Secrets in clear in an observation whose kind is in `kinds` (a set):
--- one finding per label, naming the frames and the channels.
+-- one finding per label, naming the channels (the frames go to the
+-- transcript: lib.frames_logged).
 function lib.secrets_in_clear(c, kinds)
   local wk, groups, order = watched_kinds(), {}, {}
   local outbound = lib.outbound_entries()
@@ -1447,8 +1457,8 @@ function lib.secrets_in_clear(c, kinds)
   local out = {}
   for _, label in ipairs(order) do
     local g = groups[label]
-    out[#out + 1] = string.format("%s (%s) in clear in frame%s %s on %s", label, g.kind,
-        #g.frames > 1 and "s" or "", frames_text(g.frames), lib.join(g.where))
+    local what = string.format("%s (%s) in clear on %s", label, g.kind, lib.join(g.where))
+    out[#out + 1] = what .. " (" .. lib.frames_logged(what, g.frames) .. ")"
   end
   return out
 end
@@ -1572,9 +1582,10 @@ function lib.check_outbound(units, letter, entries, kinds)
         end
       end
       if state == "clear" then
-        units:add(letter, "FAIL", name .. " is declared TLS but the device sent "
-            .. lib.join(protos) .. " in clear (connection" .. (#frames > 1 and "s" or "")
-            .. " from frame" .. (#frames > 1 and "s " or " ") .. frames_text(frames) .. ")", how)
+        local what = name .. " is declared TLS but the device sent " .. lib.join(protos)
+            .. " in clear"
+        units:add(letter, "FAIL", what .. " (connections in clear: "
+            .. lib.frames_logged(what, frames) .. ")", how)
       elseif state == "encrypted" then
         if good[e.id] then
           units:add(letter, "PASS", good[e.id] .. "; observed only encrypted", how)
@@ -1592,9 +1603,9 @@ function lib.check_outbound(units, letter, entries, kinds)
         units:add(letter, "FAIL", name .. " is declared security=none but the device speaks "
             .. "TLS there: the IXIT does not describe the cryptography used", how)
       elseif state == "clear" and #sens > 0 then
-        units:add(letter, "FAIL", name .. " is plaintext and carries " .. lib.join(sens)
-            .. " (connections in clear from frame" .. (#frames > 1 and "s " or " ")
-            .. frames_text(frames) .. ")", how)
+        local what = name .. " is plaintext and carries " .. lib.join(sens)
+        units:add(letter, "FAIL", what .. " (connections in clear: "
+            .. lib.frames_logged(what, frames) .. ")", how)
       elseif state == "clear" and lib.fact(e, "carries") == nil then
         units:add(letter, "INCONCLUSIVE", lib.missing(COMM, e, "carries") .. " (" .. name
             .. " is plaintext)")
@@ -3985,13 +3996,13 @@ function lib.telemetry_seen()
         seen[key] = g
         seen[#seen + 1] = g
       end
-      g.frames[#g.frames + 1] = tostring(s.frame)
+      g.frames[#g.frames + 1] = tonumber(s.frame) or 0
     end
   end
   for _, g in ipairs(seen) do
     local what = g.w.label .. " (" .. tostring(g.w.kind) .. ") in the telemetry on "
-        .. g.ch.id .. ", in clear in frame" .. (#g.frames > 1 and "s " or " ")
-        .. table.concat(g.frames, ", ", 1, math.min(#g.frames, 8))
+        .. g.ch.id
+    what = what .. ", in clear (" .. lib.frames_logged(what, g.frames) .. ")"
     if g.w.ref and ok_refs[g.w.ref] then
       declared[#declared + 1] = what .. " (declared: 24-TelData " .. ok_refs[g.w.ref]
           .. " refers to " .. g.w.ref .. ")"
@@ -4201,7 +4212,7 @@ function lib.consent_watch(i)
   end
   for _, m in ipairs(c.mqtt or {}) do
     if m.packet == "PUBLISH" and (i.topic == nil or m.topic == i.topic) then
-      out.frames[#out.frames + 1] = tostring(m.frame)
+      out.frames[#out.frames + 1] = tonumber(m.frame) or 0
     end
   end
   return out
