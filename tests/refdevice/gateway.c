@@ -111,8 +111,14 @@ rd_gateway_up(struct refdevice *rd)
 {
 	char pid[24];
 	const char *ip = ip_tool();
-	const char *add[] = { ip, "link", "add", RD_GW_IF, "type", "veth",
-	    "peer", "name", "eth0", "netns", pid, NULL };
+	/*
+	 * Fixed (locally administered) MACs: the device's IPv6 link-local
+	 * address derives from its MAC, and reasons that name it stay the
+	 * same from one demo to the next, as on a real device.
+	 */
+	const char *add[] = { ip, "link", "add", RD_GW_IF, "address",
+	    RD_GW_MAC, "type", "veth", "peer", "name", "eth0", "address",
+	    RD_DEV_MAC, "netns", pid, NULL };
 	const char *gwaddr[] = { ip, "addr", "add", RD_GW_ADDR "/24", "dev",
 	    RD_GW_IF, NULL };
 	const char *gwup[] = { ip, "link", "set", RD_GW_IF, "up", NULL };

@@ -27,6 +27,9 @@
 #define RD_GW_IF		"assay-gw0"
 #define RD_GW_ADDR		"10.77.0.1"
 #define RD_DEV_ADDR		"10.77.0.2"
+/* Their MACs, fixed so the link-local IPv6 addresses are too. */
+#define RD_GW_MAC		"02:00:0a:4d:00:01"
+#define RD_DEV_MAC		"02:00:0a:4d:00:02"
 #define RD_UPDATE_HOST		"update.refdevice.test"
 #define RD_CLOUD_HOST		"cloud.refdevice.test"
 #define RD_OWNER_EMAIL		"owner@example.test"
