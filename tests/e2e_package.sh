@@ -95,6 +95,15 @@ grep -qE 'libasan|libubsan|libtsan' <<<"$deps" && bad "Depends has a sanitizer r
 [ -n "$(field "$deb" Suggests)" ] && grep -q mosquitto <<<"$(field "$deb" Suggests)" &&
 	ok "Suggests the reference device's servers" || bad "Suggests: $(field "$deb" Suggests)"
 
+# apt can install it here: every Depends is a package Debian 12 has.
+if apt-cache show libc6 >/dev/null 2>&1; then
+	apt-get install -s --no-install-recommends "$deb" >"$T/apt.log" 2>&1 &&
+		ok "apt-get install (simulated) resolves its Depends" ||
+		bad "apt-get install -s: $(tail -5 "$T/apt.log")"
+else
+	echo "# apt-cache has no package lists: installation not simulated"
+fi
+
 # Files.
 dpkg-deb -c "$deb" >"$T/contents" || bad "dpkg-deb -c"
 sed 's/.* \.\//\//; s/ -> .*//' "$T/contents" >"$T/paths"
