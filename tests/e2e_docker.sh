@@ -145,7 +145,7 @@ if command -v pkg-config >/dev/null && command -v dpkg >/dev/null; then
 		owner=$(dpkg -S "$pc" 2>/dev/null | head -1 | sed 's/[:,].*//')
 		if [ -z "$owner" ]; then
 			bad "$m.pc: no package owns it here"
-		elif grep -qE -- "[[:space:]]$owner[[:space:]]" <<<"$have"; then
+		elif grep -qE -- "[[:space:]]${owner}[[:space:]]" <<<"$have"; then
 			ok "$m.pc comes with $owner, a build package"
 		else
 			bad "$m.pc comes with $owner, not in ASSAY_BUILD_PACKAGES"

@@ -49,9 +49,9 @@ field() { dpkg-deb -f "$1" "$2"; }
 # (which may know the file under /lib or /usr/lib: merged /usr).
 owner()
 {
-	local p
-	for p in "$1" "$(readlink -f "$1")"; do
-		for p in "$p" "${p#/usr}" "/usr${p#/usr}"; do
+	local f p
+	for f in "$1" "$(readlink -f "$1")"; do
+		for p in "$f" "${f#/usr}" "/usr${f#/usr}"; do
 			dpkg -S "$p" 2>/dev/null | head -1 | sed 's/[:,].*//' | grep . && return 0
 		done
 	done
