@@ -166,6 +166,19 @@ fi
 env -u ASSAY_DATADIR "$T/x/usr/bin/assay" init "$T/dev" >/dev/null 2>&1 && [ -f "$T/dev/setup.xml" ] &&
 	ok "assay init from the packaged templates" || bad "assay init"
 
+# The source package: every file git tracks, no build tree or report.
+if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$T/rel" && cpack --config CPackSourceConfig.cmake) >"$T/cpack-src.log" 2>&1 ||
+		bad "cpack --config CPackSourceConfig.cmake: $(tail -5 "$T/cpack-src.log")"
+	tar tJf "$T/rel/assay-$version-Source.tar.xz" 2>/dev/null |
+		sed "s|^assay-$version-Source/||" | sort >"$T/src-files"
+	missing=$(git -C "$SRC" ls-files | sort | comm -23 - "$T/src-files" | head -3)
+	junk=$(grep -E '^(build[^/]*|out[^/]*|assay-demo-[^/]*)/|^\.git(/|$)' "$T/src-files" | head -3)
+	[ -s "$T/src-files" ] && [ -z "$missing" ] && [ -z "$junk" ] &&
+		ok "source package: every tracked file, no build tree, report or .git" ||
+		bad "source package: missing $(echo $missing); should not hold $(echo $junk)"
+fi
+
 # Without dpkg-shlibdeps (or file), Depends is the static Debian 12 list:
 # it must name the same packages.
 cmake -S "$SRC" -B "$T/rel" -DASSAY_DEB_SHLIBDEPS=OFF >"$T/configure2.log" 2>&1 &&
