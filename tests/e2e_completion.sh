@@ -84,6 +84,10 @@ expect 'assay sign run1 --key ""' "key.pem cert.pem forms run1 run2 'dir with sp
 expect 'assay run --lab-config b' "b.txt"
 expect 'assay sign ""' "forms run1 run2 'dir with space'"
 expect 'assay sign d' "'dir with space'"
+# Typed with a quote or a backslash, as bash hands it over.
+expect "assay sign \"'dir w\"" "'dir with space'"
+expect 'assay sign "\"dir w"' "'dir with space'"
+expect 'assay sign "dir\\ w"' "'dir with space'"
 expect 'assay sign run1 ""' "--key --cert --force --help"
 expect 'assay verify run1 --c' "--ca --cert"
 expect 'assay diff run1 r' "run1 run2"
