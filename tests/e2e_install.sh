@@ -14,7 +14,8 @@ bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
 cmake --install "$BLD" --prefix "$T/p" >"$T/install.log" 2>&1 ||
 	{ echo "FAIL - cmake --install: $(tail -3 "$T/install.log")"; exit 1; }
 [ -x "$T/p/bin/assay" ] && [ -f "$T/p/share/assay/ixit/ixit.xsd" ] && [ -f "$T/p/share/man/man1/assay.1" ] &&
-	ok "installed into a prefix, with the man page" ||
+	cmp -s "$ASSAY_SOURCE_DIR/completion/assay" "$T/p/share/bash-completion/completions/assay" &&
+	ok "installed into a prefix, with the man page and the bash completion" ||
 	bad "install tree incomplete"
 
 cd "$T" || exit 1
