@@ -52,11 +52,11 @@ mkdir -p forms/sub run1 run2 'dir with space'
 touch forms/ics.xml forms/ixit.xml forms/notes.txt key.pem cert.pem a.fixture b.txt
 
 # Cases, as a user types them.
-expect 'assay ""' "help init check explain list run demo keygen sign verify review diff amend fixture"
+expect 'assay ""' "help init check explain list run demo keygen sign verify review diff report amend fixture"
 expect 'assay --' "--help --version"
-expect 'assay re' "review"
-expect 'assay help ""' "init check explain list run demo keygen sign verify review diff amend fixture"
-expect 'assay help r' "run review"
+expect 'assay re' "review report"
+expect 'assay help ""' "init check explain list run demo keygen sign verify review diff report amend fixture"
+expect 'assay help r' "run review report"
 expect 'assay help run ""' ""
 expect 'assay run --i' "--ics --ixit"
 expect 'assay run --ics forms/' "forms/ics.xml forms/ixit.xml forms/sub"
@@ -104,7 +104,10 @@ expect 'assay init ""' "forms run1 run2 'dir with space'"
 expect 'assay fixture ""' "a.fixture forms run1 run2 'dir with space'"
 expect 'assay explain ""' ""
 expect 'assay explain 5.1-1 --' "--format --catalogue --help"
-expect 'assay list ""' "--catalogue --format --summary --help"
+expect 'assay list ""' "--catalogue --format --summary --profiles --help"
+expect 'assay report ""' "forms run1 run2 'dir with space'"
+expect 'assay report run1 --t' "--tailoring"
+expect 'assay report run1 --tailoring ""' "forms run1 run2 'dir with space'"
 expect 'assay bogus ""' ""
 
 # The value of --profile: the names of profiles/*.xml in the data
