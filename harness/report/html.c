@@ -901,7 +901,7 @@ provisions(const struct assay_run *r, const char *dir, FILE *fp,
 		const struct assay_prov_outcome *p = &r->prov[i];
 
 		if (assay_spec_provision_mandatory(s, i) != mandatory ||
-		    !p->in_profile)
+		    p->out_of_profile)
 			continue;	/* outside the profile: section 6 says so */
 		n++;
 		pid = assay_spec_provision_id(s, i);
@@ -1045,7 +1045,7 @@ departures(const struct assay_run *r, FILE *fp)
 	for (i = 0, k = 0; i < assay_spec_nprovisions(s); i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
-		if (p->verdict != ASSAY_VERDICT_NOT_FULFILLED || !p->in_profile)
+		if (p->verdict != ASSAY_VERDICT_NOT_FULFILLED || p->out_of_profile)
 			continue;
 		if (k++ == 0)
 			fputs("<table><thead><tr><th>Provision</th><th>Verdict</th>"
@@ -1135,6 +1135,9 @@ profile_section(const struct assay_run *r, FILE *fp)
 	struct html_out o = { m, fp, 0 };
 	char reason[2048];
 	size_t i, k;
+
+	if (pf == NULL)
+		return;
 
 	fputs("<section class=\"sec\" id=\"profile\">\n<h2>6. Profile: ", fp);
 	h(m, fp, pf->id);

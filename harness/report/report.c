@@ -130,7 +130,7 @@ assay_report_decision_rule(void)
 const char *
 assay_report_prov_verdict_name(const struct assay_prov_outcome *p)
 {
-	if (!p->in_profile)
+	if (p->out_of_profile)
 		return "NOT IN PROFILE";
 	return p->in_scope ? assay_verdict_name(p->verdict) : "NOT IN SCOPE";
 }
@@ -141,7 +141,8 @@ assay_report_scope_text(const struct assay_run *r, char *buf, size_t len)
 	const struct assay_profile *pf = r->profile;
 	char prof[512];
 
-	if (strcmp(pf->id, ASSAY_PROFILE_DEFAULT) == 0 && pf->nchanges == 0)
+	if (pf == NULL || (strcmp(pf->id, ASSAY_PROFILE_DEFAULT) == 0 &&
+	    pf->nchanges == 0))
 		snprintf(prof, sizeof(prof), "every provision of the ICS, every "
 		    "test case of the catalogue");
 	else
@@ -152,7 +153,8 @@ assay_report_scope_text(const struct assay_run *r, char *buf, size_t len)
 		    "", pf->nchanges > 0 ? " (see the deviations)" : "");
 	if (r->scope[0] == '\0')
 		snprintf(buf, len, "full: %s", prof);
-	else if (strcmp(pf->id, ASSAY_PROFILE_DEFAULT) == 0 && pf->nchanges == 0)
+	else if (pf == NULL || (strcmp(pf->id, ASSAY_PROFILE_DEFAULT) == 0 &&
+	    pf->nchanges == 0))
 		snprintf(buf, len, "partial: --only %s (provisions decided by "
 		    "the ICS always included)", r->scope);
 	else
@@ -280,7 +282,7 @@ assay_report_deviations(const struct assay_run *r,
 		dv.ref = assay_catalogue_id(cat, i);
 		dv.text = t->reason ? t->reason : "";
 		if (!r->selected[i] && t->verdict == ASSAY_VERDICT_NONE &&
-		    !assay_profile_selects(r->profile, dv.ref,
+		    r->profile != NULL && !assay_profile_selects(r->profile, dv.ref,
 		    assay_catalogue_group(cat, i), NULL))
 			continue;	/* the profile's scope, or tailored below */
 		if (!r->selected[i] && t->verdict == ASSAY_VERDICT_NONE)
@@ -308,6 +310,8 @@ profile_deviations(const struct assay_run *r,
 	char text[4200];
 	size_t i;
 
+	if (pf == NULL)
+		return;
 	for (i = 0; i < pf->nchanges; i++) {
 		dv.kind = "tailored";
 		dv.ref = pf->changes[i].test_case;
@@ -373,6 +377,8 @@ assay_report_statement_fields(const struct assay_run *r,
 	char label[256], reason[2048], value[2400];
 	size_t i;
 
+	if (pf == NULL)
+		return;
 	for (i = 0; i < sizeof(device) / sizeof(device[0]); i++)
 		fn(arg, device[i].label, assay_forms_device(r->forms,
 		    device[i].key));
@@ -413,6 +419,8 @@ json_profile(const struct assay_run *r, struct assay_json *j)
 	char reason[2048];
 	size_t i, k;
 
+	if (pf == NULL)
+		return;		/* a run model made without a profile */
 	assay_json_key(j, "profile");
 	assay_json_begin_object(j);
 	jkv(m, j, "id", pf->id);
@@ -1172,6 +1180,8 @@ xml_profile(const struct assay_run *r, xmlTextWriterPtr w)
 	char reason[2048];
 	size_t i, k;
 
+	if (pf == NULL)
+		return;
 	xmlTextWriterStartElement(w, BAD_CAST "profile");
 	x_attr(m, w, "id", pf->id);
 	x_attr(m, w, "sha256", pf->sha256);
@@ -1752,8 +1762,8 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 	    assay_forms_standard_version(r->forms));
 	fprintf(fp, "Overall: %s\n", assay_report_result_line(r, line,
 	    sizeof(line)));
-	if (strcmp(r->profile->id, ASSAY_PROFILE_DEFAULT) != 0 ||
-	    r->view_of != NULL)
+	if (r->profile != NULL && (strcmp(r->profile->id,
+	    ASSAY_PROFILE_DEFAULT) != 0 || r->view_of != NULL))
 		fprintf(fp, "profile:     %s (%s)%s%s\n", assay_term_esc(e1,
 		    sizeof(e1), r->profile->id), assay_term_esc(e2, sizeof(e2),
 		    r->profile->title), r->view_of ? ", restating run " : "",
@@ -1804,7 +1814,7 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
-		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED && p->in_profile)
+		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED && !p->out_of_profile)
 			fprintf(fp, "  %-13s %-6s %s\n", "NOT FULFILLED",
 			    assay_spec_provision_id(s, i), one_line(clip,
 			    sizeof(clip), assay_term_esc(e4, sizeof(e4),

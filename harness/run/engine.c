@@ -959,7 +959,7 @@ decide(struct assay_run *r)
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
-		if (!p->in_profile) {
+		if (p->out_of_profile) {
 			t->not_in_profile++;
 			continue;
 		}
@@ -1063,9 +1063,9 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 			}
 		}
 		/* A provision whose every test case is deselected leaves it. */
-		p->in_profile = assay_profile_counts(run->profile, cat, id) &&
-		    (p->nexpected > 0 || p->ntc == 0);
-		if (!p->in_profile) {
+		p->out_of_profile = !assay_profile_counts(run->profile, cat,
+		    id) || (p->nexpected == 0 && p->ntc > 0);
+		if (p->out_of_profile) {
 			p->in_scope = 0;
 			if (!p->ics_decided) {
 				free(p->reason);

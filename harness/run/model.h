@@ -37,7 +37,7 @@ struct assay_prov_outcome {
 	int			 applicable;
 	int			 ics_decided;	/* verdict from the ICS, nothing runs */
 	int			 in_scope;	/* selected for this run */
-	int			 in_profile;	/* counted by the run's profile */
+	int			 out_of_profile; /* the run's profile leaves it out */
 	size_t			 nexpected;	/* test cases the profile runs */
 	int			 has_fail;	/* FAIL verdict, test case or unit */
 	size_t			 nselected;	/* its test cases selected to run */
