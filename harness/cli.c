@@ -74,6 +74,7 @@ static const struct subcommand subcommands[] = {
 	{ "verify",	cmd_verify,	"verify a signed report directory" },
 	{ "review",	assay_cli_review, "the assessor's worksheet: list units to judge, record judgements" },
 	{ "diff",	assay_cli_diff,	"what changed between two runs, regressions first" },
+	{ "report",	assay_cli_report, "restate a run under another profile (scheme)" },
 	{ "amend",	cmd_amend,	"issue a new revision of a signed report" },
 	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
 };
@@ -800,12 +801,14 @@ cmd_list(int argc, char **argv)
 		{ "catalogue",	required_argument,	NULL, 'C' },
 		{ "format",	required_argument,	NULL, 'F' },
 		{ "summary",	no_argument,		NULL, 'S' },
+		{ "profiles",	no_argument,		NULL, 'P' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct assay_spec *spec = NULL;
 	struct assay_catalogue *cat = NULL;
 	const struct assay_unit_decl *u;
+	int profiles = 0;
 	struct assay_json j;
 	struct list_sum sum[3];
 	enum format fmt = FORMAT_TEXT;
@@ -827,8 +830,11 @@ cmd_list(int argc, char **argv)
 		case 'S':
 			summary = 1;
 			break;
+		case 'P':
+			profiles = 1;
+			break;
 		case 'h':
-			printf("usage: assay list [--catalogue DIR] [--format text|json] [--summary]\n"
+			printf("usage: assay list [--catalogue DIR] [--format text|json] [--summary | --profiles]\n"
 			    "\n"
 			    "Lists the test-case catalogue, checked as `assay run` checks it:\n"
 			    "id, test group, type, IXIT items and purpose of each test case, and\n"
@@ -842,7 +848,9 @@ cmd_list(int argc, char **argv)
 			    "           main kind of their decision and how many are compound,\n"
 			    "           functional units by reach, and how many of the network\n"
 			    "           ones are automated (automatic in decided) as a share; for\n"
-			    "           all groups, 4-1 with clauses 5.1-5.5, and the others.\n");
+			    "           all groups, 4-1 with clauses 5.1-5.5, and the others.\n"
+			    "--profiles the profiles `assay run --profile` takes: name, items,\n"
+			    "           how many are assessed by some test case, numbering, title.\n");
 			return 0;
 		default:
 			return assay_cli_bad_option("list", argv);
@@ -850,6 +858,11 @@ cmd_list(int argc, char **argv)
 	}
 	if (optind != argc)
 		return assay_cli_usage_error("list", "unexpected argument");
+	if (profiles && summary)
+		return assay_cli_usage_error("list", "--summary or --profiles, "
+		    "not both");
+	if (profiles)
+		return assay_cli_list_profiles(fmt == FORMAT_JSON);
 	if (assay_cli_load_catalogue("list", catdir, &spec, &cat) != 0)
 		goto out;
 	if (summary && fmt == FORMAT_JSON) {
@@ -1035,8 +1048,8 @@ parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi,
 	return 0;
 }
 
-static int
-cat_file(const char *path)
+int
+assay_cli_cat_file(const char *path)
 {
 	char buf[8192];
 	size_t n;
@@ -1462,6 +1475,8 @@ cmd_run(int argc, char **argv)
 		{ "format",		required_argument,	NULL, 'F' },
 		{ "fail-on",		required_argument,	NULL, 1020 },
 		{ "color",		required_argument,	NULL, 1021 },
+		{ "profile",		required_argument,	NULL, 1022 },
+		{ "tailoring",		required_argument,	NULL, 1023 },
 		META_OPTIONS,
 		{ "observation",	required_argument,	NULL, 1011 },
 		{ "judgement",		required_argument,	NULL, 1012 },
@@ -1563,6 +1578,12 @@ cmd_run(int argc, char **argv)
 		case 1021:
 			r = parse_color("run", optarg, &color_mode);
 			break;
+		case 1022:
+			o.profile = optarg;
+			break;
+		case 1023:
+			o.tailoring = optarg;
+			break;
 		case 1020:
 			if (strcmp(optarg, "incomplete") == 0)
 				fail_on = FAIL_ON_INCOMPLETE;
@@ -1585,6 +1606,12 @@ cmd_run(int argc, char **argv)
 			    "sandbox, and writes DIR/report.json, DIR/report.xml and the\n"
 			    "evidence under DIR/evidence/.  Progress goes to stderr.\n"
 			    "\n"
+			    "  --profile NAME     assess against this scheme's provisions (default\n"
+			    "                     en303645-v2.1.1; 'assay list --profiles' lists\n"
+			    "                     them), or a profile FILE.xml\n"
+			    "  --tailoring FILE   the lab's tailoring of the profile: test cases\n"
+			    "                     deselected or added, each justified in the\n"
+			    "                     report's deviations (profiles/README.md)\n"
 			    "  --only ID          run only this test case or test group (repeatable):\n"
 			    "                     a partial run, reported with its scope, never PASS\n"
 			    "  -j, --jobs N       test cases run concurrently (default: cores)\n"
@@ -1718,7 +1745,7 @@ cmd_run(int argc, char **argv)
 		if (fmt == FORMAT_JSON) {
 			if (assay_path_join(path, sizeof(path), o.out_dir,
 			    "report.json") == 0)
-				cat_file(path);
+				assay_cli_cat_file(path);
 		} else if (!o.quiet)
 			print_report_files(o.out_dir);
 		code = apply_fail_on(fail_on, code);

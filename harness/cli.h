@@ -90,6 +90,12 @@ int	assay_cli_meta_option(const char *cmd, int c, const char *arg,
 int	assay_cli_review(int argc, char **argv);
 /* assay diff OLD NEW (cli_diff.c). */
 int	assay_cli_diff(int argc, char **argv);
+/* `assay report DIR --profile NAME` (cli_report.c). */
+int	assay_cli_report(int argc, char **argv);
+/* `assay list --profiles` (cli_report.c); json: --format json. */
+int	assay_cli_list_profiles(int json);
+/* Copies the file at path to stdout; -1 when it cannot be opened. */
+int	assay_cli_cat_file(const char *path);
 /* assay explain ID (cli_explain.c). */
 int	assay_cli_explain(int argc, char **argv);
 struct assay_run;

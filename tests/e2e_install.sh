@@ -14,7 +14,8 @@ bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
 cmake --install "$BLD" --prefix "$T/p" >"$T/install.log" 2>&1 ||
 	{ echo "FAIL - cmake --install: $(tail -3 "$T/install.log")"; exit 1; }
 [ -x "$T/p/bin/assay" ] && [ -f "$T/p/share/assay/ixit/ixit.xsd" ] && [ -f "$T/p/share/man/man1/assay.1" ] &&
-	ok "installed into a prefix, with the man page" ||
+	cmp -s "$ASSAY_SOURCE_DIR/completion/assay" "$T/p/share/bash-completion/completions/assay" &&
+	ok "installed into a prefix, with the man page and the bash completion" ||
 	bad "install tree incomplete"
 
 cd "$T" || exit 1
@@ -24,6 +25,11 @@ grep -q "($T/p/share/assay/testcases)" <<<"$out" && ok "finds ../share/assay bes
 	bad "installed binary uses other data: $out"
 env -u ASSAY_DATADIR "$T/p/bin/assay" list --summary >/dev/null 2>&1 && ok "lists the installed catalogue" ||
 	bad "installed assay list fails"
+n=$(env -u ASSAY_DATADIR "$T/p/bin/assay" list --profiles 2>/dev/null | grep -c .)
+[ "$n" -eq "$(ls "$ASSAY_SOURCE_DIR"/profiles/*.xml | wc -l)" ] && [ -e "$T/p/share/assay/profiles/tailoring.xsd" ] &&
+	[ ! -e "$T/p/share/assay/profiles/generate.py" ] &&
+	ok "the installed profiles load ($n), with their schemas, without the generator" ||
+	bad "installed profiles: $n listed"
 
 # The whole tree moved: still found, relative to the executable.
 mv "$T/p" "$T/moved"

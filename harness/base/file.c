@@ -570,3 +570,19 @@ assay_file_atomic_abort(struct assay_file_atomic *a)
 	close(a->dfd);
 	free(a);
 }
+
+int
+assay_dir_empty(const char *dir)
+{
+	struct dirent *de;
+	DIR *dp;
+	int empty = 1;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(dp);
+	return empty;
+}

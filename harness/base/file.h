@@ -129,4 +129,7 @@ int	assay_path_join(char *out, size_t size, const char *dir,
 int	assay_path_fmt(char *out, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/* Whether dir is a readable directory holding nothing but . and .. */
+int	assay_dir_empty(const char *dir);
+
 #endif /* ASSAY_FILE_H */

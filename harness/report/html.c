@@ -29,6 +29,7 @@
 #include "base/utf8.h"
 #include "forms/forms.h"
 #include "report/report.h"
+#include "run/profile.h"
 #include "forms/spec.h"
 
 #define EXCERPT_MAX_BYTES	2048
@@ -899,8 +900,9 @@ provisions(const struct assay_run *r, const char *dir, FILE *fp,
 	for (i = 0; i < np; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
-		if (assay_spec_provision_mandatory(s, i) != mandatory)
-			continue;
+		if (assay_spec_provision_mandatory(s, i) != mandatory ||
+		    p->out_of_profile)
+			continue;	/* outside the profile: section 6 says so */
 		n++;
 		pid = assay_spec_provision_id(s, i);
 		fputs("<details id=\"p-", fp);
@@ -1043,7 +1045,7 @@ departures(const struct assay_run *r, FILE *fp)
 	for (i = 0, k = 0; i < assay_spec_nprovisions(s); i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
-		if (p->verdict != ASSAY_VERDICT_NOT_FULFILLED)
+		if (p->verdict != ASSAY_VERDICT_NOT_FULFILLED || p->out_of_profile)
 			continue;
 		if (k++ == 0)
 			fputs("<table><thead><tr><th>Provision</th><th>Verdict</th>"
@@ -1111,6 +1113,115 @@ departures(const struct assay_run *r, FILE *fp)
 	fputs("</section>\n", fp);
 }
 
+static void
+statement_field(void *arg, const char *label, const char *value)
+{
+	struct html_out *o = arg;
+
+	fputs("<tr><th>", o->fp);
+	h(o->m, o->fp, label);
+	fputs("</th><td>", o->fp);
+	hd(o->m, o->fp, value, "<em>(not declared: for the manufacturer to "
+	    "state)</em>");
+	fputs("</td></tr>\n", o->fp);
+}
+
+/* The profile: its items under the scheme's ids, and a statement basis. */
+static void
+profile_section(const struct assay_run *r, FILE *fp)
+{
+	const struct assay_profile *pf = r->profile;
+	const struct assay_mask *m = &r->mask;
+	struct html_out o = { m, fp, 0 };
+	char reason[2048];
+	size_t i, k;
+
+	if (pf == NULL)
+		return;
+
+	fputs("<section class=\"sec\" id=\"profile\">\n<h2>6. Profile: ", fp);
+	h(m, fp, pf->id);
+	fputs("</h2>\n<p><strong>", fp);
+	h(m, fp, pf->title);
+	fputs("</strong> (numbering: ", fp);
+	h(m, fp, pf->numbering);
+	fputs(")", fp);
+	if (r->view_of != NULL) {
+		fputs("; a restatement of run ", fp);
+		h(m, fp, r->view_of);
+		fputs(" under this profile: nothing was run again", fp);
+	}
+	fputs(".</p>\n<ul>\n", fp);
+	for (i = 0; i < pf->nsources; i++) {
+		fputs("<li>Source: ", fp);
+		h(m, fp, pf->sources[i]);
+		fputs("</li>\n", fp);
+	}
+	for (i = 0; i < pf->nnotes; i++) {
+		fputs("<li>", fp);
+		h(m, fp, pf->notes[i]);
+		fputs("</li>\n", fp);
+	}
+	if (pf->nchanges > 0) {
+		fprintf(fp, "<li>Tailored by the laboratory (%zu change%s, "
+		    "listed with their justifications in the deviations): ",
+		    pf->nchanges, pf->nchanges == 1 ? "" : "s");
+		hd(m, fp, pf->tailoring_title, "(untitled)");
+		fputs("</li>\n", fp);
+	}
+	fputs("</ul>\n<table id=\"profile-items\"><thead><tr><th>Item</th>"
+	    "<th>Where the scheme asks it</th><th>Assessed by (EN 303 645 "
+	    "V2.1.1)</th><th>Verdict</th><th>Reason</th></tr></thead>\n", fp);
+	for (i = 0; i < pf->nitems; i++) {
+		const struct assay_profile_item *it = &pf->items[i];
+		const char *v = assay_report_item_verdict(r, it, reason,
+		    sizeof(reason));
+
+		fputs("<tr><td>", fp);
+		h(m, fp, it->id);
+		if (it->title != NULL) {
+			fputs("<br><small>", fp);
+			h(m, fp, it->title);
+			fputs("</small>", fp);
+		}
+		fputs("</td><td>", fp);
+		hd(m, fp, it->ref, "");
+		fputs("</td><td>", fp);
+		for (k = 0; k < it->nprovisions; k++) {
+			if (k > 0)
+				fputs(", ", fp);
+			h(m, fp, it->provisions[k]);
+		}
+		if (it->nprovisions == 0)
+			fputs("<em>none</em>", fp);
+		fputs("</td><td>", fp);
+		h(m, fp, v);
+		fputs("</td><td>", fp);
+		h(m, fp, reason);
+		if (it->note != NULL) {
+			fputs(reason[0] ? "<br><small>" : "<small>", fp);
+			h(m, fp, it->note);
+			fputs("</small>", fp);
+		}
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	if (pf->statement_title != NULL) {
+		fputs("<h3>", fp);
+		h(m, fp, pf->statement_title);
+		fputs("</h3>\n", fp);
+		for (i = 0; i < pf->nstatement; i++) {
+			fputs("<p>", fp);
+			h(m, fp, pf->statement[i]);
+			fputs("</p>\n", fp);
+		}
+		fputs("<table id=\"statement\">\n", fp);
+		assay_report_statement_fields(r, statement_field, &o);
+		fputs("</table>\n", fp);
+	}
+	fputs("</section>\n", fp);
+}
+
 int
 assay_report_html(const struct assay_run *r, const char *dir, FILE *fp)
 {
@@ -1124,12 +1235,14 @@ assay_report_html(const struct assay_run *r, const char *dir, FILE *fp)
 	fputs("<p class=\"note\">Contents: 1. report, laboratory, customer and "
 	    "item, method, information supplied by the customer; 2. mandatory "
 	    "provisions; 3. recommendations; 4. opinions and interpretations; "
-	    "5. deviations and observations.</p>\n</section>\n", fp);
+	    "5. deviations and observations; 6. the profile.</p>\n"
+	    "</section>\n", fp);
 	particulars(r, fp);
 	provisions(r, dir, fp, 1);
 	provisions(r, dir, fp, 0);
 	opinions(r, fp);
 	departures(r, fp);
+	profile_section(r, fp);
 	fputs("<p class=\"end\" id=\"end-of-report\">End of report ", fp);
 	h(m, fp, r->report_id);
 	fprintf(fp, " revision %d%s</p>\n</body></html>\n", revision(r),

@@ -20,6 +20,7 @@
 #include "run/catalogue.h"
 #include "base/error.h"
 #include "report/report.h"
+#include "run/profile.h"
 #include "forms/spec.h"
 
 /*
@@ -137,6 +138,8 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 	for (i = 0; i < np; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
+		if (p->out_of_profile)
+			continue;	/* not listed: outside the profile */
 		if (!p->in_scope)
 			ns++;
 		else if (p->verdict == ASSAY_VERDICT_FAIL)
@@ -168,6 +171,7 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 	property(m, w, "result", assay_overall_name(r->result));
 	property(m, w, "result_text", assay_report_result_line(r, line,
 	    sizeof(line)));
+	property(m, w, "profile", r->profile != NULL ? r->profile->id : "none");
 	property(m, w, "scope", r->scope[0] ? "partial" : "full");
 	property(m, w, "scope_text", assay_report_scope_text(r, line,
 	    sizeof(line)));
@@ -193,6 +197,8 @@ overall_suite(xmlTextWriterPtr w, const struct assay_run *r)
 		const struct assay_prov_outcome *p = &r->prov[i];
 		const char *el = NULL, *why = p->reason ? p->reason : "";
 
+		if (p->out_of_profile)
+			continue;
 		xmlTextWriterStartElement(w, BAD_CAST "testcase");
 		classname(m, w, "provisions");
 		attr(m, w, "name", assay_spec_provision_id(s, i));

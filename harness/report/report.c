@@ -30,6 +30,7 @@
 #include "base/term.h"
 #include "base/utf8.h"
 #include "report/report.h"
+#include "run/profile.h"
 #include "run/review.h"
 #include "forms/spec.h"
 
@@ -129,19 +130,80 @@ assay_report_decision_rule(void)
 const char *
 assay_report_prov_verdict_name(const struct assay_prov_outcome *p)
 {
+	if (p->out_of_profile)
+		return "NOT IN PROFILE";
 	return p->in_scope ? assay_verdict_name(p->verdict) : "NOT IN SCOPE";
 }
 
 const char *
 assay_report_scope_text(const struct assay_run *r, char *buf, size_t len)
 {
-	if (r->scope[0] == '\0')
-		snprintf(buf, len, "full: every provision of the ICS, every "
+	const struct assay_profile *pf = r->profile;
+	char prof[512];
+
+	if (pf == NULL || (strcmp(pf->id, ASSAY_PROFILE_DEFAULT) == 0 &&
+	    pf->nchanges == 0))
+		snprintf(prof, sizeof(prof), "every provision of the ICS, every "
 		    "test case of the catalogue");
 	else
+		snprintf(prof, sizeof(prof), "profile %s (%zu item%s)%s%.200s%s",
+		    pf->id, pf->nitems, pf->nitems == 1 ? "" : "s",
+		    pf->nchanges > 0 ? ", tailored by " : "", pf->nchanges > 0 ?
+		    (pf->tailoring_id ? pf->tailoring_id : pf->tailoring_path) :
+		    "", pf->nchanges > 0 ? " (see the deviations)" : "");
+	if (r->scope[0] == '\0')
+		snprintf(buf, len, "full: %s", prof);
+	else if (pf == NULL || (strcmp(pf->id, ASSAY_PROFILE_DEFAULT) == 0 &&
+	    pf->nchanges == 0))
 		snprintf(buf, len, "partial: --only %s (provisions decided by "
 		    "the ICS always included)", r->scope);
+	else
+		snprintf(buf, len, "partial: --only %s within %s (provisions "
+		    "decided by the ICS always included)", r->scope, prof);
 	return buf;
+}
+
+const char *
+assay_report_item_verdict(const struct assay_run *r,
+    const struct assay_profile_item *it, char *reason, size_t len)
+{
+	enum assay_verdict v = ASSAY_VERDICT_NOT_APPLICABLE;
+	const struct assay_prov_outcome *worst = NULL;
+	const char *worst_id = NULL;
+	size_t k, nscope = 0;
+
+	reason[0] = '\0';
+	if (it->nprovisions == 0) {
+		snprintf(reason, len, "not assessed: %s", it->not_assessed);
+		return assay_verdict_name(ASSAY_VERDICT_NONE);
+	}
+	for (k = 0; k < it->nprovisions; k++) {
+		long pi = assay_spec_provision_find(r->spec, it->provisions[k]);
+		const struct assay_prov_outcome *p;
+
+		if (pi < 0)
+			continue;
+		p = &r->prov[pi];
+		if (!p->in_scope)
+			continue;
+		nscope++;
+		if (worst == NULL || assay_verdict_rank(p->verdict) >
+		    assay_verdict_rank(v)) {
+			v = p->verdict;
+			worst = p;
+			worst_id = it->provisions[k];
+		}
+	}
+	if (nscope == 0)
+		return "NOT IN SCOPE";
+	if (v == ASSAY_VERDICT_PASS && nscope < it->nprovisions) {
+		snprintf(reason, len, "not assessed: %zu of its %zu provisions "
+		    "in scope (all passed)", nscope, it->nprovisions);
+		return assay_verdict_name(ASSAY_VERDICT_NONE);
+	}
+	if (worst != NULL && v != ASSAY_VERDICT_PASS && worst->reason != NULL)
+		snprintf(reason, len, "%s: %s", worst_id, worst->reason);
+	return assay_verdict_name(v);
 }
 
 char *
@@ -184,6 +246,9 @@ assay_report_result_line(const struct assay_run *r, char *buf, size_t len)
 	return buf;
 }
 
+static void	profile_deviations(const struct assay_run *,
+		    void (*)(void *, const struct assay_deviation *), void *);
+
 void
 assay_report_deviations(const struct assay_run *r,
     void (*fn)(void *, const struct assay_deviation *), void *arg)
@@ -199,6 +264,7 @@ assay_report_deviations(const struct assay_run *r,
 		    "have no verdict (finish with --resume)";
 		fn(arg, &dv);
 	}
+	profile_deviations(r, fn, arg);
 	for (i = 0; i < assay_spec_nprovisions(r->spec); i++) {
 		if (r->prov[i].verdict != ASSAY_VERDICT_NONE ||
 		    !r->prov[i].applicable || !r->prov[i].in_scope ||
@@ -215,6 +281,10 @@ assay_report_deviations(const struct assay_run *r,
 
 		dv.ref = assay_catalogue_id(cat, i);
 		dv.text = t->reason ? t->reason : "";
+		if (!r->selected[i] && t->verdict == ASSAY_VERDICT_NONE &&
+		    r->profile != NULL && !assay_profile_selects(r->profile, dv.ref,
+		    assay_catalogue_group(cat, i), NULL))
+			continue;	/* the profile's scope, or tailored below */
 		if (!r->selected[i] && t->verdict == ASSAY_VERDICT_NONE)
 			dv.kind = "excluded";
 		else if (t->verdict == ASSAY_VERDICT_INCONCLUSIVE && t->reason &&
@@ -222,6 +292,45 @@ assay_report_deviations(const struct assay_run *r,
 			dv.kind = "manual-step";
 		else
 			continue;
+		fn(arg, &dv);
+	}
+}
+
+/*
+ * The tailoring's changes, then the profile items whose mapping departs
+ * from the scheme's text (modified in the scheme, assessed by the
+ * V2.1.1 test cases).
+ */
+static void
+profile_deviations(const struct assay_run *r,
+    void (*fn)(void *, const struct assay_deviation *), void *arg)
+{
+	const struct assay_profile *pf = r->profile;
+	struct assay_deviation dv;
+	char text[4200];
+	size_t i;
+
+	if (pf == NULL)
+		return;
+	for (i = 0; i < pf->nchanges; i++) {
+		dv.kind = "tailored";
+		dv.ref = pf->changes[i].test_case;
+		snprintf(text, sizeof(text), "%s by the lab's tailoring%s%s: %s",
+		    pf->changes[i].add ? "added" : "deselected",
+		    pf->tailoring_id ? " " : "", pf->tailoring_id ?
+		    pf->tailoring_id : "", pf->changes[i].justification);
+		dv.text = text;
+		fn(arg, &dv);
+	}
+	for (i = 0; i < pf->nitems; i++) {
+		const struct assay_profile_item *it = &pf->items[i];
+
+		if (it->relation == NULL || strcmp(it->relation, "modified") != 0 ||
+		    it->note == NULL)
+			continue;
+		dv.kind = "mapped";
+		dv.ref = it->id;
+		dv.text = it->note;
 		fn(arg, &dv);
 	}
 }
@@ -236,6 +345,163 @@ struct xml_out {
 	const struct assay_mask	*m;
 	xmlTextWriterPtr	 w;
 };
+/* The first value of IXIT fact name in any entry of item, or NULL. */
+static const char *
+first_fact(const struct assay_forms *f, const char *item, const char *name)
+{
+	size_t k;
+	const char *v;
+
+	for (k = 0; k < assay_forms_nentries(f, item); k++)
+		if ((v = assay_forms_entry_fact(f, item, k, name)) != NULL)
+			return v;
+	return NULL;
+}
+
+void
+assay_report_statement_fields(const struct assay_run *r,
+    void (*fn)(void *, const char *, const char *), void *arg)
+{
+	static const struct { const char *label, *key; } device[] = {
+		{ "Manufacturer", "manufacturer" },
+		{ "Product (model designation)", "model" },
+		{ "Hardware version", "hardware-version" },
+		{ "Firmware version", "firmware-version" },
+	};
+	static const struct { const char *label, *fact; } facts[] = {
+		{ "Defined support period ends", "support-period-end" },
+		{ "Support period published at", "support-period-url" },
+		{ "Vulnerability disclosure policy at", "vdp-url" },
+	};
+	const struct assay_profile *pf = r->profile;
+	char label[256], reason[2048], value[2400];
+	size_t i;
+
+	if (pf == NULL)
+		return;
+	for (i = 0; i < sizeof(device) / sizeof(device[0]); i++)
+		fn(arg, device[i].label, assay_forms_device(r->forms,
+		    device[i].key));
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		fn(arg, facts[i].label, first_fact(r->forms, "2-UserInfo",
+		    facts[i].fact));
+	for (i = 0; i < pf->nitems; i++) {
+		const struct assay_profile_item *it = &pf->items[i];
+		const char *v = assay_report_item_verdict(r, it, reason,
+		    sizeof(reason));
+
+		snprintf(label, sizeof(label), "%s (EN 303 645 %s)",
+		    it->ref ? it->ref : it->id, it->id);
+		snprintf(value, sizeof(value), "%s%s%s", v, reason[0] ? ": " :
+		    "", reason);
+		fn(arg, label, value);
+	}
+	fn(arg, "Assessed in report", r->report_id);
+}
+
+static void
+json_profile_field(void *arg, const char *label, const char *value)
+{
+	const struct json_out *o = arg;
+
+	assay_json_begin_object(o->j);
+	jkv(o->m, o->j, "label", label);
+	jkv(o->m, o->j, "value", value);
+	assay_json_end_object(o->j);
+}
+
+static void
+json_profile(const struct assay_run *r, struct assay_json *j)
+{
+	const struct assay_profile *pf = r->profile;
+	const struct assay_mask *m = &r->mask;
+	struct json_out o = { m, j };
+	char reason[2048];
+	size_t i, k;
+
+	if (pf == NULL)
+		return;		/* a run model made without a profile */
+	assay_json_key(j, "profile");
+	assay_json_begin_object(j);
+	jkv(m, j, "id", pf->id);
+	jkv(m, j, "title", pf->title);
+	jkv(m, j, "numbering", pf->numbering);
+	jkv(m, j, "sha256", pf->sha256);
+	jkv(m, j, "view_of", r->view_of);
+	assay_json_key(j, "sources");
+	assay_json_begin_array(j);
+	for (i = 0; i < pf->nsources; i++)
+		jstr(m, j, pf->sources[i]);
+	assay_json_end_array(j);
+	assay_json_key(j, "notes");
+	assay_json_begin_array(j);
+	for (i = 0; i < pf->nnotes; i++)
+		jstr(m, j, pf->notes[i]);
+	assay_json_end_array(j);
+	assay_json_key(j, "tailoring");
+	if (pf->nchanges == 0)
+		assay_json_null(j);
+	else {
+		assay_json_begin_object(j);
+		jkv(m, j, "id", pf->tailoring_id);
+		jkv(m, j, "title", pf->tailoring_title);
+		jkv(m, j, "sha256", pf->tailoring_sha256);
+		assay_json_key(j, "changes");
+		assay_json_begin_array(j);
+		for (i = 0; i < pf->nchanges; i++) {
+			assay_json_begin_object(j);
+			jkv(m, j, "action", pf->changes[i].add ? "select" :
+			    "deselect");
+			jkv(m, j, "test_case", pf->changes[i].test_case);
+			jkv(m, j, "justification", pf->changes[i].justification);
+			assay_json_end_object(j);
+		}
+		assay_json_end_array(j);
+		assay_json_end_object(j);
+	}
+	assay_json_key(j, "items");
+	assay_json_begin_array(j);
+	for (i = 0; i < pf->nitems; i++) {
+		const struct assay_profile_item *it = &pf->items[i];
+		const char *v = assay_report_item_verdict(r, it, reason,
+		    sizeof(reason));
+
+		assay_json_begin_object(j);
+		jkv(m, j, "id", it->id);
+		jkv(m, j, "title", it->title);
+		jkv(m, j, "ref", it->ref);
+		jkv(m, j, "relation", it->relation);
+		assay_json_key(j, "provisions");
+		assay_json_begin_array(j);
+		for (k = 0; k < it->nprovisions; k++)
+			jstr(m, j, it->provisions[k]);
+		assay_json_end_array(j);
+		jkv(m, j, "verdict", v);
+		jkv(m, j, "reason", reason[0] ? reason : NULL);
+		jkv(m, j, "note", it->note);
+		assay_json_end_object(j);
+	}
+	assay_json_end_array(j);
+	assay_json_key(j, "statement");
+	if (pf->statement_title == NULL)
+		assay_json_null(j);
+	else {
+		assay_json_begin_object(j);
+		jkv(m, j, "title", pf->statement_title);
+		assay_json_key(j, "paragraphs");
+		assay_json_begin_array(j);
+		for (i = 0; i < pf->nstatement; i++)
+			jstr(m, j, pf->statement[i]);
+		assay_json_end_array(j);
+		assay_json_key(j, "fields");
+		assay_json_begin_array(j);
+		assay_report_statement_fields(r, json_profile_field, &o);
+		assay_json_end_array(j);
+		assay_json_end_object(j);
+	}
+	assay_json_end_object(j);
+}
+
 
 static void
 json_deviation(void *arg, const struct assay_deviation *dv)
@@ -666,6 +932,7 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 			jstr(m, &j, assay_spec_provision_id(s, i));
 	assay_json_end_array(&j);
 	assay_json_end_object(&j);
+	json_profile(r, &j);
 	assay_json_key(&j, "summary");
 	assay_json_begin_object(&j);
 	jkv(m, &j, "result", assay_overall_name(r->result));
@@ -678,6 +945,8 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	assay_json_kv_int(&j, "not_applicable",
 	    (long long)r->tally.not_applicable);
 	assay_json_kv_int(&j, "not_in_scope", (long long)r->tally.out_of_scope);
+	assay_json_kv_int(&j, "not_in_profile",
+	    (long long)r->tally.not_in_profile);
 	assay_json_kv_int(&j, "units_pending_person",
 	    (long long)r->units_pending);
 	assay_json_kv_int(&j, "units_from_text", (long long)r->units_text);
@@ -890,6 +1159,82 @@ xml_deviation(void *arg, const struct assay_deviation *dv)
 	xmlTextWriterEndElement(w);
 }
 
+static void
+xml_profile_field(void *arg, const char *label, const char *value)
+{
+	const struct xml_out *o = arg;
+
+	xmlTextWriterStartElement(o->w, BAD_CAST "field");
+	x_attr(o->m, o->w, "label", label);
+	if (value != NULL)
+		x_text(o->m, o->w, value);
+	xmlTextWriterEndElement(o->w);
+}
+
+static void
+xml_profile(const struct assay_run *r, xmlTextWriterPtr w)
+{
+	const struct assay_profile *pf = r->profile;
+	const struct assay_mask *m = &r->mask;
+	struct xml_out o = { m, w };
+	char reason[2048];
+	size_t i, k;
+
+	if (pf == NULL)
+		return;
+	xmlTextWriterStartElement(w, BAD_CAST "profile");
+	x_attr(m, w, "id", pf->id);
+	x_attr(m, w, "sha256", pf->sha256);
+	x_attr(m, w, "view-of", r->view_of);
+	x_elem(m, w, "title", pf->title);
+	x_elem(m, w, "numbering", pf->numbering);
+	for (i = 0; i < pf->nsources; i++)
+		x_elem(m, w, "source", pf->sources[i]);
+	for (i = 0; i < pf->nnotes; i++)
+		x_elem(m, w, "note", pf->notes[i]);
+	if (pf->nchanges > 0) {
+		xmlTextWriterStartElement(w, BAD_CAST "tailoring");
+		x_attr(m, w, "id", pf->tailoring_id);
+		x_attr(m, w, "sha256", pf->tailoring_sha256);
+		x_elem(m, w, "title", pf->tailoring_title);
+		for (i = 0; i < pf->nchanges; i++) {
+			xmlTextWriterStartElement(w, BAD_CAST "change");
+			x_attr(m, w, "action", pf->changes[i].add ? "select" :
+			    "deselect");
+			x_attr(m, w, "test-case", pf->changes[i].test_case);
+			x_text(m, w, pf->changes[i].justification);
+			xmlTextWriterEndElement(w);
+		}
+		xmlTextWriterEndElement(w);
+	}
+	for (i = 0; i < pf->nitems; i++) {
+		const struct assay_profile_item *it = &pf->items[i];
+		const char *v = assay_report_item_verdict(r, it, reason,
+		    sizeof(reason));
+
+		xmlTextWriterStartElement(w, BAD_CAST "item");
+		x_attr(m, w, "id", it->id);
+		x_attr(m, w, "ref", it->ref);
+		x_attr(m, w, "relation", it->relation);
+		x_attr(m, w, "verdict", v);
+		x_elem(m, w, "title", it->title);
+		for (k = 0; k < it->nprovisions; k++)
+			x_elem(m, w, "provision", it->provisions[k]);
+		if (reason[0] != '\0')
+			x_elem(m, w, "reason", reason);
+		x_elem(m, w, "note", it->note);
+		xmlTextWriterEndElement(w);
+	}
+	if (pf->statement_title != NULL) {
+		xmlTextWriterStartElement(w, BAD_CAST "statement");
+		x_elem(m, w, "title", pf->statement_title);
+		for (i = 0; i < pf->nstatement; i++)
+			x_elem(m, w, "para", pf->statement[i]);
+		assay_report_statement_fields(r, xml_profile_field, &o);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+}
 
 static void
 xml_attachments(const struct assay_mask *m, xmlTextWriterPtr w,
@@ -1128,10 +1473,11 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	x_attr(m, w, "kind", r->scope[0] ? "partial" : "full");
 	x_attr(m, w, "only", r->scope[0] ? r->scope : NULL);
 	x_attr_int(w, "provisions-in-scope", (long long)(assay_spec_nprovisions(s) -
-	    r->tally.out_of_scope));
+	    r->tally.out_of_scope - r->tally.not_in_profile));
 	x_attr_int(w, "provisions-not-in-scope", (long long)r->tally.out_of_scope);
 	x_text(m, w, assay_report_scope_text(r, line, sizeof(line)));
 	xmlTextWriterEndElement(w);
+	xml_profile(r, w);
 	xmlTextWriterStartElement(w, BAD_CAST "summary");
 	x_attr(m, w, "result", assay_overall_name(r->result));
 	x_attr(m, w, "scope", r->scope[0] ? "partial" : "full");
@@ -1139,6 +1485,7 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	x_attr_int(w, "assessed", (long long)r->tally.assessed);
 	x_attr_int(w, "failed", (long long)r->tally.fail);
 	x_attr_int(w, "not-in-scope", (long long)r->tally.out_of_scope);
+	x_attr_int(w, "not-in-profile", (long long)r->tally.not_in_profile);
 	x_attr(m, w, "test-case-verdict", assay_verdict_name(r->verdict));
 	x_attr_int(w, "units-pending-person", (long long)r->units_pending);
 	x_attr_int(w, "units-from-text", (long long)r->units_text);
@@ -1415,6 +1762,12 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 	    assay_forms_standard_version(r->forms));
 	fprintf(fp, "Overall: %s\n", assay_report_result_line(r, line,
 	    sizeof(line)));
+	if (r->profile != NULL && (strcmp(r->profile->id,
+	    ASSAY_PROFILE_DEFAULT) != 0 || r->view_of != NULL))
+		fprintf(fp, "profile:     %s (%s)%s%s\n", assay_term_esc(e1,
+		    sizeof(e1), r->profile->id), assay_term_esc(e2, sizeof(e2),
+		    r->profile->title), r->view_of ? ", restating run " : "",
+		    r->view_of ? assay_term_esc(e3, sizeof(e3), r->view_of) : "");
 	fprintf(fp, "scope:       %s\n", assay_term_esc(e4, sizeof(e4),
 	    assay_report_scope_text(r, line, sizeof(line))));
 	fprintf(fp, "test cases:  %zu PASS, %zu FAIL, %zu INCONCLUSIVE, "
@@ -1461,7 +1814,7 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
-		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED)
+		if (p->verdict == ASSAY_VERDICT_NOT_FULFILLED && !p->out_of_profile)
 			fprintf(fp, "  %-13s %-6s %s\n", "NOT FULFILLED",
 			    assay_spec_provision_id(s, i), one_line(clip,
 			    sizeof(clip), assay_term_esc(e4, sizeof(e4),

@@ -31,7 +31,26 @@ char	*assay_mask_apply(const struct assay_mask *m, const char *s);
  */
 char	*assay_report_result_line(const struct assay_run *r, char *buf,
 	    size_t len);
-/* "NOT IN SCOPE" for a provision not selected, else its verdict's name. */
+/*
+ * A profile item's verdict name (run/profile.h): the worst of the
+ * provisions that assess it; "NONE" when it has none or not all of them
+ * are in scope, "NOT IN SCOPE" when none is.  reason gets why (or "").
+ */
+struct assay_profile_item;
+const char *assay_report_item_verdict(const struct assay_run *r,
+	    const struct assay_profile_item *it, char *reason, size_t len);
+/*
+ * What a statement section (the uk-psti profile's) can fill from the
+ * run: device identity from the ICS, support period and disclosure
+ * policy from the IXIT's 2-UserInfo facts (NULL when not declared), each
+ * profile item's verdict, and the report id; fn(arg, label, value).
+ */
+void	assay_report_statement_fields(const struct assay_run *r,
+	    void (*fn)(void *, const char *, const char *), void *arg);
+/*
+ * "NOT IN PROFILE" for a provision outside the run's profile, "NOT IN
+ * SCOPE" for one not selected, else its verdict's name.
+ */
 const char *assay_report_prov_verdict_name(const struct assay_prov_outcome *p);
 /* The scope as words: "full (every provision of the ICS)" or "--only ...". */
 const char *assay_report_scope_text(const struct assay_run *r, char *buf,

@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "report/report.h"
+#include "run/profile.h"
 #include "run/catalogue.h"
 
 static void
@@ -174,6 +175,8 @@ assay_report_sarif(const struct assay_run *r, const char *dir, FILE *fp)
 	kv(r, &j, "result_text", assay_report_result_line(r, line,
 	    sizeof(line)));
 	assay_json_kv_string(&j, "decision_rule", ASSAY_DECISION_RULE_ID);
+	if (r->profile != NULL)
+		kv(r, &j, "profile", r->profile->id);
 	assay_json_end_object(&j);
 
 	assay_json_end_object(&j);

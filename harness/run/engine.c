@@ -32,6 +32,7 @@
 #include "base/datadir.h"
 #include "base/diag.h"
 #include "run/engine.h"
+#include "run/profile.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "base/hash.h"
@@ -964,9 +965,15 @@ decide(struct assay_run *r)
 	memset(t, 0, sizeof(*t));
 	t->partial = r->scope[0] != '\0';
 	t->complete = r->complete;
+	/* 4-1 (justify recommendations not applied) only where the profile has it. */
+	t->pass_4_1 = !assay_profile_has_provision(r->profile, "4-1");
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
+		if (p->out_of_profile) {
+			t->not_in_profile++;
+			continue;
+		}
 		if (!p->in_scope) {
 			t->out_of_scope++;
 			continue;
@@ -1003,6 +1010,12 @@ decide(struct assay_run *r)
 			break;
 		}
 	}
+	/* Items no provision assesses: applicable, and not assessed. */
+	for (i = 0; i < r->profile->nitems; i++)
+		if (r->profile->items[i].nprovisions == 0) {
+			t->applicable++;
+			t->not_assessed++;
+		}
 	r->result = assay_overall_decide(t);
 }
 
@@ -1026,7 +1039,10 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 	for (t = 0; t < nt; t++) {
 		run->tc_counts[run->results[t].verdict]++;
 		if (only_matches(o, assay_catalogue_id(cat, t),
-		    assay_catalogue_group(cat, t)))
+		    assay_catalogue_group(cat, t)) &&
+		    assay_profile_selects(run->profile,
+		    assay_catalogue_id(cat, t), assay_catalogue_group(cat, t),
+		    NULL))
 			run->verdict = assay_verdict_combine(run->verdict,
 			    run->results[t].verdict);
 	}
@@ -1038,10 +1054,14 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 
 		p->ntc = 0;
 		p->nselected = 0;
+		p->nexpected = 0;
 		for (t = 0; t < nt; t++) {
 			if (strcmp(assay_catalogue_group(cat, t), id) != 0)
 				continue;
 			p->ntc++;
+			if (assay_profile_selects(run->profile,
+			    assay_catalogue_id(cat, t), id, NULL))
+				p->nexpected++;
 			if (!run->selected[t])
 				continue;
 			p->nselected++;
@@ -1052,6 +1072,19 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 				v = run->results[t].verdict;
 				worst = t;
 			}
+		}
+		/* A provision whose every test case is deselected leaves it. */
+		p->out_of_profile = !assay_profile_counts(run->profile, cat,
+		    id) || (p->nexpected == 0 && p->ntc > 0);
+		if (p->out_of_profile) {
+			p->in_scope = 0;
+			if (!p->ics_decided) {
+				free(p->reason);
+				p->reason = fmt("not in profile %s",
+				    run->profile->id);
+				p->verdict = ASSAY_VERDICT_NONE;
+			}
+			continue;
 		}
 		if (p->ics_decided) {
 			p->in_scope = 1;	/* decided by the ICS: always */
@@ -1071,10 +1104,15 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 			p->verdict = ASSAY_VERDICT_NONE;
 			p->reason = mdup("not assessed: the catalogue "
 			    "has no test case for this provision yet");
-		} else if (v == ASSAY_VERDICT_PASS && p->nselected < p->ntc) {
+		} else if (v == ASSAY_VERDICT_PASS && p->nselected < p->nexpected) {
 			p->verdict = ASSAY_VERDICT_NONE;
 			p->reason = fmt("not assessed: %zu of its %zu test cases "
-			    "were selected (all passed)", p->nselected, p->ntc);
+			    "were selected (all passed)", p->nselected,
+			    p->nexpected);
+		} else if (p->nselected == 0) {
+			p->verdict = ASSAY_VERDICT_NONE;
+			p->reason = fmt("not assessed: none of its %zu test "
+			    "cases ran", p->nexpected);
 		} else {
 			p->verdict = v;
 			if (worst != (size_t)-1 && v != ASSAY_VERDICT_PASS)
@@ -1207,6 +1245,73 @@ save_forms(const struct assay_forms *forms, struct assay_evidence *ev,
 	return first;
 }
 
+/*
+ * Keeps the profile and tailoring files the run used in forms/ (masked),
+ * so `assay review --apply` and `assay amend` restate the run under the
+ * same ones whatever the data directory holds later.
+ */
+static int
+save_profile(const struct assay_profile *p, struct assay_evidence *ev)
+{
+	const char *paths[2] = { p->path, p->tailoring_id != NULL ||
+	    p->nchanges > 0 ? p->tailoring_path : NULL };
+	static const char *const names[2] = { "profile.xml", "tailoring.xml" };
+	struct assay_buf *b = NULL;
+	char *masked;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < 2 && r == 0; i++) {
+		if (paths[i] == NULL || paths[i][0] == '\0')
+			continue;
+		if ((r = assay_file_read(paths[i], 1024 * 1024, &b)) != 0)
+			break;
+		if ((masked = assay_evidence_mask(ev, assay_buf_data(b))) ==
+		    NULL)
+			r = ASSAY_ERR_ALLOC;
+		else
+			r = assay_evidence_save_data(ev, "forms", names[i],
+			    masked, strlen(masked));
+		free(masked);
+		assay_buf_free(b);
+		b = NULL;
+	}
+	return r;
+}
+
+/*
+ * The profile of the run: o->profile, else (report_only) the copy the
+ * run kept, else the default; then the tailoring, likewise.
+ */
+static int
+load_profile(const struct assay_engine_opts *o, const char *datadir,
+    const struct assay_spec *spec, const struct assay_catalogue *cat,
+    struct assay_profile **out, struct assay_diag *d)
+{
+	char kept[ASSAY_PATH_MAX], tail[ASSAY_PATH_MAX];
+	const char *name = o->profile, *tailoring = o->tailoring;
+	int r;
+
+	if (name == NULL && o->report_only &&
+	    assay_path_join(kept, sizeof(kept), o->out_dir,
+	    "forms/profile.xml") == 0 && access(kept, R_OK) == 0)
+		name = kept;
+	if (name == NULL)
+		name = ASSAY_PROFILE_DEFAULT;
+	if (tailoring == NULL && o->report_only && !o->view &&
+	    assay_path_join(tail, sizeof(tail), o->out_dir,
+	    "forms/tailoring.xml") == 0 && access(tail, R_OK) == 0)
+		tailoring = tail;
+	if ((r = assay_profile_load(datadir, name, spec, out, d)) != 0)
+		return r;
+	if (tailoring != NULL && (r = assay_profile_tailor(*out, datadir,
+	    tailoring, spec, cat, d)) != 0) {
+		assay_profile_free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
 static int
 default_jobs(void)
 {
@@ -1295,12 +1400,13 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 {
 	struct assay_engine_opts oc = *o_in;
 	const struct assay_engine_opts *o = &oc;
-	char ro_paths[3][ASSAY_PATH_MAX], ro_only[1024];
+	char ro_paths[3][ASSAY_PATH_MAX], ro_only[1024], view_of[64];
 	const char *ro_ids[64];
 	struct assay_judgement *judgements = NULL;
 	size_t njudgements = 0;
 	struct assay_forms *forms = NULL;
 	struct assay_catalogue *cat = NULL;
+	struct assay_profile *prof = NULL;
 	struct assay_evidence *ev = NULL;
 	struct assay_budget *budget = NULL;
 	struct assay_run run;
@@ -1350,6 +1456,9 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		goto out;
 	if (check_judgements(o, cat, assay_forms_spec(forms), d) != 0)
 		goto out;
+	if (load_profile(o, datadir, assay_forms_spec(forms), cat, &prof,
+	    d) != 0)
+		goto out;
 	for (i = 0; i < o->nonly; i++) {
 		if (assay_catalogue_find(cat, o->only[i]) < 0 &&
 		    assay_spec_provision_find(assay_forms_spec(forms),
@@ -1370,6 +1479,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	run.forms = forms;
 	run.spec = assay_forms_spec(forms);
 	run.catalogue = cat;
+	run.profile = prof;
 	n = assay_spec_nprovisions(run.spec);
 	nt = assay_catalogue_count(cat);
 	jobs = o->jobs > 0 ? (o->jobs > MAX_JOBS ? MAX_JOBS : o->jobs) :
@@ -1401,6 +1511,9 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	INFO("catalogue_sha256", assay_catalogue_sha256(cat));
 	INFO("artefacts_sha256", artefacts_hash(forms, artefacts));
 	INFO("only", only);
+	INFO("profile", prof->id);
+	INFO("profile_sha256", prof->sha256);
+	INFO("tailoring_sha256", prof->tailoring_sha256);
 	INFO("judgements", judg);
 	INFO("run_id", run.report_id);
 	INFO("run_started", run.started);
@@ -1440,6 +1553,13 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		snprintf(run.report_id, sizeof(run.report_id), "%s", v);
 	if ((v = assay_evidence_info(ev, "run_started")) != NULL)
 		snprintf(run.started, sizeof(run.started), "%s", v);
+	if (o->view) {
+		/* A restatement is its own report, named after its source. */
+		snprintf(view_of, sizeof(view_of), "%s", run.report_id);
+		snprintf(run.report_id, sizeof(run.report_id), "%.40s-%.22s",
+		    view_of, prof->id);
+		run.view_of = view_of;
+	}
 	if (o->report_only) {
 		report_only_scope(&oc, ev, ro_only, sizeof(ro_only), ro_ids,
 		    sizeof(ro_ids) / sizeof(ro_ids[0]));
@@ -1469,6 +1589,12 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		sh.nunsaved++;
 	}
 
+	if ((r = save_profile(prof, ev)) != 0) {
+		assay_diag_add(d, o->out_dir, 0, "cannot keep a copy of the "
+		    "profile in forms/: %s", assay_strerror(r));
+		sh.nunsaved++;
+	}
+
 	if ((r = assay_external_collect(&run, forms, ev)) != 0) {
 		assay_diag_add(d, o->out_dir, 0, "cannot keep the list of the "
 		    "lab's files in forms/external.tsv: %s", assay_strerror(r));
@@ -1484,6 +1610,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		long p = assay_spec_provision_find(run.spec,
 		    assay_catalogue_group(cat, i));
 		struct assay_prov_outcome *po = &run.prov[p];
+		const struct assay_tailoring_change *change;
 
 		if (po->ics_decided) {
 			run.results[i].verdict = po->verdict;
@@ -1494,6 +1621,15 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 				goto out;
 			for (k = 0; k < run.results[i].nunits; k++)
 				run.results[i].units[k].basis = ASSAY_BASIS_FACTS;
+			continue;
+		}
+		if (!assay_profile_selects(prof, assay_catalogue_id(cat, i),
+		    assay_catalogue_group(cat, i), &change)) {
+			run.results[i].verdict = ASSAY_VERDICT_NONE;
+			run.results[i].reason = change != NULL ?
+			    fmt("not run: deselected by the tailoring: %s",
+			    change->justification) :
+			    fmt("not run: not in profile %s", prof->id);
 			continue;
 		}
 		if (!only_matches(o, assay_catalogue_id(cat, i),
@@ -1507,6 +1643,17 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		    assay_catalogue_id(cat, i), &run.results[i])) != 0) {
 			if (r < 0)
 				model_err = r;	/* done, not read whole */
+			continue;
+		}
+		if (o->view && assay_evidence_info(ev, "run_finished") != NULL) {
+			/* The run did not select it: restated, not run now. */
+			run.selected[i] = 0;
+			assay_result_clear(&run.results[i]);
+			run.results[i].verdict = ASSAY_VERDICT_NONE;
+			run.results[i].reason = fmt("not run: outside the scope "
+			    "of run %s (profile %s)", run.report_id,
+			    (v = assay_evidence_info(ev, "profile")) != NULL ?
+			    v : ASSAY_PROFILE_DEFAULT);
 			continue;
 		}
 		assay_result_clear(&run.results[i]);
@@ -1651,6 +1798,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	assay_status_board_free(sh.board);
 	assay_evidence_free(ev);
 	assay_catalogue_free(cat);
+	assay_profile_free(prof);
 	assay_forms_free(forms);
 	return status;
 }

@@ -29,6 +29,19 @@ struct assay_engine_opts {
 	const char		*catalogue_dir;	/* NULL: <datadir>/testcases */
 	const char *const	*only;		/* test case or group ids */
 	size_t			 nonly;
+	/*
+	 * The profile (run/profile.h): a name or a file; NULL: the run's
+	 * own (report_only) or ASSAY_PROFILE_DEFAULT.  tailoring: a lab's
+	 * tailoring file for it, or NULL.
+	 */
+	const char		*profile;
+	const char		*tailoring;
+	/*
+	 * report_only: restate the run under another profile (`assay
+	 * report --profile`): test cases the run did not select stay not
+	 * run, whatever the profile selects.
+	 */
+	int			 view;
 	int			 jobs;		/* <= 0: number of cores */
 	int			 resume;
 	int			 max_connections;	/* <= 0: from the set-up */

@@ -632,22 +632,6 @@ assay_evidence_info(const struct assay_evidence *ev, const char *key)
 
 /* --- open / free --------------------------------------------------------- */
 
-static int
-dir_empty(const char *dir)
-{
-	struct dirent *de;
-	DIR *dp;
-	int empty = 1;
-
-	if ((dp = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(dp)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			empty = 0;
-	closedir(dp);
-	return empty;
-}
-
 void
 assay_evidence_free(struct assay_evidence *ev)
 {
@@ -725,7 +709,7 @@ assay_evidence_open_secrets(const char *dir, int resume,
 		goto out;
 	}
 	if (resume && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    dir_empty(dir)) {
+	    assay_dir_empty(dir)) {
 		assay_diag_warn(d, dir, 0, "the interrupted run never wrote "
 		    "run.info: starting it afresh");
 		resume = 0;
@@ -762,7 +746,7 @@ assay_evidence_open_secrets(const char *dir, int resume,
 			goto out;
 	} else {
 		if (stat(dir, &st) == 0) {
-			if (!S_ISDIR(st.st_mode) || !dir_empty(dir)) {
+			if (!S_ISDIR(st.st_mode) || !assay_dir_empty(dir)) {
 				assay_diag_add(d, dir, 0, "output directory exists "
 				    "and is not empty (use --resume to finish an "
 				    "interrupted run, or another directory)");

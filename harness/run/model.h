@@ -25,6 +25,7 @@ struct assay_mask {
 
 struct assay_spec;
 struct assay_catalogue;
+struct assay_profile;
 
 /* Per provision, as decided by the engine. */
 struct assay_prov_outcome {
@@ -36,6 +37,8 @@ struct assay_prov_outcome {
 	int			 applicable;
 	int			 ics_decided;	/* verdict from the ICS, nothing runs */
 	int			 in_scope;	/* selected for this run */
+	int			 out_of_profile; /* the run's profile leaves it out */
+	size_t			 nexpected;	/* test cases the profile runs */
 	int			 has_fail;	/* FAIL verdict, test case or unit */
 	size_t			 nselected;	/* its test cases selected to run */
 	enum assay_support	 support;
@@ -134,6 +137,10 @@ struct assay_run {
 	const struct assay_forms	*forms;
 	const struct assay_spec		*spec;
 	const struct assay_catalogue	*catalogue;
+	/* What the run is assessed against (run/profile.h), tailored or not. */
+	const struct assay_profile	*profile;
+	/* A restatement of another run (`assay report --profile`): its id. */
+	const char			*view_of;
 	char				 report_id[64];
 	char				 started[32];
 	char				 finished[32];

@@ -73,6 +73,7 @@ struct assay_tally {
 	size_t	not_fulfilled;	/* recommendations declared not fulfilled */
 	size_t	not_applicable;
 	size_t	out_of_scope;	/* provisions not selected (--only) */
+	size_t	not_in_profile;	/* provisions outside the run's profile */
 	int	partial;	/* the run's scope is narrower than the ICS */
 	int	complete;	/* every selected test case ran */
 	int	pass_4_1;	/* provision 4-1 is PASS */
