@@ -1103,8 +1103,8 @@ ics_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		free(sup);
 		if ((pi = assay_spec_provision_find(s, id)) < 0) {
 			assay_diag_add(d, file, line_of(n), "unknown provision "
-			    "\"%s\" (not in EN 303 645 V%s)", id,
-			    assay_spec_version(s));
+			    "\"%s\" (not in EN 303 645 V%s, nor new or split "
+			    "in V3.1.3)", id, assay_spec_version(s));
 			bad = 1;
 			free(id);
 			continue;
