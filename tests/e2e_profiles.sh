@@ -231,8 +231,11 @@ for g in ("5.13-1A", "5.13-1B"):
     assert t[g + "-1"]["ran"] and t[g + "-1"]["verdict"] == "PASS" and t[g + "-1"]["assay_defined"]
     assert it[g]["verdict"] == "PASS" and it[g]["provisions"] == [g], it[g]
 assert not t["5.13-1-1"].get("assay_defined")
-# 6-6 has no test case yet: not assessed whatever the ICS says, so INCOMPLETE.
-assert it["6-6"]["verdict"] == "NONE" and r["result"] == "INCOMPLETE"
+# 6-6 declared N/A (its feature z absent); the extras this ICS leaves
+# undeclared are not assessed, so INCOMPLETE.
+assert it["6-6"]["verdict"] == "NOT APPLICABLE" and p["6-6"]["verdict"] == "NOT APPLICABLE", it["6-6"]
+assert p["6-3A"]["verdict"] == "NONE" and "does not declare" in p["6-3A"]["reason"]
+assert r["result"] == "INCOMPLETE"
 ns = {"r": "urn:assay:report:1"}
 x = ET.parse(d + "/report.xml").getroot()
 xp = {e.get("id"): e for e in x.iterfind("r:provisions/r:provision", ns)}
