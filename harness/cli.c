@@ -617,8 +617,26 @@ struct list_sum {
 	size_t	reach[ASSAY_REACH_LAST + 1], net_auto;
 };
 
+/*
+ * Whether catalogue test case i is one Assay defined for a provision new
+ * or split in EN 303 645 V3.1.3 (forms/spec.h), not one of TS 103 701.
+ */
+static int
+assay_defined(const struct assay_spec *spec, const struct assay_catalogue *cat,
+    size_t i)
+{
+	long k = assay_spec_testcase_find(spec, assay_catalogue_id(cat, i));
+
+	return k >= 0 && assay_spec_testcase_assay_defined(spec, (size_t)k);
+}
+
+/*
+ * sum[0..2]: TS 103 701's test cases (all, core, other); sum[3]: the
+ * Assay-defined ones, counted apart so TS 103 701's figures stay its own.
+ */
 static void
-list_count(const struct assay_catalogue *cat, struct list_sum sum[3])
+list_count(const struct assay_spec *spec, const struct assay_catalogue *cat,
+    struct list_sum sum[4])
 {
 	const struct assay_unit_decl *u;
 	char letter[2] = { 0, 0 };
@@ -626,17 +644,23 @@ list_count(const struct assay_catalogue *cat, struct list_sum sum[3])
 	unsigned dk;
 	size_t i, k;
 
-	memset(sum, 0, 3 * sizeof(*sum));
+	memset(sum, 0, 4 * sizeof(*sum));
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
-		p[0] = &sum[0];
-		p[1] = &sum[core_group(assay_catalogue_group(cat, i)) ? 1 : 2];
-		for (k = 0; k < 2; k++)
+		if (assay_defined(spec, cat, i)) {
+			p[0] = p[1] = &sum[3];
+			p[0]->tcs++;
+		} else {
+			p[0] = &sum[0];
+			p[1] = &sum[core_group(assay_catalogue_group(cat, i)) ?
+			    1 : 2];
+		}
+		for (k = 0; k < 2 && p[0] != p[1]; k++)
 			p[k]->tcs++;
 		for (letter[0] = 'a'; letter[0] <= 'z'; letter[0]++) {
 			if ((u = assay_catalogue_unit(cat, i, letter)) == NULL)
 				break;
 			dk = u->decided_kinds;
-			for (k = 0; k < 2; k++) {
+			for (k = 0; k < (p[0] != p[1] ? 2u : 1u); k++) {
 				p[k]->units++;
 				p[k]->main[u->decided_main]++;
 				if ((dk & (dk - 1)) != 0)	/* two bits */
@@ -648,6 +672,46 @@ list_count(const struct assay_catalogue *cat, struct list_sum sum[3])
 			}
 		}
 	}
+}
+
+/* TS 103 701's test cases in the spec (not the Assay-defined ones). */
+static size_t
+ts_testcases(const struct assay_spec *spec)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < assay_spec_ntestcases(spec); i++)
+		n += !assay_spec_testcase_assay_defined(spec, i);
+	return n;
+}
+
+static size_t
+nextras(const struct assay_spec *spec)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < assay_spec_nprovisions(spec); i++)
+		n += assay_spec_provision_extra(spec, i) != 0;
+	return n;
+}
+
+/* The extras with at least one test case in the catalogue. */
+static size_t
+extras_with_testcase(const struct assay_spec *spec,
+    const struct assay_catalogue *cat)
+{
+	size_t i, t, n = 0;
+
+	for (i = 0; i < assay_spec_nprovisions(spec); i++) {
+		if (!assay_spec_provision_extra(spec, i))
+			continue;
+		for (t = 0; t < assay_catalogue_count(cat); t++)
+			if (strcmp(assay_catalogue_group(cat, t),
+			    assay_spec_provision_id(spec, i)) == 0)
+				break;
+		n += t < assay_catalogue_count(cat);
+	}
+	return n;
 }
 
 /* The share a of n in per cent with one decimal ("-" when n is 0). */
@@ -671,11 +735,11 @@ list_summary_text(const struct assay_catalogue *cat,
 		"  assessor: a person judges text",
 		"  observation: a person observes"
 	};
-	struct list_sum s[3];
+	struct list_sum s[4];
 	char b[3][16];
 	size_t k, j;
 
-	list_count(cat, s);
+	list_count(spec, cat, s);
 	printf("%-44s %8s %14s %8s\n", "", "all", "4-1, 5.1-5.5", "other");
 	printf("%-44s %8zu %14zu %8zu\n", "test cases", s[0].tcs, s[1].tcs,
 	    s[2].tcs);
@@ -699,8 +763,11 @@ list_summary_text(const struct assay_catalogue *cat,
 		    s[j].reach[ASSAY_REACH_NETWORK]);
 	printf("%-44s %8s %14s %8s\n", "  share of the network units", b[0],
 	    b[1], b[2]);
-	printf("%zu test cases of %zu in TS 103 701 V1.1.1\n",
-	    assay_catalogue_count(cat), assay_spec_ntestcases(spec));
+	printf("%zu test cases of %zu in TS 103 701 V1.1.1\n", s[0].tcs,
+	    ts_testcases(spec));
+	printf("%zu Assay-defined test cases (%zu units) for %zu of the %zu "
+	    "provisions new or split in EN 303 645 V3.1.3\n", s[3].tcs,
+	    s[3].units, extras_with_testcase(spec, cat), nextras(spec));
 }
 
 static void
@@ -810,12 +877,12 @@ cmd_list(int argc, char **argv)
 	const struct assay_unit_decl *u;
 	int profiles = 0;
 	struct assay_json j;
-	struct list_sum sum[3];
+	struct list_sum sum[4];
 	enum format fmt = FORMAT_TEXT;
 	const char *catdir = NULL;
 	char letter[2] = { 0, 0 };
 	char crit[4 * LIST_CRIT_COLS + 4];
-	size_t i;
+	size_t i, k;
 	int c, r, summary = 0, code = ASSAY_EXIT_USAGE;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -866,7 +933,7 @@ cmd_list(int argc, char **argv)
 	if (assay_cli_load_catalogue("list", catdir, &spec, &cat) != 0)
 		goto out;
 	if (summary && fmt == FORMAT_JSON) {
-		list_count(cat, sum);
+		list_count(spec, cat, sum);
 		assay_json_init(&j, stdout, 1);
 		assay_json_begin_object(&j);
 		assay_json_kv_string(&j, "catalogue_sha256",
@@ -877,6 +944,9 @@ cmd_list(int argc, char **argv)
 		list_summary_json(&j, &sum[1]);
 		assay_json_key(&j, "other");
 		list_summary_json(&j, &sum[2]);
+		/* Not TS 103 701's: counted apart from the three above. */
+		assay_json_key(&j, "assay_defined");
+		list_summary_json(&j, &sum[3]);
 		assay_json_end_object(&j);
 	} else if (summary)
 		list_summary_text(cat, spec);
@@ -892,6 +962,8 @@ cmd_list(int argc, char **argv)
 			assay_json_kv_string(&j, "id", assay_catalogue_id(cat, i));
 			assay_json_kv_string(&j, "group",
 			    assay_catalogue_group(cat, i));
+			if (assay_defined(spec, cat, i))
+				assay_json_kv_bool(&j, "assay_defined", 1);
 			assay_json_kv_string(&j, "type", assay_tc_type_name(
 			    assay_catalogue_type(cat, i)));
 			assay_json_kv_string(&j, "ixit_items",
@@ -912,12 +984,14 @@ cmd_list(int argc, char **argv)
 		printf("  %-2s %-22s %-11s %s\n", "U", "DECIDED", "REACH",
 		    "CRITERION");
 		for (i = 0; i < assay_catalogue_count(cat); i++) {
-			printf("%-10s %-7s %-11s %-22s %s\n",
+			printf("%-10s %-7s %-11s %-22s %s%s\n",
 			    orq(assay_catalogue_id(cat, i)),
 			    orq(assay_catalogue_group(cat, i)),
 			    assay_tc_type_name(assay_catalogue_type(cat, i)),
 			    *assay_catalogue_ixit(cat, i) ?
 			    orq(assay_catalogue_ixit(cat, i)) : "-",
+			    assay_defined(spec, cat, i) ? "[Assay-defined (EN "
+			    "303 645 V3.1.3)] " : "",
 			    orq(assay_catalogue_purpose(cat, i)));
 			for (letter[0] = 'a'; letter[0] <= 'z'; letter[0]++) {
 				if ((u = assay_catalogue_unit(cat, i,
@@ -930,8 +1004,13 @@ cmd_list(int argc, char **argv)
 				    LIST_CRIT_COLS)));
 			}
 		}
+		for (i = 0, k = 0; i < assay_catalogue_count(cat); i++)
+			k += assay_defined(spec, cat, i) != 0;
 		printf("%zu test cases of %zu in TS 103 701 V1.1.1\n",
-		    assay_catalogue_count(cat), assay_spec_ntestcases(spec));
+		    assay_catalogue_count(cat) - k, ts_testcases(spec));
+		printf("%zu Assay-defined test cases for %zu of the %zu "
+		    "provisions new or split in EN 303 645 V3.1.3\n", k,
+		    extras_with_testcase(spec, cat), nextras(spec));
 	}
 	code = 0;
  out:

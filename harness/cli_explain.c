@@ -88,16 +88,21 @@ json_unit(struct assay_json *j, const struct assay_catalogue *cat, size_t i,
 }
 
 static void
-explain_tc(const struct assay_catalogue *cat, size_t i, const char *only,
-    struct assay_json *j)
+explain_tc(const struct assay_spec *spec, const struct assay_catalogue *cat,
+    size_t i, const char *only, struct assay_json *j)
 {
 	char l[2] = "a";
 	const char *ixit = assay_catalogue_ixit(cat, i);
+	long k = assay_spec_testcase_find(spec, assay_catalogue_id(cat, i));
+	/* Assay's own, for a provision new or split in V3.1.3: say so. */
+	int own = k >= 0 && assay_spec_testcase_assay_defined(spec, (size_t)k);
 
 	if (j != NULL) {
 		assay_json_begin_object(j);
 		assay_json_kv_string(j, "kind", only ? "unit" : "test_case");
 		assay_json_kv_string(j, "id", assay_catalogue_id(cat, i));
+		if (own)
+			assay_json_kv_bool(j, "assay_defined", 1);
 		assay_json_kv_string(j, "group", assay_catalogue_group(cat, i));
 		assay_json_kv_string(j, "type",
 		    assay_tc_type_name(assay_catalogue_type(cat, i)));
@@ -117,6 +122,9 @@ explain_tc(const struct assay_catalogue *cat, size_t i, const char *only,
 	printf("%s (%s test case of test group %s)\n", assay_catalogue_id(cat, i),
 	    assay_tc_type_name(assay_catalogue_type(cat, i)),
 	    assay_catalogue_group(cat, i));
+	if (own)
+		printf("  defined:   by Assay (EN 303 645 V3.1.3; no ETSI test "
+		    "specification exists for it)\n");
 	printf("  checks:    %s\n", assay_catalogue_purpose(cat, i));
 	printf("  reads:     %s\n", ixit != NULL && *ixit ? ixit :
 	    "no IXIT item (the ICS only)");
@@ -162,9 +170,14 @@ explain_provision(const struct assay_spec *spec,
 		assay_json_end_object(j);
 		return;
 	}
-	printf("%s (EN 303 645 provision, %s: %s)\n", id,
+	printf("%s (EN 303 645%s provision, %s: %s)\n", id,
+	    assay_spec_provision_extra(spec, (size_t)p) ? " V3.1.3" : "",
 	    assay_spec_provision_status(spec, (size_t)p),
 	    assay_spec_provision_clause_title(spec, (size_t)p));
+	if (assay_spec_provision_extra(spec, (size_t)p))
+		printf("  defined:   new or split in V3.1.3: its test cases are "
+		    "Assay-defined (no ETSI test specification exists); only "
+		    "profile en303645-v3.1.3 assesses it\n");
 	printf("  says:      %s\n", assay_spec_provision_summary(spec, (size_t)p));
 	for (k = 0; k < n; k++) {
 		int c = assay_spec_provision_condition(spec, (size_t)p, k);
@@ -259,7 +272,7 @@ assay_cli_explain(int argc, char **argv)
 	if (json)
 		assay_json_init(&j, stdout, 1);
 	if (t >= 0)
-		explain_tc(cat, (size_t)t, letter[0] ? letter : NULL,
+		explain_tc(spec, cat, (size_t)t, letter[0] ? letter : NULL,
 		    json ? &j : NULL);
 	else
 		explain_provision(spec, cat, p, json ? &j : NULL);

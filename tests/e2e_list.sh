@@ -32,11 +32,18 @@ python3 - "$T" "$SRC" <<'PY' && ok "text, JSON and summary agree with the catalo
 import csv, json, re, sys
 t, src = sys.argv[1], sys.argv[2]
 spec = {r["test_case"]: r for r in csv.DictReader(open(src + "/spec/ts103701_v1.1.1_test_cases.csv"))}
-cat = json.load(open(t + "/list.json"))["test_cases"]
+# Assay's own, for the provisions new or split in EN 303 645 V3.1.3.
+own = {r["test_case"]: r for r in csv.DictReader(open(src + "/spec/assay_v3.1.3_test_cases.csv"))}
+spec.update(own)
+allcat = json.load(open(t + "/list.json"))["test_cases"]
+for tc in allcat:
+    assert tc.get("assay_defined", False) == (tc["id"] in own), tc["id"]
+cat = [tc for tc in allcat if not tc.get("assay_defined")]
+owncat = [tc for tc in allcat if tc.get("assay_defined")]
 kinds = ("automatic", "facts", "assessor", "observation")
 reaches = ("network", "artefact", "physical", "declaration")
 assert len(cat) >= 65, len(cat)
-for tc in cat:
+for tc in allcat:
     units = tc["units"]
     assert [u["letter"] for u in units] == [chr(97 + k) for k in range(int(spec[tc["id"]]["units"]))], tc["id"]
     for u in units:
@@ -52,8 +59,9 @@ for tc in cat:
 # Text: the header line of each test case, then one line per unit.
 lines = open(t + "/list.text").read().splitlines()
 i = 2
-for tc in cat:
+for tc in allcat:
     assert lines[i].split()[0] == tc["id"], (lines[i], tc["id"])
+    assert ("[Assay-defined (EN 303 645 V3.1.3)]" in lines[i]) == (tc["id"] in own), lines[i]
     i += 1
     for u in tc["units"]:
         l = lines[i]
@@ -64,6 +72,8 @@ for tc in cat:
         assert crit == u["criterion"] or (crit.endswith("...") and u["criterion"].startswith(crit[:-3])), l
         i += 1
 assert lines[i].startswith("%d test cases of " % len(cat)), lines[i]
+groups = {tc["group"] for tc in owncat}
+assert lines[i + 1] == "%d Assay-defined test cases for %d of the 16 provisions new or split in EN 303 645 V3.1.3" % (len(owncat), len(groups)), lines[i + 1]
 
 # Summary: the same figures counted here from the JSON listing.
 def count(tcs):
@@ -89,6 +99,11 @@ for part, tcs in (("all", cat), ("core", [x for x in cat if core(x["group"])]),
                   ("other", [x for x in cat if not core(x["group"])])):
     want = count(tcs)
     assert summ[part] == want, (part, summ[part], want)
+# The Assay-defined ones apart: TS 103 701's figures stay its own.
+assert summ["assay_defined"] == count(owncat), (summ["assay_defined"], count(owncat))
+stext = open(t + "/summary.text").read().splitlines()
+assert stext[-1] == "%d Assay-defined test cases (%d units) for %d of the 16 provisions new or split in EN 303 645 V3.1.3" % (
+    len(owncat), summ["assay_defined"]["units"], len(groups)), stext[-1]
 PY
 
 python3 - "$T" "$SRC" <<'PY' && ok "the README states what assay list --summary prints" || bad "README figures out of date: paste 'assay list --summary' into README.md (How each unit is decided)"
@@ -112,7 +127,7 @@ assert p and [p.group(1), p.group(2)] == want, (p and p.groups(), want)
 # Every network unit that still needs a person is named in the paragraph.
 para = readme[p.start():readme.index("\n\n", p.start())]
 cat = json.load(open(t + "/list.json"))["test_cases"]
-for tc in cat:
+for tc in (x for x in cat if not x.get("assay_defined")):
     for u in tc["units"]:
         if u["reach"] == "network" and "automatic" not in u["decided"]:
             assert tc["id"] in para, (tc["id"], u["letter"])

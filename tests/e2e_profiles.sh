@@ -63,9 +63,13 @@ for r in rows("profiles.csv"):
     e = exp.setdefault(r["profile"], {"items": [], "provisions": []})
     e["items"].append(r["provision_id"]); e["provisions"].append(r["provision_id"])
 v3 = rows("en303645_v3.1.3_provisions.csv")
+own = {r["test_group"] for r in rows("assay_v3.1.3_test_cases.csv")}
+# New or split in V3.1.3: assessed by its own id once Assay has a test case for it.
 exp["en303645-v3.1.3"] = {"items": [r["id"] for r in v3],
-    "provisions": [r["v2_id"] for r in v3 if r["change"] in ("same", "modified")],
-    "not_assessed": [r["id"] for r in v3 if r["change"] in ("new", "split")]}
+    "provisions": [r["v2_id"] for r in v3 if r["change"] in ("same", "modified")] +
+        [r["id"] for r in v3 if r["change"] in ("new", "split") and r["id"] in own],
+    "extras": [r["id"] for r in v3 if r["change"] in ("new", "split") and r["id"] in own],
+    "not_assessed": [r["id"] for r in v3 if r["change"] in ("new", "split") and r["id"] not in own]}
 ts = rows("ts103645_v1.1.1_mapping.csv")
 exp["ts103645-v1.1.1"] = {"items": [r["ts_v1_id"] for r in ts],
     "provisions": [p for r in ts for p in r["en_v2_ids"].split()]}
@@ -81,7 +85,7 @@ assert want <= set(got), (sorted(want - set(got)))
 for k, e in exp.items():
     assert got[k]["items"] == len(e["items"]), (k, got[k]["items"], len(e["items"]))
 assert got["en303645-v2.1.1"]["default"] and got["uk-psti"]["statement"]
-assert got["en303645-v3.1.3"]["items_assessed"] == 62
+assert got["en303645-v3.1.3"]["items_assessed"] == 62 + len(exp["en303645-v3.1.3"]["extras"])
 PY
 
 # --- 2. each profile in a real run -----------------------------------------
@@ -95,7 +99,18 @@ r = json.load(open(d + "/report.json"))
 inp = {q["id"] for q in r["provisions"] if q["verdict"] != "NOT IN PROFILE"}
 assert inp == set(exp["provisions"]), (sorted(inp ^ set(exp["provisions"])))
 assert [i["id"] for i in r["profile"]["items"]] == exp["items"]
-assert r["profile"]["id"] == p and r["summary"]["not_in_profile"] == 68 - len(inp)
+extras = set(exp.get("extras", []))
+assert r["profile"]["id"] == p and r["summary"]["not_in_profile"] == 68 - len(inp - extras)
+# An extra (new or split in V3.1.3) is listed only where the profile has it.
+listed = [q["id"] for q in r["provisions"]]
+assert len(listed) == 68 + len(extras) and set(listed) >= extras, listed[68:]
+assert {q["id"] for q in r["provisions"] if q.get("assay_defined")} == extras
+# This ICS declares none of them: applicable, not assessed, named.
+pr = {q["id"]: q for q in r["provisions"]}
+it = {i["id"]: i for i in r["profile"]["items"]}
+for n in extras:
+    assert pr[n]["verdict"] == "NONE" and pr[n]["reason"].startswith("not assessed: the ICS does not declare EN 303 645 V3.1.3 provision " + n), pr[n]
+    assert it[n]["verdict"] == "NONE", it[n]
 # Only test cases of its provisions ran.
 ran = {t["group"] for t in r["test_cases"] if t["ran"]}
 assert ran <= inp, sorted(ran - inp)
@@ -103,7 +118,7 @@ items = {i["id"]: i for i in r["profile"]["items"]}
 for n in exp.get("not_assessed", []):
     assert items[n]["verdict"] == "NONE" and items[n]["reason"].startswith("not assessed"), items[n]
 # Every provision of this ICS passes: a complete PASS unless an item has no test case.
-want = "INCOMPLETE" if exp.get("not_assessed") else "PASS"
+want = "INCOMPLETE" if exp.get("not_assessed") or extras else "PASS"
 assert r["result"] == want and code == {"PASS": 0, "INCOMPLETE": 3}[want], (r["result"], code)
 PY
 done
@@ -140,7 +155,10 @@ assert b["profile"]["id"] == p and b["profile"]["view_of"] == a["report_id"]
 assert b["report_id"] == a["report_id"] + "-" + p
 pa = {q["id"]: q for q in a["provisions"]}
 for q in b["provisions"]:
-    if q["verdict"] != "NOT IN PROFILE":
+    if q.get("assay_defined"):
+        # Not part of the (default) source run: the view's own ICS decision.
+        assert q["id"] not in pa and q["verdict"] == "NONE", q
+    elif q["verdict"] != "NOT IN PROFILE":
         assert q["verdict"] == pa[q["id"]]["verdict"] and q["reason"] == pa[q["id"]]["reason"], q["id"]
 ta = {t["id"]: t for t in a["test_cases"]}
 for t in b["test_cases"]:
@@ -169,6 +187,93 @@ assert v["result"] == "INCOMPLETE"
 kinds = [d["kind"] for d in v["deviations"]]
 assert kinds.count("mapped") >= 10 and "6-6" in [i["id"] for i in v["profile"]["items"]]
 PY
+
+# --- 4b. the provisions new or split in V3.1.3 (Assay-defined test cases) ----
+python3 - "$T/run-en303645-v2.1.1" "$SRC" <<'PY' && ok "a default run lists V2.1.1 only: 68 provisions, TS 103 701's test cases, nothing Assay-defined" || bad "default run lists an extra"
+import csv, json, sys, xml.etree.ElementTree as ET
+d, src = sys.argv[1], sys.argv[2]
+r = json.load(open(d + "/report.json"))
+v2 = [x["id"] for x in csv.DictReader(open(src + "/spec/en303645_v2.1.1_provisions.csv"))]
+ts = {x["test_case"] for x in csv.DictReader(open(src + "/spec/ts103701_v1.1.1_test_cases.csv"))}
+assert [q["id"] for q in r["provisions"]] == v2
+assert all(t["id"] in ts for t in r["test_cases"]), [t["id"] for t in r["test_cases"] if t["id"] not in ts]
+assert "assay_defined" not in json.dumps(r) and r["summary"]["not_in_profile"] == 0
+assert r["scope"]["provisions_not_in_scope"] == []
+ns = {"r": "urn:assay:report:1"}
+x = ET.parse(d + "/report.xml").getroot()
+assert len(x.findall("r:provisions/r:provision", ns)) == 68
+assert int(x.find("r:scope", ns).get("provisions-in-scope")) == 68
+assert "Assay-defined" not in open(d + "/report.html").read()
+PY
+
+# The ICS declares the extras: Y runs their test cases (Assay-defined,
+# marked so), N on a mandatory one FAILs, N/A where a feature is absent.
+python3 - "$ICS" "$T/ics-v3-Y.xml" "$T/ics-v3-N.xml" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+y = '    <provision id="5.13-1A" support="Y"/>\n    <provision id="5.13-1B" support="Y"/>\n' + \
+    '    <provision id="6-6" support="N/A"><detail>The device processes no personal data.</detail></provision>\n'
+open(sys.argv[2], "w").write(s.replace("  </provisions>", y + "  </provisions>"))
+n = y.replace('"5.13-1B" support="Y"/>', '"5.13-1B" support="N"><detail>The cloud API takes any input as it is.</detail></provision>')
+open(sys.argv[3], "w").write(s.replace("  </provisions>", n + "  </provisions>"))
+PY
+run v3-declared 3 --ics "$T/ics-v3-Y.xml" --catalogue "$CAT" --profile en303645-v3.1.3
+valid "$T/v3-declared"
+python3 - "$T/v3-declared" "$T/expected.json" <<'PY' && ok "v3.1.3, extras declared Y: their Assay-defined test cases run and PASS, marked in json, xml and html" || bad "v3 declared"
+import json, sys, xml.etree.ElementTree as ET
+d, exp = sys.argv[1], json.load(open(sys.argv[2]))["en303645-v3.1.3"]
+r = json.load(open(d + "/report.json"))
+p = {q["id"]: q for q in r["provisions"]}
+t = {x["id"]: x for x in r["test_cases"]}
+it = {i["id"]: i for i in r["profile"]["items"]}
+for g in ("5.13-1A", "5.13-1B"):
+    assert p[g]["verdict"] == "PASS" and p[g]["assay_defined"] and p[g]["edition"] == "3.1.3", p[g]
+    assert t[g + "-1"]["ran"] and t[g + "-1"]["verdict"] == "PASS" and t[g + "-1"]["assay_defined"]
+    assert it[g]["verdict"] == "PASS" and it[g]["provisions"] == [g], it[g]
+assert not t["5.13-1-1"].get("assay_defined")
+# 6-6 declared N/A (its feature z absent); the extras this ICS leaves
+# undeclared are not assessed, so INCOMPLETE.
+assert it["6-6"]["verdict"] == "NOT APPLICABLE" and p["6-6"]["verdict"] == "NOT APPLICABLE", it["6-6"]
+assert p["6-3A"]["verdict"] == "NONE" and "does not declare" in p["6-3A"]["reason"]
+assert r["result"] == "INCOMPLETE"
+ns = {"r": "urn:assay:report:1"}
+x = ET.parse(d + "/report.xml").getroot()
+xp = {e.get("id"): e for e in x.iterfind("r:provisions/r:provision", ns)}
+assert xp["5.13-1A"].get("assay-defined") == "true" and xp["5.13-1A"].get("edition") == "3.1.3"
+assert xp["5.13-1"].get("assay-defined") is None
+xt = {e.get("id"): e for e in x.iterfind("r:test-cases/r:test-case", ns)}
+assert xt["5.13-1B-1"].get("assay-defined") == "true"
+h = open(d + "/report.html").read()
+assert h.count('data-assay-defined="true"') >= 4, h.count('data-assay-defined="true"')
+PY
+run v3-declared-N 1 --ics "$T/ics-v3-N.xml" --catalogue "$CAT" --profile en303645-v3.1.3
+python3 - "$T/v3-declared-N" <<'PY' && ok "v3.1.3: N on the mandatory extra 5.13-1B FAILs the run" || bad "v3 N"
+import json, sys
+r = json.load(open(sys.argv[1] + "/report.json"))
+p = {q["id"]: q for q in r["provisions"]}
+assert p["5.13-1B"]["verdict"] == "FAIL" and "ICS_DECLARED_NOT_SUPPORTED" in p["5.13-1B"]["reason"], p["5.13-1B"]
+assert p["5.13-1A"]["verdict"] == "PASS" and r["result"] == "FAIL"
+PY
+# The same ICS under the default profile: the extras are ignored, the run as before.
+run v2-with-extras 0 --ics "$T/ics-v3-N.xml" --catalogue "$CAT"
+python3 -c "
+import json; r = json.load(open('$T/v2-with-extras/report.json'))
+assert len(r['provisions']) == 68 and 'assay_defined' not in json.dumps(r) and r['result'] == 'PASS'" &&
+	ok "an ICS declaring extras, default profile: ignored (68 provisions, PASS)" || bad "default with extras"
+# ICS mistakes with the extras: exit 2, nothing run.
+ics_bad() {
+	local name=$1 add=$2 want=$3
+	python3 -c "
+import sys; s = open(sys.argv[1]).read(); open(sys.argv[2], 'w').write(s.replace('  </provisions>', sys.argv[3] + '\n  </provisions>'))" "$ICS" "$T/$name.xml" "$add"
+	"$BIN" run --ics "$T/$name.xml" --ixit "$IXIT" --setup "$SETUP" --catalogue "$CAT" --out "$T/$name" --profile en303645-v3.1.3 >/dev/null 2>"$T/$name.err"
+	code=$?
+	[ $code -eq 2 ] && grep -q "$want" "$T/$name.err" && [ ! -e "$T/$name/report.json" ] &&
+		ok "ICS $name: exit 2: $(grep -m1 "$want" "$T/$name.err")" ||
+		bad "ICS $name: exit $code: $(cat "$T/$name.err")"
+}
+ics_bad extra-twice '<provision id="6-3A" support="Y"/><provision id="6-3A" support="Y"/>' "provision 6-3A listed twice"
+ics_bad extra-unknown '<provision id="6-9" support="Y"/>' 'unknown provision "6-9"'
+ics_bad extra-na '<provision id="5.13-1A" support="N/A"><detail>No user interface at all.</detail></provision>' "provision 5.13-1A: N/A is only allowed for conditional provisions"
 
 # --- 5. a view of a narrower run ---------------------------------------------
 "$BIN" report "$T/psti-outside" --profile sg-cls-2 --out "$T/psti-as-cls2" --catalogue "$CAT" >/dev/null 2>"$T/narrow.err"

@@ -182,10 +182,12 @@ test_examples_valid(void **state)
 	assert_null(assay_forms_device(f, "colour"));
 	assert_int_equal(assay_forms_nserials(f), 1);
 	assert_string_equal(assay_forms_serial(f, 0), "SC200-000123");
-	assert_int_equal(assay_spec_nprovisions(s), 68);
+	/* Every V2.1.1 provision declared; the V3.1.3 extras are optional. */
+	assert_int_equal(assay_spec_nprovisions(s), 68 + 16);
 	for (i = 0; i < assay_spec_nprovisions(s); i++)
 		assert_int_equal(assay_forms_support(f,
-		    assay_spec_provision_id(s, i), &su, &detail), 0);
+		    assay_spec_provision_id(s, i), &su, &detail),
+		    assay_spec_provision_extra(s, i) ? ASSAY_ERR_NOT_FOUND : 0);
 	assert_int_equal(assay_forms_support(f, "5.6-8", &su, &detail), 0);
 	assert_int_equal(su, ASSAY_SUPPORT_NO);
 	assert_true(strlen(detail) > 10);
@@ -819,6 +821,9 @@ static const struct broken {
 	{ "ics", "missing-provision", 40, "provision 5.6-8 missing", ASSAY_ERR_FORM },
 	{ "ics", "no-justification", 92, "provision 5.6-8: support N needs a justification", ASSAY_ERR_FORM },
 	{ "ics", "na-not-conditional", 50, "provision 5.2-1: N/A is only allowed for conditional provisions", ASSAY_ERR_FORM },
+	{ "ics", "extra-twice", 125, "provision 6-3A listed twice (first at line 124)", ASSAY_ERR_FORM },
+	{ "ics", "extra-unknown", 124, "unknown provision \"6-9\"", ASSAY_ERR_FORM },
+	{ "ics", "extra-na-unconditional", 124, "provision 5.13-1A: N/A is only allowed for conditional provisions", ASSAY_ERR_FORM },
 	{ "ics", "condition-out-of-range", 39, "condition 14 out of range", ASSAY_ERR_FORM },
 	{ "ics", "condition-twice", 39, "condition 5 declared twice (first at line 22)", ASSAY_ERR_FORM },
 	{ "ics", "condition-missing", 12, "condition 13 not declared", ASSAY_ERR_FORM },
@@ -865,6 +870,57 @@ static const struct broken {
 	{ "setup", "no-address", 4, "Expected is ( address )", ASSAY_ERR_SCHEMA },
 	{ "setup", "artefact-sha256-mismatch", 8, "the set-up file declares 0000000000000000000000000000000000000000000000000000000000000000", ASSAY_ERR_FORM },
 };
+
+/*
+ * The provisions new or split in V3.1.3 are optional in the ICS (the
+ * example declares none); declared, they count like any other, and N/A
+ * is allowed where the status has a feature or a false condition.
+ */
+static void
+test_ics_extras(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	enum assay_support su;
+	const char *detail, *p;
+
+	(void)state;
+	assert_int_equal(load(ICS_EX, IXIT_EX, &f, &d), 0);
+	assert_int_equal(assay_forms_support(f, "6-6", &su, &detail),
+	    ASSAY_ERR_NOT_FOUND);
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	p = variant(ICS_EX, "extras.xml", "  </provisions>",
+	    "    <provision id=\"6-6\" support=\"N/A\"><detail>The device "
+	    "processes no personal data.</detail></provision>\n"
+	    "    <provision id=\"5.3-15A\" support=\"N/A\"><detail>Every "
+	    "component is updatable (condition 3 false).</detail></provision>\n"
+	    "    <provision id=\"6-3A\" support=\"Y\"/>\n"
+	    "    <provision id=\"5.1-2A\" support=\"N\"><detail>Devices "
+	    "authenticate to the cloud with a password.</detail></provision>\n"
+	    "  </provisions>");
+	assert_int_equal(load(p, IXIT_EX, &f, &d), 0);
+	assert_int_equal(assay_forms_support(f, "6-6", &su, &detail), 0);
+	assert_int_equal(su, ASSAY_SUPPORT_NA);
+	assert_int_equal(assay_forms_support(f, "5.3-15A", &su, NULL), 0);
+	assert_int_equal(su, ASSAY_SUPPORT_NA);
+	assert_int_equal(assay_forms_support(f, "6-3A", &su, NULL), 0);
+	assert_int_equal(su, ASSAY_SUPPORT_YES);
+	assert_int_equal(assay_forms_support(f, "5.1-2A", &su, &detail), 0);
+	assert_int_equal(su, ASSAY_SUPPORT_NO);
+	assert_non_null(strstr(detail, "password"));
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	/* N/A on 5.3-15A while its condition 3 holds: as for V2.1.1's. */
+	p = variant(p, "extras-c3.xml", "<condition number=\"3\" holds=\"false\">",
+	    "<condition number=\"3\" holds=\"true\">");
+	assert_int_equal(load(p, IXIT_EX, &f, &d), ASSAY_ERR_FORM);
+	assert_true(assay_diag_find(d, "provision 5.3-15A: N/A, but its "
+	    "condition holds") >= 0);
+	assay_diag_free(d);
+}
 
 static void
 test_broken_examples(void **state)
@@ -1765,6 +1821,7 @@ main(void)
 		cmocka_unit_test(test_masked_copy),
 		cmocka_unit_test(test_ref_item_filled),
 		cmocka_unit_test(test_threads_read),
+		cmocka_unit_test(test_ics_extras),
 		cmocka_unit_test(test_broken_examples),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_both_forms_checked),

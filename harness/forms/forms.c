@@ -1103,8 +1103,8 @@ ics_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 		free(sup);
 		if ((pi = assay_spec_provision_find(s, id)) < 0) {
 			assay_diag_add(d, file, line_of(n), "unknown provision "
-			    "\"%s\" (not in EN 303 645 V%s)", id,
-			    assay_spec_version(s));
+			    "\"%s\" (not in EN 303 645 V%s, nor new or split "
+			    "in V3.1.3)", id, assay_spec_version(s));
 			bad = 1;
 			free(id);
 			continue;
@@ -1130,17 +1130,21 @@ ics_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 			bad = 1;
 		}
 		if (su == ASSAY_SUPPORT_NA &&
-		    assay_spec_provision_nconditions(s, (size_t)pi) == 0) {
+		    assay_spec_provision_nconditions(s, (size_t)pi) == 0 &&
+		    !(assay_spec_provision_extra(s, (size_t)pi) &&
+		    strstr(assay_spec_provision_status(s, (size_t)pi),
+		    "F (") != NULL)) {
 			assay_diag_add(d, file, line_of(n), "provision %s: N/A "
-			    "is only allowed for conditional provisions (its "
-			    "status is %s)", id,
+			    "is only allowed for conditional provisions (and "
+			    "V3.1.3 ones with a feature; its status is %s)", id,
 			    assay_spec_provision_status(s, (size_t)pi));
 			bad = 1;
 		}
 		free(id);
 	}
+	/* An extra (new or split in V3.1.3) is optional: the engine says so. */
 	for (k = 0; k < np; k++) {
-		if (f->prov[k].line == 0) {
+		if (f->prov[k].line == 0 && !assay_spec_provision_extra(s, k)) {
 			assay_diag_add(d, file, line_of(provs), "provision %s "
 			    "missing (status %s)", assay_spec_provision_id(s, k),
 			    assay_spec_provision_status(s, k));

@@ -37,6 +37,7 @@ struct provision {
 	char	*id, *clause, *title, *status, *summary;
 	int	 cond[ASSAY_SPEC_MAX_CONDITIONS];
 	size_t	 ncond;
+	int	 v3;		/* an extra: new or split in V3.1.3 */
 };
 
 struct ixit_item {
@@ -49,6 +50,7 @@ struct testcase {
 	char			*group, *id, *purpose, *ixit, *hint;
 	enum assay_tc_type	 type;
 	int			 units;
+	int			 assay_defined;	/* not TS 103 701's: Assay's own */
 };
 
 struct assay_spec {
@@ -212,9 +214,10 @@ assay_spec_parse_csv(const char *file, const char *text, size_t len,
 	return r;
 }
 
+/* Reads and hashes spec file name: at least min data rows of ncols. */
 static int
-load_csv(const char *datadir, const char *name, int ncols, struct csv *c,
-    EVP_MD_CTX *md, struct assay_diag *d)
+load_csv_rows(const char *datadir, const char *name, int ncols, size_t min,
+    struct csv *c, EVP_MD_CTX *md, struct assay_diag *d)
 {
 	char path[ASSAY_PATH_MAX];
 	char *text = NULL;
@@ -233,7 +236,7 @@ load_csv(const char *datadir, const char *name, int ncols, struct csv *c,
 	free(text);
 	if (r != 0)
 		return r;
-	if (c->nrows < 2) {
+	if (c->nrows < 1 + min) {
 		assay_diag_add(d, path, 0, "no data rows");
 		return ASSAY_ERR_PARSE;
 	}
@@ -246,6 +249,13 @@ load_csv(const char *datadir, const char *name, int ncols, struct csv *c,
 		}
 	}
 	return 0;
+}
+
+static int
+load_csv(const char *datadir, const char *name, int ncols, struct csv *c,
+    EVP_MD_CTX *md, struct assay_diag *d)
+{
+	return load_csv_rows(datadir, name, ncols, 1, c, md, d);
 }
 
 /* Moves column k of a row out of the csv (so csv_free won't free it). */
@@ -363,6 +373,131 @@ split_fields(const char *s, struct ixit_item *it)
 	}
 	it->nfields = k;
 	return 0;
+}
+
+/*
+ * Appends the test cases of spec file name to s->tc.  Assay's own
+ * (assay_defined) must assess an extra provision, each id once.
+ */
+static int
+load_testcases(const char *datadir, const char *name, int assay_defined,
+    struct assay_spec *s, EVP_MD_CTX *md, struct assay_diag *d)
+{
+	struct csv c = { 0 };
+	struct testcase *nt;
+	size_t i;
+	long pi;
+	int r;
+
+	/* Assay's own may be none yet (a header only). */
+	if ((r = load_csv_rows(datadir, name, 7, assay_defined ? 0 : 1, &c, md,
+	    d)) != 0)
+		goto out;
+	r = ASSAY_ERR_ALLOC;
+	if ((nt = realloc(s->tc, (s->ntc + c.nrows) * sizeof(*nt))) == NULL)
+		goto out;
+	s->tc = nt;
+	for (i = 1; i < c.nrows; i++) {
+		struct csv_row *row = &c.rows[i];
+		struct testcase *t;
+
+		if (assay_defined && (assay_spec_testcase_find(s,
+		    row->col[1]) >= 0 || (pi = assay_spec_provision_find(s,
+		    row->col[0])) < 0 || !s->prov[pi].v3)) {
+			assay_diag_add(d, name, row->line, "test case %s: "
+			    "twice, or its group %s is not a provision new or "
+			    "split in EN 303 645 V3.1.3", row->col[1],
+			    row->col[0]);
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		t = &s->tc[s->ntc++];
+		memset(t, 0, sizeof(*t));
+		t->assay_defined = assay_defined;
+		t->group = take(row, 0);
+		t->id = take(row, 1);
+		if (assay_tc_type_parse(row->col[2], &t->type) != 0) {
+			assay_diag_add(d, name, row->line, "test case %s: "
+			    "unknown type \"%s\"", t->id, row->col[2]);
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		t->purpose = take(row, 3);
+		t->ixit = take(row, 4);
+		t->units = atoi(row->col[5]);
+		t->hint = take(row, 6);
+	}
+	r = 0;
+ out:
+	csv_free(&c);
+	return r;
+}
+
+/*
+ * The provisions EN 303 645 V3.1.3 added or split (change "new" or
+ * "split"), appended after V2.1.1's as extras: Assay defines their test
+ * cases (assay_v3.1.3_test_cases.csv).  Their conditions are V2.1.1's
+ * numbers (the V2.1.1 ICS decides them); V3.1.3's features are not used.
+ */
+static int
+load_extras(const char *datadir, struct assay_spec *s, EVP_MD_CTX *md,
+    struct assay_diag *d)
+{
+	static const char name[] = "en303645_v3.1.3_provisions.csv";
+	struct csv c = { 0 };
+	struct provision *np;
+	size_t i, k;
+	int r;
+
+	if ((r = load_csv(datadir, name, 9, &c, md, d)) != 0)
+		goto out;
+	r = ASSAY_ERR_ALLOC;
+	if ((np = realloc(s->prov, (s->nprov + c.nrows - 1) *
+	    sizeof(*np))) == NULL)
+		goto out;
+	s->prov = np;
+	for (i = 1; i < c.nrows; i++) {
+		struct csv_row *row = &c.rows[i];
+		struct provision *p;
+
+		if (strcmp(row->col[7], "new") != 0 &&
+		    strcmp(row->col[7], "split") != 0)
+			continue;
+		if (assay_spec_provision_find(s, row->col[0]) >= 0) {
+			assay_diag_add(d, name, row->line, "provision %s: "
+			    "listed twice, or also a V2.1.1 provision",
+			    row->col[0]);
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		p = &s->prov[s->nprov++];
+		memset(p, 0, sizeof(*p));
+		p->v3 = 1;
+		p->id = take(row, 0);
+		p->clause = take(row, 1);
+		p->title = take(row, 2);
+		p->status = take(row, 3);
+		p->summary = take(row, 5);
+		if (parse_conditions(row->col[4], p) != 0) {
+			assay_diag_add(d, name, row->line, "provision %s: bad "
+			    "conditions \"%s\"", p->id, row->col[4]);
+			r = ASSAY_ERR_PARSE;
+			goto out;
+		}
+		for (k = 0; k < p->ncond; k++)
+			if ((size_t)p->cond[k] > s->ncond) {
+				assay_diag_add(d, name, row->line, "provision "
+				    "%s: condition %d is not one of EN 303 645 "
+				    "V2.1.1's 1..%zu", p->id, p->cond[k],
+				    s->ncond);
+				r = ASSAY_ERR_PARSE;
+				goto out;
+			}
+	}
+	r = 0;
+ out:
+	csv_free(&c);
+	return r;
 }
 
 void
@@ -493,32 +628,15 @@ assay_spec_load(const char *datadir, const char *version,
 	}
 	csv_free(&c);
 
-	/* Test cases. */
-	if ((r = load_csv(datadir, "ts103701_v1.1.1_test_cases.csv", 7, &c, md,
-	    d)) != 0)
+	/* Test cases: TS 103 701's, then Assay's own for the V3.1.3 extras. */
+	if ((r = load_testcases(datadir, "ts103701_v1.1.1_test_cases.csv", 0, s,
+	    md, d)) != 0)
 		goto out;
-	r = ASSAY_ERR_ALLOC;
-	if ((s->tc = calloc(c.nrows - 1, sizeof(*s->tc))) == NULL)
+	if ((r = load_extras(datadir, s, md, d)) != 0)
 		goto out;
-	for (i = 1; i < c.nrows; i++) {
-		struct testcase *t = &s->tc[s->ntc++];
-		struct csv_row *row = &c.rows[i];
-
-		t->group = take(row, 0);
-		t->id = take(row, 1);
-		if (assay_tc_type_parse(row->col[2], &t->type) != 0) {
-			assay_diag_add(d, "ts103701_v1.1.1_test_cases.csv",
-			    row->line, "test case %s: unknown type \"%s\"",
-			    t->id, row->col[2]);
-			r = ASSAY_ERR_PARSE;
-			goto out;
-		}
-		t->purpose = take(row, 3);
-		t->ixit = take(row, 4);
-		t->units = atoi(row->col[5]);
-		t->hint = take(row, 6);
-	}
-	csv_free(&c);
+	if ((r = load_testcases(datadir, "assay_v3.1.3_test_cases.csv", 1, s,
+	    md, d)) != 0)
+		goto out;
 
 	if (EVP_DigestFinal_ex(md, dg, &dlen) != 1 || dlen != ASSAY_SHA256_LEN) {
 		r = ASSAY_ERR_CRYPTO;
@@ -598,6 +716,18 @@ const char *
 assay_spec_provision_summary(const struct assay_spec *s, size_t i)
 {
 	return s->prov[i].summary;
+}
+
+const char *
+assay_spec_provision_edition(const struct assay_spec *s, size_t i)
+{
+	return s->prov[i].v3 ? "3.1.3" : "2.1.1";
+}
+
+int
+assay_spec_provision_extra(const struct assay_spec *s, size_t i)
+{
+	return s->prov[i].v3;
 }
 
 size_t
@@ -746,6 +876,12 @@ int
 assay_spec_testcase_units(const struct assay_spec *s, size_t i)
 {
 	return s->tc[i].units;
+}
+
+int
+assay_spec_testcase_assay_defined(const struct assay_spec *s, size_t i)
+{
+	return s->tc[i].assay_defined;
 }
 
 const char *

@@ -6,6 +6,14 @@
  *
  * Accessors take an index 0..n-1; string results are borrowed and valid
  * while the spec lives.
+ *
+ * After EN 303 645 V2.1.1's provisions (indices 0..67, their own order)
+ * come the extras: the provisions V3.1.3 added or split
+ * (en303645_v3.1.3_provisions.csv, change "new" or "split"), with
+ * V2.1.1 condition numbers, and after TS 103 701's test cases come
+ * Assay's own for them (assay_v3.1.3_test_cases.csv).  Only the
+ * en303645-v3.1.3 profile selects an extra; everything else reads
+ * V2.1.1 data as before.
  */
 #ifndef ASSAY_SPEC_H
 #define ASSAY_SPEC_H
@@ -54,6 +62,9 @@ const char	*assay_spec_provision_status(const struct assay_spec *s, size_t i);
 int		 assay_spec_provision_mandatory(const struct assay_spec *s, size_t i);
 const char	*assay_spec_provision_summary(const struct assay_spec *s, size_t i);
 /* Number of conditions and the i-th condition number (1-based numbers). */
+/* "2.1.1", or "3.1.3" for an extra (a provision new or split in V3.1.3). */
+const char	*assay_spec_provision_edition(const struct assay_spec *s, size_t i);
+int		 assay_spec_provision_extra(const struct assay_spec *s, size_t i);
 size_t		 assay_spec_provision_nconditions(const struct assay_spec *s, size_t i);
 int		 assay_spec_provision_condition(const struct assay_spec *s, size_t i, size_t k);
 
@@ -80,6 +91,8 @@ const char	*assay_spec_testcase_purpose(const struct assay_spec *s, size_t i);
 /* Space-separated IXIT ids, possibly "". */
 const char	*assay_spec_testcase_ixit(const struct assay_spec *s, size_t i);
 int		 assay_spec_testcase_units(const struct assay_spec *s, size_t i);
+/* 1 for a test case Assay defined (for an extra), 0 for TS 103 701's. */
+int		 assay_spec_testcase_assay_defined(const struct assay_spec *s, size_t i);
 const char	*assay_spec_testcase_probe_hint(const struct assay_spec *s, size_t i);
 
 const char	*assay_tc_type_name(enum assay_tc_type t);

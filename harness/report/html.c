@@ -298,6 +298,7 @@ head(const struct assay_run *r, FILE *fp)
 	    "summary{cursor:pointer;padding:.3em 0}\n"
 	    "summary .pid{font-weight:bold;display:inline-block;min-width:4.5em}\n"
 	    "summary .st{color:#555;display:inline-block;min-width:4.5em}\n"
+	    ".ad{font-size:85%;border:1px solid #888;padding:0 .3em}\n"
 	    ".tc{border-top:1px dashed #999;margin-top:.5em}\n"
 	    "table.units{table-layout:fixed}table.units .cu{width:2.6em}"
 	    "table.units .cv{width:7.5em}table.units .cb{width:13em}"
@@ -570,7 +571,7 @@ clauses(const struct assay_run *r, FILE *fp)
 {
 	const struct assay_mask *m = &r->mask;
 	const struct assay_spec *s = r->spec;
-	size_t i, k, np = assay_spec_nprovisions(s), noos;
+	size_t i, k, np = assay_spec_nprovisions(s), noos, n;
 	size_t counts[ASSAY_VERDICT_COUNT];
 	const char *clause;
 
@@ -578,12 +579,13 @@ clauses(const struct assay_run *r, FILE *fp)
 	    "<table class=\"compact\" id=\"clauses\"><thead>"
 	    "<tr><th>Clause</th><th>Title</th><th>Provisions</th><th>Verdicts"
 	    "</th></tr></thead>\n", fp);
-	for (i = 0; i < np; i = k) {
+	for (i = 0; i < np && !assay_spec_provision_extra(s, i); i = k) {
 		clause = assay_spec_provision_clause(s, i);
 		memset(counts, 0, sizeof(counts));
 		noos = 0;
-		for (k = i; k < np && strcmp(assay_spec_provision_clause(s, k),
-		    clause) == 0; k++) {
+		for (k = i; k < np && !assay_spec_provision_extra(s, k) &&
+		    strcmp(assay_spec_provision_clause(s, k), clause) == 0;
+		    k++) {
 			if (r->prov[k].in_scope)
 				counts[r->prov[k].verdict]++;
 			else
@@ -594,6 +596,26 @@ clauses(const struct assay_run *r, FILE *fp)
 		fputs("</td><td>", fp);
 		h(m, fp, assay_spec_provision_clause_title(s, i));
 		fprintf(fp, "</td><td>%zu</td><td>", k - i);
+		bar(fp, counts, "small", 0);
+		if (noos > 0)
+			fprintf(fp, " %zu not in scope", noos);
+		fputs("</td></tr>\n", fp);
+	}
+	/* The V3.1.3 extras the profile lists, in one row of their own. */
+	memset(counts, 0, sizeof(counts));
+	for (k = i, noos = 0; k < np; k++) {
+		if (!assay_run_lists_provision(r, k))
+			continue;
+		if (r->prov[k].in_scope)
+			counts[r->prov[k].verdict]++;
+		else
+			noos++;
+	}
+	for (k = i, n = 0; k < np; k++)
+		n += assay_run_lists_provision(r, k) != 0;
+	if (n > 0) {
+		fprintf(fp, "<tr><td>V3.1.3</td><td>New or split in EN 303 645 "
+		    "V3.1.3 (Assay-defined test cases)</td><td>%zu</td><td>", n);
 		bar(fp, counts, "small", 0);
 		if (noos > 0)
 			fprintf(fp, " %zu not in scope", noos);
@@ -614,7 +636,7 @@ failed(const struct assay_run *r, FILE *fp)
 		const struct assay_prov_outcome *p = &r->prov[i];
 
 		if (!p->in_scope || (p->verdict != ASSAY_VERDICT_FAIL &&
-		    !p->has_fail))
+		    !p->has_fail) || !assay_run_lists_provision(r, i))
 			continue;
 		if (n++ == 0)
 			fputs("<h3>Provisions that failed</h3>\n<table class=\""
@@ -854,6 +876,9 @@ test_case(const struct assay_run *r, const char *dir, FILE *fp, size_t i)
 	fputs(" (", fp);
 	h(m, fp, assay_tc_type_name(assay_catalogue_type(cat, i)));
 	fputs(") ", fp);
+	if (assay_run_testcase_assay_defined(r, i))
+		fputs("<span class=\"ad\" data-assay-defined=\"true\">"
+		    "Assay-defined</span> ", fp);
 	badge(fp, t->verdict, NULL);
 	fputs("</h4>\n<p>", fp);
 	h(m, fp, assay_catalogue_purpose(cat, i));
@@ -912,6 +937,9 @@ provisions(const struct assay_run *r, const char *dir, FILE *fp,
 		fputs("</span> <span class=\"st\">", fp);
 		h(m, fp, assay_spec_provision_status(s, i));
 		fputs("</span> ", fp);
+		if (assay_spec_provision_extra(s, i))
+			fputs("<span class=\"ad\" data-assay-defined=\"true\">"
+			    "Assay-defined (EN 303 645 V3.1.3)</span> ", fp);
 		fprintf(fp, "<span class=\"v %s\">", p->in_scope ?
 		    vclass(p->verdict) : "oos");
 		h(m, fp, p->in_scope ? vlabel(p->verdict) :

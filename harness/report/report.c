@@ -266,7 +266,8 @@ assay_report_deviations(const struct assay_run *r,
 	}
 	profile_deviations(r, fn, arg);
 	for (i = 0; i < assay_spec_nprovisions(r->spec); i++) {
-		if (r->prov[i].verdict != ASSAY_VERDICT_NONE ||
+		if (!assay_run_lists_provision(r, i) ||
+		    r->prov[i].verdict != ASSAY_VERDICT_NONE ||
 		    !r->prov[i].applicable || !r->prov[i].in_scope ||
 		    r->prov[i].ntc > 0)
 			continue;
@@ -279,6 +280,8 @@ assay_report_deviations(const struct assay_run *r,
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
 
+		if (!assay_run_lists_testcase(r, i))
+			continue;
 		dv.ref = assay_catalogue_id(cat, i);
 		dv.text = t->reason ? t->reason : "";
 		if (!r->selected[i] && t->verdict == ASSAY_VERDICT_NONE &&
@@ -928,7 +931,7 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	assay_json_key(&j, "provisions_not_in_scope");
 	assay_json_begin_array(&j);
 	for (i = 0; i < assay_spec_nprovisions(s); i++)
-		if (!r->prov[i].in_scope)
+		if (!r->prov[i].in_scope && assay_run_lists_provision(r, i))
 			jstr(m, &j, assay_spec_provision_id(s, i));
 	assay_json_end_array(&j);
 	assay_json_end_object(&j);
@@ -984,8 +987,15 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 		const struct assay_prov_outcome *p = &r->prov[i];
 		const char *id = assay_spec_provision_id(s, i);
 
+		if (!assay_run_lists_provision(r, i))
+			continue;
 		assay_json_begin_object(&j);
 		jkv(m, &j, "id", id);
+		if (assay_spec_provision_extra(s, i)) {
+			/* New or split in V3.1.3: Assay's own test cases. */
+			assay_json_kv_bool(&j, "assay_defined", 1);
+			jkv(m, &j, "edition", assay_spec_provision_edition(s, i));
+		}
 		jkv(m, &j, "clause", assay_spec_provision_clause(s, i));
 		jkv(m, &j, "status", assay_spec_provision_status(s, i));
 		assay_json_kv_bool(&j, "mandatory",
@@ -1012,9 +1022,13 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
 
+		if (!assay_run_lists_testcase(r, i))
+			continue;
 		assay_json_begin_object(&j);
 		jkv(m, &j, "id", assay_catalogue_id(cat, i));
 		jkv(m, &j, "group", assay_catalogue_group(cat, i));
+		if (assay_run_testcase_assay_defined(r, i))
+			assay_json_kv_bool(&j, "assay_defined", 1);
 		jkv(m, &j, "type",
 		    assay_tc_type_name(assay_catalogue_type(cat, i)));
 		jkv(m, &j, "purpose", assay_catalogue_purpose(cat, i));
@@ -1472,7 +1486,7 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	xmlTextWriterStartElement(w, BAD_CAST "scope");
 	x_attr(m, w, "kind", r->scope[0] ? "partial" : "full");
 	x_attr(m, w, "only", r->scope[0] ? r->scope : NULL);
-	x_attr_int(w, "provisions-in-scope", (long long)(assay_spec_nprovisions(s) -
+	x_attr_int(w, "provisions-in-scope", (long long)(assay_run_nlisted(r) -
 	    r->tally.out_of_scope - r->tally.not_in_profile));
 	x_attr_int(w, "provisions-not-in-scope", (long long)r->tally.out_of_scope);
 	x_text(m, w, assay_report_scope_text(r, line, sizeof(line)));
@@ -1521,8 +1535,15 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 		const struct assay_prov_outcome *p = &r->prov[i];
 		const char *id = assay_spec_provision_id(s, i);
 
+		if (!assay_run_lists_provision(r, i))
+			continue;
 		xmlTextWriterStartElement(w, BAD_CAST "provision");
 		x_attr(m, w, "id", id);
+		if (assay_spec_provision_extra(s, i)) {
+			x_attr(m, w, "assay-defined", "true");
+			x_attr(m, w, "edition",
+			    assay_spec_provision_edition(s, i));
+		}
 		x_attr(m, w, "clause", assay_spec_provision_clause(s, i));
 		x_attr(m, w, "status", assay_spec_provision_status(s, i));
 		x_attr(m, w, "mandatory", assay_spec_provision_mandatory(s, i) ?
@@ -1551,9 +1572,13 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	for (i = 0; i < assay_catalogue_count(cat); i++) {
 		const struct assay_result *t = &r->results[i];
 
+		if (!assay_run_lists_testcase(r, i))
+			continue;
 		xmlTextWriterStartElement(w, BAD_CAST "test-case");
 		x_attr(m, w, "id", assay_catalogue_id(cat, i));
 		x_attr(m, w, "group", assay_catalogue_group(cat, i));
+		if (assay_run_testcase_assay_defined(r, i))
+			x_attr(m, w, "assay-defined", "true");
 		x_attr(m, w, "type", assay_tc_type_name(assay_catalogue_type(cat, i)));
 		x_attr(m, w, "verdict", assay_verdict_name(t->verdict));
 		if (t->started[0] != '\0')

@@ -69,7 +69,7 @@ assay_report_sarif(const struct assay_run *r, const char *dir, FILE *fp)
 	const struct assay_catalogue *cat = r->catalogue;
 	struct assay_json j;
 	char line[2048];
-	size_t i, n = assay_catalogue_count(cat);
+	size_t i, n = assay_catalogue_count(cat), rule;
 
 	(void)dir;
 	assay_json_init(&j, fp, 1);
@@ -93,6 +93,8 @@ assay_report_sarif(const struct assay_run *r, const char *dir, FILE *fp)
 	assay_json_key(&j, "rules");
 	assay_json_begin_array(&j);
 	for (i = 0; i < n; i++) {
+		if (!assay_run_lists_testcase(r, i))
+			continue;	/* a V3.1.3 extra outside the profile */
 		assay_json_begin_object(&j);
 		assay_json_kv_string(&j, "id", assay_catalogue_id(cat, i));
 		message(r, &j, "shortDescription",
@@ -103,6 +105,8 @@ assay_report_sarif(const struct assay_run *r, const char *dir, FILE *fp)
 		    assay_catalogue_group(cat, i));
 		assay_json_kv_string(&j, "type",
 		    assay_tc_type_name(assay_catalogue_type(cat, i)));
+		if (assay_run_testcase_assay_defined(r, i))
+			assay_json_kv_bool(&j, "assay_defined", 1);
 		assay_json_end_object(&j);
 		assay_json_end_object(&j);
 	}
@@ -134,12 +138,14 @@ assay_report_sarif(const struct assay_run *r, const char *dir, FILE *fp)
 
 	assay_json_key(&j, "results");
 	assay_json_begin_array(&j);
-	for (i = 0; i < n; i++) {
+	for (i = 0, rule = 0; i < n; i++) {
 		const struct assay_result *t = &r->results[i];
 
+		if (!assay_run_lists_testcase(r, i))
+			continue;
 		assay_json_begin_object(&j);
 		assay_json_kv_string(&j, "ruleId", assay_catalogue_id(cat, i));
-		assay_json_kv_int(&j, "ruleIndex", (long long)i);
+		assay_json_kv_int(&j, "ruleIndex", (long long)rule++);
 		assay_json_kv_string(&j, "kind", kind_of(t->verdict));
 		assay_json_kv_string(&j, "level",
 		    t->verdict == ASSAY_VERDICT_FAIL ? "error" : "none");

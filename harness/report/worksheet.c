@@ -200,7 +200,7 @@ assay_worksheet_write(const struct assay_run *r, int all, FILE *fp,
 	for (i = 0; i < nt; i++) {
 		const struct assay_result *res = &r->results[i];
 
-		if (!r->selected[i])
+		if (!r->selected[i] || !assay_run_lists_testcase(r, i))
 			continue;
 		for (k = 0; k < res->nunits; k++) {
 			if (!assay_worksheet_lists(&res->units[k], all))

@@ -897,6 +897,25 @@ decide_applicability(struct assay_run *run)
 		p->verdict = ASSAY_VERDICT_NONE;
 		if (strcmp(id, "4-1") == 0)
 			continue;	/* always run (TS 103 701 test case 4-1-1) */
+		if (assay_spec_provision_extra(s, i)) {
+			/*
+			 * New or split in V3.1.3: outside a profile that has
+			 * it, not part of the run at all (not listed); in it,
+			 * optional in the ICS, and applicable but not
+			 * assessed until the ICS declares it.
+			 */
+			if (!assay_profile_counts(run->profile, run->catalogue,
+			    id))
+				continue;
+			if (!p->support_known) {
+				p->ics_decided = 1;
+				p->reason = fmt("not assessed: the ICS does not "
+				    "declare EN 303 645 V3.1.3 provision %s "
+				    "(add <provision id=\"%s\" support=\"Y\"/> "
+				    "or N, N/A with a <detail>)", id, id);
+				continue;
+			}
+		}
 		for (k = 0; k < assay_spec_provision_nconditions(s, i); k++) {
 			int c = assay_spec_provision_condition(s, i, k);
 
@@ -970,6 +989,8 @@ decide(struct assay_run *r)
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];
 
+		if (!assay_run_lists_provision(r, i))
+			continue;
 		if (p->out_of_profile) {
 			t->not_in_profile++;
 			continue;
@@ -1037,7 +1058,6 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 	memset(run->prov_counts, 0, sizeof(run->prov_counts));
 	run->verdict = ASSAY_VERDICT_NOT_APPLICABLE;
 	for (t = 0; t < nt; t++) {
-		run->tc_counts[run->results[t].verdict]++;
 		if (only_matches(o, assay_catalogue_id(cat, t),
 		    assay_catalogue_group(cat, t)) &&
 		    assay_profile_selects(run->profile,
@@ -1122,7 +1142,47 @@ aggregate(struct assay_run *run, const struct assay_engine_opts *o)
 		}
 		run->prov_counts[p->verdict]++;
 	}
+	/* After out_of_profile: an extra outside the profile is not counted. */
+	for (t = 0; t < nt; t++)
+		if (assay_run_lists_testcase(run, t))
+			run->tc_counts[run->results[t].verdict]++;
 	decide(run);
+}
+
+int
+assay_run_lists_provision(const struct assay_run *r, size_t i)
+{
+	/* A model without a profile (report tests) has no extras in it. */
+	return !assay_spec_provision_extra(r->spec, i) ||
+	    (r->profile != NULL && !r->prov[i].out_of_profile);
+}
+
+size_t
+assay_run_nlisted(const struct assay_run *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < assay_spec_nprovisions(r->spec); i++)
+		n += assay_run_lists_provision(r, i) != 0;
+	return n;
+}
+
+int
+assay_run_testcase_assay_defined(const struct assay_run *r, size_t t)
+{
+	long k = assay_spec_testcase_find(r->spec,
+	    assay_catalogue_id(r->catalogue, t));
+
+	return k >= 0 && assay_spec_testcase_assay_defined(r->spec, (size_t)k);
+}
+
+int
+assay_run_lists_testcase(const struct assay_run *r, size_t t)
+{
+	long p = assay_spec_provision_find(r->spec,
+	    assay_catalogue_group(r->catalogue, t));
+
+	return p < 0 || assay_run_lists_provision(r, (size_t)p);
 }
 
 static void

@@ -104,6 +104,21 @@ struct assay_deviation {
 	const char	*text;	/* borrowed from the run */
 };
 
+/*
+ * Whether the report lists provision i (a spec index) and catalogue test
+ * case t.  Everything, except a provision new or split in EN 303 645
+ * V3.1.3 (an extra, forms/spec.h) outside the run's profile, and its test
+ * cases: those are not part of the run, so a run under a V2.1.1 profile
+ * reports what it reported before the extras existed.  Every writer asks
+ * these.
+ */
+int	assay_run_lists_provision(const struct assay_run *r, size_t i);
+int	assay_run_lists_testcase(const struct assay_run *r, size_t t);
+/* Whether catalogue test case t is Assay's own (for an extra), not TS 103 701's. */
+int	assay_run_testcase_assay_defined(const struct assay_run *r, size_t t);
+/* How many provisions the report lists. */
+size_t	assay_run_nlisted(const struct assay_run *r);
+
 /* Calls fn for each deviation of the run, in report order. */
 void	assay_report_deviations(const struct assay_run *r,
 	    void (*fn)(void *, const struct assay_deviation *), void *arg);

@@ -103,8 +103,10 @@ valid_tc_id(const char *s)
 
 	if (n == 0 || n >= 32)
 		return 0;
+	/* "5.13-1A-1": an upper-case letter names a V3.1.3 split provision. */
 	for (; *s; s++)
-		if (!isdigit((unsigned char)*s) && *s != '.' && *s != '-')
+		if (!isdigit((unsigned char)*s) && *s != '.' && *s != '-' &&
+		    !(*s >= 'A' && *s <= 'Z'))
 			return 0;
 	return 1;
 }

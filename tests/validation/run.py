@@ -28,6 +28,24 @@ import time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _assay_defined():
+    """Test case id -> provision, for the test cases Assay defined for the
+    provisions new or split in EN 303 645 V3.1.3: only the profile
+    en303645-v3.1.3 runs them, and only when the ICS declares the provision."""
+    import csv
+    path = os.path.join(HERE, "..", "..", "spec", "assay_v3.1.3_test_cases.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        return {r["test_case"]: r["test_group"] for r in csv.DictReader(f)}
+
+
+ASSAY_DEFINED = _assay_defined()
+
+
+def profile_args(case):
+    """The extra `assay run` options a case's test case needs."""
+    return ["--profile", "en303645-v3.1.3"] if case["testcase"] in ASSAY_DEFINED else []
 NS = {"ics": "urn:assay:ics:1", "ixit": "urn:assay:ixit:2", "setup": "urn:assay:setup:1"}
 VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE")
 DEVICES = ("none", "refdevice-weak", "refdevice-conforming", "refdevice-weak-gateway",
@@ -255,6 +273,13 @@ def _write_forms(case, src_dir, out_dir):
             docs[name] = ET.parse(path).getroot()
         except (OSError, ET.ParseError) as e:
             raise CaseError(f"{case['path']}: base form {path}: {e}")
+    group = ASSAY_DEFINED.get(case["testcase"])
+    if group is not None:
+        # Declared Y (a case's `support` patch may change it): an undeclared
+        # extra is not assessed at all.
+        provs = docs["ics"].find(q("ics", "provisions"))
+        if not any(p.get("id") == group for p in provs.iter(q("ics", "provision"))):
+            ET.SubElement(provs, q("ics", "provision"), {"id": group, "support": "Y"})
     for line, text in case["patches"]:
         apply_patch(docs, text, f"{case['path']}:{line}")
     paths = {}
@@ -278,6 +303,7 @@ def assay_verdict(args, case, forms, out_dir):
     """Runs the case's test case; returns (verdict, reason, exit code, stderr)."""
     cmd = [args.bin, "run", "--ics", forms["ics"], "--ixit", forms["ixit"],
            "--setup", forms["setup"], "--only", case["testcase"], "--out", out_dir, "-q",
+           *profile_args(case),
            "--timeout", "120"]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -342,7 +368,8 @@ def run_script_case(args, case, forms, d):
         "[ -e ready ] || { echo 'device script never touched ./ready' >&2; kill -- -$dev; exit 98; }\n"
         + " ".join(shlex.quote(x) for x in [
             args.bin, "run", "--ics", forms["ics"], "--ixit", forms["ixit"], "--setup",
-            forms["setup"], "--only", case["testcase"], "--out", out, "-q", "--timeout", "120"])
+            forms["setup"], "--only", case["testcase"], "--out", out, "-q", "--timeout", "120",
+            *profile_args(case)])
         + "\ncode=$?\nkill -- -$dev 2>/dev/null; wait 2>/dev/null\nexit $code\n")
     try:
         p = subprocess.run(netns_prefix() + ["bash", "-c", inner], capture_output=True,
@@ -522,7 +549,7 @@ def main():
     for k in ("correct", "false-pass", "false-fail", "missed-fail", "missed-pass", "reason",
               "error"):
         print(f"  {k:12} {counts.get(k, 0)}")
-    for tc in sorted(per_tc, key=lambda s: [int(x) if x.isdigit() else x
+    for tc in sorted(per_tc, key=lambda s: [(0, int(x), "") if x.isdigit() else (1, 0, x)
                                             for x in re.split(r"[.-]", s)]):
         row = per_tc[tc]
         print(f"  {tc:10} " + " ".join(f"{k}={row[k]}" for k in sorted(row)))
