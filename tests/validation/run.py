@@ -45,7 +45,7 @@ ASSAY_DEFINED = _assay_defined()
 
 def profile_args(case):
     """The extra `assay run` options a case's test case needs."""
-    return ["--profile", "en303645-v3.1.3"] if case["testcase"] in ASSAY_DEFINED else []
+    return ["--profile", "en303645-v3.1.3"] if case.get("testcase") in ASSAY_DEFINED else []
 NS = {"ics": "urn:assay:ics:1", "ixit": "urn:assay:ixit:2", "setup": "urn:assay:setup:1"}
 VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE")
 DEVICES = ("none", "refdevice-weak", "refdevice-conforming", "refdevice-weak-gateway",
@@ -273,7 +273,7 @@ def _write_forms(case, src_dir, out_dir):
             docs[name] = ET.parse(path).getroot()
         except (OSError, ET.ParseError) as e:
             raise CaseError(f"{case['path']}: base form {path}: {e}")
-    group = ASSAY_DEFINED.get(case["testcase"])
+    group = ASSAY_DEFINED.get(case.get("testcase"))
     if group is not None:
         # Declared Y (a case's `support` patch may change it): an undeclared
         # extra is not assessed at all.
