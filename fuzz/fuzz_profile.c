@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (assay_profile_load(ASSAY_SOURCE_DIR, "uk-psti", spec, &p,
 		    d) == 0) {
 			(void)assay_profile_tailor(p, ASSAY_SOURCE_DIR, path,
-			    spec, cat, d);
+			    cat, d);
 			assay_profile_free(p);
 		}
 	}

@@ -1365,7 +1365,7 @@ load_profile(const struct assay_engine_opts *o, const char *datadir,
 	if ((r = assay_profile_load(datadir, name, spec, out, d)) != 0)
 		return r;
 	if (tailoring != NULL && (r = assay_profile_tailor(*out, datadir,
-	    tailoring, spec, cat, d)) != 0) {
+	    tailoring, cat, d)) != 0) {
 		assay_profile_free(*out);
 		*out = NULL;
 	}

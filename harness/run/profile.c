@@ -285,8 +285,7 @@ tc_in(const struct assay_profile *p, const char *tc)
 
 int
 assay_profile_tailor(struct assay_profile *p, const char *datadir,
-    const char *path, const struct assay_spec *spec,
-    const struct assay_catalogue *cat, struct assay_diag *d)
+    const char *path, const struct assay_catalogue *cat, struct assay_diag *d)
 {
 	struct assay_profile t;	/* only the tailoring fields are used */
 	char xsd[ASSAY_PATH_MAX], *base = NULL;
@@ -295,7 +294,6 @@ assay_profile_tailor(struct assay_profile *p, const char *datadir,
 	size_t i;
 	int r;
 
-	(void)spec;
 	memset(&t, 0, sizeof(t));
 	if ((r = assay_path_join(xsd, sizeof(xsd), datadir,
 	    "profiles/tailoring.xsd")) != 0)

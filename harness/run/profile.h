@@ -86,8 +86,8 @@ int	assay_profile_load(const char *datadir, const char *name,
  * code with problems in d (p is unchanged then).
  */
 int	assay_profile_tailor(struct assay_profile *p, const char *datadir,
-	    const char *path, const struct assay_spec *spec,
-	    const struct assay_catalogue *cat, struct assay_diag *d);
+	    const char *path, const struct assay_catalogue *cat,
+	    struct assay_diag *d);
 void	assay_profile_free(struct assay_profile *p);
 
 /* Whether V2.1.1 provision id belongs to the (untailored) profile. */
