@@ -43,6 +43,7 @@ struct assay_conn {
 	int				 timed_out;	/* last read_exact ran out of time */
 	int				 timeout_ms;
 	long long			 deadline;	/* ms, monotonic */
+	long long			 t0_ns;		/* connect started */
 	unsigned char			 rd[RDBUF_LEN];	/* read-ahead */
 	size_t				 rd_off, rd_len;
 	char				 why[ASSAY_CONN_WHY_MAX];
@@ -210,6 +211,37 @@ assay_conn_connect_fd(const char *host, unsigned int port, int socktype,
 	return 0;
 }
 
+/*
+ * Tells the budget how the device answered the connect: connected or
+ * refused (a RST is a prompt answer), or no answer (a timeout, or an
+ * unreachable host: a device that dropped off the link).  A name that
+ * does not resolve says nothing about the device.
+ */
+static void
+connect_feedback(struct assay_conn *c)
+{
+	long long lat = assay_clock_ns() - c->t0_ns;
+	int kind = ASSAY_BUDGET_ANSWERED;
+
+	if (c->fd == -1) {
+		if (strncmp(c->why, "cannot resolve", 14) == 0)
+			return;
+		if (strcmp(c->why, "connection refused") != 0 &&
+		    strncmp(c->why, "connection reset", 16) != 0)
+			kind = ASSAY_BUDGET_TIMEOUT;
+	}
+	assay_budget_feedback(c->env->budget, kind, lat);
+}
+
+/* The device reset an established connection: the budget backs off. */
+static void
+reset_feedback(struct assay_conn *c)
+{
+	if (c->env != NULL && c->socktype == SOCK_STREAM)
+		assay_budget_feedback(c->env->budget, ASSAY_BUDGET_RESET,
+		    assay_clock_ns() - c->t0_ns);
+}
+
 int
 assay_conn_open(const struct assay_probe_env *env, const char *host,
     unsigned int port, int socktype, int timeout_ms, size_t max_read,
@@ -243,9 +275,12 @@ assay_conn_open(const struct assay_probe_env *env, const char *host,
 		goto out;
 	c->held = env != NULL;
 	c->deadline = assay_clock_ms() + c->timeout_ms;
+	c->t0_ns = assay_clock_ns();
 	if ((r = assay_conn_connect_fd(host, port, socktype, c->timeout_ms,
 	    &c->fd, c->why, sizeof(c->why))) != 0)
 		goto out;
+	if (env != NULL && socktype == SOCK_STREAM)
+		connect_feedback(c);
 	*cp = c;
 	c = NULL;
  out:
@@ -526,9 +561,11 @@ assay_conn_write(struct assay_conn *c, const void *p, size_t len,
 				goto timeout;
 			continue;
 		}
-		if (n < 0 && errno == ECONNRESET)
+		if (n < 0 && errno == ECONNRESET) {
 			assay_conn_setwhy(c, "connection reset after %zu bytes",
 			    c->nread);
+			reset_feedback(c);
+		}
 		else
 			assay_conn_setwhy(c, "connection closed while sending "
 			    "(%zu bytes received)", c->nread);
@@ -570,10 +607,11 @@ raw_recv(struct assay_conn *c, unsigned char *dst, size_t want,
 					return 0;
 				continue;
 			}
-			if (e == SSL_ERROR_SYSCALL && errno == ECONNRESET)
+			if (e == SSL_ERROR_SYSCALL && errno == ECONNRESET) {
 				assay_conn_setwhy(c, "connection reset after %zu "
 				    "bytes", c->nread);
-			else {
+				reset_feedback(c);
+			} else {
 				c->eof = e == SSL_ERROR_ZERO_RETURN ||
 				    e == SSL_ERROR_SYSCALL;
 				assay_conn_setwhy(c, "connection closed after %zu "
@@ -589,9 +627,11 @@ raw_recv(struct assay_conn *c, unsigned char *dst, size_t want,
 				return 0;
 			continue;
 		}
-		if (n < 0 && errno == ECONNRESET)
+		if (n < 0 && errno == ECONNRESET) {
 			assay_conn_setwhy(c, "connection reset after %zu bytes",
 			    c->nread);
+			reset_feedback(c);
+		}
 		else if (n < 0)
 			assay_conn_setwhy(c, "read failed after %zu bytes: %s",
 			    c->nread, strerror(errno));

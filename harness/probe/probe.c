@@ -42,6 +42,24 @@
  */
 #define BUDGET_POLL_NS	2000000L	/* 2 ms between looks at a full budget */
 
+/*
+ * The adaptive rate works in epochs, like TCP's congestion window in
+ * round trips: at the end of each (20 ms plus four smoothed latencies, at
+ * most 250 ms) the rate doubles (slow start) or grows by an eighth (above
+ * ssthresh, once it has been cut) -- but only if the epoch used at least
+ * half of the rate and at least nine in ten of its connects were answered
+ * promptly, with no trouble: a rate nobody exercised, or one whose
+ * answers lag, is never raised.  Trouble cuts it at once by half: a
+ * connect timeout, a reset of an established connection, or an answer
+ * later than LATE_FACTOR x the lowest latency seen plus LATE_SLACK_NS.
+ * Trouble from connects started before the last cut is ignored (the cut
+ * already answered it), so one bad burst cuts once, not once per probe.
+ */
+#define EPOCH_MIN_NS	20000000LL	/* 20 ms */
+#define EPOCH_MAX_NS	250000000LL	/* 250 ms */
+#define LATE_FACTOR	4
+#define LATE_SLACK_NS	50000000LL	/* 50 ms: scheduling noise on a busy lab PC */
+
 struct assay_budget {
 	pthread_mutex_t	 mu;
 	int		 max_conn;
@@ -58,6 +76,24 @@ struct assay_budget {
 	long long	 since_ns[ASSAY_BUDGET_MAX_HOLDERS];
 	double		 tokens;	/* token bucket for the rate */
 	double		 last;		/* seconds, CLOCK_MONOTONIC */
+	/* Adaptive rate: all under mu, shared by every process. */
+	int		 adaptive;
+	double		 ceiling;	/* max_rate, lowered after an incident */
+	double		 rate;		/* in force now */
+	double		 peak;
+	double		 ssthresh;	/* doubling below, +1/8 above */
+	int		 backoffs;
+	long long	 epoch_ns;	/* start of the epoch going on */
+	int		 ep_taken, ep_answered, ep_trouble;
+	long long	 base_ns;	/* lowest connect latency seen (0: none) */
+	long long	 srtt_ns;	/* smoothed connect latency */
+	long long	 cut_ns;	/* when the rate was last cut */
+	/* Liveness: 0 running, 1 paused, 2 stopped. */
+	int		 state;
+	long long	 paused_at_ns;	/* start of the pause going on */
+	long long	 paused_sum_ns;	/* finished pauses */
+	int		 nincidents;
+	struct assay_budget_incident incident[ASSAY_BUDGET_MAX_INCIDENTS];
 };
 
 /* This process's holder index (0 in the engine itself and in tests). */
@@ -96,8 +132,15 @@ assay_budget_new(int max_connections, int max_rate)
 	b->max_conn = max_connections > 0 ? max_connections :
 	    ASSAY_BUDGET_DEFAULT_CONNECTIONS;
 	b->max_rate = max_rate > 0 ? max_rate : ASSAY_BUDGET_DEFAULT_RATE;
-	b->tokens = b->max_rate < 16 ? b->max_rate : 16;	/* small burst */
+	b->ceiling = b->max_rate;
+	b->adaptive = 1;
+	b->rate = b->ceiling < ASSAY_BUDGET_START_RATE ? b->ceiling :
+	    ASSAY_BUDGET_START_RATE;
+	b->peak = b->rate;
+	b->ssthresh = b->ceiling;
+	b->tokens = b->rate < 16 ? b->rate : 16;	/* small burst */
 	b->last = now_s();
+	b->epoch_ns = assay_clock_ns();
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
 	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
@@ -147,15 +190,78 @@ assay_budget_delayed_ms(struct assay_budget *b, int idx)
 	return ns / 1000000LL;
 }
 
+/*
+ * The burst: 16 connections, fewer at a rate under 16/s, and a
+ * millisecond's worth at rates over 16000/s, where a sleep of a few tens
+ * of microseconds between tokens would cap the rate below the ceiling.
+ */
 static void
 refill(struct assay_budget *b)
 {
-	double t = now_s(), cap = b->max_rate < 16 ? b->max_rate : 16;
+	double t = now_s(), cap = b->rate < 16 ? b->rate : 16;
 
-	b->tokens += (t - b->last) * b->max_rate;
+	if (b->rate / 1000 > cap)
+		cap = b->rate / 1000;
+	b->tokens += (t - b->last) * b->rate;
 	if (b->tokens > cap)
 		b->tokens = cap;
 	b->last = t;
+}
+
+static double
+floor_rate(const struct assay_budget *b)
+{
+	return b->ceiling < ASSAY_BUDGET_MIN_RATE ? b->ceiling :
+	    ASSAY_BUDGET_MIN_RATE;
+}
+
+static void
+new_epoch(struct assay_budget *b, long long t)
+{
+	b->epoch_ns = t;
+	b->ep_taken = b->ep_answered = b->ep_trouble = 0;
+}
+
+/* Cuts the rate by half (the mutex is held). */
+static void
+cut(struct assay_budget *b, long long t)
+{
+	b->rate /= 2;
+	if (b->rate < floor_rate(b))
+		b->rate = floor_rate(b);
+	b->ssthresh = b->rate;
+	if (b->tokens > 1.0)
+		b->tokens = 1.0;
+	b->cut_ns = t;
+	b->backoffs++;
+	new_epoch(b, t);
+	b->ep_trouble = 1;	/* no growth in the epoch after a cut */
+}
+
+/* At the end of an epoch, raises the rate if it earned it (mutex held). */
+static void
+adapt(struct assay_budget *b, long long t)
+{
+	long long len = EPOCH_MIN_NS + 4 * b->srtt_ns;
+	double used;
+
+	if (!b->adaptive || b->state != 0)
+		return;
+	if (len > EPOCH_MAX_NS)
+		len = EPOCH_MAX_NS;
+	if (t - b->epoch_ns < len)
+		return;
+	used = b->rate * (double)(t - b->epoch_ns) / 1e9;
+	if (b->ep_trouble == 0 && b->ep_taken >= 4 &&
+	    b->ep_taken >= used / 2 && b->ep_answered * 10 >= b->ep_taken * 9) {
+		b->rate = b->rate < b->ssthresh ? b->rate * 2 :
+		    b->rate + b->rate / 8;
+		if (b->rate > b->ceiling)
+			b->rate = b->ceiling;
+		if (b->rate > b->peak)
+			b->peak = b->rate;
+	}
+	new_epoch(b, t);
 }
 
 /* Sum of a per-holder count (the mutex is held). */
@@ -177,12 +283,19 @@ unwait(struct assay_budget *b)
 		b->waiting[holder]--;
 }
 
+/* Nanoseconds spent paused, the pause going on included (mutex held). */
+static long long
+paused_ns(const struct assay_budget *b, long long t)
+{
+	return b->paused_sum_ns + (b->state == 1 ? t - b->paused_at_ns : 0);
+}
+
 int
 assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 {
 	struct timespec nap;
-	long long dl, left, wait_ns;
-	int r = 0, waiter = 0, in_use;
+	long long dl, left, wait_ns, t, p0 = -1, pause_ns = 0;
+	int r = 0, waiter = 0, in_use, state;
 
 	if (b == NULL)
 		return 0;
@@ -190,15 +303,22 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 	    1000000LL;
 	for (;;) {
 		lock(b);
+		t = assay_clock_ns();
+		/* A pause (the device is down) does not count against us. */
+		if (p0 < 0)
+			p0 = paused_ns(b, t);
+		pause_ns = paused_ns(b, t) - p0;
+		state = b->state;
 		refill(b);
+		adapt(b, t);
 		in_use = total(b->held);
-		if (in_use < b->max_conn && b->tokens >= 1.0 &&
+		if (state == 0 && in_use < b->max_conn && b->tokens >= 1.0 &&
 		    (waiter || total(b->waiting) == 0)) {
 			b->tokens -= 1.0;
+			b->ep_taken++;
 			b->held[holder]++;
 			if (b->since_ns[holder] > 0) {
-				b->delayed_ns[holder] += assay_clock_ns() -
-				    b->since_ns[holder];
+				b->delayed_ns[holder] += t - b->since_ns[holder];
 				b->since_ns[holder] = 0;
 			}
 			if (waiter)
@@ -206,20 +326,20 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 			pthread_mutex_unlock(&b->mu);
 			break;
 		}
-		if (!waiter && timeout_ms > 0) {
+		if (!waiter && timeout_ms > 0 && state != 2) {
 			b->waiting[holder]++;
 			waiter = 1;
 		}
 		/* Held back from here until this holder's next slot. */
 		if (b->since_ns[holder] == 0)
-			b->since_ns[holder] = assay_clock_ns();
+			b->since_ns[holder] = t;
 		/* Only the rate is short: the next token is due in wait_ns. */
-		wait_ns = in_use < b->max_conn ?
-		    (long long)((1.0 - b->tokens) / b->max_rate * 1e9) + 1000 :
+		wait_ns = state == 0 && in_use < b->max_conn ?
+		    (long long)((1.0 - b->tokens) / b->rate * 1e9) + 1000 :
 		    BUDGET_POLL_NS;
 		pthread_mutex_unlock(&b->mu);
-		left = dl - assay_clock_ns();
-		if (timeout_ms <= 0 || left <= 0) {
+		left = dl + pause_ns - assay_clock_ns();
+		if (timeout_ms <= 0 || state == 2 || (left <= 0 && state != 1)) {
 			if (waiter) {
 				lock(b);
 				unwait(b);
@@ -230,13 +350,230 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 		}
 		if (wait_ns > BUDGET_POLL_NS)
 			wait_ns = BUDGET_POLL_NS;
-		if (wait_ns > left)
+		if (wait_ns > left && left > 0)
 			wait_ns = left;
 		nap.tv_sec = 0;
 		nap.tv_nsec = (long)wait_ns;
 		nanosleep(&nap, NULL);
 	}
 	return r;
+}
+
+void
+assay_budget_feedback(struct assay_budget *b, int kind, long long latency_ns)
+{
+	long long t, late;
+	int trouble;
+
+	if (b == NULL || !b->adaptive)
+		return;
+	if (latency_ns < 0)
+		latency_ns = 0;
+	lock(b);
+	t = assay_clock_ns();
+	trouble = kind != ASSAY_BUDGET_ANSWERED;
+	if (kind == ASSAY_BUDGET_ANSWERED) {
+		b->srtt_ns = b->srtt_ns == 0 ? latency_ns :
+		    b->srtt_ns + (latency_ns - b->srtt_ns) / 8;
+		late = (b->base_ns > 0 ? b->base_ns : latency_ns) *
+		    LATE_FACTOR + LATE_SLACK_NS;
+		if (b->base_ns == 0 || latency_ns < b->base_ns)
+			b->base_ns = latency_ns > 0 ? latency_ns : 1;
+		if (latency_ns > late)
+			trouble = 1;
+		else
+			b->ep_answered++;
+	}
+	if (trouble) {
+		b->ep_trouble++;
+		/* Started after the last cut: news the last cut did not see. */
+		if (b->state == 0 && t - latency_ns >= b->cut_ns)
+			cut(b, t);
+	}
+	adapt(b, t);
+	pthread_mutex_unlock(&b->mu);
+}
+
+void
+assay_budget_set_adaptive(struct assay_budget *b, int on)
+{
+	if (b == NULL)
+		return;
+	lock(b);
+	b->adaptive = on != 0;
+	if (!b->adaptive)
+		b->rate = b->ceiling;
+	pthread_mutex_unlock(&b->mu);
+}
+
+int
+assay_budget_adaptive(struct assay_budget *b)
+{
+	return b != NULL && b->adaptive;
+}
+
+double
+assay_budget_rate(struct assay_budget *b)
+{
+	double v;
+
+	if (b == NULL)
+		return 0;
+	lock(b);
+	v = b->rate;
+	pthread_mutex_unlock(&b->mu);
+	return v;
+}
+
+double
+assay_budget_peak_rate(struct assay_budget *b)
+{
+	double v;
+
+	if (b == NULL)
+		return 0;
+	lock(b);
+	v = b->adaptive ? b->peak : b->rate;
+	pthread_mutex_unlock(&b->mu);
+	return v;
+}
+
+int
+assay_budget_backoffs(struct assay_budget *b)
+{
+	int n;
+
+	if (b == NULL)
+		return 0;
+	lock(b);
+	n = b->backoffs;
+	pthread_mutex_unlock(&b->mu);
+	return n;
+}
+
+static long long
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+assay_budget_pause(struct assay_budget *b)
+{
+	struct assay_budget_incident *in;
+
+	if (b == NULL)
+		return;
+	lock(b);
+	if (b->state == 0) {
+		b->state = 1;
+		b->paused_at_ns = assay_clock_ns();
+		if (b->nincidents < ASSAY_BUDGET_MAX_INCIDENTS) {
+			in = &b->incident[b->nincidents];
+			memset(in, 0, sizeof(*in));
+			in->at_ms = wall_ms();
+			in->rate = b->rate;
+		}
+		b->nincidents++;
+	}
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* Ends the pause going on (mutex held); recovered or not. */
+static void
+unpause(struct assay_budget *b, int recovered)
+{
+	struct assay_budget_incident *in;
+	long long t = assay_clock_ns();
+
+	b->paused_sum_ns += t - b->paused_at_ns;
+	if (b->nincidents > 0 && b->nincidents <= ASSAY_BUDGET_MAX_INCIDENTS) {
+		in = &b->incident[b->nincidents - 1];
+		in->down_ms = (t - b->paused_at_ns) / 1000000LL;
+		in->recovered = recovered;
+	}
+}
+
+void
+assay_budget_resume(struct assay_budget *b)
+{
+	double at;
+
+	if (b == NULL)
+		return;
+	lock(b);
+	if (b->state == 1) {
+		unpause(b, 1);
+		b->state = 0;
+		/*
+		 * The device went quiet at this rate: never again above half
+		 * of it, and start over from a quarter of that.
+		 */
+		at = b->rate;
+		b->ceiling = at / 2 > ASSAY_BUDGET_MIN_RATE ? at / 2 :
+		    ASSAY_BUDGET_MIN_RATE;
+		if (b->ceiling > b->max_rate)
+			b->ceiling = b->max_rate;
+		b->rate = b->ceiling / 4 > floor_rate(b) ? b->ceiling / 4 :
+		    floor_rate(b);
+		if (!b->adaptive)
+			b->rate = b->ceiling;
+		b->ssthresh = b->rate;
+		b->tokens = b->tokens > 1.0 ? 1.0 : b->tokens;
+		b->last = now_s();
+		b->cut_ns = assay_clock_ns();
+		new_epoch(b, b->cut_ns);
+	}
+	pthread_mutex_unlock(&b->mu);
+}
+
+void
+assay_budget_stop(struct assay_budget *b)
+{
+	if (b == NULL)
+		return;
+	lock(b);
+	if (b->state == 1)
+		unpause(b, 0);
+	b->state = 2;
+	pthread_mutex_unlock(&b->mu);
+}
+
+int
+assay_budget_state(struct assay_budget *b)
+{
+	int st;
+
+	if (b == NULL)
+		return 0;
+	lock(b);
+	st = b->state;
+	pthread_mutex_unlock(&b->mu);
+	return st;
+}
+
+int
+assay_budget_incidents(struct assay_budget *b,
+    struct assay_budget_incident *out, int max)
+{
+	int i, n;
+
+	if (b == NULL)
+		return 0;
+	lock(b);
+	n = b->nincidents;
+	for (i = 0; i < n && i < max && i < ASSAY_BUDGET_MAX_INCIDENTS; i++) {
+		out[i] = b->incident[i];
+		/* A pause going on: down so far. */
+		if (i == n - 1 && b->state == 1)
+			out[i].down_ms = (assay_clock_ns() - b->paused_at_ns) /
+			    1000000LL;
+	}
+	pthread_mutex_unlock(&b->mu);
+	return n;
 }
 
 void

@@ -8,6 +8,11 @@
  * connection (or sending a datagram burst) and given back after -- by the
  * connection layer (probe/conn.h) for every probe that dials through it.
  * The budget bounds concurrent connections and the rate of new ones.
+ * The rate adapts (docs/probes.md, "The budget"): max_rate is a ceiling;
+ * the budget starts lower, raises the rate while the device answers
+ * promptly, and halves it on timeouts, resets or rising latency, which
+ * probes report through assay_budget_feedback().  A liveness watch may
+ * pause it while the device does not answer (assay_budget_pause()).
  *
  * Evidence: probes describe what they sent and received through
  * assay_probe_record(); the engine routes that to the evidence store,
@@ -25,7 +30,14 @@
 struct lua_State;
 
 #define ASSAY_BUDGET_DEFAULT_CONNECTIONS	64
-#define ASSAY_BUDGET_DEFAULT_RATE		1000	/* new connections per second */
+/*
+ * The default rate is a ceiling the adaptive budget climbs to only while
+ * the device keeps answering promptly: high enough that a healthy device
+ * is swept as fast as the machine can connect().
+ */
+#define ASSAY_BUDGET_DEFAULT_RATE		1000000	/* new connections per second */
+#define ASSAY_BUDGET_START_RATE			1000	/* where an adaptive budget starts */
+#define ASSAY_BUDGET_MIN_RATE			20	/* it never backs off below this */
 #define ASSAY_PROBE_DEFAULT_TIMEOUT_MS		5000
 #define ASSAY_PROBE_DEFAULT_MAX_READ		(64 * 1024)
 
@@ -51,7 +63,58 @@ int			 assay_budget_max_connections(const struct assay_budget *b);
  */
 void			 assay_budget_set_holder(int idx);
 void			 assay_budget_reclaim(struct assay_budget *b, int idx);
+/* The configured ceiling on new connections per second. */
 int			 assay_budget_max_rate(const struct assay_budget *b);
+/*
+ * Adaptive (the default) or fixed: a fixed budget runs at its ceiling from
+ * the start and ignores feedback (for tests and benchmarks, and for a lab
+ * that wants the old behaviour: <budget adaptive="no"/>, --rate-fixed).
+ * Set before the budget is shared.
+ */
+void			 assay_budget_set_adaptive(struct assay_budget *b, int on);
+int			 assay_budget_adaptive(struct assay_budget *b);
+/* The rate in force now and the highest reached, connections per second. */
+double			 assay_budget_rate(struct assay_budget *b);
+double			 assay_budget_peak_rate(struct assay_budget *b);
+/* Times the adaptive rate was cut (timeouts, resets, latency). */
+int			 assay_budget_backoffs(struct assay_budget *b);
+
+/*
+ * Outcomes a probe reports after a connect: the device answered
+ * (connected, or refused with a RST: a closed port answering is a prompt
+ * answer, not a problem) after latency_ns; it did not answer within the
+ * timeout; or it reset a connection it had accepted.  Thread- and
+ * process-safe; a NULL budget is ignored.
+ */
+#define ASSAY_BUDGET_ANSWERED	0
+#define ASSAY_BUDGET_TIMEOUT	1
+#define ASSAY_BUDGET_RESET	2
+void			 assay_budget_feedback(struct assay_budget *b, int kind,
+			    long long latency_ns);
+
+/*
+ * Liveness (the engine's watcher, engine.c): pause makes every acquire
+ * wait (time paused does not count against its timeout); resume lets them
+ * go on at a lower rate under a lowered ceiling (both halved); stop, for
+ * a device that did not come back, makes every acquire fail at once with
+ * ASSAY_ERR_BUDGET.  Each pause records an incident (at most
+ * ASSAY_BUDGET_MAX_INCIDENTS, the later ones only counted).
+ */
+#define ASSAY_BUDGET_MAX_INCIDENTS	16
+struct assay_budget_incident {
+	long long	 at_ms;		/* wall clock (ms since the epoch) */
+	double		 rate;		/* connections/s in force when it stopped */
+	long long	 down_ms;	/* how long it did not answer */
+	int		 recovered;	/* 0: it never came back (stopped) */
+};
+void			 assay_budget_pause(struct assay_budget *b);
+void			 assay_budget_resume(struct assay_budget *b);
+void			 assay_budget_stop(struct assay_budget *b);
+/* 1 paused, 2 stopped, 0 running. */
+int			 assay_budget_state(struct assay_budget *b);
+/* Incidents so far (the count may exceed what is kept); copies up to max. */
+int			 assay_budget_incidents(struct assay_budget *b,
+			    struct assay_budget_incident *out, int max);
 /*
  * Milliseconds holder idx has been held back by the budget (no slot or no
  * token when it asked), including a delay still going on.  For the

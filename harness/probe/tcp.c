@@ -185,6 +185,7 @@ struct sweep {
 	int				 timeout_ms;
 	int				 nfd;		/* size of per-fd arrays */
 	atomic_uint			*seq_of;	/* by fd; 0: idle */
+	_Atomic long long		*t0_of;		/* by fd: connect start, ns */
 	atomic_size_t			 next;		/* next chunk of ports */
 	atomic_int			 in_flight;	/* all workers */
 	atomic_int			 max_in_flight;
@@ -232,6 +233,13 @@ finish(struct worker *w, int fd, uint16_t port, int state)
 		state = ASSAY_PORT_CLOSED;
 	s->res->state[port] = (uint8_t)state;
 	w->count[state]++;
+	/*
+	 * The budget learns how the device copes: open or closed (a RST is
+	 * a prompt answer too) after this long, or no answer at all.
+	 */
+	assay_budget_feedback(s->budget, state == ASSAY_PORT_FILTERED ?
+	    ASSAY_BUDGET_TIMEOUT : ASSAY_BUDGET_ANSWERED, assay_clock_ns() -
+	    atomic_load_explicit(&s->t0_of[fd], memory_order_relaxed));
 	atomic_store_explicit(&s->seq_of[fd], 0, memory_order_relaxed);
 	if (state == ASSAY_PORT_OPEN)
 		close_rst(fd);
@@ -313,6 +321,8 @@ start_one(struct worker *w, uint16_t port)
 	 */
 	w->seq += SWEEP_MAX_WORKERS;
 	atomic_store_explicit(&s->seq_of[fd], w->seq, memory_order_relaxed);
+	atomic_store_explicit(&s->t0_of[fd], assay_clock_ns(),
+	    memory_order_relaxed);
 	count_in(w);
 	if (connect(fd, (struct sockaddr *)&ss, s->sslen) == 0) {
 		finish(w, fd, port, ASSAY_PORT_OPEN);
@@ -554,7 +564,8 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 		nw = SWEEP_MAX_WORKERS;
 	if (nports < 4096 || maxc < 2 * nw)
 		nw = 1;
-	if ((s.seq_of = calloc((size_t)s.nfd, sizeof(*s.seq_of))) == NULL)
+	if ((s.seq_of = calloc((size_t)s.nfd, sizeof(*s.seq_of))) == NULL ||
+	    (s.t0_of = calloc((size_t)s.nfd, sizeof(*s.t0_of))) == NULL)
 		goto out;
 	for (i = 0; i < nw; i++) {
 		w[i].s = &s;
@@ -604,6 +615,7 @@ assay_probe_tcp_sweep(const struct assay_probe_env *env, const char *host,
 		free(w[i].q);
 	}
 	free(s.seq_of);
+	free(s.t0_of);
 	free(s.res);
 	return r;
 }
