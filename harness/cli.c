@@ -1547,6 +1547,7 @@ cmd_run(int argc, char **argv)
 		{ "catalogue",		required_argument,	NULL, 'C' },
 		{ "max-connections",	required_argument,	NULL, 'M' },
 		{ "max-rate",		required_argument,	NULL, 'R' },
+		{ "rate-fixed",		no_argument,		NULL, 1024 },
 		{ "timeout",		required_argument,	NULL, 'T' },
 		{ "memory",		required_argument,	NULL, 'm' },
 		{ "quiet",		no_argument,		NULL, 'q' },
@@ -1625,6 +1626,9 @@ cmd_run(int argc, char **argv)
 			r = parse_int("run", "--max-rate", optarg, 1, 1000000,
 			    &o.max_rate);
 			break;
+		case 1024:
+			o.rate_fixed = 1;
+			break;
 		case 'T':
 			r = parse_int("run", "--timeout", optarg, 1, 86400, &v);
 			o.limits.timeout_ms = v * 1000;
@@ -1698,7 +1702,10 @@ cmd_run(int argc, char **argv)
 			    "  --catalogue DIR    test cases from DIR instead of the bundled catalogue\n"
 			    "  --max-connections N  per-device limit on concurrent connections\n"
 			    "                     (overrides the set-up file's budget)\n"
-			    "  --max-rate N       per-device limit on new connections per second\n"
+			    "  --max-rate N       per-device ceiling on new connections per second;\n"
+			    "                     the rate adapts below it to how the device answers\n"
+			    "  --rate-fixed       run at --max-rate (or the set-up's) from the start,\n"
+			    "                     not adapting to the device\n"
 			    "  --timeout SECONDS  per-test-case time limit (default 300)\n"
 			    "  --memory MIB       per-test-case Lua memory limit (default 64)\n"
 			    "  -q, --quiet        no progress or summary\n"

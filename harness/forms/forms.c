@@ -182,6 +182,11 @@ struct assay_forms {
 	char			**addresses;
 	size_t			 naddresses, aaddresses;
 	int			 max_connections, max_rate;
+	int			 budget_adaptive;	/* <budget adaptive> */
+	/* <liveness>: the service watched, how often, how long to wait. */
+	char			*live_service;		/* NULL: the first TCP one */
+	int			 live_enabled;
+	int			 live_interval_ms, live_give_up_s;
 	struct credential	*creds;
 	size_t			 ncreds, acreds;
 	struct artefact		*arts;
@@ -3761,6 +3766,60 @@ setup_client_side(struct assay_forms *f, xmlNodePtr sec, const char *file,
  * Reads the set-up file.  ixit_ok says the IXIT's services were read, so
  * the services named here can be checked against them.
  */
+/*
+ * <liveness service="ID" interval-ms="250" give-up-s="120" enabled="no"/>:
+ * the service the engine watches between probes (a declared TCP service).
+ */
+static int
+setup_liveness(struct assay_forms *f, xmlNodePtr n, const char *file,
+    struct assay_diag *d, int *bad)
+{
+	static const char *const names[] = { "interval-ms", "give-up-s" };
+	static const long long lo[] = { 50, 1 }, hi[] = { 60000, 86400 };
+	int *slots[] = { &f->live_interval_ms, &f->live_give_up_s };
+	char *a = NULL;
+	long si;
+	long long v;
+	int ok = 1, k, r = 0;
+
+	if ((a = attr(n, "enabled", &ok)) == NULL && !ok)
+		return ASSAY_ERR_ALLOC;
+	if (a != NULL)
+		f->live_enabled = strcmp(a, "no") != 0;
+	free(a);
+	for (k = 0; k < 2; k++) {
+		if ((a = attr(n, names[k], &ok)) == NULL) {
+			if (!ok)
+				return ASSAY_ERR_ALLOC;
+			continue;
+		}
+		if (parse_int(a, lo[k], hi[k], &v) != 0) {
+			assay_diag_add(d, file, line_of(n), "liveness %s %s out "
+			    "of range %lld..%lld", names[k], a, lo[k], hi[k]);
+			*bad = 1;
+		} else
+			*slots[k] = (int)v;
+		free(a);
+	}
+	if ((a = attr(n, "service", &ok)) == NULL)
+		return ok ? 0 : ASSAY_ERR_ALLOC;
+	if ((si = assay_forms_service_find(f, a)) < 0) {
+		assay_diag_add(d, file, line_of(n), "liveness service \"%s\" "
+		    "is not a service of the IXIT", a);
+		*bad = 1;
+	} else if (strcmp(f->services[si].transport, "tcp") != 0) {
+		assay_diag_add(d, file, line_of(n), "liveness service \"%s\" "
+		    "is not a TCP service: the watch connects to it", a);
+		*bad = 1;
+	} else {
+		free(f->live_service);
+		f->live_service = a;
+		a = NULL;
+	}
+	free(a);
+	return r;
+}
+
 static int
 setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
     int ixit_ok, struct assay_diag *d)
@@ -3820,11 +3879,23 @@ setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 				}
 			}
 			free(svc);
+		} else if (is_elem(n, "liveness")) {
+			if ((r = setup_liveness(f, n, file, d, &bad)) != 0)
+				goto out;
 		} else if (is_elem(n, "budget")) {
 			static const char *const names[] = {
 				"max-connections", "max-rate" };
 			int *slots[] = { &f->max_connections, &f->max_rate };
+			char *ad = attr(n, "adaptive", &ok);
 
+			if (!ok) {
+				r = ASSAY_ERR_ALLOC;
+				goto out;
+			}
+			/* The schema allows only yes and no. */
+			if (ad != NULL)
+				f->budget_adaptive = strcmp(ad, "no") != 0;
+			free(ad);
 			for (k = 0; k < 2; k++) {
 				char *a = attr(n, names[k], &ok);
 
@@ -3844,9 +3915,11 @@ setup_load(struct assay_forms *f, xmlDocPtr doc, const char *file,
 				free(a);
 			}
 			/*
-			 * The sweep's floor is 65535 / rate seconds: a rate
-			 * that makes it longer than the default time limit
-			 * ends every sweeping test case in ERROR.
+			 * max-rate is a ceiling the adaptive rate never
+			 * passes, so 65535 / max-rate seconds is still the
+			 * least a full sweep takes: a ceiling that makes it
+			 * longer than the default time limit ends every
+			 * sweeping test case in ERROR, adaptive or not.
 			 */
 			if (f->max_rate > 0 && 65535LL * 1000 / f->max_rate >
 			    ASSAY_FORMS_DEFAULT_TC_TIMEOUT_MS)
@@ -4164,6 +4237,7 @@ assay_forms_free(struct assay_forms *f)
 	free(f->ics_path);
 	free(f->ixit_path);
 	free(f->setup_path);
+	free(f->live_service);
 	free(f->manufacturer);
 	free(f->model);
 	free(f->hw_version);
@@ -4303,6 +4377,10 @@ forms_load(const char *datadir, const struct form_src *ics_src,
 	f->recorded = recorded;
 	f->datadir = datadir;
 	f->max_rate = ASSAY_FORMS_DEFAULT_MAX_RATE;
+	f->budget_adaptive = 1;
+	f->live_enabled = 1;
+	f->live_interval_ms = ASSAY_FORMS_DEFAULT_LIVENESS_INTERVAL_MS;
+	f->live_give_up_s = ASSAY_FORMS_DEFAULT_LIVENESS_GIVE_UP_S;
 
 	/* Every file is always read, so every kind of error is reported. */
 	if ((r = assay_path_join(xsd, sizeof(xsd), datadir,
@@ -4895,6 +4973,30 @@ int
 assay_forms_budget_max_rate(const struct assay_forms *f)
 {
 	return f->max_rate;
+}
+
+int
+assay_forms_budget_adaptive(const struct assay_forms *f)
+{
+	return f->budget_adaptive;
+}
+
+long
+assay_forms_liveness(const struct assay_forms *f, int *interval_ms,
+    int *give_up_s)
+{
+	size_t i;
+
+	*interval_ms = f->live_interval_ms;
+	*give_up_s = f->live_give_up_s;
+	if (!f->live_enabled)
+		return -1;
+	if (f->live_service != NULL)
+		return assay_forms_service_find(f, f->live_service);
+	for (i = 0; i < f->nservices; i++)
+		if (strcmp(f->services[i].transport, "tcp") == 0)
+			return (long)i;
+	return -1;
 }
 
 size_t

@@ -220,7 +220,11 @@ const char	*assay_forms_address(const struct assay_forms *f, size_t i);
  * keeps its own for callers without forms).
  */
 #define ASSAY_FORMS_DEFAULT_MAX_CONNECTIONS	64
-#define ASSAY_FORMS_DEFAULT_MAX_RATE		1000	/* connections per second */
+/* A ceiling: the adaptive budget (probe.h) climbs to it only on a healthy device. */
+#define ASSAY_FORMS_DEFAULT_MAX_RATE		1000000	/* connections per second */
+/* The liveness watch: a connect this often; a device down this long is given up. */
+#define ASSAY_FORMS_DEFAULT_LIVENESS_INTERVAL_MS	250
+#define ASSAY_FORMS_DEFAULT_LIVENESS_GIVE_UP_S		120
 /*
  * assay run's default time limit per test case (--timeout): the set-up's
  * budget is checked against it (a full sweep must fit), and the engine
@@ -231,6 +235,16 @@ const char	*assay_forms_address(const struct assay_forms *f, size_t i);
 /* Per-device budget; the defaults above when the set-up says nothing. */
 int		 assay_forms_budget_max_connections(const struct assay_forms *f);
 int		 assay_forms_budget_max_rate(const struct assay_forms *f);
+/* 1 unless the set-up says <budget adaptive="no"/> (a fixed rate). */
+int		 assay_forms_budget_adaptive(const struct assay_forms *f);
+/*
+ * The liveness watch: the index of the service to watch (the set-up's
+ * <liveness service>, else the first TCP service of the IXIT), or -1 (no
+ * TCP service, or <liveness enabled="no"/>); sets the interval and the
+ * bound on waiting for the device either way.
+ */
+long		 assay_forms_liveness(const struct assay_forms *f,
+		    int *interval_ms, int *give_up_s);
 
 size_t		 assay_forms_ncredentials(const struct assay_forms *f);
 const char	*assay_forms_credential_id(const struct assay_forms *f, size_t i);
