@@ -724,6 +724,36 @@ json_unit(const struct assay_run *r, struct assay_json *j, size_t tc,
 	assay_json_end_object(j);
 }
 
+/*
+ * The liveness watch: what it watched and each time the device stopped
+ * answering (the rate then, how long, whether it came back).
+ */
+static void
+json_liveness(const struct assay_run *r, struct assay_json *j)
+{
+	size_t i;
+
+	assay_json_key(j, "device_liveness");
+	assay_json_begin_object(j);
+	if (r->liveness_service[0] != '\0')
+		jkv(&r->mask, j, "watched", r->liveness_service);
+	else
+		assay_json_kv_string(j, "watched", "");
+	assay_json_key(j, "incidents");
+	assay_json_begin_array(j);
+	for (i = 0; i < r->nincidents; i++) {
+		assay_json_begin_object(j);
+		assay_json_kv_string(j, "at", r->incidents[i].at);
+		assay_json_kv_int(j, "rate_per_second",
+		    (long long)r->incidents[i].rate);
+		assay_json_kv_int(j, "down_ms", r->incidents[i].down_ms);
+		assay_json_kv_bool(j, "recovered", r->incidents[i].recovered);
+		assay_json_end_object(j);
+	}
+	assay_json_end_array(j);
+	assay_json_end_object(j);
+}
+
 /* The 7.8 block of report.json: issue, method, customer data, opinions. */
 static void
 json_iso17025(const struct assay_run *r, struct assay_json *j)
@@ -744,6 +774,7 @@ json_iso17025(const struct assay_run *r, struct assay_json *j)
 	assay_json_begin_object(j);
 	assay_json_kv_int(j, "max_connections", r->budget_max_connections);
 	assay_json_kv_int(j, "max_rate_per_second", r->budget_max_rate);
+	assay_json_kv_bool(j, "rate_adaptive", r->budget_adaptive);
 	assay_json_kv_int(j, "test_case_timeout_ms", r->tc_timeout_ms);
 	assay_json_end_object(j);
 	assay_json_end_object(j);
@@ -936,6 +967,7 @@ write_json(const struct assay_run *r, const char *dir, FILE *fp)
 	assay_json_end_array(&j);
 	assay_json_end_object(&j);
 	json_profile(r, &j);
+	json_liveness(r, &j);
 	assay_json_key(&j, "summary");
 	assay_json_begin_object(&j);
 	jkv(m, &j, "result", assay_overall_name(r->result));
@@ -1813,6 +1845,11 @@ assay_report_print_summary(const struct assay_run *r, FILE *fp)
 	    r->prov_counts[ASSAY_VERDICT_NOT_APPLICABLE],
 	    r->prov_counts[ASSAY_VERDICT_NOT_FULFILLED],
 	    r->prov_counts[ASSAY_VERDICT_NONE], r->tally.out_of_scope);
+	for (i = 0; i < r->nincidents; i++)
+		fprintf(fp, "device:      stopped answering at %s at %.0f "
+		    "connections/s; %s after %lld s\n", r->incidents[i].at,
+		    r->incidents[i].rate, r->incidents[i].recovered ?
+		    "back" : "given up", r->incidents[i].down_ms / 1000);
 	/* Provisions the ICS failed: no test case says so. */
 	for (i = 0; i < n; i++) {
 		const struct assay_prov_outcome *p = &r->prov[i];

@@ -39,6 +39,7 @@
 #include "base/term.h"
 #include "run/evidence.h"
 #include "run/external.h"
+#include "run/liveness.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
 #include "run/model.h"
@@ -1176,6 +1177,69 @@ assay_run_testcase_assay_defined(const struct assay_run *r, size_t t)
 	return k >= 0 && assay_spec_testcase_assay_defined(r->spec, (size_t)k);
 }
 
+
+/*
+ * Starts the liveness watch (run/liveness.h) on the set-up's service, and
+ * notes in the evidence what it watches.  A run goes on without it (no
+ * TCP service, an address that does not resolve): said on stderr.
+ */
+static struct assay_liveness *
+start_liveness(const struct assay_forms *forms, struct assay_budget *b,
+    struct assay_evidence *ev, struct assay_run *run, int quiet)
+{
+	struct assay_liveness *l = NULL;
+	char why[256], what[160];
+	const char *host;
+	int interval_ms, give_up_s, port;
+	long si;
+
+	if ((si = assay_forms_liveness(forms, &interval_ms, &give_up_s)) < 0 ||
+	    (host = assay_forms_service_address(forms, (size_t)si)) == NULL)
+		return NULL;
+	port = assay_forms_service_port(forms, (size_t)si);
+	snprintf(what, sizeof(what), "%s %s:%d every %d ms, given up after "
+	    "%d s", assay_forms_service_id(forms, (size_t)si), host, port,
+	    interval_ms, give_up_s);
+	if (assay_liveness_start(b, host, (unsigned int)port, interval_ms,
+	    give_up_s, &l, why, sizeof(why)) != 0) {
+		if (!quiet)
+			fprintf(stderr, "assay: no liveness watch on %s: %s\n",
+			    what, why[0] ? why : "cannot start the watcher");
+		return NULL;
+	}
+	(void)assay_evidence_set_info(ev, "liveness_service", what);
+	snprintf(run->liveness_service, sizeof(run->liveness_service), "%s",
+	    what);
+	return l;
+}
+
+/* Keeps the watch's incidents and the rate reached in the evidence. */
+static void
+record_liveness(struct assay_budget *b, struct assay_evidence *ev)
+{
+	struct assay_budget_incident in[ASSAY_BUDGET_MAX_INCIDENTS];
+	char text[2048] = "";
+	const char *old;
+	int i, n;
+
+	assay_evidence_journal(ev, "budget %s, ceiling %d connections/s, "
+	    "peak %.0f, %d backoffs", assay_budget_adaptive(b) ? "adaptive" :
+	    "fixed", assay_budget_max_rate(b), assay_budget_peak_rate(b),
+	    assay_budget_backoffs(b));
+	n = assay_budget_incidents(b, in, ASSAY_BUDGET_MAX_INCIDENTS);
+	if (n == 0)
+		return;
+	for (i = 0; i < n && i < ASSAY_BUDGET_MAX_INCIDENTS; i++)
+		assay_evidence_journal(ev, "liveness: the device stopped "
+		    "answering at %.0f connections/s; %s after %lld ms",
+		    in[i].rate, in[i].recovered ? "it came back" :
+		    "given up", in[i].down_ms);
+	/* A resumed run keeps the incidents of the runs before it. */
+	if ((old = assay_evidence_info(ev, "device_liveness")) != NULL)
+		snprintf(text, sizeof(text), "%s", old);
+	(void)assay_liveness_format(b, text, sizeof(text));
+	(void)assay_evidence_set_info(ev, "device_liveness", text);
+}
 int
 assay_run_lists_testcase(const struct assay_run *r, size_t t)
 {
@@ -1469,6 +1533,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	struct assay_profile *prof = NULL;
 	struct assay_evidence *ev = NULL;
 	struct assay_budget *budget = NULL;
+	struct assay_liveness *live = NULL;
 	struct assay_run run;
 	struct assay_run_info info;
 	struct shared sh;
@@ -1730,8 +1795,11 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	/* The probe channel only for a status line; without, no cost. */
 	if (o->status_line && !o->quiet)
 		sh.board = assay_status_board_new(MAX_JOBS);
+	if (o->rate_fixed || !assay_forms_budget_adaptive(forms))
+		assay_budget_set_adaptive(budget, 0);
 	run.budget_max_connections = assay_budget_max_connections(budget);
 	run.budget_max_rate = assay_budget_max_rate(budget);
+	run.budget_adaptive = assay_budget_adaptive(budget);
 	run.tc_timeout_ms = o->limits.timeout_ms > 0 ? o->limits.timeout_ms :
 	    ASSAY_ENGINE_DEFAULT_TIMEOUT_MS;
 	run.draft = o->meta.lab_name == NULL || o->meta.customer == NULL ||
@@ -1761,7 +1829,11 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		if (run.finished[0] == '\0')
 			assay_time_iso(run.finished, sizeof(run.finished));
 	} else {
+		live = start_liveness(forms, budget, ev, &run, o->quiet);
 		supervise(&sh, jobs);
+		assay_liveness_stop(live);
+		live = NULL;
+		record_liveness(budget, ev);
 		run.complete = sh.ndone == sh.nqueue && sh.nunsaved == 0;
 		assay_time_iso(run.finished, sizeof(run.finished));
 		if (run.complete)
@@ -1781,6 +1853,11 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		    assay_strerror(r));
 		goto out;
 	}
+	/* The device stopped answering: what ran since is INCONCLUSIVE. */
+	if ((v = assay_evidence_info(ev, "liveness_service")) != NULL)
+		snprintf(run.liveness_service, sizeof(run.liveness_service),
+		    "%s", v);
+	assay_liveness_apply(&run, assay_evidence_info(ev, "device_liveness"));
 	aggregate(&run, o);
 	run.mask.apply = evidence_mask;
 	run.mask.arg = ev;
@@ -1853,6 +1930,7 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	free(sh.queue);
 	free(sh.taken);
 	free(secrets);
+	assay_liveness_stop(live);
 	assay_budget_free(budget);
 	assay_api_shared_free(sh.api);
 	assay_status_board_free(sh.board);

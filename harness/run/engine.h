@@ -46,6 +46,8 @@ struct assay_engine_opts {
 	int			 resume;
 	int			 max_connections;	/* <= 0: from the set-up */
 	int			 max_rate;		/* <= 0: from the set-up */
+	/* max_rate is the rate, not a ceiling (--rate-fixed; or the set-up) */
+	int			 rate_fixed;
 	struct assay_sandbox_limits limits;
 	int			 quiet;		/* no progress lines */
 	int			 color;		/* verdicts in colour (a TTY) */

@@ -43,8 +43,8 @@ struct assay_evidence {
 	 */
 	pthread_rwlock_t redact_lock;
 	struct assay_redact *redact;	/* every spelling of every secret */
-	char		*info_keys[16];
-	char		*info_values[16];
+	char		*info_keys[32];
+	char		*info_values[32];
 	size_t		 ninfo;
 };
 
@@ -555,7 +555,7 @@ assay_evidence_set_info(struct assay_evidence *ev, const char *key,
 		if (ev->ninfo == sizeof(ev->info_keys) / sizeof(ev->info_keys[0]) ||
 		    (k = strdup(key)) == NULL) {
 			free(v);
-			return ev->ninfo < 16 ? ASSAY_ERR_ALLOC : ASSAY_ERR_TOO_BIG;
+			return ev->ninfo < 32 ? ASSAY_ERR_ALLOC : ASSAY_ERR_TOO_BIG;
 		}
 		ev->info_keys[ev->ninfo] = k;
 		ev->info_values[ev->ninfo++] = v;
@@ -759,7 +759,7 @@ assay_evidence_open_secrets(const char *dir, int resume,
 			r = ASSAY_ERR_IO;
 			goto out;
 		}
-		for (i = 0; i < info->n && i < 16; i++) {
+		for (i = 0; i < info->n && i < 32; i++) {
 			ev->info_keys[i] = strdup(info->keys[i]);
 			/* Masked: --judgement text is the assessor's, free text. */
 			ev->info_values[i] = assay_evidence_mask(ev,

@@ -78,8 +78,8 @@ int	assay_result_fill_units(struct assay_result *r, int nunits);
 
 /* key=value pairs that identify a run, checked on resume. */
 struct assay_run_info {
-	const char	*keys[16];
-	const char	*values[16];
+	const char	*keys[32];
+	const char	*values[32];
 	size_t		 n;
 };
 

@@ -125,6 +125,16 @@ void	assay_report_deviations(const struct assay_run *r,
 
 struct assay_judgement;
 
+/* The device stopped answering the liveness watch (run/liveness.h). */
+#define ASSAY_RUN_MAX_INCIDENTS	16
+struct assay_run_incident {
+	long long	 at_ms;		/* wall clock, ms since the epoch */
+	char		 at[32];	/* the same, ISO 8601 UTC */
+	double		 rate;		/* connections/s in force then */
+	long long	 down_ms;	/* how long it did not answer */
+	int		 recovered;	/* 0: given up */
+};
+
 struct assay_run {
 	struct assay_report_meta	 meta;
 	/*
@@ -180,6 +190,14 @@ struct assay_run {
 	/* The method's limits (7.8.3): the probe budget and time limit. */
 	int				 budget_max_connections;
 	int				 budget_max_rate;
+	int				 budget_adaptive;	/* max_rate a ceiling */
+	/*
+	 * The liveness watch (run/liveness.h): the service watched ("" when
+	 * none) and the incidents it saw, from run.info device_liveness.
+	 */
+	char				 liveness_service[160];
+	struct assay_run_incident	 incidents[ASSAY_RUN_MAX_INCIDENTS];
+	size_t				 nincidents;
 	long				 tc_timeout_ms;
 	/* The forms as supplied by the customer (original hashes). */
 	char				 ics_sha256[ASSAY_SHA256_HEX_LEN + 1];
