@@ -1914,8 +1914,11 @@ write_setup(const struct refdevice *rd)
 	    "  <address>", weak ? "weak" : "conforming");
 	esc(&w, rd->address);
 	raw(&w, "</address>\n"
-	    "  <budget max-connections=\"256\" max-rate=\"20000\"/>\n"
-	    "  <credentials>\n");
+	    "  <budget max-connections=\"256\" max-rate=\"20000\"/>\n");
+	/* The fragile service is the one that falls over: watch it. */
+	if (rd->fragile_rate > 0)
+		raw(&w, "  <liveness service=\"fragile\"/>\n");
+	raw(&w, "  <credentials>\n");
 	if (weak) {
 		credential(&w, "web-admin", "web", rd->web_user, rd->web_pass);
 		credential(&w, "web-admin-http", "web-http", rd->web_user,

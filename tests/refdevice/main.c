@@ -44,7 +44,7 @@
 static const char *usage_text =
 "usage: assay-refdevice --persona conforming|weak --dir DIR\n"
 "           [--address 127.0.0.1] [--ports kernel|standard] [--foreground]\n"
-"           [--gateway [--client-interval S]]\n"
+"           [--gateway [--client-interval S]] [--fragile RATE[:SECONDS]]\n"
 "\n"
 "Brings up a reference consumer-IoT device made of real servers on\n"
 "loopback, writes DIR/ics.xml and DIR/ixit.xml describing it (with the\n"
@@ -66,6 +66,11 @@ static const char *usage_text =
 "                 (update checks, telemetry) running; needs a network\n"
 "                 namespace of the caller's own (e.g. `unshare -rn`)\n"
 "  --client-interval S  seconds between client cycles (default 2)\n"
+"  --fragile RATE[:SECONDS]  one more TCP service, \"fragile\" (in the IXIT,\n"
+"                 watched by the set-up's liveness watch; standard port 9600):\n"
+"                 it accepts RATE connections/s at most from a short queue;\n"
+"                 overloaded for 3 s it closes its listener, and opens it\n"
+"                 again after SECONDS (never without); log/fragile.log\n"
 "  --foreground   stay attached: exit when the parent dies; otherwise the\n"
 "                 device detaches once ready (pid in DIR/refdevice.pid)\n"
 "  --help         this text\n";
@@ -409,7 +414,8 @@ port_taken(const struct refdevice *rd, int port)
 	return port == rd->port_http || port == rd->port_https ||
 	    port == rd->port_ssh || port == rd->port_telnet ||
 	    port == rd->port_mqtt || port == rd->port_mqtts ||
-	    port == rd->port_coap || port == rd->port_debug;
+	    port == rd->port_coap || port == rd->port_debug ||
+	    port == rd->port_fragile;
 }
 
 /*
@@ -454,6 +460,8 @@ choose_ports(struct refdevice *rd)
 		WANT(port_ssh, 22, 0);
 		WANT(port_mqtts, 8883, 0);
 	}
+	if (rd->fragile_rate > 0)
+		WANT(port_fragile, 9600, 0);
 #undef WANT
 	for (i = 0; i < n; i++) {
 		if (rd->standard_ports) {
@@ -917,6 +925,7 @@ main(int argc, char *argv[])
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "gateway", no_argument, NULL, 'g' },
 		{ "client-interval", required_argument, NULL, 'i' },
+		{ "fragile", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -936,6 +945,10 @@ main(int argc, char *argv[])
 	/* The device's own client process (started by rd_setup_start). */
 	if (argc == 3 && strcmp(argv[1], "--client") == 0)
 		return rd_client_main(argv[2]) == 0 ? 0 : 1;
+	/* The fragile service's process (started by rd_setup_start). */
+	if (argc == 6 && strcmp(argv[1], "--fragile-serve") == 0)
+		return rd_fragile_main(argv[2], atoi(argv[3]), atoi(argv[4]),
+		    atoi(argv[5]));
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		return 1;
 	rd->caller_netns = -1;
@@ -989,6 +1002,31 @@ main(int argc, char *argv[])
 				goto out;
 			}
 			rd->client_interval = (int)v;
+			break;
+		case 'F':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || v < 1 ||
+			    v > 100000 || (*end != '\0' && *end != ':')) {
+				fprintf(stderr, "assay-refdevice: --fragile %s: "
+				    "RATE[:SECONDS], RATE 1 to 100000\n", optarg);
+				goto out;
+			}
+			rd->fragile_rate = (int)v;
+			if (*end == ':') {
+				const char *ds = end + 1;
+
+				errno = 0;
+				v = strtol(ds, &end, 10);
+				if (errno != 0 || end == ds || *end != '\0' ||
+				    v < 1 || v > 3600) {
+					fprintf(stderr, "assay-refdevice: "
+					    "--fragile %s: SECONDS 1 to 3600\n",
+					    optarg);
+					goto out;
+				}
+				rd->fragile_down_s = (int)v;
+			}
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

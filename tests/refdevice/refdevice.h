@@ -84,6 +84,8 @@ struct refdevice {
 	/* ports, 0 when the service is not offered */
 	int		 port_http, port_https, port_ssh, port_telnet;
 	int		 port_mqtt, port_mqtts, port_coap, port_debug;
+	/* --fragile RATE[:SECONDS]: the fragile service (fragile.c); 0: none */
+	int		 port_fragile, fragile_rate, fragile_down_s;
 	int		 ssh_skipped;
 	int		 ssh_uid;	/* session uid inside dropbear's namespace */
 	int		 ssh_userns;	/* 1: a user namespace maps ssh_uid to us */
@@ -144,6 +146,12 @@ void	rd_gateway_down(struct refdevice *rd);
 
 /* client.c: `assay-refdevice --client CONF`, the device's client side. */
 int	rd_client_main(const char *conf);
+/*
+ * fragile.c: the fragile service's process: serves at most rate
+ * connections/s on address:port, closes its listener when overloaded
+ * for 3 s and opens it again after down_s seconds (never when 0).
+ */
+int	rd_fragile_main(const char *address, int port, int rate, int down_s);
 
 /* forms.c: writes rd->dir/ics.xml, rd->dir/ixit.xml and rd->dir/setup.xml. */
 int	rd_forms_write(const struct refdevice *rd);

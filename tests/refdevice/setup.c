@@ -1561,6 +1561,20 @@ rd_setup_start(struct refdevice *rd)
 
 	if ((p = start_client(rd)) != 0)
 		return p;
+	if (rd->fragile_rate > 0) {
+		char fport[16], frate[16], fdown[16];
+		const char *argv[] = { rd->self, "--fragile-serve",
+		    rd->address, fport, frate, fdown, NULL };
+
+		snprintf(fport, sizeof(fport), "%d", rd->port_fragile);
+		snprintf(frate, sizeof(frate), "%d", rd->fragile_rate);
+		snprintf(fdown, sizeof(fdown), "%d", rd->fragile_down_s);
+		if ((p = rd_spawn(rd, "fragile", argv, NULL)) < 0)
+			return p;
+		rd_add_service(rd, "fragile", "tcp", "tcp", "none",
+		    rd->port_fragile, 1, RD_READY_TCP, p, "a fragile "
+		    "service: falls over when connected to too fast", NULL);
+	}
 	if (rd->ssh_skipped)
 		return 0;
 	snprintf(bind, sizeof(bind), "%s:%d", rd->address, rd->port_ssh);
