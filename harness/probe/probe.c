@@ -394,6 +394,19 @@ assay_budget_feedback(struct assay_budget *b, int kind, long long latency_ns)
 	pthread_mutex_unlock(&b->mu);
 }
 
+long long
+assay_budget_late_ns(struct assay_budget *b)
+{
+	long long v;
+
+	if (b == NULL || !b->adaptive)
+		return 0;
+	lock(b);
+	v = b->base_ns > 0 ? b->base_ns * LATE_FACTOR + LATE_SLACK_NS : 0;
+	pthread_mutex_unlock(&b->mu);
+	return v;
+}
+
 void
 assay_budget_set_adaptive(struct assay_budget *b, int on)
 {

@@ -89,8 +89,21 @@ int			 assay_budget_backoffs(struct assay_budget *b);
 #define ASSAY_BUDGET_ANSWERED	0
 #define ASSAY_BUDGET_TIMEOUT	1
 #define ASSAY_BUDGET_RESET	2
+/*
+ * A connect still unanswered after latency_ns, more than
+ * assay_budget_late_ns(): told at once, not when it ends, so a device
+ * whose queue overflows (its SYNs dropped, retried after a second) is
+ * backed off from within tens of milliseconds.  Report each connect once.
+ */
+#define ASSAY_BUDGET_LATE	3
 void			 assay_budget_feedback(struct assay_budget *b, int kind,
 			    long long latency_ns);
+/*
+ * How long an answer may take before it counts as trouble: 4 x the
+ * lowest connect latency seen + 50 ms; 0 before any answer, or for a
+ * fixed budget (nothing is late then).
+ */
+long long		 assay_budget_late_ns(struct assay_budget *b);
 
 /*
  * Liveness (the engine's watcher, engine.c): pause makes every acquire

@@ -171,6 +171,7 @@ struct pending {
 	int		 fd;
 	uint16_t	 port;
 	unsigned int	 seq;
+	int		 late_told;	/* the budget heard it is late */
 	long long	 deadline;
 };
 
@@ -361,6 +362,7 @@ start_one(struct worker *w, uint16_t port)
 	pe->fd = fd;
 	pe->port = port;
 	pe->seq = w->seq;
+	pe->late_told = 0;
 	pe->deadline = assay_clock_ms() + s->timeout_ms;
 	w->qlen++;
 	return 1;
@@ -403,6 +405,37 @@ expire(struct worker *w, long long t)
 		}
 		w->qhead = (w->qhead + 1) % w->qcap;
 		w->qlen--;
+	}
+}
+
+/*
+ * Tells the budget about connects still unanswered past its late mark,
+ * oldest first (the queue is in start order), each once: a device whose
+ * accept queue overflows drops SYNs, and the retry a second later is too
+ * late to back off in time.
+ */
+static void
+tell_late(struct worker *w)
+{
+	struct sweep *s = w->s;
+	struct pending *pe;
+	long long late, age, t;
+	size_t i;
+
+	if ((late = assay_budget_late_ns(s->budget)) <= 0)
+		return;
+	t = assay_clock_ns();
+	for (i = 0; i < w->qlen; i++) {
+		pe = &w->q[(w->qhead + i) % w->qcap];
+		if (atomic_load_explicit(&s->seq_of[pe->fd],
+		    memory_order_relaxed) != pe->seq || pe->late_told)
+			continue;
+		age = t - atomic_load_explicit(&s->t0_of[pe->fd],
+		    memory_order_relaxed);
+		if (age <= late)
+			break;
+		pe->late_told = 1;
+		assay_budget_feedback(s->budget, ASSAY_BUDGET_LATE, age);
 	}
 }
 
@@ -468,6 +501,7 @@ worker_run(void *arg)
 		r = 0;
 		t = assay_clock_ms();
 		expire(w, t);
+		tell_late(w);
 		if (w->in_flight == 0) {
 			if (w->pos >= w->end && next_port(w) < 0)
 				break;
@@ -478,6 +512,10 @@ worker_run(void *arg)
 			wait = 0;
 		if (starved && wait > 1)
 			wait = 1;
+		/* Look for late connects often enough to tell them in time. */
+		if (wait > 10 && s->budget != NULL &&
+		    assay_budget_adaptive(s->budget))
+			wait = 10;
 		if (!starved && w->in_flight < w->cap && w->pos < w->end)
 			wait = 0;
 		if ((n = epoll_wait(w->ep, evs, 256, wait)) == -1) {
