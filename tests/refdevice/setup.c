@@ -1437,6 +1437,28 @@ start_client(struct refdevice *rd)
 	return 0;
 }
 
+/* --fragile: the fragile service (fragile.c), in the IXIT as "fragile". */
+static int
+start_fragile(struct refdevice *rd)
+{
+	char fport[16], frate[16], fdown[16];
+	const char *argv[] = { rd->self, "--fragile-serve", rd->address, fport,
+	    frate, fdown, NULL };
+	int p;
+
+	if (rd->fragile_rate <= 0)
+		return 0;
+	snprintf(fport, sizeof(fport), "%d", rd->port_fragile);
+	snprintf(frate, sizeof(frate), "%d", rd->fragile_rate);
+	snprintf(fdown, sizeof(fdown), "%d", rd->fragile_down_s);
+	if ((p = rd_spawn(rd, "fragile", argv, NULL)) < 0)
+		return p;
+	rd_add_service(rd, "fragile", "tcp", "tcp", "none", rd->port_fragile,
+	    1, RD_READY_TCP, p, "a fragile service: falls over when "
+	    "connected to too fast", NULL);
+	return 0;
+}
+
 int
 rd_setup_start(struct refdevice *rd)
 {
@@ -1446,6 +1468,8 @@ rd_setup_start(struct refdevice *rd)
 	char passwd[RD_PATH_MAX], shadow[RD_PATH_MAX], coapport[16];
 	int weak = rd->persona == RD_PERSONA_WEAK, p;
 
+	if ((p = start_fragile(rd)) != 0)
+		return p;
 	if (rd_path(conf, sizeof(conf), "%s/etc/lighttpd.conf", rd->dir) != 0)
 		return ASSAY_ERR_TOO_BIG;
 	{
@@ -1561,20 +1585,6 @@ rd_setup_start(struct refdevice *rd)
 
 	if ((p = start_client(rd)) != 0)
 		return p;
-	if (rd->fragile_rate > 0) {
-		char fport[16], frate[16], fdown[16];
-		const char *argv[] = { rd->self, "--fragile-serve",
-		    rd->address, fport, frate, fdown, NULL };
-
-		snprintf(fport, sizeof(fport), "%d", rd->port_fragile);
-		snprintf(frate, sizeof(frate), "%d", rd->fragile_rate);
-		snprintf(fdown, sizeof(fdown), "%d", rd->fragile_down_s);
-		if ((p = rd_spawn(rd, "fragile", argv, NULL)) < 0)
-			return p;
-		rd_add_service(rd, "fragile", "tcp", "tcp", "none",
-		    rd->port_fragile, 1, RD_READY_TCP, p, "a fragile "
-		    "service: falls over when connected to too fast", NULL);
-	}
 	if (rd->ssh_skipped)
 		return 0;
 	snprintf(bind, sizeof(bind), "%s:%d", rd->address, rd->port_ssh);
