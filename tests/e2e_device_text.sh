@@ -94,7 +94,7 @@ done
 # file whose budget lets the sweep of 65535 loopback ports take a second.
 sed "s|  <services>|  <services>\n    <service id=\"shell\" protocol=\"ssh\" transport=\"tcp\" port=\"$port\" security=\"ssh\">\n      <description>maintenance shell</description>\n    </service>|" \
 	"$SRC/ixit/examples/smart-camera.xml" >"$T/ixit.xml"
-sed -e 's|max-rate="1000"|max-rate="100000"|' -e 's|max-connections="64"|max-connections="256"|' \
+sed -e 's|max-rate="[0-9]*"|max-rate="100000"|' -e 's|max-connections="64"|max-connections="256"|' \
 	"$SRC/setup/examples/smart-camera.xml" >"$T/setup.xml"
 "$BIN" run --ics "$T/ics.xml" --ixit "$T/ixit.xml" --setup "$T/setup.xml" \
 	--out "$T/r" --only 5.5-1-2 --only 5.6-2-2 >"$T/run.out" 2>"$T/run.err"

@@ -204,7 +204,8 @@ test_examples_valid(void **state)
 	assert_int_equal(assay_forms_naddresses(f), 1);
 	assert_string_equal(assay_forms_address(f, 0), "127.0.0.1");
 	assert_int_equal(assay_forms_budget_max_connections(f), 64);
-	assert_int_equal(assay_forms_budget_max_rate(f), 1000);
+	assert_int_equal(assay_forms_budget_max_rate(f), 1000000);
+	assert_true(assay_forms_budget_adaptive(f));
 	assert_non_null(strstr(assay_forms_setup_path(f), SETUP_EX));
 	assert_true(strlen(assay_forms_setup_sha256(f)) == 64);
 
@@ -300,7 +301,7 @@ test_budget_defaults(void **state)
 	const char *ixit;
 
 	ixit = variant(SETUP_EX, "nobudget.xml",
-	    "<budget max-connections=\"64\" max-rate=\"1000\"/>",
+	    "<budget max-connections=\"64\" max-rate=\"1000000\"/>",
 	    "<budget max-rate=\"7\"/>");
 	assert_int_equal(load3(ICS_EX, IXIT_EX, ixit, &f, &d), 0);
 	assert_int_equal(assay_forms_budget_max_connections(f),
@@ -1472,8 +1473,63 @@ test_templates_do_not_validate(void **state)
 	assay_diag_free(d);
 	assert_non_null(text = tu_read_file(tu_src("setup/template.xml"), NULL));
 	assert_non_null(strstr(text, "<budget max-connections=\"64\" "
-	    "max-rate=\"1000\"/>"));
+	    "max-rate=\"1000000\"/>"));
 	free(text);
+}
+
+/*
+ * <budget adaptive> and <liveness>: the watch defaults to the first TCP
+ * service; a named one must be a TCP service of the IXIT.
+ */
+static void
+test_budget_liveness(void **state)
+{
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	const char *setup;
+	int iv = 0, gu = 0;
+
+	(void)state;
+	assert_int_equal(load3(ICS_EX, IXIT_EX, SETUP_EX, &f, &d), 0);
+	assert_true(assay_forms_budget_adaptive(f));
+	assert_int_equal(assay_forms_liveness(f, &iv, &gu), 0);	/* web */
+	assert_int_equal(iv, ASSAY_FORMS_DEFAULT_LIVENESS_INTERVAL_MS);
+	assert_int_equal(gu, ASSAY_FORMS_DEFAULT_LIVENESS_GIVE_UP_S);
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	setup = variant(SETUP_EX, "live.xml",
+	    "<budget max-connections=\"64\" max-rate=\"1000000\"/>",
+	    "<budget max-rate=\"500\" adaptive=\"no\"/>\n"
+	    "  <liveness service=\"rtsp\" interval-ms=\"100\" give-up-s=\"9\"/>");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), 0);
+	assert_false(assay_forms_budget_adaptive(f));
+	assert_int_equal(assay_forms_budget_max_rate(f), 500);
+	assert_int_equal(assay_forms_liveness(f, &iv, &gu),
+	    assay_forms_service_find(f, "rtsp"));
+	assert_int_equal(iv, 100);
+	assert_int_equal(gu, 9);
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	setup = variant(SETUP_EX, "liveoff.xml",
+	    "<budget max-connections=\"64\" max-rate=\"1000000\"/>",
+	    "<liveness enabled=\"no\"/>");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), 0);
+	assert_int_equal(assay_forms_liveness(f, &iv, &gu), -1);
+	assay_forms_free(f);
+	assay_diag_free(d);
+
+	setup = variant(SETUP_EX, "livebad.xml",
+	    "<budget max-connections=\"64\" max-rate=\"1000000\"/>",
+	    "<liveness service=\"nosuch\" interval-ms=\"10\"/>");
+	assert_int_equal(load3(ICS_EX, IXIT_EX, setup, &f, &d), ASSAY_ERR_FORM);
+	assert_true(assay_diag_find(d, "liveness service \"nosuch\" is not a "
+	    "service of the IXIT") >= 0);
+	assert_true(assay_diag_find(d, "liveness interval-ms 10 out of range "
+	    "50..60000") >= 0);
+	assay_forms_free(f);
+	assay_diag_free(d);
 }
 
 /* --- hostile XML ------------------------------------------------------ */
@@ -1807,6 +1863,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_examples_valid),
 		cmocka_unit_test(test_budget_defaults),
+		cmocka_unit_test(test_budget_liveness),
 		cmocka_unit_test(test_service_address),
 		cmocka_unit_test(test_version1_explained),
 		cmocka_unit_test(test_delfunc_interface),

@@ -8,7 +8,7 @@
  * connection (or sending a datagram burst) and given back after -- by the
  * connection layer (probe/conn.h) for every probe that dials through it.
  * The budget bounds concurrent connections and the rate of new ones.
- * The rate adapts (docs/probes.md, "The budget"): max_rate is a ceiling;
+ * The rate adapts (docs/budget.md): max_rate is a ceiling;
  * the budget starts lower, raises the rate while the device answers
  * promptly, and halves it on timeouts, resets or rising latency, which
  * probes report through assay_budget_feedback().  A liveness watch may
