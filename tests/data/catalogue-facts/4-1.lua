@@ -31,7 +31,7 @@ local function check(a)
   end
   local s = a.setup
   if s.addresses[1] ~= "127.0.0.1" then return "setup.addresses[1]" end
-  if s.budget.max_connections ~= 64 or s.budget.max_rate ~= 1000 then return "setup.budget" end
+  if s.budget.max_connections ~= 64 or s.budget.max_rate ~= 1000000 then return "setup.budget" end
   local c = s.credentials[1]
   if c.id ~= "web-admin" or c.service ~= "web" or c.username ~= "admin" or
       c.origin ~= "pre-installed" or type(c.password) ~= "string" then
