@@ -44,9 +44,11 @@
 
 /*
  * The adaptive rate works in epochs, like TCP's congestion window in
- * round trips: at the end of each (20 ms plus four smoothed latencies, at
- * most 250 ms) the rate doubles (slow start) or grows by an eighth (above
- * ssthresh, once it has been cut) -- but only if the epoch used at least
+ * round trips: at the end of each (5 ms plus four smoothed latencies, at
+ * most 250 ms) the rate grows four-fold (slow start: an epoch spans four
+ * round trips or more, over which TCP's slow start would grow sixteen-
+ * fold) or by an eighth (above ssthresh, once it has been cut) -- but
+ * only if the epoch used at least
  * half of the rate and at least nine in ten of its connects were answered
  * promptly, with no trouble: a rate nobody exercised, or one whose
  * answers lag, is never raised.  Trouble cuts it at once by half: a
@@ -55,7 +57,7 @@
  * Trouble from connects started before the last cut is ignored (the cut
  * already answered it), so one bad burst cuts once, not once per probe.
  */
-#define EPOCH_MIN_NS	20000000LL	/* 20 ms */
+#define EPOCH_MIN_NS	5000000LL	/* 5 ms */
 #define EPOCH_MAX_NS	250000000LL	/* 250 ms */
 #define LATE_FACTOR	4
 #define LATE_SLACK_NS	50000000LL	/* 50 ms: scheduling noise on a busy lab PC */
@@ -90,6 +92,7 @@ struct assay_budget {
 	long long	 cut_ns;	/* when the rate was last cut */
 	/* Liveness: 0 running, 1 paused, 2 stopped. */
 	int		 state;
+	long long	 asked_ns;	/* last acquire called */
 	long long	 paused_at_ns;	/* start of the pause going on */
 	long long	 paused_sum_ns;	/* finished pauses */
 	int		 nincidents;
@@ -141,6 +144,7 @@ assay_budget_new(int max_connections, int max_rate)
 	b->tokens = b->rate < 16 ? b->rate : 16;	/* small burst */
 	b->last = now_s();
 	b->epoch_ns = assay_clock_ns();
+	b->asked_ns = b->epoch_ns;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
 	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
@@ -254,7 +258,7 @@ adapt(struct assay_budget *b, long long t)
 	used = b->rate * (double)(t - b->epoch_ns) / 1e9;
 	if (b->ep_trouble == 0 && b->ep_taken >= 4 &&
 	    b->ep_taken >= used / 2 && b->ep_answered * 10 >= b->ep_taken * 9) {
-		b->rate = b->rate < b->ssthresh ? b->rate * 2 :
+		b->rate = b->rate < b->ssthresh ? b->rate * 4 :
 		    b->rate + b->rate / 8;
 		if (b->rate > b->ceiling)
 			b->rate = b->ceiling;
@@ -304,6 +308,7 @@ assay_budget_acquire(struct assay_budget *b, int timeout_ms)
 	for (;;) {
 		lock(b);
 		t = assay_clock_ns();
+		b->asked_ns = t;
 		/* A pause (the device is down) does not count against us. */
 		if (p0 < 0)
 			p0 = paused_ns(b, t);
@@ -553,6 +558,20 @@ assay_budget_stop(struct assay_budget *b)
 		unpause(b, 0);
 	b->state = 2;
 	pthread_mutex_unlock(&b->mu);
+}
+
+long long
+assay_budget_idle_ms(struct assay_budget *b)
+{
+	long long v;
+
+	if (b == NULL)
+		return 0;
+	lock(b);
+	v = total(b->held) > 0 ? 0 : (assay_clock_ns() - b->asked_ns) /
+	    1000000LL;
+	pthread_mutex_unlock(&b->mu);
+	return v;
 }
 
 int

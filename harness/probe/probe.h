@@ -123,6 +123,11 @@ struct assay_budget_incident {
 void			 assay_budget_pause(struct assay_budget *b);
 void			 assay_budget_resume(struct assay_budget *b);
 void			 assay_budget_stop(struct assay_budget *b);
+/*
+ * Milliseconds since a slot was last asked for (0 while some slot is held):
+ * the watch looks only while probes are talking to the device.
+ */
+long long		 assay_budget_idle_ms(struct assay_budget *b);
 /* 1 paused, 2 stopped, 0 running. */
 int			 assay_budget_state(struct assay_budget *b);
 /* Incidents so far (the count may exceed what is kept); copies up to max. */

@@ -36,6 +36,8 @@
 
 /* A connect slower than this is no answer (the device may be loaded). */
 #define CONNECT_TIMEOUT_MS	2000
+/* Probes silent this long: the watch rests. */
+#define IDLE_MS			1000
 
 struct assay_liveness {
 	pid_t	pid;
@@ -83,6 +85,16 @@ watch(struct assay_budget *b, const struct sockaddr_storage *ss,
 
 	for (;;) {
 		t = assay_clock_ms();
+		/*
+		 * Nothing talks to the device: nothing to watch for (and no
+		 * flows of ours in the captures of test cases that only
+		 * listen).  Once paused, always look.
+		 */
+		if (!paused && assay_budget_idle_ms(b) > IDLE_MS) {
+			misses = 0;
+			nap_ms(interval_ms);
+			continue;
+		}
 		if (answers(ss, sslen, CONNECT_TIMEOUT_MS)) {
 			armed = 1;
 			misses = 0;

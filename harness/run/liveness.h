@@ -1,9 +1,9 @@
 /*
  * liveness.h - the liveness watch: is the device still answering?
  *
- * While test cases run, a small watcher process connects to one declared
- * TCP service of the device every interval (the set-up's <liveness>,
- * setup/README.md).  When the service stops answering, the watcher pauses
+ * While test cases talk to the device (a budget slot asked for within the
+ * last second), a small watcher process connects to one declared TCP
+ * service of it every interval (the set-up's <liveness>, setup/README.md).  When the service stops answering, the watcher pauses
  * the per-device budget (probe.h: every acquire waits); when it answers
  * again, the budget resumes at a lower rate under a lowered ceiling; when
  * it stays silent past the bound, the budget stops (every acquire fails)
