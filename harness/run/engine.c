@@ -674,21 +674,28 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 		progress(sh, c->tc);
 		return;
 	}
-	if (killed && held_ms * 4 >= limit_ms)
+	if (killed && held_ms * 4 >= limit_ms) {
+		char now[96] = "";
+
+		/* Adaptive: the rate it had come down (or up) to. */
+		if (assay_budget_adaptive(sh->budget))
+			snprintf(now, sizeof(now), " (%.0f when it was killed: "
+			    "the rate adapts to how the device answers)",
+			    assay_budget_rate(sh->budget));
 		set_reason(res, "time limit exceeded: the probe budget held the "
 		    "test case back for %lld s of its %lld s limit (at most %d "
-		    "new connections per second, %d at once; a sweep of all "
+		    "new connections per second%s, %d at once; a sweep of all "
 		    "65535 TCP ports alone takes %d s at this rate); its process "
 		    "was killed after %lld s.  Raise the budget in the lab "
 		    "set-up file (or --max-rate, --max-connections) if the "
 		    "device can take it, or the time limit (--timeout)",
 		    held_ms / 1000, limit_ms / 1000,
-		    assay_budget_max_rate(sh->budget),
+		    assay_budget_max_rate(sh->budget), now,
 		    assay_budget_max_connections(sh->budget),
 		    65535 / (assay_budget_max_rate(sh->budget) > 0 ?
 		    assay_budget_max_rate(sh->budget) : 1),
 		    (limit_ms + KILL_GRACE_MS(limit_ms)) / 1000);
-	else if (killed)
+	} else if (killed)
 		set_reason(res, "time limit exceeded: the test case did not end "
 		    "within its %lld s limit and its process was killed after "
 		    "%lld s (C code the Lua time limit cannot interrupt, e.g. a "
