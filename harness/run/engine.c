@@ -1406,6 +1406,32 @@ artefacts_hash(const struct assay_forms *forms, char *out)
 	return out;
 }
 
+/*
+ * Whether --only sel (a test case or a group) selects a test case the
+ * profile runs: one that is not would make the run assess nothing and
+ * say so only in the report.
+ */
+static int
+only_in_profile(const struct assay_catalogue *cat,
+    const struct assay_profile *prof, const char *sel)
+{
+	size_t t, nt = assay_catalogue_count(cat);
+	int seen = 0;
+
+	for (t = 0; t < nt; t++) {
+		const char *id = assay_catalogue_id(cat, t);
+		const char *g = assay_catalogue_group(cat, t);
+
+		if (strcmp(id, sel) != 0 && strcmp(g, sel) != 0)
+			continue;
+		seen = 1;
+		if (prof == NULL || assay_profile_selects(prof, id, g, NULL))
+			return 1;
+	}
+	/* A provision without a test case: aggregate() says not assessed. */
+	return !seen;
+}
+
 /* report_only: the run's own forms, scope and limits, from out_dir. */
 static int
 report_only_opts(struct assay_engine_opts *o, char paths[3][ASSAY_PATH_MAX],
@@ -1525,6 +1551,13 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		    o->only[i]) < 0) {
 			assay_diag_add(d, "--only", 0, "no test case or test "
 			    "group \"%s\"", o->only[i]);
+			goto out;
+		}
+		if (!only_in_profile(cat, prof, o->only[i])) {
+			assay_diag_add(d, "--only", 0, "%s is outside profile "
+			    "%s: nothing would run (choose a profile that has "
+			    "it: assay list --profiles)", o->only[i],
+			    prof != NULL ? prof->id : "(none)");
 			goto out;
 		}
 		snprintf(only + strlen(only), sizeof(only) - strlen(only),
