@@ -351,6 +351,23 @@ tailor_bad twice '  <deselect test-case="5.2-1-1">A justification long enough to
 	ok "an unknown profile: exit 2, with where to look" || bad "unknown profile: $(cat "$T/np.err")"
 "$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --catalogue "$CAT" --out "$T/np2" --profile ../etc >/dev/null 2>"$T/np2.err"
 [ $? -eq 2 ] && ok "a profile name with .. is refused" || bad "profile ..: $(cat "$T/np2.err")"
+# --only naming an Assay-defined V3.1.3 test case under the default V2.1.1
+# profile would run nothing: a usage error, not an empty run.
+for sel in 6-3A-2 6-3A; do
+	"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$SRC/ixit/examples/smart-camera.xml" \
+	    --setup "$SRC/setup/examples/smart-camera.xml" --only $sel --out "$T/only-$sel" >/dev/null 2>"$T/only.err"
+	[ $? -eq 2 ] && grep -q "$sel is outside profile en303645-v2.1.1" "$T/only.err" && [ ! -e "$T/only-$sel" ] &&
+		ok "--only $sel outside the profile: exit 2, nothing run" || bad "--only $sel: $(cat "$T/only.err")"
+done
+"$BIN" run --ics "$SRC/ics/examples/smart-camera.xml" --ixit "$SRC/ixit/examples/smart-camera.xml" \
+    --setup "$SRC/setup/examples/smart-camera.xml" --profile en303645-v3.1.3 --only 6-3A-1 --out "$T/only-v3" >/dev/null 2>"$T/only.err"
+[ -f "$T/only-v3/report.json" ] && python3 -c "
+import json, sys
+r = json.load(open('$T/only-v3/report.json'))
+t = [t for t in r['test_cases'] if t['id'] == '6-3A-1'][0]
+sys.exit(0 if 'does not declare EN 303 645 V3.1.3 provision 6-3A' in t['reason'] else 1)" &&
+	ok "--only 6-3A-1 under en303645-v3.1.3 selects it (not declared in this ICS: says so)" ||
+	bad "--only 6-3A-1 under v3.1.3: $(tail -3 "$T/only.err")"
 "$BIN" report "$T/full" >/dev/null 2>"$T/r1.err"
 [ $? -eq 2 ] && grep -q "^assay report: need --profile NAME" "$T/r1.err" && grep -q "Try 'assay report --help'" "$T/r1.err" &&
 	ok "report without --profile: exit 2, the error style" || bad "report no profile: $(cat "$T/r1.err")"

@@ -40,6 +40,9 @@ assess() {
 		exit $code' "$DEV" "$persona" "$T" "$BIN"
 }
 
+# Both personas at once, each in its own namespace: they mostly wait.
+assess conforming > "$T/assess-conforming.log" 2>&1 &
+conf_pid=$!
 assess weak; code=$?
 [ $code -eq 1 ] && ok "weak persona: exit 1 (FAIL)" || bad "weak persona exit $code: $(tail -5 "$T/dev-weak.out")"
 python3 - "$T/run-weak" <<'PY' && ok "weak persona: the expected FAILs, each with evidence" || bad "weak persona verdicts"
@@ -92,7 +95,8 @@ grep -q '/admin/' "$T/run-weak/report.json" && ! grep -q '/\[secret\]/' "$T/run-
 grep -q 'universal default admin:admin (mirai list)' "$T/run-weak/report.json" &&
 	ok "weak persona: the finding names the public pair admin:admin" || bad "weak persona: public pair not named"
 
-assess conforming; code=$?
+wait $conf_pid; code=$?
+cat "$T/assess-conforming.log"
 # The conforming persona does things right and says so truthfully: every
 # test case is PASS or INCONCLUSIVE (REVIEW_PENDING, MANUAL_STEP_PENDING),
 # never FAIL or ERROR; the overall result is not FAIL; the run exits 3

@@ -3,7 +3,9 @@
  *
  * Workers are threads, as many as the target's concurrency allows within
  * the budget's connection limit; each takes the next pair from a shared
- * index.  Telnet workers keep their session across attempts so a device
+ * index while fewer attempts run than the service takes now (the runner
+ * adapts that number, below), and a pair the network failed is tried
+ * again, so every pair ends judged or untried with a reason.  Telnet workers keep their session across attempts so a device
  * that prompts again after a rejection is not reconnected needlessly;
  * every connection still goes through the budget.
  */
@@ -50,13 +52,19 @@ struct attempt {
 };
 
 struct assay_cred_result {
-	size_t		 attempts;
-	size_t		 unreached;
+	size_t		 attempts;	/* retries included */
+	size_t		 unreached;	/* attempts */
 	size_t		 rejected;
-	size_t		 judged;	/* accepted + rejected */
-	size_t		 streak;	/* unreached since the last judged */
-	size_t		 untried;
-	char		 untried_reason[256];
+	size_t		 judged;	/* pairs accepted + rejected */
+	size_t		 retries;
+	size_t		 untried;	/* pairs not judged */
+	size_t		 gave_up;	/* of them, unreached every try */
+	char		 gave_up_why[256];
+	char		 untried_reason[384];
+	int		 gone;		/* stopped: the device stopped answering */
+	size_t		 gone_after;	/* judged attempts before that */
+	int		 conc_start, conc_peak;
+	size_t		 conc_drops;
 	int		 no_password;
 	char		 no_password_why[256];
 	double		 seconds;
@@ -67,7 +75,10 @@ struct assay_cred_result {
 	char		 last_error[256];
 };
 
-/* Consecutive unreached attempts after which a device counts as gone. */
+/*
+ * Unreached attempts in a row, at one at a time, after which a device
+ * counts as gone.
+ */
 #define GONE_AFTER	3
 
 struct assay_cred_list *
@@ -233,18 +244,49 @@ assay_cred_list_password(const struct assay_cred_list *l, size_t i)
 
 /* ---- runner ---- */
 
+/*
+ * Concurrency adapts to what the service takes: it starts at
+ * START_CONCURRENCY (at most the target's or the budget's limit), halves
+ * on every attempt the network failed before the device judged it
+ * (refused, reset, timeout: a busybox telnetd with a listen backlog of 1
+ * drops what it cannot queue) and grows by one after as many judged
+ * attempts in a row as run at once.  An unreached pair is tried again
+ * after RETRY_BACKOFF_MS times its tries so far, at most CRED_MAX_TRIES
+ * times in all; then it stays untried with the reason.
+ */
+#define START_CONCURRENCY	4
+#define CRED_MAX_TRIES		3
+#define RETRY_BACKOFF_MS	100
+
+/* What became of a pair. */
+enum pair_state {
+	PAIR_OPEN = 0,		/* not judged yet */
+	PAIR_JUDGED,		/* accepted or rejected */
+	PAIR_GAVE_UP		/* unreached CRED_MAX_TRIES times */
+};
+
 struct run {
 	const struct assay_probe_env	*env;
 	const struct assay_cred_target	*tg;
 	struct assay_http_login		 login;	/* http-*: what to log in to */
 	const struct assay_cred_list	*list;
 	pthread_mutex_t			 mu;
-	size_t				 next;
+	pthread_cond_t			 cv;	/* a slot, a pair or the end */
+	size_t				 next;	/* first pair never taken */
+	size_t				*retryq;	/* pairs to try again */
+	size_t				 rhead, rtail;
+	unsigned char			*tries;	/* per pair */
+	unsigned char			*state;	/* enum pair_state, per pair */
+	int				 active;	/* attempts under way */
+	int				 retrying;	/* pairs in their backoff */
+	int				 allowed;	/* attempts at once, now */
+	int				 max_conc;
+	size_t				 ok_streak;	/* judged since a change */
+	size_t				 streak1;	/* unreached at 1, in a row */
 	int				 stop;
 	int				 err;
 	struct assay_cred_result	*res;
 	int				 timeout_ms;
-	size_t				 gone_after;
 	struct assay_http_baseline	 base;
 };
 
@@ -252,29 +294,38 @@ static void
 stop_with(struct run *run, const char *why)
 {
 	run->stop = 1;
+	pthread_cond_broadcast(&run->cv);
 	if (run->res->untried_reason[0] == '\0')
 		snprintf(run->res->untried_reason,
 		    sizeof(run->res->untried_reason), "%s", why);
 }
 
-static void
-note_result(struct run *run, size_t slot, int r, int outcome,
-    const char *detail, long long ms)
+/*
+ * Records an attempt (started with `at_conc` allowed at once) and adapts
+ * the concurrency.  Returns the backoff in ms before pair idx is to be
+ * tried again (run->retrying counts it), or 0.
+ */
+static int
+note_result(struct run *run, size_t slot, size_t idx, int at_conc, int r,
+    int outcome, const char *detail, long long ms)
 {
 	struct assay_cred_result *res = run->res;
 	struct attempt *at = &res->log[slot];
 	char why[300];
+	int backoff = 0;
 
 	pthread_mutex_lock(&run->mu);
+	run->active--;
+	pthread_cond_broadcast(&run->cv);
 	if (r != 0) {
 		if (run->err == 0)
 			run->err = r;
 		run->stop = 1;
 		pthread_mutex_unlock(&run->mu);
-		return;
+		return 0;
 	}
 	res->attempts++;
-	assay_status_progress(res->attempts, run->list->n);
+	assay_status_progress(res->judged, run->list->n);
 	at->ms = ms;
 	at->outcome = outcome;
 	at->done = 1;
@@ -282,16 +333,27 @@ note_result(struct run *run, size_t slot, int r, int outcome,
 	case ASSAY_AUTH_ACCEPTED:
 	case ASSAY_AUTH_REJECTED:
 		res->judged++;
-		res->streak = 0;
+		run->state[idx] = PAIR_JUDGED;
+		run->streak1 = 0;
+		if (++run->ok_streak >= (size_t)run->allowed &&
+		    run->allowed < run->max_conc) {
+			run->allowed++;
+			run->ok_streak = 0;
+			if (run->allowed > res->conc_peak)
+				res->conc_peak = run->allowed;
+		}
 		if (outcome == ASSAY_AUTH_REJECTED) {
 			res->rejected++;
 			break;
 		}
-		res->accepted[res->naccepted++] = at->idx;
+		res->accepted[res->naccepted++] = idx;
 		if (run->tg->stop_on_success)
 			stop_with(run, "stopped at the first accepted pair");
 		break;
 	case ASSAY_AUTH_NO_PASSWORD:
+		/* The device answered the pair: there is nothing to guess. */
+		res->judged++;
+		run->state[idx] = PAIR_JUDGED;
 		if (!res->no_password) {
 			res->no_password = 1;
 			snprintf(res->no_password_why,
@@ -301,9 +363,17 @@ note_result(struct run *run, size_t slot, int r, int outcome,
 		break;
 	default:
 		res->unreached++;
-		res->streak++;
 		snprintf(res->last_error, sizeof(res->last_error), "%s", detail);
-		if (res->streak >= run->gone_after) {
+		if (run->allowed > 1) {
+			run->allowed /= 2;
+			res->conc_drops++;
+		}
+		run->ok_streak = 0;
+		if (at_conc == 1)
+			run->streak1++;
+		if (run->streak1 >= GONE_AFTER) {
+			res->gone = 1;
+			res->gone_after = res->judged;
 			if (res->judged > 0)
 				snprintf(why, sizeof(why), "device stopped "
 				    "answering after %zu judged attempts: %.200s",
@@ -313,26 +383,75 @@ note_result(struct run *run, size_t slot, int r, int outcome,
 				    "answer: %.200s", detail);
 			stop_with(run, why);
 		}
+		if (++run->tries[idx] >= CRED_MAX_TRIES) {
+			run->state[idx] = PAIR_GAVE_UP;
+			snprintf(res->gave_up_why, sizeof(res->gave_up_why), "%s",
+			    detail);
+		} else if (!run->stop) {
+			backoff = RETRY_BACKOFF_MS * run->tries[idx];
+			run->retrying++;
+			res->retries++;
+		}
 		break;
 	}
 	pthread_mutex_unlock(&run->mu);
+	return backoff;
 }
 
-/* Takes the next pair: its list index and its slot in the log. */
-static int
-take(struct run *run, size_t *idx, size_t *slot)
+/* Pair idx is back from its backoff: queue it, unless the run stopped. */
+static void
+requeue(struct run *run, size_t idx)
 {
-	int ok;
+	pthread_mutex_lock(&run->mu);
+	run->retrying--;
+	if (!run->stop)
+		run->retryq[run->rtail++] = idx;
+	pthread_cond_broadcast(&run->cv);
+	pthread_mutex_unlock(&run->mu);
+}
+
+/*
+ * Takes the next pair once fewer than the allowed attempts are under way:
+ * a pair back from its backoff first, else the next in list order.  Sets
+ * its list index, its slot in the log and the concurrency it starts at.
+ * Returns 0 when the run is over (stopped, or nothing left anywhere).
+ */
+static int
+take(struct run *run, size_t *idx, size_t *slot, int *at_conc)
+{
+	int ok = 0;
 
 	pthread_mutex_lock(&run->mu);
-	ok = !run->stop && run->next < run->list->n;
-	if (ok) {
-		*idx = run->next++;
-		*slot = run->res->nlog++;
-		run->res->log[*slot].idx = *idx;
+	for (;;) {
+		if (run->stop)
+			break;
+		if (run->active < run->allowed && (run->rhead < run->rtail ||
+		    run->next < run->list->n)) {
+			*idx = run->rhead < run->rtail ?
+			    run->retryq[run->rhead++] : run->next++;
+			*slot = run->res->nlog++;
+			run->res->log[*slot].idx = *idx;
+			*at_conc = run->allowed;
+			run->active++;
+			ok = 1;
+			break;
+		}
+		if (run->active == 0 && run->retrying == 0 &&
+		    run->rhead == run->rtail && run->next >= run->list->n)
+			break;
+		pthread_cond_wait(&run->cv, &run->mu);
 	}
 	pthread_mutex_unlock(&run->mu);
 	return ok;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
 }
 
 static void *
@@ -344,7 +463,7 @@ worker(void *arg)
 	char detail[256];
 	size_t idx, slot;
 	long long t0;
-	int r, outcome;
+	int r, outcome, at_conc, backoff;
 
 	if (tg->service == ASSAY_CRED_TELNET &&
 	    (tn = assay_probe_telnet_new(run->env, tg->host, tg->port,
@@ -353,10 +472,11 @@ worker(void *arg)
 		if (run->err == 0)
 			run->err = ASSAY_ERR_ALLOC;
 		run->stop = 1;
+		pthread_cond_broadcast(&run->cv);
 		pthread_mutex_unlock(&run->mu);
 		return NULL;
 	}
-	while (take(run, &idx, &slot)) {
+	while (take(run, &idx, &slot, &at_conc)) {
 		const char *u = run->list->v[idx].user;
 		const char *p = run->list->v[idx].password;
 
@@ -383,8 +503,11 @@ worker(void *arg)
 			    sizeof(detail));
 			break;
 		}
-		note_result(run, slot, r, outcome, detail,
-		    assay_clock_ms() - t0);
+		if ((backoff = note_result(run, slot, idx, at_conc, r, outcome,
+		    detail, assay_clock_ms() - t0)) > 0) {
+			sleep_ms(backoff);
+			requeue(run, idx);
+		}
 	}
 	assay_probe_telnet_free(tn);
 	return NULL;
@@ -396,6 +519,69 @@ mono_s(void)
 	return (double)assay_clock_ns() / 1e9;
 }
 
+/*
+ * Says why the pairs not judged were not: those given up after their
+ * tries, and the rest (never taken, or waiting for a retry at the stop).
+ */
+static void
+untried_reasons(struct run *run)
+{
+	struct assay_cred_result *res = run->res;
+	char stop[sizeof(res->untried_reason)];
+	size_t i, gave_up = 0, rest;
+	int n;
+
+	for (i = 0; i < run->list->n; i++)
+		gave_up += run->state[i] == PAIR_GAVE_UP;
+	res->untried = run->list->n - res->judged;
+	res->gave_up = gave_up;
+	rest = res->untried - gave_up;
+	snprintf(stop, sizeof(stop), "%s", res->untried_reason[0] != '\0' ?
+	    res->untried_reason : "run stopped early");
+	res->untried_reason[0] = '\0';
+	/* Only the reason the run stopped: as it was. */
+	if (gave_up == 0) {
+		if (rest > 0)
+			snprintf(res->untried_reason,
+			    sizeof(res->untried_reason), "%s", stop);
+		return;
+	}
+	n = snprintf(res->untried_reason, sizeof(res->untried_reason),
+	    "%zu unreached after %d tries each (last: %.120s)", gave_up,
+	    CRED_MAX_TRIES, res->gave_up_why);
+	if (rest > 0 && n >= 0 && (size_t)n < sizeof(res->untried_reason))
+		snprintf(res->untried_reason + n, sizeof(res->untried_reason) -
+		    (size_t)n, "; %zu not tried: %.250s", rest, stop);
+}
+
+/* The run's tally, for the evidence: tried, untried and why, pacing. */
+static void
+note_tally(const struct run *run)
+{
+	const struct assay_cred_target *tg = run->tg;
+	const struct assay_cred_result *res = run->res;
+	static const char *const names[] = { "telnet", "ssh", "http-basic",
+	    "http-digest", "http-form", "mqtt" };
+	const char *svc = (size_t)tg->service < sizeof(names) /
+	    sizeof(names[0]) ? names[tg->service] : "?";
+	char channel[128];
+
+	if (ASSAY_CRED_BY_URL(tg->service))
+		snprintf(channel, sizeof(channel), "cred %s", svc);
+	else
+		snprintf(channel, sizeof(channel), "cred %s %s:%d", svc,
+		    tg->host, tg->port);
+	assay_probe_note(run->env, channel, "%zu of %zu pairs tried (%zu "
+	    "accepted, %zu rejected), %zu untried%s%s; %zu attempts, %zu "
+	    "retries, %zu unreached; concurrency started at %d, peak %d, "
+	    "limit %d, dropped %zu times; %.2f s", res->judged, run->list->n,
+	    res->naccepted, res->rejected, res->untried,
+	    res->untried > 0 ? ": " : "", res->untried > 0 ?
+	    res->untried_reason : "", res->attempts, res->retries,
+	    res->unreached, res->conc_start, res->conc_peak, run->max_conc,
+	    res->conc_drops, res->seconds);
+}
+
 int
 assay_cred_run(const struct assay_probe_env *env,
     const struct assay_cred_target *tg, const struct assay_cred_list *list,
@@ -404,7 +590,7 @@ assay_cred_run(const struct assay_probe_env *env,
 	struct assay_cred_result *res = NULL;
 	struct run run;
 	pthread_t *th = NULL;
-	int i, nth, started = 0, r = 0;
+	int i, nth, started = 0, r = 0, sync = 0;
 	double t0;
 
 	*resp = NULL;
@@ -415,7 +601,12 @@ assay_cred_run(const struct assay_probe_env *env,
 	memset(&run, 0, sizeof(run));
 	if ((res = calloc(1, sizeof(*res))) == NULL ||
 	    (res->accepted = calloc(list->n + 1, sizeof(size_t))) == NULL ||
-	    (res->log = calloc(list->n + 1, sizeof(*res->log))) == NULL) {
+	    (res->log = calloc(list->n * CRED_MAX_TRIES + 1,
+	    sizeof(*res->log))) == NULL ||
+	    (run.retryq = calloc(list->n * CRED_MAX_TRIES + 1,
+	    sizeof(size_t))) == NULL ||
+	    (run.tries = calloc(list->n + 1, 1)) == NULL ||
+	    (run.state = calloc(list->n + 1, 1)) == NULL) {
 		r = ASSAY_ERR_ALLOC;
 		goto out;
 	}
@@ -429,6 +620,9 @@ assay_cred_run(const struct assay_probe_env *env,
 	run.tg = tg;
 	run.list = list;
 	run.res = res;
+	run.max_conc = nth;
+	run.allowed = nth < START_CONCURRENCY ? nth : START_CONCURRENCY;
+	res->conc_start = res->conc_peak = run.allowed;
 	run.login.kind = tg->service == ASSAY_CRED_HTTP_FORM ?
 	    ASSAY_HTTP_LOGIN_FORM : tg->service == ASSAY_CRED_HTTP_DIGEST ?
 	    ASSAY_HTTP_LOGIN_DIGEST : ASSAY_HTTP_LOGIN_BASIC;
@@ -440,12 +634,16 @@ assay_cred_run(const struct assay_probe_env *env,
 	run.timeout_ms = tg->timeout_ms > 0 ? tg->timeout_ms :
 	    (env != NULL && env->timeout_ms > 0 ? env->timeout_ms :
 	    ASSAY_PROBE_DEFAULT_TIMEOUT_MS);
-	/*
-	 * A device is gone after GONE_AFTER unreached attempts in a row, or
-	 * as many as run at once (they may all fail together).
-	 */
-	run.gone_after = nth > GONE_AFTER ? (size_t)nth : GONE_AFTER;
-	pthread_mutex_init(&run.mu, NULL);
+	if (pthread_mutex_init(&run.mu, NULL) != 0) {
+		r = ASSAY_ERR_INTERNAL;
+		goto out;
+	}
+	if (pthread_cond_init(&run.cv, NULL) != 0) {
+		pthread_mutex_destroy(&run.mu);
+		r = ASSAY_ERR_INTERNAL;
+		goto out;
+	}
+	sync = 1;
 	t0 = mono_s();
 	/* HTTP logins are judged against the answer to no valid login. */
 	if (ASSAY_CRED_BY_URL(tg->service) && list->n > 0 &&
@@ -468,24 +666,35 @@ assay_cred_run(const struct assay_probe_env *env,
 		}
 		started++;
 	}
+	/* Fewer threads than wanted: never allow more than there are. */
+	pthread_mutex_lock(&run.mu);
+	if (started < run.max_conc) {
+		run.max_conc = started > 0 ? started : 1;
+		if (run.allowed > run.max_conc)
+			run.allowed = run.max_conc;
+	}
+	pthread_mutex_unlock(&run.mu);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	res->seconds = mono_s() - t0;
-	pthread_mutex_destroy(&run.mu);
-	res->untried = list->n - res->attempts;
-	if (res->untried > 0 && res->untried_reason[0] == '\0')
-		snprintf(res->untried_reason, sizeof(res->untried_reason),
-		    "run stopped early");
-	if (res->untried == 0)
-		res->untried_reason[0] = '\0';
+	untried_reasons(&run);
 	if (r == 0)
 		r = run.err;
+	if (r == 0)
+		note_tally(&run);
 	if (r == 0) {
 		*resp = res;
 		res = NULL;
 	}
 out:
+	if (sync) {
+		pthread_cond_destroy(&run.cv);
+		pthread_mutex_destroy(&run.mu);
+	}
 	free(th);
+	free(run.retryq);
+	free(run.tries);
+	free(run.state);
 	assay_cred_result_free(res);
 	return r;
 }
@@ -549,6 +758,18 @@ assay_cred_result_rejected(const struct assay_cred_result *r)
 }
 
 size_t
+assay_cred_result_tried(const struct assay_cred_result *r)
+{
+	return r->judged;
+}
+
+size_t
+assay_cred_result_retries(const struct assay_cred_result *r)
+{
+	return r->retries;
+}
+
+size_t
 assay_cred_result_untried(const struct assay_cred_result *r)
 {
 	return r->untried;
@@ -564,10 +785,10 @@ int
 assay_cred_result_stopped_answering(const struct assay_cred_result *r,
     size_t *after)
 {
-	int gone = r->judged > 0 && r->streak > 0;
+	int gone = r->gone && r->gone_after > 0;
 
 	if (after != NULL)
-		*after = gone ? r->judged : 0;
+		*after = gone ? r->gone_after : 0;
 	return gone;
 }
 
@@ -745,6 +966,10 @@ l_try_credentials(lua_State *L)
 		lua_pushstring(L, res->last_error);
 		lua_setfield(L, -2, "last_error");
 	}
+	lua_pushinteger(L, (lua_Integer)res->judged);
+	lua_setfield(L, -2, "tried");
+	lua_pushinteger(L, (lua_Integer)res->retries);
+	lua_setfield(L, -2, "retries");
 	lua_pushinteger(L, (lua_Integer)res->untried);
 	lua_setfield(L, -2, "untried");
 	if (res->untried > 0) {

@@ -81,19 +81,34 @@ struct assay_cred_target {
 struct assay_cred_result;
 
 /*
- * Tries every pair of list against target, at most min(concurrency,
- * budget connections) at a time, each connection through the budget.
- * Stops early after the first accepted pair when stop_on_success is set.
- * Returns 0 and *resp (free with assay_cred_result_free()) or a negative
- * ASSAY_ERR_*; network failures are counted in the result, not errors.
+ * Tries every pair of list against target, each connection through the
+ * budget, at most min(concurrency, budget connections) at a time: the
+ * runner starts at 4 at once, halves on every attempt the network failed
+ * before the device judged it (refused, reset, timeout) and grows by one
+ * after as many judged attempts in a row as run at once.  Such an
+ * unreached pair is tried again after a backoff, up to 3 tries; so every
+ * pair ends judged (accepted or rejected) or counted untried with the
+ * reason.  Stops early after the first accepted pair when stop_on_success
+ * is set, and when the device stopped answering (3 unreached in a row at
+ * one at a time).  Notes the tally (tried, untried and why, retries,
+ * concurrency) in the evidence.  Returns 0 and *resp (free with
+ * assay_cred_result_free()) or a negative ASSAY_ERR_*; network failures
+ * are counted in the result, not errors.
  */
 int	assay_cred_run(const struct assay_probe_env *env,
 	    const struct assay_cred_target *target,
 	    const struct assay_cred_list *list, struct assay_cred_result **resp);
 void	assay_cred_result_free(struct assay_cred_result *r);
-/* Accessors.  Pair strings are borrowed from the list given to the run. */
+/*
+ * Accessors.  Pair strings are borrowed from the list given to the run.
+ * attempts counts every login attempt, retries included; unreached, the
+ * attempts the network failed; tried, the pairs the device judged
+ * (accepted + rejected), so tried + untried is the list's length.
+ */
 size_t	assay_cred_result_attempts(const struct assay_cred_result *r);
 size_t	assay_cred_result_unreached(const struct assay_cred_result *r);
+size_t	assay_cred_result_tried(const struct assay_cred_result *r);
+size_t	assay_cred_result_retries(const struct assay_cred_result *r);
 double	assay_cred_result_seconds(const struct assay_cred_result *r);
 double	assay_cred_result_rate(const struct assay_cred_result *r);
 size_t	assay_cred_result_accepted_count(const struct assay_cred_result *r);
@@ -104,16 +119,18 @@ const char *assay_cred_result_last_error(const struct assay_cred_result *r);
 /* Attempts the device rejected (judged and refused). */
 size_t	assay_cred_result_rejected(const struct assay_cred_result *r);
 /*
- * Pairs never tried, and why (borrowed, "" when every pair was tried):
- * "stopped at the first accepted pair", "no password to guess: ...",
- * "device stopped answering after N judged attempts".
+ * Pairs the device never judged, and why (borrowed, "" when every pair
+ * was tried): "N unreached after 3 tries each (last: ...)", then "N not
+ * tried: " and why the run stopped ("stopped at the first accepted
+ * pair", "no password to guess: ...", "device stopped answering after N
+ * judged attempts: ...").
  */
 size_t	assay_cred_result_untried(const struct assay_cred_result *r);
 const char *assay_cred_result_untried_reason(const struct assay_cred_result *r);
 /*
- * 1 when the device judged at least one pair and then every later
- * attempt went unreached (it crashed, locked up or dropped us), with
- * *after the number of judged attempts before that; else 0.
+ * 1 when the device judged at least one pair and the run then stopped
+ * because it stopped answering (it crashed, locked up or dropped us),
+ * with *after the number of judged attempts before that; else 0.
  */
 int	assay_cred_result_stopped_answering(const struct assay_cred_result *r,
 	    size_t *after);

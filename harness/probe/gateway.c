@@ -610,7 +610,10 @@ assay_gw_close(struct assay_gw *gw)
 	if (gw == NULL)
 		return;
 	if (gw->running) {
-		(void)write(gw->wake[1], "x", 1);
+		/* A full pipe already holds a wake-up: nothing to add. */
+		ssize_t w = write(gw->wake[1], "x", 1);
+
+		(void)w;
 		pthread_join(gw->th, NULL);
 	}
 	if (gw->udp != -1)

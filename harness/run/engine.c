@@ -9,9 +9,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -488,13 +490,19 @@ run_one(struct shared *sh, size_t i)
 /* Grace after the test-case time limit before its process is killed:
  * the limit itself, at most 10 s. */
 #define KILL_GRACE_MS(t)	((t) < 10000 ? (t) : 10000)
-#define REAP_POLL_NS	(10 * 1000 * 1000L)
 #define STATUS_REDRAW_MS	250	/* the live status line, at most */
+/*
+ * How often a child without a pidfd (pidfd_open(2) missing: a kernel
+ * before 5.3, or no descriptor left) is checked with waitpid().
+ */
+#define NOPIDFD_TICK_MS		10
 
 struct child {
 	pid_t		pid;
+	int		pidfd;		/* readable once it ended; -1: none */
 	size_t		tc;
 	int		slot;		/* holder index, 1..jobs */
+	long long	started_ms;
 	long long	deadline_ms;
 };
 
@@ -715,9 +723,12 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 	progress(sh, c->tc);
 }
 
-/* In the test case's own process: run it, record it, leave. */
+/*
+ * In the test case's own process: run it, record it, leave.  mask is the
+ * signal mask to restore once the supervisor's handlers are replaced.
+ */
 static void
-child_main(struct shared *sh, size_t i, int slot)
+child_main(struct shared *sh, size_t i, int slot, const sigset_t *mask)
 {
 	int r;
 
@@ -725,6 +736,7 @@ child_main(struct shared *sh, size_t i, int slot)
 	signal(SIGINT, SIG_IGN);	/* Ctrl-C: the engine decides */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	assay_budget_set_holder(slot);
 	assay_api_set_holder(slot);
 	assay_status_attach(sh->board, slot);
@@ -774,26 +786,138 @@ pick(struct shared *sh, const struct child *kids, size_t nkids)
 }
 
 /*
+ * A descriptor that becomes readable when child pid ends (pidfd_open(2),
+ * Linux 5.3), or -1 when the kernel has none to give: the supervisor then
+ * looks at that child every NOPIDFD_TICK_MS instead.
+ */
+static int
+child_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* The child's process is gone (reaped): its slot and pidfd are free. */
+static void
+child_forget(struct child *kids, size_t *nkids, size_t k, int *used)
+{
+	if (kids[k].pidfd >= 0)
+		close(kids[k].pidfd);
+	used[kids[k].slot] = 0;
+	kids[k] = kids[*nkids - 1];
+	(*nkids)--;
+}
+
+/*
+ * Reaps every child that ended and kills (then reaps) every one past its
+ * deadline.  Returns how many were reaped.
+ */
+static size_t
+reap_ended(struct shared *sh, struct child *kids, size_t *nkids, int *used)
+{
+	size_t k = 0, n = 0;
+	int status, killed;
+	pid_t pid;
+
+	while (k < *nkids) {
+		killed = 0;
+		pid = waitpid(kids[k].pid, &status, WNOHANG);
+		if (pid == 0 && assay_clock_ms() > kids[k].deadline_ms) {
+			kill(kids[k].pid, SIGKILL);
+			pid = waitpid(kids[k].pid, &status, 0);
+			killed = 1;
+		}
+		if (pid != kids[k].pid) {
+			k++;
+			continue;
+		}
+		reap(sh, &kids[k], status, killed, kids[k].started_ms);
+		child_forget(kids, nkids, k, used);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Waits until a child ends, the first deadline passes, the status line is
+ * due (at last_draw_ms + STATUS_REDRAW_MS) or a signal arrives.  SIGINT
+ * and SIGTERM are blocked outside this wait and let through only inside
+ * ppoll() (waitmask), so an interruption that comes after the caller
+ * looked at `interrupted` still ends the wait at once.
+ */
+static void
+wait_event(struct shared *sh, const struct child *kids, size_t nkids,
+    long long last_draw_ms, const sigset_t *waitmask)
+{
+	struct pollfd fds[MAX_JOBS];
+	struct timespec ts;
+	long long now = assay_clock_ms(), wait_ms, t;
+	nfds_t nfds = 0;
+	size_t k;
+
+	wait_ms = kids[0].deadline_ms + 1 - now;
+	for (k = 0; k < nkids; k++) {
+		if ((t = kids[k].deadline_ms + 1 - now) < wait_ms)
+			wait_ms = t;
+		if (kids[k].pidfd < 0) {
+			if (wait_ms > NOPIDFD_TICK_MS)
+				wait_ms = NOPIDFD_TICK_MS;
+			continue;
+		}
+		fds[nfds].fd = kids[k].pidfd;
+		fds[nfds].events = POLLIN;
+		fds[nfds].revents = 0;
+		nfds++;
+	}
+	if (sh->o->status_line && !sh->o->quiet &&
+	    (t = last_draw_ms + STATUS_REDRAW_MS - now) < wait_ms)
+		wait_ms = t;
+	if (wait_ms < 0)
+		wait_ms = 0;
+	ts.tv_sec = (time_t)(wait_ms / 1000);
+	ts.tv_nsec = (long)(wait_ms % 1000) * 1000000L;
+	if (ppoll(fds, nfds, &ts, waitmask) < 0 && errno != EINTR) {
+		/* Cannot happen with valid descriptors; never spin. */
+		ts.tv_sec = 0;
+		ts.tv_nsec = NOPIDFD_TICK_MS * 1000000L;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
  * Runs the queue: up to `jobs` test cases at a time, each in a process of
  * its own, forked from this single-threaded supervisor.  A test case that
  * crashes or hangs in C code cannot take the run down with it: its process
  * is killed at its deadline and the run goes on.  Test cases sharing an
  * `exclusive` tag (attempt counters on the same device services) never
  * overlap: one waits, the others keep going in queue order.
+ *
+ * Event-driven: the supervisor sleeps in ppoll() on a pidfd per child, with
+ * the nearest deadline or status-line redraw as its timeout, and starts the
+ * next test case as soon as one ends.
  */
 static void
 supervise(struct shared *sh, int jobs)
 {
 	struct child kids[MAX_JOBS];
-	long long started[MAX_JOBS];
 	int used[MAX_JOBS + 1] = { 0 };
+	sigset_t block, waitmask;
 	size_t nkids = 0, k;
-	struct timespec pause = { 0, REAP_POLL_NS };
 	long long last_draw = 0;
 	int slot, status;
 	long q;
 	pid_t pid;
 
+	/* SIGINT/SIGTERM get through only while waiting (wait_event()). */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
 	sh->start_ms = assay_clock_ms();
 	for (;;) {
 		while (!interrupted && nkids < (size_t)jobs &&
@@ -802,16 +926,24 @@ supervise(struct shared *sh, int jobs)
 				;
 			kids[nkids].tc = sh->queue[q];
 			kids[nkids].slot = slot;
-			kids[nkids].deadline_ms = assay_clock_ms() +
+			kids[nkids].started_ms = assay_clock_ms();
+			kids[nkids].deadline_ms = kids[nkids].started_ms +
 			    sh->limits.timeout_ms +
 			    KILL_GRACE_MS(sh->limits.timeout_ms);
-			started[nkids] = assay_clock_ms();
 			fflush(stdout);
 			fflush(stderr);
-			if ((pid = fork()) == 0)
-				child_main(sh, kids[nkids].tc, slot);
+			if ((pid = fork()) == 0) {
+				for (k = 0; k < nkids; k++)
+					if (kids[k].pidfd >= 0)
+						close(kids[k].pidfd);
+				child_main(sh, kids[nkids].tc, slot,
+				    &waitmask);
+			}
 			if (pid < 0) {
-				/* No process: run it here, unprotected. */
+				/*
+				 * No process: run it here, unprotected (an
+				 * interruption is seen once it is done).
+				 */
 				assay_budget_set_holder(0);
 				if (run_one(sh, kids[nkids].tc) != 0)
 					sh->nunsaved++;
@@ -820,6 +952,7 @@ supervise(struct shared *sh, int jobs)
 				continue;
 			}
 			kids[nkids].pid = pid;
+			kids[nkids].pidfd = child_pidfd(pid);
 			used[slot] = 1;
 			nkids++;
 		}
@@ -835,6 +968,8 @@ supervise(struct shared *sh, int jobs)
 			for (k = 0; k < nkids; k++) {
 				kill(kids[k].pid, SIGKILL);
 				(void)waitpid(kids[k].pid, &status, 0);
+				if (kids[k].pidfd >= 0)
+					close(kids[k].pidfd);
 				assay_budget_reclaim(sh->budget, kids[k].slot);
 				assay_api_shared_reclaim(sh->api, kids[k].slot);
 				(void)assay_evidence_journal(sh->ev, "stopped %s",
@@ -843,32 +978,18 @@ supervise(struct shared *sh, int jobs)
 			}
 			break;
 		}
-		for (k = 0; k < nkids; k++) {
-			int killed = 0;
-
-			pid = waitpid(kids[k].pid, &status, WNOHANG);
-			if (pid == 0 && assay_clock_ms() > kids[k].deadline_ms) {
-				kill(kids[k].pid, SIGKILL);
-				pid = waitpid(kids[k].pid, &status, 0);
-				killed = 1;
-			}
-			if (pid != kids[k].pid)
-				continue;
-			reap(sh, &kids[k], status, killed, started[k]);
-			used[kids[k].slot] = 0;
-			kids[k] = kids[nkids - 1];
-			started[k] = started[nkids - 1];
-			nkids--;
-			k--;
-		}
+		/* One ended: start the next before anything else. */
+		if (reap_ended(sh, kids, &nkids, used) > 0)
+			continue;
 		if (sh->o->status_line &&
 		    assay_clock_ms() - last_draw >= STATUS_REDRAW_MS) {
 			status_draw(sh, kids, nkids);
 			last_draw = assay_clock_ms();
 		}
-		nanosleep(&pause, NULL);
+		wait_event(sh, kids, nkids, last_draw, &waitmask);
 	}
 	status_clear(sh);
+	sigprocmask(SIG_SETMASK, &waitmask, NULL);
 }
 
 static int
@@ -1477,6 +1598,32 @@ artefacts_hash(const struct assay_forms *forms, char *out)
 	return out;
 }
 
+/*
+ * Whether --only sel (a test case or a group) selects a test case the
+ * profile runs: one that is not would make the run assess nothing and
+ * say so only in the report.
+ */
+static int
+only_in_profile(const struct assay_catalogue *cat,
+    const struct assay_profile *prof, const char *sel)
+{
+	size_t t, nt = assay_catalogue_count(cat);
+	int seen = 0;
+
+	for (t = 0; t < nt; t++) {
+		const char *id = assay_catalogue_id(cat, t);
+		const char *g = assay_catalogue_group(cat, t);
+
+		if (strcmp(id, sel) != 0 && strcmp(g, sel) != 0)
+			continue;
+		seen = 1;
+		if (prof == NULL || assay_profile_selects(prof, id, g, NULL))
+			return 1;
+	}
+	/* A provision without a test case: aggregate() says not assessed. */
+	return !seen;
+}
+
 /* report_only: the run's own forms, scope and limits, from out_dir. */
 static int
 report_only_opts(struct assay_engine_opts *o, char paths[3][ASSAY_PATH_MAX],
@@ -1597,6 +1744,13 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 		    o->only[i]) < 0) {
 			assay_diag_add(d, "--only", 0, "no test case or test "
 			    "group \"%s\"", o->only[i]);
+			goto out;
+		}
+		if (!only_in_profile(cat, prof, o->only[i])) {
+			assay_diag_add(d, "--only", 0, "%s is outside profile "
+			    "%s: nothing would run (choose a profile that has "
+			    "it: assay list --profiles)", o->only[i],
+			    prof != NULL ? prof->id : "(none)");
 			goto out;
 		}
 		snprintf(only + strlen(only), sizeof(only) - strlen(only),

@@ -61,6 +61,7 @@ struct assay_evidence_tc {
 	char			**files;	/* relative to DIR */
 	size_t			 nfiles;
 	unsigned long long	 artefact_room;	/* bytes it may still save */
+	int			 room_known;	/* artefact_room measured */
 };
 
 void
@@ -1124,7 +1125,6 @@ assay_evidence_tc_begin(struct assay_evidence *ev, const char *id,
 	}
 	/* A re-run (resume) starts from nothing. */
 	rm_tree(tc->tdir);
-	tc->artefact_room = artefact_room(ev);
 	if (mkdir(tc->tdir, 0755) != 0) {
 		r = assay_file_error(errno);
 		goto fail;
@@ -1267,6 +1267,15 @@ assay_evidence_tc_artefact(struct assay_evidence_tc *tc, const char *name,
 		return ASSAY_ERR_ALLOC;
 	if ((r = mask_into(tc->ev, b, data, len)) == 0) {
 		pthread_mutex_lock(&tc->mu);
+		/*
+		 * Measured at the first artefact, not at tc_begin: the walk
+		 * of the evidence directory grows with the run, and most
+		 * test cases save no artefact.
+		 */
+		if (!tc->room_known) {
+			tc->artefact_room = artefact_room(tc->ev);
+			tc->room_known = 1;
+		}
 		if (assay_buf_len(b) > tc->artefact_room)
 			r = ASSAY_ERR_TOO_BIG;
 		else

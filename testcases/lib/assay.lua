@@ -4217,3 +4217,171 @@ function lib.consent_watch(i)
   end
   return out
 end
+
+-- The consent-withdrawal test cases: 6-3-1/6-3-2 (EN 303 645 V2.1.1) and
+-- 6-3A-1/6-3A-2 (V3.1.3, Assay-defined) are decided by the same rules;
+-- the rules are written out above testcases/6-3.lua's test cases.
+local CONSENT_WITHDRAW = "Withdrawing Consent"
+
+-- The withdrawal test case (6-3-2, 6-3A-2) without a machine form: the
+-- person's observation, after checking that a declared withdraw-path is
+-- there at all.
+local function consent_person_withdraws(units, p, why)
+  local path = lib.fact(p, "withdraw-path")
+  local url = path and lib.url(path)
+  local http = lib.probe("http_request")
+  if url and http then
+    local r, err = http({ url = url, max_read = 64 * 1024 })
+    local pr = lib.probed("http_request", url)
+    if r and (r.status == 404 or r.status == 410) then
+      units:add("a", "FAIL", p.id .. ": the declared withdraw-path " .. url .. " answered "
+          .. "HTTP " .. r.status .. ": the setting is not where the IXIT says", pr)
+      return
+    end
+    lib.manual_note(units, "a", p.id .. ": " .. (why and (why .. "; ") or "") .. url .. (r and (" answers HTTP "
+        .. r.status) or (" did not answer: " .. lib.clip(err, 80))) .. "; \""
+        .. CONSENT_WITHDRAW .. "\" " .. lib.quote(lib.field(p, CONSENT_WITHDRAW) or "absent", 160))
+    return
+  end
+  lib.manual_note(units, "a", p.id .. ": " .. (why and (why .. "; ") or "")
+      .. lib.facts_text(p, { "withdrawal" })
+      .. ", \"" .. CONSENT_WITHDRAW .. "\" " .. lib.quote(lib.field(p, CONSENT_WITHDRAW) or "absent", 200))
+end
+
+-- The frames go to the transcript (lib.frames_logged): their numbers
+-- change from run to run, the reason does not.
+local function consent_seen_text(i, w)
+  local what = string.format("%d PUBLISH%s to %s on %s in %d s", w.n, w.n == 1 and "" or "es",
+      i.topic or "any topic", i.channel, i.window)
+  return what .. (#w.frames > 0 and (" (in clear: " .. lib.frames_logged(what, w.frames) .. ")")
+      or "")
+end
+
+-- Restores the consent found on; logs what it did under the test case
+-- tc.
+local function consent_regrant(i, tc)
+  if i.grant == nil then
+    assay.log(tc .. ": " .. i.p.id .. ": consent left withdrawn: no grant-body declared, "
+        .. "so the device's state before the test cannot be restored by Assay")
+    return
+  end
+  local r, err = lib.consent_request(i, true)
+  assay.log(tc .. ": " .. i.p.id .. ": consent given again (" .. i.method .. " " .. i.path
+      .. "): " .. (r and ("HTTP " .. r.status) or lib.clip(err, 80)))
+end
+
+-- The withdrawal test case with the machine form: watch, withdraw, watch.
+-- Returns the PASS text, or nil.
+local function consent_withdraw_and_watch(units, i, how, tc)
+  local id, pass = i.p.id, nil
+  local before, err = lib.consent_watch(i)
+  if not before then
+    units:add("a", "INCONCLUSIVE", id .. ": the processing could not be watched: " .. err)
+    return
+  end
+  local granted = false
+  if before.n == 0 and i.grant then
+    local r, gerr = lib.consent_request(i, true)
+    if not r or r.status < 200 or r.status > 299 then
+      units:add("a", "INCONCLUSIVE", id .. ": nothing seen on " .. i.channel .. " and giving "
+          .. "consent (" .. i.method .. " " .. i.path .. ") was answered "
+          .. (r and ("HTTP " .. r.status) or lib.clip(gerr, 80)), lib.probed("http_request",
+          i.path))
+      return
+    end
+    granted = true
+    before, err = lib.consent_watch(i)
+    if not before then
+      units:add("a", "INCONCLUSIVE", id .. ": the processing could not be watched: " .. err)
+      return
+    end
+  end
+  if before.n == 0 then
+    units:add("a", "INCONCLUSIVE", id .. ": no PUBLISH to " .. (i.topic or "any topic")
+        .. " on " .. i.channel .. " in " .. i.window .. " s" .. (granted and " after giving "
+        .. "consent" or "") .. ": the consented processing is not seen, so there is "
+        .. "nothing whose stop could be checked", how)
+    return
+  end
+  local r, werr = lib.consent_request(i, false)
+  local pr = lib.probed("http_request", i.method .. " " .. i.path .. " with the lab credential")
+  if not r or r.status < 200 or r.status > 299 then
+    units:add("a", "FAIL", id .. ": the declared withdrawal " .. i.method .. " " .. i.path
+        .. " was answered " .. (r and ("HTTP " .. r.status) or ("not at all: "
+        .. lib.clip(werr, 80))) .. ": consent cannot be withdrawn the way the IXIT says", pr)
+    return
+  end
+  -- A message already on its way when the answer came is not a failure.
+  assay.sleep(2000)
+  local after, aerr = lib.consent_watch(i)
+  if not after then
+    units:add("a", "INCONCLUSIVE", id .. ": withdrawn (HTTP " .. r.status .. ") but the "
+        .. "processing could not be watched afterwards: " .. aerr)
+  elseif after.n > 0 then
+    units:add("a", "FAIL", id .. ": consent withdrawn (" .. i.method .. " " .. i.path
+        .. " answered HTTP " .. r.status .. "), yet the processing goes on: "
+        .. consent_seen_text(i, after) .. ", after " .. consent_seen_text(i, before) .. " before", how)
+  else
+    pass = id .. ": " .. consent_seen_text(i, before) .. " before" .. (granted and (" (after the lab "
+        .. "gave consent: none was seen at first)") or "") .. "; consent withdrawn (" .. i.method
+        .. " " .. i.path .. ", HTTP " .. r.status .. "); none in the " .. i.window
+        .. " s after (rule: the processing the consent covers stops)"
+    units:add("a", "PASS", pass, how)
+  end
+  if not granted then consent_regrant(i, tc) end
+  return pass
+end
+
+-- The run of 6-3-1 a / 6-3A-1 a (rules: testcases/6-3.lua).
+function lib.consent_withdrawal_review(a)
+  local units = lib.units(lib.FACTS)
+  local list, done = lib.consent_list(units, "a")
+  if not list then return units:settle(done) end
+  for _, p in ipairs(list) do
+    local how, path, text = lib.fact(p, "withdrawal"), lib.fact(p, "withdraw-path"),
+        lib.field(p, CONSENT_WITHDRAW)
+    if how == nil then
+      units:add("a", "INCONCLUSIVE", lib.missing("21-PersData", p, "withdrawal"))
+    elseif lib.consent_unwithdrawable(units, "a", p) then
+      -- recorded
+    elseif path == nil and (text == nil or lib.is_placeholder(text)) then
+      units:add("a", "FAIL", p.id .. ": \"" .. CONSENT_WITHDRAW .. "\" " .. (text and
+          lib.quote(text, 40) or "absent") .. " and no withdraw-path: how to withdraw is "
+          .. "not described", text and lib.TEXT or lib.FACTS)
+    else
+      lib.review(units, "a", p.id .. ": withdrawal=" .. how .. (path and (", withdraw-path="
+          .. path) or "") .. "; judge from \"" .. CONSENT_WITHDRAW .. "\" " .. lib.quote(text or
+          "absent", 240) .. " whether it tells the consumer how to withdraw consent at any "
+          .. "time through device or service settings")
+    end
+  end
+  return units:settle(#list .. " consent-based kind(s) of personal data reviewed")
+end
+
+-- The run of 6-3-2 a / 6-3A-2 a (rules: testcases/6-3.lua); tc names the
+-- test case in the transcript.
+function lib.consent_withdrawal_check(a, tc)
+  local units = lib.units(lib.FACTS)
+  local list, done = lib.consent_list(units, "a")
+  if not list then return units:settle(done) end
+  local how = lib.probed("observe", "the consented processing at the gateway before and "
+      .. "after the withdrawal")
+  local checked = {}
+  for _, p in ipairs(list) do
+    local i, why = lib.consent_withdraw_iface(p)
+    if lib.consent_unwithdrawable(units, "a", p) then
+      -- recorded
+    elseif i and lib.gateway() == nil then
+      -- Nothing shows the processing without the gateway: a person's.
+      consent_person_withdraws(units, p, lib.NO_GATEWAY)
+    elseif i then
+      checked[#checked + 1] = consent_withdraw_and_watch(units, i, how, tc)
+    elseif why then
+      units:add("a", "INCONCLUSIVE", why)
+    else
+      consent_person_withdraws(units, p)
+    end
+  end
+  return units:settle(#checked > 0 and table.concat(checked, "; ")
+      or "consent withdrawn and the processing watched")
+end

@@ -3,8 +3,14 @@
 # login, $TL_TRIES (default 3) tries per connection, and accepts only
 # $TL_USER:$TL_PASS.
 # TL_MODE=garbage first sends malformed IAC sequences; TL_MODE=endless
-# prints a banner that never ends.
+# prints a banner that never ends; TL_MODE=flaky hangs up at once on the
+# first $TL_FLAKY_N (default 6) connections, counted with mkdir in the
+# directory $TL_FLAKY (atomic across concurrent connections).
 case "$TL_MODE" in
+flaky)
+	c=0
+	while ! mkdir "$TL_FLAKY/$c" 2>/dev/null; do c=$((c + 1)); done
+	[ "$c" -lt "${TL_FLAKY_N:-6}" ] && exit 0 ;;
 garbage)
 	# IAC with an unknown command, a truncated DO, an unterminated SB
 	# that IAC SE ends later, and a literal 0xff (IAC IAC).

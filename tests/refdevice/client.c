@@ -672,8 +672,9 @@ installed_version(const struct client *c, char *out, size_t len)
 		return;
 	buf[n] = '\0';
 	buf[strspn(buf, "0123456789.")] = '\0';
-	if (buf[0] != '\0')
-		snprintf(out, len, "%s", buf);
+	/* A version too long for out is not installed: keep the factory's. */
+	if (buf[0] != '\0' && strlen(buf) < len)
+		memcpy(out, buf, strlen(buf) + 1);
 }
 
 /* SHA-256 (hex) of the installed image, "" when there is none. */
@@ -1080,7 +1081,8 @@ telemetry_cycle(struct client *c)
 	d = 1000LL << (c->fails < 8 ? c->fails : 8);
 	if (d > (long long)c->interval * 6000)
 		d = (long long)c->interval * 6000;
-	(void)getrandom(&rnd, sizeof(rnd), 0);
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		rnd = 0;	/* no jitter this once */
 	return d - (long long)(rnd % 1000) * d / 5000;
 }
 

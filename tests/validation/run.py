@@ -10,7 +10,8 @@ misbehaving servers) -- see README.md.  The suite fails on any false PASS
 (Assay said PASS, the correct verdict is not PASS) and on any ERROR; false
 FAILs and other disagreements are counted and printed.
 
-usage: run.py [--bin ASSAY] [--refdevice BIN] [--jobs N] [--only SUBSTR] [--keep DIR]
+usage: run.py [--bin ASSAY] [--refdevice BIN] [--jobs N] [--shards N] [--only SUBSTR]
+              [--keep DIR]
 """
 import argparse
 import concurrent.futures
@@ -381,15 +382,15 @@ def run_script_case(args, case, forms, d):
     return read_verdict(case, out, p)
 
 
-def run_refdevice_group(args, persona, cases, work):
+def run_refdevice_group(args, persona, cases, work, shard=0):
     """Starts the reference device once in a network namespace and runs
     every case of the persona in there (re-entering this script)."""
-    listing = os.path.join(work, f"cases-{persona}.json")
+    listing = os.path.join(work, f"cases-{persona}-{shard}.json")
     with open(listing, "w") as f:
         json.dump([c["path"] for c in cases], f)
     cmd = netns_prefix() + [sys.executable, os.path.abspath(__file__), "--inner", persona,
                             "--bin", args.bin, "--refdevice", args.refdevice, "--cases",
-                            listing, "--work", work, "--jobs", str(args.jobs)]
+                            listing, "--work", work, "--jobs", "1"]
     if args.keep:
         cmd += ["--keep", args.keep]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
@@ -466,7 +467,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("ASSAY_BIN", "build/assay"))
     ap.add_argument("--refdevice", default=None)
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=6,
+                    help="cases and device shards run at once (they mostly wait)")
+    ap.add_argument("--shards", type=int, default=3,
+                    help="reference devices per persona, each running part of its cases")
     ap.add_argument("--only", default=None)
     ap.add_argument("--keep", default=None)
     ap.add_argument("--inner", default=None)
@@ -497,13 +501,14 @@ def main():
         cases = [c for c in cases if args.only in c["name"]]
     work = args.keep or tempfile.mkdtemp(prefix="assay-validation-")
     os.makedirs(work, exist_ok=True)
+    # Everything runs at once, up to --jobs at a time: the reference-device
+    # groups (each split into --shards, every shard its own device in its
+    # own network namespace, its cases one after another on it) go first,
+    # as they wait on the device most; then the script cases (a namespace
+    # each) and the forms-only cases.
     results = []
-    forms_cases = [c for c in cases if c["device"] == "none"]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        results += list(ex.map(lambda c: run_case(args, c, os.path.join(HERE, "base"), work),
-                               forms_cases))
-    have_ns = subprocess.run(netns_prefix() + ["true"], capture_output=True).returncode == 0
     skipped = 0
+    have_ns = subprocess.run(netns_prefix() + ["true"], capture_output=True).returncode == 0
     # A reference device without gateway mode (a tree before issue 13's
     # merge) cannot run the -gateway cases: they are skipped, counted.
     try:
@@ -512,19 +517,26 @@ def main():
         have_gw = "--gateway" in usage.stdout + usage.stderr
     except (OSError, subprocess.TimeoutExpired):
         have_gw = False
+    jobs = []
     for persona in REFDEVICES:
         group = [c for c in cases if c["device"] == persona]
         if group and have_ns and (have_gw or not persona.endswith("-gateway")):
-            results += run_refdevice_group(args, persona, group, work)
+            n = max(1, min(args.shards, len(group)))
+            for k in range(n):
+                jobs.append((run_refdevice_group, (args, persona, group[k::n], work, k)))
         else:
             skipped += len(group)
+    base = os.path.join(HERE, "base")
     scripts = [c for c in cases if c["device"] == "script"]
     if have_ns:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-            results += list(ex.map(lambda c: run_case(args, c, os.path.join(HERE, "base"),
-                                                      work), scripts))
+        jobs += [(lambda c: [run_case(args, c, base, work)], (c,)) for c in scripts]
     else:
         skipped += len(scripts)
+    jobs += [(lambda c: [run_case(args, c, base, work)], (c,))
+             for c in cases if c["device"] == "none"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        for part in ex.map(lambda j: j[0](*j[1]), jobs):
+            results += part
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
