@@ -232,6 +232,15 @@ test_lua_try_credentials(void **state)
 	char code[2048];
 	int rc;
 
+	/*
+	 * The binding is tested, not the budget: a fixed rate.  The adaptive
+	 * one cuts its rate once here (a connect to this backlog-1 telnetd
+	 * answered after a 1 s SYN retry), and in about one run in four a
+	 * pair is then unreached once and tried again: 63 attempts for the
+	 * 62 pairs, all judged.
+	 */
+	assay_budget_set_adaptive(b, 0);
+
 	if ((rc = start_telnetd("ubnt", "ubnt")) == 1)
 		skip();
 	assert_int_equal(rc, 0);
