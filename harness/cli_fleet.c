@@ -795,12 +795,12 @@ check_devices(const struct assay_cli_fleet_opts *o,
 			fprintf(stderr, "assay run: %s:%ld: device %s: its "
 			    "forms are not usable:\n", o->fleet_path,
 			    assay_fleet_line(fl, i), e->id);
+			assay_diag_print(d, stderr);
 			bad = 1;
 		} else if (assay_forms_naddresses(forms) > 0)
+			/* Warnings go to the device's own log, from its run. */
 			snprintf(e->address, sizeof(e->address), "%s",
 			    assay_forms_address(forms, 0));
-		if (assay_diag_count(d) > 0)
-			assay_diag_print(d, stderr);
 		assay_forms_free(forms);
 		forms = NULL;
 		assay_diag_free(d);
