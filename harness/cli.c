@@ -1833,6 +1833,7 @@ cmd_run(int argc, char **argv)
 			fo.out_dir = o.out_dir;
 			fo.parallel = parallel;
 			fo.quiet = o.quiet || fmt == FORMAT_JSON;
+			fo.resume = o.resume;
 			fo.pass = pass;
 			code = assay_cli_fleet_run(&fo);
 			if (fmt == FORMAT_JSON && code != ASSAY_EXIT_USAGE &&

@@ -78,6 +78,7 @@ struct entry {
 	/* fleet run only */
 	pid_t		 pid;
 	int		 state;			/* 0 waiting, 1 running, 2 done */
+	int		 resume;		/* its run resumes OUT/<id> */
 	long long	 started_ms;
 	char		**argv;
 };
@@ -684,9 +685,12 @@ init_entry(struct entry *e)
 
 /* --- fleet run ---------------------------------------------------------- */
 
-/* A copy of the n+1 NULL-terminated strings; NULL: no memory. */
+/*
+ * The argument vector of one device's run, NULL-terminated, every string
+ * the caller's; NULL: no memory.  fresh: leave out --resume.
+ */
 static char **
-make_argv(const char *const *pass, size_t npass, const char *ics,
+make_argv(const char *const *pass, size_t npass, int fresh, const char *ics,
     const char *ixit, const char *setup, const char *out)
 {
 	const char *tail[] = { "--ics", ics, "--ixit", ixit, "--setup", setup,
@@ -699,9 +703,13 @@ make_argv(const char *const *pass, size_t npass, const char *ics,
 	if ((v[k++] = strdup("assay")) == NULL ||
 	    (v[k++] = strdup("run")) == NULL)
 		goto bad;
-	for (i = 0; i < npass; i++)
+	for (i = 0; i < npass; i++) {
+		/* --resume for a device that never started: start it. */
+		if (fresh && strcmp(pass[i], "--resume") == 0)
+			continue;
 		if ((v[k++] = strdup(pass[i])) == NULL)
 			goto bad;
+	}
 	for (i = 0; i < ntail; i++)
 		if ((v[k++] = strdup(tail[i])) == NULL)
 			goto bad;
@@ -724,8 +732,9 @@ start_child(const struct entry *e, const char *netns, const char *log)
 	int fd;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) >= 0) {
+	/* A resumed run's log goes on after the interrupted one's. */
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_CLOEXEC | (e->resume ?
+	    O_APPEND : O_TRUNC), 0644)) >= 0) {
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
 	}
@@ -754,6 +763,38 @@ default_parallel(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 2 ? 2 : n > 256 ? 256 : (int)n;
+}
+
+/*
+ * OUT/<id> as the device's run will find it: without --resume it must be
+ * absent or empty (a run never writes over another); with --resume, a
+ * directory without run.info is a device that never started, and starts
+ * afresh (e->resume 0).  Returns 0, or -1 with the problem said.
+ */
+static int
+report_dir_ok(const struct assay_cli_fleet_opts *o,
+    const struct assay_fleet *fl, size_t i, struct entry *e)
+{
+	char info[ASSAY_PATH_MAX];
+	struct stat st;
+	int empty;
+
+	e->resume = 0;
+	if (stat(e->dir, &st) != 0)
+		return 0;
+	empty = S_ISDIR(st.st_mode) && assay_dir_empty(e->dir);
+	if (o->resume && assay_path_join(info, sizeof(info), e->dir,
+	    "run.info") == 0 && access(info, F_OK) == 0) {
+		e->resume = 1;
+		return 0;
+	}
+	if (empty)
+		return 0;
+	fprintf(stderr, "assay run: %s:%ld: device %s: %s exists and %s\n",
+	    o->fleet_path, assay_fleet_line(fl, i), e->id, e->dir,
+	    o->resume ? "holds no run to resume" : "is not empty (--resume "
+	    "finishes an interrupted fleet run; or another --out)");
+	return -1;
 }
 
 /*
@@ -815,7 +856,9 @@ check_devices(const struct assay_cli_fleet_opts *o,
 				bad = 1;
 			}
 		}
-		if ((e->argv = make_argv(o->pass, o->npass,
+		if (report_dir_ok(o, fl, i, e) != 0)
+			bad = 1;
+		if ((e->argv = make_argv(o->pass, o->npass, !e->resume,
 		    assay_fleet_ics(fl, i), assay_fleet_ixit(fl, i),
 		    assay_fleet_setup(fl, i), e->dir)) == NULL)
 			return ASSAY_EXIT_USAGE;

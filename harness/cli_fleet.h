@@ -11,6 +11,7 @@ struct assay_cli_fleet_opts {
 	const char		*out_dir;	/* OUT: OUT/<id>/, OUT/fleet.* */
 	int			 parallel;	/* devices at once; <= 0: default */
 	int			 quiet;
+	int			 resume;	/* --resume given */
 	/* `assay run` options given to every device's run, in order. */
 	const char *const	*pass;
 	size_t			 npass;

@@ -130,6 +130,20 @@ assert int(suites[0].get("failures")) == w["verdicts"]["fail"] + 1
 EOF
 [ $fails -eq 0 ] && ok "fleet.json, fleet.html, fleet.junit.xml agree with the reports"
 
+# --- the same OUT again: refused without --resume; --resume finishes ------
+"$BIN" run --fleet "$T/fleet.xml" --out "$T/out" $ONLY -j2 >"$T/again.out" 2>"$T/again.err"
+code=$?
+[ $code -eq 2 ] && grep -q 'device weak-1: .* is not empty' "$T/again.err" &&
+	ok "a second fleet run into the same OUT: exit 2, the device named" ||
+	{ fail "a second fleet run into the same OUT: exit $code"; cat "$T/again.err"; }
+cp "$T/out/fleet.json" "$T/fleet.first.json"
+rm -rf "$T/out/conforming-1"	# as if interrupted before it started
+"$BIN" run --fleet "$T/fleet.xml" --out "$T/out" $ONLY -j2 --resume -q >"$T/res.out" 2>"$T/res.err"
+code=$?
+[ $code -eq 1 ] && [ -s "$T/out/conforming-1/report.json" ] &&
+	ok "--resume: the finished device resumed, the missing one started afresh" ||
+	{ fail "fleet --resume: exit $code"; cat "$T/res.err"; }
+
 # --- summarize over the same directories --------------------------------
 "$BIN" summarize "$T/out/weak-1" "$T/out/conforming-1" --out "$T/sum" >"$T/sum.out" 2>"$T/sum.err"
 code=$?
