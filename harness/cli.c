@@ -1778,7 +1778,8 @@ cmd_run(int argc, char **argv)
 			    "                     exit 1 if any device has a FAIL, else 3 if any\n"
 			    "                     is not a complete PASS, else 0\n"
 			    "  --parallel N       with --fleet: devices assessed at once\n"
-			    "                     (default: cores, at least 2); -j is per device\n"
+			    "                     (default: 4 per core; a device's run mostly\n"
+			    "                     waits on the network); -j is per device\n"
 			    "\n"
 			    META_HELP
 			    "\n"
