@@ -109,8 +109,12 @@ assay_cli_load_report(const char *cmd, const char *dir, struct assay_jv **out,
 		r = ASSAY_ERR_PARSE;
 	}
  out:
-	if (r != 0)
-		fprintf(stderr, "assay %s: %s/report.json: %s\n", cmd, dir, why);
+	if (r != 0) {
+		/* dir may come from a glob over artefacts: escaped. */
+		fprintf(stderr, "assay %s: ", cmd);
+		assay_term_fputs(dir, stderr);
+		fprintf(stderr, "/report.json: %s\n", why);
+	}
 	return r;
 }
 

@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "base/term.h"
+#include "base/utf8.h"
 #include "cli.h"
 #include "cli_fleet.h"
 #include "forms/fleet.h"
@@ -159,6 +161,15 @@ recorded_address(const char *dir, char *out, size_t outlen)
 	assay_diag_free(d);
 }
 
+/* "assay CMD: DIR[what]: msg" on stderr, DIR escaped for the terminal. */
+static void
+say(const char *cmd, const char *dir, const char *what, const char *msg)
+{
+	fprintf(stderr, "assay %s: ", cmd);
+	assay_term_fputs(dir, stderr);
+	fprintf(stderr, "%s: %s\n", what, msg);
+}
+
 /*
  * Reads e->dir: report.json (through the loader `assay diff` uses), the
  * verdict counts of its test cases, its result, and whether every report
@@ -183,7 +194,7 @@ read_entry(const char *cmd, struct entry *e, int derive_exit)
 		snprintf(e->error, sizeof(e->error), "not a report directory: "
 		    "%s", stat(e->dir, &st) != 0 ? strerror(errno) :
 		    "not a directory");
-		fprintf(stderr, "assay %s: %s: %s\n", cmd, e->dir, e->error);
+		say(cmd, e->dir, "", e->error);
 		return;
 	}
 	if (assay_cli_load_report(cmd, e->dir, &e->report, why,
@@ -202,8 +213,8 @@ read_entry(const char *cmd, struct entry *e, int derive_exit)
 	}
 	if ((res = jstr(e->report, "result")) == NULL) {
 		snprintf(e->error, sizeof(e->error), "report.json: no result");
-		fprintf(stderr, "assay %s: %s/report.json: no result: not a "
-		    "finished report\n", cmd, e->dir);
+		say(cmd, e->dir, "/report.json", "no result: not a finished "
+		    "report");
 	} else
 		snprintf(e->result, sizeof(e->result), "%s", res);
 	c = assay_json_get(e->report, "complete");
@@ -219,8 +230,7 @@ read_entry(const char *cmd, struct entry *e, int derive_exit)
 		    stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
 			snprintf(e->error, sizeof(e->error), "%s is missing",
 			    f->file);
-			fprintf(stderr, "assay %s: %s/%s: missing: the report "
-			    "directory is not whole\n", cmd, e->dir, f->file);
+			say(cmd, e->dir, "", e->error);
 		}
 	if (derive_exit)
 		e->exit_code = e->result[0] == '\0' ? -1 :
@@ -371,25 +381,38 @@ write_json(FILE *fp, const struct entry *es, size_t n, long long wall_ms,
 	return 0;
 }
 
-/* s escaped for HTML text and attribute values (both quotes). */
+/*
+ * s escaped for HTML and XML text and attribute values (both quotes):
+ * a report directory is untrusted, so ill-formed UTF-8, every character
+ * XML 1.0 does not allow and the bidi overrides become U+FFFD.
+ */
 static void
 xesc(FILE *fp, const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		case '\'': fputs("&#39;", fp); break;
-		default:
-			/* XML 1.0 has no control characters but tab, LF, CR. */
-			if ((unsigned char)*s < 0x20 && *s != '\t' &&
-			    *s != '\n' && *s != '\r')
-				fputs("\xef\xbf\xbd", fp);
-			else
-				fputc(*s, fp);
-		}
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s != NULL ? strlen(s) : 0, k;
+	uint32_t cp;
+
+	while (n > 0) {
+		k = assay_utf8_next(p, n, &cp);
+		if (cp == ASSAY_UTF8_BAD || !assay_utf8_xml_char(cp) ||
+		    assay_utf8_bidi(cp))
+			fputs("\xef\xbf\xbd", fp);
+		else if (cp == '&')
+			fputs("&amp;", fp);
+		else if (cp == '<')
+			fputs("&lt;", fp);
+		else if (cp == '>')
+			fputs("&gt;", fp);
+		else if (cp == '"')
+			fputs("&quot;", fp);
+		else if (cp == '\'')
+			fputs("&#39;", fp);
+		else
+			fwrite(p, 1, k, fp);
+		p += k;
+		n -= k;
+	}
 }
 
 static int
@@ -633,8 +656,12 @@ write_summary(const char *cmd, const char *out, struct entry *es, size_t n,
 		bad |= write_one(cmd, out, files[i], es, n, wall_ms, code) != 0;
 	if (!quiet) {
 		for (i = 0; i < n; i++) {
-			printf("%-20s %-10s pass %ld fail %ld inconclusive %ld "
-			    "error %ld", es[i].id, entry_result(&es[i]),
+			/* Names and results from a directory: escaped. */
+			assay_term_fputs(es[i].id, stdout);
+			fputs("  ", stdout);
+			assay_term_fputs(entry_result(&es[i]), stdout);
+			printf("  pass %ld fail %ld inconclusive %ld "
+			    "error %ld",
 			    es[i].verdicts[V_PASS], es[i].verdicts[V_FAIL],
 			    es[i].verdicts[V_INCONCLUSIVE],
 			    es[i].verdicts[V_ERROR]);

@@ -187,6 +187,37 @@ for k in ("missing", "corrupt", "hostile", "notreport", "partial"):
     assert d[k]["exit_code"] != 0, (k, d[k])
 assert "missing" in d["partial"]["error"], d["partial"]
 EOF
+# A report whose strings are hostile: markup, terminal escapes, a control
+# character, a bidi override, a terminal escape in the directory name; the
+# summary and the terminal output stay well-formed and escaped.
+EVIL="$T/bad/evil$(printf '\033')[31m"
+mkdir -p "$EVIL"
+cp -r "$T/out/weak-1/." "$EVIL/"
+python3 - "$EVIL/report.json" <<'EOF'
+import json, sys
+p = sys.argv[1]
+r = json.load(open(p))
+t = r["test_cases"][0]
+t["id"] = "</testcase><script>alert(1)</script>"
+t["reason"] = "\x1b[2J\x07 \"quoted\" & <b>bold</b> \u202e"
+t["verdict"] = "FAIL"
+json.dump(r, open(p, "w"))
+EOF
+"$BIN" summarize "$EVIL" --out "$T/sum6" >"$T/sum6.out" 2>&1
+code=$?
+python3 - "$T/sum6" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+ET.parse(d + "/fleet.junit.xml")
+for f in ("fleet.html", "fleet.junit.xml"):
+    b = open(d + "/" + f, "rb").read()
+    assert b"<script>" not in b and b"\x1b" not in b and b"\x07" not in b, f
+    b.decode("utf-8")
+EOF
+pyok=$?
+[ $pyok -eq 0 ] && ! grep -q "$(printf '\033')" "$T/sum6.out" && [ $code -eq 1 ] &&
+	ok "hostile strings in a report: the summary is well-formed and escaped" ||
+	fail "hostile strings in a report (exit $code): $(head -3 "$T/sum6.out")"
 "$BIN" summarize "$T/out/conforming-1" "$T/bad/corrupt" --out "$T/sum4" -q >/dev/null 2>&1
 code=$?
 [ $code -eq 3 ] && ok "summarize: an unreadable directory and no FAIL: exit 3" ||
