@@ -144,6 +144,38 @@ code=$?
 	ok "--resume: the finished device resumed, the missing one started afresh" ||
 	{ fail "fleet --resume: exit $code"; cat "$T/res.err"; }
 
+# --- interrupted: no further device starts, the running one writes ------
+rm -rf "$T/int"
+"$BIN" run --fleet "$T/fleet.xml" --out "$T/int" --only 4-1-1 --only 5.1-5-2 \
+    -j2 --parallel 1 >"$T/int.out" 2>"$T/int.err" &
+fpid=$!
+for _ in $(seq 1 300); do grep -q 'weak-1: started' "$T/int.err" && break; sleep 0.1; done
+sleep 2
+kill -TERM "$fpid"
+wait "$fpid"
+code=$?
+python3 - "$T/int" <<'EOF'
+import json, sys
+f = json.load(open(sys.argv[1] + "/fleet.json"))
+d = {x["id"]: x for x in f["device"]}
+w, c = d["weak-1"], d["conforming-1"]
+assert w["complete"] is False and w["result"] in ("FAIL", "INCOMPLETE"), w
+assert c["result"] is None and "not run" in c["error"], c
+assert f["exit_code"] in (1, 3), f
+EOF
+pyok=$?
+[ $pyok -eq 0 ] && [ $code -eq 1 ] && [ -s "$T/int/weak-1/report.json" ] &&
+    [ ! -e "$T/int/conforming-1" ] &&
+	ok "SIGTERM: the running device wrote its report, the next never started (exit 1)" ||
+	{ fail "an interrupted fleet run (exit $code)"; tail -5 "$T/int.err"; }
+"$BIN" run --fleet "$T/fleet.xml" --out "$T/int" --only 4-1-1 --only 5.1-5-2 \
+    -j2 --resume -q >/dev/null 2>"$T/int2.err"
+code=$?
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert all(d["complete"] and d["error"] is None for d in f["device"]), f' \
+    "$T/int/fleet.json" 2>/dev/null && [ $code -eq 1 ] &&
+	ok "--resume finishes the interrupted fleet" ||
+	{ fail "--resume after an interrupted fleet (exit $code)"; tail -5 "$T/int2.err"; }
+
 # --- summarize over the same directories --------------------------------
 "$BIN" summarize "$T/out/weak-1" "$T/out/conforming-1" --out "$T/sum" >"$T/sum.out" 2>"$T/sum.err"
 code=$?
