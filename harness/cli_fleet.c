@@ -81,6 +81,7 @@ struct entry {
 	pid_t		 pid;
 	int		 state;			/* 0 waiting, 1 running, 2 done */
 	int		 resume;		/* its run resumes OUT/<id> */
+	int		 signal;		/* killed by it; 0: exited */
 	long long	 started_ms;
 	char		**argv;
 };
@@ -298,6 +299,7 @@ write_json(FILE *fp, const struct entry *es, size_t n, long long wall_ms,
     int code)
 {
 	struct assay_json j;
+	long tally[4] = { 0, 0, 0, 0 };	/* devices PASS, FAIL, INCOMPLETE, ERROR */
 	char when[32];
 	size_t i;
 	int k;
@@ -318,25 +320,21 @@ write_json(FILE *fp, const struct entry *es, size_t n, long long wall_ms,
 		assay_json_null(&j);
 	assay_json_key(&j, "device_results");
 	assay_json_begin_object(&j);
-	{
-		long pass = 0, fail = 0, inc = 0, err = 0;
-
-		for (i = 0; i < n; i++) {
-			k = entry_code(&es[i]);
-			if (es[i].result[0] == '\0')
-				err++;
-			else if (k == ASSAY_EXIT_FAIL)
-				fail++;
-			else if (k == ASSAY_EXIT_PASS)
-				pass++;
-			else
-				inc++;
-		}
-		assay_json_kv_int(&j, "pass", pass);
-		assay_json_kv_int(&j, "fail", fail);
-		assay_json_kv_int(&j, "incomplete", inc);
-		assay_json_kv_int(&j, "error", err);
+	for (i = 0; i < n; i++) {
+		k = entry_code(&es[i]);
+		if (es[i].result[0] == '\0')
+			tally[3]++;
+		else if (k == ASSAY_EXIT_FAIL)
+			tally[1]++;
+		else if (k == ASSAY_EXIT_PASS)
+			tally[0]++;
+		else
+			tally[2]++;
 	}
+	assay_json_kv_int(&j, "pass", tally[0]);
+	assay_json_kv_int(&j, "fail", tally[1]);
+	assay_json_kv_int(&j, "incomplete", tally[2]);
+	assay_json_kv_int(&j, "error", tally[3]);
 	assay_json_end_object(&j);
 	assay_json_key(&j, "device");
 	assay_json_begin_array(&j);
@@ -1016,11 +1014,9 @@ assay_cli_fleet_run(const struct assay_cli_fleet_opts *o)
 		if (WIFEXITED(st))
 			es[i].exit_code = WEXITSTATUS(st);
 		else {
-			es[i].exit_code = 128 + (WIFSIGNALED(st) ?
-			    WTERMSIG(st) : 0);
-			snprintf(es[i].error, sizeof(es[i].error), "the run "
-			    "was killed by signal %d",
-			    WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+			es[i].signal = WIFSIGNALED(st) ? WTERMSIG(st) : -1;
+			es[i].exit_code = 128 + (es[i].signal > 0 ?
+			    es[i].signal : 0);
 		}
 		if (!o->quiet)
 			fprintf(stderr, "assay run: %s: finished, exit %d "
@@ -1037,18 +1033,13 @@ assay_cli_fleet_run(const struct assay_cli_fleet_opts *o)
 		}
 		if (es[i].error[0] != '\0' && es[i].exit_code < 0)
 			continue;	/* never started */
-		{
-			char keep[sizeof(es[i].error)];
-
-			snprintf(keep, sizeof(keep), "%s", es[i].error);
-			es[i].error[0] = '\0';
-			read_entry("run", &es[i], 0);
-			if (keep[0] != '\0')
-				snprintf(es[i].error, sizeof(es[i].error),
-				    "%s", keep);
-		}
-		if (es[i].exit_code == ASSAY_EXIT_USAGE && es[i].error[0] ==
-		    '\0')
+		read_entry("run", &es[i], 0);
+		if (es[i].signal != 0)
+			/* What the directory holds is not the run's end. */
+			snprintf(es[i].error, sizeof(es[i].error), "the run was "
+			    "killed by signal %d", es[i].signal);
+		else if (es[i].exit_code == ASSAY_EXIT_USAGE &&
+		    es[i].error[0] == '\0')
 			snprintf(es[i].error, sizeof(es[i].error), "its run "
 			    "exited 2 (see logs/%s.log)", es[i].id);
 	}

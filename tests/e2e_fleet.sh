@@ -176,6 +176,33 @@ python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert all(d["compl
 	ok "--resume finishes the interrupted fleet" ||
 	{ fail "--resume after an interrupted fleet (exit $code)"; tail -5 "$T/int2.err"; }
 
+# --- a device's run killed: an error entry, the others go on -------------
+rm -rf "$T/k"
+"$BIN" run --fleet "$T/fleet.xml" --out "$T/k" --only 5.1-5-2 -j2 --parallel 2 \
+    -q >"$T/k.out" 2>"$T/k.err" &
+fpid=$!
+kpid=
+for _ in $(seq 1 300); do
+	kpid=$(pgrep -f -- "--out $T/k/weak-1 " | head -1)
+	[ -n "$kpid" ] && break
+	sleep 0.1
+done
+sleep 1
+[ -n "$kpid" ] && kill -KILL "$kpid"
+wait "$fpid"
+code=$?
+python3 - "$T/k" <<'EOF'
+import json, sys
+f = json.load(open(sys.argv[1] + "/fleet.json"))
+d = {x["id"]: x for x in f["device"]}
+w, c = d["weak-1"], d["conforming-1"]
+assert w["exit_code"] == 137 and "signal 9" in w["error"], w
+assert c["complete"] and c["error"] is None, c
+EOF
+[ $? -eq 0 ] && [ -n "$kpid" ] && [ $code -ne 0 ] && [ $code -ne 2 ] &&
+	ok "a device's run killed (SIGKILL): named in the summary, the other finished (exit $code)" ||
+	{ fail "a killed device run (exit $code)"; tail -5 "$T/k.err"; }
+
 # --- summarize over the same directories --------------------------------
 "$BIN" summarize "$T/out/weak-1" "$T/out/conforming-1" --out "$T/sum" >"$T/sum.out" 2>"$T/sum.err"
 code=$?
