@@ -28,6 +28,7 @@
 
 #include "run/catalogue.h"
 #include "cli.h"
+#include "cli_fleet.h"
 #include "base/datadir.h"
 #include "demo.h"
 #include "base/diag.h"
@@ -74,6 +75,7 @@ static const struct subcommand subcommands[] = {
 	{ "verify",	cmd_verify,	"verify a signed report directory" },
 	{ "review",	assay_cli_review, "the assessor's worksheet: list units to judge, record judgements" },
 	{ "diff",	assay_cli_diff,	"what changed between two runs, regressions first" },
+	{ "summarize",	assay_cli_summarize, "merge report directories into a fleet summary" },
 	{ "report",	assay_cli_report, "restate a run under another profile (scheme)" },
 	{ "amend",	cmd_amend,	"issue a new revision of a signed report" },
 	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
@@ -1533,6 +1535,35 @@ print_report_files(const char *dir)
 	printf("evidence: %s/evidence/\n", dir);
 }
 
+/*
+ * With --fleet, every option but the fleet's own (--fleet, --parallel,
+ * --out, --format, --fail-on, --color, --quiet) and the ones a fleet
+ * refuses goes to each device's run as given: appended to pass
+ * (--NAME [ARG]) by its long name.
+ */
+static void
+pass_option(const struct option *opts, int c, const char *arg,
+    const char **pass, size_t *npass)
+{
+	switch (c) {
+	case 'c': case 'x': case 's': case 'o': case 'F': case 'q':
+	case 1020: case 1021: case 1024: case 1025: case 1011: case 1012:
+		return;
+	}
+	static char names[64][32];	/* "--NAME" by the option's index */
+	size_t k;
+
+	for (k = 0; k < 64 && opts[k].name != NULL; k++)
+		if (opts[k].val == c) {
+			snprintf(names[k], sizeof(names[k]), "--%s",
+			    opts[k].name);
+			pass[(*npass)++] = names[k];
+			if (opts[k].has_arg != no_argument)
+				pass[(*npass)++] = arg;
+			return;
+		}
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -1557,6 +1588,8 @@ cmd_run(int argc, char **argv)
 		{ "color",		required_argument,	NULL, 1021 },
 		{ "profile",		required_argument,	NULL, 1022 },
 		{ "tailoring",		required_argument,	NULL, 1023 },
+		{ "fleet",		required_argument,	NULL, 1024 },
+		{ "parallel",		required_argument,	NULL, 1025 },
 		META_OPTIONS,
 		{ "observation",	required_argument,	NULL, 1011 },
 		{ "judgement",		required_argument,	NULL, 1012 },
@@ -1577,20 +1610,26 @@ cmd_run(int argc, char **argv)
 	const char **only = NULL;
 	enum format fmt = FORMAT_TEXT;
 	char path[ASSAY_PATH_MAX];
-	int c, r, v = 0, code;
+	struct assay_cli_fleet_opts fo;
+	const char **pass = NULL;
+	int c, r, v = 0, code, parallel = 0;
+	const char *fleet = NULL;
 
 	memset(&o, 0, sizeof(o));
 	o.finish = finish_run;
 	if ((only = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (obs = calloc((size_t)argc, sizeof(char *))) == NULL ||
-	    (jud = calloc((size_t)argc, sizeof(char *))) == NULL) {
+	    (jud = calloc((size_t)argc, sizeof(char *))) == NULL ||
+	    (pass = calloc((size_t)argc * 2 + 1, sizeof(char *))) == NULL) {
 		free(only);
 		free(obs);
 		free(jud);
+		free(pass);
 		return ASSAY_EXIT_USAGE;
 	}
 	o.observations = obs;
 	o.judgements = jud;
+	memset(&fo, 0, sizeof(fo));
 	while ((c = getopt_long(argc, argv, "j:qhv", opts, NULL)) != -1) {
 		r = 0;
 		switch (c) {
@@ -1667,6 +1706,13 @@ cmd_run(int argc, char **argv)
 		case 1023:
 			o.tailoring = optarg;
 			break;
+		case 1024:
+			fleet = optarg;
+			break;
+		case 1025:
+			r = parse_int("run", "--parallel", optarg, 1, 1024,
+			    &parallel);
+			break;
 		case 1020:
 			if (strcmp(optarg, "incomplete") == 0)
 				fail_on = FAIL_ON_INCOMPLETE;
@@ -1729,6 +1775,18 @@ cmd_run(int argc, char **argv)
 			    "                     the report with --assessor as who recorded it\n"
 			    "  --sign-key K --sign-cert C  sign the report directory at the end\n"
 			    "                     (MANIFEST + report.p7s; see `assay verify`)\n"
+			    "  --fleet FILE       assess every device of a fleet file instead of\n"
+			    "                     --ics/--ixit/--setup (docs/fleet.md): each\n"
+			    "                     device is its own `assay run` process with the\n"
+			    "                     options above, its report in DIR/<id>/, its\n"
+			    "                     output in DIR/logs/<id>.log; every device's\n"
+			    "                     forms are checked first; the summary goes to\n"
+			    "                     DIR/fleet.json, fleet.html, fleet.junit.xml;\n"
+			    "                     exit 1 if any device has a FAIL, else 3 if any\n"
+			    "                     is not a complete PASS, else 0\n"
+			    "  --parallel N       with --fleet: devices assessed at once\n"
+			    "                     (default: 4 per core; a device's run mostly\n"
+			    "                     waits on the network); -j is per device\n"
 			    "\n"
 			    META_HELP
 			    "\n"
@@ -1743,20 +1801,65 @@ cmd_run(int argc, char **argv)
 			free(only);
 			free(obs);
 			free(jud);
+			free(pass);
 			return 0;
 		default:
 			r = assay_cli_bad_option("run", argv);
 			break;
 		}
+		if (r == 0)
+			pass_option(opts, c, optarg, pass, &fo.npass);
 		if (r != 0) {
 			free(only);
 			free(obs);
 			free(jud);
+			free(pass);
 			for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
 				free(cfg[v]);
 			return r;
 		}
 	}
+	if (fleet != NULL || parallel != 0) {
+		code = 0;
+		if (fleet == NULL)
+			code = assay_cli_usage_error("run", "--parallel is for "
+			    "--fleet");
+		else if (o.ics_path != NULL || o.ixit_path != NULL ||
+		    o.setup_path != NULL)
+			code = assay_cli_usage_error("run", "--fleet FILE names "
+			    "each device's forms: no --ics, --ixit or --setup");
+		else if (o.nobservations > 0 || o.njudgements > 0)
+			code = assay_cli_usage_error("run", "--observation and "
+			    "--judgement are for one device: not with --fleet");
+		else if (o.out_dir == NULL || optind != argc)
+			code = assay_cli_usage_error("run", "need --fleet FILE "
+			    "and --out DIR");
+		else if (o.sign_key != NULL && !o.resume)
+			code = refuse_draft("run", o.out_dir, &o.meta);
+		if (code == 0) {
+			fo.fleet_path = fleet;
+			fo.out_dir = o.out_dir;
+			fo.parallel = parallel;
+			fo.quiet = o.quiet || fmt == FORMAT_JSON;
+			fo.resume = o.resume;
+			fo.pass = pass;
+			code = assay_cli_fleet_run(&fo);
+			if (fmt == FORMAT_JSON && code != ASSAY_EXIT_USAGE &&
+			    assay_path_join(path, sizeof(path), o.out_dir,
+			    "fleet.json") == 0)
+				assay_cli_cat_file(path);
+			code = apply_fail_on(fail_on, code);
+		}
+		free(only);
+		free(obs);
+		free(jud);
+		free(pass);
+		for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
+			free(cfg[v]);
+		return code;
+	}
+	free(pass);
+	pass = NULL;
 	if (o.ics_path == NULL || o.ixit_path == NULL || o.out_dir == NULL ||
 	    optind != argc) {
 		free(only);

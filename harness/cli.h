@@ -90,6 +90,17 @@ int	assay_cli_meta_option(const char *cmd, int c, const char *arg,
 int	assay_cli_review(int argc, char **argv);
 /* assay diff OLD NEW (cli_diff.c). */
 int	assay_cli_diff(int argc, char **argv);
+/*
+ * Reads DIR/report.json (capped, with the strict JSON reader: a report
+ * directory is not trusted) and checks it is an Assay report (an object
+ * with a test_cases array).  Returns 0 with *out the caller's to free
+ * (assay_json_free), or an ASSAY_ERR_* with *out NULL, why (whylen bytes)
+ * saying what is wrong in words and the same said on stderr as
+ * "assay CMD: DIR/report.json: why".
+ */
+struct assay_jv;
+int	assay_cli_load_report(const char *cmd, const char *dir,
+	    struct assay_jv **out, char *why, size_t whylen);
 /* `assay report DIR --profile NAME` (cli_report.c). */
 int	assay_cli_report(int argc, char **argv);
 /* `assay list --profiles` (cli_report.c); json: --format json. */

@@ -77,34 +77,53 @@ str(const struct assay_jv *o, const char *key)
 	return v != NULL && v->type == ASSAY_JSON_STR ? v->s : NULL;
 }
 
-static int
-load(const char *dir, struct assay_jv **out)
+int
+assay_cli_load_report(const char *cmd, const char *dir, struct assay_jv **out,
+    char *why, size_t whylen)
 {
 	struct assay_buf *b = NULL;
-	char path[ASSAY_PATH_MAX], why[256];
+	char path[ASSAY_PATH_MAX], perr[256];
 	int r;
 
 	*out = NULL;
+	if (whylen > 0)
+		why[0] = '\0';
 	if ((r = assay_path_join(path, sizeof(path), dir, "report.json")) != 0 ||
 	    (r = assay_file_read(path, REPORT_MAX, &b)) != 0) {
-		fprintf(stderr, "assay diff: %s/report.json: %s\n", dir,
-		    assay_strerror(r));
-		return r;
+		snprintf(why, whylen, "%s", assay_strerror(r));
+		goto out;
 	}
-	r = assay_json_parse(assay_buf_data(b), assay_buf_len(b), out, why,
-	    sizeof(why));
+	r = assay_json_parse(assay_buf_data(b), assay_buf_len(b), out, perr,
+	    sizeof(perr));
 	assay_buf_free(b);
-	if (r != 0)
-		fprintf(stderr, "assay diff: %s/report.json: not a report: %s\n",
-		    dir, r == ASSAY_ERR_PARSE ? why : assay_strerror(r));
-	else if ((*out)->type != ASSAY_JSON_OBJ ||
+	if (r != 0) {
+		snprintf(why, whylen, "not a report: %s", r == ASSAY_ERR_PARSE ?
+		    perr : assay_strerror(r));
+		*out = NULL;
+	} else if ((*out)->type != ASSAY_JSON_OBJ ||
 	    assay_json_get(*out, "test_cases") == NULL ||
 	    assay_json_get(*out, "test_cases")->type != ASSAY_JSON_ARR) {
-		fprintf(stderr, "assay diff: %s/report.json: no test_cases: not "
-		    "an Assay report\n", dir);
+		snprintf(why, whylen, "no test_cases: not an Assay report");
+		assay_json_free(*out);
+		*out = NULL;
 		r = ASSAY_ERR_PARSE;
 	}
+ out:
+	if (r != 0) {
+		/* dir may come from a glob over artefacts: escaped. */
+		fprintf(stderr, "assay %s: ", cmd);
+		assay_term_fputs(dir, stderr);
+		fprintf(stderr, "/report.json: %s\n", why);
+	}
 	return r;
+}
+
+static int
+load(const char *dir, struct assay_jv **out)
+{
+	char why[320];
+
+	return assay_cli_load_report("diff", dir, out, why, sizeof(why));
 }
 
 static const struct assay_jv *

@@ -52,10 +52,10 @@ mkdir -p forms/sub run1 run2 'dir with space'
 touch forms/ics.xml forms/ixit.xml forms/notes.txt key.pem cert.pem a.fixture b.txt
 
 # Cases, as a user types them.
-expect 'assay ""' "help init check explain list run demo keygen sign verify review diff report amend fixture"
+expect 'assay ""' "help init check explain list run demo keygen sign verify review diff summarize report amend fixture"
 expect 'assay --' "--help --version"
 expect 'assay re' "review report"
-expect 'assay help ""' "init check explain list run demo keygen sign verify review diff report amend fixture"
+expect 'assay help ""' "init check explain list run demo keygen sign verify review diff summarize report amend fixture"
 expect 'assay help r' "run review report"
 expect 'assay help run ""' ""
 expect 'assay run --i' "--ics --ixit"
