@@ -1578,7 +1578,7 @@ cmd_run(int argc, char **argv)
 		{ "catalogue",		required_argument,	NULL, 'C' },
 		{ "max-connections",	required_argument,	NULL, 'M' },
 		{ "max-rate",		required_argument,	NULL, 'R' },
-		{ "rate-fixed",		no_argument,		NULL, 1024 },
+		{ "rate-fixed",		no_argument,		NULL, 1026 },
 		{ "timeout",		required_argument,	NULL, 'T' },
 		{ "memory",		required_argument,	NULL, 'm' },
 		{ "quiet",		no_argument,		NULL, 'q' },
@@ -1665,7 +1665,7 @@ cmd_run(int argc, char **argv)
 			r = parse_int("run", "--max-rate", optarg, 1, 1000000,
 			    &o.max_rate);
 			break;
-		case 1024:
+		case 1026:
 			o.rate_fixed = 1;
 			break;
 		case 'T':
