@@ -87,11 +87,14 @@ usage(FILE *fp)
 	    "                        (default 1-65535)\n"
 	    "  --servername NAME     tls: SNI name (default: HOST unless an address)\n"
 	    "  --no-ciphers          tls: versions only, no suite enumeration\n"
-	    "  --service KIND        creds: telnet, ssh, mqtt, mqtts (HOST:PORT) or\n"
-	    "                        http-basic (an http:// or https:// URL)\n"
+	    "  --service telnet|ssh|mqtt|mqtts|http-basic\n"
+	    "                        creds: the login; http-basic takes an\n"
+	    "                        http:// or https:// URL, the others HOST:PORT\n"
 	    "  --list NAME|FILE      creds: a list of the data directory (mirai,\n"
 	    "                        iot-defaults) or a file of user:password lines\n"
-	    "  --concurrency N       creds: logins at a time (default: the budget's)\n"
+	    "  --concurrency N       creds: logins at a time (default as a run has\n"
+	    "                        them: telnet 4, ssh 2, mqtt(s) 1, http-basic\n"
+	    "                        up to the budget's connections)\n"
 	    "  --first               creds: stop at the first accepted pair\n"
 	    "  --timeout MS          per port, handshake or login (default %d)\n"
 	    "  --max-connections N   budget: concurrent connections (default %d,\n"
@@ -333,7 +336,7 @@ harness_failed(const struct probe_opts *o, const char *step, int r)
 static int
 unreached(const struct probe_opts *o, const char *why, double secs)
 {
-	char e[ASSAY_TERM_ESC_MAX];
+	char e1[ASSAY_TERM_ESC_MAX], e2[ASSAY_TERM_ESC_MAX];
 	struct assay_json j;
 
 	if (o->json) {
@@ -348,8 +351,8 @@ unreached(const struct probe_opts *o, const char *why, double secs)
 		assay_json_end_object(&j);
 		fputc('\n', stdout);
 	} else
-		printf("%s %s: unreachable: %s\n", o->kname, assay_term_esc(e,
-		    sizeof(e), o->target), assay_term_esc(e, sizeof(e), why));
+		printf("%s %s: unreachable: %s\n", o->kname, assay_term_esc(e1,
+		    sizeof(e1), o->target), assay_term_esc(e2, sizeof(e2), why));
 	return ASSAY_EXIT_INCONCLUSIVE;
 }
 
@@ -600,7 +603,15 @@ run_creds(const struct probe_opts *o, const struct assay_probe_env *env)
 		tg.host = o->host;
 		tg.port = o->port;
 	}
-	tg.concurrency = o->concurrency;
+	/*
+	 * As test case 5.1-1 runs them: dropbear resets more than 5
+	 * unauthenticated connections per source, busybox telnetd has a
+	 * listen backlog of 1, brokers get one CONNECT at a time.
+	 */
+	if ((tg.concurrency = o->concurrency) == 0)
+		tg.concurrency = tg.service == ASSAY_CRED_TELNET ? 4 :
+		    tg.service == ASSAY_CRED_SSH ? 2 :
+		    tg.service == ASSAY_CRED_MQTT ? 1 : 0;
 	tg.timeout_ms = o->timeout_ms;
 	tg.stop_on_success = o->first;
 	if ((l = assay_cred_list_new()) == NULL) {

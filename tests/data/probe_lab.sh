@@ -82,6 +82,7 @@ server.document-root = "$dir/www"
 server.bind = "127.0.0.1"
 server.port = 80
 server.errorlog = "$dir/http.log"
+index-file.names = ("index.html")
 server.modules += ("mod_auth", "mod_authn_file")
 auth.backend = "plain"
 auth.backend.plain.userfile = "$dir/htpasswd.plain"
