@@ -79,6 +79,7 @@ static const struct subcommand subcommands[] = {
 	{ "report",	assay_cli_report, "restate a run under another profile (scheme)" },
 	{ "amend",	cmd_amend,	"issue a new revision of a signed report" },
 	{ "fixture",	cmd_fixture,	"run test cases against fixture forms and scripted replies" },
+	{ "probe",	assay_cli_probe, "run one probe on its own: tcp-sweep, tls, creds" },
 };
 #define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
 

@@ -107,6 +107,8 @@ int	assay_cli_report(int argc, char **argv);
 int	assay_cli_list_profiles(int json);
 /* Copies the file at path to stdout; -1 when it cannot be opened. */
 int	assay_cli_cat_file(const char *path);
+/* `assay probe tcp-sweep|tls|creds ...` (cli_probe.c). */
+int	assay_cli_probe(int argc, char **argv);
 /* assay explain ID (cli_explain.c). */
 int	assay_cli_explain(int argc, char **argv);
 struct assay_run;
