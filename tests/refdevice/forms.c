@@ -1863,12 +1863,14 @@ client_side(struct xw *w, const struct refdevice *rd)
 	int weak = rd->persona == RD_PERSONA_WEAK;
 	size_t i;
 
-	raw(w, "  <client-side>\n"
+	/* cycle-s: the client connects every interval when all is well. */
+	raw(w, "  <client-side cycle-s=\"%d\">\n"
 	    "    <gateway interface=\"" RD_GW_IF "\" address=\"" RD_GW_ADDR
 	    "\" dns-port=\"53\">\n"
 	    "      <answer host=\"" RD_UPDATE_HOST "\"/>\n"
 	    "      <answer host=\"" RD_CLOUD_HOST "\"/>\n"
-	    "    </gateway>\n");
+	    "    </gateway>\n",
+	    rd->client_interval);
 	for (i = 0; i < 2; i++)
 		raw(w, "    <identity id=\"%s\" host=\"%s\" cert=\"lab/%s.pem\" "
 		    "key=\"lab/%s-key.pem\" ca-cert=\"lab/ca.pem\" "
