@@ -65,7 +65,7 @@ static const char *usage_text =
 "                 " RD_DEV_ADDR " on standard ports, and its client side\n"
 "                 (update checks, telemetry) running; needs a network\n"
 "                 namespace of the caller's own (e.g. `unshare -rn`)\n"
-"  --client-interval S  seconds between client cycles (default 1)\n"
+"  --client-interval S  seconds between client cycles (default 2)\n"
 "  --foreground   stay attached: exit when the parent dies; otherwise the\n"
 "                 device detaches once ready (pid in DIR/refdevice.pid)\n"
 "  --help         this text\n";
@@ -939,7 +939,7 @@ main(int argc, char *argv[])
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		return 1;
 	rd->caller_netns = -1;
-	rd->client_interval = 1;
+	rd->client_interval = 2;
 	snprintf(rd->address, sizeof(rd->address), "127.0.0.1");
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
