@@ -1493,7 +1493,8 @@ gateway_case(const char *persona)
 	parse_services(&d);
 	check_forms(&d);
 	assert_non_null(strstr(d.setup, "<address>" DEV_ADDR "</address>"));
-	assert_non_null(strstr(d.setup, "<client-side>"));
+	/* The set-up declares the pace the client was started with. */
+	assert_non_null(strstr(d.setup, "<client-side cycle-s=\"1\">"));
 	assert_non_null(strstr(d.ixit, "<entry id=\"com-update\">"));
 	assert_non_null(strstr(d.ixit, "<entry id=\"com-cloud\">"));
 	assert_non_null(strstr(d.ixit, "<entry id=\"pd-email\">"));
