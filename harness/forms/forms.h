@@ -324,7 +324,7 @@ struct assay_watch_decl {
  * An explicit option or IXIT fact (withdraw-window-s) takes precedence.
  */
 struct assay_pace {
-	int	cycle_s;	/* declared; 0: not declared */
+	int	cycle_s;	/* longest silence, back-off included; 0: not declared */
 	int	observe_s;	/* observation window: 3 cycles, 3..600 (10) */
 	int	connect_ms;	/* wait for the next connection: 6 cycles + 2 s, 5..120 s (20 s) */
 	int	consent_s;	/* consent window: 3 cycles, 3..120 (10) */
