@@ -42,7 +42,7 @@ testcase {
 --   withdraw-service declared (the machine form,      Assay withdraws itself:
 --   lib.consent_withdraw_iface; docs/facts.md)
 --     watch processing-channel at the lab gateway for the window
---     (withdraw-window-s, default 10 s): no PUBLISH (to processing-topic)
+--     (withdraw-window-s, default 3 client cycles or 10 s): no PUBLISH (to processing-topic)
 --     and a grant-body: the lab gives consent first as the owner would
 --     at set-up, then watches again; still none  INCONCLUSIVE (nothing to stop)
 --     withdrawal request not answered 2xx             FAIL (the declared way does not work)

@@ -599,6 +599,86 @@ test_client_side_good(void **state)
 	assay_diag_free(d);
 }
 
+/* Writes tmp/cs/pace-<cycle>.xml: CS_HEAD with cycle-s="cycle", a gateway. */
+static const char *
+cs_pace_setup(const char *cycle)
+{
+	static char path[4096];
+	const char *tag = strstr(CS_HEAD, "<client-side>");
+	char *text;
+
+	assert_non_null(tag);
+	assert_true(asprintf(&text, "%.*s<client-side cycle-s=\"%s\">\n"
+	    "    <gateway interface=\"assay-gw0\" address=\"10.77.0.1\"/>\n"
+	    "  </client-side>\n</setup>\n", (int)(tag - CS_HEAD), CS_HEAD,
+	    cycle) > 0);
+	snprintf(path, sizeof(path), "%s/cs/pace-%s.xml", tmpdir, cycle);
+	assert_int_equal(tu_write_file(path, text, strlen(text)), 0);
+	free(text);
+	return path;
+}
+
+/* <client-side cycle-s>: the waits derived from it, bounded; defaults without. */
+static void
+test_client_side_pace(void **state)
+{
+	static const struct {
+		const char	*cycle;
+		int		 observe_s, connect_ms, consent_s, settle_ms;
+	} t[] = {
+		{ "1", 3, 8000, 3, 1000 },
+		{ "2", 6, 14000, 6, 2000 },
+		{ "300", 600, 120000, 120, 2000 },	/* the upper bounds */
+	};
+	const struct assay_pace *p;
+	struct assay_forms *f = NULL;
+	struct assay_diag *d = NULL;
+	size_t i;
+
+	(void)state;
+	cs_files();
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(load3(ICS_EX, IXIT_EX,
+		    cs_pace_setup(t[i].cycle), &f, &d), 0);
+		p = assay_forms_pace(f);
+		assert_int_equal(p->cycle_s, atoi(t[i].cycle));
+		assert_int_equal(p->observe_s, t[i].observe_s);
+		assert_int_equal(p->connect_ms, t[i].connect_ms);
+		assert_int_equal(p->consent_s, t[i].consent_s);
+		assert_int_equal(p->settle_ms, t[i].settle_ms);
+		assay_forms_free(f);
+		assay_diag_free(d);
+		f = NULL;
+		d = NULL;
+	}
+	/* Not declared: today's fixed values. */
+	assert_int_equal(load3(ICS_EX, IXIT_EX, cs_setup("nopace",
+	    "    <gateway interface=\"g\" address=\"10.77.0.1\"/>\n"), &f, &d),
+	    0);
+	p = assay_forms_pace(f);
+	assert_int_equal(p->cycle_s, 0);
+	assert_int_equal(p->observe_s, 10);
+	assert_int_equal(p->connect_ms, 20000);
+	assert_int_equal(p->consent_s, 10);
+	assert_int_equal(p->settle_ms, 2000);
+	assay_forms_free(f);
+	assay_diag_free(d);
+	f = NULL;
+	d = NULL;
+	assert_int_equal(assay_forms_pace(NULL)->observe_s, 10);
+	/* Out of range: the schema refuses it, nothing loaded. */
+	assert_int_equal(load3(ICS_EX, IXIT_EX, cs_pace_setup("0"), &f, &d),
+	    ASSAY_ERR_SCHEMA);
+	assert_null(f);
+	assert_true(assay_diag_count(d) > 0);
+	assay_diag_free(d);
+	d = NULL;
+	assert_int_equal(load3(ICS_EX, IXIT_EX, cs_pace_setup("3601"), &f,
+	    &d), ASSAY_ERR_SCHEMA);
+	assert_null(f);
+	assay_diag_free(d);
+}
+
 static void
 test_client_side_errors(void **state)
 {
@@ -1874,6 +1954,7 @@ main(void)
 		cmocka_unit_test(test_setup_artefacts),
 		cmocka_unit_test(test_client_side_good),
 		cmocka_unit_test(test_client_side_errors),
+		cmocka_unit_test(test_client_side_pace),
 		cmocka_unit_test(test_outbound_facts),
 		cmocka_unit_test(test_masked_copy),
 		cmocka_unit_test(test_ref_item_filled),

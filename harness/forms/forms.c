@@ -191,6 +191,7 @@ struct assay_forms {
 	size_t			 ncreds, acreds;
 	struct artefact		*arts;
 	size_t			 narts, aarts;
+	struct assay_pace	 pace;		/* <client-side cycle-s> */
 	int			 has_gateway;
 	struct assay_gateway_decl gw;		/* strings owned */
 	char			**gw_answers;
@@ -3716,6 +3717,50 @@ cs_hash_path(struct assay_buf *b, const char *path, int depth, size_t *nfiles)
 	return r;
 }
 
+/* n times cycle plus add, within lo..hi (all the same unit). */
+static int
+pace_of(int cycle, int n, int add, int lo, int hi)
+{
+	long long v = (long long)cycle * n + add;
+
+	return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
+/*
+ * Sets f->pace from <client-side cycle-s> (docs/clientside.md, "Pace").
+ * The schema bounds the value; a bad one here is named all the same.
+ */
+static int
+cs_pace(struct assay_forms *f, xmlNodePtr sec, const char *file,
+    struct assay_diag *d, int *bad)
+{
+	struct assay_pace *p = &f->pace;
+	long long v;
+	char *s;
+	int ok = 1, c;
+
+	s = attr(sec, "cycle-s", &ok);
+	if (!ok)
+		return ASSAY_ERR_ALLOC;
+	if (s == NULL)
+		return 0;
+	if (parse_int(s, 1, 3600, &v) != 0) {
+		assay_diag_add(d, file, line_of(sec), "client-side cycle-s "
+		    "\"%s\": seconds from 1 to 3600 expected", s);
+		*bad = 1;
+		free(s);
+		return 0;
+	}
+	free(s);
+	c = (int)v;
+	p->cycle_s = c;
+	p->observe_s = pace_of(c, 3, 0, 3, 600);
+	p->connect_ms = pace_of(c, 6000, 2000, 5000, 120000);
+	p->consent_s = pace_of(c, 3, 0, 3, 120);
+	p->settle_ms = pace_of(c, 1000, 0, 1000, 2000);
+	return 0;
+}
+
 /*
  * Reads <client-side> (sec may be NULL).  Returns 0, ASSAY_ERR_FORM
  * (problems in d) or ASSAY_ERR_ALLOC.
@@ -3733,7 +3778,11 @@ setup_client_side(struct assay_forms *f, xmlNodePtr sec, const char *file,
 	 * A run directory's copy (assay_forms_load_recorded): its files were
 	 * checked when the run started, and a report needs none of it.
 	 */
-	if (sec == NULL || f->recorded)
+	if (sec == NULL)
+		return 0;
+	if ((r = cs_pace(f, sec, file, d, &bad)) != 0)
+		return r;
+	if (f->recorded)
 		return 0;
 	if ((n = child(sec, "gateway")) != NULL &&
 	    (r = cs_gateway(f, n, file, d, &bad)) != 0)
@@ -4374,6 +4423,7 @@ forms_load(const char *datadir, const struct form_src *ics_src,
 		goto out;
 	}
 	f->max_connections = ASSAY_FORMS_DEFAULT_MAX_CONNECTIONS;
+	f->pace = *assay_forms_pace(NULL);
 	f->recorded = recorded;
 	f->datadir = datadir;
 	f->max_rate = ASSAY_FORMS_DEFAULT_MAX_RATE;
@@ -5158,6 +5208,14 @@ assay_forms_artefact_size(const struct assay_forms *f, size_t i)
 }
 
 /* --- lab set-up: the device as a client ------------------------------- */
+
+const struct assay_pace *
+assay_forms_pace(const struct assay_forms *f)
+{
+	static const struct assay_pace dflt = { 0, 10, 20000, 10, 2000 };
+
+	return f != NULL ? &f->pace : &dflt;
+}
 
 const struct assay_gateway_decl *
 assay_forms_gateway(const struct assay_forms *f)

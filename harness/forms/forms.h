@@ -331,6 +331,22 @@ struct assay_watch_decl {
 	const char	*label, *kind, *ref, *value;
 };
 
+/*
+ * The device's pace as a client (<client-side cycle-s>) and the waits
+ * derived from it (docs/clientside.md, "Pace").  cycle_s is 0 when the
+ * set-up declares none; the other fields then hold the fixed defaults.
+ * An explicit option or IXIT fact (withdraw-window-s) takes precedence.
+ */
+struct assay_pace {
+	int	cycle_s;	/* longest silence, back-off included; 0: not declared */
+	int	observe_s;	/* observation window: 3 cycles, 3..600 (10) */
+	int	connect_ms;	/* wait for the next connection: 6 cycles + 2 s, 5..120 s (20 s) */
+	int	consent_s;	/* consent window: 3 cycles, 3..120 (10) */
+	int	settle_ms;	/* for a message already on its way: 1 cycle, 1..2 s (2 s) */
+};
+/* Never NULL (f NULL: the defaults); borrowed for f's lifetime. */
+const struct assay_pace *assay_forms_pace(const struct assay_forms *f);
+
 /* Each NULL (or 0) when the set-up says nothing; borrowed like every string. */
 const struct assay_gateway_decl *assay_forms_gateway(const struct assay_forms *f);
 size_t		 assay_forms_nidentities(const struct assay_forms *f);

@@ -596,7 +596,9 @@ l_intercept(lua_State *L)
 
 	assay_lua_opts(L, FN, known);
 	channel = assay_lua_req_str(L, FN, "channel");
-	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms", 20000, 1,
+	/* Default: the device's pace (<client-side cycle-s>), else 20 s. */
+	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms",
+	    assay_forms_pace(f)->connect_ms, 1,
 	    ASSAY_ICPT_MAX_WAIT_MS);
 	read_ms = (int)assay_lua_opt_int(L, FN, "read_ms", 2000, 1,
 	    ASSAY_ICPT_MAX_READ_MS);

@@ -573,8 +573,10 @@ l_observe(lua_State *L)
 	int seconds, r, answered, dns, has_list = 0;
 
 	assay_lua_opts(L, "observe", known);
+	/* Default: 3 client cycles when the set-up declares cycle-s. */
 	seconds = (int)assay_lua_opt_int(L, "observe", "seconds",
-	    ASSAY_OBSERVE_DEFAULT_SECONDS, 1, ASSAY_OBSERVE_MAX_SECONDS);
+	    assay_forms_pace(assay_probe_client_forms_get(L))->observe_s, 1,
+	    ASSAY_OBSERVE_MAX_SECONDS);
 	n = assay_lua_opt_names(L, "observe", "channels", NULL,
 	    ASSAY_OBSERVE_MAX_CHANNELS, names, "11-ComMech entry ids");
 	has_list = n > 0;

@@ -27,6 +27,10 @@ struct assay_gw;
 struct lua_State;
 
 #define ASSAY_OBSERVE_MAX_CHANNELS	16
+/*
+ * The window when seconds is not given: the set-up's pace (3 client
+ * cycles, struct assay_pace in forms/forms.h), else this.
+ */
 #define ASSAY_OBSERVE_DEFAULT_SECONDS	10
 #define ASSAY_OBSERVE_MAX_SECONDS	600
 

@@ -235,7 +235,9 @@ l_outage(lua_State *L)
 
 	assay_lua_opts(L, FN, known);
 	channel = assay_lua_req_str(L, FN, "channel");
-	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms", 20000, 1,
+	/* Default: the device's pace (<client-side cycle-s>), else 20 s. */
+	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms",
+	    assay_forms_pace(assay_probe_client_forms_get(L))->connect_ms, 1,
 	    ASSAY_OUTAGE_MAX_WAIT_MS);
 	cut_ms = (int)assay_lua_opt_int(L, FN, "cut_ms", 15000, 1000,
 	    ASSAY_OUTAGE_MAX_CUT_MS);

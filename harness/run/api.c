@@ -1148,12 +1148,24 @@ push_client_side(lua_State *L, const struct assay_forms *f)
 	const struct assay_gateway_decl *g = assay_forms_gateway(f);
 	size_t i, n;
 
+	const struct assay_pace *p = assay_forms_pace(f);
+
 	if (g == NULL && assay_forms_nidentities(f) == 0 &&
-	    assay_forms_nupdates(f) == 0 && assay_forms_nwatch(f) == 0) {
+	    assay_forms_nupdates(f) == 0 && assay_forms_nwatch(f) == 0 &&
+	    p->cycle_s == 0) {
 		lua_pushnil(L);
 		return;
 	}
-	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 5);
+	/* pace = { cycle_s (nil: not declared), observe_s, connect_ms, ... } */
+	lua_createtable(L, 0, 5);
+	if (p->cycle_s > 0)
+		set_int(L, "cycle_s", p->cycle_s);
+	set_int(L, "observe_s", p->observe_s);
+	set_int(L, "connect_ms", p->connect_ms);
+	set_int(L, "consent_s", p->consent_s);
+	set_int(L, "settle_ms", p->settle_ms);
+	lua_setfield(L, -2, "pace");
 	if (g != NULL) {
 		lua_createtable(L, 0, 4);
 		set_str(L, "interface", g->interface);

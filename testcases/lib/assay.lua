@@ -1166,6 +1166,16 @@ function lib.client_side()
   return assay.setup and assay.setup.client_side
 end
 
+-- The device's pace as a client: the waits derived from the set-up's
+-- <client-side cycle-s> (docs/clientside.md, "Pace"), or today's fixed
+-- values when the set-up declares none.  { cycle_s (nil: not declared),
+-- observe_s, connect_ms, consent_s, settle_ms }.
+local PACE_DEFAULT = { observe_s = 10, connect_ms = 20000, consent_s = 10, settle_ms = 2000 }
+function lib.pace()
+  local cs = lib.client_side()
+  return cs and cs.pace or PACE_DEFAULT
+end
+
 function lib.gateway()
   local cs = lib.client_side()
   return cs and cs.gateway
@@ -3675,7 +3685,7 @@ function lib.outage_one(units, letter, e, with_reconnect)
   local f, why = lib.probe("outage")
   if not f then units:add(letter, "INCONCLUSIVE", why) return end
   local how = lib.probed("outage, http_request", "one outage of " .. c.id)
-  local r, err = f({ channel = c.id, wait_ms = 20000, cut_ms = lib.OUTAGE_CUT_MS,
+  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = lib.OUTAGE_CUT_MS,
       restore_ms = lib.reconnect_wait_ms(c),
       before = function()
         -- The session is counted when its CONNECT arrives: let the device
@@ -3747,7 +3757,7 @@ function lib.reconnect_check(units, letter, c)
   local f, why = lib.probe("outage")
   if not f then units:add(letter, "INCONCLUSIVE", why) return end
   local how = lib.probed("outage", "one outage of " .. c.id)
-  local r, err = f({ channel = c.id, wait_ms = 20000, cut_ms = lib.OUTAGE_CUT_MS,
+  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = lib.OUTAGE_CUT_MS,
       restore_ms = lib.reconnect_wait_ms(c) })
   if not r then
     units:add(letter, "INCONCLUSIVE", lib.channel_name(c) .. ": outage not made: "
@@ -4170,7 +4180,7 @@ function lib.consent_withdraw_iface(p)
       method = lib.fact(p, "withdraw-method") or "POST",
       body = lib.fact(p, "withdraw-body") or "", grant = lib.fact(p, "grant-body"),
       channel = ch, topic = lib.fact(p, "processing-topic"),
-      window = math.min(lib.fact(p, "withdraw-window-s") or 10, 120) }
+      window = math.min(lib.fact(p, "withdraw-window-s") or lib.pace().consent_s, 120) }
 end
 
 -- The withdrawal (or, with grant=true, the re-grant) request with the lab
@@ -4311,8 +4321,9 @@ local function consent_withdraw_and_watch(units, i, how, tc)
         .. lib.clip(werr, 80))) .. ": consent cannot be withdrawn the way the IXIT says", pr)
     return
   end
-  -- A message already on its way when the answer came is not a failure.
-  assay.sleep(2000)
+  -- A message already on its way when the answer came is not a failure:
+  -- one client cycle (at most 2 s) for it to arrive.
+  assay.sleep(lib.pace().settle_ms)
   local after, aerr = lib.consent_watch(i)
   if not after then
     units:add("a", "INCONCLUSIVE", id .. ": withdrawn (HTTP " .. r.status .. ") but the "

@@ -1863,8 +1863,18 @@ client_side(struct xw *w, const struct refdevice *rd)
 	int weak = rd->persona == RD_PERSONA_WEAK;
 	size_t i;
 
-	raw(w, "  <client-side>\n"
-	    "    <gateway interface=\"" RD_GW_IF "\" address=\"" RD_GW_ADDR
+	/*
+	 * cycle-s, the longest the client stays silent: the weak one tries
+	 * every interval (every 100 ms while failing); the conforming one
+	 * backs off up to six intervals while its servers are away, as they
+	 * are between Assay's probes, so it declares none and the fixed
+	 * waits hold (docs/refdevice.md).
+	 */
+	if (weak)
+		raw(w, "  <client-side cycle-s=\"%d\">\n", rd->client_interval);
+	else
+		raw(w, "  <client-side>\n");
+	raw(w, "    <gateway interface=\"" RD_GW_IF "\" address=\"" RD_GW_ADDR
 	    "\" dns-port=\"53\">\n"
 	    "      <answer host=\"" RD_UPDATE_HOST "\"/>\n"
 	    "      <answer host=\"" RD_CLOUD_HOST "\"/>\n"
