@@ -243,7 +243,7 @@ def p_ncrack(out, err):
 
 # --- the benchmarks ---------------------------------------------------------------
 
-LIFT = ["--max-connections", "1024", "--max-rate", "1000000"]
+LIFT = ["--max-connections", "1024", "--max-rate", "1000000", "--rate-fixed"]
 
 
 def listeners():

@@ -54,6 +54,7 @@ struct probe_opts {
 	int		 timeout_ms;
 	int		 max_connections;
 	int		 max_rate;
+	int		 rate_fixed;	/* --rate-fixed: no adaptation */
 	int		 concurrency;
 	int		 first;
 	int		 no_ciphers;
@@ -99,8 +100,11 @@ usage(FILE *fp)
 	    "  --timeout MS          per port, handshake or login (default %d)\n"
 	    "  --max-connections N   budget: concurrent connections (default %d,\n"
 	    "                        the lab set-up's default)\n"
-	    "  --max-rate N          budget: new connections per second (default\n"
-	    "                        %d, the lab set-up's default)\n"
+	    "  --max-rate N          budget: ceiling of new connections per second\n"
+	    "                        (default %d, the lab set-up's default); the\n"
+	    "                        rate adapts below it to how the target answers\n"
+	    "                        (docs/budget.md)\n"
+	    "  --rate-fixed          budget: hold --max-rate, no adaptation\n"
 	    "  --format text|json    output (default text)\n"
 	    "\n"
 	    "Exit 0 when the probe completed, 2 on a usage error (nothing sent),\n"
@@ -184,6 +188,7 @@ parse(int argc, char **argv, struct probe_opts *o)
 		{ "timeout",		required_argument,	NULL, 't' },
 		{ "max-connections",	required_argument,	NULL, 'M' },
 		{ "max-rate",		required_argument,	NULL, 'R' },
+		{ "rate-fixed",		no_argument,		NULL, 'X' },
 		{ "format",		required_argument,	NULL, 'F' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -260,6 +265,9 @@ parse(int argc, char **argv, struct probe_opts *o)
 			r = opt_int("--max-rate", optarg, 1, 1000000,
 			    &o->max_rate);
 			break;
+		case 'X':
+			o->rate_fixed = 1;
+			break;
 		case 'F':
 			r = assay_cli_parse_format(CMD, optarg, &o->json);
 			break;
@@ -317,10 +325,12 @@ print_budget(const struct probe_opts *o, const struct assay_budget *b,
 		assay_json_kv_int(j, "max_connections",
 		    assay_budget_max_connections(b));
 		assay_json_kv_int(j, "max_rate", assay_budget_max_rate(b));
+		assay_json_kv_bool(j, "adaptive", !o->rate_fixed);
 		assay_json_end_object(j);
 	} else
-		printf("budget: %d connections, %d new per second\n",
-		    assay_budget_max_connections(b), assay_budget_max_rate(b));
+		printf("budget: %d connections, %s%d new per second\n",
+		    assay_budget_max_connections(b), o->rate_fixed ? "" :
+		    "adapting up to ", assay_budget_max_rate(b));
 }
 
 /* Exit 3 on a harness failure, with the step and the code named. */
@@ -736,6 +746,8 @@ assay_cli_probe(int argc, char **argv)
 	    o.max_rate > 0 ? o.max_rate : ASSAY_FORMS_DEFAULT_MAX_RATE)) ==
 	    NULL)
 		return harness_failed(&o, "budget", ASSAY_ERR_ALLOC);
+	if (o.rate_fixed)
+		assay_budget_set_adaptive(env.budget, 0);
 	switch (o.kind) {
 	case K_SWEEP:
 		rc = run_sweep(&o, &env);
