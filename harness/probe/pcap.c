@@ -1376,7 +1376,13 @@ assay_capture_rec_start(const char *iface, const char *filter,
 	 * Immediate mode: frames reach the file as they arrive, not when
 	 * a kernel buffer fills, so stopping loses nothing.
 	 */
+	/*
+	 * A ring of 16 MiB, not libpcap's 2 MiB: the lab's own probes of the
+	 * device (a sweep, a login series) cross the same interface in
+	 * bursts, and a small ring dropped the device's frames with them.
+	 */
 	if (pcap_set_snaplen(rec->pc, ASSAY_CAPTURE_REC_SNAPLEN) != 0 ||
+	    pcap_set_buffer_size(rec->pc, 16 * 1024 * 1024) != 0 ||
 	    pcap_set_immediate_mode(rec->pc, 1) != 0 ||
 	    pcap_set_timeout(rec->pc, 50) != 0 ||
 	    (r = pcap_activate(rec->pc)) < 0) {
