@@ -237,7 +237,9 @@ test_lua_try_credentials(void **state)
 	 * one cuts its rate once here (a connect to this backlog-1 telnetd
 	 * answered after a 1 s SYN retry), and in about one run in four a
 	 * pair is then unreached once and tried again: 63 attempts for the
-	 * 62 pairs, all judged.
+	 * 62 pairs, all judged.  A SYN dropped by the backlog of 1 does the
+	 * same at a fixed rate, now and then: what is asserted is that every
+	 * pair was judged and each attempt beyond 62 was a retry.
 	 */
 	assay_budget_set_adaptive(b, 0);
 
@@ -256,7 +258,8 @@ test_lua_try_credentials(void **state)
 	    "assert(r, e)\n"
 	    "assert(#r.accepted == 1 and r.accepted[1][1] == 'ubnt' and"
 	    " r.accepted[1][2] == 'ubnt')\n"
-	    "assert(r.attempts == 62 and r.rate > 0)\n"
+	    "assert(r.tried == 62 and r.untried == 0 and"
+	    " r.attempts == 62 + r.retries and r.rate > 0)\n"
 	    "r, e = net.try_credentials{service='telnet', host='127.0.0.1',"
 	    " port=%d, pairs={{'root','x'},{'ubnt','ubnt'}}, stop_on_success=true}\n"
 	    "assert(r and #r.accepted == 1, e)\n"
@@ -402,11 +405,12 @@ test_runner_retries_unreached(void **state)
 	k = assay_cred_result_accepted(res, 0);
 	assert_string_equal(assay_cred_list_user(l, k), "admin");
 	/*
-	 * 6 hang-ups, less the one tu_wait_tcp's probe may have taken:
+	 * 6 hang-ups, less the one tu_wait_tcp's probe may have taken (and
+	 * now and then a SYN the login program's socat dropped on top):
 	 * each unreached attempt had its retry, none gave up.
 	 */
 	n = assay_cred_result_unreached(res);
-	assert_true(n >= 5 && n <= 6);
+	assert_true(n >= 5 && n <= 12);
 	assert_int_equal(assay_cred_result_retries(res), n);
 	assert_int_equal(assay_cred_result_attempts(res), 62 + n);
 	assert_false(assay_cred_result_stopped_answering(res, NULL));
@@ -495,29 +499,30 @@ test_runner_device_stops_answering(void **state)
 		    1);
 		assert_int_equal(after, 2);
 		/*
-		 * 2 judged, then the third pair unreached three times in a
-		 * row (tried again after a backoff), then the run stops:
-		 * that pair and the 7 never taken are untried.
+		 * 2 judged, then the third and the fourth pair unreached
+		 * three times each (tried again after a backoff): six in a
+		 * row at one at a time, and the run stops: those two pairs
+		 * and the 6 never taken are untried.
 		 */
-		assert_int_equal(assay_cred_result_attempts(res), 5);
-		assert_int_equal(assay_cred_result_unreached(res), 3);
-		assert_int_equal(assay_cred_result_retries(res), 2);
+		assert_int_equal(assay_cred_result_attempts(res), 8);
+		assert_int_equal(assay_cred_result_unreached(res), 6);
+		assert_int_equal(assay_cred_result_retries(res), 4);
 		assert_int_equal(assay_cred_result_tried(res), 2);
 		assert_int_equal(assay_cred_result_untried(res), 8);
 		assert_non_null(strstr(assay_cred_result_untried_reason(res),
-		    "1 unreached after 3 tries each"));
+		    "2 unreached after 3 tries each"));
 		assert_non_null(strstr(assay_cred_result_untried_reason(res),
-		    "7 not tried: device stopped answering after 2 judged "
+		    "6 not tried: device stopped answering after 2 judged "
 		    "attempts"));
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < 8; i++) {
 			assert_int_equal(assay_cred_result_attempt(res, i, &idx,
 			    &ms, &outcome), 0);
-			assert_int_equal(idx, i < 2 ? i : 2);
+			assert_int_equal(idx, i < 2 ? i : 2 + (i - 2) / 3);
 			assert_true(ms >= 0 && ms < 5000);
 			assert_int_equal(outcome, i < 2 ? ASSAY_AUTH_REJECTED :
 			    ASSAY_AUTH_UNREACHED);
 		}
-		assert_int_equal(assay_cred_result_attempt(res, 5, &idx, &ms,
+		assert_int_equal(assay_cred_result_attempt(res, 8, &idx, &ms,
 		    &outcome), -1);
 		assay_cred_result_free(res);
 		stop_telnetd();
@@ -536,7 +541,7 @@ test_runner_device_stops_answering(void **state)
 	    "assert(r.stopped_answering == true and r.after == 2, 'stopped')\n"
 	    "assert(r.tried == 2 and r.untried == 4 and"
 	    " r.untried_reason:find('stopped answering'))\n"
-	    "assert(#r.timings_ms == 5 and #r.outcomes == 5)\n"
+	    "assert(#r.timings_ms == 8 and #r.outcomes == 8)\n"
 	    "assert(r.outcomes[1] == 'rejected' and r.outcomes[3] == 'unreached')\n"
 	    "assert(math.type(r.timings_ms[1]) == 'integer')\n"
 	    "assert(r.no_password == false)\n", telnetd_port);

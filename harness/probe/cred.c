@@ -77,9 +77,13 @@ struct assay_cred_result {
 
 /*
  * Unreached attempts in a row, at one at a time, after which a device
- * counts as gone.
+ * counts as gone.  Six, not fewer: the attempts already on their way
+ * when the concurrency fell to one come back unreached too (a burst of
+ * refusals at four at once leaves up to three of them), and a device
+ * that shed a burst is not gone.  A device that is gone costs six
+ * refusals or time-outs more.
  */
-#define GONE_AFTER	3
+#define GONE_AFTER	6
 
 struct assay_cred_list *
 assay_cred_list_new(void)

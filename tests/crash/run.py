@@ -79,7 +79,8 @@ SIGN_FILES = ("MANIFEST", "report.p7s", ".MANIFEST.tmp", ".report.p7s.tmp")
 
 JOURNAL_RE = re.compile(
     r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
-    r"(?:(?:begin|resume) \S+|start \S+|done \S+ \S+|"
+    r"(?:(?:begin|resume) \S+|start \S+|done \S+ \S+|stopped .+|"
+    r"budget (?:adaptive|fixed), .+|liveness: .+|"
     r"(?:end|interrupted) \S+ result \S+)$")
 
 
