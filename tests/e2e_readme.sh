@@ -60,7 +60,7 @@ else
 		bad "install part exit $code: $(tail -5 "$T/out")"
 fi
 
-[ "$cmd2" = "ctest --test-dir build --output-on-failure -j2" ] &&
+[ "$cmd2" = "ctest --test-dir build --output-on-failure -j4" ] &&
 	grep -qF "$cmd2" "$SRC/.ci/run" && ok "command 2 is what .ci/run runs" || bad "command 2: $cmd2"
 
 echo "# $fails failure(s)"
