@@ -4,6 +4,7 @@
 # per-test-case cap (64 MiB) with a named reason, and the run's evidence
 # directory stays within it.
 set -u
+. "$(dirname "$0")/own_netns.sh"
 BIN=${ASSAY_BIN:?}
 SRC=${ASSAY_SOURCE_DIR:?}
 T=$(mktemp -d /tmp/assay-e2e-evlim-XXXXXX)

@@ -4,6 +4,7 @@
 # of waiting for them, writes the report of what is done (INCOMPLETE,
 # exit 3), and --resume then finishes the run.
 set -u
+. "$(dirname "$0")/own_netns.sh"
 BIN=${ASSAY_BIN:?}
 SRC=${ASSAY_SOURCE_DIR:?}
 T=$(mktemp -d /tmp/assay-e2e-intr-XXXXXX)

@@ -8,6 +8,7 @@
 #     uninterrupted one apart from times and ids;
 #  4. usage and form errors exit 2 and run nothing.
 set -u
+. "$(dirname "$0")/own_netns.sh"
 BIN=${ASSAY_BIN:?}
 SRC=${ASSAY_SOURCE_DIR:?}
 ICS=$SRC/ics/examples/smart-camera.xml

@@ -5,6 +5,7 @@
 # colour; NO_COLOR and --color=never drop the colour, not the status;
 # redirected, neither.
 set -u
+. "$(dirname "$0")/own_netns.sh"
 A=${ASSAY_BIN:?}
 SRC=${ASSAY_SOURCE_DIR:?}
 command -v script >/dev/null || { echo "SKIP: script(1) not installed"; exit 0; }
