@@ -77,13 +77,12 @@ struct assay_cred_result {
 
 /*
  * Unreached attempts in a row, at one at a time, after which a device
- * counts as gone.  Six, not fewer: the attempts already on their way
- * when the concurrency fell to one come back unreached too (a burst of
- * refusals at four at once leaves up to three of them), and a device
- * that shed a burst is not gone.  A device that is gone costs six
- * refusals or time-outs more.
+ * counts as gone.  Three: a device that is gone costs three refusals or
+ * time-outs more, each up to the probe's timeout (a dripping device's
+ * test case must end within its time limit).  Attempts started before the
+ * concurrency fell to one do not count toward it.
  */
-#define GONE_AFTER	6
+#define GONE_AFTER	3
 
 struct assay_cred_list *
 assay_cred_list_new(void)

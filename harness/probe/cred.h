@@ -89,7 +89,7 @@ struct assay_cred_result;
  * unreached pair is tried again after a backoff, up to 3 tries; so every
  * pair ends judged (accepted or rejected) or counted untried with the
  * reason.  Stops early after the first accepted pair when stop_on_success
- * is set, and when the device stopped answering (6 unreached in a row at
+ * is set, and when the device stopped answering (3 unreached in a row at
  * one at a time).  Notes the tally (tried, untried and why, retries,
  * concurrency) in the evidence.  Returns 0 and *resp (free with
  * assay_cred_result_free()) or a negative ASSAY_ERR_*; network failures
