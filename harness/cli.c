@@ -1114,9 +1114,9 @@ on_signal(int sig)
 	assay_engine_interrupt();
 }
 
-static int
-parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi,
-    int *out)
+int
+assay_cli_parse_int(const char *cmd, const char *opt, const char *s, int lo,
+    int hi, int *out)
 {
 	char *end;
 	long v;
@@ -1622,11 +1622,8 @@ cmd_run(int argc, char **argv)
 	    (obs = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (jud = calloc((size_t)argc, sizeof(char *))) == NULL ||
 	    (pass = calloc((size_t)argc * 2 + 1, sizeof(char *))) == NULL) {
-		free(only);
-		free(obs);
-		free(jud);
-		free(pass);
-		return ASSAY_EXIT_USAGE;
+		code = ASSAY_EXIT_USAGE;
+		goto out;
 	}
 	o.observations = obs;
 	o.judgements = jud;
@@ -1650,7 +1647,7 @@ cmd_run(int argc, char **argv)
 			only[o.nonly++] = optarg;
 			break;
 		case 'j':
-			r = parse_int("run", "--jobs", optarg, 1, 64, &o.jobs);
+			r = assay_cli_parse_int("run", "--jobs", optarg, 1, 64, &o.jobs);
 			break;
 		case 'r':
 			o.resume = 1;
@@ -1659,22 +1656,22 @@ cmd_run(int argc, char **argv)
 			o.catalogue_dir = optarg;
 			break;
 		case 'M':
-			r = parse_int("run", "--max-connections", optarg, 1,
+			r = assay_cli_parse_int("run", "--max-connections", optarg, 1,
 			    65535, &o.max_connections);
 			break;
 		case 'R':
-			r = parse_int("run", "--max-rate", optarg, 1, 1000000,
+			r = assay_cli_parse_int("run", "--max-rate", optarg, 1, 1000000,
 			    &o.max_rate);
 			break;
 		case 1026:
 			o.rate_fixed = 1;
 			break;
 		case 'T':
-			r = parse_int("run", "--timeout", optarg, 1, 86400, &v);
+			r = assay_cli_parse_int("run", "--timeout", optarg, 1, 86400, &v);
 			o.limits.timeout_ms = v * 1000;
 			break;
 		case 'm':
-			r = parse_int("run", "--memory", optarg, 1, 4096, &v);
+			r = assay_cli_parse_int("run", "--memory", optarg, 1, 4096, &v);
 			o.limits.max_bytes = (size_t)v * 1024 * 1024;
 			break;
 		case 'q':
@@ -1711,7 +1708,7 @@ cmd_run(int argc, char **argv)
 			fleet = optarg;
 			break;
 		case 1025:
-			r = parse_int("run", "--parallel", optarg, 1, 1024,
+			r = assay_cli_parse_int("run", "--parallel", optarg, 1, 1024,
 			    &parallel);
 			break;
 		case 1020:
@@ -1799,11 +1796,8 @@ cmd_run(int argc, char **argv)
 			    "(--only) or interrupted run; 3 also when a report file, a result\n"
 			    "or the signature could not be written (disk full: each file is\n"
 			    "named; free space and --resume).\n");
-			free(only);
-			free(obs);
-			free(jud);
-			free(pass);
-			return 0;
+			code = 0;
+			goto out;
 		default:
 			r = assay_cli_bad_option("run", argv);
 			break;
@@ -1811,13 +1805,8 @@ cmd_run(int argc, char **argv)
 		if (r == 0)
 			pass_option(opts, c, optarg, pass, &fo.npass);
 		if (r != 0) {
-			free(only);
-			free(obs);
-			free(jud);
-			free(pass);
-			for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
-				free(cfg[v]);
-			return r;
+			code = r;
+			goto out;
 		}
 	}
 	if (fleet != NULL || parallel != 0) {
@@ -1851,34 +1840,20 @@ cmd_run(int argc, char **argv)
 				assay_cli_cat_file(path);
 			code = apply_fail_on(fail_on, code);
 		}
-		free(only);
-		free(obs);
-		free(jud);
-		free(pass);
-		for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
-			free(cfg[v]);
-		return code;
+		goto out;
 	}
-	free(pass);
-	pass = NULL;
 	if (o.ics_path == NULL || o.ixit_path == NULL || o.out_dir == NULL ||
 	    optind != argc) {
-		free(only);
-		free(obs);
-		free(jud);
-		return assay_cli_usage_error("run", "need --ics FILE, --ixit FILE, "
+		code = assay_cli_usage_error("run", "need --ics FILE, --ixit FILE, "
 		    "--setup FILE and --out DIR");
+		goto out;
 	}
 	if (o.setup_path == NULL) {
-		free(only);
-		free(obs);
-		free(jud);
-		for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
-			free(cfg[v]);
-		return assay_cli_usage_error("run", "need --setup FILE: the lab set-up "
+		code = assay_cli_usage_error("run", "need --setup FILE: the lab set-up "
 		    "file says which address to test and holds the lab "
 		    "credentials (IXIT version 2 no longer does; `assay init "
 		    "DIR` writes a template)");
+		goto out;
 	}
 	/*
 	 * A draft is refused before anything runs: a resumed run keeps what
@@ -1895,13 +1870,8 @@ cmd_run(int argc, char **argv)
 		} else if (!o.resume)
 			code = refuse_draft("run", o.out_dir, &merged);
 		if (code != 0) {
-			free(only);
-			free(obs);
-			free(jud);
-			for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
-				free(cfg[v]);
 			fprintf(stderr, "assay run: nothing was run\n");
-			return code;
+			goto out;
 		}
 	}
 	o.only = only;
@@ -1917,10 +1887,8 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((d = assay_diag_new()) == NULL) {
-		free(only);
-		free(obs);
-		free(jud);
-		return ASSAY_EXIT_USAGE;
+		code = ASSAY_EXIT_USAGE;
+		goto out;
 	}
 	code = assay_cli_exit_code(assay_engine_run(&o, d));
 	if (assay_diag_count(d) > 0)
@@ -1940,10 +1908,12 @@ cmd_run(int argc, char **argv)
 			print_report_files(o.out_dir);
 		code = apply_fail_on(fail_on, code);
 	}
+out:
 	assay_diag_free(d);
 	free(only);
 	free(obs);
 	free(jud);
+	free(pass);
 	for (v = 0; v < ASSAY_CLI_LAB_KEYS; v++)
 		free(cfg[v]);
 	return code;
@@ -1990,7 +1960,7 @@ cmd_demo(int argc, char **argv)
 			o.engine.out_dir = optarg;
 			break;
 		case 'j':
-			if ((r = parse_int("demo", "--jobs", optarg, 1, 64,
+			if ((r = assay_cli_parse_int("demo", "--jobs", optarg, 1, 64,
 			    &o.engine.jobs)) != 0)
 				return r;
 			break;

@@ -39,6 +39,12 @@ struct assay_report_meta;
 int	assay_cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	assay_cli_bad_option(const char *cmd, char **argv);
+/*
+ * An integer option of cmd in lo..hi into *out: 0, or the usage error
+ * ("OPT: \"S\" is not a number in LO..HI") printed and its exit code.
+ */
+int	assay_cli_parse_int(const char *cmd, const char *opt, const char *s,
+	    int lo, int hi, int *out);
 int	assay_cli_parse_format(const char *cmd, const char *s, int *json);
 
 /*

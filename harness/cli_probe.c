@@ -16,16 +16,15 @@
  * version not testable, pairs unreached or untried, every port silent),
  * or the harness failed.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/term.h"
@@ -115,30 +114,6 @@ usage(FILE *fp)
 	    ASSAY_FORMS_DEFAULT_MAX_RATE);
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-opt_int(const char *opt, const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
-		return assay_cli_usage_error(CMD, "%s: \"%s\" is not a number "
-		    "in %d..%d", opt, s, lo, hi);
-	*out = (int)v;
-	return 0;
-}
-
 /*
  * HOST:PORT or [V6ADDR]:PORT into o->host and o->port.  Returns 0 or
  * the usage exit code.
@@ -166,7 +141,8 @@ split_host_port(struct probe_opts *o)
 		goto bad;
 	memcpy(o->host, h, hlen);
 	o->host[hlen] = '\0';
-	if (opt_int("port", colon + 1, 1, 65535, &o->port) != 0)
+	if (assay_cli_parse_int(CMD, "port", colon + 1, 1, 65535,
+	    &o->port) != 0)
 		return ASSAY_EXIT_USAGE;
 	return 0;
  bad:
@@ -247,23 +223,23 @@ parse(int argc, char **argv, struct probe_opts *o)
 			o->list = optarg;
 			break;
 		case 'c':
-			r = opt_int("--concurrency", optarg, 1, 1024,
-			    &o->concurrency);
+			r = assay_cli_parse_int(CMD, "--concurrency", optarg,
+			    1, 1024, &o->concurrency);
 			break;
 		case '1':
 			o->first = 1;
 			break;
 		case 't':
-			r = opt_int("--timeout", optarg, 1, 600000,
-			    &o->timeout_ms);
+			r = assay_cli_parse_int(CMD, "--timeout", optarg,
+			    1, 600000, &o->timeout_ms);
 			break;
 		case 'M':
-			r = opt_int("--max-connections", optarg, 1, 65535,
-			    &o->max_connections);
+			r = assay_cli_parse_int(CMD, "--max-connections", optarg,
+			    1, 65535, &o->max_connections);
 			break;
 		case 'R':
-			r = opt_int("--max-rate", optarg, 1, 1000000,
-			    &o->max_rate);
+			r = assay_cli_parse_int(CMD, "--max-rate", optarg,
+			    1, 1000000, &o->max_rate);
 			break;
 		case 'X':
 			o->rate_fixed = 1;
@@ -387,10 +363,10 @@ run_sweep(const struct probe_opts *o, const struct assay_probe_env *env)
 		    "--ports", r);
 		goto out;
 	}
-	t0 = now_s();
+	t0 = (double)assay_clock_ns() / 1e9;
 	r = assay_probe_tcp_sweep(env, o->host, ports, nports, o->timeout_ms,
 	    &sw, why, sizeof(why));
-	secs = now_s() - t0;
+	secs = (double)assay_clock_ns() / 1e9 - t0;
 	if (r != 0) {
 		rc = harness_failed(o, "sweep", r);
 		goto out;
@@ -482,11 +458,11 @@ run_tls(const struct probe_opts *o, const struct assay_probe_env *env)
 	size_t i, n;
 	int r, rc = 0, v, st;
 
-	t0 = now_s();
+	t0 = (double)assay_clock_ns() / 1e9;
 	r = assay_probe_tls_enumerate(env, o->host, (unsigned int)o->port,
 	    o->servername, o->timeout_ms, !o->no_ciphers, &sc, why,
 	    sizeof(why));
-	secs = now_s() - t0;
+	secs = (double)assay_clock_ns() / 1e9 - t0;
 	if (r != 0)
 		return harness_failed(o, "enumeration", r);
 	if (sc == NULL)
