@@ -383,30 +383,6 @@ healthy_child(int wfd)
 	return write(wfd, line, off) == (ssize_t)off ? 0 : 7;
 }
 
-/* Forks, runs fn(wfd) in the child, returns its exit status and output. */
-static int
-in_child(int (*fn)(int), char *out, size_t outlen)
-{
-	int pfd[2], st;
-	ssize_t n;
-	size_t got = 0;
-	pid_t pid;
-
-	assert_int_equal(pipe(pfd), 0);
-	if ((pid = fork()) == 0) {
-		close(pfd[0]);
-		_exit(fn(pfd[1]));
-	}
-	close(pfd[1]);
-	while (got + 1 < outlen &&
-	    (n = read(pfd[0], out + got, outlen - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void
 test_healthy_sweep(void **state)
 {
@@ -417,7 +393,7 @@ test_healthy_sweep(void **state)
 	(void)state;
 	if (!tu_have("ip"))
 		skip();
-	if ((st = in_child(healthy_child, out, sizeof(out))) == 77)
+	if ((st = tu_in_child(healthy_child, out, sizeof(out))) == 77)
 		skip();
 	assert_int_equal(st, 0);
 	print_message("healthy sweeps (adaptive|peak|fixed): %s\n", out);
@@ -529,7 +505,7 @@ hammer(int fixed, char *log, size_t loglen, double *peak, int *backoffs)
 	hammer_fixed = fixed;
 	if (!tu_have("ip"))
 		skip();
-	if ((st = in_child(hammer_child, log, loglen)) == 77)
+	if ((st = tu_in_child(hammer_child, log, loglen)) == 77)
 		skip();
 	assert_int_equal(st, 0);
 	assert_int_equal(sscanf(log, "%d %lf %d", &alive, peak, backoffs), 3);

@@ -326,14 +326,13 @@ sigpipe_child(int wfd)
 	return 0;
 }
 
-static int in_child(int (*)(int), char *, size_t);
 
 static void
 test_banner_send_to_reset_peer(void **state)
 {
 	char out[256];
 
-	assert_int_equal(in_child(sigpipe_child, out, sizeof(out)), 0);
+	assert_int_equal(tu_in_child(sigpipe_child, out, sizeof(out)), 0);
 	assert_true(strncmp(out, "send failed after ", 18) == 0 ||
 	    strncmp(out, "connection reset after ", 23) == 0);
 }
@@ -578,30 +577,6 @@ sweep_child(int wfd)
 	return 0;
 }
 
-/* Forks, runs fn(wfd) in the child, returns its exit status and output. */
-static int
-in_child(int (*fn)(int), char *out, size_t outlen)
-{
-	int pfd[2], st;
-	ssize_t n;
-	size_t got = 0;
-	pid_t pid;
-
-	assert_int_equal(pipe(pfd), 0);
-	if ((pid = fork()) == 0) {
-		close(pfd[0]);
-		_exit(fn(pfd[1]));
-	}
-	close(pfd[1]);
-	while (got + 1 < outlen &&
-	    (n = read(pfd[0], out + got, outlen - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void
 test_sweep_namespace(void **state)
 {
@@ -611,7 +586,7 @@ test_sweep_namespace(void **state)
 
 	if (!tu_have("ip"))
 		skip();
-	st = in_child(sweep_child, out, sizeof(out));
+	st = tu_in_child(sweep_child, out, sizeof(out));
 	if (st == 77)
 		skip();
 	assert_int_equal(st, 0);
@@ -678,7 +653,7 @@ test_sweep_budget(void **state)
 
 	if (!tu_have("ip"))
 		skip();
-	st = in_child(budget_child, out, sizeof(out));
+	st = tu_in_child(budget_child, out, sizeof(out));
 	if (st == 77)
 		skip();
 	assert_int_equal(st, 0);

@@ -206,3 +206,28 @@ tu_runf(const char *fmt, ...)
 	free(out);
 	return st;
 }
+
+int
+tu_in_child(int (*fn)(int), char *out, size_t outlen)
+{
+	int pfd[2], st;
+	ssize_t n;
+	size_t got = 0;
+	pid_t pid;
+
+	if (outlen == 0 || pipe(pfd) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(pfd[0]);
+		_exit(fn(pfd[1]));
+	}
+	close(pfd[1]);
+	while (got + 1 < outlen &&
+	    (n = read(pfd[0], out + got, outlen - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pfd[0]);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

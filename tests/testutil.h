@@ -34,5 +34,11 @@ int		 tu_write_file(const char *path, const void *data, size_t len);
 int		 tu_have(const char *prog);
 /* Milliseconds on a monotonic clock. */
 long long	 tu_now_ms(void);
+/*
+ * Forks, runs fn(wfd) in the child (its exit status is fn's value) and
+ * reads what it writes to wfd into out (NUL-terminated, cut at outlen).
+ * Returns that exit status, or -1 (no pipe or child, or killed).
+ */
+int		 tu_in_child(int (*fn)(int), char *out, size_t outlen);
 
 #endif
