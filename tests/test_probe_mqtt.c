@@ -357,6 +357,70 @@ test_tls_listener(void **state)
 	assay_probe_mqtt_result_free(r);
 }
 
+/*
+ * Two probes at once on one broker (two test cases of a run): each
+ * connection has an identifier of its own, so the second CONNECT does not
+ * make the broker close the first one's subscription (with a shared
+ * identifier mosquitto closes the older connection at once).
+ */
+struct sub_thread {
+	struct assay_probe_mqtt_params	 p;
+	struct assay_probe_mqtt_result	*r;
+	int				 rc;
+};
+
+static void *
+sub_thread_main(void *arg)
+{
+	struct sub_thread *t = arg;
+
+	t->rc = assay_probe_mqtt_connect(NULL, &t->p, &t->r);
+	return NULL;
+}
+
+static void
+test_two_at_once(void **state)
+{
+	struct sub_thread t;
+	struct assay_probe_mqtt_params p;
+	struct assay_probe_mqtt_result *r = NULL;
+	const char *err, *trunc;
+	pthread_t th;
+	int granted, i;
+	long long t0;
+
+	(void)state;
+	NEED_BROKER();
+	memset(&t, 0, sizeof(t));
+	t.p.host = "127.0.0.1";
+	t.p.port = B.anon_port;
+	t.p.timeout_ms = 3000;
+	t.p.subscribe = "#";
+	t.p.listen_ms = 1500;
+	t0 = tu_now_ms();
+	assert_int_equal(pthread_create(&th, NULL, sub_thread_main, &t), 0);
+	/* Meanwhile, three more sessions with the default identifier. */
+	memset(&p, 0, sizeof(p));
+	p.host = "127.0.0.1";
+	p.port = B.anon_port;
+	p.timeout_ms = 3000;
+	for (i = 0; i < 3; i++) {
+		usleep(200 * 1000);
+		assert_int_equal(assay_probe_mqtt_connect(NULL, &p, &r), 0);
+		assay_probe_mqtt_result_free(r);
+		r = NULL;
+	}
+	pthread_join(th, NULL);
+	assert_int_equal(t.rc, 0);
+	assert_true(assay_probe_mqtt_subscription(t.r, &granted, &err, &trunc));
+	assert_int_equal(granted, 0);
+	if (err != NULL)
+		fail_msg("the subscription was cut short: %s", err);
+	/* It lasted its whole window. */
+	assert_true(tu_now_ms() - t0 >= 1500);
+	assay_probe_mqtt_result_free(t.r);
+}
+
 static void
 test_subscribe_capped(void **state)
 {
@@ -960,6 +1024,7 @@ main(void)
 		cmocka_unit_test(test_tls_listener),
 		cmocka_unit_test(test_cred_runner),
 		cmocka_unit_test(test_subscribe_capped),
+		cmocka_unit_test(test_two_at_once),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_reset_mid_connack),

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -401,6 +402,24 @@ sigpipe_restore(const sigset_t *old, int was_pending)
 }
 
 /*
+ * A client identifier of its own for each connection: "assay-probe-" (or
+ * "assay-witness-") and 8 hex digits of the process and a counter.  A
+ * broker closes the older of two connections with the same identifier
+ * (MQTT 3.1.1 3.1.4-2): with one fixed identifier, two test cases
+ * running at once cut each other's subscriptions short.  At most 23
+ * bytes, the length every MQTT 3.1.1 server accepts.
+ */
+static void
+own_client_id(char *dst, size_t len, const char *prefix)
+{
+	static unsigned int counter;
+	unsigned int n = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+
+	snprintf(dst, len, "%s%05x%03x", prefix,
+	    (unsigned int)getpid() & 0xfffffU, n & 0xfffU);
+}
+
+/*
  * Opens the connection, runs TLS when asked, sends CONNECT and reads the
  * CONNACK into res; role names the connection in the evidence.  Returns
  * 0 with a CONNACK in res (accepted or not), 1 with res->failure set (a
@@ -413,10 +432,12 @@ session(const struct assay_probe_env *env,
     struct assay_probe_mqtt_result *res, struct assay_conn **cp)
 {
 	struct assay_buf *pkt = NULL, *masked = NULL;
-	char channel[320];
+	char channel[320], id[24];
 	int r;
 
 	*cp = NULL;
+	if (p->client_id == NULL)
+		own_client_id(id, sizeof(id), "assay-probe-");
 	snprintf(channel, sizeof(channel), "mqtt%s %s:%d", p->tls ? "+tls" : "",
 	    p->host, p->port);
 	res->version = version;
@@ -426,7 +447,7 @@ session(const struct assay_probe_env *env,
 		goto out;
 	}
 	if ((r = assay_mqtt_build_connect(version, p->client_id ?
-	    p->client_id : "assay-probe", p->user, p->password, pkt,
+	    p->client_id : id, p->user, p->password, pkt,
 	    masked)) != 0)
 		goto out;
 	if ((r = assay_conn_open(env, p->host, (unsigned int)p->port,
@@ -667,7 +688,7 @@ assay_probe_mqtt_publish(const struct assay_probe_env *env,
 	size_t i, tlen;
 	int r, version, quiet_ms, listen_ms, sigpending_before = 0;
 	sigset_t oldmask;
-	char code[64];
+	char code[64], witness_id[24];
 
 	if (resp != NULL)
 		*resp = NULL;
@@ -705,7 +726,8 @@ assay_probe_mqtt_publish(const struct assay_probe_env *env,
 		wp = p->pub;
 		wp.user = p->obs_user;
 		wp.password = p->obs_password;
-		wp.client_id = "assay-witness";
+		own_client_id(witness_id, sizeof(witness_id), "assay-witness-");
+		wp.client_id = witness_id;
 		wp.subscribe = p->topic;
 		wp.listen_ms = quiet_ms;
 		wp.max_messages = ASSAY_MQTT_DEFAULT_MAX_MESSAGES;

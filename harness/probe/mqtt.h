@@ -29,7 +29,7 @@ struct assay_probe_mqtt_params {
 	int		 tls;		/* nonzero: TLS, no verification */
 	const char	*user;		/* NULL: no user name */
 	const char	*password;	/* NULL: no password */
-	const char	*client_id;	/* NULL: "assay-probe" */
+	const char	*client_id;	/* NULL: "assay-probe-" + 8 hex, per connection */
 	int		 version;	/* 4 (3.1.1, the default if 0) or 5 */
 	int		 timeout_ms;	/* <= 0: env's, else 5000 */
 	size_t		 max_read;	/* 0: env's, else 64 KiB */
