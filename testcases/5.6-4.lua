@@ -173,7 +173,7 @@ testcase {
     },
   },
   run = function(a)
-    local units = lib.units(lib.probed("tcp_sweep, banner", "declared debug services; TCP ports 1-65535"))
+    local units = lib.units(lib.probed("tcp_sweep, banner, banners", "declared debug services; TCP ports 1-65535"))
     local list, unknown = debug_entries()
     local covered, physical_debug = {}, {}
     if #list == 0 then
@@ -216,21 +216,35 @@ testcase {
       units:add("b", "INCONCLUSIVE", err)
     else
       local declared = lib.declared_ports()
-      local banner = lib.probe("banner")
-      local n = 0
-      for _, p in ipairs(sweep.open) do
-        local s = declared.tcp[p]
-        if not (s and covered[s.id]) and banner and n < 32 then
-          n = n + 1
-          local b = assay.net.banner({ host = s and lib.addr(s) or lib.host(), port = p,
-              timeout_ms = 1500, max_read = MAX_BANNER })
-          local hit = b and debug_banner(b)
-          if hit then
-            assay.evidence("undeclared-debug-" .. p .. ".txt", b)
-            units:add("b", "FAIL", "tcp/" .. p .. (s and (" (" .. s.id .. ")") or " (undeclared)")
-                .. " offers debug access its 15-Intf entry does not declare: the banner shows "
-                .. hit .. " (" .. lib.quote((b:gsub("%s+", " ")), 120) .. ")")
+      local n, by_host, hosts, got = 0, {}, {}, {}
+      -- The banners are read at once (assay.net.banners), per host.
+      local banners = lib.probe("banners")
+      if banners then
+        for _, p in ipairs(sweep.open) do
+          local s = declared.tcp[p]
+          if not (s and covered[s.id]) and n < 32 then
+            n = n + 1
+            local h = s and lib.addr(s) or lib.host()
+            if not by_host[h] then by_host[h] = {}; hosts[#hosts + 1] = h end
+            table.insert(by_host[h], p)
           end
+        end
+      end
+      for _, h in ipairs(hosts) do
+        local replies = banners({ host = h, ports = by_host[h], timeout_ms = 1500,
+            max_read = MAX_BANNER })
+        for _, p in ipairs(by_host[h]) do got[#got + 1] = { p, replies[p] } end
+      end
+      table.sort(got, function(x, y) return x[1] < y[1] end)
+      for _, g in ipairs(got) do
+        local p, b = g[1], g[2]
+        local s = declared.tcp[p]
+        local hit = b and debug_banner(b)
+        if hit then
+          assay.evidence("undeclared-debug-" .. p .. ".txt", b)
+          units:add("b", "FAIL", "tcp/" .. p .. (s and (" (" .. s.id .. ")") or " (undeclared)")
+              .. " offers debug access its 15-Intf entry does not declare: the banner shows "
+              .. hit .. " (" .. lib.quote((b:gsub("%s+", " ")), 120) .. ")")
         end
       end
       a.log("banners read on " .. n .. " open TCP port(s) outside the declared debug interfaces")

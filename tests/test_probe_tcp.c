@@ -711,6 +711,21 @@ test_accept_then_reset_is_open(void **state)
 	server_stop(s);
 }
 
+/* A Lua state with this file's probes as the global `net`, on env. */
+static lua_State *
+net_state(const struct assay_probe_env *env)
+{
+	lua_State *L = luaL_newstate();
+
+	assert_non_null(L);
+	luaL_openlibs(L);
+	assay_probe_env_set(L, env);
+	lua_newtable(L);
+	assay_probe_tcp_lua_register(L);
+	lua_setglobal(L, "net");
+	return L;
+}
+
 static void
 test_lua_binding(void **state)
 {
@@ -724,12 +739,7 @@ test_lua_binding(void **state)
 	fd = listen_any(SOCK_STREAM);
 	lport = port_of(fd);
 	cport = tu_free_port();
-	L = luaL_newstate();
-	luaL_openlibs(L);
-	assay_probe_env_set(L, &env);
-	lua_newtable(L);
-	assay_probe_tcp_lua_register(L);
-	lua_setglobal(L, "net");
+	L = net_state(&env);
 	snprintf(script, sizeof(script),
 	    "local r = net.tcp_sweep{host='127.0.0.1', ports={%d,%d,%d}, "
 	    "  timeout_ms=500}\n"
@@ -751,6 +761,90 @@ test_lua_binding(void **state)
 	assay_budget_free(b);
 }
 
+/*
+ * assay.net.banners and udp_probes: each port gets what banner and
+ * udp_probe would say alone (a socat banner, refused, reset, silent;
+ * ICMP unreachable, silent, an SSDP reply), and four silent ports cost
+ * about one timeout, not four.
+ */
+static void
+test_batches(void **state)
+{
+	struct assay_budget *b = assay_budget_new(16, 10000);
+	struct assay_probe_env env = { b, NULL, NULL, 2000, 4096 };
+	struct server *rst, *sil[4], *usil, *urep;
+	int sport, cport, ucport, fd, i;
+	char script[2048];
+	long long t0;
+	lua_State *L;
+	pid_t pid;
+
+	if (!tu_have("socat"))
+		skip();
+	sport = tu_free_port();
+	pid = socat_banner(sport, "SSH-2.0-dropbear_2022.83");
+	assert_int_equal(tu_wait_tcp("127.0.0.1", sport, 5000), 0);
+	rst = server_start(B_RESET);
+	for (i = 0; i < 4; i++)
+		sil[i] = server_start(B_SILENT);
+	cport = tu_free_port();
+	fd = listen_any(SOCK_DGRAM);
+	ucport = port_of(fd);
+	close(fd);
+	usil = server_start(B_UDP_SILENT);
+	urep = server_start(B_UDP_REPLY);
+	L = net_state(&env);
+	snprintf(script, sizeof(script),
+	    "local got, why = net.banners{host='127.0.0.1', "
+	    "  ports={%d,%d,%d}, send='x', timeout_ms=1500}\n"
+	    "assert(got[%d] == 'SSH-2.0-dropbear_2022.83\\n', 'socat')\n"
+	    "assert(got[%d] == nil and why[%d] == 'connection reset after "
+	    "212 bytes', why[%d])\n"
+	    "assert(got[%d] == nil and why[%d] == 'connection refused', "
+	    "why[%d])\n"
+	    "got, why = net.udp_probes{host='127.0.0.1', probes={{%d,'mdns'}, "
+	    "  {%d,'coap'}, {%d,'ssdp'}}, timeout_ms=600}\n"
+	    "assert(why[%d] == 'closed: ICMP port unreachable', why[%d])\n"
+	    "assert(why[%d] == 'no answer within 600 ms', why[%d])\n"
+	    "assert(got[%d]:sub(1, 15) == 'HTTP/1.1 200 OK', 'ssdp')\n"
+	    "local ok, e = pcall(net.udp_probes, {host='127.0.0.1', "
+	    "  probes={{53,'nope'}}})\n"
+	    "assert(not ok and e:find('kind must be'), e)\n"
+	    "ok, e = pcall(net.banners, {host='127.0.0.1', ports={0}})\n"
+	    "assert(not ok and e:find('a port 1%%-65535'), e)\n"
+	    "return 'ok'\n",
+	    sport, rst->port, cport, sport, rst->port, rst->port, rst->port,
+	    cport, cport, cport, ucport, usil->port, urep->port, ucport, ucport, usil->port,
+	    usil->port, urep->port);
+	if (luaL_dostring(L, script) != LUA_OK)
+		fail_msg("lua: %s", lua_tostring(L, -1));
+	assert_string_equal(lua_tostring(L, -1), "ok");
+	lua_pop(L, 1);
+	snprintf(script, sizeof(script),
+	    "local got, why = net.banners{host='127.0.0.1', "
+	    "  ports={%d,%d,%d,%d}, timeout_ms=700}\n"
+	    "for _, p in ipairs({%d,%d,%d,%d}) do\n"
+	    "  assert(got[p] == nil and why[p] == 'no data within 700 ms', "
+	    "why[p])\nend\n"
+	    "return 'ok'\n",
+	    sil[0]->port, sil[1]->port, sil[2]->port, sil[3]->port,
+	    sil[0]->port, sil[1]->port, sil[2]->port, sil[3]->port);
+	t0 = tu_now_ms();
+	if (luaL_dostring(L, script) != LUA_OK)
+		fail_msg("lua: %s", lua_tostring(L, -1));
+	assert_string_equal(lua_tostring(L, -1), "ok");
+	/* Read at once: one after the other would take 4 x 700 ms. */
+	assert_true(tu_now_ms() - t0 < 2 * 700);
+	lua_close(L);
+	kill_wait(pid);
+	server_stop(rst);
+	for (i = 0; i < 4; i++)
+		server_stop(sil[i]);
+	server_stop(usil);
+	server_stop(urep);
+	assay_budget_free(b);
+}
+
 int
 main(void)
 {
@@ -769,6 +863,7 @@ main(void)
 		cmocka_unit_test(test_sweep_budget),
 		cmocka_unit_test(test_accept_then_reset_is_open),
 		cmocka_unit_test(test_lua_binding),
+		cmocka_unit_test(test_batches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

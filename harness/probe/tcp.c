@@ -730,6 +730,86 @@ assay_probe_tcp_banner(const struct assay_probe_env *env, const char *host,
 	return r;
 }
 
+/* --- batches ---------------------------------------------------------- */
+
+struct batch {
+	const struct assay_probe_env	*env;
+	const char			*host;
+	struct assay_probe_job		*jobs;
+	size_t				 n, next;
+	const void			*req;
+	size_t				 reqlen;
+	int				 timeout_ms, idle_ms;
+	pthread_mutex_t			 mu;
+};
+
+static void *
+batch_worker(void *arg)
+{
+	struct batch *b = arg;
+	struct assay_probe_job *j;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		i = b->next < b->n ? b->next++ : b->n;
+		pthread_mutex_unlock(&b->mu);
+		if (i == b->n)
+			return NULL;
+		j = &b->jobs[i];
+		j->reason[0] = '\0';
+		if (j->kind == NULL)
+			j->r = assay_probe_tcp_banner(b->env, b->host, j->port,
+			    b->req, b->reqlen, b->timeout_ms, b->idle_ms,
+			    j->out, j->reason, sizeof(j->reason));
+		else
+			j->r = assay_probe_udp(b->env, b->host, j->port,
+			    j->kind, b->timeout_ms, j->out, j->reason,
+			    sizeof(j->reason));
+	}
+}
+
+int
+assay_probe_batch(const struct assay_probe_env *env, const char *host,
+    struct assay_probe_job *jobs, size_t n, const void *req, size_t reqlen,
+    int timeout_ms, int idle_ms)
+{
+	pthread_t th[ASSAY_PROBE_BATCH_THREADS - 1];
+	struct batch b;
+	size_t i, want, started = 0;
+
+	if (host == NULL || (jobs == NULL && n > 0))
+		return ASSAY_ERR_INVALID_ARG;
+	for (i = 0; i < n; i++)
+		if (jobs[i].out == NULL || jobs[i].port < 1 ||
+		    jobs[i].port > 65535)
+			return ASSAY_ERR_INVALID_ARG;
+	memset(&b, 0, sizeof(b));
+	b.env = env;
+	b.host = host;
+	b.jobs = jobs;
+	b.n = n;
+	b.req = req;
+	b.reqlen = reqlen;
+	b.timeout_ms = timeout_ms;
+	b.idle_ms = idle_ms;
+	if (pthread_mutex_init(&b.mu, NULL) != 0)
+		return ASSAY_ERR_INTERNAL;
+	/* This thread is one of the workers; a thread not started is one fewer. */
+	want = n < ASSAY_PROBE_BATCH_THREADS ? n : ASSAY_PROBE_BATCH_THREADS;
+	for (i = 0; i + 1 < want; i++)
+		if (pthread_create(&th[started], NULL, batch_worker, &b) == 0)
+			started++;
+	(void)batch_worker(&b);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&b.mu);
+	for (i = 0; i < n; i++)
+		if (jobs[i].r != 0)
+			return jobs[i].r;
+	return 0;
+}
+
 #define UDP_DGRAM_MAX	65536
 
 /* The discovery requests. */
@@ -1103,6 +1183,22 @@ l_banner(lua_State *L)
 	return push_reply(L, *box, assay_buf_len(*box) >= assay_buf_max(*box));
 }
 
+#define UDP_KINDS	"ssdp mdns coap dns ntp snmp netbios tftp wsd"
+
+/* The discovery request's own (static) name for kind, or NULL. */
+static const char *
+udp_kind_named(const char *kind)
+{
+	const char *k;
+	size_t i;
+
+	for (i = 0; kind != NULL && (k = assay_probe_udp_kind(i, NULL)) != NULL;
+	    i++)
+		if (strcmp(k, kind) == 0)
+			return k;
+	return NULL;
+}
+
 static int
 l_udp_probe(lua_State *L)
 {
@@ -1113,19 +1209,15 @@ l_udp_probe(lua_State *L)
 	char reason[ASSAY_PROBE_REASON_MAX] = "";
 	const char *host, *kind;
 	size_t max_read;
-	int r, port, timeout_ms, i;
+	int r, port, timeout_ms;
 
 	assay_lua_opts(L, "udp_probe", known);
 	host = assay_lua_host(L, "udp_probe");
 	port = assay_lua_port(L, "udp_probe", 0);
 	kind = assay_lua_req_str(L, "udp_probe", "kind");
-	for (i = 0; assay_probe_udp_kind((size_t)i, NULL) != NULL &&
-	    strcmp(assay_probe_udp_kind((size_t)i, NULL), kind) != 0; i++)
-		;
-	if (assay_probe_udp_kind((size_t)i, NULL) == NULL)
+	if (udp_kind_named(kind) == NULL)
 		return assay_lua_argerror(L, "udp_probe", "kind must be one of "
-		    "ssdp mdns coap dns ntp snmp netbios tftp wsd, not "
-		    "\"%.40s\"", kind);
+		    UDP_KINDS ", not \"%.40s\"", kind);
 	if ((timeout_ms = assay_lua_timeout(L, "udp_probe")) == 0)
 		timeout_ms = default_timeout(env);
 	if ((max_read = assay_lua_max_read(L, "udp_probe")) == 0)
@@ -1142,13 +1234,174 @@ l_udp_probe(lua_State *L)
 	return push_reply(L, *box, assay_buf_truncated(*box));
 }
 
+/* The jobs of a batch and their buffers, owned by a Lua box. */
+struct jobset {
+	struct assay_probe_job	*jobs;
+	size_t			 n;
+};
+
+static void
+jobset_free(void *p)
+{
+	struct jobset *js = p;
+	size_t i;
+
+	if (js == NULL)
+		return;
+	for (i = 0; i < js->n; i++)
+		assay_buf_free(js->jobs[i].out);
+	free(js->jobs);
+	free(js);
+}
+
+/*
+ * The list at the option `name` (a sequence of at most BATCH_MAX
+ * entries) made into a boxed job set: each element a port (banners) or
+ * { port, kind } (udp_probes), each job with a buffer of max_read.
+ */
+#define BATCH_MAX	1024
+
+static struct jobset *
+jobs_from(lua_State *L, const char *fn, const char *name, int udp,
+    size_t max_read)
+{
+	struct jobset **box, *js;
+	lua_Integer v;
+	size_t i, n;
+	const char *kind;
+
+	lua_getfield(L, 1, name);
+	if (!lua_istable(L, -1))
+		return assay_lua_argerror(L, fn, "%s: a list expected", name),
+		    NULL;
+	n = (size_t)lua_rawlen(L, -1);
+	if (n > BATCH_MAX)
+		assay_lua_argerror(L, fn, "%s: at most %d entries", name,
+		    BATCH_MAX);
+	box = (struct jobset **)assay_lua_box(L, jobset_free);
+	if ((js = calloc(1, sizeof(*js))) == NULL ||
+	    (n > 0 && (js->jobs = calloc(n, sizeof(*js->jobs))) == NULL)) {
+		free(js);
+		return luaL_error(L, "%s: out of memory", fn), NULL;
+	}
+	*box = js;
+	for (i = 0; i < n; i++) {
+		lua_rawgeti(L, -2, (lua_Integer)i + 1);
+		kind = NULL;
+		if (udp) {
+			if (!lua_istable(L, -1))
+				assay_lua_argerror(L, fn, "%s: element %d is not "
+				    "{ port, kind }", name, (int)i + 1);
+			lua_rawgeti(L, -1, 2);
+			/* The table's name, static: the string goes with the pop. */
+			if ((kind = udp_kind_named(lua_tostring(L, -1))) == NULL)
+				assay_lua_argerror(L, fn, "%s: element %d: kind "
+				    "must be one of " UDP_KINDS, name, (int)i + 1);
+			lua_pop(L, 1);
+			lua_rawgeti(L, -1, 1);
+		}
+		v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+		if (v < 1 || v > 65535)
+			assay_lua_argerror(L, fn, "%s: element %d: a port "
+			    "1-65535 expected", name, (int)i + 1);
+		lua_pop(L, udp ? 2 : 1);
+		js->jobs[i].port = (unsigned int)v;
+		js->jobs[i].kind = kind;
+		if ((js->jobs[i].out = assay_buf_new(max_read)) == NULL)
+			return luaL_error(L, "%s: out of memory", fn), NULL;
+		js->n = i + 1;
+	}
+	lua_remove(L, -2);	/* the list; the box stays on the stack */
+	return js;
+}
+
+/* { [port] = reply }, { [port] = reason }: the two results of a batch. */
+static int
+push_batch(lua_State *L, const struct jobset *js, int udp)
+{
+	size_t i;
+
+	lua_createtable(L, 0, (int)js->n);
+	lua_createtable(L, 0, 0);
+	for (i = 0; i < js->n; i++) {
+		const struct assay_probe_job *j = &js->jobs[i];
+		int ok = j->reason[0] == '\0' &&
+		    (udp || assay_buf_len(j->out) > 0);
+
+		lua_pushinteger(L, (lua_Integer)j->port);
+		if (ok)
+			lua_pushlstring(L, assay_buf_data(j->out),
+			    assay_buf_len(j->out));
+		else
+			lua_pushstring(L, j->reason[0] != '\0' ? j->reason :
+			    "no data");
+		lua_rawset(L, ok ? -4 : -3);
+	}
+	return 2;
+}
+
+static int
+l_banners(lua_State *L)
+{
+	static const char *const known[] = { "host", "ports", "send",
+	    "timeout_ms", "idle_ms", "max_read", NULL };
+	const struct assay_probe_env *env = env_of(L);
+	struct jobset *js;
+	const char *host, *send;
+	size_t sendlen = 0, max_read;
+	int r, timeout_ms, idle_ms;
+
+	assay_lua_opts(L, "banners", known);
+	host = assay_lua_host(L, "banners");
+	send = assay_lua_opt_str(L, "banners", "send", &sendlen);
+	if ((timeout_ms = assay_lua_timeout(L, "banners")) == 0)
+		timeout_ms = default_timeout(env);
+	idle_ms = (int)assay_lua_opt_int(L, "banners", "idle_ms", 500, 1,
+	    ASSAY_LUA_MAX_TIMEOUT_MS);
+	if ((max_read = assay_lua_max_read(L, "banners")) == 0)
+		max_read = default_max_read(env);
+	js = jobs_from(L, "banners", "ports", 0, max_read);
+	r = assay_probe_batch(env, host, js->jobs, js->n, send, sendlen,
+	    timeout_ms, idle_ms);
+	if (r != 0)
+		return assay_lua_harness_error(L, "banners", r, timeout_ms);
+	return push_batch(L, js, 0);
+}
+
+static int
+l_udp_probes(lua_State *L)
+{
+	static const char *const known[] = { "host", "probes", "timeout_ms",
+	    "max_read", NULL };
+	const struct assay_probe_env *env = env_of(L);
+	struct jobset *js;
+	const char *host;
+	size_t max_read;
+	int r, timeout_ms;
+
+	assay_lua_opts(L, "udp_probes", known);
+	host = assay_lua_host(L, "udp_probes");
+	if ((timeout_ms = assay_lua_timeout(L, "udp_probes")) == 0)
+		timeout_ms = default_timeout(env);
+	if ((max_read = assay_lua_max_read(L, "udp_probes")) == 0)
+		max_read = default_max_read(env);
+	js = jobs_from(L, "udp_probes", "probes", 1, max_read);
+	r = assay_probe_batch(env, host, js->jobs, js->n, NULL, 0,
+	    timeout_ms, 0);
+	if (r != 0)
+		return assay_lua_harness_error(L, "udp_probes", r, timeout_ms);
+	return push_batch(L, js, 1);
+}
+
 void
 assay_probe_tcp_lua_register(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
 		{ "tcp_sweep", l_tcp_sweep },
 		{ "banner", l_banner },
+		{ "banners", l_banners },
 		{ "udp_probe", l_udp_probe },
+		{ "udp_probes", l_udp_probes },
 		{ NULL, NULL }
 	};
 

@@ -91,7 +91,36 @@ int	assay_probe_udp(const struct assay_probe_env *env, const char *host,
  */
 const char *assay_probe_udp_kind(size_t i, unsigned int *port);
 
-/* Adds tcp_sweep, banner and udp_probe to the table on top of L's stack. */
+/*
+ * One probe of a batch: a banner grab (kind NULL; the batch's request,
+ * timeout and idle rule) or a udp probe of kind, on port.  The batch
+ * fills out (allocated by the caller), reason and r as the single calls
+ * do.
+ */
+struct assay_probe_job {
+	unsigned int		 port;
+	const char		*kind;
+	struct assay_buf	*out;
+	char			 reason[256];
+	int			 r;
+};
+#define ASSAY_PROBE_BATCH_THREADS	8
+
+/*
+ * Runs the jobs against host concurrently, at most
+ * ASSAY_PROBE_BATCH_THREADS at a time (each connection through the
+ * budget, as alone), and returns when all are done: the wall time of the
+ * slowest few, not of their sum.  Returns 0, or the first harness error
+ * of a job (the others still ran).
+ */
+int	assay_probe_batch(const struct assay_probe_env *env, const char *host,
+	    struct assay_probe_job *jobs, size_t n, const void *req,
+	    size_t reqlen, int timeout_ms, int idle_ms);
+
+/*
+ * Adds tcp_sweep, banner, banners, udp_probe and udp_probes to the table
+ * on top of L's stack.
+ */
 struct lua_State;
 void	assay_probe_tcp_lua_register(struct lua_State *L);
 
