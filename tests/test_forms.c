@@ -624,11 +624,12 @@ test_client_side_pace(void **state)
 {
 	static const struct {
 		const char	*cycle;
-		int		 observe_s, connect_ms, consent_s, settle_ms;
+		int		 observe_s, connect_ms, consent_s, settle_ms,
+				 outage_ms;
 	} t[] = {
-		{ "1", 3, 8000, 3, 1000 },
-		{ "2", 6, 14000, 6, 2000 },
-		{ "300", 600, 120000, 120, 2000 },	/* the upper bounds */
+		{ "1", 3, 8000, 3, 1000, 6000 },
+		{ "2", 6, 14000, 6, 2000, 12000 },
+		{ "300", 600, 120000, 120, 2000, 12000 },	/* the upper bounds */
 	};
 	const struct assay_pace *p;
 	struct assay_forms *f = NULL;
@@ -646,6 +647,7 @@ test_client_side_pace(void **state)
 		assert_int_equal(p->connect_ms, t[i].connect_ms);
 		assert_int_equal(p->consent_s, t[i].consent_s);
 		assert_int_equal(p->settle_ms, t[i].settle_ms);
+		assert_int_equal(p->outage_ms, t[i].outage_ms);
 		assay_forms_free(f);
 		assay_diag_free(d);
 		f = NULL;
@@ -661,6 +663,7 @@ test_client_side_pace(void **state)
 	assert_int_equal(p->connect_ms, 20000);
 	assert_int_equal(p->consent_s, 10);
 	assert_int_equal(p->settle_ms, 2000);
+	assert_int_equal(p->outage_ms, 12000);
 	assay_forms_free(f);
 	assay_diag_free(d);
 	f = NULL;

@@ -3758,6 +3758,7 @@ cs_pace(struct assay_forms *f, xmlNodePtr sec, const char *file,
 	p->connect_ms = pace_of(c, 6000, 2000, 5000, 120000);
 	p->consent_s = pace_of(c, 3, 0, 3, 120);
 	p->settle_ms = pace_of(c, 1000, 0, 1000, 2000);
+	p->outage_ms = pace_of(c, 6000, 0, 6000, 12000);
 	return 0;
 }
 
@@ -5212,7 +5213,8 @@ assay_forms_artefact_size(const struct assay_forms *f, size_t i)
 const struct assay_pace *
 assay_forms_pace(const struct assay_forms *f)
 {
-	static const struct assay_pace dflt = { 0, 10, 20000, 10, 2000 };
+	static const struct assay_pace dflt = { 0, 10, 20000, 10, 2000,
+	    12000 };
 
 	return f != NULL ? &f->pace : &dflt;
 }

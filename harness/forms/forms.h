@@ -343,6 +343,7 @@ struct assay_pace {
 	int	connect_ms;	/* wait for the next connection: 6 cycles + 2 s, 5..120 s (20 s) */
 	int	consent_s;	/* consent window: 3 cycles, 3..120 (10) */
 	int	settle_ms;	/* for a message already on its way: 1 cycle, 1..2 s (2 s) */
+	int	outage_ms;	/* an outage's cut: 6 cycles, 6..12 s (12 s) */
 };
 /* Never NULL (f NULL: the defaults); borrowed for f's lifetime. */
 const struct assay_pace *assay_forms_pace(const struct assay_forms *f);

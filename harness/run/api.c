@@ -1158,13 +1158,14 @@ push_client_side(lua_State *L, const struct assay_forms *f)
 	}
 	lua_createtable(L, 0, 5);
 	/* pace = { cycle_s (nil: not declared), observe_s, connect_ms, ... } */
-	lua_createtable(L, 0, 5);
+	lua_createtable(L, 0, 6);
 	if (p->cycle_s > 0)
 		set_int(L, "cycle_s", p->cycle_s);
 	set_int(L, "observe_s", p->observe_s);
 	set_int(L, "connect_ms", p->connect_ms);
 	set_int(L, "consent_s", p->consent_s);
 	set_int(L, "settle_ms", p->settle_ms);
+	set_int(L, "outage_ms", p->outage_ms);
 	lua_setfield(L, -2, "pace");
 	if (g != NULL) {
 		lua_createtable(L, 0, 4);

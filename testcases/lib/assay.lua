@@ -1169,8 +1169,9 @@ end
 -- The device's pace as a client: the waits derived from the set-up's
 -- <client-side cycle-s> (docs/clientside.md, "Pace"), or today's fixed
 -- values when the set-up declares none.  { cycle_s (nil: not declared),
--- observe_s, connect_ms, consent_s, settle_ms }.
-local PACE_DEFAULT = { observe_s = 10, connect_ms = 20000, consent_s = 10, settle_ms = 2000 }
+-- observe_s, connect_ms, consent_s, settle_ms, outage_ms }.
+local PACE_DEFAULT = { observe_s = 10, connect_ms = 20000, consent_s = 10, settle_ms = 2000,
+                       outage_ms = 12000 }
 function lib.pace()
   local cs = lib.client_side()
   return cs and cs.pace or PACE_DEFAULT
@@ -3633,7 +3634,11 @@ function lib.reconnect_wait_ms(c)
   return math.min(60000, m * 1000 + 3000)
 end
 
-lib.OUTAGE_CUT_MS = 12000
+-- How long an outage cuts the endpoint: 6 client cycles within 6..12 s
+-- (the pace), 12 s when the set-up declares none.
+function lib.outage_cut_ms()
+  return lib.pace().outage_ms or 12000
+end
 
 -- 5.9-1-2 a, 5.9-2-2 a: for every mechanism against network outages, cut
 -- its channel's endpoint and ask its local function before the cut and
@@ -3685,7 +3690,8 @@ function lib.outage_one(units, letter, e, with_reconnect)
   local f, why = lib.probe("outage")
   if not f then units:add(letter, "INCONCLUSIVE", why) return end
   local how = lib.probed("outage, http_request", "one outage of " .. c.id)
-  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = lib.OUTAGE_CUT_MS,
+  local cut_ms = lib.outage_cut_ms()
+  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = cut_ms,
       restore_ms = lib.reconnect_wait_ms(c),
       before = function()
         -- The session is counted when its CONNECT arrives: let the device
@@ -3694,10 +3700,11 @@ function lib.outage_one(units, letter, e, with_reconnect)
         return { lib.local_answer(chk) }
       end,
       during = function()
-        -- Give the device time to notice the outage before asking.
-        assay.sleep(4000)
+        -- Give the device time to notice the outage before asking (a
+        -- third of the cut: at least two cycles), then ask twice.
+        assay.sleep(cut_ms // 3)
         local first = { lib.local_answer(chk) }
-        assay.sleep(4000)
+        assay.sleep(cut_ms // 3)
         return { first, { lib.local_answer(chk) } }
       end })
   if not r then
@@ -3757,8 +3764,8 @@ function lib.reconnect_check(units, letter, c)
   local f, why = lib.probe("outage")
   if not f then units:add(letter, "INCONCLUSIVE", why) return end
   local how = lib.probed("outage", "one outage of " .. c.id)
-  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = lib.OUTAGE_CUT_MS,
-      restore_ms = lib.reconnect_wait_ms(c) })
+  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms,
+      cut_ms = lib.outage_cut_ms(), restore_ms = lib.reconnect_wait_ms(c) })
   if not r then
     units:add(letter, "INCONCLUSIVE", lib.channel_name(c) .. ": outage not made: "
         .. tostring(err), how)
@@ -3772,7 +3779,7 @@ function lib.reconnect_check(units, letter, c)
   for i = 2, #t do gaps[#gaps + 1] = t[i] - t[i - 1] end
   assay.log(c.id .. ": " .. #t .. " attempts while cut; waits (ms): " .. table.concat(gaps, " "))
   local name = c.id .. " (reconnect=" .. mode .. ")"
-  if #t > 2 * (r.cut_ms or lib.OUTAGE_CUT_MS) / 1000 then
+  if #t > 2 * (r.cut_ms or lib.outage_cut_ms()) / 1000 then
     units:add(letter, "FAIL", name .. ": a tight loop: more than 2 connection attempts a "
         .. "second while the endpoint was cut", how)
   elseif #t == 0 then
@@ -4083,17 +4090,20 @@ function lib.undeclared_interfaces(sweep)
   local extra = {}
   for _, p in ipairs(lib.undeclared_tcp(sweep)) do extra[#extra + 1] = "tcp/" .. p end
   local how = lib.probed("tcp_sweep", "TCP ports 1-65535")
-  local udp = lib.probe("udp_probe")
+  local udp = lib.probe("udp_probes")
   if udp then
     local declared, ports = lib.declared_ports(), {}
     for _, d in ipairs(lib.UDP_SERVICES) do ports[#ports + 1] = d[1] end
-    how = lib.probed("tcp_sweep, udp_probe, ipv6_peers", "TCP ports 1-65535 over IPv4 and "
+    how = lib.probed("tcp_sweep, udp_probes, ipv6_peers", "TCP ports 1-65535 over IPv4 and "
         .. "IPv6, UDP " .. table.concat(ports, ", "))
+    -- Every undeclared one at once (assay.net.udp_probes).
+    local list = {}
     for _, d in ipairs(lib.UDP_SERVICES) do
-      if declared.udp[d[1]] == nil then
-        local reply = udp({ host = lib.host(), port = d[1], kind = d[2], timeout_ms = 1500 })
-        if reply then extra[#extra + 1] = "udp/" .. d[1] .. " (" .. d[2] .. ")" end
-      end
+      if declared.udp[d[1]] == nil then list[#list + 1] = { d[1], d[2] } end
+    end
+    local replies = udp({ host = lib.host(), probes = list, timeout_ms = 1500 })
+    for _, d in ipairs(list) do
+      if replies[d[1]] then extra[#extra + 1] = "udp/" .. d[1] .. " (" .. d[2] .. ")" end
     end
   end
   local v6, v6bad, v6note = lib.ipv6_sweeps()
@@ -4258,13 +4268,16 @@ local function consent_person_withdraws(units, p, why)
       .. ", \"" .. CONSENT_WITHDRAW .. "\" " .. lib.quote(lib.field(p, CONSENT_WITHDRAW) or "absent", 200))
 end
 
--- The frames go to the transcript (lib.frames_logged): their numbers
--- change from run to run, the reason does not.
-local function consent_seen_text(i, w)
-  local what = string.format("%d PUBLISH%s to %s on %s in %d s", w.n, w.n == 1 and "" or "es",
-      i.topic or "any topic", i.channel, i.window)
-  return what .. (#w.frames > 0 and (" (in clear: " .. lib.frames_logged(what, w.frames) .. ")")
-      or "")
+-- The count and the frames go to the transcript (lib.frames_logged):
+-- how many PUBLISHes fall into a window depends on where the device's
+-- cycle stands when it opens, so they change from run to run; the
+-- reason says only that there were some (w.n > 0), which does not.
+local function consent_seen_text(i, w, phase)
+  local what = string.format("PUBLISHes to %s on %s in %d s", i.topic or "any topic",
+      i.channel, i.window)
+  assay.log(i.p.id .. ": " .. phase .. ": " .. w.n .. " " .. what)
+  return what .. (#w.frames > 0 and (" (in clear: " .. lib.frames_logged(what .. " " .. phase,
+      w.frames) .. ")") or "")
 end
 
 -- Restores the consent found on; logs what it did under the test case
@@ -4331,9 +4344,10 @@ local function consent_withdraw_and_watch(units, i, how, tc)
   elseif after.n > 0 then
     units:add("a", "FAIL", id .. ": consent withdrawn (" .. i.method .. " " .. i.path
         .. " answered HTTP " .. r.status .. "), yet the processing goes on: "
-        .. consent_seen_text(i, after) .. ", after " .. consent_seen_text(i, before) .. " before", how)
+        .. consent_seen_text(i, after, "after") .. ", after " .. consent_seen_text(i, before, "before")
+        .. " before", how)
   else
-    pass = id .. ": " .. consent_seen_text(i, before) .. " before" .. (granted and (" (after the lab "
+    pass = id .. ": " .. consent_seen_text(i, before, "before") .. " before" .. (granted and (" (after the lab "
         .. "gave consent: none was seen at first)") or "") .. "; consent withdrawn (" .. i.method
         .. " " .. i.path .. ", HTTP " .. r.status .. "); none in the " .. i.window
         .. " s after (rule: the processing the consent covers stops)"
