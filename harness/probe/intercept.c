@@ -227,18 +227,22 @@ sigpipe_restore(const sigset_t *old, int was_pending)
 	pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
+/* Silence after application data that ends the reading (a request sent). */
+#define ICPT_QUIET_MS	300
+
 /*
  * One connection: handshake with ctx, then count what the device sends.
  * The socket is non-blocking and each phase has one deadline (read_ms
  * for the handshake, read_ms for the data after it), so a device that
- * trickles a byte at a time cannot stretch either.
+ * trickles a byte at a time cannot stretch either; the data phase also
+ * ends ICPT_QUIET_MS after the last data.
  */
 static void
 serve_tls(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
 {
 	unsigned char buf[4096];
 	SSL *s;
-	double end;
+	double end, quiet;
 	int n, e, fl;
 
 	if ((fl = fcntl(cfd, F_GETFL)) == -1 ||
@@ -279,16 +283,25 @@ serve_tls(int cfd, SSL_CTX *ctx, int read_ms, struct assay_icpt_result *r)
 	snprintf(r->version, sizeof(r->version), "%s", SSL_get_version(s));
 	snprintf(r->cipher, sizeof(r->cipher), "%s", SSL_get_cipher_name(s));
 	end = now_s() + read_ms / 1000.0;
+	quiet = end;
 	while (r->app_data < ASSAY_ICPT_MAX_APP_DATA) {
 		if ((n = SSL_read(s, buf, sizeof(buf))) > 0) {
 			if (r->app_data == 0)
 				r->first = classify(buf, (size_t)n);
 			r->app_data += (size_t)n;
+			/*
+			 * Once data came, a pause ends the reading: the device
+			 * has sent its request and waits for an answer that
+			 * never comes.  What it sent already shows it accepted.
+			 */
+			quiet = now_s() + ICPT_QUIET_MS / 1000.0;
+			if (quiet > end)
+				quiet = end;
 			continue;
 		}
 		e = SSL_get_error(s, n);
 		if ((e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) &&
-		    wait_io(cfd, e, end))
+		    wait_io(cfd, e, quiet))
 			continue;
 		break;
 	}

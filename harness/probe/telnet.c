@@ -513,8 +513,9 @@ wait_for(struct assay_telnet *t, int want, int ms)
  * A prompt showed: sends `echo "as""say<nonce>"`, whose output
  * (assay<nonce>) differs from its echo, and waits for it.  Returns 1
  * logged in (t->confirmed when the output came back; unconfirmed when
- * the line stayed quiet or closed after the prompt without any
- * rejection: a prompt after the password line is a login), 0 when a
+ * the line stayed quiet, closed, or showed a prompt again after the
+ * command without any rejection: a prompt after the password line is a
+ * login), 0 when a
  * rejection or a login/password prompt followed instead.
  */
 static int
@@ -544,6 +545,13 @@ confirm(struct assay_telnet *t)
 		if (is_rejection(t) || is_login_prompt(ll) ||
 		    is_password_prompt(ll))
 			return 0;
+		/*
+		 * A prompt again on a later line: the command ran and its
+		 * output, if any, came without the nonce (a restricted
+		 * shell that has no echo); waiting on adds nothing.
+		 */
+		if (is_shell_prompt(t, ll) && !echo_in_progress(t))
+			return 1;
 		if ((rc = pump(t, end)) <= 0)
 			return 1;	/* quiet, or closed, at a prompt */
 	}

@@ -202,6 +202,27 @@ same_state(const struct assay_update_state *a,
 	    strcmp(a->digest, b->digest) == 0;
 }
 
+/*
+ * 1 when st, read while the device is still served, already shows the
+ * served image installed (its digest, or without digests the served
+ * version, and not before): waiting out the settle adds nothing.
+ */
+static int
+reports_served(const struct assay_update_variant *v,
+    const struct assay_update_state *st)
+{
+	const struct assay_update_state *b = &v->before;
+
+	if (!st->ok || !b->ok || same_state(b, st))
+		return 0;
+	if (st->has_digest && b->has_digest)
+		return strcmp(st->digest, v->served_sha256) == 0 &&
+		    strcmp(b->digest, v->served_sha256) != 0;
+	return v->served_version[0] != '\0' &&
+	    strcmp(st->version, v->served_version) == 0 &&
+	    strcmp(b->version, v->served_version) != 0;
+}
+
 int
 assay_update_decide(struct assay_update_variant *v)
 {
@@ -381,6 +402,9 @@ count_fetches(const struct assay_standin_stats *st, const char *path)
 	return n;
 }
 
+/* How often the version is read while the device settles. */
+#define SETTLE_POLL_MS	500
+
 static int
 run_variant(const struct assay_probe_env *env, struct assay_gw *gw,
     const struct assay_update_decl *u, struct assay_standin_server *sv,
@@ -392,7 +416,7 @@ run_variant(const struct assay_probe_env *env, struct assay_gw *gw,
 	char pbuf[ASSAY_STANDIN_MAX_PATH];
 	const char *payload;
 	unsigned char *p;
-	long long t0 = assay_clock_ms(), end;
+	long long t0 = assay_clock_ms(), end, left;
 	size_t len, i;
 	int r;
 
@@ -418,7 +442,19 @@ run_variant(const struct assay_probe_env *env, struct assay_gw *gw,
 			break;
 		usleep(50000);
 	}
-	sleep_ms(settle_ms);
+	/* Settle, or less once the device reports what was served. */
+	end = assay_clock_ms() + settle_ms;
+	while ((left = end - assay_clock_ms()) > 0) {
+		sleep_ms(left < SETTLE_POLL_MS ? (long)left : SETTLE_POLL_MS);
+		if (left <= SETTLE_POLL_MS)
+			break;
+		if ((r = version_check(env, f, &u->check, &v->after)) != 0) {
+			free(st);
+			return r;
+		}
+		if (reports_served(v, &v->after))
+			break;
+	}
 	assay_standin_server_stats(sv, st);
 	/* Nothing is served while the version is read: a fetch now would
 	 * race the answer. */
