@@ -12,10 +12,10 @@
  * installs whatever it downloads, and sends its telemetry in clear with
  * the factory password.
  *
- * Telemetry has its own schedule (5.9-3): after a failed attempt the
- * conforming persona waits 2, 4, 8 ... seconds, at most six intervals,
- * each wait shortened by a random fraction of at most a fifth; the weak
- * one retries after 100 ms, a tight loop.  Each attempt's outcome goes to
+ * Telemetry has its own schedule and its own process (5.9-3): after a
+ * failed attempt the conforming persona waits 2, 4, 8 ... seconds, at
+ * most six intervals, each wait shortened by a random fraction of at most
+ * a fifth; the weak one retries after 100 ms, a tight loop.  Each attempt's outcome goes to
  * DIR/data/cloud-state ("up", "down"), which the weak persona's local
  * status page reads (setup.c, status.cgi).
  *
@@ -23,6 +23,7 @@
  * network read is bounded in size and in time.  Decisions go to stdout,
  * which the device sends to DIR/log/client.log.
  */
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -49,6 +50,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "base/clock.h"
 #include "refdevice.h"
 
 #define DNS_TIMEOUT_MS	2000
@@ -79,15 +81,6 @@ struct conn {
 	SSL		*ssl;
 	long long	 deadline;
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 logline(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -269,7 +262,7 @@ dns_a(const struct client *c, const char *name, struct in_addr *out,
 	int fd, ms;
 
 	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-		id = (uint16_t)now_ms();
+		id = (uint16_t)assay_clock_ms();
 	memset(q, 0, 12);
 	q[0] = (unsigned char)(id >> 8);
 	q[1] = (unsigned char)id;
@@ -306,9 +299,9 @@ dns_a(const struct client *c, const char *name, struct in_addr *out,
 		close(fd);
 		return -1;
 	}
-	end = now_ms() + DNS_TIMEOUT_MS;
+	end = assay_clock_ms() + DNS_TIMEOUT_MS;
 	for (;;) {
-		if ((ms = (int)(end - now_ms())) <= 0) {
+		if ((ms = (int)(end - assay_clock_ms())) <= 0) {
 			snprintf(why, wlen, "no answer from %s:53 within %d ms",
 			    c->dns, DNS_TIMEOUT_MS);
 			close(fd);
@@ -397,7 +390,7 @@ conn_open(struct client *c, const struct in_addr *ip, int port,
 	int err = 0, flags;
 
 	k->ssl = NULL;
-	k->deadline = now_ms() + REQ_DEADLINE_MS;
+	k->deadline = assay_clock_ms() + REQ_DEADLINE_MS;
 	if ((k->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
 		snprintf(why, wlen, "socket: %s", strerror(errno));
 		return -1;
@@ -468,7 +461,7 @@ conn_write(struct conn *k, const void *data, size_t len)
 	int m;
 
 	while (len > 0) {
-		if (now_ms() > k->deadline)
+		if (assay_clock_ms() > k->deadline)
 			return -1;
 		if (k->ssl != NULL) {
 			if ((m = SSL_write(k->ssl, p, (int)len)) <= 0)
@@ -492,7 +485,7 @@ conn_read(struct conn *k, void *buf, size_t cap)
 	ssize_t n;
 	int m;
 
-	if (now_ms() > k->deadline)
+	if (assay_clock_ms() > k->deadline)
 		return -1;
 	if (cap > INT32_MAX)
 		cap = INT32_MAX;
@@ -937,7 +930,7 @@ analytics(struct client *c, struct conn *k, const char *host, int port)
 	snprintf(topic, sizeof(topic), "devices/%s/analytics", c->serial);
 	snprintf(msg, sizeof(msg), "{\"serial\":\"%s\",\"uptime\":%lld,"
 	    "\"pages\":[\"live\",\"settings\"]}", c->serial,
-	    (now_ms() - c->started) / 1000);
+	    (assay_clock_ms() - c->started) / 1000);
 	if (put_str(body, sizeof(body), &off, topic) != 0 ||
 	    off + strlen(msg) > sizeof(body))
 		return -1;
@@ -997,7 +990,7 @@ telemetry(struct client *c, const struct in_addr *ip)
 	snprintf(topic, sizeof(topic), "devices/%s/telemetry", c->serial);
 	snprintf(msg, sizeof(msg), "{\"serial\":\"%s\",\"uptime\":%lld,"
 	    "\"firmware\":\"%s\",\"owner\":\"%s\"}", c->serial,
-	    (now_ms() - c->started) / 1000, cur, c->owner);
+	    (assay_clock_ms() - c->started) / 1000, cur, c->owner);
 	off = 0;
 	if (put_str(body, sizeof(body), &off, topic) != 0 ||
 	    off + strlen(msg) > sizeof(body)) {
@@ -1103,7 +1096,8 @@ int
 rd_client_main(const char *conf)
 {
 	struct client c;
-	long long now, next_update = 0, next_cloud = 0;
+	long long next;
+	pid_t parent = getpid(), pid;
 	char cur[16];
 
 	/* A server closing mid-write must not kill the device (SIGPIPE). */
@@ -1111,22 +1105,36 @@ rd_client_main(const char *conf)
 	memset(&c, 0, sizeof(c));
 	if (load_conf(&c, conf) != 0 || make_ctx(&c) != 0)
 		return 1;
-	c.started = now_ms();
+	c.started = assay_clock_ms();
 	installed_version(&c, cur, sizeof(cur));
 	logline("client started: %s persona, model %s, firmware %s, every "
 	    "%d s, resolver %s", c.weak ? "weak" : "conforming", c.model,
 	    cur, c.interval, c.dns);
 	c.cloud_up = -1;
-	/* Update checks every interval; telemetry on its own schedule. */
+	/*
+	 * Telemetry in a process of its own, on its own schedule: an update
+	 * check that hangs (3 s I/O timeout) never delays a telemetry
+	 * attempt, so a 1 s interval holds and the retries during an outage
+	 * keep their pace.  It dies with the update loop (same process
+	 * group; PR_SET_PDEATHSIG when only this process is killed).
+	 */
+	fflush(stdout);
+	if ((pid = fork()) == -1) {
+		logline("cannot start the telemetry process: %s",
+		    strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause_ms(telemetry_cycle(&c));
+	}
+	/* Update checks every interval, counted from the end of the last. */
 	for (;;) {
-		if ((now = now_ms()) >= next_update) {
-			update_cycle(&c);
-			next_update = now_ms() + (long long)c.interval * 1000;
-		}
-		if ((now = now_ms()) >= next_cloud)
-			next_cloud = now + telemetry_cycle(&c);
-		now = now_ms();
-		pause_ms((next_update < next_cloud ? next_update : next_cloud) -
-		    now);
+		update_cycle(&c);
+		next = assay_clock_ms() + (long long)c.interval * 1000;
+		pause_ms(next - assay_clock_ms());
 	}
 }

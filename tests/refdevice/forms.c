@@ -1924,7 +1924,7 @@ write_setup(const struct refdevice *rd)
 	    "  <address>", weak ? "weak" : "conforming");
 	esc(&w, rd->address);
 	raw(&w, "</address>\n"
-	    "  <budget max-connections=\"256\" max-rate=\"20000\"/>\n");
+	    "  <budget max-connections=\"256\"/>\n");
 	/* The fragile service is the one that falls over: watch it. */
 	if (rd->fragile_rate > 0)
 		raw(&w, "  <liveness service=\"fragile\"/>\n");

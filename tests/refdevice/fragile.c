@@ -34,19 +34,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "refdevice.h"
 
 #define FRAGILE_BACKLOG	8
 #define OVERLOAD_S	3
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 nap_us(long us)
@@ -147,7 +139,7 @@ rd_fragile_main(const char *address, int port, int rate, int down_s)
 	    "s it closes its listener%s\n", address, port, rate, OVERLOAD_S,
 	    down_s > 0 ? "" : " for good");
 	fflush(stdout);
-	sec_start = now_ms();
+	sec_start = assay_clock_ms();
 	for (;;) {
 		pfd.fd = lfd;
 		pfd.events = POLLIN;
@@ -155,7 +147,7 @@ rd_fragile_main(const char *address, int port, int rate, int down_s)
 			return 1;
 		looks++;
 		full += queue_full(lfd);
-		if ((t = now_ms()) - sec_start >= 1000) {
+		if ((t = assay_clock_ms()) - sec_start >= 1000) {
 			/*
 			 * Overloaded: more than rate/2 connections found no
 			 * room in the second (the kernel's count), or, where
@@ -192,7 +184,7 @@ rd_fragile_main(const char *address, int port, int rate, int down_s)
 			printf("fragile: back after %d s\n", down_s);
 			fflush(stdout);
 			bad_secs = looks = full = 0;
-			sec_start = now_ms();
+			sec_start = assay_clock_ms();
 			continue;
 		}
 		if (!(pfd.revents & POLLIN))

@@ -36,6 +36,7 @@
 #include <openssl/ssl.h>
 
 #include "base/error.h"
+#include "base/clock.h"
 #include "refdevice.h"
 
 #define READY_TIMEOUT_MS	15000
@@ -65,7 +66,8 @@ static const char *usage_text =
 "                 " RD_DEV_ADDR " on standard ports, and its client side\n"
 "                 (update checks, telemetry) running; needs a network\n"
 "                 namespace of the caller's own (e.g. `unshare -rn`)\n"
-"  --client-interval S  seconds between client cycles (default 2)\n"
+"  --client-interval S  seconds between client cycles (default 1 weak,\n"
+"                 2 conforming)\n"
 "  --fragile RATE[:SECONDS]  one more TCP service, \"fragile\" (in the IXIT,\n"
 "                 watched by the set-up's liveness watch; standard port 9600):\n"
 "                 it accepts RATE connections/s at most from a short queue;\n"
@@ -74,15 +76,6 @@ static const char *usage_text =
 "  --foreground   stay attached: exit when the parent dies; otherwise the\n"
 "                 device detaches once ready (pid in DIR/refdevice.pid)\n"
 "  --help         this text\n";
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 rd_path(char *out, size_t outlen, const char *fmt, ...)
@@ -677,7 +670,7 @@ pending_stop(const sigset_t *set)
 static int
 wait_ready(struct refdevice *rd, const sigset_t *set)
 {
-	long long deadline = now_ms() + READY_TIMEOUT_MS;
+	long long deadline = assay_clock_ms() + READY_TIMEOUT_MS;
 	int done[RD_MAX_SERVICES] = { 0 };
 	struct timespec pause = { 0, 20 * 1000000 };
 	size_t i, left;
@@ -699,7 +692,7 @@ wait_ready(struct refdevice *rd, const sigset_t *set)
 		}
 		if ((sig = pending_stop(set)) != 0)
 			return ASSAY_ERR_INTERRUPTED;
-		if (now_ms() > deadline)
+		if (assay_clock_ms() > deadline)
 			break;
 		nanosleep(&pause, NULL);
 	}
@@ -761,12 +754,12 @@ stop_all(struct refdevice *rd)
 		if (!rd->procs[i].exited)
 			kill(-rd->procs[i].pid, SIGTERM);
 	signal_children(SIGTERM);
-	deadline = now_ms() + STOP_GRACE_MS;
+	deadline = assay_clock_ms() + STOP_GRACE_MS;
 	for (;;) {
 		reap(rd);
 		if (waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD)
 			break;
-		if (sig == SIGTERM && now_ms() > deadline) {
+		if (sig == SIGTERM && assay_clock_ms() > deadline) {
 			sig = SIGKILL;
 			for (i = 0; i < rd->nprocs; i++)
 				kill(-rd->procs[i].pid, SIGKILL);
@@ -952,7 +945,7 @@ main(int argc, char *argv[])
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		return 1;
 	rd->caller_netns = -1;
-	rd->client_interval = 2;
+	rd->client_interval = 0;	/* the persona's, below */
 	snprintf(rd->address, sizeof(rd->address), "127.0.0.1");
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -1050,6 +1043,13 @@ main(int argc, char *argv[])
 		    "or weak\n", persona);
 		goto out;
 	}
+	/*
+	 * The weak client checks every second; the conforming one every 2 s,
+	 * its back-off (up to six intervals) long enough to see in a 12 s
+	 * outage.
+	 */
+	if (rd->client_interval == 0)
+		rd->client_interval = rd->persona == RD_PERSONA_WEAK ? 1 : 2;
 	if (rd->gateway) {
 		if (address_set || (ports_set && !rd->standard_ports)) {
 			fprintf(stderr, "assay-refdevice: --gateway sets the "

@@ -1072,7 +1072,10 @@ write_lighttpd_conf(struct refdevice *rd)
 "\"realm\" => \"IPCam\", \"require\" => \"valid-user\" ),\n"
 "                 \"/api/\" => ( \"method\" => \"basic\", "
 "\"realm\" => \"IPCam\", \"require\" => \"valid-user\" ) )\n"
-"cgi.assign = ( \".cgi\" => \"/bin/sh\" )\n", rd->dir);
+"cgi.assign = ( \".cgi\" => \"/bin/sh\" )\n"
+/* lighttpd answers a wrong password after 1 s; this firmware at once. */
+"server.feature-flags = ( \"auth.delay-invalid-creds\" => \"disable\" )\n",
+		    rd->dir);
 	else
 		r = rd_path(extra, sizeof(extra),
 "auth.backend = \"htpasswd\"\n"
