@@ -83,30 +83,54 @@ check_pdf() {
 	pdfinfo "$dir.pdf" | grep -Eq '^Page size: +59[45](\.[0-9]+)? x 84[12](\.[0-9]+)? pts' &&
 		ok "$name: A4" || bad "$name: not A4: $(pdfinfo "$dir.pdf" | grep 'Page size')"
 	[ "${pages:-0}" -ge 2 ] || { bad "$name: $pages pages"; return; }
-	local nodraft=0 drafted=0 noid=0 misnum=0 endat=
-	for n in $(seq 1 "$pages"); do
-		txt=$(pdftotext -f "$n" -l "$n" -layout "$dir.pdf" -)
-		echo "$txt" | grep -q "page $n of $pages\$" || {
-			misnum=$((misnum + 1))
-			echo "  page $n: $(echo "$txt" | grep -o 'page [0-9]* of [0-9]*' | head -1)"
-		}
-		echo "$txt" | grep -qF "$id revision" || noid=$((noid + 1))
-		if echo "$txt" | grep -q 'DRAFT'; then drafted=$((drafted + 1)); else nodraft=$((nodraft + 1)); fi
-		echo "$txt" | grep -q "End of report $id" && endat="$endat $n"
-	done
-	[ $misnum -eq 0 ] && ok "$name: each of the $pages pages says \"page N of $pages\"" ||
-		bad "$name: $misnum of $pages pages lack their own \"page N of $pages\""
-	[ $noid -eq 0 ] && ok "$name: the report id on every page" ||
-		bad "$name: $noid pages without the report id"
-	if [ "$draft" = 1 ]; then
-		[ $nodraft -eq 0 ] && ok "$name: DRAFT on every page" ||
-			bad "$name: $nodraft of $pages pages without DRAFT"
-	else
-		[ $drafted -eq 0 ] && ok "$name: an issued report says DRAFT nowhere" ||
-			bad "$name: DRAFT on $drafted pages of an issued report"
-	fi
-	[ "$endat" = " $pages" ] && ok "$name: end-of-report marker on the last page only" ||
-		bad "$name: end-of-report marker on page(s)${endat:- none} of $pages"
+	# One extraction per layout, split at the form feeds between pages
+	# (a pdftotext per page and per section took minutes on a loaded
+	# machine).
+	pdftotext -layout "$dir.pdf" "$dir.layout.txt"
+	pdftotext "$dir.pdf" "$dir.plain.txt"
+	python3 - "$dir" "$id" "$pages" "$draft" "$name" <<'PY' | tee "$dir.pages"
+import re, sys
+d, rid, pages, draft, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5]
+lay = open(d + ".layout.txt", encoding="utf-8").read().split("\f")
+plain = open(d + ".plain.txt", encoding="utf-8").read().split("\f")
+lay, plain = lay[:pages], plain[:pages]     # the text after the last form feed is empty
+def say(good, ok, bad):
+    print(("ok - %s: " % name + ok) if good else ("FAIL - %s: " % name + bad))
+if len(lay) != pages or len(plain) != pages:
+    say(False, "", "pdftotext gave %d/%d pages of %d" % (len(lay), len(plain), pages))
+misnum, noid, drafted, endat = 0, 0, 0, []
+for n, txt in enumerate(lay, 1):
+    if not re.search(r"page %d of %d$" % (n, pages), txt, re.M):
+        misnum += 1
+        m = re.search(r"page [0-9]* of [0-9]*", txt)
+        print("  page %d: %s" % (n, m.group(0) if m else ""))
+    if rid + " revision" not in txt:
+        noid += 1
+    if "DRAFT" in txt:
+        drafted += 1
+    if "End of report " + rid in txt:
+        endat.append(n)
+say(misnum == 0, 'each of the %d pages says "page N of %d"' % (pages, pages),
+    '%d of %d pages lack their own "page N of %d"' % (misnum, pages, pages))
+say(noid == 0, "the report id on every page", "%d pages without the report id" % noid)
+if draft:
+    say(drafted == pages, "DRAFT on every page", "%d of %d pages without DRAFT" % (pages - drafted, pages))
+else:
+    say(drafted == 0, "an issued report says DRAFT nowhere", "DRAFT on %d pages of an issued report" % drafted)
+say(endat == [pages], "end-of-report marker on the last page only",
+    "end-of-report marker on page(s) %s of %d" % (" ".join(map(str, endat)) or "none", pages))
+# Sections on their own pages: each heading opens its page (the first
+# line that is neither empty nor the DRAFT mark).
+secfail = 0
+for sec in ("1. Report, laboratory, customer and item", "2. Mandatory provisions",
+            "3. Recommendations", "4. Opinions and interpretations", "5. Deviations,"):
+    firsts = [[l for l in t.split("\n") if l.strip() and "DRAFT" not in l][:1] for t in plain]
+    if not any(f and sec in f[0] for f in firsts):
+        secfail = 1
+        print('  "%s" does not open a page' % sec)
+say(secfail == 0, "every section starts on a new page", "sections not on their own pages")
+PY
+	fails=$((fails + $(grep -c '^FAIL - ' "$dir.pages")))
 
 	# Page 1: the cover a manager reads.
 	pdftotext -f 1 -l 1 "$dir.pdf" "$dir.p1.txt"
@@ -148,17 +172,6 @@ for tc in rep["test_cases"]:
             w = r.split()[:3]
             assert all(x in txt for x in w), (tc["id"], u["unit"], r)
 PY
-	# Sections on their own pages: each heading opens its page.
-	local sec secfail=0
-	for sec in "1. Report, laboratory, customer and item" "2. Mandatory provisions" \
-	    "3. Recommendations" "4. Opinions and interpretations" "5. Deviations,"; do
-		n=$(for p in $(seq 1 "$pages"); do
-			pdftotext -f "$p" -l "$p" "$dir.pdf" - | grep -v DRAFT | grep -v '^\s*$' |
-				head -1 | grep -qF "$sec" && echo "$p"; done | head -1)
-		[ -n "$n" ] || { secfail=1; echo "  \"$sec\" does not open a page"; }
-	done
-	[ $secfail -eq 0 ] && ok "$name: every section starts on a new page" ||
-		bad "$name: sections not on their own pages"
 }
 
 # The issued run (checked further down) and both demos at once, each in
@@ -247,13 +260,18 @@ PY
 			done
 			[ -z "$miss" ] && ok "judged: opinions marked, overruled unit with both verdicts, attachments hashed, external evidence marked" ||
 				bad "judged: not printed:$miss"
-			# Section 4 lists both judgements.
-			n=$(for p in $(seq 1 "$(pdfinfo "$T/weak.pdf" | awk '/^Pages:/ {print $2}')"); do
-				pdftotext -f "$p" -l "$p" "$T/weak.pdf" - | tr -s ' \n' ' ' |
-					grep -q "4. Opinions and interpretations" && echo "$p"; done | head -1)
-			pdftotext -f "$n" -l $((n + 1)) "$T/weak.pdf" - | tr -s ' \n' ' ' |
-				grep -q "4-1-1 a.*5.2-1-2 a" && ok "judged: section 4 lists both" ||
-				bad "judged: section 4 (page $n) does not list both judgements"
+			# Section 4 lists both judgements (its page and the next).
+			pdftotext "$T/weak.pdf" "$T/weak.s4.txt"
+			n=$(python3 - "$T/weak.s4.txt" <<'PY'
+import re, sys
+pages = [" ".join(p.split()) for p in open(sys.argv[1], encoding="utf-8").read().split("\f")]
+n = next((i for i, p in enumerate(pages) if "4. Opinions and interpretations" in p), None)
+print("none" if n is None else ("%d %s" % (n + 1, "listed" if re.search(
+    r"4-1-1 a.*5\.2-1-2 a", " ".join(pages[n:n + 2])) else "missing")))
+PY
+)
+			[ "${n#* }" = listed ] && ok "judged: section 4 lists both" ||
+				bad "judged: section 4 (page ${n% *}) does not list both judgements"
 		fi
 	else
 		bad "assay review on the weak run (exit $rc): $(tail -3 "$T/review.log")"

@@ -27,7 +27,7 @@ $NS bash -c '
 	done
 	kill $dev; wait $dev' "$DEV" "$persona" "$T" "$BIN" "$N"
 python3 - "$T" "$N" <<'PY'
-import json, sys
+import json, re, sys
 d, n = sys.argv[1], int(sys.argv[2])
 def key(i):
     r = json.load(open(f"{d}/run-{i}/report.json"))
@@ -41,7 +41,18 @@ for i in range(2, n + 1):
     for a, b in zip(first, other):
         if a != b:
             diff += 1
-            print(f"run {i} differs on {a[0]}:\n  run 1: {a[1]} {a[2][:300]}\n  run {i}: {b[1]} {b[2][:300]}")
+            # The clauses (split at "; " and " | ") each run alone has:
+            # a long reason differs in one of them, not in its first 300
+            # characters.
+            ca = set(re.split(r"; | \| ", a[2]))
+            cb = set(re.split(r"; | \| ", b[2]))
+            print(f"run {i} differs on {a[0]}: run 1 {a[1]}, run {i} {b[1]}")
+            for c in sorted(ca - cb):
+                print(f"  only run 1: {c[:400]}")
+            for c in sorted(cb - ca):
+                print(f"  only run {i}: {c[:400]}")
+            if ca == cb:
+                print(f"  units: run 1 {a[3]}\n  units: run {i} {b[3]}")
 print(f"{n} runs, {len(first)} test cases, {diff} differences")
 sys.exit(1 if diff or n < 2 else 0)
 PY

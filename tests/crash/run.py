@@ -381,8 +381,10 @@ def one_point(R, ref, label, out, crash_at=None, delay=None, timeout=600,
                 p.wait(timeout=delay)
             except subprocess.TimeoutExpired:
                 # The process check must see a live run, or it proves
-                # nothing.
-                if not leftovers(p.pid, tag):
+                # nothing.  A run that ended between the timer and the
+                # check (a zombie now: not live) finished before the
+                # kill: the loop below tries again, sooner.
+                if not leftovers(p.pid, tag) and p.poll() is None:
                     probs.append("the process check does not see the "
                                  "running run (pid %d)" % p.pid)
                 try:

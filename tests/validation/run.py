@@ -542,15 +542,19 @@ def main():
 
     counts = {}
     per_tc = {}
-    for r in sorted(results, key=lambda r: r["case"]):
+    for r in results:
         k = classify(r)
         r["class"] = k
         counts[k] = counts.get(k, 0) + 1
         t = per_tc.setdefault(r["testcase"], {})
         t[k] = t.get(k, 0) + 1
-        if k != "correct":
-            print(f"{k.upper():12} {r['case']}: expected {r['expect']}, got {r['verdict']}: "
-                  f"{(r.get('reason') or '')[:300]}")
+    # What fails the test first (a CI log shows the head of the output),
+    # then the known shortfalls.
+    order = {"false-pass": 0, "error": 1}
+    for r in sorted(results, key=lambda r: (order.get(r["class"], 2), r["case"])):
+        if r["class"] != "correct":
+            print(f"{r['class'].upper():12} {r['case']}: expected {r['expect']}, got "
+                  f"{r['verdict']}: {(r.get('reason') or '')[:300]}", flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(sorted(results, key=lambda r: r["case"]), f, indent=1)

@@ -16,7 +16,7 @@ if [ -z "${ASSAY_PCAP_INNER:-}" ]; then
 	unshare -n true 2>/dev/null || { echo "no network namespace"; exit 77; }
 	ASSAY_PCAP_INNER=1 exec unshare -n sh "$0" "$@"
 fi
-for t in tcpdump curl mosquitto mosquitto_pub openssl python3 busybox; do
+for t in tcpdump curl mosquitto mosquitto_pub openssl python3 busybox ss; do
 	command -v "$t" >/dev/null 2>&1 || { echo "no $t"; exit 77; }
 done
 ip link set lo up || exit 77
@@ -76,7 +76,22 @@ if command -v coap-server-notls >/dev/null 2>&1; then
 	coap-server-notls -A 127.0.0.1 >coap.log 2>&1 &
 	pids="$pids $!"
 fi
-sleep 1
+# Every server listening before the clients start (a fixed second was not
+# enough for python's http.server on a loaded machine: curl met a reset).
+n=0
+until ss -Hltn | grep -q ':8080 ' && ss -Hltn | grep -q ':1883 ' &&
+    ss -Hltn | grep -q ':8443 ' && ss -Hltn | grep -q ':2323 ' &&
+    ss -Hlun | grep -q ':53 '; do
+	n=$((n + 1)); [ $n -gt 300 ] && { echo "the servers did not start"; exit 1; }
+	sleep 0.1
+done
+if command -v coap-server-notls >/dev/null 2>&1; then
+	n=0
+	until ss -Hlun | grep -q ':5683 '; do
+		n=$((n + 1)); [ $n -gt 100 ] && break
+		sleep 0.1
+	done
+fi
 
 curl -s -u "device:$secret" "http://127.0.0.1:8080/index.html?owner=$email" \
     >curl.out 2>&1
