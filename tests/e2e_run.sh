@@ -81,6 +81,27 @@ t=[t for t in r['test_cases'] if t['id']=='4-1-1'][0]
 assert t['verdict']=='PASS', t['reason']" 2>"$T/rf.py" &&
 	ok "entry.facts and assay.setup as documented" || bad "facts in Lua: $(cat "$T/rf.py" "$T/rf.err" | tail -3)"
 
+# assay.once: one value for the run, computed once (4-1-1 and 5.1-1-1 at
+# once with -j2: one waits for the other), errors and functions not kept.
+"$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/ro" \
+	--catalogue "$SRC/tests/data/catalogue-once" -j2 -q >/dev/null 2>"$T/ro.err"
+python3 - "$T/ro" <<'PY' 2>"$T/ro.py" && ok "assay.once shares one value per run" ||
+import json, sys
+d = sys.argv[1]
+r = {t["id"]: t for t in json.load(open(d + "/report.json"))["test_cases"]}
+a, b = r["4-1-1"], r["5.1-1-1"]
+assert a["verdict"] == b["verdict"] == "PASS", (a["reason"], b["reason"])
+assert a["reason"] == b["reason"], (a["reason"], b["reason"])
+by = a["reason"].split()[2]
+other = "5.1-1-1" if by == "4-1-1" else "4-1-1"
+note = open("%s/evidence/%s/transcript.txt" % (d, other)).read()
+assert "shared token: reused from test case %s of this run" % by in note, note
+assert r["5.1-1-2"]["verdict"] == "PASS", r["5.1-1-2"]["reason"]
+note = open(d + "/evidence/5.1-1-2/transcript.txt").read()
+assert "a function: not shared with the other test cases of this run: a function" in note, note
+PY
+	bad "assay.once: $(cat "$T/ro.py" "$T/ro.err" | tail -3)"
+
 # --- 2. hostile catalogue ---------------------------------------------------
 start=$(date +%s)
 "$BIN" run --ics "$ICS" --ixit "$IXIT" --setup "$SETUP" --out "$T/r2" --catalogue "$SRC/tests/data/catalogue-hostile" \

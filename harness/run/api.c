@@ -20,6 +20,7 @@
 #include "base/error.h"
 #include "base/status.h"
 #include "run/evidence.h"
+#include "run/memo.h"
 #include "forms/forms.h"
 #include "probe/probe.h"
 #include "probe/artefact.h"
@@ -100,9 +101,26 @@ struct sweep_entry {
  */
 #define SWEEP_POLL_NS	10000000L	/* 10 ms */
 
+/*
+ * assay.once: results one test case computes and the others reuse (an
+ * outage of a channel: issue 17).  An entry is filled like a sweep's.
+ */
+#define ONCE_MAX	16
+#define ONCE_BYTES	(128 * 1024)
+
+struct once_entry {
+	char		 key[200];
+	int		 state;		/* 0 empty, 1 running, 2 done */
+	int		 owner;		/* holder index of the computing process */
+	char		 by[32];	/* test case that computed it */
+	size_t		 len;
+	unsigned char	 data[ONCE_BYTES];	/* memo.h's encoding */
+};
+
 struct assay_api_shared {
 	pthread_mutex_t		mu;
 	struct sweep_entry	sweeps[SWEEP_CACHE_MAX];
+	struct once_entry	once[ONCE_MAX];
 };
 
 static int holder_idx;
@@ -158,6 +176,9 @@ assay_api_shared_reclaim(struct assay_api_shared *sh, int idx)
 	for (i = 0; i < SWEEP_CACHE_MAX; i++)
 		if (sh->sweeps[i].state == 1 && sh->sweeps[i].owner == idx)
 			sh->sweeps[i].state = 0;
+	for (i = 0; i < ONCE_MAX; i++)
+		if (sh->once[i].state == 1 && sh->once[i].owner == idx)
+			sh->once[i].state = 0;
 	pthread_mutex_unlock(&sh->mu);
 }
 
@@ -303,6 +324,118 @@ l_tcp_sweep_cached(lua_State *L)
 	lua_insert(L, 1);
 	lua_call(L, top, LUA_MULTRET);
 	return lua_gettop(L);
+}
+
+/*
+ * assay.once(key, fn) -> value: the first test case of the run to ask for
+ * key calls fn() and, when it returns a value other than nil or false
+ * that memo.h can keep, leaves a copy in the run's shared memory; a test
+ * case asking later gets that copy (and a note in its transcript naming
+ * the test case that computed it), one asking meanwhile waits for it.  A
+ * value not kept (nil, false, an error, too large) lets the next one
+ * compute it again.  Without shared memory (a fixture, `assay check`) fn
+ * is simply called.
+ */
+static int
+l_once(lua_State *L)
+{
+	struct assay_api_ctx *x = ctx_of(L);
+	struct assay_api_shared *sh = x->shared;
+	struct once_entry *e = NULL;
+	unsigned char *copy;
+	const char *key;
+	char note[400], why[128];
+	size_t klen, i, len;
+
+	key = luaL_checklstring(L, 1, &klen);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	if (klen == 0 || klen >= sizeof(e->key) || memchr(key, '\0', klen))
+		return luaL_error(L, "assay.once: key must be 1..%d bytes of text",
+		    (int)sizeof(e->key) - 1);
+	lua_settop(L, 2);
+	if (sh == NULL) {
+		lua_call(L, 0, 1);
+		return 1;
+	}
+	sh_lock(sh);
+	for (;;) {
+		for (i = 0, e = NULL; i < ONCE_MAX; i++)
+			if (sh->once[i].state != 0 &&
+			    strcmp(sh->once[i].key, key) == 0)
+				e = &sh->once[i];
+		if (e == NULL || e->state == 2)
+			break;
+		/* Another test case computes it: look again in a moment. */
+		pthread_mutex_unlock(&sh->mu);
+		nanosleep(&(struct timespec){ 0, SWEEP_POLL_NS }, NULL);
+		sh_lock(sh);
+	}
+	if (e != NULL) {
+		/* Decoded outside the lock: Lua may raise (memory). */
+		len = e->len;
+		if ((copy = malloc(len ? len : 1)) == NULL) {
+			pthread_mutex_unlock(&sh->mu);
+			return luaL_error(L, "assay.once: out of memory");
+		}
+		memcpy(copy, e->data, len);
+		snprintf(note, sizeof(note), "%s: reused from test case %s of "
+		    "this run", key, e->by);
+		pthread_mutex_unlock(&sh->mu);
+		if (assay_memo_decode(L, copy, len) != 0) {
+			free(copy);
+			return luaL_error(L, "assay.once: the shared copy of "
+			    "\"%s\" is damaged", key);
+		}
+		free(copy);
+		assay_evidence_tc_record(x->evidence, "shared", "note", note,
+		    strlen(note));
+		return 1;
+	}
+	for (i = 0; i < ONCE_MAX && sh->once[i].state != 0; i++)
+		;
+	if (i == ONCE_MAX) {			/* full: compute, keep nothing */
+		pthread_mutex_unlock(&sh->mu);
+		lua_call(L, 0, 1);
+		return 1;
+	}
+	e = &sh->once[i];
+	e->owner = holder_idx;
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	snprintf(e->by, sizeof(e->by), "%s", x->catalogue ?
+	    assay_catalogue_id(x->catalogue, x->tc) : "?");
+	e->state = 1;
+	pthread_mutex_unlock(&sh->mu);
+
+	lua_pushvalue(L, 2);
+	if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+		sh_lock(sh);
+		e->state = 0;			/* let the next one try */
+		pthread_mutex_unlock(&sh->mu);
+		return lua_error(L);
+	}
+	/* Encoded into a buffer of our own first: the lock is held briefly. */
+	if (lua_toboolean(L, -1) &&
+	    (copy = malloc(ONCE_BYTES)) != NULL) {
+		if (assay_memo_encode(L, -1, copy, ONCE_BYTES, &len, why,
+		    sizeof(why)) == 0) {
+			sh_lock(sh);
+			memcpy(e->data, copy, len);
+			e->len = len;
+			e->state = 2;
+			pthread_mutex_unlock(&sh->mu);
+			free(copy);
+			return 1;
+		}
+		free(copy);
+		snprintf(note, sizeof(note), "%s: not shared with the other "
+		    "test cases of this run: %s", key, why);
+		assay_evidence_tc_record(x->evidence, "shared", "note", note,
+		    strlen(note));
+	}
+	sh_lock(sh);
+	e->state = 0;				/* not kept: not cached */
+	pthread_mutex_unlock(&sh->mu);
+	return 1;
 }
 
 /* pass(reason) -> "PASS", reason; likewise fail and inconclusive. */
@@ -1396,6 +1529,7 @@ install(lua_State *L)
 		{ "evidence",		l_evidence },
 		{ "new_secret",		l_new_secret },
 		{ "sleep",		l_sleep },
+		{ "once",		l_once },
 		{ "now_ms",		l_now_ms },
 		{ "data",		l_data },
 		{ "field",		l_field },
