@@ -105,7 +105,8 @@ testcase {
 -- a: as 5.9-1-2 a (lib.outage_local): the cloud endpoint cut for 6..12 s at
 --    the lab gateway, the declared local function asked before and twice
 --    during the cut; answering otherwise than declared FAILs.  The
---    reconnection is 5.9-1-2's and 5.9-3-2's, not asked again here.
+--    reconnection is 5.9-1-2's and 5.9-3-2's, not asked again here.  The
+--    outage is the one of lib.channel_outage, shared with them.
 -- b: observation `power-restore-state`, a person at the power switch.
 -- Looser than the text: the outage is of the cloud endpoint, not of the
 -- device's own link (its LAN must stay up for the local function to be

@@ -3640,6 +3640,58 @@ function lib.outage_cut_ms()
   return lib.pace().outage_ms or 12000
 end
 
+-- One outage of outbound channel c per run (assay.once): 5.9-1-2 a,
+-- 5.9-2-2 a and 5.9-3-2 a all judge the same cut, so the first to run
+-- makes it and the others read its record (their transcript names the
+-- test case that made it).  Every 23-ResMech mechanism against network
+-- outages whose outage channel is c has its local function asked
+-- before the cut and twice during it, whoever makes it, so the record
+-- is the same for all three: r.before[id] = { ok, why }, r.during =
+-- { { [id] = { ok, why } }, { [id] = ... } }.  Returns r, or nil and why.
+function lib.channel_outage(c)
+  local f, why = lib.probe("outage")
+  if not f then return nil, why end
+  local checks = {}
+  for _, e in ipairs(lib.entries(RES)) do
+    if lib.res_network(e) and lib.fact(e, "local-operation") ~= false then
+      local chk = lib.local_function(e)
+      local oc = chk and lib.outage_channel(e)
+      if oc and oc.id == c.id then checks[#checks + 1] = { id = e.id, chk = chk } end
+    end
+  end
+  local function ask_all()
+    local t = {}
+    for _, k in ipairs(checks) do t[k.id] = { lib.local_answer(k.chk) } end
+    return t
+  end
+  local cut_ms = lib.outage_cut_ms()
+  local err
+  local r = assay.once("outage of " .. c.id .. " (cut " .. cut_ms .. " ms)", function()
+    local o = { channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = cut_ms,
+                restore_ms = lib.reconnect_wait_ms(c) }
+    if #checks > 0 then
+      o.before = function()
+        -- The session is counted when its CONNECT arrives: let the
+        -- device finish it (and note it is connected) before asking.
+        assay.sleep(1500)
+        return ask_all()
+      end
+      o.during = function()
+        -- Give the device time to notice the outage before asking (a
+        -- third of the cut: at least two cycles), then ask again.
+        assay.sleep(cut_ms // 3)
+        local first = ask_all()
+        assay.sleep(cut_ms // 3)
+        return { first, ask_all() }
+      end
+    end
+    local res, e = f(o)
+    err = e
+    return res
+  end)
+  return r, err
+end
+
 -- 5.9-1-2 a, 5.9-2-2 a: for every mechanism against network outages, cut
 -- its channel's endpoint and ask its local function before the cut and
 -- twice during it.  with_reconnect: the device must also be back within
@@ -3687,31 +3739,18 @@ function lib.outage_one(units, letter, e, with_reconnect)
         .. "cannot be made", lib.FACTS)
     return
   end
-  local f, why = lib.probe("outage")
-  if not f then units:add(letter, "INCONCLUSIVE", why) return end
   local how = lib.probed("outage, http_request", "one outage of " .. c.id)
-  local cut_ms = lib.outage_cut_ms()
-  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = cut_ms,
-      restore_ms = lib.reconnect_wait_ms(c),
-      before = function()
-        -- The session is counted when its CONNECT arrives: let the device
-        -- finish it (and note it is connected) before asking.
-        assay.sleep(1500)
-        return { lib.local_answer(chk) }
-      end,
-      during = function()
-        -- Give the device time to notice the outage before asking (a
-        -- third of the cut: at least two cycles), then ask twice.
-        assay.sleep(cut_ms // 3)
-        local first = { lib.local_answer(chk) }
-        assay.sleep(cut_ms // 3)
-        return { first, { lib.local_answer(chk) } }
-      end })
+  local r, err = lib.channel_outage(c)
   if not r then
     units:add(letter, "INCONCLUSIVE", e.id .. ": outage of " .. lib.channel_name(c)
         .. " not made: " .. tostring(err), how)
     return
   end
+  -- This mechanism's answers among those of every mechanism on c.
+  local during = {}
+  for i, d in ipairs(r.during or {}) do during[i] = d[e.id] or { nil, "not asked" } end
+  r = { attempts = r.attempts, reconnected = r.reconnected,
+        before = (r.before or {})[e.id], during = during }
   local cut = 0
   for _, t in ipairs(r.attempts or {}) do
     if t.phase == "cut" then cut = cut + 1 end
@@ -3761,11 +3800,8 @@ function lib.reconnect_check(units, letter, c)
   local mode = lib.fact(c, "reconnect")
   if mode == nil then units:add(letter, "INCONCLUSIVE", lib.missing(COMM, c, "reconnect")) return end
   local maxs = lib.fact(c, "reconnect-max-s")
-  local f, why = lib.probe("outage")
-  if not f then units:add(letter, "INCONCLUSIVE", why) return end
   local how = lib.probed("outage", "one outage of " .. c.id)
-  local r, err = f({ channel = c.id, wait_ms = lib.pace().connect_ms,
-      cut_ms = lib.outage_cut_ms(), restore_ms = lib.reconnect_wait_ms(c) })
+  local r, err = lib.channel_outage(c)
   if not r then
     units:add(letter, "INCONCLUSIVE", lib.channel_name(c) .. ": outage not made: "
         .. tostring(err), how)
