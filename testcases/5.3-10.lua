@@ -115,7 +115,7 @@ testcase {
       units:add("c", "INCONCLUSIVE", owhy, how)
       return units:settle("")
     end
-    local c, why = observe({})
+    local c, why = lib.shared_observation(observe)
     if not c then
       units:add("c", "INCONCLUSIVE", "observation failed: " .. lib.clip(why, 200), how)
       return units:settle("")

@@ -94,7 +94,8 @@ testcase {
       end
     end
     local findings, declared, note = lib.telemetry_seen()
-    local how = lib.probed("observe", "a capture at the gateway of the telemetry channels")
+    local how = lib.probed("observe",
+        "the run's capture at the gateway, read on the telemetry channels")
     for _, f in ipairs(findings) do units:add("a", "FAIL", f, how) end
     if note then assay.log("6-4-1: telemetry not observed: " .. note) end
     for _, d in ipairs(declared) do assay.log("6-4-1: seen " .. d) end

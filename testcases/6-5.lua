@@ -83,7 +83,8 @@ testcase {
       for _, f in ipairs(lib.fact_list(t, "fields") or {}) do fields[#fields + 1] = f end
     end
     local findings, declared, note = lib.telemetry_seen()
-    local how = lib.probed("observe", "a capture at the gateway of the telemetry channels")
+    local how = lib.probed("observe",
+        "the run's capture at the gateway, read on the telemetry channels")
     for _, f in ipairs(findings) do units:add("c", "FAIL", f, how) end
     if note then assay.log("6-5-2: telemetry not observed: " .. note) end
     local r, where = lib.obtain_user_doc(units, FIELD, FACT, "telemetry.html")

@@ -106,7 +106,8 @@ struct sweep_entry {
  * outage of a channel: issue 17).  An entry is filled like a sweep's.
  */
 #define ONCE_MAX	16
-#define ONCE_BYTES	(128 * 1024)
+#define ONCE_BYTES	(2 * 1024 * 1024)	/* a 3 s observation of the weak reference
+					   device encodes to 302 KiB */
 
 struct once_entry {
 	char		 key[200];

@@ -1517,6 +1517,38 @@ end
 -- traffic, FAILs; a watched secret of `kinds` in clear FAILs with its
 -- frames; no traffic on a channel is INCONCLUSIVE.  Returns the ids of
 -- the channels judged PASS and the observation (nil when none was made).
+-- The device's ordinary traffic, observed once per run: every outbound
+-- channel at the gateway for the default window (observe({})).  5.3-10-1 c,
+-- 5.5-1-2 a (and the test cases that apply its rules) and 6-4-2/6-5-2 only
+-- watch what the device sends unprompted, so one window stands for all of
+-- them (assay.once): the first to ask takes it, the others read it with a
+-- transcript note naming that test case.  observe: the probe function.
+-- Returns the observation, or nil, why.
+function lib.shared_observation(observe)
+  local err
+  local c = assay.once("observation of every outbound channel (default window)", function()
+    local r, e = observe({})
+    err = e
+    return r
+  end)
+  if c == nil and err == nil then err = "no observation" end
+  return c, err
+end
+
+-- The six interception variants on one outbound channel, made once per run
+-- (assay.once) for every test case that applies 5.5-1-2's rules to it:
+-- the variants depend only on the channel and the set-up, not on who asks.
+function lib.shared_interception(intercept, e)
+  local err
+  local r = assay.once("interception of " .. e.id .. " (6 variants)", function()
+    local x, w = intercept({ channel = e.id })
+    err = w
+    return x
+  end)
+  if r == nil and err == nil then err = "no interception" end
+  return r, err
+end
+
 function lib.check_outbound(units, letter, entries, kinds)
   local ok = {}
   local gw = lib.gateway()
@@ -1541,7 +1573,7 @@ function lib.check_outbound(units, letter, entries, kinds)
       if not intercept then
         units:add(letter, "INCONCLUSIVE", e.id .. ": " .. nowhy, how)
       else
-        local r, why = intercept({ channel = e.id })
+        local r, why = lib.shared_interception(intercept, e)
         if not r then
           units:add(letter, "INCONCLUSIVE", lib.channel_name(e) .. ": " .. lib.clip(why, 200), how)
         else
@@ -1565,7 +1597,7 @@ function lib.check_outbound(units, letter, entries, kinds)
     for _, e in ipairs(entries) do units:add(letter, "INCONCLUSIVE", e.id .. ": " .. owhy, how) end
     return ok
   end
-  local c, why = observe({})
+  local c, why = lib.shared_observation(observe)
   if not c then
     for _, e in ipairs(entries) do
       units:add(letter, "INCONCLUSIVE", lib.channel_name(e) .. ": observation failed: "
@@ -3983,8 +4015,8 @@ function lib.consent_entries(units, letter)
 end
 
 -- What the telemetry the device sends shows of personal data (6-4-1,
--- 6-5-2): one observation at the lab gateway of the outbound channels
--- whose `carries` names telemetry.  A watched personal datum (<watch> of
+-- 6-5-2): the run's observation at the lab gateway (lib.shared_observation),
+-- read on the outbound channels whose `carries` names telemetry.  A watched personal datum (<watch> of
 -- kind personal-data or sensitive-personal-data) in clear on such a
 -- channel is a finding unless a 24-TelData entry with personal-data=true
 -- refers to the 21-PersData entry the watch names (then it is declared and
@@ -4007,12 +4039,11 @@ function lib.telemetry_seen()
   end
   local cs = lib.client_side()
   if lib.gateway() == nil then return findings, declared, lib.NO_GATEWAY end
-  local chans, ids = {}, {}
+  local chans = {}
   for _, e in ipairs(lib.outbound_entries()) do
     local ep = lib.endpoint(e)
     if ep and lib.fact_has(e, "carries", "telemetry") then
       chans[#chans + 1] = { e = e, ep = ep }
-      ids[#ids + 1] = e.id
     end
   end
   if #chans == 0 then
@@ -4031,7 +4062,7 @@ function lib.telemetry_seen()
   end
   local observe, why = lib.probe("observe")
   if not observe then return findings, declared, why end
-  local c, owhy = observe({ channels = ids })
+  local c, owhy = lib.shared_observation(observe)
   if not c then return findings, declared, "observation failed: " .. lib.clip(owhy, 200) end
   local seen = {}
   for _, s in ipairs(c.secrets or {}) do
