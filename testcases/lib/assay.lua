@@ -3672,23 +3672,48 @@ function lib.outage_cut_ms()
   return lib.pace().outage_ms or 12000
 end
 
--- One outage of outbound channel c per run (assay.once): 5.9-1-2 a,
--- 5.9-2-2 a and 5.9-3-2 a all judge the same cut, so the first to run
--- makes it and the others read its record (their transcript names the
--- test case that made it).  Every 23-ResMech mechanism against network
--- outages whose outage channel is c has its local function asked
--- before the cut and twice during it, whoever makes it, so the record
--- is the same for all three: r.before[id] = { ok, why }, r.during =
--- { { [id] = { ok, why } }, { [id] = ... } }.  Returns r, or nil and why.
+-- The channels one outage cuts together with c: every outbound channel
+-- Assay can stand in for, the first of each port (a stand-in serves one
+-- port), c among them; a channel that shares its port with an earlier one
+-- is cut on its own.
+local function outage_group(c)
+  local group, by_port = {}, {}
+  for _, e in ipairs(lib.outbound_entries()) do
+    local ep = lib.endpoint(e)
+    if ep and STANDIN_SCHEMES[ep.scheme] and by_port[ep.port] == nil then
+      by_port[ep.port] = e.id
+      group[#group + 1] = e
+    end
+  end
+  local ep = lib.endpoint(c)
+  if ep == nil or by_port[ep.port] ~= c.id then return { c } end
+  return group
+end
+
+-- One outage per run of every outbound channel at once (a cloud that is
+-- down is down for all of them), shared through assay.once by 5.9-1-2 a,
+-- 5.9-2-2 a and 5.9-3-2 a: its `before` and `during` ask the local
+-- function of every 23-ResMech mechanism on a channel it cuts, whoever
+-- makes it, so the record is the same for all three.  Returns c's record
+-- with the callbacks' results: r.before[id] = { ok, why }, r.during =
+-- { { [id] = { ok, why } }, { [id] = ... } }; or nil, why (the outage was
+-- not made, or the device had no session on c).
 function lib.channel_outage(c)
   local f, why = lib.probe("outage")
   if not f then return nil, why end
+  local group, ids, cut = outage_group(c), {}, {}
+  local restore_ms = 0
+  for _, e in ipairs(group) do
+    ids[#ids + 1] = e.id
+    cut[e.id] = true
+    restore_ms = math.max(restore_ms, lib.reconnect_wait_ms(e))
+  end
   local checks = {}
   for _, e in ipairs(lib.entries(RES)) do
     if lib.res_network(e) and lib.fact(e, "local-operation") ~= false then
       local chk = lib.local_function(e)
       local oc = chk and lib.outage_channel(e)
-      if oc and oc.id == c.id then checks[#checks + 1] = { id = e.id, chk = chk } end
+      if oc and cut[oc.id] then checks[#checks + 1] = { id = e.id, chk = chk } end
     end
   end
   local function ask_all()
@@ -3698,9 +3723,10 @@ function lib.channel_outage(c)
   end
   local cut_ms = lib.outage_cut_ms()
   local err
-  local r = assay.once("outage of " .. c.id .. " (cut " .. cut_ms .. " ms)", function()
-    local o = { channel = c.id, wait_ms = lib.pace().connect_ms, cut_ms = cut_ms,
-                restore_ms = lib.reconnect_wait_ms(c) }
+  local r = assay.once("outage of " .. table.concat(ids, ", ") .. " (cut " .. cut_ms .. " ms)",
+      function()
+    local o = { channels = ids, wait_ms = lib.pace().connect_ms, cut_ms = cut_ms,
+                restore_ms = restore_ms }
     if #checks > 0 then
       o.before = function()
         -- The session is counted when its CONNECT arrives: let the
@@ -3721,7 +3747,14 @@ function lib.channel_outage(c)
     err = e
     return res
   end)
-  return r, err
+  if r == nil then return nil, err end
+  local one = (r.channels or {})[c.id]
+  if type(one) ~= "table" then return nil, "the outage has no record of " .. c.id end
+  if one.error then return nil, one.error end
+  local view = {}
+  for k, v in pairs(one) do view[k] = v end
+  view.before, view.during = r.before, r.during
+  return view
 end
 
 -- 5.9-1-2 a, 5.9-2-2 a: for every mechanism against network outages, cut
