@@ -30,6 +30,7 @@
 #include <lauxlib.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/hash.h"
 #include "probe/probe.h"
@@ -323,6 +324,43 @@ device_pin(const struct device *d, const char *url, int *failed)
 }
 
 /* Turns a curl failure into the value a test case sees. */
+/*
+ * Tells the budget how the device answered the connect libcurl made, as
+ * the connection layer does (conn.c): connected (after the TCP connect's
+ * own time, not the whole exchange) or refused is an answer; a connect
+ * that timed out or found no route is a timeout; a reset of the
+ * established connection is a reset.  A request on a connection libcurl
+ * kept from before, a name that does not resolve, or a failure of ours
+ * says nothing.
+ */
+static void
+curl_feedback(struct assay_budget *b, CURL *h, CURLcode cc)
+{
+	curl_off_t conn_us = 0, total_us = 0;
+	long oe = 0;
+
+	if (b == NULL)
+		return;
+	(void)curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &conn_us);
+	(void)curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
+	(void)curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oe);
+	if (conn_us > 0) {
+		if ((cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR) &&
+		    oe == ECONNRESET)
+			assay_budget_feedback(b, ASSAY_BUDGET_RESET,
+			    (long long)total_us * 1000);
+		else
+			assay_budget_feedback(b, ASSAY_BUDGET_ANSWERED,
+			    (long long)conn_us * 1000);
+	} else if (cc == CURLE_COULDNT_CONNECT && oe == ECONNREFUSED)
+		assay_budget_feedback(b, ASSAY_BUDGET_ANSWERED,
+		    (long long)total_us * 1000);
+	else if (cc == CURLE_COULDNT_CONNECT ||
+	    cc == CURLE_OPERATION_TIMEDOUT)
+		assay_budget_feedback(b, ASSAY_BUDGET_TIMEOUT,
+		    (long long)total_us * 1000);
+}
+
 static void
 describe(CURLcode cc, long os_errno, const char *errbuf, struct assay_http_response *resp,
     size_t max_body, char *err, size_t err_len)
@@ -474,6 +512,7 @@ assay_probe_http_request(const struct assay_probe_env *env,
 		verify_slot = NULL;
 		assay_budget_release(b);
 		held = 0;
+		curl_feedback(b, h, cc);
 		if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && resp->truncated)) {
 			long oe = 0;
 

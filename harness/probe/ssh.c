@@ -13,6 +13,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "probe/probe.h"
 #include "probe/lua.h"
@@ -279,6 +280,27 @@ connect_failure(ssh_session s, char *detail, size_t detail_len)
 		    "identification from the server");
 }
 
+/*
+ * Tells the budget what a failed ssh_connect() says of the device's
+ * answer: refused before any identification is a prompt answer, a connect
+ * that timed out or found no route is a timeout.  A connect that worked is
+ * not told: libssh does not say how long the TCP connect alone took, and
+ * the key exchange's time on a slow device is not a connect latency.
+ */
+static void
+connect_feedback(struct assay_budget *b, ssh_session s, long long ns)
+{
+	const char *e = ssh_get_error(s);
+
+	if (ssh_get_serverbanner(s) != NULL || e == NULL)
+		return;
+	if (strstr(e, "refused") != NULL)
+		assay_budget_feedback(b, ASSAY_BUDGET_ANSWERED, ns);
+	else if (strstr(e, "imeout") != NULL || strstr(e, "timed out") != NULL ||
+	    strstr(e, "unreachable") != NULL)
+		assay_budget_feedback(b, ASSAY_BUDGET_TIMEOUT, ns);
+}
+
 int
 assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
     int port, const char *user, const char *password, int timeout_ms,
@@ -289,6 +311,7 @@ assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
 	char channel[96];
 	long tmo_s;
 	size_t n;
+	long long t0;
 	int rc, verbosity = SSH_LOG_NOLOG, no = 0, r = 0, methods, round, np, i;
 
 	if (host == NULL || user == NULL || password == NULL || outcome == NULL)
@@ -317,8 +340,10 @@ assay_probe_ssh_login(const struct assay_probe_env *env, const char *host,
 		r = ASSAY_ERR_INTERNAL;
 		goto out;
 	}
+	t0 = assay_clock_ns();
 	if (ssh_connect(s) != SSH_OK) {
 		connect_failure(s, detail, detail_len);
+		connect_feedback(b, s, assay_clock_ns() - t0);
 		goto out;
 	}
 	/*

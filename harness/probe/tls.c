@@ -134,6 +134,7 @@ struct att {
 	SSL		*ssl;
 	BIO		*rb, *wb;
 	long long	 deadline;
+	long long	 t0_ns;		/* connect started */
 	size_t		 got;
 	unsigned char	 head[16];
 	size_t		 nhead;
@@ -912,6 +913,25 @@ on_readable(struct batch *bt, struct att *a)
 		drive_tls(bt, a);
 }
 
+/*
+ * Tells the budget how the device answered a's connect, as the connection
+ * layer does (conn.c): connected or refused is an answer after its
+ * latency; anything else (no answer, unreachable) a timeout.  What the
+ * TLS stack does after the connect is not told: one that turns an offer
+ * down with a reset is choosy, not in distress, and an enumeration offers
+ * many it will turn down.
+ */
+static void
+connect_feedback(struct batch *bt, const struct att *a, int e)
+{
+	if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM ||
+	    e == EADDRNOTAVAIL)
+		return;			/* ours, not the device's */
+	assay_budget_feedback(bt->env != NULL ? bt->env->budget : NULL,
+	    e == 0 || e == ECONNREFUSED ? ASSAY_BUDGET_ANSWERED :
+	    ASSAY_BUDGET_TIMEOUT, assay_clock_ns() - a->t0_ns);
+}
+
 /* Starts a's connect.  Returns 0, or negative on a harness error. */
 static int
 start(struct batch *bt, struct att *a)
@@ -927,6 +947,7 @@ start(struct batch *bt, struct att *a)
 	if (bt->in_flight > bt->max_in_flight)
 		bt->max_in_flight = bt->in_flight;
 	a->deadline = assay_clock_ms() + bt->timeout_ms;
+	a->t0_ns = assay_clock_ns();
 	if (assay_conn_start(&bt->ss, bt->sslen, SOCK_STREAM, &a->fd,
 	    &e) != 0) {
 		att_close(bt, a);
@@ -935,6 +956,7 @@ start(struct batch *bt, struct att *a)
 	ev.events = EPOLLOUT;
 	ev.data.ptr = a;
 	if (a->fd == -1) {
+		connect_feedback(bt, a, e);
 		assay_conn_connect_why(e, why, sizeof(why));
 		att_end(bt, a, O_NETFAIL, "%s", why);
 		return 0;
@@ -956,6 +978,7 @@ on_event(struct batch *bt, struct att *a)
 		el = sizeof(e);
 		if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &e, &el) == -1)
 			e = errno;
+		connect_feedback(bt, a, e);
 		if (e == ECONNREFUSED)
 			att_end(bt, a, O_NETFAIL, "connection refused");
 		else if (e != 0)
@@ -1013,6 +1036,8 @@ run_batch(struct batch *bt, struct att *atts, size_t n, int conc)
 			if (atts[i].phase == P_WAIT)
 				continue;
 			if (atts[i].deadline <= t) {
+				if (atts[i].phase == P_CONNECT)
+					connect_feedback(bt, &atts[i], ETIMEDOUT);
 				if (atts[i].got == 0)
 					att_end(bt, &atts[i], O_TIMEOUT,
 					    "timeout: no TLS reply within %d ms",
