@@ -128,6 +128,18 @@ if not ok:
     print(json.dumps(l), t["verdict"], t["reason"])
 sys.exit(0 if ok else 1)
 PY
+python3 - "$T/run-back/report.xml" <<'PY' && ok "report.xml has the incident" || bad "report.xml: no incident"
+import sys, xml.etree.ElementTree as ET
+ns = {"a": ET.parse(sys.argv[1]).getroot().tag.split("}")[0].strip("{")}
+root = ET.parse(sys.argv[1]).getroot()
+l = root.find("a:device-liveness", ns) if ns["a"] else root.find("device-liveness")
+inc = l.findall("a:incident", ns) if ns["a"] else l.findall("incident")
+ok = "fragile" in l.get("watched") and len(inc) >= 1 and inc[0].get("recovered") == "true" \
+    and int(inc[0].get("down-ms")) >= 1000
+sys.exit(0 if ok else 1)
+PY
+grep -q "Device liveness" "$T/run-back/report.html" && grep -q "came back; resumed at a lower rate" "$T/run-back/report.html" &&
+	ok "report.html shows the incident" || bad "report.html: no incident"
 grep -q "^device_liveness=\|device_liveness" "$T/run-back/run.info" 2>/dev/null &&
 	ok "run.info keeps the incident" || bad "run.info: $(cat "$T/run-back/run.info" 2>/dev/null | head -30)"
 grep -rqs "liveness: the device stopped answering at [0-9]* connections/s; it came back after [0-9]* ms" "$T/run-back" &&
@@ -150,6 +162,8 @@ if not ok:
     print(json.dumps(inc), t["verdict"], t["reason"])
 sys.exit(0 if ok else 1)
 PY
+grep -q "did not come back: the test cases from then on are INCONCLUSIVE" "$T/run-gone/report.html" &&
+	ok "report.html: the device did not come back" || bad "report.html (gone): no incident"
 
 [ $fails -eq 0 ] && echo "all ok" || echo "$fails failed"
 exit $((fails > 0))

@@ -1052,6 +1052,42 @@ html_deviation(void *arg, const struct assay_deviation *dv)
 }
 
 /* Deviations from the method, recommendations not fulfilled, observations. */
+/* The liveness watch: what it watched, each time the device stopped
+ * answering (report.json's device_liveness). */
+static void
+liveness(const struct assay_run *r, FILE *fp)
+{
+	const struct assay_mask *m = &r->mask;
+	size_t i;
+
+	fputs("<h3 id=\"liveness\">Device liveness</h3>\n<p>", fp);
+	if (r->liveness_service[0] == '\0')
+		fputs("No service was watched between probes.", fp);
+	else {
+		fputs("Watched between probes: ", fp);
+		h(m, fp, r->liveness_service);
+		fputs(r->nincidents == 0 ? ". The device answered throughout." :
+		    ".", fp);
+	}
+	fputs("</p>\n", fp);
+	if (r->nincidents == 0)
+		return;
+	fputs("<table><thead><tr><th>Stopped answering at</th><th>New "
+	    "connections/s then</th><th>Down for</th><th>Outcome</th></tr>"
+	    "</thead>\n", fp);
+	for (i = 0; i < r->nincidents; i++) {
+		const struct assay_run_incident *x = &r->incidents[i];
+
+		fputs("<tr><td>", fp);
+		h(m, fp, x->at);
+		fprintf(fp, "</td><td>%.0f</td><td>%lld ms</td><td>%s</td></tr>\n",
+		    x->rate, x->down_ms, x->recovered ? "came back; resumed at a "
+		    "lower rate" : "did not come back: the test cases from then on "
+		    "are INCONCLUSIVE");
+	}
+	fputs("</table>\n", fp);
+}
+
 static void
 departures(const struct assay_run *r, FILE *fp)
 {
@@ -1068,6 +1104,7 @@ departures(const struct assay_run *r, FILE *fp)
 	dev.n = 0;
 	assay_report_deviations(r, html_deviation, &dev);
 	fputs(dev.n ? "</table>\n" : "<p>None.</p>\n", fp);
+	liveness(r, fp);
 
 	fputs("<h3>Recommendations declared not fulfilled</h3>\n", fp);
 	for (i = 0, k = 0; i < assay_spec_nprovisions(s); i++) {

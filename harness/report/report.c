@@ -1205,6 +1205,26 @@ xml_deviation(void *arg, const struct assay_deviation *dv)
 	xmlTextWriterEndElement(w);
 }
 
+/* The liveness watch, as report.json's device_liveness. */
+static void
+xml_liveness(const struct assay_run *r, xmlTextWriterPtr w)
+{
+	size_t i;
+
+	xmlTextWriterStartElement(w, BAD_CAST "device-liveness");
+	x_attr(&r->mask, w, "watched", r->liveness_service);
+	for (i = 0; i < r->nincidents; i++) {
+		xmlTextWriterStartElement(w, BAD_CAST "incident");
+		x_attr(&r->mask, w, "at", r->incidents[i].at);
+		x_attr_int(w, "rate-per-second", (long long)r->incidents[i].rate);
+		x_attr_int(w, "down-ms", r->incidents[i].down_ms);
+		x_attr(&r->mask, w, "recovered", r->incidents[i].recovered ?
+		    "true" : "false");
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+}
+
 static void
 xml_profile_field(void *arg, const char *label, const char *value)
 {
@@ -1511,6 +1531,7 @@ write_xml(const struct assay_run *r, const char *dir, FILE *fp)
 	x_attr(m, w, "complete", r->complete ? "true" : "false");
 	x_attr_int(w, "jobs", r->jobs);
 	xmlTextWriterEndElement(w);
+	xml_liveness(r, w);
 	xmlTextWriterStartElement(w, BAD_CAST "decision-rule");
 	x_attr(m, w, "id", ASSAY_DECISION_RULE_ID);
 	x_text(m, w, assay_report_decision_rule());
