@@ -254,29 +254,6 @@ test_ssh(void **state)
 	assay_budget_free(env.budget);
 }
 
-static void
-enter_namespace(char **argv)
-{
-	if (getenv(ENV_INSIDE) != NULL) {
-		if (tu_run("ip link set lo up && ip link add v0 type veth peer "
-		    "name v1 && ip addr add 10.99.0.1/24 dev v0 && ip link set "
-		    "v0 up && ip link set v1 up", NULL) != 0)
-			no_net = "cannot set up lo and a veth pair";
-		return;
-	}
-	if (!tu_have("unshare") || tu_run("unshare -rn true", NULL) != 0) {
-		no_net = "no user and network namespaces here (unshare -rn)";
-		return;
-	}
-	if (!tu_have("ip")) {
-		no_net = "iproute2 (ip) not installed";
-		return;
-	}
-	setenv(ENV_INSIDE, "1", 1);
-	execlp("unshare", "unshare", "-rn", argv[0], (char *)NULL);
-	no_net = "cannot exec unshare";
-}
-
 int
 main(int argc, char **argv)
 {
@@ -287,6 +264,8 @@ main(int argc, char **argv)
 	};
 
 	(void)argc;
-	enter_namespace(argv);
+	no_net = tu_enter_netns(argv, ENV_INSIDE, "ip link set lo up && "
+	    "ip link add v0 type veth peer name v1 && ip addr add 10.99.0.1/24 "
+	    "dev v0 && ip link set v0 up && ip link set v1 up");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

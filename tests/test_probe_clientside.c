@@ -269,27 +269,6 @@ test_conforming(void **state)
 	stop(&d);
 }
 
-static void
-enter_namespace(char **argv)
-{
-	if (getenv(ENV_INSIDE) != NULL) {
-		if (tu_run("ip link set lo up", NULL) != 0)
-			no_net = "cannot bring lo up";
-		return;
-	}
-	if (!tu_have("unshare") || tu_run("unshare -rn true", NULL) != 0) {
-		no_net = "no user and network namespaces here (unshare -rn)";
-		return;
-	}
-	if (!tu_have("ip")) {
-		no_net = "iproute2 (ip) not installed";
-		return;
-	}
-	setenv(ENV_INSIDE, "1", 1);
-	execlp("unshare", "unshare", "-rn", argv[0], (char *)NULL);
-	no_net = "cannot exec unshare";
-}
-
 int
 main(int argc, char **argv)
 {
@@ -299,6 +278,6 @@ main(int argc, char **argv)
 	};
 
 	(void)argc;
-	enter_namespace(argv);
+	no_net = tu_enter_netns(argv, ENV_INSIDE, "ip link set lo up");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1186,24 +1186,6 @@ test_refdevice_weak(void **state)
  * exec `unshare -rn` on this program; when that cannot work, run them
  * here and skip the ones that need the network.
  */
-static void
-enter_namespace(char **argv)
-{
-	if (getenv(ENV_INSIDE) != NULL)
-		return;
-	if (!tu_have("unshare") || tu_run("unshare -rn true", NULL) != 0) {
-		no_net = "no user and network namespaces here (unshare -rn)";
-		return;
-	}
-	if (!tu_have("ip")) {
-		no_net = "iproute2 (ip) not installed";
-		return;
-	}
-	setenv(ENV_INSIDE, "1", 1);
-	execlp("unshare", "unshare", "-rn", argv[0], (char *)NULL);
-	no_net = "cannot exec unshare";
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1227,7 +1209,7 @@ main(int argc, char **argv)
 	};
 
 	(void)argc;
-	enter_namespace(argv);
+	no_net = tu_enter_netns(argv, ENV_INSIDE, NULL);
 	/* A hang fails the test (SIGALRM) well before ctest's 300 s. */
 	alarm(240);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

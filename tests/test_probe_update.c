@@ -471,24 +471,6 @@ test_no_device(void **state)
 	free(res);
 }
 
-static void
-enter_namespace(char **argv)
-{
-	if (getenv(ENV_INSIDE) != NULL)
-		return;
-	if (!tu_have("unshare") || tu_run("unshare -rn true", NULL) != 0) {
-		no_net = "no user and network namespaces here (unshare -rn)";
-		return;
-	}
-	if (!tu_have("ip")) {
-		no_net = "iproute2 (ip) not installed";
-		return;
-	}
-	setenv(ENV_INSIDE, "1", 1);
-	execlp("unshare", "unshare", "-rn", argv[0], (char *)NULL);
-	no_net = "cannot exec unshare";
-}
-
 int
 main(int argc, char **argv)
 {
@@ -500,6 +482,6 @@ main(int argc, char **argv)
 	};
 
 	(void)argc;
-	enter_namespace(argv);
+	no_net = tu_enter_netns(argv, ENV_INSIDE, NULL);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

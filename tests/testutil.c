@@ -231,3 +231,20 @@ tu_in_child(int (*fn)(int), char *out, size_t outlen)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+const char *
+tu_enter_netns(char **argv, const char *env_inside, const char *setup)
+{
+	if (getenv(env_inside) != NULL) {
+		if (setup != NULL && tu_run(setup, NULL) != 0)
+			return "cannot set the network namespace up";
+		return NULL;
+	}
+	if (!tu_have("unshare") || tu_run("unshare -rn true", NULL) != 0)
+		return "no user and network namespaces here (unshare -rn)";
+	if (!tu_have("ip"))
+		return "iproute2 (ip) not installed";
+	setenv(env_inside, "1", 1);
+	execlp("unshare", "unshare", "-rn", argv[0], (char *)NULL);
+	return "cannot exec unshare";
+}

@@ -40,5 +40,15 @@ long long	 tu_now_ms(void);
  * Returns that exit status, or -1 (no pipe or child, or killed).
  */
 int		 tu_in_child(int (*fn)(int), char *out, size_t outlen);
+/*
+ * Runs this test program again (argv[0]) in a user and network namespace
+ * of its own (unshare -rn), marked by the environment variable env_inside;
+ * there, runs setup with /bin/sh first (NULL: nothing).  Returns NULL
+ * inside the namespace once set up, or why the tests cannot have one
+ * ("iproute2 (ip) not installed"): they skip with it.  Returns only
+ * inside, or when there is no namespace to be had.
+ */
+const char	*tu_enter_netns(char **argv, const char *env_inside,
+		    const char *setup);
 
 #endif
