@@ -41,12 +41,7 @@
 
 static const char *no_net;
 
-#define NEED_NET() do {							\
-	if (no_net != NULL) {						\
-		fprintf(stderr, "skipped: %s\n", no_net);		\
-		skip();							\
-	}								\
-} while (0)
+#define NEED_NET() TU_SKIP_IF(no_net)
 
 /* A loopback server: answers HTTP, or resets each connection once it has
  * read the request. */
@@ -110,22 +105,32 @@ closed_port(void)
 	return tu_free_port();
 }
 
-/* An answer: a late mark now exists, and nothing was cut. */
+typedef int probe_fn(struct assay_budget *, const char *, int);
+enum expect { ANSWER, TROUBLE };
+
+/*
+ * One probe call on a fresh adaptive budget.  ANSWER: a late mark now
+ * exists (0 until the budget has seen an answer) and nothing was cut;
+ * TROUBLE: exactly one back-off.
+ */
 static void
-assert_answered(struct assay_budget *b, const char *what)
+check(probe_fn *probe, const char *host, int port, enum expect e,
+    const char *what)
 {
-	if (assay_budget_late_ns(b) <= 0 || assay_budget_backoffs(b) != 0)
+	struct assay_budget *b;
+
+	assert_non_null(b = assay_budget_new(8, 0));
+	assert_int_equal(assay_budget_late_ns(b), 0);
+	assert_int_equal(probe(b, host, port), 0);
+	if (e == ANSWER && (assay_budget_late_ns(b) <= 0 ||
+	    assay_budget_backoffs(b) != 0))
 		fail_msg("%s: the budget was not told of an answer (late mark "
 		    "%lld ns, %d back-offs)", what, assay_budget_late_ns(b),
 		    assay_budget_backoffs(b));
-}
-
-static void
-assert_trouble(struct assay_budget *b, const char *what)
-{
-	if (assay_budget_backoffs(b) != 1)
+	if (e == TROUBLE && assay_budget_backoffs(b) != 1)
 		fail_msg("%s: %d back-offs, 1 expected", what,
 		    assay_budget_backoffs(b));
+	assay_budget_free(b);
 }
 
 static int
@@ -146,40 +151,6 @@ http_get(struct assay_budget *b, const char *host, int port)
 	return r;
 }
 
-static void
-test_http(void **state)
-{
-	struct assay_budget *b;
-	struct server sv;
-
-	(void)state;
-	NEED_NET();
-	server_start(&sv, 0);
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(assay_budget_late_ns(b), 0);
-	assert_int_equal(http_get(b, "127.0.0.1", sv.port), 0);
-	assert_answered(b, "HTTP 200");
-	assay_budget_free(b);
-	server_stop(&sv);
-
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(http_get(b, "127.0.0.1", closed_port()), 0);
-	assert_answered(b, "HTTP to a closed port (refused)");
-	assay_budget_free(b);
-
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(http_get(b, SILENT, 80), 0);
-	assert_trouble(b, "HTTP to a host that never answers");
-	assay_budget_free(b);
-
-	server_start(&sv, 1);
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(http_get(b, "127.0.0.1", sv.port), 0);
-	assert_trouble(b, "HTTP reset after the request");
-	assay_budget_free(b);
-	server_stop(&sv);
-}
-
 static int
 tls_hello(struct assay_budget *b, const char *host, int port)
 {
@@ -194,64 +165,67 @@ tls_hello(struct assay_budget *b, const char *host, int port)
 	return r;
 }
 
+static int
+ssh_login(struct assay_budget *b, const char *host, int port)
+{
+	struct assay_probe_env env = { b, NULL, NULL, 1000, 65536 };
+	char detail[256];
+	int outcome;
+
+	return assay_probe_ssh_login(&env, host, port, "root", "x", 1000,
+	    &outcome, detail, sizeof(detail));
+}
+
+static void
+test_http(void **state)
+{
+	struct server sv;
+
+	(void)state;
+	NEED_NET();
+	server_start(&sv, 0);
+	check(http_get, "127.0.0.1", sv.port, ANSWER, "HTTP 200");
+	server_stop(&sv);
+	check(http_get, "127.0.0.1", closed_port(), ANSWER,
+	    "HTTP to a closed port (refused)");
+	check(http_get, SILENT, 80, TROUBLE, "HTTP to a host that never answers");
+	server_start(&sv, 1);
+	check(http_get, "127.0.0.1", sv.port, TROUBLE, "HTTP reset after the "
+	    "request");
+	server_stop(&sv);
+}
+
 static void
 test_tls(void **state)
 {
-	struct assay_budget *b;
 	struct server sv;
 
 	(void)state;
 	NEED_NET();
 	/* Not TLS at all: the connect was answered all the same. */
 	server_start(&sv, 0);
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(tls_hello(b, "127.0.0.1", sv.port), 0);
-	assert_answered(b, "TLS hello to an HTTP server");
-	assay_budget_free(b);
+	check(tls_hello, "127.0.0.1", sv.port, ANSWER, "TLS hello to an HTTP "
+	    "server");
 	server_stop(&sv);
-
 	/* Turned down with a reset: a choosy stack, not trouble. */
 	server_start(&sv, 1);
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(tls_hello(b, "127.0.0.1", sv.port), 0);
-	assert_answered(b, "TLS hello reset");
-	assay_budget_free(b);
+	check(tls_hello, "127.0.0.1", sv.port, ANSWER, "TLS hello reset");
 	server_stop(&sv);
-
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(tls_hello(b, "127.0.0.1", closed_port()), 0);
-	assert_answered(b, "TLS to a closed port (refused)");
-	assay_budget_free(b);
-
-	assert_non_null(b = assay_budget_new(8, 0));
-	assert_int_equal(tls_hello(b, SILENT, 443), 0);
-	assert_trouble(b, "TLS to a host that never answers");
-	assay_budget_free(b);
+	check(tls_hello, "127.0.0.1", closed_port(), ANSWER,
+	    "TLS to a closed port (refused)");
+	check(tls_hello, SILENT, 443, TROUBLE, "TLS to a host that never "
+	    "answers");
 }
 
 static void
 test_ssh(void **state)
 {
-	struct assay_probe_env env = { NULL, NULL, NULL, 1000, 65536 };
-	char detail[256];
-	int outcome;
-
 	(void)state;
 	NEED_NET();
-	assert_non_null(env.budget = assay_budget_new(8, 0));
-	assert_int_equal(assay_probe_ssh_login(&env, "127.0.0.1", closed_port(),
-	    "root", "x", 1000, &outcome, detail, sizeof(detail)), 0);
-	assert_answered(env.budget, "SSH to a closed port (refused)");
-	assay_budget_free(env.budget);
-
-	assert_non_null(env.budget = assay_budget_new(8, 0));
-	assert_int_equal(assay_probe_ssh_login(&env, SILENT, 22, "root", "x",
-	    1000, &outcome, detail, sizeof(detail)), 0);
-	if (assay_budget_backoffs(env.budget) != 1)
-		fail_msg("SSH to a host that never answers: %d back-offs, 1 "
-		    "expected (libssh said: %s)",
-		    assay_budget_backoffs(env.budget), detail);
-	assay_budget_free(env.budget);
+	check(ssh_login, "127.0.0.1", closed_port(), ANSWER,
+	    "SSH to a closed port (refused)");
+	check(ssh_login, SILENT, 22, TROUBLE, "SSH to a host that never "
+	    "answers");
 }
 
 int

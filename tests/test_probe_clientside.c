@@ -43,12 +43,7 @@
 
 static const char *no_net;
 
-#define NEED_NET() do {							\
-	if (no_net != NULL) {						\
-		fprintf(stderr, "skipped: %s\n", no_net);		\
-		skip();							\
-	}								\
-} while (0)
+#define NEED_NET() TU_SKIP_IF(no_net)
 
 struct device {
 	char			*dir;

@@ -58,12 +58,7 @@ static char *tmpdir;
 static const char *no_net;	/* why the namespace tests are skipped */
 static struct assay_forms *forms;
 
-#define NEED_NET() do {							\
-	if (no_net != NULL) {						\
-		fprintf(stderr, "skipped: %s\n", no_net);		\
-		skip();							\
-	}								\
-} while (0)
+#define NEED_NET() TU_SKIP_IF(no_net)
 
 static const char *
 tmp_path(const char *name)

@@ -59,12 +59,7 @@ static const char *no_net;
 static struct assay_forms *weak_forms, *conf_forms;
 static pid_t holder = -1;	/* holds the device's network namespace */
 
-#define NEED_NET() do {							\
-	if (no_net != NULL) {						\
-		fprintf(stderr, "skipped: %s\n", no_net);		\
-		skip();							\
-	}								\
-} while (0)
+#define NEED_NET() TU_SKIP_IF(no_net)
 
 static const char *
 tmp_path(const char *name)

@@ -50,5 +50,12 @@ int		 tu_in_child(int (*fn)(int), char *out, size_t outlen);
  */
 const char	*tu_enter_netns(char **argv, const char *env_inside,
 		    const char *setup);
+/* Skips the test (cmocka's skip()) saying why, when why is not NULL. */
+#define TU_SKIP_IF(why) do {						\
+	if ((why) != NULL) {						\
+		fprintf(stderr, "skipped: %s\n", (why));		\
+		skip();							\
+	}								\
+} while (0)
 
 #endif
