@@ -73,54 +73,57 @@ static const net_register_fn net_modules[] = {
 	NULL
 };
 
-/* --- the shared sweep cache -------------------------------------------- */
+/* --- results shared by the run's test cases ----------------------------- */
 
 /*
- * Test cases run in separate processes, so the cache lives in shared
- * memory behind a process-shared robust mutex.  An entry being filled
- * records its owner; if that process is killed, the engine frees the entry
- * (assay_api_shared_reclaim) and a waiting test case sweeps itself.
+ * Test cases run in separate processes, so what they share (the sweep
+ * cache, assay.once) lives in shared memory behind one process-shared
+ * robust mutex.  Each entry has a slot: its key, whether it is being
+ * filled or done, and by whom.  A slot being filled records its owner; if
+ * that process is killed, the engine frees the slot
+ * (assay_api_shared_reclaim) and a test case waiting for it computes the
+ * result itself.  A waiter polls (no condition variable: a waiter killed
+ * inside pthread_cond_wait wedges a process-shared condvar for every later
+ * signal and destroy; see probe.c's budget).
  */
+#define SLOT_POLL_NS	10000000L	/* 10 ms */
+
+struct slot {
+	char		 key[300];
+	int		 state;		/* SLOT_EMPTY, SLOT_FILLING, SLOT_DONE */
+	int		 owner;		/* holder index of the filling process */
+	char		 by[32];	/* test case that filled it */
+};
+enum { SLOT_EMPTY, SLOT_FILLING, SLOT_DONE };
+
+/* The TCP sweep cache: one full result per host and port range. */
 #define SWEEP_CACHE_MAX	8
 
 struct sweep_entry {
-	char		 key[300];	/* host + " " + ports */
-	int		 state;		/* 0 empty, 1 running, 2 done */
-	int		 owner;		/* holder index of the sweeping process */
-	char		 by[32];	/* test case that ran it */
 	unsigned short	 open[65536], filtered[65536];
 	size_t		 nopen, nfiltered;
 	long long	 closed;
 };
 
 /*
- * Shared by the test-case processes behind one robust mutex.  A test case
- * waiting for another's sweep polls (no condition variable: a waiter
- * killed inside pthread_cond_wait wedges a process-shared condvar for
- * every later signal and destroy; see probe.c's budget).
- */
-#define SWEEP_POLL_NS	10000000L	/* 10 ms */
-
-/*
  * assay.once: results one test case computes and the others reuse (an
- * outage of a channel: issue 17).  An entry is filled like a sweep's.
+ * outage, an observation: issue 17), in memo.h's encoding.
  */
 #define ONCE_MAX	16
+#define ONCE_KEY_MAX	199
 #define ONCE_BYTES	(2 * 1024 * 1024)	/* a 3 s observation of the weak reference
 					   device encodes to 302 KiB */
 
 struct once_entry {
-	char		 key[200];
-	int		 state;		/* 0 empty, 1 running, 2 done */
-	int		 owner;		/* holder index of the computing process */
-	char		 by[32];	/* test case that computed it */
 	size_t		 len;
-	unsigned char	 data[ONCE_BYTES];	/* memo.h's encoding */
+	unsigned char	 data[ONCE_BYTES];
 };
 
 struct assay_api_shared {
 	pthread_mutex_t		mu;
+	struct slot		sweep_slot[SWEEP_CACHE_MAX];
 	struct sweep_entry	sweeps[SWEEP_CACHE_MAX];
+	struct slot		once_slot[ONCE_MAX];
 	struct once_entry	once[ONCE_MAX];
 };
 
@@ -166,6 +169,14 @@ assay_api_shared_free(struct assay_api_shared *sh)
 	munmap(sh, sizeof(*sh));
 }
 
+/* A slot its killed owner was filling is free again. */
+static void
+slot_reclaim(struct slot *e, int idx)
+{
+	if (e->state == SLOT_FILLING && e->owner == idx)
+		e->state = SLOT_EMPTY;
+}
+
 void
 assay_api_shared_reclaim(struct assay_api_shared *sh, int idx)
 {
@@ -175,12 +186,72 @@ assay_api_shared_reclaim(struct assay_api_shared *sh, int idx)
 		return;
 	sh_lock(sh);
 	for (i = 0; i < SWEEP_CACHE_MAX; i++)
-		if (sh->sweeps[i].state == 1 && sh->sweeps[i].owner == idx)
-			sh->sweeps[i].state = 0;
+		slot_reclaim(&sh->sweep_slot[i], idx);
 	for (i = 0; i < ONCE_MAX; i++)
-		if (sh->once[i].state == 1 && sh->once[i].owner == idx)
-			sh->once[i].state = 0;
+		slot_reclaim(&sh->once_slot[i], idx);
 	pthread_mutex_unlock(&sh->mu);
+}
+
+/*
+ * Finds the slot of key among n, under the lock, waiting while another
+ * process fills it.  Returns with the lock held and *ip set: SLOT_DONE
+ * (read entry *ip, then unlock), SLOT_FILLING (slot *ip is now this
+ * process's to fill: unlock, compute, then slot_end()), or SLOT_EMPTY
+ * (every slot taken: unlock and compute without keeping it).
+ */
+static int
+slot_find(struct assay_api_shared *sh, struct slot *slots, size_t n,
+    const char *key, const char *by, size_t *ip)
+{
+	struct slot *e;
+	size_t i;
+
+	sh_lock(sh);
+	for (;;) {
+		for (i = 0, e = NULL; i < n && e == NULL; i++)
+			if (slots[i].state != SLOT_EMPTY &&
+			    strcmp(slots[i].key, key) == 0)
+				e = &slots[i];
+		if (e == NULL || e->state == SLOT_DONE)
+			break;
+		/* Another test case fills it: look again in a moment. */
+		pthread_mutex_unlock(&sh->mu);
+		nanosleep(&(struct timespec){ 0, SLOT_POLL_NS }, NULL);
+		sh_lock(sh);
+	}
+	if (e != NULL) {
+		*ip = (size_t)(e - slots);
+		return SLOT_DONE;
+	}
+	for (i = 0; i < n && slots[i].state != SLOT_EMPTY; i++)
+		;
+	if (i == n)
+		return SLOT_EMPTY;
+	e = &slots[i];
+	e->owner = holder_idx;
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	snprintf(e->by, sizeof(e->by), "%s", by);
+	e->state = SLOT_FILLING;
+	*ip = i;
+	return SLOT_FILLING;
+}
+
+/* Ends this process's filling of slot e: kept (SLOT_DONE) or given up
+ * (SLOT_EMPTY: the next test case to ask computes it). */
+static void
+slot_end(struct assay_api_shared *sh, struct slot *e, int state)
+{
+	sh_lock(sh);
+	e->state = state;
+	pthread_mutex_unlock(&sh->mu);
+}
+
+/* The test case a slot is filled for, for the note of those reusing it. */
+static const char *
+slot_by(const struct assay_api_ctx *x)
+{
+	return x->catalogue != NULL ? assay_catalogue_id(x->catalogue, x->tc) :
+	    "?";
 }
 
 static struct assay_api_ctx *
@@ -253,20 +324,10 @@ l_tcp_sweep_cached(lua_State *L)
 	if (sh == NULL || host == NULL || ports == NULL ||
 	    (size_t)snprintf(key, sizeof(key), "%s %s", host, ports) >= sizeof(key))
 		goto direct;
-	sh_lock(sh);
-	for (;;) {
-		for (i = 0, e = NULL; i < SWEEP_CACHE_MAX; i++)
-			if (sh->sweeps[i].state != 0 &&
-			    strcmp(sh->sweeps[i].key, key) == 0)
-				e = &sh->sweeps[i];
-		if (e == NULL || e->state == 2)
-			break;
-		/* Another test case sweeps: look again in a moment. */
-		pthread_mutex_unlock(&sh->mu);
-		nanosleep(&(struct timespec){ 0, SWEEP_POLL_NS }, NULL);
-		sh_lock(sh);
-	}
-	if (e != NULL) {
+	switch (slot_find(sh, sh->sweep_slot, SWEEP_CACHE_MAX, key, slot_by(x),
+	    &i)) {
+	case SLOT_DONE:
+		e = &sh->sweeps[i];
 		lua_createtable(L, 0, 6);
 		push_port_list(L, e->open, e->nopen);
 		lua_setfield(L, -2, "open");
@@ -279,45 +340,35 @@ l_tcp_sweep_cached(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)e->nfiltered);
 		lua_setfield(L, -2, "filtered_count");
 		snprintf(note, sizeof(note), "TCP sweep of %s (%s) reused from "
-		    "test case %s of this run", host, ports, e->by);
+		    "test case %s of this run", host, ports,
+		    sh->sweep_slot[i].by);
 		pthread_mutex_unlock(&sh->mu);
 		assay_evidence_tc_record(x->evidence, "tcp sweep", "note", note,
 		    strlen(note));
 		return 1;
-	}
-	for (i = 0; i < SWEEP_CACHE_MAX && sh->sweeps[i].state != 0; i++)
-		;
-	if (i == SWEEP_CACHE_MAX) {
+	case SLOT_EMPTY:
 		pthread_mutex_unlock(&sh->mu);
 		goto direct;
 	}
-	e = &sh->sweeps[i];
-	e->owner = holder_idx;
-	snprintf(e->key, sizeof(e->key), "%s", key);
-	snprintf(e->by, sizeof(e->by), "%s", x->catalogue ?
-	    assay_catalogue_id(x->catalogue, x->tc) : "?");
-	e->state = 1;
 	pthread_mutex_unlock(&sh->mu);
 
 	lua_pushvalue(L, lua_upvalueindex(2));
 	lua_insert(L, 1);
 	if (lua_pcall(L, top, LUA_MULTRET, 0) != LUA_OK) {
-		sh_lock(sh);
-		e->state = 0;			/* let the next one try */
-		pthread_mutex_unlock(&sh->mu);
+		slot_end(sh, &sh->sweep_slot[i], SLOT_EMPTY);
 		return lua_error(L);
 	}
-	sh_lock(sh);
+	/* The entry is this process's until the slot says done. */
 	if (lua_istable(L, 1)) {
+		e = &sh->sweeps[i];
 		e->nopen = port_list(L, 1, "open", e->open);
 		e->nfiltered = port_list(L, 1, "filtered", e->filtered);
 		lua_getfield(L, 1, "closed_count");
 		e->closed = (long long)lua_tointeger(L, -1);
 		lua_pop(L, 1);
-		e->state = 2;
+		slot_end(sh, &sh->sweep_slot[i], SLOT_DONE);
 	} else
-		e->state = 0;			/* failed: not cached */
-	pthread_mutex_unlock(&sh->mu);
+		slot_end(sh, &sh->sweep_slot[i], SLOT_EMPTY);	/* failed */
 	return lua_gettop(L);
  direct:
 	lua_settop(L, top);
@@ -342,7 +393,6 @@ l_once(lua_State *L)
 {
 	struct assay_api_ctx *x = ctx_of(L);
 	struct assay_api_shared *sh = x->shared;
-	struct once_entry *e = NULL;
 	unsigned char *copy;
 	const char *key;
 	char note[400], why[128];
@@ -350,37 +400,25 @@ l_once(lua_State *L)
 
 	key = luaL_checklstring(L, 1, &klen);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
-	if (klen == 0 || klen >= sizeof(e->key) || memchr(key, '\0', klen))
+	if (klen == 0 || klen > ONCE_KEY_MAX || memchr(key, '\0', klen))
 		return luaL_error(L, "assay.once: key must be 1..%d bytes of text",
-		    (int)sizeof(e->key) - 1);
+		    ONCE_KEY_MAX);
 	lua_settop(L, 2);
 	if (sh == NULL) {
 		lua_call(L, 0, 1);
 		return 1;
 	}
-	sh_lock(sh);
-	for (;;) {
-		for (i = 0, e = NULL; i < ONCE_MAX; i++)
-			if (sh->once[i].state != 0 &&
-			    strcmp(sh->once[i].key, key) == 0)
-				e = &sh->once[i];
-		if (e == NULL || e->state == 2)
-			break;
-		/* Another test case computes it: look again in a moment. */
-		pthread_mutex_unlock(&sh->mu);
-		nanosleep(&(struct timespec){ 0, SWEEP_POLL_NS }, NULL);
-		sh_lock(sh);
-	}
-	if (e != NULL) {
+	switch (slot_find(sh, sh->once_slot, ONCE_MAX, key, slot_by(x), &i)) {
+	case SLOT_DONE:
 		/* Decoded outside the lock: Lua may raise (memory). */
-		len = e->len;
+		len = sh->once[i].len;
 		if ((copy = malloc(len ? len : 1)) == NULL) {
 			pthread_mutex_unlock(&sh->mu);
 			return luaL_error(L, "assay.once: out of memory");
 		}
-		memcpy(copy, e->data, len);
+		memcpy(copy, sh->once[i].data, len);
 		snprintf(note, sizeof(note), "%s: reused from test case %s of "
-		    "this run", key, e->by);
+		    "this run", key, sh->once_slot[i].by);
 		pthread_mutex_unlock(&sh->mu);
 		if (assay_memo_decode(L, copy, len) != 0) {
 			free(copy);
@@ -391,51 +429,32 @@ l_once(lua_State *L)
 		assay_evidence_tc_record(x->evidence, "shared", "note", note,
 		    strlen(note));
 		return 1;
-	}
-	for (i = 0; i < ONCE_MAX && sh->once[i].state != 0; i++)
-		;
-	if (i == ONCE_MAX) {			/* full: compute, keep nothing */
+	case SLOT_EMPTY:			/* full: compute, keep nothing */
 		pthread_mutex_unlock(&sh->mu);
 		lua_call(L, 0, 1);
 		return 1;
 	}
-	e = &sh->once[i];
-	e->owner = holder_idx;
-	snprintf(e->key, sizeof(e->key), "%s", key);
-	snprintf(e->by, sizeof(e->by), "%s", x->catalogue ?
-	    assay_catalogue_id(x->catalogue, x->tc) : "?");
-	e->state = 1;
 	pthread_mutex_unlock(&sh->mu);
 
 	lua_pushvalue(L, 2);
 	if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-		sh_lock(sh);
-		e->state = 0;			/* let the next one try */
-		pthread_mutex_unlock(&sh->mu);
+		slot_end(sh, &sh->once_slot[i], SLOT_EMPTY);	/* next one tries */
 		return lua_error(L);
 	}
-	/* Encoded into a buffer of our own first: the lock is held briefly. */
-	if (lua_toboolean(L, -1) &&
-	    (copy = malloc(ONCE_BYTES)) != NULL) {
-		if (assay_memo_encode(L, -1, copy, ONCE_BYTES, &len, why,
-		    sizeof(why)) == 0) {
-			sh_lock(sh);
-			memcpy(e->data, copy, len);
-			e->len = len;
-			e->state = 2;
-			pthread_mutex_unlock(&sh->mu);
-			free(copy);
+	/* The entry is this process's until the slot says done. */
+	if (lua_toboolean(L, -1)) {
+		if (assay_memo_encode(L, -1, sh->once[i].data, ONCE_BYTES, &len,
+		    why, sizeof(why)) == 0) {
+			sh->once[i].len = len;
+			slot_end(sh, &sh->once_slot[i], SLOT_DONE);
 			return 1;
 		}
-		free(copy);
 		snprintf(note, sizeof(note), "%s: not shared with the other "
 		    "test cases of this run: %s", key, why);
 		assay_evidence_tc_record(x->evidence, "shared", "note", note,
 		    strlen(note));
 	}
-	sh_lock(sh);
-	e->state = 0;				/* not kept: not cached */
-	pthread_mutex_unlock(&sh->mu);
+	slot_end(sh, &sh->once_slot[i], SLOT_EMPTY);	/* not kept */
 	return 1;
 }
 
