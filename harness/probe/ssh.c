@@ -281,11 +281,10 @@ connect_failure(ssh_session s, char *detail, size_t detail_len)
 }
 
 /*
- * Tells the budget what a failed ssh_connect() says of the device's
- * answer: refused before any identification is a prompt answer, a connect
- * that timed out or found no route is a timeout.  A connect that worked is
- * not told: libssh does not say how long the TCP connect alone took, and
- * the key exchange's time on a slow device is not a connect latency.
+ * Tells the budget when ssh_connect() met no answer before any
+ * identification (timed out, no route): a timeout.  Answers are not told:
+ * libssh does not say how long the TCP connect alone took, and a slow key
+ * exchange is not a connect latency.
  */
 static void
 connect_feedback(struct assay_budget *b, ssh_session s, long long ns)
@@ -294,9 +293,7 @@ connect_feedback(struct assay_budget *b, ssh_session s, long long ns)
 
 	if (ssh_get_serverbanner(s) != NULL || e == NULL)
 		return;
-	if (strstr(e, "refused") != NULL)
-		assay_budget_feedback(b, ASSAY_BUDGET_ANSWERED, ns);
-	else if (strstr(e, "imeout") != NULL || strstr(e, "timed out") != NULL ||
+	if (strstr(e, "imeout") != NULL || strstr(e, "timed out") != NULL ||
 	    strstr(e, "unreachable") != NULL)
 		assay_budget_feedback(b, ASSAY_BUDGET_TIMEOUT, ns);
 }
