@@ -50,9 +50,10 @@ testcase {
 -- for the device to connect, asks the declared local function
 -- (local-service, local-path, local-expect; lab credential), cuts the
 -- endpoint for 6 client cycles, 6..12 s (every connection reset), asks the local function
--- twice more, then serves the endpoint again.  One outage per channel and
--- run serves 5.9-1-2, 5.9-2-2 and 5.9-3-2 (lib.channel_outage): the first
--- of them to run makes it, the others read its record.
+-- twice more, then serves the endpoint again.  One outage per run, of
+-- every outbound channel at once, serves 5.9-1-2, 5.9-2-2 and 5.9-3-2
+-- (lib.channel_outage): the first of them to run makes it, the others
+-- read its record.
 --   the local function answers otherwise than declared during the cut ->
 --     FAIL; the device not back within reconnect-max-s (+3 s; 30 s when
 --     undeclared) -> FAIL;

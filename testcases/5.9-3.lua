@@ -93,7 +93,8 @@ testcase {
 -- channel with an mqtt(s) or http(s) endpoint, Assay stands in for it,
 -- waits for a session, cuts the endpoint for 6 client cycles, 6..12 s (each connection
 -- reset, each attempt timed), then serves it again (lib.channel_outage:
--- the run's one outage of that channel, shared with 5.9-1-2 and 5.9-2-2).
+-- the run's one outage of every outbound channel at once, shared with
+-- 5.9-1-2 and 5.9-2-2).
 --   more than 2 attempts a second while cut -> FAIL (a tight loop),
 --     whatever is declared; backoff or backoff-jitter declared and the
 --     waits not growing (later half of the waits not longer than the first
