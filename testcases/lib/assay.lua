@@ -1506,20 +1506,9 @@ function lib.channel_traffic(c, e)
   return "none"
 end
 
--- The outbound side of 5.5-1-2 for `entries` (11-ComMech entries with
--- direction=outbound), recorded on `letter`; `kinds` the secret kinds
--- whose appearance in clear FAILs (a set: credential, security-parameter,
--- personal-data, sensitive-personal-data).  TLS channels are intercepted
--- (lib.judge_interception); then one observation of every outbound
--- channel: a channel declared TLS that sends other bytes, or declared
--- security=none that speaks TLS, differs from its declaration (FAIL); a
--- clear channel that carries sensitive data by its facts, seen carrying
--- traffic, FAILs; a watched secret of `kinds` in clear FAILs with its
--- frames; no traffic on a channel is INCONCLUSIVE.  Returns the ids of
--- the channels judged PASS and the observation (nil when none was made).
 -- The device's ordinary traffic, observed once per run: every outbound
 -- channel at the gateway for the default window (observe({})).  5.3-10-1 c,
--- 5.5-1-2 a (and the test cases that apply its rules) and 6-4-2/6-5-2 only
+-- 5.5-1-2 a (and the test cases that apply its rules), 6-4-1 and 6-5-2 only
 -- watch what the device sends unprompted, so one window stands for all of
 -- them (assay.once): the first to ask takes it, the others read it with a
 -- transcript note naming that test case.  observe: the probe function.
@@ -1549,6 +1538,18 @@ function lib.shared_interception(intercept, e)
   return r, err
 end
 
+-- The outbound side of 5.5-1-2 for `entries` (11-ComMech entries with
+-- direction=outbound), recorded on `letter`; `kinds` the secret kinds
+-- whose appearance in clear FAILs (a set: credential, security-parameter,
+-- personal-data, sensitive-personal-data).  TLS channels are intercepted
+-- (the run's interception of each, lib.shared_interception; judged by
+-- lib.judge_interception); then the run's observation of every outbound
+-- channel (lib.shared_observation): a channel declared TLS that sends other bytes, or declared
+-- security=none that speaks TLS, differs from its declaration (FAIL); a
+-- clear channel that carries sensitive data by its facts, seen carrying
+-- traffic, FAILs; a watched secret of `kinds` in clear FAILs with its
+-- frames; no traffic on a channel is INCONCLUSIVE.  Returns the ids of
+-- the channels judged PASS and the observation (nil when none was made).
 function lib.check_outbound(units, letter, entries, kinds)
   local ok = {}
   local gw = lib.gateway()
