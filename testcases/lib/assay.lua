@@ -1506,6 +1506,19 @@ function lib.channel_traffic(c, e)
   return "none"
 end
 
+-- assay.once for a probe that returns a value, or nil and why: the value
+-- as shared by the run, and the why of this test case's own attempt when
+-- it made one that failed (nil when the value came from another).
+local function shared_probe(key, fn)
+  local why
+  local r = assay.once(key, function()
+    local x, w = fn()
+    why = w
+    return x
+  end)
+  return r, why
+end
+
 -- The device's ordinary traffic, observed once per run: every outbound
 -- channel at the gateway for the default window (observe({})).  5.3-10-1 c,
 -- 5.5-1-2 a (and the test cases that apply its rules), 6-4-1 and 6-5-2 only
@@ -1514,28 +1527,18 @@ end
 -- transcript note naming that test case.  observe: the probe function.
 -- Returns the observation, or nil, why.
 function lib.shared_observation(observe)
-  local err
-  local c = assay.once("observation of every outbound channel (default window)", function()
-    local r, e = observe({})
-    err = e
-    return r
-  end)
-  if c == nil and err == nil then err = "no observation" end
-  return c, err
+  local c, err = shared_probe("observation of every outbound channel (default window)",
+      function() return observe({}) end)
+  return c, c == nil and (err or "no observation") or nil
 end
 
 -- The six interception variants on one outbound channel, made once per run
 -- (assay.once) for every test case that applies 5.5-1-2's rules to it:
 -- the variants depend only on the channel and the set-up, not on who asks.
 function lib.shared_interception(intercept, e)
-  local err
-  local r = assay.once("interception of " .. e.id .. " (6 variants)", function()
-    local x, w = intercept({ channel = e.id })
-    err = w
-    return x
-  end)
-  if r == nil and err == nil then err = "no interception" end
-  return r, err
+  local r, err = shared_probe("interception of " .. e.id .. " (6 variants)",
+      function() return intercept({ channel = e.id }) end)
+  return r, r == nil and (err or "no interception") or nil
 end
 
 -- The outbound side of 5.5-1-2 for `entries` (11-ComMech entries with
@@ -3723,9 +3726,8 @@ function lib.channel_outage(c)
     return t
   end
   local cut_ms = lib.outage_cut_ms()
-  local err
-  local r = assay.once("outage of " .. table.concat(ids, ", ") .. " (cut " .. cut_ms .. " ms)",
-      function()
+  local r, err = shared_probe("outage of " .. table.concat(ids, ", ") .. " (cut " .. cut_ms
+      .. " ms)", function()
     local o = { channels = ids, wait_ms = lib.pace().connect_ms, cut_ms = cut_ms,
                 restore_ms = restore_ms }
     if #checks > 0 then
@@ -3744,9 +3746,7 @@ function lib.channel_outage(c)
         return { first, ask_all() }
       end
     end
-    local res, e = f(o)
-    err = e
-    return res
+    return f(o)
   end)
   if r == nil then return nil, err end
   local one = (r.channels or {})[c.id]
