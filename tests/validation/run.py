@@ -448,6 +448,55 @@ def inner_refdevice(args):
     return 0
 
 
+def lua_long(s):
+    """s as a Lua long bracket string that nothing in s can close."""
+    eq = 0
+    while ("]" + "=" * eq + "]") in s:
+        eq += 1
+    return "[" + "=" * eq + "[" + s + "]" + "=" * eq + "]"
+
+
+def check_fixtures(args, cases, results, base):
+    """The fixture runner agrees with the engine: every forms-only case,
+    its verdict and reason from `assay run` above, written as a fixture
+    with the same patch lines (patched in C on the libxml2 tree by `assay
+    fixture`, not by ElementTree here) must give the same verdict and
+    reason.  This pins the fixture patch language to the corpus's and the
+    fixture runner to the engine, on the runs this script made anyway.
+    Returns the problems as lines (empty: they agree)."""
+    by_name = {r["case"]: r for r in results}
+    todo = [c for c in cases if c["device"] == "none" and c["name"] in by_name
+            and by_name[c["name"]]["verdict"] in VERDICTS + ("ERROR",)]
+    if not todo:
+        return []
+    d = tempfile.mkdtemp(prefix="assay-validation-fixtures-")
+    try:
+        names = []
+        for c in todo:
+            r = by_name[c["name"]]
+            name = c["name"].replace("/", "--").replace(".case", ".fixture")
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+                f.write("-- %s\nreturn {\n  testcase = %s,\n  forms = %s,\n  patch = {\n"
+                        % (c["title"], lua_long(c["testcase"]), lua_long(base)))
+                for _, p in c["patches"]:
+                    f.write("    %s,\n" % lua_long(p))
+                # A leading newline of a long bracket is dropped by Lua: none here.
+                f.write("  },\n  expect = { verdict = %s, reason = %s },\n}\n"
+                        % (lua_long(r["verdict"]), lua_long(r["reason"] or "")))
+            names.append(os.path.join(d, name))
+        p = subprocess.run([args.bin, "fixture", "-q", *sorted(names)],
+                           capture_output=True, text=True, timeout=1200)
+        if p.returncode == 0:
+            print(f"fixtures: the fixture runner agrees with assay run on all "
+                  f"{len(todo)} forms-only cases", flush=True)
+            return []
+        out = [l for l in (p.stdout + p.stderr).splitlines() if ": warning: " not in l]
+        return [f"FIXTURE      the fixture runner disagrees with assay run (exit "
+                f"{p.returncode}):"] + ["  " + l for l in out[-40:]]
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def classify(r):
     got, want = r["verdict"], r["expect"].split("|")
     if got == "ERROR" or got not in VERDICTS:
@@ -477,6 +526,9 @@ def main():
     ap.add_argument("--cases", default=None)
     ap.add_argument("--work", default=None)
     ap.add_argument("--json", default=None, help="write every result here")
+    ap.add_argument("--fixture-check", action="store_true",
+                    help="also run every forms-only case as a fixture (assay fixture) and "
+                    "fail unless it gives the verdict and reason assay run gave")
     args = ap.parse_args()
     args.bin = os.path.abspath(args.bin)
     if args.refdevice is None:
@@ -539,6 +591,7 @@ def main():
             results += part
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+    fixture_problems = check_fixtures(args, cases, results, base) if args.fixture_check else []
 
     counts = {}
     per_tc = {}
@@ -569,7 +622,9 @@ def main():
                                             for x in re.split(r"[.-]", s)]):
         row = per_tc[tc]
         print(f"  {tc:10} " + " ".join(f"{k}={row[k]}" for k in sorted(row)))
-    bad = counts.get("false-pass", 0) + counts.get("error", 0)
+    if fixture_problems:
+        print("\n".join(fixture_problems), flush=True)
+    bad = counts.get("false-pass", 0) + counts.get("error", 0) + len(fixture_problems)
     return 1 if bad else 0
 
 
