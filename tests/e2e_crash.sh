@@ -3,7 +3,7 @@
 # random (seeded) points of a run against the reference device (weak
 # persona), finish each with --resume, and compare with an uninterrupted run
 # (tests/crash/run.py has the checks, tests/crash/README.md the knobs):
-#   ASSAY_CRASH_POINTS=N   random kill points (default 50)
+#   ASSAY_CRASH_POINTS=N   random kill points (default 25)
 #   ASSAY_CRASH_DOUBLE=N   random points that kill the resume too (default 5)
 #   ASSAY_CRASH_SEED=S     seed of the random points (default: new, printed)
 #   ASSAY_CRASH_FULL=1     the whole catalogue instead of the fast subset

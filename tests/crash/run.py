@@ -594,8 +594,9 @@ def main():
     ap.add_argument("--lab", required=True, help="keygen dir (signing)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--points", type=int,
-                    default=int(os.environ.get("ASSAY_CRASH_POINTS", "50")),
-                    help="random kill points (ASSAY_CRASH_POINTS, 50)")
+                    default=int(os.environ.get("ASSAY_CRASH_POINTS", "25")),
+                    help="random kill points (ASSAY_CRASH_POINTS, 25; a new "
+                    "seed each run)")
     ap.add_argument("--seed", type=int,
                     default=int(os.environ.get("ASSAY_CRASH_SEED", "0")) or
                     None, help="seed of the random points (ASSAY_CRASH_SEED)")
