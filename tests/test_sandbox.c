@@ -230,6 +230,62 @@ test_bytecode_refused(void **state)
 	free(d.p);
 }
 
+/*
+ * The harness's own path for bytecode: a chunk it loaded from source,
+ * dumped (assay_sandbox_dump) and loaded in another state
+ * (assay_sandbox_load_dump) behaves as the source does, keeps its chunk
+ * name and line numbers for tracebacks, and the dump path takes nothing
+ * but bytecode (source text is assay_sandbox_load's, which still refuses
+ * bytecode).
+ */
+static void
+test_dump_reload(void **state)
+{
+	static const char src[] =
+	    "x = 41\n"
+	    "function bump() x = x + 1 return x end\n"
+	    "function boom() error('boom') end\n";
+	struct assay_sandbox *a = NULL, *b = NULL;
+	lua_State *L;
+	char *bc = NULL;
+	size_t bclen = 0;
+
+	(void)state;
+	assert_int_equal(assay_sandbox_new(NULL, &a), 0);
+	L = assay_sandbox_state(a);
+	assert_int_equal(assay_sandbox_dump(a, &bc, &bclen),
+	    ASSAY_ERR_INVALID_ARG);			/* nothing loaded */
+	assert_int_equal(assay_sandbox_load(a, "@lib/x.lua", src,
+	    strlen(src)), 0);
+	assert_int_equal(assay_sandbox_dump(a, &bc, &bclen), 0);
+	assert_true(lua_isfunction(L, -1));		/* stack as it was */
+	assert_true(bclen > 4 && bc[0] == '\033');
+	assay_sandbox_free(a);
+
+	assert_int_equal(assay_sandbox_new(NULL, &b), 0);
+	L = assay_sandbox_state(b);
+	assert_int_equal(assay_sandbox_load_dump(b, "@lib/x.lua", src,
+	    strlen(src)), ASSAY_ERR_INVALID_ARG);	/* text: not here */
+	assert_int_equal(assay_sandbox_load_dump(b, "@lib/x.lua", bc, bclen),
+	    0);
+	assert_int_equal(assay_sandbox_call(b, 0, 0), 0);
+	assert_int_equal(lua_getglobal(L, "bump"), LUA_TFUNCTION);
+	assert_int_equal(assay_sandbox_call(b, 0, 1), 0);
+	assert_int_equal(lua_tointeger(L, -1), 42);
+	lua_pop(L, 1);
+	assert_int_equal(lua_getglobal(L, "boom"), LUA_TFUNCTION);
+	assert_int_equal(assay_sandbox_call(b, 0, 0), ASSAY_ERR_LUA);
+	assert_non_null(strstr(assay_sandbox_error(b), "lib/x.lua:3:"));
+	/* A truncated dump is refused, not run. */
+	assert_int_equal(assay_sandbox_load_dump(b, "@lib/x.lua", bc,
+	    bclen / 2), ASSAY_ERR_PARSE);
+	/* And the text loader still refuses the dump. */
+	assert_int_equal(assay_sandbox_load(b, "@lib/x.lua", bc, bclen),
+	    ASSAY_ERR_PARSE);
+	assay_sandbox_free(b);
+	free(bc);
+}
+
 static void
 test_syntax_error(void **state)
 {
@@ -763,6 +819,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forbidden_absent),
 		cmocka_unit_test(test_bytecode_refused),
+		cmocka_unit_test(test_dump_reload),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_memory_bombs),
 		cmocka_unit_test(test_memory_error_caught),

@@ -61,6 +61,13 @@ struct assay_catalogue {
 	char		*dir;
 	char		*lib;		/* lib/assay.lua, run before each file */
 	size_t		 liblen;
+	/*
+	 * lib compiled once by the load (assay_sandbox_dump): each test
+	 * case's process (a fork of the loader) loads this instead of
+	 * compiling 200 KB of source again.  NULL: compile the source.
+	 */
+	char		*lib_bc;
+	size_t		 lib_bclen;
 	struct gfile	*files;
 	size_t		 nfiles;
 	struct tc	*tcs;
@@ -803,9 +810,13 @@ readonly_lib(lua_State *L)
 	return 0;
 }
 
-/* Runs lib/assay.lua, if the catalogue has one, in sb's state. */
+/*
+ * Runs lib/assay.lua, if the catalogue has one, in sb's state: from the
+ * load's compiled copy when there is one; else from source, and the load
+ * (keep) keeps the compiled function for the test cases' processes.
+ */
 static int
-load_lib(struct assay_sandbox *sb, const struct assay_catalogue *c)
+load_lib(struct assay_sandbox *sb, struct assay_catalogue *c, int keep)
 {
 	char chunk[ASSAY_PATH_MAX + 2];
 	int r;
@@ -815,7 +826,15 @@ load_lib(struct assay_sandbox *sb, const struct assay_catalogue *c)
 	if ((r = assay_path_fmt(chunk, sizeof(chunk), "@%s/lib/assay.lua",
 	    c->dir)) != 0)
 		return r;
-	if ((r = assay_sandbox_load(sb, chunk, c->lib, c->liblen)) != 0)
+	if (c->lib_bc != NULL)
+		r = assay_sandbox_load_dump(sb, chunk, c->lib_bc, c->lib_bclen);
+	else if ((r = assay_sandbox_load(sb, chunk, c->lib, c->liblen)) == 0 &&
+	    keep && assay_sandbox_dump(sb, &c->lib_bc, &c->lib_bclen) != 0) {
+		/* No copy: every process compiles the source, as before. */
+		c->lib_bc = NULL;
+		c->lib_bclen = 0;
+	}
+	if (r != 0)
 		return r;
 	return assay_sandbox_call(sb, 0, 0);
 }
@@ -829,7 +848,7 @@ load_lib(struct assay_sandbox *sb, const struct assay_catalogue *c)
  * process.
  */
 static int
-load_state(struct assay_sandbox **sbp, const struct assay_catalogue *c,
+load_state(struct assay_sandbox **sbp, struct assay_catalogue *c,
     struct assay_diag *d)
 {
 	struct assay_sandbox_limits lim = { LOAD_MAX_BYTES, 0, LOAD_TIMEOUT_MS };
@@ -840,7 +859,7 @@ load_state(struct assay_sandbox **sbp, const struct assay_catalogue *c,
 	if ((r = assay_sandbox_new(&lim, sbp)) != 0)
 		return r;
 	L = assay_sandbox_state(*sbp);
-	if ((r = load_lib(*sbp, c)) == 0 && lua_getglobal(L, "lib") == LUA_TTABLE) {
+	if ((r = load_lib(*sbp, c, 1)) == 0 && lua_getglobal(L, "lib") == LUA_TTABLE) {
 		lua_pushcfunction(L, readonly_lib);
 		lua_insert(L, -2);
 		r = assay_sandbox_call(*sbp, 1, 0);
@@ -912,7 +931,7 @@ exec_file(struct assay_sandbox *sb, struct decl_ctx *x, size_t fi)
 	x->file = fi;
 	if (x->run_mode) {
 		if ((r = bind_ctx(L, x, 0, &ux)) != 0 ||
-		    (r = load_lib(sb, x->c)) != 0)
+		    (r = load_lib(sb, x->c, 0)) != 0)
 			return r;
 		assay_sandbox_seal(sb);
 		if ((r = assay_sandbox_load(sb, chunk, f->src, f->len)) != 0)
@@ -1020,6 +1039,7 @@ assay_catalogue_free(struct assay_catalogue *c)
 	}
 	free(c->tcs);
 	free(c->lib);
+	free(c->lib_bc);
 	free(c->dir);
 	free(c);
 }

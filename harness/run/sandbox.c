@@ -641,6 +641,94 @@ assay_sandbox_state(struct assay_sandbox *sb)
 	return sb == NULL ? NULL : sb->L;
 }
 
+struct dump_buf {
+	char	*p;
+	size_t	 len, alloc;
+	int	 failed;
+};
+
+static int
+dump_write(lua_State *L, const void *p, size_t n, void *ud)
+{
+	struct dump_buf *b = ud;
+	size_t want;
+	char *np;
+
+	(void)L;
+	if (b->failed)
+		return 1;
+	if (n > SIZE_MAX - b->len - 1) {
+		b->failed = 1;
+		return 1;
+	}
+	if (b->len + n > b->alloc) {
+		want = b->alloc ? b->alloc : 4096;
+		while (want < b->len + n)
+			want = want > SIZE_MAX / 2 ? b->len + n : want * 2;
+		if ((np = realloc(b->p, want)) == NULL) {
+			b->failed = 1;
+			return 1;
+		}
+		b->p = np;
+		b->alloc = want;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+int
+assay_sandbox_dump(struct assay_sandbox *sb, char **out, size_t *lenp)
+{
+	struct dump_buf b = { NULL, 0, 0, 0 };
+
+	*out = NULL;
+	*lenp = 0;
+	if (sb == NULL || !lua_isfunction(sb->L, -1) || lua_iscfunction(sb->L, -1))
+		return ASSAY_ERR_INVALID_ARG;
+	if (lua_dump(sb->L, dump_write, &b, 0) != 0 || b.failed || b.len == 0) {
+		free(b.p);
+		return ASSAY_ERR_ALLOC;
+	}
+	*out = b.p;
+	*lenp = b.len;
+	return 0;
+}
+
+int
+assay_sandbox_load_dump(struct assay_sandbox *sb, const char *chunkname,
+    const char *bc, size_t len)
+{
+	int status;
+
+	if (sb == NULL || bc == NULL || len == 0 || bc[0] != LUA_SIGNATURE[0])
+		return ASSAY_ERR_INVALID_ARG;
+	sb->err[0] = '\0';
+	if (chunkname == NULL)
+		chunkname = "=?";
+	if (sb->tripped != TRIP_NONE) {
+		snprintf(sb->err, sizeof(sb->err), "%s", sb->cause);
+		return trip_code(sb->tripped);
+	}
+	if (!lua_checkstack(sb->L, 2)) {
+		trip(sb, TRIP_MEMORY);
+		snprintf(sb->err, sizeof(sb->err), "%s", sb->cause);
+		return ASSAY_ERR_LIMIT_MEMORY;
+	}
+	status = luaL_loadbufferx(sb->L, bc, len, chunkname, "b");
+	if (status == LUA_OK)
+		return 0;
+	if (status == LUA_ERRMEM || sb->tripped == TRIP_MEMORY) {
+		trip(sb, TRIP_MEMORY);
+		lua_pop(sb->L, 1);
+		snprintf(sb->err, sizeof(sb->err), "%s", sb->cause);
+		return ASSAY_ERR_LIMIT_MEMORY;
+	}
+	keep_error(sb, sb->L, "");
+	lua_pop(sb->L, 1);
+	return ASSAY_ERR_PARSE;
+}
+
 int
 assay_sandbox_load(struct assay_sandbox *sb, const char *chunkname,
     const char *src, size_t len)

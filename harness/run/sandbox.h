@@ -46,6 +46,23 @@ struct lua_State *assay_sandbox_state(struct assay_sandbox *sb);
 int		 assay_sandbox_load(struct assay_sandbox *sb, const char *chunkname,
 		    const char *src, size_t len);
 /*
+ * The function on top of the stack (just loaded from source by
+ * assay_sandbox_load) as Lua bytecode with its debug information, in
+ * *out (malloc'd, *lenp bytes); the stack is left as it was.  Returns 0
+ * or ASSAY_ERR_ALLOC / ASSAY_ERR_INVALID_ARG.
+ */
+int		 assay_sandbox_dump(struct assay_sandbox *sb, char **out,
+		    size_t *lenp);
+/*
+ * Loads bytecode that assay_sandbox_dump() made in this process image (a
+ * fork of it included) from source it had read, and leaves the function
+ * on the stack: mode "b" only, and only for such dumps.  Bytecode is
+ * never read from a file or taken from a test case (assay_sandbox_load
+ * refuses it), as Lua does not verify it.  Returns as assay_sandbox_load.
+ */
+int		 assay_sandbox_load_dump(struct assay_sandbox *sb,
+		    const char *chunkname, const char *bc, size_t len);
+/*
  * Calls the function below nargs arguments under the limits, with a
  * traceback message handler.  Returns 0, ASSAY_ERR_LUA (the script
  * raised; message with traceback in assay_sandbox_error()),
