@@ -5,8 +5,9 @@
  * keeps its id, type, IXIT items, units and exclusive tags (the catalogue
  * loader checks them against TS 103 701, and pick() schedules by the
  * tags), and its run function only returns.  So what is timed is the
- * supervisor, the fork per test case, the sandbox, the API and the
- * evidence store -- nothing of a probe.
+ * supervisor, the fork per test case, the sandbox, the API, the bundled
+ * lib/assay.lua that every test case's process loads (copied as it is;
+ * BENCH_LIB=0 leaves it out) and the evidence store -- nothing of a probe.
  *
  * Per-test-case cost = (wall of the full run - wall of a run of one test
  * case) / (test cases - 1): the fixed start-up (forms, catalogue, report
@@ -20,7 +21,8 @@
  * alternated with the first and compared), BENCH_JOBS (default 2),
  * BENCH_DIR (default /tmp; /dev/shm leaves out the fsyncs of the
  * evidence store), BENCH_KEEP=1 (leave the catalogue and the last run's
- * output in the directory printed, to look into).
+ * output in the directory printed, to look into), BENCH_LIB=0 (no
+ * lib/assay.lua in the catalogue: the engine alone).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -286,10 +288,10 @@ main(int argc, char **argv)
 	struct assay_catalogue *c = NULL;
 	struct tool tools[2];
 	char ics[4200], ixit[4200], setup[4200], real[4200], dir[128];
-	char cat[256], out[256], def[4200], cmd[300], one[64];
+	char cat[256], out[256], def[4200], cmd[8800], one[64];
 	const char *jobs = getenv("BENCH_JOBS") ? getenv("BENCH_JOBS") : "2";
 	int runs = getenv("BENCH_RUNS") ? atoi(getenv("BENCH_RUNS")) : 7;
-	int ntools = 1, i, k, status = 1;
+	int ntools = 1, i, k, status = 1, with_lib;
 	long n, ran = -1, ran_one = -1;
 	double t;
 
@@ -327,6 +329,18 @@ main(int argc, char **argv)
 		    "%s: %s\n", cat, strerror(errno));
 		goto out;
 	}
+	with_lib = getenv("BENCH_LIB") == NULL || strcmp(getenv("BENCH_LIB"),
+	    "0") != 0;
+	if (with_lib) {
+		snprintf(cmd, sizeof(cmd), "mkdir '%s/lib' && cp '%s/lib/assay.lua' "
+		    "'%s/lib/'", cat, real, cat);
+		if (strlen(cat) + strlen(real) + 40 > sizeof(cmd) ||
+		    system(cmd) != 0) {
+			fprintf(stderr, "bench_engine: cannot copy lib/assay.lua "
+			    "into %s\n", cat);
+			goto out;
+		}
+	}
 	snprintf(one, sizeof(one), "%s", assay_catalogue_id(c, 0));
 	/* Warm-up: page cache, and the number of test cases that run. */
 	for (k = 0; k < ntools; k++)
@@ -340,8 +354,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	printf("engine per-test-case cost of `assay run` -j%s: %ld empty test "
-	    "cases (the bundled catalogue's %ld, metadata kept), evidence in "
-	    "%s\n", jobs, ran, n, dir);
+	    "cases (the bundled catalogue's %ld, metadata kept; %s), evidence "
+	    "in %s\n", jobs, ran, n, with_lib ? "with the bundled "
+	    "lib/assay.lua" : "no lib/assay.lua (BENCH_LIB=0)", dir);
 	loadavg("before");
 	for (i = 0; i < runs; i++)
 		for (k = 0; k < ntools; k++) {

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -1673,6 +1674,61 @@ report_only_scope(struct assay_engine_opts *o, const struct assay_evidence *ev,
 	return 0;
 }
 
+/*
+ * Loading the forms and the catalogue (libxml2 trees, the spec's CSVs, a
+ * Lua state compiling every catalogue file) leaves megabytes of freed
+ * memory between what stays.  In the main malloc arena, each test case's
+ * process (a fork) would allocate from those holes: every chunk header
+ * written there is a copy-on-write fault of a page shared with the
+ * supervisor, about 60 % of a test case's CPU time on a 2-core VM
+ * (bench/README.md, "The engine").  So the load runs on a short-lived
+ * thread of its own, whose allocations glibc serves from another arena;
+ * the main arena the children allocate from stays compact.  The
+ * supervisor waits for it: nothing else runs meanwhile, so nothing here
+ * is shared between threads but the arguments.
+ */
+struct load_job {
+	int				 recorded;
+	const char			*datadir;
+	const struct assay_engine_opts	*o;
+	const char			*catdir;
+	struct assay_forms		**forms;
+	struct assay_catalogue		**cat;
+	struct assay_diag		*d;
+	int				 r;
+};
+
+static void *
+load_main(void *arg)
+{
+	struct load_job *j = arg;
+
+	if ((j->r = (j->recorded ? assay_forms_load_recorded :
+	    assay_forms_load)(j->datadir, j->o->ics_path, j->o->ixit_path,
+	    j->o->setup_path, j->forms, j->d)) != 0)
+		return NULL;
+	j->r = assay_catalogue_load(j->catdir, assay_forms_spec(*j->forms),
+	    j->cat, j->d);
+	return NULL;
+}
+
+static int
+load_inputs(int recorded, const char *datadir,
+    const struct assay_engine_opts *o, const char *catdir,
+    struct assay_forms **forms, struct assay_catalogue **cat,
+    struct assay_diag *d)
+{
+	struct load_job j = { recorded, datadir, o, catdir, forms, cat, d, 0 };
+	pthread_t th;
+
+	/* No thread (a thread limit): load here, only slower later. */
+	if (pthread_create(&th, NULL, load_main, &j) != 0)
+		load_main(&j);
+	else
+		(void)pthread_join(th, NULL);	/* joinable, ours: cannot fail */
+	return j.r;
+}
+
 enum assay_run_status
 assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 {
@@ -1721,17 +1777,13 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	}
 	if (oc.report_only && report_only_opts(&oc, ro_paths, d) != 0)
 		goto out;
-	if ((r = (oc.report_only ? assay_forms_load_recorded :
-	    assay_forms_load)(datadir, o->ics_path, o->ixit_path,
-	    o->setup_path, &forms, d)) != 0)
-		goto out;
 	if ((r = assay_path_join(catdir, sizeof(catdir), datadir,
 	    "testcases")) != 0) {
 		assay_diag_add(d, datadir, 0, "%s", assay_strerror(r));
 		goto out;
 	}
-	if ((r = assay_catalogue_load(o->catalogue_dir ? o->catalogue_dir :
-	    catdir, assay_forms_spec(forms), &cat, d)) != 0)
+	if (load_inputs(oc.report_only, datadir, o, o->catalogue_dir ?
+	    o->catalogue_dir : catdir, &forms, &cat, d) != 0)
 		goto out;
 	if (check_judgements(o, cat, assay_forms_spec(forms), d) != 0)
 		goto out;
