@@ -122,7 +122,9 @@ x_quiet(void *ctx, xmlErrorPtr e)
 /*
  * nmap writes "<!DOCTYPE nmaprun>": a name, no identifiers, no subset,
  * harmless.  Anything more (an external identifier, an internal subset,
- * another tool's report with a DOCTYPE at all) ends the parse.
+ * another tool's report with a DOCTYPE at all) ends the parse.  libxml2
+ * reads a '[' right after the '>' as an internal subset too
+ * ("<!DOCTYPE nmaprun>[ ... ]"): refused as well.
  */
 static void
 x_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
@@ -130,14 +132,44 @@ x_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
 {
 	xmlParserCtxtPtr ctxt = ctx;
 	struct xstate *xs = ctxt->_private;
+	const xmlChar *cur = ctxt->input != NULL ? ctxt->input->cur : NULL;
 
 	if (xs->tool == ASSAY_IMPORT_NMAP && name != NULL &&
 	    xmlStrcmp(name, (const xmlChar *)"nmaprun") == 0 &&
-	    ext_id == NULL && sys_id == NULL && ctxt->input != NULL &&
-	    ctxt->input->cur != NULL && ctxt->input->cur[0] != '[')
+	    ext_id == NULL && sys_id == NULL && cur != NULL &&
+	    cur[0] == '>' && cur[1] != '[')
 		return;
 	x_stop(ctxt, xs, "DOCTYPE is not allowed (only nmap's bare "
 	    "<!DOCTYPE nmaprun>)");
+}
+
+/*
+ * A processing instruction or comment inside a DOCTYPE's subset: only
+ * reachable past x_doctype's checks, never in a report.  libxml2 would
+ * attach it to the subset node x_doctype never builds, and lose it.
+ */
+static void
+x_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	if (ctxt->inSubset != 0) {
+		x_stop(ctxt, ctxt->_private, "DOCTYPE with a subset");
+		return;
+	}
+	xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
+static void
+x_comment(void *ctx, const xmlChar *value)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	if (ctxt->inSubset != 0) {
+		x_stop(ctxt, ctxt->_private, "DOCTYPE with a subset");
+		return;
+	}
+	xmlSAX2Comment(ctx, value);
 }
 
 static void
@@ -225,6 +257,8 @@ xml_read(int tool, const char *p, size_t len, xmlDocPtr *docp, char *why,
 	ctxt->sax->internalSubset = x_doctype;
 	ctxt->sax->externalSubset = NULL;
 	ctxt->sax->entityDecl = x_entity;
+	ctxt->sax->processingInstruction = x_pi;
+	ctxt->sax->comment = x_comment;
 	ctxt->sax->resolveEntity = NULL;
 	ctxt->sax->getParameterEntity = NULL;
 	xs.start = ctxt->sax->startElementNs;
