@@ -26,6 +26,7 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "forms/forms.h"
+#include "probe/lua.h"
 #include "probe/probe.h"
 #include "run/api.h"
 #include "run/evidence.h"
@@ -607,6 +608,81 @@ test_new_secret_masked(void **state)
 	free(dir);
 }
 
+static int nfreed;
+
+static void
+count_free(void *p)
+{
+	assert_ptr_equal(p, &nfreed);
+	nfreed++;
+}
+
+/*
+ * assay_lua_boxes_release() (a forked test case's process ends without
+ * closing its state) frees what each live box holds, once: neither the
+ * collector before it nor closing the state after frees it again.
+ */
+static void
+test_boxes_release(void **state)
+{
+	struct assay_sandbox *sb = NULL;
+	lua_State *L;
+	void **slot;
+
+	(void)state;
+	nfreed = 0;
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	L = assay_sandbox_state(sb);
+	slot = assay_lua_box(L, count_free);
+	*slot = &nfreed;
+	lua_pop(L, 1);
+	lua_gc(L, LUA_GCCOLLECT);		/* unreachable: collected */
+	assert_int_equal(nfreed, 1);
+	slot = assay_lua_box(L, count_free);
+	*slot = &nfreed;
+	slot = assay_lua_box(L, count_free);
+	*slot = &nfreed;
+	(void)assay_lua_box(L, count_free);	/* holds nothing */
+	assay_lua_boxes_release();
+	assert_int_equal(nfreed, 3);
+	assay_lua_boxes_release();
+	lua_gc(L, LUA_GCCOLLECT);
+	assay_sandbox_free(sb);
+	assert_int_equal(nfreed, 3);
+}
+
+/*
+ * The two-step install the engine forks from: what assay_api_prepare()
+ * builds is read-only like the one-step install's; assay_api_bind() adds
+ * the test case once, and the raw table it writes into is gone after.
+ */
+static void
+test_prepare_then_bind(void **state)
+{
+	struct assay_sandbox *sb = NULL;
+	struct assay_api_ctx ctx;
+	lua_State *L;
+
+	(void)state;
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	L = assay_sandbox_state(sb);
+	assert_int_equal(assay_api_prepare(sb, &ctx), 0);
+	assert_int_equal(assay_sandbox_load(sb, "=t", "assay.version = 1", 17),
+	    0);
+	assert_int_not_equal(assay_sandbox_call(sb, 0, 0), 0);
+	assert_non_null(strstr(assay_sandbox_error(sb), "read-only"));
+	assert_int_equal(assay_api_bind(sb, &ctx), 0);
+	assert_int_equal(assay_api_bind(sb, &ctx), ASSAY_ERR_LUA);
+	assert_int_equal(assay_sandbox_load(sb, "=t",
+	    "return type(assay.pass), assay.testcase", 39), 0);
+	assert_int_equal(assay_sandbox_call(sb, 0, 2), 0);
+	assert_string_equal(lua_tostring(L, -2), "function");
+	assert_true(lua_isnil(L, -1));	/* no catalogue: no test case */
+	lua_pop(L, 2);
+	assay_sandbox_free(sb);
+}
+
 int
 main(void)
 {
@@ -618,6 +694,8 @@ main(void)
 		cmocka_unit_test(test_url_ipv6_and_ipv4),
 		cmocka_unit_test(test_units_worst_wins_in_c),
 		cmocka_unit_test(test_new_secret_masked),
+		cmocka_unit_test(test_boxes_release),
+		cmocka_unit_test(test_prepare_then_bind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
  * probe/lua.c - option, result and error helpers shared by the probe
  * bindings (the contract is in lua.h and docs/probes.md).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -215,21 +216,69 @@ assay_lua_harness_error(lua_State *L, const char *fn, int r, int timeout_ms)
 }
 
 struct box {
-	void	*p;
-	void	(*free_fn)(void *);
+	void		*p;
+	void		(*free_fn)(void *);
+	struct box	*prev, *next;	/* in `boxes` while not collected */
+	int		 linked;
 };
 
 static const char BOX[] = "assay.probe_box";
 
-static int
-box_gc(lua_State *L)
-{
-	struct box *b = luaL_checkudata(L, 1, BOX);
+/*
+ * Every box not yet collected, in this process, newest first: what
+ * assay_lua_boxes_release() frees.  A box is Lua memory, which does not
+ * move; a lock because states live on more than one thread (the
+ * engine's load and preparation threads, a test's own).
+ */
+static struct box	*boxes;
+static pthread_mutex_t	 boxes_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void
+box_unlink(struct box *b)
+{
+	pthread_mutex_lock(&boxes_lock);
+	if (b->linked) {
+		if (b->prev != NULL)
+			b->prev->next = b->next;
+		else
+			boxes = b->next;
+		if (b->next != NULL)
+			b->next->prev = b->prev;
+		b->prev = b->next = NULL;
+		b->linked = 0;
+	}
+	pthread_mutex_unlock(&boxes_lock);
+}
+
+static void
+box_release(struct box *b)
+{
+	box_unlink(b);
 	if (b->p != NULL && b->free_fn != NULL)
 		b->free_fn(b->p);
 	b->p = NULL;
+}
+
+static int
+box_gc(lua_State *L)
+{
+	box_release(luaL_checkudata(L, 1, BOX));
 	return 0;
+}
+
+void
+assay_lua_boxes_release(void)
+{
+	struct box *b;
+
+	for (;;) {
+		pthread_mutex_lock(&boxes_lock);
+		b = boxes;
+		pthread_mutex_unlock(&boxes_lock);
+		if (b == NULL)
+			break;
+		box_release(b);
+	}
 }
 
 void **
@@ -240,11 +289,20 @@ assay_lua_box(lua_State *L, void (*free_fn)(void *))
 	b = lua_newuserdatauv(L, sizeof(*b), 0);
 	b->p = NULL;
 	b->free_fn = free_fn;
+	b->prev = b->next = NULL;
+	b->linked = 0;
 	if (luaL_newmetatable(L, BOX)) {
 		lua_pushcfunction(L, box_gc);
 		lua_setfield(L, -2, "__gc");
 	}
-	lua_setmetatable(L, -2);
+	lua_setmetatable(L, -2);	/* may raise: the box is not linked yet */
+	pthread_mutex_lock(&boxes_lock);
+	b->next = boxes;
+	if (boxes != NULL)
+		boxes->prev = b;
+	boxes = b;
+	b->linked = 1;
+	pthread_mutex_unlock(&boxes_lock);
 	return &b->p;
 }
 

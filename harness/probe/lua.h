@@ -87,6 +87,14 @@ int		 assay_lua_harness_error(lua_State *L, const char *fn, int r,
  * leak when building the Lua answer raises.  Returns the slot.
  */
 void		**assay_lua_box(lua_State *L, void (*free_fn)(void *));
+/*
+ * Frees what every box of this process not yet collected holds, as their
+ * finalizers would: for a process about to _exit() without closing its
+ * state (run/engine.c).  The only finalizers a state has are the
+ * harness's (the sandbox refuses __gc from scripts): boxes, and the
+ * units store, whose memory goes with the process.
+ */
+void		 assay_lua_boxes_release(void);
 
 /*
  * Pushes one field of a fact (probe/dissect.h: a string, an integer, a

@@ -1457,7 +1457,6 @@ static void
 allow_artefacts(lua_State *L, const struct assay_api_ctx *ctx)
 {
 	const struct assay_forms *f = ctx->forms;
-	char dir[4096], *slash;
 	size_t i, n;
 	int r;
 
@@ -1475,6 +1474,14 @@ allow_artefacts(lua_State *L, const struct assay_api_ctx *ctx)
 			luaL_error(L, "artefact \"%s\": %s",
 			    assay_forms_artefact_id(f, i), assay_strerror(r));
 	}
+}
+
+/* Observations record into the test case's own evidence directory. */
+static void
+allow_evidence_dir(lua_State *L, const struct assay_api_ctx *ctx)
+{
+	char dir[4096], *slash;
+
 	if (ctx->evidence == NULL)
 		return;
 	(void)snprintf(dir, sizeof(dir), "%s",
@@ -1533,7 +1540,18 @@ name_probes(lua_State *L)
 	}
 }
 
-/* Builds the API inside a protected call: it allocates and may raise. */
+/*
+ * The raw `assay` table behind its read-only proxy, kept in the registry
+ * from assay_api_prepare() until assay_api_bind() adds assay.testcase to
+ * it.  The registry is out of a script's reach (no debug library).
+ */
+static const char raw_key = 0;
+
+/*
+ * Builds the API inside a protected call: it allocates and may raise.
+ * Everything but what names the test case (assay.testcase, the directory
+ * observations record into): that is assay_api_bind()'s.
+ */
 static int
 install(lua_State *L)
 {
@@ -1555,7 +1573,6 @@ install(lua_State *L)
 		{ "field",		l_field },
 		{ NULL, NULL }
 	};
-	const struct assay_catalogue *c = ctx->catalogue;
 	size_t i;
 
 	units_new(L);
@@ -1569,17 +1586,6 @@ install(lua_State *L)
 		lua_setfield(L, -2, "ixit");
 		push_setup(L, ctx->forms);
 		lua_setfield(L, -2, "setup");
-	}
-	if (c != NULL) {
-		lua_createtable(L, 0, 5);
-		set_str(L, "id", assay_catalogue_id(c, ctx->tc));
-		set_str(L, "group", assay_catalogue_group(c, ctx->tc));
-		set_str(L, "type", assay_tc_type_name(assay_catalogue_type(c,
-		    ctx->tc)));
-		set_str(L, "purpose", assay_catalogue_purpose(c, ctx->tc));
-		push_unit_decls(L, c, ctx->tc);
-		lua_setfield(L, -2, "units");
-		lua_setfield(L, -2, "testcase");
 	}
 	allow_artefacts(L, ctx);
 	lua_createtable(L, 0, 16);
@@ -1600,6 +1606,8 @@ install(lua_State *L)
 	name_probes(L);
 	lua_setfield(L, -2, "net");
 	set_str(L, "version", ASSAY_VERSION);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &raw_key);
 	assay_sandbox_make_readonly(L, -1);
 	/* The short verdict helpers are globals too: `return pass("...")`. */
 	lua_getfield(L, -1, "pass");
@@ -1612,8 +1620,51 @@ install(lua_State *L)
 	return 0;
 }
 
+/*
+ * assay.testcase (read-only like the rest) into the raw table kept by
+ * install(), and the test case's evidence directory.  Once: the raw
+ * table leaves the registry.
+ */
+static int
+bind_testcase(lua_State *L)
+{
+	struct assay_api_ctx *ctx = lua_touserdata(L, 1);
+	const struct assay_catalogue *c = ctx->catalogue;
+
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &raw_key) != LUA_TTABLE)
+		return luaL_error(L, "the assay API is not prepared");
+	if (c != NULL) {
+		lua_createtable(L, 0, 5);
+		set_str(L, "id", assay_catalogue_id(c, ctx->tc));
+		set_str(L, "group", assay_catalogue_group(c, ctx->tc));
+		set_str(L, "type", assay_tc_type_name(assay_catalogue_type(c,
+		    ctx->tc)));
+		set_str(L, "purpose", assay_catalogue_purpose(c, ctx->tc));
+		push_unit_decls(L, c, ctx->tc);
+		lua_setfield(L, -2, "units");
+		assay_sandbox_make_readonly(L, -1);
+		lua_setfield(L, -2, "testcase");
+	}
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &raw_key);
+	allow_evidence_dir(L, ctx);
+	return 0;
+}
+
+static int
+pcall_ctx(lua_State *L, lua_CFunction f, struct assay_api_ctx *ctx)
+{
+	lua_pushcfunction(L, f);
+	lua_pushlightuserdata(L, ctx);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		lua_pop(L, 1);
+		return ASSAY_ERR_LUA;
+	}
+	return 0;
+}
+
 int
-assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
+assay_api_prepare(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
 {
 	lua_State *L = assay_sandbox_state(sb);
 
@@ -1621,11 +1672,21 @@ assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
 		ctx->max_sleep_ms = 60000;
 	if (ctx->probe_env != NULL)
 		assay_probe_env_set(L, ctx->probe_env);
-	lua_pushcfunction(L, install);
-	lua_pushlightuserdata(L, ctx);
-	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-		lua_pop(L, 1);
-		return ASSAY_ERR_LUA;
-	}
-	return 0;
+	return pcall_ctx(L, install, ctx);
+}
+
+int
+assay_api_bind(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
+{
+	return pcall_ctx(assay_sandbox_state(sb), bind_testcase, ctx);
+}
+
+int
+assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
+{
+	int r;
+
+	if ((r = assay_api_prepare(sb, ctx)) != 0)
+		return r;
+	return assay_api_bind(sb, ctx);
 }

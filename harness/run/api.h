@@ -69,7 +69,23 @@ struct assay_api_ctx {
 	void				*net_hook_arg;
 };
 
-/* Installs the `assay` global and the pass/fail/inconclusive helpers. */
+/*
+ * Installs the `assay` global and the pass/fail/inconclusive helpers:
+ * assay_api_prepare() then assay_api_bind().
+ */
 int	assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx);
+
+/*
+ * In two steps, so one prepared state can serve many test cases (the
+ * engine prepares it once and forks a process per test case from it):
+ * assay_api_prepare() installs everything that is the same for every test
+ * case of a run; assay_api_bind(), once, adds what names ctx->tc
+ * (assay.testcase, ctx->evidence's directory).  The functions keep ctx's
+ * address: it must stay valid and in place while the state lives; the
+ * fields a test case changes (tc, evidence, result, the probe
+ * environment's record_arg) may be set between the two calls.
+ */
+int	assay_api_prepare(struct assay_sandbox *sb, struct assay_api_ctx *ctx);
+int	assay_api_bind(struct assay_sandbox *sb, struct assay_api_ctx *ctx);
 
 #endif

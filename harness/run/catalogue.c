@@ -86,6 +86,7 @@ struct decl_ctx {
 	int				 errors;
 	const char			*want_id;	/* run mode */
 	int				 found;		/* run mode */
+	int				 lib_done;	/* run mode: lib ran */
 };
 
 static const char run_key = 'r';	/* registry slot of the wanted run fn */
@@ -931,7 +932,7 @@ exec_file(struct assay_sandbox *sb, struct decl_ctx *x, size_t fi)
 	x->file = fi;
 	if (x->run_mode) {
 		if ((r = bind_ctx(L, x, 0, &ux)) != 0 ||
-		    (r = load_lib(sb, x->c, 0)) != 0)
+		    (!x->lib_done && (r = load_lib(sb, x->c, 0)) != 0))
 			return r;
 		assay_sandbox_seal(sb);
 		if ((r = assay_sandbox_load(sb, chunk, f->src, f->len)) != 0)
@@ -1278,8 +1279,15 @@ assay_catalogue_line(const struct assay_catalogue *c, size_t i)
 }
 
 int
-assay_catalogue_push_run(const struct assay_catalogue *c, size_t i,
+assay_catalogue_prepare_run(const struct assay_catalogue *c,
     struct assay_sandbox *sb)
+{
+	return load_lib(sb, (struct assay_catalogue *)c, 0);
+}
+
+static int
+push_run(const struct assay_catalogue *c, size_t i, struct assay_sandbox *sb,
+    int lib_done)
 {
 	lua_State *L = assay_sandbox_state(sb);
 	struct decl_ctx x;
@@ -1287,6 +1295,7 @@ assay_catalogue_push_run(const struct assay_catalogue *c, size_t i,
 
 	memset(&x, 0, sizeof(x));
 	x.run_mode = 1;
+	x.lib_done = lib_done;
 	x.c = (struct assay_catalogue *)c;
 	x.want_id = c->tcs[i].id;
 	if ((r = exec_file(sb, &x, c->tcs[i].file)) != 0)
@@ -1300,6 +1309,20 @@ assay_catalogue_push_run(const struct assay_catalogue *c, size_t i,
 		return ASSAY_ERR_CATALOGUE;
 	}
 	return 0;
+}
+
+int
+assay_catalogue_push_run(const struct assay_catalogue *c, size_t i,
+    struct assay_sandbox *sb)
+{
+	return push_run(c, i, sb, 0);
+}
+
+int
+assay_catalogue_push_prepared(const struct assay_catalogue *c, size_t i,
+    struct assay_sandbox *sb)
+{
+	return push_run(c, i, sb, 1);
 }
 
 const struct assay_unit_decl *

@@ -134,4 +134,17 @@ const struct assay_unit_decl *assay_catalogue_unit(const struct assay_catalogue 
 int		 assay_catalogue_push_run(const struct assay_catalogue *c, size_t i,
 		    struct assay_sandbox *sb);
 
+/*
+ * The same in two steps, for a state prepared once and forked for each
+ * test case (run/engine.c): assay_catalogue_prepare_run() runs lib/assay.lua
+ * in the sandbox (its API prepared, assay_api_prepare()); then, in the
+ * test case's own copy of it, assay_catalogue_push_prepared() does what
+ * assay_catalogue_push_run() does but for the lib.  lib/assay.lua sees no
+ * `group`/`testcase` globals while it runs (as in the catalogue load).
+ */
+int		 assay_catalogue_prepare_run(const struct assay_catalogue *c,
+		    struct assay_sandbox *sb);
+int		 assay_catalogue_push_prepared(const struct assay_catalogue *c,
+		    size_t i, struct assay_sandbox *sb);
+
 #endif
