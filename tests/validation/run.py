@@ -330,6 +330,7 @@ def read_verdict(case, out_dir, p):
 
 def run_case(args, case, base_dir, work):
     d = tempfile.mkdtemp(prefix="case-", dir=work)
+    t0 = time.monotonic()
     try:
         forms = write_forms(case, base_dir, d)
         if case["device"] == "script":
@@ -342,6 +343,7 @@ def run_case(args, case, base_dir, work):
     if not args.keep:
         shutil.rmtree(d, ignore_errors=True)
     return {"case": case["name"], "testcase": case["testcase"], "expect": case["expect"],
+            "seconds": round(time.monotonic() - t0, 1),
             "want_reason": case["reason"], "verdict": verdict, "reason": reason, "exit": code,
             "title": case["title"]}
 
@@ -622,6 +624,8 @@ def main():
                                             for x in re.split(r"[.-]", s)]):
         row = per_tc[tc]
         print(f"  {tc:10} " + " ".join(f"{k}={row[k]}" for k in sorted(row)))
+    slow = sorted(results, key=lambda r: -r.get("seconds", 0))[:5]
+    print("  slowest: " + ", ".join(f"{r['case']} {r.get('seconds', 0):.0f} s" for r in slow))
     if fixture_problems:
         print("\n".join(fixture_problems), flush=True)
     bad = counts.get("false-pass", 0) + counts.get("error", 0) + len(fixture_problems)
