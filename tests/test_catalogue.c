@@ -11,7 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <lua.h>
+
 #include "run/catalogue.h"
+#include "run/sandbox.h"
 #include "base/diag.h"
 #include "base/error.h"
 #include "forms/spec.h"
@@ -506,6 +509,74 @@ test_files_isolated(void **state)
 	free(dir);
 }
 
+/*
+ * A prepared state (run/engine.c) with some files compiled ahead: the test
+ * case's run function comes out the same whether its file was compiled
+ * there or is compiled now, and the prepared state keeps its memory limit
+ * for what runs in it.
+ */
+static void
+test_precompiled(void **state)
+{
+	static const char lib[] = "lib = { tag = 'L' }\n";
+	static const char f1[] = "group \"5.1-1\"\n"
+	    "testcase {\n id = \"5.1-1-1\", type = \"conceptual\",\n"
+	    " ixit = { \"1-AuthMech\" }, purpose = \"p\", units = " UNITS_A ",\n"
+	    " run = function() return lib.tag .. 'one' end }\n";
+	static const char f2[] = "group \"5.1-5\"\n"
+	    "testcase {\n id = \"5.1-5-1\", type = \"conceptual\",\n"
+	    " ixit = { \"1-AuthMech\" }, purpose = \"p\", units = " UNITS_A ",\n"
+	    " run = function() return lib.tag .. 'two' end }\n";
+	static const char *const want[2] = { "Lone", "Ltwo" };
+	struct assay_diag *d = assay_diag_new();
+	struct assay_catalogue *c = NULL;
+	struct assay_sandbox *sb = NULL;
+	char *dir = tu_mkdtemp("cat"), path[512];
+	size_t tcs[2];
+	int k, pre;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/lib", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/lib/assay.lua", dir);
+	assert_int_equal(tu_write_file(path, lib, sizeof(lib) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-1.lua", dir);
+	assert_int_equal(tu_write_file(path, f1, sizeof(f1) - 1), 0);
+	snprintf(path, sizeof(path), "%s/5.1-5.lua", dir);
+	assert_int_equal(tu_write_file(path, f2, sizeof(f2) - 1), 0);
+	assert_int_equal(assay_catalogue_load(dir, spec, &c, d), 0);
+	tcs[0] = (size_t)assay_catalogue_find(c, "5.1-1-1");
+	tcs[1] = (size_t)assay_catalogue_find(c, "5.1-5-1");
+	/* Neither, the first only, both compiled ahead; each run in turn. */
+	for (pre = 0; pre <= 2; pre++) {
+		for (k = 0; k < 2; k++) {
+			assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+			assert_int_equal(assay_catalogue_prepare_run(c, sb), 0);
+			assert_int_equal(assay_catalogue_precompile(c, sb, tcs,
+			    (size_t)pre), 0);
+			assert_int_equal(assay_catalogue_push_prepared(c,
+			    tcs[k], sb), 0);
+			assert_int_equal(assay_sandbox_call(sb, 0, 1), 0);
+			assert_string_equal(lua_tostring(assay_sandbox_state(sb),
+			    -1), want[k]);
+			assay_sandbox_free(sb);
+			sb = NULL;
+		}
+	}
+	/* An index past the catalogue: refused, nothing kept. */
+	tcs[1] = assay_catalogue_count(c);
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	assert_int_equal(assay_catalogue_prepare_run(c, sb), 0);
+	assert_int_equal(assay_catalogue_precompile(c, sb, tcs, 2),
+	    ASSAY_ERR_INVALID_ARG);
+	assert_int_equal(assay_catalogue_push_prepared(c, tcs[0], sb), 0);
+	assay_sandbox_free(sb);
+	assay_catalogue_free(c);
+	assay_diag_free(d);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -517,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_bundled_units),
 		cmocka_unit_test(test_all_problems_reported),
 		cmocka_unit_test(test_files_isolated),
+		cmocka_unit_test(test_precompiled),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -710,6 +710,51 @@ test_accounting(void **state)
 	assay_sandbox_free(NULL);
 }
 
+/*
+ * Bytes held for the engine (the prepared state's compiled test cases)
+ * raise the limit by as much: what runs next keeps its whole allowance.
+ */
+static void
+test_hold(void **state)
+{
+	/* About 1.1 MB each, in small blocks (no doubling buffer). */
+	static const char keep[] = "kept = {} for i = 1, 15000 do "
+	    "kept[i] = {} end";
+	static const char more[] = "local t = {} for i = 1, 15000 do "
+	    "t[i] = {} end return #t";
+	struct assay_sandbox_limits lim = { 2 * 1024 * 1024, 0, 0 };
+	struct assay_sandbox *sb = NULL;
+	size_t before;
+	int held;
+
+	(void)state;
+	for (held = 0; held <= 1; held++) {
+		assert_int_equal(assay_sandbox_new(&lim, &sb), 0);
+		before = assay_sandbox_bytes(sb);
+		assert_int_equal(assay_sandbox_load(sb, "@keep.lua", keep,
+		    strlen(keep)), 0);
+		assert_int_equal(assay_sandbox_call(sb, 0, 0), 0);
+		lua_gc(assay_sandbox_state(sb), LUA_GCCOLLECT);
+		assert_true(assay_sandbox_bytes(sb) - before >= 900 * 1024);
+		/* No more than is in use can be held. */
+		assert_int_equal(assay_sandbox_hold(sb,
+		    assay_sandbox_bytes(sb) + 1), ASSAY_ERR_INVALID_ARG);
+		if (held)
+			assert_int_equal(assay_sandbox_hold(sb,
+			    assay_sandbox_bytes(sb) - before), 0);
+		assert_int_equal(assay_sandbox_load(sb, "@more.lua", more,
+		    strlen(more)), 0);
+		/* 2.2 MB in all: over the 2 MB limit unless 1.1 MB are held. */
+		assert_int_equal(assay_sandbox_call(sb, 0, 1), held ? 0 :
+		    ASSAY_ERR_LIMIT_MEMORY);
+		if (!held)
+			assert_non_null(strstr(assay_sandbox_error(sb),
+			    "memory limit of 2097152 bytes"));
+		assay_sandbox_free(sb);
+		sb = NULL;
+	}
+}
+
 /* Every byte limit from tiny upwards: a clean code, never a crash or leak. */
 static void
 test_small_limits(void **state)
@@ -834,6 +879,7 @@ main(void)
 		cmocka_unit_test(test_seal),
 		cmocka_unit_test(test_budget_spans_calls),
 		cmocka_unit_test(test_accounting),
+		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_small_limits),
 	};
 

@@ -91,6 +91,8 @@ struct decl_ctx {
 
 static const char run_key = 'r';	/* registry slot of the wanted run fn */
 static const char ctx_key = 'c';	/* registry slot of the decl_ctx */
+/* registry slot of the files compiled in a prepared state: index + 1 -> fn */
+static const char compiled_key = 'p';
 
 static int
 call_line(lua_State *L)
@@ -910,6 +912,27 @@ bind_ctx(lua_State *L, const struct decl_ctx *x, int env,
 }
 
 /*
+ * Pushes file fi's function as assay_catalogue_precompile() compiled it in
+ * the prepared state, and returns 1; 0 (nothing pushed) when it did not.
+ * The function's _ENV is the state's global table, as a load now would
+ * make it.
+ */
+static int
+push_compiled(lua_State *L, size_t fi)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &compiled_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (lua_rawgeti(L, -1, (lua_Integer)fi + 1) != LUA_TFUNCTION) {
+		lua_pop(L, 2);
+		return 0;
+	}
+	lua_remove(L, -2);
+	return 1;
+}
+
+/*
  * Runs catalogue file fi.  In a test case's own run state (run_mode):
  * group/testcase as globals, lib, seal, the file -- the state is the
  * file's alone.  In the shared load state: the file gets its own
@@ -935,7 +958,8 @@ exec_file(struct assay_sandbox *sb, struct decl_ctx *x, size_t fi)
 		    (!x->lib_done && (r = load_lib(sb, x->c, 0)) != 0))
 			return r;
 		assay_sandbox_seal(sb);
-		if ((r = assay_sandbox_load(sb, chunk, f->src, f->len)) != 0)
+		if ((!x->lib_done || !push_compiled(L, fi)) &&
+		    (r = assay_sandbox_load(sb, chunk, f->src, f->len)) != 0)
 			return r;
 	} else {
 		assay_sandbox_rearm(sb);
@@ -1283,6 +1307,78 @@ assay_catalogue_prepare_run(const struct assay_catalogue *c,
     struct assay_sandbox *sb)
 {
 	return load_lib(sb, (struct assay_catalogue *)c, 0);
+}
+
+struct precompile {
+	const struct assay_catalogue	*c;
+	struct assay_sandbox		*sb;
+	const size_t			*tcs;
+	size_t				 n;
+	int				 r;
+};
+
+/* assay_catalogue_precompile()'s work, in a protected call (allocations). */
+static int
+precompile_cf(lua_State *L)
+{
+	struct precompile *p = lua_touserdata(L, 1);
+	const struct assay_catalogue *c = p->c;
+	char chunk[ASSAY_PATH_MAX + 2];
+	size_t k, fi;
+
+	lua_createtable(L, 0, 0);
+	for (k = 0; k < p->n; k++) {
+		if (p->tcs[k] >= c->ntcs) {
+			p->r = ASSAY_ERR_INVALID_ARG;
+			return 0;
+		}
+		fi = c->tcs[p->tcs[k]].file;
+		if (lua_rawgeti(L, -1, (lua_Integer)fi + 1) != LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_pop(L, 1);
+		if ((p->r = assay_path_fmt(chunk, sizeof(chunk), "@%s",
+		    c->files[fi].path)) != 0 ||
+		    (p->r = assay_sandbox_load(p->sb, chunk, c->files[fi].src,
+		    c->files[fi].len)) != 0)
+			return 0;
+		lua_rawseti(L, -2, (lua_Integer)fi + 1);
+	}
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &compiled_key);
+	return 0;
+}
+
+int
+assay_catalogue_precompile(const struct assay_catalogue *c,
+    struct assay_sandbox *sb, const size_t *tcs, size_t n)
+{
+	lua_State *L = assay_sandbox_state(sb);
+	struct precompile p = { c, sb, tcs, n, 0 };
+	size_t before;
+
+	if (!lua_checkstack(L, 4))
+		return ASSAY_ERR_ALLOC;
+	/* What is held is what stays: measured between full collections. */
+	lua_gc(L, LUA_GCCOLLECT);
+	before = assay_sandbox_bytes(sb);
+	lua_pushcfunction(L, precompile_cf);
+	lua_pushlightuserdata(L, &p);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		lua_pop(L, 1);
+		return ASSAY_ERR_ALLOC;
+	}
+	if (p.r == 0) {
+		lua_gc(L, LUA_GCCOLLECT);
+		p.r = assay_sandbox_hold(sb, assay_sandbox_bytes(sb) > before ?
+		    assay_sandbox_bytes(sb) - before : 0);
+	}
+	if (p.r != 0) {
+		/* Not kept (its slot is never filled but by a full success). */
+		lua_pushnil(L);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &compiled_key);
+	}
+	return p.r;
 }
 
 static int

@@ -435,8 +435,16 @@ prepare(void *arg)
 	common_env(sh, &sh->tpenv, &sh->tctx);
 	if (assay_sandbox_new(&sh->limits, &sb) != 0)
 		return NULL;
+	/*
+	 * The queued test cases' files are compiled here too, once, not in
+	 * each process (every test case of a group compiled the group's
+	 * whole file again).  A state whose compile failed may be spent
+	 * (a limit): none then, each process builds its own.
+	 */
 	if (assay_api_prepare(sb, &sh->tctx) != 0 ||
-	    assay_catalogue_prepare_run(sh->run->catalogue, sb) != 0) {
+	    assay_catalogue_prepare_run(sh->run->catalogue, sb) != 0 ||
+	    assay_catalogue_precompile(sh->run->catalogue, sb, sh->queue,
+	    sh->nqueue) != 0) {
 		assay_sandbox_free(sb);
 		return NULL;
 	}

@@ -40,6 +40,7 @@ struct assay_sandbox {
 	lua_State	*L;
 	size_t		 max_bytes;
 	size_t		 bytes;
+	size_t		 held;		/* of bytes, the engine's: over max_bytes */
 	size_t		 peak_bytes;
 	uint64_t	 max_instructions;
 	uint64_t	 instructions;
@@ -146,8 +147,8 @@ sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		sb->bytes -= osize;
 		return NULL;
 	}
-	if (nsize > osize && (sb->bytes > sb->max_bytes ||
-	    nsize - osize > sb->max_bytes - sb->bytes)) {
+	if (nsize > osize && (sb->bytes > sb->max_bytes + sb->held ||
+	    nsize - osize > sb->max_bytes + sb->held - sb->bytes)) {
 		trip(sb, TRIP_MEMORY);
 		return NULL;
 	}
@@ -157,7 +158,7 @@ sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 			trip(sb, TRIP_MEMORY);
 			snprintf(sb->cause, sizeof(sb->cause), "memory allocation "
 			    "failed with %zu of the %zu bytes allowed in use",
-			    sb->bytes, sb->max_bytes);
+			    sb->bytes - sb->held, sb->max_bytes);
 		}
 		return NULL;
 	}
@@ -860,6 +861,15 @@ size_t
 assay_sandbox_bytes(const struct assay_sandbox *sb)
 {
 	return sb == NULL ? 0 : sb->bytes;
+}
+
+int
+assay_sandbox_hold(struct assay_sandbox *sb, size_t n)
+{
+	if (sb == NULL || sb->held + n < sb->held || sb->held + n > sb->bytes)
+		return ASSAY_ERR_INVALID_ARG;
+	sb->held += n;
+	return 0;
 }
 
 size_t

@@ -83,6 +83,13 @@ void		 assay_sandbox_rearm(struct assay_sandbox *sb);
 size_t		 assay_sandbox_bytes(const struct assay_sandbox *sb);
 size_t		 assay_sandbox_peak_bytes(const struct assay_sandbox *sb);
 /*
+ * Raises the memory limit by n bytes the state holds for the engine (what
+ * it keeps for the code that runs next, not that code's own): the limit
+ * stays the allowance of what runs in it.  n must be held now (at most
+ * the bytes in use).  Returns 0 or ASSAY_ERR_INVALID_ARG.
+ */
+int		 assay_sandbox_hold(struct assay_sandbox *sb, size_t n);
+/*
  * Replaces the table at idx by a read-only proxy (recursively for nested
  * tables): writes raise "attempt to modify read-only table", the
  * metatable is locked (getmetatable returns "locked", setmetatable
