@@ -1474,6 +1474,9 @@ allow_artefacts(lua_State *L, const struct assay_api_ctx *ctx)
 			luaL_error(L, "artefact \"%s\": %s",
 			    assay_forms_artefact_id(f, i), assay_strerror(r));
 	}
+	/* Captures a test case writes, below its evidence directory. */
+	if (ctx->evidence_root != NULL)
+		(void)assay_artefact_allow_dir(L, "capture", ctx->evidence_root);
 }
 
 /* Observations record into the test case's own evidence directory. */
@@ -1487,7 +1490,8 @@ allow_evidence_dir(lua_State *L, const struct assay_api_ctx *ctx)
 	(void)snprintf(dir, sizeof(dir), "%s",
 	    assay_evidence_tc_dir(ctx->evidence));
 	(void)assay_probe_observe_dir_set(L, dir);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+	if (ctx->evidence_root == NULL &&
+	    (slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
 		(void)assay_artefact_allow_dir(L, "capture", dir);
 	}
@@ -1625,6 +1629,26 @@ install(lua_State *L)
  * install(), and the test case's evidence directory.  Once: the raw
  * table leaves the registry.
  */
+/* Pushes test case tc's `assay.testcase` (read-only). */
+static void
+push_testcase(lua_State *L, const struct assay_catalogue *c, size_t tc)
+{
+	lua_createtable(L, 0, 5);
+	set_str(L, "id", assay_catalogue_id(c, tc));
+	set_str(L, "group", assay_catalogue_group(c, tc));
+	set_str(L, "type", assay_tc_type_name(assay_catalogue_type(c, tc)));
+	set_str(L, "purpose", assay_catalogue_purpose(c, tc));
+	push_unit_decls(L, c, tc);
+	lua_setfield(L, -2, "units");
+	assay_sandbox_make_readonly(L, -1);
+}
+
+/*
+ * Registry slot of the `assay.testcase` tables assay_api_prebuild() made
+ * in a prepared state: test case index + 1 -> table.
+ */
+static const char prebuilt_key = 0;
+
 static int
 bind_testcase(lua_State *L)
 {
@@ -1634,16 +1658,15 @@ bind_testcase(lua_State *L)
 	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &raw_key) != LUA_TTABLE)
 		return luaL_error(L, "the assay API is not prepared");
 	if (c != NULL) {
-		lua_createtable(L, 0, 5);
-		set_str(L, "id", assay_catalogue_id(c, ctx->tc));
-		set_str(L, "group", assay_catalogue_group(c, ctx->tc));
-		set_str(L, "type", assay_tc_type_name(assay_catalogue_type(c,
-		    ctx->tc)));
-		set_str(L, "purpose", assay_catalogue_purpose(c, ctx->tc));
-		push_unit_decls(L, c, ctx->tc);
-		lua_setfield(L, -2, "units");
-		assay_sandbox_make_readonly(L, -1);
-		lua_setfield(L, -2, "testcase");
+		if (lua_rawgetp(L, LUA_REGISTRYINDEX, &prebuilt_key) ==
+		    LUA_TTABLE && lua_rawgeti(L, -1,
+		    (lua_Integer)ctx->tc + 1) == LUA_TTABLE)
+			lua_remove(L, -2);
+		else {
+			lua_settop(L, 2);
+			push_testcase(L, c, ctx->tc);
+		}
+		lua_setfield(L, 2, "testcase");
 	}
 	lua_pushnil(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &raw_key);
@@ -1673,6 +1696,49 @@ assay_api_prepare(struct assay_sandbox *sb, struct assay_api_ctx *ctx)
 	if (ctx->probe_env != NULL)
 		assay_probe_env_set(L, ctx->probe_env);
 	return pcall_ctx(L, install, ctx);
+}
+
+struct prebuild {
+	const struct assay_catalogue	*c;
+	const size_t			*tcs;
+	size_t				 n;
+};
+
+static int
+prebuild(lua_State *L)
+{
+	const struct prebuild *p = lua_touserdata(L, 1);
+	size_t k;
+
+	lua_createtable(L, 0, 0);
+	for (k = 0; k < p->n; k++) {
+		push_testcase(L, p->c, p->tcs[k]);
+		lua_rawseti(L, -2, (lua_Integer)p->tcs[k] + 1);
+	}
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &prebuilt_key);
+	return 0;
+}
+
+int
+assay_api_prebuild(struct assay_sandbox *sb,
+    const struct assay_api_ctx *ctx, const size_t *tcs, size_t n)
+{
+	lua_State *L = assay_sandbox_state(sb);
+	struct prebuild p = { ctx->catalogue, tcs, n };
+	size_t k;
+
+	if (p.c == NULL)
+		return ASSAY_ERR_INVALID_ARG;
+	for (k = 0; k < n; k++)
+		if (tcs[k] >= assay_catalogue_count(p.c))
+			return ASSAY_ERR_INVALID_ARG;
+	lua_pushcfunction(L, prebuild);
+	lua_pushlightuserdata(L, &p);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		lua_pop(L, 1);
+		return ASSAY_ERR_LUA;
+	}
+	return 0;
 }
 
 int

@@ -49,6 +49,13 @@ struct assay_api_ctx {
 	const struct assay_probe_env	*probe_env;
 	const char			*datadir;	/* for assay.data() */
 	struct assay_api_shared		*shared;	/* may be NULL */
+	/*
+	 * Where every test case's evidence directory lies (the run's
+	 * evidence/), which assay_api_prepare() allows captures to be read
+	 * from once for all; NULL: assay_api_bind() allows the parent of
+	 * ctx->evidence's directory.
+	 */
+	const char			*evidence_root;
 	int				 max_sleep_ms;
 	/*
 	 * Scripted replies (the fixture runner): assay.sleep waits for
@@ -87,5 +94,14 @@ int	assay_api_install(struct assay_sandbox *sb, struct assay_api_ctx *ctx);
  */
 int	assay_api_prepare(struct assay_sandbox *sb, struct assay_api_ctx *ctx);
 int	assay_api_bind(struct assay_sandbox *sb, struct assay_api_ctx *ctx);
+/*
+ * Between the two, in a state prepared for many test cases: builds the
+ * `assay.testcase` table of each of the n test cases in tcs (indices into
+ * ctx->catalogue) now, so that assay_api_bind() in each process only
+ * takes its own instead of building it there.  Returns 0, or an
+ * ASSAY_ERR_* code (ASSAY_ERR_INVALID_ARG: no catalogue, an index past it).
+ */
+int	assay_api_prebuild(struct assay_sandbox *sb,
+	    const struct assay_api_ctx *ctx, const size_t *tcs, size_t n);
 
 #endif

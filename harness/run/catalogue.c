@@ -1355,29 +1355,16 @@ assay_catalogue_precompile(const struct assay_catalogue *c,
 {
 	lua_State *L = assay_sandbox_state(sb);
 	struct precompile p = { c, sb, tcs, n, 0 };
-	size_t before;
 
 	if (!lua_checkstack(L, 4))
 		return ASSAY_ERR_ALLOC;
-	/* What is held is what stays: measured between full collections. */
-	lua_gc(L, LUA_GCCOLLECT);
-	before = assay_sandbox_bytes(sb);
 	lua_pushcfunction(L, precompile_cf);
 	lua_pushlightuserdata(L, &p);
 	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
 		lua_pop(L, 1);
 		return ASSAY_ERR_ALLOC;
 	}
-	if (p.r == 0) {
-		lua_gc(L, LUA_GCCOLLECT);
-		p.r = assay_sandbox_hold(sb, assay_sandbox_bytes(sb) > before ?
-		    assay_sandbox_bytes(sb) - before : 0);
-	}
-	if (p.r != 0) {
-		/* Not kept (its slot is never filled but by a full success). */
-		lua_pushnil(L);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &compiled_key);
-	}
+	/* On failure nothing is kept: the slot is filled only at the end. */
 	return p.r;
 }
 

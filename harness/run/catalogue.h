@@ -148,10 +148,8 @@ int		 assay_catalogue_prepare_run(const struct assay_catalogue *c,
  * Also in the prepared state: compiles (never runs) the group files of the
  * n test cases in tcs, so that assay_catalogue_push_prepared() in each
  * copy takes its file's function from there instead of compiling the
- * source again.  The compiled chunks are kept for the state's life and
- * their bytes raise the state's memory limit by as much (each test case
- * keeps the allowance it has without them).  Returns 0, or an ASSAY_ERR_*
- * code: then nothing is kept and each copy compiles its file as before.
+ * source again.  Returns 0, or an ASSAY_ERR_* code: then nothing is kept
+ * (but a tripped limit spends the state).
  */
 int		 assay_catalogue_precompile(const struct assay_catalogue *c,
 		    struct assay_sandbox *sb, const size_t *tcs, size_t n);

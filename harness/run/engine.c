@@ -97,6 +97,8 @@ struct shared {
 	struct assay_sandbox		*tmpl;
 	struct assay_api_ctx		 tctx;
 	struct assay_probe_env		 tpenv;
+	/* The run's evidence/, allowed for captures once ("" when missing) */
+	char				 evroot[ASSAY_PATH_MAX];
 };
 
 /*
@@ -416,6 +418,7 @@ common_env(struct shared *sh, struct assay_probe_env *penv,
 	ctx->probe_env = penv;
 	ctx->datadir = sh->datadir;
 	ctx->shared = sh->api;
+	ctx->evidence_root = sh->evroot[0] != '\0' ? sh->evroot : NULL;
 }
 
 /*
@@ -431,19 +434,32 @@ prepare(void *arg)
 {
 	struct shared *sh = arg;
 	struct assay_sandbox *sb = NULL;
+	lua_State *L;
+	size_t before, after;
 
 	common_env(sh, &sh->tpenv, &sh->tctx);
 	if (assay_sandbox_new(&sh->limits, &sb) != 0)
 		return NULL;
-	/*
-	 * The queued test cases' files are compiled here too, once, not in
-	 * each process (every test case of a group compiled the group's
-	 * whole file again).  A state whose compile failed may be spent
-	 * (a limit): none then, each process builds its own.
-	 */
 	if (assay_api_prepare(sb, &sh->tctx) != 0 ||
-	    assay_catalogue_prepare_run(sh->run->catalogue, sb) != 0 ||
-	    assay_catalogue_precompile(sh->run->catalogue, sb, sh->queue,
+	    assay_catalogue_prepare_run(sh->run->catalogue, sb) != 0) {
+		assay_sandbox_free(sb);
+		return NULL;
+	}
+	/*
+	 * What only the queued test cases need is made here too, once, not
+	 * in each process: their group files compiled (every test case of
+	 * a group compiled the group's whole file again) and their
+	 * `assay.testcase` tables (new strings and tables: copy-on-write
+	 * faults all over the state).  Those bytes are held outside the
+	 * memory limit, so a test case's allowance does not depend on how
+	 * many others were queued; measured between full collections.  A
+	 * state where this failed may be spent (a limit): none then.
+	 */
+	L = assay_sandbox_state(sb);
+	lua_gc(L, LUA_GCCOLLECT);
+	before = assay_sandbox_bytes(sb);
+	if (assay_catalogue_precompile(sh->run->catalogue, sb, sh->queue,
+	    sh->nqueue) != 0 || assay_api_prebuild(sb, &sh->tctx, sh->queue,
 	    sh->nqueue) != 0) {
 		assay_sandbox_free(sb);
 		return NULL;
@@ -454,7 +470,12 @@ prepare(void *arg)
 	 * process would pay for each as a copy-on-write fault.  The next
 	 * starts only once a process has allocated about as much again.
 	 */
-	lua_gc(assay_sandbox_state(sb), LUA_GCCOLLECT);
+	lua_gc(L, LUA_GCCOLLECT);
+	after = assay_sandbox_bytes(sb);
+	if (assay_sandbox_hold(sb, after > before ? after - before : 0) != 0) {
+		assay_sandbox_free(sb);
+		return NULL;
+	}
 	sh->tmpl = sb;
 	return NULL;
 }
@@ -2118,6 +2139,9 @@ assay_engine_run(const struct assay_engine_opts *o_in, struct assay_diag *d)
 	sh.ev = ev;
 	sh.budget = budget;
 	sh.datadir = datadir;
+	if (assay_path_fmt(sh.evroot, sizeof(sh.evroot), "%s/evidence",
+	    assay_evidence_dir(ev)) != 0 || access(sh.evroot, X_OK) != 0)
+		sh.evroot[0] = '\0';
 	if (!o->quiet)
 		fprintf(stderr, "assay: %s %s: %zu test case%s to run on %d "
 		    "job%s (%zu in the catalogue)\n", assay_term_esc(esc1,
