@@ -26,9 +26,11 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "forms/forms.h"
+#include "forms/spec.h"
 #include "probe/lua.h"
 #include "probe/probe.h"
 #include "run/api.h"
+#include "run/catalogue.h"
 #include "run/evidence.h"
 #include "run/sandbox.h"
 #include "run/verdict.h"
@@ -39,6 +41,9 @@
  * sandbox code and leaves the error text in err.  The units it recorded
  * stay in *res.
  */
+/* ctx.evidence_root of run_tc_ev()'s runs (NULL: none). */
+static const char *evidence_root;
+
 static int
 run_tc_ev(const char *src, const struct assay_forms *forms,
     struct assay_evidence_tc *etc, struct assay_result *res, char *err,
@@ -61,6 +66,7 @@ run_tc_ev(const char *src, const struct assay_forms *forms,
 	ctx.datadir = ASSAY_SOURCE_DIR;
 	ctx.forms = forms;
 	ctx.evidence = etc;
+	ctx.evidence_root = evidence_root;
 	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
 	assert_int_equal(assay_api_install(sb, &ctx), 0);
 	if ((r = assay_sandbox_load(sb, "@contract.lua", src, strlen(src))) == 0)
@@ -494,10 +500,12 @@ test_units_worst_wins_in_c(void **state)
 
 /*
  * A run allows the capture probe its evidence directory (DIR/evidence),
- * where Assay's own recordings go, and nothing around it.
+ * where Assay's own recordings go, and nothing around it: from the test
+ * case's own directory, or as the engine's prepared state does, once for
+ * the run (ctx.evidence_root).
  */
 static void
-test_evidence_dir_allowed(void **state)
+evidence_dir_allowed(int byroot)
 {
 	static const char src[] =
 	    "local c = assert(assay.net.capture{ file = EV .. '/own.pcap' })\n"
@@ -512,8 +520,8 @@ test_evidence_dir_allowed(void **state)
 	struct assay_diag *d;
 	struct assay_result res;
 	char *dir, out[1024], p[2048], err[4096], chunk[sizeof(src) + 2200];
+	char root[1100];
 
-	(void)state;
 	memset(&res, 0, sizeof(res));
 	memset(&info, 0, sizeof(info));
 	assert_non_null(dir = tu_mkdtemp("evdir"));
@@ -527,14 +535,26 @@ test_evidence_dir_allowed(void **state)
 	assert_int_equal(tu_write_file(p, PCAP_HDR, sizeof(PCAP_HDR)), 0);
 	snprintf(chunk, sizeof(chunk), "local EV = '%s'\n%s",
 	    assay_evidence_tc_dir(etc), src);
+	snprintf(root, sizeof(root), "%s/evidence", out);
+	evidence_root = byroot ? root : NULL;
 	if (run_tc_ev(chunk, NULL, etc, &res, err, sizeof(err)) != 0)
-		fail_msg("test case failed: %s", err);
+		fail_msg("test case failed (evidence_root %s): %s",
+		    byroot ? root : "none", err);
+	evidence_root = NULL;
 	assert_int_equal(assay_evidence_tc_end(etc, &res), 0);
 	assay_result_clear(&res);
 	assay_evidence_free(ev);
 	assay_diag_free(d);
 	tu_rmrf(dir);
 	free(dir);
+}
+
+static void
+test_evidence_dir_allowed(void **state)
+{
+	(void)state;
+	evidence_dir_allowed(0);
+	evidence_dir_allowed(1);
 }
 
 /*
@@ -656,6 +676,70 @@ test_boxes_release(void **state)
  * builds is read-only like the one-step install's; assay_api_bind() adds
  * the test case once, and the raw table it writes into is gone after.
  */
+/*
+ * assay.testcase made ahead in the prepared state (assay_api_prebuild) is
+ * the one assay_api_bind() would build: the same fields, read-only; a test
+ * case not made ahead still gets its own; an index past the catalogue is
+ * refused.
+ */
+static void
+test_prebuilt_testcase(void **state)
+{
+	static const char src[] = "local t = assay.testcase\n"
+	    "assert(not pcall(function() t.id = 'x' end), 'writable')\n"
+	    "return t.id, t.group, t.type, #t.units, t.units[1].letter, "
+	    "t.units[1].criterion";
+	struct assay_diag *d = assay_diag_new();
+	struct assay_spec *spec = NULL;
+	struct assay_catalogue *c = NULL;
+	struct assay_sandbox *sb = NULL;
+	struct assay_api_ctx ctx;
+	char want[2][600];
+	size_t tcs[1];
+	lua_State *L;
+	int k;
+
+	(void)state;
+	assert_int_equal(assay_spec_load(ASSAY_SOURCE_DIR, "2.1.1", &spec, d), 0);
+	assert_int_equal(assay_catalogue_load(tu_src("testcases"), spec, &c, d),
+	    0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.catalogue = c;
+	ctx.tc = (size_t)assay_catalogue_find(c, "5.1-1-2");
+	/* k = 0: built in bind; 1: made ahead; 2: another one made ahead. */
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+		L = assay_sandbox_state(sb);
+		assert_int_equal(assay_api_prepare(sb, &ctx), 0);
+		tcs[0] = k == 2 ? (size_t)assay_catalogue_find(c, "4-1-1") :
+		    ctx.tc;
+		if (k > 0)
+			assert_int_equal(assay_api_prebuild(sb, &ctx, tcs, 1), 0);
+		assert_int_equal(assay_api_bind(sb, &ctx), 0);
+		assert_int_equal(assay_sandbox_load(sb, "=t", src,
+		    strlen(src)), 0);
+		if (assay_sandbox_call(sb, 0, 6) != 0)
+			fail_msg("%s", assay_sandbox_error(sb));
+		snprintf(want[k > 0], sizeof(want[0]), "%s|%s|%s|%lld|%s|%s",
+		    lua_tostring(L, -6), lua_tostring(L, -5),
+		    lua_tostring(L, -4), (long long)lua_tointeger(L, -3),
+		    lua_tostring(L, -2), lua_tostring(L, -1));
+		if (k > 0)
+			assert_string_equal(want[1], want[0]);
+		assay_sandbox_free(sb);
+	}
+	assert_non_null(strstr(want[0], "5.1-1-2|5.1-1|functional|3|a|"));
+	tcs[0] = assay_catalogue_count(c);
+	assert_int_equal(assay_sandbox_new(NULL, &sb), 0);
+	assert_int_equal(assay_api_prepare(sb, &ctx), 0);
+	assert_int_equal(assay_api_prebuild(sb, &ctx, tcs, 1),
+	    ASSAY_ERR_INVALID_ARG);
+	assay_sandbox_free(sb);
+	assay_catalogue_free(c);
+	assay_spec_free(spec);
+	assay_diag_free(d);
+}
+
 static void
 test_prepare_then_bind(void **state)
 {
@@ -696,6 +780,7 @@ main(void)
 		cmocka_unit_test(test_new_secret_masked),
 		cmocka_unit_test(test_boxes_release),
 		cmocka_unit_test(test_prepare_then_bind),
+		cmocka_unit_test(test_prebuilt_testcase),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
