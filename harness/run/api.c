@@ -1624,11 +1624,6 @@ install(lua_State *L)
 	return 0;
 }
 
-/*
- * assay.testcase (read-only like the rest) into the raw table kept by
- * install(), and the test case's evidence directory.  Once: the raw
- * table leaves the registry.
- */
 /* Pushes test case tc's `assay.testcase` (read-only). */
 static void
 push_testcase(lua_State *L, const struct assay_catalogue *c, size_t tc)
@@ -1649,6 +1644,12 @@ push_testcase(lua_State *L, const struct assay_catalogue *c, size_t tc)
  */
 static const char prebuilt_key = 0;
 
+/*
+ * assay.testcase (read-only like the rest) into the raw table kept by
+ * install(): the one assay_api_prebuild() made, else built here; and the
+ * test case's evidence directory.  Once: the raw table leaves the
+ * registry.
+ */
 static int
 bind_testcase(lua_State *L)
 {
