@@ -122,23 +122,49 @@ tu_wait_tcp(const char *host, int port, int timeout_ms)
 	return -1;
 }
 
+/*
+ * A port free on loopback for TCP and for UDP alike: tests use it for
+ * either (a CoAP server, a port that must stay closed), and tests run at
+ * once in the same namespace.  A TCP-only check once handed
+ * test_probe_lua's "closed" port to a coap-server test_probe_coap had
+ * running there, and the contract test got a CoAP answer from it.
+ */
 int
 tu_free_port(void)
 {
 	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd, port = -1;
+	socklen_t sl;
+	int fd, ufd, port, tries;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
+	for (tries = 0; tries < 64; tries++) {
+		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+			return -1;
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sl = sizeof(sa);
+		port = -1;
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+		    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+			port = ntohs(sa.sin_port);
+		if (port < 0) {
+			close(fd);
+			return -1;
+		}
+		/* The same number over UDP, while the TCP one is still held. */
+		if ((ufd = socket(AF_INET, SOCK_DGRAM, 0)) < 0) {
+			close(fd);
+			return -1;
+		}
+		if (bind(ufd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			close(ufd);
+			close(fd);
+			return port;
+		}
+		close(ufd);
+		close(fd);
+	}
+	return -1;
 }
 
 char *

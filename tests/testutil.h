@@ -25,7 +25,7 @@ int		 tu_run(const char *cmd, char **out);
 int		 tu_runf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Polls until a TCP connect to host:port succeeds or timeout_ms passes. 0 ok. */
 int		 tu_wait_tcp(const char *host, int port, int timeout_ms);
-/* A currently free TCP port on 127.0.0.1. */
+/* A port currently free on 127.0.0.1 for TCP and UDP alike. */
 int		 tu_free_port(void);
 /* Reads a whole file (malloc'd, NUL-terminated) or NULL. */
 char		*tu_read_file(const char *path, size_t *lenp);
