@@ -459,6 +459,29 @@ test_all_problems_reported(void **state)
 }
 
 /*
+ * Writes a catalogue into dir: lib/assay.lua (when lib is not NULL) and
+ * each name[k].lua with src[k].
+ */
+static void
+write_catalogue(const char *dir, const char *lib, const char *const *name,
+    const char *const *src, size_t n)
+{
+	char path[512];
+	size_t k;
+
+	if (lib != NULL) {
+		snprintf(path, sizeof(path), "%s/lib", dir);
+		assert_int_equal(mkdir(path, 0700), 0);
+		snprintf(path, sizeof(path), "%s/lib/assay.lua", dir);
+		assert_int_equal(tu_write_file(path, lib, strlen(lib)), 0);
+	}
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "%s/%s.lua", dir, name[k]);
+		assert_int_equal(tu_write_file(path, src[k], strlen(src[k])), 0);
+	}
+}
+
+/*
  * The load shares one Lua state between files: each file still sees only
  * its own declarations, cannot change lib for the next file, cannot leave
  * a global behind, and a file that breaks a limit spends only itself.
@@ -477,25 +500,15 @@ test_files_isolated(void **state)
 	static const char f5[] = "group \"5.1-5\"\n"
 	    "assert(leak == nil and lib.get() == 1 and lib.t.x == 1, \"leaked\")\n"
 	    OK_TC("5.1-5-1");
+	static const char *const names[] = { "5.1-1", "5.1-2", "5.1-3",
+	    "5.1-4", "5.1-5" };
+	const char *const srcs[] = { f1, f2, f3, f4, f5 };
 	struct assay_diag *d = assay_diag_new();
 	struct assay_catalogue *c = NULL;
-	char *dir = tu_mkdtemp("cat"), path[512];
+	char *dir = tu_mkdtemp("cat");
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/lib", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/lib/assay.lua", dir);
-	assert_int_equal(tu_write_file(path, lib, sizeof(lib) - 1), 0);
-	snprintf(path, sizeof(path), "%s/5.1-1.lua", dir);
-	assert_int_equal(tu_write_file(path, f1, sizeof(f1) - 1), 0);
-	snprintf(path, sizeof(path), "%s/5.1-2.lua", dir);
-	assert_int_equal(tu_write_file(path, f2, sizeof(f2) - 1), 0);
-	snprintf(path, sizeof(path), "%s/5.1-3.lua", dir);
-	assert_int_equal(tu_write_file(path, f3, sizeof(f3) - 1), 0);
-	snprintf(path, sizeof(path), "%s/5.1-4.lua", dir);
-	assert_int_equal(tu_write_file(path, f4, sizeof(f4) - 1), 0);
-	snprintf(path, sizeof(path), "%s/5.1-5.lua", dir);
-	assert_int_equal(tu_write_file(path, f5, sizeof(f5) - 1), 0);
+	write_catalogue(dir, lib, names, srcs, 5);
 	assert_int_equal(assay_catalogue_load(dir, spec, &c, d),
 	    ASSAY_ERR_CATALOGUE);
 	assert_null(c);
@@ -528,22 +541,17 @@ test_precompiled(void **state)
 	    " ixit = { \"1-AuthMech\" }, purpose = \"p\", units = " UNITS_A ",\n"
 	    " run = function() return lib.tag .. 'two' end }\n";
 	static const char *const want[2] = { "Lone", "Ltwo" };
+	static const char *const names[2] = { "5.1-1", "5.1-5" };
+	const char *const srcs[2] = { f1, f2 };
 	struct assay_diag *d = assay_diag_new();
 	struct assay_catalogue *c = NULL;
 	struct assay_sandbox *sb = NULL;
-	char *dir = tu_mkdtemp("cat"), path[512];
+	char *dir = tu_mkdtemp("cat");
 	size_t tcs[2];
 	int k, pre;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/lib", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/lib/assay.lua", dir);
-	assert_int_equal(tu_write_file(path, lib, sizeof(lib) - 1), 0);
-	snprintf(path, sizeof(path), "%s/5.1-1.lua", dir);
-	assert_int_equal(tu_write_file(path, f1, sizeof(f1) - 1), 0);
-	snprintf(path, sizeof(path), "%s/5.1-5.lua", dir);
-	assert_int_equal(tu_write_file(path, f2, sizeof(f2) - 1), 0);
+	write_catalogue(dir, lib, names, srcs, 2);
 	assert_int_equal(assay_catalogue_load(dir, spec, &c, d), 0);
 	tcs[0] = (size_t)assay_catalogue_find(c, "5.1-1-1");
 	tcs[1] = (size_t)assay_catalogue_find(c, "5.1-5-1");

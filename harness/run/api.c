@@ -1675,11 +1675,12 @@ bind_testcase(lua_State *L)
 	return 0;
 }
 
+/* f(arg) in a protected call (it allocates and may raise). */
 static int
-pcall_ctx(lua_State *L, lua_CFunction f, struct assay_api_ctx *ctx)
+pcall_ctx(lua_State *L, lua_CFunction f, void *arg)
 {
 	lua_pushcfunction(L, f);
-	lua_pushlightuserdata(L, ctx);
+	lua_pushlightuserdata(L, arg);
 	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
 		lua_pop(L, 1);
 		return ASSAY_ERR_LUA;
@@ -1724,7 +1725,6 @@ int
 assay_api_prebuild(struct assay_sandbox *sb,
     const struct assay_api_ctx *ctx, const size_t *tcs, size_t n)
 {
-	lua_State *L = assay_sandbox_state(sb);
 	struct prebuild p = { ctx->catalogue, tcs, n };
 	size_t k;
 
@@ -1733,13 +1733,7 @@ assay_api_prebuild(struct assay_sandbox *sb,
 	for (k = 0; k < n; k++)
 		if (tcs[k] >= assay_catalogue_count(p.c))
 			return ASSAY_ERR_INVALID_ARG;
-	lua_pushcfunction(L, prebuild);
-	lua_pushlightuserdata(L, &p);
-	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-		lua_pop(L, 1);
-		return ASSAY_ERR_LUA;
-	}
-	return 0;
+	return pcall_ctx(assay_sandbox_state(sb), prebuild, &p);
 }
 
 int
