@@ -14,6 +14,7 @@
 #  6b. an interrupted run: INCOMPLETE, exit 3;
 #  7. NOT FULFILLED is its own value in json, xml, html, junit and verify;
 #  8. exclusive test cases never overlap, the others run in parallel;
+#     tagged test cases start first;
 #     a bad exclusive tag is a catalogue error (exit 2).
 set -u
 BIN=${ASSAY_BIN:?}
@@ -229,6 +230,25 @@ def overlap(a, b):
     return iv[a][0] < iv[b][1] and iv[b][0] < iv[a][1]
 assert not overlap("5.1-1-1", "5.1-1-2"), iv      # tag "credentials"
 assert overlap("5.1-1-1", "5.1-5-1"), iv          # no tag: parallel with -j2
+PY
+# Tagged test cases start first (their chain is the least a run takes),
+# each tag's in queue order; untagged ones follow in queue order, even
+# one (4-1-1) that comes first in the queue.
+mkdir -p "$T/cat-order"
+cp "$SRC"/tests/data/catalogue-exclusive/*.lua "$T/cat-order/"
+cat > "$T/cat-order/4-1.lua" <<'EOF'
+group "4-1"
+testcase { id = "4-1-1", units = { a = { criterion = "Unit a of this test catalogue (tests/e2e_result.sh).", decided = "facts" } }, type = "conceptual", purpose = "records when it ran",
+  run = function(a) local t0 = a.now_ms() a.sleep(100) return pass("start=" .. t0 .. " end=" .. a.now_ms()) end }
+EOF
+run order 3 --ics "$SRC/ics/examples/smart-camera.xml" --catalogue "$T/cat-order" -j1
+python3 - "$T/order/report.json" <<'PY' && ok "exclusive: tagged test cases start first, then the others in queue order" || bad "tagged-first order"
+import json, sys
+r = {t["id"]: t for t in json.load(open(sys.argv[1]))["test_cases"]}
+start = {k: int(dict(w.split("=") for w in r[k]["reason"].split() if "=" in w)["start"])
+         for k in ("4-1-1", "5.1-1-1", "5.1-1-2", "5.1-5-1", "5.1-5-2")}
+order = sorted(start, key=start.get)
+assert order == ["5.1-1-1", "5.1-1-2", "4-1-1", "5.1-5-1", "5.1-5-2"], (order, start)
 PY
 mkdir -p "$T/cat-badtag"
 cat > "$T/cat-badtag/5.1-1.lua" <<'EOF'

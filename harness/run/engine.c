@@ -863,9 +863,14 @@ tag_busy(const struct assay_catalogue *cat, const struct child *kids,
 }
 
 /*
- * The next test case to start: the first in queue order none of whose
- * exclusive tags a running test case holds.  Returns its queue position,
- * or -1 when none may start now.
+ * The next test case to start.  Test cases holding an exclusive tag come
+ * first: those sharing a tag run one after another, so the chain of the
+ * longest tag (the gateway's, on a device with a client side: each waits
+ * out the device's own traffic) is the least a run can take, and it
+ * starts at once instead of behind test cases that could run beside it.
+ * Among them, and then among the others, the first in queue order none
+ * of whose exclusive tags a running test case holds.  Returns its queue
+ * position, or -1 when none may start now.
  */
 static long
 pick(struct shared *sh, const struct child *kids, size_t nkids)
@@ -873,18 +878,22 @@ pick(struct shared *sh, const struct child *kids, size_t nkids)
 	const struct assay_catalogue *cat = sh->run->catalogue;
 	const char *tag;
 	size_t q;
+	int pass;
 
-	for (q = sh->next; q < sh->nqueue; q++) {
-		if (sh->taken[q])
-			continue;
-		tag = assay_catalogue_exclusive(cat, sh->queue[q]);
-		if (tag != NULL && tag_busy(cat, kids, nkids, tag))
-			continue;
-		sh->taken[q] = 1;
-		while (sh->next < sh->nqueue && sh->taken[sh->next])
-			sh->next++;
-		return (long)q;
-	}
+	for (pass = 0; pass < 2; pass++)
+		for (q = sh->next; q < sh->nqueue; q++) {
+			if (sh->taken[q])
+				continue;
+			tag = assay_catalogue_exclusive(cat, sh->queue[q]);
+			/* Pass 0: free tagged ones; pass 1: untagged ones. */
+			if (tag != NULL ? pass == 1 ||
+			    tag_busy(cat, kids, nkids, tag) : pass == 0)
+				continue;
+			sh->taken[q] = 1;
+			while (sh->next < sh->nqueue && sh->taken[sh->next])
+				sh->next++;
+			return (long)q;
+		}
 	return -1;
 }
 
