@@ -112,7 +112,10 @@ static const char SETUP_XML[] =
     "  </client-side>\n"
     "</setup>\n";
 
-/* The example IXIT with cm-cloud declared outbound to the update host. */
+/*
+ * The example IXIT with cm-cloud declared outbound to the update host, and
+ * one more outbound channel, cm-telemetry, MQTT over TLS to the cloud host.
+ */
 static int
 write_ixit(void)
 {
@@ -121,19 +124,36 @@ write_ixit(void)
 	static const char to[] = "carries=\"personal-data sensitive-personal-"
 	    "data telemetry security-parameters\" direction=\"outbound\" "
 	    "endpoint=\"https://" UPD_HOST ":443/update/manifest.json\"/>";
-	char *src, *hit, *out;
+	static const char after[] = "jittered daily check-in</field>\n"
+	    "      </entry>\n";
+	static const char tel[] =
+	    "      <entry id=\"cm-telemetry\">\n"
+	    "        <facts protocol=\"mqtt\" security=\"tls\" tls-versions=\"TLSv1.3\"\n"
+	    "               tls-suites=\"TLS_AES_128_GCM_SHA256\" remote=\"true\"\n"
+	    "               guarantees=\"confidentiality integrity\" carries=\"telemetry\"\n"
+	    "               direction=\"outbound\" endpoint=\"mqtts://" CLOUD_HOST ":8883\"/>\n"
+	    "        <field name=\"Description\">MQTT telemetry to the vendor cloud</field>\n"
+	    "        <field name=\"Security Guarantees\">confidentiality, integrity</field>\n"
+	    "        <field name=\"Cryptographic Details\">MQTT 3.1.1 over TLS 1.3</field>\n"
+	    "        <field name=\"Resilience Measures\">reconnects with backoff</field>\n"
+	    "      </entry>\n";
+	char *src, *hit, *end, *out;
 	size_t len;
 	int r;
 
 	if ((src = tu_read_file(tu_src("ixit/examples/smart-camera.xml"),
-	    &len)) == NULL || (hit = strstr(src, from)) == NULL) {
+	    &len)) == NULL || (hit = strstr(src, from)) == NULL ||
+	    (end = strstr(hit, after)) == NULL) {
 		free(src);
 		return -1;
 	}
-	out = malloc(len + sizeof(to));
+	end += strlen(after);
+	out = malloc(len + sizeof(to) + sizeof(tel));
 	memcpy(out, src, (size_t)(hit - src));
 	strcpy(out + (hit - src), to);
-	strcat(out, hit + strlen(from));
+	strncat(out, hit + strlen(from), (size_t)(end - hit) - strlen(from));
+	strcat(out, tel);
+	strcat(out, end);
 	r = tu_write_file(tmp_path("ixit.xml"), out, strlen(out));
 	free(out);
 	free(src);
@@ -926,14 +946,18 @@ static void
 record(void *arg, const char *channel, const char *dir, const void *data,
     size_t len)
 {
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	struct notes *n = arg;
 
-	if (strcmp(dir, "note") != 0 || n->len + len + 2 >= sizeof(n->text))
-		return;
-	memcpy(n->text + n->len, data, len);
-	n->len += len;
-	n->text[n->len++] = '\n';
-	n->text[n->len] = '\0';
+	/* Channels side by side note from threads of their own. */
+	pthread_mutex_lock(&mu);
+	if (strcmp(dir, "note") == 0 && n->len + len + 2 < sizeof(n->text)) {
+		memcpy(n->text + n->len, data, len);
+		n->len += len;
+		n->text[n->len++] = '\n';
+		n->text[n->len] = '\0';
+	}
+	pthread_mutex_unlock(&mu);
 	(void)channel;
 }
 
@@ -1029,6 +1053,93 @@ test_intercept_lua(void **state)
 	assert_non_null(strstr(n.text, "DNS at " GW ": "));
 	assert_non_null(strstr(n.text, UPD_HOST " (answered)"));
 	assert_null(strstr(n.text, "GET /"));
+}
+
+#define C_CLIENT	"printf 'x' | timeout 5 openssl s_client -connect " GW \
+	":8883 -servername " CLOUD_HOST " -quiet -ign_eof -verify_return_error " \
+	"-verify_hostname " CLOUD_HOST " -CAfile ca.pem"
+
+/*
+ * Two channels in one call run side by side.  cm-cloud (443) gets no
+ * client and waits out its variants; cm-telemetry (8883) has one at once.
+ * Side by side, cm-telemetry is done before cm-cloud's first wait ends;
+ * one after the other, it could not even have begun by then.
+ */
+static void
+test_intercept_lua_channels(void **state)
+{
+	static const char src[] =
+	    "local r, why = assay.net.intercept{ channels = { 'cm-cloud', 'cm-telemetry' },\n"
+	    "    variants = { 'expired', 'control' }, wait_ms = 4000, read_ms = 700 }\n"
+	    "assert(r, why)\n"
+	    "local a, b = r.channels['cm-cloud'], r.channels['cm-telemetry']\n"
+	    "assert(a.channel == 'cm-cloud' and a.host == '" UPD_HOST "' and a.port == 443)\n"
+	    "assert(b.channel == 'cm-telemetry' and b.host == '" CLOUD_HOST "' and b.port == 8883)\n"
+	    "assert(a.error == nil and b.error == nil)\n"
+	    "assert(not a.variants[1].connected and not a.variants[2].connected)\n"
+	    "assert(a.variants[1].reason == 'no connection from the device within 4000 ms')\n"
+	    "local e, c = b.variants[1], b.variants[2]\n"
+	    "assert(e.name == 'expired' and e.issuer == 'assay-ca' and e.connected, e.reason)\n"
+	    "assert(not e.accepted and e.app_data == 0)\n"
+	    "assert(c.name == 'control' and c.accepted and c.sni == '" CLOUD_HOST "', c.reason)\n"
+	    "assert(#b.dns == #a.dns)\n"
+	    /* what a test case asked wrongly raises, before any port is bound */
+	    "assert(not pcall(assay.net.intercept, { channel = 'cm-cloud', channels = { 'cm-cloud' } }))\n"
+	    "assert(not pcall(assay.net.intercept, { channels = { 'cm-cloud', 'cm-cloud' } }))\n"
+	    "assert(not pcall(assay.net.intercept, { channels = {} }))\n"
+	    "assert(not pcall(assay.net.intercept, { channels = { 'cm-cloud', 'cm-web' } }))\n"
+	    "assert(not pcall(assay.net.intercept, { channels = { 'cm-cloud', 7 } }))\n";
+	static const char busy[] =
+	    "local r, why = assay.net.intercept{ channels = { 'cm-cloud', 'cm-telemetry' },\n"
+	    "    variants = { 'control' }, wait_ms = 4000, read_ms = 700 }\n"
+	    "assert(r, why)\n"
+	    "local a, b = r.channels['cm-cloud'], r.channels['cm-telemetry']\n"
+	    "assert(a.error == nil and a.variants[1].accepted, a.variants[1].reason)\n"
+	    "assert(b.error and b.error:find('cannot bind " GW ":8883', 1, true), b.error)\n"
+	    "assert(b.variants[1].skipped and not b.variants[1].connected)\n";
+	struct sockaddr_in sin;
+	struct notes n;
+	char err[4096];
+	const char *tel, *cloud;
+	pid_t pid;
+	int s, one = 1;
+
+	(void)state;
+	NEED_NET();
+	memset(&n, 0, sizeof(n));
+	pid = client_loop(C_CLIENT);
+	if (run_lua(src, forms, &n, err, sizeof(err)) != 0) {
+		client_stop(pid);
+		fail_msg("%s", err);
+	}
+	client_stop(pid);
+	assert_non_null(strstr(n.text, "(channel cm-cloud) at " GW ", 2 "
+	    "variants, up to 4000 ms each, beside the other channels"));
+	assert_non_null(tel = strstr(n.text, CLOUD_HOST ":8883 variant "
+	    "control (issuer identity): connection from " DEV ":"));
+	assert_non_null(cloud = strstr(n.text, UPD_HOST ":443 variant "
+	    "expired (issuer lab-ca): no connection"));
+	if (tel > cloud)
+		fail_msg("the channels ran one after the other:\n%s", n.text);
+
+	/* A port Assay cannot bind: that channel says why, the other runs. */
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(8883);
+	assert_int_equal(inet_pton(AF_INET, GW, &sin.sin_addr), 1);
+	assert_true((s = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(s, 1), 0);
+	memset(&n, 0, sizeof(n));
+	pid = client_loop(S_CLIENT S_VERIFY);
+	if (run_lua(busy, forms, &n, err, sizeof(err)) != 0) {
+		client_stop(pid);
+		close(s);
+		fail_msg("%s", err);
+	}
+	client_stop(pid);
+	close(s);
 }
 
 /* --- against the reference device (assay-refdevice --gateway) ------------------ */
@@ -1198,6 +1309,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_intercept_nobody),
 		cmocka_unit_test(test_intercept_hostile_client),
 		cmocka_unit_test(test_intercept_lua),
+		cmocka_unit_test(test_intercept_lua_channels),
 		/* last: they replace this test's veth pair with the device's */
 		cmocka_unit_test(test_refdevice_conforming),
 		cmocka_unit_test(test_refdevice_weak),

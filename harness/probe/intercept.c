@@ -590,25 +590,126 @@ dns_note(const struct assay_probe_env *env, struct assay_gw *gw)
 		    n > i ? ", ..." : "");
 }
 
+/*
+ * One channel of a call: its endpoint, its variants' results, and what
+ * its thread returned.  Channels run side by side, each on its own port
+ * and thread (the device's clients of different channels do not wait for
+ * one another, so neither does Assay).
+ */
+struct icpt_job {
+	struct assay_gw			*gw;
+	const char			*channel;	/* in the options table */
+	char				 host[256];
+	int				 port;
+	const enum assay_icpt_variant	*v;
+	size_t				 nv;
+	int				 wait_ms, read_ms;
+	const struct assay_probe_env	*env;
+	struct assay_icpt_result	 res[ASSAY_ICPT_NVARIANTS];
+	char				 why[512];
+	int				 r;
+};
+
+struct icpt_call {
+	struct assay_gw		*gw;
+	size_t			 n;
+	struct icpt_job		 job[ASSAY_ICPT_MAX_CHANNELS];
+};
+
+static void
+call_free(void *p)
+{
+	struct icpt_call *c = p;
+
+	if (c == NULL)
+		return;
+	assay_gw_close(c->gw);
+	free(c);
+}
+
+/* Stops the gateway now (its ports and DNS), not when Lua collects the box. */
+static void
+call_end(void **slot)
+{
+	call_free(*slot);
+	*slot = NULL;
+}
+
+static void *
+job_main(void *arg)
+{
+	struct icpt_job *j = arg;
+
+	j->r = assay_intercept_run(j->gw, j->host, j->port, j->v, j->nv,
+	    j->wait_ms, j->read_ms, j->env, j->res, j->why, sizeof(j->why));
+	return NULL;
+}
+
+/*
+ * The channel names of the call: `channel` (one) or `channels` (a list of
+ * 1..ASSAY_ICPT_MAX_CHANNELS, no repeats).  Raises on a bad option.
+ * Returns how many; *list says whether `channels` was given.
+ */
+static size_t
+channel_names(lua_State *L, const char **names, int *list)
+{
+	size_t n, i, j;
+
+	lua_getfield(L, 1, "channels");
+	*list = !lua_isnil(L, -1);
+	lua_pop(L, 1);
+	if (!*list) {
+		names[0] = assay_lua_req_str(L, FN, "channel");
+		return 1;
+	}
+	if (lua_getfield(L, 1, "channel") != LUA_TNIL)
+		return (size_t)assay_lua_argerror(L, FN, "channel and channels: "
+		    "give one of them");
+	lua_pop(L, 1);
+	lua_getfield(L, 1, "channels");
+	n = lua_istable(L, -1) ? (size_t)lua_rawlen(L, -1) : 0;
+	if (n < 1 || n > ASSAY_ICPT_MAX_CHANNELS)
+		return (size_t)assay_lua_argerror(L, FN, "channels: a list of "
+		    "1..%d channel ids expected", ASSAY_ICPT_MAX_CHANNELS);
+	for (i = 0; i < n; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return (size_t)assay_lua_argerror(L, FN, "channels[%zu]: "
+			    "a channel id expected, got %s", i + 1,
+			    luaL_typename(L, -1));
+		/* The string stays alive in the options table. */
+		names[i] = lua_tostring(L, -1);
+		lua_pop(L, 1);
+		for (j = 0; j < i; j++)
+			if (strcmp(names[j], names[i]) == 0)
+				return (size_t)assay_lua_argerror(L, FN,
+				    "channels: \"%s\" twice", names[i]);
+	}
+	lua_pop(L, 1);
+	return n;
+}
+
 static int
 l_intercept(lua_State *L)
 {
-	static const char *const known[] = { "channel", "variants", "wait_ms",
-	    "read_ms", NULL };
+	static const char *const known[] = { "channel", "channels", "variants",
+	    "wait_ms", "read_ms", NULL };
 	const struct assay_forms *f = lua_touserdata(L, lua_upvalueindex(1));
 	const struct assay_probe_env *env = assay_probe_env_get(L);
 	enum assay_icpt_variant v[ASSAY_ICPT_NVARIANTS];
 	const char *allowed[ASSAY_ICPT_NVARIANTS + 1];
 	const char *names[ASSAY_ICPT_NVARIANTS];
-	struct assay_icpt_result res[ASSAY_ICPT_NVARIANTS];
-	struct assay_gw *gw = NULL;
-	const char *channel;
+	const char *chans[ASSAY_ICPT_MAX_CHANNELS];
+	pthread_t th[ASSAY_ICPT_MAX_CHANNELS];
+	struct icpt_call *call;
+	struct icpt_job *j;
+	void **slot;
 	char scheme[16], host[256], path[1024], why[512];
-	size_t nv = 0, i, k;
-	int wait_ms, read_ms, port, r;
+	size_t nv = 0, nch, i, k, started, failed;
+	int wait_ms, read_ms, port[ASSAY_ICPT_MAX_CHANNELS], r, list;
 
 	assay_lua_opts(L, FN, known);
-	channel = assay_lua_req_str(L, FN, "channel");
+	nch = channel_names(L, chans, &list);
 	/* Default: the device's pace (<client-side cycle-s>), else 20 s. */
 	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms",
 	    assay_forms_pace(f)->connect_ms, 1,
@@ -629,37 +730,94 @@ l_intercept(lua_State *L)
 	if (f == NULL || assay_forms_gateway(f) == NULL)
 		return assay_lua_fail(L, "no lab gateway declared (set-up "
 		    "<client-side><gateway>)");
-	/* The channel comes from the IXIT the test case reads: a bad one is its bug. */
-	if (assay_gw_endpoint(f, channel, scheme, sizeof(scheme), host,
-	    sizeof(host), &port, path, sizeof(path), why, sizeof(why)) != 0)
-		return assay_lua_argerror(L, FN, "%s", why);
-	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "mqtts") != 0 &&
-	    strcmp(scheme, "tls") != 0)
-		return assay_lua_argerror(L, FN, "channel \"%s\": endpoint "
-		    "scheme %s is not TLS over TCP (https, mqtts, tls)",
-		    channel, scheme);
-	if ((r = assay_gw_open(f, &gw, why, sizeof(why))) != 0)
-		return assay_lua_harness_error(L, FN, r, 0);
-	if (gw == NULL)
-		return assay_lua_fail(L, why);
-	assay_probe_note(env, "intercept", "standing in for %s:%d (channel "
-	    "%s) at %s, %zu variant%s, up to %d ms each", host, port, channel,
-	    assay_gw_address(gw), nv, nv == 1 ? "" : "s", wait_ms);
-	r = assay_intercept_run(gw, host, port, v, nv, wait_ms, read_ms, env,
-	    res, why, sizeof(why));
-	if (r != 0) {
-		assay_gw_close(gw);
+	/* The channels come from the IXIT the test case reads: a bad one is its bug. */
+	for (i = 0; i < nch; i++) {
+		if (assay_gw_endpoint(f, chans[i], scheme, sizeof(scheme), host,
+		    sizeof(host), &port[i], path, sizeof(path), why,
+		    sizeof(why)) != 0)
+			return assay_lua_argerror(L, FN, "%s", why);
+		if (strcmp(scheme, "https") != 0 && strcmp(scheme, "mqtts") != 0 &&
+		    strcmp(scheme, "tls") != 0)
+			return assay_lua_argerror(L, FN, "channel \"%s\": endpoint "
+			    "scheme %s is not TLS over TCP (https, mqtts, tls)",
+			    chans[i], scheme);
+		for (k = 0; k < i; k++)
+			if (port[k] == port[i])
+				return assay_lua_argerror(L, FN, "channels \"%s\" "
+				    "and \"%s\" share port %d: one stand-in "
+				    "cannot serve both", chans[k], chans[i],
+				    port[i]);
+	}
+	slot = assay_lua_box(L, call_free);
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return assay_lua_harness_error(L, FN, ASSAY_ERR_ALLOC, 0);
+	*slot = call;
+	if ((r = assay_gw_open(f, &call->gw, why, sizeof(why))) != 0) {
+		call_end(slot);
 		return assay_lua_harness_error(L, FN, r, 0);
 	}
-	if (nv > 0 && res[0].skipped && why[0] != '\0') {
-		assay_gw_close(gw);
+	if (call->gw == NULL) {
+		call_end(slot);
 		return assay_lua_fail(L, why);
 	}
-	dns_note(env, gw);
+	call->n = nch;
+	for (i = 0; i < nch; i++) {
+		j = &call->job[i];
+		j->gw = call->gw;
+		j->channel = chans[i];
+		(void)assay_gw_endpoint(f, chans[i], scheme, sizeof(scheme),
+		    j->host, sizeof(j->host), &j->port, path, sizeof(path),
+		    why, sizeof(why));
+		j->v = v;
+		j->nv = nv;
+		j->wait_ms = wait_ms;
+		j->read_ms = read_ms;
+		j->env = env;
+		assay_probe_note(env, "intercept", "standing in for %s:%d "
+		    "(channel %s) at %s, %zu variant%s, up to %d ms each%s",
+		    j->host, j->port, j->channel, assay_gw_address(call->gw),
+		    nv, nv == 1 ? "" : "s", wait_ms, nch > 1 ?
+		    ", beside the other channels" : "");
+	}
+	/* One channel runs here; more run side by side, a thread each. */
+	started = 0;
+	if (nch == 1)
+		job_main(&call->job[0]);
+	else
+		for (started = 0; started < nch; started++)
+			if (pthread_create(&th[started], NULL, job_main,
+			    &call->job[started]) != 0)
+				break;
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (nch > 1 && started < nch) {
+		call_end(slot);
+		return assay_lua_harness_error(L, FN, ASSAY_ERR_INTERNAL, 0);
+	}
+	failed = 0;
+	for (i = 0; i < nch; i++) {
+		j = &call->job[i];
+		if (j->r != 0) {
+			r = j->r;
+			call_end(slot);
+			return assay_lua_harness_error(L, FN, r, 0);
+		}
+		if (nv > 0 && j->res[0].skipped && j->why[0] != '\0')
+			failed++;
+	}
+	/* No channel could be served (a port not bound): nil, the first why. */
+	if (failed == nch) {
+		for (i = 0; i < nch && call->job[i].why[0] == '\0'; i++)
+			;
+		snprintf(why, sizeof(why), "%s", call->job[i < nch ? i : 0].why);
+		call_end(slot);
+		return assay_lua_fail(L, why);
+	}
+	dns_note(env, call->gw);
 	{
 		struct assay_gw_counters c;
 
-		assay_gw_counters(gw, &c);
+		assay_gw_counters(call->gw, &c);
 		if (c.tcp_foreign + c.dns_foreign + c.dns_malformed +
 		    c.dns_rate + c.dns_unrecorded > 0)
 			assay_probe_note(env, "intercept", "turned away: %lu "
@@ -668,8 +826,26 @@ l_intercept(lua_State *L)
 			    "names not recorded", c.tcp_foreign, c.dns_foreign,
 			    c.dns_malformed, c.dns_rate, c.dns_unrecorded);
 	}
-	push_result(L, gw, channel, host, port, res, nv);
-	assay_gw_close(gw);
+	if (!list) {
+		j = &call->job[0];
+		push_result(L, call->gw, j->channel, j->host, j->port, j->res, nv);
+	} else {
+		lua_createtable(L, 0, 1);
+		lua_createtable(L, 0, (int)nch);
+		for (i = 0; i < nch; i++) {
+			j = &call->job[i];
+			push_result(L, call->gw, j->channel, j->host, j->port,
+			    j->res, nv);
+			/* A channel that could not be served says why. */
+			if (nv > 0 && j->res[0].skipped && j->why[0] != '\0') {
+				lua_pushstring(L, j->why);
+				lua_setfield(L, -2, "error");
+			}
+			lua_setfield(L, -2, j->channel);
+		}
+		lua_setfield(L, -2, "channels");
+	}
+	call_end(slot);
 	return 1;
 }
 

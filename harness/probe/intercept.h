@@ -37,6 +37,7 @@ enum assay_icpt_variant {
 #define ASSAY_ICPT_MAX_APP_DATA	(64 * 1024)	/* counted, then the read stops */
 #define ASSAY_ICPT_MAX_WAIT_MS	300000
 #define ASSAY_ICPT_MAX_READ_MS	60000
+#define ASSAY_ICPT_MAX_CHANNELS	8	/* side by side in one call */
 
 /* "self-signed", ... "control" (static), or NULL. */
 const char	*assay_icpt_variant_name(enum assay_icpt_variant v);
