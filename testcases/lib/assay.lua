@@ -1583,10 +1583,11 @@ end
 -- The outbound side of 5.5-1-2 for `entries` (11-ComMech entries with
 -- direction=outbound), recorded on `letter`; `kinds` the secret kinds
 -- whose appearance in clear FAILs (a set: credential, security-parameter,
--- personal-data, sensitive-personal-data).  TLS channels are intercepted
--- (the run's interception of each, lib.shared_interception; judged by
--- lib.judge_interception); then the run's observation of every outbound
--- channel (lib.shared_observation): a channel declared TLS that sends other bytes, or declared
+-- personal-data, sensitive-personal-data).  The run's observation of every
+-- outbound channel is taken first (lib.shared_observation), while the device
+-- is not backing off; TLS channels are then intercepted (the run's
+-- interception, lib.shared_interception; judged by lib.judge_interception).
+-- From the observation: a channel declared TLS that sends other bytes, or declared
 -- security=none that speaks TLS, differs from its declaration (FAIL); a
 -- clear channel that carries sensitive data by its facts, seen carrying
 -- traffic, FAILs; a watched secret of `kinds` in clear FAILs with its
@@ -1604,6 +1605,14 @@ function lib.check_outbound(units, letter, entries, kinds)
     return ok
   end
   local good = {}
+  -- The device's ordinary traffic is watched before any certificate is
+  -- refused: after five refused variants a client that backs off (up to
+  -- 12 s on the conforming reference device, declared reconnect-max-s
+  -- elsewhere) may send nothing for a whole window.  In a full run the
+  -- shared observation was usually made earlier (5.3-10-1).
+  local observe, owhy = lib.probe("observe")
+  local c, cwhy
+  if observe then c, cwhy = lib.shared_observation(observe) end
   local intercept, nowhy = lib.probe("intercept")
   for _, e in ipairs(entries) do
     local sec, ep = lib.fact(e, "security"), lib.endpoint(e)
@@ -1633,18 +1642,16 @@ function lib.check_outbound(units, letter, entries, kinds)
           .. ": security " .. sec .. " cannot be observed by Assay: capture the traffic", lib.PERSON)
     end
   end
-  local observe, owhy = lib.probe("observe")
   local how = lib.probed("observe", "a capture at the gateway with stand-ins for "
       .. #lib.outbound_entries() .. " outbound channel(s)")
   if not observe then
     for _, e in ipairs(entries) do units:add(letter, "INCONCLUSIVE", e.id .. ": " .. owhy, how) end
     return ok
   end
-  local c, why = lib.shared_observation(observe)
   if not c then
     for _, e in ipairs(entries) do
       units:add(letter, "INCONCLUSIVE", lib.channel_name(e) .. ": observation failed: "
-          .. lib.clip(why, 200), how)
+          .. lib.clip(cwhy, 200), how)
     end
     return ok
   end
