@@ -704,9 +704,9 @@ l_intercept(lua_State *L)
 	struct icpt_call *call;
 	struct icpt_job *j;
 	void **slot;
-	char scheme[16], host[256], path[1024], why[512];
+	char scheme[16], path[1024], why[512];
 	size_t nv = 0, nch, i, k, started, failed;
-	int wait_ms, read_ms, port[ASSAY_ICPT_MAX_CHANNELS], r, list;
+	int wait_ms, read_ms, r, list;
 
 	assay_lua_opts(L, FN, known);
 	nch = channel_names(L, chans, &list);
@@ -730,10 +730,16 @@ l_intercept(lua_State *L)
 	if (f == NULL || assay_forms_gateway(f) == NULL)
 		return assay_lua_fail(L, "no lab gateway declared (set-up "
 		    "<client-side><gateway>)");
+	/* Held by the box: what is raised below leaks nothing. */
+	slot = assay_lua_box(L, call_free);
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return assay_lua_harness_error(L, FN, ASSAY_ERR_ALLOC, 0);
+	*slot = call;
 	/* The channels come from the IXIT the test case reads: a bad one is its bug. */
 	for (i = 0; i < nch; i++) {
-		if (assay_gw_endpoint(f, chans[i], scheme, sizeof(scheme), host,
-		    sizeof(host), &port[i], path, sizeof(path), why,
+		j = &call->job[i];
+		if (assay_gw_endpoint(f, chans[i], scheme, sizeof(scheme), j->host,
+		    sizeof(j->host), &j->port, path, sizeof(path), why,
 		    sizeof(why)) != 0)
 			return assay_lua_argerror(L, FN, "%s", why);
 		if (strcmp(scheme, "https") != 0 && strcmp(scheme, "mqtts") != 0 &&
@@ -742,16 +748,12 @@ l_intercept(lua_State *L)
 			    "scheme %s is not TLS over TCP (https, mqtts, tls)",
 			    chans[i], scheme);
 		for (k = 0; k < i; k++)
-			if (port[k] == port[i])
+			if (call->job[k].port == j->port)
 				return assay_lua_argerror(L, FN, "channels \"%s\" "
 				    "and \"%s\" share port %d: one stand-in "
 				    "cannot serve both", chans[k], chans[i],
-				    port[i]);
+				    j->port);
 	}
-	slot = assay_lua_box(L, call_free);
-	if ((call = calloc(1, sizeof(*call))) == NULL)
-		return assay_lua_harness_error(L, FN, ASSAY_ERR_ALLOC, 0);
-	*slot = call;
 	if ((r = assay_gw_open(f, &call->gw, why, sizeof(why))) != 0) {
 		call_end(slot);
 		return assay_lua_harness_error(L, FN, r, 0);
@@ -765,9 +767,6 @@ l_intercept(lua_State *L)
 		j = &call->job[i];
 		j->gw = call->gw;
 		j->channel = chans[i];
-		(void)assay_gw_endpoint(f, chans[i], scheme, sizeof(scheme),
-		    j->host, sizeof(j->host), &j->port, path, sizeof(path),
-		    why, sizeof(why));
 		j->v = v;
 		j->nv = nv;
 		j->wait_ms = wait_ms;
