@@ -258,7 +258,10 @@ static const char contract[] =
     "            { channel = 'cm-cloud', variants = { } },\n"
     "            { channel = 'cm-cloud', variants = { 'expired', 'expired' } },\n"
     "            { channel = 'cm-cloud', wait_ms = 0 },\n"
-    "            { channel = 'cm-cloud', read_ms = 600000 } } },\n"
+    "            { channel = 'cm-cloud', read_ms = 600000 }, { channels = { } },\n"
+    "            { channels = 'cm-cloud' }, { channels = { 5 } },\n"
+    "            { channels = { 'cm-cloud', 'cm-cloud' } },\n"
+    "            { channel = 'cm-cloud', channels = { 'cm-cloud' } } } },\n"
     /* no <client-side><gateway> in this set-up: an outcome, nil, why */
     /* a device on loopback: its IPv6 side is ::1, or why not */
     "  ipv6_peers = { good = { host = H, timeout_ms = 300 },\n"

@@ -645,50 +645,6 @@ job_main(void *arg)
 	return NULL;
 }
 
-/*
- * The channel names of the call: `channel` (one) or `channels` (a list of
- * 1..ASSAY_ICPT_MAX_CHANNELS, no repeats).  Raises on a bad option.
- * Returns how many; *list says whether `channels` was given.
- */
-static size_t
-channel_names(lua_State *L, const char **names, int *list)
-{
-	size_t n, i, j;
-
-	lua_getfield(L, 1, "channels");
-	*list = !lua_isnil(L, -1);
-	lua_pop(L, 1);
-	if (!*list) {
-		names[0] = assay_lua_req_str(L, FN, "channel");
-		return 1;
-	}
-	if (lua_getfield(L, 1, "channel") != LUA_TNIL)
-		return (size_t)assay_lua_argerror(L, FN, "channel and channels: "
-		    "give one of them");
-	lua_pop(L, 1);
-	lua_getfield(L, 1, "channels");
-	n = lua_istable(L, -1) ? (size_t)lua_rawlen(L, -1) : 0;
-	if (n < 1 || n > ASSAY_ICPT_MAX_CHANNELS)
-		return (size_t)assay_lua_argerror(L, FN, "channels: a list of "
-		    "1..%d channel ids expected", ASSAY_ICPT_MAX_CHANNELS);
-	for (i = 0; i < n; i++) {
-		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		if (lua_type(L, -1) != LUA_TSTRING)
-			return (size_t)assay_lua_argerror(L, FN, "channels[%zu]: "
-			    "a channel id expected, got %s", i + 1,
-			    luaL_typename(L, -1));
-		/* The string stays alive in the options table. */
-		names[i] = lua_tostring(L, -1);
-		lua_pop(L, 1);
-		for (j = 0; j < i; j++)
-			if (strcmp(names[j], names[i]) == 0)
-				return (size_t)assay_lua_argerror(L, FN,
-				    "channels: \"%s\" twice", names[i]);
-	}
-	lua_pop(L, 1);
-	return n;
-}
-
 static int
 l_intercept(lua_State *L)
 {
@@ -709,7 +665,7 @@ l_intercept(lua_State *L)
 	int wait_ms, read_ms, r, list;
 
 	assay_lua_opts(L, FN, known);
-	nch = channel_names(L, chans, &list);
+	nch = assay_lua_channels(L, FN, chans, ASSAY_ICPT_MAX_CHANNELS, &list);
 	/* Default: the device's pace (<client-side cycle-s>), else 20 s. */
 	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms",
 	    assay_forms_pace(f)->connect_ms, 1,

@@ -124,6 +124,44 @@ assay_lua_opt_names(lua_State *L, const char *fn, const char *key,
 	return n;
 }
 
+size_t
+assay_lua_channels(lua_State *L, const char *fn, const char **names,
+    size_t max, int *list)
+{
+	size_t n, i, j;
+
+	lua_getfield(L, 1, "channels");
+	*list = !lua_isnil(L, -1);
+	lua_pop(L, 1);
+	if (!*list) {
+		names[0] = assay_lua_req_str(L, fn, "channel");
+		return 1;
+	}
+	if (lua_getfield(L, 1, "channel") != LUA_TNIL)
+		assay_lua_argerror(L, fn, "channel and channels: give one of "
+		    "them");
+	lua_pop(L, 1);
+	lua_getfield(L, 1, "channels");
+	n = lua_istable(L, -1) ? (size_t)lua_rawlen(L, -1) : 0;
+	if (n < 1 || n > max)
+		assay_lua_argerror(L, fn, "channels: a list of 1..%zu channel "
+		    "ids expected", max);
+	for (i = 0; i < n; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			assay_lua_argerror(L, fn, "channels[%zu]: a channel id "
+			    "expected, got %s", i + 1, luaL_typename(L, -1));
+		names[i] = lua_tostring(L, -1);
+		lua_pop(L, 1);		/* still referenced by the list */
+		for (j = 0; j < i; j++)
+			if (strcmp(names[j], names[i]) == 0)
+				assay_lua_argerror(L, fn, "channels: \"%s\" "
+				    "twice", names[i]);
+	}
+	lua_pop(L, 1);
+	return n;
+}
+
 lua_Integer
 assay_lua_opt_int(lua_State *L, const char *fn, const char *key,
     lua_Integer def, lua_Integer lo, lua_Integer hi)

@@ -61,6 +61,15 @@ int		 assay_lua_opt_bool(lua_State *L, const char *fn, const char *key,
 size_t		 assay_lua_opt_names(lua_State *L, const char *fn,
 		    const char *key, const char *const *allowed, size_t max,
 		    const char **out, const char *what);
+/*
+ * The channel options of a probe that stands in for the device's outbound
+ * channels: `channel` (one id, required when `channels` is absent) or
+ * `channels` (a list of 1..max distinct ids), never both.  The ids go to
+ * names[] (borrowed from the options table); *list says whether `channels`
+ * was given.  Returns how many; raises otherwise.
+ */
+size_t		 assay_lua_channels(lua_State *L, const char *fn,
+		    const char **names, size_t max, int *list);
 /* The required option host (a non-empty string without NUL). */
 const char	*assay_lua_host(lua_State *L, const char *fn);
 /* Option port in 1..65535; def when absent, which 0 makes required. */

@@ -360,9 +360,6 @@ l_outage(lua_State *L)
 	int bres, dres;
 
 	assay_lua_opts(L, FN, known);
-	lua_getfield(L, 1, "channels");
-	list = !lua_isnil(L, -1);
-	lua_pop(L, 1);
 	/* Default: the device's pace (<client-side cycle-s>), else 20 s. */
 	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms",
 	    assay_forms_pace(assay_probe_client_forms_get(L))->connect_ms, 1,
@@ -384,35 +381,7 @@ l_outage(lua_State *L)
 
 	/* The channels come from the IXIT the test case read: a bad one is
 	 * its bug (raised, before anything else). */
-	if (!list) {
-		names[0] = assay_lua_req_str(L, FN, "channel");
-		nn = 1;
-	} else {
-		if (lua_getfield(L, 1, "channel") != LUA_TNIL)
-			return assay_lua_argerror(L, FN, "channel and channels: "
-			    "give one of them");
-		lua_pop(L, 1);
-		lua_getfield(L, 1, "channels");
-		nn = lua_istable(L, -1) ? (size_t)lua_rawlen(L, -1) : 0;
-		if (nn < 1 || nn > ASSAY_OUTAGE_MAX_CHANNELS)
-			return assay_lua_argerror(L, FN, "channels: a list of 1..%d "
-			    "channel ids expected", ASSAY_OUTAGE_MAX_CHANNELS);
-		for (i = 0; i < nn; i++) {
-			lua_rawgeti(L, -1, (lua_Integer)i + 1);
-			if (lua_type(L, -1) != LUA_TSTRING)
-				return assay_lua_argerror(L, FN, "channels[%zu]: a "
-				    "channel id expected, got %s", i + 1,
-				    luaL_typename(L, -1));
-			/* The string stays alive in the options table. */
-			names[i] = lua_tostring(L, -1);
-			lua_pop(L, 1);
-			for (j = 0; j < i; j++)
-				if (strcmp(names[j], names[i]) == 0)
-					return assay_lua_argerror(L, FN, "channels: "
-					    "\"%s\" twice", names[i]);
-		}
-		lua_pop(L, 1);
-	}
+	nn = assay_lua_channels(L, FN, names, ASSAY_OUTAGE_MAX_CHANNELS, &list);
 	if ((f = assay_probe_client_forms_get(L)) == NULL ||
 	    assay_forms_gateway(f) == NULL)
 		return assay_lua_fail(L, "no lab gateway declared (set-up "
