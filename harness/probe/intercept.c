@@ -590,6 +590,8 @@ dns_note(const struct assay_probe_env *env, struct assay_gw *gw)
 		    n > i ? ", ..." : "");
 }
 
+struct icpt_call;
+
 /*
  * One channel of a call: its endpoint, its variants' results, and what
  * its thread returned.  Channels run side by side, each on its own port
@@ -597,23 +599,23 @@ dns_note(const struct assay_probe_env *env, struct assay_gw *gw)
  * one another, so neither does Assay).
  */
 struct icpt_job {
-	struct assay_gw			*gw;
+	const struct icpt_call		*call;
 	const char			*channel;	/* in the options table */
 	char				 host[256];
 	int				 port;
-	const enum assay_icpt_variant	*v;
-	size_t				 nv;
-	int				 wait_ms, read_ms;
-	const struct assay_probe_env	*env;
 	struct assay_icpt_result	 res[ASSAY_ICPT_NVARIANTS];
-	char				 why[512];
+	char				 why[512];	/* set: not served */
 	int				 r;
 };
 
+/* What every channel of a call shares, and the channels. */
 struct icpt_call {
-	struct assay_gw		*gw;
-	size_t			 n;
-	struct icpt_job		 job[ASSAY_ICPT_MAX_CHANNELS];
+	struct assay_gw			*gw;
+	const struct assay_probe_env	*env;
+	enum assay_icpt_variant		 v[ASSAY_ICPT_NVARIANTS];
+	size_t				 nv;
+	int				 wait_ms, read_ms;
+	struct icpt_job			 job[ASSAY_ICPT_MAX_CHANNELS];
 };
 
 static void
@@ -639,10 +641,18 @@ static void *
 job_main(void *arg)
 {
 	struct icpt_job *j = arg;
+	const struct icpt_call *c = j->call;
 
-	j->r = assay_intercept_run(j->gw, j->host, j->port, j->v, j->nv,
-	    j->wait_ms, j->read_ms, j->env, j->res, j->why, sizeof(j->why));
+	j->r = assay_intercept_run(c->gw, j->host, j->port, c->v, c->nv,
+	    c->wait_ms, c->read_ms, c->env, j->res, j->why, sizeof(j->why));
 	return NULL;
+}
+
+/* The channel's port could not be bound: its variants are all skipped. */
+static int
+job_unserved(const struct icpt_job *j)
+{
+	return j->call->nv > 0 && j->res[0].skipped && j->why[0] != '\0';
 }
 
 static int
@@ -652,7 +662,6 @@ l_intercept(lua_State *L)
 	    "wait_ms", "read_ms", NULL };
 	const struct assay_forms *f = lua_touserdata(L, lua_upvalueindex(1));
 	const struct assay_probe_env *env = assay_probe_env_get(L);
-	enum assay_icpt_variant v[ASSAY_ICPT_NVARIANTS];
 	const char *allowed[ASSAY_ICPT_NVARIANTS + 1];
 	const char *names[ASSAY_ICPT_NVARIANTS];
 	const char *chans[ASSAY_ICPT_MAX_CHANNELS];
@@ -661,16 +670,22 @@ l_intercept(lua_State *L)
 	struct icpt_job *j;
 	void **slot;
 	char scheme[16], path[1024], why[512];
-	size_t nv = 0, nch, i, k, started, failed;
-	int wait_ms, read_ms, r, list;
+	size_t nch, i, k, started, failed;
+	int r, list;
 
 	assay_lua_opts(L, FN, known);
 	nch = assay_lua_channels(L, FN, chans, ASSAY_ICPT_MAX_CHANNELS, &list);
+	/* Held by the box: what is raised below leaks nothing. */
+	slot = assay_lua_box(L, call_free);
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return assay_lua_harness_error(L, FN, ASSAY_ERR_ALLOC, 0);
+	*slot = call;
+	call->env = env;
 	/* Default: the device's pace (<client-side cycle-s>), else 20 s. */
-	wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms",
+	call->wait_ms = (int)assay_lua_opt_int(L, FN, "wait_ms",
 	    assay_forms_pace(f)->connect_ms, 1,
 	    ASSAY_ICPT_MAX_WAIT_MS);
-	read_ms = (int)assay_lua_opt_int(L, FN, "read_ms", 2000, 1,
+	call->read_ms = (int)assay_lua_opt_int(L, FN, "read_ms", 2000, 1,
 	    ASSAY_ICPT_MAX_READ_MS);
 	for (i = 0; i < ASSAY_ICPT_NVARIANTS; i++)
 		allowed[i] = assay_icpt_variant_name((enum assay_icpt_variant)i);
@@ -679,21 +694,20 @@ l_intercept(lua_State *L)
 	    ASSAY_ICPT_NVARIANTS, names, "variant names (self-signed, "
 	    "wrong-host, expired, untrusted-ca, tls1.0, control)");
 	for (i = 0; i < (k ? k : ASSAY_ICPT_NVARIANTS); i++)
-		v[nv++] = k ? (enum assay_icpt_variant)
+		call->v[call->nv++] = k ? (enum assay_icpt_variant)
 		    assay_icpt_variant_find(names[i]) :
 		    (enum assay_icpt_variant)i;
 
-	if (f == NULL || assay_forms_gateway(f) == NULL)
+	if (f == NULL || assay_forms_gateway(f) == NULL) {
+		call_end(slot);
 		return assay_lua_fail(L, "no lab gateway declared (set-up "
 		    "<client-side><gateway>)");
-	/* Held by the box: what is raised below leaks nothing. */
-	slot = assay_lua_box(L, call_free);
-	if ((call = calloc(1, sizeof(*call))) == NULL)
-		return assay_lua_harness_error(L, FN, ASSAY_ERR_ALLOC, 0);
-	*slot = call;
+	}
 	/* The channels come from the IXIT the test case reads: a bad one is its bug. */
 	for (i = 0; i < nch; i++) {
 		j = &call->job[i];
+		j->call = call;
+		j->channel = chans[i];
 		if (assay_gw_endpoint(f, chans[i], scheme, sizeof(scheme), j->host,
 		    sizeof(j->host), &j->port, path, sizeof(path), why,
 		    sizeof(why)) != 0)
@@ -718,20 +732,12 @@ l_intercept(lua_State *L)
 		call_end(slot);
 		return assay_lua_fail(L, why);
 	}
-	call->n = nch;
 	for (i = 0; i < nch; i++) {
 		j = &call->job[i];
-		j->gw = call->gw;
-		j->channel = chans[i];
-		j->v = v;
-		j->nv = nv;
-		j->wait_ms = wait_ms;
-		j->read_ms = read_ms;
-		j->env = env;
 		assay_probe_note(env, "intercept", "standing in for %s:%d "
 		    "(channel %s) at %s, %zu variant%s, up to %d ms each%s",
 		    j->host, j->port, j->channel, assay_gw_address(call->gw),
-		    nv, nv == 1 ? "" : "s", wait_ms, nch > 1 ?
+		    call->nv, call->nv == 1 ? "" : "s", call->wait_ms, nch > 1 ?
 		    ", beside the other channels" : "");
 	}
 	/* One channel runs here; more run side by side, a thread each. */
@@ -757,14 +763,12 @@ l_intercept(lua_State *L)
 			call_end(slot);
 			return assay_lua_harness_error(L, FN, r, 0);
 		}
-		if (nv > 0 && j->res[0].skipped && j->why[0] != '\0')
+		if (job_unserved(j))
 			failed++;
 	}
 	/* No channel could be served (a port not bound): nil, the first why. */
 	if (failed == nch) {
-		for (i = 0; i < nch && call->job[i].why[0] == '\0'; i++)
-			;
-		snprintf(why, sizeof(why), "%s", call->job[i < nch ? i : 0].why);
+		snprintf(why, sizeof(why), "%s", call->job[0].why);
 		call_end(slot);
 		return assay_lua_fail(L, why);
 	}
@@ -783,16 +787,17 @@ l_intercept(lua_State *L)
 	}
 	if (!list) {
 		j = &call->job[0];
-		push_result(L, call->gw, j->channel, j->host, j->port, j->res, nv);
+		push_result(L, call->gw, j->channel, j->host, j->port, j->res,
+		    call->nv);
 	} else {
 		lua_createtable(L, 0, 1);
 		lua_createtable(L, 0, (int)nch);
 		for (i = 0; i < nch; i++) {
 			j = &call->job[i];
 			push_result(L, call->gw, j->channel, j->host, j->port,
-			    j->res, nv);
+			    j->res, call->nv);
 			/* A channel that could not be served says why. */
-			if (nv > 0 && j->res[0].skipped && j->why[0] != '\0') {
+			if (job_unserved(j)) {
 				lua_pushstring(L, j->why);
 				lua_setfield(L, -2, "error");
 			}
