@@ -10,10 +10,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <stdarg.h>
@@ -833,9 +835,14 @@ reap(struct shared *sh, const struct child *c, int status, int killed,
 static void
 child_main(struct shared *sh, size_t i, int slot, const sigset_t *mask)
 {
+	char name[16];
 	int r;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* What ps and top show for it: "assay 5.1-1-2". */
+	snprintf(name, sizeof(name), "assay %s",
+	    assay_catalogue_id(sh->run->catalogue, i));
+	prctl(PR_SET_NAME, name);
 	signal(SIGINT, SIG_IGN);	/* Ctrl-C: the engine decides */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
@@ -1002,8 +1009,174 @@ wait_event(struct shared *sh, const struct child *kids, size_t nkids,
 }
 
 /*
+ * The zygote: a process forked from the supervisor once everything the
+ * test cases start from is ready (the prepared state, the shared budget,
+ * the evidence store), which then makes each test case's process.
+ *
+ * Why: a fork copies the page tables of the process that forks and
+ * write-protects its pages; every page that process writes to afterwards
+ * is a copy-on-write fault.  The supervisor writes all the time (results,
+ * progress, what it reads back from the evidence store), so forking
+ * itself it paid about 25 such faults per test case, plus the fork, on
+ * the path every other test case waits on (bench/README.md, "The
+ * engine").  The zygote writes next to nothing between forks, and forks
+ * beside the supervisor.  What each process starts from is the same:
+ * the supervisor as it was when the queue began, which is all a test
+ * case's process ever used of it.
+ *
+ * Its processes are the supervisor's own children all the same: clone(2)
+ * with CLONE_PARENT.  The supervisor waits for them, watches them with
+ * pidfds and kills them at their deadline as before, and their
+ * parent-death signal is tied to it.  This takes the raw system call:
+ * glibc has no fork with CLONE_PARENT.  What glibc's fork() does besides
+ * is not needed here: its child handlers reset locks that another thread
+ * may have held, and the zygote never has another thread (it is forked
+ * from the supervisor's one thread and makes none).  The one thing left
+ * unset is glibc's copy of the main thread's id, which stays the
+ * zygote's: glibc 2.34 and later ask the kernel where it matters to a
+ * process's own thread (raise(), abort()), and the other uses (owner
+ * fields of error-checking mutexes and rwlocks) only need to differ
+ * from the ids of the process's other threads, which they do.
+ *
+ * One request over a socket: the test case and its holder slot; one
+ * answer: the pid, or -errno.  When there is no zygote (ASSAY_NO_ZYGOTE
+ * set, no process or socket for it), or it fails, dies or does not
+ * answer within ZYGOTE_ANSWER_MS, the supervisor forks itself, as it did
+ * before there was one.
+ */
+#define ZYGOTE_ANSWER_MS	5000
+
+struct zygote_req {
+	size_t	tc;
+	int	slot;
+};
+
+static void
+zygote_main(struct shared *sh, int fd, pid_t supervisor,
+    const sigset_t *mask)
+{
+	struct zygote_req m;
+	ssize_t n;
+	long pid;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != supervisor)
+		_exit(0);
+	prctl(PR_SET_NAME, "assay-zygote");
+	signal(SIGINT, SIG_IGN);	/* Ctrl-C: the supervisor decides */
+	for (;;) {
+		n = recv(fd, &m, sizeof(m), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(m))
+			_exit(0);	/* closed: the queue is done */
+		pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT |
+		    SIGCHLD), NULL, NULL, NULL, 0UL);
+			if (pid == 0) {
+			close(fd);
+			child_main(sh, m.tc, m.slot, mask);
+		}
+		if (pid < 0)
+			pid = -errno;
+		if (send(fd, &pid, sizeof(pid), MSG_NOSIGNAL) !=
+		    (ssize_t)sizeof(pid))
+			_exit(0);
+	}
+}
+
+/*
+ * Starts the zygote: returns its pid and sets *fd to the supervisor's end
+ * of its socket, or returns -1 when there is none (then: fork()).  mask:
+ * the signal mask each test case's process restores.
+ */
+static pid_t
+zygote_start(struct shared *sh, int *fd, const sigset_t *mask)
+{
+	pid_t self = getpid(), pid;
+	int sv[2];
+
+	*fd = -1;
+	if (getenv("ASSAY_NO_ZYGOTE") != NULL ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		zygote_main(sh, sv[1], self, mask);
+	}
+	close(sv[1]);
+	if (pid < 0)
+		close(sv[0]);
+	else
+		*fd = sv[0];
+	return pid;
+}
+
+/* Ends the zygote, if there is one, and waits for it. */
+static void
+zygote_stop(pid_t *pid, int *fd)
+{
+	int status;
+
+	if (*pid <= 0)
+		return;
+	close(*fd);
+	*fd = -1;
+	/* Closed, it leaves at once; stopped or stuck, it is killed. */
+	kill(*pid, SIGKILL);
+	while (waitpid(*pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*pid = -1;
+}
+
+/*
+ * A process for test case tc in holder slot `slot`, made by the zygote:
+ * its pid, or -1 when there is no zygote or it could not make one (then
+ * the zygote is ended, and the caller forks from now on).
+ */
+static pid_t
+zygote_spawn(struct shared *sh, pid_t *zpid, int *fd, size_t tc,
+    int slot)
+{
+	struct zygote_req m;
+	struct pollfd p;
+	long pid = 0;
+	ssize_t n;
+
+	if (*zpid <= 0)
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.tc = tc;
+	m.slot = slot;
+	p.fd = *fd;
+	p.events = POLLIN;
+	if (send(*fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) &&
+	    poll(&p, 1, ZYGOTE_ANSWER_MS) == 1) {
+		do
+			n = recv(*fd, &pid, sizeof(pid), 0);
+		while (n < 0 && errno == EINTR);
+		if (n == (ssize_t)sizeof(pid) && pid > 0)
+			return (pid_t)pid;
+		if (n != (ssize_t)sizeof(pid))
+			pid = 0;
+	}
+	if (!sh->o->quiet) {
+		status_clear(sh);
+		fprintf(stderr, "assay: the zygote process %s%s; the "
+		    "supervisor forks the test cases from now on\n", pid < 0 ?
+		    "could not make a test case's process: " :
+		    "is gone or did not answer", pid < 0 ?
+		    strerror((int)-pid) : "");
+	}
+	zygote_stop(zpid, fd);
+	return -1;
+}
+
+/*
  * Runs the queue: up to `jobs` test cases at a time, each in a process of
- * its own, forked from this single-threaded supervisor.  A test case that
+ * its own, a child of this single-threaded supervisor made by the zygote
+ * (or, without one, forked here).  A test case that
  * crashes or hangs in C code cannot take the run down with it: its process
  * is killed at its deadline and the run goes on.  Test cases sharing an
  * `exclusive` tag (attempt counters on the same device services) never
@@ -1021,15 +1194,16 @@ supervise(struct shared *sh, int jobs)
 	sigset_t block, waitmask;
 	size_t nkids = 0, k;
 	long long last_draw = 0;
-	int slot, status;
+	int slot, status, zfd;
 	long q;
-	pid_t pid;
+	pid_t pid, zpid;
 
 	/* SIGINT/SIGTERM get through only while waiting (wait_event()). */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	zpid = zygote_start(sh, &zfd, &waitmask);
 	sh->start_ms = assay_clock_ms();
 	for (;;) {
 		while (!interrupted && nkids < (size_t)jobs &&
@@ -1044,7 +1218,9 @@ supervise(struct shared *sh, int jobs)
 			    KILL_GRACE_MS(sh->limits.timeout_ms);
 			fflush(stdout);
 			fflush(stderr);
-			if ((pid = fork()) == 0) {
+			if ((pid = zygote_spawn(sh, &zpid, &zfd,
+			    kids[nkids].tc, slot)) < 0 &&
+			    (pid = fork()) == 0) {
 				for (k = 0; k < nkids; k++)
 					if (kids[k].pidfd >= 0)
 						close(kids[k].pidfd);
@@ -1100,6 +1276,7 @@ supervise(struct shared *sh, int jobs)
 		}
 		wait_event(sh, kids, nkids, last_draw, &waitmask);
 	}
+	zygote_stop(&zpid, &zfd);
 	status_clear(sh);
 	sigprocmask(SIG_SETMASK, &waitmask, NULL);
 }
