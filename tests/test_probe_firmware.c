@@ -889,7 +889,7 @@ test_lua_binding(void **state)
 {
 	struct assay_probe_env env;
 	lua_State *L;
-	char src[16384], good[2048], *tmp, *old;
+	char src[16384], good[4096], *tmp, *old;
 	struct dirent *de;
 	DIR *d;
 

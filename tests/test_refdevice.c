@@ -1313,16 +1313,16 @@ file_len(const char *path)
 }
 
 /* The device's /api/version.cgi with the lab login (malloc'd body). */
-static char *
-device_version(const struct device *d)
+/* *ver: what the device's version page says (the caller frees it). */
+static void
+device_version(const struct device *d, char **ver)
 {
-	char cmd[600], pass[64], *out = NULL;
+	char cmd[600], pass[64];
 
 	assert_non_null(password_of(d, "web-admin", pass, sizeof(pass)));
 	snprintf(cmd, sizeof(cmd), "curl -sk --http1.1 --max-time 10 -u "
 	    "admin:%s https://" DEV_ADDR "/api/version.cgi", pass);
-	assert_int_equal(tu_run(cmd, &out), 0);
-	return out;
+	assert_int_equal(tu_run(cmd, ver), 0);
 }
 
 struct stage {
@@ -1343,7 +1343,7 @@ static void
 serve_stage(const struct device *d, const struct stage *st, const char *before)
 {
 	char dir[400], log[512], clog[512], path[512], cmd[1400], want[200];
-	char sha[65] = "", *out = NULL, *ver;
+	char sha[65] = "", *out = NULL, *ver = NULL;
 	char cert[512], key[512];
 	const char *argv[] = { "openssl", "s_server", "-quiet", "-WWW",
 	    "-accept", GW_ADDR ":443", "-cert", cert, "-key", key, NULL };
@@ -1394,7 +1394,7 @@ serve_stage(const struct device *d, const struct stage *st, const char *before)
 		fail();
 	}
 	helper_stop(srv);
-	ver = device_version(d);
+	device_version(d, &ver);
 	fprintf(stderr, "%s%s %s: %s", st->set, st->cert == 1 ?
 	    " (self-signed)" : st->cert == 2 ? " (wrong host)" : "",
 	    st->install ? "installed" : "refused", ver);
