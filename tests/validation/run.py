@@ -374,9 +374,13 @@ def run_script_case(args, case, forms, d):
             forms["setup"], "--only", case["testcase"], "--out", out, "-q", "--timeout", "120",
             *profile_args(case)])
         + "\ncode=$?\nkill -- -$dev 2>/dev/null; wait 2>/dev/null\nexit $code\n")
+    # A PID namespace too, whose init is that bash: when it ends, however
+    # it ends (the timeout below, run.py killed), the kernel ends every
+    # process of the device script with it; they have a session of their
+    # own, so nothing else would (--kill-child: unshare's death ends it).
     try:
-        p = subprocess.run(netns_prefix() + ["bash", "-c", inner], capture_output=True,
-                           text=True, timeout=300)
+        p = subprocess.run(netns_prefix() + ["-p", "-f", "--kill-child", "bash", "-c", inner],
+                           capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
         return "ERROR", "case did not finish in 300 s", -1, ""
     if p.returncode in (97, 98):
