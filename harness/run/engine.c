@@ -89,6 +89,7 @@ struct shared {
 	size_t				 nunsaved;	/* done, result not on disk */
 	size_t				 nverdict[ASSAY_VERDICT_COUNT];
 	long long			 start_ms;
+	pid_t				 supervisor;	/* the test cases' parent */
 	int				 status_shown;	/* a status line is up */
 	/*
 	 * The prepared state each test case's process starts from (the API
@@ -839,6 +840,8 @@ child_main(struct shared *sh, size_t i, int slot, const sigset_t *mask)
 	int r;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != sh->supervisor)
+		_exit(0);	/* it died before the line above: no one to tell */
 	/* What ps and top show for it: "assay 5.1-1-2". */
 	snprintf(name, sizeof(name), "assay %s",
 	    assay_catalogue_id(sh->run->catalogue, i));
@@ -1052,15 +1055,14 @@ struct zygote_req {
 };
 
 static void
-zygote_main(struct shared *sh, int fd, pid_t supervisor,
-    const sigset_t *mask)
+zygote_main(struct shared *sh, int fd, const sigset_t *mask)
 {
 	struct zygote_req m;
 	ssize_t n;
 	long pid;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != supervisor)
+	if (getppid() != sh->supervisor)
 		_exit(0);
 	prctl(PR_SET_NAME, "assay-zygote");
 	signal(SIGINT, SIG_IGN);	/* Ctrl-C: the supervisor decides */
@@ -1092,7 +1094,7 @@ zygote_main(struct shared *sh, int fd, pid_t supervisor,
 static pid_t
 zygote_start(struct shared *sh, int *fd, const sigset_t *mask)
 {
-	pid_t self = getpid(), pid;
+	pid_t pid;
 	int sv[2];
 
 	*fd = -1;
@@ -1103,7 +1105,7 @@ zygote_start(struct shared *sh, int *fd, const sigset_t *mask)
 	fflush(stderr);
 	if ((pid = fork()) == 0) {
 		close(sv[0]);
-		zygote_main(sh, sv[1], self, mask);
+		zygote_main(sh, sv[1], mask);
 	}
 	close(sv[1]);
 	if (pid < 0)
@@ -1203,7 +1205,9 @@ supervise(struct shared *sh, int jobs)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	zpid = zygote_start(sh, &zfd, &waitmask);
+	sh->supervisor = getpid();
+	zfd = -1;
+	zpid = sh->nqueue > 0 ? zygote_start(sh, &zfd, &waitmask) : -1;
 	sh->start_ms = assay_clock_ms();
 	for (;;) {
 		while (!interrupted && nkids < (size_t)jobs &&
