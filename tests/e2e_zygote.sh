@@ -4,7 +4,8 @@
 # supervisor's own children (its pidfds, deadlines and kills depend on
 # it), a run must end the same whether the zygote makes them, the
 # supervisor forks them (ASSAY_NO_ZYGOTE), or the zygote dies half-way,
-# and nothing may outlive a supervisor that is killed.
+# a zygote that stops answering is ended without a test case running
+# twice, and nothing may outlive a supervisor that is killed.
 set -u
 . "$(dirname "$0")/own_netns.sh"
 BIN=${ASSAY_BIN:?}
@@ -108,6 +109,35 @@ if zy=$(wait_child $pid "assay-zygote") && wait_child $pid "assay [0-9].*" >/dev
 		bad "zygote killed: verdicts differ: $(diff "$T/fork.v" "$T/dead.v")"
 else
 	bad "no zygote or test case seen to kill"
+	wait $pid
+fi
+
+# 3b. The zygote stopped (SIGSTOP to it alone): after 5 s without an
+# answer the supervisor ends it and forks; every test case runs once.
+"$BIN" run "${args[@]}" -j 1 --out "$T/stop" >/dev/null 2>"$T/stop.err" &
+pid=$!
+if zy=$(wait_child $pid "assay-zygote") && wait_child $pid "assay [0-9].*" >/dev/null; then
+	kill -STOP "${zy%% *}"
+	wait $pid
+	code=$?
+	[ $code -eq $fork_code ] && ok "zygote stopped: same exit status ($code)" ||
+		bad "zygote stopped: exit $code, $fork_code when forking"
+	grep -q "the zygote process is gone or did not answer" "$T/stop.err" &&
+		ok "zygote stopped: says the supervisor forks from then on" ||
+		bad "zygote stopped: no message: $(cat "$T/stop.err")"
+	verdicts "$T/stop/report.json" > "$T/stop.v" &&
+		cmp -s "$T/fork.v" "$T/stop.v" && ok "zygote stopped: same verdicts" ||
+		bad "zygote stopped: verdicts differ: $(diff "$T/fork.v" "$T/stop.v")"
+	twice=$(awk '$2 == "start" { n[$3]++ } END { for (i in n) if (n[i] != 1) print i, n[i] }' "$T/stop/journal")
+	starts=$(awk '$2 == "start"' "$T/stop/journal" | wc -l)
+	ran=$(grep -vc '^result ' "$T/fork.v")
+	[ -z "$twice" ] && [ "$starts" -eq "$ran" ] &&
+		ok "zygote stopped: every test case started once ($starts)" ||
+		bad "zygote stopped: $starts starts for $ran test cases; more than once: $twice"
+	[ -d "/proc/${zy%% *}" ] && bad "zygote stopped: it is still there" ||
+		ok "zygote stopped: it was ended"
+else
+	bad "no zygote or test case seen to stop"
 	wait $pid
 fi
 
