@@ -91,43 +91,40 @@ zp=${zy%% *}
 [ -n "$zp" ] && ! grep -qs "^Name:.*assay-zygote" "/proc/$zp/status" &&
 	ok "the zygote ended with the run" || bad "the zygote $zp is left"
 
-# 3. The zygote dies half-way: the supervisor forks the rest itself (one
-# job: test cases are still queued when the first is seen).
-"$BIN" run "${args[@]}" -j 1 --out "$T/dead" >/dev/null 2>"$T/dead.err" &
-pid=$!
-if zy=$(wait_child $pid "assay-zygote") && wait_child $pid "assay [0-9].*" >/dev/null; then
-	kill -KILL "${zy%% *}"
+# A run whose zygote gets signal $1 once its first test case is seen
+# (one job: test cases are still queued then), out in $T/$2, checked
+# against forking; the assertions say "zygote $3".  Returns 1 when there
+# was nothing to signal.
+disturbed() {
+	local code
+	"$BIN" run "${args[@]}" -j 1 --out "$T/$2" >/dev/null 2>"$T/$2.err" &
+	pid=$!
+	if ! zy=$(wait_child $pid "assay-zygote") ||
+	    ! wait_child $pid "assay [0-9].*" >/dev/null; then
+		bad "no zygote or test case seen to signal ($3)"
+		wait $pid
+		return 1
+	fi
+	kill -"$1" "${zy%% *}"
 	wait $pid
 	code=$?
-	[ $code -eq $fork_code ] && ok "zygote killed: same exit status ($code)" ||
-		bad "zygote killed: exit $code, $fork_code when forking"
-	grep -q "the zygote process is gone or did not answer; the supervisor forks" "$T/dead.err" &&
-		ok "says the supervisor forks from then on" ||
-		bad "no message: $(cat "$T/dead.err")"
-	verdicts "$T/dead/report.json" > "$T/dead.v" &&
-		cmp -s "$T/fork.v" "$T/dead.v" && ok "zygote killed: same verdicts" ||
-		bad "zygote killed: verdicts differ: $(diff "$T/fork.v" "$T/dead.v")"
-else
-	bad "no zygote or test case seen to kill"
-	wait $pid
-fi
+	[ $code -eq $fork_code ] && ok "zygote $3: same exit status ($code)" ||
+		bad "zygote $3: exit $code, $fork_code when forking"
+	grep -q "the zygote process is gone or did not answer; the supervisor forks" "$T/$2.err" &&
+		ok "zygote $3: says the supervisor forks from then on" ||
+		bad "zygote $3: no message: $(cat "$T/$2.err")"
+	verdicts "$T/$2/report.json" > "$T/$2.v" &&
+		cmp -s "$T/fork.v" "$T/$2.v" && ok "zygote $3: same verdicts" ||
+		bad "zygote $3: verdicts differ: $(diff "$T/fork.v" "$T/$2.v")"
+	return 0
+}
+
+# 3. The zygote dies half-way: the supervisor forks the rest itself.
+disturbed KILL dead killed
 
 # 3b. The zygote stopped (SIGSTOP to it alone): after 5 s without an
 # answer the supervisor ends it and forks; every test case runs once.
-"$BIN" run "${args[@]}" -j 1 --out "$T/stop" >/dev/null 2>"$T/stop.err" &
-pid=$!
-if zy=$(wait_child $pid "assay-zygote") && wait_child $pid "assay [0-9].*" >/dev/null; then
-	kill -STOP "${zy%% *}"
-	wait $pid
-	code=$?
-	[ $code -eq $fork_code ] && ok "zygote stopped: same exit status ($code)" ||
-		bad "zygote stopped: exit $code, $fork_code when forking"
-	grep -q "the zygote process is gone or did not answer" "$T/stop.err" &&
-		ok "zygote stopped: says the supervisor forks from then on" ||
-		bad "zygote stopped: no message: $(cat "$T/stop.err")"
-	verdicts "$T/stop/report.json" > "$T/stop.v" &&
-		cmp -s "$T/fork.v" "$T/stop.v" && ok "zygote stopped: same verdicts" ||
-		bad "zygote stopped: verdicts differ: $(diff "$T/fork.v" "$T/stop.v")"
+if disturbed STOP stop stopped; then
 	twice=$(awk '$2 == "start" { n[$3]++ } END { for (i in n) if (n[i] != 1) print i, n[i] }' "$T/stop/journal")
 	starts=$(awk '$2 == "start"' "$T/stop/journal" | wc -l)
 	ran=$(grep -vc '^result ' "$T/fork.v")
@@ -136,9 +133,6 @@ if zy=$(wait_child $pid "assay-zygote") && wait_child $pid "assay [0-9].*" >/dev
 		bad "zygote stopped: $starts starts for $ran test cases; more than once: $twice"
 	[ -d "/proc/${zy%% *}" ] && bad "zygote stopped: it is still there" ||
 		ok "zygote stopped: it was ended"
-else
-	bad "no zygote or test case seen to stop"
-	wait $pid
 fi
 
 # 4. The supervisor killed: the zygote and the test cases go with it.
